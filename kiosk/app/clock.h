@@ -1,0 +1,23 @@
+/* The clock seam: all wall and monotonic time goes through a kclock_t, so
+ * tests can freeze or step it. */
+#ifndef KIOSK_APP_CLOCK_H
+#define KIOSK_APP_CLOCK_H
+
+#include <stdint.h>
+
+typedef struct kclock {
+    int64_t (*wall_ms)(void *ctx); /* milliseconds since the epoch, UTC */
+    int64_t (*mono_ms)(void *ctx); /* milliseconds on a clock that never jumps */
+    void *ctx;
+} kclock_t;
+
+/* The operating system's clocks (CLOCK_REALTIME, CLOCK_MONOTONIC). */
+const kclock_t *kclock_system(void);
+
+/* Wall time in ms from clk (the system clock if clk is NULL). */
+int64_t kclock_wall(const kclock_t *clk);
+
+/* Monotonic time in ms from clk (the system clock if clk is NULL). */
+int64_t kclock_mono(const kclock_t *clk);
+
+#endif

@@ -1,0 +1,61 @@
+/* Configuration: one INI file plus `--set section.key=value` overrides.
+ * Every key is described once (type, range, default, help) in config.c;
+ * validation, the documented sample and `kioskctl config show` all come
+ * from that table. An empty file is a valid configuration. */
+#ifndef KIOSK_APP_CONFIG_H
+#define KIOSK_APP_CONFIG_H
+
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "kiosk/core/err.h"
+#include "kiosk/core/money.h"
+
+#define CFG_STR 128
+#define CFG_PATH_LEN 512
+
+typedef struct kiosk_config {
+    /* [site] */
+    char site_id[CFG_STR];
+    char kiosk_id[CFG_STR];
+    char currency_code[4];
+    const currency_t *currency; /* resolved from currency_code */
+    uint32_t operator_code;
+    /* [ledger] */
+    char ledger_path[CFG_PATH_LEN];
+    /* [gateway] */
+    char gateway_protocol[CFG_STR];
+    int64_t gateway_timeout_ms;
+    char gateway_fake_dir[CFG_PATH_LEN];
+    /* [delivery] */
+    int64_t delivery_attempts;
+    int64_t retry_base_ms;
+    int64_t retry_max_ms;
+    /* [limits] */
+    int64_t min_purchase;
+    int64_t max_purchase;
+    /* [log] */
+    char log_level[CFG_STR];
+} kiosk_config_t;
+
+/* Fills every field with its documented default. */
+void config_defaults(kiosk_config_t *cfg);
+
+/* Reads an INI file over cfg. On error, msg holds one line naming the file
+ * and line ("kiosk.ini:12: unknown key ...") and cfg may be partly set. */
+kerr_t config_load_file(kiosk_config_t *cfg, const char *path, kmsg_t *msg);
+
+/* Applies one "section.key=value" override. */
+kerr_t config_set(kiosk_config_t *cfg, const char *assignment, kmsg_t *msg);
+
+/* Checks rules that span keys (min_purchase <= max_purchase, ...). */
+kerr_t config_check(const kiosk_config_t *cfg, kmsg_t *msg);
+
+/* Writes a sample file: every key, commented, with its default and help. */
+void config_write_sample(FILE *out);
+
+/* Writes the effective configuration as INI. */
+void config_dump(const kiosk_config_t *cfg, FILE *out);
+
+#endif

@@ -1,0 +1,186 @@
+/* kioskctl sale|recover|retry: the engine driven from the command line. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kiosk/app/kjson.h"
+#include "kiosk/ctl/ctl.h"
+#include "kiosk/engine/engine.h"
+
+/* Ledger, gateway and engine for one command. */
+typedef struct site {
+    ledger_t *ledger;
+    gw_t gw;
+    engine_t engine;
+} site_t;
+
+static int site_open(ctl_t *c, site_t *s)
+{
+    kmsg_t msg;
+    memset(s, 0, sizeof *s);
+    if (gw_open(&c->cfg, &s->gw, &msg) != K_OK)
+        return ctl_fail(CTL_FAIL, "%s", msg.text);
+    if (!(s->ledger = ctl_open_ledger(c, LEDGER_CREATE))) {
+        gw_close(&s->gw);
+        return CTL_FAIL;
+    }
+    s->engine = (engine_t){.ledger = s->ledger, .gw = &s->gw, .cfg = &c->cfg};
+    return CTL_OK;
+}
+
+static void site_close(site_t *s)
+{
+    ledger_close(s->ledger);
+    gw_close(&s->gw);
+}
+
+/* Recovery comes before any new sale. */
+static int run_recovery(site_t *s, bool report)
+{
+    engine_recovery_t rep;
+    kmsg_t msg;
+    if (engine_recover(&s->engine, &rep, &msg) != K_OK)
+        return ctl_fail(CTL_FAIL, "recovery failed: %s", msg.text);
+    if (report || rep.examined)
+        fprintf(report ? stdout : stderr,
+                "recovery: %d unfinished: %d delivered, %d cancelled, %d pending, %d need reconciliation\n",
+                rep.examined, rep.delivered, rep.cancelled, rep.pending, rep.parked);
+    return CTL_OK;
+}
+
+static bool parse_minor(const char *text, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(text, &end, 10);
+    if (*text == '\0' || *end != '\0' || errno == ERANGE || v <= 0)
+        return false;
+    *out = v;
+    return true;
+}
+
+static void print_result(site_t *s, const ledger_txn_t *t)
+{
+    cJSON *o = cJSON_CreateObject();
+    kjson_add_str(o, "id", t->id);
+    kjson_add_str(o, "state", txn_state_name(t->state));
+    kjson_add_str(o, "meter", t->meter);
+    kjson_add_int(o, "amount", t->amount);
+    kjson_add_int(o, "paid", t->paid);
+    kjson_add_str(o, "currency", t->currency);
+    if (t->purchase_count > 0)
+        kjson_add_int(o, "purchase_count", t->purchase_count);
+    else
+        cJSON_AddNullToObject(o, "purchase_count");
+    gw_reading_t rd;
+    if (t->state == TXN_DELIVERED && s->gw.ops->read(s->gw.ctx, t->meter, &rd, NULL) == GW_OK)
+        kjson_add_int(o, "balance_after", rd.balance);
+    else
+        cJSON_AddNullToObject(o, "balance_after");
+    kjson_add_str(o, "reason", t->reason);
+    char *text = kjson_print(o, true);
+    if (text)
+        printf("%s\n", text);
+    cJSON_free(text);
+    cJSON_Delete(o);
+}
+
+/* One counter sale: open, take the money, deliver. */
+static kerr_t counter_sale(engine_t *e, const sale_req_t *req, ledger_txn_t *t, kmsg_t *msg)
+{
+    char id[UUID_STR_LEN];
+    ledger_payment_t pay = {.method = "counter", .amount = req->amount, .ref = "staff took the money"};
+    kerr_t rc = engine_open_sale(e, req, id, msg);
+    if (rc == K_OK)
+        rc = engine_begin_payment(e, id, msg);
+    if (rc == K_OK)
+        rc = engine_accept_payment(e, id, &pay, msg);
+    if (rc == K_OK)
+        rc = engine_finish_payment(e, id, msg);
+    if (rc == K_OK)
+        rc = engine_deliver(e, id, t, msg);
+    return rc;
+}
+
+int ctl_sale(ctl_t *c)
+{
+    static const struct option opts[] = {
+        {"meter", required_argument, NULL, 'm'},
+        {"amount", required_argument, NULL, 'a'},
+        {"pay", required_argument, NULL, 'p'},
+        {"customer", required_argument, NULL, 'c'},
+        {0, 0, 0, 0},
+    };
+    sale_req_t req = {.customer = "", .channel = "remote"};
+    int ch;
+    optind = 0;
+    while ((ch = getopt_long(c->argc, c->argv, "", opts, NULL)) != -1) {
+        if (ch == 'm')
+            req.meter = optarg;
+        else if (ch == 'c')
+            req.customer = optarg;
+        else if (ch == 'p')
+            req.method = optarg;
+        else if (ch == 'a' && !parse_minor(optarg, &req.amount))
+            return ctl_fail(CTL_USAGE, "--amount %s: give minor units as a whole number (5000 = 50.00)", optarg);
+        else if (ch == '?')
+            return CTL_USAGE;
+    }
+    if (!req.meter || !req.amount || !req.method)
+        return ctl_fail(CTL_USAGE, "sale needs --meter, --amount and --pay");
+    if (strcmp(req.method, "counter") != 0)
+        return ctl_fail(CTL_USAGE, "--pay %s: only 'counter' is available on this kiosk", req.method);
+    if (optind != c->argc)
+        return ctl_fail(CTL_USAGE, "unexpected argument '%s'", c->argv[optind]);
+    site_t s;
+    int status = site_open(c, &s);
+    if (status != CTL_OK)
+        return status;
+    if ((status = run_recovery(&s, false)) == CTL_OK) {
+        ledger_txn_t t;
+        kmsg_t msg;
+        kerr_t rc = counter_sale(&s.engine, &req, &t, &msg);
+        if (rc == K_EINVAL)
+            status = ctl_fail(CTL_USAGE, "%s", msg.text);
+        else if (rc != K_OK)
+            status = ctl_fail(CTL_FAIL, "sale failed: %s", msg.text);
+        else {
+            print_result(&s, &t);
+            status = t.state == TXN_DELIVERED ? CTL_OK : CTL_FAIL;
+        }
+    }
+    site_close(&s);
+    return status;
+}
+
+int ctl_recover(ctl_t *c)
+{
+    if (c->argc != 1)
+        return ctl_fail(CTL_USAGE, "usage: kioskctl recover");
+    site_t s;
+    int status = site_open(c, &s);
+    if (status == CTL_OK) {
+        status = run_recovery(&s, true);
+        site_close(&s);
+    }
+    return status;
+}
+
+int ctl_retry(ctl_t *c)
+{
+    if (c->argc != 1)
+        return ctl_fail(CTL_USAGE, "usage: kioskctl retry");
+    site_t s;
+    int status = site_open(c, &s);
+    if (status != CTL_OK)
+        return status;
+    int done = 0;
+    kmsg_t msg;
+    if (engine_retry_due(&s.engine, &done, &msg) != K_OK)
+        status = ctl_fail(CTL_FAIL, "retry failed: %s", msg.text);
+    else
+        printf("retry: %d delivered\n", done);
+    site_close(&s);
+    return status;
+}

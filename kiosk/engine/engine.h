@@ -1,0 +1,78 @@
+/* The transaction engine: drives a top-up through the state table with the
+ * rule "durable first, then act". Every step commits to the ledger before
+ * the next outside action: the delivery intent (with its purchase count) is
+ * committed before the meter is told, and the meter's answer is committed
+ * before anything else happens. The decisions come from the pure core
+ * (core/txn, core/delivery, core/recovery); the engine carries them out. */
+#ifndef KIOSK_ENGINE_ENGINE_H
+#define KIOSK_ENGINE_ENGINE_H
+
+#include "drivers/gateway/gateway.h"
+#include "kiosk/app/clock.h"
+#include "kiosk/app/config.h"
+#include "kiosk/app/rand.h"
+#include "kiosk/ledger/ledger.h"
+
+/* Called at every step boundary with the step's name ("deliver.intent");
+ * tests use it to stop the process exactly there. */
+typedef void (*engine_step_fn)(void *ctx, const char *step);
+
+typedef struct engine {
+    ledger_t *ledger;
+    gw_t *gw;
+    const kiosk_config_t *cfg;
+    const kclock_t *clk;  /* NULL = system clock */
+    const krand_t *rand;  /* NULL = system CSPRNG */
+    engine_step_fn step;  /* NULL = none */
+    void *step_ctx;
+} engine_t;
+
+typedef struct sale_req {
+    const char *meter;
+    const char *customer; /* "" if unknown */
+    const char *method;   /* counter, cash, card, qr */
+    const char *channel;  /* remote */
+    int64_t amount;       /* minor units asked for */
+} sale_req_t;
+
+/* Opens a transaction (state created) after checking the request against
+ * the configured limits; writes its id into id. */
+kerr_t engine_open_sale(engine_t *e, const sale_req_t *req, char id[UUID_STR_LEN], kmsg_t *msg);
+
+/* created -> payment_pending. */
+kerr_t engine_begin_payment(engine_t *e, const char *id, kmsg_t *msg);
+
+/* Records one accepted payment (payment_pending, money_in). */
+kerr_t engine_accept_payment(engine_t *e, const char *id, const ledger_payment_t *p, kmsg_t *msg);
+
+/* payment_pending -> paid, or cancelled when nothing was paid. */
+kerr_t engine_finish_payment(engine_t *e, const char *id, kmsg_t *msg);
+
+/* Cancels a transaction that took no money. */
+kerr_t engine_cancel(engine_t *e, const char *id, const char *reason, kmsg_t *msg);
+
+/* Delivers a paid or pending transaction: reads the meter, commits the
+ * intent, sends, commits the outcome; reads back when the answer is lost
+ * or says "repeated". Ends delivered, delivery_pending (with a reason and a
+ * retry time) or needs_reconciliation (with a reason). *after (may be
+ * NULL) receives the final row. An error return means the ledger could not
+ * be written; the transaction is then exactly as the ledger last says. */
+kerr_t engine_deliver(engine_t *e, const char *id, ledger_txn_t *after, kmsg_t *msg);
+
+typedef struct engine_recovery {
+    int examined;  /* transactions found unfinished */
+    int cancelled; /* no money had been taken */
+    int delivered; /* finished now */
+    int pending;   /* left delivery_pending with a reason and retry time */
+    int parked;    /* needs_reconciliation (before or now) */
+} engine_recovery_t;
+
+/* Recovery at start: every transaction not in a final state is resumed or
+ * parked with a reason. Run it before serving a customer. */
+kerr_t engine_recover(engine_t *e, engine_recovery_t *rep, kmsg_t *msg);
+
+/* Retries every delivery_pending transaction that is due; *done counts
+ * those delivered. */
+kerr_t engine_retry_due(engine_t *e, int *done, kmsg_t *msg);
+
+#endif

@@ -1,0 +1,260 @@
+/* Delivering credit exactly once. The purchase count is committed before
+ * the meter is told; every retry of one payment reuses that count; a lost
+ * or ambiguous answer is settled by reading the meter's count back. */
+#include <stdio.h>
+#include <string.h>
+
+#include "kiosk/app/log.h"
+#include "kiosk/core/backoff.h"
+#include "kiosk/core/delivery.h"
+#include "kiosk/engine/engine_int.h"
+
+/* One delivery run for one transaction. */
+typedef struct run {
+    engine_t *e;
+    ledger_txn_t t; /* the row as last committed */
+    unsigned sends; /* credits sent in this run */
+    kmsg_t *msg;
+} run_t;
+
+static const char *outcome_name(credit_outcome_t o)
+{
+    switch (o) {
+    case CREDIT_APPLIED: return "applied";
+    case CREDIT_REPEATED: return "repeated";
+    case CREDIT_COUNT_MISMATCH: return "count_mismatch";
+    case CREDIT_REFUSED: return "refused";
+    case CREDIT_NO_ANSWER: return "no_answer";
+    case CREDIT_UNREACHABLE: return "unreachable";
+    }
+    return "?";
+}
+
+/* The gateway layer's answer in the core's terms. */
+static credit_outcome_t translate(gw_err_t err, const gw_credit_reply_t *reply)
+{
+    switch (err) {
+    case GW_OK: break;
+    case GW_UNREACHABLE: return CREDIT_UNREACHABLE;
+    case GW_TIMEOUT:
+    case GW_PROTOCOL: return CREDIT_NO_ANSWER;
+    case GW_NOT_FOUND:
+    case GW_INVALID: return CREDIT_REFUSED;
+    }
+    switch (reply->result) {
+    case GW_CREDIT_APPLIED: return CREDIT_APPLIED;
+    case GW_CREDIT_REPEATED: return CREDIT_REPEATED;
+    case GW_CREDIT_COUNT_MISMATCH: return CREDIT_COUNT_MISMATCH;
+    case GW_CREDIT_REFUSED: return CREDIT_REFUSED;
+    }
+    return CREDIT_REFUSED;
+}
+
+/* Commits one change to the run's transaction and keeps the new row. */
+static kerr_t commit(run_t *r, ledger_change_t *c)
+{
+    kerr_t rc = engine__apply(r->e, r->t.id, r->t.state, c, &r->t, r->msg);
+    if (rc == K_OK && (c->event == EV_APPLIED || c->event == EV_DEFER || c->event == EV_PARK))
+        engine__step(r->e, "deliver.outcome");
+    return rc;
+}
+
+/* If an attempt is in flight, the change closes it with this result. */
+static void close_if_in_flight(const run_t *r, ledger_change_t *c, const char *result, ledger_applied_t applied)
+{
+    if (r->t.state == TXN_DELIVERING) {
+        c->close_result = result;
+        c->close_applied = applied;
+    }
+}
+
+static kerr_t finish_applied(run_t *r, const char *result, const char *detail)
+{
+    ledger_change_t c = {.event = EV_APPLIED, .reason = "", .detail = detail};
+    if (r->t.state == TXN_DELIVERING)
+        close_if_in_flight(r, &c, result, APPLIED_YES);
+    else
+        c.confirm_latest = true;
+    return commit(r, &c);
+}
+
+static kerr_t defer(run_t *r, delivery_reason_t why, const char *detail, const char *result,
+                    ledger_applied_t applied, bool now)
+{
+    char reason[LEDGER_REASON_LEN];
+    snprintf(reason, sizeof reason, "%s: %s", delivery_reason_name(why), detail);
+    const kiosk_config_t *cfg = r->e->cfg;
+    int64_t delay = now ? 0
+                        : backoff_delay_ms((unsigned)r->t.retries + 1, cfg->retry_base_ms, cfg->retry_max_ms,
+                                           krand_u32(r->e->rand));
+    ledger_change_t c = {.event = EV_DEFER,
+                         .reason = reason,
+                         .detail = reason,
+                         .retry_at = kclock_wall(r->e->clk) + delay};
+    close_if_in_flight(r, &c, result, applied);
+    return commit(r, &c);
+}
+
+static kerr_t park(run_t *r, delivery_reason_t why, const char *detail, const char *result,
+                   ledger_applied_t applied)
+{
+    char reason[LEDGER_REASON_LEN];
+    snprintf(reason, sizeof reason, "%s: %s", delivery_reason_name(why), detail);
+    ledger_change_t c = {.event = EV_PARK, .reason = reason, .detail = reason};
+    close_if_in_flight(r, &c, result, applied);
+    LOG_W("engine", "txn %.8s parked: %s", r->t.id, reason);
+    return commit(r, &c);
+}
+
+static kerr_t send(run_t *r, uint32_t n);
+
+/* Reads the meter's count after an answer that settles nothing. */
+static kerr_t read_back(run_t *r, uint32_t n, credit_outcome_t after)
+{
+    gw_reading_t rd = {0};
+    kmsg_t why = {""};
+    gw_err_t err = r->e->gw->ops->read(r->e->gw->ctx, r->t.meter, &rd, &why);
+    engine__step(r->e, "deliver.readback");
+    delivery_decision_t d = delivery_after_read_back(n, err == GW_OK, rd.purchase_count, after, r->sends,
+                                                     (unsigned)r->e->cfg->delivery_attempts);
+    char detail[LEDGER_REASON_LEN];
+    if (err == GW_OK)
+        snprintf(detail, sizeof detail, "sent count %u, answer %s, meter now at count %u", n, outcome_name(after),
+                 rd.purchase_count);
+    else
+        snprintf(detail, sizeof detail, "sent count %u, answer %s, read-back failed: %s", n, outcome_name(after),
+                 why.text);
+    const char *result = outcome_name(after);
+    switch (d.step) {
+    case STEP_DONE: return finish_applied(r, result, detail);
+    case STEP_RESEND: {
+        kerr_t rc = defer(r, d.reason, detail, result, APPLIED_NO, true);
+        return rc ? rc : send(r, n);
+    }
+    case STEP_DEFER: return defer(r, d.reason, detail, result, err == GW_OK ? APPLIED_NO : APPLIED_UNKNOWN, false);
+    case STEP_PARK:
+    case STEP_READ_BACK:
+    case STEP_SEND: break;
+    }
+    return park(r, d.reason, detail, result, APPLIED_UNKNOWN);
+}
+
+/* Commits the intent with count n, tells the meter, acts on the answer. */
+static kerr_t send(run_t *r, uint32_t n)
+{
+    ledger_change_t intent = {.event = EV_DELIVER, .begin_count = n, .reason = ""};
+    char detail[LEDGER_REASON_LEN];
+    snprintf(detail, sizeof detail, "purchase count %u", n);
+    intent.detail = detail;
+    kerr_t rc = commit(r, &intent);
+    if (rc)
+        return rc;
+    engine__step(r->e, "deliver.intent");
+
+    gw_credit_req_t req = {.meter = r->t.meter, .customer = r->t.customer, .amount = r->t.paid, .count = n};
+    gw_credit_reply_t reply = {0};
+    kmsg_t why = {""};
+    gw_err_t err = r->e->gw->ops->credit(r->e->gw->ctx, &req, &reply, &why);
+    r->sends++;
+    engine__step(r->e, "deliver.sent");
+
+    credit_outcome_t outcome = translate(err, &reply);
+    delivery_decision_t d = delivery_after_credit(outcome);
+    if (err == GW_OK)
+        snprintf(detail, sizeof detail, "count %u: %s%s%s, meter count %u, balance %lld", n, outcome_name(outcome),
+                 reply.reason[0] ? " " : "", reply.reason, reply.count_after, (long long)reply.balance_after);
+    else
+        snprintf(detail, sizeof detail, "count %u: %s (%s)", n, outcome_name(outcome), why.text);
+    switch (d.step) {
+    case STEP_DONE: return finish_applied(r, outcome_name(outcome), detail);
+    case STEP_READ_BACK: return read_back(r, n, outcome);
+    case STEP_DEFER: return defer(r, d.reason, detail, outcome_name(outcome), APPLIED_NO, false);
+    case STEP_PARK:
+    case STEP_RESEND:
+    case STEP_SEND: break;
+    }
+    return park(r, d.reason, detail, outcome_name(outcome), APPLIED_NO);
+}
+
+/* Latest attempt's applied flag (APPLIED_NO if there is none). */
+static void latest_attempt(void *ctx, const ledger_attempt_t *a)
+{
+    *(ledger_applied_t *)ctx = a->applied;
+}
+
+/* A count is held from an earlier run: settle it by reading back. */
+static kerr_t resume_held(run_t *r, const gw_reading_t *rd)
+{
+    uint32_t n = (uint32_t)r->t.purchase_count;
+    ledger_applied_t latest = APPLIED_NO;
+    kerr_t rc = ledger_attempts(r->e->ledger, r->t.id, latest_attempt, &latest, r->msg);
+    if (rc)
+        return rc;
+    delivery_decision_t d = delivery_after_read_back(n, true, rd->purchase_count, CREDIT_NO_ANSWER, 0,
+                                                     (unsigned)r->e->cfg->delivery_attempts);
+    char detail[LEDGER_REASON_LEN];
+    snprintf(detail, sizeof detail, "holding count %u, meter at count %u", n, rd->purchase_count);
+    if (d.step == STEP_DONE && latest == APPLIED_UNKNOWN)
+        return finish_applied(r, "confirmed", detail);
+    if (d.step == STEP_RESEND)
+        return send(r, n);
+    if (d.step == STEP_DONE) /* count n reached the meter, but not from us */
+        return park(r, REASON_COUNT_MISMATCH, detail, NULL, APPLIED_NO);
+    if (d.step == STEP_DEFER)
+        return defer(r, d.reason, detail, NULL, APPLIED_NO, false);
+    return park(r, d.reason, detail, NULL, APPLIED_NO);
+}
+
+/* No count yet: choose one from the meter's count and the ledger. */
+static kerr_t start_fresh(run_t *r, const gw_reading_t *rd)
+{
+    ledger_meter_facts_t lf;
+    kerr_t rc = ledger_meter_facts(r->e->ledger, r->t.meter, r->t.id, &lf, r->msg);
+    if (rc)
+        return rc;
+    count_facts_t f = {.meter_count = rd->purchase_count,
+                       .other_open = lf.other_open,
+                       .have_delivered = lf.have_delivered,
+                       .highest_delivered = (uint32_t)lf.highest_delivered};
+    delivery_decision_t d = delivery_pick_count(&f);
+    char detail[LEDGER_REASON_LEN];
+    switch (d.step) {
+    case STEP_SEND: return send(r, d.count);
+    case STEP_DEFER:
+        snprintf(detail, sizeof detail, "waiting for transaction %.8s to the same meter", lf.other_id);
+        return defer(r, d.reason, detail, NULL, APPLIED_NO, false);
+    case STEP_PARK:
+    case STEP_DONE:
+    case STEP_READ_BACK:
+    case STEP_RESEND: break;
+    }
+    snprintf(detail, sizeof detail, "meter at count %u, this kiosk delivered up to count %lld", rd->purchase_count,
+             (long long)lf.highest_delivered);
+    return park(r, d.reason, detail, NULL, APPLIED_NO);
+}
+
+kerr_t engine_deliver(engine_t *e, const char *id, ledger_txn_t *after, kmsg_t *msg)
+{
+    run_t r = {.e = e, .msg = msg};
+    kerr_t rc = ledger_get(e->ledger, id, &r.t, msg);
+    if (rc)
+        return rc;
+    if (r.t.state != TXN_PAID && r.t.state != TXN_DELIVERY_PENDING)
+        return kmsg_set(msg, K_ESTATE, "transaction %s is %s; only paid or pending ones are delivered", id,
+                        txn_state_name(r.t.state));
+    gw_reading_t rd = {0};
+    kmsg_t why = {""};
+    gw_err_t err = e->gw->ops->read(e->gw->ctx, r.t.meter, &rd, &why);
+    engine__step(e, "deliver.read");
+    if (err == GW_NOT_FOUND || err == GW_INVALID)
+        rc = park(&r, REASON_REFUSED, why.text, NULL, APPLIED_NO);
+    else if (err != GW_OK)
+        rc = defer(&r, REASON_METER_UNREACHABLE, why.text[0] ? why.text : gw_err_str(err), NULL, APPLIED_NO, false);
+    else if (r.t.purchase_count > 0)
+        rc = resume_held(&r, &rd);
+    else
+        rc = start_fresh(&r, &rd);
+    if (rc == K_OK && after)
+        *after = r.t;
+    return rc;
+}

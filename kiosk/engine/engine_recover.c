@@ -1,0 +1,146 @@
+/* Recovery at start and the retry worker. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kiosk/app/log.h"
+#include "kiosk/core/delivery.h"
+#include "kiosk/core/recovery.h"
+#include "kiosk/engine/engine_int.h"
+
+typedef struct id_list {
+    char (*ids)[UUID_STR_LEN];
+    size_t n, cap;
+    bool oom;
+} id_list_t;
+
+static void collect(void *ctx, const ledger_txn_t *t)
+{
+    id_list_t *l = ctx;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        void *p = realloc(l->ids, cap * sizeof *l->ids);
+        if (!p) {
+            l->oom = true;
+            return;
+        }
+        l->ids = p;
+        l->cap = cap;
+    }
+    memcpy(l->ids[l->n++], t->id, UUID_STR_LEN);
+}
+
+/* Ids first, changes after: no write while a query is open. */
+static kerr_t collect_ids(engine_t *e, const ledger_filter_t *f, id_list_t *out, kmsg_t *msg)
+{
+    memset(out, 0, sizeof *out);
+    kerr_t rc = ledger_list(e->ledger, f, collect, out, msg);
+    if (rc == K_OK && out->oom)
+        rc = kmsg_set(msg, K_EIO, "out of memory listing transactions");
+    return rc;
+}
+
+static kerr_t finish_payment_then_deliver(engine_t *e, const ledger_txn_t *t, kmsg_t *msg)
+{
+    ledger_change_t c = {.event = EV_PAY_DONE, .reason = "", .detail = "payment closed at restart"};
+    kerr_t rc = engine__apply(e, t->id, TXN_PAYMENT_PENDING, &c, NULL, msg);
+    return rc ? rc : engine_deliver(e, t->id, NULL, msg);
+}
+
+/* An attempt was in flight when the kiosk stopped: close it as unknown,
+ * then the pending path reads the meter back before anything is resent. */
+static kerr_t confirm_in_flight(engine_t *e, const ledger_txn_t *t, kmsg_t *msg)
+{
+    char reason[LEDGER_REASON_LEN];
+    snprintf(reason, sizeof reason, "%s: stopped while count %lld was being sent",
+             delivery_reason_name(REASON_INTERRUPTED), (long long)t->purchase_count);
+    ledger_change_t c = {.event = EV_DEFER,
+                         .reason = reason,
+                         .detail = reason,
+                         .close_result = "interrupted",
+                         .close_applied = APPLIED_UNKNOWN,
+                         .retry_at = kclock_wall(e->clk)};
+    kerr_t rc = engine__apply(e, t->id, TXN_DELIVERING, &c, NULL, msg);
+    return rc ? rc : engine_deliver(e, t->id, NULL, msg);
+}
+
+static kerr_t park_with(engine_t *e, const ledger_txn_t *t, const char *reason, kmsg_t *msg)
+{
+    ledger_change_t c = {.event = EV_PARK, .reason = reason, .detail = reason};
+    return engine__apply(e, t->id, t->state, &c, NULL, msg);
+}
+
+static kerr_t recover_one(engine_t *e, const ledger_txn_t *t, kmsg_t *msg)
+{
+    recovery_facts_t f = {.paid = t->paid};
+    recovery_action_t a = recovery_plan(t->state, &f);
+    LOG_I("engine", "recovery: txn %.8s is %s: %s", t->id, txn_state_name(t->state), recovery_action_name(a));
+    switch (a) {
+    case RECOVER_NOTHING:
+    case RECOVER_LEAVE_PARKED: return K_OK;
+    case RECOVER_CANCEL: return engine_cancel(e, t->id, "interrupted: the kiosk stopped before payment", msg);
+    case RECOVER_FINISH_PAYMENT: return finish_payment_then_deliver(e, t, msg);
+    case RECOVER_DELIVER: return engine_deliver(e, t->id, NULL, msg);
+    case RECOVER_CONFIRM: return confirm_in_flight(e, t, msg);
+    case RECOVER_REFUND:
+        return park_with(e, t, "refund_interrupted: no payment device can finish this refund; settle it by hand",
+                         msg);
+    case RECOVER_PARK: return park_with(e, t, "payment_unknown: whether money was taken is not known", msg);
+    }
+    return K_OK;
+}
+
+static void tally(engine_recovery_t *rep, txn_state_t s)
+{
+    switch (s) {
+    case TXN_CANCELLED: rep->cancelled++; break;
+    case TXN_DELIVERED: rep->delivered++; break;
+    case TXN_DELIVERY_PENDING: rep->pending++; break;
+    case TXN_NEEDS_RECONCILIATION: rep->parked++; break;
+    case TXN_NONE:
+    case TXN_CREATED:
+    case TXN_PAYMENT_PENDING:
+    case TXN_PAID:
+    case TXN_DELIVERING:
+    case TXN_REFUNDING:
+    case TXN_REFUNDED:
+    case TXN_VOIDED:
+    case TXN_STATE_COUNT: break;
+    }
+}
+
+kerr_t engine_recover(engine_t *e, engine_recovery_t *rep, kmsg_t *msg)
+{
+    id_list_t ids;
+    ledger_filter_t f = {.unfinished = true};
+    memset(rep, 0, sizeof *rep);
+    kerr_t rc = collect_ids(e, &f, &ids, msg);
+    for (size_t i = 0; rc == K_OK && i < ids.n; i++) {
+        ledger_txn_t t;
+        if ((rc = ledger_get(e->ledger, ids.ids[i], &t, msg)))
+            break;
+        rep->examined++;
+        if ((rc = recover_one(e, &t, msg)) || (rc = ledger_get(e->ledger, ids.ids[i], &t, msg)))
+            break;
+        tally(rep, t.state);
+    }
+    free(ids.ids);
+    if (rc == K_OK && rep->examined)
+        LOG_I("engine", "recovery: %d unfinished, %d delivered, %d cancelled, %d pending, %d parked", rep->examined,
+              rep->delivered, rep->cancelled, rep->pending, rep->parked);
+    return rc;
+}
+
+kerr_t engine_retry_due(engine_t *e, int *done, kmsg_t *msg)
+{
+    id_list_t ids;
+    ledger_filter_t f = {.state = TXN_DELIVERY_PENDING, .due_before = kclock_wall(e->clk)};
+    *done = 0;
+    kerr_t rc = collect_ids(e, &f, &ids, msg);
+    for (size_t i = 0; rc == K_OK && i < ids.n; i++) {
+        ledger_txn_t t;
+        if ((rc = engine_deliver(e, ids.ids[i], &t, msg)) == K_OK && t.state == TXN_DELIVERED)
+            (*done)++;
+    }
+    free(ids.ids);
+    return rc;
+}

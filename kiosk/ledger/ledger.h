@@ -1,0 +1,204 @@
+/* The ledger: one SQLite file (WAL, synchronous=FULL, foreign keys on)
+ * holding every transaction, its append-only event history, payments,
+ * delivery attempts, refunds, the sync outbox, cash-box counters, alerts and
+ * the audit log. See docs/ledger.md for the schema and its invariants.
+ *
+ * Every state change is one SQLite transaction that updates the
+ * transaction row, appends its event and writes its outbox row, together
+ * with the payment, attempt or refund row the change carries. */
+#ifndef KIOSK_LEDGER_LEDGER_H
+#define KIOSK_LEDGER_LEDGER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "kiosk/app/clock.h"
+#include "kiosk/core/err.h"
+#include "kiosk/core/txn.h"
+#include "kiosk/core/uuid.h"
+
+typedef struct ledger ledger_t;
+
+#define LEDGER_SCHEMA_VERSION 1
+
+typedef enum ledger_open_mode {
+    LEDGER_CREATE,   /* create the file if missing, migrate it forward */
+    LEDGER_EXISTING, /* the file must exist and be at the current version */
+} ledger_open_mode_t;
+
+#define LEDGER_METER_LEN 13 /* 12 digits and the terminator */
+#define LEDGER_TAG_LEN 16
+#define LEDGER_REASON_LEN 160
+
+/* A transaction as stored. */
+typedef struct ledger_txn {
+    char id[UUID_STR_LEN];
+    txn_state_t state;
+    char meter[LEDGER_METER_LEN];
+    char customer[LEDGER_METER_LEN];
+    char method[LEDGER_TAG_LEN];  /* counter, cash, card, qr */
+    char channel[LEDGER_TAG_LEN]; /* remote, card */
+    char currency[4];
+    int64_t amount;         /* asked for */
+    int64_t paid;           /* accepted */
+    int64_t delivered;      /* credited to the meter or card */
+    int64_t refunded;       /* given back (reversal, refund, settled by an operator) */
+    int64_t purchase_count; /* held for delivery; -1 if none */
+    char reason[LEDGER_REASON_LEN];
+    int64_t retry_at; /* when a pending delivery is due; 0 if none */
+    int64_t retries;
+    int64_t created_at, updated_at; /* ms since the epoch, UTC */
+} ledger_txn_t;
+
+/* What a new transaction is for. */
+typedef struct ledger_new_txn {
+    const char *id; /* UUIDv4 made by the caller */
+    const char *meter, *customer, *method, *channel, *currency;
+    int64_t amount;
+} ledger_new_txn_t;
+
+/* One accepted payment: a bank note, a card approval, a QR order, staff cash. */
+typedef struct ledger_payment {
+    const char *method;
+    int64_t amount;
+    int64_t denomination; /* a note's face value; 0 for other methods */
+    const char *ref;      /* the device's reference (note + event counter, receipt no.) */
+    const char *detail;
+} ledger_payment_t;
+
+/* Money given back. */
+typedef struct ledger_refund {
+    const char *method; /* card reversal, operator */
+    int64_t amount;
+    const char *ref;
+    const char *detail;
+} ledger_refund_t;
+
+typedef enum ledger_applied { APPLIED_UNKNOWN = -1, APPLIED_NO = 0, APPLIED_YES = 1 } ledger_applied_t;
+
+/* A delivery attempt as stored. */
+typedef struct ledger_attempt {
+    int64_t id;
+    int64_t purchase_count;
+    int64_t amount;
+    char channel[LEDGER_TAG_LEN];
+    int64_t started_at, finished_at; /* finished_at 0 while in flight */
+    char result[LEDGER_TAG_LEN + 8]; /* "" while in flight */
+    ledger_applied_t applied;
+    char detail[LEDGER_REASON_LEN];
+} ledger_attempt_t;
+
+/* One state change and everything it carries; unused parts stay zero. */
+typedef struct ledger_change {
+    txn_event_t event;
+    const char *reason; /* replaces txn.reason when not NULL ("" clears) */
+    const char *detail; /* stored with the event */
+    const ledger_payment_t *payment; /* EV_MONEY_IN */
+    const ledger_refund_t *refund;   /* EV_REFUND_DONE, EV_VOID */
+    /* EV_DELIVER: open an attempt with this count (and the paid amount).
+     * Earlier attempts whose outcome is unknown are marked not applied,
+     * because a new attempt is only made after a read-back proved that. */
+    int64_t begin_count; /* 0 = no attempt begins */
+    const char *channel;
+    /* Close the attempt in flight with this result and applied flag. */
+    const char *close_result;
+    ledger_applied_t close_applied;
+    /* EV_APPLIED from delivery_pending, EV_CONFIRM: the latest attempt is
+     * the one that credited the meter. */
+    bool confirm_latest;
+    bool release_count; /* drop the held count (proved never applied) */
+    int64_t retry_at;   /* EV_DEFER: when to come back (ms), 0 = none */
+} ledger_change_t;
+
+/* Opens (and in LEDGER_CREATE mode creates and migrates) the ledger. */
+kerr_t ledger_open(const char *path, ledger_open_mode_t mode, const kclock_t *clk, ledger_t **out,
+                   kmsg_t *msg);
+
+/* Closes the ledger; NULL is fine. */
+void ledger_close(ledger_t *l);
+
+/* The schema version stored in the file (PRAGMA user_version). */
+int ledger_schema_version(ledger_t *l);
+
+/* Creates a transaction in state created, with its event and outbox row. */
+kerr_t ledger_create(ledger_t *l, const ledger_new_txn_t *t, kmsg_t *msg);
+
+/* Applies one change to transaction id, which must be in state `expect`.
+ * The table in core/txn.c decides the new state; the whole change commits
+ * or nothing does. *after (may be NULL) receives the stored result. */
+kerr_t ledger_apply(ledger_t *l, const char *id, txn_state_t expect, const ledger_change_t *c,
+                    ledger_txn_t *after, kmsg_t *msg);
+
+/* Reads one transaction. K_ENOTFOUND if there is none. */
+kerr_t ledger_get(ledger_t *l, const char *id, ledger_txn_t *out, kmsg_t *msg);
+
+/* Finds the transaction whose id starts with prefix (at least 8 characters);
+ * K_ENOTFOUND if none, K_ECONFLICT if several. */
+kerr_t ledger_resolve_id(ledger_t *l, const char *prefix, char out[UUID_STR_LEN], kmsg_t *msg);
+
+typedef struct ledger_filter {
+    txn_state_t state;  /* TXN_NONE = any */
+    const char *meter;  /* NULL = any */
+    int64_t from, to;   /* created_at in [from, to); 0 = open */
+    bool unfinished;    /* only states that are not final */
+    int64_t due_before; /* only delivery_pending with retry_at <= this; 0 = off */
+    int limit;          /* 0 = all */
+    bool newest_first;
+} ledger_filter_t;
+
+typedef void (*ledger_txn_cb)(void *ctx, const ledger_txn_t *t);
+
+/* Calls cb for every transaction matching f, oldest first unless asked. */
+kerr_t ledger_list(ledger_t *l, const ledger_filter_t *f, ledger_txn_cb cb, void *ctx, kmsg_t *msg);
+
+/* An event of a transaction's history. */
+typedef struct ledger_event {
+    int64_t seq;
+    txn_event_t event;
+    txn_state_t from, to;
+    char detail[LEDGER_REASON_LEN];
+    int64_t at;
+} ledger_event_t;
+
+typedef void (*ledger_event_cb)(void *ctx, const ledger_event_t *e);
+typedef void (*ledger_attempt_cb)(void *ctx, const ledger_attempt_t *a);
+
+/* Calls cb for each event of transaction id, in order. */
+kerr_t ledger_events(ledger_t *l, const char *id, ledger_event_cb cb, void *ctx, kmsg_t *msg);
+
+/* Calls cb for each delivery attempt of transaction id, in order. */
+kerr_t ledger_attempts(ledger_t *l, const char *id, ledger_attempt_cb cb, void *ctx, kmsg_t *msg);
+
+/* What the ledger knows about a meter, for choosing a purchase count. */
+typedef struct ledger_meter_facts {
+    bool other_open;         /* another transaction holds a count not yet confirmed */
+    char other_id[UUID_STR_LEN];
+    bool have_delivered;     /* a credit to this meter was confirmed before */
+    int64_t highest_delivered;
+} ledger_meter_facts_t;
+
+/* Collects ledger_meter_facts_t for meter, ignoring transaction `self`. */
+kerr_t ledger_meter_facts(ledger_t *l, const char *meter, const char *self, ledger_meter_facts_t *out,
+                          kmsg_t *msg);
+
+/* Number of outbox rows not yet sent. */
+kerr_t ledger_outbox_depth(ledger_t *l, int64_t *n, kmsg_t *msg);
+
+/* Appends a row to the audit log (who did what to which target, and why). */
+kerr_t ledger_audit(ledger_t *l, const char *actor, const char *action, const char *target,
+                    const char *reason, const char *detail, kmsg_t *msg);
+
+typedef void (*ledger_violation_cb)(void *ctx, const char *text);
+
+/* Checks SQLite's integrity and the money invariants (docs/ledger.md);
+ * calls cb once per violation and stores their number in *violations. */
+kerr_t ledger_verify(ledger_t *l, ledger_violation_cb cb, void *ctx, int64_t *violations, kmsg_t *msg);
+
+typedef enum ledger_format { LEDGER_CSV, LEDGER_JSON } ledger_format_t;
+
+/* Writes the transactions created in [from, to) (0 = open) as CSV or as a
+ * JSON array of objects. */
+kerr_t ledger_export(ledger_t *l, FILE *out, ledger_format_t fmt, int64_t from, int64_t to, kmsg_t *msg);
+
+#endif

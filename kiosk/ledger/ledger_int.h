@@ -1,0 +1,53 @@
+/* Internal to the ledger: the handle and small SQLite helpers. SQLite
+ * result codes are translated into kerr_t here and nowhere else. */
+#ifndef KIOSK_LEDGER_INT_H
+#define KIOSK_LEDGER_INT_H
+
+#include <cjson/cJSON.h>
+#include <sqlite3.h>
+
+#include "kiosk/ledger/ledger.h"
+
+struct ledger {
+    sqlite3 *db;
+    const kclock_t *clk;
+};
+
+/* The columns ledger__row_txn() reads, in order. */
+#define LEDGER_TXN_COLUMNS                                                                           \
+    "id, state, meter, customer, method, channel, currency, amount, paid, delivered, refunded, "     \
+    "purchase_count, reason, retry_at, retries, created_at, updated_at"
+
+/* Translates a SQLite result into kerr_t with "what: sqlite's message". */
+kerr_t ledger__err(ledger_t *l, int rc, const char *what, kmsg_t *msg);
+
+/* Runs SQL that returns no rows. */
+kerr_t ledger__exec(ledger_t *l, const char *sql, kmsg_t *msg);
+
+/* Prepares one statement. */
+kerr_t ledger__prepare(ledger_t *l, const char *sql, sqlite3_stmt **st, kmsg_t *msg);
+
+/* Steps a statement expected to finish (SQLITE_DONE) and finalizes it. */
+kerr_t ledger__run(ledger_t *l, sqlite3_stmt *st, const char *what, kmsg_t *msg);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. */
+kerr_t ledger__begin(ledger_t *l, kmsg_t *msg);
+kerr_t ledger__commit(ledger_t *l, kmsg_t *msg);
+void ledger__rollback(ledger_t *l);
+
+/* Current wall time from the ledger's clock. */
+int64_t ledger__now(ledger_t *l);
+
+/* Copies a text column into dst (always terminated). */
+void ledger__col_text(sqlite3_stmt *st, int col, char *dst, size_t len);
+
+/* Reads a row selected with LEDGER_TXN_COLUMNS. */
+void ledger__row_txn(sqlite3_stmt *st, ledger_txn_t *t);
+
+/* The transaction as a JSON object (export and outbox share this shape). */
+cJSON *ledger__txn_json(const ledger_txn_t *t);
+
+/* Applies the migrations that bring the file to LEDGER_SCHEMA_VERSION. */
+kerr_t ledger__migrate(ledger_t *l, kmsg_t *msg);
+
+#endif

@@ -1,0 +1,198 @@
+/* The ledger schema and its forward migrations. The file's
+ * PRAGMA user_version is the number of migrations applied. To change the
+ * schema, append a migration; never edit one that has shipped. */
+#include <stdio.h>
+
+#include "kiosk/ledger/ledger_int.h"
+
+static const char *const v1[] = {
+    /* One row per top-up. State names are those of core/txn.c. */
+    "CREATE TABLE txn ("
+    "  id TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 36),"
+    "  state TEXT NOT NULL,"
+    "  meter TEXT NOT NULL,"
+    "  customer TEXT NOT NULL DEFAULT '',"
+    "  method TEXT NOT NULL,"
+    "  channel TEXT NOT NULL,"
+    "  currency TEXT NOT NULL CHECK (length(currency) = 3),"
+    "  amount INTEGER NOT NULL CHECK (amount >= 0),"
+    "  paid INTEGER NOT NULL DEFAULT 0 CHECK (paid >= 0),"
+    "  delivered INTEGER NOT NULL DEFAULT 0 CHECK (delivered >= 0),"
+    "  refunded INTEGER NOT NULL DEFAULT 0 CHECK (refunded >= 0),"
+    "  purchase_count INTEGER CHECK (purchase_count > 0),"
+    "  reason TEXT NOT NULL DEFAULT '',"
+    "  retry_at INTEGER NOT NULL DEFAULT 0,"
+    "  retries INTEGER NOT NULL DEFAULT 0,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL"
+    ") STRICT;",
+    /* One purchase count per meter: the exactly-once rule's anchor. */
+    "CREATE UNIQUE INDEX txn_meter_count ON txn(meter, purchase_count) WHERE purchase_count IS NOT NULL;"
+    "CREATE INDEX txn_state ON txn(state, retry_at);"
+    "CREATE INDEX txn_created ON txn(created_at);",
+    /* Append-only history: every transition, in order. */
+    "CREATE TABLE txn_event ("
+    "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  txn_id TEXT NOT NULL REFERENCES txn(id),"
+    "  event TEXT NOT NULL,"
+    "  from_state TEXT NOT NULL,"
+    "  to_state TEXT NOT NULL,"
+    "  detail TEXT NOT NULL DEFAULT '',"
+    "  at INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX txn_event_txn ON txn_event(txn_id, seq);"
+    "CREATE TRIGGER txn_event_no_update BEFORE UPDATE ON txn_event"
+    "  BEGIN SELECT RAISE(ABORT, 'txn_event is append-only'); END;"
+    "CREATE TRIGGER txn_event_no_delete BEFORE DELETE ON txn_event"
+    "  BEGIN SELECT RAISE(ABORT, 'txn_event is append-only'); END;",
+    /* Each accepted payment: a bank note, a card approval, a QR order. */
+    "CREATE TABLE payment ("
+    "  id INTEGER PRIMARY KEY,"
+    "  txn_id TEXT NOT NULL REFERENCES txn(id),"
+    "  method TEXT NOT NULL,"
+    "  amount INTEGER NOT NULL CHECK (amount > 0),"
+    "  currency TEXT NOT NULL,"
+    "  denomination INTEGER NOT NULL DEFAULT 0,"
+    "  ref TEXT NOT NULL DEFAULT '',"
+    "  detail TEXT NOT NULL DEFAULT '',"
+    "  at INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX payment_txn ON payment(txn_id);",
+    /* Each time credit was sent, with the purchase count it carried. */
+    "CREATE TABLE delivery_attempt ("
+    "  id INTEGER PRIMARY KEY,"
+    "  txn_id TEXT NOT NULL REFERENCES txn(id),"
+    "  meter TEXT NOT NULL,"
+    "  purchase_count INTEGER NOT NULL CHECK (purchase_count > 0),"
+    "  amount INTEGER NOT NULL CHECK (amount > 0),"
+    "  channel TEXT NOT NULL,"
+    "  started_at INTEGER NOT NULL,"
+    "  finished_at INTEGER,"
+    "  result TEXT,"
+    "  applied INTEGER CHECK (applied IN (0, 1)),"
+    "  detail TEXT NOT NULL DEFAULT ''"
+    ") STRICT;"
+    "CREATE INDEX attempt_txn ON delivery_attempt(txn_id, id);"
+    "CREATE INDEX attempt_meter ON delivery_attempt(meter, purchase_count);",
+    /* Money given back: card reversals, refunds, operator settlements. */
+    "CREATE TABLE refund ("
+    "  id INTEGER PRIMARY KEY,"
+    "  txn_id TEXT NOT NULL REFERENCES txn(id),"
+    "  method TEXT NOT NULL,"
+    "  amount INTEGER NOT NULL CHECK (amount > 0),"
+    "  ref TEXT NOT NULL DEFAULT '',"
+    "  detail TEXT NOT NULL DEFAULT '',"
+    "  at INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX refund_txn ON refund(txn_id);",
+    /* What the back office has yet to hear, in order; idempotent by seq. */
+    "CREATE TABLE outbox ("
+    "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  topic TEXT NOT NULL,"
+    "  event_seq INTEGER UNIQUE REFERENCES txn_event(seq),"
+    "  payload TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  sent_at INTEGER,"
+    "  attempts INTEGER NOT NULL DEFAULT 0"
+    ") STRICT;"
+    "CREATE INDEX outbox_unsent ON outbox(seq) WHERE sent_at IS NULL;",
+    /* Money taken since the last collection, per method and denomination. */
+    "CREATE TABLE cash_counter ("
+    "  method TEXT NOT NULL,"
+    "  currency TEXT NOT NULL,"
+    "  denomination INTEGER NOT NULL,"
+    "  count INTEGER NOT NULL DEFAULT 0 CHECK (count >= 0),"
+    "  total INTEGER NOT NULL DEFAULT 0 CHECK (total >= 0),"
+    "  PRIMARY KEY (method, currency, denomination)"
+    ") STRICT;"
+    "CREATE TABLE cash_collection ("
+    "  id INTEGER PRIMARY KEY,"
+    "  at INTEGER NOT NULL,"
+    "  operator TEXT NOT NULL,"
+    "  last_payment_id INTEGER NOT NULL,"
+    "  report TEXT NOT NULL"
+    ") STRICT;"
+    "CREATE TABLE cashbox_event ("
+    "  id INTEGER PRIMARY KEY,"
+    "  at INTEGER NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  detail TEXT NOT NULL DEFAULT ''"
+    ") STRICT;",
+    /* Usage-inspection and device alerts, with their evidence. */
+    "CREATE TABLE alert ("
+    "  id INTEGER PRIMARY KEY,"
+    "  at INTEGER NOT NULL,"
+    "  meter TEXT NOT NULL DEFAULT '',"
+    "  kind TEXT NOT NULL,"
+    "  severity TEXT NOT NULL,"
+    "  evidence TEXT NOT NULL DEFAULT '',"
+    "  acknowledged_at INTEGER,"
+    "  acknowledged_by TEXT"
+    ") STRICT;",
+    /* Every staff and system action that is not a sale: who, what, why. */
+    "CREATE TABLE audit ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  at INTEGER NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  action TEXT NOT NULL,"
+    "  target TEXT NOT NULL DEFAULT '',"
+    "  reason TEXT NOT NULL DEFAULT '',"
+    "  detail TEXT NOT NULL DEFAULT ''"
+    ") STRICT;"
+    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+    "  BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;"
+    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+    "  BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;",
+    NULL,
+};
+
+/* Each migration is a list of statements run in one transaction. */
+static const char *const *const migrations[] = {v1};
+
+#define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+_Static_assert(N_MIGRATIONS == LEDGER_SCHEMA_VERSION, "one migration per schema version");
+
+/* Applies one migration if the file is still below the latest version;
+ * the version is read inside the write transaction so two processes
+ * opening a new file at once do not both migrate it. *done is set when
+ * nothing was left to do. */
+static kerr_t migrate_step(ledger_t *l, bool *done, kmsg_t *msg)
+{
+    kerr_t rc = ledger__begin(l, msg);
+    if (rc)
+        return rc;
+    int v = ledger_schema_version(l);
+    if (v < 0 || v > N_MIGRATIONS) {
+        ledger__rollback(l);
+        if (v < 0)
+            return ledger__err(l, SQLITE_ERROR, "reading the schema version", msg);
+        return kmsg_set(msg, K_EVERSION, "schema version %d is newer than this program's %d; upgrade the software",
+                        v, N_MIGRATIONS);
+    }
+    *done = v == N_MIGRATIONS;
+    if (!*done) {
+        char bump[48];
+        snprintf(bump, sizeof bump, "PRAGMA user_version = %d;", v + 1);
+        for (const char *const *sql = migrations[v]; rc == K_OK && *sql; sql++)
+            rc = ledger__exec(l, *sql, msg);
+        if (rc == K_OK)
+            rc = ledger__exec(l, bump, msg);
+        if (rc != K_OK) {
+            ledger__rollback(l);
+            kmsg_prefix(msg, "migrating to schema %d: ", v + 1);
+            return rc;
+        }
+    }
+    return ledger__commit(l, msg);
+}
+
+kerr_t ledger__migrate(ledger_t *l, kmsg_t *msg)
+{
+    for (bool done = false; !done;) {
+        kerr_t rc = migrate_step(l, &done, msg);
+        if (rc)
+            return rc;
+    }
+    return K_OK;
+}
