@@ -164,7 +164,8 @@ static i128 tier_cost_exact(const tariff_t *t, int64_t used, int64_t milli)
 static kerr_t tier_energy(const tariff_t *t, int64_t used, int64_t minor, int64_t *milli)
 {
     i128 budget = (i128)minor * COST_DIVISOR, energy = 0;
-    for (size_t i = tier_index(t, used); budget > 0 && i < t->n_tiers; i++) {
+    /* Free steps are taken whole even with no money left. */
+    for (size_t i = tier_index(t, used); i < t->n_tiers; i++) {
         const tariff_tier_t *s = &t->tier[i];
         if (s->upto == TARIFF_UNBOUNDED) {
             energy += budget / s->price;

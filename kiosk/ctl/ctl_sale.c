@@ -133,6 +133,9 @@ int ctl_sale(ctl_t *c)
         return ctl_fail(CTL_USAGE, "--pay %s: only 'counter' is available on this kiosk", req.method);
     if (optind != c->argc)
         return ctl_fail(CTL_USAGE, "unexpected argument '%s'", c->argv[optind]);
+    kmsg_t why;
+    if (engine_check_sale(&c->cfg, &req, &why) != K_OK)
+        return ctl_fail(CTL_USAGE, "%s", why.text);
     site_t s;
     int status = site_open(c, &s);
     if (status != CTL_OK)

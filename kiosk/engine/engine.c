@@ -33,9 +33,8 @@ static bool digits_only(const char *s, size_t min, size_t max)
     return n >= min && n <= max && strspn(s, "0123456789") == n;
 }
 
-kerr_t engine_open_sale(engine_t *e, const sale_req_t *req, char id[UUID_STR_LEN], kmsg_t *msg)
+kerr_t engine_check_sale(const kiosk_config_t *cfg, const sale_req_t *req, kmsg_t *msg)
 {
-    const kiosk_config_t *cfg = e->cfg;
     if (!req->meter || !digits_only(req->meter, 1, 12))
         return kmsg_set(msg, K_EINVAL, "meter number '%s' must be 1 to 12 digits", req->meter ? req->meter : "");
     if (req->customer && req->customer[0] && !digits_only(req->customer, 1, 12))
@@ -47,8 +46,18 @@ kerr_t engine_open_sale(engine_t *e, const sale_req_t *req, char id[UUID_STR_LEN
         return kmsg_set(msg, K_EINVAL, "amount must be between %s and %s (limits.min_purchase, limits.max_purchase)",
                         lo, hi);
     }
-    kerr_t rc = krand_uuid(e->rand, id);
-    if (rc != K_OK)
+    if (!req->method || !req->method[0])
+        return kmsg_set(msg, K_EINVAL, "no payment method");
+    return K_OK;
+}
+
+kerr_t engine_open_sale(engine_t *e, const sale_req_t *req, char id[UUID_STR_LEN], kmsg_t *msg)
+{
+    const kiosk_config_t *cfg = e->cfg;
+    kerr_t rc = engine_check_sale(cfg, req, msg);
+    if (rc)
+        return rc;
+    if ((rc = krand_uuid(e->rand, id)) != K_OK)
         return kmsg_set(msg, rc, "no randomness for a transaction id");
     ledger_new_txn_t n = {.id = id,
                           .meter = req->meter,

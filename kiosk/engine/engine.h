@@ -35,8 +35,12 @@ typedef struct sale_req {
     int64_t amount;       /* minor units asked for */
 } sale_req_t;
 
-/* Opens a transaction (state created) after checking the request against
- * the configured limits; writes its id into id. */
+/* Checks a request against the meter-number format and the configured
+ * limits, without touching anything; msg says what is wrong. */
+kerr_t engine_check_sale(const kiosk_config_t *cfg, const sale_req_t *req, kmsg_t *msg);
+
+/* Opens a transaction (state created) after engine_check_sale; writes its
+ * id into id. */
 kerr_t engine_open_sale(engine_t *e, const sale_req_t *req, char id[UUID_STR_LEN], kmsg_t *msg);
 
 /* created -> payment_pending. */

@@ -33,22 +33,57 @@ kerr_t ledger__prepare(ledger_t *l, const char *sql, sqlite3_stmt **st, kmsg_t *
     return rc == SQLITE_OK ? K_OK : ledger__err(l, rc, "ledger query", msg);
 }
 
+kerr_t ledger__cached(ledger_t *l, const char *sql, sqlite3_stmt **st, kmsg_t *msg)
+{
+    for (int i = 0; i < l->n_cached; i++)
+        if (l->cache[i].sql == sql) {
+            *st = l->cache[i].st;
+            sqlite3_clear_bindings(*st);
+            return K_OK;
+        }
+    int rc = sqlite3_prepare_v3(l->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
+    if (rc != SQLITE_OK)
+        return ledger__err(l, rc, "ledger query", msg);
+    if (l->n_cached < LEDGER_STMT_CACHE) {
+        l->cache[l->n_cached].sql = sql;
+        l->cache[l->n_cached++].st = *st;
+    }
+    return K_OK;
+}
+
+void ledger__release(ledger_t *l, sqlite3_stmt *st)
+{
+    for (int i = 0; i < l->n_cached; i++)
+        if (l->cache[i].st == st) {
+            sqlite3_reset(st);
+            return;
+        }
+    sqlite3_finalize(st);
+}
+
 kerr_t ledger__run(ledger_t *l, sqlite3_stmt *st, const char *what, kmsg_t *msg)
 {
     int rc = sqlite3_step(st);
     kerr_t e = rc == SQLITE_DONE ? K_OK : ledger__err(l, rc, what, msg);
-    sqlite3_finalize(st);
+    ledger__release(l, st);
     return e;
+}
+
+static kerr_t run_cached(ledger_t *l, const char *sql, kmsg_t *msg)
+{
+    sqlite3_stmt *st;
+    kerr_t rc = ledger__cached(l, sql, &st, msg);
+    return rc ? rc : ledger__run(l, st, "ledger", msg);
 }
 
 kerr_t ledger__begin(ledger_t *l, kmsg_t *msg)
 {
-    return ledger__exec(l, "BEGIN IMMEDIATE", msg);
+    return run_cached(l, "BEGIN IMMEDIATE", msg);
 }
 
 kerr_t ledger__commit(ledger_t *l, kmsg_t *msg)
 {
-    kerr_t rc = ledger__exec(l, "COMMIT", msg);
+    kerr_t rc = run_cached(l, "COMMIT", msg);
     if (rc != K_OK)
         ledger__rollback(l);
     return rc;
@@ -164,6 +199,8 @@ void ledger_close(ledger_t *l)
 {
     if (!l)
         return;
+    for (int i = 0; i < l->n_cached; i++)
+        sqlite3_finalize(l->cache[i].st);
     sqlite3_close(l->db);
     free(l);
 }

@@ -8,9 +8,16 @@
 
 #include "kiosk/ledger/ledger.h"
 
+#define LEDGER_STMT_CACHE 32
+
 struct ledger {
     sqlite3 *db;
     const kclock_t *clk;
+    struct {
+        const char *sql; /* the string literal's address is the key */
+        sqlite3_stmt *st;
+    } cache[LEDGER_STMT_CACHE];
+    int n_cached;
 };
 
 /* The columns ledger__row_txn() reads, in order. */
@@ -24,10 +31,17 @@ kerr_t ledger__err(ledger_t *l, int rc, const char *what, kmsg_t *msg);
 /* Runs SQL that returns no rows. */
 kerr_t ledger__exec(ledger_t *l, const char *sql, kmsg_t *msg);
 
-/* Prepares one statement. */
+/* Prepares one statement (give it back with ledger__release). */
 kerr_t ledger__prepare(ledger_t *l, const char *sql, sqlite3_stmt **st, kmsg_t *msg);
 
-/* Steps a statement expected to finish (SQLITE_DONE) and finalizes it. */
+/* Like ledger__prepare, but keeps the statement for the next call with the
+ * same SQL. sql must be a string literal: its address is the cache key. */
+kerr_t ledger__cached(ledger_t *l, const char *sql, sqlite3_stmt **st, kmsg_t *msg);
+
+/* Gives a statement back: a cached one is reset, any other finalized. */
+void ledger__release(ledger_t *l, sqlite3_stmt *st);
+
+/* Steps a statement expected to finish (SQLITE_DONE) and releases it. */
 kerr_t ledger__run(ledger_t *l, sqlite3_stmt *st, const char *what, kmsg_t *msg);
 
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK. */

@@ -12,7 +12,7 @@ static kerr_t append_event(ledger_t *l, const ledger_txn_t *t, txn_event_t ev, t
                            const char *detail, kmsg_t *msg)
 {
     sqlite3_stmt *st;
-    kerr_t rc = ledger__prepare(l,
+    kerr_t rc = ledger__cached(l,
                                 "INSERT INTO txn_event(txn_id, event, from_state, to_state, detail, at) "
                                 "VALUES (?, ?, ?, ?, ?, ?)",
                                 &st, msg);
@@ -39,7 +39,7 @@ static kerr_t append_event(ledger_t *l, const ledger_txn_t *t, txn_event_t ev, t
     cJSON_Delete(payload);
     if (!text)
         return kmsg_set(msg, K_EIO, "out of memory building the outbox row");
-    rc = ledger__prepare(l, "INSERT INTO outbox(topic, event_seq, payload, created_at) VALUES ('txn', ?, ?, ?)",
+    rc = ledger__cached(l, "INSERT INTO outbox(topic, event_seq, payload, created_at) VALUES ('txn', ?, ?, ?)",
                          &st, msg);
     if (rc == K_OK) {
         sqlite3_bind_int64(st, 1, seq);
@@ -87,7 +87,7 @@ kerr_t ledger_create(ledger_t *l, const ledger_new_txn_t *n, kmsg_t *msg)
     t.created_at = t.updated_at = ledger__now(l);
 
     sqlite3_stmt *st;
-    rc = ledger__prepare(l,
+    rc = ledger__cached(l,
                          "INSERT INTO txn(id, state, meter, customer, method, channel, currency, amount, "
                          "created_at, updated_at) VALUES (?, 'created', ?, ?, ?, ?, ?, ?, ?, ?)",
                          &st, msg);
@@ -115,7 +115,7 @@ kerr_t ledger_create(ledger_t *l, const ledger_new_txn_t *n, kmsg_t *msg)
 static kerr_t load(ledger_t *l, const char *id, ledger_txn_t *t, kmsg_t *msg)
 {
     sqlite3_stmt *st;
-    kerr_t rc = ledger__prepare(l, "SELECT " LEDGER_TXN_COLUMNS " FROM txn WHERE id = ?", &st, msg);
+    kerr_t rc = ledger__cached(l, "SELECT " LEDGER_TXN_COLUMNS " FROM txn WHERE id = ?", &st, msg);
     if (rc)
         return rc;
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -125,7 +125,7 @@ static kerr_t load(ledger_t *l, const char *id, ledger_txn_t *t, kmsg_t *msg)
     else
         rc = s == SQLITE_DONE ? kmsg_set(msg, K_ENOTFOUND, "no transaction %s", id)
                               : ledger__err(l, s, "reading the transaction", msg);
-    sqlite3_finalize(st);
+    ledger__release(l, st);
     return rc;
 }
 
@@ -136,7 +136,7 @@ static kerr_t add_payment(ledger_t *l, ledger_txn_t *t, const ledger_payment_t *
     if (kmath_add(t->paid, p->amount, &t->paid) != K_OK)
         return kmsg_set(msg, K_EOVERFLOW, "paid total would overflow");
     sqlite3_stmt *st;
-    kerr_t rc = ledger__prepare(l,
+    kerr_t rc = ledger__cached(l,
                                 "INSERT INTO payment(txn_id, method, amount, currency, denomination, ref, "
                                 "detail, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                                 &st, msg);
@@ -152,7 +152,7 @@ static kerr_t add_payment(ledger_t *l, ledger_txn_t *t, const ledger_payment_t *
     sqlite3_bind_int64(st, 8, t->updated_at);
     if ((rc = ledger__run(l, st, "recording the payment", msg)))
         return rc;
-    rc = ledger__prepare(l,
+    rc = ledger__cached(l,
                          "INSERT INTO cash_counter(method, currency, denomination, count, total) "
                          "VALUES (?, ?, ?, 1, ?) ON CONFLICT DO UPDATE SET count = count + 1, "
                          "total = total + excluded.total",
@@ -170,7 +170,7 @@ static kerr_t add_payment(ledger_t *l, ledger_txn_t *t, const ledger_payment_t *
 static kerr_t scalar(ledger_t *l, const char *sql, const char *id, int64_t *out, kmsg_t *msg)
 {
     sqlite3_stmt *st;
-    kerr_t rc = ledger__prepare(l, sql, &st, msg);
+    kerr_t rc = ledger__cached(l, sql, &st, msg);
     if (rc)
         return rc;
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -179,7 +179,7 @@ static kerr_t scalar(ledger_t *l, const char *sql, const char *id, int64_t *out,
         *out = sqlite3_column_int64(st, 0);
     else
         rc = ledger__err(l, s, "reading attempts", msg);
-    sqlite3_finalize(st);
+    ledger__release(l, st);
     return rc;
 }
 
@@ -204,13 +204,13 @@ static kerr_t begin_attempt(ledger_t *l, ledger_txn_t *t, const ledger_change_t 
                             (long long)t->purchase_count);
     }
     sqlite3_stmt *st;
-    if ((rc = ledger__prepare(l, "UPDATE delivery_attempt SET applied = 0 WHERE txn_id = ? AND applied IS NULL",
+    if ((rc = ledger__cached(l, "UPDATE delivery_attempt SET applied = 0 WHERE txn_id = ? AND applied IS NULL",
                               &st, msg)))
         return rc;
     sqlite3_bind_text(st, 1, t->id, -1, SQLITE_STATIC);
     if ((rc = ledger__run(l, st, "closing earlier attempts", msg)))
         return rc;
-    rc = ledger__prepare(l,
+    rc = ledger__cached(l,
                          "INSERT INTO delivery_attempt(txn_id, meter, purchase_count, amount, channel, "
                          "started_at) VALUES (?, ?, ?, ?, ?, ?)",
                          &st, msg);
@@ -229,7 +229,7 @@ static kerr_t begin_attempt(ledger_t *l, ledger_txn_t *t, const ledger_change_t 
 static kerr_t close_attempt(ledger_t *l, ledger_txn_t *t, const ledger_change_t *c, kmsg_t *msg)
 {
     sqlite3_stmt *st;
-    kerr_t rc = ledger__prepare(l,
+    kerr_t rc = ledger__cached(l,
                                 "UPDATE delivery_attempt SET result = ?, applied = ?, finished_at = ?, "
                                 "detail = ? WHERE txn_id = ? AND result IS NULL",
                                 &st, msg);
@@ -253,7 +253,7 @@ static kerr_t close_attempt(ledger_t *l, ledger_txn_t *t, const ledger_change_t 
 static kerr_t confirm_latest(ledger_t *l, const ledger_txn_t *t, kmsg_t *msg)
 {
     sqlite3_stmt *st;
-    kerr_t rc = ledger__prepare(l,
+    kerr_t rc = ledger__cached(l,
                                 "UPDATE delivery_attempt SET applied = 1 WHERE id = (SELECT max(id) FROM "
                                 "delivery_attempt WHERE txn_id = ?) AND applied IS NOT 0 AND result IS NOT NULL",
                                 &st, msg);
@@ -275,7 +275,7 @@ static kerr_t add_refund(ledger_t *l, ledger_txn_t *t, const ledger_refund_t *r,
         return kmsg_set(msg, K_EINVAL, "refund of %lld exceeds what was paid and not delivered",
                         (long long)r->amount);
     sqlite3_stmt *st;
-    kerr_t rc = ledger__prepare(l, "INSERT INTO refund(txn_id, method, amount, ref, detail, at) VALUES (?, ?, ?, ?, ?, ?)",
+    kerr_t rc = ledger__cached(l, "INSERT INTO refund(txn_id, method, amount, ref, detail, at) VALUES (?, ?, ?, ?, ?, ?)",
                                 &st, msg);
     if (rc)
         return rc;
@@ -291,7 +291,7 @@ static kerr_t add_refund(ledger_t *l, ledger_txn_t *t, const ledger_refund_t *r,
 static kerr_t store_txn(ledger_t *l, const ledger_txn_t *t, kmsg_t *msg)
 {
     sqlite3_stmt *st;
-    kerr_t rc = ledger__prepare(l,
+    kerr_t rc = ledger__cached(l,
                                 "UPDATE txn SET state = ?, paid = ?, delivered = ?, refunded = ?, "
                                 "purchase_count = ?, reason = ?, retry_at = ?, retries = ?, updated_at = ? "
                                 "WHERE id = ?",
@@ -382,7 +382,7 @@ kerr_t ledger_audit(ledger_t *l, const char *actor, const char *action, const ch
                     const char *reason, const char *detail, kmsg_t *msg)
 {
     sqlite3_stmt *st;
-    kerr_t rc = ledger__prepare(l,
+    kerr_t rc = ledger__cached(l,
                                 "INSERT INTO audit(at, actor, action, target, reason, detail) "
                                 "VALUES (?, ?, ?, ?, ?, ?)",
                                 &st, msg);

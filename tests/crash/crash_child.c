@@ -1,0 +1,123 @@
+/* The kiosk side of the crash test: runs a fixed series of sales against
+ * the fake meters and, when asked, SIGKILLs itself at step boundary K.
+ *
+ *   crash_child CONFIG K     K = 0 runs to the end
+ *
+ * It appends each step it passes to DIR/steps.log and each finished sale to
+ * DIR/child.log ("done ID STATE"), both with write(2), so the test knows
+ * what the process had seen committed when it died. */
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kiosk/app/cli.h"
+#include "kiosk/engine/engine.h"
+
+static int crash_at, steps;
+static char dir[CFG_PATH_LEN];
+
+static void append(const char *name, const char *line)
+{
+    char path[CFG_PATH_LEN + 32];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0644);
+    if (fd < 0 || write(fd, line, strlen(line)) != (ssize_t)strlen(line)) {
+        perror(path);
+        exit(3);
+    }
+    close(fd);
+}
+
+static void on_step(void *ctx, const char *step)
+{
+    (void)ctx;
+    char line[96];
+    snprintf(line, sizeof line, "%d %s\n", ++steps, step);
+    append("steps.log", line);
+    if (steps == crash_at)
+        kill(getpid(), SIGKILL);
+}
+
+static void must(kerr_t rc, const kmsg_t *msg, const char *what)
+{
+    if (rc != K_OK) {
+        fprintf(stderr, "crash_child: %s: %s\n", what, msg->text);
+        exit(4);
+    }
+}
+
+/* One sale paid in `n` equal payments; an empty sale is cancelled. */
+static void sale(engine_t *e, const char *meter, int64_t each, int n)
+{
+    char id[UUID_STR_LEN], line[128];
+    kmsg_t msg = {""};
+    sale_req_t req = {.meter = meter, .customer = "", .method = "cash", .channel = "remote",
+                      .amount = n ? each * n : 500};
+    must(engine_open_sale(e, &req, id, &msg), &msg, "open");
+    must(engine_begin_payment(e, id, &msg), &msg, "begin payment");
+    for (int i = 0; i < n; i++) {
+        ledger_payment_t note = {.method = "cash", .amount = each, .denomination = each, .ref = "note"};
+        must(engine_accept_payment(e, id, &note, &msg), &msg, "payment");
+    }
+    must(engine_finish_payment(e, id, &msg), &msg, "finish payment");
+    ledger_txn_t t;
+    if (n) {
+        must(engine_deliver(e, id, &t, &msg), &msg, "deliver");
+    } else {
+        must(ledger_get(e->ledger, id, &t, &msg), &msg, "read back");
+    }
+    snprintf(line, sizeof line, "done %s %s\n", id, txn_state_name(t.state));
+    append("child.log", line);
+}
+
+static void arm_fault(const char *fault)
+{
+    char path[CFG_PATH_LEN + 16];
+    snprintf(path, sizeof path, "%s/faults", dir);
+    FILE *f = fopen(path, "w");
+    if (!f || fputs(fault, f) < 0 || fclose(f) != 0)
+        exit(5);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "usage: crash_child CONFIG K\n");
+        return 2;
+    }
+    crash_at = atoi(argv[2]);
+    char cfgopt[600], *args[] = {argv[0], cfgopt, NULL};
+    snprintf(cfgopt, sizeof cfgopt, "--config=%s", argv[1]);
+    cli_args_t a;
+    kiosk_config_t cfg;
+    kmsg_t msg = {""};
+    must(cli_split(2, args, &a, &msg), &msg, "arguments");
+    must(cli_load_config(&a, &cfg, &msg), &msg, "configuration");
+    cli_free(&a);
+    snprintf(dir, sizeof dir, "%s", cfg.gateway_fake_dir);
+
+    ledger_t *l;
+    gw_t gw;
+    must(ledger_open(cfg.ledger_path, LEDGER_CREATE, NULL, &l, &msg), &msg, "ledger");
+    must(gw_open(&cfg, &gw, &msg), &msg, "gateway");
+    engine_t e = {.ledger = l, .gw = &gw, .cfg = &cfg, .step = on_step};
+    engine_recovery_t rep;
+    must(engine_recover(&e, &rep, &msg), &msg, "recovery");
+
+    sale(&e, "000000000001", 5000, 1);
+    sale(&e, "000000000002", 1000, 3);
+    sale(&e, "000000000003", 0, 0); /* nothing paid: cancelled */
+    sale(&e, "000000000001", 2000, 1);
+    arm_fault("lose_reply 1\n");
+    sale(&e, "000000000003", 1500, 1);
+    arm_fault("drop 1\n");
+    sale(&e, "000000000002", 1200, 1);
+
+    ledger_close(l);
+    gw_close(&gw);
+    printf("steps %d\n", steps);
+    return 0;
+}

@@ -1,0 +1,464 @@
+/* The engine against the fake meter bank: exactly-once delivery through
+ * lost answers, dropped requests, offline meters, refusals, counts moved
+ * by someone else, queueing, and recovery after an interruption. The fake
+ * meters' journal is the device's own record of every credit applied. */
+#include <setjmp.h>
+#include <stdlib.h>
+
+#include "ktest.h"
+#include "support/support.h"
+
+#include "kiosk/engine/engine.h"
+
+#define M1 "000000000001"
+#define M2 "000000000002"
+
+static char dir[512];
+static int64_t now_ms = 1795000000000;
+static uint64_t next_id;
+static kiosk_config_t cfg;
+static ledger_t *ledger;
+static gw_t gw;
+static engine_t eng;
+
+/* What the step hook does at a named step. */
+static struct {
+    const char *at;
+    const char *faults; /* written to the faults file */
+    const char *journal; /* appended to the journal: another kiosk's credit */
+    bool crash;         /* longjmp out, as if the process died */
+    jmp_buf env;
+} hook;
+
+static int64_t fake_wall(void *ctx)
+{
+    (void)ctx;
+    return now_ms;
+}
+
+static const kclock_t fake_clock = {fake_wall, fake_wall, NULL};
+
+/* Ids 00000000-0000-4000-8000-00000000000N, in order. */
+static kerr_t counting_fill(void *ctx, void *buf, size_t len)
+{
+    (void)ctx;
+    memset(buf, 0, len);
+    uint64_t v = ++next_id;
+    for (size_t i = 0; i < 8 && i < len; i++)
+        ((uint8_t *)buf)[len - 1 - i] = (uint8_t)(v >> (8 * i));
+    return K_OK;
+}
+
+static const krand_t counting_rand = {counting_fill, NULL};
+
+static void on_step(void *ctx, const char *step)
+{
+    (void)ctx;
+    if (!hook.at || strcmp(step, hook.at) != 0)
+        return;
+    hook.at = NULL;
+    if (hook.faults)
+        assert_true(file_write(dir, "faults", hook.faults));
+    if (hook.journal) {
+        char *old = file_read(dir, "journal");
+        char *joined = malloc(strlen(old ? old : "") + strlen(hook.journal) + 1);
+        strcat(strcpy(joined, old ? old : ""), hook.journal);
+        assert_true(file_write(dir, "journal", joined));
+        free(joined);
+        free(old);
+    }
+    if (hook.crash)
+        longjmp(hook.env, 1);
+}
+
+static void open_site(void)
+{
+    kmsg_t msg = {""};
+    if (ledger_open(cfg.ledger_path, LEDGER_CREATE, &fake_clock, &ledger, &msg) != K_OK)
+        fail_msg("ledger: %s", msg.text);
+    if (gw_open(&cfg, &gw, &msg) != K_OK)
+        fail_msg("gateway: %s", msg.text);
+    eng = (engine_t){.ledger = ledger, .gw = &gw, .cfg = &cfg, .clk = &fake_clock, .rand = &counting_rand,
+                     .step = on_step};
+}
+
+static void close_site(void)
+{
+    ledger_close(ledger);
+    gw_close(&gw);
+    ledger = NULL;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    if (!tmpdir_make(dir, sizeof dir))
+        return -1;
+    memset(&hook, 0, sizeof hook);
+    next_id = 0;
+    config_defaults(&cfg);
+    snprintf(cfg.ledger_path, sizeof cfg.ledger_path, "%s/ledger.db", dir);
+    snprintf(cfg.gateway_fake_dir, sizeof cfg.gateway_fake_dir, "%s", dir);
+    cfg.delivery_attempts = 2;
+    cfg.retry_base_ms = 1000;
+    file_write(dir, "meters", "# meter customer count balance\n" M1 " 100000000001 0 0\n" M2 " 100000000002 7 500\n");
+    open_site();
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    close_site();
+    tmpdir_remove(dir);
+    return 0;
+}
+
+static void paid_sale(const char *meter, int64_t amount, char id[UUID_STR_LEN])
+{
+    sale_req_t req = {.meter = meter, .customer = "", .method = "counter", .channel = "remote", .amount = amount};
+    ledger_payment_t p = {.method = "counter", .amount = amount};
+    kmsg_t msg = {""};
+    if (engine_open_sale(&eng, &req, id, &msg) || engine_begin_payment(&eng, id, &msg) ||
+        engine_accept_payment(&eng, id, &p, &msg) || engine_finish_payment(&eng, id, &msg))
+        fail_msg("sale: %s", msg.text);
+}
+
+static ledger_txn_t deliver(const char *id)
+{
+    ledger_txn_t t;
+    kmsg_t msg = {""};
+    if (engine_deliver(&eng, id, &t, &msg) != K_OK)
+        fail_msg("deliver: %s", msg.text);
+    return t;
+}
+
+static ledger_txn_t get(const char *id)
+{
+    ledger_txn_t t;
+    assert_int_equal(ledger_get(ledger, id, &t, NULL), K_OK);
+    return t;
+}
+
+static int credits(const char *meter)
+{
+    char prefix[40];
+    snprintf(prefix, sizeof prefix, "credit %s ", meter);
+    return file_count_lines(dir, "journal", prefix);
+}
+
+static int journal_has(const char *line)
+{
+    char *text = file_read(dir, "journal");
+    int found = text && strstr(text, line) != NULL;
+    free(text);
+    return found;
+}
+
+static void ledger_is_sound(void)
+{
+    int64_t n = -1;
+    kmsg_t msg = {""};
+    assert_int_equal(ledger_verify(ledger, NULL, NULL, &n, &msg), K_OK);
+    assert_int_equal(n, 0);
+}
+
+static void count_attempt(void *ctx, const ledger_attempt_t *a)
+{
+    (void)a;
+    (*(int *)ctx)++;
+}
+
+static void count_txn(void *ctx, const ledger_txn_t *t)
+{
+    (void)t;
+    (*(int *)ctx)++;
+}
+
+static int attempts_of(const char *id)
+{
+    int n = 0;
+    assert_int_equal(ledger_attempts(ledger, id, count_attempt, &n, NULL), K_OK);
+    return n;
+}
+
+static void counter_sale_delivers(void **state)
+{
+    (void)state;
+    char id[UUID_STR_LEN];
+    paid_sale(M2, 2500, id);
+    ledger_txn_t t = deliver(id);
+    assert_int_equal(t.state, TXN_DELIVERED);
+    assert_int_equal(t.purchase_count, 8);
+    assert_int_equal(t.delivered, 2500);
+    assert_true(journal_has("credit " M2 " 8 2500\n"));
+    assert_int_equal(credits(M2), 1);
+    assert_string_equal(id, "00000000-0000-4000-8000-000000000001");
+    assert_int_equal(t.created_at, now_ms);
+    ledger_is_sound();
+}
+
+static void lost_answer_is_confirmed_by_read_back(void **state)
+{
+    (void)state;
+    file_write(dir, "faults", "lose_reply 1\n");
+    char id[UUID_STR_LEN];
+    paid_sale(M1, 1000, id);
+    ledger_txn_t t = deliver(id);
+    assert_int_equal(t.state, TXN_DELIVERED);
+    assert_int_equal(credits(M1), 1); /* applied once, not resent */
+    assert_int_equal(attempts_of(id), 1);
+    ledger_is_sound();
+}
+
+static void dropped_request_is_resent_with_the_same_count(void **state)
+{
+    (void)state;
+    file_write(dir, "faults", "drop 1\n");
+    char id[UUID_STR_LEN];
+    paid_sale(M1, 1000, id);
+    ledger_txn_t t = deliver(id);
+    assert_int_equal(t.state, TXN_DELIVERED);
+    assert_int_equal(attempts_of(id), 2);
+    assert_int_equal(credits(M1), 1);
+    assert_true(journal_has("credit " M1 " 1 1000\n"));
+    ledger_is_sound();
+}
+
+static void repeated_drops_wait_for_the_retry_worker(void **state)
+{
+    (void)state;
+    file_write(dir, "faults", "drop 2\n");
+    char id[UUID_STR_LEN];
+    paid_sale(M1, 1000, id);
+    ledger_txn_t t = deliver(id);
+    assert_int_equal(t.state, TXN_DELIVERY_PENDING);
+    assert_non_null(strstr(t.reason, "not_applied"));
+    assert_int_equal(credits(M1), 0);
+    int done = -1;
+    assert_int_equal(engine_retry_due(&eng, &done, NULL), K_OK);
+    assert_int_equal(done, 0); /* not due yet */
+    now_ms = t.retry_at;
+    assert_int_equal(engine_retry_due(&eng, &done, NULL), K_OK);
+    assert_int_equal(done, 1);
+    assert_int_equal(get(id).state, TXN_DELIVERED);
+    assert_int_equal(get(id).purchase_count, 1);
+    assert_int_equal(credits(M1), 1);
+    ledger_is_sound();
+}
+
+static void offline_meter_stays_pending_across_a_restart(void **state)
+{
+    (void)state;
+    file_write(dir, "faults", "offline 1\n");
+    char id[UUID_STR_LEN];
+    paid_sale(M1, 1500, id);
+    ledger_txn_t t = deliver(id);
+    assert_int_equal(t.state, TXN_DELIVERY_PENDING);
+    assert_non_null(strstr(t.reason, "meter_unreachable"));
+    assert_int_equal(t.purchase_count, -1); /* nothing was sent, no count held */
+    close_site();
+    open_site();
+    engine_recovery_t rep;
+    assert_int_equal(engine_recover(&eng, &rep, NULL), K_OK);
+    assert_int_equal(rep.examined, 1);
+    assert_int_equal(rep.delivered, 1);
+    assert_int_equal(credits(M1), 1);
+    ledger_is_sound();
+}
+
+static void lost_answer_then_unreadable_meter(void **state)
+{
+    (void)state;
+    file_write(dir, "faults", "lose_reply 1\n");
+    hook.at = "deliver.sent";
+    hook.faults = "offline 1\n"; /* the read-back fails too */
+    char id[UUID_STR_LEN];
+    paid_sale(M1, 1000, id);
+    ledger_txn_t t = deliver(id);
+    assert_int_equal(t.state, TXN_DELIVERY_PENDING);
+    assert_int_equal(t.purchase_count, 1); /* the count stays held */
+    assert_int_equal(credits(M1), 1);
+    now_ms = t.retry_at;
+    int done;
+    assert_int_equal(engine_retry_due(&eng, &done, NULL), K_OK);
+    assert_int_equal(done, 1);
+    assert_int_equal(credits(M1), 1); /* confirmed by read-back, never sent again */
+    assert_int_equal(attempts_of(id), 1);
+    ledger_is_sound();
+}
+
+static void refused_credit_is_parked(void **state)
+{
+    (void)state;
+    file_write(dir, "faults", "refuse 1\n");
+    char id[UUID_STR_LEN];
+    paid_sale(M2, 1000, id);
+    ledger_txn_t t = deliver(id);
+    assert_int_equal(t.state, TXN_NEEDS_RECONCILIATION);
+    assert_non_null(strstr(t.reason, "refused"));
+    assert_non_null(strstr(t.reason, "meter suspended"));
+    assert_int_equal(credits(M2), 0);
+    ledger_is_sound();
+}
+
+static void count_moved_by_another_sale_is_parked(void **state)
+{
+    (void)state;
+    hook.at = "deliver.intent";
+    hook.journal = "credit " M1 " 1 300\ncredit " M1 " 2 300\n"; /* two purchases elsewhere */
+    char id[UUID_STR_LEN];
+    paid_sale(M1, 1000, id);
+    ledger_txn_t t = deliver(id);
+    assert_int_equal(t.state, TXN_NEEDS_RECONCILIATION);
+    assert_non_null(strstr(t.reason, "count_mismatch"));
+    assert_int_equal(credits(M1), 2); /* only the other two */
+    ledger_is_sound();
+}
+
+static void second_purchase_waits_for_the_first(void **state)
+{
+    (void)state;
+    file_write(dir, "faults", "lose_reply 1\n");
+    hook.at = "deliver.sent";
+    hook.faults = "offline 2\n"; /* read-back fails; so does the second sale's read */
+    char a[UUID_STR_LEN], b[UUID_STR_LEN];
+    paid_sale(M1, 1000, a);
+    assert_int_equal(deliver(a).state, TXN_DELIVERY_PENDING);
+    paid_sale(M1, 2000, b);
+    ledger_txn_t tb = deliver(b);
+    assert_int_equal(tb.state, TXN_DELIVERY_PENDING);
+    assert_non_null(strstr(tb.reason, "meter_unreachable"));
+    now_ms = tb.retry_at > get(a).retry_at ? tb.retry_at : get(a).retry_at;
+    tb = deliver(b); /* meter readable now, but a still holds an unconfirmed count */
+    assert_int_equal(tb.state, TXN_DELIVERY_PENDING);
+    assert_non_null(strstr(tb.reason, "queued"));
+    now_ms = tb.retry_at;
+    int done;
+    assert_int_equal(engine_retry_due(&eng, &done, NULL), K_OK);
+    assert_int_equal(done, 2);
+    assert_int_equal(get(a).purchase_count, 1);
+    assert_int_equal(get(b).purchase_count, 2);
+    assert_true(journal_has("credit " M1 " 1 1000\ncredit " M1 " 2 2000\n"));
+    ledger_is_sound();
+}
+
+static void limits_and_bad_meters_write_nothing(void **state)
+{
+    (void)state;
+    char id[UUID_STR_LEN];
+    kmsg_t msg;
+    sale_req_t small = {.meter = M1, .method = "counter", .amount = 50};
+    assert_int_equal(engine_open_sale(&eng, &small, id, &msg), K_EINVAL);
+    assert_non_null(strstr(msg.text, "between CNY 1.00 and CNY 1,000.00"));
+    sale_req_t big = {.meter = M1, .method = "counter", .amount = 100001};
+    assert_int_equal(engine_open_sale(&eng, &big, id, &msg), K_EINVAL);
+    sale_req_t letters = {.meter = "12ab", .method = "counter", .amount = 500};
+    assert_int_equal(engine_open_sale(&eng, &letters, id, &msg), K_EINVAL);
+    assert_non_null(strstr(msg.text, "must be 1 to 12 digits"));
+    int n = 0;
+    ledger_filter_t f = {0};
+    assert_int_equal(ledger_list(ledger, &f, count_txn, &n, NULL), K_OK);
+    assert_int_equal(n, 0);
+}
+
+static void unknown_meter_is_parked_not_lost(void **state)
+{
+    (void)state;
+    char id[UUID_STR_LEN];
+    paid_sale("000000000099", 1000, id);
+    ledger_txn_t t = deliver(id);
+    assert_int_equal(t.state, TXN_NEEDS_RECONCILIATION);
+    assert_non_null(strstr(t.reason, "no meter 000000000099"));
+    ledger_is_sound();
+}
+
+static void recovery_finishes_what_was_started(void **state)
+{
+    (void)state;
+    char unpaid[UUID_STR_LEN], half[UUID_STR_LEN], paid[UUID_STR_LEN];
+    sale_req_t req = {.meter = M1, .method = "cash", .amount = 3000};
+    assert_int_equal(engine_open_sale(&eng, &req, unpaid, NULL), K_OK);
+    assert_int_equal(engine_open_sale(&eng, &req, half, NULL), K_OK);
+    assert_int_equal(engine_begin_payment(&eng, half, NULL), K_OK);
+    ledger_payment_t note = {.method = "cash", .amount = 1000, .denomination = 1000, .ref = "CN0010A"};
+    assert_int_equal(engine_accept_payment(&eng, half, &note, NULL), K_OK);
+    paid_sale(M2, 700, paid);
+    close_site();
+    open_site();
+    engine_recovery_t rep;
+    assert_int_equal(engine_recover(&eng, &rep, NULL), K_OK);
+    assert_int_equal(rep.examined, 3);
+    assert_int_equal(rep.cancelled, 1);
+    assert_int_equal(rep.delivered, 2);
+    assert_int_equal(get(unpaid).state, TXN_CANCELLED);
+    assert_int_equal(get(half).state, TXN_DELIVERED);
+    assert_int_equal(get(half).delivered, 1000); /* what was inserted is delivered */
+    assert_true(journal_has("credit " M1 " 1 1000\n"));
+    assert_true(journal_has("credit " M2 " 8 700\n"));
+    ledger_is_sound();
+}
+
+static void crash_after_the_meter_applied(void **state)
+{
+    (void)state;
+    char id[UUID_STR_LEN];
+    paid_sale(M1, 1200, id);
+    hook.at = "deliver.sent";
+    hook.crash = true;
+    if (setjmp(hook.env) == 0) {
+        deliver(id);
+        fail_msg("the hook should have stopped the delivery");
+    }
+    assert_int_equal(get(id).state, TXN_DELIVERING); /* the outcome never reached the ledger */
+    assert_int_equal(credits(M1), 1);
+    close_site();
+    open_site();
+    engine_recovery_t rep;
+    assert_int_equal(engine_recover(&eng, &rep, NULL), K_OK);
+    assert_int_equal(rep.delivered, 1);
+    assert_int_equal(get(id).state, TXN_DELIVERED);
+    assert_int_equal(credits(M1), 1); /* confirmed, not sent again */
+    ledger_is_sound();
+}
+
+static void crash_before_the_meter_heard(void **state)
+{
+    (void)state;
+    char id[UUID_STR_LEN];
+    paid_sale(M1, 1200, id);
+    hook.at = "deliver.intent";
+    hook.crash = true;
+    if (setjmp(hook.env) == 0) {
+        deliver(id);
+        fail_msg("the hook should have stopped the delivery");
+    }
+    assert_int_equal(credits(M1), 0);
+    close_site();
+    open_site();
+    engine_recovery_t rep;
+    assert_int_equal(engine_recover(&eng, &rep, NULL), K_OK);
+    assert_int_equal(get(id).state, TXN_DELIVERED);
+    assert_int_equal(get(id).purchase_count, 1);
+    assert_int_equal(credits(M1), 1);
+    ledger_is_sound();
+}
+
+static const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown(counter_sale_delivers, setup, teardown),
+    cmocka_unit_test_setup_teardown(lost_answer_is_confirmed_by_read_back, setup, teardown),
+    cmocka_unit_test_setup_teardown(dropped_request_is_resent_with_the_same_count, setup, teardown),
+    cmocka_unit_test_setup_teardown(repeated_drops_wait_for_the_retry_worker, setup, teardown),
+    cmocka_unit_test_setup_teardown(offline_meter_stays_pending_across_a_restart, setup, teardown),
+    cmocka_unit_test_setup_teardown(lost_answer_then_unreadable_meter, setup, teardown),
+    cmocka_unit_test_setup_teardown(refused_credit_is_parked, setup, teardown),
+    cmocka_unit_test_setup_teardown(count_moved_by_another_sale_is_parked, setup, teardown),
+    cmocka_unit_test_setup_teardown(second_purchase_waits_for_the_first, setup, teardown),
+    cmocka_unit_test_setup_teardown(limits_and_bad_meters_write_nothing, setup, teardown),
+    cmocka_unit_test_setup_teardown(unknown_meter_is_parked_not_lost, setup, teardown),
+    cmocka_unit_test_setup_teardown(recovery_finishes_what_was_started, setup, teardown),
+    cmocka_unit_test_setup_teardown(crash_after_the_meter_applied, setup, teardown),
+    cmocka_unit_test_setup_teardown(crash_before_the_meter_heard, setup, teardown),
+};
+
+KTEST_MAIN(tests)

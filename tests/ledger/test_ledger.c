@@ -1,0 +1,415 @@
+/* The ledger on a real SQLite file: schema and pragmas, atomic state
+ * changes with their outbox rows, refusals that change nothing, the
+ * purchase-count rules, append-only history, exports, verify. */
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "ktest.h"
+#include "support/support.h"
+
+#include "kiosk/ledger/ledger_int.h"
+
+static char dir[512], path[600];
+static int64_t now_ms = 1795000000000; /* 2026-11-18 */
+
+static int64_t fake_wall(void *ctx)
+{
+    (void)ctx;
+    return now_ms;
+}
+
+static const kclock_t fake_clock = {fake_wall, fake_wall, NULL};
+
+static int setup(void **state)
+{
+    (void)state;
+    if (!tmpdir_make(dir, sizeof dir))
+        return -1;
+    snprintf(path, sizeof path, "%s/ledger.db", dir);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    tmpdir_remove(dir);
+    return 0;
+}
+
+static ledger_t *open_new(void)
+{
+    ledger_t *l = NULL;
+    kmsg_t msg = {""};
+    if (ledger_open(path, LEDGER_CREATE, &fake_clock, &l, &msg) != K_OK)
+        fail_msg("open: %s", msg.text);
+    return l;
+}
+
+static int64_t count_rows(ledger_t *l, const char *sql)
+{
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(l->db, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int64_t n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+static void make_txn(ledger_t *l, const char *id, const char *meter)
+{
+    ledger_new_txn_t n = {.id = id, .meter = meter, .customer = "100000000001", .method = "counter",
+                          .channel = "remote", .currency = "CNY", .amount = 5000};
+    kmsg_t msg = {""};
+    if (ledger_create(l, &n, &msg) != K_OK)
+        fail_msg("create: %s", msg.text);
+}
+
+static void step(ledger_t *l, const char *id, txn_state_t from, ledger_change_t c)
+{
+    kmsg_t msg = {""};
+    if (ledger_apply(l, id, from, &c, NULL, &msg) != K_OK)
+        fail_msg("%s from %s: %s", txn_event_name(c.event), txn_state_name(from), msg.text);
+}
+
+/* open -> paid with one counter payment of `amount` */
+static void make_paid(ledger_t *l, const char *id, const char *meter, int64_t amount)
+{
+    make_txn(l, id, meter);
+    ledger_payment_t p = {.method = "counter", .amount = amount, .ref = "r"};
+    step(l, id, TXN_CREATED, (ledger_change_t){.event = EV_PAY_BEGIN});
+    step(l, id, TXN_PAYMENT_PENDING, (ledger_change_t){.event = EV_MONEY_IN, .payment = &p});
+    step(l, id, TXN_PAYMENT_PENDING, (ledger_change_t){.event = EV_PAY_DONE});
+}
+
+#define ID1 "11111111-1111-4111-8111-111111111111"
+#define ID2 "22222222-2222-4222-8222-222222222222"
+#define ID3 "33333333-3333-4333-8333-333333333333"
+
+static int64_t verify(ledger_t *l)
+{
+    int64_t n = -1;
+    kmsg_t msg = {""};
+    if (ledger_verify(l, NULL, NULL, &n, &msg) != K_OK)
+        fail_msg("verify: %s", msg.text);
+    return n;
+}
+
+static void open_creates_schema_with_pragmas(void **state)
+{
+    (void)state;
+    ledger_t *l = open_new();
+    assert_int_equal(ledger_schema_version(l), LEDGER_SCHEMA_VERSION);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(l->db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
+    sqlite3_finalize(st);
+    assert_int_equal(count_rows(l, "PRAGMA synchronous"), 2); /* FULL */
+    assert_int_equal(count_rows(l, "PRAGMA foreign_keys"), 1);
+    ledger_close(l);
+    l = open_new(); /* reopening migrates nothing and keeps the version */
+    assert_int_equal(ledger_schema_version(l), LEDGER_SCHEMA_VERSION);
+    ledger_close(l);
+}
+
+static void existing_mode_creates_nothing(void **state)
+{
+    (void)state;
+    ledger_t *l = NULL;
+    kmsg_t msg;
+    assert_int_equal(ledger_open(path, LEDGER_EXISTING, NULL, &l, &msg), K_ENOTFOUND);
+    assert_null(l);
+    assert_non_null(strstr(msg.text, "no ledger there"));
+    struct stat sb;
+    assert_int_not_equal(stat(path, &sb), 0);
+}
+
+static void newer_schema_is_refused(void **state)
+{
+    (void)state;
+    ledger_close(open_new());
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    ledger_t *l = NULL;
+    kmsg_t msg;
+    assert_int_equal(ledger_open(path, LEDGER_CREATE, NULL, &l, &msg), K_EVERSION);
+    assert_non_null(strstr(msg.text, "newer than this program"));
+    assert_int_equal(ledger_open(path, LEDGER_EXISTING, NULL, &l, &msg), K_EVERSION);
+}
+
+static void a_sale_writes_history_and_outbox(void **state)
+{
+    (void)state;
+    ledger_t *l = open_new();
+    make_paid(l, ID1, "000012345678", 5000);
+    step(l, ID1, TXN_PAID, (ledger_change_t){.event = EV_DELIVER, .begin_count = 3});
+    step(l, ID1, TXN_DELIVERING,
+         (ledger_change_t){.event = EV_APPLIED, .close_result = "applied", .close_applied = APPLIED_YES});
+    ledger_txn_t t;
+    assert_int_equal(ledger_get(l, ID1, &t, NULL), K_OK);
+    assert_int_equal(t.state, TXN_DELIVERED);
+    assert_int_equal(t.paid, 5000);
+    assert_int_equal(t.delivered, 5000);
+    assert_int_equal(t.purchase_count, 3);
+    assert_int_equal(count_rows(l, "SELECT count(*) FROM txn_event"), 6);
+    assert_int_equal(count_rows(l, "SELECT count(*) FROM outbox"), 6);
+    assert_int_equal(count_rows(l, "SELECT count(*) FROM outbox o JOIN txn_event e ON e.seq = o.event_seq"), 6);
+    assert_int_equal(count_rows(l, "SELECT total FROM cash_counter WHERE method = 'counter'"), 5000);
+    /* the outbox payload carries the state after the change, money as integers */
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(l->db, "SELECT payload FROM outbox ORDER BY seq DESC LIMIT 1", -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    const char *payload = (const char *)sqlite3_column_text(st, 0);
+    assert_non_null(strstr(payload, "\"state\":\"delivered\""));
+    assert_non_null(strstr(payload, "\"delivered\":5000,"));
+    assert_non_null(strstr(payload, "\"event\":\"applied\""));
+    sqlite3_finalize(st);
+    int64_t depth;
+    assert_int_equal(ledger_outbox_depth(l, &depth, NULL), K_OK);
+    assert_int_equal(depth, 6);
+    assert_int_equal(verify(l), 0);
+    ledger_close(l);
+}
+
+static void refused_change_writes_nothing(void **state)
+{
+    (void)state;
+    ledger_t *l = open_new();
+    make_txn(l, ID1, "000012345678");
+    int64_t events = count_rows(l, "SELECT count(*) FROM txn_event");
+    int64_t outbox = count_rows(l, "SELECT count(*) FROM outbox");
+    kmsg_t msg;
+    ledger_change_t applied = {.event = EV_APPLIED};
+    assert_int_equal(ledger_apply(l, ID1, TXN_CREATED, &applied, NULL, &msg), K_ESTATE);
+    assert_non_null(strstr(msg.text, "applied is not allowed in state created"));
+    ledger_change_t begin = {.event = EV_PAY_BEGIN};
+    assert_int_equal(ledger_apply(l, ID1, TXN_PAID, &begin, NULL, &msg), K_ESTATE); /* wrong expectation */
+    assert_non_null(strstr(msg.text, "is created, not paid"));
+    ledger_payment_t p = {.method = "cash", .amount = 1000};
+    ledger_change_t sneaky = {.event = EV_PAY_BEGIN, .payment = &p}; /* money only with money_in */
+    assert_int_equal(ledger_apply(l, ID1, TXN_CREATED, &sneaky, NULL, &msg), K_EINVAL);
+    assert_int_equal(ledger_apply(l, "00000000-0000-4000-8000-000000000000", TXN_CREATED, &begin, NULL, &msg),
+                     K_ENOTFOUND);
+    ledger_txn_t t;
+    assert_int_equal(ledger_get(l, ID1, &t, NULL), K_OK);
+    assert_int_equal(t.state, TXN_CREATED);
+    assert_int_equal(t.paid, 0);
+    assert_int_equal(count_rows(l, "SELECT count(*) FROM txn_event"), events);
+    assert_int_equal(count_rows(l, "SELECT count(*) FROM outbox"), outbox);
+    assert_int_equal(count_rows(l, "SELECT count(*) FROM payment"), 0);
+    assert_int_equal(verify(l), 0);
+    ledger_close(l);
+}
+
+static void creation_is_checked(void **state)
+{
+    (void)state;
+    ledger_t *l = open_new();
+    ledger_new_txn_t n = {.id = "not-a-uuid", .meter = "1", .method = "counter", .channel = "remote",
+                          .currency = "CNY", .amount = 1};
+    kmsg_t msg;
+    assert_int_equal(ledger_create(l, &n, &msg), K_EINVAL);
+    n.id = ID1;
+    n.meter = "";
+    assert_int_equal(ledger_create(l, &n, &msg), K_EINVAL);
+    n.meter = "1234";
+    n.amount = -5;
+    assert_int_equal(ledger_create(l, &n, &msg), K_EINVAL);
+    n.amount = 5;
+    assert_int_equal(ledger_create(l, &n, &msg), K_OK);
+    assert_int_equal(ledger_create(l, &n, &msg), K_ECONFLICT); /* same id twice */
+    assert_int_equal(count_rows(l, "SELECT count(*) FROM txn"), 1);
+    ledger_close(l);
+}
+
+static void one_count_per_meter(void **state)
+{
+    (void)state;
+    ledger_t *l = open_new();
+    make_paid(l, ID1, "000012345678", 100);
+    make_paid(l, ID2, "000012345678", 200);
+    make_paid(l, ID3, "000099999999", 300);
+    step(l, ID1, TXN_PAID, (ledger_change_t){.event = EV_DELIVER, .begin_count = 5});
+    kmsg_t msg;
+    ledger_change_t same = {.event = EV_DELIVER, .begin_count = 5};
+    assert_int_equal(ledger_apply(l, ID2, TXN_PAID, &same, NULL, &msg), K_ECONFLICT);
+    ledger_txn_t t;
+    assert_int_equal(ledger_get(l, ID2, &t, NULL), K_OK);
+    assert_int_equal(t.state, TXN_PAID);
+    assert_int_equal(t.purchase_count, -1);
+    step(l, ID3, TXN_PAID, same); /* another meter may use count 5 */
+    ledger_meter_facts_t f;
+    assert_int_equal(ledger_meter_facts(l, "000012345678", ID2, &f, NULL), K_OK);
+    assert_true(f.other_open);
+    assert_string_equal(f.other_id, ID1);
+    assert_false(f.have_delivered);
+    assert_int_equal(verify(l), 0);
+    ledger_close(l);
+}
+
+static void a_count_that_may_have_applied_is_kept(void **state)
+{
+    (void)state;
+    ledger_t *l = open_new();
+    make_paid(l, ID1, "000012345678", 100);
+    step(l, ID1, TXN_PAID, (ledger_change_t){.event = EV_DELIVER, .begin_count = 5});
+    step(l, ID1, TXN_DELIVERING,
+         (ledger_change_t){.event = EV_DEFER, .close_result = "no_answer", .close_applied = APPLIED_UNKNOWN});
+    kmsg_t msg;
+    ledger_change_t other = {.event = EV_DELIVER, .begin_count = 6};
+    assert_int_equal(ledger_apply(l, ID1, TXN_DELIVERY_PENDING, &other, NULL, &msg), K_ECONFLICT);
+    assert_non_null(strstr(msg.text, "may have been applied"));
+    /* the same count may be sent again: the meter takes it at most once */
+    step(l, ID1, TXN_DELIVERY_PENDING, (ledger_change_t){.event = EV_DELIVER, .begin_count = 5});
+    assert_int_equal(count_rows(l, "SELECT count(*) FROM delivery_attempt WHERE applied = 0"), 1);
+    step(l, ID1, TXN_DELIVERING,
+         (ledger_change_t){.event = EV_APPLIED, .close_result = "applied", .close_applied = APPLIED_YES});
+    ledger_meter_facts_t f;
+    assert_int_equal(ledger_meter_facts(l, "000012345678", NULL, &f, NULL), K_OK);
+    assert_false(f.other_open);
+    assert_true(f.have_delivered);
+    assert_int_equal(f.highest_delivered, 5);
+    assert_int_equal(verify(l), 0);
+    ledger_close(l);
+}
+
+static void confirm_after_restart_marks_the_attempt(void **state)
+{
+    (void)state;
+    ledger_t *l = open_new();
+    make_paid(l, ID1, "000012345678", 100);
+    step(l, ID1, TXN_PAID, (ledger_change_t){.event = EV_DELIVER, .begin_count = 2});
+    step(l, ID1, TXN_DELIVERING,
+         (ledger_change_t){.event = EV_DEFER, .close_result = "interrupted", .close_applied = APPLIED_UNKNOWN});
+    step(l, ID1, TXN_DELIVERY_PENDING, (ledger_change_t){.event = EV_APPLIED, .confirm_latest = true});
+    assert_int_equal(count_rows(l, "SELECT applied FROM delivery_attempt"), 1);
+    assert_int_equal(verify(l), 0);
+    ledger_close(l);
+}
+
+static void history_and_audit_are_append_only(void **state)
+{
+    (void)state;
+    ledger_t *l = open_new();
+    make_txn(l, ID1, "000012345678");
+    assert_int_equal(ledger_audit(l, "recovery", "park", ID1, "test", "", NULL), K_OK);
+    assert_int_not_equal(sqlite3_exec(l->db, "UPDATE txn_event SET event = 'applied'", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_not_equal(sqlite3_exec(l->db, "DELETE FROM txn_event", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_not_equal(sqlite3_exec(l->db, "DELETE FROM audit", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(count_rows(l, "SELECT count(*) FROM audit"), 1);
+    ledger_close(l);
+}
+
+static char *export_text(ledger_t *l, ledger_format_t fmt, int64_t from, int64_t to)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    kmsg_t msg = {""};
+    if (ledger_export(l, f, fmt, from, to, &msg) != K_OK)
+        fail_msg("export: %s", msg.text);
+    fclose(f);
+    return text;
+}
+
+static void export_json_and_csv_by_date(void **state)
+{
+    (void)state;
+    ledger_t *l = open_new();
+    const int64_t day = 86400000, base = 1794960000000; /* 2026-11-18T00:00:00Z */
+    now_ms = base + 10 * 3600000;
+    make_paid(l, ID1, "000012345678", 5000);
+    now_ms += day;
+    make_txn(l, ID2, "000012345679");
+    now_ms += day;
+    make_txn(l, ID3, "000012345670");
+    char *all = export_text(l, LEDGER_JSON, 0, 0);
+    cJSON *arr = cJSON_Parse(all);
+    assert_non_null(arr);
+    assert_int_equal(cJSON_GetArraySize(arr), 3);
+    cJSON *first = cJSON_GetArrayItem(arr, 0);
+    const char *fields[] = {"id", "state", "amount", "currency", "meter", "method", "purchase_count",
+                            "created_at", "updated_at"};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        if (!cJSON_HasObjectItem(first, fields[i]))
+            fail_msg("export lacks %s", fields[i]);
+    assert_string_equal(cJSON_GetObjectItem(first, "id")->valuestring, ID1);
+    assert_string_equal(cJSON_GetObjectItem(first, "state")->valuestring, "paid");
+    assert_true(cJSON_IsNumber(cJSON_GetObjectItem(first, "amount")));
+    assert_int_equal(cJSON_GetObjectItem(first, "paid")->valueint, 5000);
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(first, "purchase_count")));
+    assert_string_equal(cJSON_GetObjectItem(first, "created_at")->valuestring, "2026-11-18T10:00:00.000Z");
+    cJSON_Delete(arr);
+    free(all);
+
+    char *one = export_text(l, LEDGER_JSON, base + day, base + 2 * day); /* 2026-11-19 only */
+    arr = cJSON_Parse(one);
+    assert_int_equal(cJSON_GetArraySize(arr), 1);
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(arr, 0), "id")->valuestring, ID2);
+    cJSON_Delete(arr);
+    free(one);
+
+    char *none = export_text(l, LEDGER_JSON, base + 10 * day, 0);
+    assert_string_equal(none, "[]\n");
+    free(none);
+
+    char *csv = export_text(l, LEDGER_CSV, 0, 0);
+    assert_true(strncmp(csv, "id,state,amount,currency,meter,", 31) == 0);
+    assert_non_null(strstr(csv, ID1 ",paid,5000,CNY,000012345678,100000000001,counter,remote,5000,0,0,,,"));
+    int lines = 0;
+    for (char *p = csv; *p; p++)
+        lines += *p == '\n';
+    assert_int_equal(lines, 4);
+    free(csv);
+    ledger_close(l);
+}
+
+static void verify_finds_raw_edits(void **state)
+{
+    (void)state;
+    ledger_t *l = open_new();
+    make_paid(l, ID1, "000012345678", 700);
+    assert_int_equal(verify(l), 0);
+    assert_int_equal(sqlite3_exec(l->db, "UPDATE txn SET paid = 900", NULL, NULL, NULL), SQLITE_OK);
+    assert_true(verify(l) >= 1);
+    ledger_close(l);
+}
+
+static void ids_resolve_from_a_prefix(void **state)
+{
+    (void)state;
+    ledger_t *l = open_new();
+    make_txn(l, ID1, "000012345678");
+    make_txn(l, "11111111-2222-4111-8111-111111111111", "000012345678");
+    char id[UUID_STR_LEN];
+    kmsg_t msg;
+    assert_int_equal(ledger_resolve_id(l, "11111111-1", id, &msg), K_OK);
+    assert_string_equal(id, ID1);
+    assert_int_equal(ledger_resolve_id(l, "11111111", id, &msg), K_ECONFLICT);
+    assert_int_equal(ledger_resolve_id(l, "9999999999", id, &msg), K_ENOTFOUND);
+    assert_int_equal(ledger_resolve_id(l, "1111", id, &msg), K_EINVAL);
+    assert_int_equal(ledger_resolve_id(l, "11111111' OR 1=1", id, &msg), K_EINVAL);
+    ledger_close(l);
+}
+
+static const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown(open_creates_schema_with_pragmas, setup, teardown),
+    cmocka_unit_test_setup_teardown(existing_mode_creates_nothing, setup, teardown),
+    cmocka_unit_test_setup_teardown(newer_schema_is_refused, setup, teardown),
+    cmocka_unit_test_setup_teardown(a_sale_writes_history_and_outbox, setup, teardown),
+    cmocka_unit_test_setup_teardown(refused_change_writes_nothing, setup, teardown),
+    cmocka_unit_test_setup_teardown(creation_is_checked, setup, teardown),
+    cmocka_unit_test_setup_teardown(one_count_per_meter, setup, teardown),
+    cmocka_unit_test_setup_teardown(a_count_that_may_have_applied_is_kept, setup, teardown),
+    cmocka_unit_test_setup_teardown(confirm_after_restart_marks_the_attempt, setup, teardown),
+    cmocka_unit_test_setup_teardown(history_and_audit_are_append_only, setup, teardown),
+    cmocka_unit_test_setup_teardown(export_json_and_csv_by_date, setup, teardown),
+    cmocka_unit_test_setup_teardown(verify_finds_raw_edits, setup, teardown),
+    cmocka_unit_test_setup_teardown(ids_resolve_from_a_prefix, setup, teardown),
+};
+
+KTEST_MAIN(tests)
