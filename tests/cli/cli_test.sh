@@ -69,6 +69,13 @@ case_sample_matches() {
   contains "$OUT" "path = kiosk-ledger.db" "config show"
 }
 
+case_docs_diagram_current() {
+  expect_status 0 "$CTL" txn-diagram --format mermaid
+  local doc
+  doc=$(sed -n '/<!-- txn-diagram:begin -->/,/<!-- txn-diagram:end -->/p' "$SRC/docs/ledger.md" | sed '1,2d;$d' | sed '$d')
+  [[ "$doc" == "$OUT" ]] || fail "docs/ledger.md's diagram differs from 'kioskctl txn-diagram --format mermaid'"
+}
+
 case_export_json() {
   make_site
   expect_status 0 ctl sale --meter 000000000001 --amount 500 --pay counter
