@@ -93,8 +93,16 @@ int main(int argc, char **argv)
 {
     const char *dir = ".";
     int n = 2000, ch;
-    static const struct option opts[] = {{"dir", required_argument, NULL, 'd'}, {"n", required_argument, NULL, 'n'}, {0, 0, 0, 0}};
+    static const struct option opts[] = {{"dir", required_argument, NULL, 'd'},
+                                         {"n", required_argument, NULL, 'n'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0, 0, 0, 0}};
     while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (ch == 'h') {
+            printf("Usage: ledger_bench [--dir DIR] [--n N]\n"
+                   "Ledger commit latency against a bare SQLite insert, files in DIR (default .).\n");
+            return 0;
+        }
         if (ch == 'd')
             dir = optarg;
         else if (ch == 'n' && (n = atoi(optarg)) < 10)

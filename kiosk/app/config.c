@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kiosk/app/log.h"
 
 typedef enum ctype { T_STR, T_PATH, T_INT, T_ENUM, T_CURRENCY, T_HEX32 } ctype_t;
 

@@ -126,7 +126,8 @@ static void tou_weights(const tariff_t *t, const tariff_ctx_t *ctx, int64_t w[BA
     }
 }
 
-/* The blended TOU price as a fraction num/den per unit. */
+/* The blended TOU price as a fraction num/den per unit; both fit in 63
+ * bits because weights and prices are capped (MAX_WEIGHT, MAX_PRICE). */
 static kerr_t tou_blend(const tariff_t *t, const tariff_ctx_t *ctx, int64_t *num, int64_t *den)
 {
     int64_t w[BAND_COUNT], s = 0, wsum = 0;
@@ -197,12 +198,7 @@ kerr_t tariff_energy_for_amount(const tariff_t *t, const tariff_ctx_t *ctx, int6
         int64_t num, den;
         if (tou_blend(t, ctx, &num, &den) != K_OK)
             return K_EINVAL;
-        /* energy = minor * den * 10^7 / num: split into two exact steps */
-        i128 e = (i128)minor * den * COST_DIVISOR / num;
-        if (e > INT64_MAX)
-            return K_EOVERFLOW;
-        *milli = (int64_t)e;
-        return K_OK;
+        return kmath_muldiv(minor, den * COST_DIVISOR, num, KROUND_DOWN, milli);
     }
     case TARIFF_TIERED: return tier_energy(t, month_used(ctx), minor, milli);
     }
@@ -225,18 +221,12 @@ kerr_t tariff_amount_for_energy(const tariff_t *t, const tariff_ctx_t *ctx, int6
     if (milli < 0 || tariff_validate(t, NULL) != K_OK)
         return K_EINVAL;
     switch (t->kind) {
-    case TARIFF_SINGLE: return round_cost((i128)milli * t->price, KROUND_UP, minor);
+    case TARIFF_SINGLE: return kmath_muldiv(milli, t->price, COST_DIVISOR, KROUND_UP, minor);
     case TARIFF_TOU: {
         int64_t num, den;
         if (tou_blend(t, ctx, &num, &den) != K_OK)
             return K_EINVAL;
-        /* minor = ceil(milli * num / (den * 10^7)) */
-        i128 n = (i128)milli * num, d = (i128)den * COST_DIVISOR;
-        i128 q = n / d + (n % d != 0);
-        if (q > INT64_MAX)
-            return K_EOVERFLOW;
-        *minor = (int64_t)q;
-        return K_OK;
+        return kmath_muldiv(milli, num, den * COST_DIVISOR, KROUND_UP, minor);
     }
     case TARIFF_TIERED: return round_cost(tier_cost_exact(t, month_used(ctx), milli), KROUND_UP, minor);
     }

@@ -7,7 +7,7 @@
 kerr_t ledger_get(ledger_t *l, const char *id, ledger_txn_t *out, kmsg_t *msg)
 {
     sqlite3_stmt *st;
-    kerr_t rc = ledger__prepare(l, "SELECT " LEDGER_TXN_COLUMNS " FROM txn WHERE id = ?", &st, msg);
+    kerr_t rc = ledger__cached(l, "SELECT " LEDGER_TXN_COLUMNS " FROM txn WHERE id = ?", &st, msg);
     if (rc)
         return rc;
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -18,7 +18,7 @@ kerr_t ledger_get(ledger_t *l, const char *id, ledger_txn_t *out, kmsg_t *msg)
         rc = kmsg_set(msg, K_ENOTFOUND, "no transaction %s in the ledger", id);
     else
         rc = ledger__err(l, s, "reading a transaction", msg);
-    sqlite3_finalize(st);
+    ledger__release(l, st);
     return rc;
 }
 

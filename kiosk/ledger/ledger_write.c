@@ -51,14 +51,6 @@ static kerr_t append_event(ledger_t *l, const ledger_txn_t *t, txn_event_t ev, t
     return rc;
 }
 
-static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
-{
-    if (s)
-        sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(st, i);
-}
-
 static kerr_t check_new(const ledger_new_txn_t *t, kmsg_t *msg)
 {
     if (!uuid_v4_valid(t->id))
@@ -108,24 +100,6 @@ kerr_t ledger_create(ledger_t *l, const ledger_new_txn_t *n, kmsg_t *msg)
     if (rc == K_OK)
         return ledger__commit(l, msg);
     ledger__rollback(l);
-    return rc;
-}
-
-/* Reads the row inside the caller's transaction. */
-static kerr_t load(ledger_t *l, const char *id, ledger_txn_t *t, kmsg_t *msg)
-{
-    sqlite3_stmt *st;
-    kerr_t rc = ledger__cached(l, "SELECT " LEDGER_TXN_COLUMNS " FROM txn WHERE id = ?", &st, msg);
-    if (rc)
-        return rc;
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    int s = sqlite3_step(st);
-    if (s == SQLITE_ROW)
-        ledger__row_txn(st, t);
-    else
-        rc = s == SQLITE_DONE ? kmsg_set(msg, K_ENOTFOUND, "no transaction %s", id)
-                              : ledger__err(l, s, "reading the transaction", msg);
-    ledger__release(l, st);
     return rc;
 }
 
@@ -305,7 +279,7 @@ static kerr_t store_txn(ledger_t *l, const ledger_txn_t *t, kmsg_t *msg)
     if (t->purchase_count > 0)
         sqlite3_bind_int64(st, 5, t->purchase_count);
     else
-        bind_text_or_null(st, 5, NULL);
+        sqlite3_bind_null(st, 5);
     sqlite3_bind_text(st, 6, t->reason, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 7, t->retry_at);
     sqlite3_bind_int64(st, 8, t->retries);
@@ -354,7 +328,7 @@ kerr_t ledger_apply(ledger_t *l, const char *id, txn_state_t expect, const ledge
     kerr_t rc = ledger__begin(l, msg);
     if (rc)
         return rc;
-    if ((rc = load(l, id, &t, msg)))
+    if ((rc = ledger_get(l, id, &t, msg)))
         goto fail;
     if (t.state != expect) {
         rc = kmsg_set(msg, K_ESTATE, "transaction %s is %s, not %s", id, txn_state_name(t.state),

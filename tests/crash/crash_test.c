@@ -51,8 +51,9 @@ static void make_site(char *dir, size_t len)
         exit(2);
 }
 
-/* Runs argv and returns its wait status. */
-static int run(char *const argv[], pid_t *pid_out, unsigned kill_after_us)
+/* Runs argv (killing it after kill_after_us if that is not 0) and returns
+ * its wait status. */
+static int run(char *const argv[], unsigned kill_after_us)
 {
     pid_t pid = fork();
     if (pid == 0) {
@@ -60,8 +61,6 @@ static int run(char *const argv[], pid_t *pid_out, unsigned kill_after_us)
         execv(argv[0], argv);
         _exit(127);
     }
-    if (pid_out)
-        *pid_out = pid;
     if (kill_after_us) {
         usleep(kill_after_us);
         kill(pid, SIGKILL);
@@ -78,7 +77,7 @@ static int run_ctl(const char *dir, const char *verb, const char *sub)
     snprintf(v, sizeof v, "%s", verb);
     snprintf(s, sizeof s, "%s", sub ? sub : "");
     char *argv[] = {ctl_bin, cfg, v, sub ? s : NULL, NULL};
-    int status = run(argv, NULL, 0);
+    int status = run(argv, 0);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
@@ -190,6 +189,17 @@ static void check_site(const char *dir, const char *label)
         fail("%s: %lld paid and delivered, %lld credited to meters", label, c.paid_delivered, credited);
 }
 
+/* Checks a site; keeps it for a post-mortem if the check failed. */
+static void check_and_clean(const char *dir, const char *label)
+{
+    int before = failures;
+    check_site(dir, label);
+    if (failures == before)
+        tmpdir_remove(dir);
+    else
+        fprintf(stderr, "      the site is kept in %s\n", dir);
+}
+
 static const char *step_name(const char *dir, int k)
 {
     static char name[64];
@@ -212,7 +222,7 @@ static int by_steps(void)
         snprintf(cfg, sizeof cfg, "%s/kiosk.ini", dir);
         snprintf(karg, sizeof karg, "%d", k);
         char *argv[] = {child_bin, cfg, karg, NULL};
-        int status = run(argv, NULL, 0);
+        int status = run(argv, 0);
         if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
             tmpdir_remove(dir);
             break;
@@ -223,12 +233,7 @@ static int by_steps(void)
             break;
         }
         snprintf(label, sizeof label, "k=%d (%s)", k, step_name(dir, k));
-        int before = failures;
-        check_site(dir, label);
-        if (failures == before)
-            tmpdir_remove(dir);
-        else
-            fprintf(stderr, "      the site is kept in %s\n", dir);
+        check_and_clean(dir, label);
     }
     int boundaries = k - 1;
     printf("killed at each of %d step boundaries; %d failures\n", boundaries, failures);
@@ -246,7 +251,7 @@ static int at_random(void)
     char zero[] = "0", *argv[] = {child_bin, cfg, zero, NULL};
     struct timespec a, b;
     clock_gettime(CLOCK_MONOTONIC, &a);
-    run(argv, NULL, 0);
+    run(argv, 0);
     clock_gettime(CLOCK_MONOTONIC, &b);
     tmpdir_remove(dir);
     long span_us = (b.tv_sec - a.tv_sec) * 1000000L + (b.tv_nsec - a.tv_nsec) / 1000;
@@ -257,14 +262,9 @@ static int at_random(void)
         make_site(dir, sizeof dir);
         snprintf(cfg, sizeof cfg, "%s/kiosk.ini", dir);
         char *args[] = {child_bin, cfg, zero, NULL};
-        run(args, NULL, delay);
+        run(args, delay);
         snprintf(label, sizeof label, "random kill %d after %u us", i, delay);
-        int before = failures;
-        check_site(dir, label);
-        if (failures == before)
-            tmpdir_remove(dir);
-        else
-            fprintf(stderr, "      the site is kept in %s\n", dir);
+        check_and_clean(dir, label);
     }
     printf("60 random kills over a %ld us run; %d failures\n", span_us, failures);
     return failures ? 1 : 0;

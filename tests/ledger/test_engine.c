@@ -14,7 +14,6 @@
 #define M2 "000000000002"
 
 static char dir[512];
-static int64_t now_ms = 1795000000000;
 static uint64_t next_id;
 static kiosk_config_t cfg;
 static ledger_t *ledger;
@@ -29,14 +28,6 @@ static struct {
     bool crash;         /* longjmp out, as if the process died */
     jmp_buf env;
 } hook;
-
-static int64_t fake_wall(void *ctx)
-{
-    (void)ctx;
-    return now_ms;
-}
-
-static const kclock_t fake_clock = {fake_wall, fake_wall, NULL};
 
 /* Ids 00000000-0000-4000-8000-00000000000N, in order. */
 static kerr_t counting_fill(void *ctx, void *buf, size_t len)
@@ -74,11 +65,11 @@ static void on_step(void *ctx, const char *step)
 static void open_site(void)
 {
     kmsg_t msg = {""};
-    if (ledger_open(cfg.ledger_path, LEDGER_CREATE, &fake_clock, &ledger, &msg) != K_OK)
+    if (ledger_open(cfg.ledger_path, LEDGER_CREATE, &test_clock, &ledger, &msg) != K_OK)
         fail_msg("ledger: %s", msg.text);
     if (gw_open(&cfg, &gw, &msg) != K_OK)
         fail_msg("gateway: %s", msg.text);
-    eng = (engine_t){.ledger = ledger, .gw = &gw, .cfg = &cfg, .clk = &fake_clock, .rand = &counting_rand,
+    eng = (engine_t){.ledger = ledger, .gw = &gw, .cfg = &cfg, .clk = &test_clock, .rand = &counting_rand,
                      .step = on_step};
 }
 
@@ -194,7 +185,7 @@ static void counter_sale_delivers(void **state)
     assert_true(journal_has("credit " M2 " 8 2500\n"));
     assert_int_equal(credits(M2), 1);
     assert_string_equal(id, "00000000-0000-4000-8000-000000000001");
-    assert_int_equal(t.created_at, now_ms);
+    assert_int_equal(t.created_at, test_now_ms);
     ledger_is_sound();
 }
 
@@ -238,7 +229,7 @@ static void repeated_drops_wait_for_the_retry_worker(void **state)
     int done = -1;
     assert_int_equal(engine_retry_due(&eng, &done, NULL), K_OK);
     assert_int_equal(done, 0); /* not due yet */
-    now_ms = t.retry_at;
+    test_now_ms = t.retry_at;
     assert_int_equal(engine_retry_due(&eng, &done, NULL), K_OK);
     assert_int_equal(done, 1);
     assert_int_equal(get(id).state, TXN_DELIVERED);
@@ -279,7 +270,7 @@ static void lost_answer_then_unreadable_meter(void **state)
     assert_int_equal(t.state, TXN_DELIVERY_PENDING);
     assert_int_equal(t.purchase_count, 1); /* the count stays held */
     assert_int_equal(credits(M1), 1);
-    now_ms = t.retry_at;
+    test_now_ms = t.retry_at;
     int done;
     assert_int_equal(engine_retry_due(&eng, &done, NULL), K_OK);
     assert_int_equal(done, 1);
@@ -329,11 +320,11 @@ static void second_purchase_waits_for_the_first(void **state)
     ledger_txn_t tb = deliver(b);
     assert_int_equal(tb.state, TXN_DELIVERY_PENDING);
     assert_non_null(strstr(tb.reason, "meter_unreachable"));
-    now_ms = tb.retry_at > get(a).retry_at ? tb.retry_at : get(a).retry_at;
+    test_now_ms = tb.retry_at > get(a).retry_at ? tb.retry_at : get(a).retry_at;
     tb = deliver(b); /* meter readable now, but a still holds an unconfirmed count */
     assert_int_equal(tb.state, TXN_DELIVERY_PENDING);
     assert_non_null(strstr(tb.reason, "queued"));
-    now_ms = tb.retry_at;
+    test_now_ms = tb.retry_at;
     int done;
     assert_int_equal(engine_retry_due(&eng, &done, NULL), K_OK);
     assert_int_equal(done, 2);

@@ -11,15 +11,6 @@
 #include "kiosk/ledger/ledger_int.h"
 
 static char dir[512], path[600];
-static int64_t now_ms = 1795000000000; /* 2026-11-18 */
-
-static int64_t fake_wall(void *ctx)
-{
-    (void)ctx;
-    return now_ms;
-}
-
-static const kclock_t fake_clock = {fake_wall, fake_wall, NULL};
 
 static int setup(void **state)
 {
@@ -41,7 +32,7 @@ static ledger_t *open_new(void)
 {
     ledger_t *l = NULL;
     kmsg_t msg = {""};
-    if (ledger_open(path, LEDGER_CREATE, &fake_clock, &l, &msg) != K_OK)
+    if (ledger_open(path, LEDGER_CREATE, &test_clock, &l, &msg) != K_OK)
         fail_msg("open: %s", msg.text);
     return l;
 }
@@ -321,11 +312,11 @@ static void export_json_and_csv_by_date(void **state)
     (void)state;
     ledger_t *l = open_new();
     const int64_t day = 86400000, base = 1794960000000; /* 2026-11-18T00:00:00Z */
-    now_ms = base + 10 * 3600000;
+    test_now_ms = base + 10 * 3600000;
     make_paid(l, ID1, "000012345678", 5000);
-    now_ms += day;
+    test_now_ms += day;
     make_txn(l, ID2, "000012345679");
-    now_ms += day;
+    test_now_ms += day;
     make_txn(l, ID3, "000012345670");
     char *all = export_text(l, LEDGER_JSON, 0, 0);
     cJSON *arr = cJSON_Parse(all);

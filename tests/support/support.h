@@ -4,6 +4,13 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include "kiosk/app/clock.h"
+
+/* A clock that reads test_now_ms, for wall and monotonic time alike. */
+extern int64_t test_now_ms;
+extern const kclock_t test_clock;
 
 /* Makes a fresh folder under $TMPDIR (or /tmp) and writes its path. */
 bool tmpdir_make(char *out, size_t len);

@@ -6,6 +6,16 @@
 
 #include "support.h"
 
+int64_t test_now_ms = 1795000000000; /* 2026-11-18T11:06:40Z */
+
+static int64_t read_test_clock(void *ctx)
+{
+    (void)ctx;
+    return test_now_ms;
+}
+
+const kclock_t test_clock = {read_test_clock, read_test_clock, NULL};
+
 bool tmpdir_make(char *out, size_t len)
 {
     const char *base = getenv("TMPDIR");
