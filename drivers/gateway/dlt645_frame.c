@@ -68,9 +68,9 @@ static cand_t candidate(const dlt645_stream_t *s, size_t at)
     if (avail < total)
         return CAND_INCOMPLETE;
     uint8_t cs = 0;
-    for (size_t i = 0; i < HEADER + len; i++)
+    for (size_t i = 0; i < total - 2; i++)
         cs = (uint8_t)(cs + b[i]);
-    return cs == b[HEADER + len] && b[total - 1] == 0x16 ? CAND_VALID : CAND_INVALID;
+    return cs == b[total - 2] && b[total - 1] == 0x16 ? CAND_VALID : CAND_INVALID;
 }
 
 /* While the first candidate waits for bytes, a whole valid frame further on

@@ -2,14 +2,6 @@
 
 #include <string.h>
 
-kerr_t gw_open(const kiosk_config_t *cfg, gw_t *out, kmsg_t *msg)
-{
-    memset(out, 0, sizeof *out);
-    if (strcmp(cfg->gateway_protocol, "fake") == 0)
-        return gw_fake_open(cfg->gateway_fake_dir, out, msg);
-    return kmsg_set(msg, K_EINVAL, "gateway.protocol '%s' is not available", cfg->gateway_protocol);
-}
-
 void gw_close(gw_t *gw)
 {
     if (gw && gw->ops && gw->ops->close)
@@ -25,6 +17,7 @@ const char *gw_err_str(gw_err_t e)
     case GW_UNREACHABLE: return "unreachable";
     case GW_TIMEOUT: return "timeout";
     case GW_PROTOCOL: return "protocol error";
+    case GW_REFUSED: return "refused by the meter";
     case GW_NOT_FOUND: return "no such meter";
     case GW_INVALID: return "invalid request";
     }
@@ -40,4 +33,15 @@ const char *gw_credit_result_str(gw_credit_result_t r)
     case GW_CREDIT_REFUSED: return "refused";
     }
     return "?";
+}
+
+size_t gw_flag_names(uint32_t flags, const char *names[8])
+{
+    static const char *const all[] = {"cover_open", "terminal_open", "magnetic", "reverse_energy", "low_balance",
+                                      "pretrip_alarm"};
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (flags & (1u << i))
+            names[n++] = all[i];
+    return n;
 }

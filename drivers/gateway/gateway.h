@@ -6,9 +6,11 @@
 #define DRIVERS_GATEWAY_GATEWAY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "kiosk/app/config.h"
+#include "kiosk/app/registry.h"
 #include "kiosk/core/err.h"
 
 /* The gateway layer's own error code; the engine translates it. */
@@ -17,6 +19,7 @@ typedef enum gw_err {
     GW_UNREACHABLE, /* nothing was sent: connection refused, meter offline before sending */
     GW_TIMEOUT,     /* a request went out and no valid answer came back */
     GW_PROTOCOL,    /* the answer made no sense */
+    GW_REFUSED,     /* the meter answered a read or relay command with an error */
     GW_NOT_FOUND,   /* the gateway does not know this meter */
     GW_INVALID,     /* the request itself is malformed */
 } gw_err_t;
@@ -30,18 +33,42 @@ typedef enum gw_credit_result {
 
 #define GW_METER_LEN 13
 
+/* What a read asks for; a reading says which parts it holds. */
+enum {
+    GW_READ_COUNT = 1,   /* purchase count */
+    GW_READ_BALANCE = 2, /* remaining money (negative = overdraft) */
+    GW_READ_ENERGY = 4,  /* total and the four TOU registers */
+    GW_READ_STATUS = 8,  /* relay and flags */
+    GW_READ_ALL = 15,
+};
+
+/* Status flags of a reading. */
+enum {
+    GW_FLAG_COVER = 1 << 0,       /* meter cover opened */
+    GW_FLAG_TERMINAL = 1 << 1,    /* terminal cover opened */
+    GW_FLAG_MAGNETIC = 1 << 2,    /* magnetic interference */
+    GW_FLAG_REVERSE = 1 << 3,     /* reverse energy */
+    GW_FLAG_LOW_BALANCE = 1 << 4, /* low-balance alarm */
+    GW_FLAG_PRETRIP = 1 << 5,     /* pre-trip alarm */
+};
+
 typedef struct gw_reading {
     char meter[GW_METER_LEN];
-    int64_t balance;         /* remaining money, minor units (negative = overdraft) */
-    uint32_t purchase_count; /* purchases the meter has applied */
-    bool relay_open;         /* true = supply cut */
+    unsigned have;           /* GW_READ_* parts present */
+    uint32_t purchase_count;
+    int64_t balance;         /* minor units */
+    int64_t energy_total;    /* milli-units: Wh, or litres for water */
+    int64_t energy_band[4];  /* sharp, peak, flat, valley */
+    bool relay_open;         /* true = supply cut (valve closed) */
+    uint32_t flags;          /* GW_FLAG_* */
 } gw_reading_t;
 
 typedef struct gw_credit_req {
     const char *meter;
-    const char *customer; /* "" = do not check */
-    int64_t amount;       /* minor units, > 0 */
+    const char *customer; /* 12 digits; "" = none known */
+    int64_t amount;       /* minor units, >= 0 */
     uint32_t count;       /* the purchase count this credit carries */
+    bool open_account;    /* open the account (count 1) instead of a recharge */
 } gw_credit_req_t;
 
 typedef struct gw_credit_reply {
@@ -51,12 +78,17 @@ typedef struct gw_credit_reply {
     char reason[96];
 } gw_credit_reply_t;
 
+typedef enum gw_relay { GW_RELAY_TRIP, GW_RELAY_CLOSE } gw_relay_t;
+
 typedef struct gw_ops {
     const char *name;
-    /* Reads a meter's balance, purchase count and relay. */
-    gw_err_t (*read)(void *ctx, const char *meter, gw_reading_t *out, kmsg_t *msg);
-    /* Sends one credit; GW_OK means *out holds the meter's answer. */
+    /* Reads the parts `what` (GW_READ_*) of a meter. */
+    gw_err_t (*read)(void *ctx, const char *meter, unsigned what, gw_reading_t *out, kmsg_t *msg);
+    /* Sends one credit, once: never retried here, the engine decides.
+     * GW_OK means *out holds the meter's answer. */
     gw_err_t (*credit)(void *ctx, const gw_credit_req_t *req, gw_credit_reply_t *out, kmsg_t *msg);
+    /* Trips or closes the relay (valve). */
+    gw_err_t (*relay)(void *ctx, const char *meter, gw_relay_t cmd, kmsg_t *msg);
     void (*close)(void *ctx);
 } gw_ops_t;
 
@@ -65,14 +97,20 @@ typedef struct gw {
     void *ctx;
 } gw_t;
 
-/* Opens the backend named by gateway.protocol. */
-kerr_t gw_open(const kiosk_config_t *cfg, gw_t *out, kmsg_t *msg);
+/* Opens the gateway the engine talks to: a router that sends each meter's
+ * requests to the backend its registry line names, or that the gateway.*
+ * settings name for meters not listed. reg may be NULL (no registry); it
+ * and cfg must outlive the gateway. Loads the master key if configured. */
+kerr_t gw_open(const kiosk_config_t *cfg, const registry_t *reg, gw_t *out, kmsg_t *msg);
 
 /* Closes the backend (safe on a zeroed gw_t). */
 void gw_close(gw_t *gw);
 
 /* Returns a short name for an error ("timeout"). */
 const char *gw_err_str(gw_err_t e);
+
+/* Names of the set flags, for people and JSON ("cover_open"). */
+size_t gw_flag_names(uint32_t flags, const char *names[8]);
 
 /* Returns a short name for a credit result ("repeated"). */
 const char *gw_credit_result_str(gw_credit_result_t r);

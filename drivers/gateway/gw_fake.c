@@ -114,7 +114,7 @@ static const char *take_fault(const fake_t *f, bool credit)
     return taken;
 }
 
-static gw_err_t fake_read(void *ctx, const char *meter, gw_reading_t *out, kmsg_t *msg)
+static gw_err_t fake_read(void *ctx, const char *meter, unsigned what, gw_reading_t *out, kmsg_t *msg)
 {
     fake_t *f = ctx;
     fake_meter_t m;
@@ -128,6 +128,7 @@ static gw_err_t fake_read(void *ctx, const char *meter, gw_reading_t *out, kmsg_
         return e;
     memset(out, 0, sizeof *out);
     snprintf(out->meter, sizeof out->meter, "%s", meter);
+    out->have = what & (GW_READ_COUNT | GW_READ_BALANCE | GW_READ_STATUS);
     out->balance = m.balance;
     out->purchase_count = m.count;
     out->relay_open = m.balance <= 0;
@@ -211,7 +212,16 @@ static void fake_close(void *ctx)
     free(f);
 }
 
-static const gw_ops_t fake_ops = {"fake", fake_read, fake_credit, fake_close};
+/* The fake meters have no relay of their own: their relay follows the
+ * balance, so a command is acknowledged and changes nothing. */
+static gw_err_t fake_relay(void *ctx, const char *meter, gw_relay_t cmd, kmsg_t *msg)
+{
+    gw_reading_t r;
+    (void)cmd;
+    return fake_read(ctx, meter, GW_READ_STATUS, &r, msg);
+}
+
+static const gw_ops_t fake_ops = {"fake", fake_read, fake_credit, fake_relay, fake_close};
 
 kerr_t gw_fake_open(const char *dir, gw_t *out, kmsg_t *msg)
 {

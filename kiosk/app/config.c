@@ -7,7 +7,7 @@
 #include <string.h>
 
 
-typedef enum ctype { T_STR, T_PATH, T_INT, T_ENUM, T_CURRENCY, T_HEX32 } ctype_t;
+typedef enum ctype { T_STR, T_PATH, T_INT, T_ENUM, T_CURRENCY, T_HEX32, T_HOSTPORT } ctype_t;
 
 typedef struct ckey {
     const char *section, *name;
@@ -34,12 +34,20 @@ static const ckey_t keys[] = {
      "The kiosk's 4-byte operator id sent to meters, as 8 hex digits."},
     K_PATH("ledger", "path", ledger_path, "kiosk-ledger.db",
            "The ledger's SQLite file. Keep it on durable storage; back it up."),
-    K_ENUM("gateway", "protocol", gateway_protocol, "fake", "fake",
-           "How credit reaches meters. fake: meters kept in gateway.fake_dir (tests and demo)."),
+    K_ENUM("gateway", "protocol", gateway_protocol, "dlt645", "dlt645 modbus fake",
+           "Protocol of meters the registry does not name: dlt645, modbus, or fake (files in gateway.fake_dir)."),
+    {"gateway", "address", T_HOSTPORT, FIELD(gateway_address), "127.0.0.1:8645", 0, 0, NULL,
+     "The meter gateway as host:port, for meters whose registry line leaves it empty."},
     K_INT("gateway", "timeout_ms", gateway_timeout_ms, "2000", 50, 60000,
-          "How long to wait for a meter's answer, in milliseconds."),
+          "How long to wait for a meter's answer to one request, in milliseconds."),
+    K_INT("gateway", "retries", gateway_retries, "2", 0, 5,
+          "Extra tries of a read or relay command that got no answer (a credit is never retried blindly)."),
+    K_STR("gateway", "master_key_file", gateway_master_key_file, "",
+          "File with the remote-credit master key (32 hex digits, mode 600); needed to send credit."),
     K_PATH("gateway", "fake_dir", gateway_fake_dir, "fake-meters",
            "Folder of the fake meter bank (gateway.protocol = fake)."),
+    K_STR("registry", "path", registry_path, "",
+          "Meter registry, CSV with the header meter,customer,protocol,gateway. Empty: no registry."),
     K_INT("delivery", "attempts", delivery_attempts, "2", 1, 5,
           "Sends of one credit while the customer waits, before the retry worker takes over."),
     K_INT("delivery", "retry_base_ms", retry_base_ms, "5000", 100, 3600000,
@@ -164,6 +172,14 @@ static kerr_t set_value(kiosk_config_t *cfg, const ckey_t *k, const char *v, kms
             return kmsg_set(msg, K_EINVAL, "'%s' is not a supported ISO 4217 currency code", v);
         cfg->currency = currency_find(v);
         return copy_str(k, v, field, true, msg);
+    case T_HOSTPORT: {
+        const char *colon = strrchr(v, ':');
+        char *end;
+        long port = colon ? strtol(colon + 1, &end, 10) : 0;
+        if (!colon || colon == v || *end != '\0' || port < 1 || port > 65535)
+            return kmsg_set(msg, K_EINVAL, "'%s' is not host:port", v);
+        return copy_str(k, v, field, true, msg);
+    }
     case T_HEX32: {
         char *end;
         unsigned long x = strtoul(v, &end, 16);
@@ -304,6 +320,7 @@ static void format_value(const kiosk_config_t *cfg, const ckey_t *k, char *buf, 
     case T_STR:
     case T_PATH:
     case T_ENUM:
+    case T_HOSTPORT:
     case T_CURRENCY: snprintf(buf, len, "%s", field); break;
     }
 }

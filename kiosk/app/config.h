@@ -26,8 +26,13 @@ typedef struct kiosk_config {
     char ledger_path[CFG_PATH_LEN];
     /* [gateway] */
     char gateway_protocol[CFG_STR];
+    char gateway_address[CFG_STR];
     int64_t gateway_timeout_ms;
+    int64_t gateway_retries;
+    char gateway_master_key_file[CFG_PATH_LEN];
     char gateway_fake_dir[CFG_PATH_LEN];
+    /* [registry] */
+    char registry_path[CFG_PATH_LEN];
     /* [delivery] */
     int64_t delivery_attempts;
     int64_t retry_base_ms;

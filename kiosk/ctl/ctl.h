@@ -4,6 +4,8 @@
 
 #include "kiosk/app/cli.h"
 #include "kiosk/app/config.h"
+#include "kiosk/app/registry.h"
+#include "kiosk/engine/engine.h"
 #include "kiosk/ledger/ledger.h"
 
 /* Exit statuses: 0 done, 1 the operation failed or found problems,
@@ -22,6 +24,24 @@ int ctl_fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 
 /* Opens the configured ledger; prints why and returns NULL on failure. */
 ledger_t *ctl_open_ledger(const ctl_t *c, ledger_open_mode_t mode);
 
+/* Ledger, registry, gateway and engine for one command. */
+typedef struct ctl_site {
+    ledger_t *ledger;
+    registry_t registry;
+    gw_t gw;
+    engine_t engine;
+} ctl_site_t;
+
+/* Opens the site (printing why not); returns an exit status. */
+int ctl_site_open(ctl_t *c, ctl_site_t *s);
+
+/* Closes what ctl_site_open opened. */
+void ctl_site_close(ctl_site_t *s);
+
+/* Runs recovery; prints a summary if anything was unfinished (or always,
+ * with report). Returns an exit status. */
+int ctl_recovery(ctl_site_t *s, bool report);
+
 /* The verbs. Each returns an exit status. */
 int ctl_ledger_list(ctl_t *c);
 int ctl_ledger_show(ctl_t *c);
@@ -33,5 +53,9 @@ int ctl_recover(ctl_t *c);
 int ctl_retry(ctl_t *c);
 int ctl_config_show(ctl_t *c);
 int ctl_config_sample(ctl_t *c);
+int ctl_meter_read(ctl_t *c);
+int ctl_meter_relay(ctl_t *c);
+int ctl_meter_scan(ctl_t *c);
+int ctl_alerts(ctl_t *c);
 
 #endif

@@ -6,48 +6,6 @@
 
 #include "kiosk/app/kjson.h"
 #include "kiosk/ctl/ctl.h"
-#include "kiosk/engine/engine.h"
-
-/* Ledger, gateway and engine for one command. */
-typedef struct site {
-    ledger_t *ledger;
-    gw_t gw;
-    engine_t engine;
-} site_t;
-
-static int site_open(ctl_t *c, site_t *s)
-{
-    kmsg_t msg;
-    memset(s, 0, sizeof *s);
-    if (gw_open(&c->cfg, &s->gw, &msg) != K_OK)
-        return ctl_fail(CTL_FAIL, "%s", msg.text);
-    if (!(s->ledger = ctl_open_ledger(c, LEDGER_CREATE))) {
-        gw_close(&s->gw);
-        return CTL_FAIL;
-    }
-    s->engine = (engine_t){.ledger = s->ledger, .gw = &s->gw, .cfg = &c->cfg};
-    return CTL_OK;
-}
-
-static void site_close(site_t *s)
-{
-    ledger_close(s->ledger);
-    gw_close(&s->gw);
-}
-
-/* Recovery comes before any new sale. */
-static int run_recovery(site_t *s, bool report)
-{
-    engine_recovery_t rep;
-    kmsg_t msg;
-    if (engine_recover(&s->engine, &rep, &msg) != K_OK)
-        return ctl_fail(CTL_FAIL, "recovery failed: %s", msg.text);
-    if (report || rep.examined)
-        fprintf(report ? stdout : stderr,
-                "recovery: %d unfinished: %d delivered, %d cancelled, %d pending, %d need reconciliation\n",
-                rep.examined, rep.delivered, rep.cancelled, rep.pending, rep.parked);
-    return CTL_OK;
-}
 
 static bool parse_minor(const char *text, int64_t *out)
 {
@@ -60,7 +18,7 @@ static bool parse_minor(const char *text, int64_t *out)
     return true;
 }
 
-static void print_result(site_t *s, const ledger_txn_t *t)
+static void print_result(ctl_site_t *s, const ledger_txn_t *t)
 {
     cJSON *o = cJSON_CreateObject();
     kjson_add_str(o, "id", t->id);
@@ -74,7 +32,7 @@ static void print_result(site_t *s, const ledger_txn_t *t)
     else
         cJSON_AddNullToObject(o, "purchase_count");
     gw_reading_t rd;
-    if (t->state == TXN_DELIVERED && s->gw.ops->read(s->gw.ctx, t->meter, &rd, NULL) == GW_OK)
+    if (t->state == TXN_DELIVERED && s->gw.ops->read(s->gw.ctx, t->meter, GW_READ_BALANCE, &rd, NULL) == GW_OK)
         kjson_add_int(o, "balance_after", rd.balance);
     else
         cJSON_AddNullToObject(o, "balance_after");
@@ -136,11 +94,18 @@ int ctl_sale(ctl_t *c)
     kmsg_t why;
     if (engine_check_sale(&c->cfg, &req, &why) != K_OK)
         return ctl_fail(CTL_USAGE, "%s", why.text);
-    site_t s;
-    int status = site_open(c, &s);
+    ctl_site_t s;
+    int status = ctl_site_open(c, &s);
     if (status != CTL_OK)
         return status;
-    if ((status = run_recovery(&s, false)) == CTL_OK) {
+    const registry_entry_t *entry = registry_find(&s.registry, req.meter);
+    if (entry && !req.customer[0])
+        req.customer = entry->customer;
+    if (!entry && s.registry.loaded && strcmp(c->cfg.gateway_protocol, "fake") != 0) {
+        ctl_site_close(&s);
+        return ctl_fail(CTL_USAGE, "meter %s is not in the meter registry (%s)", req.meter, c->cfg.registry_path);
+    }
+    if ((status = ctl_recovery(&s, false)) == CTL_OK) {
         ledger_txn_t t;
         kmsg_t msg;
         kerr_t rc = counter_sale(&s.engine, &req, &t, &msg);
@@ -153,7 +118,7 @@ int ctl_sale(ctl_t *c)
             status = t.state == TXN_DELIVERED ? CTL_OK : CTL_FAIL;
         }
     }
-    site_close(&s);
+    ctl_site_close(&s);
     return status;
 }
 
@@ -161,11 +126,11 @@ int ctl_recover(ctl_t *c)
 {
     if (c->argc != 1)
         return ctl_fail(CTL_USAGE, "usage: kioskctl recover");
-    site_t s;
-    int status = site_open(c, &s);
+    ctl_site_t s;
+    int status = ctl_site_open(c, &s);
     if (status == CTL_OK) {
-        status = run_recovery(&s, true);
-        site_close(&s);
+        status = ctl_recovery(&s, true);
+        ctl_site_close(&s);
     }
     return status;
 }
@@ -174,8 +139,8 @@ int ctl_retry(ctl_t *c)
 {
     if (c->argc != 1)
         return ctl_fail(CTL_USAGE, "usage: kioskctl retry");
-    site_t s;
-    int status = site_open(c, &s);
+    ctl_site_t s;
+    int status = ctl_site_open(c, &s);
     if (status != CTL_OK)
         return status;
     int done = 0;
@@ -184,6 +149,6 @@ int ctl_retry(ctl_t *c)
         status = ctl_fail(CTL_FAIL, "retry failed: %s", msg.text);
     else
         printf("retry: %d delivered\n", done);
-    site_close(&s);
+    ctl_site_close(&s);
     return status;
 }

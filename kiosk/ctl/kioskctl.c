@@ -13,7 +13,7 @@ typedef struct verb {
 } verb_t;
 
 static const verb_t verbs[] = {
-    {"sale", NULL, ctl_sale, "--meter ADDR --amount MINOR --pay counter [--customer NO]",
+    {"sale", NULL, ctl_sale, "--meter ADDR --amount MINOR --pay counter",
      "sell credit to a meter (staff took the money at the counter); prints JSON"},
     {"recover", NULL, ctl_recover, "", "resume or park every unfinished transaction"},
     {"retry", NULL, ctl_retry, "", "retry the pending deliveries that are due"},
@@ -22,6 +22,10 @@ static const verb_t verbs[] = {
     {"ledger", "export", ctl_ledger_export, "--format csv|json [--from DATE] [--to DATE] [--output FILE]",
      "export transactions created in a period (dates are UTC, --to inclusive)"},
     {"ledger", "verify", ctl_ledger_verify, "", "check the ledger's integrity and money invariants"},
+    {"meter", "read", ctl_meter_read, "ADDR", "read a meter (energy, balance, count, relay, flags) and inspect it; JSON"},
+    {"meter", "relay", ctl_meter_relay, "ADDR trip|close [--reason TEXT]", "cut or restore a meter's supply"},
+    {"meter", "scan", ctl_meter_scan, "", "read and inspect every meter of the registry"},
+    {"alerts", NULL, ctl_alerts, "[--meter ADDR] [--all]", "usage-inspection alerts, open ones unless --all"},
     {"txn-diagram", NULL, ctl_txn_diagram, "[--format dot|mermaid]", "print the transaction state machine"},
     {"config", "show", ctl_config_show, "", "print the effective configuration"},
     {"config", "sample", ctl_config_sample, "", "print a documented sample configuration"},

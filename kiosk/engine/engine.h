@@ -11,6 +11,7 @@
 #include "kiosk/app/clock.h"
 #include "kiosk/app/config.h"
 #include "kiosk/app/rand.h"
+#include "kiosk/core/inspect.h"
 #include "kiosk/ledger/ledger.h"
 
 /* Called at every step boundary with the step's name ("deliver.intent");
@@ -78,5 +79,19 @@ kerr_t engine_recover(engine_t *e, engine_recovery_t *rep, kmsg_t *msg);
 /* Retries every delivery_pending transaction that is due; *done counts
  * those delivered. */
 kerr_t engine_retry_due(engine_t *e, int *done, kmsg_t *msg);
+
+/* Reads everything a meter reports, runs usage inspection against its last
+ * stored reading (and what this kiosk did in between), and stores the
+ * reading with the alerts it raised. */
+kerr_t engine_read_meter(engine_t *e, const char *meter, gw_reading_t *out, ledger_alert_t alerts[INSPECT_MAX_ALERTS],
+                         size_t *n_alerts, kmsg_t *msg);
+
+/* Trips or closes a meter's relay and writes the command to the audit log
+ * with who asked and why. */
+kerr_t engine_relay(engine_t *e, const char *meter, gw_relay_t cmd, const char *actor, const char *reason,
+                    kmsg_t *msg);
+
+/* The engine's error for a gateway error (timeout, device, not found...). */
+kerr_t engine_gw_error(gw_err_t e);
 
 #endif

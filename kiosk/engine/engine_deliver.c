@@ -14,6 +14,8 @@ typedef struct run {
     engine_t *e;
     ledger_txn_t t; /* the row as last committed */
     unsigned sends; /* credits sent in this run */
+    bool balance_known;
+    int64_t balance; /* the meter's balance after the credit, when known */
     kmsg_t *msg;
 } run_t;
 
@@ -38,6 +40,7 @@ static credit_outcome_t translate(gw_err_t err, const gw_credit_reply_t *reply)
     case GW_UNREACHABLE: return CREDIT_UNREACHABLE;
     case GW_TIMEOUT:
     case GW_PROTOCOL: return CREDIT_NO_ANSWER;
+    case GW_REFUSED:
     case GW_NOT_FOUND:
     case GW_INVALID: return CREDIT_REFUSED;
     }
@@ -113,8 +116,10 @@ static kerr_t read_back(run_t *r, uint32_t n, credit_outcome_t after)
 {
     gw_reading_t rd = {0};
     kmsg_t why = {""};
-    gw_err_t err = r->e->gw->ops->read(r->e->gw->ctx, r->t.meter, &rd, &why);
+    gw_err_t err = r->e->gw->ops->read(r->e->gw->ctx, r->t.meter, GW_READ_COUNT | GW_READ_BALANCE, &rd, &why);
     engine__step(r->e, "deliver.readback");
+    r->balance_known = err == GW_OK;
+    r->balance = rd.balance;
     delivery_decision_t d = delivery_after_read_back(n, err == GW_OK, rd.purchase_count, after, r->sends,
                                                      (unsigned)r->e->cfg->delivery_attempts);
     char detail[LEDGER_REASON_LEN];
@@ -157,6 +162,10 @@ static kerr_t send(run_t *r, uint32_t n)
     gw_err_t err = r->e->gw->ops->credit(r->e->gw->ctx, &req, &reply, &why);
     r->sends++;
     engine__step(r->e, "deliver.sent");
+    if (err == GW_OK && reply.result == GW_CREDIT_APPLIED) {
+        r->balance_known = true;
+        r->balance = reply.balance_after;
+    }
 
     credit_outcome_t outcome = translate(err, &reply);
     delivery_decision_t d = delivery_after_credit(outcome);
@@ -233,6 +242,24 @@ static kerr_t start_fresh(run_t *r, const gw_reading_t *rd)
     return park(r, d.reason, detail, NULL, APPLIED_NO);
 }
 
+/* Automatic reconnection: once a credit lifts the balance above zero, a
+ * relay left open is closed. The money is already safe; a failure here is
+ * only logged, and the next inspection raises cut_with_credit. */
+static void reconnect(run_t *r)
+{
+    if (!r->balance_known || r->balance <= 0)
+        return;
+    gw_reading_t rd;
+    kmsg_t why = {""};
+    if (r->e->gw->ops->read(r->e->gw->ctx, r->t.meter, GW_READ_STATUS, &rd, &why) != GW_OK) {
+        LOG_W("engine", "meter %s: cannot read the relay after the credit: %s", r->t.meter, why.text);
+        return;
+    }
+    if (rd.relay_open && engine_relay(r->e, r->t.meter, GW_RELAY_CLOSE, "system",
+                                      "the credit lifted the balance above zero", &why) != K_OK)
+        LOG_W("engine", "meter %s: reconnection failed: %s", r->t.meter, why.text);
+}
+
 kerr_t engine_deliver(engine_t *e, const char *id, ledger_txn_t *after, kmsg_t *msg)
 {
     run_t r = {.e = e, .msg = msg};
@@ -244,7 +271,7 @@ kerr_t engine_deliver(engine_t *e, const char *id, ledger_txn_t *after, kmsg_t *
                         txn_state_name(r.t.state));
     gw_reading_t rd = {0};
     kmsg_t why = {""};
-    gw_err_t err = e->gw->ops->read(e->gw->ctx, r.t.meter, &rd, &why);
+    gw_err_t err = e->gw->ops->read(e->gw->ctx, r.t.meter, GW_READ_COUNT, &rd, &why);
     engine__step(e, "deliver.read");
     if (err == GW_NOT_FOUND || err == GW_INVALID)
         rc = park(&r, REASON_REFUSED, why.text, NULL, APPLIED_NO);
@@ -254,6 +281,8 @@ kerr_t engine_deliver(engine_t *e, const char *id, ledger_txn_t *after, kmsg_t *
         rc = resume_held(&r, &rd);
     else
         rc = start_fresh(&r, &rd);
+    if (rc == K_OK && r.t.state == TXN_DELIVERED)
+        reconnect(&r);
     if (rc == K_OK && after)
         *after = r.t;
     return rc;

@@ -20,7 +20,7 @@
 
 typedef struct ledger ledger_t;
 
-#define LEDGER_SCHEMA_VERSION 1
+#define LEDGER_SCHEMA_VERSION 2
 
 typedef enum ledger_open_mode {
     LEDGER_CREATE,   /* create the file if missing, migrate it forward */
@@ -188,6 +188,45 @@ kerr_t ledger_outbox_depth(ledger_t *l, int64_t *n, kmsg_t *msg);
 /* Appends a row to the audit log (who did what to which target, and why). */
 kerr_t ledger_audit(ledger_t *l, const char *actor, const char *action, const char *target,
                     const char *reason, const char *detail, kmsg_t *msg);
+
+/* A full meter reading as stored (energies in milli-units). */
+typedef struct ledger_reading {
+    char meter[LEDGER_METER_LEN];
+    int64_t at;
+    int64_t energy, bands[4]; /* total; sharp, peak, flat, valley */
+    int64_t balance;
+    int64_t purchase_count;
+    bool relay_open;
+    uint32_t flags; /* the gateway's GW_FLAG_* bits */
+} ledger_reading_t;
+
+/* An alert with its evidence. */
+typedef struct ledger_alert {
+    int64_t id;
+    int64_t at;
+    char meter[LEDGER_METER_LEN];
+    char kind[32];
+    char severity[16];
+    char evidence[256];
+    int64_t acknowledged_at; /* 0 = not yet */
+} ledger_alert_t;
+
+/* The most recent reading of meter; *found false if there is none. */
+kerr_t ledger_last_reading(ledger_t *l, const char *meter, ledger_reading_t *out, bool *found, kmsg_t *msg);
+
+/* What this kiosk did to meter in (from, to]: money credited, credits
+ * confirmed, and whether a relay close was sent. */
+kerr_t ledger_meter_activity(ledger_t *l, const char *meter, int64_t from, int64_t to, int64_t *credited,
+                             int64_t *credits, bool *relay_closed, kmsg_t *msg);
+
+/* Stores a reading and the alerts it raised, with their outbox rows, in
+ * one transaction. */
+kerr_t ledger_record_reading(ledger_t *l, const ledger_reading_t *r, const ledger_alert_t *alerts, size_t n,
+                             kmsg_t *msg);
+
+/* Calls cb for each alert, newest first; meter NULL = every meter. */
+kerr_t ledger_alerts(ledger_t *l, const char *meter, bool open_only, void (*cb)(void *ctx, const ledger_alert_t *a),
+                     void *ctx, kmsg_t *msg);
 
 typedef void (*ledger_violation_cb)(void *ctx, const char *text);
 

@@ -146,8 +146,29 @@ static const char *const v1[] = {
     NULL,
 };
 
+/* Version 2: meter readings, for usage inspection and consumption reports. */
+static const char *const v2[] = {
+    "CREATE TABLE meter_reading ("
+    "  id INTEGER PRIMARY KEY,"
+    "  meter TEXT NOT NULL,"
+    "  at INTEGER NOT NULL,"
+    "  energy INTEGER NOT NULL,"
+    "  sharp INTEGER NOT NULL,"
+    "  peak INTEGER NOT NULL,"
+    "  flat INTEGER NOT NULL,"
+    "  valley INTEGER NOT NULL,"
+    "  balance INTEGER NOT NULL,"
+    "  purchase_count INTEGER NOT NULL,"
+    "  relay_open INTEGER NOT NULL CHECK (relay_open IN (0, 1)),"
+    "  flags INTEGER NOT NULL"
+    ") STRICT;",
+    "CREATE INDEX meter_reading_meter ON meter_reading(meter, at);",
+    "CREATE INDEX alert_meter ON alert(meter, at);",
+    NULL,
+};
+
 /* Each migration is a list of statements run in one transaction. */
-static const char *const *const migrations[] = {v1};
+static const char *const *const migrations[] = {v1, v2};
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -53,7 +53,8 @@ case_bad_set() {
 case_empty_config() {
   make_site
   : >"$SITE/empty.ini"
-  expect_status 0 "$CTL" --config "$SITE/empty.ini" --set "ledger.path=$SITE/other.db" --set "gateway.fake_dir=$SITE" \
+  expect_status 0 "$CTL" --config "$SITE/empty.ini" --set "ledger.path=$SITE/other.db" --set gateway.protocol=fake \
+    --set "gateway.fake_dir=$SITE" \
     sale --meter 000000000002 --amount 700 --pay counter
   contains "$OUT" '"state":	"delivered"' "sale output"
   contains "$OUT" '"purchase_count":	42' "sale output"

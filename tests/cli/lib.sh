@@ -26,6 +26,7 @@ make_site() {
 [ledger]
 path = $SITE/ledger.db
 [gateway]
+protocol = fake
 fake_dir = $SITE
 [delivery]
 retry_base_ms = 100

@@ -18,6 +18,7 @@
 
 static int crash_at, steps;
 static char dir[CFG_PATH_LEN];
+static registry_t registry;
 
 static void append(const char *name, const char *line)
 {
@@ -54,8 +55,9 @@ static void sale(engine_t *e, const char *meter, int64_t each, int n)
 {
     char id[UUID_STR_LEN], line[128];
     kmsg_t msg = {""};
-    sale_req_t req = {.meter = meter, .customer = "", .method = "cash", .channel = "remote",
-                      .amount = n ? each * n : 500};
+    const registry_entry_t *entry = registry_find(&registry, meter);
+    sale_req_t req = {.meter = meter, .customer = entry ? entry->customer : "", .method = "cash",
+                      .channel = "remote", .amount = n ? each * n : 500};
     must(engine_open_sale(e, &req, id, &msg), &msg, "open");
     must(engine_begin_payment(e, id, &msg), &msg, "begin payment");
     for (int i = 0; i < n; i++) {
@@ -101,8 +103,10 @@ int main(int argc, char **argv)
 
     ledger_t *l;
     gw_t gw;
+    if (cfg.registry_path[0])
+        must(registry_load(cfg.registry_path, &registry, &msg), &msg, "registry");
     must(ledger_open(cfg.ledger_path, LEDGER_CREATE, NULL, &l, &msg), &msg, "ledger");
-    must(gw_open(&cfg, &gw, &msg), &msg, "gateway");
+    must(gw_open(&cfg, &registry, &gw, &msg), &msg, "gateway");
     engine_t e = {.ledger = l, .gw = &gw, .cfg = &cfg, .step = on_step};
     engine_recovery_t rep;
     must(engine_recover(&e, &rep, &msg), &msg, "recovery");
@@ -118,6 +122,7 @@ int main(int argc, char **argv)
 
     ledger_close(l);
     gw_close(&gw);
+    registry_free(&registry);
     printf("steps %d\n", steps);
     return 0;
 }

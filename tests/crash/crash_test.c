@@ -42,7 +42,7 @@ static void make_site(char *dir, size_t len)
     }
     char cfg[1400];
     snprintf(cfg, sizeof cfg,
-             "[ledger]\npath = %s/ledger.db\n[gateway]\nfake_dir = %s\n[delivery]\nattempts = 2\n"
+             "[ledger]\npath = %s/ledger.db\n[gateway]\nprotocol = fake\nfake_dir = %s\n[delivery]\nattempts = 2\n"
              "retry_base_ms = 100\n[log]\nlevel = error\n",
              dir, dir);
     if (!file_write(dir, "kiosk.ini", cfg) ||

@@ -67,7 +67,7 @@ static void open_site(void)
     kmsg_t msg = {""};
     if (ledger_open(cfg.ledger_path, LEDGER_CREATE, &test_clock, &ledger, &msg) != K_OK)
         fail_msg("ledger: %s", msg.text);
-    if (gw_open(&cfg, &gw, &msg) != K_OK)
+    if (gw_open(&cfg, NULL, &gw, &msg) != K_OK)
         fail_msg("gateway: %s", msg.text);
     eng = (engine_t){.ledger = ledger, .gw = &gw, .cfg = &cfg, .clk = &test_clock, .rand = &counting_rand,
                      .step = on_step};
@@ -90,6 +90,7 @@ static int setup(void **state)
     config_defaults(&cfg);
     snprintf(cfg.ledger_path, sizeof cfg.ledger_path, "%s/ledger.db", dir);
     snprintf(cfg.gateway_fake_dir, sizeof cfg.gateway_fake_dir, "%s", dir);
+    snprintf(cfg.gateway_protocol, sizeof cfg.gateway_protocol, "fake");
     cfg.delivery_attempts = 2;
     cfg.retry_base_ms = 1000;
     file_write(dir, "meters", "# meter customer count balance\n" M1 " 100000000001 0 0\n" M2 " 100000000002 7 500\n");

@@ -96,7 +96,7 @@ static void bad_values_name_the_key(void **state)
     (void)state;
     expect_error("[gateway]\ntimeout_ms = fast\n", "kiosk.ini:2: gateway.timeout_ms: 'fast' is not a whole number");
     expect_error("[gateway]\ntimeout_ms = 10\n", "gateway.timeout_ms: 10 is out of range (50..60000)");
-    expect_error("[gateway]\nprotocol = carrier-pigeon\n", "gateway.protocol: 'carrier-pigeon' is not one of: fake");
+    expect_error("[gateway]\nprotocol = carrier-pigeon\n", "gateway.protocol: 'carrier-pigeon' is not one of: dlt645 modbus fake");
     expect_error("[site]\ncurrency = yuan\n", "site.currency: 'yuan' is not a supported ISO 4217 currency code");
     expect_error("[site]\noperator_code = 12\n", "site.operator_code: '12' is not 8 hex digits");
     expect_error("[ledger]\npath =\n", "ledger.path: value must not be empty");

@@ -1,0 +1,379 @@
+/* The DL/T 645-2007 backend: profile dlt645-prepaid over TCP to a gateway
+ * (docs/protocols/dlt645-prepaid.md). One exchange at a time; reads and
+ * relay commands are retried with backoff, a credit never is. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "drivers/gateway/dlt645_frame.h"
+#include "drivers/gateway/gw_backends.h"
+#include "drivers/gateway/meter_mac.h"
+#include "drivers/gateway/tcp_link.h"
+#include "kiosk/app/log.h"
+
+#define DI_ENERGY_BLOCK 0x0001FF00u
+#define DI_REMAINING 0x00900200u
+#define DI_OVERDRAFT 0x00900201u
+#define DI_COUNT 0x03330201u
+#define DI_STATUS3 0x04000503u
+#define DI_STATUS7 0x04000507u
+#define DI_RECHARGE 0x070102FFu
+#define DI_OPEN_ACCOUNT 0x070101FFu
+#define MAX_COUNT 9999u /* reads carry the count as 4 BCD digits */
+
+typedef struct dlt {
+    tcp_link_t link;
+    gw_opts_t opts;
+    dlt645_stream_t rx;
+} dlt_t;
+
+/* Sends req and waits for the meter's reply to it. GW_UNREACHABLE only if
+ * nothing left the kiosk. */
+static gw_err_t exchange(dlt_t *d, const dlt645_frame_t *req, dlt645_frame_t *reply, kmsg_t *msg)
+{
+    uint8_t out[DLT645_MAX_FRAME];
+    size_t n = dlt645_encode(req, out, sizeof out);
+    bool none_sent = true;
+    for (int attempt = 0; attempt < 2 && none_sent; attempt++) {
+        if (tcp_link_connect(&d->link, d->opts.timeout_ms, msg) != K_OK)
+            return GW_UNREACHABLE;
+        tcp_link_drain(&d->link);
+        memset(&d->rx, 0, sizeof d->rx);
+        log_hex(LOG_DEBUG, "dlt645", "send", out, n);
+        if (tcp_link_send(&d->link, out, n, &none_sent, msg) == K_OK)
+            break;
+        if (!none_sent)
+            return GW_TIMEOUT; /* part of the frame went out: the meter may act on it */
+    }
+    if (none_sent)
+        return GW_UNREACHABLE;
+    int64_t deadline = tcp_link_now_ms() + d->opts.timeout_ms;
+    for (;;) {
+        while (dlt645_stream_next(&d->rx, reply)) {
+            if (log_enabled(LOG_DEBUG)) {
+                uint8_t raw[DLT645_MAX_FRAME];
+                log_hex(LOG_DEBUG, "dlt645", "received", raw, dlt645_encode(reply, raw, sizeof raw));
+            }
+            if (memcmp(reply->addr, req->addr, 6) == 0 && (reply->ctrl & DLT645_C_REPLY) &&
+                DLT645_FN(reply->ctrl) == DLT645_FN(req->ctrl))
+                return GW_OK;
+        }
+        int64_t left = deadline - tcp_link_now_ms();
+        uint8_t buf[256];
+        long got = left > 0 ? tcp_link_recv(&d->link, buf, sizeof buf, (int)left) : 0;
+        if (got < 0) {
+            kmsg_set(msg, K_ETIMEOUT, "gateway %s:%u closed the connection", d->link.host, d->link.port);
+            return GW_TIMEOUT;
+        }
+        if (got == 0 && tcp_link_now_ms() >= deadline) {
+            kmsg_set(msg, K_ETIMEOUT, "no answer within %d ms", d->opts.timeout_ms);
+            return GW_TIMEOUT;
+        }
+        dlt645_stream_feed(&d->rx, buf, (size_t)got);
+    }
+}
+
+/* Retries an idempotent exchange (read, relay) with backoff. */
+static gw_err_t exchange_retrying(dlt_t *d, const dlt645_frame_t *req, dlt645_frame_t *reply, kmsg_t *msg)
+{
+    gw_err_t e = GW_TIMEOUT;
+    for (int i = 0; i <= d->opts.retries; i++) {
+        if (i > 0) {
+            usleep((useconds_t)(100000u << (i - 1)));
+            tcp_link_close(&d->link); /* a late answer must not be taken for this one */
+        }
+        e = exchange(d, req, reply, msg);
+        if (e != GW_TIMEOUT && e != GW_UNREACHABLE)
+            break;
+    }
+    return e;
+}
+
+static const char *read_error_text(uint8_t err)
+{
+    if (err & 0x02)
+        return "no such data";
+    if (err & 0x04)
+        return "wrong password or not authorised";
+    return "other error";
+}
+
+static gw_err_t start_frame(const char *meter, uint8_t ctrl, dlt645_frame_t *f, kmsg_t *msg)
+{
+    memset(f, 0, sizeof *f);
+    f->ctrl = ctrl;
+    if (!dlt645_addr_from_text(meter, f->addr)) {
+        kmsg_set(msg, K_EINVAL, "meter number '%s' is not 12 digits", meter);
+        return GW_INVALID;
+    }
+    return GW_OK;
+}
+
+/* Reads one DI; *data receives the value after the DI, *len its size. */
+static gw_err_t read_di(dlt_t *d, const char *meter, uint32_t di, uint8_t *data, size_t want, kmsg_t *msg)
+{
+    dlt645_frame_t req, reply;
+    gw_err_t e = start_frame(meter, DLT645_READ, &req, msg);
+    if (e != GW_OK)
+        return e;
+    dlt645_put_di(req.data, di);
+    req.len = 4;
+    if ((e = exchange_retrying(d, &req, &reply, msg)) != GW_OK)
+        return e;
+    if (reply.ctrl & DLT645_C_ERROR) {
+        kmsg_set(msg, K_EDEVICE, "meter %s refused to read %08X: %s", meter, di,
+                 read_error_text(reply.len ? reply.data[0] : 0));
+        return GW_REFUSED;
+    }
+    if (reply.len != 4 + want || dlt645_get_di(reply.data) != di) {
+        kmsg_set(msg, K_EDEVICE, "meter %s answered the read of %08X with %u bytes of something else", meter, di,
+                 reply.len);
+        return GW_PROTOCOL;
+    }
+    memcpy(data, reply.data + 4, want);
+    return GW_OK;
+}
+
+static gw_err_t read_bcd(dlt_t *d, const char *meter, uint32_t di, size_t bytes, uint64_t *v, kmsg_t *msg)
+{
+    uint8_t data[8];
+    gw_err_t e = read_di(d, meter, di, data, bytes, msg);
+    if (e == GW_OK && !dlt645_bcd_get(data, bytes, v)) {
+        kmsg_set(msg, K_EDEVICE, "meter %s sent a value for %08X that is not BCD", meter, di);
+        return GW_PROTOCOL;
+    }
+    return e;
+}
+
+static gw_err_t read_balance(dlt_t *d, const char *meter, int64_t *balance, kmsg_t *msg)
+{
+    uint64_t remaining, overdraft = 0;
+    gw_err_t e = read_bcd(d, meter, DI_REMAINING, 4, &remaining, msg);
+    if (e == GW_OK && remaining == 0)
+        e = read_bcd(d, meter, DI_OVERDRAFT, 4, &overdraft, msg);
+    *balance = remaining ? (int64_t)remaining : -(int64_t)overdraft;
+    return e;
+}
+
+static gw_err_t read_energy(dlt_t *d, const char *meter, gw_reading_t *out, kmsg_t *msg)
+{
+    uint8_t data[20];
+    gw_err_t e = read_di(d, meter, DI_ENERGY_BLOCK, data, sizeof data, msg);
+    for (int i = 0; e == GW_OK && i < 5; i++) {
+        uint64_t v;
+        if (!dlt645_bcd_get(data + 4 * i, 4, &v)) {
+            kmsg_set(msg, K_EDEVICE, "meter %s sent an energy register that is not BCD", meter);
+            return GW_PROTOCOL;
+        }
+        int64_t wh = (int64_t)v * 10; /* 0.01 kWh = 10 Wh */
+        if (i == 0)
+            out->energy_total = wh;
+        else
+            out->energy_band[i - 1] = wh;
+    }
+    return e;
+}
+
+static gw_err_t read_status(dlt_t *d, const char *meter, gw_reading_t *out, kmsg_t *msg)
+{
+    uint8_t w3[2], w7[2];
+    gw_err_t e = read_di(d, meter, DI_STATUS3, w3, 2, msg);
+    if (e == GW_OK)
+        e = read_di(d, meter, DI_STATUS7, w7, 2, msg);
+    if (e != GW_OK)
+        return e;
+    unsigned s3 = w3[0] | (unsigned)w3[1] << 8, s7 = w7[0] | (unsigned)w7[1] << 8;
+    out->relay_open = s3 & (1u << 4);
+    out->flags = (s3 & (1u << 7) ? GW_FLAG_PRETRIP : 0) | (s7 & 1u ? GW_FLAG_COVER : 0) |
+                 (s7 & 2u ? GW_FLAG_TERMINAL : 0) | (s7 & 4u ? GW_FLAG_MAGNETIC : 0) |
+                 (s7 & 8u ? GW_FLAG_REVERSE : 0) | (s7 & 16u ? GW_FLAG_LOW_BALANCE : 0);
+    return GW_OK;
+}
+
+static gw_err_t dlt_read(void *ctx, const char *meter, unsigned what, gw_reading_t *out, kmsg_t *msg)
+{
+    dlt_t *d = ctx;
+    memset(out, 0, sizeof *out);
+    snprintf(out->meter, sizeof out->meter, "%s", meter);
+    gw_err_t e = GW_OK;
+    uint64_t count;
+    if (what & GW_READ_COUNT && (e = read_bcd(d, meter, DI_COUNT, 2, &count, msg)) == GW_OK) {
+        out->purchase_count = (uint32_t)count;
+        out->have |= GW_READ_COUNT;
+    }
+    if (e == GW_OK && what & GW_READ_BALANCE && (e = read_balance(d, meter, &out->balance, msg)) == GW_OK)
+        out->have |= GW_READ_BALANCE;
+    if (e == GW_OK && what & GW_READ_ENERGY && (e = read_energy(d, meter, out, msg)) == GW_OK)
+        out->have |= GW_READ_ENERGY;
+    if (e == GW_OK && what & GW_READ_STATUS && (e = read_status(d, meter, out, msg)) == GW_OK)
+        out->have |= GW_READ_STATUS;
+    return e;
+}
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint32_t get_le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* DATA of a recharge or open account: DI, operator, amount, count, MAC1,
+ * customer, MAC2 (L = 30). */
+static gw_err_t build_credit(const dlt_t *d, const gw_credit_req_t *req, dlt645_frame_t *f, kmsg_t *msg)
+{
+    meter_credit_mac_t m = {.di = req->open_account ? DI_OPEN_ACCOUNT : DI_RECHARGE,
+                            .amount = (uint32_t)req->amount,
+                            .count = req->count,
+                            .operator_code = d->opts.operator_code};
+    if (!d->opts.have_key) {
+        kmsg_set(msg, K_EINVAL, "no master key: set gateway.master_key_file");
+        return GW_INVALID;
+    }
+    if (req->amount < 0 || req->amount > UINT32_MAX || req->count == 0 || req->count > MAX_COUNT) {
+        kmsg_set(msg, K_EINVAL, "amount %lld or count %u is outside what dlt645-prepaid carries",
+                 (long long)req->amount, req->count);
+        return GW_INVALID;
+    }
+    if (!req->customer || !dlt645_addr_from_text(req->customer, m.customer)) {
+        kmsg_set(msg, K_EINVAL, "meter %s has no 12-digit customer number (check the meter registry)", req->meter);
+        return GW_INVALID;
+    }
+    uint8_t kmeter[16], *p = f->data;
+    if (!meter_key_derive(d->opts.master, f->addr, kmeter) || !meter_credit_macs(kmeter, &m, p + 16, p + 26)) {
+        kmsg_set(msg, K_EIO, "the crypto library failed to compute the MACs");
+        return GW_INVALID;
+    }
+    dlt645_put_di(p, m.di);
+    put_le32(p + 4, m.operator_code);
+    put_le32(p + 8, m.amount);
+    put_le32(p + 12, m.count);
+    memcpy(p + 20, m.customer, 6);
+    f->len = 30;
+    return GW_OK;
+}
+
+/* The security error word in the engine's terms. */
+static void decode_security_error(unsigned word, gw_credit_reply_t *out)
+{
+    static const struct {
+        unsigned bit;
+        const char *text;
+    } reasons[] = {
+        {2, "MAC check failed"},           {3, "identity authentication failed"},
+        {4, "customer number mismatch"},   {6, "balance would exceed the hoarding limit"},
+        {7, "address error"},              {8, "meter suspended"},
+        {0, "other error"},
+    };
+    if (word & (1u << 1)) {
+        out->result = GW_CREDIT_REPEATED;
+        return;
+    }
+    if (word & (1u << 5)) {
+        out->result = GW_CREDIT_COUNT_MISMATCH;
+        return;
+    }
+    out->result = GW_CREDIT_REFUSED;
+    snprintf(out->reason, sizeof out->reason, "security error word %04X", word);
+    for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++)
+        if (word & (1u << reasons[i].bit)) {
+            snprintf(out->reason, sizeof out->reason, "%s", reasons[i].text);
+            break;
+        }
+}
+
+static gw_err_t dlt_credit(void *ctx, const gw_credit_req_t *req, gw_credit_reply_t *out, kmsg_t *msg)
+{
+    dlt_t *d = ctx;
+    dlt645_frame_t f, reply;
+    gw_err_t e = start_frame(req->meter, DLT645_SECURITY, &f, msg);
+    if (e == GW_OK)
+        e = build_credit(d, req, &f, msg);
+    if (e == GW_OK)
+        e = exchange(d, &f, &reply, msg); /* once: the engine reads back */
+    if (e != GW_OK)
+        return e;
+    memset(out, 0, sizeof *out);
+    if (reply.ctrl & DLT645_C_ERROR) {
+        if (reply.len != 2) {
+            kmsg_set(msg, K_EDEVICE, "meter %s sent a %u-byte security error", req->meter, reply.len);
+            return GW_PROTOCOL;
+        }
+        decode_security_error(reply.data[0] | (unsigned)reply.data[1] << 8, out);
+        return GW_OK;
+    }
+    if (reply.len != 12 || dlt645_get_di(reply.data) != dlt645_get_di(f.data)) {
+        kmsg_set(msg, K_EDEVICE, "meter %s confirmed the credit with %u bytes of something else", req->meter,
+                 reply.len);
+        return GW_PROTOCOL;
+    }
+    out->result = GW_CREDIT_APPLIED;
+    out->balance_after = (int32_t)get_le32(reply.data + 4);
+    out->count_after = get_le32(reply.data + 8);
+    return GW_OK;
+}
+
+/* Deadline of a relay command: ten minutes from now, local time, BCD. */
+static void relay_deadline(uint8_t out[6])
+{
+    time_t t = time(NULL) + 600;
+    struct tm tm;
+    localtime_r(&t, &tm);
+    const int parts[6] = {tm.tm_sec, tm.tm_min, tm.tm_hour, tm.tm_mday, tm.tm_mon + 1, tm.tm_year % 100};
+    for (int i = 0; i < 6; i++)
+        dlt645_bcd_put((uint64_t)parts[i], out + i, 1);
+}
+
+static gw_err_t dlt_relay(void *ctx, const char *meter, gw_relay_t cmd, kmsg_t *msg)
+{
+    dlt_t *d = ctx;
+    dlt645_frame_t f, reply;
+    gw_err_t e = start_frame(meter, DLT645_RELAY, &f, msg);
+    if (e != GW_OK)
+        return e;
+    f.data[0] = 0x02; /* password level; password 00 00 00 */
+    put_le32(f.data + 4, d->opts.operator_code);
+    f.data[8] = cmd == GW_RELAY_TRIP ? 0x1A : 0x1C;
+    f.data[9] = 0x00;
+    relay_deadline(f.data + 10);
+    f.len = 16;
+    if ((e = exchange_retrying(d, &f, &reply, msg)) != GW_OK)
+        return e;
+    if (reply.ctrl & DLT645_C_ERROR) {
+        kmsg_set(msg, K_EDEVICE, "meter %s refused the relay command: %s", meter,
+                 read_error_text(reply.len ? reply.data[0] : 0));
+        return GW_REFUSED;
+    }
+    return GW_OK;
+}
+
+static void dlt_close(void *ctx)
+{
+    dlt_t *d = ctx;
+    tcp_link_close(&d->link);
+    memset(d->opts.master, 0, sizeof d->opts.master);
+    free(d);
+}
+
+static const gw_ops_t dlt_ops = {"dlt645", dlt_read, dlt_credit, dlt_relay, dlt_close};
+
+kerr_t gw_dlt645_open(const char *hostport, const gw_opts_t *o, gw_t *out, kmsg_t *msg)
+{
+    dlt_t *d = calloc(1, sizeof *d);
+    if (!d)
+        return kmsg_set(msg, K_EIO, "out of memory");
+    kerr_t rc = tcp_link_init(&d->link, hostport, msg);
+    if (rc != K_OK) {
+        free(d);
+        return rc;
+    }
+    d->opts = *o;
+    out->ops = &dlt_ops;
+    out->ctx = d;
+    return K_OK;
+}

@@ -1,0 +1,210 @@
+/* kioskctl meter read|relay|scan, alerts */
+#include <getopt.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kiosk/app/kjson.h"
+#include "kiosk/app/timefmt.h"
+#include "kiosk/core/kmath.h"
+#include "kiosk/ctl/ctl.h"
+
+static void add_kwh(cJSON *o, const char *name, int64_t wh)
+{
+    char buf[32];
+    kmath_format_fixed(wh / 10, 2, buf, sizeof buf); /* meters count in 0.01 kWh */
+    cJSON_AddStringToObject(o, name, buf);
+}
+
+static cJSON *reading_json(const gw_reading_t *r, const ledger_alert_t *alerts, size_t n)
+{
+    static const char *const bands[] = {"sharp", "peak", "flat", "valley"};
+    cJSON *o = cJSON_CreateObject(), *b = cJSON_CreateObject(), *flags = cJSON_CreateArray(),
+          *al = cJSON_CreateArray();
+    kjson_add_str(o, "meter", r->meter);
+    add_kwh(o, "energy_kwh", r->energy_total);
+    for (int i = 0; i < 4; i++)
+        add_kwh(b, bands[i], r->energy_band[i]);
+    cJSON_AddItemToObject(o, "bands_kwh", b);
+    kjson_add_int(o, "balance", r->balance);
+    kjson_add_int(o, "purchase_count", r->purchase_count);
+    kjson_add_str(o, "relay", r->relay_open ? "open" : "closed");
+    const char *names[8];
+    size_t nf = gw_flag_names(r->flags, names);
+    for (size_t i = 0; i < nf; i++)
+        cJSON_AddItemToArray(flags, cJSON_CreateString(names[i]));
+    cJSON_AddItemToObject(o, "flags", flags);
+    for (size_t i = 0; i < n; i++) {
+        cJSON *a = cJSON_CreateObject();
+        kjson_add_str(a, "kind", alerts[i].kind);
+        kjson_add_str(a, "severity", alerts[i].severity);
+        kjson_add_str(a, "evidence", alerts[i].evidence);
+        cJSON_AddItemToArray(al, a);
+    }
+    cJSON_AddItemToObject(o, "alerts", al);
+    return o;
+}
+
+static int print_json(cJSON *o)
+{
+    char *text = kjson_print(o, true);
+    if (text)
+        printf("%s\n", text);
+    cJSON_free(text);
+    cJSON_Delete(o);
+    return text ? CTL_OK : CTL_FAIL;
+}
+
+static bool twelve_digits(const char *s)
+{
+    return strlen(s) == 12 && strspn(s, "0123456789") == 12;
+}
+
+int ctl_meter_read(ctl_t *c)
+{
+    if (c->argc != 2 || !twelve_digits(c->argv[1]))
+        return ctl_fail(CTL_USAGE, "usage: kioskctl meter read ADDR (12 digits)");
+    ctl_site_t s;
+    int status = ctl_site_open(c, &s);
+    if (status != CTL_OK)
+        return status;
+    gw_reading_t r;
+    ledger_alert_t alerts[INSPECT_MAX_ALERTS];
+    size_t n;
+    kmsg_t msg = {""};
+    kerr_t rc = engine_read_meter(&s.engine, c->argv[1], &r, alerts, &n, &msg);
+    status = rc == K_OK ? print_json(reading_json(&r, alerts, n))
+                        : ctl_fail(rc == K_ENOTFOUND ? CTL_USAGE : CTL_FAIL, "meter %s: %s", c->argv[1], msg.text);
+    ctl_site_close(&s);
+    return status;
+}
+
+/* "staff:<login>" until operators exist (provisioning). */
+static const char *actor(void)
+{
+    static char who[64];
+    const struct passwd *pw = getpwuid(getuid());
+    snprintf(who, sizeof who, "staff:%s", pw ? pw->pw_name : "unknown");
+    return who;
+}
+
+int ctl_meter_relay(ctl_t *c)
+{
+    static const struct option opts[] = {{"reason", required_argument, NULL, 'r'}, {0, 0, 0, 0}};
+    const char *reason = "by hand";
+    int ch;
+    optind = 0;
+    while ((ch = getopt_long(c->argc, c->argv, "", opts, NULL)) != -1) {
+        if (ch == '?')
+            return CTL_USAGE;
+        reason = optarg;
+    }
+    if (c->argc - optind != 2 || !twelve_digits(c->argv[optind]) ||
+        (strcmp(c->argv[optind + 1], "trip") != 0 && strcmp(c->argv[optind + 1], "close") != 0))
+        return ctl_fail(CTL_USAGE, "usage: kioskctl meter relay ADDR trip|close [--reason TEXT]");
+    const char *meter = c->argv[optind];
+    gw_relay_t cmd = strcmp(c->argv[optind + 1], "trip") == 0 ? GW_RELAY_TRIP : GW_RELAY_CLOSE;
+    ctl_site_t s;
+    int status = ctl_site_open(c, &s);
+    if (status != CTL_OK)
+        return status;
+    kmsg_t msg = {""};
+    kerr_t rc = engine_relay(&s.engine, meter, cmd, actor(), reason, &msg);
+    if (rc == K_OK)
+        printf("meter %s: relay %s\n", meter, cmd == GW_RELAY_TRIP ? "tripped (supply cut)" : "closed (supply on)");
+    else
+        status = ctl_fail(rc == K_ENOTFOUND ? CTL_USAGE : CTL_FAIL, "meter %s: %s", meter, msg.text);
+    ctl_site_close(&s);
+    return status;
+}
+
+static void scan_line(const ctl_site_t *s, const gw_reading_t *r, const ledger_alert_t *alerts, size_t n)
+{
+    char balance[40], kwh[32];
+    money_format(r->balance, s->engine.cfg->currency, MONEY_RECEIPT, balance, sizeof balance);
+    kmath_format_fixed(r->energy_total / 10, 2, kwh, sizeof kwh);
+    printf("%s  ok  %14s  count %5u  relay %-6s  %12s kWh", r->meter, balance, r->purchase_count,
+           r->relay_open ? "open" : "closed", kwh);
+    for (size_t i = 0; i < n; i++)
+        printf("%s%s", i ? ", " : "  alerts: ", alerts[i].kind);
+    putchar('\n');
+}
+
+int ctl_meter_scan(ctl_t *c)
+{
+    if (c->argc != 1)
+        return ctl_fail(CTL_USAGE, "usage: kioskctl meter scan");
+    ctl_site_t s;
+    int status = ctl_site_open(c, &s);
+    if (status != CTL_OK)
+        return status;
+    if (!s.registry.loaded || s.registry.n == 0) {
+        ctl_site_close(&s);
+        return ctl_fail(CTL_USAGE, "meter scan reads every meter of the registry: set registry.path");
+    }
+    bool tty = isatty(STDERR_FILENO);
+    size_t answered = 0, raised = 0;
+    for (size_t i = 0; i < s.registry.n; i++) {
+        const char *meter = s.registry.entries[i].meter;
+        if (tty)
+            fprintf(stderr, "\r[%zu/%zu] %s ", i + 1, s.registry.n, meter);
+        gw_reading_t r;
+        ledger_alert_t alerts[INSPECT_MAX_ALERTS];
+        size_t n;
+        kmsg_t msg = {""};
+        if (engine_read_meter(&s.engine, meter, &r, alerts, &n, &msg) == K_OK) {
+            if (tty)
+                fputs("\r\033[K", stderr);
+            scan_line(&s, &r, alerts, n);
+            answered++;
+            raised += n;
+        } else {
+            if (tty)
+                fputs("\r\033[K", stderr);
+            printf("%s  no answer: %s\n", meter, msg.text);
+        }
+        fflush(stdout);
+    }
+    printf("%zu meters: %zu answered, %zu did not; %zu alerts raised\n", s.registry.n, answered,
+           s.registry.n - answered, raised);
+    ctl_site_close(&s);
+    return answered == s.registry.n ? CTL_OK : CTL_FAIL;
+}
+
+static void print_alert(void *ctx, const ledger_alert_t *a)
+{
+    (void)ctx;
+    char when[32];
+    ktime_format_iso(a->at, when, sizeof when);
+    when[19] = '\0';
+    printf("%-19s  %-12s  %-8s  %-17s  %s\n", when, a->meter, a->severity, a->kind, a->evidence);
+}
+
+int ctl_alerts(ctl_t *c)
+{
+    static const struct option opts[] = {{"meter", required_argument, NULL, 'm'}, {"all", no_argument, NULL, 'a'},
+                                         {0, 0, 0, 0}};
+    const char *meter = NULL;
+    bool all = false;
+    int ch;
+    optind = 0;
+    while ((ch = getopt_long(c->argc, c->argv, "", opts, NULL)) != -1) {
+        if (ch == '?')
+            return CTL_USAGE;
+        if (ch == 'm')
+            meter = optarg;
+        else
+            all = true;
+    }
+    if (optind != c->argc)
+        return ctl_fail(CTL_USAGE, "unexpected argument '%s'", c->argv[optind]);
+    ledger_t *l = ctl_open_ledger(c, LEDGER_EXISTING);
+    if (!l)
+        return CTL_FAIL;
+    printf("%-19s  %-12s  %-8s  %-17s  %s\n", "WHEN (UTC)", "METER", "SEVERITY", "KIND", "EVIDENCE");
+    kmsg_t msg;
+    kerr_t rc = ledger_alerts(l, meter, !all, print_alert, NULL, &msg);
+    ledger_close(l);
+    return rc == K_OK ? CTL_OK : ctl_fail(CTL_FAIL, "%s", msg.text);
+}
