@@ -11,23 +11,11 @@
 #include "drivers/gateway/dlt645_frame.h"
 #include "drivers/gateway/gw_backends.h"
 #include "drivers/gateway/meter_mac.h"
+#include "drivers/gateway/modbus_profile.h"
 #include "drivers/gateway/tcp_link.h"
 #include "kiosk/app/log.h"
 
-enum {
-    REG_ENERGY = 0x0000, /* 10 registers: total, sharp, peak, flat, valley */
-    N_ENERGY = 10,
-    REG_PREPAID = 0x0100, /* 16 registers */
-    N_PREPAID = 16,
-    REG_COMMAND = 0x0110, /* 17 registers, written at once */
-    N_COMMAND = 17,
-    REG_RESULT = 0x0128, /* 5 registers */
-    N_RESULT = 5,
-    REG_RELAY = 0x0130,
-    CMD_RECHARGE = 1,
-    CMD_OPEN_ACCOUNT = 2,
-    MAX_UNITS = 256,
-};
+enum { MAX_UNITS = 256 };
 
 typedef struct unit_map {
     char meter[GW_METER_LEN];
@@ -42,41 +30,6 @@ typedef struct mb {
     unit_map_t units[MAX_UNITS];
     int n_units;
 } mb_t;
-
-static uint32_t u32_at(const uint16_t *r)
-{
-    return (uint32_t)r[0] << 16 | r[1];
-}
-
-static void put_u32(uint16_t *r, uint32_t v)
-{
-    r[0] = (uint16_t)(v >> 16);
-    r[1] = (uint16_t)v;
-}
-
-/* 12 digits, most significant first, in 3 registers. */
-static bool put_bcd12(uint16_t *r, const char *digits)
-{
-    if (!digits || strlen(digits) != 12 || strspn(digits, "0123456789") != 12)
-        return false;
-    for (int i = 0; i < 3; i++) {
-        const char *d = digits + 4 * i;
-        r[i] = (uint16_t)((d[0] - '0') << 12 | (d[1] - '0') << 8 | (d[2] - '0') << 4 | (d[3] - '0'));
-    }
-    return true;
-}
-
-static bool get_bcd12(const uint16_t *r, char out[13])
-{
-    for (int i = 0; i < 12; i++) {
-        unsigned nib = (r[i / 4] >> (12 - 4 * (i % 4))) & 0xF;
-        if (nib > 9)
-            return false;
-        out[i] = (char)('0' + nib);
-    }
-    out[12] = '\0';
-    return true;
-}
 
 static int unit_of(const mb_t *m, const char *meter)
 {
@@ -132,24 +85,13 @@ static gw_err_t read_regs(mb_t *m, const char *meter, int addr, int n, uint16_t 
 
 static gw_err_t read_prepaid(mb_t *m, const char *meter, gw_reading_t *out, kmsg_t *msg)
 {
-    uint16_t r[N_PREPAID];
-    char who[13];
-    gw_err_t e = read_regs(m, meter, REG_PREPAID, N_PREPAID, r, msg);
-    if (e != GW_OK)
-        return e;
-    if (!get_bcd12(r + 7, who) || strcmp(who, meter) != 0) {
-        kmsg_set(msg, K_EDEVICE, "unit %d of gateway %s is meter %s, not %s: check the registry", unit_of(m, meter),
-                 m->where, who, meter);
+    uint16_t r[MBP_N_PREPAID];
+    gw_err_t e = read_regs(m, meter, MBP_PREPAID, MBP_N_PREPAID, r, msg);
+    if (e == GW_OK && !mbp_decode_prepaid(r, meter, out, msg)) {
+        kmsg_prefix(msg, "unit %d of gateway %s: ", unit_of(m, meter), m->where);
         return GW_PROTOCOL;
     }
-    out->balance = (int32_t)u32_at(r);
-    out->purchase_count = u32_at(r + 2);
-    out->relay_open = r[4] != 0;
-    unsigned f = r[5];
-    out->flags = (f & 1 ? GW_FLAG_COVER : 0) | (f & 2 ? GW_FLAG_MAGNETIC : 0) | (f & 4 ? GW_FLAG_REVERSE : 0) |
-                 (f & 8 ? GW_FLAG_LOW_BALANCE : 0) | (f & 16 ? GW_FLAG_PRETRIP : 0);
-    out->have |= GW_READ_COUNT | GW_READ_BALANCE | GW_READ_STATUS;
-    return GW_OK;
+    return e;
 }
 
 static gw_err_t mb_read(void *ctx, const char *meter, unsigned what, gw_reading_t *out, kmsg_t *msg)
@@ -160,19 +102,15 @@ static gw_err_t mb_read(void *ctx, const char *meter, unsigned what, gw_reading_
     gw_err_t e = GW_OK;
     if (what & (GW_READ_COUNT | GW_READ_BALANCE | GW_READ_STATUS))
         e = read_prepaid(m, meter, out, msg);
-    uint16_t r[N_ENERGY];
-    if (e == GW_OK && what & GW_READ_ENERGY && (e = read_regs(m, meter, REG_ENERGY, N_ENERGY, r, msg)) == GW_OK) {
-        out->energy_total = (int64_t)u32_at(r) * 10; /* 0.01 kWh = 10 Wh */
-        for (int b = 0; b < 4; b++)
-            out->energy_band[b] = (int64_t)u32_at(r + 2 + 2 * b) * 10;
-        out->have |= GW_READ_ENERGY;
-    }
+    uint16_t r[MBP_N_ENERGY];
+    if (e == GW_OK && what & GW_READ_ENERGY && (e = read_regs(m, meter, MBP_ENERGY, MBP_N_ENERGY, r, msg)) == GW_OK)
+        mbp_decode_energy(r, out);
     return e;
 }
 
 /* The command block: command, amount, count, customer, meter, operator,
  * MAC1, MAC2. */
-static gw_err_t build_command(const mb_t *m, const gw_credit_req_t *req, uint16_t r[N_COMMAND], kmsg_t *msg)
+static gw_err_t build_command(const mb_t *m, const gw_credit_req_t *req, uint16_t r[MBP_N_COMMAND], kmsg_t *msg)
 {
     meter_credit_mac_t c = {.di = req->open_account ? 0x070101FFu : 0x070102FFu,
                             .amount = (uint32_t)req->amount,
@@ -183,8 +121,8 @@ static gw_err_t build_command(const mb_t *m, const gw_credit_req_t *req, uint16_
         kmsg_set(msg, K_EINVAL, "no master key: set gateway.master_key_file");
         return GW_INVALID;
     }
-    if (req->amount < 0 || req->amount > UINT32_MAX || req->count == 0 || !put_bcd12(r + 5, req->customer) ||
-        !put_bcd12(r + 8, req->meter) || !dlt645_addr_from_text(req->meter, addr) ||
+    if (req->amount < 0 || req->amount > UINT32_MAX || req->count == 0 || !mbp_put_bcd12(r + 5, req->customer) ||
+        !mbp_put_bcd12(r + 8, req->meter) || !dlt645_addr_from_text(req->meter, addr) ||
         !dlt645_addr_from_text(req->customer, c.customer)) {
         kmsg_set(msg, K_EINVAL, "credit for meter %s is not expressible in modbus-prepaid (amount, count, numbers)",
                  req->meter);
@@ -194,10 +132,10 @@ static gw_err_t build_command(const mb_t *m, const gw_credit_req_t *req, uint16_
         kmsg_set(msg, K_EIO, "the crypto library failed to compute the MACs");
         return GW_INVALID;
     }
-    r[0] = req->open_account ? CMD_OPEN_ACCOUNT : CMD_RECHARGE;
-    put_u32(r + 1, c.amount);
-    put_u32(r + 3, c.count);
-    put_u32(r + 11, c.operator_code);
+    r[0] = req->open_account ? MBP_CMD_OPEN_ACCOUNT : MBP_CMD_RECHARGE;
+    mbp_put_u32(r + 1, c.amount);
+    mbp_put_u32(r + 3, c.count);
+    mbp_put_u32(r + 11, c.operator_code);
     r[13] = (uint16_t)(mac1[0] << 8 | mac1[1]);
     r[14] = (uint16_t)(mac1[2] << 8 | mac1[3]);
     r[15] = (uint16_t)(mac2[0] << 8 | mac2[1]);
@@ -205,61 +143,26 @@ static gw_err_t build_command(const mb_t *m, const gw_credit_req_t *req, uint16_
     return GW_OK;
 }
 
-static gw_err_t decode_result(const gw_credit_req_t *req, const uint16_t r[N_RESULT], gw_credit_reply_t *out,
-                              kmsg_t *msg)
-{
-    static const char *const refused[] = {[3] = "MAC check failed",
-                                          [4] = "balance would exceed the hoarding limit",
-                                          [5] = "customer number mismatch",
-                                          [6] = "meter suspended",
-                                          [7] = "the meter number is not this meter's"};
-    memset(out, 0, sizeof *out);
-    out->balance_after = (int32_t)u32_at(r + 1);
-    out->count_after = u32_at(r + 3);
-    switch (r[0]) {
-    case 0: out->result = GW_CREDIT_APPLIED; break;
-    case 1: out->result = GW_CREDIT_REPEATED; break;
-    case 2: out->result = GW_CREDIT_COUNT_MISMATCH; break;
-    case 3:
-    case 4:
-    case 5:
-    case 6:
-    case 7:
-        out->result = GW_CREDIT_REFUSED;
-        snprintf(out->reason, sizeof out->reason, "%s", refused[r[0]]);
-        break;
-    default:
-        kmsg_set(msg, K_EDEVICE, "meter %s reported result %u for count %u", req->meter, r[0], req->count);
-        return GW_PROTOCOL;
-    }
-    if (out->result == GW_CREDIT_APPLIED && out->count_after != req->count) {
-        kmsg_set(msg, K_EDEVICE, "meter %s says applied, but at count %u, not %u", req->meter, out->count_after,
-                 req->count);
-        return GW_PROTOCOL;
-    }
-    return GW_OK;
-}
-
 static gw_err_t mb_credit(void *ctx, const gw_credit_req_t *req, gw_credit_reply_t *out, kmsg_t *msg)
 {
     mb_t *m = ctx;
-    uint16_t cmd[N_COMMAND] = {0}, res[N_RESULT];
+    uint16_t cmd[MBP_N_COMMAND] = {0}, res[MBP_N_RESULT];
     gw_err_t e = build_command(m, req, cmd, msg);
     if (e == GW_OK)
         e = prepare(m, req->meter, msg);
     if (e != GW_OK)
         return e;
     log_hex(LOG_DEBUG, "modbus", "command block", cmd, sizeof cmd);
-    if (modbus_write_registers(m->ctx, REG_COMMAND, N_COMMAND, cmd) != N_COMMAND) {
+    if (modbus_write_registers(m->ctx, MBP_COMMAND, MBP_N_COMMAND, cmd) != MBP_N_COMMAND) {
         e = failure(m, "writing the command block", msg);
         return e == GW_REFUSED ? GW_PROTOCOL : e; /* an exception here means we broke the profile */
     }
     /* The command was taken; from here a lost answer is settled by read-back. */
-    if (modbus_read_registers(m->ctx, REG_RESULT, N_RESULT, res) != N_RESULT) {
+    if (modbus_read_registers(m->ctx, MBP_RESULT, MBP_N_RESULT, res) != MBP_N_RESULT) {
         failure(m, "reading the result", msg);
         return GW_TIMEOUT;
     }
-    return decode_result(req, res, out, msg);
+    return mbp_decode_result(req, res, out, msg) ? GW_OK : GW_PROTOCOL;
 }
 
 static gw_err_t mb_relay(void *ctx, const char *meter, gw_relay_t cmd, kmsg_t *msg)
@@ -269,7 +172,7 @@ static gw_err_t mb_relay(void *ctx, const char *meter, gw_relay_t cmd, kmsg_t *m
     for (int i = 0; i <= m->opts.retries; i++) {
         if ((e = prepare(m, meter, msg)) != GW_OK)
             continue;
-        if (modbus_write_register(m->ctx, REG_RELAY, cmd == GW_RELAY_TRIP ? 0x1A : 0x1C) == 1)
+        if (modbus_write_register(m->ctx, MBP_RELAY, cmd == GW_RELAY_TRIP ? 0x1A : 0x1C) == 1)
             return GW_OK;
         if ((e = failure(m, "relay command", msg)) == GW_REFUSED)
             break;

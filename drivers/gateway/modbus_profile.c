@@ -1,0 +1,100 @@
+#include "drivers/gateway/modbus_profile.h"
+
+#include <stdio.h>
+#include <string.h>
+
+uint32_t mbp_u32(const uint16_t *r)
+{
+    return (uint32_t)r[0] << 16 | r[1];
+}
+
+void mbp_put_u32(uint16_t *r, uint32_t v)
+{
+    r[0] = (uint16_t)(v >> 16);
+    r[1] = (uint16_t)v;
+}
+
+bool mbp_put_bcd12(uint16_t *r, const char *digits)
+{
+    if (!digits || strlen(digits) != 12 || strspn(digits, "0123456789") != 12)
+        return false;
+    for (int i = 0; i < 3; i++) {
+        const char *d = digits + 4 * i;
+        r[i] = (uint16_t)((d[0] - '0') << 12 | (d[1] - '0') << 8 | (d[2] - '0') << 4 | (d[3] - '0'));
+    }
+    return true;
+}
+
+bool mbp_get_bcd12(const uint16_t *r, char out[13])
+{
+    for (int i = 0; i < 12; i++) {
+        unsigned nib = (r[i / 4] >> (12 - 4 * (i % 4))) & 0xF;
+        if (nib > 9)
+            return false;
+        out[i] = (char)('0' + nib);
+    }
+    out[12] = '\0';
+    return true;
+}
+
+bool mbp_decode_prepaid(const uint16_t r[MBP_N_PREPAID], const char *meter, gw_reading_t *out, kmsg_t *msg)
+{
+    char who[13];
+    if (!mbp_get_bcd12(r + 7, who)) {
+        kmsg_set(msg, K_EDEVICE, "the meter number registers are not BCD");
+        return false;
+    }
+    if (strcmp(who, meter) != 0) {
+        kmsg_set(msg, K_EDEVICE, "this is meter %s, not %s: check the registry", who, meter);
+        return false;
+    }
+    if (r[4] > 1) {
+        kmsg_set(msg, K_EDEVICE, "relay state %u is neither 0 nor 1", r[4]);
+        return false;
+    }
+    out->balance = (int32_t)mbp_u32(r);
+    out->purchase_count = mbp_u32(r + 2);
+    out->relay_open = r[4] == 1;
+    unsigned f = r[5];
+    out->flags = (f & 1 ? GW_FLAG_COVER : 0) | (f & 2 ? GW_FLAG_MAGNETIC : 0) | (f & 4 ? GW_FLAG_REVERSE : 0) |
+                 (f & 8 ? GW_FLAG_LOW_BALANCE : 0) | (f & 16 ? GW_FLAG_PRETRIP : 0);
+    out->have |= GW_READ_COUNT | GW_READ_BALANCE | GW_READ_STATUS;
+    return true;
+}
+
+void mbp_decode_energy(const uint16_t r[MBP_N_ENERGY], gw_reading_t *out)
+{
+    out->energy_total = (int64_t)mbp_u32(r) * 10; /* 0.01 kWh = 10 Wh */
+    for (int b = 0; b < 4; b++)
+        out->energy_band[b] = (int64_t)mbp_u32(r + 2 + 2 * b) * 10;
+    out->have |= GW_READ_ENERGY;
+}
+
+bool mbp_decode_result(const gw_credit_req_t *req, const uint16_t r[MBP_N_RESULT], gw_credit_reply_t *out,
+                       kmsg_t *msg)
+{
+    static const char *const refused[] = {[3] = "MAC check failed",
+                                          [4] = "balance would exceed the hoarding limit",
+                                          [5] = "customer number mismatch",
+                                          [6] = "meter suspended",
+                                          [7] = "the meter number is not this meter's"};
+    memset(out, 0, sizeof *out);
+    out->balance_after = (int32_t)mbp_u32(r + 1);
+    out->count_after = mbp_u32(r + 3);
+    if (r[0] > 7) {
+        kmsg_set(msg, K_EDEVICE, "meter %s reported result %u for count %u", req->meter, r[0], req->count);
+        return false;
+    }
+    if (r[0] == 0 && out->count_after != req->count) {
+        kmsg_set(msg, K_EDEVICE, "meter %s says applied, but at count %u, not %u", req->meter, out->count_after,
+                 req->count);
+        return false;
+    }
+    out->result = r[0] == 0   ? GW_CREDIT_APPLIED
+                  : r[0] == 1 ? GW_CREDIT_REPEATED
+                  : r[0] == 2 ? GW_CREDIT_COUNT_MISMATCH
+                              : GW_CREDIT_REFUSED;
+    if (out->result == GW_CREDIT_REFUSED)
+        snprintf(out->reason, sizeof out->reason, "%s", refused[r[0]]);
+    return true;
+}

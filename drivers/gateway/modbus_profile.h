@@ -1,0 +1,48 @@
+/* The kiosk's side of modbus-prepaid (docs/protocols/modbus-prepaid.md):
+ * register numbers and the decoding of what meters answer. Pure, so it can
+ * be fuzzed. The simulator keeps its own copy of the map, on purpose. */
+#ifndef DRIVERS_GATEWAY_MODBUS_PROFILE_H
+#define DRIVERS_GATEWAY_MODBUS_PROFILE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "drivers/gateway/gateway.h"
+
+enum {
+    MBP_ENERGY = 0x0000, /* total, sharp, peak, flat, valley: UINT32, 0.01 kWh */
+    MBP_N_ENERGY = 10,
+    MBP_PREPAID = 0x0100,
+    MBP_N_PREPAID = 16,
+    MBP_COMMAND = 0x0110, /* written in one request */
+    MBP_N_COMMAND = 17,
+    MBP_RESULT = 0x0128,
+    MBP_N_RESULT = 5,
+    MBP_RELAY = 0x0130,
+    MBP_CMD_RECHARGE = 1,
+    MBP_CMD_OPEN_ACCOUNT = 2,
+};
+
+/* Two registers, high word first. */
+uint32_t mbp_u32(const uint16_t *r);
+void mbp_put_u32(uint16_t *r, uint32_t v);
+
+/* 12 digits, most significant first, in 3 registers; false unless 12 digits. */
+bool mbp_put_bcd12(uint16_t *r, const char *digits);
+
+/* The 3 registers as 12 digits; false if a nibble is not a digit. */
+bool mbp_get_bcd12(const uint16_t *r, char out[13]);
+
+/* The prepaid block into out (count, balance, relay, flags); false, with
+ * msg saying why, if it is not meter `meter`'s or makes no sense. */
+bool mbp_decode_prepaid(const uint16_t r[MBP_N_PREPAID], const char *meter, gw_reading_t *out, kmsg_t *msg);
+
+/* The energy registers into out (milli-units). */
+void mbp_decode_energy(const uint16_t r[MBP_N_ENERGY], gw_reading_t *out);
+
+/* The result block of a command for req; false, with msg, if it cannot be
+ * the answer to req. */
+bool mbp_decode_result(const gw_credit_req_t *req, const uint16_t r[MBP_N_RESULT], gw_credit_reply_t *out,
+                       kmsg_t *msg);
+
+#endif
