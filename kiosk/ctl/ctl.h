@@ -51,6 +51,7 @@ int ctl_txn_diagram(ctl_t *c);
 int ctl_sale(ctl_t *c);
 int ctl_recover(ctl_t *c);
 int ctl_retry(ctl_t *c);
+int ctl_worker(ctl_t *c);
 int ctl_config_show(ctl_t *c);
 int ctl_config_sample(ctl_t *c);
 int ctl_meter_read(ctl_t *c);

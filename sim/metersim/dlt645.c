@@ -1,0 +1,210 @@
+/* The meters' side of dlt645-prepaid (docs/protocols/dlt645-prepaid.md):
+ * reads (C = 11), recharge and open account (C = 03), relay control
+ * (C = 1C). The DI numbers are this file's own copy of the profile. */
+#include <string.h>
+
+#include "kiosk/app/log.h"
+#include "sim/metersim/msim.h"
+
+#define DI_ENERGY_TOTAL 0x00000000u
+#define DI_ENERGY_BLOCK 0x0001FF00u
+#define DI_REMAINING 0x00900200u
+#define DI_OVERDRAFT 0x00900201u
+#define DI_COUNT 0x03330201u
+#define DI_STATUS3 0x04000503u
+#define DI_STATUS7 0x04000507u
+#define DI_RECHARGE 0x070102FFu
+#define DI_OPEN_ACCOUNT 0x070101FFu
+
+#define ERR_OTHER 0x01   /* error byte bit 0 */
+#define ERR_NO_DATA 0x02 /* bit 1 */
+#define ERR_AUTH 0x04    /* bit 2 */
+
+#define BCD8_MAX 99999999 /* XXXXXX.XX in 4 bytes */
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint32_t get_le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* A value that wraps like a meter's register: v modulo 10^8, 4 BCD bytes. */
+static void put_bcd4(uint8_t *p, int64_t v)
+{
+    dlt645_bcd_put((uint64_t)(v < 0 ? 0 : v) % (BCD8_MAX + 1ull), p, 4);
+}
+
+/* Money reads saturate instead: 0 and 999999.99 are the limits. */
+static void put_money4(uint8_t *p, int64_t v)
+{
+    dlt645_bcd_put((uint64_t)(v < 0 ? 0 : v > BCD8_MAX ? BCD8_MAX : v), p, 4);
+}
+
+static uint16_t status3(const msim_meter_t *m)
+{
+    return (uint16_t)((m->relay_open ? 1u << 4 : 0) | (m->trip_commanded ? 1u << 6 : 0) |
+                      (msim_pretrip(m) ? 1u << 7 : 0) | 2u << 8); /* 10: money prepaid */
+}
+
+static uint16_t status7(const msim_meter_t *m)
+{
+    return (uint16_t)((m->tamper & (MSIM_T_COVER | MSIM_T_TERMINAL | MSIM_T_MAGNETIC | MSIM_T_REVERSE)) |
+                      (msim_low_balance(m) ? 1u << 4 : 0));
+}
+
+/* The value of di after the DI in p; returns its length, or 0 for a DI the
+ * meter does not have. Energy is in 0.01 kWh (water: 0.01 m3) = 10 Wh. */
+static size_t read_value(const msim_meter_t *m, uint32_t di, uint8_t *p)
+{
+    uint16_t w;
+    switch (di) {
+    case DI_ENERGY_TOTAL: put_bcd4(p, m->energy_total / 10); return 4;
+    case DI_ENERGY_BLOCK:
+        put_bcd4(p, m->energy_total / 10);
+        for (int b = 0; b < BAND_COUNT; b++)
+            put_bcd4(p + 4 + 4 * b, m->energy_band[b] / 10);
+        return 20;
+    case DI_REMAINING: put_money4(p, m->balance); return 4;
+    case DI_OVERDRAFT: put_money4(p, -m->balance); return 4;
+    case DI_COUNT: dlt645_bcd_put(m->count % 10000u, p, 2); return 2;
+    case DI_STATUS3: w = status3(m); break;
+    case DI_STATUS7: w = status7(m); break;
+    default: return 0;
+    }
+    p[0] = (uint8_t)w;
+    p[1] = (uint8_t)(w >> 8);
+    return 2;
+}
+
+static void error_reply(dlt645_frame_t *r, uint8_t err)
+{
+    r->ctrl |= DLT645_C_ERROR;
+    r->len = 1;
+    r->data[0] = err;
+}
+
+static void do_read(const msim_meter_t *m, const dlt645_frame_t *req, dlt645_frame_t *r)
+{
+    if (req->len != 4) {
+        error_reply(r, ERR_OTHER);
+        return;
+    }
+    size_t n = read_value(m, dlt645_get_di(req->data), r->data + 4);
+    if (n == 0) {
+        error_reply(r, ERR_NO_DATA);
+        return;
+    }
+    memcpy(r->data, req->data, 4);
+    r->len = (uint8_t)(4 + n);
+}
+
+/* The security error word bit of a refusal. */
+static unsigned error_word(msim_result_t v)
+{
+    switch (v) {
+    case MSIM_APPLIED: return 0;
+    case MSIM_REPEATED: return 1u << 1;
+    case MSIM_MAC_FAILED: return 1u << 2;
+    case MSIM_CUSTOMER: return 1u << 4;
+    case MSIM_COUNT_MISMATCH: return 1u << 5;
+    case MSIM_HOARDING: return 1u << 6;
+    case MSIM_WRONG_METER: return 1u << 7;
+    case MSIM_SUSPENDED: return 1u << 8;
+    }
+    return 1u << 0;
+}
+
+static void security_error(dlt645_frame_t *r, unsigned word)
+{
+    r->ctrl |= DLT645_C_ERROR;
+    r->len = 2;
+    r->data[0] = (uint8_t)word;
+    r->data[1] = (uint8_t)(word >> 8);
+}
+
+/* DATA: DI, operator, amount, count, MAC1, customer, MAC2 (L = 30). */
+static void do_credit(msim_t *s, msim_meter_t *m, const dlt645_frame_t *req, dlt645_frame_t *r)
+{
+    const uint8_t *d = req->data;
+    uint32_t di = req->len == 30 ? dlt645_get_di(d) : 0;
+    if (di != DI_RECHARGE && di != DI_OPEN_ACCOUNT) {
+        security_error(r, 1u << 0);
+        return;
+    }
+    msim_credit_req_t c = {.open_account = di == DI_OPEN_ACCOUNT,
+                           .operator_code = get_le32(d + 4),
+                           .amount = get_le32(d + 8),
+                           .count = get_le32(d + 12),
+                           .protocol = "dlt645"};
+    memcpy(c.mac1, d + 16, 4);
+    memcpy(c.customer, d + 20, 6);
+    memcpy(c.mac2, d + 26, 4);
+    msim_result_t v = msim_credit(s, m, &c);
+    if (v != MSIM_APPLIED) {
+        security_error(r, error_word(v));
+        return;
+    }
+    memcpy(r->data, d, 4);
+    put_le32(r->data + 4, (uint32_t)(int32_t)m->balance);
+    put_le32(r->data + 8, m->count);
+    r->len = 12;
+}
+
+/* The deadline ss mm hh DD MM YY must be a date; it is not enforced. */
+static bool deadline_ok(const uint8_t *p)
+{
+    static const uint64_t max[6] = {59, 59, 23, 31, 12, 99}, min[6] = {0, 0, 0, 1, 1, 0};
+    for (int i = 0; i < 6; i++) {
+        uint64_t v;
+        if (!dlt645_bcd_get(p + i, 1, &v) || v < min[i] || v > max[i])
+            return false;
+    }
+    return true;
+}
+
+/* DATA: PA P0 P1 P2, operator (4), N1, N2, deadline (6) (L = 16). */
+static void do_relay(msim_t *s, msim_meter_t *m, const dlt645_frame_t *req, dlt645_frame_t *r)
+{
+    const uint8_t *d = req->data;
+    if (req->len != 16) {
+        error_reply(r, ERR_OTHER);
+        return;
+    }
+    if (d[0] != 0x02 || d[1] || d[2] || d[3]) {
+        error_reply(r, ERR_AUTH);
+        return;
+    }
+    if (!deadline_ok(d + 10) || (d[8] != 0x1A && d[8] != 0x1B && d[8] != 0x1C)) {
+        error_reply(r, ERR_OTHER);
+        return;
+    }
+    msim_relay(s, m, d[8]);
+    r->len = 0;
+}
+
+size_t msim_dlt_handle(msim_t *s, const dlt645_frame_t *req, uint8_t *out)
+{
+    msim_meter_t *m = msim_find_wire(s, req->addr);
+    if (!m || m->offline || (req->ctrl & DLT645_C_REPLY))
+        return 0;
+    dlt645_frame_t r = {.ctrl = (uint8_t)(DLT645_C_REPLY | DLT645_FN(req->ctrl))};
+    memcpy(r.addr, req->addr, 6);
+    switch (DLT645_FN(req->ctrl)) {
+    case DLT645_READ: do_read(m, req, &r); break;
+    case DLT645_SECURITY: do_credit(s, m, req, &r); break;
+    case DLT645_RELAY: do_relay(s, m, req, &r); break;
+    default: error_reply(&r, ERR_OTHER); break;
+    }
+    return dlt645_encode(&r, out, DLT645_MAX_FRAME);
+}
+
+void msim_dlt_corrupt(uint8_t *frame, size_t len)
+{
+    if (len >= 2)
+        frame[len - 2] = (uint8_t)(frame[len - 2] + 1); /* CS */
+}

@@ -1,0 +1,191 @@
+/* A prepaid meter's own rules, the same for both protocols: the credit
+ * checks of dlt645-prepaid ("Recharge and open account"), the relay, the
+ * alarms. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "drivers/gateway/meter_mac.h"
+#include "kiosk/app/clock.h"
+#include "kiosk/app/log.h"
+#include "sim/metersim/msim.h"
+
+#define DI_RECHARGE 0x070102FFu
+#define DI_OPEN_ACCOUNT 0x070101FFu
+
+/* A household's day in percent of the average power; sums to 2400. */
+static const int64_t default_factors[24] = {50,  40,  35,  35,  35,  45,  80,  120, 110, 90,  80,  80,
+                                            100, 90,  80,  80,  90,  120, 190, 220, 210, 180, 140, 100};
+
+void msim_meter_defaults(msim_meter_t *m, size_t i)
+{
+    memset(m, 0, sizeof *m);
+    snprintf(m->addr, sizeof m->addr, "%012zu", i + 1);
+    dlt645_addr_from_text(m->addr, m->wire_addr);
+    m->unit = i < MSIM_MAX_UNIT ? (int)i + 1 : 0;
+    snprintf(m->customer, sizeof m->customer, "%012llu", 100000000000ull + (unsigned long long)i + 1);
+    m->kind = MSIM_ELECTRICITY;
+    snprintf(m->tariff_text, sizeof m->tariff_text, "single 0.5283");
+    m->hoarding_limit = 1000000;
+    m->alarm_threshold = 1000;
+    m->power_w = 500;
+    memcpy(m->factor, default_factors, sizeof m->factor);
+    m->mb_result[0] = 0xFFFF;
+}
+
+msim_meter_t *msim_find(msim_t *s, const char *addr)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(s->meters[i].addr, addr) == 0)
+            return &s->meters[i];
+    return NULL;
+}
+
+msim_meter_t *msim_find_wire(msim_t *s, const uint8_t wire[6])
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (memcmp(s->meters[i].wire_addr, wire, 6) == 0)
+            return &s->meters[i];
+    return NULL;
+}
+
+msim_meter_t *msim_find_unit(msim_t *s, int unit)
+{
+    for (size_t i = 0; unit > 0 && i < s->n; i++)
+        if (s->meters[i].unit == unit)
+            return &s->meters[i];
+    return NULL;
+}
+
+bool msim_low_balance(const msim_meter_t *m)
+{
+    return m->balance < m->alarm_threshold;
+}
+
+bool msim_pretrip(const msim_meter_t *m)
+{
+    return m->balance < m->alarm_threshold / 2;
+}
+
+bool msim_journal_add(msim_meter_t *m, const msim_credit_t *c)
+{
+    if (m->n_journal == m->cap_journal) {
+        size_t cap = m->cap_journal ? 2 * m->cap_journal : 16;
+        msim_credit_t *j = realloc(m->journal, cap * sizeof *j);
+        if (!j)
+            return false;
+        m->journal = j;
+        m->cap_journal = cap;
+    }
+    m->journal[m->n_journal++] = *c;
+    return true;
+}
+
+/* MAC1 and MAC2 under K_meter; without a master key nothing verifies. */
+static bool macs_ok(const msim_t *s, const msim_meter_t *m, const msim_credit_req_t *r)
+{
+    meter_credit_mac_t c = {.di = r->open_account ? DI_OPEN_ACCOUNT : DI_RECHARGE,
+                            .amount = r->amount,
+                            .count = r->count,
+                            .operator_code = r->operator_code};
+    memcpy(c.customer, r->customer, 6);
+    uint8_t kmeter[16], mac1[4], mac2[4];
+    bool ok = s->have_key && meter_key_derive(s->master, m->wire_addr, kmeter) &&
+              meter_credit_macs(kmeter, &c, mac1, mac2);
+    unsigned diff = 0;
+    for (int i = 0; i < 4; i++)
+        diff |= (unsigned)(mac1[i] ^ r->mac1[i]) | (unsigned)(mac2[i] ^ r->mac2[i]);
+    memset(kmeter, 0, sizeof kmeter);
+    return ok && diff == 0;
+}
+
+/* The count and customer rules of an open account. */
+static msim_result_t judge_open(const msim_meter_t *m, const msim_credit_req_t *r, const char *customer)
+{
+    if (m->customer[0] == '\0')
+        return m->count == 0 && r->count == 1 ? MSIM_APPLIED : MSIM_COUNT_MISMATCH;
+    if (strcmp(m->customer, customer) != 0)
+        return MSIM_CUSTOMER;
+    return r->count == m->count ? MSIM_REPEATED : MSIM_COUNT_MISMATCH;
+}
+
+/* The profile's checks, in this order: MAC, customer, count, suspended,
+ * hoarding limit. */
+static msim_result_t judge(const msim_t *s, const msim_meter_t *m, const msim_credit_req_t *r)
+{
+    char customer[MSIM_NUM_LEN];
+    if (!macs_ok(s, m, r))
+        return MSIM_MAC_FAILED;
+    if (!dlt645_addr_to_text(r->customer, customer))
+        return MSIM_CUSTOMER;
+    msim_result_t v;
+    if (r->open_account) {
+        v = judge_open(m, r, customer);
+    } else if (strcmp(m->customer, customer) != 0) {
+        v = MSIM_CUSTOMER;
+    } else {
+        v = r->count == m->count                      ? MSIM_REPEATED
+            : (uint64_t)r->count != (uint64_t)m->count + 1 ? MSIM_COUNT_MISMATCH
+                                                      : MSIM_APPLIED;
+    }
+    if (v != MSIM_APPLIED)
+        return v;
+    if (m->suspended)
+        return MSIM_SUSPENDED;
+    if (m->balance + (int64_t)r->amount > m->hoarding_limit)
+        return MSIM_HOARDING;
+    return MSIM_APPLIED;
+}
+
+static void apply(msim_t *s, msim_meter_t *m, const msim_credit_req_t *r)
+{
+    if (r->open_account)
+        dlt645_addr_to_text(r->customer, m->customer);
+    m->balance += r->amount;
+    m->purchased += r->amount;
+    m->count = r->open_account ? 1 : r->count;
+    msim_credit_t c = {.count = m->count,
+                       .amount = r->amount,
+                       .balance_after = m->balance,
+                       .time_ms = kclock_wall(NULL),
+                       .open_account = r->open_account};
+    snprintf(c.protocol, sizeof c.protocol, "%s", r->protocol);
+    if (!msim_journal_add(m, &c))
+        LOG_E(MSIM_LOG, "meter %s: out of memory for the journal", m->addr);
+    msim_changed(s);
+}
+
+msim_result_t msim_credit(msim_t *s, msim_meter_t *m, const msim_credit_req_t *req)
+{
+    msim_result_t v = judge(s, m, req);
+    if (v == MSIM_APPLIED)
+        apply(s, m, req);
+    LOG_I(MSIM_LOG, "meter %s: %s of %u with count %u over %s: result %d (balance %lld, count %u)", m->addr,
+          req->open_account ? "open account" : "recharge", req->amount, req->count, req->protocol, (int)v,
+          (long long)m->balance, m->count);
+    return v;
+}
+
+bool msim_relay(msim_t *s, msim_meter_t *m, unsigned code)
+{
+    switch (code) {
+    case 0x1A:
+        m->relay_open = true;
+        m->trip_commanded = true;
+        m->close_armed = false;
+        break;
+    case 0x1B:
+        m->trip_commanded = false;
+        m->close_armed = m->relay_open;
+        break;
+    case 0x1C:
+        m->relay_open = false;
+        m->trip_commanded = false;
+        m->close_armed = false;
+        break;
+    default: return false;
+    }
+    LOG_I(MSIM_LOG, "meter %s: relay command %02X, relay now %s", m->addr, code, m->relay_open ? "open" : "closed");
+    msim_changed(s);
+    return true;
+}

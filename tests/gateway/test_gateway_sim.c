@@ -1,0 +1,485 @@
+/* The real drivers and the engine against metersim over TCP, both
+ * protocols, every operation and every injected fault. After each scenario
+ * the meter's own journal must agree with the ledger, and the ledger must
+ * verify. The simulator binary comes as the METERSIM environment variable. */
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ktest.h"
+#include "support/metersim_proc.h"
+#include "support/support.h"
+
+#include "kiosk/engine/engine.h"
+
+#define M1 "000000000001"
+#define M2 "000000000002"
+#define M3 "000000000003"
+
+static struct {
+    char dir[512];
+    metersim_t sim;
+    kiosk_config_t cfg;
+    registry_t reg;
+    ledger_t *ledger;
+    gw_t gw;
+    engine_t eng;
+    const char *proto;
+} site;
+
+/* ---- the meter's own view, from the simulator ---- */
+
+static cJSON *meter_state(const char *meter)
+{
+    char *text = metersim_meter_json(&site.sim, meter);
+    assert_non_null(text);
+    cJSON *o = cJSON_Parse(text);
+    free(text);
+    assert_non_null(o);
+    cJSON *m = cJSON_IsArray(o) ? cJSON_DetachItemFromArray(o, 0) : o;
+    if (m != o)
+        cJSON_Delete(o);
+    return m;
+}
+
+static int64_t meter_int(const char *meter, const char *field)
+{
+    cJSON *m = meter_state(meter);
+    cJSON *v = cJSON_GetObjectItem(m, field);
+    assert_non_null(v);
+    int64_t x = (int64_t)cJSON_GetNumberValue(v);
+    cJSON_Delete(m);
+    return x;
+}
+
+static char *meter_str(const char *meter, const char *field)
+{
+    cJSON *m = meter_state(meter);
+    cJSON *v = cJSON_GetObjectItem(m, field);
+    assert_true(cJSON_IsString(v));
+    char *s = strdup(v->valuestring);
+    cJSON_Delete(m);
+    return s;
+}
+
+static int journal_len(const char *meter)
+{
+    cJSON *m = meter_state(meter);
+    int n = cJSON_GetArraySize(cJSON_GetObjectItem(m, "journal"));
+    cJSON_Delete(m);
+    return n;
+}
+
+static void control(const char *cmd)
+{
+    char reply[256];
+    if (!metersim_control(&site.sim, cmd, reply, sizeof reply))
+        fail_msg("metersim refused '%s': %s", cmd, reply);
+}
+
+/* ---- the kiosk side ---- */
+
+static void write_registry(void)
+{
+    char text[1024] = "meter,customer,protocol,gateway\n";
+    const char *meters[] = {M1, M2, M3};
+    int port = strcmp(site.proto, "modbus") == 0 ? site.sim.modbus : site.sim.dlt645;
+    for (int i = 0; i < 3; i++) {
+        char *cust = meter_str(meters[i], "customer");
+        char line[160];
+        if (strcmp(site.proto, "modbus") == 0)
+            snprintf(line, sizeof line, "%s,%s,modbus,127.0.0.1:%d/%lld\n", meters[i], cust, port,
+                     (long long)meter_int(meters[i], "unit"));
+        else
+            snprintf(line, sizeof line, "%s,%s,dlt645,127.0.0.1:%d\n", meters[i], cust, port);
+        strcat(text, line);
+        free(cust);
+    }
+    assert_true(file_write(site.dir, "meters.csv", text));
+}
+
+static void open_kiosk(const char *key_file)
+{
+    kiosk_config_t *c = &site.cfg;
+    config_defaults(c);
+    snprintf(c->ledger_path, sizeof c->ledger_path, "%s/ledger.db", site.dir);
+    snprintf(c->registry_path, sizeof c->registry_path, "%s/meters.csv", site.dir);
+    snprintf(c->gateway_master_key_file, sizeof c->gateway_master_key_file, "%s", key_file);
+    snprintf(c->gateway_protocol, sizeof c->gateway_protocol, "%s", site.proto);
+    c->gateway_timeout_ms = 400;
+    c->gateway_retries = 1;
+    c->delivery_attempts = 2;
+    c->retry_base_ms = 100;
+    kmsg_t msg = {""};
+    if (registry_load(c->registry_path, &site.reg, &msg) || gw_open(c, &site.reg, &site.gw, &msg) ||
+        ledger_open(c->ledger_path, LEDGER_CREATE, NULL, &site.ledger, &msg))
+        fail_msg("kiosk: %s", msg.text);
+    site.eng = (engine_t){.ledger = site.ledger, .gw = &site.gw, .cfg = c};
+}
+
+static void close_kiosk(void)
+{
+    ledger_close(site.ledger);
+    site.ledger = NULL;
+    gw_close(&site.gw);
+    registry_free(&site.reg);
+}
+
+static void start(const char *proto)
+{
+    site.proto = proto;
+    const char *bin = getenv("METERSIM");
+    assert_non_null(bin);
+    assert_true(tmpdir_make(site.dir, sizeof site.dir));
+    if (!metersim_start(&site.sim, bin, site.dir, 3, 9600))
+        fail_msg("metersim did not start (%s)", bin);
+    write_registry();
+    char key[600];
+    snprintf(key, sizeof key, "%s/master.key", site.dir);
+    open_kiosk(key);
+}
+
+static int stop(void **state)
+{
+    (void)state;
+    if (site.ledger)
+        close_kiosk();
+    metersim_stop(&site.sim);
+    tmpdir_remove(site.dir);
+    return 0;
+}
+
+static ledger_txn_t sale(const char *meter, int64_t amount)
+{
+    const registry_entry_t *e = registry_find(&site.reg, meter);
+    sale_req_t req = {.meter = meter, .customer = e->customer, .method = "counter", .channel = "remote",
+                      .amount = amount};
+    ledger_payment_t p = {.method = "counter", .amount = amount};
+    char id[UUID_STR_LEN];
+    ledger_txn_t t = {0};
+    kmsg_t msg = {""};
+    if (engine_open_sale(&site.eng, &req, id, &msg) || engine_begin_payment(&site.eng, id, &msg) ||
+        engine_accept_payment(&site.eng, id, &p, &msg) || engine_finish_payment(&site.eng, id, &msg) ||
+        engine_deliver(&site.eng, id, &t, &msg))
+        fail_msg("sale: %s", msg.text);
+    return t;
+}
+
+typedef struct delivered {
+    int64_t count[64], amount[64];
+    int n;
+} delivered_t;
+
+static void collect_delivered(void *ctx, const ledger_txn_t *t)
+{
+    delivered_t *d = ctx;
+    if (t->state == TXN_DELIVERED && d->n < 64) {
+        d->count[d->n] = t->purchase_count;
+        d->amount[d->n++] = t->paid;
+    }
+}
+
+/* The meter's journal and the ledger tell the same story (each delivered
+ * transaction is exactly one credit with its count and amount, and no
+ * credit is unexplained), and the ledger verifies. */
+static void agree(const char *meter)
+{
+    int64_t n = -1;
+    kmsg_t msg = {""};
+    assert_int_equal(ledger_verify(site.ledger, NULL, NULL, &n, &msg), K_OK);
+    assert_int_equal(n, 0);
+    delivered_t d = {.n = 0};
+    ledger_filter_t f = {.meter = meter};
+    assert_int_equal(ledger_list(site.ledger, &f, collect_delivered, &d, NULL), K_OK);
+    cJSON *m = meter_state(meter);
+    cJSON *j = cJSON_GetObjectItem(m, "journal"), *e;
+    assert_int_equal(cJSON_GetArraySize(j), d.n);
+    cJSON_ArrayForEach(e, j)
+    {
+        int64_t count = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(e, "count"));
+        int64_t amount = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(e, "amount"));
+        int matches = 0;
+        for (int i = 0; i < d.n; i++)
+            matches += d.count[i] == count && d.amount[i] == amount;
+        if (matches != 1)
+            fail_msg("meter %s: credit count %lld amount %lld matches %d delivered transactions", meter,
+                     (long long)count, (long long)amount, matches);
+    }
+    cJSON_Delete(m);
+}
+
+/* ---- scenarios, each run for both protocols ---- */
+
+static void read_everything(void)
+{
+    control("set " M2 " balance 4321");
+    control("consume " M2 " 1500");
+    gw_reading_t r;
+    ledger_alert_t alerts[INSPECT_MAX_ALERTS];
+    size_t n;
+    kmsg_t msg = {""};
+    if (engine_read_meter(&site.eng, M2, &r, alerts, &n, &msg) != K_OK)
+        fail_msg("read: %s", msg.text);
+    assert_int_equal(r.have, GW_READ_ALL);
+    assert_int_equal(r.balance, meter_int(M2, "balance"));
+    assert_int_equal(r.purchase_count, meter_int(M2, "purchase_count"));
+    assert_false(r.relay_open);
+    assert_true(r.energy_total >= 1500);
+    int64_t bands = r.energy_band[0] + r.energy_band[1] + r.energy_band[2] + r.energy_band[3];
+    assert_true(bands <= r.energy_total);
+    ledger_reading_t last;
+    bool found;
+    assert_int_equal(ledger_last_reading(site.ledger, M2, &last, &found, NULL), K_OK);
+    assert_true(found);
+    assert_int_equal(last.balance, r.balance);
+}
+
+static void sale_delivered(void)
+{
+    int64_t before = meter_int(M1, "purchase_count");
+    ledger_txn_t t = sale(M1, 5000);
+    assert_int_equal(t.state, TXN_DELIVERED);
+    assert_int_equal(t.purchase_count, before + 1);
+    assert_int_equal(meter_int(M1, "purchase_count"), before + 1);
+    agree(M1);
+    t = sale(M1, 1200); /* and the next one takes the next count */
+    assert_int_equal(t.purchase_count, before + 2);
+    agree(M1);
+}
+
+static void lost_reply_confirmed(void)
+{
+    int64_t before = meter_int(M1, "purchase_count");
+    control("lose-reply 1");
+    ledger_txn_t t = sale(M1, 3000);
+    assert_int_equal(t.state, TXN_DELIVERED);
+    assert_int_equal(meter_int(M1, "purchase_count"), before + 1); /* exactly one */
+    assert_int_equal(journal_len(M1), 1);
+    agree(M1);
+}
+
+static void dropped_request_resent(void)
+{
+    control("drop 1");
+    ledger_txn_t t = sale(M1, 3000);
+    assert_int_equal(t.state, TXN_DELIVERED);
+    assert_int_equal(journal_len(M1), 1);
+    agree(M1);
+}
+
+static void long_outage_then_retry(void)
+{
+    control("drop 20");
+    ledger_txn_t t = sale(M1, 3000);
+    assert_int_equal(t.state, TXN_DELIVERY_PENDING);
+    assert_int_equal(journal_len(M1), 0);
+    control("clear");
+    usleep(300000); /* past the retry time */
+    int done = 0;
+    kmsg_t msg = {""};
+    assert_int_equal(engine_retry_due(&site.eng, &done, &msg), K_OK);
+    assert_int_equal(done, 1);
+    assert_int_equal(journal_len(M1), 1);
+    agree(M1);
+}
+
+static void corrupt_reply_read_back(void)
+{
+    control("corrupt 1");
+    ledger_txn_t t = sale(M1, 3000);
+    assert_int_equal(t.state, TXN_DELIVERED);
+    assert_int_equal(journal_len(M1), 1);
+    agree(M1);
+}
+
+static void garbage_and_split_replies(void)
+{
+    control("garbage 3");
+    control("split 3");
+    ledger_txn_t t = sale(M1, 3000);
+    assert_int_equal(t.state, TXN_DELIVERED);
+    assert_int_equal(journal_len(M1), 1);
+    agree(M1);
+}
+
+static void slow_meter(void)
+{
+    control("delay 600"); /* longer than gateway.timeout_ms */
+    ledger_txn_t t = sale(M1, 3000);
+    assert_int_not_equal(t.state, TXN_NEEDS_RECONCILIATION);
+    control("delay 0");
+    if (t.state == TXN_DELIVERY_PENDING) {
+        usleep(2000000);
+        int done;
+        assert_int_equal(engine_retry_due(&site.eng, &done, NULL), K_OK);
+        assert_int_equal(ledger_get(site.ledger, t.id, &t, NULL), K_OK);
+    }
+    assert_int_equal(t.state, TXN_DELIVERED);
+    assert_int_equal(journal_len(M1), 1);
+    agree(M1);
+}
+
+static void offline_meter(void)
+{
+    control("offline " M3);
+    ledger_txn_t t = sale(M3, 2000);
+    assert_int_equal(t.state, TXN_DELIVERY_PENDING);
+    assert_non_null(strstr(t.reason, "meter_unreachable"));
+    control("online " M3);
+    usleep(300000);
+    int done;
+    assert_int_equal(engine_retry_due(&site.eng, &done, NULL), K_OK);
+    assert_int_equal(done, 1);
+    agree(M3);
+}
+
+static void count_moved_elsewhere(void)
+{
+    ledger_txn_t t = sale(M2, 1000);
+    assert_int_equal(t.state, TXN_DELIVERED);
+    char cmd[64];
+    snprintf(cmd, sizeof cmd, "set " M2 " count %lld", (long long)t.purchase_count + 3); /* sales elsewhere */
+    control(cmd);
+    t = sale(M2, 1000); /* reads the moved count, so this one is fine */
+    assert_int_equal(t.state, TXN_DELIVERED);
+    agree(M2);
+}
+
+static void wrong_key_is_refused(void)
+{
+    close_kiosk();
+    assert_true(file_write(site.dir, "other.key", "ffeeddccbbaa99887766554433221100\n"));
+    char key[600];
+    snprintf(key, sizeof key, "%s/other.key", site.dir);
+    chmod(key, 0600);
+    open_kiosk(key);
+    ledger_txn_t t = sale(M1, 1000);
+    assert_int_equal(t.state, TXN_NEEDS_RECONCILIATION);
+    assert_non_null(strstr(t.reason, "MAC check failed"));
+    assert_int_equal(journal_len(M1), 0);
+    agree(M1);
+}
+
+static void relay_and_reconnection(void)
+{
+    kmsg_t msg = {""};
+    assert_int_equal(engine_relay(&site.eng, M2, GW_RELAY_TRIP, "test", "checking the relay", &msg), K_OK);
+    char *relay = meter_str(M2, "relay");
+    assert_string_equal(relay, "open");
+    free(relay);
+    control("set " M2 " balance 0");
+    ledger_txn_t t = sale(M2, 2500); /* lifts the balance above zero */
+    assert_int_equal(t.state, TXN_DELIVERED);
+    relay = meter_str(M2, "relay");
+    assert_string_equal(relay, "closed"); /* automatic reconnection */
+    free(relay);
+    agree(M2);
+}
+
+typedef struct kind_count {
+    const char *kind;
+    int n;
+} kind_count_t;
+
+static void count_kind(void *ctx, const ledger_alert_t *a)
+{
+    kind_count_t *k = ctx;
+    k->n += strcmp(a->kind, k->kind) == 0;
+}
+
+static int alerts_of(const char *meter, const char *kind)
+{
+    kind_count_t k = {kind, 0};
+    assert_int_equal(ledger_alerts(site.ledger, meter, false, count_kind, &k, NULL), K_OK);
+    return k.n;
+}
+
+static void read_meter(const char *meter)
+{
+    gw_reading_t r;
+    ledger_alert_t alerts[INSPECT_MAX_ALERTS];
+    size_t n;
+    kmsg_t msg = {""};
+    if (engine_read_meter(&site.eng, meter, &r, alerts, &n, &msg) != K_OK)
+        fail_msg("read %s: %s", meter, msg.text);
+}
+
+static void inspection_alerts(void)
+{
+    control("set " M3 " energy 50000");
+    read_meter(M3); /* the baseline */
+    assert_int_equal(alerts_of(M3, "tamper"), 0);
+    control("tamper " M3 " cover on");
+    control("set " M3 " energy 40000"); /* the register went backwards */
+    read_meter(M3);
+    assert_int_equal(alerts_of(M3, "tamper"), 1);
+    assert_int_equal(alerts_of(M3, "energy_backwards"), 1);
+    read_meter(M3); /* nothing new: no new alerts */
+    assert_int_equal(alerts_of(M3, "tamper"), 1);
+    assert_int_equal(alerts_of(M3, "energy_backwards"), 1);
+    control("set " M3 " balance 99999"); /* money from nowhere */
+    read_meter(M3);
+    assert_int_equal(alerts_of(M3, "balance_rose"), 1);
+}
+
+/* ---- both protocols ---- */
+
+#define BOTH(name)                                                                                                   \
+    static void dlt645_##name(void **state)                                                                          \
+    {                                                                                                                \
+        (void)state;                                                                                                 \
+        start("dlt645");                                                                                             \
+        name();                                                                                                      \
+    }                                                                                                                \
+    static void modbus_##name(void **state)                                                                          \
+    {                                                                                                                \
+        (void)state;                                                                                                 \
+        start("modbus");                                                                                             \
+        name();                                                                                                      \
+    }
+
+BOTH(read_everything)
+BOTH(sale_delivered)
+BOTH(lost_reply_confirmed)
+BOTH(dropped_request_resent)
+BOTH(long_outage_then_retry)
+BOTH(corrupt_reply_read_back)
+BOTH(garbage_and_split_replies)
+BOTH(slow_meter)
+BOTH(offline_meter)
+BOTH(count_moved_elsewhere)
+BOTH(wrong_key_is_refused)
+BOTH(relay_and_reconnection)
+BOTH(inspection_alerts)
+
+static const struct CMUnitTest tests[] = {
+    cmocka_unit_test_teardown(dlt645_read_everything, stop),
+    cmocka_unit_test_teardown(modbus_read_everything, stop),
+    cmocka_unit_test_teardown(dlt645_sale_delivered, stop),
+    cmocka_unit_test_teardown(modbus_sale_delivered, stop),
+    cmocka_unit_test_teardown(dlt645_lost_reply_confirmed, stop),
+    cmocka_unit_test_teardown(modbus_lost_reply_confirmed, stop),
+    cmocka_unit_test_teardown(dlt645_dropped_request_resent, stop),
+    cmocka_unit_test_teardown(modbus_dropped_request_resent, stop),
+    cmocka_unit_test_teardown(dlt645_long_outage_then_retry, stop),
+    cmocka_unit_test_teardown(modbus_long_outage_then_retry, stop),
+    cmocka_unit_test_teardown(dlt645_corrupt_reply_read_back, stop),
+    cmocka_unit_test_teardown(modbus_corrupt_reply_read_back, stop),
+    cmocka_unit_test_teardown(dlt645_garbage_and_split_replies, stop),
+    cmocka_unit_test_teardown(modbus_garbage_and_split_replies, stop),
+    cmocka_unit_test_teardown(dlt645_slow_meter, stop),
+    cmocka_unit_test_teardown(modbus_slow_meter, stop),
+    cmocka_unit_test_teardown(dlt645_offline_meter, stop),
+    cmocka_unit_test_teardown(modbus_offline_meter, stop),
+    cmocka_unit_test_teardown(dlt645_count_moved_elsewhere, stop),
+    cmocka_unit_test_teardown(modbus_count_moved_elsewhere, stop),
+    cmocka_unit_test_teardown(dlt645_wrong_key_is_refused, stop),
+    cmocka_unit_test_teardown(modbus_wrong_key_is_refused, stop),
+    cmocka_unit_test_teardown(dlt645_relay_and_reconnection, stop),
+    cmocka_unit_test_teardown(modbus_relay_and_reconnection, stop),
+    cmocka_unit_test_teardown(dlt645_inspection_alerts, stop),
+    cmocka_unit_test_teardown(modbus_inspection_alerts, stop),
+};
+
+KTEST_MAIN(tests)
