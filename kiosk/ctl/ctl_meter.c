@@ -166,10 +166,10 @@ int ctl_meter_scan(ctl_t *c)
         }
         fflush(stdout);
     }
-    printf("%zu meters: %zu answered, %zu did not; %zu alerts raised\n", s.registry.n, answered,
-           s.registry.n - answered, raised);
+    size_t total = s.registry.n;
+    printf("%zu meters: %zu answered, %zu did not; %zu alerts raised\n", total, answered, total - answered, raised);
     ctl_site_close(&s);
-    return answered == s.registry.n ? CTL_OK : CTL_FAIL;
+    return answered == total ? CTL_OK : CTL_FAIL;
 }
 
 static void print_alert(void *ctx, const ledger_alert_t *a)

@@ -137,10 +137,14 @@ static void start(msim_t *s, msim_bus_t *b, const msim_request_t *r, int64_t now
     b->proto = r->proto;
     b->len = b->sent = 0;
     b->split = false;
-    int64_t t = wire_us(s, bus_bytes(r->proto, r->proto == MSIM_DLT645
-                                                   ? (size_t)DLT645_PREAMBLE + DLT645_OVERHEAD + r->frame.len
-                                                   : r->len));
+    size_t req_bytes = bus_bytes(r->proto, r->proto == MSIM_DLT645
+                                               ? (size_t)DLT645_PREAMBLE + DLT645_OVERHEAD + r->frame.len
+                                               : r->len);
+    int64_t t = wire_us(s, req_bytes);
     b->due_us = now + t;
+    s->stat_exchanges++;
+    s->stat_bytes += (int64_t)req_bytes;
+    s->stat_wire_us += t;
     if (s->faults.drop) {
         s->faults.drop--;
         LOG_I(MSIM_LOG, "fault: %s request dropped on the way, not applied", proto_name(r->proto));
@@ -151,6 +155,8 @@ static void start(msim_t *s, msim_bus_t *b, const msim_request_t *r, int64_t now
     size_t n = answer(s, r, b->out);
     if (n == 0)
         return; /* no such meter, or offline: the bus stays silent */
+    s->stat_bytes += (int64_t)bus_bytes(r->proto, n);
+    s->stat_wire_us += wire_us(s, bus_bytes(r->proto, n));
     b->due_us += wire_us(s, bus_bytes(r->proto, n)) + (s->response_delay_ms + s->extra_delay_ms) * 1000;
     if (lose) {
         LOG_I(MSIM_LOG, "fault: %s request applied, reply lost", proto_name(r->proto));

@@ -105,6 +105,16 @@ static char *cmd_faults(msim_t *s, char **av, int ac)
               f->garbage, f->split, (long long)s->extra_delay_ms);
 }
 
+/* Bus statistics since start, for benchmarks: wire time of the bytes
+ * exchanged, without delays or noise. */
+static char *cmd_stats(msim_t *s, char **av, int ac)
+{
+    (void)av;
+    (void)ac;
+    return OK("exchanges=%lld bytes=%lld wire_us=%lld baud=%lld", (long long)s->stat_exchanges,
+              (long long)s->stat_bytes, (long long)s->stat_wire_us, (long long)s->baud);
+}
+
 static char *cmd_clear(msim_t *s, char **av, int ac)
 {
     (void)av;
@@ -252,6 +262,7 @@ static const struct command {
     {"split", 1, 1, cmd_split, "split N"},
     {"delay", 1, 1, cmd_delay, "delay MS"},
     {"faults", 0, 0, cmd_faults, "faults"},
+    {"stats", 0, 0, cmd_stats, "stats"},
     {"clear", 0, 0, cmd_clear, "clear"},
     {"offline", 1, 1, cmd_online, "offline ADDR"},
     {"online", 1, 1, cmd_online, "online ADDR"},

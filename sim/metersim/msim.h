@@ -119,6 +119,9 @@ typedef struct msim {
     int64_t sim_ms;               /* simulated time, ms since the epoch */
     int64_t tick_mono_ms;         /* when sim_ms was last advanced */
     msim_faults_t faults;
+    int64_t stat_exchanges;       /* requests taken onto the bus */
+    int64_t stat_bytes;           /* request + reply bytes on the bus */
+    int64_t stat_wire_us;         /* their wire time, delays and noise excluded */
     bool dirty;                   /* consumption not yet saved */
     int64_t saved_mono_ms;
     msim_mb_t *mb;

@@ -1,13 +1,18 @@
 /* The kiosk side of the crash test: runs a fixed series of sales against
  * the fake meters and, when asked, SIGKILLs itself at step boundary K.
  *
- *   crash_child CONFIG K     K = 0 runs to the end
+ *   crash_child CONFIG K [short]   K = 0 runs to the end
  *
- * It appends each step it passes to DIR/steps.log and each finished sale to
- * DIR/child.log ("done ID STATE"), both with write(2), so the test knows
+ * Faults are staged in the fake meters' faults file, or, when the variable
+ * METERSIM_CONTROL names a port, on metersim's control port.
+ * It appends each step it passes to steps.log and each finished sale to
+ * child.log, in the folder of CONFIG ("done ID STATE"), both with write(2), so the test knows
  * what the process had seen committed when it died. */
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,8 +80,31 @@ static void sale(engine_t *e, const char *meter, int64_t each, int n)
     append("child.log", line);
 }
 
+/* One command to metersim's control port; exits if it is refused. */
+static void control(int port, const char *cmd)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    char reply[64] = "";
+    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) != 0 || write(fd, cmd, strlen(cmd)) < 0 ||
+        read(fd, reply, sizeof reply - 1) < 2 || strncmp(reply, "ok", 2) != 0)
+        exit(6);
+    close(fd);
+}
+
 static void arm_fault(const char *fault)
 {
+    const char *port = getenv("METERSIM_CONTROL");
+    if (port) {
+        char cmd[64];
+        unsigned n;
+        char kind[32];
+        sscanf(fault, "%31s %u", kind, &n);
+        snprintf(cmd, sizeof cmd, "%s %u\n", strcmp(kind, "lose_reply") == 0 ? "lose-reply" : kind, n);
+        control(atoi(port), cmd);
+        return;
+    }
     char path[CFG_PATH_LEN + 16];
     snprintf(path, sizeof path, "%s/faults", dir);
     FILE *f = fopen(path, "w");
@@ -86,10 +114,11 @@ static void arm_fault(const char *fault)
 
 int main(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: crash_child CONFIG K\n");
+    if (argc < 3 || argc > 4) {
+        fprintf(stderr, "usage: crash_child CONFIG K [short]\n");
         return 2;
     }
+    bool short_script = argc == 4 && strcmp(argv[3], "short") == 0;
     crash_at = atoi(argv[2]);
     char cfgopt[600], *args[] = {argv[0], cfgopt, NULL};
     snprintf(cfgopt, sizeof cfgopt, "--config=%s", argv[1]);
@@ -99,7 +128,8 @@ int main(int argc, char **argv)
     must(cli_split(2, args, &a, &msg), &msg, "arguments");
     must(cli_load_config(&a, &cfg, &msg), &msg, "configuration");
     cli_free(&a);
-    snprintf(dir, sizeof dir, "%s", cfg.gateway_fake_dir);
+    snprintf(dir, sizeof dir, "%s", argv[1]); /* the site folder: where the configuration is */
+    *(strrchr(dir, '/') ? strrchr(dir, '/') : dir) = '\0';
 
     ledger_t *l;
     gw_t gw;
@@ -113,8 +143,10 @@ int main(int argc, char **argv)
 
     sale(&e, "000000000001", 5000, 1);
     sale(&e, "000000000002", 1000, 3);
-    sale(&e, "000000000003", 0, 0); /* nothing paid: cancelled */
-    sale(&e, "000000000001", 2000, 1);
+    if (!short_script) {
+        sale(&e, "000000000003", 0, 0); /* nothing paid: cancelled */
+        sale(&e, "000000000001", 2000, 1);
+    }
     arm_fault("lose_reply 1\n");
     sale(&e, "000000000003", 1500, 1);
     arm_fault("drop 1\n");

@@ -5,7 +5,11 @@
  *
  *   crash_test steps  CHILD KIOSKCTL   kill at each step boundary k = 1..K
  *   crash_test random CHILD KIOSKCTL   kill at random moments (mid-commit too)
+ *   crash_test remote-dlt645|remote-modbus CHILD KIOSKCTL METERSIM
+ *                                      each step boundary of remote sales to
+ *                                      metersim; its journal is the witness
  */
+#include <cjson/cJSON.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,9 +20,12 @@
 #include <unistd.h>
 
 #include "kiosk/ledger/ledger.h"
+#include "support/simclient.h"
 #include "support/support.h"
 
-static char *child_bin, *ctl_bin;
+static char *child_bin, *ctl_bin, *sim_bin;
+static const char *remote; /* NULL: the fake meters; else "dlt645" or "modbus" */
+static sc_sim_t sim;
 static int failures;
 
 static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -34,17 +41,71 @@ static void fail(const char *fmt, ...)
     failures++;
 }
 
+static const char *const meters[] = {"000000000001", "000000000002", "000000000003"};
+
+/* The meter's JSON object from metersim (caller deletes). */
+static cJSON *sim_meter(const char *meter)
+{
+    static char text[1 << 20];
+    char cmd[64];
+    snprintf(cmd, sizeof cmd, "state %s", meter);
+    if (!sc_control(&sim, cmd, text, sizeof text))
+        return NULL;
+    cJSON *o = cJSON_Parse(text + 3);
+    if (cJSON_IsArray(o)) {
+        cJSON *m = cJSON_DetachItemFromArray(o, 0);
+        cJSON_Delete(o);
+        o = m;
+    }
+    return o;
+}
+
+/* metersim with three meters, frozen time, and a registry naming them. */
+static void start_remote(const char *dir, char *gateway_section, size_t len)
+{
+    const char *extra[] = {"--meters", "3", "--baud", "9600", "--speed", "0", "--log-level", "error", NULL};
+    if (!sc_start(&sim, sim_bin, dir, extra)) {
+        fprintf(stderr, "metersim did not start\n");
+        exit(2);
+    }
+    char reg[1024] = "meter,customer,protocol,gateway\n", port[16];
+    for (int i = 0; i < 3; i++) {
+        cJSON *m = sim_meter(meters[i]);
+        if (!m)
+            exit(2);
+        char line[160], unit[16] = "";
+        bool modbus = strcmp(remote, "modbus") == 0;
+        if (modbus)
+            snprintf(unit, sizeof unit, "/%d", (int)cJSON_GetNumberValue(cJSON_GetObjectItem(m, "unit")));
+        snprintf(line, sizeof line, "%s,%s,%s,127.0.0.1:%d%s\n", meters[i],
+                 cJSON_GetObjectItem(m, "customer")->valuestring, remote, modbus ? sim.modbus : sim.dlt645, unit);
+        strcat(reg, line);
+        cJSON_Delete(m);
+    }
+    if (!file_write(dir, "meters.csv", reg))
+        exit(2);
+    snprintf(port, sizeof port, "%d", sim.control);
+    setenv("METERSIM_CONTROL", port, 1);
+    snprintf(gateway_section, len,
+             "[gateway]\nprotocol = %s\nmaster_key_file = %s/master.key\ntimeout_ms = 500\n"
+             "[registry]\npath = %s/meters.csv\n",
+             remote, dir, dir);
+}
+
 static void make_site(char *dir, size_t len)
 {
     if (!tmpdir_make(dir, len)) {
         perror("tmpdir");
         exit(2);
     }
-    char cfg[1400];
+    char gateway[1400], cfg[3000];
+    if (remote)
+        start_remote(dir, gateway, sizeof gateway);
+    else
+        snprintf(gateway, sizeof gateway, "[gateway]\nprotocol = fake\nfake_dir = %s\n", dir);
     snprintf(cfg, sizeof cfg,
-             "[ledger]\npath = %s/ledger.db\n[gateway]\nprotocol = fake\nfake_dir = %s\n[delivery]\nattempts = 2\n"
-             "retry_base_ms = 100\n[log]\nlevel = error\n",
-             dir, dir);
+             "[ledger]\npath = %s/ledger.db\n%s[delivery]\nattempts = 2\nretry_base_ms = 100\n[log]\nlevel = error\n",
+             dir, gateway);
     if (!file_write(dir, "kiosk.ini", cfg) ||
         !file_write(dir, "meters", "000000000001 100000000001 0 0\n000000000002 100000000002 41 900\n"
                                    "000000000003 100000000003 7 0\n"))
@@ -95,8 +156,34 @@ typedef struct check {
     char done_ids[16][UUID_STR_LEN];
 } check_t;
 
+static void load_sim_journal(check_t *c)
+{
+    for (int i = 0; i < 3; i++) {
+        cJSON *m = sim_meter(meters[i]), *e;
+        if (!m) {
+            fail("%s: metersim did not answer", c->label);
+            return;
+        }
+        cJSON_ArrayForEach(e, cJSON_GetObjectItem(m, "journal"))
+        {
+            credit_t *cr = &c->credits[c->n_credits];
+            if (c->n_credits == 64)
+                break;
+            snprintf(cr->meter, sizeof cr->meter, "%s", meters[i]);
+            cr->count = (long long)cJSON_GetNumberValue(cJSON_GetObjectItem(e, "count"));
+            cr->amount = (long long)cJSON_GetNumberValue(cJSON_GetObjectItem(e, "amount"));
+            c->n_credits++;
+        }
+        cJSON_Delete(m);
+    }
+}
+
 static void load_journal(const char *dir, check_t *c)
 {
+    if (remote) {
+        load_sim_journal(c);
+        return;
+    }
     char *text = file_read(dir, "journal");
     for (char *line = text ? strtok(text, "\n") : NULL; line; line = strtok(NULL, "\n")) {
         credit_t *cr = &c->credits[c->n_credits];
@@ -194,6 +281,8 @@ static void check_and_clean(const char *dir, const char *label)
 {
     int before = failures;
     check_site(dir, label);
+    if (remote)
+        sc_stop(&sim);
     if (failures == before)
         tmpdir_remove(dir);
     else
@@ -221,14 +310,13 @@ static int by_steps(void)
         make_site(dir, sizeof dir);
         snprintf(cfg, sizeof cfg, "%s/kiosk.ini", dir);
         snprintf(karg, sizeof karg, "%d", k);
-        char *argv[] = {child_bin, cfg, karg, NULL};
+        char shortarg[] = "short", *argv[] = {child_bin, cfg, karg, remote ? shortarg : NULL, NULL};
         int status = run(argv, 0);
-        if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-            tmpdir_remove(dir);
-            break;
-        }
         if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL) {
-            fail("k=%d: the child ended with status %d instead of being killed", k, status);
+            if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+                fail("k=%d: the child ended with status %d instead of being killed", k, status);
+            if (remote)
+                sc_stop(&sim);
             tmpdir_remove(dir);
             break;
         }
@@ -237,7 +325,7 @@ static int by_steps(void)
     }
     int boundaries = k - 1;
     printf("killed at each of %d step boundaries; %d failures\n", boundaries, failures);
-    if (boundaries < 40)
+    if (boundaries < (remote ? 25 : 40))
         fail("only %d step boundaries: the step hook is not reached where it should be", boundaries);
     return failures ? 1 : 0;
 }
@@ -272,12 +360,19 @@ static int at_random(void)
 
 int main(int argc, char **argv)
 {
-    if (argc != 4) {
-        fprintf(stderr, "usage: crash_test steps|random CHILD KIOSKCTL\n");
+    if (argc < 4 || argc > 5) {
+        fprintf(stderr, "usage: crash_test steps|random|remote-dlt645|remote-modbus CHILD KIOSKCTL [METERSIM]\n");
         return 2;
     }
     child_bin = argv[2];
     ctl_bin = argv[3];
+    if (strncmp(argv[1], "remote-", 7) == 0) {
+        if (argc != 5)
+            return 2;
+        remote = argv[1] + 7;
+        sim_bin = argv[4];
+        return by_steps();
+    }
     if (strcmp(argv[1], "steps") == 0)
         return by_steps();
     if (strcmp(argv[1], "random") == 0)

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "ktest.h"
-#include "support/metersim_proc.h"
+#include "support/simclient.h"
 #include "support/support.h"
 
 #include "kiosk/engine/engine.h"
@@ -19,7 +19,7 @@
 
 static struct {
     char dir[512];
-    metersim_t sim;
+    sc_sim_t sim;
     kiosk_config_t cfg;
     registry_t reg;
     ledger_t *ledger;
@@ -32,10 +32,12 @@ static struct {
 
 static cJSON *meter_state(const char *meter)
 {
-    char *text = metersim_meter_json(&site.sim, meter);
-    assert_non_null(text);
-    cJSON *o = cJSON_Parse(text);
-    free(text);
+    static char text[1 << 20];
+    char cmd[64];
+    snprintf(cmd, sizeof cmd, "state %s", meter);
+    if (!sc_control(&site.sim, cmd, text, sizeof text))
+        fail_msg("metersim: %s", text);
+    cJSON *o = cJSON_Parse(strncmp(text, "ok ", 3) == 0 ? text + 3 : text);
     assert_non_null(o);
     cJSON *m = cJSON_IsArray(o) ? cJSON_DetachItemFromArray(o, 0) : o;
     if (m != o)
@@ -74,7 +76,7 @@ static int journal_len(const char *meter)
 static void control(const char *cmd)
 {
     char reply[256];
-    if (!metersim_control(&site.sim, cmd, reply, sizeof reply))
+    if (!sc_control(&site.sim, cmd, reply, sizeof reply))
         fail_msg("metersim refused '%s': %s", cmd, reply);
 }
 
@@ -132,7 +134,8 @@ static void start(const char *proto)
     const char *bin = getenv("METERSIM");
     assert_non_null(bin);
     assert_true(tmpdir_make(site.dir, sizeof site.dir));
-    if (!metersim_start(&site.sim, bin, site.dir, 3, 9600))
+    const char *extra[] = {"--meters", "3", "--baud", "9600", NULL};
+    if (!sc_start(&site.sim, bin, site.dir, extra))
         fail_msg("metersim did not start (%s)", bin);
     write_registry();
     char key[600];
@@ -145,7 +148,7 @@ static int stop(void **state)
     (void)state;
     if (site.ledger)
         close_kiosk();
-    metersim_stop(&site.sim);
+    sc_stop(&site.sim);
     tmpdir_remove(site.dir);
     return 0;
 }

@@ -6,7 +6,7 @@
 
 #include "ktest.h"
 #include "gateway/hex.h"
-#include "simclient.h"
+#include "support/simclient.h"
 #include "support/support.h"
 
 #include <cjson/cJSON.h>

@@ -1,7 +1,7 @@
 /* A test's side of a metersim process: start it in a temporary folder,
  * talk to its three ports with raw bytes, stop it. */
-#ifndef TESTS_SIM_SIMCLIENT_H
-#define TESTS_SIM_SIMCLIENT_H
+#ifndef TESTS_SUPPORT_SIMCLIENT_H
+#define TESTS_SUPPORT_SIMCLIENT_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# kioskctl against metersim, as staff use it: meter read, relay, scan,
+# alerts, and a counter sale through the registry.
+# Usage: remote_test.sh CASE KIOSKCTL METERSIM PROTOCOL
+CASE=$1 CTL=$2 SIM=$3 PROTO=$4
+. "$(dirname "$0")/lib.sh"
+
+start_sim() {
+  printf '000102030405060708090a0b0c0d0e0f\n' >"$SITE/master.key" && chmod 600 "$SITE/master.key"
+  "$SIM" --state "$SITE/state.json" --meters 3 --ports-file "$SITE/ports" --master-key "$SITE/master.key" \
+    --baud 9600 --speed 0 2>"$SITE/metersim.log" &
+  SIM_PID=$!
+  trap 'kill $SIM_PID 2>/dev/null; wait $SIM_PID 2>/dev/null; rm -rf "$SITE"' EXIT
+  for _ in $(seq 100); do [[ -s "$SITE/ports" ]] && break; sleep 0.05; done
+  port() { awk -v k="$1" '$1 == k { print $2 }' "$SITE/ports"; }
+  DLT645=$(port dlt645) MODBUS=$(port modbus) CONTROL=$(port control)
+  [[ -n ${CONTROL:-} ]] || { fail "metersim did not start: $(cat "$SITE/metersim.log")"; finish; }
+  local port=$DLT645 unit=""
+  {
+    echo "meter,customer,protocol,gateway"
+    for i in 1 2 3; do
+      [[ $PROTO == modbus ]] && port=$MODBUS unit="/$i"
+      printf '00000000000%d,10000000000%d,%s,127.0.0.1:%s%s\n' "$i" "$i" "$PROTO" "$port" "$unit"
+    done
+  } >"$SITE/meters.csv"
+  cat >"$SITE/kiosk.ini" <<INI
+[ledger]
+path = $SITE/ledger.db
+[gateway]
+protocol = $PROTO
+master_key_file = $SITE/master.key
+timeout_ms = 500
+[registry]
+path = $SITE/meters.csv
+INI
+}
+
+control() { # control COMMAND: one line to metersim, sets $REPLY
+  exec 3<>"/dev/tcp/127.0.0.1/$CONTROL"
+  printf '%s\n' "$1" >&3
+  IFS= read -r REPLY <&3
+  exec 3>&-
+  [[ $REPLY == ok* ]] || fail "metersim refused '$1': $REPLY"
+}
+
+json() { sqlite3 :memory: "select json_extract('$1', '$2')"; }
+
+case_meter_read() {
+  control "set 000000000002 balance 4321"
+  control "consume 000000000002 12340"
+  expect_status 0 ctl meter read 000000000002
+  [[ $(json "$OUT" '$.meter') == 000000000002 ]] || fail "meter: $OUT"
+  [[ $(json "$OUT" '$.energy_kwh') == 12.34 ]] || fail "energy_kwh: $OUT"
+  # 12.34 kWh at 0.5283 is 6.519222: the meter takes 6.51 and keeps the rest owed
+  [[ $(json "$OUT" "\$.balance") == $(( 4321 - 651 )) ]] || fail "balance: $OUT"
+  [[ $(json "$OUT" '$.purchase_count') == 0 ]] || fail "purchase_count: $OUT"
+  [[ $(json "$OUT" '$.relay') == closed ]] || fail "relay: $OUT"
+  [[ $(sqlite3 :memory: "select json_type('$OUT', '\$.flags')") == array ]] || fail "flags is not an array: $OUT"
+  expect_status 2 ctl meter read 12345
+  expect_status 2 ctl meter read 000000000009
+  contains "$ERR" "not in the meter registry" "unknown meter"
+}
+
+case_sale_remote() {
+  expect_status 0 ctl sale --meter 000000000001 --amount 2500 --pay counter
+  [[ $(json "$OUT" '$.state') == delivered ]] || fail "sale: $OUT"
+  [[ $(json "$OUT" '$.purchase_count') == 1 ]] || fail "sale: $OUT"
+  [[ $(json "$OUT" '$.balance_after') == 2500 ]] || fail "sale: $OUT"
+  control "lose-reply 1"
+  expect_status 0 ctl sale --meter 000000000001 --amount 1000 --pay counter
+  [[ $(json "$OUT" '$.purchase_count') == 2 ]] || fail "second sale: $OUT"
+  control "state 000000000001"
+  [[ $(json "${REPLY#ok }" '$[0].purchase_count') == 2 || $(json "${REPLY#ok }" '$.purchase_count') == 2 ]] \
+    || fail "the meter's count is not 2: $REPLY"
+  expect_status 2 ctl sale --meter 000000000007 --amount 1000 --pay counter
+  contains "$ERR" "is not in the meter registry" "unknown meter"
+  expect_status 0 ctl ledger verify
+}
+
+case_relay_and_alerts() {
+  expect_status 0 ctl meter relay 000000000003 trip --reason "test of the relay"
+  contains "$OUT" "tripped" "relay trip"
+  expect_status 0 ctl meter read 000000000003
+  [[ $(json "$OUT" '$.relay') == open ]] || fail "relay after trip: $OUT"
+  control "tamper 000000000003 cover on"
+  expect_status 0 ctl meter read 000000000003
+  contains "$OUT" '"tamper"' "read after tamper"
+  expect_status 0 ctl alerts
+  contains "$OUT" "tamper" "alerts"
+  contains "$OUT" "000000000003" "alerts"
+  expect_status 0 ctl meter relay 000000000003 close
+  [[ $(sqlite3 "$SITE/ledger.db" "select count(*) from audit where action like 'relay_%' and reason != ''") == 2 ]] \
+    || fail "relay commands are not both in the audit log"
+}
+
+case_meter_scan() {
+  expect_status 0 ctl meter scan
+  [[ $(grep -c '  ok  ' <<<"$OUT") == 3 ]] || fail "scan: $OUT"
+  contains "$OUT" "3 meters: 3 answered, 0 did not" "scan summary"
+  control "offline 000000000002"
+  expect_status 1 ctl --set gateway.retries=0 meter scan
+  contains "$OUT" "000000000002  no answer" "scan with an offline meter"
+  contains "$OUT" "3 meters: 2 answered, 1 did not" "scan summary"
+}
+
+start_sim
+"case_$CASE"
+finish
