@@ -8,9 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "drivers/gateway/dlt645_frame.h"
 #include "drivers/gateway/gw_backends.h"
-#include "drivers/gateway/meter_mac.h"
 #include "drivers/gateway/modbus_profile.h"
 #include "drivers/gateway/tcp_link.h"
 #include "kiosk/app/log.h"
@@ -108,48 +106,17 @@ static gw_err_t mb_read(void *ctx, const char *meter, unsigned what, gw_reading_
     return e;
 }
 
-/* The command block: command, amount, count, customer, meter, operator,
- * MAC1, MAC2. */
-static gw_err_t build_command(const mb_t *m, const gw_credit_req_t *req, uint16_t r[MBP_N_COMMAND], kmsg_t *msg)
-{
-    meter_credit_mac_t c = {.di = req->open_account ? 0x070101FFu : 0x070102FFu,
-                            .amount = (uint32_t)req->amount,
-                            .count = req->count,
-                            .operator_code = m->opts.operator_code};
-    uint8_t addr[6], kmeter[16], mac1[4], mac2[4];
-    if (!m->opts.have_key) {
-        kmsg_set(msg, K_EINVAL, "no master key: set gateway.master_key_file");
-        return GW_INVALID;
-    }
-    if (req->amount < 0 || req->amount > UINT32_MAX || req->count == 0 || !mbp_put_bcd12(r + 5, req->customer) ||
-        !mbp_put_bcd12(r + 8, req->meter) || !dlt645_addr_from_text(req->meter, addr) ||
-        !dlt645_addr_from_text(req->customer, c.customer)) {
-        kmsg_set(msg, K_EINVAL, "credit for meter %s is not expressible in modbus-prepaid (amount, count, numbers)",
-                 req->meter);
-        return GW_INVALID;
-    }
-    if (!meter_key_derive(m->opts.master, addr, kmeter) || !meter_credit_macs(kmeter, &c, mac1, mac2)) {
-        kmsg_set(msg, K_EIO, "the crypto library failed to compute the MACs");
-        return GW_INVALID;
-    }
-    r[0] = req->open_account ? MBP_CMD_OPEN_ACCOUNT : MBP_CMD_RECHARGE;
-    mbp_put_u32(r + 1, c.amount);
-    mbp_put_u32(r + 3, c.count);
-    mbp_put_u32(r + 11, c.operator_code);
-    r[13] = (uint16_t)(mac1[0] << 8 | mac1[1]);
-    r[14] = (uint16_t)(mac1[2] << 8 | mac1[3]);
-    r[15] = (uint16_t)(mac2[0] << 8 | mac2[1]);
-    r[16] = (uint16_t)(mac2[2] << 8 | mac2[3]);
-    return GW_OK;
-}
-
 static gw_err_t mb_credit(void *ctx, const gw_credit_req_t *req, gw_credit_reply_t *out, kmsg_t *msg)
 {
     mb_t *m = ctx;
     uint16_t cmd[MBP_N_COMMAND] = {0}, res[MBP_N_RESULT];
-    gw_err_t e = build_command(m, req, cmd, msg);
-    if (e == GW_OK)
-        e = prepare(m, req->meter, msg);
+    if (!m->opts.have_key) {
+        kmsg_set(msg, K_EINVAL, "no master key: set gateway.master_key_file");
+        return GW_INVALID;
+    }
+    if (!mbp_encode_command(req, m->opts.operator_code, m->opts.master, cmd, msg))
+        return GW_INVALID;
+    gw_err_t e = prepare(m, req->meter, msg);
     if (e != GW_OK)
         return e;
     log_hex(LOG_DEBUG, "modbus", "command block", cmd, sizeof cmd);

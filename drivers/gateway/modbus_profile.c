@@ -3,6 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "drivers/gateway/dlt645_frame.h"
+#include "drivers/gateway/meter_mac.h"
+
 uint32_t mbp_u32(const uint16_t *r)
 {
     return (uint32_t)r[0] << 16 | r[1];
@@ -96,5 +99,35 @@ bool mbp_decode_result(const gw_credit_req_t *req, const uint16_t r[MBP_N_RESULT
                               : GW_CREDIT_REFUSED;
     if (out->result == GW_CREDIT_REFUSED)
         snprintf(out->reason, sizeof out->reason, "%s", refused[r[0]]);
+    return true;
+}
+
+bool mbp_encode_command(const gw_credit_req_t *req, uint32_t operator_code, const uint8_t master[16],
+                        uint16_t r[MBP_N_COMMAND], kmsg_t *msg)
+{
+    meter_credit_mac_t c = {.di = req->open_account ? 0x070101FFu : 0x070102FFu,
+                            .amount = (uint32_t)req->amount,
+                            .count = req->count,
+                            .operator_code = operator_code};
+    uint8_t addr[6], kmeter[16], mac1[4], mac2[4];
+    if (req->amount < 0 || req->amount > UINT32_MAX || req->count == 0 || !mbp_put_bcd12(r + 5, req->customer) ||
+        !mbp_put_bcd12(r + 8, req->meter) || !dlt645_addr_from_text(req->meter, addr) ||
+        !dlt645_addr_from_text(req->customer, c.customer)) {
+        kmsg_set(msg, K_EINVAL, "credit for meter %s is not expressible in modbus-prepaid (amount, count, numbers)",
+                 req->meter);
+        return false;
+    }
+    if (!meter_key_derive(master, addr, kmeter) || !meter_credit_macs(kmeter, &c, mac1, mac2)) {
+        kmsg_set(msg, K_EIO, "the crypto library failed to compute the MACs");
+        return false;
+    }
+    r[0] = req->open_account ? MBP_CMD_OPEN_ACCOUNT : MBP_CMD_RECHARGE;
+    mbp_put_u32(r + 1, c.amount);
+    mbp_put_u32(r + 3, c.count);
+    mbp_put_u32(r + 11, c.operator_code);
+    r[13] = (uint16_t)(mac1[0] << 8 | mac1[1]);
+    r[14] = (uint16_t)(mac1[2] << 8 | mac1[3]);
+    r[15] = (uint16_t)(mac2[0] << 8 | mac2[1]);
+    r[16] = (uint16_t)(mac2[2] << 8 | mac2[3]);
     return true;
 }

@@ -40,6 +40,12 @@ bool mbp_decode_prepaid(const uint16_t r[MBP_N_PREPAID], const char *meter, gw_r
 /* The energy registers into out (milli-units). */
 void mbp_decode_energy(const uint16_t r[MBP_N_ENERGY], gw_reading_t *out);
 
+/* The command block for req (recharge or open account), MACs computed
+ * under the meter's key from master; false, with msg, if req cannot be
+ * expressed (amount, count, numbers) or the crypto library fails. */
+bool mbp_encode_command(const gw_credit_req_t *req, uint32_t operator_code, const uint8_t master[16],
+                        uint16_t r[MBP_N_COMMAND], kmsg_t *msg);
+
 /* The result block of a command for req; false, with msg, if it cannot be
  * the answer to req. */
 bool mbp_decode_result(const gw_credit_req_t *req, const uint16_t r[MBP_N_RESULT], gw_credit_reply_t *out,

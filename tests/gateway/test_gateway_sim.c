@@ -426,6 +426,30 @@ static void inspection_alerts(void)
     assert_int_equal(alerts_of(M3, "balance_rose"), 1);
 }
 
+/* A meter installed but not opened yet: open account binds the customer
+ * with count 1, then recharges follow. */
+static void open_account_then_recharge(void)
+{
+    control("set " M3 " customer none");
+    control("set " M3 " count 0");
+    const registry_entry_t *e = registry_find(&site.reg, M3);
+    gw_credit_req_t req = {.meter = M3, .customer = e->customer, .amount = 0, .count = 1, .open_account = true};
+    gw_credit_reply_t reply;
+    kmsg_t msg = {""};
+    assert_int_equal(site.gw.ops->credit(site.gw.ctx, &req, &reply, &msg), GW_OK);
+    assert_int_equal(reply.result, GW_CREDIT_APPLIED);
+    assert_int_equal(reply.count_after, 1);
+    char *cust = meter_str(M3, "customer");
+    assert_string_equal(cust, e->customer);
+    free(cust);
+    assert_int_equal(site.gw.ops->credit(site.gw.ctx, &req, &reply, &msg), GW_OK); /* sent twice */
+    assert_int_equal(reply.result, GW_CREDIT_REPEATED);
+    ledger_txn_t t = sale(M3, 1500);
+    assert_int_equal(t.state, TXN_DELIVERED);
+    assert_int_equal(t.purchase_count, 2);
+    assert_int_equal(meter_int(M3, "purchase_count"), 2);
+}
+
 /* ---- both protocols ---- */
 
 #define BOTH(name)                                                                                                   \
@@ -455,6 +479,7 @@ BOTH(count_moved_elsewhere)
 BOTH(wrong_key_is_refused)
 BOTH(relay_and_reconnection)
 BOTH(inspection_alerts)
+BOTH(open_account_then_recharge)
 
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test_teardown(dlt645_read_everything, stop),
@@ -483,6 +508,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_teardown(modbus_relay_and_reconnection, stop),
     cmocka_unit_test_teardown(dlt645_inspection_alerts, stop),
     cmocka_unit_test_teardown(modbus_inspection_alerts, stop),
+    cmocka_unit_test_teardown(dlt645_open_account_then_recharge, stop),
+    cmocka_unit_test_teardown(modbus_open_account_then_recharge, stop),
 };
 
 KTEST_MAIN(tests)

@@ -83,6 +83,30 @@ static void command_results(void **state)
     assert_false(mbp_decode_result(&req, r, &out, &msg));
 }
 
+/* The example of docs/protocols/modbus-prepaid.md: the registers of the
+ * recharge ADU "00 01 00 00 00 29 11 10 01 10 00 11 22 ..." */
+static void command_block_matches_the_document(void **state)
+{
+    (void)state;
+    static const uint8_t master[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+    gw_credit_req_t req = {.meter = "000012345678", .customer = "100000000001", .amount = 5000, .count = 8};
+    uint16_t got[MBP_N_COMMAND], want[MBP_N_COMMAND];
+    kmsg_t msg;
+    assert_true(mbp_encode_command(&req, 1, master, got, &msg));
+    regs_from_hex("00 01  00 00 13 88  00 00 00 08  10 00 00 00 00 01  00 00 12 34 56 78"
+                  "  00 00 00 01  8E 57 85 74  BA 26 82 8E",
+                  want, MBP_N_COMMAND);
+    assert_memory_equal(got, want, sizeof want);
+    req.open_account = true;
+    req.amount = 0;
+    req.count = 1;
+    assert_true(mbp_encode_command(&req, 1, master, got, &msg));
+    assert_int_equal(got[0], MBP_CMD_OPEN_ACCOUNT);
+    assert_int_equal(got[13], 0x2E4E); /* MAC1 of the document's open-account frame, +0x33 removed */
+    req.customer = "1234";
+    assert_false(mbp_encode_command(&req, 1, master, got, &msg));
+}
+
 static void bcd_and_words(void **state)
 {
     (void)state;
@@ -104,6 +128,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(prepaid_block),
     cmocka_unit_test(energy_registers),
     cmocka_unit_test(command_results),
+    cmocka_unit_test(command_block_matches_the_document),
     cmocka_unit_test(bcd_and_words),
 };
 
