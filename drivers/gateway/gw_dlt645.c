@@ -10,7 +10,7 @@
 #include "drivers/gateway/dlt645_frame.h"
 #include "drivers/gateway/gw_backends.h"
 #include "drivers/gateway/meter_mac.h"
-#include "drivers/gateway/tcp_link.h"
+#include "drivers/transport/tcp_link.h"
 #include "kiosk/app/log.h"
 
 #define DI_ENERGY_BLOCK 0x0001FF00u

@@ -10,7 +10,7 @@
 
 #include "drivers/gateway/gw_backends.h"
 #include "drivers/gateway/modbus_profile.h"
-#include "drivers/gateway/tcp_link.h"
+#include "drivers/transport/tcp_link.h"
 #include "kiosk/app/log.h"
 
 enum { MAX_UNITS = 256 };

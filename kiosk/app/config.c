@@ -7,7 +7,7 @@
 #include <string.h>
 
 
-typedef enum ctype { T_STR, T_PATH, T_INT, T_ENUM, T_CURRENCY, T_HEX32, T_HOSTPORT } ctype_t;
+typedef enum ctype { T_STR, T_PATH, T_INT, T_ENUM, T_CURRENCY, T_HEX32, T_HOSTPORT, T_BOOL, T_AMOUNTS } ctype_t;
 
 typedef struct ckey {
     const char *section, *name;
@@ -58,6 +58,22 @@ static const ckey_t keys[] = {
           "Smallest purchase, in minor units (100 = 1.00)."),
     K_INT("limits", "max_purchase", max_purchase, "100000", 1, INT64_C(1000000000000),
           "Largest purchase, in minor units (100000 = 1000.00)."),
+    K_ENUM("cash", "protocol", cash_protocol, "none", "none cctalk",
+           "The bill acceptor: cctalk, or none (no cash is taken)."),
+    K_PATH("cash", "device", cash_device, "/dev/ttyUSB0", "The bill acceptor's serial device (9600 8N1)."),
+    {"cash", "denominations", T_AMOUNTS, FIELD(cash_denominations), "1000,2000,5000,10000", 0, 0, NULL,
+     "Notes accepted, as minor units separated by commas (1000 = a 10.00 note)."},
+    {"cash", "echo", T_BOOL, FIELD(cash_echo), "false", 0, 0, NULL,
+     "true if the serial line echoes what the kiosk sends (a single-wire bus without an echo-free adapter)."},
+    K_ENUM("payterm", "protocol", payterm_protocol, "none", "none zvt",
+           "The bank-card terminal: zvt, or none (no card payments)."),
+    {"payterm", "address", T_HOSTPORT, FIELD(payterm_address), "127.0.0.1:20007", 0, 0, NULL,
+     "The card terminal's ZVT address as host:port."},
+    K_STR("payterm", "password", payterm_password, "123456", "The terminal's ZVT password, 6 digits."),
+    K_INT("payterm", "timeout_ms", payterm_timeout_ms, "120000", 1000, 600000,
+          "How long a card payment may take, card and PIN included, in milliseconds."),
+    K_INT("payterm", "ack_timeout_ms", payterm_ack_timeout_ms, "5000", 100, 60000,
+          "How long the terminal has to acknowledge a command (ZVT: 5 s)."),
     K_ENUM("log", "level", log_level, "warn", "error warn info debug",
            "How much the programs log on stderr: error, warn, info or debug."),
 };
@@ -179,6 +195,24 @@ static kerr_t set_value(kiosk_config_t *cfg, const ckey_t *k, const char *v, kms
         if (!colon || colon == v || *end != '\0' || port < 1 || port > 65535)
             return kmsg_set(msg, K_EINVAL, "'%s' is not host:port", v);
         return copy_str(k, v, field, true, msg);
+    }
+    case T_BOOL:
+        if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0)
+            return kmsg_set(msg, K_EINVAL, "'%s' is not true or false", v);
+        *(bool *)(void *)field = strcmp(v, "true") == 0;
+        return K_OK;
+    case T_AMOUNTS: {
+        char copy[CFG_STR];
+        if (strlen(v) >= sizeof copy)
+            return kmsg_set(msg, K_EINVAL, "value is too long");
+        strcpy(copy, v);
+        for (char *save = NULL, *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+            char *end;
+            long long x = strtoll(tok, &end, 10);
+            if (*tok == '\0' || *end != '\0' || x <= 0)
+                return kmsg_set(msg, K_EINVAL, "'%s' is not a list of amounts in minor units (1000,2000,5000)", v);
+        }
+        return copy_str(k, v, field, false, msg);
     }
     case T_HEX32: {
         char *end;
@@ -308,6 +342,8 @@ kerr_t config_check(const kiosk_config_t *cfg, kmsg_t *msg)
                         (long long)cfg->min_purchase, (long long)cfg->max_purchase);
     if (cfg->retry_base_ms > cfg->retry_max_ms)
         return kmsg_set(msg, K_EINVAL, "delivery.retry_base_ms is above delivery.retry_max_ms");
+    if (strlen(cfg->payterm_password) != 6 || strspn(cfg->payterm_password, "0123456789") != 6)
+        return kmsg_set(msg, K_EINVAL, "payterm.password must be 6 digits");
     return K_OK;
 }
 
@@ -317,9 +353,11 @@ static void format_value(const kiosk_config_t *cfg, const ckey_t *k, char *buf, 
     switch (k->type) {
     case T_INT: snprintf(buf, len, "%lld", (long long)*(const int64_t *)(const void *)field); break;
     case T_HEX32: snprintf(buf, len, "%08X", *(const uint32_t *)(const void *)field); break;
+    case T_BOOL: snprintf(buf, len, "%s", *(const bool *)(const void *)field ? "true" : "false"); break;
     case T_STR:
     case T_PATH:
     case T_ENUM:
+    case T_AMOUNTS:
     case T_HOSTPORT:
     case T_CURRENCY: snprintf(buf, len, "%s", field); break;
     }

@@ -6,6 +6,7 @@
 #define KIOSK_APP_CONFIG_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -33,6 +34,17 @@ typedef struct kiosk_config {
     char gateway_fake_dir[CFG_PATH_LEN];
     /* [registry] */
     char registry_path[CFG_PATH_LEN];
+    /* [cash] */
+    char cash_protocol[CFG_STR];
+    char cash_device[CFG_PATH_LEN];
+    char cash_denominations[CFG_STR];
+    bool cash_echo;
+    /* [payterm] */
+    char payterm_protocol[CFG_STR];
+    char payterm_address[CFG_STR];
+    char payterm_password[CFG_STR];
+    int64_t payterm_timeout_ms;
+    int64_t payterm_ack_timeout_ms;
     /* [delivery] */
     int64_t delivery_attempts;
     int64_t retry_base_ms;

@@ -9,6 +9,7 @@ const char *recovery_action_name(recovery_action_t a)
     case RECOVER_DELIVER: return "deliver";
     case RECOVER_CONFIRM: return "confirm";
     case RECOVER_REFUND: return "refund";
+    case RECOVER_SETTLE_CARD: return "settle_card";
     case RECOVER_PARK: return "park";
     case RECOVER_LEAVE_PARKED: return "leave_parked";
     }
@@ -26,6 +27,8 @@ recovery_action_t recovery_plan(txn_state_t state, const recovery_facts_t *f)
     case TXN_VOIDED: return RECOVER_NOTHING;
     case TXN_CREATED: return RECOVER_CANCEL;
     case TXN_PAYMENT_PENDING:
+        if (f->card_unsettled)
+            return RECOVER_SETTLE_CARD;
         if (f->payment_unknown)
             return RECOVER_PARK;
         return f->paid > 0 ? RECOVER_FINISH_PAYMENT : RECOVER_CANCEL;

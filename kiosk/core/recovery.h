@@ -16,13 +16,15 @@ typedef enum recovery_action {
     RECOVER_DELIVER,        /* paid or pending: deliver (read back first if a count is held) */
     RECOVER_CONFIRM,        /* an attempt was in flight: read back, then deliver or finish */
     RECOVER_REFUND,         /* a refund was under way: finish it */
+    RECOVER_SETTLE_CARD,    /* a card authorisation's result is unknown: ask the terminal first */
     RECOVER_PARK,           /* cannot be decided automatically: park with a reason */
     RECOVER_LEAVE_PARKED,   /* already parked: leave it for a person */
 } recovery_action_t;
 
 typedef struct recovery_facts {
     int64_t paid;         /* money accepted so far */
-    bool payment_unknown; /* a payment was started whose result is unknown */
+    bool payment_unknown; /* a payment was started whose result cannot be learnt */
+    bool card_unsettled;  /* a card authorisation was sent and its result is not booked */
 } recovery_facts_t;
 
 /* Returns the snake_case name of an action. */

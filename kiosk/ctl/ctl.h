@@ -29,6 +29,8 @@ typedef struct ctl_site {
     ledger_t *ledger;
     registry_t registry;
     gw_t gw;
+    cash_t cash;       /* ops NULL when there is none */
+    payterm_t payterm; /* ops NULL when there is none */
     engine_t engine;
 } ctl_site_t;
 
@@ -58,5 +60,13 @@ int ctl_meter_read(ctl_t *c);
 int ctl_meter_relay(ctl_t *c);
 int ctl_meter_scan(ctl_t *c);
 int ctl_alerts(ctl_t *c);
+int ctl_cash_status(ctl_t *c);
+int ctl_cash_collect(ctl_t *c);
+int ctl_payterm_last(ctl_t *c);
+int ctl_payterm_end_of_day(ctl_t *c);
+
+/* The payment part of a sale; fills *t with the transaction afterwards. */
+kerr_t ctl_take_cash(ctl_site_t *s, const char *id, int64_t amount, int timeout_s, kmsg_t *msg);
+kerr_t ctl_take_card(ctl_site_t *s, const char *id, int64_t amount, kmsg_t *msg);
 
 #endif

@@ -46,19 +46,25 @@ static void print_result(ctl_site_t *s, const ledger_txn_t *t)
     cJSON_Delete(o);
 }
 
-/* One counter sale: open, take the money, deliver. */
-static kerr_t counter_sale(engine_t *e, const sale_req_t *req, ledger_txn_t *t, kmsg_t *msg)
+/* One sale: open, take the money the way asked, deliver what was paid. */
+static kerr_t one_sale(ctl_site_t *s, const sale_req_t *req, int timeout_s, ledger_txn_t *t, kmsg_t *msg)
 {
     char id[UUID_STR_LEN];
-    ledger_payment_t pay = {.method = "counter", .amount = req->amount, .ref = "staff took the money"};
+    engine_t *e = &s->engine;
     kerr_t rc = engine_open_sale(e, req, id, msg);
     if (rc == K_OK)
         rc = engine_begin_payment(e, id, msg);
-    if (rc == K_OK)
+    if (rc == K_OK && strcmp(req->method, "counter") == 0) {
+        ledger_payment_t pay = {.method = "counter", .amount = req->amount, .ref = "staff took the money"};
         rc = engine_accept_payment(e, id, &pay, msg);
-    if (rc == K_OK)
+    } else if (rc == K_OK && strcmp(req->method, "cash") == 0) {
+        rc = ctl_take_cash(s, id, req->amount, timeout_s, msg);
+    } else if (rc == K_OK) {
+        rc = ctl_take_card(s, id, req->amount, msg);
+    }
+    if (rc == K_OK && (rc = ledger_get(e->ledger, id, t, msg)) == K_OK && t->state == TXN_PAYMENT_PENDING)
         rc = engine_finish_payment(e, id, msg);
-    if (rc == K_OK)
+    if (rc == K_OK && (rc = ledger_get(e->ledger, id, t, msg)) == K_OK && t->state == TXN_PAID)
         rc = engine_deliver(e, id, t, msg);
     return rc;
 }
@@ -70,10 +76,11 @@ int ctl_sale(ctl_t *c)
         {"amount", required_argument, NULL, 'a'},
         {"pay", required_argument, NULL, 'p'},
         {"customer", required_argument, NULL, 'c'},
+        {"timeout", required_argument, NULL, 't'},
         {0, 0, 0, 0},
     };
     sale_req_t req = {.customer = "", .channel = "remote"};
-    int ch;
+    int ch, timeout_s = 120;
     optind = 0;
     while ((ch = getopt_long(c->argc, c->argv, "", opts, NULL)) != -1) {
         if (ch == 'm')
@@ -84,13 +91,15 @@ int ctl_sale(ctl_t *c)
             req.method = optarg;
         else if (ch == 'a' && !parse_minor(optarg, &req.amount))
             return ctl_fail(CTL_USAGE, "--amount %s: give minor units as a whole number (5000 = 50.00)", optarg);
+        else if (ch == 't' && ((timeout_s = atoi(optarg)) < 1 || timeout_s > 3600))
+            return ctl_fail(CTL_USAGE, "--timeout %s: give seconds between 1 and 3600", optarg);
         else if (ch == '?')
             return CTL_USAGE;
     }
     if (!req.meter || !req.amount || !req.method)
         return ctl_fail(CTL_USAGE, "sale needs --meter, --amount and --pay");
-    if (strcmp(req.method, "counter") != 0)
-        return ctl_fail(CTL_USAGE, "--pay %s: only 'counter' is available on this kiosk", req.method);
+    if (strcmp(req.method, "counter") != 0 && strcmp(req.method, "cash") != 0 && strcmp(req.method, "card") != 0)
+        return ctl_fail(CTL_USAGE, "--pay %s: choose counter, cash or card", req.method);
     if (optind != c->argc)
         return ctl_fail(CTL_USAGE, "unexpected argument '%s'", c->argv[optind]);
     kmsg_t why;
@@ -110,7 +119,7 @@ int ctl_sale(ctl_t *c)
     if ((status = ctl_recovery(&s, false)) == CTL_OK) {
         ledger_txn_t t;
         kmsg_t msg;
-        kerr_t rc = counter_sale(&s.engine, &req, &t, &msg);
+        kerr_t rc = one_sale(&s, &req, timeout_s, &t, &msg);
         if (rc == K_EINVAL)
             status = ctl_fail(CTL_USAGE, "%s", msg.text);
         else if (rc != K_OK)

@@ -1,4 +1,5 @@
 /* What the verbs that touch meters share: the site and recovery. */
+#include <stdio.h>
 #include <string.h>
 
 #include "kiosk/ctl/ctl.h"
@@ -19,11 +20,23 @@ int ctl_site_open(ctl_t *c, ctl_site_t *s)
         return CTL_FAIL;
     }
     s->engine = (engine_t){.ledger = s->ledger, .gw = &s->gw, .cfg = &c->cfg};
+    /* Payment devices that are configured but absent are reported, not fatal:
+     * verbs that need them say so. */
+    if (strcmp(c->cfg.cash_protocol, "none") != 0) {
+        if (cash_open(&c->cfg, &s->cash, &msg) == K_OK)
+            s->engine.cash = &s->cash;
+        else
+            fprintf(stderr, "kioskctl: bill acceptor unavailable: %s\n", msg.text);
+    }
+    if (strcmp(c->cfg.payterm_protocol, "none") != 0 && payterm_open(&c->cfg, &s->payterm, &msg) == K_OK)
+        s->engine.pt = &s->payterm;
     return CTL_OK;
 }
 
 void ctl_site_close(ctl_site_t *s)
 {
+    cash_close(&s->cash);
+    payterm_close(&s->payterm);
     ledger_close(s->ledger);
     gw_close(&s->gw);
     registry_free(&s->registry);

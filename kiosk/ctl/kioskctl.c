@@ -13,8 +13,8 @@ typedef struct verb {
 } verb_t;
 
 static const verb_t verbs[] = {
-    {"sale", NULL, ctl_sale, "--meter ADDR --amount MINOR --pay counter",
-     "sell credit to a meter (staff took the money at the counter); prints JSON"},
+    {"sale", NULL, ctl_sale, "--meter ADDR --amount MINOR --pay counter|cash|card [--timeout S]",
+     "sell credit to a meter: staff took the money, or notes until the amount (or the timeout), or a card; JSON"},
     {"recover", NULL, ctl_recover, "", "resume or park every unfinished transaction"},
     {"retry", NULL, ctl_retry, "", "retry the pending deliveries that are due, once"},
     {"worker", NULL, ctl_worker, "[--interval MS]", "recover, then keep retrying pending deliveries until stopped"},
@@ -27,6 +27,10 @@ static const verb_t verbs[] = {
     {"meter", "relay", ctl_meter_relay, "ADDR trip|close [--reason TEXT]", "cut or restore a meter's supply"},
     {"meter", "scan", ctl_meter_scan, "", "read and inspect every meter of the registry"},
     {"alerts", NULL, ctl_alerts, "[--meter ADDR] [--all]", "usage-inspection alerts, open ones unless --all"},
+    {"cash", "status", ctl_cash_status, "", "money taken since the last collection, by method and note"},
+    {"cash", "collect", ctl_cash_collect, "", "the Z report: record the collection and reset the counters"},
+    {"payterm", "last", ctl_payterm_last, "", "the card terminal's last transaction"},
+    {"payterm", "end-of-day", ctl_payterm_end_of_day, "", "close the day on the card terminal"},
     {"txn-diagram", NULL, ctl_txn_diagram, "[--format dot|mermaid]", "print the transaction state machine"},
     {"config", "show", ctl_config_show, "", "print the effective configuration"},
     {"config", "sample", ctl_config_sample, "", "print a documented sample configuration"},

@@ -7,7 +7,9 @@
 #ifndef KIOSK_ENGINE_ENGINE_H
 #define KIOSK_ENGINE_ENGINE_H
 
+#include "drivers/cash/cash.h"
 #include "drivers/gateway/gateway.h"
+#include "drivers/payterm/payterm.h"
 #include "kiosk/app/clock.h"
 #include "kiosk/app/config.h"
 #include "kiosk/app/rand.h"
@@ -21,11 +23,16 @@ typedef void (*engine_step_fn)(void *ctx, const char *step);
 typedef struct engine {
     ledger_t *ledger;
     gw_t *gw;
+    cash_t *cash;   /* NULL: no bill acceptor */
+    payterm_t *pt;  /* NULL: no card terminal */
     const kiosk_config_t *cfg;
     const kclock_t *clk;  /* NULL = system clock */
     const krand_t *rand;  /* NULL = system CSPRNG */
     engine_step_fn step;  /* NULL = none */
     void *step_ctx;
+    /* the sale the bill acceptor is taking money for ("" = none) */
+    char cash_txn[UUID_STR_LEN];
+    char cash_serial[16];
 } engine_t;
 
 typedef struct sale_req {
@@ -93,5 +100,51 @@ kerr_t engine_relay(engine_t *e, const char *meter, gw_relay_t cmd, const char *
 
 /* The engine's error for a gateway error (timeout, device, not found...). */
 kerr_t engine_gw_error(gw_err_t e);
+
+/* ---- card payments (engine_card.c) ---- */
+
+typedef struct engine_card_result {
+    bool paid;             /* the money is booked */
+    bool parked;           /* the outcome could not be known: the sale waits for a person */
+    pt_result_t terminal;  /* what the terminal said */
+} engine_card_result_t;
+
+/* Takes a card payment of amount for a sale taking money. The intent is
+ * written before the terminal is asked; a lost result is settled by asking
+ * the terminal for its last transaction, never by authorising again. */
+kerr_t engine_card_pay(engine_t *e, const char *id, int64_t amount, pt_text_fn on_text, void *text_ctx,
+                       engine_card_result_t *out, kmsg_t *msg);
+
+/* Settles an authorisation whose result was never known (at restart): asks
+ * the terminal and books, closes or parks. */
+kerr_t engine_card_settle(engine_t *e, const char *id, kmsg_t *msg);
+
+/* Gives a card payment back (reversal) for a sale that is refunding;
+ * leaves it refunding if the terminal cannot be reached. */
+kerr_t engine_card_reverse(engine_t *e, const char *id, kmsg_t *msg);
+
+/* ---- cash (engine_cash.c) ---- */
+
+typedef struct engine_cash_news {
+    bool booked;         /* a note was booked to the sale */
+    int64_t paid;        /* the sale's total so far */
+    char text[96];       /* what happened, for the screen ("" if nothing) */
+    bool stop;           /* the acceptor cannot go on (lost events, fault) */
+} engine_cash_news_t;
+
+/* Attaches the bill acceptor: it learns the last counter booked, and what
+ * happened while the kiosk was away is handled (notes stacked booked,
+ * notes in escrow returned). */
+kerr_t engine_cash_attach(engine_t *e, kmsg_t *msg);
+
+/* Starts taking cash for a sale (payment_pending). */
+kerr_t engine_cash_start(engine_t *e, const char *id, kmsg_t *msg);
+
+/* Polls the acceptor once and handles its events; call every 150 ms while
+ * taking cash. */
+kerr_t engine_cash_step(engine_t *e, engine_cash_news_t *news, kmsg_t *msg);
+
+/* Stops taking cash; a note still in escrow is returned. */
+kerr_t engine_cash_stop(engine_t *e, kmsg_t *msg);
 
 #endif

@@ -7,6 +7,7 @@
 #include "kiosk/app/log.h"
 #include "kiosk/core/backoff.h"
 #include "kiosk/core/delivery.h"
+#include "kiosk/core/payment.h"
 #include "kiosk/engine/engine_int.h"
 
 /* One delivery run for one transaction. */
@@ -98,6 +99,25 @@ static kerr_t defer(run_t *r, delivery_reason_t why, const char *detail, const c
     return commit(r, &c);
 }
 
+static void count_crediting(void *ctx, const ledger_attempt_t *a)
+{
+    *(int *)ctx += a->applied != APPLIED_NO;
+}
+
+/* A card payment whose delivery failed for good goes back to the card,
+ * unless an attempt may have reached the meter (then a person decides). */
+static kerr_t refund_if_card(run_t *r)
+{
+    int crediting = 0;
+    kerr_t rc = ledger_attempts(r->e->ledger, r->t.id, count_crediting, &crediting, r->msg);
+    if (rc || !card_reverse_after_park(strcmp(r->t.method, "card") == 0, crediting > 0))
+        return rc;
+    ledger_change_t c = {.event = EV_REFUND_BEGIN, .detail = "the meter cannot take this credit: reversing the card payment"};
+    if ((rc = commit(r, &c)))
+        return rc;
+    return r->e->pt ? engine_card_reverse(r->e, r->t.id, r->msg) : K_OK;
+}
+
 static kerr_t park(run_t *r, delivery_reason_t why, const char *detail, const char *result,
                    ledger_applied_t applied)
 {
@@ -106,7 +126,8 @@ static kerr_t park(run_t *r, delivery_reason_t why, const char *detail, const ch
     ledger_change_t c = {.event = EV_PARK, .reason = reason, .detail = reason};
     close_if_in_flight(r, &c, result, applied);
     LOG_W("engine", "txn %.8s parked: %s", r->t.id, reason);
-    return commit(r, &c);
+    kerr_t rc = commit(r, &c);
+    return rc ? rc : refund_if_card(r);
 }
 
 static kerr_t send(run_t *r, uint32_t n);

@@ -69,9 +69,36 @@ static kerr_t park_with(engine_t *e, const ledger_txn_t *t, const char *reason, 
     return engine__apply(e, t->id, t->state, &c, NULL, msg);
 }
 
+/* After the terminal was asked: deliver what it took, cancel what it did
+ * not, leave what it could not say parked. */
+static kerr_t settle_card(engine_t *e, const ledger_txn_t *t, kmsg_t *msg)
+{
+    kerr_t rc = engine_card_settle(e, t->id, msg);
+    ledger_txn_t now;
+    if (rc == K_OK)
+        rc = ledger_get(e->ledger, t->id, &now, msg);
+    if (rc || now.state != TXN_PAYMENT_PENDING)
+        return rc;
+    if (now.paid > 0)
+        return finish_payment_then_deliver(e, &now, msg);
+    return engine_cancel(e, t->id, "the card terminal did not take the money", msg);
+}
+
+static kerr_t refund(engine_t *e, const ledger_txn_t *t, kmsg_t *msg)
+{
+    if (strcmp(t->method, "card") == 0 && e->pt)
+        return engine_card_reverse(e, t->id, msg);
+    return park_with(e, t, "refund_interrupted: no payment device can finish this refund; settle it by hand", msg);
+}
+
 static kerr_t recover_one(engine_t *e, const ledger_txn_t *t, kmsg_t *msg)
 {
-    recovery_facts_t f = {.paid = t->paid};
+    ledger_card_auth_t card;
+    bool found;
+    kerr_t rc = ledger_card_latest(e->ledger, t->id, &card, &found, msg);
+    if (rc)
+        return rc;
+    recovery_facts_t f = {.paid = t->paid, .card_unsettled = found && card.outcome[0] == '\0'};
     recovery_action_t a = recovery_plan(t->state, &f);
     LOG_I("engine", "recovery: txn %.8s is %s: %s", t->id, txn_state_name(t->state), recovery_action_name(a));
     switch (a) {
@@ -81,9 +108,8 @@ static kerr_t recover_one(engine_t *e, const ledger_txn_t *t, kmsg_t *msg)
     case RECOVER_FINISH_PAYMENT: return finish_payment_then_deliver(e, t, msg);
     case RECOVER_DELIVER: return engine_deliver(e, t->id, NULL, msg);
     case RECOVER_CONFIRM: return confirm_in_flight(e, t, msg);
-    case RECOVER_REFUND:
-        return park_with(e, t, "refund_interrupted: no payment device can finish this refund; settle it by hand",
-                         msg);
+    case RECOVER_REFUND: return refund(e, t, msg);
+    case RECOVER_SETTLE_CARD: return settle_card(e, t, msg);
     case RECOVER_PARK: return park_with(e, t, "payment_unknown: whether money was taken is not known", msg);
     }
     return K_OK;
@@ -113,7 +139,12 @@ kerr_t engine_recover(engine_t *e, engine_recovery_t *rep, kmsg_t *msg)
     id_list_t ids;
     ledger_filter_t f = {.unfinished = true};
     memset(rep, 0, sizeof *rep);
-    kerr_t rc = collect_ids(e, &f, &ids, msg);
+    /* Notes stacked while the kiosk was away are booked before anything else. */
+    kerr_t rc = e->cash ? engine_cash_attach(e, msg) : K_OK;
+    if (rc == K_OK)
+        rc = collect_ids(e, &f, &ids, msg);
+    else
+        memset(&ids, 0, sizeof ids);
     for (size_t i = 0; rc == K_OK && i < ids.n; i++) {
         ledger_txn_t t;
         if ((rc = ledger_get(e->ledger, ids.ids[i], &t, msg)))

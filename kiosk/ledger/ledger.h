@@ -20,7 +20,7 @@
 
 typedef struct ledger ledger_t;
 
-#define LEDGER_SCHEMA_VERSION 2
+#define LEDGER_SCHEMA_VERSION 3
 
 typedef enum ledger_open_mode {
     LEDGER_CREATE,   /* create the file if missing, migrate it forward */
@@ -89,6 +89,21 @@ typedef struct ledger_attempt {
     char detail[LEDGER_REASON_LEN];
 } ledger_attempt_t;
 
+/* The outcome of a card authorisation, as the terminal gave it. */
+typedef struct ledger_card_outcome {
+    const char *reference;
+    const char *outcome; /* approved, declined, not_received */
+    int result_code;
+    int64_t receipt, trace;
+    const char *masked_pan, *card_type, *lines;
+} ledger_card_outcome_t;
+
+/* The bill acceptor's event counter, moved with what was booked from it. */
+typedef struct ledger_cash_mark {
+    const char *serial;
+    int64_t counter;
+} ledger_cash_mark_t;
+
 /* One state change and everything it carries; unused parts stay zero. */
 typedef struct ledger_change {
     txn_event_t event;
@@ -109,6 +124,9 @@ typedef struct ledger_change {
     bool confirm_latest;
     bool release_count; /* drop the held count (proved never applied) */
     int64_t retry_at;   /* EV_DEFER: when to come back (ms), 0 = none */
+    const ledger_card_outcome_t *card; /* closes a card authorisation */
+    const ledger_cash_mark_t *cash;    /* moves the bill acceptor's counter */
+    int64_t escrow_id;                 /* a stacked note resolves its escrow decision */
 } ledger_change_t;
 
 /* Opens (and in LEDGER_CREATE mode creates and migrates) the ledger. */
@@ -227,6 +245,77 @@ kerr_t ledger_record_reading(ledger_t *l, const ledger_reading_t *r, const ledge
 /* Calls cb for each alert, newest first; meter NULL = every meter. */
 kerr_t ledger_alerts(ledger_t *l, const char *meter, bool open_only, void (*cb)(void *ctx, const ledger_alert_t *a),
                      void *ctx, kmsg_t *msg);
+
+/* ---- payments by devices (ledger_pay.c) ---- */
+
+/* A card authorisation as stored; outcome "" while unknown. */
+typedef struct ledger_card_auth {
+    int64_t id;
+    char txn_id[UUID_STR_LEN];
+    char reference[64];
+    int64_t amount;
+    char outcome[16];
+    int result_code;
+    int64_t receipt;
+    char masked_pan[24];
+} ledger_card_auth_t;
+
+/* Writes the intent to authorise amount for txn_id under reference, before
+ * anything is sent to the terminal. */
+kerr_t ledger_card_begin(ledger_t *l, const char *txn_id, const char *reference, int64_t amount, kmsg_t *msg);
+
+/* Closes a card authorisation that did not pay (declined, not received). */
+kerr_t ledger_card_end(ledger_t *l, const ledger_card_outcome_t *o, kmsg_t *msg);
+
+/* The latest card authorisation of txn_id; *found false if none. */
+kerr_t ledger_card_latest(ledger_t *l, const char *txn_id, ledger_card_auth_t *out, bool *found, kmsg_t *msg);
+
+/* The approved authorisation that paid txn_id; *found false if none. */
+kerr_t ledger_card_paid(ledger_t *l, const char *txn_id, ledger_card_auth_t *out, bool *found, kmsg_t *msg);
+
+/* The counter last booked from the bill acceptor with this serial. */
+kerr_t ledger_cash_counter(ledger_t *l, const char *serial, int64_t *counter, bool *found, kmsg_t *msg);
+
+/* Records a note's escrow decision (and moves the counter past the escrow
+ * event) before the note is routed; *id receives the decision's id. */
+kerr_t ledger_escrow_decide(ledger_t *l, const char *txn_id, const ledger_cash_mark_t *mark, int bill_type,
+                            int64_t value, bool stack, const char *reason, int64_t *id, kmsg_t *msg);
+
+/* The open escrow decision (no outcome yet), if any. */
+kerr_t ledger_escrow_open(ledger_t *l, int64_t *id, char txn_id[UUID_STR_LEN], int64_t *value, bool *stack,
+                          bool *found, kmsg_t *msg);
+
+/* Records a device event that books no money (a note returned, a jam, the
+ * cash box) and moves the counter; escrow_id > 0 resolves that decision
+ * with outcome; box_kind (may be NULL) goes to the cash-box log. */
+kerr_t ledger_cash_event(ledger_t *l, const ledger_cash_mark_t *mark, int64_t escrow_id, const char *outcome,
+                         const char *box_kind, const char *detail, kmsg_t *msg);
+
+/* Money since the last collection: per method and denomination, refunds
+ * per method, cash-box events. */
+typedef struct ledger_cash_line {
+    char method[LEDGER_TAG_LEN];
+    int64_t denomination, count, total;
+} ledger_cash_line_t;
+
+#define LEDGER_MAX_CASH_LINES 48
+
+typedef struct ledger_cash_report {
+    int64_t since, until; /* ms; since = 0 before the first collection */
+    ledger_cash_line_t taken[LEDGER_MAX_CASH_LINES];
+    size_t n_taken;
+    ledger_cash_line_t refunded[LEDGER_MAX_CASH_LINES]; /* denomination 0 */
+    size_t n_refunded;
+    int64_t box_removed, box_inserted;
+    char currency[4];
+} ledger_cash_report_t;
+
+/* The report since the last collection, without changing anything. */
+kerr_t ledger_cash_status(ledger_t *l, ledger_cash_report_t *out, kmsg_t *msg);
+
+/* The Z report: the same, recorded as a collection by operator (with the
+ * audit row), counters reset, all in one transaction. */
+kerr_t ledger_cash_collect(ledger_t *l, const char *operator_name, ledger_cash_report_t *out, kmsg_t *msg);
 
 typedef void (*ledger_violation_cb)(void *ctx, const char *text);
 

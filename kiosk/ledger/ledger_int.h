@@ -61,6 +61,12 @@ void ledger__row_txn(sqlite3_stmt *st, ledger_txn_t *t);
 /* The transaction as a JSON object (export and outbox share this shape). */
 cJSON *ledger__txn_json(const ledger_txn_t *t);
 
+/* Moves the bill acceptor's counter (inside the caller's transaction). */
+kerr_t ledger__mark_cash(ledger_t *l, const ledger_cash_mark_t *m, int64_t at, kmsg_t *msg);
+
+/* Gives an escrow decision its outcome (inside the caller's transaction). */
+kerr_t ledger__resolve_escrow(ledger_t *l, int64_t id, const char *outcome, int64_t at, kmsg_t *msg);
+
 /* Applies the migrations that bring the file to LEDGER_SCHEMA_VERSION. */
 kerr_t ledger__migrate(ledger_t *l, kmsg_t *msg);
 

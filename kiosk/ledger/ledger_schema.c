@@ -167,8 +167,50 @@ static const char *const v2[] = {
     NULL,
 };
 
+/* Version 3: payments by devices. A card authorisation is written before it
+ * is sent (its reference is how the terminal's answer is recognised); a
+ * bill acceptor's event counter moves with what was booked from it; a
+ * note's escrow decision is written before the note is routed. */
+static const char *const v3[] = {
+    "CREATE TABLE card_auth ("
+    "  id INTEGER PRIMARY KEY,"
+    "  txn_id TEXT NOT NULL REFERENCES txn(id),"
+    "  reference TEXT NOT NULL UNIQUE,"
+    "  amount INTEGER NOT NULL CHECK (amount > 0),"
+    "  started_at INTEGER NOT NULL,"
+    "  finished_at INTEGER,"
+    "  outcome TEXT CHECK (outcome IN ('approved', 'declined', 'not_received')),"
+    "  result_code INTEGER,"
+    "  receipt INTEGER,"
+    "  trace INTEGER,"
+    "  masked_pan TEXT NOT NULL DEFAULT '',"
+    "  card_type TEXT NOT NULL DEFAULT '',"
+    "  lines TEXT NOT NULL DEFAULT ''"
+    ") STRICT;",
+    "CREATE INDEX card_auth_txn ON card_auth(txn_id);",
+    "CREATE TABLE cash_device ("
+    "  serial TEXT PRIMARY KEY NOT NULL,"
+    "  last_counter INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL"
+    ") STRICT;",
+    "CREATE TABLE cash_escrow ("
+    "  id INTEGER PRIMARY KEY,"
+    "  txn_id TEXT REFERENCES txn(id),"
+    "  counter INTEGER NOT NULL,"
+    "  bill_type INTEGER NOT NULL,"
+    "  value INTEGER NOT NULL,"
+    "  decision TEXT NOT NULL CHECK (decision IN ('stack', 'return')),"
+    "  reason TEXT NOT NULL DEFAULT '',"
+    "  decided_at INTEGER NOT NULL,"
+    "  outcome TEXT CHECK (outcome IN ('stacked', 'returned', 'unknown')),"
+    "  resolved_at INTEGER"
+    ") STRICT;",
+    "ALTER TABLE cash_collection ADD COLUMN last_refund_id INTEGER NOT NULL DEFAULT 0;",
+    NULL,
+};
+
 /* Each migration is a list of statements run in one transaction. */
-static const char *const *const migrations[] = {v1, v2};
+static const char *const *const migrations[] = {v1, v2, v3};
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

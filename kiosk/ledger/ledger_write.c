@@ -288,6 +288,62 @@ static kerr_t store_txn(ledger_t *l, const ledger_txn_t *t, kmsg_t *msg)
     return ledger__run(l, st, "updating the transaction", msg);
 }
 
+static kerr_t close_card(ledger_t *l, const ledger_txn_t *t, const ledger_card_outcome_t *o, kmsg_t *msg)
+{
+    sqlite3_stmt *st;
+    kerr_t rc = ledger__cached(l,
+                               "UPDATE card_auth SET outcome = ?, result_code = ?, receipt = ?, trace = ?, "
+                               "masked_pan = ?, card_type = ?, lines = ?, finished_at = ? "
+                               "WHERE reference = ? AND txn_id = ? AND outcome IS NULL",
+                               &st, msg);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, o->outcome, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, o->result_code);
+    sqlite3_bind_int64(st, 3, o->receipt);
+    sqlite3_bind_int64(st, 4, o->trace);
+    sqlite3_bind_text(st, 5, o->masked_pan ? o->masked_pan : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, o->card_type ? o->card_type : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, o->lines ? o->lines : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 8, t->updated_at);
+    sqlite3_bind_text(st, 9, o->reference, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 10, t->id, -1, SQLITE_STATIC);
+    if ((rc = ledger__run(l, st, "closing the card authorisation", msg)))
+        return rc;
+    if (sqlite3_changes(l->db) != 1)
+        return kmsg_set(msg, K_ESTATE, "no open card authorisation %s for this transaction", o->reference);
+    return K_OK;
+}
+
+kerr_t ledger__mark_cash(ledger_t *l, const ledger_cash_mark_t *m, int64_t at, kmsg_t *msg)
+{
+    sqlite3_stmt *st;
+    kerr_t rc = ledger__cached(l,
+                               "INSERT INTO cash_device(serial, last_counter, updated_at) VALUES (?, ?, ?) "
+                               "ON CONFLICT DO UPDATE SET last_counter = excluded.last_counter, "
+                               "updated_at = excluded.updated_at",
+                               &st, msg);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, m->serial, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, m->counter);
+    sqlite3_bind_int64(st, 3, at);
+    return ledger__run(l, st, "moving the bill acceptor's counter", msg);
+}
+
+kerr_t ledger__resolve_escrow(ledger_t *l, int64_t id, const char *outcome, int64_t at, kmsg_t *msg)
+{
+    sqlite3_stmt *st;
+    kerr_t rc = ledger__cached(l, "UPDATE cash_escrow SET outcome = ?, resolved_at = ? WHERE id = ? AND outcome IS NULL",
+                               &st, msg);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, outcome, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, at);
+    sqlite3_bind_int64(st, 3, id);
+    return ledger__run(l, st, "resolving the escrow decision", msg);
+}
+
 /* Everything a change does to the rows, in the order it must happen. */
 static kerr_t apply_parts(ledger_t *l, ledger_txn_t *t, const ledger_change_t *c, kmsg_t *msg)
 {
@@ -308,6 +364,12 @@ static kerr_t apply_parts(ledger_t *l, ledger_txn_t *t, const ledger_change_t *c
         t->delivered = t->paid;
     if (rc == K_OK && c->refund)
         rc = add_refund(l, t, c->refund, msg);
+    if (rc == K_OK && c->card)
+        rc = close_card(l, t, c->card, msg);
+    if (rc == K_OK && c->cash)
+        rc = ledger__mark_cash(l, c->cash, t->updated_at, msg);
+    if (rc == K_OK && c->escrow_id)
+        rc = ledger__resolve_escrow(l, c->escrow_id, "stacked", t->updated_at, msg);
     if (c->release_count)
         t->purchase_count = -1;
     if (c->reason)

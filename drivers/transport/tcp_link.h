@@ -1,7 +1,7 @@
 /* A TCP client link with deadlines: connect, send, receive with a timeout.
- * Used by drivers that frame their own bytes (DL/T 645). */
-#ifndef DRIVERS_GATEWAY_TCP_LINK_H
-#define DRIVERS_GATEWAY_TCP_LINK_H
+ * Shared by the drivers that frame their own bytes (DL/T 645, ZVT). */
+#ifndef DRIVERS_TRANSPORT_TCP_LINK_H
+#define DRIVERS_TRANSPORT_TCP_LINK_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-#include "drivers/gateway/tcp_link.h"
+#include "drivers/transport/tcp_link.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,0 +1,74 @@
+/* The bank-card terminal: a protocol-neutral interface (a context plus a
+ * const ops table). The driver reports what the terminal said; whether to
+ * deliver, ask again or reverse is the engine's business. */
+#ifndef DRIVERS_PAYTERM_PAYTERM_H
+#define DRIVERS_PAYTERM_PAYTERM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kiosk/app/config.h"
+#include "kiosk/core/err.h"
+
+typedef enum pt_err {
+    PT_OK = 0,      /* *out holds the terminal's answer */
+    PT_UNREACHABLE, /* the command never reached the terminal (no acknowledgement) */
+    PT_UNKNOWN,     /* the command reached it, the outcome never came back */
+    PT_PROTOCOL,    /* the terminal said something that makes no sense */
+} pt_err_t;
+
+#define PT_MAX_LINES 24
+#define PT_LINE_LEN 48
+#define PT_REF_LEN 64
+
+/* The outcome of an authorisation, a reversal or a repeated receipt. */
+typedef struct pt_result {
+    bool approved;           /* result code 00 */
+    uint8_t code;            /* the terminal's result code */
+    int64_t amount;          /* minor units */
+    uint32_t receipt, trace;
+    char masked_pan[24];     /* "4111 11** **** 1111" */
+    char card_type[16];
+    char reference[PT_REF_LEN]; /* the kiosk's reference, as the terminal returned it */
+    char lines[PT_MAX_LINES][PT_LINE_LEN]; /* receipt lines the terminal sent */
+    size_t n_lines;
+    char reason[96];         /* the result code in words */
+} pt_result_t;
+
+/* The terminal's messages for the resident, as they come. */
+typedef void (*pt_text_fn)(void *ctx, const char *text);
+
+typedef struct pt_ops {
+    const char *name;
+    /* Authorises amount, tagged with reference; texts go to on_text. */
+    pt_err_t (*authorise)(void *ctx, int64_t amount, const char *reference, pt_text_fn on_text, void *text_ctx,
+                          pt_result_t *out, kmsg_t *msg);
+    /* Reverses the payment with this receipt number. */
+    pt_err_t (*reverse)(void *ctx, uint32_t receipt, pt_result_t *out, kmsg_t *msg);
+    /* The terminal's last transaction (its receipt repeated). *out->code is
+     * 0x83 and approved false if there was none. */
+    pt_err_t (*last)(void *ctx, pt_result_t *out, kmsg_t *msg);
+    /* Closes the day on the terminal. */
+    pt_err_t (*end_of_day)(void *ctx, pt_result_t *out, kmsg_t *msg);
+    void (*close)(void *ctx);
+} pt_ops_t;
+
+typedef struct payterm {
+    const pt_ops_t *ops;
+    void *ctx;
+} payterm_t;
+
+/* Opens the terminal named by payterm.protocol (K_ENOTFOUND for "none"). */
+kerr_t payterm_open(const kiosk_config_t *cfg, payterm_t *out, kmsg_t *msg);
+
+/* Closes it (a zeroed payterm_t is fine). */
+void payterm_close(payterm_t *p);
+
+/* The ZVT backend (docs/protocols/zvt.md). */
+kerr_t pt_zvt_open(const kiosk_config_t *cfg, payterm_t *out, kmsg_t *msg);
+
+/* A ZVT result code in words ("declined by the card issuer"). */
+const char *pt_result_text(uint8_t code);
+
+#endif

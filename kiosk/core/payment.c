@@ -1,0 +1,48 @@
+#include "kiosk/core/payment.h"
+
+escrow_reason_t cash_escrow_rule(bool taking_money, int64_t paid, int64_t value, int64_t max_purchase)
+{
+    if (!taking_money)
+        return ESCROW_NOT_TAKING;
+    if (value <= 0)
+        return ESCROW_UNKNOWN_NOTE;
+    if (paid > max_purchase - value)
+        return ESCROW_OVER_LIMIT;
+    return ESCROW_OK;
+}
+
+const char *cash_escrow_text(escrow_reason_t r)
+{
+    switch (r) {
+    case ESCROW_OK: return "accepted";
+    case ESCROW_NOT_TAKING: return "no sale is taking money";
+    case ESCROW_OVER_LIMIT: return "over the purchase limit";
+    case ESCROW_UNKNOWN_NOTE: return "a note the kiosk does not know";
+    }
+    return "?";
+}
+
+card_step_t card_after_authorise(card_answer_t a)
+{
+    switch (a) {
+    case CARD_APPROVED: return CARD_STEP_PAID;
+    case CARD_DECLINED:
+    case CARD_NOT_RECEIVED: return CARD_STEP_NOT_PAID;
+    case CARD_NO_RESULT: return CARD_STEP_ASK_LAST;
+    }
+    return CARD_STEP_PARK;
+}
+
+card_step_t card_after_last(bool answered, bool ours, bool approved)
+{
+    if (!answered)
+        return CARD_STEP_PARK;
+    if (ours && approved)
+        return CARD_STEP_PAID;
+    return CARD_STEP_NOT_PAID; /* another transaction was last, or ours was declined */
+}
+
+bool card_reverse_after_park(bool paid_by_card, bool may_have_credited)
+{
+    return paid_by_card && !may_have_credited;
+}

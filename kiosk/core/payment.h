@@ -1,0 +1,55 @@
+/* Payment rules: what a note in escrow may do, what a card terminal's
+ * answer means, and when a card payment is given back. Pure decisions; the
+ * engine carries them out. */
+#ifndef KIOSK_CORE_PAYMENT_H
+#define KIOSK_CORE_PAYMENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* ---- cash ---- */
+
+typedef enum escrow_reason {
+    ESCROW_OK,          /* stack it */
+    ESCROW_NOT_TAKING,  /* the sale no longer takes money */
+    ESCROW_OVER_LIMIT,  /* the total would pass limits.max_purchase */
+    ESCROW_UNKNOWN_NOTE /* the note's value is not known */
+} escrow_reason_t;
+
+/* A note of `value` is in escrow while the sale has `paid` so far. Stack it
+ * only if the sale is still taking money and paid + value stays within
+ * max_purchase; otherwise return it. Returns ESCROW_OK to stack. */
+escrow_reason_t cash_escrow_rule(bool taking_money, int64_t paid, int64_t value, int64_t max_purchase);
+
+/* Words for an escrow reason ("over the purchase limit"). */
+const char *cash_escrow_text(escrow_reason_t r);
+
+/* ---- card ---- */
+
+/* What the terminal's exchange came to, in the core's terms. */
+typedef enum card_answer {
+    CARD_APPROVED,     /* approved: the money is taken */
+    CARD_DECLINED,     /* a definite no: nothing taken */
+    CARD_NOT_RECEIVED, /* the command never reached the terminal */
+    CARD_NO_RESULT,    /* it reached the terminal; the result never came back */
+} card_answer_t;
+
+typedef enum card_step {
+    CARD_STEP_PAID,      /* book the payment */
+    CARD_STEP_NOT_PAID,  /* close the authorisation as not paid */
+    CARD_STEP_ASK_LAST,  /* ask the terminal for its last transaction */
+    CARD_STEP_PARK,      /* cannot know: a person must look; never authorise again */
+} card_step_t;
+
+/* After an authorisation. */
+card_step_t card_after_authorise(card_answer_t a);
+
+/* After asking for the last transaction: `answered` false if the terminal
+ * could not be asked; `ours` if its reference is this authorisation's. */
+card_step_t card_after_last(bool answered, bool ours, bool approved);
+
+/* A delivery parked for good is given back by a card reversal only if the
+ * money came by card and no attempt may have credited the meter. */
+bool card_reverse_after_park(bool paid_by_card, bool may_have_credited);
+
+#endif

@@ -1,0 +1,163 @@
+/* kioskctl: taking cash and card payments for a sale; cash status and
+ * collection (the Z report); the card terminal's last transaction and end
+ * of day. */
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kiosk/app/timefmt.h"
+#include "kiosk/ctl/ctl.h"
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+kerr_t ctl_take_cash(ctl_site_t *s, const char *id, int64_t amount, int timeout_s, kmsg_t *msg)
+{
+    engine_t *e = &s->engine;
+    kerr_t rc = engine_cash_start(e, id, msg);
+    if (rc)
+        return rc;
+    fprintf(stderr, "kioskctl: insert notes (up to %d s)\n", timeout_s);
+    int64_t deadline = mono_ms() + (int64_t)timeout_s * 1000;
+    engine_cash_news_t news = {0};
+    while (rc == K_OK && news.paid < amount && !news.stop && mono_ms() < deadline) {
+        if ((rc = engine_cash_step(e, &news, msg)) == K_OK && news.text[0])
+            fprintf(stderr, "kioskctl: %s\n", news.text);
+        usleep(150000);
+    }
+    kmsg_t stop;
+    kerr_t stopped = engine_cash_stop(e, &stop);
+    if (rc == K_OK && stopped != K_OK)
+        fprintf(stderr, "kioskctl: stopping the bill acceptor: %s\n", stop.text);
+    return rc;
+}
+
+static void show_text(void *ctx, const char *text)
+{
+    (void)ctx;
+    fprintf(stderr, "kioskctl: card terminal: %s\n", text);
+}
+
+kerr_t ctl_take_card(ctl_site_t *s, const char *id, int64_t amount, kmsg_t *msg)
+{
+    engine_card_result_t r;
+    kerr_t rc = engine_card_pay(&s->engine, id, amount, show_text, NULL, &r, msg);
+    if (rc == K_OK && !r.paid && !r.parked) {
+        char why[128];
+        snprintf(why, sizeof why, "card not paid: %s", r.terminal.reason[0] ? r.terminal.reason : "no answer");
+        rc = engine_cancel(&s->engine, id, why, msg);
+    }
+    for (size_t i = 0; rc == K_OK && i < r.terminal.n_lines; i++)
+        fprintf(stderr, "  | %s\n", r.terminal.lines[i]);
+    return rc;
+}
+
+static void print_report(const ledger_cash_report_t *r, const char *title, const char *who)
+{
+    const currency_t *cur = currency_find(r->currency[0] ? r->currency : "CNY");
+    char since[32] = "the first sale", until[32], money[40];
+    if (r->since)
+        ktime_format_iso(r->since, since, sizeof since);
+    ktime_format_iso(r->until, until, sizeof until);
+    printf("%s\nfrom %s\nto   %s\n%s%s%s", title, since, until, who ? "by   " : "", who ? who : "", who ? "\n" : "");
+    int64_t total = 0;
+    printf("\ntaken                     count          total\n");
+    for (size_t i = 0; i < r->n_taken; i++) {
+        const ledger_cash_line_t *x = &r->taken[i];
+        char label[48];
+        money_format(x->denomination, cur, MONEY_RECEIPT, money, sizeof money);
+        snprintf(label, sizeof label, "%s%s%s", x->method, x->denomination ? " " : "", x->denomination ? money : "");
+        money_format(x->total, cur, MONEY_RECEIPT, money, sizeof money);
+        printf("  %-22s %6lld %14s\n", label, (long long)x->count, money);
+        total += x->total;
+    }
+    money_format(total, cur, MONEY_RECEIPT, money, sizeof money);
+    printf("  %-22s %6s %14s\n", "total", "", money);
+    printf("\ngiven back\n");
+    for (size_t i = 0; i < r->n_refunded; i++) {
+        money_format(r->refunded[i].total, cur, MONEY_RECEIPT, money, sizeof money);
+        printf("  %-22s %6lld %14s\n", r->refunded[i].method, (long long)r->refunded[i].count, money);
+    }
+    if (!r->n_refunded)
+        printf("  none\n");
+    printf("\ncash box removed %lld times, inserted %lld times\n", (long long)r->box_removed,
+           (long long)r->box_inserted);
+}
+
+int ctl_cash_status(ctl_t *c)
+{
+    if (c->argc != 1)
+        return ctl_fail(CTL_USAGE, "usage: kioskctl cash status");
+    ledger_t *l = ctl_open_ledger(c, LEDGER_EXISTING);
+    if (!l)
+        return CTL_FAIL;
+    ledger_cash_report_t r;
+    kmsg_t msg;
+    kerr_t rc = ledger_cash_status(l, &r, &msg);
+    if (rc == K_OK)
+        print_report(&r, "CASH STATUS (since the last collection)", NULL);
+    ledger_close(l);
+    return rc == K_OK ? CTL_OK : ctl_fail(CTL_FAIL, "%s", msg.text);
+}
+
+int ctl_cash_collect(ctl_t *c)
+{
+    if (c->argc != 1)
+        return ctl_fail(CTL_USAGE, "usage: kioskctl cash collect");
+    ledger_t *l = ctl_open_ledger(c, LEDGER_EXISTING);
+    if (!l)
+        return CTL_FAIL;
+    const struct passwd *pw = getpwuid(getuid());
+    char who[64];
+    snprintf(who, sizeof who, "staff:%s", pw ? pw->pw_name : "unknown");
+    ledger_cash_report_t r;
+    kmsg_t msg;
+    kerr_t rc = ledger_cash_collect(l, who, &r, &msg);
+    if (rc == K_OK)
+        print_report(&r, "Z REPORT: cash collected, counters reset", who);
+    ledger_close(l);
+    return rc == K_OK ? CTL_OK : ctl_fail(CTL_FAIL, "%s", msg.text);
+}
+
+static int terminal_command(ctl_t *c, bool end_of_day)
+{
+    if (c->argc != 1)
+        return ctl_fail(CTL_USAGE, "usage: kioskctl payterm %s", end_of_day ? "end-of-day" : "last");
+    payterm_t pt;
+    kmsg_t msg;
+    if (payterm_open(&c->cfg, &pt, &msg) != K_OK)
+        return ctl_fail(CTL_USAGE, "%s", msg.text);
+    pt_result_t r;
+    pt_err_t err = end_of_day ? pt.ops->end_of_day(pt.ctx, &r, &msg) : pt.ops->last(pt.ctx, &r, &msg);
+    payterm_close(&pt);
+    if (err != PT_OK)
+        return ctl_fail(CTL_FAIL, "card terminal: %s", msg.text);
+    char money[40] = "";
+    if (r.amount)
+        money_format(r.amount, c->cfg.currency, MONEY_RECEIPT, money, sizeof money);
+    printf("result %02X (%s)%s%s", r.code, r.reason, money[0] ? ", amount " : "", money);
+    if (r.receipt)
+        printf(", receipt %u, trace %u", r.receipt, r.trace);
+    if (r.reference[0])
+        printf(", reference %s", r.reference);
+    putchar('\n');
+    for (size_t i = 0; i < r.n_lines; i++)
+        printf("  | %s\n", r.lines[i]);
+    return r.code == 0 ? CTL_OK : CTL_FAIL;
+}
+
+int ctl_payterm_last(ctl_t *c)
+{
+    return terminal_command(c, false);
+}
+
+int ctl_payterm_end_of_day(ctl_t *c)
+{
+    return terminal_command(c, true);
+}

@@ -1,0 +1,188 @@
+/* Card payments: durable intent, one authorisation, the terminal asked
+ * (never re-authorised) when the result is lost, reversal when a delivery
+ * fails for good. */
+#include <stdio.h>
+#include <string.h>
+
+#include "kiosk/app/log.h"
+#include "kiosk/core/payment.h"
+#include "kiosk/engine/engine_int.h"
+
+static card_answer_t answer_of(pt_err_t err, const pt_result_t *r)
+{
+    switch (err) {
+    case PT_OK: return r->approved ? CARD_APPROVED : CARD_DECLINED;
+    case PT_UNREACHABLE: return CARD_NOT_RECEIVED;
+    case PT_UNKNOWN:
+    case PT_PROTOCOL: return CARD_NO_RESULT;
+    }
+    return CARD_NO_RESULT;
+}
+
+/* The receipt lines, one per line, for the ledger. */
+static void join_lines(const pt_result_t *r, char *out, size_t len)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < r->n_lines && n + 1 < len; i++)
+        n += (size_t)snprintf(out + n, len - n, "%s\n", r->lines[i]);
+}
+
+/* Books an approved authorisation: the payment and the closed
+ * authorisation in one transaction. */
+static kerr_t book(engine_t *e, const char *id, const char *reference, int64_t asked, const pt_result_t *r,
+                   kmsg_t *msg)
+{
+    char ref[48], lines[PT_MAX_LINES * PT_LINE_LEN];
+    snprintf(ref, sizeof ref, "receipt %u", r->receipt);
+    join_lines(r, lines, sizeof lines);
+    ledger_payment_t p = {.method = "card",
+                          .amount = r->amount > 0 ? r->amount : asked,
+                          .ref = ref,
+                          .detail = r->masked_pan};
+    ledger_card_outcome_t o = {.reference = reference,
+                               .outcome = "approved",
+                               .result_code = r->code,
+                               .receipt = r->receipt,
+                               .trace = r->trace,
+                               .masked_pan = r->masked_pan,
+                               .card_type = r->card_type,
+                               .lines = lines};
+    ledger_change_t c = {.event = EV_MONEY_IN, .payment = &p, .card = &o, .detail = ref};
+    kerr_t rc = engine__apply(e, id, TXN_PAYMENT_PENDING, &c, NULL, msg);
+    if (rc == K_OK)
+        engine__step(e, "card.booked");
+    return rc;
+}
+
+static kerr_t not_paid(engine_t *e, const char *reference, card_answer_t a, const pt_result_t *r, kmsg_t *msg)
+{
+    ledger_card_outcome_t o = {.reference = reference,
+                               .outcome = a == CARD_NOT_RECEIVED ? "not_received" : "declined",
+                               .result_code = r->code,
+                               .receipt = r->receipt};
+    return ledger_card_end(e->ledger, &o, msg);
+}
+
+static kerr_t park_unknown(engine_t *e, const char *id, const char *why, kmsg_t *msg)
+{
+    char reason[LEDGER_REASON_LEN];
+    snprintf(reason, sizeof reason, "payment_unknown: the card terminal could not say whether it took the money (%s)",
+             why);
+    ledger_change_t c = {.event = EV_PARK, .reason = reason, .detail = reason};
+    LOG_W("engine", "txn %.8s parked: %s", id, reason);
+    return engine__apply(e, id, TXN_PAYMENT_PENDING, &c, NULL, msg);
+}
+
+/* Asks the terminal for its last transaction and acts on the answer. */
+static kerr_t ask_last(engine_t *e, const char *id, const char *reference, int64_t amount,
+                       engine_card_result_t *out, kmsg_t *msg)
+{
+    pt_result_t last;
+    kmsg_t why = {""};
+    pt_err_t err = e->pt->ops->last(e->pt->ctx, &last, &why);
+    engine__step(e, "card.asked");
+    bool ours = err == PT_OK && last.code != 0x83 && strcmp(last.reference, reference) == 0;
+    switch (card_after_last(err == PT_OK, ours, last.approved)) {
+    case CARD_STEP_PAID:
+        out->paid = true;
+        out->terminal = last;
+        return book(e, id, reference, amount, &last, msg);
+    case CARD_STEP_NOT_PAID:
+        out->terminal = last;
+        return not_paid(e, reference, CARD_DECLINED, &last, msg);
+    case CARD_STEP_ASK_LAST:
+    case CARD_STEP_PARK: break;
+    }
+    out->parked = true;
+    return park_unknown(e, id, why.text[0] ? why.text : "no answer", msg);
+}
+
+static kerr_t open_authorisation(engine_t *e, const char *id, ledger_card_auth_t *a, bool *open, kmsg_t *msg)
+{
+    bool found;
+    kerr_t rc = ledger_card_latest(e->ledger, id, a, &found, msg);
+    *open = rc == K_OK && found && a->outcome[0] == '\0';
+    return rc;
+}
+
+kerr_t engine_card_pay(engine_t *e, const char *id, int64_t amount, pt_text_fn on_text, void *text_ctx,
+                       engine_card_result_t *out, kmsg_t *msg)
+{
+    memset(out, 0, sizeof *out);
+    if (!e->pt)
+        return kmsg_set(msg, K_ENOTFOUND, "no card terminal (payterm.protocol)");
+    ledger_card_auth_t last;
+    bool open, found;
+    kerr_t rc = open_authorisation(e, id, &last, &open, msg);
+    if (rc == K_OK && open)
+        return kmsg_set(msg, K_ESTATE, "authorisation %s is still unresolved: never authorise twice", last.reference);
+    rc = rc ? rc : ledger_card_latest(e->ledger, id, &last, &found, msg);
+    if (rc)
+        return rc;
+    char reference[64];
+    snprintf(reference, sizeof reference, "%s:%lld", id, found ? (long long)last.id + 1 : 1LL);
+    if ((rc = ledger_card_begin(e->ledger, id, reference, amount, msg)))
+        return rc;
+    engine__step(e, "card.intent");
+    kmsg_t why = {""};
+    pt_err_t err = e->pt->ops->authorise(e->pt->ctx, amount, reference, on_text, text_ctx, &out->terminal, &why);
+    engine__step(e, "card.answer");
+    card_answer_t a = answer_of(err, &out->terminal);
+    LOG_I("engine", "txn %.8s: card %s (%s)", id, a == CARD_APPROVED ? "approved" : "not approved",
+          err == PT_OK ? out->terminal.reason : why.text);
+    switch (card_after_authorise(a)) {
+    case CARD_STEP_PAID: out->paid = true; return book(e, id, reference, amount, &out->terminal, msg);
+    case CARD_STEP_NOT_PAID:
+        if (err != PT_OK)
+            snprintf(out->terminal.reason, sizeof out->terminal.reason, "%s", why.text);
+        return not_paid(e, reference, a, &out->terminal, msg);
+    case CARD_STEP_ASK_LAST:
+    case CARD_STEP_PARK: break;
+    }
+    return ask_last(e, id, reference, amount, out, msg);
+}
+
+kerr_t engine_card_settle(engine_t *e, const char *id, kmsg_t *msg)
+{
+    ledger_card_auth_t a;
+    bool open;
+    kerr_t rc = open_authorisation(e, id, &a, &open, msg);
+    if (rc || !open)
+        return rc;
+    if (!e->pt)
+        return park_unknown(e, id, "no card terminal configured to ask", msg);
+    engine_card_result_t out = {0};
+    return ask_last(e, id, a.reference, a.amount, &out, msg);
+}
+
+kerr_t engine_card_reverse(engine_t *e, const char *id, kmsg_t *msg)
+{
+    ledger_card_auth_t a;
+    bool found;
+    kerr_t rc = ledger_card_paid(e->ledger, id, &a, &found, msg);
+    if (rc)
+        return rc;
+    if (!found || !e->pt)
+        return kmsg_set(msg, K_ENOTFOUND, "transaction %.8s: no card payment to reverse, or no card terminal", id);
+    pt_result_t r;
+    kmsg_t why = {""};
+    pt_err_t err = e->pt->ops->reverse(e->pt->ctx, (uint32_t)a.receipt, &r, &why);
+    engine__step(e, "card.reversed");
+    if (err != PT_OK) {
+        LOG_W("engine", "txn %.8s: reversal of receipt %lld not confirmed (%s); will try again", id,
+              (long long)a.receipt, why.text);
+        return K_OK; /* stays refunding: recovery and the worker try again */
+    }
+    char ref[48], reason[LEDGER_REASON_LEN];
+    snprintf(ref, sizeof ref, "reversal of receipt %lld", (long long)a.receipt);
+    if (r.approved || r.code == 0xB4) { /* done now, or done before the answer was lost */
+        ledger_refund_t refund = {.method = "card_reversal", .amount = a.amount, .ref = ref};
+        ledger_change_t c = {.event = EV_REFUND_DONE, .refund = &refund, .release_count = true, .detail = ref};
+        return engine__apply(e, id, TXN_REFUNDING, &c, NULL, msg);
+    }
+    snprintf(reason, sizeof reason, "reversal_refused: the terminal refused to reverse receipt %lld (%s); refund by hand",
+             (long long)a.receipt, r.reason);
+    ledger_change_t c = {.event = EV_PARK, .reason = reason, .detail = reason};
+    return engine__apply(e, id, TXN_REFUNDING, &c, NULL, msg);
+}
