@@ -370,6 +370,62 @@ static void verify_finds_raw_edits(void **state)
     ledger_close(l);
 }
 
+static void cash_report_and_collection(void **state)
+{
+    (void)state;
+    ledger_t *l = open_new();
+    make_txn(l, ID1, "000012345678");
+    step(l, ID1, TXN_CREATED, (ledger_change_t){.event = EV_PAY_BEGIN});
+    const int64_t notes[] = {2000, 2000, 5000};
+    for (int i = 0; i < 3; i++) {
+        ledger_payment_t p = {.method = "cash", .amount = notes[i], .denomination = notes[i]};
+        step(l, ID1, TXN_PAYMENT_PENDING, (ledger_change_t){.event = EV_MONEY_IN, .payment = &p});
+    }
+    make_paid(l, ID2, "000012345679", 700); /* a counter sale */
+    ledger_cash_report_t r;
+    assert_int_equal(ledger_cash_status(l, &r, NULL), K_OK);
+    assert_int_equal(r.n_taken, 3); /* cash 2000 x2, cash 5000, counter */
+    int64_t total = 0;
+    for (size_t i = 0; i < r.n_taken; i++)
+        total += r.taken[i].total;
+    assert_int_equal(total, 9700);
+    assert_int_equal(ledger_cash_collect(l, "staff:test", &r, NULL), K_OK);
+    assert_int_equal(count_rows(l, "SELECT count(*) FROM cash_counter"), 0);
+    assert_int_equal(count_rows(l, "SELECT count(*) FROM cash_collection"), 1);
+    assert_int_equal(count_rows(l, "SELECT count(*) FROM audit WHERE action = 'cash_collect'"), 1);
+    assert_int_equal(ledger_cash_status(l, &r, NULL), K_OK);
+    assert_int_equal(r.n_taken, 0); /* a new shift starts empty */
+    assert_true(r.since > 0);
+    assert_int_equal(verify(l), 0); /* counters agree with the payments since the collection */
+    ledger_close(l);
+}
+
+static void card_authorisation_is_written_first(void **state)
+{
+    (void)state;
+    ledger_t *l = open_new();
+    make_txn(l, ID1, "000012345678");
+    step(l, ID1, TXN_CREATED, (ledger_change_t){.event = EV_PAY_BEGIN});
+    assert_int_equal(ledger_card_begin(l, ID1, ID1 ":1", 5000, NULL), K_OK);
+    assert_int_equal(ledger_card_begin(l, ID1, ID1 ":1", 5000, NULL), K_ECONFLICT); /* a reference is used once */
+    ledger_card_auth_t a;
+    bool found;
+    assert_int_equal(ledger_card_latest(l, ID1, &a, &found, NULL), K_OK);
+    assert_true(found);
+    assert_string_equal(a.outcome, ""); /* unsettled */
+    ledger_payment_t p = {.method = "card", .amount = 5000, .ref = "receipt 17"};
+    ledger_card_outcome_t o = {.reference = ID1 ":1", .outcome = "approved", .receipt = 17, .masked_pan = "4111 ****"};
+    step(l, ID1, TXN_PAYMENT_PENDING, (ledger_change_t){.event = EV_MONEY_IN, .payment = &p, .card = &o});
+    assert_int_equal(ledger_card_paid(l, ID1, &a, &found, NULL), K_OK);
+    assert_true(found);
+    assert_int_equal(a.receipt, 17);
+    kmsg_t msg;
+    ledger_card_outcome_t again = {.reference = ID1 ":1", .outcome = "declined"};
+    assert_int_equal(ledger_card_end(l, &again, &msg), K_ESTATE); /* already closed */
+    assert_int_equal(verify(l), 0);
+    ledger_close(l);
+}
+
 static void ids_resolve_from_a_prefix(void **state)
 {
     (void)state;
@@ -401,6 +457,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(export_json_and_csv_by_date, setup, teardown),
     cmocka_unit_test_setup_teardown(verify_finds_raw_edits, setup, teardown),
     cmocka_unit_test_setup_teardown(ids_resolve_from_a_prefix, setup, teardown),
+    cmocka_unit_test_setup_teardown(cash_report_and_collection, setup, teardown),
+    cmocka_unit_test_setup_teardown(card_authorisation_is_written_first, setup, teardown),
 };
 
 KTEST_MAIN(tests)

@@ -1,0 +1,64 @@
+/* Payment rules: escrow decisions, card answers, reversal after a failed
+ * delivery; and the recovery plan for unsettled card payments. */
+#include "ktest.h"
+
+#include "kiosk/core/payment.h"
+#include "kiosk/core/recovery.h"
+
+static void escrow_rule(void **state)
+{
+    (void)state;
+    assert_int_equal(cash_escrow_rule(true, 0, 2000, 100000), ESCROW_OK);
+    assert_int_equal(cash_escrow_rule(true, 98000, 2000, 100000), ESCROW_OK); /* exactly the limit */
+    assert_int_equal(cash_escrow_rule(true, 98001, 2000, 100000), ESCROW_OVER_LIMIT);
+    assert_int_equal(cash_escrow_rule(false, 0, 2000, 100000), ESCROW_NOT_TAKING);
+    assert_int_equal(cash_escrow_rule(true, 0, 0, 100000), ESCROW_UNKNOWN_NOTE);
+    assert_int_equal(cash_escrow_rule(true, INT64_MAX - 5, 10, INT64_MAX), ESCROW_OVER_LIMIT); /* no overflow */
+    assert_string_equal(cash_escrow_text(ESCROW_OVER_LIMIT), "over the purchase limit");
+}
+
+static void card_answers(void **state)
+{
+    (void)state;
+    assert_int_equal(card_after_authorise(CARD_APPROVED), CARD_STEP_PAID);
+    assert_int_equal(card_after_authorise(CARD_DECLINED), CARD_STEP_NOT_PAID);
+    assert_int_equal(card_after_authorise(CARD_NOT_RECEIVED), CARD_STEP_NOT_PAID);
+    assert_int_equal(card_after_authorise(CARD_NO_RESULT), CARD_STEP_ASK_LAST); /* never authorise again */
+}
+
+static void asking_the_terminal(void **state)
+{
+    (void)state;
+    assert_int_equal(card_after_last(true, true, true), CARD_STEP_PAID);
+    assert_int_equal(card_after_last(true, true, false), CARD_STEP_NOT_PAID);
+    assert_int_equal(card_after_last(true, false, true), CARD_STEP_NOT_PAID); /* another transaction was last */
+    assert_int_equal(card_after_last(false, false, false), CARD_STEP_PARK);
+}
+
+static void reversal_after_park(void **state)
+{
+    (void)state;
+    assert_true(card_reverse_after_park(true, false));
+    assert_false(card_reverse_after_park(true, true)); /* the meter may have the credit: a person decides */
+    assert_false(card_reverse_after_park(false, false)); /* cash is never given back */
+}
+
+static void recovery_settles_cards_first(void **state)
+{
+    (void)state;
+    recovery_facts_t f = {.paid = 0, .card_unsettled = true};
+    assert_int_equal(recovery_plan(TXN_PAYMENT_PENDING, &f), RECOVER_SETTLE_CARD);
+    f.card_unsettled = false;
+    f.payment_unknown = true;
+    assert_int_equal(recovery_plan(TXN_PAYMENT_PENDING, &f), RECOVER_PARK);
+}
+
+static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(escrow_rule),
+    cmocka_unit_test(card_answers),
+    cmocka_unit_test(asking_the_terminal),
+    cmocka_unit_test(reversal_after_park),
+    cmocka_unit_test(recovery_settles_cards_first),
+};
+
+KTEST_MAIN(tests)
