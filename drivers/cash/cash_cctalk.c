@@ -61,7 +61,8 @@ static cash_err_t exchange_once(cct_t *c, uint8_t header, const uint8_t *data, s
                                 kmsg_t *msg)
 {
     cctalk_frame_t f = {.dest = CCTALK_BILL, .src = CCTALK_HOST, .header = header, .len = (uint8_t)n};
-    memcpy(f.data, data, n);
+    if (n)
+        memcpy(f.data, data, n);
     uint8_t out[CCTALK_MAX_FRAME];
     size_t len = cctalk_encode(&f, out, sizeof out);
     serial_drain(c->fd);

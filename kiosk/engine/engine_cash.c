@@ -46,7 +46,15 @@ static kerr_t on_escrow(engine_t *e, const cash_event_t *ev, engine_cash_news_t 
         return rc;
     engine__step(e, "cash.escrow");
     kmsg_t dev = {""};
-    if (e->cash->ops->route(e->cash->ctx, why == ESCROW_OK, &dev) != CASH_OK)
+    cash_err_t err = e->cash->ops->route(e->cash->ctx, why == ESCROW_OK, &dev);
+    if (err == CASH_REFUSED && why == ESCROW_OK) { /* no cash box, box full: the note goes back */
+        LOG_W("engine", "the note could not be stacked (%s): returning it", dev.text);
+        why = ESCROW_NOT_TAKING;
+        err = e->cash->ops->route(e->cash->ctx, false, &dev);
+    }
+    if (err == CASH_REFUSED) /* escrow empty: only our command stacks, so it went back */
+        rc = ledger_cash_event(e->ledger, NULL, id, "returned", NULL, dev.text, msg);
+    else if (err != CASH_OK)
         LOG_W("engine", "routing the note in escrow: %s (the device's events will tell)", dev.text);
     engine__step(e, "cash.routed");
     if (why != ESCROW_OK) {
@@ -54,7 +62,7 @@ static kerr_t on_escrow(engine_t *e, const cash_event_t *ev, engine_cash_news_t 
         snprintf(what, sizeof what, "returned: %s", cash_escrow_text(why));
         say(news, ev->value, e->cfg->currency, what);
     }
-    return K_OK;
+    return rc;
 }
 
 static kerr_t on_stacked(engine_t *e, const cash_event_t *ev, engine_cash_news_t *news, kmsg_t *msg)
@@ -85,6 +93,19 @@ static kerr_t on_stacked(engine_t *e, const cash_event_t *ev, engine_cash_news_t
     return K_OK;
 }
 
+/* The sale taking cash cannot know what it took: a person counts the box. */
+static kerr_t park_sale(engine_t *e, const char *what, kmsg_t *msg)
+{
+    int64_t paid;
+    if (!taking(e, e->cash_txn, &paid))
+        return K_OK;
+    char reason[LEDGER_REASON_LEN];
+    snprintf(reason, sizeof reason, "payment_unknown: %s while taking cash; count the cash box", what);
+    ledger_change_t c = {.event = EV_PARK, .reason = reason, .detail = reason};
+    LOG_W("engine", "txn %.8s parked: %s", e->cash_txn, reason);
+    return engine__apply(e, e->cash_txn, TXN_PAYMENT_PENDING, &c, NULL, msg);
+}
+
 /* Events that book no money still move the counter; a note whose escrow
  * decision is open gets its outcome. */
 static kerr_t on_other(engine_t *e, const cash_event_t *ev, engine_cash_news_t *news, kmsg_t *msg)
@@ -110,6 +131,8 @@ static kerr_t on_other(engine_t *e, const cash_event_t *ev, engine_cash_news_t *
                                   ev->text, msg);
     snprintf(news->text, sizeof news->text, "%s", ev->text);
     news->stop = ev->kind == CASH_LOST_EVENTS || ev->kind == CASH_FRAUD;
+    if (rc == K_OK && (ev->kind == CASH_LOST_EVENTS || (ev->kind == CASH_RESET && found && stack)))
+        rc = park_sale(e, ev->text, msg);
     return rc;
 }
 
@@ -178,8 +201,10 @@ kerr_t engine_cash_attach(engine_t *e, kmsg_t *msg)
     for (int i = 0; rc == K_OK && seen > 0 && i < 8; i++) /* catch up with what happened meanwhile */
         rc = poll_once(e, &news, &seen, msg);
     kmsg_t dev = {""};
-    if (rc == K_OK && e->cash->ops->route(e->cash->ctx, false, &dev) == CASH_OK) /* a note left in escrow goes back */
+    if (rc == K_OK && e->cash->ops->route(e->cash->ctx, false, &dev) == CASH_OK) { /* a note left in escrow goes back */
         LOG_W("engine", "a note was left in escrow: returned to the resident");
+        rc = poll_once(e, &news, &seen, msg); /* and its return is booked */
+    }
     return rc;
 }
 
