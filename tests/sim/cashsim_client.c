@@ -15,22 +15,6 @@
 #define MAX_ARGS 40
 #define TAIL_MS 20
 
-static pid_t spawn(const char *bin, const char *log, const char *const *argv)
-{
-    pid_t pid = fork();
-    if (pid == 0) {
-        int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-        if (fd >= 0)
-            dup2(fd, 2);
-        char *copy[MAX_ARGS] = {NULL};
-        for (int i = 0; argv[i] && i < MAX_ARGS - 1; i++)
-            copy[i] = strdup(argv[i]);
-        execv(bin, copy);
-        _exit(127);
-    }
-    return pid;
-}
-
 static bool read_ports(cs_sim_t *s)
 {
     char *text = file_read(s->sc.dir, "ports");
@@ -54,7 +38,7 @@ bool cs_start(cs_sim_t *s, const char *bin, const char *dir, const char *const *
     int n = 9;
     for (int i = 0; extra && extra[i] && n < MAX_ARGS - 1; i++)
         argv[n++] = extra[i];
-    if ((s->sc.pid = spawn(bin, log, argv)) < 0)
+    if ((s->sc.pid = sc_spawn(bin, log, argv)) < 0)
         return false;
     for (int i = 0; i < 500; i++) {
         if (read_ports(s))

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -38,13 +39,21 @@ bool sc_write_key(const char *dir)
     return ok;
 }
 
-static pid_t spawn(const char *bin, const char *log, const char *const *argv)
+pid_t sc_spawn(const char *bin, const char *log, const char *const *argv)
 {
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid == 0) {
+        /* A simulator must not outlive a test that died (it would hold
+         * the test's output open and stall the runner). */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (getppid() != parent)
+            _exit(127);
         int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-        if (fd >= 0)
+        if (fd >= 0) {
+            dup2(fd, 1);
             dup2(fd, 2);
+        }
         char *copy[MAX_ARGS] = {NULL};
         for (int i = 0; argv[i] && i < MAX_ARGS - 1; i++)
             copy[i] = strdup(argv[i]);
@@ -77,7 +86,7 @@ bool sc_start(sc_sim_t *s, const char *bin, const char *dir, const char *const *
     int n = 9;
     for (int i = 0; extra && extra[i] && n < MAX_ARGS - 1; i++)
         argv[n++] = extra[i];
-    if (!sc_write_key(dir) || (s->pid = spawn(bin, log, argv)) < 0)
+    if (!sc_write_key(dir) || (s->pid = sc_spawn(bin, log, argv)) < 0)
         return false;
     for (int i = 0; i < 500; i++) {
         if (read_ports(s))
@@ -102,7 +111,7 @@ int sc_run(const char *bin, const char *dir, const char *const *args)
         argv[n++] = args[i];
     snprintf(log, sizeof log, "%s/stderr", dir);
     unlink(log);
-    pid_t pid = spawn(bin, log, argv);
+    pid_t pid = sc_spawn(bin, log, argv);
     if (pid < 0 || waitpid(pid, &status, 0) != pid)
         return -1;
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;

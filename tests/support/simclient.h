@@ -22,8 +22,13 @@ bool sc_write_key(const char *dir);
  * stderr to dir/metersim.log; waits up to 5 s for the ports file. */
 bool sc_start(sc_sim_t *s, const char *bin, const char *dir, const char *const *extra);
 
+/* Forks and execs bin with argv (NULL-ended, argv[0] included), stdout
+ * and stderr appended to log; the child gets SIGTERM if the test dies.
+ * Returns the child's pid, or -1. */
+pid_t sc_spawn(const char *bin, const char *log, const char *const *argv);
+
 /* Runs bin with exactly args (NULL-ended) and returns its exit status;
- * stderr goes to dir/stderr. */
+ * stdout and stderr go to dir/stderr. */
 int sc_run(const char *bin, const char *dir, const char *const *args);
 
 /* SIGTERM, then waits; returns the exit status (-1 if it had to be killed). */
