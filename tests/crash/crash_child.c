@@ -8,11 +8,8 @@
  * It appends each step it passes to steps.log and each finished sale to
  * child.log, in the folder of CONFIG ("done ID STATE"), both with write(2), so the test knows
  * what the process had seen committed when it died. */
-#include <arpa/inet.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +17,7 @@
 
 #include "kiosk/app/cli.h"
 #include "kiosk/engine/engine.h"
+#include "crash_util.h"
 
 static int crash_at, steps;
 static char dir[CFG_PATH_LEN];
@@ -80,19 +78,6 @@ static void sale(engine_t *e, const char *meter, int64_t each, int n)
     append("child.log", line);
 }
 
-/* One command to metersim's control port; exits if it is refused. */
-static void control(int port, const char *cmd)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    char reply[64] = "";
-    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) != 0 || write(fd, cmd, strlen(cmd)) < 0 ||
-        read(fd, reply, sizeof reply - 1) < 2 || strncmp(reply, "ok", 2) != 0)
-        exit(6);
-    close(fd);
-}
-
 static void arm_fault(const char *fault)
 {
     const char *port = getenv("METERSIM_CONTROL");
@@ -102,7 +87,8 @@ static void arm_fault(const char *fault)
         char kind[32];
         sscanf(fault, "%31s %u", kind, &n);
         snprintf(cmd, sizeof cmd, "%s %u\n", strcmp(kind, "lose_reply") == 0 ? "lose-reply" : kind, n);
-        control(atoi(port), cmd);
+        if (!crash_control(atoi(port), cmd))
+            exit(6);
         return;
     }
     char path[CFG_PATH_LEN + 16];

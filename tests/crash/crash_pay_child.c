@@ -1,0 +1,154 @@
+/* The kiosk side of the payment crash test: cash and card sales against
+ * cashsim and paysim (fake meters), SIGKILLing itself at step boundary K.
+ *
+ *   crash_pay_child CONFIG K      K = 0 runs to the end
+ *
+ * CASHSIM_CONTROL and PAYSIM_CONTROL name the simulators' control ports:
+ * the child puts notes in and arms the terminal's faults there, as a
+ * resident and a bad network would. Each step it passes goes to steps.log
+ * in the folder of CONFIG. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "crash_util.h"
+#include "kiosk/app/cli.h"
+#include "kiosk/engine/engine.h"
+
+static int crash_at, steps;
+static char dir[CFG_PATH_LEN];
+
+static void on_step(void *ctx, const char *step)
+{
+    (void)ctx;
+    char path[CFG_PATH_LEN + 16], line[96];
+    snprintf(path, sizeof path, "%s/steps.log", dir);
+    snprintf(line, sizeof line, "%d %s\n", ++steps, step);
+    FILE *f = fopen(path, "a");
+    if (!f || fputs(line, f) < 0 || fclose(f) != 0)
+        exit(3);
+    if (steps == crash_at)
+        kill(getpid(), SIGKILL);
+}
+
+static void must(kerr_t rc, const kmsg_t *msg, const char *what)
+{
+    if (rc != K_OK) {
+        fprintf(stderr, "crash_pay_child: %s: %s\n", what, msg->text);
+        exit(4);
+    }
+}
+
+static void control(const char *sim, const char *cmd)
+{
+    const char *port = getenv(sim);
+    if (!port || !crash_control(atoi(port), cmd)) {
+        fprintf(stderr, "crash_pay_child: %s refused '%s'", sim, cmd);
+        exit(6);
+    }
+}
+
+static void open_sale(engine_t *e, const char *meter, const char *method, int64_t amount, char id[UUID_STR_LEN])
+{
+    kmsg_t msg = {""};
+    sale_req_t req = {.meter = meter, .customer = "", .method = method, .channel = "remote", .amount = amount};
+    must(engine_open_sale(e, &req, id, &msg), &msg, "open");
+    must(engine_begin_payment(e, id, &msg), &msg, "begin payment");
+}
+
+static void finish(engine_t *e, const char *id)
+{
+    kmsg_t msg = {""};
+    ledger_txn_t t;
+    must(engine_finish_payment(e, id, &msg), &msg, "finish payment");
+    must(ledger_get(e->ledger, id, &t, &msg), &msg, "read back");
+    if (t.state == TXN_PAID)
+        must(engine_deliver(e, id, &t, &msg), &msg, "deliver");
+}
+
+/* A resident puts each note in; the acceptor is polled (as the screen
+ * does) until the kiosk has taken or returned it. */
+static void cash_sale(engine_t *e, const char *meter, int64_t amount, const char *const *notes)
+{
+    char id[UUID_STR_LEN], cmd[32];
+    kmsg_t msg = {""};
+    open_sale(e, meter, "cash", amount, id);
+    must(engine_cash_start(e, id, &msg), &msg, "start taking cash");
+    for (; *notes; notes++) {
+        snprintf(cmd, sizeof cmd, "insert %s\n", *notes);
+        control("CASHSIM_CONTROL", cmd);
+        engine_cash_news_t news = {0};
+        for (int i = 0; i < 100 && !news.text[0]; i++) {
+            must(engine_cash_step(e, &news, &msg), &msg, "cash step");
+            usleep(20000);
+        }
+        if (!news.text[0]) {
+            fprintf(stderr, "crash_pay_child: note %s was neither taken nor returned\n", *notes);
+            exit(7);
+        }
+    }
+    must(engine_cash_stop(e, &msg), &msg, "stop taking cash");
+    finish(e, id);
+}
+
+static void card_sale(engine_t *e, const char *meter, int64_t amount)
+{
+    char id[UUID_STR_LEN];
+    kmsg_t msg = {""};
+    open_sale(e, meter, "card", amount, id);
+    engine_card_result_t r;
+    must(engine_card_pay(e, id, amount, NULL, NULL, &r, &msg), &msg, "card payment");
+    if (r.parked)
+        return;
+    if (r.paid)
+        finish(e, id);
+    else
+        must(engine_cancel(e, id, "card not paid", &msg), &msg, "cancel");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "usage: crash_pay_child CONFIG K\n");
+        return 2;
+    }
+    crash_at = atoi(argv[2]);
+    char cfgopt[600], *args[] = {argv[0], cfgopt, NULL};
+    snprintf(cfgopt, sizeof cfgopt, "--config=%s", argv[1]);
+    cli_args_t a;
+    kiosk_config_t cfg;
+    kmsg_t msg = {""};
+    must(cli_split(2, args, &a, &msg), &msg, "arguments");
+    must(cli_load_config(&a, &cfg, &msg), &msg, "configuration");
+    cli_free(&a);
+    snprintf(dir, sizeof dir, "%s", argv[1]);
+    *(strrchr(dir, '/') ? strrchr(dir, '/') : dir) = '\0';
+
+    ledger_t *l;
+    gw_t gw;
+    cash_t cash;
+    payterm_t pt;
+    must(ledger_open(cfg.ledger_path, LEDGER_CREATE, NULL, &l, &msg), &msg, "ledger");
+    must(gw_open(&cfg, NULL, &gw, &msg), &msg, "gateway");
+    must(cash_open(&cfg, &cash, &msg), &msg, "bill acceptor");
+    must(payterm_open(&cfg, &pt, &msg), &msg, "card terminal");
+    engine_t e = {.ledger = l, .gw = &gw, .cash = &cash, .pt = &pt, .cfg = &cfg, .step = on_step};
+    engine_recovery_t rep;
+    must(engine_recover(&e, &rep, &msg), &msg, "recovery");
+
+    cash_sale(&e, "000000000001", 3000, (const char *const[]){"CN0010A", "CN0020A", NULL});
+    card_sale(&e, "000000000002", 2500);
+    control("PAYSIM_CONTROL", "timeout-after\n"); /* approved, but the answer never comes */
+    card_sale(&e, "000000000003", 1500);
+    /* limits.max_purchase is 5000: the second note goes back */
+    cash_sale(&e, "000000000002", 5000, (const char *const[]){"CN0050A", "CN0010A", NULL});
+
+    ledger_close(l);
+    gw_close(&gw);
+    cash_close(&cash);
+    payterm_close(&pt);
+    printf("steps %d\n", steps);
+    return 0;
+}

@@ -1,0 +1,150 @@
+#include "crash_util.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "support/support.h"
+
+int crash_failures;
+
+void crash_fail(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("FAIL: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    crash_failures++;
+}
+
+int crash_run(char *const argv[], unsigned kill_after_us)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (!freopen("/dev/null", "w", stdout))
+            _exit(127);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    if (kill_after_us) {
+        usleep(kill_after_us);
+        kill(pid, SIGKILL);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    return status;
+}
+
+int crash_ctl(const char *ctl_bin, const char *dir, const char *verb, const char *sub)
+{
+    char cfg[700], bin[600], v[32], s[32];
+    snprintf(cfg, sizeof cfg, "--config=%s/kiosk.ini", dir);
+    snprintf(bin, sizeof bin, "%s", ctl_bin);
+    snprintf(v, sizeof v, "%s", verb);
+    snprintf(s, sizeof s, "%s", sub ? sub : "");
+    char *argv[] = {bin, cfg, v, sub ? s : NULL, NULL};
+    int status = crash_run(argv, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+const char *crash_step_name(const char *dir, int k)
+{
+    static char name[64];
+    char *text = file_read(dir, "steps.log"), want[16];
+    snprintf(want, sizeof want, "%d ", k);
+    snprintf(name, sizeof name, "?");
+    for (char *line = text ? strtok(text, "\n") : NULL; line; line = strtok(NULL, "\n"))
+        if (strncmp(line, want, strlen(want)) == 0)
+            snprintf(name, sizeof name, "%s", line + strlen(want));
+    free(text);
+    return name;
+}
+
+bool crash_control(int port, const char *cmd)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    char reply[64] = "";
+    bool ok = fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) == 0 && write(fd, cmd, strlen(cmd)) >= 0 &&
+              read(fd, reply, sizeof reply - 1) >= 2 && strncmp(reply, "ok", 2) == 0;
+    if (fd >= 0)
+        close(fd);
+    return ok;
+}
+
+void crash_add_credit(crash_check_t *c, const char *meter, long long count, long long amount)
+{
+    if (c->n_credits == (int)(sizeof c->credits / sizeof c->credits[0])) {
+        crash_fail("%s: more credits than the check holds", c->label);
+        return;
+    }
+    crash_credit_t *cr = &c->credits[c->n_credits++];
+    *cr = (crash_credit_t){.count = count, .amount = amount};
+    snprintf(cr->meter, sizeof cr->meter, "%s", meter);
+}
+
+void crash_load_fake_journal(const char *dir, crash_check_t *c)
+{
+    char *text = file_read(dir, "journal"), meter[16];
+    long long count, amount;
+    for (char *line = text ? strtok(text, "\n") : NULL; line; line = strtok(NULL, "\n"))
+        if (sscanf(line, "credit %15s %lld %lld", meter, &count, &amount) == 3)
+            crash_add_credit(c, meter, count, amount);
+    free(text);
+    for (int i = 0; i < c->n_credits; i++)
+        for (int j = i + 1; j < c->n_credits; j++)
+            if (strcmp(c->credits[i].meter, c->credits[j].meter) == 0 && c->credits[i].count == c->credits[j].count)
+                crash_fail("%s: meter %s credited twice with count %lld", c->label, c->credits[i].meter,
+                           c->credits[i].count);
+}
+
+static void on_txn(void *ctx, const ledger_txn_t *t)
+{
+    crash_check_t *c = ctx;
+    if ((t->state == TXN_CANCELLED && t->paid == 0) || (t->state == TXN_REFUNDED && c->refunds_allowed))
+        return;
+    if (t->state != TXN_DELIVERED) {
+        crash_fail("%s: txn %.8s left %s (%s) after recovery", c->label, t->id, txn_state_name(t->state), t->reason);
+        return;
+    }
+    int found = 0;
+    for (int i = 0; i < c->n_credits; i++) {
+        crash_credit_t *cr = &c->credits[i];
+        if (strcmp(cr->meter, t->meter) == 0 && cr->count == t->purchase_count) {
+            found++;
+            cr->matched = true;
+            if (cr->amount != t->paid)
+                crash_fail("%s: txn %.8s paid %lld but the meter got %lld", c->label, t->id, (long long)t->paid,
+                           cr->amount);
+        }
+    }
+    if (found != 1)
+        crash_fail("%s: txn %.8s delivered, but the meter has %d credits with its count %lld", c->label, t->id,
+                   found, (long long)t->purchase_count);
+    c->paid_delivered += t->paid;
+}
+
+void crash_match_ledger(ledger_t *l, crash_check_t *c)
+{
+    ledger_filter_t all = {0};
+    ledger_list(l, &all, on_txn, c, NULL);
+    long long credited = 0;
+    for (int i = 0; i < c->n_credits; i++) {
+        credited += c->credits[i].amount;
+        if (!c->credits[i].matched)
+            crash_fail("%s: meter %s got count %lld (%lld) that no delivered transaction explains", c->label,
+                       c->credits[i].meter, c->credits[i].count, c->credits[i].amount);
+    }
+    if (credited != c->paid_delivered)
+        crash_fail("%s: %lld paid and delivered, %lld credited to meters", c->label, c->paid_delivered, credited);
+}

@@ -1,0 +1,58 @@
+/* Shared by the crash tests and their children: failures, running and
+ * killing a process, kioskctl, the step log, a simulator's control port. */
+#ifndef TESTS_CRASH_CRASH_UTIL_H
+#define TESTS_CRASH_CRASH_UTIL_H
+
+#include <stdbool.h>
+
+#include "kiosk/ledger/ledger.h"
+
+/* Failures reported so far by crash_fail. */
+extern int crash_failures;
+
+/* Prints "FAIL: ..." on stderr and counts it. */
+void crash_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Runs argv (stdout to /dev/null), SIGKILLing it after kill_after_us if
+ * that is not 0; returns its wait status. */
+int crash_run(char *const argv[], unsigned kill_after_us);
+
+/* Runs "kioskctl --config=dir/kiosk.ini verb [sub]"; returns its exit
+ * status (128 + signal if it died). */
+int crash_ctl(const char *ctl_bin, const char *dir, const char *verb, const char *sub);
+
+/* The name of step k in dir/steps.log ("?" if it is not there). */
+const char *crash_step_name(const char *dir, int k);
+
+/* Sends one line to a simulator's control port on 127.0.0.1; true if the
+ * reply starts with "ok". */
+bool crash_control(int port, const char *cmd);
+
+/* What the meters say they were credited, held against the ledger. */
+typedef struct crash_credit {
+    char meter[16];
+    long long count, amount;
+    bool matched;
+} crash_credit_t;
+
+typedef struct crash_check {
+    const char *label;      /* names the run in failures */
+    bool refunds_allowed;   /* a card payment given back ends the sale refunded */
+    crash_credit_t credits[64];
+    int n_credits;
+    long long paid_delivered;
+} crash_check_t;
+
+/* Adds one credit a meter reports. */
+void crash_add_credit(crash_check_t *c, const char *meter, long long count, long long amount);
+
+/* Reads the fake meters' journal in dir; a meter credited twice with one
+ * purchase count is a failure. */
+void crash_load_fake_journal(const char *dir, crash_check_t *c);
+
+/* Every transaction of l must be delivered (with exactly one credit of its
+ * meter and count, of what it was paid), cancelled without money or, if
+ * allowed, refunded; every credit must belong to a delivered transaction. */
+void crash_match_ledger(ledger_t *l, crash_check_t *c);
+
+#endif
