@@ -367,7 +367,7 @@ kerr_t gw_dlt645_open(const char *hostport, const gw_opts_t *o, gw_t *out, kmsg_
     dlt_t *d = calloc(1, sizeof *d);
     if (!d)
         return kmsg_set(msg, K_EIO, "out of memory");
-    kerr_t rc = tcp_link_init(&d->link, hostport, msg);
+    kerr_t rc = tcp_link_init(&d->link, "gateway", hostport, msg);
     if (rc != K_OK) {
         free(d);
         return rc;

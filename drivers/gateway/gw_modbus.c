@@ -161,7 +161,7 @@ static const gw_ops_t mb_ops = {"modbus", mb_read, mb_credit, mb_relay, mb_close
 kerr_t gw_modbus_open(const char *hostport, const gw_opts_t *o, gw_t *out, kmsg_t *msg)
 {
     tcp_link_t parsed;
-    kerr_t rc = tcp_link_init(&parsed, hostport, msg);
+    kerr_t rc = tcp_link_init(&parsed, "gateway", hostport, msg);
     if (rc != K_OK)
         return rc;
     mb_t *m = calloc(1, sizeof *m);

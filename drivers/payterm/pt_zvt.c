@@ -248,7 +248,7 @@ kerr_t pt_zvt_open(const kiosk_config_t *cfg, payterm_t *out, kmsg_t *msg)
     zvt_t *z = calloc(1, sizeof *z);
     if (!z)
         return kmsg_set(msg, K_EIO, "out of memory");
-    kerr_t rc = tcp_link_init(&z->link, cfg->payterm_address, msg);
+    kerr_t rc = tcp_link_init(&z->link, "card terminal", cfg->payterm_address, msg);
     if (rc != K_OK) {
         free(z);
         return rc;

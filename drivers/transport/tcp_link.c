@@ -20,10 +20,11 @@ int64_t tcp_link_now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-kerr_t tcp_link_init(tcp_link_t *l, const char *hostport, kmsg_t *msg)
+kerr_t tcp_link_init(tcp_link_t *l, const char *what, const char *hostport, kmsg_t *msg)
 {
     memset(l, 0, sizeof *l);
     l->fd = -1;
+    l->what = what;
     const char *colon = strrchr(hostport, ':');
     char *end;
     long port = colon ? strtol(colon + 1, &end, 10) : 0;
@@ -74,13 +75,13 @@ kerr_t tcp_link_connect(tcp_link_t *l, int timeout_ms, kmsg_t *msg)
     struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *res;
     int rc = getaddrinfo(l->host, port, &hints, &res);
     if (rc != 0)
-        return kmsg_set(msg, K_EIO, "gateway %s:%u: %s", l->host, l->port, gai_strerror(rc));
+        return kmsg_set(msg, K_EIO, "%s %s:%u: %s", l->what, l->host, l->port, gai_strerror(rc));
     for (struct addrinfo *ai = res; ai && l->fd < 0; ai = ai->ai_next)
         l->fd = connect_one(ai, timeout_ms);
     int err = errno;
     freeaddrinfo(res);
     if (l->fd < 0)
-        return kmsg_set(msg, K_EIO, "gateway %s:%u: %s", l->host, l->port, strerror(err));
+        return kmsg_set(msg, K_EIO, "%s %s:%u: %s", l->what, l->host, l->port, strerror(err));
     return K_OK;
 }
 
@@ -107,7 +108,7 @@ kerr_t tcp_link_send(tcp_link_t *l, const uint8_t *buf, size_t n, bool *none_sen
         } else {
             int err = errno;
             tcp_link_close(l);
-            return kmsg_set(msg, K_EIO, "gateway %s:%u: send failed: %s", l->host, l->port, strerror(err));
+            return kmsg_set(msg, K_EIO, "%s %s:%u: send failed: %s", l->what, l->host, l->port, strerror(err));
         }
     }
     return K_OK;

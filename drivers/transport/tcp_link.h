@@ -10,13 +10,15 @@
 #include "kiosk/core/err.h"
 
 typedef struct tcp_link {
+    const char *what; /* names the peer in errors: "gateway", "card terminal" */
     char host[128];
     uint16_t port;
     int fd; /* -1 when not connected */
 } tcp_link_t;
 
-/* Parses "host:port" into the link (not connected yet). */
-kerr_t tcp_link_init(tcp_link_t *l, const char *hostport, kmsg_t *msg);
+/* Parses "host:port" into the link (not connected yet); what (a string
+ * that outlives the link) names the peer in error messages. */
+kerr_t tcp_link_init(tcp_link_t *l, const char *what, const char *hostport, kmsg_t *msg);
 
 /* Connects if not connected, within timeout_ms. */
 kerr_t tcp_link_connect(tcp_link_t *l, int timeout_ms, kmsg_t *msg);

@@ -129,7 +129,10 @@ static kerr_t on_other(engine_t *e, const cash_event_t *ev, engine_cash_news_t *
     ledger_cash_mark_t m = mark(e, ev);
     kerr_t rc = ledger_cash_event(e->ledger, ev->kind == CASH_RESET ? NULL : &m, found ? escrow : 0, outcome, box,
                                   ev->text, msg);
-    snprintf(news->text, sizeof news->text, "%s", ev->text);
+    if (ev->kind == CASH_REJECTED)
+        snprintf(news->text, sizeof news->text, "Note given back (%s): please try another note", ev->text);
+    else
+        snprintf(news->text, sizeof news->text, "%s", ev->text);
     news->stop = ev->kind == CASH_LOST_EVENTS || ev->kind == CASH_FRAUD;
     if (rc == K_OK && (ev->kind == CASH_LOST_EVENTS || (ev->kind == CASH_RESET && found && stack)))
         rc = park_sale(e, ev->text, msg);
