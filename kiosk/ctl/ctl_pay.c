@@ -144,8 +144,8 @@ static int terminal_command(ctl_t *c, bool end_of_day)
     printf("result %02X (%s)%s%s", r.code, r.reason, money[0] ? ", amount " : "", money);
     if (r.receipt)
         printf(", receipt %u, trace %u", r.receipt, r.trace);
-    if (r.reference[0])
-        printf(", reference %s", r.reference);
+    if (r.reference[0]) /* the kiosk's reference; at end of day, the terminal's own text */
+        printf(", %s %s", end_of_day ? "text" : "reference", r.reference);
     putchar('\n');
     for (size_t i = 0; i < r.n_lines; i++)
         printf("  | %s\n", r.lines[i]);
