@@ -41,6 +41,10 @@ typedef void (*pt_text_fn)(void *ctx, const char *text);
 
 typedef struct pt_ops {
     const char *name;
+    /* The sale method whose money it takes: "card" for a card terminal; a
+     * provider of another method (QR, with the back office) implements the
+     * same operations under its own name, and the engine needs no change. */
+    const char *method;
     /* Authorises amount, tagged with reference; texts go to on_text. */
     pt_err_t (*authorise)(void *ctx, int64_t amount, const char *reference, pt_text_fn on_text, void *text_ctx,
                           pt_result_t *out, kmsg_t *msg);

@@ -241,7 +241,7 @@ static void zvt_close(void *ctx)
     free(z);
 }
 
-static const pt_ops_t zvt_ops = {"zvt", zvt_authorise, zvt_reverse, zvt_last, zvt_end_of_day, zvt_close};
+static const pt_ops_t zvt_ops = {"zvt", "card", zvt_authorise, zvt_reverse, zvt_last, zvt_end_of_day, zvt_close};
 
 kerr_t pt_zvt_open(const kiosk_config_t *cfg, payterm_t *out, kmsg_t *msg)
 {

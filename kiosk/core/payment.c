@@ -42,7 +42,7 @@ card_step_t card_after_last(bool answered, bool ours, bool approved)
     return CARD_STEP_NOT_PAID; /* another transaction was last, or ours was declined */
 }
 
-bool card_reverse_after_park(bool paid_by_card, bool may_have_credited)
+bool card_reverse_after_park(bool reversible, bool may_have_credited)
 {
-    return paid_by_card && !may_have_credited;
+    return reversible && !may_have_credited;
 }

@@ -48,8 +48,9 @@ card_step_t card_after_authorise(card_answer_t a);
  * could not be asked; `ours` if its reference is this authorisation's. */
 card_step_t card_after_last(bool answered, bool ours, bool approved);
 
-/* A delivery parked for good is given back by a card reversal only if the
- * money came by card and no attempt may have credited the meter. */
-bool card_reverse_after_park(bool paid_by_card, bool may_have_credited);
+/* A delivery parked for good is given back by a reversal only if the money
+ * came through a provider that can reverse it (a card terminal) and no
+ * attempt may have credited the meter. */
+bool card_reverse_after_park(bool reversible, bool may_have_credited);
 
 #endif

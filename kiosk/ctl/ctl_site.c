@@ -29,7 +29,7 @@ int ctl_site_open(ctl_t *c, ctl_site_t *s)
             fprintf(stderr, "kioskctl: bill acceptor unavailable: %s\n", msg.text);
     }
     if (strcmp(c->cfg.payterm_protocol, "none") != 0 && payterm_open(&c->cfg, &s->payterm, &msg) == K_OK)
-        s->engine.pt = &s->payterm;
+        s->engine.pay[0] = &s->payterm;
     return CTL_OK;
 }
 

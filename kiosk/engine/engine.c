@@ -11,6 +11,14 @@ void engine__step(engine_t *e, const char *step)
         e->step(e->step_ctx, step);
 }
 
+payterm_t *engine__provider(const engine_t *e, const char *method)
+{
+    for (size_t i = 0; i < ENGINE_MAX_PROVIDERS; i++)
+        if (e->pay[i] && strcmp(e->pay[i]->ops->method, method) == 0)
+            return e->pay[i];
+    return NULL;
+}
+
 kerr_t engine__apply(engine_t *e, const char *id, txn_state_t expect, const ledger_change_t *c,
                      ledger_txn_t *after, kmsg_t *msg)
 {

@@ -20,11 +20,15 @@
  * tests use it to stop the process exactly there. */
 typedef void (*engine_step_fn)(void *ctx, const char *step);
 
+#define ENGINE_MAX_PROVIDERS 4
+
 typedef struct engine {
     ledger_t *ledger;
     gw_t *gw;
     cash_t *cash;   /* NULL: no bill acceptor */
-    payterm_t *pt;  /* NULL: no card terminal */
+    /* authorising payment providers, each for its ops->method (the card
+     * terminal for "card"); unused slots NULL */
+    payterm_t *pay[ENGINE_MAX_PROVIDERS];
     const kiosk_config_t *cfg;
     const kclock_t *clk;  /* NULL = system clock */
     const krand_t *rand;  /* NULL = system CSPRNG */
@@ -101,7 +105,8 @@ kerr_t engine_relay(engine_t *e, const char *meter, gw_relay_t cmd, const char *
 /* The engine's error for a gateway error (timeout, device, not found...). */
 kerr_t engine_gw_error(gw_err_t e);
 
-/* ---- card payments (engine_card.c) ---- */
+/* ---- authorised payments: the card terminal, or any provider of the
+ * sale's method (engine_card.c) ---- */
 
 typedef struct engine_card_result {
     bool paid;             /* the money is booked */

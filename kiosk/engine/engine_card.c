@@ -30,13 +30,13 @@ static void join_lines(const pt_result_t *r, char *out, size_t len)
 
 /* Books an approved authorisation: the payment and the closed
  * authorisation in one transaction. */
-static kerr_t book(engine_t *e, const char *id, const char *reference, int64_t asked, const pt_result_t *r,
+static kerr_t book(engine_t *e, const ledger_txn_t *t, const char *reference, int64_t asked, const pt_result_t *r,
                    kmsg_t *msg)
 {
     char ref[48], lines[PT_MAX_LINES * PT_LINE_LEN];
     snprintf(ref, sizeof ref, "receipt %u", r->receipt);
     join_lines(r, lines, sizeof lines);
-    ledger_payment_t p = {.method = "card",
+    ledger_payment_t p = {.method = t->method,
                           .amount = r->amount > 0 ? r->amount : asked,
                           .ref = ref,
                           .detail = r->masked_pan};
@@ -49,7 +49,7 @@ static kerr_t book(engine_t *e, const char *id, const char *reference, int64_t a
                                .card_type = r->card_type,
                                .lines = lines};
     ledger_change_t c = {.event = EV_MONEY_IN, .payment = &p, .card = &o, .detail = ref};
-    kerr_t rc = engine__apply(e, id, TXN_PAYMENT_PENDING, &c, NULL, msg);
+    kerr_t rc = engine__apply(e, t->id, TXN_PAYMENT_PENDING, &c, NULL, msg);
     if (rc == K_OK)
         engine__step(e, "card.booked");
     return rc;
@@ -75,19 +75,19 @@ static kerr_t park_unknown(engine_t *e, const char *id, const char *why, kmsg_t 
 }
 
 /* Asks the terminal for its last transaction and acts on the answer. */
-static kerr_t ask_last(engine_t *e, const char *id, const char *reference, int64_t amount,
+static kerr_t ask_last(engine_t *e, payterm_t *pt, const ledger_txn_t *t, const char *reference, int64_t amount,
                        engine_card_result_t *out, kmsg_t *msg)
 {
     pt_result_t last;
     kmsg_t why = {""};
-    pt_err_t err = e->pt->ops->last(e->pt->ctx, &last, &why);
+    pt_err_t err = pt->ops->last(pt->ctx, &last, &why);
     engine__step(e, "card.asked");
     bool ours = err == PT_OK && last.code != 0x83 && strcmp(last.reference, reference) == 0;
     switch (card_after_last(err == PT_OK, ours, last.approved)) {
     case CARD_STEP_PAID:
         out->paid = true;
         out->terminal = last;
-        return book(e, id, reference, amount, &last, msg);
+        return book(e, t, reference, amount, &last, msg);
     case CARD_STEP_NOT_PAID:
         out->terminal = last;
         return not_paid(e, reference, CARD_DECLINED, &last, msg);
@@ -95,7 +95,7 @@ static kerr_t ask_last(engine_t *e, const char *id, const char *reference, int64
     case CARD_STEP_PARK: break;
     }
     out->parked = true;
-    return park_unknown(e, id, why.text[0] ? why.text : "no answer", msg);
+    return park_unknown(e, t->id, why.text[0] ? why.text : "no answer", msg);
 }
 
 static kerr_t open_authorisation(engine_t *e, const char *id, ledger_card_auth_t *a, bool *open, kmsg_t *msg)
@@ -110,11 +110,14 @@ kerr_t engine_card_pay(engine_t *e, const char *id, int64_t amount, pt_text_fn o
                        engine_card_result_t *out, kmsg_t *msg)
 {
     memset(out, 0, sizeof *out);
-    if (!e->pt)
-        return kmsg_set(msg, K_ENOTFOUND, "no card terminal (payterm.protocol)");
+    ledger_txn_t t;
+    kerr_t rc = ledger_get(e->ledger, id, &t, msg);
+    payterm_t *pt = rc == K_OK ? engine__provider(e, t.method) : NULL;
+    if (rc == K_OK && !pt)
+        return kmsg_set(msg, K_ENOTFOUND, "no payment provider for '%s' (payterm.protocol)", t.method);
     ledger_card_auth_t last;
     bool open, found;
-    kerr_t rc = open_authorisation(e, id, &last, &open, msg);
+    rc = rc ? rc : open_authorisation(e, id, &last, &open, msg);
     if (rc == K_OK && open)
         return kmsg_set(msg, K_ESTATE, "authorisation %s is still unresolved: never authorise twice", last.reference);
     rc = rc ? rc : ledger_card_latest(e->ledger, id, &last, &found, msg);
@@ -126,13 +129,13 @@ kerr_t engine_card_pay(engine_t *e, const char *id, int64_t amount, pt_text_fn o
         return rc;
     engine__step(e, "card.intent");
     kmsg_t why = {""};
-    pt_err_t err = e->pt->ops->authorise(e->pt->ctx, amount, reference, on_text, text_ctx, &out->terminal, &why);
+    pt_err_t err = pt->ops->authorise(pt->ctx, amount, reference, on_text, text_ctx, &out->terminal, &why);
     engine__step(e, "card.answer");
     card_answer_t a = answer_of(err, &out->terminal);
     LOG_I("engine", "txn %.8s: card %s (%s)", id, a == CARD_APPROVED ? "approved" : "not approved",
           err == PT_OK ? out->terminal.reason : why.text);
     switch (card_after_authorise(a)) {
-    case CARD_STEP_PAID: out->paid = true; return book(e, id, reference, amount, &out->terminal, msg);
+    case CARD_STEP_PAID: out->paid = true; return book(e, &t, reference, amount, &out->terminal, msg);
     case CARD_STEP_NOT_PAID:
         if (err != PT_OK)
             snprintf(out->terminal.reason, sizeof out->terminal.reason, "%s", why.text);
@@ -140,7 +143,7 @@ kerr_t engine_card_pay(engine_t *e, const char *id, int64_t amount, pt_text_fn o
     case CARD_STEP_ASK_LAST:
     case CARD_STEP_PARK: break;
     }
-    return ask_last(e, id, reference, amount, out, msg);
+    return ask_last(e, pt, &t, reference, amount, out, msg);
 }
 
 kerr_t engine_card_settle(engine_t *e, const char *id, kmsg_t *msg)
@@ -148,26 +151,31 @@ kerr_t engine_card_settle(engine_t *e, const char *id, kmsg_t *msg)
     ledger_card_auth_t a;
     bool open;
     kerr_t rc = open_authorisation(e, id, &a, &open, msg);
-    if (rc || !open)
+    ledger_txn_t t;
+    if (rc || !open || (rc = ledger_get(e->ledger, id, &t, msg)))
         return rc;
-    if (!e->pt)
-        return park_unknown(e, id, "no card terminal configured to ask", msg);
+    payterm_t *pt = engine__provider(e, t.method);
+    if (!pt)
+        return park_unknown(e, id, "no payment provider configured to ask", msg);
     engine_card_result_t out = {0};
-    return ask_last(e, id, a.reference, a.amount, &out, msg);
+    return ask_last(e, pt, &t, a.reference, a.amount, &out, msg);
 }
 
 kerr_t engine_card_reverse(engine_t *e, const char *id, kmsg_t *msg)
 {
     ledger_card_auth_t a;
+    ledger_txn_t t;
     bool found;
     kerr_t rc = ledger_card_paid(e->ledger, id, &a, &found, msg);
-    if (rc)
+    if (rc || (rc = ledger_get(e->ledger, id, &t, msg)))
         return rc;
-    if (!found || !e->pt)
-        return kmsg_set(msg, K_ENOTFOUND, "transaction %.8s: no card payment to reverse, or no card terminal", id);
+    payterm_t *pt = engine__provider(e, t.method);
+    if (!found || !pt)
+        return kmsg_set(msg, K_ENOTFOUND, "transaction %.8s: no payment to reverse, or no provider for '%s'", id,
+                        t.method);
     pt_result_t r;
     kmsg_t why = {""};
-    pt_err_t err = e->pt->ops->reverse(e->pt->ctx, (uint32_t)a.receipt, &r, &why);
+    pt_err_t err = pt->ops->reverse(pt->ctx, (uint32_t)a.receipt, &r, &why);
     engine__step(e, "card.reversed");
     if (err != PT_OK) {
         LOG_W("engine", "txn %.8s: reversal of receipt %lld not confirmed (%s); will try again", id,
@@ -177,7 +185,9 @@ kerr_t engine_card_reverse(engine_t *e, const char *id, kmsg_t *msg)
     char ref[48], reason[LEDGER_REASON_LEN];
     snprintf(ref, sizeof ref, "reversal of receipt %lld", (long long)a.receipt);
     if (r.approved || r.code == 0xB4) { /* done now, or done before the answer was lost */
-        ledger_refund_t refund = {.method = "card_reversal", .amount = a.amount, .ref = ref};
+        char method[LEDGER_TAG_LEN + 16];
+        snprintf(method, sizeof method, "%s_reversal", t.method);
+        ledger_refund_t refund = {.method = method, .amount = a.amount, .ref = ref};
         ledger_change_t c = {.event = EV_REFUND_DONE, .refund = &refund, .release_count = true, .detail = ref};
         return engine__apply(e, id, TXN_REFUNDING, &c, NULL, msg);
     }

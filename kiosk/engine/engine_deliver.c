@@ -110,12 +110,12 @@ static kerr_t refund_if_card(run_t *r)
 {
     int crediting = 0;
     kerr_t rc = ledger_attempts(r->e->ledger, r->t.id, count_crediting, &crediting, r->msg);
-    if (rc || !card_reverse_after_park(strcmp(r->t.method, "card") == 0, crediting > 0))
+    if (rc || !card_reverse_after_park(engine__provider(r->e, r->t.method) != NULL, crediting > 0))
         return rc;
     ledger_change_t c = {.event = EV_REFUND_BEGIN, .detail = "the meter cannot take this credit: reversing the card payment"};
     if ((rc = commit(r, &c)))
         return rc;
-    return r->e->pt ? engine_card_reverse(r->e, r->t.id, r->msg) : K_OK;
+    return engine_card_reverse(r->e, r->t.id, r->msg);
 }
 
 static kerr_t park(run_t *r, delivery_reason_t why, const char *detail, const char *result,

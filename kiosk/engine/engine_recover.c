@@ -86,7 +86,7 @@ static kerr_t settle_card(engine_t *e, const ledger_txn_t *t, kmsg_t *msg)
 
 static kerr_t refund(engine_t *e, const ledger_txn_t *t, kmsg_t *msg)
 {
-    if (strcmp(t->method, "card") == 0 && e->pt)
+    if (engine__provider(e, t->method))
         return engine_card_reverse(e, t->id, msg);
     return park_with(e, t, "refund_interrupted: no payment device can finish this refund; settle it by hand", msg);
 }

@@ -134,7 +134,7 @@ int main(int argc, char **argv)
     must(gw_open(&cfg, NULL, &gw, &msg), &msg, "gateway");
     must(cash_open(&cfg, &cash, &msg), &msg, "bill acceptor");
     must(payterm_open(&cfg, &pt, &msg), &msg, "card terminal");
-    engine_t e = {.ledger = l, .gw = &gw, .cash = &cash, .pt = &pt, .cfg = &cfg, .step = on_step};
+    engine_t e = {.ledger = l, .gw = &gw, .cash = &cash, .pay = {&pt}, .cfg = &cfg, .step = on_step};
     engine_recovery_t rep;
     must(engine_recover(&e, &rep, &msg), &msg, "recovery");
 

@@ -52,7 +52,7 @@ static void open_kiosk(void)
     if (ledger_open(site.cfg.ledger_path, LEDGER_CREATE, NULL, &site.ledger, &msg) ||
         gw_open(&site.cfg, NULL, &site.gw, &msg) || payterm_open(&site.cfg, &site.pt, &msg))
         fail_msg("kiosk: %s", msg.text);
-    site.eng = (engine_t){.ledger = site.ledger, .gw = &site.gw, .pt = &site.pt, .cfg = &site.cfg, .step = on_step};
+    site.eng = (engine_t){.ledger = site.ledger, .gw = &site.gw, .pay = {&site.pt}, .cfg = &site.cfg, .step = on_step};
     engine_recovery_t rep;
     if (engine_recover(&site.eng, &rep, &msg) != K_OK)
         fail_msg("recovery: %s", msg.text);
