@@ -36,8 +36,16 @@ typedef struct pt_result {
     char reason[96];         /* the result code in words */
 } pt_result_t;
 
-/* The terminal's messages for the resident, as they come. */
-typedef void (*pt_text_fn)(void *ctx, const char *text);
+/* The resident's side of an authorisation: the terminal's messages as
+ * they come, and a cancel button. Either function may be NULL. */
+typedef struct pt_watch {
+    void (*text)(void *ctx, const char *text);
+    /* Asked about every 100 ms while the terminal works: true once the
+     * resident cancels. The terminal then stops if it still can (while it
+     * waits for the card); otherwise the payment goes through. */
+    bool (*cancelled)(void *ctx);
+    void *ctx;
+} pt_watch_t;
 
 typedef struct pt_ops {
     const char *name;
@@ -45,8 +53,9 @@ typedef struct pt_ops {
      * provider of another method (QR, with the back office) implements the
      * same operations under its own name, and the engine needs no change. */
     const char *method;
-    /* Authorises amount, tagged with reference; texts go to on_text. */
-    pt_err_t (*authorise)(void *ctx, int64_t amount, const char *reference, pt_text_fn on_text, void *text_ctx,
+    /* Authorises amount, tagged with reference, watched by watch (may be
+     * NULL). */
+    pt_err_t (*authorise)(void *ctx, int64_t amount, const char *reference, const pt_watch_t *watch,
                           pt_result_t *out, kmsg_t *msg);
     /* Reverses the payment with this receipt number. */
     pt_err_t (*reverse)(void *ctx, uint32_t receipt, pt_result_t *out, kmsg_t *msg);

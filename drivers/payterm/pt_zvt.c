@@ -42,21 +42,27 @@ static void ack(zvt_t *z)
     send_apdu(z, &a, NULL, &none);
 }
 
-/* Waits up to ms for the next APDU; false on timeout or a broken link. */
-static bool recv_apdu(zvt_t *z, zvt_apdu_t *a, int64_t deadline)
+typedef enum rx { RX_GOT, RX_TIMEOUT, RX_BROKEN } rx_t;
+
+/* Waits until deadline for the next APDU. */
+static rx_t recv_apdu(zvt_t *z, zvt_apdu_t *a, int64_t deadline)
 {
     for (;;) {
         bool bad;
         if (zvt_stream_next(&z->rx, a, &bad)) {
             uint8_t raw[ZVT_MAX_DATA + 5];
             log_hex(LOG_DEBUG, "zvt", "received", raw, zvt_encode(a, raw, sizeof raw));
-            return true;
+            return RX_GOT;
         }
         int64_t left = deadline - tcp_link_now_ms();
+        if (bad)
+            return RX_BROKEN;
+        if (left <= 0)
+            return RX_TIMEOUT;
         uint8_t buf[512];
-        long r = bad || left <= 0 ? -1 : tcp_link_recv(&z->link, buf, sizeof buf, (int)left);
-        if (r < 0 || (r == 0 && tcp_link_now_ms() >= deadline) || (r > 0 && !zvt_stream_feed(&z->rx, buf, (size_t)r)))
-            return false;
+        long r = tcp_link_recv(&z->link, buf, sizeof buf, (int)left);
+        if (r < 0 || (r > 0 && !zvt_stream_feed(&z->rx, buf, (size_t)r)))
+            return RX_BROKEN;
     }
 }
 
@@ -69,7 +75,7 @@ static pt_err_t start(zvt_t *z, const zvt_apdu_t *cmd, kmsg_t *msg)
         return none_sent ? PT_UNREACHABLE : PT_UNKNOWN;
     }
     zvt_apdu_t a;
-    if (!recv_apdu(z, &a, tcp_link_now_ms() + z->ack_ms)) {
+    if (recv_apdu(z, &a, tcp_link_now_ms() + z->ack_ms) != RX_GOT) {
         kmsg_set(msg, K_ETIMEOUT, "card terminal did not acknowledge within %d ms", z->ack_ms);
         drop_link(z);
         return PT_UNREACHABLE; /* the profile: no acknowledgement means not received */
@@ -133,30 +139,62 @@ static const char *intermediate_text(uint8_t code)
     }
 }
 
-/* Acknowledges the terminal's messages until completion or abort. */
-static pt_err_t follow(zvt_t *z, pt_text_fn on_text, void *text_ctx, pt_result_t *out, kmsg_t *msg)
+/* One message of the terminal's during a command; true once it ended. */
+static bool take(const zvt_apdu_t *a, const pt_watch_t *w, bool *have_status, pt_result_t *out)
+{
+    if (a->cls == 0x04 && a->instr == 0xFF && a->len >= 1 && w && w->text)
+        w->text(w->ctx, intermediate_text(a->data[0]));
+    else if (a->cls == 0x06 && a->instr == 0xD1 && a->len >= 1 && out->n_lines < PT_MAX_LINES)
+        snprintf(out->lines[out->n_lines++], PT_LINE_LEN, "%.*s", (int)a->len - 1, (const char *)a->data + 1);
+    else if (a->cls == 0x04 && a->instr == 0x0F) {
+        read_status(a, out);
+        *have_status = true;
+    } else if (a->cls == 0x06 && (a->instr == 0x0F || a->instr == 0x1E)) {
+        if (a->instr == 0x1E)
+            out->code = a->len >= 1 ? a->data[0] : 0xFF;
+        else if (!*have_status)
+            out->code = 0x00;
+        out->approved = a->instr == 0x0F && out->code == 0x00;
+        snprintf(out->reason, sizeof out->reason, "%s", pt_result_text(out->code));
+        return true;
+    }
+    return false;
+}
+
+/* The resident cancelled: 06 B0 asks the terminal to stop (its
+ * acknowledgement is not acknowledged back). */
+static void send_abort(zvt_t *z)
+{
+    zvt_apdu_t a = {.cls = 0x06, .instr = 0xB0};
+    bool none;
+    LOG_I("zvt", "the resident cancelled: asking the terminal to abort");
+    send_apdu(z, &a, NULL, &none);
+}
+
+/* Acknowledges the terminal's messages until completion or abort, asking
+ * watch about a cancel between them. */
+static pt_err_t follow(zvt_t *z, const pt_watch_t *w, pt_result_t *out, kmsg_t *msg)
 {
     int64_t deadline = tcp_link_now_ms() + z->timeout_ms;
-    bool have_status = false;
+    bool have_status = false, aborted = false, watching = w && w->cancelled;
     zvt_apdu_t a;
-    while (recv_apdu(z, &a, deadline)) {
-        ack(z);
-        if (a.cls == 0x04 && a.instr == 0xFF && a.len >= 1 && on_text)
-            on_text(text_ctx, intermediate_text(a.data[0]));
-        else if (a.cls == 0x06 && a.instr == 0xD1 && a.len >= 1 && out->n_lines < PT_MAX_LINES)
-            snprintf(out->lines[out->n_lines++], PT_LINE_LEN, "%.*s", (int)a.len - 1, (const char *)a.data + 1);
-        else if (a.cls == 0x04 && a.instr == 0x0F) {
-            read_status(&a, out);
-            have_status = true;
-        } else if (a.cls == 0x06 && (a.instr == 0x0F || a.instr == 0x1E)) {
-            if (a.instr == 0x1E)
-                out->code = a.len >= 1 ? a.data[0] : 0xFF;
-            else if (!have_status)
-                out->code = 0x00;
-            out->approved = a.instr == 0x0F && out->code == 0x00;
-            snprintf(out->reason, sizeof out->reason, "%s", pt_result_text(out->code));
-            return PT_OK;
+    for (;;) {
+        int64_t now = tcp_link_now_ms(), until = watching && now + 100 < deadline ? now + 100 : deadline;
+        rx_t rx = recv_apdu(z, &a, until);
+        if (rx == RX_TIMEOUT && until < deadline) {
+            if (!aborted && w->cancelled(w->ctx)) {
+                send_abort(z);
+                aborted = true;
+            }
+            continue;
         }
+        if (rx != RX_GOT)
+            break;
+        if (a.cls == 0x80 || a.cls == 0x84) /* the acknowledgement of our abort */
+            continue;
+        ack(z);
+        if (take(&a, w, &have_status, out))
+            return PT_OK;
     }
     kmsg_set(msg, K_ETIMEOUT, "card terminal: the result never came (link lost or %d ms passed)", z->timeout_ms);
     drop_link(z);
@@ -176,7 +214,7 @@ static pt_err_t ready(zvt_t *z, kmsg_t *msg)
     zvt_bcd_set(z->currency, reg.data + 4, 2);
     pt_result_t r = {0};
     pt_err_t e = start(z, &reg, msg);
-    if (e == PT_OK && (e = follow(z, NULL, NULL, &r, msg)) == PT_OK && !r.approved) {
+    if (e == PT_OK && (e = follow(z, NULL, &r, msg)) == PT_OK && !r.approved) {
         kmsg_set(msg, K_EDEVICE, "card terminal refused the registration: %s", r.reason);
         drop_link(z);
         return PT_UNREACHABLE;
@@ -185,17 +223,16 @@ static pt_err_t ready(zvt_t *z, kmsg_t *msg)
     return e == PT_OK ? PT_OK : PT_UNREACHABLE; /* registering changes nothing on the terminal */
 }
 
-static pt_err_t run(zvt_t *z, const zvt_apdu_t *cmd, pt_text_fn on_text, void *text_ctx, pt_result_t *out,
-                    kmsg_t *msg)
+static pt_err_t run(zvt_t *z, const zvt_apdu_t *cmd, const pt_watch_t *watch, pt_result_t *out, kmsg_t *msg)
 {
     memset(out, 0, sizeof *out);
     pt_err_t e = ready(z, msg);
     if (e == PT_OK)
         e = start(z, cmd, msg);
-    return e == PT_OK ? follow(z, on_text, text_ctx, out, msg) : e;
+    return e == PT_OK ? follow(z, watch, out, msg) : e;
 }
 
-static pt_err_t zvt_authorise(void *ctx, int64_t amount, const char *reference, pt_text_fn on_text, void *text_ctx,
+static pt_err_t zvt_authorise(void *ctx, int64_t amount, const char *reference, const pt_watch_t *watch,
                               pt_result_t *out, kmsg_t *msg)
 {
     zvt_t *z = ctx;
@@ -205,7 +242,7 @@ static pt_err_t zvt_authorise(void *ctx, int64_t amount, const char *reference, 
         kmsg_set(msg, K_EINVAL, "amount %lld or reference cannot be sent to the card terminal", (long long)amount);
         return PT_PROTOCOL;
     }
-    return run(z, &a, on_text, text_ctx, out, msg);
+    return run(z, &a, watch, out, msg);
 }
 
 static pt_err_t zvt_reverse(void *ctx, uint32_t receipt, pt_result_t *out, kmsg_t *msg)
@@ -214,14 +251,14 @@ static pt_err_t zvt_reverse(void *ctx, uint32_t receipt, pt_result_t *out, kmsg_
     zvt_apdu_t a = {.cls = 0x06, .instr = 0x30, .len = 3};
     memcpy(a.data, z->password, 3);
     zvt_put_bcd(&a, 0x87, receipt, 2);
-    return run(z, &a, NULL, NULL, out, msg);
+    return run(z, &a, NULL, out, msg);
 }
 
 static pt_err_t password_command(zvt_t *z, uint8_t instr, pt_result_t *out, kmsg_t *msg)
 {
     zvt_apdu_t a = {.cls = 0x06, .instr = instr, .len = 3};
     memcpy(a.data, z->password, 3);
-    return run(z, &a, NULL, NULL, out, msg);
+    return run(z, &a, NULL, out, msg);
 }
 
 static pt_err_t zvt_last(void *ctx, pt_result_t *out, kmsg_t *msg)

@@ -2,6 +2,7 @@
  * collection (the Z report); the card terminal's last transaction and end
  * of day. */
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -9,6 +10,24 @@
 
 #include "kiosk/app/timefmt.h"
 #include "kiosk/ctl/ctl.h"
+
+/* Ctrl-C while money is being taken is the resident's cancel button: cash
+ * stops being taken (what went in is delivered), a card payment is aborted
+ * if the terminal still can. */
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+static void catch_interrupt(struct sigaction *old)
+{
+    struct sigaction sa = {.sa_handler = on_interrupt};
+    interrupted = 0;
+    sigaction(SIGINT, &sa, old);
+}
 
 static int64_t mono_ms(void)
 {
@@ -23,14 +42,17 @@ kerr_t ctl_take_cash(ctl_site_t *s, const char *id, int64_t amount, int timeout_
     kerr_t rc = engine_cash_start(e, id, msg);
     if (rc)
         return rc;
-    fprintf(stderr, "kioskctl: insert notes (up to %d s)\n", timeout_s);
+    fprintf(stderr, "kioskctl: insert notes (up to %d s; Ctrl-C to finish)\n", timeout_s);
     int64_t deadline = mono_ms() + (int64_t)timeout_s * 1000;
     engine_cash_news_t news = {0};
-    while (rc == K_OK && news.paid < amount && !news.stop && mono_ms() < deadline) {
+    struct sigaction old;
+    catch_interrupt(&old);
+    while (rc == K_OK && news.paid < amount && !news.stop && !interrupted && mono_ms() < deadline) {
         if ((rc = engine_cash_step(e, &news, msg)) == K_OK && news.text[0])
             fprintf(stderr, "kioskctl: %s\n", news.text);
         usleep(150000);
     }
+    sigaction(SIGINT, &old, NULL);
     kmsg_t stop;
     kerr_t stopped = engine_cash_stop(e, &stop);
     if (rc == K_OK && stopped != K_OK)
@@ -44,10 +66,20 @@ static void show_text(void *ctx, const char *text)
     fprintf(stderr, "kioskctl: card terminal: %s\n", text);
 }
 
+static bool cancelled(void *ctx)
+{
+    (void)ctx;
+    return interrupted;
+}
+
 kerr_t ctl_take_card(ctl_site_t *s, const char *id, int64_t amount, kmsg_t *msg)
 {
     engine_card_result_t r;
-    kerr_t rc = engine_card_pay(&s->engine, id, amount, show_text, NULL, &r, msg);
+    pt_watch_t watch = {.text = show_text, .cancelled = cancelled};
+    struct sigaction old;
+    catch_interrupt(&old);
+    kerr_t rc = engine_card_pay(&s->engine, id, amount, &watch, &r, msg);
+    sigaction(SIGINT, &old, NULL);
     if (rc == K_OK && !r.paid && !r.parked) {
         char why[128];
         snprintf(why, sizeof why, "card not paid: %s", r.terminal.reason[0] ? r.terminal.reason : "no answer");

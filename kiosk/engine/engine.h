@@ -117,7 +117,7 @@ typedef struct engine_card_result {
 /* Takes a card payment of amount for a sale taking money. The intent is
  * written before the terminal is asked; a lost result is settled by asking
  * the terminal for its last transaction, never by authorising again. */
-kerr_t engine_card_pay(engine_t *e, const char *id, int64_t amount, pt_text_fn on_text, void *text_ctx,
+kerr_t engine_card_pay(engine_t *e, const char *id, int64_t amount, const pt_watch_t *watch,
                        engine_card_result_t *out, kmsg_t *msg);
 
 /* Settles an authorisation whose result was never known (at restart): asks

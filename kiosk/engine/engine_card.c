@@ -106,7 +106,7 @@ static kerr_t open_authorisation(engine_t *e, const char *id, ledger_card_auth_t
     return rc;
 }
 
-kerr_t engine_card_pay(engine_t *e, const char *id, int64_t amount, pt_text_fn on_text, void *text_ctx,
+kerr_t engine_card_pay(engine_t *e, const char *id, int64_t amount, const pt_watch_t *watch,
                        engine_card_result_t *out, kmsg_t *msg)
 {
     memset(out, 0, sizeof *out);
@@ -129,7 +129,7 @@ kerr_t engine_card_pay(engine_t *e, const char *id, int64_t amount, pt_text_fn o
         return rc;
     engine__step(e, "card.intent");
     kmsg_t why = {""};
-    pt_err_t err = pt->ops->authorise(pt->ctx, amount, reference, on_text, text_ctx, &out->terminal, &why);
+    pt_err_t err = pt->ops->authorise(pt->ctx, amount, reference, watch, &out->terminal, &why);
     engine__step(e, "card.answer");
     card_answer_t a = answer_of(err, &out->terminal);
     LOG_I("engine", "txn %.8s: card %s (%s)", id, a == CARD_APPROVED ? "approved" : "not approved",

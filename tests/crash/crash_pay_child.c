@@ -99,7 +99,7 @@ static void card_sale(engine_t *e, const char *meter, int64_t amount)
     kmsg_t msg = {""};
     open_sale(e, meter, "card", amount, id);
     engine_card_result_t r;
-    must(engine_card_pay(e, id, amount, NULL, NULL, &r, &msg), &msg, "card payment");
+    must(engine_card_pay(e, id, amount, NULL, &r, &msg), &msg, "card payment");
     if (r.parked)
         return;
     if (r.paid)

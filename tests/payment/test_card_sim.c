@@ -30,6 +30,13 @@ static struct {
     jmp_buf env;
 } site;
 
+/* The screen: counts the terminal's texts; the resident presses cancel
+ * once asked for the card, if the scenario says so. */
+static struct {
+    int shown;
+    bool asked_for_card, cancel;
+} screen;
+
 static void on_step(void *ctx, const char *step)
 {
     (void)ctx;
@@ -94,13 +101,21 @@ static int stop(void **state)
     ps_stop(&site.sim);
     tmpdir_remove(site.dir);
     site.crash_at = NULL;
+    screen.cancel = false;
     return 0;
 }
 
 static void texts(void *ctx, const char *text)
 {
-    (*(int *)ctx)++;
-    (void)text;
+    (void)ctx;
+    screen.shown++;
+    screen.asked_for_card |= strstr(text, "card") != NULL;
+}
+
+static bool cancel_pressed(void *ctx)
+{
+    (void)ctx;
+    return screen.cancel && screen.asked_for_card;
 }
 
 /* A card sale of amount: opened, paid by card, delivered if paid. */
@@ -108,11 +123,13 @@ static ledger_txn_t card_sale(int64_t amount, engine_card_result_t *r)
 {
     sale_req_t req = {.meter = METER, .customer = "", .method = "card", .channel = "remote", .amount = amount};
     char id[UUID_STR_LEN];
-    int shown = 0;
     kmsg_t msg = {""};
     ledger_txn_t t = {0};
+    pt_watch_t watch = {.text = texts, .cancelled = cancel_pressed};
+    screen.shown = 0;
+    screen.asked_for_card = false;
     if (engine_open_sale(&site.eng, &req, id, &msg) || engine_begin_payment(&site.eng, id, &msg) ||
-        engine_card_pay(&site.eng, id, amount, texts, &shown, r, &msg))
+        engine_card_pay(&site.eng, id, amount, &watch, r, &msg))
         fail_msg("card sale: %s", msg.text);
     if (r->paid && (engine_finish_payment(&site.eng, id, &msg) || engine_deliver(&site.eng, id, &t, &msg)))
         fail_msg("delivery: %s", msg.text);
@@ -183,6 +200,7 @@ static void approved_and_delivered(void **state)
     assert_true(r.paid);
     assert_true(r.terminal.receipt > 0);
     assert_true(r.terminal.n_lines > 0);
+    assert_true(screen.asked_for_card); /* the terminal's texts reached the screen */
     assert_int_equal(t.state, TXN_DELIVERED);
     assert_int_equal(t.delivered, 5000);
     assert_int_equal(journal().auths, 1);
@@ -199,6 +217,23 @@ static void declined(void **state)
     assert_false(r.paid);
     assert_int_equal(r.terminal.code, 5);
     assert_int_equal(t.state, TXN_CANCELLED);
+    agree();
+}
+
+static void resident_cancels_at_the_card_prompt(void **state)
+{
+    (void)state;
+    start();
+    control("card-wait 3000");
+    screen.cancel = true;
+    engine_card_result_t r;
+    ledger_txn_t t = card_sale(4000, &r);
+    assert_false(r.paid);
+    assert_int_equal(r.terminal.code, 0x6C); /* aborted */
+    assert_int_equal(t.state, TXN_CANCELLED);
+    journal_t j = journal();
+    assert_int_equal(j.auths, 1);
+    assert_int_equal(j.approved, 0);
     agree();
 }
 
@@ -318,6 +353,7 @@ static void reversal_refused_after_end_of_day(void **state)
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test_teardown(approved_and_delivered, stop),
     cmocka_unit_test_teardown(declined, stop),
+    cmocka_unit_test_teardown(resident_cancels_at_the_card_prompt, stop),
     cmocka_unit_test_teardown(result_lost_after_approval, stop),
     cmocka_unit_test_teardown(link_dropped_after_approval, stop),
     cmocka_unit_test_teardown(never_received, stop),
