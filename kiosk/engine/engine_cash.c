@@ -53,7 +53,7 @@ static kerr_t on_escrow(engine_t *e, const cash_event_t *ev, engine_cash_news_t 
         err = e->cash->ops->route(e->cash->ctx, false, &dev);
     }
     if (err == CASH_REFUSED) /* escrow empty: only our command stacks, so it went back */
-        rc = ledger_cash_event(e->ledger, NULL, id, "returned", NULL, dev.text, msg);
+        rc = ledger_cash_event(e->ledger, NULL, id, "returned", NULL, dev.text, NULL, msg);
     else if (err != CASH_OK)
         LOG_W("engine", "routing the note in escrow: %s (the device's events will tell)", dev.text);
     engine__step(e, "cash.routed");
@@ -76,7 +76,10 @@ static kerr_t on_stacked(engine_t *e, const cash_event_t *ev, engine_cash_news_t
     if (!found || !txn[0]) { /* stacked without a sale: keep the evidence */
         LOG_E("engine", "a note of %lld was stacked with no sale to book it to", (long long)ev->value);
         ledger_cash_mark_t m = mark(e, ev);
-        return ledger_cash_event(e->ledger, &m, escrow, "stacked", "unattributed", ev->text, msg);
+        ledger_alert_t a = {.kind = "cash_unattributed", .severity = "critical"};
+        snprintf(a.evidence, sizeof a.evidence, "a note of %lld (type %d, event %u) went into the cash box with no "
+                 "sale to book it to: count the cash box", (long long)ev->value, ev->bill_type, ev->counter);
+        return ledger_cash_event(e->ledger, &m, escrow, "stacked", "unattributed", ev->text, &a, msg);
     }
     char ref[64];
     snprintf(ref, sizeof ref, "note type %d, event %u", ev->bill_type, ev->counter);
@@ -106,6 +109,31 @@ static kerr_t park_sale(engine_t *e, const char *what, kmsg_t *msg)
     return engine__apply(e, e->cash_txn, TXN_PAYMENT_PENDING, &c, NULL, msg);
 }
 
+/* The device events staff must hear about: alert kind and severity. */
+static bool device_alert(const engine_t *e, const cash_event_t *ev, ledger_alert_t *a)
+{
+    static const struct {
+        cash_event_kind_t kind;
+        const char *name, *severity, *todo;
+    } table[] = {
+        {CASH_LOST_EVENTS, "cash_lost_events", "critical", "what the acceptor did is unknown: count the cash box"},
+        {CASH_FRAUD, "cash_fraud", "critical", "inspect the bill acceptor"},
+        {CASH_JAM, "cash_jam", "warning", "clear the bill acceptor"},
+        {CASH_FAULT, "cash_fault", "warning", "service the bill acceptor"},
+        {CASH_BOX_FULL, "cash_box_full", "warning", "empty the cash box"},
+    };
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        if (table[i].kind == ev->kind) {
+            *a = (ledger_alert_t){0};
+            snprintf(a->kind, sizeof a->kind, "%s", table[i].name);
+            snprintf(a->severity, sizeof a->severity, "%s", table[i].severity);
+            snprintf(a->evidence, sizeof a->evidence, "bill acceptor %s: %s (event %u); %s", e->cash_serial, ev->text,
+                     ev->counter, table[i].todo);
+            return true;
+        }
+    return false;
+}
+
 /* Events that book no money still move the counter; a note whose escrow
  * decision is open gets its outcome. */
 static kerr_t on_other(engine_t *e, const cash_event_t *ev, engine_cash_news_t *news, kmsg_t *msg)
@@ -127,8 +155,10 @@ static kerr_t on_other(engine_t *e, const cash_event_t *ev, engine_cash_news_t *
     else if (ev->kind == CASH_BOX_FULL)
         box = "full";
     ledger_cash_mark_t m = mark(e, ev);
+    ledger_alert_t alert;
+    bool raise = device_alert(e, ev, &alert);
     kerr_t rc = ledger_cash_event(e->ledger, ev->kind == CASH_RESET ? NULL : &m, found ? escrow : 0, outcome, box,
-                                  ev->text, msg);
+                                  ev->text, raise ? &alert : NULL, msg);
     if (ev->kind == CASH_REJECTED)
         snprintf(news->text, sizeof news->text, "Note given back (%s): please try another note", ev->text);
     else

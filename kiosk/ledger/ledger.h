@@ -287,9 +287,10 @@ kerr_t ledger_escrow_open(ledger_t *l, int64_t *id, char txn_id[UUID_STR_LEN], i
 
 /* Records a device event that books no money (a note returned, a jam, the
  * cash box) and moves the counter; escrow_id > 0 resolves that decision
- * with outcome; box_kind (may be NULL) goes to the cash-box log. */
+ * with outcome; box_kind (may be NULL) goes to the cash-box log; alert (may
+ * be NULL; its time is now) is raised for staff. All in one transaction. */
 kerr_t ledger_cash_event(ledger_t *l, const ledger_cash_mark_t *mark, int64_t escrow_id, const char *outcome,
-                         const char *box_kind, const char *detail, kmsg_t *msg);
+                         const char *box_kind, const char *detail, const ledger_alert_t *alert, kmsg_t *msg);
 
 /* Money since the last collection: per method and denomination, refunds
  * per method, cash-box events. */

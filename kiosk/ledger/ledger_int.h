@@ -70,4 +70,7 @@ kerr_t ledger__resolve_escrow(ledger_t *l, int64_t id, const char *outcome, int6
 /* Applies the migrations that bring the file to LEDGER_SCHEMA_VERSION. */
 kerr_t ledger__migrate(ledger_t *l, kmsg_t *msg);
 
+/* Inserts an alert and its outbox row (inside the caller's transaction). */
+kerr_t ledger__insert_alert(ledger_t *l, const ledger_alert_t *a, kmsg_t *msg);
+
 #endif

@@ -108,7 +108,7 @@ static kerr_t insert_reading(ledger_t *l, const ledger_reading_t *r, kmsg_t *msg
     return outbox_row(l, "reading", o, msg);
 }
 
-static kerr_t insert_alert(ledger_t *l, const ledger_alert_t *a, kmsg_t *msg)
+kerr_t ledger__insert_alert(ledger_t *l, const ledger_alert_t *a, kmsg_t *msg)
 {
     sqlite3_stmt *st;
     kerr_t rc = ledger__cached(l, "INSERT INTO alert(at, meter, kind, severity, evidence) VALUES (?, ?, ?, ?, ?)",
@@ -139,7 +139,7 @@ kerr_t ledger_record_reading(ledger_t *l, const ledger_reading_t *r, const ledge
     if (rc == K_OK)
         rc = insert_reading(l, r, msg);
     for (size_t i = 0; rc == K_OK && i < n; i++)
-        rc = insert_alert(l, &alerts[i], msg);
+        rc = ledger__insert_alert(l, &alerts[i], msg);
     if (rc == K_OK)
         return ledger__commit(l, msg);
     ledger__rollback(l);

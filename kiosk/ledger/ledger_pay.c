@@ -154,7 +154,7 @@ kerr_t ledger_escrow_open(ledger_t *l, int64_t *id, char txn_id[UUID_STR_LEN], i
 }
 
 kerr_t ledger_cash_event(ledger_t *l, const ledger_cash_mark_t *mark, int64_t escrow_id, const char *outcome,
-                         const char *box_kind, const char *detail, kmsg_t *msg)
+                         const char *box_kind, const char *detail, const ledger_alert_t *alert, kmsg_t *msg)
 {
     int64_t now = ledger__now(l);
     kerr_t rc = ledger__begin(l, msg);
@@ -169,6 +169,11 @@ kerr_t ledger_cash_event(ledger_t *l, const ledger_cash_mark_t *mark, int64_t es
         sqlite3_bind_text(st, 2, box_kind, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 3, detail ? detail : "", -1, SQLITE_STATIC);
         rc = ledger__run(l, st, "logging the cash box", msg);
+    }
+    if (rc == K_OK && alert) {
+        ledger_alert_t a = *alert;
+        a.at = now;
+        rc = ledger__insert_alert(l, &a, msg);
     }
     if (rc == K_OK)
         return ledger__commit(l, msg);

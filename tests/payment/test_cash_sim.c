@@ -138,6 +138,20 @@ static ledger_txn_t get(const char *id)
     return t;
 }
 
+static void count_kind(void *ctx, const ledger_alert_t *a)
+{
+    struct { const char *kind; int n; } *c = ctx;
+    c->n += strcmp(a->kind, c->kind) == 0;
+}
+
+/* Open alerts of this kind. */
+static int alerts(const char *kind)
+{
+    struct { const char *kind; int n; } c = {kind, 0};
+    assert_int_equal(ledger_alerts(site.ledger, NULL, true, count_kind, &c, NULL), K_OK);
+    return c.n;
+}
+
 /* The device's journal: money it stacked, and how many notes. */
 static int64_t stacked_total(int *notes)
 {
@@ -230,6 +244,7 @@ static void jam_while_stacking(void **state)
     control("insert CN0020A");
     settle();
     assert_int_equal(get(id).paid, 0); /* stuck: not counted */
+    assert_int_equal(alerts("cash_jam"), 1);
     control("clear-jam stacked");
     settle();
     assert_int_equal(get(id).paid, 2000); /* it went in after all */
@@ -312,6 +327,7 @@ static void lost_events_park_the_sale(void **state)
     ledger_txn_t t = get(id);
     assert_int_equal(t.state, TXN_NEEDS_RECONCILIATION);
     assert_non_null(strstr(t.reason, "events lost"));
+    assert_int_equal(alerts("cash_lost_events"), 1); /* staff are told to count the box */
     agree();
 }
 
