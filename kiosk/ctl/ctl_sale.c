@@ -117,7 +117,7 @@ int ctl_sale(ctl_t *c)
         return ctl_fail(CTL_USAGE, "meter %s is not in the meter registry (%s)", req.meter, c->cfg.registry_path);
     }
     bool cash = strcmp(req.method, "cash") == 0, card = strcmp(req.method, "card") == 0;
-    if ((cash && !s.engine.cash) || (card && !s.engine.pay[0])) {
+    if ((cash && !s.engine.cash) || (card && !engine_provider(&s.engine, "card"))) {
         ctl_site_close(&s);
         return ctl_fail(CTL_FAIL, "no sale opened: the %s is not available (%s.protocol)",
                         cash ? "bill acceptor" : "card terminal", cash ? "cash" : "payterm");

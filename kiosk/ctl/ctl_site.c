@@ -28,8 +28,12 @@ int ctl_site_open(ctl_t *c, ctl_site_t *s)
         else
             fprintf(stderr, "kioskctl: bill acceptor unavailable: %s\n", msg.text);
     }
-    if (strcmp(c->cfg.payterm_protocol, "none") != 0 && payterm_open(&c->cfg, &s->payterm, &msg) == K_OK)
-        s->engine.pay[0] = &s->payterm;
+    if (strcmp(c->cfg.payterm_protocol, "none") != 0) {
+        if (payterm_open(&c->cfg, &s->payterm, &msg) == K_OK)
+            s->engine.pay[0] = &s->payterm;
+        else
+            fprintf(stderr, "kioskctl: card terminal unavailable: %s\n", msg.text);
+    }
     return CTL_OK;
 }
 

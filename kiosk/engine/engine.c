@@ -11,7 +11,7 @@ void engine__step(engine_t *e, const char *step)
         e->step(e->step_ctx, step);
 }
 
-payterm_t *engine__provider(const engine_t *e, const char *method)
+payterm_t *engine_provider(const engine_t *e, const char *method)
 {
     for (size_t i = 0; i < ENGINE_MAX_PROVIDERS; i++)
         if (e->pay[i] && strcmp(e->pay[i]->ops->method, method) == 0)

@@ -87,8 +87,9 @@ typedef struct engine_recovery {
  * parked with a reason. Run it before serving a customer. */
 kerr_t engine_recover(engine_t *e, engine_recovery_t *rep, kmsg_t *msg);
 
-/* Retries every delivery_pending transaction that is due; *done counts
- * those delivered. */
+/* Retries every delivery_pending transaction that is due (*done counts
+ * those delivered), then asks again for the card reversals the terminal
+ * has not confirmed. */
 kerr_t engine_retry_due(engine_t *e, int *done, kmsg_t *msg);
 
 /* Reads everything a meter reports, runs usage inspection against its last
@@ -113,6 +114,10 @@ typedef struct engine_card_result {
     bool parked;           /* the outcome could not be known: the sale waits for a person */
     pt_result_t terminal;  /* what the terminal said */
 } engine_card_result_t;
+
+/* The authorising provider for a sale method ("card"), or NULL if the
+ * kiosk has none. */
+payterm_t *engine_provider(const engine_t *e, const char *method);
 
 /* Takes a card payment of amount for a sale taking money. The intent is
  * written before the terminal is asked; a lost result is settled by asking

@@ -112,7 +112,7 @@ kerr_t engine_card_pay(engine_t *e, const char *id, int64_t amount, const pt_wat
     memset(out, 0, sizeof *out);
     ledger_txn_t t;
     kerr_t rc = ledger_get(e->ledger, id, &t, msg);
-    payterm_t *pt = rc == K_OK ? engine__provider(e, t.method) : NULL;
+    payterm_t *pt = rc == K_OK ? engine_provider(e, t.method) : NULL;
     if (rc == K_OK && !pt)
         return kmsg_set(msg, K_ENOTFOUND, "no payment provider for '%s' (payterm.protocol)", t.method);
     ledger_card_auth_t last;
@@ -154,7 +154,7 @@ kerr_t engine_card_settle(engine_t *e, const char *id, kmsg_t *msg)
     ledger_txn_t t;
     if (rc || !open || (rc = ledger_get(e->ledger, id, &t, msg)))
         return rc;
-    payterm_t *pt = engine__provider(e, t.method);
+    payterm_t *pt = engine_provider(e, t.method);
     if (!pt)
         return park_unknown(e, id, "no payment provider configured to ask", msg);
     engine_card_result_t out = {0};
@@ -169,7 +169,7 @@ kerr_t engine_card_reverse(engine_t *e, const char *id, kmsg_t *msg)
     kerr_t rc = ledger_card_paid(e->ledger, id, &a, &found, msg);
     if (rc || (rc = ledger_get(e->ledger, id, &t, msg)))
         return rc;
-    payterm_t *pt = engine__provider(e, t.method);
+    payterm_t *pt = engine_provider(e, t.method);
     if (!found || !pt)
         return kmsg_set(msg, K_ENOTFOUND, "transaction %.8s: no payment to reverse, or no provider for '%s'", id,
                         t.method);
@@ -180,14 +180,14 @@ kerr_t engine_card_reverse(engine_t *e, const char *id, kmsg_t *msg)
     if (err != PT_OK) {
         LOG_W("engine", "txn %.8s: reversal of receipt %lld not confirmed (%s); will try again", id,
               (long long)a.receipt, why.text);
-        return K_OK; /* stays refunding: recovery and the worker try again */
+        return K_OK; /* stays refunding: the retry worker and recovery try again */
     }
     char ref[48], reason[LEDGER_REASON_LEN];
     snprintf(ref, sizeof ref, "reversal of receipt %lld", (long long)a.receipt);
     if (r.approved || r.code == 0xB4) { /* done now, or done before the answer was lost */
         char method[LEDGER_TAG_LEN + 16];
         snprintf(method, sizeof method, "%s_reversal", t.method);
-        ledger_refund_t refund = {.method = method, .amount = a.amount, .ref = ref};
+        ledger_refund_t refund = {.method = method, .amount = t.paid, .ref = ref};
         ledger_change_t c = {.event = EV_REFUND_DONE, .refund = &refund, .release_count = true, .detail = ref};
         return engine__apply(e, id, TXN_REFUNDING, &c, NULL, msg);
     }

@@ -109,6 +109,24 @@ static kerr_t park_sale(engine_t *e, const char *what, kmsg_t *msg)
     return engine__apply(e, e->cash_txn, TXN_PAYMENT_PENDING, &c, NULL, msg);
 }
 
+static void find_cash_sale(void *ctx, const ledger_txn_t *t)
+{
+    if (strcmp(t->method, "cash") == 0)
+        snprintf(ctx, UUID_STR_LEN, "%s", t->id);
+}
+
+/* At attach: parks the cash sale that was taking money when the kiosk
+ * stopped, if there is one. */
+static kerr_t park_interrupted(engine_t *e, const char *what, kmsg_t *msg)
+{
+    ledger_filter_t f = {.state = TXN_PAYMENT_PENDING};
+    kerr_t rc = ledger_list(e->ledger, &f, find_cash_sale, e->cash_txn, msg);
+    if (rc == K_OK)
+        rc = park_sale(e, what, msg);
+    e->cash_txn[0] = '\0';
+    return rc;
+}
+
 /* The device events staff must hear about: alert kind and severity. */
 static bool device_alert(const engine_t *e, const cash_event_t *ev, ledger_alert_t *a)
 {
@@ -231,8 +249,15 @@ kerr_t engine_cash_attach(engine_t *e, kmsg_t *msg)
     e->cash->ops->set_counter(e->cash->ctx, found ? (uint32_t)counter : CASH_COUNTER_UNKNOWN);
     engine_cash_news_t news;
     size_t seen = 1;
-    for (int i = 0; rc == K_OK && seen > 0 && i < 8; i++) /* catch up with what happened meanwhile */
+    char broken[sizeof news.text] = "";
+    for (int i = 0; rc == K_OK && seen > 0 && i < 8; i++) { /* catch up with what happened meanwhile */
+        news = (engine_cash_news_t){0};
         rc = poll_once(e, &news, &seen, msg);
+        if (news.stop)
+            snprintf(broken, sizeof broken, "%s", news.text);
+    }
+    if (rc == K_OK && broken[0]) /* the sale the kiosk was taking cash for cannot know what it took */
+        rc = park_interrupted(e, broken, msg);
     kmsg_t dev = {""};
     if (rc == K_OK && e->cash->ops->route(e->cash->ctx, false, &dev) == CASH_OK) { /* a note left in escrow goes back */
         LOG_W("engine", "a note was left in escrow: returned to the resident");

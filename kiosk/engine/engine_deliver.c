@@ -110,7 +110,7 @@ static kerr_t refund_if_card(run_t *r)
 {
     int crediting = 0;
     kerr_t rc = ledger_attempts(r->e->ledger, r->t.id, count_crediting, &crediting, r->msg);
-    if (rc || !card_reverse_after_park(engine__provider(r->e, r->t.method) != NULL, crediting > 0))
+    if (rc || !card_reverse_after_park(engine_provider(r->e, r->t.method) != NULL, crediting > 0))
         return rc;
     ledger_change_t c = {.event = EV_REFUND_BEGIN, .detail = "the meter cannot take this credit: reversing the card payment"};
     if ((rc = commit(r, &c)))

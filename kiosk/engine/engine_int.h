@@ -11,7 +11,4 @@ void engine__step(engine_t *e, const char *step);
 kerr_t engine__apply(engine_t *e, const char *id, txn_state_t expect, const ledger_change_t *c,
                      ledger_txn_t *after, kmsg_t *msg);
 
-/* The authorising provider for a sale method ("card"), or NULL. */
-payterm_t *engine__provider(const engine_t *e, const char *method);
-
 #endif

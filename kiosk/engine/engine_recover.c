@@ -86,8 +86,9 @@ static kerr_t settle_card(engine_t *e, const ledger_txn_t *t, kmsg_t *msg)
 
 static kerr_t refund(engine_t *e, const ledger_txn_t *t, kmsg_t *msg)
 {
-    if (engine__provider(e, t->method))
-        return engine_card_reverse(e, t->id, msg);
+    kerr_t rc = engine_provider(e, t->method) ? engine_card_reverse(e, t->id, msg) : K_ENOTFOUND;
+    if (rc != K_ENOTFOUND)
+        return rc;
     return park_with(e, t, "refund_interrupted: no payment device can finish this refund; settle it by hand", msg);
 }
 
@@ -161,6 +162,21 @@ kerr_t engine_recover(engine_t *e, engine_recovery_t *rep, kmsg_t *msg)
     return rc;
 }
 
+/* Reversals the terminal did not confirm are asked for again. */
+static kerr_t retry_refunds(engine_t *e, kmsg_t *msg)
+{
+    id_list_t ids;
+    ledger_filter_t f = {.state = TXN_REFUNDING};
+    kerr_t rc = collect_ids(e, &f, &ids, msg);
+    for (size_t i = 0; rc == K_OK && i < ids.n; i++) {
+        ledger_txn_t t;
+        if ((rc = ledger_get(e->ledger, ids.ids[i], &t, msg)) == K_OK)
+            rc = refund(e, &t, msg);
+    }
+    free(ids.ids);
+    return rc;
+}
+
 kerr_t engine_retry_due(engine_t *e, int *done, kmsg_t *msg)
 {
     id_list_t ids;
@@ -173,5 +189,5 @@ kerr_t engine_retry_due(engine_t *e, int *done, kmsg_t *msg)
             (*done)++;
     }
     free(ids.ids);
-    return rc;
+    return rc == K_OK ? retry_refunds(e, msg) : rc;
 }

@@ -28,6 +28,7 @@ static struct {
     engine_t eng;
     const char *crash_at;
     jmp_buf env;
+    const char *fault_at, *fault; /* a paysim fault armed at a step */
 } site;
 
 /* The screen: counts the terminal's texts; the resident presses cancel
@@ -37,9 +38,15 @@ static struct {
     bool asked_for_card, cancel;
 } screen;
 
+static void control(const char *cmd);
+
 static void on_step(void *ctx, const char *step)
 {
     (void)ctx;
+    if (site.fault_at && strcmp(step, site.fault_at) == 0) {
+        site.fault_at = NULL;
+        control(site.fault);
+    }
     if (site.crash_at && strcmp(step, site.crash_at) == 0) {
         site.crash_at = NULL;
         longjmp(site.env, 1);
@@ -101,6 +108,7 @@ static int stop(void **state)
     ps_stop(&site.sim);
     tmpdir_remove(site.dir);
     site.crash_at = NULL;
+    site.fault_at = NULL;
     screen.cancel = false;
     return 0;
 }
@@ -329,6 +337,27 @@ static void meter_refuses_so_the_card_is_reversed(void **state)
     agree();
 }
 
+static void reversal_unanswered_then_retried(void **state)
+{
+    (void)state;
+    start();
+    assert_true(file_write(site.dir, "faults", "refuse 1\n"));
+    site.fault_at = "card.booked"; /* the reversal will get no acknowledgement */
+    site.fault = "timeout-before";
+    engine_card_result_t r;
+    ledger_txn_t t = card_sale(2500, &r);
+    assert_true(r.paid);
+    assert_int_equal(t.state, TXN_REFUNDING); /* not confirmed: not booked */
+    assert_int_equal(journal().reversed, 0);
+    int done = 0;
+    kmsg_t msg = {""};
+    assert_int_equal(engine_retry_due(&site.eng, &done, &msg), K_OK); /* the worker asks again */
+    assert_int_equal(ledger_get(site.ledger, t.id, &t, NULL), K_OK);
+    assert_int_equal(t.state, TXN_REFUNDED);
+    assert_int_equal(journal().reversed, 1);
+    agree();
+}
+
 static void reversal_refused_after_end_of_day(void **state)
 {
     (void)state;
@@ -360,6 +389,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_teardown(slow_terminal, stop),
     cmocka_unit_test_teardown(crash_after_approval, stop),
     cmocka_unit_test_teardown(meter_refuses_so_the_card_is_reversed, stop),
+    cmocka_unit_test_teardown(reversal_unanswered_then_retried, stop),
     cmocka_unit_test_teardown(reversal_refused_after_end_of_day, stop),
 };
 

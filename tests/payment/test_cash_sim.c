@@ -365,6 +365,25 @@ static void stacked_while_the_kiosk_was_away(void **state)
     agree();
 }
 
+static void events_lost_while_the_kiosk_was_away(void **state)
+{
+    (void)state;
+    start(false, 100000);
+    char id[UUID_STR_LEN];
+    open_sale(id);
+    control("insert CN0010A");
+    settle();
+    close_kiosk(); /* the kiosk dies mid-sale */
+    control("lose-events 7");
+    open_kiosk(); /* attach sees the gap: the sale cannot know what it took */
+    ledger_txn_t t = get(id);
+    assert_int_equal(t.state, TXN_NEEDS_RECONCILIATION);
+    assert_int_equal(t.paid, 1000);
+    assert_non_null(strstr(t.reason, "count the cash box"));
+    assert_int_equal(alerts("cash_lost_events"), 1);
+    agree();
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test_teardown(notes_through_escrow, stop),
     cmocka_unit_test_teardown(refused_and_over_limit_notes_go_back, stop),
@@ -374,6 +393,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_teardown(power_cycle_while_a_note_is_routed, stop),
     cmocka_unit_test_teardown(lost_events_park_the_sale, stop),
     cmocka_unit_test_teardown(echo_on_the_line, stop),
+    cmocka_unit_test_teardown(events_lost_while_the_kiosk_was_away, stop),
     cmocka_unit_test_teardown(stacked_while_the_kiosk_was_away, stop),
 };
 
