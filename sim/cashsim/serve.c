@@ -1,11 +1,9 @@
 /* One single-threaded poll loop: the pty (requests in, echo and answers
  * out), the control port's listening socket and its connections, and the
  * escrow timeout. */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +12,7 @@
 
 #include "kiosk/app/clock.h"
 #include "kiosk/app/log.h"
+#include "sim/common/simio.h"
 #include "sim/cashsim/csim.h"
 
 #define MAX_CONNS 16
@@ -35,75 +34,13 @@ typedef struct server {
     conn_t conns[MAX_CONNS];
 } server_t;
 
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig)
-{
-    stop_signal = sig;
-}
-
-static void catch_signals(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal; /* no SA_RESTART: poll returns at once */
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-}
-
-static int listen_tcp(const char *addr, int port, kmsg_t *msg)
-{
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    if (inet_pton(AF_INET, addr, &a.sin_addr) != 1) {
-        kmsg_set(msg, K_EINVAL, "--listen %s is not an IPv4 address", addr);
-        return -1;
-    }
-    int one = 1, fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
-        bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 16) != 0) {
-        kmsg_set(msg, K_EIO, "cannot listen on %s:%d: %s", addr, port, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        return -1;
-    }
-    return fd;
-}
-
-static int port_of(int fd)
-{
-    struct sockaddr_in a;
-    socklen_t len = sizeof a;
-    return getsockname(fd, (struct sockaddr *)&a, &len) == 0 ? ntohs(a.sin_port) : -1;
-}
-
 /* "control PORT\npty PATH\n" (PATH: the --link symlink as given), written
- * to a tmp file and renamed. */
+ * appearing whole. */
 static bool write_ports(const char *path, const server_t *sv)
 {
-    char tmp[CSIM_PATH_MAX + 8];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f)
-        return false;
-    bool ok = fprintf(f, "control %d\npty %s\n", port_of(sv->lfd), sv->link.path) > 0 && fflush(f) == 0 &&
-              fsync(fileno(f)) == 0;
-    ok = fclose(f) == 0 && ok;
-    return ok && rename(tmp, path) == 0;
-}
-
-static bool send_all(int fd, const char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return false;
-        p += w;
-        n -= (size_t)w;
-    }
-    return true;
+    char text[CSIM_PATH_MAX + 32];
+    snprintf(text, sizeof text, "control %d\npty %s\n", simio_port_of(sv->lfd), sv->link.path);
+    return simio_write_file(path, text);
 }
 
 static void close_conn(conn_t *c)
@@ -132,25 +69,15 @@ static void accept_conn(server_t *sv)
 }
 
 /* Answers each whole line a control connection has sent. */
+static char *answer(void *ctx, char *line)
+{
+    return csim_control(ctx, line);
+}
+
 static void pump_control(server_t *sv, conn_t *c)
 {
-    char *nl;
-    while (c->fd >= 0 && (nl = memchr(c->buf, '\n', c->n))) {
-        *nl = '\0';
-        char *answer = csim_control(sv->s, c->buf);
-        const char *line = answer ? answer : "error out of memory";
-        bool ok = send_all(c->fd, line, strlen(line)) && send_all(c->fd, "\n", 1);
-        free(answer);
-        size_t used = (size_t)(nl - c->buf) + 1;
-        memmove(c->buf, c->buf + used, c->n - used);
-        c->n -= used;
-        if (!ok)
-            close_conn(c);
-    }
-    if (c->fd >= 0 && c->n == CONN_BUF) {
-        send_all(c->fd, "error line too long\n", 20);
+    if (!simio_answer_lines(c->fd, c->buf, &c->n, CONN_BUF, answer, sv->s))
         close_conn(c);
-    }
 }
 
 static void read_conn(server_t *sv, conn_t *c)
@@ -251,7 +178,7 @@ static void loop(server_t *sv)
 {
     struct pollfd fds[2 + MAX_CONNS];
     conn_t *owner[2 + MAX_CONNS];
-    while (!stop_signal) {
+    while (!simio_stop_signal()) {
         csim_escrow_expire(sv->s, kclock_mono(NULL));
         if (sv->link.hung)
             csim_link_check(&sv->link);
@@ -269,12 +196,12 @@ static kerr_t open_all(server_t *sv, const csim_opts_t *o, kmsg_t *msg)
     kerr_t rc = csim_link_open(&sv->link, o->link, msg);
     if (rc != K_OK)
         return rc;
-    if ((sv->lfd = listen_tcp(o->listen_addr, o->control_port, msg)) < 0)
+    if ((sv->lfd = simio_listen_tcp(o->listen_addr, o->control_port, msg)) < 0)
         return K_EIO;
     if (o->ports_file && !write_ports(o->ports_file, sv))
         return kmsg_set(msg, K_EIO, "cannot write the ports file %s: %s", o->ports_file, strerror(errno));
     LOG_I(CSIM_LOG, "bill validator on %s -> %s; control on %s:%d", sv->link.path, sv->link.slave, o->listen_addr,
-          port_of(sv->lfd));
+          simio_port_of(sv->lfd));
     return K_OK;
 }
 
@@ -290,7 +217,7 @@ int csim_serve(csim_t *s, const csim_opts_t *o)
     sv->link.master = -1;
     for (int i = 0; i < MAX_CONNS; i++)
         sv->conns[i].fd = -1;
-    catch_signals();
+    simio_catch_signals();
     kmsg_t msg = {""};
     int status = 0;
     kerr_t rc = open_all(sv, o, &msg);
@@ -299,7 +226,7 @@ int csim_serve(csim_t *s, const csim_opts_t *o)
         status = rc == K_EINVAL ? 2 : 1;
     } else {
         loop(sv);
-        LOG_I(CSIM_LOG, "signal %d: saving the state and stopping", (int)stop_signal);
+        LOG_I(CSIM_LOG, "signal %d: saving the state and stopping", simio_stop_signal());
     }
     if (!csim_state_save(s))
         status = 1;

@@ -1,15 +1,13 @@
 /* The state, written: the validator and its journal as JSON with exact
  * integers (kjson), saved atomically. The format is in docs/sim/cashsim.md. */
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "kiosk/app/kjson.h"
 #include "kiosk/app/log.h"
+#include "sim/common/simio.h"
 #include "sim/cashsim/csim.h"
 
 static const char *fate_name(csim_fate_t f)
@@ -139,49 +137,6 @@ char *csim_state_json(const csim_t *s, bool pretty)
     return text;
 }
 
-static bool write_all(int fd, const char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return false;
-        p += w;
-        n -= (size_t)w;
-    }
-    return true;
-}
-
-/* fsync on the folder, so that the rename itself survives a crash. */
-static void sync_folder(const char *path)
-{
-    char copy[CSIM_PATH_MAX];
-    snprintf(copy, sizeof copy, "%s", path);
-    int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-        fsync(fd);
-        close(fd);
-    }
-}
-
-static bool write_atomically(const char *path, const char *text)
-{
-    char tmp[CSIM_PATH_MAX + 8];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    bool ok = fd >= 0 && write_all(fd, text, strlen(text)) && write_all(fd, "\n", 1) && fsync(fd) == 0;
-    if (fd >= 0 && close(fd) != 0)
-        ok = false;
-    if (ok && rename(tmp, path) != 0)
-        ok = false;
-    if (ok)
-        sync_folder(path);
-    else
-        LOG_E(CSIM_LOG, "cannot write the state file %s: %s", path, strerror(errno));
-    return ok;
-}
-
 bool csim_state_save(const csim_t *s)
 {
     if (!s->state_path[0])
@@ -191,7 +146,9 @@ bool csim_state_save(const csim_t *s)
         LOG_E(CSIM_LOG, "out of memory writing the state");
         return false;
     }
-    bool ok = write_atomically(s->state_path, text);
+    bool ok = simio_write_file(s->state_path, text);
+    if (!ok)
+        LOG_E(CSIM_LOG, "cannot write the state file %s: %s", s->state_path, strerror(errno));
     free(text);
     return ok;
 }

@@ -1,12 +1,10 @@
 /* The gateway's TCP side: three listening ports (DL/T 645, Modbus TCP,
  * control), one single-threaded poll loop. Requests from both protocols go
  * to the bus in arrival order; control lines are answered at once. */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +13,7 @@
 
 #include "kiosk/app/clock.h"
 #include "kiosk/app/log.h"
+#include "sim/common/simio.h"
 #include "sim/metersim/msim.h"
 
 #define MAX_CONNS 64
@@ -39,61 +38,13 @@ typedef struct net {
     msim_bus_t bus;
 } net_t;
 
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig)
-{
-    stop_signal = sig;
-}
-
-static void catch_signals(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal; /* no SA_RESTART: poll returns at once */
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-}
-
-static int listen_tcp(const char *addr, int port, kmsg_t *msg)
-{
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    if (inet_pton(AF_INET, addr, &a.sin_addr) != 1) {
-        kmsg_set(msg, K_EINVAL, "--listen %s is not an IPv4 address", addr);
-        return -1;
-    }
-    int one = 1, fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
-        bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 16) != 0) {
-        kmsg_set(msg, K_EIO, "cannot listen on %s:%d: %s", addr, port, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        return -1;
-    }
-    return fd;
-}
-
-static int port_of(int fd)
-{
-    struct sockaddr_in a;
-    socklen_t len = sizeof a;
-    return getsockname(fd, (struct sockaddr *)&a, &len) == 0 ? ntohs(a.sin_port) : -1;
-}
-
-/* "dlt645 P\nmodbus P\ncontrol P\n", written to a tmp file and renamed. */
+/* "dlt645 P\nmodbus P\ncontrol P\n", appearing whole. */
 static bool write_ports(const char *path, const net_t *net)
 {
-    char tmp[1100];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f)
-        return false;
-    bool ok = fprintf(f, "dlt645 %d\nmodbus %d\ncontrol %d\n", port_of(net->lfd[MSIM_DLT645]),
-                      port_of(net->lfd[MSIM_MODBUS]), port_of(net->lfd[MSIM_CONTROL])) > 0 &&
-              fflush(f) == 0 && fsync(fileno(f)) == 0;
-    ok = fclose(f) == 0 && ok;
-    return ok && rename(tmp, path) == 0;
+    char text[96];
+    snprintf(text, sizeof text, "dlt645 %d\nmodbus %d\ncontrol %d\n", simio_port_of(net->lfd[MSIM_DLT645]),
+             simio_port_of(net->lfd[MSIM_MODBUS]), simio_port_of(net->lfd[MSIM_CONTROL]));
+    return simio_write_file(path, text);
 }
 
 static void close_conn(conn_t *c)
@@ -104,27 +55,13 @@ static void close_conn(conn_t *c)
     c->gen++;
 }
 
-static bool send_all(int fd, const uint8_t *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return false;
-        p += w;
-        n -= (size_t)w;
-    }
-    return true;
-}
-
 /* The bus's way out: to connection i if it is still generation gen. */
 static bool conn_send(void *ctx, int i, uint32_t gen, const uint8_t *p, size_t n)
 {
     conn_t *c = &((net_t *)ctx)->conns[i];
     if (c->fd < 0 || c->gen != gen)
         return false;
-    if (send_all(c->fd, p, n))
+    if (simio_send_all(c->fd, p, n))
         return true;
     close_conn(c);
     return false;
@@ -188,25 +125,15 @@ static void pump_mb(net_t *net, int i)
 }
 
 /* Answers each whole line a control connection has sent. */
+static char *answer(void *ctx, char *line)
+{
+    return msim_control(ctx, line);
+}
+
 static void pump_control(net_t *net, conn_t *c)
 {
-    uint8_t *nl;
-    while (c->fd >= 0 && (nl = memchr(c->buf, '\n', c->n))) {
-        *nl = '\0';
-        char *answer = msim_control(net->s, (char *)c->buf);
-        const char *line = answer ? answer : "error out of memory";
-        bool ok = send_all(c->fd, (const uint8_t *)line, strlen(line)) && send_all(c->fd, (const uint8_t *)"\n", 1);
-        free(answer);
-        size_t used = (size_t)(nl - c->buf) + 1;
-        memmove(c->buf, c->buf + used, c->n - used);
-        c->n -= used;
-        if (!ok)
-            close_conn(c);
-    }
-    if (c->fd >= 0 && c->n == CONN_BUF) {
-        send_all(c->fd, (const uint8_t *)"error line too long\n", 20);
+    if (!simio_answer_lines(c->fd, (char *)c->buf, &c->n, CONN_BUF, answer, net->s))
         close_conn(c);
-    }
 }
 
 /* How many bytes connection c can take now (0: wait for the bus). */
@@ -295,7 +222,7 @@ static void loop(net_t *net)
     msim_t *s = net->s;
     struct pollfd fds[3 + MAX_CONNS];
     int idx[3 + MAX_CONNS];
-    while (!stop_signal) {
+    while (!simio_stop_signal()) {
         int64_t now = msim_now_us();
         msim_advance(s, now / 1000);
         pump_all(net);
@@ -316,13 +243,13 @@ static kerr_t open_ports(net_t *net, const msim_listen_t *l, kmsg_t *msg)
     kerr_t rc = msim_mb_open(net->s, l->addr, l->modbus, &net->lfd[MSIM_MODBUS], msg);
     if (rc)
         return rc;
-    if ((net->lfd[MSIM_DLT645] = listen_tcp(l->addr, l->dlt645, msg)) < 0 ||
-        (net->lfd[MSIM_CONTROL] = listen_tcp(l->addr, l->control, msg)) < 0)
+    if ((net->lfd[MSIM_DLT645] = simio_listen_tcp(l->addr, l->dlt645, msg)) < 0 ||
+        (net->lfd[MSIM_CONTROL] = simio_listen_tcp(l->addr, l->control, msg)) < 0)
         return K_EIO;
     if (l->ports_file && !write_ports(l->ports_file, net))
         return kmsg_set(msg, K_EIO, "cannot write the ports file %s: %s", l->ports_file, strerror(errno));
     LOG_I(MSIM_LOG, "%zu meters; listening on %s: dlt645 %d, modbus %d, control %d", net->s->n, l->addr,
-          port_of(net->lfd[MSIM_DLT645]), port_of(net->lfd[MSIM_MODBUS]), port_of(net->lfd[MSIM_CONTROL]));
+          simio_port_of(net->lfd[MSIM_DLT645]), simio_port_of(net->lfd[MSIM_MODBUS]), simio_port_of(net->lfd[MSIM_CONTROL]));
     return K_OK;
 }
 
@@ -350,7 +277,7 @@ int msim_serve(msim_t *s, const msim_listen_t *l)
         net->lfd[p] = -1;
     for (int i = 0; i < MAX_CONNS; i++)
         net->conns[i].fd = -1;
-    catch_signals();
+    simio_catch_signals();
     kmsg_t msg = {""};
     int status = 0;
     if (open_ports(net, l, &msg) != K_OK) {
@@ -358,7 +285,7 @@ int msim_serve(msim_t *s, const msim_listen_t *l)
         status = 1;
     } else {
         loop(net);
-        LOG_I(MSIM_LOG, "signal %d: saving the state and stopping", (int)stop_signal);
+        LOG_I(MSIM_LOG, "signal %d: saving the state and stopping", simio_stop_signal());
     }
     if (!msim_state_save(s))
         status = 1;

@@ -1,16 +1,14 @@
 /* The state file, written: every meter as JSON with exact integers
  * (kjson), saved atomically. The format is in docs/sim/metersim.md. */
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "kiosk/app/clock.h"
 #include "kiosk/app/kjson.h"
 #include "kiosk/app/log.h"
+#include "sim/common/simio.h"
 #include "sim/metersim/msim.h"
 
 static bool add_bool(cJSON *o, const char *name, bool v)
@@ -141,49 +139,6 @@ char *msim_state_json(const msim_t *s, const msim_meter_t *one)
     return text;
 }
 
-static bool write_all(int fd, const char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return false;
-        p += w;
-        n -= (size_t)w;
-    }
-    return true;
-}
-
-/* fsync on the folder, so that the rename itself survives a crash. */
-static void sync_folder(const char *path)
-{
-    char copy[sizeof ((msim_t *)0)->state_path];
-    snprintf(copy, sizeof copy, "%s", path);
-    int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-        fsync(fd);
-        close(fd);
-    }
-}
-
-static bool write_atomically(const char *path, const char *text)
-{
-    char tmp[sizeof ((msim_t *)0)->state_path + 8];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    bool ok = fd >= 0 && write_all(fd, text, strlen(text)) && write_all(fd, "\n", 1) && fsync(fd) == 0;
-    if (fd >= 0 && close(fd) != 0)
-        ok = false;
-    if (ok && rename(tmp, path) != 0)
-        ok = false;
-    if (ok)
-        sync_folder(path);
-    else
-        LOG_E(MSIM_LOG, "cannot write the state file %s: %s", path, strerror(errno));
-    return ok;
-}
-
 bool msim_state_save(msim_t *s)
 {
     cJSON *o = state_json(s, NULL);
@@ -193,7 +148,9 @@ bool msim_state_save(msim_t *s)
         LOG_E(MSIM_LOG, "out of memory writing the state");
         return false;
     }
-    bool ok = write_atomically(s->state_path, text);
+    bool ok = simio_write_file(s->state_path, text);
+    if (!ok)
+        LOG_E(MSIM_LOG, "cannot write the state file %s: %s", s->state_path, strerror(errno));
     free(text);
     if (ok) {
         s->dirty = false;

@@ -1,12 +1,10 @@
 /* The terminal's TCP side: the ZVT port (one ECR connection at a time; a
  * new one replaces the old), the control port (text lines), one
  * single-threaded poll loop that also runs the command's timed steps. */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +13,7 @@
 
 #include "kiosk/app/clock.h"
 #include "kiosk/app/log.h"
+#include "sim/common/simio.h"
 #include "sim/paysim/psim.h"
 
 #define MAX_CONTROL 16
@@ -37,74 +36,13 @@ typedef struct net {
     ctl_conn_t ctl[MAX_CONTROL];
 } net_t;
 
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig)
-{
-    stop_signal = sig;
-}
-
-static void catch_signals(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal; /* no SA_RESTART: poll returns at once */
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-}
-
-static int listen_tcp(const char *addr, int port, kmsg_t *msg)
-{
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    if (inet_pton(AF_INET, addr, &a.sin_addr) != 1) {
-        kmsg_set(msg, K_EINVAL, "--listen %s is not an IPv4 address", addr);
-        return -1;
-    }
-    int one = 1, fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
-        bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 8) != 0) {
-        kmsg_set(msg, K_EIO, "cannot listen on %s:%d: %s", addr, port, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        return -1;
-    }
-    return fd;
-}
-
-static int port_of(int fd)
-{
-    struct sockaddr_in a;
-    socklen_t len = sizeof a;
-    return getsockname(fd, (struct sockaddr *)&a, &len) == 0 ? ntohs(a.sin_port) : -1;
-}
-
-/* "zvt P\ncontrol P\n", written to a tmp file and renamed. */
+/* "zvt P\ncontrol P\n", appearing whole. */
 static bool write_ports(const char *path, const net_t *net)
 {
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f)
-        return false;
-    bool ok = fprintf(f, "zvt %d\ncontrol %d\n", port_of(net->lfd[L_ZVT]), port_of(net->lfd[L_CONTROL])) > 0 &&
-              fflush(f) == 0 && fsync(fileno(f)) == 0;
-    ok = fclose(f) == 0 && ok;
-    return ok && rename(tmp, path) == 0;
-}
-
-static bool send_all(int fd, const uint8_t *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return false;
-        p += w;
-        n -= (size_t)w;
-    }
-    return true;
+    char text[64];
+    snprintf(text, sizeof text, "zvt %d\ncontrol %d\n", simio_port_of(net->lfd[L_ZVT]),
+             simio_port_of(net->lfd[L_CONTROL]));
+    return simio_write_file(path, text);
 }
 
 void psim_net_hang_up(psim_t *s)
@@ -123,7 +61,7 @@ bool psim_net_send(psim_t *s, const zvt_apdu_t *a)
     if (s->ecr_fd < 0 || n == 0)
         return false;
     log_hex(LOG_DEBUG, PSIM_LOG, "PT -> ECR", out, n);
-    if (send_all(s->ecr_fd, out, n))
+    if (simio_send_all(s->ecr_fd, out, n))
         return true;
     LOG_W(PSIM_LOG, "cannot send to the ECR: %s", strerror(errno));
     psim_net_hang_up(s);
@@ -218,25 +156,15 @@ static void accept_ctl(net_t *net)
 }
 
 /* Answers each whole line a control connection has sent. */
+static char *answer(void *ctx, char *line)
+{
+    return psim_control(ctx, line);
+}
+
 static void pump_ctl(net_t *net, ctl_conn_t *c)
 {
-    char *nl;
-    while (c->fd >= 0 && (nl = memchr(c->buf, '\n', c->n))) {
-        *nl = '\0';
-        char *answer = psim_control(net->s, c->buf);
-        const char *line = answer ? answer : "error out of memory";
-        bool ok = send_all(c->fd, (const uint8_t *)line, strlen(line)) && send_all(c->fd, (const uint8_t *)"\n", 1);
-        free(answer);
-        size_t used = (size_t)(nl - c->buf) + 1;
-        memmove(c->buf, c->buf + used, c->n - used);
-        c->n -= used;
-        if (!ok)
-            close_ctl(c);
-    }
-    if (c->fd >= 0 && c->n == CTL_LINE_MAX) {
-        send_all(c->fd, (const uint8_t *)"error line too long\n", 20);
+    if (!simio_answer_lines(c->fd, c->buf, &c->n, CTL_LINE_MAX, answer, net->s))
         close_ctl(c);
-    }
 }
 
 static void read_ctl(net_t *net, ctl_conn_t *c)
@@ -298,7 +226,7 @@ static void loop(net_t *net)
 {
     struct pollfd fds[N_LISTEN + 1 + MAX_CONTROL];
     int idx[N_LISTEN + 1 + MAX_CONTROL];
-    while (!stop_signal) {
+    while (!simio_stop_signal()) {
         int64_t next = psim_pt_tick(net->s, kclock_mono(NULL));
         nfds_t n = poll_set(net, fds, idx);
         int rc = poll(fds, n, timeout_ms(next, kclock_mono(NULL)));
@@ -311,13 +239,13 @@ static void loop(net_t *net)
 
 static kerr_t open_ports(net_t *net, const psim_listen_t *l, kmsg_t *msg)
 {
-    if ((net->lfd[L_ZVT] = listen_tcp(l->addr, l->zvt, msg)) < 0 ||
-        (net->lfd[L_CONTROL] = listen_tcp(l->addr, l->control, msg)) < 0)
+    if ((net->lfd[L_ZVT] = simio_listen_tcp(l->addr, l->zvt, msg)) < 0 ||
+        (net->lfd[L_CONTROL] = simio_listen_tcp(l->addr, l->control, msg)) < 0)
         return K_EIO;
     if (l->ports_file && !write_ports(l->ports_file, net))
         return kmsg_set(msg, K_EIO, "cannot write the ports file %s: %s", l->ports_file, strerror(errno));
     LOG_I(PSIM_LOG, "terminal %u listening on %s: zvt %d, control %d", PSIM_TERMINAL_ID, l->addr,
-          port_of(net->lfd[L_ZVT]), port_of(net->lfd[L_CONTROL]));
+          simio_port_of(net->lfd[L_ZVT]), simio_port_of(net->lfd[L_CONTROL]));
     return K_OK;
 }
 
@@ -344,7 +272,7 @@ int psim_serve(psim_t *s, const psim_listen_t *l)
         net->lfd[i] = -1;
     for (int i = 0; i < MAX_CONTROL; i++)
         net->ctl[i].fd = -1;
-    catch_signals();
+    simio_catch_signals();
     kmsg_t msg = {""};
     int status = 0;
     if (open_ports(net, l, &msg) != K_OK) {
@@ -352,7 +280,7 @@ int psim_serve(psim_t *s, const psim_listen_t *l)
         status = 1;
     } else {
         loop(net);
-        LOG_I(PSIM_LOG, "signal %d: stopping", (int)stop_signal);
+        LOG_I(PSIM_LOG, "signal %d: stopping", simio_stop_signal());
     }
     if (!psim_state_save(s))
         status = 1;

@@ -2,15 +2,13 @@
  * integers (kjson), saved atomically; the control port's "state" adds the
  * faults and the link. The format is in docs/sim/paysim.md. */
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "kiosk/app/kjson.h"
 #include "kiosk/app/log.h"
+#include "sim/common/simio.h"
 #include "sim/paysim/psim.h"
 
 void psim_hex2(uint8_t code, char out[3])
@@ -130,49 +128,6 @@ char *psim_state_json(const psim_t *s, bool live)
     return text;
 }
 
-static bool write_all(int fd, const char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return false;
-        p += w;
-        n -= (size_t)w;
-    }
-    return true;
-}
-
-/* fsync on the folder, so that the rename itself survives a crash. */
-static void sync_folder(const char *path)
-{
-    char copy[sizeof ((psim_t *)0)->state_path];
-    snprintf(copy, sizeof copy, "%s", path);
-    int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-        fsync(fd);
-        close(fd);
-    }
-}
-
-static bool write_atomically(const char *path, const char *text)
-{
-    char tmp[sizeof ((psim_t *)0)->state_path + 8];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    bool ok = fd >= 0 && write_all(fd, text, strlen(text)) && write_all(fd, "\n", 1) && fsync(fd) == 0;
-    if (fd >= 0 && close(fd) != 0)
-        ok = false;
-    if (ok && rename(tmp, path) != 0)
-        ok = false;
-    if (ok)
-        sync_folder(path);
-    else
-        LOG_E(PSIM_LOG, "cannot write the state file %s: %s", path, strerror(errno));
-    return ok;
-}
-
 bool psim_state_save(const psim_t *s)
 {
     if (!s->state_path[0])
@@ -184,7 +139,9 @@ bool psim_state_save(const psim_t *s)
         LOG_E(PSIM_LOG, "out of memory writing the state");
         return false;
     }
-    bool ok = write_atomically(s->state_path, text);
+    bool ok = simio_write_file(s->state_path, text);
+    if (!ok)
+        LOG_E(PSIM_LOG, "cannot write the state file %s: %s", s->state_path, strerror(errno));
     free(text);
     return ok;
 }

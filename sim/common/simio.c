@@ -1,0 +1,142 @@
+#include "sim/common/simio.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+void simio_catch_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal; /* no SA_RESTART: poll returns at once */
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+int simio_stop_signal(void)
+{
+    return stop_signal;
+}
+
+int simio_listen_tcp(const char *addr, int port, kmsg_t *msg)
+{
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    if (inet_pton(AF_INET, addr, &a.sin_addr) != 1) {
+        kmsg_set(msg, K_EINVAL, "--listen %s is not an IPv4 address", addr);
+        return -1;
+    }
+    int one = 1, fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+        bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 8) != 0) {
+        kmsg_set(msg, K_EIO, "cannot listen on %s:%d: %s", addr, port, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+int simio_port_of(int fd)
+{
+    struct sockaddr_in a;
+    socklen_t len = sizeof a;
+    return getsockname(fd, (struct sockaddr *)&a, &len) == 0 ? ntohs(a.sin_port) : -1;
+}
+
+bool simio_send_all(int fd, const void *p, size_t n)
+{
+    const char *b = p;
+    while (n > 0) {
+        ssize_t w = send(fd, b, n, MSG_NOSIGNAL);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return false;
+        b += w;
+        n -= (size_t)w;
+    }
+    return true;
+}
+
+static bool write_all(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return false;
+        p += w;
+        n -= (size_t)w;
+    }
+    return true;
+}
+
+/* fsync on the folder, so that the rename itself survives a crash. */
+static void sync_folder(const char *path)
+{
+    char *copy = strdup(path);
+    int fd = copy ? open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+    free(copy);
+}
+
+bool simio_write_file(const char *path, const char *text)
+{
+    size_t len = strlen(text), plen = strlen(path);
+    char *tmp = malloc(plen + 5);
+    if (!tmp)
+        return false;
+    snprintf(tmp, plen + 5, "%s.tmp", path);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    bool ok = fd >= 0 && write_all(fd, text, len) && (len && text[len - 1] == '\n' ? true : write_all(fd, "\n", 1)) &&
+              fsync(fd) == 0;
+    if (fd >= 0 && close(fd) != 0)
+        ok = false;
+    ok = ok && rename(tmp, path) == 0;
+    free(tmp);
+    if (ok)
+        sync_folder(path);
+    return ok;
+}
+
+bool simio_answer_lines(int fd, char *buf, size_t *n, size_t cap, simio_answer_fn answer, void *ctx)
+{
+    char *nl;
+    while ((nl = memchr(buf, '\n', *n))) {
+        *nl = '\0';
+        char *reply = answer(ctx, buf);
+        const char *line = reply ? reply : "error out of memory";
+        bool ok = simio_send_all(fd, line, strlen(line)) && simio_send_all(fd, "\n", 1);
+        free(reply);
+        size_t used = (size_t)(nl - buf) + 1;
+        memmove(buf, buf + used, *n - used);
+        *n -= used;
+        if (!ok)
+            return false;
+    }
+    if (*n == cap) {
+        simio_send_all(fd, "error line too long\n", 20);
+        return false;
+    }
+    return true;
+}

@@ -1,0 +1,43 @@
+/* Shared by the simulators: stop signals, listening sockets, whole sends,
+ * durable files, and the line-per-command control connections. */
+#ifndef SIM_COMMON_SIMIO_H
+#define SIM_COMMON_SIMIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "kiosk/core/err.h"
+
+/* SIGTERM and SIGINT ask the simulator to stop (without SA_RESTART, so a
+ * poll returns at once); SIGPIPE is ignored. */
+void simio_catch_signals(void);
+
+/* The signal that asked to stop, or 0. */
+int simio_stop_signal(void);
+
+/* A TCP socket listening on addr:port (0: the kernel picks), or -1 with
+ * msg saying why. */
+int simio_listen_tcp(const char *addr, int port, kmsg_t *msg);
+
+/* The port a socket is bound to, or -1. */
+int simio_port_of(int fd);
+
+/* Sends all n bytes (retrying after EINTR); false if the peer is gone. */
+bool simio_send_all(int fd, const void *p, size_t n);
+
+/* Replaces path with text (a newline is added if it lacks one): a tmp file
+ * is written and fsynced, renamed over path, and the folder is fsynced, so
+ * a reader sees the old file or the new one, whole, even after a crash.
+ * False (errno set) if any step failed. */
+bool simio_write_file(const char *path, const char *text);
+
+/* Answers one control command line (NUL-terminated, no newline); returns
+ * a malloc'd reply line without newline (NULL: out of memory). */
+typedef char *(*simio_answer_fn)(void *ctx, char *line);
+
+/* Answers every whole line in buf[0..*n) on fd and keeps the rest. False
+ * if the connection must be closed: a send failed, or cap bytes hold no
+ * newline (then "error line too long" is sent first). */
+bool simio_answer_lines(int fd, char *buf, size_t *n, size_t cap, simio_answer_fn answer, void *ctx);
+
+#endif
