@@ -18,38 +18,8 @@
 
 typedef char *(*cmd_fn)(csim_t *s, char **av);
 
-static char *reply(const char *status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static char *reply(const char *status, const char *fmt, ...)
-{
-    char *body = NULL, *line = NULL;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vasprintf(&body, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return NULL;
-    if (asprintf(&line, body[0] ? "%s %s" : "%s%s", status, body) < 0)
-        line = NULL;
-    free(body);
-    return line;
-}
-
-#define OK(...) reply("ok", __VA_ARGS__)
-#define ERR(...) reply("error", __VA_ARGS__)
-
-bool csim_parse_int(const char *text, int64_t lo, int64_t hi, int64_t *out)
-{
-    char *end;
-    if (!text || !*text || (*text != '-' && (*text < '0' || *text > '9')))
-        return false;
-    errno = 0;
-    long long v = strtoll(text, &end, 10);
-    if (errno || *end || v < lo || v > hi)
-        return false;
-    *out = v;
-    return true;
-}
+#define OK(...) simio_reply("ok", __VA_ARGS__)
+#define ERR(...) simio_reply("error", __VA_ARGS__)
 
 static const char *outcome_name(csim_insert_result_t r)
 {
@@ -69,7 +39,7 @@ static const char *outcome_name(csim_insert_result_t r)
 static bool note_arg(const csim_t *s, const char *text, int *type)
 {
     int64_t t;
-    if (csim_parse_int(text, 1, CSIM_TYPES, &t)) {
+    if (simio_parse_int(text, 1, CSIM_TYPES, &t)) {
         *type = (int)t;
         return true;
     }
@@ -169,7 +139,7 @@ static char *cmd_power_cycle(csim_t *s, char **av)
 static char *cmd_lose_events(csim_t *s, char **av)
 {
     int64_t n;
-    if (!csim_parse_int(av[1], MIN_LOST, MAX_LOST, &n))
+    if (!simio_parse_int(av[1], MIN_LOST, MAX_LOST, &n))
         return ERR("lose-events needs a count %d..%d", MIN_LOST, MAX_LOST);
     for (int64_t i = 0; i < n; i++)
         csim_event(s, 0, CSIM_ST_STACKER_OK);
@@ -181,7 +151,7 @@ static char *cmd_lose_events(csim_t *s, char **av)
 static char *set_count(unsigned *counter, const char *name, const char *text)
 {
     int64_t n;
-    if (!csim_parse_int(text, 0, MAX_FAULT, &n))
+    if (!simio_parse_int(text, 0, MAX_FAULT, &n))
         return ERR("%s needs a count 0..%d", name, MAX_FAULT);
     *counter = (unsigned)n;
     return OK("%s", "");

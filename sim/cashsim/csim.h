@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sim/common/simio.h"
 #include "drivers/cash/cctalk_frame.h"
 #include "kiosk/core/err.h"
 #include "kiosk/core/money.h"
@@ -184,9 +185,6 @@ kerr_t csim_state_load(csim_t *s, kmsg_t *msg);
 void csim_state_free(csim_t *s);
 
 /* ---- control.c ---- */
-
-/* Parses a whole decimal number in [lo, hi] and nothing else. */
-bool csim_parse_int(const char *text, int64_t lo, int64_t hi, int64_t *out);
 
 /* Runs one control line and returns the reply line (heap, no newline), NULL
  * if out of memory. */

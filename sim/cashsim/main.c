@@ -72,7 +72,7 @@ static int take_option(int c, const char *arg, opts_t *o)
     case 'k': o->serve.link = arg; break;
     case 's': o->state = arg; break;
     case 'c':
-        ok = csim_parse_int(arg, 0, 65535, &v);
+        ok = simio_parse_int(arg, 0, 65535, &v);
         o->serve.control_port = (int)v;
         break;
     case 'l':
@@ -81,7 +81,7 @@ static int take_option(int c, const char *arg, opts_t *o)
         break;
     case 'p': o->serve.ports_file = arg; break;
     case 'e': o->echo = true; break;
-    case 't': ok = csim_parse_int(arg, 0, MAX_ESCROW_TIMEOUT_MS, &o->escrow_timeout_ms); break;
+    case 't': ok = simio_parse_int(arg, 0, MAX_ESCROW_TIMEOUT_MS, &o->escrow_timeout_ms); break;
     case 'n': o->notes = arg; break;
     case 'L':
         ok = log_parse_level(arg, &level);

@@ -56,7 +56,7 @@ static kerr_t parse_item(csim_t *s, char *item, kmsg_t *msg)
         return kmsg_set(msg, K_EINVAL, "--notes: '%s' is not TYPE:BILLID", item);
     *colon = '\0';
     const char *id = colon + 1;
-    if (!csim_parse_int(item, 1, CSIM_TYPES, &type))
+    if (!simio_parse_int(item, 1, CSIM_TYPES, &type))
         return kmsg_set(msg, K_EINVAL, "--notes: bill type '%s' is not 1..%d", item, CSIM_TYPES);
     if (!csim_id_shape(id))
         return kmsg_set(msg, K_EINVAL, "--notes: '%s' is not a bill id like CN0020A", id);

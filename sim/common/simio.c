@@ -6,6 +6,7 @@
 #include <libgen.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,4 +140,32 @@ bool simio_answer_lines(int fd, char *buf, size_t *n, size_t cap, simio_answer_f
         return false;
     }
     return true;
+}
+
+bool simio_parse_int(const char *text, int64_t lo, int64_t hi, int64_t *out)
+{
+    char *end = NULL;
+    if (!text || !*text || (*text != '-' && (*text < '0' || *text > '9')))
+        return false;
+    errno = 0;
+    long long v = strtoll(text, &end, 10);
+    if (errno || *end || v < lo || v > hi)
+        return false;
+    *out = v;
+    return true;
+}
+
+char *simio_reply(const char *status, const char *fmt, ...)
+{
+    char *body = NULL, *line = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vasprintf(&body, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return NULL;
+    if (asprintf(&line, body[0] ? "%s %s" : "%s%s", status, body) < 0)
+        line = NULL;
+    free(body);
+    return line;
 }

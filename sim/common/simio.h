@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "kiosk/core/err.h"
 
@@ -39,5 +40,12 @@ typedef char *(*simio_answer_fn)(void *ctx, char *line);
  * if the connection must be closed: a send failed, or cap bytes hold no
  * newline (then "error line too long" is sent first). */
 bool simio_answer_lines(int fd, char *buf, size_t *n, size_t cap, simio_answer_fn answer, void *ctx);
+
+/* Parses a whole decimal number in [lo, hi] and nothing else. */
+bool simio_parse_int(const char *text, int64_t lo, int64_t hi, int64_t *out);
+
+/* A control reply line, "STATUS" or "STATUS <formatted text>", malloc'd
+ * (NULL: out of memory). */
+char *simio_reply(const char *status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -18,25 +18,8 @@
 
 typedef char *(*cmd_fn)(msim_t *s, char **av, int ac);
 
-static char *reply(const char *status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static char *reply(const char *status, const char *fmt, ...)
-{
-    char *body = NULL, *line = NULL;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vasprintf(&body, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return NULL;
-    if (asprintf(&line, body[0] ? "%s %s" : "%s%s", status, body) < 0)
-        line = NULL;
-    free(body);
-    return line;
-}
-
-#define OK(...) reply("ok", __VA_ARGS__)
-#define ERR(...) reply("error", __VA_ARGS__)
+#define OK(...) simio_reply("ok", __VA_ARGS__)
+#define ERR(...) simio_reply("error", __VA_ARGS__)
 
 static bool parse_on(const char *text, bool *on)
 {
@@ -52,7 +35,7 @@ static bool parse_on(const char *text, bool *on)
 static char *set_fault(unsigned *counter, const char *name, const char *text)
 {
     int64_t n;
-    if (!msim_parse_int(text, 0, MAX_FAULT, &n))
+    if (!simio_parse_int(text, 0, MAX_FAULT, &n))
         return ERR("%s needs a count 0..%d", name, MAX_FAULT);
     *counter = (unsigned)n;
     return OK("%s", "");
@@ -91,7 +74,7 @@ static char *cmd_split(msim_t *s, char **av, int ac)
 static char *cmd_delay(msim_t *s, char **av, int ac)
 {
     (void)ac;
-    if (!msim_parse_int(av[1], 0, MAX_DELAY_MS, &s->extra_delay_ms))
+    if (!simio_parse_int(av[1], 0, MAX_DELAY_MS, &s->extra_delay_ms))
         return ERR("delay needs milliseconds 0..%d", MAX_DELAY_MS);
     return OK("%s", "");
 }
@@ -128,7 +111,7 @@ static char *cmd_speed(msim_t *s, char **av, int ac)
 {
     (void)ac;
     msim_advance(s, kclock_mono(NULL)); /* time so far at the old speed */
-    if (!msim_parse_int(av[1], 0, MAX_SPEED, &s->speed))
+    if (!simio_parse_int(av[1], 0, MAX_SPEED, &s->speed))
         return ERR("speed needs a whole factor 0..%d", MAX_SPEED);
     return OK("%s", "");
 }
@@ -207,7 +190,7 @@ static char *cmd_consume(msim_t *s, char **av, int ac)
     int64_t wh;
     if (!m)
         return err;
-    if (!msim_parse_int(av[2], 0, MAX_CONSUME_WH, &wh))
+    if (!simio_parse_int(av[2], 0, MAX_CONSUME_WH, &wh))
         return ERR("consume needs ADDR and whole Wh 0..%d", MAX_CONSUME_WH);
     msim_advance(s, kclock_mono(NULL));
     msim_book(s, m, wh);

@@ -9,29 +9,17 @@
 
 typedef const char *(*setter_fn)(msim_t *s, msim_meter_t *m, const char *v);
 
-bool msim_parse_int(const char *text, int64_t lo, int64_t hi, int64_t *out)
-{
-    char *end;
-    if (!text || !*text || (*text != '-' && (*text < '0' || *text > '9')))
-        return false;
-    long long v = strtoll(text, &end, 10);
-    if (*end != '\0' || v < lo || v > hi)
-        return false;
-    *out = v;
-    return true;
-}
-
 static const char *set_balance(msim_t *s, msim_meter_t *m, const char *v)
 {
     (void)s;
-    return msim_parse_int(v, INT32_MIN, INT32_MAX, &m->balance) ? NULL : "balance is whole minor units (32-bit signed)";
+    return simio_parse_int(v, INT32_MIN, INT32_MAX, &m->balance) ? NULL : "balance is whole minor units (32-bit signed)";
 }
 
 static const char *set_count(msim_t *s, msim_meter_t *m, const char *v)
 {
     int64_t n;
     (void)s;
-    if (!msim_parse_int(v, 0, UINT32_MAX, &n))
+    if (!simio_parse_int(v, 0, UINT32_MAX, &n))
         return "count is 0..4294967295";
     m->count = (uint32_t)n;
     return NULL;
@@ -50,7 +38,7 @@ static const char *set_relay(msim_t *s, msim_meter_t *m, const char *v)
 static const char *set_power(msim_t *s, msim_meter_t *m, const char *v)
 {
     (void)s;
-    return msim_parse_int(v, 0, MSIM_MAX_POWER, &m->power_w) ? NULL : "power is whole W 0..1000000";
+    return simio_parse_int(v, 0, MSIM_MAX_POWER, &m->power_w) ? NULL : "power is whole W 0..1000000";
 }
 
 static const char *set_suspended(msim_t *s, msim_meter_t *m, const char *v)
@@ -67,7 +55,7 @@ static const char *set_suspended(msim_t *s, msim_meter_t *m, const char *v)
 static const char *set_energy(msim_t *s, msim_meter_t *m, const char *v)
 {
     (void)s;
-    return msim_parse_int(v, 0, MAX_ENERGY_WH, &m->energy_total) ? NULL : "energy is the total in whole Wh";
+    return simio_parse_int(v, 0, MAX_ENERGY_WH, &m->energy_total) ? NULL : "energy is the total in whole Wh";
 }
 
 static const char *set_customer(msim_t *s, msim_meter_t *m, const char *v)
@@ -99,25 +87,25 @@ static const char *set_tariff(msim_t *s, msim_meter_t *m, const char *v)
 static const char *set_hoarding(msim_t *s, msim_meter_t *m, const char *v)
 {
     (void)s;
-    return msim_parse_int(v, 0, INT32_MAX, &m->hoarding_limit) ? NULL : "hoarding is whole minor units";
+    return simio_parse_int(v, 0, INT32_MAX, &m->hoarding_limit) ? NULL : "hoarding is whole minor units";
 }
 
 static const char *set_threshold(msim_t *s, msim_meter_t *m, const char *v)
 {
     (void)s;
-    return msim_parse_int(v, 0, INT32_MAX, &m->alarm_threshold) ? NULL : "threshold is whole minor units";
+    return simio_parse_int(v, 0, INT32_MAX, &m->alarm_threshold) ? NULL : "threshold is whole minor units";
 }
 
 static const char *set_overdraft(msim_t *s, msim_meter_t *m, const char *v)
 {
     (void)s;
-    return msim_parse_int(v, 0, INT32_MAX, &m->overdraft_limit) ? NULL : "overdraft is whole minor units";
+    return simio_parse_int(v, 0, INT32_MAX, &m->overdraft_limit) ? NULL : "overdraft is whole minor units";
 }
 
 static const char *set_unit(msim_t *s, msim_meter_t *m, const char *v)
 {
     int64_t u;
-    if (!msim_parse_int(v, 0, MSIM_MAX_UNIT, &u))
+    if (!simio_parse_int(v, 0, MSIM_MAX_UNIT, &u))
         return "unit is 1..247, or 0 for none";
     const msim_meter_t *other = msim_find_unit(s, (int)u);
     if (other && other != m)

@@ -66,7 +66,7 @@ static int bad_usage(const char *fmt, ...)
 static bool port_arg(const char *text, int *port)
 {
     int64_t v;
-    if (!msim_parse_int(text, 0, 65535, &v))
+    if (!simio_parse_int(text, 0, 65535, &v))
         return false;
     *port = (int)v;
     return true;
@@ -79,7 +79,7 @@ static int take_option(int c, const char *arg, opts_t *o)
     bool ok = true;
     switch (c) {
     case 's': o->state = arg; break;
-    case 'n': ok = msim_parse_int(arg, 1, MSIM_MAX_METERS, &o->meters); break;
+    case 'n': ok = simio_parse_int(arg, 1, MSIM_MAX_METERS, &o->meters); break;
     case 'd': ok = port_arg(arg, &o->listen.dlt645); break;
     case 'm': ok = port_arg(arg, &o->listen.modbus); break;
     case 'c': ok = port_arg(arg, &o->listen.control); break;
@@ -89,9 +89,9 @@ static int take_option(int c, const char *arg, opts_t *o)
         break;
     case 'p': o->ports_file = arg; break;
     case 'k': o->master_key = arg; break;
-    case 'b': ok = msim_parse_int(arg, 2400, 9600, &o->baud) && (o->baud == 2400 || o->baud == 9600); break;
-    case 'r': ok = msim_parse_int(arg, 0, 600000, &o->delay_ms); break;
-    case 'x': ok = msim_parse_int(arg, 0, 1000000, &o->speed); break;
+    case 'b': ok = simio_parse_int(arg, 2400, 9600, &o->baud) && (o->baud == 2400 || o->baud == 9600); break;
+    case 'r': ok = simio_parse_int(arg, 0, 600000, &o->delay_ms); break;
+    case 'x': ok = simio_parse_int(arg, 0, 1000000, &o->speed); break;
     case 'L':
         ok = log_parse_level(arg, &level);
         if (ok)

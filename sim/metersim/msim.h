@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sim/common/simio.h"
 #include "drivers/gateway/dlt645_frame.h"
 #include "kiosk/core/err.h"
 #include "kiosk/core/tariff.h"
@@ -221,9 +222,6 @@ void msim_mb_close(msim_t *s);
 /* Sets one field of m from text (docs/sim/metersim.md, "set"); returns
  * NULL, or why the value was refused (m unchanged). */
 const char *msim_set_field(msim_t *s, msim_meter_t *m, const char *field, const char *value);
-
-/* Parses a whole decimal number in [lo, hi] and nothing else. */
-bool msim_parse_int(const char *text, int64_t lo, int64_t hi, int64_t *out);
 
 /* Runs one control line; returns the reply line (heap, no newline), NULL if
  * out of memory. */

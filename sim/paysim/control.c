@@ -15,38 +15,8 @@
 
 typedef char *(*cmd_fn)(psim_t *s, char **av, int ac);
 
-static char *reply(const char *status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static char *reply(const char *status, const char *fmt, ...)
-{
-    char *body = NULL, *line = NULL;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vasprintf(&body, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return NULL;
-    if (asprintf(&line, body[0] ? "%s %s" : "%s%s", status, body) < 0)
-        line = NULL;
-    free(body);
-    return line;
-}
-
-#define OK(...) reply("ok", __VA_ARGS__)
-#define ERR(...) reply("error", __VA_ARGS__)
-
-bool psim_parse_int(const char *text, int64_t lo, int64_t hi, int64_t *out)
-{
-    char *end = NULL;
-    if (!text || !*text || (*text != '-' && (*text < '0' || *text > '9')))
-        return false;
-    errno = 0;
-    long long v = strtoll(text, &end, 10);
-    if (errno || *end || v < lo || v > hi)
-        return false;
-    *out = v;
-    return true;
-}
+#define OK(...) simio_reply("ok", __VA_ARGS__)
+#define ERR(...) simio_reply("error", __VA_ARGS__)
 
 static char *set_outcome(psim_t *s, psim_outcome_t o, uint8_t code, const char *name)
 {
@@ -100,7 +70,7 @@ static char *cmd_drop_after(psim_t *s, char **av, int ac)
 static char *cmd_slow(psim_t *s, char **av, int ac)
 {
     (void)ac;
-    if (!psim_parse_int(av[1], 0, PSIM_MAX_MS, &s->faults.slow_ms))
+    if (!simio_parse_int(av[1], 0, PSIM_MAX_MS, &s->faults.slow_ms))
         return ERR("slow needs milliseconds 0..%d", PSIM_MAX_MS);
     return OK("%s", "");
 }
@@ -108,7 +78,7 @@ static char *cmd_slow(psim_t *s, char **av, int ac)
 static char *cmd_card_wait(psim_t *s, char **av, int ac)
 {
     (void)ac;
-    if (!psim_parse_int(av[1], 0, PSIM_MAX_MS, &s->faults.card_wait_ms))
+    if (!simio_parse_int(av[1], 0, PSIM_MAX_MS, &s->faults.card_wait_ms))
         return ERR("card-wait needs milliseconds 0..%d", PSIM_MAX_MS);
     return OK("%s", "");
 }

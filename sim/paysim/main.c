@@ -59,7 +59,7 @@ static int bad_usage(const char *fmt, ...)
 static bool port_arg(const char *text, int *port)
 {
     int64_t v;
-    if (!psim_parse_int(text, 0, 65535, &v))
+    if (!simio_parse_int(text, 0, 65535, &v))
         return false;
     *port = (int)v;
     return true;
@@ -89,7 +89,7 @@ static int take_option(int c, const char *arg, opts_t *o)
         ok = password_arg(arg);
         break;
     case 'y':
-        ok = psim_parse_int(arg, 1, 999, &o->currency) && currency_by_numeric((uint16_t)o->currency) != NULL;
+        ok = simio_parse_int(arg, 1, 999, &o->currency) && currency_by_numeric((uint16_t)o->currency) != NULL;
         break;
     case 'L':
         ok = log_parse_level(arg, &level);

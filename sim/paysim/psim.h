@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sim/common/simio.h"
 #include "drivers/payterm/zvt_apdu.h"
 #include "kiosk/core/err.h"
 
@@ -221,9 +222,6 @@ char *psim_state_json(const psim_t *s, bool live);
 void psim_hex2(uint8_t code, char out[3]);
 
 /* ---- control.c ---- */
-
-/* Parses a whole decimal number in [lo, hi] and nothing else. */
-bool psim_parse_int(const char *text, int64_t lo, int64_t hi, int64_t *out);
 
 /* Runs one control line; returns the reply line (heap, no newline), NULL if
  * out of memory. */
