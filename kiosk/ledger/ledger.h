@@ -20,7 +20,7 @@
 
 typedef struct ledger ledger_t;
 
-#define LEDGER_SCHEMA_VERSION 3
+#define LEDGER_SCHEMA_VERSION 4
 
 typedef enum ledger_open_mode {
     LEDGER_CREATE,   /* create the file if missing, migrate it forward */
@@ -29,6 +29,7 @@ typedef enum ledger_open_mode {
 
 #define LEDGER_METER_LEN 13 /* 12 digits and the terminator */
 #define LEDGER_TAG_LEN 16
+#define LEDGER_CARD_LEN 17 /* a card serial in hex and the terminator */
 #define LEDGER_REASON_LEN 160
 
 /* A transaction as stored. */
@@ -39,6 +40,7 @@ typedef struct ledger_txn {
     char customer[LEDGER_METER_LEN];
     char method[LEDGER_TAG_LEN];  /* counter, cash, card, qr */
     char channel[LEDGER_TAG_LEN]; /* remote, card */
+    char card[LEDGER_CARD_LEN];   /* channel card: the card's serial, 16 hex digits; "" otherwise */
     char currency[4];
     int64_t amount;         /* asked for */
     int64_t paid;           /* accepted */
@@ -55,6 +57,7 @@ typedef struct ledger_txn {
 typedef struct ledger_new_txn {
     const char *id; /* UUIDv4 made by the caller */
     const char *meter, *customer, *method, *channel, *currency;
+    const char *card; /* channel card: the card's serial in hex; NULL or "" otherwise */
     int64_t amount;
 } ledger_new_txn_t;
 

@@ -133,6 +133,7 @@ void ledger__row_txn(sqlite3_stmt *st, ledger_txn_t *t)
     t->retries = sqlite3_column_int64(st, 14);
     t->created_at = sqlite3_column_int64(st, 15);
     t->updated_at = sqlite3_column_int64(st, 16);
+    ledger__col_text(st, 17, t->card, sizeof t->card);
 }
 
 /* WAL so readers never block the writer; FULL so a commit survives power

@@ -23,7 +23,7 @@ struct ledger {
 /* The columns ledger__row_txn() reads, in order. */
 #define LEDGER_TXN_COLUMNS                                                                           \
     "id, state, meter, customer, method, channel, currency, amount, paid, delivered, refunded, "     \
-    "purchase_count, reason, retry_at, retries, created_at, updated_at"
+    "purchase_count, reason, retry_at, retries, created_at, updated_at, card"
 
 /* Translates a SQLite result into kerr_t with "what: sqlite's message". */
 kerr_t ledger__err(ledger_t *l, int rc, const char *what, kmsg_t *msg);

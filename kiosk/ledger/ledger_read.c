@@ -193,6 +193,7 @@ cJSON *ledger__txn_json(const ledger_txn_t *t)
               kjson_add_int(o, "amount", t->amount) && kjson_add_str(o, "currency", t->currency) &&
               kjson_add_str(o, "meter", t->meter) && kjson_add_str(o, "customer", t->customer) &&
               kjson_add_str(o, "method", t->method) && kjson_add_str(o, "channel", t->channel) &&
+              kjson_add_str(o, "card", t->card) &&
               kjson_add_int(o, "paid", t->paid) && kjson_add_int(o, "delivered", t->delivered) &&
               kjson_add_int(o, "refunded", t->refunded) &&
               (t->purchase_count > 0 ? kjson_add_int(o, "purchase_count", t->purchase_count)

@@ -209,8 +209,15 @@ static const char *const v3[] = {
     NULL,
 };
 
+/* Version 4: meter cards. A sale written onto a card names that card (its
+ * serial, 16 hex digits), so that only the same card can finish it. */
+static const char *const v4[] = {
+    "ALTER TABLE txn ADD COLUMN card TEXT NOT NULL DEFAULT '';",
+    NULL,
+};
+
 /* Each migration is a list of statements run in one transaction. */
-static const char *const *const migrations[] = {v1, v2, v3};
+static const char *const *const migrations[] = {v1, v2, v3, v4};
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -61,6 +61,10 @@ static kerr_t check_new(const ledger_new_txn_t *t, kmsg_t *msg)
         return kmsg_set(msg, K_EINVAL, "method, channel and a 3-letter currency are required");
     if (t->amount < 0)
         return kmsg_set(msg, K_EINVAL, "amount must not be negative");
+    bool card = strcmp(t->channel, "card") == 0, named = t->card && t->card[0];
+    if (card != named || (named && (strlen(t->card) != LEDGER_CARD_LEN - 1 ||
+                                    strspn(t->card, "0123456789ABCDEF") != LEDGER_CARD_LEN - 1)))
+        return kmsg_set(msg, K_EINVAL, "a sale on the card channel names its card (16 hex digits), others none");
     return K_OK;
 }
 
@@ -75,13 +79,14 @@ kerr_t ledger_create(ledger_t *l, const ledger_new_txn_t *n, kmsg_t *msg)
     snprintf(t.customer, sizeof t.customer, "%s", n->customer ? n->customer : "");
     snprintf(t.method, sizeof t.method, "%s", n->method);
     snprintf(t.channel, sizeof t.channel, "%s", n->channel);
+    snprintf(t.card, sizeof t.card, "%s", n->card ? n->card : "");
     snprintf(t.currency, sizeof t.currency, "%s", n->currency);
     t.created_at = t.updated_at = ledger__now(l);
 
     sqlite3_stmt *st;
     rc = ledger__cached(l,
                          "INSERT INTO txn(id, state, meter, customer, method, channel, currency, amount, "
-                         "created_at, updated_at) VALUES (?, 'created', ?, ?, ?, ?, ?, ?, ?, ?)",
+                         "created_at, updated_at, card) VALUES (?, 'created', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                          &st, msg);
     if (rc == K_OK) {
         sqlite3_bind_text(st, 1, t.id, -1, SQLITE_STATIC);
@@ -93,6 +98,7 @@ kerr_t ledger_create(ledger_t *l, const ledger_new_txn_t *n, kmsg_t *msg)
         sqlite3_bind_int64(st, 7, t.amount);
         sqlite3_bind_int64(st, 8, t.created_at);
         sqlite3_bind_int64(st, 9, t.updated_at);
+        sqlite3_bind_text(st, 10, t.card, -1, SQLITE_STATIC);
         rc = ledger__run(l, st, "creating the transaction", msg);
     }
     if (rc == K_OK)

@@ -217,6 +217,31 @@ static void creation_is_checked(void **state)
     ledger_close(l);
 }
 
+static void a_card_sale_names_its_card(void **state)
+{
+    (void)state;
+    ledger_t *l = open_new();
+    ledger_new_txn_t n = {.id = ID1, .meter = "000000000001", .method = "cash", .channel = "card",
+                          .currency = "CNY", .amount = 500};
+    kmsg_t msg;
+    assert_int_equal(ledger_create(l, &n, &msg), K_EINVAL); /* which card? */
+    n.card = "4B5000000000001";                              /* 15 digits */
+    assert_int_equal(ledger_create(l, &n, &msg), K_EINVAL);
+    n.card = "4b50000000000001"; /* lower case is not how serials are written */
+    assert_int_equal(ledger_create(l, &n, &msg), K_EINVAL);
+    n.card = "4B50000000000001";
+    n.channel = "remote"; /* a remote sale names no card */
+    assert_int_equal(ledger_create(l, &n, &msg), K_EINVAL);
+    n.channel = "card";
+    assert_int_equal(ledger_create(l, &n, &msg), K_OK);
+    ledger_txn_t t;
+    assert_int_equal(ledger_get(l, ID1, &t, &msg), K_OK);
+    assert_string_equal(t.card, "4B50000000000001");
+    assert_int_equal(count_rows(l, "SELECT count(*) FROM outbox WHERE payload LIKE '%\"card\":\"4B50000000000001\"%'"),
+                     1); /* the back office learns which card from the first row */
+    ledger_close(l);
+}
+
 static void one_count_per_meter(void **state)
 {
     (void)state;
@@ -450,6 +475,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(a_sale_writes_history_and_outbox, setup, teardown),
     cmocka_unit_test_setup_teardown(refused_change_writes_nothing, setup, teardown),
     cmocka_unit_test_setup_teardown(creation_is_checked, setup, teardown),
+    cmocka_unit_test_setup_teardown(a_card_sale_names_its_card, setup, teardown),
     cmocka_unit_test_setup_teardown(one_count_per_meter, setup, teardown),
     cmocka_unit_test_setup_teardown(a_count_that_may_have_applied_is_kept, setup, teardown),
     cmocka_unit_test_setup_teardown(confirm_after_restart_marks_the_attempt, setup, teardown),
