@@ -1,0 +1,161 @@
+/* The card delivery target (gw_card.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "drivers/card/gw_card.h"
+#include "kiosk/app/log.h"
+
+typedef struct gwc {
+    card_slot_t slot;
+    card_keys_t keys;
+} gwc_t;
+
+void gw_card_serial_hex(const uint8_t serial[CARD_SERIAL_LEN], char out[17])
+{
+    for (int i = 0; i < CARD_SERIAL_LEN; i++)
+        snprintf(out + 2 * i, 3, "%02X", serial[i]);
+}
+
+void gw_card_address(const char *meter, const uint8_t serial[CARD_SERIAL_LEN], char out[GW_CARD_ADDR_LEN])
+{
+    char hex[17];
+    gw_card_serial_hex(serial, hex);
+    snprintf(out, GW_CARD_ADDR_LEN, "%.12s@%s", meter, hex);
+}
+
+/* Reads the card in the reader and checks it is the one addressed. */
+static gw_err_t open_card(gwc_t *g, const char *addr, card_view_t *v, kmsg_t *msg)
+{
+    char meter[GW_METER_LEN] = "", serial[17] = "", hex[17];
+    const char *at = strchr(addr, '@');
+    snprintf(meter, sizeof meter, "%.*s", at ? (int)(at - addr) : (int)strlen(addr), addr);
+    if (at)
+        snprintf(serial, sizeof serial, "%s", at + 1);
+    card_status_t st;
+    if (card_session_read(&g->slot, &g->keys, v, &st, msg) != K_OK)
+        return st.slot == CARD_OK ? GW_REFUSED : GW_UNREACHABLE;
+    gw_card_serial_hex(v->info.serial, hex);
+    if (strcmp(v->info.meter, meter) != 0) {
+        kmsg_set(msg, K_ENOTFOUND, "the card in the reader is for meter %s, not %s", v->info.meter, meter);
+        return GW_NOT_FOUND;
+    }
+    if (serial[0] && strcmp(serial, hex) != 0) {
+        kmsg_set(msg, K_ECONFLICT, "card %s is in the reader; this purchase belongs to card %s: insert that card", hex,
+                 serial);
+        return GW_REFUSED;
+    }
+    return GW_OK;
+}
+
+static gw_err_t gwc_read(void *ctx, const char *addr, unsigned what, gw_reading_t *out, kmsg_t *msg)
+{
+    (void)what;
+    card_view_t v;
+    gw_err_t e = open_card(ctx, addr, &v, msg);
+    if (e != GW_OK)
+        return e;
+    const card_writeback_t *wb = &v.writeback;
+    *out = (gw_reading_t){.have = GW_READ_COUNT, .purchase_count = v.purse.count};
+    snprintf(out->meter, sizeof out->meter, "%s", v.info.meter);
+    if (wb->written) {
+        out->have = GW_READ_ALL;
+        out->balance = wb->remaining;
+        out->energy_total = wb->energy_total;
+        memcpy(out->energy_band, wb->energy, sizeof out->energy_band);
+        out->relay_open = wb->status & CARD_WB_RELAY_OPEN;
+        out->flags = (wb->tamper & CARD_WB_METER_COVER ? GW_FLAG_COVER : 0) |
+                     (wb->tamper & CARD_WB_TERMINAL_COVER ? GW_FLAG_TERMINAL : 0) |
+                     (wb->tamper & CARD_WB_MAGNETIC ? GW_FLAG_MAGNETIC : 0) |
+                     (wb->tamper & CARD_WB_REVERSE ? GW_FLAG_REVERSE : 0) |
+                     (wb->status & CARD_WB_LOW_BALANCE ? GW_FLAG_LOW_BALANCE : 0) |
+                     (wb->status & CARD_WB_PRETRIP ? GW_FLAG_PRETRIP : 0);
+    }
+    return GW_OK;
+}
+
+/* What the purchase asks of the meter (docs/card.md): the first purchase on
+ * a user card opens the account, on a replacement card re-binds the meter. */
+static uint8_t purpose_of(const card_view_t *v)
+{
+    if (v->purse.purpose != CARD_PURPOSE_NONE)
+        return CARD_PURPOSE_PURCHASE;
+    return v->info.type == CARD_TYPE_REPLACEMENT ? CARD_PURPOSE_REPLACE : CARD_PURPOSE_OPEN;
+}
+
+static void now_digits(char out[CARD_DIGITS_LEN])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    snprintf(out, CARD_DIGITS_LEN, "%02d%02d%02d%02d%02d%02d", tm.tm_year % 100, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+             tm.tm_min, tm.tm_sec);
+}
+
+/* The card refused: a count that does not follow is a count mismatch, the
+ * rest (blocked, MAC) a refusal with its reason. */
+static void refused(const card_status_t *st, const card_view_t *v, const char *why, gw_credit_reply_t *out)
+{
+    out->result = card_sw_kind(st->sw) == CARD_SW_CONDITIONS ? GW_CREDIT_COUNT_MISMATCH : GW_CREDIT_REFUSED;
+    out->count_after = v->purse.count;
+    snprintf(out->reason, sizeof out->reason, "%s", why);
+}
+
+static gw_err_t gwc_credit(void *ctx, const gw_credit_req_t *req, gw_credit_reply_t *out, kmsg_t *msg)
+{
+    gwc_t *g = ctx;
+    card_view_t v;
+    gw_err_t e = open_card(g, req->meter, &v, msg);
+    if (e != GW_OK)
+        return e;
+    if (req->amount < 0 || req->amount > UINT32_MAX || req->count < 1 || req->count > 0xFFFF) {
+        kmsg_set(msg, K_EINVAL, "a card purse holds amounts up to 4294967295 and counts 1..65535");
+        return GW_INVALID;
+    }
+    card_purse_t p = {.purpose = purpose_of(&v), .amount = req->amount, .count = req->count}, after;
+    now_digits(p.time);
+    card_status_t st;
+    *out = (gw_credit_reply_t){0};
+    if (card_session_write_purse(&g->slot, &g->keys, v.info.serial, &p, &after, &st, msg) == K_OK) {
+        out->result = GW_CREDIT_APPLIED;
+        out->count_after = after.count;
+        out->balance_after = v.writeback.remaining; /* the meter takes the credit when the card is inserted */
+        return GW_OK;
+    }
+    if (st.slot != CARD_OK || st.sw == 0)
+        return GW_TIMEOUT; /* pulled out, or no answer: the write may or may not have landed */
+    refused(&st, &v, msg ? msg->text : "the card refused the purchase", out);
+    return GW_OK;
+}
+
+static gw_err_t gwc_relay(void *ctx, const char *meter, gw_relay_t cmd, kmsg_t *msg)
+{
+    (void)ctx;
+    (void)cmd;
+    kmsg_set(msg, K_EINVAL, "meter %s: a card cannot switch a relay", meter);
+    return GW_INVALID;
+}
+
+static void gwc_close(void *ctx)
+{
+    gwc_t *g = ctx;
+    card_slot_close(&g->slot);
+    card_keys_close(&g->keys);
+    free(g);
+}
+
+static const gw_ops_t gwc_ops = {"card", gwc_read, gwc_credit, gwc_relay, gwc_close};
+
+kerr_t gw_card_open(card_slot_t slot, card_keys_t keys, gw_t *out, kmsg_t *msg)
+{
+    gwc_t *g = calloc(1, sizeof *g);
+    if (!g) {
+        card_slot_close(&slot);
+        card_keys_close(&keys);
+        return kmsg_set(msg, K_EIO, "out of memory");
+    }
+    *g = (gwc_t){slot, keys};
+    *out = (gw_t){&gwc_ops, g};
+    return K_OK;
+}

@@ -1,0 +1,29 @@
+/* The meter card as a place to deliver credit: a gw_t (gateway.h) whose
+ * meter is the card in the reader. A read gives the card's purse count as
+ * the purchase count and its write-back as the reading; a credit writes the
+ * purse with that count and reads it back. So the engine's exactly-once
+ * delivery (intent with the count, read back when an answer is lost) works
+ * for cards unchanged.
+ *
+ * The address is "METER@SERIAL": the meter number, and the card that must
+ * be in the reader (16 hex digits; "METER" alone accepts any card of that
+ * meter, for reading). */
+#ifndef DRIVERS_CARD_GW_CARD_H
+#define DRIVERS_CARD_GW_CARD_H
+
+#include "drivers/card/card_keys.h"
+#include "drivers/card/card_session.h"
+#include "drivers/gateway/gateway.h"
+
+#define GW_CARD_ADDR_LEN (GW_METER_LEN + 1 + 16)
+
+/* Takes over slot and keys (closed with the gateway). */
+kerr_t gw_card_open(card_slot_t slot, card_keys_t keys, gw_t *out, kmsg_t *msg);
+
+/* Formats "METER@SERIAL" for a card serial. */
+void gw_card_address(const char *meter, const uint8_t serial[CARD_SERIAL_LEN], char out[GW_CARD_ADDR_LEN]);
+
+/* The serial as 16 upper-case hex digits. */
+void gw_card_serial_hex(const uint8_t serial[CARD_SERIAL_LEN], char out[17]);
+
+#endif
