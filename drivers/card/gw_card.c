@@ -7,6 +7,8 @@
 #include "drivers/card/gw_card.h"
 #include "kiosk/app/log.h"
 
+static const gw_ops_t gwc_ops;
+
 typedef struct gwc {
     card_slot_t slot;
     card_keys_t keys;
@@ -38,8 +40,8 @@ static gw_err_t open_card(gwc_t *g, const char *addr, card_view_t *v, kmsg_t *ms
         return st.slot == CARD_OK ? GW_REFUSED : GW_UNREACHABLE;
     gw_card_serial_hex(v->info.serial, hex);
     if (strcmp(v->info.meter, meter) != 0) {
-        kmsg_set(msg, K_ENOTFOUND, "the card in the reader is for meter %s, not %s", v->info.meter, meter);
-        return GW_NOT_FOUND;
+        kmsg_set(msg, K_ECONFLICT, "the card in the reader is for meter %s, not %s", v->info.meter, meter);
+        return GW_REFUSED;
     }
     if (serial[0] && strcmp(serial, hex) != 0) {
         kmsg_set(msg, K_ECONFLICT, "card %s is in the reader; this purchase belongs to card %s: insert that card", hex,
@@ -47,6 +49,18 @@ static gw_err_t open_card(gwc_t *g, const char *addr, card_view_t *v, kmsg_t *ms
         return GW_REFUSED;
     }
     return GW_OK;
+}
+
+kerr_t gw_card_view(gw_t *g, card_view_t *out, kmsg_t *msg)
+{
+    if (g->ops != &gwc_ops)
+        return kmsg_set(msg, K_EINVAL, "not a card reader");
+    gwc_t *c = g->ctx;
+    card_status_t st;
+    kerr_t rc = card_session_read(&c->slot, &c->keys, out, &st, msg);
+    if (rc != K_OK && st.slot != CARD_OK && st.slot != CARD_IO)
+        return K_ENOTFOUND; /* no card, or no reader */
+    return rc;
 }
 
 static gw_err_t gwc_read(void *ctx, const char *addr, unsigned what, gw_reading_t *out, kmsg_t *msg)

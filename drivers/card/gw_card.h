@@ -20,6 +20,10 @@
 /* Takes over slot and keys (closed with the gateway). */
 kerr_t gw_card_open(card_slot_t slot, card_keys_t keys, gw_t *out, kmsg_t *msg);
 
+/* Reads the card in the reader of a card gateway: K_ENOTFOUND if there is
+ * none (or no reader), K_EDEVICE if it is not a genuine meter card. */
+kerr_t gw_card_view(gw_t *g, card_view_t *out, kmsg_t *msg);
+
 /* Formats "METER@SERIAL" for a card serial. */
 void gw_card_address(const char *meter, const uint8_t serial[CARD_SERIAL_LEN], char out[GW_CARD_ADDR_LEN]);
 

@@ -1,0 +1,54 @@
+/* The kiosk's meter-card rules (docs/card.md, "The kiosk's rules"). */
+#include "ktest.h"
+
+#include "kiosk/core/mcard.h"
+
+static const mcard_facts_t good = {.meter_known = true, .purse_count = 3, .writeback_written = true, .meter_count = 3};
+
+static void a_taken_purchase_allows_the_next(void **state)
+{
+    (void)state;
+    assert_int_equal(mcard_sale_check(&good), MCARD_OK);
+    mcard_facts_t f = good;
+    f.meter_count = 4; /* a purchase made elsewhere, taken: still fine */
+    assert_int_equal(mcard_sale_check(&f), MCARD_OK);
+    f = (mcard_facts_t){.meter_known = true}; /* issued, never bought */
+    assert_int_equal(mcard_sale_check(&f), MCARD_OK);
+}
+
+static void a_purchase_not_yet_in_the_meter_is_refused(void **state)
+{
+    (void)state;
+    mcard_facts_t f = good;
+    f.meter_count = 2;
+    assert_int_equal(mcard_sale_check(&f), MCARD_NOT_TAKEN);
+    f = good;
+    f.writeback_written = false; /* the first purchase never went into the meter */
+    assert_int_equal(mcard_sale_check(&f), MCARD_NOT_TAKEN);
+    assert_non_null(strstr(mcard_verdict_text(MCARD_NOT_TAKEN), "insert the card into your meter"));
+}
+
+static void the_first_reason_wins(void **state)
+{
+    (void)state;
+    mcard_facts_t f = {.blank = true, .blocked = true};
+    assert_int_equal(mcard_sale_check(&f), MCARD_BLANK);
+    f.blank = false;
+    assert_int_equal(mcard_sale_check(&f), MCARD_BLOCKED);
+    f.blocked = false;
+    assert_int_equal(mcard_sale_check(&f), MCARD_UNKNOWN_METER);
+    f = good;
+    f.pending_same_card = true;
+    f.pending_other_card = true;
+    assert_int_equal(mcard_sale_check(&f), MCARD_PENDING_OTHER);
+    f.pending_other_card = false;
+    assert_int_equal(mcard_sale_check(&f), MCARD_PENDING_HERE);
+}
+
+static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(a_taken_purchase_allows_the_next),
+    cmocka_unit_test(a_purchase_not_yet_in_the_meter_is_refused),
+    cmocka_unit_test(the_first_reason_wins),
+};
+
+KTEST_MAIN(tests)
