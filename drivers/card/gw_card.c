@@ -173,3 +173,21 @@ kerr_t gw_card_open(card_slot_t slot, card_keys_t keys, gw_t *out, kmsg_t *msg)
     *out = (gw_t){&gwc_ops, g};
     return K_OK;
 }
+
+kerr_t gw_card_open_config(const kiosk_config_t *cfg, gw_t *out, kmsg_t *msg)
+{
+    if (strcmp(cfg->card_protocol, "pcsc") != 0)
+        return kmsg_set(msg, K_ENOTFOUND, "no meter-card reader (card.protocol is %s)", cfg->card_protocol);
+    card_slot_t slot = {0}, sam = {0};
+    card_keys_t keys = {0};
+    kerr_t rc;
+    if (strcmp(cfg->card_keys, "file") == 0)
+        rc = cfg->card_key_file[0] ? card_keys_file_open(cfg->card_key_file, &keys, msg)
+                                   : kmsg_set(msg, K_EINVAL, "card.keys is file but card.key_file is not set");
+    else if ((rc = card_pcsc_open(cfg->card_sam_reader, &sam, msg)) == K_OK)
+        rc = card_keys_sam_open(sam, &keys, msg);
+    if (rc == K_OK && (rc = card_pcsc_open(cfg->card_reader, &slot, msg)) == K_OK)
+        return gw_card_open(slot, keys, out, msg);
+    card_keys_close(&keys);
+    return rc;
+}

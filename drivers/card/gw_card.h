@@ -17,6 +17,11 @@
 
 #define GW_CARD_ADDR_LEN (GW_METER_LEN + 1 + 16)
 
+/* Opens the configured card reader (card.protocol pcsc, card.reader) with
+ * its key backend (card.keys: the SAM in card.sam_reader, or
+ * card.key_file); K_ENOTFOUND for card.protocol none. */
+kerr_t gw_card_open_config(const kiosk_config_t *cfg, gw_t *out, kmsg_t *msg);
+
 /* Takes over slot and keys (closed with the gateway). */
 kerr_t gw_card_open(card_slot_t slot, card_keys_t keys, gw_t *out, kmsg_t *msg);
 

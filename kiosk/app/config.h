@@ -45,6 +45,12 @@ typedef struct kiosk_config {
     char payterm_password[CFG_STR];
     int64_t payterm_timeout_ms;
     int64_t payterm_ack_timeout_ms;
+    /* [card] */
+    char card_protocol[CFG_STR];
+    char card_reader[CFG_STR];
+    char card_keys[CFG_STR];
+    char card_key_file[CFG_PATH_LEN];
+    char card_sam_reader[CFG_STR];
     /* [delivery] */
     int64_t delivery_attempts;
     int64_t retry_base_ms;

@@ -25,6 +25,7 @@ typedef void (*engine_step_fn)(void *ctx, const char *step);
 typedef struct engine {
     ledger_t *ledger;
     gw_t *gw;
+    gw_t *card;     /* the meter-card reader, a delivery target (drivers/card/gw_card.h); NULL: none */
     cash_t *cash;   /* NULL: no bill acceptor */
     /* authorising payment providers, each for its ops->method (the card
      * terminal for "card"); unused slots NULL */

@@ -13,6 +13,8 @@
 /* One delivery run for one transaction. */
 typedef struct run {
     engine_t *e;
+    gw_t *gw;                   /* where the credit goes: the gateway, or the card reader */
+    char addr[GW_METER_LEN + 20]; /* the meter, or "METER@CARD" for a card */
     ledger_txn_t t; /* the row as last committed */
     unsigned sends; /* credits sent in this run */
     bool balance_known;
@@ -137,7 +139,7 @@ static kerr_t read_back(run_t *r, uint32_t n, credit_outcome_t after)
 {
     gw_reading_t rd = {0};
     kmsg_t why = {""};
-    gw_err_t err = r->e->gw->ops->read(r->e->gw->ctx, r->t.meter, GW_READ_COUNT | GW_READ_BALANCE, &rd, &why);
+    gw_err_t err = r->gw->ops->read(r->gw->ctx, r->addr, GW_READ_COUNT | GW_READ_BALANCE, &rd, &why);
     engine__step(r->e, "deliver.readback");
     r->balance_known = err == GW_OK;
     r->balance = rd.balance;
@@ -177,10 +179,10 @@ static kerr_t send(run_t *r, uint32_t n)
         return rc;
     engine__step(r->e, "deliver.intent");
 
-    gw_credit_req_t req = {.meter = r->t.meter, .customer = r->t.customer, .amount = r->t.paid, .count = n};
+    gw_credit_req_t req = {.meter = r->addr, .customer = r->t.customer, .amount = r->t.paid, .count = n};
     gw_credit_reply_t reply = {0};
     kmsg_t why = {""};
-    gw_err_t err = r->e->gw->ops->credit(r->e->gw->ctx, &req, &reply, &why);
+    gw_err_t err = r->gw->ops->credit(r->gw->ctx, &req, &reply, &why);
     r->sends++;
     engine__step(r->e, "deliver.sent");
     if (err == GW_OK && reply.result == GW_CREDIT_APPLIED) {
@@ -268,11 +270,11 @@ static kerr_t start_fresh(run_t *r, const gw_reading_t *rd)
  * only logged, and the next inspection raises cut_with_credit. */
 static void reconnect(run_t *r)
 {
-    if (!r->balance_known || r->balance <= 0)
+    if (!r->balance_known || r->balance <= 0 || r->gw != r->e->gw) /* a card switches no relay */
         return;
     gw_reading_t rd;
     kmsg_t why = {""};
-    if (r->e->gw->ops->read(r->e->gw->ctx, r->t.meter, GW_READ_STATUS, &rd, &why) != GW_OK) {
+    if (r->gw->ops->read(r->gw->ctx, r->addr, GW_READ_STATUS, &rd, &why) != GW_OK) {
         LOG_W("engine", "meter %s: cannot read the relay after the credit: %s", r->t.meter, why.text);
         return;
     }
@@ -290,9 +292,12 @@ kerr_t engine_deliver(engine_t *e, const char *id, ledger_txn_t *after, kmsg_t *
     if (r.t.state != TXN_PAID && r.t.state != TXN_DELIVERY_PENDING)
         return kmsg_set(msg, K_ESTATE, "transaction %s is %s; only paid or pending ones are delivered", id,
                         txn_state_name(r.t.state));
+    bool card = strcmp(r.t.channel, "card") == 0;
+    r.gw = card ? e->card : e->gw;
+    snprintf(r.addr, sizeof r.addr, card ? "%s@%s" : "%s%s", r.t.meter, card ? r.t.card : "");
     gw_reading_t rd = {0};
-    kmsg_t why = {""};
-    gw_err_t err = e->gw->ops->read(e->gw->ctx, r.t.meter, GW_READ_COUNT, &rd, &why);
+    kmsg_t why = {"no meter-card reader (card.protocol)"};
+    gw_err_t err = r.gw ? r.gw->ops->read(r.gw->ctx, r.addr, GW_READ_COUNT, &rd, &why) : GW_UNREACHABLE;
     engine__step(e, "deliver.read");
     if (err == GW_NOT_FOUND || err == GW_INVALID)
         rc = park(&r, REASON_REFUSED, why.text, NULL, APPLIED_NO);
