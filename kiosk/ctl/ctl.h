@@ -31,6 +31,7 @@ typedef struct ctl_site {
     gw_t gw;
     cash_t cash;       /* ops NULL when there is none */
     payterm_t payterm; /* ops NULL when there is none */
+    gw_t card;         /* the meter-card reader; ops NULL when there is none */
     engine_t engine;
 } ctl_site_t;
 
@@ -64,6 +65,11 @@ int ctl_cash_status(ctl_t *c);
 int ctl_cash_collect(ctl_t *c);
 int ctl_payterm_last(ctl_t *c);
 int ctl_payterm_end_of_day(ctl_t *c);
+int ctl_card_read(ctl_t *c);
+
+/* Reads the meter card in the reader for a command (printing why not);
+ * returns an exit status. */
+int ctl_card_inserted(ctl_site_t *s, engine_mcard_t *card);
 
 /* The payment part of a sale; fills *t with the transaction afterwards. */
 kerr_t ctl_take_cash(ctl_site_t *s, const char *id, int64_t amount, int timeout_s, kmsg_t *msg);

@@ -28,6 +28,12 @@ int ctl_site_open(ctl_t *c, ctl_site_t *s)
         else
             fprintf(stderr, "kioskctl: bill acceptor unavailable: %s\n", msg.text);
     }
+    if (strcmp(c->cfg.card_protocol, "none") != 0) {
+        if (gw_card_open_config(&c->cfg, &s->card, &msg) == K_OK)
+            s->engine.card = &s->card;
+        else
+            fprintf(stderr, "kioskctl: meter-card reader unavailable: %s\n", msg.text);
+    }
     if (strcmp(c->cfg.payterm_protocol, "none") != 0) {
         if (payterm_open(&c->cfg, &s->payterm, &msg) == K_OK)
             s->engine.pay[0] = &s->payterm;
@@ -39,6 +45,7 @@ int ctl_site_open(ctl_t *c, ctl_site_t *s)
 
 void ctl_site_close(ctl_site_t *s)
 {
+    gw_close(&s->card);
     cash_close(&s->cash);
     payterm_close(&s->payterm);
     ledger_close(s->ledger);

@@ -13,8 +13,9 @@ typedef struct verb {
 } verb_t;
 
 static const verb_t verbs[] = {
-    {"sale", NULL, ctl_sale, "--meter ADDR --amount MINOR --pay counter|cash|card [--timeout S]",
-     "sell credit to a meter: staff took the money, or notes until the amount (or the timeout), or a card; JSON"},
+    {"sale", NULL, ctl_sale, "--meter ADDR|--card --amount MINOR --pay counter|cash|card [--timeout S]",
+     "sell credit to a meter, or onto the meter card in the reader: staff took the money, or notes until the "
+     "amount (or the timeout), or a bank card; JSON"},
     {"recover", NULL, ctl_recover, "", "resume or park every unfinished transaction"},
     {"retry", NULL, ctl_retry, "", "retry the pending deliveries that are due, once"},
     {"worker", NULL, ctl_worker, "[--interval MS]", "recover, then keep retrying pending deliveries until stopped"},
@@ -31,6 +32,7 @@ static const verb_t verbs[] = {
     {"cash", "collect", ctl_cash_collect, "", "the Z report: record the collection and reset the counters"},
     {"payterm", "last", ctl_payterm_last, "", "the card terminal's last transaction"},
     {"payterm", "end-of-day", ctl_payterm_end_of_day, "", "close the day on the card terminal"},
+    {"card", "read", ctl_card_read, "", "the meter card in the reader: its data, purse and write-back; JSON"},
     {"txn-diagram", NULL, ctl_txn_diagram, "[--format dot|mermaid]", "print the transaction state machine"},
     {"config", "show", ctl_config_show, "", "print the effective configuration"},
     {"config", "sample", ctl_config_sample, "", "print a documented sample configuration"},

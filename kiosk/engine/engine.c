@@ -72,6 +72,7 @@ kerr_t engine_open_sale(engine_t *e, const sale_req_t *req, char id[UUID_STR_LEN
                           .customer = req->customer ? req->customer : "",
                           .method = req->method,
                           .channel = req->channel ? req->channel : "remote",
+                          .card = req->card,
                           .currency = cfg->currency_code,
                           .amount = req->amount};
     if ((rc = ledger_create(e->ledger, &n, msg)))

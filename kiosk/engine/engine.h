@@ -7,6 +7,7 @@
 #ifndef KIOSK_ENGINE_ENGINE_H
 #define KIOSK_ENGINE_ENGINE_H
 
+#include "drivers/card/gw_card.h"
 #include "drivers/cash/cash.h"
 #include "drivers/gateway/gateway.h"
 #include "drivers/payterm/payterm.h"
@@ -14,6 +15,7 @@
 #include "kiosk/app/config.h"
 #include "kiosk/app/rand.h"
 #include "kiosk/core/inspect.h"
+#include "kiosk/core/mcard.h"
 #include "kiosk/ledger/ledger.h"
 
 /* Called at every step boundary with the step's name ("deliver.intent");
@@ -44,7 +46,8 @@ typedef struct sale_req {
     const char *meter;
     const char *customer; /* "" if unknown */
     const char *method;   /* counter, cash, card, qr */
-    const char *channel;  /* remote */
+    const char *channel;  /* remote, card */
+    const char *card;     /* channel card: the card's serial (16 hex digits) */
     int64_t amount;       /* minor units asked for */
 } sale_req_t;
 
@@ -157,5 +160,26 @@ kerr_t engine_cash_step(engine_t *e, engine_cash_news_t *news, kmsg_t *msg);
 
 /* Stops taking cash; a note still in escrow is returned. */
 kerr_t engine_cash_stop(engine_t *e, kmsg_t *msg);
+
+/* ---- meter cards (engine_mcard.c) ---- */
+
+/* A meter card in the reader, as the engine sees it. */
+typedef struct engine_mcard {
+    card_view_t view;
+    char serial[17];         /* 16 hex digits */
+    mcard_verdict_t verdict; /* may it take a purchase */
+    int finished;            /* unfinished purchases of this card delivered now */
+} engine_mcard_t;
+
+/* Reads the card in the reader (K_ENOTFOUND if there is none), finishes
+ * any purchase of this card still being written, and decides whether it
+ * may take a new one; meter_known: the kiosk serves the card's meter. */
+kerr_t engine_mcard_inserted(engine_t *e, bool meter_known, engine_mcard_t *out, kmsg_t *msg);
+
+/* Opens a sale on the card channel for the card read by
+ * engine_mcard_inserted: its meter, customer and serial; refused (with the
+ * verdict's words) unless the card may take a purchase. */
+kerr_t engine_mcard_open_sale(engine_t *e, const engine_mcard_t *card, const char *method, int64_t amount,
+                              char id[UUID_STR_LEN], kmsg_t *msg);
 
 #endif

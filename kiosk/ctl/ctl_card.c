@@ -1,0 +1,96 @@
+/* kioskctl card ...: the meter card in the reader. */
+#include <stdio.h>
+
+#include "kiosk/app/kjson.h"
+#include "kiosk/ctl/ctl.h"
+
+int ctl_card_inserted(ctl_site_t *s, engine_mcard_t *card)
+{
+    kmsg_t msg;
+    if (!s->engine.card)
+        return ctl_fail(CTL_FAIL, "no meter-card reader (set card.protocol = pcsc)");
+    engine_mcard_t tmp;
+    bool known = true;
+    kerr_t rc = engine_mcard_inserted(&s->engine, known, &tmp, &msg);
+    if (rc == K_OK && s->registry.loaded && !registry_find(&s->registry, tmp.view.info.meter)) {
+        known = false;
+        rc = engine_mcard_inserted(&s->engine, known, &tmp, &msg);
+    }
+    if (rc == K_ENOTFOUND)
+        return ctl_fail(CTL_FAIL, "no meter card in the reader (%s)", msg.text);
+    if (rc != K_OK)
+        return ctl_fail(CTL_FAIL, "the card cannot be read: %s", msg.text);
+    *card = tmp;
+    if (card->finished)
+        fprintf(stderr, "kioskctl: %d unfinished purchase(s) of this card written now\n", card->finished);
+    return CTL_OK;
+}
+
+static const char *type_name(uint8_t t)
+{
+    return t == CARD_TYPE_BLANK ? "blank" : t == CARD_TYPE_USER ? "user" : t == CARD_TYPE_REPLACEMENT ? "replacement" : "?";
+}
+
+static const char *purpose_name(uint8_t p)
+{
+    static const char *const names[] = {"none", "open_account", "purchase", "replacement"};
+    return p < 4 ? names[p] : "?";
+}
+
+static cJSON *purse_json(const card_purse_t *p)
+{
+    cJSON *o = cJSON_CreateObject();
+    kjson_add_str(o, "purpose", purpose_name(p->purpose));
+    kjson_add_int(o, "amount", p->amount);
+    kjson_add_int(o, "count", p->count);
+    kjson_add_str(o, "time", p->time);
+    return o;
+}
+
+static cJSON *writeback_json(const card_writeback_t *w)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddBoolToObject(o, "written", w->written);
+    kjson_add_str(o, "meter", w->meter);
+    kjson_add_int(o, "remaining", w->remaining);
+    kjson_add_int(o, "energy_wh", w->energy_total);
+    static const char *const bands[] = {"sharp_wh", "peak_wh", "flat_wh", "valley_wh"};
+    for (int i = 0; i < 4; i++)
+        kjson_add_int(o, bands[i], w->energy[i]);
+    kjson_add_int(o, "meter_count", w->count);
+    kjson_add_int(o, "status", w->status);
+    kjson_add_int(o, "tamper", w->tamper);
+    kjson_add_str(o, "time", w->time);
+    return o;
+}
+
+int ctl_card_read(ctl_t *c)
+{
+    if (c->argc != 1)
+        return ctl_fail(CTL_USAGE, "usage: kioskctl card read");
+    ctl_site_t s;
+    int status = ctl_site_open(c, &s);
+    engine_mcard_t card;
+    if (status == CTL_OK && (status = ctl_card_inserted(&s, &card)) == CTL_OK) {
+        const card_info_t *i = &card.view.info;
+        cJSON *o = cJSON_CreateObject();
+        kjson_add_str(o, "serial", card.serial);
+        kjson_add_str(o, "type", type_name(i->type));
+        kjson_add_str(o, "status", i->status == CARD_STATUS_BLOCKED ? "blocked" : "active");
+        kjson_add_str(o, "meter", i->meter);
+        kjson_add_str(o, "customer", i->customer);
+        kjson_add_int(o, "generation", i->generation);
+        cJSON_AddItemToObject(o, "purse", purse_json(&card.view.purse));
+        cJSON_AddItemToObject(o, "writeback", writeback_json(&card.view.writeback));
+        cJSON_AddBoolToObject(o, "can_buy", card.verdict == MCARD_OK);
+        kjson_add_str(o, "verdict", mcard_verdict_text(card.verdict));
+        char *text = kjson_print(o, true);
+        if (text)
+            printf("%s\n", text);
+        cJSON_free(text);
+        cJSON_Delete(o);
+    }
+    if (s.ledger)
+        ctl_site_close(&s);
+    return status;
+}
