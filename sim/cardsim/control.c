@@ -1,0 +1,148 @@
+/* The control port: one command per line, one reply line per command,
+ * "ok[ text]" or "error <why>" (docs/sim/cardsim.md, "Control"). Tears
+ * live in memory only and wait until they fire or are cleared. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kiosk/app/log.h"
+#include "sim/cardsim/cardsim.h"
+
+#define MAX_WORDS 8
+#define MAX_TEAR_AFTER 1000000
+
+typedef char *(*cmd_fn)(cardsim_t *s, char **av);
+
+#define OK(...) simio_reply("ok", __VA_ARGS__)
+#define ERR(...) simio_reply("error", __VA_ARGS__)
+
+static char *cmd_insert(cardsim_t *s, char **av)
+{
+    kmsg_t msg = {""};
+    if (cardsim_insert(s, av[1], &msg) != K_OK)
+        return ERR("%s", msg.text);
+    char serial[2 * CARD_SERIAL_LEN + 1];
+    cardsim_hex(s->card.img.serial, CARD_SERIAL_LEN, serial);
+    return OK("%s", serial);
+}
+
+static char *cmd_remove(cardsim_t *s, char **av)
+{
+    (void)av;
+    if (!s->card.inserted)
+        return ERR("no card is inserted");
+    cardsim_remove(s, "the control port pulled it out");
+    return OK("%s", "");
+}
+
+static char *cmd_tear_after(cardsim_t *s, char **av)
+{
+    if (!simio_parse_int(av[1], 1, MAX_TEAR_AFTER, &s->tears.after))
+        return ERR("tear-after needs a number of APDUs, 1..%d", MAX_TEAR_AFTER);
+    return OK("%s", "");
+}
+
+static char *cmd_tear_in_update(cardsim_t *s, char **av)
+{
+    (void)av;
+    s->tears.in_update = true;
+    return OK("%s", "");
+}
+
+static char *cmd_tear_after_update(cardsim_t *s, char **av)
+{
+    (void)av;
+    s->tears.after_update = true;
+    return OK("%s", "");
+}
+
+static char *cmd_state(cardsim_t *s, char **av)
+{
+    (void)av;
+    if (!s->card.inserted)
+        return ERR("no card is inserted");
+    char *json = cardsim_image_json(&s->card.img, false);
+    char *line = json ? OK("%s", json) : NULL;
+    free(json);
+    return line;
+}
+
+static char *cmd_make_blank(cardsim_t *s, char **av)
+{
+    (void)s;
+    kmsg_t msg = {""};
+    if (cardsim_make_blank(av[1], av[2], &msg) != K_OK)
+        return ERR("%s", msg.text);
+    return OK("%s", "");
+}
+
+static char *cmd_clear(cardsim_t *s, char **av)
+{
+    (void)av;
+    memset(&s->tears, 0, sizeof s->tears);
+    return OK("%s", "");
+}
+
+static char *cmd_help(cardsim_t *s, char **av);
+
+static const struct command {
+    const char *name;
+    int words; /* after the name */
+    cmd_fn fn;
+    const char *usage;
+} commands[] = {
+    {"insert", 1, cmd_insert, "insert FILE"},
+    {"remove", 0, cmd_remove, "remove"},
+    {"tear-after", 1, cmd_tear_after, "tear-after N"},
+    {"tear-in-update", 0, cmd_tear_in_update, "tear-in-update"},
+    {"tear-after-update", 0, cmd_tear_after_update, "tear-after-update"},
+    {"state", 0, cmd_state, "state"},
+    {"make-blank", 2, cmd_make_blank, "make-blank SERIAL FILE"},
+    {"clear", 0, cmd_clear, "clear"},
+    {"help", 0, cmd_help, "help"},
+};
+
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+static char *cmd_help(cardsim_t *s, char **av)
+{
+    (void)s;
+    (void)av;
+    char text[512] = "";
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        snprintf(text + strlen(text), sizeof text - strlen(text), "%s%s", i ? "; " : "", commands[i].usage);
+    return OK("%s", text);
+}
+
+static int split_words(char *line, char **av)
+{
+    int n = 0;
+    char *save = NULL;
+    for (char *w = strtok_r(line, " \t\r", &save); w; w = strtok_r(NULL, " \t\r", &save)) {
+        if (n == MAX_WORDS)
+            return -1;
+        av[n++] = w;
+    }
+    return n;
+}
+
+/* Runs one control command line. */
+char *cardsim_control(cardsim_t *s, char *line)
+{
+    char *av[MAX_WORDS];
+    int ac = split_words(line, av);
+    if (ac < 0)
+        return ERR("too many words (try help)");
+    if (ac == 0)
+        return ERR("empty command (try help)");
+    for (size_t i = 0; i < N_COMMANDS; i++) {
+        const struct command *c = &commands[i];
+        if (strcmp(av[0], c->name) != 0)
+            continue;
+        if (ac - 1 != c->words)
+            return ERR("usage: %s", c->usage);
+        LOG_D(CARDSIM_LOG, "control: %s", av[0]);
+        return c->fn(s, av);
+    }
+    return ERR("unknown command '%s' (try help)", av[0]);
+}
