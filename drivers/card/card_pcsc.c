@@ -151,8 +151,14 @@ static card_err_t pcsc_transmit(void *ctx, const uint8_t *apdu, size_t n, uint8_
         }
         return e;
     }
-    *resp_len = len;
     log_hex(LOG_DEBUG, "card", "received", resp, len);
+    if (len < 2) { /* no status word: the card went away in the exchange */
+        bool gone = !present(p);
+        pcsc_disconnect(p);
+        kmsg_set(msg, K_EDEVICE, "card reader: %s", gone ? "the card was taken out during an APDU" : "no answer");
+        return gone ? CARD_ABSENT : CARD_IO;
+    }
+    *resp_len = len;
     return CARD_OK;
 }
 

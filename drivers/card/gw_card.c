@@ -36,8 +36,8 @@ static gw_err_t open_card(gwc_t *g, const char *addr, card_view_t *v, kmsg_t *ms
     if (at)
         snprintf(serial, sizeof serial, "%s", at + 1);
     card_status_t st;
-    if (card_session_read(&g->slot, &g->keys, v, &st, msg) != K_OK)
-        return st.slot == CARD_OK ? GW_REFUSED : GW_UNREACHABLE;
+    if (card_session_read(&g->slot, &g->keys, v, &st, msg) != K_OK) /* refused only by a card that answered */
+        return st.slot == CARD_OK && st.sw != 0 ? GW_REFUSED : GW_UNREACHABLE;
     gw_card_serial_hex(v->info.serial, hex);
     if (strcmp(v->info.meter, meter) != 0) {
         kmsg_set(msg, K_ECONFLICT, "the card in the reader is for meter %s, not %s", v->info.meter, meter);

@@ -1,0 +1,300 @@
+/* Meter cards on the real PC/SC stack: pcscd with vpcd's readers, cardsim
+ * as the card (and the SAM) in them, libpcsclite, the card driver and the
+ * engine. A purchase with the key file and with the SAM; the card pulled
+ * out at every APDU of writing a purchase, and then re-inserted: the
+ * purchase must end on the card exactly once (the card's own journal is the
+ * witness) and the ledger must verify. CARDSIM names the simulator; the
+ * pcscd fixture (tests/card/pcscd.sh) makes sure the service runs. */
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "ktest.h"
+#include "support/simclient.h"
+#include "support/support.h"
+
+#include "drivers/card/card_session.h"
+#include "kiosk/engine/engine.h"
+
+#define SERIAL "4B50000000000001"
+#define METER "000000000001"
+
+static struct {
+    char dir[512], image[600];
+    sc_sim_t sim;
+    kiosk_config_t cfg;
+    ledger_t *ledger;
+    gw_t gw, card;
+    engine_t eng;
+} site;
+
+static bool control(const char *cmd, char *reply, size_t len)
+{
+    return sc_control(&site.sim, cmd, reply, len);
+}
+
+/* The card goes into the reader and pcscd sees it. vpcd listens again
+ * only a moment after a card left, and a connection made in that moment is
+ * dropped: so the card is put in again until the reader reports it. */
+static void insert(void)
+{
+    char cmd[700], reply[256] = "";
+    snprintf(cmd, sizeof cmd, "insert %s", site.image);
+    card_slot_t slot;
+    kmsg_t msg = {""};
+    assert_int_equal(card_pcsc_open("Virtual PCD 00 00", &slot, &msg), K_OK);
+    slot.ops->wait(slot.ctx, false, 5000, &msg); /* the last card has left */
+    bool seen = false;
+    for (int i = 0; i < 20 && !seen; i++) {
+        if (!control(cmd, reply, sizeof reply)) {
+            usleep(100000);
+            continue;
+        }
+        seen = slot.ops->wait(slot.ctx, true, 1500, &msg) == CARD_OK && usleep(600000) == 0 &&
+               slot.ops->wait(slot.ctx, true, 1, &msg) == CARD_OK; /* and it stays */
+        if (!seen) {
+            control("remove", reply, sizeof reply);
+            slot.ops->wait(slot.ctx, false, 5000, &msg);
+        }
+    }
+    card_slot_close(&slot);
+    if (!seen)
+        fail_msg("cardsim: the reader never saw the card (%s; %s)", reply, msg.text);
+}
+
+static void start_cardsim(void)
+{
+    const char *bin = getenv("CARDSIM");
+    assert_non_null(bin);
+    char key[600], ports[600], log[600];
+    snprintf(key, sizeof key, "%s/master.key", site.dir);
+    snprintf(ports, sizeof ports, "%s/ports", site.dir);
+    snprintf(log, sizeof log, "%s/cardsim.log", site.dir);
+    assert_true(sc_write_key(site.dir));
+    const char *argv[] = {bin,         "--vpcd",    "127.0.0.1:35963", "--sam",        "127.0.0.1:35964",
+                          "--master-key", key,       "--ports-file",    ports,          "--log-level",
+                          "info",      NULL};
+    site.sim.pid = sc_spawn(bin, log, argv);
+    snprintf(site.sim.dir, sizeof site.sim.dir, "%s", site.dir);
+    for (int i = 0; i < 500; i++) {
+        char *text = file_read(site.dir, "ports");
+        bool ok = text && sscanf(text, "control %d", &site.sim.control) == 1;
+        free(text);
+        if (ok)
+            return;
+        usleep(10000);
+    }
+    fail_msg("cardsim did not start");
+}
+
+/* A blank card, issued to METER by staff (through the driver). */
+static void issued_card(const char *keys)
+{
+    snprintf(site.image, sizeof site.image, "%s/card-%d.json", site.dir, rand());
+    char *bin = getenv("CARDSIM");
+    const char *args[] = {"make-blank", SERIAL, site.image, NULL};
+    assert_int_equal(sc_run(bin, site.dir, args), 0);
+    insert();
+    card_slot_t slot;
+    card_keys_t k;
+    kmsg_t msg = {""};
+    assert_int_equal(card_pcsc_open("Virtual PCD 00 00", &slot, &msg), K_OK);
+    assert_int_equal(slot.ops->wait(slot.ctx, true, 5000, &msg), CARD_OK);
+    if (strcmp(keys, "file") == 0)
+        assert_int_equal(card_keys_file_open(site.cfg.card_key_file, &k, &msg), K_OK);
+    else {
+        card_slot_t sam;
+        assert_int_equal(card_pcsc_open("Virtual PCD 00 01", &sam, &msg), K_OK);
+        assert_int_equal(card_keys_sam_open(sam, &k, &msg), K_OK);
+    }
+    card_view_t v;
+    card_status_t st;
+    if (card_session_read(&slot, &k, &v, &st, &msg) != K_OK)
+        fail_msg("reading the blank card: %s", msg.text);
+    card_info_t info = v.info;
+    info.type = CARD_TYPE_USER;
+    snprintf(info.meter, sizeof info.meter, METER);
+    snprintf(info.customer, sizeof info.customer, "100000000001");
+    info.currency = 156;
+    snprintf(info.issued, sizeof info.issued, "261122030000");
+    if (card_session_issue(&slot, &k, &info, &st, &msg) != K_OK)
+        fail_msg("issuing: %s", msg.text);
+    card_keys_close(&k);
+    card_slot_close(&slot);
+}
+
+static void open_kiosk(const char *keys)
+{
+    assert_true(tmpdir_make(site.dir, sizeof site.dir));
+    start_cardsim();
+    assert_true(file_write(site.dir, "meters", METER " 100000000001 0 0\n"));
+    kiosk_config_t *c = &site.cfg;
+    config_defaults(c);
+    snprintf(c->ledger_path, sizeof c->ledger_path, "%s/ledger.db", site.dir);
+    snprintf(c->gateway_protocol, sizeof c->gateway_protocol, "fake");
+    snprintf(c->gateway_fake_dir, sizeof c->gateway_fake_dir, "%s", site.dir);
+    snprintf(c->card_protocol, sizeof c->card_protocol, "pcsc");
+    snprintf(c->card_keys, sizeof c->card_keys, "%s", keys);
+    snprintf(c->card_key_file, sizeof c->card_key_file, "%s/master.key", site.dir);
+    kmsg_t msg = {""};
+    if (ledger_open(c->ledger_path, LEDGER_CREATE, NULL, &site.ledger, &msg) || gw_open(c, NULL, &site.gw, &msg) ||
+        gw_card_open_config(c, &site.card, &msg))
+        fail_msg("kiosk: %s", msg.text);
+    site.eng = (engine_t){.ledger = site.ledger, .gw = &site.gw, .card = &site.card, .cfg = c};
+}
+
+static int stop(void **state)
+{
+    (void)state;
+    char reply[64];
+    control("remove", reply, sizeof reply);
+    if (site.ledger)
+        ledger_close(site.ledger);
+    site.ledger = NULL;
+    gw_close(&site.card);
+    gw_close(&site.gw);
+    sc_stop(&site.sim);
+    tmpdir_remove(site.dir);
+    return 0;
+}
+
+/* The card's own journal: how many purses it took (repeats not counted),
+ * and the count and amount of the one it holds. */
+static int purses_taken(int64_t *count, int64_t *amount)
+{
+    char *text = file_read("", site.image);
+    cJSON *o = text ? cJSON_Parse(text) : NULL, *e;
+    free(text);
+    assert_non_null(o);
+    int n = 0;
+    cJSON_ArrayForEach(e, cJSON_GetObjectItem(o, "journal"))
+    {
+        const char *file = cJSON_GetStringValue(cJSON_GetObjectItem(e, "file"));
+        n += file && strcmp(file, "EF_PURSE") == 0 && !cJSON_IsTrue(cJSON_GetObjectItem(e, "repeat"));
+    }
+    const char *purse = cJSON_GetStringValue(cJSON_GetObjectItem(o, "ef_purse"));
+    assert_non_null(purse);
+    unsigned long long a = 0, c = 0;
+    sscanf(purse + 2, "%8llx%4llx", &a, &c);
+    *amount = (int64_t)a;
+    *count = (int64_t)c;
+    cJSON_Delete(o);
+    return n;
+}
+
+/* A sale of amount onto the card in the reader, paid at the counter. */
+static ledger_txn_t card_sale(int64_t amount, char id[UUID_STR_LEN])
+{
+    engine_mcard_t card;
+    kmsg_t msg = {""};
+    if (engine_mcard_inserted(&site.eng, true, &card, &msg) != K_OK)
+        fail_msg("reading the card: %s", msg.text);
+    assert_int_equal(card.verdict, MCARD_OK);
+    ledger_payment_t pay = {.method = "counter", .amount = amount, .ref = "counter"};
+    if (engine_mcard_open_sale(&site.eng, &card, "counter", amount, id, &msg) ||
+        engine_begin_payment(&site.eng, id, &msg) || engine_accept_payment(&site.eng, id, &pay, &msg) ||
+        engine_finish_payment(&site.eng, id, &msg))
+        fail_msg("sale: %s", msg.text);
+    ledger_txn_t t;
+    if (engine_deliver(&site.eng, id, &t, &msg) != K_OK)
+        fail_msg("delivering: %s", msg.text);
+    return t;
+}
+
+static void verified(void)
+{
+    int64_t n = -1;
+    assert_int_equal(ledger_verify(site.ledger, NULL, NULL, &n, NULL), K_OK);
+    assert_int_equal(n, 0);
+}
+
+static void purchase(const char *keys)
+{
+    open_kiosk(keys);
+    issued_card(keys);
+    char id[UUID_STR_LEN];
+    ledger_txn_t t = card_sale(5000, id);
+    assert_int_equal(t.state, TXN_DELIVERED);
+    assert_string_equal(t.card, SERIAL);
+    int64_t count, amount;
+    assert_int_equal(purses_taken(&count, &amount), 1);
+    assert_int_equal(count, 1);
+    assert_int_equal(amount, 5000);
+    engine_mcard_t card;
+    kmsg_t msg = {""};
+    assert_int_equal(engine_mcard_inserted(&site.eng, true, &card, &msg), K_OK);
+    assert_int_equal(card.verdict, MCARD_NOT_TAKEN); /* not in the meter yet: no second purchase */
+    verified();
+}
+
+static void purchase_with_the_key_file(void **state)
+{
+    (void)state;
+    purchase("file");
+}
+
+static void purchase_with_the_sam(void **state)
+{
+    (void)state;
+    purchase("sam");
+}
+
+/* Pulls the card out at the k-th card APDU of delivering (or in or after
+ * the write), re-inserts it, and expects exactly one purchase on it. */
+static bool torn_once(const char *tear, int k)
+{
+    open_kiosk("file");
+    issued_card("file");
+    char cmd[64], reply[128], id[UUID_STR_LEN];
+    snprintf(cmd, sizeof cmd, k ? "%s %d" : "%s", tear, k);
+    engine_mcard_t card;
+    kmsg_t msg = {""};
+    ledger_payment_t pay = {.method = "counter", .amount = 3000, .ref = "counter"};
+    if (engine_mcard_inserted(&site.eng, true, &card, &msg) || engine_mcard_open_sale(&site.eng, &card, "counter", 3000,
+                                                                                       id, &msg) ||
+        engine_begin_payment(&site.eng, id, &msg) || engine_accept_payment(&site.eng, id, &pay, &msg) ||
+        engine_finish_payment(&site.eng, id, &msg))
+        fail_msg("sale: %s", msg.text);
+    assert_true(control(cmd, reply, sizeof reply));
+    ledger_txn_t t;
+    assert_int_equal(engine_deliver(&site.eng, id, &t, &msg), K_OK);
+    bool torn = t.state != TXN_DELIVERED;
+    if (torn) { /* the resident puts the card back in */
+        if (t.state != TXN_DELIVERY_PENDING)
+            fail_msg("%s %d: the sale is %s (%s) instead of waiting for the card", tear, k, txn_state_name(t.state),
+                     t.reason);
+        control("clear", reply, sizeof reply);
+        insert();
+        assert_int_equal(engine_mcard_inserted(&site.eng, true, &card, &msg), K_OK);
+        assert_int_equal(card.finished, 1);
+        assert_int_equal(ledger_get(site.ledger, id, &t, NULL), K_OK);
+    }
+    assert_int_equal(t.state, TXN_DELIVERED);
+    int64_t count, amount;
+    if (purses_taken(&count, &amount) != 1 || count != 1 || amount != 3000)
+        fail_msg("%s %d: the card took %d purses, holds count %lld amount %lld", tear, k,
+                 purses_taken(&count, &amount), (long long)count, (long long)amount);
+    verified();
+    stop(NULL);
+    return torn;
+}
+
+static void torn_at_every_apdu(void **state)
+{
+    (void)state;
+    int k = 1;
+    while (torn_once("tear-after", k))
+        k++;
+    assert_true(k > 8); /* reading and writing a purchase takes more APDUs than that */
+    assert_true(torn_once("tear-in-update", 0));
+    assert_true(torn_once("tear-after-update", 0));
+    print_message("      torn at each of %d APDUs, in and after the write: one purchase each time\n", k - 1);
+}
+
+static const struct CMUnitTest tests[] = {
+    cmocka_unit_test_teardown(purchase_with_the_key_file, stop),
+    cmocka_unit_test_teardown(purchase_with_the_sam, stop),
+    cmocka_unit_test(torn_at_every_apdu),
+};
+
+KTEST_MAIN(tests)
