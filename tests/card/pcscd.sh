@@ -18,8 +18,8 @@ readers_up() { # both virtual readers listen for a card
 case $cmd in
 start)
   rm -f "$pidfile"
-  if pgrep -x pcscd >/dev/null; then
-    echo "pcscd already runs: using it"
+  if [[ -S $socket ]] && readers_up; then
+    echo "pcscd already runs with the virtual readers: using it"
     exit 0
   fi
   if [[ ! -f /usr/lib/pcsc/drivers/serial/libifdvpcd.so ]]; then
