@@ -1,14 +1,12 @@
 /* cardsim: the command line (docs/sim/cardsim.md). Bad arguments are one
  * line on stderr and exit status 2; a runtime failure is status 1. */
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "drivers/gateway/meter_mac.h"
 #include "kiosk/app/log.h"
-#include "kiosk/app/version.h"
 #include "sim/cardsim/cardsim.h"
 
 #define EXIT_USAGE 2
@@ -39,23 +37,12 @@ static const char usage[] =
     "make-blank writes a blank card image with SERIAL (16 hex digits) to FILE and\n"
     "exits. SIGTERM or SIGINT exits 0. See docs/sim/cardsim.md.\n";
 
-static int bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int bad_usage(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "cardsim: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, " (try --help)\n");
-    va_end(ap);
-    return EXIT_USAGE;
-}
+#define bad_usage(...) simio_bad_usage("cardsim", __VA_ARGS__)
 
 /* One option; returns 0, or the exit status for a bad one. */
-static int take_option(int c, const char *arg, opts_t *o)
+static int take_option(int c, const char *arg, void *ctx)
 {
-    log_level_t level;
+    opts_t *o = ctx;
     int64_t port = 0;
     bool ok = true;
     switch (c) {
@@ -66,11 +53,6 @@ static int take_option(int c, const char *arg, opts_t *o)
     case 'c':
         ok = simio_parse_int(arg, 0, 65535, &port);
         o->control = (int)port;
-        break;
-    case 'L':
-        ok = log_parse_level(arg, &level);
-        if (ok)
-            log_set_level(level);
         break;
     default: return bad_usage("%s", "unknown option or missing value");
     }
@@ -86,26 +68,8 @@ static int parse_args(int argc, char **argv, opts_t *o)
         {"ports-file", required_argument, NULL, 'f'}, {"log-level", required_argument, NULL, 'L'},
         {"help", no_argument, NULL, 'h'},             {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
-    int c;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "", long_opts, NULL)) != -1) {
-        if (c == 'h') {
-            fputs(usage, stdout);
-            return 0;
-        }
-        if (c == 'V') {
-            printf("cardsim %s\n", KIOSK_VERSION);
-            return 0;
-        }
-        if (c == '?')
-            return bad_usage("'%s' is not an option, or needs a value", argv[optind - 1]);
-        int rc = take_option(c, optarg, o);
-        if (rc)
-            return rc;
-    }
-    if (optind < argc)
-        return bad_usage("unexpected argument '%s'", argv[optind]);
-    return -1;
+    simio_cli_t cli = {"cardsim", usage, long_opts, take_option, o};
+    return simio_parse_args(&cli, argc, argv);
 }
 
 /* The readers' addresses and the master key into s; 0, or the exit status. */

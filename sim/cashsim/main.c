@@ -2,14 +2,12 @@
  * line on stderr and exit status 2; a runtime failure is status 1. */
 #include <arpa/inet.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kiosk/app/clock.h"
 #include "kiosk/app/log.h"
-#include "kiosk/app/version.h"
 #include "sim/cashsim/csim.h"
 
 #define EXIT_USAGE 2
@@ -49,23 +47,12 @@ static const char usage[] =
     "SIGTERM or SIGINT saves the state, removes the symlink and exits 0.\n"
     "See docs/sim/cashsim.md.\n";
 
-static int bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int bad_usage(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "cashsim: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, " (try --help)\n");
-    va_end(ap);
-    return EXIT_USAGE;
-}
+#define bad_usage(...) simio_bad_usage("cashsim", __VA_ARGS__)
 
 /* One option; returns 0, or the exit status for a bad one. */
-static int take_option(int c, const char *arg, opts_t *o)
+static int take_option(int c, const char *arg, void *ctx)
 {
-    log_level_t level;
+    opts_t *o = ctx;
     int64_t v = 0;
     bool ok = true;
     switch (c) {
@@ -83,11 +70,6 @@ static int take_option(int c, const char *arg, opts_t *o)
     case 'e': o->echo = true; break;
     case 't': ok = simio_parse_int(arg, 0, MAX_ESCROW_TIMEOUT_MS, &o->escrow_timeout_ms); break;
     case 'n': o->notes = arg; break;
-    case 'L':
-        ok = log_parse_level(arg, &level);
-        if (ok)
-            log_set_level(level);
-        break;
     default: return bad_usage("%s", "unknown option or missing value");
     }
     return ok ? 0 : bad_usage("'%s' is not a valid value for that option", arg);
@@ -103,25 +85,10 @@ static int parse_args(int argc, char **argv, opts_t *o)
         {"escrow-timeout-ms", required_argument, NULL, 't'}, {"notes", required_argument, NULL, 'n'},
         {"log-level", required_argument, NULL, 'L'},  {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},          {NULL, 0, NULL, 0}};
-    int c;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "", long_opts, NULL)) != -1) {
-        if (c == 'h') {
-            fputs(usage, stdout);
-            return 0;
-        }
-        if (c == 'V') {
-            printf("cashsim %s\n", KIOSK_VERSION);
-            return 0;
-        }
-        if (c == '?')
-            return bad_usage("'%s' is not an option, or needs a value", argv[optind - 1]);
-        int rc = take_option(c, optarg, o);
-        if (rc)
-            return rc;
-    }
-    if (optind < argc)
-        return bad_usage("unexpected argument '%s'", argv[optind]);
+    simio_cli_t cli = {"cashsim", usage, long_opts, take_option, o};
+    int rc = simio_parse_args(&cli, argc, argv);
+    if (rc != -1)
+        return rc;
     if (!o->serve.link || !o->serve.link[0])
         return bad_usage("%s", "--link PATH is required");
     if (strlen(o->serve.link) >= CSIM_PATH_MAX || (o->state && strlen(o->state) >= CSIM_PATH_MAX))

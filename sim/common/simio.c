@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <libgen.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -12,6 +13,9 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "kiosk/app/log.h"
+#include "kiosk/app/version.h"
 
 static volatile sig_atomic_t stop_signal;
 
@@ -168,4 +172,46 @@ char *simio_reply(const char *status, const char *fmt, ...)
         line = NULL;
     free(body);
     return line;
+}
+
+int simio_bad_usage(const char *name, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: ", name);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, " (try --help)\n");
+    va_end(ap);
+    return 2;
+}
+
+int simio_parse_args(const simio_cli_t *cli, int argc, char **argv)
+{
+    int c;
+    opterr = 0;
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "", cli->opts, NULL)) != -1) {
+        log_level_t level;
+        int rc = 0;
+        if (c == 'h' || c == 'V') {
+            if (c == 'h')
+                fputs(cli->usage, stdout);
+            else
+                printf("%s %s\n", cli->name, KIOSK_VERSION);
+            return 0;
+        }
+        if (c == '?')
+            return simio_bad_usage(cli->name, "'%s' is not an option, or needs a value", argv[optind - 1]);
+        if (c == 'L' && !log_parse_level(optarg, &level))
+            rc = simio_bad_usage(cli->name, "'%s' is not a valid value for that option", optarg);
+        else if (c == 'L')
+            log_set_level(level);
+        else
+            rc = cli->take(c, optarg, cli->ctx);
+        if (rc)
+            return rc;
+    }
+    if (optind < argc)
+        return simio_bad_usage(cli->name, "unexpected argument '%s'", argv[optind]);
+    return -1;
 }

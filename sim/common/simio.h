@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <getopt.h>
+
 #include "kiosk/core/err.h"
 
 /* SIGTERM and SIGINT ask the simulator to stop (without SA_RESTART, so a
@@ -47,5 +49,23 @@ bool simio_parse_int(const char *text, int64_t lo, int64_t hi, int64_t *out);
 /* A control reply line, "STATUS" or "STATUS <formatted text>", malloc'd
  * (NULL: out of memory). */
 char *simio_reply(const char *status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A simulator's command line: its name (for messages), its --help text,
+ * its long options, and take(c, arg, ctx) for each option other than
+ * --help, --version and --log-level (0 to go on, or an exit status). */
+typedef struct simio_cli {
+    const char *name, *usage;
+    const struct option *opts; /* must include help 'h', version 'V', log-level 'L' */
+    int (*take)(int c, const char *arg, void *ctx);
+    void *ctx;
+} simio_cli_t;
+
+/* Prints "NAME: <message> (try --help)" on stderr; returns 2. */
+int simio_bad_usage(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Parses argv with getopt_long: --help and --version print and end (0),
+ * --log-level sets the level, a stray argument or unknown option is a bad
+ * usage. Returns -1 to go on, or the exit status. */
+int simio_parse_args(const simio_cli_t *cli, int argc, char **argv);
 
 #endif

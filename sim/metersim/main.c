@@ -2,7 +2,6 @@
  * line on stderr and exit status 2; a runtime failure is status 1. */
 #include <arpa/inet.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +9,6 @@
 #include "drivers/gateway/meter_mac.h"
 #include "kiosk/app/clock.h"
 #include "kiosk/app/log.h"
-#include "kiosk/app/version.h"
 #include "sim/metersim/msim.h"
 
 #define EXIT_USAGE 2
@@ -50,18 +48,7 @@ static const char usage[] =
     "\n"
     "SIGTERM or SIGINT saves the state and exits 0. See docs/sim/metersim.md.\n";
 
-static int bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int bad_usage(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "metersim: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, " (try --help)\n");
-    va_end(ap);
-    return EXIT_USAGE;
-}
+#define bad_usage(...) simio_bad_usage("metersim", __VA_ARGS__)
 
 static bool port_arg(const char *text, int *port)
 {
@@ -73,9 +60,9 @@ static bool port_arg(const char *text, int *port)
 }
 
 /* One option; returns 0, or the exit status for a bad one. */
-static int take_option(int c, const char *arg, opts_t *o)
+static int take_option(int c, const char *arg, void *ctx)
 {
-    log_level_t level;
+    opts_t *o = ctx;
     bool ok = true;
     switch (c) {
     case 's': o->state = arg; break;
@@ -92,11 +79,6 @@ static int take_option(int c, const char *arg, opts_t *o)
     case 'b': ok = simio_parse_int(arg, 2400, 9600, &o->baud) && (o->baud == 2400 || o->baud == 9600); break;
     case 'r': ok = simio_parse_int(arg, 0, 600000, &o->delay_ms); break;
     case 'x': ok = simio_parse_int(arg, 0, 1000000, &o->speed); break;
-    case 'L':
-        ok = log_parse_level(arg, &level);
-        if (ok)
-            log_set_level(level);
-        break;
     default: return bad_usage("%s", "unknown option or missing value");
     }
     return ok ? 0 : bad_usage("'%s' is not a valid value for that option", arg);
@@ -114,25 +96,10 @@ static int parse_args(int argc, char **argv, opts_t *o)
         {"speed", required_argument, NULL, 'x'},      {"log-level", required_argument, NULL, 'L'},
         {"help", no_argument, NULL, 'h'},             {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
-    int c;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "", long_opts, NULL)) != -1) {
-        if (c == 'h') {
-            fputs(usage, stdout);
-            return 0;
-        }
-        if (c == 'V') {
-            printf("metersim %s\n", KIOSK_VERSION);
-            return 0;
-        }
-        if (c == '?')
-            return bad_usage("'%s' is not an option, or needs a value", argv[optind - 1]);
-        int rc = take_option(c, optarg, o);
-        if (rc)
-            return rc;
-    }
-    if (optind < argc)
-        return bad_usage("unexpected argument '%s'", argv[optind]);
+    simio_cli_t cli = {"metersim", usage, long_opts, take_option, o};
+    int rc = simio_parse_args(&cli, argc, argv);
+    if (rc != -1)
+        return rc;
     if (!o->state)
         return bad_usage("%s", "--state FILE is required");
     return -1;

@@ -2,13 +2,11 @@
  * line on stderr and exit status 2; a runtime failure is status 1. */
 #include <arpa/inet.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kiosk/app/log.h"
-#include "kiosk/app/version.h"
 #include "kiosk/core/money.h"
 #include "sim/paysim/psim.h"
 
@@ -43,18 +41,7 @@ static const char usage[] =
     "\n"
     "SIGTERM or SIGINT exits 0. See docs/sim/paysim.md.\n";
 
-static int bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int bad_usage(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "paysim: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, " (try --help)\n");
-    va_end(ap);
-    return EXIT_USAGE;
-}
+#define bad_usage(...) simio_bad_usage("paysim", __VA_ARGS__)
 
 static bool port_arg(const char *text, int *port)
 {
@@ -71,9 +58,9 @@ static bool password_arg(const char *text)
 }
 
 /* One option; returns 0, or the exit status for a bad one. */
-static int take_option(int c, const char *arg, opts_t *o)
+static int take_option(int c, const char *arg, void *ctx)
 {
-    log_level_t level;
+    opts_t *o = ctx;
     bool ok = true;
     switch (c) {
     case 'p': ok = port_arg(arg, &o->listen.zvt); break;
@@ -91,11 +78,6 @@ static int take_option(int c, const char *arg, opts_t *o)
     case 'y':
         ok = simio_parse_int(arg, 1, 999, &o->currency) && currency_by_numeric((uint16_t)o->currency) != NULL;
         break;
-    case 'L':
-        ok = log_parse_level(arg, &level);
-        if (ok)
-            log_set_level(level);
-        break;
     default: return bad_usage("%s", "unknown option or missing value");
     }
     return ok ? 0 : bad_usage("'%s' is not a valid value for that option", arg);
@@ -111,26 +93,8 @@ static int parse_args(int argc, char **argv, opts_t *o)
         {"currency", required_argument, NULL, 'y'},   {"log-level", required_argument, NULL, 'L'},
         {"help", no_argument, NULL, 'h'},             {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
-    int c;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "", long_opts, NULL)) != -1) {
-        if (c == 'h') {
-            fputs(usage, stdout);
-            return 0;
-        }
-        if (c == 'V') {
-            printf("paysim %s\n", KIOSK_VERSION);
-            return 0;
-        }
-        if (c == '?')
-            return bad_usage("'%s' is not an option, or needs a value", argv[optind - 1]);
-        int rc = take_option(c, optarg, o);
-        if (rc)
-            return rc;
-    }
-    if (optind < argc)
-        return bad_usage("unexpected argument '%s'", argv[optind]);
-    return -1;
+    simio_cli_t cli = {"paysim", usage, long_opts, take_option, o};
+    return simio_parse_args(&cli, argc, argv);
 }
 
 /* Loads --state FILE, or starts it afresh if it does not exist yet. */
