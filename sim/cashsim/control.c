@@ -237,21 +237,10 @@ static char *cmd_help(csim_t *s, char **av)
     return OK("%s", text);
 }
 
-static int split_words(char *line, char **av)
-{
-    int n = 0;
-    for (char *save = NULL, *w = strtok_r(line, " \t\r", &save); w; w = strtok_r(NULL, " \t\r", &save)) {
-        if (n == MAX_WORDS)
-            return MAX_WORDS + 1;
-        av[n++] = w;
-    }
-    return n;
-}
-
 char *csim_control(csim_t *s, char *line)
 {
     char *av[MAX_WORDS];
-    int ac = split_words(line, av);
+    int ac = simio_split_words(line, av, MAX_WORDS);
     if (ac == 0)
         return ERR("empty command (try help)");
     for (size_t i = 0; i < N_COMMANDS; i++) {

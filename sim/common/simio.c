@@ -159,6 +159,17 @@ bool simio_parse_int(const char *text, int64_t lo, int64_t hi, int64_t *out)
     return true;
 }
 
+int simio_split_words(char *line, char **av, int max)
+{
+    int n = 0;
+    for (char *save = NULL, *w = strtok_r(line, " \t\r", &save); w; w = strtok_r(NULL, " \t\r", &save)) {
+        if (n == max)
+            return max + 1;
+        av[n++] = w;
+    }
+    return n;
+}
+
 char *simio_reply(const char *status, const char *fmt, ...)
 {
     char *body = NULL, *line = NULL;

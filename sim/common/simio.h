@@ -46,6 +46,11 @@ bool simio_answer_lines(int fd, char *buf, size_t *n, size_t cap, simio_answer_f
 /* Parses a whole decimal number in [lo, hi] and nothing else. */
 bool simio_parse_int(const char *text, int64_t lo, int64_t hi, int64_t *out);
 
+/* Splits a control line into at most max words (spaces and tabs between);
+ * returns how many, or max + 1 if there were more (av holds the first
+ * max). */
+int simio_split_words(char *line, char **av, int max);
+
 /* A control reply line, "STATUS" or "STATUS <formatted text>", malloc'd
  * (NULL: out of memory). */
 char *simio_reply(const char *status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

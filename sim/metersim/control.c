@@ -272,18 +272,11 @@ static char *cmd_help(msim_t *s, char **av, int ac)
     return OK("%s", text);
 }
 
-static int split_words(char *line, char **av)
-{
-    int n = 0;
-    for (char *save = NULL, *w = strtok_r(line, " \t\r", &save); w && n < MAX_WORDS; w = strtok_r(NULL, " \t\r", &save))
-        av[n++] = w;
-    return n;
-}
-
 char *msim_control(msim_t *s, char *line)
 {
     char *av[MAX_WORDS];
-    int ac = split_words(line, av);
+    int ac = simio_split_words(line, av, MAX_WORDS);
+    ac = ac > MAX_WORDS ? MAX_WORDS : ac; /* extra words are ignored */
     if (ac == 0)
         return ERR("empty command (try help)");
     for (size_t i = 0; i < N_COMMANDS; i++) {

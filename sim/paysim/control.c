@@ -154,23 +154,11 @@ static char *cmd_help(psim_t *s, char **av, int ac)
     return OK("%s", text);
 }
 
-static int split_words(char *line, char **av)
-{
-    int n = 0;
-    char *save = NULL;
-    for (char *w = strtok_r(line, " \t\r", &save); w; w = strtok_r(NULL, " \t\r", &save)) {
-        if (n == MAX_WORDS)
-            return -1;
-        av[n++] = w;
-    }
-    return n;
-}
-
 char *psim_control(psim_t *s, char *line)
 {
     char *av[MAX_WORDS];
-    int ac = split_words(line, av);
-    if (ac < 0)
+    int ac = simio_split_words(line, av, MAX_WORDS);
+    if (ac > MAX_WORDS)
         return ERR("too many words (try help)");
     if (ac == 0)
         return ERR("empty command (try help)");
