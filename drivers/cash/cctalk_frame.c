@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "drivers/transport/rxbuf.h"
+
 size_t cctalk_encode(const cctalk_frame_t *f, uint8_t *out, size_t cap)
 {
     size_t n = 5 + (size_t)f->len;
@@ -19,27 +21,22 @@ size_t cctalk_encode(const cctalk_frame_t *f, uint8_t *out, size_t cap)
     return n;
 }
 
+/* The stream's buffer, for rxbuf. */
+static rxbuf_t rx(cctalk_stream_t *s)
+{
+    return (rxbuf_t){s->buf, sizeof s->buf, &s->n, &s->dropped};
+}
+
 static void drop(cctalk_stream_t *s, size_t k)
 {
-    if (k > s->n)
-        k = s->n;
-    memmove(s->buf, s->buf + k, s->n - k);
-    s->n -= k;
-    s->dropped += k;
+    rxbuf_t b = rx(s);
+    rxbuf_drop(&b, k);
 }
 
 void cctalk_stream_feed(cctalk_stream_t *s, const uint8_t *p, size_t n)
 {
-    if (n >= sizeof s->buf) {
-        s->dropped += s->n + (n - sizeof s->buf);
-        p += n - sizeof s->buf;
-        n = sizeof s->buf;
-        s->n = 0;
-    }
-    if (s->n + n > sizeof s->buf)
-        drop(s, s->n + n - sizeof s->buf);
-    memcpy(s->buf + s->n, p, n);
-    s->n += n;
+    rxbuf_t b = rx(s);
+    rxbuf_feed(&b, p, n);
 }
 
 typedef enum { C_VALID, C_INVALID, C_INCOMPLETE } cand_t;
