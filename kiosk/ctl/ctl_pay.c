@@ -5,9 +5,9 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "kiosk/app/clock.h"
 #include "kiosk/app/timefmt.h"
 #include "kiosk/ctl/ctl.h"
 
@@ -29,13 +29,6 @@ static void catch_interrupt(struct sigaction *old)
     sigaction(SIGINT, &sa, old);
 }
 
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 kerr_t ctl_take_cash(ctl_site_t *s, const char *id, int64_t amount, int timeout_s, kmsg_t *msg)
 {
     engine_t *e = &s->engine;
@@ -43,11 +36,11 @@ kerr_t ctl_take_cash(ctl_site_t *s, const char *id, int64_t amount, int timeout_
     if (rc)
         return rc;
     fprintf(stderr, "kioskctl: insert notes (up to %d s; Ctrl-C to finish)\n", timeout_s);
-    int64_t deadline = mono_ms() + (int64_t)timeout_s * 1000;
+    int64_t deadline = kclock_mono(NULL) + (int64_t)timeout_s * 1000;
     engine_cash_news_t news = {0};
     struct sigaction old;
     catch_interrupt(&old);
-    while (rc == K_OK && news.paid < amount && !news.stop && !interrupted && mono_ms() < deadline) {
+    while (rc == K_OK && news.paid < amount && !news.stop && !interrupted && kclock_mono(NULL) < deadline) {
         if ((rc = engine_cash_step(e, &news, msg)) == K_OK && news.text[0])
             fprintf(stderr, "kioskctl: %s\n", news.text);
         usleep(150000);

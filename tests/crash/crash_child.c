@@ -19,31 +19,9 @@
 #include "kiosk/engine/engine.h"
 #include "crash_util.h"
 
-static int crash_at, steps;
+static crash_steps_t steps;
 static char dir[CFG_PATH_LEN];
 static registry_t registry;
-
-static void append(const char *name, const char *line)
-{
-    char path[CFG_PATH_LEN + 32];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0644);
-    if (fd < 0 || write(fd, line, strlen(line)) != (ssize_t)strlen(line)) {
-        perror(path);
-        exit(3);
-    }
-    close(fd);
-}
-
-static void on_step(void *ctx, const char *step)
-{
-    (void)ctx;
-    char line[96];
-    snprintf(line, sizeof line, "%d %s\n", ++steps, step);
-    append("steps.log", line);
-    if (steps == crash_at)
-        kill(getpid(), SIGKILL);
-}
 
 static void must(kerr_t rc, const kmsg_t *msg, const char *what)
 {
@@ -75,7 +53,7 @@ static void sale(engine_t *e, const char *meter, int64_t each, int n)
         must(ledger_get(e->ledger, id, &t, &msg), &msg, "read back");
     }
     snprintf(line, sizeof line, "done %s %s\n", id, txn_state_name(t.state));
-    append("child.log", line);
+    crash_append(dir, "child.log", line);
 }
 
 static void arm_fault(const char *fault)
@@ -105,7 +83,7 @@ int main(int argc, char **argv)
         return 2;
     }
     bool short_script = argc == 4 && strcmp(argv[3], "short") == 0;
-    crash_at = atoi(argv[2]);
+    steps.kill_at = atoi(argv[2]);
     char cfgopt[600], *args[] = {argv[0], cfgopt, NULL};
     snprintf(cfgopt, sizeof cfgopt, "--config=%s", argv[1]);
     cli_args_t a;
@@ -116,6 +94,7 @@ int main(int argc, char **argv)
     cli_free(&a);
     snprintf(dir, sizeof dir, "%s", argv[1]); /* the site folder: where the configuration is */
     *(strrchr(dir, '/') ? strrchr(dir, '/') : dir) = '\0';
+    steps.dir = dir;
 
     ledger_t *l;
     gw_t gw;
@@ -123,7 +102,7 @@ int main(int argc, char **argv)
         must(registry_load(cfg.registry_path, &registry, &msg), &msg, "registry");
     must(ledger_open(cfg.ledger_path, LEDGER_CREATE, NULL, &l, &msg), &msg, "ledger");
     must(gw_open(&cfg, &registry, &gw, &msg), &msg, "gateway");
-    engine_t e = {.ledger = l, .gw = &gw, .cfg = &cfg, .step = on_step};
+    engine_t e = {.ledger = l, .gw = &gw, .cfg = &cfg, .step = crash_step, .step_ctx = &steps};
     engine_recovery_t rep;
     must(engine_recover(&e, &rep, &msg), &msg, "recovery");
 
@@ -141,6 +120,6 @@ int main(int argc, char **argv)
     ledger_close(l);
     gw_close(&gw);
     registry_free(&registry);
-    printf("steps %d\n", steps);
+    printf("steps %d\n", steps.n);
     return 0;
 }

@@ -17,21 +17,8 @@
 #include "kiosk/app/cli.h"
 #include "kiosk/engine/engine.h"
 
-static int crash_at, steps;
+static crash_steps_t steps;
 static char dir[CFG_PATH_LEN];
-
-static void on_step(void *ctx, const char *step)
-{
-    (void)ctx;
-    char path[CFG_PATH_LEN + 16], line[96];
-    snprintf(path, sizeof path, "%s/steps.log", dir);
-    snprintf(line, sizeof line, "%d %s\n", ++steps, step);
-    FILE *f = fopen(path, "a");
-    if (!f || fputs(line, f) < 0 || fclose(f) != 0)
-        exit(3);
-    if (steps == crash_at)
-        kill(getpid(), SIGKILL);
-}
 
 static void must(kerr_t rc, const kmsg_t *msg, const char *what)
 {
@@ -114,7 +101,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: crash_pay_child CONFIG K\n");
         return 2;
     }
-    crash_at = atoi(argv[2]);
+    steps.kill_at = atoi(argv[2]);
     char cfgopt[600], *args[] = {argv[0], cfgopt, NULL};
     snprintf(cfgopt, sizeof cfgopt, "--config=%s", argv[1]);
     cli_args_t a;
@@ -125,6 +112,7 @@ int main(int argc, char **argv)
     cli_free(&a);
     snprintf(dir, sizeof dir, "%s", argv[1]);
     *(strrchr(dir, '/') ? strrchr(dir, '/') : dir) = '\0';
+    steps.dir = dir;
 
     ledger_t *l;
     gw_t gw;
@@ -134,7 +122,7 @@ int main(int argc, char **argv)
     must(gw_open(&cfg, NULL, &gw, &msg), &msg, "gateway");
     must(cash_open(&cfg, &cash, &msg), &msg, "bill acceptor");
     must(payterm_open(&cfg, &pt, &msg), &msg, "card terminal");
-    engine_t e = {.ledger = l, .gw = &gw, .cash = &cash, .pay = {&pt}, .cfg = &cfg, .step = on_step};
+    engine_t e = {.ledger = l, .gw = &gw, .cash = &cash, .pay = {&pt}, .cfg = &cfg, .step = crash_step, .step_ctx = &steps};
     engine_recovery_t rep;
     must(engine_recover(&e, &rep, &msg), &msg, "recovery");
 
@@ -149,6 +137,6 @@ int main(int argc, char **argv)
     gw_close(&gw);
     cash_close(&cash);
     payterm_close(&pt);
-    printf("steps %d\n", steps);
+    printf("steps %d\n", steps.n);
     return 0;
 }

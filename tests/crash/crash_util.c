@@ -1,6 +1,7 @@
 #include "crash_util.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -147,4 +148,26 @@ void crash_match_ledger(ledger_t *l, crash_check_t *c)
     }
     if (credited != c->paid_delivered)
         crash_fail("%s: %lld paid and delivered, %lld credited to meters", c->label, c->paid_delivered, credited);
+}
+
+void crash_append(const char *dir, const char *name, const char *line)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0644);
+    if (fd < 0 || write(fd, line, strlen(line)) != (ssize_t)strlen(line)) {
+        perror(path);
+        exit(3);
+    }
+    close(fd);
+}
+
+void crash_step(void *ctx, const char *step)
+{
+    crash_steps_t *s = ctx;
+    char line[96];
+    snprintf(line, sizeof line, "%d %s\n", ++s->n, step);
+    crash_append(s->dir, "steps.log", line);
+    if (s->n == s->kill_at)
+        kill(getpid(), SIGKILL);
 }

@@ -24,6 +24,20 @@ int crash_ctl(const char *ctl_bin, const char *dir, const char *verb, const char
 /* The name of step k in dir/steps.log ("?" if it is not there). */
 const char *crash_step_name(const char *dir, int k);
 
+/* Appends line to dir/name with one write(2), so a kill right after leaves
+ * it whole; exits 3 if it cannot. */
+void crash_append(const char *dir, const char *name, const char *line);
+
+/* A crash child's step hook (the engine's step_ctx): each step boundary is
+ * appended to dir/steps.log as "N name"; at boundary kill_at the process
+ * SIGKILLs itself. */
+typedef struct crash_steps {
+    const char *dir;
+    int kill_at, n;
+} crash_steps_t;
+
+void crash_step(void *ctx, const char *step);
+
 /* Sends one line to a simulator's control port on 127.0.0.1; true if the
  * reply starts with "ok". */
 bool crash_control(int port, const char *cmd);
