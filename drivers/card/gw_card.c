@@ -20,11 +20,9 @@ void gw_card_serial_hex(const uint8_t serial[CARD_SERIAL_LEN], char out[17])
         snprintf(out + 2 * i, 3, "%02X", serial[i]);
 }
 
-void gw_card_address(const char *meter, const uint8_t serial[CARD_SERIAL_LEN], char out[GW_CARD_ADDR_LEN])
+void gw_card_address(const char *meter, const char *serial_hex, char out[GW_CARD_ADDR_LEN])
 {
-    char hex[17];
-    gw_card_serial_hex(serial, hex);
-    snprintf(out, GW_CARD_ADDR_LEN, "%.12s@%s", meter, hex);
+    snprintf(out, GW_CARD_ADDR_LEN, "%.12s@%.16s", meter, serial_hex);
 }
 
 /* Reads the card in the reader and checks it is the one addressed. */

@@ -29,8 +29,8 @@ kerr_t gw_card_open(card_slot_t slot, card_keys_t keys, gw_t *out, kmsg_t *msg);
  * none (or no reader), K_EDEVICE if it is not a genuine meter card. */
 kerr_t gw_card_view(gw_t *g, card_view_t *out, kmsg_t *msg);
 
-/* Formats "METER@SERIAL" for a card serial. */
-void gw_card_address(const char *meter, const uint8_t serial[CARD_SERIAL_LEN], char out[GW_CARD_ADDR_LEN]);
+/* Formats "METER@SERIAL" for a card serial in hex. */
+void gw_card_address(const char *meter, const char *serial_hex, char out[GW_CARD_ADDR_LEN]);
 
 /* The serial as 16 upper-case hex digits. */
 void gw_card_serial_hex(const uint8_t serial[CARD_SERIAL_LEN], char out[17]);

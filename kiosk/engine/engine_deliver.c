@@ -14,7 +14,7 @@
 typedef struct run {
     engine_t *e;
     gw_t *gw;                   /* where the credit goes: the gateway, or the card reader */
-    char addr[GW_METER_LEN + 20]; /* the meter, or "METER@CARD" for a card */
+    char addr[GW_CARD_ADDR_LEN]; /* the meter, or "METER@SERIAL" for a card */
     ledger_txn_t t; /* the row as last committed */
     unsigned sends; /* credits sent in this run */
     bool balance_known;
@@ -294,7 +294,10 @@ kerr_t engine_deliver(engine_t *e, const char *id, ledger_txn_t *after, kmsg_t *
                         txn_state_name(r.t.state));
     bool card = strcmp(r.t.channel, "card") == 0;
     r.gw = card ? e->card : e->gw;
-    snprintf(r.addr, sizeof r.addr, card ? "%s@%s" : "%s%s", r.t.meter, card ? r.t.card : "");
+    if (card)
+        gw_card_address(r.t.meter, r.t.card, r.addr);
+    else
+        snprintf(r.addr, sizeof r.addr, "%s", r.t.meter);
     gw_reading_t rd = {0};
     kmsg_t why = {"no meter-card reader (card.protocol)"};
     gw_err_t err = r.gw ? r.gw->ops->read(r.gw->ctx, r.addr, GW_READ_COUNT, &rd, &why) : GW_UNREACHABLE;
