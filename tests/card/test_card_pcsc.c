@@ -88,11 +88,11 @@ static void start_cardsim(void)
 }
 
 /* A blank card, issued to METER by staff (through the driver). */
-static void issued_card(const char *keys)
+static void issued_card(const char *keys, const char *serial)
 {
     snprintf(site.image, sizeof site.image, "%s/card-%d.json", site.dir, rand());
     char *bin = getenv("CARDSIM");
-    const char *args[] = {"make-blank", SERIAL, site.image, NULL};
+    const char *args[] = {"make-blank", serial, site.image, NULL};
     assert_int_equal(sc_run(bin, site.dir, args), 0);
     insert();
     card_slot_t slot;
@@ -211,7 +211,7 @@ static void verified(void)
 static void purchase(const char *keys)
 {
     open_kiosk(keys);
-    issued_card(keys);
+    issued_card(keys, SERIAL);
     char id[UUID_STR_LEN];
     ledger_txn_t t = card_sale(5000, id);
     assert_int_equal(t.state, TXN_DELIVERED);
@@ -244,7 +244,7 @@ static void purchase_with_the_sam(void **state)
 static bool torn_once(const char *tear, int k)
 {
     open_kiosk("file");
-    issued_card("file");
+    issued_card("file", SERIAL);
     char cmd[64], reply[128], id[UUID_STR_LEN];
     snprintf(cmd, sizeof cmd, k ? "%s %d" : "%s", tear, k);
     engine_mcard_t card;
@@ -291,9 +291,50 @@ static void torn_at_every_apdu(void **state)
     print_message("      torn at each of %d APDUs, in and after the write: one purchase each time\n", k - 1);
 }
 
+/* A purchase torn off one card waits for that card: another card of the
+ * same meter is refused until the first comes back and takes it. */
+static void another_card_cannot_finish_a_purchase(void **state)
+{
+    (void)state;
+    open_kiosk("file");
+    issued_card("file", SERIAL);
+    char first[600], id[UUID_STR_LEN], reply[128];
+    snprintf(first, sizeof first, "%s", site.image);
+    engine_mcard_t card;
+    kmsg_t msg = {""};
+    ledger_payment_t pay = {.method = "counter", .amount = 2000, .ref = "counter"};
+    if (engine_mcard_inserted(&site.eng, true, &card, &msg) ||
+        engine_mcard_open_sale(&site.eng, &card, "counter", 2000, id, &msg) ||
+        engine_begin_payment(&site.eng, id, &msg) || engine_accept_payment(&site.eng, id, &pay, &msg) ||
+        engine_finish_payment(&site.eng, id, &msg))
+        fail_msg("sale: %s", msg.text);
+    assert_true(control("tear-after 1", reply, sizeof reply));
+    ledger_txn_t t;
+    assert_int_equal(engine_deliver(&site.eng, id, &t, &msg), K_OK);
+    assert_int_equal(t.state, TXN_DELIVERY_PENDING);
+    control("clear", reply, sizeof reply);
+    issued_card("file", "4B50000000000002"); /* the resident's other card for the same meter */
+    assert_int_equal(engine_mcard_inserted(&site.eng, true, &card, &msg), K_OK);
+    assert_int_equal(card.verdict, MCARD_PENDING_OTHER);
+    assert_int_equal(card.finished, 0);
+    int64_t count, amount;
+    assert_int_equal(purses_taken(&count, &amount), 0); /* nothing was written onto it */
+    control("remove", reply, sizeof reply);
+    snprintf(site.image, sizeof site.image, "%s", first);
+    insert();
+    assert_int_equal(engine_mcard_inserted(&site.eng, true, &card, &msg), K_OK);
+    assert_int_equal(card.finished, 1);
+    assert_int_equal(ledger_get(site.ledger, id, &t, NULL), K_OK);
+    assert_int_equal(t.state, TXN_DELIVERED);
+    assert_int_equal(purses_taken(&count, &amount), 1);
+    assert_int_equal(count, 1);
+    verified();
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test_teardown(purchase_with_the_key_file, stop),
     cmocka_unit_test_teardown(purchase_with_the_sam, stop),
+    cmocka_unit_test_teardown(another_card_cannot_finish_a_purchase, stop),
     cmocka_unit_test(torn_at_every_apdu),
 };
 
