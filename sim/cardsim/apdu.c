@@ -3,7 +3,7 @@
  * shared with no driver. */
 #include <string.h>
 
-#include "sim/cardsim/cardsim.h"
+#include "sim/cardsim/cardsim_card.h"
 
 /* Splits a short command APDU into header, data and LE. */
 bool cardsim_apdu_parse(const uint8_t *b, size_t n, cardsim_apdu_t *a)

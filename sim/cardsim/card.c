@@ -7,11 +7,13 @@
 
 #include "kiosk/app/log.h"
 #include "kiosk/app/rand.h"
-#include "sim/cardsim/cardsim.h"
+#include "sim/cardsim/cardsim_card.h"
 
 static const uint8_t aid[] = {0xF0, 0x4B, 0x50, 0x52, 0x45, 0x50, 0x41, 0x59};
 
-typedef cardsim_act_t (*cmd_fn)(cardsim_t *s, const cardsim_apdu_t *a, const uint8_t *challenge, cardsim_resp_t *r);
+/* A command on the inserted card c; tears may be NULL. */
+typedef cardsim_act_t (*cmd_fn)(cardsim_card_t *c, cardsim_tears_t *tears, const cardsim_apdu_t *a,
+                                const uint8_t *challenge, cardsim_resp_t *r);
 
 static cardsim_act_t answer(cardsim_resp_t *r, uint16_t sw)
 {
@@ -19,8 +21,10 @@ static cardsim_act_t answer(cardsim_resp_t *r, uint16_t sw)
     return CARDSIM_ANSWER;
 }
 
-static cardsim_act_t cmd_select(cardsim_t *s, const cardsim_apdu_t *a, const uint8_t *challenge, cardsim_resp_t *r)
+static cardsim_act_t cmd_select(cardsim_card_t *c, cardsim_tears_t *tears, const cardsim_apdu_t *a,
+                                const uint8_t *challenge, cardsim_resp_t *r)
 {
+    (void)tears;
     (void)challenge;
     if (a->p1 != 0x04 || a->p2 != 0x0C)
         return answer(r, CARDSIM_SW_WRONG_P1P2);
@@ -28,7 +32,7 @@ static cardsim_act_t cmd_select(cardsim_t *s, const cardsim_apdu_t *a, const uin
         return answer(r, CARDSIM_SW_WRONG_LENGTH);
     if (a->lc != sizeof aid || memcmp(a->data, aid, sizeof aid) != 0)
         return answer(r, CARDSIM_SW_NO_FILE); /* the selection stays as it was */
-    s->card.selected = true;
+    c->selected = true;
     return answer(r, CARDSIM_SW_OK);
 }
 
@@ -41,12 +45,14 @@ static uint16_t file_of(cardsim_card_t *c, uint8_t p1, uint8_t **file, size_t *s
     return *file ? 0 : CARDSIM_SW_NO_FILE;
 }
 
-static cardsim_act_t cmd_read(cardsim_t *s, const cardsim_apdu_t *a, const uint8_t *challenge, cardsim_resp_t *r)
+static cardsim_act_t cmd_read(cardsim_card_t *c, cardsim_tears_t *tears, const cardsim_apdu_t *a,
+                              const uint8_t *challenge, cardsim_resp_t *r)
 {
+    (void)tears;
     (void)challenge;
     uint8_t *file = NULL;
     size_t size = 0;
-    uint16_t sw = file_of(&s->card, a->p1, &file, &size);
+    uint16_t sw = file_of(c, a->p1, &file, &size);
     if (sw)
         return answer(r, sw);
     if (a->has_lc || !a->has_le || a->p2 >= size)
@@ -63,11 +69,11 @@ static bool blocked(const cardsim_card_t *c)
     return c->img.files.info[CARDSIM_INFO_STATUS] == CARDSIM_STATUS_BLOCKED;
 }
 
-static cardsim_act_t cmd_challenge(cardsim_t *s, const cardsim_apdu_t *a, const uint8_t *challenge,
-                                   cardsim_resp_t *r)
+static cardsim_act_t cmd_challenge(cardsim_card_t *c, cardsim_tears_t *tears, const cardsim_apdu_t *a,
+                                   const uint8_t *challenge, cardsim_resp_t *r)
 {
+    (void)tears;
     (void)challenge;
-    cardsim_card_t *c = &s->card;
     if (a->p1 || a->p2)
         return answer(r, CARDSIM_SW_WRONG_P1P2);
     if (a->has_lc || !a->has_le || a->le != CARDSIM_CHALLENGE_LEN)
@@ -95,19 +101,21 @@ static bool read_mac(const cardsim_card_t *c, const uint8_t nonce[8], uint8_t p1
 }
 
 /* READ WITH MAC: EF_PURSE and EF_WRITEBACK only (EF_INFO is read free). */
-static cardsim_act_t cmd_read_mac(cardsim_t *s, const cardsim_apdu_t *a, const uint8_t *challenge, cardsim_resp_t *r)
+static cardsim_act_t cmd_read_mac(cardsim_card_t *c, cardsim_tears_t *tears, const cardsim_apdu_t *a,
+                                  const uint8_t *challenge, cardsim_resp_t *r)
 {
+    (void)tears;
     (void)challenge;
     uint8_t *file = NULL, mac[CARD_MAC_LEN];
     size_t size = 0;
-    uint16_t sw = file_of(&s->card, a->p1, &file, &size);
+    uint16_t sw = file_of(c, a->p1, &file, &size);
     if (sw)
         return answer(r, sw);
     if ((a->p1 & 0x1F) == CARDSIM_SFI_INFO || a->p2 != 0)
         return answer(r, CARDSIM_SW_WRONG_P1P2);
     if (!a->has_lc || a->lc != 8 || !a->has_le || a->le != 0)
         return answer(r, CARDSIM_SW_WRONG_LENGTH);
-    if (!read_mac(&s->card, a->data, a->p1, file, size, mac)) {
+    if (!read_mac(c, a->data, a->p1, file, size, mac)) {
         LOG_E(CARDSIM_LOG, "card: the crypto library failed");
         return answer(r, CARDSIM_SW_UNKNOWN);
     }
@@ -118,9 +126,10 @@ static cardsim_act_t cmd_read_mac(cardsim_t *s, const cardsim_apdu_t *a, const u
     return CARDSIM_ANSWER;
 }
 
-static cardsim_act_t cmd_update(cardsim_t *s, const cardsim_apdu_t *a, const uint8_t *challenge, cardsim_resp_t *r)
+static cardsim_act_t cmd_update(cardsim_card_t *c, cardsim_tears_t *tears, const cardsim_apdu_t *a,
+                                const uint8_t *challenge, cardsim_resp_t *r)
 {
-    return cardsim_update(s, a, challenge, r);
+    return cardsim_update(c, tears, a, challenge, r);
 }
 
 static const struct command {
@@ -153,9 +162,9 @@ static const struct command *find(uint8_t cla, uint8_t ins, uint16_t *sw)
 
 /* Runs a command on the card; the challenge is taken out first: only an
  * UPDATE may use it, and GET CHALLENGE makes a new one. */
-static cardsim_act_t run(cardsim_t *s, const uint8_t *b, size_t n, cardsim_resp_t *r, const char **name)
+static cardsim_act_t run(cardsim_card_t *c, cardsim_tears_t *tears, const uint8_t *b, size_t n, cardsim_resp_t *r,
+                         const char **name)
 {
-    cardsim_card_t *c = &s->card;
     uint8_t challenge[CARDSIM_CHALLENGE_LEN];
     bool had = c->has_challenge;
     memcpy(challenge, c->challenge, sizeof challenge);
@@ -172,18 +181,19 @@ static cardsim_act_t run(cardsim_t *s, const uint8_t *b, size_t n, cardsim_resp_
         return answer(r, CARDSIM_SW_WRONG_LENGTH);
     if (!c->selected && cmd->fn != cmd_select)
         return answer(r, CARDSIM_SW_CONDITIONS);
-    return cmd->fn(s, &a, had ? challenge : NULL, r);
+    return cmd->fn(c, tears, &a, had ? challenge : NULL, r);
 }
 
 /* One APDU on the card: a tear-after first, then the command. */
-cardsim_act_t cardsim_card_apdu(cardsim_t *s, const uint8_t *b, size_t n, cardsim_resp_t *r)
+cardsim_act_t cardsim_card_apdu(cardsim_card_t *c, cardsim_tears_t *tears, const uint8_t *b, size_t n,
+                                cardsim_resp_t *r)
 {
-    if (s->tears.after > 0 && --s->tears.after == 0) {
+    if (tears && tears->after > 0 && --tears->after == 0) {
         LOG_I(CARDSIM_LOG, "card: tear-after: pulled out on this APDU, before acting on it");
         return CARDSIM_TEAR;
     }
     const char *name = "?";
-    cardsim_act_t act = run(s, b, n, r, &name);
+    cardsim_act_t act = run(c, tears, b, n, r, &name);
     if (act == CARDSIM_ANSWER)
         LOG_I(CARDSIM_LOG, "card: %s: %02X %02X", name, r->b[r->n - 2], r->b[r->n - 1]);
     return act;

@@ -8,7 +8,8 @@
 #include <unistd.h>
 
 #include "kiosk/app/kjson.h"
-#include "sim/cardsim/cardsim.h"
+#include "sim/cardsim/cardsim_card.h"
+#include "sim/common/simio.h"
 
 /* Bytes as upper-case hex digits. */
 void cardsim_hex(const uint8_t *b, size_t n, char *out)

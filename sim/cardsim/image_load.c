@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 
 #include "kiosk/app/kjson.h"
-#include "sim/cardsim/cardsim.h"
+#include "sim/cardsim/cardsim_card.h"
 
 #define MAX_IMAGE_BYTES (64 << 20)
 #define JSON_EXACT 9007199254740992.0 /* 2^53 */

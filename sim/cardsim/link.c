@@ -139,7 +139,7 @@ static void handle_frame(cardsim_t *s, cardsim_link_t *l, const uint8_t *p, size
         return;
     }
     if (l == &s->card_link) {
-        if (cardsim_card_apdu(s, p, n, &r) == CARDSIM_TEAR) {
+        if (cardsim_card_apdu(&s->card, &s->tears, p, n, &r) == CARDSIM_TEAR) {
             cardsim_remove(s, "pulled out (tear)");
             return;
         }

@@ -7,7 +7,7 @@
 
 #include "kiosk/app/clock.h"
 #include "kiosk/app/log.h"
-#include "sim/cardsim/cardsim.h"
+#include "sim/cardsim/cardsim_card.h"
 
 static cardsim_act_t answer(cardsim_resp_t *r, uint16_t sw)
 {
@@ -111,9 +111,8 @@ static void reset_count(cardsim_card_t *c)
 }
 
 /* After a good MAC: the file's rules, the tears, the write. */
-static cardsim_act_t checked(cardsim_t *s, const cardsim_apdu_t *a, cardsim_resp_t *r)
+static cardsim_act_t checked(cardsim_card_t *c, cardsim_tears_t *tears, const cardsim_apdu_t *a, cardsim_resp_t *r)
 {
-    cardsim_card_t *c = &s->card;
     uint8_t sfi = a->p1 & 0x1F;
     size_t size = 0;
     bool repeat = false;
@@ -126,8 +125,8 @@ static cardsim_act_t checked(cardsim_t *s, const cardsim_apdu_t *a, cardsim_resp
         reset_count(c);
         return answer(r, sw);
     }
-    if (s->tears.in_update) {
-        s->tears.in_update = false;
+    if (tears && tears->in_update) {
+        tears->in_update = false;
         reset_count(c);
         LOG_I(CARDSIM_LOG, "card: tear-in-update: pulled out in the write of %s", cardsim_file_name(sfi));
         return CARDSIM_TEAR;
@@ -135,8 +134,8 @@ static cardsim_act_t checked(cardsim_t *s, const cardsim_apdu_t *a, cardsim_resp
     if (!write_file(c, a, &next, repeat))
         return answer(r, CARDSIM_SW_MEMORY);
     LOG_I(CARDSIM_LOG, "card: %s %s", cardsim_file_name(sfi), repeat ? "repeated: nothing changes" : "written");
-    if (s->tears.after_update) {
-        s->tears.after_update = false;
+    if (tears && tears->after_update) {
+        tears->after_update = false;
         LOG_I(CARDSIM_LOG, "card: tear-after-update: pulled out before answering");
         return CARDSIM_TEAR;
     }
@@ -144,9 +143,9 @@ static cardsim_act_t checked(cardsim_t *s, const cardsim_apdu_t *a, cardsim_resp
 }
 
 /* UPDATE WITH MAC: format, blocked, challenge, MAC, rules, write. */
-cardsim_act_t cardsim_update(cardsim_t *s, const cardsim_apdu_t *a, const uint8_t *challenge, cardsim_resp_t *r)
+cardsim_act_t cardsim_update(cardsim_card_t *c, cardsim_tears_t *tears, const cardsim_apdu_t *a,
+                             const uint8_t *challenge, cardsim_resp_t *r)
 {
-    cardsim_card_t *c = &s->card;
     size_t size = 0;
     if ((a->p1 & 0xE0) != 0x80)
         return answer(r, CARDSIM_SW_WRONG_P1P2);
@@ -162,5 +161,5 @@ cardsim_act_t cardsim_update(cardsim_t *s, const cardsim_apdu_t *a, const uint8_
         return answer(r, CARDSIM_SW_NO_CHALLENGE);
     if (!mac_good(c, a, challenge))
         return bad_mac(c, r);
-    return checked(s, a, r);
+    return checked(c, tears, a, r);
 }
