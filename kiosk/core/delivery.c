@@ -27,6 +27,15 @@ delivery_decision_t delivery_pick_count(const count_facts_t *f)
 {
     if (f->other_open)
         return decide(STEP_DEFER, REASON_QUEUED);
+    if (f->any_count) {
+        uint32_t known = f->have_delivered && f->highest_delivered > f->known_count ? f->highest_delivered
+                                                                                      : f->known_count;
+        if (known == UINT32_MAX)
+            return decide(STEP_PARK, REASON_COUNT_MISMATCH);
+        delivery_decision_t d = decide(STEP_SEND, REASON_NONE);
+        d.count = known + 1;
+        return d;
+    }
     if (f->have_delivered && f->meter_count < f->highest_delivered)
         return decide(STEP_PARK, REASON_COUNT_BEHIND);
     if (f->meter_count == UINT32_MAX)

@@ -55,6 +55,10 @@ typedef struct delivery_decision {
 /* What the engine knows before it commits an intent. */
 typedef struct count_facts {
     uint32_t meter_count;      /* the meter's purchase count, just read */
+    bool any_count;            /* the target takes any first count (a card with nothing written yet):
+                                * meter_count means nothing, the ledger's knowledge decides */
+    uint32_t known_count;      /* with any_count: the highest count known for the meter elsewhere
+                                * (its last reading), 0 if none */
     bool other_open;           /* another transaction holds an unconfirmed count for this meter */
     bool have_delivered;       /* this kiosk delivered to this meter before */
     uint32_t highest_delivered; /* the highest count it delivered (if have_delivered) */
@@ -65,7 +69,9 @@ const char *delivery_reason_name(delivery_reason_t r);
 
 /* Chooses the purchase count for a new delivery: meter_count + 1, unless an
  * earlier purchase for the meter is still open (DEFER, queued) or the meter
- * is behind what was already delivered (PARK). */
+ * is behind what was already delivered (PARK). A target that takes any
+ * first count (a new or replacement card) gets one more than the highest
+ * count delivered or known for the meter. */
 delivery_decision_t delivery_pick_count(const count_facts_t *f);
 
 /* Interprets the answer to a credit request. */

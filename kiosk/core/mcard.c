@@ -1,3 +1,4 @@
+/* The kiosk's rules for meter cards (mcard.h). */
 #include "kiosk/core/mcard.h"
 
 mcard_verdict_t mcard_sale_check(const mcard_facts_t *f)
@@ -6,6 +7,8 @@ mcard_verdict_t mcard_sale_check(const mcard_facts_t *f)
         return MCARD_BLANK;
     if (f->blocked)
         return MCARD_BLOCKED;
+    if (f->replaced)
+        return MCARD_REPLACED;
     if (!f->meter_known)
         return MCARD_UNKNOWN_METER;
     if (f->pending_other_card)
@@ -26,6 +29,8 @@ const char *mcard_verdict_text(mcard_verdict_t v)
     case MCARD_BLANK: return "this card has not been issued: staff must issue it to a meter first";
     case MCARD_BLOCKED: return "this card is blocked: staff can issue a replacement card";
     case MCARD_UNKNOWN_METER: return "this card's meter is not served by this kiosk";
+    case MCARD_REPLACED:
+        return "this card was replaced by a newer card and no longer works: use the new card, or ask staff";
     case MCARD_NOT_TAKEN:
         return "the last purchase is still on the card: insert the card into your meter first, then come back";
     case MCARD_PENDING_HERE: return "a purchase for this card is not finished: it is finished first";

@@ -12,6 +12,7 @@ typedef enum mcard_verdict {
     MCARD_BLANK,           /* not issued yet: staff issue it first */
     MCARD_BLOCKED,         /* the card blocked itself */
     MCARD_UNKNOWN_METER,   /* its meter is not one this kiosk serves */
+    MCARD_REPLACED,        /* a newer card replaced it (or its issue was abandoned) */
     MCARD_NOT_TAKEN,       /* the last purchase is still on the card: insert it into the meter first */
     MCARD_PENDING_HERE,    /* a purchase for this card is still being written: finish it first */
     MCARD_PENDING_OTHER,   /* a purchase for its meter waits for another card */
@@ -20,6 +21,7 @@ typedef enum mcard_verdict {
 /* What the decision needs. */
 typedef struct mcard_facts {
     bool blank, blocked, meter_known;
+    bool replaced;           /* the ledger knows a newer card for its meter, or voided it */
     uint32_t purse_count;    /* the card's purse count; 0 = no purchase yet */
     bool writeback_written;  /* the meter has written the card back */
     uint32_t meter_count;    /* the meter's count from the write-back */

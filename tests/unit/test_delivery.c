@@ -38,6 +38,28 @@ static void meter_behind_the_ledger_parks(void **state)
     assert_int_equal(delivery_pick_count(&f).step, STEP_PARK);
 }
 
+/* A card with nothing written yet takes any first count: the next count is
+ * one above the highest the kiosk delivered or saw on the meter, whatever
+ * the empty purse says. */
+static void a_new_card_continues_the_meters_count(void **state)
+{
+    (void)state;
+    count_facts_t f = {.any_count = true};
+    delivery_decision_t d = delivery_pick_count(&f);
+    assert_int_equal(d.step, STEP_SEND);
+    assert_int_equal(d.count, 1); /* a new account */
+    f = (count_facts_t){.any_count = true, .have_delivered = true, .highest_delivered = 7, .known_count = 5};
+    d = delivery_pick_count(&f);
+    assert_int_equal(d.step, STEP_SEND);
+    assert_int_equal(d.count, 8); /* not parked as behind: the purse count 0 means nothing */
+    f = (count_facts_t){.any_count = true, .have_delivered = true, .highest_delivered = 7, .known_count = 9};
+    assert_int_equal(delivery_pick_count(&f).count, 10); /* the lost card's last write-back knew more */
+    f.other_open = true;
+    assert_int_equal(delivery_pick_count(&f).step, STEP_DEFER);
+    f = (count_facts_t){.any_count = true, .known_count = UINT32_MAX};
+    assert_int_equal(delivery_pick_count(&f).step, STEP_PARK);
+}
+
 static void answers_to_a_credit(void **state)
 {
     (void)state;
@@ -131,6 +153,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(count_is_meter_count_plus_one),
     cmocka_unit_test(open_purchase_queues_the_next),
     cmocka_unit_test(meter_behind_the_ledger_parks),
+    cmocka_unit_test(a_new_card_continues_the_meters_count),
     cmocka_unit_test(answers_to_a_credit),
     cmocka_unit_test(read_back_settles_a_lost_answer),
     cmocka_unit_test(repeated_is_confirmed_by_read_back),

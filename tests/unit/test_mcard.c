@@ -36,6 +36,9 @@ static void the_first_reason_wins(void **state)
     f.blank = false;
     assert_int_equal(mcard_sale_check(&f), MCARD_BLOCKED);
     f.blocked = false;
+    f.replaced = true;
+    assert_int_equal(mcard_sale_check(&f), MCARD_REPLACED);
+    f.replaced = false;
     assert_int_equal(mcard_sale_check(&f), MCARD_UNKNOWN_METER);
     f = good;
     f.pending_same_card = true;
@@ -45,7 +48,17 @@ static void the_first_reason_wins(void **state)
     assert_int_equal(mcard_sale_check(&f), MCARD_PENDING_HERE);
 }
 
+static void a_replaced_card_is_refused(void **state)
+{
+    (void)state;
+    mcard_facts_t f = good;
+    f.replaced = true;
+    assert_int_equal(mcard_sale_check(&f), MCARD_REPLACED);
+    assert_non_null(strstr(mcard_verdict_text(MCARD_REPLACED), "use the new card"));
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(a_replaced_card_is_refused),
     cmocka_unit_test(a_taken_purchase_allows_the_next),
     cmocka_unit_test(a_purchase_not_yet_in_the_meter_is_refused),
     cmocka_unit_test(the_first_reason_wins),
