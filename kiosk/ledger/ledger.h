@@ -20,7 +20,7 @@
 
 typedef struct ledger ledger_t;
 
-#define LEDGER_SCHEMA_VERSION 4
+#define LEDGER_SCHEMA_VERSION 5
 
 typedef enum ledger_open_mode {
     LEDGER_CREATE,   /* create the file if missing, migrate it forward */
@@ -248,6 +248,40 @@ kerr_t ledger_record_reading(ledger_t *l, const ledger_reading_t *r, const ledge
 /* Calls cb for each alert, newest first; meter NULL = every meter. */
 kerr_t ledger_alerts(ledger_t *l, const char *meter, bool open_only, void (*cb)(void *ctx, const ledger_alert_t *a),
                      void *ctx, kmsg_t *msg);
+
+/* ---- meter cards issued here (ledger_mcard.c) ---- */
+
+/* A meter card this kiosk issued. type: "user" or "replacement"; state:
+ * "issuing" (written to the ledger, maybe not yet to the card), "active",
+ * "replaced" (a newer card of its meter is active), "void" (its issue was
+ * abandoned for another card). */
+typedef struct ledger_mcard {
+    char serial[LEDGER_CARD_LEN];
+    char meter[LEDGER_METER_LEN];
+    char customer[LEDGER_METER_LEN];
+    char type[16];
+    int generation;
+    char state[16];
+    char replaces[LEDGER_CARD_LEN]; /* the serial of the card it replaces, or "" */
+    char operator_name[64];
+    int64_t issued_at, updated_at;
+} ledger_mcard_t;
+
+/* Records the intent to issue card c (state issuing) with its audit and
+ * outbox rows, before the card is written. An unfinished issue of the same
+ * meter and generation to another card becomes void. K_ECONFLICT if the
+ * serial is already issued, or that generation of the meter is taken. */
+kerr_t ledger_mcard_begin(ledger_t *l, const ledger_mcard_t *c, const char *reason, kmsg_t *msg);
+
+/* The card holds what was issued: it becomes active, and the card it
+ * replaces (if any) becomes replaced; with an outbox row. */
+kerr_t ledger_mcard_done(ledger_t *l, const char *serial, kmsg_t *msg);
+
+/* The card with this serial; *found false if this kiosk never issued it. */
+kerr_t ledger_mcard_get(ledger_t *l, const char *serial, ledger_mcard_t *out, bool *found, kmsg_t *msg);
+
+/* The card of meter with the highest generation that is not void. */
+kerr_t ledger_mcard_latest(ledger_t *l, const char *meter, ledger_mcard_t *out, bool *found, kmsg_t *msg);
 
 /* ---- payments by devices (ledger_pay.c) ---- */
 

@@ -70,6 +70,10 @@ kerr_t ledger__resolve_escrow(ledger_t *l, int64_t id, const char *outcome, int6
 /* Applies the migrations that bring the file to LEDGER_SCHEMA_VERSION. */
 kerr_t ledger__migrate(ledger_t *l, kmsg_t *msg);
 
+/* Appends an outbox row of topic with payload, which it frees (NULL means
+ * building it ran out of memory: an error). Inside the caller's transaction. */
+kerr_t ledger__outbox(ledger_t *l, const char *topic, cJSON *payload, kmsg_t *msg);
+
 /* Inserts an alert and its outbox row (inside the caller's transaction). */
 kerr_t ledger__insert_alert(ledger_t *l, const ledger_alert_t *a, kmsg_t *msg);
 

@@ -59,7 +59,7 @@ kerr_t ledger_meter_activity(ledger_t *l, const char *meter, int64_t from, int64
     return s == SQLITE_ROW ? K_OK : ledger__err(l, s, "reading the meter's activity", msg);
 }
 
-static kerr_t outbox_row(ledger_t *l, const char *topic, cJSON *payload, kmsg_t *msg)
+kerr_t ledger__outbox(ledger_t *l, const char *topic, cJSON *payload, kmsg_t *msg)
 {
     char *text = payload ? kjson_print(payload, false) : NULL;
     cJSON_Delete(payload);
@@ -105,7 +105,7 @@ static kerr_t insert_reading(ledger_t *l, const ledger_reading_t *r, kmsg_t *msg
         cJSON_Delete(o);
         o = NULL;
     }
-    return outbox_row(l, "reading", o, msg);
+    return ledger__outbox(l, "reading", o, msg);
 }
 
 kerr_t ledger__insert_alert(ledger_t *l, const ledger_alert_t *a, kmsg_t *msg)
@@ -129,7 +129,7 @@ kerr_t ledger__insert_alert(ledger_t *l, const ledger_alert_t *a, kmsg_t *msg)
         cJSON_Delete(o);
         o = NULL;
     }
-    return outbox_row(l, "alert", o, msg);
+    return ledger__outbox(l, "alert", o, msg);
 }
 
 kerr_t ledger_record_reading(ledger_t *l, const ledger_reading_t *r, const ledger_alert_t *alerts, size_t n,

@@ -216,8 +216,29 @@ static const char *const v4[] = {
     NULL,
 };
 
+/* Version 5: the meter cards this kiosk issued. A row is written before the
+ * card is (state issuing) and becomes active once the card holds it; a
+ * replacement makes the card it replaces `replaced`; an issue abandoned for
+ * another card is `void`. One generation per meter. */
+static const char *const v5[] = {
+    "CREATE TABLE meter_card ("
+    "  serial TEXT PRIMARY KEY NOT NULL CHECK (length(serial) = 16),"
+    "  meter TEXT NOT NULL,"
+    "  customer TEXT NOT NULL,"
+    "  type TEXT NOT NULL CHECK (type IN ('user', 'replacement')),"
+    "  generation INTEGER NOT NULL CHECK (generation BETWEEN 0 AND 255),"
+    "  state TEXT NOT NULL CHECK (state IN ('issuing', 'active', 'replaced', 'void')),"
+    "  replaces TEXT NOT NULL DEFAULT '',"
+    "  operator TEXT NOT NULL,"
+    "  issued_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL"
+    ") STRICT;",
+    "CREATE UNIQUE INDEX meter_card_generation ON meter_card(meter, generation) WHERE state <> 'void';",
+    NULL,
+};
+
 /* Each migration is a list of statements run in one transaction. */
-static const char *const *const migrations[] = {v1, v2, v3, v4};
+static const char *const *const migrations[] = {v1, v2, v3, v4, v5};
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

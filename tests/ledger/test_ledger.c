@@ -468,7 +468,68 @@ static void ids_resolve_from_a_prefix(void **state)
     ledger_close(l);
 }
 
+static ledger_mcard_t mcard_row(const char *serial, const char *type, int generation, const char *replaces)
+{
+    ledger_mcard_t c = {.generation = generation};
+    snprintf(c.serial, sizeof c.serial, "%s", serial);
+    snprintf(c.meter, sizeof c.meter, "000000000001");
+    snprintf(c.customer, sizeof c.customer, "100000000001");
+    snprintf(c.type, sizeof c.type, "%s", type);
+    snprintf(c.replaces, sizeof c.replaces, "%s", replaces);
+    snprintf(c.operator_name, sizeof c.operator_name, "staff:test");
+    return c;
+}
+
+static const char *mcard_state(ledger_t *l, const char *serial)
+{
+    static ledger_mcard_t c;
+    bool found = false;
+    assert_int_equal(ledger_mcard_get(l, serial, &c, &found, NULL), K_OK);
+    return found ? c.state : "none";
+}
+
+/* Issued cards: written before the card, active once it holds it; a
+ * replacement retires the card it replaces; an issue abandoned for another
+ * card is void; each step audited and in the outbox. */
+static void meter_cards_issued_and_replaced(void **state)
+{
+    (void)state;
+    ledger_t *l = open_new();
+    kmsg_t msg = {""};
+    ledger_mcard_t a = mcard_row("4B50000000000001", "user", 0, ""), latest;
+    assert_int_equal(ledger_mcard_begin(l, &a, "new account", &msg), K_OK);
+    assert_string_equal(mcard_state(l, a.serial), "issuing");
+    /* the first card never came back: another blank card is issued instead */
+    ledger_mcard_t b = mcard_row("4B50000000000002", "user", 0, "");
+    assert_int_equal(ledger_mcard_begin(l, &b, "new account", &msg), K_OK);
+    assert_string_equal(mcard_state(l, a.serial), "void");
+    assert_int_equal(ledger_mcard_done(l, b.serial, &msg), K_OK);
+    assert_string_equal(mcard_state(l, b.serial), "active");
+    assert_int_equal(ledger_mcard_done(l, b.serial, &msg), K_ESTATE); /* finished once */
+    assert_int_equal(ledger_mcard_begin(l, &b, "again", &msg), K_ECONFLICT); /* a serial is issued once */
+    ledger_mcard_t dup = mcard_row("4B50000000000009", "user", 0, "");
+    assert_int_equal(ledger_mcard_begin(l, &dup, "same generation", &msg), K_ECONFLICT);
+    assert_string_equal(mcard_state(l, dup.serial), "none");
+
+    ledger_mcard_t r = mcard_row("4B50000000000003", "replacement", 1, b.serial);
+    assert_int_equal(ledger_mcard_begin(l, &r, "lost", &msg), K_OK);
+    assert_string_equal(mcard_state(l, b.serial), "active"); /* until the new card holds it */
+    assert_int_equal(ledger_mcard_done(l, r.serial, &msg), K_OK);
+    assert_string_equal(mcard_state(l, b.serial), "replaced");
+    bool found = false;
+    assert_int_equal(ledger_mcard_latest(l, "000000000001", &latest, &found, &msg), K_OK);
+    assert_true(found);
+    assert_string_equal(latest.serial, r.serial);
+    assert_int_equal(latest.generation, 1);
+    assert_int_equal(count_rows(l, "SELECT count(*) FROM audit WHERE action IN ('card_issue', 'card_replace', "
+                                   "'card_void')"),
+                     4);
+    assert_int_equal(count_rows(l, "SELECT count(*) FROM outbox WHERE topic = 'card'"), 7);
+    ledger_close(l);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown(meter_cards_issued_and_replaced, setup, teardown),
     cmocka_unit_test_setup_teardown(open_creates_schema_with_pragmas, setup, teardown),
     cmocka_unit_test_setup_teardown(existing_mode_creates_nothing, setup, teardown),
     cmocka_unit_test_setup_teardown(newer_schema_is_refused, setup, teardown),
