@@ -61,30 +61,65 @@ kerr_t gw_card_view(gw_t *g, card_view_t *out, kmsg_t *msg)
     return rc;
 }
 
+/* Whether two EF_INFO contents say the same (the status byte is the card's own). */
+static bool same_info(const card_info_t *a, const card_info_t *b)
+{
+    return a->type == b->type && memcmp(a->serial, b->serial, CARD_SERIAL_LEN) == 0 &&
+           strcmp(a->meter, b->meter) == 0 && strcmp(a->customer, b->customer) == 0 &&
+           a->generation == b->generation && a->currency == b->currency && strcmp(a->issued, b->issued) == 0;
+}
+
+kerr_t gw_card_issue(gw_t *g, const card_info_t *info, kmsg_t *msg)
+{
+    if (g->ops != &gwc_ops)
+        return kmsg_set(msg, K_EINVAL, "not a card reader");
+    gwc_t *c = g->ctx;
+    card_view_t v;
+    card_status_t st;
+    kerr_t rc = card_session_read(&c->slot, &c->keys, &v, &st, msg);
+    if (rc != K_OK)
+        return st.slot != CARD_OK ? K_ETIMEOUT : rc;
+    if (memcmp(v.info.serial, info->serial, CARD_SERIAL_LEN) != 0)
+        return kmsg_set(msg, K_ECONFLICT, "another card was put into the reader");
+    if ((rc = card_session_issue(&c->slot, &c->keys, info, &st, msg)) != K_OK)
+        return st.slot != CARD_OK || st.sw == 0 ? K_ETIMEOUT : rc;
+    if ((rc = card_session_read(&c->slot, &c->keys, &v, &st, msg)) != K_OK)
+        return st.slot != CARD_OK ? K_ETIMEOUT : rc;
+    if (!same_info(&v.info, info))
+        return kmsg_set(msg, K_EDEVICE, "the card reads back other information than was written");
+    return K_OK;
+}
+
+void gw_card_reading(const card_view_t *v, gw_reading_t *out)
+{
+    const card_writeback_t *wb = &v->writeback;
+    *out = (gw_reading_t){.have = GW_READ_COUNT,
+                          .purchase_count = v->purse.count,
+                          .count_open = v->purse.purpose == CARD_PURPOSE_NONE};
+    snprintf(out->meter, sizeof out->meter, "%s", v->info.meter);
+    if (!wb->written)
+        return;
+    out->have = GW_READ_ALL;
+    out->balance = wb->remaining;
+    out->energy_total = wb->energy_total;
+    memcpy(out->energy_band, wb->energy, sizeof out->energy_band);
+    out->relay_open = wb->status & CARD_WB_RELAY_OPEN;
+    out->flags = (wb->tamper & CARD_WB_METER_COVER ? GW_FLAG_COVER : 0) |
+                 (wb->tamper & CARD_WB_TERMINAL_COVER ? GW_FLAG_TERMINAL : 0) |
+                 (wb->tamper & CARD_WB_MAGNETIC ? GW_FLAG_MAGNETIC : 0) |
+                 (wb->tamper & CARD_WB_REVERSE ? GW_FLAG_REVERSE : 0) |
+                 (wb->status & CARD_WB_LOW_BALANCE ? GW_FLAG_LOW_BALANCE : 0) |
+                 (wb->status & CARD_WB_PRETRIP ? GW_FLAG_PRETRIP : 0);
+}
+
 static gw_err_t gwc_read(void *ctx, const char *addr, unsigned what, gw_reading_t *out, kmsg_t *msg)
 {
     (void)what;
     card_view_t v;
     gw_err_t e = open_card(ctx, addr, &v, msg);
-    if (e != GW_OK)
-        return e;
-    const card_writeback_t *wb = &v.writeback;
-    *out = (gw_reading_t){.have = GW_READ_COUNT, .purchase_count = v.purse.count};
-    snprintf(out->meter, sizeof out->meter, "%s", v.info.meter);
-    if (wb->written) {
-        out->have = GW_READ_ALL;
-        out->balance = wb->remaining;
-        out->energy_total = wb->energy_total;
-        memcpy(out->energy_band, wb->energy, sizeof out->energy_band);
-        out->relay_open = wb->status & CARD_WB_RELAY_OPEN;
-        out->flags = (wb->tamper & CARD_WB_METER_COVER ? GW_FLAG_COVER : 0) |
-                     (wb->tamper & CARD_WB_TERMINAL_COVER ? GW_FLAG_TERMINAL : 0) |
-                     (wb->tamper & CARD_WB_MAGNETIC ? GW_FLAG_MAGNETIC : 0) |
-                     (wb->tamper & CARD_WB_REVERSE ? GW_FLAG_REVERSE : 0) |
-                     (wb->status & CARD_WB_LOW_BALANCE ? GW_FLAG_LOW_BALANCE : 0) |
-                     (wb->status & CARD_WB_PRETRIP ? GW_FLAG_PRETRIP : 0);
-    }
-    return GW_OK;
+    if (e == GW_OK)
+        gw_card_reading(&v, out);
+    return e;
 }
 
 /* What the purchase asks of the meter (docs/card.md): the first purchase on

@@ -29,6 +29,21 @@ kerr_t gw_card_open(card_slot_t slot, card_keys_t keys, gw_t *out, kmsg_t *msg);
  * none (or no reader), K_EDEVICE if it is not a genuine meter card. */
 kerr_t gw_card_view(gw_t *g, card_view_t *out, kmsg_t *msg);
 
+/* Writes EF_INFO onto the blank card in the reader of a card gateway and
+ * reads it back. info->serial must be the card's. K_OK only if the card
+ * holds info now; K_ETIMEOUT if the card was pulled out or did not answer
+ * (the write may or may not have landed: read the card again); K_EDEVICE
+ * if it refused (the status word is in msg); K_ECONFLICT if another card
+ * is in the reader. */
+kerr_t gw_card_issue(gw_t *g, const card_info_t *info, kmsg_t *msg);
+
+/* What a card says as a meter reading: the purse count as the purchase
+ * count (count_open while nothing was written), and, once the meter wrote
+ * the card back, its balance, energies, relay and flags as the meter left
+ * them (have = GW_READ_ALL; GW_READ_COUNT before). Note that the purchase
+ * count is the card's, not the meter's: the meter's is v->writeback.count. */
+void gw_card_reading(const card_view_t *v, gw_reading_t *out);
+
 /* Formats "METER@SERIAL" for a card serial in hex. */
 void gw_card_address(const char *meter, const char *serial_hex, char out[GW_CARD_ADDR_LEN]);
 

@@ -56,6 +56,8 @@ typedef struct gw_reading {
     char meter[GW_METER_LEN];
     unsigned have;           /* GW_READ_* parts present */
     uint32_t purchase_count;
+    bool count_open;         /* the target takes any first count and holds none yet (a card with
+                              * nothing written): purchase_count means nothing */
     int64_t balance;         /* minor units */
     int64_t energy_total;    /* milli-units: Wh, or litres for water */
     int64_t energy_band[4];  /* sharp, peak, flat, valley */

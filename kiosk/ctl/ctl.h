@@ -21,6 +21,12 @@ typedef struct ctl {
 /* Prints "kioskctl: <message>" on stderr and returns status. */
 int ctl_fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Whether s is a meter number: exactly 12 digits. */
+bool ctl_twelve_digits(const char *s);
+
+/* Who is acting, for the audit log: "staff:<login>" until operators exist. */
+const char *ctl_actor(void);
+
 /* Opens the configured ledger; prints why and returns NULL on failure. */
 ledger_t *ctl_open_ledger(const ctl_t *c, ledger_open_mode_t mode);
 
@@ -66,6 +72,8 @@ int ctl_cash_collect(ctl_t *c);
 int ctl_payterm_last(ctl_t *c);
 int ctl_payterm_end_of_day(ctl_t *c);
 int ctl_card_read(ctl_t *c);
+int ctl_card_issue(ctl_t *c);
+int ctl_card_replace(ctl_t *c);
 
 /* Reads the meter card in the reader for a command (printing why not);
  * returns an exit status. */

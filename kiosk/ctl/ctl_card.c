@@ -1,5 +1,7 @@
 /* kioskctl card ...: the meter card in the reader. */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "kiosk/app/kjson.h"
 #include "kiosk/ctl/ctl.h"
@@ -64,6 +66,34 @@ static cJSON *writeback_json(const card_writeback_t *w)
     return o;
 }
 
+/* The card as kioskctl prints it. */
+static cJSON *card_json(const engine_mcard_t *card)
+{
+    const card_info_t *i = &card->view.info;
+    cJSON *o = cJSON_CreateObject();
+    kjson_add_str(o, "serial", card->serial);
+    kjson_add_str(o, "type", type_name(i->type));
+    kjson_add_str(o, "status", i->status == CARD_STATUS_BLOCKED ? "blocked" : "active");
+    kjson_add_str(o, "meter", i->meter);
+    kjson_add_str(o, "customer", i->customer);
+    kjson_add_int(o, "generation", i->generation);
+    cJSON_AddItemToObject(o, "purse", purse_json(&card->view.purse));
+    cJSON_AddItemToObject(o, "writeback", writeback_json(&card->view.writeback));
+    cJSON *alerts = cJSON_AddArrayToObject(o, "alerts");
+    for (size_t k = 0; k < card->n_alerts; k++)
+        cJSON_AddItemToArray(alerts, cJSON_CreateString(card->alerts[k].kind));
+    return o;
+}
+
+static void print_json(cJSON *o)
+{
+    char *text = kjson_print(o, true);
+    if (text)
+        printf("%s\n", text);
+    cJSON_free(text);
+    cJSON_Delete(o);
+}
+
 int ctl_card_read(ctl_t *c)
 {
     if (c->argc != 1)
@@ -72,25 +102,71 @@ int ctl_card_read(ctl_t *c)
     int status = ctl_site_open(c, &s);
     engine_mcard_t card;
     if (status == CTL_OK && (status = ctl_card_inserted(&s, &card)) == CTL_OK) {
-        const card_info_t *i = &card.view.info;
-        cJSON *o = cJSON_CreateObject();
-        kjson_add_str(o, "serial", card.serial);
-        kjson_add_str(o, "type", type_name(i->type));
-        kjson_add_str(o, "status", i->status == CARD_STATUS_BLOCKED ? "blocked" : "active");
-        kjson_add_str(o, "meter", i->meter);
-        kjson_add_str(o, "customer", i->customer);
-        kjson_add_int(o, "generation", i->generation);
-        cJSON_AddItemToObject(o, "purse", purse_json(&card.view.purse));
-        cJSON_AddItemToObject(o, "writeback", writeback_json(&card.view.writeback));
+        cJSON *o = card_json(&card);
         cJSON_AddBoolToObject(o, "can_buy", card.verdict == MCARD_OK);
         kjson_add_str(o, "verdict", mcard_verdict_text(card.verdict));
-        char *text = kjson_print(o, true);
-        if (text)
-            printf("%s\n", text);
-        cJSON_free(text);
-        cJSON_Delete(o);
+        print_json(o);
     }
     if (s.ledger)
         ctl_site_close(&s);
     return status;
+}
+
+/* card issue and card replace: the options, then the engine. */
+static int issue(ctl_t *c, bool replace)
+{
+    static const struct option opts[] = {{"meter", required_argument, NULL, 'm'},
+                                         {"customer", required_argument, NULL, 'c'},
+                                         {"reason", required_argument, NULL, 'r'},
+                                         {"generation", required_argument, NULL, 'g'},
+                                         {0, 0, 0, 0}};
+    engine_mcard_issue_t req = {.meter = "", .customer = "", .replace = replace, .lost_generation = -1,
+                                .operator_name = ctl_actor(),
+                                .reason = replace ? "the resident's card was lost or blocked" : "new account"};
+    const char *usage = replace ? "usage: kioskctl card replace --meter ADDR [--reason TEXT] [--generation N "
+                                  "--customer NUMBER]"
+                                : "usage: kioskctl card issue --meter ADDR --customer NUMBER [--reason TEXT]";
+    int ch;
+    optind = 0;
+    while ((ch = getopt_long(c->argc, c->argv, "", opts, NULL)) != -1) {
+        char *end = NULL;
+        switch (ch) {
+        case 'm': req.meter = optarg; break;
+        case 'c': req.customer = optarg; break;
+        case 'r': req.reason = optarg; break;
+        case 'g':
+            req.lost_generation = (int)strtol(optarg, &end, 10);
+            if (!replace || *end || end == optarg || req.lost_generation < 0 || req.lost_generation > 254)
+                return ctl_fail(CTL_USAGE, "--generation %s: the lost card's generation, 0..254 (%s)", optarg, usage);
+            break;
+        default: return ctl_fail(CTL_USAGE, "%s", usage);
+        }
+    }
+    if (optind != c->argc || !ctl_twelve_digits(req.meter) || (req.customer[0] && !ctl_twelve_digits(req.customer)) ||
+        (!replace && !req.customer[0]) || (replace && (req.lost_generation >= 0) != (req.customer[0] != 0)))
+        return ctl_fail(CTL_USAGE, "%s (ADDR and NUMBER are 12 digits)", usage);
+    ctl_site_t s;
+    int status = ctl_site_open(c, &s);
+    if (status != CTL_OK)
+        return status;
+    engine_mcard_t card;
+    kmsg_t msg = {""};
+    kerr_t rc = s.engine.card ? engine_mcard_issue(&s.engine, &req, &card, &msg)
+                              : kmsg_set(&msg, K_ENOTFOUND, "no meter-card reader (set card.protocol = pcsc)");
+    if (rc == K_OK)
+        print_json(card_json(&card));
+    else
+        status = ctl_fail(CTL_FAIL, "the card was not issued: %s", msg.text);
+    ctl_site_close(&s);
+    return status;
+}
+
+int ctl_card_issue(ctl_t *c)
+{
+    return issue(c, false);
+}
+
+int ctl_card_replace(ctl_t *c)
+{
+    return issue(c, true);
 }

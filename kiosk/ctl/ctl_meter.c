@@ -1,6 +1,5 @@
 /* kioskctl meter read|relay|scan, alerts */
 #include <getopt.h>
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -56,14 +55,9 @@ static int print_json(cJSON *o)
     return text ? CTL_OK : CTL_FAIL;
 }
 
-static bool twelve_digits(const char *s)
-{
-    return strlen(s) == 12 && strspn(s, "0123456789") == 12;
-}
-
 int ctl_meter_read(ctl_t *c)
 {
-    if (c->argc != 2 || !twelve_digits(c->argv[1]))
+    if (c->argc != 2 || !ctl_twelve_digits(c->argv[1]))
         return ctl_fail(CTL_USAGE, "usage: kioskctl meter read ADDR (12 digits)");
     ctl_site_t s;
     int status = ctl_site_open(c, &s);
@@ -80,15 +74,6 @@ int ctl_meter_read(ctl_t *c)
     return status;
 }
 
-/* "staff:<login>" until operators exist (provisioning). */
-static const char *actor(void)
-{
-    static char who[64];
-    const struct passwd *pw = getpwuid(getuid());
-    snprintf(who, sizeof who, "staff:%s", pw ? pw->pw_name : "unknown");
-    return who;
-}
-
 int ctl_meter_relay(ctl_t *c)
 {
     static const struct option opts[] = {{"reason", required_argument, NULL, 'r'}, {0, 0, 0, 0}};
@@ -100,7 +85,7 @@ int ctl_meter_relay(ctl_t *c)
             return CTL_USAGE;
         reason = optarg;
     }
-    if (c->argc - optind != 2 || !twelve_digits(c->argv[optind]) ||
+    if (c->argc - optind != 2 || !ctl_twelve_digits(c->argv[optind]) ||
         (strcmp(c->argv[optind + 1], "trip") != 0 && strcmp(c->argv[optind + 1], "close") != 0))
         return ctl_fail(CTL_USAGE, "usage: kioskctl meter relay ADDR trip|close [--reason TEXT]");
     const char *meter = c->argv[optind];
@@ -110,7 +95,7 @@ int ctl_meter_relay(ctl_t *c)
     if (status != CTL_OK)
         return status;
     kmsg_t msg = {""};
-    kerr_t rc = engine_relay(&s.engine, meter, cmd, actor(), reason, &msg);
+    kerr_t rc = engine_relay(&s.engine, meter, cmd, ctl_actor(), reason, &msg);
     if (rc == K_OK)
         printf("meter %s: relay %s\n", meter, cmd == GW_RELAY_TRIP ? "tripped (supply cut)" : "closed (supply on)");
     else

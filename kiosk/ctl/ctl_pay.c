@@ -1,7 +1,6 @@
 /* kioskctl: taking cash and card payments for a sale; cash status and
  * collection (the Z report); the card terminal's last transaction and end
  * of day. */
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -138,9 +137,7 @@ int ctl_cash_collect(ctl_t *c)
     ledger_t *l = ctl_open_ledger(c, LEDGER_EXISTING);
     if (!l)
         return CTL_FAIL;
-    const struct passwd *pw = getpwuid(getuid());
-    char who[64];
-    snprintf(who, sizeof who, "staff:%s", pw ? pw->pw_name : "unknown");
+    const char *who = ctl_actor();
     ledger_cash_report_t r;
     kmsg_t msg;
     kerr_t rc = ledger_cash_collect(l, who, &r, &msg);

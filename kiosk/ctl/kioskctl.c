@@ -33,6 +33,11 @@ static const verb_t verbs[] = {
     {"payterm", "last", ctl_payterm_last, "", "the card terminal's last transaction"},
     {"payterm", "end-of-day", ctl_payterm_end_of_day, "", "close the day on the card terminal"},
     {"card", "read", ctl_card_read, "", "the meter card in the reader: its data, purse and write-back; JSON"},
+    {"card", "issue", ctl_card_issue, "--meter ADDR --customer NUMBER [--reason TEXT]",
+     "staff: make the blank card in the reader the first card of a new account; JSON"},
+    {"card", "replace", ctl_card_replace, "--meter ADDR [--reason TEXT] [--generation N --customer NUMBER]",
+     "staff: make the blank card in the reader the replacement of the meter's lost or blocked card (a lost card "
+     "issued elsewhere: its generation and customer); JSON"},
     {"txn-diagram", NULL, ctl_txn_diagram, "[--format dot|mermaid]", "print the transaction state machine"},
     {"config", "show", ctl_config_show, "", "print the effective configuration"},
     {"config", "sample", ctl_config_sample, "", "print a documented sample configuration"},

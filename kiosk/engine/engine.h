@@ -169,11 +169,15 @@ typedef struct engine_mcard {
     char serial[17];         /* 16 hex digits */
     mcard_verdict_t verdict; /* may it take a purchase */
     int finished;            /* unfinished purchases of this card delivered now */
+    ledger_alert_t alerts[INSPECT_MAX_ALERTS]; /* raised by the write-back's reading */
+    size_t n_alerts;
 } engine_mcard_t;
 
 /* Reads the card in the reader (K_ENOTFOUND if there is none), finishes
- * any purchase of this card still being written, and decides whether it
- * may take a new one; meter_known: the kiosk serves the card's meter. */
+ * any purchase of this card still being written, stores what the meter
+ * wrote back as a reading with usage inspection (once per new write-back),
+ * and decides whether it may take a new one; meter_known: the kiosk serves
+ * the card's meter. */
 kerr_t engine_mcard_inserted(engine_t *e, bool meter_known, engine_mcard_t *out, kmsg_t *msg);
 
 /* Opens a sale on the card channel for the card read by
@@ -181,5 +185,23 @@ kerr_t engine_mcard_inserted(engine_t *e, bool meter_known, engine_mcard_t *out,
  * verdict's words) unless the card may take a purchase. */
 kerr_t engine_mcard_open_sale(engine_t *e, const engine_mcard_t *card, const char *method, int64_t amount,
                               char id[UUID_STR_LEN], kmsg_t *msg);
+
+/* A staff operation: a blank card in the reader becomes a meter's card. */
+typedef struct engine_mcard_issue {
+    const char *meter;         /* 12 digits */
+    const char *customer;      /* a new account's customer; a replacement takes the lost card's */
+    bool replace;              /* a replacement for the meter's newest card (lost, blocked) */
+    int lost_generation;       /* replacement of a card not issued here: its generation; -1 otherwise */
+    const char *operator_name; /* who, for the audit log */
+    const char *reason;        /* why, for the audit log */
+} engine_mcard_issue_t;
+
+/* Issues the blank card in the reader (engine_mcard_issue.c): recorded in
+ * the ledger and the audit log before the card is written, finished once
+ * the card reads back what was written. Refused, with the reason, for a card
+ * issued already, a meter that has a card (for a new account) or none known
+ * (for a replacement). A card pulled out midway (K_ETIMEOUT) is finished
+ * by the same call when it is back. *out is the card as it is now. */
+kerr_t engine_mcard_issue(engine_t *e, const engine_mcard_issue_t *req, engine_mcard_t *out, kmsg_t *msg);
 
 #endif

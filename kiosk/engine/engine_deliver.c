@@ -134,6 +134,13 @@ static kerr_t park(run_t *r, delivery_reason_t why, const char *detail, const ch
 
 static kerr_t send(run_t *r, uint32_t n);
 
+/* The count the target shows, for a credit that carried count n: a card
+ * with nothing written yet has not taken it (as if at n - 1). */
+static uint32_t seen_count(const gw_reading_t *rd, uint32_t n)
+{
+    return rd->count_open && n > 0 ? n - 1 : rd->purchase_count;
+}
+
 /* Reads the meter's count after an answer that settles nothing. */
 static kerr_t read_back(run_t *r, uint32_t n, credit_outcome_t after)
 {
@@ -143,7 +150,7 @@ static kerr_t read_back(run_t *r, uint32_t n, credit_outcome_t after)
     engine__step(r->e, "deliver.readback");
     r->balance_known = err == GW_OK;
     r->balance = rd.balance;
-    delivery_decision_t d = delivery_after_read_back(n, err == GW_OK, rd.purchase_count, after, r->sends,
+    delivery_decision_t d = delivery_after_read_back(n, err == GW_OK, seen_count(&rd, n), after, r->sends,
                                                      (unsigned)r->e->cfg->delivery_attempts);
     char detail[LEDGER_REASON_LEN];
     if (err == GW_OK)
@@ -222,7 +229,7 @@ static kerr_t resume_held(run_t *r, const gw_reading_t *rd)
     kerr_t rc = ledger_attempts(r->e->ledger, r->t.id, latest_attempt, &latest, r->msg);
     if (rc)
         return rc;
-    delivery_decision_t d = delivery_after_read_back(n, true, rd->purchase_count, CREDIT_NO_ANSWER, 0,
+    delivery_decision_t d = delivery_after_read_back(n, true, seen_count(rd, n), CREDIT_NO_ANSWER, 0,
                                                      (unsigned)r->e->cfg->delivery_attempts);
     char detail[LEDGER_REASON_LEN];
     snprintf(detail, sizeof detail, "holding count %u, meter at count %u", n, rd->purchase_count);
@@ -244,7 +251,13 @@ static kerr_t start_fresh(run_t *r, const gw_reading_t *rd)
     kerr_t rc = ledger_meter_facts(r->e->ledger, r->t.meter, r->t.id, &lf, r->msg);
     if (rc)
         return rc;
+    ledger_reading_t last = {0};
+    bool found = false;
+    if (rd->count_open && (rc = ledger_last_reading(r->e->ledger, r->t.meter, &last, &found, r->msg)))
+        return rc;
     count_facts_t f = {.meter_count = rd->purchase_count,
+                       .any_count = rd->count_open,
+                       .known_count = found && last.purchase_count > 0 ? (uint32_t)last.purchase_count : 0,
                        .other_open = lf.other_open,
                        .have_delivered = lf.have_delivered,
                        .highest_delivered = (uint32_t)lf.highest_delivered};

@@ -11,4 +11,9 @@ void engine__step(engine_t *e, const char *step);
 kerr_t engine__apply(engine_t *e, const char *id, txn_state_t expect, const ledger_change_t *c,
                      ledger_txn_t *after, kmsg_t *msg);
 
+/* Stores a full reading taken now, inspected against the meter's last one;
+ * the alerts raised go to alerts (*n_alerts of them) and the ledger. */
+kerr_t engine__record_reading(engine_t *e, const gw_reading_t *g, ledger_alert_t alerts[INSPECT_MAX_ALERTS],
+                              size_t *n_alerts, kmsg_t *msg);
+
 #endif

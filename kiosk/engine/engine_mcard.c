@@ -48,6 +48,43 @@ static kerr_t finish_pending(engine_t *e, pending_t *p, int *finished, bool *lef
     return K_OK;
 }
 
+/* Whether two readings say the same: a card read again before it went
+ * back into the meter adds nothing. */
+static bool same_reading(const ledger_reading_t *a, const gw_reading_t *b)
+{
+    return a->energy == b->energy_total && a->balance == b->balance && a->purchase_count == b->purchase_count &&
+           a->relay_open == b->relay_open && a->flags == b->flags &&
+           memcmp(a->bands, b->energy_band, sizeof a->bands) == 0;
+}
+
+/* What the meter wrote back onto the card is a meter reading like a remote
+ * one: stored and inspected (once; reading the same card again adds nothing). */
+static kerr_t record_writeback(engine_t *e, engine_mcard_t *out, kmsg_t *msg)
+{
+    if (!out->view.writeback.written || strcmp(out->view.writeback.meter, out->view.info.meter) != 0)
+        return K_OK;
+    gw_reading_t g;
+    gw_card_reading(&out->view, &g);
+    g.purchase_count = out->view.writeback.count; /* the meter's count, not the purse's */
+    g.count_open = false;
+    ledger_reading_t last;
+    bool found;
+    kerr_t rc = ledger_last_reading(e->ledger, g.meter, &last, &found, msg);
+    if (rc || (found && same_reading(&last, &g)))
+        return rc;
+    return engine__record_reading(e, &g, out->alerts, &out->n_alerts, msg);
+}
+
+/* Whether the ledger knows the card as replaced by a newer one, or void. */
+static kerr_t superseded(engine_t *e, const char *serial, bool *out, kmsg_t *msg)
+{
+    ledger_mcard_t row;
+    bool found;
+    kerr_t rc = ledger_mcard_get(e->ledger, serial, &row, &found, msg);
+    *out = rc == K_OK && found && (strcmp(row.state, "replaced") == 0 || strcmp(row.state, "void") == 0);
+    return rc;
+}
+
 kerr_t engine_mcard_inserted(engine_t *e, bool meter_known, engine_mcard_t *out, kmsg_t *msg)
 {
     memset(out, 0, sizeof *out);
@@ -65,11 +102,17 @@ kerr_t engine_mcard_inserted(engine_t *e, bool meter_known, engine_mcard_t *out,
         rc = finish_pending(e, &p, &out->finished, &left, msg);
     if (rc == K_OK && out->finished) /* the card changed: read it again */
         rc = gw_card_view(e->card, &out->view, msg);
+    bool replaced = false;
+    if (rc == K_OK && info->type != CARD_TYPE_BLANK)
+        rc = record_writeback(e, out, msg);
+    if (rc == K_OK)
+        rc = superseded(e, out->serial, &replaced, msg);
     if (rc)
         return rc;
     const card_writeback_t *wb = &out->view.writeback;
     mcard_facts_t facts = {.blank = info->type == CARD_TYPE_BLANK,
                            .blocked = info->status == CARD_STATUS_BLOCKED,
+                           .replaced = replaced,
                            .meter_known = meter_known,
                            .purse_count = out->view.purse.count,
                            .writeback_written = wb->written,

@@ -87,7 +87,14 @@ kerr_t engine_read_meter(engine_t *e, const char *meter, gw_reading_t *out, ledg
     gw_err_t err = e->gw->ops->read(e->gw->ctx, meter, GW_READ_ALL, out, msg);
     if (err != GW_OK)
         return engine_gw_error(err);
-    ledger_reading_t r = stored(out, kclock_wall(e->clk));
+    return engine__record_reading(e, out, alerts, n_alerts, msg);
+}
+
+kerr_t engine__record_reading(engine_t *e, const gw_reading_t *g, ledger_alert_t alerts[INSPECT_MAX_ALERTS],
+                              size_t *n_alerts, kmsg_t *msg)
+{
+    *n_alerts = 0;
+    ledger_reading_t r = stored(g, kclock_wall(e->clk));
     kerr_t rc = inspect(e, &r, alerts, n_alerts, msg);
     return rc ? rc : ledger_record_reading(e->ledger, &r, alerts, *n_alerts, msg);
 }
