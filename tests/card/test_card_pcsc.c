@@ -7,6 +7,7 @@
  * pcscd fixture (tests/card/pcscd.sh) makes sure the service runs. */
 #include <cjson/cJSON.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ktest.h"
@@ -331,7 +332,213 @@ static void another_card_cannot_finish_a_purchase(void **state)
     verified();
 }
 
+/* A new blank card image in the reader (the card there is taken out). */
+static void blank_card(const char *serial)
+{
+    char reply[64];
+    control("remove", reply, sizeof reply);
+    snprintf(site.image, sizeof site.image, "%s/card-%s.json", site.dir, serial);
+    const char *args[] = {"make-blank", serial, site.image, NULL};
+    assert_int_equal(sc_run(getenv("CARDSIM"), site.dir, args), 0);
+    insert();
+}
+
+/* How many updates of EF_INFO the card's journal holds. */
+static int info_writes(void)
+{
+    char *text = file_read("", site.image);
+    int n = 0;
+    for (const char *p = text; p && (p = strstr(p, "\"EF_INFO\"")); p++)
+        n++;
+    free(text);
+    return n;
+}
+
+static kerr_t issue(bool replace, engine_mcard_t *card, kmsg_t *msg)
+{
+    engine_mcard_issue_t req = {.meter = METER, .customer = replace ? "" : "100000000001", .replace = replace,
+                                .lost_generation = -1, .operator_name = "staff:test", .reason = "test"};
+    return engine_mcard_issue(&site.eng, &req, card, msg);
+}
+
+static void swap_card(const char *image)
+{
+    char reply[64];
+    control("remove", reply, sizeof reply);
+    snprintf(site.image, sizeof site.image, "%s", image);
+    insert();
+}
+
+/* Staff issue a blank card to a new account; the resident loses it; staff
+ * replace it: the new card continues the meter's count, the lost card is
+ * refused from then on, and a card is issued only once. */
+static void issue_then_replace(void **state)
+{
+    (void)state;
+    open_kiosk("sam");
+    blank_card("4B50000000000011");
+    char first[600], id[UUID_STR_LEN];
+    snprintf(first, sizeof first, "%s", site.image);
+    engine_mcard_t card;
+    kmsg_t msg = {""};
+    if (issue(false, &card, &msg) != K_OK)
+        fail_msg("issue: %s", msg.text);
+    assert_int_equal(card.view.info.type, CARD_TYPE_USER);
+    assert_string_equal(card.view.info.customer, "100000000001");
+    assert_int_equal(card.view.info.generation, 0);
+    assert_int_equal(issue(false, &card, &msg), K_ESTATE); /* issued already */
+    assert_non_null(strstr(msg.text, "issued already"));
+    ledger_txn_t t = card_sale(4000, id);
+    assert_int_equal(t.state, TXN_DELIVERED);
+    assert_int_equal(t.purchase_count, 1);
+    assert_int_equal(card.view.purse.purpose, CARD_PURPOSE_NONE);
+    assert_int_equal(engine_mcard_inserted(&site.eng, true, &card, &msg), K_OK);
+    assert_int_equal(card.view.purse.purpose, CARD_PURPOSE_OPEN);
+
+    blank_card("4B50000000000012"); /* the card was lost: a new blank one */
+    assert_int_equal(issue(false, &card, &msg), K_ECONFLICT); /* the meter has a card */
+    assert_non_null(strstr(msg.text, "card replace"));
+    if (issue(true, &card, &msg) != K_OK)
+        fail_msg("replace: %s", msg.text);
+    assert_int_equal(card.view.info.type, CARD_TYPE_REPLACEMENT);
+    assert_int_equal(card.view.info.generation, 1);
+    assert_string_equal(card.view.info.customer, "100000000001");
+    t = card_sale(2500, id);
+    assert_int_equal(t.state, TXN_DELIVERED);
+    assert_int_equal(t.purchase_count, 2); /* continues the meter's count, not the empty purse's */
+    assert_int_equal(engine_mcard_inserted(&site.eng, true, &card, &msg), K_OK);
+    assert_int_equal(card.view.purse.purpose, CARD_PURPOSE_REPLACE);
+    assert_int_equal(card.view.purse.count, 2);
+
+    swap_card(first); /* the lost card turns up */
+    assert_int_equal(engine_mcard_inserted(&site.eng, true, &card, &msg), K_OK);
+    assert_int_equal(card.verdict, MCARD_REPLACED);
+    assert_int_equal(engine_mcard_open_sale(&site.eng, &card, "counter", 1000, id, &msg), K_ESTATE);
+    assert_non_null(strstr(msg.text, "replaced"));
+    verified();
+}
+
+/* The card is pulled out in the middle of being issued: the ledger keeps
+ * the issue, and the same card put back is finished, written once. */
+static void issue_torn_and_finished(void **state)
+{
+    (void)state;
+    open_kiosk("file");
+    blank_card("4B50000000000021");
+    char reply[64];
+    engine_mcard_t card;
+    kmsg_t msg = {""};
+    assert_true(control("tear-after-update", reply, sizeof reply));
+    assert_int_equal(issue(false, &card, &msg), K_ETIMEOUT);
+    assert_non_null(strstr(msg.text, "put it back"));
+    ledger_mcard_t row;
+    bool found;
+    assert_int_equal(ledger_mcard_get(site.ledger, "4B50000000000021", &row, &found, NULL), K_OK);
+    assert_true(found);
+    assert_string_equal(row.state, "issuing");
+    control("clear", reply, sizeof reply);
+    insert();
+    if (issue(false, &card, &msg) != K_OK)
+        fail_msg("issue again: %s", msg.text);
+    assert_int_equal(ledger_mcard_get(site.ledger, "4B50000000000021", &row, &found, NULL), K_OK);
+    assert_string_equal(row.state, "active");
+    assert_int_equal(info_writes(), 1); /* the card held it: not written twice */
+    assert_int_equal(card.view.info.type, CARD_TYPE_USER);
+}
+
+/* A card whose MACs this kiosk's keys do not confirm is not genuine:
+ * nothing is sold to it and nothing is written. */
+static void card_of_another_issuer_is_refused(void **state)
+{
+    (void)state;
+    open_kiosk("file");
+    issued_card("file", SERIAL);
+    gw_close(&site.card);
+    assert_true(file_write(site.dir, "other.key", "0f0e0d0c0b0a09080706050403020100\n"));
+    char key[600];
+    snprintf(key, sizeof key, "%s/other.key", site.dir);
+    assert_int_equal(chmod(key, 0600), 0);
+    snprintf(site.cfg.card_key_file, sizeof site.cfg.card_key_file, "%s", key);
+    kmsg_t msg = {""};
+    assert_int_equal(gw_card_open_config(&site.cfg, &site.card, &msg), K_OK);
+    engine_mcard_t card;
+    assert_int_equal(engine_mcard_inserted(&site.eng, true, &card, &msg), K_EDEVICE);
+    assert_non_null(strstr(msg.text, "not a genuine card"));
+    int64_t count, amount;
+    assert_int_equal(purses_taken(&count, &amount), 0);
+    int64_t n = 0;
+    assert_int_equal(ledger_verify(site.ledger, NULL, NULL, &n, NULL), K_OK);
+}
+
+/* A card that blocked itself (three wrong MACs) is read, and refused with
+ * the reason. */
+static void blocked_card_is_refused(void **state)
+{
+    (void)state;
+    open_kiosk("file");
+    issued_card("file", SERIAL);
+    char reply[64];
+    control("remove", reply, sizeof reply);
+    char *text = file_read("", site.image);
+    cJSON *o = text ? cJSON_Parse(text) : NULL;
+    free(text);
+    assert_non_null(o);
+    cJSON_ReplaceItemInObject(o, "status", cJSON_CreateString("blocked"));
+    char ef[65];
+    snprintf(ef, sizeof ef, "%s", cJSON_GetStringValue(cJSON_GetObjectItem(o, "ef_info")));
+    ef[4] = '0';
+    ef[5] = '1'; /* EF_INFO byte 2: blocked */
+    cJSON_ReplaceItemInObject(o, "ef_info", cJSON_CreateString(ef));
+    char *json = cJSON_Print(o);
+    cJSON_Delete(o);
+    assert_true(file_write("", site.image, json));
+    free(json);
+    insert();
+    engine_mcard_t card;
+    kmsg_t msg = {""};
+    char id[UUID_STR_LEN];
+    assert_int_equal(engine_mcard_inserted(&site.eng, true, &card, &msg), K_OK);
+    assert_int_equal(card.verdict, MCARD_BLOCKED);
+    assert_int_equal(engine_mcard_open_sale(&site.eng, &card, "counter", 1000, id, &msg), K_ESTATE);
+    assert_non_null(strstr(msg.text, "blocked"));
+}
+
+/* The card pulled out while it is being read: an error that says so, and
+ * nothing in the ledger; put back, it reads whole. */
+static void card_pulled_out_while_read(void **state)
+{
+    (void)state;
+    open_kiosk("file");
+    issued_card("file", SERIAL);
+    char reply[64];
+    engine_mcard_t card;
+    kmsg_t msg = {""};
+    for (int k = 1; k <= 4; k++) { /* select, EF_INFO, EF_WRITEBACK, EF_PURSE with its MAC */
+        char cmd[32];
+        snprintf(cmd, sizeof cmd, "tear-after %d", k);
+        assert_true(control(cmd, reply, sizeof reply));
+        kerr_t rc = engine_mcard_inserted(&site.eng, true, &card, &msg);
+        if (rc == K_OK)
+            fail_msg("torn at APDU %d of the read, yet read", k);
+        assert_true(msg.text[0] != '\0');
+        control("clear", reply, sizeof reply);
+        insert();
+    }
+    assert_int_equal(engine_mcard_inserted(&site.eng, true, &card, &msg), K_OK);
+    assert_int_equal(card.verdict, MCARD_OK);
+    int64_t n = -1;
+    assert_int_equal(ledger_verify(site.ledger, NULL, NULL, &n, NULL), K_OK);
+    assert_int_equal(n, 0);
+    int64_t count, amount;
+    assert_int_equal(purses_taken(&count, &amount), 0);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test_teardown(issue_then_replace, stop),
+    cmocka_unit_test_teardown(issue_torn_and_finished, stop),
+    cmocka_unit_test_teardown(card_of_another_issuer_is_refused, stop),
+    cmocka_unit_test_teardown(blocked_card_is_refused, stop),
+    cmocka_unit_test_teardown(card_pulled_out_while_read, stop),
     cmocka_unit_test_teardown(purchase_with_the_key_file, stop),
     cmocka_unit_test_teardown(purchase_with_the_sam, stop),
     cmocka_unit_test_teardown(another_card_cannot_finish_a_purchase, stop),
