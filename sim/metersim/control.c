@@ -230,6 +230,12 @@ static char *cmd_set(msim_t *s, char **av, int ac)
     return OK("%s", "");
 }
 
+/* card-insert METER FILE [ISSUER-KEY]: the meter's card slot. */
+static char *cmd_card_insert(msim_t *s, char **av, int ac)
+{
+    return msim_card_insert(s, av[1], av[2], ac == 4 ? av[3] : NULL);
+}
+
 static char *cmd_help(msim_t *s, char **av, int ac);
 
 static const struct command {
@@ -253,6 +259,7 @@ static const struct command {
     {"set", 3, MAX_WORDS - 1, cmd_set, "set ADDR FIELD VALUE"},
     {"consume", 2, 2, cmd_consume, "consume ADDR WH"},
     {"button", 1, 1, cmd_button, "button ADDR"},
+    {"card-insert", 2, 3, cmd_card_insert, "card-insert METER FILE [ISSUER-KEY-FILE]"},
     {"state", 0, 1, cmd_state, "state [ADDR]"},
     {"speed", 1, 1, cmd_speed, "speed X"},
     {"time", 0, 1, cmd_time, "time [YYYY-MM-DDTHH:MM:SS]"},

@@ -14,7 +14,7 @@
 #define EXIT_USAGE 2
 
 typedef struct opts {
-    const char *state, *ports_file, *master_key;
+    const char *state, *ports_file, *master_key, *card_key;
     int64_t meters;
     msim_listen_t listen;
     int64_t baud, delay_ms, speed;
@@ -22,8 +22,9 @@ typedef struct opts {
 
 static const char usage[] =
     "usage: metersim --state FILE [--meters N] [--dlt645 PORT] [--modbus PORT] [--control PORT]\n"
-    "                [--listen ADDR] [--ports-file FILE] [--master-key FILE] [--baud 2400|9600]\n"
-    "                [--response-delay-ms N] [--speed X] [--log-level LEVEL] [--help] [--version]\n"
+    "                [--listen ADDR] [--ports-file FILE] [--master-key FILE] [--card-key FILE]\n"
+    "                [--baud 2400|9600] [--response-delay-ms N] [--speed X] [--log-level LEVEL]\n"
+    "                [--help] [--version]\n"
     "\n"
     "A meter gateway with N prepaid meters behind it, for tests and demos. It answers\n"
     "the meters' side of dlt645-prepaid and modbus-prepaid (docs/protocols/) and takes\n"
@@ -41,6 +42,9 @@ static const char usage[] =
     "  --master-key FILE      remote-credit master key, 32 hex digits, mode 600; WITHOUT\n"
     "                         IT EVERY RECHARGE AND OPEN ACCOUNT FAILS THE MAC CHECK\n"
     "                         (DL/T 645 error word bit 2, Modbus result 3)\n"
+    "  --card-key FILE        the card issuer's master key, 32 hex digits, mode 600: the\n"
+    "                         meters' card slots check meter cards with it (card-insert);\n"
+    "                         without it every card-insert is an error\n"
     "  --baud 2400|9600       simulated bus speed, 11 bits per byte (default 2400)\n"
     "  --response-delay-ms N  the meters' own delay before each reply (default 0)\n"
     "  --speed X              simulated time runs X times faster (default 1; 0 stops it)\n"
@@ -76,6 +80,7 @@ static int take_option(int c, const char *arg, void *ctx)
         break;
     case 'p': o->ports_file = arg; break;
     case 'k': o->master_key = arg; break;
+    case 'C': o->card_key = arg; break;
     case 'b': ok = simio_parse_int(arg, 2400, 9600, &o->baud) && (o->baud == 2400 || o->baud == 9600); break;
     case 'r': ok = simio_parse_int(arg, 0, 600000, &o->delay_ms); break;
     case 'x': ok = simio_parse_int(arg, 0, 1000000, &o->speed); break;
@@ -92,10 +97,10 @@ static int parse_args(int argc, char **argv, opts_t *o)
         {"dlt645", required_argument, NULL, 'd'},     {"modbus", required_argument, NULL, 'm'},
         {"control", required_argument, NULL, 'c'},    {"listen", required_argument, NULL, 'l'},
         {"ports-file", required_argument, NULL, 'p'}, {"master-key", required_argument, NULL, 'k'},
-        {"baud", required_argument, NULL, 'b'},       {"response-delay-ms", required_argument, NULL, 'r'},
-        {"speed", required_argument, NULL, 'x'},      {"log-level", required_argument, NULL, 'L'},
-        {"help", no_argument, NULL, 'h'},             {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0}};
+        {"card-key", required_argument, NULL, 'C'},   {"baud", required_argument, NULL, 'b'},
+        {"response-delay-ms", required_argument, NULL, 'r'}, {"speed", required_argument, NULL, 'x'},
+        {"log-level", required_argument, NULL, 'L'},  {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},          {NULL, 0, NULL, 0}};
     simio_cli_t cli = {"metersim", usage, long_opts, take_option, o};
     int rc = simio_parse_args(&cli, argc, argv);
     if (rc != -1)
@@ -132,17 +137,25 @@ static int load_or_create(msim_t *s, const opts_t *o)
     return 0;
 }
 
-static int load_key(msim_t *s, const opts_t *o)
+/* Loads one key file given as option (NULL: none); 0, or the exit status. */
+static int load_one_key(const char *option, const char *path, uint8_t key[16], bool *have)
 {
     kmsg_t msg = {""};
-    if (!o->master_key)
+    if (!path)
         return 0;
-    if (meter_key_load(o->master_key, s->master, &msg) != K_OK) {
-        fprintf(stderr, "metersim: --master-key %s: %s\n", o->master_key, msg.text);
+    if (meter_key_load(path, key, &msg) != K_OK) {
+        fprintf(stderr, "metersim: %s %s: %s\n", option, path, msg.text);
         return EXIT_USAGE;
     }
-    s->have_key = true;
+    *have = true;
     return 0;
+}
+
+/* The remote-credit master key and the card issuer's key. */
+static int load_key(msim_t *s, const opts_t *o)
+{
+    int rc = load_one_key("--master-key", o->master_key, s->master, &s->have_key);
+    return rc ? rc : load_one_key("--card-key", o->card_key, s->card_key, &s->have_card_key);
 }
 
 int main(int argc, char **argv)
@@ -164,5 +177,6 @@ int main(int argc, char **argv)
     rc = msim_serve(&s, &o.listen);
     msim_state_free(&s);
     memset(s.master, 0, sizeof s.master);
+    memset(s.card_key, 0, sizeof s.card_key);
     return rc;
 }

@@ -128,30 +128,38 @@ static msim_result_t judge(const msim_t *s, const msim_meter_t *m, const msim_cr
             : (uint64_t)r->count != (uint64_t)m->count + 1 ? MSIM_COUNT_MISMATCH
                                                       : MSIM_APPLIED;
     }
-    if (v != MSIM_APPLIED)
-        return v;
+    return v != MSIM_APPLIED ? v : msim_credit_limits(m, r->amount);
+}
+
+msim_result_t msim_credit_limits(const msim_meter_t *m, int64_t amount)
+{
     if (m->suspended)
         return MSIM_SUSPENDED;
-    if (m->balance + (int64_t)r->amount > m->hoarding_limit)
+    if (m->balance + amount > m->hoarding_limit)
         return MSIM_HOARDING;
     return MSIM_APPLIED;
+}
+
+void msim_book_credit(msim_meter_t *m, int64_t amount, uint32_t count, bool open_account, const char *protocol)
+{
+    m->balance += amount;
+    m->purchased += amount;
+    m->count = count;
+    msim_credit_t c = {.count = m->count,
+                       .amount = amount,
+                       .balance_after = m->balance,
+                       .time_ms = kclock_wall(NULL),
+                       .open_account = open_account};
+    snprintf(c.protocol, sizeof c.protocol, "%s", protocol);
+    if (!msim_journal_add(m, &c))
+        LOG_E(MSIM_LOG, "meter %s: out of memory for the journal", m->addr);
 }
 
 static void apply(msim_t *s, msim_meter_t *m, const msim_credit_req_t *r)
 {
     if (r->open_account)
         dlt645_addr_to_text(r->customer, m->customer);
-    m->balance += r->amount;
-    m->purchased += r->amount;
-    m->count = r->open_account ? 1 : r->count;
-    msim_credit_t c = {.count = m->count,
-                       .amount = r->amount,
-                       .balance_after = m->balance,
-                       .time_ms = kclock_wall(NULL),
-                       .open_account = r->open_account};
-    snprintf(c.protocol, sizeof c.protocol, "%s", r->protocol);
-    if (!msim_journal_add(m, &c))
-        LOG_E(MSIM_LOG, "meter %s: out of memory for the journal", m->addr);
+    msim_book_credit(m, r->amount, r->open_account ? 1 : r->count, r->open_account, r->protocol);
     msim_changed(s);
 }
 

@@ -22,6 +22,7 @@
 #define MSIM_MB_MAX_ADU 260 /* MBAP header + PDU */
 #define MSIM_MAX_POWER 1000000
 #define MSIM_MAX_FACTOR 1000
+#define MSIM_SERIAL_LEN 17  /* a card serial: 16 hex digits and the terminator */
 
 typedef enum msim_kind { MSIM_ELECTRICITY, MSIM_WATER } msim_kind_t;
 
@@ -93,6 +94,8 @@ typedef struct msim_meter {
     bool offline;
     int64_t power_w;              /* average power, W (water: litres per hour) */
     int64_t factor[24];           /* percent of power_w in each local hour */
+    char card_serial[MSIM_SERIAL_LEN]; /* the meter card it is bound to, upper-case hex; "" = none */
+    uint8_t card_generation;      /* that card's generation (EF_INFO) */
     msim_credit_t *journal;
     size_t n_journal, cap_journal;
     uint16_t mb_result[5];        /* Modbus result block since start */
@@ -113,6 +116,8 @@ typedef struct msim {
     unsigned exponent;
     bool have_key;
     uint8_t master[16];
+    bool have_card_key;
+    uint8_t card_key[16];         /* the card issuer's master key (--card-key) */
     int64_t baud;
     int64_t response_delay_ms;
     int64_t extra_delay_ms;       /* control: delay */
@@ -153,6 +158,15 @@ bool msim_pretrip(const msim_meter_t *m);
 
 /* Appends a journal entry; false if out of memory. */
 bool msim_journal_add(msim_meter_t *m, const msim_credit_t *c);
+
+/* Whether m may take a credit of amount now: MSIM_APPLIED, or
+ * MSIM_SUSPENDED, or MSIM_HOARDING (the balance would pass the limit). */
+msim_result_t msim_credit_limits(const msim_meter_t *m, int64_t amount);
+
+/* Books a credit the rules allowed: balance and purchased total rise by
+ * amount, the count becomes count, a journal entry (now, protocol) is
+ * written. Does not save. */
+void msim_book_credit(msim_meter_t *m, int64_t amount, uint32_t count, bool open_account, const char *protocol);
 
 /* ---- consume.c: simulated time and consumption ---- */
 
@@ -226,6 +240,15 @@ const char *msim_set_field(msim_t *s, msim_meter_t *m, const char *field, const 
 /* Runs one control line; returns the reply line (heap, no newline), NULL if
  * out of memory. */
 char *msim_control(msim_t *s, char *line);
+
+/* ---- card_slot.c: the meter's card slot (docs/sim/metersim.md) ---- */
+
+/* Inserts the card image at path into the meter numbered meter: reads
+ * it through APDUs, applies the meter's rules, books and saves a credit,
+ * then writes EF_WRITEBACK. issuer_key is the key file the card was made
+ * under (NULL: --card-key). Returns the reply line, "ok {json}" or "error
+ * <why>" (heap, NULL if out of memory). */
+char *msim_card_insert(msim_t *s, const char *meter, const char *path, const char *issuer_key);
 
 /* ---- bus.c: one exchange at a time, timing and faults ---- */
 

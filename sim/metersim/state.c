@@ -93,11 +93,17 @@ static bool add_remainders(cJSON *o, const msim_meter_t *m)
            kjson_add_str(o, "month", month) && kjson_add_int(o, "month_used", m->month_used);
 }
 
+/* The meter card it is bound to ("" and 0 while none). */
+static bool add_card(cJSON *o, const msim_meter_t *m)
+{
+    return kjson_add_str(o, "card_serial", m->card_serial) && kjson_add_int(o, "card_generation", m->card_generation);
+}
+
 static cJSON *meter_json(const msim_meter_t *m)
 {
     cJSON *o = cJSON_CreateObject();
     bool ok = o && kjson_add_str(o, "address", m->addr) && kjson_add_int(o, "unit", m->unit) &&
-              kjson_add_str(o, "customer", m->customer) &&
+              kjson_add_str(o, "customer", m->customer) && add_card(o, m) &&
               kjson_add_str(o, "kind", m->kind == MSIM_WATER ? "water" : "electricity") &&
               kjson_add_str(o, "tariff", m->tariff_text) && add_money(o, m) && add_energy(o, m) &&
               kjson_add_str(o, "relay", m->relay_open ? "open" : "closed") &&

@@ -1,6 +1,7 @@
 /* The state file, read: every field is checked and a wrong one is named
  * with its meter. Fields left out take the defaults of a new meter, so a
  * test can write a short file by hand. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -251,6 +252,24 @@ static kerr_t load_flags_and_bools(const cJSON *o, msim_meter_t *m, const where_
     return rc ? rc : load_flags(o, m, w);
 }
 
+/* The bound card: "" (none) or 16 hex digits, kept upper-case; its
+ * generation 0..255. Older files have neither: no card. */
+static kerr_t load_card(const cJSON *o, msim_meter_t *m, const where_t *w)
+{
+    int64_t gen = m->card_generation;
+    kerr_t rc = get_text(o, "card_serial", m->card_serial, sizeof m->card_serial, w);
+    rc = rc ? rc : get_int(o, "card_generation", 0, 255, &gen, w);
+    if (rc)
+        return rc;
+    size_t len = strlen(m->card_serial);
+    if (len && (len != 16 || strspn(m->card_serial, "0123456789ABCDEFabcdef") != 16))
+        return bad(w, "card_serial", "must be 16 hex digits, or \"\" when no card is bound");
+    for (size_t i = 0; i < len; i++)
+        m->card_serial[i] = (char)toupper((unsigned char)m->card_serial[i]);
+    m->card_generation = (uint8_t)gen;
+    return K_OK;
+}
+
 static kerr_t check_numbers(msim_meter_t *m, const msim_t *s, const where_t *w)
 {
     if (!dlt645_addr_from_text(m->addr, m->wire_addr))
@@ -267,10 +286,10 @@ static kerr_t check_numbers(msim_meter_t *m, const msim_t *s, const where_t *w)
 static kerr_t load_meter(const cJSON *o, size_t i, msim_t *s, kmsg_t *msg)
 {
     static const char *const names[] = {
-        "address", "unit", "customer", "kind", "tariff", "balance", "overdraft_limit", "hoarding_limit",
-        "low_balance_threshold", "purchase_count", "purchased_total", "energy", "relay", "trip_commanded",
-        "close_armed", "flags", "suspended", "online", "power_w", "hourly_factors", "energy_remainder",
-        "cost_remainder", "month", "month_used", "journal", NULL};
+        "address", "unit", "customer", "card_serial", "card_generation", "kind", "tariff", "balance",
+        "overdraft_limit", "hoarding_limit", "low_balance_threshold", "purchase_count", "purchased_total",
+        "energy", "relay", "trip_commanded", "close_armed", "flags", "suspended", "online", "power_w",
+        "hourly_factors", "energy_remainder", "cost_remainder", "month", "month_used", "journal", NULL};
     msim_meter_t *m = &s->meters[i];
     char label[32];
     snprintf(label, sizeof label, "number %zu", i + 1);
@@ -292,6 +311,7 @@ static kerr_t load_meter(const cJSON *o, size_t i, msim_t *s, kmsg_t *msg)
     rc = rc ? rc : load_factors(o, m, &w);
     rc = rc ? rc : load_month(o, m, &w);
     rc = rc ? rc : load_journal(o, m, &w);
+    rc = rc ? rc : load_card(o, m, &w);
     return rc ? rc : check_numbers(m, s, &w);
 }
 
