@@ -51,6 +51,15 @@ typedef struct kiosk_config {
     char card_keys[CFG_STR];
     char card_key_file[CFG_PATH_LEN];
     char card_sam_reader[CFG_STR];
+    /* [printer] */
+    char printer_protocol[CFG_STR];
+    char printer_transport[CFG_STR];
+    char printer_device[CFG_PATH_LEN];
+    char printer_address[CFG_STR];
+    char printer_path[CFG_PATH_LEN];
+    char printer_baud[CFG_STR];
+    int64_t printer_timeout_ms;
+    int64_t printer_status_timeout_ms;
     /* [delivery] */
     int64_t delivery_attempts;
     int64_t retry_base_ms;
