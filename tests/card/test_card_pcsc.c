@@ -13,6 +13,7 @@
 #include "ktest.h"
 #include "support/simclient.h"
 #include "support/support.h"
+#include "support/vcard.h"
 
 #include "drivers/card/card_session.h"
 #include "kiosk/engine/engine.h"
@@ -34,58 +35,21 @@ static bool control(const char *cmd, char *reply, size_t len)
     return sc_control(&site.sim, cmd, reply, len);
 }
 
-/* The card goes into the reader and pcscd sees it. vpcd listens again
- * only a moment after a card left, and a connection made in that moment is
- * dropped: so the card is put in again until the reader reports it. */
+/* The card goes into the reader and pcscd sees it. */
 static void insert(void)
 {
-    char cmd[700], reply[256] = "";
-    snprintf(cmd, sizeof cmd, "insert %s", site.image);
-    card_slot_t slot;
-    kmsg_t msg = {""};
-    assert_int_equal(card_pcsc_open("Virtual PCD 00 00", &slot, &msg), K_OK);
-    slot.ops->wait(slot.ctx, false, 5000, &msg); /* the last card has left */
-    bool seen = false;
-    for (int i = 0; i < 20 && !seen; i++) {
-        if (!control(cmd, reply, sizeof reply)) {
-            usleep(100000);
-            continue;
-        }
-        seen = slot.ops->wait(slot.ctx, true, 1500, &msg) == CARD_OK && usleep(600000) == 0 &&
-               slot.ops->wait(slot.ctx, true, 1, &msg) == CARD_OK; /* and it stays */
-        if (!seen) {
-            control("remove", reply, sizeof reply);
-            slot.ops->wait(slot.ctx, false, 5000, &msg);
-        }
-    }
-    card_slot_close(&slot);
-    if (!seen)
-        fail_msg("cardsim: the reader never saw the card (%s; %s)", reply, msg.text);
+    char err[256];
+    if (!vcard_insert(&site.sim, site.image, err, sizeof err))
+        fail_msg("cardsim: %s", err);
 }
 
 static void start_cardsim(void)
 {
     const char *bin = getenv("CARDSIM");
+    char err[256];
     assert_non_null(bin);
-    char key[600], ports[600], log[600];
-    snprintf(key, sizeof key, "%s/master.key", site.dir);
-    snprintf(ports, sizeof ports, "%s/ports", site.dir);
-    snprintf(log, sizeof log, "%s/cardsim.log", site.dir);
-    assert_true(sc_write_key(site.dir));
-    const char *argv[] = {bin,         "--vpcd",    "127.0.0.1:35963", "--sam",        "127.0.0.1:35964",
-                          "--master-key", key,       "--ports-file",    ports,          "--log-level",
-                          "info",      NULL};
-    site.sim.pid = sc_spawn(bin, log, argv);
-    snprintf(site.sim.dir, sizeof site.sim.dir, "%s", site.dir);
-    for (int i = 0; i < 500; i++) {
-        char *text = file_read(site.dir, "ports");
-        bool ok = text && sscanf(text, "control %d", &site.sim.control) == 1;
-        free(text);
-        if (ok)
-            return;
-        usleep(10000);
-    }
-    fail_msg("cardsim did not start");
+    if (!vcard_start(&site.sim, bin, site.dir, err, sizeof err))
+        fail_msg("%s", err);
 }
 
 /* A blank card, issued to METER by staff (through the driver). */
@@ -99,13 +63,13 @@ static void issued_card(const char *keys, const char *serial)
     card_slot_t slot;
     card_keys_t k;
     kmsg_t msg = {""};
-    assert_int_equal(card_pcsc_open("Virtual PCD 00 00", &slot, &msg), K_OK);
+    assert_int_equal(card_pcsc_open(VCARD_READER, &slot, &msg), K_OK);
     assert_int_equal(slot.ops->wait(slot.ctx, true, 5000, &msg), CARD_OK);
     if (strcmp(keys, "file") == 0)
         assert_int_equal(card_keys_file_open(site.cfg.card_key_file, &k, &msg), K_OK);
     else {
         card_slot_t sam;
-        assert_int_equal(card_pcsc_open("Virtual PCD 00 01", &sam, &msg), K_OK);
+        assert_int_equal(card_pcsc_open(VCARD_SAM_READER, &sam, &msg), K_OK);
         assert_int_equal(card_keys_sam_open(sam, &k, &msg), K_OK);
     }
     card_view_t v;
