@@ -497,7 +497,110 @@ static void card_pulled_out_while_read(void **state)
     assert_int_equal(purses_taken(&count, &amount), 0);
 }
 
+static sc_sim_t meter_sim;
+
+/* metersim with one meter (000000000001, customer 100000000001), whose card
+ * slot checks cards with the test master key. */
+static void start_metersim(void)
+{
+    char dir[600], key[700];
+    snprintf(dir, sizeof dir, "%s/meter", site.dir);
+    snprintf(key, sizeof key, "%s/master.key", site.dir);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    const char *extra[] = {"--meters", "1", "--speed", "0", "--card-key", key, NULL};
+    assert_non_null(getenv("METERSIM"));
+    if (!sc_start(&meter_sim, getenv("METERSIM"), dir, extra))
+        fail_msg("metersim did not start");
+}
+
+/* The resident takes the card out of the kiosk and puts it into the meter;
+ * the meter's one-line answer is returned. */
+static const char *into_meter(const char *image)
+{
+    static char reply[512];
+    char cmd[700];
+    vcard_remove(&site.sim);
+    snprintf(cmd, sizeof cmd, "card-insert " METER " %s", image);
+    sc_control(&meter_sim, cmd, reply, sizeof reply);
+    return reply;
+}
+
+static int stop_all(void **state)
+{
+    sc_stop(&meter_sim);
+    return stop(state);
+}
+
+/* A whole card cycle through the meter's slot: issue, buy, into the meter,
+ * back to the kiosk (the write-back becomes a reading; the next purchase is
+ * allowed), buy again; the card is lost and replaced, the replacement
+ * re-binds the meter and credits, the lost card is refused by the meter;
+ * the meter's tamper flag comes back on the card and raises an alert. */
+static void full_cycle_through_the_meter(void **state)
+{
+    (void)state;
+    open_kiosk("sam");
+    start_metersim();
+    blank_card("4B50000000000041");
+    char first[600], id[UUID_STR_LEN], reply[128];
+    snprintf(first, sizeof first, "%s", site.image);
+    engine_mcard_t card;
+    kmsg_t msg = {""};
+    if (issue(false, &card, &msg) != K_OK)
+        fail_msg("issue: %s", msg.text);
+    assert_int_equal(card_sale(5000, id).state, TXN_DELIVERED);
+    const char *r = into_meter(first);
+    if (!strstr(r, "\"amount\":5000") || !strstr(r, "\"count\":1,"))
+        fail_msg("the meter did not take the first purchase: %s", r);
+
+    insert();
+    assert_int_equal(engine_mcard_inserted(&site.eng, true, &card, &msg), K_OK);
+    assert_int_equal(card.verdict, MCARD_OK);
+    assert_true(card.view.writeback.written);
+    assert_int_equal(card.view.writeback.count, 1);
+    ledger_reading_t last;
+    bool found = false;
+    assert_int_equal(ledger_last_reading(site.ledger, METER, &last, &found, NULL), K_OK);
+    assert_true(found);
+    assert_int_equal(last.purchase_count, 1);
+    assert_int_equal(last.balance, card.view.writeback.remaining);
+    assert_int_equal(card_sale(3000, id).purchase_count, 2);
+    r = into_meter(first);
+    if (!strstr(r, "\"amount\":3000") || !strstr(r, "\"count\":2,"))
+        fail_msg("the meter did not take the second purchase: %s", r);
+    r = into_meter(first); /* again: nothing more to take */
+    assert_non_null(strstr(r, "\"result\":\"nothing\""));
+
+    blank_card("4B50000000000042"); /* the first card is lost */
+    char second[600];
+    snprintf(second, sizeof second, "%s", site.image);
+    if (issue(true, &card, &msg) != K_OK)
+        fail_msg("replace: %s", msg.text);
+    assert_int_equal(card_sale(1000, id).purchase_count, 3);
+    assert_true(sc_control(&meter_sim, "tamper " METER " cover on", reply, sizeof reply));
+    r = into_meter(second);
+    if (!strstr(r, "\"result\":\"rebound\"") || !strstr(r, "\"amount\":1000") || !strstr(r, "\"count\":3,"))
+        fail_msg("the replacement did not re-bind and credit: %s", r);
+    r = into_meter(first);
+    if (!strstr(r, "error refused"))
+        fail_msg("the meter took the lost card after its replacement: %s", r);
+
+    snprintf(site.image, sizeof site.image, "%s", second);
+    insert();
+    assert_int_equal(engine_mcard_inserted(&site.eng, true, &card, &msg), K_OK);
+    assert_int_equal(card.verdict, MCARD_OK);
+    bool tamper = false;
+    for (size_t i = 0; i < card.n_alerts; i++)
+        tamper |= strcmp(card.alerts[i].kind, "tamper") == 0;
+    if (!tamper)
+        fail_msg("the meter cover came back on the card but raised no alert (%zu alerts)", card.n_alerts);
+    assert_int_equal(engine_mcard_inserted(&site.eng, true, &card, &msg), K_OK);
+    assert_int_equal(card.n_alerts, 0); /* the same write-back read again: no second reading */
+    verified();
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test_teardown(full_cycle_through_the_meter, stop_all),
     cmocka_unit_test_teardown(issue_then_replace, stop),
     cmocka_unit_test_teardown(issue_torn_and_finished, stop),
     cmocka_unit_test_teardown(card_of_another_issuer_is_refused, stop),
