@@ -1,0 +1,264 @@
+/* One single-threaded poll loop: the printer's TCP port (one connection at
+ * a time; a new one replaces the old, as a printer drops a kiosk that went
+ * away), the pty, the control port and its connections. Bytes from each
+ * way in go through that link's parser to the one printer; a status
+ * answer goes back the way its query came. */
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "kiosk/app/log.h"
+#include "sim/common/simio.h"
+#include "sim/printsim/prsim.h"
+
+enum { TICK_MS = 100, HUNG_CHECK_MS = 20, SEND_TIMEOUT_S = 2, READ_BUF = 4096 };
+enum { FD_TCP_LISTEN, FD_TCP_CONN, FD_PTY, FD_CTL_LISTEN, FD_FIXED };
+
+/* The parser's callback: the event goes to the printer; an answer goes
+ * back on the link it came from. */
+static void on_event(void *ctx, const prsim_ev_t *ev)
+{
+    prsim_link_t *l = ctx;
+    prsim_t *s = l->sim;
+    int answer = prsim_printer_event(&s->printer, ev);
+    if (answer < 0)
+        return;
+    uint8_t b = (uint8_t)answer;
+    log_hex(LOG_DEBUG, PRSIM_LOG, l == &s->tcp ? "tcp out" : "pty out", &b, 1);
+    if (l == &s->tcp && s->tcp_conn >= 0)
+        simio_send_all(s->tcp_conn, &b, 1);
+    else if (l == &s->serial)
+        prsim_pty_write(&s->pty, &b, 1);
+}
+
+static void feed(prsim_link_t *l, const uint8_t *buf, size_t n)
+{
+    log_hex(LOG_DEBUG, PRSIM_LOG, l->name[0] == 't' ? "tcp in" : "pty in", buf, n);
+    l->bytes += n;
+    prsim_parse(&l->parser, buf, n);
+}
+
+static void close_tcp(prsim_t *s, const char *why)
+{
+    if (s->tcp_conn < 0)
+        return;
+    close(s->tcp_conn);
+    s->tcp_conn = -1;
+    prsim_parse_reset(&s->tcp.parser);
+    LOG_I(PRSIM_LOG, "printer connection closed: %s", why);
+}
+
+/* Reads what the host sent; false if nothing was there or the link closed. */
+static bool read_tcp(prsim_t *s)
+{
+    uint8_t buf[READ_BUF];
+    ssize_t r = recv(s->tcp_conn, buf, sizeof buf, MSG_DONTWAIT);
+    if (r > 0)
+        feed(&s->tcp, buf, (size_t)r);
+    else if (r == 0 || (errno != EAGAIN && errno != EINTR))
+        close_tcp(s, r == 0 ? "the host closed it" : strerror(errno));
+    return r > 0;
+}
+
+/* Takes a new connection; the old one's bytes already here are printed first. */
+static void accept_tcp(prsim_t *s)
+{
+    int fd = accept4(s->tcp_listen, NULL, NULL, SOCK_CLOEXEC);
+    if (fd < 0)
+        return;
+    while (s->tcp_conn >= 0 && read_tcp(s)) {
+    }
+    close_tcp(s, "a new connection replaces it");
+    struct timeval tv = {.tv_sec = SEND_TIMEOUT_S};
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    s->tcp_conn = fd;
+    s->connections++;
+    LOG_I(PRSIM_LOG, "printer connection %llu opened", (unsigned long long)s->connections);
+}
+
+static void read_pty(prsim_t *s)
+{
+    uint8_t buf[READ_BUF];
+    long r;
+    while ((r = prsim_pty_read(&s->pty, buf, sizeof buf)) > 0)
+        feed(&s->serial, buf, (size_t)r);
+    if (r < 0)
+        prsim_parse_reset(&s->serial.parser);
+}
+
+static void close_ctl(prsim_ctl_t *c)
+{
+    if (c->fd >= 0)
+        close(c->fd);
+    c->fd = -1;
+    c->n = 0;
+}
+
+static void accept_ctl(prsim_t *s)
+{
+    int fd = accept4(s->ctl_listen, NULL, NULL, SOCK_CLOEXEC);
+    if (fd < 0)
+        return;
+    for (int i = 0; i < PRSIM_MAX_CONTROL; i++)
+        if (s->ctl[i].fd < 0) {
+            struct timeval tv = {.tv_sec = SEND_TIMEOUT_S};
+            setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+            s->ctl[i].fd = fd;
+            s->ctl[i].n = 0;
+            return;
+        }
+    LOG_W(PRSIM_LOG, "more than %d control connections: refusing one", PRSIM_MAX_CONTROL);
+    close(fd);
+}
+
+static char *answer(void *ctx, char *line)
+{
+    return prsim_control(ctx, line);
+}
+
+static void read_ctl(prsim_t *s, prsim_ctl_t *c)
+{
+    ssize_t r = recv(c->fd, c->buf + c->n, sizeof c->buf - c->n, 0);
+    if (r < 0 && (errno == EINTR || errno == EAGAIN))
+        return;
+    if (r <= 0) {
+        close_ctl(c);
+        return;
+    }
+    c->n += (size_t)r;
+    if (!simio_answer_lines(c->fd, c->buf, &c->n, sizeof c->buf, answer, s))
+        close_ctl(c);
+}
+
+/* The fixed descriptors first (-1 where absent or hung), then control connections. */
+static nfds_t poll_set(prsim_t *s, struct pollfd *fds, prsim_ctl_t **owner)
+{
+    fds[FD_TCP_LISTEN] = (struct pollfd){.fd = s->tcp_listen, .events = POLLIN};
+    fds[FD_TCP_CONN] = (struct pollfd){.fd = s->tcp_conn, .events = POLLIN};
+    fds[FD_PTY] = (struct pollfd){.fd = s->pty.hung ? -1 : s->pty.master, .events = POLLIN};
+    fds[FD_CTL_LISTEN] = (struct pollfd){.fd = s->ctl_listen, .events = POLLIN};
+    nfds_t n = FD_FIXED;
+    for (int i = 0; i < PRSIM_MAX_CONTROL; i++)
+        if (s->ctl[i].fd >= 0) {
+            owner[n] = &s->ctl[i];
+            fds[n++] = (struct pollfd){.fd = s->ctl[i].fd, .events = POLLIN};
+        }
+    return n;
+}
+
+static void handle(prsim_t *s, const struct pollfd *fds, prsim_ctl_t *const *owner, nfds_t n)
+{
+    if (fds[FD_TCP_CONN].revents & (POLLIN | POLLHUP | POLLERR))
+        read_tcp(s);
+    if (fds[FD_TCP_LISTEN].revents & POLLIN)
+        accept_tcp(s);
+    if (fds[FD_PTY].revents & (POLLIN | POLLHUP | POLLERR))
+        read_pty(s);
+    if (fds[FD_CTL_LISTEN].revents & POLLIN)
+        accept_ctl(s);
+    for (nfds_t k = FD_FIXED; k < n; k++)
+        if (fds[k].revents & (POLLIN | POLLHUP | POLLERR))
+            read_ctl(s, owner[k]);
+}
+
+static void loop(prsim_t *s)
+{
+    struct pollfd fds[FD_FIXED + PRSIM_MAX_CONTROL];
+    prsim_ctl_t *owner[FD_FIXED + PRSIM_MAX_CONTROL];
+    while (!simio_stop_signal()) {
+        bool hung = s->pty.master >= 0 && s->pty.hung && !prsim_pty_check(&s->pty);
+        nfds_t n = poll_set(s, fds, owner);
+        int rc = poll(fds, n, hung ? HUNG_CHECK_MS : TICK_MS);
+        if (rc > 0)
+            handle(s, fds, owner, n);
+        else if (rc < 0 && errno != EINTR)
+            LOG_E(PRSIM_LOG, "poll: %s", strerror(errno));
+    }
+}
+
+/* "printer PORT", "control PORT" and "pty PATH" lines, appearing whole. */
+static bool write_ports(const prsim_t *s, const char *path)
+{
+    char text[PRSIM_PATH_MAX + 64] = "";
+    if (s->tcp_listen >= 0)
+        snprintf(text, sizeof text, "printer %d\n", simio_port_of(s->tcp_listen));
+    snprintf(text + strlen(text), sizeof text - strlen(text), "control %d\n", simio_port_of(s->ctl_listen));
+    if (s->pty.master >= 0)
+        snprintf(text + strlen(text), sizeof text - strlen(text), "pty %s\n", s->pty.path);
+    return simio_write_file(path, text);
+}
+
+static kerr_t open_all(prsim_t *s, const prsim_opts_t *o, kmsg_t *msg)
+{
+    kerr_t rc = prsim_out_open(&s->out, o->out, msg);
+    if (rc == K_OK && o->link)
+        rc = prsim_pty_open(&s->pty, o->link, msg);
+    if (rc == K_OK && o->tcp_port >= 0 && (s->tcp_listen = simio_listen_tcp(o->listen_addr, o->tcp_port, msg)) < 0)
+        rc = K_EIO;
+    if (rc == K_OK && (s->ctl_listen = simio_listen_tcp(o->listen_addr, o->control_port, msg)) < 0)
+        rc = K_EIO;
+    if (rc == K_OK && o->ports_file && !write_ports(s, o->ports_file))
+        rc = kmsg_set(msg, K_EIO, "cannot write the ports file %s: %s", o->ports_file, strerror(errno));
+    if (rc == K_OK)
+        LOG_I(PRSIM_LOG, "printer on tcp %d%s%s; control on %s:%d; receipts in %s",
+              s->tcp_listen >= 0 ? simio_port_of(s->tcp_listen) : -1, o->link ? ", pty " : "", o->link ? o->link : "",
+              o->listen_addr, simio_port_of(s->ctl_listen), o->out);
+    return rc;
+}
+
+static void on_cut(void *ctx, const prsim_page_t *page)
+{
+    prsim_out_write(ctx, page);
+}
+
+static void set_up(prsim_t *s)
+{
+    prsim_page_init(&s->printer.page);
+    s->printer.cut = on_cut;
+    s->printer.ctx = &s->out;
+    s->tcp = (prsim_link_t){.sim = s, .name = "tcp", .parser = {.fn = on_event}};
+    s->serial = (prsim_link_t){.sim = s, .name = "pty", .parser = {.fn = on_event}};
+    s->tcp.parser.ctx = &s->tcp;
+    s->serial.parser.ctx = &s->serial;
+    s->tcp_listen = s->tcp_conn = s->ctl_listen = -1;
+    s->pty.master = -1;
+    for (int i = 0; i < PRSIM_MAX_CONTROL; i++)
+        s->ctl[i].fd = -1;
+}
+
+static void tear_down(prsim_t *s)
+{
+    close_tcp(s, "stopping");
+    for (int i = 0; i < PRSIM_MAX_CONTROL; i++)
+        close_ctl(&s->ctl[i]);
+    if (s->tcp_listen >= 0)
+        close(s->tcp_listen);
+    if (s->ctl_listen >= 0)
+        close(s->ctl_listen);
+    prsim_pty_close(&s->pty);
+    prsim_page_clear(&s->printer.page);
+}
+
+int prsim_serve(prsim_t *s, const prsim_opts_t *o)
+{
+    kmsg_t msg = {""};
+    set_up(s);
+    simio_catch_signals();
+    kerr_t rc = open_all(s, o, &msg);
+    if (rc == K_OK) {
+        loop(s);
+        LOG_I(PRSIM_LOG, "signal %d: stopping", simio_stop_signal());
+    } else {
+        fprintf(stderr, "printsim: %s\n", msg.text);
+    }
+    tear_down(s);
+    return rc == K_OK ? 0 : rc == K_EINVAL ? 2 : 1;
+}
