@@ -1,0 +1,535 @@
+/* The resident's session table (kiosk/core/session.c): every path a
+ * resident can take, every timeout rule, and the rule above all: no
+ * timeout while money is in. */
+#include "ktest.h"
+
+#include "kiosk/core/session.h"
+
+#define IDLE 60000
+#define METER "000000000001"
+
+typedef struct rig {
+    session_t s;
+    session_cmd_t cmd[SESSION_MAX_CMDS];
+    size_t n;
+    int64_t now;
+} rig_t;
+
+static rig_t *rig_new(unsigned health)
+{
+    static rig_t r;
+    session_config_t cfg = {.idle_ms = IDLE, .min_purchase = 100, .max_purchase = 100000,
+                            .presets = {2000, 5000, 10000, 0}, .exponent = 2, .lang = LANG_ZH};
+    kmsg_t msg;
+    assert_int_equal(tariff_parse("single 0.5283", 2, &cfg.tariff, &msg), K_OK);
+    cfg.has_tariff = true;
+    r = (rig_t){.now = 1000};
+    session_init(&r.s, &cfg, r.now);
+    session_event_t ev = {.kind = SEV_HEALTH, .now_ms = r.now, .health = health};
+    session_handle(&r.s, &ev, r.cmd, &r.n);
+    return &r;
+}
+
+static const session_view_t *view(rig_t *r)
+{
+    return session_view(&r->s);
+}
+
+static void send(rig_t *r, session_event_t ev)
+{
+    ev.now_ms = r->now;
+    if (ev.kind != SEV_TAP && ev.kind != SEV_TICK && ev.kind != SEV_HEALTH && ev.kind != SEV_LANG &&
+        ev.kind != SEV_CARD_IN && ev.kind != SEV_CARD_OUT)
+        ev.gen = r->s.gen; /* an answer to the current resident */
+    session_handle(&r->s, &ev, r->cmd, &r->n);
+}
+
+static void tap(rig_t *r, const char *id)
+{
+    session_event_t ev = {.kind = SEV_TAP};
+    assert_true(session_control_from_id(id, &ev.control, &ev.digit, &ev.index));
+    send(r, ev);
+}
+
+static void keys(rig_t *r, const char *digits)
+{
+    for (const char *p = digits; *p; p++) {
+        char id[8] = "key0";
+        id[3] = *p;
+        tap(r, id);
+    }
+}
+
+static void tick(rig_t *r, int64_t after)
+{
+    r->now += after;
+    send(r, (session_event_t){.kind = SEV_TICK});
+}
+
+static void expect_cmd(rig_t *r, session_cmd_kind_t kind)
+{
+    assert_int_equal(r->n, 1);
+    assert_string_equal(session_cmd_name(r->cmd[0].kind), session_cmd_name(kind));
+}
+
+static void expect_screen(rig_t *r, session_screen_t s)
+{
+    assert_string_equal(session_screen_name(view(r)->screen), session_screen_name(s));
+}
+
+static session_event_t found(void)
+{
+    session_event_t ev = {.kind = SEV_ACCOUNT, .ok = true};
+    snprintf(ev.account.meter, sizeof ev.account.meter, METER);
+    snprintf(ev.account.customer, sizeof ev.account.customer, "100000000001");
+    ev.account.balance_known = true;
+    ev.account.balance = 1530;
+    return ev;
+}
+
+/* From attract to the screen asked, on the remote path, by the method. */
+static void go_to(rig_t *r, session_screen_t target, const char *method)
+{
+    tap(r, "start");
+    if (target == SCR_IDENTIFY)
+        return;
+    keys(r, METER);
+    tap(r, "ok");
+    send(r, found());
+    if (target == SCR_ACCOUNT)
+        return;
+    tap(r, "ok");
+    if (target == SCR_AMOUNT)
+        return;
+    tap(r, "preset2");
+    tap(r, "ok");
+    if (target == SCR_METHOD)
+        return;
+    tap(r, method);
+    session_event_t opened = {.kind = SEV_SALE_OPENED, .ok = true, .txn = "0b7c9a52-1111-4222-8333-444455556666"};
+    send(r, opened);
+    if (target == SCR_PAYMENT)
+        return;
+    send(r, (session_event_t){.kind = SEV_PAY_RESULT, .ok = true, .paid = 5000});
+    if (target == SCR_DELIVERING)
+        return;
+    send(r, (session_event_t){.kind = SEV_DELIVERY, .outcome = OUT_DELIVERED, .paid = 5000});
+}
+
+static void no_device_no_service(void **state)
+{
+    (void)state;
+    rig_t *r = rig_new(0);
+    expect_screen(r, SCR_OUT_OF_SERVICE);
+    tap(r, "start");
+    expect_screen(r, SCR_OUT_OF_SERVICE);
+    send(r, (session_event_t){.kind = SEV_HEALTH, .health = HEALTH_READER}); /* a reader alone takes no money */
+    expect_screen(r, SCR_OUT_OF_SERVICE);
+    send(r, (session_event_t){.kind = SEV_HEALTH, .health = HEALTH_CASH});
+    expect_screen(r, SCR_ATTRACT);
+    send(r, (session_event_t){.kind = SEV_HEALTH, .health = 0});
+    expect_screen(r, SCR_OUT_OF_SERVICE);
+}
+
+static void cash_to_a_remote_meter(void **state)
+{
+    (void)state;
+    rig_t *r = rig_new(HEALTH_CASH | HEALTH_TERMINAL);
+    expect_screen(r, SCR_ATTRACT);
+    tap(r, "start");
+    expect_screen(r, SCR_IDENTIFY);
+    keys(r, "00000000000");
+    tap(r, "ok");
+    assert_int_equal(r->n, 0);
+    assert_int_equal(view(r)->message, MSG_METER_DIGITS);
+    keys(r, "1");
+    tap(r, "ok");
+    expect_cmd(r, CMD_LOOKUP);
+    assert_string_equal(r->cmd[0].meter, METER);
+    assert_true(view(r)->busy);
+    keys(r, "5"); /* busy: the keypad waits */
+    assert_string_equal(view(r)->entry, METER);
+    send(r, found());
+    expect_screen(r, SCR_ACCOUNT);
+    assert_int_equal(view(r)->account.balance, 1530);
+    tap(r, "ok");
+    expect_screen(r, SCR_AMOUNT);
+    tap(r, "preset2");
+    assert_int_equal(view(r)->amount, 5000);
+    assert_true(view(r)->has_estimate);
+    assert_int_equal(view(r)->estimate_milli, 94643); /* 50.00 at 0.5283 buys 94.643 kWh, rounded down */
+    tap(r, "ok");
+    expect_screen(r, SCR_METHOD);
+    tap(r, "cash");
+    expect_screen(r, SCR_PAYMENT);
+    expect_cmd(r, CMD_OPEN_SALE);
+    assert_string_equal(r->cmd[0].method, "cash");
+    assert_int_equal(r->cmd[0].amount, 5000);
+    assert_false(r->cmd[0].on_card);
+    session_event_t opened = {.kind = SEV_SALE_OPENED, .ok = true, .txn = "0b7c9a52-1111-4222-8333-444455556666"};
+    send(r, opened);
+    expect_cmd(r, CMD_START_CASH);
+    assert_string_equal(r->cmd[0].txn, opened.txn);
+    send(r, (session_event_t){.kind = SEV_NOTE, .paid = 2000, .text = "Note CNY 20.00 taken"});
+    assert_int_equal(r->n, 0);
+    assert_int_equal(view(r)->paid, 2000);
+    assert_true(session_money_in(view(r)));
+    send(r, (session_event_t){.kind = SEV_NOTE, .paid = 5000});
+    expect_cmd(r, CMD_FINISH_CASH); /* the amount is reached */
+    send(r, (session_event_t){.kind = SEV_PAY_RESULT, .ok = true, .paid = 5000});
+    expect_screen(r, SCR_DELIVERING);
+    expect_cmd(r, CMD_DELIVER);
+    send(r, (session_event_t){.kind = SEV_DELIVERY, .outcome = OUT_DELIVERED, .paid = 5000, .has_balance = true,
+                              .balance = 6530});
+    expect_screen(r, SCR_RESULT);
+    assert_false(session_money_in(view(r)));
+    assert_int_equal(view(r)->balance, 6530);
+    tap(r, "finish");
+    expect_screen(r, SCR_ATTRACT);
+    assert_string_equal(view(r)->txn, "");
+}
+
+/* Every timeout rule, one row each: on this screen (reached by that
+ * method, with that much paid), a tick after `after` ms leads to `want`
+ * and decides `cmd` (-1: none). */
+typedef struct timeout_case {
+    session_screen_t screen;
+    const char *method;
+    int64_t paid;
+    int64_t after;
+    session_screen_t want;
+    int cmd;
+} timeout_case_t;
+
+static const timeout_case_t timeouts[] = {
+    {SCR_IDENTIFY, "cash", 0, IDLE - 1, SCR_IDENTIFY, -1},
+    {SCR_IDENTIFY, "cash", 0, IDLE, SCR_ATTRACT, -1},
+    {SCR_ACCOUNT, "cash", 0, IDLE, SCR_ATTRACT, -1},
+    {SCR_AMOUNT, "cash", 0, IDLE, SCR_ATTRACT, -1},
+    {SCR_METHOD, "cash", 0, IDLE, SCR_ATTRACT, -1},
+    {SCR_PAYMENT, "cash", 0, IDLE - 1, SCR_PAYMENT, -1},
+    {SCR_PAYMENT, "cash", 0, IDLE, SCR_PAYMENT, CMD_FINISH_CASH},   /* closed, cancelled by the result */
+    {SCR_PAYMENT, "cash", 2000, IDLE, SCR_PAYMENT, CMD_FINISH_CASH}, /* money in: delivered, never dropped */
+    {SCR_PAYMENT, "cash", 2000, 100 * IDLE, SCR_PAYMENT, CMD_FINISH_CASH},
+    {SCR_PAYMENT, "card", 0, 100 * IDLE, SCR_PAYMENT, -1},          /* the terminal has its own timeout */
+    {SCR_DELIVERING, "cash", 5000, 100 * IDLE, SCR_DELIVERING, -1},
+    {SCR_RESULT, "cash", 5000, IDLE - 1, SCR_RESULT, -1},
+    {SCR_RESULT, "cash", 5000, IDLE, SCR_ATTRACT, -1},
+    {SCR_ATTRACT, "cash", 0, 100 * IDLE, SCR_ATTRACT, -1},
+};
+
+static void every_timeout_rule(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof timeouts / sizeof timeouts[0]; i++) {
+        const timeout_case_t *c = &timeouts[i];
+        rig_t *r = rig_new(HEALTH_CASH | HEALTH_TERMINAL);
+        if (c->screen != SCR_ATTRACT)
+            go_to(r, c->screen, c->method);
+        if (c->paid && c->screen == SCR_PAYMENT)
+            send(r, (session_event_t){.kind = SEV_NOTE, .paid = c->paid});
+        expect_screen(r, c->screen);
+        tick(r, c->after);
+        printf("row %zu: %s after %lld ms\n", i, session_screen_name(c->screen), (long long)c->after);
+        expect_screen(r, c->want);
+        if (c->cmd < 0)
+            assert_int_equal(r->n, 0);
+        else
+            expect_cmd(r, (session_cmd_kind_t)c->cmd);
+    }
+}
+
+static void money_in_never_returns_to_attract(void **state)
+{
+    (void)state;
+    rig_t *r = rig_new(HEALTH_CASH);
+    go_to(r, SCR_PAYMENT, "cash");
+    send(r, (session_event_t){.kind = SEV_NOTE, .paid = 1000});
+    tick(r, IDLE);
+    expect_cmd(r, CMD_FINISH_CASH);
+    for (int i = 0; i < 5; i++) { /* closing: no second command, no way out */
+        tick(r, IDLE);
+        expect_screen(r, SCR_PAYMENT);
+        assert_int_equal(r->n, 0);
+    }
+    tap(r, "back");
+    tap(r, "cancel");
+    expect_screen(r, SCR_PAYMENT);
+    send(r, (session_event_t){.kind = SEV_PAY_RESULT, .ok = true, .paid = 1000});
+    expect_screen(r, SCR_DELIVERING);
+    assert_true(session_money_in(view(r)));
+    tick(r, 10 * IDLE);
+    expect_screen(r, SCR_DELIVERING);
+    send(r, (session_event_t){.kind = SEV_DELIVERY, .outcome = OUT_PENDING, .paid = 1000,
+                              .text = "meter_unreachable"});
+    expect_screen(r, SCR_RESULT);
+    assert_int_equal(view(r)->outcome, OUT_PENDING);
+    assert_int_equal(view(r)->paid, 1000);
+    assert_string_equal(view(r)->txn, "0b7c9a52-1111-4222-8333-444455556666"); /* the reference is shown */
+}
+
+static void cash_cancelled_before_money(void **state)
+{
+    (void)state;
+    rig_t *r = rig_new(HEALTH_CASH);
+    go_to(r, SCR_PAYMENT, "cash");
+    tap(r, "done"); /* nothing in: Done means nothing */
+    assert_int_equal(r->n, 0);
+    tap(r, "cancel");
+    expect_cmd(r, CMD_FINISH_CASH);
+    send(r, (session_event_t){.kind = SEV_PAY_RESULT, .ok = false, .paid = 0});
+    expect_screen(r, SCR_ATTRACT);
+    /* a note that slipped in while closing is delivered, not dropped */
+    r = rig_new(HEALTH_CASH);
+    go_to(r, SCR_PAYMENT, "cash");
+    tap(r, "cancel");
+    send(r, (session_event_t){.kind = SEV_NOTE, .paid = 1000});
+    assert_int_equal(r->n, 0);
+    send(r, (session_event_t){.kind = SEV_PAY_RESULT, .ok = true, .paid = 1000});
+    expect_screen(r, SCR_DELIVERING);
+    expect_cmd(r, CMD_DELIVER);
+}
+
+static void card_payment_paths(void **state)
+{
+    (void)state;
+    rig_t *r = rig_new(HEALTH_CASH | HEALTH_TERMINAL);
+    go_to(r, SCR_PAYMENT, "card");
+    expect_cmd(r, CMD_PAY_CARD);
+    assert_int_equal(r->cmd[0].amount, 5000);
+    send(r, (session_event_t){.kind = SEV_TERMINAL_TEXT, .text = "Insert card"});
+    assert_string_equal(view(r)->device_text, "Insert card");
+    send(r, (session_event_t){.kind = SEV_PAY_RESULT, .ok = false, .text = "declined (05)"});
+    expect_screen(r, SCR_METHOD);
+    assert_int_equal(view(r)->message, MSG_NOT_PAID);
+    assert_string_equal(view(r)->txn, "");
+    /* cancelled at the prompt */
+    tap(r, "card");
+    send(r, (session_event_t){.kind = SEV_SALE_OPENED, .ok = true, .txn = "1b7c9a52-1111-4222-8333-444455556666"});
+    tap(r, "cancel");
+    expect_cmd(r, CMD_CANCEL_CARD);
+    send(r, (session_event_t){.kind = SEV_PAY_RESULT, .ok = false, .text = "cancelled"});
+    expect_screen(r, SCR_METHOD);
+    /* an outcome nobody knows: parked, with the reference */
+    tap(r, "card");
+    send(r, (session_event_t){.kind = SEV_SALE_OPENED, .ok = true, .txn = "2b7c9a52-1111-4222-8333-444455556666"});
+    send(r, (session_event_t){.kind = SEV_PAY_RESULT, .ok = false, .parked = true});
+    expect_screen(r, SCR_RESULT);
+    assert_int_equal(view(r)->outcome, OUT_PARKED);
+    assert_string_equal(view(r)->txn, "2b7c9a52-1111-4222-8333-444455556666");
+}
+
+static void only_healthy_methods(void **state)
+{
+    (void)state;
+    rig_t *r = rig_new(HEALTH_CASH);
+    go_to(r, SCR_METHOD, "cash");
+    tap(r, "card");
+    expect_screen(r, SCR_METHOD);
+    assert_int_equal(view(r)->message, MSG_DEVICE_DOWN);
+    assert_int_equal(r->n, 0);
+    send(r, (session_event_t){.kind = SEV_HEALTH, .health = HEALTH_TERMINAL}); /* the acceptor failed meanwhile */
+    tap(r, "cash");
+    expect_screen(r, SCR_METHOD);
+    tap(r, "card");
+    expect_screen(r, SCR_PAYMENT);
+    expect_cmd(r, CMD_OPEN_SALE);
+}
+
+static void amount_limits_and_keypad(void **state)
+{
+    (void)state;
+    rig_t *r = rig_new(HEALTH_CASH);
+    go_to(r, SCR_AMOUNT, "cash");
+    keys(r, "0"); /* no leading zero */
+    assert_string_equal(view(r)->entry, "");
+    tap(r, "ok");
+    assert_int_equal(view(r)->message, MSG_AMOUNT_LOW);
+    keys(r, "1001");
+    assert_int_equal(view(r)->amount, 100100);
+    tap(r, "ok");
+    expect_screen(r, SCR_AMOUNT);
+    assert_int_equal(view(r)->message, MSG_AMOUNT_HIGH);
+    tap(r, "del");
+    assert_int_equal(view(r)->amount, 10000);
+    assert_int_equal(view(r)->message, MSG_NONE);
+    keys(r, "12345678"); /* at most 7 digits */
+    assert_string_equal(view(r)->entry, "1001234");
+    tap(r, "clear");
+    assert_int_equal(view(r)->amount, 0);
+    tap(r, "preset4"); /* unused preset */
+    assert_int_equal(view(r)->amount, 0);
+    tap(r, "preset1");
+    assert_int_equal(view(r)->amount, 2000);
+    tap(r, "ok");
+    expect_screen(r, SCR_METHOD);
+    tap(r, "back");
+    expect_screen(r, SCR_AMOUNT);
+    tap(r, "back");
+    expect_screen(r, SCR_ACCOUNT);
+    tap(r, "back");
+    expect_screen(r, SCR_IDENTIFY);
+    assert_string_equal(view(r)->account.meter, "");
+}
+
+static void unknown_meter_and_stale_answers(void **state)
+{
+    (void)state;
+    rig_t *r = rig_new(HEALTH_CASH);
+    tap(r, "start");
+    keys(r, "000000000009");
+    tap(r, "ok");
+    send(r, (session_event_t){.kind = SEV_ACCOUNT, .ok = false, .text = "not in the registry"});
+    expect_screen(r, SCR_IDENTIFY);
+    assert_int_equal(view(r)->message, MSG_METER_UNKNOWN);
+    assert_false(view(r)->busy);
+    tap(r, "clear");
+    keys(r, METER);
+    tap(r, "ok");
+    uint32_t old = r->s.gen;
+    tap(r, "back"); /* gone before the answer */
+    expect_screen(r, SCR_ATTRACT);
+    tap(r, "start");
+    session_event_t late = found();
+    late.gen = old;
+    late.now_ms = r->now;
+    assert_false(session_handle(&r->s, &late, r->cmd, &r->n));
+    expect_screen(r, SCR_IDENTIFY);
+}
+
+static void meter_card_path(void **state)
+{
+    (void)state;
+    rig_t *r = rig_new(HEALTH_CASH | HEALTH_READER);
+    send(r, (session_event_t){.kind = SEV_CARD_IN});
+    expect_screen(r, SCR_IDENTIFY);
+    expect_cmd(r, CMD_READ_CARD);
+    send(r, (session_event_t){.kind = SEV_CARD_READ, .verdict = CARDV_NOT_TAKEN, .text = "insert it into the meter"});
+    expect_screen(r, SCR_IDENTIFY);
+    assert_int_equal(view(r)->message, MSG_CARD_REFUSED);
+    assert_int_equal(view(r)->verdict, CARDV_NOT_TAKEN);
+    send(r, (session_event_t){.kind = SEV_CARD_IN});
+    expect_cmd(r, CMD_READ_CARD);
+    session_event_t ok = found();
+    ok.kind = SEV_CARD_READ;
+    ok.verdict = CARDV_OK;
+    ok.account.on_card = true;
+    snprintf(ok.account.card_serial, sizeof ok.account.card_serial, "4B50000000000001");
+    send(r, ok);
+    expect_screen(r, SCR_ACCOUNT);
+    assert_true(view(r)->account.on_card);
+    tap(r, "ok");
+    tap(r, "preset1");
+    tap(r, "ok");
+    tap(r, "cash");
+    expect_cmd(r, CMD_OPEN_SALE);
+    assert_true(r->cmd[0].on_card);
+    /* pulled out before paying: back to the start */
+    r = rig_new(HEALTH_CASH | HEALTH_READER);
+    send(r, (session_event_t){.kind = SEV_CARD_IN});
+    send(r, ok);
+    tap(r, "ok");
+    send(r, (session_event_t){.kind = SEV_CARD_OUT});
+    expect_screen(r, SCR_ATTRACT);
+    /* a meter typed in does not care about a card taken out */
+    r = rig_new(HEALTH_CASH | HEALTH_READER);
+    go_to(r, SCR_AMOUNT, "cash");
+    send(r, (session_event_t){.kind = SEV_CARD_OUT});
+    expect_screen(r, SCR_AMOUNT);
+}
+
+static void language_on_every_screen(void **state)
+{
+    (void)state;
+    static const session_screen_t screens[] = {SCR_ATTRACT, SCR_IDENTIFY, SCR_ACCOUNT, SCR_AMOUNT,
+                                               SCR_METHOD, SCR_PAYMENT, SCR_DELIVERING, SCR_RESULT};
+    for (size_t i = 0; i < sizeof screens / sizeof screens[0]; i++) {
+        rig_t *r = rig_new(HEALTH_CASH);
+        if (screens[i] != SCR_ATTRACT)
+            go_to(r, screens[i], "cash");
+        assert_int_equal(view(r)->lang, LANG_ZH);
+        tap(r, "lang");
+        assert_int_equal(view(r)->lang, LANG_EN);
+        expect_screen(r, screens[i]);
+        send(r, (session_event_t){.kind = SEV_LANG, .lang = LANG_ZH});
+        assert_int_equal(view(r)->lang, LANG_ZH);
+    }
+    rig_t *r = rig_new(0);
+    tap(r, "lang");
+    assert_int_equal(view(r)->lang, LANG_EN); /* out of service too */
+    r = rig_new(HEALTH_CASH);
+    tap(r, "lang");
+    tap(r, "start");
+    assert_int_equal(view(r)->lang, LANG_EN); /* chosen at attract, kept */
+    tick(r, IDLE);
+    assert_int_equal(view(r)->lang, LANG_ZH); /* the next resident gets the default */
+}
+
+static void failures_while_paying(void **state)
+{
+    (void)state;
+    rig_t *r = rig_new(HEALTH_CASH);
+    go_to(r, SCR_PAYMENT, "cash");
+    send(r, (session_event_t){.kind = SEV_NOTE, .paid = 2000});
+    send(r, (session_event_t){.kind = SEV_FAILED, .text = "ledger: disk full"});
+    expect_screen(r, SCR_RESULT);
+    assert_int_equal(view(r)->outcome, OUT_PARKED); /* money in: staff settle it */
+    r = rig_new(HEALTH_CASH);
+    go_to(r, SCR_METHOD, "cash");
+    tap(r, "cash");
+    send(r, (session_event_t){.kind = SEV_SALE_OPENED, .ok = false, .text = "ledger: disk full"});
+    expect_screen(r, SCR_METHOD);
+    assert_int_equal(view(r)->message, MSG_SALE_FAILED);
+    r = rig_new(HEALTH_CASH);
+    go_to(r, SCR_DELIVERING, "cash");
+    send(r, (session_event_t){.kind = SEV_FAILED, .text = "ledger: disk full"});
+    assert_int_equal(view(r)->outcome, OUT_PARKED);
+}
+
+static void names_and_ids(void **state)
+{
+    (void)state;
+    session_control_t c;
+    int digit, index;
+    assert_true(session_control_from_id("key7", &c, &digit, &index));
+    assert_int_equal(c, CTL_KEY);
+    assert_int_equal(digit, 7);
+    assert_true(session_control_from_id("preset3", &c, &digit, &index));
+    assert_int_equal(index, 2);
+    assert_false(session_control_from_id("preset0", &c, &digit, &index));
+    assert_false(session_control_from_id("key", &c, &digit, &index));
+    assert_false(session_control_from_id("keyboard", &c, &digit, &index));
+    assert_true(session_control_from_id("finish", &c, &digit, &index));
+    assert_int_equal(c, CTL_FINISH);
+    for (int s = 0; s < SCR_COUNT; s++)
+        assert_int_equal(session_screen_from_name(session_screen_name((session_screen_t)s)), s);
+    assert_int_equal(session_screen_from_name("nowhere"), SCR_COUNT);
+    size_t n;
+    const session_rule_t *t = session_table(&n);
+    for (size_t i = 0; i < n; i++) { /* every row prints */
+        assert_string_not_equal(session_event_name(t[i].kind), "?");
+        assert_string_not_equal(session_guard_name(t[i].guard), "?");
+        assert_string_not_equal(session_action_name(t[i].action), "?");
+    }
+    char masked[16];
+    session_mask("100000000001", masked);
+    assert_string_equal(masked, "1000****0001");
+}
+
+static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(no_device_no_service),
+    cmocka_unit_test(cash_to_a_remote_meter),
+    cmocka_unit_test(every_timeout_rule),
+    cmocka_unit_test(money_in_never_returns_to_attract),
+    cmocka_unit_test(cash_cancelled_before_money),
+    cmocka_unit_test(card_payment_paths),
+    cmocka_unit_test(only_healthy_methods),
+    cmocka_unit_test(amount_limits_and_keypad),
+    cmocka_unit_test(unknown_meter_and_stale_answers),
+    cmocka_unit_test(meter_card_path),
+    cmocka_unit_test(language_on_every_screen),
+    cmocka_unit_test(failures_while_paying),
+    cmocka_unit_test(names_and_ids),
+};
+
+KTEST_MAIN(tests)
