@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kiosk/core/tariff.h"
+
 
 typedef enum ctype { T_STR, T_PATH, T_INT, T_ENUM, T_CURRENCY, T_HEX32, T_HOSTPORT, T_BOOL, T_AMOUNTS } ctype_t;
 
@@ -98,6 +100,19 @@ static const ckey_t keys[] = {
           "How long connecting to the printer and sending one receipt may take, in milliseconds."),
     K_INT("printer", "status_timeout_ms", printer_status_timeout_ms, "1000", 50, 60000,
           "How long the printer has to answer each status query, in milliseconds."),
+    {"ui", "resolution", T_STR, FIELD(ui_resolution), "1280x800", 0, 0, NULL,
+     "The touchscreen's size in pixels, WIDTHxHEIGHT (1080x1920 portrait, 1280x800, 800x480)."},
+    K_INT("ui", "dpi", ui_dpi, "150", 50, 600,
+          "The touchscreen's pixels per inch: every touch target is at least 15 mm at this density."),
+    K_INT("ui", "idle_timeout_s", ui_idle_timeout_s, "60", 10, 600,
+          "Seconds without a touch before the screen returns to the start (never while money is in)."),
+    K_ENUM("ui", "language", ui_language, "zh_CN", "zh_CN en", "The language each resident starts in: zh_CN or en."),
+    {"ui", "presets", T_AMOUNTS, FIELD(ui_presets), "2000,5000,10000,20000", 0, 0, NULL,
+     "Amounts offered on the amount screen, up to four, minor units separated by commas."},
+    K_STR("ui", "tariff", ui_tariff, "single 0.5283",
+          "The tariff shown and used for the energy estimate (docs/money.md); empty: no estimate."),
+    {"ui", "fullscreen", T_BOOL, FIELD(ui_fullscreen), "false", 0, 0, NULL,
+     "true: the window covers the whole display (the kiosk); false: a window of ui.resolution."},
     K_ENUM("log", "level", log_level, "warn", "error warn info debug",
            "How much the programs log on stderr: error, warn, info or debug."),
 };
@@ -368,7 +383,30 @@ kerr_t config_check(const kiosk_config_t *cfg, kmsg_t *msg)
         return kmsg_set(msg, K_EINVAL, "delivery.retry_base_ms is above delivery.retry_max_ms");
     if (strlen(cfg->payterm_password) != 6 || strspn(cfg->payterm_password, "0123456789") != 6)
         return kmsg_set(msg, K_EINVAL, "payterm.password must be 6 digits");
+    int w, h;
+    if (!config_ui_size(cfg, &w, &h))
+        return kmsg_set(msg, K_EINVAL, "ui.resolution '%s' is not WIDTHxHEIGHT, each 240..4096 (1280x800)",
+                        cfg->ui_resolution);
+    tariff_t tariff;
+    kmsg_t why;
+    if (cfg->ui_tariff[0] && tariff_parse(cfg->ui_tariff, cfg->currency->exponent, &tariff, &why) != K_OK)
+        return kmsg_set(msg, K_EINVAL, "ui.tariff: %s", why.text);
     return K_OK;
+}
+
+bool config_ui_size(const kiosk_config_t *cfg, int *width, int *height)
+{
+    char *end;
+    long w = strtol(cfg->ui_resolution, &end, 10);
+    if (end == cfg->ui_resolution || *end != 'x')
+        return false;
+    const char *rest = end + 1;
+    long h = strtol(rest, &end, 10);
+    if (end == rest || *end != '\0' || w < 240 || w > 4096 || h < 240 || h > 4096)
+        return false;
+    *width = (int)w;
+    *height = (int)h;
+    return true;
 }
 
 static void format_value(const kiosk_config_t *cfg, const ckey_t *k, char *buf, size_t len)

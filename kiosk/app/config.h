@@ -67,6 +67,14 @@ typedef struct kiosk_config {
     /* [limits] */
     int64_t min_purchase;
     int64_t max_purchase;
+    /* [ui] */
+    char ui_resolution[CFG_STR];
+    int64_t ui_dpi;
+    int64_t ui_idle_timeout_s;
+    char ui_language[CFG_STR];
+    char ui_presets[CFG_STR];
+    char ui_tariff[CFG_STR];
+    bool ui_fullscreen;
     /* [log] */
     char log_level[CFG_STR];
 } kiosk_config_t;
@@ -83,6 +91,9 @@ kerr_t config_set(kiosk_config_t *cfg, const char *assignment, kmsg_t *msg);
 
 /* Checks rules that span keys (min_purchase <= max_purchase, ...). */
 kerr_t config_check(const kiosk_config_t *cfg, kmsg_t *msg);
+
+/* Reads ui.resolution ("1280x800") into width and height. */
+bool config_ui_size(const kiosk_config_t *cfg, int *width, int *height);
 
 /* Writes a sample file: every key, commented, with its default and help. */
 void config_write_sample(FILE *out);
