@@ -162,6 +162,16 @@ static card_err_t pcsc_transmit(void *ctx, const uint8_t *apdu, size_t n, uint8_
     return CARD_OK;
 }
 
+static bool pcsc_held(void *ctx)
+{
+    pcsc_t *p = ctx;
+    char name[READER_LEN];
+    uint8_t atr[CARD_ATR_MAX];
+    DWORD name_len = sizeof name, state = 0, proto, len = sizeof atr;
+    return p->connected && SCardStatus(p->card, name, &name_len, &state, &proto, atr, &len) == SCARD_S_SUCCESS &&
+           (state & SCARD_PRESENT) && (state & SCARD_POWERED);
+}
+
 static void pcsc_close(void *ctx)
 {
     pcsc_t *p = ctx;
@@ -171,7 +181,8 @@ static void pcsc_close(void *ctx)
     free(p);
 }
 
-static const card_slot_ops_t pcsc_ops = {"pcsc", pcsc_wait, pcsc_connect, pcsc_transmit, pcsc_disconnect, pcsc_close};
+static const card_slot_ops_t pcsc_ops = {"pcsc",          pcsc_wait, pcsc_connect, pcsc_transmit,
+                                         pcsc_disconnect, pcsc_held, pcsc_close};
 
 kerr_t card_pcsc_open(const char *reader_match, card_slot_t *out, kmsg_t *msg)
 {

@@ -33,6 +33,10 @@ typedef struct card_slot_ops {
                            kmsg_t *msg);
     /* Lets the card go (powered down); a new connect starts afresh. */
     void (*disconnect)(void *ctx);
+    /* Whether the card connected last is still connected: not taken out,
+     * reset or powered down since, and nobody else could reach it (the
+     * connection is exclusive). What was read from it then still holds. */
+    bool (*held)(void *ctx);
     void (*close)(void *ctx);
 } card_slot_ops_t;
 

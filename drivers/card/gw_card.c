@@ -12,7 +12,27 @@ static const gw_ops_t gwc_ops;
 typedef struct gwc {
     card_slot_t slot;
     card_keys_t keys;
+    card_view_t cached; /* the card as last read or written, while it stays connected */
+    bool cached_ok;
 } gwc_t;
+
+/* Reads the card, or takes what was read while the same card stayed
+ * connected (exclusively: nobody else wrote it in between). */
+static kerr_t read_view(gwc_t *g, card_view_t *v, card_status_t *st, kmsg_t *msg)
+{
+    if (g->cached_ok && g->slot.ops->held(g->slot.ctx)) {
+        *v = g->cached;
+        *st = (card_status_t){.slot = CARD_OK, .sw = 0x9000};
+        return K_OK;
+    }
+    g->cached_ok = false;
+    kerr_t rc = card_session_read(&g->slot, &g->keys, v, st, msg);
+    if (rc == K_OK) {
+        g->cached = *v;
+        g->cached_ok = true;
+    }
+    return rc;
+}
 
 void gw_card_serial_hex(const uint8_t serial[CARD_SERIAL_LEN], char out[17])
 {
@@ -34,7 +54,7 @@ static gw_err_t open_card(gwc_t *g, const char *addr, card_view_t *v, kmsg_t *ms
     if (at)
         snprintf(serial, sizeof serial, "%s", at + 1);
     card_status_t st;
-    if (card_session_read(&g->slot, &g->keys, v, &st, msg) != K_OK) /* refused only by a card that answered */
+    if (read_view(g, v, &st, msg) != K_OK) /* refused only by a card that answered */
         return st.slot == CARD_OK && st.sw != 0 ? GW_REFUSED : GW_UNREACHABLE;
     gw_card_serial_hex(v->info.serial, hex);
     if (strcmp(v->info.meter, meter) != 0) {
@@ -55,7 +75,7 @@ kerr_t gw_card_view(gw_t *g, card_view_t *out, kmsg_t *msg)
         return kmsg_set(msg, K_EINVAL, "not a card reader");
     gwc_t *c = g->ctx;
     card_status_t st;
-    kerr_t rc = card_session_read(&c->slot, &c->keys, out, &st, msg);
+    kerr_t rc = read_view(c, out, &st, msg);
     if (rc != K_OK && st.slot != CARD_OK && st.slot != CARD_IO)
         return K_ENOTFOUND; /* no card, or no reader */
     return rc;
@@ -76,14 +96,15 @@ kerr_t gw_card_issue(gw_t *g, const card_info_t *info, kmsg_t *msg)
     gwc_t *c = g->ctx;
     card_view_t v;
     card_status_t st;
-    kerr_t rc = card_session_read(&c->slot, &c->keys, &v, &st, msg);
+    kerr_t rc = read_view(c, &v, &st, msg);
+    c->cached_ok = false; /* what it holds is about to change */
     if (rc != K_OK)
         return st.slot != CARD_OK ? K_ETIMEOUT : rc;
     if (memcmp(v.info.serial, info->serial, CARD_SERIAL_LEN) != 0)
         return kmsg_set(msg, K_ECONFLICT, "another card was put into the reader");
     if ((rc = card_session_issue(&c->slot, &c->keys, info, &st, msg)) != K_OK)
         return st.slot != CARD_OK || st.sw == 0 ? K_ETIMEOUT : rc;
-    if ((rc = card_session_read(&c->slot, &c->keys, &v, &st, msg)) != K_OK)
+    if ((rc = read_view(c, &v, &st, msg)) != K_OK)
         return st.slot != CARD_OK ? K_ETIMEOUT : rc;
     if (!same_info(&v.info, info))
         return kmsg_set(msg, K_EDEVICE, "the card reads back other information than was written");
@@ -164,7 +185,11 @@ static gw_err_t gwc_credit(void *ctx, const gw_credit_req_t *req, gw_credit_repl
     now_digits(p.time);
     card_status_t st;
     *out = (gw_credit_reply_t){0};
+    g->cached_ok = false; /* what it holds is about to change */
     if (card_session_write_purse(&g->slot, &g->keys, v.info.serial, &p, &after, &st, msg) == K_OK) {
+        g->cached = v;
+        g->cached.purse = after; /* read back with its MAC */
+        g->cached_ok = true;
         out->result = GW_CREDIT_APPLIED;
         out->count_after = after.count;
         out->balance_after = v.writeback.remaining; /* the meter takes the credit when the card is inserted */
@@ -202,7 +227,7 @@ kerr_t gw_card_open(card_slot_t slot, card_keys_t keys, gw_t *out, kmsg_t *msg)
         card_keys_close(&keys);
         return kmsg_set(msg, K_EIO, "out of memory");
     }
-    *g = (gwc_t){slot, keys};
+    *g = (gwc_t){.slot = slot, .keys = keys};
     *out = (gw_t){&gwc_ops, g};
     return K_OK;
 }

@@ -177,5 +177,9 @@ void cardsim_link_read(cardsim_t *s, cardsim_link_t *l)
         return;
     }
     l->n += (size_t)r;
+    /* vpcd writes a frame's length and its payload separately: acknowledge
+     * at once, or the payload waits for the delayed ACK (tens of ms per APDU) */
+    int one = 1;
+    setsockopt(l->fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
     pump(s, l);
 }
