@@ -194,6 +194,18 @@ static kerr_t check_histories(verifier_t *v)
     return s == SQLITE_DONE ? K_OK : ledger__err(v->l, s, "verifying histories", v->msg);
 }
 
+static void on_two_live_cards(verifier_t *v, sqlite3_stmt *st)
+{
+    report(v, "meter %s: %lld cards are active or being issued (%s); one is the meter's card", col(st, 0), I64(1),
+           col(st, 2));
+}
+
+static void on_replacement(verifier_t *v, sqlite3_stmt *st)
+{
+    report(v, "card %s (meter %s, generation %lld) replaces %s, which is not an older card of that meter", col(st, 0),
+           col(st, 1), I64(2), col(st, 3));
+}
+
 static const struct check {
     const char *sql;
     row_fn fn;
@@ -231,6 +243,13 @@ static const struct check {
      "  AND c.denomination = s.denomination"
      " WHERE coalesce(c.count, 0) != coalesce(s.n, 0) OR coalesce(c.total, 0) != coalesce(s.total, 0)",
      on_counter},
+    {"SELECT meter, count(*), group_concat(serial) FROM meter_card WHERE state IN ('active', 'issuing')"
+     " GROUP BY meter HAVING count(*) > 1",
+     on_two_live_cards},
+    {"SELECT c.serial, c.meter, c.generation, c.replaces FROM meter_card c"
+     " LEFT JOIN meter_card o ON o.serial = c.replaces"
+     " WHERE c.replaces <> '' AND (o.serial IS NULL OR o.meter <> c.meter OR o.generation >= c.generation)",
+     on_replacement},
 };
 
 kerr_t ledger_verify(ledger_t *l, ledger_violation_cb cb, void *ctx, int64_t *violations, kmsg_t *msg)

@@ -35,6 +35,15 @@ illegal_history)
                    "not allowed after created" ;;
 counter_mismatch)
   break_and_expect "update cash_counter set total = total + 100" "cash counter counter/CNY/0" ;;
+two_live_cards)
+  break_and_expect "insert into meter_card values ('4B50000000000001', '000000000001', '100000000001', 'user', 0,
+                    'active', '', 'staff:t', 1, 1), ('4B50000000000002', '000000000001', '100000000001',
+                    'replacement', 1, 'active', '4B50000000000001', 'staff:t', 2, 2)" \
+                   "meter 000000000001: 2 cards are active or being issued" ;;
+bad_replacement)
+  break_and_expect "insert into meter_card values ('4B50000000000003', '000000000001', '100000000001',
+                    'replacement', 1, 'active', '4B5000000000FFFF', 'staff:t', 1, 1)" \
+                   "replaces 4B5000000000FFFF, which is not an older card of that meter" ;;
 torn_file)
   pages=$(sqlite3 "$DB" "pragma page_count")
   (( pages > 8 )) || fail "ledger too small to tear ($pages pages)"
