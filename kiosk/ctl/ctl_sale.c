@@ -34,7 +34,11 @@ static void print_result(ctl_site_t *s, const ledger_txn_t *t)
     else
         cJSON_AddNullToObject(o, "purchase_count");
     gw_reading_t rd;
-    if (t->state == TXN_DELIVERED && s->gw.ops->read(s->gw.ctx, t->meter, GW_READ_BALANCE, &rd, NULL) == GW_OK)
+    bool remote = strcmp(t->channel, "remote") == 0; /* a card's credit reaches the meter with the card */
+    if (t->card[0])
+        kjson_add_str(o, "card", t->card);
+    if (remote && t->state == TXN_DELIVERED &&
+        s->gw.ops->read(s->gw.ctx, t->meter, GW_READ_BALANCE, &rd, NULL) == GW_OK)
         kjson_add_int(o, "balance_after", rd.balance);
     else
         cJSON_AddNullToObject(o, "balance_after");

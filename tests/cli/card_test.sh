@@ -68,7 +68,9 @@ case_issue_sale_replace() {
   expect_status 0 ctl card read
   [[ $(json "$OUT" '$.can_buy') == 1 ]] || fail "a new card cannot buy: $OUT"
   expect_status 0 ctl sale --card --amount 5000 --pay counter
-  [[ $(json "$OUT" '$.state') == delivered && $(json "$OUT" '$.purchase_count') == 1 ]] || fail "card sale: $OUT"
+  [[ $(json "$OUT" '$.state') == delivered && $(json "$OUT" '$.purchase_count') == 1 &&
+     $(json "$OUT" '$.card') == 4B50000000000031 ]] || fail "card sale: $OUT"
+  [[ $(json "$OUT" '$.balance_after') == "" ]] || fail "a card sale claims the meter's balance already: $OUT"
   expect_status 0 ctl card read
   [[ $(json "$OUT" '$.purse.purpose') == open_account && $(json "$OUT" '$.purse.amount') == 5000 ]] ||
     fail "the purse after the sale: $OUT"
