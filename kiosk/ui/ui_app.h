@@ -1,0 +1,74 @@
+/* The program `kiosk`: the session in the main thread, the screens drawn
+ * from its view, the worker carrying out its commands. */
+#ifndef KIOSK_UI_UI_APP_H
+#define KIOSK_UI_UI_APP_H
+
+#include <SDL.h>
+
+#include "kiosk/app/config.h"
+#include "kiosk/core/session.h"
+#include "kiosk/ui/ui_script.h"
+#include "kiosk/ui/ui_worker.h"
+#include "screens/screen.h"
+
+#define UI_MAX_SIMS 8
+
+typedef struct ui_app {
+    const kiosk_config_t *cfg;
+    int width, height;
+    bool headless;
+    SDL_Window *win;
+    SDL_Renderer *ren;
+    SDL_Surface *canvas; /* headless: the renderer draws here */
+    screen_ui_t *screens;
+    screen_info_t info;
+    session_t session;
+    screen_frame_t frame;
+    bool dirty;           /* the view changed since the last drawing */
+    int64_t drawn_ms;     /* when the screen was last drawn */
+    ui_worker_t *worker;  /* NULL: no devices (the gallery) */
+    Uint32 wake_event;
+    ui_script_t *script;
+    const char *shots;    /* where shots go */
+    struct { char name[32]; char address[128]; } sims[UI_MAX_SIMS];
+    int n_sims;
+    bool quit;
+    int status;           /* the exit status */
+} ui_app_t;
+
+/* The session's settings from the configuration; msg says what is wrong. */
+kerr_t ui_session_config(const kiosk_config_t *cfg, session_config_t *out, kmsg_t *msg);
+
+/* Opens SDL, the renderer (on a window, or on a surface when headless),
+ * the screens and the catalogues. */
+kerr_t ui_app_open(ui_app_t *a, const kiosk_config_t *cfg, bool headless, kmsg_t *msg);
+
+/* Closes what ui_app_open opened. */
+void ui_app_close(ui_app_t *a);
+
+/* Wakes the main loop (the worker calls it after posting an answer). */
+void ui_app_wake(void *ctx);
+
+/* Hands an event to the session and the commands it decides to the worker. */
+void ui_app_handle(ui_app_t *a, session_event_t *ev);
+
+/* A touch at (x, y): the control there, if any, becomes a tap. */
+void ui_app_touch(ui_app_t *a, int x, int y);
+
+/* Draws the view if it changed (or moves), now. */
+void ui_app_draw(ui_app_t *a, bool force);
+
+/* Saves what is on the screen as a PNG file. */
+kerr_t ui_app_shot(ui_app_t *a, const char *path, kmsg_t *msg);
+
+/* Runs the main loop until quit; returns the exit status. */
+int ui_app_run(ui_app_t *a);
+
+/* The script's view of the app (ui_app_script.c). */
+void ui_app_script_io(ui_app_t *a, ui_script_io_t *io);
+
+/* Renders every screen in both languages into dir (the gallery); returns
+ * the number of layout problems found, or -1 if a picture could not be saved. */
+int ui_gallery(ui_app_t *a, const char *dir);
+
+#endif

@@ -1,0 +1,122 @@
+/* The gallery: every screen in both languages, reached by feeding the
+ * session fixed events (no device is touched), drawn and saved. The layout
+ * test and the reference screenshots are made from it. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kiosk/ui/ui_app.h"
+
+#define GALLERY_TXN "3f2c1a9e-5b7d-4c2e-9a10-6d8e2f4b7c01"
+#define GALLERY_LAST_MS INT64_C(1795838100000) /* 2026-11-28 03:55 UTC */
+
+typedef struct scene {
+    const char *name;
+    session_screen_t screen; /* where the scene must end */
+    const char *steps;       /* taps and answers, in a small language of its own */
+} scene_t;
+
+/* Steps: "t:ID" a tap, "A" the account answer, "O" the sale opened,
+ * "N:MINOR" a note, "T" a terminal prompt, "P" paid, "K" a card payment
+ * nobody could confirm, "D:d|p" the delivery delivered or pending, "U" an
+ * unknown meter, "H:BITS" health. */
+static const scene_t scenes[] = {
+    {"attract", SCR_ATTRACT, ""},
+    {"identify", SCR_IDENTIFY, "t:start t:key1 t:key2 t:key3 t:key4 t:key5"},
+    {"identify-unknown", SCR_IDENTIFY, "t:start t:key9 t:ok U"},
+    {"account", SCR_ACCOUNT, "t:start A"},
+    {"amount", SCR_AMOUNT, "t:start A t:ok t:preset2"},
+    {"method", SCR_METHOD, "t:start A t:ok t:preset2 t:ok"},
+    {"payment-cash", SCR_PAYMENT, "t:start A t:ok t:preset2 t:ok t:cash O N:2000"},
+    {"payment-card", SCR_PAYMENT, "t:start A t:ok t:preset2 t:ok t:card O T"},
+    {"delivering", SCR_DELIVERING, "t:start A t:ok t:preset2 t:ok t:cash O N:5000 P"},
+    {"result", SCR_RESULT, "t:start A t:ok t:preset2 t:ok t:cash O N:5000 P D:d"},
+    {"result-pending", SCR_RESULT, "t:start A t:ok t:preset2 t:ok t:cash O N:5000 P D:p"},
+    {"result-parked", SCR_RESULT, "t:start A t:ok t:preset2 t:ok t:card O K"},
+    {"out_of_service", SCR_OUT_OF_SERVICE, "H:0"},
+};
+
+static session_event_t answer(char code, const char *arg, uint32_t gen)
+{
+    session_event_t ev = {.gen = gen};
+    session_account_t *a = &ev.account;
+    switch (code) {
+    case 'A':
+        ev.kind = SEV_ACCOUNT;
+        ev.ok = true;
+        *a = (session_account_t){.balance_known = true, .balance = 830, .has_last = true, .last_amount = 5000,
+                                 .last_at_ms = GALLERY_LAST_MS, .low_balance = true,
+                                 .meter = "000000000001", .customer = "100000000001"};
+        break;
+    case 'U': ev.kind = SEV_ACCOUNT; snprintf(ev.text, sizeof ev.text, "not in the meter registry"); break;
+    case 'O': ev.kind = SEV_SALE_OPENED; ev.ok = true; snprintf(ev.txn, sizeof ev.txn, GALLERY_TXN); break;
+    case 'N':
+        ev.kind = SEV_NOTE;
+        ev.paid = strtoll(arg, NULL, 10);
+        snprintf(ev.text, sizeof ev.text, "Note CNY 20.00 taken");
+        break;
+    case 'T': ev.kind = SEV_TERMINAL_TEXT; snprintf(ev.text, sizeof ev.text, "Insert card"); break;
+    case 'P': ev.kind = SEV_PAY_RESULT; ev.ok = true; ev.paid = 5000; break;
+    case 'K': ev.kind = SEV_PAY_RESULT; ev.parked = true; break;
+    case 'D':
+        ev.kind = SEV_DELIVERY;
+        ev.paid = 5000;
+        ev.outcome = arg[0] == 'd' ? OUT_DELIVERED : arg[0] == 'p' ? OUT_PENDING : OUT_PARKED;
+        ev.has_balance = arg[0] == 'd';
+        ev.balance = 5830;
+        break;
+    case 'H': ev.kind = SEV_HEALTH; ev.health = (unsigned)strtoul(arg, NULL, 10); break;
+    default: break;
+    }
+    return ev;
+}
+
+static void play(ui_app_t *a, const scene_t *sc)
+{
+    char steps[256];
+    snprintf(steps, sizeof steps, "%s", sc->steps);
+    for (char *save = NULL, *t = strtok_r(steps, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+        session_event_t ev;
+        if (t[0] == 't') {
+            ev = (session_event_t){.kind = SEV_TAP};
+            session_control_from_id(t + 2, &ev.control, &ev.digit, &ev.index);
+        } else {
+            ev = answer(t[0], t[1] == ':' ? t + 2 : "", a->session.gen);
+        }
+        ui_app_handle(a, &ev);
+    }
+}
+
+int ui_gallery(ui_app_t *a, const char *dir)
+{
+    int problems = 0;
+    session_config_t cfg = a->session.cfg;
+    for (int lang = 0; lang < LANG_COUNT; lang++) {
+        for (size_t i = 0; i < sizeof scenes / sizeof scenes[0]; i++) {
+            cfg.lang = (session_lang_t)lang;
+            session_init(&a->session, &cfg, 0);
+            session_event_t up = {.kind = SEV_HEALTH, .health = HEALTH_CASH | HEALTH_TERMINAL};
+            ui_app_handle(a, &up);
+            play(a, &scenes[i]);
+            const session_view_t *v = session_view(&a->session);
+            if (v->screen != scenes[i].screen) {
+                fprintf(stderr, "kiosk: gallery: scene %s ended on %s, not %s\n", scenes[i].name,
+                        session_screen_name(v->screen), session_screen_name(scenes[i].screen));
+                problems++;
+            }
+            ui_app_draw(a, true);
+            for (int p = 0; p < a->frame.n_problems; p++)
+                fprintf(stderr, "kiosk: layout %dx%d %s: %s\n", a->width, a->height, screen_lang_code(v->lang),
+                        a->frame.problems[p]);
+            problems += a->frame.n_problems;
+            char path[1024];
+            kmsg_t msg;
+            snprintf(path, sizeof path, "%s/%s-%s.png", dir, scenes[i].name, screen_lang_code(v->lang));
+            if (ui_app_shot(a, path, &msg) != K_OK) {
+                fprintf(stderr, "kiosk: %s\n", msg.text);
+                return -1;
+            }
+        }
+    }
+    return problems;
+}

@@ -1,0 +1,86 @@
+/* The main loop: SDL events and touches, the worker's answers, ticks, the
+ * kiosk's own retries while nobody is served, drawing, the script. */
+#include <stdio.h>
+
+#include "kiosk/app/clock.h"
+#include "kiosk/ui/ui_app.h"
+
+#define TICK_MS 250
+#define RETRY_EVERY_MS 10000
+
+static void sdl_event(ui_app_t *a, const SDL_Event *e)
+{
+    if (e->type == SDL_QUIT) {
+        a->quit = true;
+    } else if (e->type == SDL_MOUSEBUTTONUP && e->button.button == SDL_BUTTON_LEFT) {
+        ui_app_touch(a, e->button.x, e->button.y); /* fingers arrive as mouse events too */
+    } else if (e->type == SDL_WINDOWEVENT && e->window.event == SDL_WINDOWEVENT_EXPOSED) {
+        a->dirty = true;
+    } else if (e->type == SDL_KEYUP && e->key.keysym.sym >= SDLK_0 && e->key.keysym.sym <= SDLK_9) {
+        session_event_t ev = {.kind = SEV_TAP, .control = CTL_KEY, .digit = e->key.keysym.sym - SDLK_0};
+        ui_app_handle(a, &ev);
+    }
+}
+
+static void answers(ui_app_t *a)
+{
+    session_event_t ev;
+    while (a->worker && ui_worker_next(a->worker, &ev))
+        ui_app_handle(a, &ev);
+}
+
+/* The retry worker's turn: nobody at the screen, nothing running. */
+static void maybe_retry(ui_app_t *a, int64_t now, int64_t *last)
+{
+    session_screen_t s = session_view(&a->session)->screen;
+    if (!a->worker || now - *last < RETRY_EVERY_MS || (s != SCR_ATTRACT && s != SCR_OUT_OF_SERVICE) ||
+        !ui_worker_idle(a->worker))
+        return;
+    *last = now;
+    ui_worker_retry(a->worker);
+}
+
+static void script(ui_app_t *a, ui_script_io_t *io, int64_t now)
+{
+    kmsg_t msg;
+    ui_script_status_t st = ui_script_step(a->script, io, now, &msg);
+    if (st == SCRIPT_DONE) {
+        a->quit = true;
+    } else if (st == SCRIPT_FAILED) {
+        fprintf(stderr, "kiosk: script failed: %s\n", msg.text);
+        if (a->shots) { /* what the screen showed then */
+            char path[1024];
+            snprintf(path, sizeof path, "%s/failed.png", a->shots);
+            ui_app_shot(a, path, &msg);
+        }
+        a->status = 1;
+        a->quit = true;
+    }
+}
+
+int ui_app_run(ui_app_t *a)
+{
+    ui_script_io_t io;
+    ui_app_script_io(a, &io);
+    int64_t last_tick = 0, last_retry = kclock_mono(NULL);
+    while (!a->quit) {
+        SDL_Event e;
+        int wait = a->script || a->frame.animating ? 20 : TICK_MS;
+        if (SDL_WaitEventTimeout(&e, wait))
+            sdl_event(a, &e);
+        while (SDL_PollEvent(&e))
+            sdl_event(a, &e);
+        answers(a);
+        int64_t now = kclock_mono(NULL);
+        if (now - last_tick >= TICK_MS) {
+            session_event_t tick = {.kind = SEV_TICK};
+            ui_app_handle(a, &tick);
+            last_tick = now;
+        }
+        maybe_retry(a, now, &last_retry);
+        ui_app_draw(a, false);
+        if (a->script)
+            script(a, &io, now);
+    }
+    return a->status;
+}

@@ -1,0 +1,34 @@
+/* The site the touchscreen sells for: configuration, ledger, registry,
+ * gateway, payment devices and the engine over them, opened the way
+ * kioskctl opens them. */
+#ifndef KIOSK_UI_UI_SITE_H
+#define KIOSK_UI_UI_SITE_H
+
+#include "kiosk/app/config.h"
+#include "kiosk/app/registry.h"
+#include "kiosk/engine/engine.h"
+
+typedef struct ui_site {
+    const kiosk_config_t *cfg;
+    ledger_t *ledger;
+    registry_t registry;
+    gw_t gw;
+    cash_t cash;       /* ops NULL when there is none */
+    payterm_t payterm; /* ops NULL when there is none */
+    gw_t card;         /* the meter-card reader; ops NULL when there is none */
+    engine_t engine;
+    unsigned health;   /* HEALTH_* of what opened */
+} ui_site_t;
+
+/* Opens everything; devices that are configured but absent are reported
+ * and left out (the screens then do not offer them). Fails, saying why, if
+ * the registry, the gateway settings or the ledger cannot be opened. */
+kerr_t ui_site_open(const kiosk_config_t *cfg, ui_site_t *s, kmsg_t *msg);
+
+/* Runs recovery (engine_recover) and says on stderr what it finished. */
+kerr_t ui_site_recover(ui_site_t *s, kmsg_t *msg);
+
+/* Closes what ui_site_open opened. */
+void ui_site_close(ui_site_t *s);
+
+#endif

@@ -1,0 +1,296 @@
+/* The session's commands carried out against the engine, on the worker's
+ * thread: each posts one answer (a cash sale also its notes, a card
+ * payment also the terminal's prompts). Ledger first, as the engine does. */
+#include <stdio.h>
+#include <string.h>
+
+#include "kiosk/ui/ui_worker.h"
+
+static void post(ui_work_t *w, session_event_t *ev, const session_cmd_t *cmd)
+{
+    ev->gen = cmd->gen;
+    w->post(w->post_ctx, ev);
+}
+
+static void text(session_event_t *ev, const char *s)
+{
+    snprintf(ev->text, sizeof ev->text, "%s", s);
+}
+
+/* The newest delivered top-up of the meter, if any. */
+static void on_last(void *ctx, const ledger_txn_t *t)
+{
+    session_account_t *a = ctx;
+    a->has_last = true;
+    a->last_amount = t->delivered;
+    a->last_at_ms = t->updated_at;
+}
+
+static void lookup(ui_work_t *w, const session_cmd_t *cmd)
+{
+    ui_site_t *s = w->site;
+    session_event_t ev = {.kind = SEV_ACCOUNT};
+    session_account_t *a = &ev.account;
+    const registry_entry_t *entry = registry_find(&s->registry, cmd->meter);
+    if (!entry && s->registry.loaded && strcmp(s->cfg->gateway_protocol, "fake") != 0) {
+        text(&ev, "not in the meter registry");
+        post(w, &ev, cmd);
+        return;
+    }
+    snprintf(a->meter, sizeof a->meter, "%s", cmd->meter);
+    snprintf(a->customer, sizeof a->customer, "%s", entry ? entry->customer : "");
+    gw_reading_t rd;
+    ledger_alert_t alerts[INSPECT_MAX_ALERTS];
+    size_t n = 0;
+    kmsg_t msg;
+    kerr_t rc = engine_read_meter(&s->engine, cmd->meter, &rd, alerts, &n, &msg);
+    if (rc == K_ENOTFOUND && !entry) { /* the fake bank has no such meter */
+        text(&ev, msg.text);
+        post(w, &ev, cmd);
+        return;
+    }
+    ev.ok = true;
+    a->offline = rc != K_OK;
+    a->balance_known = rc == K_OK && (rd.have & GW_READ_BALANCE);
+    a->balance = a->balance_known ? rd.balance : 0;
+    a->relay_open = rc == K_OK && rd.relay_open;
+    a->low_balance = rc == K_OK && (rd.flags & (GW_FLAG_LOW_BALANCE | GW_FLAG_PRETRIP));
+    if (rc != K_OK)
+        text(&ev, msg.text);
+    ledger_filter_t f = {.state = TXN_DELIVERED, .meter = cmd->meter, .limit = 1, .newest_first = true};
+    ledger_list(s->ledger, &f, on_last, a, &msg);
+    post(w, &ev, cmd);
+}
+
+static session_card_verdict_t verdict_of(mcard_verdict_t v)
+{
+    switch (v) {
+    case MCARD_OK: return CARDV_OK;
+    case MCARD_BLANK: return CARDV_BLANK;
+    case MCARD_BLOCKED: return CARDV_BLOCKED;
+    case MCARD_UNKNOWN_METER: return CARDV_UNKNOWN_METER;
+    case MCARD_REPLACED: return CARDV_REPLACED;
+    case MCARD_NOT_TAKEN: return CARDV_NOT_TAKEN;
+    case MCARD_PENDING_HERE:
+    case MCARD_PENDING_OTHER: break;
+    }
+    return CARDV_PENDING;
+}
+
+static void read_card(ui_work_t *w, const session_cmd_t *cmd)
+{
+    ui_site_t *s = w->site;
+    session_event_t ev = {.kind = SEV_CARD_READ, .verdict = CARDV_UNREADABLE};
+    kmsg_t msg;
+    w->have_card = false;
+    kerr_t rc = s->engine.card ? engine_mcard_inserted(&s->engine, true, &w->card, &msg)
+                               : kmsg_set(&msg, K_ENOTFOUND, "no meter-card reader (card.protocol)");
+    if (rc == K_OK && s->registry.loaded && !registry_find(&s->registry, w->card.view.info.meter))
+        rc = engine_mcard_inserted(&s->engine, false, &w->card, &msg);
+    if (rc != K_OK) {
+        text(&ev, msg.text);
+        post(w, &ev, cmd);
+        return;
+    }
+    w->have_card = true;
+    ev.verdict = verdict_of(w->card.verdict);
+    text(&ev, mcard_verdict_text(w->card.verdict));
+    session_account_t *a = &ev.account;
+    snprintf(a->meter, sizeof a->meter, "%s", w->card.view.info.meter);
+    snprintf(a->customer, sizeof a->customer, "%s", w->card.view.info.customer);
+    snprintf(a->card_serial, sizeof a->card_serial, "%s", w->card.serial);
+    a->on_card = true;
+    a->balance_known = w->card.view.writeback.written;
+    a->balance = w->card.view.writeback.remaining;
+    post(w, &ev, cmd);
+}
+
+static void open_sale(ui_work_t *w, const session_cmd_t *cmd)
+{
+    engine_t *e = &w->site->engine;
+    session_event_t ev = {.kind = SEV_SALE_OPENED};
+    sale_req_t req = {.meter = cmd->meter, .customer = cmd->customer, .method = cmd->method,
+                      .channel = "remote", .amount = cmd->amount};
+    kmsg_t msg;
+    kerr_t rc;
+    if (cmd->on_card)
+        rc = w->have_card ? engine_mcard_open_sale(e, &w->card, cmd->method, cmd->amount, ev.txn, &msg)
+                          : kmsg_set(&msg, K_ESTATE, "the meter card was not read");
+    else if ((rc = engine_check_sale(w->site->cfg, &req, &msg)) == K_OK)
+        rc = engine_open_sale(e, &req, ev.txn, &msg);
+    if (rc == K_OK && (rc = engine_begin_payment(e, ev.txn, &msg)) != K_OK) {
+        kmsg_t why;
+        engine_cancel(e, ev.txn, "the payment could not begin", &why);
+    }
+    ev.ok = rc == K_OK;
+    if (rc != K_OK)
+        text(&ev, msg.text);
+    post(w, &ev, cmd);
+}
+
+/* The sale as the ledger holds it now; 0 paid if it cannot be read. */
+static int64_t paid_of(ui_work_t *w, const char *id, ledger_txn_t *t)
+{
+    kmsg_t msg;
+    if (ledger_get(w->site->ledger, id, t, &msg) != K_OK) {
+        memset(t, 0, sizeof *t);
+        return 0;
+    }
+    return t->paid;
+}
+
+static void fail(ui_work_t *w, const session_cmd_t *cmd, const char *what, const kmsg_t *msg)
+{
+    session_event_t ev = {.kind = SEV_FAILED};
+    snprintf(ev.text, sizeof ev.text, "%s: %s", what, msg->text);
+    fprintf(stderr, "kiosk: %s\n", ev.text);
+    post(w, &ev, cmd);
+}
+
+static void start_cash(ui_work_t *w, const session_cmd_t *cmd)
+{
+    kmsg_t msg;
+    if (engine_cash_start(&w->site->engine, cmd->txn, &msg) != K_OK) {
+        fail(w, cmd, "the bill acceptor could not start", &msg);
+        return;
+    }
+    w->cash_on = true;
+    w->cash_gen = cmd->gen;
+    w->cash_paid = 0;
+}
+
+void ui_work_cash_step(ui_work_t *w)
+{
+    if (!w->cash_on)
+        return;
+    engine_cash_news_t news = {0};
+    kmsg_t msg;
+    session_cmd_t as = {.gen = w->cash_gen};
+    if (engine_cash_step(&w->site->engine, &news, &msg) != K_OK) {
+        w->cash_on = false;
+        fail(w, &as, "the bill acceptor", &msg);
+        return;
+    }
+    if (!news.text[0] && news.paid == w->cash_paid)
+        return;
+    w->cash_paid = news.paid;
+    session_event_t ev = {.kind = SEV_NOTE, .paid = news.paid};
+    text(&ev, news.text);
+    post(w, &ev, &as);
+}
+
+static void finish_cash(ui_work_t *w, const session_cmd_t *cmd)
+{
+    engine_t *e = &w->site->engine;
+    kmsg_t msg;
+    w->cash_on = false;
+    if (engine_cash_stop(e, &msg) != K_OK)
+        fprintf(stderr, "kiosk: stopping the bill acceptor: %s\n", msg.text);
+    ledger_txn_t t;
+    kerr_t rc = K_OK;
+    paid_of(w, cmd->txn, &t);
+    if (t.state == TXN_PAYMENT_PENDING)
+        rc = engine_finish_payment(e, cmd->txn, &msg); /* paid, or cancelled when nothing went in */
+    if (rc != K_OK) {
+        fail(w, cmd, "the payment could not be closed", &msg);
+        return;
+    }
+    session_event_t ev = {.kind = SEV_PAY_RESULT};
+    ev.paid = paid_of(w, cmd->txn, &t);
+    ev.ok = t.state == TXN_PAID;
+    ev.parked = t.state == TXN_NEEDS_RECONCILIATION;
+    post(w, &ev, cmd);
+}
+
+typedef struct watch_ctx {
+    ui_work_t *w;
+    const session_cmd_t *cmd;
+} watch_ctx_t;
+
+static void on_text(void *ctx, const char *s)
+{
+    watch_ctx_t *c = ctx;
+    session_event_t ev = {.kind = SEV_TERMINAL_TEXT};
+    text(&ev, s);
+    post(c->w, &ev, c->cmd);
+}
+
+static bool on_cancel(void *ctx)
+{
+    watch_ctx_t *c = ctx;
+    return c->w->cancelled(c->w->post_ctx);
+}
+
+static void pay_card(ui_work_t *w, const session_cmd_t *cmd)
+{
+    engine_t *e = &w->site->engine;
+    watch_ctx_t ctx = {w, cmd};
+    pt_watch_t watch = {.text = on_text, .cancelled = on_cancel, .ctx = &ctx};
+    engine_card_result_t r;
+    kmsg_t msg;
+    kerr_t rc = engine_card_pay(e, cmd->txn, cmd->amount, &watch, &r, &msg);
+    if (rc == K_OK && !r.paid && !r.parked) {
+        char why[160];
+        snprintf(why, sizeof why, "card not paid: %s", r.terminal.reason[0] ? r.terminal.reason : "no answer");
+        rc = engine_cancel(e, cmd->txn, why, &msg);
+    }
+    ledger_txn_t t;
+    if (rc == K_OK && r.paid && paid_of(w, cmd->txn, &t) > 0 && t.state == TXN_PAYMENT_PENDING)
+        rc = engine_finish_payment(e, cmd->txn, &msg);
+    if (rc != K_OK) {
+        fail(w, cmd, "the card payment", &msg);
+        return;
+    }
+    session_event_t ev = {.kind = SEV_PAY_RESULT, .ok = r.paid, .parked = r.parked};
+    ev.paid = paid_of(w, cmd->txn, &t);
+    text(&ev, r.terminal.reason[0] ? r.terminal.reason : "");
+    post(w, &ev, cmd);
+}
+
+static void deliver(ui_work_t *w, const session_cmd_t *cmd)
+{
+    ui_site_t *s = w->site;
+    ledger_txn_t t;
+    kmsg_t msg;
+    if (engine_deliver(&s->engine, cmd->txn, &t, &msg) != K_OK) {
+        fail(w, cmd, "the delivery", &msg);
+        return;
+    }
+    session_event_t ev = {.kind = SEV_DELIVERY, .paid = t.paid};
+    ev.outcome = t.state == TXN_DELIVERED          ? OUT_DELIVERED
+                 : t.state == TXN_DELIVERY_PENDING ? OUT_PENDING
+                                                   : OUT_PARKED;
+    text(&ev, t.reason);
+    gw_reading_t rd;
+    if (ev.outcome == OUT_DELIVERED && strcmp(t.channel, "remote") == 0 &&
+        s->gw.ops->read(s->gw.ctx, t.meter, GW_READ_BALANCE, &rd, NULL) == GW_OK) {
+        ev.has_balance = true;
+        ev.balance = rd.balance;
+    }
+    post(w, &ev, cmd);
+}
+
+void ui_work_run(ui_work_t *w, const session_cmd_t *cmd)
+{
+    switch (cmd->kind) {
+    case CMD_LOOKUP: lookup(w, cmd); break;
+    case CMD_READ_CARD: read_card(w, cmd); break;
+    case CMD_OPEN_SALE: open_sale(w, cmd); break;
+    case CMD_START_CASH: start_cash(w, cmd); break;
+    case CMD_FINISH_CASH: finish_cash(w, cmd); break;
+    case CMD_PAY_CARD: pay_card(w, cmd); break;
+    case CMD_DELIVER: deliver(w, cmd); break;
+    case CMD_CANCEL_CARD: /* a flag, raised by ui_worker_post */
+    case CMD_KIND_COUNT: break;
+    }
+}
+
+void ui_work_retry(ui_work_t *w)
+{
+    int done = 0;
+    kmsg_t msg;
+    if (engine_retry_due(&w->site->engine, &done, &msg) != K_OK)
+        fprintf(stderr, "kiosk: retrying pending deliveries: %s\n", msg.text);
+    else if (done)
+        fprintf(stderr, "kiosk: %d pending deliveries delivered\n", done);
+}

@@ -1,0 +1,184 @@
+/* The worker thread and its two queues (commands in, events out). */
+#include "kiosk/ui/ui_worker.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <time.h>
+
+#define QLEN 64
+#define CASH_POLL_MS 150
+
+typedef struct job {
+    bool retry; /* a retry of pending deliveries, not a session command */
+    session_cmd_t cmd;
+} job_t;
+
+struct ui_worker {
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t more;
+    job_t jobs[QLEN];
+    size_t job_head, job_n;
+    session_event_t events[QLEN];
+    size_t ev_head, ev_n;
+    bool stop, running;
+    atomic_bool cancel;
+    void (*wake)(void *ctx);
+    void *wake_ctx;
+    ui_work_t work;
+};
+
+static void post_event(void *ctx, const session_event_t *ev)
+{
+    ui_worker_t *w = ctx;
+    pthread_mutex_lock(&w->lock);
+    if (w->ev_n < QLEN) /* 64 answers unread would mean the main loop stopped */
+        w->events[(w->ev_head + w->ev_n++) % QLEN] = *ev;
+    pthread_mutex_unlock(&w->lock);
+    if (w->wake)
+        w->wake(w->wake_ctx);
+}
+
+static bool is_cancelled(void *ctx)
+{
+    ui_worker_t *w = ctx;
+    return atomic_load(&w->cancel);
+}
+
+static void deadline_in(struct timespec *ts, int ms)
+{
+    clock_gettime(CLOCK_REALTIME, ts);
+    ts->tv_nsec += (long)ms * 1000000L;
+    ts->tv_sec += ts->tv_nsec / 1000000000L;
+    ts->tv_nsec %= 1000000000L;
+}
+
+/* Waits for a job; while cash is on, no longer than one poll. */
+static bool take_job(ui_worker_t *w, job_t *out)
+{
+    pthread_mutex_lock(&w->lock);
+    if (!w->job_n && !w->stop) {
+        if (w->work.cash_on) {
+            struct timespec ts;
+            deadline_in(&ts, CASH_POLL_MS);
+            pthread_cond_timedwait(&w->more, &w->lock, &ts);
+        } else {
+            pthread_cond_wait(&w->more, &w->lock);
+        }
+    }
+    bool got = w->job_n > 0 && !w->stop;
+    if (got) {
+        *out = w->jobs[w->job_head];
+        w->job_head = (w->job_head + 1) % QLEN;
+        w->job_n--;
+        w->running = true;
+    }
+    pthread_mutex_unlock(&w->lock);
+    return got;
+}
+
+static void *run(void *arg)
+{
+    ui_worker_t *w = arg;
+    for (;;) {
+        job_t job;
+        bool got = take_job(w, &job);
+        pthread_mutex_lock(&w->lock);
+        bool stop = w->stop;
+        pthread_mutex_unlock(&w->lock);
+        if (stop)
+            break;
+        if (got && job.retry)
+            ui_work_retry(&w->work);
+        else if (got)
+            ui_work_run(&w->work, &job.cmd);
+        else
+            ui_work_cash_step(&w->work);
+        pthread_mutex_lock(&w->lock);
+        w->running = false;
+        pthread_mutex_unlock(&w->lock);
+    }
+    if (w->work.cash_on) { /* leaving while cash is taken: what went in is booked; the next start recovers */
+        kmsg_t msg;
+        engine_cash_stop(&w->work.site->engine, &msg);
+    }
+    return NULL;
+}
+
+ui_worker_t *ui_worker_start(ui_site_t *site, void (*wake)(void *ctx), void *ctx)
+{
+    ui_worker_t *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    pthread_mutex_init(&w->lock, NULL);
+    pthread_cond_init(&w->more, NULL);
+    w->wake = wake;
+    w->wake_ctx = ctx;
+    w->work = (ui_work_t){.site = site, .post = post_event, .post_ctx = w, .cancelled = is_cancelled};
+    if (pthread_create(&w->thread, NULL, run, w) != 0) {
+        free(w);
+        return NULL;
+    }
+    return w;
+}
+
+static void push(ui_worker_t *w, const job_t *job)
+{
+    pthread_mutex_lock(&w->lock);
+    if (w->job_n < QLEN)
+        w->jobs[(w->job_head + w->job_n++) % QLEN] = *job;
+    pthread_cond_signal(&w->more);
+    pthread_mutex_unlock(&w->lock);
+}
+
+void ui_worker_post(ui_worker_t *w, const session_cmd_t *cmd)
+{
+    if (cmd->kind == CMD_CANCEL_CARD) {
+        atomic_store(&w->cancel, true);
+        return; /* the payment under way sees the flag; nothing else to do */
+    }
+    if (cmd->kind == CMD_PAY_CARD)
+        atomic_store(&w->cancel, false);
+    push(w, &(job_t){.cmd = *cmd});
+}
+
+void ui_worker_retry(ui_worker_t *w)
+{
+    push(w, &(job_t){.retry = true});
+}
+
+bool ui_worker_next(ui_worker_t *w, session_event_t *ev)
+{
+    pthread_mutex_lock(&w->lock);
+    bool got = w->ev_n > 0;
+    if (got) {
+        *ev = w->events[w->ev_head];
+        w->ev_head = (w->ev_head + 1) % QLEN;
+        w->ev_n--;
+    }
+    pthread_mutex_unlock(&w->lock);
+    return got;
+}
+
+bool ui_worker_idle(ui_worker_t *w)
+{
+    pthread_mutex_lock(&w->lock);
+    bool idle = !w->job_n && !w->running;
+    pthread_mutex_unlock(&w->lock);
+    return idle;
+}
+
+void ui_worker_stop(ui_worker_t *w)
+{
+    if (!w)
+        return;
+    pthread_mutex_lock(&w->lock);
+    w->stop = true;
+    pthread_cond_signal(&w->more);
+    pthread_mutex_unlock(&w->lock);
+    pthread_join(w->thread, NULL);
+    pthread_cond_destroy(&w->more);
+    pthread_mutex_destroy(&w->lock);
+    free(w);
+}

@@ -1,0 +1,88 @@
+/* The screens' entry points: sizes from the dpi, drawing one view, finding
+ * the control under a finger. */
+#include <fontconfig/fontconfig.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "screens/font.h"
+#include "screens/screen_int.h"
+
+static void (*const screens[SCR_COUNT])(sctx_t *) = {
+    [SCR_ATTRACT] = screen__attract,       [SCR_IDENTIFY] = screen__identify,
+    [SCR_ACCOUNT] = screen__account,       [SCR_AMOUNT] = screen__amount,
+    [SCR_METHOD] = screen__method,         [SCR_PAYMENT] = screen__payment,
+    [SCR_DELIVERING] = screen__delivering, [SCR_RESULT] = screen__result,
+    [SCR_OUT_OF_SERVICE] = screen__out_of_service,
+};
+
+/* Millimetres to pixels at dpi, rounded up. */
+static int mm(int dpi, int tenths_mm)
+{
+    return (tenths_mm * dpi + 254 - 1) / 254;
+}
+
+kerr_t screen_ui_open(int width, int height, int dpi, screen_ui_t **out, kmsg_t *msg)
+{
+    screen_ui_t *ui = calloc(1, sizeof *ui);
+    if (!ui)
+        return kmsg_set(msg, K_EIO, "out of memory");
+    *ui = (screen_ui_t){.w = width, .h = height, .dpi = dpi, .portrait = height > width};
+    ui->target = mm(dpi, 150);
+    ui->pad = mm(dpi, 20);
+    static const int sizes[FONT_COUNT] = {[FONT_SMALL] = 40, [FONT_BODY] = 50, [FONT_TITLE] = 70,
+                                          [FONT_BIG] = 100};
+    int px[FONT_COUNT];
+    for (int i = 0; i < FONT_COUNT; i++)
+        px[i] = mm(dpi, sizes[i]);
+    kerr_t rc = font_open(px, FONT_COUNT, ui->font, msg);
+    if (rc != K_OK) {
+        free(ui);
+        return rc;
+    }
+    *out = ui;
+    return K_OK;
+}
+
+void screen_ui_close(screen_ui_t *ui)
+{
+    if (!ui)
+        return;
+    font_close(ui->font, FONT_COUNT);
+    free(ui);
+    TTF_Quit();
+    FcFini(); /* fontconfig's caches, filled when the font was looked up */
+}
+
+int screen_ui_target(const screen_ui_t *ui)
+{
+    return ui->target;
+}
+
+void screen_draw(screen_ui_t *ui, SDL_Renderer *r, const session_view_t *v, const screen_info_t *info,
+                 int64_t anim_ms, screen_frame_t *frame)
+{
+    memset(frame, 0, sizeof *frame);
+    screen_i18n_use(v->lang);
+    sctx_t c = {.ui = ui, .r = r, .v = v, .info = info, .f = frame, .anim_ms = anim_ms,
+                .name = session_screen_name(v->screen)};
+    widget_fill(&c, (SDL_Rect){0, 0, ui->w, ui->h}, COL_BG);
+    if (v->screen < SCR_COUNT)
+        screens[v->screen](&c);
+}
+
+const screen_hit_t *screen_hit_at(const screen_frame_t *frame, int x, int y)
+{
+    SDL_Point p = {x, y};
+    for (int i = frame->n_hits - 1; i >= 0; i--)
+        if (SDL_PointInRect(&p, &frame->hits[i].r))
+            return &frame->hits[i];
+    return NULL;
+}
+
+const screen_hit_t *screen_hit_find(const screen_frame_t *frame, const char *id)
+{
+    for (int i = 0; i < frame->n_hits; i++)
+        if (strcmp(frame->hits[i].id, id) == 0)
+            return &frame->hits[i];
+    return NULL;
+}

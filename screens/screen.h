@@ -1,0 +1,78 @@
+/* The resident's screens on SDL2: one file per screen, a small widget set,
+ * fonts and translations. A screen draws a session view (core/session.h)
+ * and records the controls it showed, so that a touch can be turned into
+ * a session event; it never touches a device or the engine. */
+#ifndef SCREENS_SCREEN_H
+#define SCREENS_SCREEN_H
+
+#include <SDL.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kiosk/core/err.h"
+#include "kiosk/core/money.h"
+#include "kiosk/core/session.h"
+
+/* What the screens show beyond the session: the site's settings. */
+typedef struct screen_info {
+    const currency_t *currency;
+    char tariff[128];      /* as configured ("single 0.5283"); "" = none */
+    int64_t min_purchase, max_purchase;
+    int64_t presets[SESSION_PRESETS];
+} screen_info_t;
+
+#define SCREEN_MAX_HITS 32
+#define SCREEN_MAX_PROBLEMS 16
+#define SCREEN_ID_LEN 16
+
+/* A control drawn on the screen, where a touch finds it. */
+typedef struct screen_hit {
+    char id[SCREEN_ID_LEN]; /* session_control_from_id() takes it */
+    SDL_Rect r;
+} screen_hit_t;
+
+/* What one drawing showed: its controls, how many texts, and every text
+ * that did not fit its box or control smaller than a finger. */
+typedef struct screen_frame {
+    screen_hit_t hits[SCREEN_MAX_HITS];
+    int n_hits;
+    int n_texts;
+    char problems[SCREEN_MAX_PROBLEMS][200];
+    int n_problems;
+    bool animating; /* the screen moves: draw it again soon */
+} screen_frame_t;
+
+typedef struct screen_ui screen_ui_t;
+
+/* Opens the fonts (Noto Sans CJK) and works out sizes for a width x height
+ * screen at dpi; msg says what is missing and how to get it. */
+kerr_t screen_ui_open(int width, int height, int dpi, screen_ui_t **out, kmsg_t *msg);
+
+/* Closes what screen_ui_open opened; NULL is fine. */
+void screen_ui_close(screen_ui_t *ui);
+
+/* The smallest touch target in pixels: 15 mm at the screen's dpi. */
+int screen_ui_target(const screen_ui_t *ui);
+
+/* Draws view v with the renderer and records what was drawn in *frame.
+ * anim_ms moves animations (0 for a still picture). */
+void screen_draw(screen_ui_t *ui, SDL_Renderer *r, const session_view_t *v, const screen_info_t *info,
+                 int64_t anim_ms, screen_frame_t *frame);
+
+/* The control at (x, y) in frame, or NULL. */
+const screen_hit_t *screen_hit_at(const screen_frame_t *frame, int x, int y);
+
+/* The control with this id in frame, or NULL. */
+const screen_hit_t *screen_hit_find(const screen_frame_t *frame, const char *id);
+
+/* Binds the message catalogues in localedir (<dir>/<lang>/LC_MESSAGES/kiosk.mo);
+ * fails, saying where it looked, if the Chinese one is not there. */
+kerr_t screen_i18n_open(const char *localedir, kmsg_t *msg);
+
+/* Switches the language of every string drawn from now on. */
+void screen_i18n_use(session_lang_t lang);
+
+/* The catalogue name of a language: "zh_CN" or "en". */
+const char *screen_lang_code(session_lang_t lang);
+
+#endif

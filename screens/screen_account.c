@@ -1,0 +1,67 @@
+/* Account: whose meter, its balance, the last top-up, the tariff, warnings. */
+#include <stdio.h>
+#include <string.h>
+
+#include "screens/screen_int.h"
+
+static void tariff_text(const sctx_t *c, char *out, size_t len)
+{
+    const char *t = c->info->tariff;
+    if (strncmp(t, "single ", 7) == 0)
+        snprintf(out, len, "%s%s / kWh", c->info->currency->symbol, t + 7);
+    else
+        snprintf(out, len, "%s", t[0] ? t : "-");
+}
+
+static int warnings(sctx_t *c, SDL_Rect box)
+{
+    const session_account_t *a = &c->v->account;
+    const char *w[4];
+    int n = 0, used = 0;
+    if (a->offline)
+        w[n++] = _("The meter does not answer now. A top-up is sent as soon as it does.");
+    if (a->relay_open)
+        w[n++] = _("The supply is cut off. A top-up switches it back on.");
+    else if (a->low_balance)
+        w[n++] = _("The balance is low.");
+    if (a->on_card)
+        w[n++] = _("Keep your card in the reader.");
+    for (int i = 0; i < n; i++) {
+        SDL_Rect r = {box.x, box.y + used, box.w, box.h - used};
+        used += widget_text(c, r, w[i], FONT_BODY, COL_WARN, ALIGN_LEFT);
+    }
+    return used;
+}
+
+void screen__account(sctx_t *c)
+{
+    const session_account_t *a = &c->v->account;
+    widget_top_bar(c, _("Your account"));
+    SDL_Rect area = layout_content(c);
+    widget_nav(c, &area, _("Back"), _("Top up"));
+    char masked[16], meter[40], balance[40], last[96], tariff[160], money[40], when[40];
+    session_mask(a->customer, masked);
+    text_grouped(a->meter, meter);
+    if (a->balance_known)
+        text_money(c, a->balance, balance);
+    else
+        snprintf(balance, sizeof balance, "%s", _("not known now"));
+    if (a->has_last) {
+        text_money(c, a->last_amount, money);
+        text_when(a->last_at_ms, when);
+        snprintf(last, sizeof last, "%s  %s", money, when);
+    } else {
+        snprintf(last, sizeof last, "%s", _("none here yet"));
+    }
+    tariff_text(c, tariff, sizeof tariff);
+    const char *labels[] = {_("Customer"), _("Meter"), _("Balance"), _("Last top-up"), _("Tariff")};
+    const char *values[] = {masked[0] ? masked : "-", meter, balance, last, tariff};
+    for (int i = 0; i < 5; i++) {
+        int h = widget_pair(c, area, labels[i], values[i], i == 2 ? COL_ACCENT : COL_TEXT);
+        area.y += h + c->ui->pad / 4;
+        area.h -= h + c->ui->pad / 4;
+    }
+    area.y += c->ui->pad / 2;
+    area.h -= c->ui->pad / 2;
+    warnings(c, area);
+}

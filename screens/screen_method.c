@@ -1,0 +1,31 @@
+/* Method: only the ways to pay whose devices are healthy. */
+#include <stdio.h>
+
+#include "screens/screen_int.h"
+
+void screen__method(sctx_t *c)
+{
+    widget_top_bar(c, _("Payment"));
+    SDL_Rect area = layout_content(c);
+    widget_nav(c, &area, _("Back"), NULL);
+    char money[40], line[160];
+    text_money(c, c->v->amount, money);
+    snprintf(line, sizeof line, _("How would you like to pay %s?"), money);
+    SDL_Rect head = layout_top(c, &area, 2 * layout_line(c, FONT_TITLE));
+    widget_text(c, head, line, FONT_TITLE, COL_TEXT, ALIGN_LEFT);
+    bool cash = c->v->health & HEALTH_CASH, card = c->v->health & HEALTH_TERMINAL;
+    int n = cash + card;
+    SDL_Rect row = layout_top(c, &area, c->ui->target * 2);
+    if (cash)
+        widget_button(c, layout_col(c, row, n, 0), "cash", _("Bank notes"), BTN_PRIMARY);
+    if (card)
+        widget_button(c, layout_col(c, row, n, n - 1), "card", _("Bank card"), BTN_PRIMARY);
+    if (!n)
+        widget_text(c, row, _("No way to pay is available now."), FONT_BODY, COL_WARN, ALIGN_LEFT);
+    const char *msg = text_message(c->v);
+    if (msg[0] && c->v->device_text[0]) {
+        snprintf(line, sizeof line, "%s (%s)", msg, c->v->device_text);
+        msg = line;
+    }
+    widget_text(c, area, msg, FONT_BODY, COL_WARN, ALIGN_LEFT);
+}

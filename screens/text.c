@@ -1,0 +1,98 @@
+/* Words and numbers as the screens show them. */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "screens/screen_int.h"
+
+void text_money(const sctx_t *c, int64_t minor, char out[40])
+{
+    if (!money_format(minor, c->info->currency, MONEY_SCREEN, out, 40))
+        snprintf(out, 40, "%lld", (long long)minor);
+}
+
+void text_money_whole(const sctx_t *c, int64_t minor, char out[40])
+{
+    text_money(c, minor, out);
+    char *dot = strrchr(out, '.');
+    if (dot && strspn(dot + 1, "0") == strlen(dot + 1))
+        *dot = '\0';
+}
+
+void text_energy(int64_t milli, char out[40])
+{
+    int64_t hundredths = milli / 10; /* Wh to 1/100 kWh, rounded down */
+    snprintf(out, 40, "%lld.%02lld kWh", (long long)(hundredths / 100), (long long)(hundredths % 100));
+}
+
+void text_when(int64_t ms, char out[40])
+{
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    if (!localtime_r(&t, &tm) || !strftime(out, 40, "%Y-%m-%d %H:%M", &tm))
+        snprintf(out, 40, "?");
+}
+
+void text_grouped(const char *digits, char out[40])
+{
+    size_t o = 0;
+    for (size_t i = 0; digits[i] && o + 2 < 40; i++) {
+        if (i && i % 4 == 0)
+            out[o++] = ' ';
+        out[o++] = digits[i];
+    }
+    out[o] = '\0';
+}
+
+void text_reference(const char *txn, char out[16])
+{
+    size_t i = 0;
+    for (; txn[i] && i < 8; i++)
+        out[i] = (char)toupper((unsigned char)txn[i]);
+    out[i] = '\0';
+}
+
+static const char *verdict_text(session_card_verdict_t v)
+{
+    switch (v) {
+    case CARDV_OK: return "";
+    case CARDV_UNREADABLE: return _("The card could not be read. Take it out and insert it again.");
+    case CARDV_BLANK: return _("This card is not issued yet. Please ask the staff.");
+    case CARDV_BLOCKED: return _("This card is blocked. Please ask the staff.");
+    case CARDV_UNKNOWN_METER: return _("This card's meter is not served by this kiosk.");
+    case CARDV_REPLACED: return _("This card was replaced by a newer card. Please use the new card.");
+    case CARDV_NOT_TAKEN: return _("Insert the card into your meter first: it still holds the last purchase.");
+    case CARDV_PENDING: return _("A purchase for this meter waits for another card. Please use that card.");
+    }
+    return "";
+}
+
+const char *text_message(const session_view_t *v)
+{
+    switch (v->message) {
+    case MSG_NONE: return "";
+    case MSG_METER_UNKNOWN: return _("This meter number is not served here. Please check it.");
+    case MSG_METER_DIGITS: return _("Please type all 12 digits of the meter number.");
+    case MSG_AMOUNT_LOW: return _("The amount is below the smallest top-up.");
+    case MSG_AMOUNT_HIGH: return _("The amount is above the largest top-up.");
+    case MSG_CARD_REFUSED: return verdict_text(v->verdict);
+    case MSG_NOT_PAID: return _("The payment did not go through. Nothing was charged.");
+    case MSG_SALE_FAILED: return _("The top-up could not be started. Please try again.");
+    case MSG_DEVICE_DOWN: return _("This way to pay is not available now.");
+    }
+    return "";
+}
+
+void text_problem(sctx_t *c, const char *fmt, ...)
+{
+    if (c->f->n_problems >= SCREEN_MAX_PROBLEMS)
+        return;
+    char *out = c->f->problems[c->f->n_problems++];
+    int n = snprintf(out, sizeof c->f->problems[0], "%s: ", c->name);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(out + n, sizeof c->f->problems[0] - (size_t)n, fmt, ap);
+    va_end(ap);
+}
