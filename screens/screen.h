@@ -40,6 +40,8 @@ typedef struct screen_frame {
     char problems[SCREEN_MAX_PROBLEMS][200];
     int n_problems;
     bool animating; /* the screen moves: draw it again soon */
+    char texts[4096]; /* every text shown, one a line (scripts' "see") */
+    size_t texts_len;
 } screen_frame_t;
 
 typedef struct screen_ui screen_ui_t;

@@ -114,6 +114,9 @@ void text_reference(const char *txn, char out[16]);
 /* What the session's message says, in the current language ("" for none). */
 const char *text_message(const session_view_t *v);
 
+/* Records a text as shown (for scripts that check what the screen says). */
+void text_shown(sctx_t *c, const char *text);
+
 /* Records a problem of the drawing. */
 void text_problem(sctx_t *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

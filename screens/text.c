@@ -85,6 +85,18 @@ const char *text_message(const session_view_t *v)
     return "";
 }
 
+void text_shown(sctx_t *c, const char *text)
+{
+    screen_frame_t *f = c->f;
+    size_t n = strlen(text);
+    if (f->texts_len + n + 2 > sizeof f->texts)
+        return;
+    memcpy(f->texts + f->texts_len, text, n);
+    f->texts_len += n;
+    f->texts[f->texts_len++] = '\n';
+    f->texts[f->texts_len] = '\0';
+}
+
 void text_problem(sctx_t *c, const char *fmt, ...)
 {
     if (c->f->n_problems >= SCREEN_MAX_PROBLEMS)

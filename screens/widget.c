@@ -122,6 +122,7 @@ int widget_text(sctx_t *c, SDL_Rect box, const char *text, font_size_t f, SDL_Co
     wrap(c, text, f, box.w, &l);
     int skip = layout_line(c, f);
     c->f->n_texts++;
+    text_shown(c, text);
     if (l.widest_unit)
         text_problem(c, "text '%s' needs %d px, its box is %d px wide", text, l.widest_unit, box.w);
     if (l.n * skip > box.h)
@@ -158,6 +159,7 @@ void widget_button(sctx_t *c, SDL_Rect box, const char *id, const char *label, b
         outline(c, box, COL_DIM, 2);
     int w = text_width(c, f, label);
     c->f->n_texts++;
+    text_shown(c, label);
     if (w > box.w - c->ui->pad)
         text_problem(c, "label '%s' of '%s' needs %d px, the button has %d px", label, id, w, box.w - c->ui->pad);
     int y = box.y + (box.h - layout_line(c, f)) / 2;

@@ -137,6 +137,10 @@ void ui_app_handle(ui_app_t *a, session_event_t *ev)
     if (after != before)
         LOG_I("kiosk", "screen %s -> %s (%s)", session_screen_name(before), session_screen_name(after),
               session_event_name(ev->kind));
+    const session_view_t *v = session_view(&a->session);
+    static const char *const outcomes[] = {"none", "delivered", "pending", "parked", "refused"};
+    if (after == SCR_RESULT && before != SCR_RESULT)
+        LOG_I("kiosk", "result %s, paid %lld, sale %s", outcomes[v->outcome], (long long)v->paid, v->txn);
     for (size_t i = 0; i < n; i++) {
         LOG_I("kiosk", "command %s", session_cmd_name(cmds[i].kind));
         if (a->worker)

@@ -11,6 +11,13 @@ static session_screen_t screen(void *ctx)
     return session_view(&a->session)->screen;
 }
 
+static bool shows(void *ctx, const char *text)
+{
+    ui_app_t *a = ctx;
+    ui_app_draw(a, false);
+    return strstr(a->frame.texts, text) != NULL;
+}
+
 static kerr_t tap_id(void *ctx, const char *id, kmsg_t *msg)
 {
     ui_app_t *a = ctx;
@@ -75,6 +82,6 @@ static void describe(void *ctx, char *buf, size_t len)
 
 void ui_app_script_io(ui_app_t *a, ui_script_io_t *io)
 {
-    *io = (ui_script_io_t){.ctx = a, .screen = screen, .tap_id = tap_id, .tap_xy = tap_xy, .lang = lang,
+    *io = (ui_script_io_t){.ctx = a, .screen = screen, .shows = shows, .tap_id = tap_id, .tap_xy = tap_xy, .lang = lang,
                            .card = card, .shot = shot, .sim_address = sim_address, .describe = describe};
 }

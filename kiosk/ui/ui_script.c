@@ -9,7 +9,7 @@
 #define EXPECT_DEFAULT_MS 15000
 #define LINE_LEN 512
 
-typedef enum op { OP_WAIT, OP_TAP, OP_TAP_XY, OP_EXPECT, OP_SHOT, OP_LANG, OP_SIM, OP_CARD } op_t;
+typedef enum op { OP_WAIT, OP_TAP, OP_TAP_XY, OP_EXPECT, OP_SEE, OP_SHOT, OP_LANG, OP_SIM, OP_CARD } op_t;
 
 typedef struct step {
     op_t op;
@@ -96,6 +96,10 @@ static kerr_t parse_line(ui_script_t *s, char *text, int line, kmsg_t *msg)
         st->a = EXPECT_DEFAULT_MS;
         if (w2 && !number(w2, 1, 600000, &st->a))
             return BAD("expect SCREEN [MS]: give the timeout in milliseconds", s->path, line);
+    } else if (strcmp(cmd, "see") == 0) {
+        if (!w1 || !(st = add(s, OP_SEE, line)))
+            return BAD("see TEXT: give the text the screen must show", s->path, line);
+        snprintf(st->rest, sizeof st->rest, "%s%s%s", w1, w2 ? " " : "", w2 ? w2 : "");
     } else if (strcmp(cmd, "shot") == 0) {
         if (!w1 || w2 || strspn(w1, "abcdefghijklmnopqrstuvwxyz0123456789_-.") != strlen(w1) || w1[0] == '.' ||
             !(st = add(s, OP_SHOT, line)))
@@ -115,7 +119,7 @@ static kerr_t parse_line(ui_script_t *s, char *text, int line, kmsg_t *msg)
             return BAD("card insert|remove", s->path, line);
         st->a = strcmp(w1, "insert") == 0;
     } else {
-        return BAD("unknown command '%s' (wait, tap, key, expect, shot, lang, sim, card)", s->path, line, cmd);
+        return BAD("unknown command '%s' (wait, tap, key, expect, see, shot, lang, sim, card)", s->path, line, cmd);
     }
 #undef BAD
     return K_OK;
@@ -166,6 +170,7 @@ static kerr_t sim(const step_t *st, const ui_script_io_t *io, kmsg_t *msg)
 /* Runs one step; *wait is set if it has to be looked at again later. */
 static kerr_t run(ui_script_t *s, const step_t *st, const ui_script_io_t *io, int64_t now, bool *wait, kmsg_t *msg)
 {
+    char state[256];
     *wait = false;
     switch (st->op) {
     case OP_WAIT:
@@ -180,10 +185,15 @@ static kerr_t run(ui_script_t *s, const step_t *st, const ui_script_io_t *io, in
         }
         if (st->op == OP_WAIT)
             break;
-        char state[256];
         io->describe(io->ctx, state, sizeof state);
         return kmsg_set(msg, K_ETIMEOUT, "expect %s: not reached within %lld ms; %s", session_screen_name(st->screen),
                         (long long)st->a, state);
+    case OP_SEE:
+        if (!io->shows(io->ctx, st->rest)) {
+            io->describe(io->ctx, state, sizeof state);
+            return kmsg_set(msg, K_ENOTFOUND, "see '%s': not on the screen; %s", st->rest, state);
+        }
+        break;
     case OP_TAP: return io->tap_id(io->ctx, st->word, msg);
     case OP_TAP_XY: io->tap_xy(io->ctx, (int)st->a, (int)st->b); break;
     case OP_SHOT: return io->shot(io->ctx, st->word, msg);

@@ -6,6 +6,7 @@
  *   tap X Y            touch a point
  *   key DIGITS         touch keypad keys, one after the other
  *   expect SCREEN [MS] fail unless the session is on SCREEN within MS (default 15000)
+ *   see TEXT...        fail unless the screen shows TEXT (part of a label or a button)
  *   shot NAME          save the screen as DIR/NAME.png
  *   lang zh_CN|en      switch the language
  *   sim NAME|HOST:PORT LINE...   send LINE to a simulator's control port; its reply must start with "ok"
@@ -27,6 +28,7 @@ typedef struct ui_script ui_script_t;
 typedef struct ui_script_io {
     void *ctx;
     session_screen_t (*screen)(void *ctx);
+    bool (*shows)(void *ctx, const char *text); /* the screen shows text now */
     kerr_t (*tap_id)(void *ctx, const char *id, kmsg_t *msg);
     void (*tap_xy)(void *ctx, int x, int y);
     void (*lang)(void *ctx, session_lang_t lang);
