@@ -9,3 +9,42 @@ foreach(c cash_remote card_remote pending bad_script)
            ${CMAKE_CURRENT_SOURCE_DIR}/ui/scripts)
   set_tests_properties(ui_e2e.${c} PROPERTIES TIMEOUT 90 ENVIRONMENT "TZ=UTC")
 endforeach()
+
+# Layout: every screen, both languages, at the three resolutions (with the
+# dpi of a typical panel of that size); and one screen too small to hold it.
+foreach(r 1080x1920:102 1280x800:150 800x480:133 320x240:96:fails)
+  string(REPLACE ":" ";" parts ${r})
+  list(GET parts 0 size)
+  add_test(NAME ui_layout.${size} COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/ui/layout_test.sh $<TARGET_FILE:kiosk>
+           ${parts})
+  set_tests_properties(ui_layout.${size} PROPERTIES TIMEOUT 60 ENVIRONMENT "TZ=UTC")
+endforeach()
+
+# Reference screenshots at 1280x800 (tests/ui/ref, half size), each compared
+# with a tolerance; `cmake --build <build> --target ui_refs` refreshes them.
+add_executable(shot_compare ui/shot_compare.c)
+target_link_libraries(shot_compare PRIVATE kiosk_screens)
+set(UI_SHOTS ${CMAKE_BINARY_DIR}/ui-shots)
+set(UI_GALLERY $<TARGET_FILE:kiosk> --set ui.resolution=1280x800 --set ui.dpi=150 --set ui.language=zh_CN
+    --gallery ${UI_SHOTS})
+add_test(NAME ui_shots.render COMMAND ${CMAKE_COMMAND} -E env TZ=UTC ${UI_GALLERY})
+set_tests_properties(ui_shots.render PROPERTIES FIXTURES_SETUP ui_shots TIMEOUT 60)
+add_test(NAME ui_shots.prepare COMMAND ${CMAKE_COMMAND} -E make_directory ${UI_SHOTS})
+set_tests_properties(ui_shots.prepare PROPERTIES FIXTURES_SETUP ui_shots_dir TIMEOUT 10)
+set_tests_properties(ui_shots.render PROPERTIES FIXTURES_REQUIRED ui_shots_dir)
+file(GLOB UI_REFS ${CMAKE_CURRENT_SOURCE_DIR}/ui/ref/*.png)
+if(NOT UI_REFS)
+  message(WARNING "tests/ui/ref holds no reference screenshots: build the target ui_refs")
+endif()
+foreach(ref ${UI_REFS})
+  get_filename_component(name ${ref} NAME_WE)
+  add_test(NAME ui_shots.${name} COMMAND shot_compare ${CMAKE_CURRENT_SOURCE_DIR}/ui/ref ${UI_SHOTS} ${name})
+  set_tests_properties(ui_shots.${name} PROPERTIES FIXTURES_REQUIRED ui_shots TIMEOUT 30)
+endforeach()
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/ui/ref)
+add_custom_target(ui_refs
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${UI_SHOTS}
+  COMMAND ${CMAKE_COMMAND} -E env TZ=UTC ${UI_GALLERY}
+  COMMAND shot_compare --refresh ${CMAKE_CURRENT_SOURCE_DIR}/ui/ref ${UI_SHOTS}
+  COMMAND ${CMAKE_COMMAND} -E copy_directory ${CMAKE_CURRENT_SOURCE_DIR}/ui/ref ${CMAKE_SOURCE_DIR}/docs/screenshots
+  DEPENDS kiosk shot_compare COMMENT "Refreshing the reference screenshots (tests/ui/ref, docs/screenshots)")
