@@ -73,6 +73,7 @@ int ctl_payterm_last(ctl_t *c);
 int ctl_payterm_end_of_day(ctl_t *c);
 int ctl_card_read(ctl_t *c);
 int ctl_card_issue(ctl_t *c);
+int ctl_receipt_print(ctl_t *c);
 int ctl_card_replace(ctl_t *c);
 
 /* Reads the meter card in the reader for a command (printing why not);

@@ -38,6 +38,8 @@ static const verb_t verbs[] = {
     {"card", "replace", ctl_card_replace, "--meter ADDR [--reason TEXT] [--generation N --customer NUMBER]",
      "staff: make the blank card in the reader the replacement of the meter's lost or blocked card (a lost card "
      "issued elsewhere: its generation and customer); JSON"},
+    {"receipt", "print", ctl_receipt_print, "[ID]",
+     "print a transaction's receipt (the newest that took money by default); again, it is marked a copy"},
     {"txn-diagram", NULL, ctl_txn_diagram, "[--format dot|mermaid]", "print the transaction state machine"},
     {"config", "show", ctl_config_show, "", "print the effective configuration"},
     {"config", "sample", ctl_config_sample, "", "print a documented sample configuration"},

@@ -11,6 +11,7 @@
 #include "drivers/cash/cash.h"
 #include "drivers/gateway/gateway.h"
 #include "drivers/payterm/payterm.h"
+#include "drivers/printer/printer.h"
 #include "kiosk/app/clock.h"
 #include "kiosk/app/config.h"
 #include "kiosk/app/rand.h"
@@ -185,6 +186,24 @@ kerr_t engine_mcard_inserted(engine_t *e, bool meter_known, engine_mcard_t *out,
  * verdict's words) unless the card may take a purchase. */
 kerr_t engine_mcard_open_sale(engine_t *e, const engine_mcard_t *card, const char *method, int64_t amount,
                               char id[UUID_STR_LEN], kmsg_t *msg);
+
+/* ---- receipts (engine_receipt.c) ---- */
+
+/* Builds the receipt of a transaction that took money: Chinese and
+ * English, the site, time, meter, masked customer, card, how it was paid,
+ * the amount, the purchase count, what happened (credited, on the card,
+ * pending with what happens to the money, settled by staff), the reference
+ * as text and as a QR code; copy marks a reprint. */
+kerr_t engine_receipt_doc(engine_t *e, const char *txn_id, bool copy, printer_doc_t *doc, kmsg_t *msg);
+
+/* Asks the printer whether it can print now (K_EDEVICE with why if not,
+ * K_ENOTFOUND if there is none); *st is what it said. Ask before taking
+ * money, to offer a paper receipt or only one on the screen. */
+kerr_t engine_printer_ready(printer_t *p, printer_status_t *st, kmsg_t *msg);
+
+/* Prints the receipt of txn_id (a copy if one was printed before) after
+ * checking the printer, and records it in the audit log as actor's. */
+kerr_t engine_print_receipt(engine_t *e, printer_t *p, const char *txn_id, const char *actor, kmsg_t *msg);
 
 /* A staff operation: a blank card in the reader becomes a meter's card. */
 typedef struct engine_mcard_issue {

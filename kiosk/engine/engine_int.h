@@ -16,4 +16,8 @@ kerr_t engine__apply(engine_t *e, const char *id, txn_state_t expect, const ledg
 kerr_t engine__record_reading(engine_t *e, const gw_reading_t *g, ledger_alert_t alerts[INSPECT_MAX_ALERTS],
                               size_t *n_alerts, kmsg_t *msg);
 
+/* Reads the card in the reader into out (zeroed first), with its serial
+ * in hex; K_ENOTFOUND without a reader or a card. */
+kerr_t engine__mcard_read(engine_t *e, engine_mcard_t *out, kmsg_t *msg);
+
 #endif

@@ -85,16 +85,23 @@ static kerr_t superseded(engine_t *e, const char *serial, bool *out, kmsg_t *msg
     return rc;
 }
 
-kerr_t engine_mcard_inserted(engine_t *e, bool meter_known, engine_mcard_t *out, kmsg_t *msg)
+kerr_t engine__mcard_read(engine_t *e, engine_mcard_t *out, kmsg_t *msg)
 {
     memset(out, 0, sizeof *out);
     if (!e->card)
         return kmsg_set(msg, K_ENOTFOUND, "no meter-card reader (card.protocol)");
     kerr_t rc = gw_card_view(e->card, &out->view, msg);
+    if (rc == K_OK)
+        gw_card_serial_hex(out->view.info.serial, out->serial);
+    return rc;
+}
+
+kerr_t engine_mcard_inserted(engine_t *e, bool meter_known, engine_mcard_t *out, kmsg_t *msg)
+{
+    kerr_t rc = engine__mcard_read(e, out, msg);
     if (rc)
         return rc;
     const card_info_t *info = &out->view.info;
-    gw_card_serial_hex(info->serial, out->serial);
     pending_t p = {.meter = info->meter, .serial = out->serial};
     ledger_filter_t f = {.meter = info->meter, .unfinished = true};
     bool left = false;

@@ -105,13 +105,9 @@ static kerr_t resume(engine_t *e, const card_view_t *v, const ledger_mcard_t *ro
 
 kerr_t engine_mcard_issue(engine_t *e, const engine_mcard_issue_t *req, engine_mcard_t *out, kmsg_t *msg)
 {
-    memset(out, 0, sizeof *out);
-    if (!e->card)
-        return kmsg_set(msg, K_ENOTFOUND, "no meter-card reader (card.protocol)");
-    kerr_t rc = gw_card_view(e->card, &out->view, msg);
+    kerr_t rc = engine__mcard_read(e, out, msg);
     if (rc)
         return rc;
-    gw_card_serial_hex(out->view.info.serial, out->serial);
     ledger_mcard_t row;
     bool found;
     if ((rc = ledger_mcard_get(e->ledger, out->serial, &row, &found, msg)))

@@ -210,6 +210,9 @@ kerr_t ledger_outbox_depth(ledger_t *l, int64_t *n, kmsg_t *msg);
 kerr_t ledger_audit(ledger_t *l, const char *actor, const char *action, const char *target,
                     const char *reason, const char *detail, kmsg_t *msg);
 
+/* Whether the audit log holds a row of action on target. */
+kerr_t ledger_audit_exists(ledger_t *l, const char *action, const char *target, bool *out, kmsg_t *msg);
+
 /* A full meter reading as stored (energies in milli-units). */
 typedef struct ledger_reading {
     char meter[LEDGER_METER_LEN];

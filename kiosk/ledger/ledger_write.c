@@ -438,3 +438,17 @@ kerr_t ledger_audit(ledger_t *l, const char *actor, const char *action, const ch
     sqlite3_bind_text(st, 6, detail ? detail : "", -1, SQLITE_STATIC);
     return ledger__run(l, st, "writing the audit log", msg);
 }
+
+kerr_t ledger_audit_exists(ledger_t *l, const char *action, const char *target, bool *out, kmsg_t *msg)
+{
+    sqlite3_stmt *st;
+    kerr_t rc = ledger__cached(l, "SELECT EXISTS (SELECT 1 FROM audit WHERE action = ? AND target = ?)", &st, msg);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, action, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, target, -1, SQLITE_STATIC);
+    int s = sqlite3_step(st);
+    *out = s == SQLITE_ROW && sqlite3_column_int(st, 0) != 0;
+    ledger__release(l, st);
+    return s == SQLITE_ROW ? K_OK : ledger__err(l, s, "reading the audit log", msg);
+}

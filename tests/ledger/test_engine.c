@@ -436,7 +436,70 @@ static void crash_before_the_meter_heard(void **state)
     ledger_is_sound();
 }
 
+/* The receipt's lines joined by newlines, and its QR code's data. */
+static void receipt_text(const char *id, bool copy, char *text, size_t cap, char *qr, size_t qcap)
+{
+    printer_doc_t doc;
+    printer_doc_init(&doc);
+    kmsg_t msg = {""};
+    if (engine_receipt_doc(&eng, id, copy, &doc, &msg) != K_OK)
+        fail_msg("receipt: %s", msg.text);
+    text[0] = qr[0] = '\0';
+    for (size_t i = 0; i < doc.n; i++) {
+        const printer_item_t *it = &doc.items[i];
+        if (it->kind == PRINTER_TEXT)
+            snprintf(text + strlen(text), cap - strlen(text), "%.*s\n", (int)it->len, (const char *)it->data);
+        else if (it->kind == PRINTER_QR)
+            snprintf(qr, qcap, "%.*s", (int)it->len, (const char *)it->data);
+    }
+    assert_int_equal(doc.items[doc.n - 1].kind, PRINTER_CUT);
+    printer_doc_free(&doc);
+}
+
+/* A receipt tells the resident what happened to the money: pending with
+ * what happens next, then credited; the customer number masked; the
+ * reference as text and QR; a reprint marked as a copy; nothing for a
+ * transaction that took no money. */
+static void receipts_say_what_happened(void **state)
+{
+    (void)state;
+    char id[UUID_STR_LEN], text[4096], qr[64];
+    sale_req_t req = {.meter = M1, .customer = "100000000001", .method = "cash", .channel = "remote", .amount = 3000};
+    ledger_payment_t p = {.method = "cash", .amount = 3000, .denomination = 1000};
+    kmsg_t msg = {""};
+    if (engine_open_sale(&eng, &req, id, &msg) || engine_begin_payment(&eng, id, &msg) ||
+        engine_accept_payment(&eng, id, &p, &msg) || engine_finish_payment(&eng, id, &msg))
+        fail_msg("sale: %s", msg.text);
+    file_write(dir, "faults", "offline 3\n");
+    assert_int_equal(deliver(id).state, TXN_DELIVERY_PENDING);
+    receipt_text(id, false, text, sizeof text, qr, sizeof qr);
+    assert_non_null(strstr(text, "1000****0001"));
+    assert_null(strstr(text, "100000000001"));
+    assert_non_null(strstr(text, "待送达 Pending"));
+    assert_non_null(strstr(text, "The money is safe: the kiosk keeps sending it to the meter."));
+    assert_non_null(strstr(text, "CNY 30.00"));
+    assert_non_null(strstr(text, "现金 Cash"));
+    assert_non_null(strstr(text, id));
+    assert_string_equal(qr, id);
+    assert_null(strstr(text, "COPY"));
+    file_write(dir, "faults", "");
+    assert_int_equal(deliver(id).state, TXN_DELIVERED);
+    receipt_text(id, true, text, sizeof text, qr, sizeof qr);
+    assert_non_null(strstr(text, "已到账 Credited"));
+    assert_non_null(strstr(text, "(COPY)"));
+    assert_non_null(strstr(text, "购电次数 Count"));
+
+    char unpaid[UUID_STR_LEN];
+    assert_int_equal(engine_open_sale(&eng, &req, unpaid, NULL), K_OK);
+    printer_doc_t doc;
+    printer_doc_init(&doc);
+    assert_int_equal(engine_receipt_doc(&eng, unpaid, false, &doc, &msg), K_ESTATE);
+    assert_int_equal(doc.n, 0);
+    printer_doc_free(&doc);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown(receipts_say_what_happened, setup, teardown),
     cmocka_unit_test_setup_teardown(counter_sale_delivers, setup, teardown),
     cmocka_unit_test_setup_teardown(lost_answer_is_confirmed_by_read_back, setup, teardown),
     cmocka_unit_test_setup_teardown(dropped_request_is_resent_with_the_same_count, setup, teardown),
