@@ -48,3 +48,9 @@ add_custom_target(ui_refs
   COMMAND shot_compare --refresh ${CMAKE_CURRENT_SOURCE_DIR}/ui/ref ${UI_SHOTS}
   COMMAND ${CMAKE_COMMAND} -E copy_directory ${CMAKE_CURRENT_SOURCE_DIR}/ui/ref ${CMAKE_SOURCE_DIR}/docs/screenshots
   DEPENDS kiosk shot_compare COMMENT "Refreshing the reference screenshots (tests/ui/ref, docs/screenshots)")
+
+# Every string has its Chinese; docs/ui.md's table is the code's.
+add_test(NAME ui_po.complete COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/ui/check.sh po ${CMAKE_SOURCE_DIR})
+add_test(NAME ui_docs.table_current COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/ui/check.sh table ${CMAKE_SOURCE_DIR}
+         $<TARGET_FILE:kiosk>)
+set_tests_properties(ui_po.complete ui_docs.table_current PROPERTIES TIMEOUT 30)
