@@ -15,23 +15,13 @@
 #include "sim/common/simio.h"
 #include "sim/cashsim/csim.h"
 
-#define MAX_CONNS 16
-#define CONN_BUF 4096
 #define TICK_MS 100
 #define HUNG_CHECK_MS 20 /* how often a closed pty is checked for a new host */
-#define SEND_TIMEOUT_S 2
-
-typedef struct conn {
-    int fd; /* -1 = free */
-    char buf[CONN_BUF];
-    size_t n;
-} conn_t;
 
 typedef struct server {
     csim_t *s;
     csim_link_t link;
-    int lfd;
-    conn_t conns[MAX_CONNS];
+    simio_ctl_t ctl; /* the control port */
 } server_t;
 
 /* "control PORT\npty PATH\n" (PATH: the --link symlink as given), written
@@ -39,58 +29,14 @@ typedef struct server {
 static bool write_ports(const char *path, const server_t *sv)
 {
     char text[CSIM_PATH_MAX + 32];
-    snprintf(text, sizeof text, "control %d\npty %s\n", simio_port_of(sv->lfd), sv->link.path);
+    snprintf(text, sizeof text, "control %d\npty %s\n", simio_port_of(sv->ctl.lfd), sv->link.path);
     return simio_write_file(path, text);
-}
-
-static void close_conn(conn_t *c)
-{
-    if (c->fd >= 0)
-        close(c->fd);
-    c->fd = -1;
-    c->n = 0;
-}
-
-static void accept_conn(server_t *sv)
-{
-    int fd = accept4(sv->lfd, NULL, NULL, SOCK_CLOEXEC);
-    if (fd < 0)
-        return;
-    for (int i = 0; i < MAX_CONNS; i++)
-        if (sv->conns[i].fd < 0) {
-            struct timeval tv = {.tv_sec = SEND_TIMEOUT_S};
-            setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-            sv->conns[i].fd = fd;
-            sv->conns[i].n = 0;
-            return;
-        }
-    LOG_W(CSIM_LOG, "more than %d control connections: refusing one", MAX_CONNS);
-    close(fd);
 }
 
 /* Answers each whole line a control connection has sent. */
 static char *answer(void *ctx, char *line)
 {
     return csim_control(ctx, line);
-}
-
-static void pump_control(server_t *sv, conn_t *c)
-{
-    if (!simio_answer_lines(c->fd, c->buf, &c->n, CONN_BUF, answer, sv->s))
-        close_conn(c);
-}
-
-static void read_conn(server_t *sv, conn_t *c)
-{
-    ssize_t r = recv(c->fd, c->buf + c->n, CONN_BUF - c->n, 0);
-    if (r == 0 || (r < 0 && errno != EINTR && errno != EAGAIN)) {
-        close_conn(c);
-        return;
-    }
-    if (r > 0) {
-        c->n += (size_t)r;
-        pump_control(sv, c);
-    }
 }
 
 static void log_frame(const char *label, const cctalk_frame_t *f)
@@ -138,18 +84,11 @@ static void read_link(server_t *sv)
     }
 }
 
-/* Fills fds: the pty (unless hung), the listener, then connections. */
-static nfds_t poll_set(server_t *sv, struct pollfd *fds, conn_t **owner)
+/* Fills fds: the pty (unless hung), then the control port. */
+static nfds_t poll_set(server_t *sv, struct pollfd *fds)
 {
-    nfds_t n = 0;
-    fds[n++] = (struct pollfd){.fd = sv->link.hung ? -1 : sv->link.master, .events = POLLIN};
-    fds[n++] = (struct pollfd){.fd = sv->lfd, .events = POLLIN};
-    for (int i = 0; i < MAX_CONNS; i++)
-        if (sv->conns[i].fd >= 0) {
-            owner[n] = &sv->conns[i];
-            fds[n++] = (struct pollfd){.fd = sv->conns[i].fd, .events = POLLIN};
-        }
-    return n;
+    fds[0] = (struct pollfd){.fd = sv->link.hung ? -1 : sv->link.master, .events = POLLIN};
+    return simio_ctl_poll_set(&sv->ctl, fds, 1);
 }
 
 static int timeout_ms(const server_t *sv, int64_t now)
@@ -160,32 +99,24 @@ static int timeout_ms(const server_t *sv, int64_t now)
     return (int)wait;
 }
 
-static void handle_events(server_t *sv, const struct pollfd *fds, conn_t *const *owner, nfds_t n)
+static void handle_events(server_t *sv, const struct pollfd *fds)
 {
     if (fds[0].revents & (POLLIN | POLLHUP | POLLERR))
         read_link(sv);
-    if (fds[1].revents & POLLIN)
-        accept_conn(sv);
-    for (nfds_t k = 2; k < n; k++) {
-        if (fds[k].revents & POLLIN)
-            read_conn(sv, owner[k]);
-        else if (fds[k].revents & (POLLHUP | POLLERR))
-            close_conn(owner[k]);
-    }
+    simio_ctl_handle(&sv->ctl, fds);
 }
 
 static void loop(server_t *sv)
 {
-    struct pollfd fds[2 + MAX_CONNS];
-    conn_t *owner[2 + MAX_CONNS];
+    struct pollfd fds[1 + SIMIO_CTL_POLLFDS];
     while (!simio_stop_signal()) {
         csim_escrow_expire(sv->s, kclock_mono(NULL));
         if (sv->link.hung)
             csim_link_check(&sv->link);
-        nfds_t n = poll_set(sv, fds, owner);
+        nfds_t n = poll_set(sv, fds);
         int rc = poll(fds, n, timeout_ms(sv, kclock_mono(NULL)));
         if (rc > 0)
-            handle_events(sv, fds, owner, n);
+            handle_events(sv, fds);
         else if (rc < 0 && errno != EINTR)
             LOG_E(CSIM_LOG, "poll: %s", strerror(errno));
     }
@@ -196,12 +127,12 @@ static kerr_t open_all(server_t *sv, const csim_opts_t *o, kmsg_t *msg)
     kerr_t rc = csim_link_open(&sv->link, o->link, msg);
     if (rc != K_OK)
         return rc;
-    if ((sv->lfd = simio_listen_tcp(o->listen_addr, o->control_port, msg)) < 0)
+    if ((sv->ctl.lfd = simio_listen_tcp(o->listen_addr, o->control_port, msg)) < 0)
         return K_EIO;
     if (o->ports_file && !write_ports(o->ports_file, sv))
         return kmsg_set(msg, K_EIO, "cannot write the ports file %s: %s", o->ports_file, strerror(errno));
     LOG_I(CSIM_LOG, "bill validator on %s -> %s; control on %s:%d", sv->link.path, sv->link.slave, o->listen_addr,
-          simio_port_of(sv->lfd));
+          simio_port_of(sv->ctl.lfd));
     return K_OK;
 }
 
@@ -213,10 +144,8 @@ int csim_serve(csim_t *s, const csim_opts_t *o)
         return 1;
     }
     sv->s = s;
-    sv->lfd = -1;
     sv->link.master = -1;
-    for (int i = 0; i < MAX_CONNS; i++)
-        sv->conns[i].fd = -1;
+    simio_ctl_init(&sv->ctl, CSIM_LOG, answer, s);
     simio_catch_signals();
     kmsg_t msg = {""};
     int status = 0;
@@ -230,10 +159,7 @@ int csim_serve(csim_t *s, const csim_opts_t *o)
     }
     if (!csim_state_save(s))
         status = 1;
-    for (int i = 0; i < MAX_CONNS; i++)
-        close_conn(&sv->conns[i]);
-    if (sv->lfd >= 0)
-        close(sv->lfd);
+    simio_ctl_close(&sv->ctl);
     csim_link_close(&sv->link);
     free(sv);
     return status;

@@ -146,6 +146,90 @@ bool simio_answer_lines(int fd, char *buf, size_t *n, size_t cap, simio_answer_f
     return true;
 }
 
+enum { CTL_SEND_TIMEOUT_S = 2 };
+
+void simio_ctl_init(simio_ctl_t *c, const char *log, simio_answer_fn answer, void *ctx)
+{
+    memset(c, 0, sizeof *c);
+    c->lfd = -1;
+    for (int i = 0; i < SIMIO_CTL_CONNS; i++)
+        c->conn[i].fd = -1;
+    c->answer = answer;
+    c->ctx = ctx;
+    c->log = log;
+}
+
+static void ctl_close_conn(simio_ctl_conn_t *cc)
+{
+    if (cc->fd >= 0)
+        close(cc->fd);
+    cc->fd = -1;
+    cc->n = 0;
+}
+
+static void ctl_accept(simio_ctl_t *c)
+{
+    int fd = accept4(c->lfd, NULL, NULL, SOCK_CLOEXEC);
+    if (fd < 0)
+        return;
+    for (int i = 0; i < SIMIO_CTL_CONNS; i++)
+        if (c->conn[i].fd < 0) {
+            struct timeval tv = {.tv_sec = CTL_SEND_TIMEOUT_S};
+            setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+            c->conn[i].fd = fd;
+            c->conn[i].n = 0;
+            return;
+        }
+    LOG_W(c->log, "more than %d control connections: refusing one", SIMIO_CTL_CONNS);
+    close(fd);
+}
+
+static void ctl_read(simio_ctl_t *c, simio_ctl_conn_t *cc)
+{
+    ssize_t r = recv(cc->fd, cc->buf + cc->n, sizeof cc->buf - cc->n, MSG_DONTWAIT);
+    if (r < 0 && (errno == EINTR || errno == EAGAIN))
+        return;
+    if (r <= 0) {
+        ctl_close_conn(cc);
+        return;
+    }
+    cc->n += (size_t)r;
+    if (!simio_answer_lines(cc->fd, cc->buf, &cc->n, sizeof cc->buf, c->answer, c->ctx))
+        ctl_close_conn(cc);
+}
+
+nfds_t simio_ctl_poll_set(simio_ctl_t *c, struct pollfd *fds, nfds_t n)
+{
+    c->first = n;
+    c->polled = 0;
+    fds[n++] = (struct pollfd){.fd = c->lfd, .events = POLLIN};
+    for (int i = 0; i < SIMIO_CTL_CONNS; i++)
+        if (c->conn[i].fd >= 0) {
+            c->slot[c->polled++] = i;
+            fds[n++] = (struct pollfd){.fd = c->conn[i].fd, .events = POLLIN};
+        }
+    return n;
+}
+
+void simio_ctl_handle(simio_ctl_t *c, const struct pollfd *fds)
+{
+    const struct pollfd *p = fds + c->first;
+    for (int k = 0; k < c->polled; k++)
+        if (p[1 + k].revents & (POLLIN | POLLHUP | POLLERR))
+            ctl_read(c, &c->conn[c->slot[k]]);
+    if (p[0].revents & POLLIN)
+        ctl_accept(c);
+}
+
+void simio_ctl_close(simio_ctl_t *c)
+{
+    for (int i = 0; i < SIMIO_CTL_CONNS; i++)
+        ctl_close_conn(&c->conn[i]);
+    if (c->lfd >= 0)
+        close(c->lfd);
+    c->lfd = -1;
+}
+
 bool simio_parse_int(const char *text, int64_t lo, int64_t hi, int64_t *out)
 {
     char *end = NULL;

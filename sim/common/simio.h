@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include <getopt.h>
+#include <poll.h>
 
 #include "kiosk/core/err.h"
 
@@ -42,6 +43,46 @@ typedef char *(*simio_answer_fn)(void *ctx, char *line);
  * if the connection must be closed: a send failed, or cap bytes hold no
  * newline (then "error line too long" is sent first). */
 bool simio_answer_lines(int fd, char *buf, size_t *n, size_t cap, simio_answer_fn answer, void *ctx);
+
+/* ---- the control port: a listening socket and its connections ---- */
+
+#define SIMIO_CTL_CONNS 16
+#define SIMIO_CTL_LINE 4096
+/* Poll entries the control port can take: its listener and every connection. */
+#define SIMIO_CTL_POLLFDS (1 + SIMIO_CTL_CONNS)
+
+typedef struct simio_ctl_conn {
+    int fd; /* -1 = free */
+    char buf[SIMIO_CTL_LINE];
+    size_t n;
+} simio_ctl_conn_t;
+
+typedef struct simio_ctl {
+    int lfd; /* -1 = not listening */
+    simio_ctl_conn_t conn[SIMIO_CTL_CONNS];
+    simio_answer_fn answer;
+    void *ctx;
+    const char *log; /* the simulator's log name */
+    nfds_t first;    /* where simio_ctl_poll_set put the listener */
+    int polled, slot[SIMIO_CTL_CONNS];
+} simio_ctl_t;
+
+/* No listener and no connection yet; each line will be answered by
+ * answer(ctx, line), and a refused connection logged under log. */
+void simio_ctl_init(simio_ctl_t *c, const char *log, simio_answer_fn answer, void *ctx);
+
+/* Puts the listener and the open connections at fds[n..] and returns the
+ * new count. */
+nfds_t simio_ctl_poll_set(simio_ctl_t *c, struct pollfd *fds, nfds_t n);
+
+/* After poll: reads every ready connection (answering its whole lines,
+ * closing it when the peer left or a send failed), then accepts a new one
+ * (refused when all SIMIO_CTL_CONNS are taken). Reading first, a descriptor
+ * closed and reused within one round is never read under its old events. */
+void simio_ctl_handle(simio_ctl_t *c, const struct pollfd *fds);
+
+/* Closes every connection and the listener. */
+void simio_ctl_close(simio_ctl_t *c);
 
 /* Parses a whole decimal number in [lo, hi] and nothing else. */
 bool simio_parse_int(const char *text, int64_t lo, int64_t hi, int64_t *out);

@@ -16,32 +16,21 @@
 #include "sim/common/simio.h"
 #include "sim/paysim/psim.h"
 
-#define MAX_CONTROL 16
-#define CTL_LINE_MAX 4096
 #define TICK_MS 1000
 #define SEND_TIMEOUT_S 2
 
-enum { L_ZVT, L_CONTROL, N_LISTEN };
-
-typedef struct ctl_conn {
-    int fd; /* -1 = free */
-    char buf[CTL_LINE_MAX];
-    size_t n;
-} ctl_conn_t;
-
 typedef struct net {
     psim_t *s;
-    int lfd[N_LISTEN];
+    int zvt_lfd;     /* the ZVT port's listener */
     zvt_stream_t rx; /* what the ECR sent, not yet whole APDUs */
-    ctl_conn_t ctl[MAX_CONTROL];
+    simio_ctl_t ctl; /* the control port */
 } net_t;
 
 /* "zvt P\ncontrol P\n", appearing whole. */
 static bool write_ports(const char *path, const net_t *net)
 {
     char text[64];
-    snprintf(text, sizeof text, "zvt %d\ncontrol %d\n", simio_port_of(net->lfd[L_ZVT]),
-             simio_port_of(net->lfd[L_CONTROL]));
+    snprintf(text, sizeof text, "zvt %d\ncontrol %d\n", simio_port_of(net->zvt_lfd), simio_port_of(net->ctl.lfd));
     return simio_write_file(path, text);
 }
 
@@ -79,7 +68,7 @@ static void ecr_lost(net_t *net, const char *why)
 static void accept_ecr(net_t *net)
 {
     psim_t *s = net->s;
-    int fd = accept4(net->lfd[L_ZVT], NULL, NULL, SOCK_CLOEXEC);
+    int fd = accept4(net->zvt_lfd, NULL, NULL, SOCK_CLOEXEC);
     if (fd < 0)
         return;
     if (s->ecr_fd >= 0)
@@ -130,89 +119,32 @@ static void read_ecr(net_t *net)
     pump_ecr(net);
 }
 
-static void close_ctl(ctl_conn_t *c)
-{
-    if (c->fd >= 0)
-        close(c->fd);
-    c->fd = -1;
-    c->n = 0;
-}
-
-static void accept_ctl(net_t *net)
-{
-    int fd = accept4(net->lfd[L_CONTROL], NULL, NULL, SOCK_CLOEXEC);
-    if (fd < 0)
-        return;
-    for (int i = 0; i < MAX_CONTROL; i++)
-        if (net->ctl[i].fd < 0) {
-            struct timeval tv = {.tv_sec = SEND_TIMEOUT_S};
-            setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-            net->ctl[i].fd = fd;
-            net->ctl[i].n = 0;
-            return;
-        }
-    LOG_W(PSIM_LOG, "more than %d control connections: refusing one", MAX_CONTROL);
-    close(fd);
-}
-
 /* Answers each whole line a control connection has sent. */
 static char *answer(void *ctx, char *line)
 {
     return psim_control(ctx, line);
 }
 
-static void pump_ctl(net_t *net, ctl_conn_t *c)
-{
-    if (!simio_answer_lines(c->fd, c->buf, &c->n, CTL_LINE_MAX, answer, net->s))
-        close_ctl(c);
-}
+enum { P_ZVT, P_ECR, P_CTL };
 
-static void read_ctl(net_t *net, ctl_conn_t *c)
+/* Fills fds: the ZVT listener, the ECR, then the control port. */
+static nfds_t poll_set(net_t *net, struct pollfd *fds)
 {
-    ssize_t r = recv(c->fd, c->buf + c->n, CTL_LINE_MAX - c->n, MSG_DONTWAIT);
-    if (r < 0 && (errno == EINTR || errno == EAGAIN))
-        return;
-    if (r <= 0) {
-        close_ctl(c);
-        return;
-    }
-    c->n += (size_t)r;
-    pump_ctl(net, c);
-}
-
-/* Fills fds: the listeners, the ECR, the control connections; idx maps
- * control entries back (-1 for the others). */
-static nfds_t poll_set(const net_t *net, struct pollfd *fds, int *idx)
-{
-    nfds_t n = 0;
-    for (int l = 0; l < N_LISTEN; l++) {
-        idx[n] = -1;
-        fds[n++] = (struct pollfd){.fd = net->lfd[l], .events = POLLIN};
-    }
-    idx[n] = -1;
-    fds[n++] = (struct pollfd){.fd = net->s->ecr_fd, .events = POLLIN}; /* -1: ignored by poll */
-    for (int i = 0; i < MAX_CONTROL; i++)
-        if (net->ctl[i].fd >= 0) {
-            idx[n] = i;
-            fds[n++] = (struct pollfd){.fd = net->ctl[i].fd, .events = POLLIN};
-        }
-    return n;
+    fds[P_ZVT] = (struct pollfd){.fd = net->zvt_lfd, .events = POLLIN};
+    fds[P_ECR] = (struct pollfd){.fd = net->s->ecr_fd, .events = POLLIN}; /* -1: ignored by poll */
+    return simio_ctl_poll_set(&net->ctl, fds, P_CTL);
 }
 
 /* Reads before it accepts, so that a descriptor closed and reused within
  * one round is never read under its old events. */
-static void handle_events(net_t *net, const struct pollfd *fds, const int *idx, nfds_t n)
+static void handle_events(net_t *net, const struct pollfd *fds)
 {
-    const struct pollfd *ecr = &fds[N_LISTEN];
+    const struct pollfd *ecr = &fds[P_ECR];
     if (ecr->fd >= 0 && ecr->fd == net->s->ecr_fd && (ecr->revents & (POLLIN | POLLHUP | POLLERR)))
         read_ecr(net);
-    for (nfds_t k = N_LISTEN + 1; k < n; k++)
-        if (fds[k].revents & (POLLIN | POLLHUP | POLLERR))
-            read_ctl(net, &net->ctl[idx[k]]);
-    if (fds[L_ZVT].revents & POLLIN)
+    simio_ctl_handle(&net->ctl, fds);
+    if (fds[P_ZVT].revents & POLLIN)
         accept_ecr(net);
-    if (fds[L_CONTROL].revents & POLLIN)
-        accept_ctl(net);
 }
 
 static int timeout_ms(int64_t next, int64_t now)
@@ -224,14 +156,13 @@ static int timeout_ms(int64_t next, int64_t now)
 
 static void loop(net_t *net)
 {
-    struct pollfd fds[N_LISTEN + 1 + MAX_CONTROL];
-    int idx[N_LISTEN + 1 + MAX_CONTROL];
+    struct pollfd fds[P_CTL + SIMIO_CTL_POLLFDS];
     while (!simio_stop_signal()) {
         int64_t next = psim_pt_tick(net->s, kclock_mono(NULL));
-        nfds_t n = poll_set(net, fds, idx);
+        nfds_t n = poll_set(net, fds);
         int rc = poll(fds, n, timeout_ms(next, kclock_mono(NULL)));
         if (rc > 0)
-            handle_events(net, fds, idx, n);
+            handle_events(net, fds);
         else if (rc < 0 && errno != EINTR)
             LOG_E(PSIM_LOG, "poll: %s", strerror(errno));
     }
@@ -239,24 +170,22 @@ static void loop(net_t *net)
 
 static kerr_t open_ports(net_t *net, const psim_listen_t *l, kmsg_t *msg)
 {
-    if ((net->lfd[L_ZVT] = simio_listen_tcp(l->addr, l->zvt, msg)) < 0 ||
-        (net->lfd[L_CONTROL] = simio_listen_tcp(l->addr, l->control, msg)) < 0)
+    if ((net->zvt_lfd = simio_listen_tcp(l->addr, l->zvt, msg)) < 0 ||
+        (net->ctl.lfd = simio_listen_tcp(l->addr, l->control, msg)) < 0)
         return K_EIO;
     if (l->ports_file && !write_ports(l->ports_file, net))
         return kmsg_set(msg, K_EIO, "cannot write the ports file %s: %s", l->ports_file, strerror(errno));
     LOG_I(PSIM_LOG, "terminal %u listening on %s: zvt %d, control %d", PSIM_TERMINAL_ID, l->addr,
-          simio_port_of(net->lfd[L_ZVT]), simio_port_of(net->lfd[L_CONTROL]));
+          simio_port_of(net->zvt_lfd), simio_port_of(net->ctl.lfd));
     return K_OK;
 }
 
 static void close_all(net_t *net)
 {
     psim_net_hang_up(net->s);
-    for (int i = 0; i < MAX_CONTROL; i++)
-        close_ctl(&net->ctl[i]);
-    for (int l = 0; l < N_LISTEN; l++)
-        if (net->lfd[l] >= 0)
-            close(net->lfd[l]);
+    simio_ctl_close(&net->ctl);
+    if (net->zvt_lfd >= 0)
+        close(net->zvt_lfd);
 }
 
 int psim_serve(psim_t *s, const psim_listen_t *l)
@@ -268,10 +197,8 @@ int psim_serve(psim_t *s, const psim_listen_t *l)
     }
     net->s = s;
     s->ecr_fd = -1;
-    for (int i = 0; i < N_LISTEN; i++)
-        net->lfd[i] = -1;
-    for (int i = 0; i < MAX_CONTROL; i++)
-        net->ctl[i].fd = -1;
+    net->zvt_lfd = -1;
+    simio_ctl_init(&net->ctl, PSIM_LOG, answer, s);
     simio_catch_signals();
     kmsg_t msg = {""};
     int status = 0;

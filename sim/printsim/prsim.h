@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "kiosk/core/err.h"
+#include "sim/common/simio.h"
 
 #define PRSIM_LOG "printsim"
 #define PRSIM_PATH_MAX 1024
@@ -267,9 +268,6 @@ void prsim_pty_close(prsim_pty_t *t);
 
 /* ---- the simulator: serve.c, control.c ---- */
 
-#define PRSIM_MAX_CONTROL 16
-#define PRSIM_CONTROL_LINE 4096
-
 struct prsim;
 
 /* One way in to the printer (the TCP connection, the pty), with its own
@@ -280,12 +278,6 @@ typedef struct prsim_link {
     prsim_parser_t parser;
     uint64_t bytes;
 } prsim_link_t;
-
-typedef struct prsim_ctl {
-    int fd; /* -1 = free */
-    char buf[PRSIM_CONTROL_LINE];
-    size_t n;
-} prsim_ctl_t;
 
 typedef struct prsim_opts {
     const char *out, *link, *listen_addr, *ports_file, *font;
@@ -298,9 +290,9 @@ typedef struct prsim {
     prsim_printer_t printer;
     prsim_out_t out;
     prsim_link_t tcp, serial;
-    int tcp_listen, tcp_conn, ctl_listen; /* -1 = none */
-    prsim_pty_t pty;                      /* master -1: no pty */
-    prsim_ctl_t ctl[PRSIM_MAX_CONTROL];
+    int tcp_listen, tcp_conn; /* -1 = none */
+    prsim_pty_t pty;          /* master -1: no pty */
+    simio_ctl_t ctl;          /* the control port */
     uint64_t connections;
 } prsim_t;
 

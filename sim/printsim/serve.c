@@ -18,7 +18,7 @@
 #include "sim/printsim/prsim.h"
 
 enum { TICK_MS = 100, HUNG_CHECK_MS = 20, SEND_TIMEOUT_S = 2, READ_BUF = 4096 };
-enum { FD_TCP_LISTEN, FD_TCP_CONN, FD_PTY, FD_CTL_LISTEN, FD_FIXED };
+enum { FD_TCP_LISTEN, FD_TCP_CONN, FD_PTY, FD_FIXED };
 
 /* The parser's callback: the event goes to the printer; an answer goes
  * back on the link it came from. */
@@ -94,67 +94,21 @@ static void read_pty(prsim_t *s)
         prsim_parse_reset(&s->serial.parser);
 }
 
-static void close_ctl(prsim_ctl_t *c)
-{
-    if (c->fd >= 0)
-        close(c->fd);
-    c->fd = -1;
-    c->n = 0;
-}
-
-static void accept_ctl(prsim_t *s)
-{
-    int fd = accept4(s->ctl_listen, NULL, NULL, SOCK_CLOEXEC);
-    if (fd < 0)
-        return;
-    for (int i = 0; i < PRSIM_MAX_CONTROL; i++)
-        if (s->ctl[i].fd < 0) {
-            struct timeval tv = {.tv_sec = SEND_TIMEOUT_S};
-            setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-            s->ctl[i].fd = fd;
-            s->ctl[i].n = 0;
-            return;
-        }
-    LOG_W(PRSIM_LOG, "more than %d control connections: refusing one", PRSIM_MAX_CONTROL);
-    close(fd);
-}
-
 static char *answer(void *ctx, char *line)
 {
     return prsim_control(ctx, line);
 }
 
-static void read_ctl(prsim_t *s, prsim_ctl_t *c)
-{
-    ssize_t r = recv(c->fd, c->buf + c->n, sizeof c->buf - c->n, 0);
-    if (r < 0 && (errno == EINTR || errno == EAGAIN))
-        return;
-    if (r <= 0) {
-        close_ctl(c);
-        return;
-    }
-    c->n += (size_t)r;
-    if (!simio_answer_lines(c->fd, c->buf, &c->n, sizeof c->buf, answer, s))
-        close_ctl(c);
-}
-
-/* The fixed descriptors first (-1 where absent or hung), then control connections. */
-static nfds_t poll_set(prsim_t *s, struct pollfd *fds, prsim_ctl_t **owner)
+/* The fixed descriptors first (-1 where absent or hung), then the control port. */
+static nfds_t poll_set(prsim_t *s, struct pollfd *fds)
 {
     fds[FD_TCP_LISTEN] = (struct pollfd){.fd = s->tcp_listen, .events = POLLIN};
     fds[FD_TCP_CONN] = (struct pollfd){.fd = s->tcp_conn, .events = POLLIN};
     fds[FD_PTY] = (struct pollfd){.fd = s->pty.hung ? -1 : s->pty.master, .events = POLLIN};
-    fds[FD_CTL_LISTEN] = (struct pollfd){.fd = s->ctl_listen, .events = POLLIN};
-    nfds_t n = FD_FIXED;
-    for (int i = 0; i < PRSIM_MAX_CONTROL; i++)
-        if (s->ctl[i].fd >= 0) {
-            owner[n] = &s->ctl[i];
-            fds[n++] = (struct pollfd){.fd = s->ctl[i].fd, .events = POLLIN};
-        }
-    return n;
+    return simio_ctl_poll_set(&s->ctl, fds, FD_FIXED);
 }
 
-static void handle(prsim_t *s, const struct pollfd *fds, prsim_ctl_t *const *owner, nfds_t n)
+static void handle(prsim_t *s, const struct pollfd *fds)
 {
     if (fds[FD_TCP_CONN].revents & (POLLIN | POLLHUP | POLLERR))
         read_tcp(s);
@@ -162,23 +116,18 @@ static void handle(prsim_t *s, const struct pollfd *fds, prsim_ctl_t *const *own
         accept_tcp(s);
     if (fds[FD_PTY].revents & (POLLIN | POLLHUP | POLLERR))
         read_pty(s);
-    if (fds[FD_CTL_LISTEN].revents & POLLIN)
-        accept_ctl(s);
-    for (nfds_t k = FD_FIXED; k < n; k++)
-        if (fds[k].revents & (POLLIN | POLLHUP | POLLERR))
-            read_ctl(s, owner[k]);
+    simio_ctl_handle(&s->ctl, fds);
 }
 
 static void loop(prsim_t *s)
 {
-    struct pollfd fds[FD_FIXED + PRSIM_MAX_CONTROL];
-    prsim_ctl_t *owner[FD_FIXED + PRSIM_MAX_CONTROL];
+    struct pollfd fds[FD_FIXED + SIMIO_CTL_POLLFDS];
     while (!simio_stop_signal()) {
         bool hung = s->pty.master >= 0 && s->pty.hung && !prsim_pty_check(&s->pty);
-        nfds_t n = poll_set(s, fds, owner);
+        nfds_t n = poll_set(s, fds);
         int rc = poll(fds, n, hung ? HUNG_CHECK_MS : TICK_MS);
         if (rc > 0)
-            handle(s, fds, owner, n);
+            handle(s, fds);
         else if (rc < 0 && errno != EINTR)
             LOG_E(PRSIM_LOG, "poll: %s", strerror(errno));
     }
@@ -190,7 +139,7 @@ static bool write_ports(const prsim_t *s, const char *path)
     char text[PRSIM_PATH_MAX + 64] = "";
     if (s->tcp_listen >= 0)
         snprintf(text, sizeof text, "printer %d\n", simio_port_of(s->tcp_listen));
-    snprintf(text + strlen(text), sizeof text - strlen(text), "control %d\n", simio_port_of(s->ctl_listen));
+    snprintf(text + strlen(text), sizeof text - strlen(text), "control %d\n", simio_port_of(s->ctl.lfd));
     if (s->pty.master >= 0)
         snprintf(text + strlen(text), sizeof text - strlen(text), "pty %s\n", s->pty.path);
     return simio_write_file(path, text);
@@ -203,14 +152,14 @@ static kerr_t open_all(prsim_t *s, const prsim_opts_t *o, kmsg_t *msg)
         rc = prsim_pty_open(&s->pty, o->link, msg);
     if (rc == K_OK && o->tcp_port >= 0 && (s->tcp_listen = simio_listen_tcp(o->listen_addr, o->tcp_port, msg)) < 0)
         rc = K_EIO;
-    if (rc == K_OK && (s->ctl_listen = simio_listen_tcp(o->listen_addr, o->control_port, msg)) < 0)
+    if (rc == K_OK && (s->ctl.lfd = simio_listen_tcp(o->listen_addr, o->control_port, msg)) < 0)
         rc = K_EIO;
     if (rc == K_OK && o->ports_file && !write_ports(s, o->ports_file))
         rc = kmsg_set(msg, K_EIO, "cannot write the ports file %s: %s", o->ports_file, strerror(errno));
     if (rc == K_OK)
         LOG_I(PRSIM_LOG, "printer on tcp %d%s%s; control on %s:%d; receipts in %s",
               s->tcp_listen >= 0 ? simio_port_of(s->tcp_listen) : -1, o->link ? ", pty " : "", o->link ? o->link : "",
-              o->listen_addr, simio_port_of(s->ctl_listen), o->out);
+              o->listen_addr, simio_port_of(s->ctl.lfd), o->out);
     return rc;
 }
 
@@ -228,21 +177,17 @@ static void set_up(prsim_t *s)
     s->serial = (prsim_link_t){.sim = s, .name = "pty", .parser = {.fn = on_event}};
     s->tcp.parser.ctx = &s->tcp;
     s->serial.parser.ctx = &s->serial;
-    s->tcp_listen = s->tcp_conn = s->ctl_listen = -1;
+    s->tcp_listen = s->tcp_conn = -1;
     s->pty.master = -1;
-    for (int i = 0; i < PRSIM_MAX_CONTROL; i++)
-        s->ctl[i].fd = -1;
+    simio_ctl_init(&s->ctl, PRSIM_LOG, answer, s);
 }
 
 static void tear_down(prsim_t *s)
 {
     close_tcp(s, "stopping");
-    for (int i = 0; i < PRSIM_MAX_CONTROL; i++)
-        close_ctl(&s->ctl[i]);
+    simio_ctl_close(&s->ctl);
     if (s->tcp_listen >= 0)
         close(s->tcp_listen);
-    if (s->ctl_listen >= 0)
-        close(s->ctl_listen);
     prsim_pty_close(&s->pty);
     prsim_page_clear(&s->printer.page);
 }
