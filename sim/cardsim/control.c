@@ -86,51 +86,39 @@ static char *cmd_clear(cardsim_t *s, char **av)
 static char *cmd_help(cardsim_t *s, char **av);
 
 static const struct command {
-    const char *name;
-    int words; /* after the name */
+    simio_cmd_t c; /* first: the table is read through simio_cmds_t */
     cmd_fn fn;
-    const char *usage;
 } commands[] = {
-    {"insert", 1, cmd_insert, "insert FILE"},
-    {"remove", 0, cmd_remove, "remove"},
-    {"tear-after", 1, cmd_tear_after, "tear-after N"},
-    {"tear-in-update", 0, cmd_tear_in_update, "tear-in-update"},
-    {"tear-after-update", 0, cmd_tear_after_update, "tear-after-update"},
-    {"state", 0, cmd_state, "state"},
-    {"make-blank", 2, cmd_make_blank, "make-blank SERIAL FILE"},
-    {"clear", 0, cmd_clear, "clear"},
-    {"help", 0, cmd_help, "help"},
+    {{"insert", 1, 1, "insert FILE"}, cmd_insert},
+    {{"remove", 0, 0, "remove"}, cmd_remove},
+    {{"tear-after", 1, 1, "tear-after N"}, cmd_tear_after},
+    {{"tear-in-update", 0, 0, "tear-in-update"}, cmd_tear_in_update},
+    {{"tear-after-update", 0, 0, "tear-after-update"}, cmd_tear_after_update},
+    {{"state", 0, 0, "state"}, cmd_state},
+    {{"make-blank", 2, 2, "make-blank SERIAL FILE"}, cmd_make_blank},
+    {{"clear", 0, 0, "clear"}, cmd_clear},
+    {{"help", 0, 0, "help"}, cmd_help},
 };
 
-#define N_COMMANDS (sizeof commands / sizeof commands[0])
+static const simio_cmds_t table = {
+    &commands[0].c, sizeof commands / sizeof commands[0], sizeof commands[0], MAX_WORDS, true,
+};
 
 static char *cmd_help(cardsim_t *s, char **av)
 {
     (void)s;
     (void)av;
-    char text[512] = "";
-    for (size_t i = 0; i < N_COMMANDS; i++)
-        snprintf(text + strlen(text), sizeof text - strlen(text), "%s%s", i ? "; " : "", commands[i].usage);
-    return OK("%s", text);
+    return simio_cmd_help(&table);
 }
 
 /* Runs one control command line. */
 char *cardsim_control(cardsim_t *s, char *line)
 {
-    char *av[MAX_WORDS];
-    int ac = simio_split_words(line, av, MAX_WORDS);
-    if (ac > MAX_WORDS)
-        return ERR("too many words (try help)");
-    if (ac == 0)
-        return ERR("empty command (try help)");
-    for (size_t i = 0; i < N_COMMANDS; i++) {
-        const struct command *c = &commands[i];
-        if (strcmp(av[0], c->name) != 0)
-            continue;
-        if (ac - 1 != c->words)
-            return ERR("usage: %s", c->usage);
-        LOG_D(CARDSIM_LOG, "control: %s", av[0]);
-        return c->fn(s, av);
-    }
-    return ERR("unknown command '%s' (try help)", av[0]);
+    char *av[MAX_WORDS], *reply;
+    int ac;
+    const struct command *c = (const struct command *)simio_cmd_find(&table, line, av, &ac, &reply);
+    if (!c)
+        return reply;
+    LOG_D(CARDSIM_LOG, "control: %s", av[0]);
+    return c->fn(s, av);
 }

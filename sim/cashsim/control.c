@@ -202,54 +202,42 @@ static char *cmd_clear(csim_t *s, char **av)
 static char *cmd_help(csim_t *s, char **av);
 
 static const struct command {
-    const char *name;
-    int args; /* words after the name */
+    simio_cmd_t c; /* first: the table is read through simio_cmds_t */
     cmd_fn fn;
-    const char *usage;
 } commands[] = {
-    {"insert", 1, cmd_insert, "insert TYPE|BILLID"},
-    {"reject", 0, cmd_reject, "reject"},
-    {"jam", 0, cmd_jam, "jam"},
-    {"clear-jam", 1, cmd_clear_jam, "clear-jam stacked|returned"},
-    {"remove-box", 0, cmd_remove_box, "remove-box"},
-    {"insert-box", 0, cmd_insert_box, "insert-box"},
-    {"box-full", 0, cmd_box_full, "box-full"},
-    {"power-cycle", 0, cmd_power_cycle, "power-cycle"},
-    {"lose-events", 1, cmd_lose_events, "lose-events N"},
-    {"silent", 1, cmd_silent, "silent N"},
-    {"lose-reply", 1, cmd_lose_reply, "lose-reply N"},
-    {"echo", 1, cmd_echo, "echo on|off"},
-    {"state", 0, cmd_state, "state"},
-    {"faults", 0, cmd_faults, "faults"},
-    {"clear", 0, cmd_clear, "clear"},
-    {"help", 0, cmd_help, "help"},
+    {{"insert", 1, 1, "insert TYPE|BILLID"}, cmd_insert},
+    {{"reject", 0, 0, "reject"}, cmd_reject},
+    {{"jam", 0, 0, "jam"}, cmd_jam},
+    {{"clear-jam", 1, 1, "clear-jam stacked|returned"}, cmd_clear_jam},
+    {{"remove-box", 0, 0, "remove-box"}, cmd_remove_box},
+    {{"insert-box", 0, 0, "insert-box"}, cmd_insert_box},
+    {{"box-full", 0, 0, "box-full"}, cmd_box_full},
+    {{"power-cycle", 0, 0, "power-cycle"}, cmd_power_cycle},
+    {{"lose-events", 1, 1, "lose-events N"}, cmd_lose_events},
+    {{"silent", 1, 1, "silent N"}, cmd_silent},
+    {{"lose-reply", 1, 1, "lose-reply N"}, cmd_lose_reply},
+    {{"echo", 1, 1, "echo on|off"}, cmd_echo},
+    {{"state", 0, 0, "state"}, cmd_state},
+    {{"faults", 0, 0, "faults"}, cmd_faults},
+    {{"clear", 0, 0, "clear"}, cmd_clear},
+    {{"help", 0, 0, "help"}, cmd_help},
 };
 
-#define N_COMMANDS (sizeof commands / sizeof commands[0])
+static const simio_cmds_t table = {
+    &commands[0].c, sizeof commands / sizeof commands[0], sizeof commands[0], MAX_WORDS, false,
+};
 
 static char *cmd_help(csim_t *s, char **av)
 {
     (void)s;
     (void)av;
-    char text[1024] = "";
-    for (size_t i = 0; i < N_COMMANDS; i++)
-        snprintf(text + strlen(text), sizeof text - strlen(text), "%s%s", i ? "; " : "", commands[i].usage);
-    return OK("%s", text);
+    return simio_cmd_help(&table);
 }
 
 char *csim_control(csim_t *s, char *line)
 {
-    char *av[MAX_WORDS];
-    int ac = simio_split_words(line, av, MAX_WORDS);
-    if (ac == 0)
-        return ERR("empty command (try help)");
-    for (size_t i = 0; i < N_COMMANDS; i++) {
-        const struct command *c = &commands[i];
-        if (strcmp(av[0], c->name) != 0)
-            continue;
-        if (ac - 1 != c->args)
-            return ERR("usage: %s", c->usage);
-        return c->fn(s, av);
-    }
-    return ERR("unknown command '%s' (try help)", av[0]);
+    char *av[MAX_WORDS], *reply;
+    int ac;
+    const struct command *c = (const struct command *)simio_cmd_find(&table, line, av, &ac, &reply);
+    return c ? c->fn(s, av) : reply;
 }

@@ -269,6 +269,47 @@ char *simio_reply(const char *status, const char *fmt, ...)
     return line;
 }
 
+static const simio_cmd_t *cmd_at(const simio_cmds_t *t, size_t i)
+{
+    return (const simio_cmd_t *)(const void *)((const char *)t->first + i * t->size);
+}
+
+const simio_cmd_t *simio_cmd_find(const simio_cmds_t *t, char *line, char **av, int *ac, char **reply)
+{
+    int n = simio_split_words(line, av, t->max_words);
+    *reply = NULL;
+    if (n > t->max_words && t->refuse_more) {
+        *reply = simio_reply("error", "too many words (try help)");
+        return NULL;
+    }
+    n = n > t->max_words ? t->max_words : n;
+    if (n == 0) {
+        *reply = simio_reply("error", "empty command (try help)");
+        return NULL;
+    }
+    for (size_t i = 0; i < t->n; i++) {
+        const simio_cmd_t *c = cmd_at(t, i);
+        if (strcmp(av[0], c->name) != 0)
+            continue;
+        if (n - 1 < c->min || n - 1 > c->max) {
+            *reply = simio_reply("error", "usage: %s", c->usage);
+            return NULL;
+        }
+        *ac = n;
+        return c;
+    }
+    *reply = simio_reply("error", "unknown command '%s' (try help)", av[0]);
+    return NULL;
+}
+
+char *simio_cmd_help(const simio_cmds_t *t)
+{
+    char text[1024] = "";
+    for (size_t i = 0; i < t->n; i++)
+        snprintf(text + strlen(text), sizeof text - strlen(text), "%s%s", i ? "; " : "", cmd_at(t, i)->usage);
+    return simio_reply("ok", "%s", text);
+}
+
 int simio_bad_usage(const char *name, const char *fmt, ...)
 {
     va_list ap;

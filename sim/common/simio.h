@@ -92,6 +92,31 @@ bool simio_parse_int(const char *text, int64_t lo, int64_t hi, int64_t *out);
  * max). */
 int simio_split_words(char *line, char **av, int max);
 
+/* One control command: its name, how many words may follow it, its usage
+ * line. A simulator's table has entries beginning with one (then its own
+ * typed function), and a simio_cmds_t describes the table. */
+typedef struct simio_cmd {
+    const char *name;
+    int min, max; /* words after the name */
+    const char *usage;
+} simio_cmd_t;
+
+typedef struct simio_cmds {
+    const simio_cmd_t *first; /* the first entry's simio_cmd_t */
+    size_t n, size;           /* how many entries, and the bytes of one */
+    int max_words;            /* words a line may have, its name included */
+    bool refuse_more;         /* more words: "too many words"; false: the rest are dropped */
+} simio_cmds_t;
+
+/* Splits line into av (room for t->max_words words) and finds the command
+ * it names: returns that entry with *ac its words, or NULL with *reply the
+ * error reply ("empty command", "unknown command", "too many words" or
+ * "usage: ..."; NULL if out of memory). */
+const simio_cmd_t *simio_cmd_find(const simio_cmds_t *t, char *line, char **av, int *ac, char **reply);
+
+/* The reply to help: "ok " and every usage line, "; " between them. */
+char *simio_cmd_help(const simio_cmds_t *t);
+
 /* A control reply line, "STATUS" or "STATUS <formatted text>", malloc'd
  * (NULL: out of memory). */
 char *simio_reply(const char *status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -239,60 +239,47 @@ static char *cmd_card_insert(msim_t *s, char **av, int ac)
 static char *cmd_help(msim_t *s, char **av, int ac);
 
 static const struct command {
-    const char *name;
-    int min, max; /* words after the name */
+    simio_cmd_t c; /* first: the table is read through simio_cmds_t */
     cmd_fn fn;
-    const char *usage;
 } commands[] = {
-    {"drop", 1, 1, cmd_drop, "drop N"},
-    {"lose-reply", 1, 1, cmd_lose, "lose-reply N"},
-    {"corrupt", 1, 1, cmd_corrupt, "corrupt N"},
-    {"garbage", 1, 1, cmd_garbage, "garbage N"},
-    {"split", 1, 1, cmd_split, "split N"},
-    {"delay", 1, 1, cmd_delay, "delay MS"},
-    {"faults", 0, 0, cmd_faults, "faults"},
-    {"stats", 0, 0, cmd_stats, "stats"},
-    {"clear", 0, 0, cmd_clear, "clear"},
-    {"offline", 1, 1, cmd_online, "offline ADDR"},
-    {"online", 1, 1, cmd_online, "online ADDR"},
-    {"tamper", 3, 3, cmd_tamper, "tamper ADDR cover|terminal|magnetic|reverse on|off"},
-    {"set", 3, MAX_WORDS - 1, cmd_set, "set ADDR FIELD VALUE"},
-    {"consume", 2, 2, cmd_consume, "consume ADDR WH"},
-    {"button", 1, 1, cmd_button, "button ADDR"},
-    {"card-insert", 2, 3, cmd_card_insert, "card-insert METER FILE [ISSUER-KEY-FILE]"},
-    {"state", 0, 1, cmd_state, "state [ADDR]"},
-    {"speed", 1, 1, cmd_speed, "speed X"},
-    {"time", 0, 1, cmd_time, "time [YYYY-MM-DDTHH:MM:SS]"},
-    {"help", 0, 0, cmd_help, "help"},
+    {{"drop", 1, 1, "drop N"}, cmd_drop},
+    {{"lose-reply", 1, 1, "lose-reply N"}, cmd_lose},
+    {{"corrupt", 1, 1, "corrupt N"}, cmd_corrupt},
+    {{"garbage", 1, 1, "garbage N"}, cmd_garbage},
+    {{"split", 1, 1, "split N"}, cmd_split},
+    {{"delay", 1, 1, "delay MS"}, cmd_delay},
+    {{"faults", 0, 0, "faults"}, cmd_faults},
+    {{"stats", 0, 0, "stats"}, cmd_stats},
+    {{"clear", 0, 0, "clear"}, cmd_clear},
+    {{"offline", 1, 1, "offline ADDR"}, cmd_online},
+    {{"online", 1, 1, "online ADDR"}, cmd_online},
+    {{"tamper", 3, 3, "tamper ADDR cover|terminal|magnetic|reverse on|off"}, cmd_tamper},
+    {{"set", 3, MAX_WORDS - 1, "set ADDR FIELD VALUE"}, cmd_set},
+    {{"consume", 2, 2, "consume ADDR WH"}, cmd_consume},
+    {{"button", 1, 1, "button ADDR"}, cmd_button},
+    {{"card-insert", 2, 3, "card-insert METER FILE [ISSUER-KEY-FILE]"}, cmd_card_insert},
+    {{"state", 0, 1, "state [ADDR]"}, cmd_state},
+    {{"speed", 1, 1, "speed X"}, cmd_speed},
+    {{"time", 0, 1, "time [YYYY-MM-DDTHH:MM:SS]"}, cmd_time},
+    {{"help", 0, 0, "help"}, cmd_help},
 };
 
-#define N_COMMANDS (sizeof commands / sizeof commands[0])
+static const simio_cmds_t table = {
+    &commands[0].c, sizeof commands / sizeof commands[0], sizeof commands[0], MAX_WORDS, false,
+};
 
 static char *cmd_help(msim_t *s, char **av, int ac)
 {
     (void)s;
     (void)av;
     (void)ac;
-    char text[1024] = "";
-    for (size_t i = 0; i < N_COMMANDS; i++)
-        snprintf(text + strlen(text), sizeof text - strlen(text), "%s%s", i ? "; " : "", commands[i].usage);
-    return OK("%s", text);
+    return simio_cmd_help(&table);
 }
 
 char *msim_control(msim_t *s, char *line)
 {
-    char *av[MAX_WORDS];
-    int ac = simio_split_words(line, av, MAX_WORDS);
-    ac = ac > MAX_WORDS ? MAX_WORDS : ac; /* extra words are ignored */
-    if (ac == 0)
-        return ERR("empty command (try help)");
-    for (size_t i = 0; i < N_COMMANDS; i++) {
-        const struct command *c = &commands[i];
-        if (strcmp(av[0], c->name) != 0)
-            continue;
-        if (ac - 1 < c->min || ac - 1 > c->max)
-            return ERR("usage: %s", c->usage);
-        return c->fn(s, av, ac);
-    }
-    return ERR("unknown command '%s' (try help)", av[0]);
+    char *av[MAX_WORDS], *reply;
+    int ac;
+    const struct command *c = (const struct command *)simio_cmd_find(&table, line, av, &ac, &reply);
+    return c ? c->fn(s, av, ac) : reply;
 }

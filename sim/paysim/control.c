@@ -123,53 +123,41 @@ static char *cmd_time(psim_t *s, char **av, int ac)
 static char *cmd_help(psim_t *s, char **av, int ac);
 
 static const struct command {
-    const char *name;
-    int min, max; /* words after the name */
+    simio_cmd_t c; /* first: the table is read through simio_cmds_t */
     cmd_fn fn;
-    const char *usage;
 } commands[] = {
-    {"approve", 0, 0, cmd_approve, "approve"},
-    {"decline", 1, 1, cmd_decline, "decline CODE"},
-    {"timeout-before", 0, 0, cmd_timeout_before, "timeout-before"},
-    {"timeout-after", 0, 0, cmd_timeout_after, "timeout-after"},
-    {"drop-after", 0, 0, cmd_drop_after, "drop-after"},
-    {"slow", 1, 1, cmd_slow, "slow MS"},
-    {"card-wait", 1, 1, cmd_card_wait, "card-wait MS"},
-    {"clear", 0, 0, cmd_clear, "clear"},
-    {"state", 0, 0, cmd_state, "state"},
-    {"time", 0, 1, cmd_time, "time [YYYY-MM-DDTHH:MM:SS|wall]"},
-    {"help", 0, 0, cmd_help, "help"},
+    {{"approve", 0, 0, "approve"}, cmd_approve},
+    {{"decline", 1, 1, "decline CODE"}, cmd_decline},
+    {{"timeout-before", 0, 0, "timeout-before"}, cmd_timeout_before},
+    {{"timeout-after", 0, 0, "timeout-after"}, cmd_timeout_after},
+    {{"drop-after", 0, 0, "drop-after"}, cmd_drop_after},
+    {{"slow", 1, 1, "slow MS"}, cmd_slow},
+    {{"card-wait", 1, 1, "card-wait MS"}, cmd_card_wait},
+    {{"clear", 0, 0, "clear"}, cmd_clear},
+    {{"state", 0, 0, "state"}, cmd_state},
+    {{"time", 0, 1, "time [YYYY-MM-DDTHH:MM:SS|wall]"}, cmd_time},
+    {{"help", 0, 0, "help"}, cmd_help},
 };
 
-#define N_COMMANDS (sizeof commands / sizeof commands[0])
+static const simio_cmds_t table = {
+    &commands[0].c, sizeof commands / sizeof commands[0], sizeof commands[0], MAX_WORDS, true,
+};
 
 static char *cmd_help(psim_t *s, char **av, int ac)
 {
     (void)s;
     (void)av;
     (void)ac;
-    char text[1024] = "";
-    for (size_t i = 0; i < N_COMMANDS; i++)
-        snprintf(text + strlen(text), sizeof text - strlen(text), "%s%s", i ? "; " : "", commands[i].usage);
-    return OK("%s", text);
+    return simio_cmd_help(&table);
 }
 
 char *psim_control(psim_t *s, char *line)
 {
-    char *av[MAX_WORDS];
-    int ac = simio_split_words(line, av, MAX_WORDS);
-    if (ac > MAX_WORDS)
-        return ERR("too many words (try help)");
-    if (ac == 0)
-        return ERR("empty command (try help)");
-    for (size_t i = 0; i < N_COMMANDS; i++) {
-        const struct command *c = &commands[i];
-        if (strcmp(av[0], c->name) != 0)
-            continue;
-        if (ac - 1 < c->min || ac - 1 > c->max)
-            return ERR("usage: %s", c->usage);
-        LOG_D(PSIM_LOG, "control: %s", av[0]);
-        return c->fn(s, av, ac);
-    }
-    return ERR("unknown command '%s' (try help)", av[0]);
+    char *av[MAX_WORDS], *reply;
+    int ac;
+    const struct command *c = (const struct command *)simio_cmd_find(&table, line, av, &ac, &reply);
+    if (!c)
+        return reply;
+    LOG_D(PSIM_LOG, "control: %s", av[0]);
+    return c->fn(s, av, ac);
 }

@@ -90,46 +90,35 @@ static char *cmd_last(prsim_t *s, char **av)
 static char *cmd_help(prsim_t *s, char **av);
 
 static const struct command {
-    const char *name;
-    int args;
+    simio_cmd_t c; /* first: the table is read through simio_cmds_t */
     cmd_fn fn;
-    const char *usage;
 } commands[] = {
-    {"paper", 1, cmd_paper, "paper ok|near-end|out"},
-    {"cover", 1, cmd_cover, "cover open|closed"},
-    {"offline", 1, cmd_offline, "offline on|off"},
-    {"error", 1, cmd_error, "error none|mechanical|cutter|unrecoverable|auto-recoverable"},
-    {"state", 0, cmd_state, "state"},
-    {"last", 0, cmd_last, "last"},
-    {"help", 0, cmd_help, "help"},
+    {{"paper", 1, 1, "paper ok|near-end|out"}, cmd_paper},
+    {{"cover", 1, 1, "cover open|closed"}, cmd_cover},
+    {{"offline", 1, 1, "offline on|off"}, cmd_offline},
+    {{"error", 1, 1, "error none|mechanical|cutter|unrecoverable|auto-recoverable"}, cmd_error},
+    {{"state", 0, 0, "state"}, cmd_state},
+    {{"last", 0, 0, "last"}, cmd_last},
+    {{"help", 0, 0, "help"}, cmd_help},
 };
 
-#define N_COMMANDS (sizeof commands / sizeof commands[0])
+static const simio_cmds_t table = {
+    &commands[0].c, sizeof commands / sizeof commands[0], sizeof commands[0], MAX_WORDS, false,
+};
 
 static char *cmd_help(prsim_t *s, char **av)
 {
     (void)s;
     (void)av;
-    char text[512] = "";
-    for (size_t i = 0; i < N_COMMANDS; i++)
-        snprintf(text + strlen(text), sizeof text - strlen(text), "%s%s", i ? "; " : "", commands[i].usage);
-    return OK("%s", text);
+    return simio_cmd_help(&table);
 }
 
 char *prsim_control(prsim_t *s, char *line)
 {
-    char *av[MAX_WORDS];
-    int ac = simio_split_words(line, av, MAX_WORDS);
-    if (ac == 0)
-        return ERR("empty command (try help)");
-    for (size_t i = 0; i < N_COMMANDS; i++) {
-        if (strcmp(av[0], commands[i].name) != 0)
-            continue;
-        if (ac - 1 != commands[i].args)
-            return ERR("usage: %s", commands[i].usage);
-        return commands[i].fn(s, av);
-    }
-    return ERR("unknown command '%s' (try help)", av[0]);
+    char *av[MAX_WORDS], *reply;
+    int ac;
+    const struct command *c = (const struct command *)simio_cmd_find(&table, line, av, &ac, &reply);
+    return c ? c->fn(s, av) : reply;
 }
 
 static bool add_counts(cJSON *o, const prsim_t *s)
