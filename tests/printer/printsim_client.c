@@ -4,15 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "support/support.h"
 
-#define MAX_ARGS 40
-
-static bool read_ports(ps_sim_t *s)
+static bool read_ports(void *ctx)
 {
+    ps_sim_t *s = ctx;
     char *text = file_read(s->sc.dir, "ports");
     char pty[600];
     bool ok = text && sscanf(text, "printer %d control %d pty %599s", &s->printer, &s->sc.control, pty) == 3;
@@ -22,7 +20,7 @@ static bool read_ports(ps_sim_t *s)
 
 bool ps_start(ps_sim_t *s, const char *bin, const char *dir, const char *const *extra)
 {
-    static char ports[600], log[600];
+    char ports[600], log[600];
     memset(s, 0, sizeof *s);
     snprintf(s->sc.dir, sizeof s->sc.dir, "%s", dir);
     snprintf(s->link, sizeof s->link, "%s/lp", dir);
@@ -30,25 +28,9 @@ bool ps_start(ps_sim_t *s, const char *bin, const char *dir, const char *const *
     snprintf(ports, sizeof ports, "%s/ports", dir);
     snprintf(log, sizeof log, "%s/printsim.log", dir);
     unlink(ports);
-    const char *argv[MAX_ARGS] = {bin, "--out", s->out, "--tcp", "0", "--link", s->link, "--ports-file", ports,
-                                  "--log-level", "debug"};
-    int n = 11;
-    for (int i = 0; extra && extra[i] && n < MAX_ARGS - 1; i++)
-        argv[n++] = extra[i];
-    if ((s->sc.pid = sc_spawn(bin, log, argv)) < 0)
-        return false;
-    for (int i = 0; i < 500; i++) {
-        if (read_ports(s))
-            return true;
-        int status;
-        if (waitpid(s->sc.pid, &status, WNOHANG) == s->sc.pid) {
-            s->sc.pid = 0;
-            return false;
-        }
-        usleep(10000);
-    }
-    sc_stop(&s->sc);
-    return false;
+    const char *argv[] = {bin,   "--out",       s->out,  "--tcp", "0", "--link", s->link, "--ports-file",
+                          ports, "--log-level", "debug", NULL};
+    return sc_launch(&s->sc, log, argv, extra, read_ports, s);
 }
 
 int64_t ps_state_int(const ps_sim_t *s, const char *key)

@@ -5,18 +5,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include "drivers/cash/cctalk_frame.h"
 #include "support/support.h"
 
-#define MAX_ARGS 40
 #define TAIL_MS 20
 
-static bool read_ports(cs_sim_t *s)
+static bool read_ports(void *ctx)
 {
+    cs_sim_t *s = ctx;
     char *text = file_read(s->sc.dir, "ports");
     bool ok = text && sscanf(text, "control %d pty %599s", &s->sc.control, s->pty) == 2;
     free(text);
@@ -25,7 +24,7 @@ static bool read_ports(cs_sim_t *s)
 
 bool cs_start(cs_sim_t *s, const char *bin, const char *dir, const char *const *extra)
 {
-    static char state[600], ports[600], log[600];
+    char state[600], ports[600], log[600];
     memset(s, 0, sizeof *s);
     snprintf(s->sc.dir, sizeof s->sc.dir, "%s", dir);
     snprintf(s->link, sizeof s->link, "%s/bv", dir);
@@ -33,25 +32,8 @@ bool cs_start(cs_sim_t *s, const char *bin, const char *dir, const char *const *
     snprintf(ports, sizeof ports, "%s/ports", dir);
     snprintf(log, sizeof log, "%s/cashsim.log", dir);
     unlink(ports);
-    const char *argv[MAX_ARGS] = {bin,   "--link",      s->link, "--ports-file", ports, "--state",
-                                  state, "--log-level", "debug"};
-    int n = 9;
-    for (int i = 0; extra && extra[i] && n < MAX_ARGS - 1; i++)
-        argv[n++] = extra[i];
-    if ((s->sc.pid = sc_spawn(bin, log, argv)) < 0)
-        return false;
-    for (int i = 0; i < 500; i++) {
-        if (read_ports(s))
-            return true;
-        int status;
-        if (waitpid(s->sc.pid, &status, WNOHANG) == s->sc.pid) {
-            s->sc.pid = 0;
-            return false;
-        }
-        usleep(10000);
-    }
-    sc_stop(&s->sc);
-    return false;
+    const char *argv[] = {bin, "--link", s->link, "--ports-file", ports, "--state", state, "--log-level", "debug", NULL};
+    return sc_launch(&s->sc, log, argv, extra, read_ports, s);
 }
 
 int cs_open_port(const char *path)

@@ -6,16 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "gateway/hex.h"
 #include "support/support.h"
 
-#define MAX_ARGS 40
-
-static bool read_ports(ps_sim_t *p)
+static bool read_ports(void *ctx)
 {
+    ps_sim_t *p = ctx;
     char *text = file_read(p->sc.dir, "ports");
     bool ok = text && sscanf(text, "zvt %d control %d", &p->zvt, &p->sc.control) == 2;
     free(text);
@@ -31,25 +29,9 @@ bool ps_start(ps_sim_t *p, const char *bin, const char *dir, const char *const *
     snprintf(ports, sizeof ports, "%s/ports", dir);
     snprintf(log, sizeof log, "%s/paysim.log", dir);
     unlink(ports);
-    const char *argv[MAX_ARGS] = {bin,     "--port", "0",     "--control",   "0",    "--ports-file",
-                                  ports,   "--state", state,  "--log-level", "debug"};
-    int n = 11;
-    for (int i = 0; extra && extra[i] && n < MAX_ARGS - 1; i++)
-        argv[n++] = extra[i];
-    if ((p->sc.pid = sc_spawn(bin, log, argv)) < 0)
-        return false;
-    for (int i = 0; i < 500; i++) {
-        if (read_ports(p))
-            return true;
-        int status;
-        if (waitpid(p->sc.pid, &status, WNOHANG) == p->sc.pid) {
-            p->sc.pid = 0;
-            return false;
-        }
-        usleep(10000);
-    }
-    ps_stop(p);
-    return false;
+    const char *argv[] = {bin,     "--port",  "0",   "--control",   "0",     "--ports-file",
+                          ports,   "--state", state, "--log-level", "debug", NULL};
+    return sc_launch(&p->sc, log, argv, extra, read_ports, p);
 }
 
 int ps_stop(ps_sim_t *p)

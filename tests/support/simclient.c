@@ -63,33 +63,19 @@ pid_t sc_spawn(const char *bin, const char *log, const char *const *argv)
     return pid;
 }
 
-static bool read_ports(sc_sim_t *s)
+bool sc_launch(sc_sim_t *s, const char *log, const char *const *argv, const char *const *extra,
+               bool (*ready)(void *ctx), void *ctx)
 {
-    char *text = file_read(s->dir, "ports");
-    bool ok = text && sscanf(text, "dlt645 %d modbus %d control %d", &s->dlt645, &s->modbus, &s->control) == 3;
-    free(text);
-    return ok;
-}
-
-bool sc_start(sc_sim_t *s, const char *bin, const char *dir, const char *const *extra)
-{
-    static char state[600], ports[600], key[600], log[600];
-    memset(s, 0, sizeof *s);
-    snprintf(s->dir, sizeof s->dir, "%s", dir);
-    snprintf(state, sizeof state, "%s/state.json", dir);
-    snprintf(ports, sizeof ports, "%s/ports", dir);
-    snprintf(key, sizeof key, "%s/master.key", dir);
-    snprintf(log, sizeof log, "%s/metersim.log", dir);
-    unlink(ports);
-    const char *argv[MAX_ARGS] = {bin,           "--state", state, "--ports-file", ports, "--master-key",
-                                  key,           "--log-level", "info"};
-    int n = 9;
+    const char *all[MAX_ARGS] = {NULL};
+    int n = 0;
+    for (int i = 0; argv[i] && n < MAX_ARGS - 1; i++)
+        all[n++] = argv[i];
     for (int i = 0; extra && extra[i] && n < MAX_ARGS - 1; i++)
-        argv[n++] = extra[i];
-    if (!sc_write_key(dir) || (s->pid = sc_spawn(bin, log, argv)) < 0)
+        all[n++] = extra[i];
+    if ((s->pid = sc_spawn(all[0], log, all)) < 0)
         return false;
     for (int i = 0; i < 500; i++) {
-        if (read_ports(s))
+        if (ready(ctx))
             return true;
         int status;
         if (waitpid(s->pid, &status, WNOHANG) == s->pid) {
@@ -100,6 +86,29 @@ bool sc_start(sc_sim_t *s, const char *bin, const char *dir, const char *const *
     }
     sc_stop(s);
     return false;
+}
+
+static bool read_ports(void *ctx)
+{
+    sc_sim_t *s = ctx;
+    char *text = file_read(s->dir, "ports");
+    bool ok = text && sscanf(text, "dlt645 %d modbus %d control %d", &s->dlt645, &s->modbus, &s->control) == 3;
+    free(text);
+    return ok;
+}
+
+bool sc_start(sc_sim_t *s, const char *bin, const char *dir, const char *const *extra)
+{
+    char state[600], ports[600], key[600], log[600];
+    memset(s, 0, sizeof *s);
+    snprintf(s->dir, sizeof s->dir, "%s", dir);
+    snprintf(state, sizeof state, "%s/state.json", dir);
+    snprintf(ports, sizeof ports, "%s/ports", dir);
+    snprintf(key, sizeof key, "%s/master.key", dir);
+    snprintf(log, sizeof log, "%s/metersim.log", dir);
+    unlink(ports);
+    const char *argv[] = {bin, "--state", state, "--ports-file", ports, "--master-key", key, "--log-level", "info", NULL};
+    return sc_write_key(dir) && sc_launch(s, log, argv, extra, read_ports, s);
 }
 
 int sc_run(const char *bin, const char *dir, const char *const *args)

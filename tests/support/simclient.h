@@ -27,6 +27,13 @@ bool sc_start(sc_sim_t *s, const char *bin, const char *dir, const char *const *
  * Returns the child's pid, or -1. */
 pid_t sc_spawn(const char *bin, const char *log, const char *const *argv);
 
+/* Starts argv[0] with argv (NULL-ended) and then extra (NULL-ended, may
+ * be NULL) through sc_spawn, and waits up to 5 s until ready(ctx) reads
+ * the ports file whole. False if it could not start, it ended first (pid
+ * 0), or it never got ready (then it is stopped). */
+bool sc_launch(sc_sim_t *s, const char *log, const char *const *argv, const char *const *extra,
+               bool (*ready)(void *ctx), void *ctx);
+
 /* Runs bin with exactly args (NULL-ended) and returns its exit status;
  * stdout and stderr go to dir/stderr. */
 int sc_run(const char *bin, const char *dir, const char *const *args);
