@@ -27,6 +27,7 @@ enum {
     H_POLL = 254,
     N_TYPES = 16,
     REPLY_MS = 300, /* a ccTalk device answers within tens of milliseconds */
+    BAUD = 9600,    /* ccTalk's serial speed */
 };
 
 typedef struct cct {
@@ -326,7 +327,7 @@ kerr_t cash_cctalk_open(const char *device, bool echo, const char *currency, cas
     c->exponent = cur->exponent;
     snprintf(c->country, sizeof c->country, "%.2s", cur->code); /* CNY -> CN, EUR -> EU */
     c->last = CASH_COUNTER_UNKNOWN;
-    if ((c->fd = serial_open(device, msg)) < 0) {
+    if (serial_open(device, BAUD, "cash.device", &c->fd, msg) != K_OK) {
         free(c);
         return K_EIO;
     }

@@ -5,50 +5,17 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "drivers/transport/serial.h"
 
-static speed_t speed_of(unsigned baud)
-{
-    switch (baud) {
-    case 1200: return B1200;
-    case 2400: return B2400;
-    case 4800: return B4800;
-    case 9600: return B9600;
-    case 19200: return B19200;
-    case 38400: return B38400;
-    case 57600: return B57600;
-    case 115200: return B115200;
-    default: return B0;
-    }
-}
-
-/* Raw 8N1 at baud, no flow control, reads that never block. */
+/* The serial device at baud; messages start with the printer's name. */
 static kerr_t open_serial(printer__line_t *l, const char *path, unsigned baud, kmsg_t *msg)
 {
-    struct termios t;
-    speed_t speed = speed_of(baud);
-    if (speed == B0)
-        return kmsg_set(msg, K_EINVAL, "%s: %u baud is not a serial speed (check printer.baud)", l->name, baud);
-    l->fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-    if (l->fd < 0)
-        return kmsg_set(msg, K_EIO, "%s: %s (check printer.device)", l->name, strerror(errno));
-    if (tcgetattr(l->fd, &t) != 0)
-        return kmsg_set(msg, K_EIO, "%s is not a serial device: %s (check printer.transport)", l->name,
-                        strerror(errno));
-    cfmakeraw(&t);
-    cfsetispeed(&t, speed);
-    cfsetospeed(&t, speed);
-    t.c_cflag &= ~(tcflag_t)(PARENB | CSTOPB | CSIZE | CRTSCTS);
-    t.c_cflag |= CS8 | CLOCAL | CREAD;
-    t.c_cc[VMIN] = 0;
-    t.c_cc[VTIME] = 0;
-    if (tcsetattr(l->fd, TCSANOW, &t) != 0)
-        return kmsg_set(msg, K_EIO, "%s: cannot set %u 8N1: %s", l->name, baud, strerror(errno));
-    tcflush(l->fd, TCIOFLUSH);
-    return K_OK;
+    kerr_t rc = serial_open(path, baud, "printer.device", &l->fd, msg);
+    if (rc != K_OK)
+        kmsg_prefix(msg, "receipt printer ");
+    return rc;
 }
 
 kerr_t printer__line_open(printer__line_t *l, const printer_link_t *cfg, kmsg_t *msg)

@@ -8,33 +8,60 @@
 #include <termios.h>
 #include <unistd.h>
 
-int serial_open(const char *path, kmsg_t *msg)
+static speed_t speed_of(unsigned baud)
 {
-    int fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
-        kmsg_set(msg, K_EIO, "%s: %s (check cash.device)", path, strerror(errno));
-        return -1;
+    switch (baud) {
+    case 1200: return B1200;
+    case 2400: return B2400;
+    case 4800: return B4800;
+    case 9600: return B9600;
+    case 19200: return B19200;
+    case 38400: return B38400;
+    case 57600: return B57600;
+    case 115200: return B115200;
+    default: return B0;
     }
+}
+
+/* Raw 8N1 at speed, no flow control, reads that never block. */
+static bool set_raw(int fd, speed_t speed)
+{
     struct termios t;
-    if (tcgetattr(fd, &t) != 0) {
-        kmsg_set(msg, K_EIO, "%s is not a serial device: %s", path, strerror(errno));
-        close(fd);
-        return -1;
-    }
+    if (tcgetattr(fd, &t) != 0)
+        return false;
     cfmakeraw(&t);
-    cfsetispeed(&t, B9600);
-    cfsetospeed(&t, B9600);
+    cfsetispeed(&t, speed);
+    cfsetospeed(&t, speed);
     t.c_cflag &= ~(tcflag_t)(PARENB | CSTOPB | CSIZE | CRTSCTS);
     t.c_cflag |= CS8 | CLOCAL | CREAD;
     t.c_cc[VMIN] = 0;
     t.c_cc[VTIME] = 0;
-    if (tcsetattr(fd, TCSANOW, &t) != 0) {
-        kmsg_set(msg, K_EIO, "%s: cannot set 9600 8N1: %s", path, strerror(errno));
-        close(fd);
-        return -1;
+    return tcsetattr(fd, TCSANOW, &t) == 0;
+}
+
+kerr_t serial_open(const char *path, unsigned baud, const char *setting, int *fd, kmsg_t *msg)
+{
+    struct termios t;
+    speed_t speed = speed_of(baud);
+    *fd = -1;
+    if (speed == B0)
+        return kmsg_set(msg, K_EINVAL, "%s: %u baud is not a serial speed", path, baud);
+    int d = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+    if (d < 0)
+        return kmsg_set(msg, K_EIO, "%s: %s (check %s)", path, strerror(errno), setting);
+    if (tcgetattr(d, &t) != 0) {
+        kmsg_set(msg, K_EIO, "%s is not a serial device: %s (check %s)", path, strerror(errno), setting);
+        close(d);
+        return K_EIO;
     }
-    tcflush(fd, TCIOFLUSH);
-    return fd;
+    if (!set_raw(d, speed)) {
+        kmsg_set(msg, K_EIO, "%s: cannot set %u 8N1: %s", path, baud, strerror(errno));
+        close(d);
+        return K_EIO;
+    }
+    tcflush(d, TCIOFLUSH);
+    *fd = d;
+    return K_OK;
 }
 
 bool serial_write(int fd, const uint8_t *buf, size_t n)

@@ -9,8 +9,12 @@
 
 #include "kiosk/core/err.h"
 
-/* Opens path raw at 9600 8N1; returns the descriptor or -1 with msg. */
-int serial_open(const char *path, kmsg_t *msg);
+/* Opens path raw at baud 8N1, no flow control, reads that never block, and
+ * puts the descriptor in *fd. K_EINVAL if baud is not one of 1200, 2400,
+ * 4800, 9600, 19200, 38400, 57600, 115200; K_EIO if path cannot be opened,
+ * is not a serial device or refuses the settings. msg names path and, for
+ * the first two, the setting to check (e.g. "cash.device"). */
+kerr_t serial_open(const char *path, unsigned baud, const char *setting, int *fd, kmsg_t *msg);
 
 /* Writes all of buf; false on failure. */
 bool serial_write(int fd, const uint8_t *buf, size_t n);
