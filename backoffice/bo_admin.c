@@ -1,0 +1,119 @@
+/* Admin verbs on the database: sites, kiosks and customers here; meters,
+ * cards, tariffs and settings in bo_admin_meter.c. Each change is one
+ * transaction that also moves the affected document's version forward. */
+#include <stdio.h>
+#include <string.h>
+
+#include "backoffice/bo_cli.h"
+#include "backoffice/bo_db.h"
+#include "backoffice/bo_docs.h"
+#include "backoffice/bo_json.h"
+
+int bo_admin_exec(sqlite3 *db, const char *sql, const char *const *params, int n, const char *bump,
+                  const char *kiosk, const char *done)
+{
+    kmsg_t msg = {{0}};
+    sqlite3_stmt *st;
+    kerr_t rc = bo_db_exec(db, "BEGIN IMMEDIATE", "starting", &msg);
+    if (rc == K_OK && (rc = bo_db_prepare(db, sql, &st, &msg)) == K_OK) {
+        for (int i = 0; i < n; i++)
+            bo_db_text(st, i + 1, params[i]);
+        rc = bo_db_run(db, st, "changing the database", &msg);
+    }
+    if (rc == K_OK && sqlite3_changes(db) == 0)
+        rc = kmsg_set(&msg, K_ENOTFOUND, "nothing changed: '%s' or what it names is not known; check the ids with the list verbs",
+                      n ? params[0] : "");
+    if (rc == K_OK && bump)
+        rc = bo_doc_bump(db, bump, kiosk, &msg);
+    if (rc == K_OK)
+        rc = bo_db_exec(db, "COMMIT", "committing", &msg);
+    if (rc) {
+        bo_db_exec(db, "ROLLBACK", "abandoning", NULL);
+        fprintf(stderr, "backoffice: %s\n", msg.text);
+        return BO_EXIT_FAIL;
+    }
+    if (done)
+        printf("%s\n", done);
+    return BO_EXIT_OK;
+}
+
+int bo_list(sqlite3 *db, const char *sql, const bo_args_t *a, FILE *out)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK || bo_print_rows(st, bo_arg(a, "csv"), out) < 0) {
+        fprintf(stderr, "backoffice: listing failed: %s\n", sqlite3_errmsg(db));
+        return BO_EXIT_FAIL;
+    }
+    return BO_EXIT_OK;
+}
+
+static int usage(const char *text)
+{
+    fprintf(stderr, "usage: backoffice %s\n", text);
+    return BO_EXIT_USAGE;
+}
+
+static bool is(const bo_args_t *a, const char *noun, const char *verb, int npos)
+{
+    return a->npos == npos && strcmp(a->pos[0], noun) == 0 && strcmp(a->pos[1], verb) == 0;
+}
+
+static int site(sqlite3 *db, const bo_args_t *a, FILE *out)
+{
+    if (is(a, "site", "add", 4) && bo_id_valid(a->pos[2], 64)) {
+        const char *p[] = {a->pos[2], a->pos[3]};
+        return bo_admin_exec(db, "INSERT INTO site VALUES (?, ?)", p, 2, NULL, NULL, "site added");
+    }
+    if (is(a, "site", "list", 2))
+        return bo_list(db, "SELECT id, name FROM site ORDER BY id", a, out);
+    return usage("site add ID NAME | site list");
+}
+
+static int kiosk(sqlite3 *db, const bo_args_t *a, FILE *out)
+{
+    const char *site_id = bo_arg(a, "site");
+    if (is(a, "kiosk", "add", 3) && site_id && bo_id_valid(a->pos[2], 64)) {
+        const char *p[] = {a->pos[2], site_id};
+        return bo_admin_exec(db,
+                             "INSERT INTO kiosk(id, site, created_at) SELECT ?1, ?2, "
+                             "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) WHERE EXISTS (SELECT 1 FROM site WHERE id = ?2)",
+                             p, 2, NULL, NULL, "kiosk added; give it a certificate whose CN is its id");
+    }
+    if ((is(a, "kiosk", "block", 3) || is(a, "kiosk", "activate", 3))) {
+        const char *p[] = {a->pos[2], strcmp(a->pos[1], "block") == 0 ? "blocked" : "active"};
+        return bo_admin_exec(db, "UPDATE kiosk SET state = ?2 WHERE id = ?1", p, 2, NULL, NULL, "kiosk updated");
+    }
+    if (is(a, "kiosk", "list", 2))
+        return bo_list(db,
+                       "SELECT k.id, k.site, k.state, coalesce(h.software, '') AS software, "
+                       "coalesce(h.outbox_depth, '') AS outbox_depth, coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', "
+                       "h.at / 1000, 'unixepoch'), '') AS last_heartbeat FROM kiosk k LEFT JOIN kiosk_health h "
+                       "ON h.kiosk = k.id ORDER BY k.id",
+                       a, out);
+    return usage("kiosk add ID --site SITE | kiosk block ID | kiosk activate ID | kiosk list");
+}
+
+static int customer(sqlite3 *db, const bo_args_t *a, FILE *out)
+{
+    if (is(a, "customer", "add", 4) && bo_id_valid(a->pos[2], 64)) {
+        const char *p[] = {a->pos[2], a->pos[3]};
+        return bo_admin_exec(db, "INSERT INTO customer VALUES (?, ?)", p, 2, NULL, NULL, "customer added");
+    }
+    if (is(a, "customer", "list", 2))
+        return bo_list(db, "SELECT id, name FROM customer ORDER BY id", a, out);
+    return usage("customer add ID NAME | customer list");
+}
+
+int bo_admin(sqlite3 *db, const bo_args_t *a, FILE *out)
+{
+    const char *noun = a->pos[0];
+    if (a->npos < 2)
+        return usage("site|kiosk|customer|meter|card|tariff|settings VERB ... (see --help)");
+    if (strcmp(noun, "site") == 0)
+        return site(db, a, out);
+    if (strcmp(noun, "kiosk") == 0)
+        return kiosk(db, a, out);
+    if (strcmp(noun, "customer") == 0)
+        return customer(db, a, out);
+    return bo_admin_meter(db, a, out);
+}

@@ -1,0 +1,138 @@
+/* Admin verbs: meters (the registry), blocked cards, tariffs and each
+ * kiosk's settings (offline limits among them). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backoffice/bo_cli.h"
+#include "backoffice/bo_docs.h"
+#include "backoffice/bo_json.h"
+#include "kiosk/core/money.h"
+#include "kiosk/core/tariff.h"
+
+static int usage(const char *text)
+{
+    fprintf(stderr, "usage: backoffice %s\n", text);
+    return BO_EXIT_USAGE;
+}
+
+static bool is(const bo_args_t *a, const char *verb, int npos)
+{
+    return a->npos == npos && strcmp(a->pos[1], verb) == 0;
+}
+
+static int meter(sqlite3 *db, const bo_args_t *a, FILE *out)
+{
+    const char *cust = bo_arg(a, "customer"), *proto = bo_arg(a, "protocol"), *gw = bo_arg(a, "gateway");
+    const char *kind = bo_arg(a, "kind"), *tariff = bo_arg(a, "tariff");
+    if (is(a, "add", 3) && cust && proto && gw && bo_id_valid(a->pos[2], 32)) {
+        const char *p[] = {a->pos[2], cust, proto, gw, kind ? kind : "electricity", tariff ? tariff : ""};
+        return bo_admin_exec(db,
+                             "INSERT OR REPLACE INTO meter SELECT ?1, ?2, ?3, ?4, ?5, ?6 "
+                             "WHERE EXISTS (SELECT 1 FROM customer WHERE id = ?2)",
+                             p, 6, "registry", NULL, "meter registered");
+    }
+    if (is(a, "list", 2))
+        return bo_list(db,
+                       "SELECT m.id AS meter, m.customer, m.protocol, m.gateway, m.kind, m.tariff, "
+                       "coalesce(c.highest, 0) AS purchase_count FROM meter m LEFT JOIN meter_count c "
+                       "ON c.meter = m.id ORDER BY m.id",
+                       a, out);
+    return usage("meter add METER --customer ID --protocol dlt645|modbus --gateway HOST:PORT [--kind electricity|water] "
+                 "[--tariff ID] | meter list");
+}
+
+static int card(sqlite3 *db, const bo_args_t *a, FILE *out)
+{
+    const char *reason = bo_arg(a, "reason");
+    if (is(a, "block", 3) && strlen(a->pos[2]) == 16) {
+        const char *p[] = {a->pos[2], reason ? reason : "blocked by staff"};
+        return bo_admin_exec(db,
+                             "INSERT OR REPLACE INTO blocked_card VALUES (?, ?, "
+                             "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))",
+                             p, 2, "blocked-cards", NULL, "card blocked");
+    }
+    if (is(a, "unblock", 3)) {
+        const char *p[] = {a->pos[2]};
+        return bo_admin_exec(db, "DELETE FROM blocked_card WHERE serial = ?", p, 1, "blocked-cards", NULL,
+                             "card unblocked");
+    }
+    if (is(a, "list", 2))
+        return bo_list(db,
+                       "SELECT c.serial, c.meter, c.customer, c.type, c.generation, c.state, c.kiosk, "
+                       "coalesce(b.reason, '') AS blocked FROM card c LEFT JOIN blocked_card b ON b.serial = c.serial "
+                       "UNION ALL SELECT b.serial, '', '', '', '', '', '', b.reason FROM blocked_card b "
+                       "WHERE b.serial NOT IN (SELECT serial FROM card) ORDER BY 1",
+                       a, out);
+    return usage("card block SERIAL [--reason TEXT] | card unblock SERIAL | card list");
+}
+
+/* The text must be a tariff the kiosk can read (docs/money.md). */
+static int tariff(sqlite3 *db, const bo_args_t *a, FILE *out)
+{
+    if (is(a, "set", 5) && bo_id_valid(a->pos[2], 64)) {
+        const currency_t *cur = currency_find(a->pos[3]);
+        tariff_t t;
+        kmsg_t msg = {{0}};
+        if (!cur) {
+            fprintf(stderr, "backoffice: currency %s is not known (use an ISO 4217 code such as CNY)\n", a->pos[3]);
+            return BO_EXIT_USAGE;
+        }
+        if (tariff_parse(a->pos[4], cur->exponent, &t, &msg) != K_OK) {
+            fprintf(stderr, "backoffice: tariff '%s': %s\n", a->pos[4], msg.text);
+            return BO_EXIT_USAGE;
+        }
+        const char *p[] = {a->pos[2], a->pos[3], a->pos[4]};
+        return bo_admin_exec(db, "INSERT OR REPLACE INTO tariff VALUES (?, ?, ?)", p, 3, "tariffs", NULL,
+                             "tariff set");
+    }
+    if (is(a, "list", 2))
+        return bo_list(db, "SELECT id, currency, text FROM tariff ORDER BY id", a, out);
+    return usage("tariff set ID CURRENCY 'single 0.5283' | tariff list");
+}
+
+static const bo_setting_def_t *setting(const char *key)
+{
+    for (const bo_setting_def_t *d = bo_settings(); d->key; d++)
+        if (strcmp(d->key, key) == 0)
+            return d;
+    return NULL;
+}
+
+static int settings(sqlite3 *db, const bo_args_t *a, FILE *out)
+{
+    if (is(a, "set", 5)) {
+        const bo_setting_def_t *d = setting(a->pos[3]);
+        char *end;
+        long long v = strtoll(a->pos[4], &end, 10);
+        if (!d || *end || !a->pos[4][0] || v < d->min || v > d->max) {
+            fprintf(stderr, "backoffice: %s is not a setting, or %s is out of its range; the settings:\n",
+                    a->pos[3], a->pos[4]);
+            for (d = bo_settings(); d->key; d++)
+                fprintf(stderr, "  %-22s %lld..%lld  %s\n", d->key, (long long)d->min, (long long)d->max, d->meaning);
+            return BO_EXIT_USAGE;
+        }
+        const char *p[] = {a->pos[2], a->pos[3], a->pos[4]};
+        return bo_admin_exec(db,
+                             "INSERT OR REPLACE INTO kiosk_setting SELECT ?1, ?2, CAST(?3 AS INTEGER) "
+                             "WHERE EXISTS (SELECT 1 FROM kiosk WHERE id = ?1)",
+                             p, 3, "settings", a->pos[2], "setting changed");
+    }
+    if (is(a, "list", 2))
+        return bo_list(db, "SELECT kiosk, key, value FROM kiosk_setting ORDER BY kiosk, key", a, out);
+    return usage("settings set KIOSK KEY VALUE | settings list");
+}
+
+int bo_admin_meter(sqlite3 *db, const bo_args_t *a, FILE *out)
+{
+    const char *noun = a->pos[0];
+    if (strcmp(noun, "meter") == 0)
+        return meter(db, a, out);
+    if (strcmp(noun, "card") == 0)
+        return card(db, a, out);
+    if (strcmp(noun, "tariff") == 0)
+        return tariff(db, a, out);
+    if (strcmp(noun, "settings") == 0)
+        return settings(db, a, out);
+    return usage("site|kiosk|customer|meter|card|tariff|settings VERB ... (see --help)");
+}

@@ -1,0 +1,50 @@
+/* The `backoffice` command line: serve, keys, admin verbs and reports. */
+#ifndef BACKOFFICE_BO_CLI_H
+#define BACKOFFICE_BO_CLI_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "backoffice/bo_config.h"
+
+#define BO_CLI_MAX 16
+
+/* A verb's words and --options, split. Flags (--csv) have value "". */
+typedef struct bo_args {
+    const char *pos[BO_CLI_MAX];
+    int npos;
+    const char *opt_name[BO_CLI_MAX], *opt_val[BO_CLI_MAX];
+    int nopt;
+} bo_args_t;
+
+/* The value of --name, or NULL. */
+const char *bo_arg(const bo_args_t *a, const char *name);
+
+/* Exit codes: 0 done, 1 failed, 2 bad arguments. */
+enum { BO_EXIT_OK = 0, BO_EXIT_FAIL = 1, BO_EXIT_USAGE = 2 };
+
+/* Runs an admin verb (site, kiosk, customer, meter, card, tariff,
+ * settings) on db; messages go to stderr, listings to out. */
+int bo_admin(sqlite3 *db, const bo_args_t *a, FILE *out);
+
+/* The meter, card, tariff and settings verbs (bo_admin_meter.c). */
+int bo_admin_meter(sqlite3 *db, const bo_args_t *a, FILE *out);
+
+/* `report sales --by day|site|method [--csv] [--from D] [--to D]` and
+ * `report energy [--csv]`. */
+int bo_report(sqlite3 *db, const bo_args_t *a, FILE *out);
+
+/* Prints every row of st as an aligned table, or CSV (RFC 4180) when csv;
+ * finalizes st. Returns the number of rows, -1 on a database error. */
+int bo_print_rows(sqlite3_stmt *st, bool csv, FILE *out);
+
+/* Runs sql (with the args as text parameters) as one transaction that
+ * also moves `bump` forward (NULL: nothing); prints `done` on success. */
+int bo_admin_exec(sqlite3 *db, const char *sql, const char *const *params, int n, const char *bump,
+                  const char *kiosk, const char *done);
+
+/* Prints the rows of sql (no parameters) as bo_print_rows does. */
+int bo_list(sqlite3 *db, const char *sql, const bo_args_t *a, FILE *out);
+
+#endif

@@ -1,0 +1,140 @@
+#include "backoffice/bo_config.h"
+
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct load_ctx {
+    bo_config_t *cfg;
+    kmsg_t *msg;
+    kerr_t rc;
+} load_ctx_t;
+
+static bool parse_int(const char *v, int64_t min, int64_t max, int64_t *out)
+{
+    char *end;
+    long long n = strtoll(v, &end, 10);
+    if (!*v || *end || n < min || n > max)
+        return false;
+    *out = n;
+    return true;
+}
+
+static bool parse_bool(const char *v, bool *out)
+{
+    if (strcmp(v, "true") == 0 || strcmp(v, "1") == 0)
+        *out = true;
+    else if (strcmp(v, "false") == 0 || strcmp(v, "0") == 0)
+        *out = false;
+    else
+        return false;
+    return true;
+}
+
+static bool copy(char *dst, size_t len, const char *v)
+{
+    if (strlen(v) >= len)
+        return false;
+    strcpy(dst, v);
+    return true;
+}
+
+#define KEY(s, k) (strcmp(section, s) == 0 && strcmp(name, k) == 0)
+
+/* Applies one key; false if the value is bad, *known false if no such key. */
+static bool apply(bo_config_t *c, const char *section, const char *name, const char *v, bool *known)
+{
+    int64_t port = c->port;
+    *known = true;
+    if (KEY("server", "listen"))
+        return copy(c->listen, sizeof c->listen, v);
+    if (KEY("server", "port"))
+        return parse_int(v, 0, 65535, &port) && (c->port = (int)port, true);
+    if (KEY("server", "database"))
+        return copy(c->database, sizeof c->database, v);
+    if (KEY("server", "plain_http"))
+        return parse_bool(v, &c->plain_http);
+    if (KEY("server", "public_url"))
+        return copy(c->public_url, sizeof c->public_url, v);
+    if (KEY("tls", "cert"))
+        return copy(c->tls_cert, sizeof c->tls_cert, v);
+    if (KEY("tls", "key"))
+        return copy(c->tls_key, sizeof c->tls_key, v);
+    if (KEY("tls", "client_ca"))
+        return copy(c->client_ca, sizeof c->client_ca, v);
+    if (KEY("signing", "key"))
+        return copy(c->signing_key, sizeof c->signing_key, v);
+    if (KEY("qr", "simulate"))
+        return parse_bool(v, &c->qr_simulate);
+    if (KEY("qr", "ttl_seconds"))
+        return parse_int(v, 10, 3600, &c->qr_ttl_s);
+    if (KEY("counts", "lease_seconds"))
+        return parse_int(v, 5, 86400, &c->lease_s);
+    if (KEY("ingest", "dedup_days"))
+        return parse_int(v, 30, 3650, &c->dedup_days);
+    if (KEY("test", "hooks"))
+        return parse_bool(v, &c->test_hooks);
+    *known = false;
+    return false;
+}
+
+static int on_key(void *user, const char *section, const char *name, const char *value)
+{
+    load_ctx_t *x = user;
+    bool known;
+    if (x->rc == K_OK && !apply(x->cfg, section, name, value, &known))
+        x->rc = kmsg_set(x->msg, K_EINVAL,
+                         known ? "[%s] %s = '%s' is not a valid value (see backoffice.ini.sample)"
+                               : "[%s] %s is not a setting (see backoffice.ini.sample); value '%s'",
+                         section, name, value);
+    return 1;
+}
+
+static void defaults(bo_config_t *c)
+{
+    memset(c, 0, sizeof *c);
+    strcpy(c->listen, "127.0.0.1");
+    c->port = 8443;
+    strcpy(c->database, "backoffice.db");
+    strcpy(c->signing_key, "signing.key");
+    c->qr_ttl_s = 120;
+    c->lease_s = 300;
+    c->dedup_days = 30;
+}
+
+kerr_t bo_config_load(const char *path, bo_config_t *cfg, kmsg_t *msg)
+{
+    defaults(cfg);
+    if (!path)
+        return K_OK;
+    load_ctx_t x = {cfg, msg, K_OK};
+    int line = ini_parse(path, on_key, &x);
+    if (line < 0)
+        return kmsg_set(msg, K_EINVAL, "cannot read the configuration file %s", path);
+    if (x.rc)
+        return x.rc;
+    if (line > 0)
+        return kmsg_set(msg, K_EINVAL, "%s: line %d is not 'key = value' or '[section]'", path, line);
+    return K_OK;
+}
+
+kerr_t bo_config_set(bo_config_t *cfg, const char *assignment, kmsg_t *msg)
+{
+    char buf[600];
+    if (strlen(assignment) >= sizeof buf)
+        return kmsg_set(msg, K_EINVAL, "--set value is too long");
+    strcpy(buf, assignment);
+    char *dot = strchr(buf, '.'), *eq = strchr(buf, '=');
+    if (!dot || !eq || dot > eq)
+        return kmsg_set(msg, K_EINVAL, "--set takes section.key=value, not '%s'", assignment);
+    *dot = *eq = '\0';
+    load_ctx_t x = {cfg, msg, K_OK};
+    on_key(&x, buf, dot + 1, eq + 1);
+    return x.rc;
+}
+
+bool bo_config_loopback(const char *host)
+{
+    return strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0 || strcmp(host, "localhost") == 0;
+}

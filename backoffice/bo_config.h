@@ -1,0 +1,38 @@
+/* The back office's settings, read from an INI file (backoffice.ini.sample
+ * lists every key with its default). */
+#ifndef BACKOFFICE_BO_CONFIG_H
+#define BACKOFFICE_BO_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kiosk/core/err.h"
+
+typedef struct bo_config {
+    char listen[64];      /* host, loopback by default */
+    int port;
+    char database[512];
+    char tls_cert[512];   /* the server's certificate (PEM) */
+    char tls_key[512];    /* its private key (PEM) */
+    char client_ca[512];  /* the CA that signs kiosk certificates */
+    bool plain_http;      /* only on a loopback address: tests and the demo */
+    char public_url[256]; /* base of QR code URLs; empty: from listen and port */
+    char signing_key[512];
+    bool qr_simulate;     /* the simulated payment provider's pages */
+    int64_t qr_ttl_s;
+    int64_t lease_s;      /* how long a purchase count is held for a kiosk */
+    int64_t dedup_days;   /* at least 30 */
+    bool test_hooks;      /* /v1/test/... : failure injection and the clock */
+} bo_config_t;
+
+/* Fills cfg with the defaults, then reads path (NULL: defaults only). An
+ * unknown key or a bad value is K_EINVAL naming the line. */
+kerr_t bo_config_load(const char *path, bo_config_t *cfg, kmsg_t *msg);
+
+/* Applies one "section.key=value" over what was loaded. */
+kerr_t bo_config_set(bo_config_t *cfg, const char *assignment, kmsg_t *msg);
+
+/* True if host names the loopback interface (127.0.0.0/8, ::1, localhost). */
+bool bo_config_loopback(const char *host);
+
+#endif

@@ -1,0 +1,163 @@
+/* POST /v1/kiosks/{id}/outbox: a batch of outbox rows in, one answer per
+ * row out. Idempotent by (kiosk, outbox seq): the first answer to a row is
+ * stored with a digest of the row and given again, word for word, when the
+ * row comes back. The batch is one SQLite transaction. */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backoffice/bo_db.h"
+#include "backoffice/bo_ingest.h"
+#include "backoffice/bo_server.h"
+#include "kiosk/app/kjson.h"
+
+typedef struct answer {
+    char status[16];
+    kmsg_t reason;
+} answer_t;
+
+/* A digest of the row's topic and payload as re-printed (whitespace and
+ * key spacing do not matter; content does). */
+static bool digest(const bo_row_t *row, char hex[33])
+{
+    char *text = kjson_print(row->payload, false);
+    if (!text)
+        return false;
+    uint8_t h[16];
+    crypto_generichash_state g;
+    crypto_generichash_init(&g, NULL, 0, sizeof h);
+    crypto_generichash_update(&g, (const uint8_t *)row->topic, strlen(row->topic) + 1);
+    crypto_generichash_update(&g, (const uint8_t *)text, strlen(text));
+    crypto_generichash_final(&g, h, sizeof h);
+    cJSON_free(text);
+    sodium_bin2hex(hex, 33, h, sizeof h);
+    return true;
+}
+
+/* The stored answer for (kiosk, seq) if there is one: *found says. */
+static kerr_t stored_answer(sqlite3 *db, const char *kiosk, int64_t seq, char dig[33], answer_t *a, bool *found,
+                            kmsg_t *msg)
+{
+    sqlite3_stmt *st;
+    kerr_t rc = bo_db_prepare(db, "SELECT digest, status, reason FROM ingest_row WHERE kiosk = ? AND seq = ?", &st,
+                              msg);
+    if (rc)
+        return rc;
+    bo_db_text(st, 1, kiosk);
+    sqlite3_bind_int64(st, 2, seq);
+    *found = sqlite3_step(st) == SQLITE_ROW;
+    if (*found) {
+        snprintf(dig, 33, "%s", bo_db_col(st, 0));
+        snprintf(a->status, sizeof a->status, "%s", bo_db_col(st, 1));
+        snprintf(a->reason.text, sizeof a->reason.text, "%s", bo_db_col(st, 2));
+    }
+    sqlite3_finalize(st);
+    return K_OK;
+}
+
+static kerr_t remember(sqlite3 *db, const char *kiosk, const bo_row_t *row, const char *dig, const answer_t *a,
+                       int64_t now, kmsg_t *msg)
+{
+    sqlite3_stmt *st;
+    kerr_t rc = bo_db_prepare(db, "INSERT INTO ingest_row VALUES (?, ?, ?, ?, ?, ?, ?)", &st, msg);
+    if (rc)
+        return rc;
+    bo_db_text(st, 1, kiosk);
+    sqlite3_bind_int64(st, 2, row->seq);
+    bo_db_text(st, 3, row->topic);
+    bo_db_text(st, 4, dig);
+    bo_db_text(st, 5, a->status);
+    bo_db_text(st, 6, a->reason.text);
+    sqlite3_bind_int64(st, 7, now);
+    return bo_db_run(db, st, "remembering the answer", msg);
+}
+
+/* Answers one row: the stored answer, a conflict, or a fresh ingest. */
+static kerr_t one_row(sqlite3 *db, const char *kiosk, const bo_row_t *row, int64_t now, answer_t *a, kmsg_t *msg)
+{
+    char dig[33], old[33] = "";
+    bool found;
+    if (!digest(row, dig))
+        return kmsg_set(msg, K_EIO, "out of memory reading row %lld", (long long)row->seq);
+    kerr_t rc = stored_answer(db, kiosk, row->seq, old, a, &found, msg);
+    if (rc || (found && strcmp(old, dig) == 0))
+        return rc;
+    if (found) {
+        snprintf(a->status, sizeof a->status, "rejected");
+        kmsg_set(&a->reason, K_OK,
+                 "seq_conflict: outbox seq %lld was received before with different content; the kiosk's outbox "
+                 "and the back office disagree: ask support to compare them",
+                 (long long)row->seq);
+        return K_OK;
+    }
+    bo_row_status_t status;
+    rc = bo_ingest_row(db, kiosk, row, now, &status, &a->reason, msg);
+    if (rc)
+        return rc;
+    snprintf(a->status, sizeof a->status, "%s", bo_row_status_name(status));
+    return remember(db, kiosk, row, dig, a, now, msg);
+}
+
+static kerr_t ingest_batch(bo_server_t *s, const char *kiosk, const bo_batch_t *b, answer_t *out, kmsg_t *msg)
+{
+    kerr_t rc = bo_db_exec(s->db, "BEGIN IMMEDIATE", "starting the batch", msg);
+    int64_t now = bo_now(s);
+    for (int i = 0; rc == K_OK && i < b->n; i++)
+        rc = one_row(s->db, kiosk, &b->rows[i], now, &out[i], msg);
+    if (rc == K_OK)
+        rc = bo_db_exec(s->db, "COMMIT", "committing the batch", msg);
+    if (rc)
+        bo_db_exec(s->db, "ROLLBACK", "abandoning the batch", NULL);
+    return rc;
+}
+
+static cJSON *answer_json(const bo_batch_t *b, const answer_t *a)
+{
+    cJSON *o = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(o, "results");
+    for (int i = 0; arr && i < b->n; i++) {
+        cJSON *r = cJSON_CreateObject();
+        cJSON_AddItemToArray(arr, r);
+        kjson_add_int(r, "seq", b->rows[i].seq);
+        kjson_add_str(r, "status", a[i].status);
+        if (a[i].reason.text[0])
+            kjson_add_str(r, "reason", a[i].reason.text);
+    }
+    return o;
+}
+
+void bo_h_outbox(bo_req_t *q, bo_resp_t *r)
+{
+    bo_batch_t b;
+    kmsg_t msg = {{0}};
+    kerr_t rc = bo_decode_batch(q->body, q->body_len, &b, &msg);
+    if (rc) {
+        bo_resp_kerr(r, rc, &msg);
+        return;
+    }
+    answer_t *a = calloc((size_t)b.n, sizeof *a);
+    if (!a) {
+        bo_batch_free(&b);
+        bo_resp_error(r, 503, "busy", "out of memory: retry later");
+        return;
+    }
+    bo_lock(q->s);
+    rc = ingest_batch(q->s, q->kiosk, &b, a, &msg);
+    bo_unlock(q->s);
+    if (rc)
+        bo_resp_kerr(r, rc, &msg);
+    else
+        bo_resp_json(r, 200, answer_json(&b, a));
+    free(a);
+    bo_batch_free(&b);
+}
+
+kerr_t bo__ingest_purge(bo_server_t *s, kmsg_t *msg)
+{
+    int64_t cutoff = bo_now(s) - s->cfg.dedup_days * 86400000LL;
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "DELETE FROM ingest_row WHERE received_at < %lld; DELETE FROM txn_event_seen WHERE at < %lld;",
+             (long long)cutoff, (long long)cutoff);
+    return bo_db_exec(s->db, sql, "forgetting rows older than the de-duplication window", msg);
+}

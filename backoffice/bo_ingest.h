@@ -1,0 +1,28 @@
+/* Ingest of uploaded outbox rows, inside the caller's SQLite transaction. */
+#ifndef BACKOFFICE_BO_INGEST_H
+#define BACKOFFICE_BO_INGEST_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "backoffice/bo_decode.h"
+
+typedef enum bo_row_status { BO_ACCEPTED, BO_DUPLICATE, BO_REJECTED } bo_row_status_t;
+
+/* Stores one row of `kiosk` that was never answered before; returns what
+ * the answer is, with the reason for a duplicate or a rejection in msg. A
+ * database failure is K_EIO (the whole batch is then rolled back). */
+kerr_t bo_ingest_row(sqlite3 *db, const char *kiosk, const bo_row_t *row, int64_t now, bo_row_status_t *status,
+                     kmsg_t *reason, kmsg_t *msg);
+
+/* Called for each stored transaction state: keeps the purchase-count
+ * service's record (highest count, the lease) in step. */
+kerr_t bo_counts_on_txn(sqlite3 *db, const char *kiosk, const bo_txn_t *t, int64_t now, kmsg_t *msg);
+
+/* Called for each stored meter reading: the count it shows is applied. */
+kerr_t bo_counts_seen(sqlite3 *db, const char *meter, int64_t count, int64_t now, kmsg_t *msg);
+
+/* The status's name in answers: accepted, duplicate, rejected. */
+const char *bo_row_status_name(bo_row_status_t s);
+
+#endif

@@ -1,0 +1,132 @@
+/* The route table: method, path pattern ('*' is one segment), handler, and
+ * what the route needs (an authenticated kiosk, test hooks, the simulated
+ * payment provider). */
+#include <stdio.h>
+#include <string.h>
+
+#include "backoffice/bo_db.h"
+#include "backoffice/bo_json.h"
+#include "backoffice/bo_server.h"
+
+enum { NEEDS_KIOSK = 1, NEEDS_HOOKS = 2, NEEDS_SIM = 4 };
+
+typedef struct route {
+    const char *method;
+    const char *pattern;
+    void (*handler)(bo_req_t *, bo_resp_t *);
+    int needs;
+} route_t;
+
+static const route_t routes[] = {
+    {"POST", "/v1/kiosks/*/outbox", bo_h_outbox, NEEDS_KIOSK},
+    {"POST", "/v1/kiosks/*/heartbeat", bo_h_heartbeat, NEEDS_KIOSK},
+    {"GET", "/v1/kiosks/*/documents/*", bo_h_document, NEEDS_KIOSK},
+    {"GET", "/v1/kiosks/*/notices", bo_h_notices, NEEDS_KIOSK},
+    {"POST", "/v1/kiosks/*/notices/*/ack", bo_h_notice_ack, NEEDS_KIOSK},
+    {"POST", "/v1/kiosks/*/counts/reserve", bo_h_count_reserve, NEEDS_KIOSK},
+    {"POST", "/v1/kiosks/*/counts/release", bo_h_count_release, NEEDS_KIOSK},
+    {"GET", "/v1/kiosks/*/counts/*", bo_h_count_get, NEEDS_KIOSK},
+    {"POST", "/v1/kiosks/*/qr-orders", bo_h_qr_create, NEEDS_KIOSK},
+    {"GET", "/v1/kiosks/*/qr-orders/*", bo_h_qr_get, NEEDS_KIOSK},
+    {"POST", "/v1/kiosks/*/qr-orders/*/cancel", bo_h_qr_cancel, NEEDS_KIOSK},
+    {"POST", "/v1/enrol", bo_h_enrol, 0},
+    {"GET", "/v1/health", bo_h_health, 0},
+    {"GET", "/pay/*", bo_h_pay_page, NEEDS_SIM},
+    {"POST", "/pay/*", bo_h_pay_form, NEEDS_SIM},
+    {"POST", "/v1/sim/qr-orders/*/pay", bo_h_qr_sim_pay, NEEDS_SIM},
+    {"POST", "/v1/test/fault", bo_h_test_fault, NEEDS_HOOKS},
+    {"POST", "/v1/test/clock", bo_h_test_clock, NEEDS_HOOKS},
+};
+
+/* Matches path against pattern, capturing the '*' segments into q->arg
+ * (pointing into buf, a copy of the path cut at the slashes). */
+static bool match(const char *pattern, char *buf, bo_req_t *q)
+{
+    int n = 0;
+    char *save_p = NULL, *save_b = NULL, pat[128];
+    snprintf(pat, sizeof pat, "%s", pattern);
+    char *p = strtok_r(pat, "/", &save_p), *b = strtok_r(buf, "/", &save_b);
+    for (; p && b; p = strtok_r(NULL, "/", &save_p), b = strtok_r(NULL, "/", &save_b)) {
+        if (strcmp(p, "*") == 0) {
+            if (n == 3 || !bo_id_valid(b, 64))
+                return false;
+            q->arg[n++] = b;
+        } else if (strcmp(p, b) != 0) {
+            return false;
+        }
+    }
+    return !p && !b;
+}
+
+static bool allowed(const route_t *rt, bo_req_t *q, bo_resp_t *r)
+{
+    if ((rt->needs & NEEDS_HOOKS) && !q->s->cfg.test_hooks) {
+        bo_resp_error(r, 404, "not_found", "test hooks are off on this server");
+        return false;
+    }
+    if ((rt->needs & NEEDS_SIM) && !q->s->cfg.qr_simulate) {
+        bo_resp_error(r, 404, "not_found", "the simulated payment provider is off on this server");
+        return false;
+    }
+    return !(rt->needs & NEEDS_KIOSK) || bo_auth_kiosk(q, q->arg[0], r);
+}
+
+void bo_route(bo_req_t *q, bo_resp_t *r)
+{
+    bool path_known = false;
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+        char buf[512];
+        if (strlen(q->path) >= sizeof buf)
+            break;
+        strcpy(buf, q->path);
+        bo_req_t t = *q;
+        if (!match(routes[i].pattern, buf, &t))
+            continue;
+        path_known = true;
+        if (strcmp(routes[i].method, q->method) != 0)
+            continue;
+        if (allowed(&routes[i], &t, r))
+            routes[i].handler(&t, r);
+        snprintf(q->kiosk, sizeof q->kiosk, "%s", t.kiosk);
+        return;
+    }
+    if (path_known)
+        bo_resp_error(r, 405, "method_not_allowed", "%s is not allowed on %s (see sync/openapi.yaml)", q->method,
+                      q->path);
+    else
+        bo_resp_error(r, 404, "not_found", "no endpoint %s %s (see sync/openapi.yaml)", q->method, q->path);
+}
+
+/* The kiosk named by the certificate (or, over plain HTTP on loopback, by
+ * the path) must match the path and be an active kiosk. */
+bool bo_auth_kiosk(bo_req_t *q, const char *path_kiosk, bo_resp_t *r)
+{
+    kmsg_t msg = {{0}};
+    if (q->s->cfg.plain_http)
+        snprintf(q->kiosk, sizeof q->kiosk, "%s", path_kiosk);
+    else if (!bo__tls_peer_cn(q->conn, q->kiosk, sizeof q->kiosk, &msg)) {
+        bo_resp_error(r, 401, "no_identity", "%s", msg.text);
+        return false;
+    }
+    if (strcmp(q->kiosk, path_kiosk) != 0) {
+        bo_resp_error(r, 403, "wrong_kiosk", "this certificate is kiosk '%s', not '%s'", q->kiosk, path_kiosk);
+        return false;
+    }
+    char state[16] = "";
+    bo_lock(q->s);
+    sqlite3_stmt *st;
+    if (bo_db_prepare(q->s->db, "SELECT state FROM kiosk WHERE id = ?", &st, &msg) == K_OK) {
+        bo_db_text(st, 1, q->kiosk);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            snprintf(state, sizeof state, "%s", bo_db_col(st, 0));
+        sqlite3_finalize(st);
+    }
+    bo_unlock(q->s);
+    if (strcmp(state, "active") == 0)
+        return true;
+    bo_resp_error(r, 403, "kiosk_not_active",
+                  state[0] ? "kiosk '%s' is %s: ask the back office's staff to activate it"
+                           : "kiosk '%s' is not known here%s: add it with `backoffice kiosk add`",
+                  q->kiosk, state);
+    return false;
+}

@@ -1,0 +1,144 @@
+/* The back office's schema and its forward migrations. PRAGMA user_version
+ * is the number applied. To change the schema, append a migration; never
+ * edit one that has shipped. Money is INTEGER minor units; times are
+ * INTEGER milliseconds since the epoch, UTC. */
+#include <stdio.h>
+
+#include "backoffice/bo_db.h"
+
+static const char *const v1[] = {
+    /* Sales points, and the kiosks that belong to them. A kiosk is known by
+     * the CN of its client certificate. Enrolment (issue 8) will fill
+     * cert_fingerprint and move a kiosk from `enrolling` to `active`. */
+    "CREATE TABLE site (id TEXT PRIMARY KEY NOT NULL, name TEXT NOT NULL) STRICT;"
+    "CREATE TABLE kiosk ("
+    "  id TEXT PRIMARY KEY NOT NULL, site TEXT NOT NULL REFERENCES site(id),"
+    "  state TEXT NOT NULL DEFAULT 'active' CHECK (state IN ('enrolling', 'active', 'blocked')),"
+    "  cert_fingerprint TEXT NOT NULL DEFAULT '', settings_version INTEGER NOT NULL DEFAULT 1,"
+    "  created_at INTEGER NOT NULL) STRICT;"
+    "CREATE TABLE kiosk_setting (kiosk TEXT NOT NULL REFERENCES kiosk(id), key TEXT NOT NULL,"
+    "  value INTEGER NOT NULL, PRIMARY KEY (kiosk, key)) STRICT;"
+    "CREATE TABLE kiosk_health (kiosk TEXT PRIMARY KEY NOT NULL REFERENCES kiosk(id), at INTEGER NOT NULL,"
+    "  software TEXT NOT NULL, outbox_depth INTEGER NOT NULL, last_error TEXT NOT NULL,"
+    "  report TEXT NOT NULL) STRICT;"
+    ,
+    /* Customers, their meters, and the cards and tariffs kiosks download. */
+    "CREATE TABLE customer (id TEXT PRIMARY KEY NOT NULL, name TEXT NOT NULL) STRICT;"
+    "CREATE TABLE meter (id TEXT PRIMARY KEY NOT NULL, customer TEXT NOT NULL REFERENCES customer(id),"
+    "  protocol TEXT NOT NULL, gateway TEXT NOT NULL, kind TEXT NOT NULL DEFAULT 'electricity',"
+    "  tariff TEXT NOT NULL DEFAULT '') STRICT;"
+    "CREATE TABLE blocked_card (serial TEXT PRIMARY KEY NOT NULL, reason TEXT NOT NULL,"
+    "  at INTEGER NOT NULL) STRICT;"
+    "CREATE TABLE tariff (id TEXT PRIMARY KEY NOT NULL, currency TEXT NOT NULL, text TEXT NOT NULL) STRICT;"
+    "CREATE TABLE doc_version (kind TEXT PRIMARY KEY NOT NULL, version INTEGER NOT NULL) STRICT;"
+    "INSERT INTO doc_version VALUES ('tariffs', 1), ('registry', 1), ('blocked-cards', 1);"
+    ,
+    /* Ingest: the first answer to every outbox row, by (kiosk, outbox seq). */
+    "CREATE TABLE ingest_row (kiosk TEXT NOT NULL, seq INTEGER NOT NULL, topic TEXT NOT NULL,"
+    "  digest TEXT NOT NULL, status TEXT NOT NULL, reason TEXT NOT NULL, received_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (kiosk, seq)) STRICT;"
+    "CREATE INDEX ingest_row_age ON ingest_row(received_at);"
+    /* A transaction's events seen, by (kiosk, txn id, event seq). */
+    "CREATE TABLE txn_event_seen (kiosk TEXT NOT NULL, txn_id TEXT NOT NULL, event_seq INTEGER NOT NULL,"
+    "  seq INTEGER NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (kiosk, txn_id, event_seq)) STRICT;"
+    "CREATE INDEX txn_event_seen_age ON txn_event_seen(at);"
+    ,
+    /* The latest state of every transaction (the one with the highest event seq). */
+    "CREATE TABLE sale (txn_id TEXT PRIMARY KEY NOT NULL, kiosk TEXT NOT NULL, site TEXT NOT NULL,"
+    "  state TEXT NOT NULL, meter TEXT NOT NULL, customer TEXT NOT NULL, method TEXT NOT NULL,"
+    "  channel TEXT NOT NULL, currency TEXT NOT NULL, amount INTEGER NOT NULL, paid INTEGER NOT NULL,"
+    "  delivered INTEGER NOT NULL, refunded INTEGER NOT NULL, purchase_count INTEGER,"
+    "  event_seq INTEGER NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL) STRICT;"
+    "CREATE INDEX sale_created ON sale(created_at);"
+    "CREATE TABLE reading (kiosk TEXT NOT NULL, meter TEXT NOT NULL, at INTEGER NOT NULL,"
+    "  energy INTEGER NOT NULL, balance INTEGER NOT NULL, purchase_count INTEGER NOT NULL,"
+    "  relay_open INTEGER NOT NULL, flags INTEGER NOT NULL, PRIMARY KEY (meter, at, kiosk)) STRICT;"
+    "CREATE TABLE alert (kiosk TEXT NOT NULL, kiosk_alert INTEGER NOT NULL, meter TEXT NOT NULL,"
+    "  at INTEGER NOT NULL, kind TEXT NOT NULL, severity TEXT NOT NULL, evidence TEXT NOT NULL,"
+    "  PRIMARY KEY (kiosk, kiosk_alert)) STRICT;"
+    "CREATE TABLE card (serial TEXT PRIMARY KEY NOT NULL, meter TEXT NOT NULL, customer TEXT NOT NULL,"
+    "  type TEXT NOT NULL, generation INTEGER NOT NULL, state TEXT NOT NULL, replaces TEXT NOT NULL,"
+    "  kiosk TEXT NOT NULL, updated_at INTEGER NOT NULL) STRICT;"
+    ,
+    /* The purchase-count service: the highest count known per meter, and the
+     * one live lease per meter (a count handed to one kiosk's transaction). */
+    "CREATE TABLE meter_count (meter TEXT PRIMARY KEY NOT NULL, highest INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL) STRICT;"
+    "CREATE TABLE count_lease (meter TEXT PRIMARY KEY NOT NULL, kiosk TEXT NOT NULL, txn_id TEXT NOT NULL,"
+    "  count INTEGER NOT NULL, expires_at INTEGER NOT NULL) STRICT;"
+    "CREATE TABLE count_grant (meter TEXT NOT NULL, count INTEGER NOT NULL, kiosk TEXT NOT NULL,"
+    "  txn_id TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (meter, count)) STRICT;"
+    ,
+    /* QR payment orders and the notices kiosks collect at their next sync. */
+    "CREATE TABLE qr_order (id TEXT PRIMARY KEY NOT NULL, kiosk TEXT NOT NULL, txn_id TEXT NOT NULL,"
+    "  meter TEXT NOT NULL, amount INTEGER NOT NULL CHECK (amount > 0), currency TEXT NOT NULL,"
+    "  state TEXT NOT NULL, gave_up TEXT NOT NULL DEFAULT '', created_at INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL, paid_at INTEGER, provider_ref TEXT NOT NULL DEFAULT '',"
+    "  UNIQUE (kiosk, txn_id)) STRICT;"
+    "CREATE TABLE notice (id INTEGER PRIMARY KEY, kiosk TEXT NOT NULL, kind TEXT NOT NULL,"
+    "  body TEXT NOT NULL, created_at INTEGER NOT NULL, acked_at INTEGER) STRICT;"
+    "CREATE INDEX notice_open ON notice(kiosk, id) WHERE acked_at IS NULL;",
+    NULL,
+};
+
+/* Each migration is a list of SQL texts run in one transaction. */
+static const char *const *const migrations[] = {v1};
+
+#define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+_Static_assert(N_MIGRATIONS == BO_SCHEMA_VERSION, "one migration per schema version");
+
+/* Applies the migrations the file lacks, each in its own transaction. */
+static kerr_t migrate(sqlite3 *db, kmsg_t *msg)
+{
+    for (;;) {
+        kerr_t rc = bo_db_exec(db, "BEGIN IMMEDIATE", "starting a migration", msg);
+        if (rc)
+            return rc;
+        int v = bo_db_version(db);
+        if (v < 0 || v >= N_MIGRATIONS) {
+            bo_db_exec(db, "ROLLBACK", "ending a migration", NULL);
+            if (v > N_MIGRATIONS)
+                return kmsg_set(msg, K_EVERSION,
+                                "the database has schema version %d, newer than this program's %d: "
+                                "run the newer backoffice",
+                                v, N_MIGRATIONS);
+            return v < 0 ? kmsg_set(msg, K_EIO, "could not read the schema version") : K_OK;
+        }
+        char pragma[48];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+        for (const char *const *sql = migrations[v]; rc == K_OK && *sql; sql++)
+            rc = bo_db_exec(db, *sql, "migrating the schema", msg);
+        if (rc == K_OK)
+            rc = bo_db_exec(db, pragma, "recording the schema version", msg);
+        if (rc == K_OK)
+            rc = bo_db_exec(db, "COMMIT", "committing a migration", msg);
+        if (rc) {
+            bo_db_exec(db, "ROLLBACK", "ending a migration", NULL);
+            return rc;
+        }
+    }
+}
+
+kerr_t bo_db_open(const char *path, sqlite3 **out, kmsg_t *msg)
+{
+    sqlite3 *db = NULL;
+    int src = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
+    if (src != SQLITE_OK) {
+        kmsg_set(msg, K_EIO, "cannot open the database %s: %s; check the path and its folder's permissions",
+                 path, db ? sqlite3_errmsg(db) : sqlite3_errstr(src));
+        sqlite3_close(db);
+        return K_EIO;
+    }
+    sqlite3_busy_timeout(db, 5000);
+    kerr_t rc = bo_db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+                           "setting up the database", msg);
+    if (rc == K_OK)
+        rc = migrate(db, msg);
+    if (rc) {
+        sqlite3_close(db);
+        return rc;
+    }
+    *out = db;
+    return K_OK;
+}
