@@ -23,20 +23,17 @@ static speed_t speed_of(unsigned baud)
     }
 }
 
-/* Raw 8N1 at speed, no flow control, reads that never block. */
-static bool set_raw(int fd, speed_t speed)
+/* t made raw 8N1 at speed, no flow control, reads that never block. */
+static bool set_raw(int fd, struct termios *t, speed_t speed)
 {
-    struct termios t;
-    if (tcgetattr(fd, &t) != 0)
-        return false;
-    cfmakeraw(&t);
-    cfsetispeed(&t, speed);
-    cfsetospeed(&t, speed);
-    t.c_cflag &= ~(tcflag_t)(PARENB | CSTOPB | CSIZE | CRTSCTS);
-    t.c_cflag |= CS8 | CLOCAL | CREAD;
-    t.c_cc[VMIN] = 0;
-    t.c_cc[VTIME] = 0;
-    return tcsetattr(fd, TCSANOW, &t) == 0;
+    cfmakeraw(t);
+    cfsetispeed(t, speed);
+    cfsetospeed(t, speed);
+    t->c_cflag &= ~(tcflag_t)(PARENB | CSTOPB | CSIZE | CRTSCTS);
+    t->c_cflag |= CS8 | CLOCAL | CREAD;
+    t->c_cc[VMIN] = 0;
+    t->c_cc[VTIME] = 0;
+    return tcsetattr(fd, TCSANOW, t) == 0;
 }
 
 kerr_t serial_open(const char *path, unsigned baud, const char *setting, int *fd, kmsg_t *msg)
@@ -54,7 +51,7 @@ kerr_t serial_open(const char *path, unsigned baud, const char *setting, int *fd
         close(d);
         return K_EIO;
     }
-    if (!set_raw(d, speed)) {
+    if (!set_raw(d, &t, speed)) {
         kmsg_set(msg, K_EIO, "%s: cannot set %u 8N1: %s", path, baud, strerror(errno));
         close(d);
         return K_EIO;
