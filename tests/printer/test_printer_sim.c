@@ -118,6 +118,11 @@ static void open_tcp(printer_t *p, int port)
     open_printer(p, "tcp", addr, 2000);
 }
 
+static void open_pty(printer_t *p, const char *link)
+{
+    open_printer(p, "serial", link, 2000);
+}
+
 static void status_of(printer_t *p, printer_status_t *st)
 {
     kmsg_t msg = {""};
@@ -182,7 +187,7 @@ static void receipt_over_pty(void **state)
     fixture_t *f = *state;
     printer_t p;
     printer_status_t st;
-    open_printer(&p, "serial", f->sim.link, 2000);
+    open_pty(&p, f->sim.link);
     status_of(&p, &st);
     assert_true(printer_status_ready(&st));
     print_receipt(&p);
@@ -199,14 +204,24 @@ static void control(const fixture_t *f, const char *cmd)
         fail_msg("%s: %s", cmd, reply);
 }
 
+/* printsim told cmd, then the driver opened over TCP or the pty and its
+ * status read. */
+static void status_after(const fixture_t *f, const char *cmd, bool tcp, printer_t *p, printer_status_t *st)
+{
+    control(f, cmd);
+    if (tcp)
+        open_tcp(p, f->sim.printer);
+    else
+        open_pty(p, f->sim.link);
+    status_of(p, st);
+}
+
 static void paper_near_end(void **state)
 {
     fixture_t *f = *state;
     printer_t p;
     printer_status_t st;
-    control(f, "paper near-end");
-    open_tcp(&p, f->sim.printer);
-    status_of(&p, &st);
+    status_after(f, "paper near-end", true, &p, &st);
     assert_int_equal(st.paper, PRINTER_PAPER_NEAR_END);
     assert_true(st.online);
     assert_true(printer_status_ready(&st)); /* near its end, it still prints */
@@ -222,9 +237,7 @@ static void paper_out(void **state)
     printer_t p;
     printer_status_t st;
     char reply[512];
-    control(f, "paper out");
-    open_tcp(&p, f->sim.printer);
-    status_of(&p, &st);
+    status_after(f, "paper out", true, &p, &st);
     assert_int_equal(st.paper, PRINTER_PAPER_OUT);
     assert_false(st.online);
     assert_false(printer_status_ready(&st));
@@ -246,9 +259,7 @@ static void cover_open(void **state)
     fixture_t *f = *state;
     printer_t p;
     printer_status_t st;
-    control(f, "cover open");
-    open_printer(&p, "serial", f->sim.link, 2000);
-    status_of(&p, &st);
+    status_after(f, "cover open", false, &p, &st);
     assert_true(st.cover_open);
     assert_false(st.online);
     assert_int_equal(st.paper, PRINTER_PAPER_OK);
@@ -265,9 +276,7 @@ static void offline(void **state)
     fixture_t *f = *state;
     printer_t p;
     printer_status_t st;
-    control(f, "offline on");
-    open_tcp(&p, f->sim.printer);
-    status_of(&p, &st);
+    status_after(f, "offline on", true, &p, &st);
     assert_false(st.online);
     assert_false(st.cover_open || st.error);
     assert_int_equal(st.paper, PRINTER_PAPER_OK);
@@ -283,9 +292,7 @@ static void cutter_error(void **state)
     fixture_t *f = *state;
     printer_t p;
     printer_status_t st;
-    control(f, "error cutter");
-    open_printer(&p, "serial", f->sim.link, 2000);
-    status_of(&p, &st);
+    status_after(f, "error cutter", false, &p, &st);
     assert_true(st.error && st.cutter_error);
     assert_false(st.unrecoverable);
     assert_false(printer_status_ready(&st));
@@ -386,7 +393,7 @@ static void garbage_over_pty(void **state)
     assert_true(ps_wait_state(&f->sim, "pty_bytes", (int64_t)n + 4, WAIT_MS));
     close(fd);
     printer_t p;
-    open_printer(&p, "serial", f->sim.link, 2000);
+    open_pty(&p, f->sim.link);
     still_prints(f, &p);
     printer_close(&p);
 }
@@ -404,17 +411,26 @@ static void expect_no_answer(printer_t *p, int timeout_ms)
     assert_non_null(strstr(msg.text, "did not answer status query DLE EOT 1"));
 }
 
+/* A TCP socket bound to a free port of 127.0.0.1, listening if listens;
+ * addr gets "127.0.0.1:PORT". */
+static int loopback_socket(bool listens, char addr[32])
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    if (listens)
+        assert_int_equal(listen(fd, 4), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    snprintf(addr, 32, "127.0.0.1:%d", ntohs(a.sin_port));
+    return fd;
+}
+
 static void silent_tcp_printer(void **state)
 {
     (void)state;
-    int lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof a;
-    assert_int_equal(bind(lfd, (struct sockaddr *)&a, sizeof a), 0);
-    assert_int_equal(listen(lfd, 4), 0); /* connections complete, nobody reads or answers */
-    assert_int_equal(getsockname(lfd, (struct sockaddr *)&a, &len), 0);
     char addr[32];
-    snprintf(addr, sizeof addr, "127.0.0.1:%d", ntohs(a.sin_port));
+    int lfd = loopback_socket(true, addr); /* connections complete, nobody reads or answers */
     printer_t p;
     open_printer(&p, "tcp", addr, 300);
     expect_no_answer(&p, 300);
@@ -438,14 +454,8 @@ static void silent_pty_printer(void **state)
 static void unreachable_printer(void **state)
 {
     (void)state;
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof a;
-    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
-    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-    close(fd); /* the port is free again: nothing listens on it */
     char addr[32];
-    snprintf(addr, sizeof addr, "127.0.0.1:%d", ntohs(a.sin_port));
+    close(loopback_socket(false, addr)); /* the port is free again: nothing listens on it */
     printer_t p;
     printer_status_t st;
     kmsg_t msg = {""};
