@@ -1,0 +1,258 @@
+#include "bo_harness.h"
+
+#include <curl/curl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "support/support.h"
+
+static bool sh(const boh_t *h, const char *inner)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "cd '%s' && { %s; } >>openssl.log 2>&1", h->dir, inner);
+    return system(cmd) == 0;
+}
+
+/* A CA, then a leaf with cn signed by it, its extensions in ext. */
+static bool make_ca(const boh_t *h, const char *name)
+{
+    char cmd[400];
+    snprintf(cmd, sizeof cmd,
+             "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout %s.key -out %s.pem "
+             "-days 2 -subj /CN=test-ca",
+             name, name);
+    return sh(h, cmd);
+}
+
+static bool make_leaf(const boh_t *h, const char *ca, const char *name, const char *cn, const char *ext)
+{
+    char subj[64];
+    snprintf(subj, sizeof subj, "%s", cn);
+    if (!file_write(h->dir, "ext.cnf", ext))
+        return false;
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd,
+             "openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout %s.key -out %s.csr "
+             "-subj /CN=%s && openssl x509 -req -in %s.csr -CA %s.pem -CAkey %s.key -CAcreateserial -out %s.pem "
+             "-days 2 -extfile ext.cnf",
+             name, name, subj, name, ca, ca, name);
+    return sh(h, cmd);
+}
+
+static bool make_certs(const boh_t *h)
+{
+    const char *srv = "basicConstraints=CA:FALSE\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n"
+                      "extendedKeyUsage=serverAuth\n";
+    const char *cli = "basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n";
+    return make_ca(h, "server-ca") && make_ca(h, "kiosk-ca") && make_ca(h, "rogue-ca") &&
+           make_leaf(h, "server-ca", "server", "localhost", srv) && make_leaf(h, "kiosk-ca", "K1", "K1", cli) &&
+           make_leaf(h, "kiosk-ca", "K2", "K2", cli) && make_leaf(h, "rogue-ca", "rogue", "K1", cli);
+}
+
+static bool write_ini(boh_t *h, const char *extra)
+{
+    char text[2048];
+    snprintf(text, sizeof text,
+             "[server]\nport = 0\ndatabase = %s/bo.db\nplain_http = %s\n[tls]\ncert = %s/server.pem\n"
+             "key = %s/server.key\nclient_ca = %s/kiosk-ca.pem\n[signing]\nkey = %s/signing.key\n"
+             "[qr]\nsimulate = true\n[test]\nhooks = true\n%s",
+             h->dir, h->tls ? "false" : "true", h->dir, h->dir, h->dir, h->dir, extra ? extra : "");
+    snprintf(h->ini, sizeof h->ini, "%s/bo.ini", h->dir);
+    return file_write(h->dir, "bo.ini", text);
+}
+
+int boh_cli(boh_t *h, char *out, size_t len, const char *args)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "'%s' --config '%s' %s 2>>'%s/cli.log'", getenv("BACKOFFICE"), h->ini, args, h->dir);
+    FILE *p = popen(cmd, "r");
+    if (!p)
+        return -1;
+    size_t n = 0;
+    char tmp[512];
+    size_t got;
+    while ((got = fread(tmp, 1, sizeof tmp, p)) > 0)
+        for (size_t i = 0; i < got && out && n + 1 < len; i++)
+            out[n++] = tmp[i];
+    if (out && len)
+        out[n] = '\0';
+    int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+bool boh_start(boh_t *h)
+{
+    int fd[2];
+    if (pipe(fd) != 0)
+        return false;
+    h->pid = fork();
+    if (h->pid == 0) {
+        char log[300];
+        snprintf(log, sizeof log, "%s/serve.log", h->dir);
+        dup2(fd[1], 1);
+        FILE *e = freopen(log, "a", stderr);
+        (void)e;
+        close(fd[0]);
+        execl(getenv("BACKOFFICE"), "backoffice", "--config", h->ini, "serve", (char *)NULL);
+        _exit(127);
+    }
+    close(fd[1]);
+    struct pollfd p = {.fd = fd[0], .events = POLLIN};
+    char line[32] = "";
+    ssize_t n = poll(&p, 1, 10000) == 1 ? read(fd[0], line, sizeof line - 1) : -1;
+    close(fd[0]);
+    if (n <= 0)
+        return false;
+    line[n] = '\0';
+    h->port = atoi(line);
+    return h->port > 0;
+}
+
+void boh_stop(boh_t *h)
+{
+    if (h->pid > 0) {
+        kill(h->pid, SIGTERM);
+        waitpid(h->pid, NULL, 0);
+    }
+    h->pid = 0;
+}
+
+bool boh_setup(boh_t *h, bool tls, const char *extra_ini)
+{
+    memset(h, 0, sizeof *h);
+    h->tls = tls;
+    signal(SIGPIPE, SIG_IGN);
+    if (!tmpdir_make(h->dir, sizeof h->dir) || !write_ini(h, extra_ini) || (tls && !make_certs(h)))
+        return false;
+    char out[256];
+    if (boh_cli(h, out, sizeof out, "keygen") != 0 || sscanf(out, "%63s", h->pubkey) != 1)
+        return false;
+    return boh_cli(h, NULL, 0, "site add S1 Market") == 0 && boh_cli(h, NULL, 0, "site add S2 Lobby") == 0 &&
+           boh_cli(h, NULL, 0, "kiosk add K1 --site S1") == 0 && boh_cli(h, NULL, 0, "kiosk add K2 --site S2") == 0 &&
+           boh_start(h);
+}
+
+void boh_teardown(boh_t *h)
+{
+    boh_stop(h);
+    if (getenv("BOH_KEEP"))
+        fprintf(stderr, "kept %s\n", h->dir);
+    else
+        tmpdir_remove(h->dir);
+}
+
+typedef struct sink {
+    char *buf;
+    size_t n;
+} sink_t;
+
+static size_t on_data(char *p, size_t size, size_t n, void *u)
+{
+    sink_t *s = u;
+    char *b = realloc(s->buf, s->n + size * n + 1);
+    if (!b)
+        return 0;
+    memcpy(b + s->n, p, size * n);
+    s->n += size * n;
+    b[s->n] = '\0';
+    s->buf = b;
+    return size * n;
+}
+
+static size_t on_header(char *p, size_t size, size_t n, void *u)
+{
+    boh_resp_t *r = u;
+    if (size * n > 6 && strncasecmp(p, "ETag: ", 6) == 0)
+        snprintf(r->etag, sizeof r->etag, "%.*s", (int)strcspn(p + 6, "\r\n"), p + 6);
+    return size * n;
+}
+
+static void set_tls(CURL *c, const boh_t *h, const char *cert, char *a, char *b, char *ca)
+{
+    snprintf(ca, 300, "%s/server-ca.pem", h->dir);
+    curl_easy_setopt(c, CURLOPT_CAINFO, ca);
+    if (cert) {
+        snprintf(a, 300, "%s/%s.pem", h->dir, cert);
+        snprintf(b, 300, "%s/%s.key", h->dir, cert);
+        curl_easy_setopt(c, CURLOPT_SSLCERT, a);
+        curl_easy_setopt(c, CURLOPT_SSLKEY, b);
+    }
+}
+
+boh_resp_t boh_call(boh_t *h, const char *cert, const char *method, const char *path, const char *body,
+                    const char *header)
+{
+    boh_resp_t r = {0};
+    sink_t s = {0};
+    char url[512], a[300], b[300], ca[300];
+    snprintf(url, sizeof url, "%s://127.0.0.1:%d%s", h->tls ? "https" : "http", h->port, path);
+    CURL *c = curl_easy_init();
+    struct curl_slist *hdr = header ? curl_slist_append(NULL, header) : NULL;
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    if (body)
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &r);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 40L);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    if (h->tls)
+        set_tls(c, h, cert, a, b, ca);
+    r.curl_rc = (int)curl_easy_perform(c);
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+    curl_easy_cleanup(c);
+    curl_slist_free_all(hdr);
+    r.body = s.buf ? s.buf : strdup("");
+    return r;
+}
+
+void boh_free(boh_resp_t *r)
+{
+    free(r->body);
+    r->body = NULL;
+}
+
+long boh_count(boh_t *h, const char *sql)
+{
+    char path[300];
+    snprintf(path, sizeof path, "%s/bo.db", h->dir);
+    sqlite3 *db;
+    long n = -1;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+            n = (long)sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+    return n;
+}
+
+int boh_txn_row(char *buf, size_t len, const boh_txn_t *t)
+{
+    return snprintf(buf, len,
+                    "{\"seq\":%lld,\"topic\":\"txn\",\"payload\":{\"id\":\"%s\",\"state\":\"%s\","
+                    "\"amount\":%lld,\"currency\":\"CNY\",\"meter\":\"%s\",\"customer\":\"\","
+                    "\"method\":\"%s\",\"channel\":\"remote\",\"card\":\"\",\"paid\":%lld,"
+                    "\"delivered\":%lld,\"refunded\":0,\"purchase_count\":%s,\"reason\":\"\","
+                    "\"created_at\":\"%sT09:30:00.000Z\",\"updated_at\":\"%sT09:30:05.000Z\","
+                    "\"event_seq\":%lld,\"event\":\"applied\",\"from\":\"delivering\"}}",
+                    t->seq, t->id, t->state, t->amount, t->meter, t->method, t->amount,
+                    strcmp(t->state, "delivered") == 0 ? t->amount : 0LL, t->count_text, t->day, t->day,
+                    t->event_seq);
+}
+
+void boh_uuid(char out[37], unsigned n)
+{
+    snprintf(out, 37, "6f1c2a4e-3b1d-4c8a-9e2f-%012x", n);
+}

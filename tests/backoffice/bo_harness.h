@@ -1,0 +1,67 @@
+/* The back office as the tests see it: a real `backoffice serve` process on
+ * loopback, with certificates made by the openssl command line (the
+ * server's CA, the kiosks' CA, and a rogue CA), a signing key, a site S1
+ * and kiosks K1 and K2; requests through libcurl. */
+#ifndef TESTS_BACKOFFICE_BO_HARNESS_H
+#define TESTS_BACKOFFICE_BO_HARNESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+typedef struct boh {
+    char dir[256];
+    char ini[320];
+    pid_t pid;
+    int port;
+    bool tls;
+    char pubkey[64]; /* the signing key's public half, base64 */
+} boh_t;
+
+typedef struct boh_resp {
+    long status; /* 0 if no answer came */
+    int curl_rc; /* CURLE_OK or why the request failed */
+    char *body;  /* malloc'd, "" if none */
+    char etag[96];
+} boh_resp_t;
+
+/* Makes the folder, keys, certificates (if tls), the configuration (with
+ * extra_ini appended), site and kiosks, and starts the server. */
+bool boh_setup(boh_t *h, bool tls, const char *extra_ini);
+
+/* Stops the server and removes the folder. */
+void boh_teardown(boh_t *h);
+
+/* Starts or stops the server process alone (the folder stays). */
+bool boh_start(boh_t *h);
+void boh_stop(boh_t *h);
+
+/* Runs `backoffice --config INI ARGS` (ARGS passed to the shell as they
+ * are), capturing stdout into out; returns the exit status. */
+int boh_cli(boh_t *h, char *out, size_t len, const char *args);
+
+/* A request as kiosk `cert` ("K1", "K2", "rogue" for a K1 certificate from
+ * another CA, NULL for none; ignored over plain HTTP). header may be NULL. */
+boh_resp_t boh_call(boh_t *h, const char *cert, const char *method, const char *path, const char *body,
+                    const char *header);
+
+/* Frees a response's body. */
+void boh_free(boh_resp_t *r);
+
+/* Counts the rows of a query on the server's database (read-only). */
+long boh_count(boh_t *h, const char *sql);
+
+/* A transaction's outbox row (topic txn) as the kiosk's ledger writes it. */
+typedef struct boh_txn {
+    long long seq, event_seq, amount;
+    const char *id, *state, *meter, *method, *day; /* day: "2026-11-21" */
+    const char *count_text;                        /* "7" or "null" */
+} boh_txn_t;
+
+/* Writes the row's JSON into buf; returns its length as snprintf does. */
+int boh_txn_row(char *buf, size_t len, const boh_txn_t *t);
+
+/* A fixed UUIDv4 numbered n. */
+void boh_uuid(char out[37], unsigned n);
+
+#endif

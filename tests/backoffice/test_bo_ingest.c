@@ -1,0 +1,241 @@
+/* Uploading the outbox: idempotent by (kiosk, seq), every answer stored
+ * once, over lost answers, dropped connections and injected 500s. */
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+
+#include "bo_harness.h"
+#include "ktest.h"
+
+#define SALES "SELECT count(*) FROM sale"
+
+/* A batch of n delivered sales of 1000 + i fen, seqs from first. */
+static char *batch(int first, int n)
+{
+    size_t cap = (size_t)n * 1024 + 32, len = 0;
+    char *b = malloc(cap);
+    len += (size_t)snprintf(b, cap, "{\"rows\":[");
+    for (int i = 0; i < n; i++) {
+        char id[37], count[16];
+        boh_uuid(id, (unsigned)(first + i));
+        snprintf(count, sizeof count, "%d", first + i);
+        boh_txn_t t = {first + i, 5, 1000 + i, id, "delivered", "000012345678", "cash", "2026-11-21", count};
+        len += (size_t)snprintf(b + len, cap - len, "%s", i ? "," : "");
+        len += (size_t)boh_txn_row(b + len, cap - len, &t);
+    }
+    snprintf(b + len, cap - len, "]}");
+    return b;
+}
+
+/* The status of every row of an answer, checked to be `want`. */
+static void all_rows(const char *answer, int n, const char *want)
+{
+    cJSON *o = cJSON_Parse(answer);
+    const cJSON *res = cJSON_GetObjectItem(o, "results");
+    assert_int_equal(cJSON_GetArraySize(res), n);
+    for (const cJSON *r = res->child; r; r = r->next)
+        assert_string_equal(cJSON_GetObjectItem(r, "status")->valuestring, want);
+    cJSON_Delete(o);
+}
+
+static void post_fault(boh_t *h, const char *json)
+{
+    boh_resp_t r = boh_call(h, "K1", "POST", "/v1/test/fault", json, NULL);
+    assert_int_equal(r.status, 200);
+    boh_free(&r);
+}
+
+static void upload_same_batch_twice(void **state)
+{
+    (void)state;
+    boh_t h;
+    assert_true(boh_setup(&h, false, NULL));
+    char *b = batch(1, 20);
+    boh_resp_t r1 = boh_call(&h, "K1", "POST", "/v1/kiosks/K1/outbox", b, NULL);
+    boh_resp_t r2 = boh_call(&h, "K1", "POST", "/v1/kiosks/K1/outbox", b, NULL);
+    assert_int_equal(r1.status, 200);
+    assert_int_equal(r2.status, 200);
+    all_rows(r1.body, 20, "accepted");
+    assert_string_equal(r1.body, r2.body);
+    assert_int_equal(boh_count(&h, SALES), 20);
+    assert_int_equal(boh_count(&h, "SELECT count(*) FROM ingest_row"), 20);
+    boh_free(&r1);
+    boh_free(&r2);
+    free(b);
+    boh_teardown(&h);
+}
+
+/* The server commits, then the answer is lost as a 500: the retry gets
+ * the first answer and nothing is stored twice. */
+static void upload_lost_answer_500(void **state)
+{
+    (void)state;
+    boh_t h;
+    assert_true(boh_setup(&h, false, NULL));
+    post_fault(&h, "{\"path\":\"/v1/kiosks/K1/outbox\",\"times\":2,\"status\":500,\"after\":true}");
+    char *b = batch(1, 5);
+    for (int i = 0; i < 2; i++) {
+        boh_resp_t r = boh_call(&h, "K1", "POST", "/v1/kiosks/K1/outbox", b, NULL);
+        assert_int_equal(r.status, 500);
+        cJSON *o = cJSON_Parse(r.body);
+        assert_non_null(cJSON_GetObjectItem(o, "error"));
+        cJSON_Delete(o);
+        boh_free(&r);
+    }
+    assert_int_equal(boh_count(&h, SALES), 5);
+    boh_resp_t ok = boh_call(&h, "K1", "POST", "/v1/kiosks/K1/outbox", b, NULL);
+    assert_int_equal(ok.status, 200);
+    all_rows(ok.body, 5, "accepted");
+    assert_int_equal(boh_count(&h, SALES), 5);
+    boh_free(&ok);
+    free(b);
+    boh_teardown(&h);
+}
+
+/* A 500 before the work: nothing stored until the retry. */
+static void upload_500_before(void **state)
+{
+    (void)state;
+    boh_t h;
+    assert_true(boh_setup(&h, false, NULL));
+    post_fault(&h, "{\"path\":\"/v1/kiosks/K1/outbox\",\"times\":1,\"status\":503}");
+    char *b = batch(1, 3);
+    boh_resp_t r = boh_call(&h, "K1", "POST", "/v1/kiosks/K1/outbox", b, NULL);
+    assert_int_equal(r.status, 503);
+    assert_int_equal(boh_count(&h, SALES), 0);
+    boh_free(&r);
+    r = boh_call(&h, "K1", "POST", "/v1/kiosks/K1/outbox", b, NULL);
+    assert_int_equal(r.status, 200);
+    all_rows(r.body, 3, "accepted");
+    assert_int_equal(boh_count(&h, SALES), 3);
+    boh_free(&r);
+    free(b);
+    boh_teardown(&h);
+}
+
+/* The connection closes without an answer, before and after the work. */
+static void upload_dropped_connection(void **state)
+{
+    (void)state;
+    boh_t h;
+    assert_true(boh_setup(&h, false, NULL));
+    char *b = batch(1, 4);
+    post_fault(&h, "{\"path\":\"/v1/kiosks/K1/outbox\",\"times\":1,\"drop\":true}");
+    boh_resp_t r = boh_call(&h, "K1", "POST", "/v1/kiosks/K1/outbox", b, NULL);
+    assert_int_equal(r.status, 0);
+    assert_int_not_equal(r.curl_rc, 0);
+    assert_int_equal(boh_count(&h, SALES), 0);
+    boh_free(&r);
+    post_fault(&h, "{\"path\":\"/v1/kiosks/K1/outbox\",\"times\":1,\"drop\":true,\"after\":true}");
+    r = boh_call(&h, "K1", "POST", "/v1/kiosks/K1/outbox", b, NULL);
+    assert_int_equal(r.status, 0);
+    assert_int_equal(boh_count(&h, SALES), 4);
+    boh_free(&r);
+    r = boh_call(&h, "K1", "POST", "/v1/kiosks/K1/outbox", b, NULL);
+    assert_int_equal(r.status, 200);
+    all_rows(r.body, 4, "accepted");
+    assert_int_equal(boh_count(&h, SALES), 4);
+    boh_free(&r);
+    free(b);
+    boh_teardown(&h);
+}
+
+static const char *status_of(const cJSON *res, int i, const char **reason)
+{
+    const cJSON *r = cJSON_GetArrayItem(res, i);
+    const cJSON *why = cJSON_GetObjectItem(r, "reason");
+    *reason = cJSON_IsString(why) ? why->valuestring : "";
+    return cJSON_GetObjectItem(r, "status")->valuestring;
+}
+
+/* The same event under a new seq is a duplicate; a malformed row and a
+ * seq reused for other content are rejected with a reason. */
+static void upload_duplicate_and_rejected(void **state)
+{
+    (void)state;
+    boh_t h;
+    assert_true(boh_setup(&h, false, NULL));
+    char *first = batch(1, 1), *again = batch(1, 1), *other = batch(2, 1);
+    boh_resp_t r = boh_call(&h, "K1", "POST", "/v1/kiosks/K1/outbox", first, NULL);
+    boh_free(&r);
+    /* again: the event of seq 1 re-sent as seq 9 */
+    char *p = strstr(again, "\"seq\":1,");
+    p[6] = '9';
+    /* other: seq 2's content sent as seq 1 */
+    p = strstr(other, "\"seq\":2,");
+    p[6] = '1';
+    char body[8192];
+    snprintf(body, sizeof body, "{\"rows\":[%.*s,%.*s,{\"seq\":3,\"topic\":\"alert\",\"payload\":{\"id\":1}}]}",
+             (int)(strlen(again) - 11), again + 9, (int)(strlen(other) - 11), other + 9);
+    r = boh_call(&h, "K1", "POST", "/v1/kiosks/K1/outbox", body, NULL);
+    assert_int_equal(r.status, 200);
+    cJSON *o = cJSON_Parse(r.body);
+    const cJSON *res = cJSON_GetObjectItem(o, "results");
+    const char *why;
+    assert_string_equal(status_of(res, 0, &why), "duplicate");
+    assert_non_null(strstr(why, "received before"));
+    assert_string_equal(status_of(res, 1, &why), "rejected");
+    assert_non_null(strstr(why, "seq_conflict"));
+    assert_string_equal(status_of(res, 2, &why), "rejected");
+    assert_non_null(strstr(why, "'meter' must be a string"));
+    assert_int_equal(boh_count(&h, SALES), 1);
+    cJSON_Delete(o);
+    boh_free(&r);
+    free(first);
+    free(again);
+    free(other);
+    boh_teardown(&h);
+}
+
+/* Malformed bodies are refused whole, with a JSON error a person reads. */
+static void upload_bad_body(void **state)
+{
+    (void)state;
+    boh_t h;
+    assert_true(boh_setup(&h, false, NULL));
+    const char *bodies[] = {"not json", "{\"rows\":[]}", "{\"rows\":[{\"seq\":1,\"topic\":\"weather\",\"payload\":{}}]}",
+                            "{\"rows\":[{\"seq\":1.5,\"topic\":\"txn\",\"payload\":{}}]}"};
+    for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+        boh_resp_t r = boh_call(&h, "K1", "POST", "/v1/kiosks/K1/outbox", bodies[i], NULL);
+        assert_int_equal(r.status, 400);
+        cJSON *o = cJSON_Parse(r.body);
+        const cJSON *e = cJSON_GetObjectItem(o, "error");
+        assert_string_equal(cJSON_GetObjectItem(e, "code")->valuestring, "bad_request");
+        assert_true(strlen(cJSON_GetObjectItem(e, "message")->valuestring) > 10);
+        cJSON_Delete(o);
+        boh_free(&r);
+    }
+    boh_resp_t r = boh_call(&h, "K1", "POST", "/v1/kiosks/K9/outbox", "{}", NULL);
+    assert_int_equal(r.status, 403);
+    boh_free(&r);
+    assert_int_equal(boh_count(&h, "SELECT count(*) FROM ingest_row"), 0);
+    boh_teardown(&h);
+}
+
+/* The first answers survive a restart of the server. */
+static void upload_survives_restart(void **state)
+{
+    (void)state;
+    boh_t h;
+    assert_true(boh_setup(&h, false, NULL));
+    char *b = batch(1, 10);
+    boh_resp_t r1 = boh_call(&h, "K1", "POST", "/v1/kiosks/K1/outbox", b, NULL);
+    boh_stop(&h);
+    assert_true(boh_start(&h));
+    boh_resp_t r2 = boh_call(&h, "K1", "POST", "/v1/kiosks/K1/outbox", b, NULL);
+    assert_int_equal(r2.status, 200);
+    assert_string_equal(r1.body, r2.body);
+    assert_int_equal(boh_count(&h, SALES), 10);
+    boh_free(&r1);
+    boh_free(&r2);
+    free(b);
+    boh_teardown(&h);
+}
+
+static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(upload_same_batch_twice), cmocka_unit_test(upload_lost_answer_500),
+    cmocka_unit_test(upload_500_before),       cmocka_unit_test(upload_dropped_connection),
+    cmocka_unit_test(upload_duplicate_and_rejected), cmocka_unit_test(upload_bad_body),
+    cmocka_unit_test(upload_survives_restart),
+};
+
+KTEST_MAIN(tests)

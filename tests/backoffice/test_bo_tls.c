@@ -1,0 +1,102 @@
+/* Mutual TLS: a kiosk is known by its certificate's CN under the kiosks'
+ * CA; no certificate, another CA's or another kiosk's is refused. */
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+
+#include "bo_harness.h"
+#include "ktest.h"
+
+static const char hb[] = "{\"software\":\"0.1.0\",\"outbox_depth\":3,\"paper\":\"ok\",\"last_error\":\"\","
+                         "\"cashbox\":{\"fill_percent\":40},\"devices\":[{\"name\":\"cash\",\"status\":\"ok\"}]}";
+
+static void tls_kiosk_accepted(void **state)
+{
+    (void)state;
+    boh_t h;
+    assert_true(boh_setup(&h, true, NULL));
+    boh_resp_t r = boh_call(&h, "K1", "POST", "/v1/kiosks/K1/heartbeat", hb, NULL);
+    assert_int_equal(r.curl_rc, 0);
+    assert_int_equal(r.status, 200);
+    cJSON *o = cJSON_Parse(r.body);
+    assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(o, "documents"), "settings")->valueint, 1);
+    cJSON_Delete(o);
+    boh_free(&r);
+    assert_int_equal(boh_count(&h, "SELECT outbox_depth FROM kiosk_health WHERE kiosk = 'K1'"), 3);
+    boh_teardown(&h);
+}
+
+/* Refused: either the handshake fails or the server answers 401. */
+static void assert_refused(const boh_resp_t *r)
+{
+    assert_true(r->curl_rc != 0 || r->status == 401);
+    assert_int_not_equal(r->status, 200);
+}
+
+static void tls_no_client_cert_refused(void **state)
+{
+    (void)state;
+    boh_t h;
+    assert_true(boh_setup(&h, true, NULL));
+    boh_resp_t r = boh_call(&h, NULL, "POST", "/v1/kiosks/K1/heartbeat", hb, NULL);
+    assert_refused(&r);
+    if (r.status == 401)
+        assert_non_null(strstr(r.body, "no client certificate"));
+    boh_free(&r);
+    assert_int_equal(boh_count(&h, "SELECT count(*) FROM kiosk_health"), 0);
+    boh_teardown(&h);
+}
+
+static void tls_other_ca_refused(void **state)
+{
+    (void)state;
+    boh_t h;
+    assert_true(boh_setup(&h, true, NULL));
+    boh_resp_t r = boh_call(&h, "rogue", "POST", "/v1/kiosks/K1/heartbeat", hb, NULL);
+    assert_refused(&r);
+    if (r.status == 401)
+        assert_non_null(strstr(r.body, "not signed by the kiosks' CA"));
+    boh_free(&r);
+    assert_int_equal(boh_count(&h, "SELECT count(*) FROM kiosk_health"), 0);
+    boh_teardown(&h);
+}
+
+static void tls_wrong_kiosk_refused(void **state)
+{
+    (void)state;
+    boh_t h;
+    assert_true(boh_setup(&h, true, NULL));
+    boh_resp_t r = boh_call(&h, "K2", "POST", "/v1/kiosks/K1/heartbeat", hb, NULL);
+    assert_int_equal(r.status, 403);
+    assert_non_null(strstr(r.body, "wrong_kiosk"));
+    boh_free(&r);
+    /* a blocked kiosk with a good certificate */
+    assert_int_equal(boh_cli(&h, NULL, 0, "kiosk block K2"), 0);
+    r = boh_call(&h, "K2", "POST", "/v1/kiosks/K2/heartbeat", hb, NULL);
+    assert_int_equal(r.status, 403);
+    assert_non_null(strstr(r.body, "kiosk_not_active"));
+    boh_free(&r);
+    assert_int_equal(boh_count(&h, "SELECT count(*) FROM kiosk_health"), 0);
+    boh_teardown(&h);
+}
+
+/* Plain HTTP and the test hooks are refused off loopback. */
+static void tls_plain_http_off_loopback_refused(void **state)
+{
+    (void)state;
+    boh_t h;
+    assert_true(boh_setup(&h, false, NULL));
+    char out[64];
+    assert_int_equal(boh_cli(&h, out, sizeof out, "--set server.listen=0.0.0.0 serve"), 2);
+    assert_int_equal(boh_cli(&h, out, sizeof out, "--set server.listen=0.0.0.0 --set server.plain_http=false "
+                                                  "--set tls.cert=/nonexistent serve"),
+                     2);
+    boh_teardown(&h);
+}
+
+static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(tls_kiosk_accepted),      cmocka_unit_test(tls_no_client_cert_refused),
+    cmocka_unit_test(tls_other_ca_refused),    cmocka_unit_test(tls_wrong_kiosk_refused),
+    cmocka_unit_test(tls_plain_http_off_loopback_refused),
+};
+
+KTEST_MAIN(tests)
