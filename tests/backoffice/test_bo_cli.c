@@ -1,0 +1,162 @@
+/* The `backoffice` command line: reports over known uploads (sales by
+ * day, site and method; energy by meter and month) and the admin verbs. */
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+
+#include "bo_harness.h"
+#include "ktest.h"
+
+typedef struct sale {
+    const char *kiosk, *site, *state, *method, *day;
+    long long amount;
+} sale_t;
+
+static const sale_t sales[] = {
+    {"K1", "S1", "delivered", "cash", "2026-11-20", 5000},  {"K1", "S1", "delivered", "card", "2026-11-20", 2000},
+    {"K1", "S1", "cancelled", "cash", "2026-11-20", 9900},  {"K2", "S2", "delivered", "cash", "2026-11-21", 10000},
+    {"K2", "S2", "delivered", "qr", "2026-11-21", 3000},    {"K1", "S1", "delivery_pending", "cash", "2026-11-21", 700},
+    {"K2", "S2", "delivered", "cash", "2026-11-20", 1234},
+};
+#define N_SALES (sizeof sales / sizeof sales[0])
+
+/* Uploads each sale as two events (paid, then its final state). */
+static void upload_sales(boh_t *h)
+{
+    for (unsigned i = 0; i < N_SALES; i++) {
+        char id[37], row1[2048], row2[2048], body[4200], path[64];
+        boh_uuid(id, i + 1);
+        boh_txn_t paid = {2 * i + 1, 3, sales[i].amount, id, "paid", "000012345678", sales[i].method, sales[i].day,
+                          "null"};
+        boh_txn_t last = paid;
+        last.seq = 2 * i + 2;
+        last.event_seq = 5;
+        last.state = sales[i].state;
+        boh_txn_row(row1, sizeof row1, &last); /* the later event first: order must not matter */
+        boh_txn_row(row2, sizeof row2, &paid);
+        snprintf(body, sizeof body, "{\"rows\":[%s,%s]}", row1, row2);
+        snprintf(path, sizeof path, "/v1/kiosks/%s/outbox", sales[i].kiosk);
+        boh_resp_t r = boh_call(h, sales[i].kiosk, "POST", path, body, NULL);
+        assert_int_equal(r.status, 200);
+        assert_null(strstr(r.body, "rejected"));
+        boh_free(&r);
+    }
+}
+
+/* The expected CSV line for key (by: 0 day, 1 site, 2 method). */
+static void expect_line(int by, const char *key, char *line, size_t len)
+{
+    long long n = 0, sum = 0;
+    for (unsigned i = 0; i < N_SALES; i++) {
+        const char *k = by == 0 ? sales[i].day : by == 1 ? sales[i].site : sales[i].method;
+        if (strcmp(k, key) == 0 && strcmp(sales[i].state, "delivered") == 0) {
+            n++;
+            sum += sales[i].amount;
+        }
+    }
+    snprintf(line, len, "%s,CNY,%lld,%lld\r\n", key, n, sum);
+}
+
+static void check_report(boh_t *h, int by, const char *const *keys, int nkeys)
+{
+    static const char *const names[] = {"day", "site", "method"};
+    char args[64], out[2048], want[2048];
+    snprintf(args, sizeof args, "report sales --by %s --csv", names[by]);
+    assert_int_equal(boh_cli(h, out, sizeof out, args), 0);
+    size_t n = (size_t)snprintf(want, sizeof want, "%s,currency,sales,amount\r\n", names[by]);
+    for (int i = 0; i < nkeys; i++)
+        expect_line(by, keys[i], want + n, sizeof want - n), n = strlen(want);
+    assert_string_equal(out, want);
+}
+
+static void cli_report_sales(void **state)
+{
+    (void)state;
+    boh_t h;
+    assert_true(boh_setup(&h, false, NULL));
+    upload_sales(&h);
+    static const char *const days[] = {"2026-11-20", "2026-11-21"}, *const sites[] = {"S1", "S2"},
+                             *const methods[] = {"card", "cash", "qr"};
+    check_report(&h, 0, days, 2);
+    check_report(&h, 1, sites, 2);
+    check_report(&h, 2, methods, 3);
+    char out[1024];
+    assert_int_equal(boh_cli(&h, out, sizeof out, "report sales --by day --from 2026-11-21"), 0);
+    assert_null(strstr(out, "2026-11-20"));
+    assert_non_null(strstr(out, "2026-11-21"));
+    boh_teardown(&h);
+}
+
+typedef struct rd {
+    const char *at;
+    long long energy;
+} rd_t;
+
+static void cli_report_energy(void **state)
+{
+    (void)state;
+    boh_t h;
+    assert_true(boh_setup(&h, false, NULL));
+    static const rd_t rds[] = {{"2026-10-05", 1000}, {"2026-10-20", 1500}, {"2026-11-03", 2300}, {"2026-11-20", 2400}};
+    char body[4096];
+    size_t n = (size_t)snprintf(body, sizeof body, "{\"rows\":[");
+    for (int i = 0; i < 4; i++)
+        n += (size_t)snprintf(body + n, sizeof body - n,
+                              "%s{\"seq\":%d,\"topic\":\"reading\",\"payload\":{\"meter\":\"000012345678\",\"at\":"
+                              "\"%sT08:00:00.000Z\",\"energy\":%lld,\"balance\":100,\"purchase_count\":3,"
+                              "\"relay_open\":0,\"flags\":0}}",
+                              i ? "," : "", i + 1, rds[i].at, rds[i].energy);
+    snprintf(body + n, sizeof body - n, "]}");
+    boh_resp_t r = boh_call(&h, "K1", "POST", "/v1/kiosks/K1/outbox", body, NULL);
+    assert_int_equal(r.status, 200);
+    boh_free(&r);
+    /* energy between consecutive readings, in the later one's month */
+    long long oct = rds[1].energy - rds[0].energy, nov = rds[3].energy - rds[1].energy;
+    char out[1024], want[512];
+    snprintf(want, sizeof want, "meter,month,energy,readings\r\n000012345678,2026-10,%lld,2\r\n"
+                                "000012345678,2026-11,%lld,2\r\n", oct, nov);
+    assert_int_equal(boh_cli(&h, out, sizeof out, "report energy --csv"), 0);
+    assert_string_equal(out, want);
+    boh_teardown(&h);
+}
+
+static void cli_admin_verbs(void **state)
+{
+    (void)state;
+    boh_t h;
+    assert_true(boh_setup(&h, false, NULL));
+    char out[2048];
+    assert_int_equal(boh_cli(&h, out, sizeof out, "--help"), 0);
+    assert_non_null(strstr(out, "report sales"));
+    assert_int_equal(boh_cli(&h, NULL, 0, ""), 2);
+    assert_int_equal(boh_cli(&h, NULL, 0, "site add S3"), 2);
+    assert_int_equal(boh_cli(&h, NULL, 0, "report sales --by week"), 2);
+    assert_int_equal(boh_cli(&h, NULL, 0, "--set server.colour=blue site list"), 2);
+    assert_int_equal(boh_cli(&h, NULL, 0, "kiosk add K3 --site NOWHERE"), 1);
+    assert_int_equal(boh_cli(&h, NULL, 0, "meter add 000099999999 --customer NOBODY --protocol dlt645 --gateway x:1"), 1);
+    assert_int_equal(boh_cli(&h, NULL, 0, "tariff set home CNY 'single cheap'"), 2);
+    assert_int_equal(boh_cli(&h, NULL, 0, "settings set K1 colour 3"), 2);
+    assert_int_equal(boh_cli(&h, NULL, 0, "settings set K1 offline_hours 99999"), 2);
+    assert_int_equal(boh_cli(&h, NULL, 0, "customer add C1 Chen"), 0);
+    assert_int_equal(boh_cli(&h, NULL, 0, "meter add 000012345678 --customer C1 --protocol modbus --gateway gw:502 "
+                                          "--kind water"),
+                     0);
+    assert_int_equal(boh_cli(&h, NULL, 0, "kiosk add K3 --site S1"), 0);
+    assert_int_equal(boh_cli(&h, NULL, 0, "settings set K3 offline_hours 12"), 0);
+    assert_int_equal(boh_cli(&h, out, sizeof out, "meter list --csv"), 0);
+    assert_non_null(strstr(out, "000012345678,C1,modbus,gw:502,water"));
+    assert_int_equal(boh_cli(&h, out, sizeof out, "kiosk list"), 0);
+    assert_non_null(strstr(out, "K3"));
+    assert_int_equal(boh_cli(&h, out, sizeof out, "settings list --csv"), 0);
+    assert_non_null(strstr(out, "K3,offline_hours,12"));
+    assert_int_equal(boh_count(&h, "SELECT settings_version FROM kiosk WHERE id = 'K3'"), 2);
+    assert_int_equal(boh_count(&h, "SELECT version FROM doc_version WHERE kind = 'registry'"), 2);
+    boh_teardown(&h);
+}
+
+static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(cli_report_sales),
+    cmocka_unit_test(cli_report_energy),
+    cmocka_unit_test(cli_admin_verbs),
+};
+
+KTEST_MAIN(tests)
