@@ -136,28 +136,15 @@ void bo_resp_error(bo_resp_t *r, unsigned status, const char *code, const char *
 
 void bo_resp_kerr(bo_resp_t *r, kerr_t rc, const kmsg_t *msg)
 {
-    switch (rc) {
-    case K_EINVAL:
+    /* An if-chain, not a switch: a code added to kerr_t later falls to 500. */
+    if (rc == K_EINVAL)
         bo_resp_error(r, 400, "bad_request", "%s", msg->text);
-        return;
-    case K_ENOTFOUND:
+    else if (rc == K_ENOTFOUND)
         bo_resp_error(r, 404, "not_found", "%s", msg->text);
-        return;
-    case K_ECONFLICT:
-    case K_ESTATE:
+    else if (rc == K_ECONFLICT || rc == K_ESTATE)
         bo_resp_error(r, 409, "conflict", "%s", msg->text);
-        return;
-    case K_EBUSY:
+    else if (rc == K_EBUSY)
         bo_resp_error(r, 409, "busy", "%s", msg->text);
-        return;
-    case K_OK:
-    case K_EOVERFLOW:
-    case K_EIO:
-    case K_ETIMEOUT:
-    case K_EDEVICE:
-    case K_EVERSION:
-    case K_ECORRUPT:
-        break;
-    }
-    bo_resp_error(r, 500, "internal", "the back office failed: %s; retry later", msg->text);
+    else
+        bo_resp_error(r, 500, "internal", "the back office failed: %s; retry later", msg->text);
 }
