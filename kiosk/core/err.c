@@ -18,6 +18,7 @@ const char *kerr_str(kerr_t code)
     case K_EDEVICE: return "device error";
     case K_EVERSION: return "version too new";
     case K_ECORRUPT: return "corrupt data";
+    case K_EDENIED: return "denied";
     }
     return "unknown error";
 }

@@ -19,6 +19,7 @@ typedef enum kerr {
     K_EDEVICE,   /* a device answered with an error */
     K_EVERSION,  /* data written by a newer program */
     K_ECORRUPT,  /* stored data contradicts itself */
+    K_EDENIED,   /* the operator may not do this (permission, wrong PIN, locked out) */
 } kerr_t;
 
 /* A caller-supplied buffer for the human-readable side of an error. */

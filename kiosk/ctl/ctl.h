@@ -5,6 +5,7 @@
 #include "kiosk/app/cli.h"
 #include "kiosk/app/config.h"
 #include "kiosk/app/registry.h"
+#include "kiosk/core/perm.h"
 #include "kiosk/engine/engine.h"
 #include "kiosk/ledger/ledger.h"
 
@@ -24,8 +25,16 @@ int ctl_fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 
 /* Whether s is a meter number: exactly 12 digits. */
 bool ctl_twelve_digits(const char *s);
 
-/* Who is acting, for the audit log: "staff:<login>" until operators exist. */
+/* Who is acting, for the audit log: the signed-in operator
+ * ("operator:NAME"), or "staff:<login>" while no operator exists (first
+ * setup, as the local administrator). */
 const char *ctl_actor(void);
+
+/* Lets a verb that needs permission p (PERM_COUNT: none) run: with no
+ * operator in the ledger, as the local administrator; else operator_name
+ * must sign in (its PIN from KIOSK_PIN, or asked) and hold p. Returns an
+ * exit status, having said why not. */
+int ctl_authorise(ctl_t *c, perm_t p, const char *operator_name);
 
 /* Opens the configured ledger; prints why and returns NULL on failure. */
 ledger_t *ctl_open_ledger(const ctl_t *c, ledger_open_mode_t mode);
@@ -74,6 +83,13 @@ int ctl_payterm_end_of_day(ctl_t *c);
 int ctl_card_read(ctl_t *c);
 int ctl_card_issue(ctl_t *c);
 int ctl_receipt_print(ctl_t *c);
+int ctl_operator_add(ctl_t *c);
+int ctl_operator_pin(ctl_t *c);
+int ctl_operator_disable(ctl_t *c);
+int ctl_operator_enable(ctl_t *c);
+int ctl_operator_list(ctl_t *c);
+int ctl_group_set(ctl_t *c);
+int ctl_group_list(ctl_t *c);
 int ctl_card_replace(ctl_t *c);
 
 /* Reads the meter card in the reader for a command (printing why not);

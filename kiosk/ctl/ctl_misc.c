@@ -1,9 +1,7 @@
 /* kioskctl txn-diagram and config show|sample, and small helpers the verbs share. */
 #include <getopt.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "kiosk/core/txn.h"
 #include "kiosk/ctl/ctl.h"
@@ -13,13 +11,6 @@ bool ctl_twelve_digits(const char *s)
     return strlen(s) == 12 && strspn(s, "0123456789") == 12;
 }
 
-const char *ctl_actor(void)
-{
-    static char who[64];
-    const struct passwd *pw = getpwuid(getuid());
-    snprintf(who, sizeof who, "staff:%s", pw ? pw->pw_name : "unknown");
-    return who;
-}
 
 int ctl_txn_diagram(ctl_t *c)
 {

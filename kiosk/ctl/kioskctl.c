@@ -10,39 +10,49 @@ typedef struct verb {
     const char *name, *sub;
     int (*run)(ctl_t *c);
     const char *args, *help;
+    perm_t perm; /* what the operator needs (every entry names it); PERM_COUNT: nothing */
 } verb_t;
+
+#define OPEN .perm = PERM_COUNT
 
 static const verb_t verbs[] = {
     {"sale", NULL, ctl_sale, "--meter ADDR|--card --amount MINOR --pay counter|cash|card [--timeout S]",
      "sell credit to a meter, or onto the meter card in the reader: staff took the money, or notes until the "
-     "amount (or the timeout), or a bank card; JSON"},
-    {"recover", NULL, ctl_recover, "", "resume or park every unfinished transaction"},
-    {"retry", NULL, ctl_retry, "", "retry the pending deliveries that are due, once"},
-    {"worker", NULL, ctl_worker, "[--interval MS]", "recover, then keep retrying pending deliveries until stopped"},
-    {"ledger", "list", ctl_ledger_list, "[--state S] [--meter ADDR] [--limit N]", "list transactions, newest first"},
-    {"ledger", "show", ctl_ledger_show, "ID", "one transaction with its history and delivery attempts"},
+     "amount (or the timeout), or a bank card; JSON", OPEN},
+    {"recover", NULL, ctl_recover, "", "resume or park every unfinished transaction", OPEN},
+    {"retry", NULL, ctl_retry, "", "retry the pending deliveries that are due, once", .perm = PERM_DELIVERIES},
+    {"worker", NULL, ctl_worker, "[--interval MS]", "recover, then keep retrying pending deliveries until stopped", OPEN},
+    {"ledger", "list", ctl_ledger_list, "[--state S] [--meter ADDR] [--limit N]", "list transactions, newest first", OPEN},
+    {"ledger", "show", ctl_ledger_show, "ID", "one transaction with its history and delivery attempts", OPEN},
     {"ledger", "export", ctl_ledger_export, "--format csv|json [--from DATE] [--to DATE] [--output FILE]",
-     "export transactions created in a period (dates are UTC, --to inclusive)"},
-    {"ledger", "verify", ctl_ledger_verify, "", "check the ledger's integrity and money invariants"},
-    {"meter", "read", ctl_meter_read, "ADDR", "read a meter (energy, balance, count, relay, flags) and inspect it; JSON"},
-    {"meter", "relay", ctl_meter_relay, "ADDR trip|close [--reason TEXT]", "cut or restore a meter's supply"},
-    {"meter", "scan", ctl_meter_scan, "", "read and inspect every meter of the registry"},
-    {"alerts", NULL, ctl_alerts, "[--meter ADDR] [--all]", "usage-inspection alerts, open ones unless --all"},
-    {"cash", "status", ctl_cash_status, "", "money taken since the last collection, by method and note"},
-    {"cash", "collect", ctl_cash_collect, "", "the Z report: record the collection and reset the counters"},
-    {"payterm", "last", ctl_payterm_last, "", "the card terminal's last transaction"},
-    {"payterm", "end-of-day", ctl_payterm_end_of_day, "", "close the day on the card terminal"},
-    {"card", "read", ctl_card_read, "", "the meter card in the reader: its data, purse and write-back; JSON"},
+     "export transactions created in a period (dates are UTC, --to inclusive)", OPEN},
+    {"ledger", "verify", ctl_ledger_verify, "", "check the ledger's integrity and money invariants", OPEN},
+    {"meter", "read", ctl_meter_read, "ADDR", "read a meter (energy, balance, count, relay, flags) and inspect it; JSON", .perm = PERM_DIAGNOSTICS},
+    {"meter", "relay", ctl_meter_relay, "ADDR trip|close [--reason TEXT]", "cut or restore a meter's supply", .perm = PERM_DIAGNOSTICS},
+    {"meter", "scan", ctl_meter_scan, "", "read and inspect every meter of the registry", .perm = PERM_DIAGNOSTICS},
+    {"alerts", NULL, ctl_alerts, "[--meter ADDR] [--all]", "usage-inspection alerts, open ones unless --all", OPEN},
+    {"cash", "status", ctl_cash_status, "", "money taken since the last collection, by method and note", OPEN},
+    {"cash", "collect", ctl_cash_collect, "", "the Z report: record the collection and reset the counters", .perm = PERM_COLLECT_CASH},
+    {"payterm", "last", ctl_payterm_last, "", "the card terminal's last transaction", OPEN},
+    {"payterm", "end-of-day", ctl_payterm_end_of_day, "", "close the day on the card terminal", .perm = PERM_COLLECT_CASH},
+    {"card", "read", ctl_card_read, "", "the meter card in the reader: its data, purse and write-back; JSON", OPEN},
     {"card", "issue", ctl_card_issue, "--meter ADDR --customer NUMBER [--reason TEXT]",
-     "staff: make the blank card in the reader the first card of a new account; JSON"},
+     "staff: make the blank card in the reader the first card of a new account; JSON", .perm = PERM_CARDS},
     {"card", "replace", ctl_card_replace, "--meter ADDR [--reason TEXT] [--generation N --customer NUMBER]",
      "staff: make the blank card in the reader the replacement of the meter's lost or blocked card (a lost card "
-     "issued elsewhere: its generation and customer); JSON"},
+     "issued elsewhere: its generation and customer); JSON", .perm = PERM_CARDS},
     {"receipt", "print", ctl_receipt_print, "[ID]",
-     "print a transaction's receipt (the newest that took money by default); again, it is marked a copy"},
-    {"txn-diagram", NULL, ctl_txn_diagram, "[--format dot|mermaid]", "print the transaction state machine"},
-    {"config", "show", ctl_config_show, "", "print the effective configuration"},
-    {"config", "sample", ctl_config_sample, "", "print a documented sample configuration"},
+     "print a transaction's receipt (the newest that took money by default); again, it is marked a copy", .perm = PERM_REPRINT},
+    {"operator", "add", ctl_operator_add, "NAME --group GROUP", "staff: a new operator (its PIN is asked, or read from KIOSK_NEW_PIN)", .perm = PERM_OPERATORS},
+    {"operator", "pin", ctl_operator_pin, "NAME", "staff: give an operator a new PIN (and lift a lockout)", .perm = PERM_OPERATORS},
+    {"operator", "disable", ctl_operator_disable, "NAME", "staff: an operator can no longer sign in", .perm = PERM_OPERATORS},
+    {"operator", "enable", ctl_operator_enable, "NAME", "staff: an operator can sign in again", .perm = PERM_OPERATORS},
+    {"operator", "list", ctl_operator_list, "", "the operators, their groups and lockouts", OPEN},
+    {"group", "set", ctl_group_set, "NAME --perms LIST", "staff: create or change a permission group (LIST: names, or all)", .perm = PERM_OPERATORS},
+    {"group", "list", ctl_group_list, "", "the permission groups and what each allows", OPEN},
+    {"txn-diagram", NULL, ctl_txn_diagram, "[--format dot|mermaid]", "print the transaction state machine", OPEN},
+    {"config", "show", ctl_config_show, "", "print the effective configuration", OPEN},
+    {"config", "sample", ctl_config_sample, "", "print a documented sample configuration", OPEN},
 };
 
 #define N_VERBS (sizeof verbs / sizeof verbs[0])
@@ -59,6 +69,8 @@ static void usage(FILE *out)
     fprintf(out, "\nCommon options:\n"
                  "  --config FILE            INI configuration (see 'kioskctl config sample')\n"
                  "  --set section.key=value  override one setting; repeatable\n"
+                 "  --operator NAME          sign in for a staff verb (the PIN is asked, or read from\n"
+                 "                           KIOSK_PIN); needed once operators exist\n"
                  "  --help, --version\n\n"
                  "Exit status: 0 done, 1 the operation failed or found problems,\n"
                  "2 bad arguments or configuration (nothing was written).\n");
@@ -103,6 +115,24 @@ static const verb_t *find_verb(int n, char **args, int *used)
     return NULL;
 }
 
+/* Takes "--operator NAME" (or --operator=NAME) out of the arguments. */
+static const char *take_operator(cli_args_t *a)
+{
+    const char *name = NULL;
+    int out = 0;
+    for (int i = 0; i < a->n_rest; i++) {
+        if (strcmp(a->rest[i], "--operator") == 0 && i + 1 < a->n_rest)
+            name = a->rest[++i];
+        else if (strncmp(a->rest[i], "--operator=", 11) == 0)
+            name = a->rest[i] + 11;
+        else
+            a->rest[out++] = a->rest[i];
+    }
+    a->n_rest = out;
+    a->rest[out] = NULL;
+    return name;
+}
+
 int main(int argc, char **argv)
 {
     cli_args_t a;
@@ -111,6 +141,7 @@ int main(int argc, char **argv)
         return ctl_fail(CTL_USAGE, "%s (see kioskctl --help)", msg.text);
     int status;
     int used = 0;
+    const char *operator_name = take_operator(&a);
     const verb_t *v = find_verb(a.n_rest, a.rest, &used);
     if (a.version) {
         printf("kioskctl %s\n", KIOSK_VERSION);
@@ -128,7 +159,7 @@ int main(int argc, char **argv)
         c.argv[0] = name;
         if (cli_load_config(&a, &c.cfg, &msg) != K_OK)
             status = ctl_fail(CTL_USAGE, "%s", msg.text);
-        else
+        else if ((status = ctl_authorise(&c, v->perm, operator_name)) == CTL_OK)
             status = v->run(&c);
     }
     cli_free(&a);

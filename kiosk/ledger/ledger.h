@@ -20,7 +20,7 @@
 
 typedef struct ledger ledger_t;
 
-#define LEDGER_SCHEMA_VERSION 5
+#define LEDGER_SCHEMA_VERSION 6
 
 typedef enum ledger_open_mode {
     LEDGER_CREATE,   /* create the file if missing, migrate it forward */
@@ -286,6 +286,49 @@ kerr_t ledger_mcard_get(ledger_t *l, const char *serial, ledger_mcard_t *out, bo
 /* The card of meter with the highest generation that is not void. */
 kerr_t ledger_mcard_latest(ledger_t *l, const char *meter, ledger_mcard_t *out, bool *found, kmsg_t *msg);
 
+/* ---- staff: permission groups and operators (ledger_staff.c) ---- */
+
+#define LEDGER_NAME_LEN 33 /* operator and group names: 1..32 characters */
+
+typedef struct ledger_operator {
+    char name[LEDGER_NAME_LEN];
+    char group[LEDGER_NAME_LEN];
+    char pin_hash[160]; /* Argon2id, in libsodium's string form */
+    bool active;
+    int failures;
+    int64_t locked_until;
+    char perms[256]; /* the group's permissions, comma-separated */
+} ledger_operator_t;
+
+/* Creates or changes a permission group (perms: names of core/perm.h,
+ * comma-separated), with an audit row of actor's. */
+kerr_t ledger_group_put(ledger_t *l, const char *name, const char *perms, const char *actor, kmsg_t *msg);
+
+/* Calls cb for every group, by name. */
+kerr_t ledger_groups(ledger_t *l, void (*cb)(void *ctx, const char *name, const char *perms), void *ctx, kmsg_t *msg);
+
+/* Creates an operator, or changes its group and PIN (its lockout cleared),
+ * with an audit row of actor's. K_ENOTFOUND if the group does not exist. */
+kerr_t ledger_operator_put(ledger_t *l, const char *name, const char *group, const char *pin_hash, const char *actor,
+                           kmsg_t *msg);
+
+/* Turns an operator off (it can no longer log in) or on, with an audit row. */
+kerr_t ledger_operator_active(ledger_t *l, const char *name, bool active, const char *actor, kmsg_t *msg);
+
+/* Reads an operator with its group's permissions; *found false if none. */
+kerr_t ledger_operator_get(ledger_t *l, const char *name, ledger_operator_t *out, bool *found, kmsg_t *msg);
+
+/* Calls cb for every operator, by name. */
+kerr_t ledger_operators(ledger_t *l, void (*cb)(void *ctx, const ledger_operator_t *o), void *ctx, kmsg_t *msg);
+
+/* How many operators exist (active or not). */
+kerr_t ledger_operator_count(ledger_t *l, int64_t *n, kmsg_t *msg);
+
+/* Stores the outcome of a PIN attempt: the new failure count and lock, and
+ * an audit row (action, e.g. login, login_failed, locked_out). */
+kerr_t ledger_operator_attempt(ledger_t *l, const char *name, int failures, int64_t locked_until, const char *action,
+                               kmsg_t *msg);
+
 /* ---- payments by devices (ledger_pay.c) ---- */
 
 /* A card authorisation as stored; outcome "" while unknown. */
@@ -369,5 +412,7 @@ typedef enum ledger_format { LEDGER_CSV, LEDGER_JSON } ledger_format_t;
 /* Writes the transactions created in [from, to) (0 = open) as CSV or as a
  * JSON array of objects. */
 kerr_t ledger_export(ledger_t *l, FILE *out, ledger_format_t fmt, int64_t from, int64_t to, kmsg_t *msg);
+
+
 
 #endif

@@ -237,8 +237,31 @@ static const char *const v5[] = {
     NULL,
 };
 
+/* Version 6: staff. Permission groups (a comma-separated list of the names
+ * of core/perm.h) and operators with their PIN hash (Argon2id) and the
+ * lockout count. */
+static const char *const v6[] = {
+    "CREATE TABLE op_group ("
+    "  name TEXT PRIMARY KEY NOT NULL CHECK (length(name) BETWEEN 1 AND 32),"
+    "  perms TEXT NOT NULL,"
+    "  updated_at INTEGER NOT NULL"
+    ") STRICT;",
+    "CREATE TABLE operator ("
+    "  name TEXT PRIMARY KEY NOT NULL CHECK (length(name) BETWEEN 1 AND 32),"
+    "  group_name TEXT NOT NULL REFERENCES op_group(name),"
+    "  pin_hash TEXT NOT NULL,"
+    "  card TEXT NOT NULL DEFAULT '',"
+    "  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),"
+    "  failures INTEGER NOT NULL DEFAULT 0,"
+    "  locked_until INTEGER NOT NULL DEFAULT 0,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL"
+    ") STRICT;",
+    NULL,
+};
+
 /* Each migration is a list of statements run in one transaction. */
-static const char *const *const migrations[] = {v1, v2, v3, v4, v5};
+static const char *const *const migrations[] = {v1, v2, v3, v4, v5, v6};
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
