@@ -1,0 +1,176 @@
+/* The back office's ingest rate on loopback: 100 kiosks uploading at once
+ * (rows per second), and one kiosk uploading 10,000 transactions in
+ * batches (time, rows per second), over plain HTTP and over mutual TLS.
+ * The server is the real `backoffice serve` process; every row is checked
+ * to be stored once, so a figure never counts failures. */
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "backoffice/bo_harness.h" /* tests/backoffice: the server as a process */
+
+typedef struct opts {
+    int kiosks, batches, batch_rows, txns, one_batch;
+} opts_t;
+
+typedef struct worker {
+    boh_t *h;
+    const char *cert;
+    char kiosk[16];
+    unsigned base;
+    int batches, rows;
+    int failed;
+} worker_t;
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* A batch of rows delivered sales numbered from first. */
+static char *batch(unsigned first, int rows)
+{
+    size_t cap = (size_t)rows * 900 + 32, len = 0;
+    char *b = malloc(cap);
+    if (!b)
+        return NULL;
+    len += (size_t)snprintf(b, cap, "{\"rows\":[");
+    for (int i = 0; i < rows; i++) {
+        char id[37];
+        boh_uuid(id, first + (unsigned)i);
+        boh_txn_t t = {(long long)first + i, 5, 5000, id, "delivered", "000012345678", "cash", "2026-11-21", "null"};
+        len += (size_t)snprintf(b + len, cap - len, "%s", i ? "," : "");
+        len += (size_t)boh_txn_row(b + len, cap - len, &t);
+    }
+    snprintf(b + len, cap - len, "]}");
+    return b;
+}
+
+static void *upload(void *arg)
+{
+    worker_t *w = arg;
+    char path[64];
+    snprintf(path, sizeof path, "/v1/kiosks/%s/outbox", w->kiosk);
+    for (int i = 0; i < w->batches; i++) {
+        char *b = batch(w->base + (unsigned)(i * w->rows), w->rows);
+        boh_resp_t r = boh_call(w->h, w->cert, "POST", path, b, NULL);
+        if (r.status != 200 || strstr(r.body, "rejected"))
+            w->failed++;
+        boh_free(&r);
+        free(b);
+    }
+    return NULL;
+}
+
+static bool add_kiosks(boh_t *h, int n)
+{
+    for (int k = 3; k <= n; k++) {
+        char args[64];
+        snprintf(args, sizeof args, "kiosk add K%d --site S1", k);
+        if (boh_cli(h, NULL, 0, args) != 0)
+            return false;
+    }
+    return true;
+}
+
+/* Runs n workers at once; returns the seconds taken, -1 on a failure. */
+static double run(boh_t *h, int n, int batches, int rows, bool tls)
+{
+    worker_t *w = calloc((size_t)n, sizeof *w);
+    pthread_t *t = calloc((size_t)n, sizeof *t);
+    static unsigned runs; /* each run its own transaction ids and seqs */
+    unsigned run_no = runs++ % 2;
+    long before = boh_count(h, "SELECT count(*) FROM sale");
+    double t0 = now_s();
+    for (int i = 0; i < n; i++) {
+        w[i] = (worker_t){h, tls ? "K1" : NULL, "", (run_no * 512u + (unsigned)i + 1u) * 1000000u, batches, rows, 0};
+        snprintf(w[i].kiosk, sizeof w[i].kiosk, "K%d", i + 1);
+        pthread_create(&t[i], NULL, upload, &w[i]);
+    }
+    int failed = 0;
+    for (int i = 0; i < n; i++) {
+        pthread_join(t[i], NULL);
+        failed += w[i].failed;
+    }
+    double took = now_s() - t0;
+    long stored = boh_count(h, "SELECT count(*) FROM sale") - before;
+    free(w);
+    free(t);
+    if (failed || stored != (long)n * batches * rows) {
+        fprintf(stderr, "backoffice_bench: %d batches failed; %ld of %d rows stored\n", failed, stored,
+                n * batches * rows);
+        return -1;
+    }
+    return took;
+}
+
+static int bench(const opts_t *o, bool tls)
+{
+    boh_t h;
+    if (!boh_setup(&h, tls, NULL) || (!tls && !add_kiosks(&h, o->kiosks))) {
+        fprintf(stderr, "backoffice_bench: could not start the back office (see %s)\n", h.dir);
+        return 1;
+    }
+    printf("backoffice ingest on loopback, %s\n", tls ? "HTTPS with mutual TLS (a handshake per batch)" : "plain HTTP");
+    int rc = 0;
+    if (!tls) {
+        double s = run(&h, o->kiosks, o->batches, o->batch_rows, false);
+        long rows = (long)o->kiosks * o->batches * o->batch_rows;
+        if (s < 0)
+            rc = 1;
+        else
+            printf("  %d kiosks at once, %d batches of %d rows each: %ld rows in %.2f s = %.0f rows/s\n", o->kiosks,
+                   o->batches, o->batch_rows, rows, s, (double)rows / s);
+    }
+    double s = run(&h, 1, o->txns / o->one_batch, o->one_batch, tls);
+    if (s < 0)
+        rc = 1;
+    else
+        printf("  one kiosk, %d transactions in batches of %d: %.2f s = %.0f rows/s\n", o->txns, o->one_batch, s,
+               (double)o->txns / s);
+    boh_teardown(&h);
+    return rc;
+}
+
+static int arg_int(const char *v, int min, int max)
+{
+    int n = atoi(v);
+    return n < min ? min : n > max ? max : n;
+}
+
+int main(int argc, char **argv)
+{
+    opts_t o = {100, 10, 50, 10000, 100};
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (strcmp(argv[i], "--backoffice") == 0)
+            setenv("BACKOFFICE", argv[i + 1], 1);
+        else if (strcmp(argv[i], "--kiosks") == 0)
+            o.kiosks = arg_int(argv[i + 1], 2, 500);
+        else if (strcmp(argv[i], "--batches") == 0)
+            o.batches = arg_int(argv[i + 1], 1, 1000);
+        else if (strcmp(argv[i], "--txns") == 0)
+            o.txns = arg_int(argv[i + 1], 100, 1000000);
+        else if (strcmp(argv[i], "--dir") == 0)
+            setenv("TMPDIR", argv[i + 1], 1);
+        else {
+            fprintf(stderr, "usage: backoffice_bench --backoffice PATH [--kiosks N] [--batches N] [--txns N] "
+                            "[--dir DIR]\n");
+            return 2;
+        }
+    }
+    if (!getenv("BACKOFFICE")) {
+        fprintf(stderr, "backoffice_bench: --backoffice PATH is required\n");
+        return 2;
+    }
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    int rc = bench(&o, false);
+    printf("\n");
+    rc |= bench(&o, true);
+    curl_global_cleanup();
+    return rc;
+}
