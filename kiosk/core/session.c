@@ -76,6 +76,7 @@ static const session_rule_t table[] = {
     {SCR_DELIVERING, ON(DELIVERY), G_NONE, A_OUTCOME, SCR_RESULT},
     {SCR_DELIVERING, ON(FAILED), G_NONE, A_FAILED, SCR_RESULT},
     /* result */
+    {SCR_RESULT, ON(RECEIPT), G_NONE, A_RECEIPT, SCR_SAME},
     {SCR_RESULT, TAP(FINISH), G_NONE, A_RESET, SCR_ATTRACT},
     {SCR_RESULT, ON(TICK), G_IDLE, A_RESET, SCR_ATTRACT},
 };
@@ -110,7 +111,8 @@ void session_init(session_t *s, const session_config_t *cfg, int64_t now_ms)
 static bool is_answer(session_event_kind_t k)
 {
     return k == SEV_ACCOUNT || k == SEV_CARD_READ || k == SEV_SALE_OPENED || k == SEV_NOTE ||
-           k == SEV_TERMINAL_TEXT || k == SEV_PAY_RESULT || k == SEV_DELIVERY || k == SEV_FAILED;
+           k == SEV_TERMINAL_TEXT || k == SEV_PAY_RESULT || k == SEV_DELIVERY || k == SEV_FAILED ||
+           k == SEV_RECEIPT;
 }
 
 static bool matches(const session_rule_t *r, const session_t *s, const session_event_t *ev)

@@ -66,6 +66,7 @@ typedef enum session_event_kind {
     SEV_PAY_RESULT,    /* the payment is over: paid, not paid or parked */
     SEV_DELIVERY,      /* CMD_DELIVER's answer */
     SEV_FAILED,        /* a command could not be carried out (the ledger, a device) */
+    SEV_RECEIPT,       /* CMD_PRINT_RECEIPT's answer: printed, or not */
     SEV_KIND_COUNT
 } session_event_kind_t;
 
@@ -76,7 +77,10 @@ enum {
     HEALTH_CASH = 1 << 0,     /* the bill acceptor */
     HEALTH_TERMINAL = 1 << 1, /* the bank-card terminal */
     HEALTH_READER = 1 << 2,   /* the meter-card reader */
+    HEALTH_PRINTER = 1 << 3,  /* the receipt printer can print */
 };
+
+#define SESSION_USAGE_DAYS 30
 
 /* A meter's account, as the lookup or the card found it. */
 typedef struct session_account {
@@ -92,6 +96,8 @@ typedef struct session_account {
     bool offline;       /* the meter did not answer now */
     bool on_card;       /* identified by the meter card: the sale is written onto it */
     char card_serial[17];
+    bool has_usage;     /* two readings or more: daily_milli holds the last 30 days */
+    int64_t daily_milli[SESSION_USAGE_DAYS]; /* energy used each day (Wh, or litres), oldest first, today last */
 } session_account_t;
 
 typedef enum session_outcome {
@@ -101,6 +107,14 @@ typedef enum session_outcome {
     OUT_PARKED,    /* paid or maybe paid; staff settle it */
     OUT_REFUSED,   /* nothing taken: a card refused, a meter unknown */
 } session_outcome_t;
+
+/* The receipt of a sale that took money. */
+typedef enum session_receipt {
+    RCPT_NONE,      /* no money was taken: nothing to give */
+    RCPT_PRINTING,  /* the printer is printing it */
+    RCPT_PRINTED,   /* the paper receipt came out */
+    RCPT_ON_SCREEN, /* no printer that can print: the receipt is shown on the screen */
+} session_receipt_t;
 
 typedef enum session_card_verdict {
     CARDV_OK,
@@ -122,7 +136,9 @@ typedef struct session_event {
     int index;           /* SEV_TAP CTL_PRESET: 0..SESSION_PRESETS-1 */
     session_lang_t lang; /* SEV_LANG */
     unsigned health;     /* SEV_HEALTH: HEALTH_* bits */
-    bool ok;             /* SEV_ACCOUNT found, SEV_SALE_OPENED opened, SEV_PAY_RESULT paid */
+    bool ok;             /* SEV_ACCOUNT found, SEV_SALE_OPENED opened, SEV_PAY_RESULT paid, SEV_RECEIPT printed */
+    bool printer_ok;     /* SEV_SALE_OPENED: the printer can print the receipt (asked before money is taken) */
+    int64_t at_ms;       /* SEV_DELIVERY, SEV_PAY_RESULT: when the sale was made (wall clock, ms) */
     bool parked;         /* SEV_PAY_RESULT: the outcome is unknown */
     session_outcome_t outcome;     /* SEV_DELIVERY */
     session_card_verdict_t verdict; /* SEV_CARD_READ */
@@ -143,6 +159,7 @@ typedef enum session_cmd_kind {
     CMD_PAY_CARD,    /* take the amount by bank card */
     CMD_CANCEL_CARD, /* the resident cancels at the terminal's prompt */
     CMD_DELIVER,     /* deliver the paid sale */
+    CMD_PRINT_RECEIPT, /* print the sale's receipt */
     CMD_KIND_COUNT
 } session_cmd_kind_t;
 
@@ -207,6 +224,9 @@ typedef struct session_view {
     session_outcome_t outcome;
     bool has_balance;   /* result: the balance after */
     int64_t balance;
+    bool paper_receipt; /* the printer could print when the sale was opened */
+    session_receipt_t receipt; /* result: how the resident gets the receipt */
+    int64_t sale_at_ms; /* result: when the sale was made (wall clock, ms; 0 = not known) */
 } session_view_t;
 
 typedef struct session {
@@ -276,6 +296,7 @@ typedef enum session_action {
     A_SAY_NOT_PAID,
     A_OUTCOME,      /* the result screen: delivered, pending or parked */
     A_FAILED,       /* a command failed: parked if money may be in */
+    A_RECEIPT,      /* the printer's answer: printed, or the receipt goes on the screen */
     A_ACTION_COUNT
 } session_action_t;
 

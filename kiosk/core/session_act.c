@@ -179,6 +179,7 @@ static void open_sale(session_t *s, const char *method, session_cmd_t *cmds, siz
 
 static void start_paying(session_t *s, const session_event_t *ev, session_cmd_t *cmds, size_t *n)
 {
+    s->v.paper_receipt = ev->printer_ok;
     memcpy(s->v.txn, ev->txn, sizeof s->v.txn);
     s->v.txn[sizeof s->v.txn - 1] = '\0';
     s->v.busy = false;
@@ -215,6 +216,19 @@ static void not_paid(session_t *s, const session_event_t *ev, session_message_t 
     s->v.busy = false;
 }
 
+/* A result that took money gets its receipt: on paper if the printer
+ * could print when the sale was opened, else on the screen. */
+static void receipt(session_t *s, session_cmd_t *cmds, size_t *n)
+{
+    session_view_t *v = &s->v;
+    v->receipt = RCPT_NONE;
+    if (v->paid <= 0 || !v->txn[0] || v->outcome == OUT_NONE || v->outcome == OUT_REFUSED)
+        return;
+    v->receipt = v->paper_receipt ? RCPT_PRINTING : RCPT_ON_SCREEN;
+    if (v->paper_receipt)
+        emit(s, CMD_PRINT_RECEIPT, cmds, n);
+}
+
 static void outcome(session_t *s, const session_event_t *ev)
 {
     s->v.busy = false;
@@ -223,6 +237,8 @@ static void outcome(session_t *s, const session_event_t *ev)
     s->v.outcome = ev->kind == SEV_DELIVERY ? ev->outcome : OUT_PARKED;
     s->v.has_balance = ev->kind == SEV_DELIVERY && ev->has_balance;
     s->v.balance = ev->balance;
+    if (ev->at_ms)
+        s->v.sale_at_ms = ev->at_ms;
     set_text(&s->v, ev->text);
 }
 
@@ -262,8 +278,23 @@ static void a_note(act_ctx_t *c) { note(c->s, c->ev, c->cmds, c->n); }
 static void a_terminal_text(act_ctx_t *c) { set_text(&c->s->v, c->ev->text); }
 static void a_finish_cash(act_ctx_t *c) { finish_cash(c->s, c->cmds, c->n); }
 static void a_say_not_paid(act_ctx_t *c) { not_paid(c->s, c->ev, MSG_NOT_PAID); }
-static void a_outcome(act_ctx_t *c) { outcome(c->s, c->ev); }
-static void a_failed(act_ctx_t *c) { failed(c->s, c->ev); }
+
+static void a_outcome(act_ctx_t *c)
+{
+    outcome(c->s, c->ev);
+    receipt(c->s, c->cmds, c->n);
+}
+
+static void a_failed(act_ctx_t *c)
+{
+    failed(c->s, c->ev);
+    receipt(c->s, c->cmds, c->n);
+}
+
+static void a_receipt(act_ctx_t *c)
+{
+    c->s->v.receipt = c->ev->ok ? RCPT_PRINTED : RCPT_ON_SCREEN;
+}
 
 static void a_lang_set(act_ctx_t *c)
 {
@@ -314,6 +345,7 @@ static void a_deliver(act_ctx_t *c)
 {
     session_view_t *v = &c->s->v;
     v->paid = c->ev->paid;
+    v->sale_at_ms = c->ev->at_ms;
     v->busy = true;
     v->closing = false;
     v->device_text[0] = '\0';
@@ -351,6 +383,7 @@ static void (*const actions[A_ACTION_COUNT])(act_ctx_t *) = {
     [A_SAY_NOT_PAID] = a_say_not_paid,
     [A_OUTCOME] = a_outcome,
     [A_FAILED] = a_failed,
+    [A_RECEIPT] = a_receipt,
 };
 
 void session__act(session_t *s, const session_event_t *ev, session_action_t a, session_cmd_t *cmds, size_t *n)

@@ -23,7 +23,7 @@ static const char *const events[SEV_KIND_COUNT] = {
     [SEV_HEALTH] = "health",     [SEV_CARD_IN] = "card_in",   [SEV_CARD_OUT] = "card_out",
     [SEV_ACCOUNT] = "account",   [SEV_CARD_READ] = "card_read", [SEV_SALE_OPENED] = "sale_opened",
     [SEV_NOTE] = "note",         [SEV_TERMINAL_TEXT] = "terminal_text", [SEV_PAY_RESULT] = "pay_result",
-    [SEV_DELIVERY] = "delivery", [SEV_FAILED] = "failed",
+    [SEV_DELIVERY] = "delivery", [SEV_FAILED] = "failed",     [SEV_RECEIPT] = "receipt",
 };
 
 static const char *const guards[G_GUARD_COUNT] = {
@@ -83,12 +83,13 @@ static const char *const actions[A_ACTION_COUNT] = {
     [A_SAY_NOT_PAID] = "say_not_paid",
     [A_OUTCOME] = "show_outcome",
     [A_FAILED] = "show_failure",
+    [A_RECEIPT] = "note_receipt",
 };
 
 static const char *const cmds[CMD_KIND_COUNT] = {
     [CMD_LOOKUP] = "lookup",         [CMD_READ_CARD] = "read_card",     [CMD_OPEN_SALE] = "open_sale",
     [CMD_START_CASH] = "start_cash", [CMD_FINISH_CASH] = "finish_cash", [CMD_PAY_CARD] = "pay_card",
-    [CMD_CANCEL_CARD] = "cancel_card", [CMD_DELIVER] = "deliver",
+    [CMD_CANCEL_CARD] = "cancel_card", [CMD_DELIVER] = "deliver",     [CMD_PRINT_RECEIPT] = "print_receipt",
 };
 
 #define NAME(tab, i) ((size_t)(i) < sizeof tab / sizeof tab[0] && tab[i] ? tab[i] : "?")

@@ -413,6 +413,15 @@ typedef enum ledger_format { LEDGER_CSV, LEDGER_JSON } ledger_format_t;
  * JSON array of objects. */
 kerr_t ledger_export(ledger_t *l, FILE *out, ledger_format_t fmt, int64_t from, int64_t to, kmsg_t *msg);
 
+/* ---- a meter's history (ledger_history.c) ---- */
 
+/* Energy a meter used on each of the `days` UTC days up to the day of
+ * now_ms (per_day[0] the oldest, per_day[days - 1] that day), from its
+ * stored readings: the rise of the energy register between two successive
+ * readings counts on the day of the later one. *readings is how many
+ * readings that took (those in the window and the one before it); with
+ * fewer than two every day is 0. */
+kerr_t ledger_daily_use(ledger_t *l, const char *meter, int64_t now_ms, int days, int64_t *per_day, int *readings,
+                        kmsg_t *msg);
 
 #endif

@@ -7,6 +7,7 @@
 
 #define TICK_MS 250
 #define RETRY_EVERY_MS 10000
+#define HEALTH_EVERY_MS 3000
 
 static void sdl_event(ui_app_t *a, const SDL_Event *e)
 {
@@ -29,15 +30,25 @@ static void answers(ui_app_t *a)
         ui_app_handle(a, &ev);
 }
 
-/* The retry worker's turn: nobody at the screen, nothing running. */
-static void maybe_retry(ui_app_t *a, int64_t now, int64_t *last)
+/* Nobody at the screen and the worker has nothing to do. */
+static bool unattended(ui_app_t *a)
 {
     session_screen_t s = session_view(&a->session)->screen;
-    if (!a->worker || now - *last < RETRY_EVERY_MS || (s != SCR_ATTRACT && s != SCR_OUT_OF_SERVICE) ||
-        !ui_worker_idle(a->worker))
-        return;
-    *last = now;
-    ui_worker_retry(a->worker);
+    return a->worker && (s == SCR_ATTRACT || s == SCR_OUT_OF_SERVICE) && ui_worker_idle(a->worker);
+}
+
+/* The kiosk's own work while nobody is served: the retry of pending
+ * deliveries, and a look at the devices (the offer follows what is healthy). */
+static void background(ui_app_t *a, int64_t now, int64_t *last_retry, int64_t *last_health)
+{
+    if (now - *last_retry >= RETRY_EVERY_MS && unattended(a)) {
+        *last_retry = now;
+        ui_worker_retry(a->worker);
+    }
+    if (now - *last_health >= HEALTH_EVERY_MS && unattended(a)) {
+        *last_health = now;
+        ui_worker_health(a->worker);
+    }
 }
 
 static void script(ui_app_t *a, ui_script_io_t *io, int64_t now)
@@ -62,7 +73,7 @@ int ui_app_run(ui_app_t *a)
 {
     ui_script_io_t io;
     ui_app_script_io(a, &io);
-    int64_t last_tick = 0, last_retry = kclock_mono(NULL);
+    int64_t last_tick = 0, last_retry = kclock_mono(NULL), last_health = last_retry;
     while (!a->quit) {
         SDL_Event e;
         int wait = a->script || a->frame.animating ? 20 : TICK_MS;
@@ -77,7 +88,7 @@ int ui_app_run(ui_app_t *a)
             ui_app_handle(a, &tick);
             last_tick = now;
         }
-        maybe_retry(a, now, &last_retry);
+        background(a, now, &last_retry, &last_health);
         ui_app_draw(a, false);
         if (a->script)
             script(a, &io, now);

@@ -7,6 +7,23 @@
 
 #include "kiosk/core/session.h"
 
+/* The printer is asked once now; the worker asks again before each sale. */
+static void open_printer(ui_site_t *s)
+{
+    kmsg_t msg;
+    printer_status_t st;
+    if (strcmp(s->cfg->printer_protocol, "none") == 0)
+        return;
+    if (printer_open(s->cfg, &s->printer, &msg) != K_OK) {
+        fprintf(stderr, "kiosk: receipt printer unavailable, receipts are shown on the screen: %s\n", msg.text);
+        return;
+    }
+    if (engine_printer_ready(&s->printer, &st, &msg) == K_OK)
+        s->health |= HEALTH_PRINTER;
+    else
+        fprintf(stderr, "kiosk: %s; receipts are shown on the screen until it can\n", msg.text);
+}
+
 static void open_devices(ui_site_t *s)
 {
     kmsg_t msg;
@@ -23,6 +40,8 @@ static void open_devices(ui_site_t *s)
         if (gw_card_open_config(cfg, &s->card, &msg) == K_OK) {
             s->engine.card = &s->card;
             s->health |= HEALTH_READER;
+            if (card_pcsc_open(cfg->card_reader, &s->card_watch, &msg) != K_OK)
+                fprintf(stderr, "kiosk: cards going in and out are not noticed: %s\n", msg.text);
         } else {
             fprintf(stderr, "kiosk: meter-card reader unavailable: %s\n", msg.text);
         }
@@ -35,6 +54,7 @@ static void open_devices(ui_site_t *s)
             fprintf(stderr, "kiosk: card terminal unavailable, no bank cards are taken: %s\n", msg.text);
         }
     }
+    open_printer(s);
 }
 
 kerr_t ui_site_open(const kiosk_config_t *cfg, ui_site_t *s, kmsg_t *msg)
@@ -70,6 +90,8 @@ kerr_t ui_site_recover(ui_site_t *s, kmsg_t *msg)
 
 void ui_site_close(ui_site_t *s)
 {
+    printer_close(&s->printer);
+    card_slot_close(&s->card_watch);
     gw_close(&s->card);
     cash_close(&s->cash);
     payterm_close(&s->payterm);

@@ -6,6 +6,7 @@
 
 #include "kiosk/app/config.h"
 #include "kiosk/app/registry.h"
+#include "drivers/card/card_slot.h"
 #include "kiosk/engine/engine.h"
 
 typedef struct ui_site {
@@ -16,8 +17,10 @@ typedef struct ui_site {
     cash_t cash;       /* ops NULL when there is none */
     payterm_t payterm; /* ops NULL when there is none */
     gw_t card;         /* the meter-card reader; ops NULL when there is none */
+    card_slot_t card_watch; /* the same reader, watched for cards going in and out; ops NULL when none */
+    printer_t printer; /* the receipt printer; ops NULL when there is none */
     engine_t engine;
-    unsigned health;   /* HEALTH_* of what opened */
+    unsigned health;   /* HEALTH_* of what opened (the printer: whether it can print now) */
 } ui_site_t;
 
 /* Opens everything; devices that are configured but absent are reported

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kiosk/app/clock.h"
 #include "kiosk/ui/ui_worker.h"
 
 static void post(ui_work_t *w, session_event_t *ev, const session_cmd_t *cmd)
@@ -24,6 +25,17 @@ static void on_last(void *ctx, const ledger_txn_t *t)
     a->has_last = true;
     a->last_amount = t->delivered;
     a->last_at_ms = t->updated_at;
+}
+
+/* The meter's last 30 days from its stored readings (the chart). */
+static void usage(ui_work_t *w, session_account_t *a)
+{
+    int readings = 0;
+    kmsg_t msg;
+    if (ledger_daily_use(w->site->ledger, a->meter, kclock_wall(w->site->engine.clk), SESSION_USAGE_DAYS,
+                         a->daily_milli, &readings, &msg) != K_OK)
+        fprintf(stderr, "kiosk: the meter's history: %s\n", msg.text);
+    a->has_usage = readings >= 2;
 }
 
 static void lookup(ui_work_t *w, const session_cmd_t *cmd)
@@ -59,6 +71,7 @@ static void lookup(ui_work_t *w, const session_cmd_t *cmd)
         text(&ev, msg.text);
     ledger_filter_t f = {.state = TXN_DELIVERED, .meter = cmd->meter, .limit = 1, .newest_first = true};
     ledger_list(s->ledger, &f, on_last, a, &msg);
+    usage(w, a);
     post(w, &ev, cmd);
 }
 
@@ -102,13 +115,14 @@ static void read_card(ui_work_t *w, const session_cmd_t *cmd)
     a->on_card = true;
     a->balance_known = w->card.view.writeback.written;
     a->balance = w->card.view.writeback.remaining;
+    usage(w, a);
     post(w, &ev, cmd);
 }
 
 static void open_sale(ui_work_t *w, const session_cmd_t *cmd)
 {
     engine_t *e = &w->site->engine;
-    session_event_t ev = {.kind = SEV_SALE_OPENED};
+    session_event_t ev = {.kind = SEV_SALE_OPENED, .printer_ok = ui_work_printer_ok(w)};
     sale_req_t req = {.meter = cmd->meter, .customer = cmd->customer, .method = cmd->method,
                       .channel = "remote", .amount = cmd->amount};
     kmsg_t msg;
@@ -197,6 +211,7 @@ static void finish_cash(ui_work_t *w, const session_cmd_t *cmd)
     }
     session_event_t ev = {.kind = SEV_PAY_RESULT};
     ev.paid = paid_of(w, cmd->txn, &t);
+    ev.at_ms = t.created_at;
     ev.ok = t.state == TXN_PAID;
     ev.parked = t.state == TXN_NEEDS_RECONCILIATION;
     post(w, &ev, cmd);
@@ -243,6 +258,7 @@ static void pay_card(ui_work_t *w, const session_cmd_t *cmd)
     }
     session_event_t ev = {.kind = SEV_PAY_RESULT, .ok = r.paid, .parked = r.parked};
     ev.paid = paid_of(w, cmd->txn, &t);
+    ev.at_ms = t.created_at;
     text(&ev, r.terminal.reason[0] ? r.terminal.reason : "");
     post(w, &ev, cmd);
 }
@@ -256,7 +272,7 @@ static void deliver(ui_work_t *w, const session_cmd_t *cmd)
         fail(w, cmd, "the delivery", &msg);
         return;
     }
-    session_event_t ev = {.kind = SEV_DELIVERY, .paid = t.paid};
+    session_event_t ev = {.kind = SEV_DELIVERY, .paid = t.paid, .at_ms = t.created_at};
     ev.outcome = t.state == TXN_DELIVERED          ? OUT_DELIVERED
                  : t.state == TXN_DELIVERY_PENDING ? OUT_PENDING
                                                    : OUT_PARKED;
@@ -280,6 +296,7 @@ void ui_work_run(ui_work_t *w, const session_cmd_t *cmd)
     case CMD_FINISH_CASH: finish_cash(w, cmd); break;
     case CMD_PAY_CARD: pay_card(w, cmd); break;
     case CMD_DELIVER: deliver(w, cmd); break;
+    case CMD_PRINT_RECEIPT: ui_work_print(w, cmd); break;
     case CMD_CANCEL_CARD: /* a flag, raised by ui_worker_post */
     case CMD_KIND_COUNT: break;
     }

@@ -9,8 +9,10 @@
 #define QLEN 64
 #define CASH_POLL_MS 150
 
+typedef enum job_kind { JOB_CMD, JOB_RETRY, JOB_HEALTH } job_kind_t;
+
 typedef struct job {
-    bool retry; /* a retry of pending deliveries, not a session command */
+    job_kind_t kind; /* a session command, a retry of pending deliveries, a look at the devices */
     session_cmd_t cmd;
 } job_t;
 
@@ -23,6 +25,7 @@ struct ui_worker {
     session_event_t events[QLEN];
     size_t ev_head, ev_n;
     bool stop, running;
+    int rest_ms; /* the card watch asked for a rest before its next look */
     atomic_bool cancel;
     void (*wake)(void *ctx);
     void *wake_ctx;
@@ -54,14 +57,28 @@ static void deadline_in(struct timespec *ts, int ms)
     ts->tv_nsec %= 1000000000L;
 }
 
-/* Waits for a job; while cash is on, no longer than one poll. */
+/* How long to wait for a job: one poll while cash is on, the rest the
+ * card watch asked for, none while the reader is watched (the watch
+ * waits), else until a job comes (-1). */
+static int wait_ms(ui_worker_t *w)
+{
+    if (w->work.cash_on)
+        return CASH_POLL_MS;
+    if (w->rest_ms > 0)
+        return w->rest_ms;
+    return ui_work_watching(&w->work) ? 0 : -1;
+}
+
+/* Waits for a job, no longer than wait_ms says. */
 static bool take_job(ui_worker_t *w, job_t *out)
 {
     pthread_mutex_lock(&w->lock);
-    if (!w->job_n && !w->stop) {
-        if (w->work.cash_on) {
+    int ms = wait_ms(w);
+    w->rest_ms = 0;
+    if (!w->job_n && !w->stop && ms != 0) {
+        if (ms > 0) {
             struct timespec ts;
-            deadline_in(&ts, CASH_POLL_MS);
+            deadline_in(&ts, ms);
             pthread_cond_timedwait(&w->more, &w->lock, &ts);
         } else {
             pthread_cond_wait(&w->more, &w->lock);
@@ -89,14 +106,20 @@ static void *run(void *arg)
         pthread_mutex_unlock(&w->lock);
         if (stop)
             break;
-        if (got && job.retry)
+        int rest = 0;
+        if (got && job.kind == JOB_RETRY)
             ui_work_retry(&w->work);
+        else if (got && job.kind == JOB_HEALTH)
+            ui_work_health(&w->work);
         else if (got)
             ui_work_run(&w->work, &job.cmd);
-        else
+        else if (w->work.cash_on)
             ui_work_cash_step(&w->work);
+        else if (ui_work_watching(&w->work))
+            rest = ui_work_card_watch(&w->work);
         pthread_mutex_lock(&w->lock);
         w->running = false;
+        w->rest_ms = rest;
         pthread_mutex_unlock(&w->lock);
     }
     if (w->work.cash_on) { /* leaving while cash is taken: what went in is booked; the next start recovers */
@@ -115,7 +138,8 @@ ui_worker_t *ui_worker_start(ui_site_t *site, void (*wake)(void *ctx), void *ctx
     pthread_cond_init(&w->more, NULL);
     w->wake = wake;
     w->wake_ctx = ctx;
-    w->work = (ui_work_t){.site = site, .post = post_event, .post_ctx = w, .cancelled = is_cancelled};
+    w->work = (ui_work_t){.site = site, .post = post_event, .post_ctx = w, .cancelled = is_cancelled,
+                          .health = site->health};
     if (pthread_create(&w->thread, NULL, run, w) != 0) {
         free(w);
         return NULL;
@@ -140,12 +164,17 @@ void ui_worker_post(ui_worker_t *w, const session_cmd_t *cmd)
     }
     if (cmd->kind == CMD_PAY_CARD)
         atomic_store(&w->cancel, false);
-    push(w, &(job_t){.cmd = *cmd});
+    push(w, &(job_t){.kind = JOB_CMD, .cmd = *cmd});
 }
 
 void ui_worker_retry(ui_worker_t *w)
 {
-    push(w, &(job_t){.retry = true});
+    push(w, &(job_t){.kind = JOB_RETRY});
+}
+
+void ui_worker_health(ui_worker_t *w)
+{
+    push(w, &(job_t){.kind = JOB_HEALTH});
 }
 
 bool ui_worker_next(ui_worker_t *w, session_event_t *ev)

@@ -22,6 +22,10 @@ void ui_worker_post(ui_worker_t *w, const session_cmd_t *cmd);
  * retry worker, run when no resident is served). */
 void ui_worker_retry(ui_worker_t *w);
 
+/* Queues a look at the devices (bill acceptor, card terminal, printer):
+ * a SEV_HEALTH comes back with what is healthy now. */
+void ui_worker_health(ui_worker_t *w);
+
 /* Takes the oldest event posted; false if there is none. */
 bool ui_worker_next(ui_worker_t *w, session_event_t *ev);
 
@@ -46,6 +50,10 @@ typedef struct ui_work {
     uint32_t cash_gen;
     int64_t cash_paid;
     bool (*cancelled)(void *ctx); /* the resident cancelled (called with post_ctx) */
+    unsigned health;     /* HEALTH_* as last posted */
+    bool cash_down;      /* the acceptor stopped answering: set it up again when it answers */
+    bool card_in;        /* the watched reader holds a card */
+    bool watch_broken;   /* the watched reader is not there now (said once) */
 } ui_work_t;
 
 /* Carries out one command and posts its answer. */
@@ -56,5 +64,27 @@ void ui_work_cash_step(ui_work_t *w);
 
 /* Retries the pending deliveries that are due. */
 void ui_work_retry(ui_work_t *w);
+
+/* ---- the devices (ui_work_devices.c) ---- */
+
+/* Looks at every payment device and the printer and posts SEV_HEALTH. */
+void ui_work_health(ui_work_t *w);
+
+/* Whether the printer can print now (asked before a sale takes money). */
+bool ui_work_printer_ok(ui_work_t *w);
+
+/* Prints the sale's receipt (CMD_PRINT_RECEIPT) and posts SEV_RECEIPT;
+ * a printer that fails is noted as unhealthy. */
+void ui_work_print(ui_work_t *w, const session_cmd_t *cmd);
+
+/* ---- the meter-card reader (ui_work_card.c) ---- */
+
+/* Whether the reader is watched for cards going in and out. */
+bool ui_work_watching(const ui_work_t *w);
+
+/* Waits a little for the card to go in (or out) and posts SEV_CARD_IN or
+ * SEV_CARD_OUT when it did. Returns how long the worker may rest before
+ * the next look (0: it waited already). */
+int ui_work_card_watch(ui_work_t *w);
 
 #endif

@@ -486,6 +486,60 @@ static void failures_while_paying(void **state)
     assert_int_equal(view(r)->outcome, OUT_PARKED);
 }
 
+/* A result that took money gets a receipt: printed when the printer could
+ * print as the sale opened, else on the screen; a printer that fails at
+ * the end puts it on the screen; no money, no receipt. */
+static void receipts(void **state)
+{
+    (void)state;
+    session_event_t opened = {.kind = SEV_SALE_OPENED, .ok = true, .printer_ok = true,
+                              .txn = "0b7c9a52-1111-4222-8333-444455556666"};
+    session_event_t paid = {.kind = SEV_PAY_RESULT, .ok = true, .paid = 5000, .at_ms = 1795838100000};
+    rig_t *r = rig_new(HEALTH_CASH | HEALTH_PRINTER);
+    go_to(r, SCR_METHOD, "cash");
+    tap(r, "cash");
+    send(r, opened);
+    assert_true(view(r)->paper_receipt);
+    send(r, paid);
+    send(r, (session_event_t){.kind = SEV_DELIVERY, .outcome = OUT_DELIVERED, .paid = 5000});
+    expect_screen(r, SCR_RESULT);
+    expect_cmd(r, CMD_PRINT_RECEIPT);
+    assert_string_equal(r->cmd[0].txn, opened.txn);
+    assert_int_equal(view(r)->receipt, RCPT_PRINTING);
+    assert_int_equal(view(r)->sale_at_ms, 1795838100000);
+    send(r, (session_event_t){.kind = SEV_RECEIPT, .ok = true});
+    assert_int_equal(view(r)->receipt, RCPT_PRINTED);
+    /* the paper ran out between the check and the print */
+    r = rig_new(HEALTH_CASH | HEALTH_PRINTER);
+    go_to(r, SCR_METHOD, "cash");
+    tap(r, "cash");
+    send(r, opened);
+    send(r, paid);
+    send(r, (session_event_t){.kind = SEV_DELIVERY, .outcome = OUT_PENDING, .paid = 5000});
+    expect_cmd(r, CMD_PRINT_RECEIPT);
+    send(r, (session_event_t){.kind = SEV_RECEIPT, .ok = false});
+    assert_int_equal(view(r)->receipt, RCPT_ON_SCREEN);
+    /* no printer that can print: on the screen, nothing sent to a printer */
+    r = rig_new(HEALTH_CASH);
+    go_to(r, SCR_RESULT, "cash");
+    assert_int_equal(r->n, 0);
+    assert_false(view(r)->paper_receipt);
+    assert_int_equal(view(r)->receipt, RCPT_ON_SCREEN);
+    /* an answer for the resident before is dropped */
+    tap(r, "finish");
+    send(r, (session_event_t){.kind = SEV_RECEIPT, .ok = true});
+    assert_int_equal(view(r)->receipt, RCPT_NONE);
+    /* a card payment nobody could confirm took no known money: no receipt */
+    r = rig_new(HEALTH_TERMINAL | HEALTH_PRINTER);
+    go_to(r, SCR_METHOD, "card");
+    tap(r, "card");
+    send(r, opened);
+    send(r, (session_event_t){.kind = SEV_PAY_RESULT, .parked = true});
+    expect_screen(r, SCR_RESULT);
+    assert_int_equal(r->n, 0);
+    assert_int_equal(view(r)->receipt, RCPT_NONE);
+}
+
 static void names_and_ids(void **state)
 {
     (void)state;
@@ -529,6 +583,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(meter_card_path),
     cmocka_unit_test(language_on_every_screen),
     cmocka_unit_test(failures_while_paying),
+    cmocka_unit_test(receipts),
     cmocka_unit_test(names_and_ids),
 };
 
