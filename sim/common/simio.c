@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <libgen.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,6 +17,8 @@
 
 #include "kiosk/app/log.h"
 #include "kiosk/app/version.h"
+
+enum { SEND_TIMEOUT_S = 2 };
 
 static volatile sig_atomic_t stop_signal;
 
@@ -62,6 +65,15 @@ int simio_port_of(int fd)
     struct sockaddr_in a;
     socklen_t len = sizeof a;
     return getsockname(fd, (struct sockaddr *)&a, &len) == 0 ? ntohs(a.sin_port) : -1;
+}
+
+void simio_tune_conn(int fd, bool nodelay)
+{
+    struct timeval tv = {.tv_sec = SEND_TIMEOUT_S};
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    if (nodelay)
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
 bool simio_send_all(int fd, const void *p, size_t n)
@@ -146,8 +158,6 @@ bool simio_answer_lines(int fd, char *buf, size_t *n, size_t cap, simio_answer_f
     return true;
 }
 
-enum { CTL_SEND_TIMEOUT_S = 2 };
-
 void simio_ctl_init(simio_ctl_t *c, const char *log, simio_answer_fn answer, void *ctx)
 {
     memset(c, 0, sizeof *c);
@@ -174,8 +184,7 @@ static void ctl_accept(simio_ctl_t *c)
         return;
     for (int i = 0; i < SIMIO_CTL_CONNS; i++)
         if (c->conn[i].fd < 0) {
-            struct timeval tv = {.tv_sec = CTL_SEND_TIMEOUT_S};
-            setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+            simio_tune_conn(fd, false);
             c->conn[i].fd = fd;
             c->conn[i].n = 0;
             return;

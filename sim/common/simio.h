@@ -26,6 +26,11 @@ int simio_listen_tcp(const char *addr, int port, kmsg_t *msg);
 /* The port a socket is bound to, or -1. */
 int simio_port_of(int fd);
 
+/* Bounds every send on an accepted connection to 2 s, so that a peer that
+ * stopped reading cannot stall the loop; with nodelay, small answers leave
+ * at once (TCP_NODELAY). */
+void simio_tune_conn(int fd, bool nodelay);
+
 /* Sends all n bytes (retrying after EINTR); false if the peer is gone. */
 bool simio_send_all(int fd, const void *p, size_t n);
 

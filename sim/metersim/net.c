@@ -3,7 +3,6 @@
  * to the bus in arrival order; control lines are answered at once. */
 #include <errno.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +19,6 @@
 #define CONN_BUF 8192
 #define TICK_MS 100
 #define SAVE_EVERY_MS 2000
-#define SEND_TIMEOUT_S 2
 
 typedef struct conn {
     int fd; /* -1 = free */
@@ -81,10 +79,7 @@ static void accept_conn(net_t *net, msim_proto_t p)
         close(fd);
         return;
     }
-    struct timeval tv = {.tv_sec = SEND_TIMEOUT_S};
-    int one = 1;
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    simio_tune_conn(fd, true);
     c->fd = fd;
     c->proto = p;
     c->n = 0;

@@ -3,7 +3,6 @@
  * single-threaded poll loop that also runs the command's timed steps. */
 #include <errno.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +16,6 @@
 #include "sim/paysim/psim.h"
 
 #define TICK_MS 1000
-#define SEND_TIMEOUT_S 2
 
 typedef struct net {
     psim_t *s;
@@ -73,10 +71,7 @@ static void accept_ecr(net_t *net)
         return;
     if (s->ecr_fd >= 0)
         ecr_lost(net, "a new ECR connection replaces this one");
-    struct timeval tv = {.tv_sec = SEND_TIMEOUT_S};
-    int one = 1;
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    simio_tune_conn(fd, true);
     s->ecr_fd = fd;
     s->ecr_connections++;
     memset(&net->rx, 0, sizeof net->rx);

@@ -5,7 +5,6 @@
  * answer goes back the way its query came. */
 #include <errno.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +16,7 @@
 #include "sim/common/simio.h"
 #include "sim/printsim/prsim.h"
 
-enum { TICK_MS = 100, HUNG_CHECK_MS = 20, SEND_TIMEOUT_S = 2, READ_BUF = 4096 };
+enum { TICK_MS = 100, HUNG_CHECK_MS = 20, READ_BUF = 4096 };
 enum { FD_TCP_LISTEN, FD_TCP_CONN, FD_PTY, FD_FIXED };
 
 /* The parser's callback: the event goes to the printer; an answer goes
@@ -75,10 +74,7 @@ static void accept_tcp(prsim_t *s)
     while (s->tcp_conn >= 0 && read_tcp(s)) {
     }
     close_tcp(s, "a new connection replaces it");
-    struct timeval tv = {.tv_sec = SEND_TIMEOUT_S};
-    int one = 1;
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    simio_tune_conn(fd, true);
     s->tcp_conn = fd;
     s->connections++;
     LOG_I(PRSIM_LOG, "printer connection %llu opened", (unsigned long long)s->connections);
