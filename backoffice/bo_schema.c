@@ -120,10 +120,12 @@ static kerr_t migrate(sqlite3 *db, kmsg_t *msg)
     }
 }
 
+/* The connection is used by one thread at a time (the server holds its own
+ * lock around every use), so SQLite's own mutexes are left out. */
 kerr_t bo_db_open(const char *path, sqlite3 **out, kmsg_t *msg)
 {
     sqlite3 *db = NULL;
-    int src = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
+    int src = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (src != SQLITE_OK) {
         kmsg_set(msg, K_EIO, "cannot open the database %s: %s; check the path and its folder's permissions",
                  path, db ? sqlite3_errmsg(db) : sqlite3_errstr(src));
