@@ -143,6 +143,8 @@ void bo_h_outbox(bo_req_t *q, bo_resp_t *r)
     }
     bo_lock(q->s);
     rc = ingest_batch(q->s, q->kiosk, &b, a, &msg);
+    if (rc == K_OK && bo_now(q->s) - q->s->purged_at > 86400000LL)
+        rc = bo__ingest_purge(q->s, &msg); /* once a day */
     bo_unlock(q->s);
     if (rc)
         bo_resp_kerr(r, rc, &msg);
@@ -154,7 +156,8 @@ void bo_h_outbox(bo_req_t *q, bo_resp_t *r)
 
 kerr_t bo__ingest_purge(bo_server_t *s, kmsg_t *msg)
 {
-    int64_t cutoff = bo_now(s) - s->cfg.dedup_days * 86400000LL;
+    s->purged_at = bo_now(s);
+    int64_t cutoff = s->purged_at - s->cfg.dedup_days * 86400000LL;
     char sql[200];
     snprintf(sql, sizeof sql,
              "DELETE FROM ingest_row WHERE received_at < %lld; DELETE FROM txn_event_seen WHERE at < %lld;",

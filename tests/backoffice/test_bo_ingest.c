@@ -231,7 +231,65 @@ static void upload_survives_restart(void **state)
     boh_teardown(&h);
 }
 
+static void advance_days(boh_t *h, int days)
+{
+    char body[64];
+    snprintf(body, sizeof body, "{\"advance_ms\":%lld}", (long long)days * 86400000LL);
+    boh_resp_t r = boh_call(h, NULL, "POST", "/v1/test/clock", body, NULL);
+    assert_int_equal(r.status, 200);
+    boh_free(&r);
+}
+
+/* First answers are kept 30 days (dedup_days), then forgotten. */
+static void upload_dedup_kept_30_days(void **state)
+{
+    (void)state;
+    boh_t h;
+    assert_true(boh_setup(&h, false, NULL));
+    char *b = batch(1, 3), *other = batch(100, 1);
+    boh_resp_t r1 = boh_call(&h, "K1", "POST", "/v1/kiosks/K1/outbox", b, NULL);
+    advance_days(&h, 29);
+    boh_resp_t r2 = boh_call(&h, "K1", "POST", "/v1/kiosks/K1/outbox", b, NULL);
+    assert_string_equal(r1.body, r2.body);
+    assert_int_equal(boh_count(&h, "SELECT count(*) FROM ingest_row"), 3);
+    assert_int_equal(boh_count(&h, "SELECT count(*) FROM txn_event_seen"), 3);
+    advance_days(&h, 2); /* 31 days after the first upload */
+    boh_resp_t r3 = boh_call(&h, "K1", "POST", "/v1/kiosks/K1/outbox", other, NULL);
+    assert_int_equal(r3.status, 200);
+    assert_int_equal(boh_count(&h, "SELECT count(*) FROM ingest_row"), 1);
+    assert_int_equal(boh_count(&h, "SELECT count(*) FROM txn_event_seen"), 1);
+    assert_int_equal(boh_count(&h, SALES), 4); /* the sales themselves stay */
+    boh_free(&r1);
+    boh_free(&r2);
+    boh_free(&r3);
+    free(b);
+    free(other);
+    boh_teardown(&h);
+}
+
+/* A body beyond 4 MiB is refused whole with a hint. */
+static void upload_too_large(void **state)
+{
+    (void)state;
+    boh_t h;
+    assert_true(boh_setup(&h, false, NULL));
+    size_t n = (5u << 20);
+    char *big = malloc(n + 1);
+    memset(big, ' ', n);
+    memcpy(big, "{\"rows\":[", 9);
+    big[n - 2] = ']';
+    big[n - 1] = '}';
+    big[n] = '\0';
+    boh_resp_t r = boh_call(&h, "K1", "POST", "/v1/kiosks/K1/outbox", big, NULL);
+    assert_int_equal(r.status, 413);
+    assert_non_null(strstr(r.body, "fewer rows"));
+    boh_free(&r);
+    free(big);
+    boh_teardown(&h);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(upload_dedup_kept_30_days), cmocka_unit_test(upload_too_large),
     cmocka_unit_test(upload_same_batch_twice), cmocka_unit_test(upload_lost_answer_500),
     cmocka_unit_test(upload_500_before),       cmocka_unit_test(upload_dropped_connection),
     cmocka_unit_test(upload_duplicate_and_rejected), cmocka_unit_test(upload_bad_body),
