@@ -33,12 +33,39 @@ static int warnings(sctx_t *c, SDL_Rect box)
     return used;
 }
 
+/* The last 30 days beside the account (landscape) or below it. */
+static void chart(sctx_t *c, SDL_Rect *area)
+{
+    const session_account_t *a = &c->v->account;
+    SDL_Rect box = *area;
+    if (c->ui->portrait) {
+        box.h = area->h * 2 / 5;
+        box.y = area->y + area->h - box.h;
+        area->h -= box.h + c->ui->pad;
+    } else {
+        box.w = area->w * 2 / 5;
+        box.x = area->x + area->w - box.w;
+        area->w -= box.w + c->ui->pad;
+    }
+    int64_t total = 0;
+    for (int i = 0; i < SESSION_USAGE_DAYS; i++)
+        total += a->daily_milli[i];
+    char energy[40], title[120];
+    text_energy(total, energy);
+    if (a->has_usage)
+        snprintf(title, sizeof title, _("Last 30 days: %s"), energy);
+    else
+        snprintf(title, sizeof title, "%s", _("Last 30 days"));
+    widget_chart(c, box, title, a->daily_milli, SESSION_USAGE_DAYS, a->has_usage);
+}
+
 void screen__account(sctx_t *c)
 {
     const session_account_t *a = &c->v->account;
     widget_top_bar(c, _("Your account"));
     SDL_Rect area = layout_content(c);
     widget_nav(c, &area, _("Back"), _("Top up"));
+    chart(c, &area);
     char masked[16], meter[40], balance[40], last[96], tariff[160], money[40], when[40];
     session_mask(a->customer, masked);
     text_grouped(a->meter, meter);
@@ -49,6 +76,7 @@ void screen__account(sctx_t *c)
     if (a->has_last) {
         text_money(c, a->last_amount, money);
         text_when(a->last_at_ms, when);
+        when[10] = '\0'; /* the day is enough here */
         snprintf(last, sizeof last, "%s  %s", money, when);
     } else {
         snprintf(last, sizeof last, "%s", _("none here yet"));

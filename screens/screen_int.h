@@ -88,6 +88,17 @@ void widget_progress(sctx_t *c, SDL_Rect box, int permille);
 /* A row "label: value" in two columns; returns the height used. */
 int widget_pair(sctx_t *c, SDL_Rect box, const char *label, const char *value, SDL_Color value_col);
 
+/* A QR code of text, as large as fits box, centred across it. */
+void widget_qr(sctx_t *c, SDL_Rect box, const char *text);
+
+/* The bar chart of n days of use (milli-units, oldest first) under title;
+ * without data, a line that says there is none yet. */
+void widget_chart(sctx_t *c, SDL_Rect box, const char *title, const int64_t *milli, int n, bool has_data);
+
+/* The receipt on the screen (no printer can print): the sale's facts and a
+ * QR code of its reference. */
+void widget_receipt(sctx_t *c, SDL_Rect box);
+
 /* Back and OK at the bottom of area (either label may be NULL: not shown). */
 void widget_nav(sctx_t *c, SDL_Rect *area, const char *back, const char *ok);
 

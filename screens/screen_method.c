@@ -7,7 +7,12 @@ void screen__method(sctx_t *c)
 {
     widget_top_bar(c, _("Payment"));
     SDL_Rect area = layout_content(c);
-    widget_nav(c, &area, _("Back"), NULL);
+    SDL_Rect nav = layout_bottom(c, &area, c->ui->target);
+    widget_button(c, layout_col(c, nav, 2, 0), "back", _("Back"), BTN_SECONDARY);
+    widget_text(c, layout_col(c, nav, 2, 1),
+                c->v->health & HEALTH_PRINTER ? _("A paper receipt is printed.")
+                                              : _("No paper receipt now: the receipt is shown on the screen."),
+                FONT_SMALL, COL_DIM, ALIGN_LEFT);
     char money[40], line[160];
     text_money(c, c->v->amount, money);
     snprintf(line, sizeof line, _("How would you like to pay %s?"), money);
@@ -22,6 +27,7 @@ void screen__method(sctx_t *c)
         widget_button(c, layout_col(c, row, n, n - 1), "card", _("Bank card"), BTN_PRIMARY);
     if (!n)
         widget_text(c, row, _("No way to pay is available now."), FONT_BODY, COL_WARN, ALIGN_LEFT);
+
     const char *msg = text_message(c->v);
     if (msg[0] && c->v->device_text[0]) {
         snprintf(line, sizeof line, "%s (%s)", msg, c->v->device_text);

@@ -47,12 +47,24 @@ static void card(sctx_t *c, SDL_Rect area)
     widget_text(c, area, prompt, FONT_TITLE, COL_ACCENT, ALIGN_LEFT);
 }
 
+/* Whether a paper receipt will come, once the printer was asked. */
+static void receipt_note(sctx_t *c, SDL_Rect *area)
+{
+    if (!c->v->txn[0])
+        return;
+    SDL_Rect r = layout_bottom(c, area, layout_line(c, FONT_SMALL));
+    widget_text(c, r, c->v->paper_receipt ? _("A paper receipt is printed.") : _("The receipt is shown on the screen."),
+                FONT_SMALL, COL_DIM, ALIGN_LEFT);
+}
+
 void screen__payment(sctx_t *c)
 {
     bool is_cash = c->v->method && strcmp(c->v->method, "cash") == 0;
     widget_top_bar(c, is_cash ? _("Pay with bank notes") : _("Pay by bank card"));
+    SDL_Rect area = layout_content(c);
+    receipt_note(c, &area);
     if (is_cash)
-        cash(c, layout_content(c));
+        cash(c, area);
     else
-        card(c, layout_content(c));
+        card(c, area);
 }

@@ -32,6 +32,13 @@ static void outcome(sctx_t *c, SDL_Rect *area)
     text_grouped(v->account.meter, meter);
     switch (v->outcome) {
     case OUT_DELIVERED:
+        if (v->account.on_card) {
+            snprintf(line, sizeof line, _("%s is on your card."), money);
+            say(c, area, line, COL_GOOD);
+            say(c, area, _("Take the card out and insert it into your meter: the meter takes the credit from it."),
+                COL_ACCENT);
+            break;
+        }
         snprintf(line, sizeof line, _("%s is on meter %s."), money, meter);
         say(c, area, line, COL_GOOD);
         if (v->has_balance) {
@@ -44,8 +51,10 @@ static void outcome(sctx_t *c, SDL_Rect *area)
         snprintf(line, sizeof line, _("Your payment of %s is safe."), money);
         say(c, area, line, COL_ACCENT);
         say(c, area,
-            _("The meter does not answer now. The kiosk sends the credit by itself as soon as it does; you need do "
-              "nothing more."),
+            v->account.on_card
+                ? _("The card was taken out before the credit was written. Insert the same card again to finish.")
+                : _("The meter does not answer now. The kiosk sends the credit by itself as soon as it does; you "
+                    "need do nothing more."),
             COL_TEXT);
         break;
     case OUT_PARKED:
@@ -60,13 +69,47 @@ static void outcome(sctx_t *c, SDL_Rect *area)
     }
 }
 
+/* Where the paper receipt is; nothing when it is on the screen. */
+static const char *paper(const session_view_t *v)
+{
+    switch (v->receipt) {
+    case RCPT_PRINTING: return _("Printing your receipt...");
+    case RCPT_PRINTED: return _("Please take your receipt.");
+    case RCPT_NONE:
+    case RCPT_ON_SCREEN: break;
+    }
+    return "";
+}
+
+/* With the receipt on the screen: beside everything else in landscape
+ * (area becomes the left half), above the Finish row in portrait. */
+static void on_screen_receipt(sctx_t *c, SDL_Rect *area)
+{
+    SDL_Rect box = *area;
+    if (c->ui->portrait) {
+        SDL_Rect rest = *area;
+        layout_bottom(c, &rest, c->ui->target);
+        box = rest;
+        box.h = rest.h / 2;
+        box.y = rest.y + rest.h - box.h;
+        area->h -= box.h + c->ui->pad;
+    } else {
+        box = layout_col(c, *area, 2, 1);
+        *area = layout_col(c, *area, 2, 0);
+    }
+    widget_receipt(c, box);
+}
+
 void screen__result(sctx_t *c)
 {
     const session_view_t *v = c->v;
     widget_top_bar(c, title(v->outcome));
     SDL_Rect area = layout_content(c);
+    if (v->receipt == RCPT_ON_SCREEN)
+        on_screen_receipt(c, &area);
     SDL_Rect row = layout_bottom(c, &area, c->ui->target);
-    widget_button(c, layout_col(c, row, 2, 1), "finish", _("Finish"), BTN_PRIMARY);
+    bool half = v->receipt == RCPT_ON_SCREEN && !c->ui->portrait;
+    widget_button(c, half ? row : layout_col(c, row, 2, 1), "finish", _("Finish"), BTN_PRIMARY);
     outcome(c, &area);
     if (v->txn[0]) {
         char ref[16], line[80];
@@ -74,4 +117,6 @@ void screen__result(sctx_t *c)
         snprintf(line, sizeof line, _("Reference: %s"), ref);
         say(c, &area, line, COL_TEXT);
     }
+    if (paper(v)[0])
+        widget_text(c, layout_col(c, row, 2, 0), paper(v), FONT_SMALL, COL_DIM, ALIGN_LEFT);
 }

@@ -9,6 +9,7 @@
 
 #define GALLERY_TXN "3f2c1a9e-5b7d-4c2e-9a10-6d8e2f4b7c01"
 #define GALLERY_LAST_MS INT64_C(1795838100000) /* 2026-11-28 03:55 UTC */
+#define GALLERY_SALE_MS INT64_C(1796465400000) /* 2026-12-05 09:30 UTC */
 
 typedef struct scene {
     const char *name;
@@ -16,25 +17,52 @@ typedef struct scene {
     const char *steps;       /* taps and answers, in a small language of its own */
 } scene_t;
 
-/* Steps: "t:ID" a tap, "A" the account answer, "O" the sale opened,
- * "N:MINOR" a note, "T" a terminal prompt, "P" paid, "K" a card payment
- * nobody could confirm, "D:d|p" the delivery delivered or pending, "U" an
- * unknown meter, "H:BITS" health. */
+/* Steps: "t:ID" a tap, "A" the account answer, "O" the sale opened (the
+ * printer ready; "o" without a printer that can print), "N:MINOR" a note,
+ * "T" a terminal prompt, "P" paid, "K" a card payment nobody could
+ * confirm, "D:d|p" the delivery delivered or pending, "R" the receipt
+ * printed, "U" an unknown meter, "I" a meter card inserted, "C:o|n" the
+ * card read (may buy, or not taken by the meter yet), "H:BITS" health. */
 static const scene_t scenes[] = {
     {"attract", SCR_ATTRACT, ""},
     {"identify", SCR_IDENTIFY, "t:start t:key1 t:key2 t:key3 t:key4 t:key5"},
     {"identify-unknown", SCR_IDENTIFY, "t:start t:key9 t:ok U"},
+    {"identify-card-refused", SCR_IDENTIFY, "I C:n"},
     {"account", SCR_ACCOUNT, "t:start A"},
+    {"account-card", SCR_ACCOUNT, "I C:o"},
     {"amount", SCR_AMOUNT, "t:start A t:ok t:preset2"},
     {"method", SCR_METHOD, "t:start A t:ok t:preset2 t:ok"},
+    {"method-no-printer", SCR_METHOD, "H:3 t:start A t:ok t:preset2 t:ok"},
     {"payment-cash", SCR_PAYMENT, "t:start A t:ok t:preset2 t:ok t:cash O N:2000"},
     {"payment-card", SCR_PAYMENT, "t:start A t:ok t:preset2 t:ok t:card O T"},
     {"delivering", SCR_DELIVERING, "t:start A t:ok t:preset2 t:ok t:cash O N:5000 P"},
-    {"result", SCR_RESULT, "t:start A t:ok t:preset2 t:ok t:cash O N:5000 P D:d"},
-    {"result-pending", SCR_RESULT, "t:start A t:ok t:preset2 t:ok t:cash O N:5000 P D:p"},
+    {"delivering-card", SCR_DELIVERING, "I C:o t:ok t:preset2 t:ok t:cash O N:5000 P"},
+    {"result", SCR_RESULT, "t:start A t:ok t:preset2 t:ok t:cash O N:5000 P D:d R"},
+    {"result-card", SCR_RESULT, "I C:o t:ok t:preset2 t:ok t:cash O N:5000 P D:d R"},
+    {"result-receipt", SCR_RESULT, "H:3 t:start A t:ok t:preset2 t:ok t:cash o N:5000 P D:d"},
+    {"result-pending", SCR_RESULT, "t:start A t:ok t:preset2 t:ok t:cash O N:5000 P D:p R"},
     {"result-parked", SCR_RESULT, "t:start A t:ok t:preset2 t:ok t:card O K"},
     {"out_of_service", SCR_OUT_OF_SERVICE, "H:0"},
 };
+
+/* A month of use with a pattern: more at weekends, nothing one day. */
+static void usage(session_account_t *a)
+{
+    a->has_usage = true;
+    for (int i = 0; i < SESSION_USAGE_DAYS; i++)
+        a->daily_milli[i] = i == 11 ? 0 : 5200 + 900 * (i % 7 >= 5) + 350 * (i % 3) + 40 * i;
+}
+
+/* The account a meter card gives: meter, customer and serial, the
+ * balance the meter wrote back, no history yet. */
+static void card_account(session_event_t *ev, const char *arg)
+{
+    session_account_t *a = &ev->account;
+    ev->kind = SEV_CARD_READ;
+    ev->verdict = arg[0] == 'o' ? CARDV_OK : CARDV_NOT_TAKEN;
+    *a = (session_account_t){.balance_known = true, .balance = 2140, .on_card = true, .meter = "000000000003",
+                             .customer = "100000000003", .card_serial = "4B50000000000001"};
+}
 
 static session_event_t answer(char code, const char *arg, uint32_t gen)
 {
@@ -47,16 +75,26 @@ static session_event_t answer(char code, const char *arg, uint32_t gen)
         *a = (session_account_t){.balance_known = true, .balance = 830, .has_last = true, .last_amount = 5000,
                                  .last_at_ms = GALLERY_LAST_MS, .low_balance = true,
                                  .meter = "000000000001", .customer = "100000000001"};
+        usage(a);
         break;
     case 'U': ev.kind = SEV_ACCOUNT; snprintf(ev.text, sizeof ev.text, "not in the meter registry"); break;
-    case 'O': ev.kind = SEV_SALE_OPENED; ev.ok = true; snprintf(ev.txn, sizeof ev.txn, GALLERY_TXN); break;
+    case 'O':
+    case 'o':
+        ev.kind = SEV_SALE_OPENED;
+        ev.ok = true;
+        ev.printer_ok = code == 'O';
+        snprintf(ev.txn, sizeof ev.txn, GALLERY_TXN);
+        break;
+    case 'R': ev.kind = SEV_RECEIPT; ev.ok = true; break;
+    case 'I': ev.kind = SEV_CARD_IN; break;
+    case 'C': card_account(&ev, arg); break;
     case 'N':
         ev.kind = SEV_NOTE;
         ev.paid = strtoll(arg, NULL, 10);
         snprintf(ev.text, sizeof ev.text, "Note CNY 20.00 taken");
         break;
     case 'T': ev.kind = SEV_TERMINAL_TEXT; snprintf(ev.text, sizeof ev.text, "Insert card"); break;
-    case 'P': ev.kind = SEV_PAY_RESULT; ev.ok = true; ev.paid = 5000; break;
+    case 'P': ev.kind = SEV_PAY_RESULT; ev.ok = true; ev.paid = 5000; ev.at_ms = GALLERY_SALE_MS; break;
     case 'K': ev.kind = SEV_PAY_RESULT; ev.parked = true; break;
     case 'D':
         ev.kind = SEV_DELIVERY;
@@ -95,7 +133,8 @@ int ui_gallery(ui_app_t *a, const char *dir)
         for (size_t i = 0; i < sizeof scenes / sizeof scenes[0]; i++) {
             cfg.lang = (session_lang_t)lang;
             session_init(&a->session, &cfg, 0);
-            session_event_t up = {.kind = SEV_HEALTH, .health = HEALTH_CASH | HEALTH_TERMINAL};
+            session_event_t up = {.kind = SEV_HEALTH,
+                                  .health = HEALTH_CASH | HEALTH_TERMINAL | HEALTH_READER | HEALTH_PRINTER};
             ui_app_handle(a, &up);
             play(a, &scenes[i]);
             const session_view_t *v = session_view(&a->session);
