@@ -17,7 +17,6 @@ const char *bo_arg(const bo_args_t *a, const char *name)
     return NULL;
 }
 
-int bo_cli_keygen(const bo_config_t *cfg, const bo_args_t *a);
 int bo_cli_keygen(const bo_config_t *cfg, const bo_args_t *a)
 {
     const char *path = bo_arg(a, "out") ? bo_arg(a, "out") : cfg->signing_key;
@@ -32,7 +31,6 @@ int bo_cli_keygen(const bo_config_t *cfg, const bo_args_t *a)
     return BO_EXIT_OK;
 }
 
-int bo_cli_pubkey(const bo_config_t *cfg);
 int bo_cli_pubkey(const bo_config_t *cfg)
 {
     bo_key_t key;
@@ -76,7 +74,6 @@ static char *read_all(const char *path)
 
 /* `sign --kind K --version N [--kiosk ID] FILE`: signs a body made by hand
  * (for a document prepared away from the server) and prints the envelope. */
-int bo_cli_sign(const bo_config_t *cfg, const bo_args_t *a);
 int bo_cli_sign(const bo_config_t *cfg, const bo_args_t *a)
 {
     const char *kind = bo_arg(a, "kind"), *ver = bo_arg(a, "version"), *kiosk = bo_arg(a, "kiosk");
@@ -109,7 +106,6 @@ int bo_cli_sign(const bo_config_t *cfg, const bo_args_t *a)
 
 /* Splits argv (after the program and global options) into words and
  * --options; an option takes the next word unless it is a flag. */
-bool bo_cli_split(int argc, char **argv, bo_args_t *a);
 bool bo_cli_split(int argc, char **argv, bo_args_t *a)
 {
     static const char *const flags[] = {"csv", "help"};

@@ -44,6 +44,19 @@ int bo_print_rows(sqlite3_stmt *st, bool csv, FILE *out);
 int bo_admin_exec(sqlite3 *db, const char *sql, const char *const *params, int n, const char *bump,
                   const char *kiosk, const char *done);
 
+/* Splits argv into words and --options (an option takes the next word
+ * unless it is a flag: --csv, --help); false if there are too many. */
+bool bo_cli_split(int argc, char **argv, bo_args_t *a);
+
+/* `keygen [--out FILE]`: a new signing key (mode 600); prints its public key. */
+int bo_cli_keygen(const bo_config_t *cfg, const bo_args_t *a);
+
+/* `pubkey`: prints the configured signing key's public key. */
+int bo_cli_pubkey(const bo_config_t *cfg);
+
+/* `sign --kind K --version N [--kiosk ID] FILE`: prints the signed envelope. */
+int bo_cli_sign(const bo_config_t *cfg, const bo_args_t *a);
+
 /* Prints the rows of sql (no parameters) as bo_print_rows does. */
 int bo_list(sqlite3 *db, const char *sql, const bo_args_t *a, FILE *out);
 

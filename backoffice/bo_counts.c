@@ -27,24 +27,24 @@ static kerr_t highest_of(sqlite3 *db, const char *meter, int64_t *out, kmsg_t *m
 kerr_t bo_counts_seen(sqlite3 *db, const char *meter, int64_t count, int64_t now, kmsg_t *msg)
 {
     sqlite3_stmt *st;
-    kerr_t rc = bo_db_prepare(db,
-                              "INSERT INTO meter_count VALUES (?1, ?2, ?3) ON CONFLICT (meter) DO UPDATE "
-                              "SET highest = ?2, updated_at = ?3 WHERE ?2 > meter_count.highest",
-                              &st, msg);
+    kerr_t rc = bo_db_cached(db,
+                             "INSERT INTO meter_count VALUES (?1, ?2, ?3) ON CONFLICT (meter) DO UPDATE "
+                             "SET highest = ?2, updated_at = ?3 WHERE ?2 > meter_count.highest",
+                             &st, msg);
     if (rc)
         return rc;
     bo_db_text(st, 1, meter);
     sqlite3_bind_int64(st, 2, count);
     sqlite3_bind_int64(st, 3, now);
-    return bo_db_run(db, st, "recording a meter's count", msg);
+    return bo_db_done(db, st, "recording a meter's count", msg);
 }
 
 static kerr_t lease_of(sqlite3 *db, const char *meter, lease_t *l, kmsg_t *msg)
 {
     memset(l, 0, sizeof *l);
     sqlite3_stmt *st;
-    kerr_t rc = bo_db_prepare(db, "SELECT kiosk, txn_id, count, expires_at FROM count_lease WHERE meter = ?", &st,
-                              msg);
+    kerr_t rc = bo_db_cached(db, "SELECT kiosk, txn_id, count, expires_at FROM count_lease WHERE meter = ?", &st,
+                             msg);
     if (rc)
         return rc;
     bo_db_text(st, 1, meter);
@@ -55,7 +55,8 @@ static kerr_t lease_of(sqlite3 *db, const char *meter, lease_t *l, kmsg_t *msg)
         l->count = sqlite3_column_int64(st, 2);
         l->expires_at = sqlite3_column_int64(st, 3);
     }
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
     return K_OK;
 }
 

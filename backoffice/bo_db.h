@@ -21,6 +21,19 @@ kerr_t bo_db_exec(sqlite3 *db, const char *sql, const char *doing, kmsg_t *msg);
 /* Prepares sql; on failure the message names what was being done. */
 kerr_t bo_db_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, kmsg_t *msg);
 
+/* Like bo_db_prepare, but the statement is kept for the next call with the
+ * same sql (a string literal: its address is the key) and must be handed
+ * back to bo_db_done, never finalized. For the server's hot paths; the
+ * caller holds the connection alone. */
+kerr_t bo_db_cached(sqlite3 *db, const char *sql, sqlite3_stmt **st, kmsg_t *msg);
+
+/* Steps a cached statement to completion and resets it for its next use;
+ * errors as bo_db_run. */
+kerr_t bo_db_done(sqlite3 *db, sqlite3_stmt *st, const char *doing, kmsg_t *msg);
+
+/* Finalizes db's cached statements and closes it. */
+void bo_db_close(sqlite3 *db);
+
 /* Steps st to completion (SQLITE_DONE), finalizes it, and translates a
  * failure: a uniqueness breach is K_ECONFLICT, anything else K_EIO. */
 kerr_t bo_db_run(sqlite3 *db, sqlite3_stmt *st, const char *doing, kmsg_t *msg);

@@ -40,8 +40,8 @@ static kerr_t stored_answer(sqlite3 *db, const char *kiosk, int64_t seq, char di
                             kmsg_t *msg)
 {
     sqlite3_stmt *st;
-    kerr_t rc = bo_db_prepare(db, "SELECT digest, status, reason FROM ingest_row WHERE kiosk = ? AND seq = ?", &st,
-                              msg);
+    kerr_t rc = bo_db_cached(db, "SELECT digest, status, reason FROM ingest_row WHERE kiosk = ? AND seq = ?", &st,
+                             msg);
     if (rc)
         return rc;
     bo_db_text(st, 1, kiosk);
@@ -52,7 +52,8 @@ static kerr_t stored_answer(sqlite3 *db, const char *kiosk, int64_t seq, char di
         snprintf(a->status, sizeof a->status, "%s", bo_db_col(st, 1));
         snprintf(a->reason.text, sizeof a->reason.text, "%s", bo_db_col(st, 2));
     }
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
     return K_OK;
 }
 
@@ -60,7 +61,7 @@ static kerr_t remember(sqlite3 *db, const char *kiosk, const bo_row_t *row, cons
                        int64_t now, kmsg_t *msg)
 {
     sqlite3_stmt *st;
-    kerr_t rc = bo_db_prepare(db, "INSERT INTO ingest_row VALUES (?, ?, ?, ?, ?, ?, ?)", &st, msg);
+    kerr_t rc = bo_db_cached(db, "INSERT INTO ingest_row VALUES (?, ?, ?, ?, ?, ?, ?)", &st, msg);
     if (rc)
         return rc;
     bo_db_text(st, 1, kiosk);
@@ -70,7 +71,7 @@ static kerr_t remember(sqlite3 *db, const char *kiosk, const bo_row_t *row, cons
     bo_db_text(st, 5, a->status);
     bo_db_text(st, 6, a->reason.text);
     sqlite3_bind_int64(st, 7, now);
-    return bo_db_run(db, st, "remembering the answer", msg);
+    return bo_db_done(db, st, "remembering the answer", msg);
 }
 
 /* Answers one row: the stored answer, a conflict, or a fresh ingest. */

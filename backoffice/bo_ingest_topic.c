@@ -10,7 +10,7 @@
 static kerr_t insert_once(sqlite3 *db, sqlite3_stmt *st, bo_row_status_t *status, kmsg_t *reason, const char *dup,
                           kmsg_t *msg)
 {
-    kerr_t rc = bo_db_run(db, st, "storing a row", msg);
+    kerr_t rc = bo_db_done(db, st, "storing a row", msg);
     if (rc == K_ECONFLICT) {
         *status = BO_DUPLICATE;
         kmsg_set(reason, K_OK, "%s", dup);
@@ -22,7 +22,7 @@ static kerr_t insert_once(sqlite3 *db, sqlite3_stmt *st, bo_row_status_t *status
 static kerr_t store_sale(sqlite3 *db, const char *kiosk, const bo_txn_t *t, kmsg_t *msg)
 {
     sqlite3_stmt *st;
-    kerr_t rc = bo_db_prepare(
+    kerr_t rc = bo_db_cached(
         db,
         "INSERT INTO sale VALUES (?1, ?2, (SELECT site FROM kiosk WHERE id = ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
         "?10, ?11, ?12, ?13, ?14, ?15, ?16) ON CONFLICT (txn_id) DO UPDATE SET state = ?3, paid = ?10, "
@@ -42,7 +42,7 @@ static kerr_t store_sale(sqlite3 *db, const char *kiosk, const bo_txn_t *t, kmsg
     sqlite3_bind_int64(st, 14, t->event_seq);
     sqlite3_bind_int64(st, 15, t->created_at);
     sqlite3_bind_int64(st, 16, t->updated_at);
-    return bo_db_run(db, st, "storing a sale", msg);
+    return bo_db_done(db, st, "storing a sale", msg);
 }
 
 static kerr_t ingest_txn(sqlite3 *db, const char *kiosk, const bo_row_t *row, int64_t now, bo_row_status_t *status,
@@ -54,7 +54,7 @@ static kerr_t ingest_txn(sqlite3 *db, const char *kiosk, const bo_row_t *row, in
         return K_OK;
     }
     sqlite3_stmt *st;
-    kerr_t rc = bo_db_prepare(db, "INSERT INTO txn_event_seen VALUES (?, ?, ?, ?, ?)", &st, msg);
+    kerr_t rc = bo_db_cached(db, "INSERT INTO txn_event_seen VALUES (?, ?, ?, ?, ?)", &st, msg);
     if (rc)
         return rc;
     bo_db_text(st, 1, kiosk);
@@ -81,7 +81,7 @@ static kerr_t ingest_reading(sqlite3 *db, const char *kiosk, const bo_row_t *row
         return K_OK;
     }
     sqlite3_stmt *st;
-    kerr_t rc = bo_db_prepare(db, "INSERT INTO reading VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &st, msg);
+    kerr_t rc = bo_db_cached(db, "INSERT INTO reading VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &st, msg);
     if (rc)
         return rc;
     bo_db_text(st, 1, kiosk);
@@ -104,7 +104,7 @@ static kerr_t ingest_alert(sqlite3 *db, const char *kiosk, const bo_row_t *row, 
         return K_OK;
     }
     sqlite3_stmt *st;
-    kerr_t rc = bo_db_prepare(db, "INSERT INTO alert VALUES (?, ?, ?, ?, ?, ?, ?)", &st, msg);
+    kerr_t rc = bo_db_cached(db, "INSERT INTO alert VALUES (?, ?, ?, ?, ?, ?, ?)", &st, msg);
     if (rc)
         return rc;
     bo_db_text(st, 1, kiosk);

@@ -10,11 +10,6 @@
 #include "backoffice/bo_server.h"
 #include "kiosk/app/version.h"
 
-bool bo_cli_split(int argc, char **argv, bo_args_t *a);
-int bo_cli_keygen(const bo_config_t *cfg, const bo_args_t *a);
-int bo_cli_pubkey(const bo_config_t *cfg);
-int bo_cli_sign(const bo_config_t *cfg, const bo_args_t *a);
-
 static const char help[] =
     "usage: backoffice [--config FILE] [--set section.key=value] COMMAND ...\n"
     "  serve                                run the server until SIGINT or SIGTERM\n"
@@ -67,7 +62,7 @@ static int with_db(const bo_config_t *cfg, const bo_args_t *a)
         return BO_EXIT_FAIL;
     }
     int rc = strcmp(a->pos[0], "report") == 0 ? bo_report(db, a, stdout) : bo_admin(db, a, stdout);
-    sqlite3_close(db);
+    bo_db_close(db);
     return rc;
 }
 

@@ -115,11 +115,11 @@ bool bo_auth_kiosk(bo_req_t *q, const char *path_kiosk, bo_resp_t *r)
     char state[16] = "";
     bo_lock(q->s);
     sqlite3_stmt *st;
-    if (bo_db_prepare(q->s->db, "SELECT state FROM kiosk WHERE id = ?", &st, &msg) == K_OK) {
+    if (bo_db_cached(q->s->db, "SELECT state FROM kiosk WHERE id = ?", &st, &msg) == K_OK) {
         bo_db_text(st, 1, q->kiosk);
         if (sqlite3_step(st) == SQLITE_ROW)
             snprintf(state, sizeof state, "%s", bo_db_col(st, 0));
-        sqlite3_finalize(st);
+        sqlite3_reset(st);
     }
     bo_unlock(q->s);
     if (strcmp(state, "active") == 0)

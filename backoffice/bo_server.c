@@ -82,7 +82,8 @@ kerr_t bo_server_start(bo_server_t *s, const bo_config_t *cfg, kmsg_t *msg)
 void bo_server_stop(bo_server_t *s)
 {
     bo__http_stop(s);
-    sqlite3_close(s->db);
+    if (s->db)
+        bo_db_close(s->db);
     s->db = NULL;
     free(s->tls_cert);
     if (s->tls_key)
