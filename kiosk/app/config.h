@@ -76,6 +76,15 @@ typedef struct kiosk_config {
     char ui_tariff[CFG_STR];
     bool ui_fullscreen;
     /* [log] */
+    /* [sync] */
+    char sync_url[CFG_STR];
+    char sync_ca_file[CFG_PATH_LEN];
+    char sync_cert_file[CFG_PATH_LEN];
+    char sync_key_file[CFG_PATH_LEN];
+    int64_t sync_batch;
+    int64_t sync_timeout_ms;
+    int64_t sync_retry_base_ms;
+    int64_t sync_retry_max_ms;
     char log_level[CFG_STR];
 } kiosk_config_t;
 

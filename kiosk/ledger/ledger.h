@@ -20,7 +20,7 @@
 
 typedef struct ledger ledger_t;
 
-#define LEDGER_SCHEMA_VERSION 6
+#define LEDGER_SCHEMA_VERSION 7
 
 typedef enum ledger_open_mode {
     LEDGER_CREATE,   /* create the file if missing, migrate it forward */
@@ -328,6 +328,47 @@ kerr_t ledger_operator_count(ledger_t *l, int64_t *n, kmsg_t *msg);
  * an audit row (action, e.g. login, login_failed, locked_out). */
 kerr_t ledger_operator_attempt(ledger_t *l, const char *name, int failures, int64_t locked_until, const char *action,
                                kmsg_t *msg);
+
+/* ---- the back-office link (ledger_sync.c) ---- */
+
+/* One unsent outbox row. */
+typedef struct ledger_outbox_row {
+    int64_t seq;
+    const char *topic;
+    const char *payload; /* JSON text as stored */
+    int64_t created_at;
+} ledger_outbox_row_t;
+
+/* Calls cb for up to limit unsent outbox rows, oldest first. */
+kerr_t ledger_outbox_unsent(ledger_t *l, int limit, void (*cb)(void *ctx, const ledger_outbox_row_t *r), void *ctx,
+                            kmsg_t *msg);
+
+/* The back office's answer for one row. */
+typedef struct ledger_outbox_answer {
+    int64_t seq;
+    bool rejected;      /* it can never be stored as it is */
+    const char *reason; /* why, for a rejected row */
+} ledger_outbox_answer_t;
+
+/* Marks the answered rows sent (a row sent already stays as it was) and
+ * raises a staff alert (kind sync_rejected) for each rejected one, in one
+ * transaction. */
+kerr_t ledger_outbox_settle(ledger_t *l, const ledger_outbox_answer_t *a, size_t n, kmsg_t *msg);
+
+/* What the link last did. */
+typedef struct ledger_sync_state {
+    int64_t last_ok_at, last_error_at; /* ms; 0 = never */
+    char last_error[LEDGER_REASON_LEN];
+    int64_t failures;                  /* in a row */
+    int64_t depth;                     /* unsent outbox rows */
+    int64_t oldest_unsent_at;          /* ms; 0 = none */
+} ledger_sync_state_t;
+
+/* Records an answer from the back office (ok) or a failure (why). */
+kerr_t ledger_sync_note(ledger_t *l, bool ok, const char *why, kmsg_t *msg);
+
+/* Reads the link's state and the outbox's depth. */
+kerr_t ledger_sync_state(ledger_t *l, ledger_sync_state_t *out, kmsg_t *msg);
 
 /* ---- payments by devices (ledger_pay.c) ---- */
 

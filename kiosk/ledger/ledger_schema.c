@@ -260,8 +260,22 @@ static const char *const v6[] = {
     NULL,
 };
 
+/* Version 7: the back-office link's own state (one row): when it last got
+ * an answer, the last failure, failures in a row. */
+static const char *const v7[] = {
+    "CREATE TABLE sync_state ("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  last_ok_at INTEGER NOT NULL DEFAULT 0,"
+    "  last_error_at INTEGER NOT NULL DEFAULT 0,"
+    "  last_error TEXT NOT NULL DEFAULT '',"
+    "  failures INTEGER NOT NULL DEFAULT 0"
+    ") STRICT;",
+    "INSERT INTO sync_state(id) VALUES (1);",
+    NULL,
+};
+
 /* Each migration is a list of statements run in one transaction. */
-static const char *const *const migrations[] = {v1, v2, v3, v4, v5, v6};
+static const char *const *const migrations[] = {v1, v2, v3, v4, v5, v6, v7};
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

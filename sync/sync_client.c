@@ -1,0 +1,232 @@
+/* The back-office link on libcurl (sync_client.h). */
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kiosk/app/kjson.h"
+#include "kiosk/app/log.h"
+#include "sync/sync_client.h"
+
+struct sync_client {
+    const kiosk_config_t *cfg;
+    CURL *curl;
+};
+
+/* A response body growing as libcurl hands it over (capped). */
+typedef struct body {
+    char *text;
+    size_t n;
+} body_t;
+
+#define BODY_MAX (4 << 20)
+
+static size_t on_data(char *p, size_t size, size_t n, void *ctx)
+{
+    body_t *b = ctx;
+    size_t add = size * n;
+    if (b->n + add > BODY_MAX)
+        return 0; /* too large: the transfer fails */
+    char *grown = realloc(b->text, b->n + add + 1);
+    if (!grown)
+        return 0;
+    memcpy(grown + b->n, p, add);
+    b->n += add;
+    grown[b->n] = '\0';
+    b->text = grown;
+    return add;
+}
+
+/* Whether url is plain HTTP to a loopback host. */
+static bool loopback_http(const char *url)
+{
+    return strncmp(url, "http://127.", 11) == 0 || strncmp(url, "http://localhost", 16) == 0 ||
+           strncmp(url, "http://[::1]", 12) == 0;
+}
+
+static kerr_t check_config(const kiosk_config_t *cfg, kmsg_t *msg)
+{
+    const char *url = cfg->sync_url;
+    if (!url[0])
+        return kmsg_set(msg, K_ENOTFOUND, "no back office (sync.url is empty)");
+    if (strncmp(url, "http://", 7) == 0 && !loopback_http(url))
+        return kmsg_set(msg, K_EINVAL, "sync.url %s: plain HTTP only on loopback; use https:// with sync.ca_file, "
+                                       "sync.cert_file and sync.key_file", url);
+    if (strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0)
+        return kmsg_set(msg, K_EINVAL, "sync.url %s: give https://host:port", url);
+    if (strncmp(url, "https://", 8) == 0 && (!cfg->sync_ca_file[0] || !cfg->sync_cert_file[0] || !cfg->sync_key_file[0]))
+        return kmsg_set(msg, K_EINVAL, "sync.url is https: set sync.ca_file, sync.cert_file and sync.key_file");
+    return K_OK;
+}
+
+kerr_t sync_client_open(const kiosk_config_t *cfg, sync_client_t **out, kmsg_t *msg)
+{
+    *out = NULL;
+    kerr_t rc = check_config(cfg, msg);
+    if (rc)
+        return rc;
+    sync_client_t *c = calloc(1, sizeof *c);
+    if (!c || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK || !(c->curl = curl_easy_init())) {
+        free(c);
+        return kmsg_set(msg, K_EIO, "cannot start libcurl (out of memory?)");
+    }
+    c->cfg = cfg;
+    *out = c;
+    return K_OK;
+}
+
+void sync_client_close(sync_client_t *c)
+{
+    if (!c)
+        return;
+    curl_easy_cleanup(c->curl);
+    free(c);
+}
+
+/* One POST of a JSON body; the answer's status and body. */
+static kerr_t post(sync_client_t *c, const char *path, const char *json, long *status, body_t *b, kmsg_t *msg)
+{
+    char url[512];
+    snprintf(url, sizeof url, "%s%s", c->cfg->sync_url, path);
+    CURL *h = c->curl;
+    curl_easy_reset(h);
+    struct curl_slist *hdr = curl_slist_append(NULL, "Content-Type: application/json");
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, json);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, b);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)c->cfg->sync_timeout_ms);
+    if (strncmp(url, "https://", 8) == 0) {
+        curl_easy_setopt(h, CURLOPT_CAINFO, c->cfg->sync_ca_file); /* the pinned CA, never the system store */
+        curl_easy_setopt(h, CURLOPT_CAPATH, NULL);
+        curl_easy_setopt(h, CURLOPT_SSLCERT, c->cfg->sync_cert_file);
+        curl_easy_setopt(h, CURLOPT_SSLKEY, c->cfg->sync_key_file);
+    }
+    CURLcode cc = curl_easy_perform(h);
+    curl_slist_free_all(hdr);
+    if (cc != CURLE_OK)
+        return kmsg_set(msg, K_ETIMEOUT, "the back office did not answer (%s): the rows stay in the outbox",
+                        curl_easy_strerror(cc));
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
+    return K_OK;
+}
+
+/* The request's rows, gathered from the ledger. */
+typedef struct batch {
+    cJSON *rows;
+    int64_t seqs[500];
+    int n;
+    bool bad; /* out of memory, or a payload that is not JSON */
+} batch_t;
+
+static void add_row(void *ctx, const ledger_outbox_row_t *r)
+{
+    batch_t *b = ctx;
+    cJSON *o = cJSON_CreateObject(), *payload = cJSON_Parse(r->payload);
+    if (!o || !payload || b->n >= 500 || !kjson_add_int(o, "seq", r->seq) || !kjson_add_str(o, "topic", r->topic)) {
+        b->bad = true;
+        cJSON_Delete(o);
+        cJSON_Delete(payload);
+        return;
+    }
+    cJSON_AddItemToObject(o, "payload", payload);
+    cJSON_AddItemToArray(b->rows, o);
+    b->seqs[b->n++] = r->seq;
+}
+
+/* The back office's error message, or the status alone. */
+static kerr_t refused(long status, const body_t *b, kmsg_t *msg)
+{
+    cJSON *o = b->text ? cJSON_Parse(b->text) : NULL;
+    const char *text = cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(o, "error"), "message"));
+    kmsg_set(msg, K_EDEVICE, "the back office answered %ld: %s", status, text ? text : "(no message)");
+    cJSON_Delete(o);
+    return K_EDEVICE;
+}
+
+/* Reads the answer's results: each must name a row that was sent. */
+static kerr_t read_results(const body_t *b, const batch_t *batch, ledger_outbox_answer_t *ans, size_t *n,
+                           sync_upload_result_t *r, cJSON **doc, kmsg_t *msg)
+{
+    *doc = b->text ? cJSON_Parse(b->text) : NULL;
+    cJSON *results = cJSON_GetObjectItem(*doc, "results"), *it;
+    if (!cJSON_IsArray(results))
+        return kmsg_set(msg, K_EINVAL, "the back office's answer has no results: nothing marked sent");
+    *n = 0;
+    cJSON_ArrayForEach(it, results)
+    {
+        cJSON *seq = cJSON_GetObjectItem(it, "seq");
+        const char *status = cJSON_GetStringValue(cJSON_GetObjectItem(it, "status"));
+        bool known = false;
+        for (int i = 0; cJSON_IsNumber(seq) && i < batch->n; i++)
+            known |= batch->seqs[i] == (int64_t)seq->valuedouble;
+        if (!known || !status || *n >= (size_t)batch->n)
+            return kmsg_set(msg, K_EINVAL, "the back office answered for a row it was not sent: nothing marked sent");
+        bool rejected = strcmp(status, "rejected") == 0;
+        if (!rejected && strcmp(status, "accepted") != 0 && strcmp(status, "duplicate") != 0)
+            return kmsg_set(msg, K_EINVAL, "the back office answered '%s' for row %lld: nothing marked sent", status,
+                            (long long)seq->valuedouble);
+        ans[(*n)++] = (ledger_outbox_answer_t){(int64_t)seq->valuedouble, rejected,
+                                               cJSON_GetStringValue(cJSON_GetObjectItem(it, "reason"))};
+        r->accepted += strcmp(status, "accepted") == 0;
+        r->duplicate += strcmp(status, "duplicate") == 0;
+        r->rejected += rejected;
+    }
+    return K_OK;
+}
+
+/* Sends a gathered batch and settles what was answered. */
+static kerr_t send_batch(sync_client_t *c, ledger_t *l, batch_t *batch, cJSON *req, sync_upload_result_t *r,
+                         kmsg_t *msg)
+{
+    char path[200];
+    snprintf(path, sizeof path, "/v1/kiosks/%s/outbox", c->cfg->kiosk_id);
+    char *json = kjson_print(req, false);
+    if (!json)
+        return kmsg_set(msg, K_EIO, "out of memory building the upload");
+    long status = 0;
+    body_t b = {0};
+    kerr_t rc = post(c, path, json, &status, &b, msg);
+    cJSON_free(json);
+    if (rc == K_OK && status != 200)
+        rc = refused(status, &b, msg);
+    static ledger_outbox_answer_t ans[500];
+    size_t n = 0;
+    cJSON *doc = NULL;
+    if (rc == K_OK)
+        rc = read_results(&b, batch, ans, &n, r, &doc, msg);
+    if (rc == K_OK)
+        rc = ledger_outbox_settle(l, ans, n, msg);
+    cJSON_Delete(doc);
+    free(b.text);
+    return rc;
+}
+
+kerr_t sync_upload(sync_client_t *c, ledger_t *l, sync_upload_result_t *r, kmsg_t *msg)
+{
+    *r = (sync_upload_result_t){0};
+    cJSON *req = cJSON_CreateObject();
+    batch_t batch = {.rows = cJSON_AddArrayToObject(req, "rows")};
+    kerr_t rc = batch.rows ? ledger_outbox_unsent(l, (int)c->cfg->sync_batch, add_row, &batch, msg)
+                           : kmsg_set(msg, K_EIO, "out of memory");
+    if (rc == K_OK && batch.bad)
+        rc = kmsg_set(msg, K_EIO, "an outbox row could not be read (out of memory, or not JSON)");
+    r->sent = batch.n;
+    if (rc == K_OK && batch.n > 0) {
+        rc = send_batch(c, l, &batch, req, r, msg);
+        kmsg_t note = {""};
+        if (rc == K_OK || rc == K_ETIMEOUT || rc == K_EDEVICE || rc == K_EINVAL)
+            ledger_sync_note(l, rc == K_OK, rc == K_OK ? NULL : msg->text, &note);
+        if (rc == K_OK)
+            LOG_I("sync", "uploaded %d rows: %d accepted, %d duplicate, %d rejected", r->sent, r->accepted,
+                  r->duplicate, r->rejected);
+        else
+            LOG_W("sync", "upload of %d rows failed: %s", r->sent, msg->text);
+    }
+    cJSON_Delete(req);
+    return rc;
+}
