@@ -67,12 +67,14 @@ static void *upload(void *arg)
     return NULL;
 }
 
-static bool add_kiosks(boh_t *h, int n)
+/* Kiosks K3..Kn (K1 and K2 come with the harness), with certificates. */
+static bool add_kiosks(boh_t *h, int n, bool tls)
 {
     for (int k = 3; k <= n; k++) {
-        char args[64];
+        char args[64], name[16];
         snprintf(args, sizeof args, "kiosk add K%d --site S1", k);
-        if (boh_cli(h, NULL, 0, args) != 0)
+        snprintf(name, sizeof name, "K%d", k);
+        if (boh_cli(h, NULL, 0, args) != 0 || (tls && !boh_kiosk_cert(h, name)))
             return false;
     }
     return true;
@@ -88,8 +90,9 @@ static double run(boh_t *h, int n, int batches, int rows, bool tls)
     long before = boh_count(h, "SELECT count(*) FROM sale");
     double t0 = now_s();
     for (int i = 0; i < n; i++) {
-        w[i] = (worker_t){h, tls ? "K1" : NULL, "", (run_no * 512u + (unsigned)i + 1u) * 1000000u, batches, rows, 0};
+        w[i] = (worker_t){h, NULL, "", (run_no * 512u + (unsigned)i + 1u) * 1000000u, batches, rows, 0};
         snprintf(w[i].kiosk, sizeof w[i].kiosk, "K%d", i + 1);
+        w[i].cert = tls ? w[i].kiosk : NULL;
         pthread_create(&t[i], NULL, upload, &w[i]);
     }
     int failed = 0;
@@ -112,22 +115,20 @@ static double run(boh_t *h, int n, int batches, int rows, bool tls)
 static int bench(const opts_t *o, bool tls)
 {
     boh_t h;
-    if (!boh_setup(&h, tls, NULL) || (!tls && !add_kiosks(&h, o->kiosks))) {
+    if (!boh_setup(&h, tls, NULL) || !add_kiosks(&h, o->kiosks, tls)) {
         fprintf(stderr, "backoffice_bench: could not start the back office (see %s)\n", h.dir);
         return 1;
     }
     printf("backoffice ingest on loopback, %s\n", tls ? "HTTPS with mutual TLS (a handshake per batch)" : "plain HTTP");
     int rc = 0;
-    if (!tls) {
-        double s = run(&h, o->kiosks, o->batches, o->batch_rows, false);
-        long rows = (long)o->kiosks * o->batches * o->batch_rows;
-        if (s < 0)
-            rc = 1;
-        else
-            printf("  %d kiosks at once, %d batches of %d rows each: %ld rows in %.2f s = %.0f rows/s\n", o->kiosks,
-                   o->batches, o->batch_rows, rows, s, (double)rows / s);
-    }
-    double s = run(&h, 1, o->txns / o->one_batch, o->one_batch, tls);
+    double s = run(&h, o->kiosks, o->batches, o->batch_rows, tls);
+    long rows = (long)o->kiosks * o->batches * o->batch_rows;
+    if (s < 0)
+        rc = 1;
+    else
+        printf("  %d kiosks at once, %d batches of %d rows each: %ld rows in %.2f s = %.0f rows/s\n", o->kiosks,
+               o->batches, o->batch_rows, rows, s, (double)rows / s);
+    s = run(&h, 1, o->txns / o->one_batch, o->one_batch, tls);
     if (s < 0)
         rc = 1;
     else

@@ -46,6 +46,11 @@ static bool make_leaf(const boh_t *h, const char *ca, const char *name, const ch
     return sh(h, cmd);
 }
 
+bool boh_kiosk_cert(const boh_t *h, const char *name)
+{
+    return make_leaf(h, "kiosk-ca", name, name, "basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n");
+}
+
 static bool make_certs(const boh_t *h)
 {
     const char *srv = "basicConstraints=CA:FALSE\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n"

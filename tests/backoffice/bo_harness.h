@@ -29,6 +29,10 @@ typedef struct boh_resp {
  * extra_ini appended), site and kiosks, and starts the server. */
 bool boh_setup(boh_t *h, bool tls, const char *extra_ini);
 
+/* Makes a client certificate for kiosk `name` under the kiosks' CA (files
+ * NAME.pem and NAME.key in the folder). */
+bool boh_kiosk_cert(const boh_t *h, const char *name);
+
 /* Stops the server and removes the folder. */
 void boh_teardown(boh_t *h);
 
