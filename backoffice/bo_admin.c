@@ -108,7 +108,7 @@ int bo_admin(sqlite3 *db, const bo_args_t *a, FILE *out)
 {
     const char *noun = a->pos[0];
     if (a->npos < 2)
-        return usage("site|kiosk|customer|meter|card|tariff|settings VERB ... (see --help)");
+        return usage("site|kiosk|customer|meter|card|tariff|settings|count VERB ... (see --help)");
     if (strcmp(noun, "site") == 0)
         return site(db, a, out);
     if (strcmp(noun, "kiosk") == 0)

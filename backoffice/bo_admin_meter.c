@@ -91,6 +91,24 @@ static int tariff(sqlite3 *db, const bo_args_t *a, FILE *out)
     return usage("tariff set ID CURRENCY 'single 0.5283' | tariff list");
 }
 
+/* Staff settle a lease whose sale will never finish (a kiosk gone for
+ * good): only once sure its count is not on the meter. */
+static int count(sqlite3 *db, const bo_args_t *a, FILE *out)
+{
+    if (is(a, "release", 3)) {
+        const char *p[] = {a->pos[2]};
+        return bo_admin_exec(db, "DELETE FROM count_lease WHERE meter = ?", p, 1, NULL, NULL,
+                             "lease released: the meter's next count goes to the next sale");
+    }
+    if (is(a, "list", 2))
+        return bo_list(db,
+                       "SELECT c.meter, c.highest, coalesce(l.count, '') AS leased, coalesce(l.kiosk, '') AS kiosk, "
+                       "coalesce(l.txn_id, '') AS txn FROM meter_count c LEFT JOIN count_lease l ON l.meter = c.meter "
+                       "ORDER BY c.meter",
+                       a, out);
+    return usage("count list | count release METER");
+}
+
 static const bo_setting_def_t *setting(const char *key)
 {
     for (const bo_setting_def_t *d = bo_settings(); d->key; d++)
@@ -134,5 +152,7 @@ int bo_admin_meter(sqlite3 *db, const bo_args_t *a, FILE *out)
         return tariff(db, a, out);
     if (strcmp(noun, "settings") == 0)
         return settings(db, a, out);
-    return usage("site|kiosk|customer|meter|card|tariff|settings VERB ... (see --help)");
+    if (strcmp(noun, "count") == 0)
+        return count(db, a, out);
+    return usage("site|kiosk|customer|meter|card|tariff|settings|count VERB ... (see --help)");
 }

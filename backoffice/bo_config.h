@@ -20,7 +20,7 @@ typedef struct bo_config {
     char signing_key[512];
     bool qr_simulate;     /* the simulated payment provider's pages */
     int64_t qr_ttl_s;
-    int64_t lease_s;      /* how long a purchase count is held for a kiosk */
+    int64_t lease_s;      /* after this an unfinished count lease is reported stale */
     int64_t dedup_days;   /* at least 30 */
     bool test_hooks;      /* /v1/test/... : failure injection and the clock */
 } bo_config_t;

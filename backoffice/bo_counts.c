@@ -1,9 +1,14 @@
 /* The purchase-count service (docs/sync.md, "Purchase counts"). A meter
- * takes a credit only with its count + 1, so the service gives one kiosk at
+ * takes a credit only with its count + 1, so the service gives one sale at
  * a time a lease on the next count of a meter: the highest count known
  * (from uploads, readings and releases, or the kiosk's own reading) + 1.
- * While a lease is live no other sale gets a count for that meter; the same
- * sale asking again gets the same count. */
+ * While a lease is held no other sale gets a count for that meter; the same
+ * sale asking again gets the same count. A lease never passes to another
+ * sale on time alone: its holder may still send that count (the kiosk
+ * resends a committed count after a lost answer), so only the sale's end,
+ * a release, or a reading that shows the count applied frees the meter. A
+ * lease older than lease_seconds is reported stale so that staff can settle
+ * it (`backoffice count release METER`). */
 #include <stdio.h>
 #include <string.h>
 
@@ -15,7 +20,7 @@
 typedef struct lease {
     bool held;
     char kiosk[65], txn[37];
-    int64_t count, expires_at;
+    int64_t count, stale_at;
 } lease_t;
 
 static kerr_t highest_of(sqlite3 *db, const char *meter, int64_t *out, kmsg_t *msg)
@@ -43,7 +48,7 @@ static kerr_t lease_of(sqlite3 *db, const char *meter, lease_t *l, kmsg_t *msg)
 {
     memset(l, 0, sizeof *l);
     sqlite3_stmt *st;
-    kerr_t rc = bo_db_cached(db, "SELECT kiosk, txn_id, count, expires_at FROM count_lease WHERE meter = ?", &st,
+    kerr_t rc = bo_db_cached(db, "SELECT kiosk, txn_id, count, stale_at FROM count_lease WHERE meter = ?", &st,
                              msg);
     if (rc)
         return rc;
@@ -53,7 +58,7 @@ static kerr_t lease_of(sqlite3 *db, const char *meter, lease_t *l, kmsg_t *msg)
         snprintf(l->kiosk, sizeof l->kiosk, "%s", bo_db_col(st, 0));
         snprintf(l->txn, sizeof l->txn, "%s", bo_db_col(st, 1));
         l->count = sqlite3_column_int64(st, 2);
-        l->expires_at = sqlite3_column_int64(st, 3);
+        l->stale_at = sqlite3_column_int64(st, 3);
     }
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
@@ -83,7 +88,7 @@ static kerr_t put_lease(sqlite3 *db, const char *meter, const lease_t *l, int64_
         bo_db_text(st, 2, l->kiosk);
         bo_db_text(st, 3, l->txn);
         sqlite3_bind_int64(st, 4, l->count);
-        sqlite3_bind_int64(st, 5, l->expires_at);
+        sqlite3_bind_int64(st, 5, l->stale_at);
         if (i == 1)
             sqlite3_bind_int64(st, 6, now);
         rc = bo_db_run(db, st, "granting a count", msg);
@@ -92,7 +97,7 @@ static kerr_t put_lease(sqlite3 *db, const char *meter, const lease_t *l, int64_
 }
 
 /* Decides about the lease already on the meter: *keep says it is this
- * sale's (renewed); K_EBUSY if another sale holds it live. */
+ * sale's (renewed); K_EBUSY if another sale holds it. */
 static kerr_t settle_lease(bo_server_t *s, const char *kiosk, const bo_reserve_t *rq, int64_t highest, lease_t *l,
                            bool *keep, kmsg_t *msg)
 {
@@ -104,15 +109,20 @@ static kerr_t settle_lease(bo_server_t *s, const char *kiosk, const bo_reserve_t
         return drop_lease(s->db, rq->meter, msg);
     if (strcmp(l->kiosk, kiosk) == 0 && strcmp(l->txn, rq->txn) == 0) {
         *keep = true;
-        l->expires_at = now + s->cfg.lease_s * 1000;
+        l->stale_at = now + s->cfg.lease_s * 1000;
         return put_lease(s->db, rq->meter, l, now, msg);
     }
-    if (l->expires_at > now)
+    if (l->stale_at > now)
         return kmsg_set(msg, K_EBUSY,
-                        "meter %s: count %lld is held by kiosk %s for another sale for %lld s more; wait for that "
-                        "sale to finish, then ask again",
-                        rq->meter, (long long)l->count, l->kiosk, (long long)((l->expires_at - now + 999) / 1000));
-    return drop_lease(s->db, rq->meter, msg); /* lapsed: its holder must ask again before sending */
+                        "meter %s: count %lld is held by kiosk %s for another sale; wait for that sale to finish "
+                        "(a minute or two), then ask again",
+                        rq->meter, (long long)l->count, l->kiosk);
+    return kmsg_set(msg, K_EBUSY,
+                    "meter %s: count %lld is held by kiosk %s for a sale that has not finished for %lld s; staff "
+                    "must settle that sale at kiosk %s (or run `backoffice count release %s` once sure its count "
+                    "is not on the meter); a reading showing count %lld applied also frees the meter",
+                    rq->meter, (long long)l->count, l->kiosk, (long long)((now - l->stale_at) / 1000 + s->cfg.lease_s),
+                    l->kiosk, rq->meter, (long long)l->count);
 }
 
 static kerr_t reserve(bo_server_t *s, const char *kiosk, const bo_reserve_t *rq, lease_t *l, kmsg_t *msg)
@@ -128,7 +138,7 @@ static kerr_t reserve(bo_server_t *s, const char *kiosk, const bo_reserve_t *rq,
         rc = settle_lease(s, kiosk, rq, highest, l, &keep, msg);
     if (rc || keep)
         return rc;
-    *l = (lease_t){.held = true, .count = highest + 1, .expires_at = now + s->cfg.lease_s * 1000};
+    *l = (lease_t){.held = true, .count = highest + 1, .stale_at = now + s->cfg.lease_s * 1000};
     snprintf(l->kiosk, sizeof l->kiosk, "%s", kiosk);
     snprintf(l->txn, sizeof l->txn, "%s", rq->txn);
     return put_lease(s->db, rq->meter, l, now, msg);
@@ -191,7 +201,7 @@ static cJSON *lease_json(const char *meter, const lease_t *l, int64_t highest)
         kjson_add_int(o, "count", l->count);
         kjson_add_str(o, "kiosk", l->kiosk);
         kjson_add_str(o, "txn", l->txn);
-        kjson_add_time(o, "expires_at", l->expires_at);
+        kjson_add_time(o, "stale_at", l->stale_at);
     }
     return o;
 }
@@ -243,8 +253,6 @@ void bo_h_count_get(bo_req_t *q, bo_resp_t *r)
     if (rc == K_OK)
         rc = lease_of(q->s->db, q->arg[1], &l, &msg);
     bo_unlock(q->s);
-    if (rc == K_OK && l.held && l.expires_at <= bo_now(q->s))
-        l.held = false;
     if (rc)
         bo_resp_kerr(r, rc, &msg);
     else

@@ -23,6 +23,7 @@ static const char help[] =
     "  card block SERIAL [--reason TEXT] | card unblock SERIAL | card list\n"
     "  tariff set ID CURRENCY TEXT | tariff list\n"
     "  settings set KIOSK KEY VALUE | settings list\n"
+    "  count list | count release METER     purchase counts; free a lease whose sale will never finish\n"
     "  report sales --by day|site|method [--csv] [--from DATE] [--to DATE]\n"
     "  report energy [--csv] [--from DATE] [--to DATE]\n"
     "Amounts are minor units (5000 = 50.00). See docs/sync.md.\n";

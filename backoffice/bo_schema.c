@@ -65,7 +65,7 @@ static const char *const v1[] = {
     "CREATE TABLE meter_count (meter TEXT PRIMARY KEY NOT NULL, highest INTEGER NOT NULL,"
     "  updated_at INTEGER NOT NULL) STRICT;"
     "CREATE TABLE count_lease (meter TEXT PRIMARY KEY NOT NULL, kiosk TEXT NOT NULL, txn_id TEXT NOT NULL,"
-    "  count INTEGER NOT NULL, expires_at INTEGER NOT NULL) STRICT;"
+    "  count INTEGER NOT NULL, stale_at INTEGER NOT NULL) STRICT;"
     "CREATE TABLE count_grant (meter TEXT NOT NULL, count INTEGER NOT NULL, kiosk TEXT NOT NULL,"
     "  txn_id TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (meter, count)) STRICT;"
     ,
