@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The touchscreen end to end, headless: `kiosk --script` against metersim,
-# cashsim and paysim, each in its own process on its real protocol; then
-# the ledger and the devices' own journals are checked.
-# Usage: e2e_test.sh CASE KIOSK KIOSKCTL METERSIM CASHSIM PAYSIM SCRIPTS
-CASE=$1 KIOSK=$2 CTL=$3 METERSIM=$4 CASHSIM=$5 PAYSIM=$6 SCRIPTS=$7
+# cashsim, paysim and printsim (and cardsim in pcscd's virtual readers for
+# the meter card), each in its own process on its real protocol; then the
+# ledger, the devices' own journals and the receipts are checked.
+# Usage: e2e_test.sh CASE KIOSK KIOSKCTL METERSIM CASHSIM PAYSIM SCRIPTS PRINTSIM [CARDSIM]
+CASE=$1 KIOSK=$2 CTL=$3 METERSIM=$4 CASHSIM=$5 PAYSIM=$6 SCRIPTS=$7 PRINTSIM=$8 CARDSIM=${9:-}
 . "$(dirname "$0")/../cli/lib.sh"
 
 wait_ports() { # wait_ports FILE LOG
@@ -23,12 +24,16 @@ start_site() {
   local c=$!
   "$PAYSIM" --port 0 --state "$SITE/pay.json" --ports-file "$SITE/pay.ports" 2>"$SITE/paysim.log" &
   local p=$!
-  trap "kill $m $c $p 2>/dev/null; wait $m $c $p 2>/dev/null; rm -rf '$SITE'" EXIT
+  "$PRINTSIM" --out "$SITE/paper" --tcp 0 --ports-file "$SITE/print.ports" 2>"$SITE/printsim.log" &
+  local r=$!
+  PIDS="$m $c $p $r"
+  trap 'kill $PIDS 2>/dev/null; wait $PIDS 2>/dev/null; rm -rf "$SITE"' EXIT
   wait_ports "$SITE/meter.ports" "$SITE/metersim.log"
   wait_ports "$SITE/cash.ports" "$SITE/cashsim.log"
   wait_ports "$SITE/pay.ports" "$SITE/paysim.log"
+  wait_ports "$SITE/print.ports" "$SITE/printsim.log"
   METERS=$(port "$SITE/meter.ports" control) CASH=$(port "$SITE/cash.ports" control)
-  PAY=$(port "$SITE/pay.ports" control)
+  PAY=$(port "$SITE/pay.ports" control) PRINTER=$(port "$SITE/print.ports" control)
   local dlt=$(port "$SITE/meter.ports" dlt645)
   printf 'meter,customer,protocol,gateway\n' >"$SITE/meters.csv"
   for i in 1 2 3; do printf '00000000000%d,10000000000%d,dlt645,127.0.0.1:%s\n' $i $i "$dlt" >>"$SITE/meters.csv"; done
@@ -51,6 +56,10 @@ timeout_ms = 5000
 [delivery]
 attempts = 1
 retry_base_ms = 1000
+[printer]
+protocol = escpos
+transport = tcp
+address = 127.0.0.1:$(port "$SITE/print.ports" printer)
 [log]
 level = info
 INI
@@ -63,13 +72,15 @@ control() { # control PORT LINE: sets $REPLY
 
 json() { sqlite3 :memory: "select json_extract('$1', '$2')"; }
 
-run_kiosk() { # run_kiosk SCRIPT: headless, shots into $SITE/shots
+run_kiosk() { # run_kiosk SCRIPT [OPTIONS...]: headless, shots into $SITE/shots
+  local script=$1; shift
   mkdir -p "$SITE/shots"
-  SDL_VIDEODRIVER=offscreen timeout 60 "$KIOSK" --config "$SITE/kiosk.ini" --headless \
-    --script "$SCRIPTS/$1.kscript" --shots "$SITE/shots" --sim cash=127.0.0.1:$CASH --sim meters=127.0.0.1:$METERS \
+  SDL_VIDEODRIVER=offscreen timeout 60 "$KIOSK" --config "$SITE/kiosk.ini" --headless "$@" \
+    --script "$SCRIPTS/$script.kscript" --shots "$SITE/shots" --sim cash=127.0.0.1:$CASH \
+    --sim meters=127.0.0.1:$METERS --sim printer=127.0.0.1:$PRINTER ${CARDS:+--sim cards=127.0.0.1:$CARDS} \
     >"$SITE/out" 2>"$SITE/err"
   local got=$?
-  [[ $got == 0 ]] || fail "kiosk --script $1 exited $got: $(grep -v ' I kiosk' "$SITE/err" | tail -20)"
+  [[ $got == 0 ]] || fail "kiosk --script $script exited $got: $(grep -v ' I kiosk' "$SITE/err" | tail -20)"
 }
 
 sale() { # sale FIELD: of the newest sale in the ledger
@@ -86,7 +97,39 @@ case_cash_remote() {
   control "$CASH" state
   [[ $(json "${REPLY#ok }" '$.journal[1].value') == 1000 ]] || fail "cashsim's journal: $REPLY"
   [[ -s "$SITE/shots/result.png" && -s "$SITE/shots/attract.png" ]] || fail "no shots: $(ls "$SITE/shots")"
+  local id paper
+  id=$(sale id)
+  paper=$(receipt 1)
+  contains "$paper" "$id" "the printed receipt"
+  contains "$paper" "000000000001" "the printed receipt"
+  contains "$paper" "已到账 Credited" "the printed receipt"
+  [[ $(sqlite3 "$SITE/ledger.db" "select target from audit where action = 'receipt_print'") == "$id" ]] ||
+    fail "the printed receipt is not in the audit log"
   expect_status 0 ctl ledger verify
+}
+
+receipt() { # receipt N: the text of printsim's Nth receipt, once it is written
+  local f=$SITE/paper/$(printf 'receipt-%04d.txt' "$1")
+  for _ in $(seq 60); do [[ -s $f ]] && break; sleep 0.05; done
+  cat "$f" 2>/dev/null
+}
+
+case_receipt_on_screen() { # the printer is out of paper: the receipt is on the screen, the credit delivered
+  control "$PRINTER" "paper out"
+  run_kiosk receipt_on_screen
+  [[ $(sale state) == delivered && $(sale paid) == 2000 ]] || fail "the ledger's sale: $(sale 'state, paid')"
+  [[ ! -e "$SITE/paper/receipt-0001.txt" ]] || fail "a receipt was printed without paper"
+  [[ $(sqlite3 "$SITE/ledger.db" "select count(*) from audit where action = 'receipt_print'") == 0 ]] ||
+    fail "a receipt not printed is recorded as printed"
+  [[ -s "$SITE/shots/receipt.png" ]] || fail "no shot of the receipt on the screen"
+  local qr
+  qr=$(zbarimg --quiet --raw "$SITE/shots/receipt.png" 2>/dev/null)
+  [[ $qr == "$(sale id)" ]] || fail "the QR code on the screen reads '$qr', not the sale $(sale id)"
+}
+
+case_device_health() { # the acceptor stops answering: out of service (no terminal here), back when it answers
+  run_kiosk device_health --set payterm.protocol=none
+  grep -q "the bill acceptor does not answer" "$SITE/err" || fail "the acceptor's fault was not reported"
 }
 
 case_card_remote() {
@@ -131,6 +174,49 @@ case_bad_script() { # a script whose expect cannot hold must fail the run, sayin
   "$KIOSK" --config "$SITE/kiosk.ini" --headless --script "$SITE/bad.kscript" >"$SITE/out" 2>"$SITE/err"
   [[ $? == 2 ]] && grep -q "bad.kscript:1: tap 'nothing': not a control" "$SITE/err" \
     || fail "a bad script line was not refused: $(cat "$SITE/err")"
+}
+
+# Meter cards: cardsim in pcscd's virtual readers, run from the site's folder
+# (the script names card images relative to it).
+start_cards() {
+  ( cd "$SITE" && exec "$CARDSIM" --vpcd 127.0.0.1:35963 --sam 127.0.0.1:35964 --master-key "$SITE/master.key" \
+      --ports-file "$SITE/card.ports" 2>"$SITE/cardsim.log" ) &
+  PIDS="$PIDS $!"
+  wait_ports "$SITE/card.ports" "$SITE/cardsim.log"
+  CARDS=$(port "$SITE/card.ports" control)
+  printf '[card]\nprotocol = pcsc\nreader = Virtual PCD 00 00\nkeys = sam\nsam_reader = Virtual PCD 00 01\n' \
+    >>"$SITE/kiosk.ini"
+}
+
+# The card goes into the reader until kioskctl sees it (vpcd drops a card
+# that connects in the moment after the last one left).
+card_into_reader() {
+  for _ in $(seq 20); do
+    exec 3<>"/dev/tcp/127.0.0.1/$CARDS"; printf 'remove\ninsert %s\n' "$1" >&3; read -r _ <&3; read -r _ <&3
+    exec 3>&-
+    sleep 0.6
+    "$CTL" --config "$SITE/kiosk.ini" card read >/dev/null 2>"$SITE/seen" || [[ $(cat "$SITE/seen") != *"no meter card"* ]] &&
+      return 0
+  done
+  fail "the reader never saw $1: $(cat "$SITE/seen")"
+  finish
+}
+
+case_meter_card() { # staff issued the card; the resident inserts it, pays in notes; the credit is on the card
+  start_cards
+  "$CARDSIM" make-blank 4B50000000000071 "$SITE/card.json" >/dev/null || fail "make-blank"
+  card_into_reader card.json
+  expect_status 0 ctl card issue --meter 000000000002 --customer 100000000002 --reason "e2e"
+  control "$CARDS" remove
+  sleep 1 # vpcd listens again a moment after a card left
+  run_kiosk meter_card
+  [[ $(sale state) == delivered && $(sale paid) == 3000 && $(sale channel) == card && $(sale card) == 4B50000000000071 ]] \
+    || fail "the ledger's sale: $(sale 'state, paid, channel, card')"
+  local purse
+  purse=$(sqlite3 :memory: "select json_extract(readfile('$SITE/card.json'), '\$.ef_purse')")
+  [[ ${purse:0:14} == 0100000BB80001 ]] || fail "the card's purse is not 30.00 with count 1 (purpose 01): $purse"
+  contains "$(receipt 1)" "4B50000000000071" "the card sale's receipt"
+  expect_status 0 ctl ledger verify
 }
 
 start_site
