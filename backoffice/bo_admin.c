@@ -86,8 +86,11 @@ static int kiosk(sqlite3 *db, const bo_args_t *a, FILE *out)
     if (is(a, "kiosk", "list", 2))
         return bo_list(db,
                        "SELECT k.id, k.site, k.state, coalesce(h.software, '') AS software, "
-                       "coalesce(h.outbox_depth, '') AS outbox_depth, coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', "
-                       "h.at / 1000, 'unixepoch'), '') AS last_heartbeat FROM kiosk k LEFT JOIN kiosk_health h "
+                       "coalesce(h.outbox_depth, '') AS outbox_depth, "
+                       "coalesce(json_extract(h.report, '$.cashbox.fill_percent'), '') AS cashbox_fill, "
+                       "coalesce(json_extract(h.report, '$.paper'), '') AS paper, "
+                       "coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', h.at / 1000, 'unixepoch'), '') AS last_heartbeat, "
+                       "coalesce(h.last_error, '') AS last_error FROM kiosk k LEFT JOIN kiosk_health h "
                        "ON h.kiosk = k.id ORDER BY k.id",
                        a, out);
     return usage("kiosk add ID --site SITE | kiosk block ID | kiosk activate ID | kiosk list");

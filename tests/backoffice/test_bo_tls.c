@@ -22,6 +22,9 @@ static void tls_kiosk_accepted(void **state)
     cJSON_Delete(o);
     boh_free(&r);
     assert_int_equal(boh_count(&h, "SELECT outbox_depth FROM kiosk_health WHERE kiosk = 'K1'"), 3);
+    char out[1024];
+    assert_int_equal(boh_cli(&h, out, sizeof out, "kiosk list --csv"), 0);
+    assert_non_null(strstr(out, "K1,S1,active,0.1.0,3,40,ok,"));
     boh_teardown(&h);
 }
 
