@@ -45,16 +45,41 @@ static kerr_t store_sale(sqlite3 *db, const char *kiosk, const bo_txn_t *t, kmsg
     return bo_db_done(db, st, "storing a sale", msg);
 }
 
+/* The kiosk a transaction was first uploaded by ("" if none yet). */
+static kerr_t owner_of(sqlite3 *db, const char *txn_id, char owner[65], kmsg_t *msg)
+{
+    sqlite3_stmt *st;
+    kerr_t rc = bo_db_cached(db, "SELECT kiosk FROM sale WHERE txn_id = ?", &st, msg);
+    if (rc)
+        return rc;
+    bo_db_text(st, 1, txn_id);
+    owner[0] = '\0';
+    if (sqlite3_step(st) == SQLITE_ROW)
+        snprintf(owner, 65, "%s", bo_db_col(st, 0));
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return K_OK;
+}
+
 static kerr_t ingest_txn(sqlite3 *db, const char *kiosk, const bo_row_t *row, int64_t now, bo_row_status_t *status,
                          kmsg_t *reason, kmsg_t *msg)
 {
     bo_txn_t t;
+    char owner[65];
     if (bo_decode_txn(row->payload, &t, reason) != K_OK) {
         *status = BO_REJECTED;
         return K_OK;
     }
+    kerr_t rc = owner_of(db, t.id, owner, msg);
+    if (rc)
+        return rc;
+    if (owner[0] && strcmp(owner, kiosk) != 0) {
+        *status = BO_REJECTED;
+        kmsg_set(reason, K_OK, "transaction %s belongs to kiosk %s; a kiosk uploads only its own", t.id, owner);
+        return K_OK;
+    }
     sqlite3_stmt *st;
-    kerr_t rc = bo_db_cached(db, "INSERT INTO txn_event_seen VALUES (?, ?, ?, ?, ?)", &st, msg);
+    rc = bo_db_cached(db, "INSERT INTO txn_event_seen VALUES (?, ?, ?, ?, ?)", &st, msg);
     if (rc)
         return rc;
     bo_db_text(st, 1, kiosk);

@@ -186,6 +186,28 @@ static void upload_duplicate_and_rejected(void **state)
     boh_teardown(&h);
 }
 
+/* A kiosk cannot change another kiosk's transaction. */
+static void upload_other_kiosks_txn_rejected(void **state)
+{
+    (void)state;
+    boh_t h;
+    assert_true(boh_setup(&h, false, NULL));
+    char *b = batch(1, 1);
+    boh_resp_t r = boh_call(&h, "K1", "POST", "/v1/kiosks/K1/outbox", b, NULL);
+    boh_free(&r);
+    char *p = strstr(b, "\"state\":\"delivered\"");
+    memcpy(p, "\"state\":\"refunded\" ", 19); /* same length */
+    p = strstr(b, "\"event_seq\":5");
+    p[12] = '9';
+    r = boh_call(&h, "K2", "POST", "/v1/kiosks/K2/outbox", b, NULL);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "belongs to kiosk K1"));
+    boh_free(&r);
+    assert_int_equal(boh_count(&h, "SELECT count(*) FROM sale WHERE state = 'delivered' AND kiosk = 'K1'"), 1);
+    free(b);
+    boh_teardown(&h);
+}
+
 /* Malformed bodies are refused whole, with a JSON error a person reads. */
 static void upload_bad_body(void **state)
 {
@@ -293,7 +315,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(upload_same_batch_twice), cmocka_unit_test(upload_lost_answer_500),
     cmocka_unit_test(upload_500_before),       cmocka_unit_test(upload_dropped_connection),
     cmocka_unit_test(upload_duplicate_and_rejected), cmocka_unit_test(upload_bad_body),
-    cmocka_unit_test(upload_survives_restart),
+    cmocka_unit_test(upload_survives_restart), cmocka_unit_test(upload_other_kiosks_txn_rejected),
 };
 
 KTEST_MAIN(tests)
