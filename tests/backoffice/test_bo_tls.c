@@ -5,6 +5,7 @@
 
 #include "bo_harness.h"
 #include "ktest.h"
+#include "support/support.h"
 
 static const char hb[] = "{\"software\":\"0.1.0\",\"outbox_depth\":3,\"paper\":\"ok\",\"last_error\":\"\","
                          "\"cashbox\":{\"fill_percent\":40},\"devices\":[{\"name\":\"cash\",\"status\":\"ok\"}]}";
@@ -89,10 +90,14 @@ static void tls_plain_http_off_loopback_refused(void **state)
     boh_t h;
     assert_true(boh_setup(&h, false, NULL));
     char out[64];
-    assert_int_equal(boh_cli(&h, out, sizeof out, "--set server.listen=0.0.0.0 serve"), 2);
-    assert_int_equal(boh_cli(&h, out, sizeof out, "--set server.listen=0.0.0.0 --set server.plain_http=false "
-                                                  "--set tls.cert=/nonexistent serve"),
-                     2);
+    assert_int_equal(boh_cli(&h, out, sizeof out, "--set server.listen=0.0.0.0 --set test.hooks=false serve"), 2);
+    char *log = file_read(h.dir, "cli.log");
+    assert_non_null(strstr(log, "plain HTTP is allowed on loopback only"));
+    free(log);
+    assert_int_equal(boh_cli(&h, out, sizeof out, "--set server.listen=0.0.0.0 --set server.plain_http=false serve"), 2);
+    log = file_read(h.dir, "cli.log");
+    assert_non_null(strstr(log, "hooks are allowed on loopback only"));
+    free(log);
     boh_teardown(&h);
 }
 
