@@ -203,7 +203,7 @@ static kerr_t long_poll(bo_req_t *q, bo_order_t *o, int64_t wait_s, kmsg_t *msg)
     clock_gettime(CLOCK_REALTIME, &until);
     until.tv_sec += wait_s;
     kerr_t rc = K_OK;
-    while (rc == K_OK && strcmp(o->state, "pending") == 0) {
+    while (rc == K_OK && strcmp(o->state, "pending") == 0 && !q->s->stopping) {
         struct timespec now, step;
         clock_gettime(CLOCK_REALTIME, &now);
         if (now.tv_sec > until.tv_sec || (now.tv_sec == until.tv_sec && now.tv_nsec >= until.tv_nsec))

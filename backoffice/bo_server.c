@@ -81,6 +81,10 @@ kerr_t bo_server_start(bo_server_t *s, const bo_config_t *cfg, kmsg_t *msg)
 
 void bo_server_stop(bo_server_t *s)
 {
+    bo_lock(s);
+    s->stopping = true;
+    pthread_cond_broadcast(&s->changed);
+    bo_unlock(s);
     bo__http_stop(s);
     if (s->db)
         bo_db_close(s->db);

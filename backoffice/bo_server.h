@@ -36,6 +36,7 @@ typedef struct bo_server {
     char base_url[300];
     int64_t clock_offset_ms; /* test hook: moves the server's clock forward */
     int64_t purged_at;       /* when old de-duplication records were last dropped */
+    bool stopping;           /* set on stop: long polls answer at once */
     bo_fault_t fault;
     char *tls_cert, *tls_key, *tls_ca; /* PEM text handed to libmicrohttpd */
 } bo_server_t;
