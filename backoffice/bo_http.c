@@ -76,7 +76,7 @@ static enum MHD_Result answer(bo_server_t *s, struct MHD_Connection *conn, const
                               conn_state_t *c)
 {
     bo_resp_t r = {0};
-    bo_fault_t f;
+    bo_fault_t f = {0};
     if (c->too_big) {
         bo_resp_error(&r, 413, "too_large", "the body is larger than %u bytes: send fewer rows per batch",
                       MAX_BODY);
