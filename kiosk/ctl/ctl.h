@@ -84,6 +84,7 @@ int ctl_card_read(ctl_t *c);
 int ctl_card_issue(ctl_t *c);
 int ctl_receipt_print(ctl_t *c);
 int ctl_sync_now(ctl_t *c);
+int ctl_selftest(ctl_t *c);
 int ctl_sync_status(ctl_t *c);
 int ctl_operator_add(ctl_t *c);
 int ctl_operator_pin(ctl_t *c);

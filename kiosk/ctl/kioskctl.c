@@ -52,6 +52,7 @@ static const verb_t verbs[] = {
     {"group", "list", ctl_group_list, "", "the permission groups and what each allows", OPEN},
     {"sync", "now", ctl_sync_now, "", "upload the outbox to the back office until it is empty", OPEN},
     {"sync", "status", ctl_sync_status, "", "the back-office link: outbox depth, last contact, last error; JSON", OPEN},
+    {"selftest", NULL, ctl_selftest, "", "ask every device and link the configuration names; a table", .perm = PERM_DIAGNOSTICS},
     {"txn-diagram", NULL, ctl_txn_diagram, "[--format dot|mermaid]", "print the transaction state machine", OPEN},
     {"config", "show", ctl_config_show, "", "print the effective configuration", OPEN},
     {"config", "sample", ctl_config_sample, "", "print a documented sample configuration", OPEN},

@@ -145,6 +145,21 @@ case_bad_devices() {
   expect_status 0 ctl ledger verify
 }
 
+# kioskctl selftest: the acceptor and the terminal answer, what is not
+# configured is off; a terminal that is gone fails, and so does the run.
+case_selftest() {
+  expect_status 0 ctl selftest
+  [[ $OUT =~ bill\ acceptor\ +ok ]] || fail "selftest: the acceptor: $OUT"
+  [[ $OUT =~ card\ terminal\ +ok ]] || fail "selftest: the terminal: $OUT"
+  [[ $OUT =~ ledger\ +ok ]] || fail "selftest: the ledger: $OUT"
+  [[ $OUT =~ printer\ +off ]] || fail "selftest: no printer is configured: $OUT"
+  kill "$PAY_PID"; wait "$PAY_PID" 2>/dev/null
+  expect_status 1 ctl selftest
+  [[ $OUT =~ card\ terminal\ +FAIL ]] || fail "selftest: a terminal that is gone: $OUT"
+  [[ $OUT =~ bill\ acceptor\ +ok ]] || fail "selftest: one failure hides the rest: $OUT"
+  contains "$ERR" "1 check(s) failed" "selftest's summary"
+}
+
 start_sims
 "case_$CASE"
 finish
