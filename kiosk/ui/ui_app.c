@@ -62,6 +62,8 @@ void ui_app_wake(void *ctx)
     ui_app_t *a = ctx;
     SDL_Event e = {.type = a->wake_event};
     SDL_PushEvent(&e);
+    if (a->wake_sem)
+        SDL_SemPost(a->wake_sem);
 }
 
 static kerr_t open_renderer(ui_app_t *a, kmsg_t *msg)
@@ -104,6 +106,7 @@ kerr_t ui_app_open(ui_app_t *a, const kiosk_config_t *cfg, bool headless, kmsg_t
     if (SDL_Init(headless ? SDL_INIT_EVENTS : SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0)
         return kmsg_set(msg, K_EIO, "SDL: %s", SDL_GetError());
     a->wake_event = SDL_RegisterEvents(1);
+    a->wake_sem = headless ? SDL_CreateSemaphore(0) : NULL;
     if ((rc = open_renderer(a, msg)) != K_OK)
         return rc;
     a->dirty = true;
@@ -121,6 +124,8 @@ void ui_app_close(ui_app_t *a)
         SDL_FreeSurface(a->canvas);
     if (a->win)
         SDL_DestroyWindow(a->win);
+    if (a->wake_sem)
+        SDL_DestroySemaphore(a->wake_sem);
     IMG_Quit();
     SDL_Quit();
 }

@@ -28,6 +28,7 @@ typedef struct ui_app {
     int64_t drawn_ms;     /* when the screen was last drawn */
     ui_worker_t *worker;  /* NULL: no devices (the gallery) */
     Uint32 wake_event;
+    SDL_sem *wake_sem;    /* headless: the worker's wake-up (SDL polls for events without a video driver) */
     ui_script_t *script;
     const char *shots;    /* where shots go */
     struct { char name[32]; char address[128]; } sims[UI_MAX_SIMS];

@@ -77,7 +77,9 @@ int ui_app_run(ui_app_t *a)
     while (!a->quit) {
         SDL_Event e;
         int wait = a->script || a->frame.animating ? 20 : TICK_MS;
-        if (SDL_WaitEventTimeout(&e, wait))
+        if (a->wake_sem) /* headless: no video driver to wait on, SDL would poll every millisecond */
+            SDL_SemWaitTimeout(a->wake_sem, (Uint32)wait);
+        else if (SDL_WaitEventTimeout(&e, wait))
             sdl_event(a, &e);
         while (SDL_PollEvent(&e))
             sdl_event(a, &e);
