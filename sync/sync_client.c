@@ -7,36 +7,7 @@
 
 #include "kiosk/app/kjson.h"
 #include "kiosk/app/log.h"
-#include "sync/sync_client.h"
-
-struct sync_client {
-    const kiosk_config_t *cfg;
-    CURL *curl;
-};
-
-/* A response body growing as libcurl hands it over (capped). */
-typedef struct body {
-    char *text;
-    size_t n;
-} body_t;
-
-#define BODY_MAX (4 << 20)
-
-static size_t on_data(char *p, size_t size, size_t n, void *ctx)
-{
-    body_t *b = ctx;
-    size_t add = size * n;
-    if (b->n + add > BODY_MAX)
-        return 0; /* too large: the transfer fails */
-    char *grown = realloc(b->text, b->n + add + 1);
-    if (!grown)
-        return 0;
-    memcpy(grown + b->n, p, add);
-    b->n += add;
-    grown[b->n] = '\0';
-    b->text = grown;
-    return add;
-}
+#include "sync/sync_int.h"
 
 /* Whether url is plain HTTP to a loopback host. */
 static bool loopback_http(const char *url)
@@ -84,37 +55,6 @@ void sync_client_close(sync_client_t *c)
     free(c);
 }
 
-/* One POST of a JSON body; the answer's status and body. */
-static kerr_t post(sync_client_t *c, const char *path, const char *json, long *status, body_t *b, kmsg_t *msg)
-{
-    char url[512];
-    snprintf(url, sizeof url, "%s%s", c->cfg->sync_url, path);
-    CURL *h = c->curl;
-    curl_easy_reset(h);
-    struct curl_slist *hdr = curl_slist_append(NULL, "Content-Type: application/json");
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, json);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, b);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)c->cfg->sync_timeout_ms);
-    if (strncmp(url, "https://", 8) == 0) {
-        curl_easy_setopt(h, CURLOPT_CAINFO, c->cfg->sync_ca_file); /* the pinned CA, never the system store */
-        curl_easy_setopt(h, CURLOPT_CAPATH, NULL);
-        curl_easy_setopt(h, CURLOPT_SSLCERT, c->cfg->sync_cert_file);
-        curl_easy_setopt(h, CURLOPT_SSLKEY, c->cfg->sync_key_file);
-    }
-    CURLcode cc = curl_easy_perform(h);
-    curl_slist_free_all(hdr);
-    if (cc != CURLE_OK)
-        return kmsg_set(msg, K_ETIMEOUT, "the back office did not answer (%s): the rows stay in the outbox",
-                        curl_easy_strerror(cc));
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
-    return K_OK;
-}
-
 /* The request's rows, gathered from the ledger. */
 typedef struct batch {
     cJSON *rows;
@@ -138,22 +78,11 @@ static void add_row(void *ctx, const ledger_outbox_row_t *r)
     b->seqs[b->n++] = r->seq;
 }
 
-/* The back office's error message, or the status alone. */
-static kerr_t refused(long status, const body_t *b, kmsg_t *msg)
-{
-    cJSON *o = b->text ? cJSON_Parse(b->text) : NULL;
-    const char *text = cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(o, "error"), "message"));
-    kmsg_set(msg, K_EDEVICE, "the back office answered %ld: %s", status, text ? text : "(no message)");
-    cJSON_Delete(o);
-    return K_EDEVICE;
-}
-
 /* Reads the answer's results: each must name a row that was sent. */
-static kerr_t read_results(const body_t *b, const batch_t *batch, ledger_outbox_answer_t *ans, size_t *n,
-                           sync_upload_result_t *r, cJSON **doc, kmsg_t *msg)
+static kerr_t read_results(const cJSON *doc, const batch_t *batch, ledger_outbox_answer_t *ans, size_t *n,
+                           sync_upload_result_t *r, kmsg_t *msg)
 {
-    *doc = b->text ? cJSON_Parse(b->text) : NULL;
-    cJSON *results = cJSON_GetObjectItem(*doc, "results"), *it;
+    cJSON *results = cJSON_GetObjectItem(doc, "results"), *it;
     if (!cJSON_IsArray(results))
         return kmsg_set(msg, K_EINVAL, "the back office's answer has no results: nothing marked sent");
     *n = 0;
@@ -188,21 +117,22 @@ static kerr_t send_batch(sync_client_t *c, ledger_t *l, batch_t *batch, cJSON *r
     char *json = kjson_print(req, false);
     if (!json)
         return kmsg_set(msg, K_EIO, "out of memory building the upload");
-    long status = 0;
-    body_t b = {0};
-    kerr_t rc = post(c, path, json, &status, &b, msg);
+    sync_answer_t a;
+    kerr_t rc = sync__request(c, "POST", path, json, 0, NULL, NULL, NULL, &a, msg);
     cJSON_free(json);
-    if (rc == K_OK && status != 200)
-        rc = refused(status, &b, msg);
+    if (rc == K_ETIMEOUT) {
+        kmsg_t why = *msg;
+        kmsg_set(msg, K_ETIMEOUT, "%s: the rows stay in the outbox", why.text);
+    }
+    if (rc == K_OK && a.status != 200)
+        rc = sync__refused(&a, msg);
     static ledger_outbox_answer_t ans[500];
     size_t n = 0;
-    cJSON *doc = NULL;
     if (rc == K_OK)
-        rc = read_results(&b, batch, ans, &n, r, &doc, msg);
+        rc = read_results(a.json, batch, ans, &n, r, msg);
     if (rc == K_OK)
         rc = ledger_outbox_settle(l, ans, n, msg);
-    cJSON_Delete(doc);
-    free(b.text);
+    sync__answer_free(&a);
     return rc;
 }
 
@@ -218,9 +148,8 @@ kerr_t sync_upload(sync_client_t *c, ledger_t *l, sync_upload_result_t *r, kmsg_
     r->sent = batch.n;
     if (rc == K_OK && batch.n > 0) {
         rc = send_batch(c, l, &batch, req, r, msg);
-        kmsg_t note = {""};
         if (rc == K_OK || rc == K_ETIMEOUT || rc == K_EDEVICE || rc == K_EINVAL)
-            ledger_sync_note(l, rc == K_OK, rc == K_OK ? NULL : msg->text, &note);
+            sync__note(l, rc == K_OK, rc == K_OK ? NULL : msg->text);
         if (rc == K_OK)
             LOG_I("sync", "uploaded %d rows: %d accepted, %d duplicate, %d rejected", r->sent, r->accepted,
                   r->duplicate, r->rejected);

@@ -34,7 +34,18 @@ typedef struct pt_result {
     char lines[PT_MAX_LINES][PT_LINE_LEN]; /* receipt lines the terminal sent */
     size_t n_lines;
     char reason[96];         /* the result code in words */
+    char order[40];          /* the provider's own id of the payment (a QR order); "" for a card terminal */
 } pt_result_t;
+
+/* What a provider is asked to take: the amount, the kiosk's reference
+ * ("<sale id>:<n>", unique per authorisation) and the sale's facts a
+ * provider may need (a QR order names the meter and the currency). */
+typedef struct pt_request {
+    int64_t amount; /* minor units */
+    const char *reference;
+    const char *meter;
+    const char *currency; /* ISO 4217 */
+} pt_request_t;
 
 /* The resident's side of an authorisation: the terminal's messages as
  * they come, and a cancel button. Either function may be NULL. */
@@ -44,6 +55,9 @@ typedef struct pt_watch {
      * resident cancels. The terminal then stops if it still can (while it
      * waits for the card); otherwise the payment goes through. */
     bool (*cancelled)(void *ctx);
+    /* A code the resident scans to pay (a QR order's URL), once it is known;
+     * a screen draws it as a QR code. */
+    void (*code)(void *ctx, const char *url, int64_t expires_at_ms);
     void *ctx;
 } pt_watch_t;
 
@@ -53,10 +67,10 @@ typedef struct pt_ops {
      * provider of another method (QR, with the back office) implements the
      * same operations under its own name, and the engine needs no change. */
     const char *method;
-    /* Authorises amount, tagged with reference, watched by watch (may be
-     * NULL). */
-    pt_err_t (*authorise)(void *ctx, int64_t amount, const char *reference, const pt_watch_t *watch,
-                          pt_result_t *out, kmsg_t *msg);
+    /* Authorises req->amount, tagged with req->reference, watched by watch
+     * (may be NULL). */
+    pt_err_t (*authorise)(void *ctx, const pt_request_t *req, const pt_watch_t *watch, pt_result_t *out,
+                          kmsg_t *msg);
     /* Reverses the payment with this receipt number. */
     pt_err_t (*reverse)(void *ctx, uint32_t receipt, pt_result_t *out, kmsg_t *msg);
     /* The terminal's last transaction (its receipt repeated). *out->code is
@@ -65,6 +79,11 @@ typedef struct pt_ops {
     /* Closes the day on the terminal. */
     pt_err_t (*end_of_day)(void *ctx, pt_result_t *out, kmsg_t *msg);
     void (*close)(void *ctx);
+    /* Optional (NULL: ask `last`): the outcome of the authorisation made
+     * for req, asked again without taking the money twice, and ended if it
+     * is still open (a QR order still waiting is cancelled). *out is ours by
+     * construction; approved false means the money did not come. */
+    pt_err_t (*query)(void *ctx, const pt_request_t *req, pt_result_t *out, kmsg_t *msg);
 } pt_ops_t;
 
 typedef struct payterm {

@@ -232,10 +232,12 @@ static pt_err_t run(zvt_t *z, const zvt_apdu_t *cmd, const pt_watch_t *watch, pt
     return e == PT_OK ? follow(z, watch, out, msg) : e;
 }
 
-static pt_err_t zvt_authorise(void *ctx, int64_t amount, const char *reference, const pt_watch_t *watch,
-                              pt_result_t *out, kmsg_t *msg)
+static pt_err_t zvt_authorise(void *ctx, const pt_request_t *req, const pt_watch_t *watch, pt_result_t *out,
+                              kmsg_t *msg)
 {
     zvt_t *z = ctx;
+    int64_t amount = req->amount;
+    const char *reference = req->reference;
     zvt_apdu_t a = {.cls = 0x06, .instr = 0x01};
     if (amount <= 0 || !zvt_put_bcd(&a, 0x04, (uint64_t)amount, 6) || !zvt_put_bcd(&a, 0x49, z->currency, 2) ||
         !zvt_put_bytes(&a, 0x3C, (const uint8_t *)reference, strlen(reference))) {
@@ -278,7 +280,7 @@ static void zvt_close(void *ctx)
     free(z);
 }
 
-static const pt_ops_t zvt_ops = {"zvt", "card", zvt_authorise, zvt_reverse, zvt_last, zvt_end_of_day, zvt_close};
+static const pt_ops_t zvt_ops = {"zvt", "card", zvt_authorise, zvt_reverse, zvt_last, zvt_end_of_day, zvt_close, NULL};
 
 kerr_t pt_zvt_open(const kiosk_config_t *cfg, payterm_t *out, kmsg_t *msg)
 {

@@ -85,6 +85,14 @@ typedef struct kiosk_config {
     int64_t sync_timeout_ms;
     int64_t sync_retry_base_ms;
     int64_t sync_retry_max_ms;
+    bool sync_qr;
+    int64_t sync_qr_ttl_s;
+    char sync_pubkey[CFG_STR];
+    int64_t sync_offline_after_s;
+    int64_t sync_offline_max_purchase;
+    int64_t sync_offline_total;
+    int64_t sync_offline_hours;
+    int64_t sync_heartbeat_s;
     char log_level[CFG_STR];
 } kiosk_config_t;
 

@@ -46,6 +46,7 @@ typedef struct ctl_site {
     gw_t gw;
     cash_t cash;       /* ops NULL when there is none */
     payterm_t payterm; /* ops NULL when there is none */
+    payterm_t qr;      /* QR orders through the back office; ops NULL when there are none */
     gw_t card;         /* the meter-card reader; ops NULL when there is none */
     engine_t engine;
 } ctl_site_t;
@@ -86,6 +87,7 @@ int ctl_receipt_print(ctl_t *c);
 int ctl_sync_now(ctl_t *c);
 int ctl_selftest(ctl_t *c);
 int ctl_sync_status(ctl_t *c);
+int ctl_sync_notices(ctl_t *c);
 int ctl_operator_add(ctl_t *c);
 int ctl_operator_pin(ctl_t *c);
 int ctl_operator_disable(ctl_t *c);
@@ -102,5 +104,8 @@ int ctl_card_inserted(ctl_site_t *s, engine_mcard_t *card);
 /* The payment part of a sale; fills *t with the transaction afterwards. */
 kerr_t ctl_take_cash(ctl_site_t *s, const char *id, int64_t amount, int timeout_s, kmsg_t *msg);
 kerr_t ctl_take_card(ctl_site_t *s, const char *id, int64_t amount, kmsg_t *msg);
+/* A QR payment: the code's URL on stderr, then waits up to timeout_s (or
+ * Ctrl-C) for the resident to pay. */
+kerr_t ctl_take_qr(ctl_site_t *s, const char *id, int64_t amount, int timeout_s, kmsg_t *msg);
 
 #endif

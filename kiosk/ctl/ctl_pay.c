@@ -82,6 +82,48 @@ kerr_t ctl_take_card(ctl_site_t *s, const char *id, int64_t amount, kmsg_t *msg)
     return rc;
 }
 
+/* The QR wait: Ctrl-C or the timeout is the resident's cancel. */
+typedef struct qr_wait {
+    int64_t deadline; /* monotonic ms */
+} qr_wait_t;
+
+static bool qr_cancelled(void *ctx)
+{
+    const qr_wait_t *w = ctx;
+    return interrupted || kclock_mono(NULL) >= w->deadline;
+}
+
+static void show_code(void *ctx, const char *url, int64_t expires_at)
+{
+    (void)ctx;
+    char until[32] = "";
+    ktime_format_iso(expires_at, until, sizeof until);
+    fprintf(stderr, "kioskctl: scan to pay: %s (until %s)\n", url, until);
+}
+
+static void show_qr_text(void *ctx, const char *text)
+{
+    (void)ctx;
+    fprintf(stderr, "kioskctl: QR: %s\n", text);
+}
+
+kerr_t ctl_take_qr(ctl_site_t *s, const char *id, int64_t amount, int timeout_s, kmsg_t *msg)
+{
+    qr_wait_t w = {kclock_mono(NULL) + (int64_t)timeout_s * 1000};
+    engine_card_result_t r;
+    pt_watch_t watch = {.text = show_qr_text, .cancelled = qr_cancelled, .code = show_code, .ctx = &w};
+    struct sigaction old;
+    catch_interrupt(&old);
+    kerr_t rc = engine_card_pay(&s->engine, id, amount, &watch, &r, msg);
+    sigaction(SIGINT, &old, NULL);
+    if (rc == K_OK && !r.paid && !r.parked) {
+        char why[128];
+        snprintf(why, sizeof why, "QR not paid: %s", r.terminal.reason[0] ? r.terminal.reason : "no answer");
+        rc = engine_cancel(&s->engine, id, why, msg);
+    }
+    return rc;
+}
+
 static void print_report(const ledger_cash_report_t *r, const char *title, const char *who)
 {
     const currency_t *cur = currency_find(r->currency[0] ? r->currency : "CNY");

@@ -66,6 +66,8 @@ static kerr_t one_sale(ctl_site_t *s, const sale_req_t *req, const engine_mcard_
         rc = engine_accept_payment(e, id, &pay, msg);
     } else if (rc == K_OK && strcmp(req->method, "cash") == 0) {
         rc = ctl_take_cash(s, id, req->amount, timeout_s, msg);
+    } else if (rc == K_OK && strcmp(req->method, "qr") == 0) {
+        rc = ctl_take_qr(s, id, req->amount, timeout_s, msg);
     } else if (rc == K_OK) {
         rc = ctl_take_card(s, id, req->amount, msg);
     }
@@ -113,8 +115,9 @@ int ctl_sale(ctl_t *c)
         req.meter = "000000000000"; /* checked below against the limits; the card names the meter */
     if (!req.meter || !req.amount || !req.method)
         return ctl_fail(CTL_USAGE, "sale needs --meter (or --card), --amount and --pay");
-    if (strcmp(req.method, "counter") != 0 && strcmp(req.method, "cash") != 0 && strcmp(req.method, "card") != 0)
-        return ctl_fail(CTL_USAGE, "--pay %s: choose counter, cash or card", req.method);
+    if (strcmp(req.method, "counter") != 0 && strcmp(req.method, "cash") != 0 && strcmp(req.method, "card") != 0 &&
+        strcmp(req.method, "qr") != 0)
+        return ctl_fail(CTL_USAGE, "--pay %s: choose counter, cash, card or qr", req.method);
     if (optind != c->argc)
         return ctl_fail(CTL_USAGE, "unexpected argument '%s'", c->argv[optind]);
     kmsg_t why;
@@ -131,11 +134,12 @@ int ctl_sale(ctl_t *c)
         ctl_site_close(&s);
         return ctl_fail(CTL_USAGE, "meter %s is not in the meter registry (%s)", req.meter, c->cfg.registry_path);
     }
-    bool cash = strcmp(req.method, "cash") == 0, card = strcmp(req.method, "card") == 0;
-    if ((cash && !s.engine.cash) || (card && !engine_provider(&s.engine, "card"))) {
+    bool cash = strcmp(req.method, "cash") == 0, qr = strcmp(req.method, "qr") == 0;
+    if ((cash && !s.engine.cash) || (!cash && strcmp(req.method, "counter") != 0 && !engine_provider(&s.engine, req.method))) {
         ctl_site_close(&s);
-        return ctl_fail(CTL_FAIL, "no sale opened: the %s is not available (%s.protocol)",
-                        cash ? "bill acceptor" : "card terminal", cash ? "cash" : "payterm");
+        return ctl_fail(CTL_FAIL, "no sale opened: the %s is not available (%s)",
+                        cash ? "bill acceptor" : qr ? "QR payment" : "card terminal",
+                        cash ? "cash.protocol" : qr ? "sync.qr and sync.url" : "payterm.protocol");
     }
     engine_mcard_t mcard;
     if ((status = ctl_recovery(&s, false)) == CTL_OK && on_card)

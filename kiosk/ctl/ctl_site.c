@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "kiosk/ctl/ctl.h"
+#include "sync/sync_qr.h"
 
 int ctl_site_open(ctl_t *c, ctl_site_t *s)
 {
@@ -40,6 +41,12 @@ int ctl_site_open(ctl_t *c, ctl_site_t *s)
         else
             fprintf(stderr, "kioskctl: card terminal unavailable: %s\n", msg.text);
     }
+    if (c->cfg.sync_qr) {
+        if (sync_qr_open(&c->cfg, &s->qr, &msg) == K_OK)
+            s->engine.pay[1] = &s->qr;
+        else
+            fprintf(stderr, "kioskctl: QR payments unavailable: %s\n", msg.text);
+    }
     return CTL_OK;
 }
 
@@ -48,6 +55,7 @@ void ctl_site_close(ctl_site_t *s)
     gw_close(&s->card);
     cash_close(&s->cash);
     payterm_close(&s->payterm);
+    payterm_close(&s->qr);
     ledger_close(s->ledger);
     gw_close(&s->gw);
     registry_free(&s->registry);

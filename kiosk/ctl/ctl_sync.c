@@ -1,9 +1,59 @@
-/* kioskctl sync now | status: the back-office link by hand (docs/sync.md). */
+/* kioskctl sync now | notices | status: the back-office link by hand
+ * (docs/sync.md). */
 #include <stdio.h>
 
 #include "kiosk/app/kjson.h"
 #include "kiosk/ctl/ctl.h"
 #include "sync/sync_client.h"
+#include "sync/sync_notice.h"
+
+/* Fetches the open notices, books the late QR payments, acknowledges them. */
+static kerr_t notices(ctl_site_t *s, sync_client_t *sc, kmsg_t *msg)
+{
+    static sync_notice_t list[SYNC_MAX_NOTICES];
+    size_t n = 0;
+    sync_notice_report_t rep = {0};
+    kerr_t rc = sync_notices_fetch(sc, list, SYNC_MAX_NOTICES, &n, msg);
+    if (rc == K_OK)
+        rc = sync_notices_handle(sc, &s->engine, list, n, &rep, msg);
+    if (rep.seen)
+        printf("notices: %d seen: %d late QR payments booked, %d booked before, %d acknowledged, %d left\n",
+               rep.seen, rep.booked, rep.already, rep.acked, rep.skipped);
+    return rc;
+}
+
+int ctl_sync_notices(ctl_t *c)
+{
+    if (c->argc != 1)
+        return ctl_fail(CTL_USAGE, "usage: kioskctl sync notices");
+    sync_client_t *sc;
+    kmsg_t msg = {""};
+    if (sync_client_open(&c->cfg, &sc, &msg))
+        return ctl_fail(CTL_USAGE, "%s", msg.text);
+    ctl_site_t s;
+    int status = ctl_site_open(c, &s);
+    if (status == CTL_OK) {
+        if (notices(&s, sc, &msg) != K_OK)
+            status = ctl_fail(CTL_FAIL, "notices: %s", msg.text);
+        ctl_site_close(&s);
+    }
+    sync_client_close(sc);
+    return status;
+}
+
+/* Uploads until the outbox is empty, adding to *total. */
+static kerr_t upload_all(sync_client_t *sc, ledger_t *l, sync_upload_result_t *total, int *batches, kmsg_t *msg)
+{
+    sync_upload_result_t r;
+    kerr_t rc;
+    do {
+        rc = sync_upload(sc, l, &r, msg);
+        total->sent += r.sent, total->accepted += r.accepted, total->duplicate += r.duplicate;
+        total->rejected += r.rejected;
+        *batches += r.sent > 0;
+    } while (rc == K_OK && r.sent > 0);
+    return rc;
+}
 
 int ctl_sync_now(ctl_t *c)
 {
@@ -14,20 +64,21 @@ int ctl_sync_now(ctl_t *c)
     kerr_t rc = sync_client_open(&c->cfg, &sc, &msg);
     if (rc)
         return ctl_fail(CTL_USAGE, "%s", msg.text);
-    ledger_t *l = ctl_open_ledger(c, LEDGER_CREATE);
-    sync_upload_result_t r, total = {0};
+    ctl_site_t s;
+    if (ctl_site_open(c, &s) != CTL_OK) {
+        sync_client_close(sc);
+        return CTL_FAIL;
+    }
+    sync_upload_result_t total = {0};
     int batches = 0;
-    do {
-        rc = l ? sync_upload(sc, l, &r, &msg) : K_EIO;
-        total.sent += r.sent, total.accepted += r.accepted, total.duplicate += r.duplicate;
-        total.rejected += r.rejected;
-        batches += r.sent > 0;
-    } while (rc == K_OK && r.sent > 0);
+    rc = upload_all(sc, s.ledger, &total, &batches, &msg);
+    if (rc == K_OK && (rc = notices(&s, sc, &msg)) == K_OK) /* late payments booked go up at once */
+        rc = upload_all(sc, s.ledger, &total, &batches, &msg);
     if (rc == K_OK)
         printf("uploaded %d rows in %d batches: %d accepted, %d duplicate, %d rejected\n", total.sent, batches,
                total.accepted, total.duplicate, total.rejected);
-    int status = rc == K_OK ? CTL_OK : l ? ctl_fail(CTL_FAIL, "%s", msg.text) : CTL_FAIL;
-    ledger_close(l);
+    int status = rc == K_OK ? CTL_OK : ctl_fail(CTL_FAIL, "%s", msg.text);
+    ctl_site_close(&s);
     sync_client_close(sc);
     return status;
 }

@@ -16,9 +16,9 @@ typedef struct verb {
 #define OPEN .perm = PERM_COUNT
 
 static const verb_t verbs[] = {
-    {"sale", NULL, ctl_sale, "--meter ADDR|--card --amount MINOR --pay counter|cash|card [--timeout S]",
+    {"sale", NULL, ctl_sale, "--meter ADDR|--card --amount MINOR --pay counter|cash|card|qr [--timeout S]",
      "sell credit to a meter, or onto the meter card in the reader: staff took the money, or notes until the "
-     "amount (or the timeout), or a bank card; JSON", OPEN},
+     "amount (or the timeout), or a bank card, or a QR code paid by phone (its URL on stderr); JSON", OPEN},
     {"recover", NULL, ctl_recover, "", "resume or park every unfinished transaction", OPEN},
     {"retry", NULL, ctl_retry, "", "retry the pending deliveries that are due, once", .perm = PERM_DELIVERIES},
     {"worker", NULL, ctl_worker, "[--interval MS]", "recover, then keep retrying pending deliveries until stopped", OPEN},
@@ -51,6 +51,7 @@ static const verb_t verbs[] = {
     {"group", "set", ctl_group_set, "NAME --perms LIST", "staff: create or change a permission group (LIST: names, or all)", .perm = PERM_OPERATORS},
     {"group", "list", ctl_group_list, "", "the permission groups and what each allows", OPEN},
     {"sync", "now", ctl_sync_now, "", "upload the outbox to the back office until it is empty", OPEN},
+    {"sync", "notices", ctl_sync_notices, "", "book the late QR payments the back office reports, then acknowledge them", OPEN},
     {"sync", "status", ctl_sync_status, "", "the back-office link: outbox depth, last contact, last error; JSON", OPEN},
     {"selftest", NULL, ctl_selftest, "", "ask every device and link the configuration names; a table", .perm = PERM_DIAGNOSTICS},
     {"txn-diagram", NULL, ctl_txn_diagram, "[--format dot|mermaid]", "print the transaction state machine", OPEN},

@@ -138,6 +138,32 @@ kerr_t engine_card_settle(engine_t *e, const char *id, kmsg_t *msg);
  * leaves it refunding if the terminal cannot be reached. */
 kerr_t engine_card_reverse(engine_t *e, const char *id, kmsg_t *msg);
 
+/* ---- late QR payments (engine_qr.c) ---- */
+
+/* A payment for a QR order the kiosk had given up (the back office's
+ * qr_paid_late notice). */
+typedef struct engine_qr_late {
+    const char *order;    /* the order's id: the payment's reference */
+    const char *meter;    /* the order's meter */
+    const char *customer; /* "" or NULL if unknown */
+    char currency[4];     /* "" = the site's */
+    int64_t amount;       /* minor units */
+    char gave_up[16];     /* how the kiosk had given it up: expired, cancelled */
+} engine_qr_late_t;
+
+typedef struct engine_qr_late_result {
+    bool booked;              /* booked now to a new sale */
+    bool already;             /* booked before (the notice came again): nothing done */
+    char txn[UUID_STR_LEN];   /* the sale that holds the payment */
+    txn_state_t state;        /* the new sale's state after delivery (booked only) */
+} engine_qr_late_result_t;
+
+/* Books a late QR payment once: if no sale holds the order yet, a new sale
+ * for its meter and amount, paid by qr with the order's id as reference,
+ * then delivered (or left pending with a reason). Durable before it
+ * returns K_OK, so the notice may then be acknowledged. */
+kerr_t engine_qr_late(engine_t *e, const engine_qr_late_t *n, engine_qr_late_result_t *out, kmsg_t *msg);
+
 /* ---- cash (engine_cash.c) ---- */
 
 typedef struct engine_cash_news {

@@ -34,7 +34,10 @@ static kerr_t book(engine_t *e, const ledger_txn_t *t, const char *reference, in
                    kmsg_t *msg)
 {
     char ref[48], lines[PT_MAX_LINES * PT_LINE_LEN];
-    snprintf(ref, sizeof ref, "receipt %u", r->receipt);
+    if (r->order[0]) /* a provider's own id (a QR order) names the payment */
+        snprintf(ref, sizeof ref, "%s", r->order);
+    else
+        snprintf(ref, sizeof ref, "receipt %u", r->receipt);
     join_lines(r, lines, sizeof lines);
     ledger_payment_t p = {.method = t->method,
                           .amount = r->amount > 0 ? r->amount : asked,
@@ -67,22 +70,39 @@ static kerr_t not_paid(engine_t *e, const char *reference, card_answer_t a, cons
 static kerr_t park_unknown(engine_t *e, const char *id, const char *why, kmsg_t *msg)
 {
     char reason[LEDGER_REASON_LEN];
-    snprintf(reason, sizeof reason, "payment_unknown: the card terminal could not say whether it took the money (%s)",
+    snprintf(reason, sizeof reason, "payment_unknown: the payment provider could not say whether it took the money (%s)",
              why);
     ledger_change_t c = {.event = EV_PARK, .reason = reason, .detail = reason};
     LOG_W("engine", "txn %.8s parked: %s", id, reason);
     return engine__apply(e, id, TXN_PAYMENT_PENDING, &c, NULL, msg);
 }
 
-/* Asks the terminal for its last transaction and acts on the answer. */
+/* Asks the provider what came of the authorisation: by the request itself
+ * when it can (query), else by its last transaction. */
+static pt_err_t ask(payterm_t *pt, const ledger_txn_t *t, const char *reference, int64_t amount, pt_result_t *last,
+                    bool *ours, kmsg_t *why)
+{
+    memset(last, 0, sizeof *last);
+    if (pt->ops->query) {
+        pt_request_t req = {.amount = amount, .reference = reference, .meter = t->meter, .currency = t->currency};
+        pt_err_t err = pt->ops->query(pt->ctx, &req, last, why);
+        *ours = err == PT_OK;
+        return err;
+    }
+    pt_err_t err = pt->ops->last(pt->ctx, last, why);
+    *ours = err == PT_OK && last->code != 0x83 && strcmp(last->reference, reference) == 0;
+    return err;
+}
+
+/* Asks the provider about the authorisation and acts on the answer. */
 static kerr_t ask_last(engine_t *e, payterm_t *pt, const ledger_txn_t *t, const char *reference, int64_t amount,
                        engine_card_result_t *out, kmsg_t *msg)
 {
     pt_result_t last;
     kmsg_t why = {""};
-    pt_err_t err = pt->ops->last(pt->ctx, &last, &why);
+    bool ours;
+    pt_err_t err = ask(pt, t, reference, amount, &last, &ours, &why);
     engine__step(e, "card.asked");
-    bool ours = err == PT_OK && last.code != 0x83 && strcmp(last.reference, reference) == 0;
     switch (card_after_last(err == PT_OK, ours, last.approved)) {
     case CARD_STEP_PAID:
         out->paid = true;
@@ -129,7 +149,8 @@ kerr_t engine_card_pay(engine_t *e, const char *id, int64_t amount, const pt_wat
         return rc;
     engine__step(e, "card.intent");
     kmsg_t why = {""};
-    pt_err_t err = pt->ops->authorise(pt->ctx, amount, reference, watch, &out->terminal, &why);
+    pt_request_t req = {.amount = amount, .reference = reference, .meter = t.meter, .currency = t.currency};
+    pt_err_t err = pt->ops->authorise(pt->ctx, &req, watch, &out->terminal, &why);
     engine__step(e, "card.answer");
     card_answer_t a = answer_of(err, &out->terminal);
     LOG_I("engine", "txn %.8s: card %s (%s)", id, a == CARD_APPROVED ? "approved" : "not approved",

@@ -20,7 +20,7 @@
 
 typedef struct ledger ledger_t;
 
-#define LEDGER_SCHEMA_VERSION 7
+#define LEDGER_SCHEMA_VERSION 8
 
 typedef enum ledger_open_mode {
     LEDGER_CREATE,   /* create the file if missing, migrate it forward */
@@ -369,6 +369,34 @@ kerr_t ledger_sync_note(ledger_t *l, bool ok, const char *why, kmsg_t *msg);
 
 /* Reads the link's state and the outbox's depth. */
 kerr_t ledger_sync_state(ledger_t *l, ledger_sync_state_t *out, kmsg_t *msg);
+
+/* ---- QR orders and signed documents (ledger_qr.c, ledger_doc.c) ---- */
+
+/* The sale that booked QR order order_id (a payment of method qr with the
+ * order's id as its reference); *found false if none did. */
+kerr_t ledger_qr_booked(ledger_t *l, const char *order_id, char txn_id[UUID_STR_LEN], bool *found, kmsg_t *msg);
+
+/* A signed document as applied. */
+typedef struct ledger_doc {
+    char kind[24];
+    int64_t version;
+    char etag[128];
+    char *body; /* the document's body, JSON; free() it */
+    int64_t applied_at;
+} ledger_doc_t;
+
+/* The document of kind as applied last; *found false if none was. */
+kerr_t ledger_doc_get(ledger_t *l, const char *kind, ledger_doc_t *out, bool *found, kmsg_t *msg);
+
+/* Stores a verified document (its body JSON, the whole envelope, the
+ * ETag) in one transaction with an audit row; K_ESTATE if it is older than
+ * the one held. */
+kerr_t ledger_doc_put(ledger_t *l, const char *kind, int64_t version, const char *etag, const char *body,
+                      const char *envelope, kmsg_t *msg);
+
+/* Raises a staff alert (kind, severity warning) with evidence, and its
+ * outbox row, in one transaction. */
+kerr_t ledger_raise_alert(ledger_t *l, const char *kind, const char *evidence, kmsg_t *msg);
 
 /* ---- payments by devices (ledger_pay.c) ---- */
 

@@ -274,8 +274,24 @@ static const char *const v7[] = {
     NULL,
 };
 
+/* Version 8: the signed documents from the back office as applied (one
+ * row per kind, its version only going forward), and one booking per QR
+ * order: a late payment's notice seen twice books nothing twice. */
+static const char *const v8[] = {
+    "CREATE TABLE document ("
+    "  kind TEXT PRIMARY KEY NOT NULL,"
+    "  version INTEGER NOT NULL CHECK (version > 0),"
+    "  etag TEXT NOT NULL DEFAULT '',"
+    "  body TEXT NOT NULL,"
+    "  envelope TEXT NOT NULL,"
+    "  applied_at INTEGER NOT NULL"
+    ") STRICT;",
+    "CREATE UNIQUE INDEX payment_qr_order ON payment(ref) WHERE method = 'qr';",
+    NULL,
+};
+
 /* Each migration is a list of statements run in one transaction. */
-static const char *const *const migrations[] = {v1, v2, v3, v4, v5, v6, v7};
+static const char *const *const migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8};
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

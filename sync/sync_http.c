@@ -1,0 +1,180 @@
+/* One HTTP exchange with the back office on libcurl (sync_int.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "kiosk/app/log.h"
+#include "sync/sync_int.h"
+
+/* A response body growing as libcurl hands it over (capped). */
+typedef struct body {
+    char *text;
+    size_t n;
+} body_t;
+
+#define BODY_MAX (4 << 20)
+
+static size_t on_data(char *p, size_t size, size_t n, void *ctx)
+{
+    body_t *b = ctx;
+    size_t add = size * n;
+    if (b->n + add > BODY_MAX)
+        return 0; /* too large: the transfer fails */
+    char *grown = realloc(b->text, b->n + add + 1);
+    if (!grown)
+        return 0;
+    memcpy(grown + b->n, p, add);
+    b->n += add;
+    grown[b->n] = '\0';
+    b->text = grown;
+    return add;
+}
+
+/* Keeps the ETag header's value. */
+static size_t on_header(char *p, size_t size, size_t n, void *ctx)
+{
+    sync_answer_t *a = ctx;
+    size_t len = size * n;
+    if (len > 5 && strncasecmp(p, "ETag:", 5) == 0) {
+        size_t from = 5, to = len;
+        while (from < to && (p[from] == ' ' || p[from] == '\t'))
+            from++;
+        while (to > from && (p[to - 1] == '\r' || p[to - 1] == '\n' || p[to - 1] == ' '))
+            to--;
+        snprintf(a->etag, sizeof a->etag, "%.*s", (int)(to - from), p + from);
+    }
+    return len;
+}
+
+typedef struct abort_ctx {
+    sync_abort_fn fn;
+    void *ctx;
+    bool fired;
+} abort_ctx_t;
+
+static int on_progress(void *ctx, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
+{
+    (void)dt, (void)dn, (void)ut, (void)un;
+    abort_ctx_t *a = ctx;
+    if (a->fn && a->fn(a->ctx))
+        a->fired = true;
+    return a->fired;
+}
+
+static void set_tls(CURL *h, const kiosk_config_t *cfg)
+{
+    curl_easy_setopt(h, CURLOPT_CAINFO, cfg->sync_ca_file); /* the pinned CA, never the system store */
+    curl_easy_setopt(h, CURLOPT_CAPATH, NULL);
+    curl_easy_setopt(h, CURLOPT_SSLCERT, cfg->sync_cert_file);
+    curl_easy_setopt(h, CURLOPT_SSLKEY, cfg->sync_key_file);
+}
+
+static struct curl_slist *headers(const char *body, const char *if_none_match)
+{
+    struct curl_slist *h = NULL;
+    if (body)
+        h = curl_slist_append(h, "Content-Type: application/json");
+    if (if_none_match && if_none_match[0]) {
+        char line[160];
+        snprintf(line, sizeof line, "If-None-Match: %s", if_none_match);
+        h = curl_slist_append(h, line);
+    }
+    return h;
+}
+
+/* The answer's body as JSON, and its error code if it is an error. */
+static void read_body(sync_answer_t *a, body_t *b)
+{
+    a->json = b->text ? cJSON_Parse(b->text) : NULL;
+    const char *code = cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(a->json, "error"), "code"));
+    if (code)
+        snprintf(a->code, sizeof a->code, "%s", code);
+    free(b->text);
+}
+
+kerr_t sync__request(sync_client_t *c, const char *method, const char *path, const char *body, long timeout_ms,
+                     sync_abort_fn abort, void *abort_ctx, const char *if_none_match, sync_answer_t *a, kmsg_t *msg)
+{
+    memset(a, 0, sizeof *a);
+    char url[512];
+    snprintf(url, sizeof url, "%s%s", c->cfg->sync_url, path);
+    CURL *h = c->curl;
+    curl_easy_reset(h);
+    struct curl_slist *hdr = headers(body, if_none_match);
+    body_t b = {0};
+    abort_ctx_t ab = {abort, abort_ctx, false};
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
+    if (body)
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+    else if (strcmp(method, "POST") == 0)
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, "");
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, a);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms > 0 ? timeout_ms : (long)c->cfg->sync_timeout_ms);
+    if (abort) {
+        curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+        curl_easy_setopt(h, CURLOPT_XFERINFODATA, &ab);
+        curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    }
+    if (strncmp(url, "https://", 8) == 0)
+        set_tls(h, c->cfg);
+    CURLcode cc = curl_easy_perform(h);
+    curl_slist_free_all(hdr);
+    if (cc != CURLE_OK) {
+        free(b.text);
+        a->aborted = ab.fired;
+        a->unreachable = cc == CURLE_COULDNT_CONNECT || cc == CURLE_COULDNT_RESOLVE_HOST;
+        return kmsg_set(msg, K_ETIMEOUT, "the back office did not answer (%s)",
+                        ab.fired ? "abandoned" : curl_easy_strerror(cc));
+    }
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &a->status);
+    read_body(a, &b);
+    LOG_D("sync", "%s %s: %ld", method, path, a->status);
+    return K_OK;
+}
+
+void sync__answer_free(sync_answer_t *a)
+{
+    cJSON_Delete(a->json);
+    a->json = NULL;
+}
+
+kerr_t sync__refused(const sync_answer_t *a, kmsg_t *msg)
+{
+    const char *text = cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(a->json, "error"), "message"));
+    return kmsg_set(msg, K_EDEVICE, "the back office answered %ld: %s", a->status, text ? text : "(no message)");
+}
+
+void sync__note(ledger_t *l, bool ok, const char *why)
+{
+    kmsg_t note = {""};
+    if (l)
+        ledger_sync_note(l, ok, why, &note);
+}
+
+bool sync__int(const cJSON *o, const char *name, int64_t *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+    if (!cJSON_IsNumber(v) || v->valuedouble > 9007199254740992.0 || v->valuedouble < -9007199254740992.0)
+        return false;
+    int64_t i = (int64_t)v->valuedouble;
+    if ((double)i != v->valuedouble)
+        return false;
+    *out = i;
+    return true;
+}
+
+bool sync__str(const cJSON *o, const char *name, char *dst, size_t len)
+{
+    const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, name));
+    if (!s || strlen(s) >= len)
+        return false;
+    memcpy(dst, s, strlen(s) + 1);
+    return true;
+}
