@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "bench/bench_util.h"
 #include "kiosk/engine/engine.h"
 #include "support/support.h"
 #include "support/vcard.h"
@@ -79,24 +80,11 @@ typedef struct bench {
     card_slot_t watch; /* a second handle on the reader, to see the card arrive */
 } bench_t;
 
-static int64_t now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static void die(const char *what)
-{
-    fprintf(stderr, "card_bench: %s\n", what);
-    exit(1);
-}
-
 static void open_slot(const char *reader, counted_t *c, card_slot_t *out)
 {
     kmsg_t msg = {""};
     if (card_pcsc_open(reader, &c->inner, &msg) != K_OK)
-        die(msg.text);
+        bench_die("card_bench", msg.text);
     *out = (card_slot_t){&counted_ops, c};
 }
 
@@ -104,14 +92,14 @@ static void start_sims(bench_t *b, const char *cardsim, const char *metersim)
 {
     char err[256], mdir[600], key[700];
     if (!vcard_start(&b->cardsim, cardsim, b->dir, err, sizeof err))
-        die(err);
+        bench_die("card_bench", err);
     snprintf(mdir, sizeof mdir, "%s/meter", b->dir);
     snprintf(key, sizeof key, "%s/master.key", b->dir);
     if (mkdir(mdir, 0700) != 0)
-        die("cannot make the meter's folder");
+        bench_die("card_bench", "cannot make the meter's folder");
     const char *extra[] = {"--meters", "1", "--speed", "0", "--card-key", key, "--log-level", "error", NULL};
     if (!sc_start(&b->metersim, metersim, mdir, extra))
-        die("metersim did not start");
+        bench_die("card_bench", "metersim did not start");
 }
 
 static void open_kiosk(bench_t *b, const char *keys)
@@ -119,7 +107,7 @@ static void open_kiosk(bench_t *b, const char *keys)
     kiosk_config_t *c = &b->cfg;
     config_defaults(c);
     if (!file_write(b->dir, "meters", METER " 100000000001 0 0\n"))
-        die("cannot write the fake meters");
+        bench_die("card_bench", "cannot write the fake meters");
     snprintf(c->ledger_path, sizeof c->ledger_path, "%s/ledger.db", b->dir);
     snprintf(c->gateway_protocol, sizeof c->gateway_protocol, "fake");
     snprintf(c->gateway_fake_dir, sizeof c->gateway_fake_dir, "%s", b->dir);
@@ -131,15 +119,15 @@ static void open_kiosk(bench_t *b, const char *keys)
     snprintf(key, sizeof key, "%s/master.key", b->dir);
     if (strcmp(keys, "file") == 0) {
         if (card_keys_file_open(key, &k, &msg) != K_OK)
-            die(msg.text);
+            bench_die("card_bench", msg.text);
     } else {
         open_slot(VCARD_SAM_READER, &b->sam_slot, &sam);
         if (card_keys_sam_open(sam, &k, &msg) != K_OK)
-            die(msg.text);
+            bench_die("card_bench", msg.text);
     }
     if (ledger_open(c->ledger_path, LEDGER_CREATE, NULL, &b->ledger, &msg) || gw_open(c, NULL, &b->gw, &msg) ||
         gw_card_open(slot, k, &b->card, &msg) || card_pcsc_open(VCARD_READER, &b->watch, &msg))
-        die(msg.text);
+        bench_die("card_bench", msg.text);
     b->eng = (engine_t){.ledger = b->ledger, .gw = &b->gw, .card = &b->card, .cfg = c};
 }
 
@@ -147,7 +135,7 @@ static void insert(bench_t *b)
 {
     char err[256];
     if (!vcard_insert(&b->cardsim, b->image, err, sizeof err))
-        die(err);
+        bench_die("card_bench", err);
 }
 
 /* Staff issue a blank card to the meter (not measured). */
@@ -156,14 +144,14 @@ static void issue(bench_t *b)
     snprintf(b->image, sizeof b->image, "%s/card.json", b->dir);
     const char *args[] = {"make-blank", "4B50000000000001", b->image, NULL};
     if (sc_run(getenv("CARDSIM_BIN"), b->dir, args) != 0)
-        die("cardsim make-blank failed");
+        bench_die("card_bench", "cardsim make-blank failed");
     insert(b);
     engine_mcard_issue_t req = {.meter = METER, .customer = "100000000001", .lost_generation = -1,
                                 .operator_name = "bench", .reason = "bench"};
     engine_mcard_t card;
     kmsg_t msg = {""};
     if (engine_mcard_issue(&b->eng, &req, &card, &msg) != K_OK)
-        die(msg.text);
+        bench_die("card_bench", msg.text);
 }
 
 /* One purchase: from the reader reporting the card to delivered. */
@@ -172,9 +160,9 @@ static void purchase(bench_t *b, int64_t *us, long *card_apdus, long *sam_apdus)
     kmsg_t msg = {""};
     insert(b);
     if (b->watch.ops->wait(b->watch.ctx, true, 5000, &msg) != CARD_OK)
-        die("the card is not in the reader");
+        bench_die("card_bench", "the card is not in the reader");
     long c0 = b->card_slot.apdus, s0 = b->sam_slot.apdus;
-    int64_t t0 = now_us();
+    int64_t t0 = bench_now_us();
     engine_mcard_t card;
     char id[UUID_STR_LEN];
     ledger_payment_t pay = {.method = "counter", .amount = 1000, .ref = "bench"};
@@ -183,30 +171,17 @@ static void purchase(bench_t *b, int64_t *us, long *card_apdus, long *sam_apdus)
                                                                                      id, &msg) ||
         engine_begin_payment(&b->eng, id, &msg) || engine_accept_payment(&b->eng, id, &pay, &msg) ||
         engine_finish_payment(&b->eng, id, &msg) || engine_deliver(&b->eng, id, &t, &msg))
-        die(msg.text);
+        bench_die("card_bench", msg.text);
     if (t.state != TXN_DELIVERED)
-        die("a purchase was not delivered");
-    *us = now_us() - t0;
+        bench_die("card_bench", "a purchase was not delivered");
+    *us = bench_now_us() - t0;
     *card_apdus = b->card_slot.apdus - c0;
     *sam_apdus = b->sam_slot.apdus - s0;
     vcard_remove(&b->cardsim); /* into the meter */
     char cmd[700], reply[512];
     snprintf(cmd, sizeof cmd, "card-insert " METER " %s", b->image);
     if (!sc_control(&b->metersim, cmd, reply, sizeof reply) || !strstr(reply, "\"amount\":1000"))
-        die(reply);
-}
-
-static int cmp(const void *x, const void *y)
-{
-    int64_t a = *(const int64_t *)x, c = *(const int64_t *)y;
-    return (a > c) - (a < c);
-}
-
-static int64_t pct(int64_t *v, int n, int p)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp);
-    int rank = (p * n + 99) / 100;
-    return v[rank > 0 ? rank - 1 : 0];
+        bench_die("card_bench", reply);
 }
 
 int main(int argc, char **argv)
@@ -232,13 +207,13 @@ int main(int argc, char **argv)
         }
     }
     if (!cardsim || !metersim || n < 1 || (strcmp(keys, "sam") != 0 && strcmp(keys, "file") != 0))
-        die("give --cardsim BIN, --metersim BIN, --purchases of 1 or more and --keys sam or file");
+        bench_die("card_bench", "give --cardsim BIN, --metersim BIN, --purchases of 1 or more and --keys sam or file");
     setenv("CARDSIM_BIN", cardsim, 1);
     if (dir)
         setenv("TMPDIR", dir, 1);
     static bench_t b;
     if (!tmpdir_make(b.dir, sizeof b.dir))
-        die("cannot make a folder");
+        bench_die("card_bench", "cannot make a folder");
     start_sims(&b, cardsim, metersim);
     open_kiosk(&b, keys);
     issue(&b);
@@ -247,7 +222,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < n; i++)
         purchase(&b, &us[i], &card_apdus, &sam_apdus);
     printf("meter-card purchase, card detected -> delivered, keys %s, %d purchases (pcscd + vpcd)\n", keys, n);
-    printf("  latency  median %8.1f ms   p99 %8.1f ms\n", (double)pct(us, n, 50) / 1000, (double)pct(us, n, 99) / 1000);
+    printf("  latency  median %8.1f ms   p99 %8.1f ms\n", (double)bench_pct(us, n, 50) / 1000, (double)bench_pct(us, n, 99) / 1000);
     printf("  APDUs    %ld to the card, %ld to the SAM (the last purchase)\n", card_apdus, sam_apdus);
     free(us);
     ledger_close(b.ledger);

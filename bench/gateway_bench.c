@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "bench/bench_util.h"
 #include "kiosk/engine/engine.h"
 #include "support/simclient.h"
 #include "support/support.h"
@@ -31,26 +32,13 @@ typedef struct bench {
     int64_t t_outcome_us, wire_outcome_us;
 } bench_t;
 
-static int64_t now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static void die(const char *what)
-{
-    fprintf(stderr, "gateway_bench: %s\n", what);
-    exit(1);
-}
-
 static int64_t sim_wire_us(bench_t *b)
 {
     char reply[256];
     long long wire = -1;
     if (!sc_control(&b->sim, "stats", reply, sizeof reply) || !strstr(reply, "wire_us=") ||
         sscanf(strstr(reply, "wire_us="), "wire_us=%lld", &wire) != 1)
-        die("metersim has no stats");
+        bench_die("gateway_bench", "metersim has no stats");
     return wire;
 }
 
@@ -59,7 +47,7 @@ static void on_step(void *ctx, const char *step)
 {
     bench_t *b = ctx;
     if (strcmp(step, "deliver.outcome") == 0) {
-        b->t_outcome_us = now_us();
+        b->t_outcome_us = bench_now_us();
         b->wire_outcome_us = sim_wire_us(b);
     }
 }
@@ -71,7 +59,7 @@ static void open_site(bench_t *b, const char *bin, int meters)
     snprintf(baud, sizeof baud, "%d", b->baud);
     const char *extra[] = {"--meters", n, "--baud", baud, "--speed", "0", "--log-level", "error", NULL};
     if (!sc_start(&b->sim, bin, b->dir, extra))
-        die("metersim did not start");
+        bench_die("gateway_bench", "metersim did not start");
     bool modbus = strcmp(b->proto, "modbus") == 0;
     for (int i = 1; i <= meters; i++) {
         char line[128];
@@ -82,7 +70,7 @@ static void open_site(bench_t *b, const char *bin, int meters)
         strcat(strcat(reg, line), "\n");
     }
     if (!file_write(b->dir, "meters.csv", reg))
-        die("cannot write the registry");
+        bench_die("gateway_bench", "cannot write the registry");
     kiosk_config_t *c = &b->cfg;
     config_defaults(c);
     snprintf(c->ledger_path, sizeof c->ledger_path, "%s/ledger.db", b->dir);
@@ -93,7 +81,7 @@ static void open_site(bench_t *b, const char *bin, int meters)
     kmsg_t msg = {""};
     if (registry_load(c->registry_path, &b->reg, &msg) || gw_open(c, &b->reg, &b->gw, &msg) ||
         ledger_open(c->ledger_path, LEDGER_CREATE, NULL, &b->ledger, &msg))
-        die(msg.text);
+        bench_die("gateway_bench", msg.text);
     b->eng = (engine_t){.ledger = b->ledger, .gw = &b->gw, .cfg = c, .step = on_step, .step_ctx = b};
 }
 
@@ -117,25 +105,12 @@ static void one_sale(bench_t *b, int i, int64_t *latency, int64_t *bound)
     kmsg_t msg = {""};
     if (engine_open_sale(&b->eng, &req, id, &msg) || engine_begin_payment(&b->eng, id, &msg) ||
         engine_accept_payment(&b->eng, id, &p, &msg) || engine_finish_payment(&b->eng, id, &msg))
-        die(msg.text);
-    int64_t wire0 = sim_wire_us(b), t0 = now_us();
+        bench_die("gateway_bench", msg.text);
+    int64_t wire0 = sim_wire_us(b), t0 = bench_now_us();
     if (engine_deliver(&b->eng, id, &t, &msg) != K_OK || t.state != TXN_DELIVERED)
-        die(msg.text[0] ? msg.text : "a sale was not delivered");
+        bench_die("gateway_bench", msg.text[0] ? msg.text : "a sale was not delivered");
     *latency = b->t_outcome_us - t0;
     *bound = b->wire_outcome_us - wire0;
-}
-
-static int cmp(const void *x, const void *y)
-{
-    int64_t a = *(const int64_t *)x, c = *(const int64_t *)y;
-    return (a > c) - (a < c);
-}
-
-static int64_t pct(int64_t *v, int n, int p)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp);
-    int rank = (p * n + 99) / 100;
-    return v[rank > 0 ? rank - 1 : 0];
 }
 
 static void sales(bench_t *b, const char *bin, int n)
@@ -148,12 +123,12 @@ static void sales(bench_t *b, const char *bin, int n)
         ratio[i] = lat[i] * 1000 / bound[i]; /* per mille */
     }
     printf("paid -> delivered, %s at %d baud, meter delay 0, %d sales\n", b->proto, b->baud, n);
-    printf("  latency           median %8.1f ms   p99 %8.1f ms\n", (double)pct(lat, n, 50) / 1000,
-           (double)pct(lat, n, 99) / 1000);
-    printf("  wire lower bound  median %8.1f ms   p99 %8.1f ms\n", (double)pct(bound, n, 50) / 1000,
-           (double)pct(bound, n, 99) / 1000);
+    printf("  latency           median %8.1f ms   p99 %8.1f ms\n", (double)bench_pct(lat, n, 50) / 1000,
+           (double)bench_pct(lat, n, 99) / 1000);
+    printf("  wire lower bound  median %8.1f ms   p99 %8.1f ms\n", (double)bench_pct(bound, n, 50) / 1000,
+           (double)bench_pct(bound, n, 99) / 1000);
     printf("  ratio             median %8.3f      p99 %8.3f   (goal: at most 1.5)\n",
-           (double)pct(ratio, n, 50) / 1000, (double)pct(ratio, n, 99) / 1000);
+           (double)bench_pct(ratio, n, 50) / 1000, (double)bench_pct(ratio, n, 99) / 1000);
     free(lat);
     free(bound);
     free(ratio);
@@ -163,7 +138,7 @@ static void sales(bench_t *b, const char *bin, int n)
 static void scan(bench_t *b, const char *bin, int meters)
 {
     open_site(b, bin, meters);
-    int64_t wire0 = sim_wire_us(b), t0 = now_us();
+    int64_t wire0 = sim_wire_us(b), t0 = bench_now_us();
     for (int i = 1; i <= meters; i++) {
         char meter[13];
         gw_reading_t r;
@@ -172,9 +147,9 @@ static void scan(bench_t *b, const char *bin, int meters)
         kmsg_t msg = {""};
         snprintf(meter, sizeof meter, "%012d", i);
         if (engine_read_meter(&b->eng, meter, &r, alerts, &n, &msg) != K_OK)
-            die(msg.text);
+            bench_die("gateway_bench", msg.text);
     }
-    int64_t t = now_us() - t0, wire = sim_wire_us(b) - wire0;
+    int64_t t = bench_now_us() - t0, wire = sim_wire_us(b) - wire0;
     printf("meter scan of %d meters, %s at %d baud: %.2f s, wire lower bound %.2f s, ratio %.3f\n", meters, b->proto,
            b->baud, (double)t / 1e6, (double)wire / 1e6, (double)t / (double)wire);
     close_site(b);
@@ -206,11 +181,11 @@ int main(int argc, char **argv)
         }
     }
     if (!bin || (b.baud != 2400 && b.baud != 9600) || n_sales < 0 || n_scan < 0)
-        die("give --metersim BIN, a baud rate of 2400 or 9600, and counts >= 0");
+        bench_die("gateway_bench", "give --metersim BIN, a baud rate of 2400 or 9600, and counts >= 0");
     if (dir)
         setenv("TMPDIR", dir, 1);
     if (!tmpdir_make(b.dir, sizeof b.dir))
-        die("cannot make a folder");
+        bench_die("gateway_bench", "cannot make a folder");
     if (n_sales)
         sales(&b, bin, n_sales);
     if (n_scan) {

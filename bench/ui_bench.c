@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/bench_util.h"
 #include "kiosk/app/clock.h"
 #include "screens/screen.h"
 
@@ -31,24 +32,10 @@ typedef struct opts {
     int frames, idle_s;
 } opts_t;
 
-static int64_t now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static int cmp64(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
 /* Median and p99 of n samples in microseconds, printed in ms. */
 static void report(const char *what, int64_t *us, int n)
 {
-    qsort(us, (size_t)n, sizeof *us, cmp64);
-    int64_t med = us[n / 2], p99 = us[(n * 99) / 100 < n ? (n * 99) / 100 : n - 1];
+    int64_t med = bench_pct(us, n, 50), p99 = bench_pct(us, n, 99);
     printf("  %-28s median %6.2f ms   p99 %6.2f ms\n", what, (double)med / 1000, (double)p99 / 1000);
 }
 
@@ -77,10 +64,10 @@ static void frames(screen_ui_t *ui, SDL_Renderer *r, const screen_info_t *info, 
     for (int s = 0; s < SCR_COUNT; s++) {
         session_view_t v = view_of((session_screen_t)s);
         for (int i = 0; i < n; i++) {
-            int64_t t0 = now_us();
+            int64_t t0 = bench_now_us();
             screen_draw(ui, r, &v, info, i * 100, &f);
             SDL_RenderPresent(r);
-            us[i] = now_us() - t0;
+            us[i] = bench_now_us() - t0;
         }
         report(session_screen_name((session_screen_t)s), us, n);
     }
@@ -102,14 +89,14 @@ static void touches(screen_ui_t *ui, SDL_Renderer *r, const screen_info_t *info,
     screen_draw(ui, r, session_view(&s), info, 0, &f);
     for (int i = 0; i < n; i++) {
         const screen_hit_t *h = screen_hit_find(&f, i % 2 ? "del" : "key7");
-        int64_t t0 = now_us();
+        int64_t t0 = bench_now_us();
         session_event_t ev = {.kind = SEV_TAP, .now_ms = i};
         const screen_hit_t *at = screen_hit_at(&f, h->r.x + h->r.w / 2, h->r.y + h->r.h / 2);
         session_control_from_id(at->id, &ev.control, &ev.digit, &ev.index);
         session_handle(&s, &ev, cmds, &nc);
         screen_draw(ui, r, session_view(&s), info, 0, &f);
         SDL_RenderPresent(r);
-        us[i] = now_us() - t0;
+        us[i] = bench_now_us() - t0;
     }
     printf("\nTouch to present (a keypad key on identify: hit test, session, drawing, present)\n");
     report("identify keypad", us, n);
@@ -197,8 +184,8 @@ static bool await(int fd, const char *text, int ms)
 {
     static char buf[1 << 16];
     static size_t len;
-    int64_t end = now_us() + (int64_t)ms * 1000;
-    while (now_us() < end) {
+    int64_t end = bench_now_us() + (int64_t)ms * 1000;
+    while (bench_now_us() < end) {
         struct pollfd p = {.fd = fd, .events = POLLIN};
         if (poll(&p, 1, 50) == 1) {
             ssize_t n = read(fd, buf + len, sizeof buf - 1 - len);
@@ -235,17 +222,17 @@ static int program(const opts_t *o)
     fclose(f);
     const char *argv[] = {o->kiosk, "--config", ini, "--headless", NULL};
     setenv("SDL_VIDEODRIVER", "offscreen", 1);
-    int64_t t0 = now_us();
+    int64_t t0 = bench_now_us();
     pid_t k = spawn(argv, &efd);
     bool up = await(efd, "-> attract", 10000);
-    int64_t start_us = now_us() - t0;
+    int64_t start_us = bench_now_us() - t0;
     int64_t cpu0, cpu1;
     long rss = 0;
     proc_usage(k, &cpu0, &rss);
-    int64_t w0 = now_us();
+    int64_t w0 = bench_now_us();
     sleep((unsigned)o->idle_s);
     proc_usage(k, &cpu1, &rss);
-    int64_t wall = now_us() - w0;
+    int64_t wall = bench_now_us() - w0;
     kill(k, SIGTERM);
     struct rusage ru;
     int st;

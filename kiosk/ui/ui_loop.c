@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "kiosk/app/clock.h"
+#include "kiosk/app/notify.h"
 #include "kiosk/ui/ui_app.h"
 
 #define TICK_MS 250
@@ -73,7 +74,8 @@ int ui_app_run(ui_app_t *a)
 {
     ui_script_io_t io;
     ui_app_script_io(a, &io);
-    int64_t last_tick = 0, last_retry = kclock_mono(NULL), last_health = last_retry;
+    int64_t last_tick = 0, last_retry = kclock_mono(NULL), last_health = last_retry, last_alive = 0;
+    knotify_ready("serving: the attract screen"); /* recovery ran before */
     while (!a->quit) {
         SDL_Event e;
         int wait = a->script || a->frame.animating ? 20 : TICK_MS;
@@ -85,6 +87,10 @@ int ui_app_run(ui_app_t *a)
             sdl_event(a, &e);
         answers(a);
         int64_t now = kclock_mono(NULL);
+        if (now - last_alive >= 1000) { /* the service's watchdog: this loop still turns */
+            knotify_watchdog();
+            last_alive = now;
+        }
         if (now - last_tick >= TICK_MS) {
             session_event_t tick = {.kind = SEV_TICK};
             ui_app_handle(a, &tick);
@@ -95,5 +101,6 @@ int ui_app_run(ui_app_t *a)
         if (a->script)
             script(a, &io, now);
     }
+    knotify_stopping();
     return a->status;
 }
