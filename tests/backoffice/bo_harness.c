@@ -92,6 +92,32 @@ int boh_cli(boh_t *h, char *out, size_t len, const char *args)
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+/* Servers still running, stopped at exit when a failed assertion skipped
+ * the test's teardown. */
+static pid_t live[32];
+
+static void stop_live(void)
+{
+    for (size_t i = 0; i < sizeof live / sizeof live[0]; i++)
+        if (live[i] > 0) {
+            kill(live[i], SIGTERM);
+            waitpid(live[i], NULL, 0);
+            live[i] = 0;
+        }
+}
+
+static void track(pid_t pid, bool add)
+{
+    static bool registered;
+    if (!registered)
+        registered = atexit(stop_live) == 0;
+    for (size_t i = 0; i < sizeof live / sizeof live[0]; i++)
+        if (add ? live[i] == 0 : live[i] == pid) {
+            live[i] = add ? pid : 0;
+            return;
+        }
+}
+
 bool boh_start(boh_t *h)
 {
     int fd[2];
@@ -109,6 +135,8 @@ bool boh_start(boh_t *h)
         _exit(127);
     }
     close(fd[1]);
+    if (h->pid > 0)
+        track(h->pid, true);
     struct pollfd p = {.fd = fd[0], .events = POLLIN};
     char line[32] = "";
     ssize_t n = poll(&p, 1, 10000) == 1 ? read(fd[0], line, sizeof line - 1) : -1;
@@ -125,6 +153,7 @@ void boh_stop(boh_t *h)
     if (h->pid > 0) {
         kill(h->pid, SIGTERM);
         waitpid(h->pid, NULL, 0);
+        track(h->pid, false);
     }
     h->pid = 0;
 }
