@@ -8,9 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "backoffice/bo_harness.h" /* tests/backoffice: the server as a process */
+#include "bench_util.h"
 
 typedef struct opts {
     int kiosks, batches, batch_rows, txns, one_batch;
@@ -23,13 +23,12 @@ typedef struct worker {
     unsigned base;
     int batches, rows;
     int failed;
+    int64_t *lat_us; /* each batch's round trip */
 } worker_t;
 
 static double now_s(void)
 {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+    return (double)bench_now_us() / 1e6;
 }
 
 /* A batch of rows delivered sales numbered from first. */
@@ -58,7 +57,9 @@ static void *upload(void *arg)
     snprintf(path, sizeof path, "/v1/kiosks/%s/outbox", w->kiosk);
     for (int i = 0; i < w->batches; i++) {
         char *b = batch(w->base + (unsigned)(i * w->rows), w->rows);
+        int64_t t0 = bench_now_us();
         boh_resp_t r = boh_call(w->h, w->cert, "POST", path, b, NULL);
+        w->lat_us[i] = bench_now_us() - t0;
         if (r.status != 200 || strstr(r.body, "rejected"))
             w->failed++;
         boh_free(&r);
@@ -80,8 +81,9 @@ static bool add_kiosks(boh_t *h, int n, bool tls)
     return true;
 }
 
-/* Runs n workers at once; returns the seconds taken, -1 on a failure. */
-static double run(boh_t *h, int n, int batches, int rows, bool tls)
+/* Runs n workers at once; returns the seconds taken, -1 on a failure, and
+ * each batch's round trip in lat (n * batches entries). */
+static double run(boh_t *h, int n, int batches, int rows, bool tls, int64_t *lat)
 {
     worker_t *w = calloc((size_t)n, sizeof *w);
     pthread_t *t = calloc((size_t)n, sizeof *t);
@@ -90,9 +92,10 @@ static double run(boh_t *h, int n, int batches, int rows, bool tls)
     long before = boh_count(h, "SELECT count(*) FROM sale");
     double t0 = now_s();
     for (int i = 0; i < n; i++) {
-        w[i] = (worker_t){h, NULL, "", (run_no * 512u + (unsigned)i + 1u) * 1000000u, batches, rows, 0};
+        w[i] = (worker_t){h, NULL, "", (run_no * 512u + (unsigned)i + 1u) * 1000000u, batches, rows, 0, NULL};
         snprintf(w[i].kiosk, sizeof w[i].kiosk, "K%d", i + 1);
         w[i].cert = tls ? w[i].kiosk : NULL;
+        w[i].lat_us = lat + (size_t)i * (size_t)batches;
         pthread_create(&t[i], NULL, upload, &w[i]);
     }
     int failed = 0;
@@ -120,20 +123,26 @@ static int bench(const opts_t *o, bool tls)
         return 1;
     }
     printf("backoffice ingest on loopback, %s\n", tls ? "HTTPS with mutual TLS (a handshake per batch)" : "plain HTTP");
-    int rc = 0;
-    double s = run(&h, o->kiosks, o->batches, o->batch_rows, tls);
+    int rc = 0, nb = o->kiosks * o->batches, ob = o->txns / o->one_batch;
+    int64_t *lat = calloc((size_t)(nb > ob ? nb : ob), sizeof *lat);
+    double s = lat ? run(&h, o->kiosks, o->batches, o->batch_rows, tls, lat) : -1;
     long rows = (long)o->kiosks * o->batches * o->batch_rows;
     if (s < 0)
         rc = 1;
     else
-        printf("  %d kiosks at once, %d batches of %d rows each: %ld rows in %.2f s = %.0f rows/s\n", o->kiosks,
-               o->batches, o->batch_rows, rows, s, (double)rows / s);
-    s = run(&h, 1, o->txns / o->one_batch, o->one_batch, tls);
+        printf("  %d kiosks at once, %d batches of %d rows each: %ld rows in %.2f s = %.0f rows/s "
+               "(a batch's round trip: median %.1f ms, p99 %.1f ms)\n",
+               o->kiosks, o->batches, o->batch_rows, rows, s, (double)rows / s, (double)bench_pct(lat, nb, 50) / 1e3,
+               (double)bench_pct(lat, nb, 99) / 1e3);
+    s = lat ? run(&h, 1, ob, o->one_batch, tls, lat) : -1;
     if (s < 0)
         rc = 1;
     else
-        printf("  one kiosk, %d transactions in batches of %d: %.2f s = %.0f rows/s\n", o->txns, o->one_batch, s,
-               (double)o->txns / s);
+        printf("  one kiosk, %d transactions in batches of %d: %.2f s = %.0f rows/s "
+               "(a batch's round trip: median %.1f ms, p99 %.1f ms)\n",
+               o->txns, o->one_batch, s, (double)o->txns / s, (double)bench_pct(lat, ob, 50) / 1e3,
+               (double)bench_pct(lat, ob, 99) / 1e3);
+    free(lat);
     boh_teardown(&h);
     return rc;
 }
