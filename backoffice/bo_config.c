@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kiosk/app/log.h"
+
 typedef struct load_ctx {
     bo_config_t *cfg;
     kmsg_t *msg;
@@ -75,6 +77,10 @@ static bool apply(bo_config_t *c, const char *section, const char *name, const c
         return parse_int(v, 30, 3650, &c->dedup_days);
     if (KEY("test", "hooks"))
         return parse_bool(v, &c->test_hooks);
+    if (KEY("server", "log_level")) {
+        log_level_t l;
+        return log_parse_level(v, &l) && (c->log_level = (int)l, true);
+    }
     *known = false;
     return false;
 }
@@ -101,6 +107,7 @@ static void defaults(bo_config_t *c)
     c->qr_ttl_s = 120;
     c->lease_s = 300;
     c->dedup_days = 30;
+    c->log_level = LOG_INFO;
 }
 
 kerr_t bo_config_load(const char *path, bo_config_t *cfg, kmsg_t *msg)

@@ -23,6 +23,7 @@ typedef struct bo_config {
     int64_t lease_s;      /* after this an unfinished count lease is reported stale */
     int64_t dedup_days;   /* at least 30 */
     bool test_hooks;      /* /v1/test/... : failure injection and the clock */
+    int log_level;        /* a log_level_t: error, warn, info, debug */
 } bo_config_t;
 
 /* Fills cfg with the defaults, then reads path (NULL: defaults only). An

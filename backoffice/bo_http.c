@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "backoffice/bo_server.h"
+#include "kiosk/app/log.h"
 
 #define MAX_BODY (4u << 20)
 
@@ -54,6 +55,15 @@ static bool take_fault(bo_server_t *s, const char *path, bool after, bo_fault_t 
     return hit;
 }
 
+/* One line per request: debug when it went well, warn for a server error. */
+static void log_request(const bo_req_t *q, const bo_resp_t *r, int64_t started)
+{
+    log_level_t level = r->status >= 500 ? LOG_WARN : LOG_DEBUG;
+    if (log_enabled(level))
+        log_msg(level, "backoffice", "%s %s %s -> %u in %lld ms", q->kiosk[0] ? q->kiosk : "-", q->method, q->path,
+                r->status, (long long)(bo_now(q->s) - started));
+}
+
 static enum MHD_Result send_resp(struct MHD_Connection *conn, bo_resp_t *r)
 {
     const char *body = r->body ? r->body : "";
@@ -90,7 +100,9 @@ static enum MHD_Result answer(bo_server_t *s, struct MHD_Connection *conn, const
     }
     bo_req_t q = {.s = s, .conn = conn, .method = method, .path = url, .body = c->buf ? c->buf : "",
                   .body_len = c->len};
+    int64_t started = bo_now(s);
     bo_route(&q, &r);
+    log_request(&q, &r, started);
     if (r.drop || take_fault(s, url, true, &f)) {
         free(r.body);
         if (r.drop || f.drop)

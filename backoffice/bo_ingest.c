@@ -11,6 +11,7 @@
 #include "backoffice/bo_ingest.h"
 #include "backoffice/bo_server.h"
 #include "kiosk/app/kjson.h"
+#include "kiosk/app/log.h"
 
 typedef struct answer {
     char status[16];
@@ -96,6 +97,9 @@ static kerr_t one_row(sqlite3 *db, const char *kiosk, const bo_row_t *row, int64
     rc = bo_ingest_row(db, kiosk, row, now, &status, &a->reason, msg);
     if (rc)
         return rc;
+    if (status == BO_REJECTED)
+        LOG_W("backoffice", "kiosk %s: outbox row %lld (%s) rejected: %s", kiosk, (long long)row->seq, row->topic,
+              a->reason.text);
     snprintf(a->status, sizeof a->status, "%s", bo_row_status_name(status));
     return remember(db, kiosk, row, dig, a, now, msg);
 }

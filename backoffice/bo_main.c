@@ -8,6 +8,7 @@
 #include "backoffice/bo_cli.h"
 #include "backoffice/bo_db.h"
 #include "backoffice/bo_server.h"
+#include "kiosk/app/log.h"
 #include "kiosk/app/version.h"
 
 static const char help[] =
@@ -43,12 +44,13 @@ static int serve(const bo_config_t *cfg)
         fprintf(stderr, "backoffice: %s\n", msg.text);
         return rc == K_EINVAL ? BO_EXIT_USAGE : BO_EXIT_FAIL;
     }
-    fprintf(stderr, "backoffice: listening on %s (port %d)\n", s.base_url, bo_server_port(&s));
+    LOG_I("backoffice", "listening on %s (port %d)%s", s.base_url, bo_server_port(&s),
+          cfg->plain_http ? ", plain HTTP: loopback only" : ", mutual TLS");
     printf("%d\n", bo_server_port(&s));
     fflush(stdout);
     int sig = 0;
     sigwait(&set, &sig);
-    fprintf(stderr, "backoffice: stopping (signal %d)\n", sig);
+    LOG_I("backoffice", "stopping (signal %d)", sig);
     bo_server_stop(&s);
     return BO_EXIT_OK;
 }
@@ -94,6 +96,7 @@ int main(int argc, char **argv)
     }
     if (!configure(&a, &cfg))
         return BO_EXIT_USAGE;
+    log_set_level((log_level_t)cfg.log_level);
     const char *verb = a.pos[0];
     if (strcmp(verb, "serve") == 0)
         return serve(&cfg);
