@@ -72,6 +72,10 @@ static int site(sqlite3 *db, const bo_args_t *a, FILE *out)
 static int kiosk(sqlite3 *db, const bo_args_t *a, FILE *out)
 {
     const char *site_id = bo_arg(a, "site");
+    if (is(a, "kiosk", "add", 3) && strncmp(a->pos[2], "admin.", 6) == 0) {
+        fprintf(stderr, "backoffice: kiosk ids may not start with 'admin.': certificates with such a CN are staff's\n");
+        return BO_EXIT_USAGE;
+    }
     if (is(a, "kiosk", "add", 3) && site_id && bo_id_valid(a->pos[2], 64)) {
         const char *p[] = {a->pos[2], site_id};
         return bo_admin_exec(db,
@@ -84,15 +88,7 @@ static int kiosk(sqlite3 *db, const bo_args_t *a, FILE *out)
         return bo_admin_exec(db, "UPDATE kiosk SET state = ?2 WHERE id = ?1", p, 2, NULL, NULL, "kiosk updated");
     }
     if (is(a, "kiosk", "list", 2))
-        return bo_list(db,
-                       "SELECT k.id, k.site, k.state, coalesce(h.software, '') AS software, "
-                       "coalesce(h.outbox_depth, '') AS outbox_depth, "
-                       "coalesce(json_extract(h.report, '$.cashbox.fill_percent'), '') AS cashbox_fill, "
-                       "coalesce(json_extract(h.report, '$.paper'), '') AS paper, "
-                       "coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', h.at / 1000, 'unixepoch'), '') AS last_heartbeat, "
-                       "coalesce(h.last_error, '') AS last_error FROM kiosk k LEFT JOIN kiosk_health h "
-                       "ON h.kiosk = k.id ORDER BY k.id",
-                       a, out);
+        return bo_list(db, bo_kiosk_list_sql(), a, out);
     return usage("kiosk add ID --site SITE | kiosk block ID | kiosk activate ID | kiosk list");
 }
 

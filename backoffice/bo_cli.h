@@ -35,6 +35,13 @@ int bo_admin_meter(sqlite3 *db, const bo_args_t *a, FILE *out);
  * `report energy [--csv]`. */
 int bo_report(sqlite3 *db, const bo_args_t *a, FILE *out);
 
+/* The report's SQL (what: sales or energy; by: day, site or method for
+ * sales), parameters ?1 from and ?2 to in ms; NULL if there is none. */
+const char *bo_report_sql(const char *what, const char *by);
+
+/* The fleet: every kiosk with its last heartbeat. */
+const char *bo_kiosk_list_sql(void);
+
 /* Prints every row of st as an aligned table, or CSV (RFC 4180) when csv;
  * finalizes st. Returns the number of rows, -1 on a database error. */
 int bo_print_rows(sqlite3_stmt *st, bool csv, FILE *out);

@@ -71,6 +71,24 @@ static const char energy_sql[] =
     "  FROM (SELECT meter, at, max(energy) AS energy FROM reading GROUP BY meter, at))"
     " WHERE at >= ?1 AND at < ?2 GROUP BY 1, 2 ORDER BY 1, 2";
 
+const char *bo_report_sql(const char *what, const char *by)
+{
+    if (strcmp(what, "sales") == 0)
+        return sales_sql(by ? by : "day");
+    return strcmp(what, "energy") == 0 ? energy_sql : NULL;
+}
+
+const char *bo_kiosk_list_sql(void)
+{
+    return "SELECT k.id, k.site, k.state, coalesce(h.software, '') AS software, "
+           "coalesce(h.outbox_depth, '') AS outbox_depth, "
+           "coalesce(json_extract(h.report, '$.cashbox.fill_percent'), '') AS cashbox_fill, "
+           "coalesce(json_extract(h.report, '$.paper'), '') AS paper, "
+           "coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', h.at / 1000, 'unixepoch'), '') AS last_heartbeat, "
+           "coalesce(h.last_error, '') AS last_error FROM kiosk k LEFT JOIN kiosk_health h "
+           "ON h.kiosk = k.id ORDER BY k.id";
+}
+
 static bool range(const bo_args_t *a, int64_t *from, int64_t *to)
 {
     const char *f = bo_arg(a, "from"), *t = bo_arg(a, "to");
@@ -90,9 +108,7 @@ static bool range(const bo_args_t *a, int64_t *from, int64_t *to)
 int bo_report(sqlite3 *db, const bo_args_t *a, FILE *out)
 {
     const char *what = a->npos > 1 ? a->pos[1] : "", *by = bo_arg(a, "by");
-    const char *sql = strcmp(what, "sales") == 0 ? sales_sql(by ? by : "day")
-                      : strcmp(what, "energy") == 0 ? energy_sql
-                                                    : NULL;
+    const char *sql = bo_report_sql(what, by);
     int64_t from, to;
     if (!sql) {
         fprintf(stderr, "usage: backoffice report sales --by day|site|method [--csv] [--from DATE] [--to DATE]\n"

@@ -8,7 +8,7 @@
 #include "backoffice/bo_json.h"
 #include "backoffice/bo_server.h"
 
-enum { NEEDS_KIOSK = 1, NEEDS_HOOKS = 2, NEEDS_SIM = 4 };
+enum { NEEDS_KIOSK = 1, NEEDS_HOOKS = 2, NEEDS_SIM = 4, NEEDS_ADMIN = 8 };
 
 typedef struct route {
     const char *method;
@@ -29,6 +29,8 @@ static const route_t routes[] = {
     {"POST", "/v1/kiosks/*/qr-orders", bo_h_qr_create, NEEDS_KIOSK},
     {"GET", "/v1/kiosks/*/qr-orders/*", bo_h_qr_get, NEEDS_KIOSK},
     {"POST", "/v1/kiosks/*/qr-orders/*/cancel", bo_h_qr_cancel, NEEDS_KIOSK},
+    {"GET", "/v1/admin/reports/*", bo_h_admin_report, NEEDS_ADMIN},
+    {"GET", "/v1/admin/kiosks", bo_h_admin_kiosks, NEEDS_ADMIN},
     {"POST", "/v1/enrol", bo_h_enrol, 0},
     {"GET", "/v1/health", bo_h_health, 0},
     {"GET", "/pay/*", bo_h_pay_page, NEEDS_SIM},
@@ -68,6 +70,8 @@ static bool allowed(const route_t *rt, bo_req_t *q, bo_resp_t *r)
         bo_resp_error(r, 404, "not_found", "the simulated payment provider is off on this server");
         return false;
     }
+    if ((rt->needs & NEEDS_ADMIN) && !bo_auth_admin(q, r))
+        return false;
     return !(rt->needs & NEEDS_KIOSK) || bo_auth_kiosk(q, q->arg[0], r);
 }
 
@@ -95,6 +99,21 @@ void bo_route(bo_req_t *q, bo_resp_t *r)
                       q->path);
     else
         bo_resp_error(r, 404, "not_found", "no endpoint %s %s (see sync/openapi.yaml)", q->method, q->path);
+}
+
+bool bo_auth_admin(bo_req_t *q, bo_resp_t *r)
+{
+    kmsg_t msg = {{0}};
+    if (q->s->cfg.plain_http)
+        return true;
+    if (!bo__tls_peer_cn(q->conn, q->kiosk, sizeof q->kiosk, &msg)) {
+        bo_resp_error(r, 401, "no_identity", "%s", msg.text);
+        return false;
+    }
+    if (strncmp(q->kiosk, "admin.", 6) == 0)
+        return true;
+    bo_resp_error(r, 403, "not_staff", "'%s' is not a staff certificate (its CN must start with 'admin.')", q->kiosk);
+    return false;
 }
 
 /* The kiosk named by the certificate (or, over plain HTTP on loopback, by

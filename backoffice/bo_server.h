@@ -113,6 +113,13 @@ void bo_h_enrol(bo_req_t *q, bo_resp_t *r);
 void bo_h_test_fault(bo_req_t *q, bo_resp_t *r);
 void bo_h_test_clock(bo_req_t *q, bo_resp_t *r);
 void bo_h_health(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_report(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_kiosks(bo_req_t *q, bo_resp_t *r);
+
+/* Staff's read-only API: over TLS a client certificate from the kiosks' CA
+ * whose CN starts with "admin."; over plain HTTP (loopback) anyone. False
+ * with the answer filled in if refused. */
+bool bo_auth_admin(bo_req_t *q, bo_resp_t *r);
 
 /* A query-string argument of the request, NULL if absent. */
 const char *bo_req_arg(const bo_req_t *q, const char *name);

@@ -86,6 +86,46 @@ static void cli_report_sales(void **state)
     boh_teardown(&h);
 }
 
+/* The API's reports are the command line's, as JSON and as CSV. */
+static void cli_admin_api_reports(void **state)
+{
+    (void)state;
+    boh_t h;
+    assert_true(boh_setup(&h, false, NULL));
+    upload_sales(&h);
+    char cli[2048];
+    assert_int_equal(boh_cli(&h, cli, sizeof cli, "report sales --by site --csv"), 0);
+    boh_resp_t r = boh_call(&h, NULL, "GET", "/v1/admin/reports/sales?by=site&format=csv", NULL, NULL);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, cli);
+    boh_free(&r);
+    r = boh_call(&h, NULL, "GET", "/v1/admin/reports/sales?by=method", NULL, NULL);
+    assert_int_equal(r.status, 200);
+    cJSON *o = cJSON_Parse(r.body);
+    const cJSON *rows = cJSON_GetObjectItem(o, "rows");
+    static const char *const methods[] = {"card", "cash", "qr"};
+    assert_int_equal(cJSON_GetArraySize(rows), 3);
+    for (int i = 0; i < 3; i++) {
+        const cJSON *row = cJSON_GetArrayItem(rows, i);
+        char want[128], got[128];
+        expect_line(2, methods[i], want, sizeof want);
+        snprintf(got, sizeof got, "%s,%s,%lld,%lld\r\n", cJSON_GetObjectItem(row, "method")->valuestring,
+                 cJSON_GetObjectItem(row, "currency")->valuestring,
+                 (long long)cJSON_GetObjectItem(row, "sales")->valuedouble,
+                 (long long)cJSON_GetObjectItem(row, "amount")->valuedouble);
+        assert_string_equal(got, want);
+    }
+    cJSON_Delete(o);
+    boh_free(&r);
+    r = boh_call(&h, NULL, "GET", "/v1/admin/reports/weather", NULL, NULL);
+    assert_int_equal(r.status, 404);
+    boh_free(&r);
+    r = boh_call(&h, NULL, "GET", "/v1/admin/reports/sales?from=yesterday", NULL, NULL);
+    assert_int_equal(r.status, 400);
+    boh_free(&r);
+    boh_teardown(&h);
+}
+
 typedef struct rd {
     const char *at;
     long long energy;
@@ -157,6 +197,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(cli_report_sales),
     cmocka_unit_test(cli_report_energy),
     cmocka_unit_test(cli_admin_verbs),
+    cmocka_unit_test(cli_admin_api_reports),
 };
 
 KTEST_MAIN(tests)

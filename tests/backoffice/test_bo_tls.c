@@ -83,6 +83,38 @@ static void tls_wrong_kiosk_refused(void **state)
     boh_teardown(&h);
 }
 
+/* Staff's read-only API takes a staff certificate, not a kiosk's. */
+static void tls_admin_api_staff_only(void **state)
+{
+    (void)state;
+    boh_t h;
+    assert_true(boh_setup(&h, true, NULL));
+    assert_true(boh_kiosk_cert(&h, "admin.alice"));
+    boh_resp_t r = boh_call(&h, "K1", "POST", "/v1/kiosks/K1/heartbeat", hb, NULL);
+    boh_free(&r);
+    r = boh_call(&h, "admin.alice", "GET", "/v1/admin/kiosks", NULL, NULL);
+    assert_int_equal(r.status, 200);
+    cJSON *o = cJSON_Parse(r.body);
+    const cJSON *k1 = cJSON_GetArrayItem(cJSON_GetObjectItem(o, "rows"), 0);
+    assert_string_equal(cJSON_GetObjectItem(k1, "id")->valuestring, "K1");
+    assert_int_equal(cJSON_GetObjectItem(k1, "outbox_depth")->valueint, 3);
+    cJSON_Delete(o);
+    boh_free(&r);
+    r = boh_call(&h, "K1", "GET", "/v1/admin/kiosks", NULL, NULL);
+    assert_int_equal(r.status, 403);
+    assert_non_null(strstr(r.body, "not_staff"));
+    boh_free(&r);
+    r = boh_call(&h, "rogue", "GET", "/v1/admin/reports/sales", NULL, NULL);
+    assert_int_equal(r.status, 401);
+    boh_free(&r);
+    /* a staff certificate is not a kiosk, and no kiosk may be named so */
+    r = boh_call(&h, "admin.alice", "POST", "/v1/kiosks/K1/heartbeat", hb, NULL);
+    assert_int_equal(r.status, 403);
+    boh_free(&r);
+    assert_int_equal(boh_cli(&h, NULL, 0, "kiosk add admin.bob --site S1"), 2);
+    boh_teardown(&h);
+}
+
 /* Plain HTTP and the test hooks are refused off loopback. */
 static void tls_plain_http_off_loopback_refused(void **state)
 {
@@ -104,7 +136,7 @@ static void tls_plain_http_off_loopback_refused(void **state)
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(tls_kiosk_accepted),      cmocka_unit_test(tls_no_client_cert_refused),
     cmocka_unit_test(tls_other_ca_refused),    cmocka_unit_test(tls_wrong_kiosk_refused),
-    cmocka_unit_test(tls_plain_http_off_loopback_refused),
+    cmocka_unit_test(tls_plain_http_off_loopback_refused), cmocka_unit_test(tls_admin_api_staff_only),
 };
 
 KTEST_MAIN(tests)
