@@ -32,7 +32,7 @@ size_t sync_notices_parse(const cJSON *arr, sync_notice_t *out, size_t max)
     return n;
 }
 
-kerr_t sync_notices_fetch(sync_client_t *c, sync_notice_t *out, size_t max, size_t *n, kmsg_t *msg)
+kerr_t sync_notices_fetch(sync_client_t *c, ledger_t *l, sync_notice_t *out, size_t max, size_t *n, kmsg_t *msg)
 {
     char path[160];
     snprintf(path, sizeof path, "/v1/kiosks/%s/notices", c->cfg->kiosk_id);
@@ -46,6 +46,7 @@ kerr_t sync_notices_fetch(sync_client_t *c, sync_notice_t *out, size_t max, size
         rc = kmsg_set(msg, K_EINVAL, "the back office's notices are not a list");
     if (rc == K_OK)
         *n = sync_notices_parse(arr, out, max);
+    sync__note(l, rc == K_OK, rc == K_OK ? NULL : msg->text);
     sync__answer_free(&a);
     return rc;
 }

@@ -30,8 +30,9 @@ typedef struct sync_notice_report {
  * (up to SYNC_MAX_NOTICES); a notice that makes no sense is skipped. */
 size_t sync_notices_parse(const cJSON *arr, sync_notice_t *out, size_t max);
 
-/* GET notices: the open ones, oldest first. */
-kerr_t sync_notices_fetch(sync_client_t *c, sync_notice_t *out, size_t max, size_t *n, kmsg_t *msg);
+/* GET notices: the open ones, oldest first; whether the back office
+ * answered is recorded in l's link state (l may be NULL). */
+kerr_t sync_notices_fetch(sync_client_t *c, ledger_t *l, sync_notice_t *out, size_t max, size_t *n, kmsg_t *msg);
 
 /* Books each qr_paid_late notice (engine_qr_late) and acknowledges it once
  * it is durable. Stops at the first failure (the rest wait for the next

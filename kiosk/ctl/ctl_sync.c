@@ -13,7 +13,7 @@ static kerr_t notices(ctl_site_t *s, sync_client_t *sc, kmsg_t *msg)
     static sync_notice_t list[SYNC_MAX_NOTICES];
     size_t n = 0;
     sync_notice_report_t rep = {0};
-    kerr_t rc = sync_notices_fetch(sc, list, SYNC_MAX_NOTICES, &n, msg);
+    kerr_t rc = sync_notices_fetch(sc, s->ledger, list, SYNC_MAX_NOTICES, &n, msg);
     if (rc == K_OK)
         rc = sync_notices_handle(sc, &s->engine, list, n, &rep, msg);
     if (rep.seen)

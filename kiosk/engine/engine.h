@@ -17,6 +17,7 @@
 #include "kiosk/app/rand.h"
 #include "kiosk/core/inspect.h"
 #include "kiosk/core/mcard.h"
+#include "kiosk/core/offline.h"
 #include "kiosk/ledger/ledger.h"
 
 /* Called at every step boundary with the step's name ("deliver.intent");
@@ -56,7 +57,21 @@ typedef struct sale_req {
  * limits, without touching anything; msg says what is wrong. */
 kerr_t engine_check_sale(const kiosk_config_t *cfg, const sale_req_t *req, kmsg_t *msg);
 
-/* Opens a transaction (state created) after engine_check_sale; writes its
+/* The limits sales are opened under (engine_limits.c). */
+typedef struct engine_limits {
+    int64_t max_purchase;     /* limits.max_purchase, or the back office's settings */
+    int64_t heartbeat_s;      /* sync.heartbeat_s, or the settings */
+    offline_limits_t offline; /* [sync] offline_*, or the settings */
+    int64_t from_document;    /* the settings document's version they come from; 0 = the configuration */
+} engine_limits_t;
+
+/* The limits in force: the configuration, overridden by the back office's
+ * signed settings document once one was applied. */
+kerr_t engine_sale_limits(engine_t *e, engine_limits_t *out, kmsg_t *msg);
+
+/* Opens a transaction (state created) after engine_check_sale and, with a
+ * back office configured, its settings and the offline limits (K_EBUSY
+ * saying which limit while the back office is not answering); writes its
  * id into id. */
 kerr_t engine_open_sale(engine_t *e, const sale_req_t *req, char id[UUID_STR_LEN], kmsg_t *msg);
 
@@ -195,6 +210,7 @@ typedef struct engine_mcard {
     card_view_t view;
     char serial[17];         /* 16 hex digits */
     mcard_verdict_t verdict; /* may it take a purchase */
+    char office_block[96];   /* blocked by the back office: its reason; "" otherwise */
     int finished;            /* unfinished purchases of this card delivered now */
     ledger_alert_t alerts[INSPECT_MAX_ALERTS]; /* raised by the write-back's reading */
     size_t n_alerts;
@@ -206,6 +222,11 @@ typedef struct engine_mcard {
  * and decides whether it may take a new one; meter_known: the kiosk serves
  * the card's meter. */
 kerr_t engine_mcard_inserted(engine_t *e, bool meter_known, engine_mcard_t *out, kmsg_t *msg);
+
+/* Whether the card with this serial (16 hex digits) is on the back
+ * office's signed list of blocked cards as applied (engine_limits.c);
+ * reason gets the back office's words. */
+kerr_t engine_card_blocked(engine_t *e, const char *serial, bool *blocked, char *reason, size_t len, kmsg_t *msg);
 
 /* Opens a sale on the card channel for the card read by
  * engine_mcard_inserted: its meter, customer and serial; refused (with the

@@ -20,4 +20,8 @@ kerr_t engine__record_reading(engine_t *e, const gw_reading_t *g, ledger_alert_t
  * in hex; K_ENOTFOUND without a reader or a card. */
 kerr_t engine__mcard_read(engine_t *e, engine_mcard_t *out, kmsg_t *msg);
 
+/* With a back office configured: the back office's max_purchase and the
+ * offline limits for a sale of amount (K_EINVAL, K_EBUSY with why). */
+kerr_t engine__check_limits(engine_t *e, int64_t amount, kmsg_t *msg);
+
 #endif

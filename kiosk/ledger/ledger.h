@@ -376,6 +376,9 @@ kerr_t ledger_sync_state(ledger_t *l, ledger_sync_state_t *out, kmsg_t *msg);
  * order's id as its reference); *found false if none did. */
 kerr_t ledger_qr_booked(ledger_t *l, const char *order_id, char txn_id[UUID_STR_LEN], bool *found, kmsg_t *msg);
 
+/* Money taken by sales opened after since (ms), for the offline total. */
+kerr_t ledger_taken_since(ledger_t *l, int64_t since, int64_t *total, kmsg_t *msg);
+
 /* A signed document as applied. */
 typedef struct ledger_doc {
     char kind[24];

@@ -1,4 +1,5 @@
-/* QR orders as booked, and a staff alert raised by the back-office link
+/* QR orders as booked, money taken since the back office last answered,
+ * and a staff alert raised by the back-office link
  * (ledger.h, "QR orders and signed documents"). */
 #include <stdio.h>
 #include <string.h>
@@ -33,4 +34,17 @@ kerr_t ledger_raise_alert(ledger_t *l, const char *kind, const char *evidence, k
         return ledger__commit(l, msg);
     ledger__rollback(l);
     return rc;
+}
+
+kerr_t ledger_taken_since(ledger_t *l, int64_t since, int64_t *total, kmsg_t *msg)
+{
+    sqlite3_stmt *st;
+    kerr_t rc = ledger__cached(l, "SELECT COALESCE(SUM(paid), 0) FROM txn WHERE created_at > ?", &st, msg);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, since);
+    int s = sqlite3_step(st);
+    *total = s == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    ledger__release(l, st);
+    return s == SQLITE_ROW ? K_OK : ledger__err(l, s, "adding up the sales since the last contact", msg);
 }
