@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "backoffice/bo_db.h"
+#include "backoffice/bo_docs.h"
 #include "backoffice/bo_ingest.h"
 
 /* Runs st; a uniqueness breach becomes BO_DUPLICATE with `dup` as reason. */
@@ -142,7 +143,40 @@ static kerr_t ingest_alert(sqlite3 *db, const char *kiosk, const bo_row_t *row, 
     return insert_once(db, st, status, reason, "this alert (kiosk's alert id) was received before", msg);
 }
 
-static kerr_t ingest_card(sqlite3 *db, const char *kiosk, const bo_row_t *row, bo_row_status_t *status,
+/* A card that stopped working at one kiosk (replaced, or its issue
+ * abandoned) is blocked at every kiosk: the blocked-cards document moves
+ * forward when the list changes. */
+static kerr_t block_card(sqlite3 *db, const char *serial, const char *why, int64_t now, kmsg_t *msg)
+{
+    sqlite3_stmt *st;
+    kerr_t rc = bo_db_cached(db, "INSERT OR IGNORE INTO blocked_card VALUES (?, ?, ?)", &st, msg);
+    if (rc)
+        return rc;
+    bo_db_text(st, 1, serial);
+    bo_db_text(st, 2, why);
+    sqlite3_bind_int64(st, 3, now);
+    rc = bo_db_done(db, st, "blocking a card", msg);
+    if (rc == K_OK && sqlite3_changes(db) > 0)
+        rc = bo_doc_bump(db, "blocked-cards", NULL, msg);
+    return rc;
+}
+
+static kerr_t block_if_dead(sqlite3 *db, const char *kiosk, const bo_card_t *c, int64_t now, kmsg_t *msg)
+{
+    char why[160];
+    kerr_t rc = K_OK;
+    if (strcmp(c->state, "replaced") == 0 || strcmp(c->state, "void") == 0) {
+        snprintf(why, sizeof why, "%s at kiosk %s", c->state, kiosk);
+        rc = block_card(db, c->serial, why, now, msg);
+    }
+    if (rc == K_OK && c->replaces[0] && strcmp(c->state, "void") != 0) {
+        snprintf(why, sizeof why, "replaced by card %s at kiosk %s", c->serial, kiosk);
+        rc = block_card(db, c->replaces, why, now, msg);
+    }
+    return rc;
+}
+
+static kerr_t ingest_card(sqlite3 *db, const char *kiosk, const bo_row_t *row, int64_t now, bo_row_status_t *status,
                           kmsg_t *reason, kmsg_t *msg)
 {
     bo_card_t c;
@@ -165,7 +199,8 @@ static kerr_t ingest_card(sqlite3 *db, const char *kiosk, const bo_row_t *row, b
     bo_db_text(st, 7, c.replaces);
     bo_db_text(st, 8, kiosk);
     sqlite3_bind_int64(st, 9, c.updated_at);
-    return bo_db_run(db, st, "storing a card", msg);
+    rc = bo_db_run(db, st, "storing a card", msg);
+    return rc ? rc : block_if_dead(db, kiosk, &c, now, msg);
 }
 
 kerr_t bo_ingest_row(sqlite3 *db, const char *kiosk, const bo_row_t *row, int64_t now, bo_row_status_t *status,
@@ -179,7 +214,7 @@ kerr_t bo_ingest_row(sqlite3 *db, const char *kiosk, const bo_row_t *row, int64_
         return ingest_reading(db, kiosk, row, now, status, reason, msg);
     if (strcmp(row->topic, "alert") == 0)
         return ingest_alert(db, kiosk, row, status, reason, msg);
-    return ingest_card(db, kiosk, row, status, reason, msg);
+    return ingest_card(db, kiosk, row, now, status, reason, msg);
 }
 
 const char *bo_row_status_name(bo_row_status_t s)

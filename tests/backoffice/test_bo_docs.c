@@ -151,6 +151,43 @@ static void doc_etag_not_modified(void **state)
     boh_teardown(&h);
 }
 
+/* A card replaced at one kiosk is blocked at all: the kiosk's card rows
+ * (the old card replaced, the new one replacing it) move the document on. */
+static void doc_replaced_card_blocked(void **state)
+{
+    (void)state;
+    boh_t h;
+    assert_true(boh_setup(&h, false, NULL));
+    const char *rows =
+        "{\"rows\":[{\"seq\":7,\"topic\":\"card\",\"payload\":{\"serial\":\"00000000000000a1\","
+        "\"meter\":\"000012345678\",\"customer\":\"C1\",\"type\":\"user\",\"generation\":0,"
+        "\"state\":\"replaced\",\"replaces\":\"\",\"operator\":\"ann\",\"issued_at\":"
+        "\"2026-11-01T08:00:00.000Z\",\"updated_at\":\"2026-11-21T08:00:00.000Z\"}},"
+        "{\"seq\":8,\"topic\":\"card\",\"payload\":{\"serial\":\"00000000000000b2\","
+        "\"meter\":\"000012345678\",\"customer\":\"C1\",\"type\":\"replacement\",\"generation\":1,"
+        "\"state\":\"active\",\"replaces\":\"00000000000000a1\",\"operator\":\"ann\",\"issued_at\":"
+        "\"2026-11-21T08:00:00.000Z\",\"updated_at\":\"2026-11-21T08:00:00.000Z\"}}]}";
+    for (int i = 0; i < 2; i++) { /* twice: the second changes nothing */
+        boh_resp_t r = boh_call(&h, "K1", "POST", "/v1/kiosks/K1/outbox", rows, NULL);
+        assert_int_equal(r.status, 200);
+        assert_null(strstr(r.body, "rejected"));
+        boh_free(&r);
+    }
+    char *env = download(&h, "blocked-cards", "K2", NULL);
+    sync_doc_t d;
+    kmsg_t msg = {{0}};
+    assert_int_equal(verify(&h, env, "blocked-cards", "K2", 1, &d, &msg), K_OK);
+    assert_int_equal(d.version, 2);
+    const cJSON *cards = cJSON_GetObjectItem(d.body, "cards");
+    assert_int_equal(cJSON_GetArraySize(cards), 1);
+    const cJSON *c = cJSON_GetArrayItem(cards, 0);
+    assert_string_equal(cJSON_GetObjectItem(c, "serial")->valuestring, "00000000000000a1");
+    assert_non_null(strstr(cJSON_GetObjectItem(c, "reason")->valuestring, "kiosk K1"));
+    sync_doc_free(&d);
+    free(env);
+    boh_teardown(&h);
+}
+
 /* The key file: refused when others may read it; never overwritten. */
 static void doc_key_file_guarded(void **state)
 {
@@ -173,7 +210,7 @@ static void doc_key_file_guarded(void **state)
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(doc_signed_verified),          cmocka_unit_test(doc_tampered_refused),
     cmocka_unit_test(doc_version_rollback_refused), cmocka_unit_test(doc_etag_not_modified),
-    cmocka_unit_test(doc_key_file_guarded),
+    cmocka_unit_test(doc_key_file_guarded),       cmocka_unit_test(doc_replaced_card_blocked),
 };
 
 KTEST_MAIN(tests)
