@@ -90,7 +90,8 @@ static void read_body(sync_answer_t *a, body_t *b)
     const char *code = cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(a->json, "error"), "code"));
     if (code)
         snprintf(a->code, sizeof a->code, "%s", code);
-    free(b->text);
+    a->text = b->text;
+    a->len = b->n;
 }
 
 kerr_t sync__request(sync_client_t *c, const char *method, const char *path, const char *body, long timeout_ms,
@@ -142,7 +143,9 @@ kerr_t sync__request(sync_client_t *c, const char *method, const char *path, con
 void sync__answer_free(sync_answer_t *a)
 {
     cJSON_Delete(a->json);
+    free(a->text);
     a->json = NULL;
+    a->text = NULL;
 }
 
 kerr_t sync__refused(const sync_answer_t *a, kmsg_t *msg)

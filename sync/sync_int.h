@@ -17,6 +17,8 @@ struct sync_client {
 typedef struct sync_answer {
     long status;      /* the HTTP status */
     cJSON *json;      /* the body parsed, NULL if it is not JSON */
+    char *text;       /* the body as received (NUL-terminated), NULL if empty */
+    size_t len;
     char etag[128];   /* the ETag header, "" if none */
     char code[48];    /* error.code of an error answer, "" if none */
     bool unreachable; /* no connection was made: the request never got there */

@@ -5,7 +5,7 @@ mcard_verdict_t mcard_sale_check(const mcard_facts_t *f)
 {
     if (f->blank)
         return MCARD_BLANK;
-    if (f->blocked)
+    if (f->blocked || f->blocked_by_office)
         return MCARD_BLOCKED;
     if (f->replaced)
         return MCARD_REPLACED;

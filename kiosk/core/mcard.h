@@ -21,6 +21,7 @@ typedef enum mcard_verdict {
 /* What the decision needs. */
 typedef struct mcard_facts {
     bool blank, blocked, meter_known;
+    bool blocked_by_office;  /* on the back office's signed list of blocked cards */
     bool replaced;           /* the ledger knows a newer card for its meter, or voided it */
     uint32_t purse_count;    /* the card's purse count; 0 = no purchase yet */
     bool writeback_written;  /* the meter has written the card back */

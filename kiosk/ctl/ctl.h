@@ -88,6 +88,7 @@ int ctl_sync_now(ctl_t *c);
 int ctl_selftest(ctl_t *c);
 int ctl_sync_status(ctl_t *c);
 int ctl_sync_notices(ctl_t *c);
+int ctl_sync_apply(ctl_t *c);
 int ctl_operator_add(ctl_t *c);
 int ctl_operator_pin(ctl_t *c);
 int ctl_operator_disable(ctl_t *c);

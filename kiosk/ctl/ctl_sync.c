@@ -5,6 +5,7 @@
 #include "kiosk/app/kjson.h"
 #include "kiosk/ctl/ctl.h"
 #include "sync/sync_client.h"
+#include "sync/sync_docs.h"
 #include "sync/sync_notice.h"
 
 /* Fetches the open notices, books the late QR payments, acknowledges them. */
@@ -41,6 +42,43 @@ int ctl_sync_notices(ctl_t *c)
     return status;
 }
 
+/* Downloads the signed documents when a key is pinned to verify them. */
+static kerr_t documents(ctl_t *c, sync_client_t *sc, ledger_t *l, kmsg_t *msg)
+{
+    if (!c->cfg.sync_pubkey[0])
+        return K_OK;
+    sync_docs_report_t rep;
+    kerr_t rc = sync_docs_refresh(sc, l, NULL, &rep, msg);
+    if (rc == K_OK)
+        printf("documents: %d applied, %d unchanged, %d refused, %d not issued yet\n", rep.applied, rep.unchanged,
+               rep.refused, rep.missing);
+    return rc;
+}
+
+int ctl_sync_apply(ctl_t *c)
+{
+    if (c->argc != 3)
+        return ctl_fail(CTL_USAGE, "usage: kioskctl sync apply KIND FILE (KIND: tariffs, registry, blocked-cards, settings)");
+    FILE *f = fopen(c->argv[2], "rb");
+    if (!f)
+        return ctl_fail(CTL_USAGE, "%s: cannot read it", c->argv[2]);
+    static char env[1 << 20];
+    size_t n = fread(env, 1, sizeof env - 1, f);
+    fclose(f);
+    env[n] = '\0';
+    ledger_t *l = ctl_open_ledger(c, LEDGER_CREATE);
+    if (!l)
+        return CTL_FAIL;
+    bool applied = false;
+    kmsg_t msg = {""};
+    kerr_t rc = sync_docs_apply(&c->cfg, l, c->argv[1], env, n, &applied, &msg);
+    ledger_close(l);
+    if (rc)
+        return ctl_fail(rc == K_EINVAL && !c->cfg.sync_pubkey[0] ? CTL_USAGE : CTL_FAIL, "%s", msg.text);
+    printf("document %s %s\n", c->argv[1], applied ? "applied" : "already held");
+    return CTL_OK;
+}
+
 /* Uploads until the outbox is empty, adding to *total. */
 static kerr_t upload_all(sync_client_t *sc, ledger_t *l, sync_upload_result_t *total, int *batches, kmsg_t *msg)
 {
@@ -74,6 +112,8 @@ int ctl_sync_now(ctl_t *c)
     rc = upload_all(sc, s.ledger, &total, &batches, &msg);
     if (rc == K_OK && (rc = notices(&s, sc, &msg)) == K_OK) /* late payments booked go up at once */
         rc = upload_all(sc, s.ledger, &total, &batches, &msg);
+    if (rc == K_OK)
+        rc = documents(c, sc, s.ledger, &msg);
     if (rc == K_OK)
         printf("uploaded %d rows in %d batches: %d accepted, %d duplicate, %d rejected\n", total.sent, batches,
                total.accepted, total.duplicate, total.rejected);

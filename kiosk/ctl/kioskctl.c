@@ -52,6 +52,7 @@ static const verb_t verbs[] = {
     {"group", "list", ctl_group_list, "", "the permission groups and what each allows", OPEN},
     {"sync", "now", ctl_sync_now, "", "upload the outbox to the back office until it is empty", OPEN},
     {"sync", "notices", ctl_sync_notices, "", "book the late QR payments the back office reports, then acknowledge them", OPEN},
+    {"sync", "apply", ctl_sync_apply, "KIND FILE", "apply a signed document carried by hand (as `backoffice sign` makes it), checked like a download", .perm = PERM_SETTINGS},
     {"sync", "status", ctl_sync_status, "", "the back-office link: outbox depth, last contact, last error; JSON", OPEN},
     {"selftest", NULL, ctl_selftest, "", "ask every device and link the configuration names; a table", .perm = PERM_DIAGNOSTICS},
     {"txn-diagram", NULL, ctl_txn_diagram, "[--format dot|mermaid]", "print the transaction state machine", OPEN},

@@ -117,7 +117,12 @@ kerr_t engine_mcard_inserted(engine_t *e, bool meter_known, engine_mcard_t *out,
     if (rc)
         return rc;
     const card_writeback_t *wb = &out->view.writeback;
+    bool office = false;
+    if (info->type != CARD_TYPE_BLANK &&
+        (rc = engine_card_blocked(e, out->serial, &office, out->office_block, sizeof out->office_block, msg)))
+        return rc;
     mcard_facts_t facts = {.blank = info->type == CARD_TYPE_BLANK,
+                           .blocked_by_office = office,
                            .blocked = info->status == CARD_STATUS_BLOCKED,
                            .replaced = replaced,
                            .meter_known = meter_known,
@@ -133,6 +138,9 @@ kerr_t engine_mcard_inserted(engine_t *e, bool meter_known, engine_mcard_t *out,
 kerr_t engine_mcard_open_sale(engine_t *e, const engine_mcard_t *card, const char *method, int64_t amount,
                               char id[UUID_STR_LEN], kmsg_t *msg)
 {
+    if (card->verdict == MCARD_BLOCKED && card->office_block[0])
+        return kmsg_set(msg, K_ESTATE, "this card is blocked by the back office (%s): staff can issue a replacement card",
+                        card->office_block);
     if (card->verdict != MCARD_OK)
         return kmsg_set(msg, K_ESTATE, "%s", mcard_verdict_text(card->verdict));
     sale_req_t req = {.meter = card->view.info.meter,
