@@ -35,8 +35,8 @@ int bo_admin_meter(sqlite3 *db, const bo_args_t *a, FILE *out);
  * `report energy [--csv]`. */
 int bo_report(sqlite3 *db, const bo_args_t *a, FILE *out);
 
-/* The report's SQL (what: sales or energy; by: day, site or method for
- * sales), parameters ?1 from and ?2 to in ms; NULL if there is none. */
+/* The report's SQL (what: sales, energy or rejected; by: day, site or
+ * method for sales), parameters ?1 from and ?2 to in ms; NULL if none. */
 const char *bo_report_sql(const char *what, const char *by);
 
 /* The fleet: every kiosk with its last heartbeat. */

@@ -27,6 +27,7 @@ static const char help[] =
     "  count list | count release METER     purchase counts; free a lease whose sale will never finish\n"
     "  report sales --by day|site|method [--csv] [--from DATE] [--to DATE]\n"
     "  report energy [--csv] [--from DATE] [--to DATE]\n"
+    "  report rejected [--csv]              uploaded rows that could never be stored, and why\n"
     "Amounts are minor units (5000 = 50.00). See docs/sync.md.\n";
 
 static int serve(const bo_config_t *cfg)

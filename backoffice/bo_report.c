@@ -71,10 +71,18 @@ static const char energy_sql[] =
     "  FROM (SELECT meter, at, max(energy) AS energy FROM reading GROUP BY meter, at))"
     " WHERE at >= ?1 AND at < ?2 GROUP BY 1, 2 ORDER BY 1, 2";
 
+/* Rows kiosks uploaded that could never be stored, with the reason. */
+static const char rejected_sql[] =
+    "SELECT kiosk, seq, topic, strftime('%Y-%m-%dT%H:%M:%SZ', received_at / 1000, 'unixepoch') AS received, "
+    "reason FROM ingest_row WHERE status = 'rejected' AND received_at >= ?1 AND received_at < ?2 "
+    "ORDER BY received_at, kiosk, seq";
+
 const char *bo_report_sql(const char *what, const char *by)
 {
     if (strcmp(what, "sales") == 0)
         return sales_sql(by ? by : "day");
+    if (strcmp(what, "rejected") == 0)
+        return rejected_sql;
     return strcmp(what, "energy") == 0 ? energy_sql : NULL;
 }
 
@@ -112,7 +120,7 @@ int bo_report(sqlite3 *db, const bo_args_t *a, FILE *out)
     int64_t from, to;
     if (!sql) {
         fprintf(stderr, "usage: backoffice report sales --by day|site|method [--csv] [--from DATE] [--to DATE]\n"
-                        "       backoffice report energy [--csv] [--from DATE] [--to DATE]\n");
+                        "       backoffice report energy|rejected [--csv] [--from DATE] [--to DATE]\n");
         return BO_EXIT_USAGE;
     }
     if (!range(a, &from, &to))

@@ -178,6 +178,10 @@ static void upload_duplicate_and_rejected(void **state)
     assert_string_equal(status_of(res, 2, &why), "rejected");
     assert_non_null(strstr(why, "'meter' must be a string"));
     assert_int_equal(boh_count(&h, SALES), 1);
+    char out[1024];
+    assert_int_equal(boh_cli(&h, out, sizeof out, "report rejected --csv"), 0);
+    assert_non_null(strstr(out, "K1,3,alert,"));
+    assert_null(strstr(out, "K1,9,")); /* the duplicate is not a rejection */
     cJSON_Delete(o);
     boh_free(&r);
     free(first);
