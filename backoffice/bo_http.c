@@ -144,6 +144,9 @@ static void on_done(void *cls, struct MHD_Connection *conn, void **con_cls, enum
     }
 }
 
+/* GnuTLS's defaults, with TLS 1.2 and 1.3 only. */
+static const char tls_priorities[] = "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2";
+
 /* Starts libmicrohttpd on the configured address, with TLS unless plain
  * HTTP was asked for (allowed on loopback only: checked by the caller). */
 kerr_t bo__http_start(bo_server_t *s, kmsg_t *msg)
@@ -162,7 +165,8 @@ kerr_t bo__http_start(bo_server_t *s, kmsg_t *msg)
         s->mhd = MHD_start_daemon(flags | MHD_USE_TLS, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &a,
                                   MHD_OPTION_NOTIFY_COMPLETED, on_done, s, MHD_OPTION_CONNECTION_TIMEOUT, 60u,
                                   MHD_OPTION_HTTPS_MEM_KEY, s->tls_key, MHD_OPTION_HTTPS_MEM_CERT, s->tls_cert,
-                                  MHD_OPTION_HTTPS_MEM_TRUST, s->tls_ca, MHD_OPTION_END);
+                                  MHD_OPTION_HTTPS_MEM_TRUST, s->tls_ca, MHD_OPTION_HTTPS_PRIORITIES, tls_priorities,
+                                  MHD_OPTION_END);
     if (!s->mhd)
         return kmsg_set(msg, K_EIO,
                         "could not listen on %s:%d%s: is the port taken, or are the certificate, key and CA files "
