@@ -138,6 +138,7 @@ void screen__account(sctx_t *c);
 void screen__amount(sctx_t *c);
 void screen__method(sctx_t *c);
 void screen__payment(sctx_t *c);
+void screen__payment_qr(sctx_t *c, SDL_Rect area); /* the QR code's part of payment */
 void screen__delivering(sctx_t *c);
 void screen__result(sctx_t *c);
 void screen__out_of_service(sctx_t *c);

@@ -18,13 +18,15 @@ void screen__method(sctx_t *c)
     snprintf(line, sizeof line, _("How would you like to pay %s?"), money);
     SDL_Rect head = layout_top(c, &area, 2 * layout_line(c, FONT_TITLE));
     widget_text(c, head, line, FONT_TITLE, COL_TEXT, ALIGN_LEFT);
-    bool cash = c->v->health & HEALTH_CASH, card = c->v->health & HEALTH_TERMINAL;
-    int n = cash + card;
+    bool cash = c->v->health & HEALTH_CASH, card = c->v->health & HEALTH_TERMINAL, qr = c->v->health & HEALTH_QR;
+    int n = cash + card + qr;
     SDL_Rect row = layout_top(c, &area, c->ui->target * 2);
     if (cash)
         widget_button(c, layout_col(c, row, n, 0), "cash", _("Bank notes"), BTN_PRIMARY);
     if (card)
-        widget_button(c, layout_col(c, row, n, n - 1), "card", _("Bank card"), BTN_PRIMARY);
+        widget_button(c, layout_col(c, row, n, cash), "card", _("Bank card"), BTN_PRIMARY);
+    if (qr)
+        widget_button(c, layout_col(c, row, n, n - 1), "qr", _("QR code"), BTN_PRIMARY);
     if (!n)
         widget_text(c, row, _("No way to pay is available now."), FONT_BODY, COL_WARN, ALIGN_LEFT);
 

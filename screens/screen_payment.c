@@ -1,5 +1,6 @@
-/* Payment: notes with a running total and Done, or the card terminal's
- * prompts; cancel only while no money is in. */
+/* Payment: notes with a running total and Done, the card terminal's
+ * prompts, or a QR code (screen_payment_qr.c); cancel only while no money
+ * is in. */
 #include <stdio.h>
 #include <string.h>
 
@@ -57,14 +58,21 @@ static void receipt_note(sctx_t *c, SDL_Rect *area)
                 FONT_SMALL, COL_DIM, ALIGN_LEFT);
 }
 
+static bool is(const session_view_t *v, const char *method)
+{
+    return v->method && strcmp(v->method, method) == 0;
+}
+
 void screen__payment(sctx_t *c)
 {
-    bool is_cash = c->v->method && strcmp(c->v->method, "cash") == 0;
-    widget_top_bar(c, is_cash ? _("Pay with bank notes") : _("Pay by bank card"));
+    bool is_cash = is(c->v, "cash"), is_qr = is(c->v, "qr");
+    widget_top_bar(c, is_cash ? _("Pay with bank notes") : is_qr ? _("Pay by QR code") : _("Pay by bank card"));
     SDL_Rect area = layout_content(c);
     receipt_note(c, &area);
     if (is_cash)
         cash(c, area);
+    else if (is_qr)
+        screen__payment_qr(c, area);
     else
         card(c, area);
 }

@@ -23,7 +23,7 @@ typedef enum session_screen {
     SCR_ACCOUNT,        /* the account: masked customer, meter, balance, warnings */
     SCR_AMOUNT,         /* presets and keypad, energy estimate, limits */
     SCR_METHOD,         /* the payment methods whose devices are healthy */
-    SCR_PAYMENT,        /* taking notes (running total, Done) or the card terminal's prompts */
+    SCR_PAYMENT,        /* taking notes (running total, Done), the card terminal's prompts, or the QR code */
     SCR_DELIVERING,     /* sending the credit to the meter (or writing the card) */
     SCR_RESULT,         /* delivered, pending (what happens to the money) or refused */
     SCR_OUT_OF_SERVICE, /* no way to pay: every payment device is down */
@@ -45,6 +45,7 @@ typedef enum session_control {
     CTL_PRESET, /* amount: a preset (the event's index) */
     CTL_CASH,   /* method: bank notes */
     CTL_CARD,   /* method: bank card */
+    CTL_QR,     /* method: a QR code paid with a phone */
     CTL_DONE,   /* cash: that is all the notes */
     CTL_CANCEL, /* payment: give up before money is in */
     CTL_FINISH, /* result: finished, back to the start */
@@ -63,6 +64,7 @@ typedef enum session_event_kind {
     SEV_SALE_OPENED,   /* CMD_OPEN_SALE's answer */
     SEV_NOTE,          /* the bill acceptor booked a note (or said something) */
     SEV_TERMINAL_TEXT, /* the card terminal's prompt */
+    SEV_QR_CODE,       /* the QR order's code: its URL and how long it may be paid */
     SEV_PAY_RESULT,    /* the payment is over: paid, not paid or parked */
     SEV_DELIVERY,      /* CMD_DELIVER's answer */
     SEV_FAILED,        /* a command could not be carried out (the ledger, a device) */
@@ -78,9 +80,11 @@ enum {
     HEALTH_TERMINAL = 1 << 1, /* the bank-card terminal */
     HEALTH_READER = 1 << 2,   /* the meter-card reader */
     HEALTH_PRINTER = 1 << 3,  /* the receipt printer can print */
+    HEALTH_QR = 1 << 4,       /* a QR provider is configured and the back office answers */
 };
 
 #define SESSION_USAGE_DAYS 30
+#define SESSION_URL_LEN 400
 
 /* A meter's account, as the lookup or the card found it. */
 typedef struct session_account {
@@ -148,6 +152,8 @@ typedef struct session_event {
     bool has_balance;
     char txn[37];        /* SEV_SALE_OPENED: the sale's id */
     char text[128];      /* what a device said (for the screen) */
+    char url[SESSION_URL_LEN]; /* SEV_QR_CODE: what the QR code holds */
+    int64_t left_ms;     /* SEV_QR_CODE: how long the order may still be paid */
 } session_event_t;
 
 typedef enum session_cmd_kind {
@@ -158,6 +164,8 @@ typedef enum session_cmd_kind {
     CMD_FINISH_CASH, /* stop the acceptor, close the payment (paid, or cancelled if empty) */
     CMD_PAY_CARD,    /* take the amount by bank card */
     CMD_CANCEL_CARD, /* the resident cancels at the terminal's prompt */
+    CMD_PAY_QR,      /* take the amount by a QR order (its code comes back as SEV_QR_CODE) */
+    CMD_CANCEL_QR,   /* the resident gives the QR code up (the provider decides: it may be paid already) */
     CMD_DELIVER,     /* deliver the paid sale */
     CMD_PRINT_RECEIPT, /* print the sale's receipt */
     CMD_KIND_COUNT
@@ -169,7 +177,7 @@ typedef struct session_cmd {
     char meter[13];
     char customer[13];
     char txn[37];
-    const char *method; /* CMD_OPEN_SALE: "cash" or "card" */
+    const char *method; /* CMD_OPEN_SALE: "cash", "card" or "qr" */
     bool on_card;       /* CMD_OPEN_SALE: onto the meter card read before */
     int64_t amount;
 } session_cmd_t;
@@ -214,7 +222,7 @@ typedef struct session_view {
     int64_t amount;     /* minor units chosen */
     bool has_estimate;
     int64_t estimate_milli; /* what the amount buys (Wh, or litres) */
-    const char *method; /* "cash", "card" or NULL */
+    const char *method; /* "cash", "card", "qr" or NULL */
     int64_t paid;       /* money in for this sale */
     bool closing;       /* the payment is being closed */
     char txn[37];       /* the sale's id, "" before it is opened */
@@ -227,6 +235,8 @@ typedef struct session_view {
     bool paper_receipt; /* the printer could print when the sale was opened */
     session_receipt_t receipt; /* result: how the resident gets the receipt */
     int64_t sale_at_ms; /* result: when the sale was made (wall clock, ms; 0 = not known) */
+    char qr_url[SESSION_URL_LEN]; /* payment by QR: the code to scan, "" until the order is made */
+    int64_t qr_left_s;  /* payment by QR: seconds left to pay (the countdown) */
 } session_view_t;
 
 typedef struct session {
@@ -234,6 +244,7 @@ typedef struct session {
     session_config_t cfg;
     uint32_t gen;        /* bumped at every return to attract: older answers are dropped */
     int64_t last_touch_ms;
+    int64_t qr_deadline_ms; /* the QR order's expiry on the monotonic clock; 0 = no code */
 } session_t;
 
 /* One row of the table: on `screen`, event `kind` (a tap on `control` when
@@ -257,11 +268,14 @@ typedef enum session_guard {
     G_CASH_EMPTY,   /* cash, not closing, nothing paid yet */
     G_CASH_SOME,    /* cash, not closing, money in */
     G_CARD_TAKING,  /* card, not closing */
+    G_QR_OK,        /* QR payments are healthy */
+    G_QR_TAKING,    /* qr, not closing */
     G_CASH_IDLE,    /* cash, not closing, no touch or note for idle_ms */
     G_PAID,         /* the payment result: paid */
     G_PARKED,       /* the payment result: unknown, parked */
     G_CASH_NOTHING, /* the payment result: cash, nothing paid (cancelled) */
     G_CARD_NOTHING, /* the payment result: card, not paid */
+    G_QR_NOTHING,   /* the payment result: qr, not paid (expired or cancelled) */
     G_GUARD_COUNT
 } session_guard_t;
 
@@ -285,13 +299,17 @@ typedef enum session_action {
     A_SAY_LIMITS,   /* the amount is outside the limits: say which */
     A_OPEN_CASH,    /* command: open a cash sale */
     A_OPEN_CARD,    /* command: open a card sale */
+    A_OPEN_QR,      /* command: open a QR sale */
     A_SAY_DOWN,     /* the method's device went down */
-    A_START_PAYING, /* command: take cash or the card */
+    A_START_PAYING, /* command: take cash, the card or the QR order */
     A_SAY_NOT_OPENED,
     A_NOTE,         /* the running total; finish when the amount is reached */
     A_TERMINAL_TEXT,
     A_FINISH_CASH,  /* command: stop taking cash, close the payment */
     A_CANCEL_CARD,  /* command: cancel at the terminal */
+    A_SHOW_CODE,    /* the QR code and its countdown */
+    A_COUNTDOWN,    /* the QR code's seconds left */
+    A_CANCEL_QR,    /* command: give the QR code up */
     A_DELIVER,      /* command: deliver */
     A_SAY_NOT_PAID,
     A_OUTCOME,      /* the result screen: delivered, pending or parked */

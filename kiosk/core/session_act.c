@@ -6,7 +6,7 @@
 
 bool session__serving(unsigned health)
 {
-    return (health & (HEALTH_CASH | HEALTH_TERMINAL)) != 0;
+    return (health & (HEALTH_CASH | HEALTH_TERMINAL | HEALTH_QR)) != 0;
 }
 
 static bool idle(const session_t *s, const session_event_t *ev)
@@ -14,15 +14,26 @@ static bool idle(const session_t *s, const session_event_t *ev)
     return ev->now_ms - s->last_touch_ms >= s->cfg.idle_ms;
 }
 
+static bool is_method(const session_view_t *v, const char *method)
+{
+    return v->method && strcmp(v->method, method) == 0;
+}
+
 static bool is_cash(const session_view_t *v)
 {
-    return v->method && strcmp(v->method, "cash") == 0;
+    return is_method(v, "cash");
 }
 
 /* Taking money by this method now: the sale is open and not being closed. */
-static bool taking(const session_view_t *v, bool cash)
+static bool taking(const session_view_t *v, const char *method)
 {
-    return v->txn[0] && !v->closing && v->method && is_cash(v) == cash;
+    return v->txn[0] && !v->closing && is_method(v, method);
+}
+
+/* The payment's result says nothing was taken by this method. */
+static bool nothing(const session_view_t *v, const session_event_t *ev, const char *method)
+{
+    return !ev->ok && !ev->parked && is_method(v, method);
 }
 
 bool session__guard(const session_t *s, const session_event_t *ev, session_guard_t g)
@@ -45,14 +56,17 @@ bool session__guard(const session_t *s, const session_event_t *ev, session_guard
     case G_TERMINAL_OK: return (health & HEALTH_TERMINAL) != 0;
     case G_OK: return ev->ok;
     case G_NOT_OK: return !ev->ok;
-    case G_CASH_EMPTY: return taking(v, true) && v->paid == 0;
-    case G_CASH_SOME: return taking(v, true) && v->paid > 0;
-    case G_CARD_TAKING: return taking(v, false);
-    case G_CASH_IDLE: return taking(v, true) && idle(s, ev);
+    case G_CASH_EMPTY: return taking(v, "cash") && v->paid == 0;
+    case G_CASH_SOME: return taking(v, "cash") && v->paid > 0;
+    case G_CARD_TAKING: return taking(v, "card");
+    case G_QR_OK: return (health & HEALTH_QR) != 0;
+    case G_QR_TAKING: return taking(v, "qr");
+    case G_CASH_IDLE: return taking(v, "cash") && idle(s, ev);
     case G_PAID: return ev->ok;
     case G_PARKED: return !ev->ok && ev->parked;
-    case G_CASH_NOTHING: return !ev->ok && !ev->parked && is_cash(v);
-    case G_CARD_NOTHING: return !ev->ok && !ev->parked && !is_cash(v);
+    case G_CASH_NOTHING: return nothing(v, ev, "cash");
+    case G_CARD_NOTHING: return nothing(v, ev, "card");
+    case G_QR_NOTHING: return nothing(v, ev, "qr");
     case G_GUARD_COUNT: break;
     }
     return false;
@@ -89,6 +103,7 @@ static void reset(session_t *s)
     s->v.screen = keep.screen;
     s->v.health = keep.health;
     s->v.lang = s->cfg.lang;
+    s->qr_deadline_ms = 0;
     s->gen++;
 }
 
@@ -165,8 +180,17 @@ static void preset(session_t *s, int index)
     estimate(s);
 }
 
+/* The QR code and its countdown are forgotten. */
+static void forget_code(session_t *s)
+{
+    s->v.qr_url[0] = '\0';
+    s->v.qr_left_s = 0;
+    s->qr_deadline_ms = 0;
+}
+
 static void open_sale(session_t *s, const char *method, session_cmd_t *cmds, size_t *n)
 {
+    forget_code(s);
     s->v.method = method;
     s->v.paid = 0;
     s->v.closing = false;
@@ -183,7 +207,7 @@ static void start_paying(session_t *s, const session_event_t *ev, session_cmd_t 
     memcpy(s->v.txn, ev->txn, sizeof s->v.txn);
     s->v.txn[sizeof s->v.txn - 1] = '\0';
     s->v.busy = false;
-    emit(s, is_cash(&s->v) ? CMD_START_CASH : CMD_PAY_CARD, cmds, n);
+    emit(s, is_cash(&s->v) ? CMD_START_CASH : is_method(&s->v, "qr") ? CMD_PAY_QR : CMD_PAY_CARD, cmds, n);
 }
 
 static void finish_cash(session_t *s, session_cmd_t *cmds, size_t *n)
@@ -200,7 +224,7 @@ static void note(session_t *s, const session_event_t *ev, session_cmd_t *cmds, s
     s->v.paid = ev->paid;
     if (ev->text[0])
         set_text(&s->v, ev->text);
-    if (s->v.paid >= s->v.amount && taking(&s->v, true))
+    if (s->v.paid >= s->v.amount && taking(&s->v, "cash"))
         finish_cash(s, cmds, n);
 }
 
@@ -214,6 +238,24 @@ static void not_paid(session_t *s, const session_event_t *ev, session_message_t 
     s->v.paid = 0;
     s->v.closing = false;
     s->v.busy = false;
+    forget_code(s);
+}
+
+/* Seconds left until the QR order expires, rounded up; 0 once it has. */
+static void countdown(session_t *s, int64_t now_ms)
+{
+    int64_t left = s->qr_deadline_ms - now_ms;
+    if (s->qr_deadline_ms)
+        s->v.qr_left_s = left > 0 ? (left + 999) / 1000 : 0;
+}
+
+static void show_code(session_t *s, const session_event_t *ev)
+{
+    size_t n = strnlen(ev->url, sizeof s->v.qr_url - 1);
+    memcpy(s->v.qr_url, ev->url, n);
+    s->v.qr_url[n] = '\0';
+    s->qr_deadline_ms = ev->now_ms + (ev->left_ms > 0 ? ev->left_ms : 0);
+    countdown(s, ev->now_ms);
 }
 
 /* A result that took money gets its receipt: on paper if the printer
@@ -278,6 +320,9 @@ static void a_note(act_ctx_t *c) { note(c->s, c->ev, c->cmds, c->n); }
 static void a_terminal_text(act_ctx_t *c) { set_text(&c->s->v, c->ev->text); }
 static void a_finish_cash(act_ctx_t *c) { finish_cash(c->s, c->cmds, c->n); }
 static void a_say_not_paid(act_ctx_t *c) { not_paid(c->s, c->ev, MSG_NOT_PAID); }
+static void a_open_qr(act_ctx_t *c) { open_sale(c->s, "qr", c->cmds, c->n); }
+static void a_show_code(act_ctx_t *c) { show_code(c->s, c->ev); }
+static void a_countdown(act_ctx_t *c) { countdown(c->s, c->ev->now_ms); }
 
 static void a_outcome(act_ctx_t *c)
 {
@@ -341,6 +386,12 @@ static void a_cancel_card(act_ctx_t *c)
     emit(c->s, CMD_CANCEL_CARD, c->cmds, c->n);
 }
 
+static void a_cancel_qr(act_ctx_t *c)
+{
+    c->s->v.closing = true;
+    emit(c->s, CMD_CANCEL_QR, c->cmds, c->n);
+}
+
 static void a_deliver(act_ctx_t *c)
 {
     session_view_t *v = &c->s->v;
@@ -349,6 +400,7 @@ static void a_deliver(act_ctx_t *c)
     v->busy = true;
     v->closing = false;
     v->device_text[0] = '\0';
+    forget_code(c->s);
     emit(c->s, CMD_DELIVER, c->cmds, c->n);
 }
 
@@ -379,6 +431,10 @@ static void (*const actions[A_ACTION_COUNT])(act_ctx_t *) = {
     [A_TERMINAL_TEXT] = a_terminal_text,
     [A_FINISH_CASH] = a_finish_cash,
     [A_CANCEL_CARD] = a_cancel_card,
+    [A_OPEN_QR] = a_open_qr,
+    [A_SHOW_CODE] = a_show_code,
+    [A_COUNTDOWN] = a_countdown,
+    [A_CANCEL_QR] = a_cancel_qr,
     [A_DELIVER] = a_deliver,
     [A_SAY_NOT_PAID] = a_say_not_paid,
     [A_OUTCOME] = a_outcome,

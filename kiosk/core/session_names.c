@@ -14,7 +14,7 @@ static const char *const screens[] = {
 static const char *const controls[CTL_COUNT] = {
     [CTL_NONE] = "", [CTL_START] = "start", [CTL_LANG] = "lang", [CTL_BACK] = "back",
     [CTL_OK] = "ok", [CTL_DEL] = "del", [CTL_CLEAR] = "clear", [CTL_KEY] = "key",
-    [CTL_PRESET] = "preset", [CTL_CASH] = "cash", [CTL_CARD] = "card", [CTL_DONE] = "done",
+    [CTL_PRESET] = "preset", [CTL_CASH] = "cash", [CTL_CARD] = "card", [CTL_QR] = "qr", [CTL_DONE] = "done",
     [CTL_CANCEL] = "cancel", [CTL_FINISH] = "finish",
 };
 
@@ -22,7 +22,7 @@ static const char *const events[SEV_KIND_COUNT] = {
     [SEV_TAP] = "tap",           [SEV_TICK] = "tick",         [SEV_LANG] = "lang",
     [SEV_HEALTH] = "health",     [SEV_CARD_IN] = "card_in",   [SEV_CARD_OUT] = "card_out",
     [SEV_ACCOUNT] = "account",   [SEV_CARD_READ] = "card_read", [SEV_SALE_OPENED] = "sale_opened",
-    [SEV_NOTE] = "note",         [SEV_TERMINAL_TEXT] = "terminal_text", [SEV_PAY_RESULT] = "pay_result",
+    [SEV_NOTE] = "note",         [SEV_TERMINAL_TEXT] = "terminal_text", [SEV_QR_CODE] = "qr_code", [SEV_PAY_RESULT] = "pay_result",
     [SEV_DELIVERY] = "delivery", [SEV_FAILED] = "failed",     [SEV_RECEIPT] = "receipt",
 };
 
@@ -45,11 +45,14 @@ static const char *const guards[G_GUARD_COUNT] = {
     [G_CASH_EMPTY] = "cash, paid = 0",
     [G_CASH_SOME] = "cash, paid > 0",
     [G_CARD_TAKING] = "card, at the terminal",
+    [G_QR_OK] = "QR payments healthy",
+    [G_QR_TAKING] = "qr, waiting for the phone",
     [G_CASH_IDLE] = "cash, idle",
     [G_PAID] = "paid",
     [G_PARKED] = "outcome unknown",
     [G_CASH_NOTHING] = "cash, nothing paid",
     [G_CARD_NOTHING] = "card, not paid",
+    [G_QR_NOTHING] = "qr, expired or cancelled",
 };
 
 static const char *const actions[A_ACTION_COUNT] = {
@@ -72,13 +75,17 @@ static const char *const actions[A_ACTION_COUNT] = {
     [A_SAY_LIMITS] = "say_limits",
     [A_OPEN_CASH] = "open_sale(cash)",
     [A_OPEN_CARD] = "open_sale(card)",
+    [A_OPEN_QR] = "open_sale(qr)",
     [A_SAY_DOWN] = "say_device_down",
-    [A_START_PAYING] = "start_cash|pay_card",
+    [A_START_PAYING] = "start_cash|pay_card|pay_qr",
     [A_SAY_NOT_OPENED] = "say_not_opened",
     [A_NOTE] = "running_total",
     [A_TERMINAL_TEXT] = "show_prompt",
     [A_FINISH_CASH] = "finish_cash",
     [A_CANCEL_CARD] = "cancel_card",
+    [A_SHOW_CODE] = "show_code",
+    [A_COUNTDOWN] = "countdown",
+    [A_CANCEL_QR] = "cancel_qr",
     [A_DELIVER] = "deliver",
     [A_SAY_NOT_PAID] = "say_not_paid",
     [A_OUTCOME] = "show_outcome",
@@ -89,7 +96,7 @@ static const char *const actions[A_ACTION_COUNT] = {
 static const char *const cmds[CMD_KIND_COUNT] = {
     [CMD_LOOKUP] = "lookup",         [CMD_READ_CARD] = "read_card",     [CMD_OPEN_SALE] = "open_sale",
     [CMD_START_CASH] = "start_cash", [CMD_FINISH_CASH] = "finish_cash", [CMD_PAY_CARD] = "pay_card",
-    [CMD_CANCEL_CARD] = "cancel_card", [CMD_DELIVER] = "deliver",     [CMD_PRINT_RECEIPT] = "print_receipt",
+    [CMD_CANCEL_CARD] = "cancel_card", [CMD_PAY_QR] = "pay_qr", [CMD_CANCEL_QR] = "cancel_qr", [CMD_DELIVER] = "deliver",     [CMD_PRINT_RECEIPT] = "print_receipt",
 };
 
 #define NAME(tab, i) ((size_t)(i) < sizeof tab / sizeof tab[0] && tab[i] ? tab[i] : "?")

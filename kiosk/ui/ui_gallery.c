@@ -10,6 +10,7 @@
 #define GALLERY_TXN "3f2c1a9e-5b7d-4c2e-9a10-6d8e2f4b7c01"
 #define GALLERY_LAST_MS INT64_C(1795838100000) /* 2026-11-28 03:55 UTC */
 #define GALLERY_SALE_MS INT64_C(1796465400000) /* 2026-12-05 09:30 UTC */
+#define GALLERY_QR_URL "https://pay.example.com/pay/0f5eca5f239d522938961ff9f23ffa8a"
 
 typedef struct scene {
     const char *name;
@@ -22,7 +23,8 @@ typedef struct scene {
  * "T" a terminal prompt, "P" paid, "K" a card payment nobody could
  * confirm, "D:d|p" the delivery delivered or pending, "R" the receipt
  * printed, "U" an unknown meter, "I" a meter card inserted, "C:o|n" the
- * card read (may buy, or not taken by the meter yet), "H:BITS" health. */
+ * card read (may buy, or not taken by the meter yet), "H:BITS" health,
+ * "Q" a QR order's code (two minutes to pay). */
 static const scene_t scenes[] = {
     {"attract", SCR_ATTRACT, ""},
     {"identify", SCR_IDENTIFY, "t:start t:key1 t:key2 t:key3 t:key4 t:key5"},
@@ -35,6 +37,8 @@ static const scene_t scenes[] = {
     {"method-no-printer", SCR_METHOD, "H:3 t:start A t:ok t:preset2 t:ok"},
     {"payment-cash", SCR_PAYMENT, "t:start A t:ok t:preset2 t:ok t:cash O N:2000"},
     {"payment-card", SCR_PAYMENT, "t:start A t:ok t:preset2 t:ok t:card O T"},
+    {"method-qr", SCR_METHOD, "H:31 t:start A t:ok t:preset2 t:ok"},
+    {"payment-qr", SCR_PAYMENT, "H:31 t:start A t:ok t:preset2 t:ok t:qr O Q"},
     {"delivering", SCR_DELIVERING, "t:start A t:ok t:preset2 t:ok t:cash O N:5000 P"},
     {"delivering-card", SCR_DELIVERING, "I C:o t:ok t:preset2 t:ok t:cash O N:5000 P"},
     {"result", SCR_RESULT, "t:start A t:ok t:preset2 t:ok t:cash O N:5000 P D:d R"},
@@ -94,6 +98,7 @@ static session_event_t answer(char code, const char *arg, uint32_t gen)
         snprintf(ev.text, sizeof ev.text, "Note CNY 20.00 taken");
         break;
     case 'T': ev.kind = SEV_TERMINAL_TEXT; snprintf(ev.text, sizeof ev.text, "Insert card"); break;
+    case 'Q': ev.kind = SEV_QR_CODE; snprintf(ev.url, sizeof ev.url, GALLERY_QR_URL); ev.left_ms = 120000; break;
     case 'P': ev.kind = SEV_PAY_RESULT; ev.ok = true; ev.paid = 5000; ev.at_ms = GALLERY_SALE_MS; break;
     case 'K': ev.kind = SEV_PAY_RESULT; ev.parked = true; break;
     case 'D':

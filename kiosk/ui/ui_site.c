@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "kiosk/core/session.h"
+#include "sync/sync_qr.h"
 
 /* The printer is asked once now; the worker asks again before each sale. */
 static void open_printer(ui_site_t *s)
@@ -22,6 +23,25 @@ static void open_printer(ui_site_t *s)
         s->health |= HEALTH_PRINTER;
     else
         fprintf(stderr, "kiosk: %s; receipts are shown on the screen until it can\n", msg.text);
+}
+
+/* QR payments through the back office, as kioskctl opens them; offered
+ * while the back office answers (the provider's `last` asks its health). */
+static void open_qr(ui_site_t *s)
+{
+    kmsg_t msg;
+    pt_result_t r;
+    if (!s->cfg->sync_qr)
+        return;
+    if (sync_qr_open(s->cfg, &s->qr, &msg) != K_OK) {
+        fprintf(stderr, "kiosk: QR payments unavailable: %s\n", msg.text);
+        return;
+    }
+    s->engine.pay[1] = &s->qr;
+    if (s->qr.ops->last(s->qr.ctx, &r, &msg) == PT_OK)
+        s->health |= HEALTH_QR;
+    else
+        fprintf(stderr, "kiosk: the back office does not answer, no QR payments until it does: %s\n", msg.text);
 }
 
 static void open_devices(ui_site_t *s)
@@ -54,6 +74,7 @@ static void open_devices(ui_site_t *s)
             fprintf(stderr, "kiosk: card terminal unavailable, no bank cards are taken: %s\n", msg.text);
         }
     }
+    open_qr(s);
     open_printer(s);
 }
 
@@ -95,6 +116,7 @@ void ui_site_close(ui_site_t *s)
     gw_close(&s->card);
     cash_close(&s->cash);
     payterm_close(&s->payterm);
+    payterm_close(&s->qr);
     ledger_close(s->ledger);
     gw_close(&s->gw);
     registry_free(&s->registry);

@@ -16,6 +16,7 @@ typedef struct ui_site {
     gw_t gw;
     cash_t cash;       /* ops NULL when there is none */
     payterm_t payterm; /* ops NULL when there is none */
+    payterm_t qr;      /* QR orders through the back office (sync.qr); ops NULL when there are none */
     gw_t card;         /* the meter-card reader; ops NULL when there is none */
     card_slot_t card_watch; /* the same reader, watched for cards going in and out; ops NULL when none */
     printer_t printer; /* the receipt printer; ops NULL when there is none */

@@ -236,24 +236,37 @@ static bool on_cancel(void *ctx)
     return c->w->cancelled(c->w->post_ctx);
 }
 
-static void pay_card(ui_work_t *w, const session_cmd_t *cmd)
+/* The QR order's code, and how long it may be paid, go to the screen. */
+static void on_code(void *ctx, const char *url, int64_t expires_at_ms)
+{
+    watch_ctx_t *c = ctx;
+    session_event_t ev = {.kind = SEV_QR_CODE};
+    snprintf(ev.url, sizeof ev.url, "%s", url);
+    ev.left_ms = expires_at_ms - kclock_wall(c->w->site->engine.clk);
+    post(c->w, &ev, c->cmd);
+}
+
+/* A payment through a provider: the card terminal, or a QR order (whose
+ * code goes to the screen); the engine picks it by the sale's method. */
+static void pay_card(ui_work_t *w, const session_cmd_t *cmd, bool qr)
 {
     engine_t *e = &w->site->engine;
     watch_ctx_t ctx = {w, cmd};
-    pt_watch_t watch = {.text = on_text, .cancelled = on_cancel, .ctx = &ctx};
+    pt_watch_t watch = {.text = on_text, .cancelled = on_cancel, .code = qr ? on_code : NULL, .ctx = &ctx};
     engine_card_result_t r;
     kmsg_t msg;
     kerr_t rc = engine_card_pay(e, cmd->txn, cmd->amount, &watch, &r, &msg);
     if (rc == K_OK && !r.paid && !r.parked) {
         char why[160];
-        snprintf(why, sizeof why, "card not paid: %s", r.terminal.reason[0] ? r.terminal.reason : "no answer");
+        snprintf(why, sizeof why, "%s not paid: %s", qr ? "QR" : "card",
+                 r.terminal.reason[0] ? r.terminal.reason : "no answer");
         rc = engine_cancel(e, cmd->txn, why, &msg);
     }
     ledger_txn_t t;
     if (rc == K_OK && r.paid && paid_of(w, cmd->txn, &t) > 0 && t.state == TXN_PAYMENT_PENDING)
         rc = engine_finish_payment(e, cmd->txn, &msg);
     if (rc != K_OK) {
-        fail(w, cmd, "the card payment", &msg);
+        fail(w, cmd, qr ? "the QR payment" : "the card payment", &msg);
         return;
     }
     session_event_t ev = {.kind = SEV_PAY_RESULT, .ok = r.paid, .parked = r.parked};
@@ -294,10 +307,12 @@ void ui_work_run(ui_work_t *w, const session_cmd_t *cmd)
     case CMD_OPEN_SALE: open_sale(w, cmd); break;
     case CMD_START_CASH: start_cash(w, cmd); break;
     case CMD_FINISH_CASH: finish_cash(w, cmd); break;
-    case CMD_PAY_CARD: pay_card(w, cmd); break;
+    case CMD_PAY_CARD: pay_card(w, cmd, false); break;
+    case CMD_PAY_QR: pay_card(w, cmd, true); break;
     case CMD_DELIVER: deliver(w, cmd); break;
     case CMD_PRINT_RECEIPT: ui_work_print(w, cmd); break;
     case CMD_CANCEL_CARD: /* a flag, raised by ui_worker_post */
+    case CMD_CANCEL_QR:
     case CMD_KIND_COUNT: break;
     }
 }

@@ -10,8 +10,9 @@
 static void post_health(ui_work_t *w, unsigned health)
 {
     if (health != w->health)
-        fprintf(stderr, "kiosk: devices: cash %s, bank cards %s, receipts %s\n", health & HEALTH_CASH ? "yes" : "no",
-                health & HEALTH_TERMINAL ? "yes" : "no", health & HEALTH_PRINTER ? "on paper" : "on the screen");
+        fprintf(stderr, "kiosk: devices: cash %s, bank cards %s, QR %s, receipts %s\n",
+                health & HEALTH_CASH ? "yes" : "no", health & HEALTH_TERMINAL ? "yes" : "no",
+                health & HEALTH_QR ? "yes" : "no", health & HEALTH_PRINTER ? "on paper" : "on the screen");
     w->health = health;
     session_event_t ev = {.kind = SEV_HEALTH, .health = health};
     w->post(w->post_ctx, &ev);
@@ -33,10 +34,10 @@ static bool cash_ok(ui_work_t *w)
     return rc == K_OK;
 }
 
-/* The terminal answers the question for its last transaction. */
-static bool terminal_ok(ui_work_t *w)
+/* The provider answers the question for its last transaction (the card
+ * terminal; the QR provider asks the back office's health). */
+static bool provider_ok(payterm_t *pt)
 {
-    payterm_t *pt = w->site->engine.pay[0];
     pt_result_t r;
     kmsg_t msg;
     return pt && pt->ops && pt->ops->last(pt->ctx, &r, &msg) == PT_OK;
@@ -54,8 +55,10 @@ void ui_work_health(ui_work_t *w)
     unsigned h = w->health & HEALTH_READER;
     if (cash_ok(w))
         h |= HEALTH_CASH;
-    if (terminal_ok(w))
+    if (provider_ok(&w->site->payterm))
         h |= HEALTH_TERMINAL;
+    if (provider_ok(&w->site->qr))
+        h |= HEALTH_QR;
     if (ui_work_printer_ok(w))
         h |= HEALTH_PRINTER;
     post_health(w, h);

@@ -158,11 +158,11 @@ static void push(ui_worker_t *w, const job_t *job)
 
 void ui_worker_post(ui_worker_t *w, const session_cmd_t *cmd)
 {
-    if (cmd->kind == CMD_CANCEL_CARD) {
+    if (cmd->kind == CMD_CANCEL_CARD || cmd->kind == CMD_CANCEL_QR) {
         atomic_store(&w->cancel, true);
         return; /* the payment under way sees the flag; nothing else to do */
     }
-    if (cmd->kind == CMD_PAY_CARD)
+    if (cmd->kind == CMD_PAY_CARD || cmd->kind == CMD_PAY_QR)
         atomic_store(&w->cancel, false);
     push(w, &(job_t){.kind = JOB_CMD, .cmd = *cmd});
 }

@@ -14,8 +14,8 @@ typedef struct ui_worker ui_worker_t;
  * it posts, so the main loop can wake up. NULL if the thread cannot start. */
 ui_worker_t *ui_worker_start(ui_site_t *site, void (*wake)(void *ctx), void *ctx);
 
-/* Queues a command. CMD_CANCEL_CARD also raises the cancel flag at once, as
- * the worker is then inside the card payment. */
+/* Queues a command. CMD_CANCEL_CARD and CMD_CANCEL_QR raise the cancel
+ * flag at once instead, as the worker is then inside the payment. */
 void ui_worker_post(ui_worker_t *w, const session_cmd_t *cmd);
 
 /* Queues a retry of the pending deliveries that are due (the kiosk's own
@@ -67,7 +67,8 @@ void ui_work_retry(ui_work_t *w);
 
 /* ---- the devices (ui_work_devices.c) ---- */
 
-/* Looks at every payment device and the printer and posts SEV_HEALTH. */
+/* Looks at every payment device (the QR provider: whether the back office
+ * answers) and the printer and posts SEV_HEALTH. */
 void ui_work_health(ui_work_t *w);
 
 /* Whether the printer can print now (asked before a sale takes money). */

@@ -212,6 +212,7 @@ static const timeout_case_t timeouts[] = {
     {SCR_PAYMENT, "cash", 2000, IDLE, SCR_PAYMENT, CMD_FINISH_CASH}, /* money in: delivered, never dropped */
     {SCR_PAYMENT, "cash", 2000, 100 * IDLE, SCR_PAYMENT, CMD_FINISH_CASH},
     {SCR_PAYMENT, "card", 0, 100 * IDLE, SCR_PAYMENT, -1},          /* the terminal has its own timeout */
+    {SCR_PAYMENT, "qr", 0, 100 * IDLE, SCR_PAYMENT, -1},            /* the provider decides: it may be paid */
     {SCR_DELIVERING, "cash", 5000, 100 * IDLE, SCR_DELIVERING, -1},
     {SCR_RESULT, "cash", 5000, IDLE - 1, SCR_RESULT, -1},
     {SCR_RESULT, "cash", 5000, IDLE, SCR_ATTRACT, -1},
@@ -223,7 +224,7 @@ static void every_timeout_rule(void **state)
     (void)state;
     for (size_t i = 0; i < sizeof timeouts / sizeof timeouts[0]; i++) {
         const timeout_case_t *c = &timeouts[i];
-        rig_t *r = rig_new(HEALTH_CASH | HEALTH_TERMINAL);
+        rig_t *r = rig_new(HEALTH_CASH | HEALTH_TERMINAL | HEALTH_QR);
         if (c->screen != SCR_ATTRACT)
             go_to(r, c->screen, c->method);
         if (c->paid && c->screen == SCR_PAYMENT)
@@ -317,6 +318,111 @@ static void card_payment_paths(void **state)
     expect_screen(r, SCR_RESULT);
     assert_int_equal(view(r)->outcome, OUT_PARKED);
     assert_string_equal(view(r)->txn, "2b7c9a52-1111-4222-8333-444455556666");
+}
+
+/* The QR rows, one case each: on the payment screen with the code shown
+ * (120 s to pay), `ev` after `after` ms leads to `want`, decides `cmd`
+ * (-1: none) and leaves `left_s` on the countdown (-1: not looked at). */
+typedef struct qr_case {
+    const char *what;
+    session_event_t ev;
+    int64_t after;
+    session_screen_t want;
+    int cmd;
+    int64_t left_s;
+} qr_case_t;
+
+#define QR_URL "http://127.0.0.1:8443/pay/0f5eca5f239d522938961ff9f23ffa8a"
+
+static const qr_case_t qr_cases[] = {
+    {"a second passes", {.kind = SEV_TICK}, 1000, SCR_PAYMENT, -1, 119},
+    {"part of a second", {.kind = SEV_TICK}, 1500, SCR_PAYMENT, -1, 119},
+    {"idle long after expiry: stays, the provider decides", {.kind = SEV_TICK}, 100 * IDLE, SCR_PAYMENT, -1, 0},
+    {"cancel", {.kind = SEV_TAP, .control = CTL_CANCEL}, 0, SCR_PAYMENT, CMD_CANCEL_QR, 120},
+    {"paid", {.kind = SEV_PAY_RESULT, .ok = true, .paid = 5000}, 0, SCR_DELIVERING, CMD_DELIVER, 0},
+    {"expired or cancelled", {.kind = SEV_PAY_RESULT, .text = "QR order expired"}, 0, SCR_METHOD, -1, 0},
+    {"nobody knows", {.kind = SEV_PAY_RESULT, .parked = true}, 0, SCR_RESULT, -1, -1},
+    {"the link failed", {.kind = SEV_FAILED, .text = "the QR payment: ledger"}, 0, SCR_RESULT, -1, -1},
+    {"Done is for cash", {.kind = SEV_TAP, .control = CTL_DONE}, 0, SCR_PAYMENT, -1, 120},
+    {"back is not there", {.kind = SEV_TAP, .control = CTL_BACK}, 0, SCR_PAYMENT, -1, 120},
+};
+
+static rig_t *at_qr_code(void)
+{
+    rig_t *r = rig_new(HEALTH_CASH | HEALTH_QR);
+    go_to(r, SCR_PAYMENT, "qr");
+    expect_cmd(r, CMD_PAY_QR);
+    assert_int_equal(r->cmd[0].amount, 5000);
+    session_event_t code = {.kind = SEV_QR_CODE, .url = QR_URL, .left_ms = 120000};
+    send(r, code);
+    assert_string_equal(view(r)->qr_url, QR_URL);
+    assert_int_equal(view(r)->qr_left_s, 120);
+    return r;
+}
+
+static void qr_rows(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof qr_cases / sizeof qr_cases[0]; i++) {
+        const qr_case_t *c = &qr_cases[i];
+        printf("QR row %zu: %s\n", i, c->what);
+        rig_t *r = at_qr_code();
+        r->now += c->after;
+        send(r, c->ev);
+        expect_screen(r, c->want);
+        if (c->cmd < 0)
+            assert_int_equal(r->n, 0);
+        else
+            expect_cmd(r, (session_cmd_kind_t)c->cmd);
+        if (c->left_s >= 0)
+            assert_int_equal(view(r)->qr_left_s, c->left_s);
+    }
+}
+
+static void qr_offer_and_endings(void **state)
+{
+    (void)state;
+    rig_t *r = rig_new(HEALTH_QR); /* QR alone serves */
+    expect_screen(r, SCR_ATTRACT);
+    r = rig_new(HEALTH_CASH);
+    go_to(r, SCR_METHOD, "cash");
+    tap(r, "qr"); /* no provider, or the back office does not answer */
+    expect_screen(r, SCR_METHOD);
+    assert_int_equal(view(r)->message, MSG_DEVICE_DOWN);
+    assert_int_equal(r->n, 0);
+    send(r, (session_event_t){.kind = SEV_HEALTH, .health = HEALTH_CASH | HEALTH_QR});
+    tap(r, "qr");
+    expect_screen(r, SCR_PAYMENT);
+    expect_cmd(r, CMD_OPEN_SALE);
+    assert_string_equal(r->cmd[0].method, "qr");
+    /* the cancel races the payment: the provider says paid, the credit goes */
+    r = at_qr_code();
+    tap(r, "cancel");
+    assert_true(view(r)->closing);
+    tap(r, "cancel"); /* once */
+    assert_int_equal(r->n, 0);
+    send(r, (session_event_t){.kind = SEV_QR_CODE, .url = "http://elsewhere/", .left_ms = 1000});
+    assert_string_equal(view(r)->qr_url, QR_URL); /* no new code while closing */
+    send(r, (session_event_t){.kind = SEV_PAY_RESULT, .ok = true, .paid = 5000});
+    expect_screen(r, SCR_DELIVERING);
+    assert_string_equal(view(r)->qr_url, "");
+    /* not paid: back to the methods, the code forgotten, the reason said */
+    r = at_qr_code();
+    send(r, (session_event_t){.kind = SEV_PAY_RESULT, .text = "QR order expired"});
+    expect_screen(r, SCR_METHOD);
+    assert_int_equal(view(r)->message, MSG_NOT_PAID);
+    assert_string_equal(view(r)->device_text, "QR order expired");
+    assert_string_equal(view(r)->qr_url, "");
+    assert_string_equal(view(r)->txn, "");
+    /* a code for a resident who has gone is dropped */
+    r = at_qr_code();
+    uint32_t old = r->s.gen;
+    send(r, (session_event_t){.kind = SEV_PAY_RESULT, .text = "cancelled"});
+    tick(r, IDLE);
+    expect_screen(r, SCR_ATTRACT);
+    session_event_t late = {.kind = SEV_QR_CODE, .gen = old, .url = QR_URL, .now_ms = r->now};
+    session_handle(&r->s, &late, r->cmd, &r->n);
+    assert_string_equal(view(r)->qr_url, "");
 }
 
 static void only_healthy_methods(void **state)
@@ -577,6 +683,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(money_in_never_returns_to_attract),
     cmocka_unit_test(cash_cancelled_before_money),
     cmocka_unit_test(card_payment_paths),
+    cmocka_unit_test(qr_rows),
+    cmocka_unit_test(qr_offer_and_endings),
     cmocka_unit_test(only_healthy_methods),
     cmocka_unit_test(amount_limits_and_keypad),
     cmocka_unit_test(unknown_meter_and_stale_answers),
