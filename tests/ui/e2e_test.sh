@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The touchscreen end to end, headless: `kiosk --script` against metersim,
 # cashsim, paysim and printsim (and cardsim in pcscd's virtual readers for
-# the meter card), each in its own process on its real protocol; then the
-# ledger, the devices' own journals and the receipts are checked.
-# Usage: e2e_test.sh CASE KIOSK KIOSKCTL METERSIM CASHSIM PAYSIM SCRIPTS PRINTSIM [CARDSIM]
-CASE=$1 KIOSK=$2 CTL=$3 METERSIM=$4 CASHSIM=$5 PAYSIM=$6 SCRIPTS=$7 PRINTSIM=$8 CARDSIM=${9:-}
+# the meter card, the reference back office for QR codes), each in its own
+# process on its real protocol; then the ledger, the devices' own journals
+# and the receipts are checked.
+# Usage: e2e_test.sh CASE KIOSK KIOSKCTL METERSIM CASHSIM PAYSIM SCRIPTS PRINTSIM [CARDSIM [BACKOFFICE]]
+CASE=$1 KIOSK=$2 CTL=$3 METERSIM=$4 CASHSIM=$5 PAYSIM=$6 SCRIPTS=$7 PRINTSIM=$8 CARDSIM=${9:-} BO=${10:-}
 . "$(dirname "$0")/../cli/lib.sh"
+. "$(dirname "$0")/../cli/bo_lib.sh"
 
 wait_ports() { # wait_ports FILE LOG
   for _ in $(seq 100); do [[ -s "$1" ]] && return 0; sleep 0.05; done
@@ -216,6 +218,58 @@ case_meter_card() { # staff issued the card; the resident inserts it, pays in no
   purse=$(sqlite3 :memory: "select json_extract(readfile('$SITE/card.json'), '\$.ef_purse')")
   [[ ${purse:0:14} == 0100000BB80001 ]] || fail "the card's purse is not 30.00 with count 1 (purpose 01): $purse"
   contains "$(receipt 1)" "4B50000000000071" "the card sale's receipt"
+  expect_status 0 ctl ledger verify
+}
+
+# The reference back office on loopback (plain HTTP, the simulated QR
+# provider); the kiosk K1 takes QR payments through it.
+start_bo() {
+  cat >"$SITE/bo.ini" <<INI
+[server]
+listen = 127.0.0.1
+port = 0
+database = $SITE/bo.db
+plain_http = true
+[signing]
+key = $SITE/signing.key
+[qr]
+simulate = true
+INI
+  { bo keygen && bo site add S1 "Market hall" && bo kiosk add K1 --site S1; } >/dev/null ||
+    { fail "setting up the back office"; finish; }
+  serve_bo
+  PIDS="$PIDS $BO_PID"
+  printf '[site]\nkiosk_id = K1\n[sync]\nurl = http://127.0.0.1:%s\ntimeout_ms = 3000\nqr = true\nqr_ttl_s = 60\n' \
+    "$PORT" >>"$SITE/kiosk.ini"
+}
+
+case_qr_remote() { # the code on the screen is the order's; paid through the provider, the credit is delivered
+  start_bo
+  mkdir -p "$SITE/shots"
+  SDL_VIDEODRIVER=offscreen timeout 60 "$KIOSK" --config "$SITE/kiosk.ini" --headless \
+    --script "$SCRIPTS/qr_remote.kscript" --shots "$SITE/shots" --sim meters=127.0.0.1:$METERS \
+    >"$SITE/out" 2>"$SITE/err" &
+  local k=$! order="" code="" url=""
+  for _ in $(seq 300); do [[ -s $SITE/shots/qr.png ]] && break; kill -0 $k 2>/dev/null || break; sleep 0.05; done
+  sleep 0.2 # the picture is written whole
+  order=$(bo_sql "select id from qr_order")
+  code=$(zbarimg --quiet --raw "$SITE/shots/qr.png" 2>/dev/null)
+  curl -s -o "$SITE/order.json" "http://127.0.0.1:$PORT/v1/kiosks/K1/qr-orders/$order"
+  url=$(sqlite3 :memory: "select json_extract(readfile('$SITE/order.json'), '\$.code_url')")
+  [[ -n $order && -n $url && $code == "$url" ]] ||
+    fail "the QR code on the screen reads '$code', the order '$order' has code_url '$url'"
+  [[ $(bo_post "/v1/sim/qr-orders/$order/pay") == 200 ]] || fail "paying order $order: $(cat "$SITE/bo.answer")"
+  wait $k
+  local got=$?
+  [[ $got == 0 ]] || fail "kiosk --script qr_remote exited $got: $(grep -v ' I kiosk' "$SITE/err" | tail -20)"
+  [[ $(sale state) == delivered && $(sale paid) == 2000 && $(sale method) == qr ]] \
+    || fail "the ledger's sale: $(sale 'state, paid, method')"
+  [[ $(sqlite3 "$SITE/ledger.db" "select count(*) from payment p join txn t on t.id = p.txn_id
+        where p.method = 'qr' and p.ref = '$order' and p.amount = 2000 and t.state = 'delivered'") == 1 ]] ||
+    fail "no delivered sale holds a qr payment of 2000 for order $order"
+  [[ $(bo_sql "select state from qr_order where id = '$order'") == paid ]] || fail "the order is not paid"
+  control "$METERS" "state 000000000001"
+  [[ $(json "${REPLY#ok }" '$.journal[0].amount') == 2000 ]] || fail "the meter's journal: $REPLY"
   expect_status 0 ctl ledger verify
 }
 

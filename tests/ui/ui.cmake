@@ -5,17 +5,20 @@ kiosk_cmocka_test(session SOURCES ui/test_session.c LIBS kiosk_core)
 kiosk_cmocka_test(ui_history SOURCES ui/test_history.c LIBS kiosk_ledger)
 
 # Top-ups end to end, headless, against the simulators in their own
-# processes (printsim for the receipts); and a script that must fail. The
+# processes (printsim for the receipts, the reference back office for QR
+# codes); and a script that must fail. The
 # meter card's case runs cardsim in pcscd's virtual readers, one at a time
 # with the other card tests.
 set(UI_E2E bash ${CMAKE_CURRENT_SOURCE_DIR}/ui/e2e_test.sh)
 set(UI_E2E_ARGS $<TARGET_FILE:kiosk> $<TARGET_FILE:kioskctl> $<TARGET_FILE:metersim> $<TARGET_FILE:cashsim>
-    $<TARGET_FILE:paysim> ${CMAKE_CURRENT_SOURCE_DIR}/ui/scripts $<TARGET_FILE:printsim> $<TARGET_FILE:cardsim>)
-foreach(c cash_remote card_remote pending bad_script receipt_on_screen device_health meter_card)
+    $<TARGET_FILE:paysim> ${CMAKE_CURRENT_SOURCE_DIR}/ui/scripts $<TARGET_FILE:printsim> $<TARGET_FILE:cardsim>
+    $<TARGET_FILE:backoffice>)
+foreach(c cash_remote card_remote pending bad_script receipt_on_screen device_health meter_card qr_remote)
   add_test(NAME ui_e2e.${c} COMMAND ${UI_E2E} ${c} ${UI_E2E_ARGS})
   set_tests_properties(ui_e2e.${c} PROPERTIES TIMEOUT 90 ENVIRONMENT "TZ=UTC")
 endforeach()
 set_tests_properties(ui_e2e.meter_card PROPERTIES ${PCSC_TEST_PROPS})
+set_tests_properties(ui_e2e.qr_remote PROPERTIES TIMEOUT 30) # it runs in a few seconds
 
 # Layout: every screen, both languages, at the three resolutions (with the
 # dpi of a typical panel of that size); and one screen too small to hold it.
