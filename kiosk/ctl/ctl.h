@@ -8,6 +8,7 @@
 #include "kiosk/core/perm.h"
 #include "kiosk/engine/engine.h"
 #include "kiosk/ledger/ledger.h"
+#include "sync/sync_docs.h"
 
 /* Exit statuses: 0 done, 1 the operation failed or found problems,
  * 2 bad arguments or configuration (nothing was written). */
@@ -60,6 +61,20 @@ void ctl_site_close(ctl_site_t *s);
 /* Runs recovery; prints a summary if anything was unfinished (or always,
  * with report). Returns an exit status. */
 int ctl_recovery(ctl_site_t *s, bool report);
+
+/* What rounds with the back office did. */
+typedef struct ctl_sync_tally {
+    sync_upload_result_t up; /* outbox rows sent and answered */
+    int batches;
+    int booked;              /* late QR payments booked */
+    sync_docs_report_t docs;
+} ctl_sync_tally_t;
+
+/* One round with the back office (sync.url set): the outbox up, the
+ * heartbeat with the kiosk's health, the late QR payments it lists booked
+ * and their rows up, the signed documents newer than those applied (when a
+ * key is pinned). Stops at the first failure; nothing is lost by one. */
+kerr_t ctl_sync_round(ctl_t *c, ctl_site_t *s, sync_client_t *sc, ctl_sync_tally_t *t, kmsg_t *msg);
 
 /* The verbs. Each returns an exit status. */
 int ctl_ledger_list(ctl_t *c);

@@ -1,7 +1,6 @@
 /* kioskctl sale|recover|retry: the engine driven from the command line. */
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,46 +191,3 @@ int ctl_retry(ctl_t *c)
     return status;
 }
 
-static volatile sig_atomic_t stop_requested;
-
-static void on_stop(int sig)
-{
-    (void)sig;
-    stop_requested = 1;
-}
-
-int ctl_worker(ctl_t *c)
-{
-    static const struct option opts[] = {{"interval", required_argument, NULL, 'i'}, {0, 0, 0, 0}};
-    int ch, interval_ms = 1000;
-    optind = 0;
-    while ((ch = getopt_long(c->argc, c->argv, "", opts, NULL)) != -1) {
-        if (ch == '?')
-            return CTL_USAGE;
-        if ((interval_ms = atoi(optarg)) < 10 || interval_ms > 3600000)
-            return ctl_fail(CTL_USAGE, "--interval %s: give milliseconds between 10 and 3600000", optarg);
-    }
-    if (optind != c->argc)
-        return ctl_fail(CTL_USAGE, "unexpected argument '%s'", c->argv[optind]);
-    ctl_site_t s;
-    int status = ctl_site_open(c, &s);
-    if (status != CTL_OK)
-        return status;
-    struct sigaction sa = {.sa_handler = on_stop};
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    status = ctl_recovery(&s, true);
-    while (status == CTL_OK && !stop_requested) {
-        int done = 0;
-        kmsg_t msg;
-        if (engine_retry_due(&s.engine, &done, &msg) != K_OK)
-            status = ctl_fail(CTL_FAIL, "retry failed: %s", msg.text);
-        else if (done)
-            printf("worker: %d delivered\n", done);
-        fflush(stdout);
-        for (int slept = 0; status == CTL_OK && !stop_requested && slept < interval_ms; slept += 10)
-            usleep(10000);
-    }
-    ctl_site_close(&s);
-    return status;
-}

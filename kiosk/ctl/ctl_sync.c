@@ -1,12 +1,22 @@
 /* kioskctl sync now | notices | status: the back-office link by hand
  * (docs/sync.md). */
+#include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "kiosk/app/kjson.h"
 #include "kiosk/ctl/ctl.h"
 #include "sync/sync_client.h"
 #include "sync/sync_docs.h"
+#include "sync/sync_heartbeat.h"
 #include "sync/sync_notice.h"
+
+static void print_notices(const sync_notice_report_t *rep)
+{
+    if (rep->seen)
+        printf("notices: %d seen: %d late QR payments booked, %d booked before, %d acknowledged, %d left\n",
+               rep->seen, rep->booked, rep->already, rep->acked, rep->skipped);
+}
 
 /* Fetches the open notices, books the late QR payments, acknowledges them. */
 static kerr_t notices(ctl_site_t *s, sync_client_t *sc, kmsg_t *msg)
@@ -17,9 +27,7 @@ static kerr_t notices(ctl_site_t *s, sync_client_t *sc, kmsg_t *msg)
     kerr_t rc = sync_notices_fetch(sc, s->ledger, list, SYNC_MAX_NOTICES, &n, msg);
     if (rc == K_OK)
         rc = sync_notices_handle(sc, &s->engine, list, n, &rep, msg);
-    if (rep.seen)
-        printf("notices: %d seen: %d late QR payments booked, %d booked before, %d acknowledged, %d left\n",
-               rep.seen, rep.booked, rep.already, rep.acked, rep.skipped);
+    print_notices(&rep);
     return rc;
 }
 
@@ -40,19 +48,6 @@ int ctl_sync_notices(ctl_t *c)
     }
     sync_client_close(sc);
     return status;
-}
-
-/* Downloads the signed documents when a key is pinned to verify them. */
-static kerr_t documents(ctl_t *c, sync_client_t *sc, ledger_t *l, kmsg_t *msg)
-{
-    if (!c->cfg.sync_pubkey[0])
-        return K_OK;
-    sync_docs_report_t rep;
-    kerr_t rc = sync_docs_refresh(sc, l, NULL, &rep, msg);
-    if (rc == K_OK)
-        printf("documents: %d applied, %d unchanged, %d refused, %d not issued yet\n", rep.applied, rep.unchanged,
-               rep.refused, rep.missing);
-    return rc;
 }
 
 int ctl_sync_apply(ctl_t *c)
@@ -93,6 +88,46 @@ static kerr_t upload_all(sync_client_t *sc, ledger_t *l, sync_upload_result_t *t
     return rc;
 }
 
+/* What the kiosk tells the back office about itself. */
+static void health_of(const ctl_t *c, const ctl_site_t *s, const ledger_sync_state_t *st, sync_health_t *h)
+{
+    *h = (sync_health_t){.outbox_depth = st->depth, .last_error = st->last_error, .paper = "none"};
+    static const struct {
+        const char *name, *none;
+        size_t cfg_off;
+    } devices[] = {
+        {"cash", "none", offsetof(kiosk_config_t, cash_protocol)},
+        {"terminal", "none", offsetof(kiosk_config_t, payterm_protocol)},
+        {"card_reader", "none", offsetof(kiosk_config_t, card_protocol)},
+    };
+    const bool open[] = {s->engine.cash != NULL, s->engine.pay[0] != NULL, s->engine.card != NULL};
+    for (size_t i = 0; i < sizeof devices / sizeof devices[0]; i++) {
+        const char *protocol = (const char *)&c->cfg + devices[i].cfg_off;
+        if (strcmp(protocol, devices[i].none) != 0)
+            h->devices[h->n_devices++] = (sync_device_t){devices[i].name, open[i] ? "ok" : "missing", NULL};
+    }
+}
+
+kerr_t ctl_sync_round(ctl_t *c, ctl_site_t *s, sync_client_t *sc, ctl_sync_tally_t *t, kmsg_t *msg)
+{
+    ledger_sync_state_t st;
+    sync_health_t h;
+    static sync_beat_t beat;
+    sync_notice_report_t rep = {0};
+    kerr_t rc = upload_all(sc, s->ledger, &t->up, &t->batches, msg);
+    if (rc == K_OK && (rc = ledger_sync_state(s->ledger, &st, msg)) == K_OK) {
+        health_of(c, s, &st, &h);
+        rc = sync_heartbeat(sc, s->ledger, &h, &beat, msg);
+    }
+    if (rc == K_OK && (rc = sync_notices_handle(sc, &s->engine, beat.notices, beat.n_notices, &rep, msg)) == K_OK)
+        rc = upload_all(sc, s->ledger, &t->up, &t->batches, msg); /* late payments booked go up at once */
+    t->booked += rep.booked;
+    print_notices(&rep);
+    if (rc == K_OK && c->cfg.sync_pubkey[0])
+        rc = sync_docs_refresh(sc, s->ledger, &beat.versions, &t->docs, msg);
+    return rc;
+}
+
 int ctl_sync_now(ctl_t *c)
 {
     if (c->argc != 1)
@@ -107,16 +142,15 @@ int ctl_sync_now(ctl_t *c)
         sync_client_close(sc);
         return CTL_FAIL;
     }
-    sync_upload_result_t total = {0};
-    int batches = 0;
-    rc = upload_all(sc, s.ledger, &total, &batches, &msg);
-    if (rc == K_OK && (rc = notices(&s, sc, &msg)) == K_OK) /* late payments booked go up at once */
-        rc = upload_all(sc, s.ledger, &total, &batches, &msg);
-    if (rc == K_OK)
-        rc = documents(c, sc, s.ledger, &msg);
-    if (rc == K_OK)
-        printf("uploaded %d rows in %d batches: %d accepted, %d duplicate, %d rejected\n", total.sent, batches,
-               total.accepted, total.duplicate, total.rejected);
+    ctl_sync_tally_t t = {0};
+    rc = ctl_sync_round(c, &s, sc, &t, &msg);
+    if (rc == K_OK) {
+        if (c->cfg.sync_pubkey[0])
+            printf("documents: %d applied, %d unchanged, %d refused, %d not issued yet\n", t.docs.applied,
+                   t.docs.unchanged, t.docs.refused, t.docs.missing);
+        printf("uploaded %d rows in %d batches: %d accepted, %d duplicate, %d rejected\n", t.up.sent, t.batches,
+               t.up.accepted, t.up.duplicate, t.up.rejected);
+    }
     int status = rc == K_OK ? CTL_OK : ctl_fail(CTL_FAIL, "%s", msg.text);
     ctl_site_close(&s);
     sync_client_close(sc);

@@ -106,6 +106,31 @@ case_failures() {
   contains "$OUT" '"failures_in_a_row":	0' "sync status after the catch-up"
 }
 
+# kioskctl worker does the rounds itself: the outbox goes up within a
+# heartbeat period, the heartbeat reaches the back office, and after an
+# outage the worker backs off and catches up; SIGTERM stops it cleanly.
+case_worker() {
+  setup_bo
+  printf 'heartbeat_s = 5\nretry_base_ms = 200\nretry_max_ms = 1000\n' >>"$SITE/kiosk.ini"
+  "$CTL" --config "$SITE/kiosk.ini" worker --interval 100 >"$SITE/worker.out" 2>&1 &
+  local worker=$!
+  sales
+  for _ in $(seq 150); do [[ $(stored) == 2 && $(unsent) == 0 ]] && break; sleep 0.1; done
+  [[ $(stored) == 2 && $(unsent) == 0 ]] || fail "the worker did not upload the sales: $(cat "$SITE/worker.out")"
+  [[ $(sqlite3 "$SITE/bo.db" "select count(*) from kiosk_health where kiosk = 'K1'") -ge 1 ]] ||
+    fail "no heartbeat reached the back office"
+  stop_bo
+  ctl sale --meter 000000000001 --amount 1000 --pay counter >/dev/null || fail "a sale during the outage"
+  sleep 6 # a round falls in the outage
+  [[ $(unsent) != 0 ]] || fail "rows marked sent while the back office was down"
+  serve_bo
+  for _ in $(seq 100); do [[ $(stored) == 3 && $(unsent) == 0 ]] && break; sleep 0.1; done
+  [[ $(stored) == 3 ]] || fail "the worker did not catch up: $(tail -5 "$SITE/worker.out")"
+  contains "$(cat "$SITE/worker.out")" "again in" "the worker's backoff"
+  kill -TERM "$worker"
+  wait "$worker" || fail "the worker did not stop cleanly on SIGTERM"
+}
+
 case_bad_config() {
   make_site
   expect_status 2 ctl sync now

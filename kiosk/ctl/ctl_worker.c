@@ -1,0 +1,103 @@
+/* kioskctl worker: the kiosk's background work when no screen does it:
+ * recovery at start, then pending deliveries retried when due and, with a
+ * back office, rounds with it (the outbox, the heartbeat, late payments,
+ * documents) every sync.heartbeat_s, backing off with jitter after a
+ * failure. It tells systemd it is ready and alive (Type=notify). */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "kiosk/app/clock.h"
+#include "kiosk/app/notify.h"
+#include "kiosk/app/rand.h"
+#include "kiosk/core/backoff.h"
+#include "kiosk/ctl/ctl.h"
+#include "sync/sync_client.h"
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+/* The back-office side of the loop. */
+typedef struct link {
+    sync_client_t *sc; /* NULL: no back office */
+    int64_t next_at;   /* monotonic ms */
+    unsigned failures;
+} link_t;
+
+/* A round when it is due; the next one after the heartbeat period, or
+ * after a backoff with jitter when this one failed. */
+static void sync_due(ctl_t *c, ctl_site_t *s, link_t *k, int64_t now)
+{
+    if (!k->sc || now < k->next_at)
+        return;
+    ctl_sync_tally_t t = {0};
+    kmsg_t msg = {""};
+    engine_limits_t lim;
+    int64_t period_s = engine_sale_limits(&s->engine, &lim, NULL) == K_OK ? lim.heartbeat_s : c->cfg.sync_heartbeat_s;
+    if (ctl_sync_round(c, s, k->sc, &t, &msg) == K_OK) {
+        k->failures = 0;
+        k->next_at = now + period_s * 1000;
+        if (t.up.sent || t.booked || t.docs.applied)
+            printf("worker: back office: %d rows uploaded, %d late payments booked, %d documents applied\n", t.up.sent,
+                   t.booked, t.docs.applied);
+        return;
+    }
+    uint32_t r = 0;
+    krand_fill(NULL, &r, sizeof r);
+    int64_t wait = backoff_delay_ms(++k->failures, c->cfg.sync_retry_base_ms, c->cfg.sync_retry_max_ms, r);
+    k->next_at = now + wait;
+    printf("worker: back office: %s; again in %lld ms\n", msg.text, (long long)wait);
+}
+
+int ctl_worker(ctl_t *c)
+{
+    static const struct option opts[] = {{"interval", required_argument, NULL, 'i'}, {0, 0, 0, 0}};
+    int ch, interval_ms = 1000;
+    optind = 0;
+    while ((ch = getopt_long(c->argc, c->argv, "", opts, NULL)) != -1) {
+        if (ch == '?')
+            return CTL_USAGE;
+        if ((interval_ms = atoi(optarg)) < 10 || interval_ms > 3600000)
+            return ctl_fail(CTL_USAGE, "--interval %s: give milliseconds between 10 and 3600000", optarg);
+    }
+    if (optind != c->argc)
+        return ctl_fail(CTL_USAGE, "unexpected argument '%s'", c->argv[optind]);
+    link_t k = {0};
+    kmsg_t msg = {""};
+    if (c->cfg.sync_url[0] && sync_client_open(&c->cfg, &k.sc, &msg) != K_OK)
+        return ctl_fail(CTL_USAGE, "%s", msg.text);
+    ctl_site_t s;
+    int status = ctl_site_open(c, &s);
+    if (status != CTL_OK) {
+        sync_client_close(k.sc);
+        return status;
+    }
+    struct sigaction sa = {.sa_handler = on_stop};
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    status = ctl_recovery(&s, true);
+    knotify_ready("worker: retrying deliveries");
+    while (status == CTL_OK && !stop_requested) {
+        int done = 0;
+        if (engine_retry_due(&s.engine, &done, &msg) != K_OK)
+            status = ctl_fail(CTL_FAIL, "retry failed: %s", msg.text);
+        else if (done)
+            printf("worker: %d delivered\n", done);
+        sync_due(c, &s, &k, kclock_mono(NULL));
+        knotify_watchdog();
+        fflush(stdout);
+        for (int slept = 0; status == CTL_OK && !stop_requested && slept < interval_ms; slept += 10)
+            usleep(10000);
+    }
+    knotify_stopping();
+    ctl_site_close(&s);
+    sync_client_close(k.sc);
+    return status;
+}
