@@ -8,6 +8,7 @@
 #include "kiosk/core/perm.h"
 #include "kiosk/engine/engine.h"
 #include "kiosk/ledger/ledger.h"
+#include "kiosk/site/site.h"
 #include "sync/sync_docs.h"
 
 /* Exit statuses: 0 done, 1 the operation failed or found problems,
@@ -40,17 +41,8 @@ int ctl_authorise(ctl_t *c, perm_t p, const char *operator_name);
 /* Opens the configured ledger; prints why and returns NULL on failure. */
 ledger_t *ctl_open_ledger(const ctl_t *c, ledger_open_mode_t mode);
 
-/* Ledger, registry, gateway and engine for one command. */
-typedef struct ctl_site {
-    ledger_t *ledger;
-    registry_t registry;
-    gw_t gw;
-    cash_t cash;       /* ops NULL when there is none */
-    payterm_t payterm; /* ops NULL when there is none */
-    payterm_t qr;      /* QR orders through the back office; ops NULL when there are none */
-    gw_t card;         /* the meter-card reader; ops NULL when there is none */
-    engine_t engine;
-} ctl_site_t;
+/* Ledger, registry, gateway, devices and engine for one command (site.h). */
+typedef site_t ctl_site_t;
 
 /* Opens the site (printing why not); returns an exit status. */
 int ctl_site_open(ctl_t *c, ctl_site_t *s);

@@ -8,20 +8,13 @@
 #include "kiosk/app/registry.h"
 #include "drivers/card/card_slot.h"
 #include "kiosk/engine/engine.h"
+#include "kiosk/site/site.h"
 
 typedef struct ui_site {
-    const kiosk_config_t *cfg;
-    ledger_t *ledger;
-    registry_t registry;
-    gw_t gw;
-    cash_t cash;       /* ops NULL when there is none */
-    payterm_t payterm; /* ops NULL when there is none */
-    payterm_t qr;      /* QR orders through the back office (sync.qr); ops NULL when there are none */
-    gw_t card;         /* the meter-card reader; ops NULL when there is none */
-    card_slot_t card_watch; /* the same reader, watched for cards going in and out; ops NULL when none */
-    printer_t printer; /* the receipt printer; ops NULL when there is none */
-    engine_t engine;
-    unsigned health;   /* HEALTH_* of what opened (the printer: whether it can print now) */
+    site_t base;            /* as kioskctl opens it */
+    card_slot_t card_watch; /* the card reader, watched for cards going in and out; ops NULL when none */
+    printer_t printer;      /* the receipt printer; ops NULL when there is none */
+    unsigned health;        /* HEALTH_* of what opened (the printer: whether it can print now) */
 } ui_site_t;
 
 /* Opens everything; devices that are configured but absent are reported

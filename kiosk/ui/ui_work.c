@@ -32,7 +32,7 @@ static void usage(ui_work_t *w, session_account_t *a)
 {
     int readings = 0;
     kmsg_t msg;
-    if (ledger_daily_use(w->site->ledger, a->meter, kclock_wall(w->site->engine.clk), SESSION_USAGE_DAYS,
+    if (ledger_daily_use(w->site->base.ledger, a->meter, kclock_wall(w->site->base.engine.clk), SESSION_USAGE_DAYS,
                          a->daily_milli, &readings, &msg) != K_OK)
         fprintf(stderr, "kiosk: the meter's history: %s\n", msg.text);
     a->has_usage = readings >= 2;
@@ -43,8 +43,8 @@ static void lookup(ui_work_t *w, const session_cmd_t *cmd)
     ui_site_t *s = w->site;
     session_event_t ev = {.kind = SEV_ACCOUNT};
     session_account_t *a = &ev.account;
-    const registry_entry_t *entry = registry_find(&s->registry, cmd->meter);
-    if (!entry && s->registry.loaded && strcmp(s->cfg->gateway_protocol, "fake") != 0) {
+    const registry_entry_t *entry = registry_find(&s->base.registry, cmd->meter);
+    if (!entry && s->base.registry.loaded && strcmp(s->base.cfg->gateway_protocol, "fake") != 0) {
         text(&ev, "not in the meter registry");
         post(w, &ev, cmd);
         return;
@@ -55,7 +55,7 @@ static void lookup(ui_work_t *w, const session_cmd_t *cmd)
     ledger_alert_t alerts[INSPECT_MAX_ALERTS];
     size_t n = 0;
     kmsg_t msg;
-    kerr_t rc = engine_read_meter(&s->engine, cmd->meter, &rd, alerts, &n, &msg);
+    kerr_t rc = engine_read_meter(&s->base.engine, cmd->meter, &rd, alerts, &n, &msg);
     if (rc == K_ENOTFOUND && !entry) { /* the fake bank has no such meter */
         text(&ev, msg.text);
         post(w, &ev, cmd);
@@ -70,7 +70,7 @@ static void lookup(ui_work_t *w, const session_cmd_t *cmd)
     if (rc != K_OK)
         text(&ev, msg.text);
     ledger_filter_t f = {.state = TXN_DELIVERED, .meter = cmd->meter, .limit = 1, .newest_first = true};
-    ledger_list(s->ledger, &f, on_last, a, &msg);
+    ledger_list(s->base.ledger, &f, on_last, a, &msg);
     usage(w, a);
     post(w, &ev, cmd);
 }
@@ -96,10 +96,10 @@ static void read_card(ui_work_t *w, const session_cmd_t *cmd)
     session_event_t ev = {.kind = SEV_CARD_READ, .verdict = CARDV_UNREADABLE};
     kmsg_t msg;
     w->have_card = false;
-    kerr_t rc = s->engine.card ? engine_mcard_inserted(&s->engine, true, &w->card, &msg)
+    kerr_t rc = s->base.engine.card ? engine_mcard_inserted(&s->base.engine, true, &w->card, &msg)
                                : kmsg_set(&msg, K_ENOTFOUND, "no meter-card reader (card.protocol)");
-    if (rc == K_OK && s->registry.loaded && !registry_find(&s->registry, w->card.view.info.meter))
-        rc = engine_mcard_inserted(&s->engine, false, &w->card, &msg);
+    if (rc == K_OK && s->base.registry.loaded && !registry_find(&s->base.registry, w->card.view.info.meter))
+        rc = engine_mcard_inserted(&s->base.engine, false, &w->card, &msg);
     if (rc != K_OK) {
         text(&ev, msg.text);
         post(w, &ev, cmd);
@@ -121,7 +121,7 @@ static void read_card(ui_work_t *w, const session_cmd_t *cmd)
 
 static void open_sale(ui_work_t *w, const session_cmd_t *cmd)
 {
-    engine_t *e = &w->site->engine;
+    engine_t *e = &w->site->base.engine;
     session_event_t ev = {.kind = SEV_SALE_OPENED, .printer_ok = ui_work_printer_ok(w)};
     sale_req_t req = {.meter = cmd->meter, .customer = cmd->customer, .method = cmd->method,
                       .channel = "remote", .amount = cmd->amount};
@@ -130,7 +130,7 @@ static void open_sale(ui_work_t *w, const session_cmd_t *cmd)
     if (cmd->on_card)
         rc = w->have_card ? engine_mcard_open_sale(e, &w->card, cmd->method, cmd->amount, ev.txn, &msg)
                           : kmsg_set(&msg, K_ESTATE, "the meter card was not read");
-    else if ((rc = engine_check_sale(w->site->cfg, &req, &msg)) == K_OK)
+    else if ((rc = engine_check_sale(w->site->base.cfg, &req, &msg)) == K_OK)
         rc = engine_open_sale(e, &req, ev.txn, &msg);
     if (rc == K_OK && (rc = engine_begin_payment(e, ev.txn, &msg)) != K_OK) {
         kmsg_t why;
@@ -146,7 +146,7 @@ static void open_sale(ui_work_t *w, const session_cmd_t *cmd)
 static int64_t paid_of(ui_work_t *w, const char *id, ledger_txn_t *t)
 {
     kmsg_t msg;
-    if (ledger_get(w->site->ledger, id, t, &msg) != K_OK) {
+    if (ledger_get(w->site->base.ledger, id, t, &msg) != K_OK) {
         memset(t, 0, sizeof *t);
         return 0;
     }
@@ -164,7 +164,7 @@ static void fail(ui_work_t *w, const session_cmd_t *cmd, const char *what, const
 static void start_cash(ui_work_t *w, const session_cmd_t *cmd)
 {
     kmsg_t msg;
-    if (engine_cash_start(&w->site->engine, cmd->txn, &msg) != K_OK) {
+    if (engine_cash_start(&w->site->base.engine, cmd->txn, &msg) != K_OK) {
         fail(w, cmd, "the bill acceptor could not start", &msg);
         return;
     }
@@ -180,7 +180,7 @@ void ui_work_cash_step(ui_work_t *w)
     engine_cash_news_t news = {0};
     kmsg_t msg;
     session_cmd_t as = {.gen = w->cash_gen};
-    if (engine_cash_step(&w->site->engine, &news, &msg) != K_OK) {
+    if (engine_cash_step(&w->site->base.engine, &news, &msg) != K_OK) {
         w->cash_on = false;
         fail(w, &as, "the bill acceptor", &msg);
         return;
@@ -195,7 +195,7 @@ void ui_work_cash_step(ui_work_t *w)
 
 static void finish_cash(ui_work_t *w, const session_cmd_t *cmd)
 {
-    engine_t *e = &w->site->engine;
+    engine_t *e = &w->site->base.engine;
     kmsg_t msg;
     w->cash_on = false;
     if (engine_cash_stop(e, &msg) != K_OK)
@@ -242,7 +242,7 @@ static void on_code(void *ctx, const char *url, int64_t expires_at_ms)
     watch_ctx_t *c = ctx;
     session_event_t ev = {.kind = SEV_QR_CODE};
     snprintf(ev.url, sizeof ev.url, "%s", url);
-    ev.left_ms = expires_at_ms - kclock_wall(c->w->site->engine.clk);
+    ev.left_ms = expires_at_ms - kclock_wall(c->w->site->base.engine.clk);
     post(c->w, &ev, c->cmd);
 }
 
@@ -250,7 +250,7 @@ static void on_code(void *ctx, const char *url, int64_t expires_at_ms)
  * code goes to the screen); the engine picks it by the sale's method. */
 static void pay_card(ui_work_t *w, const session_cmd_t *cmd, bool qr)
 {
-    engine_t *e = &w->site->engine;
+    engine_t *e = &w->site->base.engine;
     watch_ctx_t ctx = {w, cmd};
     pt_watch_t watch = {.text = on_text, .cancelled = on_cancel, .code = qr ? on_code : NULL, .ctx = &ctx};
     engine_card_result_t r;
@@ -281,7 +281,7 @@ static void deliver(ui_work_t *w, const session_cmd_t *cmd)
     ui_site_t *s = w->site;
     ledger_txn_t t;
     kmsg_t msg;
-    if (engine_deliver(&s->engine, cmd->txn, &t, &msg) != K_OK) {
+    if (engine_deliver(&s->base.engine, cmd->txn, &t, &msg) != K_OK) {
         fail(w, cmd, "the delivery", &msg);
         return;
     }
@@ -292,7 +292,7 @@ static void deliver(ui_work_t *w, const session_cmd_t *cmd)
     text(&ev, t.reason);
     gw_reading_t rd;
     if (ev.outcome == OUT_DELIVERED && strcmp(t.channel, "remote") == 0 &&
-        s->gw.ops->read(s->gw.ctx, t.meter, GW_READ_BALANCE, &rd, NULL) == GW_OK) {
+        s->base.gw.ops->read(s->base.gw.ctx, t.meter, GW_READ_BALANCE, &rd, NULL) == GW_OK) {
         ev.has_balance = true;
         ev.balance = rd.balance;
     }
@@ -321,7 +321,7 @@ void ui_work_retry(ui_work_t *w)
 {
     int done = 0;
     kmsg_t msg;
-    if (engine_retry_due(&w->site->engine, &done, &msg) != K_OK)
+    if (engine_retry_due(&w->site->base.engine, &done, &msg) != K_OK)
         fprintf(stderr, "kiosk: retrying pending deliveries: %s\n", msg.text);
     else if (done)
         fprintf(stderr, "kiosk: %d pending deliveries delivered\n", done);

@@ -22,7 +22,7 @@ static void post_health(ui_work_t *w, unsigned health)
  * after it stopped answering it is set up again first. */
 static bool cash_ok(ui_work_t *w)
 {
-    engine_t *e = &w->site->engine;
+    engine_t *e = &w->site->base.engine;
     kmsg_t msg;
     engine_cash_news_t news;
     if (!e->cash)
@@ -55,9 +55,9 @@ void ui_work_health(ui_work_t *w)
     unsigned h = w->health & HEALTH_READER;
     if (cash_ok(w))
         h |= HEALTH_CASH;
-    if (provider_ok(&w->site->payterm))
+    if (provider_ok(&w->site->base.payterm))
         h |= HEALTH_TERMINAL;
-    if (provider_ok(&w->site->qr))
+    if (provider_ok(&w->site->base.qr))
         h |= HEALTH_QR;
     if (ui_work_printer_ok(w))
         h |= HEALTH_PRINTER;
@@ -68,7 +68,7 @@ void ui_work_print(ui_work_t *w, const session_cmd_t *cmd)
 {
     kmsg_t msg;
     session_event_t ev = {.kind = SEV_RECEIPT, .gen = cmd->gen};
-    ev.ok = engine_print_receipt(&w->site->engine, &w->site->printer, cmd->txn, "kiosk", &msg) == K_OK;
+    ev.ok = engine_print_receipt(&w->site->base.engine, &w->site->printer, cmd->txn, "kiosk", &msg) == K_OK;
     if (!ev.ok) {
         fprintf(stderr, "kiosk: the receipt of %s is shown on the screen: %s\n", cmd->txn, msg.text);
         snprintf(ev.text, sizeof ev.text, "%s", msg.text);

@@ -124,7 +124,7 @@ static void *run(void *arg)
     }
     if (w->work.cash_on) { /* leaving while cash is taken: what went in is booked; the next start recovers */
         kmsg_t msg;
-        engine_cash_stop(&w->work.site->engine, &msg);
+        engine_cash_stop(&w->work.site->base.engine, &msg);
     }
     return NULL;
 }

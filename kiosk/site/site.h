@@ -1,0 +1,40 @@
+/* The site a program sells for: the configuration, the meter registry, the
+ * gateway, the ledger, the payment devices and the meter-card reader, and
+ * the engine over them, opened the same way for kioskctl and the
+ * touchscreen. */
+#ifndef KIOSK_SITE_SITE_H
+#define KIOSK_SITE_SITE_H
+
+#include "kiosk/app/config.h"
+#include "kiosk/app/registry.h"
+#include "kiosk/engine/engine.h"
+
+/* Devices that opened. */
+enum { SITE_CASH = 1, SITE_TERMINAL = 2, SITE_QR = 4, SITE_CARD = 8 };
+
+typedef struct site {
+    const kiosk_config_t *cfg;
+    ledger_t *ledger;
+    registry_t registry;
+    gw_t gw;
+    cash_t cash;       /* ops NULL when there is none */
+    payterm_t payterm; /* ops NULL when there is none */
+    payterm_t qr;      /* QR orders through the back office (sync.qr); ops NULL when there are none */
+    gw_t card;         /* the meter-card reader; ops NULL when there is none */
+    engine_t engine;
+    unsigned opened;   /* SITE_* */
+} site_t;
+
+/* Told about a device that is configured but could not be opened
+ * ("bill acceptor", why). */
+typedef void (*site_report_fn)(void *ctx, const char *device, const char *why);
+
+/* Opens the registry, the gateway and the ledger (a failure there is an
+ * error, saying why), then each configured device; one that cannot be
+ * opened is reported and left out, and the engine runs without it. */
+kerr_t site_open(const kiosk_config_t *cfg, site_t *s, site_report_fn report, void *ctx, kmsg_t *msg);
+
+/* Closes what site_open opened. */
+void site_close(site_t *s);
+
+#endif
