@@ -6,43 +6,7 @@
 # Usage: sync_test.sh CASE KIOSKCTL BACKOFFICE
 CASE=$1 CTL=$2 BO=$3
 . "$(dirname "$0")/lib.sh"
-
-bo() { "$BO" --config "$SITE/bo.ini" "$@"; }
-
-setup_bo() {
-  make_site
-  cat >"$SITE/bo.ini" <<INI
-[server]
-listen = 127.0.0.1
-port = 0
-database = $SITE/bo.db
-plain_http = true
-[signing]
-key = $SITE/signing.key
-[test]
-hooks = true
-INI
-  { bo keygen && bo site add S1 "Market hall" && bo kiosk add K1 --site S1; } >/dev/null ||
-    { fail "setting up the back office"; finish; }
-  trap 'kill $BO_PID 2>/dev/null; wait $BO_PID 2>/dev/null; rm -rf "$SITE"' EXIT
-  serve_bo
-  printf '[site]\nkiosk_id = K1\n[sync]\nurl = http://127.0.0.1:%s\ntimeout_ms = 3000\n' "$PORT" >>"$SITE/kiosk.ini"
-}
-
-serve_bo() { # the back office on the port it had (any free port the first time)
-  "$BO" --config "$SITE/bo.ini" --set "server.port=${PORT:-0}" serve >"$SITE/bo.port" 2>"$SITE/bo.log" &
-  BO_PID=$!
-  for _ in $(seq 100); do [[ -s $SITE/bo.port ]] && break; sleep 0.05; done
-  PORT=$(grep -o '[0-9]*' "$SITE/bo.port" | head -1)
-  [[ -n $PORT ]] || { fail "the back office did not start: $(cat "$SITE/bo.log")"; finish; }
-}
-
-stop_bo() { kill "$BO_PID"; wait "$BO_PID" 2>/dev/null; }
-
-fault() { # fault JSON: arms a test fault in the back office
-  curl -s -o /dev/null -w '%{http_code}' -X POST -d "$1" "http://127.0.0.1:$PORT/v1/test/fault" | grep -q 200 ||
-    fail "the back office did not take the fault $1"
-}
+. "$(dirname "$0")/bo_lib.sh"
 
 unsent() { sqlite3 "$SITE/ledger.db" "select count(*) from outbox where sent_at is null"; }
 stored() { sqlite3 "$SITE/bo.db" "select count(*) from sale"; }
