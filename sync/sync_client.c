@@ -79,8 +79,8 @@ static void add_row(void *ctx, const ledger_outbox_row_t *r)
 }
 
 /* Reads the answer's results: each must name a row that was sent. */
-static kerr_t read_results(const cJSON *doc, const batch_t *batch, ledger_outbox_answer_t *ans, size_t *n,
-                           sync_upload_result_t *r, kmsg_t *msg)
+kerr_t sync_results_parse(const cJSON *doc, const int64_t *seqs, size_t sent, ledger_outbox_answer_t *ans, size_t *n,
+                          sync_upload_result_t *r, kmsg_t *msg)
 {
     cJSON *results = cJSON_GetObjectItem(doc, "results"), *it;
     if (!cJSON_IsArray(results))
@@ -88,19 +88,18 @@ static kerr_t read_results(const cJSON *doc, const batch_t *batch, ledger_outbox
     *n = 0;
     cJSON_ArrayForEach(it, results)
     {
-        cJSON *seq = cJSON_GetObjectItem(it, "seq");
+        int64_t seq = 0;
         const char *status = cJSON_GetStringValue(cJSON_GetObjectItem(it, "status"));
         bool known = false;
-        for (int i = 0; cJSON_IsNumber(seq) && i < batch->n; i++)
-            known |= batch->seqs[i] == (int64_t)seq->valuedouble;
-        if (!known || !status || *n >= (size_t)batch->n)
+        for (size_t i = 0; sync__int(it, "seq", &seq) && i < sent; i++)
+            known |= seqs[i] == seq;
+        if (!known || !status || *n >= sent)
             return kmsg_set(msg, K_EINVAL, "the back office answered for a row it was not sent: nothing marked sent");
         bool rejected = strcmp(status, "rejected") == 0;
         if (!rejected && strcmp(status, "accepted") != 0 && strcmp(status, "duplicate") != 0)
-            return kmsg_set(msg, K_EINVAL, "the back office answered '%s' for row %lld: nothing marked sent", status,
-                            (long long)seq->valuedouble);
-        ans[(*n)++] = (ledger_outbox_answer_t){(int64_t)seq->valuedouble, rejected,
-                                               cJSON_GetStringValue(cJSON_GetObjectItem(it, "reason"))};
+            return kmsg_set(msg, K_EINVAL, "the back office answered '%.40s' for row %lld: nothing marked sent", status,
+                            (long long)seq);
+        ans[(*n)++] = (ledger_outbox_answer_t){seq, rejected, cJSON_GetStringValue(cJSON_GetObjectItem(it, "reason"))};
         r->accepted += strcmp(status, "accepted") == 0;
         r->duplicate += strcmp(status, "duplicate") == 0;
         r->rejected += rejected;
@@ -129,7 +128,7 @@ static kerr_t send_batch(sync_client_t *c, ledger_t *l, batch_t *batch, cJSON *r
     static ledger_outbox_answer_t ans[500];
     size_t n = 0;
     if (rc == K_OK)
-        rc = read_results(a.json, batch, ans, &n, r, msg);
+        rc = sync_results_parse(a.json, batch->seqs, (size_t)batch->n, ans, &n, r, msg);
     if (rc == K_OK)
         rc = ledger_outbox_settle(l, ans, n, msg);
     sync__answer_free(&a);

@@ -6,6 +6,8 @@
 #ifndef SYNC_SYNC_CLIENT_H
 #define SYNC_SYNC_CLIENT_H
 
+#include <cjson/cJSON.h>
+
 #include "kiosk/app/config.h"
 #include "kiosk/ledger/ledger.h"
 
@@ -32,5 +34,13 @@ void sync_client_close(sync_client_t *c);
  * K_EINVAL: an answer that makes no sense. Nothing is marked sent then, and
  * the ledger's link state records the failure. */
 kerr_t sync_upload(sync_client_t *c, ledger_t *l, sync_upload_result_t *r, kmsg_t *msg);
+
+/* Reads an upload's answer ({"results": [{seq, status, reason}]}) for the
+ * rows sent (their seqs): every result must name a row sent and say
+ * accepted, duplicate or rejected, else K_EINVAL and nothing is to be
+ * marked. ans gets one answer per result (at most `sent`; reasons point
+ * into doc), r the counts. */
+kerr_t sync_results_parse(const cJSON *doc, const int64_t *seqs, size_t sent, ledger_outbox_answer_t *ans, size_t *n,
+                          sync_upload_result_t *r, kmsg_t *msg);
 
 #endif

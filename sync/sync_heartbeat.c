@@ -27,9 +27,9 @@ static char *body_of(const sync_health_t *h)
     return text;
 }
 
-/* The answer: {"documents": {kind: version}, "notices": [...]}. */
-static kerr_t read_answer(const char *text, sync_beat_t *out, kmsg_t *msg)
+kerr_t sync_beat_parse(const char *text, sync_beat_t *out, kmsg_t *msg)
 {
+    memset(out, 0, sizeof *out);
     cJSON *o = text ? cJSON_Parse(text) : NULL, *docs = cJSON_GetObjectItem(o, "documents");
     if (!cJSON_IsObject(docs)) {
         cJSON_Delete(o);
@@ -57,7 +57,7 @@ kerr_t sync_heartbeat(sync_client_t *c, ledger_t *l, const sync_health_t *h, syn
     if (rc == K_OK && a.status != 200)
         rc = sync__refused(&a, msg);
     if (rc == K_OK)
-        rc = read_answer(a.text, out, msg);
+        rc = sync_beat_parse(a.text, out, msg);
     if (rc == K_OK || rc == K_ETIMEOUT || rc == K_EDEVICE)
         sync__note(l, rc == K_OK, rc == K_OK ? NULL : msg->text);
     sync__answer_free(&a);

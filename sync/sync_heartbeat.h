@@ -36,4 +36,9 @@ typedef struct sync_beat {
  * K_EDEVICE: an error status; K_EINVAL: an answer that makes no sense. */
 kerr_t sync_heartbeat(sync_client_t *c, ledger_t *l, const sync_health_t *h, sync_beat_t *out, kmsg_t *msg);
 
+/* Reads a heartbeat's answer ({"documents": {kind: version}, "notices":
+ * [...]}); K_EINVAL without documents; notices that make no sense are
+ * skipped. */
+kerr_t sync_beat_parse(const char *text, sync_beat_t *out, kmsg_t *msg);
+
 #endif

@@ -2,7 +2,7 @@
 # Runs a libFuzzer target for a few seconds from its seed corpus; new inputs
 # go to a scratch folder, so the seeds in the tree stay as they are.
 # Usage: run_fuzz.sh TARGET SEED_DIR SECONDS
-set -eu
+set -euo pipefail
 target=$1 seeds=$2 seconds=$3
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/kiosk-fuzz-XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
