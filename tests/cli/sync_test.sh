@@ -95,6 +95,68 @@ case_worker() {
   wait "$worker" || fail "the worker did not stop cleanly on SIGTERM"
 }
 
+# Certificates as the tests make them: a CA for the back office's server
+# certificate, a CA for kiosks and K1's certificate, and a stranger's CA.
+make_certs() {
+  local ca leaf
+  for ca in server-ca kiosk-ca rogue-ca; do
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$SITE/$ca.key" \
+      -out "$SITE/$ca.pem" -days 2 -subj "/CN=$ca" 2>/dev/null || fail "making $ca"
+  done
+  printf 'basicConstraints=CA:FALSE\nsubjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >"$SITE/srv.ext"
+  printf 'basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n' >"$SITE/cli.ext"
+  for leaf in "server server-ca srv localhost" "K1 kiosk-ca cli K1"; do
+    set -- $leaf
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$SITE/$1.key" -out "$SITE/$1.csr" \
+      -subj "/CN=$4" 2>/dev/null &&
+      openssl x509 -req -in "$SITE/$1.csr" -CA "$SITE/$2.pem" -CAkey "$SITE/$2.key" -CAcreateserial \
+        -out "$SITE/$1.pem" -days 2 -extfile "$SITE/$3.ext" 2>/dev/null || fail "making $1's certificate"
+  done
+  chmod 600 "$SITE"/*.key
+}
+
+# The link over HTTPS with mutual TLS, as in the field: the kiosk pins the
+# back office's CA and shows its own certificate; a kiosk pinning another
+# CA does not talk to it, and marks nothing sent.
+case_https() {
+  make_site
+  make_certs
+  cat >"$SITE/bo.ini" <<INI
+[server]
+listen = 127.0.0.1
+port = 0
+database = $SITE/bo.db
+[tls]
+cert = $SITE/server.pem
+key = $SITE/server.key
+client_ca = $SITE/kiosk-ca.pem
+[signing]
+key = $SITE/signing.key
+INI
+  { bo keygen && bo site add S1 "Market hall" && bo kiosk add K1 --site S1; } >/dev/null ||
+    { fail "setting up the back office"; finish; }
+  trap 'kill $BO_PID 2>/dev/null; wait $BO_PID 2>/dev/null; rm -rf "$SITE"' EXIT
+  serve_bo
+  cat >>"$SITE/kiosk.ini" <<INI
+[site]
+kiosk_id = K1
+[sync]
+url = https://127.0.0.1:$PORT
+ca_file = $SITE/server-ca.pem
+cert_file = $SITE/K1.pem
+key_file = $SITE/K1.key
+timeout_ms = 3000
+INI
+  sales
+  expect_status 1 ctl --set "sync.ca_file=$SITE/rogue-ca.pem" sync now
+  contains "$ERR" "did not answer" "a kiosk pinning another CA"
+  [[ $(unsent) != 0 && $(stored) == 0 ]] || fail "rows went or were marked sent without a trusted link"
+  expect_status 1 ctl --set "sync.cert_file=$SITE/server.pem" --set "sync.key_file=$SITE/server.key" sync now
+  [[ $(stored) == 0 ]] || fail "the back office took rows from a certificate that is not a kiosk's"
+  expect_status 0 ctl sync now
+  [[ $(unsent) == 0 && $(stored) == 2 ]] || fail "over mutual TLS: $(unsent) rows unsent, $(stored) sales stored"
+}
+
 case_bad_config() {
   make_site
   expect_status 2 ctl sync now
