@@ -26,6 +26,21 @@ typedef void (*engine_step_fn)(void *ctx, const char *step);
 
 #define ENGINE_MAX_PROVIDERS 4
 
+/* The back office's purchase-count service (docs/sync.md, "Purchase
+ * counts"): one sale at a time holds the next count of a meter, across
+ * kiosks. The sync link fills it in; the engine asks before it commits a
+ * delivery's count. */
+typedef struct engine_counts {
+    /* Reserves the next count of meter for sale txn, which saw the meter
+     * (or card) at count seen: K_OK with *count; K_EBUSY while another
+     * sale holds the meter; anything else: the service cannot be asked now
+     * (the engine goes on with what it read, as offline). */
+    kerr_t (*reserve)(void *ctx, const char *meter, const char *txn, uint32_t seen, uint32_t *count, kmsg_t *msg);
+    /* Gives the count back once the sale's outcome is known (applied or not). */
+    void (*release)(void *ctx, const char *meter, const char *txn, bool applied);
+    void *ctx;
+} engine_counts_t;
+
 typedef struct engine {
     ledger_t *ledger;
     gw_t *gw;
@@ -35,6 +50,7 @@ typedef struct engine {
      * terminal for "card"); unused slots NULL */
     payterm_t *pay[ENGINE_MAX_PROVIDERS];
     const kiosk_config_t *cfg;
+    const engine_counts_t *counts; /* the back office's count service; NULL: none */
     const kclock_t *clk;  /* NULL = system clock */
     const krand_t *rand;  /* NULL = system CSPRNG */
     engine_step_fn step;  /* NULL = none */

@@ -81,7 +81,10 @@ static kerr_t finish_applied(run_t *r, const char *result, const char *detail)
         close_if_in_flight(r, &c, result, APPLIED_YES);
     else
         c.confirm_latest = true;
-    return commit(r, &c);
+    kerr_t rc = commit(r, &c);
+    if (rc == K_OK && r->e->counts) /* the count is spent: the next sale to the meter may have the next */
+        r->e->counts->release(r->e->counts->ctx, r->t.meter, r->t.id, true);
+    return rc;
 }
 
 static kerr_t defer(run_t *r, delivery_reason_t why, const char *detail, const char *result,
@@ -244,6 +247,32 @@ static kerr_t resume_held(run_t *r, const gw_reading_t *rd)
     return park(r, d.reason, detail, NULL, APPLIED_NO);
 }
 
+/* Asks the back office's count service (if any) for the count: true, with
+ * why in detail, while another sale holds the meter. A new card takes the
+ * higher of the two counts; a meter's own count decides for a meter. */
+static bool reserve_count(run_t *r, bool open, uint32_t seen, uint32_t *count, char detail[LEDGER_REASON_LEN])
+{
+    const engine_counts_t *c = r->e->counts;
+    uint32_t given = 0;
+    kmsg_t why = {""};
+    if (!c)
+        return false;
+    kerr_t rc = c->reserve(c->ctx, r->t.meter, r->t.id, seen, &given, &why);
+    if (rc == K_EBUSY) {
+        snprintf(detail, LEDGER_REASON_LEN, "the back office: %s", why.text);
+        return true;
+    }
+    if (rc != K_OK)
+        LOG_I("engine", "meter %s: the count service cannot be asked (%s): going on with count %u", r->t.meter,
+              why.text, *count);
+    else if (open && given > *count) /* a new card continues what every kiosk sold */
+        *count = given;
+    else if (given != *count)
+        LOG_W("engine", "meter %s: the back office offers count %u, the meter is at %u: sending %u", r->t.meter, given,
+              seen, *count);
+    return false;
+}
+
 /* No count yet: choose one from the meter's count and the ledger. */
 static kerr_t start_fresh(run_t *r, const gw_reading_t *rd)
 {
@@ -263,6 +292,9 @@ static kerr_t start_fresh(run_t *r, const gw_reading_t *rd)
                        .highest_delivered = (uint32_t)lf.highest_delivered};
     delivery_decision_t d = delivery_pick_count(&f);
     char detail[LEDGER_REASON_LEN];
+    if (d.step == STEP_SEND &&
+        reserve_count(r, rd->count_open, rd->count_open ? d.count - 1 : rd->purchase_count, &d.count, detail))
+        return defer(r, REASON_QUEUED, detail, NULL, APPLIED_NO, false);
     switch (d.step) {
     case STEP_SEND: return send(r, d.count);
     case STEP_DEFER:

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "kiosk/site/site.h"
+#include "sync/sync_counts.h"
 #include "sync/sync_qr.h"
 
 static void say(site_report_fn report, void *ctx, const char *device, const char *why)
@@ -38,6 +39,12 @@ static void open_devices(site_t *s, site_report_fn report, void *ctx)
             say(report, ctx, "card terminal", msg.text);
         }
     }
+    if (cfg->sync_url[0]) {
+        if (sync_counts_open(cfg, &s->counts, &msg) == K_OK)
+            s->engine.counts = &s->counts;
+        else
+            say(report, ctx, "the back office's count service", msg.text);
+    }
     if (cfg->sync_qr) {
         if (sync_qr_open(cfg, &s->qr, &msg) == K_OK) {
             s->engine.pay[1] = &s->qr;
@@ -71,6 +78,8 @@ kerr_t site_open(const kiosk_config_t *cfg, site_t *s, site_report_fn report, vo
 
 void site_close(site_t *s)
 {
+    if (s->counts.reserve)
+        sync_counts_close(&s->counts);
     gw_close(&s->card);
     cash_close(&s->cash);
     payterm_close(&s->payterm);

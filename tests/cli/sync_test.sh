@@ -8,6 +8,7 @@ CASE=$1 CTL=$2 BO=$3
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/bo_lib.sh"
 
+json_of() { sqlite3 :memory: "select json_extract('$OUT', '\$.$1')"; }
 unsent() { sqlite3 "$SITE/ledger.db" "select count(*) from outbox where sent_at is null"; }
 stored() { sqlite3 "$SITE/bo.db" "select count(*) from sale"; }
 
@@ -93,6 +94,31 @@ case_worker() {
   contains "$(cat "$SITE/worker.out")" "again in" "the worker's backoff"
   kill -TERM "$worker"
   wait "$worker" || fail "the worker did not stop cleanly on SIGTERM"
+}
+
+# The back office's count service keeps two kiosks apart: while K2 holds
+# meter 1's next count, K1's sale to it waits (the money safe, nothing
+# sent); once K2 gives it back, the retry delivers. K1's own sales follow
+# each other (a delivered sale gives its count back).
+case_counts() {
+  setup_bo
+  bo kiosk add K2 --site S1 >/dev/null || fail "kiosk K2"
+  ctl sale --meter 000000000002 --amount 1000 --pay counter >/dev/null || fail "sale"
+  expect_status 0 ctl sale --meter 000000000002 --amount 1000 --pay counter
+  [[ $(json_of state) == delivered ]] || fail "K1's second sale to one meter: $OUT"
+  [[ $(bo_post /v1/kiosks/K2/counts/reserve '{"meter": "000000000001", "txn": "00000000-0000-4000-8000-000000000099", "seen": 0}') == 200 ]] ||
+    fail "K2 could not reserve: $(cat "$SITE/bo.answer")"
+  expect_status 1 ctl sale --meter 000000000001 --amount 5000 --pay counter # not delivered (yet)
+  [[ $(json_of state) == delivery_pending ]] || fail "K1 sent while K2 held the count: $OUT"
+  contains "$(json_of reason)" "K2" "the waiting sale's reason"
+  [[ ! -s "$SITE/journal" ]] || ! grep -q "credit 000000000001" "$SITE/journal" || fail "a credit reached meter 1"
+  [[ $(bo_post /v1/kiosks/K2/counts/release '{"meter": "000000000001", "txn": "00000000-0000-4000-8000-000000000099", "applied": false}') == 200 ]] ||
+    fail "K2 could not release: $(cat "$SITE/bo.answer")"
+  sleep 0.3
+  expect_status 0 ctl retry
+  [[ $(kiosk_sql "select state from txn where meter = '000000000001'") == delivered ]] ||
+    fail "the retry did not deliver after K2 gave the count back"
+  grep -q "credit 000000000001 1 5000" "$SITE/journal" || fail "meter 1's journal: $(cat "$SITE/journal")"
 }
 
 # Certificates as the tests make them: a CA for the back office's server
