@@ -1,8 +1,9 @@
-/* kioskctl worker: the kiosk's background work when no screen does it:
- * recovery at start, then pending deliveries retried when due and, with a
- * back office, rounds with it (the outbox, the heartbeat, late payments,
- * documents) every sync.heartbeat_s, backing off with jitter after a
- * failure. It tells systemd it is ready and alive (Type=notify). */
+/* kioskctl worker: the kiosk's background work: recovery at start, then
+ * pending deliveries retried when due (unless --sync-only: the touchscreen
+ * does that itself) and, with a back office, rounds with it (the outbox,
+ * the heartbeat, late payments, documents) every sync.heartbeat_s, backing
+ * off with jitter after a failure. It tells systemd it is ready and alive
+ * (Type=notify). */
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -58,15 +59,21 @@ static void sync_due(ctl_t *c, ctl_site_t *s, link_t *k, int64_t now)
 
 int ctl_worker(ctl_t *c)
 {
-    static const struct option opts[] = {{"interval", required_argument, NULL, 'i'}, {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"interval", required_argument, NULL, 'i'}, {"sync-only", no_argument, NULL, 's'}, {0, 0, 0, 0}};
     int ch, interval_ms = 1000;
+    bool sync_only = false;
     optind = 0;
     while ((ch = getopt_long(c->argc, c->argv, "", opts, NULL)) != -1) {
         if (ch == '?')
             return CTL_USAGE;
-        if ((interval_ms = atoi(optarg)) < 10 || interval_ms > 3600000)
+        if (ch == 's')
+            sync_only = true;
+        else if ((interval_ms = atoi(optarg)) < 10 || interval_ms > 3600000)
             return ctl_fail(CTL_USAGE, "--interval %s: give milliseconds between 10 and 3600000", optarg);
     }
+    if (sync_only && !c->cfg.sync_url[0])
+        return ctl_fail(CTL_USAGE, "--sync-only needs a back office (sync.url)");
     if (optind != c->argc)
         return ctl_fail(CTL_USAGE, "unexpected argument '%s'", c->argv[optind]);
     link_t k = {0};
@@ -82,11 +89,11 @@ int ctl_worker(ctl_t *c)
     struct sigaction sa = {.sa_handler = on_stop};
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
-    status = ctl_recovery(&s, true);
-    knotify_ready("worker: retrying deliveries");
+    status = sync_only ? CTL_OK : ctl_recovery(&s, true);
+    knotify_ready(sync_only ? "worker: the back-office link" : "worker: retrying deliveries");
     while (status == CTL_OK && !stop_requested) {
         int done = 0;
-        if (engine_retry_due(&s.engine, &done, &msg) != K_OK)
+        if (!sync_only && engine_retry_due(&s.engine, &done, &msg) != K_OK)
             status = ctl_fail(CTL_FAIL, "retry failed: %s", msg.text);
         else if (done)
             printf("worker: %d delivered\n", done);

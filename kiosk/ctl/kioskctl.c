@@ -21,7 +21,9 @@ static const verb_t verbs[] = {
      "amount (or the timeout), or a bank card, or a QR code paid by phone (its URL on stderr); JSON", OPEN},
     {"recover", NULL, ctl_recover, "", "resume or park every unfinished transaction", OPEN},
     {"retry", NULL, ctl_retry, "", "retry the pending deliveries that are due, once", .perm = PERM_DELIVERIES},
-    {"worker", NULL, ctl_worker, "[--interval MS]", "recover, then keep retrying pending deliveries until stopped", OPEN},
+    {"worker", NULL, ctl_worker, "[--interval MS] [--sync-only]",
+     "recover, then keep retrying pending deliveries and talking to the back office until stopped (--sync-only: "
+     "only the back office, when the touchscreen retries deliveries itself)", OPEN},
     {"ledger", "list", ctl_ledger_list, "[--state S] [--meter ADDR] [--limit N]", "list transactions, newest first", OPEN},
     {"ledger", "show", ctl_ledger_show, "ID", "one transaction with its history and delivery attempts", OPEN},
     {"ledger", "export", ctl_ledger_export, "--format csv|json [--from DATE] [--to DATE] [--output FILE]",

@@ -3,8 +3,8 @@
 # with nothing to say, and the Debian package holds the programs, the
 # service, the udev rules, the user, the catalogues and a configuration
 # kept as a conffile, with its install scripts.
-# Usage: package_test.sh CASE SOURCE_DIR BUILD_DIR KIOSK_BIN
-CASE=$1 SRC=$2 BUILD=$3 KIOSK=$4
+# Usage: package_test.sh CASE SOURCE_DIR BUILD_DIR KIOSK_BIN KIOSKCTL_BIN
+CASE=$1 SRC=$2 BUILD=$3 KIOSK=$4 KIOSKCTL=$5
 CTL=unused
 . "$(dirname "$0")/lib.sh"
 
@@ -19,6 +19,13 @@ case_unit_verifies() {
   for key in "Type=notify" "WatchdogSec=" "Restart=on-failure" "StateDirectory=prepaid-kiosk" "User=kiosk"; do
     grep -q "^$key" "$SITE/prepaid-kiosk.service" || fail "the unit lacks $key"
   done
+  # the back-office link's worker, likewise
+  sed "s|^ExecStart=/usr/bin/kioskctl |ExecStart=$KIOSKCTL |" "$SRC/packaging/prepaid-kiosk-sync.service" \
+    >"$SITE/prepaid-kiosk-sync.service"
+  grep -q "^ExecStart=$KIOSKCTL .*worker --sync-only" "$SITE/prepaid-kiosk-sync.service" ||
+    fail "the sync unit does not start kioskctl worker --sync-only"
+  said=$(systemd-analyze verify --man=no "$SITE/prepaid-kiosk-sync.service" 2>&1) || fail "verify failed: $said"
+  [[ -z $said ]] || fail "systemd-analyze verify had something to say about the sync unit: $said"
 }
 
 case_deb_contents() {
@@ -30,6 +37,7 @@ case_deb_contents() {
   local files
   files=$(dpkg-deb -c "$deb")
   for f in ./usr/bin/kiosk ./usr/bin/kioskctl ./lib/systemd/system/prepaid-kiosk.service \
+           ./lib/systemd/system/prepaid-kiosk-sync.service \
            ./lib/udev/rules.d/70-prepaid-kiosk.rules ./usr/lib/sysusers.d/prepaid-kiosk.conf \
            ./etc/prepaid-kiosk/kiosk.ini ./usr/share/prepaid-kiosk/kiosk.ini.sample \
            ./usr/share/locale/zh_CN/LC_MESSAGES/kiosk.mo ./usr/share/doc/prepaid-kiosk/README.md; do

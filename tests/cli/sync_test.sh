@@ -185,6 +185,8 @@ INI
 
 case_bad_config() {
   make_site
+  expect_status 2 ctl worker --sync-only
+  contains "$ERR" "needs a back office" "worker --sync-only without one"
   expect_status 2 ctl sync now
   contains "$ERR" "sync.url is empty" "no back office"
   expect_status 2 ctl --set sync.url=http://192.0.2.1:80 sync now
