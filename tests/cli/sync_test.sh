@@ -79,6 +79,7 @@ case_worker() {
   printf 'heartbeat_s = 5\nretry_base_ms = 200\nretry_max_ms = 1000\n' >>"$SITE/kiosk.ini"
   "$CTL" --config "$SITE/kiosk.ini" worker --interval 100 >"$SITE/worker.out" 2>&1 &
   local worker=$!
+  for _ in $(seq 100); do grep -q "^recovery:" "$SITE/worker.out" && break; sleep 0.05; done # its start is over
   sales
   for _ in $(seq 150); do [[ $(stored) == 2 && $(unsent) == 0 ]] && break; sleep 0.1; done
   [[ $(stored) == 2 && $(unsent) == 0 ]] || fail "the worker did not upload the sales: $(cat "$SITE/worker.out")"
