@@ -4,9 +4,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "backoffice/bo_account.h"
 #include "backoffice/bo_cli.h"
 #include "backoffice/bo_db.h"
 #include "backoffice/bo_docs.h"
+#include "backoffice/bo_enrol.h"
 #include "backoffice/bo_json.h"
 
 int bo_admin_exec(sqlite3 *db, const char *sql, const char *const *params, int n, const char *bump,
@@ -71,25 +73,16 @@ static int site(sqlite3 *db, const bo_args_t *a, FILE *out)
 
 static int kiosk(sqlite3 *db, const bo_args_t *a, FILE *out)
 {
-    const char *site_id = bo_arg(a, "site");
-    if (is(a, "kiosk", "add", 3) && strncmp(a->pos[2], "admin.", 6) == 0) {
-        fprintf(stderr, "backoffice: kiosk ids may not start with 'admin.': certificates with such a CN are staff's\n");
-        return BO_EXIT_USAGE;
-    }
-    if (is(a, "kiosk", "add", 3) && site_id && bo_id_valid(a->pos[2], 64)) {
-        const char *p[] = {a->pos[2], site_id};
-        return bo_admin_exec(db,
-                             "INSERT INTO kiosk(id, site, created_at) SELECT ?1, ?2, "
-                             "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) WHERE EXISTS (SELECT 1 FROM site WHERE id = ?2)",
-                             p, 2, NULL, NULL, "kiosk added; give it a certificate whose CN is its id");
-    }
+    if (is(a, "kiosk", "add", 3) || is(a, "kiosk", "enrol-code", 3))
+        return bo_enrol_cli(db, a, out); /* with a one-time enrolment code (bo_enrol_cli.c) */
     if ((is(a, "kiosk", "block", 3) || is(a, "kiosk", "activate", 3))) {
         const char *p[] = {a->pos[2], strcmp(a->pos[1], "block") == 0 ? "blocked" : "active"};
         return bo_admin_exec(db, "UPDATE kiosk SET state = ?2 WHERE id = ?1", p, 2, NULL, NULL, "kiosk updated");
     }
     if (is(a, "kiosk", "list", 2))
         return bo_list(db, bo_kiosk_list_sql(), a, out);
-    return usage("kiosk add ID --site SITE | kiosk block ID | kiosk activate ID | kiosk list");
+    return usage("kiosk add ID --site SITE [--days N] [--by-hand] | kiosk enrol-code ID [--days N] | kiosk block ID | "
+                 "kiosk activate ID | kiosk list");
 }
 
 static int customer(sqlite3 *db, const bo_args_t *a, FILE *out)
@@ -107,12 +100,16 @@ int bo_admin(sqlite3 *db, const bo_args_t *a, FILE *out)
 {
     const char *noun = a->pos[0];
     if (a->npos < 2)
-        return usage("site|kiosk|customer|meter|card|tariff|settings|count VERB ... (see --help)");
+        return usage("site|kiosk|customer|account|meter|card|tariff|settings|count|operator|group VERB ... (see --help)");
     if (strcmp(noun, "site") == 0)
         return site(db, a, out);
     if (strcmp(noun, "kiosk") == 0)
         return kiosk(db, a, out);
     if (strcmp(noun, "customer") == 0)
         return customer(db, a, out);
+    if (strcmp(noun, "operator") == 0 || strcmp(noun, "group") == 0)
+        return bo_admin_staff(db, a, out);
+    if (strcmp(noun, "account") == 0)
+        return bo_admin_account(db, a, out);
     return bo_admin_meter(db, a, out);
 }

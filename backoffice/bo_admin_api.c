@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backoffice/bo_audit.h"
 #include "backoffice/bo_cli.h"
 #include "backoffice/bo_db.h"
 #include "backoffice/bo_json.h"
@@ -65,12 +66,32 @@ static bool time_arg(bo_req_t *q, const char *name, int64_t *out, bo_resp_t *r)
     return false;
 }
 
+/* The audit trail: ?kiosk=ID&since=DATE&action=A, oldest first. */
+static void admin_audit(bo_req_t *q, bo_resp_t *r)
+{
+    int64_t since = 0;
+    if (!time_arg(q, "since", &since, r))
+        return;
+    sqlite3_stmt *st;
+    kmsg_t msg = {{0}};
+    bo_lock(q->s);
+    if (bo_audit_query(q->s->db, bo_req_arg(q, "kiosk"), since, bo_req_arg(q, "action"), &st, &msg) == K_OK)
+        answer_rows(q, r, st);
+    else
+        bo_resp_error(r, 500, "internal", "the audit report failed: %s", msg.text);
+    bo_unlock(q->s);
+}
+
 void bo_h_admin_report(bo_req_t *q, bo_resp_t *r)
 {
+    if (strcmp(q->arg[0], "audit") == 0) {
+        admin_audit(q, r);
+        return;
+    }
     const char *sql = bo_report_sql(q->arg[0], bo_req_arg(q, "by"));
     int64_t from = 0, to = INT64_MAX;
     if (!sql) {
-        bo_resp_error(r, 404, "not_found", "no report '%s' by '%s': use sales (by day, site or method) or energy",
+        bo_resp_error(r, 404, "not_found", "no report '%s' by '%s': use sales (by day, site or method), energy, rejected or audit",
                       q->arg[0], bo_req_arg(q, "by") ? bo_req_arg(q, "by") : "day");
         return;
     }

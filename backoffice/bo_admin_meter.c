@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backoffice/bo_account.h"
 #include "backoffice/bo_cli.h"
 #include "backoffice/bo_docs.h"
 #include "backoffice/bo_json.h"
@@ -32,6 +33,8 @@ static int meter(sqlite3 *db, const bo_args_t *a, FILE *out)
                              "WHERE EXISTS (SELECT 1 FROM customer WHERE id = ?2)",
                              p, 6, "registry", NULL, "meter registered");
     }
+    if (is(a, "install", 3) || is(a, "remove", 3))
+        return bo_admin_meter_service(db, a, out);
     if (is(a, "list", 2))
         return bo_list(db,
                        "SELECT m.id AS meter, m.customer, m.protocol, m.gateway, m.kind, m.tariff, "
@@ -39,7 +42,8 @@ static int meter(sqlite3 *db, const bo_args_t *a, FILE *out)
                        "ON c.meter = m.id ORDER BY m.id",
                        a, out);
     return usage("meter add METER --customer ID --protocol dlt645|modbus --gateway HOST:PORT [--kind electricity|water] "
-                 "[--tariff ID] | meter list");
+                 "[--tariff ID] | meter install METER --account ID ... | "
+                 "meter remove METER --final-reading N --reason TEXT | meter list");
 }
 
 static int card(sqlite3 *db, const bo_args_t *a, FILE *out)

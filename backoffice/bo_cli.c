@@ -79,7 +79,7 @@ int bo_cli_sign(const bo_config_t *cfg, const bo_args_t *a)
     const char *kind = bo_arg(a, "kind"), *ver = bo_arg(a, "version"), *kiosk = bo_arg(a, "kiosk");
     long long v = ver ? strtoll(ver, NULL, 10) : 0;
     if (!kind || !bo_doc_kind_valid(kind) || v < 1 || a->npos != 2) {
-        fprintf(stderr, "usage: backoffice sign --kind tariffs|registry|blocked-cards|settings --version N "
+        fprintf(stderr, "usage: backoffice sign --kind tariffs|registry|blocked-cards|settings|staff --version N "
                         "[--kiosk ID] FILE|-\n");
         return BO_EXIT_USAGE;
     }
@@ -105,10 +105,12 @@ int bo_cli_sign(const bo_config_t *cfg, const bo_args_t *a)
 }
 
 /* Splits argv (after the program and global options) into words and
- * --options; an option takes the next word unless it is a flag. */
+ * --options; an option takes the next word unless it is a flag (--csv,
+ * --help, the account verbs' --prefill, --refund, --carry, and kiosk
+ * add's --by-hand). */
 bool bo_cli_split(int argc, char **argv, bo_args_t *a)
 {
-    static const char *const flags[] = {"csv", "help"};
+    static const char *const flags[] = {"csv", "help", "prefill", "refund", "carry", "by-hand"};
     memset(a, 0, sizeof *a);
     for (int i = 0; i < argc; i++) {
         if (strncmp(argv[i], "--", 2) != 0) {
@@ -120,7 +122,9 @@ bool bo_cli_split(int argc, char **argv, bo_args_t *a)
         if (a->nopt == BO_CLI_MAX)
             return false;
         const char *name = argv[i] + 2;
-        bool flag = strcmp(name, flags[0]) == 0 || strcmp(name, flags[1]) == 0;
+        bool flag = false;
+        for (size_t f = 0; f < sizeof flags / sizeof flags[0]; f++)
+            flag = flag || strcmp(name, flags[f]) == 0;
         if (!flag && i + 1 >= argc)
             return false;
         a->opt_name[a->nopt] = name;

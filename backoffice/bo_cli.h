@@ -31,9 +31,17 @@ int bo_admin(sqlite3 *db, const bo_args_t *a, FILE *out);
 /* The meter, card, tariff and settings verbs (bo_admin_meter.c). */
 int bo_admin_meter(sqlite3 *db, const bo_args_t *a, FILE *out);
 
+/* The staff verbs: `group set|list`, `operator add|pin|disable|enable|list`
+ * (bo_admin_staff.c); each change moves the `staff` document forward. */
+int bo_admin_staff(sqlite3 *db, const bo_args_t *a, FILE *out);
+
 /* `report sales --by day|site|method [--csv] [--from D] [--to D]` and
  * `report energy [--csv]`. */
 int bo_report(sqlite3 *db, const bo_args_t *a, FILE *out);
+
+/* `report audit [--kiosk ID] [--since DATE] [--action A] [--csv]`: the
+ * fleet's audit trail (bo_report_audit.c). */
+int bo_report_audit(sqlite3 *db, const bo_args_t *a, FILE *out);
 
 /* The report's SQL (what: sales, energy or rejected; by: day, site or
  * method for sales), parameters ?1 from and ?2 to in ms; NULL if none. */
@@ -52,7 +60,8 @@ int bo_admin_exec(sqlite3 *db, const char *sql, const char *const *params, int n
                   const char *kiosk, const char *done);
 
 /* Splits argv into words and --options (an option takes the next word
- * unless it is a flag: --csv, --help); false if there are too many. */
+ * unless it is a flag: --csv, --help, --prefill, --refund, --carry);
+ * false if there are too many. */
 bool bo_cli_split(int argc, char **argv, bo_args_t *a);
 
 /* `keygen [--out FILE]`: a new signing key (mode 600); prints its public key. */

@@ -65,6 +65,10 @@ static bool apply(bo_config_t *c, const char *section, const char *name, const c
         return copy(c->tls_key, sizeof c->tls_key, v);
     if (KEY("tls", "client_ca"))
         return copy(c->client_ca, sizeof c->client_ca, v);
+    if (KEY("tls", "client_ca_key"))
+        return copy(c->client_ca_key, sizeof c->client_ca_key, v);
+    if (KEY("enrol", "cert_days"))
+        return parse_int(v, 1, 3650, &c->enrol_cert_days);
     if (KEY("signing", "key"))
         return copy(c->signing_key, sizeof c->signing_key, v);
     if (KEY("qr", "simulate"))
@@ -105,6 +109,7 @@ static void defaults(bo_config_t *c)
     strcpy(c->database, "backoffice.db");
     strcpy(c->signing_key, "signing.key");
     c->qr_ttl_s = 120;
+    c->enrol_cert_days = 730;
     c->lease_s = 300;
     c->dedup_days = 30;
     c->log_level = LOG_INFO;

@@ -15,6 +15,8 @@ typedef struct bo_config {
     char tls_cert[512];   /* the server's certificate (PEM) */
     char tls_key[512];    /* its private key (PEM) */
     char client_ca[512];  /* the CA that signs kiosk certificates */
+    char client_ca_key[512]; /* its private key, for enrolment; empty: no enrolment */
+    int64_t enrol_cert_days; /* how long an enrolled kiosk's certificate is valid */
     bool plain_http;      /* only on a loopback address: tests and the demo */
     char public_url[256]; /* base of QR code URLs; empty: from listen and port */
     char signing_key[512];

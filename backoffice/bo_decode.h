@@ -49,6 +49,12 @@ typedef struct bo_card {
     int64_t generation, updated_at;
 } bo_card_t;
 
+/* A row of a kiosk's audit log (topic audit). */
+typedef struct bo_audit {
+    char actor[BO_ID_LEN], action[64], target[128], reason[BO_TEXT_LEN], detail[2 * BO_TEXT_LEN];
+    int64_t id, at;
+} bo_audit_t;
+
 typedef struct bo_heartbeat {
     char software[64], paper[16], last_error[BO_TEXT_LEN];
     int64_t outbox_depth, cashbox_fill; /* percent, -1 if the kiosk has no cash box */
@@ -70,8 +76,8 @@ typedef struct bo_qr_new {
 } bo_qr_new_t;
 
 /* Parses an upload body {"rows": [{"seq", "topic", "payload"}...]}: at most
- * BO_MAX_BATCH rows, seqs positive and distinct, topics txn, reading, alert
- * or card. On success the caller frees with bo_batch_free. */
+ * BO_MAX_BATCH rows, seqs positive and distinct, topics txn, reading, alert,
+ * card or audit. On success the caller frees with bo_batch_free. */
 kerr_t bo_decode_batch(const char *text, size_t len, bo_batch_t *out, kmsg_t *msg);
 
 /* Frees what bo_decode_batch allocated. */
@@ -82,6 +88,7 @@ kerr_t bo_decode_txn(const cJSON *p, bo_txn_t *out, kmsg_t *msg);
 kerr_t bo_decode_reading(const cJSON *p, bo_reading_t *out, kmsg_t *msg);
 kerr_t bo_decode_alert(const cJSON *p, bo_alert_t *out, kmsg_t *msg);
 kerr_t bo_decode_card(const cJSON *p, bo_card_t *out, kmsg_t *msg);
+kerr_t bo_decode_audit(const cJSON *p, bo_audit_t *out, kmsg_t *msg);
 
 /* Each parses a whole request body. */
 kerr_t bo_decode_heartbeat(const char *text, size_t len, bo_heartbeat_t *out, kmsg_t *msg);

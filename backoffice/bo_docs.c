@@ -2,10 +2,11 @@
 
 #include <string.h>
 
+#include "backoffice/bo_account.h"
 #include "backoffice/bo_db.h"
 #include "kiosk/app/kjson.h"
 
-static const char *const kinds[] = {"tariffs", "registry", "blocked-cards", "settings"};
+static const char *const kinds[] = {"tariffs", "registry", "blocked-cards", "settings", "staff"};
 
 static const bo_setting_def_t settings[] = {
     {"max_purchase", 100000, 1, 100000000, "largest purchase, minor units"},
@@ -84,10 +85,11 @@ static kerr_t version_of(sqlite3 *db, const char *kind, const char *kiosk, int64
 kerr_t bo_doc_build(sqlite3 *db, const char *kind, const char *kiosk, cJSON **body, int64_t *version, kmsg_t *msg)
 {
     static const char *const tcols[] = {"id", "currency", "text"};
-    static const char *const mcols[] = {"meter", "customer", "protocol", "gateway", "kind", "tariff"};
     static const char *const ccols[] = {"serial", "reason"};
+    static const char *const gcols[] = {"name", "perms"};
+    static const char *const ocols[] = {"name", "group", "pin_hash", "disabled"};
     if (!bo_doc_kind_valid(kind))
-        return kmsg_set(msg, K_ENOTFOUND, "no document kind '%s': use tariffs, registry, blocked-cards or settings",
+        return kmsg_set(msg, K_ENOTFOUND, "no document kind '%s': use tariffs, registry, blocked-cards, settings or staff",
                         kind);
     kerr_t rc = version_of(db, kind, kiosk, version, msg);
     cJSON *b = cJSON_CreateObject();
@@ -95,12 +97,17 @@ kerr_t bo_doc_build(sqlite3 *db, const char *kind, const char *kiosk, cJSON **bo
         rc = rows_to(db, "SELECT id, currency, text FROM tariff ORDER BY id", tcols, 3,
                      cJSON_AddArrayToObject(b, "tariffs"), msg);
     else if (rc == K_OK && strcmp(kind, "registry") == 0)
-        rc = rows_to(db, "SELECT id, customer, protocol, gateway, kind, tariff FROM meter ORDER BY id", mcols, 6,
-                     cJSON_AddArrayToObject(b, "meters"), msg);
+        rc = bo_account_registry(db, cJSON_AddArrayToObject(b, "meters"), msg);
     else if (rc == K_OK && strcmp(kind, "blocked-cards") == 0)
         rc = rows_to(db, "SELECT serial, reason FROM blocked_card ORDER BY serial", ccols, 2,
                      cJSON_AddArrayToObject(b, "cards"), msg);
-    else if (rc == K_OK)
+    else if (rc == K_OK && strcmp(kind, "staff") == 0) {
+        rc = rows_to(db, "SELECT name, perms FROM staff_group ORDER BY name", gcols, 2,
+                     cJSON_AddArrayToObject(b, "groups"), msg);
+        if (rc == K_OK)
+            rc = rows_to(db, "SELECT name, group_name, pin_hash, disabled FROM staff_operator ORDER BY name", ocols,
+                         4, cJSON_AddArrayToObject(b, "operators"), msg);
+    } else if (rc == K_OK)
         rc = settings_body(db, kiosk, b, msg);
     if (rc)
         cJSON_Delete(b);

@@ -1,6 +1,6 @@
 /* The documents kiosks download: tariffs, the meter registry, blocked
- * cards (one for all kiosks) and each kiosk's settings with its offline
- * limits. Each has a version that only goes forward. */
+ * cards, staff (groups and operators; each one for all kiosks) and each
+ * kiosk's settings with its offline limits. Each has a version that only goes forward. */
 #ifndef BACKOFFICE_BO_DOCS_H
 #define BACKOFFICE_BO_DOCS_H
 
@@ -21,7 +21,7 @@ typedef struct bo_setting_def {
 /* The table of settings (NULL-terminated by key). */
 const bo_setting_def_t *bo_settings(void);
 
-/* True if kind is tariffs, registry, blocked-cards or settings. */
+/* True if kind is tariffs, registry, blocked-cards, settings or staff. */
 bool bo_doc_kind_valid(const char *kind);
 
 /* Builds the body of kind (for kiosk, when kind is settings) and its

@@ -15,6 +15,11 @@ typedef enum bo_row_status { BO_ACCEPTED, BO_DUPLICATE, BO_REJECTED } bo_row_sta
 kerr_t bo_ingest_row(sqlite3 *db, const char *kiosk, const bo_row_t *row, int64_t now, bo_row_status_t *status,
                      kmsg_t *reason, kmsg_t *msg);
 
+/* Stores one audit row of `kiosk` (topic audit, bo_audit.c); a row held
+ * already under the kiosk's audit id is a duplicate. */
+kerr_t bo_audit_ingest(sqlite3 *db, const char *kiosk, const bo_row_t *row, int64_t now, bo_row_status_t *status,
+                       kmsg_t *reason, kmsg_t *msg);
+
 /* Called for each stored transaction state: keeps the purchase-count
  * service's record (highest count, the lease) in step. */
 kerr_t bo_counts_on_txn(sqlite3 *db, const char *kiosk, const bo_txn_t *t, int64_t now, kmsg_t *msg);

@@ -1,8 +1,9 @@
-/* Storing each topic's row: txn, reading, alert, card. A row already held
+/* Storing each topic's row: txn, reading, alert, card (audit: bo_audit.c). A row already held
  * under another outbox seq is a duplicate; a malformed one is rejected. */
 #include <stdio.h>
 #include <string.h>
 
+#include "backoffice/bo_account.h"
 #include "backoffice/bo_db.h"
 #include "backoffice/bo_docs.h"
 #include "backoffice/bo_ingest.h"
@@ -95,6 +96,8 @@ static kerr_t ingest_txn(sqlite3 *db, const char *kiosk, const bo_row_t *row, in
     if (rc || *status == BO_DUPLICATE)
         return rc;
     rc = store_sale(db, kiosk, &t, msg);
+    if (rc == K_OK)
+        rc = bo_account_on_sale(db, t.meter, t.state, t.created_at, msg);
     return rc ? rc : bo_counts_on_txn(db, kiosk, &t, now, msg);
 }
 
@@ -214,6 +217,8 @@ kerr_t bo_ingest_row(sqlite3 *db, const char *kiosk, const bo_row_t *row, int64_
         return ingest_reading(db, kiosk, row, now, status, reason, msg);
     if (strcmp(row->topic, "alert") == 0)
         return ingest_alert(db, kiosk, row, status, reason, msg);
+    if (strcmp(row->topic, "audit") == 0)
+        return bo_audit_ingest(db, kiosk, row, now, status, reason, msg);
     return ingest_card(db, kiosk, row, now, status, reason, msg);
 }
 

@@ -1,23 +1,10 @@
-/* Enrolment's placeholder, the health probe and the test hooks. */
+/* The health probe and the test hooks (enrolment is in bo_enrol.c). */
 #include <string.h>
 
 #include "backoffice/bo_json.h"
 #include "backoffice/bo_server.h"
 #include "kiosk/app/kjson.h"
 #include "kiosk/app/version.h"
-
-/* Enrolment arrives with issue 8: a kiosk will present a one-time code and
- * a certificate request here, and get its certificate and the back
- * office's public key; it then becomes `active` in the kiosk table. Until
- * then staff add kiosks with `backoffice kiosk add` and issue their
- * certificates with the CA's own tools. */
-void bo_h_enrol(bo_req_t *q, bo_resp_t *r)
-{
-    (void)q;
-    bo_resp_error(r, 501, "not_implemented",
-                  "enrolment is not available yet: staff add the kiosk with `backoffice kiosk add ID --site SITE` "
-                  "and give it a certificate whose CN is its id");
-}
 
 void bo_h_health(bo_req_t *q, bo_resp_t *r)
 {

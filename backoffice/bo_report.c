@@ -93,7 +93,9 @@ const char *bo_kiosk_list_sql(void)
            "coalesce(json_extract(h.report, '$.cashbox.fill_percent'), '') AS cashbox_fill, "
            "coalesce(json_extract(h.report, '$.paper'), '') AS paper, "
            "coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', h.at / 1000, 'unixepoch'), '') AS last_heartbeat, "
-           "coalesce(h.last_error, '') AS last_error FROM kiosk k LEFT JOIN kiosk_health h "
+           "coalesce(h.last_error, '') AS last_error, k.kiosk_code AS enrolment_code, "
+           "coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', k.cert_not_after / 1000, 'unixepoch'), '') AS cert_expires "
+           "FROM kiosk k LEFT JOIN kiosk_health h "
            "ON h.kiosk = k.id ORDER BY k.id";
 }
 
@@ -118,9 +120,12 @@ int bo_report(sqlite3 *db, const bo_args_t *a, FILE *out)
     const char *what = a->npos > 1 ? a->pos[1] : "", *by = bo_arg(a, "by");
     const char *sql = bo_report_sql(what, by);
     int64_t from, to;
+    if (strcmp(what, "audit") == 0)
+        return bo_report_audit(db, a, out);
     if (!sql) {
         fprintf(stderr, "usage: backoffice report sales --by day|site|method [--csv] [--from DATE] [--to DATE]\n"
-                        "       backoffice report energy|rejected [--csv] [--from DATE] [--to DATE]\n");
+                        "       backoffice report energy|rejected [--csv] [--from DATE] [--to DATE]\n"
+                        "       backoffice report audit [--kiosk ID] [--since DATE] [--action A] [--csv]\n");
         return BO_EXIT_USAGE;
     }
     if (!range(a, &from, &to))

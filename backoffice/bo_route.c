@@ -131,16 +131,26 @@ bool bo_auth_kiosk(bo_req_t *q, const char *path_kiosk, bo_resp_t *r)
         bo_resp_error(r, 403, "wrong_kiosk", "this certificate is kiosk '%s', not '%s'", q->kiosk, path_kiosk);
         return false;
     }
-    char state[16] = "";
+    char state[16] = "", pinned[80] = "";
     bo_lock(q->s);
     sqlite3_stmt *st;
-    if (bo_db_cached(q->s->db, "SELECT state FROM kiosk WHERE id = ?", &st, &msg) == K_OK) {
+    if (bo_db_cached(q->s->db, "SELECT state, cert_fingerprint FROM kiosk WHERE id = ?", &st, &msg) == K_OK) {
         bo_db_text(st, 1, q->kiosk);
-        if (sqlite3_step(st) == SQLITE_ROW)
+        if (sqlite3_step(st) == SQLITE_ROW) {
             snprintf(state, sizeof state, "%s", bo_db_col(st, 0));
+            snprintf(pinned, sizeof pinned, "%s", bo_db_col(st, 1));
+        }
         sqlite3_reset(st);
     }
     bo_unlock(q->s);
+    /* an enrolled kiosk is its enrolled certificate; one made by hand has none pinned */
+    if (strcmp(state, "active") == 0 && pinned[0] && !q->s->cfg.plain_http && !bo__tls_peer_is(q->conn, pinned)) {
+        bo_resp_error(r, 403, "certificate_replaced",
+                      "this is not the certificate kiosk '%s' enrolled with last (it enrolled again since): use the "
+                      "new one, or enrol again with a fresh code",
+                      q->kiosk);
+        return false;
+    }
     if (strcmp(state, "active") == 0)
         return true;
     bo_resp_error(r, 403, "kiosk_not_active",

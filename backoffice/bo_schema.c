@@ -81,8 +81,66 @@ static const char *const v1[] = {
     NULL,
 };
 
+/* Version 2: the fleet's audit trail (each kiosk's rows by the kiosk's own
+ * audit id; the back office's own under kiosk 'backoffice' with no id) and
+ * staff managed centrally, synced down as the signed document `staff`. */
+static const char *const v2[] = {
+    "CREATE TABLE audit (id INTEGER PRIMARY KEY, kiosk TEXT NOT NULL, kiosk_audit INTEGER, at INTEGER NOT NULL,"
+    "  actor TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL, reason TEXT NOT NULL, detail TEXT NOT NULL,"
+    "  received_at INTEGER NOT NULL, UNIQUE (kiosk, kiosk_audit)) STRICT;"
+    "CREATE INDEX audit_at ON audit(at);"
+    "CREATE TABLE staff_group (name TEXT PRIMARY KEY NOT NULL CHECK (length(name) BETWEEN 1 AND 32),"
+    "  perms TEXT NOT NULL, updated_at INTEGER NOT NULL) STRICT;"
+    "CREATE TABLE staff_operator (name TEXT PRIMARY KEY NOT NULL CHECK (length(name) BETWEEN 1 AND 32),"
+    "  group_name TEXT NOT NULL REFERENCES staff_group(name), pin_hash TEXT NOT NULL,"
+    "  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)), updated_at INTEGER NOT NULL) STRICT;"
+    "INSERT INTO doc_version VALUES ('staff', 1);",
+    NULL,
+};
+
+/* Version 3: accounts (docs/accounts.md). An account belongs to one
+ * customer and holds meters through bindings; a meter has at most one live
+ * binding (unbound_at NULL), and only an open account has live ones. A
+ * closed account keeps its bindings, with each meter's final reading, as
+ * history. balance is the carried balance in minor units; at close it is
+ * refunded or carried (settlement) to the customer's next account. */
+static const char *const v3[] = {
+    "CREATE TABLE account (id TEXT PRIMARY KEY NOT NULL, customer TEXT NOT NULL REFERENCES customer(id),"
+    "  state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'closed')), opened_at INTEGER NOT NULL,"
+    "  closed_at INTEGER, balance INTEGER NOT NULL DEFAULT 0, close_reason TEXT NOT NULL DEFAULT '',"
+    "  settlement TEXT NOT NULL DEFAULT '' CHECK (settlement IN ('', 'refund', 'carry')),"
+    "  settled INTEGER NOT NULL DEFAULT 0, carried_to TEXT NOT NULL DEFAULT '') STRICT;"
+    "CREATE INDEX account_customer ON account(customer);"
+    "CREATE TABLE account_meter (id INTEGER PRIMARY KEY, account TEXT NOT NULL REFERENCES account(id),"
+    "  meter TEXT NOT NULL REFERENCES meter(id), bound_at INTEGER NOT NULL, unbound_at INTEGER,"
+    "  final_reading INTEGER, unbound_why TEXT NOT NULL DEFAULT '',"
+    "  first_zero_ok INTEGER NOT NULL DEFAULT 1 CHECK (first_zero_ok IN (0, 1))) STRICT;"
+    "CREATE UNIQUE INDEX account_meter_live ON account_meter(meter) WHERE unbound_at IS NULL;"
+    "CREATE INDEX account_meter_account ON account_meter(account);"
+    "CREATE INDEX account_meter_meter ON account_meter(meter, id);"
+    "CREATE TABLE meter_removed (meter TEXT PRIMARY KEY NOT NULL REFERENCES meter(id), at INTEGER NOT NULL,"
+    "  final_reading INTEGER NOT NULL, reason TEXT NOT NULL) STRICT;",
+    NULL,
+};
+
+/* Version 4: enrolment (docs/enrolment.md). One-time codes, stored as the
+ * SHA-256 of the normalised code (hex), each for one kiosk; used_at is set
+ * by the one enrolment a code allows. The kiosk keeps what it enrolled
+ * with: its Ed25519 upload key, the code it showed, and its certificate's
+ * expiry (cert_fingerprint is in v1). */
+static const char *const v4[] = {
+    "CREATE TABLE enrol_code (code_hash TEXT PRIMARY KEY NOT NULL, kiosk TEXT NOT NULL REFERENCES kiosk(id),"
+    "  created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, used_at INTEGER) STRICT;"
+    "CREATE INDEX enrol_code_kiosk ON enrol_code(kiosk);"
+    "ALTER TABLE kiosk ADD COLUMN upload_key TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE kiosk ADD COLUMN kiosk_code TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE kiosk ADD COLUMN enrolled_at INTEGER;"
+    "ALTER TABLE kiosk ADD COLUMN cert_not_after INTEGER;",
+    NULL,
+};
+
 /* Each migration is a list of SQL texts run in one transaction. */
-static const char *const *const migrations[] = {v1};
+static const char *const *const migrations[] = {v1, v2, v3, v4};
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -130,6 +130,9 @@ void bo__http_stop(bo_server_t *s);
 /* The CN of the connection's verified client certificate into cn; false
  * with the reason in msg if there is none or it does not verify. */
 bool bo__tls_peer_cn(struct MHD_Connection *conn, char *cn, size_t len, kmsg_t *msg);
+/* Whether the connection's client certificate has this fingerprint
+ * ("sha256:<hex>" of its DER, as enrolment records it). */
+bool bo__tls_peer_is(struct MHD_Connection *conn, const char *fingerprint);
 /* Deletes de-duplication records older than the configured days. */
 kerr_t bo__ingest_purge(bo_server_t *s, kmsg_t *msg);
 

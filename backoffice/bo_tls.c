@@ -3,6 +3,7 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 #include <microhttpd.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "backoffice/bo_server.h"
@@ -40,4 +41,21 @@ bool bo__tls_peer_cn(struct MHD_Connection *conn, char *cn, size_t len, kmsg_t *
                         "kiosk again"),
                false;
     return cn_of(&list[0], cn, len, msg);
+}
+
+bool bo__tls_peer_is(struct MHD_Connection *conn, const char *fingerprint)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+    gnutls_session_t tls = ci ? (gnutls_session_t)ci->tls_session : NULL;
+    unsigned list_n = 0;
+    const gnutls_datum_t *list = tls ? gnutls_certificate_get_peers(tls, &list_n) : NULL;
+    unsigned char fp[32];
+    size_t fp_len = sizeof fp;
+    char hex[80];
+    if (!list || list_n == 0 || gnutls_fingerprint(GNUTLS_DIG_SHA256, &list[0], fp, &fp_len) < 0)
+        return false;
+    size_t o = (size_t)snprintf(hex, sizeof hex, "sha256:");
+    for (size_t i = 0; i < fp_len && o + 3 <= sizeof hex; i++)
+        o += (size_t)snprintf(hex + o, sizeof hex - o, "%02x", fp[i]);
+    return strcmp(hex, fingerprint) == 0;
 }

@@ -68,6 +68,18 @@ void screen_draw(screen_ui_t *ui, SDL_Renderer *r, const session_view_t *v, cons
     widget_fill(&c, (SDL_Rect){0, 0, ui->w, ui->h}, COL_BG);
     if (v->screen < SCR_COUNT)
         screens[v->screen](&c);
+    if (v->screen == SCR_ATTRACT || v->screen == SCR_OUT_OF_SERVICE)
+        widget_hidden(&c, (SDL_Rect){0, 0, ui->target, ui->target}, SCREEN_SERVICE_CORNER);
+}
+
+void screen_draw_service(screen_ui_t *ui, SDL_Renderer *r, const service_view_t *sv, const session_view_t *v,
+                         const screen_info_t *info, screen_frame_t *frame)
+{
+    memset(frame, 0, sizeof *frame);
+    screen_i18n_use(v->lang);
+    sctx_t c = {.ui = ui, .r = r, .v = v, .sv = sv, .info = info, .f = frame, .name = service_page_name(sv->page)};
+    widget_fill(&c, (SDL_Rect){0, 0, ui->w, ui->h}, COL_BG);
+    screen__service(&c);
 }
 
 const screen_hit_t *screen_hit_at(const screen_frame_t *frame, int x, int y)

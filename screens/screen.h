@@ -11,6 +11,7 @@
 
 #include "kiosk/core/err.h"
 #include "kiosk/core/money.h"
+#include "kiosk/core/service.h"
 #include "kiosk/core/session.h"
 
 /* What the screens show beyond the session: the site's settings. */
@@ -23,7 +24,7 @@ typedef struct screen_info {
 
 #define SCREEN_MAX_HITS 32
 #define SCREEN_MAX_PROBLEMS 16
-#define SCREEN_ID_LEN 16
+#define SCREEN_ID_LEN 24
 
 /* A control drawn on the screen, where a touch finds it. */
 typedef struct screen_hit {
@@ -60,6 +61,16 @@ int screen_ui_target(const screen_ui_t *ui);
  * anim_ms moves animations (0 for a still picture). */
 void screen_draw(screen_ui_t *ui, SDL_Renderer *r, const session_view_t *v, const screen_info_t *info,
                  int64_t anim_ms, screen_frame_t *frame);
+
+/* The hidden control in the top-left corner of the attract and out of
+ * service screens: touched three times in three seconds, it opens the
+ * service mode. */
+#define SCREEN_SERVICE_CORNER "svc_corner"
+
+/* Draws the service mode's view sv (in the session's language, with the
+ * top bar's language switch) and records what was drawn in *frame. */
+void screen_draw_service(screen_ui_t *ui, SDL_Renderer *r, const service_view_t *sv, const session_view_t *v,
+                         const screen_info_t *info, screen_frame_t *frame);
 
 /* The control at (x, y) in frame, or NULL. */
 const screen_hit_t *screen_hit_at(const screen_frame_t *frame, int x, int y);

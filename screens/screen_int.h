@@ -25,6 +25,7 @@ typedef struct sctx {
     screen_ui_t *ui;
     SDL_Renderer *r;
     const session_view_t *v;
+    const service_view_t *sv; /* the service screens: what they show; NULL for the resident's */
     const screen_info_t *info;
     screen_frame_t *f;
     int64_t anim_ms;
@@ -72,6 +73,9 @@ int widget_text(sctx_t *c, SDL_Rect box, const char *text, font_size_t f, SDL_Co
 /* A button of control id; a box smaller than a finger or a label wider than
  * the box is recorded as a problem. */
 void widget_button(sctx_t *c, SDL_Rect box, const char *id, const char *label, button_style_t s);
+
+/* A control that is not drawn (the service mode's hidden corner). */
+void widget_hidden(sctx_t *c, SDL_Rect box, const char *id);
 
 /* The top bar: the screen's title and the language switch. */
 void widget_top_bar(sctx_t *c, const char *title);
@@ -142,5 +146,6 @@ void screen__payment_qr(sctx_t *c, SDL_Rect area); /* the QR code's part of paym
 void screen__delivering(sctx_t *c);
 void screen__result(sctx_t *c);
 void screen__out_of_service(sctx_t *c);
+void screen__service(sctx_t *c);
 
 #endif

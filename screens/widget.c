@@ -146,6 +146,11 @@ static void add_hit(sctx_t *c, const char *id, SDL_Rect box)
     h->r = box;
 }
 
+void widget_hidden(sctx_t *c, SDL_Rect box, const char *id)
+{
+    add_hit(c, id, box);
+}
+
 void widget_button(sctx_t *c, SDL_Rect box, const char *id, const char *label, button_style_t s)
 {
     font_size_t f = s == BTN_KEY ? FONT_TITLE : FONT_BODY;

@@ -9,8 +9,7 @@
 #include "kiosk/app/log.h"
 #include "sync/sync_int.h"
 
-/* Whether url is plain HTTP to a loopback host. */
-static bool loopback_http(const char *url)
+bool sync__loopback_http(const char *url)
 {
     return strncmp(url, "http://127.", 11) == 0 || strncmp(url, "http://localhost", 16) == 0 ||
            strncmp(url, "http://[::1]", 12) == 0;
@@ -21,13 +20,14 @@ static kerr_t check_config(const kiosk_config_t *cfg, kmsg_t *msg)
     const char *url = cfg->sync_url;
     if (!url[0])
         return kmsg_set(msg, K_ENOTFOUND, "no back office (sync.url is empty)");
-    if (strncmp(url, "http://", 7) == 0 && !loopback_http(url))
+    if (strncmp(url, "http://", 7) == 0 && !sync__loopback_http(url))
         return kmsg_set(msg, K_EINVAL, "sync.url %s: plain HTTP only on loopback; use https:// with sync.ca_file, "
                                        "sync.cert_file and sync.key_file", url);
     if (strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0)
         return kmsg_set(msg, K_EINVAL, "sync.url %s: give https://host:port", url);
     if (strncmp(url, "https://", 8) == 0 && (!cfg->sync_ca_file[0] || !cfg->sync_cert_file[0] || !cfg->sync_key_file[0]))
-        return kmsg_set(msg, K_EINVAL, "sync.url is https: set sync.ca_file, sync.cert_file and sync.key_file");
+        return kmsg_set(msg, K_EINVAL, "sync.url is https: set sync.ca_file, and enrol the kiosk (kioskctl enrol "
+                                       "--code CODE) or set sync.cert_file and sync.key_file");
     return K_OK;
 }
 

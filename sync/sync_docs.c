@@ -9,7 +9,8 @@
 #include "sync/sync_docs.h"
 #include "sync/sync_int.h"
 
-const char *const sync_doc_kinds[SYNC_DOC_KINDS] = {"tariffs", "registry", "blocked-cards", "settings"};
+const char *const sync_doc_kinds[SYNC_DOC_KINDS] = {"tariffs", "registry", "blocked-cards", "settings",
+                                                     "staff"};
 
 static kerr_t pinned_key(const kiosk_config_t *cfg, uint8_t pk[SYNC_PUBKEY_BYTES], kmsg_t *msg)
 {
@@ -31,7 +32,19 @@ static int64_t held_version(ledger_t *l, const char *kind, char *etag, size_t le
     return d.version;
 }
 
-/* Verifies and stores; a refusal raises an alert and keeps the old one. */
+/* Raises the alert that tells staff a document was refused (msg: why). */
+static void refused(ledger_t *l, const char *kind, int64_t held, const kmsg_t *msg)
+{
+    char evidence[256];
+    kmsg_t ignore;
+    snprintf(evidence, sizeof evidence, "document %s refused, version %lld kept: %s", kind, (long long)held,
+             msg->text);
+    LOG_W("sync", "%s", evidence);
+    ledger_raise_alert(l, "sync_document_refused", evidence, &ignore);
+}
+
+/* Verifies and stores; a refusal (a bad signature, an older version, a
+ * body the ledger cannot apply) raises an alert and keeps the old one. */
 static kerr_t apply(const kiosk_config_t *cfg, const uint8_t pk[SYNC_PUBKEY_BYTES], ledger_t *l, const char *kind,
                     const char *env, size_t len, const char *etag, bool *applied, kmsg_t *msg)
 {
@@ -40,12 +53,7 @@ static kerr_t apply(const kiosk_config_t *cfg, const uint8_t pk[SYNC_PUBKEY_BYTE
     sync_doc_t d = {0};
     kerr_t rc = sync_doc_verify(pk, env, len, kind, cfg->kiosk_id, held, &d, msg);
     if (rc != K_OK) {
-        char evidence[256];
-        kmsg_t ignore;
-        snprintf(evidence, sizeof evidence, "document %s refused, version %lld kept: %s", kind, (long long)held,
-                 msg->text);
-        LOG_W("sync", "%s", evidence);
-        ledger_raise_alert(l, "sync_document_refused", evidence, &ignore);
+        refused(l, kind, held, msg);
         sync_doc_free(&d);
         return rc;
     }
@@ -56,6 +64,8 @@ static kerr_t apply(const kiosk_config_t *cfg, const uint8_t pk[SYNC_PUBKEY_BYTE
     else if (!d.same && (rc = ledger_doc_put(l, kind, d.version, etag, body, copy, msg)) == K_OK) {
         *applied = true;
         LOG_I("sync", "document %s version %lld applied (was %lld)", kind, (long long)d.version, (long long)held);
+    } else if (rc == K_EINVAL) {
+        refused(l, kind, held, msg); /* signed, but not a document of its kind (staff: ledger_staff_doc.c) */
     }
     free(body);
     free(copy);

@@ -1,5 +1,5 @@
 /* Signed documents from the back office (docs/sync.md, "Signed
- * documents"): tariffs, registry, blocked-cards and settings fetched with
+ * documents"): tariffs, registry, blocked-cards, settings and staff fetched with
  * If-None-Match, verified against the pinned key (sync.pubkey) and the
  * version applied last, and stored with their new version in one ledger
  * transaction. A refused document (bad signature, older version) keeps the
@@ -9,7 +9,7 @@
 
 #include "sync/sync_client.h"
 
-#define SYNC_DOC_KINDS 4
+#define SYNC_DOC_KINDS 5
 
 /* The kinds, in the order they are fetched. */
 extern const char *const sync_doc_kinds[SYNC_DOC_KINDS];

@@ -66,8 +66,10 @@ static void set_tls(CURL *h, const kiosk_config_t *cfg)
 {
     curl_easy_setopt(h, CURLOPT_CAINFO, cfg->sync_ca_file); /* the pinned CA, never the system store */
     curl_easy_setopt(h, CURLOPT_CAPATH, NULL);
-    curl_easy_setopt(h, CURLOPT_SSLCERT, cfg->sync_cert_file);
-    curl_easy_setopt(h, CURLOPT_SSLKEY, cfg->sync_key_file);
+    if (cfg->sync_cert_file[0]) { /* none while enrolling: the code stands for the kiosk then */
+        curl_easy_setopt(h, CURLOPT_SSLCERT, cfg->sync_cert_file);
+        curl_easy_setopt(h, CURLOPT_SSLKEY, cfg->sync_key_file);
+    }
 }
 
 static struct curl_slist *headers(const char *body, const char *if_none_match)

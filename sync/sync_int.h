@@ -50,6 +50,9 @@ bool sync__int(const cJSON *o, const char *name, int64_t *out);
  * not a string or too long. */
 bool sync__str(const cJSON *o, const char *name, char *dst, size_t len);
 
+/* Whether url is plain HTTP to a loopback host (the only plain HTTP allowed). */
+bool sync__loopback_http(const char *url);
+
 /* Records the link's state in the ledger: an answer came (ok) or not. */
 void sync__note(ledger_t *l, bool ok, const char *why);
 

@@ -83,6 +83,8 @@ kerr_t cli_load_config(const cli_args_t *a, kiosk_config_t *cfg, kmsg_t *msg)
         rc = config_set(cfg, a->sets[i], msg);
     if (rc == K_OK)
         rc = config_check(cfg, msg);
+    if (rc == K_OK)
+        config_identity_fallback(cfg);
     log_level_t level;
     if (rc == K_OK && log_parse_level(cfg->log_level, &level))
         log_set_level(level);

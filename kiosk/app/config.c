@@ -30,6 +30,8 @@ typedef struct ckey {
 static const ckey_t keys[] = {
     K_STR("site", "id", site_id, "site-1", "Identifier of the sales point this kiosk belongs to."),
     K_STR("site", "kiosk_id", kiosk_id, "kiosk-1", "Identifier of this kiosk within the fleet."),
+    K_STR("site", "identity_dir", identity_dir, "",
+          "Folder of the kiosk's own keys and certificate (kioskctl enrol); empty: 'identity' next to ledger.path."),
     {"site", "currency", T_CURRENCY, FIELD(currency_code), "CNY", 0, 0, NULL,
      "ISO 4217 code of the currency the site sells in (CNY, HKD, USD, EUR, ...)."},
     {"site", "operator_code", T_HEX32, FIELD(operator_code), "00000001", 0, 0, NULL,

@@ -20,6 +20,7 @@ typedef struct kiosk_config {
     /* [site] */
     char site_id[CFG_STR];
     char kiosk_id[CFG_STR];
+    char identity_dir[CFG_PATH_LEN]; /* "": "identity" next to the ledger (config_identity_dir) */
     char currency_code[4];
     const currency_t *currency; /* resolved from currency_code */
     uint32_t operator_code;
@@ -111,6 +112,22 @@ kerr_t config_check(const kiosk_config_t *cfg, kmsg_t *msg);
 
 /* Reads ui.resolution ("1280x800") into width and height. */
 bool config_ui_size(const kiosk_config_t *cfg, int *width, int *height);
+
+/* Files of the identity folder (provisioning/identity.h writes them). */
+#define CONFIG_IDENTITY_CERT "cert.pem"        /* the enrolled certificate */
+#define CONFIG_IDENTITY_TLS_KEY "tls.key"      /* its private key */
+#define CONFIG_IDENTITY_DOC_KEY "document.pub" /* the back office's document key, base64 */
+
+/* The folder of the kiosk's own keys and certificate: site.identity_dir,
+ * or "identity" in the ledger's folder. False if the path is too long. */
+bool config_identity_dir(const kiosk_config_t *cfg, char *out, size_t len);
+
+/* Fills in what sync.cert_file, sync.key_file and sync.pubkey leave empty
+ * from the identity folder of an enrolled kiosk (kioskctl enrol stores the
+ * certificate, its key and the back office's document key there), so an
+ * enrolled kiosk syncs without further settings. Changes nothing for a
+ * kiosk that was not enrolled. */
+void config_identity_fallback(kiosk_config_t *cfg);
 
 /* Writes a sample file: every key, commented, with its default and help. */
 void config_write_sample(FILE *out);

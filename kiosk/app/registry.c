@@ -1,5 +1,6 @@
 #include "kiosk/app/registry.h"
 
+#include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,4 +130,41 @@ void registry_free(registry_t *reg)
 {
     free(reg->entries);
     memset(reg, 0, sizeof *reg);
+}
+
+static const char *str_of(const cJSON *o, const char *name)
+{
+    const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, name));
+    return s ? s : "";
+}
+
+static void take_entry(const cJSON *m, registry_status_t *out)
+{
+    const cJSON *sellable = cJSON_GetObjectItemCaseSensitive(m, "sellable");
+    out->listed = true;
+    out->sellable = !cJSON_IsFalse(sellable);
+    out->first_zero_ok = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "first_purchase_zero_ok"));
+    snprintf(out->status, sizeof out->status, "%s", str_of(m, "status"));
+    snprintf(out->account, sizeof out->account, "%s", str_of(m, "account"));
+}
+
+kerr_t registry_doc_lookup(const char *body, const char *meter, registry_status_t *out, kmsg_t *msg)
+{
+    memset(out, 0, sizeof *out);
+    out->sellable = true;
+    cJSON *doc = cJSON_Parse(body ? body : "");
+    const cJSON *meters = cJSON_GetObjectItemCaseSensitive(doc, "meters"), *m;
+    if (!cJSON_IsArray(meters)) {
+        cJSON_Delete(doc);
+        return kmsg_set(msg, K_ECORRUPT, "the stored registry document has no list of meters");
+    }
+    cJSON_ArrayForEach(m, meters)
+    {
+        if (strcmp(str_of(m, "meter"), meter) == 0) {
+            take_entry(m, out);
+            break;
+        }
+    }
+    cJSON_Delete(doc);
+    return K_OK;
 }

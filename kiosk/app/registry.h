@@ -1,6 +1,8 @@
 /* The meter registry: which customer each meter belongs to, and how to
  * reach it (protocol, gateway, Modbus unit). A CSV file until the back
- * office provides it (registry.path), header meter,customer,protocol,gateway. */
+ * office provides it (registry.path), header meter,customer,protocol,gateway.
+ * The back office's signed registry document adds, per meter, its account
+ * and whether it may be sold to (registry_doc_lookup). */
 #ifndef KIOSK_APP_REGISTRY_H
 #define KIOSK_APP_REGISTRY_H
 
@@ -32,5 +34,21 @@ const registry_entry_t *registry_find(const registry_t *reg, const char *meter);
 
 /* Frees what registry_load allocated (a zeroed registry is fine). */
 void registry_free(registry_t *reg);
+
+/* What the back office's signed registry document (docs/sync.md) says of
+ * one meter: its account and whether it may be sold to. */
+typedef struct registry_status {
+    bool listed;        /* the document names the meter */
+    bool sellable;      /* false: the meter was removed, or its account closed */
+    bool first_zero_ok; /* a new account's first purchase may be zero (docs/card.md) */
+    char status[16];    /* open, unassigned, closed, removed ("" from an older back office) */
+    char account[65];   /* "" if none */
+} registry_status_t;
+
+/* Looks meter up in body, the registry document's body as stored (JSON
+ * text). A meter the document does not name is not `listed`; one without
+ * `sellable` (a back office from before accounts) is sellable. K_ECORRUPT
+ * if body is not a registry body. */
+kerr_t registry_doc_lookup(const char *body, const char *meter, registry_status_t *out, kmsg_t *msg);
 
 #endif

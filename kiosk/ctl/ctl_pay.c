@@ -181,10 +181,18 @@ int ctl_cash_collect(ctl_t *c)
         return CTL_FAIL;
     const char *who = ctl_actor();
     ledger_cash_report_t r;
-    kmsg_t msg;
-    kerr_t rc = ledger_cash_collect(l, who, &r, &msg);
-    if (rc == K_OK)
+    kmsg_t msg = {""};
+    printer_t p = {0};
+    bool have_printer = printer_open(&c->cfg, &p, &msg) == K_OK && p.ops;
+    engine_t e = {.ledger = l, .cfg = &c->cfg};
+    bool printed = false;
+    msg.text[0] = '\0';
+    kerr_t rc = engine_collect(&e, have_printer ? &p : NULL, who, &r, &printed, &msg);
+    if (rc == K_OK) {
         print_report(&r, "Z REPORT: cash collected, counters reset", who);
+        printf("%s\n", printed ? "the Z report is printed" : msg.text);
+    }
+    printer_close(&p);
     ledger_close(l);
     return rc == K_OK ? CTL_OK : ctl_fail(CTL_FAIL, "%s", msg.text);
 }

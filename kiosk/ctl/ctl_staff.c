@@ -190,8 +190,8 @@ int ctl_operator_enable(ctl_t *c)
 static void print_operator(void *ctx, const ledger_operator_t *o)
 {
     (void)ctx;
-    printf("%-16s %-16s %-8s failures %d%s\n", o->name, o->group, o->active ? "active" : "disabled", o->failures,
-           o->locked_until ? "  (locked out)" : "");
+    printf("%-16s %-16s %-8s failures %d%s%s\n", o->name, o->group, o->active ? "active" : "disabled", o->failures,
+           o->locked_until ? "  (locked out)" : "", o->central ? "  (back office)" : "");
 }
 
 static kerr_t operator_list(ledger_t *l, ctl_t *c, kmsg_t *msg)

@@ -53,7 +53,8 @@ int ctl_sync_notices(ctl_t *c)
 int ctl_sync_apply(ctl_t *c)
 {
     if (c->argc != 3)
-        return ctl_fail(CTL_USAGE, "usage: kioskctl sync apply KIND FILE (KIND: tariffs, registry, blocked-cards, settings)");
+        return ctl_fail(CTL_USAGE,
+                        "usage: kioskctl sync apply KIND FILE (KIND: tariffs, registry, blocked-cards, settings, staff)");
     FILE *f = fopen(c->argv[2], "rb");
     if (!f)
         return ctl_fail(CTL_USAGE, "%s: cannot read it", c->argv[2]);

@@ -21,6 +21,12 @@ static const verb_t verbs[] = {
      "amount (or the timeout), or a bank card, or a QR code paid by phone (its URL on stderr); JSON", OPEN},
     {"recover", NULL, ctl_recover, "", "resume or park every unfinished transaction", OPEN},
     {"retry", NULL, ctl_retry, "", "retry the pending deliveries that are due, once", .perm = PERM_DELIVERIES},
+    {"txn", "reconcile", ctl_txn_reconcile, "ID resume|confirm --reason TEXT",
+     "staff: a parked sale goes back to delivery (resume), or the evidence shows its credit on the meter "
+     "(confirm)", .perm = PERM_DELIVERIES},
+    {"txn", "void", ctl_txn_void, "ID [--zero] --reason TEXT",
+     "staff: annul a parked or pending sale; the money is given back by hand (or, --zero, stays and the back "
+     "office settles it)", .perm = PERM_VOID},
     {"worker", NULL, ctl_worker, "[--interval MS] [--sync-only]",
      "recover, then keep retrying pending deliveries and talking to the back office until stopped (--sync-only: "
      "only the back office, when the touchscreen retries deliveries itself)", OPEN},
@@ -56,6 +62,14 @@ static const verb_t verbs[] = {
     {"sync", "notices", ctl_sync_notices, "", "book the late QR payments the back office reports, then acknowledge them", OPEN},
     {"sync", "apply", ctl_sync_apply, "KIND FILE", "apply a signed document carried by hand (as `backoffice sign` makes it), checked like a download", .perm = PERM_SETTINGS},
     {"sync", "status", ctl_sync_status, "", "the back-office link: outbox depth, last contact, last error; JSON", OPEN},
+    {"enrol", NULL, ctl_enrol, "--code CODE [--url URL]",
+     "staff: enrol with the back office (the one-time code `backoffice kiosk add` printed): the kiosk's keys, its "
+     "certificate, the pinned document key, in the identity folder", .perm = PERM_SETTINGS},
+    {"identity", NULL, ctl_identity, "[--json]",
+     "the kiosk's id, whether it is enrolled, the code it shows (text and QR), its certificate", OPEN},
+    {"factory-reset", NULL, ctl_factory_reset, "[--confirm]",
+     "staff: delete the kiosk's identity, and the ledger only if everything in it was synced; without --confirm, "
+     "say what it would do", .perm = PERM_SETTINGS},
     {"selftest", NULL, ctl_selftest, "", "ask every device and link the configuration names; a table", .perm = PERM_DIAGNOSTICS},
     {"txn-diagram", NULL, ctl_txn_diagram, "[--format dot|mermaid]", "print the transaction state machine", OPEN},
     {"config", "show", ctl_config_show, "", "print the effective configuration", OPEN},

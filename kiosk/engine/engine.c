@@ -63,7 +63,7 @@ kerr_t engine_open_sale(engine_t *e, const sale_req_t *req, char id[UUID_STR_LEN
 {
     const kiosk_config_t *cfg = e->cfg;
     kerr_t rc = engine_check_sale(cfg, req, msg);
-    if (rc || (rc = engine__check_limits(e, req->amount, msg)))
+    if (rc || (rc = engine__check_limits(e, req->amount, msg)) || (rc = engine_meter_sellable(e, req->meter, msg)))
         return rc;
     if ((rc = krand_uuid(e->rand, id)) != K_OK)
         return kmsg_set(msg, rc, "no randomness for a transaction id");

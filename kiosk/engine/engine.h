@@ -244,6 +244,12 @@ kerr_t engine_mcard_inserted(engine_t *e, bool meter_known, engine_mcard_t *out,
  * reason gets the back office's words. */
 kerr_t engine_card_blocked(engine_t *e, const char *serial, bool *blocked, char *reason, size_t len, kmsg_t *msg);
 
+/* K_OK unless the back office's signed registry as applied marks meter
+ * not sellable (removed, or its account closed): then K_ESTATE with a
+ * message that says so (engine_limits.c). A meter the registry does not
+ * name, or no registry yet, is not refused here. */
+kerr_t engine_meter_sellable(engine_t *e, const char *meter, kmsg_t *msg);
+
 /* Opens a sale on the card channel for the card read by
  * engine_mcard_inserted: its meter, customer and serial; refused (with the
  * verdict's words) unless the card may take a purchase. */
@@ -285,5 +291,45 @@ typedef struct engine_mcard_issue {
  * (for a replacement). A card pulled out midway (K_ETIMEOUT) is finished
  * by the same call when it is back. *out is the card as it is now. */
 kerr_t engine_mcard_issue(engine_t *e, const engine_mcard_issue_t *req, engine_mcard_t *out, kmsg_t *msg);
+
+/* ---- staff corrections (engine_correct.c) ---- */
+
+typedef enum engine_fix {
+    ENGINE_FIX_RESUME,  /* a parked delivery goes back to retry */
+    ENGINE_FIX_CONFIRM, /* the evidence shows the credit on the meter: delivered */
+    ENGINE_FIX_VOID,    /* annulled: what was paid is given back by hand (a refund "operator") */
+    ENGINE_FIX_ZERO,    /* annulled, its amount zeroed: the money stays (a refund "zeroed") */
+    ENGINE_FIX_COUNT
+} engine_fix_t;
+
+/* The fix's name ("resume", "confirm", "void", "zero"). */
+const char *engine_fix_name(engine_fix_t f);
+
+/* Looks a fix up by name; false if there is none. */
+bool engine_fix_from_name(const char *name, engine_fix_t *out);
+
+/* Whether the transaction table lets a sale in state s with paid take fix f. */
+bool engine_fix_allowed(txn_state_t s, int64_t paid, engine_fix_t f);
+
+/* Applies fix f to transaction id as actor, for reason (required): one
+ * ledger change with its audit row. K_ESTATE, saying why, when the
+ * sale's state does not allow it. *after (may be NULL) is the sale after. */
+kerr_t engine_fix(engine_t *e, const char *id, engine_fix_t f, const char *actor, const char *reason,
+                  ledger_txn_t *after, kmsg_t *msg);
+
+/* ---- the Z report (engine_zreport.c) ---- */
+
+/* The Z report of a collection as a printed document, in Chinese and
+ * English: the period, who collected, money taken by method and note,
+ * money given back (by hand, zeroed, reversed), the cash-box events. */
+kerr_t engine_zreport_doc(engine_t *e, const ledger_cash_report_t *r, const char *actor, printer_doc_t *doc,
+                          kmsg_t *msg);
+
+/* Collects the cash box as actor (ledger_cash_collect: durable first),
+ * then prints the Z report on p when there is one that can print. *out is
+ * the report; *printed says whether the paper came out; a collection whose
+ * report could not be printed is still recorded (K_OK, msg says why not). */
+kerr_t engine_collect(engine_t *e, printer_t *p, const char *actor, ledger_cash_report_t *out, bool *printed,
+                      kmsg_t *msg);
 
 #endif

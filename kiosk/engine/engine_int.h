@@ -24,4 +24,23 @@ kerr_t engine__mcard_read(engine_t *e, engine_mcard_t *out, kmsg_t *msg);
  * offline limits for a sale of amount (K_EINVAL, K_EBUSY with why). */
 kerr_t engine__check_limits(engine_t *e, int64_t amount, kmsg_t *msg);
 
+/* ---- printed documents (engine_receipt.c): lines until the first error ---- */
+
+typedef struct builder {
+    printer_doc_t *doc;
+    kmsg_t *msg;
+    kerr_t rc;
+} builder_t;
+
+#define ENGINE_RULE "------------------------------------------------"
+
+/* One line of text in style (nothing once an earlier line failed). */
+void engine__line(builder_t *b, printer_style_t style, const char *text);
+
+/* "label  value" on one line, the values lined up. */
+void engine__field(builder_t *b, const char *label, const char *value);
+
+/* A wall-clock time as "2026-11-29 21:05 UTC". */
+void engine__when(int64_t ms, char out[32]);
+
 #endif

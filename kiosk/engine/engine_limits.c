@@ -1,13 +1,16 @@
 /* What the back office's signed documents change at the kiosk, and the
  * limits a sale is opened under when a back office is configured: the
  * back office's signed settings (max_purchase) and offline selling
- * (core/offline.c), with the facts read from the ledger. */
+ * (core/offline.c), with the facts read from the ledger; and which meters
+ * the signed registry says may not be sold to. */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 
 #include "kiosk/app/log.h"
+#include "kiosk/app/registry.h"
 #include "kiosk/engine/engine_int.h"
 
 /* Copies settings.name into *v if it is a whole number >= 0. */
@@ -121,4 +124,33 @@ kerr_t engine_card_blocked(engine_t *e, const char *serial, bool *blocked, char 
     cJSON_Delete(body);
     free(d.body);
     return K_OK;
+}
+
+kerr_t engine_meter_sellable(engine_t *e, const char *meter, kmsg_t *msg)
+{
+    ledger_doc_t d;
+    bool found;
+    kerr_t rc = ledger_doc_get(e->ledger, "registry", &d, &found, msg);
+    if (rc || !found)
+        return rc;
+    registry_status_t st;
+    kmsg_t why = {""};
+    rc = registry_doc_lookup(d.body, meter, &st, &why);
+    long long version = (long long)d.version;
+    free(d.body);
+    if (rc) {
+        LOG_W("engine", "registry document version %lld not used: %s", version, why.text);
+        return K_OK;
+    }
+    if (!st.listed || st.sellable)
+        return K_OK;
+    if (strcmp(st.status, "removed") == 0)
+        return kmsg_set(msg, K_ESTATE,
+                        "meter %s was removed from service (back-office registry, version %lld): nothing can be "
+                        "sold to it; check the meter number, or ask the utility's office",
+                        meter, version);
+    return kmsg_set(msg, K_ESTATE,
+                    "meter %s may not be sold to: its account %s is closed (back-office registry, version %lld); "
+                    "the resident should ask the utility's office",
+                    meter, st.account[0] ? st.account : "(none)", version);
 }

@@ -9,15 +9,7 @@
 
 #include "kiosk/engine/engine_int.h"
 
-#define RULE "------------------------------------------------"
-
-typedef struct builder {
-    printer_doc_t *doc;
-    kmsg_t *msg;
-    kerr_t rc;
-} builder_t;
-
-static void line(builder_t *b, printer_style_t style, const char *text)
+void engine__line(builder_t *b, printer_style_t style, const char *text)
 {
     if (b->rc == K_OK)
         b->rc = printer_doc_text(b->doc, style, text, b->msg);
@@ -33,16 +25,15 @@ static size_t columns(const char *s)
     return n;
 }
 
-/* "label  value" on one line, the values lined up. */
-static void field(builder_t *b, const char *label, const char *value)
+void engine__field(builder_t *b, const char *label, const char *value)
 {
     char text[PRINTER_MAX_TEXT];
     size_t pad = columns(label) < 16 ? 16 - columns(label) : 1;
     snprintf(text, sizeof text, "%s%*s%s", label, (int)pad, "", value);
-    line(b, PRINTER_STYLE_NORMAL, text);
+    engine__line(b, PRINTER_STYLE_NORMAL, text);
 }
 
-static void when(int64_t ms, char out[32])
+void engine__when(int64_t ms, char out[32])
 {
     time_t t = (time_t)(ms / 1000);
     struct tm tm;
@@ -73,67 +64,67 @@ static void outcome(builder_t *b, const ledger_txn_t *t)
     bool card = strcmp(t->channel, "card") == 0;
     switch (t->state) {
     case TXN_DELIVERED:
-        field(b, "状态 Status", card ? "已写卡 On the card" : "已到账 Credited");
+        engine__field(b, "状态 Status", card ? "已写卡 On the card" : "已到账 Credited");
         if (card)
-            line(b, PRINTER_STYLE_NORMAL, "请将卡插入电表 Insert the card into your meter");
+            engine__line(b, PRINTER_STYLE_NORMAL, "请将卡插入电表 Insert the card into your meter");
         return;
     case TXN_DELIVERY_PENDING:
     case TXN_PAID:
     case TXN_DELIVERING:
-        field(b, "状态 Status", "待送达 Pending");
-        line(b, PRINTER_STYLE_NORMAL, card ? "钱已收到。请再次插卡完成写卡。" : "钱已收到，稍后自动送达电表。");
-        line(b, PRINTER_STYLE_NORMAL,
+        engine__field(b, "状态 Status", "待送达 Pending");
+        engine__line(b, PRINTER_STYLE_NORMAL, card ? "钱已收到。请再次插卡完成写卡。" : "钱已收到，稍后自动送达电表。");
+        engine__line(b, PRINTER_STYLE_NORMAL,
              card ? "The money is safe: insert the same card again to finish."
                   : "The money is safe: the kiosk keeps sending it to the meter.");
         return;
     case TXN_NEEDS_RECONCILIATION:
-        field(b, "状态 Status", "人工处理 Staff will settle");
-        line(b, PRINTER_STYLE_NORMAL, "钱已收到，工作人员将处理。请保留此凭证。");
-        line(b, PRINTER_STYLE_NORMAL, "The money is safe: staff settle it. Keep this receipt.");
+        engine__field(b, "状态 Status", "人工处理 Staff will settle");
+        engine__line(b, PRINTER_STYLE_NORMAL, "钱已收到，工作人员将处理。请保留此凭证。");
+        engine__line(b, PRINTER_STYLE_NORMAL, "The money is safe: staff settle it. Keep this receipt.");
         return;
     case TXN_REFUNDING:
-    case TXN_REFUNDED: field(b, "状态 Status", "已退款 Refunded"); return;
-    case TXN_VOIDED: field(b, "状态 Status", "已作废 Voided by staff"); return;
+    case TXN_REFUNDED: engine__field(b, "状态 Status", "已退款 Refunded"); return;
+    case TXN_VOIDED: engine__field(b, "状态 Status", "已作废 Voided by staff"); return;
     case TXN_NONE:
     case TXN_CREATED:
     case TXN_PAYMENT_PENDING:
     case TXN_CANCELLED:
     case TXN_STATE_COUNT: break;
     }
-    field(b, "状态 Status", txn_state_name(t->state));
+    engine__field(b, "状态 Status", txn_state_name(t->state));
 }
 
 /* The lines about the money and where it went. */
 static void body(builder_t *b, engine_t *e, const ledger_txn_t *t)
 {
     char text[64], amount[40];
-    when(t->created_at, text);
-    field(b, "时间 Time", text);
-    field(b, "终端 Kiosk", e->cfg->kiosk_id[0] ? e->cfg->kiosk_id : e->cfg->site_id);
-    field(b, "表号 Meter", t->meter);
+    engine__when(t->created_at, text);
+    engine__field(b, "时间 Time", text);
+    engine__field(b, "终端 Kiosk", e->cfg->kiosk_id[0] ? e->cfg->kiosk_id : e->cfg->site_id);
+    engine__field(b, "表号 Meter", t->meter);
     if (t->customer[0]) {
         char m[LEDGER_METER_LEN];
         masked(t->customer, m);
-        field(b, "户号 Customer", m);
+        engine__field(b, "户号 Customer", m);
     }
     if (t->card[0])
-        field(b, "电卡 Meter card", t->card);
+        engine__field(b, "电卡 Meter card", t->card);
     ledger_card_auth_t auth;
     bool found = false;
     if (strcmp(t->method, "card") == 0 && ledger_card_paid(e->ledger, t->id, &auth, &found, NULL) == K_OK && found)
         snprintf(text, sizeof text, "%s %s", method_text(t->method), auth.masked_pan);
     else
         snprintf(text, sizeof text, "%s", method_text(t->method));
-    field(b, "方式 Paid by", text);
+    engine__field(b, "方式 Paid by", text);
     money_format(t->paid, e->cfg->currency, MONEY_RECEIPT, amount, sizeof amount);
-    field(b, "金额 Amount", amount);
+    engine__field(b, "金额 Amount", amount);
     if (t->refunded > 0) {
         money_format(t->refunded, e->cfg->currency, MONEY_RECEIPT, amount, sizeof amount);
-        field(b, "退款 Refunded", amount);
+        engine__field(b, "退款 Refunded", amount);
     }
     if (t->purchase_count > 0) {
         snprintf(text, sizeof text, "%lld", (long long)t->purchase_count);
-        field(b, "购电次数 Count", text);
+        engine__field(b, "购电次数 Count", text);
     }
     outcome(b, t);
 }
@@ -148,15 +139,15 @@ kerr_t engine_receipt_doc(engine_t *e, const char *txn_id, bool copy, printer_do
         return kmsg_set(msg, K_ESTATE, "transaction %s took no money: there is nothing to print", t.id);
     builder_t b = {.doc = doc, .msg = msg};
     printer_style_t title = {PRINTER_CENTRE, true, 2, 2}, centre = {PRINTER_CENTRE, false, 1, 1};
-    line(&b, title, e->cfg->site_id[0] ? e->cfg->site_id : "Prepaid kiosk");
-    line(&b, centre, copy ? "购电凭证(副本) TOP-UP RECEIPT (COPY)" : "购电凭证 TOP-UP RECEIPT");
-    line(&b, PRINTER_STYLE_NORMAL, RULE);
+    engine__line(&b, title, e->cfg->site_id[0] ? e->cfg->site_id : "Prepaid kiosk");
+    engine__line(&b, centre, copy ? "购电凭证(副本) TOP-UP RECEIPT (COPY)" : "购电凭证 TOP-UP RECEIPT");
+    engine__line(&b, PRINTER_STYLE_NORMAL, ENGINE_RULE);
     body(&b, e, &t);
-    line(&b, PRINTER_STYLE_NORMAL, RULE);
+    engine__line(&b, PRINTER_STYLE_NORMAL, ENGINE_RULE);
     if (b.rc == K_OK)
         b.rc = printer_doc_qr(doc, PRINTER_CENTRE, t.id, strlen(t.id), 6, PRINTER_QR_M, msg);
-    line(&b, centre, "参考号 Reference");
-    line(&b, centre, t.id);
+    engine__line(&b, centre, "参考号 Reference");
+    engine__line(&b, centre, t.id);
     if (b.rc == K_OK)
         b.rc = printer_doc_feed(doc, 3, msg);
     if (b.rc == K_OK)

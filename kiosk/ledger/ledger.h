@@ -20,7 +20,7 @@
 
 typedef struct ledger ledger_t;
 
-#define LEDGER_SCHEMA_VERSION 8
+#define LEDGER_SCHEMA_VERSION 9
 
 typedef enum ledger_open_mode {
     LEDGER_CREATE,   /* create the file if missing, migrate it forward */
@@ -130,6 +130,9 @@ typedef struct ledger_change {
     const ledger_card_outcome_t *card; /* closes a card authorisation */
     const ledger_cash_mark_t *cash;    /* moves the bill acceptor's counter */
     int64_t escrow_id;                 /* a stacked note resolves its escrow decision */
+    /* A staff correction: an audit row (actor, action, the transaction,
+     * reason, detail) in the same database transaction; NULL = none. */
+    const char *actor, *action;
 } ledger_change_t;
 
 /* Opens (and in LEDGER_CREATE mode creates and migrates) the ledger. */
@@ -206,9 +209,21 @@ kerr_t ledger_meter_facts(ledger_t *l, const char *meter, const char *self, ledg
 /* Number of outbox rows not yet sent. */
 kerr_t ledger_outbox_depth(ledger_t *l, int64_t *n, kmsg_t *msg);
 
-/* Appends a row to the audit log (who did what to which target, and why). */
+/* Appends a row to the audit log (who did what to which target, and why)
+ * and its outbox row (topic audit), inside the caller's transaction or, if
+ * there is none, in one of its own. */
 kerr_t ledger_audit(ledger_t *l, const char *actor, const char *action, const char *target,
                     const char *reason, const char *detail, kmsg_t *msg);
+
+/* An audit row as read back. */
+typedef struct ledger_audit_row {
+    int64_t id, at;
+    char actor[48], action[32], target[64], reason[LEDGER_REASON_LEN];
+} ledger_audit_row_t;
+
+/* Calls cb for the newest `limit` rows of the audit log, newest first. */
+kerr_t ledger_audit_recent(ledger_t *l, int limit, void (*cb)(void *ctx, const ledger_audit_row_t *r), void *ctx,
+                           kmsg_t *msg);
 
 /* Whether the audit log holds a row of action on target. */
 kerr_t ledger_audit_exists(ledger_t *l, const char *action, const char *target, bool *out, kmsg_t *msg);
@@ -298,17 +313,20 @@ typedef struct ledger_operator {
     int failures;
     int64_t locked_until;
     char perms[256]; /* the group's permissions, comma-separated */
+    bool central;    /* from the back office's `staff` document, not made here */
 } ledger_operator_t;
 
 /* Creates or changes a permission group (perms: names of core/perm.h,
- * comma-separated), with an audit row of actor's. */
+ * comma-separated), with an audit row of actor's. K_ECONFLICT if the group
+ * came from the back office's `staff` document (it is changed there). */
 kerr_t ledger_group_put(ledger_t *l, const char *name, const char *perms, const char *actor, kmsg_t *msg);
 
 /* Calls cb for every group, by name. */
 kerr_t ledger_groups(ledger_t *l, void (*cb)(void *ctx, const char *name, const char *perms), void *ctx, kmsg_t *msg);
 
 /* Creates an operator, or changes its group and PIN (its lockout cleared),
- * with an audit row of actor's. K_ENOTFOUND if the group does not exist. */
+ * with an audit row of actor's. K_ENOTFOUND if the group does not exist;
+ * K_ECONFLICT if the operator came from the back office's `staff` document. */
 kerr_t ledger_operator_put(ledger_t *l, const char *name, const char *group, const char *pin_hash, const char *actor,
                            kmsg_t *msg);
 

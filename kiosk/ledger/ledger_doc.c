@@ -73,6 +73,8 @@ kerr_t ledger_doc_put(ledger_t *l, const char *kind, int64_t version, const char
                       (long long)version, (long long)held);
     if (rc == K_OK)
         rc = upsert(l, kind, version, etag, body, envelope, msg);
+    if (rc == K_OK && version != held && strcmp(kind, "staff") == 0)
+        rc = ledger__staff_apply(l, body, msg);
     char detail[64];
     snprintf(detail, sizeof detail, "version %lld (was %lld)", (long long)version, (long long)held);
     if (rc == K_OK && version != held)

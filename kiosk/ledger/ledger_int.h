@@ -74,6 +74,11 @@ kerr_t ledger__migrate(ledger_t *l, kmsg_t *msg);
  * building it ran out of memory: an error). Inside the caller's transaction. */
 kerr_t ledger__outbox(ledger_t *l, const char *topic, cJSON *payload, kmsg_t *msg);
 
+/* Applies the body of the signed document `staff` to the groups and
+ * operators (ledger_staff_doc.c), inside the caller's transaction;
+ * K_EINVAL, naming the entry, if the body is not a staff document. */
+kerr_t ledger__staff_apply(ledger_t *l, const char *body, kmsg_t *msg);
+
 /* Inserts an alert and its outbox row (inside the caller's transaction). */
 kerr_t ledger__insert_alert(ledger_t *l, const ledger_alert_t *a, kmsg_t *msg);
 

@@ -186,6 +186,28 @@ kerr_t ledger_outbox_depth(ledger_t *l, int64_t *n, kmsg_t *msg)
     return s == SQLITE_ROW ? K_OK : ledger__err(l, s, "reading the outbox", msg);
 }
 
+kerr_t ledger_audit_recent(ledger_t *l, int limit, void (*cb)(void *ctx, const ledger_audit_row_t *r), void *ctx,
+                           kmsg_t *msg)
+{
+    sqlite3_stmt *st;
+    kerr_t rc = ledger__prepare(l, "SELECT id, at, actor, action, target, reason FROM audit ORDER BY id DESC LIMIT ?",
+                                &st, msg);
+    if (rc)
+        return rc;
+    sqlite3_bind_int(st, 1, limit);
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        ledger_audit_row_t r = {.id = sqlite3_column_int64(st, 0), .at = sqlite3_column_int64(st, 1)};
+        ledger__col_text(st, 2, r.actor, sizeof r.actor);
+        ledger__col_text(st, 3, r.action, sizeof r.action);
+        ledger__col_text(st, 4, r.target, sizeof r.target);
+        ledger__col_text(st, 5, r.reason, sizeof r.reason);
+        cb(ctx, &r);
+    }
+    sqlite3_finalize(st);
+    return s == SQLITE_DONE ? K_OK : ledger__err(l, s, "reading the audit log", msg);
+}
+
 cJSON *ledger__txn_json(const ledger_txn_t *t)
 {
     cJSON *o = cJSON_CreateObject();

@@ -290,8 +290,16 @@ static const char *const v8[] = {
     NULL,
 };
 
+/* Version 9: where a group or an operator comes from: made at this kiosk
+ * (`local`) or by the back office's signed document `staff` (`central`). */
+static const char *const v9[] = {
+    "ALTER TABLE op_group ADD COLUMN origin TEXT NOT NULL DEFAULT 'local' CHECK (origin IN ('local', 'central'));",
+    "ALTER TABLE operator ADD COLUMN origin TEXT NOT NULL DEFAULT 'local' CHECK (origin IN ('local', 'central'));",
+    NULL,
+};
+
 /* Each migration is a list of statements run in one transaction. */
-static const char *const *const migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8};
+static const char *const *const migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9};
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

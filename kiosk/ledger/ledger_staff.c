@@ -31,13 +31,22 @@ static kerr_t write_audited(ledger_t *l, const char *sql, const char *const *par
     return rc;
 }
 
+/* What a local change to a name the back office manages answers. */
+static kerr_t central(const char *what, const char *name, kmsg_t *msg)
+{
+    return kmsg_set(msg, K_ECONFLICT, "%s %s is managed by the back office: change it there (backoffice %s ...)", what,
+                    name, what);
+}
+
 kerr_t ledger_group_put(ledger_t *l, const char *name, const char *perms, const char *actor, kmsg_t *msg)
 {
     const char *params[] = {name, perms, NULL};
-    return write_audited(l,
-                         "INSERT INTO op_group(name, perms, updated_at) VALUES (?1, ?2, ?3) "
-                         "ON CONFLICT(name) DO UPDATE SET perms = ?2, updated_at = ?3",
-                         params, 1, actor, "group_put", name, perms, NULL, msg);
+    int changed = 0;
+    kerr_t rc = write_audited(l,
+                              "INSERT INTO op_group(name, perms, updated_at) VALUES (?1, ?2, ?3) "
+                              "ON CONFLICT(name) DO UPDATE SET perms = ?2, updated_at = ?3 WHERE origin = 'local'",
+                              params, 1, actor, "group_put", name, perms, &changed, msg);
+    return rc == K_OK && changed == 0 ? central("group", name, msg) : rc;
 }
 
 kerr_t ledger_groups(ledger_t *l, void (*cb)(void *ctx, const char *name, const char *perms), void *ctx, kmsg_t *msg)
@@ -57,14 +66,15 @@ kerr_t ledger_operator_put(ledger_t *l, const char *name, const char *group, con
                            kmsg_t *msg)
 {
     const char *params[] = {name, group, pin_hash, NULL};
+    int changed = 0;
     kerr_t rc = write_audited(l,
                               "INSERT INTO operator(name, group_name, pin_hash, created_at, updated_at) "
                               "VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT(name) DO UPDATE SET group_name = ?2, "
-                              "pin_hash = ?3, failures = 0, locked_until = 0, updated_at = ?4",
-                              params, 1, actor, "operator_put", name, group, NULL, msg);
+                              "pin_hash = ?3, failures = 0, locked_until = 0, updated_at = ?4 WHERE origin = 'local'",
+                              params, 1, actor, "operator_put", name, group, &changed, msg);
     if (rc == K_ECONFLICT) /* the foreign key: no such group */
         return kmsg_set(msg, K_ENOTFOUND, "there is no group %s: create it first", group);
-    return rc;
+    return rc == K_OK && changed == 0 ? central("operator", name, msg) : rc;
 }
 
 kerr_t ledger_operator_active(ledger_t *l, const char *name, bool active, const char *actor, kmsg_t *msg)
@@ -78,7 +88,8 @@ kerr_t ledger_operator_active(ledger_t *l, const char *name, bool active, const 
 }
 
 #define OPERATOR_SQL                                                                                           \
-    "SELECT o.name, o.group_name, o.pin_hash, o.active, o.failures, o.locked_until, g.perms FROM operator o " \
+    "SELECT o.name, o.group_name, o.pin_hash, o.active, o.failures, o.locked_until, g.perms, "                 \
+    "o.origin = 'central' FROM operator o "                                                                    \
     "JOIN op_group g ON g.name = o.group_name"
 
 static void row_operator(sqlite3_stmt *st, ledger_operator_t *o)
@@ -91,6 +102,7 @@ static void row_operator(sqlite3_stmt *st, ledger_operator_t *o)
     o->failures = sqlite3_column_int(st, 4);
     o->locked_until = sqlite3_column_int64(st, 5);
     ledger__col_text(st, 6, o->perms, sizeof o->perms);
+    o->central = sqlite3_column_int(st, 7) != 0;
 }
 
 kerr_t ledger_operator_get(ledger_t *l, const char *name, ledger_operator_t *out, bool *found, kmsg_t *msg)

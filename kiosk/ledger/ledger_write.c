@@ -410,7 +410,9 @@ kerr_t ledger_apply(ledger_t *l, const char *id, txn_state_t expect, const ledge
     t.state = to;
     t.updated_at = ledger__now(l);
     if ((rc = apply_parts(l, &t, c, msg)) || (rc = store_txn(l, &t, msg)) ||
-        (rc = append_event(l, &t, c->event, from, c->detail, msg)) || (rc = ledger__commit(l, msg)))
+        (rc = append_event(l, &t, c->event, from, c->detail, msg)) ||
+        (c->actor && (rc = ledger_audit(l, c->actor, c->action, id, c->reason, c->detail, msg))) ||
+        (rc = ledger__commit(l, msg)))
         goto fail;
     if (after)
         *after = t;
@@ -418,37 +420,4 @@ kerr_t ledger_apply(ledger_t *l, const char *id, txn_state_t expect, const ledge
 fail:
     ledger__rollback(l);
     return rc;
-}
-
-kerr_t ledger_audit(ledger_t *l, const char *actor, const char *action, const char *target,
-                    const char *reason, const char *detail, kmsg_t *msg)
-{
-    sqlite3_stmt *st;
-    kerr_t rc = ledger__cached(l,
-                                "INSERT INTO audit(at, actor, action, target, reason, detail) "
-                                "VALUES (?, ?, ?, ?, ?, ?)",
-                                &st, msg);
-    if (rc)
-        return rc;
-    sqlite3_bind_int64(st, 1, ledger__now(l));
-    sqlite3_bind_text(st, 2, actor, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, target ? target : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, reason ? reason : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, detail ? detail : "", -1, SQLITE_STATIC);
-    return ledger__run(l, st, "writing the audit log", msg);
-}
-
-kerr_t ledger_audit_exists(ledger_t *l, const char *action, const char *target, bool *out, kmsg_t *msg)
-{
-    sqlite3_stmt *st;
-    kerr_t rc = ledger__cached(l, "SELECT EXISTS (SELECT 1 FROM audit WHERE action = ? AND target = ?)", &st, msg);
-    if (rc)
-        return rc;
-    sqlite3_bind_text(st, 1, action, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, target, -1, SQLITE_STATIC);
-    int s = sqlite3_step(st);
-    *out = s == SQLITE_ROW && sqlite3_column_int(st, 0) != 0;
-    ledger__release(l, st);
-    return s == SQLITE_ROW ? K_OK : ledger__err(l, s, "reading the audit log", msg);
 }

@@ -95,6 +95,7 @@ kerr_t ui_app_open(ui_app_t *a, const kiosk_config_t *cfg, bool headless, kmsg_t
     if (rc != K_OK)
         return rc;
     session_init(&a->session, &sc, kclock_mono(NULL));
+    service_init(&a->service);
     a->info = (screen_info_t){.currency = cfg->currency, .min_purchase = cfg->min_purchase,
                               .max_purchase = cfg->max_purchase};
     snprintf(a->info.tariff, sizeof a->info.tariff, "%s", cfg->ui_tariff);
@@ -135,6 +136,8 @@ void ui_app_handle(ui_app_t *a, session_event_t *ev)
     session_cmd_t cmds[SESSION_MAX_CMDS];
     size_t n;
     session_screen_t before = session_view(&a->session)->screen;
+    if (service_active(&a->service) && (ev->kind == SEV_CARD_IN || ev->kind == SEV_CARD_OUT))
+        return; /* the reader is the staff's while they work */
     ev->now_ms = kclock_mono(NULL);
     if (session_handle(&a->session, ev, cmds, &n))
         a->dirty = true;
@@ -153,11 +156,50 @@ void ui_app_handle(ui_app_t *a, session_event_t *ev)
     }
 }
 
+void ui_app_service(ui_app_t *a, svc_event_t *ev)
+{
+    svc_cmd_t cmds[SVC_MAX_CMDS];
+    size_t n;
+    svc_page_t before = service_view(&a->service)->page;
+    bool restart = ev->kind == SVE_DONE && ev->quit && ev->gen == a->service.gen;
+    ev->now_ms = kclock_mono(NULL);
+    if (service_handle(&a->service, ev, cmds, &n))
+        a->dirty = true;
+    svc_page_t after = service_view(&a->service)->page;
+    if (after != before)
+        LOG_I("kiosk", "service %s -> %s", service_page_name(before), service_page_name(after));
+    for (size_t i = 0; i < n; i++) {
+        LOG_I("kiosk", "service command %s", service_action_name(cmds[i].action));
+        if (a->worker)
+            ui_worker_post_svc(a->worker, &cmds[i]);
+    }
+    if (restart) {
+        a->status = UI_EXIT_RESTART;
+        a->quit = true;
+    }
+}
+
+/* A touch while the service screens are up: their controls, and the
+ * language switch of the top bar. */
+static void touch_service(ui_app_t *a, const screen_hit_t *h)
+{
+    svc_event_t ev = {.kind = SVE_TAP};
+    session_event_t lang = {.kind = SEV_TAP, .control = CTL_LANG};
+    if (strcmp(h->id, "lang") == 0)
+        ui_app_handle(a, &lang);
+    else if (service_control_from_id(h->id, &ev.control, &ev.index))
+        ui_app_service(a, &ev);
+}
+
 void ui_app_touch(ui_app_t *a, int x, int y)
 {
     const screen_hit_t *h = screen_hit_at(&a->frame, x, y);
     session_event_t ev = {.kind = SEV_TAP};
-    if (h && session_control_from_id(h->id, &ev.control, &ev.digit, &ev.index))
+    if (h && service_active(&a->service))
+        touch_service(a, h);
+    else if (h && strcmp(h->id, SCREEN_SERVICE_CORNER) == 0)
+        ui_app_service(a, &(svc_event_t){.kind = SVE_CORNER});
+    else if (h && session_control_from_id(h->id, &ev.control, &ev.digit, &ev.index))
         ui_app_handle(a, &ev);
 }
 
@@ -167,7 +209,11 @@ void ui_app_draw(ui_app_t *a, bool force)
     bool moving = a->frame.animating && now - a->drawn_ms >= 100; /* ten pictures a second */
     if (!force && !a->dirty && !moving)
         return;
-    screen_draw(a->screens, a->ren, session_view(&a->session), &a->info, a->headless ? 0 : now, &a->frame);
+    if (service_active(&a->service))
+        screen_draw_service(a->screens, a->ren, service_view(&a->service), session_view(&a->session), &a->info,
+                            &a->frame);
+    else
+        screen_draw(a->screens, a->ren, session_view(&a->session), &a->info, a->headless ? 0 : now, &a->frame);
     SDL_RenderPresent(a->ren);
     a->dirty = false;
     a->drawn_ms = now;

@@ -12,6 +12,7 @@
 #include "screens/screen.h"
 
 #define UI_MAX_SIMS 8
+#define UI_EXIT_RESTART 3 /* the operator asked for a restart: the service manager starts the kiosk again */
 
 typedef struct ui_app {
     const kiosk_config_t *cfg;
@@ -23,6 +24,7 @@ typedef struct ui_app {
     screen_ui_t *screens;
     screen_info_t info;
     session_t session;
+    service_t service;    /* the staff's service mode: its screens replace the resident's while active */
     screen_frame_t frame;
     bool dirty;           /* the view changed since the last drawing */
     int64_t drawn_ms;     /* when the screen was last drawn */
@@ -53,6 +55,9 @@ void ui_app_wake(void *ctx);
 /* Hands an event to the session and the commands it decides to the worker. */
 void ui_app_handle(ui_app_t *a, session_event_t *ev);
 
+/* Hands an event to the service mode and its commands to the worker. */
+void ui_app_service(ui_app_t *a, svc_event_t *ev);
+
 /* A touch at (x, y): the control there, if any, becomes a tap. */
 void ui_app_touch(ui_app_t *a, int x, int y);
 
@@ -71,5 +76,14 @@ void ui_app_script_io(ui_app_t *a, ui_script_io_t *io);
 /* Renders every screen in both languages into dir (the gallery); returns
  * the number of layout problems found, or -1 if a picture could not be saved. */
 int ui_gallery(ui_app_t *a, const char *dir);
+
+/* Draws what the app shows now, reports its layout problems and saves it
+ * as dir/NAME-LANG.png; the number of problems, or -1 if it could not be
+ * saved. */
+int ui_gallery_save(ui_app_t *a, const char *dir, const char *name, session_lang_t lang);
+
+/* The service mode's scenes in one language (ui_gallery_service.c); the
+ * number of problems, or -1. */
+int ui_gallery_service(ui_app_t *a, const char *dir, session_lang_t lang);
 
 #endif

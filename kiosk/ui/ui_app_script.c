@@ -5,10 +5,14 @@
 
 #include "kiosk/ui/ui_app.h"
 
-static session_screen_t screen(void *ctx)
+static const char *where(void *ctx)
 {
     ui_app_t *a = ctx;
-    return session_view(&a->session)->screen;
+    static char name[48];
+    if (!service_active(&a->service))
+        return session_screen_name(session_view(&a->session)->screen);
+    snprintf(name, sizeof name, "service:%s", service_page_name(service_view(&a->service)->page));
+    return name;
 }
 
 static bool shows(void *ctx, const char *text)
@@ -27,8 +31,8 @@ static kerr_t tap_id(void *ctx, const char *id, kmsg_t *msg)
         char shown[256] = "";
         for (int i = 0; i < a->frame.n_hits; i++)
             snprintf(shown + strlen(shown), sizeof shown - strlen(shown), "%s%s", i ? " " : "", a->frame.hits[i].id);
-        return kmsg_set(msg, K_ENOTFOUND, "tap %s: no such control on the %s screen (it shows: %s)", id,
-                        session_screen_name(session_view(&a->session)->screen), shown);
+        return kmsg_set(msg, K_ENOTFOUND, "tap %s: no such control on the %s screen (it shows: %s)", id, where(a),
+                        shown);
     }
     ui_app_touch(a, h->r.x + h->r.w / 2, h->r.y + h->r.h / 2);
     return K_OK;
@@ -76,12 +80,16 @@ static void describe(void *ctx, char *buf, size_t len)
 {
     ui_app_t *a = ctx;
     const session_view_t *v = session_view(&a->session);
-    snprintf(buf, len, "the screen is %s%s, paid %lld, message %d, device: '%s'", session_screen_name(v->screen),
-             v->busy ? " (busy)" : "", (long long)v->paid, (int)v->message, v->device_text);
+    const service_view_t *sv = service_view(&a->service);
+    if (service_active(&a->service))
+        snprintf(buf, len, "the screen is %s%s, message '%s'", where(a), sv->busy ? " (busy)" : "", sv->message);
+    else
+        snprintf(buf, len, "the screen is %s%s, paid %lld, message %d, device: '%s'", session_screen_name(v->screen),
+                 v->busy ? " (busy)" : "", (long long)v->paid, (int)v->message, v->device_text);
 }
 
 void ui_app_script_io(ui_app_t *a, ui_script_io_t *io)
 {
-    *io = (ui_script_io_t){.ctx = a, .screen = screen, .shows = shows, .tap_id = tap_id, .tap_xy = tap_xy, .lang = lang,
+    *io = (ui_script_io_t){.ctx = a, .where = where, .shows = shows, .tap_id = tap_id, .tap_xy = tap_xy, .lang = lang,
                            .card = card, .shot = shot, .sim_address = sim_address, .describe = describe};
 }

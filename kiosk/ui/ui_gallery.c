@@ -130,9 +130,25 @@ static void play(ui_app_t *a, const scene_t *sc)
     }
 }
 
+int ui_gallery_save(ui_app_t *a, const char *dir, const char *name, session_lang_t lang)
+{
+    ui_app_draw(a, true);
+    for (int p = 0; p < a->frame.n_problems; p++)
+        fprintf(stderr, "kiosk: layout %dx%d %s %s: %s\n", a->width, a->height, name, screen_lang_code(lang),
+                a->frame.problems[p]);
+    char path[1024];
+    kmsg_t msg;
+    snprintf(path, sizeof path, "%s/%s-%s.png", dir, name, screen_lang_code(lang));
+    if (ui_app_shot(a, path, &msg) != K_OK) {
+        fprintf(stderr, "kiosk: %s\n", msg.text);
+        return -1;
+    }
+    return a->frame.n_problems;
+}
+
 int ui_gallery(ui_app_t *a, const char *dir)
 {
-    int problems = 0;
+    int problems = 0, n;
     session_config_t cfg = a->session.cfg;
     for (int lang = 0; lang < LANG_COUNT; lang++) {
         for (size_t i = 0; i < sizeof scenes / sizeof scenes[0]; i++) {
@@ -148,19 +164,13 @@ int ui_gallery(ui_app_t *a, const char *dir)
                         session_screen_name(v->screen), session_screen_name(scenes[i].screen));
                 problems++;
             }
-            ui_app_draw(a, true);
-            for (int p = 0; p < a->frame.n_problems; p++)
-                fprintf(stderr, "kiosk: layout %dx%d %s: %s\n", a->width, a->height, screen_lang_code(v->lang),
-                        a->frame.problems[p]);
-            problems += a->frame.n_problems;
-            char path[1024];
-            kmsg_t msg;
-            snprintf(path, sizeof path, "%s/%s-%s.png", dir, scenes[i].name, screen_lang_code(v->lang));
-            if (ui_app_shot(a, path, &msg) != K_OK) {
-                fprintf(stderr, "kiosk: %s\n", msg.text);
+            if ((n = ui_gallery_save(a, dir, scenes[i].name, (session_lang_t)lang)) < 0)
                 return -1;
-            }
+            problems += n;
         }
+        if ((n = ui_gallery_service(a, dir, (session_lang_t)lang)) < 0)
+            return -1;
+        problems += n;
     }
     return problems;
 }

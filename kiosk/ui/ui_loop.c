@@ -19,23 +19,32 @@ static void sdl_event(ui_app_t *a, const SDL_Event *e)
     } else if (e->type == SDL_WINDOWEVENT && e->window.event == SDL_WINDOWEVENT_EXPOSED) {
         a->dirty = true;
     } else if (e->type == SDL_KEYUP && e->key.keysym.sym >= SDLK_0 && e->key.keysym.sym <= SDLK_9) {
-        session_event_t ev = {.kind = SEV_TAP, .control = CTL_KEY, .digit = e->key.keysym.sym - SDLK_0};
-        ui_app_handle(a, &ev);
+        int digit = e->key.keysym.sym - SDLK_0;
+        session_event_t ev = {.kind = SEV_TAP, .control = CTL_KEY, .digit = digit};
+        svc_event_t sev = {.kind = SVE_TAP, .control = SC_KEY, .index = digit};
+        if (service_active(&a->service))
+            ui_app_service(a, &sev);
+        else
+            ui_app_handle(a, &ev);
     }
 }
 
 static void answers(ui_app_t *a)
 {
     session_event_t ev;
+    static svc_event_t sev; /* a few kilobytes: not on the stack at each turn */
     while (a->worker && ui_worker_next(a->worker, &ev))
         ui_app_handle(a, &ev);
+    while (a->worker && ui_worker_next_svc(a->worker, &sev))
+        ui_app_service(a, &sev);
 }
 
 /* Nobody at the screen and the worker has nothing to do. */
 static bool unattended(ui_app_t *a)
 {
     session_screen_t s = session_view(&a->session)->screen;
-    return a->worker && (s == SCR_ATTRACT || s == SCR_OUT_OF_SERVICE) && ui_worker_idle(a->worker);
+    return a->worker && (s == SCR_ATTRACT || s == SCR_OUT_OF_SERVICE) && !service_active(&a->service) &&
+           ui_worker_idle(a->worker);
 }
 
 /* The kiosk's own work while nobody is served: the retry of pending
@@ -94,6 +103,7 @@ int ui_app_run(ui_app_t *a)
         if (now - last_tick >= TICK_MS) {
             session_event_t tick = {.kind = SEV_TICK};
             ui_app_handle(a, &tick);
+            ui_app_service(a, &(svc_event_t){.kind = SVE_TICK});
             last_tick = now;
         }
         background(a, now, &last_retry, &last_health);

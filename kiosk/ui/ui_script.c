@@ -9,13 +9,12 @@
 #define EXPECT_DEFAULT_MS 15000
 #define LINE_LEN 512
 
-typedef enum op { OP_WAIT, OP_TAP, OP_TAP_XY, OP_EXPECT, OP_SEE, OP_SHOT, OP_LANG, OP_SIM, OP_CARD } op_t;
+typedef enum op { OP_WAIT, OP_TAP, OP_TAP_XY, OP_EXPECT, OP_SEE, OP_AWAIT, OP_SHOT, OP_LANG, OP_SIM, OP_CARD } op_t;
 
 typedef struct step {
     op_t op;
     int line;
     int64_t a, b;          /* wait ms, expect ms, x y */
-    session_screen_t screen;
     char word[64];         /* control id, shot name, simulator */
     char rest[LINE_LEN];   /* the simulator's line */
 } step_t;
@@ -64,7 +63,9 @@ static kerr_t parse_line(ui_script_t *s, char *text, int line, kmsg_t *msg)
     char *w2 = rest && *rest ? rest : NULL;
     step_t *st = NULL;
     session_control_t ctl;
+    svc_control_t sctl;
     int d, i;
+    int64_t ms;
     if (!cmd || cmd[0] == '#')
         return K_OK;
 #define BAD(...) kmsg_set(msg, K_EINVAL, "%s:%d: " __VA_ARGS__)
@@ -75,7 +76,9 @@ static kerr_t parse_line(ui_script_t *s, char *text, int line, kmsg_t *msg)
         if (!(st = add(s, OP_TAP_XY, line)) || !number(w1, 0, 9999, &st->a) || !number(w2, 0, 9999, &st->b))
             return BAD("tap X Y: give two pixel positions", s->path, line);
     } else if (strcmp(cmd, "tap") == 0) {
-        if (!w1 || !session_control_from_id(w1, &ctl, &d, &i) || !(st = add(s, OP_TAP, line)))
+        bool known = w1 && (session_control_from_id(w1, &ctl, &d, &i) || service_control_from_id(w1, &sctl, &i) ||
+                            strcmp(w1, "svc_corner") == 0);
+        if (!known || !(st = add(s, OP_TAP, line)))
             return BAD("tap '%s': not a control (start, ok, back, key0..key9, preset1..preset4, ...)", s->path,
                        line, w1 ? w1 : "");
         snprintf(st->word, sizeof st->word, "%s", w1);
@@ -88,11 +91,12 @@ static kerr_t parse_line(ui_script_t *s, char *text, int line, kmsg_t *msg)
             snprintf(st->word, sizeof st->word, "key%c", *p);
         }
     } else if (strcmp(cmd, "expect") == 0) {
-        session_screen_t scr = w1 ? session_screen_from_name(w1) : SCR_COUNT;
-        if (scr == SCR_COUNT || !(st = add(s, OP_EXPECT, line)))
+        bool known = w1 && (session_screen_from_name(w1) != SCR_COUNT ||
+                            (strncmp(w1, "service:", 8) == 0 && service_page_from_name(w1 + 8) != SVP_COUNT));
+        if (!known || !(st = add(s, OP_EXPECT, line)))
             return BAD("expect '%s': not a screen (attract, identify, account, amount, method, payment, delivering, "
-                       "result, out_of_service)", s->path, line, w1 ? w1 : "");
-        st->screen = scr;
+                       "result, out_of_service, or service:PAGE)", s->path, line, w1 ? w1 : "");
+        snprintf(st->word, sizeof st->word, "%s", w1);
         st->a = EXPECT_DEFAULT_MS;
         if (w2 && !number(w2, 1, 600000, &st->a))
             return BAD("expect SCREEN [MS]: give the timeout in milliseconds", s->path, line);
@@ -100,6 +104,11 @@ static kerr_t parse_line(ui_script_t *s, char *text, int line, kmsg_t *msg)
         if (!w1 || !(st = add(s, OP_SEE, line)))
             return BAD("see TEXT: give the text the screen must show", s->path, line);
         snprintf(st->rest, sizeof st->rest, "%s%s%s", w1, w2 ? " " : "", w2 ? w2 : "");
+    } else if (strcmp(cmd, "await") == 0) {
+        if (!w1 || !w2 || !number(w1, 1, 600000, &ms) || !(st = add(s, OP_AWAIT, line)))
+            return BAD("await MS TEXT: give the milliseconds and the text", s->path, line);
+        st->a = ms;
+        snprintf(st->rest, sizeof st->rest, "%s", w2);
     } else if (strcmp(cmd, "shot") == 0) {
         if (!w1 || w2 || strspn(w1, "abcdefghijklmnopqrstuvwxyz0123456789_-.") != strlen(w1) || w1[0] == '.' ||
             !(st = add(s, OP_SHOT, line)))
@@ -119,7 +128,7 @@ static kerr_t parse_line(ui_script_t *s, char *text, int line, kmsg_t *msg)
             return BAD("card insert|remove", s->path, line);
         st->a = strcmp(w1, "insert") == 0;
     } else {
-        return BAD("unknown command '%s' (wait, tap, key, expect, see, shot, lang, sim, card)", s->path, line, cmd);
+        return BAD("unknown command '%s' (wait, tap, key, expect, see, await, shot, lang, sim, card)", s->path, line, cmd);
     }
 #undef BAD
     return K_OK;
@@ -177,7 +186,7 @@ static kerr_t run(ui_script_t *s, const step_t *st, const ui_script_io_t *io, in
     case OP_EXPECT:
         if (!s->until)
             s->until = now + st->a;
-        if (st->op == OP_EXPECT && io->screen(io->ctx) == st->screen)
+        if (st->op == OP_EXPECT && strcmp(io->where(io->ctx), st->word) == 0)
             break;
         if (now < s->until) {
             *wait = true;
@@ -186,8 +195,19 @@ static kerr_t run(ui_script_t *s, const step_t *st, const ui_script_io_t *io, in
         if (st->op == OP_WAIT)
             break;
         io->describe(io->ctx, state, sizeof state);
-        return kmsg_set(msg, K_ETIMEOUT, "expect %s: not reached within %lld ms; %s", session_screen_name(st->screen),
+        return kmsg_set(msg, K_ETIMEOUT, "expect %s: not reached within %lld ms; %s", st->word,
                         (long long)st->a, state);
+    case OP_AWAIT:
+        if (!s->until)
+            s->until = now + st->a;
+        if (io->shows(io->ctx, st->rest))
+            break;
+        if (now < s->until) {
+            *wait = true;
+            return K_OK;
+        }
+        io->describe(io->ctx, state, sizeof state);
+        return kmsg_set(msg, K_ETIMEOUT, "await '%s': not shown within %lld ms; %s", st->rest, (long long)st->a, state);
     case OP_SEE:
         if (!io->shows(io->ctx, st->rest)) {
             io->describe(io->ctx, state, sizeof state);

@@ -5,8 +5,9 @@
  *   tap CONTROL_ID     touch the middle of a control on the screen ("ok", "key7", "preset2")
  *   tap X Y            touch a point
  *   key DIGITS         touch keypad keys, one after the other
- *   expect SCREEN [MS] fail unless the session is on SCREEN within MS (default 15000)
+ *   expect SCREEN [MS] fail unless the session is on SCREEN (or service:PAGE) within MS (default 15000)
  *   see TEXT...        fail unless the screen shows TEXT (part of a label or a button)
+ *   await MS TEXT...   fail unless the screen shows TEXT within MS
  *   shot NAME          save the screen as DIR/NAME.png
  *   lang zh_CN|en      switch the language
  *   sim NAME|HOST:PORT LINE...   send LINE to a simulator's control port; its reply must start with "ok"
@@ -20,6 +21,7 @@
 #include <stdint.h>
 
 #include "kiosk/core/err.h"
+#include "kiosk/core/service.h"
 #include "kiosk/core/session.h"
 
 typedef struct ui_script ui_script_t;
@@ -27,7 +29,7 @@ typedef struct ui_script ui_script_t;
 /* What a script can do to the app. */
 typedef struct ui_script_io {
     void *ctx;
-    session_screen_t (*screen)(void *ctx);
+    const char *(*where)(void *ctx); /* the screen now: "attract", ..., or "service:PAGE" */
     bool (*shows)(void *ctx, const char *text); /* the screen shows text now */
     kerr_t (*tap_id)(void *ctx, const char *id, kmsg_t *msg);
     void (*tap_xy)(void *ctx, int x, int y);

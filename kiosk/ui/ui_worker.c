@@ -9,12 +9,15 @@
 #define QLEN 64
 #define CASH_POLL_MS 150
 
-typedef enum job_kind { JOB_CMD, JOB_RETRY, JOB_HEALTH } job_kind_t;
+typedef enum job_kind { JOB_CMD, JOB_RETRY, JOB_HEALTH, JOB_SERVICE } job_kind_t;
 
 typedef struct job {
-    job_kind_t kind; /* a session command, a retry of pending deliveries, a look at the devices */
+    job_kind_t kind; /* a session command, a retry of pending deliveries, a look at the devices, a service command */
     session_cmd_t cmd;
+    svc_cmd_t svc;
 } job_t;
+
+#define SVC_QLEN 8
 
 struct ui_worker {
     pthread_t thread;
@@ -24,6 +27,8 @@ struct ui_worker {
     size_t job_head, job_n;
     session_event_t events[QLEN];
     size_t ev_head, ev_n;
+    svc_event_t svc_events[SVC_QLEN];
+    size_t svc_head, svc_n;
     bool stop, running;
     int rest_ms; /* the card watch asked for a rest before its next look */
     atomic_bool cancel;
@@ -38,6 +43,17 @@ static void post_event(void *ctx, const session_event_t *ev)
     pthread_mutex_lock(&w->lock);
     if (w->ev_n < QLEN) /* 64 answers unread would mean the main loop stopped */
         w->events[(w->ev_head + w->ev_n++) % QLEN] = *ev;
+    pthread_mutex_unlock(&w->lock);
+    if (w->wake)
+        w->wake(w->wake_ctx);
+}
+
+static void post_svc(void *ctx, const svc_event_t *ev)
+{
+    ui_worker_t *w = ctx;
+    pthread_mutex_lock(&w->lock);
+    if (w->svc_n < SVC_QLEN) /* one answer per command, and the screen waits for it */
+        w->svc_events[(w->svc_head + w->svc_n++) % SVC_QLEN] = *ev;
     pthread_mutex_unlock(&w->lock);
     if (w->wake)
         w->wake(w->wake_ctx);
@@ -111,6 +127,8 @@ static void *run(void *arg)
             ui_work_retry(&w->work);
         else if (got && job.kind == JOB_HEALTH)
             ui_work_health(&w->work);
+        else if (got && job.kind == JOB_SERVICE)
+            ui_work_service(&w->work, &job.svc);
         else if (got)
             ui_work_run(&w->work, &job.cmd);
         else if (w->work.cash_on)
@@ -139,7 +157,7 @@ ui_worker_t *ui_worker_start(ui_site_t *site, void (*wake)(void *ctx), void *ctx
     w->wake = wake;
     w->wake_ctx = ctx;
     w->work = (ui_work_t){.site = site, .post = post_event, .post_ctx = w, .cancelled = is_cancelled,
-                          .health = site->health};
+                          .health = site->health, .post_svc = post_svc};
     if (pthread_create(&w->thread, NULL, run, w) != 0) {
         free(w);
         return NULL;
@@ -175,6 +193,24 @@ void ui_worker_retry(ui_worker_t *w)
 void ui_worker_health(ui_worker_t *w)
 {
     push(w, &(job_t){.kind = JOB_HEALTH});
+}
+
+void ui_worker_post_svc(ui_worker_t *w, const svc_cmd_t *cmd)
+{
+    push(w, &(job_t){.kind = JOB_SERVICE, .svc = *cmd});
+}
+
+bool ui_worker_next_svc(ui_worker_t *w, svc_event_t *ev)
+{
+    pthread_mutex_lock(&w->lock);
+    bool got = w->svc_n > 0;
+    if (got) {
+        *ev = w->svc_events[w->svc_head];
+        w->svc_head = (w->svc_head + 1) % SVC_QLEN;
+        w->svc_n--;
+    }
+    pthread_mutex_unlock(&w->lock);
+    return got;
 }
 
 bool ui_worker_next(ui_worker_t *w, session_event_t *ev)

@@ -5,8 +5,10 @@
 #ifndef KIOSK_UI_UI_WORKER_H
 #define KIOSK_UI_UI_WORKER_H
 
+#include "kiosk/core/service.h"
 #include "kiosk/core/session.h"
 #include "kiosk/ui/ui_site.h"
+#include "provisioning/staff.h"
 
 typedef struct ui_worker ui_worker_t;
 
@@ -26,8 +28,14 @@ void ui_worker_retry(ui_worker_t *w);
  * a SEV_HEALTH comes back with what is healthy now. */
 void ui_worker_health(ui_worker_t *w);
 
+/* Queues a service-mode command (kiosk/core/service.h). */
+void ui_worker_post_svc(ui_worker_t *w, const svc_cmd_t *cmd);
+
 /* Takes the oldest event posted; false if there is none. */
 bool ui_worker_next(ui_worker_t *w, session_event_t *ev);
+
+/* Takes the oldest service-mode answer posted; false if there is none. */
+bool ui_worker_next_svc(ui_worker_t *w, svc_event_t *ev);
 
 /* Whether the worker has nothing queued or running. */
 bool ui_worker_idle(ui_worker_t *w);
@@ -54,6 +62,10 @@ typedef struct ui_work {
     bool cash_down;      /* the acceptor stopped answering: set it up again when it answers */
     bool card_in;        /* the watched reader holds a card */
     bool watch_broken;   /* the watched reader is not there now (said once) */
+    void (*post_svc)(void *ctx, const svc_event_t *ev); /* a service-mode answer (called with post_ctx) */
+    staff_session_t staff; /* the operator signed in at the service screens */
+    bool signed_in;
+    bool restart;        /* the operator asked for a restart: the app leaves once it is said */
 } ui_work_t;
 
 /* Carries out one command and posts its answer. */
@@ -64,6 +76,23 @@ void ui_work_cash_step(ui_work_t *w);
 
 /* Retries the pending deliveries that are due. */
 void ui_work_retry(ui_work_t *w);
+
+/* ---- the service mode (ui_work_service.c, ui_work_pages.c) ---- */
+
+/* Carries out one service-mode command and posts its answer. Each action
+ * is checked against the signed-in operator's permissions again here and
+ * is in the audit log with the operator. */
+void ui_work_service(ui_work_t *w, const svc_cmd_t *cmd);
+
+/* Fills ev's rows (and items) for a page; item: the transaction picked. */
+void ui_work_page(ui_work_t *w, svc_page_t page, const char *item, svc_event_t *ev);
+
+/* Reads what SVA_METER_READ, SVA_SCAN or SVA_CARD_READ asks into ev's rows,
+ * with an audit row of the operator's. */
+kerr_t ui_work_read(ui_work_t *w, const svc_cmd_t *cmd, svc_event_t *ev, kmsg_t *msg);
+
+/* Adds a row "label: value" (printf) to ev, if there is room. */
+void ui_work_row(svc_event_t *ev, const char *label, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* ---- the devices (ui_work_devices.c) ---- */
 

@@ -169,7 +169,8 @@ bool boh_setup(boh_t *h, bool tls, const char *extra_ini)
     if (boh_cli(h, out, sizeof out, "keygen") != 0 || sscanf(out, "%63s", h->pubkey) != 1)
         return false;
     return boh_cli(h, NULL, 0, "site add S1 Market") == 0 && boh_cli(h, NULL, 0, "site add S2 Lobby") == 0 &&
-           boh_cli(h, NULL, 0, "kiosk add K1 --site S1") == 0 && boh_cli(h, NULL, 0, "kiosk add K2 --site S2") == 0 &&
+           boh_cli(h, NULL, 0, "kiosk add K1 --site S1 --by-hand") == 0 &&
+           boh_cli(h, NULL, 0, "kiosk add K2 --site S2 --by-hand") == 0 &&
            boh_start(h);
 }
 

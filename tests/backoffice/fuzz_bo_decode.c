@@ -1,7 +1,7 @@
 /* libFuzzer target: the back office's request decoding (backoffice/
  * bo_decode.c, bo_decode_req.c). The first byte picks the request (outbox
  * batch, heartbeat, count reserve, count release, QR order); the rest is
- * the body. A decoded batch must keep its promises: 1..500 rows, seqs
+ * the body (batch topics: txn, reading, alert, card, audit). A decoded batch must keep its promises: 1..500 rows, seqs
  * positive and distinct, known topics, object payloads; each payload then
  * goes through its topic's decoder. */
 #include <stdlib.h>
@@ -26,6 +26,7 @@ static void check_batch(const bo_batch_t *b)
             bo_reading_t rd;
             bo_alert_t a;
             bo_card_t c;
+            bo_audit_t au;
         } u;
         if (strcmp(r->topic, "txn") == 0) {
             if (bo_decode_txn(r->payload, &u.t, &msg) == K_OK && (u.t.amount < 0 || u.t.event_seq < 1))
@@ -36,6 +37,9 @@ static void check_batch(const bo_batch_t *b)
             (void)bo_decode_alert(r->payload, &u.a, &msg);
         } else if (strcmp(r->topic, "card") == 0) {
             if (bo_decode_card(r->payload, &u.c, &msg) == K_OK && strlen(u.c.serial) != 16)
+                abort();
+        } else if (strcmp(r->topic, "audit") == 0) {
+            if (bo_decode_audit(r->payload, &u.au, &msg) == K_OK && (u.au.id < 1 || !u.au.actor[0] || !u.au.action[0]))
                 abort();
         } else {
             abort();

@@ -26,7 +26,7 @@ kiosk meter read 000000000002 || fail "kioskctl meter read: $(tail -3 "$dir/kios
 printf '[server]\nport = 0\nplain_http = true\ndatabase = %s/bo.db\n[signing]\nkey = %s/signing.key\n' \
   "$dir" "$dir" >"$dir/bo.ini"
 b() { "$bo" --config "$dir/bo.ini" "$@" 2>>"$dir/bo.log"; }
-b keygen >/dev/null && b site add S1 Market >/dev/null && b kiosk add K1 --site S1 >/dev/null || fail "backoffice setup"
+b keygen >/dev/null && b site add S1 Market >/dev/null && b kiosk add K1 --site S1 --by-hand >/dev/null || fail "backoffice setup"
 "$bo" --config "$dir/bo.ini" serve >"$dir/port" 2>>"$dir/bo.log" &
 pid=$!
 for _ in $(seq 50); do [[ -s $dir/port ]] && break; sleep 0.1; done

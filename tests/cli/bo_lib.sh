@@ -21,7 +21,7 @@ simulate = true
 hooks = true
 ${1:-}
 INI
-  { bo keygen && bo site add S1 "Market hall" && bo kiosk add K1 --site S1; } >/dev/null ||
+  { bo keygen && bo site add S1 "Market hall" && bo kiosk add K1 --site S1 --by-hand; } >/dev/null ||
     { fail "setting up the back office"; finish; }
   trap 'kill $BO_PID 2>/dev/null; wait $BO_PID 2>/dev/null; rm -rf "$SITE"' EXIT
   serve_bo

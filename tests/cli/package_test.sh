@@ -28,13 +28,16 @@ case_unit_verifies() {
   [[ -z $said ]] || fail "systemd-analyze verify had something to say about the sync unit: $said"
 }
 
-case_deb_contents() {
+make_deb() { # sets $deb
   (cd "$SITE" && cpack --config "$BUILD/CPackConfig.cmake" -B "$SITE/pkg" >"$SITE/cpack.log" 2>&1) ||
     { fail "cpack failed: $(tail -5 "$SITE/cpack.log")"; finish; }
-  local deb
   deb=$(ls "$SITE"/pkg/prepaid-kiosk_*.deb 2>/dev/null | head -1)
   [[ -n $deb ]] || { fail "no package was made: $(tail -5 "$SITE/cpack.log")"; finish; }
-  local files
+}
+
+case_deb_contents() {
+  local deb files
+  make_deb
   files=$(dpkg-deb -c "$deb")
   for f in ./usr/bin/kiosk ./usr/bin/kioskctl ./lib/systemd/system/prepaid-kiosk.service \
            ./lib/systemd/system/prepaid-kiosk-sync.service \
@@ -51,6 +54,34 @@ case_deb_contents() {
   contains "$(dpkg-deb -I "$deb" conffiles 2>&1)" "/etc/prepaid-kiosk/kiosk.ini" "the conffiles"
   contains "$(dpkg-deb -I "$deb" postinst 2>&1)" "systemctl enable prepaid-kiosk.service" "the postinst"
   echo "package: $(basename "$deb"), $(wc -l <<<"$files") entries"
+}
+
+# dpkg installs the package into a root of its own (DPKG_ROOT: its
+# scripts act there and nowhere else): the programs, the kiosk user, the
+# state folder for it alone, the configuration readable by its group, both
+# services enabled; removing it disables them and keeps the ledger's folder.
+case_installs_as_service() {
+  local deb r=$SITE/root
+  make_deb
+  mkdir -p "$r/var/lib/dpkg/info" "$r/var/lib/dpkg/updates" && touch "$r/var/lib/dpkg/status"
+  pkg() { DPKG_ROOT=$r dpkg --root="$r" --force-script-chrootless --force-depends --force-not-root "$@" \
+            >"$SITE/dpkg.log" 2>&1; }
+  pkg -i "$deb" || fail "dpkg -i failed: $(tail -5 "$SITE/dpkg.log")"
+  contains "$(dpkg --root="$r" -s prepaid-kiosk 2>&1)" "Status: install ok installed" "dpkg's status"
+  [[ -x $r/usr/bin/kiosk && -x $r/usr/bin/kioskctl ]] || fail "the programs are not installed"
+  local uid
+  uid=$(awk -F: '$1 == "kiosk" { print $3 }' "$r/etc/passwd" 2>/dev/null)
+  [[ -n $uid ]] || fail "no kiosk user in the root's /etc/passwd"
+  [[ $(stat -c '%a %u' "$r/var/lib/prepaid-kiosk" 2>&1) == "700 $uid" ]] ||
+    fail "the state folder is $(stat -c '%a %u' "$r/var/lib/prepaid-kiosk" 2>&1), not 700 of the kiosk user"
+  [[ $(stat -c '%a %u' "$r/etc/prepaid-kiosk/kiosk.ini") == "640 0" ]] || fail "the configuration is not 0640 root's"
+  for unit in prepaid-kiosk.service prepaid-kiosk-sync.service; do
+    [[ $(readlink "$r/etc/systemd/system/multi-user.target.wants/$unit") == "/lib/systemd/system/$unit" ]] ||
+      fail "$unit is not enabled"
+  done
+  pkg -r prepaid-kiosk || fail "dpkg -r failed: $(tail -5 "$SITE/dpkg.log")"
+  [[ ! -e $r/etc/systemd/system/multi-user.target.wants/prepaid-kiosk.service ]] || fail "the service is still enabled"
+  [[ -d $r/var/lib/prepaid-kiosk && ! -e $r/usr/bin/kiosk ]] || fail "removal took the state folder or left the program"
 }
 
 "case_$CASE"

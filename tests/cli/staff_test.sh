@@ -53,6 +53,9 @@ case_permissions() {
     "operator pin alice|operators"
     "operator disable alice|operators"
     "group set collectors --perms all|operators"
+    "txn reconcile 00000000 resume --reason checked|deliveries"
+    "txn void 00000000 --reason mistake|void"
+    "txn void 00000000 --zero --reason mistake|void"
   )
   local before
   before=$(audit "select count(*) from audit where action not like 'login%'")
@@ -71,6 +74,24 @@ case_permissions() {
   expect_status 2 ctl meter read 000000000001
   contains "$ERR" "needs an operator" "a staff verb without signing in"
   expect_status 0 ctl ledger list # not a staff verb
+}
+
+# Corrections by hand: a delivered sale cannot be voided; a reason is
+# required; an unknown sale is named.
+case_corrections() {
+  setup_staff
+  ctl sale --meter 000000000001 --amount 1000 --pay counter >/dev/null || fail "sale"
+  local id
+  id=$(audit "select id from txn")
+  KIOSK_PIN=2468 expect_status 2 ctl --operator alice txn void "$id"
+  contains "$ERR" "usage: kioskctl txn void ID [--zero] --reason TEXT" "a void without a reason"
+  KIOSK_PIN=2468 expect_status 1 ctl --operator alice txn void "${id:0:8}" --reason "mistake"
+  contains "$ERR" "is delivered with 1000 paid: it cannot be voided" "voiding a delivered sale"
+  KIOSK_PIN=2468 expect_status 1 ctl --operator alice txn reconcile "$id" confirm --reason "seen"
+  contains "$ERR" "cannot be confirmed" "confirming a delivered sale"
+  KIOSK_PIN=2468 expect_status 2 ctl --operator alice txn void ffffffff --reason "x"
+  [[ $(audit "select count(*) from audit where action like 'txn_%'") == 0 ]] || fail "a refused correction was audited"
+  [[ $(audit "select state from txn") == delivered ]] || fail "a refused correction changed the sale"
 }
 
 case_lockout() {

@@ -103,7 +103,7 @@ case_worker() {
 # each other (a delivered sale gives its count back).
 case_counts() {
   setup_bo
-  bo kiosk add K2 --site S1 >/dev/null || fail "kiosk K2"
+  bo kiosk add K2 --site S1 --by-hand >/dev/null || fail "kiosk K2"
   ctl sale --meter 000000000002 --amount 1000 --pay counter >/dev/null || fail "sale"
   expect_status 0 ctl sale --meter 000000000002 --amount 1000 --pay counter
   [[ $(json_of state) == delivered ]] || fail "K1's second sale to one meter: $OUT"
@@ -160,7 +160,7 @@ client_ca = $SITE/kiosk-ca.pem
 [signing]
 key = $SITE/signing.key
 INI
-  { bo keygen && bo site add S1 "Market hall" && bo kiosk add K1 --site S1; } >/dev/null ||
+  { bo keygen && bo site add S1 "Market hall" && bo kiosk add K1 --site S1 --by-hand; } >/dev/null ||
     { fail "setting up the back office"; finish; }
   trap 'kill $BO_PID 2>/dev/null; wait $BO_PID 2>/dev/null; rm -rf "$SITE"' EXIT
   serve_bo

@@ -354,6 +354,35 @@ static void limits_and_bad_meters_write_nothing(void **state)
     assert_int_equal(n, 0);
 }
 
+/* A meter the back office's registry marks not sellable (account closed,
+ * meter removed) is refused before anything is written; the others sell. */
+static void registry_not_sellable_is_refused(void **state)
+{
+    (void)state;
+    const char *body = "{\"meters\":[{\"meter\":\"" M1 "\",\"account\":\"A7\",\"status\":\"closed\","
+                       "\"sellable\":false,\"first_purchase_zero_ok\":false},"
+                       "{\"meter\":\"" M2 "\",\"account\":\"A8\",\"status\":\"open\",\"sellable\":true,"
+                       "\"first_purchase_zero_ok\":false}]}";
+    kmsg_t msg = {""};
+    assert_int_equal(ledger_doc_put(ledger, "registry", 4, "\"registry-all-4\"", body, "{}", &msg), K_OK);
+    char id[UUID_STR_LEN];
+    sale_req_t req = {.meter = M1, .method = "counter", .amount = 500};
+    assert_int_equal(engine_open_sale(&eng, &req, id, &msg), K_ESTATE);
+    assert_non_null(strstr(msg.text, "meter " M1 " may not be sold to: its account A7 is closed"));
+    assert_non_null(strstr(msg.text, "version 4"));
+    int n = 0;
+    ledger_filter_t f = {0};
+    assert_int_equal(ledger_list(ledger, &f, count_txn, &n, NULL), K_OK);
+    assert_int_equal(n, 0);
+    body = "{\"meters\":[{\"meter\":\"" M1 "\",\"account\":\"\",\"status\":\"removed\",\"sellable\":false}]}";
+    assert_int_equal(ledger_doc_put(ledger, "registry", 5, "\"registry-all-5\"", body, "{}", &msg), K_OK);
+    assert_int_equal(engine_open_sale(&eng, &req, id, &msg), K_ESTATE);
+    assert_non_null(strstr(msg.text, "meter " M1 " was removed from service"));
+    /* M2 is not named any more: sold as before */
+    paid_sale(M2, 700, id);
+    assert_int_equal(deliver(id).state, TXN_DELIVERED);
+}
+
 static void unknown_meter_is_parked_not_lost(void **state)
 {
     (void)state;
@@ -510,6 +539,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(count_moved_by_another_sale_is_parked, setup, teardown),
     cmocka_unit_test_setup_teardown(second_purchase_waits_for_the_first, setup, teardown),
     cmocka_unit_test_setup_teardown(limits_and_bad_meters_write_nothing, setup, teardown),
+    cmocka_unit_test_setup_teardown(registry_not_sellable_is_refused, setup, teardown),
     cmocka_unit_test_setup_teardown(unknown_meter_is_parked_not_lost, setup, teardown),
     cmocka_unit_test_setup_teardown(recovery_finishes_what_was_started, setup, teardown),
     cmocka_unit_test_setup_teardown(crash_after_the_meter_applied, setup, teardown),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Small checks of the touchscreen's sources.
-#   check.sh po SRC          every string of screens/ is in po/zh_CN.po and po/en.po, translated
+#   check.sh po SRC          every string of the screens (and the service mode's labels and answers)
+#                            is in po/zh_CN.po and po/en.po, translated
 #   check.sh table SRC KIOSK docs/ui.md's state table is what `kiosk --table` prints
 set -u
 what=$1 src=$2
@@ -8,7 +9,8 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/kiosk-check-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 case $what in
 po)
-  xgettext --from-code=UTF-8 -k_ -kN_ -o "$tmp/kiosk.pot" "$src"/screens/*.c || exit 1
+  xgettext --from-code=UTF-8 -k_ -kN_ -o "$tmp/kiosk.pot" "$src"/screens/*.c "$src"/kiosk/core/service.c \
+    "$src"/kiosk/ui/ui_work_service.c "$src"/kiosk/ui/ui_work_pages.c || exit 1
   n=$(grep -c '^msgid "[^"]' "$tmp/kiosk.pot")
   (( n > 40 )) || { echo "FAIL: only $n strings found in screens/"; exit 1; }
   for lang in zh_CN en; do

@@ -221,6 +221,45 @@ case_meter_card() { # staff issued the card; the resident inserts it, pays in no
   expect_status 0 ctl ledger verify
 }
 
+case_service_mode() { # staff sign in at the screen, collect, reconcile, replace a lost card; the back office sees it
+  start_cards
+  start_bo
+  expect_status 0 ctl group set admins --perms all
+  KIOSK_NEW_PIN=2468 expect_status 0 ctl operator add alice --group admins
+  export KIOSK_PIN=2468
+  expect_status 0 ctl --operator alice sale --meter 000000000001 --amount 2500 --pay counter
+  control "$METERS" "set 000000000003 suspended on"
+  expect_status 1 ctl --operator alice sale --meter 000000000003 --amount 1500 --pay counter
+  local parked
+  parked=$(sale id)
+  [[ $(sale state) == needs_reconciliation ]] || fail "the sale to a suspended meter is $(sale state), not parked"
+  control "$METERS" "set 000000000003 suspended off"
+  "$CARDSIM" make-blank 4B50000000000081 "$SITE/lost.json" >/dev/null || fail "make-blank"
+  "$CARDSIM" make-blank 4B50000000000082 "$SITE/blank.json" >/dev/null || fail "make-blank"
+  card_into_reader lost.json
+  expect_status 0 ctl --operator alice card issue --meter 000000000002 --customer 100000000002 --reason "e2e"
+  control "$CARDS" remove
+  sleep 1
+  run_kiosk service_mode
+  contains "$(receipt 1)" "Z REPORT" "the Z report printed"
+  contains "$(receipt 1)" "operator:alice" "the Z report printed"
+  [[ $(sqlite3 "$SITE/ledger.db" "select state from txn where id = '$parked'") == delivered ]] ||
+    fail "the parked sale was not delivered after it was sent back"
+  local card
+  card=$(sqlite3 "$SITE/ledger.db" "select state || ' ' || replaces from meter_card where serial = '4B50000000000082'")
+  [[ $card == "active 4B50000000000081" ]] || fail "the replacement card is '$card'"
+  for action in login login_failed cash_collect txn_resume retry_now card_replace logout; do
+    [[ $(sqlite3 "$SITE/ledger.db" "select count(*) from audit where action = '$action' and actor in ('alice', 'operator:alice')") -ge 1 ]] ||
+      fail "no audit row '$action' by operator:alice"
+  done
+  expect_status 0 ctl sync now
+  for action in cash_collect txn_resume card_replace; do
+    [[ $(bo_sql "select count(*) from audit where kiosk = 'K1' and action = '$action' and actor = 'operator:alice'") == 1 ]] ||
+      fail "the back office does not show '$action' by operator:alice"
+  done
+  expect_status 0 ctl ledger verify
+}
+
 # The reference back office on loopback (plain HTTP, the simulated QR
 # provider); the kiosk K1 takes QR payments through it.
 start_bo() {
@@ -235,7 +274,7 @@ key = $SITE/signing.key
 [qr]
 simulate = true
 INI
-  { bo keygen && bo site add S1 "Market hall" && bo kiosk add K1 --site S1; } >/dev/null ||
+  { bo keygen && bo site add S1 "Market hall" && bo kiosk add K1 --site S1 --by-hand; } >/dev/null ||
     { fail "setting up the back office"; finish; }
   serve_bo
   PIDS="$PIDS $BO_PID"

@@ -1,6 +1,9 @@
 # The resident's session, as a pure table.
 kiosk_cmocka_test(session SOURCES ui/test_session.c LIBS kiosk_core)
 
+# The staff's service mode, as a pure table: gesture, sign-in, permissions.
+kiosk_cmocka_test(service SOURCES ui/test_service.c LIBS kiosk_core)
+
 # A meter's daily use from its readings (the account's chart).
 kiosk_cmocka_test(ui_history SOURCES ui/test_history.c LIBS kiosk_ledger)
 
@@ -13,11 +16,11 @@ set(UI_E2E bash ${CMAKE_CURRENT_SOURCE_DIR}/ui/e2e_test.sh)
 set(UI_E2E_ARGS $<TARGET_FILE:kiosk> $<TARGET_FILE:kioskctl> $<TARGET_FILE:metersim> $<TARGET_FILE:cashsim>
     $<TARGET_FILE:paysim> ${CMAKE_CURRENT_SOURCE_DIR}/ui/scripts $<TARGET_FILE:printsim> $<TARGET_FILE:cardsim>
     $<TARGET_FILE:backoffice>)
-foreach(c cash_remote card_remote pending bad_script receipt_on_screen device_health meter_card qr_remote)
+foreach(c cash_remote card_remote pending bad_script receipt_on_screen device_health meter_card qr_remote service_mode)
   add_test(NAME ui_e2e.${c} COMMAND ${UI_E2E} ${c} ${UI_E2E_ARGS})
   set_tests_properties(ui_e2e.${c} PROPERTIES TIMEOUT 90 ENVIRONMENT "TZ=UTC")
 endforeach()
-set_tests_properties(ui_e2e.meter_card PROPERTIES ${PCSC_TEST_PROPS})
+set_tests_properties(ui_e2e.meter_card ui_e2e.service_mode PROPERTIES ${PCSC_TEST_PROPS})
 set_tests_properties(ui_e2e.qr_remote PROPERTIES TIMEOUT 30) # it runs in a few seconds
 
 # Layout: every screen, both languages, at the three resolutions (with the

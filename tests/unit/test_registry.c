@@ -98,9 +98,50 @@ static void bad_lines_are_named(void **state)
     assert_non_null(strstr(msg.text, "cannot read the meter registry"));
 }
 
+/* The back office's registry document: per meter its account, status,
+ * whether it may be sold to and whether its first purchase may be zero. */
+static void signed_document_lookup(void **state)
+{
+    (void)state;
+    const char *body =
+        "{\"meters\":[{\"meter\":\"000012345678\",\"customer\":\"C1\",\"account\":\"A1\",\"status\":\"open\","
+        "\"sellable\":true,\"first_purchase_zero_ok\":true},"
+        "{\"meter\":\"000012345679\",\"account\":\"A2\",\"status\":\"closed\",\"sellable\":false,"
+        "\"first_purchase_zero_ok\":false},"
+        "{\"meter\":\"000012345680\",\"account\":\"\",\"status\":\"removed\",\"sellable\":false},"
+        "{\"meter\":\"000012345681\",\"customer\":\"C4\",\"protocol\":\"dlt645\"}]}";
+    registry_status_t st;
+    kmsg_t msg = {""};
+    assert_int_equal(registry_doc_lookup(body, "000012345678", &st, &msg), K_OK);
+    assert_true(st.listed && st.sellable && st.first_zero_ok);
+    assert_string_equal(st.account, "A1");
+    assert_string_equal(st.status, "open");
+    assert_int_equal(registry_doc_lookup(body, "000012345679", &st, &msg), K_OK);
+    assert_true(st.listed);
+    assert_false(st.sellable);
+    assert_false(st.first_zero_ok);
+    assert_string_equal(st.status, "closed");
+    assert_string_equal(st.account, "A2");
+    assert_int_equal(registry_doc_lookup(body, "000012345680", &st, &msg), K_OK);
+    assert_false(st.sellable);
+    assert_string_equal(st.status, "removed");
+    /* a document from before accounts: every meter may be sold to */
+    assert_int_equal(registry_doc_lookup(body, "000012345681", &st, &msg), K_OK);
+    assert_true(st.listed && st.sellable);
+    assert_false(st.first_zero_ok);
+    assert_string_equal(st.status, "");
+    assert_int_equal(registry_doc_lookup(body, "000000000001", &st, &msg), K_OK);
+    assert_false(st.listed);
+    assert_true(st.sellable);
+    assert_int_equal(registry_doc_lookup("{\"tariffs\":[]}", "000012345678", &st, &msg), K_ECORRUPT);
+    assert_non_null(strstr(msg.text, "no list of meters"));
+    assert_int_equal(registry_doc_lookup("not json", "000012345678", &st, &msg), K_ECORRUPT);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(good_file, setup, teardown),
     cmocka_unit_test_setup_teardown(bad_lines_are_named, setup, teardown),
+    cmocka_unit_test(signed_document_lookup),
 };
 
 KTEST_MAIN(tests)

@@ -1,0 +1,81 @@
+/* The audit log: append-only, and every row also goes to the outbox (topic
+ * audit) so the back office holds the fleet's trail (docs/sync.md). */
+#include <string.h>
+
+#include "kiosk/app/kjson.h"
+#include "kiosk/ledger/ledger_int.h"
+
+/* The longest text a row uploads per field; the back office refuses more. */
+#define AUDIT_UPLOAD_TEXT 1000
+
+/* Adds text cut to at most AUDIT_UPLOAD_TEXT bytes on a UTF-8 boundary. */
+static bool add_cut(cJSON *o, const char *name, const char *text)
+{
+    size_t n = strlen(text);
+    if (n <= AUDIT_UPLOAD_TEXT)
+        return kjson_add_str(o, name, text);
+    n = AUDIT_UPLOAD_TEXT;
+    while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
+        n--;
+    char cut[AUDIT_UPLOAD_TEXT + 1];
+    memcpy(cut, text, n);
+    cut[n] = '\0';
+    return kjson_add_str(o, name, cut);
+}
+
+static kerr_t insert_row(ledger_t *l, const char *const f[5], kmsg_t *msg)
+{
+    sqlite3_stmt *st;
+    kerr_t rc = ledger__cached(l,
+                               "INSERT INTO audit(at, actor, action, target, reason, detail) "
+                               "VALUES (?, ?, ?, ?, ?, ?)",
+                               &st, msg);
+    if (rc)
+        return rc;
+    int64_t at = ledger__now(l);
+    sqlite3_bind_int64(st, 1, at);
+    for (int i = 0; i < 5; i++)
+        sqlite3_bind_text(st, i + 2, f[i], -1, SQLITE_STATIC);
+    if ((rc = ledger__run(l, st, "writing the audit log", msg)))
+        return rc;
+    static const char *const names[] = {"actor", "action", "target", "reason", "detail"};
+    cJSON *o = cJSON_CreateObject();
+    bool ok = o && kjson_add_int(o, "id", sqlite3_last_insert_rowid(l->db)) && kjson_add_time(o, "at", at);
+    for (int i = 0; ok && i < 5; i++)
+        ok = add_cut(o, names[i], f[i]);
+    if (!ok) {
+        cJSON_Delete(o);
+        o = NULL;
+    }
+    return ledger__outbox(l, "audit", o, msg);
+}
+
+kerr_t ledger_audit(ledger_t *l, const char *actor, const char *action, const char *target,
+                    const char *reason, const char *detail, kmsg_t *msg)
+{
+    const char *f[5] = {actor ? actor : "", action ? action : "", target ? target : "", reason ? reason : "",
+                        detail ? detail : ""};
+    if (!sqlite3_get_autocommit(l->db))
+        return insert_row(l, f, msg);
+    kerr_t rc = ledger__begin(l, msg);
+    if (rc)
+        return rc;
+    if ((rc = insert_row(l, f, msg)) == K_OK)
+        return ledger__commit(l, msg);
+    ledger__rollback(l);
+    return rc;
+}
+
+kerr_t ledger_audit_exists(ledger_t *l, const char *action, const char *target, bool *out, kmsg_t *msg)
+{
+    sqlite3_stmt *st;
+    kerr_t rc = ledger__cached(l, "SELECT EXISTS (SELECT 1 FROM audit WHERE action = ? AND target = ?)", &st, msg);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, action, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, target, -1, SQLITE_STATIC);
+    int s = sqlite3_step(st);
+    *out = s == SQLITE_ROW && sqlite3_column_int(st, 0) != 0;
+    ledger__release(l, st);
+    return s == SQLITE_ROW ? K_OK : ledger__err(l, s, "reading the audit log", msg);
+}

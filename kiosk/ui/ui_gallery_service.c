@@ -1,0 +1,162 @@
+/* The gallery's service-mode scenes: the service mode fed fixed events
+ * (the hidden corner, the operators, a sign-in, pages with their rows),
+ * drawn and saved like the resident's screens. */
+#include <stdio.h>
+#include <string.h>
+
+#include "kiosk/ui/ui_app.h"
+
+#define TXN_A "3f2c1a9e-5b7d-4c2e-9a10-6d8e2f4b7c01"
+#define TXN_B "7a01c3d2-2e4f-4b6a-8c9d-0e1f2a3b4c5d"
+
+typedef struct svc_scene {
+    const char *name;
+    svc_page_t page; /* where the scene must end */
+    const char *steps;
+} svc_scene_t;
+
+#define SIGNED_IN "c c c L t:item1 t:key2 t:key4 t:key6 t:key8 t:svc_ok "
+
+/* Steps: "c" a touch on the hidden corner, "L" the operators, "S:all" or
+ * "S:cash" signed in with every permission or a collector's, "t:ID" a
+ * tap, "G:NAME" a page's answer (cash, txns, txn, meter, devices, logs),
+ * "X" an action's answer (the Z report collected). */
+static const svc_scene_t scenes[] = {
+    {"service-operator", SVP_OPERATOR, "c c c L"},
+    {"service-pin", SVP_PIN, "c c c L t:item1 t:key2 t:key4 t:key6"},
+    {"service-menu", SVP_MENU, SIGNED_IN "S:all"},
+    {"service-menu-collector", SVP_MENU, SIGNED_IN "S:cash"},
+    {"service-cash", SVP_CASH, SIGNED_IN "S:all t:page_cash G:cash"},
+    {"service-cash-collected", SVP_CASH, SIGNED_IN "S:all t:page_cash G:cash t:act_collect X"},
+    {"service-transactions", SVP_TXNS, SIGNED_IN "S:all t:page_transactions G:txns"},
+    {"service-transaction", SVP_TXNS, SIGNED_IN "S:all t:page_transactions G:txns t:item1 G:txn"},
+    {"service-void-reason", SVP_TXNS, SIGNED_IN "S:all t:page_transactions G:txns t:item1 G:txn t:act_void"},
+    {"service-meters", SVP_METERS, SIGNED_IN "S:all t:page_meters G:meter"},
+    {"service-devices", SVP_DEVICES, SIGNED_IN "S:all t:page_devices G:devices"},
+    {"service-logs", SVP_LOGS, SIGNED_IN "S:all t:page_logs G:logs"},
+};
+
+static void row(svc_event_t *ev, const char *label, const char *value)
+{
+    svc_row_t *r = &ev->rows[ev->n_rows++];
+    snprintf(r->label, sizeof r->label, "%s", label);
+    snprintf(r->value, sizeof r->value, "%s", value);
+}
+
+static void item(svc_event_t *ev, const char *id, const char *text, uint32_t allow)
+{
+    svc_item_t *it = &ev->items[ev->n_items++];
+    snprintf(it->id, sizeof it->id, "%s", id);
+    snprintf(it->text, sizeof it->text, "%s", text);
+    it->allow = allow;
+}
+
+static void page(svc_event_t *ev, const char *name)
+{
+    ev->kind = SVE_PAGE;
+    ev->ok = true;
+    if (strcmp(name, "cash") == 0) {
+        row(ev, "Since", "2026-11-28T18:00:00Z");
+        row(ev, "Total taken", "CNY 410.00");
+        row(ev, "Given back", "CNY 0.00");
+        row(ev, "Cash box out / in", "0 / 0");
+        row(ev, "cash", "CNY 20.00 x 3 = CNY 60.00");
+        row(ev, "cash", "CNY 50.00 x 4 = CNY 200.00");
+        row(ev, "card", "2 = CNY 150.00");
+    } else if (strcmp(name, "txns") == 0) {
+        uint32_t parked = 1u << SVA_RESUME | 1u << SVA_CONFIRM | 1u << SVA_VOID | 1u << SVA_ZERO;
+        item(ev, TXN_A, "3F2C1A9E  000000000001  CNY 50.00  parked", parked);
+        item(ev, TXN_B, "7A01C3D2  000000000002  CNY 20.00  pending", 1u << SVA_VOID | 1u << SVA_ZERO);
+        row(ev, "To settle", "2");
+    } else if (strcmp(name, "txn") == 0) {
+        ev->keep_items = true;
+        row(ev, "Sale", TXN_A);
+        row(ev, "State", "needs_reconciliation");
+        row(ev, "Why", "the meter's answer was lost; read-back failed");
+        row(ev, "Meter", "000000000001 (remote)");
+        row(ev, "Paid", "CNY 50.00 cash, 2026-12-05T09:30:00Z");
+        row(ev, "Attempt", "count 8, timeout, applied unknown");
+        row(ev, "Last reading", "count 7, balance CNY 8.30, 2026-12-05T09:29:40Z");
+    } else if (strcmp(name, "meter") == 0) {
+        row(ev, "Registered meters", "3");
+    } else if (strcmp(name, "devices") == 0) {
+        row(ev, "Bill acceptor", "ok");
+        row(ev, "Card terminal", "ok");
+        row(ev, "QR payments", "none");
+        row(ev, "Printer", "online, paper near its end");
+        row(ev, "Card reader", "ok");
+        row(ev, "Meter gateway", "dlt645 127.0.0.1:7601");
+    } else if (strcmp(name, "logs") == 0) {
+        row(ev, "09:41:07", "operator:alice login alice");
+        row(ev, "09:40:51", "operator:bob cash_collect cash box");
+        row(ev, "09:12:30", "operator:bob card_issue 4B50000000000002");
+    }
+}
+
+static svc_event_t answer(char code, const char *arg, uint32_t gen)
+{
+    svc_event_t ev = {.gen = gen};
+    if (code == 'L') {
+        ev.kind = SVE_LIST;
+        ev.ok = true;
+        item(&ev, "alice", "alice", 0);
+        item(&ev, "bob", "bob", 0);
+        item(&ev, "chen.wei", "chen.wei", 0);
+    } else if (code == 'S') {
+        ev.kind = SVE_SIGNED;
+        ev.ok = true;
+        ev.perms = strcmp(arg, "all") == 0 ? PERM_ALL : (1u << PERM_COLLECT_CASH | 1u << PERM_REPRINT);
+        snprintf(ev.name, sizeof ev.name, "alice");
+    } else if (code == 'G') {
+        page(&ev, arg);
+    } else if (code == 'X') {
+        ev.kind = SVE_DONE;
+        ev.ok = true;
+        snprintf(ev.text, sizeof ev.text, "Cash collected. The Z report is printed.");
+        row(&ev, "Since", "2026-12-05T17:02:11Z");
+        row(&ev, "Total taken", "CNY 0.00");
+    }
+    return ev;
+}
+
+static void play(ui_app_t *a, const svc_scene_t *sc)
+{
+    char steps[256];
+    snprintf(steps, sizeof steps, "%s", sc->steps);
+    int64_t t = 1;
+    for (char *save = NULL, *s = strtok_r(steps, " ", &save); s; s = strtok_r(NULL, " ", &save)) {
+        svc_cmd_t cmds[SVC_MAX_CMDS];
+        size_t n;
+        svc_event_t ev = {.kind = SVE_CORNER};
+        if (s[0] == 't') {
+            ev.kind = SVE_TAP;
+            service_control_from_id(s + 2, &ev.control, &ev.index);
+        } else if (s[0] != 'c') {
+            ev = answer(s[0], s[1] == ':' ? s + 2 : "", a->service.gen);
+        }
+        ev.now_ms = t++;
+        if (service_handle(&a->service, &ev, cmds, &n))
+            a->dirty = true;
+    }
+}
+
+int ui_gallery_service(ui_app_t *a, const char *dir, session_lang_t lang)
+{
+    int problems = 0;
+    for (size_t i = 0; i < sizeof scenes / sizeof scenes[0]; i++) {
+        service_init(&a->service);
+        play(a, &scenes[i]);
+        const service_view_t *v = service_view(&a->service);
+        if (v->page != scenes[i].page) {
+            fprintf(stderr, "kiosk: gallery: scene %s ended on service:%s, not service:%s\n", scenes[i].name,
+                    service_page_name(v->page), service_page_name(scenes[i].page));
+            problems++;
+        }
+        int n = ui_gallery_save(a, dir, scenes[i].name, lang);
+        if (n < 0)
+            return -1;
+        problems += n;
+    }
+    service_init(&a->service);
+    return problems;
+}

@@ -1,0 +1,255 @@
+/* Staff corrections (kiosk/engine/engine_correct.c) and the Z report
+ * (engine_zreport.c) on a real ledger: which state allows which fix, each
+ * fix's money and audit row in one commit, refusals that change nothing,
+ * and a collection recorded even when its report cannot be printed. */
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ktest.h"
+#include "support/support.h"
+
+#include "kiosk/engine/engine.h"
+
+#define ID1 "11111111-1111-4111-8111-111111111111"
+#define ACTOR "operator:alice"
+
+static char dir[512];
+static kiosk_config_t cfg;
+static ledger_t *ledger;
+static engine_t eng;
+
+static int setup(void **state)
+{
+    (void)state;
+    kmsg_t msg = {""};
+    assert_true(tmpdir_make(dir, sizeof dir));
+    config_defaults(&cfg);
+    snprintf(cfg.ledger_path, sizeof cfg.ledger_path, "%s/ledger.db", dir);
+    if (ledger_open(cfg.ledger_path, LEDGER_CREATE, &test_clock, &ledger, &msg) != K_OK)
+        fail_msg("ledger: %s", msg.text);
+    eng = (engine_t){.ledger = ledger, .cfg = &cfg, .clk = &test_clock};
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    ledger_close(ledger);
+    tmpdir_remove(dir);
+    return 0;
+}
+
+static void step(txn_state_t from, ledger_change_t c)
+{
+    kmsg_t msg = {""};
+    if (ledger_apply(ledger, ID1, from, &c, NULL, &msg) != K_OK)
+        fail_msg("%s from %s: %s", txn_event_name(c.event), txn_state_name(from), msg.text);
+}
+
+/* A cash sale of 50.00, paid, its delivery attempt's outcome lost, parked. */
+static void make_parked(void)
+{
+    ledger_new_txn_t n = {.id = ID1, .meter = "000000000001", .customer = "100000000001", .method = "cash",
+                          .channel = "remote", .currency = "CNY", .amount = 5000};
+    kmsg_t msg = {""};
+    assert_int_equal(ledger_create(ledger, &n, &msg), K_OK);
+    ledger_payment_t p = {.method = "cash", .amount = 5000, .denomination = 5000, .ref = "note 1"};
+    step(TXN_CREATED, (ledger_change_t){.event = EV_PAY_BEGIN});
+    step(TXN_PAYMENT_PENDING, (ledger_change_t){.event = EV_MONEY_IN, .payment = &p});
+    step(TXN_PAYMENT_PENDING, (ledger_change_t){.event = EV_PAY_DONE});
+    step(TXN_PAID, (ledger_change_t){.event = EV_DELIVER, .begin_count = 8, .channel = "remote"});
+    step(TXN_DELIVERING, (ledger_change_t){.event = EV_PARK, .reason = "the answer was lost",
+                                           .close_result = "timeout", .close_applied = APPLIED_UNKNOWN});
+}
+
+static int64_t violations(void)
+{
+    int64_t n = -1;
+    kmsg_t msg = {""};
+    assert_int_equal(ledger_verify(ledger, NULL, NULL, &n, &msg), K_OK);
+    return n;
+}
+
+typedef struct audit_seen {
+    char action[32], actor[48], target[64], reason[160];
+    int n;
+} audit_seen_t;
+
+static void newest(void *ctx, const ledger_audit_row_t *r)
+{
+    audit_seen_t *a = ctx;
+    if (a->n++)
+        return;
+    snprintf(a->action, sizeof a->action, "%s", r->action);
+    snprintf(a->actor, sizeof a->actor, "%s", r->actor);
+    snprintf(a->target, sizeof a->target, "%s", r->target);
+    snprintf(a->reason, sizeof a->reason, "%s", r->reason);
+}
+
+static audit_seen_t last_audit(void)
+{
+    audit_seen_t a = {0};
+    kmsg_t msg = {""};
+    assert_int_equal(ledger_audit_recent(ledger, 1, newest, &a, &msg), K_OK);
+    return a;
+}
+
+/* One row per state and fix: what the transaction table allows. */
+static void allowed_follows_the_table(void **state)
+{
+    (void)state;
+    static const struct {
+        txn_state_t s;
+        int64_t paid;
+        bool resume, confirm, voids, zero;
+    } rows[] = {
+        {TXN_NEEDS_RECONCILIATION, 5000, true, true, true, true},
+        {TXN_NEEDS_RECONCILIATION, 0, false, false, true, false},
+        {TXN_DELIVERY_PENDING, 5000, false, false, true, true},
+        {TXN_DELIVERED, 5000, false, false, false, false},
+        {TXN_PAID, 5000, false, false, false, false},
+        {TXN_VOIDED, 5000, false, false, false, false},
+        {TXN_CREATED, 0, false, false, false, false},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        assert_int_equal(engine_fix_allowed(rows[i].s, rows[i].paid, ENGINE_FIX_RESUME), rows[i].resume);
+        assert_int_equal(engine_fix_allowed(rows[i].s, rows[i].paid, ENGINE_FIX_CONFIRM), rows[i].confirm);
+        assert_int_equal(engine_fix_allowed(rows[i].s, rows[i].paid, ENGINE_FIX_VOID), rows[i].voids);
+        assert_int_equal(engine_fix_allowed(rows[i].s, rows[i].paid, ENGINE_FIX_ZERO), rows[i].zero);
+    }
+    engine_fix_t f;
+    assert_true(engine_fix_from_name("zero", &f));
+    assert_int_equal(f, ENGINE_FIX_ZERO);
+    assert_false(engine_fix_from_name("refund", &f));
+}
+
+static void void_gives_back_by_hand_with_audit(void **state)
+{
+    (void)state;
+    make_parked();
+    ledger_txn_t t;
+    kmsg_t msg = {""};
+    assert_int_equal(engine_fix(&eng, ID1, ENGINE_FIX_VOID, ACTOR, "Meter fault", &t, &msg), K_OK);
+    assert_int_equal(t.state, TXN_VOIDED);
+    assert_int_equal(t.refunded, 5000);
+    audit_seen_t a = last_audit();
+    assert_string_equal(a.action, "txn_void");
+    assert_string_equal(a.actor, ACTOR);
+    assert_string_equal(a.target, ID1);
+    assert_string_equal(a.reason, "Meter fault");
+    assert_int_equal(violations(), 0);
+    ledger_cash_report_t r;
+    assert_int_equal(ledger_cash_status(ledger, &r, &msg), K_OK);
+    assert_int_equal(r.n_refunded, 1);
+    assert_string_equal(r.refunded[0].method, "operator");
+    assert_int_equal(r.refunded[0].total, 5000);
+}
+
+static void zero_keeps_the_money_apart(void **state)
+{
+    (void)state;
+    make_parked();
+    ledger_txn_t t;
+    kmsg_t msg = {""};
+    assert_int_equal(engine_fix(&eng, ID1, ENGINE_FIX_ZERO, ACTOR, "Operator error", &t, &msg), K_OK);
+    assert_int_equal(t.state, TXN_VOIDED);
+    assert_string_equal(last_audit().action, "txn_zero");
+    ledger_cash_report_t r;
+    assert_int_equal(ledger_cash_status(ledger, &r, &msg), K_OK);
+    assert_string_equal(r.refunded[0].method, "zeroed");
+    assert_int_equal(violations(), 0);
+}
+
+static void resume_then_confirm(void **state)
+{
+    (void)state;
+    make_parked();
+    ledger_txn_t t;
+    kmsg_t msg = {""};
+    assert_int_equal(engine_fix(&eng, ID1, ENGINE_FIX_RESUME, ACTOR, "checked", &t, &msg), K_OK);
+    assert_int_equal(t.state, TXN_DELIVERY_PENDING);
+    assert_string_equal(last_audit().action, "txn_resume");
+    step(TXN_DELIVERY_PENDING, (ledger_change_t){.event = EV_PARK, .reason = "again"});
+    assert_int_equal(engine_fix(&eng, ID1, ENGINE_FIX_CONFIRM, ACTOR, "count 8 on the meter", &t, &msg), K_OK);
+    assert_int_equal(t.state, TXN_DELIVERED);
+    assert_int_equal(t.delivered, 5000);
+    assert_int_equal(violations(), 0);
+}
+
+static void refusals_change_nothing(void **state)
+{
+    (void)state;
+    make_parked();
+    ledger_txn_t t;
+    kmsg_t msg = {""};
+    assert_int_equal(engine_fix(&eng, ID1, ENGINE_FIX_VOID, ACTOR, "", &t, &msg), K_EINVAL);
+    assert_non_null(strstr(msg.text, "reason"));
+    assert_int_equal(engine_fix(&eng, ID1, ENGINE_FIX_CONFIRM, ACTOR, "ok", &t, &msg), K_OK);
+    assert_int_equal(engine_fix(&eng, ID1, ENGINE_FIX_VOID, ACTOR, "late", &t, &msg), K_ESTATE);
+    assert_non_null(strstr(msg.text, "delivered"));
+    assert_int_equal(ledger_get(ledger, ID1, &t, &msg), K_OK);
+    assert_int_equal(t.state, TXN_DELIVERED);
+    assert_int_equal(t.refunded, 0);
+    assert_string_equal(last_audit().action, "txn_confirm");
+}
+
+static void collect_without_printer_is_recorded(void **state)
+{
+    (void)state;
+    make_parked();
+    ledger_cash_report_t r;
+    bool printed = true;
+    kmsg_t msg = {""};
+    assert_int_equal(engine_collect(&eng, NULL, ACTOR, &r, &printed, &msg), K_OK);
+    assert_false(printed);
+    assert_non_null(strstr(msg.text, "not printed"));
+    assert_int_equal(r.n_taken, 1);
+    assert_int_equal(r.taken[0].total, 5000);
+    audit_seen_t a = last_audit();
+    assert_string_equal(a.action, "cash_collect");
+    assert_string_equal(a.actor, ACTOR);
+    ledger_cash_report_t after;
+    assert_int_equal(ledger_cash_status(ledger, &after, &msg), K_OK);
+    assert_int_equal(after.n_taken, 0); /* the counters start again */
+}
+
+static void zreport_document(void **state)
+{
+    (void)state;
+    make_parked();
+    ledger_cash_report_t r;
+    kmsg_t msg = {""};
+    assert_int_equal(ledger_cash_status(ledger, &r, &msg), K_OK);
+    printer_doc_t doc;
+    printer_doc_init(&doc);
+    assert_int_equal(engine_zreport_doc(&eng, &r, ACTOR, &doc, &msg), K_OK);
+    bool title = false, total = false, who = false;
+    for (size_t i = 0; i < doc.n; i++) {
+        if (doc.items[i].kind != PRINTER_TEXT)
+            continue;
+        char line[256];
+        snprintf(line, sizeof line, "%.*s", (int)doc.items[i].len, (const char *)doc.items[i].data);
+        title |= strstr(line, "Z REPORT") != NULL;
+        total |= strstr(line, "Total") != NULL && strstr(line, "50.00") != NULL;
+        who |= strstr(line, ACTOR) != NULL;
+    }
+    printer_doc_free(&doc);
+    assert_true(title);
+    assert_true(total);
+    assert_true(who);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(allowed_follows_the_table),
+        cmocka_unit_test_setup_teardown(void_gives_back_by_hand_with_audit, setup, teardown),
+        cmocka_unit_test_setup_teardown(zero_keeps_the_money_apart, setup, teardown),
+        cmocka_unit_test_setup_teardown(resume_then_confirm, setup, teardown),
+        cmocka_unit_test_setup_teardown(refusals_change_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(collect_without_printer_is_recorded, setup, teardown),
+        cmocka_unit_test_setup_teardown(zreport_document, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
