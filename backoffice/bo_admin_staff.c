@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "backoffice/bo_audit.h"
@@ -16,6 +15,7 @@
 #include "backoffice/bo_db.h"
 #include "backoffice/bo_docs.h"
 #include "backoffice/bo_json.h"
+#include "kiosk/app/cli.h"
 #include "kiosk/core/perm.h"
 
 #define NAME_MAX_LEN 32
@@ -89,26 +89,6 @@ static bool pin_valid(const char *pin)
     return n >= PIN_MIN && n <= PIN_MAX && strspn(pin, "0123456789") == n;
 }
 
-/* One line from the terminal without echo, or from standard input. */
-static bool ask(const char *prompt, char *out, size_t len)
-{
-    bool tty = isatty(STDIN_FILENO);
-    struct termios old, quiet;
-    if (tty) {
-        fprintf(stderr, "%s", prompt);
-        tcgetattr(STDIN_FILENO, &old);
-        quiet = old;
-        quiet.c_lflag &= ~(tcflag_t)ECHO;
-        tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
-    }
-    bool ok = fgets(out, (int)len, stdin) != NULL;
-    if (tty) {
-        tcsetattr(STDIN_FILENO, TCSANOW, &old);
-        fputc('\n', stderr);
-    }
-    out[strcspn(out, "\r\n")] = '\0';
-    return ok;
-}
 
 /* The new PIN: BACKOFFICE_NEW_PIN, or asked twice on a terminal (once
  * from a pipe); false after saying why. */
@@ -120,10 +100,10 @@ static bool read_new_pin(char *pin, size_t len)
         return true;
     }
     char again[64] = "";
-    bool ok = ask("new PIN: ", pin, len);
+    bool ok = cli_read_hidden("new PIN: ", pin, len);
     if (!ok)
         fprintf(stderr, "backoffice: no PIN was given: set BACKOFFICE_NEW_PIN or type it\n");
-    else if (isatty(STDIN_FILENO) && (!ask("the new PIN again: ", again, sizeof again) || strcmp(pin, again))) {
+    else if (isatty(STDIN_FILENO) && (!cli_read_hidden("the new PIN again: ", again, sizeof again) || strcmp(pin, again))) {
         fprintf(stderr, "backoffice: the two PINs differ: nothing changed\n");
         ok = false;
     }

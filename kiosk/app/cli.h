@@ -27,6 +27,11 @@ kerr_t cli_split(int argc, char **argv, cli_args_t *a, kmsg_t *msg);
 /* Frees what cli_split allocated. */
 void cli_free(cli_args_t *a);
 
+/* Reads one line (a PIN) into out: asked on the terminal with prompt and
+ * without echo, or read from standard input when it is not a terminal.
+ * False at the end of the input. */
+bool cli_read_hidden(const char *prompt, char *out, size_t len);
+
 /* Builds the configuration: defaults, then the file, then each --set in
  * order, then the cross-key checks; also sets the log level. */
 kerr_t cli_load_config(const cli_args_t *a, kiosk_config_t *cfg, kmsg_t *msg);

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "kiosk/ctl/ctl.h"
@@ -31,22 +30,7 @@ static bool read_pin(const char *env, const char *prompt, char *out, size_t len)
         snprintf(out, len, "%s", given);
         return true;
     }
-    bool tty = isatty(STDIN_FILENO);
-    struct termios old, quiet;
-    if (tty) {
-        fprintf(stderr, "%s", prompt);
-        tcgetattr(STDIN_FILENO, &old);
-        quiet = old;
-        quiet.c_lflag &= ~(tcflag_t)ECHO;
-        tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
-    }
-    bool ok = fgets(out, (int)len, stdin) != NULL;
-    if (tty) {
-        tcsetattr(STDIN_FILENO, TCSANOW, &old);
-        fputc('\n', stderr);
-    }
-    out[strcspn(out, "\r\n")] = '\0';
-    return ok;
+    return cli_read_hidden(prompt, out, len);
 }
 
 int ctl_authorise(ctl_t *c, perm_t p, const char *operator_name)

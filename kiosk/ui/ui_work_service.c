@@ -166,9 +166,7 @@ static kerr_t sync_now(ui_work_t *w, svc_event_t *ev, kmsg_t *msg)
     sync_client_close(sc);
     audit(w, "sync_now", "back office", "");
     if (rc == K_OK) {
-        char text[96];
-        snprintf(text, sizeof text, "%d", sent);
-        ui_work_row(ev, N_("Rows sent"), "%s", text);
+        ui_work_row(ev, N_("Rows sent"), "%d", sent);
         say(ev, true, N_("The outbox is uploaded."));
     }
     return rc;
@@ -195,9 +193,7 @@ static kerr_t retry(ui_work_t *w, svc_event_t *ev, kmsg_t *msg)
     kerr_t rc = engine_retry_due(&w->site->base.engine, &done, msg);
     audit(w, "retry_now", "deliveries", "");
     if (rc == K_OK) {
-        char text[96];
-        snprintf(text, sizeof text, "%d", done);
-        ui_work_row(ev, N_("Delivered now"), "%s", text);
+        ui_work_row(ev, N_("Delivered now"), "%d", done);
         say(ev, true, N_("The pending deliveries were tried."));
     }
     return rc;
