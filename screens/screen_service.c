@@ -183,6 +183,16 @@ static void task(sctx_t *c, SDL_Rect area)
     message(c, &area);
     actions(c, &area);
     items(c, &area);
+    if (v->qr[0] && !c->ui->portrait) { /* the code beside the rows */
+        SDL_Rect code = area;
+        code.w = area.w / 3;
+        code.x = area.x + area.w - code.w;
+        area.w -= code.w + c->ui->pad;
+        widget_qr(c, code, v->qr);
+    } else if (v->qr[0]) { /* below them */
+        SDL_Rect code = layout_bottom(c, &area, area.w / 2 < area.h / 2 ? area.w / 2 : area.h / 2);
+        widget_qr(c, code, v->qr);
+    }
     if (v->asking == SVA_NONE)
         rows(c, area);
 }

@@ -198,6 +198,7 @@ static void clear_page(service_t *s)
 {
     service_view_t *v = &s->v;
     v->n_rows = v->n_items = 0;
+    v->qr[0] = '\0';
     v->selected = -1;
     v->asking = SVA_NONE;
     v->entry[0] = v->message[0] = '\0';
@@ -361,6 +362,7 @@ static bool tap(service_t *s, const svc_event_t *ev, svc_cmd_t *cmds, size_t *n)
 static void take_data(service_view_t *v, const svc_event_t *ev)
 {
     v->n_rows = ev->n_rows < SVC_ROWS ? ev->n_rows : SVC_ROWS;
+    snprintf(v->qr, sizeof v->qr, "%s", ev->qr);
     memcpy(v->rows, ev->rows, sizeof v->rows[0] * (size_t)v->n_rows);
     if (ev->keep_items)
         return;

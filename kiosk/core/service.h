@@ -80,6 +80,7 @@ typedef enum svc_control {
 } svc_control_t;
 
 #define SVC_ROWS 12
+#define SVC_QR_LEN 64
 #define SVC_ITEMS 8
 #define SVC_REASONS 3
 #define SVC_IDLE_MS (120 * 1000)
@@ -116,6 +117,7 @@ typedef struct svc_event {
     svc_item_t items[SVC_ITEMS];
     int n_items;
     bool keep_items;   /* SVE_PAGE for a selected item: only the rows change */
+    char qr[SVC_QR_LEN]; /* SVE_PAGE, SVE_DONE: a text the page shows as a QR code too ("" none) */
     bool quit;         /* SVE_DONE of SVA_RESTART: the program leaves (its service manager starts it again) */
 } svc_event_t;
 
@@ -153,6 +155,7 @@ typedef struct service_view {
     int n_items;
     int selected;             /* the item picked; -1 none */
     svc_action_t asking;      /* SVA_VOID/SVA_ZERO waiting for a reason; SVA_NONE otherwise */
+    char qr[SVC_QR_LEN];      /* shown as a QR code beside the rows (the enrolment code); "" none */
     char message[160];        /* the last answer, "" for none */
     bool message_bad;
 } service_view_t;

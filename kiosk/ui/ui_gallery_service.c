@@ -34,6 +34,7 @@ static const svc_scene_t scenes[] = {
     {"service-meters", SVP_METERS, SIGNED_IN "S:all t:page_meters G:meter"},
     {"service-devices", SVP_DEVICES, SIGNED_IN "S:all t:page_devices G:devices"},
     {"service-logs", SVP_LOGS, SIGNED_IN "S:all t:page_logs G:logs"},
+    {"service-settings", SVP_SETTINGS, SIGNED_IN "S:all t:page_settings G:settings"},
 };
 
 static void row(svc_event_t *ev, const char *label, const char *value)
@@ -86,6 +87,14 @@ static void page(svc_event_t *ev, const char *name)
         row(ev, "Printer", "online, paper near its end");
         row(ev, "Card reader", "ok");
         row(ev, "Meter gateway", "dlt645 127.0.0.1:7601");
+    } else if (strcmp(name, "settings") == 0) {
+        row(ev, "Kiosk", "-");
+        row(ev, "Site", "market-hall-east");
+        row(ev, "Purchase limits", "CNY 1.00 .. CNY 5,000.00");
+        row(ev, "Idle timeout", "60 s");
+        row(ev, "Enrolled", "not yet");
+        row(ev, "Enrolment code", "7HAM-RLT6-J6IG-ULYN");
+        snprintf(ev->qr, sizeof ev->qr, "7HAM-RLT6-J6IG-ULYN");
     } else if (strcmp(name, "logs") == 0) {
         row(ev, "09:41:07", "operator:alice login alice");
         row(ev, "09:40:51", "operator:bob cash_collect cash box");

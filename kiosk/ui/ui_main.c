@@ -9,6 +9,7 @@
 #include "kiosk/app/cli.h"
 #include "kiosk/app/version.h"
 #include "kiosk/ui/ui_app.h"
+#include "provisioning/identity.h"
 
 typedef struct opts {
     bool headless, table;
@@ -97,9 +98,24 @@ static void print_table(void)
     }
 }
 
+/* On first start the kiosk makes its own keys, and until it is enrolled it
+ * says its enrolment code (also on the service mode's settings page). */
+static void identity(const kiosk_config_t *cfg)
+{
+    char dir[CFG_PATH_LEN];
+    identity_t id;
+    kmsg_t msg;
+    if (!config_identity_dir(cfg, dir, sizeof dir) || identity_ensure_keys(dir, &id, &msg) != K_OK)
+        fprintf(stderr, "kiosk: the kiosk's identity: %s\n", msg.text);
+    else if (!id.enrolled && cfg->sync_url[0] && !cfg->sync_cert_file[0])
+        fprintf(stderr, "kiosk: not enrolled; enrolment code %s: enrol with kioskctl enrol --code CODE "
+                        "(docs/enrolment.md)\n", identity_code_text(&id));
+}
+
 static int serve(ui_app_t *a, ui_site_t *site)
 {
     kmsg_t msg;
+    identity(site->base.cfg);
     if (ui_site_recover(site, &msg) != K_OK) {
         fprintf(stderr, "kiosk: recovery failed, not serving: %s\n", msg.text);
         return 1;

@@ -9,6 +9,7 @@
 #include "kiosk/app/clock.h"
 #include "kiosk/app/timefmt.h"
 #include "kiosk/ui/ui_worker.h"
+#include "provisioning/identity.h"
 
 #define N_(s) (s)
 
@@ -230,6 +231,30 @@ static void sync_page(ui_work_t *w, svc_event_t *ev)
     ui_work_row(ev, N_("Failures in a row"), "%lld", (long long)st.failures);
 }
 
+/* The kiosk's identity: enrolled or not, and the code it shows (also as
+ * a QR code) for staff to check in the back office. */
+static void identity_rows(ui_work_t *w, svc_event_t *ev)
+{
+    char dir[CFG_PATH_LEN], until[32];
+    identity_t id;
+    kmsg_t msg;
+    if (!config_identity_dir(w->site->base.cfg, dir, sizeof dir) || identity_load(dir, &id, &msg) != K_OK) {
+        ui_work_row(ev, N_("Enrolled"), "%s", N_("the identity cannot be read"));
+        return;
+    }
+    if (id.enrolled) {
+        when(id.not_after, until);
+        ui_work_row(ev, N_("Enrolled"), "%s, %s", id.kiosk, id.site);
+        ui_work_row(ev, N_("Certificate until"), "%s", until);
+    } else {
+        ui_work_row(ev, N_("Enrolled"), "%s", N_("not yet"));
+    }
+    if (id.has_keys) {
+        ui_work_row(ev, N_("Enrolment code"), "%s", identity_code_text(&id));
+        snprintf(ev->qr, sizeof ev->qr, "%s", identity_code_text(&id));
+    }
+}
+
 static void settings(ui_work_t *w, svc_event_t *ev)
 {
     const kiosk_config_t *c = w->site->base.cfg;
@@ -243,6 +268,7 @@ static void settings(ui_work_t *w, svc_event_t *ev)
     ui_work_row(ev, N_("Language"), "%s", c->ui_language);
     ui_work_row(ev, N_("Ledger"), "%s", c->ledger_path);
     ui_work_row(ev, N_("Changed by"), "%s", N_("the configuration file, or the back office's signed settings"));
+    identity_rows(w, ev);
 }
 
 static void on_audit(void *ctx, const ledger_audit_row_t *r)

@@ -252,6 +252,10 @@ case_service_mode() { # staff sign in at the screen, collect, reconcile, replace
     [[ $(sqlite3 "$SITE/ledger.db" "select count(*) from audit where action = '$action' and actor in ('alice', 'operator:alice')") -ge 1 ]] ||
       fail "no audit row '$action' by operator:alice"
   done
+  local code shown
+  code=$(json "$(ctl identity --json)" '$.enrolment_code')
+  shown=$(zbarimg --quiet --raw "$SITE/shots/service-settings.png" 2>/dev/null)
+  [[ -n $code && $shown == "$code" ]] || fail "the settings page's QR code reads '$shown', the kiosk's code is '$code'"
   expect_status 0 ctl sync now
   for action in cash_collect txn_resume card_replace; do
     [[ $(bo_sql "select count(*) from audit where kiosk = 'K1' and action = '$action' and actor = 'operator:alice'") == 1 ]] ||
