@@ -177,6 +177,15 @@ static kerr_t retry_refunds(engine_t *e, kmsg_t *msg)
     return rc;
 }
 
+/* Whether transaction id has left delivery_pending: another process (the
+ * touchscreen, a worker) took it between the listing and our attempt, whose
+ * first commit the ledger then refused before any device was touched. */
+static bool taken_elsewhere(engine_t *e, const char *id)
+{
+    ledger_txn_t t;
+    return ledger_get(e->ledger, id, &t, NULL) == K_OK && t.state != TXN_DELIVERY_PENDING;
+}
+
 kerr_t engine_retry_due(engine_t *e, int *done, kmsg_t *msg)
 {
     id_list_t ids;
@@ -187,6 +196,10 @@ kerr_t engine_retry_due(engine_t *e, int *done, kmsg_t *msg)
         ledger_txn_t t;
         if ((rc = engine_deliver(e, ids.ids[i], &t, msg)) == K_OK && t.state == TXN_DELIVERED)
             (*done)++;
+        if (rc == K_ESTATE && taken_elsewhere(e, ids.ids[i])) {
+            LOG_I("engine", "txn %.8s: delivered by another process meanwhile", ids.ids[i]);
+            rc = K_OK;
+        }
     }
     free(ids.ids);
     return rc == K_OK ? retry_refunds(e, msg) : rc;

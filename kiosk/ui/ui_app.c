@@ -173,6 +173,7 @@ void ui_app_service(ui_app_t *a, svc_event_t *ev)
         if (a->worker)
             ui_worker_post_svc(a->worker, &cmds[i]);
     }
+    explicit_bzero(cmds, sizeof cmds); /* the PIN signing in, if one was there */
     if (restart) {
         a->status = UI_EXIT_RESTART;
         a->quit = true;

@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #define QLEN 64
@@ -103,6 +104,7 @@ static bool take_job(ui_worker_t *w, job_t *out)
     bool got = w->job_n > 0 && !w->stop;
     if (got) {
         *out = w->jobs[w->job_head];
+        explicit_bzero(&w->jobs[w->job_head], sizeof w->jobs[0]); /* a PIN does not stay in the queue */
         w->job_head = (w->job_head + 1) % QLEN;
         w->job_n--;
         w->running = true;
@@ -135,6 +137,8 @@ static void *run(void *arg)
             ui_work_cash_step(&w->work);
         else if (ui_work_watching(&w->work))
             rest = ui_work_card_watch(&w->work);
+        if (got)
+            explicit_bzero(&job, sizeof job); /* a PIN does not stay on the stack */
         pthread_mutex_lock(&w->lock);
         w->running = false;
         w->rest_ms = rest;

@@ -26,6 +26,7 @@ static struct {
     const char *faults; /* written to the faults file */
     const char *journal; /* appended to the journal: another kiosk's credit */
     bool crash;         /* longjmp out, as if the process died */
+    void (*also)(void); /* something else happens then (another process's work) */
     jmp_buf env;
 } hook;
 
@@ -58,6 +59,8 @@ static void on_step(void *ctx, const char *step)
         free(joined);
         free(old);
     }
+    if (hook.also)
+        hook.also();
     if (hook.crash)
         longjmp(hook.env, 1);
 }
@@ -235,6 +238,47 @@ static void repeated_drops_wait_for_the_retry_worker(void **state)
     assert_int_equal(done, 1);
     assert_int_equal(get(id).state, TXN_DELIVERED);
     assert_int_equal(get(id).purchase_count, 1);
+    assert_int_equal(credits(M1), 1);
+    ledger_is_sound();
+}
+
+/* Another process (the touchscreen) delivers the same pending sale while
+ * this one's retry is reading the meter: the ledger refuses this one's
+ * intent, nothing is sent twice, and the retry goes on without an error. */
+static char race_id[UUID_STR_LEN];
+
+static void other_process_delivers(void)
+{
+    ledger_t *other;
+    kmsg_t msg = {""};
+    if (ledger_open(cfg.ledger_path, LEDGER_EXISTING, &test_clock, &other, &msg) != K_OK)
+        fail_msg("second ledger: %s", msg.text);
+    engine_t e2 = eng;
+    e2.ledger = other;
+    e2.step = NULL;
+    ledger_txn_t t;
+    if (engine_deliver(&e2, race_id, &t, &msg) != K_OK)
+        fail_msg("the other process's delivery: %s", msg.text);
+    assert_int_equal(t.state, TXN_DELIVERED);
+    ledger_close(other);
+}
+
+static void retry_skips_a_sale_another_process_delivered(void **state)
+{
+    (void)state;
+    file_write(dir, "faults", "drop 2\n");
+    paid_sale(M1, 1000, race_id);
+    ledger_txn_t t = deliver(race_id);
+    assert_int_equal(t.state, TXN_DELIVERY_PENDING);
+    test_now_ms = t.retry_at;
+    hook.at = "deliver.read";
+    hook.also = other_process_delivers;
+    int done = -1;
+    kmsg_t msg = {""};
+    assert_int_equal(engine_retry_due(&eng, &done, &msg), K_OK);
+    hook.also = NULL;
+    assert_int_equal(done, 0);
+    assert_int_equal(get(race_id).state, TXN_DELIVERED);
     assert_int_equal(credits(M1), 1);
     ledger_is_sound();
 }
@@ -530,6 +574,7 @@ static void receipts_say_what_happened(void **state)
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(receipts_say_what_happened, setup, teardown),
     cmocka_unit_test_setup_teardown(counter_sale_delivers, setup, teardown),
+    cmocka_unit_test_setup_teardown(retry_skips_a_sale_another_process_delivered, setup, teardown),
     cmocka_unit_test_setup_teardown(lost_answer_is_confirmed_by_read_back, setup, teardown),
     cmocka_unit_test_setup_teardown(dropped_request_is_resent_with_the_same_count, setup, teardown),
     cmocka_unit_test_setup_teardown(repeated_drops_wait_for_the_retry_worker, setup, teardown),
