@@ -217,7 +217,7 @@ static void go(service_t *s, svc_page_t p, svc_cmd_t *cmds, size_t *n)
 
 static void sign_out(service_t *s, svc_cmd_t *cmds, size_t *n)
 {
-    if (s->v.page >= SVP_MENU) /* signed in */
+    if (s->v.page >= SVP_MENU || (s->v.page == SVP_PIN && s->v.busy)) /* signed in, or a sign-in on its way */
         emit(s, cmds, n, SVC_SIGN_OUT);
     uint32_t gen = s->gen + 1;
     service_init(s);

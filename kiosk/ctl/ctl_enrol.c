@@ -207,6 +207,16 @@ static int unsynced(const ctl_t *c, int64_t *depth)
     return rc == K_OK ? CTL_OK : ctl_fail(CTL_FAIL, "%s", msg.text);
 }
 
+/* Whether the kiosk's services run now (under systemd): a reset then would
+ * pull the ledger from under a program that is writing it. */
+static bool services_running(void)
+{
+    if (access("/run/systemd/system", F_OK) != 0)
+        return false;
+    return system("systemctl is-active --quiet prepaid-kiosk.service prepaid-kiosk-sync.service "
+                  ">/dev/null 2>&1") == 0;
+}
+
 static void explain(const ctl_t *c, const char *dir, int64_t depth)
 {
     printf("kioskctl factory-reset --confirm would:\n  delete the kiosk's identity in %s (its keys and "
@@ -249,6 +259,9 @@ int ctl_factory_reset(ctl_t *c)
         explain(c, dir, depth);
         return CTL_USAGE;
     }
+    if (services_running())
+        return ctl_fail(CTL_FAIL, "the kiosk's services are running: stop them first (systemctl stop "
+                                  "prepaid-kiosk.service prepaid-kiosk-sync.service), then reset");
     int removed = 0;
     kmsg_t msg = {""};
     if (identity_erase(dir, &removed, &msg) != K_OK)

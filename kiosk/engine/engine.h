@@ -297,8 +297,10 @@ kerr_t engine_mcard_issue(engine_t *e, const engine_mcard_issue_t *req, engine_m
 typedef enum engine_fix {
     ENGINE_FIX_RESUME,  /* a parked delivery goes back to retry */
     ENGINE_FIX_CONFIRM, /* the evidence shows the credit on the meter: delivered */
-    ENGINE_FIX_VOID,    /* annulled: what was paid is given back by hand (a refund "operator") */
-    ENGINE_FIX_ZERO,    /* annulled, its amount zeroed: the money stays (a refund "zeroed") */
+    ENGINE_FIX_VOID,    /* annulled: what was paid is given back by hand (a refund "operator"); never while
+                         * an attempt's credit may be on the meter */
+    ENGINE_FIX_ZERO,    /* annulled, its amount zeroed: the money stays (a refund "zeroed"); after a meter
+                         * fault the utility settles it, whatever reached the meter */
     ENGINE_FIX_COUNT
 } engine_fix_t;
 
@@ -311,9 +313,18 @@ bool engine_fix_from_name(const char *name, engine_fix_t *out);
 /* Whether the transaction table lets a sale in state s with paid take fix f. */
 bool engine_fix_allowed(txn_state_t s, int64_t paid, engine_fix_t f);
 
-/* Applies fix f to transaction id as actor, for reason (required): one
- * ledger change with its audit row. K_ESTATE, saying why, when the
- * sale's state does not allow it. *after (may be NULL) is the sale after. */
+#define ENGINE_REASON_MAX 200
+
+/* Whether fix f may be applied to sale t now: the table; for a confirm, a
+ * newest delivery attempt that may have reached the meter; for a void
+ * (money given back by hand), no attempt whose credit may be on the meter.
+ * K_ESTATE says why not and what to do instead. */
+kerr_t engine_fix_check(engine_t *e, const ledger_txn_t *t, engine_fix_t f, kmsg_t *msg);
+
+/* Applies fix f to transaction id as actor, for reason (required, 1 to
+ * ENGINE_REASON_MAX bytes on one line: K_EINVAL): one ledger change with
+ * its audit row. K_ESTATE, saying why, when engine_fix_check refuses.
+ * *after (may be NULL) is the sale after. */
 kerr_t engine_fix(engine_t *e, const char *id, engine_fix_t f, const char *actor, const char *reason,
                   ledger_txn_t *after, kmsg_t *msg);
 

@@ -5,21 +5,27 @@
 #include "kiosk/app/kjson.h"
 #include "kiosk/ledger/ledger_int.h"
 
-/* The longest text a row uploads per field; the back office refuses more. */
-#define AUDIT_UPLOAD_TEXT 1000
+/* The longest text a row uploads per field (actor, action, target, reason,
+ * detail): what the back office takes (docs/sync.md, topic audit). */
+static const size_t upload_max[5] = {64, 63, 127, 511, 1023};
 
-/* Adds text cut to at most AUDIT_UPLOAD_TEXT bytes on a UTF-8 boundary. */
-static bool add_cut(cJSON *o, const char *name, const char *text)
+/* Adds text cut to at most max bytes on a UTF-8 boundary, control
+ * characters (a newline in a reason) made spaces: the back office refuses
+ * them, and the row must still reach the fleet's trail. */
+static bool add_cut(cJSON *o, const char *name, const char *text, size_t max)
 {
     size_t n = strlen(text);
-    if (n <= AUDIT_UPLOAD_TEXT)
-        return kjson_add_str(o, name, text);
-    n = AUDIT_UPLOAD_TEXT;
-    while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
-        n--;
-    char cut[AUDIT_UPLOAD_TEXT + 1];
+    if (n > max) {
+        n = max;
+        while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
+            n--;
+    }
+    char cut[1024];
     memcpy(cut, text, n);
     cut[n] = '\0';
+    for (char *c = cut; *c; c++)
+        if ((unsigned char)*c < 0x20 && *c != '\t')
+            *c = ' ';
     return kjson_add_str(o, name, cut);
 }
 
@@ -42,7 +48,7 @@ static kerr_t insert_row(ledger_t *l, const char *const f[5], kmsg_t *msg)
     cJSON *o = cJSON_CreateObject();
     bool ok = o && kjson_add_int(o, "id", sqlite3_last_insert_rowid(l->db)) && kjson_add_time(o, "at", at);
     for (int i = 0; ok && i < 5; i++)
-        ok = add_cut(o, names[i], f[i]);
+        ok = add_cut(o, names[i], f[i], upload_max[i]);
     if (!ok) {
         cJSON_Delete(o);
         o = NULL;

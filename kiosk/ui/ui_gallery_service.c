@@ -59,7 +59,6 @@ static void page(svc_event_t *ev, const char *name)
     if (strcmp(name, "cash") == 0) {
         row(ev, "Since", "2026-11-28T18:00:00Z");
         row(ev, "Total taken", "CNY 410.00");
-        row(ev, "Given back", "CNY 0.00");
         row(ev, "Cash box out / in", "0 / 0");
         row(ev, "cash", "CNY 20.00 x 3 = CNY 60.00");
         row(ev, "cash", "CNY 50.00 x 4 = CNY 200.00");

@@ -65,22 +65,22 @@ static void devices(ui_work_t *w, svc_event_t *ev)
     ui_work_row(ev, N_("Registered meters"), "%zu", s->base.registry.n);
 }
 
-/* The totals first (the page has room for SVC_ROWS rows), then money by
- * method and note, then what was given back. */
+/* The totals first (the page has room for SVC_ROWS rows): money taken,
+ * given back by method, the cash box; then money by method and note. */
 static void cash_rows(ui_work_t *w, const ledger_cash_report_t *r, svc_event_t *ev)
 {
     char a[40], b[40], since[32];
-    int64_t total = 0, back = 0;
+    int64_t total = 0;
     for (size_t i = 0; i < r->n_taken; i++)
         total += r->taken[i].total;
-    for (size_t i = 0; i < r->n_refunded; i++)
-        back += r->refunded[i].total;
     when(r->since, since);
     money(w, total, a);
-    money(w, back, b);
     ui_work_row(ev, N_("Since"), "%s", since);
     ui_work_row(ev, N_("Total taken"), "%s", a);
-    ui_work_row(ev, N_("Given back"), "%s", b);
+    for (size_t i = 0; i < r->n_refunded; i++) { /* by hand, zeroed, reversed: each its own */
+        money(w, r->refunded[i].total, b);
+        ui_work_row(ev, N_("Given back"), "%s %lld = %s", r->refunded[i].method, (long long)r->refunded[i].count, b);
+    }
     ui_work_row(ev, N_("Cash box out / in"), "%lld / %lld", (long long)r->box_removed, (long long)r->box_inserted);
     for (size_t i = 0; i < r->n_taken; i++) {
         const ledger_cash_line_t *x = &r->taken[i];
@@ -88,10 +88,6 @@ static void cash_rows(ui_work_t *w, const ledger_cash_report_t *r, svc_event_t *
         money(w, x->total, b);
         ui_work_row(ev, x->method, "%s%s%lld = %s", x->denomination ? a : "", x->denomination ? " x " : "",
                     (long long)x->count, b);
-    }
-    for (size_t i = 0; i < r->n_refunded; i++) {
-        money(w, r->refunded[i].total, a);
-        ui_work_row(ev, N_("Given back"), "%s %lld = %s", r->refunded[i].method, (long long)r->refunded[i].count, a);
     }
 }
 
@@ -129,14 +125,14 @@ static void printer(ui_work_t *w, svc_event_t *ev)
 
 /* ---- transactions: what staff may settle ---- */
 
-static uint32_t allowed(const ledger_txn_t *t)
+static uint32_t allowed(ui_work_t *w, const ledger_txn_t *t)
 {
     static const struct { svc_action_t a; engine_fix_t f; } map[] = {
         {SVA_RESUME, ENGINE_FIX_RESUME}, {SVA_CONFIRM, ENGINE_FIX_CONFIRM}, {SVA_VOID, ENGINE_FIX_VOID},
         {SVA_ZERO, ENGINE_FIX_ZERO}};
     uint32_t bits = 0;
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-        if (engine_fix_allowed(t->state, t->paid, map[i].f))
+        if (engine_fix_check(&w->site->base.engine, t, map[i].f, NULL) == K_OK)
             bits |= 1u << map[i].a;
     return bits;
 }
@@ -144,12 +140,16 @@ static uint32_t allowed(const ledger_txn_t *t)
 typedef struct txn_list {
     ui_work_t *w;
     svc_event_t *ev;
+    int total; /* to settle, shown or not */
 } txn_list_t;
 
 static void on_txn(void *ctx, const ledger_txn_t *t)
 {
     txn_list_t *l = ctx;
-    if ((t->state != TXN_NEEDS_RECONCILIATION && t->state != TXN_DELIVERY_PENDING) || l->ev->n_items >= SVC_ITEMS)
+    if (t->state != TXN_NEEDS_RECONCILIATION && t->state != TXN_DELIVERY_PENDING)
+        return;
+    l->total++;
+    if (l->ev->n_items >= SVC_ITEMS)
         return;
     svc_item_t *it = &l->ev->items[l->ev->n_items++];
     char paid[40];
@@ -157,24 +157,44 @@ static void on_txn(void *ctx, const ledger_txn_t *t)
     snprintf(it->id, sizeof it->id, "%s", t->id);
     snprintf(it->text, sizeof it->text, "%.8s  %s  %s  %s", t->id, t->meter, paid,
              t->state == TXN_NEEDS_RECONCILIATION ? "parked" : "pending");
-    it->allow = allowed(t);
+    it->allow = allowed(l->w, t);
 }
+
+#define SHOWN_ATTEMPTS 3
+
+/* The newest SHOWN_ATTEMPTS attempts (a ring), and how many there were. */
+typedef struct attempts {
+    ledger_attempt_t last[SHOWN_ATTEMPTS];
+    int n;
+} attempts_t;
 
 static void on_attempt(void *ctx, const ledger_attempt_t *a)
 {
-    svc_event_t *ev = ctx;
-    static const char *const applied[] = {"unknown", "no", "yes"};
-    ui_work_row(ev, N_("Attempt"), "count %lld, %s, applied %s%s%s", (long long)a->purchase_count,
-                a->result[0] ? a->result : "in flight", applied[a->applied + 1], a->detail[0] ? ": " : "", a->detail);
+    attempts_t *s = ctx;
+    s->last[s->n++ % SHOWN_ATTEMPTS] = *a;
 }
 
-/* The evidence of one sale: its state and reason, the attempts, and the
- * meter's last reading (its purchase count says which attempt arrived). */
+static void attempt_rows(const attempts_t *s, svc_event_t *ev)
+{
+    static const char *const applied[] = {"unknown", "no", "yes"};
+    if (s->n > SHOWN_ATTEMPTS)
+        ui_work_row(ev, N_("Attempts"), "%d, the newest %d below", s->n, SHOWN_ATTEMPTS);
+    for (int i = s->n - 1; i >= 0 && i >= s->n - SHOWN_ATTEMPTS; i--) {
+        const ledger_attempt_t *a = &s->last[i % SHOWN_ATTEMPTS];
+        ui_work_row(ev, N_("Attempt"), "count %lld, %s, applied %s%s%s", (long long)a->purchase_count,
+                    a->result[0] ? a->result : "in flight", applied[a->applied + 1], a->detail[0] ? ": " : "",
+                    a->detail);
+    }
+}
+
+/* The evidence of one sale: its state and reason, the meter's last reading
+ * (its purchase count says which attempt arrived), the newest attempts. */
 static void evidence(ui_work_t *w, const char *id, svc_event_t *ev)
 {
     ledger_t *l = w->site->base.ledger;
     ledger_txn_t t;
     ledger_reading_t rd;
+    attempts_t seen = {.n = 0};
     bool found = false;
     char paid[40], at[32];
     kmsg_t msg;
@@ -189,12 +209,13 @@ static void evidence(ui_work_t *w, const char *id, svc_event_t *ev)
     ui_work_row(ev, N_("Why"), "%s", t.reason[0] ? t.reason : "-");
     ui_work_row(ev, N_("Meter"), "%s (%s)", t.meter, t.channel);
     ui_work_row(ev, N_("Paid"), "%s %s, %s", paid, t.method, at);
-    ledger_attempts(l, id, on_attempt, ev, &msg);
     if (ledger_last_reading(l, t.meter, &rd, &found, &msg) == K_OK && found) {
         when(rd.at, at);
         money(w, rd.balance, paid);
         ui_work_row(ev, N_("Last reading"), "count %lld, balance %s, %s", (long long)rd.purchase_count, paid, at);
     }
+    if (ledger_attempts(l, id, on_attempt, &seen, &msg) == K_OK)
+        attempt_rows(&seen, ev);
 }
 
 static void txns(ui_work_t *w, const char *item, svc_event_t *ev)
@@ -204,11 +225,15 @@ static void txns(ui_work_t *w, const char *item, svc_event_t *ev)
         return;
     }
     kmsg_t msg;
-    txn_list_t l = {w, ev};
-    ledger_filter_t f = {.unfinished = true, .limit = 200};
+    txn_list_t l = {w, ev, 0};
+    ledger_filter_t f = {.unfinished = true};
     if (ledger_list(w->site->base.ledger, &f, on_txn, &l, &msg) != K_OK)
         ui_work_row(ev, N_("Error"), "%s", msg.text);
-    ui_work_row(ev, N_("To settle"), "%d", ev->n_items);
+    if (l.total > ev->n_items)
+        ui_work_row(ev, N_("To settle"), "%d, the oldest %d shown (kioskctl ledger list shows them all)", l.total,
+                    ev->n_items);
+    else
+        ui_work_row(ev, N_("To settle"), "%d", l.total);
 }
 
 static void sync_page(ui_work_t *w, svc_event_t *ev)

@@ -201,7 +201,9 @@ void ui_worker_health(ui_worker_t *w)
 
 void ui_worker_post_svc(ui_worker_t *w, const svc_cmd_t *cmd)
 {
-    push(w, &(job_t){.kind = JOB_SERVICE, .svc = *cmd});
+    job_t job = {.kind = JOB_SERVICE, .svc = *cmd};
+    push(w, &job);
+    explicit_bzero(&job, sizeof job); /* a PIN does not stay on this stack */
 }
 
 bool ui_worker_next_svc(ui_worker_t *w, svc_event_t *ev)

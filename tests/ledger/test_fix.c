@@ -9,6 +9,8 @@
 #include "ktest.h"
 #include "support/support.h"
 
+#include <cjson/cJSON.h>
+
 #include "kiosk/engine/engine.h"
 
 #define ID1 "11111111-1111-4111-8111-111111111111"
@@ -47,8 +49,10 @@ static void step(txn_state_t from, ledger_change_t c)
         fail_msg("%s from %s: %s", txn_event_name(c.event), txn_state_name(from), msg.text);
 }
 
-/* A cash sale of 50.00, paid, its delivery attempt's outcome lost, parked. */
-static void make_parked(void)
+/* A cash sale of 50.00, paid, parked after one delivery attempt whose
+ * outcome is applied (APPLIED_NO: the meter refused it; APPLIED_UNKNOWN:
+ * the answer was lost and nothing could tell). */
+static void make_parked_after(ledger_applied_t applied)
 {
     ledger_new_txn_t n = {.id = ID1, .meter = "000000000001", .customer = "100000000001", .method = "cash",
                           .channel = "remote", .currency = "CNY", .amount = 5000};
@@ -59,8 +63,13 @@ static void make_parked(void)
     step(TXN_PAYMENT_PENDING, (ledger_change_t){.event = EV_MONEY_IN, .payment = &p});
     step(TXN_PAYMENT_PENDING, (ledger_change_t){.event = EV_PAY_DONE});
     step(TXN_PAID, (ledger_change_t){.event = EV_DELIVER, .begin_count = 8, .channel = "remote"});
-    step(TXN_DELIVERING, (ledger_change_t){.event = EV_PARK, .reason = "the answer was lost",
-                                           .close_result = "timeout", .close_applied = APPLIED_UNKNOWN});
+    step(TXN_DELIVERING, (ledger_change_t){.event = EV_PARK, .reason = "the attempt went wrong",
+                                           .close_result = "timeout", .close_applied = applied});
+}
+
+static void make_parked(void)
+{
+    make_parked_after(APPLIED_NO);
 }
 
 static int64_t violations(void)
@@ -127,9 +136,11 @@ static void allowed_follows_the_table(void **state)
 static void void_gives_back_by_hand_with_audit(void **state)
 {
     (void)state;
-    make_parked();
+    make_parked(); /* the meter refused the attempt */
     ledger_txn_t t;
     kmsg_t msg = {""};
+    assert_int_equal(engine_fix(&eng, ID1, ENGINE_FIX_CONFIRM, ACTOR, "seen", &t, &msg), K_ESTATE);
+    assert_non_null(strstr(msg.text, "nothing to confirm"));
     assert_int_equal(engine_fix(&eng, ID1, ENGINE_FIX_VOID, ACTOR, "Meter fault", &t, &msg), K_OK);
     assert_int_equal(t.state, TXN_VOIDED);
     assert_int_equal(t.refunded, 5000);
@@ -161,10 +172,28 @@ static void zero_keeps_the_money_apart(void **state)
     assert_int_equal(violations(), 0);
 }
 
+/* The answer was lost: the credit may be on the meter. Giving the money
+ * back then could pay twice; zeroing keeps it; resume reads the meter. */
+static void no_void_while_the_credit_may_be_on_the_meter(void **state)
+{
+    (void)state;
+    make_parked_after(APPLIED_UNKNOWN);
+    ledger_txn_t t;
+    kmsg_t msg = {""};
+    assert_int_equal(engine_fix(&eng, ID1, ENGINE_FIX_VOID, ACTOR, "Meter fault", &t, &msg), K_ESTATE);
+    assert_non_null(strstr(msg.text, "may have reached the meter"));
+    assert_int_equal(ledger_get(ledger, ID1, &t, &msg), K_OK);
+    assert_int_equal(t.state, TXN_NEEDS_RECONCILIATION);
+    assert_int_equal(t.refunded, 0);
+    assert_int_equal(engine_fix(&eng, ID1, ENGINE_FIX_ZERO, ACTOR, "Meter fault", &t, &msg), K_OK);
+    assert_int_equal(t.state, TXN_VOIDED);
+    assert_int_equal(violations(), 0);
+}
+
 static void resume_then_confirm(void **state)
 {
     (void)state;
-    make_parked();
+    make_parked_after(APPLIED_UNKNOWN);
     ledger_txn_t t;
     kmsg_t msg = {""};
     assert_int_equal(engine_fix(&eng, ID1, ENGINE_FIX_RESUME, ACTOR, "checked", &t, &msg), K_OK);
@@ -180,11 +209,12 @@ static void resume_then_confirm(void **state)
 static void refusals_change_nothing(void **state)
 {
     (void)state;
-    make_parked();
+    make_parked_after(APPLIED_UNKNOWN);
     ledger_txn_t t;
     kmsg_t msg = {""};
     assert_int_equal(engine_fix(&eng, ID1, ENGINE_FIX_VOID, ACTOR, "", &t, &msg), K_EINVAL);
-    assert_non_null(strstr(msg.text, "reason"));
+    assert_non_null(strstr(msg.text, "say why"));
+    assert_int_equal(engine_fix(&eng, ID1, ENGINE_FIX_VOID, ACTOR, "two\nlines", &t, &msg), K_EINVAL);
     assert_int_equal(engine_fix(&eng, ID1, ENGINE_FIX_CONFIRM, ACTOR, "ok", &t, &msg), K_OK);
     assert_int_equal(engine_fix(&eng, ID1, ENGINE_FIX_VOID, ACTOR, "late", &t, &msg), K_ESTATE);
     assert_non_null(strstr(msg.text, "delivered"));
@@ -240,16 +270,49 @@ static void zreport_document(void **state)
     assert_true(who);
 }
 
+/* The newest audit row's outbox payload. */
+static void last_audit_payload(void *ctx, const ledger_outbox_row_t *r)
+{
+    if (strcmp(r->topic, "audit") == 0)
+        snprintf(ctx, 4096, "%s", r->payload);
+}
+
+/* An audit row goes up within what the back office takes: a long reason
+ * cut on a character boundary, a newline made a space. */
+static void audit_uploads_within_limits(void **state)
+{
+    (void)state;
+    char reason[700] = "换表\n";
+    while (strlen(reason) < sizeof reason - 4)
+        strcat(reason, "数");
+    kmsg_t msg = {""};
+    assert_int_equal(ledger_audit(ledger, ACTOR, "meter_read", "000000000001", reason, "", &msg), K_OK);
+    static char payload[4096];
+    assert_int_equal(ledger_outbox_unsent(ledger, 100, last_audit_payload, payload, &msg), K_OK);
+    cJSON *o = cJSON_Parse(payload);
+    assert_non_null(o);
+    const char *up = cJSON_GetStringValue(cJSON_GetObjectItem(o, "reason"));
+    assert_non_null(up);
+    assert_true(strlen(up) <= 511);
+    assert_true(strlen(up) > 500);
+    assert_null(strchr(up, '\n'));
+    assert_int_equal(strncmp(up, "换表 数", strlen("换表 数")), 0);
+    assert_int_equal(strlen(up) % 3, 1); /* whole characters: the space and three-byte ones */
+    cJSON_Delete(o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(allowed_follows_the_table),
         cmocka_unit_test_setup_teardown(void_gives_back_by_hand_with_audit, setup, teardown),
         cmocka_unit_test_setup_teardown(zero_keeps_the_money_apart, setup, teardown),
+        cmocka_unit_test_setup_teardown(no_void_while_the_credit_may_be_on_the_meter, setup, teardown),
         cmocka_unit_test_setup_teardown(resume_then_confirm, setup, teardown),
         cmocka_unit_test_setup_teardown(refusals_change_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(collect_without_printer_is_recorded, setup, teardown),
         cmocka_unit_test_setup_teardown(zreport_document, setup, teardown),
+        cmocka_unit_test_setup_teardown(audit_uploads_within_limits, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -220,6 +220,29 @@ static void idle_signs_out_and_old_answers_drop(void **state)
     assert_false(service_active(&r.s));
 }
 
+/* Leaving while the PIN is being checked: the worker is told to sign out
+ * too, so an operator it signs in is signed out (and audited) at once. */
+static void leaving_during_sign_in_signs_out(void **state)
+{
+    (void)state;
+    rig_t r = {.now = 10000};
+    service_init(&r.s);
+    for (int i = 0; i < SVC_CORNER_TAPS; i++)
+        corner(&r, 100);
+    svc_event_t list = {.kind = SVE_LIST, .gen = r.s.gen, .ok = true, .n_items = 1};
+    strcpy(list.items[0].id, "alice");
+    feed(&r, list);
+    tap(&r, "item1");
+    for (int i = 0; i < 4; i++)
+        tap(&r, "key2");
+    tap(&r, "svc_ok");
+    assert_true(r.s.v.busy);
+    assert_true(tap(&r, "svc_logout"));
+    assert_int_equal(r.n, 1);
+    assert_int_equal(r.cmds[0].kind, SVC_SIGN_OUT);
+    assert_false(service_active(&r.s));
+}
+
 static void control_ids(void **state)
 {
     (void)state;
@@ -248,6 +271,7 @@ int main(void)
         cmocka_unit_test(void_asks_why_then_acts),
         cmocka_unit_test(meter_actions_need_twelve_digits),
         cmocka_unit_test(idle_signs_out_and_old_answers_drop),
+        cmocka_unit_test(leaving_during_sign_in_signs_out),
         cmocka_unit_test(control_ids),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
