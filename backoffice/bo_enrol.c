@@ -1,7 +1,8 @@
 /* POST /v1/enrol (bo_enrol.h, docs/enrolment.md): reachable without a
  * client certificate; the one-time code stands for the kiosk. The code's
  * check, the signing and the kiosk's activation are one transaction, so a
- * code enrols exactly once. */
+ * code enrols exactly once; the same kiosk (the same keys) may ask again
+ * while the code lasts, when the answer was lost. */
 #include <gnutls/gnutls.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -146,6 +147,40 @@ static kerr_t activate(sqlite3 *db, const code_row_t *c, const char *hex, const 
     return bo_audit_record(db, actor, "kiosk.enrol", c->kiosk, "", detail, msg);
 }
 
+/* A used code asked again, before it expires, by the kiosk it enrolled
+ * (the same keys: the same upload key and shown code): its answer was lost
+ * on the way. It gets a fresh certificate, pinned instead of the one it
+ * never received. K_EDENIED for any other requester. */
+static kerr_t enrol_again(sqlite3 *db, const code_row_t *c, const enrol_in_t *in, const bo_kiosk_cert_t *cert,
+                          kmsg_t *msg)
+{
+    sqlite3_stmt *st;
+    char a[17], b[17];
+    kerr_t rc = bo_db_prepare(db, "SELECT upload_key, kiosk_code FROM kiosk WHERE id = ?", &st, msg);
+    if (rc)
+        return rc;
+    bo_db_text(st, 1, c->kiosk);
+    bool same = sqlite3_step(st) == SQLITE_ROW && strcmp(bo_db_col(st, 0), in->upload_key) == 0 &&
+                sync_code_normalise(bo_db_col(st, 1), a) && sync_code_normalise(in->kiosk_code, b) && !strcmp(a, b);
+    sqlite3_finalize(st);
+    if (!same)
+        return K_EDENIED;
+    if ((rc = bo_db_prepare(db, "UPDATE kiosk SET cert_fingerprint = ?2, cert_not_after = ?3 WHERE id = ?1", &st,
+                            msg)))
+        return rc;
+    bo_db_text(st, 1, c->kiosk);
+    bo_db_text(st, 2, cert->fingerprint);
+    sqlite3_bind_int64(st, 3, cert->not_after);
+    if ((rc = bo_db_run(db, st, "pinning the certificate", msg)) != K_OK)
+        return rc;
+    char actor[80], detail[200];
+    snprintf(actor, sizeof actor, "kiosk:%s", c->kiosk);
+    snprintf(detail, sizeof detail, "{\"kiosk_code\":\"%s\",\"certificate\":\"%s\"}", in->kiosk_code,
+             cert->fingerprint);
+    return bo_audit_record(db, actor, "kiosk.enrol_again", c->kiosk, "the answer to its enrolment was lost", detail,
+                           msg);
+}
+
 static cJSON *settings_of(sqlite3 *db, const char *kiosk)
 {
     cJSON *o = cJSON_CreateObject();
@@ -191,14 +226,18 @@ static kerr_t enrol(bo_req_t *q, const enrol_in_t *in, code_row_t *c, bo_kiosk_c
     kerr_t rc = typed_ok ? find_code(q->s->db, hex, c, msg) : K_OK;
     if (rc)
         return rc;
-    if (refused(c, bo_enrol_code_verdict(c->found, c->expires_at, c->used, now), r))
+    bo_code_verdict_t v = bo_enrol_code_verdict(c->found, c->expires_at, c->used, now);
+    bool again = v == BO_CODE_USED && now < c->expires_at && strcmp(c->state, "active") == 0;
+    if (!again && refused(c, v, r))
         return K_EDENIED;
     rc = bo_enrol_sign(q->s->cfg.client_ca, q->s->cfg.client_ca_key, in->csr, c->kiosk, (int64_t)time(NULL),
                        q->s->cfg.enrol_cert_days, cert, msg);
     if (rc == K_OK)
         rc = check_kiosk_code(in, cert, msg);
     if (rc == K_OK)
-        rc = activate(q->s->db, c, hex, in, cert, now, msg);
+        rc = again ? enrol_again(q->s->db, c, in, cert, msg) : activate(q->s->db, c, hex, in, cert, now, msg);
+    if (rc == K_EDENIED && refused(c, v, r))
+        return rc;
     if (rc == K_ECONFLICT)
         bo_resp_error(r, 409, "wrong_kiosk", "%s", msg->text);
     else if (rc == K_EIO)

@@ -165,6 +165,26 @@ case_code_used_twice() {
     fail "the new certificate was refused: $(cat "$SITE/bo.answer")"
 }
 
+# The back office enrolled the kiosk but its answer never arrived (the
+# kiosk stored nothing): the same kiosk asks again with the same code and
+# gets a fresh certificate, pinned instead of the one it never had.
+case_answer_lost() {
+  setup
+  expect_status 0 ctl enrol --code "$CODE"
+  local first
+  first=$(bo_sql "select cert_fingerprint from kiosk where id = 'K1'")
+  rm -f "$ID/cert.pem" "$ID/ca.pem" "$ID/document.pub" "$ID/enrolment.json"
+  expect_status 0 ctl enrol --code "$CODE"
+  [[ -s $ID/cert.pem ]] || fail "the second answer stored no certificate"
+  local fp
+  fp=sha256:$(openssl x509 -in "$ID/cert.pem" -outform der | sha256sum | cut -d' ' -f1)
+  [[ $(bo_sql "select cert_fingerprint from kiosk where id = 'K1'") == "$fp" && $fp != "$first" ]] ||
+    fail "the back office did not pin the certificate sent again"
+  [[ $(bo_sql "select count(*) from audit where action = 'kiosk.enrol_again' and target = 'K1'") == 1 ]] ||
+    fail "asking again is not in the back office's audit"
+  expect_status 0 ctl sync now
+}
+
 case_wrong_or_expired_code() {
   setup
   expect_status 2 ctl enrol --code "not-a-code"
