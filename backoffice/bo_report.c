@@ -6,13 +6,24 @@
 #include "backoffice/bo_cli.h"
 #include "backoffice/bo_json.h"
 
-static void csv_field(FILE *out, const char *s)
+/* A text cell a spreadsheet would take for a formula (=, +, -, @, or a
+ * tab or carriage return first: kiosk-sent text such as an audit reason)
+ * is written after an apostrophe, so it opens as the text it is. */
+static bool formula_like(const char *s)
 {
-    if (!strpbrk(s, ",\"\r\n")) {
+    return s[0] && strchr("=+-@\t\r", s[0]) != NULL;
+}
+
+static void csv_field(FILE *out, const char *s, bool text)
+{
+    bool guard = text && formula_like(s);
+    if (!guard && !strpbrk(s, ",\"\r\n")) {
         fputs(s, out);
         return;
     }
     fputc('"', out);
+    if (guard)
+        fputc('\'', out);
     for (; *s; s++) {
         if (*s == '"')
             fputc('"', out);
@@ -26,16 +37,17 @@ int bo_print_rows(sqlite3_stmt *st, bool csv, FILE *out)
     int cols = sqlite3_column_count(st), n = 0, src;
     for (int i = 0; i < cols; i++) {
         if (csv)
-            csv_field(out, sqlite3_column_name(st, i));
+            csv_field(out, sqlite3_column_name(st, i), false);
         else
             fprintf(out, "%-16s", sqlite3_column_name(st, i));
         fputs(i + 1 < cols ? (csv ? "," : " ") : (csv ? "\r\n" : "\n"), out);
     }
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
         for (int i = 0; i < cols; i++) {
+            bool text = sqlite3_column_type(st, i) == SQLITE_TEXT; /* before the conversion below */
             const unsigned char *t = sqlite3_column_text(st, i);
             if (csv)
-                csv_field(out, t ? (const char *)t : "");
+                csv_field(out, t ? (const char *)t : "", text);
             else
                 fprintf(out, "%-16s", t ? (const char *)t : "");
             fputs(i + 1 < cols ? (csv ? "," : " ") : (csv ? "\r\n" : "\n"), out);

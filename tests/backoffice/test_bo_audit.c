@@ -69,6 +69,16 @@ static void audit_stored_once(void **state)
     assert_non_null(strstr(out, "K1,1,2026-11-21T10:00:01Z,operator:bob,cash_collect,cash box,end of shift,"));
     assert_null(strstr(out, "operator:eve"));
     assert_null(strstr(out, ",login,"));
+    /* a reason a spreadsheet would run as a formula opens as text */
+    snprintf(body, sizeof body,
+             "{\"rows\":[{\"seq\":9,\"topic\":\"audit\",\"payload\":{\"id\":9,\"at\":\"2026-11-21T11:00:00Z\","
+             "\"actor\":\"operator:bob\",\"action\":\"txn_void\",\"target\":\"t\","
+             "\"reason\":\"=HYPERLINK(\\\"http://x\\\")\",\"detail\":\"\"}}]}");
+    r = boh_call(&h, "K1", "POST", "/v1/kiosks/K1/outbox", body, NULL);
+    assert_int_equal(r.status, 200);
+    boh_free(&r);
+    assert_int_equal(boh_cli(&h, out, sizeof out, "report audit --kiosk K1 --action txn_void --csv"), 0);
+    assert_non_null(strstr(out, ",\"'=HYPERLINK(\"\"http://x\"\")\","));
     assert_int_equal(boh_cli(&h, out, sizeof out, "report audit --since 2026-11-22 --csv"), 0);
     assert_null(strstr(out, "\nK1,")); /* no row of K1 is that recent */
     assert_int_equal(boh_cli(&h, out, sizeof out, "report audit --since 2026-11-21 --csv"), 0);
