@@ -73,8 +73,13 @@ static kerr_t load_request(signing_t *s, const char *csr, const char *kiosk, kms
         return kmsg_set(msg, K_ECONFLICT, "this code enrols kiosk '%s', but the kiosk calls itself '%.64s': set "
                                           "site.kiosk_id = %s on it and enrol again (the code is still good)",
                         kiosk, cn, kiosk);
-    if (gnutls_pubkey_init(&s->pub) < 0 || gnutls_pubkey_import_x509_crq(s->pub, s->crq, 0) < 0)
+    gnutls_ecc_curve_t curve = GNUTLS_ECC_CURVE_INVALID;
+    if (gnutls_pubkey_init(&s->pub) < 0 || gnutls_pubkey_import_x509_crq(s->pub, s->crq, 0) < 0 ||
+        gnutls_pubkey_export_ecc_raw(s->pub, &curve, NULL, NULL) < 0)
         return kmsg_set(msg, K_EINVAL, "the certificate request's key cannot be read");
+    if (curve != GNUTLS_ECC_CURVE_SECP256R1)
+        return kmsg_set(msg, K_EINVAL, "the certificate request's key must be on the curve P-256 (it is %s)",
+                        gnutls_ecc_curve_get_name(curve));
     return K_OK;
 }
 

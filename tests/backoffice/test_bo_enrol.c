@@ -1,5 +1,8 @@
 /* Enrolment codes in the back office: the verdict table, the stored form
  * of a code, and issuing codes on a real (in-memory) database. */
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "backoffice/bo_db.h"
@@ -100,7 +103,49 @@ static void issue_on_database(void **state)
     bo_db_close(db);
 }
 
+/* A certificate request for CN K1 with a new EC key on curve, as PEM (freed
+ * by the caller). */
+static char *request_on(gnutls_ecc_curve_t curve)
+{
+    gnutls_x509_privkey_t key;
+    gnutls_x509_crq_t crq;
+    gnutls_datum_t pem = {NULL, 0};
+    assert_int_equal(gnutls_x509_privkey_init(&key), 0);
+    assert_int_equal(gnutls_x509_privkey_generate(key, GNUTLS_PK_ECDSA, GNUTLS_CURVE_TO_BITS(curve), 0), 0);
+    assert_int_equal(gnutls_x509_crq_init(&crq), 0);
+    assert_int_equal(gnutls_x509_crq_set_dn_by_oid(crq, GNUTLS_OID_X520_COMMON_NAME, 0, "K1", 2), 0);
+    assert_int_equal(gnutls_x509_crq_set_key(crq, key), 0);
+    assert_int_equal(gnutls_x509_crq_sign2(crq, key, GNUTLS_DIG_SHA256, 0), 0);
+    assert_int_equal(gnutls_x509_crq_export2(crq, GNUTLS_X509_FMT_PEM, &pem), 0);
+    char *out = strndup((const char *)pem.data, pem.size);
+    gnutls_free(pem.data);
+    gnutls_x509_crq_deinit(crq);
+    gnutls_x509_privkey_deinit(key);
+    return out;
+}
+
+/* Only P-256 keys are signed (the kiosk makes P-256; anything else is not
+ * a kiosk of ours). The CA files do not exist: a request that gets as far
+ * as the CA fails there instead. */
+static void only_p256_requests(void **state)
+{
+    (void)state;
+    bo_kiosk_cert_t cert;
+    kmsg_t msg = {""};
+    char *p384 = request_on(GNUTLS_ECC_CURVE_SECP384R1), *p256 = request_on(GNUTLS_ECC_CURVE_SECP256R1);
+    assert_int_equal(bo_enrol_sign("/nonexistent/ca.pem", "/nonexistent/ca.key", p384, "K1", 0, 1, &cert, &msg),
+                     K_EINVAL);
+    assert_non_null(strstr(msg.text, "P-256"));
+    assert_int_not_equal(bo_enrol_sign("/nonexistent/ca.pem", "/nonexistent/ca.key", p256, "K1", 0, 1, &cert, &msg),
+                         K_OK);
+    assert_null(strstr(msg.text, "P-256"));
+    bo_kiosk_cert_free(&cert);
+    free(p384);
+    free(p256);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(only_p256_requests),
     cmocka_unit_test(verdict_table),
     cmocka_unit_test(code_as_typed),
     cmocka_unit_test(kiosk_code_groups),
