@@ -7,11 +7,6 @@
 
 #include "screens/screen_int.h"
 
-static bool typing(const service_view_t *v)
-{
-    return v->page == SVP_PIN || v->page == SVP_METERS || v->page == SVP_CARDS;
-}
-
 /* Back (and sign out once signed in) at the bottom; OK on the PIN page. */
 static void nav(sctx_t *c, SDL_Rect *area)
 {
@@ -172,7 +167,7 @@ static void items(sctx_t *c, SDL_Rect *area)
 static void task(sctx_t *c, SDL_Rect area)
 {
     const service_view_t *v = c->sv;
-    if (typing(v)) {
+    if (service_page_typing(v->page)) {
         char grouped[40];
         text_grouped(v->entry, grouped);
         SDL_Rect entry = layout_top(c, &area, layout_line(c, FONT_TITLE));
@@ -202,7 +197,7 @@ void screen__service(sctx_t *c)
     const service_view_t *v = c->sv;
     widget_top_bar(c, _(service_page_label(v->page)));
     SDL_Rect main = layout_content(c), side;
-    if (typing(v)) {
+    if (service_page_typing(v->page)) {
         layout_split(c, main, &main, &side);
         widget_keypad(c, side);
     }

@@ -245,12 +245,16 @@ static bool corner(service_t *s, const svc_event_t *ev, svc_cmd_t *cmds, size_t 
     return true;
 }
 
+bool service_page_typing(svc_page_t p)
+{
+    return p == SVP_PIN || p == SVP_METERS || p == SVP_CARDS;
+}
+
 static bool type_digit(service_t *s, const svc_event_t *ev)
 {
     service_view_t *v = &s->v;
     size_t len = strlen(v->entry), max = 12;
-    bool typing = v->page == SVP_PIN || v->page == SVP_METERS || v->page == SVP_CARDS;
-    if (!typing)
+    if (!service_page_typing(v->page))
         return false;
     if (ev->control == SC_KEY && len < max) {
         v->entry[len] = (char)('0' + ev->index);

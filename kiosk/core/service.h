@@ -184,6 +184,9 @@ bool service_handle(service_t *s, const svc_event_t *ev, svc_cmd_t cmds[SVC_MAX_
 /* The view the service screens draw. */
 const service_view_t *service_view(const service_t *s);
 
+/* Whether a page takes digits on the keypad (the PIN, a meter number). */
+bool service_page_typing(svc_page_t p);
+
 /* The permission a page needs (the menu shows only those allowed);
  * PERM_COUNT for none. */
 perm_t service_page_perm(svc_page_t p);
