@@ -45,13 +45,8 @@ int bo_acct_end(bo_acct_op_t *op, kerr_t rc, const char *action, const char *tar
         rc = bo_audit_record(op->db, op->actor, action, target, reason, detail, &op->msg);
     if (rc == K_OK)
         rc = bo_doc_bump(op->db, "registry", NULL, &op->msg);
-    if (rc == K_OK)
-        rc = bo_db_exec(op->db, "COMMIT", "committing", &op->msg);
-    if (rc) {
-        bo_db_exec(op->db, "ROLLBACK", "abandoning", NULL);
-        fprintf(stderr, "backoffice: %s\n", op->msg.text);
+    if (bo_admin_commit(op->db, rc, &op->msg) != BO_EXIT_OK)
         return BO_EXIT_FAIL;
-    }
     if (done)
         printf("%s\n", done);
     return BO_EXIT_OK;

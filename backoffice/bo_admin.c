@@ -11,6 +11,17 @@
 #include "backoffice/bo_enrol.h"
 #include "backoffice/bo_json.h"
 
+int bo_admin_commit(sqlite3 *db, kerr_t rc, kmsg_t *msg)
+{
+    if (rc == K_OK)
+        rc = bo_db_exec(db, "COMMIT", "committing", msg);
+    if (rc == K_OK)
+        return BO_EXIT_OK;
+    bo_db_exec(db, "ROLLBACK", "abandoning", NULL);
+    fprintf(stderr, "backoffice: %s\n", msg->text);
+    return BO_EXIT_FAIL;
+}
+
 int bo_admin_exec(sqlite3 *db, const char *sql, const char *const *params, int n, const char *bump,
                   const char *kiosk, const char *done)
 {
@@ -27,13 +38,8 @@ int bo_admin_exec(sqlite3 *db, const char *sql, const char *const *params, int n
                       n ? params[0] : "");
     if (rc == K_OK && bump)
         rc = bo_doc_bump(db, bump, kiosk, &msg);
-    if (rc == K_OK)
-        rc = bo_db_exec(db, "COMMIT", "committing", &msg);
-    if (rc) {
-        bo_db_exec(db, "ROLLBACK", "abandoning", NULL);
-        fprintf(stderr, "backoffice: %s\n", msg.text);
+    if (bo_admin_commit(db, rc, &msg) != BO_EXIT_OK)
         return BO_EXIT_FAIL;
-    }
     if (done)
         printf("%s\n", done);
     return BO_EXIT_OK;

@@ -3,7 +3,6 @@
  * transaction that moves the signed document `staff` forward and writes
  * its row in the audit trail; the kiosks apply the document at their next
  * sync. PINs are read, hashed and forgotten: never stored or printed. */
-#include <pwd.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,15 +43,6 @@ static bool is(const bo_args_t *a, const char *verb, int npos)
     return a->npos == npos && strcmp(a->pos[1], verb) == 0;
 }
 
-/* Who is acting: the Unix user running the command. */
-static const char *actor(void)
-{
-    static char who[80];
-    const struct passwd *pw = getpwuid(getuid());
-    snprintf(who, sizeof who, "staff:%s", pw ? pw->pw_name : "unknown");
-    return who;
-}
-
 /* Runs the change, moves `staff` forward and audits it, in one transaction. */
 static int apply(sqlite3 *db, const staff_change_t *c)
 {
@@ -71,14 +61,9 @@ static int apply(sqlite3 *db, const staff_change_t *c)
     if (rc == K_OK)
         rc = bo_doc_bump(db, "staff", NULL, &msg);
     if (rc == K_OK)
-        rc = bo_audit_record(db, actor(), c->action, c->target, "", c->detail, &msg);
-    if (rc == K_OK)
-        rc = bo_db_exec(db, "COMMIT", "committing", &msg);
-    if (rc) {
-        bo_db_exec(db, "ROLLBACK", "abandoning", NULL);
-        fprintf(stderr, "backoffice: %s\n", msg.text);
+        rc = bo_audit_record(db, bo_audit_staff_actor(), c->action, c->target, "", c->detail, &msg);
+    if (bo_admin_commit(db, rc, &msg) != BO_EXIT_OK)
         return BO_EXIT_FAIL;
-    }
     printf("%s; kiosks apply it at their next sync\n", c->done);
     return BO_EXIT_OK;
 }

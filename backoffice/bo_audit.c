@@ -2,7 +2,10 @@
  * the rows kiosks upload under topic `audit`, in the one table `audit`. */
 #include "backoffice/bo_audit.h"
 
+#include <pwd.h>
+#include <stdio.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "backoffice/bo_db.h"
 #include "backoffice/bo_ingest.h"
@@ -62,4 +65,12 @@ kerr_t bo_audit_ingest(sqlite3 *db, const char *kiosk, const bo_row_t *row, int6
         return K_OK;
     }
     return rc;
+}
+
+const char *bo_audit_staff_actor(void)
+{
+    static char who[80];
+    const struct passwd *pw = getpwuid(getuid());
+    snprintf(who, sizeof who, "staff:%s", pw ? pw->pw_name : "unknown");
+    return who;
 }

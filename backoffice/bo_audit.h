@@ -20,6 +20,10 @@
 kerr_t bo_audit_record(sqlite3 *db, const char *actor, const char *action, const char *target, const char *reason,
                        const char *detail, kmsg_t *msg);
 
+/* The actor of staff verbs run at the back office's command line:
+ * "staff:<the Unix user running it>" (a static buffer). */
+const char *bo_audit_staff_actor(void);
+
 /* Prepares the audit report: rows of kiosk (NULL or "": every kiosk and the
  * back office; "backoffice": its own) at or after since (ms), of action
  * (NULL or "": any), oldest first. The caller steps and finalizes *st. */

@@ -54,6 +54,10 @@ const char *bo_kiosk_list_sql(void);
  * finalizes st. Returns the number of rows, -1 on a database error. */
 int bo_print_rows(sqlite3_stmt *st, bool csv, FILE *out);
 
+/* Ends an admin verb's transaction: COMMIT if rc is K_OK, else ROLLBACK
+ * and msg on stderr. BO_EXIT_OK, or BO_EXIT_FAIL (also when COMMIT fails). */
+int bo_admin_commit(sqlite3 *db, kerr_t rc, kmsg_t *msg);
+
 /* Runs sql (with the args as text parameters) as one transaction that
  * also moves `bump` forward (NULL: nothing); prints `done` on success. */
 int bo_admin_exec(sqlite3 *db, const char *sql, const char *const *params, int n, const char *bump,

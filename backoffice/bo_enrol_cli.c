@@ -1,6 +1,5 @@
 /* The staff verbs of enrolment: `kiosk add` and `kiosk enrol-code`
  * (bo_enrol.h). */
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,14 +11,6 @@
 #include "backoffice/bo_enrol.h"
 #include "backoffice/bo_json.h"
 #include "kiosk/app/timefmt.h"
-
-static const char *actor(void)
-{
-    static char who[80];
-    const struct passwd *pw = getpwuid(getuid());
-    snprintf(who, sizeof who, "staff:%s", pw ? pw->pw_name : "unknown");
-    return who;
-}
 
 static int64_t wall_ms(void)
 {
@@ -69,7 +60,7 @@ static kerr_t add(sqlite3 *db, const enrol_args_t *e, int64_t now, kmsg_t *msg)
         return kmsg_set(msg, K_ENOTFOUND, "site '%s' is not known: add it with backoffice site add %s NAME", e->site,
                         e->site);
     if (rc == K_OK)
-        rc = bo_audit_record(db, actor(), "kiosk.add", e->kiosk, "", e->site, msg);
+        rc = bo_audit_record(db, bo_audit_staff_actor(), "kiosk.add", e->kiosk, "", e->site, msg);
     return rc;
 }
 
@@ -100,14 +91,9 @@ int bo_enrol_cli(sqlite3 *db, const bo_args_t *a, FILE *out)
     if (rc == K_OK && !e.by_hand)
         rc = bo_enrol_code_issue(db, e.kiosk, now, e.days, code, &msg);
     if (rc == K_OK && !e.by_hand)
-        rc = bo_audit_record(db, actor(), "kiosk.enrol_code", e.kiosk, "", "", &msg);
-    if (rc == K_OK)
-        rc = bo_db_exec(db, "COMMIT", "committing", &msg);
-    if (rc) {
-        bo_db_exec(db, "ROLLBACK", "abandoning", NULL);
-        fprintf(stderr, "backoffice: %s\n", msg.text);
+        rc = bo_audit_record(db, bo_audit_staff_actor(), "kiosk.enrol_code", e.kiosk, "", "", &msg);
+    if (bo_admin_commit(db, rc, &msg) != BO_EXIT_OK)
         return BO_EXIT_FAIL;
-    }
     if (e.by_hand)
         fprintf(out, "kiosk added, active; give it a certificate whose CN is its id\n");
     else

@@ -64,19 +64,29 @@ static bool cancelled(void *ctx)
     return interrupted;
 }
 
+/* Takes the amount through the provider of the sale's method, Ctrl-C
+ * standing for the resident's cancel; a payment that did not happen closes
+ * the sale as not paid ("<what> not paid: why"). *r is the provider's result. */
+static kerr_t pay_or_cancel(ctl_site_t *s, const char *id, int64_t amount, const pt_watch_t *watch, const char *what,
+                            engine_card_result_t *r, kmsg_t *msg)
+{
+    struct sigaction old;
+    catch_interrupt(&old);
+    kerr_t rc = engine_card_pay(&s->engine, id, amount, watch, r, msg);
+    sigaction(SIGINT, &old, NULL);
+    if (rc == K_OK && !r->paid && !r->parked) {
+        char why[128];
+        snprintf(why, sizeof why, "%s not paid: %s", what, r->terminal.reason[0] ? r->terminal.reason : "no answer");
+        rc = engine_cancel(&s->engine, id, why, msg);
+    }
+    return rc;
+}
+
 kerr_t ctl_take_card(ctl_site_t *s, const char *id, int64_t amount, kmsg_t *msg)
 {
     engine_card_result_t r;
     pt_watch_t watch = {.text = show_text, .cancelled = cancelled};
-    struct sigaction old;
-    catch_interrupt(&old);
-    kerr_t rc = engine_card_pay(&s->engine, id, amount, &watch, &r, msg);
-    sigaction(SIGINT, &old, NULL);
-    if (rc == K_OK && !r.paid && !r.parked) {
-        char why[128];
-        snprintf(why, sizeof why, "card not paid: %s", r.terminal.reason[0] ? r.terminal.reason : "no answer");
-        rc = engine_cancel(&s->engine, id, why, msg);
-    }
+    kerr_t rc = pay_or_cancel(s, id, amount, &watch, "card", &r, msg);
     for (size_t i = 0; rc == K_OK && i < r.terminal.n_lines; i++)
         fprintf(stderr, "  | %s\n", r.terminal.lines[i]);
     return rc;
@@ -112,16 +122,7 @@ kerr_t ctl_take_qr(ctl_site_t *s, const char *id, int64_t amount, int timeout_s,
     qr_wait_t w = {kclock_mono(NULL) + (int64_t)timeout_s * 1000};
     engine_card_result_t r;
     pt_watch_t watch = {.text = show_qr_text, .cancelled = qr_cancelled, .code = show_code, .ctx = &w};
-    struct sigaction old;
-    catch_interrupt(&old);
-    kerr_t rc = engine_card_pay(&s->engine, id, amount, &watch, &r, msg);
-    sigaction(SIGINT, &old, NULL);
-    if (rc == K_OK && !r.paid && !r.parked) {
-        char why[128];
-        snprintf(why, sizeof why, "QR not paid: %s", r.terminal.reason[0] ? r.terminal.reason : "no answer");
-        rc = engine_cancel(&s->engine, id, why, msg);
-    }
-    return rc;
+    return pay_or_cancel(s, id, amount, &watch, "QR", &r, msg);
 }
 
 static void print_report(const ledger_cash_report_t *r, const char *title, const char *who)

@@ -4,9 +4,34 @@
 
 bo() { "$BO" --config "$SITE/bo.ini" "$@"; }
 
-# setup_bo [EXTRA_BO_INI]: a site, a back office with K1 enrolled, serving.
-setup_bo() {
-  make_site
+# make_cas NAME...: self-signed EC P-256 CAs, $SITE/NAME.pem and NAME.key.
+make_cas() {
+  local ca
+  for ca in "$@"; do
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$SITE/$ca.key" \
+      -out "$SITE/$ca.pem" -days 2 -subj "/CN=$ca" 2>/dev/null || fail "making $ca"
+  done
+}
+
+# make_leaf NAME CA server|client CN: $SITE/NAME.pem for CN signed by CA (a
+# server's for 127.0.0.1, or a kiosk's client certificate), its key NAME.key.
+make_leaf() {
+  if [[ $3 == server ]]; then
+    printf 'basicConstraints=CA:FALSE\nsubjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >"$SITE/$1.ext"
+  else
+    printf 'basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n' >"$SITE/$1.ext"
+  fi
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$SITE/$1.key" -out "$SITE/$1.csr" \
+    -subj "/CN=$4" 2>/dev/null &&
+    openssl x509 -req -in "$SITE/$1.csr" -CA "$SITE/$2.pem" -CAkey "$SITE/$2.key" -CAcreateserial \
+      -out "$SITE/$1.pem" -days 2 -extfile "$SITE/$1.ext" 2>/dev/null || fail "making $1's certificate"
+  chmod 600 "$SITE"/*.key
+}
+
+# bo_loopback [EXTRA_BO_INI [EXTRA_SYNC_LINES]]: the back office on loopback
+# (plain HTTP, the simulated QR provider, the test hooks), K1 added with a
+# certificate by hand, serving; the kiosk pointed at it.
+bo_loopback() {
   cat >"$SITE/bo.ini" <<INI
 [server]
 listen = 127.0.0.1
@@ -23,9 +48,16 @@ ${1:-}
 INI
   { bo keygen && bo site add S1 "Market hall" && bo kiosk add K1 --site S1 --by-hand; } >/dev/null ||
     { fail "setting up the back office"; finish; }
-  trap 'kill $BO_PID 2>/dev/null; wait $BO_PID 2>/dev/null; rm -rf "$SITE"' EXIT
   serve_bo
-  printf '[site]\nkiosk_id = K1\n[sync]\nurl = http://127.0.0.1:%s\ntimeout_ms = 3000\n' "$PORT" >>"$SITE/kiosk.ini"
+  printf '[site]\nkiosk_id = K1\n[sync]\nurl = http://127.0.0.1:%s\ntimeout_ms = 3000\n%s' "$PORT" "${2:-}" \
+    >>"$SITE/kiosk.ini"
+}
+
+# setup_bo [EXTRA_BO_INI]: a site, and the back office on loopback serving it.
+setup_bo() {
+  make_site
+  trap 'kill $BO_PID 2>/dev/null; wait $BO_PID 2>/dev/null; rm -rf "$SITE"' EXIT
+  bo_loopback "${1:-}"
 }
 
 serve_bo() { # the back office on the port it had (any free port the first time)

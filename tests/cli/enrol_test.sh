@@ -19,17 +19,8 @@ json_of() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[
 # The back office's server certificate under its own CA, and the kiosks'
 # CA whose key the back office signs enrolled kiosks' certificates with.
 make_certs() {
-  local ca
-  for ca in server-ca kiosk-ca; do
-    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$SITE/$ca.key" \
-      -out "$SITE/$ca.pem" -days 2 -subj "/CN=$ca" 2>/dev/null || fail "making $ca"
-  done
-  printf 'basicConstraints=CA:FALSE\nsubjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >"$SITE/srv.ext"
-  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$SITE/server.key" -out "$SITE/server.csr" \
-    -subj "/CN=localhost" 2>/dev/null &&
-    openssl x509 -req -in "$SITE/server.csr" -CA "$SITE/server-ca.pem" -CAkey "$SITE/server-ca.key" -CAcreateserial \
-      -out "$SITE/server.pem" -days 2 -extfile "$SITE/srv.ext" 2>/dev/null || fail "making the server's certificate"
-  chmod 600 "$SITE"/*.key
+  make_cas server-ca kiosk-ca
+  make_leaf server server-ca server localhost
 }
 
 # A back office over HTTPS that enrols kiosks, K1 added (its code in $CODE),

@@ -125,21 +125,9 @@ case_counts() {
 # Certificates as the tests make them: a CA for the back office's server
 # certificate, a CA for kiosks and K1's certificate, and a stranger's CA.
 make_certs() {
-  local ca leaf
-  for ca in server-ca kiosk-ca rogue-ca; do
-    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$SITE/$ca.key" \
-      -out "$SITE/$ca.pem" -days 2 -subj "/CN=$ca" 2>/dev/null || fail "making $ca"
-  done
-  printf 'basicConstraints=CA:FALSE\nsubjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >"$SITE/srv.ext"
-  printf 'basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n' >"$SITE/cli.ext"
-  for leaf in "server server-ca srv localhost" "K1 kiosk-ca cli K1"; do
-    set -- $leaf
-    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$SITE/$1.key" -out "$SITE/$1.csr" \
-      -subj "/CN=$4" 2>/dev/null &&
-      openssl x509 -req -in "$SITE/$1.csr" -CA "$SITE/$2.pem" -CAkey "$SITE/$2.key" -CAcreateserial \
-        -out "$SITE/$1.pem" -days 2 -extfile "$SITE/$3.ext" 2>/dev/null || fail "making $1's certificate"
-  done
-  chmod 600 "$SITE"/*.key
+  make_cas server-ca kiosk-ca rogue-ca
+  make_leaf server server-ca server localhost
+  make_leaf K1 kiosk-ca client K1
 }
 
 # The link over HTTPS with mutual TLS, as in the field: the kiosk pins the

@@ -267,23 +267,8 @@ case_service_mode() { # staff sign in at the screen, collect, reconcile, replace
 # The reference back office on loopback (plain HTTP, the simulated QR
 # provider); the kiosk K1 takes QR payments through it.
 start_bo() {
-  cat >"$SITE/bo.ini" <<INI
-[server]
-listen = 127.0.0.1
-port = 0
-database = $SITE/bo.db
-plain_http = true
-[signing]
-key = $SITE/signing.key
-[qr]
-simulate = true
-INI
-  { bo keygen && bo site add S1 "Market hall" && bo kiosk add K1 --site S1 --by-hand; } >/dev/null ||
-    { fail "setting up the back office"; finish; }
-  serve_bo
+  bo_loopback "" $'qr = true\nqr_ttl_s = 60\n'
   PIDS="$PIDS $BO_PID"
-  printf '[site]\nkiosk_id = K1\n[sync]\nurl = http://127.0.0.1:%s\ntimeout_ms = 3000\nqr = true\nqr_ttl_s = 60\n' \
-    "$PORT" >>"$SITE/kiosk.ini"
 }
 
 case_qr_remote() { # the code on the screen is the order's; paid through the provider, the credit is delivered
