@@ -16,7 +16,7 @@
 #include "sync/sync_doc.h"
 
 static const char *const all_files[] = {IDENTITY_CERT, IDENTITY_ENROLMENT, IDENTITY_CA, IDENTITY_DOC_KEY,
-                                        IDENTITY_CSR, IDENTITY_UPLOAD_KEY, IDENTITY_TLS_KEY};
+                                        IDENTITY_CSR, IDENTITY_UPLOAD_KEY, IDENTITY_TLS_KEY, IDENTITY_LEDGER};
 #define N_FILES (sizeof all_files / sizeof all_files[0])
 
 static bool path_of(const char *dir, const char *name, char *out, size_t len)

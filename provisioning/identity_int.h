@@ -12,6 +12,7 @@
 #define IDENTITY_UPLOAD_KEY "upload.key"
 #define IDENTITY_CA "ca.pem"
 #define IDENTITY_ENROLMENT "enrolment.json"
+#define IDENTITY_LEDGER CONFIG_IDENTITY_LEDGER
 
 /* Makes a new EC P-256 key as dir/tls.key. */
 kerr_t identity__tls_keygen(const char *dir, kmsg_t *msg);

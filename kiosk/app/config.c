@@ -38,6 +38,9 @@ static const ckey_t keys[] = {
      "The kiosk's 4-byte operator id sent to meters, as 8 hex digits."},
     K_PATH("ledger", "path", ledger_path, "kiosk-ledger.db",
            "The ledger's SQLite file. Keep it on durable storage; back it up."),
+    K_INT("ledger", "lock_wait_ms", ledger_lock_wait_ms, "180000", 0, 3600000,
+          "How long a program waits for the ledger while another one sells or recovers (one writer at a "
+          "time), in milliseconds; 0: do not wait."),
     K_ENUM("gateway", "protocol", gateway_protocol, "dlt645", "dlt645 modbus fake",
            "Protocol of meters the registry does not name: dlt645, modbus, or fake (files in gateway.fake_dir)."),
     {"gateway", "address", T_HOSTPORT, FIELD(gateway_address), "127.0.0.1:8645", 0, 0, NULL,

@@ -26,6 +26,7 @@ typedef struct kiosk_config {
     uint32_t operator_code;
     /* [ledger] */
     char ledger_path[CFG_PATH_LEN];
+    int64_t ledger_lock_wait_ms;
     /* [gateway] */
     char gateway_protocol[CFG_STR];
     char gateway_address[CFG_STR];
@@ -117,6 +118,7 @@ bool config_ui_size(const kiosk_config_t *cfg, int *width, int *height);
 #define CONFIG_IDENTITY_CERT "cert.pem"        /* the enrolled certificate */
 #define CONFIG_IDENTITY_TLS_KEY "tls.key"      /* its private key */
 #define CONFIG_IDENTITY_DOC_KEY "document.pub" /* the back office's document key, base64 */
+#define CONFIG_IDENTITY_LEDGER "ledger.id"     /* the identity of the kiosk's ledger (kiosk/site/site_ledger.c) */
 
 /* The folder of the kiosk's own keys and certificate: site.identity_dir,
  * or "identity" in the ledger's folder. False if the path is too long. */

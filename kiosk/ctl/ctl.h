@@ -9,6 +9,7 @@
 #include "kiosk/engine/engine.h"
 #include "kiosk/ledger/ledger.h"
 #include "kiosk/site/site.h"
+#include "kiosk/site/site_ledger.h"
 #include "sync/sync_docs.h"
 
 /* Exit statuses: 0 done, 1 the operation failed or found problems,
@@ -73,6 +74,7 @@ int ctl_ledger_list(ctl_t *c);
 int ctl_ledger_show(ctl_t *c);
 int ctl_ledger_export(ctl_t *c);
 int ctl_ledger_verify(ctl_t *c);
+int ctl_ledger_init(ctl_t *c);
 int ctl_txn_diagram(ctl_t *c);
 int ctl_sale(ctl_t *c);
 int ctl_recover(ctl_t *c);

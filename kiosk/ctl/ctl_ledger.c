@@ -1,4 +1,4 @@
-/* kioskctl ledger list|show|export|verify */
+/* kioskctl ledger list|show|export|verify|init */
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -204,5 +204,35 @@ int ctl_ledger_verify(ctl_t *c)
         return CTL_FAIL;
     }
     printf("ledger %s: all invariants hold\n", c->cfg.ledger_path);
+    return CTL_OK;
+}
+
+int ctl_ledger_init(ctl_t *c)
+{
+    static const struct option opts[] = {{"new", no_argument, NULL, 'n'}, {"reason", required_argument, NULL, 'r'},
+                                         {0, 0, 0, 0}};
+    bool fresh = false;
+    const char *reason = NULL;
+    int ch;
+    optind = 0;
+    while ((ch = getopt_long(c->argc, c->argv, "", opts, NULL)) != -1) {
+        if (ch == 'n')
+            fresh = true;
+        else if (ch == 'r')
+            reason = optarg;
+        else
+            return CTL_USAGE;
+    }
+    if (!fresh || !reason || !reason[0] || optind != c->argc)
+        return ctl_fail(CTL_USAGE, "usage: kioskctl ledger init --new --reason TEXT");
+    site_ledger_init_t r;
+    kmsg_t msg;
+    kerr_t rc = site_ledger_init_new(&c->cfg, ctl_actor(), reason, &r, &msg);
+    if (rc != K_OK)
+        return ctl_fail(rc == K_ESTATE ? CTL_USAGE : CTL_FAIL, "%s", msg.text);
+    printf("new ledger %s at %s (in place of %s)\n", r.new_id, c->cfg.ledger_path,
+           r.old_id[0] ? r.old_id : "none recorded");
+    if (r.moved_to[0])
+        printf("the file that was there is kept as %s\n", r.moved_to);
     return CTL_OK;
 }

@@ -17,6 +17,10 @@
 #include "kiosk/ctl/ctl.h"
 #include "sync/sync_client.h"
 
+/* The longest the worker waits for the ledger (systemd's watchdog expects
+ * it back within a minute). */
+#define WORKER_LEDGER_WAIT_MS 5000
+
 static volatile sig_atomic_t stop_requested;
 
 static void on_stop(int sig)
@@ -57,6 +61,25 @@ static void sync_due(ctl_t *c, ctl_site_t *s, link_t *k, int64_t now)
     printf("worker: back office: %s; again in %lld ms\n", msg.text, (long long)wait);
 }
 
+/* Recovery once, then the pending deliveries that are due; a turn in which
+ * another program holds the ledger (the touchscreen serving a resident) is
+ * skipped, so the worker never keeps systemd's watchdog waiting. */
+static int deliveries(ctl_site_t *s, bool *recovered)
+{
+    int done = 0, status = CTL_OK;
+    kmsg_t msg = {""};
+    if (engine_lock(&s->engine, "the worker's retries", 0, &msg) != K_OK)
+        return CTL_OK;
+    if (!*recovered)
+        *recovered = (status = ctl_recovery(s, true)) == CTL_OK;
+    if (status == CTL_OK && engine_retry_due(&s->engine, &done, &msg) != K_OK)
+        status = ctl_fail(CTL_FAIL, "retry failed: %s", msg.text);
+    else if (done)
+        printf("worker: %d delivered\n", done);
+    engine_unlock(&s->engine);
+    return status;
+}
+
 int ctl_worker(ctl_t *c)
 {
     static const struct option opts[] = {
@@ -76,6 +99,8 @@ int ctl_worker(ctl_t *c)
         return ctl_fail(CTL_USAGE, "--sync-only needs a back office (sync.url)");
     if (optind != c->argc)
         return ctl_fail(CTL_USAGE, "unexpected argument '%s'", c->argv[optind]);
+    if (c->cfg.ledger_lock_wait_ms > WORKER_LEDGER_WAIT_MS)
+        c->cfg.ledger_lock_wait_ms = WORKER_LEDGER_WAIT_MS; /* a late QR payment waits for the next round */
     link_t k = {0};
     kmsg_t msg = {""};
     if (c->cfg.sync_url[0] && sync_client_open(&c->cfg, &k.sc, &msg) != K_OK)
@@ -89,14 +114,11 @@ int ctl_worker(ctl_t *c)
     struct sigaction sa = {.sa_handler = on_stop};
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
-    status = sync_only ? CTL_OK : ctl_recovery(&s, true);
     knotify_ready(sync_only ? "worker: the back-office link" : "worker: retrying deliveries");
+    bool recovered = sync_only;
     while (status == CTL_OK && !stop_requested) {
-        int done = 0;
-        if (!sync_only && engine_retry_due(&s.engine, &done, &msg) != K_OK)
-            status = ctl_fail(CTL_FAIL, "retry failed: %s", msg.text);
-        else if (done)
-            printf("worker: %d delivered\n", done);
+        if (!sync_only)
+            status = deliveries(&s, &recovered);
         sync_due(c, &s, &k, kclock_mono(NULL));
         knotify_watchdog();
         fflush(stdout);

@@ -35,6 +35,9 @@ static const verb_t verbs[] = {
     {"ledger", "export", ctl_ledger_export, "--format csv|json [--from DATE] [--to DATE] [--output FILE]",
      "export transactions created in a period (dates are UTC, --to inclusive)", OPEN},
     {"ledger", "verify", ctl_ledger_verify, "", "check the ledger's integrity and money invariants", OPEN},
+    {"ledger", "init", ctl_ledger_init, "--new --reason TEXT",
+     "staff: start a new ledger on purpose where the kiosk's is missing, empty or foreign (the file there is moved "
+     "aside; audited; no operator: they lived in the lost ledger)", OPEN},
     {"meter", "read", ctl_meter_read, "ADDR", "read a meter (energy, balance, count, relay, flags) and inspect it; JSON", .perm = PERM_DIAGNOSTICS},
     {"meter", "relay", ctl_meter_relay, "ADDR trip|close [--reason TEXT]", "cut or restore a meter's supply", .perm = PERM_DIAGNOSTICS},
     {"meter", "scan", ctl_meter_scan, "", "read and inspect every meter of the registry", .perm = PERM_DIAGNOSTICS},
@@ -112,7 +115,7 @@ ledger_t *ctl_open_ledger(const ctl_t *c, ledger_open_mode_t mode)
 {
     ledger_t *l;
     kmsg_t msg;
-    if (ledger_open(c->cfg.ledger_path, mode, NULL, &l, &msg) != K_OK) {
+    if (site_ledger_open(&c->cfg, mode, &l, &msg) != K_OK) {
         ctl_fail(CTL_FAIL, "%s", msg.text);
         return NULL;
     }

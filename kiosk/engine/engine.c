@@ -30,6 +30,7 @@ kerr_t engine__apply(engine_t *e, const char *id, txn_state_t expect, const ledg
     }
     LOG_I("engine", "txn %.8s: %s -[%s]-> %s", id, txn_state_name(expect), txn_event_name(c->event),
           txn_state_name(t.state));
+    engine__sale_moved(e, id, t.state);
     if (after)
         *after = t;
     return K_OK;
@@ -59,11 +60,11 @@ kerr_t engine_check_sale(const kiosk_config_t *cfg, const sale_req_t *req, kmsg_
     return K_OK;
 }
 
-kerr_t engine_open_sale(engine_t *e, const sale_req_t *req, char id[UUID_STR_LEN], kmsg_t *msg)
+static kerr_t do_open_sale(engine_t *e, const sale_req_t *req, char id[UUID_STR_LEN], kmsg_t *msg)
 {
     const kiosk_config_t *cfg = e->cfg;
-    kerr_t rc = engine_check_sale(cfg, req, msg);
-    if (rc || (rc = engine__check_limits(e, req->amount, msg)) || (rc = engine_meter_sellable(e, req->meter, msg)))
+    kerr_t rc = engine_settle_held(e, msg); /* one sale at a time: an earlier one left behind comes to rest */
+    if (rc || (rc = engine_check_sale(cfg, req, msg)) || (rc = engine__check_limits(e, req->amount, msg)) || (rc = engine_meter_sellable(e, req->meter, msg)))
         return rc;
     if ((rc = krand_uuid(e->rand, id)) != K_OK)
         return kmsg_set(msg, rc, "no randomness for a transaction id");
@@ -78,11 +79,13 @@ kerr_t engine_open_sale(engine_t *e, const sale_req_t *req, char id[UUID_STR_LEN
     if ((rc = ledger_create(e->ledger, &n, msg)))
         return rc;
     LOG_I("engine", "txn %.8s: opened for meter %s, %lld", id, req->meter, (long long)req->amount);
+    if ((rc = engine__hold_sale(e, id, msg)) != K_OK)
+        return rc;
     engine__step(e, "txn.created");
     return K_OK;
 }
 
-kerr_t engine_begin_payment(engine_t *e, const char *id, kmsg_t *msg)
+static kerr_t do_begin_payment(engine_t *e, const char *id, kmsg_t *msg)
 {
     ledger_change_t c = {.event = EV_PAY_BEGIN};
     kerr_t rc = engine__apply(e, id, TXN_CREATED, &c, NULL, msg);
@@ -91,7 +94,7 @@ kerr_t engine_begin_payment(engine_t *e, const char *id, kmsg_t *msg)
     return rc;
 }
 
-kerr_t engine_accept_payment(engine_t *e, const char *id, const ledger_payment_t *p, kmsg_t *msg)
+static kerr_t do_accept_payment(engine_t *e, const char *id, const ledger_payment_t *p, kmsg_t *msg)
 {
     ledger_change_t c = {.event = EV_MONEY_IN, .payment = p, .detail = p->ref};
     kerr_t rc = engine__apply(e, id, TXN_PAYMENT_PENDING, &c, NULL, msg);
@@ -100,7 +103,7 @@ kerr_t engine_accept_payment(engine_t *e, const char *id, const ledger_payment_t
     return rc;
 }
 
-kerr_t engine_finish_payment(engine_t *e, const char *id, kmsg_t *msg)
+static kerr_t do_finish_payment(engine_t *e, const char *id, kmsg_t *msg)
 {
     ledger_txn_t t;
     kerr_t rc = ledger_get(e->ledger, id, &t, msg);
@@ -114,7 +117,7 @@ kerr_t engine_finish_payment(engine_t *e, const char *id, kmsg_t *msg)
     return rc;
 }
 
-kerr_t engine_cancel(engine_t *e, const char *id, const char *reason, kmsg_t *msg)
+static kerr_t do_cancel(engine_t *e, const char *id, const char *reason, kmsg_t *msg)
 {
     ledger_txn_t t;
     kerr_t rc = ledger_get(e->ledger, id, &t, msg);
@@ -124,4 +127,29 @@ kerr_t engine_cancel(engine_t *e, const char *id, const char *reason, kmsg_t *ms
     if ((rc = engine__apply(e, id, t.state, &c, NULL, msg)) == K_OK)
         engine__step(e, "txn.cancelled");
     return rc;
+}
+
+kerr_t engine_open_sale(engine_t *e, const sale_req_t *req, char id[UUID_STR_LEN], kmsg_t *msg)
+{
+    ENGINE_LOCKED(e, "open sale", msg, do_open_sale(e, req, id, msg));
+}
+
+kerr_t engine_begin_payment(engine_t *e, const char *id, kmsg_t *msg)
+{
+    ENGINE_LOCKED(e, "begin payment", msg, do_begin_payment(e, id, msg));
+}
+
+kerr_t engine_accept_payment(engine_t *e, const char *id, const ledger_payment_t *p, kmsg_t *msg)
+{
+    ENGINE_LOCKED(e, "accept payment", msg, do_accept_payment(e, id, p, msg));
+}
+
+kerr_t engine_finish_payment(engine_t *e, const char *id, kmsg_t *msg)
+{
+    ENGINE_LOCKED(e, "finish payment", msg, do_finish_payment(e, id, msg));
+}
+
+kerr_t engine_cancel(engine_t *e, const char *id, const char *reason, kmsg_t *msg)
+{
+    ENGINE_LOCKED(e, "cancel", msg, do_cancel(e, id, reason, msg));
 }

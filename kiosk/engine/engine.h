@@ -58,6 +58,9 @@ typedef struct engine {
     /* the sale the bill acceptor is taking money for ("" = none) */
     char cash_txn[UUID_STR_LEN];
     char cash_serial[16];
+    /* the sale this engine opened and holds the ledger for until it is at
+     * rest ("" = none; engine_lock.c) */
+    char held[UUID_STR_LEN];
 } engine_t;
 
 typedef struct sale_req {
@@ -68,6 +71,28 @@ typedef struct sale_req {
     const char *card;     /* channel card: the card's serial (16 hex digits) */
     int64_t amount;       /* minor units asked for */
 } sale_req_t;
+
+/* ---- one writer at a time (engine_lock.c; docs/ledger.md, "One writer") ----
+ * Every call below that writes the ledger holds its lock while it runs; a
+ * sale opened by engine_open_sale or engine_mcard_open_sale keeps it until
+ * a change puts the sale at rest (final, delivery_pending,
+ * needs_reconciliation, refunding). Another process waits for it up to
+ * ledger.lock_wait_ms, then gets K_EBUSY naming the holder. */
+
+/* Takes the lock for `what` (nested calls count), waiting up to wait_ms
+ * (negative: ledger.lock_wait_ms); K_EBUSY names the holder. */
+kerr_t engine_lock(engine_t *e, const char *what, int64_t wait_ms, kmsg_t *msg);
+
+/* Gives back one engine_lock. */
+void engine_unlock(engine_t *e);
+
+/* The sale this engine opened and still holds the ledger for, or NULL. */
+const char *engine_held_sale(const engine_t *e);
+
+/* Brings the sale this engine still holds to rest (a front end left it,
+ * e.g. the resident walked away after an error): recovery finishes or
+ * parks it, and the lock is let go. K_OK if none is held. */
+kerr_t engine_settle_held(engine_t *e, kmsg_t *msg);
 
 /* Checks a request against the meter-number format and the configured
  * limits, without touching anything; msg says what is wrong. */

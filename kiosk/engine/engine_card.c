@@ -126,7 +126,7 @@ static kerr_t open_authorisation(engine_t *e, const char *id, ledger_card_auth_t
     return rc;
 }
 
-kerr_t engine_card_pay(engine_t *e, const char *id, int64_t amount, const pt_watch_t *watch,
+static kerr_t do_card_pay(engine_t *e, const char *id, int64_t amount, const pt_watch_t *watch,
                        engine_card_result_t *out, kmsg_t *msg)
 {
     memset(out, 0, sizeof *out);
@@ -167,7 +167,7 @@ kerr_t engine_card_pay(engine_t *e, const char *id, int64_t amount, const pt_wat
     return ask_last(e, pt, &t, reference, amount, out, msg);
 }
 
-kerr_t engine_card_settle(engine_t *e, const char *id, kmsg_t *msg)
+static kerr_t do_card_settle(engine_t *e, const char *id, kmsg_t *msg)
 {
     ledger_card_auth_t a;
     bool open;
@@ -182,7 +182,7 @@ kerr_t engine_card_settle(engine_t *e, const char *id, kmsg_t *msg)
     return ask_last(e, pt, &t, a.reference, a.amount, &out, msg);
 }
 
-kerr_t engine_card_reverse(engine_t *e, const char *id, kmsg_t *msg)
+static kerr_t do_card_reverse(engine_t *e, const char *id, kmsg_t *msg)
 {
     ledger_card_auth_t a;
     ledger_txn_t t;
@@ -216,4 +216,20 @@ kerr_t engine_card_reverse(engine_t *e, const char *id, kmsg_t *msg)
              (long long)a.receipt, r.reason);
     ledger_change_t c = {.event = EV_PARK, .reason = reason, .detail = reason};
     return engine__apply(e, id, TXN_REFUNDING, &c, NULL, msg);
+}
+
+kerr_t engine_card_pay(engine_t *e, const char *id, int64_t amount, const pt_watch_t *watch,
+                       engine_card_result_t *out, kmsg_t *msg)
+{
+    ENGINE_LOCKED(e, "card pay", msg, do_card_pay(e, id, amount, watch, out, msg));
+}
+
+kerr_t engine_card_settle(engine_t *e, const char *id, kmsg_t *msg)
+{
+    ENGINE_LOCKED(e, "card settle", msg, do_card_settle(e, id, msg));
+}
+
+kerr_t engine_card_reverse(engine_t *e, const char *id, kmsg_t *msg)
+{
+    ENGINE_LOCKED(e, "card reverse", msg, do_card_reverse(e, id, msg));
 }

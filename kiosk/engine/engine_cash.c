@@ -224,7 +224,7 @@ static kerr_t poll_once(engine_t *e, engine_cash_news_t *news, size_t *seen, kms
     return K_OK;
 }
 
-kerr_t engine_cash_step(engine_t *e, engine_cash_news_t *news, kmsg_t *msg)
+static kerr_t do_cash_step(engine_t *e, engine_cash_news_t *news, kmsg_t *msg)
 {
     memset(news, 0, sizeof *news);
     size_t seen;
@@ -234,7 +234,7 @@ kerr_t engine_cash_step(engine_t *e, engine_cash_news_t *news, kmsg_t *msg)
     return rc;
 }
 
-kerr_t engine_cash_attach(engine_t *e, kmsg_t *msg)
+static kerr_t do_cash_attach(engine_t *e, kmsg_t *msg)
 {
     if (!e->cash)
         return kmsg_set(msg, K_ENOTFOUND, "no bill acceptor");
@@ -266,7 +266,7 @@ kerr_t engine_cash_attach(engine_t *e, kmsg_t *msg)
     return rc;
 }
 
-kerr_t engine_cash_start(engine_t *e, const char *id, kmsg_t *msg)
+static kerr_t do_cash_start(engine_t *e, const char *id, kmsg_t *msg)
 {
     int64_t values[16];
     size_t n = cash_parse_denominations(e->cfg->cash_denominations, values, 16);
@@ -281,7 +281,7 @@ kerr_t engine_cash_start(engine_t *e, const char *id, kmsg_t *msg)
     return K_OK;
 }
 
-kerr_t engine_cash_stop(engine_t *e, kmsg_t *msg)
+static kerr_t do_cash_stop(engine_t *e, kmsg_t *msg)
 {
     if (!e->cash)
         return K_OK;
@@ -295,4 +295,24 @@ kerr_t engine_cash_stop(engine_t *e, kmsg_t *msg)
     if (err != CASH_OK && rc == K_OK)
         rc = kmsg_set(msg, K_EDEVICE, "bill acceptor: %s", dev.text);
     return rc;
+}
+
+kerr_t engine_cash_step(engine_t *e, engine_cash_news_t *news, kmsg_t *msg)
+{
+    ENGINE_LOCKED(e, "cash step", msg, do_cash_step(e, news, msg));
+}
+
+kerr_t engine_cash_attach(engine_t *e, kmsg_t *msg)
+{
+    ENGINE_LOCKED(e, "cash attach", msg, do_cash_attach(e, msg));
+}
+
+kerr_t engine_cash_start(engine_t *e, const char *id, kmsg_t *msg)
+{
+    ENGINE_LOCKED(e, "cash start", msg, do_cash_start(e, id, msg));
+}
+
+kerr_t engine_cash_stop(engine_t *e, kmsg_t *msg)
+{
+    ENGINE_LOCKED(e, "cash stop", msg, do_cash_stop(e, msg));
 }

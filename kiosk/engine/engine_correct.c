@@ -88,7 +88,7 @@ static bool reason_ok(const char *reason)
     return n >= 1 && n <= ENGINE_REASON_MAX;
 }
 
-kerr_t engine_fix(engine_t *e, const char *id, engine_fix_t f, const char *actor, const char *reason,
+static kerr_t do_fix(engine_t *e, const char *id, engine_fix_t f, const char *actor, const char *reason,
                   ledger_txn_t *after, kmsg_t *msg)
 {
     ledger_txn_t t;
@@ -116,4 +116,10 @@ kerr_t engine_fix(engine_t *e, const char *id, engine_fix_t f, const char *actor
     if (rc == K_OK)
         LOG_I("engine", "%s %s by %s: %s", action_names[f], t.id, actor, reason);
     return rc;
+}
+
+kerr_t engine_fix(engine_t *e, const char *id, engine_fix_t f, const char *actor, const char *reason,
+                  ledger_txn_t *after, kmsg_t *msg)
+{
+    ENGINE_LOCKED(e, "fix", msg, do_fix(e, id, f, actor, reason, after, msg));
 }

@@ -328,7 +328,7 @@ static void reconnect(run_t *r)
         LOG_W("engine", "meter %s: reconnection failed: %s", r->t.meter, why.text);
 }
 
-kerr_t engine_deliver(engine_t *e, const char *id, ledger_txn_t *after, kmsg_t *msg)
+static kerr_t do_deliver(engine_t *e, const char *id, ledger_txn_t *after, kmsg_t *msg)
 {
     run_t r = {.e = e, .msg = msg};
     kerr_t rc = ledger_get(e->ledger, id, &r.t, msg);
@@ -360,4 +360,9 @@ kerr_t engine_deliver(engine_t *e, const char *id, ledger_txn_t *after, kmsg_t *
     if (rc == K_OK && after)
         *after = r.t;
     return rc;
+}
+
+kerr_t engine_deliver(engine_t *e, const char *id, ledger_txn_t *after, kmsg_t *msg)
+{
+    ENGINE_LOCKED(e, "deliver", msg, do_deliver(e, id, after, msg));
 }

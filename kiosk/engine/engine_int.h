@@ -7,7 +7,34 @@
 /* Announces a step boundary (log at debug, then the test hook). */
 void engine__step(engine_t *e, const char *step);
 
-/* ledger_apply with logging. */
+/* Takes one level of the ledger's one-writer lock for `what`, waiting as
+ * ledger.lock_wait_ms says (docs/ledger.md, "One writer"). */
+kerr_t engine__enter(engine_t *e, const char *what, kmsg_t *msg);
+
+/* Gives back one level taken by engine__enter. */
+void engine__leave(engine_t *e);
+
+/* Keeps the lock (one more level) for sale id, just opened, until a
+ * change puts it at rest. */
+kerr_t engine__hold_sale(engine_t *e, const char *id, kmsg_t *msg);
+
+/* Told of every committed change: lets go of the held sale at rest. */
+void engine__sale_moved(engine_t *e, const char *id, txn_state_t now);
+
+/* The body of a public engine function that writes the ledger: `call`
+ * runs holding the one-writer lock (one more level if held already). */
+#define ENGINE_LOCKED(e, what, msg, call)                                                                          \
+    do {                                                                                                           \
+        kerr_t locked_rc_ = engine__enter((e), (what), (msg));                                                     \
+        if (locked_rc_ == K_OK) {                                                                                  \
+            locked_rc_ = (call);                                                                                   \
+            engine__leave(e);                                                                                      \
+        }                                                                                                          \
+        return locked_rc_;                                                                                         \
+    } while (0)
+
+/* ledger_apply with logging; lets go of the sale this engine holds once
+ * the change puts it at rest. */
 kerr_t engine__apply(engine_t *e, const char *id, txn_state_t expect, const ledger_change_t *c,
                      ledger_txn_t *after, kmsg_t *msg);
 

@@ -96,7 +96,7 @@ kerr_t engine__mcard_read(engine_t *e, engine_mcard_t *out, kmsg_t *msg)
     return rc;
 }
 
-kerr_t engine_mcard_inserted(engine_t *e, bool meter_known, engine_mcard_t *out, kmsg_t *msg)
+static kerr_t do_mcard_inserted(engine_t *e, bool meter_known, engine_mcard_t *out, kmsg_t *msg)
 {
     kerr_t rc = engine__mcard_read(e, out, msg);
     if (rc)
@@ -135,7 +135,7 @@ kerr_t engine_mcard_inserted(engine_t *e, bool meter_known, engine_mcard_t *out,
     return K_OK;
 }
 
-kerr_t engine_mcard_open_sale(engine_t *e, const engine_mcard_t *card, const char *method, int64_t amount,
+static kerr_t do_mcard_open_sale(engine_t *e, const engine_mcard_t *card, const char *method, int64_t amount,
                               char id[UUID_STR_LEN], kmsg_t *msg)
 {
     if (card->verdict == MCARD_BLOCKED && card->office_block[0])
@@ -150,4 +150,15 @@ kerr_t engine_mcard_open_sale(engine_t *e, const engine_mcard_t *card, const cha
                       .card = card->serial,
                       .amount = amount};
     return engine_open_sale(e, &req, id, msg);
+}
+
+kerr_t engine_mcard_inserted(engine_t *e, bool meter_known, engine_mcard_t *out, kmsg_t *msg)
+{
+    ENGINE_LOCKED(e, "mcard inserted", msg, do_mcard_inserted(e, meter_known, out, msg));
+}
+
+kerr_t engine_mcard_open_sale(engine_t *e, const engine_mcard_t *card, const char *method, int64_t amount,
+                              char id[UUID_STR_LEN], kmsg_t *msg)
+{
+    ENGINE_LOCKED(e, "mcard open sale", msg, do_mcard_open_sale(e, card, method, amount, id, msg));
 }

@@ -103,7 +103,7 @@ static kerr_t resume(engine_t *e, const card_view_t *v, const ledger_mcard_t *ro
     return ledger_mcard_done(e->ledger, row->serial, msg);
 }
 
-kerr_t engine_mcard_issue(engine_t *e, const engine_mcard_issue_t *req, engine_mcard_t *out, kmsg_t *msg)
+static kerr_t do_mcard_issue(engine_t *e, const engine_mcard_issue_t *req, engine_mcard_t *out, kmsg_t *msg)
 {
     kerr_t rc = engine__mcard_read(e, out, msg);
     if (rc)
@@ -125,4 +125,9 @@ kerr_t engine_mcard_issue(engine_t *e, const engine_mcard_issue_t *req, engine_m
     if (rc == K_OK)
         rc = gw_card_view(e->card, &out->view, msg);
     return rc;
+}
+
+kerr_t engine_mcard_issue(engine_t *e, const engine_mcard_issue_t *req, engine_mcard_t *out, kmsg_t *msg)
+{
+    ENGINE_LOCKED(e, "mcard issue", msg, do_mcard_issue(e, req, out, msg));
 }

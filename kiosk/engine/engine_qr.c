@@ -36,7 +36,7 @@ static kerr_t book(engine_t *e, const engine_qr_late_t *n, char id[UUID_STR_LEN]
     return rc;
 }
 
-kerr_t engine_qr_late(engine_t *e, const engine_qr_late_t *n, engine_qr_late_result_t *out, kmsg_t *msg)
+static kerr_t do_qr_late(engine_t *e, const engine_qr_late_t *n, engine_qr_late_result_t *out, kmsg_t *msg)
 {
     memset(out, 0, sizeof *out);
     bool found;
@@ -57,4 +57,9 @@ kerr_t engine_qr_late(engine_t *e, const engine_qr_late_t *n, engine_qr_late_res
     rc = engine_deliver(e, out->txn, &t, msg);
     out->state = rc == K_OK ? t.state : TXN_PAID;
     return rc;
+}
+
+kerr_t engine_qr_late(engine_t *e, const engine_qr_late_t *n, engine_qr_late_result_t *out, kmsg_t *msg)
+{
+    ENGINE_LOCKED(e, "qr late", msg, do_qr_late(e, n, out, msg));
 }

@@ -135,7 +135,7 @@ static void tally(engine_recovery_t *rep, txn_state_t s)
     }
 }
 
-kerr_t engine_recover(engine_t *e, engine_recovery_t *rep, kmsg_t *msg)
+static kerr_t do_recover(engine_t *e, engine_recovery_t *rep, kmsg_t *msg)
 {
     id_list_t ids;
     ledger_filter_t f = {.unfinished = true};
@@ -186,7 +186,7 @@ static bool taken_elsewhere(engine_t *e, const char *id)
     return ledger_get(e->ledger, id, &t, NULL) == K_OK && t.state != TXN_DELIVERY_PENDING;
 }
 
-kerr_t engine_retry_due(engine_t *e, int *done, kmsg_t *msg)
+static kerr_t do_retry_due(engine_t *e, int *done, kmsg_t *msg)
 {
     id_list_t ids;
     ledger_filter_t f = {.state = TXN_DELIVERY_PENDING, .due_before = kclock_wall(e->clk)};
@@ -203,4 +203,14 @@ kerr_t engine_retry_due(engine_t *e, int *done, kmsg_t *msg)
     }
     free(ids.ids);
     return rc == K_OK ? retry_refunds(e, msg) : rc;
+}
+
+kerr_t engine_recover(engine_t *e, engine_recovery_t *rep, kmsg_t *msg)
+{
+    ENGINE_LOCKED(e, "recover", msg, do_recover(e, rep, msg));
+}
+
+kerr_t engine_retry_due(engine_t *e, int *done, kmsg_t *msg)
+{
+    ENGINE_LOCKED(e, "retry due", msg, do_retry_due(e, done, msg));
 }

@@ -76,7 +76,7 @@ kerr_t engine_zreport_doc(engine_t *e, const ledger_cash_report_t *r, const char
     return b.rc;
 }
 
-kerr_t engine_collect(engine_t *e, printer_t *p, const char *actor, ledger_cash_report_t *out, bool *printed,
+static kerr_t do_collect(engine_t *e, printer_t *p, const char *actor, ledger_cash_report_t *out, bool *printed,
                       kmsg_t *msg)
 {
     *printed = false;
@@ -99,4 +99,10 @@ kerr_t engine_collect(engine_t *e, printer_t *p, const char *actor, ledger_cash_
         kmsg_set(msg, K_OK, "the collection is recorded; the Z report was not printed: %s", why.text);
     }
     return K_OK;
+}
+
+kerr_t engine_collect(engine_t *e, printer_t *p, const char *actor, ledger_cash_report_t *out, bool *printed,
+                      kmsg_t *msg)
+{
+    ENGINE_LOCKED(e, "collect", msg, do_collect(e, p, actor, out, printed, msg));
 }

@@ -20,7 +20,7 @@
 
 typedef struct ledger ledger_t;
 
-#define LEDGER_SCHEMA_VERSION 9
+#define LEDGER_SCHEMA_VERSION 10
 
 typedef enum ledger_open_mode {
     LEDGER_CREATE,   /* create the file if missing, migrate it forward */
@@ -138,6 +138,35 @@ typedef struct ledger_change {
 /* Opens (and in LEDGER_CREATE mode creates and migrates) the ledger. */
 kerr_t ledger_open(const char *path, ledger_open_mode_t mode, const kclock_t *clk, ledger_t **out,
                    kmsg_t *msg);
+
+/* Takes the one-writer lock ("<ledger>.lock", an exclusive flock) for
+ * `what` ("sale", "recovery"), waiting up to wait_ms while another process
+ * holds it; K_EBUSY then names the holder. Nested calls count: the lock is
+ * let go by the matching last ledger_unlock, or when the process ends. */
+kerr_t ledger_lock(ledger_t *l, const char *what, int64_t wait_ms, kmsg_t *msg);
+
+/* Gives back one ledger_lock; NULL or an unlocked ledger is fine. */
+void ledger_unlock(ledger_t *l);
+
+/* Takes the one-writer lock of the ledger file at path without opening
+ * it (the file may be missing or broken), without waiting; *fd holds it
+ * until ledger_unlock_path. K_EBUSY names the holder. */
+kerr_t ledger_lock_path(const char *path, const char *what, int *fd, kmsg_t *msg);
+
+/* Lets go of a lock taken by ledger_lock_path; -1 is fine. */
+void ledger_unlock_path(int fd);
+
+/* Whether this handle holds the one-writer lock. */
+bool ledger_locked(const ledger_t *l);
+
+/* The ledger's identity: made once with the file, never reused. */
+typedef struct ledger_identity {
+    char id[UUID_STR_LEN]; /* UUIDv4 */
+    int64_t created_at;    /* when the ledger began (its oldest record for an upgraded file), ms */
+} ledger_identity_t;
+
+/* Reads the ledger's identity; K_ECORRUPT if the file has none. */
+kerr_t ledger_identity(ledger_t *l, ledger_identity_t *out, kmsg_t *msg);
 
 /* Closes the ledger; NULL is fine. */
 void ledger_close(ledger_t *l);

@@ -1,15 +1,40 @@
 /* Opening the ledger file and the SQLite helpers every part uses. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "kiosk/app/log.h"
 #include "kiosk/ledger/ledger_int.h"
+
+/* The ledger's file, for messages ("the ledger" if it has no name). */
+static const char *file_of(ledger_t *l)
+{
+    const char *f = l && l->db ? sqlite3_db_filename(l->db, "main") : NULL;
+    return f && f[0] ? f : "the ledger";
+}
 
 kerr_t ledger__err(ledger_t *l, int rc, const char *what, kmsg_t *msg)
 {
     const char *text = l && l->db ? sqlite3_errmsg(l->db) : sqlite3_errstr(rc);
     kerr_t code;
+    int os = l && l->db && (rc & 0xFF) == SQLITE_IOERR ? sqlite3_system_errno(l->db) : 0;
+    if (os == ENOSPC || os == EDQUOT)
+        rc = SQLITE_FULL; /* the write that failed ran out of room */
+    else if (os == EROFS)
+        rc = SQLITE_READONLY;
+    if ((rc & 0xFF) == SQLITE_FULL)
+        return kmsg_set(msg, K_EIO, "%s: the disk holding %s is full: nothing of this step was recorded; free space "
+                                    "on it, then try again", what, file_of(l));
+    if ((rc & 0xFF) == SQLITE_READONLY)
+        return kmsg_set(msg, K_EIO, "%s: %s cannot be written (a read-only file, folder or file system): nothing of "
+                                    "this step was recorded; make it writable for the kiosk's user", what, file_of(l));
+    if ((rc & 0xFF) == SQLITE_CANTOPEN)
+        return kmsg_set(msg, K_EIO, "%s: cannot open %s or the files SQLite keeps beside it (-wal, -shm): the file or "
+                                    "its folder is not writable for this user, or the path is wrong", what,
+                        file_of(l));
     switch (rc & 0xFF) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED: code = K_EBUSY; break;
@@ -169,6 +194,32 @@ static kerr_t check_version(ledger_t *l, kmsg_t *msg)
     return K_OK;
 }
 
+/* Makes a missing ledger file mode 0600 whatever the umask (it holds PIN
+ * hashes), before SQLite opens it; SQLite gives its -wal and -shm files the
+ * same mode. The descriptor is closed again before SQLite locks the file. */
+static kerr_t create_private(const char *path, kmsg_t *msg)
+{
+    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0 && errno == EEXIST)
+        return K_OK;
+    if (fd < 0)
+        return kmsg_set(msg, K_EIO, "%s: cannot create the ledger: %s (check ledger.path and that its folder is "
+                                    "writable)", path, strerror(errno));
+    int rc = fchmod(fd, 0600);
+    close(fd);
+    return rc == 0 ? K_OK : kmsg_set(msg, K_EIO, "%s: cannot make the ledger private: %s", path, strerror(errno));
+}
+
+/* A file SQLite could only open read-only: say so before anything fails
+ * on it less clearly. */
+static kerr_t check_writable(ledger_t *l, kmsg_t *msg)
+{
+    if (sqlite3_db_readonly(l->db, "main") != 1)
+        return K_OK;
+    return kmsg_set(msg, K_EIO, "the ledger cannot be written (a read-only file, folder or file system): the kiosk "
+                                "can record nothing; make it writable for the kiosk's user");
+}
+
 kerr_t ledger_open(const char *path, ledger_open_mode_t mode, const kclock_t *clk, ledger_t **out,
                    kmsg_t *msg)
 {
@@ -176,13 +227,16 @@ kerr_t ledger_open(const char *path, ledger_open_mode_t mode, const kclock_t *cl
     *out = NULL;
     if (mode == LEDGER_EXISTING && stat(path, &sb) != 0)
         return kmsg_set(msg, K_ENOTFOUND, "%s: no ledger there (check ledger.path)", path);
-    ledger_t *l = calloc(1, sizeof *l);
+    kerr_t e = mode == LEDGER_CREATE ? create_private(path, msg) : K_OK;
+    ledger_t *l = e == K_OK ? calloc(1, sizeof *l) : NULL;
     if (!l)
-        return kmsg_set(msg, K_EIO, "out of memory");
+        return e ? e : kmsg_set(msg, K_EIO, "out of memory");
     l->clk = clk;
-    int flags = SQLITE_OPEN_READWRITE | (mode == LEDGER_CREATE ? SQLITE_OPEN_CREATE : 0);
-    int rc = sqlite3_open_v2(path, &l->db, flags | SQLITE_OPEN_FULLMUTEX, NULL);
-    kerr_t e = rc == SQLITE_OK ? set_pragmas(l, msg) : ledger__err(l, rc, path, msg);
+    l->lock_fd = -1;
+    int rc = sqlite3_open_v2(path, &l->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL);
+    e = rc == SQLITE_OK ? check_writable(l, msg) : ledger__err(l, rc, path, msg);
+    if (e == K_OK)
+        e = set_pragmas(l, msg);
     if (e == K_OK)
         e = mode == LEDGER_CREATE ? ledger__migrate(l, msg) : check_version(l, msg);
     if (e != K_OK) {
@@ -203,6 +257,8 @@ void ledger_close(ledger_t *l)
     for (int i = 0; i < l->n_cached; i++)
         sqlite3_finalize(l->cache[i].st);
     sqlite3_close(l->db);
+    if (l->lock_fd >= 0)
+        close(l->lock_fd); /* drops the lock if it was still held */
     free(l);
 }
 

@@ -9,6 +9,7 @@
 #include "kiosk/ledger/ledger.h"
 
 #define LEDGER_STMT_CACHE 32
+#define LEDGER_PATH_MAX 4200 /* the ledger's path and a suffix */
 
 struct ledger {
     sqlite3 *db;
@@ -18,6 +19,8 @@ struct ledger {
         sqlite3_stmt *st;
     } cache[LEDGER_STMT_CACHE];
     int n_cached;
+    int lock_fd;    /* "<ledger>.lock", opened at the first ledger_lock; -1 before */
+    int lock_depth; /* ledger_lock calls not yet matched by ledger_unlock */
 };
 
 /* The columns ledger__row_txn() reads, in order. */
@@ -69,6 +72,10 @@ kerr_t ledger__resolve_escrow(ledger_t *l, int64_t id, const char *outcome, int6
 
 /* Applies the migrations that bring the file to LEDGER_SCHEMA_VERSION. */
 kerr_t ledger__migrate(ledger_t *l, kmsg_t *msg);
+
+/* Gives the ledger its identity (a fresh UUIDv4, and when it began),
+ * inside the migration to schema 10. */
+kerr_t ledger__identity_make(ledger_t *l, kmsg_t *msg);
 
 /* Appends an outbox row of topic with payload, which it frees (NULL means
  * building it ran out of memory: an error). Inside the caller's transaction. */

@@ -298,8 +298,19 @@ static const char *const v9[] = {
     NULL,
 };
 
+/* Version 10: the ledger's own identity, made once with the file and never
+ * reused (ledger_identity.c fills the row; docs/ledger.md, "Identity"). */
+static const char *const v10[] = {
+    "CREATE TABLE ledger_identity ("
+    "  one INTEGER PRIMARY KEY CHECK (one = 1),"
+    "  id TEXT NOT NULL CHECK (length(id) = 36),"
+    "  created_at INTEGER NOT NULL"
+    ") STRICT;",
+    NULL,
+};
+
 /* Each migration is a list of statements run in one transaction. */
-static const char *const *const migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9};
+static const char *const *const migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10};
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -328,6 +339,8 @@ static kerr_t migrate_step(ledger_t *l, bool *done, kmsg_t *msg)
         snprintf(bump, sizeof bump, "PRAGMA user_version = %d;", v + 1);
         for (const char *const *sql = migrations[v]; rc == K_OK && *sql; sql++)
             rc = ledger__exec(l, *sql, msg);
+        if (rc == K_OK && v + 1 == 10)
+            rc = ledger__identity_make(l, msg); /* what SQL alone cannot make: a UUID from the kernel */
         if (rc == K_OK)
             rc = ledger__exec(l, bump, msg);
         if (rc != K_OK) {

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "kiosk/site/site.h"
+#include "kiosk/site/site_ledger.h"
 #include "sync/sync_counts.h"
 #include "sync/sync_qr.h"
 
@@ -66,7 +67,7 @@ kerr_t site_open(const kiosk_config_t *cfg, site_t *s, site_report_fn report, vo
         registry_free(&s->registry);
         return rc;
     }
-    if ((rc = ledger_open(cfg->ledger_path, LEDGER_CREATE, NULL, &s->ledger, msg)) != K_OK) {
+    if ((rc = site_ledger_open(cfg, LEDGER_CREATE, &s->ledger, msg)) != K_OK) {
         gw_close(&s->gw);
         registry_free(&s->registry);
         return rc;

@@ -7,6 +7,10 @@
 #include "kiosk/app/clock.h"
 #include "kiosk/ui/ui_worker.h"
 
+/* How long a resident's sale waits for the ledger while staff use it from
+ * the command line, before the screen says so. */
+#define UI_LEDGER_WAIT_MS 5000
+
 static void post(ui_work_t *w, session_event_t *ev, const session_cmd_t *cmd)
 {
     ev->gen = cmd->gen;
@@ -127,11 +131,18 @@ static void open_sale(ui_work_t *w, const session_cmd_t *cmd)
                       .channel = "remote", .amount = cmd->amount};
     kmsg_t msg;
     kerr_t rc;
+    if ((rc = engine_lock(e, "a resident's sale", UI_LEDGER_WAIT_MS, &msg)) != K_OK) {
+        ev.ok = false;
+        text(&ev, msg.text); /* staff are using the kiosk from its command line */
+        post(w, &ev, cmd);
+        return;
+    }
     if (cmd->on_card)
         rc = w->have_card ? engine_mcard_open_sale(e, &w->card, cmd->method, cmd->amount, ev.txn, &msg)
                           : kmsg_set(&msg, K_ESTATE, "the meter card was not read");
     else if ((rc = engine_check_sale(w->site->base.cfg, &req, &msg)) == K_OK)
         rc = engine_open_sale(e, &req, ev.txn, &msg);
+    engine_unlock(e); /* the sale, if it opened, holds the ledger until it is at rest */
     if (rc == K_OK && (rc = engine_begin_payment(e, ev.txn, &msg)) != K_OK) {
         kmsg_t why;
         engine_cancel(e, ev.txn, "the payment could not begin", &why);
@@ -319,10 +330,16 @@ void ui_work_run(ui_work_t *w, const session_cmd_t *cmd)
 
 void ui_work_retry(ui_work_t *w)
 {
+    engine_t *e = &w->site->base.engine;
     int done = 0;
     kmsg_t msg;
-    if (engine_retry_due(&w->site->base.engine, &done, &msg) != K_OK)
+    if (engine_settle_held(e, &msg) != K_OK) /* a sale the resident walked away from */
+        fprintf(stderr, "kiosk: settling the sale left open: %s\n", msg.text);
+    if (engine_lock(e, "retrying pending deliveries", 0, &msg) != K_OK)
+        return; /* staff hold the ledger from the command line: next round */
+    if (engine_retry_due(e, &done, &msg) != K_OK)
         fprintf(stderr, "kiosk: retrying pending deliveries: %s\n", msg.text);
     else if (done)
         fprintf(stderr, "kiosk: %d pending deliveries delivered\n", done);
+    engine_unlock(e);
 }
