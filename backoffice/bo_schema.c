@@ -2,7 +2,12 @@
  * is the number applied. To change the schema, append a migration; never
  * edit one that has shipped. Money is INTEGER minor units; times are
  * INTEGER milliseconds since the epoch, UTC. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "backoffice/bo_db.h"
 
@@ -178,11 +183,31 @@ static kerr_t migrate(sqlite3 *db, kmsg_t *msg)
     }
 }
 
+/* Makes a missing database file mode 0600 whatever the umask (it holds
+ * Argon2id hashes of staff PINs and enrolment codes) before SQLite opens
+ * it; SQLite gives its -wal and -shm files the same mode. */
+static kerr_t create_private(const char *path, kmsg_t *msg)
+{
+    if (strcmp(path, ":memory:") == 0)
+        return K_OK;
+    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0 && errno == EEXIST)
+        return K_OK;
+    if (fd < 0)
+        return kmsg_set(msg, K_EIO, "cannot create the database %s: %s; check the path and its folder's permissions",
+                        path, strerror(errno));
+    int rc = fchmod(fd, 0600);
+    close(fd);
+    return rc == 0 ? K_OK : kmsg_set(msg, K_EIO, "cannot make the database %s private: %s", path, strerror(errno));
+}
+
 /* The connection is used by one thread at a time (the server holds its own
  * lock around every use), so SQLite's own mutexes are left out. */
 kerr_t bo_db_open(const char *path, sqlite3 **out, kmsg_t *msg)
 {
     sqlite3 *db = NULL;
+    if (create_private(path, msg) != K_OK)
+        return K_EIO;
     int src = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (src != SQLITE_OK) {
         kmsg_set(msg, K_EIO, "cannot open the database %s: %s; check the path and its folder's permissions",

@@ -182,7 +182,7 @@ int ctl_identity(ctl_t *c)
 /* Deletes the ledger's file and its companions (WAL, shared memory). */
 static int delete_ledger(const char *path)
 {
-    static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
+    static const char *const suffix[] = {"", "-wal", "-shm", "-journal", ".lock"};
     for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
         char p[CFG_PATH_LEN + 16];
         snprintf(p, sizeof p, "%s%s", path, suffix[i]);
@@ -226,8 +226,8 @@ static void explain(const ctl_t *c, const char *dir, int64_t depth)
     else if (depth == 0)
         printf("  delete the ledger %s: everything in it reached the back office\n", c->cfg.ledger_path);
     else
-        printf("  keep the ledger %s: %lld outbox rows have not reached the back office yet (sync first to "
-               "have it deleted)\n", c->cfg.ledger_path, (long long)depth);
+        printf("  keep the ledger %s, and its record in the identity folder: %lld outbox rows have not reached the "
+               "back office yet (sync first to have it deleted)\n", c->cfg.ledger_path, (long long)depth);
     printf("Stop the kiosk's programs first.\n");
 }
 
@@ -262,14 +262,18 @@ int ctl_factory_reset(ctl_t *c)
     if (services_running())
         return ctl_fail(CTL_FAIL, "the kiosk's services are running: stop them first (systemctl stop "
                                   "prepaid-kiosk.service prepaid-kiosk-sync.service), then reset");
-    int removed = 0;
+    int removed = 0, lock = -1;
     kmsg_t msg = {""};
+    if (ledger_lock_path(c->cfg.ledger_path, "factory-reset", &lock, &msg) != K_OK)
+        return ctl_fail(CTL_FAIL, "%s: stop it first, then reset", msg.text); /* a program started by hand */
     if (identity_erase(dir, &removed, &msg) != K_OK)
-        return ctl_fail(CTL_FAIL, "%s", msg.text);
-    printf("identity deleted: %d files in %s\n", removed, dir);
-    if (depth == 0 && (status = delete_ledger(c->cfg.ledger_path)) == CTL_OK)
+        status = ctl_fail(CTL_FAIL, "%s", msg.text);
+    else
+        printf("identity deleted: %d files in %s\n", removed, dir);
+    if (status == CTL_OK && depth == 0 && (status = delete_ledger(c->cfg.ledger_path)) == CTL_OK)
         printf("ledger deleted: %s (everything in it had reached the back office)\n", c->cfg.ledger_path);
-    else if (depth > 0)
-        keep_ledger(c, dir, depth);
+    else if (status == CTL_OK && depth > 0)
+        keep_ledger(c, dir, depth); /* its record in the identity folder comes back with it */
+    ledger_unlock_path(lock);
     return status;
 }

@@ -3,10 +3,14 @@
 #include <sodium.h>
 #include <stdlib.h>
 
+#include <sys/stat.h>
+
+#include "backoffice/bo_db.h"
 #include "backoffice/bo_json.h"
 #include "backoffice/bo_qr_state.h"
 #include "backoffice/bo_sign.h"
 #include "ktest.h"
+#include "support/support.h"
 #include "sync/sync_doc.h"
 
 static kerr_t int_of(const char *json, int64_t min, int64_t max, int64_t *v)
@@ -73,6 +77,32 @@ static void qr_state_table(void **state)
     assert_false(bo_qr_is_paid("cancelled"));
 }
 
+/* The database holds hashes of staff PINs and enrolment codes: it is made
+ * mode 0600 whatever the umask, and so are SQLite's -wal and -shm. */
+static void database_is_private(void **state)
+{
+    (void)state;
+    char dir[256], path[300];
+    assert_true(tmpdir_make(dir, sizeof dir));
+    snprintf(path, sizeof path, "%s/bo.db", dir);
+    mode_t old = umask(0);
+    sqlite3 *db = NULL;
+    kmsg_t msg = {""};
+    kerr_t rc = bo_db_open(path, &db, &msg);
+    umask(old);
+    assert_int_equal(rc, K_OK);
+    const char *const sides[] = {"", "-wal", "-shm"};
+    for (int i = 0; i < 3; i++) {
+        char f[320];
+        struct stat sb;
+        snprintf(f, sizeof f, "%s%s", path, sides[i]);
+        assert_int_equal(stat(f, &sb), 0);
+        assert_int_equal(sb.st_mode & 0777, 0600);
+    }
+    sqlite3_close(db);
+    tmpdir_remove(dir);
+}
+
 static void sign_and_verify(void **state)
 {
     (void)state;
@@ -104,6 +134,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(time_parse),
     cmocka_unit_test(qr_state_table),
     cmocka_unit_test(sign_and_verify),
+    cmocka_unit_test(database_is_private),
 };
 
 KTEST_MAIN(tests)

@@ -208,7 +208,9 @@ case_factory_reset() {
   [[ -f $ID/cert.pem ]] || fail "factory-reset without --confirm deleted the identity"
   expect_status 0 ctl factory-reset --confirm
   contains "$OUT" "ledger kept" "factory-reset with rows to upload"
-  [[ ! -e $ID ]] || fail "the identity is still there: $(ls "$ID")"
+  # the keys and certificate are gone; the kept ledger stays the kiosk's (so it is never silently replaced)
+  [[ $(ls "$ID") == ledger.id ]] || fail "the identity is still there: $(ls "$ID")"
+  [[ $(cat "$ID/ledger.id") == "$(kiosk_sql "select id from ledger_identity")" ]] || fail "ledger.id names another ledger"
   [[ $(kiosk_sql "select count(*) from txn") == 1 ]] || fail "the ledger lost its sale"
   (( $(unsent) > 0 )) || fail "the ledger's outbox was emptied"
   # enrolled again, synced: now the reset deletes the ledger too
