@@ -77,6 +77,8 @@ typedef struct gw_credit_reply {
     gw_credit_result_t result;
     int64_t balance_after;
     uint32_t count_after;
+    bool balance_known; /* the answer carried balance_after (a DL/T 645 error reply carries nothing) */
+    bool count_known;   /* the answer carried count_after */
     char reason[96];
 } gw_credit_reply_t;
 

@@ -315,6 +315,7 @@ static gw_err_t dlt_credit(void *ctx, const gw_credit_req_t *req, gw_credit_repl
     out->result = GW_CREDIT_APPLIED;
     out->balance_after = (int32_t)get_le32(reply.data + 4);
     out->count_after = get_le32(reply.data + 8);
+    out->balance_known = out->count_known = true;
     return GW_OK;
 }
 

@@ -177,6 +177,7 @@ static gw_err_t apply_credit(const fake_t *f, const gw_credit_req_t *req, const 
     }
     out->count_after = m.count;
     out->balance_after = m.balance;
+    out->count_known = out->balance_known = true;
     return GW_OK;
 }
 

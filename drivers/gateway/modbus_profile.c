@@ -84,6 +84,7 @@ bool mbp_decode_result(const gw_credit_req_t *req, const uint16_t r[MBP_N_RESULT
     memset(out, 0, sizeof *out);
     out->balance_after = (int32_t)mbp_u32(r + 1);
     out->count_after = mbp_u32(r + 3);
+    out->balance_known = out->count_known = true; /* the result block holds both, refusals included */
     if (r[0] > 7) {
         kmsg_set(msg, K_EDEVICE, "meter %s reported result %u for count %u", req->meter, r[0], req->count);
         return false;

@@ -93,6 +93,21 @@ case_relay_and_alerts() {
     || fail "relay commands are not both in the audit log"
 }
 
+case_refused_credit_message() { # a refusal is quoted as the meter gave it: no count or balance it did not send
+  control "set 000000000002 balance 777"
+  control "set 000000000002 suspended on"
+  expect_status 1 ctl sale --meter 000000000002 --amount 1500 --pay counter
+  local reason
+  reason=$(json "$OUT" '$.reason')
+  contains "$reason" "refused (meter suspended)" "the reason of the refused credit"
+  if [[ $PROTO == dlt645 ]]; then # the C3 reply is the error word alone
+    [[ $reason != *"meter count"* && $reason != *balance* ]] || fail "the reason quotes what the meter did not say: $reason"
+  else # the result block holds the count and balance after the refusal
+    contains "$reason" "meter count 0, balance 777" "the reason of the refused credit"
+  fi
+  expect_status 0 ctl ledger verify
+}
+
 case_meter_scan() {
   expect_status 0 ctl meter scan
   [[ $(grep -c '  ok  ' <<<"$OUT") == 3 ]] || fail "scan: $OUT"
