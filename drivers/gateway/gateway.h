@@ -61,6 +61,8 @@ typedef struct gw_reading {
     int64_t balance;         /* minor units */
     int64_t energy_total;    /* milli-units: Wh, or litres for water */
     int64_t energy_band[4];  /* sharp, peak, flat, valley */
+    bool bands_absent;       /* the meter has no TOU registers (a single-rate meter): energy_band holds
+                              * nothing, and the total came from the total register alone */
     bool relay_open;         /* true = supply cut (valve closed) */
     uint32_t flags;          /* GW_FLAG_* */
 } gw_reading_t;

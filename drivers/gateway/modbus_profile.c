@@ -73,6 +73,14 @@ void mbp_decode_energy(const uint16_t r[MBP_N_ENERGY], gw_reading_t *out)
     out->have |= GW_READ_ENERGY;
 }
 
+void mbp_decode_total(const uint16_t r[MBP_N_TOTAL], gw_reading_t *out)
+{
+    out->energy_total = (int64_t)mbp_u32(r) * 10;
+    memset(out->energy_band, 0, sizeof out->energy_band);
+    out->bands_absent = true;
+    out->have |= GW_READ_ENERGY;
+}
+
 bool mbp_decode_result(const gw_credit_req_t *req, const uint16_t r[MBP_N_RESULT], gw_credit_reply_t *out,
                        kmsg_t *msg)
 {

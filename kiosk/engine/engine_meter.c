@@ -45,6 +45,7 @@ static ledger_reading_t stored(const gw_reading_t *g, int64_t at)
                           .flags = g->flags};
     snprintf(r.meter, sizeof r.meter, "%s", g->meter);
     memcpy(r.bands, g->energy_band, sizeof r.bands);
+    r.bands_absent = g->bands_absent;
     return r;
 }
 

@@ -65,6 +65,8 @@ static size_t read_value(const msim_meter_t *m, uint32_t di, uint8_t *p)
     switch (di) {
     case DI_ENERGY_TOTAL: put_bcd4(p, m->energy_total / 10); return 4;
     case DI_ENERGY_BLOCK:
+        if (m->rates == MSIM_RATES_SINGLE)
+            return 0; /* no TOU registers: no such data */
         put_bcd4(p, m->energy_total / 10);
         for (int b = 0; b < BAND_COUNT; b++)
             put_bcd4(p + 4 + 4 * b, m->energy_band[b] / 10);

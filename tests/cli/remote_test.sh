@@ -108,6 +108,23 @@ case_refused_credit_message() { # a refusal is quoted as the meter gave it: no c
   expect_status 0 ctl ledger verify
 }
 
+case_single_rate_meter() { # no TOU registers: the total alone, bands null (not 0), scans and inspection work
+  control "set 000000000002 rates single"
+  control "set 000000000002 energy 12340"
+  expect_status 0 ctl meter read 000000000002
+  [[ $(json "$OUT" '$.energy_kwh') == 12.34 ]] || fail "energy_kwh: $OUT"
+  [[ $(sqlite3 :memory: "select json_type('$OUT', '\$.bands_kwh')") == null ]] || fail "bands_kwh is not null: $OUT"
+  [[ $(sqlite3 "$SITE/ledger.db" "select count(*) from meter_reading where meter = '000000000002'
+        and sharp is null and peak is null and flat is null and valley is null and energy = 12340") == 1 ]] ||
+    fail "the stored reading has bands: $(sqlite3 "$SITE/ledger.db" 'select * from meter_reading')"
+  expect_status 0 ctl meter read 000000000001 # a time-of-use meter still has its bands
+  [[ $(sqlite3 :memory: "select json_type('$OUT', '\$.bands_kwh')") == object ]] || fail "bands_kwh: $OUT"
+  control "set 000000000002 energy 10000"
+  expect_status 0 ctl meter scan
+  contains "$OUT" "3 meters: 3 answered, 0 did not" "scan summary"
+  contains "$(grep '^000000000002' <<<"$OUT")" "energy_backwards" "the single-rate meter's scan line"
+}
+
 case_meter_scan() {
   expect_status 0 ctl meter scan
   [[ $(grep -c '  ok  ' <<<"$OUT") == 3 ]] || fail "scan: $OUT"

@@ -53,6 +53,22 @@ static void energy_registers(void **state)
     assert_int_equal(out.energy_band[1], 300500);
     assert_int_equal(out.energy_band[2], 500060);
     assert_int_equal(out.energy_band[3], 334000);
+    assert_false(out.bands_absent);
+}
+
+/* A single-rate meter: its total register alone, the bands absent. */
+static void total_register_alone(void **state)
+{
+    (void)state;
+    uint16_t r[MBP_N_TOTAL];
+    regs_from_hex("00 01 E2 40", r, MBP_N_TOTAL);
+    gw_reading_t out = {.energy_band = {1, 2, 3, 4}};
+    mbp_decode_total(r, &out);
+    assert_int_equal(out.energy_total, 1234560);
+    assert_true(out.bands_absent);
+    assert_int_equal(out.have, GW_READ_ENERGY);
+    for (int b = 0; b < 4; b++)
+        assert_int_equal(out.energy_band[b], 0);
 }
 
 static void command_results(void **state)
@@ -127,6 +143,7 @@ static void bcd_and_words(void **state)
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(prepaid_block),
     cmocka_unit_test(energy_registers),
+    cmocka_unit_test(total_register_alone),
     cmocka_unit_test(command_results),
     cmocka_unit_test(command_block_matches_the_document),
     cmocka_unit_test(bcd_and_words),
