@@ -21,6 +21,7 @@
 #define DI_COUNT 0x03330201u
 #define DI_STATUS3 0x04000503u
 #define DI_STATUS7 0x04000507u
+#define DI_CUSTOMER 0x0400040Eu
 #define DI_RECHARGE 0x070102FFu
 #define DI_OPEN_ACCOUNT 0x070101FFu
 #define MAX_COUNT 9999u /* reads carry the count as 4 BCD digits */
@@ -104,22 +105,26 @@ static gw_err_t start_frame(const char *meter, uint8_t ctrl, dlt645_frame_t *f, 
     return GW_OK;
 }
 
-/* Reads one DI; data receives the want bytes of value after the DI. A
- * meter without such data refuses, unless absent is given: then *absent
- * says so and the read is GW_OK with nothing in data. */
-static gw_err_t read_di(dlt_t *d, const char *meter, uint32_t di, uint8_t *data, size_t want, bool *absent,
-                        kmsg_t *msg)
+/* Sends a read of one DI and takes the meter's reply frame. */
+static gw_err_t read_reply(dlt_t *d, const char *meter, uint32_t di, dlt645_frame_t *reply, kmsg_t *msg)
 {
-    dlt645_frame_t req, reply;
+    dlt645_frame_t req;
     gw_err_t e = start_frame(meter, DLT645_READ, &req, msg);
     if (e != GW_OK)
         return e;
     dlt645_put_di(req.data, di);
     req.len = 4;
-    if ((e = exchange_retrying(d, &req, &reply, msg)) != GW_OK)
-        return e;
+    return exchange_retrying(d, &req, reply, msg);
+}
+
+/* The value in the reply to a read of di: the want bytes after the DI into
+ * data. A meter without such data refuses, unless absent is given: then
+ * *absent says so and the answer is GW_OK with nothing in data. */
+static gw_err_t take_value(const char *meter, uint32_t di, const dlt645_frame_t *reply, uint8_t *data, size_t want,
+                           bool *absent, kmsg_t *msg)
+{
     uint8_t err = 0;
-    dlt645_answer_t a = dlt645_read_answer(&reply, di, want, data, &err);
+    dlt645_answer_t a = dlt645_read_answer(reply, di, want, data, &err);
     if (a == DLT645_ANSWER_VALUE || (a == DLT645_ANSWER_NO_DATA && absent)) {
         if (absent)
             *absent = a == DLT645_ANSWER_NO_DATA;
@@ -130,8 +135,42 @@ static gw_err_t read_di(dlt_t *d, const char *meter, uint32_t di, uint8_t *data,
         return GW_REFUSED;
     }
     kmsg_set(msg, K_EDEVICE, "meter %s answered the read of %08X with %u bytes of something else", meter, di,
-             reply.len);
+             reply->len);
     return GW_PROTOCOL;
+}
+
+/* Reads one DI's value into data (see take_value). */
+static gw_err_t read_di(dlt_t *d, const char *meter, uint32_t di, uint8_t *data, size_t want, bool *absent,
+                        kmsg_t *msg)
+{
+    dlt645_frame_t reply;
+    gw_err_t e = read_reply(d, meter, di, &reply, msg);
+    return e == GW_OK ? take_value(meter, di, &reply, data, want, absent, msg) : e;
+}
+
+/* Who answers at the address: the meter number is the address its reply
+ * came from; the customer number is DI 04 00 04 0E (all zeros: none bound),
+ * unless the meter has no such data. */
+static gw_err_t read_identity(dlt_t *d, const char *meter, gw_reading_t *out, kmsg_t *msg)
+{
+    dlt645_frame_t reply;
+    uint8_t cust[6];
+    bool absent = false;
+    gw_err_t e = read_reply(d, meter, DI_CUSTOMER, &reply, msg);
+    if (e == GW_OK)
+        e = take_value(meter, DI_CUSTOMER, &reply, cust, sizeof cust, &absent, msg);
+    if (e != GW_OK)
+        return e;
+    if (!dlt645_addr_to_text(reply.addr, out->id_meter) ||
+        (!absent && !dlt645_addr_to_text(cust, out->id_customer))) {
+        kmsg_set(msg, K_EDEVICE, "meter %s sent a customer number that is not BCD", meter);
+        return GW_PROTOCOL;
+    }
+    if (!absent && strcmp(out->id_customer, "000000000000") == 0)
+        out->id_customer[0] = '\0';
+    out->id_customer_told = !absent;
+    out->have |= GW_READ_IDENTITY;
+    return GW_OK;
 }
 
 static gw_err_t read_bcd(dlt_t *d, const char *meter, uint32_t di, size_t bytes, uint64_t *v, kmsg_t *msg)
@@ -222,6 +261,8 @@ static gw_err_t dlt_read(void *ctx, const char *meter, unsigned what, gw_reading
         out->have |= GW_READ_ENERGY;
     if (e == GW_OK && what & GW_READ_STATUS && (e = read_status(d, meter, out, msg)) == GW_OK)
         out->have |= GW_READ_STATUS;
+    if (e == GW_OK && what & GW_READ_IDENTITY)
+        e = read_identity(d, meter, out, msg);
     return e;
 }
 

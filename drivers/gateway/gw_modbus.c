@@ -83,15 +83,20 @@ static gw_err_t read_regs(mb_t *m, const char *meter, int addr, int n, uint16_t 
     return e;
 }
 
-static gw_err_t read_prepaid(mb_t *m, const char *meter, gw_reading_t *out, kmsg_t *msg)
+/* The prepaid block: the identity if asked (reported as the meter says it),
+ * the rest only from the meter asked for. */
+static gw_err_t read_prepaid(mb_t *m, const char *meter, unsigned what, gw_reading_t *out, kmsg_t *msg)
 {
     uint16_t r[MBP_N_PREPAID];
     gw_err_t e = read_regs(m, meter, MBP_PREPAID, MBP_N_PREPAID, r, msg);
-    if (e == GW_OK && !mbp_decode_prepaid(r, meter, out, msg)) {
+    if (e != GW_OK)
+        return e;
+    if ((what & GW_READ_IDENTITY && !mbp_decode_identity(r, out, msg)) ||
+        (what & (GW_READ_COUNT | GW_READ_BALANCE | GW_READ_STATUS) && !mbp_decode_prepaid(r, meter, out, msg))) {
         kmsg_prefix(msg, "unit %d of gateway %s: ", unit_of(m, meter), m->where);
         return GW_PROTOCOL;
     }
-    return e;
+    return GW_OK;
 }
 
 /* The energy registers; a meter that has no band registers (exception 02,
@@ -115,8 +120,8 @@ static gw_err_t mb_read(void *ctx, const char *meter, unsigned what, gw_reading_
     memset(out, 0, sizeof *out);
     snprintf(out->meter, sizeof out->meter, "%s", meter);
     gw_err_t e = GW_OK;
-    if (what & (GW_READ_COUNT | GW_READ_BALANCE | GW_READ_STATUS))
-        e = read_prepaid(m, meter, out, msg);
+    if (what & (GW_READ_COUNT | GW_READ_BALANCE | GW_READ_STATUS | GW_READ_IDENTITY))
+        e = read_prepaid(m, meter, what, out, msg);
     if (e == GW_OK && what & GW_READ_ENERGY)
         e = read_energy(m, meter, out, msg);
     return e;

@@ -65,6 +65,19 @@ bool mbp_decode_prepaid(const uint16_t r[MBP_N_PREPAID], const char *meter, gw_r
     return true;
 }
 
+bool mbp_decode_identity(const uint16_t r[MBP_N_PREPAID], gw_reading_t *out, kmsg_t *msg)
+{
+    if (!mbp_get_bcd12(r + 7, out->id_meter) || !mbp_get_bcd12(r + 10, out->id_customer)) {
+        kmsg_set(msg, K_EDEVICE, "the meter or customer number registers are not BCD");
+        return false;
+    }
+    if (strcmp(out->id_customer, "000000000000") == 0)
+        out->id_customer[0] = '\0'; /* the account is not opened */
+    out->id_customer_told = true;
+    out->have |= GW_READ_IDENTITY;
+    return true;
+}
+
 void mbp_decode_energy(const uint16_t r[MBP_N_ENERGY], gw_reading_t *out)
 {
     out->energy_total = (int64_t)mbp_u32(r) * 10; /* 0.01 kWh = 10 Wh */

@@ -38,6 +38,11 @@ bool mbp_get_bcd12(const uint16_t *r, char out[13]);
  * msg saying why, if it is not meter `meter`'s or makes no sense. */
 bool mbp_decode_prepaid(const uint16_t r[MBP_N_PREPAID], const char *meter, gw_reading_t *out, kmsg_t *msg);
 
+/* Who the prepaid block says answered: its meter number and customer
+ * (zeros: none bound) into out's identity, checked against nothing;
+ * false, with msg, if they are not BCD. */
+bool mbp_decode_identity(const uint16_t r[MBP_N_PREPAID], gw_reading_t *out, kmsg_t *msg);
+
 /* The energy registers into out (milli-units). */
 void mbp_decode_energy(const uint16_t r[MBP_N_ENERGY], gw_reading_t *out);
 

@@ -125,6 +125,41 @@ case_single_rate_meter() { # no TOU registers: the total alone, bands null (not 
   contains "$(grep '^000000000002' <<<"$OUT")" "energy_backwards" "the single-rate meter's scan line"
 }
 
+relays() { # the relay and trip_commanded of each meter, as metersim has them
+  control "state"
+  local i
+  for i in 0 1 2; do
+    printf '%s/%s ' "$(json "${REPLY#ok }" "\$.meters[$i].relay")" "$(json "${REPLY#ok }" "\$.meters[$i].trip_commanded")"
+  done
+}
+
+case_relay_identity() { # a registry line that reaches another meter, or another customer, sends nothing
+  local good want
+  good=$(cat "$SITE/meters.csv")
+  if [[ $PROTO == modbus ]]; then # the unit of meter 2's line is meter 1's
+    sed -i 's|^\(000000000002,.*\)/2$|\1/1|' "$SITE/meters.csv"
+    want="meter 000000000001 (customer 100000000001) answers at modbus unit 1 of 127.0.0.1:$MODBUS, where the registry puts meter 000000000002 (customer 100000000002)"
+  else # the address is the meter's own; its line names another customer
+    sed -i 's|^000000000002,100000000002,|000000000002,100000000009,|' "$SITE/meters.csv"
+    want="meter 000000000002 (customer 100000000002) answers at dlt645 address 000000000002 at 127.0.0.1:$DLT645, where the registry puts meter 000000000002 (customer 100000000009)"
+  fi
+  local before
+  before=$(relays)
+  [[ $before == "closed/0 closed/0 closed/0 " ]] || fail "the meters' relays before: $before"
+  expect_status 1 ctl meter relay 000000000002 trip --reason "arrears"
+  contains "$ERR" "nothing sent: $want" "the refused relay command"
+  contains "$ERR" "correct that registry line (registry.path)" "the refused relay command"
+  [[ $(relays) == "$before" ]] || fail "a relay changed although nothing was to be sent: $(relays)"
+  [[ $(sqlite3 "$SITE/ledger.db" "select count(*) from audit where action = 'identity_mismatch'
+        and target = '000000000002' and reason = 'arrears' and detail like 'relay_trip other_%'") == 1 ]] ||
+    fail "the refusal is not in the audit log: $(sqlite3 "$SITE/ledger.db" 'select * from audit')"
+  [[ $(sqlite3 "$SITE/ledger.db" "select count(*) from audit where action like 'relay_%'") == 0 ]] ||
+    fail "a relay command was audited as sent"
+  printf '%s\n' "$good" >"$SITE/meters.csv" # the line corrected
+  expect_status 0 ctl meter relay 000000000002 trip --reason "arrears"
+  [[ $(relays) == "closed/0 open/1 closed/0 " ]] || fail "the meters' relays after the trip: $(relays)"
+}
+
 case_meter_scan() {
   expect_status 0 ctl meter scan
   [[ $(grep -c '  ok  ' <<<"$OUT") == 3 ]] || fail "scan: $OUT"

@@ -171,6 +171,22 @@ static void dlt645_doc_vectors(void **state)
     close(fd);
 }
 
+/* The customer number, DI 04 00 04 0E: 12 BCD digits lowest byte first,
+ * zeros while no account is open. */
+static void dlt645_customer_number(void **state)
+{
+    (void)state;
+    start_vectors();
+    int fd = sc_connect(sim.dlt645);
+    assert_true(fd >= 0);
+    expect_dlt(fd, "FE FE FE FE 68 78 56 34 12 00 00 68 11 04 41 37 33 37 DB 16",
+               "FE FE FE FE 68 78 56 34 12 00 00 68 91 0A 41 37 33 37 34 33 33 33 33 43 A4 16");
+    control("set 000012345678 customer none");
+    expect_dlt(fd, "FE FE FE FE 68 78 56 34 12 00 00 68 11 04 41 37 33 37 DB 16",
+               "FE FE FE FE 68 78 56 34 12 00 00 68 91 0A 41 37 33 37 33 33 33 33 33 33 93 16");
+    close(fd);
+}
+
 /* A single-rate meter (rates single): the energy block is "no such data"
  * (D1 + 02), the total register answers; back to tou, the block answers. */
 static void dlt645_single_rate(void **state)
@@ -550,6 +566,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(dlt645_doc_relay, setup, teardown),
     cmocka_unit_test_setup_teardown(modbus_doc_vectors, setup, teardown),
     cmocka_unit_test_setup_teardown(dlt645_single_rate, setup, teardown),
+    cmocka_unit_test_setup_teardown(dlt645_customer_number, setup, teardown),
     cmocka_unit_test_setup_teardown(modbus_single_rate, setup, teardown),
     cmocka_unit_test_setup_teardown(smoke_with_created_meters, setup, teardown),
     cmocka_unit_test_setup_teardown(restart_keeps_state, setup, teardown),
