@@ -167,6 +167,7 @@ static void refused(const card_status_t *st, const card_view_t *v, const char *w
 {
     out->result = card_sw_kind(st->sw) == CARD_SW_CONDITIONS ? GW_CREDIT_COUNT_MISMATCH : GW_CREDIT_REFUSED;
     out->count_after = v->purse.count;
+    out->count_known = true; /* the purse's count; the card says nothing of a balance */
     snprintf(out->reason, sizeof out->reason, "%s", why);
 }
 
@@ -193,6 +194,7 @@ static gw_err_t gwc_credit(void *ctx, const gw_credit_req_t *req, gw_credit_repl
         out->result = GW_CREDIT_APPLIED;
         out->count_after = after.count;
         out->balance_after = v.writeback.remaining; /* the meter takes the credit when the card is inserted */
+        out->count_known = out->balance_known = true;
         return GW_OK;
     }
     if (st.slot != CARD_OK || st.sw == 0)

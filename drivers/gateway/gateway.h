@@ -39,7 +39,8 @@ enum {
     GW_READ_BALANCE = 2, /* remaining money (negative = overdraft) */
     GW_READ_ENERGY = 4,  /* total and the four TOU registers */
     GW_READ_STATUS = 8,  /* relay and flags */
-    GW_READ_ALL = 15,
+    GW_READ_ALL = 15,    /* every measured part (not the identity) */
+    GW_READ_IDENTITY = 16, /* the meter number and customer the meter answering reports */
 };
 
 /* Status flags of a reading. */
@@ -61,8 +62,15 @@ typedef struct gw_reading {
     int64_t balance;         /* minor units */
     int64_t energy_total;    /* milli-units: Wh, or litres for water */
     int64_t energy_band[4];  /* sharp, peak, flat, valley */
+    bool bands_absent;       /* the meter has no TOU registers (a single-rate meter): energy_band holds
+                              * nothing, and the total came from the total register alone */
     bool relay_open;         /* true = supply cut (valve closed) */
     uint32_t flags;          /* GW_FLAG_* */
+    /* GW_READ_IDENTITY: who answered at the address, as it says; drivers
+     * report it and decide nothing (the engine compares it with the registry) */
+    char id_meter[GW_METER_LEN];    /* its meter number */
+    char id_customer[GW_METER_LEN]; /* its customer number; "" = none bound */
+    bool id_customer_told;          /* false: the meter did not say (it lacks the data) */
 } gw_reading_t;
 
 typedef struct gw_credit_req {
@@ -77,6 +85,8 @@ typedef struct gw_credit_reply {
     gw_credit_result_t result;
     int64_t balance_after;
     uint32_t count_after;
+    bool balance_known; /* the answer carried balance_after (a DL/T 645 error reply carries nothing) */
+    bool count_known;   /* the answer carried count_after */
     char reason[96];
 } gw_credit_reply_t;
 

@@ -8,17 +8,20 @@
 #include <unistd.h>
 
 #include "drivers/gateway/dlt645_frame.h"
+#include "drivers/gateway/dlt645_read.h"
 #include "drivers/gateway/gw_backends.h"
 #include "drivers/gateway/meter_mac.h"
 #include "drivers/transport/tcp_link.h"
 #include "kiosk/app/log.h"
 
+#define DI_ENERGY_TOTAL 0x00000000u
 #define DI_ENERGY_BLOCK 0x0001FF00u
 #define DI_REMAINING 0x00900200u
 #define DI_OVERDRAFT 0x00900201u
 #define DI_COUNT 0x03330201u
 #define DI_STATUS3 0x04000503u
 #define DI_STATUS7 0x04000507u
+#define DI_CUSTOMER 0x0400040Eu
 #define DI_RECHARGE 0x070102FFu
 #define DI_OPEN_ACCOUNT 0x070101FFu
 #define MAX_COUNT 9999u /* reads carry the count as 4 BCD digits */
@@ -91,15 +94,6 @@ static gw_err_t exchange_retrying(dlt_t *d, const dlt645_frame_t *req, dlt645_fr
     return e;
 }
 
-static const char *read_error_text(uint8_t err)
-{
-    if (err & 0x02)
-        return "no such data";
-    if (err & 0x04)
-        return "wrong password or not authorised";
-    return "other error";
-}
-
 static gw_err_t start_frame(const char *meter, uint8_t ctrl, dlt645_frame_t *f, kmsg_t *msg)
 {
     memset(f, 0, sizeof *f);
@@ -111,35 +105,78 @@ static gw_err_t start_frame(const char *meter, uint8_t ctrl, dlt645_frame_t *f, 
     return GW_OK;
 }
 
-/* Reads one DI; *data receives the value after the DI, *len its size. */
-static gw_err_t read_di(dlt_t *d, const char *meter, uint32_t di, uint8_t *data, size_t want, kmsg_t *msg)
+/* Sends a read of one DI and takes the meter's reply frame. */
+static gw_err_t read_reply(dlt_t *d, const char *meter, uint32_t di, dlt645_frame_t *reply, kmsg_t *msg)
 {
-    dlt645_frame_t req, reply;
+    dlt645_frame_t req;
     gw_err_t e = start_frame(meter, DLT645_READ, &req, msg);
     if (e != GW_OK)
         return e;
     dlt645_put_di(req.data, di);
     req.len = 4;
-    if ((e = exchange_retrying(d, &req, &reply, msg)) != GW_OK)
-        return e;
-    if (reply.ctrl & DLT645_C_ERROR) {
-        kmsg_set(msg, K_EDEVICE, "meter %s refused to read %08X: %s", meter, di,
-                 read_error_text(reply.len ? reply.data[0] : 0));
+    return exchange_retrying(d, &req, reply, msg);
+}
+
+/* The value in the reply to a read of di: the want bytes after the DI into
+ * data. A meter without such data refuses, unless absent is given: then
+ * *absent says so and the answer is GW_OK with nothing in data. */
+static gw_err_t take_value(const char *meter, uint32_t di, const dlt645_frame_t *reply, uint8_t *data, size_t want,
+                           bool *absent, kmsg_t *msg)
+{
+    uint8_t err = 0;
+    dlt645_answer_t a = dlt645_read_answer(reply, di, want, data, &err);
+    if (a == DLT645_ANSWER_VALUE || (a == DLT645_ANSWER_NO_DATA && absent)) {
+        if (absent)
+            *absent = a == DLT645_ANSWER_NO_DATA;
+        return GW_OK;
+    }
+    if (a != DLT645_ANSWER_GARBLED) {
+        kmsg_set(msg, K_EDEVICE, "meter %s refused to read %08X: %s", meter, di, dlt645_error_text(err));
         return GW_REFUSED;
     }
-    if (reply.len != 4 + want || dlt645_get_di(reply.data) != di) {
-        kmsg_set(msg, K_EDEVICE, "meter %s answered the read of %08X with %u bytes of something else", meter, di,
-                 reply.len);
+    kmsg_set(msg, K_EDEVICE, "meter %s answered the read of %08X with %u bytes of something else", meter, di,
+             reply->len);
+    return GW_PROTOCOL;
+}
+
+/* Reads one DI's value into data (see take_value). */
+static gw_err_t read_di(dlt_t *d, const char *meter, uint32_t di, uint8_t *data, size_t want, bool *absent,
+                        kmsg_t *msg)
+{
+    dlt645_frame_t reply;
+    gw_err_t e = read_reply(d, meter, di, &reply, msg);
+    return e == GW_OK ? take_value(meter, di, &reply, data, want, absent, msg) : e;
+}
+
+/* Who answers at the address: the meter number is the address its reply
+ * came from; the customer number is DI 04 00 04 0E (all zeros: none bound),
+ * unless the meter has no such data. */
+static gw_err_t read_identity(dlt_t *d, const char *meter, gw_reading_t *out, kmsg_t *msg)
+{
+    dlt645_frame_t reply;
+    uint8_t cust[6];
+    bool absent = false;
+    gw_err_t e = read_reply(d, meter, DI_CUSTOMER, &reply, msg);
+    if (e == GW_OK)
+        e = take_value(meter, DI_CUSTOMER, &reply, cust, sizeof cust, &absent, msg);
+    if (e != GW_OK)
+        return e;
+    if (!dlt645_addr_to_text(reply.addr, out->id_meter) ||
+        (!absent && !dlt645_addr_to_text(cust, out->id_customer))) {
+        kmsg_set(msg, K_EDEVICE, "meter %s sent a customer number that is not BCD", meter);
         return GW_PROTOCOL;
     }
-    memcpy(data, reply.data + 4, want);
+    if (!absent && strcmp(out->id_customer, "000000000000") == 0)
+        out->id_customer[0] = '\0';
+    out->id_customer_told = !absent;
+    out->have |= GW_READ_IDENTITY;
     return GW_OK;
 }
 
 static gw_err_t read_bcd(dlt_t *d, const char *meter, uint32_t di, size_t bytes, uint64_t *v, kmsg_t *msg)
 {
     uint8_t data[8];
-    gw_err_t e = read_di(d, meter, di, data, bytes, msg);
+    gw_err_t e = read_di(d, meter, di, data, bytes, NULL, msg);
     if (e == GW_OK && !dlt645_bcd_get(data, bytes, v)) {
         kmsg_set(msg, K_EDEVICE, "meter %s sent a value for %08X that is not BCD", meter, di);
         return GW_PROTOCOL;
@@ -157,10 +194,25 @@ static gw_err_t read_balance(dlt_t *d, const char *meter, int64_t *balance, kmsg
     return e;
 }
 
+/* A single-rate meter has no TOU registers: the total alone, no bands. */
+static gw_err_t read_total(dlt_t *d, const char *meter, gw_reading_t *out, kmsg_t *msg)
+{
+    uint64_t v;
+    gw_err_t e = read_bcd(d, meter, DI_ENERGY_TOTAL, 4, &v, msg);
+    if (e == GW_OK) {
+        out->energy_total = (int64_t)v * 10; /* 0.01 kWh = 10 Wh */
+        out->bands_absent = true;
+    }
+    return e;
+}
+
 static gw_err_t read_energy(dlt_t *d, const char *meter, gw_reading_t *out, kmsg_t *msg)
 {
     uint8_t data[20];
-    gw_err_t e = read_di(d, meter, DI_ENERGY_BLOCK, data, sizeof data, msg);
+    bool absent = false;
+    gw_err_t e = read_di(d, meter, DI_ENERGY_BLOCK, data, sizeof data, &absent, msg);
+    if (e == GW_OK && absent)
+        return read_total(d, meter, out, msg);
     for (int i = 0; e == GW_OK && i < 5; i++) {
         uint64_t v;
         if (!dlt645_bcd_get(data + 4 * i, 4, &v)) {
@@ -179,9 +231,9 @@ static gw_err_t read_energy(dlt_t *d, const char *meter, gw_reading_t *out, kmsg
 static gw_err_t read_status(dlt_t *d, const char *meter, gw_reading_t *out, kmsg_t *msg)
 {
     uint8_t w3[2], w7[2];
-    gw_err_t e = read_di(d, meter, DI_STATUS3, w3, 2, msg);
+    gw_err_t e = read_di(d, meter, DI_STATUS3, w3, 2, NULL, msg);
     if (e == GW_OK)
-        e = read_di(d, meter, DI_STATUS7, w7, 2, msg);
+        e = read_di(d, meter, DI_STATUS7, w7, 2, NULL, msg);
     if (e != GW_OK)
         return e;
     unsigned s3 = w3[0] | (unsigned)w3[1] << 8, s7 = w7[0] | (unsigned)w7[1] << 8;
@@ -209,6 +261,8 @@ static gw_err_t dlt_read(void *ctx, const char *meter, unsigned what, gw_reading
         out->have |= GW_READ_ENERGY;
     if (e == GW_OK && what & GW_READ_STATUS && (e = read_status(d, meter, out, msg)) == GW_OK)
         out->have |= GW_READ_STATUS;
+    if (e == GW_OK && what & GW_READ_IDENTITY)
+        e = read_identity(d, meter, out, msg);
     return e;
 }
 
@@ -315,6 +369,7 @@ static gw_err_t dlt_credit(void *ctx, const gw_credit_req_t *req, gw_credit_repl
     out->result = GW_CREDIT_APPLIED;
     out->balance_after = (int32_t)get_le32(reply.data + 4);
     out->count_after = get_le32(reply.data + 8);
+    out->balance_known = out->count_known = true;
     return GW_OK;
 }
 
@@ -346,7 +401,7 @@ static gw_err_t dlt_relay(void *ctx, const char *meter, gw_relay_t cmd, kmsg_t *
         return e;
     if (reply.ctrl & DLT645_C_ERROR) {
         kmsg_set(msg, K_EDEVICE, "meter %s refused the relay command: %s", meter,
-                 read_error_text(reply.len ? reply.data[0] : 0));
+                 dlt645_error_text(reply.len ? reply.data[0] : 0));
         return GW_REFUSED;
     }
     return GW_OK;

@@ -2,9 +2,12 @@
  * the spine's tests and the demo until a real gateway simulator is used.
  * It applies the meters' purchase-count rule exactly like a prepaid meter:
  *
- *   meters   one line per meter: "METER CUSTOMER COUNT BALANCE" (initial state)
+ *   meters   one line per meter: "METER CUSTOMER COUNT BALANCE [ANSWERS]" (initial
+ *            state); ANSWERS, if given, is the meter number the device at
+ *            this address reports (another meter: a wrong registry line)
  *   journal  one line per applied credit: "credit METER COUNT AMOUNT",
  *            appended with a single write(2) so it is never half written
+ *   relays   one line per relay command the meters took: "relay METER trip|close"
  *   faults   optional, one line per fault: "KIND N" = the next N operations
  *            fail that way; KIND is offline (nothing sent), drop (credit
  *            lost on the way, not applied), lose_reply (credit applied,
@@ -29,6 +32,7 @@ typedef struct fake {
 } fake_t;
 
 typedef struct fake_meter {
+    char answers[GW_METER_LEN]; /* the meter number it reports */
     char customer[GW_METER_LEN];
     uint32_t count;
     int64_t balance;
@@ -42,7 +46,7 @@ static void path_of(const fake_t *f, const char *name, char *out, size_t len)
 /* Finds meter in `meters` and replays the journal over it. */
 static gw_err_t load_meter(const fake_t *f, const char *meter, fake_meter_t *m, kmsg_t *msg)
 {
-    char path[CFG_PATH_LEN + 16], line[256], id[32], cust[32];
+    char path[CFG_PATH_LEN + 16], line[256], id[32], cust[32], answers[32];
     path_of(f, "meters", path, sizeof path);
     FILE *in = fopen(path, "r");
     if (!in) {
@@ -53,8 +57,9 @@ static gw_err_t load_meter(const fake_t *f, const char *meter, fake_meter_t *m, 
     while (!found && fgets(line, sizeof line, in)) {
         unsigned long count;
         long long balance;
-        if (line[0] != '#' && sscanf(line, "%31s %31s %lu %lld", id, cust, &count, &balance) == 4 &&
-            strcmp(id, meter) == 0) {
+        int n = line[0] == '#' ? 0 : sscanf(line, "%31s %31s %lu %lld %31s", id, cust, &count, &balance, answers);
+        if (n >= 4 && strcmp(id, meter) == 0) {
+            snprintf(m->answers, sizeof m->answers, "%s", n == 5 ? answers : id);
             snprintf(m->customer, sizeof m->customer, "%s", cust);
             m->count = (uint32_t)count;
             m->balance = balance;
@@ -132,21 +137,35 @@ static gw_err_t fake_read(void *ctx, const char *meter, unsigned what, gw_readin
     out->balance = m.balance;
     out->purchase_count = m.count;
     out->relay_open = m.balance <= 0;
+    if (what & GW_READ_IDENTITY) {
+        snprintf(out->id_meter, sizeof out->id_meter, "%s", m.answers);
+        snprintf(out->id_customer, sizeof out->id_customer, "%s", m.customer);
+        out->id_customer_told = true;
+        out->have |= GW_READ_IDENTITY;
+    }
     return GW_OK;
 }
 
-static gw_err_t append_journal(const fake_t *f, const gw_credit_req_t *req, kmsg_t *msg)
+/* Appends one line to the file `name` with a single write. */
+static gw_err_t append_line(const fake_t *f, const char *name, const char *line, kmsg_t *msg)
 {
-    char path[CFG_PATH_LEN + 16], line[128];
-    path_of(f, "journal", path, sizeof path);
+    char path[CFG_PATH_LEN + 16];
+    path_of(f, name, path, sizeof path);
     int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-    int n = snprintf(line, sizeof line, "credit %s %u %lld\n", req->meter, req->count, (long long)req->amount);
+    ssize_t n = (ssize_t)strlen(line);
     bool ok = fd >= 0 && write(fd, line, (size_t)n) == n;
     if (fd >= 0)
         close(fd);
     if (!ok)
         kmsg_set(msg, K_EIO, "fake gateway: cannot append to %s", path);
     return ok ? GW_OK : GW_UNREACHABLE;
+}
+
+static gw_err_t append_journal(const fake_t *f, const gw_credit_req_t *req, kmsg_t *msg)
+{
+    char line[128];
+    snprintf(line, sizeof line, "credit %s %u %lld\n", req->meter, req->count, (long long)req->amount);
+    return append_line(f, "journal", line, msg);
 }
 
 /* The meter's rule: apply only count = current + 1. */
@@ -177,6 +196,7 @@ static gw_err_t apply_credit(const fake_t *f, const gw_credit_req_t *req, const 
     }
     out->count_after = m.count;
     out->balance_after = m.balance;
+    out->count_known = out->balance_known = true;
     return GW_OK;
 }
 
@@ -213,12 +233,21 @@ static void fake_close(void *ctx)
 }
 
 /* The fake meters have no relay of their own: their relay follows the
- * balance, so a command is acknowledged and changes nothing. */
+ * balance, so a command is acknowledged, written to `relays` (the device's
+ * record of what it was told) and changes nothing else. */
 static gw_err_t fake_relay(void *ctx, const char *meter, gw_relay_t cmd, kmsg_t *msg)
 {
     gw_reading_t r;
-    (void)cmd;
-    return fake_read(ctx, meter, GW_READ_STATUS, &r, msg);
+    gw_err_t e = fake_read(ctx, meter, GW_READ_STATUS, &r, msg);
+    if (e != GW_OK)
+        return e;
+    char line[64];
+    snprintf(line, sizeof line, "relay %s %s\n", meter, cmd == GW_RELAY_TRIP ? "trip" : "close");
+    fake_t *f = ctx;
+    flock(f->lock_fd, LOCK_EX);
+    e = append_line(f, "relays", line, msg);
+    flock(f->lock_fd, LOCK_UN);
+    return e;
 }
 
 static const gw_ops_t fake_ops = {"fake", fake_read, fake_credit, fake_relay, fake_close};

@@ -27,6 +27,7 @@ typedef struct mb {
     gw_opts_t opts;
     unit_map_t units[MAX_UNITS];
     int n_units;
+    int last_error; /* errno of the last failed call: a meter's exception is EMBXILFUN.. */
 } mb_t;
 
 static int unit_of(const mb_t *m, const char *meter)
@@ -54,6 +55,7 @@ static gw_err_t prepare(mb_t *m, const char *meter, kmsg_t *msg)
 static gw_err_t failure(mb_t *m, const char *what, kmsg_t *msg)
 {
     int err = errno;
+    m->last_error = err;
     /* An exception is the meter refusing; the gateway's own exceptions
      * (path unavailable, target did not answer) mean no answer. */
     bool exception = err >= EMBXILFUN && err <= EMBXMEMPAR;
@@ -81,13 +83,33 @@ static gw_err_t read_regs(mb_t *m, const char *meter, int addr, int n, uint16_t 
     return e;
 }
 
-static gw_err_t read_prepaid(mb_t *m, const char *meter, gw_reading_t *out, kmsg_t *msg)
+/* The prepaid block: the identity if asked (reported as the meter says it),
+ * the rest only from the meter asked for. */
+static gw_err_t read_prepaid(mb_t *m, const char *meter, unsigned what, gw_reading_t *out, kmsg_t *msg)
 {
     uint16_t r[MBP_N_PREPAID];
     gw_err_t e = read_regs(m, meter, MBP_PREPAID, MBP_N_PREPAID, r, msg);
-    if (e == GW_OK && !mbp_decode_prepaid(r, meter, out, msg)) {
+    if (e != GW_OK)
+        return e;
+    if ((what & GW_READ_IDENTITY && !mbp_decode_identity(r, out, msg)) ||
+        (what & (GW_READ_COUNT | GW_READ_BALANCE | GW_READ_STATUS) && !mbp_decode_prepaid(r, meter, out, msg))) {
         kmsg_prefix(msg, "unit %d of gateway %s: ", unit_of(m, meter), m->where);
         return GW_PROTOCOL;
+    }
+    return GW_OK;
+}
+
+/* The energy registers; a meter that has no band registers (exception 02,
+ * illegal data address) is read for its total alone. */
+static gw_err_t read_energy(mb_t *m, const char *meter, gw_reading_t *out, kmsg_t *msg)
+{
+    uint16_t r[MBP_N_ENERGY];
+    gw_err_t e = read_regs(m, meter, MBP_ENERGY, MBP_N_ENERGY, r, msg);
+    if (e == GW_OK) {
+        mbp_decode_energy(r, out);
+    } else if (e == GW_REFUSED && m->last_error == EMBXILADD &&
+               (e = read_regs(m, meter, MBP_ENERGY, MBP_N_TOTAL, r, msg)) == GW_OK) {
+        mbp_decode_total(r, out);
     }
     return e;
 }
@@ -98,11 +120,10 @@ static gw_err_t mb_read(void *ctx, const char *meter, unsigned what, gw_reading_
     memset(out, 0, sizeof *out);
     snprintf(out->meter, sizeof out->meter, "%s", meter);
     gw_err_t e = GW_OK;
-    if (what & (GW_READ_COUNT | GW_READ_BALANCE | GW_READ_STATUS))
-        e = read_prepaid(m, meter, out, msg);
-    uint16_t r[MBP_N_ENERGY];
-    if (e == GW_OK && what & GW_READ_ENERGY && (e = read_regs(m, meter, MBP_ENERGY, MBP_N_ENERGY, r, msg)) == GW_OK)
-        mbp_decode_energy(r, out);
+    if (what & (GW_READ_COUNT | GW_READ_BALANCE | GW_READ_STATUS | GW_READ_IDENTITY))
+        e = read_prepaid(m, meter, what, out, msg);
+    if (e == GW_OK && what & GW_READ_ENERGY)
+        e = read_energy(m, meter, out, msg);
     return e;
 }
 

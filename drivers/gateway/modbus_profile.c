@@ -65,11 +65,32 @@ bool mbp_decode_prepaid(const uint16_t r[MBP_N_PREPAID], const char *meter, gw_r
     return true;
 }
 
+bool mbp_decode_identity(const uint16_t r[MBP_N_PREPAID], gw_reading_t *out, kmsg_t *msg)
+{
+    if (!mbp_get_bcd12(r + 7, out->id_meter) || !mbp_get_bcd12(r + 10, out->id_customer)) {
+        kmsg_set(msg, K_EDEVICE, "the meter or customer number registers are not BCD");
+        return false;
+    }
+    if (strcmp(out->id_customer, "000000000000") == 0)
+        out->id_customer[0] = '\0'; /* the account is not opened */
+    out->id_customer_told = true;
+    out->have |= GW_READ_IDENTITY;
+    return true;
+}
+
 void mbp_decode_energy(const uint16_t r[MBP_N_ENERGY], gw_reading_t *out)
 {
     out->energy_total = (int64_t)mbp_u32(r) * 10; /* 0.01 kWh = 10 Wh */
     for (int b = 0; b < 4; b++)
         out->energy_band[b] = (int64_t)mbp_u32(r + 2 + 2 * b) * 10;
+    out->have |= GW_READ_ENERGY;
+}
+
+void mbp_decode_total(const uint16_t r[MBP_N_TOTAL], gw_reading_t *out)
+{
+    out->energy_total = (int64_t)mbp_u32(r) * 10;
+    memset(out->energy_band, 0, sizeof out->energy_band);
+    out->bands_absent = true;
     out->have |= GW_READ_ENERGY;
 }
 
@@ -84,6 +105,7 @@ bool mbp_decode_result(const gw_credit_req_t *req, const uint16_t r[MBP_N_RESULT
     memset(out, 0, sizeof *out);
     out->balance_after = (int32_t)mbp_u32(r + 1);
     out->count_after = mbp_u32(r + 3);
+    out->balance_known = out->count_known = true; /* the result block holds both, refusals included */
     if (r[0] > 7) {
         kmsg_set(msg, K_EDEVICE, "meter %s reported result %u for count %u", req->meter, r[0], req->count);
         return false;

@@ -12,6 +12,7 @@
 enum {
     MBP_ENERGY = 0x0000, /* total, sharp, peak, flat, valley: UINT32, 0.01 kWh */
     MBP_N_ENERGY = 10,
+    MBP_N_TOTAL = 2,     /* the total alone: a single-rate meter has no band registers */
     MBP_PREPAID = 0x0100,
     MBP_N_PREPAID = 16,
     MBP_COMMAND = 0x0110, /* written in one request */
@@ -37,8 +38,17 @@ bool mbp_get_bcd12(const uint16_t *r, char out[13]);
  * msg saying why, if it is not meter `meter`'s or makes no sense. */
 bool mbp_decode_prepaid(const uint16_t r[MBP_N_PREPAID], const char *meter, gw_reading_t *out, kmsg_t *msg);
 
+/* Who the prepaid block says answered: its meter number and customer
+ * (zeros: none bound) into out's identity, checked against nothing;
+ * false, with msg, if they are not BCD. */
+bool mbp_decode_identity(const uint16_t r[MBP_N_PREPAID], gw_reading_t *out, kmsg_t *msg);
+
 /* The energy registers into out (milli-units). */
 void mbp_decode_energy(const uint16_t r[MBP_N_ENERGY], gw_reading_t *out);
+
+/* The total register of a meter without band registers into out, the
+ * bands marked absent. */
+void mbp_decode_total(const uint16_t r[MBP_N_TOTAL], gw_reading_t *out);
 
 /* The command block for req (recharge or open account), MACs computed
  * under the meter's key from master; false, with msg, if req cannot be

@@ -16,16 +16,26 @@ static void add_kwh(cJSON *o, const char *name, int64_t wh)
     cJSON_AddStringToObject(o, name, buf);
 }
 
-static cJSON *reading_json(const gw_reading_t *r, const ledger_alert_t *alerts, size_t n)
+/* The four bands, or null for a single-rate meter (no bands, not bands of 0). */
+static void add_bands(cJSON *o, const gw_reading_t *r)
 {
     static const char *const bands[] = {"sharp", "peak", "flat", "valley"};
-    cJSON *o = cJSON_CreateObject(), *b = cJSON_CreateObject(), *flags = cJSON_CreateArray(),
-          *al = cJSON_CreateArray();
-    kjson_add_str(o, "meter", r->meter);
-    add_kwh(o, "energy_kwh", r->energy_total);
+    if (r->bands_absent) {
+        cJSON_AddNullToObject(o, "bands_kwh");
+        return;
+    }
+    cJSON *b = cJSON_CreateObject();
     for (int i = 0; i < 4; i++)
         add_kwh(b, bands[i], r->energy_band[i]);
     cJSON_AddItemToObject(o, "bands_kwh", b);
+}
+
+static cJSON *reading_json(const gw_reading_t *r, const ledger_alert_t *alerts, size_t n)
+{
+    cJSON *o = cJSON_CreateObject(), *flags = cJSON_CreateArray(), *al = cJSON_CreateArray();
+    kjson_add_str(o, "meter", r->meter);
+    add_kwh(o, "energy_kwh", r->energy_total);
+    add_bands(o, r);
     kjson_add_int(o, "balance", r->balance);
     kjson_add_int(o, "purchase_count", r->purchase_count);
     kjson_add_str(o, "relay", r->relay_open ? "open" : "closed");

@@ -15,6 +15,7 @@
 #include "kiosk/app/clock.h"
 #include "kiosk/app/config.h"
 #include "kiosk/app/rand.h"
+#include "kiosk/app/registry.h"
 #include "kiosk/core/inspect.h"
 #include "kiosk/core/mcard.h"
 #include "kiosk/core/offline.h"
@@ -51,6 +52,7 @@ typedef struct engine {
     payterm_t *pay[ENGINE_MAX_PROVIDERS];
     const kiosk_config_t *cfg;
     const engine_counts_t *counts; /* the back office's count service; NULL: none */
+    const registry_t *registry; /* the meters' identities commands are checked against; NULL: none */
     const kclock_t *clk;  /* NULL = system clock */
     const krand_t *rand;  /* NULL = system CSPRNG */
     engine_step_fn step;  /* NULL = none */
@@ -159,8 +161,30 @@ kerr_t engine_retry_due(engine_t *e, int *done, kmsg_t *msg);
 kerr_t engine_read_meter(engine_t *e, const char *meter, gw_reading_t *out, ledger_alert_t alerts[INSPECT_MAX_ALERTS],
                          size_t *n_alerts, kmsg_t *msg);
 
-/* Trips or closes a meter's relay and writes the command to the audit log
- * with who asked and why. */
+/* A command to a meter, in the engine's terms (each backend turns it into
+ * its protocol's own code). Every one goes through engine_meter_command. */
+typedef enum engine_meter_cmd {
+    METER_CMD_RELAY_TRIP,  /* cut the supply (close the valve) */
+    METER_CMD_RELAY_CLOSE, /* restore the supply */
+    METER_CMD_COUNT
+} engine_meter_cmd_t;
+
+/* The command's name, also its audit action ("relay_trip"). */
+const char *engine_meter_cmd_name(engine_meter_cmd_t cmd);
+
+/* Sends one command to a meter, once its identity is confirmed: the meter
+ * answering at the address the registry gives is read first (its number,
+ * and its customer where the protocol carries it) and compared with the
+ * registry (core/meter_id.c). A mismatch sends nothing, writes the audit row
+ * `identity_mismatch` (who asked, why, both identities) and returns
+ * K_ECONFLICT with a message naming both identities and the registry line
+ * to correct; an identity that cannot be read sends nothing either. Sent,
+ * the command is audited under its name with who asked and why. */
+kerr_t engine_meter_command(engine_t *e, const char *meter, engine_meter_cmd_t cmd, const char *actor,
+                            const char *reason, kmsg_t *msg);
+
+/* Trips or closes a meter's relay: engine_meter_command with the relay
+ * command. */
 kerr_t engine_relay(engine_t *e, const char *meter, gw_relay_t cmd, const char *actor, const char *reason,
                     kmsg_t *msg);
 

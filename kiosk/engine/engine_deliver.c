@@ -137,6 +137,18 @@ static kerr_t park(run_t *r, delivery_reason_t why, const char *detail, const ch
 
 static kerr_t send(run_t *r, uint32_t n);
 
+/* The meter's answer to count n, quoting only what the answer carried: an
+ * error reply names no count or balance, so none is printed. */
+static void answer_detail(uint32_t n, credit_outcome_t o, const gw_credit_reply_t *a, char out[LEDGER_REASON_LEN])
+{
+    size_t k = (size_t)snprintf(out, LEDGER_REASON_LEN, "count %u: %s%s%s%s", n, outcome_name(o),
+                                a->reason[0] ? " (" : "", a->reason, a->reason[0] ? ")" : "");
+    if (a->count_known && k < LEDGER_REASON_LEN)
+        k += (size_t)snprintf(out + k, LEDGER_REASON_LEN - k, ", meter count %u", a->count_after);
+    if (a->balance_known && k < LEDGER_REASON_LEN)
+        snprintf(out + k, LEDGER_REASON_LEN - k, ", balance %lld", (long long)a->balance_after);
+}
+
 /* The count the target shows, for a credit that carried count n: a card
  * with nothing written yet has not taken it (as if at n - 1). */
 static uint32_t seen_count(const gw_reading_t *rd, uint32_t n)
@@ -203,8 +215,7 @@ static kerr_t send(run_t *r, uint32_t n)
     credit_outcome_t outcome = translate(err, &reply);
     delivery_decision_t d = delivery_after_credit(outcome);
     if (err == GW_OK)
-        snprintf(detail, sizeof detail, "count %u: %s%s%s, meter count %u, balance %lld", n, outcome_name(outcome),
-                 reply.reason[0] ? " " : "", reply.reason, reply.count_after, (long long)reply.balance_after);
+        answer_detail(n, outcome, &reply, detail);
     else
         snprintf(detail, sizeof detail, "count %u: %s (%s)", n, outcome_name(outcome), why.text);
     switch (d.step) {

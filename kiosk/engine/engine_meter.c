@@ -1,4 +1,4 @@
-/* Meter reads with usage inspection, and relay commands with an audit trail. */
+/* Meter reads with usage inspection (commands to meters: engine_command.c). */
 #include <stdio.h>
 #include <string.h>
 
@@ -45,6 +45,7 @@ static ledger_reading_t stored(const gw_reading_t *g, int64_t at)
                           .flags = g->flags};
     snprintf(r.meter, sizeof r.meter, "%s", g->meter);
     memcpy(r.bands, g->energy_band, sizeof r.bands);
+    r.bands_absent = g->bands_absent;
     return r;
 }
 
@@ -97,15 +98,4 @@ kerr_t engine__record_reading(engine_t *e, const gw_reading_t *g, ledger_alert_t
     ledger_reading_t r = stored(g, kclock_wall(e->clk));
     kerr_t rc = inspect(e, &r, alerts, n_alerts, msg);
     return rc ? rc : ledger_record_reading(e->ledger, &r, alerts, *n_alerts, msg);
-}
-
-kerr_t engine_relay(engine_t *e, const char *meter, gw_relay_t cmd, const char *actor, const char *reason,
-                    kmsg_t *msg)
-{
-    const char *action = cmd == GW_RELAY_TRIP ? "relay_trip" : "relay_close";
-    gw_err_t err = e->gw->ops->relay(e->gw->ctx, meter, cmd, msg);
-    if (err != GW_OK)
-        return engine_gw_error(err);
-    LOG_I("engine", "meter %s: %s by %s (%s)", meter, action, actor, reason);
-    return ledger_audit(e->ledger, actor, action, meter, reason, "", msg);
 }

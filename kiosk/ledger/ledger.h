@@ -20,7 +20,7 @@
 
 typedef struct ledger ledger_t;
 
-#define LEDGER_SCHEMA_VERSION 10
+#define LEDGER_SCHEMA_VERSION 11
 
 typedef enum ledger_open_mode {
     LEDGER_CREATE,   /* create the file if missing, migrate it forward */
@@ -262,6 +262,7 @@ typedef struct ledger_reading {
     char meter[LEDGER_METER_LEN];
     int64_t at;
     int64_t energy, bands[4]; /* total; sharp, peak, flat, valley */
+    bool bands_absent;        /* a single-rate meter: no bands (NULL in the file), bands[] holds nothing */
     int64_t balance;
     int64_t purchase_count;
     bool relay_open;

@@ -21,6 +21,7 @@ kerr_t ledger_last_reading(ledger_t *l, const char *meter, ledger_reading_t *out
         snprintf(out->meter, sizeof out->meter, "%s", meter);
         out->at = sqlite3_column_int64(st, 0);
         out->energy = sqlite3_column_int64(st, 1);
+        out->bands_absent = sqlite3_column_type(st, 2) == SQLITE_NULL;
         for (int b = 0; b < 4; b++)
             out->bands[b] = sqlite3_column_int64(st, 2 + b);
         out->balance = sqlite3_column_int64(st, 6);
@@ -90,7 +91,10 @@ static kerr_t insert_reading(ledger_t *l, const ledger_reading_t *r, kmsg_t *msg
     sqlite3_bind_int64(st, 2, r->at);
     sqlite3_bind_int64(st, 3, r->energy);
     for (int b = 0; b < 4; b++)
-        sqlite3_bind_int64(st, 4 + b, r->bands[b]);
+        if (r->bands_absent)
+            sqlite3_bind_null(st, 4 + b);
+        else
+            sqlite3_bind_int64(st, 4 + b, r->bands[b]);
     sqlite3_bind_int64(st, 8, r->balance);
     sqlite3_bind_int64(st, 9, r->purchase_count);
     sqlite3_bind_int(st, 10, r->relay_open);

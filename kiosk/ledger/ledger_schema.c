@@ -309,8 +309,37 @@ static const char *const v10[] = {
     NULL,
 };
 
+/* Version 11: a reading of a single-rate meter has no bands: the four band
+ * columns may be NULL, all four together (the table is rebuilt, as SQLite
+ * cannot drop a NOT NULL). */
+static const char *const v11[] = {
+    "CREATE TABLE meter_reading_v11 ("
+    "  id INTEGER PRIMARY KEY,"
+    "  meter TEXT NOT NULL,"
+    "  at INTEGER NOT NULL,"
+    "  energy INTEGER NOT NULL,"
+    "  sharp INTEGER,"
+    "  peak INTEGER,"
+    "  flat INTEGER,"
+    "  valley INTEGER,"
+    "  balance INTEGER NOT NULL,"
+    "  purchase_count INTEGER NOT NULL,"
+    "  relay_open INTEGER NOT NULL CHECK (relay_open IN (0, 1)),"
+    "  flags INTEGER NOT NULL,"
+    "  CHECK ((sharp IS NULL) = (peak IS NULL) AND (peak IS NULL) = (flat IS NULL)"
+    "         AND (flat IS NULL) = (valley IS NULL))"
+    ") STRICT;",
+    "INSERT INTO meter_reading_v11 (id, meter, at, energy, sharp, peak, flat, valley, balance, purchase_count,"
+    "  relay_open, flags) SELECT id, meter, at, energy, sharp, peak, flat, valley, balance, purchase_count,"
+    "  relay_open, flags FROM meter_reading;",
+    "DROP TABLE meter_reading;",
+    "ALTER TABLE meter_reading_v11 RENAME TO meter_reading;",
+    "CREATE INDEX meter_reading_meter ON meter_reading(meter, at);",
+    NULL,
+};
+
 /* Each migration is a list of statements run in one transaction. */
-static const char *const *const migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10};
+static const char *const *const migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11};
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -72,7 +72,7 @@ kerr_t site_open(const kiosk_config_t *cfg, site_t *s, site_report_fn report, vo
         registry_free(&s->registry);
         return rc;
     }
-    s->engine = (engine_t){.ledger = s->ledger, .gw = &s->gw, .cfg = cfg};
+    s->engine = (engine_t){.ledger = s->ledger, .gw = &s->gw, .cfg = cfg, .registry = &s->registry};
     open_devices(s, report, ctx);
     return K_OK;
 }

@@ -78,7 +78,7 @@ static void book_at(msim_t *s, msim_meter_t *m, int64_t wh, const when_t *w)
         m->month_used = 0;
     }
     m->energy_total += wh;
-    if (m->kind == MSIM_ELECTRICITY) {
+    if (m->kind == MSIM_ELECTRICITY && m->rates == MSIM_RATES_TOU) {
         tou_band_t band = m->tariff.kind == TARIFF_TOU ? tariff_band_at(&m->tariff, w->minute) : BAND_FLAT;
         m->energy_band[band] += wh;
     }

@@ -114,6 +114,12 @@ static const char *set_unit(msim_t *s, msim_meter_t *m, const char *v)
     return NULL;
 }
 
+static const char *set_rates(msim_t *s, msim_meter_t *m, const char *v)
+{
+    (void)s;
+    return msim_rates_parse(v, &m->rates) ? NULL : "rates is tou (total and four bands) or single (total only)";
+}
+
 static const struct {
     const char *name;
     setter_fn fn;
@@ -122,6 +128,7 @@ static const struct {
     {"power", set_power},         {"suspended", set_suspended}, {"energy", set_energy},
     {"customer", set_customer},   {"tariff", set_tariff},       {"hoarding", set_hoarding},
     {"threshold", set_threshold}, {"overdraft", set_overdraft}, {"unit", set_unit},
+    {"rates", set_rates},
 };
 
 const char *msim_set_field(msim_t *s, msim_meter_t *m, const char *field, const char *value)
@@ -130,5 +137,5 @@ const char *msim_set_field(msim_t *s, msim_meter_t *m, const char *field, const 
         if (strcmp(setters[i].name, field) == 0)
             return setters[i].fn(s, m, value);
     return "set knows balance, count, relay, power, suspended, energy, customer, tariff, hoarding, threshold, "
-           "overdraft, unit";
+           "overdraft, unit, rates";
 }

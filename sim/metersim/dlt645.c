@@ -13,6 +13,7 @@
 #define DI_COUNT 0x03330201u
 #define DI_STATUS3 0x04000503u
 #define DI_STATUS7 0x04000507u
+#define DI_CUSTOMER 0x0400040Eu
 #define DI_RECHARGE 0x070102FFu
 #define DI_OPEN_ACCOUNT 0x070101FFu
 
@@ -65,6 +66,8 @@ static size_t read_value(const msim_meter_t *m, uint32_t di, uint8_t *p)
     switch (di) {
     case DI_ENERGY_TOTAL: put_bcd4(p, m->energy_total / 10); return 4;
     case DI_ENERGY_BLOCK:
+        if (m->rates == MSIM_RATES_SINGLE)
+            return 0; /* no TOU registers: no such data */
         put_bcd4(p, m->energy_total / 10);
         for (int b = 0; b < BAND_COUNT; b++)
             put_bcd4(p + 4 + 4 * b, m->energy_band[b] / 10);
@@ -72,6 +75,10 @@ static size_t read_value(const msim_meter_t *m, uint32_t di, uint8_t *p)
     case DI_REMAINING: put_money4(p, m->balance); return 4;
     case DI_OVERDRAFT: put_money4(p, -m->balance); return 4;
     case DI_COUNT: dlt645_bcd_put(m->count % 10000u, p, 2); return 2;
+    case DI_CUSTOMER: /* 12 BCD digits lowest byte first; zeros before the account is opened */
+        if (!m->customer[0] || !dlt645_addr_from_text(m->customer, p))
+            memset(p, 0, 6);
+        return 6;
     case DI_STATUS3: w = status3(m); break;
     case DI_STATUS7: w = status7(m); break;
     default: return 0;

@@ -33,6 +33,23 @@ void msim_meter_defaults(msim_meter_t *m, size_t i)
     m->mb_result[0] = 0xFFFF;
 }
 
+static const char *const rates_names[MSIM_RATES_COUNT] = {[MSIM_RATES_TOU] = "tou", [MSIM_RATES_SINGLE] = "single"};
+
+const char *msim_rates_name(msim_rates_t r)
+{
+    return r < MSIM_RATES_COUNT ? rates_names[r] : "?";
+}
+
+bool msim_rates_parse(const char *name, msim_rates_t *out)
+{
+    for (int r = 0; r < MSIM_RATES_COUNT; r++)
+        if (strcmp(name, rates_names[r]) == 0) {
+            *out = (msim_rates_t)r;
+            return true;
+        }
+    return false;
+}
+
 msim_meter_t *msim_find(msim_t *s, const char *addr)
 {
     for (size_t i = 0; i < s->n; i++)

@@ -18,6 +18,8 @@
 
 enum {
     REG_ENERGY = 0x0000,
+    REG_BANDS = 0x0002, /* sharp .. valley, 0002-0009: a single-rate meter has none */
+    REG_BANDS_LAST = 0x0009,
     REG_VOLTAGE = 0x000B,
     REG_CURRENT = 0x000C,
     REG_POWER = 0x000D,
@@ -134,8 +136,10 @@ static void refresh(const msim_t *s, const msim_meter_t *m, modbus_mapping_t *ma
     memcpy(r + REG_RESULT, m->mb_result, sizeof m->mb_result);
 }
 
-static bool is_readable(int addr, int n)
+static bool is_readable(const msim_meter_t *m, int addr, int n)
 {
+    if (m->rates == MSIM_RATES_SINGLE && addr <= REG_BANDS_LAST && addr + n - 1 >= REG_BANDS)
+        return false;
     for (size_t i = 0; i < sizeof readable / sizeof readable[0]; i++)
         if (addr >= readable[i].first && addr + n - 1 <= readable[i].last)
             return true;
@@ -204,7 +208,7 @@ static int check_and_apply(msim_t *s, msim_meter_t *m, const uint8_t *adu, size_
         return addr == REG_RELAY ? relay_value(s, m, (uint16_t)v) : MODBUS_EXCEPTION_ILLEGAL_DATA_ADDRESS;
     if (v < 1 || v > MODBUS_MAX_READ_REGISTERS)
         return 0; /* libmodbus answers "illegal data value" */
-    return is_readable(addr, v) ? 0 : MODBUS_EXCEPTION_ILLEGAL_DATA_ADDRESS;
+    return is_readable(m, addr, v) ? 0 : MODBUS_EXCEPTION_ILLEGAL_DATA_ADDRESS;
 }
 
 /* Takes back what libmodbus wrote into the socketpair. */

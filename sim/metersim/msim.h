@@ -26,6 +26,11 @@
 
 typedef enum msim_kind { MSIM_ELECTRICITY, MSIM_WATER } msim_kind_t;
 
+/* The energy registers a meter has: the total and the four time-of-use
+ * bands, or the total alone (a single-rate meter, which answers "no such
+ * data" for the bands). Independent of the tariff it charges. */
+typedef enum msim_rates { MSIM_RATES_TOU, MSIM_RATES_SINGLE, MSIM_RATES_COUNT } msim_rates_t;
+
 /* Tamper flags a meter latches (status word 7 bits 0-3). */
 enum {
     MSIM_T_COVER = 1 << 0,
@@ -72,6 +77,7 @@ typedef struct msim_meter {
     int unit;                     /* Modbus unit id, 0 = not on Modbus */
     char customer[MSIM_NUM_LEN];  /* "" until the account is opened */
     msim_kind_t kind;
+    msim_rates_t rates;
     char tariff_text[MSIM_TARIFF_LEN];
     tariff_t tariff;
     int64_t balance;              /* minor units, negative = overdraft */
@@ -150,6 +156,11 @@ msim_result_t msim_credit(msim_t *s, msim_meter_t *m, const msim_credit_req_t *r
 /* Carries out relay command 0x1A (trip), 0x1B (close allowed) or 0x1C
  * (close now) and saves; false for any other code. */
 bool msim_relay(msim_t *s, msim_meter_t *m, unsigned code);
+
+/* The state file's name of rates ("tou", "single"), and back: false for
+ * a name that is none. */
+const char *msim_rates_name(msim_rates_t r);
+bool msim_rates_parse(const char *name, msim_rates_t *out);
 
 /* The alarms derived from the balance: low below the threshold, pre-trip
  * below half of it. */

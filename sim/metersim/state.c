@@ -105,6 +105,7 @@ static cJSON *meter_json(const msim_meter_t *m)
     bool ok = o && kjson_add_str(o, "address", m->addr) && kjson_add_int(o, "unit", m->unit) &&
               kjson_add_str(o, "customer", m->customer) && add_card(o, m) &&
               kjson_add_str(o, "kind", m->kind == MSIM_WATER ? "water" : "electricity") &&
+              kjson_add_str(o, "rates", msim_rates_name(m->rates)) &&
               kjson_add_str(o, "tariff", m->tariff_text) && add_money(o, m) && add_energy(o, m) &&
               kjson_add_str(o, "relay", m->relay_open ? "open" : "closed") &&
               add_bool(o, "trip_commanded", m->trip_commanded) && add_bool(o, "close_armed", m->close_armed) &&

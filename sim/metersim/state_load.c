@@ -198,11 +198,14 @@ static kerr_t load_journal(const cJSON *o, msim_meter_t *m, const where_t *w)
 
 static kerr_t load_kind_and_relay(const cJSON *o, msim_meter_t *m, const where_t *w)
 {
-    char kind[16] = "", relay[16] = "";
+    char kind[16] = "", relay[16] = "", rates[16] = "";
     kerr_t rc = get_text(o, "kind", kind, sizeof kind, w);
     rc = rc ? rc : get_text(o, "relay", relay, sizeof relay, w);
+    rc = rc ? rc : get_text(o, "rates", rates, sizeof rates, w);
     if (!rc && kind[0] && strcmp(kind, "electricity") != 0 && strcmp(kind, "water") != 0)
         return bad(w, "kind", "must be electricity or water");
+    if (!rc && rates[0] && !msim_rates_parse(rates, &m->rates))
+        return bad(w, "rates", "must be tou or single");
     if (!rc && relay[0] && strcmp(relay, "open") != 0 && strcmp(relay, "closed") != 0)
         return bad(w, "relay", "must be open or closed");
     if (kind[0])
@@ -286,7 +289,7 @@ static kerr_t check_numbers(msim_meter_t *m, const msim_t *s, const where_t *w)
 static kerr_t load_meter(const cJSON *o, size_t i, msim_t *s, kmsg_t *msg)
 {
     static const char *const names[] = {
-        "address", "unit", "customer", "card_serial", "card_generation", "kind", "tariff", "balance",
+        "address", "unit", "customer", "card_serial", "card_generation", "kind", "rates", "tariff", "balance",
         "overdraft_limit", "hoarding_limit", "low_balance_threshold", "purchase_count", "purchased_total",
         "energy", "relay", "trip_commanded", "close_armed", "flags", "suspended", "online", "power_w",
         "hourly_factors", "energy_remainder", "cost_remainder", "month", "month_used", "journal", NULL};

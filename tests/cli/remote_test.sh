@@ -93,6 +93,73 @@ case_relay_and_alerts() {
     || fail "relay commands are not both in the audit log"
 }
 
+case_refused_credit_message() { # a refusal is quoted as the meter gave it: no count or balance it did not send
+  control "set 000000000002 balance 777"
+  control "set 000000000002 suspended on"
+  expect_status 1 ctl sale --meter 000000000002 --amount 1500 --pay counter
+  local reason
+  reason=$(json "$OUT" '$.reason')
+  contains "$reason" "refused (meter suspended)" "the reason of the refused credit"
+  if [[ $PROTO == dlt645 ]]; then # the C3 reply is the error word alone
+    [[ $reason != *"meter count"* && $reason != *balance* ]] || fail "the reason quotes what the meter did not say: $reason"
+  else # the result block holds the count and balance after the refusal
+    contains "$reason" "meter count 0, balance 777" "the reason of the refused credit"
+  fi
+  expect_status 0 ctl ledger verify
+}
+
+case_single_rate_meter() { # no TOU registers: the total alone, bands null (not 0), scans and inspection work
+  control "set 000000000002 rates single"
+  control "set 000000000002 energy 12340"
+  expect_status 0 ctl meter read 000000000002
+  [[ $(json "$OUT" '$.energy_kwh') == 12.34 ]] || fail "energy_kwh: $OUT"
+  [[ $(sqlite3 :memory: "select json_type('$OUT', '\$.bands_kwh')") == null ]] || fail "bands_kwh is not null: $OUT"
+  [[ $(sqlite3 "$SITE/ledger.db" "select count(*) from meter_reading where meter = '000000000002'
+        and sharp is null and peak is null and flat is null and valley is null and energy = 12340") == 1 ]] ||
+    fail "the stored reading has bands: $(sqlite3 "$SITE/ledger.db" 'select * from meter_reading')"
+  expect_status 0 ctl meter read 000000000001 # a time-of-use meter still has its bands
+  [[ $(sqlite3 :memory: "select json_type('$OUT', '\$.bands_kwh')") == object ]] || fail "bands_kwh: $OUT"
+  control "set 000000000002 energy 10000"
+  expect_status 0 ctl meter scan
+  contains "$OUT" "3 meters: 3 answered, 0 did not" "scan summary"
+  contains "$(grep '^000000000002' <<<"$OUT")" "energy_backwards" "the single-rate meter's scan line"
+}
+
+relays() { # the relay and trip_commanded of each meter, as metersim has them
+  control "state"
+  local i
+  for i in 0 1 2; do
+    printf '%s/%s ' "$(json "${REPLY#ok }" "\$.meters[$i].relay")" "$(json "${REPLY#ok }" "\$.meters[$i].trip_commanded")"
+  done
+}
+
+case_relay_identity() { # a registry line that reaches another meter, or another customer, sends nothing
+  local good want
+  good=$(cat "$SITE/meters.csv")
+  if [[ $PROTO == modbus ]]; then # the unit of meter 2's line is meter 1's
+    sed -i 's|^\(000000000002,.*\)/2$|\1/1|' "$SITE/meters.csv"
+    want="meter 000000000001 (customer 100000000001) answers at modbus unit 1 of 127.0.0.1:$MODBUS, where the registry puts meter 000000000002 (customer 100000000002)"
+  else # the address is the meter's own; its line names another customer
+    sed -i 's|^000000000002,100000000002,|000000000002,100000000009,|' "$SITE/meters.csv"
+    want="meter 000000000002 (customer 100000000002) answers at dlt645 address 000000000002 at 127.0.0.1:$DLT645, where the registry puts meter 000000000002 (customer 100000000009)"
+  fi
+  local before
+  before=$(relays)
+  [[ $before == "closed/0 closed/0 closed/0 " ]] || fail "the meters' relays before: $before"
+  expect_status 1 ctl meter relay 000000000002 trip --reason "arrears"
+  contains "$ERR" "nothing sent: $want" "the refused relay command"
+  contains "$ERR" "correct that registry line (registry.path)" "the refused relay command"
+  [[ $(relays) == "$before" ]] || fail "a relay changed although nothing was to be sent: $(relays)"
+  [[ $(sqlite3 "$SITE/ledger.db" "select count(*) from audit where action = 'identity_mismatch'
+        and target = '000000000002' and reason = 'arrears' and detail like 'relay_trip other_%'") == 1 ]] ||
+    fail "the refusal is not in the audit log: $(sqlite3 "$SITE/ledger.db" 'select * from audit')"
+  [[ $(sqlite3 "$SITE/ledger.db" "select count(*) from audit where action like 'relay_%'") == 0 ]] ||
+    fail "a relay command was audited as sent"
+  printf '%s\n' "$good" >"$SITE/meters.csv" # the line corrected
+  expect_status 0 ctl meter relay 000000000002 trip --reason "arrears"
+  [[ $(relays) == "closed/0 open/1 closed/0 " ]] || fail "the meters' relays after the trip: $(relays)"
+}
+
 case_meter_scan() {
   expect_status 0 ctl meter scan
   [[ $(grep -c '  ok  ' <<<"$OUT") == 3 ]] || fail "scan: $OUT"

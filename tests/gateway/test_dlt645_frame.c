@@ -40,6 +40,9 @@ static const vector_t vectors[] = {
      "FE FE FE FE 68 78 56 34 12 00 00 68 1C 10 35 33 33 33 34 33 33 33 4D 33 8C 8C 56 54 44 59 8A 16"},
     {"relay ok", 0x9C, "", "FE FE FE FE 68 78 56 34 12 00 00 68 9C 00 80 16"},
     {"relay refused", 0xDC, "04", "FE FE FE FE 68 78 56 34 12 00 00 68 DC 01 37 F8 16"},
+    {"read total", 0x11, "00 00 00 00", "FE FE FE FE 68 78 56 34 12 00 00 68 11 04 33 33 33 33 C5 16"},
+    {"total reply", 0x91, "00 00 00 00 56 34 12 00",
+     "FE FE FE FE 68 78 56 34 12 00 00 68 91 08 33 33 33 33 89 67 45 33 B1 16"},
 };
 
 #define N_VECTORS (sizeof vectors / sizeof vectors[0])

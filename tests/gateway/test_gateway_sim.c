@@ -426,6 +426,37 @@ static void inspection_alerts(void)
     assert_int_equal(alerts_of(M3, "balance_rose"), 1);
 }
 
+/* A single-rate meter has no energy block (DL/T 645 answers "no such
+ * data") or band registers (Modbus exception 02): the total is read alone,
+ * the bands are reported and stored as absent, and inspection runs on the
+ * total. */
+static void single_rate_meter(void)
+{
+    control("set " M3 " rates single");
+    control("set " M3 " energy 50000");
+    gw_reading_t r;
+    ledger_alert_t alerts[INSPECT_MAX_ALERTS];
+    size_t n;
+    kmsg_t msg = {""};
+    if (engine_read_meter(&site.eng, M3, &r, alerts, &n, &msg) != K_OK)
+        fail_msg("read: %s", msg.text);
+    assert_int_equal(r.have, GW_READ_ALL);
+    assert_true(r.bands_absent);
+    assert_int_equal(r.energy_total, 50000);
+    ledger_reading_t last;
+    bool found;
+    assert_int_equal(ledger_last_reading(site.ledger, M3, &last, &found, NULL), K_OK);
+    assert_true(found);
+    assert_true(last.bands_absent);
+    assert_int_equal(last.energy, 50000);
+    control("set " M3 " energy 40000"); /* the register went backwards */
+    read_meter(M3);
+    assert_int_equal(alerts_of(M3, "energy_backwards"), 1);
+    control("set " M3 " rates tou");
+    assert_int_equal(engine_read_meter(&site.eng, M3, &r, alerts, &n, &msg), K_OK);
+    assert_false(r.bands_absent);
+}
+
 /* A meter installed but not opened yet: open account binds the customer
  * with count 1, then recharges follow. */
 static void open_account_then_recharge(void)
@@ -480,6 +511,7 @@ BOTH(wrong_key_is_refused)
 BOTH(relay_and_reconnection)
 BOTH(inspection_alerts)
 BOTH(open_account_then_recharge)
+BOTH(single_rate_meter)
 
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test_teardown(dlt645_read_everything, stop),
@@ -510,6 +542,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_teardown(modbus_inspection_alerts, stop),
     cmocka_unit_test_teardown(dlt645_open_account_then_recharge, stop),
     cmocka_unit_test_teardown(modbus_open_account_then_recharge, stop),
+    cmocka_unit_test_teardown(dlt645_single_rate_meter, stop),
+    cmocka_unit_test_teardown(modbus_single_rate_meter, stop),
 };
 
 KTEST_MAIN(tests)

@@ -41,6 +41,28 @@ static void prepaid_block(void **state)
     assert_false(mbp_decode_prepaid(r, "000012345678", &out, &msg));
 }
 
+/* The identity is reported as the meter says it, whoever was asked for:
+ * the engine compares. Customer zeros: no account open. */
+static void identity_is_reported(void **state)
+{
+    (void)state;
+    uint16_t r[MBP_N_PREPAID];
+    regs_from_hex("00 00 18 6A 00 00 00 08 00 01 00 09 00 01 00 00 12 34 56 78 10 00 00 00 00 01 00 00 13 88 00 00",
+                  r, MBP_N_PREPAID);
+    gw_reading_t out = {0};
+    kmsg_t msg;
+    assert_true(mbp_decode_identity(r, &out, &msg));
+    assert_string_equal(out.id_meter, "000012345678");
+    assert_string_equal(out.id_customer, "100000000001");
+    assert_true(out.id_customer_told);
+    assert_int_equal(out.have, GW_READ_IDENTITY);
+    r[10] = r[11] = r[12] = 0;
+    assert_true(mbp_decode_identity(r, &out, &msg));
+    assert_string_equal(out.id_customer, "");
+    r[11] = 0x00AB; /* not BCD */
+    assert_false(mbp_decode_identity(r, &out, &msg));
+}
+
 static void energy_registers(void **state)
 {
     (void)state;
@@ -53,6 +75,22 @@ static void energy_registers(void **state)
     assert_int_equal(out.energy_band[1], 300500);
     assert_int_equal(out.energy_band[2], 500060);
     assert_int_equal(out.energy_band[3], 334000);
+    assert_false(out.bands_absent);
+}
+
+/* A single-rate meter: its total register alone, the bands absent. */
+static void total_register_alone(void **state)
+{
+    (void)state;
+    uint16_t r[MBP_N_TOTAL];
+    regs_from_hex("00 01 E2 40", r, MBP_N_TOTAL);
+    gw_reading_t out = {.energy_band = {1, 2, 3, 4}};
+    mbp_decode_total(r, &out);
+    assert_int_equal(out.energy_total, 1234560);
+    assert_true(out.bands_absent);
+    assert_int_equal(out.have, GW_READ_ENERGY);
+    for (int b = 0; b < 4; b++)
+        assert_int_equal(out.energy_band[b], 0);
 }
 
 static void command_results(void **state)
@@ -126,7 +164,9 @@ static void bcd_and_words(void **state)
 
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(prepaid_block),
+    cmocka_unit_test(identity_is_reported),
     cmocka_unit_test(energy_registers),
+    cmocka_unit_test(total_register_alone),
     cmocka_unit_test(command_results),
     cmocka_unit_test(command_block_matches_the_document),
     cmocka_unit_test(bcd_and_words),

@@ -171,6 +171,45 @@ static void dlt645_doc_vectors(void **state)
     close(fd);
 }
 
+/* The customer number, DI 04 00 04 0E: 12 BCD digits lowest byte first,
+ * zeros while no account is open. */
+static void dlt645_customer_number(void **state)
+{
+    (void)state;
+    start_vectors();
+    int fd = sc_connect(sim.dlt645);
+    assert_true(fd >= 0);
+    expect_dlt(fd, "FE FE FE FE 68 78 56 34 12 00 00 68 11 04 41 37 33 37 DB 16",
+               "FE FE FE FE 68 78 56 34 12 00 00 68 91 0A 41 37 33 37 34 33 33 33 33 43 A4 16");
+    control("set 000012345678 customer none");
+    expect_dlt(fd, "FE FE FE FE 68 78 56 34 12 00 00 68 11 04 41 37 33 37 DB 16",
+               "FE FE FE FE 68 78 56 34 12 00 00 68 91 0A 41 37 33 37 33 33 33 33 33 33 93 16");
+    close(fd);
+}
+
+/* A single-rate meter (rates single): the energy block is "no such data"
+ * (D1 + 02), the total register answers; back to tou, the block answers. */
+static void dlt645_single_rate(void **state)
+{
+    (void)state;
+    start_vectors();
+    control("set 000012345678 rates single");
+    assert_non_null(strstr(meter_json("000012345678"), "\"rates\":\"single\""));
+    int fd = sc_connect(sim.dlt645);
+    assert_true(fd >= 0);
+    expect_dlt(fd, "FE FE FE FE 68 78 56 34 12 00 00 68 11 04 33 32 34 33 C5 16",
+               "FE FE FE FE 68 78 56 34 12 00 00 68 D1 01 35 EB 16");
+    expect_dlt(fd, "FE FE FE FE 68 78 56 34 12 00 00 68 11 04 33 33 33 33 C5 16",
+               "FE FE FE FE 68 78 56 34 12 00 00 68 91 08 33 33 33 33 89 67 45 33 B1 16");
+    control("set 000012345678 rates tou");
+    expect_dlt(fd, "FE FE FE FE 68 78 56 34 12 00 00 68 11 04 33 32 34 33 C5 16",
+               "FE FE FE FE 68 78 56 34 12 00 00 68 91 18 33 32 34 33 89 67 45 33 33 33 34 33 "
+               "83 33 36 33 39 33 38 33 33 67 36 33 87 16");
+    char reply[256];
+    assert_false(sc_control(&sim, "set 000012345678 rates dual", reply, sizeof reply));
+    close(fd);
+}
+
 static void dlt645_doc_credits(void **state)
 {
     (void)state;
@@ -336,6 +375,26 @@ static void modbus_doc_vectors(void **state)
     assert_int_equal(sc_modbus(fd, req, n, got, sizeof got, 300), 0);
     expect_mb(fd, "00 0C 00 00 00 06 11 03 01 2B 00 02", "00 0C 00 00 00 07 11 03 04 00 00 00 08");
     assert_non_null(strstr(meter_json("000012345678"), "\"protocol\":\"modbus\""));
+    close(fd);
+}
+
+/* A single-rate meter has no band registers: a read that touches
+ * 0002-0009 is exception 02 (illegal data address); the total and the
+ * measurements after the bands still answer. Set in the state file. */
+static void modbus_single_rate(void **state)
+{
+    (void)state;
+    static const char *const extra[] = {"--baud", "9600", "--speed", "0", NULL};
+    static const char single[] = "{\"meters\":[{\"address\":\"000012345678\",\"unit\":17,\"rates\":\"single\","
+                                 "\"power_w\":0,\"energy\":{\"total\":1234560}}]}";
+    assert_true(file_write(dir, "state.json", single));
+    start(extra);
+    int fd = sc_connect(sim.modbus);
+    assert_true(fd >= 0);
+    expect_mb(fd, "00 03 00 00 00 06 11 03 00 00 00 0A", "00 03 00 00 00 03 11 83 02");
+    expect_mb(fd, "00 04 00 00 00 06 11 03 00 08 00 02", "00 04 00 00 00 03 11 83 02");
+    expect_mb(fd, "00 05 00 00 00 06 11 03 00 00 00 02", "00 05 00 00 00 07 11 03 04 00 01 E2 40");
+    expect_mb(fd, "00 06 00 00 00 06 11 03 00 0B 00 01", "00 06 00 00 00 05 11 03 02 08 98");
     close(fd);
 }
 
@@ -506,6 +565,9 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(dlt645_doc_credits, setup, teardown),
     cmocka_unit_test_setup_teardown(dlt645_doc_relay, setup, teardown),
     cmocka_unit_test_setup_teardown(modbus_doc_vectors, setup, teardown),
+    cmocka_unit_test_setup_teardown(dlt645_single_rate, setup, teardown),
+    cmocka_unit_test_setup_teardown(dlt645_customer_number, setup, teardown),
+    cmocka_unit_test_setup_teardown(modbus_single_rate, setup, teardown),
     cmocka_unit_test_setup_teardown(smoke_with_created_meters, setup, teardown),
     cmocka_unit_test_setup_teardown(restart_keeps_state, setup, teardown),
     cmocka_unit_test_setup_teardown(faults, setup, teardown),
