@@ -121,7 +121,7 @@ static void defaults(bo_config_t *c)
     c->qr_ttl_s = 120;
     c->enrol_cert_days = 730;
     c->lease_s = 900;
-    c->lease_max_s = 3600;
+    c->lease_max_s = 86400;
     c->leases_per_kiosk = 20;
     c->rules = (bo_rules_t){.clock_skew_s = 3600, .count_jump = 1000, .max_register = 10000000000LL};
     c->dedup_days = 30;

@@ -31,7 +31,7 @@ typedef struct bo_config {
     bool qr_simulate;     /* the simulated payment provider's pages */
     int64_t qr_ttl_s;
     int64_t lease_s;      /* a count lease not renewed for this long ends */
-    int64_t lease_max_s;  /* a count lease ends this long after it was granted, renewed or not */
+    int64_t lease_max_s;  /* a sale may renew its count lease until this long after it was granted */
     int64_t leases_per_kiosk; /* live count leases one kiosk may hold at once */
     bo_rules_t rules;     /* when an uploaded row is held for staff ([quarantine]) */
     int64_t dedup_days;   /* at least 30 */

@@ -6,9 +6,10 @@
  * sale asking again gets the same count and a renewed lease. A lease ends
  * with the sale (its final state uploaded, a release, a reading showing the
  * count applied) or by time: lease_seconds after it was granted or last
- * renewed, and never later than lease_max_seconds after it was granted.
- * Then another sale may take the count; the first sale learns it when it
- * renews before sending again (count_moved) and must not send. A kiosk acts
+ * renewed; a sale may renew it only until lease_max_seconds after the
+ * grant. Once it ended another sale may take the count; the first sale
+ * learns it when it renews before sending again (count_moved) and must not
+ * send. A kiosk acts
  * only for the meters in its scope, holds at most leases_per_kiosk leases,
  * and a `seen` count beyond the count rule is held for staff, not used. */
 #include <stdio.h>
@@ -71,18 +72,19 @@ static kerr_t plausible(const bo_count_req_t *q, const bo_reserve_t *rq, bool *o
     return rc ? rc : refuse(q, BO_REFUSE_IMPLAUSIBLE);
 }
 
-/* The lease's end: lease_seconds from now, at most lease_max_seconds after
- * it was granted. */
-static int64_t lease_end(const bo_count_req_t *q, int64_t granted_at)
+/* The sale holding l may renew it: it is younger than lease_max_seconds. */
+static bool renewable(const bo_count_req_t *q, const bo_lease_t *l)
 {
-    int64_t idle = q->now + q->s->cfg.lease_s * 1000, cap = granted_at + q->s->cfg.lease_max_s * 1000;
-    return idle < cap ? idle : cap;
+    return q->now < l->granted_at + q->s->cfg.lease_max_s * 1000;
 }
 
+/* Gives the sale count (a lease granted at granted_at), lasting
+ * lease_seconds from now: long enough to send it and read back. */
 static kerr_t grant(const bo_count_req_t *q, const bo_reserve_t *rq, int64_t count, int64_t granted_at)
 {
     bo_lease_t *l = &q->out->lease;
-    *l = (bo_lease_t){.held = true, .count = count, .granted_at = granted_at, .ends_at = lease_end(q, granted_at)};
+    *l = (bo_lease_t){.held = true, .count = count, .granted_at = granted_at,
+                      .ends_at = q->now + q->s->cfg.lease_s * 1000};
     snprintf(l->kiosk, sizeof l->kiosk, "%s", q->kiosk);
     snprintf(l->txn, sizeof l->txn, "%s", rq->txn);
     q->out->count = count;
@@ -92,8 +94,8 @@ static kerr_t grant(const bo_count_req_t *q, const bo_reserve_t *rq, int64_t cou
 static kerr_t busy(const bo_count_req_t *q, const char *meter, const bo_lease_t *l)
 {
     kmsg_set(q->msg, K_OK,
-             "meter %s: count %lld is held by kiosk %s for another sale for %lld s more at most; wait for that sale "
-             "to finish, then ask again",
+             "meter %s: count %lld is held by kiosk %s for a sale not finished, for %lld s more at most; wait for "
+             "that sale to finish, then ask again",
              meter, (long long)l->count, l->kiosk, (long long)((l->ends_at - q->now + 999) / 1000));
     return refuse(q, BO_REFUSE_BUSY);
 }
@@ -113,17 +115,18 @@ static kerr_t within_bound(const bo_count_req_t *q, const char *meter, bool *ok)
     return refuse(q, BO_REFUSE_MANY);
 }
 
-/* A new reservation: the lease on the meter, if any, is this sale's (kept
- * and renewed), used up, ended by time (taken over), or another sale's
- * (busy); otherwise the next count, within the kiosk's lease bound. */
+/* A new reservation: the lease on the meter, if any, is used up, ended by
+ * time (the count may go to any sale), this sale's (renewed while it may
+ * be), or another sale's (busy); otherwise the next count, within the
+ * kiosk's lease bound. */
 static kerr_t reserve_new(const bo_count_req_t *q, const bo_reserve_t *rq, bo_lease_t *l)
 {
     int64_t highest = q->out->highest;
-    bool ok = false;
+    bool ok = false, live = l->held && l->count > highest && l->ends_at > q->now;
     kerr_t rc = K_OK;
-    if (l->held && l->count > highest && bo__count_is(l, q->kiosk, rq->txn))
+    if (live && bo__count_is(l, q->kiosk, rq->txn) && renewable(q, l))
         return grant(q, rq, l->count, l->granted_at);
-    if (l->held && l->count > highest && l->ends_at > q->now)
+    if (live)
         return busy(q, rq->meter, l);
     if (l->held && l->count > highest)
         LOG_I("backoffice", "meter %s: the lease of kiosk %s on count %lld ended; the count goes to kiosk %s",
@@ -136,8 +139,10 @@ static kerr_t reserve_new(const bo_count_req_t *q, const bo_reserve_t *rq, bo_le
 }
 
 /* A renewal of the count the sale committed: refused if the service gave
- * that count to another sale since (the sale must not send it); the count
- * alone if it is on the meter already; else its lease renewed. */
+ * that count to another sale since, or if the sale's lease, not ended yet,
+ * is older than lease_max_seconds (the sale must not send it); the count
+ * alone if it is on the meter already; else its lease renewed, or a new
+ * lease on it if the sale's one ended and no other sale took the count. */
 static kerr_t renew(const bo_count_req_t *q, const bo_reserve_t *rq, const bo_lease_t *l)
 {
     char kiosk[65], txn[37];
@@ -155,9 +160,17 @@ static kerr_t renew(const bo_count_req_t *q, const bo_reserve_t *rq, const bo_le
         q->out->count = rq->count;
         return bo__count_is(l, q->kiosk, rq->txn) ? bo__count_drop(q->s->db, rq->meter, q->msg) : K_OK;
     }
-    if (bo__count_is(l, q->kiosk, rq->txn))
+    bool live = l->held && l->count > q->out->highest && l->ends_at > q->now;
+    if (live && bo__count_is(l, q->kiosk, rq->txn) && renewable(q, l))
         return grant(q, rq, rq->count, l->granted_at);
-    if (l->held && l->count > q->out->highest && l->ends_at > q->now)
+    if (live && bo__count_is(l, q->kiosk, rq->txn)) {
+        kmsg_set(q->msg, K_OK,
+                 "meter %s: this sale has held count %lld for [counts] lease_max_seconds, the longest a lease lives; "
+                 "do not send it: staff settle the sale at kiosk %s (or `backoffice count release %s`)",
+                 rq->meter, (long long)rq->count, q->kiosk, rq->meter);
+        return refuse(q, BO_REFUSE_MOVED);
+    }
+    if (live)
         return busy(q, rq->meter, l);
     bool ok = false; /* the sale's lease is over: a new one, within the bound */
     rc = within_bound(q, rq->meter, &ok);

@@ -27,7 +27,7 @@ typedef enum bo_refusal {
     BO_REFUSE_SCOPE,       /* the meter is not in the kiosk's scope: 403 meter_out_of_scope */
     BO_REFUSE_BUSY,        /* another sale's lease lasts: 409 meter_busy */
     BO_REFUSE_IMPLAUSIBLE, /* the count breaks the count rule, held for staff: 409 count_implausible */
-    BO_REFUSE_MOVED,       /* a renewal of a count given to another sale since: 409 count_moved */
+    BO_REFUSE_MOVED,       /* a renewal of a count given to another sale, or too old: 409 count_moved */
     BO_REFUSE_MANY,        /* the kiosk holds leases_per_kiosk leases: 409 too_many_leases */
 } bo_refusal_t;
 

@@ -202,24 +202,29 @@ static void counts_lease_ends_after_its_lifetime(void **state)
     boh_teardown(&h);
 }
 
-/* Renewing keeps a lease alive (the same count), but never beyond
- * lease_max_seconds after it was granted; a count already applied (K1's
- * own reading shows it) is still the sale's when it renews. */
+/* Renewing keeps a lease alive (the same count, lease_seconds more), but
+ * only until lease_max_seconds after it was granted: then the renewal is
+ * refused and, once the lease ended, another sale takes the count. A
+ * count already applied (its own renewal's `seen` shows it) is still the
+ * sale's when it renews. */
 static void counts_renewal_and_its_bound(void **state)
 {
     (void)state;
     boh_t h;
-    setup(&h, "[counts]\nlease_seconds = 5\nlease_max_seconds = 8\n");
+    setup(&h, "[counts]\nlease_seconds = 10\nlease_max_seconds = 15\n");
     long st;
     char code[32];
     assert_int_equal(reserve(&h, "K1", 1, 0, &st), 1);
-    advance(&h, 4000);
-    assert_int_equal(ask(&h, "K1", METER, 1, 0, 1, &st, code), 1); /* renewed: ends at 8 s, not 9 */
-    advance(&h, 3000);
-    assert_int_equal(reserve(&h, "K2", 2, 0, &st), 0);
+    advance(&h, 8000);
+    assert_int_equal(ask(&h, "K1", METER, 1, 0, 1, &st, code), 1); /* renewed: ends at 18 s */
+    advance(&h, 5000);
+    assert_int_equal(reserve(&h, "K2", 2, 0, &st), 0); /* 13 s: still K1's */
     assert_int_equal(st, 409);
-    advance(&h, 2000); /* 9 s after the grant */
-    assert_int_equal(reserve(&h, "K2", 2, 0, &st), 1);
+    advance(&h, 4000);
+    assert_int_equal(ask(&h, "K1", METER, 1, 0, 1, &st, code), 0); /* 17 s: older than lease_max_seconds */
+    assert_string_equal(code, "count_moved");
+    advance(&h, 2000);
+    assert_int_equal(reserve(&h, "K2", 2, 0, &st), 1); /* 19 s: ended, taken */
     assert_int_equal(ask(&h, "K1", METER, 1, 0, 1, &st, code), 0);
     assert_string_equal(code, "count_moved");
     /* K2's credit with count 1 is on the meter: K2's renewal says so */
