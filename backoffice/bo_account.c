@@ -52,6 +52,14 @@ int bo_acct_end(bo_acct_op_t *op, kerr_t rc, const char *action, const char *tar
     return BO_EXIT_OK;
 }
 
+int bo_acct_finish(bo_acct_op_t *op, kerr_t rc, const char *action, const char *target, const char *reason,
+                   const char *detail)
+{
+    if (rc == K_OK)
+        rc = bo_audit_record(op->db, op->actor, action, target, reason, detail, &op->msg);
+    return bo_admin_commit(op->db, rc, &op->msg);
+}
+
 static kerr_t prepare(bo_acct_op_t *op, const char *sql, const char *const *p, int n, sqlite3_stmt **st)
 {
     kerr_t rc = bo_db_prepare(op->db, sql, st, &op->msg);

@@ -55,9 +55,20 @@ kerr_t bo_acct_begin(bo_acct_op_t *op, sqlite3 *db);
 int bo_acct_end(bo_acct_op_t *op, kerr_t rc, const char *action, const char *target, const char *reason,
                 const char *detail, const char *done);
 
+/* Ends an operation that changes no document: when rc is K_OK, writes the
+ * audit row and commits; otherwise (or if that fails) rolls back and
+ * prints the message. Returns the exit code; prints nothing on success. */
+int bo_acct_finish(bo_acct_op_t *op, kerr_t rc, const char *action, const char *target, const char *reason,
+                   const char *detail);
+
 /* Checks --protocol (dlt645, modbus), --kind (electricity, water) and
  * --tariff (a tariff set already), those given, inside the operation. */
 kerr_t bo_acct_meter_opts(bo_acct_op_t *op, const bo_args_t *a);
+
+/* The site meter goes to as it is registered: the site it is on already
+ * (a --site naming another is refused: `meter site` moves meters); else
+ * `given` (--site, NULL if none); else the one site there is. */
+kerr_t bo_acct_meter_site(bo_acct_op_t *op, const char *meter, const char *given, char site[65]);
 
 /* Runs sql with n text parameters inside the operation. */
 kerr_t bo_acct_sql(bo_acct_op_t *op, const char *sql, const char *const *p, int n);

@@ -74,7 +74,11 @@ static int site(sqlite3 *db, const bo_args_t *a, FILE *out)
     }
     if (is(a, "site", "list", 2))
         return bo_list(db, "SELECT id, name FROM site ORDER BY id", a, out);
-    return usage("site add ID NAME | site list");
+    if (a->npos >= 2 && (strcmp(a->pos[1], "grant") == 0 || strcmp(a->pos[1], "revoke") == 0 ||
+                         strcmp(a->pos[1], "grants") == 0))
+        return bo_admin_site(db, a, out); /* which meters the site's kiosks serve (bo_admin_site.c) */
+    return usage("site add ID NAME | site list | site grant|revoke SITE --meter M|--from-site S --reason TEXT | "
+                 "site grants [--all]");
 }
 
 static int kiosk(sqlite3 *db, const bo_args_t *a, FILE *out)
@@ -106,7 +110,8 @@ int bo_admin(sqlite3 *db, const bo_args_t *a, FILE *out)
 {
     const char *noun = a->pos[0];
     if (a->npos < 2)
-        return usage("site|kiosk|customer|account|meter|card|tariff|settings|count|operator|group VERB ... (see --help)");
+        return usage("site|kiosk|customer|account|meter|card|tariff|settings|count|quarantine|operator|group VERB ... "
+                     "(see --help)");
     if (strcmp(noun, "site") == 0)
         return site(db, a, out);
     if (strcmp(noun, "kiosk") == 0)
@@ -117,5 +122,7 @@ int bo_admin(sqlite3 *db, const bo_args_t *a, FILE *out)
         return bo_admin_staff(db, a, out);
     if (strcmp(noun, "account") == 0)
         return bo_admin_account(db, a, out);
+    if (strcmp(noun, "quarantine") == 0)
+        return bo_admin_quarantine(db, a, out);
     return bo_admin_meter(db, a, out);
 }

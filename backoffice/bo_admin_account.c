@@ -14,7 +14,7 @@ static int usage(void)
     fprintf(stderr,
             "usage: backoffice account open ID --customer C [--meter M]... [--reason TEXT]\n"
             "         [--prefill [--name NAME] [--protocol dlt645|modbus --gateway HOST:PORT]\n"
-            "          [--kind electricity|water] [--tariff T]]\n"
+            "          [--kind electricity|water] [--tariff T] [--site SITE]]\n"
             "       backoffice account bind ID --meter M [--meter M]...\n"
             "       backoffice account transfer ID --to-customer C --reason TEXT\n"
             "       backoffice account close ID --final-reading M=N... [--balance AMOUNT] --refund|--carry "
@@ -89,12 +89,16 @@ static kerr_t ensure_meter(bo_acct_op_t *op, const bo_args_t *a, const char *id,
     if (!proto || !gw)
         return kmsg_set(&op->msg, K_EINVAL, "meter %s is not registered: --prefill needs --protocol and --gateway "
                         "to register it", meter);
-    kerr_t bad = bo_acct_meter_opts(op, a);
-    if (bad)
-        return bad;
     const char *kind = bo_arg(a, "kind"), *tariff = bo_arg(a, "tariff");
-    const char *q[] = {meter, bo_arg(a, "customer"), proto, gw, kind ? kind : "electricity", tariff ? tariff : ""};
-    return bo_acct_sql(op, "INSERT INTO meter VALUES (?, ?, ?, ?, ?, ?)", q, 6);
+    char site[65] = "";
+    const char *q[] = {meter, bo_arg(a, "customer"), proto, gw, kind ? kind : "electricity", tariff ? tariff : "",
+                       site};
+    rc = bo_acct_meter_opts(op, a);
+    if (rc == K_OK)
+        rc = bo_acct_meter_site(op, meter, bo_arg(a, "site"), site);
+    return rc ? rc
+              : bo_acct_sql(op, "INSERT INTO meter(id, customer, protocol, gateway, kind, tariff, site) "
+                                "VALUES (?, ?, ?, ?, ?, ?, ?)", q, 7);
 }
 
 /* Balances closed accounts of customer ?2 carried forward, not yet taken. */

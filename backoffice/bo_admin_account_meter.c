@@ -7,13 +7,14 @@
 
 #include "backoffice/bo_account.h"
 #include "backoffice/bo_json.h"
+#include "backoffice/bo_scope.h"
 
 #define NOW_MS "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)"
 
 static int usage(void)
 {
     fprintf(stderr, "usage: backoffice meter install METER --account ID --protocol dlt645|modbus --gateway HOST:PORT "
-                    "[--kind electricity|water] [--tariff ID]\n"
+                    "[--kind electricity|water] [--tariff ID] [--site SITE]\n"
                     "       backoffice meter remove METER --final-reading N [--balance AMOUNT] --reason TEXT\n"
                     "  N: the register at removal (Wh or litres); AMOUNT: credit left on the meter, minor units,\n"
                     "  kept in its account's carried balance\n");
@@ -42,17 +43,38 @@ kerr_t bo_acct_meter_opts(bo_acct_op_t *op, const bo_args_t *a)
     return rc;
 }
 
+kerr_t bo_acct_meter_site(bo_acct_op_t *op, const char *meter, const char *given, char site[65])
+{
+    const char *p[] = {meter};
+    char home[65];
+    bool found;
+    kerr_t rc = bo_acct_text(op, "SELECT site FROM meter WHERE id = ?", p, 1, home, sizeof home, &found);
+    if (rc == K_OK && home[0] && given && strcmp(given, home) != 0)
+        return kmsg_set(&op->msg, K_ESTATE,
+                        "meter %s is on site %s: move it with `backoffice meter site %s %s --reason TEXT` first",
+                        meter, home, meter, given);
+    if (rc == K_OK && home[0]) {
+        snprintf(site, 65, "%s", home);
+        return K_OK;
+    }
+    return rc ? rc : bo_site_pick(op->db, given, site, &op->msg);
+}
+
 /* The meter is registered (again) with the given settings, and no longer
  * counts as removed. */
-static kerr_t register_meter(bo_acct_op_t *op, const bo_args_t *a, const char *meter, const char *account)
+static kerr_t register_meter(bo_acct_op_t *op, const bo_args_t *a, const char *meter, const char *account,
+                             char site[65])
 {
     const char *kind = bo_arg(a, "kind"), *tariff = bo_arg(a, "tariff");
+    kerr_t rc = bo_acct_meter_site(op, meter, bo_arg(a, "site"), site);
     const char *p[] = {meter, account, bo_arg(a, "protocol"), bo_arg(a, "gateway"), kind ? kind : "electricity",
-                       tariff ? tariff : ""};
-    kerr_t rc = bo_acct_sql(op,
-                            "INSERT INTO meter SELECT ?1, customer, ?3, ?4, ?5, ?6 FROM account WHERE id = ?2 "
-                            "ON CONFLICT (id) DO UPDATE SET protocol = ?3, gateway = ?4, kind = ?5, tariff = ?6",
-                            p, 6);
+                       tariff ? tariff : "", site};
+    if (rc == K_OK)
+        rc = bo_acct_sql(op,
+                         "INSERT INTO meter(id, customer, protocol, gateway, kind, tariff, site) "
+                         "SELECT ?1, customer, ?3, ?4, ?5, ?6, ?7 FROM account WHERE id = ?2 ON CONFLICT (id) "
+                         "DO UPDATE SET protocol = ?3, gateway = ?4, kind = ?5, tariff = ?6, site = ?7",
+                         p, 7);
     if (rc == K_OK)
         rc = bo_acct_sql(op, "DELETE FROM meter_removed WHERE meter = ?", p, 1);
     return rc;
@@ -64,7 +86,7 @@ static int install(sqlite3 *db, const bo_args_t *a)
     if (!account || !bo_arg(a, "protocol") || !bo_arg(a, "gateway") || !bo_id_valid(meter, 32))
         return usage();
     bo_acct_op_t op;
-    char cust[65], state[16], detail[256];
+    char cust[65], state[16], detail[256], site[65] = "";
     kerr_t rc = bo_acct_begin(&op, db);
     if (rc == K_OK)
         rc = bo_acct_meter_opts(&op, a);
@@ -73,13 +95,13 @@ static int install(sqlite3 *db, const bo_args_t *a)
     if (rc == K_OK && strcmp(state, "open") != 0)
         rc = kmsg_set(&op.msg, K_ESTATE, "account %s is closed: install the meter on an open account", account);
     if (rc == K_OK)
-        rc = register_meter(&op, a, meter, account);
+        rc = register_meter(&op, a, meter, account, site);
     if (rc == K_OK)
         rc = bo_acct_check_free(&op, meter, account);
     if (rc == K_OK)
         rc = bo_acct_bind(&op, account, meter);
-    snprintf(detail, sizeof detail, "account %s; protocol %s; gateway %s", account, bo_arg(a, "protocol"),
-             bo_arg(a, "gateway"));
+    snprintf(detail, sizeof detail, "account %s; protocol %s; gateway %s; site %s", account, bo_arg(a, "protocol"),
+             bo_arg(a, "gateway"), site);
     return bo_acct_end(&op, rc, "meter.install", meter, bo_arg(a, "reason"), detail, "meter installed");
 }
 

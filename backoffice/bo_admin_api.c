@@ -91,7 +91,9 @@ void bo_h_admin_report(bo_req_t *q, bo_resp_t *r)
     const char *sql = bo_report_sql(q->arg[0], bo_req_arg(q, "by"));
     int64_t from = 0, to = INT64_MAX;
     if (!sql) {
-        bo_resp_error(r, 404, "not_found", "no report '%s' by '%s': use sales (by day, site or method), energy, rejected or audit",
+        bo_resp_error(r, 404, "not_found",
+                      "no report '%s' by '%s': use sales (by day, site or method), energy, rejected, alerts, "
+                      "quarantine or audit",
                       q->arg[0], bo_req_arg(q, "by") ? bo_req_arg(q, "by") : "day");
         return;
     }

@@ -22,28 +22,52 @@ static bool is(const bo_args_t *a, const char *verb, int npos)
     return a->npos == npos && strcmp(a->pos[1], verb) == 0;
 }
 
+/* `meter add`: registers a meter (again) on its site, the site whose
+ * gateway it hangs on; audited, the registry moved forward. */
+static int add(sqlite3 *db, const bo_args_t *a)
+{
+    const char *kind = bo_arg(a, "kind"), *tariff = bo_arg(a, "tariff");
+    bo_acct_op_t op;
+    char site[65] = "", v[80], detail[300];
+    bool found = false;
+    const char *p[] = {a->pos[2], bo_arg(a, "customer"), bo_arg(a, "protocol"), bo_arg(a, "gateway"),
+                       kind ? kind : "electricity", tariff ? tariff : "", site};
+    kerr_t rc = bo_acct_begin(&op, db);
+    if (rc == K_OK)
+        rc = bo_acct_text(&op, "SELECT id FROM customer WHERE id = ?", p + 1, 1, v, sizeof v, &found);
+    if (rc == K_OK && !found)
+        rc = kmsg_set(&op.msg, K_ENOTFOUND, "customer %s is not known: add it with `backoffice customer add %s NAME`",
+                      p[1], p[1]);
+    if (rc == K_OK)
+        rc = bo_acct_meter_site(&op, a->pos[2], bo_arg(a, "site"), site);
+    if (rc == K_OK)
+        rc = bo_acct_sql(&op,
+                         "INSERT OR REPLACE INTO meter(id, customer, protocol, gateway, kind, tariff, site) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         p, 7);
+    snprintf(detail, sizeof detail, "customer %s; protocol %s; gateway %s; site %s", p[1], p[2], p[3], site);
+    return bo_acct_end(&op, rc, "meter.add", a->pos[2], NULL, detail, "meter registered");
+}
+
 static int meter(sqlite3 *db, const bo_args_t *a, FILE *out)
 {
-    const char *cust = bo_arg(a, "customer"), *proto = bo_arg(a, "protocol"), *gw = bo_arg(a, "gateway");
-    const char *kind = bo_arg(a, "kind"), *tariff = bo_arg(a, "tariff");
-    if (is(a, "add", 3) && cust && proto && gw && bo_id_valid(a->pos[2], 32)) {
-        const char *p[] = {a->pos[2], cust, proto, gw, kind ? kind : "electricity", tariff ? tariff : ""};
-        return bo_admin_exec(db,
-                             "INSERT OR REPLACE INTO meter SELECT ?1, ?2, ?3, ?4, ?5, ?6 "
-                             "WHERE EXISTS (SELECT 1 FROM customer WHERE id = ?2)",
-                             p, 6, "registry", NULL, "meter registered");
-    }
+    if (is(a, "add", 3) && bo_arg(a, "customer") && bo_arg(a, "protocol") && bo_arg(a, "gateway") &&
+        bo_id_valid(a->pos[2], 32))
+        return add(db, a);
     if (is(a, "install", 3) || is(a, "remove", 3))
         return bo_admin_meter_service(db, a, out);
+    if (is(a, "site", 4))
+        return bo_admin_site(db, a, out);
     if (is(a, "list", 2))
         return bo_list(db,
-                       "SELECT m.id AS meter, m.customer, m.protocol, m.gateway, m.kind, m.tariff, "
+                       "SELECT m.id AS meter, m.customer, m.protocol, m.gateway, m.kind, m.tariff, m.site, "
                        "coalesce(c.highest, 0) AS purchase_count FROM meter m LEFT JOIN meter_count c "
                        "ON c.meter = m.id ORDER BY m.id",
                        a, out);
-    return usage("meter add METER --customer ID --protocol dlt645|modbus --gateway HOST:PORT [--kind electricity|water] "
-                 "[--tariff ID] | meter install METER --account ID ... | "
-                 "meter remove METER --final-reading N --reason TEXT | meter list");
+    return usage("meter add METER --customer ID --protocol dlt645|modbus --gateway HOST:PORT "
+                 "[--kind electricity|water] [--tariff ID] [--site SITE] | meter install METER --account ID ... | "
+                 "meter remove METER --final-reading N --reason TEXT | meter site METER SITE --reason TEXT | "
+                 "meter list");
 }
 
 static int card(sqlite3 *db, const bo_args_t *a, FILE *out)
@@ -96,7 +120,8 @@ static int tariff(sqlite3 *db, const bo_args_t *a, FILE *out)
 }
 
 /* Staff settle a lease whose sale will never finish (a kiosk gone for
- * good): only once sure its count is not on the meter. */
+ * good) before it ends by time: only once sure its count is not on the
+ * meter. */
 static int count(sqlite3 *db, const bo_args_t *a, FILE *out)
 {
     if (is(a, "release", 3)) {
@@ -107,8 +132,9 @@ static int count(sqlite3 *db, const bo_args_t *a, FILE *out)
     if (is(a, "list", 2))
         return bo_list(db,
                        "SELECT c.meter, c.highest, coalesce(l.count, '') AS leased, coalesce(l.kiosk, '') AS kiosk, "
-                       "coalesce(l.txn_id, '') AS txn FROM meter_count c LEFT JOIN count_lease l ON l.meter = c.meter "
-                       "ORDER BY c.meter",
+                       "coalesce(l.txn_id, '') AS txn, coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', l.ends_at / 1000, "
+                       "'unixepoch'), '') AS lease_ends FROM meter_count c LEFT JOIN count_lease l "
+                       "ON l.meter = c.meter ORDER BY c.meter",
                        a, out);
     return usage("count list | count release METER");
 }

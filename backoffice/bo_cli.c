@@ -106,11 +106,11 @@ int bo_cli_sign(const bo_config_t *cfg, const bo_args_t *a)
 
 /* Splits argv (after the program and global options) into words and
  * --options; an option takes the next word unless it is a flag (--csv,
- * --help, the account verbs' --prefill, --refund, --carry, and kiosk
- * add's --by-hand). */
+ * --help, the account verbs' --prefill, --refund, --carry, kiosk add's
+ * --by-hand, and --all of the listings that hide what is over). */
 bool bo_cli_split(int argc, char **argv, bo_args_t *a)
 {
-    static const char *const flags[] = {"csv", "help", "prefill", "refund", "carry", "by-hand"};
+    static const char *const flags[] = {"csv", "help", "prefill", "refund", "carry", "by-hand", "all"};
     memset(a, 0, sizeof *a);
     for (int i = 0; i < argc; i++) {
         if (strncmp(argv[i], "--", 2) != 0) {

@@ -31,6 +31,14 @@ int bo_admin(sqlite3 *db, const bo_args_t *a, FILE *out);
 /* The meter, card, tariff and settings verbs (bo_admin_meter.c). */
 int bo_admin_meter(sqlite3 *db, const bo_args_t *a, FILE *out);
 
+/* Sites' scope: `site grant|revoke|grants` and `meter site`
+ * (bo_admin_site.c); each change audited. */
+int bo_admin_site(sqlite3 *db, const bo_args_t *a, FILE *out);
+
+/* `quarantine list [--all]|release ID|discard ID` (bo_admin_quarantine.c):
+ * rows held for staff; each decision audited. */
+int bo_admin_quarantine(sqlite3 *db, const bo_args_t *a, FILE *out);
+
 /* The staff verbs: `group set|list`, `operator add|pin|disable|enable|list`
  * (bo_admin_staff.c); each change moves the `staff` document forward. */
 int bo_admin_staff(sqlite3 *db, const bo_args_t *a, FILE *out);
@@ -43,8 +51,9 @@ int bo_report(sqlite3 *db, const bo_args_t *a, FILE *out);
  * fleet's audit trail (bo_report_audit.c). */
 int bo_report_audit(sqlite3 *db, const bo_args_t *a, FILE *out);
 
-/* The report's SQL (what: sales, energy or rejected; by: day, site or
- * method for sales), parameters ?1 from and ?2 to in ms; NULL if none. */
+/* The report's SQL (what: sales, energy, rejected, alerts or quarantine;
+ * by: day, site or method for sales), parameters ?1 from and ?2 to in ms;
+ * NULL if none. */
 const char *bo_report_sql(const char *what, const char *by);
 
 /* The fleet: every kiosk with its last heartbeat. */
@@ -64,7 +73,8 @@ int bo_admin_exec(sqlite3 *db, const char *sql, const char *const *params, int n
                   const char *kiosk, const char *done);
 
 /* Splits argv into words and --options (an option takes the next word
- * unless it is a flag: --csv, --help, --prefill, --refund, --carry);
+ * unless it is a flag: --csv, --help, --prefill, --refund, --carry,
+ * --by-hand, --all);
  * false if there are too many. */
 bool bo_cli_split(int argc, char **argv, bo_args_t *a);
 

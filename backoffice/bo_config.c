@@ -77,6 +77,16 @@ static bool apply(bo_config_t *c, const char *section, const char *name, const c
         return parse_int(v, 10, 3600, &c->qr_ttl_s);
     if (KEY("counts", "lease_seconds"))
         return parse_int(v, 5, 86400, &c->lease_s);
+    if (KEY("counts", "lease_max_seconds"))
+        return parse_int(v, 5, 7 * 86400, &c->lease_max_s);
+    if (KEY("counts", "leases_per_kiosk"))
+        return parse_int(v, 1, 100000, &c->leases_per_kiosk);
+    if (KEY("quarantine", "clock_skew_seconds"))
+        return parse_int(v, 0, 366 * 86400, &c->rules.clock_skew_s);
+    if (KEY("quarantine", "count_jump"))
+        return parse_int(v, 1, 1000000000, &c->rules.count_jump);
+    if (KEY("quarantine", "max_register"))
+        return parse_int(v, 1, INT64_MAX / 2, &c->rules.max_register);
     if (KEY("ingest", "dedup_days"))
         return parse_int(v, 30, 3650, &c->dedup_days);
     if (KEY("test", "hooks"))
@@ -110,7 +120,10 @@ static void defaults(bo_config_t *c)
     strcpy(c->signing_key, "signing.key");
     c->qr_ttl_s = 120;
     c->enrol_cert_days = 730;
-    c->lease_s = 300;
+    c->lease_s = 900;
+    c->lease_max_s = 86400;
+    c->leases_per_kiosk = 20;
+    c->rules = (bo_rules_t){.clock_skew_s = 3600, .count_jump = 1000, .max_register = 10000000000LL};
     c->dedup_days = 30;
     c->log_level = LOG_INFO;
 }

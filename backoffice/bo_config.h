@@ -8,6 +8,14 @@
 
 #include "kiosk/core/err.h"
 
+/* The plausibility rules' settings ([quarantine], docs/sync.md): a row
+ * beyond one is held for staff instead of applied. */
+typedef struct bo_rules {
+    int64_t clock_skew_s; /* a row time further ahead of the server's clock than this */
+    int64_t count_jump;   /* a purchase count further above the highest known than this */
+    int64_t max_register; /* a reading's energy register above this (Wh or litres) */
+} bo_rules_t;
+
 typedef struct bo_config {
     char listen[64];      /* host, loopback by default */
     int port;
@@ -22,7 +30,10 @@ typedef struct bo_config {
     char signing_key[512];
     bool qr_simulate;     /* the simulated payment provider's pages */
     int64_t qr_ttl_s;
-    int64_t lease_s;      /* after this an unfinished count lease is reported stale */
+    int64_t lease_s;      /* a count lease not renewed for this long ends */
+    int64_t lease_max_s;  /* a sale may renew its count lease until this long after it was granted */
+    int64_t leases_per_kiosk; /* live count leases one kiosk may hold at once */
+    bo_rules_t rules;     /* when an uploaded row is held for staff ([quarantine]) */
     int64_t dedup_days;   /* at least 30 */
     bool test_hooks;      /* /v1/test/... : failure injection and the clock */
     int log_level;        /* a log_level_t: error, warn, info, debug */

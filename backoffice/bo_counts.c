@@ -2,178 +2,215 @@
  * takes a credit only with its count + 1, so the service gives one sale at
  * a time a lease on the next count of a meter: the highest count known
  * (from uploads, readings and releases, or the kiosk's own reading) + 1.
- * While a lease is held no other sale gets a count for that meter; the same
- * sale asking again gets the same count. A lease never passes to another
- * sale on time alone: its holder may still send that count (the kiosk
- * resends a committed count after a lost answer), so only the sale's end,
- * a release, or a reading that shows the count applied frees the meter. A
- * lease older than lease_seconds is reported stale so that staff can settle
- * it (`backoffice count release METER`). */
+ * While a lease lasts no other sale gets a count for that meter; the same
+ * sale asking again gets the same count and a renewed lease. A lease ends
+ * with the sale (its final state uploaded, a release, a reading showing the
+ * count applied) or by time: lease_seconds after it was granted or last
+ * renewed; a sale may renew it only until lease_max_seconds after the
+ * grant. Once it ended another sale may take the count; the first sale
+ * learns it when it renews before sending again (count_moved) and must not
+ * send. A kiosk acts
+ * only for the meters in its scope, holds at most leases_per_kiosk leases,
+ * and a `seen` count beyond the count rule is held for staff, not used. */
 #include <stdio.h>
 #include <string.h>
 
+#include "backoffice/bo_counts_int.h"
 #include "backoffice/bo_db.h"
 #include "backoffice/bo_ingest.h"
+#include "backoffice/bo_quarantine.h"
+#include "backoffice/bo_scope.h"
 #include "backoffice/bo_server.h"
 #include "kiosk/app/kjson.h"
+#include "kiosk/app/log.h"
 
-typedef struct lease {
-    bool held;
-    char kiosk[65], txn[37];
-    int64_t count, stale_at;
-} lease_t;
-
-static kerr_t highest_of(sqlite3 *db, const char *meter, int64_t *out, kmsg_t *msg)
+static kerr_t refuse(const bo_count_req_t *q, bo_refusal_t why)
 {
-    *out = 0;
-    return bo_db_int(db, "SELECT highest FROM meter_count WHERE meter = ?", meter, out, msg);
-}
-
-kerr_t bo_counts_seen(sqlite3 *db, const char *meter, int64_t count, int64_t now, kmsg_t *msg)
-{
-    sqlite3_stmt *st;
-    kerr_t rc = bo_db_cached(db,
-                             "INSERT INTO meter_count VALUES (?1, ?2, ?3) ON CONFLICT (meter) DO UPDATE "
-                             "SET highest = ?2, updated_at = ?3 WHERE ?2 > meter_count.highest",
-                             &st, msg);
-    if (rc)
-        return rc;
-    bo_db_text(st, 1, meter);
-    sqlite3_bind_int64(st, 2, count);
-    sqlite3_bind_int64(st, 3, now);
-    return bo_db_done(db, st, "recording a meter's count", msg);
-}
-
-static kerr_t lease_of(sqlite3 *db, const char *meter, lease_t *l, kmsg_t *msg)
-{
-    memset(l, 0, sizeof *l);
-    sqlite3_stmt *st;
-    kerr_t rc = bo_db_cached(db, "SELECT kiosk, txn_id, count, stale_at FROM count_lease WHERE meter = ?", &st,
-                             msg);
-    if (rc)
-        return rc;
-    bo_db_text(st, 1, meter);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        l->held = true;
-        snprintf(l->kiosk, sizeof l->kiosk, "%s", bo_db_col(st, 0));
-        snprintf(l->txn, sizeof l->txn, "%s", bo_db_col(st, 1));
-        l->count = sqlite3_column_int64(st, 2);
-        l->stale_at = sqlite3_column_int64(st, 3);
-    }
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
+    q->out->refused = why;
     return K_OK;
 }
 
-static kerr_t drop_lease(sqlite3 *db, const char *meter, kmsg_t *msg)
+kerr_t bo__counts_in_scope(const bo_count_req_t *q, const char *meter, bool *ok)
 {
-    sqlite3_stmt *st;
-    kerr_t rc = bo_db_prepare(db, "DELETE FROM count_lease WHERE meter = ?", &st, msg);
-    if (rc)
-        return rc;
-    bo_db_text(st, 1, meter);
-    return bo_db_run(db, st, "ending a count lease", msg);
-}
-
-static kerr_t put_lease(sqlite3 *db, const char *meter, const lease_t *l, int64_t now, kmsg_t *msg)
-{
-    const char *sql[] = {"INSERT OR REPLACE INTO count_lease VALUES (?1, ?2, ?3, ?4, ?5)",
-                         "INSERT OR REPLACE INTO count_grant VALUES (?1, ?4, ?2, ?3, ?6)"};
-    kerr_t rc = K_OK;
-    for (int i = 0; rc == K_OK && i < 2; i++) {
-        sqlite3_stmt *st;
-        if ((rc = bo_db_prepare(db, sql[i], &st, msg)))
-            break;
-        bo_db_text(st, 1, meter);
-        bo_db_text(st, 2, l->kiosk);
-        bo_db_text(st, 3, l->txn);
-        sqlite3_bind_int64(st, 4, l->count);
-        sqlite3_bind_int64(st, 5, l->stale_at);
-        if (i == 1)
-            sqlite3_bind_int64(st, 6, now);
-        rc = bo_db_run(db, st, "granting a count", msg);
+    kerr_t rc = bo_scope_check(q->s->db, q->kiosk, meter, q->msg);
+    *ok = rc == K_OK;
+    if (rc == K_EDENIED) {
+        LOG_W("backoffice", "kiosk %s: count request refused: %s", q->kiosk, q->msg->text);
+        return refuse(q, BO_REFUSE_SCOPE);
     }
     return rc;
 }
 
-/* Decides about the lease already on the meter: *keep says it is this
- * sale's (renewed); K_EBUSY if another sale holds it. */
-static kerr_t settle_lease(bo_server_t *s, const char *kiosk, const bo_reserve_t *rq, int64_t highest, lease_t *l,
-                           bool *keep, kmsg_t *msg)
+/* A `seen` (or a renewed count) beyond the count rule is held for staff
+ * and not used. */
+static kerr_t plausible(const bo_count_req_t *q, const bo_reserve_t *rq, bool *ok)
 {
-    int64_t now = bo_now(s);
-    *keep = false;
-    if (!l->held)
-        return K_OK;
-    if (l->count <= highest) /* proved applied: the count is used up */
-        return drop_lease(s->db, rq->meter, msg);
-    if (strcmp(l->kiosk, kiosk) == 0 && strcmp(l->txn, rq->txn) == 0) {
-        *keep = true;
-        l->stale_at = now + s->cfg.lease_s * 1000;
-        return put_lease(s->db, rq->meter, l, now, msg);
-    }
-    if (l->stale_at > now)
-        return kmsg_set(msg, K_EBUSY,
-                        "meter %s: count %lld is held by kiosk %s for another sale; wait for that sale to finish "
-                        "(a minute or two), then ask again",
-                        rq->meter, (long long)l->count, l->kiosk);
-    return kmsg_set(msg, K_EBUSY,
-                    "meter %s: count %lld is held by kiosk %s for a sale that has not finished for %lld s; staff "
-                    "must settle that sale at kiosk %s (or run `backoffice count release %s` once sure its count "
-                    "is not on the meter); a reading showing count %lld applied also frees the meter",
-                    rq->meter, (long long)l->count, l->kiosk, (long long)((now - l->stale_at) / 1000 + s->cfg.lease_s),
-                    l->kiosk, rq->meter, (long long)l->count);
+    bo_rule_ctx_t c = {.db = q->s->db, .set = &q->s->cfg.rules, .now = q->now, .kiosk = q->kiosk};
+    bo_rule_t rule = BO_RULE_NONE;
+    kmsg_t why = {{0}};
+    kerr_t rc = bo_rules_count(&c, rq->meter, rq->seen > rq->count ? rq->seen : rq->count, &rule, &why);
+    *ok = rc == K_OK && rule == BO_RULE_NONE;
+    if (rc || *ok)
+        return rc ? kmsg_set(q->msg, rc, "%s", why.text) : K_OK;
+    cJSON *o = cJSON_CreateObject();
+    kjson_add_str(o, "meter", rq->meter);
+    kjson_add_str(o, "txn", rq->txn);
+    kjson_add_int(o, "seen", rq->seen);
+    kjson_add_int(o, "count", rq->count);
+    char *payload = kjson_print(o, false);
+    cJSON_Delete(o);
+    if (!payload)
+        return kmsg_set(q->msg, K_EIO, "out of memory holding a count");
+    bo_held_t h = {q->kiosk, 0, BO_QUARANTINE_COUNT, rq->meter, payload, rule, why.text};
+    int64_t id;
+    bool fresh;
+    rc = bo_quarantine_hold(q->s->db, &h, q->now, &id, &fresh, q->msg);
+    cJSON_free(payload);
+    if (rc == K_OK)
+        kmsg_set(q->msg, K_OK, "%s; the count is not used but held for staff as quarantine #%lld", why.text,
+                 (long long)id);
+    return rc ? rc : refuse(q, BO_REFUSE_IMPLAUSIBLE);
 }
 
-static kerr_t reserve(bo_server_t *s, const char *kiosk, const bo_reserve_t *rq, lease_t *l, kmsg_t *msg)
+/* The sale holding l may renew it: it is younger than lease_max_seconds. */
+static bool renewable(const bo_count_req_t *q, const bo_lease_t *l)
 {
-    int64_t now = bo_now(s), highest;
-    kerr_t rc = bo_counts_seen(s->db, rq->meter, rq->seen, now, msg);
-    if (rc == K_OK)
-        rc = highest_of(s->db, rq->meter, &highest, msg);
-    if (rc == K_OK)
-        rc = lease_of(s->db, rq->meter, l, msg);
-    bool keep = false;
-    if (rc == K_OK)
-        rc = settle_lease(s, kiosk, rq, highest, l, &keep, msg);
-    if (rc || keep)
-        return rc;
-    *l = (lease_t){.held = true, .count = highest + 1, .stale_at = now + s->cfg.lease_s * 1000};
-    snprintf(l->kiosk, sizeof l->kiosk, "%s", kiosk);
+    return q->now < l->granted_at + q->s->cfg.lease_max_s * 1000;
+}
+
+/* Gives the sale count (a lease granted at granted_at), lasting
+ * lease_seconds from now: long enough to send it and read back. */
+static kerr_t grant(const bo_count_req_t *q, const bo_reserve_t *rq, int64_t count, int64_t granted_at)
+{
+    bo_lease_t *l = &q->out->lease;
+    *l = (bo_lease_t){.held = true, .count = count, .granted_at = granted_at,
+                      .ends_at = q->now + q->s->cfg.lease_s * 1000};
+    snprintf(l->kiosk, sizeof l->kiosk, "%s", q->kiosk);
     snprintf(l->txn, sizeof l->txn, "%s", rq->txn);
-    return put_lease(s->db, rq->meter, l, now, msg);
+    q->out->count = count;
+    return bo__count_put(q->s->db, rq->meter, l, q->now, q->msg);
 }
 
-/* Runs fn inside one IMMEDIATE transaction under the server's lock. */
-static kerr_t in_txn(bo_server_t *s, kerr_t (*fn)(bo_server_t *, const char *, const void *, lease_t *, kmsg_t *),
-                     const char *kiosk, const void *arg, lease_t *l, kmsg_t *msg)
+static kerr_t busy(const bo_count_req_t *q, const char *meter, const bo_lease_t *l)
 {
-    bo_lock(s);
-    kerr_t rc = bo_db_exec(s->db, "BEGIN IMMEDIATE", "starting", msg);
+    kmsg_set(q->msg, K_OK,
+             "meter %s: count %lld is held by kiosk %s for a sale not finished, for %lld s more at most; wait for "
+             "that sale to finish, then ask again",
+             meter, (long long)l->count, l->kiosk, (long long)((l->ends_at - q->now + 999) / 1000));
+    return refuse(q, BO_REFUSE_BUSY);
+}
+
+/* A new lease on meter: refused when the kiosk holds its most already. */
+static kerr_t within_bound(const bo_count_req_t *q, const char *meter, bool *ok)
+{
+    int64_t live = 0;
+    kerr_t rc = bo__count_live(q->s->db, q->kiosk, meter, q->now, &live, q->msg);
+    *ok = rc == K_OK && live < q->s->cfg.leases_per_kiosk;
+    if (rc || *ok)
+        return rc;
+    kmsg_set(q->msg, K_OK,
+             "kiosk %s holds %lld count leases, its most ([counts] leases_per_kiosk): finish or release a sale, "
+             "then ask again",
+             q->kiosk, (long long)live);
+    return refuse(q, BO_REFUSE_MANY);
+}
+
+/* A new reservation: the lease on the meter, if any, is used up, ended by
+ * time (the count may go to any sale), this sale's (renewed while it may
+ * be), or another sale's (busy); otherwise the next count, within the
+ * kiosk's lease bound. */
+static kerr_t reserve_new(const bo_count_req_t *q, const bo_reserve_t *rq, bo_lease_t *l)
+{
+    int64_t highest = q->out->highest;
+    bool ok = false, live = l->held && l->count > highest && l->ends_at > q->now;
+    kerr_t rc = K_OK;
+    if (live && bo__count_is(l, q->kiosk, rq->txn) && renewable(q, l))
+        return grant(q, rq, l->count, l->granted_at);
+    if (live)
+        return busy(q, rq->meter, l);
+    if (l->held && l->count > highest)
+        LOG_I("backoffice", "meter %s: the lease of kiosk %s on count %lld ended; the count goes to kiosk %s",
+              rq->meter, l->kiosk, (long long)l->count, q->kiosk);
+    if (l->held)
+        rc = bo__count_drop(q->s->db, rq->meter, q->msg);
     if (rc == K_OK)
-        rc = fn(s, kiosk, arg, l, msg);
-    if (rc == K_OK)
-        rc = bo_db_exec(s->db, "COMMIT", "committing", msg);
+        rc = within_bound(q, rq->meter, &ok);
+    return rc || !ok ? rc : grant(q, rq, highest + 1, q->now);
+}
+
+/* A renewal of the count the sale committed: refused if the service gave
+ * that count to another sale since, or if the sale's lease, not ended yet,
+ * is older than lease_max_seconds (the sale must not send it); the count
+ * alone if it is on the meter already; else its lease renewed, or a new
+ * lease on it if the sale's one ended and no other sale took the count. */
+static kerr_t renew(const bo_count_req_t *q, const bo_reserve_t *rq, const bo_lease_t *l)
+{
+    char kiosk[65], txn[37];
+    kerr_t rc = bo__count_given_to(q->s->db, rq->meter, rq->count, kiosk, txn, q->msg);
     if (rc)
-        bo_db_exec(s->db, "ROLLBACK", "abandoning", NULL);
-    bo_unlock(s);
-    return rc;
+        return rc;
+    if (txn[0] && (strcmp(kiosk, q->kiosk) != 0 || strcmp(txn, rq->txn) != 0)) {
+        kmsg_set(q->msg, K_OK,
+                 "meter %s: count %lld went to another sale (kiosk %s) after this sale's lease ended; do not send "
+                 "it: staff settle this sale at kiosk %s",
+                 rq->meter, (long long)rq->count, kiosk, q->kiosk);
+        return refuse(q, BO_REFUSE_MOVED);
+    }
+    if (rq->count <= q->out->highest) {
+        q->out->count = rq->count;
+        return bo__count_is(l, q->kiosk, rq->txn) ? bo__count_drop(q->s->db, rq->meter, q->msg) : K_OK;
+    }
+    bool live = l->held && l->count > q->out->highest && l->ends_at > q->now;
+    if (live && bo__count_is(l, q->kiosk, rq->txn) && renewable(q, l))
+        return grant(q, rq, rq->count, l->granted_at);
+    if (live && bo__count_is(l, q->kiosk, rq->txn)) {
+        kmsg_set(q->msg, K_OK,
+                 "meter %s: this sale has held count %lld for [counts] lease_max_seconds, the longest a lease lives; "
+                 "do not send it: staff settle the sale at kiosk %s (or `backoffice count release %s`)",
+                 rq->meter, (long long)rq->count, q->kiosk, rq->meter);
+        return refuse(q, BO_REFUSE_MOVED);
+    }
+    if (live)
+        return busy(q, rq->meter, l);
+    bool ok = false; /* the sale's lease is over: a new one, within the bound */
+    rc = within_bound(q, rq->meter, &ok);
+    return rc || !ok ? rc : grant(q, rq, rq->count, q->now);
 }
 
-static kerr_t reserve_fn(bo_server_t *s, const char *kiosk, const void *arg, lease_t *l, kmsg_t *msg)
+kerr_t bo__counts_reserve(const bo_count_req_t *q, const bo_reserve_t *rq)
 {
-    return reserve(s, kiosk, arg, l, msg);
+    bool ok;
+    bo_lease_t l;
+    kerr_t rc = bo__counts_in_scope(q, rq->meter, &ok);
+    if (rc == K_OK && ok)
+        rc = plausible(q, rq, &ok);
+    if (rc || !ok)
+        return rc;
+    rc = bo_counts_seen(q->s->db, rq->meter, rq->seen, q->now, q->msg);
+    if (rc == K_OK)
+        rc = bo__count_highest(q->s->db, rq->meter, &q->out->highest, q->msg);
+    if (rc == K_OK)
+        rc = bo__count_lease(q->s->db, rq->meter, &l, q->msg);
+    if (rc)
+        return rc;
+    return rq->count > 0 ? renew(q, rq, &l) : reserve_new(q, rq, &l);
 }
 
-static kerr_t release_fn(bo_server_t *s, const char *kiosk, const void *arg, lease_t *l, kmsg_t *msg)
+kerr_t bo__counts_release(const bo_count_req_t *q, const bo_release_t *rl)
 {
-    const bo_release_t *rl = arg;
-    kerr_t rc = lease_of(s->db, rl->meter, l, msg);
-    if (rc || !l->held || strcmp(l->kiosk, kiosk) != 0 || strcmp(l->txn, rl->txn) != 0)
-        return rc; /* nothing held by this sale: already released */
-    if (rl->applied)
-        rc = bo_counts_seen(s->db, rl->meter, l->count, bo_now(s), msg);
-    return rc ? rc : drop_lease(s->db, rl->meter, msg);
+    bool ok;
+    bo_lease_t l;
+    kerr_t rc = bo__counts_in_scope(q, rl->meter, &ok);
+    if (rc || !ok)
+        return rc;
+    rc = bo__count_lease(q->s->db, rl->meter, &l, q->msg);
+    if (rc == K_OK && bo__count_is(&l, q->kiosk, rl->txn)) { /* else: nothing held by this sale */
+        if (rl->applied)
+            rc = bo_counts_seen(q->s->db, rl->meter, l.count, q->now, q->msg);
+        if (rc == K_OK)
+            rc = bo__count_drop(q->s->db, rl->meter, q->msg);
+    }
+    return rc ? rc : bo__count_highest(q->s->db, rl->meter, &q->out->highest, q->msg);
 }
 
 kerr_t bo_counts_on_txn(sqlite3 *db, const char *kiosk, const bo_txn_t *t, int64_t now, kmsg_t *msg)
@@ -184,77 +221,11 @@ kerr_t bo_counts_on_txn(sqlite3 *db, const char *kiosk, const bo_txn_t *t, int64
         rc = bo_counts_seen(db, t->meter, t->purchase_count, now, msg);
     bool final = st || strcmp(t->state, "cancelled") == 0 || strcmp(t->state, "refunded") == 0 ||
                  strcmp(t->state, "voided") == 0;
-    lease_t l;
+    bo_lease_t l;
     if (rc == K_OK && final)
-        rc = lease_of(db, t->meter, &l, msg);
-    if (rc == K_OK && final && l.held && strcmp(l.kiosk, kiosk) == 0 && strcmp(l.txn, t->id) == 0)
-        rc = drop_lease(db, t->meter, msg);
+        rc = bo__count_lease(db, t->meter, &l, msg);
+    if (rc == K_OK && final && bo__count_is(&l, kiosk, t->id))
+        rc = bo__count_drop(db, t->meter, msg);
     return rc;
 }
 
-static cJSON *lease_json(const char *meter, const lease_t *l, int64_t highest)
-{
-    cJSON *o = cJSON_CreateObject();
-    kjson_add_str(o, "meter", meter);
-    kjson_add_int(o, "highest", highest);
-    if (l->held) {
-        kjson_add_int(o, "count", l->count);
-        kjson_add_str(o, "kiosk", l->kiosk);
-        kjson_add_str(o, "txn", l->txn);
-        kjson_add_time(o, "stale_at", l->stale_at);
-    }
-    return o;
-}
-
-void bo_h_count_reserve(bo_req_t *q, bo_resp_t *r)
-{
-    bo_reserve_t rq;
-    kmsg_t msg = {{0}};
-    lease_t l;
-    kerr_t rc = bo_decode_reserve(q->body, q->body_len, &rq, &msg);
-    if (rc == K_OK)
-        rc = in_txn(q->s, reserve_fn, q->kiosk, &rq, &l, &msg);
-    if (rc == K_EBUSY)
-        bo_resp_error(r, 409, "meter_busy", "%s", msg.text);
-    else if (rc)
-        bo_resp_kerr(r, rc, &msg);
-    else
-        bo_resp_json(r, 200, lease_json(rq.meter, &l, l.count - 1));
-}
-
-void bo_h_count_release(bo_req_t *q, bo_resp_t *r)
-{
-    bo_release_t rl;
-    kmsg_t msg = {{0}};
-    lease_t l;
-    kerr_t rc = bo_decode_release(q->body, q->body_len, &rl, &msg);
-    if (rc == K_OK)
-        rc = in_txn(q->s, release_fn, q->kiosk, &rl, &l, &msg);
-    int64_t highest = 0;
-    if (rc == K_OK) {
-        bo_lock(q->s);
-        rc = highest_of(q->s->db, rl.meter, &highest, &msg);
-        bo_unlock(q->s);
-    }
-    lease_t none = {0};
-    if (rc)
-        bo_resp_kerr(r, rc, &msg);
-    else
-        bo_resp_json(r, 200, lease_json(rl.meter, &none, highest));
-}
-
-void bo_h_count_get(bo_req_t *q, bo_resp_t *r)
-{
-    kmsg_t msg = {{0}};
-    lease_t l;
-    int64_t highest = 0;
-    bo_lock(q->s);
-    kerr_t rc = highest_of(q->s->db, q->arg[1], &highest, &msg);
-    if (rc == K_OK)
-        rc = lease_of(q->s->db, q->arg[1], &l, &msg);
-    bo_unlock(q->s);
-    if (rc)
-        bo_resp_kerr(r, rc, &msg);
-    else
-        bo_resp_json(r, 200, lease_json(q->arg[1], &l, highest));
-}

@@ -62,7 +62,8 @@ typedef struct bo_heartbeat {
 
 typedef struct bo_reserve {
     char meter[BO_METER_LEN], txn[37];
-    int64_t seen; /* the meter's count as the kiosk last read it */
+    int64_t seen;  /* the meter's count as the kiosk last read it */
+    int64_t count; /* a renewal: the count this sale holds (committed); 0 for a new reservation */
 } bo_reserve_t;
 
 typedef struct bo_release {

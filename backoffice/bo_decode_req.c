@@ -75,6 +75,8 @@ kerr_t bo_decode_reserve(const char *text, size_t len, bo_reserve_t *r, kmsg_t *
         rc = txn_id(o, r->txn, msg);
     if (rc == K_OK)
         rc = bo_json_int(o, "seen", 0, INT64_MAX - 1, &r->seen, msg);
+    if (rc == K_OK)
+        rc = bo_json_int_opt(o, "count", 1, INT64_MAX - 1, &r->count, msg);
     cJSON_Delete(o);
     return rc;
 }

@@ -76,7 +76,8 @@ static kerr_t remember(sqlite3 *db, const char *kiosk, const bo_row_t *row, cons
 }
 
 /* Answers one row: the stored answer, a conflict, or a fresh ingest. */
-static kerr_t one_row(sqlite3 *db, const char *kiosk, const bo_row_t *row, int64_t now, answer_t *a, kmsg_t *msg)
+static kerr_t one_row(sqlite3 *db, const bo_rules_t *rules, const char *kiosk, const bo_row_t *row, int64_t now,
+                      answer_t *a, kmsg_t *msg)
 {
     char dig[33], old[33] = "";
     bool found;
@@ -94,7 +95,7 @@ static kerr_t one_row(sqlite3 *db, const char *kiosk, const bo_row_t *row, int64
         return K_OK;
     }
     bo_row_status_t status;
-    rc = bo_ingest_row(db, kiosk, row, now, &status, &a->reason, msg);
+    rc = bo_ingest_row(db, rules, kiosk, row, now, &status, &a->reason, msg);
     if (rc)
         return rc;
     if (status == BO_REJECTED)
@@ -109,7 +110,7 @@ static kerr_t ingest_batch(bo_server_t *s, const char *kiosk, const bo_batch_t *
     kerr_t rc = bo_db_exec(s->db, "BEGIN IMMEDIATE", "starting the batch", msg);
     int64_t now = bo_now(s);
     for (int i = 0; rc == K_OK && i < b->n; i++)
-        rc = one_row(s->db, kiosk, &b->rows[i], now, &out[i], msg);
+        rc = one_row(s->db, &s->cfg.rules, kiosk, &b->rows[i], now, &out[i], msg);
     if (rc == K_OK)
         rc = bo_db_exec(s->db, "COMMIT", "committing the batch", msg);
     if (rc)

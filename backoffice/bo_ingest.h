@@ -5,15 +5,20 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
+#include "backoffice/bo_config.h"
 #include "backoffice/bo_decode.h"
 
 typedef enum bo_row_status { BO_ACCEPTED, BO_DUPLICATE, BO_REJECTED } bo_row_status_t;
 
 /* Stores one row of `kiosk` that was never answered before; returns what
  * the answer is, with the reason for a duplicate or a rejection in msg. A
- * database failure is K_EIO (the whole batch is then rolled back). */
-kerr_t bo_ingest_row(sqlite3 *db, const char *kiosk, const bo_row_t *row, int64_t now, bo_row_status_t *status,
-                     kmsg_t *reason, kmsg_t *msg);
+ * row naming a meter outside the kiosk's scope is rejected (bo_scope.h);
+ * one breaking a rule (bo_rules.h) is held in quarantine and answered
+ * accepted with a reason saying so. rules NULL: the row was released by
+ * staff from quarantine and is applied as it is. A database failure is
+ * K_EIO (the whole batch is then rolled back). */
+kerr_t bo_ingest_row(sqlite3 *db, const bo_rules_t *rules, const char *kiosk, const bo_row_t *row, int64_t now,
+                     bo_row_status_t *status, kmsg_t *reason, kmsg_t *msg);
 
 /* Stores one audit row of `kiosk` (topic audit, bo_audit.c); a row held
  * already under the kiosk's audit id is a duplicate. */

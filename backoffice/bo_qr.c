@@ -10,6 +10,7 @@
 #include "backoffice/bo_db.h"
 #include "backoffice/bo_decode.h"
 #include "backoffice/bo_qr_state.h"
+#include "backoffice/bo_scope.h"
 #include "kiosk/app/kjson.h"
 
 #define COLS "id, kiosk, txn_id, meter, currency, state, gave_up, amount, created_at, expires_at, paid_at"
@@ -148,15 +149,18 @@ static kerr_t create(bo_server_t *s, const char *kiosk, const bo_qr_new_t *n, bo
                             n->txn, o->id);
         return bo_qr_load(s, o->id, o, msg); /* a retried create: the same order */
     }
+    kerr_t rc = bo_scope_check(s->db, kiosk, n->meter, msg); /* K_EDENIED: not this kiosk's meter */
+    if (rc)
+        return rc;
     uint8_t rnd[16];
     randombytes_buf(rnd, sizeof rnd);
     sodium_bin2hex(o->id, sizeof o->id, rnd, sizeof rnd);
     int64_t now = bo_now(s), ttl = n->ttl_s ? n->ttl_s : s->cfg.qr_ttl_s;
     sqlite3_stmt *st;
-    kerr_t rc = bo_db_prepare(s->db,
-                              "INSERT INTO qr_order(id, kiosk, txn_id, meter, amount, currency, state, created_at, "
-                              "expires_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
-                              &st, msg);
+    rc = bo_db_prepare(s->db,
+                       "INSERT INTO qr_order(id, kiosk, txn_id, meter, amount, currency, state, created_at, "
+                       "expires_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
+                       &st, msg);
     if (rc)
         return rc;
     const char *texts[] = {o->id, kiosk, n->txn, n->meter};
@@ -181,7 +185,9 @@ void bo_h_qr_create(bo_req_t *q, bo_resp_t *r)
         rc = create(q->s, q->kiosk, &n, &o, &msg);
         bo_unlock(q->s);
     }
-    if (rc)
+    if (rc == K_EDENIED)
+        bo_resp_error(r, 403, "meter_out_of_scope", "%s", msg.text);
+    else if (rc)
         bo_resp_kerr(r, rc, &msg);
     else
         bo_resp_json(r, 200, bo_qr_json(q->s, &o));

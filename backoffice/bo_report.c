@@ -89,12 +89,28 @@ static const char rejected_sql[] =
     "reason FROM ingest_row WHERE status = 'rejected' AND received_at >= ?1 AND received_at < ?2 "
     "ORDER BY received_at, kiosk, seq";
 
+/* Alerts: those kiosks uploaded and the back office's own for staff
+ * (kiosk `backoffice`: rows out of a kiosk's scope, rows held). */
+static const char alerts_sql[] =
+    "SELECT kiosk, kiosk_alert AS id, strftime('%Y-%m-%dT%H:%M:%SZ', at / 1000, 'unixepoch') AS at, meter, kind, "
+    "severity, evidence FROM alert WHERE at >= ?1 AND at < ?2 ORDER BY alert.at, kiosk, kiosk_alert";
+
+/* Rows held for staff (bo_quarantine.h), held or decided. */
+static const char quarantine_sql[] =
+    "SELECT id, kiosk, coalesce(seq, '') AS seq, topic, meter, rule, "
+    "strftime('%Y-%m-%dT%H:%M:%SZ', received_at / 1000, 'unixepoch') AS received, state, decided_by, note, reason "
+    "FROM quarantine WHERE received_at >= ?1 AND received_at < ?2 ORDER BY id";
+
 const char *bo_report_sql(const char *what, const char *by)
 {
     if (strcmp(what, "sales") == 0)
         return sales_sql(by ? by : "day");
     if (strcmp(what, "rejected") == 0)
         return rejected_sql;
+    if (strcmp(what, "alerts") == 0)
+        return alerts_sql;
+    if (strcmp(what, "quarantine") == 0)
+        return quarantine_sql;
     return strcmp(what, "energy") == 0 ? energy_sql : NULL;
 }
 
@@ -136,7 +152,7 @@ int bo_report(sqlite3 *db, const bo_args_t *a, FILE *out)
         return bo_report_audit(db, a, out);
     if (!sql) {
         fprintf(stderr, "usage: backoffice report sales --by day|site|method [--csv] [--from DATE] [--to DATE]\n"
-                        "       backoffice report energy|rejected [--csv] [--from DATE] [--to DATE]\n"
+                        "       backoffice report energy|rejected|alerts|quarantine [--csv] [--from DATE] [--to DATE]\n"
                         "       backoffice report audit [--kiosk ID] [--since DATE] [--action A] [--csv]\n");
         return BO_EXIT_USAGE;
     }

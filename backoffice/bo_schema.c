@@ -144,8 +144,55 @@ static const char *const v4[] = {
     NULL,
 };
 
+#define NOW_MS "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)"
+
+/* Version 5: trust and integrity (docs/sync.md, "Scope", "Quarantine").
+ * Every meter belongs to a site (the site whose gateway it hangs on); a
+ * kiosk acts only for the meters of its site and those staff grant the
+ * site (site_grant: one meter, or every meter of another site; revoked
+ * grants stay as history). Meters registered before get a site by this
+ * rule, each recorded in the audit trail: the one site if there is only
+ * one; else the site of the kiosk that uploaded the meter's latest sale,
+ * else its latest reading; else none (out of scope for every kiosk until
+ * staff run `backoffice meter site`). A count lease ends at ends_at (it
+ * was stale_at) and keeps the time it was granted, which bounds how long
+ * renewals keep it (leases held at the upgrade count from it; their end is
+ * as before). Rows too implausible
+ * to apply wait in quarantine for staff. */
+static const char *const v5[] = {
+    "ALTER TABLE meter ADD COLUMN site TEXT NOT NULL DEFAULT '';"
+    "UPDATE meter SET site = coalesce("
+    "  (SELECT min(id) FROM site HAVING count(*) = 1),"
+    "  (SELECT k.site FROM sale s JOIN kiosk k ON k.id = s.kiosk WHERE s.meter = meter.id"
+    "   ORDER BY s.updated_at DESC LIMIT 1),"
+    "  (SELECT k.site FROM reading r JOIN kiosk k ON k.id = r.kiosk WHERE r.meter = meter.id"
+    "   ORDER BY r.at DESC LIMIT 1), '');"
+    "INSERT INTO audit(kiosk, kiosk_audit, at, actor, action, target, reason, detail, received_at)"
+    "  SELECT 'backoffice', NULL, " NOW_MS ", 'backoffice:schema', 'meter.site', id,"
+    "  'schema 5: every meter belongs to a site', 'site ' || site, " NOW_MS " FROM meter WHERE site <> '';"
+    "CREATE INDEX meter_site ON meter(site);"
+    "CREATE TABLE site_grant (id INTEGER PRIMARY KEY, site TEXT NOT NULL REFERENCES site(id),"
+    "  from_site TEXT NOT NULL DEFAULT '', meter TEXT NOT NULL DEFAULT '', reason TEXT NOT NULL,"
+    "  granted_at INTEGER NOT NULL, granted_by TEXT NOT NULL, revoked_at INTEGER,"
+    "  revoked_by TEXT NOT NULL DEFAULT '', revoke_reason TEXT NOT NULL DEFAULT '',"
+    "  CHECK ((from_site = '') <> (meter = ''))) STRICT;"
+    "CREATE UNIQUE INDEX site_grant_live ON site_grant(site, from_site, meter) WHERE revoked_at IS NULL;"
+    "ALTER TABLE count_lease ADD COLUMN granted_at INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE count_lease RENAME COLUMN stale_at TO ends_at;"
+    "UPDATE count_lease SET granted_at = " NOW_MS ";"
+    "CREATE INDEX count_lease_kiosk ON count_lease(kiosk);"
+    "CREATE TABLE quarantine (id INTEGER PRIMARY KEY, kiosk TEXT NOT NULL, seq INTEGER, topic TEXT NOT NULL,"
+    "  meter TEXT NOT NULL, payload TEXT NOT NULL, rule TEXT NOT NULL, reason TEXT NOT NULL,"
+    "  received_at INTEGER NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'held' CHECK (state IN ('held', 'released', 'discarded')),"
+    "  decided_at INTEGER, decided_by TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '',"
+    "  UNIQUE (kiosk, topic, payload)) STRICT;"
+    "CREATE INDEX quarantine_held ON quarantine(state, id);",
+    NULL,
+};
+
 /* Each migration is a list of SQL texts run in one transaction. */
-static const char *const *const migrations[] = {v1, v2, v3, v4};
+static const char *const *const migrations[] = {v1, v2, v3, v4, v5};
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -97,7 +97,7 @@ static int fill(const char *dst, int txns)
 static int bench(int txns)
 {
     boh_t h;
-    if (!boh_setup(&h, false, NULL)) {
+    if (!boh_setup(&h, false, NULL) || !boh_meter(&h, "000000000001", "S1")) {
         fprintf(stderr, "sync_bench: could not start the back office (see %s)\n", h.dir);
         return 1;
     }

@@ -13,35 +13,60 @@
 
 #define COUNTS_TIMEOUT_MS 3000
 
-static char *body_of(const char *meter, const char *txn, const char *key, int64_t v, bool flag)
+/* The refusals after which a sale waits (queued) rather than go on as
+ * offline: another sale holds the meter, this kiosk holds as many leases
+ * as it may, the meter is not in this kiosk's scope (until staff grant it). */
+static const char *const wait_codes[] = {"meter_busy", "too_many_leases", "meter_out_of_scope"};
+
+static bool says_wait(const sync_answer_t *a)
+{
+    for (size_t i = 0; i < sizeof wait_codes / sizeof wait_codes[0]; i++)
+        if (strcmp(a->code, wait_codes[i]) == 0)
+            return true;
+    return false;
+}
+
+static char *release_body(const char *meter, const char *txn, bool applied)
 {
     cJSON *o = cJSON_CreateObject();
     kjson_add_str(o, "meter", meter);
     kjson_add_str(o, "txn", txn);
-    if (strcmp(key, "applied") == 0)
-        cJSON_AddBoolToObject(o, key, flag);
-    else
-        kjson_add_int(o, key, v);
+    cJSON_AddBoolToObject(o, "applied", applied);
     char *text = kjson_print(o, false);
     cJSON_Delete(o);
     return text;
 }
 
-static kerr_t reserve(void *ctx, const char *meter, const char *txn, uint32_t seen, uint32_t *count, kmsg_t *msg)
+/* Asks counts/reserve (with `count`, a renewal of that count); *a is the
+ * answer to free. */
+static kerr_t ask(sync_client_t *c, const char *meter, const char *txn, uint32_t seen, uint32_t count,
+                  sync_answer_t *a, kmsg_t *msg)
 {
-    sync_client_t *c = ctx;
-    char path[200], *body = body_of(meter, txn, "seen", seen, false);
+    cJSON *o = cJSON_CreateObject();
+    kjson_add_str(o, "meter", meter);
+    kjson_add_str(o, "txn", txn);
+    kjson_add_int(o, "seen", seen);
+    if (count)
+        kjson_add_int(o, "count", count);
+    char path[200], *body = kjson_print(o, false);
+    cJSON_Delete(o);
     if (!body)
         return kmsg_set(msg, K_EIO, "out of memory");
     snprintf(path, sizeof path, "/v1/kiosks/%s/counts/reserve", c->cfg->kiosk_id);
-    sync_answer_t a;
-    kerr_t rc = sync__request(c, "POST", path, body, COUNTS_TIMEOUT_MS, NULL, NULL, NULL, &a, msg);
+    kerr_t rc = sync__request(c, "POST", path, body, COUNTS_TIMEOUT_MS, NULL, NULL, NULL, a, msg);
     cJSON_free(body);
+    return rc;
+}
+
+static kerr_t reserve(void *ctx, const char *meter, const char *txn, uint32_t seen, uint32_t *count, kmsg_t *msg)
+{
+    sync_answer_t a;
+    kerr_t rc = ask(ctx, meter, txn, seen, 0, &a, msg);
     int64_t given = 0;
-    bool busy = rc == K_OK && a.status == 409 && strcmp(a.code, "meter_busy") == 0;
     if (rc == K_OK && a.status != 200) {
+        bool wait = says_wait(&a);
         rc = sync__refused(&a, msg);
-        rc = busy ? K_EBUSY : rc;
+        rc = wait ? K_EBUSY : rc;
     } else if (rc == K_OK && (!sync__int(a.json, "count", &given) || given < 1 || given > UINT32_MAX))
         rc = kmsg_set(msg, K_EINVAL, "the back office's count answer makes no sense");
     if (rc == K_OK)
@@ -50,10 +75,26 @@ static kerr_t reserve(void *ctx, const char *meter, const char *txn, uint32_t se
     return rc;
 }
 
+static kerr_t renew(void *ctx, const char *meter, const char *txn, uint32_t count, uint32_t seen, kmsg_t *msg)
+{
+    sync_answer_t a;
+    kerr_t rc = ask(ctx, meter, txn, seen, count, &a, msg);
+    int64_t given = 0;
+    if (rc == K_OK && a.status != 200) {
+        bool moved = strcmp(a.code, "count_moved") == 0;
+        rc = sync__refused(&a, msg);
+        rc = moved ? K_ESTATE : rc;
+    } else if (rc == K_OK && (!sync__int(a.json, "count", &given) || given != count)) {
+        rc = kmsg_set(msg, K_EINVAL, "the back office renewed count %lld, not %u", (long long)given, count);
+    }
+    sync__answer_free(&a);
+    return rc;
+}
+
 static void release(void *ctx, const char *meter, const char *txn, bool applied)
 {
     sync_client_t *c = ctx;
-    char path[200], *body = body_of(meter, txn, "applied", 0, applied);
+    char path[200], *body = release_body(meter, txn, applied);
     kmsg_t msg = {""};
     if (!body)
         return;
@@ -74,7 +115,7 @@ kerr_t sync_counts_open(const kiosk_config_t *cfg, engine_counts_t *out, kmsg_t 
     *out = (engine_counts_t){0};
     kerr_t rc = sync_client_open(cfg, &c, msg);
     if (rc == K_OK)
-        *out = (engine_counts_t){.reserve = reserve, .release = release, .ctx = c};
+        *out = (engine_counts_t){.reserve = reserve, .renew = renew, .release = release, .ctx = c};
     return rc;
 }
 

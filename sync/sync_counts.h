@@ -1,7 +1,8 @@
 /* The back office's purchase-count service on the link (docs/sync.md,
  * "Purchase counts"), as the engine's count service (engine_counts_t): a
  * sale reserves its meter's next count, so two kiosks never send the same
- * one; the count is given back once the sale's credit is applied. */
+ * one, renews the lease before it resends that count, and gives the count
+ * back once the sale's credit is applied. */
 #ifndef SYNC_SYNC_COUNTS_H
 #define SYNC_SYNC_COUNTS_H
 

@@ -33,10 +33,18 @@ typedef void (*engine_step_fn)(void *ctx, const char *step);
  * delivery's count. */
 typedef struct engine_counts {
     /* Reserves the next count of meter for sale txn, which saw the meter
-     * (or card) at count seen: K_OK with *count; K_EBUSY while another
-     * sale holds the meter; anything else: the service cannot be asked now
-     * (the engine goes on with what it read, as offline). */
+     * (or card) at count seen: K_OK with *count; K_EBUSY while the service
+     * says wait (another sale holds the meter, this kiosk holds as many
+     * leases as it may, the meter is not in this kiosk's scope); anything
+     * else: the service cannot be asked now (the engine goes on with what
+     * it read, as offline). */
     kerr_t (*reserve)(void *ctx, const char *meter, const char *txn, uint32_t seen, uint32_t *count, kmsg_t *msg);
+    /* Renews sale txn's lease on the count it committed, before the engine
+     * sends it again or trusts a read-back (a lease ends by time): K_OK
+     * while the count is still the sale's; K_ESTATE once the service gave
+     * it to another sale (the engine then parks: nothing is sent);
+     * anything else: the service cannot be asked now. NULL: no renewal. */
+    kerr_t (*renew)(void *ctx, const char *meter, const char *txn, uint32_t count, uint32_t seen, kmsg_t *msg);
     /* Gives the count back once the sale's outcome is known (applied or not). */
     void (*release)(void *ctx, const char *meter, const char *txn, bool applied);
     void *ctx;

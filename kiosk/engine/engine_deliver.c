@@ -235,17 +235,38 @@ static void latest_attempt(void *ctx, const ledger_attempt_t *a)
     *(ledger_applied_t *)ctx = a->applied;
 }
 
+/* The count service (if any) still holds count n for this sale: false,
+ * with why in detail, once it gave the count to another sale after this
+ * sale's lease ended; then neither a resend nor a read-back showing n can
+ * be trusted to be this sale's. A service that cannot be asked is offline. */
+static bool count_still_ours(run_t *r, uint32_t n, uint32_t seen, char detail[LEDGER_REASON_LEN])
+{
+    const engine_counts_t *c = r->e->counts;
+    kmsg_t why = {""};
+    kerr_t rc = c && c->renew ? c->renew(c->ctx, r->t.meter, r->t.id, n, seen, &why) : K_OK;
+    if (rc == K_ESTATE) {
+        snprintf(detail, LEDGER_REASON_LEN, "%s", why.text);
+        return false;
+    }
+    if (rc != K_OK)
+        LOG_I("engine", "meter %s: the count service cannot be asked (%s): going on with count %u", r->t.meter,
+              why.text, n);
+    return true;
+}
+
 /* A count is held from an earlier run: settle it by reading back. */
 static kerr_t resume_held(run_t *r, const gw_reading_t *rd)
 {
     uint32_t n = (uint32_t)r->t.purchase_count;
     ledger_applied_t latest = APPLIED_NO;
+    char detail[LEDGER_REASON_LEN];
+    if (!count_still_ours(r, n, seen_count(rd, n), detail))
+        return park(r, REASON_COUNT_MISMATCH, detail, NULL, APPLIED_NO);
     kerr_t rc = ledger_attempts(r->e->ledger, r->t.id, latest_attempt, &latest, r->msg);
     if (rc)
         return rc;
     delivery_decision_t d = delivery_after_read_back(n, true, seen_count(rd, n), CREDIT_NO_ANSWER, 0,
                                                      (unsigned)r->e->cfg->delivery_attempts);
-    char detail[LEDGER_REASON_LEN];
     snprintf(detail, sizeof detail, "holding count %u, meter at count %u", n, rd->purchase_count);
     if (d.step == STEP_DONE && latest == APPLIED_UNKNOWN)
         return finish_applied(r, "confirmed", detail);

@@ -174,6 +174,17 @@ bool boh_setup(boh_t *h, bool tls, const char *extra_ini)
            boh_start(h);
 }
 
+bool boh_meter(boh_t *h, const char *meter, const char *site)
+{
+    char args[200];
+    if (boh_count(h, "SELECT count(*) FROM customer WHERE id = 'C0'") != 1 &&
+        boh_cli(h, NULL, 0, "customer add C0 Owner") != 0)
+        return false;
+    snprintf(args, sizeof args, "meter add %s --customer C0 --protocol dlt645 --gateway 10.0.0.1:8899 --site %s",
+             meter, site);
+    return boh_cli(h, NULL, 0, args) == 0;
+}
+
 void boh_teardown(boh_t *h)
 {
     boh_stop(h);

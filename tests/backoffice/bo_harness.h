@@ -1,7 +1,8 @@
 /* The back office as the tests see it: a real `backoffice serve` process on
  * loopback, with certificates made by the openssl command line (the
- * server's CA, the kiosks' CA, and a rogue CA), a signing key, a site S1
- * and kiosks K1 and K2; requests through libcurl. */
+ * server's CA, the kiosks' CA, and a rogue CA), a signing key, sites S1
+ * and S2 with kiosks K1 (S1) and K2 (S2), meters registered by the test;
+ * requests through libcurl. */
 #ifndef TESTS_BACKOFFICE_BO_HARNESS_H
 #define TESTS_BACKOFFICE_BO_HARNESS_H
 
@@ -28,6 +29,10 @@ typedef struct boh_resp {
 /* Makes the folder, keys, certificates (if tls), the configuration (with
  * extra_ini appended), site and kiosks, and starts the server. */
 bool boh_setup(boh_t *h, bool tls, const char *extra_ini);
+
+/* Registers meter on site (S1 is K1's, S2 is K2's), for customer C0 (made
+ * the first time): a kiosk acts only for the meters of its site. */
+bool boh_meter(boh_t *h, const char *meter, const char *site);
 
 /* Makes a client certificate for kiosk `name` under the kiosks' CA (files
  * NAME.pem and NAME.key in the folder). */

@@ -3,6 +3,7 @@
 # office: two counter sales and a meter reading made by kioskctl against the
 # fake meters, their outbox rows sent twice (every row accepted, the second
 # answer the same as the first), then the back office's reports and counts.
+# The meters are registered on the kiosk's site: a kiosk acts only for those.
 # Usage: real_outbox.sh KIOSKCTL BACKOFFICE
 set -eu
 ctl=$1 bo=$2
@@ -27,6 +28,11 @@ printf '[server]\nport = 0\nplain_http = true\ndatabase = %s/bo.db\n[signing]\nk
   "$dir" "$dir" >"$dir/bo.ini"
 b() { "$bo" --config "$dir/bo.ini" "$@" 2>>"$dir/bo.log"; }
 b keygen >/dev/null && b site add S1 Market >/dev/null && b kiosk add K1 --site S1 --by-hand >/dev/null || fail "backoffice setup"
+for m in 1 2; do # the meters on K1's site (one site: --site may be left out)
+  b customer add "10000000000$m" "Customer $m" >/dev/null &&
+    b meter add "00000000000$m" --customer "10000000000$m" --protocol dlt645 --gateway 127.0.0.1:8899 >/dev/null ||
+    fail "registering meter $m"
+done
 "$bo" --config "$dir/bo.ini" serve >"$dir/port" 2>>"$dir/bo.log" &
 pid=$!
 for _ in $(seq 50); do [[ -s $dir/port ]] && break; sleep 0.1; done

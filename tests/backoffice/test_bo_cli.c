@@ -19,6 +19,15 @@ static const sale_t sales[] = {
 };
 #define N_SALES (sizeof sales / sizeof sales[0])
 
+/* The back office with the sales' meter on site S1, whose meters site S2
+ * (K2's) was granted too: both kiosks sell to it. */
+static void setup(boh_t *h)
+{
+    assert_true(boh_setup(h, false, NULL));
+    assert_true(boh_meter(h, "000012345678", "S1"));
+    assert_int_equal(boh_cli(h, NULL, 0, "site grant S2 --from-site S1 --reason 'neighbouring point'"), 0);
+}
+
 /* Uploads each sale as two events (paid, then its final state). */
 static void upload_sales(boh_t *h)
 {
@@ -72,7 +81,7 @@ static void cli_report_sales(void **state)
 {
     (void)state;
     boh_t h;
-    assert_true(boh_setup(&h, false, NULL));
+    setup(&h);
     upload_sales(&h);
     static const char *const days[] = {"2026-11-20", "2026-11-21"}, *const sites[] = {"S1", "S2"},
                              *const methods[] = {"card", "cash", "qr"};
@@ -91,7 +100,7 @@ static void cli_admin_api_reports(void **state)
 {
     (void)state;
     boh_t h;
-    assert_true(boh_setup(&h, false, NULL));
+    setup(&h);
     upload_sales(&h);
     char cli[2048];
     assert_int_equal(boh_cli(&h, cli, sizeof cli, "report sales --by site --csv"), 0);
@@ -135,7 +144,7 @@ static void cli_report_energy(void **state)
 {
     (void)state;
     boh_t h;
-    assert_true(boh_setup(&h, false, NULL));
+    setup(&h);
     static const rd_t rds[] = {{"2026-10-05", 1000}, {"2026-10-20", 1500}, {"2026-11-03", 2300}, {"2026-11-20", 2400}};
     char body[4096];
     size_t n = (size_t)snprintf(body, sizeof body, "{\"rows\":[");
@@ -164,7 +173,7 @@ static void cli_admin_verbs(void **state)
     (void)state;
     boh_t h;
     assert_true(boh_setup(&h, false, NULL));
-    char out[2048];
+    char out[4096];
     assert_int_equal(boh_cli(&h, out, sizeof out, "--help"), 0);
     assert_non_null(strstr(out, "report sales"));
     assert_int_equal(boh_cli(&h, NULL, 0, ""), 2);
@@ -177,8 +186,10 @@ static void cli_admin_verbs(void **state)
     assert_int_equal(boh_cli(&h, NULL, 0, "settings set K1 colour 3"), 2);
     assert_int_equal(boh_cli(&h, NULL, 0, "settings set K1 offline_hours 99999"), 2);
     assert_int_equal(boh_cli(&h, NULL, 0, "customer add C1 Chen"), 0);
+    /* two sites: the meter's must be named */
+    assert_int_equal(boh_cli(&h, NULL, 0, "meter add 000012345678 --customer C1 --protocol modbus --gateway gw:5"), 1);
     assert_int_equal(boh_cli(&h, NULL, 0, "meter add 000012345678 --customer C1 --protocol modbus --gateway gw:502 "
-                                          "--kind water"),
+                                          "--kind water --site S1"),
                      0);
     assert_int_equal(boh_cli(&h, NULL, 0, "kiosk add K3 --site S1"), 0);
     assert_int_equal(boh_cli(&h, NULL, 0, "settings set K3 offline_hours 12"), 0);

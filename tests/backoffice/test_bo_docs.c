@@ -132,7 +132,8 @@ static void doc_etag_not_modified(void **state)
     boh_free(&r);
     assert_int_equal(boh_cli(&h, NULL, 0, "customer add C1 Chen"), 0);
     assert_int_equal(boh_cli(&h, NULL, 0,
-                             "meter add 000012345678 --customer C1 --protocol dlt645 --gateway 10.0.0.5:8899"),
+                             "meter add 000012345678 --customer C1 --protocol dlt645 --gateway 10.0.0.5:8899 "
+                             "--site S1"),
                      0);
     r = boh_call(&h, "K1", "GET", "/v1/kiosks/K1/documents/registry", NULL, hdr);
     assert_int_equal(r.status, 200);
@@ -158,6 +159,7 @@ static void doc_replaced_card_blocked(void **state)
     (void)state;
     boh_t h;
     assert_true(boh_setup(&h, false, NULL));
+    assert_true(boh_meter(&h, "000012345678", "S1"));
     const char *rows =
         "{\"rows\":[{\"seq\":7,\"topic\":\"card\",\"payload\":{\"serial\":\"00000000000000a1\","
         "\"meter\":\"000012345678\",\"customer\":\"C1\",\"type\":\"user\",\"generation\":0,"

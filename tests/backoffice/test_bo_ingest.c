@@ -7,6 +7,14 @@
 #include "ktest.h"
 
 #define SALES "SELECT count(*) FROM sale"
+#define METER "000012345678"
+
+/* The back office with the meter the sales name on K1's site. */
+static void setup(boh_t *h)
+{
+    assert_true(boh_setup(h, false, NULL));
+    assert_true(boh_meter(h, METER, "S1"));
+}
 
 /* A batch of n delivered sales of 1000 + i fen, seqs from first. */
 static char *batch(int first, int n)
@@ -18,7 +26,7 @@ static char *batch(int first, int n)
         char id[37], count[16];
         boh_uuid(id, (unsigned)(first + i));
         snprintf(count, sizeof count, "%d", first + i);
-        boh_txn_t t = {first + i, 5, 1000 + i, id, "delivered", "000012345678", "cash", "2026-11-21", count};
+        boh_txn_t t = {first + i, 5, 1000 + i, id, "delivered", METER, "cash", "2026-11-21", count};
         len += (size_t)snprintf(b + len, cap - len, "%s", i ? "," : "");
         len += (size_t)boh_txn_row(b + len, cap - len, &t);
     }
@@ -48,7 +56,7 @@ static void upload_same_batch_twice(void **state)
 {
     (void)state;
     boh_t h;
-    assert_true(boh_setup(&h, false, NULL));
+    setup(&h);
     char *b = batch(1, 20);
     boh_resp_t r1 = boh_call(&h, "K1", "POST", "/v1/kiosks/K1/outbox", b, NULL);
     boh_resp_t r2 = boh_call(&h, "K1", "POST", "/v1/kiosks/K1/outbox", b, NULL);
@@ -70,7 +78,7 @@ static void upload_lost_answer_500(void **state)
 {
     (void)state;
     boh_t h;
-    assert_true(boh_setup(&h, false, NULL));
+    setup(&h);
     post_fault(&h, "{\"path\":\"/v1/kiosks/K1/outbox\",\"times\":2,\"status\":500,\"after\":true}");
     char *b = batch(1, 5);
     for (int i = 0; i < 2; i++) {
@@ -96,7 +104,7 @@ static void upload_500_before(void **state)
 {
     (void)state;
     boh_t h;
-    assert_true(boh_setup(&h, false, NULL));
+    setup(&h);
     post_fault(&h, "{\"path\":\"/v1/kiosks/K1/outbox\",\"times\":1,\"status\":503}");
     char *b = batch(1, 3);
     boh_resp_t r = boh_call(&h, "K1", "POST", "/v1/kiosks/K1/outbox", b, NULL);
@@ -117,7 +125,7 @@ static void upload_dropped_connection(void **state)
 {
     (void)state;
     boh_t h;
-    assert_true(boh_setup(&h, false, NULL));
+    setup(&h);
     char *b = batch(1, 4);
     post_fault(&h, "{\"path\":\"/v1/kiosks/K1/outbox\",\"times\":1,\"drop\":true}");
     boh_resp_t r = boh_call(&h, "K1", "POST", "/v1/kiosks/K1/outbox", b, NULL);
@@ -153,7 +161,7 @@ static void upload_duplicate_and_rejected(void **state)
 {
     (void)state;
     boh_t h;
-    assert_true(boh_setup(&h, false, NULL));
+    setup(&h);
     char *first = batch(1, 1), *again = batch(1, 1), *other = batch(2, 1);
     boh_resp_t r = boh_call(&h, "K1", "POST", "/v1/kiosks/K1/outbox", first, NULL);
     boh_free(&r);
@@ -195,10 +203,12 @@ static void upload_other_kiosks_txn_rejected(void **state)
 {
     (void)state;
     boh_t h;
-    assert_true(boh_setup(&h, false, NULL));
+    setup(&h);
     char *b = batch(1, 1);
     boh_resp_t r = boh_call(&h, "K1", "POST", "/v1/kiosks/K1/outbox", b, NULL);
     boh_free(&r);
+    /* K2 may serve the meter (its site was granted it), but the sale is K1's */
+    assert_int_equal(boh_cli(&h, NULL, 0, "site grant S2 --meter " METER " --reason neighbour"), 0);
     char *p = strstr(b, "\"state\":\"delivered\"");
     memcpy(p, "\"state\":\"refunded\" ", 19); /* same length */
     p = strstr(b, "\"event_seq\":5");
@@ -217,7 +227,7 @@ static void upload_bad_body(void **state)
 {
     (void)state;
     boh_t h;
-    assert_true(boh_setup(&h, false, NULL));
+    setup(&h);
     const char *bodies[] = {"not json", "{\"rows\":[]}", "{\"rows\":[{\"seq\":1,\"topic\":\"weather\",\"payload\":{}}]}",
                             "{\"rows\":[{\"seq\":1.5,\"topic\":\"txn\",\"payload\":{}}]}"};
     for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
@@ -242,7 +252,7 @@ static void upload_survives_restart(void **state)
 {
     (void)state;
     boh_t h;
-    assert_true(boh_setup(&h, false, NULL));
+    setup(&h);
     char *b = batch(1, 10);
     boh_resp_t r1 = boh_call(&h, "K1", "POST", "/v1/kiosks/K1/outbox", b, NULL);
     boh_stop(&h);
@@ -271,7 +281,7 @@ static void upload_dedup_kept_30_days(void **state)
 {
     (void)state;
     boh_t h;
-    assert_true(boh_setup(&h, false, NULL));
+    setup(&h);
     char *b = batch(1, 3), *other = batch(100, 1);
     boh_resp_t r1 = boh_call(&h, "K1", "POST", "/v1/kiosks/K1/outbox", b, NULL);
     advance_days(&h, 29);
@@ -298,7 +308,7 @@ static void upload_too_large(void **state)
 {
     (void)state;
     boh_t h;
-    assert_true(boh_setup(&h, false, NULL));
+    setup(&h);
     size_t n = (5u << 20);
     char *big = malloc(n + 1);
     memset(big, ' ', n);

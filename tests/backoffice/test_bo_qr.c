@@ -9,6 +9,13 @@
 #include "bo_harness.h"
 #include "ktest.h"
 
+/* The back office with the orders' meter on K1's site. */
+static void setup(boh_t *h)
+{
+    assert_true(boh_setup(h, false, NULL));
+    assert_true(boh_meter(h, "000012345678", "S1"));
+}
+
 typedef struct order {
     char id[40], state[16], url[200], gave_up[16];
 } order_t;
@@ -100,7 +107,7 @@ static void qr_paid(void **state)
 {
     (void)state;
     boh_t h;
-    assert_true(boh_setup(&h, false, NULL));
+    setup(&h);
     payer_t p = {&h, create(&h, 1, 60)};
     assert_non_null(strstr(p.o.url, "/pay/"));
     pthread_t t;
@@ -123,7 +130,7 @@ static void qr_expired(void **state)
 {
     (void)state;
     boh_t h;
-    assert_true(boh_setup(&h, false, NULL));
+    setup(&h);
     order_t o = create(&h, 2, 30);
     assert_string_equal(act(&h, "GET", &o, "", 200).state, "pending");
     boh_resp_t r = boh_call(&h, NULL, "POST", "/v1/test/clock", "{\"advance_ms\":31000}", NULL);
@@ -159,7 +166,7 @@ static void qr_cancelled_then_paid_late(void **state)
 {
     (void)state;
     boh_t h;
-    assert_true(boh_setup(&h, false, NULL));
+    setup(&h);
     order_t o = create(&h, 3, 60);
     assert_string_equal(act(&h, "POST", &o, "/cancel", 200).state, "cancelled");
     assert_string_equal(act(&h, "POST", &o, "/cancel", 200).state, "cancelled");
@@ -192,7 +199,7 @@ static void qr_expired_paid_late_from_page(void **state)
 {
     (void)state;
     boh_t h;
-    assert_true(boh_setup(&h, false, NULL));
+    setup(&h);
     order_t o = create(&h, 4, 10);
     boh_resp_t r = boh_call(&h, NULL, "GET", strstr(o.url, "/pay/"), NULL, NULL);
     assert_int_equal(r.status, 200);
@@ -222,7 +229,7 @@ static void qr_create_idempotent(void **state)
 {
     (void)state;
     boh_t h;
-    assert_true(boh_setup(&h, false, NULL));
+    setup(&h);
     order_t a = create(&h, 5, 60), b = create(&h, 5, 60), c = create(&h, 6, 60);
     assert_string_equal(a.id, b.id);
     assert_string_not_equal(a.id, c.id);

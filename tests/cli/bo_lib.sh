@@ -28,9 +28,20 @@ make_leaf() {
   chmod 600 "$SITE"/*.key
 }
 
+# bo_meters N...: meters 00000000000N (customer 10000000000N) registered on
+# the back office's one site, S1: a kiosk acts only for its site's meters.
+bo_meters() {
+  local m
+  for m in "$@"; do
+    bo customer add "10000000000$m" "Customer $m" && bo meter add "00000000000$m" --customer "10000000000$m" \
+      --protocol dlt645 --gateway 127.0.0.1:8899 || return 1
+  done >/dev/null
+}
+
 # bo_loopback [EXTRA_BO_INI [EXTRA_SYNC_LINES]]: the back office on loopback
 # (plain HTTP, the simulated QR provider, the test hooks), K1 added with a
-# certificate by hand, serving; the kiosk pointed at it.
+# certificate by hand and meters 1 to 3 on its site, serving; the kiosk
+# pointed at it.
 bo_loopback() {
   cat >"$SITE/bo.ini" <<INI
 [server]
@@ -46,7 +57,7 @@ simulate = true
 hooks = true
 ${1:-}
 INI
-  { bo keygen && bo site add S1 "Market hall" && bo kiosk add K1 --site S1 --by-hand; } >/dev/null ||
+  { bo keygen && bo site add S1 "Market hall" && bo kiosk add K1 --site S1 --by-hand && bo_meters 1 2 3; } >/dev/null ||
     { fail "setting up the back office"; finish; }
   serve_bo
   printf '[site]\nkiosk_id = K1\n[sync]\nurl = http://127.0.0.1:%s\ntimeout_ms = 3000\n%s' "$PORT" "${2:-}" \

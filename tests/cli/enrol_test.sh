@@ -43,7 +43,8 @@ key = $SITE/signing.key
 [test]
 hooks = true
 INI
-  { bo keygen && bo site add S1 "Market hall"; } >/dev/null || { fail "setting up the back office"; finish; }
+  { bo keygen && bo site add S1 "Market hall" && bo_meters 1 2; } >/dev/null ||
+    { fail "setting up the back office"; finish; }
   CODE=$(bo kiosk add K1 --site S1 2>/dev/null | grep -oE "$CODE_RE")
   [[ -n $CODE ]] || { fail "kiosk add printed no enrolment code"; finish; }
   [[ $(bo_sql "select state from kiosk where id = 'K1'") == enrolling ]] || fail "a new kiosk is not enrolling"

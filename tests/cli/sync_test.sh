@@ -122,6 +122,32 @@ case_counts() {
   grep -q "credit 000000000001 1 5000" "$SITE/journal" || fail "meter 1's journal: $(cat "$SITE/journal")"
 }
 
+# A lease ends by time (docs/sync.md, "Purchase counts"): K1's sale whose
+# credit was lost on the way twice waits, holding count 1; its lease ends
+# and K2's sale takes count 1. K1's retry renews its count before sending
+# again, learns the count moved, and parks the sale: nothing is sent (the
+# meter's journal is the witness), a person decides.
+case_lease_outlived() {
+  setup_bo $'[counts]\nlease_seconds = 5'
+  bo kiosk add K2 --site S1 --by-hand >/dev/null || fail "kiosk K2"
+  printf 'drop 2\n' >"$SITE/faults"
+  expect_status 1 ctl sale --meter 000000000001 --amount 5000 --pay counter
+  [[ $(json_of state) == delivery_pending ]] || fail "the sale whose credit was lost: $OUT"
+  [[ $(kiosk_sql "select purchase_count from txn where meter = '000000000001'") == 1 ]] || fail "no count held"
+  [[ $(bo_post /v1/test/clock '{"advance_ms": 60000}') == 200 ]] || fail "moving the back office's clock"
+  [[ $(bo_post /v1/kiosks/K2/counts/reserve '{"meter": "000000000001", "txn": "00000000-0000-4000-8000-000000000099", "seen": 0}') == 200 ]] ||
+    fail "K2 could not take the ended lease: $(cat "$SITE/bo.answer")"
+  contains "$(cat "$SITE/bo.answer")" '"count":1' "K2's count"
+  sleep 0.3
+  expect_status 0 ctl retry
+  contains "$OUT" "0 delivered" "the retry"
+  [[ $(kiosk_sql "select state from txn where meter = '000000000001'") == needs_reconciliation ]] ||
+    fail "K1's sale is $(kiosk_sql "select state from txn where meter = '000000000001'"), not parked"
+  contains "$(kiosk_sql "select reason from txn where meter = '000000000001'")" "went to another sale" "the park's reason"
+  [[ ! -s "$SITE/journal" ]] || ! grep -q "credit 000000000001" "$SITE/journal" ||
+    fail "K1 sent the count K2 holds: $(cat "$SITE/journal")"
+}
+
 # Certificates as the tests make them: a CA for the back office's server
 # certificate, a CA for kiosks and K1's certificate, and a stranger's CA.
 make_certs() {
@@ -148,7 +174,7 @@ client_ca = $SITE/kiosk-ca.pem
 [signing]
 key = $SITE/signing.key
 INI
-  { bo keygen && bo site add S1 "Market hall" && bo kiosk add K1 --site S1 --by-hand; } >/dev/null ||
+  { bo keygen && bo site add S1 "Market hall" && bo kiosk add K1 --site S1 --by-hand && bo_meters 1 2; } >/dev/null ||
     { fail "setting up the back office"; finish; }
   trap 'kill $BO_PID 2>/dev/null; wait $BO_PID 2>/dev/null; rm -rf "$SITE"' EXIT
   serve_bo

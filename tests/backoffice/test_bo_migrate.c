@@ -1,0 +1,99 @@
+/* Schema 5 on a database written by schema 4 (docs/sync.md, "Scope"): each
+ * meter gets a site by the documented rule, every assignment audited, and
+ * a meter no kiosk reported stays out of every kiosk's scope. The schema-4
+ * file is made by opening a new one and taking schema 5's additions off. */
+#include <sqlite3.h>
+#include <stdlib.h>
+
+#include "backoffice/bo_db.h"
+#include "backoffice/bo_scope.h"
+#include "ktest.h"
+#include "support/support.h"
+
+static const char downgrade[] =
+    "DROP TABLE quarantine; DROP TABLE site_grant; DROP INDEX meter_site; ALTER TABLE meter DROP COLUMN site;"
+    "DROP INDEX count_lease_kiosk; ALTER TABLE count_lease DROP COLUMN granted_at;"
+    "ALTER TABLE count_lease RENAME COLUMN ends_at TO stale_at; PRAGMA user_version = 4;";
+
+/* A schema-4 file at dir/bo.db holding sql's rows. */
+static void make_v4(const char *dir, const char *sql, char path[300])
+{
+    sqlite3 *db;
+    kmsg_t msg = {{0}};
+    snprintf(path, 300, "%s/bo.db", dir);
+    assert_int_equal(bo_db_open(path, &db, &msg), K_OK);
+    assert_int_equal(bo_db_exec(db, downgrade, "going back to schema 4", &msg), K_OK);
+    assert_int_equal(bo_db_exec(db, sql, "filling schema 4", &msg), K_OK);
+    assert_int_equal(bo_db_version(db), 4);
+    bo_db_close(db);
+}
+
+static int64_t number(sqlite3 *db, const char *sql)
+{
+    int64_t v = -1;
+    assert_int_equal(bo_db_int(db, sql, NULL, &v, NULL), K_OK);
+    return v;
+}
+
+static const char two_sites[] =
+    "INSERT INTO site VALUES ('S1', 'Market'), ('S2', 'Lobby');"
+    "INSERT INTO kiosk(id, site, created_at) VALUES ('K1', 'S1', 0), ('K2', 'S2', 0);"
+    "INSERT INTO customer VALUES ('C1', 'Chen');"
+    "INSERT INTO meter(id, customer, protocol, gateway) VALUES ('MA', 'C1', 'dlt645', 'h:1'),"
+    "  ('MB', 'C1', 'dlt645', 'h:1'), ('MC', 'C1', 'dlt645', 'h:1');"
+    /* MA: read by K1 once, but its latest sale is K2's; MB: only read by K1 */
+    "INSERT INTO sale VALUES ('t1', 'K1', 'S1', 'delivered', 'MA', '', 'cash', 'remote', 'CNY', 100, 100, 100, 0,"
+    "  1, 5, 1000, 1000), ('t2', 'K2', 'S2', 'delivered', 'MA', '', 'cash', 'remote', 'CNY', 100, 100, 100, 0,"
+    "  2, 5, 2000, 2000);"
+    "INSERT INTO reading VALUES ('K1', 'MA', 3000, 1, 1, 2, 0, 0), ('K1', 'MB', 3000, 1, 1, 0, 0, 0);";
+
+static void migration_gives_meters_their_kiosks_site(void **state)
+{
+    (void)state;
+    char dir[256], path[300];
+    assert_true(tmpdir_make(dir, sizeof dir));
+    make_v4(dir, two_sites, path);
+    sqlite3 *db;
+    kmsg_t msg = {{0}};
+    assert_int_equal(bo_db_open(path, &db, &msg), K_OK);
+    assert_int_equal(bo_db_version(db), BO_SCHEMA_VERSION);
+    assert_int_equal(number(db, "SELECT count(*) FROM meter WHERE id = 'MA' AND site = 'S2'"), 1);
+    assert_int_equal(number(db, "SELECT count(*) FROM meter WHERE id = 'MB' AND site = 'S1'"), 1);
+    assert_int_equal(number(db, "SELECT count(*) FROM meter WHERE id = 'MC' AND site = ''"), 1);
+    assert_int_equal(number(db, "SELECT count(*) FROM audit WHERE kiosk = 'backoffice' AND action = 'meter.site' AND "
+                                "((target = 'MA' AND detail = 'site S2') OR (target = 'MB' AND detail = 'site S1'))"),
+                     2);
+    assert_int_equal(number(db, "SELECT count(*) FROM audit"), 2);
+    assert_int_equal(bo_scope_check(db, "K2", "MA", &msg), K_OK);
+    assert_int_equal(bo_scope_check(db, "K1", "MA", &msg), K_EDENIED);
+    assert_int_equal(bo_scope_check(db, "K1", "MC", &msg), K_EDENIED);
+    assert_non_null(strstr(msg.text, "meter MC has no site yet"));
+    bo_db_close(db);
+    tmpdir_remove(dir);
+}
+
+static void migration_one_site_takes_every_meter(void **state)
+{
+    (void)state;
+    char dir[256], path[300];
+    assert_true(tmpdir_make(dir, sizeof dir));
+    make_v4(dir,
+            "INSERT INTO site VALUES ('S1', 'Market'); INSERT INTO customer VALUES ('C1', 'Chen');"
+            "INSERT INTO meter(id, customer, protocol, gateway) VALUES ('MA', 'C1', 'dlt645', 'h:1'),"
+            "  ('MB', 'C1', 'dlt645', 'h:1');",
+            path);
+    sqlite3 *db;
+    kmsg_t msg = {{0}};
+    assert_int_equal(bo_db_open(path, &db, &msg), K_OK);
+    assert_int_equal(number(db, "SELECT count(*) FROM meter WHERE site = 'S1'"), 2);
+    assert_int_equal(number(db, "SELECT count(*) FROM audit WHERE action = 'meter.site'"), 2);
+    bo_db_close(db);
+    tmpdir_remove(dir);
+}
+
+static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(migration_gives_meters_their_kiosks_site),
+    cmocka_unit_test(migration_one_site_takes_every_meter),
+};
+
+KTEST_MAIN(tests)
