@@ -1,6 +1,7 @@
 #include "backoffice/bo_config.h"
 
 #include <ini.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,40 @@ static bool copy(char *dst, size_t len, const char *v)
         return false;
     strcpy(dst, v);
     return true;
+}
+
+/* The [server] limits (docs/sync.md, "Limits"): whole numbers in a range
+ * the error message states. */
+typedef struct limit_key {
+    const char *name;
+    int64_t min, max;
+    size_t offset; /* of its int64_t in bo_config_t */
+} limit_key_t;
+
+static const limit_key_t limits[] = {
+    {"max_connections", 1, 100000, offsetof(bo_config_t, max_conns)},
+    {"max_connections_per_address", 1, 100000, offsetof(bo_config_t, max_conns_addr)},
+    {"connection_timeout_seconds", 1, 3600, offsetof(bo_config_t, conn_timeout_s)},
+    {"max_body_bytes", 1024, 256LL << 20, offsetof(bo_config_t, max_body)},
+    {"upload_memory_bytes", 1024, 16LL << 30, offsetof(bo_config_t, upload_memory)},
+    {"threads", 1, 64, offsetof(bo_config_t, threads)},
+};
+
+static const limit_key_t *limit_of(const char *section, const char *name)
+{
+    for (size_t i = 0; strcmp(section, "server") == 0 && i < sizeof limits / sizeof limits[0]; i++)
+        if (strcmp(name, limits[i].name) == 0)
+            return &limits[i];
+    return NULL;
+}
+
+/* Sets one limit; K_EINVAL saying the range if value is not in it. */
+static kerr_t apply_limit(bo_config_t *c, const limit_key_t *l, const char *v, kmsg_t *msg)
+{
+    if (parse_int(v, l->min, l->max, (int64_t *)(void *)((char *)c + l->offset)))
+        return K_OK;
+    return kmsg_set(msg, K_EINVAL, "[server] %s = '%s' must be a whole number from %lld to %lld (see backoffice.ini.sample)",
+                    l->name, v, (long long)l->min, (long long)l->max);
 }
 
 #define KEY(s, k) (strcmp(section, s) == 0 && strcmp(name, k) == 0)
@@ -103,7 +138,10 @@ static int on_key(void *user, const char *section, const char *name, const char 
 {
     load_ctx_t *x = user;
     bool known;
-    if (x->rc == K_OK && !apply(x->cfg, section, name, value, &known))
+    const limit_key_t *l = limit_of(section, name);
+    if (x->rc == K_OK && l)
+        x->rc = apply_limit(x->cfg, l, value, x->msg);
+    else if (x->rc == K_OK && !apply(x->cfg, section, name, value, &known))
         x->rc = kmsg_set(x->msg, K_EINVAL,
                          known ? "[%s] %s = '%s' is not a valid value (see backoffice.ini.sample)"
                                : "[%s] %s is not a setting (see backoffice.ini.sample); value '%s'",
@@ -126,6 +164,12 @@ static void defaults(bo_config_t *c)
     c->rules = (bo_rules_t){.clock_skew_s = 3600, .count_jump = 1000, .max_register = 10000000000LL};
     c->dedup_days = 30;
     c->log_level = LOG_INFO;
+    c->max_conns = 512;
+    c->max_conns_addr = 32;
+    c->conn_timeout_s = 30;
+    c->max_body = 4LL << 20;
+    c->upload_memory = 64LL << 20;
+    c->threads = 4;
 }
 
 kerr_t bo_config_load(const char *path, bo_config_t *cfg, kmsg_t *msg)
@@ -157,6 +201,26 @@ kerr_t bo_config_set(bo_config_t *cfg, const char *assignment, kmsg_t *msg)
     load_ctx_t x = {cfg, msg, K_OK};
     on_key(&x, buf, dot + 1, eq + 1);
     return x.rc;
+}
+
+kerr_t bo_config_check(const bo_config_t *c, kmsg_t *msg)
+{
+    if (c->max_conns_addr > c->max_conns)
+        return kmsg_set(msg, K_EINVAL,
+                        "[server] max_connections_per_address = %lld is more than max_connections = %lld: lower "
+                        "the first or raise the second",
+                        (long long)c->max_conns_addr, (long long)c->max_conns);
+    if (c->threads > c->max_conns)
+        return kmsg_set(msg, K_EINVAL,
+                        "[server] threads = %lld is more than max_connections = %lld: each thread needs a "
+                        "connection to serve; lower threads",
+                        (long long)c->threads, (long long)c->max_conns);
+    if (c->upload_memory < c->max_body)
+        return kmsg_set(msg, K_EINVAL,
+                        "[server] upload_memory_bytes = %lld is less than max_body_bytes = %lld: a batch of the "
+                        "largest size could never be received; raise the first or lower the second",
+                        (long long)c->upload_memory, (long long)c->max_body);
+    return K_OK;
 }
 
 bool bo_config_loopback(const char *host)

@@ -37,6 +37,13 @@ typedef struct bo_config {
     int64_t dedup_days;   /* at least 30 */
     bool test_hooks;      /* /v1/test/... : failure injection and the clock */
     int log_level;        /* a log_level_t: error, warn, info, debug */
+    /* [server] limits on connections and what they may hold (docs/sync.md, "Limits") */
+    int64_t max_conns;      /* max_connections: open at once, in all */
+    int64_t max_conns_addr; /* max_connections_per_address: open at once from one address */
+    int64_t conn_timeout_s; /* connection_timeout_seconds: a connection idle this long is closed */
+    int64_t max_body;       /* max_body_bytes: the largest body (an outbox batch) */
+    int64_t upload_memory;  /* upload_memory_bytes: bodies being received at once, in all */
+    int64_t threads;        /* threads: the workers serving connections */
 } bo_config_t;
 
 /* Fills cfg with the defaults, then reads path (NULL: defaults only). An
@@ -45,6 +52,11 @@ kerr_t bo_config_load(const char *path, bo_config_t *cfg, kmsg_t *msg);
 
 /* Applies one "section.key=value" over what was loaded. */
 kerr_t bo_config_set(bo_config_t *cfg, const char *assignment, kmsg_t *msg);
+
+/* Checks the settings against each other (the per-address limit within the
+ * total, the upload memory at least one largest body); K_EINVAL naming the
+ * keys if not. */
+kerr_t bo_config_check(const bo_config_t *cfg, kmsg_t *msg);
 
 /* True if host names the loopback interface (127.0.0.0/8, ::1, localhost). */
 bool bo_config_loopback(const char *host);

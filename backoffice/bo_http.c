@@ -1,43 +1,45 @@
-/* libmicrohttpd glue: the daemon, the request body, injected faults, and
- * sending the answer. One thread per connection, so a long poll waits in
- * its own thread; the database is taken one request at a time. */
-#include <arpa/inet.h>
-#include <microhttpd.h>
-#include <netinet/in.h>
+/* A request's life in libmicrohttpd. On its headers alone it is admitted or
+ * refused: the route, the caller's identity (certificate, kiosk active),
+ * the media type, the announced length and room in the upload memory; a
+ * refusal is answered before any of the body is read (libmicrohttpd then
+ * reads none and closes the connection). Then the body, up to the route's
+ * limit; then the handler, with any injected fault before or after it; then
+ * an answer, or the request parked until something changes (bo_wait.c). */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
-#include "backoffice/bo_server.h"
+#include "backoffice/bo_http.h"
 #include "kiosk/app/log.h"
 
-#define MAX_BODY (4u << 20)
-
-typedef struct conn_state {
+typedef struct call {
+    bo_parked_t park; /* its connection, while the request waits */
+    bo_req_t q;
+    const bo_route_t *route;
     char *buf;
     size_t len, cap;
-    bool too_big;
-} conn_state_t;
+    size_t limit;      /* the most the route takes */
+    size_t reserved;   /* bytes of the upload memory held for the body */
+    int64_t parked_at; /* monotonic ms when it first waited; 0: never */
+    bool ran;          /* the injected fault "before" was looked at */
+} call_t;
 
-static bool append(conn_state_t *c, const char *data, size_t n)
+static int64_t mono_ms(void)
 {
-    if (c->len + n > MAX_BODY) {
-        c->too_big = true;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Holds n bytes of [server] upload_memory_bytes; false if they are not free. */
+static bool reserve(bo_server_t *s, size_t n)
+{
+    size_t before = atomic_fetch_add(&s->http->upload_used, n);
+    if (before + n <= (size_t)s->cfg.upload_memory)
         return true;
-    }
-    if (c->len + n + 1 > c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 4096;
-        while (cap < c->len + n + 1)
-            cap *= 2;
-        char *b = realloc(c->buf, cap);
-        if (!b)
-            return false;
-        c->buf = b;
-        c->cap = cap;
-    }
-    memcpy(c->buf + c->len, data, n);
-    c->len += n;
-    c->buf[c->len] = '\0';
-    return true;
+    atomic_fetch_sub(&s->http->upload_used, n);
+    return false;
 }
 
 /* Takes one use of the injected fault if it matches path and `after`. */
@@ -81,111 +83,169 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, bo_resp_t *r)
     return ret;
 }
 
-/* Runs the request, with any injected fault before or after it. */
-static enum MHD_Result answer(bo_server_t *s, struct MHD_Connection *conn, const char *url, const char *method,
-                              conn_state_t *c)
+/* The length the headers announce: 0 if none, -1 for a chunked body. */
+static int64_t announced_length(struct MHD_Connection *conn)
 {
+    const char *te = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+    const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (te && strcasecmp(te, "identity") != 0)
+        return -1;
+    return cl ? strtoll(cl, NULL, 10) : 0;
+}
+
+/* Whether the request may go on to send its body; the refusal in r if not. */
+static bool admit(call_t *c, bo_resp_t *r)
+{
+    struct MHD_Connection *conn = c->q.conn;
+    const char *type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+    int64_t length = announced_length(conn);
+    c->route = bo_route_admit(&c->q, r);
+    if (!c->route || !bo_route_body(c->route, &c->q, type, length, &c->limit, r))
+        return false;
+    size_t need = length >= 0 ? (size_t)length : c->limit;
+    if (need && !reserve(c->q.s, need)) {
+        bo_resp_error(r, 503, "busy",
+                      "the back office is receiving as many uploads as it holds at once ([server] "
+                      "upload_memory_bytes): retry later");
+        return false;
+    }
+    c->reserved = need;
+    return true;
+}
+
+/* The first call, on the headers: admitted, or answered at once. */
+static enum MHD_Result begin(bo_server_t *s, struct MHD_Connection *conn, const char *url, const char *method,
+                             void **con_cls)
+{
+    call_t *c = calloc(1, sizeof *c);
+    if (!c)
+        return MHD_NO;
+    *con_cls = c;
+    c->park.conn = conn;
+    c->q.s = s;
+    c->q.conn = conn;
+    c->q.method = method;
+    c->q.path = url;
+    bo_resp_t r = {0};
+    if (admit(c, &r))
+        return MHD_YES;
+    log_request(&c->q, &r, bo_now(s));
+    return send_resp(conn, &r);
+}
+
+/* Makes room for need bytes, doubling, never beyond what was reserved (a
+ * stalled body holds only what it sent). */
+static bool grow(call_t *c, size_t need)
+{
+    size_t cap = c->cap ? c->cap * 2 : 16384;
+    if (cap > c->reserved + 1)
+        cap = c->reserved + 1;
+    if (cap < need)
+        cap = need;
+    char *b = realloc(c->buf, cap);
+    if (!b)
+        return false;
+    c->buf = b;
+    c->cap = cap;
+    return true;
+}
+
+/* A piece of the body. Past the limit only a chunked body can go (a
+ * Content-Length beyond it was refused): it is cut off there by closing the
+ * connection, as libmicrohttpd cannot answer in the middle of a body. */
+static enum MHD_Result take(call_t *c, const char *data, size_t *size)
+{
+    size_t n = *size;
+    *size = 0;
+    if (n > c->limit - c->len) {
+        LOG_W("backoffice", "%s %s: a chunked body passed the %zu bytes it may have; connection closed", c->q.method,
+              c->q.path, c->limit);
+        return MHD_NO;
+    }
+    if (c->len + n + 1 > c->cap && !grow(c, c->len + n + 1))
+        return MHD_NO;
+    memcpy(c->buf + c->len, data, n);
+    c->len += n;
+    c->buf[c->len] = '\0';
+    return MHD_YES;
+}
+
+/* Runs the handler, and again while it waits and cannot be parked. */
+static bool run(call_t *c, bo_resp_t *r)
+{
+    c->q.body = c->buf ? c->buf : "";
+    c->q.body_len = c->len;
+    for (;;) {
+        c->q.waited_ms = c->parked_at ? mono_ms() - c->parked_at : 0;
+        bo_route_run(c->route, &c->q, r);
+        if (!r->wait)
+            return true;
+        free(r->body);
+        *r = (bo_resp_t){0};
+        if (!c->parked_at) {
+            c->parked_at = mono_ms();
+            atomic_fetch_add(&c->q.s->http->polls, 1);
+        }
+        if (bo__wait_park(c->q.s->http, &c->park))
+            return false;
+    }
+}
+
+/* The whole request is in (or its long poll woke): answer it, or park it. */
+static enum MHD_Result finish(call_t *c)
+{
+    bo_server_t *s = c->q.s;
     bo_resp_t r = {0};
     bo_fault_t f = {0};
-    if (c->too_big) {
-        bo_resp_error(&r, 413, "too_large", "the body is larger than %u bytes: send fewer rows per batch",
-                      MAX_BODY);
-        return send_resp(conn, &r);
-    }
-    if (take_fault(s, url, false, &f)) {
+    bool first = !c->ran;
+    c->ran = true;
+    if (first && take_fault(s, c->q.path, false, &f)) {
         if (f.drop)
             return MHD_NO;
         bo_resp_error(&r, f.status, "injected", "a test hook failed this request before it ran; retry");
-        return send_resp(conn, &r);
+        return send_resp(c->q.conn, &r);
     }
-    bo_req_t q = {.s = s, .conn = conn, .method = method, .path = url, .body = c->buf ? c->buf : "",
-                  .body_len = c->len};
     int64_t started = bo_now(s);
-    bo_route(&q, &r);
-    log_request(&q, &r, started);
-    if (r.drop || take_fault(s, url, true, &f)) {
+    if (!run(c, &r))
+        return MHD_YES;
+    log_request(&c->q, &r, started);
+    if (r.drop || take_fault(s, c->q.path, true, &f)) {
         free(r.body);
         if (r.drop || f.drop)
             return MHD_NO;
         r = (bo_resp_t){0};
         bo_resp_error(&r, f.status, "injected", "a test hook failed this request after it ran; retry");
     }
-    return send_resp(conn, &r);
+    return send_resp(c->q.conn, &r);
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
-                                  const char *version, const char *upload, size_t *upload_size, void **con_cls)
+enum MHD_Result bo__http_on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+                                    const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
     (void)version;
-    conn_state_t *c = *con_cls;
-    if (!c) {
-        c = calloc(1, sizeof *c);
-        *con_cls = c;
-        return c ? MHD_YES : MHD_NO;
-    }
-    if (*upload_size) {
-        bool ok = append(c, upload, *upload_size);
-        *upload_size = 0;
-        return ok ? MHD_YES : MHD_NO;
-    }
-    return answer(cls, conn, url, method, c);
+    call_t *c = *con_cls;
+    if (!c)
+        return begin(cls, conn, url, method, con_cls);
+    if (*upload_size)
+        return take(c, upload, upload_size);
+    return finish(c);
 }
 
-static void on_done(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode why)
+void bo__http_on_done(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode why)
 {
-    (void)cls;
     (void)conn;
     (void)why;
-    conn_state_t *c = *con_cls;
-    if (c) {
-        free(c->buf);
-        free(c);
-        *con_cls = NULL;
-    }
-}
-
-/* GnuTLS's defaults, with TLS 1.2 and 1.3 only. */
-static const char tls_priorities[] = "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2";
-
-/* Starts libmicrohttpd on the configured address, with TLS unless plain
- * HTTP was asked for (allowed on loopback only: checked by the caller). */
-kerr_t bo__http_start(bo_server_t *s, kmsg_t *msg)
-{
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s->cfg.port)};
-    const char *host = strcmp(s->cfg.listen, "localhost") == 0 ? "127.0.0.1" : s->cfg.listen;
-    if (inet_pton(AF_INET, host, &a.sin_addr) != 1)
-        return kmsg_set(msg, K_EINVAL, "[server] listen = %s is not an IPv4 address", s->cfg.listen);
-    unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
-                     MHD_USE_ERROR_LOG;
-    if (s->cfg.plain_http)
-        s->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &a,
-                                  MHD_OPTION_NOTIFY_COMPLETED, on_done, s, MHD_OPTION_CONNECTION_TIMEOUT, 60u,
-                                  MHD_OPTION_END);
-    else
-        s->mhd = MHD_start_daemon(flags | MHD_USE_TLS, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &a,
-                                  MHD_OPTION_NOTIFY_COMPLETED, on_done, s, MHD_OPTION_CONNECTION_TIMEOUT, 60u,
-                                  MHD_OPTION_HTTPS_MEM_KEY, s->tls_key, MHD_OPTION_HTTPS_MEM_CERT, s->tls_cert,
-                                  MHD_OPTION_HTTPS_MEM_TRUST, s->tls_ca, MHD_OPTION_HTTPS_PRIORITIES, tls_priorities,
-                                  MHD_OPTION_END);
-    if (!s->mhd)
-        return kmsg_set(msg, K_EIO,
-                        "could not listen on %s:%d%s: is the port taken, or are the certificate, key and CA files "
-                        "valid PEM?",
-                        s->cfg.listen, s->cfg.port, s->cfg.plain_http ? " (plain HTTP)" : " (HTTPS)");
-    return K_OK;
-}
-
-void bo__http_stop(bo_server_t *s)
-{
-    if (s->mhd)
-        MHD_stop_daemon(s->mhd);
-    s->mhd = NULL;
-}
-
-int bo_server_port(const bo_server_t *s)
-{
-    const union MHD_DaemonInfo *i = s->mhd ? MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT) : NULL;
-    return i ? i->port : 0;
+    bo_server_t *s = cls;
+    call_t *c = *con_cls;
+    if (!c)
+        return;
+    if (c->reserved)
+        atomic_fetch_sub(&s->http->upload_used, c->reserved);
+    if (c->parked_at)
+        atomic_fetch_sub(&s->http->polls, 1);
+    free(c->buf);
+    free(c);
+    *con_cls = NULL;
 }
 
 const char *bo_req_arg(const bo_req_t *q, const char *name)

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "backoffice/bo_db.h"
 #include "backoffice/bo_decode.h"
@@ -202,32 +201,9 @@ static kerr_t own_order(bo_req_t *q, bo_order_t *o, kmsg_t *msg)
     return rc;
 }
 
-/* Waits (lock held) until the order changes, `wait_s` pass or it expires. */
-static kerr_t long_poll(bo_req_t *q, bo_order_t *o, int64_t wait_s, kmsg_t *msg)
-{
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += wait_s;
-    kerr_t rc = K_OK;
-    while (rc == K_OK && strcmp(o->state, "pending") == 0 && !q->s->stopping) {
-        struct timespec now, step;
-        clock_gettime(CLOCK_REALTIME, &now);
-        if (now.tv_sec > until.tv_sec || (now.tv_sec == until.tv_sec && now.tv_nsec >= until.tv_nsec))
-            break;
-        step = now; /* wake at least every 200 ms to see the expiry */
-        step.tv_nsec += 200000000;
-        if (step.tv_nsec >= 1000000000) {
-            step.tv_sec++;
-            step.tv_nsec -= 1000000000;
-        }
-        if (step.tv_sec > until.tv_sec || (step.tv_sec == until.tv_sec && step.tv_nsec > until.tv_nsec))
-            step = until;
-        pthread_cond_timedwait(&q->s->changed, &q->s->lock, &step);
-        rc = own_order(q, o, msg);
-    }
-    return rc;
-}
-
+/* A long poll (?wait=N, 30 s at most) answers when the order leaves
+ * pending, when N seconds have passed or when the server stops; until then
+ * it waits parked (r->wait) and the HTTP layer runs it again on a change. */
 void bo_h_qr_get(bo_req_t *q, bo_resp_t *r)
 {
     bo_order_t o;
@@ -237,9 +213,10 @@ void bo_h_qr_get(bo_req_t *q, bo_resp_t *r)
     wait_s = wait_s < 0 ? 0 : wait_s > 30 ? 30 : wait_s;
     bo_lock(q->s);
     kerr_t rc = own_order(q, &o, &msg);
-    if (rc == K_OK && wait_s > 0)
-        rc = long_poll(q, &o, wait_s, &msg);
+    r->wait = rc == K_OK && strcmp(o.state, "pending") == 0 && !q->s->stopping && q->waited_ms < wait_s * 1000;
     bo_unlock(q->s);
+    if (r->wait)
+        return;
     if (rc)
         bo_resp_kerr(r, rc, &msg);
     else

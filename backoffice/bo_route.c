@@ -1,8 +1,11 @@
-/* The route table: method, path pattern ('*' is one segment), handler, and
- * what the route needs (an authenticated kiosk, test hooks, the simulated
- * payment provider). */
+/* The route table: method, path pattern ('*' is one segment), handler, what
+ * the route needs (an authenticated kiosk, test hooks, the simulated payment
+ * provider) and the body it takes. A request is admitted on its headers
+ * alone, before any of its body is read (docs/sync.md, "Limits"). */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "backoffice/bo_db.h"
 #include "backoffice/bo_json.h"
@@ -10,44 +13,56 @@
 
 enum { NEEDS_KIOSK = 1, NEEDS_HOOKS = 2, NEEDS_SIM = 4, NEEDS_ADMIN = 8 };
 
-typedef struct route {
+/* What a route takes as its body. */
+typedef enum body_kind { BODY_NONE, BODY_JSON, BODY_FORM } body_kind_t;
+
+/* How large a body may be: a batch up to [server] max_body_bytes, anything
+ * else far less (and never more than max_body_bytes either). */
+#define BATCH SIZE_MAX
+#define SMALL ((size_t)64 << 10)
+#define FORM ((size_t)4 << 10)
+
+struct bo_route {
     const char *method;
     const char *pattern;
     void (*handler)(bo_req_t *, bo_resp_t *);
     int needs;
-} route_t;
-
-static const route_t routes[] = {
-    {"POST", "/v1/kiosks/*/outbox", bo_h_outbox, NEEDS_KIOSK},
-    {"POST", "/v1/kiosks/*/heartbeat", bo_h_heartbeat, NEEDS_KIOSK},
-    {"GET", "/v1/kiosks/*/documents/*", bo_h_document, NEEDS_KIOSK},
-    {"GET", "/v1/kiosks/*/notices", bo_h_notices, NEEDS_KIOSK},
-    {"POST", "/v1/kiosks/*/notices/*/ack", bo_h_notice_ack, NEEDS_KIOSK},
-    {"POST", "/v1/kiosks/*/counts/reserve", bo_h_count_reserve, NEEDS_KIOSK},
-    {"POST", "/v1/kiosks/*/counts/release", bo_h_count_release, NEEDS_KIOSK},
-    {"GET", "/v1/kiosks/*/counts/*", bo_h_count_get, NEEDS_KIOSK},
-    {"POST", "/v1/kiosks/*/qr-orders", bo_h_qr_create, NEEDS_KIOSK},
-    {"GET", "/v1/kiosks/*/qr-orders/*", bo_h_qr_get, NEEDS_KIOSK},
-    {"POST", "/v1/kiosks/*/qr-orders/*/cancel", bo_h_qr_cancel, NEEDS_KIOSK},
-    {"GET", "/v1/admin/reports/*", bo_h_admin_report, NEEDS_ADMIN},
-    {"GET", "/v1/admin/kiosks", bo_h_admin_kiosks, NEEDS_ADMIN},
-    {"POST", "/v1/enrol", bo_h_enrol, 0},
-    {"GET", "/v1/health", bo_h_health, 0},
-    {"GET", "/pay/*", bo_h_pay_page, NEEDS_SIM},
-    {"POST", "/pay/*", bo_h_pay_form, NEEDS_SIM},
-    {"POST", "/v1/sim/qr-orders/*/pay", bo_h_qr_sim_pay, NEEDS_SIM},
-    {"POST", "/v1/test/fault", bo_h_test_fault, NEEDS_HOOKS},
-    {"POST", "/v1/test/clock", bo_h_test_clock, NEEDS_HOOKS},
+    body_kind_t body;
+    size_t max_body;
 };
 
-/* Matches path against pattern, capturing the '*' segments into q->arg
- * (pointing into buf, a copy of the path cut at the slashes). */
-static bool match(const char *pattern, char *buf, bo_req_t *q)
+static const bo_route_t routes[] = {
+    {"POST", "/v1/kiosks/*/outbox", bo_h_outbox, NEEDS_KIOSK, BODY_JSON, BATCH},
+    {"POST", "/v1/kiosks/*/heartbeat", bo_h_heartbeat, NEEDS_KIOSK, BODY_JSON, SMALL},
+    {"GET", "/v1/kiosks/*/documents/*", bo_h_document, NEEDS_KIOSK, BODY_NONE, 0},
+    {"GET", "/v1/kiosks/*/notices", bo_h_notices, NEEDS_KIOSK, BODY_NONE, 0},
+    {"POST", "/v1/kiosks/*/notices/*/ack", bo_h_notice_ack, NEEDS_KIOSK, BODY_NONE, 0},
+    {"POST", "/v1/kiosks/*/counts/reserve", bo_h_count_reserve, NEEDS_KIOSK, BODY_JSON, SMALL},
+    {"POST", "/v1/kiosks/*/counts/release", bo_h_count_release, NEEDS_KIOSK, BODY_JSON, SMALL},
+    {"GET", "/v1/kiosks/*/counts/*", bo_h_count_get, NEEDS_KIOSK, BODY_NONE, 0},
+    {"POST", "/v1/kiosks/*/qr-orders", bo_h_qr_create, NEEDS_KIOSK, BODY_JSON, SMALL},
+    {"GET", "/v1/kiosks/*/qr-orders/*", bo_h_qr_get, NEEDS_KIOSK, BODY_NONE, 0},
+    {"POST", "/v1/kiosks/*/qr-orders/*/cancel", bo_h_qr_cancel, NEEDS_KIOSK, BODY_NONE, 0},
+    {"GET", "/v1/admin/reports/*", bo_h_admin_report, NEEDS_ADMIN, BODY_NONE, 0},
+    {"GET", "/v1/admin/kiosks", bo_h_admin_kiosks, NEEDS_ADMIN, BODY_NONE, 0},
+    {"POST", "/v1/enrol", bo_h_enrol, 0, BODY_JSON, SMALL},
+    {"GET", "/v1/health", bo_h_health, 0, BODY_NONE, 0},
+    {"GET", "/pay/*", bo_h_pay_page, NEEDS_SIM, BODY_NONE, 0},
+    {"POST", "/pay/*", bo_h_pay_form, NEEDS_SIM, BODY_FORM, FORM},
+    {"POST", "/v1/sim/qr-orders/*/pay", bo_h_qr_sim_pay, NEEDS_SIM, BODY_NONE, 0},
+    {"POST", "/v1/test/fault", bo_h_test_fault, NEEDS_HOOKS, BODY_JSON, SMALL},
+    {"POST", "/v1/test/clock", bo_h_test_clock, NEEDS_HOOKS, BODY_JSON, SMALL},
+};
+
+/* Matches q->segs (a copy of the path) against pattern, cutting it at the
+ * slashes and pointing q->arg at the '*' segments. */
+static bool match(const char *pattern, bo_req_t *q)
 {
     int n = 0;
     char *save_p = NULL, *save_b = NULL, pat[128];
     snprintf(pat, sizeof pat, "%s", pattern);
-    char *p = strtok_r(pat, "/", &save_p), *b = strtok_r(buf, "/", &save_b);
+    memset(q->arg, 0, sizeof q->arg);
+    char *p = strtok_r(pat, "/", &save_p), *b = strtok_r(q->segs, "/", &save_b);
     for (; p && b; p = strtok_r(NULL, "/", &save_p), b = strtok_r(NULL, "/", &save_b)) {
         if (strcmp(p, "*") == 0) {
             if (n == 3 || !bo_id_valid(b, 64))
@@ -60,7 +75,7 @@ static bool match(const char *pattern, char *buf, bo_req_t *q)
     return !p && !b;
 }
 
-static bool allowed(const route_t *rt, bo_req_t *q, bo_resp_t *r)
+static bool allowed(const bo_route_t *rt, bo_req_t *q, bo_resp_t *r)
 {
     if ((rt->needs & NEEDS_HOOKS) && !q->s->cfg.test_hooks) {
         bo_resp_error(r, 404, "not_found", "test hooks are off on this server");
@@ -75,30 +90,64 @@ static bool allowed(const route_t *rt, bo_req_t *q, bo_resp_t *r)
     return !(rt->needs & NEEDS_KIOSK) || bo_auth_kiosk(q, q->arg[0], r);
 }
 
-void bo_route(bo_req_t *q, bo_resp_t *r)
+const bo_route_t *bo_route_admit(bo_req_t *q, bo_resp_t *r)
 {
     bool path_known = false;
-    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
-        char buf[512];
-        if (strlen(q->path) >= sizeof buf)
-            break;
-        strcpy(buf, q->path);
-        bo_req_t t = *q;
-        if (!match(routes[i].pattern, buf, &t))
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0] && strlen(q->path) < sizeof q->segs; i++) {
+        strcpy(q->segs, q->path);
+        if (!match(routes[i].pattern, q))
             continue;
         path_known = true;
-        if (strcmp(routes[i].method, q->method) != 0)
-            continue;
-        if (allowed(&routes[i], &t, r))
-            routes[i].handler(&t, r);
-        snprintf(q->kiosk, sizeof q->kiosk, "%s", t.kiosk);
-        return;
+        if (strcmp(routes[i].method, q->method) == 0)
+            return allowed(&routes[i], q, r) ? &routes[i] : NULL;
     }
     if (path_known)
         bo_resp_error(r, 405, "method_not_allowed", "%s is not allowed on %s (see sync/openapi.yaml)", q->method,
                       q->path);
     else
         bo_resp_error(r, 404, "not_found", "no endpoint %s %s (see sync/openapi.yaml)", q->method, q->path);
+    return NULL;
+}
+
+/* "application/json", with or without parameters (charset=utf-8). */
+static bool is_json(const char *type)
+{
+    static const char json[] = "application/json";
+    size_t n = sizeof json - 1;
+    if (!type)
+        return false;
+    type += strspn(type, " \t");
+    char after = strncasecmp(type, json, n) == 0 ? type[n] : 'x';
+    return after == '\0' || after == ';' || after == ' ' || after == '\t';
+}
+
+bool bo_route_body(const bo_route_t *rt, const bo_req_t *q, const char *content_type, int64_t length,
+                   size_t *limit, bo_resp_t *r)
+{
+    size_t max = rt->max_body < (size_t)q->s->cfg.max_body ? rt->max_body : (size_t)q->s->cfg.max_body;
+    if (rt->body == BODY_JSON && !is_json(content_type)) {
+        bo_resp_error(r, 415, "unsupported_media_type",
+                      "%s %s takes a JSON body sent with 'Content-Type: application/json', not '%.64s'", q->method,
+                      q->path, content_type ? content_type : "(none)");
+        return false;
+    }
+    if (rt->body == BODY_NONE && length != 0) {
+        bo_resp_error(r, 413, "too_large", "%s %s takes no body: send the request without one", q->method, q->path);
+        return false;
+    }
+    if (length > 0 && (uint64_t)length > max) {
+        bo_resp_error(r, 413, "too_large", "the body is %lld bytes, more than the %zu bytes %s %s takes: %s",
+                      (long long)length, max, q->method, q->path,
+                      rt->max_body == BATCH ? "send fewer rows per batch" : "send a smaller body");
+        return false;
+    }
+    *limit = max;
+    return true;
+}
+
+void bo_route_run(const bo_route_t *rt, bo_req_t *q, bo_resp_t *r)
+{
+    rt->handler(q, r);
 }
 
 bool bo_auth_admin(bo_req_t *q, bo_resp_t *r)

@@ -62,7 +62,9 @@ kerr_t bo_server_start(bo_server_t *s, const bo_config_t *cfg, kmsg_t *msg)
     pthread_cond_init(&s->changed, NULL);
     if (cfg->test_hooks && !bo_config_loopback(cfg->listen))
         return kmsg_set(msg, K_EINVAL, "[test] hooks are allowed on loopback only; turn them off");
-    kerr_t rc = load_tls(s, msg);
+    kerr_t rc = bo_config_check(cfg, msg);
+    if (rc == K_OK)
+        rc = load_tls(s, msg);
     if (rc == K_OK)
         rc = bo_key_load(cfg->signing_key, &s->key, msg);
     if (rc == K_OK)

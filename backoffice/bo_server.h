@@ -15,6 +15,7 @@
 
 struct MHD_Daemon;
 struct MHD_Connection;
+struct bo_http; /* the HTTP layer's own state (bo_http.h) */
 
 /* A failure the test hooks inject into the next requests whose path starts
  * with `path` (docs/sync.md, "Test hooks"). */
@@ -39,6 +40,7 @@ typedef struct bo_server {
     bool stopping;           /* set on stop: long polls answer at once */
     bo_fault_t fault;
     char *tls_cert, *tls_key, *tls_ca; /* PEM text handed to libmicrohttpd */
+    struct bo_http *http;
 } bo_server_t;
 
 typedef struct bo_req {
@@ -50,6 +52,8 @@ typedef struct bo_req {
     size_t body_len;
     const char *arg[3]; /* the path's '*' segments in order */
     char kiosk[65];     /* the authenticated kiosk, for kiosk routes */
+    char segs[512];     /* the path cut at its slashes: arg points into it */
+    int64_t waited_ms;  /* how long this request has waited already (a long poll) */
 } bo_req_t;
 
 typedef struct bo_resp {
@@ -58,6 +62,7 @@ typedef struct bo_resp {
     const char *type;
     char etag[96];
     bool drop; /* close the connection without answering */
+    bool wait; /* no answer yet: run the handler again when something changes (a long poll) */
 } bo_resp_t;
 
 /* Starts serving with cfg; K_OK once the listening socket is up. */
@@ -86,8 +91,24 @@ void bo_resp_kerr(bo_resp_t *r, kerr_t rc, const kmsg_t *msg);
 void bo_lock(bo_server_t *s);
 void bo_unlock(bo_server_t *s);
 
-/* Routes one request (the kiosk is authenticated where the route asks). */
-void bo_route(bo_req_t *q, bo_resp_t *r);
+/* A row of the route table (bo_route.c). */
+typedef struct bo_route bo_route_t;
+
+/* Finds the route of q's method and path and checks that its caller may use
+ * it (the kiosk authenticated and active, staff, test hooks on), filling
+ * q->arg and q->kiosk; NULL with the refusal in r if not. Needs the
+ * request's headers only, so it runs before any of the body is read. */
+const bo_route_t *bo_route_admit(bo_req_t *q, bo_resp_t *r);
+
+/* Checks the body the request announces against what the route takes:
+ * the media type (415 unless JSON where JSON is taken) and the length
+ * (413 beyond the route's limit; length -1: not announced, chunked). True
+ * with the route's limit in *limit, or false with the refusal in r. */
+bool bo_route_body(const bo_route_t *rt, const bo_req_t *q, const char *content_type, int64_t length,
+                   size_t *limit, bo_resp_t *r);
+
+/* Runs the route's handler on the whole request. */
+void bo_route_run(const bo_route_t *rt, bo_req_t *q, bo_resp_t *r);
 
 /* Fills q->kiosk from the client certificate (TLS) or the path (plain
  * HTTP on loopback) and checks the kiosk may use the API; false with the

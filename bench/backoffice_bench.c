@@ -122,7 +122,12 @@ static double run(boh_t *h, int n, int batches, int rows, bool tls, int64_t *lat
 static int bench(const opts_t *o, bool tls)
 {
     boh_t h;
-    if (!boh_setup(&h, tls, NULL) || !add_kiosks(&h, o->kiosks, tls)) {
+    /* every kiosk here uploads from one address, 127.0.0.1, each batch on a new
+     * connection, counted until the server has cleaned the last one up */
+    char ini[128];
+    snprintf(ini, sizeof ini, "[server]\nmax_connections = %d\nmax_connections_per_address = %d\n",
+             4 * o->kiosks + 64, 4 * o->kiosks + 64);
+    if (!boh_setup(&h, tls, ini) || !add_kiosks(&h, o->kiosks, tls)) {
         fprintf(stderr, "backoffice_bench: could not start the back office (see %s)\n", h.dir);
         return 1;
     }

@@ -74,9 +74,8 @@ static void set_tls(CURL *h, const kiosk_config_t *cfg)
 
 static struct curl_slist *headers(const char *body, const char *if_none_match)
 {
-    struct curl_slist *h = NULL;
-    if (body)
-        h = curl_slist_append(h, "Content-Type: application/json");
+    /* a body is JSON; a POST without one says no type (libcurl would say a form) */
+    struct curl_slist *h = curl_slist_append(NULL, body ? "Content-Type: application/json" : "Content-Type:");
     if (if_none_match && if_none_match[0]) {
         char line[160];
         snprintf(line, sizeof line, "If-None-Match: %s", if_none_match);

@@ -148,14 +148,16 @@ bool boh_start(boh_t *h)
     return h->port > 0;
 }
 
-void boh_stop(boh_t *h)
+int boh_stop(boh_t *h)
 {
+    int st = 0;
     if (h->pid > 0) {
         kill(h->pid, SIGTERM);
-        waitpid(h->pid, NULL, 0);
+        waitpid(h->pid, &st, 0);
         track(h->pid, false);
     }
     h->pid = 0;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
 bool boh_setup(boh_t *h, bool tls, const char *extra_ini)
@@ -241,6 +243,8 @@ boh_resp_t boh_call(boh_t *h, const char *cert, const char *method, const char *
     snprintf(url, sizeof url, "%s://127.0.0.1:%d%s", h->tls ? "https" : "http", h->port, path);
     CURL *c = curl_easy_init();
     struct curl_slist *hdr = header ? curl_slist_append(NULL, header) : NULL;
+    if (body && !(header && strncasecmp(header, "Content-Type:", 13) == 0))
+        hdr = curl_slist_append(hdr, "Content-Type: application/json");
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
     if (body)

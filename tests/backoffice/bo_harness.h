@@ -41,16 +41,19 @@ bool boh_kiosk_cert(const boh_t *h, const char *name);
 /* Stops the server and removes the folder. */
 void boh_teardown(boh_t *h);
 
-/* Starts or stops the server process alone (the folder stays). */
+/* Starts or stops the server process alone (the folder stays); stopping
+ * returns its exit status (128 + the signal if one ended it). */
 bool boh_start(boh_t *h);
-void boh_stop(boh_t *h);
+int boh_stop(boh_t *h);
 
 /* Runs `backoffice --config INI ARGS` (ARGS passed to the shell as they
  * are), capturing stdout into out; returns the exit status. */
 int boh_cli(boh_t *h, char *out, size_t len, const char *args);
 
 /* A request as kiosk `cert` ("K1", "K2", "rogue" for a K1 certificate from
- * another CA, NULL for none; ignored over plain HTTP). header may be NULL. */
+ * another CA, NULL for none; ignored over plain HTTP). header may be NULL. A
+ * body is sent as JSON (Content-Type: application/json) unless header sets
+ * another Content-Type. */
 boh_resp_t boh_call(boh_t *h, const char *cert, const char *method, const char *path, const char *body,
                     const char *header);
 

@@ -1,11 +1,14 @@
 /* The back office's pure parts: exact JSON integers, times, the QR order
- * table, and signing against sync_doc_verify without a server. */
+ * table, signing against sync_doc_verify without a server, and the
+ * [server] limits' settings. */
 #include <sodium.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <sys/stat.h>
 
 #include "backoffice/bo_db.h"
+#include "backoffice/bo_config.h"
 #include "backoffice/bo_json.h"
 #include "backoffice/bo_qr_state.h"
 #include "backoffice/bo_sign.h"
@@ -129,8 +132,39 @@ static void sign_and_verify(void **state)
     cJSON_Delete(body);
 }
 
+/* The limits have defaults, take whole numbers in a range the error states,
+ * and are checked against each other. */
+static void config_server_limits(void **state)
+{
+    (void)state;
+    bo_config_t c;
+    kmsg_t msg = {{0}};
+    assert_int_equal(bo_config_load(NULL, &c, &msg), K_OK);
+    assert_true(c.max_conns == 512 && c.max_conns_addr == 32 && c.conn_timeout_s == 30 && c.threads == 4);
+    assert_true(c.max_body == 4 << 20 && c.upload_memory == 64 << 20);
+    assert_int_equal(bo_config_check(&c, &msg), K_OK);
+    assert_int_equal(bo_config_set(&c, "server.connection_timeout_seconds=5", &msg), K_OK);
+    assert_true(c.conn_timeout_s == 5);
+    assert_int_equal(bo_config_set(&c, "server.max_connections=0", &msg), K_EINVAL);
+    assert_non_null(strstr(msg.text, "[server] max_connections = '0' must be a whole number from 1 to 100000"));
+    assert_int_equal(bo_config_set(&c, "server.max_body_bytes=4MiB", &msg), K_EINVAL);
+    assert_non_null(strstr(msg.text, "max_body_bytes"));
+    assert_int_equal(bo_config_set(&c, "server.max_connections=10", &msg), K_OK);
+    assert_int_equal(bo_config_check(&c, &msg), K_EINVAL);
+    assert_non_null(strstr(msg.text, "max_connections_per_address = 32 is more than max_connections = 10"));
+    assert_int_equal(bo_config_set(&c, "server.max_connections_per_address=10", &msg), K_OK);
+    assert_int_equal(bo_config_set(&c, "server.upload_memory_bytes=1048576", &msg), K_OK);
+    assert_int_equal(bo_config_check(&c, &msg), K_EINVAL);
+    assert_non_null(strstr(msg.text, "upload_memory_bytes = 1048576 is less than max_body_bytes = 4194304"));
+    assert_int_equal(bo_config_set(&c, "server.max_body_bytes=1048576", &msg), K_OK);
+    assert_int_equal(bo_config_set(&c, "server.threads=11", &msg), K_OK);
+    assert_int_equal(bo_config_check(&c, &msg), K_EINVAL);
+    assert_non_null(strstr(msg.text, "threads = 11 is more than max_connections = 10"));
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(json_int_exact),
+    cmocka_unit_test(config_server_limits),
     cmocka_unit_test(time_parse),
     cmocka_unit_test(qr_state_table),
     cmocka_unit_test(sign_and_verify),

@@ -81,9 +81,10 @@ serve_bo() { # the back office on the port it had (any free port the first time)
 
 stop_bo() { kill "$BO_PID"; wait "$BO_PID" 2>/dev/null; }
 
-# bo_post PATH [JSON]: a POST to the back office; prints the status.
+# bo_post PATH [JSON]: a POST to the back office (a JSON body); prints the status.
 bo_post() {
-  curl -s -o "$SITE/bo.answer" -w '%{http_code}' -X POST -d "${2:-}" "http://127.0.0.1:$PORT$1"
+  curl -s -o "$SITE/bo.answer" -w '%{http_code}' -X POST -H 'Content-Type: application/json' -d "${2:-}" \
+    "http://127.0.0.1:$PORT$1"
 }
 
 fault() { # fault JSON: arms a test fault in the back office

@@ -187,7 +187,7 @@ case_wrong_or_expired_code() {
   expect_status 1 ctl --set site.kiosk_id=K9 enrol --code "$CODE"
   contains "$ERR" "set site.kiosk_id = K1" "a kiosk enrolling under another id"
   not_enrolled "$ID" "a kiosk enrolling under another id"
-  [[ $(https_status /v1/test/clock -d '{"advance_ms": 691200000}') == 200 ]] || fail "moving the clock 8 days"
+  [[ $(https_status /v1/test/clock -H 'Content-Type: application/json' -d '{"advance_ms": 691200000}') == 200 ]] || fail "moving the clock 8 days"
   expect_status 1 ctl enrol --code "$CODE"
   contains "$ERR" "expired" "an expired code"
   not_enrolled "$ID" "an expired code"
