@@ -133,7 +133,9 @@ static kerr_t ingest_alert(sqlite3 *db, const char *kiosk, const bo_row_t *row, 
         return K_OK;
     }
     sqlite3_stmt *st;
-    kerr_t rc = bo_db_cached(db, "INSERT INTO alert VALUES (?, ?, ?, ?, ?, ?, ?)", &st, msg);
+    kerr_t rc = bo_db_cached(db, "INSERT INTO alert (kiosk, kiosk_alert, meter, at, kind, severity, evidence, ledger) "
+                                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                             &st, msg);
     if (rc)
         return rc;
     bo_db_text(st, 1, kiosk);
@@ -143,6 +145,7 @@ static kerr_t ingest_alert(sqlite3 *db, const char *kiosk, const bo_row_t *row, 
     bo_db_text(st, 5, a.kind);
     bo_db_text(st, 6, a.severity);
     bo_db_text(st, 7, a.evidence);
+    bo_db_text(st, 8, row->ledger);
     return insert_once(db, st, status, reason, "this alert (kiosk's alert id) was received before", msg);
 }
 

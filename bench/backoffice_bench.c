@@ -68,14 +68,15 @@ static void *upload(void *arg)
     return NULL;
 }
 
-/* Kiosks K3..Kn (K1 and K2 come with the harness), with certificates. */
+/* Kiosks K3..Kn (K1 and K2 come with the harness), with their upload keys
+ * and certificates. */
 static bool add_kiosks(boh_t *h, int n, bool tls)
 {
     for (int k = 3; k <= n; k++) {
         char args[64], name[16];
         snprintf(args, sizeof args, "kiosk add K%d --site S1 --by-hand", k);
         snprintf(name, sizeof name, "K%d", k);
-        if (boh_cli(h, NULL, 0, args) != 0 || (tls && !boh_kiosk_cert(h, name)))
+        if (boh_cli(h, NULL, 0, args) != 0 || !boh_kiosk_key(h, name) || (tls && !boh_kiosk_cert(h, name)))
             return false;
     }
     return true;
