@@ -27,7 +27,8 @@ kerr_t bo_kiosk_set_upload_key(sqlite3 *db, const char *kiosk, const char *key, 
 int bo_kiosk_key_cli(sqlite3 *db, const bo_args_t *a)
 {
     if (a->npos != 4) {
-        fprintf(stderr, "usage: backoffice kiosk upload-key ID KEY (KEY: the upload_key of `kioskctl identity --json`)\n");
+        fprintf(stderr,
+                "usage: backoffice kiosk upload-key ID KEY (KEY: the upload_key of `kioskctl identity --json`)\n");
         return BO_EXIT_USAGE;
     }
     kmsg_t msg = {{0}};

@@ -107,8 +107,8 @@ static kerr_t replace(sqlite3 *db, const char *kiosk, const known_t *old, const 
                       kmsg_t *msg)
 {
     sqlite3_stmt *st;
-    kerr_t rc = bo_db_cached(db, "UPDATE kiosk_ledger SET retired_at = ?3, replaced_by = ?4 WHERE kiosk = ?1 AND id = ?2",
-                             &st, msg);
+    kerr_t rc = bo_db_cached(
+        db, "UPDATE kiosk_ledger SET retired_at = ?3, replaced_by = ?4 WHERE kiosk = ?1 AND id = ?2", &st, msg);
     if (rc)
         return rc;
     bo_db_text(st, 1, kiosk);

@@ -274,7 +274,8 @@ kerr_t sync_results_parse(const cJSON *doc, const int64_t *seqs, size_t sent, le
         if (!rejected && strcmp(status, "accepted") != 0 && strcmp(status, "duplicate") != 0)
             return kmsg_set(msg, K_EINVAL, "the back office answered '%.40s' for row %lld: nothing marked sent", status,
                             (long long)seq);
-        ans[(*n)++] = (ledger_outbox_answer_t){seq, rejected, cJSON_GetStringValue(cJSON_GetObjectItem(it, "reason")), false};
+        const char *reason = cJSON_GetStringValue(cJSON_GetObjectItem(it, "reason"));
+        ans[(*n)++] = (ledger_outbox_answer_t){seq, rejected, reason, false};
         r->accepted += strcmp(status, "accepted") == 0;
         r->duplicate += strcmp(status, "duplicate") == 0;
         r->rejected += rejected;

@@ -220,7 +220,8 @@ static void upload_bad_body(void **state)
     (void)state;
     boh_t h;
     assert_true(boh_setup(&h, false, NULL));
-    const char *bodies[] = {"not json", "{\"rows\":{}}", "{\"rows\":[{\"seq\":1,\"topic\":\"weather\",\"payload\":{}}]}",
+    const char *bodies[] = {"not json", "{\"rows\":{}}",
+                            "{\"rows\":[{\"seq\":1,\"topic\":\"weather\",\"payload\":{}}]}",
                             "{\"rows\":[{\"seq\":1.5,\"topic\":\"txn\",\"payload\":{}}]}"};
     for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
         boh_resp_t r = boh_call(&h, "K1", "POST", "/v1/kiosks/K1/outbox", bodies[i], NULL);

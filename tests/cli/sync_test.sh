@@ -2,7 +2,9 @@
 # kioskctl sync against the reference back office on loopback (plain HTTP,
 # test hooks on): the outbox uploaded and each sale stored once, through a
 # replay, a 500, an answer lost after the back office committed, a dropped
-# connection and a back office that is down; sync status.
+# connection and a back office that is down; sync status; a factory reset's
+# new ledger uploaded whole; the round going on after a refused upload;
+# plain HTTP only to loopback hosts.
 # Usage: sync_test.sh CASE KIOSKCTL BACKOFFICE
 CASE=$1 CTL=$2 BO=$3
 . "$(dirname "$0")/lib.sh"
