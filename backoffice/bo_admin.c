@@ -89,10 +89,12 @@ static int kiosk(sqlite3 *db, const bo_args_t *a, FILE *out)
         const char *p[] = {a->pos[2], strcmp(a->pos[1], "block") == 0 ? "blocked" : "active"};
         return bo_admin_exec(db, "UPDATE kiosk SET state = ?2 WHERE id = ?1", p, 2, NULL, NULL, "kiosk updated");
     }
+    if (a->npos >= 2 && strcmp(a->pos[1], "upload-key") == 0)
+        return bo_kiosk_key_cli(db, a);
     if (is(a, "kiosk", "list", 2))
         return bo_list(db, bo_kiosk_list_sql(), a, out);
-    return usage("kiosk add ID --site SITE [--days N] [--by-hand] | kiosk enrol-code ID [--days N] | kiosk block ID | "
-                 "kiosk activate ID | kiosk list");
+    return usage("kiosk add ID --site SITE [--days N] [--by-hand [--upload-key KEY]] | kiosk enrol-code ID "
+                 "[--days N] | kiosk upload-key ID KEY | kiosk block ID | kiosk activate ID | kiosk list");
 }
 
 static int customer(sqlite3 *db, const bo_args_t *a, FILE *out)

@@ -10,7 +10,8 @@ kerr_t bo_alert_staff(sqlite3 *db, int64_t now, const char *kind, const char *me
 {
     sqlite3_stmt *st;
     kerr_t rc = bo_db_cached(db,
-                             "INSERT INTO alert VALUES ('" BO_AUDIT_SELF "', (SELECT coalesce(max(kiosk_alert), 0) + 1 "
+                             "INSERT INTO alert (kiosk, kiosk_alert, meter, at, kind, severity, evidence) VALUES "
+                             "('" BO_AUDIT_SELF "', (SELECT coalesce(max(kiosk_alert), 0) + 1 "
                              "FROM alert WHERE kiosk = '" BO_AUDIT_SELF "'), ?1, ?2, ?3, 'warning', ?4)",
                              &st, msg);
     if (rc)

@@ -47,7 +47,7 @@ kerr_t bo_audit_ingest(sqlite3 *db, const char *kiosk, const bo_row_t *row, int6
     }
     sqlite3_stmt *st;
     kerr_t rc = bo_db_cached(db, "INSERT INTO audit(kiosk, kiosk_audit, at, actor, action, target, reason, detail, "
-                                 "received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                 "received_at, ledger) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                              &st, msg);
     if (rc)
         return rc;
@@ -58,6 +58,7 @@ kerr_t bo_audit_ingest(sqlite3 *db, const char *kiosk, const bo_row_t *row, int6
     for (int i = 0; i < 5; i++)
         bo_db_text(st, i + 4, texts[i]);
     sqlite3_bind_int64(st, 9, now);
+    bo_db_text(st, 10, row->ledger);
     rc = bo_db_done(db, st, "storing an audit row", msg);
     if (rc == K_ECONFLICT) {
         *status = BO_DUPLICATE;

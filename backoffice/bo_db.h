@@ -9,7 +9,7 @@
 
 #include "kiosk/core/err.h"
 
-#define BO_SCHEMA_VERSION 5
+#define BO_SCHEMA_VERSION 6
 
 /* Opens (creating if needed) the database at path and brings its schema up
  * to BO_SCHEMA_VERSION; a file written by a newer program is refused. */

@@ -40,8 +40,10 @@ static kerr_t decode_row(const cJSON *r, int i, bo_row_t *row, kmsg_t *msg)
 static kerr_t decode_rows(const cJSON *rows, bo_batch_t *b, kmsg_t *msg)
 {
     int n = cJSON_GetArraySize(rows);
-    if (n < 1 || n > BO_MAX_BATCH)
-        return kmsg_set(msg, K_EINVAL, "a batch holds 1 to %d rows, this one %d", BO_MAX_BATCH, n);
+    if (n > BO_MAX_BATCH)
+        return kmsg_set(msg, K_EINVAL, "a batch holds at most %d rows, this one %d", BO_MAX_BATCH, n);
+    if (n == 0)
+        return K_OK; /* a kiosk asking whether its uploads are taken at all */
     b->rows = calloc((size_t)n, sizeof *b->rows);
     if (!b->rows)
         return kmsg_set(msg, K_EIO, "out of memory reading the batch");
@@ -54,6 +56,7 @@ static kerr_t decode_rows(const cJSON *rows, bo_batch_t *b, kmsg_t *msg)
             if (b->rows[j].seq == b->rows[i].seq)
                 return kmsg_set(msg, K_EINVAL, "rows[%d]: seq %lld appears twice in the batch", i,
                                 (long long)b->rows[i].seq);
+        b->rows[i].ledger = b->ledger.id;
         b->n = i + 1;
     }
     return K_OK;
@@ -66,8 +69,10 @@ kerr_t bo_decode_batch(const char *text, size_t len, bo_batch_t *out, kmsg_t *ms
     if (!out->root)
         return kmsg_set(msg, K_EINVAL, "the body is not JSON");
     const cJSON *rows = cJSON_GetObjectItemCaseSensitive(out->root, "rows");
-    kerr_t rc = cJSON_IsArray(rows) ? decode_rows(rows, out, msg)
+    kerr_t rc = cJSON_IsArray(rows) ? bo_decode_ledger(out->root, &out->ledger, msg)
                                     : kmsg_set(msg, K_EINVAL, "the body must be an object with a 'rows' array");
+    if (rc == K_OK)
+        rc = decode_rows(rows, out, msg);
     if (rc)
         bo_batch_free(out);
     return rc;

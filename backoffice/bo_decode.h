@@ -14,16 +14,25 @@
 #define BO_METER_LEN 33
 #define BO_TEXT_LEN 512
 
+/* The kiosk's ledger a batch comes from (docs/sync.md): made once with the
+ * ledger's file; a fresh ledger restarts its outbox seqs at 1. */
+typedef struct bo_ledger {
+    char id[37];        /* lower-case UUIDv4 */
+    int64_t created_at; /* when the ledger began, ms */
+} bo_ledger_t;
+
 /* One outbox row as uploaded: the payload stays a cJSON object owned by
- * the batch. */
+ * the batch; ledger is the batch's ledger id. */
 typedef struct bo_row {
     int64_t seq;
     char topic[16];
     const cJSON *payload;
+    const char *ledger;
 } bo_row_t;
 
 typedef struct bo_batch {
     cJSON *root;
+    bo_ledger_t ledger;
     bo_row_t *rows;
     int n;
 } bo_batch_t;
@@ -76,10 +85,15 @@ typedef struct bo_qr_new {
     int64_t amount, ttl_s;
 } bo_qr_new_t;
 
-/* Parses an upload body {"rows": [{"seq", "topic", "payload"}...]}: at most
+/* Parses an upload body {"ledger": {"id", "created_at"}, "rows": [{"seq",
+ * "topic", "payload"}...]}: the ledger named (bo_decode_ledger), 0 to
  * BO_MAX_BATCH rows, seqs positive and distinct, topics txn, reading, alert,
  * card or audit. On success the caller frees with bo_batch_free. */
 kerr_t bo_decode_batch(const char *text, size_t len, bo_batch_t *out, kmsg_t *msg);
+
+/* Reads the upload's "ledger" member; a body without one comes from kiosk
+ * software older than the back office, and the message says so. */
+kerr_t bo_decode_ledger(const cJSON *root, bo_ledger_t *out, kmsg_t *msg);
 
 /* Frees what bo_decode_batch allocated. */
 void bo_batch_free(bo_batch_t *b);

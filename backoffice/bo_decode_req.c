@@ -1,5 +1,5 @@
 /* Decoding the small requests: heartbeat, count reservation and release,
- * QR order creation. */
+ * QR order creation; and the ledger an upload names. */
 #include <string.h>
 
 #include "backoffice/bo_decode.h"
@@ -118,5 +118,24 @@ kerr_t bo_decode_qr_new(const char *text, size_t len, bo_qr_new_t *q, kmsg_t *ms
     if (rc == K_OK)
         rc = bo_json_int_opt(o, "ttl_seconds", 10, 3600, &q->ttl_s, msg);
     cJSON_Delete(o);
+    return rc;
+}
+
+kerr_t bo_decode_ledger(const cJSON *root, bo_ledger_t *out, kmsg_t *msg)
+{
+    memset(out, 0, sizeof *out);
+    const cJSON *l = cJSON_GetObjectItemCaseSensitive(root, "ledger");
+    if (!l)
+        return kmsg_set(msg, K_EINVAL, "the upload names no 'ledger' ({\"id\", \"created_at\"}): the kiosk's software "
+                                       "is older than this back office; update the kiosk (docs/sync.md)");
+    if (!cJSON_IsObject(l))
+        return kmsg_set(msg, K_EINVAL, "'ledger' must be an object {\"id\", \"created_at\"}");
+    kerr_t rc = bo_json_str(l, "id", out->id, sizeof out->id, msg);
+    if (rc == K_OK && !uuid_v4_valid(out->id))
+        rc = kmsg_set(msg, K_EINVAL, "'id' must be the ledger's lower-case UUIDv4");
+    if (rc == K_OK)
+        rc = bo_json_time(l, "created_at", &out->created_at, msg);
+    if (rc)
+        kmsg_prefix(msg, "ledger: ");
     return rc;
 }

@@ -40,10 +40,19 @@ bool bo_enrol_code_hash(const char *typed, char hex[65]);
 kerr_t bo_enrol_code_issue(sqlite3 *db, const char *kiosk, int64_t now, int64_t days, char code[SYNC_CODE_LEN],
                            kmsg_t *msg);
 
-/* `kiosk add ID --site SITE [--by-hand] [--days N]` and `kiosk enrol-code
- * ID [--days N]`: prints the code; --by-hand adds the kiosk active with no
- * code (its certificate made by hand). Returns an exit status. */
+/* `kiosk add ID --site SITE [--by-hand [--upload-key KEY]] [--days N]` and
+ * `kiosk enrol-code ID [--days N]`: prints the code; --by-hand adds the
+ * kiosk active with no code (its certificate made by hand, its upload key
+ * given with --upload-key or `kiosk upload-key`). Returns an exit status. */
 int bo_enrol_cli(sqlite3 *db, const bo_args_t *a, FILE *out);
+
+/* Registers kiosk's Ed25519 upload key (base64 of 32 bytes) inside the
+ * caller's transaction, audited (kiosk.upload_key); K_EINVAL for text that
+ * is not a key, K_ENOTFOUND for an unknown kiosk. */
+kerr_t bo_kiosk_set_upload_key(sqlite3 *db, const char *kiosk, const char *key, kmsg_t *msg);
+
+/* `kiosk upload-key ID KEY`: registers the key; returns an exit status. */
+int bo_kiosk_key_cli(sqlite3 *db, const bo_args_t *a);
 
 /* Internal: runs sql with the text parameters ?1 (and ?2 if not NULL) and
  * the integer parameters ?3 and ?4 where the statement has them. */

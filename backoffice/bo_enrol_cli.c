@@ -24,13 +24,15 @@ typedef struct enrol_args {
     bool add;          /* kiosk add; else kiosk enrol-code */
     const char *kiosk, *site;
     bool by_hand;
+    const char *upload_key; /* --upload-key, with --by-hand; NULL if none */
     int64_t days;
 } enrol_args_t;
 
 static int usage(void)
 {
     fprintf(stderr,
-            "usage: backoffice kiosk add ID --site SITE [--days N] [--by-hand] | kiosk enrol-code ID [--days N]\n");
+            "usage: backoffice kiosk add ID --site SITE [--days N] [--by-hand [--upload-key KEY]] | kiosk enrol-code "
+            "ID [--days N]\n");
     return BO_EXIT_USAGE;
 }
 
@@ -39,11 +41,13 @@ static bool parse(const bo_args_t *a, enrol_args_t *e)
     const char *days = bo_arg(a, "days");
     char *end = NULL;
     *e = (enrol_args_t){.add = strcmp(a->pos[1], "add") == 0, .kiosk = a->pos[2], .site = bo_arg(a, "site"),
-                        .by_hand = bo_arg(a, "by-hand") != NULL, .days = BO_ENROL_CODE_DAYS};
+                        .by_hand = bo_arg(a, "by-hand") != NULL, .upload_key = bo_arg(a, "upload-key"),
+                        .days = BO_ENROL_CODE_DAYS};
     if (days)
         e->days = strtoll(days, &end, 10);
     bool days_ok = !days || (*end == '\0' && e->days >= 1 && e->days <= 90);
-    return a->npos == 3 && bo_id_valid(e->kiosk, 64) && (!e->add || e->site) && days_ok && (e->add || !e->by_hand);
+    return a->npos == 3 && bo_id_valid(e->kiosk, 64) && (!e->add || e->site) && days_ok && (e->add || !e->by_hand) &&
+           (!e->upload_key || e->by_hand);
 }
 
 /* Adds the kiosk (kiosk add), inside the transaction. */
@@ -88,6 +92,8 @@ int bo_enrol_cli(sqlite3 *db, const bo_args_t *a, FILE *out)
     kerr_t rc = bo_db_exec(db, "BEGIN IMMEDIATE", "starting", &msg);
     if (rc == K_OK && e.add)
         rc = add(db, &e, now, &msg);
+    if (rc == K_OK && e.upload_key)
+        rc = bo_kiosk_set_upload_key(db, e.kiosk, e.upload_key, &msg);
     if (rc == K_OK && !e.by_hand)
         rc = bo_enrol_code_issue(db, e.kiosk, now, e.days, code, &msg);
     if (rc == K_OK && !e.by_hand)
@@ -95,7 +101,8 @@ int bo_enrol_cli(sqlite3 *db, const bo_args_t *a, FILE *out)
     if (bo_admin_commit(db, rc, &msg) != BO_EXIT_OK)
         return BO_EXIT_FAIL;
     if (e.by_hand)
-        fprintf(out, "kiosk added, active; give it a certificate whose CN is its id\n");
+        fprintf(out, "kiosk added, active; give it a certificate whose CN is its id%s\n",
+                e.upload_key ? "" : ", and register its upload key (backoffice kiosk upload-key ID KEY)");
     else
         print_code(out, &e, code, now + e.days * 86400000);
     return BO_EXIT_OK;

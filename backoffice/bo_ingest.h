@@ -7,6 +7,11 @@
 
 #include "backoffice/bo_config.h"
 #include "backoffice/bo_decode.h"
+#include "backoffice/bo_server.h"
+
+/* The header carrying the kiosk's signature over an upload's body. */
+#define BO_SIG_HEADER "X-Kiosk-Signature"
+#define BO_SIG_TEXT_LEN 100
 
 typedef enum bo_row_status { BO_ACCEPTED, BO_DUPLICATE, BO_REJECTED } bo_row_status_t;
 
@@ -31,6 +36,20 @@ kerr_t bo_counts_on_txn(sqlite3 *db, const char *kiosk, const bo_txn_t *t, int64
 
 /* Called for each stored meter reading: the count it shows is applied. */
 kerr_t bo_counts_seen(sqlite3 *db, const char *meter, int64_t count, int64_t now, kmsg_t *msg);
+
+/* Checks the upload's body against its X-Kiosk-Signature with the kiosk's
+ * registered upload key, before the body is read; false with the 403
+ * answer filled in (no_upload_key, bad_signature) if it does not verify.
+ * sig gets the header's text, kept as evidence with the batch. */
+bool bo_upload_signed(bo_req_t *q, bo_resp_t *r, char sig[BO_SIG_TEXT_LEN]);
+
+/* Decides, in the batch's transaction, whether rows of ledger l may be
+ * stored for kiosk: the kiosk's first ledger becomes its current one; a
+ * ledger that began later than the current one replaces it (audited as
+ * kiosk.ledger_new); one that began earlier, or was replaced already, is
+ * retired: *retired is set and why says so for staff. */
+kerr_t bo_ledger_admit(sqlite3 *db, const char *kiosk, const bo_ledger_t *l, int64_t now, bool *retired, kmsg_t *why,
+                       kmsg_t *msg);
 
 /* The status's name in answers: accepted, duplicate, rejected. */
 const char *bo_row_status_name(bo_row_status_t s);

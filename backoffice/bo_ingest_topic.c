@@ -171,7 +171,9 @@ static kerr_t ingest_alert(const bo_in_t *in)
     if (rc || !go)
         return rc;
     sqlite3_stmt *st;
-    rc = bo_db_cached(in->db, "INSERT INTO alert VALUES (?, ?, ?, ?, ?, ?, ?)", &st, in->msg);
+    rc = bo_db_cached(in->db, "INSERT INTO alert (kiosk, kiosk_alert, meter, at, kind, severity, evidence, ledger) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                      &st, in->msg);
     if (rc)
         return rc;
     bo_db_text(st, 1, in->kiosk);
@@ -181,6 +183,7 @@ static kerr_t ingest_alert(const bo_in_t *in)
     bo_db_text(st, 5, a.kind);
     bo_db_text(st, 6, a.severity);
     bo_db_text(st, 7, a.evidence);
+    bo_db_text(st, 8, in->row->ledger);
     return insert_once(in, st, "this alert (kiosk's alert id) was received before");
 }
 

@@ -122,7 +122,9 @@ const char *bo_kiosk_list_sql(void)
            "coalesce(json_extract(h.report, '$.paper'), '') AS paper, "
            "coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', h.at / 1000, 'unixepoch'), '') AS last_heartbeat, "
            "coalesce(h.last_error, '') AS last_error, k.kiosk_code AS enrolment_code, "
-           "coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', k.cert_not_after / 1000, 'unixepoch'), '') AS cert_expires "
+           "coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', k.cert_not_after / 1000, 'unixepoch'), '') AS cert_expires, "
+           "k.upload_key AS upload_key, coalesce((SELECT l.id FROM kiosk_ledger l WHERE l.kiosk = k.id "
+           "AND l.retired_at IS NULL), '') AS ledger "
            "FROM kiosk k LEFT JOIN kiosk_health h "
            "ON h.kiosk = k.id ORDER BY k.id";
 }

@@ -191,8 +191,51 @@ static const char *const v5[] = {
     NULL,
 };
 
+/* Version 6: uploads by ledger, signed (docs/sync.md, "Uploading the
+ * outbox"). A kiosk's ledger has its own id; a fresh ledger (a factory
+ * reset) starts its outbox seqs at 1 again, so first answers, alerts and
+ * audit rows are keyed by (kiosk, ledger, the kiosk's number). Rows received
+ * before ledgers were named carry ledger '': the kiosk's first ledger
+ * heard from takes them over (bo_ledger.c). kiosk_ledger holds each
+ * kiosk's ledgers: the current one (retired_at NULL) and those replaced.
+ * ingest_batch keeps each signed upload as received (its body and the
+ * kiosk's Ed25519 signature: evidence), as long as its first answers. */
+static const char *const v6[] = {
+    "CREATE TABLE kiosk_ledger (kiosk TEXT NOT NULL REFERENCES kiosk(id), id TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL, first_seen INTEGER NOT NULL, retired_at INTEGER,"
+    "  replaced_by TEXT NOT NULL DEFAULT '', PRIMARY KEY (kiosk, id)) STRICT;"
+    "CREATE UNIQUE INDEX kiosk_ledger_current ON kiosk_ledger(kiosk) WHERE retired_at IS NULL;"
+    "CREATE TABLE ingest_batch (id INTEGER PRIMARY KEY, kiosk TEXT NOT NULL, ledger TEXT NOT NULL,"
+    "  received_at INTEGER NOT NULL, signature TEXT NOT NULL, body BLOB NOT NULL) STRICT;"
+    "CREATE INDEX ingest_batch_age ON ingest_batch(received_at);"
+    "CREATE TABLE ingest_row_v6 (kiosk TEXT NOT NULL, ledger TEXT NOT NULL, seq INTEGER NOT NULL,"
+    "  topic TEXT NOT NULL, digest TEXT NOT NULL, status TEXT NOT NULL, reason TEXT NOT NULL,"
+    "  received_at INTEGER NOT NULL, batch INTEGER, PRIMARY KEY (kiosk, ledger, seq)) STRICT;"
+    "INSERT INTO ingest_row_v6 SELECT kiosk, '', seq, topic, digest, status, reason, received_at, NULL"
+    "  FROM ingest_row;"
+    "DROP TABLE ingest_row;"
+    "ALTER TABLE ingest_row_v6 RENAME TO ingest_row;"
+    "CREATE INDEX ingest_row_age ON ingest_row(received_at);"
+    "CREATE TABLE alert_v6 (kiosk TEXT NOT NULL, kiosk_alert INTEGER NOT NULL, meter TEXT NOT NULL,"
+    "  at INTEGER NOT NULL, kind TEXT NOT NULL, severity TEXT NOT NULL, evidence TEXT NOT NULL,"
+    "  ledger TEXT NOT NULL DEFAULT '', PRIMARY KEY (kiosk, ledger, kiosk_alert)) STRICT;"
+    "INSERT INTO alert_v6 SELECT kiosk, kiosk_alert, meter, at, kind, severity, evidence, '' FROM alert;"
+    "DROP TABLE alert;"
+    "ALTER TABLE alert_v6 RENAME TO alert;"
+    "CREATE TABLE audit_v6 (id INTEGER PRIMARY KEY, kiosk TEXT NOT NULL, kiosk_audit INTEGER,"
+    "  at INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL,"
+    "  reason TEXT NOT NULL, detail TEXT NOT NULL, received_at INTEGER NOT NULL,"
+    "  ledger TEXT NOT NULL DEFAULT '', UNIQUE (kiosk, ledger, kiosk_audit)) STRICT;"
+    "INSERT INTO audit_v6 SELECT id, kiosk, kiosk_audit, at, actor, action, target, reason, detail,"
+    "  received_at, '' FROM audit;"
+    "DROP TABLE audit;"
+    "ALTER TABLE audit_v6 RENAME TO audit;"
+    "CREATE INDEX audit_at ON audit(at);",
+    NULL,
+};
+
 /* Each migration is a list of SQL texts run in one transaction. */
-static const char *const *const migrations[] = {v1, v2, v3, v4, v5};
+static const char *const *const migrations[] = {v1, v2, v3, v4, v5, v6};
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -68,8 +68,9 @@ static void *upload(void *arg)
     return NULL;
 }
 
-/* Kiosks K3..Kn (K1 and K2 come with the harness), with certificates; the
- * meter the sales name on S1, granted to S2 (K2's site) as well. */
+/* Kiosks K3..Kn (K1 and K2 come with the harness), with their upload keys
+ * and certificates; the meter the sales name on S1, granted to S2 (K2's
+ * site) as well. */
 static bool add_kiosks(boh_t *h, int n, bool tls)
 {
     if (!boh_meter(h, "000012345678", "S1") ||
@@ -79,7 +80,7 @@ static bool add_kiosks(boh_t *h, int n, bool tls)
         char args[64], name[16];
         snprintf(args, sizeof args, "kiosk add K%d --site S1 --by-hand", k);
         snprintf(name, sizeof name, "K%d", k);
-        if (boh_cli(h, NULL, 0, args) != 0 || (tls && !boh_kiosk_cert(h, name)))
+        if (boh_cli(h, NULL, 0, args) != 0 || !boh_kiosk_key(h, name) || (tls && !boh_kiosk_cert(h, name)))
             return false;
     }
     return true;

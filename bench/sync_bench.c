@@ -10,6 +10,7 @@
 
 #include "backoffice/bo_harness.h"
 #include "kiosk/ledger/ledger.h"
+#include "provisioning/identity.h"
 #include "sync/sync_client.h"
 
 static double now_s(void)
@@ -94,6 +95,21 @@ static int fill(const char *dst, int txns)
     return rc;
 }
 
+/* The kiosk's keys, made in its identity folder, and its upload key
+ * registered in the back office (as staff do for a kiosk added by hand). */
+static int register_key(const kiosk_config_t *cfg, boh_t *h)
+{
+    char dir[CFG_PATH_LEN], args[200];
+    identity_t id;
+    kmsg_t msg = {""};
+    if (!config_identity_dir(cfg, dir, sizeof dir) || identity_ensure_keys(dir, &id, &msg) != K_OK) {
+        fprintf(stderr, "sync_bench: the kiosk's keys: %s\n", msg.text);
+        return 1;
+    }
+    snprintf(args, sizeof args, "kiosk upload-key K1 %s", id.upload_key);
+    return boh_cli(h, NULL, 0, args) == 0 ? 0 : 1;
+}
+
 static int bench(int txns)
 {
     boh_t h;
@@ -113,6 +129,8 @@ static int bench(int txns)
         fprintf(stderr, "sync_bench: %s\n", msg.text);
         rc = 1;
     }
+    if (rc == 0)
+        rc = register_key(&cfg, &h);
     if (rc == 0)
         rc = upload(&cfg, l, txns, &h);
     ledger_close(l);

@@ -125,6 +125,6 @@ kerr_t sync_docs_refresh(sync_client_t *c, ledger_t *l, const sync_doc_versions_
         rc = fetch(c, pk, l, sync_doc_kinds[i], rep, msg);
     }
     if (rc == K_OK || rc == K_ETIMEOUT || rc == K_EDEVICE)
-        sync__note(l, rc == K_OK, rc == K_OK ? NULL : msg->text);
+        sync__note(c, l, rc == K_OK, rc == K_OK ? NULL : msg->text);
     return rc;
 }

@@ -12,7 +12,8 @@ static char *body_of(const sync_health_t *h)
     cJSON *o = cJSON_CreateObject(), *devices = cJSON_AddArrayToObject(o, "devices");
     kjson_add_str(o, "software", KIOSK_VERSION);
     kjson_add_int(o, "outbox_depth", h->outbox_depth);
-    kjson_add_str(o, "paper", h->paper ? h->paper : "none");
+    if (h->paper) /* ok, low or out; left out when the kiosk has no printer or does not know */
+        kjson_add_str(o, "paper", h->paper);
     kjson_add_str(o, "last_error", h->last_error ? h->last_error : "");
     for (int i = 0; devices && i < h->n_devices; i++) {
         cJSON *d = cJSON_CreateObject();
@@ -59,7 +60,7 @@ kerr_t sync_heartbeat(sync_client_t *c, ledger_t *l, const sync_health_t *h, syn
     if (rc == K_OK)
         rc = sync_beat_parse(a.text, out, msg);
     if (rc == K_OK || rc == K_ETIMEOUT || rc == K_EDEVICE)
-        sync__note(l, rc == K_OK, rc == K_OK ? NULL : msg->text);
+        sync__note(c, l, rc == K_OK, rc == K_OK ? NULL : msg->text);
     sync__answer_free(&a);
     return rc;
 }

@@ -18,8 +18,8 @@ typedef struct sync_device {
 
 typedef struct sync_health {
     int64_t outbox_depth;
-    const char *last_error; /* "" if none */
-    const char *paper;      /* ok, low, out, none */
+    const char *last_error; /* the link's failure while it stands, "" once an upload went through */
+    const char *paper;      /* ok, low, out; NULL: no printer, or not known (left out) */
     sync_device_t devices[SYNC_MAX_DEVICES];
     int n_devices;
 } sync_health_t;

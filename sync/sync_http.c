@@ -72,13 +72,17 @@ static void set_tls(CURL *h, const kiosk_config_t *cfg)
     }
 }
 
-static struct curl_slist *headers(const char *body, const char *if_none_match)
+static struct curl_slist *headers(const char *body, const char *if_none_match, const char *signature)
 {
     /* a body is JSON; a POST without one says no type (libcurl would say a form) */
     struct curl_slist *h = curl_slist_append(NULL, body ? "Content-Type: application/json" : "Content-Type:");
+    char line[200];
     if (if_none_match && if_none_match[0]) {
-        char line[160];
         snprintf(line, sizeof line, "If-None-Match: %s", if_none_match);
+        h = curl_slist_append(h, line);
+    }
+    if (signature) {
+        snprintf(line, sizeof line, "X-Kiosk-Signature: %s", signature);
         h = curl_slist_append(h, line);
     }
     return h;
@@ -95,15 +99,26 @@ static void read_body(sync_answer_t *a, body_t *b)
     a->len = b->n;
 }
 
-kerr_t sync__request(sync_client_t *c, const char *method, const char *path, const char *body, long timeout_ms,
-                     sync_abort_fn abort, void *abort_ctx, const char *if_none_match, sync_answer_t *a, kmsg_t *msg)
+/* The extras a request may carry. */
+typedef struct req_opts {
+    long timeout_ms;
+    sync_abort_fn abort;
+    void *abort_ctx;
+    const char *if_none_match, *signature;
+} req_opts_t;
+
+static kerr_t exchange(sync_client_t *c, const char *method, const char *path, const char *body, const req_opts_t *o,
+                       sync_answer_t *a, kmsg_t *msg)
 {
+    long timeout_ms = o->timeout_ms;
+    sync_abort_fn abort = o->abort;
+    void *abort_ctx = o->abort_ctx;
     memset(a, 0, sizeof *a);
     char url[512];
     snprintf(url, sizeof url, "%s%s", c->cfg->sync_url, path);
     CURL *h = c->curl;
     curl_easy_reset(h);
-    struct curl_slist *hdr = headers(body, if_none_match);
+    struct curl_slist *hdr = headers(body, o->if_none_match, o->signature);
     body_t b = {0};
     abort_ctx_t ab = {abort, abort_ctx, false};
     curl_easy_setopt(h, CURLOPT_URL, url);
@@ -141,6 +156,32 @@ kerr_t sync__request(sync_client_t *c, const char *method, const char *path, con
     return K_OK;
 }
 
+kerr_t sync__request(sync_client_t *c, const char *method, const char *path, const char *body, long timeout_ms,
+                     sync_abort_fn abort, void *abort_ctx, const char *if_none_match, sync_answer_t *a, kmsg_t *msg)
+{
+    req_opts_t o = {timeout_ms, abort, abort_ctx, if_none_match, NULL};
+    return exchange(c, method, path, body, &o, a, msg);
+}
+
+kerr_t sync__post_signed(sync_client_t *c, const char *path, const char *body, const char *signature,
+                         sync_answer_t *a, kmsg_t *msg)
+{
+    req_opts_t o = {.signature = signature};
+    return exchange(c, "POST", path, body, &o, a, msg);
+}
+
+void sync__quote(const char *text, size_t len, char *out, size_t out_len)
+{
+    size_t n = 0;
+    for (size_t i = 0; text && i < len && n + 4 < out_len && i < SYNC_QUOTE_MAX; i++) {
+        unsigned char ch = (unsigned char)text[i];
+        out[n++] = ch >= 0x20 && ch < 0x7f && ch != '\'' ? (char)ch : '?';
+    }
+    if (text && len > SYNC_QUOTE_MAX && n + 4 < out_len)
+        out[n++] = '.', out[n++] = '.', out[n++] = '.';
+    out[n] = '\0';
+}
+
 void sync__answer_free(sync_answer_t *a)
 {
     cJSON_Delete(a->json);
@@ -152,13 +193,17 @@ void sync__answer_free(sync_answer_t *a)
 kerr_t sync__refused(const sync_answer_t *a, kmsg_t *msg)
 {
     const char *text = cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(a->json, "error"), "message"));
-    return kmsg_set(msg, K_EDEVICE, "the back office answered %ld: %s", a->status, text ? text : "(no message)");
+    if (text || a->json || !a->text)
+        return kmsg_set(msg, K_EDEVICE, "the back office answered %ld: %s", a->status, text ? text : "(no message)");
+    char quoted[SYNC_QUOTE_MAX + 8];
+    sync__quote(a->text, a->len, quoted, sizeof quoted);
+    return kmsg_set(msg, K_EDEVICE, "the back office answered %ld, not JSON: '%s'", a->status, quoted);
 }
 
-void sync__note(ledger_t *l, bool ok, const char *why)
+void sync__note(sync_client_t *c, ledger_t *l, bool ok, const char *why)
 {
     kmsg_t note = {""};
-    if (l)
+    if (l && !(ok && c && c->upload_failed))
         ledger_sync_note(l, ok, why, &note);
 }
 

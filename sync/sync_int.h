@@ -6,11 +6,19 @@
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 
+#include "provisioning/identity.h"
 #include "sync/sync_client.h"
+
+/* The most bytes of a body an error message quotes. */
+#define SYNC_QUOTE_MAX 60
 
 struct sync_client {
     const kiosk_config_t *cfg;
     CURL *curl;
+    int batch_max;      /* the most rows an upload sends: sync.batch, halved after a 413 (for the client's life) */
+    bool upload_failed; /* the last upload failed: later answers do not clear that from the link's state */
+    identity_t id;      /* the identity folder, for the upload key */
+    bool id_loaded;
 };
 
 /* An answer from the back office. */
@@ -36,10 +44,20 @@ typedef bool (*sync_abort_fn)(void *ctx);
 kerr_t sync__request(sync_client_t *c, const char *method, const char *path, const char *body, long timeout_ms,
                      sync_abort_fn abort, void *abort_ctx, const char *if_none_match, sync_answer_t *a, kmsg_t *msg);
 
+/* POSTs body with X-Kiosk-Signature: signature (an upload). As
+ * sync__request otherwise. */
+kerr_t sync__post_signed(sync_client_t *c, const char *path, const char *body, const char *signature,
+                         sync_answer_t *a, kmsg_t *msg);
+
+/* The first bytes of a body (at most SYNC_QUOTE_MAX) for a message, each
+ * byte that is not printable ASCII (or a quote) as '?', "..." if cut. */
+void sync__quote(const char *text, size_t len, char *out, size_t out_len);
+
 /* Frees what an answer holds. */
 void sync__answer_free(sync_answer_t *a);
 
-/* K_EDEVICE with "the back office answered STATUS: message". */
+/* K_EDEVICE with "the back office answered STATUS: message" (or the first
+ * bytes of a body that is not JSON). */
 kerr_t sync__refused(const sync_answer_t *a, kmsg_t *msg);
 
 /* Reads member name of o as an exact integer (|v| <= 2^53); false if it
@@ -53,7 +71,9 @@ bool sync__str(const cJSON *o, const char *name, char *dst, size_t len);
 /* Whether url is plain HTTP to a loopback host (the only plain HTTP allowed). */
 bool sync__loopback_http(const char *url);
 
-/* Records the link's state in the ledger: an answer came (ok) or not. */
-void sync__note(ledger_t *l, bool ok, const char *why);
+/* Records the link's state in the ledger: an answer came (ok) or not. An
+ * answer after a failed upload (c->upload_failed; c may be NULL) leaves the
+ * failure standing: the link is well only once the outbox goes up. */
+void sync__note(sync_client_t *c, ledger_t *l, bool ok, const char *why);
 
 #endif

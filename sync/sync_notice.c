@@ -46,7 +46,7 @@ kerr_t sync_notices_fetch(sync_client_t *c, ledger_t *l, sync_notice_t *out, siz
         rc = kmsg_set(msg, K_EINVAL, "the back office's notices are not a list");
     if (rc == K_OK)
         *n = sync_notices_parse(arr, out, max);
-    sync__note(l, rc == K_OK, rc == K_OK ? NULL : msg->text);
+    sync__note(c, l, rc == K_OK, rc == K_OK ? NULL : msg->text);
     sync__answer_free(&a);
     return rc;
 }

@@ -66,7 +66,10 @@ typedef struct ctl_sync_tally {
 /* One round with the back office (sync.url set): the outbox up, the
  * heartbeat with the kiosk's health, the late QR payments it lists booked
  * and their rows up, the signed documents newer than those applied (when a
- * key is pinned). Stops at the first failure; nothing is lost by one. */
+ * key is pinned). An upload the back office answered with an error does
+ * not stop the rest (the heartbeat says it, the documents still come); the
+ * round then ends with the upload's failure. An upload that got no answer
+ * ends the round. Nothing is lost by a failure. */
 kerr_t ctl_sync_round(ctl_t *c, ctl_site_t *s, sync_client_t *sc, ctl_sync_tally_t *t, kmsg_t *msg);
 
 /* The verbs. Each returns an exit status. */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "kiosk/app/kjson.h"
+#include "kiosk/app/log.h"
 #include "kiosk/ctl/ctl.h"
 #include "sync/sync_client.h"
 #include "sync/sync_docs.h"
@@ -83,16 +84,19 @@ static kerr_t upload_all(sync_client_t *sc, ledger_t *l, sync_upload_result_t *t
     do {
         rc = sync_upload(sc, l, &r, msg);
         total->sent += r.sent, total->accepted += r.accepted, total->duplicate += r.duplicate;
-        total->rejected += r.rejected;
+        total->rejected += r.rejected, total->parked += r.parked, total->unanswered += r.unanswered;
         *batches += r.sent > 0;
     } while (rc == K_OK && r.sent > 0);
     return rc;
 }
 
-/* What the kiosk tells the back office about itself. */
+/* What the kiosk tells the back office about itself: the link's last
+ * failure while it stands (failures in a row), no paper state (kioskctl
+ * does not ask the printer, which the touchscreen may be using). */
 static void health_of(const ctl_t *c, const ctl_site_t *s, const ledger_sync_state_t *st, sync_health_t *h)
 {
-    *h = (sync_health_t){.outbox_depth = st->depth, .last_error = st->last_error, .paper = "none"};
+    *h = (sync_health_t){.outbox_depth = st->depth, .last_error = st->failures > 0 ? st->last_error : "",
+                         .paper = NULL};
     static const struct {
         const char *name, *none;
         size_t cfg_off;
@@ -109,24 +113,39 @@ static void health_of(const ctl_t *c, const ctl_site_t *s, const ledger_sync_sta
     }
 }
 
-kerr_t ctl_sync_round(ctl_t *c, ctl_site_t *s, sync_client_t *sc, ctl_sync_tally_t *t, kmsg_t *msg)
+/* The heartbeat, late payments (and their rows up), then the documents. */
+static kerr_t beat_and_fetch(ctl_t *c, ctl_site_t *s, sync_client_t *sc, ctl_sync_tally_t *t, bool upload_ok,
+                             kmsg_t *msg)
 {
     ledger_sync_state_t st;
     sync_health_t h;
     static sync_beat_t beat;
     sync_notice_report_t rep = {0};
-    kerr_t rc = upload_all(sc, s->ledger, &t->up, &t->batches, msg);
-    if (rc == K_OK && (rc = ledger_sync_state(s->ledger, &st, msg)) == K_OK) {
+    kerr_t rc = ledger_sync_state(s->ledger, &st, msg);
+    if (rc == K_OK) {
         health_of(c, s, &st, &h);
         rc = sync_heartbeat(sc, s->ledger, &h, &beat, msg);
     }
-    if (rc == K_OK && (rc = sync_notices_handle(sc, &s->engine, beat.notices, beat.n_notices, &rep, msg)) == K_OK)
+    if (rc == K_OK && (rc = sync_notices_handle(sc, &s->engine, beat.notices, beat.n_notices, &rep, msg)) == K_OK &&
+        upload_ok && rep.booked)
         rc = upload_all(sc, s->ledger, &t->up, &t->batches, msg); /* late payments booked go up at once */
     t->booked += rep.booked;
     print_notices(&rep);
     if (rc == K_OK && c->cfg.sync_pubkey[0])
         rc = sync_docs_refresh(sc, s->ledger, &beat.versions, &t->docs, msg);
     return rc;
+}
+
+kerr_t ctl_sync_round(ctl_t *c, ctl_site_t *s, sync_client_t *sc, ctl_sync_tally_t *t, kmsg_t *msg)
+{
+    kerr_t rc = upload_all(sc, s->ledger, &t->up, &t->batches, msg);
+    if (rc == K_ETIMEOUT)
+        return rc; /* no answer at all: the rest would wait as long */
+    kmsg_t later = {""};
+    kerr_t rest = beat_and_fetch(c, s, sc, t, rc == K_OK, rc == K_OK ? msg : &later);
+    if (rc != K_OK && rest != K_OK)
+        LOG_W("sync", "after the failed upload: %s", later.text);
+    return rc != K_OK ? rc : rest; /* the upload's failure, said after the rest was done */
 }
 
 int ctl_sync_now(ctl_t *c)
@@ -145,13 +164,12 @@ int ctl_sync_now(ctl_t *c)
     }
     ctl_sync_tally_t t = {0};
     rc = ctl_sync_round(c, &s, sc, &t, &msg);
-    if (rc == K_OK) {
-        if (c->cfg.sync_pubkey[0])
-            printf("documents: %d applied, %d unchanged, %d refused, %d not issued yet\n", t.docs.applied,
-                   t.docs.unchanged, t.docs.refused, t.docs.missing);
-        printf("uploaded %d rows in %d batches: %d accepted, %d duplicate, %d rejected\n", t.up.sent, t.batches,
-               t.up.accepted, t.up.duplicate, t.up.rejected);
-    }
+    if (c->cfg.sync_pubkey[0] && rc != K_ETIMEOUT)
+        printf("documents: %d applied, %d unchanged, %d refused, %d not issued yet\n", t.docs.applied,
+               t.docs.unchanged, t.docs.refused, t.docs.missing);
+    printf("uploaded %d rows in %d batches: %d accepted, %d duplicate, %d rejected, %d parked, %d without an "
+           "answer\n",
+           t.up.sent, t.batches, t.up.accepted, t.up.duplicate, t.up.rejected, t.up.parked, t.up.unanswered);
     int status = rc == K_OK ? CTL_OK : ctl_fail(CTL_FAIL, "%s", msg.text);
     ctl_site_close(&s);
     sync_client_close(sc);

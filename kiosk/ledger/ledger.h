@@ -391,16 +391,17 @@ typedef struct ledger_outbox_row {
 kerr_t ledger_outbox_unsent(ledger_t *l, int limit, void (*cb)(void *ctx, const ledger_outbox_row_t *r), void *ctx,
                             kmsg_t *msg);
 
-/* The back office's answer for one row. */
+/* The back office's answer for one row, or the kiosk's own verdict. */
 typedef struct ledger_outbox_answer {
     int64_t seq;
     bool rejected;      /* it can never be stored as it is */
-    const char *reason; /* why, for a rejected row */
+    const char *reason; /* why, for a rejected or parked row */
+    bool parked;        /* the back office cannot read it: the kiosk stops sending it */
 } ledger_outbox_answer_t;
 
 /* Marks the answered rows sent (a row sent already stays as it was) and
- * raises a staff alert (kind sync_rejected) for each rejected one, in one
- * transaction. */
+ * raises a staff alert for each rejected one (kind sync_rejected) and each
+ * parked one (kind sync_parked), in one transaction. */
 kerr_t ledger_outbox_settle(ledger_t *l, const ledger_outbox_answer_t *a, size_t n, kmsg_t *msg);
 
 /* What the link last did. */

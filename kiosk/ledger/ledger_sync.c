@@ -27,14 +27,17 @@ kerr_t ledger_outbox_unsent(ledger_t *l, int limit, void (*cb)(void *ctx, const 
     return s == SQLITE_DONE ? K_OK : ledger__err(l, s, "reading the outbox", msg);
 }
 
-/* The alert staff see for a row the back office will never take. */
+/* The alert staff see for a row the back office will never take, or one
+ * the kiosk stopped sending because the back office cannot read it. */
 static kerr_t raise_rejected(ledger_t *l, const ledger_outbox_answer_t *a, kmsg_t *msg)
 {
     ledger_alert_t al = {.at = ledger__now(l)};
-    snprintf(al.kind, sizeof al.kind, "sync_rejected");
+    snprintf(al.kind, sizeof al.kind, a->parked ? "sync_parked" : "sync_rejected");
     snprintf(al.severity, sizeof al.severity, "warning");
-    snprintf(al.evidence, sizeof al.evidence, "the back office refused outbox row %lld: %s", (long long)a->seq,
-             a->reason ? a->reason : "no reason given");
+    snprintf(al.evidence, sizeof al.evidence,
+             a->parked ? "outbox row %lld is no longer sent (it stays in the ledger): %s"
+                       : "the back office refused outbox row %lld: %s",
+             (long long)a->seq, a->reason ? a->reason : "no reason given");
     return ledger__insert_alert(l, &al, msg);
 }
 
@@ -47,7 +50,7 @@ kerr_t ledger_outbox_settle(ledger_t *l, const ledger_outbox_answer_t *a, size_t
             break;
         sqlite3_bind_int64(st, 1, ledger__now(l));
         sqlite3_bind_int64(st, 2, a[i].seq);
-        if ((rc = ledger__run(l, st, "marking outbox rows sent", msg)) == K_OK && a[i].rejected &&
+        if ((rc = ledger__run(l, st, "marking outbox rows sent", msg)) == K_OK && (a[i].rejected || a[i].parked) &&
             sqlite3_changes(l->db) > 0)
             rc = raise_rejected(l, &a[i], msg);
     }

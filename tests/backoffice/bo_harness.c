@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -172,8 +173,36 @@ bool boh_setup(boh_t *h, bool tls, const char *extra_ini)
         return false;
     return boh_cli(h, NULL, 0, "site add S1 Market") == 0 && boh_cli(h, NULL, 0, "site add S2 Lobby") == 0 &&
            boh_cli(h, NULL, 0, "kiosk add K1 --site S1 --by-hand") == 0 &&
-           boh_cli(h, NULL, 0, "kiosk add K2 --site S2 --by-hand") == 0 &&
-           boh_start(h);
+           boh_cli(h, NULL, 0, "kiosk add K2 --site S2 --by-hand") == 0 && boh_kiosk_key(h, "K1") &&
+           boh_kiosk_key(h, "K2") && boh_start(h);
+}
+
+/* Kiosk name's upload key pair, made from its name. */
+static void key_of(const char *name, uint8_t pk[32], uint8_t sk[64])
+{
+    uint8_t seed[32];
+    if (sodium_init() < 0)
+        abort();
+    crypto_generichash(seed, sizeof seed, (const uint8_t *)name, strlen(name), (const uint8_t *)"boh-upload-key", 14);
+    crypto_sign_seed_keypair(pk, sk, seed);
+}
+
+bool boh_kiosk_key(boh_t *h, const char *name)
+{
+    uint8_t pk[32], sk[64];
+    key_of(name, pk, sk);
+    char b64[64], args[200];
+    sodium_bin2base64(b64, sizeof b64, pk, sizeof pk, sodium_base64_VARIANT_ORIGINAL);
+    snprintf(args, sizeof args, "kiosk upload-key %s %s", name, b64);
+    return boh_cli(h, NULL, 0, args) == 0;
+}
+
+void boh_sign(const char *name, const char *body, size_t len, char *sig)
+{
+    uint8_t pk[32], sk[64], s[64];
+    key_of(name, pk, sk);
+    crypto_sign_detached(s, NULL, (const uint8_t *)body, len, sk);
+    sodium_bin2base64(sig, 89, s, sizeof s, sodium_base64_VARIANT_ORIGINAL);
 }
 
 bool boh_meter(boh_t *h, const char *meter, const char *site)
@@ -234,8 +263,9 @@ static void set_tls(CURL *c, const boh_t *h, const char *cert, char *a, char *b,
     }
 }
 
-boh_resp_t boh_call(boh_t *h, const char *cert, const char *method, const char *path, const char *body,
-                    const char *header)
+/* A request with up to two extra header lines (each may be NULL). */
+static boh_resp_t boh_call_headers(boh_t *h, const char *cert, const char *method, const char *path,
+                                   const char *body, const char *header, const char *header2)
 {
     boh_resp_t r = {0};
     sink_t s = {0};
@@ -245,6 +275,8 @@ boh_resp_t boh_call(boh_t *h, const char *cert, const char *method, const char *
     struct curl_slist *hdr = header ? curl_slist_append(NULL, header) : NULL;
     if (body && !(header && strncasecmp(header, "Content-Type:", 13) == 0))
         hdr = curl_slist_append(hdr, "Content-Type: application/json");
+    if (header2)
+        hdr = curl_slist_append(hdr, header2);
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
     if (body)
@@ -264,6 +296,12 @@ boh_resp_t boh_call(boh_t *h, const char *cert, const char *method, const char *
     curl_slist_free_all(hdr);
     r.body = s.buf ? s.buf : strdup("");
     return r;
+}
+
+boh_resp_t boh_call_raw(boh_t *h, const char *cert, const char *method, const char *path, const char *body,
+                        const char *header)
+{
+    return boh_call_headers(h, cert, method, path, body, header, NULL);
 }
 
 void boh_free(boh_resp_t *r)
@@ -305,4 +343,36 @@ int boh_txn_row(char *buf, size_t len, const boh_txn_t *t)
 void boh_uuid(char out[37], unsigned n)
 {
     snprintf(out, 37, "6f1c2a4e-3b1d-4c8a-9e2f-%012x", n);
+}
+
+/* The kiosk an upload's path names, or false if path is not an upload. */
+static bool upload_kiosk(const char *method, const char *path, char kiosk[65])
+{
+    int end = 0;
+    return strcmp(method, "POST") == 0 && sscanf(path, "/v1/kiosks/%64[^/]/outbox%n", kiosk, &end) == 1 &&
+           path[end] == '\0';
+}
+
+boh_resp_t boh_call(boh_t *h, const char *cert, const char *method, const char *path, const char *body,
+                    const char *header)
+{
+    char kiosk[65];
+    if (!body || !upload_kiosk(method, path, kiosk))
+        return boh_call_raw(h, cert, method, path, body, header);
+    static const char rows[] = "{\"rows\":";
+    char *sent = NULL;
+    if (strncmp(body, rows, strlen(rows)) == 0 &&
+        asprintf(&sent, "{\"ledger\":{\"id\":\"%s\",\"created_at\":\"%s\"},%s", BOH_LEDGER, BOH_LEDGER_BEGAN,
+                 body + 1) < 0)
+        abort();
+    const char *b = sent ? sent : body;
+    char line[128] = "";
+    if (!header || strncasecmp(header, "X-Kiosk-Signature:", 18) != 0) {
+        char sig[89];
+        boh_sign(kiosk, b, strlen(b), sig);
+        snprintf(line, sizeof line, "X-Kiosk-Signature: %s", sig);
+    }
+    boh_resp_t r = boh_call_headers(h, cert, method, path, b, header, line[0] ? line : NULL);
+    free(sent);
+    return r;
 }

@@ -26,13 +26,26 @@ typedef struct boh_resp {
     char etag[96];
 } boh_resp_t;
 
+/* The ledger the harness names in uploads that name none (below). */
+#define BOH_LEDGER "0d6c1a7e-5b2f-4c3d-8e9f-a0b1c2d3e4f5"
+#define BOH_LEDGER_BEGAN "2026-01-01T00:00:00.000Z"
+
 /* Makes the folder, keys, certificates (if tls), the configuration (with
- * extra_ini appended), site and kiosks, and starts the server. */
+ * extra_ini appended), site and kiosks (each with its upload key
+ * registered: boh_kiosk_key), and starts the server. */
 bool boh_setup(boh_t *h, bool tls, const char *extra_ini);
 
 /* Registers meter on site (S1 is K1's, S2 is K2's), for customer C0 (made
  * the first time): a kiosk acts only for the meters of its site. */
 bool boh_meter(boh_t *h, const char *meter, const char *site);
+
+/* Registers kiosk `name`'s upload key (an Ed25519 key made from its name,
+ * the same every run) with `backoffice kiosk upload-key`. */
+bool boh_kiosk_key(boh_t *h, const char *name);
+
+/* Kiosk `name`'s signature over body as X-Kiosk-Signature wants it
+ * (base64 of the 64-byte detached Ed25519 signature); sig >= 89 bytes. */
+void boh_sign(const char *name, const char *body, size_t len, char *sig);
 
 /* Makes a client certificate for kiosk `name` under the kiosks' CA (files
  * NAME.pem and NAME.key in the folder). */
@@ -53,9 +66,16 @@ int boh_cli(boh_t *h, char *out, size_t len, const char *args);
 /* A request as kiosk `cert` ("K1", "K2", "rogue" for a K1 certificate from
  * another CA, NULL for none; ignored over plain HTTP). header may be NULL. A
  * body is sent as JSON (Content-Type: application/json) unless header sets
- * another Content-Type. */
+ * another Content-Type. An upload (POST /v1/kiosks/KIOSK/outbox) is sent as
+ * a kiosk sends it: a body that starts {"rows": gets the ledger BOH_LEDGER
+ * in front, and the body is signed with KIOSK's key unless header is an
+ * X-Kiosk-Signature. */
 boh_resp_t boh_call(boh_t *h, const char *cert, const char *method, const char *path, const char *body,
                     const char *header);
+
+/* As boh_call, with the body and headers exactly as given. */
+boh_resp_t boh_call_raw(boh_t *h, const char *cert, const char *method, const char *path, const char *body,
+                        const char *header);
 
 /* Frees a response's body. */
 void boh_free(boh_resp_t *r);

@@ -1,6 +1,8 @@
-/* Uploading the outbox: idempotent by (kiosk, seq), every answer stored
- * once, over lost answers, dropped connections and injected 500s. */
+/* Uploading the outbox: signed by the kiosk, idempotent by (kiosk, ledger,
+ * seq), every answer stored once, over lost answers, dropped connections
+ * and injected 500s (a kiosk's ledgers: test_bo_ledger.c). */
 #include <cjson/cJSON.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 
 #include "bo_harness.h"
@@ -228,7 +230,8 @@ static void upload_bad_body(void **state)
     (void)state;
     boh_t h;
     setup(&h);
-    const char *bodies[] = {"not json", "{\"rows\":[]}", "{\"rows\":[{\"seq\":1,\"topic\":\"weather\",\"payload\":{}}]}",
+    const char *bodies[] = {"not json", "{\"rows\":{}}",
+                            "{\"rows\":[{\"seq\":1,\"topic\":\"weather\",\"payload\":{}}]}",
                             "{\"rows\":[{\"seq\":1.5,\"topic\":\"txn\",\"payload\":{}}]}"};
     for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
         boh_resp_t r = boh_call(&h, "K1", "POST", "/v1/kiosks/K1/outbox", bodies[i], NULL);
@@ -242,6 +245,11 @@ static void upload_bad_body(void **state)
     }
     boh_resp_t r = boh_call(&h, "K1", "POST", "/v1/kiosks/K9/outbox", "{}", NULL);
     assert_int_equal(r.status, 403);
+    boh_free(&r);
+    /* no rows at all: the kiosk asking whether its uploads are taken */
+    r = boh_call(&h, "K1", "POST", "/v1/kiosks/K1/outbox", "{\"rows\":[]}", NULL);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "{\"results\":[]}");
     boh_free(&r);
     assert_int_equal(boh_count(&h, "SELECT count(*) FROM ingest_row"), 0);
     boh_teardown(&h);
@@ -324,7 +332,105 @@ static void upload_too_large(void **state)
     boh_teardown(&h);
 }
 
+/* Posts body as kiosk with the header line given (NULL: none, exactly as
+ * given) and checks the refusal: 403, its code, words of its message. */
+static void refused(boh_t *h, const char *kiosk, const char *body, const char *header, const char *code,
+                    const char *words)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/v1/kiosks/%s/outbox", kiosk);
+    boh_resp_t r = boh_call_raw(h, kiosk, "POST", path, body, header);
+    assert_int_equal(r.status, 403);
+    cJSON *o = cJSON_Parse(r.body);
+    const cJSON *e = cJSON_GetObjectItem(o, "error");
+    assert_string_equal(cJSON_GetObjectItem(e, "code")->valuestring, code);
+    assert_non_null(strstr(cJSON_GetObjectItem(e, "message")->valuestring, words));
+    cJSON_Delete(o);
+    boh_free(&r);
+}
+
+/* An upload is stored only when its signature verifies with the kiosk's
+ * registered upload key: a missing, malformed or wrong signature, a body
+ * changed after signing and a kiosk with no key are refused, each saying
+ * why, and nothing is stored; once the key is registered it goes in. */
+static void upload_signature_refused(void **state)
+{
+    (void)state;
+    boh_t h;
+    setup(&h);
+    char *rows = batch(1, 2), *body = NULL, sig[100], header[128];
+    assert_true(asprintf(&body, "{\"ledger\":{\"id\":\"%s\",\"created_at\":\"%s\"},%s", BOH_LEDGER, BOH_LEDGER_BEGAN,
+                         rows + 1) > 0);
+    refused(&h, "K1", body, NULL, "bad_signature", "no X-Kiosk-Signature header");
+    refused(&h, "K1", body, "X-Kiosk-Signature: c2lnbmVk", "bad_signature", "not the base64 of a 64-byte");
+    boh_sign("K2", body, strlen(body), sig); /* another kiosk's key */
+    snprintf(header, sizeof header, "X-Kiosk-Signature: %s", sig);
+    refused(&h, "K1", body, header, "bad_signature", "does not verify against kiosk K1's upload key");
+    boh_sign("K1", body, strlen(body), sig);
+    snprintf(header, sizeof header, "X-Kiosk-Signature: %s", sig);
+    char *p = strstr(body, "\"amount\":1000");
+    p[10] = '9'; /* 1000 becomes 9000 on the way */
+    refused(&h, "K1", body, header, "bad_signature", "the body was changed on the way");
+    p[10] = '1';
+    assert_int_equal(boh_cli(&h, NULL, 0, "kiosk add K3 --site S1 --by-hand"), 0);
+    boh_sign("K3", body, strlen(body), sig);
+    snprintf(header, sizeof header, "X-Kiosk-Signature: %s", sig);
+    refused(&h, "K3", body, header, "no_upload_key", "backoffice kiosk upload-key K3 KEY");
+    assert_int_equal(boh_count(&h, "SELECT count(*) FROM ingest_row"), 0);
+    assert_int_equal(boh_count(&h, "SELECT count(*) FROM ingest_batch"), 0);
+    assert_int_equal(boh_count(&h, SALES), 0);
+    assert_int_equal(boh_cli(&h, NULL, 0, "kiosk upload-key K3 not-a-key"), 2);
+    assert_int_equal(boh_cli(&h, NULL, 0, "kiosk upload-key K9 29et98GDU0JRkaiqpFVchvwH9dPjV6zZ3j8wq5ph9ng="), 1);
+    assert_true(boh_kiosk_key(&h, "K3"));
+    boh_resp_t r = boh_call_raw(&h, "K3", "POST", "/v1/kiosks/K3/outbox", body, header);
+    assert_int_equal(r.status, 200);
+    all_rows(r.body, 2, "accepted");
+    boh_free(&r);
+    assert_int_equal(boh_count(&h, "SELECT count(*) FROM audit WHERE action = 'kiosk.upload_key' AND target = 'K3'"),
+                     1);
+    free(rows);
+    free(body);
+    boh_teardown(&h);
+}
+
+/* The signed body is kept with the first answers it got (evidence): the
+ * kiosk's signature verifies over the stored bytes; a replay adds none. */
+static void upload_signed_body_kept(void **state)
+{
+    (void)state;
+    boh_t h;
+    setup(&h);
+    char *b = batch(1, 3);
+    for (int i = 0; i < 2; i++) {
+        boh_resp_t r = boh_call(&h, "K1", "POST", "/v1/kiosks/K1/outbox", b, NULL);
+        assert_int_equal(r.status, 200);
+        boh_free(&r);
+    }
+    assert_int_equal(boh_count(&h, "SELECT count(*) FROM ingest_batch"), 1);
+    assert_int_equal(boh_count(&h, "SELECT count(*) FROM ingest_row r JOIN ingest_batch b ON b.id = r.batch "
+                                   "WHERE b.kiosk = 'K1' AND b.ledger = '" BOH_LEDGER "'"),
+                     3);
+    char path[300];
+    snprintf(path, sizeof path, "%s/bo.db", h.dir);
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT body, signature FROM ingest_batch", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    const char *body = (const char *)sqlite3_column_blob(st, 0);
+    int len = sqlite3_column_bytes(st, 0);
+    char sig[100];
+    boh_sign("K1", body, (size_t)len, sig); /* Ed25519 signatures are deterministic */
+    assert_string_equal((const char *)sqlite3_column_text(st, 1), sig);
+    assert_true(len > 12 && strncmp(body, "{\"ledger\":", 10) == 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    free(b);
+    boh_teardown(&h);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(upload_signature_refused), cmocka_unit_test(upload_signed_body_kept),
     cmocka_unit_test(upload_dedup_kept_30_days), cmocka_unit_test(upload_too_large),
     cmocka_unit_test(upload_same_batch_twice), cmocka_unit_test(upload_lost_answer_500),
     cmocka_unit_test(upload_500_before),       cmocka_unit_test(upload_dropped_connection),

@@ -1,7 +1,8 @@
-/* Schema 5 on a database written by schema 4 (docs/sync.md, "Scope"): each
- * meter gets a site by the documented rule, every assignment audited, and
- * a meter no kiosk reported stays out of every kiosk's scope. The schema-4
- * file is made by opening a new one and taking schema 5's additions off. */
+/* Schemas 5 and 6 on a database written by schema 4 (docs/sync.md,
+ * "Scope"): each meter gets a site by the documented rule, every
+ * assignment audited, and a meter no kiosk reported stays out of every
+ * kiosk's scope. The schema-4 file is made by opening a new one and taking
+ * the later additions off. */
 #include <sqlite3.h>
 #include <stdlib.h>
 
@@ -11,6 +12,20 @@
 #include "support/support.h"
 
 static const char downgrade[] =
+    /* schema 6's: uploads by ledger (the tables as schema 4 had them) */
+    "DROP TABLE kiosk_ledger; DROP TABLE ingest_batch; DROP TABLE ingest_row; DROP TABLE alert; DROP TABLE audit;"
+    "CREATE TABLE ingest_row (kiosk TEXT NOT NULL, seq INTEGER NOT NULL, topic TEXT NOT NULL,"
+    "  digest TEXT NOT NULL, status TEXT NOT NULL, reason TEXT NOT NULL, received_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (kiosk, seq)) STRICT;"
+    "CREATE INDEX ingest_row_age ON ingest_row(received_at);"
+    "CREATE TABLE alert (kiosk TEXT NOT NULL, kiosk_alert INTEGER NOT NULL, meter TEXT NOT NULL,"
+    "  at INTEGER NOT NULL, kind TEXT NOT NULL, severity TEXT NOT NULL, evidence TEXT NOT NULL,"
+    "  PRIMARY KEY (kiosk, kiosk_alert)) STRICT;"
+    "CREATE TABLE audit (id INTEGER PRIMARY KEY, kiosk TEXT NOT NULL, kiosk_audit INTEGER, at INTEGER NOT NULL,"
+    "  actor TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL, reason TEXT NOT NULL, detail TEXT NOT NULL,"
+    "  received_at INTEGER NOT NULL, UNIQUE (kiosk, kiosk_audit)) STRICT;"
+    "CREATE INDEX audit_at ON audit(at);"
+    /* schema 5's: scope, leases, quarantine */
     "DROP TABLE quarantine; DROP TABLE site_grant; DROP INDEX meter_site; ALTER TABLE meter DROP COLUMN site;"
     "DROP INDEX count_lease_kiosk; ALTER TABLE count_lease DROP COLUMN granted_at;"
     "ALTER TABLE count_lease RENAME COLUMN ends_at TO stale_at; PRAGMA user_version = 4;";

@@ -38,10 +38,16 @@ bo_meters() {
   done >/dev/null
 }
 
+# upload_key: the kiosk's upload key (its keys made if missing), as
+# `kioskctl identity --json` prints it.
+upload_key() {
+  ctl identity --json | sed -n 's/.*"upload_key":[[:space:]]*"\([^"]*\)".*/\1/p'
+}
+
 # bo_loopback [EXTRA_BO_INI [EXTRA_SYNC_LINES]]: the back office on loopback
-# (plain HTTP, the simulated QR provider, the test hooks), K1 added with a
-# certificate by hand and meters 1 to 3 on its site, serving; the kiosk
-# pointed at it.
+# (plain HTTP, the simulated QR provider, the test hooks), K1 added by hand
+# (no enrolment) with the kiosk's upload key and meters 1 to 3 on its site,
+# serving; the kiosk pointed at it.
 bo_loopback() {
   cat >"$SITE/bo.ini" <<INI
 [server]
@@ -57,8 +63,10 @@ simulate = true
 hooks = true
 ${1:-}
 INI
-  { bo keygen && bo site add S1 "Market hall" && bo kiosk add K1 --site S1 --by-hand && bo_meters 1 2 3; } >/dev/null ||
-    { fail "setting up the back office"; finish; }
+  local key
+  key=$(upload_key) && [[ -n $key ]] || { fail "the kiosk's upload key"; finish; }
+  { bo keygen && bo site add S1 "Market hall" && bo kiosk add K1 --site S1 --by-hand --upload-key "$key" &&
+    bo_meters 1 2 3; } >/dev/null || { fail "setting up the back office"; finish; }
   serve_bo
   printf '[site]\nkiosk_id = K1\n[sync]\nurl = http://127.0.0.1:%s\ntimeout_ms = 3000\n%s' "$PORT" "${2:-}" \
     >>"$SITE/kiosk.ini"

@@ -2,7 +2,9 @@
 # kioskctl sync against the reference back office on loopback (plain HTTP,
 # test hooks on): the outbox uploaded and each sale stored once, through a
 # replay, a 500, an answer lost after the back office committed, a dropped
-# connection and a back office that is down; sync status.
+# connection and a back office that is down; sync status; a factory reset's
+# new ledger uploaded whole; the round going on after a refused upload;
+# plain HTTP only to loopback hosts.
 # Usage: sync_test.sh CASE KIOSKCTL BACKOFFICE
 CASE=$1 CTL=$2 BO=$3
 . "$(dirname "$0")/lib.sh"
@@ -69,6 +71,59 @@ case_failures() {
   [[ $(stored) == 3 ]] || fail "after the catch-up the back office holds $(stored) sales, not 3"
   expect_status 0 ctl sync status
   contains "$OUT" '"failures_in_a_row":	0' "sync status after the catch-up"
+}
+
+# A factory reset keeps the kiosk's id and starts a new ledger, whose outbox
+# seqs start at 1 again: the back office stores the new ledger's rows
+# beside the old one's (none refused as seq_conflict), records the change
+# in its audit, and its reports show the new sale.
+case_new_ledger_after_reset() {
+  setup_bo
+  sales
+  expect_status 0 ctl sync now
+  local old new rows
+  old=$(kiosk_sql "select id from ledger_identity")
+  expect_status 0 ctl factory-reset --confirm
+  contains "$OUT" "ledger deleted" "the factory reset"
+  bo kiosk upload-key K1 "$(upload_key)" >/dev/null || fail "registering the kiosk's new upload key"
+  ctl sale --meter 000000000001 --amount 1234 --pay counter >/dev/null || fail "a sale on the new ledger"
+  new=$(kiosk_sql "select id from ledger_identity")
+  rows=$(unsent)
+  [[ -n $new && $new != "$old" ]] || fail "the reset did not start a new ledger ($old, $new)"
+  [[ $(kiosk_sql "select min(seq) from outbox") == 1 ]] || fail "the new ledger's outbox does not start at 1"
+  expect_status 0 ctl sync now
+  contains "$OUT" "uploaded $rows rows in 1 batches: $rows accepted, 0 duplicate, 0 rejected" "sync now after the reset"
+  [[ $(unsent) == 0 && $(stored) == 3 ]] || fail "after the reset: $(unsent) rows unsent, $(stored) sales stored"
+  bo report sales --by method --csv >"$SITE/report" || fail "report"
+  contains "$(cat "$SITE/report")" "counter,CNY,3,8734" "the back office's report"
+  curl -s "http://127.0.0.1:$PORT/v1/admin/reports/sales?by=method" >"$SITE/report.json"
+  contains "$(cat "$SITE/report.json")" '"amount":8734' "the admin API's report"
+  [[ $(bo_sql "select count(*) from audit where action = 'kiosk.ledger_new' and target = 'K1'
+         and detail like 'ledger $old %-> $new %'") == 1 ]] || fail "no kiosk.ledger_new in the back office's audit"
+}
+
+# An upload the back office refuses does not end the round: the heartbeat
+# says the failure, the documents still come (a new blocked-cards list
+# reaches a kiosk stuck on a batch), and sync now fails at the end. After a
+# clean round the heartbeat's last_error is empty again; it says no paper
+# state, having no printer to ask.
+case_round_after_failed_upload() {
+  setup_bo
+  printf 'pubkey = %s\n' "$(bo pubkey | grep -o '[A-Za-z0-9+/=]\{44\}' | head -1)" >>"$SITE/kiosk.ini"
+  bo card block 0011223344556677 --reason "reported lost" >/dev/null || fail "card block"
+  sales
+  fault '{"path": "/v1/kiosks/K1/outbox", "times": 1, "status": 500}'
+  expect_status 1 ctl sync now
+  contains "$ERR" "answered 500" "sync now with the upload refused"
+  contains "$OUT" "documents: " "sync now with the upload refused"
+  contains "$(kiosk_sql "select body from document where kind = 'blocked-cards'")" "reported lost" \
+    "the blocked cards after a failed upload"
+  contains "$(bo_sql "select last_error from kiosk_health where kiosk = 'K1'")" "answered 500" "the heartbeat"
+  [[ $(bo_sql "select json_type(report, '\$.paper') from kiosk_health where kiosk = 'K1'") == "" ]] ||
+    fail "the heartbeat says paper '$(bo_sql "select json_extract(report, '\$.paper') from kiosk_health")'"
+  expect_status 0 ctl sync now
+  [[ $(unsent) == 0 && $(bo_sql "select last_error from kiosk_health where kiosk = 'K1'") == "" ]] ||
+    fail "after a clean round: $(unsent) rows unsent, last_error '$(bo_sql "select last_error from kiosk_health")'"
 }
 
 # kioskctl worker does the rounds itself: the outbox goes up within a
@@ -174,8 +229,8 @@ client_ca = $SITE/kiosk-ca.pem
 [signing]
 key = $SITE/signing.key
 INI
-  { bo keygen && bo site add S1 "Market hall" && bo kiosk add K1 --site S1 --by-hand && bo_meters 1 2; } >/dev/null ||
-    { fail "setting up the back office"; finish; }
+  { bo keygen && bo site add S1 "Market hall" && bo kiosk add K1 --site S1 --by-hand --upload-key "$(upload_key)" &&
+    bo_meters 1 2; } >/dev/null || { fail "setting up the back office"; finish; }
   trap 'kill $BO_PID 2>/dev/null; wait $BO_PID 2>/dev/null; rm -rf "$SITE"' EXIT
   serve_bo
   cat >>"$SITE/kiosk.ini" <<INI
@@ -206,6 +261,17 @@ case_bad_config() {
   contains "$ERR" "sync.url is empty" "no back office"
   expect_status 2 ctl --set sync.url=http://192.0.2.1:80 sync now
   contains "$ERR" "plain HTTP only on loopback" "plain HTTP off loopback"
+  local url # hosts that only look like loopback: user info, a longer name
+  for url in http://127.0.0.1@192.0.2.1:80 http://localhost.example:80 http://127.0.0.1.example:80; do
+    expect_status 2 ctl --set "sync.url=$url" sync now
+    contains "$ERR" "plain HTTP only on loopback" "sync.url $url"
+    expect_status 2 ctl enrol --code MZXW-6YTB-OIQC-A4DE --url "$url"
+    contains "$ERR" "plain HTTP only on loopback" "enrol --url $url"
+  done
+  for url in http://127.0.0.2:9 'http://[::1]:9' http://LOCALHOST:9; do # loopback: taken, nothing answers
+    expect_status 1 ctl --set "sync.url=$url" sync now
+    contains "$ERR" "did not answer" "sync.url $url"
+  done
   expect_status 2 ctl --set sync.url=https://bo.example:8443 sync now
   contains "$ERR" "sync.ca_file" "HTTPS without certificates"
 }
