@@ -168,6 +168,10 @@ void crash_step(void *ctx, const char *step)
     char line[96];
     snprintf(line, sizeof line, "%d %s\n", ++s->n, step);
     crash_append(s->dir, "steps.log", line);
+    if (s->n == s->kill_at && s->cut) {
+        line[strcspn(line, "\n")] = '\0';
+        s->cut(line);
+    }
     if (s->n == s->kill_at)
         kill(getpid(), SIGKILL);
 }

@@ -30,10 +30,11 @@ void crash_append(const char *dir, const char *name, const char *line);
 
 /* A crash child's step hook (the engine's step_ctx): each step boundary is
  * appended to dir/steps.log as "N name"; at boundary kill_at the process
- * SIGKILLs itself. */
+ * SIGKILLs itself, or cuts the power first if cut is set (crash_vfs.h). */
 typedef struct crash_steps {
     const char *dir;
     int kill_at, n;
+    void (*cut)(const char *why);
 } crash_steps_t;
 
 void crash_step(void *ctx, const char *step);
