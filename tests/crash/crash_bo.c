@@ -40,10 +40,8 @@ static void no_rows(sqlite3 *db, const char *sql, const char *label, const char 
     sqlite3_finalize(st);
 }
 
-/* Checks on the back office's database (main) with the ledger attached as k. */
-static const struct {
-    const char *what, *sql;
-} checks[] = {
+/* The back office and the ledger agree after a sync. */
+static const crash_bo_check_t synced[] = {
     {"an outbox row left unsent", "SELECT seq, topic FROM k.outbox WHERE sent_at IS NULL"},
     {"an outbox row the back office never answered",
      "SELECT o.seq, o.topic FROM k.outbox o WHERE NOT EXISTS "
@@ -62,6 +60,7 @@ static const struct {
      "FROM k.txn t LEFT JOIN sale s ON s.txn_id = t.id WHERE s.txn_id IS NULL OR s.state != t.state "
      "OR s.paid != t.paid OR s.delivered != t.delivered OR s.refunded != t.refunded"},
     {"a sale the kiosk does not have", "SELECT txn_id, state FROM sale WHERE txn_id NOT IN (SELECT id FROM k.txn)"},
+    {"the back office's database", "SELECT * FROM pragma_integrity_check WHERE integrity_check != 'ok'"},
 };
 
 /* The sales report (delivered sales by method) against the ledger's. */
@@ -89,7 +88,9 @@ static void hold_report(boh_t *h, sqlite3 *db, const char *label)
         crash_fail("%s: the back office's sales report says\n%s  the ledger says\n%s", label, csv, want);
 }
 
-void crash_bo_hold(boh_t *h, const char *ledger_path, const char *label)
+/* The back office's database with the ledger attached as k (NULL, with a
+ * failure, if they cannot be read). */
+static sqlite3 *open_both(boh_t *h, const char *ledger_path, const char *label)
 {
     char bo[300], attach[800];
     snprintf(bo, sizeof bo, "%s/bo.db", h->dir);
@@ -99,12 +100,24 @@ void crash_bo_hold(boh_t *h, const char *ledger_path, const char *label)
         sqlite3_exec(db, attach, NULL, NULL, NULL) != SQLITE_OK) {
         crash_fail("%s: cannot read the back office's and the kiosk's files: %s", label, sqlite3_errmsg(db));
         sqlite3_close(db);
-        return;
+        return NULL;
     }
-    for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++)
+    return db;
+}
+
+void crash_bo_checks(boh_t *h, const char *ledger_path, const crash_bo_check_t *checks, size_t n, const char *label)
+{
+    sqlite3 *db = open_both(h, ledger_path, label);
+    for (size_t i = 0; db && i < n; i++)
         no_rows(db, checks[i].sql, label, checks[i].what);
-    no_rows(db, "SELECT * FROM pragma_integrity_check WHERE integrity_check != 'ok'", label,
-            "the back office's database");
-    hold_report(h, db, label);
+    sqlite3_close(db);
+}
+
+void crash_bo_hold(boh_t *h, const char *ledger_path, const char *label)
+{
+    crash_bo_checks(h, ledger_path, synced, sizeof synced / sizeof synced[0], label);
+    sqlite3 *db = open_both(h, ledger_path, label);
+    if (db)
+        hold_report(h, db, label);
     sqlite3_close(db);
 }

@@ -4,10 +4,23 @@
 #ifndef TESTS_CRASH_CRASH_BO_H
 #define TESTS_CRASH_CRASH_BO_H
 
+#include <stddef.h>
+
 #include "backoffice/bo_harness.h"
 
 /* SIGKILLs the back office's server process and reaps it. */
 void crash_bo_kill(boh_t *h);
+
+/* A check of the back office's database (main) with a kiosk's ledger
+ * attached read-only as k: every row sql returns is a failure, named by
+ * what and the row's columns. */
+typedef struct crash_bo_check {
+    const char *what, *sql;
+} crash_bo_check_t;
+
+/* Runs n checks on the back office in h and the ledger at ledger_path;
+ * failures go to crash_fail, named by label. */
+void crash_bo_checks(boh_t *h, const char *ledger_path, const crash_bo_check_t *checks, size_t n, const char *label);
 
 /* The back office against the kiosk's ledger at ledger_path, after a sync
  * that left no outbox row unsent: every outbox row answered once and none

@@ -132,23 +132,6 @@ static void load_journal(const char *dir, crash_check_t *c)
     crash_load_fake_journal(dir, c);
 }
 
-/* Every sale the child saw finished must still be there, as it saw it. */
-static void check_child_log(const char *dir, ledger_t *l, crash_check_t *c)
-{
-    char *text = file_read(dir, "child.log");
-    for (char *line = text ? strtok(text, "\n") : NULL; line; line = strtok(NULL, "\n")) {
-        char id[UUID_STR_LEN], state[32];
-        ledger_txn_t t;
-        if (sscanf(line, "done %36s %31s", id, state) != 2)
-            continue;
-        if (ledger_get(l, id, &t, NULL) != K_OK)
-            crash_fail("%s: the child finished %.8s, but the ledger lost it", c->label, id);
-        else if (strcmp(txn_state_name(t.state), state) != 0)
-            crash_fail("%s: the child saw %.8s %s, the ledger now says %s", c->label, id, state, txn_state_name(t.state));
-    }
-    free(text);
-}
-
 /* Restart, recover, verify, and hold the ledger against the meters. */
 static void check_site(const char *dir, const char *label)
 {
@@ -170,7 +153,7 @@ static void check_site(const char *dir, const char *label)
         return;
     }
     crash_match_ledger(l, &c);
-    check_child_log(dir, l, &c);
+    crash_check_child_log(dir, l, &c);
     ledger_close(l);
 }
 

@@ -70,4 +70,8 @@ void crash_load_fake_journal(const char *dir, crash_check_t *c);
  * allowed, refunded; every credit must belong to a delivered transaction. */
 void crash_match_ledger(ledger_t *l, crash_check_t *c);
 
+/* Every sale a child wrote to dir/child.log as finished ("done ID STATE")
+ * must still be in l, in that state. */
+void crash_check_child_log(const char *dir, ledger_t *l, crash_check_t *c);
+
 #endif
