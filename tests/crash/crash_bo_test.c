@@ -26,7 +26,7 @@
 #include "support/simclient.h"
 #include "support/support.h"
 
-#define SALES 500
+#define SALES 800
 #define BATCH 20
 #define KILLS 10
 

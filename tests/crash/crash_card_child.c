@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "crash_util.h"
 #include "kiosk/app/cli.h"
@@ -25,13 +26,25 @@ static void must(kerr_t rc, const kmsg_t *msg, const char *what)
     }
 }
 
+/* The card in the reader, read as the screen does when it is inserted: a
+ * reader another program holds a moment longer is asked again. */
+static void read_card(engine_t *e, engine_mcard_t *card)
+{
+    kmsg_t msg = {""};
+    kerr_t rc = K_EDEVICE;
+    for (int i = 0; i < 20 && rc != K_OK; i++)
+        if ((rc = engine_mcard_inserted(e, true, card, &msg)) != K_OK)
+            usleep(150000);
+    must(rc, &msg, "reading the card");
+}
+
 /* The card is read, a sale opened for it, paid, written onto it. */
 static void card_sale(engine_t *e, int64_t amount)
 {
     char id[UUID_STR_LEN], line[128];
     kmsg_t msg = {""};
     engine_mcard_t card;
-    must(engine_mcard_inserted(e, true, &card, &msg), &msg, "reading the card");
+    read_card(e, &card);
     if (card.verdict != MCARD_OK) {
         fprintf(stderr, "crash_card_child: the card may not buy: %s\n", mcard_verdict_text(card.verdict));
         exit(4);

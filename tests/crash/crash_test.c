@@ -10,11 +10,11 @@
  *                                      metersim; its journal is the witness
  *   crash_test power-steps CHILD KIOSKCTL  a power cut (crash_vfs.h) at each
  *                                      step boundary: writes not synced lost
- *   crash_test power-ops CHILD KIOSKCTL    a power cut before each write,
- *                                      truncate and sync of the ledger's
- *                                      files, mid-transaction included; every
- *                                      other cut lets a random subset of the
- *                                      writes not synced land
+ *   crash_test power-ops CHILD KIOSKCTL    a power cut before each sync of
+ *                                      the ledger's files and mid-way through
+ *                                      each transaction's writes; every other
+ *                                      cut lets a random subset of the writes
+ *                                      not synced land
  */
 #include <cjson/cJSON.h>
 #include <signal.h>
