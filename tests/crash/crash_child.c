@@ -7,7 +7,13 @@
  * METERSIM_CONTROL names a port, on metersim's control port.
  * It appends each step it passes to steps.log and each finished sale to
  * child.log, in the folder of CONFIG ("done ID STATE"), both with write(2), so the test knows
- * what the process had seen committed when it died. */
+ * what the process had seen committed when it died.
+ *
+ * With CRASH_POWER set, its SQLite files go through the power-cut VFS
+ * (crash_vfs.h) and the child dies by a power cut instead: "steps" cuts
+ * at step boundary K; "ops" cuts before the K-th write, truncate or sync
+ * of a database file, losing every write not synced; "ops-reorder" does
+ * the same but lets a random subset of those writes land. */
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -18,6 +24,7 @@
 #include "kiosk/app/cli.h"
 #include "kiosk/engine/engine.h"
 #include "crash_util.h"
+#include "crash_vfs.h"
 
 static crash_steps_t steps;
 static char dir[CFG_PATH_LEN];
@@ -76,6 +83,25 @@ static void arm_fault(const char *fault)
         exit(5);
 }
 
+/* The power-cut VFS as CRASH_POWER asks (none if it is not set). */
+static void power_cut_setup(int k)
+{
+    const char *mode = getenv("CRASH_POWER");
+    if (!mode)
+        return;
+    bool ops = strncmp(mode, "ops", 3) == 0;
+    crash_vfs_opts_t o = {.cut_at_op = ops ? k : 0, .seed = strcmp(mode, "ops-reorder") == 0 ? (unsigned)k : 0,
+                          .log_dir = dir};
+    if (!crash_vfs_install(&o)) {
+        fprintf(stderr, "crash_child: no power-cut VFS\n");
+        exit(4);
+    }
+    if (ops)
+        steps.kill_at = 0;
+    else
+        steps.cut = crash_vfs_cut;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3 || argc > 4) {
@@ -95,6 +121,7 @@ int main(int argc, char **argv)
     snprintf(dir, sizeof dir, "%s", argv[1]); /* the site folder: where the configuration is */
     *(strrchr(dir, '/') ? strrchr(dir, '/') : dir) = '\0';
     steps.dir = dir;
+    power_cut_setup(atoi(argv[2]));
 
     ledger_t *l;
     gw_t gw;
@@ -120,6 +147,8 @@ int main(int argc, char **argv)
     ledger_close(l);
     gw_close(&gw);
     registry_free(&registry);
-    printf("steps %d\n", steps.n);
+    if (getenv("CRASH_POWER"))
+        crash_append(dir, "ops.log", crash_vfs_trace());
+    printf("steps %d, database operations %ld\n", steps.n, crash_vfs_ops());
     return 0;
 }

@@ -8,6 +8,13 @@
  *   crash_test remote-dlt645|remote-modbus CHILD KIOSKCTL METERSIM
  *                                      each step boundary of remote sales to
  *                                      metersim; its journal is the witness
+ *   crash_test power-steps CHILD KIOSKCTL  a power cut (crash_vfs.h) at each
+ *                                      step boundary: writes not synced lost
+ *   crash_test power-ops CHILD KIOSKCTL    a power cut before each sync of
+ *                                      the ledger's files and mid-way through
+ *                                      each transaction's writes; every other
+ *                                      cut lets a random subset of the writes
+ *                                      not synced land
  */
 #include <cjson/cJSON.h>
 #include <signal.h>
@@ -25,6 +32,7 @@
 
 static char *child_bin, *ctl_bin, *sim_bin;
 static const char *remote; /* NULL: the fake meters; else "dlt645" or "modbus" */
+static const char *power;  /* NULL: SIGKILL; "steps": a power cut there instead (crash_child's CRASH_POWER) */
 static sc_sim_t sim;
 
 static const char *const meters[] = {"000000000001", "000000000002", "000000000003"};
@@ -124,23 +132,6 @@ static void load_journal(const char *dir, crash_check_t *c)
     crash_load_fake_journal(dir, c);
 }
 
-/* Every sale the child saw finished must still be there, as it saw it. */
-static void check_child_log(const char *dir, ledger_t *l, crash_check_t *c)
-{
-    char *text = file_read(dir, "child.log");
-    for (char *line = text ? strtok(text, "\n") : NULL; line; line = strtok(NULL, "\n")) {
-        char id[UUID_STR_LEN], state[32];
-        ledger_txn_t t;
-        if (sscanf(line, "done %36s %31s", id, state) != 2)
-            continue;
-        if (ledger_get(l, id, &t, NULL) != K_OK)
-            crash_fail("%s: the child finished %.8s, but the ledger lost it", c->label, id);
-        else if (strcmp(txn_state_name(t.state), state) != 0)
-            crash_fail("%s: the child saw %.8s %s, the ledger now says %s", c->label, id, state, txn_state_name(t.state));
-    }
-    free(text);
-}
-
 /* Restart, recover, verify, and hold the ledger against the meters. */
 static void check_site(const char *dir, const char *label)
 {
@@ -162,7 +153,7 @@ static void check_site(const char *dir, const char *label)
         return;
     }
     crash_match_ledger(l, &c);
-    check_child_log(dir, l, &c);
+    crash_check_child_log(dir, l, &c);
     ledger_close(l);
 }
 
@@ -183,10 +174,12 @@ static int by_steps(void)
 {
     int k;
     for (k = 1;; k++) {
-        char dir[512], cfg[600], karg[16], label[96];
+        char dir[512], cfg[600], karg[16], label[320];
         make_site(dir, sizeof dir);
         snprintf(cfg, sizeof cfg, "%s/kiosk.ini", dir);
         snprintf(karg, sizeof karg, "%d", k);
+        if (power)
+            setenv("CRASH_POWER", "steps", 1);
         char shortarg[] = "short", *argv[] = {child_bin, cfg, karg, remote ? shortarg : NULL, NULL};
         int status = crash_run(argv, 0);
         if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL) {
@@ -201,9 +194,68 @@ static int by_steps(void)
         check_and_clean(dir, label);
     }
     int boundaries = k - 1;
-    printf("killed at each of %d step boundaries; %d failures\n", boundaries, crash_failures);
+    printf("%s at each of %d step boundaries; %d failures\n", power ? "power cut" : "killed", boundaries,
+           crash_failures);
     if (boundaries < (remote ? 25 : 40))
         crash_fail("only %d step boundaries: the step hook is not reached where it should be", boundaries);
+    return crash_failures ? 1 : 0;
+}
+
+/* Where to cut, from the uncut run's operations (crash_vfs_trace): before
+ * each sync (a transaction written, not yet durable) and at the middle
+ * write of each run of writes (a transaction half written). 1-based. */
+static int cut_points(const char *trace, int *out, int max)
+{
+    int n = 0, run = -1;
+    for (int i = 0; trace[i] && n + 2 <= max; i++) {
+        if (trace[i] != 's') {
+            run = run < 0 ? i : run;
+            continue;
+        }
+        if (run >= 0 && i - run >= 2)
+            out[n++] = (run + i) / 2 + 1;
+        out[n++] = i + 1;
+        run = -1;
+    }
+    return n;
+}
+
+/* One run of the short script, cut at database operation op (0: uncut). */
+static void cut_once(int op, const char *mode, char **trace)
+{
+    char dir[512], cfg[600], karg[16], label[320];
+    make_site(dir, sizeof dir);
+    snprintf(cfg, sizeof cfg, "%s/kiosk.ini", dir);
+    snprintf(karg, sizeof karg, "%d", op);
+    setenv("CRASH_POWER", mode, 1);
+    char shortarg[] = "short", *argv[] = {child_bin, cfg, karg, shortarg, NULL};
+    int status = crash_run(argv, 0);
+    bool killed = WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+    if (!killed && (!WIFEXITED(status) || WEXITSTATUS(status) != 0))
+        crash_fail("op %d: the child ended with status %d", op, status);
+    char *cut = killed ? file_read(dir, "cut.log") : NULL;
+    if (cut)
+        cut[strcspn(cut, "\n")] = '\0';
+    snprintf(label, sizeof label, "%s", cut ? cut : "ran to the end");
+    free(cut);
+    if (trace)
+        *trace = file_read(dir, "ops.log");
+    check_and_clean(dir, label);
+}
+
+static int by_ops(void)
+{
+    char *trace = NULL;
+    cut_once(0, "ops", &trace);
+    int cuts[1024], n = trace ? cut_points(trace, cuts, 1024) : 0;
+    for (int i = 0; i < n; i++)
+        cut_once(cuts[i], i % 2 ? "ops-reorder" : "ops", NULL);
+    printf("power cut at %d of %zu database operations (each sync, and mid-way through each transaction's "
+           "writes; every other cut with a random subset of the unsynced writes landed); %d failures\n",
+           n, trace ? strlen(trace) : 0, crash_failures);
+    if (n < 40)
+        crash_fail("only %d cut points: the power-cut VFS does not see the ledger's writes", n);
+    free(trace);
     return crash_failures ? 1 : 0;
 }
 
@@ -238,7 +290,9 @@ static int at_random(void)
 int main(int argc, char **argv)
 {
     if (argc < 4 || argc > 5) {
-        fprintf(stderr, "usage: crash_test steps|random|remote-dlt645|remote-modbus CHILD KIOSKCTL [METERSIM]\n");
+        fprintf(stderr,
+                "usage: crash_test steps|random|power-steps|power-ops|remote-dlt645|remote-modbus CHILD KIOSKCTL "
+                "[METERSIM]\n");
         return 2;
     }
     child_bin = argv[2];
@@ -252,6 +306,12 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "steps") == 0)
         return by_steps();
+    if (strcmp(argv[1], "power-steps") == 0) {
+        power = "steps";
+        return by_steps();
+    }
+    if (strcmp(argv[1], "power-ops") == 0)
+        return by_ops();
     if (strcmp(argv[1], "random") == 0)
         return at_random();
     return 2;

@@ -150,6 +150,22 @@ void crash_match_ledger(ledger_t *l, crash_check_t *c)
         crash_fail("%s: %lld paid and delivered, %lld credited to meters", c->label, c->paid_delivered, credited);
 }
 
+void crash_check_child_log(const char *dir, ledger_t *l, crash_check_t *c)
+{
+    char *text = file_read(dir, "child.log");
+    for (char *line = text ? strtok(text, "\n") : NULL; line; line = strtok(NULL, "\n")) {
+        char id[UUID_STR_LEN], state[32];
+        ledger_txn_t t;
+        if (sscanf(line, "done %36s %31s", id, state) != 2)
+            continue;
+        if (ledger_get(l, id, &t, NULL) != K_OK)
+            crash_fail("%s: the child finished %.8s, but the ledger lost it", c->label, id);
+        else if (strcmp(txn_state_name(t.state), state) != 0)
+            crash_fail("%s: the child saw %.8s %s, the ledger now says %s", c->label, id, state, txn_state_name(t.state));
+    }
+    free(text);
+}
+
 void crash_append(const char *dir, const char *name, const char *line)
 {
     char path[1024];
@@ -168,6 +184,10 @@ void crash_step(void *ctx, const char *step)
     char line[96];
     snprintf(line, sizeof line, "%d %s\n", ++s->n, step);
     crash_append(s->dir, "steps.log", line);
+    if (s->n == s->kill_at && s->cut) {
+        line[strcspn(line, "\n")] = '\0';
+        s->cut(line);
+    }
     if (s->n == s->kill_at)
         kill(getpid(), SIGKILL);
 }

@@ -30,10 +30,11 @@ void crash_append(const char *dir, const char *name, const char *line);
 
 /* A crash child's step hook (the engine's step_ctx): each step boundary is
  * appended to dir/steps.log as "N name"; at boundary kill_at the process
- * SIGKILLs itself. */
+ * SIGKILLs itself, or cuts the power first if cut is set (crash_vfs.h). */
 typedef struct crash_steps {
     const char *dir;
     int kill_at, n;
+    void (*cut)(const char *why);
 } crash_steps_t;
 
 void crash_step(void *ctx, const char *step);
@@ -68,5 +69,9 @@ void crash_load_fake_journal(const char *dir, crash_check_t *c);
  * meter and count, of what it was paid), cancelled without money or, if
  * allowed, refunded; every credit must belong to a delivered transaction. */
 void crash_match_ledger(ledger_t *l, crash_check_t *c);
+
+/* Every sale a child wrote to dir/child.log as finished ("done ID STATE")
+ * must still be in l, in that state. */
+void crash_check_child_log(const char *dir, ledger_t *l, crash_check_t *c);
 
 #endif

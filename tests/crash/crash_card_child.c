@@ -1,0 +1,96 @@
+/* The kiosk side of the meter-card crash test: a purchase onto the meter
+ * card in the reader (cardsim on vpcd, through pcscd and the real card
+ * driver), paid at the counter, SIGKILLing itself at step boundary K.
+ *
+ *   crash_card_child CONFIG K      K = 0 runs to the end
+ *
+ * Each step goes to steps.log and the finished sale to child.log, in the
+ * folder of CONFIG. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "crash_util.h"
+#include "kiosk/app/cli.h"
+#include "kiosk/site/site.h"
+
+static crash_steps_t steps;
+static char dir[CFG_PATH_LEN];
+
+static void must(kerr_t rc, const kmsg_t *msg, const char *what)
+{
+    if (rc != K_OK) {
+        fprintf(stderr, "crash_card_child: %s: %s\n", what, msg->text);
+        exit(4);
+    }
+}
+
+/* The card in the reader, read as the screen does when it is inserted: a
+ * reader another program holds a moment longer is asked again. */
+static void read_card(engine_t *e, engine_mcard_t *card)
+{
+    kmsg_t msg = {""};
+    kerr_t rc = K_EDEVICE;
+    for (int i = 0; i < 20 && rc != K_OK; i++)
+        if ((rc = engine_mcard_inserted(e, true, card, &msg)) != K_OK)
+            usleep(150000);
+    must(rc, &msg, "reading the card");
+}
+
+/* The card is read, a sale opened for it, paid, written onto it. */
+static void card_sale(engine_t *e, int64_t amount)
+{
+    char id[UUID_STR_LEN], line[128];
+    kmsg_t msg = {""};
+    engine_mcard_t card;
+    read_card(e, &card);
+    if (card.verdict != MCARD_OK) {
+        fprintf(stderr, "crash_card_child: the card may not buy: %s\n", mcard_verdict_text(card.verdict));
+        exit(4);
+    }
+    ledger_payment_t pay = {.method = "counter", .amount = amount, .ref = "staff took the money"};
+    must(engine_mcard_open_sale(e, &card, "counter", amount, id, &msg), &msg, "open");
+    must(engine_begin_payment(e, id, &msg), &msg, "begin payment");
+    must(engine_accept_payment(e, id, &pay, &msg), &msg, "payment");
+    must(engine_finish_payment(e, id, &msg), &msg, "finish payment");
+    ledger_txn_t t;
+    must(engine_deliver(e, id, &t, &msg), &msg, "deliver");
+    snprintf(line, sizeof line, "done %s %s\n", id, txn_state_name(t.state));
+    crash_append(dir, "child.log", line);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "usage: crash_card_child CONFIG K\n");
+        return 2;
+    }
+    steps.kill_at = atoi(argv[2]);
+    char cfgopt[600], *args[] = {argv[0], cfgopt, NULL};
+    snprintf(cfgopt, sizeof cfgopt, "--config=%s", argv[1]);
+    cli_args_t a;
+    kiosk_config_t cfg;
+    site_t s;
+    kmsg_t msg = {""};
+    must(cli_split(2, args, &a, &msg), &msg, "arguments");
+    must(cli_load_config(&a, &cfg, &msg), &msg, "configuration");
+    cli_free(&a);
+    snprintf(dir, sizeof dir, "%s", argv[1]);
+    *(strrchr(dir, '/') ? strrchr(dir, '/') : dir) = '\0';
+    steps.dir = dir;
+
+    must(site_open(&cfg, &s, NULL, NULL, &msg), &msg, "site");
+    if (!(s.opened & SITE_CARD)) {
+        fprintf(stderr, "crash_card_child: no meter-card reader (card.protocol)\n");
+        return 4;
+    }
+    s.engine.step = crash_step;
+    s.engine.step_ctx = &steps;
+    engine_recovery_t rep;
+    must(engine_recover(&s.engine, &rep, &msg), &msg, "recovery");
+    card_sale(&s.engine, 3000);
+    site_close(&s);
+    printf("steps %d\n", steps.n);
+    return 0;
+}
