@@ -95,6 +95,12 @@ if(CMAKE_C_COMPILER_ID STREQUAL "Clang")
   kiosk_fuzz(cctalk SOURCES fuzz/fuzz_cctalk.c LIBS cash_proto CORPUS ${FUZZ_CORPUS}/cctalk)
   kiosk_fuzz(zvt SOURCES fuzz/fuzz_zvt.c LIBS payterm_proto CORPUS ${FUZZ_CORPUS}/zvt)
   kiosk_fuzz(card SOURCES fuzz/fuzz_card.c LIBS card_proto CORPUS ${FUZZ_CORPUS}/card)
+  # The real drivers' dialogues against a device scripted by the input, on
+  # a fake serial port and TCP link in place of drivers/transport/.
+  kiosk_fuzz(cash_cctalk SOURCES fuzz/fuzz_cash_cctalk.c fuzz/fuzz_line.c fuzz/fake_serial.c LIBS drv_cash
+             CORPUS ${FUZZ_CORPUS}/cash_cctalk)
+  kiosk_fuzz(pt_zvt SOURCES fuzz/fuzz_pt_zvt.c fuzz/fuzz_line.c fuzz/fake_tcp.c LIBS drv_payterm
+             CORPUS ${FUZZ_CORPUS}/pt_zvt)
   # The back-office link's answers, decoded by the kiosk's own sources.
   kiosk_fuzz(sync SOURCES fuzz/fuzz_sync.c LIBS sync_kiosk CORPUS ${FUZZ_CORPUS}/sync)
   # printsim's ESC/POS parser, page and text rendering.
