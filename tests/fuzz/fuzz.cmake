@@ -9,17 +9,6 @@
 # own list of sources): the decoders and everything they call that decides
 # something are seen, and a file added to a library is fuzzed with it.
 
-# The imported targets those libraries link, made here too (each folder's
-# are its own); a library linking one not listed stops the configuration.
-foreach(m SODIUM:libsodium CURL:libcurl SYSTEMD:libsystemd LIBCRYPTO:libcrypto LIBMODBUS:libmodbus
-          PCSC:libpcsclite MHD:libmicrohttpd GNUTLS:gnutls)
-  string(REPLACE ":" ";" m ${m})
-  list(GET m 0 prefix)
-  list(GET m 1 module)
-  pkg_check_modules(${prefix} REQUIRED IMPORTED_TARGET ${module})
-endforeach()
-find_package(Threads REQUIRED)
-
 # kiosk_fuzz_lib(LIB): LIB_fuzz, LIB's sources built with fuzzer coverage,
 # linked to the LIB_fuzz copies of the project libraries LIB links.
 function(kiosk_fuzz_lib lib)
@@ -88,6 +77,16 @@ function(kiosk_fuzz name)
 endfunction()
 
 if(CMAKE_C_COMPILER_ID STREQUAL "Clang")
+  # The imported targets those libraries link, made here too (each folder's
+  # are its own); a library linking one not listed stops the configuration.
+  foreach(m SODIUM:libsodium CURL:libcurl SYSTEMD:libsystemd LIBCRYPTO:libcrypto LIBMODBUS:libmodbus
+            PCSC:libpcsclite MHD:libmicrohttpd GNUTLS:gnutls)
+    string(REPLACE ":" ";" m ${m})
+    list(GET m 0 prefix)
+    list(GET m 1 module)
+    pkg_check_modules(${prefix} REQUIRED IMPORTED_TARGET ${module})
+  endforeach()
+  find_package(Threads REQUIRED)
   set(FUZZ_CORPUS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus)
   # Framing and decoding of what devices and cards answer.
   kiosk_fuzz(dlt645 SOURCES fuzz/fuzz_dlt645.c LIBS meter_proto CORPUS ${FUZZ_CORPUS}/dlt645)

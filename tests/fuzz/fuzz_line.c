@@ -65,7 +65,7 @@ static void log_rx(const uint8_t *p, size_t n)
 /* Hands waiting bytes to a read, once they have arrived. */
 static long deliver(uint8_t *buf, size_t cap, int timeout_ms)
 {
-    if (fline.delay_ms >= timeout_ms) {
+    if (fline.delay_ms > 0 && fline.delay_ms >= timeout_ms) {
         fline.delay_ms -= timeout_ms;
         fline.now_ms += timeout_ms;
         return 0;
