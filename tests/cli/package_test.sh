@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Running as an appliance: the service unit passes systemd-analyze verify
-# with nothing to say, and the Debian package holds the programs, the
-# service, the udev rules, the user, the catalogues and a configuration
-# kept as a conffile, with its install scripts.
+# Running as an appliance: the service units pass systemd-analyze verify
+# with nothing to say and its security review within their limits, and the
+# Debian package holds the programs, the services, the udev rules, the
+# modules loaded at boot, the user, the catalogues and a configuration kept
+# as a conffile, with its install scripts.
 # Usage: package_test.sh CASE SOURCE_DIR BUILD_DIR KIOSK_BIN KIOSKCTL_BIN
 CASE=$1 SRC=$2 BUILD=$3 KIOSK=$4 KIOSKCTL=$5
 CTL=unused
@@ -28,6 +29,57 @@ case_unit_verifies() {
   [[ -z $said ]] || fail "systemd-analyze verify had something to say about the sync unit: $said"
 }
 
+# score UNIT: systemd-analyze's overall exposure of the unit file (0.0 to
+# 10.0, lower is safer), read offline, without installing it.
+score() {
+  local out
+  out=$(systemd-analyze security --offline=true --no-pager "$1" 2>&1) ||
+    { fail "systemd-analyze security --offline=true $1 failed: $(tail -2 <<<"$out")"; return; }
+  sed -n 's/.*Overall exposure level for [^:]*: \([0-9][0-9.]*\).*/\1/p' <<<"$out"
+}
+
+# at_most SCORE LIMIT WHAT: the score is a number no greater than the limit.
+at_most() {
+  [[ $1 =~ ^[0-9]+(\.[0-9]+)?$ ]] || { fail "$3: no exposure level in systemd-analyze's answer"; return; }
+  awk -v s="$1" -v l="$2" 'BEGIN { exit !(s <= l) }' ||
+    { fail "$3 scores $1 in systemd-analyze security, above $2"; return; }
+  echo "$3: exposure $1 (at most $2)"
+}
+
+# Both services are hardened (docs/appliance.md, "Hardening"): the sync
+# worker at most 4.0, the touchscreen at most 5.5.
+case_security_scores() {
+  at_most "$(score "$SRC/packaging/prepaid-kiosk-sync.service")" 4.0 prepaid-kiosk-sync.service
+  at_most "$(score "$SRC/packaging/prepaid-kiosk.service")" 5.5 prepaid-kiosk.service
+}
+
+# setting UNIT KEY: the values of KEY= in the unit file, one per line.
+setting() { sed -n "s/^$2=//p" "$SRC/packaging/$1"; }
+
+# The hardening leaves each program what it uses: the touchscreen its
+# serial lines, display and touch screen (exactly those device classes),
+# its groups, local, Internet and netlink sockets (udev's monitor) and
+# memory it may execute (a software OpenGL compiles shaders); the worker
+# no device and only local and Internet sockets; neither a capability.
+case_hardening_keeps_access() {
+  local k=prepaid-kiosk.service s=prepaid-kiosk-sync.service
+  [[ $(setting $k DeviceAllow | sort | tr '\n' ' ') == "char-drm rw char-input r char-ttyACM rw char-ttyS rw char-ttyUSB rw " ]] ||
+    fail "the kiosk's devices are not exactly its serial lines, DRM and input: $(setting $k DeviceAllow | tr '\n' ' ')"
+  [[ $(setting $k DevicePolicy) == closed ]] || fail "the kiosk's DevicePolicy is not closed"
+  for g in dialout video input; do
+    [[ " $(setting $k SupplementaryGroups) " == *" $g "* ]] || fail "the kiosk is not in group $g"
+  done
+  [[ $(setting $k RestrictAddressFamilies) == "AF_UNIX AF_INET AF_INET6 AF_NETLINK" ]] ||
+    fail "the kiosk's socket families: $(setting $k RestrictAddressFamilies)"
+  [[ -z $(setting $k MemoryDenyWriteExecute) ]] || fail "the kiosk denies executable memory (software OpenGL needs it)"
+  [[ $(setting $s PrivateDevices) == yes && -z $(setting $s DeviceAllow) ]] || fail "the worker can reach devices"
+  [[ $(setting $s RestrictAddressFamilies) == "AF_UNIX AF_INET AF_INET6" ]] ||
+    fail "the worker's socket families: $(setting $s RestrictAddressFamilies)"
+  for u in $k $s; do
+    [[ $(grep -c '^CapabilityBoundingSet=$' "$SRC/packaging/$u") == 1 ]] || fail "$u keeps capabilities"
+  done
+}
+
 make_deb() { # sets $deb
   (cd "$SITE" && cpack --config "$BUILD/CPackConfig.cmake" -B "$SITE/pkg" >"$SITE/cpack.log" 2>&1) ||
     { fail "cpack failed: $(tail -5 "$SITE/cpack.log")"; finish; }
@@ -42,6 +94,7 @@ case_deb_contents() {
   for f in ./usr/bin/kiosk ./usr/bin/kioskctl ./lib/systemd/system/prepaid-kiosk.service \
            ./lib/systemd/system/prepaid-kiosk-sync.service \
            ./lib/udev/rules.d/70-prepaid-kiosk.rules ./usr/lib/sysusers.d/prepaid-kiosk.conf \
+           ./usr/lib/modules-load.d/prepaid-kiosk.conf \
            ./etc/prepaid-kiosk/kiosk.ini ./usr/share/prepaid-kiosk/kiosk.ini.sample \
            ./usr/share/locale/zh_CN/LC_MESSAGES/kiosk.mo ./usr/share/doc/prepaid-kiosk/README.md; do
     [[ $files == *" $f"* ]] || fail "the package lacks $f"

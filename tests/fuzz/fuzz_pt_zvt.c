@@ -1,0 +1,290 @@
+/* libFuzzer target: the real ZVT card-terminal driver
+ * (drivers/payterm/pt_zvt.c) through its ops table, against a terminal
+ * whose every answer comes from the input (fuzz_line.h: APDUs, noise,
+ * pieces, silence, delays, a dropped link, refused connections, failed
+ * sends). The first byte sets the acknowledgement and result timeouts;
+ * then each END step's next byte is a call (modulo 4): authorise, with two
+ * bytes of amount (0x80: the largest BCD amount, 0x40 with it: one more)
+ * and a resident watching (0x20) who cancels at the watch's question
+ * 10 * (bits 2-4; 7: never); reverse, with two bytes of receipt number;
+ * last; end of day.
+ *
+ * What the driver promises, checked on every APDU it sends and after
+ * every call:
+ * - it sends whole APDUs, and a command only on a connection it has
+ *   registered on (06 00, with the password, config byte and currency);
+ * - an authorisation is sent at most once per authorise call, with the
+ *   amount, currency and reference asked for, and never by another call;
+ *   an amount a BCD field cannot hold is refused without sending anything;
+ * - a reversal names the receipt asked for; an abort (06 B0) is sent at
+ *   most once, and only after the resident cancelled;
+ * - approved only with PT_OK and result code 00; the terminal's messages
+ *   are read in order, each result ends on an end (06 0F or 06 1E) and
+ *   each approval on a completion (06 0F) the terminal sent on that
+ *   connection, none used twice;
+ * - the result's texts are terminated and within their arrays; the card
+ *   number shows only digits, '*' and spaces. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "drivers/payterm/payterm.h"
+#include "drivers/payterm/zvt_apdu.h"
+#include "fuzz/fuzz_line.h"
+#include "kiosk/app/log.h"
+
+enum { CALL_AUTH, CALL_REVERSE, CALL_LAST, CALL_EOD };
+#define AMOUNT_MAX 999999999999LL /* 6 bytes of BCD */
+
+typedef struct probe {
+    int call;
+    unsigned registered_on; /* the connection a registration was sent on */
+    int auths, aborts;      /* sent in this call */
+    int until_cancel;       /* the resident cancels at this watch question (-1 never) */
+    int asked;
+    bool cancelled;
+    unsigned conn;          /* the connection results are counted on */
+    int results, approvals; /* PT_OK results and approvals on it */
+    unsigned n_auth;        /* authorisations asked for, for their references */
+    int64_t amount;
+    char reference[40];
+    uint32_t receipt;
+} probe_t;
+
+/* An APDU from the script: class, instruction, length (FF: two more bytes,
+ * lowest first), data. */
+static size_t frame(const uint8_t *in, size_t avail, size_t *used, uint8_t *out, size_t cap)
+{
+    static zvt_apdu_t a;
+    size_t head = 3, len = avail >= 3 ? in[2] : 0;
+    if (avail >= 5 && len == 0xFF) {
+        len = (size_t)(in[3] | in[4] << 8) % (ZVT_MAX_DATA + 1);
+        head = 5;
+    }
+    if (avail < head) {
+        *used = avail;
+        return 0;
+    }
+    a.cls = in[0];
+    a.instr = in[1];
+    a.len = len < avail - head ? len : avail - head;
+    memcpy(a.data, in + head, a.len);
+    *used = head + a.len;
+    return zvt_encode(&a, out, cap);
+}
+
+/* The last BMP `tag` in a's data from `from` on (as the driver reads them). */
+static bool bmp_last(const zvt_apdu_t *a, size_t from, uint8_t tag, zvt_bmp_t *out)
+{
+    size_t off = from;
+    zvt_bmp_t b;
+    bool bad = false, found = false;
+    while (zvt_bmp_next(a->data, a->len, &off, &b, &bad))
+        if (b.tag == tag) {
+            *out = b;
+            found = true;
+        }
+    return found;
+}
+
+/* The value of BMP tag as BCD (UINT64_MAX if absent or not BCD). */
+static uint64_t bmp_bcd(const zvt_apdu_t *a, size_t from, uint8_t tag)
+{
+    zvt_bmp_t b;
+    uint64_t v;
+    return bmp_last(a, from, tag, &b) && zvt_bcd_get(b.value, b.len, &v) ? v : UINT64_MAX;
+}
+
+static bool bmp_is(const zvt_apdu_t *a, uint8_t tag, const char *text)
+{
+    zvt_bmp_t b;
+    return bmp_last(a, 0, tag, &b) && b.len == strlen(text) && memcmp(b.value, text, b.len) == 0;
+}
+
+static const uint8_t password[3] = {0x12, 0x34, 0x56};
+
+static void check_command(probe_t *pr, const zvt_apdu_t *a)
+{
+    if (pr->registered_on != fline.connects)
+        abort(); /* a command on a connection not registered */
+    bool ok;
+    if (a->instr == 0x01)
+        ok = pr->call == CALL_AUTH && ++pr->auths == 1 && bmp_bcd(a, 0, 0x04) == (uint64_t)pr->amount &&
+             bmp_bcd(a, 0, 0x49) == 156 && bmp_is(a, 0x3C, pr->reference);
+    else if (a->instr == 0x30)
+        ok = pr->call == CALL_REVERSE && a->len >= 3 && memcmp(a->data, password, 3) == 0 &&
+             bmp_bcd(a, 3, 0x87) == pr->receipt;
+    else
+        ok = pr->call == (a->instr == 0x20 ? CALL_LAST : CALL_EOD) && a->len == 3 &&
+             memcmp(a->data, password, 3) == 0;
+    if (!ok)
+        abort();
+}
+
+static void on_write(void *ctx, const uint8_t *p, size_t n)
+{
+    probe_t *pr = ctx;
+    static zvt_stream_t s;
+    static zvt_apdu_t a;
+    bool bad = false;
+    memset(&s, 0, sizeof s);
+    if (!zvt_stream_feed(&s, p, n) || !zvt_stream_next(&s, &a, &bad) || s.n != 0)
+        abort(); /* not one whole APDU */
+    static const uint8_t reg[6] = {0x12, 0x34, 0x56, 0x0E, 0x01, 0x56};
+    if (a.cls == 0x80 && a.instr == 0x00 && a.len == 0)
+        return;
+    if (a.cls != 0x06)
+        abort();
+    if (a.instr == 0x00) {
+        if (a.len != 6 || memcmp(a.data, reg, 6) != 0)
+            abort();
+        pr->registered_on = fline.connects;
+    } else if (a.instr == 0xB0) {
+        if (pr->call != CALL_AUTH || !pr->cancelled || ++pr->aborts > 1)
+            abort();
+    } else if (a.instr == 0x01 || a.instr == 0x30 || a.instr == 0x20 || a.instr == 0x50) {
+        check_command(pr, &a);
+    } else {
+        abort();
+    }
+}
+
+/* The completions (06 0F) and all ends (06 0F, 06 1E) the terminal sent
+ * on this connection (what was read since it was made). */
+static void count_ends(int *completions, int *ends)
+{
+    static zvt_stream_t s;
+    static zvt_apdu_t a;
+    memset(&s, 0, sizeof s);
+    bool bad = false;
+    *completions = *ends = 0;
+    for (size_t off = 0; off < fline.n_rx; off += 1024) {
+        size_t n = fline.n_rx - off < 1024 ? fline.n_rx - off : 1024;
+        if (!zvt_stream_feed(&s, fline.rx + off, n))
+            return;
+        while (zvt_stream_next(&s, &a, &bad))
+            if (a.cls == 0x06 && (a.instr == 0x0F || a.instr == 0x1E)) {
+                *completions += a.instr == 0x0F;
+                (*ends)++;
+            }
+    }
+}
+
+/* The driver reads the terminal's APDUs in order and each result ends on
+ * one of them: a result, and an approval, each need an end, and a
+ * completion, of their own, beyond the one its registration took. */
+static void check_ends(probe_t *pr, pt_err_t e, const pt_result_t *r)
+{
+    if (pr->conn != fline.connects) {
+        pr->conn = fline.connects;
+        pr->results = pr->approvals = 0;
+    }
+    if (e != PT_OK)
+        return;
+    pr->results++;
+    pr->approvals += r->approved;
+    int completions, ends;
+    count_ends(&completions, &ends);
+    if (!fline.rx_lost && (pr->results + 1 > ends || pr->approvals + 1 > completions))
+        abort(); /* a result or an approval the terminal never sent */
+}
+
+static bool terminated(const char *s, size_t size)
+{
+    return memchr(s, 0, size) != NULL;
+}
+
+static void check_result(pt_err_t e, const pt_result_t *r)
+{
+    if (e > PT_PROTOCOL || r->n_lines > PT_MAX_LINES || !terminated(r->masked_pan, sizeof r->masked_pan) ||
+        !terminated(r->card_type, sizeof r->card_type) || !terminated(r->reference, sizeof r->reference) ||
+        !terminated(r->reason, sizeof r->reason) || !terminated(r->order, sizeof r->order))
+        abort();
+    for (size_t i = 0; i < r->n_lines; i++)
+        if (!terminated(r->lines[i], PT_LINE_LEN))
+            abort();
+    if (strspn(r->masked_pan, "0123456789* ") != strlen(r->masked_pan))
+        abort();
+    if (e == PT_OK && !r->reason[0])
+        abort();
+    if (r->approved && (e != PT_OK || r->code != 0))
+        abort();
+}
+
+static void on_text(void *ctx, const char *text)
+{
+    (void)ctx;
+    if (!text || !text[0])
+        abort();
+}
+
+static bool on_cancel(void *ctx)
+{
+    probe_t *pr = ctx;
+    if (pr->until_cancel >= 0 && pr->asked++ >= pr->until_cancel)
+        pr->cancelled = true;
+    return pr->cancelled;
+}
+
+static pt_err_t authorise(payterm_t *t, probe_t *pr, uint8_t a, pt_result_t *r, kmsg_t *msg)
+{
+    uint8_t hi = fline_byte(), lo = fline_byte();
+    pr->amount = a & 0x80 ? AMOUNT_MAX + (a & 0x40 ? 1 : 0) : 1 + (hi << 8 | lo);
+    snprintf(pr->reference, sizeof pr->reference, "6f1c2a3b-0d4e-4f5a-8b6c-7d8e9fa%05u:1", ++pr->n_auth % 100000);
+    pr->until_cancel = (a >> 2 & 7) == 7 ? -1 : (a >> 2 & 7) * 10;
+    pt_request_t req = {.amount = pr->amount, .reference = pr->reference, .meter = "000012345678", .currency = "CNY"};
+    pt_watch_t w = {.text = on_text, .cancelled = on_cancel, .ctx = pr};
+    pt_err_t e = t->ops->authorise(t->ctx, &req, a & 0x20 ? &w : NULL, r, msg);
+    if (pr->amount > AMOUNT_MAX && (e != PT_PROTOCOL || pr->auths != 0))
+        abort(); /* an amount no BCD field holds went out */
+    return e;
+}
+
+static void call(payterm_t *t, probe_t *pr, uint8_t a)
+{
+    static pt_result_t r;
+    kmsg_t msg;
+    pt_err_t e;
+    pr->call = a % 4;
+    pr->auths = pr->aborts = pr->asked = 0;
+    pr->cancelled = false;
+    memset(&r, 0, sizeof r); /* *out is the driver's to fill, only for PT_OK */
+    switch (pr->call) {
+    case CALL_AUTH: e = authorise(t, pr, a, &r, &msg); break;
+    case CALL_REVERSE:
+        pr->receipt = (uint32_t)(fline_byte() << 8 | fline_byte()) % 10000; /* the terminal's receipt numbers */
+        e = t->ops->reverse(t->ctx, pr->receipt, &r, &msg);
+        break;
+    case CALL_LAST: e = t->ops->last(t->ctx, &r, &msg); break;
+    default: e = t->ops->end_of_day(t->ctx, &r, &msg); break;
+    }
+    check_result(e, &r);
+    check_ends(pr, e, &r);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < 1)
+        return 0;
+    log_set_level(getenv("FUZZ_DEBUG") ? LOG_DEBUG : LOG_ERROR); /* FUZZ_DEBUG=1: the dialogue */
+    static probe_t pr;
+    memset(&pr, 0, sizeof pr);
+    fline_start(data + 1, size - 1, frame, on_write, &pr);
+    static kiosk_config_t cfg;
+    snprintf(cfg.payterm_address, sizeof cfg.payterm_address, "terminal:20007");
+    snprintf(cfg.payterm_password, sizeof cfg.payterm_password, "123456");
+    cfg.currency = currency_find("CNY");
+    cfg.payterm_ack_timeout_ms = 500 + (data[0] & 3) * 1500;
+    cfg.payterm_timeout_ms = 2000 << (data[0] >> 2 & 3);
+    payterm_t t;
+    kmsg_t msg;
+    if (pt_zvt_open(&cfg, &t, &msg) != K_OK)
+        abort();
+    uint8_t a;
+    for (int i = 0; i < 32 && fline_action(&a); i++)
+        call(&t, &pr, a);
+    payterm_close(&t);
+    return 0;
+}
