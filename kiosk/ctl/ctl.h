@@ -48,6 +48,10 @@ typedef site_t ctl_site_t;
 /* Opens the site (printing why not); returns an exit status. */
 int ctl_site_open(ctl_t *c, ctl_site_t *s);
 
+/* Opens the site for the back-office link alone: no payment device, no
+ * card reader (site_open_link). */
+int ctl_site_open_link(ctl_t *c, ctl_site_t *s);
+
 /* Closes what ctl_site_open opened. */
 void ctl_site_close(ctl_site_t *s);
 

@@ -12,13 +12,26 @@ static void report(void *ctx, const char *device, const char *why)
     fprintf(stderr, "kioskctl: %s unavailable: %s\n", device, why);
 }
 
+/* An exit status for how the site opened, having said why not. */
+static int opened(kerr_t rc, const kmsg_t *msg)
+{
+    if (rc == K_OK)
+        return CTL_OK;
+    return ctl_fail(rc == K_EINVAL || rc == K_ENOTFOUND ? CTL_USAGE : CTL_FAIL, "%s", msg->text);
+}
+
 int ctl_site_open(ctl_t *c, ctl_site_t *s)
 {
     kmsg_t msg;
     kerr_t rc = site_open(&c->cfg, s, report, NULL, &msg);
-    if (rc == K_OK)
-        return CTL_OK;
-    return ctl_fail(rc == K_EINVAL || rc == K_ENOTFOUND ? CTL_USAGE : CTL_FAIL, "%s", msg.text);
+    return opened(rc, &msg);
+}
+
+int ctl_site_open_link(ctl_t *c, ctl_site_t *s)
+{
+    kmsg_t msg;
+    kerr_t rc = site_open_link(&c->cfg, s, report, NULL, &msg);
+    return opened(rc, &msg);
 }
 
 void ctl_site_close(ctl_site_t *s)

@@ -106,7 +106,7 @@ int ctl_worker(ctl_t *c)
     if (c->cfg.sync_url[0] && sync_client_open(&c->cfg, &k.sc, &msg) != K_OK)
         return ctl_fail(CTL_USAGE, "%s", msg.text);
     ctl_site_t s;
-    int status = ctl_site_open(c, &s);
+    int status = sync_only ? ctl_site_open_link(c, &s) : ctl_site_open(c, &s); /* the touchscreen's devices stay its own */
     if (status != CTL_OK) {
         sync_client_close(k.sc);
         return status;

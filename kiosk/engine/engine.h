@@ -160,7 +160,8 @@ kerr_t engine_recover(engine_t *e, engine_recovery_t *rep, kmsg_t *msg);
 
 /* Retries every delivery_pending transaction that is due (*done counts
  * those delivered), then asks again for the card reversals the terminal
- * has not confirmed. */
+ * has not confirmed, and about the parked payments a provider can be asked
+ * about by the request itself (engine_card_settle_parked). */
 kerr_t engine_retry_due(engine_t *e, int *done, kmsg_t *msg);
 
 /* Reads everything a meter reports, runs usage inspection against its last
@@ -221,6 +222,14 @@ kerr_t engine_card_pay(engine_t *e, const char *id, int64_t amount, const pt_wat
 /* Settles an authorisation whose result was never known (at restart): asks
  * the terminal and books, closes or parks. */
 kerr_t engine_card_settle(engine_t *e, const char *id, kmsg_t *msg);
+
+/* Asks again about a sale parked with its payment unknown (nothing paid,
+ * its authorisation open) when its provider can be asked by the request
+ * itself (a QR order; never a card terminal): money taken is booked once,
+ * by the provider's id, to a new sale that is delivered, and the parked
+ * sale ends cancelled naming it; money that never came closes it as not
+ * paid. No answer leaves it parked (*settled false). */
+kerr_t engine_card_settle_parked(engine_t *e, const char *id, bool *settled, kmsg_t *msg);
 
 /* Gives a card payment back (reversal) for a sale that is refunding;
  * leaves it refunding if the terminal cannot be reached. */

@@ -182,6 +182,72 @@ static kerr_t do_card_settle(engine_t *e, const char *id, kmsg_t *msg)
     return ask_last(e, pt, &t, a.reference, a.amount, &out, msg);
 }
 
+/* The provider said a parked sale's money came: it is booked once, by the
+ * provider's own id, to a new sale that is delivered (as a late QR
+ * payment); the parked sale, which holds no money, ends cancelled saying
+ * where its money went, its authorisation closed as approved. */
+static kerr_t book_parked(engine_t *e, const ledger_txn_t *t, const ledger_card_auth_t *a, const pt_result_t *r,
+                          kmsg_t *msg)
+{
+    engine_qr_late_t late = {.order = r->order, .meter = t->meter, .customer = t->customer,
+                             .amount = r->amount > 0 ? r->amount : a->amount, .gave_up = "parked"};
+    snprintf(late.currency, sizeof late.currency, "%s", t->currency);
+    engine_qr_late_result_t booked;
+    kerr_t rc = engine_qr_late(e, &late, &booked, msg); /* a delivery that fails now leaves the new sale pending */
+    if (rc)
+        return rc;
+    ledger_card_outcome_t o = {.reference = a->reference, .outcome = "approved", .result_code = r->code};
+    char reason[LEDGER_REASON_LEN];
+    snprintf(reason, sizeof reason, "payment_settled: the provider took the money after all (%s): booked to sale %s",
+             r->order, booked.txn);
+    if ((rc = ledger_card_end(e->ledger, &o, msg)) == K_OK)
+        rc = engine_cancel(e, t->id, reason, msg);
+    return rc;
+}
+
+/* The provider said a parked sale's money never came (an order still open
+ * is cancelled by the question itself, so a later payment comes back as a
+ * late one): the authorisation is closed and the sale, which holds no
+ * money, ends cancelled. */
+static kerr_t close_parked(engine_t *e, const ledger_txn_t *t, const ledger_card_auth_t *a, const pt_result_t *r,
+                           kmsg_t *msg)
+{
+    kerr_t rc = not_paid(e, a->reference, CARD_DECLINED, r, msg);
+    char reason[LEDGER_REASON_LEN];
+    snprintf(reason, sizeof reason, "not paid: the provider says the money never came (%s)",
+             r->reason[0] ? r->reason : "no payment");
+    return rc ? rc : engine_cancel(e, t->id, reason, msg);
+}
+
+/* A sale parked because its provider could not say whether it took the
+ * money is asked about again, when the provider can be asked by the
+ * request itself (a QR order, never a card terminal's "last transaction",
+ * which a later sale replaces): settled if it answers, else left parked. */
+static kerr_t do_card_settle_parked(engine_t *e, const char *id, bool *settled, kmsg_t *msg)
+{
+    ledger_txn_t t;
+    ledger_card_auth_t a;
+    bool open;
+    *settled = false;
+    kerr_t rc = ledger_get(e->ledger, id, &t, msg);
+    if (rc || t.state != TXN_NEEDS_RECONCILIATION || t.paid != 0 || (rc = open_authorisation(e, id, &a, &open, msg)) ||
+        !open)
+        return rc;
+    payterm_t *pt = engine_provider(e, t.method);
+    if (!pt || !pt->ops->query)
+        return K_OK;
+    pt_result_t r = {0};
+    bool ours;
+    kmsg_t why = {""};
+    if (ask(pt, &t, a.reference, a.amount, &r, &ours, &why) != PT_OK || !ours) {
+        LOG_I("engine", "txn %.8s: still parked, the provider cannot say yet (%s)", id, why.text);
+        return K_OK;
+    }
+    *settled = true;
+    LOG_I("engine", "txn %.8s: the parked payment is settled: %s", id, r.approved ? "paid" : "not paid");
+    return r.approved ? book_parked(e, &t, &a, &r, msg) : close_parked(e, &t, &a, &r, msg);
+}
+
 static kerr_t do_card_reverse(engine_t *e, const char *id, kmsg_t *msg)
 {
     ledger_card_auth_t a;
@@ -232,4 +298,9 @@ kerr_t engine_card_settle(engine_t *e, const char *id, kmsg_t *msg)
 kerr_t engine_card_reverse(engine_t *e, const char *id, kmsg_t *msg)
 {
     ENGINE_LOCKED(e, "card reverse", msg, do_card_reverse(e, id, msg));
+}
+
+kerr_t engine_card_settle_parked(engine_t *e, const char *id, bool *settled, kmsg_t *msg)
+{
+    ENGINE_LOCKED(e, "settling a parked payment", msg, do_card_settle_parked(e, id, settled, msg));
 }

@@ -162,19 +162,32 @@ static kerr_t do_recover(engine_t *e, engine_recovery_t *rep, kmsg_t *msg)
     return rc;
 }
 
-/* Reversals the terminal did not confirm are asked for again. */
-static kerr_t retry_refunds(engine_t *e, kmsg_t *msg)
+/* Runs fn on every transaction in state s, until one fails. */
+static kerr_t each_in(engine_t *e, txn_state_t s, kerr_t (*fn)(engine_t *e, const char *id, kmsg_t *msg), kmsg_t *msg)
 {
     id_list_t ids;
-    ledger_filter_t f = {.state = TXN_REFUNDING};
+    ledger_filter_t f = {.state = s};
     kerr_t rc = collect_ids(e, &f, &ids, msg);
-    for (size_t i = 0; rc == K_OK && i < ids.n; i++) {
-        ledger_txn_t t;
-        if ((rc = ledger_get(e->ledger, ids.ids[i], &t, msg)) == K_OK)
-            rc = refund(e, &t, msg);
-    }
+    for (size_t i = 0; rc == K_OK && i < ids.n; i++)
+        rc = fn(e, ids.ids[i], msg);
     free(ids.ids);
     return rc;
+}
+
+/* A reversal the terminal did not confirm is asked for again. */
+static kerr_t refund_again(engine_t *e, const char *id, kmsg_t *msg)
+{
+    ledger_txn_t t;
+    kerr_t rc = ledger_get(e->ledger, id, &t, msg);
+    return rc ? rc : refund(e, &t, msg);
+}
+
+/* A sale parked with its payment unknown is asked about again, where the
+ * provider can be asked by the request itself (engine_card_settle_parked). */
+static kerr_t settle_parked(engine_t *e, const char *id, kmsg_t *msg)
+{
+    bool settled;
+    return engine_card_settle_parked(e, id, &settled, msg);
 }
 
 /* Whether transaction id has left delivery_pending: another process (the
@@ -202,7 +215,9 @@ static kerr_t do_retry_due(engine_t *e, int *done, kmsg_t *msg)
         }
     }
     free(ids.ids);
-    return rc == K_OK ? retry_refunds(e, msg) : rc;
+    if (rc == K_OK)
+        rc = each_in(e, TXN_REFUNDING, refund_again, msg);
+    return rc == K_OK ? each_in(e, TXN_NEEDS_RECONCILIATION, settle_parked, msg) : rc;
 }
 
 kerr_t engine_recover(engine_t *e, engine_recovery_t *rep, kmsg_t *msg)

@@ -40,12 +40,6 @@ static void open_devices(site_t *s, site_report_fn report, void *ctx)
             say(report, ctx, "card terminal", msg.text);
         }
     }
-    if (cfg->sync_url[0]) {
-        if (sync_counts_open(cfg, &s->counts, &msg) == K_OK)
-            s->engine.counts = &s->counts;
-        else
-            say(report, ctx, "the back office's count service", msg.text);
-    }
     if (cfg->sync_qr) {
         if (sync_qr_open(cfg, &s->qr, &msg) == K_OK) {
             s->engine.pay[1] = &s->qr;
@@ -56,7 +50,20 @@ static void open_devices(site_t *s, site_report_fn report, void *ctx)
     }
 }
 
-kerr_t site_open(const kiosk_config_t *cfg, site_t *s, site_report_fn report, void *ctx, kmsg_t *msg)
+/* The back office's count service, which deliveries ask. */
+static void open_counts(site_t *s, site_report_fn report, void *ctx)
+{
+    kmsg_t msg;
+    if (!s->cfg->sync_url[0])
+        return;
+    if (sync_counts_open(s->cfg, &s->counts, &msg) == K_OK)
+        s->engine.counts = &s->counts;
+    else
+        say(report, ctx, "the back office's count service", msg.text);
+}
+
+/* The registry, the gateway, the ledger and the engine over them. */
+static kerr_t open_base(const kiosk_config_t *cfg, site_t *s, kmsg_t *msg)
 {
     memset(s, 0, sizeof *s);
     s->cfg = cfg;
@@ -73,8 +80,25 @@ kerr_t site_open(const kiosk_config_t *cfg, site_t *s, site_report_fn report, vo
         return rc;
     }
     s->engine = (engine_t){.ledger = s->ledger, .gw = &s->gw, .cfg = cfg, .registry = &s->registry};
-    open_devices(s, report, ctx);
     return K_OK;
+}
+
+kerr_t site_open(const kiosk_config_t *cfg, site_t *s, site_report_fn report, void *ctx, kmsg_t *msg)
+{
+    kerr_t rc = open_base(cfg, s, msg);
+    if (rc == K_OK) {
+        open_counts(s, report, ctx);
+        open_devices(s, report, ctx);
+    }
+    return rc;
+}
+
+kerr_t site_open_link(const kiosk_config_t *cfg, site_t *s, site_report_fn report, void *ctx, kmsg_t *msg)
+{
+    kerr_t rc = open_base(cfg, s, msg);
+    if (rc == K_OK)
+        open_counts(s, report, ctx);
+    return rc;
 }
 
 void site_close(site_t *s)

@@ -35,6 +35,11 @@ typedef void (*site_report_fn)(void *ctx, const char *device, const char *why);
  * opened is reported and left out, and the engine runs without it. */
 kerr_t site_open(const kiosk_config_t *cfg, site_t *s, site_report_fn report, void *ctx, kmsg_t *msg);
 
+/* As site_open, without the payment devices and the meter-card reader:
+ * for the back-office link alone (kioskctl worker --sync-only), which must
+ * never touch the devices the touchscreen drives. */
+kerr_t site_open_link(const kiosk_config_t *cfg, site_t *s, site_report_fn report, void *ctx, kmsg_t *msg);
+
 /* Closes what site_open opened. */
 void site_close(site_t *s);
 

@@ -38,6 +38,8 @@ pay() { [[ $(bo_post "/v1/sim/qr-orders/$1/pay") == 200 ]] || fail "paying order
 order_state() { bo_sql "select state from qr_order where id = '$1'"; }
 booked() { kiosk_sql "select count(*) from payment where method = 'qr' and ref = '$1'"; }
 
+json_of() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$OUT" "$1"; }
+
 verify() {
   expect_status 0 ctl ledger verify
 }
@@ -141,6 +143,45 @@ case_crash_while_open() {
   expect_status 1 ctl sale --meter 000000000002 --amount 1000 --pay qr --timeout 5
   contains "$OUT" '"state":	"cancelled"' "a sale whose order's answer was lost"
   [[ $(bo_sql "select count(*) from qr_order") == 3 ]] || fail "asking again made another order"
+  verify
+}
+
+# Neither the order's answer nor the question after it reached the kiosk:
+# the sale is parked with its payment unknown, and the resident pays. The
+# next retry asks the back office again (the order, not the last payment,
+# is asked about) and books the money once to a new sale that is delivered;
+# the parked sale ends cancelled, naming it. One nobody paid: the question
+# cancels the order, the parked sale ends not paid, and a payment after
+# that comes back as a late one.
+case_parked_payment_settled() {
+  setup
+  fault '{"path": "/v1/kiosks/K1/qr-orders", "times": 2, "status": 500, "after": true}'
+  expect_status 1 ctl sale --meter 000000000001 --amount 5000 --pay qr --timeout 5
+  contains "$OUT" '"state":	"needs_reconciliation"' "a sale whose provider could not answer"
+  contains "$OUT" 'payment_unknown' "a sale whose provider could not answer"
+  local order parked
+  order=$(bo_sql "select id from qr_order")
+  parked=$(json_of id)
+  pay "$order"
+  expect_status 0 ctl retry
+  [[ $(booked "$order") == 1 ]] || fail "the paid order is booked $(booked "$order") times"
+  [[ $(kiosk_sql "select state from txn where id = '$parked'") == cancelled ]] ||
+    fail "the parked sale is $(kiosk_sql "select state || ': ' || reason from txn where id = '$parked'")"
+  [[ $(kiosk_sql "select t.state from txn t join payment p on p.txn_id = t.id where p.ref = '$order'") == delivered ]] ||
+    fail "the order's money was not delivered"
+  [[ $(grep -c "^credit 000000000001" "$SITE/journal") == 1 ]] || fail "meter 1 was credited $(cat "$SITE/journal")"
+  expect_status 0 ctl retry # asked again: nothing changes
+  [[ $(booked "$order") == 1 ]] || fail "the paid order is booked $(booked "$order") times after a second retry"
+  fault '{"path": "/v1/kiosks/K1/qr-orders", "times": 2, "status": 500, "after": true}'
+  expect_status 1 ctl sale --meter 000000000002 --amount 3000 --pay qr --timeout 5
+  parked=$(json_of id)
+  order=$(bo_sql "select id from qr_order where amount = 3000")
+  expect_status 0 ctl retry
+  [[ $(order_state "$order") == cancelled ]] || fail "the unpaid order is $(order_state "$order")"
+  [[ $(kiosk_sql "select state from txn where id = '$parked'") == cancelled ]] || fail "the unpaid parked sale is not closed"
+  pay "$order" # too late: a notice, booked by the next round
+  expect_status 0 ctl sync now
+  [[ $(booked "$order") == 1 ]] || fail "the payment after the close is booked $(booked "$order") times"
   verify
 }
 

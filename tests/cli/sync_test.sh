@@ -152,6 +152,25 @@ case_worker() {
   wait "$worker" || fail "the worker did not stop cleanly on SIGTERM"
 }
 
+# The link's worker beside the touchscreen (--sync-only) uploads, and never
+# opens the bill acceptor, the card terminal or the card reader: they are
+# the touchscreen's, and a second program talking on their lines would
+# garble its dialogue.
+case_worker_leaves_devices() {
+  setup_bo
+  sales
+  printf '[cash]\nprotocol = cctalk\ndevice = %s/bill-acceptor\n[payterm]\nprotocol = zvt\naddress = 127.0.0.1:9\n' \
+    "$SITE" >>"$SITE/kiosk.ini"
+  "$CTL" --config "$SITE/kiosk.ini" worker --sync-only --interval 100 >"$SITE/worker.out" 2>&1 &
+  local worker=$!
+  for _ in $(seq 100); do [[ $(stored) == 2 && $(unsent) == 0 ]] && break; sleep 0.1; done
+  kill -TERM "$worker"
+  wait "$worker" || fail "the worker did not stop cleanly"
+  [[ $(stored) == 2 ]] || fail "the worker did not upload the sales: $(cat "$SITE/worker.out")"
+  ! grep -Eq "bill acceptor|card terminal|card reader" "$SITE/worker.out" ||
+    fail "the sync-only worker went for the touchscreen's devices: $(cat "$SITE/worker.out")"
+}
+
 # The back office's count service keeps two kiosks apart: while K2 holds
 # meter 1's next count, K1's sale to it waits (the money safe, nothing
 # sent); once K2 gives it back, the retry delivers. K1's own sales follow

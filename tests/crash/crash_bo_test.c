@@ -21,7 +21,6 @@
 
 #include "crash_bo.h"
 #include "crash_util.h"
-#include "kiosk/app/cli.h"
 #include "kiosk/site/site.h"
 #include "support/simclient.h"
 #include "support/support.h"
@@ -49,14 +48,6 @@ static void write_config(int port)
     }
 }
 
-static void must(kerr_t rc, const kmsg_t *msg, const char *what)
-{
-    if (rc != K_OK) {
-        fprintf(stderr, "crash_bo_test: %s: %s\n", what, msg->text);
-        exit(2);
-    }
-}
-
 /* Sale i: paid at the counter and delivered; every tenth cancelled with
  * nothing paid; every thirteenth parked for a person (a meter the gateway
  * does not know). */
@@ -69,27 +60,24 @@ static void sell(engine_t *e, int i)
     sale_req_t req = {.meter = i % 13 == 5 ? "000000000009" : meters[i % 3], .customer = "", .method = "counter",
                       .channel = "remote", .amount = amount};
     ledger_payment_t pay = {.method = "counter", .amount = amount, .ref = "staff took the money"};
-    must(engine_open_sale(e, &req, id, &msg), &msg, "open");
-    must(engine_begin_payment(e, id, &msg), &msg, "begin payment");
+    crash_must(engine_open_sale(e, &req, id, &msg), &msg, "open");
+    crash_must(engine_begin_payment(e, id, &msg), &msg, "begin payment");
     if (i % 10 != 9)
-        must(engine_accept_payment(e, id, &pay, &msg), &msg, "payment");
-    must(engine_finish_payment(e, id, &msg), &msg, "finish payment");
+        crash_must(engine_accept_payment(e, id, &pay, &msg), &msg, "payment");
+    crash_must(engine_finish_payment(e, id, &msg), &msg, "finish payment");
     if (i % 10 != 9)
-        must(engine_deliver(e, id, NULL, &msg), &msg, "deliver");
+        crash_must(engine_deliver(e, id, NULL, &msg), &msg, "deliver");
 }
 
 static void fill(void)
 {
-    char name[] = "crash_bo_test", cfgopt[600], *args[] = {name, cfgopt, NULL};
-    snprintf(cfgopt, sizeof cfgopt, "--config=%s/kiosk.ini", dir);
-    cli_args_t a;
+    char path[600], folder[600];
+    snprintf(path, sizeof path, "%s/kiosk.ini", dir);
     kiosk_config_t cfg;
     site_t s;
     kmsg_t msg = {""};
-    must(cli_split(2, args, &a, &msg), &msg, "arguments");
-    must(cli_load_config(&a, &cfg, &msg), &msg, "configuration");
-    cli_free(&a);
-    must(site_open(&cfg, &s, NULL, NULL, &msg), &msg, "site");
+    crash_config(path, &cfg, folder, sizeof folder);
+    crash_must(site_open(&cfg, &s, NULL, NULL, &msg), &msg, "site");
     for (int i = 0; i < SALES; i++)
         sell(&s.engine, i);
     site_close(&s);

@@ -12,19 +12,10 @@
 #include <unistd.h>
 
 #include "crash_util.h"
-#include "kiosk/app/cli.h"
 #include "kiosk/site/site.h"
 
 static crash_steps_t steps;
 static char dir[CFG_PATH_LEN];
-
-static void must(kerr_t rc, const kmsg_t *msg, const char *what)
-{
-    if (rc != K_OK) {
-        fprintf(stderr, "crash_card_child: %s: %s\n", what, msg->text);
-        exit(4);
-    }
-}
 
 /* The card in the reader, read as the screen does when it is inserted: a
  * reader another program holds a moment longer is asked again. */
@@ -35,7 +26,7 @@ static void read_card(engine_t *e, engine_mcard_t *card)
     for (int i = 0; i < 20 && rc != K_OK; i++)
         if ((rc = engine_mcard_inserted(e, true, card, &msg)) != K_OK)
             usleep(150000);
-    must(rc, &msg, "reading the card");
+    crash_must(rc, &msg, "reading the card");
 }
 
 /* The card is read, a sale opened for it, paid, written onto it. */
@@ -50,12 +41,12 @@ static void card_sale(engine_t *e, int64_t amount)
         exit(4);
     }
     ledger_payment_t pay = {.method = "counter", .amount = amount, .ref = "staff took the money"};
-    must(engine_mcard_open_sale(e, &card, "counter", amount, id, &msg), &msg, "open");
-    must(engine_begin_payment(e, id, &msg), &msg, "begin payment");
-    must(engine_accept_payment(e, id, &pay, &msg), &msg, "payment");
-    must(engine_finish_payment(e, id, &msg), &msg, "finish payment");
+    crash_must(engine_mcard_open_sale(e, &card, "counter", amount, id, &msg), &msg, "open");
+    crash_must(engine_begin_payment(e, id, &msg), &msg, "begin payment");
+    crash_must(engine_accept_payment(e, id, &pay, &msg), &msg, "payment");
+    crash_must(engine_finish_payment(e, id, &msg), &msg, "finish payment");
     ledger_txn_t t;
-    must(engine_deliver(e, id, &t, &msg), &msg, "deliver");
+    crash_must(engine_deliver(e, id, &t, &msg), &msg, "deliver");
     snprintf(line, sizeof line, "done %s %s\n", id, txn_state_name(t.state));
     crash_append(dir, "child.log", line);
 }
@@ -67,20 +58,13 @@ int main(int argc, char **argv)
         return 2;
     }
     steps.kill_at = atoi(argv[2]);
-    char cfgopt[600], *args[] = {argv[0], cfgopt, NULL};
-    snprintf(cfgopt, sizeof cfgopt, "--config=%s", argv[1]);
-    cli_args_t a;
     kiosk_config_t cfg;
     site_t s;
     kmsg_t msg = {""};
-    must(cli_split(2, args, &a, &msg), &msg, "arguments");
-    must(cli_load_config(&a, &cfg, &msg), &msg, "configuration");
-    cli_free(&a);
-    snprintf(dir, sizeof dir, "%s", argv[1]);
-    *(strrchr(dir, '/') ? strrchr(dir, '/') : dir) = '\0';
+    crash_config(argv[1], &cfg, dir, sizeof dir);
     steps.dir = dir;
 
-    must(site_open(&cfg, &s, NULL, NULL, &msg), &msg, "site");
+    crash_must(site_open(&cfg, &s, NULL, NULL, &msg), &msg, "site");
     if (!(s.opened & SITE_CARD)) {
         fprintf(stderr, "crash_card_child: no meter-card reader (card.protocol)\n");
         return 4;
@@ -88,7 +72,7 @@ int main(int argc, char **argv)
     s.engine.step = crash_step;
     s.engine.step_ctx = &steps;
     engine_recovery_t rep;
-    must(engine_recover(&s.engine, &rep, &msg), &msg, "recovery");
+    crash_must(engine_recover(&s.engine, &rep, &msg), &msg, "recovery");
     card_sale(&s.engine, 3000);
     site_close(&s);
     printf("steps %d\n", steps.n);

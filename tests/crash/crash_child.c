@@ -21,7 +21,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kiosk/app/cli.h"
 #include "kiosk/engine/engine.h"
 #include "crash_util.h"
 #include "crash_vfs.h"
@@ -29,14 +28,6 @@
 static crash_steps_t steps;
 static char dir[CFG_PATH_LEN];
 static registry_t registry;
-
-static void must(kerr_t rc, const kmsg_t *msg, const char *what)
-{
-    if (rc != K_OK) {
-        fprintf(stderr, "crash_child: %s: %s\n", what, msg->text);
-        exit(4);
-    }
-}
 
 /* One sale paid in `n` equal payments; an empty sale is cancelled. */
 static void sale(engine_t *e, const char *meter, int64_t each, int n)
@@ -46,18 +37,18 @@ static void sale(engine_t *e, const char *meter, int64_t each, int n)
     const registry_entry_t *entry = registry_find(&registry, meter);
     sale_req_t req = {.meter = meter, .customer = entry ? entry->customer : "", .method = "cash",
                       .channel = "remote", .amount = n ? each * n : 500};
-    must(engine_open_sale(e, &req, id, &msg), &msg, "open");
-    must(engine_begin_payment(e, id, &msg), &msg, "begin payment");
+    crash_must(engine_open_sale(e, &req, id, &msg), &msg, "open");
+    crash_must(engine_begin_payment(e, id, &msg), &msg, "begin payment");
     for (int i = 0; i < n; i++) {
         ledger_payment_t note = {.method = "cash", .amount = each, .denomination = each, .ref = "note"};
-        must(engine_accept_payment(e, id, &note, &msg), &msg, "payment");
+        crash_must(engine_accept_payment(e, id, &note, &msg), &msg, "payment");
     }
-    must(engine_finish_payment(e, id, &msg), &msg, "finish payment");
+    crash_must(engine_finish_payment(e, id, &msg), &msg, "finish payment");
     ledger_txn_t t;
     if (n) {
-        must(engine_deliver(e, id, &t, &msg), &msg, "deliver");
+        crash_must(engine_deliver(e, id, &t, &msg), &msg, "deliver");
     } else {
-        must(ledger_get(e->ledger, id, &t, &msg), &msg, "read back");
+        crash_must(ledger_get(e->ledger, id, &t, &msg), &msg, "read back");
     }
     snprintf(line, sizeof line, "done %s %s\n", id, txn_state_name(t.state));
     crash_append(dir, "child.log", line);
@@ -110,28 +101,21 @@ int main(int argc, char **argv)
     }
     bool short_script = argc == 4 && strcmp(argv[3], "short") == 0;
     steps.kill_at = atoi(argv[2]);
-    char cfgopt[600], *args[] = {argv[0], cfgopt, NULL};
-    snprintf(cfgopt, sizeof cfgopt, "--config=%s", argv[1]);
-    cli_args_t a;
     kiosk_config_t cfg;
     kmsg_t msg = {""};
-    must(cli_split(2, args, &a, &msg), &msg, "arguments");
-    must(cli_load_config(&a, &cfg, &msg), &msg, "configuration");
-    cli_free(&a);
-    snprintf(dir, sizeof dir, "%s", argv[1]); /* the site folder: where the configuration is */
-    *(strrchr(dir, '/') ? strrchr(dir, '/') : dir) = '\0';
+    crash_config(argv[1], &cfg, dir, sizeof dir); /* the site folder: where the configuration is */
     steps.dir = dir;
     power_cut_setup(atoi(argv[2]));
 
     ledger_t *l;
     gw_t gw;
     if (cfg.registry_path[0])
-        must(registry_load(cfg.registry_path, &registry, &msg), &msg, "registry");
-    must(ledger_open(cfg.ledger_path, LEDGER_CREATE, NULL, &l, &msg), &msg, "ledger");
-    must(gw_open(&cfg, &registry, &gw, &msg), &msg, "gateway");
+        crash_must(registry_load(cfg.registry_path, &registry, &msg), &msg, "registry");
+    crash_must(ledger_open(cfg.ledger_path, LEDGER_CREATE, NULL, &l, &msg), &msg, "ledger");
+    crash_must(gw_open(&cfg, &registry, &gw, &msg), &msg, "gateway");
     engine_t e = {.ledger = l, .gw = &gw, .cfg = &cfg, .step = crash_step, .step_ctx = &steps};
     engine_recovery_t rep;
-    must(engine_recover(&e, &rep, &msg), &msg, "recovery");
+    crash_must(engine_recover(&e, &rep, &msg), &msg, "recovery");
 
     sale(&e, "000000000001", 5000, 1);
     sale(&e, "000000000002", 1000, 3);

@@ -14,19 +14,10 @@
 #include <unistd.h>
 
 #include "crash_util.h"
-#include "kiosk/app/cli.h"
 #include "kiosk/engine/engine.h"
 
 static crash_steps_t steps;
 static char dir[CFG_PATH_LEN];
-
-static void must(kerr_t rc, const kmsg_t *msg, const char *what)
-{
-    if (rc != K_OK) {
-        fprintf(stderr, "crash_pay_child: %s: %s\n", what, msg->text);
-        exit(4);
-    }
-}
 
 static void control(const char *sim, const char *cmd)
 {
@@ -41,18 +32,18 @@ static void open_sale(engine_t *e, const char *meter, const char *method, int64_
 {
     kmsg_t msg = {""};
     sale_req_t req = {.meter = meter, .customer = "", .method = method, .channel = "remote", .amount = amount};
-    must(engine_open_sale(e, &req, id, &msg), &msg, "open");
-    must(engine_begin_payment(e, id, &msg), &msg, "begin payment");
+    crash_must(engine_open_sale(e, &req, id, &msg), &msg, "open");
+    crash_must(engine_begin_payment(e, id, &msg), &msg, "begin payment");
 }
 
 static void finish(engine_t *e, const char *id)
 {
     kmsg_t msg = {""};
     ledger_txn_t t;
-    must(engine_finish_payment(e, id, &msg), &msg, "finish payment");
-    must(ledger_get(e->ledger, id, &t, &msg), &msg, "read back");
+    crash_must(engine_finish_payment(e, id, &msg), &msg, "finish payment");
+    crash_must(ledger_get(e->ledger, id, &t, &msg), &msg, "read back");
     if (t.state == TXN_PAID)
-        must(engine_deliver(e, id, &t, &msg), &msg, "deliver");
+        crash_must(engine_deliver(e, id, &t, &msg), &msg, "deliver");
 }
 
 /* A resident puts each note in; the acceptor is polled (as the screen
@@ -62,13 +53,13 @@ static void cash_sale(engine_t *e, const char *meter, int64_t amount, const char
     char id[UUID_STR_LEN], cmd[32];
     kmsg_t msg = {""};
     open_sale(e, meter, "cash", amount, id);
-    must(engine_cash_start(e, id, &msg), &msg, "start taking cash");
+    crash_must(engine_cash_start(e, id, &msg), &msg, "start taking cash");
     for (; *notes; notes++) {
         snprintf(cmd, sizeof cmd, "insert %s\n", *notes);
         control("CASHSIM_CONTROL", cmd);
         engine_cash_news_t news = {0};
         for (int i = 0; i < 100 && !news.text[0]; i++) {
-            must(engine_cash_step(e, &news, &msg), &msg, "cash step");
+            crash_must(engine_cash_step(e, &news, &msg), &msg, "cash step");
             usleep(20000);
         }
         if (!news.text[0]) {
@@ -76,7 +67,7 @@ static void cash_sale(engine_t *e, const char *meter, int64_t amount, const char
             exit(7);
         }
     }
-    must(engine_cash_stop(e, &msg), &msg, "stop taking cash");
+    crash_must(engine_cash_stop(e, &msg), &msg, "stop taking cash");
     finish(e, id);
 }
 
@@ -86,13 +77,13 @@ static void card_sale(engine_t *e, const char *meter, int64_t amount)
     kmsg_t msg = {""};
     open_sale(e, meter, "card", amount, id);
     engine_card_result_t r;
-    must(engine_card_pay(e, id, amount, NULL, &r, &msg), &msg, "card payment");
+    crash_must(engine_card_pay(e, id, amount, NULL, &r, &msg), &msg, "card payment");
     if (r.parked)
         return;
     if (r.paid)
         finish(e, id);
     else
-        must(engine_cancel(e, id, "card not paid", &msg), &msg, "cancel");
+        crash_must(engine_cancel(e, id, "card not paid", &msg), &msg, "cancel");
 }
 
 int main(int argc, char **argv)
@@ -102,29 +93,22 @@ int main(int argc, char **argv)
         return 2;
     }
     steps.kill_at = atoi(argv[2]);
-    char cfgopt[600], *args[] = {argv[0], cfgopt, NULL};
-    snprintf(cfgopt, sizeof cfgopt, "--config=%s", argv[1]);
-    cli_args_t a;
     kiosk_config_t cfg;
     kmsg_t msg = {""};
-    must(cli_split(2, args, &a, &msg), &msg, "arguments");
-    must(cli_load_config(&a, &cfg, &msg), &msg, "configuration");
-    cli_free(&a);
-    snprintf(dir, sizeof dir, "%s", argv[1]);
-    *(strrchr(dir, '/') ? strrchr(dir, '/') : dir) = '\0';
+    crash_config(argv[1], &cfg, dir, sizeof dir);
     steps.dir = dir;
 
     ledger_t *l;
     gw_t gw;
     cash_t cash;
     payterm_t pt;
-    must(ledger_open(cfg.ledger_path, LEDGER_CREATE, NULL, &l, &msg), &msg, "ledger");
-    must(gw_open(&cfg, NULL, &gw, &msg), &msg, "gateway");
-    must(cash_open(&cfg, &cash, &msg), &msg, "bill acceptor");
-    must(payterm_open(&cfg, &pt, &msg), &msg, "card terminal");
+    crash_must(ledger_open(cfg.ledger_path, LEDGER_CREATE, NULL, &l, &msg), &msg, "ledger");
+    crash_must(gw_open(&cfg, NULL, &gw, &msg), &msg, "gateway");
+    crash_must(cash_open(&cfg, &cash, &msg), &msg, "bill acceptor");
+    crash_must(payterm_open(&cfg, &pt, &msg), &msg, "card terminal");
     engine_t e = {.ledger = l, .gw = &gw, .cash = &cash, .pay = {&pt}, .cfg = &cfg, .step = crash_step, .step_ctx = &steps};
     engine_recovery_t rep;
-    must(engine_recover(&e, &rep, &msg), &msg, "recovery");
+    crash_must(engine_recover(&e, &rep, &msg), &msg, "recovery");
 
     cash_sale(&e, "000000000001", 3000, (const char *const[]){"CN0010A", "CN0020A", NULL});
     card_sale(&e, "000000000002", 2500);

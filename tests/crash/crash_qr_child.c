@@ -17,21 +17,12 @@
 
 #include "backoffice/bo_harness.h"
 #include "crash_util.h"
-#include "kiosk/app/cli.h"
 #include "kiosk/site/site.h"
 
 static crash_steps_t steps;
 static char dir[CFG_PATH_LEN];
 static boh_t bo;          /* the back office, for the phone and the faults */
 static const char *fault; /* armed at the next card.intent, once that step is passed */
-
-static void must(kerr_t rc, const kmsg_t *msg, const char *what)
-{
-    if (rc != K_OK) {
-        fprintf(stderr, "crash_qr_child: %s: %s\n", what, msg->text);
-        exit(4);
-    }
-}
 
 static void post(const char *path, const char *body)
 {
@@ -85,19 +76,19 @@ static void qr_sale(engine_t *e, const char *meter, int64_t amount, resident_t w
     char id[UUID_STR_LEN], line[128];
     kmsg_t msg = {""};
     sale_req_t req = {.meter = meter, .customer = "", .method = "qr", .channel = "remote", .amount = amount};
-    must(engine_open_sale(e, &req, id, &msg), &msg, "open");
-    must(engine_begin_payment(e, id, &msg), &msg, "begin payment");
+    crash_must(engine_open_sale(e, &req, id, &msg), &msg, "open");
+    crash_must(engine_begin_payment(e, id, &msg), &msg, "begin payment");
     pt_watch_t watch = {.cancelled = cancelled, .code = code_shown, .ctx = &who};
     engine_card_result_t r;
-    must(engine_card_pay(e, id, amount, &watch, &r, &msg), &msg, "QR payment");
+    crash_must(engine_card_pay(e, id, amount, &watch, &r, &msg), &msg, "QR payment");
     ledger_txn_t t;
     if (r.paid) {
-        must(engine_finish_payment(e, id, &msg), &msg, "finish payment");
-        must(engine_deliver(e, id, &t, &msg), &msg, "deliver");
+        crash_must(engine_finish_payment(e, id, &msg), &msg, "finish payment");
+        crash_must(engine_deliver(e, id, &t, &msg), &msg, "deliver");
     } else if (!r.parked) {
-        must(engine_cancel(e, id, "QR order not paid", &msg), &msg, "cancel");
+        crash_must(engine_cancel(e, id, "QR order not paid", &msg), &msg, "cancel");
     }
-    must(ledger_get(e->ledger, id, &t, &msg), &msg, "read back");
+    crash_must(ledger_get(e->ledger, id, &t, &msg), &msg, "read back");
     snprintf(line, sizeof line, "done %s %s\n", id, txn_state_name(t.state));
     crash_append(dir, "child.log", line);
 }
@@ -111,20 +102,13 @@ int main(int argc, char **argv)
     }
     bo.port = atoi(port);
     steps.kill_at = atoi(argv[2]);
-    char cfgopt[600], *args[] = {argv[0], cfgopt, NULL};
-    snprintf(cfgopt, sizeof cfgopt, "--config=%s", argv[1]);
-    cli_args_t a;
     kiosk_config_t cfg;
     site_t s;
     kmsg_t msg = {""};
-    must(cli_split(2, args, &a, &msg), &msg, "arguments");
-    must(cli_load_config(&a, &cfg, &msg), &msg, "configuration");
-    cli_free(&a);
-    snprintf(dir, sizeof dir, "%s", argv[1]);
-    *(strrchr(dir, '/') ? strrchr(dir, '/') : dir) = '\0';
+    crash_config(argv[1], &cfg, dir, sizeof dir);
     steps.dir = dir;
 
-    must(site_open(&cfg, &s, NULL, NULL, &msg), &msg, "site");
+    crash_must(site_open(&cfg, &s, NULL, NULL, &msg), &msg, "site");
     if (!(s.opened & SITE_QR)) {
         fprintf(stderr, "crash_qr_child: no QR payments (sync.qr, sync.url)\n");
         return 4;
@@ -132,7 +116,7 @@ int main(int argc, char **argv)
     s.engine.step = step;
     s.engine.step_ctx = &steps;
     engine_recovery_t rep;
-    must(engine_recover(&s.engine, &rep, &msg), &msg, "recovery");
+    crash_must(engine_recover(&s.engine, &rep, &msg), &msg, "recovery");
 
     qr_sale(&s.engine, "000000000001", 5000, (resident_t){.pays = true});
     qr_sale(&s.engine, "000000000002", 3000, (resident_t){.cancels = true});

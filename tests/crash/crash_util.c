@@ -1,6 +1,7 @@
 #include "crash_util.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -11,6 +12,8 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "kiosk/app/cli.h"
 
 #include "support/support.h"
 
@@ -25,6 +28,27 @@ void crash_fail(const char *fmt, ...)
     fputc('\n', stderr);
     va_end(ap);
     crash_failures++;
+}
+
+void crash_must(kerr_t rc, const kmsg_t *msg, const char *what)
+{
+    if (rc != K_OK) {
+        fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name, what, msg->text);
+        exit(4);
+    }
+}
+
+void crash_config(const char *path, kiosk_config_t *cfg, char *dir, size_t len)
+{
+    char name[] = "crash", cfgopt[600], *args[] = {name, cfgopt, NULL};
+    snprintf(cfgopt, sizeof cfgopt, "--config=%s", path);
+    cli_args_t a;
+    kmsg_t msg = {""};
+    crash_must(cli_split(2, args, &a, &msg), &msg, "arguments");
+    crash_must(cli_load_config(&a, cfg, &msg), &msg, "configuration");
+    cli_free(&a);
+    snprintf(dir, len, "%s", path);
+    *(strrchr(dir, '/') ? strrchr(dir, '/') : dir) = '\0';
 }
 
 int crash_run(char *const argv[], unsigned kill_after_us)

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 
+#include "kiosk/app/config.h"
 #include "kiosk/ledger/ledger.h"
 
 /* Failures reported so far by crash_fail. */
@@ -12,6 +13,13 @@ extern int crash_failures;
 
 /* Prints "FAIL: ..." on stderr and counts it. */
 void crash_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Stops the process (status 4) saying what failed, unless rc is K_OK. */
+void crash_must(kerr_t rc, const kmsg_t *msg, const char *what);
+
+/* Loads the configuration file at path as kioskctl does; dir (len bytes)
+ * gets the file's folder. Stops the process if it cannot. */
+void crash_config(const char *path, kiosk_config_t *cfg, char *dir, size_t len);
 
 /* Runs argv (stdout to /dev/null), SIGKILLing it after kill_after_us if
  * that is not 0; returns its wait status. */
