@@ -62,6 +62,12 @@ def cash_seeds():
         + act(POLL) + op(BREAK) + act(POLL) + op(WRITE_FAIL, 1) + events(1, (1, 0)),
         "unasked_answer": b"\x00" + SETUP + act(ENABLE, 0x01) + ACK * 3 + events(4, (1, 1)) + act(POLL)
         + cc(b"\x00", flags=1) + events(1, (1, 1)),
+        # answers that are no ACK, or lack their data byte: device errors, never "done"
+        "route_answer_not_ack": b"\x00" + SETUP + act(ENABLE, 0x08) + ACK * 3 + act(POLL) + events(1, (4, 1))
+        + act(STACK) + cc(b"\x00", header=65) + act(STACK) + cc() + act(STACK) + cc(b"\x07")
+        + act(ROUTE) + cc(b"\x00"),
+        "disable_answer_not_ack": b"\x00" + SETUP + act(ENABLE, 0x08) + ACK * 3 + act(DISABLE) + cc(header=65)
+        + ACK + act(DISABLE) + cc(b"\x00") + ACK + act(ENABLE, 0x08) + cc(header=65) * 3,
     }
 
 
