@@ -2,8 +2,8 @@
  * decline, a result lost after approval (timeout, dropped link), a command
  * never received, a slow terminal, a crash after approval, reversal when
  * the meter refuses the credit, a reversal the terminal refuses, stray
- * completions before and after an authorisation, and a receipt number the
- * reversal cannot carry. After
+ * completions before and after an authorisation, a receipt number the
+ * reversal cannot carry, and a link the terminal closed while idle. After
  * each scenario the terminal's journal must agree with the ledger: every
  * approval delivered or reversed, none authorised twice. PAYSIM names the
  * simulator. */
@@ -437,6 +437,27 @@ static void stray_completion_after_the_authorisation_went_out(void **state)
     agree();
 }
 
+/* The terminal closed the kiosk's idle link (another ECR connected in
+ * between): before its next command the kiosk finds the link closed and
+ * connects again, so the sale goes through instead of failing unsent. */
+static void link_closed_while_idle_is_made_again(void **state)
+{
+    (void)state;
+    start();
+    engine_card_result_t r;
+    assert_true(card_sale(1000, &r).state == TXN_DELIVERED);
+    ps_ecr_t other;
+    assert_true(ps_connect(&site.sim, &other)); /* paysim closes the kiosk's link for it */
+    while (connections() < 2)
+        usleep(10000);
+    ps_close(&other);
+    ledger_txn_t t = card_sale(2000, &r);
+    assert_true(r.paid);
+    assert_int_equal(t.state, TXN_DELIVERED);
+    assert_int_equal(connections(), 3);
+    agree();
+}
+
 /* BMP 87 holds four digits: a reversal of receipt 10017 is refused before
  * anything goes out, never sent without its receipt number (which a
  * terminal could take for its last transaction). */
@@ -473,6 +494,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_teardown(stray_completion_before_the_authorisation, stop),
     cmocka_unit_test_teardown(stray_completion_after_the_authorisation_went_out, stop),
     cmocka_unit_test_teardown(reversal_of_an_unencodable_receipt_is_not_sent, stop),
+    cmocka_unit_test_teardown(link_closed_while_idle_is_made_again, stop),
 };
 
 KTEST_MAIN(tests)
