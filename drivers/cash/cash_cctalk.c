@@ -57,6 +57,45 @@ static bool skip_echo(cct_t *c, const uint8_t *sent, size_t n)
     return !c->echo || memcmp(got, sent, n) == 0;
 }
 
+/* The data bytes of the answer to a command (docs/protocols/cctalk.md,
+ * "Commands used"): at least *min, at most *max. */
+static void answer_len(uint8_t header, unsigned *min, unsigned *max)
+{
+    *min = *max = 0; /* simple poll, reset, the modify commands: a bare ACK */
+    switch (header) {
+    case H_MANUFACTURER:
+    case H_CATEGORY:
+    case H_PRODUCT:
+        *min = 1;
+        *max = CCTALK_MAX_DATA;
+        return;
+    case H_SERIAL: *min = *max = 3; return;
+    case H_BILL_ID: *min = *max = 7; return;
+    case H_EVENTS: *min = *max = 11; return;
+    case H_ROUTE: *min = *max = 1; return;
+    default: return;
+    }
+}
+
+/* A reply that is not a NAK is the answer only if it is an ACK (header 0)
+ * with the data the command takes; anything else is a device error. */
+static cash_err_t genuine(uint8_t header, const cctalk_frame_t *r, kmsg_t *msg)
+{
+    unsigned min, max;
+    char why[96];
+    answer_len(header, &min, &max);
+    if (r->header != CCTALK_ACK)
+        snprintf(why, sizeof why, "answered command %u with header %u, neither ACK nor NAK", header, r->header);
+    else if (r->len < min || r->len > max)
+        snprintf(why, sizeof why, "answered command %u with %u data bytes instead of %u%s", header, r->len, min,
+                 max > min ? " or more" : "");
+    else
+        return CASH_OK;
+    LOG_W("cctalk", "bill acceptor %s", why);
+    kmsg_set(msg, K_EDEVICE, "bill acceptor %s (a device fault: check the bill acceptor and its line)", why);
+    return CASH_PROTOCOL;
+}
+
 /* One request, one answer. */
 static cash_err_t exchange_once(cct_t *c, uint8_t header, const uint8_t *data, size_t n, cctalk_frame_t *reply,
                                 kmsg_t *msg)
@@ -93,19 +132,20 @@ static cash_err_t exchange_once(cct_t *c, uint8_t header, const uint8_t *data, s
                 kmsg_set(msg, K_EDEVICE, "bill acceptor refused command %u", header);
                 return CASH_REFUSED;
             }
-            return CASH_OK;
+            return genuine(header, reply, msg);
         }
     }
     kmsg_set(msg, K_ETIMEOUT, "bill acceptor: no answer to command %u", header);
     return CASH_NO_ANSWER;
 }
 
-/* Idempotent commands are tried three times. */
+/* Idempotent commands are tried three times, when unanswered or answered
+ * with something that is not their answer. */
 static cash_err_t exchange(cct_t *c, uint8_t header, const uint8_t *data, size_t n, cctalk_frame_t *reply,
                            kmsg_t *msg)
 {
     cash_err_t e = CASH_NO_ANSWER;
-    for (int i = 0; i < 3 && e == CASH_NO_ANSWER; i++)
+    for (int i = 0; i < 3 && (e == CASH_NO_ANSWER || e == CASH_PROTOCOL); i++)
         e = exchange_once(c, header, data, n, reply, msg);
     return e;
 }
@@ -158,7 +198,7 @@ static cash_err_t setup(cct_t *c, kmsg_t *msg)
         e = ask_text(c, H_MANUFACTURER, c->info.manufacturer, sizeof c->info.manufacturer, msg);
     if (e == CASH_OK)
         e = ask_text(c, H_PRODUCT, c->info.product, sizeof c->info.product, msg);
-    if (e == CASH_OK && (e = exchange(c, H_SERIAL, NULL, 0, &r, msg)) == CASH_OK && r.len == 3)
+    if (e == CASH_OK && (e = exchange(c, H_SERIAL, NULL, 0, &r, msg)) == CASH_OK)
         snprintf(c->info.serial, sizeof c->info.serial, "%u", r.data[0] | r.data[1] << 8 | r.data[2] << 16);
     for (uint8_t t = 1; e == CASH_OK && t <= N_TYPES; t++)
         if ((e = exchange(c, H_BILL_ID, &t, 1, &r, msg)) == CASH_OK)
@@ -266,10 +306,6 @@ static cash_err_t cct_poll(void *ctx, cash_event_t *out, size_t *n, kmsg_t *msg)
     cash_err_t e = exchange(c, H_EVENTS, NULL, 0, &r, msg);
     if (e != CASH_OK)
         return e;
-    if (r.len != 11) {
-        kmsg_set(msg, K_EDEVICE, "bill acceptor sent %u bytes of events instead of 11", r.len);
-        return CASH_PROTOCOL;
-    }
     uint32_t now = r.data[0];
     if (c->last == CASH_COUNTER_UNKNOWN || now == c->last) {
         c->last = now;
@@ -298,10 +334,15 @@ static cash_err_t cct_route(void *ctx, bool stack, kmsg_t *msg)
     cctalk_frame_t r;
     const uint8_t how = stack ? 1 : 0;
     cash_err_t e = exchange_once(ctx, H_ROUTE, &how, 1, &r, msg); /* never blindly twice */
-    if (e != CASH_OK || r.len != 1 || r.data[0] == 0)
+    if (e != CASH_OK || r.data[0] == 0)
         return e;
-    kmsg_set(msg, K_EDEVICE, r.data[0] == 254 ? "no note in escrow" : "the bill acceptor could not route the note");
-    return CASH_REFUSED;
+    if (r.data[0] == 254 || r.data[0] == 255) {
+        kmsg_set(msg, K_EDEVICE, r.data[0] == 254 ? "no note in escrow" : "the bill acceptor could not route the note");
+        return CASH_REFUSED;
+    }
+    kmsg_set(msg, K_EDEVICE, "bill acceptor answered route bill with %u, which the profile does not have (0 done, "
+             "254 escrow empty, 255 failed): the note's events will tell", r.data[0]);
+    return CASH_PROTOCOL;
 }
 
 static void cct_close(void *ctx)

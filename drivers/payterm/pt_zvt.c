@@ -1,15 +1,21 @@
 /* The ZVT card terminal (docs/protocols/zvt.md): registration per
- * connection, then one command at a time: send, wait for the
- * acknowledgement, acknowledge every message until completion or abort. */
+ * connection, then one command at a time: throw away what the terminal
+ * sent unasked, send, wait for the acknowledgement, acknowledge every
+ * message until completion or abort, and take as the answer only what
+ * belongs to the command just sent. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "drivers/payterm/payterm.h"
+#include "drivers/payterm/zvt_answer.h"
 #include "drivers/payterm/zvt_apdu.h"
+#include "drivers/payterm/zvt_cmd.h"
 #include "drivers/transport/tcp_link.h"
 #include "kiosk/app/log.h"
 #include "kiosk/core/money.h"
+
+enum { DRAIN_MAX = 4096 }; /* unasked bytes thrown away before a command; more: the link is made again */
 
 typedef struct zvt {
     tcp_link_t link;
@@ -19,6 +25,7 @@ typedef struct zvt {
     bool registered;
     zvt_stream_t rx;
 } zvt_t;
+
 
 static void drop_link(zvt_t *z)
 {
@@ -37,9 +44,36 @@ static bool send_apdu(zvt_t *z, const zvt_apdu_t *a, kmsg_t *msg, bool *none_sen
 
 static void ack(zvt_t *z)
 {
-    zvt_apdu_t a = {.cls = 0x80, .instr = 0x00};
+    zvt_apdu_t a;
     bool none;
+    zvt_cmd_ack(&a);
     send_apdu(z, &a, NULL, &none);
+}
+
+/* Throws away what the terminal sent that no command of ours has read (the
+ * rest of a dialogue given up, a late answer): what is buffered and what
+ * waits on the link, DRAIN_MAX bytes at most, hex-dumped at debug. False,
+ * with the link dropped, if it broke or the terminal kept sending. */
+static bool drain(zvt_t *z)
+{
+    size_t total = z->rx.n;
+    uint8_t buf[512];
+    long r = 0;
+    if (z->rx.n > 0)
+        log_hex(LOG_DEBUG, "zvt", "discarded", z->rx.buf, z->rx.n);
+    z->rx.n = 0;
+    while (total <= DRAIN_MAX && (r = tcp_link_recv(&z->link, buf, sizeof buf, 0)) > 0) {
+        log_hex(LOG_DEBUG, "zvt", "discarded", buf, (size_t)r);
+        total += (size_t)r;
+    }
+    if (total > 0)
+        LOG_I("zvt", "discarded %zu bytes the card terminal sent unasked (an earlier dialogue's)", total);
+    if (r >= 0 && total <= DRAIN_MAX)
+        return true;
+    LOG_W("zvt", "%s", r < 0 ? "the link to the card terminal was closed while idle: connecting again"
+                             : "the card terminal keeps sending unasked: making the link again");
+    drop_link(z);
+    return false;
 }
 
 typedef enum rx { RX_GOT, RX_TIMEOUT, RX_BROKEN } rx_t;
@@ -66,114 +100,67 @@ static rx_t recv_apdu(zvt_t *z, zvt_apdu_t *a, int64_t deadline)
     }
 }
 
-/* Sends a command and waits for its acknowledgement. */
+/* Sends a command on a clean link and waits for its acknowledgement;
+ * what comes before that is an earlier dialogue's, not this command's. */
 static pt_err_t start(zvt_t *z, const zvt_apdu_t *cmd, kmsg_t *msg)
 {
     bool none_sent = true;
+    if (!drain(z)) {
+        kmsg_set(msg, K_EIO, "card terminal: the link was lost before the command went out (nothing was sent)");
+        return PT_UNREACHABLE;
+    }
     if (!send_apdu(z, cmd, msg, &none_sent)) {
         drop_link(z);
         return none_sent ? PT_UNREACHABLE : PT_UNKNOWN;
     }
+    int64_t deadline = tcp_link_now_ms() + z->ack_ms;
     zvt_apdu_t a;
-    if (recv_apdu(z, &a, tcp_link_now_ms() + z->ack_ms) != RX_GOT) {
-        kmsg_set(msg, K_ETIMEOUT, "card terminal did not acknowledge within %d ms", z->ack_ms);
-        drop_link(z);
-        return PT_UNREACHABLE; /* the profile: no acknowledgement means not received */
-    }
-    if (a.cls == 0x80 && a.instr == 0x00)
-        return PT_OK;
-    kmsg_set(msg, K_EDEVICE, "card terminal refused the command (%02X %02X)", a.cls, a.instr);
-    return a.cls == 0x84 ? PT_UNREACHABLE : PT_PROTOCOL;
-}
-
-static void masked_pan(const zvt_bmp_t *b, char *out, size_t len)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < b->len && n + 2 < len; i++)
-        for (int half = 0; half < 2; half++) {
-            unsigned d = half ? b->value[i] & 0x0F : b->value[i] >> 4;
-            if (d == 0x0F)
-                continue;
-            if (n > 0 && n % 5 == 4 && n + 2 < len)
-                out[n++] = ' ';
-            out[n++] = d <= 9 ? (char)('0' + d) : '*';
+    for (;;) {
+        if (recv_apdu(z, &a, deadline) != RX_GOT) {
+            kmsg_set(msg, K_ETIMEOUT, "card terminal did not acknowledge within %d ms", z->ack_ms);
+            drop_link(z);
+            return PT_UNREACHABLE; /* the profile: no acknowledgement means not received */
         }
-    out[n] = '\0';
-}
-
-/* The fields of a status information (04 0F) that the kiosk keeps. */
-static void read_status(const zvt_apdu_t *a, pt_result_t *out)
-{
-    size_t off = 0;
-    zvt_bmp_t b;
-    bool bad;
-    uint64_t v;
-    while (zvt_bmp_next(a->data, a->len, &off, &b, &bad)) {
-        if (b.tag == 0x27)
-            out->code = b.value[0];
-        else if (b.tag == 0x04 && zvt_bcd_get(b.value, b.len, &v))
-            out->amount = (int64_t)v;
-        else if (b.tag == 0x87 && zvt_bcd_get(b.value, b.len, &v))
-            out->receipt = (uint32_t)v;
-        else if (b.tag == 0x0B && zvt_bcd_get(b.value, b.len, &v))
-            out->trace = (uint32_t)v;
-        else if (b.tag == 0x22)
-            masked_pan(&b, out->masked_pan, sizeof out->masked_pan);
-        else if (b.tag == 0x8A)
-            snprintf(out->card_type, sizeof out->card_type, "type %u", b.value[0]);
-        else if (b.tag == 0x3C)
-            snprintf(out->reference, sizeof out->reference, "%.*s", (int)b.len, (const char *)b.value);
+        if (a.cls == 0x80 && a.instr == 0x00)
+            return PT_OK;
+        if (a.cls == 0x84) {
+            kmsg_set(msg, K_EDEVICE, "card terminal refused the command (84 %02X)", a.instr);
+            return PT_UNREACHABLE;
+        }
+        LOG_W("zvt", "%02X %02X came before the acknowledgement of %02X %02X: an earlier dialogue's, ignored", a.cls,
+              a.instr, cmd->cls, cmd->instr);
     }
-}
-
-static const char *intermediate_text(uint8_t code)
-{
-    switch (code) {
-    case 0x0A: return "Insert or tap your card";
-    case 0x0B: return "Remove your card";
-    case 0x0E: return "Please wait";
-    case 0x17: return "Enter your PIN";
-    case 0x1C: return "Approved";
-    case 0x1D: return "Declined";
-    default: return "Follow the instructions on the card terminal";
-    }
-}
-
-/* One message of the terminal's during a command; true once it ended. */
-static bool take(const zvt_apdu_t *a, const pt_watch_t *w, bool *have_status, pt_result_t *out)
-{
-    if (a->cls == 0x04 && a->instr == 0xFF && a->len >= 1 && w && w->text)
-        w->text(w->ctx, intermediate_text(a->data[0]));
-    else if (a->cls == 0x06 && a->instr == 0xD1 && a->len >= 1 && out->n_lines < PT_MAX_LINES)
-        snprintf(out->lines[out->n_lines++], PT_LINE_LEN, "%.*s", (int)a->len - 1, (const char *)a->data + 1);
-    else if (a->cls == 0x04 && a->instr == 0x0F) {
-        read_status(a, out);
-        *have_status = true;
-    } else if (a->cls == 0x06 && (a->instr == 0x0F || a->instr == 0x1E)) {
-        if (a->instr == 0x1E)
-            out->code = a->len >= 1 ? a->data[0] : 0xFF;
-        else if (!*have_status)
-            out->code = 0x00;
-        out->approved = a->instr == 0x0F && out->code == 0x00;
-        snprintf(out->reason, sizeof out->reason, "%s", pt_result_text(out->code));
-        return true;
-    }
-    return false;
 }
 
 /* The resident cancelled: 06 B0 asks the terminal to stop (its
  * acknowledgement is not acknowledged back). */
 static void send_abort(zvt_t *z)
 {
-    zvt_apdu_t a = {.cls = 0x06, .instr = 0xB0};
+    zvt_apdu_t a;
     bool none;
     LOG_I("zvt", "the resident cancelled: asking the terminal to abort");
+    zvt_cmd_abort(&a);
     send_apdu(z, &a, NULL, &none);
+}
+
+/* An end that is not the command's own: the command's outcome is unknown,
+ * and the rest of its dialogue must not meet the next command. */
+static pt_err_t stray_end(zvt_t *z, const zvt_apdu_t *a, const zvt_expect_t *x, kmsg_t *msg)
+{
+    if (x->reference)
+        kmsg_set(msg, K_EDEVICE, "card terminal ended with %02X %02X without a status information carrying reference "
+                 "%s: not this authorisation's answer, its outcome is unknown (ask for the last transaction)",
+                 a->cls, a->instr, x->reference);
+    else
+        kmsg_set(msg, K_EDEVICE, "card terminal completed without a status information: not this command's answer, "
+                 "its outcome is unknown");
+    drop_link(z);
+    return PT_UNKNOWN;
 }
 
 /* Acknowledges the terminal's messages until completion or abort, asking
  * watch about a cancel between them. */
-static pt_err_t follow(zvt_t *z, const pt_watch_t *w, pt_result_t *out, kmsg_t *msg)
+static pt_err_t follow(zvt_t *z, const zvt_expect_t *x, const pt_watch_t *w, pt_result_t *out, kmsg_t *msg)
 {
     int64_t deadline = tcp_link_now_ms() + z->timeout_ms;
     bool have_status = false, aborted = false, watching = w && w->cancelled;
@@ -193,8 +180,11 @@ static pt_err_t follow(zvt_t *z, const pt_watch_t *w, pt_result_t *out, kmsg_t *
         if (a.cls == 0x80 || a.cls == 0x84) /* the acknowledgement of our abort */
             continue;
         ack(z);
-        if (take(&a, w, &have_status, out))
+        zvt_took_t t = zvt__take(&a, x, w, &have_status, out);
+        if (t == ZVT_END)
             return PT_OK;
+        if (t == ZVT_STRAY_END)
+            return stray_end(z, &a, x, msg);
     }
     kmsg_set(msg, K_ETIMEOUT, "card terminal: the result never came (link lost or %d ms passed)", z->timeout_ms);
     drop_link(z);
@@ -208,13 +198,12 @@ static pt_err_t ready(zvt_t *z, kmsg_t *msg)
         return PT_OK;
     if (tcp_link_connect(&z->link, z->ack_ms, msg) != K_OK)
         return PT_UNREACHABLE;
-    zvt_apdu_t reg = {.cls = 0x06, .instr = 0x00, .len = 6};
-    memcpy(reg.data, z->password, 3);
-    reg.data[3] = 0x0E; /* the kiosk prints receipts; intermediate status on */
-    zvt_bcd_set(z->currency, reg.data + 4, 2);
+    static const zvt_expect_t completion = {.status = false, .reference = NULL};
+    zvt_apdu_t reg;
+    zvt_cmd_registration(z->password, z->currency, &reg);
     pt_result_t r = {0};
     pt_err_t e = start(z, &reg, msg);
-    if (e == PT_OK && (e = follow(z, NULL, &r, msg)) == PT_OK && !r.approved) {
+    if (e == PT_OK && (e = follow(z, &completion, NULL, &r, msg)) == PT_OK && !r.approved) {
         kmsg_set(msg, K_EDEVICE, "card terminal refused the registration: %s", r.reason);
         drop_link(z);
         return PT_UNREACHABLE;
@@ -223,54 +212,62 @@ static pt_err_t ready(zvt_t *z, kmsg_t *msg)
     return e == PT_OK ? PT_OK : PT_UNREACHABLE; /* registering changes nothing on the terminal */
 }
 
-static pt_err_t run(zvt_t *z, const zvt_apdu_t *cmd, const pt_watch_t *watch, pt_result_t *out, kmsg_t *msg)
+/* One command: on a link that is still there (or made again), registered,
+ * then its dialogue. */
+static pt_err_t run(zvt_t *z, const zvt_apdu_t *cmd, const zvt_expect_t *x, const pt_watch_t *watch, pt_result_t *out,
+                    kmsg_t *msg)
 {
     memset(out, 0, sizeof *out);
+    if (z->link.fd >= 0)
+        drain(z); /* a link the terminal closed while idle is made again by ready() */
     pt_err_t e = ready(z, msg);
     if (e == PT_OK)
         e = start(z, cmd, msg);
-    return e == PT_OK ? follow(z, watch, out, msg) : e;
+    return e == PT_OK ? follow(z, x, watch, out, msg) : e;
 }
+
+/* A transaction's answer: its completion only after its status information. */
+static const zvt_expect_t transaction = {.status = true, .reference = NULL};
 
 static pt_err_t zvt_authorise(void *ctx, const pt_request_t *req, const pt_watch_t *watch, pt_result_t *out,
                               kmsg_t *msg)
 {
     zvt_t *z = ctx;
-    int64_t amount = req->amount;
-    const char *reference = req->reference;
-    zvt_apdu_t a = {.cls = 0x06, .instr = 0x01};
-    if (amount <= 0 || !zvt_put_bcd(&a, 0x04, (uint64_t)amount, 6) || !zvt_put_bcd(&a, 0x49, z->currency, 2) ||
-        !zvt_put_bytes(&a, 0x3C, (const uint8_t *)reference, strlen(reference))) {
-        kmsg_set(msg, K_EINVAL, "amount %lld or reference cannot be sent to the card terminal", (long long)amount);
+    zvt_apdu_t a;
+    if (!zvt_cmd_authorisation(req->amount, z->currency, req->reference, &a)) {
+        kmsg_set(msg, K_EINVAL, "amount %lld or reference cannot be sent to the card terminal", (long long)req->amount);
         return PT_PROTOCOL;
     }
-    return run(z, &a, watch, out, msg);
+    const zvt_expect_t own = {.status = true, .reference = req->reference};
+    return run(z, &a, &own, watch, out, msg);
 }
 
 static pt_err_t zvt_reverse(void *ctx, uint32_t receipt, pt_result_t *out, kmsg_t *msg)
 {
     zvt_t *z = ctx;
-    zvt_apdu_t a = {.cls = 0x06, .instr = 0x30, .len = 3};
-    memcpy(a.data, z->password, 3);
-    zvt_put_bcd(&a, 0x87, receipt, 2);
-    return run(z, &a, NULL, out, msg);
-}
-
-static pt_err_t password_command(zvt_t *z, uint8_t instr, pt_result_t *out, kmsg_t *msg)
-{
-    zvt_apdu_t a = {.cls = 0x06, .instr = instr, .len = 3};
-    memcpy(a.data, z->password, 3);
-    return run(z, &a, NULL, out, msg);
+    zvt_apdu_t a;
+    if (!zvt_cmd_reversal(z->password, receipt, &a)) {
+        kmsg_set(msg, K_EINVAL, "receipt number %u cannot be sent to the card terminal (at most %u): the reversal "
+                 "was not sent; refund the payment by hand", receipt, ZVT_MAX_RECEIPT);
+        return PT_PROTOCOL;
+    }
+    return run(z, &a, &transaction, NULL, out, msg);
 }
 
 static pt_err_t zvt_last(void *ctx, pt_result_t *out, kmsg_t *msg)
 {
-    return password_command(ctx, 0x20, out, msg);
+    zvt_t *z = ctx;
+    zvt_apdu_t a;
+    zvt_cmd_repeat_receipt(z->password, &a);
+    return run(z, &a, &transaction, NULL, out, msg);
 }
 
 static pt_err_t zvt_end_of_day(void *ctx, pt_result_t *out, kmsg_t *msg)
 {
-    return password_command(ctx, 0x50, out, msg);
+    zvt_t *z = ctx;
+    zvt_apdu_t a;
+    zvt_cmd_end_of_day(z->password, &a);
+    return run(z, &a, &transaction, NULL, out, msg);
 }
 
 static void zvt_close(void *ctx)

@@ -167,6 +167,18 @@ static char *cmd_lose_reply(csim_t *s, char **av)
     return set_count(&s->faults.lose_reply, av[0], av[1]);
 }
 
+/* bad-answer HEADER: the next request is not carried out and is answered
+ * with HEADER and no data (0: an ACK without the data it should carry). */
+static char *cmd_bad_answer(csim_t *s, char **av)
+{
+    int64_t h;
+    if (!simio_parse_int(av[1], 0, 255, &h))
+        return ERR("bad-answer needs a header 0..255 (0: an ACK with no data, 65: neither ACK nor NAK)");
+    s->faults.bad_answer = true;
+    s->faults.bad_header = (uint8_t)h;
+    return OK("%s", "");
+}
+
 static char *cmd_echo(csim_t *s, char **av)
 {
     if (strcmp(av[1], "on") != 0 && strcmp(av[1], "off") != 0)
@@ -188,8 +200,11 @@ static char *cmd_faults(csim_t *s, char **av)
 {
     (void)av;
     const csim_faults_t *f = &s->faults;
-    return OK("reject=%d jam=%d silent=%u lose-reply=%u echo=%s", f->reject, f->jam, f->silent, f->lose_reply,
-              s->echo ? "on" : "off");
+    char bad[24] = "";
+    if (f->bad_answer)
+        snprintf(bad, sizeof bad, " bad-answer=%u", f->bad_header);
+    return OK("reject=%d jam=%d silent=%u lose-reply=%u echo=%s%s", f->reject, f->jam, f->silent, f->lose_reply,
+              s->echo ? "on" : "off", bad);
 }
 
 static char *cmd_clear(csim_t *s, char **av)
@@ -216,6 +231,7 @@ static const struct command {
     {{"lose-events", 1, 1, "lose-events N"}, cmd_lose_events},
     {{"silent", 1, 1, "silent N"}, cmd_silent},
     {{"lose-reply", 1, 1, "lose-reply N"}, cmd_lose_reply},
+    {{"bad-answer", 1, 1, "bad-answer HEADER"}, cmd_bad_answer},
     {{"echo", 1, 1, "echo on|off"}, cmd_echo},
     {{"state", 0, 0, "state"}, cmd_state},
     {{"faults", 0, 0, "faults"}, cmd_faults},

@@ -81,6 +81,8 @@ typedef struct csim_faults {
     bool jam;            /* the next stacking jams */
     unsigned silent;     /* requests still to be ignored (not carried out) */
     unsigned lose_reply; /* requests carried out whose answers are still to be lost */
+    bool bad_answer;     /* the next request is not carried out and answered with bad_header, no data */
+    uint8_t bad_header;
 } csim_faults_t;
 
 typedef struct csim {

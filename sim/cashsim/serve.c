@@ -46,7 +46,8 @@ static void log_frame(const char *label, const cctalk_frame_t *f)
         log_hex(LOG_DEBUG, CSIM_LOG, label, raw, cctalk_encode(f, raw, sizeof raw));
 }
 
-/* One request: maybe ignored (silent), answered, maybe the answer lost. */
+/* One request: maybe ignored (silent), answered with nonsense and not
+ * carried out (bad-answer), answered, maybe the answer lost. */
 static void on_request(server_t *sv, const cctalk_frame_t *req)
 {
     csim_t *s = sv->s;
@@ -56,6 +57,15 @@ static void on_request(server_t *sv, const cctalk_frame_t *req)
     if (s->faults.silent > 0) {
         s->faults.silent--;
         LOG_I(CSIM_LOG, "fault: header %u ignored (silent, %u more)", req->header, s->faults.silent);
+        return;
+    }
+    if (s->faults.bad_answer) {
+        s->faults.bad_answer = false;
+        ans = (cctalk_frame_t){.dest = CCTALK_HOST, .src = CCTALK_BILL, .header = s->faults.bad_header};
+        LOG_I(CSIM_LOG, "fault: header %u not carried out, answered with header %u and no data", req->header,
+              ans.header);
+        log_frame("out", &ans);
+        csim_link_write(&sv->link, out, cctalk_encode(&ans, out, sizeof out));
         return;
     }
     csim_cctalk_answer(s, req, &ans, kclock_mono(NULL));

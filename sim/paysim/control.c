@@ -83,6 +83,24 @@ static char *cmd_card_wait(psim_t *s, char **av, int ac)
     return OK("%s", "");
 }
 
+/* stray-completion: 80 00 00 and 06 0F 00 to the ECR now, unasked;
+ * stray-completion next: the same before the next command's answer. */
+static char *cmd_stray_completion(psim_t *s, char **av, int ac)
+{
+    if (ac == 2 && strcmp(av[1], "next") != 0)
+        return ERR("usage: stray-completion [next]");
+    if (ac == 2) {
+        s->faults.stray_next = true;
+        return OK("%s", "");
+    }
+    if (s->ecr_fd < 0)
+        return ERR("no ECR is connected to send the stray completion to (stray-completion next waits for one)");
+    LOG_I(PSIM_LOG, "stray-completion: 80 00 00 and 06 0F 00 go out unasked");
+    if (!psim_pt_stray(s))
+        return ERR("the ECR link broke while the stray completion went out");
+    return OK("%s", "");
+}
+
 static char *cmd_clear(psim_t *s, char **av, int ac)
 {
     (void)av;
@@ -133,6 +151,7 @@ static const struct command {
     {{"drop-after", 0, 0, "drop-after"}, cmd_drop_after},
     {{"slow", 1, 1, "slow MS"}, cmd_slow},
     {{"card-wait", 1, 1, "card-wait MS"}, cmd_card_wait},
+    {{"stray-completion", 0, 1, "stray-completion [next]"}, cmd_stray_completion},
     {{"clear", 0, 0, "clear"}, cmd_clear},
     {{"state", 0, 0, "state"}, cmd_state},
     {{"time", 0, 1, "time [YYYY-MM-DDTHH:MM:SS|wall]"}, cmd_time},

@@ -67,6 +67,7 @@ typedef struct psim_faults {
     bool timeout_before;     /* the next command is swallowed */
     int64_t slow_ms;         /* every PT message delayed (until cleared) */
     int64_t card_wait_ms;    /* the next authorisation waits this long for the card */
+    bool stray_next;         /* the next command's acknowledgement follows a stray 80 00 00, 06 0F 00 */
 } psim_faults_t;
 
 /* One step of the command being run. */
@@ -186,6 +187,11 @@ int64_t psim_pt_tick(psim_t *s, int64_t now_ms);
 /* The ECR link is gone (closed, dropped, replaced): the command being run
  * ends as if the link dropped. */
 void psim_pt_link_lost(psim_t *s);
+
+/* Sends the ECR an acknowledgement and a completion (80 00 00, 06 0F 00)
+ * nobody asked for, as the tail of a dialogue the ECR gave up; waits for no
+ * acknowledgement. False if the link broke (it is then lost). */
+bool psim_pt_stray(psim_t *s);
 
 /* ---- net.c ---- */
 

@@ -110,6 +110,16 @@ void psim_pt_link_lost(psim_t *s)
     r->active = false;
 }
 
+bool psim_pt_stray(psim_t *s)
+{
+    zvt_apdu_t ack = {.cls = 0x80, .instr = 0x00, .len = 0}, done;
+    psim_completion_apdu(&done);
+    if (psim_net_send(s, &ack) && psim_net_send(s, &done))
+        return true;
+    psim_pt_link_lost(s);
+    return false;
+}
+
 /* 80 00 00 or 84 xx 00 from the ECR. */
 static void got_ack(psim_t *s, const zvt_apdu_t *a, int64_t now)
 {
@@ -159,6 +169,13 @@ void psim_pt_received(psim_t *s, const zvt_apdu_t *a)
         LOG_I(PSIM_LOG, "timeout-before: command %02X %02X gets no acknowledgement and does nothing", a->cls,
               a->instr);
         return;
+    }
+    if (s->faults.stray_next) {
+        s->faults.stray_next = false;
+        LOG_I(PSIM_LOG, "stray-completion: 80 00 00 and 06 0F 00 go out before the answer to %02X %02X", a->cls,
+              a->instr);
+        if (!psim_pt_stray(s))
+            return;
     }
     uint8_t nak = psim_cmd_begin(s, a);
     if (nak) {

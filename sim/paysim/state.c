@@ -94,7 +94,8 @@ static bool add_faults(cJSON *o, const psim_t *s)
     return j && kjson_add_str(j, "next_authorisation", outcome_name(f->outcome)) &&
            kjson_add_str(j, "decline_code", f->outcome == PSIM_DECLINE ? code : NULL) &&
            cJSON_AddBoolToObject(j, "timeout_before", f->timeout_before) && kjson_add_int(j, "slow_ms", f->slow_ms) &&
-           kjson_add_int(j, "card_wait_ms", f->card_wait_ms);
+           kjson_add_int(j, "card_wait_ms", f->card_wait_ms) &&
+           cJSON_AddBoolToObject(j, "stray_completion_next", f->stray_next);
 }
 
 /* The terminal and its link, for the control port only. */

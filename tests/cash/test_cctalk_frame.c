@@ -29,6 +29,7 @@ static const vec_t vectors[] = {
     {"escrow empty", 1, 40, 0, "FE", "01 01 28 00 FE D8"},
     {"reset", 40, 1, 1, "", "28 00 01 01 D6"},
     {"nak", 1, 40, 5, "", "01 00 28 05 D2"},
+    {"header 65 (no answer)", 1, 40, 65, "", "01 00 28 41 96"},
 };
 
 #define N (sizeof vectors / sizeof vectors[0])

@@ -62,6 +62,12 @@ def cash_seeds():
         + act(POLL) + op(BREAK) + act(POLL) + op(WRITE_FAIL, 1) + events(1, (1, 0)),
         "unasked_answer": b"\x00" + SETUP + act(ENABLE, 0x01) + ACK * 3 + events(4, (1, 1)) + act(POLL)
         + cc(b"\x00", flags=1) + events(1, (1, 1)),
+        # answers that are no ACK, or lack their data byte: device errors, never "done"
+        "route_answer_not_ack": b"\x00" + SETUP + act(ENABLE, 0x08) + ACK * 3 + act(POLL) + events(1, (4, 1))
+        + act(STACK) + cc(b"\x00", header=65) + act(STACK) + cc() + act(STACK) + cc(b"\x07")
+        + act(ROUTE) + cc(b"\x00"),
+        "disable_answer_not_ack": b"\x00" + SETUP + act(ENABLE, 0x08) + ACK * 3 + act(DISABLE) + cc(header=65)
+        + ACK + act(DISABLE) + cc(b"\x00") + ACK + act(ENABLE, 0x08) + cc(header=65) * 3,
     }
 
 
@@ -77,7 +83,12 @@ def lllvar(text):
     return bytes([0xF0 | n // 100, 0xF0 | n // 10 % 10, 0xF0 | n % 10]) + text
 
 
-def status(code, amount=b"\x00\x00\x00\x00\x50\x00", ref=b"6f1c2a3b-0d4e-4f5a-8b6c-7d8e9fa00001:1"):
+def ref(n):
+    """The reference of the target's n-th authorisation."""
+    return b"6f1c2a3b-0d4e-4f5a-8b6c-7d8e9fa%05d:1" % n
+
+
+def status(code, amount=b"\x00\x00\x00\x00\x50\x00", ref=ref(1)):
     return zvt(0x04, 0x0F, b"\x27" + bytes([code]) + b"\x04" + amount + b"\x0b\x00\x00\x42\x0c\x14\x30\x05"
                + b"\x0d\x11\x21\x22\xf0\xf8\x41\x11\x11\xee\xee\xee\x11\x11\x87\x00\x17\x8a\x05\x49\x01\x56"
                + b"\x3c" + lllvar(ref))
@@ -95,14 +106,18 @@ def abort_with(code):
 
 
 def pt_seeds():
-    approved = (PT_ACK + zvt(0x04, 0xFF, b"\x0a") + zvt(0x06, 0xD1, b"\x00CARD PAYMENT") + status(0x00) + DONE)
+    def approved_n(n):
+        return (PT_ACK + zvt(0x04, 0xFF, b"\x0a") + zvt(0x06, 0xD1, b"\x00CARD PAYMENT")
+                + status(0x00, ref=ref(n)) + DONE)
+
+    approved = approved_n(1)
     return {
         "auth_approved": b"\x00" + act(AUTH, 0x13, 0x87) + REGISTER + approved,
         "auth_approved_watched": b"\x05" + act(AUTH | WATCH | 0x1C, 0x13, 0x87) + REGISTER + approved
-        + act(AUTH | WATCH | 0x1C, 0x00, 0x63) + approved,
+        + act(AUTH | WATCH | 0x1C, 0x00, 0x63) + approved_n(2),
         "auth_declined": b"\x00" + act(AUTH, 0x13, 0x87) + REGISTER + PT_ACK + status(0x05) + abort_with(0x05),
         "auth_cancelled": b"\x00" + act(AUTH | WATCH, 0x13, 0x87) + REGISTER + PT_ACK + zvt(0x04, 0xFF, b"\x0a")
-        + op(SILENCE) + op(SILENCE) + PT_ACK + abort_with(0x6C),
+        + op(SILENCE) + op(SILENCE) + PT_ACK + status(0x6C) + abort_with(0x6C),
         "lost_answer_then_last": b"\x00" + act(AUTH, 0x13, 0x87) + REGISTER + PT_ACK + zvt(0x04, 0xFF, b"\x17")
         + act(LAST) + REGISTER + PT_ACK + status(0x00) + DONE,
         "reversal_then_again": b"\x00" + act(REVERSE, 0x00, 0x11) + REGISTER + PT_ACK
@@ -113,6 +128,17 @@ def pt_seeds():
         "refused_and_broken": b"\x00" + act(AUTH, 0x00, 0x10) + zvt(0x84, 0x83) + act(AUTH, 0x00, 0x10)
         + op(BREAK) + act(LAST) + op(WRITE_FAIL, 0) + act(LAST) + PT_ACK + op(BREAK)
         + act(AUTH | 0xC0, 0, 0) + act(AUTH | 0x80, 0, 0) + REGISTER + PT_ACK + DONE,
+        # an earlier dialogue's acknowledgement and completion wait on the line
+        "stray_completion_before_auth": b"\x00" + act(AUTH, 0x13, 0x87) + REGISTER + approved + PT_ACK + DONE
+        + act(AUTH, 0x07, 0xcf) + PT_ACK + status(0x05, ref=ref(2)) + abort_with(0x05),
+        # ...or come after the authorisation left, before its acknowledgement
+        "stray_completion_in_flight": b"\x00" + act(AUTH, 0x13, 0x87) + REGISTER + PT_ACK + DONE + PT_ACK
+        + zvt(0x04, 0xFF, b"\x0a") + status(0x05) + abort_with(0x05) + act(LAST) + REGISTER + PT_ACK
+        + status(0x05) + DONE,
+        "status_of_another_reference": b"\x00" + act(AUTH, 0x13, 0x87) + REGISTER + PT_ACK
+        + status(0x00, ref=b"another-sale:1") + DONE + act(LAST) + REGISTER + PT_ACK + status(0x00) + DONE,
+        "reversal_receipt_too_large": b"\x00" + act(REVERSE, 0x80, 0x11) + act(REVERSE, 0x27, 0x0f) + REGISTER
+        + PT_ACK + status(0x00, ref=b"R:" + ref(1)) + DONE,
         "pieces_delays_long": b"\x0a" + act(AUTH, 0x01, 0x00) + zvt(0x80, 0x00, chunk=1) + op(DELAY, 30)
         + zvt(0x06, 0x0F, b"\x00", chunk=2) + PT_ACK
         + zvt(0x06, 0xD1, b"\x00" + b"RECEIPT LINE " * 30, chunk=7) + op(RAW, 4) + b"\x04\x0f\x02\x27\x00"

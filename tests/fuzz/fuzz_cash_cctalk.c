@@ -17,8 +17,12 @@
  * - the validator is told to accept only while the kiosk wants notes
  *   (after enable, before disable or lost events);
  * - only route() routes, exactly one route command per call (never
- *   blindly twice), and it says done only after the validator answered
- *   and did not refuse. */
+ *   blindly twice);
+ * - a call that succeeds (the driver opened, enable, disable, poll, route)
+ *   ended on a genuine answer to the last command it wrote: a frame from
+ *   the validator to the host with header 0 (ACK; not any header but a
+ *   NAK) and the data bytes the profile gives that command, read after
+ *   the command went out; route bill's is one byte, 0 (done). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,7 +31,16 @@
 #include "fuzz/fuzz_line.h"
 #include "kiosk/app/log.h"
 
-enum { H_ROUTE = 154, H_MASTER = 228 };
+enum {
+    H_ROUTE = 154,
+    H_BILL_ID = 157,
+    H_EVENTS = 159,
+    H_MASTER = 228,
+    H_SERIAL = 242,
+    H_PRODUCT = 244,
+    H_CATEGORY = 245,
+    H_MANUFACTURER = 246,
+};
 enum { CALL_OTHER, CALL_ROUTE };
 
 typedef struct probe {
@@ -36,6 +49,9 @@ typedef struct probe {
     bool inhibit_sent;   /* "accept nothing" written in this call */
     bool accept_wanted;  /* the kiosk asked for notes and has not said stop */
     uint32_t last;       /* the last counter handled, as the kiosk knows it */
+    bool wrote;          /* a command was written in this call... */
+    uint8_t header;      /* ...the last one's header... */
+    size_t n_sent;       /* ...and length (the echo of it comes first) */
 } probe_t;
 
 /* A reply from the script: flags (bit 0 another sender, bit 1 addressed to
@@ -73,28 +89,61 @@ static void on_write(void *ctx, const uint8_t *p, size_t n)
         abort(); /* told to take notes the kiosk did not ask for */
     if (p[3] == H_MASTER && p[1] == 1 && !(p[4] & 1))
         pr->inhibit_sent = true;
-    if (p[3] == H_ROUTE)
-        fline_mark();
+    pr->wrote = true;
+    pr->header = p[3];
+    pr->n_sent = n;
+    fline_mark(); /* what is read from now on answers this command */
 }
 
-/* True if the bytes read since the route command hold the validator's
- * answer meaning done: a whole frame to the host that is not a NAK, and not
- * 254 (escrow empty) or 255 (failed). (The profile's ACK is header 0; the
- * driver takes any header but NAK as the answer, and so does this.) */
-static bool acked(size_t skip)
+/* The data bytes of the answer to a command (docs/protocols/cctalk.md,
+ * "Commands used"): at least *min, at most *max. */
+static void answer_len(uint8_t header, unsigned *min, unsigned *max)
 {
+    *min = *max = 0; /* simple poll, reset, the modify commands */
+    if (header == H_MANUFACTURER || header == H_CATEGORY || header == H_PRODUCT) {
+        *min = 1;
+        *max = CCTALK_MAX_DATA;
+    } else if (header == H_SERIAL) {
+        *min = *max = 3;
+    } else if (header == H_BILL_ID) {
+        *min = *max = 7;
+    } else if (header == H_EVENTS) {
+        *min = *max = 11;
+    } else if (header == H_ROUTE) {
+        *min = *max = 1;
+    }
+}
+
+/* True if the bytes read since the last command was written (after its
+ * echo) hold a genuine answer to it: a whole frame from the validator to
+ * the host, header 0, with the data bytes the command takes (route bill:
+ * 0, done). */
+static bool answered(const probe_t *pr)
+{
+    size_t skip = fline.echo ? pr->n_sent : 0;
     const uint8_t *b = fline.rx + skip;
     size_t n = fline.n_rx > skip ? fline.n_rx - skip : 0;
+    unsigned min, max;
+    answer_len(pr->header, &min, &max);
     for (size_t i = 0; i + 5 <= n; i++) {
         size_t total = 5u + b[i + 1];
+        if (i + total > n || b[i] != CCTALK_HOST || b[i + 2] != CCTALK_BILL || b[i + 3] != CCTALK_ACK ||
+            b[i + 1] < min || b[i + 1] > max || (pr->header == H_ROUTE && b[i + 4] != 0))
+            continue;
         uint8_t sum = 0;
-        for (size_t k = 0; k < total && i + total <= n; k++)
+        for (size_t k = 0; k < total; k++)
             sum = (uint8_t)(sum + b[i + k]);
-        if (i + total <= n && sum == 0 && b[i] == CCTALK_HOST && b[i + 2] == CCTALK_BILL && b[i + 3] != CCTALK_NAK &&
-            !(b[i + 1] == 1 && b[i + 4] != 0))
+        if (sum == 0)
             return true;
     }
     return false;
+}
+
+/* A call that succeeded ended on a genuine answer to its last command. */
+static void check_answered(const probe_t *pr, cash_err_t e)
+{
+    if (e == CASH_OK && pr->wrote && !fline.rx_lost && !answered(pr))
+        abort(); /* done on something that is not the device's ACK of the command */
 }
 
 static uint32_t steps(uint32_t from, uint32_t to)
@@ -138,7 +187,7 @@ static void poll(cash_t *c, probe_t *pr)
     cash_event_t ev[CASH_MAX_EVENTS];
     size_t n = 0;
     kmsg_t msg;
-    (void)c->ops->poll(c->ctx, ev, &n, &msg);
+    check_answered(pr, c->ops->poll(c->ctx, ev, &n, &msg));
     if (n > CASH_MAX_EVENTS)
         abort();
     for (size_t i = 0; i < n; i++)
@@ -150,8 +199,9 @@ static void route(cash_t *c, probe_t *pr, bool stack)
     kmsg_t msg;
     pr->call = CALL_ROUTE;
     cash_err_t e = c->ops->route(c->ctx, stack, &msg);
-    if (pr->routes != 1 || (e == CASH_OK && !fline.rx_lost && !acked(fline.echo ? 6 : 0)))
-        abort(); /* one route command; done only when the validator said so */
+    if (pr->routes != 1)
+        abort(); /* one route command */
+    check_answered(pr, e); /* done only when the validator said so */
 }
 
 static void enable(cash_t *c, probe_t *pr, uint8_t pick)
@@ -164,7 +214,7 @@ static void enable(cash_t *c, probe_t *pr, uint8_t pick)
             values[n++] = notes[i];
     kmsg_t msg;
     pr->accept_wanted = true;
-    (void)c->ops->enable(c->ctx, values, n, &msg);
+    check_answered(pr, c->ops->enable(c->ctx, values, n, &msg));
 }
 
 static void call(cash_t *c, probe_t *pr, uint8_t a)
@@ -172,12 +222,12 @@ static void call(cash_t *c, probe_t *pr, uint8_t a)
     kmsg_t msg;
     pr->call = CALL_OTHER;
     pr->routes = 0;
-    pr->inhibit_sent = false;
+    pr->inhibit_sent = pr->wrote = false;
     switch ((a & 0x0F) % 5) {
     case 0: enable(c, pr, fline_byte()); break;
     case 1:
         pr->accept_wanted = false;
-        (void)c->ops->disable(c->ctx, &msg);
+        check_answered(pr, c->ops->disable(c->ctx, &msg));
         break;
     case 2: poll(c, pr); break;
     case 3: route(c, pr, a & 0x10); break;
@@ -208,6 +258,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     kmsg_t msg;
     if (cash_cctalk_open("fuzz-line", fline.echo, "CNY", &cash, &msg) != K_OK)
         return 0;
+    check_answered(&pr, CASH_OK); /* set up: its last command answered */
     pr.last = data[0] & 2 ? CASH_COUNTER_UNKNOWN : data[0] >> 2;
     cash.ops->set_counter(cash.ctx, pr.last);
     uint8_t a;

@@ -89,6 +89,8 @@ long fline_read(uint8_t *buf, size_t cap, int timeout_ms)
     for (;;) {
         if (fline.n_wait > 0 && cap > 0)
             return deliver(buf, cap, timeout_ms);
+        if (timeout_ms == 0)
+            return 0; /* a look at what has arrived (a drain): the device says nothing new meanwhile */
         if (fline.pos >= fline.len || op_at(fline.pos) == FL_END || cap == 0) {
             fline.now_ms += timeout_ms;
             return 0;

@@ -22,7 +22,10 @@
  *                  call into the driver (fline_action)
  *
  * Bytes a step produces while the target is between calls wait on the line
- * for the next read (a late or unasked-for answer). */
+ * for the next read (a late or unasked-for answer). A read with a timeout
+ * of 0 (a driver draining the line before it sends) gets only bytes already
+ * waiting: it takes no step, so the device's next answer still comes after
+ * the driver's next command. */
 #ifndef TESTS_FUZZ_FUZZ_LINE_H
 #define TESTS_FUZZ_FUZZ_LINE_H
 

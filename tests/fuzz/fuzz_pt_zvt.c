@@ -6,8 +6,10 @@
  * then each END step's next byte is a call (modulo 4): authorise, with two
  * bytes of amount (0x80: the largest BCD amount, 0x40 with it: one more)
  * and a resident watching (0x20) who cancels at the watch's question
- * 10 * (bits 2-4; 7: never); reverse, with two bytes of receipt number;
- * last; end of day.
+ * 10 * (bits 2-4; 7: never); reverse, with two bytes of receipt number
+ * (top bit set: 10000 and more, which BMP 87 cannot hold); last; end of
+ * day. Between calls the script may leave bytes on the line: an earlier
+ * dialogue's tail or a late answer, waiting for the next command.
  *
  * What the driver promises, checked on every APDU it sends and after
  * every call:
@@ -16,12 +18,19 @@
  * - an authorisation is sent at most once per authorise call, with the
  *   amount, currency and reference asked for, and never by another call;
  *   an amount a BCD field cannot hold is refused without sending anything;
- * - a reversal names the receipt asked for; an abort (06 B0) is sent at
- *   most once, and only after the resident cancelled;
- * - approved only with PT_OK and result code 00; the terminal's messages
- *   are read in order, each result ends on an end (06 0F or 06 1E) and
- *   each approval on a completion (06 0F) the terminal sent on that
- *   connection, none used twice;
+ * - a reversal names the receipt asked for, and one whose receipt BMP 87
+ *   cannot hold is refused (PT_PROTOCOL) without sending anything; an
+ *   abort (06 B0) is sent at most once, and only after the resident
+ *   cancelled;
+ * - approved only with PT_OK and result code 00;
+ * - a result is the answer to the command just sent: after the command
+ *   was written (bytes already on the line then do not count), on that
+ *   connection, the terminal sent its acknowledgement, then, for an
+ *   authorisation always and for any approval, a status information of
+ *   that transaction (an authorisation's carries its reference; an
+ *   approval's says 00 or nothing), then an end (an approval: 06 0F). So
+ *   each result has an end of its own, none used twice, and no approval
+ *   rests on what an earlier dialogue left on the line;
  * - the result's texts are terminated and within their arrays; the card
  *   number shows only digits, '*' and spaces. */
 #include <stdio.h>
@@ -43,12 +52,15 @@ typedef struct probe {
     int until_cancel;       /* the resident cancels at this watch question (-1 never) */
     int asked;
     bool cancelled;
-    unsigned conn;          /* the connection results are counted on */
-    int results, approvals; /* PT_OK results and approvals on it */
     unsigned n_auth;        /* authorisations asked for, for their references */
     int64_t amount;
     char reference[40];
     uint32_t receipt;
+    int reversals;          /* sent in this call */
+    bool sent;              /* the call's command was written... */
+    unsigned sent_conn;     /* ...on this connection... */
+    size_t frame_from;      /* ...when this much had been read on it... */
+    size_t fresh_from;      /* ...and this much had been sent to the kiosk */
 } probe_t;
 
 /* An APDU from the script: class, instruction, length (FF: two more bytes,
@@ -119,6 +131,11 @@ static void check_command(probe_t *pr, const zvt_apdu_t *a)
              memcmp(a->data, password, 3) == 0;
     if (!ok)
         abort();
+    pr->reversals += a->instr == 0x30;
+    pr->sent = true;
+    pr->sent_conn = fline.connects;
+    pr->frame_from = fline.n_rx;
+    pr->fresh_from = fline.n_rx + fline.n_wait; /* what waits on the line came before the command */
 }
 
 static void on_write(void *ctx, const uint8_t *p, size_t n)
@@ -149,44 +166,63 @@ static void on_write(void *ctx, const uint8_t *p, size_t n)
     }
 }
 
-/* The completions (06 0F) and all ends (06 0F, 06 1E) the terminal sent
- * on this connection (what was read since it was made). */
-static void count_ends(int *completions, int *ends)
+/* The APDU at p (n bytes read) as a stream takes it: its length on the
+ * wire, 0 if it is not whole or no APDU can be that long. */
+static size_t apdu_at(const uint8_t *p, size_t n, zvt_apdu_t *a)
 {
-    static zvt_stream_t s;
-    static zvt_apdu_t a;
-    memset(&s, 0, sizeof s);
-    bool bad = false;
-    *completions = *ends = 0;
-    for (size_t off = 0; off < fline.n_rx; off += 1024) {
-        size_t n = fline.n_rx - off < 1024 ? fline.n_rx - off : 1024;
-        if (!zvt_stream_feed(&s, fline.rx + off, n))
-            return;
-        while (zvt_stream_next(&s, &a, &bad))
-            if (a.cls == 0x06 && (a.instr == 0x0F || a.instr == 0x1E)) {
-                *completions += a.instr == 0x0F;
-                (*ends)++;
-            }
+    size_t head = 3, len = n >= 3 ? p[2] : 0;
+    if (n >= 3 && len == 0xFF) {
+        head = 5;
+        len = n >= 5 ? (size_t)(p[3] | p[4] << 8) : 0;
     }
+    if (n < head || len > ZVT_MAX_DATA || n < head + len)
+        return 0;
+    a->cls = p[0];
+    a->instr = p[1];
+    a->len = len;
+    memcpy(a->data, p + head, len);
+    return head + len;
 }
 
-/* The driver reads the terminal's APDUs in order and each result ends on
- * one of them: a result, and an approval, each need an end, and a
- * completion, of their own, beyond the one its registration took. */
-static void check_ends(probe_t *pr, pt_err_t e, const pt_result_t *r)
+/* A status information of the transaction the call asked about that
+ * agrees with the result: an authorisation's carries its reference; an
+ * approval's result code is 00 or absent. */
+static bool status_of(const probe_t *pr, const zvt_apdu_t *a, const pt_result_t *r)
 {
-    if (pr->conn != fline.connects) {
-        pr->conn = fline.connects;
-        pr->results = pr->approvals = 0;
-    }
-    if (e != PT_OK)
+    zvt_bmp_t b;
+    if (a->cls != 0x04 || a->instr != 0x0F || (pr->call == CALL_AUTH && !bmp_is(a, 0x3C, pr->reference)))
+        return false;
+    return !r->approved || !bmp_last(a, 0, 0x27, &b) || b.value[0] == 0x00;
+}
+
+/* A result (PT_OK) is the answer to the command the call sent: on the
+ * connection it went out on, among the APDUs the terminal sent after it
+ * (read from where the driver's stream starts, those begun before it
+ * skipped): its acknowledgement, then (an authorisation, or an approval)
+ * its status information, then an end (an approval: a completion). */
+static void check_answer(const probe_t *pr, pt_err_t e, const pt_result_t *r)
+{
+    static zvt_apdu_t a;
+    if (e != PT_OK || fline.rx_lost)
         return;
-    pr->results++;
-    pr->approvals += r->approved;
-    int completions, ends;
-    count_ends(&completions, &ends);
-    if (!fline.rx_lost && (pr->results + 1 > ends || pr->approvals + 1 > completions))
-        abort(); /* a result or an approval the terminal never sent */
+    if (!pr->sent || pr->sent_conn != fline.connects || pr->frame_from > fline.n_rx)
+        abort(); /* a result with no command sent on this connection */
+    bool need_status = pr->call == CALL_AUTH || r->approved;
+    int stage = 0; /* 0: the acknowledgement, 1: the status information, 2: the end, 3: found */
+    size_t k;
+    for (size_t off = pr->frame_from; stage < 3 && (k = apdu_at(fline.rx + off, fline.n_rx - off, &a)) > 0;
+         off += k) {
+        if (off < pr->fresh_from)
+            continue; /* sent before the command: not its answer */
+        if (stage == 0 && a.cls == 0x80 && a.instr == 0x00)
+            stage = need_status ? 1 : 2;
+        else if (stage == 1 && status_of(pr, &a, r))
+            stage = 2;
+        else if (stage == 2 && a.cls == 0x06 && (a.instr == 0x0F || (a.instr == 0x1E && !r->approved)))
+            stage = 3;
+    }
+    if (stage < 3)
+        abort(); /* a result the terminal never gave this command */
 }
 
 static bool terminated(const char *s, size_t size)
@@ -246,20 +282,24 @@ static void call(payterm_t *t, probe_t *pr, uint8_t a)
     kmsg_t msg;
     pt_err_t e;
     pr->call = a % 4;
-    pr->auths = pr->aborts = pr->asked = 0;
-    pr->cancelled = false;
+    pr->auths = pr->aborts = pr->asked = pr->reversals = 0;
+    pr->cancelled = pr->sent = false;
     memset(&r, 0, sizeof r); /* *out is the driver's to fill, only for PT_OK */
     switch (pr->call) {
     case CALL_AUTH: e = authorise(t, pr, a, &r, &msg); break;
-    case CALL_REVERSE:
-        pr->receipt = (uint32_t)(fline_byte() << 8 | fline_byte()) % 10000; /* the terminal's receipt numbers */
+    case CALL_REVERSE: {
+        uint32_t raw = (uint32_t)(fline_byte() << 8 | fline_byte());
+        pr->receipt = raw & 0x8000 ? 10000 + (raw & 0x7FFF) : raw % 10000; /* BMP 87 holds 0..9999 */
         e = t->ops->reverse(t->ctx, pr->receipt, &r, &msg);
+        if (pr->receipt > 9999 && (e != PT_PROTOCOL || pr->reversals != 0))
+            abort(); /* a reversal without its receipt number went out */
         break;
+    }
     case CALL_LAST: e = t->ops->last(t->ctx, &r, &msg); break;
     default: e = t->ops->end_of_day(t->ctx, &r, &msg); break;
     }
     check_result(e, &r);
-    check_ends(pr, e, &r);
+    check_answer(pr, e, &r);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -1,7 +1,9 @@
 /* The real ZVT driver and the engine against paysim over TCP: approval,
  * decline, a result lost after approval (timeout, dropped link), a command
  * never received, a slow terminal, a crash after approval, reversal when
- * the meter refuses the credit, and a reversal the terminal refuses. After
+ * the meter refuses the credit, a reversal the terminal refuses, stray
+ * completions before and after an authorisation, a receipt number the
+ * reversal cannot carry, and a link the terminal closed while idle. After
  * each scenario the terminal's journal must agree with the ledger: every
  * approval delivered or reversed, none authorised twice. PAYSIM names the
  * simulator. */
@@ -175,6 +177,19 @@ static journal_t journal(void)
     }
     cJSON_Delete(o);
     return j;
+}
+
+/* How many ECR connections the terminal took since it started. */
+static int64_t connections(void)
+{
+    static char text[1 << 16];
+    if (!sc_control(&site.sim.sc, "state", text, sizeof text))
+        fail_msg("paysim state: %s", text);
+    cJSON *o = cJSON_Parse(text + 3);
+    assert_non_null(o);
+    int64_t n = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(o, "ecr_connections"));
+    cJSON_Delete(o);
+    return n;
 }
 
 /* Every approval is booked exactly once; every reversal is a refund; the
@@ -379,6 +394,91 @@ static void reversal_refused_after_end_of_day(void **state)
     agree();
 }
 
+/* An acknowledgement and a completion of an earlier dialogue wait unread on
+ * the link when the kiosk sends its authorisation: they are thrown away, not
+ * taken for its answer, and the authorisation's own answer (declined) counts. */
+static void stray_completion_before_the_authorisation(void **state)
+{
+    (void)state;
+    start();
+    engine_card_result_t r;
+    assert_true(card_sale(1000, &r).state == TXN_DELIVERED); /* connected and registered */
+    control("stray-completion");
+    control("decline 05");
+    ledger_txn_t t = card_sale(2000, &r);
+    assert_false(r.paid);
+    assert_int_equal(r.terminal.code, 0x05); /* the terminal's answer to this authorisation */
+    assert_int_equal(t.state, TXN_CANCELLED);
+    assert_int_equal(connections(), 1); /* discarded on the same link: no result was lost */
+    journal_t j = journal();
+    assert_int_equal(j.auths, 2);
+    assert_int_equal(j.approved, 1);
+    agree();
+}
+
+/* A stray acknowledgement and completion reach the kiosk after its
+ * authorisation left, before the terminal's own acknowledgement: a
+ * completion without the authorisation's status information is not its
+ * answer, so the result is unknown and the kiosk asks the terminal. */
+static void stray_completion_after_the_authorisation_went_out(void **state)
+{
+    (void)state;
+    start();
+    engine_card_result_t r;
+    assert_true(card_sale(1000, &r).state == TXN_DELIVERED);
+    control("stray-completion next");
+    control("decline 05");
+    ledger_txn_t t = card_sale(2000, &r);
+    assert_false(r.paid);
+    assert_int_equal(t.state, TXN_CANCELLED); /* its own outcome, asked with 06 20 */
+    journal_t j = journal();
+    assert_int_equal(j.auths, 2);
+    assert_int_equal(j.approved, 1);
+    agree();
+}
+
+/* The terminal closed the kiosk's idle link (another ECR connected in
+ * between): before its next command the kiosk finds the link closed and
+ * connects again, so the sale goes through instead of failing unsent. */
+static void link_closed_while_idle_is_made_again(void **state)
+{
+    (void)state;
+    start();
+    engine_card_result_t r;
+    assert_true(card_sale(1000, &r).state == TXN_DELIVERED);
+    ps_ecr_t other;
+    assert_true(ps_connect(&site.sim, &other)); /* paysim closes the kiosk's link for it */
+    while (connections() < 2)
+        usleep(10000);
+    ps_close(&other);
+    ledger_txn_t t = card_sale(2000, &r);
+    assert_true(r.paid);
+    assert_int_equal(t.state, TXN_DELIVERED);
+    assert_int_equal(connections(), 3);
+    agree();
+}
+
+/* BMP 87 holds four digits: a reversal of receipt 10017 is refused before
+ * anything goes out, never sent without its receipt number (which a
+ * terminal could take for its last transaction). */
+static void reversal_of_an_unencodable_receipt_is_not_sent(void **state)
+{
+    (void)state;
+    start();
+    pt_result_t r;
+    kmsg_t msg = {""};
+    assert_int_equal(site.pt.ops->reverse(site.pt.ctx, 10017, &r, &msg), PT_PROTOCOL);
+    assert_non_null(strstr(msg.text, "10017"));
+    assert_int_equal(connections(), 0); /* the terminal heard nothing */
+    engine_card_result_t paid;
+    assert_true(card_sale(2500, &paid).state == TXN_DELIVERED);
+    assert_int_equal(site.pt.ops->reverse(site.pt.ctx, paid.terminal.receipt + 10000, &r, &msg), PT_PROTOCOL);
+    journal_t j = journal();
+    assert_int_equal(j.reversed, 0);
+    assert_int_equal(j.reversals, 0);
+    agree();
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test_teardown(approved_and_delivered, stop),
     cmocka_unit_test_teardown(declined, stop),
@@ -391,6 +491,10 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_teardown(meter_refuses_so_the_card_is_reversed, stop),
     cmocka_unit_test_teardown(reversal_unanswered_then_retried, stop),
     cmocka_unit_test_teardown(reversal_refused_after_end_of_day, stop),
+    cmocka_unit_test_teardown(stray_completion_before_the_authorisation, stop),
+    cmocka_unit_test_teardown(stray_completion_after_the_authorisation_went_out, stop),
+    cmocka_unit_test_teardown(reversal_of_an_unencodable_receipt_is_not_sent, stop),
+    cmocka_unit_test_teardown(link_closed_while_idle_is_made_again, stop),
 };
 
 KTEST_MAIN(tests)

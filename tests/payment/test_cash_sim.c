@@ -1,6 +1,7 @@
 /* The real ccTalk driver and the engine against cashsim on a pty: notes
  * through escrow, refusals, the purchase limit, jams, the cash box, power
- * cycles, lost events, echo, and notes stacked while the kiosk was away.
+ * cycles, lost events, echo, notes stacked while the kiosk was away, and
+ * answers that are no ACK.
  * After each scenario the device's own journal must agree with the ledger,
  * and the ledger must verify. The simulator comes as CASHSIM. */
 #include <cjson/cJSON.h>
@@ -171,6 +172,21 @@ static int64_t stacked_total(int *notes)
     }
     cJSON_Delete(o);
     return total;
+}
+
+/* A field of the device's state: the note type in escrow (0: none), or
+ * whether it accepts notes. */
+static int device_field(const char *name)
+{
+    static char text[1 << 16];
+    if (!sc_control(&site.sim.sc, "state", text, sizeof text))
+        fail_msg("cashsim state: %s", text);
+    cJSON *o = cJSON_Parse(text + 3);
+    assert_non_null(o);
+    cJSON *f = cJSON_GetObjectItem(o, name);
+    int v = cJSON_IsBool(f) ? cJSON_IsTrue(f) : cJSON_IsNumber(f) ? (int)cJSON_GetNumberValue(f) : 0;
+    cJSON_Delete(o);
+    return v;
 }
 
 /* Every note the device stacked is in the ledger, once; the ledger verifies. */
@@ -384,6 +400,49 @@ static void events_lost_while_the_kiosk_was_away(void **state)
     agree();
 }
 
+/* Route bill answered with header 65, then with an ACK that lacks its
+ * data byte: neither is "done" (the note is still in escrow); a genuine
+ * answer is. */
+static void route_answer_that_is_no_ack(void **state)
+{
+    (void)state;
+    start(false, 100000);
+    kmsg_t msg = {""};
+    const int64_t notes[] = {2000};
+    assert_int_equal(site.cash.ops->enable(site.cash.ctx, notes, 1, &msg), CASH_OK);
+    control("insert CN0020A"); /* held in escrow; nothing polls meanwhile */
+    assert_int_equal(device_field("escrow"), 4);
+    control("bad-answer 65");
+    assert_int_equal(site.cash.ops->route(site.cash.ctx, true, &msg), CASH_PROTOCOL);
+    assert_non_null(strstr(msg.text, "header 65"));
+    assert_int_equal(device_field("escrow"), 4); /* not stacked */
+    control("bad-answer 0");
+    assert_int_equal(site.cash.ops->route(site.cash.ctx, true, &msg), CASH_PROTOCOL);
+    assert_non_null(strstr(msg.text, "0 data bytes"));
+    assert_int_equal(device_field("escrow"), 4);
+    assert_int_equal(site.cash.ops->route(site.cash.ctx, false, &msg), CASH_OK); /* a genuine answer */
+    assert_int_equal(device_field("escrow"), 0);
+    agree();
+}
+
+/* The end of a sale tells the validator to accept nothing; an answer with
+ * header 65 is not taken for done: asked again, it really stops. */
+static void stop_answered_with_a_wrong_header(void **state)
+{
+    (void)state;
+    start(false, 100000);
+    char id[UUID_STR_LEN];
+    open_sale(id);
+    control("insert CN0020A");
+    settle();
+    assert_true(device_field("accepting"));
+    control("bad-answer 65"); /* the next request, master inhibit, is not carried out */
+    ledger_txn_t t = finish(id);
+    assert_int_equal(t.delivered, 2000);
+    assert_false(device_field("accepting"));
+    agree();
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test_teardown(notes_through_escrow, stop),
     cmocka_unit_test_teardown(refused_and_over_limit_notes_go_back, stop),
@@ -395,6 +454,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_teardown(echo_on_the_line, stop),
     cmocka_unit_test_teardown(events_lost_while_the_kiosk_was_away, stop),
     cmocka_unit_test_teardown(stacked_while_the_kiosk_was_away, stop),
+    cmocka_unit_test_teardown(route_answer_that_is_no_ack, stop),
+    cmocka_unit_test_teardown(stop_answered_with_a_wrong_header, stop),
 };
 
 KTEST_MAIN(tests)

@@ -1,8 +1,10 @@
-/* ZVT APDUs and BMP fields against docs/protocols/zvt.md. */
+/* ZVT APDUs and BMP fields, and the kiosk's commands, against
+ * docs/protocols/zvt.md. */
 #include "ktest.h"
 #include "gateway/hex.h"
 
 #include "drivers/payterm/zvt_apdu.h"
+#include "drivers/payterm/zvt_cmd.h"
 
 #define REF "6f1c2a3b-0d4e-4f5a-8b6c-7d8e9fa0b1c2"
 
@@ -97,10 +99,74 @@ static void extended_length_and_bad_fields(void **state)
     assert_false(zvt_bcd_get(f.value, f.len, &v));
 }
 
+static const uint8_t password[3] = {0x12, 0x34, 0x56};
+
+/* a's bytes on the wire equal the hex text. */
+static void assert_wire(const zvt_apdu_t *a, const char *hex)
+{
+    uint8_t want[512], got[512];
+    size_t wn = hex_bytes(hex, want, sizeof want), gn = zvt_encode(a, got, sizeof got);
+    assert_int_equal(gn, wn);
+    assert_memory_equal(got, want, wn);
+}
+
+/* The commands the driver sends, byte for byte as the profile's examples
+ * (the registration without the example's optional service byte 03 03). */
+static void kiosk_commands(void **state)
+{
+    (void)state;
+    zvt_apdu_t a;
+    zvt_cmd_registration(password, 156, &a);
+    assert_wire(&a, "06 00 06 12 34 56 0E 01 56");
+    assert_true(zvt_cmd_authorisation(5000, 156, REF, &a));
+    assert_wire(&a, "06 01 32 04 00 00 00 00 50 00 49 01 56 3C F0 F3 F6 36 66 31 63 32 61 33 62 2D 30 64"
+                    " 34 65 2D 34 66 35 61 2D 38 62 36 63 2D 37 64 38 65 39 66 61 30 62 31 63 32");
+    assert_true(zvt_cmd_reversal(password, 17, &a));
+    assert_wire(&a, "06 30 06 12 34 56 87 00 17");
+    zvt_cmd_repeat_receipt(password, &a);
+    assert_wire(&a, "06 20 03 12 34 56");
+    zvt_cmd_end_of_day(password, &a);
+    assert_wire(&a, "06 50 03 12 34 56");
+    zvt_cmd_abort(&a);
+    assert_wire(&a, "06 B0 00");
+    zvt_cmd_ack(&a);
+    assert_wire(&a, "80 00 00");
+}
+
+/* BMP 87 holds four digits: 9999 is the last receipt a reversal can name;
+ * 10000 and more are refused, never sent without 87. */
+static void reversal_receipt_beyond_four_digits(void **state)
+{
+    (void)state;
+    zvt_apdu_t a;
+    assert_true(zvt_cmd_reversal(password, 9999, &a));
+    assert_wire(&a, "06 30 06 12 34 56 87 99 99");
+    assert_false(zvt_cmd_reversal(password, 10000, &a));
+    assert_false(zvt_cmd_reversal(password, 10017, &a));
+    assert_false(zvt_cmd_reversal(password, UINT32_MAX, &a));
+    zvt_apdu_t b = {.len = 3};
+    assert_false(zvt_put_bcd(&b, 0x87, 10000, 2)); /* the field itself refuses, and adds nothing */
+    assert_int_equal(b.len, 3);
+}
+
+/* Amounts BMP 04 cannot hold, and nothing, are refused. */
+static void authorisation_amounts(void **state)
+{
+    (void)state;
+    zvt_apdu_t a;
+    assert_true(zvt_cmd_authorisation(999999999999LL, 156, "r", &a));
+    assert_false(zvt_cmd_authorisation(1000000000000LL, 156, "r", &a));
+    assert_false(zvt_cmd_authorisation(0, 156, "r", &a));
+    assert_false(zvt_cmd_authorisation(-5, 156, "r", &a));
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(authorisation_vector),
     cmocka_unit_test(status_information_fields),
     cmocka_unit_test(extended_length_and_bad_fields),
+    cmocka_unit_test(kiosk_commands),
+    cmocka_unit_test(reversal_receipt_beyond_four_digits),
+    cmocka_unit_test(authorisation_amounts),
 };
 
 KTEST_MAIN(tests)

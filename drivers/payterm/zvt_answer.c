@@ -1,0 +1,111 @@
+#include "drivers/payterm/zvt_answer.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "kiosk/app/log.h"
+
+static void masked_pan(const zvt_bmp_t *b, char *out, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < b->len && n + 2 < len; i++)
+        for (int half = 0; half < 2; half++) {
+            unsigned d = half ? b->value[i] & 0x0F : b->value[i] >> 4;
+            if (d == 0x0F)
+                continue;
+            if (n > 0 && n % 5 == 4 && n + 2 < len)
+                out[n++] = ' ';
+            out[n++] = d <= 9 ? (char)('0' + d) : '*';
+        }
+    out[n] = '\0';
+}
+
+/* The fields of a status information (04 0F) that the kiosk keeps. */
+static void read_status(const zvt_apdu_t *a, pt_result_t *out)
+{
+    size_t off = 0;
+    zvt_bmp_t b;
+    bool bad;
+    uint64_t v;
+    while (zvt_bmp_next(a->data, a->len, &off, &b, &bad)) {
+        if (b.tag == 0x27)
+            out->code = b.value[0];
+        else if (b.tag == 0x04 && zvt_bcd_get(b.value, b.len, &v))
+            out->amount = (int64_t)v;
+        else if (b.tag == 0x87 && zvt_bcd_get(b.value, b.len, &v))
+            out->receipt = (uint32_t)v;
+        else if (b.tag == 0x0B && zvt_bcd_get(b.value, b.len, &v))
+            out->trace = (uint32_t)v;
+        else if (b.tag == 0x22)
+            masked_pan(&b, out->masked_pan, sizeof out->masked_pan);
+        else if (b.tag == 0x8A)
+            snprintf(out->card_type, sizeof out->card_type, "type %u", b.value[0]);
+        else if (b.tag == 0x3C)
+            snprintf(out->reference, sizeof out->reference, "%.*s", (int)b.len, (const char *)b.value);
+    }
+}
+
+static const char *intermediate_text(uint8_t code)
+{
+    switch (code) {
+    case 0x0A: return "Insert or tap your card";
+    case 0x0B: return "Remove your card";
+    case 0x0E: return "Please wait";
+    case 0x17: return "Enter your PIN";
+    case 0x1C: return "Approved";
+    case 0x1D: return "Declined";
+    default: return "Follow the instructions on the card terminal";
+    }
+}
+
+/* True if the status information carries exactly this reference (its
+ * last BMP 3C, as read_status keeps it). */
+static bool has_reference(const zvt_apdu_t *a, const char *reference)
+{
+    size_t off = 0;
+    zvt_bmp_t b, ref = {0};
+    bool bad, found = false;
+    while (zvt_bmp_next(a->data, a->len, &off, &b, &bad))
+        if (b.tag == 0x3C) {
+            ref = b;
+            found = true;
+        }
+    return found && ref.len == strlen(reference) && memcmp(ref.value, reference, ref.len) == 0;
+}
+
+/* A status information: its fields into out if it is the command's own
+ * (an authorisation's carries its reference); false if it is another's. */
+static bool take_status(const zvt_apdu_t *a, const zvt_expect_t *x, pt_result_t *out)
+{
+    if (x->reference && !has_reference(a, x->reference)) {
+        LOG_W("zvt", "a status information of another transaction: not the answer to authorisation %s, ignored",
+              x->reference);
+        return false;
+    }
+    out->reference[0] = '\0'; /* this status's own, or none */
+    read_status(a, out);
+    return true;
+}
+
+zvt_took_t zvt__take(const zvt_apdu_t *a, const zvt_expect_t *x, const pt_watch_t *w, bool *have_status,
+                     pt_result_t *out)
+{
+    if (a->cls == 0x04 && a->instr == 0xFF && a->len >= 1 && w && w->text)
+        w->text(w->ctx, intermediate_text(a->data[0]));
+    else if (a->cls == 0x06 && a->instr == 0xD1 && a->len >= 1 && out->n_lines < PT_MAX_LINES)
+        snprintf(out->lines[out->n_lines++], PT_LINE_LEN, "%.*s", (int)a->len - 1, (const char *)a->data + 1);
+    else if (a->cls == 0x04 && a->instr == 0x0F)
+        *have_status |= take_status(a, x, out);
+    else if (a->cls == 0x06 && (a->instr == 0x0F || a->instr == 0x1E)) {
+        if (!*have_status && (x->reference || (a->instr == 0x0F && x->status)))
+            return ZVT_STRAY_END;
+        if (a->instr == 0x1E)
+            out->code = a->len >= 1 ? a->data[0] : 0xFF;
+        else if (!*have_status)
+            out->code = 0x00;
+        out->approved = a->instr == 0x0F && out->code == 0x00;
+        snprintf(out->reason, sizeof out->reason, "%s", pt_result_text(out->code));
+        return ZVT_END;
+    }
+    return ZVT_MORE;
+}
