@@ -246,10 +246,13 @@ static pt_err_t zvt_reverse(void *ctx, uint32_t receipt, pt_result_t *out, kmsg_
 {
     zvt_t *z = ctx;
     zvt_apdu_t a;
-    if (!zvt_cmd_reversal(z->password, receipt, &a)) {
-        kmsg_set(msg, K_EINVAL, "receipt number %u cannot be sent to the card terminal (at most %u): the reversal "
-                 "was not sent; refund the payment by hand", receipt, ZVT_MAX_RECEIPT);
-        return PT_PROTOCOL;
+    if (!zvt_cmd_reversal(z->password, receipt, &a)) { /* a definite no: the engine parks it for a refund by hand */
+        memset(out, 0, sizeof *out);
+        out->code = 0x83; /* function not possible */
+        snprintf(out->reason, sizeof out->reason, "receipt number %u cannot be sent to the card terminal (at most %u): "
+                 "the reversal was not sent", receipt, ZVT_MAX_RECEIPT);
+        kmsg_set(msg, K_EINVAL, "%s", out->reason);
+        return PT_OK;
     }
     return run(z, &a, &transaction, NULL, out, msg);
 }

@@ -33,13 +33,13 @@ card_step_t card_after_authorise(card_answer_t a)
     return CARD_STEP_PARK;
 }
 
-card_step_t card_after_last(bool answered, bool ours, bool approved)
+card_step_t card_after_last(bool answered, card_owner_t owner, bool approved)
 {
-    if (!answered)
-        return CARD_STEP_PARK;
-    if (ours && approved)
+    if (!answered || (owner == CARD_UNNAMED && approved))
+        return CARD_STEP_PARK; /* money taken that may be ours: never guess */
+    if (owner == CARD_OURS && approved)
         return CARD_STEP_PAID;
-    return CARD_STEP_NOT_PAID; /* another transaction was last, or ours was declined */
+    return CARD_STEP_NOT_PAID; /* another transaction was last, or it was declined */
 }
 
 bool card_reverse_after_park(bool reversible, bool may_have_credited)

@@ -44,9 +44,17 @@ typedef enum card_step {
 /* After an authorisation. */
 card_step_t card_after_authorise(card_answer_t a);
 
+/* Whose the terminal's last transaction is, by its reference. */
+typedef enum card_owner {
+    CARD_OURS,    /* its reference is this authorisation's */
+    CARD_OTHERS,  /* another reference, or no transaction at all */
+    CARD_UNNAMED, /* a transaction that carries no reference: it may be ours */
+} card_owner_t;
+
 /* After asking for the last transaction: `answered` false if the terminal
- * could not be asked; `ours` if its reference is this authorisation's. */
-card_step_t card_after_last(bool answered, bool ours, bool approved);
+ * could not be asked. An approved transaction that names no reference may
+ * be ours: a person must look (docs/protocols/zvt.md). */
+card_step_t card_after_last(bool answered, card_owner_t owner, bool approved);
 
 /* A delivery parked for good is given back by a reversal only if the money
  * came through a provider that can reverse it (a card terminal) and no

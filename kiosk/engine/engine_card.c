@@ -80,17 +80,20 @@ static kerr_t park_unknown(engine_t *e, const char *id, const char *why, kmsg_t 
 /* Asks the provider what came of the authorisation: by the request itself
  * when it can (query), else by its last transaction. */
 static pt_err_t ask(payterm_t *pt, const ledger_txn_t *t, const char *reference, int64_t amount, pt_result_t *last,
-                    bool *ours, kmsg_t *why)
+                    card_owner_t *owner, kmsg_t *why)
 {
     memset(last, 0, sizeof *last);
+    *owner = CARD_OTHERS;
     if (pt->ops->query) {
         pt_request_t req = {.amount = amount, .reference = reference, .meter = t->meter, .currency = t->currency};
         pt_err_t err = pt->ops->query(pt->ctx, &req, last, why);
-        *ours = err == PT_OK;
+        *owner = err == PT_OK ? CARD_OURS : CARD_OTHERS;
         return err;
     }
     pt_err_t err = pt->ops->last(pt->ctx, last, why);
-    *ours = err == PT_OK && last->code != 0x83 && strcmp(last->reference, reference) == 0;
+    if (err == PT_OK && last->code != 0x83) /* 0x83: no transaction to repeat */
+        *owner = !last->reference[0] ? CARD_UNNAMED
+                 : strcmp(last->reference, reference) == 0 ? CARD_OURS : CARD_OTHERS;
     return err;
 }
 
@@ -100,10 +103,13 @@ static kerr_t ask_last(engine_t *e, payterm_t *pt, const ledger_txn_t *t, const 
 {
     pt_result_t last;
     kmsg_t why = {""};
-    bool ours;
-    pt_err_t err = ask(pt, t, reference, amount, &last, &ours, &why);
+    card_owner_t owner;
+    pt_err_t err = ask(pt, t, reference, amount, &last, &owner, &why);
     engine__step(e, "card.asked");
-    switch (card_after_last(err == PT_OK, ours, last.approved)) {
+    if (err == PT_OK && owner == CARD_UNNAMED && last.approved)
+        snprintf(why.text, sizeof why.text, "its last transaction, approved (receipt %u), names no reference: it may be "
+                 "this sale's", last.receipt);
+    switch (card_after_last(err == PT_OK, owner, last.approved)) {
     case CARD_STEP_PAID:
         out->paid = true;
         out->terminal = last;
@@ -237,9 +243,9 @@ static kerr_t do_card_settle_parked(engine_t *e, const char *id, bool *settled, 
     if (!pt || !pt->ops->query)
         return K_OK;
     pt_result_t r = {0};
-    bool ours;
+    card_owner_t owner;
     kmsg_t why = {""};
-    if (ask(pt, &t, a.reference, a.amount, &r, &ours, &why) != PT_OK || !ours) {
+    if (ask(pt, &t, a.reference, a.amount, &r, &owner, &why) != PT_OK || owner != CARD_OURS) {
         LOG_I("engine", "txn %.8s: still parked, the provider cannot say yet (%s)", id, why.text);
         return K_OK;
     }

@@ -51,7 +51,10 @@ static void report(psim_t *s, const psim_txn_t *t, uint8_t code)
     size_t n = psim_print_lines(t, lines, PRINT_MAX);
     for (size_t i = 0; i < n; i++)
         psim_run_add(s, PSIM_SEND, &lines[i], 0);
-    if (!psim_status_apdu(t, &status)) {
+    psim_txn_t told = *t;
+    if (s->faults.no_reference)
+        told.reference[0] = '\0'; /* a terminal that does not echo 3C */
+    if (!psim_status_apdu(&told, &status)) {
         LOG_E(PSIM_LOG, "the status information does not fit in an APDU: ending with 06 1E 83");
         send_abort(s, PSIM_RC_NOT_POSSIBLE);
         return;

@@ -101,6 +101,17 @@ static char *cmd_stray_completion(psim_t *s, char **av, int ac)
     return OK("%s", "");
 }
 
+/* no-reference: from now on (until clear) the status information names no
+ * reference (3C), as a terminal that does not echo it. */
+static char *cmd_no_reference(psim_t *s, char **av, int ac)
+{
+    (void)av;
+    (void)ac;
+    s->faults.no_reference = true;
+    LOG_I(PSIM_LOG, "no-reference: the status information leaves out 3C until clear");
+    return OK("%s", "");
+}
+
 static char *cmd_clear(psim_t *s, char **av, int ac)
 {
     (void)av;
@@ -152,6 +163,7 @@ static const struct command {
     {{"slow", 1, 1, "slow MS"}, cmd_slow},
     {{"card-wait", 1, 1, "card-wait MS"}, cmd_card_wait},
     {{"stray-completion", 0, 1, "stray-completion [next]"}, cmd_stray_completion},
+    {{"no-reference", 0, 0, "no-reference"}, cmd_no_reference},
     {{"clear", 0, 0, "clear"}, cmd_clear},
     {{"state", 0, 0, "state"}, cmd_state},
     {{"time", 0, 1, "time [YYYY-MM-DDTHH:MM:SS|wall]"}, cmd_time},

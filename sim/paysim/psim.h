@@ -68,6 +68,7 @@ typedef struct psim_faults {
     int64_t slow_ms;         /* every PT message delayed (until cleared) */
     int64_t card_wait_ms;    /* the next authorisation waits this long for the card */
     bool stray_next;         /* the next command's acknowledgement follows a stray 80 00 00, 06 0F 00 */
+    bool no_reference;       /* status information names no reference (3C), as a terminal that drops it */
 } psim_faults_t;
 
 /* One step of the command being run. */

@@ -19,7 +19,8 @@
  *   amount, currency and reference asked for, and never by another call;
  *   an amount a BCD field cannot hold is refused without sending anything;
  * - a reversal names the receipt asked for, and one whose receipt BMP 87
- *   cannot hold is refused (PT_PROTOCOL) without sending anything; an
+ *   cannot hold is refused (a definite no: PT_OK, not approved) without
+ *   sending anything; an
  *   abort (06 B0) is sent at most once, and only after the resident
  *   cancelled;
  * - approved only with PT_OK and result code 00;
@@ -203,8 +204,8 @@ static bool status_of(const probe_t *pr, const zvt_apdu_t *a, const pt_result_t 
 static void check_answer(const probe_t *pr, pt_err_t e, const pt_result_t *r)
 {
     static zvt_apdu_t a;
-    if (e != PT_OK || fline.rx_lost)
-        return;
+    if (e != PT_OK || fline.rx_lost || (pr->call == CALL_REVERSE && pr->receipt > 9999))
+        return; /* no result, or the driver's own refusal (checked where it is made) */
     if (!pr->sent || pr->sent_conn != fline.connects || pr->frame_from > fline.n_rx)
         abort(); /* a result with no command sent on this connection */
     bool need_status = pr->call == CALL_AUTH || r->approved;
@@ -291,7 +292,7 @@ static void call(payterm_t *t, probe_t *pr, uint8_t a)
         uint32_t raw = (uint32_t)(fline_byte() << 8 | fline_byte());
         pr->receipt = raw & 0x8000 ? 10000 + (raw & 0x7FFF) : raw % 10000; /* BMP 87 holds 0..9999 */
         e = t->ops->reverse(t->ctx, pr->receipt, &r, &msg);
-        if (pr->receipt > 9999 && (e != PT_PROTOCOL || pr->reversals != 0))
+        if (pr->receipt > 9999 && (e != PT_OK || r.approved || pr->reversals != 0))
             abort(); /* a reversal without its receipt number went out */
         break;
     }

@@ -29,10 +29,14 @@ static void card_answers(void **state)
 static void asking_the_terminal(void **state)
 {
     (void)state;
-    assert_int_equal(card_after_last(true, true, true), CARD_STEP_PAID);
-    assert_int_equal(card_after_last(true, true, false), CARD_STEP_NOT_PAID);
-    assert_int_equal(card_after_last(true, false, true), CARD_STEP_NOT_PAID); /* another transaction was last */
-    assert_int_equal(card_after_last(false, false, false), CARD_STEP_PARK);
+    assert_int_equal(card_after_last(true, CARD_OURS, true), CARD_STEP_PAID);
+    assert_int_equal(card_after_last(true, CARD_OURS, false), CARD_STEP_NOT_PAID);
+    assert_int_equal(card_after_last(true, CARD_OTHERS, true), CARD_STEP_NOT_PAID); /* another transaction was last */
+    assert_int_equal(card_after_last(true, CARD_OTHERS, false), CARD_STEP_NOT_PAID);
+    /* a terminal that names no reference: an approval may be ours, a decline took nothing */
+    assert_int_equal(card_after_last(true, CARD_UNNAMED, true), CARD_STEP_PARK);
+    assert_int_equal(card_after_last(true, CARD_UNNAMED, false), CARD_STEP_NOT_PAID);
+    assert_int_equal(card_after_last(false, CARD_OTHERS, false), CARD_STEP_PARK);
 }
 
 static void reversal_after_park(void **state)
