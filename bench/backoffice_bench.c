@@ -74,7 +74,7 @@ static void *upload(void *arg)
 static bool add_kiosks(boh_t *h, int n, bool tls)
 {
     if (!boh_meter(h, "000012345678", "S1") ||
-        boh_cli(h, NULL, 0, "site grant S2 --from-site S1 --reason 'the benchmark's kiosks'") != 0)
+        boh_cli(h, NULL, 0, "site grant S2 --from-site S1 --reason 'the benchmark kiosks'") != 0)
         return false;
     for (int k = 3; k <= n; k++) {
         char args[64], name[16];
