@@ -21,8 +21,8 @@ static char *cmd_insert(cardsim_t *s, char **av)
     kmsg_t msg = {""};
     if (cardsim_insert(s, av[1], &msg) != K_OK)
         return ERR("%s", msg.text);
-    char serial[2 * CARD_SERIAL_LEN + 1];
-    cardsim_hex(s->card.img.serial, CARD_SERIAL_LEN, serial);
+    char serial[2 * CARDSIM_SERIAL_LEN + 1];
+    cardsim_hex(s->card.img.serial, CARDSIM_SERIAL_LEN, serial);
     return OK("%s", serial);
 }
 

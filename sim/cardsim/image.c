@@ -48,14 +48,14 @@ bool cardsim_unhex(const char *text, uint8_t *out, size_t n)
 }
 
 /* The image of a blank card with this serial. */
-void cardsim_image_blank(cardsim_image_t *img, const uint8_t serial[CARD_SERIAL_LEN])
+void cardsim_image_blank(cardsim_image_t *img, const uint8_t serial[CARDSIM_SERIAL_LEN])
 {
     memset(img, 0, sizeof *img);
-    memcpy(img->serial, serial, CARD_SERIAL_LEN);
+    memcpy(img->serial, serial, CARDSIM_SERIAL_LEN);
     img->files.info[0] = 0x01;
     img->files.info[CARDSIM_INFO_TYPE] = CARDSIM_TYPE_BLANK;
     img->files.info[CARDSIM_INFO_STATUS] = CARDSIM_STATUS_ACTIVE;
-    memcpy(img->files.info + CARDSIM_INFO_SERIAL, serial, CARD_SERIAL_LEN);
+    memcpy(img->files.info + CARDSIM_INFO_SERIAL, serial, CARDSIM_SERIAL_LEN);
 }
 
 /* Frees the journal of an image. */
@@ -120,7 +120,7 @@ static cJSON *image_json(const cardsim_image_t *img)
     bool blocked = f->info[CARDSIM_INFO_STATUS] == CARDSIM_STATUS_BLOCKED;
     cJSON *o = cJSON_CreateObject();
     bool ok = o && kjson_add_str(o, "format", "cardsim-card") && kjson_add_int(o, "version", 1) &&
-              add_hex(o, "serial", img->serial, CARD_SERIAL_LEN) &&
+              add_hex(o, "serial", img->serial, CARDSIM_SERIAL_LEN) &&
               kjson_add_str(o, "status", blocked ? "blocked" : "active") &&
               kjson_add_int(o, "mac_failures", f->mac_failures) && add_hex(o, "ef_info", f->info, sizeof f->info) &&
               add_hex(o, "ef_purse", f->purse, sizeof f->purse) && add_hex(o, "ef_writeback", f->wb, sizeof f->wb) &&
@@ -155,7 +155,7 @@ bool cardsim_image_save(const cardsim_image_t *img, const char *path)
 /* Writes a new blank card image, never over an existing file. */
 kerr_t cardsim_make_blank(const char *serial_hex, const char *path, kmsg_t *msg)
 {
-    uint8_t serial[CARD_SERIAL_LEN];
+    uint8_t serial[CARDSIM_SERIAL_LEN];
     cardsim_image_t img;
     if (!cardsim_unhex(serial_hex, serial, sizeof serial))
         return kmsg_set(msg, K_EINVAL, "the serial '%s' is not 16 hex digits", serial_hex);

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "sim/common/simio.h"
-#include "drivers/cash/cctalk_frame.h"
+#include "sim/cashsim/cc_frame.h"
 #include "kiosk/core/err.h"
 #include "kiosk/core/money.h"
 
@@ -163,11 +163,11 @@ bool csim_journal_add(csim_t *s, const csim_entry_t *e);
 /* Answers one request addressed to the validator (or broadcast) into ans:
  * ACK with data, or NAK for a header it does not know or data it cannot
  * take. */
-void csim_cctalk_answer(csim_t *s, const cctalk_frame_t *req, cctalk_frame_t *ans, int64_t now_ms);
+void csim_cctalk_answer(csim_t *s, const csim_frame_t *req, csim_frame_t *ans, int64_t now_ms);
 
 /* Takes the next request (DEST 40, or DEST 0 at the head of the buffer)
  * out of the stream, or returns false if more bytes are needed. */
-bool csim_next_request(cctalk_stream_t *st, cctalk_frame_t *out);
+bool csim_next_request(simrx_t *st, csim_frame_t *out);
 
 /* ---- state.c and state_load.c: the JSON state ---- */
 
@@ -199,7 +199,7 @@ typedef struct csim_link {
     char slave[256];            /* /dev/pts/N */
     char path[CSIM_PATH_MAX];   /* the symlink the host opens */
     bool hung;                  /* no host has the slave open */
-    cctalk_stream_t rx;
+    simrx_t rx;
 } csim_link_t;
 
 /* Opens a pty pair in raw mode and points path (a symlink, replaced if it

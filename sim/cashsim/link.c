@@ -55,6 +55,7 @@ static kerr_t make_symlink(const char *path, const char *target, kmsg_t *msg)
 kerr_t csim_link_open(csim_link_t *l, const char *path, kmsg_t *msg)
 {
     memset(l, 0, sizeof *l);
+    csim_frame_rx_init(&l->rx);
     snprintf(l->path, sizeof l->path, "%s", path);
     l->master = posix_openpt(O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
     const char *name = NULL;
@@ -80,7 +81,7 @@ static void hang_up(csim_link_t *l)
     if (!l->hung)
         LOG_I(CSIM_LOG, "the host closed %s", l->path);
     l->hung = true;
-    memset(&l->rx, 0, sizeof l->rx); /* a half-received frame dies with the session */
+    csim_frame_rx_init(&l->rx); /* a half-received frame dies with the session */
 }
 
 long csim_link_read(csim_link_t *l, uint8_t *buf, size_t cap)

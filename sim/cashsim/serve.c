@@ -39,20 +39,20 @@ static char *answer(void *ctx, char *line)
     return csim_control(ctx, line);
 }
 
-static void log_frame(const char *label, const cctalk_frame_t *f)
+static void log_frame(const char *label, const csim_frame_t *f)
 {
-    uint8_t raw[CCTALK_MAX_FRAME];
+    uint8_t raw[CSIM_FRAME_MAX];
     if (log_enabled(LOG_DEBUG))
-        log_hex(LOG_DEBUG, CSIM_LOG, label, raw, cctalk_encode(f, raw, sizeof raw));
+        log_hex(LOG_DEBUG, CSIM_LOG, label, raw, csim_frame_encode(f, raw, sizeof raw));
 }
 
 /* One request: maybe ignored (silent), answered with nonsense and not
  * carried out (bad-answer), answered, maybe the answer lost. */
-static void on_request(server_t *sv, const cctalk_frame_t *req)
+static void on_request(server_t *sv, const csim_frame_t *req)
 {
     csim_t *s = sv->s;
-    cctalk_frame_t ans;
-    uint8_t out[CCTALK_MAX_FRAME];
+    csim_frame_t ans;
+    uint8_t out[CSIM_FRAME_MAX];
     log_frame("in", req);
     if (s->faults.silent > 0) {
         s->faults.silent--;
@@ -61,11 +61,11 @@ static void on_request(server_t *sv, const cctalk_frame_t *req)
     }
     if (s->faults.bad_answer) {
         s->faults.bad_answer = false;
-        ans = (cctalk_frame_t){.dest = CCTALK_HOST, .src = CCTALK_BILL, .header = s->faults.bad_header};
+        ans = (csim_frame_t){.dest = CSIM_ADDR_HOST, .src = CSIM_ADDR_BILL, .header = s->faults.bad_header};
         LOG_I(CSIM_LOG, "fault: header %u not carried out, answered with header %u and no data", req->header,
               ans.header);
         log_frame("out", &ans);
-        csim_link_write(&sv->link, out, cctalk_encode(&ans, out, sizeof out));
+        csim_link_write(&sv->link, out, csim_frame_encode(&ans, out, sizeof out));
         return;
     }
     csim_cctalk_answer(s, req, &ans, kclock_mono(NULL));
@@ -75,7 +75,7 @@ static void on_request(server_t *sv, const cctalk_frame_t *req)
         return;
     }
     log_frame("out", &ans);
-    csim_link_write(&sv->link, out, cctalk_encode(&ans, out, sizeof out));
+    csim_link_write(&sv->link, out, csim_frame_encode(&ans, out, sizeof out));
 }
 
 /* Reads what the host sent: echo first (a single-wire bus), then the
@@ -87,8 +87,8 @@ static void read_link(server_t *sv)
     while ((r = csim_link_read(&sv->link, buf, sizeof buf)) > 0) {
         if (sv->s->echo)
             csim_link_write(&sv->link, buf, (size_t)r);
-        cctalk_stream_feed(&sv->link.rx, buf, (size_t)r);
-        cctalk_frame_t req;
+        simrx_feed(&sv->link.rx, buf, (size_t)r);
+        csim_frame_t req;
         while (csim_next_request(&sv->link.rx, &req))
             on_request(sv, &req);
     }
