@@ -202,12 +202,6 @@ kerr_t cardsim_make_blank(const char *serial_hex, const char *path, kmsg_t *msg)
 /* Reads the image at path; every field is checked and named if wrong. */
 kerr_t cardsim_image_load(const char *path, cardsim_image_t *img, kmsg_t *msg);
 
-/* Hex text (even length, no spaces) to exactly n bytes. */
-bool cardsim_unhex(const char *text, uint8_t *out, size_t n);
-
-/* n bytes as upper-case hex into out (2n + 1 bytes). */
-void cardsim_hex(const uint8_t *b, size_t n, char *out);
-
 /* ---- card_load.c: a card's memory ---- */
 
 /* Loads the image at path into c (which must hold no card) and derives

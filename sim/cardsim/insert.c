@@ -5,6 +5,7 @@
 
 #include "kiosk/app/log.h"
 #include "sim/cardsim/cardsim.h"
+#include "sim/common/simhex.h"
 
 /* Inserts the card whose image is at path. */
 kerr_t cardsim_insert(cardsim_t *s, const char *path, kmsg_t *msg)
@@ -18,7 +19,7 @@ kerr_t cardsim_insert(cardsim_t *s, const char *path, kmsg_t *msg)
         return K_EIO;
     }
     char serial[2 * CARDSIM_SERIAL_LEN + 1];
-    cardsim_hex(c->img.serial, CARDSIM_SERIAL_LEN, serial);
+    simhex_encode(c->img.serial, CARDSIM_SERIAL_LEN, serial);
     LOG_I(CARDSIM_LOG, "card %s inserted (%s)", serial, path);
     return K_OK;
 }

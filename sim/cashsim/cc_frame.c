@@ -5,14 +5,6 @@
 #define AT_LEN 1
 #define HEAD 4 /* DEST LEN SRC HEADER */
 
-static uint8_t sum8(const uint8_t *p, size_t n)
-{
-    uint8_t s = 0;
-    while (n-- > 0)
-        s = (uint8_t)(s + *p++);
-    return s;
-}
-
 size_t csim_frame_encode(const csim_frame_t *f, uint8_t *out, size_t cap)
 {
     size_t total = HEAD + (size_t)f->len + 1;
@@ -23,7 +15,7 @@ size_t csim_frame_encode(const csim_frame_t *f, uint8_t *out, size_t cap)
     out[2] = f->src;
     out[3] = f->header;
     memcpy(out + HEAD, f->data, f->len);
-    out[total - 1] = (uint8_t)-sum8(out, total - 1); /* the whole frame sums to 0 */
+    out[total - 1] = (uint8_t)-simrx_sum8(out, total - 1); /* the whole frame sums to 0 */
     return total;
 }
 
@@ -39,7 +31,7 @@ static simrx_verdict_t judge(const uint8_t *p, size_t n, const void *ctx, size_t
     size_t total = HEAD + (size_t)p[AT_LEN] + 1;
     if (n < total)
         return SIMRX_MORE;
-    if (sum8(p, total) != 0)
+    if (simrx_sum8(p, total) != 0)
         return SIMRX_NOISE;
     *len = total;
     return SIMRX_FRAME;

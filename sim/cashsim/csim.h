@@ -192,34 +192,6 @@ void csim_state_free(csim_t *s);
  * if out of memory. */
 char *csim_control(csim_t *s, char *line);
 
-/* ---- link.c: the pseudo-terminal ---- */
-
-typedef struct csim_link {
-    int master;                 /* -1 = closed */
-    char slave[256];            /* /dev/pts/N */
-    char path[CSIM_PATH_MAX];   /* the symlink the host opens */
-    bool hung;                  /* no host has the slave open */
-    simrx_t rx;
-} csim_link_t;
-
-/* Opens a pty pair in raw mode and points path (a symlink, replaced if it
- * exists) at its slave side. */
-kerr_t csim_link_open(csim_link_t *l, const char *path, kmsg_t *msg);
-
-/* Reads what the host sent into buf and returns the count, 0 if nothing is
- * there, or -1 when no host has the slave open (l->hung is then set). */
-long csim_link_read(csim_link_t *l, uint8_t *buf, size_t cap);
-
-/* Clears l->hung once a host has opened the slave again; true if so. */
-bool csim_link_check(csim_link_t *l);
-
-/* Writes all of p to the host, waiting briefly if the pty is full, and
- * returns false if it could not. */
-bool csim_link_write(csim_link_t *l, const uint8_t *p, size_t n);
-
-/* Closes the pty and removes the symlink if it still points at it. */
-void csim_link_close(csim_link_t *l);
-
 /* ---- serve.c ---- */
 
 typedef struct csim_opts {

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "sim/common/simhex.h"
+
 bool simkey_cmac(const uint8_t key[SIMKEY_LEN], const uint8_t *msg, size_t len, uint8_t out[16])
 {
     size_t got = 0;
@@ -28,17 +30,6 @@ bool simkey_same(const uint8_t *a, const uint8_t *b, size_t n)
     return CRYPTO_memcmp(a, b, n) == 0;
 }
 
-static int hex_value(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* The hex digits of f into key; false unless exactly 32, with only white
  * space besides. */
 static bool read_digits(FILE *f, uint8_t key[SIMKEY_LEN])
@@ -48,7 +39,7 @@ static bool read_digits(FILE *f, uint8_t key[SIMKEY_LEN])
     while ((c = fgetc(f)) != EOF) {
         if (isspace(c))
             continue;
-        int v = hex_value(c);
+        int v = simhex_digit(c);
         if (v < 0 || digits == 2 * SIMKEY_LEN)
             return false;
         key[digits / 2] = (uint8_t)(digits % 2 ? key[digits / 2] | v : v << 4);

@@ -67,3 +67,11 @@ bool simrx_next(simrx_t *rx, uint8_t start, simrx_judge_fn judge, const void *ct
         }
     }
 }
+
+uint8_t simrx_sum8(const uint8_t *p, size_t n)
+{
+    unsigned sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += p[i];
+    return (uint8_t)sum;
+}

@@ -47,4 +47,8 @@ bool simrx_next(simrx_t *rx, uint8_t start, simrx_judge_fn judge, const void *ct
 /* Removes the len bytes of a frame simrx_next found (not counted as dropped). */
 void simrx_take(simrx_t *rx, size_t len);
 
+/* The sum, mod 256, of n bytes: what DL/T 645's CS and ccTalk's checksum
+ * are made of. */
+uint8_t simrx_sum8(const uint8_t *p, size_t n);
+
 #endif

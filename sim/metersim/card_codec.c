@@ -161,6 +161,20 @@ static kerr_t info_codes(const uint8_t *p, kmsg_t *msg)
     return K_OK;
 }
 
+/* The 12-digit fields of EF_INFO, at their offsets. */
+static kerr_t info_digits(const uint8_t *p, msim_card_info_t *c, kmsg_t *msg)
+{
+    const struct {
+        const char *name;
+        size_t off;
+        char *out;
+    } fields[] = {{"meter number", 11, c->meter}, {"customer number", 17, c->customer}, {"time of issue", 26, c->issued}};
+    kerr_t e = K_OK;
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0] && e == K_OK; i++)
+        e = digits_at("EF_INFO", fields[i].name, p, fields[i].off, fields[i].out, msg);
+    return e;
+}
+
 kerr_t msim_card_info_decode(const uint8_t *p, size_t n, msim_card_info_t *out, kmsg_t *msg)
 {
     msim_card_info_t c = {0};
@@ -168,12 +182,10 @@ kerr_t msim_card_info_decode(const uint8_t *p, size_t n, msim_card_info_t *out, 
     kerr_t e = size_is("EF_INFO", n, MSIM_CARD_INFO_LEN, msg);
     if (e == K_OK)
         e = info_codes(p, msg);
-    if (e == K_OK && (e = digits_at("EF_INFO", "meter number", p, 11, c.meter, msg)) == K_OK &&
-        (e = digits_at("EF_INFO", "customer number", p, 17, c.customer, msg)) == K_OK &&
-        !bcd_to_text(p + 24, 2, currency))
-        e = kmsg_set(msg, K_EINVAL, "EF_INFO: currency (offset 24) is not BCD: %02X %02X", p[24], p[25]);
     if (e == K_OK)
-        e = digits_at("EF_INFO", "time of issue", p, 26, c.issued, msg);
+        e = info_digits(p, &c, msg);
+    if (e == K_OK && !bcd_to_text(p + 24, 2, currency))
+        e = kmsg_set(msg, K_EINVAL, "EF_INFO: currency (offset 24) is not BCD: %02X %02X", p[24], p[25]);
     if (e != K_OK)
         return e;
     c.version = p[0];

@@ -27,19 +27,14 @@ enum { MSIM_CARD_TYPE_BLANK = 0x00, MSIM_CARD_TYPE_USER = 0x01, MSIM_CARD_TYPE_R
 enum { MSIM_CARD_ACTIVE = 0x00, MSIM_CARD_BLOCKED = 0x01 };
 enum { MSIM_PURPOSE_NONE = 0, MSIM_PURPOSE_OPEN = 1, MSIM_PURPOSE_PURCHASE = 2, MSIM_PURPOSE_REPLACE = 3 };
 
-/* EF_WRITEBACK: the status bits, then the tamper bits. */
+/* EF_WRITEBACK's status bits. Its tamper bits are the meter's own
+ * (MSIM_T_*: meter cover, terminal cover, magnetic field, reverse energy). */
 enum {
     MSIM_WB_RELAY_OPEN = 1 << 0,
     MSIM_WB_LOW_BALANCE = 1 << 1,
     MSIM_WB_PRETRIP = 1 << 2,
     MSIM_WB_BOUND = 1 << 3,
     MSIM_WB_CREDIT_TAKEN = 1 << 4,
-};
-enum {
-    MSIM_WB_METER_COVER = 1 << 0,
-    MSIM_WB_TERMINAL_COVER = 1 << 1,
-    MSIM_WB_MAGNETIC = 1 << 2,
-    MSIM_WB_REVERSE = 1 << 3,
 };
 
 /* The application's name: F0 and "KPREPAY". */

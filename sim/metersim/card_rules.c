@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sim/common/simhex.h"
 #include "sim/metersim/card_slot.h"
 
 static bool refuse(msim_card_verdict_t *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -26,8 +27,7 @@ static bool refuse(msim_card_verdict_t *v, const char *fmt, ...)
 
 void msim_card_serial_text(const uint8_t serial[MSIM_CARD_SERIAL_LEN], char out[MSIM_SERIAL_LEN])
 {
-    for (int i = 0; i < MSIM_CARD_SERIAL_LEN; i++)
-        snprintf(out + 2 * i, 3, "%02X", serial[i]);
+    simhex_encode(serial, MSIM_CARD_SERIAL_LEN, out);
 }
 
 /* The card itself: issued, not blocked, for this meter. */

@@ -7,6 +7,9 @@
 
 #include "sim/metersim/card_slot.h"
 
+_Static_assert(MSIM_T_COVER == 1 << 0 && MSIM_T_TERMINAL == 1 << 1 && MSIM_T_MAGNETIC == 1 << 2 &&
+                   MSIM_T_REVERSE == 1 << 3,
+               "the card's tamper bits are the meter's: meter cover, terminal cover, magnetic field, reverse");
 _Static_assert(BAND_SHARP == 0 && BAND_PEAK == 1 && BAND_FLAT == 2 && BAND_VALLEY == 3 && BAND_COUNT == 4,
                "the card's four energies are sharp, peak, flat, valley, in the tariff's band order");
 
@@ -39,14 +42,6 @@ static uint8_t status_bits(const msim_meter_t *m, bool bound, bool taken)
                      (taken ? MSIM_WB_CREDIT_TAKEN : 0));
 }
 
-static uint8_t tamper_bits(const msim_meter_t *m)
-{
-    return (uint8_t)((m->tamper & MSIM_T_COVER ? MSIM_WB_METER_COVER : 0) |
-                     (m->tamper & MSIM_T_TERMINAL ? MSIM_WB_TERMINAL_COVER : 0) |
-                     (m->tamper & MSIM_T_MAGNETIC ? MSIM_WB_MAGNETIC : 0) |
-                     (m->tamper & MSIM_T_REVERSE ? MSIM_WB_REVERSE : 0));
-}
-
 kerr_t msim_card_wb_build(const msim_t *s, const msim_meter_t *m, bool bound, bool taken,
                           uint8_t out[MSIM_CARD_WB_LEN], kmsg_t *msg)
 {
@@ -54,7 +49,7 @@ kerr_t msim_card_wb_build(const msim_t *s, const msim_meter_t *m, bool bound, bo
                          .energy_total = reg48(m->energy_total),
                          .count = m->count,
                          .status = status_bits(m, bound, taken),
-                         .tamper = tamper_bits(m)};
+                         .tamper = (uint8_t)(m->tamper & 0x0F)};
     snprintf(wb.meter, sizeof wb.meter, "%s", m->addr);
     for (int b = 0; b < BAND_COUNT; b++)
         wb.energy[b] = reg48(m->energy_band[b]);

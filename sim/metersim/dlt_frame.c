@@ -11,15 +11,6 @@
 #define AT_CTRL 8
 #define AT_LEN 9
 
-/* The sum, mod 256, of n bytes. */
-static uint8_t sum8(const uint8_t *p, size_t n)
-{
-    uint8_t s = 0;
-    while (n-- > 0)
-        s = (uint8_t)(s + *p++);
-    return s;
-}
-
 size_t msim_dlt_encode(const msim_dlt_frame_t *f, uint8_t *out, size_t cap)
 {
     size_t total = MSIM_DLT_WAKEUP + MSIM_DLT_OVERHEAD + (size_t)f->len;
@@ -34,7 +25,7 @@ size_t msim_dlt_encode(const msim_dlt_frame_t *f, uint8_t *out, size_t cap)
     frame[AT_LEN] = f->len;
     for (size_t i = 0; i < f->len; i++)
         frame[HEAD + i] = (uint8_t)(f->data[i] + OFFSET);
-    frame[HEAD + f->len] = sum8(frame, HEAD + (size_t)f->len);
+    frame[HEAD + f->len] = simrx_sum8(frame, HEAD + (size_t)f->len);
     frame[HEAD + f->len + 1] = END;
     return total;
 }
@@ -55,7 +46,7 @@ static simrx_verdict_t judge(const uint8_t *p, size_t n, const void *ctx, size_t
     size_t total = HEAD + (size_t)p[AT_LEN] + 2;
     if (n < total)
         return SIMRX_MORE;
-    if (p[total - 2] != sum8(p, total - 2) || p[total - 1] != END)
+    if (p[total - 2] != simrx_sum8(p, total - 2) || p[total - 1] != END)
         return SIMRX_NOISE;
     *len = total;
     return SIMRX_FRAME;
@@ -91,11 +82,11 @@ bool msim_bcd_put(uint64_t v, uint8_t *p, size_t n)
 bool msim_bcd_get(const uint8_t *p, size_t n, uint64_t *out)
 {
     uint64_t v = 0;
-    for (size_t i = n; i-- > 0;) {
-        unsigned hi = p[i] >> 4, lo = p[i] & 0x0F;
-        if (hi > 9 || lo > 9)
+    for (size_t d = 2 * n; d-- > 0;) { /* the last byte's high digit first */
+        unsigned digit = d % 2 ? p[d / 2] >> 4 : p[d / 2] & 0x0F;
+        if (digit > 9)
             return false;
-        v = v * 100 + hi * 10 + lo;
+        v = v * 10 + digit;
     }
     *out = v;
     return true;

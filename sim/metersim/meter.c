@@ -2,11 +2,11 @@
  * checks of dlt645-prepaid ("Recharge and open account"), the relay, the
  * alarms. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "kiosk/app/clock.h"
 #include "kiosk/app/log.h"
+#include "sim/common/simarray.h"
 #include "sim/common/simkey.h"
 #include "sim/metersim/credit_mac.h"
 #include "sim/metersim/msim.h"
@@ -87,14 +87,10 @@ bool msim_pretrip(const msim_meter_t *m)
 
 bool msim_journal_add(msim_meter_t *m, const msim_credit_t *c)
 {
-    if (m->n_journal == m->cap_journal) {
-        size_t cap = m->cap_journal ? 2 * m->cap_journal : 16;
-        msim_credit_t *j = realloc(m->journal, cap * sizeof *j);
-        if (!j)
-            return false;
-        m->journal = j;
-        m->cap_journal = cap;
-    }
+    msim_credit_t *j = simarray_room(m->journal, m->n_journal, &m->cap_journal, sizeof *j, 16);
+    if (!j)
+        return false;
+    m->journal = j;
     m->journal[m->n_journal++] = *c;
     return true;
 }

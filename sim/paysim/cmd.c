@@ -81,14 +81,17 @@ static uint8_t check_password(const psim_t *s, const psim_apdu_t *c)
     return 0;
 }
 
+static bool any_field(const psim_bmp_t *b, void *ctx)
+{
+    (void)b;
+    (void)ctx;
+    return true;
+}
+
 /* True if data[off..] is a clean run of BMPs. */
 static bool bmps_clean(const psim_apdu_t *c, size_t off)
 {
-    psim_bmp_t b;
-    bool bad = false;
-    while (psim_bmp_next(c->data, c->len, &off, &b, &bad))
-        ;
-    return !bad;
+    return psim_bmp_each(c->data, c->len, off, any_field, NULL);
 }
 
 /* 06 00: password, config byte, optional currency (2 bytes BCD, no tag),
@@ -131,9 +134,11 @@ static bool printable(const psim_bmp_t *b)
     return b->len <= PSIM_REF_MAX;
 }
 
-/* One BMP of an authorisation; false if it cannot be taken. */
-static bool auth_field(const psim_bmp_t *b, psim_txn_t *t)
+/* One BMP of an authorisation into the psim_txn_t ctx; false if it cannot
+ * be taken. */
+static bool auth_field(const psim_bmp_t *b, void *ctx)
 {
+    psim_txn_t *t = ctx;
     uint64_t v;
     switch (b->tag) {
     case 0x04:
@@ -158,13 +163,7 @@ static bool auth_field(const psim_bmp_t *b, psim_txn_t *t)
 
 static bool parse_auth(const psim_apdu_t *c, psim_txn_t *t)
 {
-    size_t off = 0;
-    psim_bmp_t b;
-    bool bad = false;
-    while (psim_bmp_next(c->data, c->len, &off, &b, &bad))
-        if (!auth_field(&b, t))
-            return false;
-    return !bad && t->amount > 0;
+    return psim_bmp_each(c->data, c->len, 0, auth_field, t) && t->amount > 0;
 }
 
 /* A currency other than the terminal's: 04 0F 27 6F, 06 1E 6F, no card. */
@@ -258,21 +257,30 @@ void psim_cmd_abort(psim_t *s, bool link_lost)
         report(s, &t, PSIM_RC_ABORTED);
 }
 
+/* A reversal's receipt number: its BMP 87 (the last one, if it repeats). */
+typedef struct receipt_field {
+    bool have;
+    uint64_t number;
+} receipt_field_t;
+
+static bool receipt_field(const psim_bmp_t *b, void *ctx)
+{
+    receipt_field_t *r = ctx;
+    if (b->tag == 0x87)
+        r->have = psim_bcd_get(b->value, b->len, &r->number);
+    return true;
+}
+
 /* 06 30: password, 87 receipt number. */
 static uint8_t reversal(psim_t *s, const psim_apdu_t *c)
 {
     uint8_t rc = check_password(s, c);
-    size_t off = 3;
-    psim_bmp_t b;
-    bool bad = false, have = false;
-    uint64_t receipt = 0;
+    receipt_field_t r = {.have = false};
     if (rc)
         return rc;
-    while (psim_bmp_next(c->data, c->len, &off, &b, &bad))
-        if (b.tag == 0x87)
-            have = psim_bcd_get(b.value, b.len, &receipt);
-    if (bad || !have)
+    if (!psim_bmp_each(c->data, c->len, 3, receipt_field, &r) || !r.have)
         return PSIM_RC_NOT_POSSIBLE;
+    uint64_t receipt = r.number;
     run_begin(s, c->instr);
     psim_txn_t *orig = psim_find_receipt(s, (uint32_t)receipt);
     if (!orig || orig->reversed) {

@@ -84,13 +84,13 @@ static void pump_ecr(net_t *net)
     psim_t *s = net->s;
     int fd = s->ecr_fd;
     psim_apdu_t a;
-    bool bad = false;
-    while (s->ecr_fd == fd && psim_rx_next(&net->rx, &a, &bad)) {
+    psim_next_t got = PSIM_NEXT_MORE;
+    while (s->ecr_fd == fd && (got = psim_rx_next(&net->rx, &a)) == PSIM_NEXT_ONE) {
         uint8_t raw[PSIM_APDU_MAX];
         log_hex(LOG_DEBUG, PSIM_LOG, "ECR -> PT", raw, psim_apdu_encode(&a, raw, sizeof raw));
         psim_pt_received(s, &a);
     }
-    if (bad && s->ecr_fd == fd) {
+    if (got == PSIM_NEXT_BAD && s->ecr_fd == fd) {
         LOG_W(PSIM_LOG, "the ECR sent a length no APDU can have (over %d bytes): dropping the link",
               PSIM_APDU_MAX_DATA);
         ecr_lost(net, "dropped");

@@ -74,33 +74,25 @@ bool psim_rx_feed(psim_rx_t *rx, const uint8_t *p, size_t n)
     return true;
 }
 
-bool psim_rx_next(psim_rx_t *rx, psim_apdu_t *out, bool *bad)
+psim_next_t psim_rx_next(psim_rx_t *rx, psim_apdu_t *out)
 {
-    *bad = false;
-    size_t head = 3, len;
+    size_t head = rx->n > 2 && rx->buf[2] == EXTENDED ? 5 : 3;
     if (rx->n < head)
-        return false;
-    len = rx->buf[2];
-    if (len == EXTENDED) {
-        head = 5;
-        if (rx->n < head)
-            return false;
-        len = rx->buf[3] | (size_t)rx->buf[4] << 8;
-    }
+        return PSIM_NEXT_MORE;
+    size_t len = head == 3 ? rx->buf[2] : (rx->buf[3] | (size_t)rx->buf[4] << 8);
     if (len > PSIM_APDU_MAX_DATA) {
-        *bad = true;
         rx->n = 0;
-        return false;
+        return PSIM_NEXT_BAD;
     }
     if (rx->n < head + len)
-        return false;
+        return PSIM_NEXT_MORE;
     out->cls = rx->buf[0];
     out->instr = rx->buf[1];
     out->len = len;
     memcpy(out->data, rx->buf + head, len);
     rx->n -= head + len;
     memmove(rx->buf, rx->buf + head + len, rx->n);
-    return true;
+    return PSIM_NEXT_ONE;
 }
 
 /* A variable length "F x F y [F z]" of `digits` bytes at p (avail bytes
@@ -119,23 +111,31 @@ static bool var_len(const uint8_t *p, size_t avail, size_t digits, size_t *out)
     return true;
 }
 
-bool psim_bmp_next(const uint8_t *data, size_t len, size_t *off, psim_bmp_t *out, bool *bad)
+psim_next_t psim_bmp_next(const uint8_t *data, size_t len, size_t *off, psim_bmp_t *out)
 {
-    *bad = false;
     if (*off >= len)
-        return false;
+        return PSIM_NEXT_MORE;
     const struct field *f = field_of(data[*off]);
     size_t at = *off + 1, digits = f && !f->fixed ? f->digits : 0, n = f ? f->fixed : 0;
-    if (!f || (digits && !var_len(data + at, len - at, digits, &n)) || n > len - at - digits) {
-        *bad = true;
-        return false;
-    }
+    if (!f || (digits && !var_len(data + at, len - at, digits, &n)) || n > len - at - digits)
+        return PSIM_NEXT_BAD;
     at += digits;
     out->tag = f->tag;
     out->value = data + at;
     out->len = n;
     *off = at + n;
-    return true;
+    return PSIM_NEXT_ONE;
+}
+
+bool psim_bmp_each(const uint8_t *data, size_t len, size_t off, bool (*take)(const psim_bmp_t *b, void *ctx),
+                   void *ctx)
+{
+    psim_bmp_t b;
+    psim_next_t got;
+    while ((got = psim_bmp_next(data, len, &off, &b)) == PSIM_NEXT_ONE)
+        if (!take(&b, ctx))
+            return false;
+    return got == PSIM_NEXT_MORE;
 }
 
 bool psim_bcd_get(const uint8_t *p, size_t n, uint64_t *out)

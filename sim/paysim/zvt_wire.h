@@ -33,9 +33,17 @@ typedef struct psim_rx {
 /* Appends received bytes; false if they do not fit (no APDU is that long). */
 bool psim_rx_feed(psim_rx_t *rx, const uint8_t *p, size_t n);
 
-/* Takes the next whole APDU out of rx; false if more bytes are needed.
- * Sets *bad (and empties rx) if its length is over PSIM_APDU_MAX_DATA. */
-bool psim_rx_next(psim_rx_t *rx, psim_apdu_t *out, bool *bad);
+/* What the next piece of a stream or a data block is. */
+typedef enum psim_next {
+    PSIM_NEXT_ONE,  /* a whole APDU, or a field */
+    PSIM_NEXT_MORE, /* the stream needs more bytes; the block has ended */
+    PSIM_NEXT_BAD,  /* what follows cannot be read */
+} psim_next_t;
+
+/* Takes the next whole APDU out of rx (PSIM_NEXT_ONE), or says more bytes
+ * are needed; PSIM_NEXT_BAD (and rx emptied) for a length over
+ * PSIM_APDU_MAX_DATA. */
+psim_next_t psim_rx_next(psim_rx_t *rx, psim_apdu_t *out);
 
 /* One BMP field of a data block. */
 typedef struct psim_bmp {
@@ -44,10 +52,15 @@ typedef struct psim_bmp {
     size_t len;
 } psim_bmp_t;
 
-/* Reads the BMP at data[*off] and moves *off past it. False at the end of
- * the block, or (with *bad set) for a tag the terminal does not know or a
- * length that runs past the block. */
-bool psim_bmp_next(const uint8_t *data, size_t len, size_t *off, psim_bmp_t *out, bool *bad);
+/* Reads the BMP at data[*off] and moves *off past it (PSIM_NEXT_ONE);
+ * PSIM_NEXT_MORE at the end of the block; PSIM_NEXT_BAD for a tag the
+ * terminal does not know or a length that runs past the block. */
+psim_next_t psim_bmp_next(const uint8_t *data, size_t len, size_t *off, psim_bmp_t *out);
+
+/* Hands every BMP of data[off..len) to take (with ctx), in order; true if
+ * the block reads to its end and take accepted each field. */
+bool psim_bmp_each(const uint8_t *data, size_t len, size_t off, bool (*take)(const psim_bmp_t *b, void *ctx),
+                   void *ctx);
 
 /* Appends BMP tag holding v as `bytes` bytes of BCD; false (a unchanged)
  * if it does not fit or v needs more digits. */

@@ -1,30 +1,28 @@
 /* What the simulators share (sim/common): the receive buffer for framed
  * streams, key files and AES-CMAC against RFC 4493, and the reader of
  * their JSON files with the place of an error named. */
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "ktest.h"
 #include "gateway/hex.h"
-#include "support/support.h"
 
 #include "sim/common/simkey.h"
-#include "sim/common/simload.h"
+#include "sim/common/simjson.h"
 #include "sim/common/simrx.h"
 
-static char dir[512];
-
-static int setup(void **state)
+/* text in a new file of its own under $TMPDIR (or /tmp) with this mode;
+ * its path into path (unlink it after). */
+static void temp_file(const char *text, mode_t mode, char path[256])
 {
-    (void)state;
-    return tmpdir_make(dir, sizeof dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    tmpdir_remove(dir);
-    return 0;
+    const char *tmp = getenv("TMPDIR");
+    snprintf(path, 256, "%s/simtest-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    assert_int_equal(fchmod(fd, mode), 0);
+    close(fd);
 }
 
 /* ---- simrx --------------------------------------------------------------- */
@@ -106,12 +104,11 @@ static void cmac_of_rfc_4493(void **state)
 
 static kerr_t load_key(const char *text, mode_t mode, uint8_t key[16], kmsg_t *msg)
 {
-    char path[600];
-    snprintf(path, sizeof path, "%s/master.key", dir);
+    char path[256];
+    temp_file(text, mode, path);
+    kerr_t rc = simkey_load(path, key, msg);
     unlink(path);
-    assert_true(file_write(dir, "master.key", text));
-    chmod(path, mode);
-    return simkey_load(path, key, msg);
+    return rc;
 }
 
 static void key_files(void **state)
@@ -130,21 +127,19 @@ static void key_files(void **state)
     assert_non_null(strstr(msg.text, "exactly 32 hex digits"));
     assert_int_equal(load_key("000102030405060708090a0b0c0d0e0f00", 0600, key, &msg), K_EINVAL);
     assert_int_equal(load_key("zz0102030405060708090a0b0c0d0e0f", 0600, key, &msg), K_EINVAL);
-    char path[600];
-    snprintf(path, sizeof path, "%s/none.key", dir);
-    assert_int_equal(simkey_load(path, key, &msg), K_EINVAL);
+    assert_int_equal(simkey_load("/nonexistent/none.key", key, &msg), K_EINVAL);
     assert_non_null(strstr(msg.text, "none.key: cannot read"));
 }
 
-/* ---- simload ------------------------------------------------------------- */
+/* ---- simjson ------------------------------------------------------------- */
 
 static cJSON *parse_file(const char *text, kerr_t want, kmsg_t *msg)
 {
-    char path[600];
+    char path[256];
     cJSON *root = NULL;
-    assert_true(file_write(dir, "state.json", text));
-    snprintf(path, sizeof path, "%s/state.json", dir);
-    assert_int_equal(simload_file(path, 1 << 20, &root, msg), want);
+    temp_file(text, 0600, path);
+    assert_int_equal(simjson_file(path, 1 << 20, &root, msg), want);
+    unlink(path);
     return root;
 }
 
@@ -152,16 +147,14 @@ static void json_files(void **state)
 {
     (void)state;
     kmsg_t msg;
-    char path[600];
     cJSON *root = NULL;
-    snprintf(path, sizeof path, "%s/missing.json", dir);
-    assert_int_equal(simload_file(path, 1 << 20, &root, &msg), K_ENOTFOUND);
+    assert_int_equal(simjson_file("/nonexistent/state.json", 1 << 20, &root, &msg), K_ENOTFOUND);
     assert_null(parse_file("{\"a\": 1} trailing", K_EINVAL, &msg));
     assert_non_null(strstr(msg.text, "is not JSON (look near byte"));
     root = parse_file("{\"a\": 1}", K_OK, &msg);
     assert_non_null(root);
     cJSON_Delete(root);
-    assert_int_equal(simload_file(dir, 1 << 20, &root, &msg), K_EIO); /* a folder */
+    assert_int_equal(simjson_file("/", 1 << 20, &root, &msg), K_EIO); /* a folder */
 }
 
 static void fields_and_places(void **state)
@@ -170,37 +163,37 @@ static void fields_and_places(void **state)
     kmsg_t msg;
     cJSON *o = parse_file("{\"n\": 7, \"big\": 1e300, \"half\": 1.5, \"none\": null, \"t\": \"abc\", \"b\": 1}",
                           K_OK, &msg);
-    simload_at_t at = simload_top("the state file", &msg);
+    simjson_at_t at = simjson_top("the state file", &msg);
     int64_t v = -1;
     bool flag = false;
     char text[4] = "x";
-    assert_int_equal(simload_int(o, "n", 0, 9, 0, &v, &at), K_OK);
+    assert_int_equal(simjson_int(o, "n", 0, 9, 0, &v, &at), K_OK);
     assert_int_equal(v, 7);
-    assert_int_equal(simload_int(o, "n", 0, 5, 0, &v, &at), K_EINVAL);
+    assert_int_equal(simjson_int(o, "n", 0, 5, 0, &v, &at), K_EINVAL);
     assert_string_equal(msg.text, "'n' must be a whole number 0..5");
-    assert_int_equal(simload_int(o, "big", 0, 5, 0, &v, &at), K_EINVAL);
-    assert_int_equal(simload_int(o, "half", 0, 5, 0, &v, &at), K_EINVAL);
+    assert_int_equal(simjson_int(o, "big", 0, 5, 0, &v, &at), K_EINVAL);
+    assert_int_equal(simjson_int(o, "half", 0, 5, 0, &v, &at), K_EINVAL);
     v = 3;
-    assert_int_equal(simload_int(o, "absent", 0, 5, 0, &v, &at), K_OK);
+    assert_int_equal(simjson_int(o, "absent", 0, 5, 0, &v, &at), K_OK);
     assert_int_equal(v, 3);
-    simload_at(&at, "journal entry %d: ", 2);
-    assert_int_equal(simload_int(o, "absent", 0, 5, SIMLOAD_NEEDED, &v, &at), K_EINVAL);
+    simjson_at(&at, "journal entry %d: ", 2);
+    assert_int_equal(simjson_int(o, "absent", 0, 5, SIMJSON_NEEDED, &v, &at), K_EINVAL);
     assert_string_equal(msg.text, "journal entry 2: 'absent' must be a whole number 0..5");
-    assert_int_equal(simload_int(o, "none", 1, 5, SIMLOAD_NULL_IS_0, &v, &at), K_OK);
+    assert_int_equal(simjson_int(o, "none", 1, 5, SIMJSON_NULL_IS_0, &v, &at), K_OK);
     assert_int_equal(v, 0);
-    assert_int_equal(simload_int(o, "none", 1, 5, 0, &v, &at), K_EINVAL);
-    assert_int_equal(simload_int(o, "t", 1, 5, SIMLOAD_NULL_IS_0, &v, &at), K_EINVAL);
+    assert_int_equal(simjson_int(o, "none", 1, 5, 0, &v, &at), K_EINVAL);
+    assert_int_equal(simjson_int(o, "t", 1, 5, SIMJSON_NULL_IS_0, &v, &at), K_EINVAL);
     assert_string_equal(msg.text, "journal entry 2: 't' must be a whole number 1..5 or null");
-    assert_int_equal(simload_text(o, "t", text, sizeof text, &at), K_OK);
+    assert_int_equal(simjson_text(o, "t", text, sizeof text, &at), K_OK);
     assert_string_equal(text, "abc");
-    assert_int_equal(simload_text(o, "t", text, 3, &at), K_EINVAL);
-    assert_int_equal(simload_bool(o, "b", &flag, &at), K_EINVAL);
+    assert_int_equal(simjson_text(o, "t", text, 3, &at), K_EINVAL);
+    assert_int_equal(simjson_bool(o, "b", &flag, &at), K_EINVAL);
     assert_string_equal(msg.text, "journal entry 2: 'b' must be true or false");
     static const char *const known[] = {"n", "big", "half", "none", "t", NULL};
-    assert_int_equal(simload_only_known(o, known, &at), K_EINVAL);
+    assert_int_equal(simjson_only_known(o, known, &at), K_EINVAL);
     assert_string_equal(msg.text, "journal entry 2: 'b' is not a field of the state file");
     static const char *const needed[] = {"n", "gone", NULL};
-    assert_int_equal(simload_require(o, needed, &at), K_EINVAL);
+    assert_int_equal(simjson_require(o, needed, &at), K_EINVAL);
     assert_string_equal(msg.text, "journal entry 2: 'gone' is missing");
     cJSON_Delete(o);
 }
@@ -208,9 +201,9 @@ static void fields_and_places(void **state)
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(receive_buffer),
     cmocka_unit_test(cmac_of_rfc_4493),
-    cmocka_unit_test_setup_teardown(key_files, setup, teardown),
-    cmocka_unit_test_setup_teardown(json_files, setup, teardown),
-    cmocka_unit_test_setup_teardown(fields_and_places, setup, teardown),
+    cmocka_unit_test(key_files),
+    cmocka_unit_test(json_files),
+    cmocka_unit_test(fields_and_places),
 };
 
 KTEST_MAIN(tests)
