@@ -91,13 +91,13 @@ static cardsim_act_t cmd_challenge(cardsim_card_t *c, cardsim_tears_t *tears, co
 
 /* MAC = CMAC(K_READ, NONCE || P1 || CONTENT)[0..7]. */
 static bool read_mac(const cardsim_card_t *c, const uint8_t nonce[8], uint8_t p1, const uint8_t *file, size_t size,
-                     uint8_t mac[CARD_MAC_LEN])
+                     uint8_t mac[CARDSIM_MAC_LEN])
 {
     uint8_t msg[8 + 1 + CARDSIM_FILE_MAX];
     memcpy(msg, nonce, 8);
     msg[8] = p1;
     memcpy(msg + 9, file, size);
-    return card_mac8(c->keys[CARDSIM_K_READ], msg, 9 + size, mac);
+    return cardsim_mac(c->keys[CARDSIM_K_READ], msg, 9 + size, mac);
 }
 
 /* READ WITH MAC: EF_PURSE and EF_WRITEBACK only (EF_INFO is read free). */
@@ -106,7 +106,7 @@ static cardsim_act_t cmd_read_mac(cardsim_card_t *c, cardsim_tears_t *tears, con
 {
     (void)tears;
     (void)challenge;
-    uint8_t *file = NULL, mac[CARD_MAC_LEN];
+    uint8_t *file = NULL, mac[CARDSIM_MAC_LEN];
     size_t size = 0;
     uint16_t sw = file_of(c, a->p1, &file, &size);
     if (sw)
@@ -119,7 +119,7 @@ static cardsim_act_t cmd_read_mac(cardsim_card_t *c, cardsim_tears_t *tears, con
         LOG_E(CARDSIM_LOG, "card: the crypto library failed");
         return answer(r, CARDSIM_SW_UNKNOWN);
     }
-    uint8_t out[CARDSIM_FILE_MAX + CARD_MAC_LEN];
+    uint8_t out[CARDSIM_FILE_MAX + CARDSIM_MAC_LEN];
     memcpy(out, file, size);
     memcpy(out + size, mac, sizeof mac);
     cardsim_resp_data(r, out, size + sizeof mac);

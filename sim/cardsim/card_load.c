@@ -11,16 +11,10 @@
 
 /* The four keys a real card stores; the simulator derives them from the
  * master key and the serial when the card goes in. */
-static bool derive_keys(const uint8_t master[16], const uint8_t serial[CARD_SERIAL_LEN], uint8_t keys[][16])
+static bool derive_keys(const uint8_t master[16], const uint8_t serial[CARDSIM_SERIAL_LEN], uint8_t keys[][16])
 {
-    static const char *const labels[CARDSIM_N_KEYS] = {
-        [CARDSIM_K_ISSUE] = CARD_LABEL_ISSUE,
-        [CARDSIM_K_PURSE] = CARD_LABEL_PURSE,
-        [CARDSIM_K_METER] = CARD_LABEL_METER,
-        [CARDSIM_K_READ] = CARD_LABEL_READ,
-    };
     for (int k = 0; k < CARDSIM_N_KEYS; k++)
-        if (!card_key_derive(master, labels[k], serial, keys[k]))
+        if (!cardsim_key_derive(master, (cardsim_key_t)k, serial, keys[k]))
             return false;
     return true;
 }

@@ -11,7 +11,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "drivers/card/card_key.h"
 #include "kiosk/core/err.h"
 
 #define CARDSIM_LOG "cardsim"
@@ -35,7 +34,10 @@
 #define CARDSIM_PURSE_PURPOSE 0
 #define CARDSIM_PURSE_COUNT 5 /* 2 bytes, big-endian */
 
+#define CARDSIM_SERIAL_LEN 8
+#define CARDSIM_MAC_LEN 8
 #define CARDSIM_CHALLENGE_LEN 8
+#define CARDSIM_NONCE_LEN 8
 #define CARDSIM_MAX_MAC_FAILURES 3 /* the third in a row blocks the card */
 #define CARDSIM_MAX_JOURNAL 100000
 #define CARDSIM_RESP_MAX 260       /* up to 256 data bytes + SW1 SW2 */
@@ -101,7 +103,7 @@ typedef struct cardsim_entry {
 
 /* A card image: what one JSON file holds. */
 typedef struct cardsim_image {
-    uint8_t serial[CARD_SERIAL_LEN];
+    uint8_t serial[CARDSIM_SERIAL_LEN];
     cardsim_files_t files;
     cardsim_entry_t *journal;
     size_t n_journal, cap_journal;
@@ -127,6 +129,18 @@ typedef struct cardsim_tears {
 
 /* What the card does with an APDU. */
 typedef enum cardsim_act { CARDSIM_ANSWER, CARDSIM_TEAR } cardsim_act_t;
+
+/* ---- keys.c: the card's keys (docs/card.md, "Keys") ---- */
+
+/* Key k of the card with this serial: AES-128-CMAC(master, label ||
+ * serial), the label the key's five ASCII bytes ("ISSUE", "PURSE",
+ * "METER", "READ_"). False if the crypto library fails. */
+bool cardsim_key_derive(const uint8_t master[16], cardsim_key_t k, const uint8_t serial[CARDSIM_SERIAL_LEN],
+                        uint8_t out[16]);
+
+/* A card MAC: the first 8 bytes of AES-128-CMAC(key, msg). False if the
+ * crypto library fails. */
+bool cardsim_mac(const uint8_t key[16], const uint8_t *msg, size_t len, uint8_t out[CARDSIM_MAC_LEN]);
 
 /* ---- apdu.c: parsing and answers ---- */
 
@@ -168,7 +182,7 @@ cardsim_act_t cardsim_update(cardsim_card_t *c, cardsim_tears_t *tears, const ca
 /* ---- image.c, image_load.c: card images as JSON ---- */
 
 /* A blank card: version 01, type 00, status 00, the serial, zeros. */
-void cardsim_image_blank(cardsim_image_t *img, const uint8_t serial[CARD_SERIAL_LEN]);
+void cardsim_image_blank(cardsim_image_t *img, const uint8_t serial[CARDSIM_SERIAL_LEN]);
 
 /* Frees the journal. */
 void cardsim_image_free(cardsim_image_t *img);
@@ -187,12 +201,6 @@ kerr_t cardsim_make_blank(const char *serial_hex, const char *path, kmsg_t *msg)
 
 /* Reads the image at path; every field is checked and named if wrong. */
 kerr_t cardsim_image_load(const char *path, cardsim_image_t *img, kmsg_t *msg);
-
-/* Hex text (even length, no spaces) to exactly n bytes. */
-bool cardsim_unhex(const char *text, uint8_t *out, size_t n);
-
-/* n bytes as upper-case hex into out (2n + 1 bytes). */
-void cardsim_hex(const uint8_t *b, size_t n, char *out);
 
 /* ---- card_load.c: a card's memory ---- */
 

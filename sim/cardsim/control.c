@@ -7,6 +7,7 @@
 
 #include "kiosk/app/log.h"
 #include "sim/cardsim/cardsim.h"
+#include "sim/common/simhex.h"
 
 #define MAX_WORDS 8
 #define MAX_TEAR_AFTER 1000000
@@ -21,8 +22,8 @@ static char *cmd_insert(cardsim_t *s, char **av)
     kmsg_t msg = {""};
     if (cardsim_insert(s, av[1], &msg) != K_OK)
         return ERR("%s", msg.text);
-    char serial[2 * CARD_SERIAL_LEN + 1];
-    cardsim_hex(s->card.img.serial, CARD_SERIAL_LEN, serial);
+    char serial[2 * CARDSIM_SERIAL_LEN + 1];
+    simhex_encode(s->card.img.serial, CARDSIM_SERIAL_LEN, serial);
     return OK("%s", serial);
 }
 

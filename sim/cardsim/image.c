@@ -9,53 +9,20 @@
 
 #include "kiosk/app/kjson.h"
 #include "sim/cardsim/cardsim_card.h"
+#include "sim/common/simarray.h"
+#include "sim/common/simhex.h"
 #include "sim/common/simio.h"
-
-/* Bytes as upper-case hex digits. */
-void cardsim_hex(const uint8_t *b, size_t n, char *out)
-{
-    static const char digits[] = "0123456789ABCDEF";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = digits[b[i] >> 4];
-        out[2 * i + 1] = digits[b[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
-
-static int nibble(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* Exactly n bytes from 2n hex digits of either case. */
-bool cardsim_unhex(const char *text, uint8_t *out, size_t n)
-{
-    if (strlen(text) != 2 * n)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        int hi = nibble(text[2 * i]), lo = nibble(text[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return false;
-        out[i] = (uint8_t)(hi << 4 | lo);
-    }
-    return true;
-}
+#include "sim/common/simjson.h"
 
 /* The image of a blank card with this serial. */
-void cardsim_image_blank(cardsim_image_t *img, const uint8_t serial[CARD_SERIAL_LEN])
+void cardsim_image_blank(cardsim_image_t *img, const uint8_t serial[CARDSIM_SERIAL_LEN])
 {
     memset(img, 0, sizeof *img);
-    memcpy(img->serial, serial, CARD_SERIAL_LEN);
+    memcpy(img->serial, serial, CARDSIM_SERIAL_LEN);
     img->files.info[0] = 0x01;
     img->files.info[CARDSIM_INFO_TYPE] = CARDSIM_TYPE_BLANK;
     img->files.info[CARDSIM_INFO_STATUS] = CARDSIM_STATUS_ACTIVE;
-    memcpy(img->files.info + CARDSIM_INFO_SERIAL, serial, CARD_SERIAL_LEN);
+    memcpy(img->files.info + CARDSIM_INFO_SERIAL, serial, CARDSIM_SERIAL_LEN);
 }
 
 /* Frees the journal of an image. */
@@ -71,14 +38,10 @@ bool cardsim_journal_push(cardsim_image_t *img, const cardsim_entry_t *e)
 {
     if (img->n_journal >= CARDSIM_MAX_JOURNAL)
         return false;
-    if (img->n_journal == img->cap_journal) {
-        size_t cap = img->cap_journal ? img->cap_journal * 2 : 16;
-        cardsim_entry_t *p = realloc(img->journal, cap * sizeof *p);
-        if (!p)
-            return false;
-        img->journal = p;
-        img->cap_journal = cap;
-    }
+    cardsim_entry_t *p = simarray_room(img->journal, img->n_journal, &img->cap_journal, sizeof *p, 16);
+    if (!p)
+        return false;
+    img->journal = p;
     img->journal[img->n_journal++] = *e;
     return true;
 }
@@ -86,12 +49,14 @@ bool cardsim_journal_push(cardsim_image_t *img, const cardsim_entry_t *e)
 static bool add_hex(cJSON *o, const char *name, const uint8_t *b, size_t n)
 {
     char text[2 * CARDSIM_FILE_MAX + 1];
-    cardsim_hex(b, n, text);
+    simhex_encode(b, n, text);
     return kjson_add_str(o, name, text);
 }
 
-static cJSON *entry_json(const cardsim_entry_t *e)
+/* Journal entry i of the cardsim_image_t ctx. */
+static cJSON *entry_json(const void *ctx, size_t i)
 {
+    const cardsim_entry_t *e = &((const cardsim_image_t *)ctx)->journal[i];
     cJSON *o = cJSON_CreateObject();
     bool ok = o && kjson_add_time(o, "time", e->time_ms) && kjson_add_int(o, "time_ms", e->time_ms) &&
               kjson_add_str(o, "file", cardsim_file_name(e->sfi)) && kjson_add_int(o, "offset", e->offset) &&
@@ -101,30 +66,17 @@ static cJSON *entry_json(const cardsim_entry_t *e)
     return ok ? o : NULL;
 }
 
-static bool add_journal(cJSON *o, const cardsim_image_t *img)
-{
-    cJSON *a = cJSON_AddArrayToObject(o, "journal");
-    bool ok = a != NULL;
-    for (size_t i = 0; ok && i < img->n_journal; i++) {
-        cJSON *e = entry_json(&img->journal[i]);
-        ok = e && cJSON_AddItemToArray(a, e);
-        if (!ok)
-            cJSON_Delete(e);
-    }
-    return ok;
-}
-
 static cJSON *image_json(const cardsim_image_t *img)
 {
     const cardsim_files_t *f = &img->files;
     bool blocked = f->info[CARDSIM_INFO_STATUS] == CARDSIM_STATUS_BLOCKED;
     cJSON *o = cJSON_CreateObject();
     bool ok = o && kjson_add_str(o, "format", "cardsim-card") && kjson_add_int(o, "version", 1) &&
-              add_hex(o, "serial", img->serial, CARD_SERIAL_LEN) &&
+              add_hex(o, "serial", img->serial, CARDSIM_SERIAL_LEN) &&
               kjson_add_str(o, "status", blocked ? "blocked" : "active") &&
               kjson_add_int(o, "mac_failures", f->mac_failures) && add_hex(o, "ef_info", f->info, sizeof f->info) &&
               add_hex(o, "ef_purse", f->purse, sizeof f->purse) && add_hex(o, "ef_writeback", f->wb, sizeof f->wb) &&
-              add_journal(o, img);
+              simjson_add_list(o, "journal", img->n_journal, entry_json, img);
     if (!ok)
         cJSON_Delete(o);
     return ok ? o : NULL;
@@ -155,9 +107,9 @@ bool cardsim_image_save(const cardsim_image_t *img, const char *path)
 /* Writes a new blank card image, never over an existing file. */
 kerr_t cardsim_make_blank(const char *serial_hex, const char *path, kmsg_t *msg)
 {
-    uint8_t serial[CARD_SERIAL_LEN];
+    uint8_t serial[CARDSIM_SERIAL_LEN];
     cardsim_image_t img;
-    if (!cardsim_unhex(serial_hex, serial, sizeof serial))
+    if (!simhex_decode(serial_hex, serial, sizeof serial))
         return kmsg_set(msg, K_EINVAL, "the serial '%s' is not 16 hex digits", serial_hex);
     if (access(path, F_OK) == 0)
         return kmsg_set(msg, K_ECONFLICT, "%s exists already: not replaced", path);

@@ -5,6 +5,7 @@
 
 #include "kiosk/app/log.h"
 #include "sim/cardsim/cardsim.h"
+#include "sim/common/simhex.h"
 
 /* Inserts the card whose image is at path. */
 kerr_t cardsim_insert(cardsim_t *s, const char *path, kmsg_t *msg)
@@ -17,8 +18,8 @@ kerr_t cardsim_insert(cardsim_t *s, const char *path, kmsg_t *msg)
         cardsim_card_unload(c);
         return K_EIO;
     }
-    char serial[2 * CARD_SERIAL_LEN + 1];
-    cardsim_hex(c->img.serial, CARD_SERIAL_LEN, serial);
+    char serial[2 * CARDSIM_SERIAL_LEN + 1];
+    simhex_encode(c->img.serial, CARDSIM_SERIAL_LEN, serial);
     LOG_I(CARDSIM_LOG, "card %s inserted (%s)", serial, path);
     return K_OK;
 }

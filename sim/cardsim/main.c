@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "drivers/gateway/meter_mac.h"
 #include "kiosk/app/log.h"
 #include "sim/cardsim/cardsim.h"
+#include "sim/common/simkey.h"
 
 #define EXIT_USAGE 2
 #define DEFAULT_VPCD "127.0.0.1:35963"
@@ -82,7 +82,7 @@ static int setup(cardsim_t *s, const opts_t *o)
         return bad_usage("--sam '%s' is not HOST:PORT", o->sam);
     if (!o->master_key)
         return bad_usage("%s", "--master-key FILE is required (the card's keys and the SAM's)");
-    if (meter_key_load(o->master_key, s->master, &msg) != K_OK) {
+    if (simkey_load(o->master_key, s->master, &msg) != K_OK) {
         fprintf(stderr, "cardsim: --master-key %s\n", msg.text);
         return EXIT_USAGE;
     }

@@ -24,31 +24,32 @@ static void sam_select(cardsim_t *s, const cardsim_apdu_t *a, cardsim_resp_t *r)
     }
 }
 
-/* The key label for P1, or NULL (03 METER and unknown labels). */
-static const char *label_of(uint8_t p1)
+/* The key P1 names (01 ISSUE, 02 PURSE, 04 READ); false for 03 METER and
+ * for a label that is none. */
+static bool key_of(uint8_t p1, cardsim_key_t *k)
 {
     switch (p1) {
-    case 0x01: return CARD_LABEL_ISSUE;
-    case 0x02: return CARD_LABEL_PURSE;
-    case 0x04: return CARD_LABEL_READ;
-    default: return NULL;
+    case 0x01: *k = CARDSIM_K_ISSUE; return true;
+    case 0x02: *k = CARDSIM_K_PURSE; return true;
+    case 0x04: *k = CARDSIM_K_READ; return true;
+    default: return false;
     }
 }
 
 static void compute_mac(cardsim_t *s, const cardsim_apdu_t *a, cardsim_resp_t *r)
 {
-    const char *label = label_of(a->p1);
-    uint8_t key[16], mac[CARD_MAC_LEN];
-    if (!label || a->p2 != 0) {
+    cardsim_key_t k;
+    uint8_t key[16], mac[CARDSIM_MAC_LEN];
+    if (!key_of(a->p1, &k) || a->p2 != 0) {
         cardsim_resp_sw(r, CARDSIM_SW_WRONG_P1P2);
         return;
     }
-    if (!a->has_lc || a->lc < CARD_SERIAL_LEN || !a->has_le || a->le != CARD_MAC_LEN) {
+    if (!a->has_lc || a->lc < CARDSIM_SERIAL_LEN || !a->has_le || a->le != CARDSIM_MAC_LEN) {
         cardsim_resp_sw(r, CARDSIM_SW_WRONG_LENGTH);
         return;
     }
-    bool ok = card_key_derive(s->master, label, a->data, key) &&
-              card_mac8(key, a->data + CARD_SERIAL_LEN, a->lc - CARD_SERIAL_LEN, mac);
+    bool ok = cardsim_key_derive(s->master, k, a->data, key) &&
+              cardsim_mac(key, a->data + CARDSIM_SERIAL_LEN, a->lc - CARDSIM_SERIAL_LEN, mac);
     memset(key, 0, sizeof key);
     if (ok) {
         cardsim_resp_data(r, mac, sizeof mac);

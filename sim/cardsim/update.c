@@ -8,6 +8,7 @@
 #include "kiosk/app/clock.h"
 #include "kiosk/app/log.h"
 #include "sim/cardsim/cardsim_card.h"
+#include "sim/common/simkey.h"
 
 static cardsim_act_t answer(cardsim_resp_t *r, uint16_t sw)
 {
@@ -28,22 +29,19 @@ static cardsim_key_t write_key(uint8_t sfi)
  * last 8 bytes of the command's data. */
 static bool mac_good(const cardsim_card_t *c, const cardsim_apdu_t *a, const uint8_t *challenge)
 {
-    uint8_t msg[CARDSIM_CHALLENGE_LEN + 4 + 255], mac[CARD_MAC_LEN];
-    size_t len = a->lc - CARD_MAC_LEN;
+    uint8_t msg[CARDSIM_CHALLENGE_LEN + 4 + 255], mac[CARDSIM_MAC_LEN];
+    size_t len = a->lc - CARDSIM_MAC_LEN;
     memcpy(msg, challenge, CARDSIM_CHALLENGE_LEN);
     msg[8] = a->cla;
     msg[9] = a->ins;
     msg[10] = a->p1;
     msg[11] = a->p2;
     memcpy(msg + 12, a->data, len);
-    if (!card_mac8(c->keys[write_key(a->p1 & 0x1F)], msg, 12 + len, mac)) {
+    if (!cardsim_mac(c->keys[write_key(a->p1 & 0x1F)], msg, 12 + len, mac)) {
         LOG_E(CARDSIM_LOG, "card: the crypto library failed");
         return false;
     }
-    uint8_t diff = 0;
-    for (size_t i = 0; i < CARD_MAC_LEN; i++)
-        diff |= (uint8_t)(mac[i] ^ a->data[len + i]);
-    return diff == 0;
+    return simkey_same(mac, a->data + len, CARDSIM_MAC_LEN);
 }
 
 /* A wrong MAC: one more in a row; the third blocks the card. */
@@ -76,7 +74,7 @@ static uint16_t file_rules(const cardsim_card_t *c, uint8_t sfi, uint8_t *next, 
     if (sfi == CARDSIM_SFI_INFO) {
         if (f->info[CARDSIM_INFO_TYPE] != CARDSIM_TYPE_BLANK)
             return CARDSIM_SW_CONDITIONS;
-        if (memcmp(next + CARDSIM_INFO_SERIAL, c->img.serial, CARD_SERIAL_LEN) != 0)
+        if (memcmp(next + CARDSIM_INFO_SERIAL, c->img.serial, CARDSIM_SERIAL_LEN) != 0)
             return CARDSIM_SW_CONDITIONS;
         next[CARDSIM_INFO_STATUS] = f->info[CARDSIM_INFO_STATUS]; /* kept by the card */
         return 0;
@@ -95,7 +93,7 @@ static uint16_t file_rules(const cardsim_card_t *c, uint8_t sfi, uint8_t *next, 
 static bool write_file(cardsim_card_t *c, const cardsim_apdu_t *a, cardsim_files_t *next, bool repeat)
 {
     cardsim_entry_t e = {.time_ms = kclock_wall(NULL), .sfi = a->p1 & 0x1F, .offset = a->p2, .repeat = repeat};
-    e.len = a->lc - CARD_MAC_LEN;
+    e.len = a->lc - CARDSIM_MAC_LEN;
     memcpy(e.data, a->data, e.len);
     return cardsim_commit(c, next, &e);
 }
@@ -119,7 +117,7 @@ static cardsim_act_t checked(cardsim_card_t *c, cardsim_tears_t *tears, const ca
     cardsim_files_t next = c->img.files;
     next.mac_failures = 0;
     uint8_t *file = cardsim_file(&next, sfi, &size);
-    memcpy(file, a->data, a->lc - CARD_MAC_LEN);
+    memcpy(file, a->data, a->lc - CARDSIM_MAC_LEN);
     uint16_t sw = file_rules(c, sfi, file, &repeat);
     if (sw) {
         reset_count(c);
@@ -153,7 +151,7 @@ cardsim_act_t cardsim_update(cardsim_card_t *c, cardsim_tears_t *tears, const ca
         return answer(r, CARDSIM_SW_NO_FILE);
     if (a->p2 != 0) /* an UPDATE writes a whole file */
         return answer(r, CARDSIM_SW_WRONG_P1P2);
-    if (!a->has_lc || a->has_le || a->lc != size + CARD_MAC_LEN)
+    if (!a->has_lc || a->has_le || a->lc != size + CARDSIM_MAC_LEN)
         return answer(r, CARDSIM_SW_WRONG_LENGTH);
     if (c->img.files.info[CARDSIM_INFO_STATUS] == CARDSIM_STATUS_BLOCKED)
         return answer(r, CARDSIM_SW_BLOCKED);

@@ -1,6 +1,6 @@
 /* The wire side of the profile cctalk-bill: which requests the validator
  * takes, with how many data bytes, and what it answers. The framing itself
- * is drivers/cash/cctalk_frame.h. */
+ * is cc_frame.c's. */
 #include <string.h>
 
 #include "kiosk/app/log.h"
@@ -29,15 +29,15 @@ enum {
 #define SERIAL 12345u
 
 /* A handler fills ans->data and ans->len; false means NAK. */
-typedef bool (*handler_fn)(csim_t *s, const cctalk_frame_t *req, cctalk_frame_t *ans, int64_t now_ms);
+typedef bool (*handler_fn)(csim_t *s, const csim_frame_t *req, csim_frame_t *ans, int64_t now_ms);
 
-static void put_text(cctalk_frame_t *ans, const char *text)
+static void put_text(csim_frame_t *ans, const char *text)
 {
     ans->len = (uint8_t)strlen(text);
     memcpy(ans->data, text, ans->len);
 }
 
-static bool h_poll(csim_t *s, const cctalk_frame_t *req, cctalk_frame_t *ans, int64_t now_ms)
+static bool h_poll(csim_t *s, const csim_frame_t *req, csim_frame_t *ans, int64_t now_ms)
 {
     (void)s;
     (void)req;
@@ -46,7 +46,7 @@ static bool h_poll(csim_t *s, const cctalk_frame_t *req, cctalk_frame_t *ans, in
     return true;
 }
 
-static bool h_identity(csim_t *s, const cctalk_frame_t *req, cctalk_frame_t *ans, int64_t now_ms)
+static bool h_identity(csim_t *s, const csim_frame_t *req, csim_frame_t *ans, int64_t now_ms)
 {
     (void)s;
     (void)now_ms;
@@ -63,7 +63,7 @@ static bool h_identity(csim_t *s, const cctalk_frame_t *req, cctalk_frame_t *ans
     return true;
 }
 
-static bool h_bill_id(csim_t *s, const cctalk_frame_t *req, cctalk_frame_t *ans, int64_t now_ms)
+static bool h_bill_id(csim_t *s, const csim_frame_t *req, csim_frame_t *ans, int64_t now_ms)
 {
     (void)now_ms;
     if (req->data[0] < 1 || req->data[0] > CSIM_TYPES)
@@ -72,7 +72,7 @@ static bool h_bill_id(csim_t *s, const cctalk_frame_t *req, cctalk_frame_t *ans,
     return true;
 }
 
-static bool h_inhibits_set(csim_t *s, const cctalk_frame_t *req, cctalk_frame_t *ans, int64_t now_ms)
+static bool h_inhibits_set(csim_t *s, const csim_frame_t *req, csim_frame_t *ans, int64_t now_ms)
 {
     (void)ans;
     (void)now_ms;
@@ -82,7 +82,7 @@ static bool h_inhibits_set(csim_t *s, const cctalk_frame_t *req, cctalk_frame_t 
     return true;
 }
 
-static bool h_inhibits_get(csim_t *s, const cctalk_frame_t *req, cctalk_frame_t *ans, int64_t now_ms)
+static bool h_inhibits_get(csim_t *s, const csim_frame_t *req, csim_frame_t *ans, int64_t now_ms)
 {
     (void)req;
     (void)now_ms;
@@ -92,7 +92,7 @@ static bool h_inhibits_get(csim_t *s, const cctalk_frame_t *req, cctalk_frame_t 
     return true;
 }
 
-static bool h_master_set(csim_t *s, const cctalk_frame_t *req, cctalk_frame_t *ans, int64_t now_ms)
+static bool h_master_set(csim_t *s, const csim_frame_t *req, csim_frame_t *ans, int64_t now_ms)
 {
     (void)ans;
     (void)now_ms;
@@ -102,7 +102,7 @@ static bool h_master_set(csim_t *s, const cctalk_frame_t *req, cctalk_frame_t *a
     return true;
 }
 
-static bool h_master_get(csim_t *s, const cctalk_frame_t *req, cctalk_frame_t *ans, int64_t now_ms)
+static bool h_master_get(csim_t *s, const csim_frame_t *req, csim_frame_t *ans, int64_t now_ms)
 {
     (void)req;
     (void)now_ms;
@@ -111,7 +111,7 @@ static bool h_master_get(csim_t *s, const cctalk_frame_t *req, cctalk_frame_t *a
     return true;
 }
 
-static bool h_mode(csim_t *s, const cctalk_frame_t *req, cctalk_frame_t *ans, int64_t now_ms)
+static bool h_mode(csim_t *s, const csim_frame_t *req, csim_frame_t *ans, int64_t now_ms)
 {
     (void)ans;
     (void)now_ms;
@@ -122,7 +122,7 @@ static bool h_mode(csim_t *s, const cctalk_frame_t *req, cctalk_frame_t *ans, in
     return true;
 }
 
-static bool h_events(csim_t *s, const cctalk_frame_t *req, cctalk_frame_t *ans, int64_t now_ms)
+static bool h_events(csim_t *s, const csim_frame_t *req, csim_frame_t *ans, int64_t now_ms)
 {
     (void)req;
     (void)now_ms;
@@ -132,7 +132,7 @@ static bool h_events(csim_t *s, const cctalk_frame_t *req, cctalk_frame_t *ans, 
     return true;
 }
 
-static bool h_route(csim_t *s, const cctalk_frame_t *req, cctalk_frame_t *ans, int64_t now_ms)
+static bool h_route(csim_t *s, const csim_frame_t *req, csim_frame_t *ans, int64_t now_ms)
 {
     uint8_t how = req->data[0];
     if (how != 0 && how != 1 && how != 255)
@@ -143,7 +143,7 @@ static bool h_route(csim_t *s, const cctalk_frame_t *req, cctalk_frame_t *ans, i
     return true;
 }
 
-static bool h_reset(csim_t *s, const cctalk_frame_t *req, cctalk_frame_t *ans, int64_t now_ms)
+static bool h_reset(csim_t *s, const csim_frame_t *req, csim_frame_t *ans, int64_t now_ms)
 {
     (void)req;
     (void)ans;
@@ -174,18 +174,18 @@ static const struct command {
     {H_RESET, 0, h_reset},
 };
 
-void csim_cctalk_answer(csim_t *s, const cctalk_frame_t *req, cctalk_frame_t *ans, int64_t now_ms)
+void csim_cctalk_answer(csim_t *s, const csim_frame_t *req, csim_frame_t *ans, int64_t now_ms)
 {
     memset(ans, 0, sizeof *ans);
-    ans->dest = CCTALK_HOST;
-    ans->src = CCTALK_BILL;
-    ans->header = CCTALK_NAK;
+    ans->dest = CSIM_ADDR_HOST;
+    ans->src = CSIM_ADDR_BILL;
+    ans->header = CSIM_HEADER_NAK;
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
         const struct command *c = &commands[i];
         if (c->header != req->header)
             continue;
         if (req->len == c->len && c->fn(s, req, ans, now_ms)) {
-            ans->header = CCTALK_ACK;
+            ans->header = CSIM_HEADER_ACK;
             return;
         }
         LOG_W(CSIM_LOG, "header %u with %u data bytes refused: NAK", req->header, req->len);
@@ -195,20 +195,20 @@ void csim_cctalk_answer(csim_t *s, const cctalk_frame_t *req, cctalk_frame_t *an
     LOG_W(CSIM_LOG, "unknown header %u: NAK", req->header);
 }
 
-bool csim_next_request(cctalk_stream_t *st, cctalk_frame_t *out)
+bool csim_next_request(simrx_t *st, csim_frame_t *out)
 {
-    if (st->n > 0 && st->buf[0] == 0) {
+    if (st->n > 0 && st->buf[0] == CSIM_ADDR_BROADCAST) {
         /* a broadcast frame counts only where a frame may start: try it on a copy */
-        cctalk_stream_t probe = *st;
+        simrx_t probe = *st;
         probe.dropped = 0;
-        bool got = cctalk_stream_next(&probe, 0, out);
+        bool got = csim_frame_next(&probe, CSIM_ADDR_BROADCAST, out);
         if (got && probe.dropped == 0)
-            return cctalk_stream_next(st, 0, out);
+            return csim_frame_next(st, CSIM_ADDR_BROADCAST, out);
         if (!got && probe.dropped == 0) {
             probe = *st; /* incomplete: wait, unless a whole frame for us follows */
-            if (!cctalk_stream_next(&probe, CCTALK_BILL, out))
+            if (!csim_frame_next(&probe, CSIM_ADDR_BILL, out))
                 return false;
         }
     }
-    return cctalk_stream_next(st, CCTALK_BILL, out);
+    return csim_frame_next(st, CSIM_ADDR_BILL, out);
 }

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "sim/common/simio.h"
-#include "drivers/cash/cctalk_frame.h"
+#include "sim/cashsim/cc_frame.h"
 #include "kiosk/core/err.h"
 #include "kiosk/core/money.h"
 
@@ -163,11 +163,11 @@ bool csim_journal_add(csim_t *s, const csim_entry_t *e);
 /* Answers one request addressed to the validator (or broadcast) into ans:
  * ACK with data, or NAK for a header it does not know or data it cannot
  * take. */
-void csim_cctalk_answer(csim_t *s, const cctalk_frame_t *req, cctalk_frame_t *ans, int64_t now_ms);
+void csim_cctalk_answer(csim_t *s, const csim_frame_t *req, csim_frame_t *ans, int64_t now_ms);
 
 /* Takes the next request (DEST 40, or DEST 0 at the head of the buffer)
  * out of the stream, or returns false if more bytes are needed. */
-bool csim_next_request(cctalk_stream_t *st, cctalk_frame_t *out);
+bool csim_next_request(simrx_t *st, csim_frame_t *out);
 
 /* ---- state.c and state_load.c: the JSON state ---- */
 
@@ -191,34 +191,6 @@ void csim_state_free(csim_t *s);
 /* Runs one control line and returns the reply line (heap, no newline), NULL
  * if out of memory. */
 char *csim_control(csim_t *s, char *line);
-
-/* ---- link.c: the pseudo-terminal ---- */
-
-typedef struct csim_link {
-    int master;                 /* -1 = closed */
-    char slave[256];            /* /dev/pts/N */
-    char path[CSIM_PATH_MAX];   /* the symlink the host opens */
-    bool hung;                  /* no host has the slave open */
-    cctalk_stream_t rx;
-} csim_link_t;
-
-/* Opens a pty pair in raw mode and points path (a symlink, replaced if it
- * exists) at its slave side. */
-kerr_t csim_link_open(csim_link_t *l, const char *path, kmsg_t *msg);
-
-/* Reads what the host sent into buf and returns the count, 0 if nothing is
- * there, or -1 when no host has the slave open (l->hung is then set). */
-long csim_link_read(csim_link_t *l, uint8_t *buf, size_t cap);
-
-/* Clears l->hung once a host has opened the slave again; true if so. */
-bool csim_link_check(csim_link_t *l);
-
-/* Writes all of p to the host, waiting briefly if the pty is full, and
- * returns false if it could not. */
-bool csim_link_write(csim_link_t *l, const uint8_t *p, size_t n);
-
-/* Closes the pty and removes the symlink if it still points at it. */
-void csim_link_close(csim_link_t *l);
 
 /* ---- serve.c ---- */
 

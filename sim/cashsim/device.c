@@ -2,12 +2,12 @@
  * and its five pairs, what happens to an inserted note, escrow, route bill,
  * jams, power loss and the journal. Every change is saved before the
  * caller answers. */
-#include <stdlib.h>
 #include <string.h>
 
 #include "kiosk/app/clock.h"
 #include "kiosk/app/log.h"
 #include "sim/cashsim/csim.h"
+#include "sim/common/simarray.h"
 
 void csim_event(csim_t *s, uint8_t a, uint8_t b)
 {
@@ -22,14 +22,10 @@ void csim_event(csim_t *s, uint8_t a, uint8_t b)
 bool csim_journal_add(csim_t *s, const csim_entry_t *e)
 {
     csim_dev_t *d = &s->dev;
-    if (d->n_journal == d->cap_journal) {
-        size_t cap = d->cap_journal ? 2 * d->cap_journal : 16;
-        csim_entry_t *j = realloc(d->journal, cap * sizeof *j);
-        if (!j)
-            return false;
-        d->journal = j;
-        d->cap_journal = cap;
-    }
+    csim_entry_t *j = simarray_room(d->journal, d->n_journal, &d->cap_journal, sizeof *j, 16);
+    if (!j)
+        return false;
+    d->journal = j;
     d->journal[d->n_journal] = *e;
     d->journal[d->n_journal].note = (int64_t)d->n_journal + 1;
     d->n_journal++;

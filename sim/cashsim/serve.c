@@ -12,15 +12,17 @@
 
 #include "kiosk/app/clock.h"
 #include "kiosk/app/log.h"
-#include "sim/common/simio.h"
 #include "sim/cashsim/csim.h"
+#include "sim/common/simio.h"
+#include "sim/common/simpty.h"
 
 #define TICK_MS 100
 #define HUNG_CHECK_MS 20 /* how often a closed pty is checked for a new host */
 
 typedef struct server {
     csim_t *s;
-    csim_link_t link;
+    simpty_t link;   /* the serial line the host opens */
+    simrx_t rx;      /* what the host sent, not yet whole frames */
     simio_ctl_t ctl; /* the control port */
 } server_t;
 
@@ -39,20 +41,20 @@ static char *answer(void *ctx, char *line)
     return csim_control(ctx, line);
 }
 
-static void log_frame(const char *label, const cctalk_frame_t *f)
+static void log_frame(const char *label, const csim_frame_t *f)
 {
-    uint8_t raw[CCTALK_MAX_FRAME];
+    uint8_t raw[CSIM_FRAME_MAX];
     if (log_enabled(LOG_DEBUG))
-        log_hex(LOG_DEBUG, CSIM_LOG, label, raw, cctalk_encode(f, raw, sizeof raw));
+        log_hex(LOG_DEBUG, CSIM_LOG, label, raw, csim_frame_encode(f, raw, sizeof raw));
 }
 
 /* One request: maybe ignored (silent), answered with nonsense and not
  * carried out (bad-answer), answered, maybe the answer lost. */
-static void on_request(server_t *sv, const cctalk_frame_t *req)
+static void on_request(server_t *sv, const csim_frame_t *req)
 {
     csim_t *s = sv->s;
-    cctalk_frame_t ans;
-    uint8_t out[CCTALK_MAX_FRAME];
+    csim_frame_t ans;
+    uint8_t out[CSIM_FRAME_MAX];
     log_frame("in", req);
     if (s->faults.silent > 0) {
         s->faults.silent--;
@@ -61,11 +63,11 @@ static void on_request(server_t *sv, const cctalk_frame_t *req)
     }
     if (s->faults.bad_answer) {
         s->faults.bad_answer = false;
-        ans = (cctalk_frame_t){.dest = CCTALK_HOST, .src = CCTALK_BILL, .header = s->faults.bad_header};
+        ans = (csim_frame_t){.dest = CSIM_ADDR_HOST, .src = CSIM_ADDR_BILL, .header = s->faults.bad_header};
         LOG_I(CSIM_LOG, "fault: header %u not carried out, answered with header %u and no data", req->header,
               ans.header);
         log_frame("out", &ans);
-        csim_link_write(&sv->link, out, cctalk_encode(&ans, out, sizeof out));
+        simpty_write(&sv->link, out, csim_frame_encode(&ans, out, sizeof out));
         return;
     }
     csim_cctalk_answer(s, req, &ans, kclock_mono(NULL));
@@ -75,7 +77,7 @@ static void on_request(server_t *sv, const cctalk_frame_t *req)
         return;
     }
     log_frame("out", &ans);
-    csim_link_write(&sv->link, out, cctalk_encode(&ans, out, sizeof out));
+    simpty_write(&sv->link, out, csim_frame_encode(&ans, out, sizeof out));
 }
 
 /* Reads what the host sent: echo first (a single-wire bus), then the
@@ -84,14 +86,16 @@ static void read_link(server_t *sv)
 {
     uint8_t buf[512];
     long r;
-    while ((r = csim_link_read(&sv->link, buf, sizeof buf)) > 0) {
+    while ((r = simpty_read(&sv->link, buf, sizeof buf)) > 0) {
         if (sv->s->echo)
-            csim_link_write(&sv->link, buf, (size_t)r);
-        cctalk_stream_feed(&sv->link.rx, buf, (size_t)r);
-        cctalk_frame_t req;
-        while (csim_next_request(&sv->link.rx, &req))
+            simpty_write(&sv->link, buf, (size_t)r);
+        simrx_feed(&sv->rx, buf, (size_t)r);
+        csim_frame_t req;
+        while (csim_next_request(&sv->rx, &req))
             on_request(sv, &req);
     }
+    if (r < 0)
+        csim_frame_rx_init(&sv->rx); /* a half-received frame dies with the session */
 }
 
 /* Fills fds: the pty (unless hung), then the control port. */
@@ -122,7 +126,7 @@ static void loop(server_t *sv)
     while (!simio_stop_signal()) {
         csim_escrow_expire(sv->s, kclock_mono(NULL));
         if (sv->link.hung)
-            csim_link_check(&sv->link);
+            simpty_check(&sv->link);
         nfds_t n = poll_set(sv, fds);
         int rc = poll(fds, n, timeout_ms(sv, kclock_mono(NULL)));
         if (rc > 0)
@@ -134,7 +138,7 @@ static void loop(server_t *sv)
 
 static kerr_t open_all(server_t *sv, const csim_opts_t *o, kmsg_t *msg)
 {
-    kerr_t rc = csim_link_open(&sv->link, o->link, msg);
+    kerr_t rc = simpty_open(&sv->link, o->link, CSIM_LOG, msg);
     if (rc != K_OK)
         return rc;
     if ((sv->ctl.lfd = simio_listen_tcp(o->listen_addr, o->control_port, msg)) < 0)
@@ -155,6 +159,7 @@ int csim_serve(csim_t *s, const csim_opts_t *o)
     }
     sv->s = s;
     sv->link.master = -1;
+    csim_frame_rx_init(&sv->rx);
     simio_ctl_init(&sv->ctl, CSIM_LOG, answer, s);
     simio_catch_signals();
     kmsg_t msg = {""};
@@ -170,7 +175,7 @@ int csim_serve(csim_t *s, const csim_opts_t *o)
     if (!csim_state_save(s))
         status = 1;
     simio_ctl_close(&sv->ctl);
-    csim_link_close(&sv->link);
+    simpty_close(&sv->link);
     free(sv);
     return status;
 }

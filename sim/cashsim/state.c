@@ -8,6 +8,7 @@
 #include "kiosk/app/kjson.h"
 #include "kiosk/app/log.h"
 #include "sim/common/simio.h"
+#include "sim/common/simjson.h"
 #include "sim/cashsim/csim.h"
 
 static const char *fate_name(csim_fate_t f)
@@ -26,8 +27,10 @@ static bool add_type(cJSON *o, const char *name, int type)
     return type ? kjson_add_int(o, name, type) : cJSON_AddNullToObject(o, name) != NULL;
 }
 
-static cJSON *entry_json(const csim_entry_t *e)
+/* Journal entry i of the csim_dev_t ctx. */
+static cJSON *entry_json(const void *ctx, size_t i)
 {
+    const csim_entry_t *e = &((const csim_dev_t *)ctx)->journal[i];
     cJSON *o = cJSON_CreateObject();
     bool ok = o && kjson_add_int(o, "note", e->note) && kjson_add_int(o, "type", e->type) &&
               kjson_add_str(o, "bill_id", e->bill_id) && kjson_add_str(o, "currency", e->currency) &&
@@ -37,19 +40,6 @@ static cJSON *entry_json(const csim_entry_t *e)
     if (!ok)
         cJSON_Delete(o);
     return ok ? o : NULL;
-}
-
-static bool add_journal(cJSON *o, const csim_dev_t *d)
-{
-    cJSON *a = cJSON_AddArrayToObject(o, "journal");
-    bool ok = a != NULL;
-    for (size_t i = 0; ok && i < d->n_journal; i++) {
-        cJSON *e = entry_json(&d->journal[i]);
-        ok = e && cJSON_AddItemToArray(a, e);
-        if (!ok)
-            cJSON_Delete(e);
-    }
-    return ok;
 }
 
 typedef struct total {
@@ -123,7 +113,7 @@ static cJSON *state_json(const csim_t *s)
               kjson_add_int(o, "counter", d->counter) && cJSON_AddBoolToObject(o, "accepting", d->accepting) &&
               kjson_add_int(o, "inhibit_mask", d->mask) && kjson_add_int(o, "mode", d->mode) &&
               add_type(o, "escrow", d->escrow) && add_type(o, "jammed", d->jammed) && add_box(o, d) &&
-              add_events(o, d) && add_journal(o, d) && add_totals(o, d);
+              add_events(o, d) && simjson_add_list(o, "journal", d->n_journal, entry_json, d) && add_totals(o, d);
     if (!ok)
         cJSON_Delete(o);
     return ok ? o : NULL;

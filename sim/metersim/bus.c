@@ -72,9 +72,9 @@ static void log_request(const msim_request_t *r)
 {
     if (!log_enabled(LOG_DEBUG))
         return;
-    uint8_t raw[DLT645_MAX_FRAME];
+    uint8_t raw[MSIM_DLT_MAX_FRAME];
     if (r->proto == MSIM_DLT645)
-        log_hex(LOG_DEBUG, MSIM_LOG, "dlt645 in", raw, dlt645_encode(&r->frame, raw, sizeof raw));
+        log_hex(LOG_DEBUG, MSIM_LOG, "dlt645 in", raw, msim_dlt_encode(&r->frame, raw, sizeof raw));
     else
         log_hex(LOG_DEBUG, MSIM_LOG, "modbus in", r->adu, r->len);
 }
@@ -138,7 +138,7 @@ static void start(msim_t *s, msim_bus_t *b, const msim_request_t *r, int64_t now
     b->len = b->sent = 0;
     b->split = false;
     size_t req_bytes = bus_bytes(r->proto, r->proto == MSIM_DLT645
-                                               ? (size_t)DLT645_PREAMBLE + DLT645_OVERHEAD + r->frame.len
+                                               ? (size_t)MSIM_DLT_WAKEUP + MSIM_DLT_OVERHEAD + r->frame.len
                                                : r->len);
     int64_t t = wire_us(s, req_bytes);
     b->due_us = now + t;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sim/common/simhex.h"
 #include "sim/metersim/card_slot.h"
 
 static bool refuse(msim_card_verdict_t *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -24,18 +25,17 @@ static bool refuse(msim_card_verdict_t *v, const char *fmt, ...)
     return false;
 }
 
-void msim_card_serial_text(const uint8_t serial[CARD_SERIAL_LEN], char out[MSIM_SERIAL_LEN])
+void msim_card_serial_text(const uint8_t serial[MSIM_CARD_SERIAL_LEN], char out[MSIM_SERIAL_LEN])
 {
-    for (int i = 0; i < CARD_SERIAL_LEN; i++)
-        snprintf(out + 2 * i, 3, "%02X", serial[i]);
+    simhex_encode(serial, MSIM_CARD_SERIAL_LEN, out);
 }
 
 /* The card itself: issued, not blocked, for this meter. */
-static bool card_fits(const msim_meter_t *m, const card_info_t *info, msim_card_verdict_t *v)
+static bool card_fits(const msim_meter_t *m, const msim_card_info_t *info, msim_card_verdict_t *v)
 {
-    if (info->type == CARD_TYPE_BLANK)
+    if (info->type == MSIM_CARD_TYPE_BLANK)
         return refuse(v, "this card is blank: it was never issued (staff issue it at the kiosk first)");
-    if (info->status == CARD_STATUS_BLOCKED)
+    if (info->status == MSIM_CARD_BLOCKED)
         return refuse(v, "this card is blocked (three wrong MACs in a row): ask for a replacement card");
     if (strcmp(info->meter, m->addr) != 0)
         return refuse(v, "this card is for meter %s, not for this meter (%s): insert it into its own meter",
@@ -47,9 +47,9 @@ static bool card_fits(const msim_meter_t *m, const card_info_t *info, msim_card_
 }
 
 /* A meter whose account is not open takes only the purchase opening it. */
-static void judge_unopened(const card_purse_t *p, msim_card_verdict_t *v)
+static void judge_unopened(const msim_card_purse_t *p, msim_card_verdict_t *v)
 {
-    if (p->purpose != CARD_PURPOSE_OPEN) {
+    if (p->purpose != MSIM_PURPOSE_OPEN) {
         refuse(v, "the meter's account is not open, and this card's purchase (purpose %02X) does not open it: the "
                   "first purchase on a newly issued card opens it",
                p->purpose);
@@ -66,18 +66,18 @@ static void judge_unopened(const card_purse_t *p, msim_card_verdict_t *v)
 
 /* The card against the card the meter is bound to; true to go on. A
  * meter bound to none binds to the first card bringing a purchase. */
-static bool judge_binding(const msim_meter_t *m, const card_info_t *info, const card_purse_t *p,
+static bool judge_binding(const msim_meter_t *m, const msim_card_info_t *info, const msim_card_purse_t *p,
                           msim_card_verdict_t *v)
 {
     char serial[MSIM_SERIAL_LEN];
     msim_card_serial_text(info->serial, serial);
     if (!m->card_serial[0]) {
-        v->bind = p->purpose != CARD_PURPOSE_NONE;
+        v->bind = p->purpose != MSIM_PURPOSE_NONE;
         return true;
     }
     if (strcmp(m->card_serial, serial) == 0)
         return true;
-    if (p->purpose == CARD_PURPOSE_REPLACE && info->generation > m->card_generation) {
+    if (p->purpose == MSIM_PURPOSE_REPLACE && info->generation > m->card_generation) {
         v->bind = true;
         v->result = MSIM_CARD_REBOUND;
         return true;
@@ -89,10 +89,10 @@ static bool judge_binding(const msim_meter_t *m, const card_info_t *info, const 
 
 /* The purchase count c against the meter's n: n + 1 credits, n or less
  * is nothing (taken already), n + 2 or more is refused. */
-static void judge_count(const msim_meter_t *m, const card_purse_t *p, msim_card_verdict_t *v)
+static void judge_count(const msim_meter_t *m, const msim_card_purse_t *p, msim_card_verdict_t *v)
 {
     uint64_t n = m->count, c = p->count;
-    if (p->purpose == CARD_PURPOSE_NONE || c <= n)
+    if (p->purpose == MSIM_PURPOSE_NONE || c <= n)
         return;
     if (c > n + 1) {
         refuse(v, "purchase count error: the card's purchase has count %u, the meter is at count %u and takes only "
@@ -106,7 +106,7 @@ static void judge_count(const msim_meter_t *m, const card_purse_t *p, msim_card_
 }
 
 /* What every credit must pass, as a remote one does. */
-static void judge_limits(const msim_meter_t *m, const card_purse_t *p, msim_card_verdict_t *v)
+static void judge_limits(const msim_meter_t *m, const msim_card_purse_t *p, msim_card_verdict_t *v)
 {
     if (!v->credit)
         return;
@@ -120,7 +120,7 @@ static void judge_limits(const msim_meter_t *m, const card_purse_t *p, msim_card
                (long long)p->amount, (long long)(m->balance + p->amount), (long long)m->hoarding_limit);
 }
 
-void msim_card_judge(const msim_meter_t *m, const card_info_t *info, const card_purse_t *purse,
+void msim_card_judge(const msim_meter_t *m, const msim_card_info_t *info, const msim_card_purse_t *purse,
                      msim_card_verdict_t *v)
 {
     memset(v, 0, sizeof *v);
@@ -138,7 +138,7 @@ void msim_card_judge(const msim_meter_t *m, const card_info_t *info, const card_
     judge_limits(m, purse, v);
 }
 
-void msim_card_apply(msim_meter_t *m, const card_info_t *info, const card_purse_t *purse,
+void msim_card_apply(msim_meter_t *m, const msim_card_info_t *info, const msim_card_purse_t *purse,
                      const msim_card_verdict_t *v)
 {
     if (v->result == MSIM_CARD_REFUSED)

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "drivers/gateway/meter_mac.h"
 #include "kiosk/app/clock.h"
 #include "kiosk/app/kjson.h"
 #include "kiosk/app/log.h"
+#include "sim/common/simkey.h"
 #include "sim/metersim/card_slot.h"
 
 #define OK(...) simio_reply("ok", __VA_ARGS__)
@@ -20,8 +20,8 @@ typedef struct insertion {
     msim_t *s;
     msim_meter_t *m;
     cardsim_card_t card;
-    card_info_t info;
-    card_purse_t purse;
+    msim_card_info_t info;
+    msim_card_purse_t purse;
     char serial[MSIM_SERIAL_LEN];
     msim_card_verdict_t v;
     bool wb_ok;
@@ -56,7 +56,7 @@ static bool book(insertion_t *in, kmsg_t *msg)
  * booked (the next insertion finds count = n and writes it again). */
 static void write_back(insertion_t *in)
 {
-    uint8_t wb[CARD_WRITEBACK_LEN];
+    uint8_t wb[MSIM_CARD_WB_LEN];
     bool bound = strcmp(in->m->card_serial, in->serial) == 0;
     kerr_t rc = msim_card_wb_build(in->s, in->m, bound, in->v.credit, wb, &in->wb_msg);
     if (rc == K_OK)
@@ -122,7 +122,7 @@ static bool issuer_key(const msim_t *s, const char *path, uint8_t key[16], kmsg_
         memcpy(key, s->card_key, 16);
         return true;
     }
-    if (meter_key_load(path, key, msg) == K_OK)
+    if (simkey_load(path, key, msg) == K_OK)
         return true;
     kmsg_prefix(msg, "the card's issuer key %s: ", path);
     return false;

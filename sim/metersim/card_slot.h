@@ -9,9 +9,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "drivers/card/card_apdu.h"
 #include "kiosk/core/err.h"
 #include "sim/cardsim/cardsim_card.h"
+#include "sim/metersim/card_codec.h"
 #include "sim/metersim/msim.h"
 
 /* What the meter made of an insertion. */
@@ -38,24 +38,24 @@ typedef struct msim_card_verdict {
  * fresh nonce, its MAC checked with K_READ derived from master and the
  * card's serial. K_OK, or an error whose text says what was wrong with
  * the card ("not a genuine card: ..."). */
-kerr_t msim_card_read(cardsim_card_t *c, const uint8_t master[16], card_info_t *info, card_purse_t *purse,
+kerr_t msim_card_read(cardsim_card_t *c, const uint8_t master[16], msim_card_info_t *info, msim_card_purse_t *purse,
                       kmsg_t *msg);
 
 /* GET CHALLENGE, then UPDATE WITH MAC of EF_WRITEBACK with wb under
  * K_METER derived from master and serial. K_OK once the card answered
  * 90 00 (it has saved its image). */
-kerr_t msim_card_wb_write(cardsim_card_t *c, const uint8_t master[16], const uint8_t serial[CARD_SERIAL_LEN],
-                          const uint8_t wb[CARD_WRITEBACK_LEN], kmsg_t *msg);
+kerr_t msim_card_wb_write(cardsim_card_t *c, const uint8_t master[16], const uint8_t serial[MSIM_CARD_SERIAL_LEN],
+                          const uint8_t wb[MSIM_CARD_WB_LEN], kmsg_t *msg);
 
 /* ---- card_rules.c: the meter's rules ---- */
 
 /* Judges the card (EF_INFO, EF_PURSE) against the meter's state; pure. */
-void msim_card_judge(const msim_meter_t *m, const card_info_t *info, const card_purse_t *purse,
+void msim_card_judge(const msim_meter_t *m, const msim_card_info_t *info, const msim_card_purse_t *purse,
                      msim_card_verdict_t *v);
 
 /* Carries out a verdict that is not a refusal: opens, binds, books the
  * credit (journal protocol "card"). Does not save. */
-void msim_card_apply(msim_meter_t *m, const card_info_t *info, const card_purse_t *purse,
+void msim_card_apply(msim_meter_t *m, const msim_card_info_t *info, const msim_card_purse_t *purse,
                      const msim_card_verdict_t *v);
 
 /* The result's name in replies: "refused", "nothing", "credited",
@@ -63,7 +63,7 @@ void msim_card_apply(msim_meter_t *m, const card_info_t *info, const card_purse_
 const char *msim_card_result_name(msim_card_result_t r);
 
 /* The card serial as the state file keeps it (16 upper-case hex digits). */
-void msim_card_serial_text(const uint8_t serial[CARD_SERIAL_LEN], char out[MSIM_SERIAL_LEN]);
+void msim_card_serial_text(const uint8_t serial[MSIM_CARD_SERIAL_LEN], char out[MSIM_SERIAL_LEN]);
 
 /* ---- card_wb.c: the write-back's content ---- */
 
@@ -72,6 +72,6 @@ void msim_card_serial_text(const uint8_t serial[CARD_SERIAL_LEN], char out[MSIM_
  * at this insertion), tamper flags, simulated time. K_EINVAL if a value
  * does not fit (never for a state the meter can reach). */
 kerr_t msim_card_wb_build(const msim_t *s, const msim_meter_t *m, bool bound, bool taken,
-                          uint8_t out[CARD_WRITEBACK_LEN], kmsg_t *msg);
+                          uint8_t out[MSIM_CARD_WB_LEN], kmsg_t *msg);
 
 #endif

@@ -7,6 +7,9 @@
 
 #include "sim/metersim/card_slot.h"
 
+_Static_assert(MSIM_T_COVER == 1 << 0 && MSIM_T_TERMINAL == 1 << 1 && MSIM_T_MAGNETIC == 1 << 2 &&
+                   MSIM_T_REVERSE == 1 << 3,
+               "the card's tamper bits are the meter's: meter cover, terminal cover, magnetic field, reverse");
 _Static_assert(BAND_SHARP == 0 && BAND_PEAK == 1 && BAND_FLAT == 2 && BAND_VALLEY == 3 && BAND_COUNT == 4,
                "the card's four energies are sharp, peak, flat, valley, in the tariff's band order");
 
@@ -23,42 +26,33 @@ static int64_t money32(int64_t v)
 }
 
 /* YYMMDDhhmmss, UTC, of the simulated time. */
-static void time_digits(int64_t ms, char out[CARD_DIGITS_LEN])
+static void time_digits(int64_t ms, char out[MSIM_CARD_DIGITS])
 {
     time_t t = (time_t)(ms / 1000);
     struct tm tm;
     gmtime_r(&t, &tm);
-    snprintf(out, CARD_DIGITS_LEN, "%02d%02d%02d%02d%02d%02d", tm.tm_year % 100, tm.tm_mon + 1, tm.tm_mday,
+    snprintf(out, MSIM_CARD_DIGITS, "%02d%02d%02d%02d%02d%02d", tm.tm_year % 100, tm.tm_mon + 1, tm.tm_mday,
              tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
 static uint8_t status_bits(const msim_meter_t *m, bool bound, bool taken)
 {
-    return (uint8_t)((m->relay_open ? CARD_WB_RELAY_OPEN : 0) | (msim_low_balance(m) ? CARD_WB_LOW_BALANCE : 0) |
-                     (msim_pretrip(m) ? CARD_WB_PRETRIP : 0) | (bound ? CARD_WB_BOUND : 0) |
-                     (taken ? CARD_WB_CREDIT_TAKEN : 0));
-}
-
-static uint8_t tamper_bits(const msim_meter_t *m)
-{
-    return (uint8_t)((m->tamper & MSIM_T_COVER ? CARD_WB_METER_COVER : 0) |
-                     (m->tamper & MSIM_T_TERMINAL ? CARD_WB_TERMINAL_COVER : 0) |
-                     (m->tamper & MSIM_T_MAGNETIC ? CARD_WB_MAGNETIC : 0) |
-                     (m->tamper & MSIM_T_REVERSE ? CARD_WB_REVERSE : 0));
+    return (uint8_t)((m->relay_open ? MSIM_WB_RELAY_OPEN : 0) | (msim_low_balance(m) ? MSIM_WB_LOW_BALANCE : 0) |
+                     (msim_pretrip(m) ? MSIM_WB_PRETRIP : 0) | (bound ? MSIM_WB_BOUND : 0) |
+                     (taken ? MSIM_WB_CREDIT_TAKEN : 0));
 }
 
 kerr_t msim_card_wb_build(const msim_t *s, const msim_meter_t *m, bool bound, bool taken,
-                          uint8_t out[CARD_WRITEBACK_LEN], kmsg_t *msg)
+                          uint8_t out[MSIM_CARD_WB_LEN], kmsg_t *msg)
 {
-    card_writeback_t wb = {.written = true,
-                           .remaining = money32(m->balance),
-                           .energy_total = reg48(m->energy_total),
-                           .count = m->count,
-                           .status = status_bits(m, bound, taken),
-                           .tamper = tamper_bits(m)};
+    msim_card_wb_t wb = {.remaining = money32(m->balance),
+                         .energy_total = reg48(m->energy_total),
+                         .count = m->count,
+                         .status = status_bits(m, bound, taken),
+                         .tamper = (uint8_t)(m->tamper & 0x0F)};
     snprintf(wb.meter, sizeof wb.meter, "%s", m->addr);
     for (int b = 0; b < BAND_COUNT; b++)
         wb.energy[b] = reg48(m->energy_band[b]);
     time_digits(s->sim_ms, wb.time);
-    return card_writeback_encode(&wb, out, msg);
+    return msim_card_wb_encode(&wb, out, msg);
 }

@@ -1,6 +1,7 @@
 /* The meters' side of dlt645-prepaid (docs/protocols/dlt645-prepaid.md):
  * reads (C = 11), recharge and open account (C = 03), relay control
- * (C = 1C). The DI numbers are this file's own copy of the profile. */
+ * (C = 1C). The DI numbers are this file's own copy of the profile; the
+ * framing is dlt_frame.c's. */
 #include <string.h>
 
 #include "kiosk/app/log.h"
@@ -23,27 +24,16 @@
 
 #define BCD8_MAX 99999999 /* XXXXXX.XX in 4 bytes */
 
-static void put_le32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint32_t get_le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 /* A value that wraps like a meter's register: v modulo 10^8, 4 BCD bytes. */
 static void put_bcd4(uint8_t *p, int64_t v)
 {
-    dlt645_bcd_put((uint64_t)(v < 0 ? 0 : v) % (BCD8_MAX + 1ull), p, 4);
+    msim_bcd_put((uint64_t)(v < 0 ? 0 : v) % (BCD8_MAX + 1ull), p, 4);
 }
 
 /* Money reads saturate instead: 0 and 999999.99 are the limits. */
 static void put_money4(uint8_t *p, int64_t v)
 {
-    dlt645_bcd_put((uint64_t)(v < 0 ? 0 : v > BCD8_MAX ? BCD8_MAX : v), p, 4);
+    msim_bcd_put((uint64_t)(v < 0 ? 0 : v > BCD8_MAX ? BCD8_MAX : v), p, 4);
 }
 
 static uint16_t status3(const msim_meter_t *m)
@@ -74,9 +64,9 @@ static size_t read_value(const msim_meter_t *m, uint32_t di, uint8_t *p)
         return 20;
     case DI_REMAINING: put_money4(p, m->balance); return 4;
     case DI_OVERDRAFT: put_money4(p, -m->balance); return 4;
-    case DI_COUNT: dlt645_bcd_put(m->count % 10000u, p, 2); return 2;
+    case DI_COUNT: msim_bcd_put(m->count % 10000u, p, 2); return 2;
     case DI_CUSTOMER: /* 12 BCD digits lowest byte first; zeros before the account is opened */
-        if (!m->customer[0] || !dlt645_addr_from_text(m->customer, p))
+        if (!m->customer[0] || !msim_bcd12_from_text(m->customer, p))
             memset(p, 0, 6);
         return 6;
     case DI_STATUS3: w = status3(m); break;
@@ -88,20 +78,20 @@ static size_t read_value(const msim_meter_t *m, uint32_t di, uint8_t *p)
     return 2;
 }
 
-static void error_reply(dlt645_frame_t *r, uint8_t err)
+static void error_reply(msim_dlt_frame_t *r, uint8_t err)
 {
-    r->ctrl |= DLT645_C_ERROR;
+    r->ctrl |= MSIM_DLT_ERROR;
     r->len = 1;
     r->data[0] = err;
 }
 
-static void do_read(const msim_meter_t *m, const dlt645_frame_t *req, dlt645_frame_t *r)
+static void do_read(const msim_meter_t *m, const msim_dlt_frame_t *req, msim_dlt_frame_t *r)
 {
     if (req->len != 4) {
         error_reply(r, ERR_OTHER);
         return;
     }
-    size_t n = read_value(m, dlt645_get_di(req->data), r->data + 4);
+    size_t n = read_value(m, msim_le32_get(req->data), r->data + 4);
     if (n == 0) {
         error_reply(r, ERR_NO_DATA);
         return;
@@ -126,27 +116,27 @@ static unsigned error_word(msim_result_t v)
     return 1u << 0;
 }
 
-static void security_error(dlt645_frame_t *r, unsigned word)
+static void security_error(msim_dlt_frame_t *r, unsigned word)
 {
-    r->ctrl |= DLT645_C_ERROR;
+    r->ctrl |= MSIM_DLT_ERROR;
     r->len = 2;
     r->data[0] = (uint8_t)word;
     r->data[1] = (uint8_t)(word >> 8);
 }
 
 /* DATA: DI, operator, amount, count, MAC1, customer, MAC2 (L = 30). */
-static void do_credit(msim_t *s, msim_meter_t *m, const dlt645_frame_t *req, dlt645_frame_t *r)
+static void do_credit(msim_t *s, msim_meter_t *m, const msim_dlt_frame_t *req, msim_dlt_frame_t *r)
 {
     const uint8_t *d = req->data;
-    uint32_t di = req->len == 30 ? dlt645_get_di(d) : 0;
+    uint32_t di = req->len == 30 ? msim_le32_get(d) : 0;
     if (di != DI_RECHARGE && di != DI_OPEN_ACCOUNT) {
         security_error(r, 1u << 0);
         return;
     }
     msim_credit_req_t c = {.open_account = di == DI_OPEN_ACCOUNT,
-                           .operator_code = get_le32(d + 4),
-                           .amount = get_le32(d + 8),
-                           .count = get_le32(d + 12),
+                           .operator_code = msim_le32_get(d + 4),
+                           .amount = msim_le32_get(d + 8),
+                           .count = msim_le32_get(d + 12),
                            .protocol = "dlt645"};
     memcpy(c.mac1, d + 16, 4);
     memcpy(c.customer, d + 20, 6);
@@ -157,8 +147,8 @@ static void do_credit(msim_t *s, msim_meter_t *m, const dlt645_frame_t *req, dlt
         return;
     }
     memcpy(r->data, d, 4);
-    put_le32(r->data + 4, (uint32_t)(int32_t)m->balance);
-    put_le32(r->data + 8, m->count);
+    msim_le32_put(r->data + 4, (uint32_t)(int32_t)m->balance);
+    msim_le32_put(r->data + 8, m->count);
     r->len = 12;
 }
 
@@ -168,14 +158,14 @@ static bool deadline_ok(const uint8_t *p)
     static const uint64_t max[6] = {59, 59, 23, 31, 12, 99}, min[6] = {0, 0, 0, 1, 1, 0};
     for (int i = 0; i < 6; i++) {
         uint64_t v;
-        if (!dlt645_bcd_get(p + i, 1, &v) || v < min[i] || v > max[i])
+        if (!msim_bcd_get(p + i, 1, &v) || v < min[i] || v > max[i])
             return false;
     }
     return true;
 }
 
 /* DATA: PA P0 P1 P2, operator (4), N1, N2, deadline (6) (L = 16). */
-static void do_relay(msim_t *s, msim_meter_t *m, const dlt645_frame_t *req, dlt645_frame_t *r)
+static void do_relay(msim_t *s, msim_meter_t *m, const msim_dlt_frame_t *req, msim_dlt_frame_t *r)
 {
     const uint8_t *d = req->data;
     if (req->len != 16) {
@@ -194,20 +184,20 @@ static void do_relay(msim_t *s, msim_meter_t *m, const dlt645_frame_t *req, dlt6
     r->len = 0;
 }
 
-size_t msim_dlt_handle(msim_t *s, const dlt645_frame_t *req, uint8_t *out)
+size_t msim_dlt_handle(msim_t *s, const msim_dlt_frame_t *req, uint8_t *out)
 {
     msim_meter_t *m = msim_find_wire(s, req->addr);
-    if (!m || m->offline || (req->ctrl & DLT645_C_REPLY))
+    if (!m || m->offline || (req->ctrl & MSIM_DLT_REPLY))
         return 0;
-    dlt645_frame_t r = {.ctrl = (uint8_t)(DLT645_C_REPLY | DLT645_FN(req->ctrl))};
+    msim_dlt_frame_t r = {.ctrl = (uint8_t)(MSIM_DLT_REPLY | MSIM_DLT_FN(req->ctrl))};
     memcpy(r.addr, req->addr, 6);
-    switch (DLT645_FN(req->ctrl)) {
-    case DLT645_READ: do_read(m, req, &r); break;
-    case DLT645_SECURITY: do_credit(s, m, req, &r); break;
-    case DLT645_RELAY: do_relay(s, m, req, &r); break;
+    switch (MSIM_DLT_FN(req->ctrl)) {
+    case MSIM_DLT_READ: do_read(m, req, &r); break;
+    case MSIM_DLT_SECURITY: do_credit(s, m, req, &r); break;
+    case MSIM_DLT_RELAY: do_relay(s, m, req, &r); break;
     default: error_reply(&r, ERR_OTHER); break;
     }
-    return dlt645_encode(&r, out, DLT645_MAX_FRAME);
+    return msim_dlt_encode(&r, out, MSIM_DLT_MAX_FRAME);
 }
 
 void msim_dlt_corrupt(uint8_t *frame, size_t len)

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "drivers/gateway/meter_mac.h"
 #include "kiosk/app/clock.h"
 #include "kiosk/app/log.h"
+#include "sim/common/simkey.h"
 #include "sim/metersim/msim.h"
 
 #define EXIT_USAGE 2
@@ -143,7 +143,7 @@ static int load_one_key(const char *option, const char *path, uint8_t key[16], b
     kmsg_t msg = {""};
     if (!path)
         return 0;
-    if (meter_key_load(path, key, &msg) != K_OK) {
+    if (simkey_load(path, key, &msg) != K_OK) {
         fprintf(stderr, "metersim: %s %s: %s\n", option, path, msg.text);
         return EXIT_USAGE;
     }

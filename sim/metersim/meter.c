@@ -2,12 +2,13 @@
  * checks of dlt645-prepaid ("Recharge and open account"), the relay, the
  * alarms. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "drivers/gateway/meter_mac.h"
 #include "kiosk/app/clock.h"
 #include "kiosk/app/log.h"
+#include "sim/common/simarray.h"
+#include "sim/common/simkey.h"
+#include "sim/metersim/credit_mac.h"
 #include "sim/metersim/msim.h"
 
 #define DI_RECHARGE 0x070102FFu
@@ -21,7 +22,7 @@ void msim_meter_defaults(msim_meter_t *m, size_t i)
 {
     memset(m, 0, sizeof *m);
     snprintf(m->addr, sizeof m->addr, "%012zu", i + 1);
-    dlt645_addr_from_text(m->addr, m->wire_addr);
+    msim_bcd12_from_text(m->addr, m->wire_addr);
     m->unit = i < MSIM_MAX_UNIT ? (int)i + 1 : 0;
     snprintf(m->customer, sizeof m->customer, "%012llu", 100000000000ull + (unsigned long long)i + 1);
     m->kind = MSIM_ELECTRICITY;
@@ -86,14 +87,10 @@ bool msim_pretrip(const msim_meter_t *m)
 
 bool msim_journal_add(msim_meter_t *m, const msim_credit_t *c)
 {
-    if (m->n_journal == m->cap_journal) {
-        size_t cap = m->cap_journal ? 2 * m->cap_journal : 16;
-        msim_credit_t *j = realloc(m->journal, cap * sizeof *j);
-        if (!j)
-            return false;
-        m->journal = j;
-        m->cap_journal = cap;
-    }
+    msim_credit_t *j = simarray_room(m->journal, m->n_journal, &m->cap_journal, sizeof *j, 16);
+    if (!j)
+        return false;
+    m->journal = j;
     m->journal[m->n_journal++] = *c;
     return true;
 }
@@ -101,19 +98,15 @@ bool msim_journal_add(msim_meter_t *m, const msim_credit_t *c)
 /* MAC1 and MAC2 under K_meter; without a master key nothing verifies. */
 static bool macs_ok(const msim_t *s, const msim_meter_t *m, const msim_credit_req_t *r)
 {
-    meter_credit_mac_t c = {.di = r->open_account ? DI_OPEN_ACCOUNT : DI_RECHARGE,
-                            .amount = r->amount,
-                            .count = r->count,
-                            .operator_code = r->operator_code};
+    msim_mac_input_t c = {.di = r->open_account ? DI_OPEN_ACCOUNT : DI_RECHARGE,
+                          .amount = r->amount,
+                          .count = r->count,
+                          .operator_code = r->operator_code};
     memcpy(c.customer, r->customer, 6);
-    uint8_t kmeter[16], mac1[4], mac2[4];
-    bool ok = s->have_key && meter_key_derive(s->master, m->wire_addr, kmeter) &&
-              meter_credit_macs(kmeter, &c, mac1, mac2);
-    unsigned diff = 0;
-    for (int i = 0; i < 4; i++)
-        diff |= (unsigned)(mac1[i] ^ r->mac1[i]) | (unsigned)(mac2[i] ^ r->mac2[i]);
+    uint8_t kmeter[16], mac1[MSIM_MAC_LEN], mac2[MSIM_MAC_LEN];
+    bool ok = s->have_key && msim_mac_key(s->master, m->wire_addr, kmeter) && msim_mac_credit(kmeter, &c, mac1, mac2);
     memset(kmeter, 0, sizeof kmeter);
-    return ok && diff == 0;
+    return ok && simkey_same(mac1, r->mac1, MSIM_MAC_LEN) && simkey_same(mac2, r->mac2, MSIM_MAC_LEN);
 }
 
 /* The count and customer rules of an open account. */
@@ -133,7 +126,7 @@ static msim_result_t judge(const msim_t *s, const msim_meter_t *m, const msim_cr
     char customer[MSIM_NUM_LEN];
     if (!macs_ok(s, m, r))
         return MSIM_MAC_FAILED;
-    if (!dlt645_addr_to_text(r->customer, customer))
+    if (!msim_bcd12_to_text(r->customer, customer))
         return MSIM_CUSTOMER;
     msim_result_t v;
     if (r->open_account) {
@@ -175,7 +168,7 @@ void msim_book_credit(msim_meter_t *m, int64_t amount, uint32_t count, bool open
 static void apply(msim_t *s, msim_meter_t *m, const msim_credit_req_t *r)
 {
     if (r->open_account)
-        dlt645_addr_to_text(r->customer, m->customer);
+        msim_bcd12_to_text(r->customer, m->customer);
     msim_book_credit(m, r->amount, r->open_account ? 1 : r->count, r->open_account, r->protocol);
     msim_changed(s);
 }

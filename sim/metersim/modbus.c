@@ -164,7 +164,7 @@ static int run_command(msim_t *s, msim_meter_t *m, const uint8_t *d)
     msim_result_t v;
     if (!get_bcd12(d + 16, meter) || strcmp(meter, m->addr) != 0)
         v = MSIM_WRONG_METER;
-    else if (!get_bcd12(d + 10, customer) || !dlt645_addr_from_text(customer, c.customer))
+    else if (!get_bcd12(d + 10, customer) || !msim_bcd12_from_text(customer, c.customer))
         v = MSIM_CUSTOMER;
     else
         v = msim_credit(s, m, &c);

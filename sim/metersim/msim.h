@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "sim/common/simio.h"
-#include "drivers/gateway/dlt645_frame.h"
+#include "sim/metersim/dlt_frame.h"
 #include "kiosk/core/err.h"
 #include "kiosk/core/tariff.h"
 
@@ -216,9 +216,9 @@ void msim_state_free(msim_t *s);
 
 /* ---- dlt645.c: the DL/T 645 meters ---- */
 
-/* Answers one request frame into out (DLT645_MAX_FRAME bytes); returns the
+/* Answers one request frame into out (MSIM_DLT_MAX_FRAME bytes); returns the
  * reply's length, or 0 when no meter answers (unknown, offline). */
-size_t msim_dlt_handle(msim_t *s, const dlt645_frame_t *req, uint8_t *out);
+size_t msim_dlt_handle(msim_t *s, const msim_dlt_frame_t *req, uint8_t *out);
 
 /* Spoils the checksum of an encoded reply. */
 void msim_dlt_corrupt(uint8_t *frame, size_t len);
@@ -269,13 +269,13 @@ typedef struct msim_request {
     int conn;
     uint32_t gen;
     msim_proto_t proto;
-    dlt645_frame_t frame;         /* MSIM_DLT645 */
+    msim_dlt_frame_t frame;       /* MSIM_DLT645 */
     uint8_t adu[MSIM_MB_MAX_ADU]; /* MSIM_MODBUS */
     size_t len;
 } msim_request_t;
 
 #define MSIM_QUEUE 64
-#define MSIM_OUT_MAX (DLT645_MAX_FRAME + MSIM_MB_MAX_ADU + 32)
+#define MSIM_OUT_MAX (MSIM_DLT_MAX_FRAME + MSIM_MB_MAX_ADU + 32)
 
 /* Writes reply bytes to connection conn if it is still generation gen. */
 typedef bool (*msim_send_fn)(void *ctx, int conn, uint32_t gen, const uint8_t *p, size_t n);

@@ -24,7 +24,7 @@ typedef struct conn {
     int fd; /* -1 = free */
     uint32_t gen;
     msim_proto_t proto;
-    dlt645_stream_t dlt;
+    simrx_t dlt;
     uint8_t buf[CONN_BUF]; /* Modbus bytes, or a control line */
     size_t n;
 } conn_t;
@@ -83,7 +83,7 @@ static void accept_conn(net_t *net, msim_proto_t p)
     c->fd = fd;
     c->proto = p;
     c->n = 0;
-    memset(&c->dlt, 0, sizeof c->dlt);
+    msim_dlt_rx_init(&c->dlt);
 }
 
 /* Queues the whole frames a DL/T 645 connection has sent. */
@@ -91,8 +91,8 @@ static void pump_dlt(net_t *net, int i)
 {
     conn_t *c = &net->conns[i];
     msim_request_t r = {.conn = i, .gen = c->gen, .proto = MSIM_DLT645};
-    while (msim_bus_has_room(&net->bus) && dlt645_stream_next(&c->dlt, &r.frame))
-        if (!(r.frame.ctrl & DLT645_C_REPLY))
+    while (msim_bus_has_room(&net->bus) && msim_dlt_next(&c->dlt, &r.frame))
+        if (!(r.frame.ctrl & MSIM_DLT_REPLY))
             msim_bus_push(&net->bus, &r);
 }
 
@@ -135,7 +135,7 @@ static void pump_control(net_t *net, conn_t *c)
 static size_t room_of(const net_t *net, const conn_t *c)
 {
     switch (c->proto) {
-    case MSIM_DLT645: return msim_bus_has_room(&net->bus) ? sizeof c->dlt.buf - c->dlt.n : 0;
+    case MSIM_DLT645: return msim_bus_has_room(&net->bus) ? c->dlt.cap - c->dlt.n : 0;
     case MSIM_MODBUS: return msim_bus_has_room(&net->bus) ? CONN_BUF - c->n : 0;
     case MSIM_CONTROL: return CONN_BUF - c->n;
     }
@@ -155,7 +155,7 @@ static void read_conn(net_t *net, int i)
     if (r < 0)
         return;
     if (c->proto == MSIM_DLT645) {
-        dlt645_stream_feed(&c->dlt, buf, (size_t)r);
+        simrx_feed(&c->dlt, buf, (size_t)r);
         return;
     }
     memcpy(c->buf + c->n, buf, (size_t)r);

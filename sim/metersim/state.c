@@ -9,6 +9,7 @@
 #include "kiosk/app/kjson.h"
 #include "kiosk/app/log.h"
 #include "sim/common/simio.h"
+#include "sim/common/simjson.h"
 #include "sim/metersim/msim.h"
 
 static bool add_bool(cJSON *o, const char *name, bool v)
@@ -16,8 +17,10 @@ static bool add_bool(cJSON *o, const char *name, bool v)
     return cJSON_AddBoolToObject(o, name, v) != NULL;
 }
 
-static cJSON *credit_json(const msim_credit_t *c)
+/* Journal entry i of the msim_meter_t ctx. */
+static cJSON *credit_json(const void *ctx, size_t i)
 {
+    const msim_credit_t *c = &((const msim_meter_t *)ctx)->journal[i];
     cJSON *o = cJSON_CreateObject();
     bool ok = o && kjson_add_int(o, "count", c->count) && kjson_add_int(o, "amount", c->amount) &&
               kjson_add_int(o, "balance_after", c->balance_after) &&
@@ -63,19 +66,6 @@ static bool add_profile(cJSON *o, const msim_meter_t *m)
     return ok;
 }
 
-static bool add_journal(cJSON *o, const msim_meter_t *m)
-{
-    cJSON *a = cJSON_AddArrayToObject(o, "journal");
-    bool ok = a != NULL;
-    for (size_t i = 0; ok && i < m->n_journal; i++) {
-        cJSON *c = credit_json(&m->journal[i]);
-        ok = c && cJSON_AddItemToArray(a, c);
-        if (!ok)
-            cJSON_Delete(c);
-    }
-    return ok;
-}
-
 static bool add_money(cJSON *o, const msim_meter_t *m)
 {
     return kjson_add_int(o, "balance", m->balance) && kjson_add_int(o, "overdraft_limit", m->overdraft_limit) &&
@@ -110,7 +100,7 @@ static cJSON *meter_json(const msim_meter_t *m)
               kjson_add_str(o, "relay", m->relay_open ? "open" : "closed") &&
               add_bool(o, "trip_commanded", m->trip_commanded) && add_bool(o, "close_armed", m->close_armed) &&
               add_flags(o, m) && add_bool(o, "suspended", m->suspended) && add_bool(o, "online", !m->offline) &&
-              add_profile(o, m) && add_remainders(o, m) && add_journal(o, m);
+              add_profile(o, m) && add_remainders(o, m) && simjson_add_list(o, "journal", m->n_journal, credit_json, m);
     if (!ok)
         cJSON_Delete(o);
     return ok ? o : NULL;

@@ -1,105 +1,24 @@
 /* The state file, read: every field is checked and a wrong one is named
  * with its meter. Fields left out take the defaults of a new meter, so a
  * test can write a short file by hand. */
-#include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "kiosk/app/kjson.h"
 #include "kiosk/core/money.h"
+#include "sim/common/simhex.h"
+#include "sim/common/simjson.h"
 #include "sim/metersim/msim.h"
 
-#define MAX_STATE_BYTES (256 << 20)
-#define JSON_EXACT 9007199254740992.0 /* 2^53: larger numbers are not exact in cJSON */
+#define MAX_STATE_BYTES ((size_t)256 << 20)
+#define STATE_FILE "the state file"
 
-/* Where a field sits, for messages. */
-typedef struct where {
-    const char *meter; /* "" at the top level */
-    kmsg_t *msg;
-} where_t;
-
-static kerr_t bad(const where_t *w, const char *field, const char *why)
+static kerr_t get_int(const cJSON *o, const char *name, int64_t lo, int64_t hi, int64_t *out, const simjson_at_t *w)
 {
-    if (w->meter[0])
-        return kmsg_set(w->msg, K_EINVAL, "meter %s: '%s' %s", w->meter, field, why);
-    return kmsg_set(w->msg, K_EINVAL, "'%s' %s", field, why);
+    return simjson_int(o, name, lo, hi, 0, out, w);
 }
 
-/* The integer value of a JSON number. cJSON keeps numbers as doubles,
- * which hold every integer up to 2^53 exactly; nothing is computed in them. */
-static bool exact_int(const cJSON *it, int64_t *out)
-{
-    if (!cJSON_IsNumber(it))
-        return false;
-    double d = it->valuedouble;
-    if (!(d >= -JSON_EXACT && d <= JSON_EXACT) || (double)(int64_t)d != d)
-        return false;
-    *out = (int64_t)d;
-    return true;
-}
-
-static kerr_t range_check(int64_t v, int64_t lo, int64_t hi, const char *name, const where_t *w)
-{
-    char why[96];
-    if (v >= lo && v <= hi)
-        return K_OK;
-    snprintf(why, sizeof why, "must be %lld..%lld", (long long)lo, (long long)hi);
-    return bad(w, name, why);
-}
-
-/* An integer in [lo, hi]; left alone when absent. */
-static kerr_t get_int(const cJSON *o, const char *name, int64_t lo, int64_t hi, int64_t *out, const where_t *w)
-{
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, name);
-    int64_t v;
-    if (!it)
-        return K_OK;
-    if (!exact_int(it, &v))
-        return bad(w, name, "must be a whole number");
-    kerr_t rc = range_check(v, lo, hi, name, w);
-    if (rc == K_OK)
-        *out = v;
-    return rc;
-}
-
-static kerr_t get_bool(const cJSON *o, const char *name, bool *out, const where_t *w)
-{
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, name);
-    if (!it)
-        return K_OK;
-    if (!cJSON_IsBool(it))
-        return bad(w, name, "must be true or false");
-    *out = cJSON_IsTrue(it);
-    return K_OK;
-}
-
-static kerr_t get_text(const cJSON *o, const char *name, char *out, size_t cap, const where_t *w)
-{
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, name);
-    if (!it)
-        return K_OK;
-    if (!cJSON_IsString(it) || strlen(it->valuestring) >= cap)
-        return bad(w, name, "must be a string, and not that long");
-    memcpy(out, it->valuestring, strlen(it->valuestring) + 1);
-    return K_OK;
-}
-
-/* Refuses a key that is not in names (a typo would otherwise be ignored). */
-static kerr_t only_known(const cJSON *o, const char *const *names, const where_t *w)
-{
-    for (const cJSON *it = o->child; it; it = it->next) {
-        bool known = false;
-        for (size_t i = 0; names[i] && !known; i++)
-            known = strcmp(it->string, names[i]) == 0;
-        if (!known)
-            return bad(w, it->string, "is not a field of the state file");
-    }
-    return K_OK;
-}
-
-static kerr_t get_int32(const cJSON *o, const char *name, int64_t lo, int64_t hi, int *out, const where_t *w)
+static kerr_t get_int32(const cJSON *o, const char *name, int64_t lo, int64_t hi, int *out, const simjson_at_t *w)
 {
     int64_t v = *out;
     kerr_t rc = get_int(o, name, lo, hi, &v, w);
@@ -107,7 +26,7 @@ static kerr_t get_int32(const cJSON *o, const char *name, int64_t lo, int64_t hi
     return rc;
 }
 
-static kerr_t get_u32(const cJSON *o, const char *name, uint32_t *out, const where_t *w)
+static kerr_t get_u32(const cJSON *o, const char *name, uint32_t *out, const simjson_at_t *w)
 {
     int64_t v = *out;
     kerr_t rc = get_int(o, name, 0, UINT32_MAX, &v, w);
@@ -115,99 +34,89 @@ static kerr_t get_u32(const cJSON *o, const char *name, uint32_t *out, const whe
     return rc;
 }
 
-static kerr_t load_energy(const cJSON *o, msim_meter_t *m, const where_t *w)
+static kerr_t load_energy(const cJSON *o, msim_meter_t *m, const simjson_at_t *w)
 {
     static const char *const names[] = {"total", "sharp", "peak", "flat", "valley", NULL};
     const cJSON *e = cJSON_GetObjectItemCaseSensitive(o, "energy");
     if (!e)
         return K_OK;
     if (!cJSON_IsObject(e))
-        return bad(w, "energy", "must be an object");
-    kerr_t rc = only_known(e, names, w);
+        return simjson_bad(w, "energy", "must be an object");
+    kerr_t rc = simjson_only_known(e, names, w);
     rc = rc ? rc : get_int(e, "total", 0, INT64_MAX / 2, &m->energy_total, w);
     for (int b = 0; !rc && b < BAND_COUNT; b++)
         rc = get_int(e, names[b + 1], 0, INT64_MAX / 2, &m->energy_band[b], w);
     return rc;
 }
 
-static kerr_t load_flags(const cJSON *o, msim_meter_t *m, const where_t *w)
+static kerr_t load_flags(const cJSON *o, msim_meter_t *m, const simjson_at_t *w)
 {
     static const char *const names[] = {"cover", "terminal", "magnetic", "reverse", "low_balance", "pretrip", NULL};
     const cJSON *f = cJSON_GetObjectItemCaseSensitive(o, "flags");
     if (!f)
         return K_OK;
     if (!cJSON_IsObject(f))
-        return bad(w, "flags", "must be an object");
-    kerr_t rc = only_known(f, names, w);
+        return simjson_bad(w, "flags", "must be an object");
+    kerr_t rc = simjson_only_known(f, names, w);
     for (unsigned bit = 0; !rc && bit < 4; bit++) {
         bool on = m->tamper & (1u << bit);
-        rc = get_bool(f, names[bit], &on, w);
+        rc = simjson_bool(f, names[bit], &on, w);
         m->tamper = on ? m->tamper | (1u << bit) : m->tamper & ~(1u << bit);
     }
     return rc; /* low_balance and pretrip follow from the balance */
 }
 
-static kerr_t load_factors(const cJSON *o, msim_meter_t *m, const where_t *w)
+static kerr_t load_factors(const cJSON *o, msim_meter_t *m, const simjson_at_t *w)
 {
     const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, "hourly_factors");
     if (!a)
         return K_OK;
     if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) != 24)
-        return bad(w, "hourly_factors", "must be a list of 24 percentages");
+        return simjson_bad(w, "hourly_factors", "must be a list of 24 percentages");
     int h = 0;
     for (const cJSON *it = a->child; it; it = it->next, h++) {
         int64_t v;
-        if (!exact_int(it, &v) || range_check(v, 0, MSIM_MAX_FACTOR, "hourly_factors", w) != K_OK)
-            return bad(w, "hourly_factors", "must hold whole percentages 0..1000");
+        if (!simjson_exact_int(it, &v) || v < 0 || v > MSIM_MAX_FACTOR)
+            return simjson_bad(w, "hourly_factors", "must hold whole percentages 0..1000");
         m->factor[h] = v;
     }
     return K_OK;
 }
 
-static kerr_t load_credit(const cJSON *o, msim_meter_t *m, const where_t *w)
+/* Journal entry n into the msim_meter_t ctx. */
+static kerr_t load_credit(const cJSON *o, size_t n, const simjson_at_t *w, void *ctx)
 {
+    msim_meter_t *m = ctx;
+    (void)n;
     static const char *const names[] = {"count",    "amount",  "balance_after", "kind",
                                         "protocol", "time_ms", "time",          NULL};
     msim_credit_t c = {.protocol = "dlt645"};
     char kind[16] = "recharge";
-    kerr_t rc = cJSON_IsObject(o) ? only_known(o, names, w) : bad(w, "journal", "must hold objects");
+    kerr_t rc = cJSON_IsObject(o) ? simjson_only_known(o, names, w) : simjson_bad(w, "journal", "must hold objects");
     rc = rc ? rc : get_u32(o, "count", &c.count, w);
     rc = rc ? rc : get_int(o, "amount", 0, UINT32_MAX, &c.amount, w);
     rc = rc ? rc : get_int(o, "balance_after", INT64_MIN / 2, INT64_MAX / 2, &c.balance_after, w);
     rc = rc ? rc : get_int(o, "time_ms", 0, INT64_MAX / 2, &c.time_ms, w);
-    rc = rc ? rc : get_text(o, "kind", kind, sizeof kind, w);
-    rc = rc ? rc : get_text(o, "protocol", c.protocol, sizeof c.protocol, w);
+    rc = rc ? rc : simjson_text(o, "kind", kind, sizeof kind, w);
+    rc = rc ? rc : simjson_text(o, "protocol", c.protocol, sizeof c.protocol, w);
     c.open_account = strcmp(kind, "open_account") == 0;
     if (!rc && !msim_journal_add(m, &c))
         rc = kmsg_set(w->msg, K_EIO, "out of memory");
     return rc;
 }
 
-static kerr_t load_journal(const cJSON *o, msim_meter_t *m, const where_t *w)
-{
-    const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, "journal");
-    if (!a)
-        return K_OK;
-    if (!cJSON_IsArray(a))
-        return bad(w, "journal", "must be a list");
-    kerr_t rc = K_OK;
-    for (const cJSON *it = a->child; it && !rc; it = it->next)
-        rc = load_credit(it, m, w);
-    return rc;
-}
-
-static kerr_t load_kind_and_relay(const cJSON *o, msim_meter_t *m, const where_t *w)
+static kerr_t load_kind_and_relay(const cJSON *o, msim_meter_t *m, const simjson_at_t *w)
 {
     char kind[16] = "", relay[16] = "", rates[16] = "";
-    kerr_t rc = get_text(o, "kind", kind, sizeof kind, w);
-    rc = rc ? rc : get_text(o, "relay", relay, sizeof relay, w);
-    rc = rc ? rc : get_text(o, "rates", rates, sizeof rates, w);
+    kerr_t rc = simjson_text(o, "kind", kind, sizeof kind, w);
+    rc = rc ? rc : simjson_text(o, "relay", relay, sizeof relay, w);
+    rc = rc ? rc : simjson_text(o, "rates", rates, sizeof rates, w);
     if (!rc && kind[0] && strcmp(kind, "electricity") != 0 && strcmp(kind, "water") != 0)
-        return bad(w, "kind", "must be electricity or water");
+        return simjson_bad(w, "kind", "must be electricity or water");
     if (!rc && rates[0] && !msim_rates_parse(rates, &m->rates))
-        return bad(w, "rates", "must be tou or single");
+        return simjson_bad(w, "rates", "must be tou or single");
     if (!rc && relay[0] && strcmp(relay, "open") != 0 && strcmp(relay, "closed") != 0)
-        return bad(w, "relay", "must be open or closed");
+        return simjson_bad(w, "relay", "must be open or closed");
     if (kind[0])
         m->kind = strcmp(kind, "water") == 0 ? MSIM_WATER : MSIM_ELECTRICITY;
     if (relay[0])
@@ -215,20 +124,20 @@ static kerr_t load_kind_and_relay(const cJSON *o, msim_meter_t *m, const where_t
     return rc;
 }
 
-static kerr_t load_month(const cJSON *o, msim_meter_t *m, const where_t *w)
+static kerr_t load_month(const cJSON *o, msim_meter_t *m, const simjson_at_t *w)
 {
     char month[16] = "";
     int y, mo;
-    kerr_t rc = get_text(o, "month", month, sizeof month, w);
+    kerr_t rc = simjson_text(o, "month", month, sizeof month, w);
     if (rc || !month[0])
         return rc;
     if (sscanf(month, "%4d-%2d", &y, &mo) != 2 || mo < 1 || mo > 12)
-        return bad(w, "month", "must be YYYY-MM");
+        return simjson_bad(w, "month", "must be YYYY-MM");
     m->month = y * 12 + mo - 1;
     return K_OK;
 }
 
-static kerr_t load_numbers(const cJSON *o, msim_meter_t *m, const where_t *w)
+static kerr_t load_numbers(const cJSON *o, msim_meter_t *m, const simjson_at_t *w)
 {
     kerr_t rc = get_int32(o, "unit", 0, MSIM_MAX_UNIT, &m->unit, w);
     rc = rc ? rc : get_int(o, "balance", INT32_MIN, INT32_MAX, &m->balance, w);
@@ -244,41 +153,41 @@ static kerr_t load_numbers(const cJSON *o, msim_meter_t *m, const where_t *w)
     return rc;
 }
 
-static kerr_t load_flags_and_bools(const cJSON *o, msim_meter_t *m, const where_t *w)
+static kerr_t load_flags_and_bools(const cJSON *o, msim_meter_t *m, const simjson_at_t *w)
 {
     bool online = !m->offline;
-    kerr_t rc = get_bool(o, "trip_commanded", &m->trip_commanded, w);
-    rc = rc ? rc : get_bool(o, "close_armed", &m->close_armed, w);
-    rc = rc ? rc : get_bool(o, "suspended", &m->suspended, w);
-    rc = rc ? rc : get_bool(o, "online", &online, w);
+    kerr_t rc = simjson_bool(o, "trip_commanded", &m->trip_commanded, w);
+    rc = rc ? rc : simjson_bool(o, "close_armed", &m->close_armed, w);
+    rc = rc ? rc : simjson_bool(o, "suspended", &m->suspended, w);
+    rc = rc ? rc : simjson_bool(o, "online", &online, w);
     m->offline = !online;
     return rc ? rc : load_flags(o, m, w);
 }
 
 /* The bound card: "" (none) or 16 hex digits, kept upper-case; its
  * generation 0..255. Older files have neither: no card. */
-static kerr_t load_card(const cJSON *o, msim_meter_t *m, const where_t *w)
+static kerr_t load_card(const cJSON *o, msim_meter_t *m, const simjson_at_t *w)
 {
     int64_t gen = m->card_generation;
-    kerr_t rc = get_text(o, "card_serial", m->card_serial, sizeof m->card_serial, w);
+    kerr_t rc = simjson_text(o, "card_serial", m->card_serial, sizeof m->card_serial, w);
     rc = rc ? rc : get_int(o, "card_generation", 0, 255, &gen, w);
     if (rc)
         return rc;
-    size_t len = strlen(m->card_serial);
-    if (len && (len != 16 || strspn(m->card_serial, "0123456789ABCDEFabcdef") != 16))
-        return bad(w, "card_serial", "must be 16 hex digits, or \"\" when no card is bound");
-    for (size_t i = 0; i < len; i++)
-        m->card_serial[i] = (char)toupper((unsigned char)m->card_serial[i]);
+    uint8_t serial[(MSIM_SERIAL_LEN - 1) / 2];
+    if (m->card_serial[0] && !simhex_decode(m->card_serial, serial, sizeof serial))
+        return simjson_bad(w, "card_serial", "must be 16 hex digits, or \"\" when no card is bound");
+    if (m->card_serial[0])
+        simhex_encode(serial, sizeof serial, m->card_serial); /* kept upper-case */
     m->card_generation = (uint8_t)gen;
     return K_OK;
 }
 
-static kerr_t check_numbers(msim_meter_t *m, const msim_t *s, const where_t *w)
+static kerr_t check_numbers(msim_meter_t *m, const msim_t *s, const simjson_at_t *w)
 {
-    if (!dlt645_addr_from_text(m->addr, m->wire_addr))
-        return bad(w, "address", "must be 12 digits");
+    if (!msim_bcd12_from_text(m->addr, m->wire_addr))
+        return simjson_bad(w, "address", "must be 12 digits");
     if (m->customer[0] && (strlen(m->customer) != 12 || strspn(m->customer, "0123456789") != 12))
-        return bad(w, "customer", "must be 12 digits, or \"\" before the account is opened");
+        return simjson_bad(w, "customer", "must be 12 digits, or \"\" before the account is opened");
     kmsg_t why;
     if (tariff_parse(m->tariff_text, s->exponent, &m->tariff, &why) != K_OK ||
         tariff_validate(&m->tariff, &why) != K_OK)
@@ -286,34 +195,35 @@ static kerr_t check_numbers(msim_meter_t *m, const msim_t *s, const where_t *w)
     return K_OK;
 }
 
-static kerr_t load_meter(const cJSON *o, size_t i, msim_t *s, kmsg_t *msg)
+/* Meter n (from 1) into the msim_t ctx, named by its address once read. */
+static kerr_t load_meter(const cJSON *o, size_t n, const simjson_at_t *at, void *ctx)
 {
     static const char *const names[] = {
         "address", "unit", "customer", "card_serial", "card_generation", "kind", "rates", "tariff", "balance",
         "overdraft_limit", "hoarding_limit", "low_balance_threshold", "purchase_count", "purchased_total",
         "energy", "relay", "trip_commanded", "close_armed", "flags", "suspended", "online", "power_w",
         "hourly_factors", "energy_remainder", "cost_remainder", "month", "month_used", "journal", NULL};
-    msim_meter_t *m = &s->meters[i];
-    char label[32];
-    snprintf(label, sizeof label, "number %zu", i + 1);
-    where_t w = {label, msg};
+    msim_t *s = ctx;
+    msim_meter_t *m = &s->meters[n - 1];
+    simjson_at_t w = *at;
+    s->n = n; /* freed with the others if it fails */
     if (!cJSON_IsObject(o))
-        return kmsg_set(msg, K_EINVAL, "meter %zu is not an object", i + 1);
-    msim_meter_defaults(m, i);
+        return kmsg_set(at->msg, K_EINVAL, "meter %zu is not an object", n);
+    msim_meter_defaults(m, n - 1);
     m->addr[0] = '\0';
-    kerr_t rc = get_text(o, "address", m->addr, sizeof m->addr, &w);
+    kerr_t rc = simjson_text(o, "address", m->addr, sizeof m->addr, &w);
     if (!rc && m->addr[0])
-        w.meter = m->addr;
-    rc = rc ? rc : only_known(o, names, &w);
-    rc = rc ? rc : get_text(o, "customer", m->customer, sizeof m->customer, &w);
-    rc = rc ? rc : get_text(o, "tariff", m->tariff_text, sizeof m->tariff_text, &w);
+        simjson_at(&w, "meter %s: ", m->addr);
+    rc = rc ? rc : simjson_only_known(o, names, &w);
+    rc = rc ? rc : simjson_text(o, "customer", m->customer, sizeof m->customer, &w);
+    rc = rc ? rc : simjson_text(o, "tariff", m->tariff_text, sizeof m->tariff_text, &w);
     rc = rc ? rc : load_kind_and_relay(o, m, &w);
     rc = rc ? rc : load_numbers(o, m, &w);
     rc = rc ? rc : load_flags_and_bools(o, m, &w);
     rc = rc ? rc : load_energy(o, m, &w);
     rc = rc ? rc : load_factors(o, m, &w);
     rc = rc ? rc : load_month(o, m, &w);
-    rc = rc ? rc : load_journal(o, m, &w);
+    rc = rc ? rc : simjson_list(o, "journal", "journal entry", load_credit, m, &w);
     rc = rc ? rc : load_card(o, m, &w);
     return rc ? rc : check_numbers(m, s, &w);
 }
@@ -332,68 +242,35 @@ static kerr_t check_unique(const msim_t *s, kmsg_t *msg)
     return K_OK;
 }
 
-static kerr_t load_top(const cJSON *root, msim_t *s, kmsg_t *msg)
+static kerr_t load_top(const cJSON *root, const simjson_at_t *top, void *ctx)
 {
     static const char *const names[] = {"format", "version", "currency", "sim_time_ms", "sim_time", "meters", NULL};
-    where_t w = {"", msg};
+    msim_t *s = ctx;
     int64_t version = 1;
-    if (!cJSON_IsObject(root))
-        return kmsg_set(msg, K_EINVAL, "the state file must hold one JSON object");
-    kerr_t rc = only_known(root, names, &w);
-    rc = rc ? rc : get_int(root, "version", 1, 1, &version, &w);
-    rc = rc ? rc : get_text(root, "currency", s->currency, sizeof s->currency, &w);
-    rc = rc ? rc : get_int(root, "sim_time_ms", 0, INT64_MAX / 4, &s->sim_ms, &w);
+    kerr_t rc = simjson_only_known(root, names, top);
+    rc = rc ? rc : get_int(root, "version", 1, 1, &version, top);
+    rc = rc ? rc : simjson_text(root, "currency", s->currency, sizeof s->currency, top);
+    rc = rc ? rc : get_int(root, "sim_time_ms", 0, INT64_MAX / 4, &s->sim_ms, top);
     if (rc)
         return rc;
     const currency_t *cur = currency_find(s->currency);
     if (!cur)
-        return kmsg_set(msg, K_EINVAL, "currency '%s' is not an ISO 4217 code this program knows", s->currency);
+        return kmsg_set(top->msg, K_EINVAL, "currency '%s' is not an ISO 4217 code this program knows", s->currency);
     s->exponent = cur->exponent;
     const cJSON *a = cJSON_GetObjectItemCaseSensitive(root, "meters");
     int n = cJSON_IsArray(a) ? cJSON_GetArraySize(a) : -1;
     if (n < 1 || n > MSIM_MAX_METERS)
-        return kmsg_set(msg, K_EINVAL, "'meters' must be a list of 1..%d meters", MSIM_MAX_METERS);
+        return kmsg_set(top->msg, K_EINVAL, "'meters' must be a list of 1..%d meters", MSIM_MAX_METERS);
     if (!(s->meters = calloc((size_t)n, sizeof *s->meters)))
-        return kmsg_set(msg, K_EIO, "out of memory");
-    size_t i = 0;
-    for (const cJSON *it = a->child; it && !rc; it = it->next, i++, s->n = i)
-        rc = load_meter(it, i, s, msg);
-    return rc ? rc : check_unique(s, msg);
-}
-
-static kerr_t read_file(const char *path, char **out, kmsg_t *msg)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return kmsg_set(msg, errno == ENOENT ? K_ENOTFOUND : K_EIO, "cannot read %s: %s", path, strerror(errno));
-    char *text = malloc(MAX_STATE_BYTES + 1);
-    size_t n = text ? fread(text, 1, MAX_STATE_BYTES + 1, f) : 0;
-    bool err = ferror(f);
-    fclose(f);
-    if (!text || err || n > MAX_STATE_BYTES) {
-        free(text);
-        return kmsg_set(msg, K_EIO, "cannot read %s (or it is over %d MB)", path, MAX_STATE_BYTES >> 20);
-    }
-    text[n] = '\0';
-    *out = text;
-    return K_OK;
+        return kmsg_set(top->msg, K_EIO, "out of memory");
+    rc = simjson_list(root, "meters", "meter number", load_meter, s, top);
+    return rc ? rc : check_unique(s, top->msg);
 }
 
 kerr_t msim_state_load(msim_t *s, kmsg_t *msg)
 {
-    char *text = NULL;
-    kerr_t rc = read_file(s->state_path, &text, msg);
-    if (rc)
-        return rc;
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithOpts(text, &end, true);
-    if (!root)
-        rc = kmsg_set(msg, K_EINVAL, "%s is not JSON (look near byte %td)", s->state_path, end ? end - text : 0);
-    free(text);
     snprintf(s->currency, sizeof s->currency, "CNY");
-    if (!rc)
-        rc = load_top(root, s, msg);
-    cJSON_Delete(root);
+    kerr_t rc = simjson_read(s->state_path, MAX_STATE_BYTES, STATE_FILE, load_top, s, msg);
     if (rc)
         msim_state_free(s);
     return rc;

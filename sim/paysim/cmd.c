@@ -10,7 +10,7 @@
 
 #define PRINT_MAX 12
 
-bool psim_run_add(psim_t *s, psim_step_kind_t kind, const zvt_apdu_t *apdu, int64_t ms)
+bool psim_run_add(psim_t *s, psim_step_kind_t kind, const psim_apdu_t *apdu, int64_t ms)
 {
     psim_run_t *r = &s->run;
     if (r->n >= PSIM_MAX_STEPS) {
@@ -38,7 +38,7 @@ static void run_begin(psim_t *s, uint8_t instr)
 
 static void send_abort(psim_t *s, uint8_t code)
 {
-    zvt_apdu_t a;
+    psim_apdu_t a;
     psim_abort_apdu(code, &a);
     psim_run_add(s, PSIM_SEND, &a, 0);
 }
@@ -47,7 +47,7 @@ static void send_abort(psim_t *s, uint8_t code)
  * not 00. */
 static void report(psim_t *s, const psim_txn_t *t, uint8_t code)
 {
-    zvt_apdu_t lines[PRINT_MAX], status;
+    psim_apdu_t lines[PRINT_MAX], status;
     size_t n = psim_print_lines(t, lines, PRINT_MAX);
     for (size_t i = 0; i < n; i++)
         psim_run_add(s, PSIM_SEND, &lines[i], 0);
@@ -61,7 +61,7 @@ static void report(psim_t *s, const psim_txn_t *t, uint8_t code)
     }
     psim_run_add(s, PSIM_SEND, &status, 0);
     if (code == PSIM_RC_OK) {
-        zvt_apdu_t done;
+        psim_apdu_t done;
         psim_completion_apdu(&done);
         psim_run_add(s, PSIM_SEND, &done, 0);
     } else {
@@ -70,7 +70,7 @@ static void report(psim_t *s, const psim_txn_t *t, uint8_t code)
 }
 
 /* The password in the first three bytes: 0, or the negative ack's code. */
-static uint8_t check_password(const psim_t *s, const zvt_apdu_t *c)
+static uint8_t check_password(const psim_t *s, const psim_apdu_t *c)
 {
     if (c->len < 3)
         return PSIM_RC_NOT_POSSIBLE;
@@ -81,19 +81,22 @@ static uint8_t check_password(const psim_t *s, const zvt_apdu_t *c)
     return 0;
 }
 
-/* True if data[off..] is a clean run of BMPs. */
-static bool bmps_clean(const zvt_apdu_t *c, size_t off)
+static bool any_field(const psim_bmp_t *b, void *ctx)
 {
-    zvt_bmp_t b;
-    bool bad = false;
-    while (zvt_bmp_next(c->data, c->len, &off, &b, &bad))
-        ;
-    return !bad;
+    (void)b;
+    (void)ctx;
+    return true;
+}
+
+/* True if data[off..] is a clean run of BMPs. */
+static bool bmps_clean(const psim_apdu_t *c, size_t off)
+{
+    return psim_bmp_each(c->data, c->len, off, any_field, NULL);
 }
 
 /* 06 00: password, config byte, optional currency (2 bytes BCD, no tag),
  * optional BMPs (the profile's example ends with 03 03). */
-static uint8_t registration(psim_t *s, const zvt_apdu_t *c)
+static uint8_t registration(psim_t *s, const psim_apdu_t *c)
 {
     uint8_t rc = check_password(s, c);
     uint64_t cc = s->currency;
@@ -103,7 +106,7 @@ static uint8_t registration(psim_t *s, const zvt_apdu_t *c)
     if (c->len < 4)
         return PSIM_RC_NOT_POSSIBLE;
     if (c->len >= 6) {
-        if (!zvt_bcd_get(c->data + 4, 2, &cc))
+        if (!psim_bcd_get(c->data + 4, 2, &cc))
             return PSIM_RC_NOT_POSSIBLE;
         off = 6;
     }
@@ -117,13 +120,13 @@ static uint8_t registration(psim_t *s, const zvt_apdu_t *c)
         return 0;
     }
     LOG_I(PSIM_LOG, "registration (config byte %02X)", c->data[3]);
-    zvt_apdu_t done;
+    psim_apdu_t done;
     psim_completion_apdu(&done);
     psim_run_add(s, PSIM_SEND, &done, 0);
     return 0;
 }
 
-static bool printable(const zvt_bmp_t *b)
+static bool printable(const psim_bmp_t *b)
 {
     for (size_t i = 0; i < b->len; i++)
         if (b->value[i] < 0x20 || b->value[i] > 0x7E)
@@ -131,18 +134,20 @@ static bool printable(const zvt_bmp_t *b)
     return b->len <= PSIM_REF_MAX;
 }
 
-/* One BMP of an authorisation; false if it cannot be taken. */
-static bool auth_field(const zvt_bmp_t *b, psim_txn_t *t)
+/* One BMP of an authorisation into the psim_txn_t ctx; false if it cannot
+ * be taken. */
+static bool auth_field(const psim_bmp_t *b, void *ctx)
 {
+    psim_txn_t *t = ctx;
     uint64_t v;
     switch (b->tag) {
     case 0x04:
-        if (!zvt_bcd_get(b->value, b->len, &v))
+        if (!psim_bcd_get(b->value, b->len, &v))
             return false;
         t->amount = (int64_t)v;
         return true;
     case 0x49:
-        if (!zvt_bcd_get(b->value, b->len, &v))
+        if (!psim_bcd_get(b->value, b->len, &v))
             return false;
         t->currency = (uint16_t)v;
         return true;
@@ -156,15 +161,9 @@ static bool auth_field(const zvt_bmp_t *b, psim_txn_t *t)
     }
 }
 
-static bool parse_auth(const zvt_apdu_t *c, psim_txn_t *t)
+static bool parse_auth(const psim_apdu_t *c, psim_txn_t *t)
 {
-    size_t off = 0;
-    zvt_bmp_t b;
-    bool bad = false;
-    while (zvt_bmp_next(c->data, c->len, &off, &b, &bad))
-        if (!auth_field(&b, t))
-            return false;
-    return !bad && t->amount > 0;
+    return psim_bmp_each(c->data, c->len, 0, auth_field, t) && t->amount > 0;
 }
 
 /* A currency other than the terminal's: 04 0F 27 6F, 06 1E 6F, no card. */
@@ -180,7 +179,7 @@ static void wrong_currency(psim_t *s, psim_txn_t *t)
 
 /* 06 01: 04 amount, 49 currency, 3C reference. The card is asked for and
  * the outcome decided later (psim_cmd_decide). */
-static uint8_t authorisation(psim_t *s, const zvt_apdu_t *c)
+static uint8_t authorisation(psim_t *s, const psim_apdu_t *c)
 {
     psim_txn_t t = {.kind = PSIM_AUTH, .currency = s->currency};
     if (!parse_auth(c, &t)) {
@@ -203,7 +202,7 @@ static uint8_t authorisation(psim_t *s, const zvt_apdu_t *c)
     f->card_wait_ms = 0;
     LOG_I(PSIM_LOG, "authorisation of %lld, reference '%s'%s", (long long)t.amount, t.reference,
           wait ? ", waiting for the card" : "");
-    zvt_apdu_t st = {.cls = 0x04, .instr = 0xFF, .len = 1, .data = {0x0A}};
+    psim_apdu_t st = {.cls = 0x04, .instr = 0xFF, .len = 1, .data = {0x0A}};
     psim_run_add(s, PSIM_SEND, &st, 0);
     psim_run_add(s, PSIM_CARD_WAIT, NULL, wait);
     st.data[0] = 0x0E;
@@ -258,21 +257,30 @@ void psim_cmd_abort(psim_t *s, bool link_lost)
         report(s, &t, PSIM_RC_ABORTED);
 }
 
+/* A reversal's receipt number: its BMP 87 (the last one, if it repeats). */
+typedef struct receipt_field {
+    bool have;
+    uint64_t number;
+} receipt_field_t;
+
+static bool receipt_field(const psim_bmp_t *b, void *ctx)
+{
+    receipt_field_t *r = ctx;
+    if (b->tag == 0x87)
+        r->have = psim_bcd_get(b->value, b->len, &r->number);
+    return true;
+}
+
 /* 06 30: password, 87 receipt number. */
-static uint8_t reversal(psim_t *s, const zvt_apdu_t *c)
+static uint8_t reversal(psim_t *s, const psim_apdu_t *c)
 {
     uint8_t rc = check_password(s, c);
-    size_t off = 3;
-    zvt_bmp_t b;
-    bool bad = false, have = false;
-    uint64_t receipt = 0;
+    receipt_field_t r = {.have = false};
     if (rc)
         return rc;
-    while (zvt_bmp_next(c->data, c->len, &off, &b, &bad))
-        if (b.tag == 0x87)
-            have = zvt_bcd_get(b.value, b.len, &receipt);
-    if (bad || !have)
+    if (!psim_bmp_each(c->data, c->len, 3, receipt_field, &r) || !r.have)
         return PSIM_RC_NOT_POSSIBLE;
+    uint64_t receipt = r.number;
     run_begin(s, c->instr);
     psim_txn_t *orig = psim_find_receipt(s, (uint32_t)receipt);
     if (!orig || orig->reversed) {
@@ -296,7 +304,7 @@ static uint8_t reversal(psim_t *s, const zvt_apdu_t *c)
 }
 
 /* 06 20: the last transaction again, exactly. */
-static uint8_t repeat_receipt(psim_t *s, const zvt_apdu_t *c)
+static uint8_t repeat_receipt(psim_t *s, const psim_apdu_t *c)
 {
     uint8_t rc = check_password(s, c);
     if (rc)
@@ -314,7 +322,7 @@ static uint8_t repeat_receipt(psim_t *s, const zvt_apdu_t *c)
 }
 
 /* 06 50: the day's totals; older receipts can no longer be reversed. */
-static uint8_t end_of_day(psim_t *s, const zvt_apdu_t *c)
+static uint8_t end_of_day(psim_t *s, const psim_apdu_t *c)
 {
     uint8_t rc = check_password(s, c);
     if (rc)
@@ -330,7 +338,7 @@ static uint8_t end_of_day(psim_t *s, const zvt_apdu_t *c)
     return 0;
 }
 
-uint8_t psim_cmd_begin(psim_t *s, const zvt_apdu_t *cmd)
+uint8_t psim_cmd_begin(psim_t *s, const psim_apdu_t *cmd)
 {
     s->run.active = false;
     if (cmd->cls == 0x06) {

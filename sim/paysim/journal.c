@@ -1,10 +1,10 @@
 /* The terminal's journal and its counters: receipt and trace numbers,
  * reversible receipts, the day's totals. */
-#include <stdlib.h>
 #include <string.h>
 
 #include "kiosk/app/clock.h"
 #include "kiosk/app/log.h"
+#include "sim/common/simarray.h"
 #include "sim/paysim/psim.h"
 
 int64_t psim_clock(const psim_t *s)
@@ -30,14 +30,10 @@ bool psim_journal_push(psim_t *s, const psim_txn_t *t)
 {
     if (s->n_journal >= PSIM_MAX_JOURNAL)
         return false;
-    if (s->n_journal == s->cap_journal) {
-        size_t cap = s->cap_journal ? s->cap_journal * 2 : 64;
-        psim_txn_t *p = realloc(s->journal, cap * sizeof *p);
-        if (!p)
-            return false;
-        s->journal = p;
-        s->cap_journal = cap;
-    }
+    psim_txn_t *p = simarray_room(s->journal, s->n_journal, &s->cap_journal, sizeof *p, 64);
+    if (!p)
+        return false;
+    s->journal = p;
     s->journal[s->n_journal++] = *t;
     return true;
 }

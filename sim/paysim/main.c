@@ -131,7 +131,7 @@ int main(int argc, char **argv)
     s.currency = (uint16_t)o.currency;
     s.next_receipt = s.next_trace = 1;
     s.faults.outcome = PSIM_APPROVE;
-    zvt_bcd_set(strtoull(o.password, NULL, 10), s.password, 3);
+    psim_bcd_set(strtoull(o.password, NULL, 10), s.password, 3);
     if ((rc = load_state(&s, &o)) != 0)
         return rc;
     o.listen.ports_file = o.ports_file;

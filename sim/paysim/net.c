@@ -20,7 +20,7 @@
 typedef struct net {
     psim_t *s;
     int zvt_lfd;     /* the ZVT port's listener */
-    zvt_stream_t rx; /* what the ECR sent, not yet whole APDUs */
+    psim_rx_t rx;    /* what the ECR sent, not yet whole APDUs */
     simio_ctl_t ctl; /* the control port */
 } net_t;
 
@@ -41,10 +41,10 @@ void psim_net_hang_up(psim_t *s)
     LOG_I(PSIM_LOG, "ECR link closed");
 }
 
-bool psim_net_send(psim_t *s, const zvt_apdu_t *a)
+bool psim_net_send(psim_t *s, const psim_apdu_t *a)
 {
-    uint8_t out[ZVT_MAX_DATA + 5];
-    size_t n = zvt_encode(a, out, sizeof out);
+    uint8_t out[PSIM_APDU_MAX];
+    size_t n = psim_apdu_encode(a, out, sizeof out);
     if (s->ecr_fd < 0 || n == 0)
         return false;
     log_hex(LOG_DEBUG, PSIM_LOG, "PT -> ECR", out, n);
@@ -83,15 +83,16 @@ static void pump_ecr(net_t *net)
 {
     psim_t *s = net->s;
     int fd = s->ecr_fd;
-    zvt_apdu_t a;
-    bool bad = false;
-    while (s->ecr_fd == fd && zvt_stream_next(&net->rx, &a, &bad)) {
-        uint8_t raw[ZVT_MAX_DATA + 5];
-        log_hex(LOG_DEBUG, PSIM_LOG, "ECR -> PT", raw, zvt_encode(&a, raw, sizeof raw));
+    psim_apdu_t a;
+    psim_next_t got = PSIM_NEXT_MORE;
+    while (s->ecr_fd == fd && (got = psim_rx_next(&net->rx, &a)) == PSIM_NEXT_ONE) {
+        uint8_t raw[PSIM_APDU_MAX];
+        log_hex(LOG_DEBUG, PSIM_LOG, "ECR -> PT", raw, psim_apdu_encode(&a, raw, sizeof raw));
         psim_pt_received(s, &a);
     }
-    if (bad && s->ecr_fd == fd) {
-        LOG_W(PSIM_LOG, "the ECR sent a length no APDU can have (over %d bytes): dropping the link", ZVT_MAX_DATA);
+    if (got == PSIM_NEXT_BAD && s->ecr_fd == fd) {
+        LOG_W(PSIM_LOG, "the ECR sent a length no APDU can have (over %d bytes): dropping the link",
+              PSIM_APDU_MAX_DATA);
         ecr_lost(net, "dropped");
     }
 }
@@ -107,7 +108,7 @@ static void read_ecr(net_t *net)
         ecr_lost(net, r == 0 ? "closed by the ECR" : strerror(errno));
         return;
     }
-    if (!zvt_stream_feed(&net->rx, buf, (size_t)r)) {
+    if (!psim_rx_feed(&net->rx, buf, (size_t)r)) {
         ecr_lost(net, "more bytes than any APDU: dropped");
         return;
     }

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "sim/common/simio.h"
-#include "drivers/payterm/zvt_apdu.h"
+#include "sim/paysim/zvt_wire.h"
 #include "kiosk/core/err.h"
 
 #define PSIM_LOG "paysim"
@@ -81,7 +81,7 @@ typedef enum psim_step_kind {
 
 typedef struct psim_step {
     psim_step_kind_t kind;
-    zvt_apdu_t apdu;
+    psim_apdu_t apdu;
     int64_t ms;
 } psim_step_t;
 
@@ -148,22 +148,22 @@ const psim_txn_t *psim_last_txn(const psim_t *s);
 /* ---- receipt.c: what a transaction looks like on the wire ---- */
 
 /* The status information (04 0F) of a journaled transaction. */
-bool psim_status_apdu(const psim_txn_t *t, zvt_apdu_t *out);
+bool psim_status_apdu(const psim_txn_t *t, psim_apdu_t *out);
 
 /* The print lines (06 D1) of a journaled transaction, at most max; returns
  * how many. */
-size_t psim_print_lines(const psim_txn_t *t, zvt_apdu_t *out, size_t max);
+size_t psim_print_lines(const psim_txn_t *t, psim_apdu_t *out, size_t max);
 
 /* Completion (06 0F) or abort (06 1E with the result code). */
-void psim_completion_apdu(zvt_apdu_t *out);
-void psim_abort_apdu(uint8_t code, zvt_apdu_t *out);
+void psim_completion_apdu(psim_apdu_t *out);
+void psim_abort_apdu(uint8_t code, psim_apdu_t *out);
 
 /* ---- cmd.c: the ECR's commands ---- */
 
 /* Checks a command and fills s->run with what the terminal will do; returns
  * 0 to acknowledge it (80 00 00), or the code of a negative
  * acknowledgement (84 xx 00), leaving s->run inactive. */
-uint8_t psim_cmd_begin(psim_t *s, const zvt_apdu_t *cmd);
+uint8_t psim_cmd_begin(psim_t *s, const psim_apdu_t *cmd);
 
 /* An authorisation's card is read: journals the outcome and adds the steps
  * that report it. */
@@ -174,12 +174,12 @@ void psim_cmd_decide(psim_t *s);
 void psim_cmd_abort(psim_t *s, bool link_lost);
 
 /* Adds a step to s->run; false if the run is full (logged). */
-bool psim_run_add(psim_t *s, psim_step_kind_t kind, const zvt_apdu_t *apdu, int64_t ms);
+bool psim_run_add(psim_t *s, psim_step_kind_t kind, const psim_apdu_t *apdu, int64_t ms);
 
 /* ---- pt.c: the terminal's side of the link ---- */
 
 /* Handles one APDU from the ECR. */
-void psim_pt_received(psim_t *s, const zvt_apdu_t *a);
+void psim_pt_received(psim_t *s, const psim_apdu_t *a);
 
 /* Runs the steps that are due; returns when it next needs to run
  * (monotonic ms), or INT64_MAX. */
@@ -203,7 +203,7 @@ typedef struct psim_listen {
 } psim_listen_t;
 
 /* Sends one APDU to the ECR; false (and the link closed) if it cannot. */
-bool psim_net_send(psim_t *s, const zvt_apdu_t *a);
+bool psim_net_send(psim_t *s, const psim_apdu_t *a);
 
 /* Closes the ECR link (without telling pt.c). */
 void psim_net_hang_up(psim_t *s);

@@ -13,7 +13,7 @@
 
 static bool send_ack(psim_t *s, uint8_t nak)
 {
-    zvt_apdu_t a = {.cls = nak ? 0x84 : 0x80, .instr = nak, .len = 0};
+    psim_apdu_t a = {.cls = nak ? 0x84 : 0x80, .instr = nak, .len = 0};
     if (psim_net_send(s, &a))
         return true;
     psim_pt_link_lost(s);
@@ -112,7 +112,7 @@ void psim_pt_link_lost(psim_t *s)
 
 bool psim_pt_stray(psim_t *s)
 {
-    zvt_apdu_t ack = {.cls = 0x80, .instr = 0x00, .len = 0}, done;
+    psim_apdu_t ack = {.cls = 0x80, .instr = 0x00, .len = 0}, done;
     psim_completion_apdu(&done);
     if (psim_net_send(s, &ack) && psim_net_send(s, &done))
         return true;
@@ -121,7 +121,7 @@ bool psim_pt_stray(psim_t *s)
 }
 
 /* 80 00 00 or 84 xx 00 from the ECR. */
-static void got_ack(psim_t *s, const zvt_apdu_t *a, int64_t now)
+static void got_ack(psim_t *s, const psim_apdu_t *a, int64_t now)
 {
     psim_run_t *r = &s->run;
     if (!r->active || r->steps[r->at].kind != PSIM_SEND || !r->started) {
@@ -148,7 +148,7 @@ static void got_abort(psim_t *s, int64_t now)
         schedule(s, now);
 }
 
-void psim_pt_received(psim_t *s, const zvt_apdu_t *a)
+void psim_pt_received(psim_t *s, const psim_apdu_t *a)
 {
     int64_t now = kclock_mono(NULL);
     if (a->cls == 0x80 || a->cls == 0x84) {

@@ -24,17 +24,17 @@ static void utc_of(int64_t ms, struct tm *tm)
 }
 
 /* BMPs 0C (HHMMSS) and 0D (MMDD) of the terminal's clock, UTC. */
-static bool put_time(zvt_apdu_t *a, int64_t ms)
+static bool put_time(psim_apdu_t *a, int64_t ms)
 {
     struct tm tm;
     utc_of(ms, &tm);
     uint64_t hms = (uint64_t)tm.tm_hour * 10000u + (uint64_t)tm.tm_min * 100u + (uint64_t)tm.tm_sec;
     uint64_t md = (uint64_t)(tm.tm_mon + 1) * 100u + (uint64_t)tm.tm_mday;
-    return zvt_put_bcd(a, 0x0C, hms, 3) && zvt_put_bcd(a, 0x0D, md, 2);
+    return psim_bmp_put_bcd(a, 0x0C, hms, 3) && psim_bmp_put_bcd(a, 0x0D, md, 2);
 }
 
 /* BMP 22: the masked PAN as BCD, E for a hidden digit, F after an odd one. */
-static bool put_card(zvt_apdu_t *a, const char *card)
+static bool put_card(psim_apdu_t *a, const char *card)
 {
     uint8_t bcd[10] = {0};
     size_t digits = strlen(card), n = (digits + 1) / 2;
@@ -44,44 +44,44 @@ static bool put_card(zvt_apdu_t *a, const char *card)
         uint8_t d = i >= digits ? 0x0F : card[i] == '*' ? 0x0E : (uint8_t)(card[i] - '0');
         bcd[i / 2] = (uint8_t)(bcd[i / 2] | (i % 2 ? d : d << 4));
     }
-    return zvt_put_bytes(a, 0x22, bcd, n);
+    return psim_bmp_put(a, 0x22, bcd, n);
 }
 
 /* A one-byte field (27 result, 8A card type): raw, not BCD. */
-static bool put_byte(zvt_apdu_t *a, uint8_t tag, uint8_t v)
+static bool put_byte(psim_apdu_t *a, uint8_t tag, uint8_t v)
 {
-    return zvt_put_bytes(a, tag, &v, 1);
+    return psim_bmp_put(a, tag, &v, 1);
 }
 
-static bool put_reference(zvt_apdu_t *a, const char *ref)
+static bool put_reference(psim_apdu_t *a, const char *ref)
 {
-    return !ref[0] || zvt_put_bytes(a, 0x3C, (const uint8_t *)ref, strlen(ref));
+    return !ref[0] || psim_bmp_put(a, 0x3C, (const uint8_t *)ref, strlen(ref));
 }
 
 /* An approved payment or reversal: every field, in the profile's order. A
  * reversal's reference is the payment's with "R:" before it, so that it
  * can never be taken for the payment itself. */
-static bool full_status(const psim_txn_t *t, zvt_apdu_t *a)
+static bool full_status(const psim_txn_t *t, psim_apdu_t *a)
 {
     char ref[sizeof t->reference + 2];
     snprintf(ref, sizeof ref, "%s%s", t->kind == PSIM_REVERSAL && t->reference[0] ? "R:" : "", t->reference);
-    return put_byte(a, 0x27, t->result) && zvt_put_bcd(a, 0x04, (uint64_t)t->amount, 6) &&
-           zvt_put_bcd(a, 0x0B, t->trace, 3) && put_time(a, t->time_ms) && put_card(a, t->card) &&
-           zvt_put_bcd(a, 0x87, t->receipt, 2) && put_byte(a, 0x8A, t->card_type) &&
-           zvt_put_bcd(a, 0x49, t->currency, 2) && put_reference(a, ref);
+    return put_byte(a, 0x27, t->result) && psim_bmp_put_bcd(a, 0x04, (uint64_t)t->amount, 6) &&
+           psim_bmp_put_bcd(a, 0x0B, t->trace, 3) && put_time(a, t->time_ms) && put_card(a, t->card) &&
+           psim_bmp_put_bcd(a, 0x87, t->receipt, 2) && put_byte(a, 0x8A, t->card_type) &&
+           psim_bmp_put_bcd(a, 0x49, t->currency, 2) && put_reference(a, ref);
 }
 
 /* End of day: the total in 04 and the count as text in 3C. */
-static bool day_status(const psim_txn_t *t, zvt_apdu_t *a)
+static bool day_status(const psim_txn_t *t, psim_apdu_t *a)
 {
     char count[32];
     snprintf(count, sizeof count, "count=%lld", (long long)t->count);
-    return put_byte(a, 0x27, t->result) && zvt_put_bcd(a, 0x04, (uint64_t)t->amount, 6) &&
-           zvt_put_bcd(a, 0x0B, t->trace, 3) && put_time(a, t->time_ms) && zvt_put_bcd(a, 0x49, t->currency, 2) &&
-           put_reference(a, count);
+    return put_byte(a, 0x27, t->result) && psim_bmp_put_bcd(a, 0x04, (uint64_t)t->amount, 6) &&
+           psim_bmp_put_bcd(a, 0x0B, t->trace, 3) && put_time(a, t->time_ms) &&
+           psim_bmp_put_bcd(a, 0x49, t->currency, 2) && put_reference(a, count);
 }
 
-bool psim_status_apdu(const psim_txn_t *t, zvt_apdu_t *out)
+bool psim_status_apdu(const psim_txn_t *t, psim_apdu_t *out)
 {
     memset(out, 0, sizeof *out);
     out->cls = 0x04;
@@ -91,7 +91,7 @@ bool psim_status_apdu(const psim_txn_t *t, zvt_apdu_t *out)
     if (t->result == PSIM_RC_OK)
         return full_status(t, out);
     /* declined or aborted: result, amount, reference (the profile's example) */
-    return put_byte(out, 0x27, t->result) && zvt_put_bcd(out, 0x04, (uint64_t)t->amount, 6) &&
+    return put_byte(out, 0x27, t->result) && psim_bmp_put_bcd(out, 0x04, (uint64_t)t->amount, 6) &&
            put_reference(out, t->reference);
 }
 
@@ -164,7 +164,7 @@ static void day_lines(lines_t *l, const psim_txn_t *t)
     add_line(l, "TRACE %06u", t->trace);
 }
 
-size_t psim_print_lines(const psim_txn_t *t, zvt_apdu_t *out, size_t max)
+size_t psim_print_lines(const psim_txn_t *t, psim_apdu_t *out, size_t max)
 {
     lines_t l = {.n = 0};
     if (t->kind == PSIM_END_OF_DAY)
@@ -184,14 +184,14 @@ size_t psim_print_lines(const psim_txn_t *t, zvt_apdu_t *out, size_t max)
     return n;
 }
 
-void psim_completion_apdu(zvt_apdu_t *out)
+void psim_completion_apdu(psim_apdu_t *out)
 {
     memset(out, 0, sizeof *out);
     out->cls = 0x06;
     out->instr = 0x0F;
 }
 
-void psim_abort_apdu(uint8_t code, zvt_apdu_t *out)
+void psim_abort_apdu(uint8_t code, psim_apdu_t *out)
 {
     memset(out, 0, sizeof *out);
     out->cls = 0x06;

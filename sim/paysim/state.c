@@ -9,6 +9,7 @@
 #include "kiosk/app/kjson.h"
 #include "kiosk/app/log.h"
 #include "sim/common/simio.h"
+#include "sim/common/simjson.h"
 #include "sim/paysim/psim.h"
 
 void psim_hex2(uint8_t code, char out[3])
@@ -46,8 +47,10 @@ static bool add_kind_fields(cJSON *o, const psim_txn_t *t)
     return false;
 }
 
-static cJSON *txn_json(const psim_txn_t *t)
+/* Journal entry i of the psim_t ctx. */
+static cJSON *txn_json(const void *ctx, size_t i)
 {
+    const psim_txn_t *t = &((const psim_t *)ctx)->journal[i];
     char result[3];
     psim_hex2(t->result, result);
     cJSON *o = cJSON_CreateObject();
@@ -59,19 +62,6 @@ static cJSON *txn_json(const psim_txn_t *t)
     if (!ok)
         cJSON_Delete(o);
     return ok ? o : NULL;
-}
-
-static bool add_journal(cJSON *o, const psim_t *s)
-{
-    cJSON *a = cJSON_AddArrayToObject(o, "journal");
-    bool ok = a != NULL;
-    for (size_t i = 0; ok && i < s->n_journal; i++) {
-        cJSON *t = txn_json(&s->journal[i]);
-        ok = t && cJSON_AddItemToArray(a, t);
-        if (!ok)
-            cJSON_Delete(t);
-    }
-    return ok;
 }
 
 static const char *outcome_name(psim_outcome_t o)
@@ -115,7 +105,7 @@ static cJSON *state_json(const psim_t *s, bool live)
     cJSON *o = cJSON_CreateObject();
     bool ok = o && kjson_add_str(o, "format", "paysim-state") && kjson_add_int(o, "version", 1) &&
               kjson_add_int(o, "next_receipt", s->next_receipt) && kjson_add_int(o, "next_trace", s->next_trace) &&
-              (!live || add_live(o, s)) && add_journal(o, s);
+              (!live || add_live(o, s)) && simjson_add_list(o, "journal", s->n_journal, txn_json, s);
     if (!ok)
         cJSON_Delete(o);
     return ok ? o : NULL;

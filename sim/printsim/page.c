@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "kiosk/app/log.h"
+#include "sim/common/simarray.h"
 #include "sim/printsim/prsim.h"
 
 static const prsim_modes_t power_up = {0, false, false, 1, 1};
@@ -75,14 +76,10 @@ static bool push_line(prsim_page_t *page, const prsim_line_t *line)
         page->dropped++;
         return false;
     }
-    if (page->n == page->cap) {
-        size_t cap = page->cap ? 2 * page->cap : 32;
-        prsim_line_t *l = realloc(page->lines, cap * sizeof *l);
-        if (!l)
-            return false;
-        page->lines = l;
-        page->cap = cap;
-    }
+    prsim_line_t *l = simarray_room(page->lines, page->n, &page->cap, sizeof *l, 32);
+    if (!l)
+        return false;
+    page->lines = l;
     page->lines[page->n++] = *line;
     return true;
 }

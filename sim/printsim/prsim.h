@@ -12,6 +12,7 @@
 
 #include "kiosk/core/err.h"
 #include "sim/common/simio.h"
+#include "sim/common/simpty.h"
 
 #define PRSIM_LOG "printsim"
 #define PRSIM_PATH_MAX 1024
@@ -240,32 +241,6 @@ kerr_t prsim_out_open(prsim_out_t *o, const char *dir, kmsg_t *msg);
 /* Writes dir/receipt-NNNN.png and then .txt; false (logged) on failure. */
 bool prsim_out_write(prsim_out_t *o, const prsim_page_t *page);
 
-/* ---- pty.c: the serial line, a pseudo-terminal ---- */
-
-typedef struct prsim_pty {
-    int master;               /* -1 = closed */
-    char slave[256];          /* /dev/pts/N */
-    char path[PRSIM_PATH_MAX]; /* the symlink the host opens */
-    bool hung;                /* no host has the slave open */
-} prsim_pty_t;
-
-/* Opens a pty pair in raw mode and points path (a symlink, replaced if it
- * exists; anything else is refused) at its slave side. */
-kerr_t prsim_pty_open(prsim_pty_t *t, const char *path, kmsg_t *msg);
-
-/* Reads what the host sent: the count, 0 if nothing is there, -1 when no
- * host has the slave open (t->hung is then set). */
-long prsim_pty_read(prsim_pty_t *t, uint8_t *buf, size_t cap);
-
-/* Clears t->hung once a host has opened the slave again; true if so. */
-bool prsim_pty_check(prsim_pty_t *t);
-
-/* Writes all of p to the host; false if it could not. */
-bool prsim_pty_write(prsim_pty_t *t, const uint8_t *p, size_t n);
-
-/* Closes the pty and removes the symlink if it still points at it. */
-void prsim_pty_close(prsim_pty_t *t);
-
 /* ---- the simulator: serve.c, control.c ---- */
 
 struct prsim;
@@ -291,7 +266,7 @@ typedef struct prsim {
     prsim_out_t out;
     prsim_link_t tcp, serial;
     int tcp_listen, tcp_conn; /* -1 = none */
-    prsim_pty_t pty;          /* master -1: no pty */
+    simpty_t pty;             /* master -1: no pty */
     simio_ctl_t ctl;          /* the control port */
     uint64_t connections;
 } prsim_t;

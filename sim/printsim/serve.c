@@ -33,7 +33,7 @@ static void on_event(void *ctx, const prsim_ev_t *ev)
     if (l == &s->tcp && s->tcp_conn >= 0)
         simio_send_all(s->tcp_conn, &b, 1);
     else if (l == &s->serial)
-        prsim_pty_write(&s->pty, &b, 1);
+        simpty_write(&s->pty, &b, 1);
 }
 
 static void feed(prsim_link_t *l, const uint8_t *buf, size_t n)
@@ -84,7 +84,7 @@ static void read_pty(prsim_t *s)
 {
     uint8_t buf[READ_BUF];
     long r;
-    while ((r = prsim_pty_read(&s->pty, buf, sizeof buf)) > 0)
+    while ((r = simpty_read(&s->pty, buf, sizeof buf)) > 0)
         feed(&s->serial, buf, (size_t)r);
     if (r < 0)
         prsim_parse_reset(&s->serial.parser);
@@ -119,7 +119,7 @@ static void loop(prsim_t *s)
 {
     struct pollfd fds[FD_FIXED + SIMIO_CTL_POLLFDS];
     while (!simio_stop_signal()) {
-        bool hung = s->pty.master >= 0 && s->pty.hung && !prsim_pty_check(&s->pty);
+        bool hung = s->pty.master >= 0 && s->pty.hung && !simpty_check(&s->pty);
         nfds_t n = poll_set(s, fds);
         int rc = poll(fds, n, hung ? HUNG_CHECK_MS : TICK_MS);
         if (rc > 0)
@@ -145,7 +145,7 @@ static kerr_t open_all(prsim_t *s, const prsim_opts_t *o, kmsg_t *msg)
 {
     kerr_t rc = prsim_out_open(&s->out, o->out, msg);
     if (rc == K_OK && o->link)
-        rc = prsim_pty_open(&s->pty, o->link, msg);
+        rc = simpty_open(&s->pty, o->link, PRSIM_LOG, msg);
     if (rc == K_OK && o->tcp_port >= 0 && (s->tcp_listen = simio_listen_tcp(o->listen_addr, o->tcp_port, msg)) < 0)
         rc = K_EIO;
     if (rc == K_OK && (s->ctl.lfd = simio_listen_tcp(o->listen_addr, o->control_port, msg)) < 0)
@@ -184,7 +184,7 @@ static void tear_down(prsim_t *s)
     simio_ctl_close(&s->ctl);
     if (s->tcp_listen >= 0)
         close(s->tcp_listen);
-    prsim_pty_close(&s->pty);
+    simpty_close(&s->pty);
     prsim_page_clear(&s->printer.page);
 }
 

@@ -1,8 +1,5 @@
-/* The printer's serial side: a pseudo-terminal whose master the simulator
- * holds for its whole life, and a symlink to the slave that the kiosk
- * opens as its serial device, closes and opens again. While no process has
- * the slave open, reads on the master fail with EIO; the server then only
- * looks now and then whether a host came back. */
+#include "sim/common/simpty.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -14,60 +11,65 @@
 #include <unistd.h>
 
 #include "kiosk/app/log.h"
-#include "sim/printsim/prsim.h"
 
 enum { WRITE_WAIT_MS = 100, WRITE_TRIES = 20 };
 
-static bool set_raw(int fd)
+/* Raw 8N1 at 9600 (the speed means nothing on a pty). */
+static bool make_raw(int fd)
 {
     struct termios t;
     if (tcgetattr(fd, &t) != 0)
         return false;
     cfmakeraw(&t);
+    cfsetispeed(&t, B9600);
+    cfsetospeed(&t, B9600);
+    t.c_cflag &= ~(tcflag_t)(PARENB | CSTOPB | CSIZE | CRTSCTS);
+    t.c_cflag |= CS8 | CLOCAL | CREAD;
     t.c_cc[VMIN] = 0;
     t.c_cc[VTIME] = 0;
     return tcsetattr(fd, TCSANOW, &t) == 0;
 }
 
-/* Renames a fresh symlink over path, so that path never goes missing;
- * anything at path other than a symlink is left alone. */
-static kerr_t point_link(const char *path, const char *target, kmsg_t *msg)
+/* Points path at target through a temporary link and a rename, so that a
+ * host never sees it missing; refuses to replace anything but a symlink. */
+static kerr_t make_symlink(const char *path, const char *target, kmsg_t *msg)
 {
     struct stat st;
-    char tmp[PRSIM_PATH_MAX + 32];
+    char tmp[SIMPTY_PATH_MAX + 32];
     if (lstat(path, &st) == 0 && !S_ISLNK(st.st_mode))
         return kmsg_set(msg, K_EINVAL, "--link %s exists and is not a symlink: not replacing it", path);
-    snprintf(tmp, sizeof tmp, "%s.%ld.new", path, (long)getpid());
+    snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
     unlink(tmp);
     if (symlink(target, tmp) == 0 && rename(tmp, path) == 0)
         return K_OK;
-    kmsg_set(msg, K_EIO, "cannot point %s at %s: %s", path, target, strerror(errno));
+    kmsg_set(msg, K_EIO, "cannot make the symlink %s -> %s: %s", path, target, strerror(errno));
     unlink(tmp);
     return K_EIO;
 }
 
-kerr_t prsim_pty_open(prsim_pty_t *t, const char *path, kmsg_t *msg)
+kerr_t simpty_open(simpty_t *t, const char *path, const char *log, kmsg_t *msg)
 {
     memset(t, 0, sizeof *t);
-    snprintf(t->path, sizeof t->path, "%s", path);
+    t->log = log;
     t->master = posix_openpt(O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
     const char *slave = NULL;
     if (t->master < 0 || grantpt(t->master) != 0 || unlockpt(t->master) != 0 || !(slave = ptsname(t->master)) ||
-        !set_raw(t->master)) {
+        !make_raw(t->master)) {
         kmsg_set(msg, K_EIO, "cannot open a pseudo-terminal: %s", strerror(errno));
-        prsim_pty_close(t);
+        simpty_close(t);
         return K_EIO;
     }
     snprintf(t->slave, sizeof t->slave, "%s", slave);
-    kerr_t rc = point_link(path, t->slave, msg);
+    kerr_t rc = make_symlink(path, t->slave, msg);
     if (rc != K_OK) {
-        t->path[0] = '\0';
-        prsim_pty_close(t);
+        simpty_close(t);
+        return rc;
     }
-    return rc;
+    snprintf(t->path, sizeof t->path, "%s", path);
+    return K_OK;
 }
 
-long prsim_pty_read(prsim_pty_t *t, uint8_t *buf, size_t cap)
+long simpty_read(simpty_t *t, uint8_t *buf, size_t cap)
 {
     ssize_t r = read(t->master, buf, cap);
     if (r > 0)
@@ -75,24 +77,24 @@ long prsim_pty_read(prsim_pty_t *t, uint8_t *buf, size_t cap)
     if (r < 0 && (errno == EAGAIN || errno == EINTR))
         return 0;
     if (r < 0 && errno != EIO)
-        LOG_W(PRSIM_LOG, "reading the pty: %s", strerror(errno));
+        LOG_W(t->log, "reading the pty: %s", strerror(errno));
     if (!t->hung)
-        LOG_I(PRSIM_LOG, "the host closed %s", t->path);
+        LOG_I(t->log, "the host closed %s", t->path);
     t->hung = true;
     return -1;
 }
 
-bool prsim_pty_check(prsim_pty_t *t)
+bool simpty_check(simpty_t *t)
 {
     struct pollfd p = {.fd = t->master, .events = POLLIN};
     if (poll(&p, 1, 0) < 0 || (p.revents & POLLHUP))
         return false;
     t->hung = false;
-    LOG_I(PRSIM_LOG, "a host opened %s", t->path);
+    LOG_I(t->log, "a host opened %s", t->path);
     return true;
 }
 
-bool prsim_pty_write(prsim_pty_t *t, const uint8_t *p, size_t n)
+bool simpty_write(simpty_t *t, const uint8_t *p, size_t n)
 {
     for (int tries = 0; n > 0;) {
         ssize_t w = write(t->master, p, n);
@@ -102,14 +104,14 @@ bool prsim_pty_write(prsim_pty_t *t, const uint8_t *p, size_t n)
         } else if (w < 0 && errno == EAGAIN && ++tries < WRITE_TRIES) {
             poll(&(struct pollfd){.fd = t->master, .events = POLLOUT}, 1, WRITE_WAIT_MS);
         } else if (!(w < 0 && errno == EINTR)) {
-            LOG_W(PRSIM_LOG, "writing the pty: %s", w < 0 ? strerror(errno) : "nothing written");
+            LOG_W(t->log, "writing the pty: %s (%zu bytes lost)", w < 0 ? strerror(errno) : "nothing written", n);
             return false;
         }
     }
     return true;
 }
 
-void prsim_pty_close(prsim_pty_t *t)
+void simpty_close(simpty_t *t)
 {
     char target[sizeof t->slave];
     ssize_t n = t->path[0] ? readlink(t->path, target, sizeof target - 1) : -1;
