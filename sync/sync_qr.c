@@ -261,7 +261,7 @@ static void qr_close(void *ctx)
 
 static const pt_ops_t qr_ops = {
     .name = "qr",
-    .method = "qr",
+    .method = METHOD_QR,
     .authorise = qr_authorise,
     .reverse = qr_reverse,
     .last = qr_last,

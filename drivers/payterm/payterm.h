@@ -10,6 +10,7 @@
 
 #include "kiosk/app/config.h"
 #include "kiosk/core/err.h"
+#include "kiosk/core/sale.h"
 
 typedef enum pt_err {
     PT_OK = 0,      /* *out holds the terminal's answer */
@@ -63,10 +64,10 @@ typedef struct pt_watch {
 
 typedef struct pt_ops {
     const char *name;
-    /* The sale method whose money it takes: "card" for a card terminal; a
-     * provider of another method (QR, with the back office) implements the
-     * same operations under its own name, and the engine needs no change. */
-    const char *method;
+    /* The sale method whose money it takes: METHOD_CARD for a card
+     * terminal; a provider of another method (QR, with the back office)
+     * implements the same operations, and the engine needs no change. */
+    sale_method_t method;
     /* Authorises req->amount, tagged with req->reference, watched by watch
      * (may be NULL). */
     pt_err_t (*authorise)(void *ctx, const pt_request_t *req, const pt_watch_t *watch, pt_result_t *out,

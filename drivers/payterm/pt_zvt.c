@@ -280,7 +280,7 @@ static void zvt_close(void *ctx)
     free(z);
 }
 
-static const pt_ops_t zvt_ops = {"zvt", "card", zvt_authorise, zvt_reverse, zvt_last, zvt_end_of_day, zvt_close, NULL};
+static const pt_ops_t zvt_ops = {"zvt", METHOD_CARD, zvt_authorise, zvt_reverse, zvt_last, zvt_end_of_day, zvt_close, NULL};
 
 kerr_t pt_zvt_open(const kiosk_config_t *cfg, payterm_t *out, kmsg_t *msg)
 {

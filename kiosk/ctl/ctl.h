@@ -14,7 +14,7 @@
 
 /* Exit statuses: 0 done, 1 the operation failed or found problems,
  * 2 bad arguments or configuration (nothing was written). */
-enum { CTL_OK = 0, CTL_FAIL = 1, CTL_USAGE = CLI_USAGE };
+enum { CTL_EXIT_OK = 0, CTL_EXIT_FAIL = 1, CTL_EXIT_USAGE = CLI_USAGE };
 
 typedef struct ctl {
     kiosk_config_t cfg;

@@ -160,26 +160,26 @@ static void print_report(const ledger_cash_report_t *r, const char *title, const
 int ctl_cash_status(ctl_t *c)
 {
     if (c->argc != 1)
-        return ctl_fail(CTL_USAGE, "usage: kioskctl cash status");
+        return ctl_fail(CTL_EXIT_USAGE, "usage: kioskctl cash status");
     ledger_t *l = ctl_open_ledger(c, LEDGER_EXISTING);
     if (!l)
-        return CTL_FAIL;
+        return CTL_EXIT_FAIL;
     ledger_cash_report_t r;
     kmsg_t msg;
     kerr_t rc = ledger_cash_status(l, &r, &msg);
     if (rc == K_OK)
         print_report(&r, "CASH STATUS (since the last collection)", NULL);
     ledger_close(l);
-    return rc == K_OK ? CTL_OK : ctl_fail(CTL_FAIL, "%s", msg.text);
+    return rc == K_OK ? CTL_EXIT_OK : ctl_fail(CTL_EXIT_FAIL, "%s", msg.text);
 }
 
 int ctl_cash_collect(ctl_t *c)
 {
     if (c->argc != 1)
-        return ctl_fail(CTL_USAGE, "usage: kioskctl cash collect");
+        return ctl_fail(CTL_EXIT_USAGE, "usage: kioskctl cash collect");
     ledger_t *l = ctl_open_ledger(c, LEDGER_EXISTING);
     if (!l)
-        return CTL_FAIL;
+        return CTL_EXIT_FAIL;
     const char *who = ctl_actor();
     ledger_cash_report_t r;
     kmsg_t msg = {""};
@@ -195,22 +195,22 @@ int ctl_cash_collect(ctl_t *c)
     }
     printer_close(&p);
     ledger_close(l);
-    return rc == K_OK ? CTL_OK : ctl_fail(CTL_FAIL, "%s", msg.text);
+    return rc == K_OK ? CTL_EXIT_OK : ctl_fail(CTL_EXIT_FAIL, "%s", msg.text);
 }
 
 static int terminal_command(ctl_t *c, bool end_of_day)
 {
     if (c->argc != 1)
-        return ctl_fail(CTL_USAGE, "usage: kioskctl payterm %s", end_of_day ? "end-of-day" : "last");
+        return ctl_fail(CTL_EXIT_USAGE, "usage: kioskctl payterm %s", end_of_day ? "end-of-day" : "last");
     payterm_t pt;
     kmsg_t msg;
     if (payterm_open(&c->cfg, &pt, &msg) != K_OK)
-        return ctl_fail(CTL_USAGE, "%s", msg.text);
+        return ctl_fail(CTL_EXIT_USAGE, "%s", msg.text);
     pt_result_t r;
     pt_err_t err = end_of_day ? pt.ops->end_of_day(pt.ctx, &r, &msg) : pt.ops->last(pt.ctx, &r, &msg);
     payterm_close(&pt);
     if (err != PT_OK)
-        return ctl_fail(CTL_FAIL, "card terminal: %s", msg.text);
+        return ctl_fail(CTL_EXIT_FAIL, "card terminal: %s", msg.text);
     char money[40] = "";
     if (r.amount)
         money_format(r.amount, c->cfg.currency, MONEY_RECEIPT, money, sizeof money);
@@ -222,7 +222,7 @@ static int terminal_command(ctl_t *c, bool end_of_day)
     putchar('\n');
     for (size_t i = 0; i < r.n_lines; i++)
         printf("  | %s\n", r.lines[i]);
-    return r.code == 0 ? CTL_OK : CTL_FAIL;
+    return r.code == 0 ? CTL_EXIT_OK : CTL_EXIT_FAIL;
 }
 
 int ctl_payterm_last(ctl_t *c)

@@ -33,7 +33,7 @@ static void print_result(ctl_site_t *s, const ledger_txn_t *t)
     else
         cJSON_AddNullToObject(o, "purchase_count");
     gw_reading_t rd;
-    bool remote = strcmp(t->channel, "remote") == 0; /* a card's credit reaches the meter with the card */
+    bool remote = t->channel == CHANNEL_REMOTE; /* a card's credit reaches the meter with the card */
     if (t->card[0])
         kjson_add_str(o, "card", t->card);
     if (remote && t->state == TXN_DELIVERED &&
@@ -60,12 +60,12 @@ static kerr_t one_sale(ctl_site_t *s, const sale_req_t *req, const engine_mcard_
                      : engine_open_sale(e, req, id, msg);
     if (rc == K_OK)
         rc = engine_begin_payment(e, id, msg);
-    if (rc == K_OK && strcmp(req->method, "counter") == 0) {
-        ledger_payment_t pay = {.method = "counter", .amount = req->amount, .ref = "staff took the money"};
+    if (rc == K_OK && req->method == METHOD_COUNTER) {
+        ledger_payment_t pay = {.method = METHOD_COUNTER, .amount = req->amount, .ref = "staff took the money"};
         rc = engine_accept_payment(e, id, &pay, msg);
-    } else if (rc == K_OK && strcmp(req->method, "cash") == 0) {
+    } else if (rc == K_OK && req->method == METHOD_CASH) {
         rc = ctl_take_cash(s, id, req->amount, timeout_s, msg);
-    } else if (rc == K_OK && strcmp(req->method, "qr") == 0) {
+    } else if (rc == K_OK && req->method == METHOD_QR) {
         rc = ctl_take_qr(s, id, req->amount, timeout_s, msg);
     } else if (rc == K_OK) {
         rc = ctl_take_card(s, id, req->amount, msg);
@@ -89,7 +89,8 @@ int ctl_sale(ctl_t *c)
         {0, 0, 0, 0},
     };
     bool on_card = false;
-    sale_req_t req = {.customer = "", .channel = "remote"};
+    sale_req_t req = {.customer = "", .channel = CHANNEL_REMOTE};
+    const char *pay = NULL;
     int ch, timeout_s = 120;
     optind = 0;
     while ((ch = getopt_long(c->argc, c->argv, "", opts, NULL)) != -1) {
@@ -100,60 +101,59 @@ int ctl_sale(ctl_t *c)
         else if (ch == 'C')
             on_card = true;
         else if (ch == 'p')
-            req.method = optarg;
+            pay = optarg;
         else if (ch == 'a' && !parse_minor(optarg, &req.amount))
-            return ctl_fail(CTL_USAGE, "--amount %s: give minor units as a whole number (5000 = 50.00)", optarg);
+            return ctl_fail(CTL_EXIT_USAGE, "--amount %s: give minor units as a whole number (5000 = 50.00)", optarg);
         else if (ch == 't' && ((timeout_s = atoi(optarg)) < 1 || timeout_s > 3600))
-            return ctl_fail(CTL_USAGE, "--timeout %s: give seconds between 1 and 3600", optarg);
+            return ctl_fail(CTL_EXIT_USAGE, "--timeout %s: give seconds between 1 and 3600", optarg);
         else if (ch == '?')
-            return CTL_USAGE;
+            return CTL_EXIT_USAGE;
     }
     if (on_card && req.meter)
-        return ctl_fail(CTL_USAGE, "--card sells to the card's own meter: leave out --meter");
+        return ctl_fail(CTL_EXIT_USAGE, "--card sells to the card's own meter: leave out --meter");
     if (on_card)
         req.meter = "000000000000"; /* checked below against the limits; the card names the meter */
-    if (!req.meter || !req.amount || !req.method)
-        return ctl_fail(CTL_USAGE, "sale needs --meter (or --card), --amount and --pay");
-    if (strcmp(req.method, "counter") != 0 && strcmp(req.method, "cash") != 0 && strcmp(req.method, "card") != 0 &&
-        strcmp(req.method, "qr") != 0)
-        return ctl_fail(CTL_USAGE, "--pay %s: choose counter, cash, card or qr", req.method);
+    if (!req.meter || !req.amount || !pay)
+        return ctl_fail(CTL_EXIT_USAGE, "sale needs --meter (or --card), --amount and --pay");
+    if (!sale_method_from_name(pay, &req.method))
+        return ctl_fail(CTL_EXIT_USAGE, "--pay %s: choose counter, cash, card or qr", pay);
     if (optind != c->argc)
-        return ctl_fail(CTL_USAGE, "unexpected argument '%s'", c->argv[optind]);
+        return ctl_fail(CTL_EXIT_USAGE, "unexpected argument '%s'", c->argv[optind]);
     kmsg_t why;
     if (engine_check_sale(&c->cfg, &req, &why) != K_OK)
-        return ctl_fail(CTL_USAGE, "%s", why.text);
+        return ctl_fail(CTL_EXIT_USAGE, "%s", why.text);
     ctl_site_t s;
     int status = ctl_site_open(c, &s);
-    if (status != CTL_OK)
+    if (status != CTL_EXIT_OK)
         return status;
     const registry_entry_t *entry = registry_find(&s.registry, req.meter);
     if (entry && !req.customer[0])
         req.customer = entry->customer;
     if (!on_card && !entry && s.registry.loaded && strcmp(c->cfg.gateway_protocol, "fake") != 0) {
         ctl_site_close(&s);
-        return ctl_fail(CTL_USAGE, "meter %s is not in the meter registry (%s)", req.meter, c->cfg.registry_path);
+        return ctl_fail(CTL_EXIT_USAGE, "meter %s is not in the meter registry (%s)", req.meter, c->cfg.registry_path);
     }
-    bool cash = strcmp(req.method, "cash") == 0, qr = strcmp(req.method, "qr") == 0;
-    if ((cash && !s.engine.cash) || (!cash && strcmp(req.method, "counter") != 0 && !engine_provider(&s.engine, req.method))) {
+    bool cash = req.method == METHOD_CASH, qr = req.method == METHOD_QR;
+    if ((cash && !s.engine.cash) || (!cash && req.method != METHOD_COUNTER && !engine_provider(&s.engine, req.method))) {
         ctl_site_close(&s);
-        return ctl_fail(CTL_FAIL, "no sale opened: the %s is not available (%s)",
+        return ctl_fail(CTL_EXIT_FAIL, "no sale opened: the %s is not available (%s)",
                         cash ? "bill acceptor" : qr ? "QR payment" : "card terminal",
                         cash ? "cash.protocol" : qr ? "sync.qr and sync.url" : "payterm.protocol");
     }
     engine_mcard_t mcard;
-    if ((status = ctl_recovery(&s, false)) == CTL_OK && on_card)
+    if ((status = ctl_recovery(&s, false)) == CTL_EXIT_OK && on_card)
         status = ctl_card_inserted(&s, &mcard); /* also finishes what this card still waits for */
-    if (status == CTL_OK) {
+    if (status == CTL_EXIT_OK) {
         ledger_txn_t t;
         kmsg_t msg;
         kerr_t rc = one_sale(&s, &req, on_card ? &mcard : NULL, timeout_s, &t, &msg);
         if (rc == K_EINVAL)
-            status = ctl_fail(CTL_USAGE, "%s", msg.text);
+            status = ctl_fail(CTL_EXIT_USAGE, "%s", msg.text);
         else if (rc != K_OK)
-            status = ctl_fail(CTL_FAIL, "sale failed: %s", msg.text);
+            status = ctl_fail(CTL_EXIT_FAIL, "sale failed: %s", msg.text);
         else {
             print_result(&s, &t);
-            status = t.state == TXN_DELIVERED ? CTL_OK : CTL_FAIL;
+            status = t.state == TXN_DELIVERED ? CTL_EXIT_OK : CTL_EXIT_FAIL;
         }
     }
     ctl_site_close(&s);
@@ -163,10 +163,10 @@ int ctl_sale(ctl_t *c)
 int ctl_recover(ctl_t *c)
 {
     if (c->argc != 1)
-        return ctl_fail(CTL_USAGE, "usage: kioskctl recover");
+        return ctl_fail(CTL_EXIT_USAGE, "usage: kioskctl recover");
     ctl_site_t s;
     int status = ctl_site_open(c, &s);
-    if (status == CTL_OK) {
+    if (status == CTL_EXIT_OK) {
         status = ctl_recovery(&s, true);
         ctl_site_close(&s);
     }
@@ -176,15 +176,15 @@ int ctl_recover(ctl_t *c)
 int ctl_retry(ctl_t *c)
 {
     if (c->argc != 1)
-        return ctl_fail(CTL_USAGE, "usage: kioskctl retry");
+        return ctl_fail(CTL_EXIT_USAGE, "usage: kioskctl retry");
     ctl_site_t s;
     int status = ctl_site_open(c, &s);
-    if (status != CTL_OK)
+    if (status != CTL_EXIT_OK)
         return status;
     int done = 0;
     kmsg_t msg;
     if (engine_retry_due(&s.engine, &done, &msg) != K_OK)
-        status = ctl_fail(CTL_FAIL, "retry failed: %s", msg.text);
+        status = ctl_fail(CTL_EXIT_FAIL, "retry failed: %s", msg.text);
     else
         printf("retry: %d delivered\n", done);
     ctl_site_close(&s);

@@ -25,8 +25,6 @@
  * tests use it to stop the process exactly there. */
 typedef void (*engine_step_fn)(void *ctx, const char *step);
 
-#define ENGINE_MAX_PROVIDERS 4
-
 /* The back office's purchase-count service (docs/sync.md, "Purchase
  * counts"): one sale at a time holds the next count of a meter, across
  * kiosks. The sync link fills it in; the engine asks before it commits a
@@ -55,9 +53,10 @@ typedef struct engine {
     gw_t *gw;
     gw_t *card;     /* the meter-card reader, a delivery target (drivers/card/gw_card.h); NULL: none */
     cash_t *cash;   /* NULL: no bill acceptor */
-    /* authorising payment providers, each for its ops->method (the card
-     * terminal for "card"); unused slots NULL */
-    payterm_t *pay[ENGINE_MAX_PROVIDERS];
+    /* the authorising payment providers by the method whose money each
+     * takes: pay[METHOD_CARD] the card terminal, pay[METHOD_QR] QR orders;
+     * NULL: none (engine_provider) */
+    payterm_t *pay[METHOD_COUNT];
     const kiosk_config_t *cfg;
     const engine_counts_t *counts; /* the back office's count service; NULL: none */
     const registry_t *registry; /* the meters' identities commands are checked against; NULL: none */
@@ -76,8 +75,8 @@ typedef struct engine {
 typedef struct sale_req {
     const char *meter;
     const char *customer; /* "" if unknown */
-    const char *method;   /* counter, cash, card, qr */
-    const char *channel;  /* remote, card */
+    sale_method_t method;
+    sale_channel_t channel;
     const char *card;     /* channel card: the card's serial (16 hex digits) */
     int64_t amount;       /* minor units asked for */
 } sale_req_t;
@@ -209,9 +208,9 @@ typedef struct engine_card_result {
     pt_result_t terminal;  /* what the terminal said */
 } engine_card_result_t;
 
-/* The authorising provider for a sale method ("card"), or NULL if the
- * kiosk has none. */
-payterm_t *engine_provider(const engine_t *e, const char *method);
+/* The authorising provider for a sale method (the card terminal for
+ * METHOD_CARD), or NULL if the kiosk has none. */
+payterm_t *engine_provider(const engine_t *e, sale_method_t method);
 
 /* Takes a card payment of amount for a sale taking money. The intent is
  * written before the terminal is asked; a lost result is settled by asking
@@ -319,7 +318,7 @@ kerr_t engine_meter_sellable(engine_t *e, const char *meter, kmsg_t *msg);
 /* Opens a sale on the card channel for the card read by
  * engine_mcard_inserted: its meter, customer and serial; refused (with the
  * verdict's words) unless the card may take a purchase. */
-kerr_t engine_mcard_open_sale(engine_t *e, const engine_mcard_t *card, const char *method, int64_t amount,
+kerr_t engine_mcard_open_sale(engine_t *e, const engine_mcard_t *card, sale_method_t method, int64_t amount,
                               char id[UUID_STR_LEN], kmsg_t *msg);
 
 /* ---- receipts (engine_receipt.c) ---- */

@@ -115,7 +115,7 @@ static kerr_t refund_if_card(run_t *r)
 {
     int crediting = 0;
     kerr_t rc = ledger_attempts(r->e->ledger, r->t.id, count_crediting, &crediting, r->msg);
-    if (rc || !card_reverse_after_park(engine_provider(r->e, r->t.method) != NULL, crediting > 0))
+    if (rc || !payment_reverse_after_park(engine_provider(r->e, r->t.method) != NULL, crediting > 0))
         return rc;
     ledger_change_t c = {.event = EV_REFUND_BEGIN, .detail = "the meter cannot take this credit: reversing the card payment"};
     if ((rc = commit(r, &c)))
@@ -369,7 +369,7 @@ static kerr_t do_deliver(engine_t *e, const char *id, ledger_txn_t *after, kmsg_
     if (r.t.state != TXN_PAID && r.t.state != TXN_DELIVERY_PENDING)
         return kmsg_set(msg, K_ESTATE, "transaction %s is %s; only paid or pending ones are delivered", id,
                         txn_state_name(r.t.state));
-    bool card = strcmp(r.t.channel, "card") == 0;
+    bool card = r.t.channel == CHANNEL_CARD;
     r.gw = card ? e->card : e->gw;
     if (card)
         gw_card_address(r.t.meter, r.t.card, r.addr);

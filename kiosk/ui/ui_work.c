@@ -128,7 +128,7 @@ static void open_sale(ui_work_t *w, const session_cmd_t *cmd)
     engine_t *e = &w->site->base.engine;
     session_event_t ev = {.kind = SEV_SALE_OPENED, .printer_ok = ui_work_printer_ok(w)};
     sale_req_t req = {.meter = cmd->meter, .customer = cmd->customer, .method = cmd->method,
-                      .channel = "remote", .amount = cmd->amount};
+                      .channel = CHANNEL_REMOTE, .amount = cmd->amount};
     kmsg_t msg;
     kerr_t rc;
     if ((rc = engine_lock(e, "a resident's sale", UI_LEDGER_WAIT_MS, &msg)) != K_OK) {
@@ -302,7 +302,7 @@ static void deliver(ui_work_t *w, const session_cmd_t *cmd)
                                                    : OUT_PARKED;
     text(&ev, t.reason);
     gw_reading_t rd;
-    if (ev.outcome == OUT_DELIVERED && strcmp(t.channel, "remote") == 0 &&
+    if (ev.outcome == OUT_DELIVERED && t.channel == CHANNEL_REMOTE &&
         s->base.gw.ops->read(s->base.gw.ctx, t.meter, GW_READ_BALANCE, &rd, NULL) == GW_OK) {
         ev.has_balance = true;
         ev.balance = rd.balance;

@@ -155,8 +155,8 @@ static ledger_txn_t card_sale(int64_t amount, char id[UUID_STR_LEN])
     if (engine_mcard_inserted(&site.eng, true, &card, &msg) != K_OK)
         fail_msg("reading the card: %s", msg.text);
     assert_int_equal(card.verdict, MCARD_OK);
-    ledger_payment_t pay = {.method = "counter", .amount = amount, .ref = "counter"};
-    if (engine_mcard_open_sale(&site.eng, &card, "counter", amount, id, &msg) ||
+    ledger_payment_t pay = {.method = METHOD_COUNTER, .amount = amount, .ref = "counter"};
+    if (engine_mcard_open_sale(&site.eng, &card, METHOD_COUNTER, amount, id, &msg) ||
         engine_begin_payment(&site.eng, id, &msg) || engine_accept_payment(&site.eng, id, &pay, &msg) ||
         engine_finish_payment(&site.eng, id, &msg))
         fail_msg("sale: %s", msg.text);
@@ -216,7 +216,7 @@ static bool torn_once(const char *tear, int k)
     snprintf(cmd, sizeof cmd, k ? "%s %d" : "%s", tear, k);
     engine_mcard_t card;
     kmsg_t msg = {""};
-    ledger_payment_t pay = {.method = "counter", .amount = 3000, .ref = "counter"};
+    ledger_payment_t pay = {.method = METHOD_COUNTER, .amount = 3000, .ref = "counter"};
     assert_true(control(cmd, reply, sizeof reply));
     bool torn_in_read = engine_mcard_inserted(&site.eng, true, &card, &msg) != K_OK;
     if (torn_in_read) {
@@ -225,7 +225,7 @@ static bool torn_once(const char *tear, int k)
         if (engine_mcard_inserted(&site.eng, true, &card, &msg) != K_OK)
             fail_msg("%s %d: put back, the card cannot be read: %s", tear, k, msg.text);
     }
-    if (engine_mcard_open_sale(&site.eng, &card, "counter", 3000, id, &msg) ||
+    if (engine_mcard_open_sale(&site.eng, &card, METHOD_COUNTER, 3000, id, &msg) ||
         engine_begin_payment(&site.eng, id, &msg) || engine_accept_payment(&site.eng, id, &pay, &msg) ||
         engine_finish_payment(&site.eng, id, &msg))
         fail_msg("sale: %s", msg.text);
@@ -275,9 +275,9 @@ static void another_card_cannot_finish_a_purchase(void **state)
     snprintf(first, sizeof first, "%s", site.image);
     engine_mcard_t card;
     kmsg_t msg = {""};
-    ledger_payment_t pay = {.method = "counter", .amount = 2000, .ref = "counter"};
+    ledger_payment_t pay = {.method = METHOD_COUNTER, .amount = 2000, .ref = "counter"};
     if (engine_mcard_inserted(&site.eng, true, &card, &msg) ||
-        engine_mcard_open_sale(&site.eng, &card, "counter", 2000, id, &msg) ||
+        engine_mcard_open_sale(&site.eng, &card, METHOD_COUNTER, 2000, id, &msg) ||
         engine_begin_payment(&site.eng, id, &msg) || engine_accept_payment(&site.eng, id, &pay, &msg) ||
         engine_finish_payment(&site.eng, id, &msg))
         fail_msg("sale: %s", msg.text);
@@ -385,7 +385,7 @@ static void issue_then_replace(void **state)
     swap_card(first); /* the lost card turns up */
     assert_int_equal(engine_mcard_inserted(&site.eng, true, &card, &msg), K_OK);
     assert_int_equal(card.verdict, MCARD_REPLACED);
-    assert_int_equal(engine_mcard_open_sale(&site.eng, &card, "counter", 1000, id, &msg), K_ESTATE);
+    assert_int_equal(engine_mcard_open_sale(&site.eng, &card, METHOD_COUNTER, 1000, id, &msg), K_ESTATE);
     assert_non_null(strstr(msg.text, "replaced"));
     verified();
 }
@@ -471,7 +471,7 @@ static void blocked_card_is_refused(void **state)
     char id[UUID_STR_LEN];
     assert_int_equal(engine_mcard_inserted(&site.eng, true, &card, &msg), K_OK);
     assert_int_equal(card.verdict, MCARD_BLOCKED);
-    assert_int_equal(engine_mcard_open_sale(&site.eng, &card, "counter", 1000, id, &msg), K_ESTATE);
+    assert_int_equal(engine_mcard_open_sale(&site.eng, &card, METHOD_COUNTER, 1000, id, &msg), K_ESTATE);
     assert_non_null(strstr(msg.text, "blocked"));
 }
 

@@ -156,9 +156,9 @@ static int stop(void **state)
 static ledger_txn_t sale(const char *meter, int64_t amount)
 {
     const registry_entry_t *e = registry_find(&site.reg, meter);
-    sale_req_t req = {.meter = meter, .customer = e->customer, .method = "counter", .channel = "remote",
+    sale_req_t req = {.meter = meter, .customer = e->customer, .method = METHOD_COUNTER, .channel = CHANNEL_REMOTE,
                       .amount = amount};
-    ledger_payment_t p = {.method = "counter", .amount = amount};
+    ledger_payment_t p = {.method = METHOD_COUNTER, .amount = amount};
     char id[UUID_STR_LEN];
     ledger_txn_t t = {0};
     kmsg_t msg = {""};

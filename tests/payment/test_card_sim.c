@@ -68,7 +68,7 @@ static void open_kiosk(void)
     if (ledger_open(site.cfg.ledger_path, LEDGER_CREATE, NULL, &site.ledger, &msg) ||
         gw_open(&site.cfg, NULL, &site.gw, &msg) || payterm_open(&site.cfg, &site.pt, &msg))
         fail_msg("kiosk: %s", msg.text);
-    site.eng = (engine_t){.ledger = site.ledger, .gw = &site.gw, .pay = {&site.pt}, .cfg = &site.cfg, .step = on_step};
+    site.eng = (engine_t){.ledger = site.ledger, .gw = &site.gw, .pay = {[METHOD_CARD] = &site.pt}, .cfg = &site.cfg, .step = on_step};
     engine_recovery_t rep;
     if (engine_recover(&site.eng, &rep, &msg) != K_OK)
         fail_msg("recovery: %s", msg.text);
@@ -131,7 +131,7 @@ static bool cancel_pressed(void *ctx)
 /* A card sale of amount: opened, paid by card, delivered if paid. */
 static ledger_txn_t card_sale(int64_t amount, engine_card_result_t *r)
 {
-    sale_req_t req = {.meter = METER, .customer = "", .method = "card", .channel = "remote", .amount = amount};
+    sale_req_t req = {.meter = METER, .customer = "", .method = METHOD_CARD, .channel = CHANNEL_REMOTE, .amount = amount};
     char id[UUID_STR_LEN];
     kmsg_t msg = {""};
     ledger_txn_t t = {0};
