@@ -67,12 +67,12 @@ static bool cancelled(void *ctx)
 /* Takes the amount through the provider of the sale's method, Ctrl-C
  * standing for the resident's cancel; a payment that did not happen closes
  * the sale as not paid ("<what> not paid: why"). *r is the provider's result. */
-static kerr_t pay_or_cancel(ctl_site_t *s, const char *id, int64_t amount, const pt_watch_t *watch, const char *what,
+static kerr_t pay_or_cancel(ctl_site_t *s, const char *id, const pt_watch_t *watch, const char *what,
                             engine_card_result_t *r, kmsg_t *msg)
 {
     struct sigaction old;
     catch_interrupt(&old);
-    kerr_t rc = engine_card_pay(&s->engine, id, amount, watch, r, msg);
+    kerr_t rc = engine_card_pay(&s->engine, id, watch, r, msg);
     sigaction(SIGINT, &old, NULL);
     if (rc == K_OK && !r->paid && !r->parked) {
         char why[128];
@@ -82,11 +82,11 @@ static kerr_t pay_or_cancel(ctl_site_t *s, const char *id, int64_t amount, const
     return rc;
 }
 
-kerr_t ctl_take_card(ctl_site_t *s, const char *id, int64_t amount, kmsg_t *msg)
+kerr_t ctl_take_card(ctl_site_t *s, const char *id, kmsg_t *msg)
 {
     engine_card_result_t r;
     pt_watch_t watch = {.text = show_text, .cancelled = cancelled};
-    kerr_t rc = pay_or_cancel(s, id, amount, &watch, "card", &r, msg);
+    kerr_t rc = pay_or_cancel(s, id, &watch, "card", &r, msg);
     for (size_t i = 0; rc == K_OK && i < r.terminal.n_lines; i++)
         fprintf(stderr, "  | %s\n", r.terminal.lines[i]);
     return rc;
@@ -117,12 +117,12 @@ static void show_qr_text(void *ctx, const char *text)
     fprintf(stderr, "kioskctl: QR: %s\n", text);
 }
 
-kerr_t ctl_take_qr(ctl_site_t *s, const char *id, int64_t amount, int timeout_s, kmsg_t *msg)
+kerr_t ctl_take_qr(ctl_site_t *s, const char *id, int timeout_s, kmsg_t *msg)
 {
     qr_wait_t w = {kclock_mono(NULL) + (int64_t)timeout_s * 1000};
     engine_card_result_t r;
     pt_watch_t watch = {.text = show_qr_text, .cancelled = qr_cancelled, .code = show_code, .ctx = &w};
-    return pay_or_cancel(s, id, amount, &watch, "QR", &r, msg);
+    return pay_or_cancel(s, id, &watch, "QR", &r, msg);
 }
 
 static void print_report(const ledger_cash_report_t *r, const char *title, const char *who)

@@ -66,9 +66,9 @@ static kerr_t one_sale(ctl_site_t *s, const sale_req_t *req, const engine_mcard_
     } else if (rc == K_OK && req->method == METHOD_CASH) {
         rc = ctl_take_cash(s, id, req->amount, timeout_s, msg);
     } else if (rc == K_OK && req->method == METHOD_QR) {
-        rc = ctl_take_qr(s, id, req->amount, timeout_s, msg);
+        rc = ctl_take_qr(s, id, timeout_s, msg);
     } else if (rc == K_OK) {
-        rc = ctl_take_card(s, id, req->amount, msg);
+        rc = ctl_take_card(s, id, msg);
     }
     if (rc == K_OK && (rc = ledger_get(e->ledger, id, t, msg)) == K_OK && t->state == TXN_PAYMENT_PENDING)
         rc = engine_finish_payment(e, id, msg);

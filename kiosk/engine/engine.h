@@ -212,11 +212,13 @@ typedef struct engine_card_result {
  * METHOD_CARD), or NULL if the kiosk has none. */
 payterm_t *engine_provider(const engine_t *e, sale_method_t method);
 
-/* Takes a card payment of amount for a sale taking money. The intent is
- * written before the terminal is asked; a lost result is settled by asking
- * the terminal for its last transaction, never by authorising again. */
-kerr_t engine_card_pay(engine_t *e, const char *id, int64_t amount, const pt_watch_t *watch,
-                       engine_card_result_t *out, kmsg_t *msg);
+/* Takes what a sale taking money still asks for (its amount less what it
+ * was paid, as the ledger holds them) through the provider of its method.
+ * The intent is written before the provider is asked; a lost result is
+ * settled by asking the provider, never by authorising again. K_ESTATE if
+ * the sale is not taking money, owes nothing, or has an authorisation
+ * whose outcome is still unknown. */
+kerr_t engine_card_pay(engine_t *e, const char *id, const pt_watch_t *watch, engine_card_result_t *out, kmsg_t *msg);
 
 /* Settles an authorisation whose result was never known (at restart): asks
  * the terminal and books, closes or parks. */

@@ -132,25 +132,38 @@ static kerr_t open_authorisation(engine_t *e, const char *id, ledger_card_auth_t
     return rc;
 }
 
-static kerr_t do_card_pay(engine_t *e, const char *id, int64_t amount, const pt_watch_t *watch,
-                       engine_card_result_t *out, kmsg_t *msg)
+/* The reference of the sale's next authorisation ("<sale id>:<n>"), after
+ * its latest one, which must be closed: never authorise twice. */
+static kerr_t next_reference(engine_t *e, const char *id, char reference[64], kmsg_t *msg)
+{
+    ledger_card_auth_t last;
+    bool found;
+    kerr_t rc = ledger_card_latest(e->ledger, id, &last, &found, msg);
+    if (rc)
+        return rc;
+    if (found && last.outcome[0] == '\0')
+        return kmsg_set(msg, K_ESTATE, "authorisation %s is still unresolved: never authorise twice", last.reference);
+    snprintf(reference, 64, "%s:%lld", id, found ? (long long)last.id + 1 : 1LL);
+    return K_OK;
+}
+
+static kerr_t do_card_pay(engine_t *e, const char *id, const pt_watch_t *watch, engine_card_result_t *out, kmsg_t *msg)
 {
     memset(out, 0, sizeof *out);
     ledger_txn_t t;
+    char reference[64];
     kerr_t rc = ledger_get(e->ledger, id, &t, msg);
-    payterm_t *pt = rc == K_OK ? engine_provider(e, t.method) : NULL;
-    if (rc == K_OK && !pt)
-        return kmsg_set(msg, K_ENOTFOUND, "no payment provider for '%s' (payterm.protocol)", sale_method_name(t.method));
-    ledger_card_auth_t last;
-    bool open, found;
-    rc = rc ? rc : open_authorisation(e, id, &last, &open, msg);
-    if (rc == K_OK && open)
-        return kmsg_set(msg, K_ESTATE, "authorisation %s is still unresolved: never authorise twice", last.reference);
-    rc = rc ? rc : ledger_card_latest(e->ledger, id, &last, &found, msg);
     if (rc)
         return rc;
-    char reference[64];
-    snprintf(reference, sizeof reference, "%s:%lld", id, found ? (long long)last.id + 1 : 1LL);
+    payterm_t *pt = engine_provider(e, t.method);
+    if (!pt)
+        return kmsg_set(msg, K_ENOTFOUND, "no payment provider for '%s' (payterm.protocol)", sale_method_name(t.method));
+    int64_t amount = t.amount - t.paid; /* what the sale still asks for, as committed when it was opened */
+    if (t.state != TXN_PAYMENT_PENDING || amount <= 0)
+        return kmsg_set(msg, K_ESTATE, "transaction %.8s is %s with %lld of %lld paid: nothing to take", id,
+                        txn_state_name(t.state), (long long)t.paid, (long long)t.amount);
+    if ((rc = next_reference(e, id, reference, msg)))
+        return rc;
     if ((rc = ledger_card_begin(e->ledger, id, reference, amount, msg)))
         return rc;
     engine__step(e, "card.intent");
@@ -288,10 +301,9 @@ static kerr_t do_card_reverse(engine_t *e, const char *id, kmsg_t *msg)
     return engine__apply(e, id, TXN_REFUNDING, &c, NULL, msg);
 }
 
-kerr_t engine_card_pay(engine_t *e, const char *id, int64_t amount, const pt_watch_t *watch,
-                       engine_card_result_t *out, kmsg_t *msg)
+kerr_t engine_card_pay(engine_t *e, const char *id, const pt_watch_t *watch, engine_card_result_t *out, kmsg_t *msg)
 {
-    ENGINE_LOCKED(e, "card pay", msg, do_card_pay(e, id, amount, watch, out, msg));
+    ENGINE_LOCKED(e, "card pay", msg, do_card_pay(e, id, watch, out, msg));
 }
 
 kerr_t engine_card_settle(engine_t *e, const char *id, kmsg_t *msg)

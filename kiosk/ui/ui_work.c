@@ -266,7 +266,7 @@ static void pay_card(ui_work_t *w, const session_cmd_t *cmd, bool qr)
     pt_watch_t watch = {.text = on_text, .cancelled = on_cancel, .code = qr ? on_code : NULL, .ctx = &ctx};
     engine_card_result_t r;
     kmsg_t msg;
-    kerr_t rc = engine_card_pay(e, cmd->txn, cmd->amount, &watch, &r, &msg);
+    kerr_t rc = engine_card_pay(e, cmd->txn, &watch, &r, &msg);
     if (rc == K_OK && !r.paid && !r.parked) {
         char why[160];
         snprintf(why, sizeof why, "%s not paid: %s", qr ? "QR" : "card",

@@ -77,7 +77,7 @@ static void card_sale(engine_t *e, const char *meter, int64_t amount)
     kmsg_t msg = {""};
     open_sale(e, meter, METHOD_CARD, amount, id);
     engine_card_result_t r;
-    crash_must(engine_card_pay(e, id, amount, NULL, &r, &msg), &msg, "card payment");
+    crash_must(engine_card_pay(e, id, NULL, &r, &msg), &msg, "card payment");
     if (r.parked)
         return;
     if (r.paid)
