@@ -222,7 +222,7 @@ static int terminal_command(ctl_t *c, bool end_of_day)
     putchar('\n');
     for (size_t i = 0; i < r.n_lines; i++)
         printf("  | %s\n", r.lines[i]);
-    return r.code == 0 ? CTL_EXIT_OK : CTL_EXIT_FAIL;
+    return r.outcome == PT_APPROVED ? CTL_EXIT_OK : CTL_EXIT_FAIL;
 }
 
 int ctl_payterm_last(ctl_t *c)

@@ -37,7 +37,7 @@ static void print_result(ctl_site_t *s, const ledger_txn_t *t)
     if (t->card[0])
         kjson_add_str(o, "card", t->card);
     if (remote && t->state == TXN_DELIVERED &&
-        s->gw.ops->read(s->gw.ctx, t->meter, GW_READ_BALANCE, &rd, NULL) == GW_OK)
+        s->gw.ops->read(s->gw.ctx, &(gw_target_t){.meter = t->meter}, GW_READ_BALANCE, &rd, NULL) == GW_OK)
         kjson_add_int(o, "balance_after", rd.balance);
     else
         cJSON_AddNullToObject(o, "balance_after");

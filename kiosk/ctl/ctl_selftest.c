@@ -61,7 +61,7 @@ static verdict_t check_gateway(ctl_t *c, char *detail, size_t len)
     }
     const char *meter = reg.n ? reg.entries[0].meter : "";
     gw_reading_t r;
-    gw_err_t e = reg.n ? gw.ops->read(gw.ctx, meter, GW_READ_COUNT, &r, &msg) : GW_NOT_FOUND;
+    gw_err_t e = reg.n ? gw.ops->read(gw.ctx, &(gw_target_t){.meter = meter}, GW_READ_COUNT, &r, &msg) : GW_NOT_FOUND;
     if (e == GW_OK)
         snprintf(detail, len, "meter %s answered (purchase count %u)", meter, r.purchase_count);
     else

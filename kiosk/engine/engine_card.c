@@ -11,7 +11,7 @@
 static payment_answer_t answer_of(pt_err_t err, const pt_result_t *r)
 {
     switch (err) {
-    case PT_OK: return r->approved ? PAYMENT_APPROVED : PAYMENT_DECLINED;
+    case PT_OK: return r->outcome == PT_APPROVED ? PAYMENT_APPROVED : PAYMENT_DECLINED;
     case PT_UNREACHABLE: return PAYMENT_NOT_RECEIVED;
     case PT_UNKNOWN:
     case PT_PROTOCOL: return PAYMENT_NO_RESULT;
@@ -91,7 +91,7 @@ static pt_err_t ask(payterm_t *pt, const ledger_txn_t *t, const char *reference,
         return err;
     }
     pt_err_t err = pt->ops->last(pt->ctx, last, why);
-    if (err == PT_OK && last->code != 0x83) /* 0x83: no transaction to repeat */
+    if (err == PT_OK && last->outcome != PT_NO_TRANSACTION)
         *owner = !last->reference[0] ? PAYMENT_UNNAMED
                  : strcmp(last->reference, reference) == 0 ? PAYMENT_OURS : PAYMENT_OTHERS;
     return err;
@@ -106,10 +106,11 @@ static kerr_t ask_last(engine_t *e, payterm_t *pt, const ledger_txn_t *t, const 
     payment_owner_t owner;
     pt_err_t err = ask(pt, t, reference, amount, &last, &owner, &why);
     engine__step(e, "card.asked");
-    if (err == PT_OK && owner == PAYMENT_UNNAMED && last.approved)
+    bool approved = last.outcome == PT_APPROVED;
+    if (err == PT_OK && owner == PAYMENT_UNNAMED && approved)
         snprintf(why.text, sizeof why.text, "its last transaction, approved (receipt %u), names no reference: it may be "
                  "this sale's", last.receipt);
-    switch (payment_after_last(err == PT_OK, owner, last.approved)) {
+    switch (payment_after_last(err == PT_OK, owner, approved)) {
     case PAYMENT_STEP_PAID:
         out->paid = true;
         out->terminal = last;
@@ -263,8 +264,9 @@ static kerr_t do_card_settle_parked(engine_t *e, const char *id, bool *settled, 
         return K_OK;
     }
     *settled = true;
-    LOG_I("engine", "txn %.8s: the parked payment is settled: %s", id, r.approved ? "paid" : "not paid");
-    return r.approved ? book_parked(e, &t, &a, &r, msg) : close_parked(e, &t, &a, &r, msg);
+    bool approved = r.outcome == PT_APPROVED;
+    LOG_I("engine", "txn %.8s: the parked payment is settled: %s", id, approved ? "paid" : "not paid");
+    return approved ? book_parked(e, &t, &a, &r, msg) : close_parked(e, &t, &a, &r, msg);
 }
 
 static kerr_t do_card_reverse(engine_t *e, const char *id, kmsg_t *msg)
@@ -290,7 +292,7 @@ static kerr_t do_card_reverse(engine_t *e, const char *id, kmsg_t *msg)
     }
     char ref[48], reason[LEDGER_REASON_LEN];
     snprintf(ref, sizeof ref, "reversal of receipt %lld", (long long)a.receipt);
-    if (r.approved || r.code == 0xB4) { /* done now, or done before the answer was lost */
+    if (r.outcome == PT_APPROVED || r.outcome == PT_ALREADY_REVERSED) { /* done now, or before the answer was lost */
         ledger_refund_t refund = {.kind = REFUND_REVERSAL, .reversed = t.method, .amount = t.paid, .ref = ref};
         ledger_change_t c = {.event = EV_REFUND_DONE, .refund = &refund, .release_count = true, .detail = ref};
         return engine__apply(e, id, TXN_REFUNDING, &c, NULL, msg);

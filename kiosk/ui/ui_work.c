@@ -303,7 +303,7 @@ static void deliver(ui_work_t *w, const session_cmd_t *cmd)
     text(&ev, t.reason);
     gw_reading_t rd;
     if (ev.outcome == OUT_DELIVERED && t.channel == CHANNEL_REMOTE &&
-        s->base.gw.ops->read(s->base.gw.ctx, t.meter, GW_READ_BALANCE, &rd, NULL) == GW_OK) {
+        s->base.gw.ops->read(s->base.gw.ctx, &(gw_target_t){.meter = t.meter}, GW_READ_BALANCE, &rd, NULL) == GW_OK) {
         ev.has_balance = true;
         ev.balance = rd.balance;
     }

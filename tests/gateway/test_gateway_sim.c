@@ -464,7 +464,7 @@ static void open_account_then_recharge(void)
     control("set " M3 " customer none");
     control("set " M3 " count 0");
     const registry_entry_t *e = registry_find(&site.reg, M3);
-    gw_credit_req_t req = {.meter = M3, .customer = e->customer, .amount = 0, .count = 1, .open_account = true};
+    gw_credit_req_t req = {.to = {.meter = M3}, .customer = e->customer, .amount = 0, .count = 1, .open_account = true};
     gw_credit_reply_t reply;
     kmsg_t msg = {""};
     assert_int_equal(site.gw.ops->credit(site.gw.ctx, &req, &reply, &msg), GW_OK);

@@ -513,13 +513,13 @@ static void reversal_of_an_unencodable_receipt_is_not_sent(void **state)
     kmsg_t msg = {""};
     /* a definite no (the engine then parks the sale for a refund by hand, never retries it for ever) */
     assert_int_equal(site.pt.ops->reverse(site.pt.ctx, 10017, &r, &msg), PT_OK);
-    assert_false(r.approved);
+    assert_int_equal(r.outcome, PT_NOT_POSSIBLE);
     assert_non_null(strstr(r.reason, "10017"));
     assert_int_equal(connections(), 0); /* the terminal heard nothing */
     engine_card_result_t paid;
     assert_true(card_sale(2500, &paid).state == TXN_DELIVERED);
     assert_int_equal(site.pt.ops->reverse(site.pt.ctx, paid.terminal.receipt + 10000, &r, &msg), PT_OK);
-    assert_false(r.approved);
+    assert_int_equal(r.outcome, PT_NOT_POSSIBLE);
     journal_t j = journal();
     assert_int_equal(j.reversed, 0);
     assert_int_equal(j.reversals, 0);
