@@ -123,11 +123,4 @@ int ctl_card_replace(ctl_t *c);
  * returns an exit status. */
 int ctl_card_inserted(ctl_site_t *s, engine_mcard_t *card);
 
-/* The payment part of a sale; fills *t with the transaction afterwards. */
-kerr_t ctl_take_cash(ctl_site_t *s, const char *id, int64_t amount, int timeout_s, kmsg_t *msg);
-kerr_t ctl_take_card(ctl_site_t *s, const char *id, kmsg_t *msg);
-/* A QR payment: the code's URL on stderr, then waits up to timeout_s (or
- * Ctrl-C) for the resident to pay. */
-kerr_t ctl_take_qr(ctl_site_t *s, const char *id, int timeout_s, kmsg_t *msg);
-
 #endif

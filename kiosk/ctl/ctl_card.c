@@ -12,12 +12,7 @@ int ctl_card_inserted(ctl_site_t *s, engine_mcard_t *card)
     if (!s->engine.card)
         return ctl_fail(CTL_EXIT_FAIL, "no meter-card reader (set card.protocol = pcsc)");
     engine_mcard_t tmp;
-    bool known = true;
-    kerr_t rc = engine_mcard_inserted(&s->engine, known, &tmp, &msg);
-    if (rc == K_OK && s->registry.loaded && !registry_find(&s->registry, tmp.view.info.meter)) {
-        known = false;
-        rc = engine_mcard_inserted(&s->engine, known, &tmp, &msg);
-    }
+    kerr_t rc = engine_mcard_inserted(&s->engine, &tmp, &msg);
     if (rc == K_ENOTFOUND)
         return ctl_fail(CTL_EXIT_FAIL, "no meter card in the reader (%s)", msg.text);
     if (rc != K_OK)

@@ -96,12 +96,14 @@ kerr_t engine__mcard_read(engine_t *e, engine_mcard_t *out, kmsg_t *msg)
     return rc;
 }
 
-static kerr_t do_mcard_inserted(engine_t *e, bool meter_known, engine_mcard_t *out, kmsg_t *msg)
+static kerr_t do_mcard_inserted(engine_t *e, engine_mcard_t *out, kmsg_t *msg)
 {
     kerr_t rc = engine__mcard_read(e, out, msg);
     if (rc)
         return rc;
     const card_info_t *info = &out->view.info;
+    /* a meter the registry in use does not list is not served here */
+    bool meter_known = !e->registry || !e->registry->loaded || registry_find(e->registry, info->meter);
     pending_t p = {.meter = info->meter, .serial = out->serial};
     ledger_filter_t f = {.meter = info->meter, .unfinished = true};
     bool left = false;
@@ -152,9 +154,9 @@ static kerr_t do_mcard_open_sale(engine_t *e, const engine_mcard_t *card, sale_m
     return engine_open_sale(e, &req, id, msg);
 }
 
-kerr_t engine_mcard_inserted(engine_t *e, bool meter_known, engine_mcard_t *out, kmsg_t *msg)
+kerr_t engine_mcard_inserted(engine_t *e, engine_mcard_t *out, kmsg_t *msg)
 {
-    ENGINE_LOCKED(e, "mcard inserted", msg, do_mcard_inserted(e, meter_known, out, msg));
+    ENGINE_LOCKED(e, "mcard inserted", msg, do_mcard_inserted(e, out, msg));
 }
 
 kerr_t engine_mcard_open_sale(engine_t *e, const engine_mcard_t *card, sale_method_t method, int64_t amount,

@@ -371,7 +371,7 @@ static kerr_t scan(ui_work_t *w, svc_event_t *ev, kmsg_t *msg)
 static kerr_t card_read(ui_work_t *w, svc_event_t *ev, kmsg_t *msg)
 {
     engine_mcard_t c;
-    kerr_t rc = engine_mcard_inserted(&w->site->base.engine, true, &c, msg);
+    kerr_t rc = engine_mcard_inserted(&w->site->base.engine, &c, msg);
     if (rc)
         return rc;
     char amount[40];

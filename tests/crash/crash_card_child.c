@@ -24,7 +24,7 @@ static void read_card(engine_t *e, engine_mcard_t *card)
     kmsg_t msg = {""};
     kerr_t rc = K_EDEVICE;
     for (int i = 0; i < 20 && rc != K_OK; i++)
-        if ((rc = engine_mcard_inserted(e, true, card, &msg)) != K_OK)
+        if ((rc = engine_mcard_inserted(e, card, &msg)) != K_OK)
             usleep(150000);
     crash_must(rc, &msg, "reading the card");
 }
