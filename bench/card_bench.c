@@ -165,9 +165,9 @@ static void purchase(bench_t *b, int64_t *us, long *card_apdus, long *sam_apdus)
     int64_t t0 = bench_now_us();
     engine_mcard_t card;
     char id[UUID_STR_LEN];
-    ledger_payment_t pay = {.method = "counter", .amount = 1000, .ref = "bench"};
+    ledger_payment_t pay = {.method = METHOD_COUNTER, .amount = 1000, .ref = "bench"};
     ledger_txn_t t;
-    if (engine_mcard_inserted(&b->eng, true, &card, &msg) || engine_mcard_open_sale(&b->eng, &card, "counter", 1000,
+    if (engine_mcard_inserted(&b->eng, &card, &msg) || engine_mcard_open_sale(&b->eng, &card, METHOD_COUNTER, 1000,
                                                                                      id, &msg) ||
         engine_begin_payment(&b->eng, id, &msg) || engine_accept_payment(&b->eng, id, &pay, &msg) ||
         engine_finish_payment(&b->eng, id, &msg) || engine_deliver(&b->eng, id, &t, &msg))

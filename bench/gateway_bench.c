@@ -99,8 +99,8 @@ static void one_sale(bench_t *b, int i, int64_t *latency, int64_t *bound)
     char meter[13], id[UUID_STR_LEN];
     snprintf(meter, sizeof meter, "%012d", 1 + i % 3);
     const registry_entry_t *e = registry_find(&b->reg, meter);
-    sale_req_t req = {.meter = meter, .customer = e->customer, .method = "cash", .channel = "remote", .amount = 1000};
-    ledger_payment_t p = {.method = "cash", .amount = 1000, .denomination = 1000};
+    sale_req_t req = {.meter = meter, .customer = e->customer, .method = METHOD_CASH, .channel = CHANNEL_REMOTE, .amount = 1000};
+    ledger_payment_t p = {.method = METHOD_CASH, .amount = 1000, .denomination = 1000};
     ledger_txn_t t;
     kmsg_t msg = {""};
     if (engine_open_sale(&b->eng, &req, id, &msg) || engine_begin_payment(&b->eng, id, &msg) ||

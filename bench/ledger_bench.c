@@ -73,7 +73,7 @@ static void make_id(int i, char id[UUID_STR_LEN])
 
 static int64_t ledger_change(ledger_t *l, const char *id)
 {
-    ledger_payment_t p = {.method = "cash", .amount = 1000, .denomination = 1000, .ref = "CN0010A"};
+    ledger_payment_t p = {.method = METHOD_CASH, .amount = 1000, .denomination = 1000, .ref = "CN0010A"};
     ledger_change_t c = {.event = EV_MONEY_IN, .payment = &p};
     kmsg_t msg;
     int64_t t0 = now_ns();
@@ -133,7 +133,7 @@ int main(int argc, char **argv)
     char ids[50][UUID_STR_LEN];
     for (int i = 0; i < txns; i++) {
         make_id(i + 1, ids[i]);
-        ledger_new_txn_t t = {.id = ids[i], .meter = "000012345678", .method = "cash", .channel = "remote",
+        ledger_new_txn_t t = {.id = ids[i], .meter = "000012345678", .method = METHOD_CASH, .channel = CHANNEL_REMOTE,
                               .currency = "CNY", .amount = 100000000};
         ledger_change_t begin = {.event = EV_PAY_BEGIN};
         if (ledger_create(l, &t, &msg) != K_OK || ledger_apply(l, ids[i], TXN_CREATED, &begin, NULL, &msg) != K_OK)

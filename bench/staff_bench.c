@@ -34,9 +34,9 @@ static void check(kerr_t rc, const kmsg_t *msg)
 static void parked_sale(ledger_t *l, int i, char id[UUID_STR_LEN])
 {
     snprintf(id, UUID_STR_LEN, "00000000-0000-4000-8000-%012d", i);
-    ledger_new_txn_t t = {.id = id, .meter = "000000000001", .customer = "100000000001", .method = "counter",
-                          .channel = "remote", .currency = "CNY", .amount = 1000};
-    ledger_payment_t p = {.method = "counter", .amount = 1000, .ref = "bench"};
+    ledger_new_txn_t t = {.id = id, .meter = "000000000001", .customer = "100000000001", .method = METHOD_COUNTER,
+                          .channel = CHANNEL_REMOTE, .currency = "CNY", .amount = 1000};
+    ledger_payment_t p = {.method = METHOD_COUNTER, .amount = 1000, .ref = "bench"};
     kmsg_t msg = {""};
     check(ledger_create(l, &t, &msg), &msg);
     const ledger_change_t steps[] = {{.event = EV_PAY_BEGIN}, {.event = EV_MONEY_IN, .payment = &p},

@@ -25,9 +25,9 @@ static kerr_t sell(ledger_t *l, unsigned n, kmsg_t *msg)
 {
     char id[37];
     boh_uuid(id, n);
-    ledger_new_txn_t t = {.id = id, .meter = "000000000001", .customer = "", .method = "counter",
-                          .channel = "remote", .currency = "CNY", .amount = 5000};
-    ledger_payment_t p = {.method = "counter", .amount = 5000, .ref = "staff took the money"};
+    ledger_new_txn_t t = {.id = id, .meter = "000000000001", .customer = "", .method = METHOD_COUNTER,
+                          .channel = CHANNEL_REMOTE, .currency = "CNY", .amount = 5000};
+    ledger_payment_t p = {.method = METHOD_COUNTER, .amount = 5000, .ref = "staff took the money"};
     ledger_change_t begin = {.event = EV_PAY_BEGIN}, in = {.event = EV_MONEY_IN, .payment = &p},
                     done = {.event = EV_PAY_DONE, .reason = ""};
     kerr_t rc = ledger_create(l, &t, msg);

@@ -43,7 +43,7 @@ static void report(const char *what, int64_t *us, int n)
 static session_view_t view_of(session_screen_t s)
 {
     session_view_t v = {.screen = s, .lang = LANG_ZH, .health = HEALTH_CASH | HEALTH_TERMINAL | HEALTH_PRINTER,
-                        .amount = 5000, .method = "cash", .paid = 2000,
+                        .amount = 5000, .method = METHOD_CASH, .paid = 2000,
                         .txn = "3f2c1a9e-5b7d-4c2e-9a10-6d8e2f4b7c01", .outcome = OUT_DELIVERED,
                         .has_balance = true, .balance = 5830, .receipt = RCPT_ON_SCREEN,
                         .sale_at_ms = INT64_C(1796465400000)};

@@ -2,7 +2,6 @@
  * prompts, or a QR code (screen_payment_qr.c); cancel only while no money
  * is in. */
 #include <stdio.h>
-#include <string.h>
 
 #include "screens/screen_int.h"
 
@@ -58,14 +57,9 @@ static void receipt_note(sctx_t *c, SDL_Rect *area)
                 FONT_SMALL, COL_DIM, ALIGN_LEFT);
 }
 
-static bool is(const session_view_t *v, const char *method)
-{
-    return v->method && strcmp(v->method, method) == 0;
-}
-
 void screen__payment(sctx_t *c)
 {
-    bool is_cash = is(c->v, "cash"), is_qr = is(c->v, "qr");
+    bool is_cash = c->v->method == METHOD_CASH, is_qr = c->v->method == METHOD_QR;
     widget_top_bar(c, is_cash ? _("Pay with bank notes") : is_qr ? _("Pay by QR code") : _("Pay by bank card"));
     SDL_Rect area = layout_content(c);
     receipt_note(c, &area);

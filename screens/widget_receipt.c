@@ -44,7 +44,7 @@ static int facts(sctx_t *c, SDL_Rect box)
     session_mask(v->account.customer, masked);
     text_money(c, v->paid, money);
     text_reference(v->txn, ref);
-    bool cash = v->method && strcmp(v->method, "cash") == 0, qr = v->method && strcmp(v->method, "qr") == 0;
+    bool cash = v->method == METHOD_CASH, qr = v->method == METHOD_QR;
     const char *labels[] = {_("Time"), _("Meter"), _("Customer"), _("Paid by"), _("Amount"), _("Status"),
                             _("Reference")};
     const char *values[] = {when, meter, masked[0] ? masked : "-", cash ? _("Bank notes") : qr ? _("QR code") : _("Bank card"), money,

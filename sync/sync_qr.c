@@ -122,8 +122,7 @@ static bool paid(const sync_qr_order_t *o)
 static void result_of(const sync_qr_order_t *o, pt_result_t *out)
 {
     memset(out, 0, sizeof *out);
-    out->approved = paid(o);
-    out->code = out->approved ? 0x00 : 0x6C;
+    out->outcome = paid(o) ? PT_APPROVED : PT_DECLINED;
     out->amount = o->amount;
     snprintf(out->order, sizeof out->order, "%s", o->id);
     snprintf(out->card_type, sizeof out->card_type, "QR");
@@ -187,7 +186,7 @@ static pt_err_t qr_authorise(void *ctx, const pt_request_t *req, const pt_watch_
     case QR_ORDER: break;
     case QR_NEVER_SENT: return PT_UNREACHABLE;
     case QR_REFUSED:
-        out->code = 0x6C;
+        out->outcome = PT_DECLINED;
         snprintf(out->reason, sizeof out->reason, "%s", msg->text);
         return PT_OK; /* refused outright: no order, no money */
     case QR_PAID_CONFLICT:
@@ -210,7 +209,7 @@ static pt_err_t qr_query(void *ctx, const pt_request_t *req, pt_result_t *out, k
     case QR_ORDER: return settle(q, &o, out, msg);
     case QR_REFUSED: /* no order can exist for it */
         memset(out, 0, sizeof *out);
-        out->code = 0x6C;
+        out->outcome = PT_DECLINED;
         snprintf(out->reason, sizeof out->reason, "%s", msg->text);
         return PT_OK;
     case QR_PAID_CONFLICT:
@@ -224,7 +223,7 @@ static pt_err_t qr_reverse(void *ctx, uint32_t receipt, pt_result_t *out, kmsg_t
 {
     (void)ctx, (void)receipt, (void)msg;
     memset(out, 0, sizeof *out);
-    out->code = 0xB5;
+    out->outcome = PT_NOT_POSSIBLE;
     snprintf(out->reason, sizeof out->reason, "a QR payment cannot be given back by the kiosk");
     return PT_OK;
 }
@@ -239,8 +238,8 @@ static pt_err_t qr_last(void *ctx, pt_result_t *out, kmsg_t *msg)
     if (sync__request(q->c, "GET", "/v1/health", NULL, 5000, NULL, NULL, NULL, &a, msg) != K_OK)
         return PT_UNREACHABLE;
     sync__answer_free(&a);
-    out->code = 0x83;
-    snprintf(out->reason, sizeof out->reason, "%s", pt_result_text(0x83));
+    out->outcome = PT_NO_TRANSACTION;
+    snprintf(out->reason, sizeof out->reason, "no last transaction: the back office holds the QR orders");
     return PT_OK;
 }
 
@@ -261,7 +260,7 @@ static void qr_close(void *ctx)
 
 static const pt_ops_t qr_ops = {
     .name = "qr",
-    .method = "qr",
+    .method = METHOD_QR,
     .authorise = qr_authorise,
     .reverse = qr_reverse,
     .last = qr_last,

@@ -40,30 +40,21 @@ void gw_card_serial_hex(const uint8_t serial[CARD_SERIAL_LEN], char out[17])
         snprintf(out + 2 * i, 3, "%02X", serial[i]);
 }
 
-void gw_card_address(const char *meter, const char *serial_hex, char out[GW_CARD_ADDR_LEN])
-{
-    snprintf(out, GW_CARD_ADDR_LEN, "%.12s@%.16s", meter, serial_hex);
-}
-
 /* Reads the card in the reader and checks it is the one addressed. */
-static gw_err_t open_card(gwc_t *g, const char *addr, card_view_t *v, kmsg_t *msg)
+static gw_err_t open_card(gwc_t *g, const gw_target_t *to, card_view_t *v, kmsg_t *msg)
 {
-    char meter[GW_METER_LEN] = "", serial[17] = "", hex[17];
-    const char *at = strchr(addr, '@');
-    snprintf(meter, sizeof meter, "%.*s", at ? (int)(at - addr) : (int)strlen(addr), addr);
-    if (at)
-        snprintf(serial, sizeof serial, "%s", at + 1);
+    char hex[17];
     card_status_t st;
     if (read_view(g, v, &st, msg) != K_OK) /* refused only by a card that answered */
         return st.slot == CARD_OK && st.sw != 0 ? GW_REFUSED : GW_UNREACHABLE;
     gw_card_serial_hex(v->info.serial, hex);
-    if (strcmp(v->info.meter, meter) != 0) {
-        kmsg_set(msg, K_ECONFLICT, "the card in the reader is for meter %s, not %s", v->info.meter, meter);
+    if (strcmp(v->info.meter, to->meter) != 0) {
+        kmsg_set(msg, K_ECONFLICT, "the card in the reader is for meter %s, not %s", v->info.meter, to->meter);
         return GW_REFUSED;
     }
-    if (serial[0] && strcmp(serial, hex) != 0) {
+    if (to->card && to->card[0] && strcmp(to->card, hex) != 0) {
         kmsg_set(msg, K_ECONFLICT, "card %s is in the reader; this purchase belongs to card %s: insert that card", hex,
-                 serial);
+                 to->card);
         return GW_REFUSED;
     }
     return GW_OK;
@@ -133,23 +124,26 @@ void gw_card_reading(const card_view_t *v, gw_reading_t *out)
                  (wb->status & CARD_WB_PRETRIP ? GW_FLAG_PRETRIP : 0);
 }
 
-static gw_err_t gwc_read(void *ctx, const char *addr, unsigned what, gw_reading_t *out, kmsg_t *msg)
+static gw_err_t gwc_read(void *ctx, const gw_target_t *to, unsigned what, gw_reading_t *out, kmsg_t *msg)
 {
     (void)what;
     card_view_t v;
-    gw_err_t e = open_card(ctx, addr, &v, msg);
+    gw_err_t e = open_card(ctx, to, &v, msg);
     if (e == GW_OK)
         gw_card_reading(&v, out);
     return e;
 }
 
-/* What the purchase asks of the meter (docs/card.md): the first purchase on
- * a user card opens the account, on a replacement card re-binds the meter. */
-static uint8_t purpose_of(const card_view_t *v)
+/* The purse's purpose (docs/card.md): open the account when the engine
+ * says this write does; the first purchase on a replacement card re-binds
+ * the meter to it (what a replacement card is for); else a purchase. */
+static uint8_t purpose_of(const card_view_t *v, bool open_account)
 {
-    if (v->purse.purpose != CARD_PURPOSE_NONE)
-        return CARD_PURPOSE_PURCHASE;
-    return v->info.type == CARD_TYPE_REPLACEMENT ? CARD_PURPOSE_REPLACE : CARD_PURPOSE_OPEN;
+    if (open_account)
+        return CARD_PURPOSE_OPEN;
+    if (v->purse.purpose == CARD_PURPOSE_NONE && v->info.type == CARD_TYPE_REPLACEMENT)
+        return CARD_PURPOSE_REPLACE;
+    return CARD_PURPOSE_PURCHASE;
 }
 
 static void now_digits(char out[CARD_DIGITS_LEN])
@@ -175,14 +169,14 @@ static gw_err_t gwc_credit(void *ctx, const gw_credit_req_t *req, gw_credit_repl
 {
     gwc_t *g = ctx;
     card_view_t v;
-    gw_err_t e = open_card(g, req->meter, &v, msg);
+    gw_err_t e = open_card(g, &req->to, &v, msg);
     if (e != GW_OK)
         return e;
     if (req->amount < 0 || req->amount > UINT32_MAX || req->count < 1 || req->count > 0xFFFF) {
         kmsg_set(msg, K_EINVAL, "a card purse holds amounts up to 4294967295 and counts 1..65535");
         return GW_INVALID;
     }
-    card_purse_t p = {.purpose = purpose_of(&v), .amount = req->amount, .count = req->count}, after;
+    card_purse_t p = {.purpose = purpose_of(&v, req->open_account), .amount = req->amount, .count = req->count}, after;
     now_digits(p.time);
     card_status_t st;
     *out = (gw_credit_reply_t){0};

@@ -5,17 +5,16 @@
  * delivery (intent with the count, read back when an answer is lost) works
  * for cards unchanged.
  *
- * The address is "METER@SERIAL": the meter number, and the card that must
- * be in the reader (16 hex digits; "METER" alone accepts any card of that
- * meter, for reading). */
+ * The target (gw_target_t) names the meter and the card that must be in
+ * the reader (its serial; none: any card of that meter, for reading). A
+ * credit opens the account when the engine says so (open_account); the
+ * first purchase on a replacement card re-binds the meter. */
 #ifndef DRIVERS_CARD_GW_CARD_H
 #define DRIVERS_CARD_GW_CARD_H
 
 #include "drivers/card/card_keys.h"
 #include "drivers/card/card_session.h"
 #include "drivers/gateway/gateway.h"
-
-#define GW_CARD_ADDR_LEN (GW_METER_LEN + 1 + 16)
 
 /* Opens the configured card reader (card.protocol pcsc, card.reader) with
  * its key backend (card.keys: the SAM in card.sam_reader, or
@@ -43,9 +42,6 @@ kerr_t gw_card_issue(gw_t *g, const card_info_t *info, kmsg_t *msg);
  * them (have = GW_READ_ALL; GW_READ_COUNT before). Note that the purchase
  * count is the card's, not the meter's: the meter's is v->writeback.count. */
 void gw_card_reading(const card_view_t *v, gw_reading_t *out);
-
-/* Formats "METER@SERIAL" for a card serial in hex. */
-void gw_card_address(const char *meter, const char *serial_hex, char out[GW_CARD_ADDR_LEN]);
 
 /* The serial as 16 upper-case hex digits. */
 void gw_card_serial_hex(const uint8_t serial[CARD_SERIAL_LEN], char out[17]);

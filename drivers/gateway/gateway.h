@@ -73,12 +73,21 @@ typedef struct gw_reading {
     bool id_customer_told;          /* false: the meter did not say (it lacks the data) */
 } gw_reading_t;
 
+/* Where a read or a credit goes: a meter, and for a meter-card target (the
+ * card reader, drivers/card/gw_card.h) the card that must be in the
+ * reader. */
+typedef struct gw_target {
+    const char *meter; /* the meter number */
+    const char *card;  /* a meter card's serial, 16 hex digits; NULL: none (a meter; for a read of the card
+                        * reader, any card of the meter) */
+} gw_target_t;
+
 typedef struct gw_credit_req {
-    const char *meter;
+    gw_target_t to;
     const char *customer; /* 12 digits; "" = none known */
     int64_t amount;       /* minor units, >= 0 */
     uint32_t count;       /* the purchase count this credit carries */
-    bool open_account;    /* open the account (count 1) instead of a recharge */
+    bool open_account;    /* open the account (count 1) instead of a recharge: the engine decides */
 } gw_credit_req_t;
 
 typedef struct gw_credit_reply {
@@ -94,8 +103,9 @@ typedef enum gw_relay { GW_RELAY_TRIP, GW_RELAY_CLOSE } gw_relay_t;
 
 typedef struct gw_ops {
     const char *name;
-    /* Reads the parts `what` (GW_READ_*) of a meter. */
-    gw_err_t (*read)(void *ctx, const char *meter, unsigned what, gw_reading_t *out, kmsg_t *msg);
+    /* Reads the parts `what` (GW_READ_*) of a meter (or of the card
+     * addressed). */
+    gw_err_t (*read)(void *ctx, const gw_target_t *to, unsigned what, gw_reading_t *out, kmsg_t *msg);
     /* Sends one credit, once: never retried here, the engine decides.
      * GW_OK means *out holds the meter's answer. */
     gw_err_t (*credit)(void *ctx, const gw_credit_req_t *req, gw_credit_reply_t *out, kmsg_t *msg);

@@ -244,8 +244,9 @@ static gw_err_t read_status(dlt_t *d, const char *meter, gw_reading_t *out, kmsg
     return GW_OK;
 }
 
-static gw_err_t dlt_read(void *ctx, const char *meter, unsigned what, gw_reading_t *out, kmsg_t *msg)
+static gw_err_t dlt_read(void *ctx, const gw_target_t *to, unsigned what, gw_reading_t *out, kmsg_t *msg)
 {
+    const char *meter = to->meter;
     dlt_t *d = ctx;
     memset(out, 0, sizeof *out);
     snprintf(out->meter, sizeof out->meter, "%s", meter);
@@ -295,7 +296,7 @@ static gw_err_t build_credit(const dlt_t *d, const gw_credit_req_t *req, dlt645_
         return GW_INVALID;
     }
     if (!req->customer || !dlt645_addr_from_text(req->customer, m.customer)) {
-        kmsg_set(msg, K_EINVAL, "meter %s has no 12-digit customer number (check the meter registry)", req->meter);
+        kmsg_set(msg, K_EINVAL, "meter %s has no 12-digit customer number (check the meter registry)", req->to.meter);
         return GW_INVALID;
     }
     uint8_t kmeter[16], *p = f->data;
@@ -345,7 +346,7 @@ static gw_err_t dlt_credit(void *ctx, const gw_credit_req_t *req, gw_credit_repl
 {
     dlt_t *d = ctx;
     dlt645_frame_t f, reply;
-    gw_err_t e = start_frame(req->meter, DLT645_SECURITY, &f, msg);
+    gw_err_t e = start_frame(req->to.meter, DLT645_SECURITY, &f, msg);
     if (e == GW_OK)
         e = build_credit(d, req, &f, msg);
     if (e == GW_OK)
@@ -355,14 +356,14 @@ static gw_err_t dlt_credit(void *ctx, const gw_credit_req_t *req, gw_credit_repl
     memset(out, 0, sizeof *out);
     if (reply.ctrl & DLT645_C_ERROR) {
         if (reply.len != 2) {
-            kmsg_set(msg, K_EDEVICE, "meter %s sent a %u-byte security error", req->meter, reply.len);
+            kmsg_set(msg, K_EDEVICE, "meter %s sent a %u-byte security error", req->to.meter, reply.len);
             return GW_PROTOCOL;
         }
         decode_security_error(reply.data[0] | (unsigned)reply.data[1] << 8, out);
         return GW_OK;
     }
     if (reply.len != 12 || dlt645_get_di(reply.data) != dlt645_get_di(f.data)) {
-        kmsg_set(msg, K_EDEVICE, "meter %s confirmed the credit with %u bytes of something else", req->meter,
+        kmsg_set(msg, K_EDEVICE, "meter %s confirmed the credit with %u bytes of something else", req->to.meter,
                  reply.len);
         return GW_PROTOCOL;
     }

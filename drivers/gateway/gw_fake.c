@@ -119,8 +119,9 @@ static const char *take_fault(const fake_t *f, bool credit)
     return taken;
 }
 
-static gw_err_t fake_read(void *ctx, const char *meter, unsigned what, gw_reading_t *out, kmsg_t *msg)
+static gw_err_t fake_read(void *ctx, const gw_target_t *to, unsigned what, gw_reading_t *out, kmsg_t *msg)
 {
+    const char *meter = to->meter;
     fake_t *f = ctx;
     fake_meter_t m;
     flock(f->lock_fd, LOCK_EX);
@@ -164,7 +165,7 @@ static gw_err_t append_line(const fake_t *f, const char *name, const char *line,
 static gw_err_t append_journal(const fake_t *f, const gw_credit_req_t *req, kmsg_t *msg)
 {
     char line[128];
-    snprintf(line, sizeof line, "credit %s %u %lld\n", req->meter, req->count, (long long)req->amount);
+    snprintf(line, sizeof line, "credit %s %u %lld\n", req->to.meter, req->count, (long long)req->amount);
     return append_line(f, "journal", line, msg);
 }
 
@@ -173,7 +174,7 @@ static gw_err_t apply_credit(const fake_t *f, const gw_credit_req_t *req, const 
                              kmsg_t *msg)
 {
     fake_meter_t m;
-    gw_err_t e = load_meter(f, req->meter, &m, msg);
+    gw_err_t e = load_meter(f, req->to.meter, &m, msg);
     if (e != GW_OK)
         return e;
     memset(out, 0, sizeof *out);
@@ -216,11 +217,11 @@ static gw_err_t fake_credit(void *ctx, const gw_credit_req_t *req, gw_credit_rep
         e = GW_TIMEOUT;
     flock(f->lock_fd, LOCK_UN);
     if (fault[0])
-        LOG_I("gw-fake", "fault %s on credit of %s count %u", fault, req->meter, req->count);
+        LOG_I("gw-fake", "fault %s on credit of %s count %u", fault, req->to.meter, req->count);
     if (e == GW_TIMEOUT)
-        kmsg_set(msg, K_ETIMEOUT, "fake gateway: no answer from meter %s", req->meter);
+        kmsg_set(msg, K_ETIMEOUT, "fake gateway: no answer from meter %s", req->to.meter);
     else if (e == GW_UNREACHABLE && fault[0])
-        kmsg_set(msg, K_ETIMEOUT, "fake gateway: meter %s is offline", req->meter);
+        kmsg_set(msg, K_ETIMEOUT, "fake gateway: meter %s is offline", req->to.meter);
     return e;
 }
 
@@ -238,7 +239,7 @@ static void fake_close(void *ctx)
 static gw_err_t fake_relay(void *ctx, const char *meter, gw_relay_t cmd, kmsg_t *msg)
 {
     gw_reading_t r;
-    gw_err_t e = fake_read(ctx, meter, GW_READ_STATUS, &r, msg);
+    gw_err_t e = fake_read(ctx, &(gw_target_t){.meter = meter}, GW_READ_STATUS, &r, msg);
     if (e != GW_OK)
         return e;
     char line[64];

@@ -114,8 +114,9 @@ static gw_err_t read_energy(mb_t *m, const char *meter, gw_reading_t *out, kmsg_
     return e;
 }
 
-static gw_err_t mb_read(void *ctx, const char *meter, unsigned what, gw_reading_t *out, kmsg_t *msg)
+static gw_err_t mb_read(void *ctx, const gw_target_t *to, unsigned what, gw_reading_t *out, kmsg_t *msg)
 {
+    const char *meter = to->meter;
     mb_t *m = ctx;
     memset(out, 0, sizeof *out);
     snprintf(out->meter, sizeof out->meter, "%s", meter);
@@ -137,7 +138,7 @@ static gw_err_t mb_credit(void *ctx, const gw_credit_req_t *req, gw_credit_reply
     }
     if (!mbp_encode_command(req, m->opts.operator_code, m->opts.master, cmd, msg))
         return GW_INVALID;
-    gw_err_t e = prepare(m, req->meter, msg);
+    gw_err_t e = prepare(m, req->to.meter, msg);
     if (e != GW_OK)
         return e;
     log_hex(LOG_DEBUG, "modbus", "command block", cmd, sizeof cmd);

@@ -71,17 +71,17 @@ static gw_err_t route(router_t *r, const char *meter, gw_t **out, kmsg_t *msg)
     return err;
 }
 
-static gw_err_t router_read(void *ctx, const char *meter, unsigned what, gw_reading_t *out, kmsg_t *msg)
+static gw_err_t router_read(void *ctx, const gw_target_t *to, unsigned what, gw_reading_t *out, kmsg_t *msg)
 {
     gw_t *b;
-    gw_err_t e = route(ctx, meter, &b, msg);
-    return e ? e : b->ops->read(b->ctx, meter, what, out, msg);
+    gw_err_t e = route(ctx, to->meter, &b, msg);
+    return e ? e : b->ops->read(b->ctx, to, what, out, msg);
 }
 
 static gw_err_t router_credit(void *ctx, const gw_credit_req_t *req, gw_credit_reply_t *out, kmsg_t *msg)
 {
     gw_t *b;
-    gw_err_t e = route(ctx, req->meter, &b, msg);
+    gw_err_t e = route(ctx, req->to.meter, &b, msg);
     return e ? e : b->ops->credit(b->ctx, req, out, msg);
 }
 

@@ -107,11 +107,11 @@ bool mbp_decode_result(const gw_credit_req_t *req, const uint16_t r[MBP_N_RESULT
     out->count_after = mbp_u32(r + 3);
     out->balance_known = out->count_known = true; /* the result block holds both, refusals included */
     if (r[0] > 7) {
-        kmsg_set(msg, K_EDEVICE, "meter %s reported result %u for count %u", req->meter, r[0], req->count);
+        kmsg_set(msg, K_EDEVICE, "meter %s reported result %u for count %u", req->to.meter, r[0], req->count);
         return false;
     }
     if (r[0] == 0 && out->count_after != req->count) {
-        kmsg_set(msg, K_EDEVICE, "meter %s says applied, but at count %u, not %u", req->meter, out->count_after,
+        kmsg_set(msg, K_EDEVICE, "meter %s says applied, but at count %u, not %u", req->to.meter, out->count_after,
                  req->count);
         return false;
     }
@@ -133,10 +133,10 @@ bool mbp_encode_command(const gw_credit_req_t *req, uint32_t operator_code, cons
                             .operator_code = operator_code};
     uint8_t addr[6], kmeter[16], mac1[4], mac2[4];
     if (req->amount < 0 || req->amount > UINT32_MAX || req->count == 0 || !mbp_put_bcd12(r + 5, req->customer) ||
-        !mbp_put_bcd12(r + 8, req->meter) || !dlt645_addr_from_text(req->meter, addr) ||
+        !mbp_put_bcd12(r + 8, req->to.meter) || !dlt645_addr_from_text(req->to.meter, addr) ||
         !dlt645_addr_from_text(req->customer, c.customer)) {
         kmsg_set(msg, K_EINVAL, "credit for meter %s is not expressible in modbus-prepaid (amount, count, numbers)",
-                 req->meter);
+                 req->to.meter);
         return false;
     }
     if (!meter_key_derive(master, addr, kmeter) || !meter_credit_macs(kmeter, &c, mac1, mac2)) {

@@ -17,18 +17,3 @@ void payterm_close(payterm_t *p)
     if (p)
         memset(p, 0, sizeof *p);
 }
-
-const char *pt_result_text(uint8_t code)
-{
-    switch (code) {
-    case 0x00: return "approved";
-    case 0x64: return "card not readable";
-    case 0x6C: return "aborted";
-    case 0x6F: return "wrong currency";
-    case 0x78: return "card expired";
-    case 0x83: return "function not possible";
-    case 0xB4: return "already reversed";
-    case 0xB5: return "reversal not possible";
-    default: return code <= 0x63 ? "declined by the card issuer" : "refused by the card terminal";
-    }
-}

@@ -10,6 +10,7 @@
 
 #include "kiosk/app/config.h"
 #include "kiosk/core/err.h"
+#include "kiosk/core/sale.h"
 
 typedef enum pt_err {
     PT_OK = 0,      /* *out holds the terminal's answer */
@@ -22,10 +23,21 @@ typedef enum pt_err {
 #define PT_LINE_LEN 48
 #define PT_REF_LEN 64
 
+/* What an answer means, in every provider's terms: each backend translates
+ * its own result codes into these, once, and nothing above it reads a
+ * protocol's code to decide. */
+typedef enum pt_outcome {
+    PT_DECLINED = 0,     /* a definite no: nothing was taken (declined, aborted, expired, refused) */
+    PT_APPROVED,         /* done: the money is taken, the reversal made, the day closed */
+    PT_NOT_POSSIBLE,     /* the provider cannot do this (a reversal it cannot make or express) */
+    PT_NO_TRANSACTION,   /* asked for its last transaction, it has none */
+    PT_ALREADY_REVERSED, /* a reversal of a payment it had reversed before (the earlier answer was lost) */
+} pt_outcome_t;
+
 /* The outcome of an authorisation, a reversal or a repeated receipt. */
 typedef struct pt_result {
-    bool approved;           /* result code 00 */
-    uint8_t code;            /* the terminal's result code */
+    pt_outcome_t outcome;
+    uint8_t code;            /* the provider's own result code, for the record (ZVT's; 0 for one with none) */
     int64_t amount;          /* minor units */
     uint32_t receipt, trace;
     char masked_pan[24];     /* "4111 11** **** 1111" */
@@ -33,7 +45,7 @@ typedef struct pt_result {
     char reference[PT_REF_LEN]; /* the kiosk's reference, as the terminal returned it */
     char lines[PT_MAX_LINES][PT_LINE_LEN]; /* receipt lines the terminal sent */
     size_t n_lines;
-    char reason[96];         /* the result code in words */
+    char reason[96];         /* the outcome in the provider's words */
     char order[40];          /* the provider's own id of the payment (a QR order); "" for a card terminal */
 } pt_result_t;
 
@@ -63,18 +75,18 @@ typedef struct pt_watch {
 
 typedef struct pt_ops {
     const char *name;
-    /* The sale method whose money it takes: "card" for a card terminal; a
-     * provider of another method (QR, with the back office) implements the
-     * same operations under its own name, and the engine needs no change. */
-    const char *method;
+    /* The sale method whose money it takes: METHOD_CARD for a card
+     * terminal; a provider of another method (QR, with the back office)
+     * implements the same operations, and the engine needs no change. */
+    sale_method_t method;
     /* Authorises req->amount, tagged with req->reference, watched by watch
      * (may be NULL). */
     pt_err_t (*authorise)(void *ctx, const pt_request_t *req, const pt_watch_t *watch, pt_result_t *out,
                           kmsg_t *msg);
     /* Reverses the payment with this receipt number. */
     pt_err_t (*reverse)(void *ctx, uint32_t receipt, pt_result_t *out, kmsg_t *msg);
-    /* The terminal's last transaction (its receipt repeated). *out->code is
-     * 0x83 and approved false if there was none. */
+    /* The terminal's last transaction (its receipt repeated); outcome
+     * PT_NO_TRANSACTION if there was none. */
     pt_err_t (*last)(void *ctx, pt_result_t *out, kmsg_t *msg);
     /* Closes the day on the terminal. */
     pt_err_t (*end_of_day)(void *ctx, pt_result_t *out, kmsg_t *msg);
@@ -82,7 +94,8 @@ typedef struct pt_ops {
     /* Optional (NULL: ask `last`): the outcome of the authorisation made
      * for req, asked again without taking the money twice, and ended if it
      * is still open (a QR order still waiting is cancelled). *out is ours by
-     * construction; approved false means the money did not come. */
+     * construction; an outcome other than PT_APPROVED means the money did
+     * not come. */
     pt_err_t (*query)(void *ctx, const pt_request_t *req, pt_result_t *out, kmsg_t *msg);
 } pt_ops_t;
 
@@ -99,8 +112,5 @@ void payterm_close(payterm_t *p);
 
 /* The ZVT backend (docs/protocols/zvt.md). */
 kerr_t pt_zvt_open(const kiosk_config_t *cfg, payterm_t *out, kmsg_t *msg);
-
-/* A ZVT result code in words ("declined by the card issuer"). */
-const char *pt_result_text(uint8_t code);
 
 #endif

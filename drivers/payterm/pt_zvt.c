@@ -203,7 +203,7 @@ static pt_err_t ready(zvt_t *z, kmsg_t *msg)
     zvt_cmd_registration(z->password, z->currency, &reg);
     pt_result_t r = {0};
     pt_err_t e = start(z, &reg, msg);
-    if (e == PT_OK && (e = follow(z, &completion, NULL, &r, msg)) == PT_OK && !r.approved) {
+    if (e == PT_OK && (e = follow(z, &completion, NULL, &r, msg)) == PT_OK && r.outcome != PT_APPROVED) {
         kmsg_set(msg, K_EDEVICE, "card terminal refused the registration: %s", r.reason);
         drop_link(z);
         return PT_UNREACHABLE;
@@ -248,7 +248,8 @@ static pt_err_t zvt_reverse(void *ctx, uint32_t receipt, pt_result_t *out, kmsg_
     zvt_apdu_t a;
     if (!zvt_cmd_reversal(z->password, receipt, &a)) { /* a definite no: the engine parks it for a refund by hand */
         memset(out, 0, sizeof *out);
-        out->code = 0x83; /* function not possible */
+        out->outcome = PT_NOT_POSSIBLE;
+        out->code = 0x83; /* function not possible: what a terminal would say */
         snprintf(out->reason, sizeof out->reason, "receipt number %u cannot be sent to the card terminal (at most %u): "
                  "the reversal was not sent", receipt, ZVT_MAX_RECEIPT);
         kmsg_set(msg, K_EINVAL, "%s", out->reason);
@@ -259,10 +260,11 @@ static pt_err_t zvt_reverse(void *ctx, uint32_t receipt, pt_result_t *out, kmsg_
 
 static pt_err_t zvt_last(void *ctx, pt_result_t *out, kmsg_t *msg)
 {
+    static const zvt_expect_t repeat = {.status = true, .reference = NULL, .repeat = true};
     zvt_t *z = ctx;
     zvt_apdu_t a;
     zvt_cmd_repeat_receipt(z->password, &a);
-    return run(z, &a, &transaction, NULL, out, msg);
+    return run(z, &a, &repeat, NULL, out, msg);
 }
 
 static pt_err_t zvt_end_of_day(void *ctx, pt_result_t *out, kmsg_t *msg)
@@ -280,7 +282,7 @@ static void zvt_close(void *ctx)
     free(z);
 }
 
-static const pt_ops_t zvt_ops = {"zvt", "card", zvt_authorise, zvt_reverse, zvt_last, zvt_end_of_day, zvt_close, NULL};
+static const pt_ops_t zvt_ops = {"zvt", METHOD_CARD, zvt_authorise, zvt_reverse, zvt_last, zvt_end_of_day, zvt_close, NULL};
 
 kerr_t pt_zvt_open(const kiosk_config_t *cfg, payterm_t *out, kmsg_t *msg)
 {

@@ -87,6 +87,38 @@ static bool take_status(const zvt_apdu_t *a, const zvt_expect_t *x, pt_result_t 
     return true;
 }
 
+/* A ZVT result code in words ("declined by the card issuer"). */
+static const char *result_text(uint8_t code)
+{
+    switch (code) {
+    case 0x00: return "approved";
+    case 0x64: return "card not readable";
+    case 0x6C: return "aborted";
+    case 0x6F: return "wrong currency";
+    case 0x78: return "card expired";
+    case 0x83: return "function not possible";
+    case 0xB4: return "already reversed";
+    case 0xB5: return "reversal not possible";
+    default: return code <= 0x63 ? "declined by the card issuer" : "refused by the card terminal";
+    }
+}
+
+/* The terminal's result code as the neutral outcome: 00 on a completion is
+ * done; 83 "function not possible" is, for a repeated receipt, that there
+ * is no transaction to repeat; B4 "already reversed"; B5 "reversal not
+ * possible"; any other code is a no. */
+static pt_outcome_t outcome_of(const zvt_expect_t *x, bool completed, uint8_t code)
+{
+    if (completed && code == 0x00)
+        return PT_APPROVED;
+    switch (code) {
+    case 0x83: return x->repeat ? PT_NO_TRANSACTION : PT_NOT_POSSIBLE;
+    case 0xB4: return PT_ALREADY_REVERSED;
+    case 0xB5: return PT_NOT_POSSIBLE;
+    default: return PT_DECLINED;
+    }
+}
+
 zvt_took_t zvt__take(const zvt_apdu_t *a, const zvt_expect_t *x, const pt_watch_t *w, bool *have_status,
                      pt_result_t *out)
 {
@@ -103,8 +135,8 @@ zvt_took_t zvt__take(const zvt_apdu_t *a, const zvt_expect_t *x, const pt_watch_
             out->code = a->len >= 1 ? a->data[0] : 0xFF;
         else if (!*have_status)
             out->code = 0x00;
-        out->approved = a->instr == 0x0F && out->code == 0x00;
-        snprintf(out->reason, sizeof out->reason, "%s", pt_result_text(out->code));
+        out->outcome = outcome_of(x, a->instr == 0x0F, out->code);
+        snprintf(out->reason, sizeof out->reason, "%s", result_text(out->code));
         return ZVT_END;
     }
     return ZVT_MORE;

@@ -16,6 +16,7 @@ typedef struct zvt_expect {
     bool status;           /* a transaction: its completion comes after its status information */
     const char *reference; /* an authorisation: only a status information carrying it is its own,
                               and no end counts without one */
+    bool repeat;           /* a repeated receipt: "function not possible" (83) means there is none */
 } zvt_expect_t;
 
 typedef enum zvt_took {
@@ -26,7 +27,9 @@ typedef enum zvt_took {
 
 /* Takes one message of the terminal's (acknowledged already) during the
  * command x describes; *have_status says whether its own status
- * information came. */
+ * information came. At the end, out->code is the terminal's result code
+ * and out->outcome what it means (the only place ZVT's codes are read),
+ * out->reason the code in words. */
 zvt_took_t zvt__take(const zvt_apdu_t *a, const zvt_expect_t *x, const pt_watch_t *w, bool *have_status,
                      pt_result_t *out);
 

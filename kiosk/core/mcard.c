@@ -22,6 +22,11 @@ mcard_verdict_t mcard_sale_check(const mcard_facts_t *f)
     return MCARD_OK;
 }
 
+bool mcard_opens_account(bool nothing_written, bool replacement)
+{
+    return nothing_written && !replacement;
+}
+
 const char *mcard_verdict_text(mcard_verdict_t v)
 {
     switch (v) {

@@ -37,4 +37,10 @@ mcard_verdict_t mcard_sale_check(const mcard_facts_t *f);
  * first: ..."). */
 const char *mcard_verdict_text(mcard_verdict_t v);
 
+/* Whether a purchase written onto a card opens the meter's account (the
+ * purse's purpose "open the account", docs/card.md): the first purchase of
+ * a new account, on a card that holds none yet and replaces no other (a
+ * replacement card's first purchase re-binds the meter instead). */
+bool mcard_opens_account(bool nothing_written, bool replacement);
+
 #endif

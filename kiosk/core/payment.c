@@ -1,6 +1,6 @@
 #include "kiosk/core/payment.h"
 
-escrow_reason_t cash_escrow_rule(bool taking_money, int64_t paid, int64_t value, int64_t max_purchase)
+escrow_reason_t payment_escrow_rule(bool taking_money, int64_t paid, int64_t value, int64_t max_purchase)
 {
     if (!taking_money)
         return ESCROW_NOT_TAKING;
@@ -11,7 +11,7 @@ escrow_reason_t cash_escrow_rule(bool taking_money, int64_t paid, int64_t value,
     return ESCROW_OK;
 }
 
-const char *cash_escrow_text(escrow_reason_t r)
+const char *payment_escrow_text(escrow_reason_t r)
 {
     switch (r) {
     case ESCROW_OK: return "accepted";
@@ -22,27 +22,27 @@ const char *cash_escrow_text(escrow_reason_t r)
     return "?";
 }
 
-card_step_t card_after_authorise(card_answer_t a)
+payment_step_t payment_after_authorise(payment_answer_t a)
 {
     switch (a) {
-    case CARD_APPROVED: return CARD_STEP_PAID;
-    case CARD_DECLINED:
-    case CARD_NOT_RECEIVED: return CARD_STEP_NOT_PAID;
-    case CARD_NO_RESULT: return CARD_STEP_ASK_LAST;
+    case PAYMENT_APPROVED: return PAYMENT_STEP_PAID;
+    case PAYMENT_DECLINED:
+    case PAYMENT_NOT_RECEIVED: return PAYMENT_STEP_NOT_PAID;
+    case PAYMENT_NO_RESULT: return PAYMENT_STEP_ASK_LAST;
     }
-    return CARD_STEP_PARK;
+    return PAYMENT_STEP_PARK;
 }
 
-card_step_t card_after_last(bool answered, card_owner_t owner, bool approved)
+payment_step_t payment_after_last(bool answered, payment_owner_t owner, bool approved)
 {
-    if (!answered || (owner == CARD_UNNAMED && approved))
-        return CARD_STEP_PARK; /* money taken that may be ours: never guess */
-    if (owner == CARD_OURS && approved)
-        return CARD_STEP_PAID;
-    return CARD_STEP_NOT_PAID; /* another transaction was last, or it was declined */
+    if (!answered || (owner == PAYMENT_UNNAMED && approved))
+        return PAYMENT_STEP_PARK; /* money taken that may be ours: never guess */
+    if (owner == PAYMENT_OURS && approved)
+        return PAYMENT_STEP_PAID;
+    return PAYMENT_STEP_NOT_PAID; /* another transaction was last, or it was declined */
 }
 
-bool card_reverse_after_park(bool reversible, bool may_have_credited)
+bool payment_reverse_after_park(bool reversible, bool may_have_credited)
 {
     return reversible && !may_have_credited;
 }

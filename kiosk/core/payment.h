@@ -19,46 +19,46 @@ typedef enum escrow_reason {
 /* A note of `value` is in escrow while the sale has `paid` so far. Stack it
  * only if the sale is still taking money and paid + value stays within
  * max_purchase; otherwise return it. Returns ESCROW_OK to stack. */
-escrow_reason_t cash_escrow_rule(bool taking_money, int64_t paid, int64_t value, int64_t max_purchase);
+escrow_reason_t payment_escrow_rule(bool taking_money, int64_t paid, int64_t value, int64_t max_purchase);
 
 /* Words for an escrow reason ("over the purchase limit"). */
-const char *cash_escrow_text(escrow_reason_t r);
+const char *payment_escrow_text(escrow_reason_t r);
 
-/* ---- card ---- */
+/* ---- authorised payments: a card terminal, a QR order ---- */
 
 /* What the terminal's exchange came to, in the core's terms. */
-typedef enum card_answer {
-    CARD_APPROVED,     /* approved: the money is taken */
-    CARD_DECLINED,     /* a definite no: nothing taken */
-    CARD_NOT_RECEIVED, /* the command never reached the terminal */
-    CARD_NO_RESULT,    /* it reached the terminal; the result never came back */
-} card_answer_t;
+typedef enum payment_answer {
+    PAYMENT_APPROVED,     /* approved: the money is taken */
+    PAYMENT_DECLINED,     /* a definite no: nothing taken */
+    PAYMENT_NOT_RECEIVED, /* the command never reached the terminal */
+    PAYMENT_NO_RESULT,    /* it reached the terminal; the result never came back */
+} payment_answer_t;
 
-typedef enum card_step {
-    CARD_STEP_PAID,      /* book the payment */
-    CARD_STEP_NOT_PAID,  /* close the authorisation as not paid */
-    CARD_STEP_ASK_LAST,  /* ask the terminal for its last transaction */
-    CARD_STEP_PARK,      /* cannot know: a person must look; never authorise again */
-} card_step_t;
+typedef enum payment_step {
+    PAYMENT_STEP_PAID,      /* book the payment */
+    PAYMENT_STEP_NOT_PAID,  /* close the authorisation as not paid */
+    PAYMENT_STEP_ASK_LAST,  /* ask the terminal for its last transaction */
+    PAYMENT_STEP_PARK,      /* cannot know: a person must look; never authorise again */
+} payment_step_t;
 
 /* After an authorisation. */
-card_step_t card_after_authorise(card_answer_t a);
+payment_step_t payment_after_authorise(payment_answer_t a);
 
 /* Whose the terminal's last transaction is, by its reference. */
-typedef enum card_owner {
-    CARD_OURS,    /* its reference is this authorisation's */
-    CARD_OTHERS,  /* another reference, or no transaction at all */
-    CARD_UNNAMED, /* a transaction that carries no reference: it may be ours */
-} card_owner_t;
+typedef enum payment_owner {
+    PAYMENT_OURS,    /* its reference is this authorisation's */
+    PAYMENT_OTHERS,  /* another reference, or no transaction at all */
+    PAYMENT_UNNAMED, /* a transaction that carries no reference: it may be ours */
+} payment_owner_t;
 
 /* After asking for the last transaction: `answered` false if the terminal
  * could not be asked. An approved transaction that names no reference may
  * be ours: a person must look (docs/protocols/zvt.md). */
-card_step_t card_after_last(bool answered, card_owner_t owner, bool approved);
+payment_step_t payment_after_last(bool answered, payment_owner_t owner, bool approved);
 
 /* A delivery parked for good is given back by a reversal only if the money
  * came through a provider that can reverse it (a card terminal) and no
  * attempt may have credited the meter. */
-bool card_reverse_after_park(bool reversible, bool may_have_credited);
+bool payment_reverse_after_park(bool reversible, bool may_have_credited);
 
 #endif

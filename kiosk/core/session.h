@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kiosk/core/sale.h"
 #include "kiosk/core/tariff.h"
 
 typedef enum session_screen {
@@ -177,7 +178,7 @@ typedef struct session_cmd {
     char meter[13];
     char customer[13];
     char txn[37];
-    const char *method; /* CMD_OPEN_SALE: "cash", "card" or "qr" */
+    sale_method_t method; /* CMD_OPEN_SALE: cash, card or qr */
     bool on_card;       /* CMD_OPEN_SALE: onto the meter card read before */
     int64_t amount;
 } session_cmd_t;
@@ -222,7 +223,7 @@ typedef struct session_view {
     int64_t amount;     /* minor units chosen */
     bool has_estimate;
     int64_t estimate_milli; /* what the amount buys (Wh, or litres) */
-    const char *method; /* "cash", "card", "qr" or NULL */
+    sale_method_t method; /* cash, card, qr, or none before one is chosen */
     int64_t paid;       /* money in for this sale */
     bool closing;       /* the payment is being closed */
     char txn[37];       /* the sale's id, "" before it is opened */

@@ -14,26 +14,16 @@ static bool idle(const session_t *s, const session_event_t *ev)
     return ev->now_ms - s->last_touch_ms >= s->cfg.idle_ms;
 }
 
-static bool is_method(const session_view_t *v, const char *method)
-{
-    return v->method && strcmp(v->method, method) == 0;
-}
-
-static bool is_cash(const session_view_t *v)
-{
-    return is_method(v, "cash");
-}
-
 /* Taking money by this method now: the sale is open and not being closed. */
-static bool taking(const session_view_t *v, const char *method)
+static bool taking(const session_view_t *v, sale_method_t method)
 {
-    return v->txn[0] && !v->closing && is_method(v, method);
+    return v->txn[0] && !v->closing && v->method == method;
 }
 
 /* The payment's result says nothing was taken by this method. */
-static bool nothing(const session_view_t *v, const session_event_t *ev, const char *method)
+static bool nothing(const session_view_t *v, const session_event_t *ev, sale_method_t method)
 {
-    return !ev->ok && !ev->parked && is_method(v, method);
+    return !ev->ok && !ev->parked && v->method == method;
 }
 
 bool session__guard(const session_t *s, const session_event_t *ev, session_guard_t g)
@@ -56,17 +46,17 @@ bool session__guard(const session_t *s, const session_event_t *ev, session_guard
     case G_TERMINAL_OK: return (health & HEALTH_TERMINAL) != 0;
     case G_OK: return ev->ok;
     case G_NOT_OK: return !ev->ok;
-    case G_CASH_EMPTY: return taking(v, "cash") && v->paid == 0;
-    case G_CASH_SOME: return taking(v, "cash") && v->paid > 0;
-    case G_CARD_TAKING: return taking(v, "card");
+    case G_CASH_EMPTY: return taking(v, METHOD_CASH) && v->paid == 0;
+    case G_CASH_SOME: return taking(v, METHOD_CASH) && v->paid > 0;
+    case G_CARD_TAKING: return taking(v, METHOD_CARD);
     case G_QR_OK: return (health & HEALTH_QR) != 0;
-    case G_QR_TAKING: return taking(v, "qr");
-    case G_CASH_IDLE: return taking(v, "cash") && idle(s, ev);
+    case G_QR_TAKING: return taking(v, METHOD_QR);
+    case G_CASH_IDLE: return taking(v, METHOD_CASH) && idle(s, ev);
     case G_PAID: return ev->ok;
     case G_PARKED: return !ev->ok && ev->parked;
-    case G_CASH_NOTHING: return nothing(v, ev, "cash");
-    case G_CARD_NOTHING: return nothing(v, ev, "card");
-    case G_QR_NOTHING: return nothing(v, ev, "qr");
+    case G_CASH_NOTHING: return nothing(v, ev, METHOD_CASH);
+    case G_CARD_NOTHING: return nothing(v, ev, METHOD_CARD);
+    case G_QR_NOTHING: return nothing(v, ev, METHOD_QR);
     case G_GUARD_COUNT: break;
     }
     return false;
@@ -188,7 +178,7 @@ static void forget_code(session_t *s)
     s->qr_deadline_ms = 0;
 }
 
-static void open_sale(session_t *s, const char *method, session_cmd_t *cmds, size_t *n)
+static void open_sale(session_t *s, sale_method_t method, session_cmd_t *cmds, size_t *n)
 {
     forget_code(s);
     s->v.method = method;
@@ -207,7 +197,7 @@ static void start_paying(session_t *s, const session_event_t *ev, session_cmd_t 
     memcpy(s->v.txn, ev->txn, sizeof s->v.txn);
     s->v.txn[sizeof s->v.txn - 1] = '\0';
     s->v.busy = false;
-    emit(s, is_cash(&s->v) ? CMD_START_CASH : is_method(&s->v, "qr") ? CMD_PAY_QR : CMD_PAY_CARD, cmds, n);
+    emit(s, s->v.method == METHOD_CASH ? CMD_START_CASH : s->v.method == METHOD_QR ? CMD_PAY_QR : CMD_PAY_CARD, cmds, n);
 }
 
 static void finish_cash(session_t *s, session_cmd_t *cmds, size_t *n)
@@ -224,7 +214,7 @@ static void note(session_t *s, const session_event_t *ev, session_cmd_t *cmds, s
     s->v.paid = ev->paid;
     if (ev->text[0])
         set_text(&s->v, ev->text);
-    if (s->v.paid >= s->v.amount && taking(&s->v, "cash"))
+    if (s->v.paid >= s->v.amount && taking(&s->v, METHOD_CASH))
         finish_cash(s, cmds, n);
 }
 
@@ -234,7 +224,7 @@ static void not_paid(session_t *s, const session_event_t *ev, session_message_t 
     s->v.message = m;
     set_text(&s->v, ev->text);
     s->v.txn[0] = '\0';
-    s->v.method = NULL;
+    s->v.method = METHOD_NONE;
     s->v.paid = 0;
     s->v.closing = false;
     s->v.busy = false;
@@ -311,8 +301,8 @@ static void a_lookup(act_ctx_t *c) { lookup(c->s, c->cmds, c->n); }
 static void a_take_account(act_ctx_t *c) { take_account(c->s, c->ev); }
 static void a_forget_account(act_ctx_t *c) { memset(&c->s->v.account, 0, sizeof c->s->v.account); }
 static void a_preset(act_ctx_t *c) { preset(c->s, c->ev->index); }
-static void a_open_cash(act_ctx_t *c) { open_sale(c->s, "cash", c->cmds, c->n); }
-static void a_open_card(act_ctx_t *c) { open_sale(c->s, "card", c->cmds, c->n); }
+static void a_open_cash(act_ctx_t *c) { open_sale(c->s, METHOD_CASH, c->cmds, c->n); }
+static void a_open_card(act_ctx_t *c) { open_sale(c->s, METHOD_CARD, c->cmds, c->n); }
 static void a_say_down(act_ctx_t *c) { c->s->v.message = MSG_DEVICE_DOWN; }
 static void a_start_paying(act_ctx_t *c) { start_paying(c->s, c->ev, c->cmds, c->n); }
 static void a_say_not_opened(act_ctx_t *c) { not_paid(c->s, c->ev, MSG_SALE_FAILED); }
@@ -320,7 +310,7 @@ static void a_note(act_ctx_t *c) { note(c->s, c->ev, c->cmds, c->n); }
 static void a_terminal_text(act_ctx_t *c) { set_text(&c->s->v, c->ev->text); }
 static void a_finish_cash(act_ctx_t *c) { finish_cash(c->s, c->cmds, c->n); }
 static void a_say_not_paid(act_ctx_t *c) { not_paid(c->s, c->ev, MSG_NOT_PAID); }
-static void a_open_qr(act_ctx_t *c) { open_sale(c->s, "qr", c->cmds, c->n); }
+static void a_open_qr(act_ctx_t *c) { open_sale(c->s, METHOD_QR, c->cmds, c->n); }
 static void a_show_code(act_ctx_t *c) { show_code(c->s, c->ev); }
 static void a_countdown(act_ctx_t *c) { countdown(c->s, c->ev->now_ms); }
 

@@ -14,7 +14,7 @@
 
 /* Exit statuses: 0 done, 1 the operation failed or found problems,
  * 2 bad arguments or configuration (nothing was written). */
-enum { CTL_OK = 0, CTL_FAIL = 1, CTL_USAGE = CLI_USAGE };
+enum { CTL_EXIT_OK = 0, CTL_EXIT_FAIL = 1, CTL_EXIT_USAGE = CLI_USAGE };
 
 typedef struct ctl {
     kiosk_config_t cfg;
@@ -122,12 +122,5 @@ int ctl_card_replace(ctl_t *c);
 /* Reads the meter card in the reader for a command (printing why not);
  * returns an exit status. */
 int ctl_card_inserted(ctl_site_t *s, engine_mcard_t *card);
-
-/* The payment part of a sale; fills *t with the transaction afterwards. */
-kerr_t ctl_take_cash(ctl_site_t *s, const char *id, int64_t amount, int timeout_s, kmsg_t *msg);
-kerr_t ctl_take_card(ctl_site_t *s, const char *id, int64_t amount, kmsg_t *msg);
-/* A QR payment: the code's URL on stderr, then waits up to timeout_s (or
- * Ctrl-C) for the resident to pay. */
-kerr_t ctl_take_qr(ctl_site_t *s, const char *id, int64_t amount, int timeout_s, kmsg_t *msg);
 
 #endif

@@ -10,22 +10,17 @@ int ctl_card_inserted(ctl_site_t *s, engine_mcard_t *card)
 {
     kmsg_t msg;
     if (!s->engine.card)
-        return ctl_fail(CTL_FAIL, "no meter-card reader (set card.protocol = pcsc)");
+        return ctl_fail(CTL_EXIT_FAIL, "no meter-card reader (set card.protocol = pcsc)");
     engine_mcard_t tmp;
-    bool known = true;
-    kerr_t rc = engine_mcard_inserted(&s->engine, known, &tmp, &msg);
-    if (rc == K_OK && s->registry.loaded && !registry_find(&s->registry, tmp.view.info.meter)) {
-        known = false;
-        rc = engine_mcard_inserted(&s->engine, known, &tmp, &msg);
-    }
+    kerr_t rc = engine_mcard_inserted(&s->engine, &tmp, &msg);
     if (rc == K_ENOTFOUND)
-        return ctl_fail(CTL_FAIL, "no meter card in the reader (%s)", msg.text);
+        return ctl_fail(CTL_EXIT_FAIL, "no meter card in the reader (%s)", msg.text);
     if (rc != K_OK)
-        return ctl_fail(CTL_FAIL, "the card cannot be read: %s", msg.text);
+        return ctl_fail(CTL_EXIT_FAIL, "the card cannot be read: %s", msg.text);
     *card = tmp;
     if (card->finished)
         fprintf(stderr, "kioskctl: %d unfinished purchase(s) of this card written now\n", card->finished);
-    return CTL_OK;
+    return CTL_EXIT_OK;
 }
 
 static const char *type_name(uint8_t t)
@@ -97,11 +92,11 @@ static void print_json(cJSON *o)
 int ctl_card_read(ctl_t *c)
 {
     if (c->argc != 1)
-        return ctl_fail(CTL_USAGE, "usage: kioskctl card read");
+        return ctl_fail(CTL_EXIT_USAGE, "usage: kioskctl card read");
     ctl_site_t s;
     int status = ctl_site_open(c, &s);
     engine_mcard_t card;
-    if (status == CTL_OK && (status = ctl_card_inserted(&s, &card)) == CTL_OK) {
+    if (status == CTL_EXIT_OK && (status = ctl_card_inserted(&s, &card)) == CTL_EXIT_OK) {
         cJSON *o = card_json(&card);
         cJSON_AddBoolToObject(o, "can_buy", card.verdict == MCARD_OK);
         kjson_add_str(o, "verdict", mcard_verdict_text(card.verdict));
@@ -137,17 +132,17 @@ static int issue(ctl_t *c, bool replace)
         case 'g':
             req.lost_generation = (int)strtol(optarg, &end, 10);
             if (!replace || *end || end == optarg || req.lost_generation < 0 || req.lost_generation > 254)
-                return ctl_fail(CTL_USAGE, "--generation %s: the lost card's generation, 0..254 (%s)", optarg, usage);
+                return ctl_fail(CTL_EXIT_USAGE, "--generation %s: the lost card's generation, 0..254 (%s)", optarg, usage);
             break;
-        default: return ctl_fail(CTL_USAGE, "%s", usage);
+        default: return ctl_fail(CTL_EXIT_USAGE, "%s", usage);
         }
     }
     if (optind != c->argc || !ctl_twelve_digits(req.meter) || (req.customer[0] && !ctl_twelve_digits(req.customer)) ||
         (!replace && !req.customer[0]) || (replace && (req.lost_generation >= 0) != (req.customer[0] != 0)))
-        return ctl_fail(CTL_USAGE, "%s (ADDR and NUMBER are 12 digits)", usage);
+        return ctl_fail(CTL_EXIT_USAGE, "%s (ADDR and NUMBER are 12 digits)", usage);
     ctl_site_t s;
     int status = ctl_site_open(c, &s);
-    if (status != CTL_OK)
+    if (status != CTL_EXIT_OK)
         return status;
     engine_mcard_t card;
     kmsg_t msg = {""};
@@ -156,7 +151,7 @@ static int issue(ctl_t *c, bool replace)
     if (rc == K_OK)
         print_json(card_json(&card));
     else
-        status = ctl_fail(CTL_FAIL, "the card was not issued: %s", msg.text);
+        status = ctl_fail(CTL_EXIT_FAIL, "the card was not issued: %s", msg.text);
     ctl_site_close(&s);
     return status;
 }

@@ -18,8 +18,8 @@
 static int folder(const ctl_t *c, char dir[CFG_PATH_LEN])
 {
     if (!config_identity_dir(&c->cfg, dir, CFG_PATH_LEN))
-        return ctl_fail(CTL_USAGE, "the identity folder's path is too long: shorten site.identity_dir");
-    return CTL_OK;
+        return ctl_fail(CTL_EXIT_USAGE, "the identity folder's path is too long: shorten site.identity_dir");
+    return CTL_EXIT_OK;
 }
 
 /* Loads the identity, making the keys if they are missing. */
@@ -28,8 +28,8 @@ static int keys(const ctl_t *c, identity_t *id)
     char dir[CFG_PATH_LEN];
     kmsg_t msg = {""};
     int status = folder(c, dir);
-    if (status == CTL_OK && identity_ensure_keys(dir, id, &msg) != K_OK)
-        status = ctl_fail(CTL_FAIL, "%s", msg.text);
+    if (status == CTL_EXIT_OK && identity_ensure_keys(dir, id, &msg) != K_OK)
+        status = ctl_fail(CTL_EXIT_FAIL, "%s", msg.text);
     return status;
 }
 
@@ -47,7 +47,7 @@ static void audit_enrolment(const ctl_t *c, const identity_t *id)
     ledger_t *l = ctl_open_ledger(c, LEDGER_CREATE);
     kmsg_t msg = {""};
     if (l && ledger_audit(l, ctl_actor(), "kiosk.enrol", id->kiosk, "", id->fingerprint, &msg) != K_OK)
-        ctl_fail(CTL_OK, "warning: the enrolment is stored, but not in the audit log: %s", msg.text);
+        ctl_fail(CTL_EXIT_OK, "warning: the enrolment is stored, but not in the audit log: %s", msg.text);
     ledger_close(l);
 }
 
@@ -57,20 +57,20 @@ static int enrol(const ctl_t *c, identity_t *id, const char *code, const char *u
     char *csr = NULL;
     kmsg_t msg = {""};
     if (identity_csr(id, c->cfg.kiosk_id, &csr, &msg) != K_OK)
-        return ctl_fail(CTL_FAIL, "%s", msg.text);
+        return ctl_fail(CTL_EXIT_FAIL, "%s", msg.text);
     sync_enrol_req_t req = {code, csr, id->upload_key, identity_code_text(id)};
     sync_enrol_answer_t a;
     kerr_t rc = sync_enrol(&c->cfg, url, &req, &a, &msg);
     free(csr);
     if (rc)
-        return ctl_fail(rc == K_EINVAL ? CTL_USAGE : CTL_FAIL, "enrolment failed, nothing was stored: %s", msg.text);
+        return ctl_fail(rc == K_EINVAL ? CTL_EXIT_USAGE : CTL_EXIT_FAIL, "enrolment failed, nothing was stored: %s", msg.text);
     identity_enrolment_t e = {a.kiosk, a.site, url, a.certificate, a.ca_certificate, a.document_key, a.settings,
                               wall_ms()};
     rc = identity_store(id, &e, &msg);
     sync_enrol_answer_free(&a);
     if (rc)
-        return ctl_fail(CTL_FAIL, "%s", msg.text);
-    return CTL_OK;
+        return ctl_fail(CTL_EXIT_FAIL, "%s", msg.text);
+    return CTL_EXIT_OK;
 }
 
 static void print_enrolled(const ctl_t *c, const identity_t *id, const char *url)
@@ -102,19 +102,19 @@ int ctl_enrol(ctl_t *c)
     optind = 0;
     while ((ch = getopt_long(c->argc, c->argv, "", opts, NULL)) != -1) {
         if (ch == '?')
-            return CTL_USAGE;
+            return CTL_EXIT_USAGE;
         *(ch == 'c' ? &code : &url) = optarg;
     }
     if (optind != c->argc || !code)
-        return ctl_fail(CTL_USAGE, "usage: kioskctl enrol --code CODE [--url https://host:port]");
+        return ctl_fail(CTL_EXIT_USAGE, "usage: kioskctl enrol --code CODE [--url https://host:port]");
     if (!sync_code_normalise(code, norm))
-        return ctl_fail(CTL_USAGE, "'%s' is not an enrolment code: 16 letters A-Z and digits 2-7, as `backoffice "
+        return ctl_fail(CTL_EXIT_USAGE, "'%s' is not an enrolment code: 16 letters A-Z and digits 2-7, as `backoffice "
                                    "kiosk add` printed it (dashes may be left out)", code);
     identity_t id;
     int status = keys(c, &id);
-    if (status == CTL_OK)
+    if (status == CTL_EXIT_OK)
         status = enrol(c, &id, code, url);
-    if (status == CTL_OK) {
+    if (status == CTL_EXIT_OK) {
         audit_enrolment(c, &id);
         print_enrolled(c, &id, url);
     }
@@ -169,12 +169,12 @@ int ctl_identity(ctl_t *c)
 {
     bool json = c->argc == 2 && strcmp(c->argv[1], "--json") == 0;
     if (c->argc > 2 || (c->argc == 2 && !json))
-        return ctl_fail(CTL_USAGE, "usage: kioskctl identity [--json]");
+        return ctl_fail(CTL_EXIT_USAGE, "usage: kioskctl identity [--json]");
     identity_t id;
     int status = keys(c, &id);
-    if (status == CTL_OK && json)
+    if (status == CTL_EXIT_OK && json)
         identity_json(c, &id);
-    else if (status == CTL_OK)
+    else if (status == CTL_EXIT_OK)
         identity_text(c, &id);
     return status;
 }
@@ -187,9 +187,9 @@ static int delete_ledger(const char *path)
         char p[CFG_PATH_LEN + 16];
         snprintf(p, sizeof p, "%s%s", path, suffix[i]);
         if (unlink(p) != 0 && errno != ENOENT)
-            return ctl_fail(CTL_FAIL, "cannot delete %s: %s", p, strerror(errno));
+            return ctl_fail(CTL_EXIT_FAIL, "cannot delete %s: %s", p, strerror(errno));
     }
-    return CTL_OK;
+    return CTL_EXIT_OK;
 }
 
 /* How many outbox rows the back office has not had yet (-1: no ledger). */
@@ -197,14 +197,14 @@ static int unsynced(const ctl_t *c, int64_t *depth)
 {
     *depth = -1;
     if (access(c->cfg.ledger_path, F_OK) != 0)
-        return CTL_OK;
+        return CTL_EXIT_OK;
     ledger_t *l = ctl_open_ledger(c, LEDGER_EXISTING);
     kmsg_t msg = {""};
     if (!l)
-        return CTL_FAIL;
+        return CTL_EXIT_FAIL;
     kerr_t rc = ledger_outbox_depth(l, depth, &msg);
     ledger_close(l);
-    return rc == K_OK ? CTL_OK : ctl_fail(CTL_FAIL, "%s", msg.text);
+    return rc == K_OK ? CTL_EXIT_OK : ctl_fail(CTL_EXIT_FAIL, "%s", msg.text);
 }
 
 /* Whether the kiosk's services run now (under systemd): a reset then would
@@ -239,7 +239,7 @@ static void keep_ledger(const ctl_t *c, const char *dir, int64_t depth)
     ledger_t *l = ctl_open_ledger(c, LEDGER_EXISTING);
     kmsg_t msg = {""};
     if (l && ledger_audit(l, ctl_actor(), "kiosk.factory_reset", dir, "", "identity deleted, ledger kept", &msg))
-        ctl_fail(CTL_OK, "warning: the reset is not in the audit log: %s", msg.text);
+        ctl_fail(CTL_EXIT_OK, "warning: the reset is not in the audit log: %s", msg.text);
     ledger_close(l);
 }
 
@@ -247,32 +247,32 @@ int ctl_factory_reset(ctl_t *c)
 {
     bool confirm = c->argc == 2 && strcmp(c->argv[1], "--confirm") == 0;
     if (c->argc > 2 || (c->argc == 2 && !confirm))
-        return ctl_fail(CTL_USAGE, "usage: kioskctl factory-reset [--confirm]");
+        return ctl_fail(CTL_EXIT_USAGE, "usage: kioskctl factory-reset [--confirm]");
     char dir[CFG_PATH_LEN];
     int64_t depth;
     int status = folder(c, dir);
-    if (status == CTL_OK)
+    if (status == CTL_EXIT_OK)
         status = unsynced(c, &depth);
-    if (status != CTL_OK)
+    if (status != CTL_EXIT_OK)
         return status;
     if (!confirm) {
         explain(c, dir, depth);
-        return CTL_USAGE;
+        return CTL_EXIT_USAGE;
     }
     if (services_running())
-        return ctl_fail(CTL_FAIL, "the kiosk's services are running: stop them first (systemctl stop "
+        return ctl_fail(CTL_EXIT_FAIL, "the kiosk's services are running: stop them first (systemctl stop "
                                   "prepaid-kiosk.service prepaid-kiosk-sync.service), then reset");
     int removed = 0, lock = -1;
     kmsg_t msg = {""};
     if (ledger_lock_path(c->cfg.ledger_path, "factory-reset", &lock, &msg) != K_OK)
-        return ctl_fail(CTL_FAIL, "%s: stop it first, then reset", msg.text); /* a program started by hand */
+        return ctl_fail(CTL_EXIT_FAIL, "%s: stop it first, then reset", msg.text); /* a program started by hand */
     if (identity_erase(dir, &removed, &msg) != K_OK)
-        status = ctl_fail(CTL_FAIL, "%s", msg.text);
+        status = ctl_fail(CTL_EXIT_FAIL, "%s", msg.text);
     else
         printf("identity deleted: %d files in %s\n", removed, dir);
-    if (status == CTL_OK && depth == 0 && (status = delete_ledger(c->cfg.ledger_path)) == CTL_OK)
+    if (status == CTL_EXIT_OK && depth == 0 && (status = delete_ledger(c->cfg.ledger_path)) == CTL_EXIT_OK)
         printf("ledger deleted: %s (everything in it had reached the back office)\n", c->cfg.ledger_path);
-    else if (status == CTL_OK && depth > 0)
+    else if (status == CTL_EXIT_OK && depth > 0)
         keep_ledger(c, dir, depth); /* its record in the identity folder comes back with it */
     ledger_unlock_path(lock);
     return status;

@@ -18,21 +18,21 @@ static int parse(ctl_t *c, const char **id, const char **reason, bool *zero)
     optind = 0;
     while ((ch = getopt_long(c->argc, c->argv, "", opts, NULL)) != -1) {
         if (ch == '?' || (ch == 'z' && !zero))
-            return CTL_USAGE;
+            return CTL_EXIT_USAGE;
         if (ch == 'z')
             *zero = true;
         else
             *reason = optarg;
     }
     *id = optind < c->argc ? c->argv[optind] : NULL;
-    return c->argc - optind >= 1 ? CTL_OK : CTL_USAGE;
+    return c->argc - optind >= 1 ? CTL_EXIT_OK : CTL_EXIT_USAGE;
 }
 
 static int apply(ctl_t *c, const char *prefix, engine_fix_t f, const char *reason)
 {
     ctl_site_t s;
     int status = ctl_site_open(c, &s);
-    if (status != CTL_OK)
+    if (status != CTL_EXIT_OK)
         return status;
     char id[UUID_STR_LEN];
     ledger_txn_t after;
@@ -44,7 +44,7 @@ static int apply(ctl_t *c, const char *prefix, engine_fix_t f, const char *reaso
         printf("%s: %s, now %s (paid %lld, refunded %lld)\n", after.id, engine_fix_name(f), txn_state_name(after.state),
                (long long)after.paid, (long long)after.refunded);
     else
-        status = ctl_fail(rc == K_ENOTFOUND || rc == K_EINVAL ? CTL_USAGE : CTL_FAIL, "%s", msg.text);
+        status = ctl_fail(rc == K_ENOTFOUND || rc == K_EINVAL ? CTL_EXIT_USAGE : CTL_EXIT_FAIL, "%s", msg.text);
     ctl_site_close(&s);
     return status;
 }
@@ -53,9 +53,9 @@ int ctl_txn_reconcile(ctl_t *c)
 {
     const char *id, *reason = NULL;
     engine_fix_t f;
-    if (parse(c, &id, &reason, NULL) != CTL_OK || c->argc - optind != 2 || !reason ||
+    if (parse(c, &id, &reason, NULL) != CTL_EXIT_OK || c->argc - optind != 2 || !reason ||
         !engine_fix_from_name(c->argv[optind + 1], &f) || f > ENGINE_FIX_CONFIRM)
-        return ctl_fail(CTL_USAGE, "usage: kioskctl txn reconcile ID resume|confirm --reason TEXT");
+        return ctl_fail(CTL_EXIT_USAGE, "usage: kioskctl txn reconcile ID resume|confirm --reason TEXT");
     return apply(c, id, f, reason);
 }
 
@@ -63,7 +63,7 @@ int ctl_txn_void(ctl_t *c)
 {
     const char *id, *reason = NULL;
     bool zero = false;
-    if (parse(c, &id, &reason, &zero) != CTL_OK || c->argc - optind != 1 || !reason)
-        return ctl_fail(CTL_USAGE, "usage: kioskctl txn void ID [--zero] --reason TEXT");
+    if (parse(c, &id, &reason, &zero) != CTL_EXIT_OK || c->argc - optind != 1 || !reason)
+        return ctl_fail(CTL_EXIT_USAGE, "usage: kioskctl txn void ID [--zero] --reason TEXT");
     return apply(c, id, zero ? ENGINE_FIX_ZERO : ENGINE_FIX_VOID, reason);
 }

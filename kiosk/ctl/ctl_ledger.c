@@ -27,7 +27,7 @@ static void print_row(void *ctx, const ledger_txn_t *t)
     if (t->purchase_count > 0)
         snprintf(count, sizeof count, "%lld", (long long)t->purchase_count);
     printf("%.8s  %-20s  %-12s  %14s  %-7s  %5s  %s  %s\n", t->id, txn_state_name(t->state), t->meter, amount,
-           t->method, count, when, t->reason);
+           sale_method_name(t->method), count, when, t->reason);
 }
 
 int ctl_ledger_list(ctl_t *c)
@@ -43,25 +43,25 @@ int ctl_ledger_list(ctl_t *c)
     optind = 0;
     while ((ch = getopt_long(c->argc, c->argv, "", opts, NULL)) != -1) {
         if (ch == 's' && (f.state = txn_state_from_name(optarg)) == TXN_NONE)
-            return ctl_fail(CTL_USAGE, "--state %s: not a state (see kioskctl txn-diagram)", optarg);
+            return ctl_fail(CTL_EXIT_USAGE, "--state %s: not a state (see kioskctl txn-diagram)", optarg);
         if (ch == 'm')
             f.meter = optarg;
         if (ch == 'n' && (f.limit = atoi(optarg)) <= 0)
-            return ctl_fail(CTL_USAGE, "--limit %s: give a number above zero", optarg);
+            return ctl_fail(CTL_EXIT_USAGE, "--limit %s: give a number above zero", optarg);
         if (ch == '?')
-            return CTL_USAGE;
+            return CTL_EXIT_USAGE;
     }
     if (optind != c->argc)
-        return ctl_fail(CTL_USAGE, "unexpected argument '%s'", c->argv[optind]);
+        return ctl_fail(CTL_EXIT_USAGE, "unexpected argument '%s'", c->argv[optind]);
     ledger_t *l = ctl_open_ledger(c, LEDGER_EXISTING);
     if (!l)
-        return CTL_FAIL;
+        return CTL_EXIT_FAIL;
     printf("%-8s  %-20s  %-12s  %14s  %-7s  %5s  %-19s  %s\n", "ID", "STATE", "METER", "AMOUNT", "METHOD", "COUNT",
            "CREATED (UTC)", "REASON");
     kmsg_t msg;
     kerr_t rc = ledger_list(l, &f, print_row, NULL, &msg);
     ledger_close(l);
-    return rc == K_OK ? CTL_OK : ctl_fail(CTL_FAIL, "%s", msg.text);
+    return rc == K_OK ? CTL_EXIT_OK : ctl_fail(CTL_EXIT_FAIL, "%s", msg.text);
 }
 
 static void print_event(void *ctx, const ledger_event_t *e)
@@ -87,10 +87,10 @@ static void print_attempt(void *ctx, const ledger_attempt_t *a)
 int ctl_ledger_show(ctl_t *c)
 {
     if (c->argc != 2)
-        return ctl_fail(CTL_USAGE, "usage: kioskctl ledger show ID");
+        return ctl_fail(CTL_EXIT_USAGE, "usage: kioskctl ledger show ID");
     ledger_t *l = ctl_open_ledger(c, LEDGER_EXISTING);
     if (!l)
-        return CTL_FAIL;
+        return CTL_EXIT_FAIL;
     kmsg_t msg;
     char id[UUID_STR_LEN];
     ledger_txn_t t;
@@ -107,7 +107,8 @@ int ctl_ledger_show(ctl_t *c)
         ktime_format_iso(t.updated_at, updated, sizeof updated);
         printf("transaction  %s\nstate        %s\nmeter        %s (customer %s)\nmethod       %s via %s\n"
                "amount       %s\npaid         %s\ndelivered    %s\nrefunded     %s\n",
-               t.id, txn_state_name(t.state), t.meter, t.customer[0] ? t.customer : "-", t.method, t.channel, amount,
+               t.id, txn_state_name(t.state), t.meter, t.customer[0] ? t.customer : "-", sale_method_name(t.method),
+               sale_channel_name(t.channel), amount,
                paid, delivered, refunded);
         if (t.purchase_count > 0)
             printf("count        %lld\n", (long long)t.purchase_count);
@@ -121,7 +122,7 @@ int ctl_ledger_show(ctl_t *c)
         rc = ledger_attempts(l, id, print_attempt, NULL, &msg);
     }
     ledger_close(l);
-    return rc == K_OK ? CTL_OK : ctl_fail(rc == K_EINVAL ? CTL_USAGE : CTL_FAIL, "%s", msg.text);
+    return rc == K_OK ? CTL_EXIT_OK : ctl_fail(rc == K_EINVAL ? CTL_EXIT_USAGE : CTL_EXIT_FAIL, "%s", msg.text);
 }
 
 /* --to takes a whole day inclusively when it is a plain date. */
@@ -153,31 +154,31 @@ int ctl_ledger_export(ctl_t *c)
         else if (ch == 'o')
             output = optarg;
         else if ((ch == 'a' || ch == 'b') && !parse_bound(optarg, ch == 'b', ch == 'a' ? &from : &to))
-            return ctl_fail(CTL_USAGE, "--%s %s: give a date as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS (UTC)",
+            return ctl_fail(CTL_EXIT_USAGE, "--%s %s: give a date as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS (UTC)",
                             ch == 'a' ? "from" : "to", optarg);
         else if (ch == '?')
-            return CTL_USAGE;
+            return CTL_EXIT_USAGE;
     }
     if (!format || (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0))
-        return ctl_fail(CTL_USAGE, "ledger export needs --format csv or --format json");
+        return ctl_fail(CTL_EXIT_USAGE, "ledger export needs --format csv or --format json");
     if (optind != c->argc)
-        return ctl_fail(CTL_USAGE, "unexpected argument '%s'", c->argv[optind]);
+        return ctl_fail(CTL_EXIT_USAGE, "unexpected argument '%s'", c->argv[optind]);
     if (from && to && from >= to)
-        return ctl_fail(CTL_USAGE, "--from must come before --to");
+        return ctl_fail(CTL_EXIT_USAGE, "--from must come before --to");
     ledger_t *l = ctl_open_ledger(c, LEDGER_EXISTING);
     if (!l)
-        return CTL_FAIL;
+        return CTL_EXIT_FAIL;
     FILE *out = output ? fopen(output, "w") : stdout;
     if (!out) {
         ledger_close(l);
-        return ctl_fail(CTL_FAIL, "cannot write %s: %s", output, strerror(errno));
+        return ctl_fail(CTL_EXIT_FAIL, "cannot write %s: %s", output, strerror(errno));
     }
     kmsg_t msg;
     kerr_t rc = ledger_export(l, out, strcmp(format, "csv") == 0 ? LEDGER_CSV : LEDGER_JSON, from, to, &msg);
     if (output && fclose(out) != 0 && rc == K_OK)
         rc = kmsg_set(&msg, K_EIO, "cannot finish writing %s", output);
     ledger_close(l);
-    return rc == K_OK ? CTL_OK : ctl_fail(CTL_FAIL, "%s", msg.text);
+    return rc == K_OK ? CTL_EXIT_OK : ctl_fail(CTL_EXIT_FAIL, "%s", msg.text);
 }
 
 static void print_violation(void *ctx, const char *text)
@@ -189,22 +190,22 @@ static void print_violation(void *ctx, const char *text)
 int ctl_ledger_verify(ctl_t *c)
 {
     if (c->argc != 1)
-        return ctl_fail(CTL_USAGE, "usage: kioskctl ledger verify");
+        return ctl_fail(CTL_EXIT_USAGE, "usage: kioskctl ledger verify");
     ledger_t *l = ctl_open_ledger(c, LEDGER_EXISTING);
     if (!l)
-        return CTL_FAIL;
+        return CTL_EXIT_FAIL;
     kmsg_t msg;
     int64_t found = 0;
     kerr_t rc = ledger_verify(l, print_violation, NULL, &found, &msg);
     ledger_close(l);
     if (rc != K_OK)
-        return ctl_fail(CTL_FAIL, "verification could not finish: %s", msg.text);
+        return ctl_fail(CTL_EXIT_FAIL, "verification could not finish: %s", msg.text);
     if (found) {
         printf("ledger %s: %lld violation%s\n", c->cfg.ledger_path, (long long)found, found == 1 ? "" : "s");
-        return CTL_FAIL;
+        return CTL_EXIT_FAIL;
     }
     printf("ledger %s: all invariants hold\n", c->cfg.ledger_path);
-    return CTL_OK;
+    return CTL_EXIT_OK;
 }
 
 int ctl_ledger_init(ctl_t *c)
@@ -221,18 +222,18 @@ int ctl_ledger_init(ctl_t *c)
         else if (ch == 'r')
             reason = optarg;
         else
-            return CTL_USAGE;
+            return CTL_EXIT_USAGE;
     }
     if (!fresh || !reason || !reason[0] || optind != c->argc)
-        return ctl_fail(CTL_USAGE, "usage: kioskctl ledger init --new --reason TEXT");
+        return ctl_fail(CTL_EXIT_USAGE, "usage: kioskctl ledger init --new --reason TEXT");
     site_ledger_init_t r;
     kmsg_t msg;
     kerr_t rc = site_ledger_init_new(&c->cfg, ctl_actor(), reason, &r, &msg);
     if (rc != K_OK)
-        return ctl_fail(rc == K_ESTATE ? CTL_USAGE : CTL_FAIL, "%s", msg.text);
+        return ctl_fail(rc == K_ESTATE ? CTL_EXIT_USAGE : CTL_EXIT_FAIL, "%s", msg.text);
     printf("new ledger %s at %s (in place of %s)\n", r.new_id, c->cfg.ledger_path,
            r.old_id[0] ? r.old_id : "none recorded");
     if (r.moved_to[0])
         printf("the file that was there is kept as %s\n", r.moved_to);
-    return CTL_OK;
+    return CTL_EXIT_OK;
 }

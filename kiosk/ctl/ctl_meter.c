@@ -62,16 +62,16 @@ static int print_json(cJSON *o)
         printf("%s\n", text);
     cJSON_free(text);
     cJSON_Delete(o);
-    return text ? CTL_OK : CTL_FAIL;
+    return text ? CTL_EXIT_OK : CTL_EXIT_FAIL;
 }
 
 int ctl_meter_read(ctl_t *c)
 {
     if (c->argc != 2 || !ctl_twelve_digits(c->argv[1]))
-        return ctl_fail(CTL_USAGE, "usage: kioskctl meter read ADDR (12 digits)");
+        return ctl_fail(CTL_EXIT_USAGE, "usage: kioskctl meter read ADDR (12 digits)");
     ctl_site_t s;
     int status = ctl_site_open(c, &s);
-    if (status != CTL_OK)
+    if (status != CTL_EXIT_OK)
         return status;
     gw_reading_t r;
     ledger_alert_t alerts[INSPECT_MAX_ALERTS];
@@ -79,7 +79,7 @@ int ctl_meter_read(ctl_t *c)
     kmsg_t msg = {""};
     kerr_t rc = engine_read_meter(&s.engine, c->argv[1], &r, alerts, &n, &msg);
     status = rc == K_OK ? print_json(reading_json(&r, alerts, n))
-                        : ctl_fail(rc == K_ENOTFOUND ? CTL_USAGE : CTL_FAIL, "meter %s: %s", c->argv[1], msg.text);
+                        : ctl_fail(rc == K_ENOTFOUND ? CTL_EXIT_USAGE : CTL_EXIT_FAIL, "meter %s: %s", c->argv[1], msg.text);
     ctl_site_close(&s);
     return status;
 }
@@ -92,24 +92,24 @@ int ctl_meter_relay(ctl_t *c)
     optind = 0;
     while ((ch = getopt_long(c->argc, c->argv, "", opts, NULL)) != -1) {
         if (ch == '?')
-            return CTL_USAGE;
+            return CTL_EXIT_USAGE;
         reason = optarg;
     }
     if (c->argc - optind != 2 || !ctl_twelve_digits(c->argv[optind]) ||
         (strcmp(c->argv[optind + 1], "trip") != 0 && strcmp(c->argv[optind + 1], "close") != 0))
-        return ctl_fail(CTL_USAGE, "usage: kioskctl meter relay ADDR trip|close [--reason TEXT]");
+        return ctl_fail(CTL_EXIT_USAGE, "usage: kioskctl meter relay ADDR trip|close [--reason TEXT]");
     const char *meter = c->argv[optind];
     gw_relay_t cmd = strcmp(c->argv[optind + 1], "trip") == 0 ? GW_RELAY_TRIP : GW_RELAY_CLOSE;
     ctl_site_t s;
     int status = ctl_site_open(c, &s);
-    if (status != CTL_OK)
+    if (status != CTL_EXIT_OK)
         return status;
     kmsg_t msg = {""};
     kerr_t rc = engine_relay(&s.engine, meter, cmd, ctl_actor(), reason, &msg);
     if (rc == K_OK)
         printf("meter %s: relay %s\n", meter, cmd == GW_RELAY_TRIP ? "tripped (supply cut)" : "closed (supply on)");
     else
-        status = ctl_fail(rc == K_ENOTFOUND ? CTL_USAGE : CTL_FAIL, "meter %s: %s", meter, msg.text);
+        status = ctl_fail(rc == K_ENOTFOUND ? CTL_EXIT_USAGE : CTL_EXIT_FAIL, "meter %s: %s", meter, msg.text);
     ctl_site_close(&s);
     return status;
 }
@@ -129,14 +129,14 @@ static void scan_line(const ctl_site_t *s, const gw_reading_t *r, const ledger_a
 int ctl_meter_scan(ctl_t *c)
 {
     if (c->argc != 1)
-        return ctl_fail(CTL_USAGE, "usage: kioskctl meter scan");
+        return ctl_fail(CTL_EXIT_USAGE, "usage: kioskctl meter scan");
     ctl_site_t s;
     int status = ctl_site_open(c, &s);
-    if (status != CTL_OK)
+    if (status != CTL_EXIT_OK)
         return status;
     if (!s.registry.loaded || s.registry.n == 0) {
         ctl_site_close(&s);
-        return ctl_fail(CTL_USAGE, "meter scan reads every meter of the registry: set registry.path");
+        return ctl_fail(CTL_EXIT_USAGE, "meter scan reads every meter of the registry: set registry.path");
     }
     bool tty = isatty(STDERR_FILENO);
     size_t answered = 0, raised = 0;
@@ -164,7 +164,7 @@ int ctl_meter_scan(ctl_t *c)
     size_t total = s.registry.n;
     printf("%zu meters: %zu answered, %zu did not; %zu alerts raised\n", total, answered, total - answered, raised);
     ctl_site_close(&s);
-    return answered == total ? CTL_OK : CTL_FAIL;
+    return answered == total ? CTL_EXIT_OK : CTL_EXIT_FAIL;
 }
 
 static void print_alert(void *ctx, const ledger_alert_t *a)
@@ -186,20 +186,20 @@ int ctl_alerts(ctl_t *c)
     optind = 0;
     while ((ch = getopt_long(c->argc, c->argv, "", opts, NULL)) != -1) {
         if (ch == '?')
-            return CTL_USAGE;
+            return CTL_EXIT_USAGE;
         if (ch == 'm')
             meter = optarg;
         else
             all = true;
     }
     if (optind != c->argc)
-        return ctl_fail(CTL_USAGE, "unexpected argument '%s'", c->argv[optind]);
+        return ctl_fail(CTL_EXIT_USAGE, "unexpected argument '%s'", c->argv[optind]);
     ledger_t *l = ctl_open_ledger(c, LEDGER_EXISTING);
     if (!l)
-        return CTL_FAIL;
+        return CTL_EXIT_FAIL;
     printf("%-19s  %-12s  %-8s  %-17s  %s\n", "WHEN (UTC)", "METER", "SEVERITY", "KIND", "EVIDENCE");
     kmsg_t msg;
     kerr_t rc = ledger_alerts(l, meter, !all, print_alert, NULL, &msg);
     ledger_close(l);
-    return rc == K_OK ? CTL_OK : ctl_fail(CTL_FAIL, "%s", msg.text);
+    return rc == K_OK ? CTL_EXIT_OK : ctl_fail(CTL_EXIT_FAIL, "%s", msg.text);
 }

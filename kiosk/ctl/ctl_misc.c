@@ -20,30 +20,30 @@ int ctl_txn_diagram(ctl_t *c)
     optind = 0;
     while ((ch = getopt_long(c->argc, c->argv, "", opts, NULL)) != -1) {
         if (ch == '?')
-            return CTL_USAGE;
+            return CTL_EXIT_USAGE;
         if (strcmp(optarg, "mermaid") == 0)
             fmt = TXN_DIAGRAM_MERMAID;
         else if (strcmp(optarg, "dot") != 0)
-            return ctl_fail(CTL_USAGE, "--format %s: choose dot or mermaid", optarg);
+            return ctl_fail(CTL_EXIT_USAGE, "--format %s: choose dot or mermaid", optarg);
     }
     if (optind != c->argc)
-        return ctl_fail(CTL_USAGE, "unexpected argument '%s'", c->argv[optind]);
+        return ctl_fail(CTL_EXIT_USAGE, "unexpected argument '%s'", c->argv[optind]);
     txn_diagram(stdout, fmt);
-    return CTL_OK;
+    return CTL_EXIT_OK;
 }
 
 int ctl_config_show(ctl_t *c)
 {
     if (c->argc != 1)
-        return ctl_fail(CTL_USAGE, "usage: kioskctl config show");
+        return ctl_fail(CTL_EXIT_USAGE, "usage: kioskctl config show");
     config_dump(&c->cfg, stdout);
-    return CTL_OK;
+    return CTL_EXIT_OK;
 }
 
 int ctl_config_sample(ctl_t *c)
 {
     if (c->argc != 1)
-        return ctl_fail(CTL_USAGE, "usage: kioskctl config sample");
+        return ctl_fail(CTL_EXIT_USAGE, "usage: kioskctl config sample");
     config_write_sample(stdout);
-    return CTL_OK;
+    return CTL_EXIT_OK;
 }

@@ -33,22 +33,22 @@ static kerr_t which(ctl_site_t *s, const char *prefix, char id[UUID_STR_LEN], km
 int ctl_receipt_print(ctl_t *c)
 {
     if (c->argc > 2)
-        return ctl_fail(CTL_USAGE, "usage: kioskctl receipt print [ID]");
+        return ctl_fail(CTL_EXIT_USAGE, "usage: kioskctl receipt print [ID]");
     printer_t p = {0};
     kmsg_t msg = {""};
     if (printer_open(&c->cfg, &p, &msg) != K_OK)
-        return ctl_fail(CTL_USAGE, "%s", msg.text);
+        return ctl_fail(CTL_EXIT_USAGE, "%s", msg.text);
     ctl_site_t s;
     int status = ctl_site_open(c, &s);
     char id[UUID_STR_LEN];
-    if (status == CTL_OK) {
+    if (status == CTL_EXIT_OK) {
         kerr_t rc = which(&s, c->argc == 2 ? c->argv[1] : NULL, id, &msg);
         if (rc == K_OK)
             rc = engine_print_receipt(&s.engine, &p, id, ctl_actor(), &msg);
         if (rc == K_OK)
             printf("receipt of %s printed\n", id);
         else
-            status = ctl_fail(rc == K_ENOTFOUND ? CTL_USAGE : CTL_FAIL, "%s", msg.text);
+            status = ctl_fail(rc == K_ENOTFOUND ? CTL_EXIT_USAGE : CTL_EXIT_FAIL, "%s", msg.text);
         ctl_site_close(&s);
     }
     printer_close(&p);

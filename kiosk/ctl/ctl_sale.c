@@ -1,11 +1,15 @@
-/* kioskctl sale|recover|retry: the engine driven from the command line. */
+/* kioskctl sale|recover|retry: the engine driven from the command line. A
+ * sale is the engine's three steps (engine_sale.c); this file gathers the
+ * arguments, stands in for the resident (Ctrl-C, --timeout) and prints. */
 #include <errno.h>
 #include <getopt.h>
-#include <unistd.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
+#include "kiosk/app/clock.h"
 #include "kiosk/app/kjson.h"
+#include "kiosk/app/timefmt.h"
 #include "kiosk/ctl/ctl.h"
 
 static bool parse_minor(const char *text, int64_t *out)
@@ -19,8 +23,9 @@ static bool parse_minor(const char *text, int64_t *out)
     return true;
 }
 
-static void print_result(ctl_site_t *s, const ledger_txn_t *t)
+static void print_result(const engine_delivered_t *d)
 {
+    const ledger_txn_t *t = &d->sale;
     cJSON *o = cJSON_CreateObject();
     kjson_add_str(o, "id", t->id);
     kjson_add_str(o, "state", txn_state_name(t->state));
@@ -32,13 +37,10 @@ static void print_result(ctl_site_t *s, const ledger_txn_t *t)
         kjson_add_int(o, "purchase_count", t->purchase_count);
     else
         cJSON_AddNullToObject(o, "purchase_count");
-    gw_reading_t rd;
-    bool remote = strcmp(t->channel, "remote") == 0; /* a card's credit reaches the meter with the card */
     if (t->card[0])
         kjson_add_str(o, "card", t->card);
-    if (remote && t->state == TXN_DELIVERED &&
-        s->gw.ops->read(s->gw.ctx, t->meter, GW_READ_BALANCE, &rd, NULL) == GW_OK)
-        kjson_add_int(o, "balance_after", rd.balance);
+    if (d->has_balance)
+        kjson_add_int(o, "balance_after", d->balance);
     else
         cJSON_AddNullToObject(o, "balance_after");
     kjson_add_str(o, "reason", t->reason);
@@ -49,32 +51,87 @@ static void print_result(ctl_site_t *s, const ledger_txn_t *t)
     cJSON_Delete(o);
 }
 
-/* One sale: open (to the meter, or onto the card in the reader), take the
- * money the way asked, deliver what was paid. */
-static kerr_t one_sale(ctl_site_t *s, const sale_req_t *req, const engine_mcard_t *card, int timeout_s,
-                       ledger_txn_t *t, kmsg_t *msg)
+/* Ctrl-C while money is taken is the resident's cancel button: cash stops
+ * being taken (what went in is delivered), a card payment is aborted if the
+ * terminal still can, a QR order is given up; so is the --timeout for cash
+ * and QR. */
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+/* The resident at the command line. */
+typedef struct resident {
+    sale_method_t method;
+    int64_t deadline; /* monotonic ms: --timeout (cash, QR) */
+} resident_t;
+
+static bool cancelled(void *ctx)
+{
+    const resident_t *r = ctx;
+    return interrupted || (r->method != METHOD_CARD && kclock_mono(NULL) >= r->deadline);
+}
+
+static void show_text(void *ctx, const char *text)
+{
+    const resident_t *r = ctx;
+    fprintf(stderr, "kioskctl: %s: %s\n", r->method == METHOD_QR ? "QR" : "card terminal", text);
+}
+
+static void show_note(void *ctx, int64_t paid, const char *text)
+{
+    (void)ctx, (void)paid;
+    if (text[0])
+        fprintf(stderr, "kioskctl: %s\n", text);
+}
+
+static void show_code(void *ctx, const char *url, int64_t expires_at)
+{
+    (void)ctx;
+    char until[32] = "";
+    ktime_format_iso(expires_at, until, sizeof until);
+    fprintf(stderr, "kioskctl: scan to pay: %s (until %s)\n", url, until);
+}
+
+/* Takes the sale's money, the resident's cancel button being Ctrl-C. */
+static kerr_t pay(engine_t *e, const char *id, sale_method_t method, int timeout_s, engine_paid_t *out, kmsg_t *msg)
+{
+    resident_t r = {method, kclock_mono(NULL) + (int64_t)timeout_s * 1000};
+    engine_watch_t watch = {.text = show_text, .note = show_note, .code = show_code, .cancelled = cancelled, .ctx = &r};
+    if (method == METHOD_CASH)
+        fprintf(stderr, "kioskctl: insert notes (up to %d s; Ctrl-C to finish)\n", timeout_s);
+    struct sigaction sa = {.sa_handler = on_interrupt}, old;
+    interrupted = 0;
+    sigaction(SIGINT, &sa, &old);
+    kerr_t rc = engine_sale_pay(e, id, &watch, out, msg);
+    sigaction(SIGINT, &old, NULL);
+    for (size_t i = 0; rc == K_OK && i < out->provider.n_lines; i++)
+        fprintf(stderr, "  | %s\n", out->provider.lines[i]);
+    return rc;
+}
+
+/* One sale: opened (to the meter, or onto the card read), paid the way
+ * asked, delivered; the result printed. Returns an exit status. */
+static int sell(ctl_site_t *s, const sale_req_t *req, const engine_mcard_t *card, int timeout_s)
 {
     char id[UUID_STR_LEN];
-    engine_t *e = &s->engine;
-    kerr_t rc = card ? engine_mcard_open_sale(e, card, req->method, req->amount, id, msg)
-                     : engine_open_sale(e, req, id, msg);
-    if (rc == K_OK)
-        rc = engine_begin_payment(e, id, msg);
-    if (rc == K_OK && strcmp(req->method, "counter") == 0) {
-        ledger_payment_t pay = {.method = "counter", .amount = req->amount, .ref = "staff took the money"};
-        rc = engine_accept_payment(e, id, &pay, msg);
-    } else if (rc == K_OK && strcmp(req->method, "cash") == 0) {
-        rc = ctl_take_cash(s, id, req->amount, timeout_s, msg);
-    } else if (rc == K_OK && strcmp(req->method, "qr") == 0) {
-        rc = ctl_take_qr(s, id, req->amount, timeout_s, msg);
-    } else if (rc == K_OK) {
-        rc = ctl_take_card(s, id, req->amount, msg);
-    }
-    if (rc == K_OK && (rc = ledger_get(e->ledger, id, t, msg)) == K_OK && t->state == TXN_PAYMENT_PENDING)
-        rc = engine_finish_payment(e, id, msg);
-    if (rc == K_OK && (rc = ledger_get(e->ledger, id, t, msg)) == K_OK && t->state == TXN_PAID)
-        rc = engine_deliver(e, id, t, msg);
-    return rc;
+    kmsg_t msg;
+    engine_paid_t paid;
+    engine_delivered_t done;
+    kerr_t rc = engine_sale_open(&s->engine, req, card, id, &msg);
+    if (rc == K_ENOTFOUND) /* the device is not there: no sale opened */
+        return ctl_fail(CTL_EXIT_FAIL, "%s", msg.text);
+    if (rc == K_OK && (rc = pay(&s->engine, id, req->method, timeout_s, &paid, &msg)) == K_OK)
+        rc = engine_sale_deliver(&s->engine, id, &done, &msg);
+    if (rc == K_EINVAL)
+        return ctl_fail(CTL_EXIT_USAGE, "%s", msg.text);
+    if (rc != K_OK)
+        return ctl_fail(CTL_EXIT_FAIL, "sale failed: %s", msg.text);
+    print_result(&done);
+    return done.sale.state == TXN_DELIVERED ? CTL_EXIT_OK : CTL_EXIT_FAIL;
 }
 
 int ctl_sale(ctl_t *c)
@@ -89,7 +146,8 @@ int ctl_sale(ctl_t *c)
         {0, 0, 0, 0},
     };
     bool on_card = false;
-    sale_req_t req = {.customer = "", .channel = "remote"};
+    sale_req_t req = {.customer = "", .channel = CHANNEL_REMOTE};
+    const char *pay = NULL;
     int ch, timeout_s = 120;
     optind = 0;
     while ((ch = getopt_long(c->argc, c->argv, "", opts, NULL)) != -1) {
@@ -100,62 +158,36 @@ int ctl_sale(ctl_t *c)
         else if (ch == 'C')
             on_card = true;
         else if (ch == 'p')
-            req.method = optarg;
+            pay = optarg;
         else if (ch == 'a' && !parse_minor(optarg, &req.amount))
-            return ctl_fail(CTL_USAGE, "--amount %s: give minor units as a whole number (5000 = 50.00)", optarg);
+            return ctl_fail(CTL_EXIT_USAGE, "--amount %s: give minor units as a whole number (5000 = 50.00)", optarg);
         else if (ch == 't' && ((timeout_s = atoi(optarg)) < 1 || timeout_s > 3600))
-            return ctl_fail(CTL_USAGE, "--timeout %s: give seconds between 1 and 3600", optarg);
+            return ctl_fail(CTL_EXIT_USAGE, "--timeout %s: give seconds between 1 and 3600", optarg);
         else if (ch == '?')
-            return CTL_USAGE;
+            return CTL_EXIT_USAGE;
     }
     if (on_card && req.meter)
-        return ctl_fail(CTL_USAGE, "--card sells to the card's own meter: leave out --meter");
+        return ctl_fail(CTL_EXIT_USAGE, "--card sells to the card's own meter: leave out --meter");
     if (on_card)
         req.meter = "000000000000"; /* checked below against the limits; the card names the meter */
-    if (!req.meter || !req.amount || !req.method)
-        return ctl_fail(CTL_USAGE, "sale needs --meter (or --card), --amount and --pay");
-    if (strcmp(req.method, "counter") != 0 && strcmp(req.method, "cash") != 0 && strcmp(req.method, "card") != 0 &&
-        strcmp(req.method, "qr") != 0)
-        return ctl_fail(CTL_USAGE, "--pay %s: choose counter, cash, card or qr", req.method);
+    if (!req.meter || !req.amount || !pay)
+        return ctl_fail(CTL_EXIT_USAGE, "sale needs --meter (or --card), --amount and --pay");
+    if (!sale_method_from_name(pay, &req.method))
+        return ctl_fail(CTL_EXIT_USAGE, "--pay %s: choose counter, cash, card or qr", pay);
     if (optind != c->argc)
-        return ctl_fail(CTL_USAGE, "unexpected argument '%s'", c->argv[optind]);
+        return ctl_fail(CTL_EXIT_USAGE, "unexpected argument '%s'", c->argv[optind]);
     kmsg_t why;
     if (engine_check_sale(&c->cfg, &req, &why) != K_OK)
-        return ctl_fail(CTL_USAGE, "%s", why.text);
+        return ctl_fail(CTL_EXIT_USAGE, "%s", why.text);
     ctl_site_t s;
     int status = ctl_site_open(c, &s);
-    if (status != CTL_OK)
+    if (status != CTL_EXIT_OK)
         return status;
-    const registry_entry_t *entry = registry_find(&s.registry, req.meter);
-    if (entry && !req.customer[0])
-        req.customer = entry->customer;
-    if (!on_card && !entry && s.registry.loaded && strcmp(c->cfg.gateway_protocol, "fake") != 0) {
-        ctl_site_close(&s);
-        return ctl_fail(CTL_USAGE, "meter %s is not in the meter registry (%s)", req.meter, c->cfg.registry_path);
-    }
-    bool cash = strcmp(req.method, "cash") == 0, qr = strcmp(req.method, "qr") == 0;
-    if ((cash && !s.engine.cash) || (!cash && strcmp(req.method, "counter") != 0 && !engine_provider(&s.engine, req.method))) {
-        ctl_site_close(&s);
-        return ctl_fail(CTL_FAIL, "no sale opened: the %s is not available (%s)",
-                        cash ? "bill acceptor" : qr ? "QR payment" : "card terminal",
-                        cash ? "cash.protocol" : qr ? "sync.qr and sync.url" : "payterm.protocol");
-    }
     engine_mcard_t mcard;
-    if ((status = ctl_recovery(&s, false)) == CTL_OK && on_card)
+    if ((status = ctl_recovery(&s, false)) == CTL_EXIT_OK && on_card)
         status = ctl_card_inserted(&s, &mcard); /* also finishes what this card still waits for */
-    if (status == CTL_OK) {
-        ledger_txn_t t;
-        kmsg_t msg;
-        kerr_t rc = one_sale(&s, &req, on_card ? &mcard : NULL, timeout_s, &t, &msg);
-        if (rc == K_EINVAL)
-            status = ctl_fail(CTL_USAGE, "%s", msg.text);
-        else if (rc != K_OK)
-            status = ctl_fail(CTL_FAIL, "sale failed: %s", msg.text);
-        else {
-            print_result(&s, &t);
-            status = t.state == TXN_DELIVERED ? CTL_OK : CTL_FAIL;
-        }
-    }
+    if (status == CTL_EXIT_OK)
+        status = sell(&s, &req, on_card ? &mcard : NULL, timeout_s);
     ctl_site_close(&s);
     return status;
 }
@@ -163,10 +195,10 @@ int ctl_sale(ctl_t *c)
 int ctl_recover(ctl_t *c)
 {
     if (c->argc != 1)
-        return ctl_fail(CTL_USAGE, "usage: kioskctl recover");
+        return ctl_fail(CTL_EXIT_USAGE, "usage: kioskctl recover");
     ctl_site_t s;
     int status = ctl_site_open(c, &s);
-    if (status == CTL_OK) {
+    if (status == CTL_EXIT_OK) {
         status = ctl_recovery(&s, true);
         ctl_site_close(&s);
     }
@@ -176,15 +208,15 @@ int ctl_recover(ctl_t *c)
 int ctl_retry(ctl_t *c)
 {
     if (c->argc != 1)
-        return ctl_fail(CTL_USAGE, "usage: kioskctl retry");
+        return ctl_fail(CTL_EXIT_USAGE, "usage: kioskctl retry");
     ctl_site_t s;
     int status = ctl_site_open(c, &s);
-    if (status != CTL_OK)
+    if (status != CTL_EXIT_OK)
         return status;
     int done = 0;
     kmsg_t msg;
     if (engine_retry_due(&s.engine, &done, &msg) != K_OK)
-        status = ctl_fail(CTL_FAIL, "retry failed: %s", msg.text);
+        status = ctl_fail(CTL_EXIT_FAIL, "retry failed: %s", msg.text);
     else
         printf("retry: %d delivered\n", done);
     ctl_site_close(&s);

@@ -61,7 +61,7 @@ static verdict_t check_gateway(ctl_t *c, char *detail, size_t len)
     }
     const char *meter = reg.n ? reg.entries[0].meter : "";
     gw_reading_t r;
-    gw_err_t e = reg.n ? gw.ops->read(gw.ctx, meter, GW_READ_COUNT, &r, &msg) : GW_NOT_FOUND;
+    gw_err_t e = reg.n ? gw.ops->read(gw.ctx, &(gw_target_t){.meter = meter}, GW_READ_COUNT, &r, &msg) : GW_NOT_FOUND;
     if (e == GW_OK)
         snprintf(detail, len, "meter %s answered (purchase count %u)", meter, r.purchase_count);
     else
@@ -162,7 +162,7 @@ static const check_t checks[] = {
 int ctl_selftest(ctl_t *c)
 {
     if (c->argc != 1)
-        return ctl_fail(CTL_USAGE, "usage: kioskctl selftest");
+        return ctl_fail(CTL_EXIT_USAGE, "usage: kioskctl selftest");
     static const char *const names[] = {"ok", "FAIL", "off"};
     int failed = 0;
     printf("%-14s %-5s %s\n", "check", "", "detail");
@@ -175,5 +175,5 @@ int ctl_selftest(ctl_t *c)
     }
     if (failed)
         fprintf(stderr, "kioskctl: %d check(s) failed\n", failed);
-    return failed ? CTL_FAIL : CTL_OK;
+    return failed ? CTL_EXIT_FAIL : CTL_EXIT_OK;
 }

@@ -16,8 +16,8 @@ static void report(void *ctx, const char *device, const char *why)
 static int opened(kerr_t rc, const kmsg_t *msg)
 {
     if (rc == K_OK)
-        return CTL_OK;
-    return ctl_fail(rc == K_EINVAL || rc == K_ENOTFOUND ? CTL_USAGE : CTL_FAIL, "%s", msg->text);
+        return CTL_EXIT_OK;
+    return ctl_fail(rc == K_EINVAL || rc == K_ENOTFOUND ? CTL_EXIT_USAGE : CTL_EXIT_FAIL, "%s", msg->text);
 }
 
 int ctl_site_open(ctl_t *c, ctl_site_t *s)
@@ -44,10 +44,10 @@ int ctl_recovery(ctl_site_t *s, bool report)
     engine_recovery_t rep;
     kmsg_t msg;
     if (engine_recover(&s->engine, &rep, &msg) != K_OK)
-        return ctl_fail(CTL_FAIL, "recovery failed: %s", msg.text);
+        return ctl_fail(CTL_EXIT_FAIL, "recovery failed: %s", msg.text);
     if (report || rep.examined)
         fprintf(report ? stdout : stderr,
                 "recovery: %d unfinished: %d delivered, %d cancelled, %d pending, %d need reconciliation\n",
                 rep.examined, rep.delivered, rep.cancelled, rep.pending, rep.parked);
-    return CTL_OK;
+    return CTL_EXIT_OK;
 }

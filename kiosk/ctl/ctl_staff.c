@@ -36,28 +36,28 @@ static bool read_pin(const char *env, const char *prompt, char *out, size_t len)
 int ctl_authorise(ctl_t *c, perm_t p, const char *operator_name)
 {
     if (p == PERM_COUNT && !operator_name)
-        return CTL_OK;
+        return CTL_EXIT_OK;
     ledger_t *l = ctl_open_ledger(c, LEDGER_CREATE);
     if (!l)
-        return CTL_FAIL;
+        return CTL_EXIT_FAIL;
     int64_t n = 0;
     kmsg_t msg = {""};
     kerr_t rc = ledger_operator_count(l, &n, &msg);
-    int status = rc == K_OK ? CTL_OK : ctl_fail(CTL_FAIL, "%s", msg.text);
-    if (status == CTL_OK && n == 0 && operator_name)
-        status = ctl_fail(CTL_USAGE, "there are no operators yet: leave out --operator (first setup)");
-    else if (status == CTL_OK && n > 0 && !operator_name)
-        status = ctl_fail(CTL_USAGE, "%s needs an operator: give --operator NAME (the PIN is asked, or read from "
+    int status = rc == K_OK ? CTL_EXIT_OK : ctl_fail(CTL_EXIT_FAIL, "%s", msg.text);
+    if (status == CTL_EXIT_OK && n == 0 && operator_name)
+        status = ctl_fail(CTL_EXIT_USAGE, "there are no operators yet: leave out --operator (first setup)");
+    else if (status == CTL_EXIT_OK && n > 0 && !operator_name)
+        status = ctl_fail(CTL_EXIT_USAGE, "%s needs an operator: give --operator NAME (the PIN is asked, or read from "
                                      "KIOSK_PIN)",
                           c->argv[0]);
-    else if (status == CTL_OK && n > 0) {
+    else if (status == CTL_EXIT_OK && n > 0) {
         char pin[64] = "";
         staff_session_t s;
         if (!read_pin("KIOSK_PIN", "PIN: ", pin, sizeof pin))
-            status = ctl_fail(CTL_USAGE, "no PIN was given");
+            status = ctl_fail(CTL_EXIT_USAGE, "no PIN was given");
         else if ((rc = staff_login(l, NULL, operator_name, pin, &s, &msg)) != K_OK ||
                  (p != PERM_COUNT && (rc = staff_require(&s, p, &msg)) != K_OK))
-            status = ctl_fail(CTL_FAIL, "%s", msg.text);
+            status = ctl_fail(CTL_EXIT_FAIL, "%s", msg.text);
         else
             snprintf(actor, sizeof actor, "%s", s.actor);
         memset(pin, 0, sizeof pin);
@@ -71,13 +71,13 @@ static int with_ledger(ctl_t *c, kerr_t (*fn)(ledger_t *l, ctl_t *c, kmsg_t *msg
 {
     ledger_t *l = ctl_open_ledger(c, LEDGER_CREATE);
     if (!l)
-        return CTL_FAIL;
+        return CTL_EXIT_FAIL;
     kmsg_t msg = {""};
     kerr_t rc = fn(l, c, &msg);
     ledger_close(l);
     if (rc == K_OK)
-        return CTL_OK;
-    return ctl_fail(rc == K_ENOTFOUND || rc == K_EINVAL ? CTL_USAGE : CTL_FAIL, "%s", msg.text);
+        return CTL_EXIT_OK;
+    return ctl_fail(rc == K_ENOTFOUND || rc == K_EINVAL ? CTL_EXIT_USAGE : CTL_EXIT_FAIL, "%s", msg.text);
 }
 
 static bool valid_name(const char *s)

@@ -35,16 +35,16 @@ static kerr_t notices(ctl_site_t *s, sync_client_t *sc, kmsg_t *msg)
 int ctl_sync_notices(ctl_t *c)
 {
     if (c->argc != 1)
-        return ctl_fail(CTL_USAGE, "usage: kioskctl sync notices");
+        return ctl_fail(CTL_EXIT_USAGE, "usage: kioskctl sync notices");
     sync_client_t *sc;
     kmsg_t msg = {""};
     if (sync_client_open(&c->cfg, &sc, &msg))
-        return ctl_fail(CTL_USAGE, "%s", msg.text);
+        return ctl_fail(CTL_EXIT_USAGE, "%s", msg.text);
     ctl_site_t s;
     int status = ctl_site_open(c, &s);
-    if (status == CTL_OK) {
+    if (status == CTL_EXIT_OK) {
         if (notices(&s, sc, &msg) != K_OK)
-            status = ctl_fail(CTL_FAIL, "notices: %s", msg.text);
+            status = ctl_fail(CTL_EXIT_FAIL, "notices: %s", msg.text);
         ctl_site_close(&s);
     }
     sync_client_close(sc);
@@ -54,26 +54,26 @@ int ctl_sync_notices(ctl_t *c)
 int ctl_sync_apply(ctl_t *c)
 {
     if (c->argc != 3)
-        return ctl_fail(CTL_USAGE,
+        return ctl_fail(CTL_EXIT_USAGE,
                         "usage: kioskctl sync apply KIND FILE (KIND: tariffs, registry, blocked-cards, settings, staff)");
     FILE *f = fopen(c->argv[2], "rb");
     if (!f)
-        return ctl_fail(CTL_USAGE, "%s: cannot read it", c->argv[2]);
+        return ctl_fail(CTL_EXIT_USAGE, "%s: cannot read it", c->argv[2]);
     static char env[1 << 20];
     size_t n = fread(env, 1, sizeof env - 1, f);
     fclose(f);
     env[n] = '\0';
     ledger_t *l = ctl_open_ledger(c, LEDGER_CREATE);
     if (!l)
-        return CTL_FAIL;
+        return CTL_EXIT_FAIL;
     bool applied = false;
     kmsg_t msg = {""};
     kerr_t rc = sync_docs_apply(&c->cfg, l, c->argv[1], env, n, &applied, &msg);
     ledger_close(l);
     if (rc)
-        return ctl_fail(rc == K_EINVAL && !c->cfg.sync_pubkey[0] ? CTL_USAGE : CTL_FAIL, "%s", msg.text);
+        return ctl_fail(rc == K_EINVAL && !c->cfg.sync_pubkey[0] ? CTL_EXIT_USAGE : CTL_EXIT_FAIL, "%s", msg.text);
     printf("document %s %s\n", c->argv[1], applied ? "applied" : "already held");
-    return CTL_OK;
+    return CTL_EXIT_OK;
 }
 
 /* Uploads until the outbox is empty, adding to *total. */
@@ -105,7 +105,7 @@ static void health_of(const ctl_t *c, const ctl_site_t *s, const ledger_sync_sta
         {"terminal", "none", offsetof(kiosk_config_t, payterm_protocol)},
         {"card_reader", "none", offsetof(kiosk_config_t, card_protocol)},
     };
-    const bool open[] = {s->engine.cash != NULL, s->engine.pay[0] != NULL, s->engine.card != NULL};
+    const bool open[] = {s->engine.cash != NULL, engine_provider(&s->engine, METHOD_CARD) != NULL, s->engine.card != NULL};
     for (size_t i = 0; i < sizeof devices / sizeof devices[0]; i++) {
         const char *protocol = (const char *)&c->cfg + devices[i].cfg_off;
         if (strcmp(protocol, devices[i].none) != 0)
@@ -151,16 +151,16 @@ kerr_t ctl_sync_round(ctl_t *c, ctl_site_t *s, sync_client_t *sc, ctl_sync_tally
 int ctl_sync_now(ctl_t *c)
 {
     if (c->argc != 1)
-        return ctl_fail(CTL_USAGE, "usage: kioskctl sync now");
+        return ctl_fail(CTL_EXIT_USAGE, "usage: kioskctl sync now");
     sync_client_t *sc;
     kmsg_t msg = {""};
     kerr_t rc = sync_client_open(&c->cfg, &sc, &msg);
     if (rc)
-        return ctl_fail(CTL_USAGE, "%s", msg.text);
+        return ctl_fail(CTL_EXIT_USAGE, "%s", msg.text);
     ctl_site_t s;
-    if (ctl_site_open(c, &s) != CTL_OK) {
+    if (ctl_site_open(c, &s) != CTL_EXIT_OK) {
         sync_client_close(sc);
-        return CTL_FAIL;
+        return CTL_EXIT_FAIL;
     }
     ctl_sync_tally_t t = {0};
     rc = ctl_sync_round(c, &s, sc, &t, &msg);
@@ -170,7 +170,7 @@ int ctl_sync_now(ctl_t *c)
     printf("uploaded %d rows in %d batches: %d accepted, %d duplicate, %d rejected, %d parked, %d without an "
            "answer\n",
            t.up.sent, t.batches, t.up.accepted, t.up.duplicate, t.up.rejected, t.up.parked, t.up.unanswered);
-    int status = rc == K_OK ? CTL_OK : ctl_fail(CTL_FAIL, "%s", msg.text);
+    int status = rc == K_OK ? CTL_EXIT_OK : ctl_fail(CTL_EXIT_FAIL, "%s", msg.text);
     ctl_site_close(&s);
     sync_client_close(sc);
     return status;
@@ -179,16 +179,16 @@ int ctl_sync_now(ctl_t *c)
 int ctl_sync_status(ctl_t *c)
 {
     if (c->argc != 1)
-        return ctl_fail(CTL_USAGE, "usage: kioskctl sync status");
+        return ctl_fail(CTL_EXIT_USAGE, "usage: kioskctl sync status");
     ledger_t *l = ctl_open_ledger(c, LEDGER_CREATE);
     if (!l)
-        return CTL_FAIL;
+        return CTL_EXIT_FAIL;
     ledger_sync_state_t s;
     kmsg_t msg = {""};
     kerr_t rc = ledger_sync_state(l, &s, &msg);
     ledger_close(l);
     if (rc)
-        return ctl_fail(CTL_FAIL, "%s", msg.text);
+        return ctl_fail(CTL_EXIT_FAIL, "%s", msg.text);
     cJSON *o = cJSON_CreateObject();
     kjson_add_str(o, "back_office", c->cfg.sync_url[0] ? c->cfg.sync_url : "none");
     kjson_add_int(o, "outbox_depth", s.depth);
@@ -206,5 +206,5 @@ int ctl_sync_status(ctl_t *c)
         printf("%s\n", text);
     cJSON_free(text);
     cJSON_Delete(o);
-    return CTL_OK;
+    return CTL_EXIT_OK;
 }

@@ -66,14 +66,14 @@ static void sync_due(ctl_t *c, ctl_site_t *s, link_t *k, int64_t now)
  * skipped, so the worker never keeps systemd's watchdog waiting. */
 static int deliveries(ctl_site_t *s, bool *recovered)
 {
-    int done = 0, status = CTL_OK;
+    int done = 0, status = CTL_EXIT_OK;
     kmsg_t msg = {""};
     if (engine_lock(&s->engine, "the worker's retries", 0, &msg) != K_OK)
-        return CTL_OK;
+        return CTL_EXIT_OK;
     if (!*recovered)
-        *recovered = (status = ctl_recovery(s, true)) == CTL_OK;
-    if (status == CTL_OK && engine_retry_due(&s->engine, &done, &msg) != K_OK)
-        status = ctl_fail(CTL_FAIL, "retry failed: %s", msg.text);
+        *recovered = (status = ctl_recovery(s, true)) == CTL_EXIT_OK;
+    if (status == CTL_EXIT_OK && engine_retry_due(&s->engine, &done, &msg) != K_OK)
+        status = ctl_fail(CTL_EXIT_FAIL, "retry failed: %s", msg.text);
     else if (done)
         printf("worker: %d delivered\n", done);
     engine_unlock(&s->engine);
@@ -89,25 +89,25 @@ int ctl_worker(ctl_t *c)
     optind = 0;
     while ((ch = getopt_long(c->argc, c->argv, "", opts, NULL)) != -1) {
         if (ch == '?')
-            return CTL_USAGE;
+            return CTL_EXIT_USAGE;
         if (ch == 's')
             sync_only = true;
         else if ((interval_ms = atoi(optarg)) < 10 || interval_ms > 3600000)
-            return ctl_fail(CTL_USAGE, "--interval %s: give milliseconds between 10 and 3600000", optarg);
+            return ctl_fail(CTL_EXIT_USAGE, "--interval %s: give milliseconds between 10 and 3600000", optarg);
     }
     if (sync_only && !c->cfg.sync_url[0])
-        return ctl_fail(CTL_USAGE, "--sync-only needs a back office (sync.url)");
+        return ctl_fail(CTL_EXIT_USAGE, "--sync-only needs a back office (sync.url)");
     if (optind != c->argc)
-        return ctl_fail(CTL_USAGE, "unexpected argument '%s'", c->argv[optind]);
+        return ctl_fail(CTL_EXIT_USAGE, "unexpected argument '%s'", c->argv[optind]);
     if (c->cfg.ledger_lock_wait_ms > WORKER_LEDGER_WAIT_MS)
         c->cfg.ledger_lock_wait_ms = WORKER_LEDGER_WAIT_MS; /* a late QR payment waits for the next round */
     link_t k = {0};
     kmsg_t msg = {""};
     if (c->cfg.sync_url[0] && sync_client_open(&c->cfg, &k.sc, &msg) != K_OK)
-        return ctl_fail(CTL_USAGE, "%s", msg.text);
+        return ctl_fail(CTL_EXIT_USAGE, "%s", msg.text);
     ctl_site_t s;
     int status = sync_only ? ctl_site_open_link(c, &s) : ctl_site_open(c, &s); /* the touchscreen's devices stay its own */
-    if (status != CTL_OK) {
+    if (status != CTL_EXIT_OK) {
         sync_client_close(k.sc);
         return status;
     }
@@ -116,13 +116,13 @@ int ctl_worker(ctl_t *c)
     sigaction(SIGINT, &sa, NULL);
     knotify_ready(sync_only ? "worker: the back-office link" : "worker: retrying deliveries");
     bool recovered = sync_only;
-    while (status == CTL_OK && !stop_requested) {
+    while (status == CTL_EXIT_OK && !stop_requested) {
         if (!sync_only)
             status = deliveries(&s, &recovered);
         sync_due(c, &s, &k, kclock_mono(NULL));
         knotify_watchdog();
         fflush(stdout);
-        for (int slept = 0; status == CTL_OK && !stop_requested && slept < interval_ms; slept += 10)
+        for (int slept = 0; status == CTL_EXIT_OK && !stop_requested && slept < interval_ms; slept += 10)
             usleep(10000);
     }
     knotify_stopping();

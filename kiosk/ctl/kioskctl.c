@@ -116,7 +116,7 @@ ledger_t *ctl_open_ledger(const ctl_t *c, ledger_open_mode_t mode)
     ledger_t *l;
     kmsg_t msg;
     if (site_ledger_open(&c->cfg, mode, &l, &msg) != K_OK) {
-        ctl_fail(CTL_FAIL, "%s", msg.text);
+        ctl_fail(CTL_EXIT_FAIL, "%s", msg.text);
         return NULL;
     }
     return l;
@@ -162,19 +162,19 @@ int main(int argc, char **argv)
     cli_args_t a;
     kmsg_t msg;
     if (cli_split(argc, argv, &a, &msg) != K_OK)
-        return ctl_fail(CTL_USAGE, "%s (see kioskctl --help)", msg.text);
+        return ctl_fail(CTL_EXIT_USAGE, "%s (see kioskctl --help)", msg.text);
     int status;
     int used = 0;
     const char *operator_name = take_operator(&a);
     const verb_t *v = find_verb(a.n_rest, a.rest, &used);
     if (a.version) {
         printf("kioskctl %s\n", KIOSK_VERSION);
-        status = CTL_OK;
+        status = CTL_EXIT_OK;
     } else if (a.help || a.n_rest == 0) {
         usage(a.help ? stdout : stderr);
-        status = a.help ? CTL_OK : CTL_USAGE;
+        status = a.help ? CTL_EXIT_OK : CTL_EXIT_USAGE;
     } else if (!v) {
-        status = ctl_fail(CTL_USAGE, "unknown verb '%s%s%s' (see kioskctl --help)", a.rest[0],
+        status = ctl_fail(CTL_EXIT_USAGE, "unknown verb '%s%s%s' (see kioskctl --help)", a.rest[0],
                           a.n_rest > 1 ? " " : "", a.n_rest > 1 ? a.rest[1] : "");
     } else {
         ctl_t c = {.argc = a.n_rest - used + 1, .argv = a.rest + used - 1};
@@ -182,8 +182,8 @@ int main(int argc, char **argv)
         snprintf(name, sizeof name, "kioskctl %s%s%s", v->name, v->sub ? " " : "", v->sub ? v->sub : "");
         c.argv[0] = name;
         if (cli_load_config(&a, &c.cfg, &msg) != K_OK)
-            status = ctl_fail(CTL_USAGE, "%s", msg.text);
-        else if ((status = ctl_authorise(&c, v->perm, operator_name)) == CTL_OK)
+            status = ctl_fail(CTL_EXIT_USAGE, "%s", msg.text);
+        else if ((status = ctl_authorise(&c, v->perm, operator_name)) == CTL_EXIT_OK)
             status = v->run(&c);
     }
     cli_free(&a);

@@ -11,12 +11,9 @@ void engine__step(engine_t *e, const char *step)
         e->step(e->step_ctx, step);
 }
 
-payterm_t *engine_provider(const engine_t *e, const char *method)
+payterm_t *engine_provider(const engine_t *e, sale_method_t method)
 {
-    for (size_t i = 0; i < ENGINE_MAX_PROVIDERS; i++)
-        if (e->pay[i] && strcmp(e->pay[i]->ops->method, method) == 0)
-            return e->pay[i];
-    return NULL;
+    return method < METHOD_COUNT ? e->pay[method] : NULL;
 }
 
 kerr_t engine__apply(engine_t *e, const char *id, txn_state_t expect, const ledger_change_t *c,
@@ -55,7 +52,7 @@ kerr_t engine_check_sale(const kiosk_config_t *cfg, const sale_req_t *req, kmsg_
         return kmsg_set(msg, K_EINVAL, "amount must be between %s and %s (limits.min_purchase, limits.max_purchase)",
                         lo, hi);
     }
-    if (!req->method || !req->method[0])
+    if (req->method == METHOD_NONE || req->method >= METHOD_COUNT)
         return kmsg_set(msg, K_EINVAL, "no payment method");
     return K_OK;
 }
@@ -72,7 +69,7 @@ static kerr_t do_open_sale(engine_t *e, const sale_req_t *req, char id[UUID_STR_
                           .meter = req->meter,
                           .customer = req->customer ? req->customer : "",
                           .method = req->method,
-                          .channel = req->channel ? req->channel : "remote",
+                          .channel = req->channel,
                           .card = req->card,
                           .currency = cfg->currency_code,
                           .amount = req->amount};

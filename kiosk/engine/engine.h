@@ -25,8 +25,6 @@
  * tests use it to stop the process exactly there. */
 typedef void (*engine_step_fn)(void *ctx, const char *step);
 
-#define ENGINE_MAX_PROVIDERS 4
-
 /* The back office's purchase-count service (docs/sync.md, "Purchase
  * counts"): one sale at a time holds the next count of a meter, across
  * kiosks. The sync link fills it in; the engine asks before it commits a
@@ -55,9 +53,10 @@ typedef struct engine {
     gw_t *gw;
     gw_t *card;     /* the meter-card reader, a delivery target (drivers/card/gw_card.h); NULL: none */
     cash_t *cash;   /* NULL: no bill acceptor */
-    /* authorising payment providers, each for its ops->method (the card
-     * terminal for "card"); unused slots NULL */
-    payterm_t *pay[ENGINE_MAX_PROVIDERS];
+    /* the authorising payment providers by the method whose money each
+     * takes: pay[METHOD_CARD] the card terminal, pay[METHOD_QR] QR orders;
+     * NULL: none (engine_provider) */
+    payterm_t *pay[METHOD_COUNT];
     const kiosk_config_t *cfg;
     const engine_counts_t *counts; /* the back office's count service; NULL: none */
     const registry_t *registry; /* the meters' identities commands are checked against; NULL: none */
@@ -73,11 +72,13 @@ typedef struct engine {
     char held[UUID_STR_LEN];
 } engine_t;
 
+/* What a sale is opened for. engine_sale_open sets the channel and the
+ * card itself (from the card read, or none). */
 typedef struct sale_req {
     const char *meter;
     const char *customer; /* "" if unknown */
-    const char *method;   /* counter, cash, card, qr */
-    const char *channel;  /* remote, card */
+    sale_method_t method;
+    sale_channel_t channel;
     const char *card;     /* channel card: the card's serial (16 hex digits) */
     int64_t amount;       /* minor units asked for */
 } sale_req_t;
@@ -209,15 +210,17 @@ typedef struct engine_card_result {
     pt_result_t terminal;  /* what the terminal said */
 } engine_card_result_t;
 
-/* The authorising provider for a sale method ("card"), or NULL if the
- * kiosk has none. */
-payterm_t *engine_provider(const engine_t *e, const char *method);
+/* The authorising provider for a sale method (the card terminal for
+ * METHOD_CARD), or NULL if the kiosk has none. */
+payterm_t *engine_provider(const engine_t *e, sale_method_t method);
 
-/* Takes a card payment of amount for a sale taking money. The intent is
- * written before the terminal is asked; a lost result is settled by asking
- * the terminal for its last transaction, never by authorising again. */
-kerr_t engine_card_pay(engine_t *e, const char *id, int64_t amount, const pt_watch_t *watch,
-                       engine_card_result_t *out, kmsg_t *msg);
+/* Takes what a sale taking money still asks for (its amount less what it
+ * was paid, as the ledger holds them) through the provider of its method.
+ * The intent is written before the provider is asked; a lost result is
+ * settled by asking the provider, never by authorising again. K_ESTATE if
+ * the sale is not taking money, owes nothing, or has an authorisation
+ * whose outcome is still unknown. */
+kerr_t engine_card_pay(engine_t *e, const char *id, const pt_watch_t *watch, engine_card_result_t *out, kmsg_t *msg);
 
 /* Settles an authorisation whose result was never known (at restart): asks
  * the terminal and books, closes or parks. */
@@ -301,9 +304,9 @@ typedef struct engine_mcard {
 /* Reads the card in the reader (K_ENOTFOUND if there is none), finishes
  * any purchase of this card still being written, stores what the meter
  * wrote back as a reading with usage inspection (once per new write-back),
- * and decides whether it may take a new one; meter_known: the kiosk serves
- * the card's meter. */
-kerr_t engine_mcard_inserted(engine_t *e, bool meter_known, engine_mcard_t *out, kmsg_t *msg);
+ * and decides whether it may take a new one (not if the meter registry in
+ * use does not list the card's meter). */
+kerr_t engine_mcard_inserted(engine_t *e, engine_mcard_t *out, kmsg_t *msg);
 
 /* Whether the card with this serial (16 hex digits) is on the back
  * office's signed list of blocked cards as applied (engine_limits.c);
@@ -319,8 +322,72 @@ kerr_t engine_meter_sellable(engine_t *e, const char *meter, kmsg_t *msg);
 /* Opens a sale on the card channel for the card read by
  * engine_mcard_inserted: its meter, customer and serial; refused (with the
  * verdict's words) unless the card may take a purchase. */
-kerr_t engine_mcard_open_sale(engine_t *e, const engine_mcard_t *card, const char *method, int64_t amount,
+kerr_t engine_mcard_open_sale(engine_t *e, const engine_mcard_t *card, sale_method_t method, int64_t amount,
                               char id[UUID_STR_LEN], kmsg_t *msg);
+
+/* ---- one sale in three steps (engine_sale.c) ----
+ * How every front end sells (kioskctl sale, the touchscreen's worker, any
+ * other): engine_sale_open, engine_sale_pay, engine_sale_deliver. The
+ * front end gathers the input and shows the results; every rule is in
+ * these calls. The sale holds the ledger's lock from its opening until it
+ * is at rest ("One writer" above). */
+
+/* Whether this kiosk serves meter: K_EINVAL, naming the registry, when a
+ * meter registry is in use and does not list it (the fake gateway's meters
+ * need none); *entry is its registry line, or NULL. */
+kerr_t engine_meter_served(const engine_t *e, const char *meter, const registry_entry_t **entry, kmsg_t *msg);
+
+/* Opens a sale and starts taking money (created -> payment_pending): to
+ * req->meter (a meter this kiosk serves; the customer taken from the
+ * registry when req gives none), or, with card, onto the meter card read
+ * by engine_mcard_inserted (its meter and customer; refused unless the
+ * card may take a purchase). Refused, saying why, when the device that
+ * takes req->method's money is not there (K_ENOTFOUND, "no sale opened:
+ * ..."), outside the limits or the offline rules, or for a meter the
+ * registry does not name or marks not sellable (K_EINVAL, K_EBUSY,
+ * K_ESTATE). req->channel and req->card are set from card. */
+kerr_t engine_sale_open(engine_t *e, const sale_req_t *req, const engine_mcard_t *card, char id[UUID_STR_LEN],
+                        kmsg_t *msg);
+
+/* The resident's side of a payment; every member may be NULL. */
+typedef struct engine_watch {
+    void (*text)(void *ctx, const char *text); /* the card terminal's or QR provider's words for the screen */
+    void (*note)(void *ctx, int64_t paid, const char *text); /* cash: what the acceptor did, the sale's total */
+    void (*code)(void *ctx, const char *url, int64_t expires_at_ms); /* QR: the code to scan, until when */
+    /* Asked while money is taken: true once the resident is done (cash: no
+     * more notes) or cancels (card, QR: given up while the provider still
+     * can; later the payment goes through). */
+    bool (*cancelled)(void *ctx);
+    void *ctx;
+} engine_watch_t;
+
+/* What a payment came to. */
+typedef struct engine_paid {
+    ledger_txn_t sale;    /* after: paid; cancelled (not paid, or no note went in); needs_reconciliation (the
+                           * outcome cannot be known, or the acceptor lost count) */
+    pt_result_t provider; /* card, QR: what the provider said (its words, a card's receipt lines) */
+} engine_paid_t;
+
+/* Takes a sale's money by its method: the counter books the amount (staff
+ * took it); cash takes notes until the amount is in, the resident is done
+ * or the acceptor cannot go on; card and QR ask the method's provider,
+ * once. Then the payment is finished (paid), or the sale is cancelled as
+ * not paid ("card not paid: declined by the card issuer", "nothing was
+ * paid"). An error return means a device or the ledger failed midway; the
+ * sale is then as the ledger last says, and recovery settles it. */
+kerr_t engine_sale_pay(engine_t *e, const char *id, const engine_watch_t *watch, engine_paid_t *out, kmsg_t *msg);
+
+/* What a delivery came to. */
+typedef struct engine_delivered {
+    ledger_txn_t sale; /* after: delivered, delivery_pending or needs_reconciliation (unchanged if it was
+                        * not paid) */
+    bool has_balance;  /* a remote meter credited: its balance, read afterwards */
+    int64_t balance;
+} engine_delivered_t;
+
+/* Delivers a paid sale (engine_deliver) and, once a remote meter has the
+ * credit, reads its balance; a sale that is not paid is left as it is. */
+kerr_t engine_sale_deliver(engine_t *e, const char *id, engine_delivered_t *out, kmsg_t *msg);
 
 /* ---- receipts (engine_receipt.c) ---- */
 

@@ -8,15 +8,15 @@
 #include "kiosk/core/payment.h"
 #include "kiosk/engine/engine_int.h"
 
-static card_answer_t answer_of(pt_err_t err, const pt_result_t *r)
+static payment_answer_t answer_of(pt_err_t err, const pt_result_t *r)
 {
     switch (err) {
-    case PT_OK: return r->approved ? CARD_APPROVED : CARD_DECLINED;
-    case PT_UNREACHABLE: return CARD_NOT_RECEIVED;
+    case PT_OK: return r->outcome == PT_APPROVED ? PAYMENT_APPROVED : PAYMENT_DECLINED;
+    case PT_UNREACHABLE: return PAYMENT_NOT_RECEIVED;
     case PT_UNKNOWN:
-    case PT_PROTOCOL: return CARD_NO_RESULT;
+    case PT_PROTOCOL: return PAYMENT_NO_RESULT;
     }
-    return CARD_NO_RESULT;
+    return PAYMENT_NO_RESULT;
 }
 
 /* The receipt lines, one per line, for the ledger. */
@@ -58,10 +58,10 @@ static kerr_t book(engine_t *e, const ledger_txn_t *t, const char *reference, in
     return rc;
 }
 
-static kerr_t not_paid(engine_t *e, const char *reference, card_answer_t a, const pt_result_t *r, kmsg_t *msg)
+static kerr_t not_paid(engine_t *e, const char *reference, payment_answer_t a, const pt_result_t *r, kmsg_t *msg)
 {
     ledger_card_outcome_t o = {.reference = reference,
-                               .outcome = a == CARD_NOT_RECEIVED ? "not_received" : "declined",
+                               .outcome = a == PAYMENT_NOT_RECEIVED ? "not_received" : "declined",
                                .result_code = r->code,
                                .receipt = r->receipt};
     return ledger_card_end(e->ledger, &o, msg);
@@ -80,20 +80,20 @@ static kerr_t park_unknown(engine_t *e, const char *id, const char *why, kmsg_t 
 /* Asks the provider what came of the authorisation: by the request itself
  * when it can (query), else by its last transaction. */
 static pt_err_t ask(payterm_t *pt, const ledger_txn_t *t, const char *reference, int64_t amount, pt_result_t *last,
-                    card_owner_t *owner, kmsg_t *why)
+                    payment_owner_t *owner, kmsg_t *why)
 {
     memset(last, 0, sizeof *last);
-    *owner = CARD_OTHERS;
+    *owner = PAYMENT_OTHERS;
     if (pt->ops->query) {
         pt_request_t req = {.amount = amount, .reference = reference, .meter = t->meter, .currency = t->currency};
         pt_err_t err = pt->ops->query(pt->ctx, &req, last, why);
-        *owner = err == PT_OK ? CARD_OURS : CARD_OTHERS;
+        *owner = err == PT_OK ? PAYMENT_OURS : PAYMENT_OTHERS;
         return err;
     }
     pt_err_t err = pt->ops->last(pt->ctx, last, why);
-    if (err == PT_OK && last->code != 0x83) /* 0x83: no transaction to repeat */
-        *owner = !last->reference[0] ? CARD_UNNAMED
-                 : strcmp(last->reference, reference) == 0 ? CARD_OURS : CARD_OTHERS;
+    if (err == PT_OK && last->outcome != PT_NO_TRANSACTION)
+        *owner = !last->reference[0] ? PAYMENT_UNNAMED
+                 : strcmp(last->reference, reference) == 0 ? PAYMENT_OURS : PAYMENT_OTHERS;
     return err;
 }
 
@@ -103,22 +103,23 @@ static kerr_t ask_last(engine_t *e, payterm_t *pt, const ledger_txn_t *t, const 
 {
     pt_result_t last;
     kmsg_t why = {""};
-    card_owner_t owner;
+    payment_owner_t owner;
     pt_err_t err = ask(pt, t, reference, amount, &last, &owner, &why);
     engine__step(e, "card.asked");
-    if (err == PT_OK && owner == CARD_UNNAMED && last.approved)
+    bool approved = last.outcome == PT_APPROVED;
+    if (err == PT_OK && owner == PAYMENT_UNNAMED && approved)
         snprintf(why.text, sizeof why.text, "its last transaction, approved (receipt %u), names no reference: it may be "
                  "this sale's", last.receipt);
-    switch (card_after_last(err == PT_OK, owner, last.approved)) {
-    case CARD_STEP_PAID:
+    switch (payment_after_last(err == PT_OK, owner, approved)) {
+    case PAYMENT_STEP_PAID:
         out->paid = true;
         out->terminal = last;
         return book(e, t, reference, amount, &last, msg);
-    case CARD_STEP_NOT_PAID:
+    case PAYMENT_STEP_NOT_PAID:
         out->terminal = last;
-        return not_paid(e, reference, CARD_DECLINED, &last, msg);
-    case CARD_STEP_ASK_LAST:
-    case CARD_STEP_PARK: break;
+        return not_paid(e, reference, PAYMENT_DECLINED, &last, msg);
+    case PAYMENT_STEP_ASK_LAST:
+    case PAYMENT_STEP_PARK: break;
     }
     out->parked = true;
     return park_unknown(e, t->id, why.text[0] ? why.text : "no answer", msg);
@@ -132,25 +133,38 @@ static kerr_t open_authorisation(engine_t *e, const char *id, ledger_card_auth_t
     return rc;
 }
 
-static kerr_t do_card_pay(engine_t *e, const char *id, int64_t amount, const pt_watch_t *watch,
-                       engine_card_result_t *out, kmsg_t *msg)
+/* The reference of the sale's next authorisation ("<sale id>:<n>"), after
+ * its latest one, which must be closed: never authorise twice. */
+static kerr_t next_reference(engine_t *e, const char *id, char reference[64], kmsg_t *msg)
+{
+    ledger_card_auth_t last;
+    bool found;
+    kerr_t rc = ledger_card_latest(e->ledger, id, &last, &found, msg);
+    if (rc)
+        return rc;
+    if (found && last.outcome[0] == '\0')
+        return kmsg_set(msg, K_ESTATE, "authorisation %s is still unresolved: never authorise twice", last.reference);
+    snprintf(reference, 64, "%s:%lld", id, found ? (long long)last.id + 1 : 1LL);
+    return K_OK;
+}
+
+static kerr_t do_card_pay(engine_t *e, const char *id, const pt_watch_t *watch, engine_card_result_t *out, kmsg_t *msg)
 {
     memset(out, 0, sizeof *out);
     ledger_txn_t t;
+    char reference[64];
     kerr_t rc = ledger_get(e->ledger, id, &t, msg);
-    payterm_t *pt = rc == K_OK ? engine_provider(e, t.method) : NULL;
-    if (rc == K_OK && !pt)
-        return kmsg_set(msg, K_ENOTFOUND, "no payment provider for '%s' (payterm.protocol)", t.method);
-    ledger_card_auth_t last;
-    bool open, found;
-    rc = rc ? rc : open_authorisation(e, id, &last, &open, msg);
-    if (rc == K_OK && open)
-        return kmsg_set(msg, K_ESTATE, "authorisation %s is still unresolved: never authorise twice", last.reference);
-    rc = rc ? rc : ledger_card_latest(e->ledger, id, &last, &found, msg);
     if (rc)
         return rc;
-    char reference[64];
-    snprintf(reference, sizeof reference, "%s:%lld", id, found ? (long long)last.id + 1 : 1LL);
+    payterm_t *pt = engine_provider(e, t.method);
+    if (!pt)
+        return kmsg_set(msg, K_ENOTFOUND, "no payment provider for '%s' (payterm.protocol)", sale_method_name(t.method));
+    int64_t amount = t.amount - t.paid; /* what the sale still asks for, as committed when it was opened */
+    if (t.state != TXN_PAYMENT_PENDING || amount <= 0)
+        return kmsg_set(msg, K_ESTATE, "transaction %.8s is %s with %lld of %lld paid: nothing to take", id,
+                        txn_state_name(t.state), (long long)t.paid, (long long)t.amount);
+    if ((rc = next_reference(e, id, reference, msg)))
+        return rc;
     if ((rc = ledger_card_begin(e->ledger, id, reference, amount, msg)))
         return rc;
     engine__step(e, "card.intent");
@@ -158,17 +172,17 @@ static kerr_t do_card_pay(engine_t *e, const char *id, int64_t amount, const pt_
     pt_request_t req = {.amount = amount, .reference = reference, .meter = t.meter, .currency = t.currency};
     pt_err_t err = pt->ops->authorise(pt->ctx, &req, watch, &out->terminal, &why);
     engine__step(e, "card.answer");
-    card_answer_t a = answer_of(err, &out->terminal);
-    LOG_I("engine", "txn %.8s: card %s (%s)", id, a == CARD_APPROVED ? "approved" : "not approved",
+    payment_answer_t a = answer_of(err, &out->terminal);
+    LOG_I("engine", "txn %.8s: card %s (%s)", id, a == PAYMENT_APPROVED ? "approved" : "not approved",
           err == PT_OK ? out->terminal.reason : why.text);
-    switch (card_after_authorise(a)) {
-    case CARD_STEP_PAID: out->paid = true; return book(e, &t, reference, amount, &out->terminal, msg);
-    case CARD_STEP_NOT_PAID:
+    switch (payment_after_authorise(a)) {
+    case PAYMENT_STEP_PAID: out->paid = true; return book(e, &t, reference, amount, &out->terminal, msg);
+    case PAYMENT_STEP_NOT_PAID:
         if (err != PT_OK)
             snprintf(out->terminal.reason, sizeof out->terminal.reason, "%s", why.text);
         return not_paid(e, reference, a, &out->terminal, msg);
-    case CARD_STEP_ASK_LAST:
-    case CARD_STEP_PARK: break;
+    case PAYMENT_STEP_ASK_LAST:
+    case PAYMENT_STEP_PARK: break;
     }
     return ask_last(e, pt, &t, reference, amount, out, msg);
 }
@@ -218,7 +232,7 @@ static kerr_t book_parked(engine_t *e, const ledger_txn_t *t, const ledger_card_
 static kerr_t close_parked(engine_t *e, const ledger_txn_t *t, const ledger_card_auth_t *a, const pt_result_t *r,
                            kmsg_t *msg)
 {
-    kerr_t rc = not_paid(e, a->reference, CARD_DECLINED, r, msg);
+    kerr_t rc = not_paid(e, a->reference, PAYMENT_DECLINED, r, msg);
     char reason[LEDGER_REASON_LEN];
     snprintf(reason, sizeof reason, "not paid: the provider says the money never came (%s)",
              r->reason[0] ? r->reason : "no payment");
@@ -243,15 +257,16 @@ static kerr_t do_card_settle_parked(engine_t *e, const char *id, bool *settled, 
     if (!pt || !pt->ops->query)
         return K_OK;
     pt_result_t r = {0};
-    card_owner_t owner;
+    payment_owner_t owner;
     kmsg_t why = {""};
-    if (ask(pt, &t, a.reference, a.amount, &r, &owner, &why) != PT_OK || owner != CARD_OURS) {
+    if (ask(pt, &t, a.reference, a.amount, &r, &owner, &why) != PT_OK || owner != PAYMENT_OURS) {
         LOG_I("engine", "txn %.8s: still parked, the provider cannot say yet (%s)", id, why.text);
         return K_OK;
     }
     *settled = true;
-    LOG_I("engine", "txn %.8s: the parked payment is settled: %s", id, r.approved ? "paid" : "not paid");
-    return r.approved ? book_parked(e, &t, &a, &r, msg) : close_parked(e, &t, &a, &r, msg);
+    bool approved = r.outcome == PT_APPROVED;
+    LOG_I("engine", "txn %.8s: the parked payment is settled: %s", id, approved ? "paid" : "not paid");
+    return approved ? book_parked(e, &t, &a, &r, msg) : close_parked(e, &t, &a, &r, msg);
 }
 
 static kerr_t do_card_reverse(engine_t *e, const char *id, kmsg_t *msg)
@@ -265,7 +280,7 @@ static kerr_t do_card_reverse(engine_t *e, const char *id, kmsg_t *msg)
     payterm_t *pt = engine_provider(e, t.method);
     if (!found || !pt)
         return kmsg_set(msg, K_ENOTFOUND, "transaction %.8s: no payment to reverse, or no provider for '%s'", id,
-                        t.method);
+                        sale_method_name(t.method));
     pt_result_t r;
     kmsg_t why = {""};
     pt_err_t err = pt->ops->reverse(pt->ctx, (uint32_t)a.receipt, &r, &why);
@@ -277,10 +292,8 @@ static kerr_t do_card_reverse(engine_t *e, const char *id, kmsg_t *msg)
     }
     char ref[48], reason[LEDGER_REASON_LEN];
     snprintf(ref, sizeof ref, "reversal of receipt %lld", (long long)a.receipt);
-    if (r.approved || r.code == 0xB4) { /* done now, or done before the answer was lost */
-        char method[LEDGER_TAG_LEN + 16];
-        snprintf(method, sizeof method, "%s_reversal", t.method);
-        ledger_refund_t refund = {.method = method, .amount = t.paid, .ref = ref};
+    if (r.outcome == PT_APPROVED || r.outcome == PT_ALREADY_REVERSED) { /* done now, or before the answer was lost */
+        ledger_refund_t refund = {.kind = REFUND_REVERSAL, .reversed = t.method, .amount = t.paid, .ref = ref};
         ledger_change_t c = {.event = EV_REFUND_DONE, .refund = &refund, .release_count = true, .detail = ref};
         return engine__apply(e, id, TXN_REFUNDING, &c, NULL, msg);
     }
@@ -290,10 +303,9 @@ static kerr_t do_card_reverse(engine_t *e, const char *id, kmsg_t *msg)
     return engine__apply(e, id, TXN_REFUNDING, &c, NULL, msg);
 }
 
-kerr_t engine_card_pay(engine_t *e, const char *id, int64_t amount, const pt_watch_t *watch,
-                       engine_card_result_t *out, kmsg_t *msg)
+kerr_t engine_card_pay(engine_t *e, const char *id, const pt_watch_t *watch, engine_card_result_t *out, kmsg_t *msg)
 {
-    ENGINE_LOCKED(e, "card pay", msg, do_card_pay(e, id, amount, watch, out, msg));
+    ENGINE_LOCKED(e, "card pay", msg, do_card_pay(e, id, watch, out, msg));
 }
 
 kerr_t engine_card_settle(engine_t *e, const char *id, kmsg_t *msg)

@@ -37,11 +37,11 @@ static kerr_t on_escrow(engine_t *e, const cash_event_t *ev, engine_cash_news_t 
 {
     int64_t paid;
     bool open = taking(e, e->cash_txn, &paid);
-    escrow_reason_t why = cash_escrow_rule(open, paid, ev->value, e->cfg->max_purchase);
+    escrow_reason_t why = payment_escrow_rule(open, paid, ev->value, e->cfg->max_purchase);
     ledger_cash_mark_t m = mark(e, ev);
     int64_t id;
     kerr_t rc = ledger_escrow_decide(e->ledger, open ? e->cash_txn : NULL, &m, ev->bill_type, ev->value,
-                                     why == ESCROW_OK, cash_escrow_text(why), &id, msg);
+                                     why == ESCROW_OK, payment_escrow_text(why), &id, msg);
     if (rc)
         return rc;
     engine__step(e, "cash.escrow");
@@ -59,7 +59,7 @@ static kerr_t on_escrow(engine_t *e, const cash_event_t *ev, engine_cash_news_t 
     engine__step(e, "cash.routed");
     if (why != ESCROW_OK) {
         char what[80];
-        snprintf(what, sizeof what, "returned: %s", cash_escrow_text(why));
+        snprintf(what, sizeof what, "returned: %s", payment_escrow_text(why));
         say(news, ev->value, e->cfg->currency, what);
     }
     return rc;
@@ -83,7 +83,7 @@ static kerr_t on_stacked(engine_t *e, const cash_event_t *ev, engine_cash_news_t
     }
     char ref[64];
     snprintf(ref, sizeof ref, "note type %d, event %u", ev->bill_type, ev->counter);
-    ledger_payment_t p = {.method = "cash", .amount = ev->value, .denomination = ev->value, .ref = ref};
+    ledger_payment_t p = {.method = METHOD_CASH, .amount = ev->value, .denomination = ev->value, .ref = ref};
     ledger_cash_mark_t m = mark(e, ev);
     ledger_change_t c = {.event = EV_MONEY_IN, .payment = &p, .cash = &m, .escrow_id = escrow, .detail = ref};
     ledger_txn_t after;
@@ -111,7 +111,7 @@ static kerr_t park_sale(engine_t *e, const char *what, kmsg_t *msg)
 
 static void find_cash_sale(void *ctx, const ledger_txn_t *t)
 {
-    if (strcmp(t->method, "cash") == 0)
+    if (t->method == METHOD_CASH)
         snprintf(ctx, UUID_STR_LEN, "%s", t->id);
 }
 

@@ -103,7 +103,7 @@ static kerr_t confirm_identity(engine_t *e, const char *meter, engine_meter_cmd_
 {
     gw_reading_t r;
     kmsg_t why = {""};
-    gw_err_t err = e->gw->ops->read(e->gw->ctx, meter, GW_READ_IDENTITY, &r, &why);
+    gw_err_t err = e->gw->ops->read(e->gw->ctx, &(gw_target_t){.meter = meter}, GW_READ_IDENTITY, &r, &why);
     if (err != GW_OK)
         return kmsg_set(msg, engine_gw_error(err), "cannot tell which meter answers, nothing sent: %s", why.text);
     if (!(r.have & GW_READ_IDENTITY))

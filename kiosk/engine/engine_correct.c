@@ -100,7 +100,7 @@ static kerr_t do_fix(engine_t *e, const char *id, engine_fix_t f, const char *ac
         rc = engine_fix_check(e, &t, f, msg);
     if (rc)
         return rc;
-    ledger_refund_t back = {.method = f == ENGINE_FIX_ZERO ? "zeroed" : "operator",
+    ledger_refund_t back = {.kind = f == ENGINE_FIX_ZERO ? REFUND_ZEROED : REFUND_OPERATOR,
                             .amount = t.paid - t.refunded, .ref = actor, .detail = reason};
     ledger_change_t c = {.reason = reason, .detail = reason, .actor = actor, .action = action_names[f]};
     if (f == ENGINE_FIX_RESUME) {

@@ -7,14 +7,16 @@
 #include "kiosk/app/log.h"
 #include "kiosk/core/backoff.h"
 #include "kiosk/core/delivery.h"
+#include "kiosk/core/mcard.h"
 #include "kiosk/core/payment.h"
 #include "kiosk/engine/engine_int.h"
 
 /* One delivery run for one transaction. */
 typedef struct run {
     engine_t *e;
-    gw_t *gw;                   /* where the credit goes: the gateway, or the card reader */
-    char addr[GW_CARD_ADDR_LEN]; /* the meter, or "METER@SERIAL" for a card */
+    gw_t *gw;       /* where the credit goes: the gateway, or the card reader */
+    gw_target_t to; /* the meter, and for a card the sale's card */
+    bool opens;     /* a card: this write opens the meter's account */
     ledger_txn_t t; /* the row as last committed */
     unsigned sends; /* credits sent in this run */
     bool balance_known;
@@ -115,7 +117,7 @@ static kerr_t refund_if_card(run_t *r)
 {
     int crediting = 0;
     kerr_t rc = ledger_attempts(r->e->ledger, r->t.id, count_crediting, &crediting, r->msg);
-    if (rc || !card_reverse_after_park(engine_provider(r->e, r->t.method) != NULL, crediting > 0))
+    if (rc || !payment_reverse_after_park(engine_provider(r->e, r->t.method) != NULL, crediting > 0))
         return rc;
     ledger_change_t c = {.event = EV_REFUND_BEGIN, .detail = "the meter cannot take this credit: reversing the card payment"};
     if ((rc = commit(r, &c)))
@@ -161,7 +163,7 @@ static kerr_t read_back(run_t *r, uint32_t n, credit_outcome_t after)
 {
     gw_reading_t rd = {0};
     kmsg_t why = {""};
-    gw_err_t err = r->gw->ops->read(r->gw->ctx, r->addr, GW_READ_COUNT | GW_READ_BALANCE, &rd, &why);
+    gw_err_t err = r->gw->ops->read(r->gw->ctx, &r->to, GW_READ_COUNT | GW_READ_BALANCE, &rd, &why);
     engine__step(r->e, "deliver.readback");
     r->balance_known = err == GW_OK;
     r->balance = rd.balance;
@@ -201,7 +203,8 @@ static kerr_t send(run_t *r, uint32_t n)
         return rc;
     engine__step(r->e, "deliver.intent");
 
-    gw_credit_req_t req = {.meter = r->addr, .customer = r->t.customer, .amount = r->t.paid, .count = n};
+    gw_credit_req_t req = {.to = r->to, .customer = r->t.customer, .amount = r->t.paid, .count = n,
+                           .open_account = r->opens};
     gw_credit_reply_t reply = {0};
     kmsg_t why = {""};
     gw_err_t err = r->gw->ops->credit(r->gw->ctx, &req, &reply, &why);
@@ -351,13 +354,25 @@ static void reconnect(run_t *r)
         return;
     gw_reading_t rd;
     kmsg_t why = {""};
-    if (r->gw->ops->read(r->gw->ctx, r->addr, GW_READ_STATUS, &rd, &why) != GW_OK) {
+    if (r->gw->ops->read(r->gw->ctx, &r->to, GW_READ_STATUS, &rd, &why) != GW_OK) {
         LOG_W("engine", "meter %s: cannot read the relay after the credit: %s", r->t.meter, why.text);
         return;
     }
     if (rd.relay_open && engine_relay(r->e, r->t.meter, GW_RELAY_CLOSE, "system",
                                       "the credit lifted the balance above zero", &why) != K_OK)
         LOG_W("engine", "meter %s: reconnection failed: %s", r->t.meter, why.text);
+}
+
+/* A card: whether this write opens the meter's account, as the core's
+ * rule says from what the card holds (nothing written yet, a replacement
+ * or not: the card just read, kept while it stays in the reader). */
+static gw_err_t card_opens_account(run_t *r, const gw_reading_t *rd, kmsg_t *why)
+{
+    card_view_t v;
+    if (gw_card_view(r->gw, &v, why) != K_OK)
+        return GW_UNREACHABLE;
+    r->opens = mcard_opens_account(rd->count_open, v.info.type == CARD_TYPE_REPLACEMENT);
+    return GW_OK;
 }
 
 static kerr_t do_deliver(engine_t *e, const char *id, ledger_txn_t *after, kmsg_t *msg)
@@ -369,15 +384,14 @@ static kerr_t do_deliver(engine_t *e, const char *id, ledger_txn_t *after, kmsg_
     if (r.t.state != TXN_PAID && r.t.state != TXN_DELIVERY_PENDING)
         return kmsg_set(msg, K_ESTATE, "transaction %s is %s; only paid or pending ones are delivered", id,
                         txn_state_name(r.t.state));
-    bool card = strcmp(r.t.channel, "card") == 0;
+    bool card = r.t.channel == CHANNEL_CARD;
     r.gw = card ? e->card : e->gw;
-    if (card)
-        gw_card_address(r.t.meter, r.t.card, r.addr);
-    else
-        snprintf(r.addr, sizeof r.addr, "%s", r.t.meter);
+    r.to = (gw_target_t){.meter = r.t.meter, .card = card ? r.t.card : NULL};
     gw_reading_t rd = {0};
     kmsg_t why = {"no meter-card reader (card.protocol)"};
-    gw_err_t err = r.gw ? r.gw->ops->read(r.gw->ctx, r.addr, GW_READ_COUNT, &rd, &why) : GW_UNREACHABLE;
+    gw_err_t err = r.gw ? r.gw->ops->read(r.gw->ctx, &r.to, GW_READ_COUNT, &rd, &why) : GW_UNREACHABLE;
+    if (err == GW_OK && card)
+        err = card_opens_account(&r, &rd, &why);
     engine__step(e, "deliver.read");
     if (err == GW_NOT_FOUND || err == GW_INVALID)
         rc = park(&r, REASON_REFUSED, why.text, NULL, APPLIED_NO);

@@ -19,7 +19,7 @@ typedef struct pending {
 static void note_pending(void *ctx, const ledger_txn_t *t)
 {
     pending_t *p = ctx;
-    if (strcmp(t->channel, "card") != 0 || strcmp(t->meter, p->meter) != 0)
+    if (t->channel != CHANNEL_CARD || strcmp(t->meter, p->meter) != 0)
         return;
     if (strcmp(t->card, p->serial) != 0)
         p->other_card = true;
@@ -96,12 +96,14 @@ kerr_t engine__mcard_read(engine_t *e, engine_mcard_t *out, kmsg_t *msg)
     return rc;
 }
 
-static kerr_t do_mcard_inserted(engine_t *e, bool meter_known, engine_mcard_t *out, kmsg_t *msg)
+static kerr_t do_mcard_inserted(engine_t *e, engine_mcard_t *out, kmsg_t *msg)
 {
     kerr_t rc = engine__mcard_read(e, out, msg);
     if (rc)
         return rc;
     const card_info_t *info = &out->view.info;
+    /* a meter the registry in use does not list is not served here */
+    bool meter_known = !e->registry || !e->registry->loaded || registry_find(e->registry, info->meter);
     pending_t p = {.meter = info->meter, .serial = out->serial};
     ledger_filter_t f = {.meter = info->meter, .unfinished = true};
     bool left = false;
@@ -135,7 +137,7 @@ static kerr_t do_mcard_inserted(engine_t *e, bool meter_known, engine_mcard_t *o
     return K_OK;
 }
 
-static kerr_t do_mcard_open_sale(engine_t *e, const engine_mcard_t *card, const char *method, int64_t amount,
+static kerr_t do_mcard_open_sale(engine_t *e, const engine_mcard_t *card, sale_method_t method, int64_t amount,
                               char id[UUID_STR_LEN], kmsg_t *msg)
 {
     if (card->verdict == MCARD_BLOCKED && card->office_block[0])
@@ -146,18 +148,18 @@ static kerr_t do_mcard_open_sale(engine_t *e, const engine_mcard_t *card, const 
     sale_req_t req = {.meter = card->view.info.meter,
                       .customer = card->view.info.customer,
                       .method = method,
-                      .channel = "card",
+                      .channel = CHANNEL_CARD,
                       .card = card->serial,
                       .amount = amount};
     return engine_open_sale(e, &req, id, msg);
 }
 
-kerr_t engine_mcard_inserted(engine_t *e, bool meter_known, engine_mcard_t *out, kmsg_t *msg)
+kerr_t engine_mcard_inserted(engine_t *e, engine_mcard_t *out, kmsg_t *msg)
 {
-    ENGINE_LOCKED(e, "mcard inserted", msg, do_mcard_inserted(e, meter_known, out, msg));
+    ENGINE_LOCKED(e, "mcard inserted", msg, do_mcard_inserted(e, out, msg));
 }
 
-kerr_t engine_mcard_open_sale(engine_t *e, const engine_mcard_t *card, const char *method, int64_t amount,
+kerr_t engine_mcard_open_sale(engine_t *e, const engine_mcard_t *card, sale_method_t method, int64_t amount,
                               char id[UUID_STR_LEN], kmsg_t *msg)
 {
     ENGINE_LOCKED(e, "mcard open sale", msg, do_mcard_open_sale(e, card, method, amount, id, msg));

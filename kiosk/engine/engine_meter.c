@@ -85,7 +85,7 @@ kerr_t engine_read_meter(engine_t *e, const char *meter, gw_reading_t *out, ledg
                          size_t *n_alerts, kmsg_t *msg)
 {
     *n_alerts = 0;
-    gw_err_t err = e->gw->ops->read(e->gw->ctx, meter, GW_READ_ALL, out, msg);
+    gw_err_t err = e->gw->ops->read(e->gw->ctx, &(gw_target_t){.meter = meter}, GW_READ_ALL, out, msg);
     if (err != GW_OK)
         return engine_gw_error(err);
     return engine__record_reading(e, out, alerts, n_alerts, msg);

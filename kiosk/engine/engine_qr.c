@@ -18,15 +18,15 @@ static kerr_t book(engine_t *e, const engine_qr_late_t *n, char id[UUID_STR_LEN]
     ledger_new_txn_t t = {.id = id,
                           .meter = n->meter,
                           .customer = n->customer ? n->customer : "",
-                          .method = "qr",
-                          .channel = "remote",
+                          .method = METHOD_QR,
+                          .channel = CHANNEL_REMOTE,
                           .currency = n->currency[0] ? n->currency : e->cfg->currency_code,
                           .amount = n->amount};
     if ((rc = ledger_create(e->ledger, &t, msg)) || (rc = engine_begin_payment(e, id, msg)))
         return rc;
     char detail[96];
     snprintf(detail, sizeof detail, "paid late (the kiosk had %s the order)", n->gave_up[0] ? n->gave_up : "left");
-    ledger_payment_t p = {.method = "qr", .amount = n->amount, .ref = n->order, .detail = detail};
+    ledger_payment_t p = {.method = METHOD_QR, .amount = n->amount, .ref = n->order, .detail = detail};
     if ((rc = engine_accept_payment(e, id, &p, msg)) == K_OK)
         rc = engine_finish_payment(e, id, msg);
     if (rc == K_ECONFLICT) { /* booked meanwhile by another process: this sale took nothing */

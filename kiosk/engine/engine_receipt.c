@@ -50,18 +50,18 @@ static void masked(const char *customer, char out[LEDGER_METER_LEN])
         out[i] = '*';
 }
 
-static const char *method_text(const char *method)
+static const char *method_text(sale_method_t method)
 {
-    return strcmp(method, "cash") == 0   ? "现金 Cash"
-           : strcmp(method, "card") == 0 ? "银行卡 Bank card"
-           : strcmp(method, "qr") == 0   ? "扫码 QR"
-                                         : "柜台 Counter";
+    return method == METHOD_CASH   ? "现金 Cash"
+           : method == METHOD_CARD ? "银行卡 Bank card"
+           : method == METHOD_QR   ? "扫码 QR"
+                                   : "柜台 Counter";
 }
 
 /* What the resident is told about the state of the purchase. */
 static void outcome(builder_t *b, const ledger_txn_t *t)
 {
-    bool card = strcmp(t->channel, "card") == 0;
+    bool card = t->channel == CHANNEL_CARD;
     switch (t->state) {
     case TXN_DELIVERED:
         engine__field(b, "状态 Status", card ? "已写卡 On the card" : "已到账 Credited");
@@ -111,7 +111,7 @@ static void body(builder_t *b, engine_t *e, const ledger_txn_t *t)
         engine__field(b, "电卡 Meter card", t->card);
     ledger_card_auth_t auth;
     bool found = false;
-    if (strcmp(t->method, "card") == 0 && ledger_card_paid(e->ledger, t->id, &auth, &found, NULL) == K_OK && found)
+    if (t->method == METHOD_CARD && ledger_card_paid(e->ledger, t->id, &auth, &found, NULL) == K_OK && found)
         snprintf(text, sizeof text, "%s %s", method_text(t->method), auth.masked_pan);
     else
         snprintf(text, sizeof text, "%s", method_text(t->method));

@@ -15,6 +15,7 @@
 
 #include "kiosk/app/clock.h"
 #include "kiosk/core/err.h"
+#include "kiosk/core/sale.h"
 #include "kiosk/core/txn.h"
 #include "kiosk/core/uuid.h"
 
@@ -38,8 +39,8 @@ typedef struct ledger_txn {
     txn_state_t state;
     char meter[LEDGER_METER_LEN];
     char customer[LEDGER_METER_LEN];
-    char method[LEDGER_TAG_LEN];  /* counter, cash, card, qr */
-    char channel[LEDGER_TAG_LEN]; /* remote, card */
+    sale_method_t method;
+    sale_channel_t channel;
     char card[LEDGER_CARD_LEN];   /* channel card: the card's serial, 16 hex digits; "" otherwise */
     char currency[4];
     int64_t amount;         /* asked for */
@@ -56,14 +57,16 @@ typedef struct ledger_txn {
 /* What a new transaction is for. */
 typedef struct ledger_new_txn {
     const char *id; /* UUIDv4 made by the caller */
-    const char *meter, *customer, *method, *channel, *currency;
+    const char *meter, *customer, *currency;
+    sale_method_t method;
+    sale_channel_t channel;
     const char *card; /* channel card: the card's serial in hex; NULL or "" otherwise */
     int64_t amount;
 } ledger_new_txn_t;
 
 /* One accepted payment: a bank note, a card approval, a QR order, staff cash. */
 typedef struct ledger_payment {
-    const char *method;
+    sale_method_t method;
     int64_t amount;
     int64_t denomination; /* a note's face value; 0 for other methods */
     const char *ref;      /* the device's reference (note + event counter, receipt no.) */
@@ -72,7 +75,8 @@ typedef struct ledger_payment {
 
 /* Money given back. */
 typedef struct ledger_refund {
-    const char *method; /* card reversal, operator */
+    sale_refund_t kind;
+    sale_method_t reversed; /* REFUND_REVERSAL: the method whose payment its provider gave back */
     int64_t amount;
     const char *ref;
     const char *detail;
@@ -85,7 +89,7 @@ typedef struct ledger_attempt {
     int64_t id;
     int64_t purchase_count;
     int64_t amount;
-    char channel[LEDGER_TAG_LEN];
+    sale_channel_t channel;
     int64_t started_at, finished_at; /* finished_at 0 while in flight */
     char result[LEDGER_TAG_LEN + 8]; /* "" while in flight */
     ledger_applied_t applied;
@@ -117,8 +121,7 @@ typedef struct ledger_change {
     /* EV_DELIVER: open an attempt with this count (and the paid amount).
      * Earlier attempts whose outcome is unknown are marked not applied,
      * because a new attempt is only made after a read-back proved that. */
-    int64_t begin_count; /* 0 = no attempt begins */
-    const char *channel;
+    int64_t begin_count; /* 0 = no attempt begins; the attempt goes by the sale's channel */
     /* Close the attempt in flight with this result and applied flag. */
     const char *close_result;
     ledger_applied_t close_applied;

@@ -136,6 +136,22 @@ void ledger__col_text(sqlite3_stmt *st, int col, char *dst, size_t len)
     dst[n] = '\0';
 }
 
+sale_method_t ledger__col_method(sqlite3_stmt *st, int col)
+{
+    char name[LEDGER_TAG_LEN];
+    sale_method_t m;
+    ledger__col_text(st, col, name, sizeof name);
+    return sale_method_from_name(name, &m) ? m : METHOD_NONE;
+}
+
+sale_channel_t ledger__col_channel(sqlite3_stmt *st, int col)
+{
+    char name[LEDGER_TAG_LEN];
+    sale_channel_t c;
+    ledger__col_text(st, col, name, sizeof name);
+    return sale_channel_from_name(name, &c) ? c : CHANNEL_REMOTE;
+}
+
 void ledger__row_txn(sqlite3_stmt *st, ledger_txn_t *t)
 {
     char state[32];
@@ -145,8 +161,8 @@ void ledger__row_txn(sqlite3_stmt *st, ledger_txn_t *t)
     t->state = txn_state_from_name(state);
     ledger__col_text(st, 2, t->meter, sizeof t->meter);
     ledger__col_text(st, 3, t->customer, sizeof t->customer);
-    ledger__col_text(st, 4, t->method, sizeof t->method);
-    ledger__col_text(st, 5, t->channel, sizeof t->channel);
+    t->method = ledger__col_method(st, 4);
+    t->channel = ledger__col_channel(st, 5);
     ledger__col_text(st, 6, t->currency, sizeof t->currency);
     t->amount = sqlite3_column_int64(st, 7);
     t->paid = sqlite3_column_int64(st, 8);

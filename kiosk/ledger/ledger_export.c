@@ -42,8 +42,8 @@ static void write_csv(export_ctx_t *x, const ledger_txn_t *t)
     fprintf(x->out, "%s,%s,%lld,%s,", t->id, txn_state_name(t->state), (long long)t->amount, t->currency);
     csv_field(x->out, t->meter, false);
     csv_field(x->out, t->customer, false);
-    csv_field(x->out, t->method, false);
-    csv_field(x->out, t->channel, false);
+    csv_field(x->out, sale_method_name(t->method), false);
+    csv_field(x->out, sale_channel_name(t->channel), false);
     fprintf(x->out, "%lld,%lld,%lld,%s,", (long long)t->paid, (long long)t->delivered, (long long)t->refunded,
             count);
     csv_field(x->out, t->reason, false);

@@ -58,6 +58,13 @@ int64_t ledger__now(ledger_t *l);
 /* Copies a text column into dst (always terminated). */
 void ledger__col_text(sqlite3_stmt *st, int col, char *dst, size_t len);
 
+/* A column holding a method's name, as the enum (METHOD_NONE if unknown). */
+sale_method_t ledger__col_method(sqlite3_stmt *st, int col);
+
+/* A column holding a channel's name, as the enum (remote if unknown, as
+ * every sale not written onto a card is). */
+sale_channel_t ledger__col_channel(sqlite3_stmt *st, int col);
+
 /* Reads a row selected with LEDGER_TXN_COLUMNS. */
 void ledger__row_txn(sqlite3_stmt *st, ledger_txn_t *t);
 

@@ -121,9 +121,9 @@ kerr_t ledger_attempts(ledger_t *l, const char *id, ledger_attempt_cb cb, void *
         ledger_attempt_t a = {.id = sqlite3_column_int64(st, 0),
                               .purchase_count = sqlite3_column_int64(st, 1),
                               .amount = sqlite3_column_int64(st, 2),
+                              .channel = ledger__col_channel(st, 3),
                               .started_at = sqlite3_column_int64(st, 4),
                               .finished_at = sqlite3_column_int64(st, 5)};
-        ledger__col_text(st, 3, a.channel, sizeof a.channel);
         ledger__col_text(st, 6, a.result, sizeof a.result);
         a.applied = sqlite3_column_type(st, 7) == SQLITE_NULL ? APPLIED_UNKNOWN
                                                                : (ledger_applied_t)sqlite3_column_int(st, 7);
@@ -214,7 +214,8 @@ cJSON *ledger__txn_json(const ledger_txn_t *t)
     bool ok = o && kjson_add_str(o, "id", t->id) && kjson_add_str(o, "state", txn_state_name(t->state)) &&
               kjson_add_int(o, "amount", t->amount) && kjson_add_str(o, "currency", t->currency) &&
               kjson_add_str(o, "meter", t->meter) && kjson_add_str(o, "customer", t->customer) &&
-              kjson_add_str(o, "method", t->method) && kjson_add_str(o, "channel", t->channel) &&
+              kjson_add_str(o, "method", sale_method_name(t->method)) &&
+              kjson_add_str(o, "channel", sale_channel_name(t->channel)) &&
               kjson_add_str(o, "card", t->card) &&
               kjson_add_int(o, "paid", t->paid) && kjson_add_int(o, "delivered", t->delivered) &&
               kjson_add_int(o, "refunded", t->refunded) &&

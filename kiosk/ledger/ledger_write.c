@@ -57,11 +57,12 @@ static kerr_t check_new(const ledger_new_txn_t *t, kmsg_t *msg)
         return kmsg_set(msg, K_EINVAL, "transaction id '%s' is not a UUIDv4", t->id ? t->id : "");
     if (!t->meter || !t->meter[0] || strlen(t->meter) >= LEDGER_METER_LEN)
         return kmsg_set(msg, K_EINVAL, "meter number must be 1 to %d characters", LEDGER_METER_LEN - 1);
-    if (!t->method || !t->channel || !t->currency || strlen(t->currency) != 3)
+    if (t->method == METHOD_NONE || t->method >= METHOD_COUNT || t->channel >= CHANNEL_COUNT || !t->currency ||
+        strlen(t->currency) != 3)
         return kmsg_set(msg, K_EINVAL, "method, channel and a 3-letter currency are required");
     if (t->amount < 0)
         return kmsg_set(msg, K_EINVAL, "amount must not be negative");
-    bool card = strcmp(t->channel, "card") == 0, named = t->card && t->card[0];
+    bool card = t->channel == CHANNEL_CARD, named = t->card && t->card[0];
     if (card != named || (named && (strlen(t->card) != LEDGER_CARD_LEN - 1 ||
                                     strspn(t->card, "0123456789ABCDEF") != LEDGER_CARD_LEN - 1)))
         return kmsg_set(msg, K_EINVAL, "a sale on the card channel names its card (16 hex digits), others none");
@@ -77,8 +78,8 @@ kerr_t ledger_create(ledger_t *l, const ledger_new_txn_t *n, kmsg_t *msg)
     snprintf(t.id, sizeof t.id, "%s", n->id);
     snprintf(t.meter, sizeof t.meter, "%s", n->meter);
     snprintf(t.customer, sizeof t.customer, "%s", n->customer ? n->customer : "");
-    snprintf(t.method, sizeof t.method, "%s", n->method);
-    snprintf(t.channel, sizeof t.channel, "%s", n->channel);
+    t.method = n->method;
+    t.channel = n->channel;
     snprintf(t.card, sizeof t.card, "%s", n->card ? n->card : "");
     snprintf(t.currency, sizeof t.currency, "%s", n->currency);
     t.created_at = t.updated_at = ledger__now(l);
@@ -92,8 +93,8 @@ kerr_t ledger_create(ledger_t *l, const ledger_new_txn_t *n, kmsg_t *msg)
         sqlite3_bind_text(st, 1, t.id, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, t.meter, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 3, t.customer, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 4, t.method, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 5, t.channel, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, sale_method_name(t.method), -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, sale_channel_name(t.channel), -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 6, t.currency, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 7, t.amount);
         sqlite3_bind_int64(st, 8, t.created_at);
@@ -111,7 +112,7 @@ kerr_t ledger_create(ledger_t *l, const ledger_new_txn_t *n, kmsg_t *msg)
 
 static kerr_t add_payment(ledger_t *l, ledger_txn_t *t, const ledger_payment_t *p, kmsg_t *msg)
 {
-    if (p->amount <= 0 || !p->method)
+    if (p->amount <= 0 || p->method == METHOD_NONE || p->method >= METHOD_COUNT)
         return kmsg_set(msg, K_EINVAL, "a payment needs a method and an amount above zero");
     if (kmath_add(t->paid, p->amount, &t->paid) != K_OK)
         return kmsg_set(msg, K_EOVERFLOW, "paid total would overflow");
@@ -123,7 +124,7 @@ static kerr_t add_payment(ledger_t *l, ledger_txn_t *t, const ledger_payment_t *
     if (rc)
         return rc;
     sqlite3_bind_text(st, 1, t->id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, p->method, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, sale_method_name(p->method), -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, p->amount);
     sqlite3_bind_text(st, 4, t->currency, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 5, p->denomination);
@@ -139,7 +140,7 @@ static kerr_t add_payment(ledger_t *l, ledger_txn_t *t, const ledger_payment_t *
                          &st, msg);
     if (rc)
         return rc;
-    sqlite3_bind_text(st, 1, p->method, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, sale_method_name(p->method), -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, t->currency, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, p->denomination);
     sqlite3_bind_int64(st, 4, p->amount);
@@ -200,7 +201,7 @@ static kerr_t begin_attempt(ledger_t *l, ledger_txn_t *t, const ledger_change_t 
     sqlite3_bind_text(st, 2, t->meter, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, c->begin_count);
     sqlite3_bind_int64(st, 4, t->paid);
-    sqlite3_bind_text(st, 5, c->channel ? c->channel : t->channel, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, sale_channel_name(t->channel), -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 6, t->updated_at);
     t->purchase_count = c->begin_count;
     return ledger__run(l, st, "recording the delivery intent", msg);
@@ -249,8 +250,8 @@ static kerr_t confirm_latest(ledger_t *l, const ledger_txn_t *t, kmsg_t *msg)
 
 static kerr_t add_refund(ledger_t *l, ledger_txn_t *t, const ledger_refund_t *r, kmsg_t *msg)
 {
-    if (r->amount <= 0 || !r->method)
-        return kmsg_set(msg, K_EINVAL, "a refund needs a method and an amount above zero");
+    if (r->amount <= 0 || r->kind >= REFUND_COUNT || (r->kind == REFUND_REVERSAL && r->reversed == METHOD_NONE))
+        return kmsg_set(msg, K_EINVAL, "a refund needs a kind and an amount above zero");
     if (kmath_add(t->refunded, r->amount, &t->refunded) != K_OK || t->refunded + t->delivered > t->paid)
         return kmsg_set(msg, K_EINVAL, "refund of %lld exceeds what was paid and not delivered",
                         (long long)r->amount);
@@ -260,7 +261,7 @@ static kerr_t add_refund(ledger_t *l, ledger_txn_t *t, const ledger_refund_t *r,
     if (rc)
         return rc;
     sqlite3_bind_text(st, 1, t->id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, r->method, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, sale_refund_name(r->kind, r->reversed), -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, r->amount);
     sqlite3_bind_text(st, 4, r->ref ? r->ref : "", -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, r->detail ? r->detail : "", -1, SQLITE_STATIC);

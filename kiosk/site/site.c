@@ -34,7 +34,7 @@ static void open_devices(site_t *s, site_report_fn report, void *ctx)
     }
     if (strcmp(cfg->payterm_protocol, "none") != 0) {
         if (payterm_open(cfg, &s->payterm, &msg) == K_OK) {
-            s->engine.pay[0] = &s->payterm;
+            s->engine.pay[s->payterm.ops->method] = &s->payterm;
             s->opened |= SITE_TERMINAL;
         } else {
             say(report, ctx, "card terminal", msg.text);
@@ -42,7 +42,7 @@ static void open_devices(site_t *s, site_report_fn report, void *ctx)
     }
     if (cfg->sync_qr) {
         if (sync_qr_open(cfg, &s->qr, &msg) == K_OK) {
-            s->engine.pay[1] = &s->qr;
+            s->engine.pay[s->qr.ops->method] = &s->qr;
             s->opened |= SITE_QR;
         } else {
             say(report, ctx, "QR payments", msg.text);

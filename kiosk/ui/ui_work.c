@@ -1,6 +1,8 @@
 /* The session's commands carried out against the engine, on the worker's
  * thread: each posts one answer (a cash sale also its notes, a card
- * payment also the terminal's prompts). Ledger first, as the engine does. */
+ * payment also the terminal's prompts). A sale is the engine's three steps
+ * (engine_sale_open, engine_sale_pay, engine_sale_deliver); this file turns
+ * their results into the session's events. */
 #include <stdio.h>
 #include <string.h>
 
@@ -47,8 +49,9 @@ static void lookup(ui_work_t *w, const session_cmd_t *cmd)
     ui_site_t *s = w->site;
     session_event_t ev = {.kind = SEV_ACCOUNT};
     session_account_t *a = &ev.account;
-    const registry_entry_t *entry = registry_find(&s->base.registry, cmd->meter);
-    if (!entry && s->base.registry.loaded && strcmp(s->base.cfg->gateway_protocol, "fake") != 0) {
+    const registry_entry_t *entry;
+    kmsg_t why;
+    if (engine_meter_served(&s->base.engine, cmd->meter, &entry, &why) != K_OK) {
         text(&ev, "not in the meter registry");
         post(w, &ev, cmd);
         return;
@@ -100,10 +103,8 @@ static void read_card(ui_work_t *w, const session_cmd_t *cmd)
     session_event_t ev = {.kind = SEV_CARD_READ, .verdict = CARDV_UNREADABLE};
     kmsg_t msg;
     w->have_card = false;
-    kerr_t rc = s->base.engine.card ? engine_mcard_inserted(&s->base.engine, true, &w->card, &msg)
+    kerr_t rc = s->base.engine.card ? engine_mcard_inserted(&s->base.engine, &w->card, &msg)
                                : kmsg_set(&msg, K_ENOTFOUND, "no meter-card reader (card.protocol)");
-    if (rc == K_OK && s->base.registry.loaded && !registry_find(&s->base.registry, w->card.view.info.meter))
-        rc = engine_mcard_inserted(&s->base.engine, false, &w->card, &msg);
     if (rc != K_OK) {
         text(&ev, msg.text);
         post(w, &ev, cmd);
@@ -127,25 +128,15 @@ static void open_sale(ui_work_t *w, const session_cmd_t *cmd)
 {
     engine_t *e = &w->site->base.engine;
     session_event_t ev = {.kind = SEV_SALE_OPENED, .printer_ok = ui_work_printer_ok(w)};
-    sale_req_t req = {.meter = cmd->meter, .customer = cmd->customer, .method = cmd->method,
-                      .channel = "remote", .amount = cmd->amount};
+    sale_req_t req = {.meter = cmd->meter, .customer = cmd->customer, .method = cmd->method, .amount = cmd->amount};
     kmsg_t msg;
-    kerr_t rc;
-    if ((rc = engine_lock(e, "a resident's sale", UI_LEDGER_WAIT_MS, &msg)) != K_OK) {
-        ev.ok = false;
-        text(&ev, msg.text); /* staff are using the kiosk from its command line */
-        post(w, &ev, cmd);
-        return;
-    }
-    if (cmd->on_card)
-        rc = w->have_card ? engine_mcard_open_sale(e, &w->card, cmd->method, cmd->amount, ev.txn, &msg)
-                          : kmsg_set(&msg, K_ESTATE, "the meter card was not read");
-    else if ((rc = engine_check_sale(w->site->base.cfg, &req, &msg)) == K_OK)
-        rc = engine_open_sale(e, &req, ev.txn, &msg);
-    engine_unlock(e); /* the sale, if it opened, holds the ledger until it is at rest */
-    if (rc == K_OK && (rc = engine_begin_payment(e, ev.txn, &msg)) != K_OK) {
-        kmsg_t why;
-        engine_cancel(e, ev.txn, "the payment could not begin", &why);
+    kerr_t rc = engine_lock(e, "a resident's sale", UI_LEDGER_WAIT_MS, &msg);
+    if (rc == K_OK) { /* else staff are using the kiosk from its command line */
+        if (cmd->on_card && !w->have_card)
+            rc = kmsg_set(&msg, K_ESTATE, "the meter card was not read");
+        else
+            rc = engine_sale_open(e, &req, cmd->on_card ? &w->card : NULL, ev.txn, &msg);
+        engine_unlock(e); /* the sale, if it opened, holds the ledger until it is at rest */
     }
     ev.ok = rc == K_OK;
     if (rc != K_OK)
@@ -153,78 +144,11 @@ static void open_sale(ui_work_t *w, const session_cmd_t *cmd)
     post(w, &ev, cmd);
 }
 
-/* The sale as the ledger holds it now; 0 paid if it cannot be read. */
-static int64_t paid_of(ui_work_t *w, const char *id, ledger_txn_t *t)
-{
-    kmsg_t msg;
-    if (ledger_get(w->site->base.ledger, id, t, &msg) != K_OK) {
-        memset(t, 0, sizeof *t);
-        return 0;
-    }
-    return t->paid;
-}
-
 static void fail(ui_work_t *w, const session_cmd_t *cmd, const char *what, const kmsg_t *msg)
 {
     session_event_t ev = {.kind = SEV_FAILED};
     snprintf(ev.text, sizeof ev.text, "%s: %s", what, msg->text);
     fprintf(stderr, "kiosk: %s\n", ev.text);
-    post(w, &ev, cmd);
-}
-
-static void start_cash(ui_work_t *w, const session_cmd_t *cmd)
-{
-    kmsg_t msg;
-    if (engine_cash_start(&w->site->base.engine, cmd->txn, &msg) != K_OK) {
-        fail(w, cmd, "the bill acceptor could not start", &msg);
-        return;
-    }
-    w->cash_on = true;
-    w->cash_gen = cmd->gen;
-    w->cash_paid = 0;
-}
-
-void ui_work_cash_step(ui_work_t *w)
-{
-    if (!w->cash_on)
-        return;
-    engine_cash_news_t news = {0};
-    kmsg_t msg;
-    session_cmd_t as = {.gen = w->cash_gen};
-    if (engine_cash_step(&w->site->base.engine, &news, &msg) != K_OK) {
-        w->cash_on = false;
-        fail(w, &as, "the bill acceptor", &msg);
-        return;
-    }
-    if (!news.text[0] && news.paid == w->cash_paid)
-        return;
-    w->cash_paid = news.paid;
-    session_event_t ev = {.kind = SEV_NOTE, .paid = news.paid};
-    text(&ev, news.text);
-    post(w, &ev, &as);
-}
-
-static void finish_cash(ui_work_t *w, const session_cmd_t *cmd)
-{
-    engine_t *e = &w->site->base.engine;
-    kmsg_t msg;
-    w->cash_on = false;
-    if (engine_cash_stop(e, &msg) != K_OK)
-        fprintf(stderr, "kiosk: stopping the bill acceptor: %s\n", msg.text);
-    ledger_txn_t t;
-    kerr_t rc = K_OK;
-    paid_of(w, cmd->txn, &t);
-    if (t.state == TXN_PAYMENT_PENDING)
-        rc = engine_finish_payment(e, cmd->txn, &msg); /* paid, or cancelled when nothing went in */
-    if (rc != K_OK) {
-        fail(w, cmd, "the payment could not be closed", &msg);
-        return;
-    }
-    session_event_t ev = {.kind = SEV_PAY_RESULT};
-    ev.paid = paid_of(w, cmd->txn, &t);
-    ev.at_ms = t.created_at;
-    ev.ok = t.state == TXN_PAID;
-    ev.parked = t.state == TXN_NEEDS_RECONCILIATION;
     post(w, &ev, cmd);
 }
 
@@ -241,6 +165,16 @@ static void on_text(void *ctx, const char *s)
     post(c->w, &ev, c->cmd);
 }
 
+/* A note booked (or the acceptor's news): the running total. */
+static void on_note(void *ctx, int64_t paid, const char *s)
+{
+    watch_ctx_t *c = ctx;
+    session_event_t ev = {.kind = SEV_NOTE, .paid = paid};
+    text(&ev, s);
+    post(c->w, &ev, c->cmd);
+}
+
+/* The resident pressed done (cash) or cancel (card, QR). */
 static bool on_cancel(void *ctx)
 {
     watch_ctx_t *c = ctx;
@@ -257,56 +191,40 @@ static void on_code(void *ctx, const char *url, int64_t expires_at_ms)
     post(c->w, &ev, c->cmd);
 }
 
-/* A payment through a provider: the card terminal, or a QR order (whose
- * code goes to the screen); the engine picks it by the sale's method. */
-static void pay_card(ui_work_t *w, const session_cmd_t *cmd, bool qr)
+/* Takes the sale's money by its method (CMD_START_CASH, CMD_PAY_CARD,
+ * CMD_PAY_QR), the notes, prompts and QR code going to the screen as they
+ * come; then SEV_PAY_RESULT. */
+static void pay(ui_work_t *w, const session_cmd_t *cmd, const char *what)
 {
-    engine_t *e = &w->site->base.engine;
     watch_ctx_t ctx = {w, cmd};
-    pt_watch_t watch = {.text = on_text, .cancelled = on_cancel, .code = qr ? on_code : NULL, .ctx = &ctx};
-    engine_card_result_t r;
+    engine_watch_t watch = {.text = on_text, .note = on_note, .code = on_code, .cancelled = on_cancel, .ctx = &ctx};
+    engine_paid_t r;
     kmsg_t msg;
-    kerr_t rc = engine_card_pay(e, cmd->txn, cmd->amount, &watch, &r, &msg);
-    if (rc == K_OK && !r.paid && !r.parked) {
-        char why[160];
-        snprintf(why, sizeof why, "%s not paid: %s", qr ? "QR" : "card",
-                 r.terminal.reason[0] ? r.terminal.reason : "no answer");
-        rc = engine_cancel(e, cmd->txn, why, &msg);
-    }
-    ledger_txn_t t;
-    if (rc == K_OK && r.paid && paid_of(w, cmd->txn, &t) > 0 && t.state == TXN_PAYMENT_PENDING)
-        rc = engine_finish_payment(e, cmd->txn, &msg);
-    if (rc != K_OK) {
-        fail(w, cmd, qr ? "the QR payment" : "the card payment", &msg);
+    if (engine_sale_pay(&w->site->base.engine, cmd->txn, &watch, &r, &msg) != K_OK) {
+        fail(w, cmd, what, &msg);
         return;
     }
-    session_event_t ev = {.kind = SEV_PAY_RESULT, .ok = r.paid, .parked = r.parked};
-    ev.paid = paid_of(w, cmd->txn, &t);
-    ev.at_ms = t.created_at;
-    text(&ev, r.terminal.reason[0] ? r.terminal.reason : "");
+    session_event_t ev = {.kind = SEV_PAY_RESULT, .ok = r.sale.state == TXN_PAID,
+                          .parked = r.sale.state == TXN_NEEDS_RECONCILIATION, .paid = r.sale.paid,
+                          .at_ms = r.sale.created_at};
+    text(&ev, r.provider.reason);
     post(w, &ev, cmd);
 }
 
 static void deliver(ui_work_t *w, const session_cmd_t *cmd)
 {
-    ui_site_t *s = w->site;
-    ledger_txn_t t;
+    engine_delivered_t d;
     kmsg_t msg;
-    if (engine_deliver(&s->base.engine, cmd->txn, &t, &msg) != K_OK) {
+    if (engine_sale_deliver(&w->site->base.engine, cmd->txn, &d, &msg) != K_OK) {
         fail(w, cmd, "the delivery", &msg);
         return;
     }
-    session_event_t ev = {.kind = SEV_DELIVERY, .paid = t.paid, .at_ms = t.created_at};
-    ev.outcome = t.state == TXN_DELIVERED          ? OUT_DELIVERED
-                 : t.state == TXN_DELIVERY_PENDING ? OUT_PENDING
-                                                   : OUT_PARKED;
-    text(&ev, t.reason);
-    gw_reading_t rd;
-    if (ev.outcome == OUT_DELIVERED && strcmp(t.channel, "remote") == 0 &&
-        s->base.gw.ops->read(s->base.gw.ctx, t.meter, GW_READ_BALANCE, &rd, NULL) == GW_OK) {
-        ev.has_balance = true;
-        ev.balance = rd.balance;
-    }
+    session_event_t ev = {.kind = SEV_DELIVERY, .paid = d.sale.paid, .at_ms = d.sale.created_at,
+                          .has_balance = d.has_balance, .balance = d.balance};
+    ev.outcome = d.sale.state == TXN_DELIVERED          ? OUT_DELIVERED
+                 : d.sale.state == TXN_DELIVERY_PENDING ? OUT_PENDING
+                                                        : OUT_PARKED;
+    text(&ev, d.sale.reason);
     post(w, &ev, cmd);
 }
 
@@ -316,13 +234,13 @@ void ui_work_run(ui_work_t *w, const session_cmd_t *cmd)
     case CMD_LOOKUP: lookup(w, cmd); break;
     case CMD_READ_CARD: read_card(w, cmd); break;
     case CMD_OPEN_SALE: open_sale(w, cmd); break;
-    case CMD_START_CASH: start_cash(w, cmd); break;
-    case CMD_FINISH_CASH: finish_cash(w, cmd); break;
-    case CMD_PAY_CARD: pay_card(w, cmd, false); break;
-    case CMD_PAY_QR: pay_card(w, cmd, true); break;
+    case CMD_START_CASH: pay(w, cmd, "the bill acceptor"); break;
+    case CMD_PAY_CARD: pay(w, cmd, "the card payment"); break;
+    case CMD_PAY_QR: pay(w, cmd, "the QR payment"); break;
     case CMD_DELIVER: deliver(w, cmd); break;
     case CMD_PRINT_RECEIPT: ui_work_print(w, cmd); break;
-    case CMD_CANCEL_CARD: /* a flag, raised by ui_worker_post */
+    case CMD_FINISH_CASH: /* a flag, raised by ui_worker_post: the payment under way sees it */
+    case CMD_CANCEL_CARD:
     case CMD_CANCEL_QR:
     case CMD_KIND_COUNT: break;
     }

@@ -207,8 +207,8 @@ static void evidence(ui_work_t *w, const char *id, svc_event_t *ev)
     ui_work_row(ev, N_("Sale"), "%s", t.id);
     ui_work_row(ev, N_("State"), "%s", txn_state_name(t.state));
     ui_work_row(ev, N_("Why"), "%s", t.reason[0] ? t.reason : "-");
-    ui_work_row(ev, N_("Meter"), "%s (%s)", t.meter, t.channel);
-    ui_work_row(ev, N_("Paid"), "%s %s, %s", paid, t.method, at);
+    ui_work_row(ev, N_("Meter"), "%s (%s)", t.meter, sale_channel_name(t.channel));
+    ui_work_row(ev, N_("Paid"), "%s %s, %s", paid, sale_method_name(t.method), at);
     if (ledger_last_reading(l, t.meter, &rd, &found, &msg) == K_OK && found) {
         when(rd.at, at);
         money(w, rd.balance, paid);
@@ -371,7 +371,7 @@ static kerr_t scan(ui_work_t *w, svc_event_t *ev, kmsg_t *msg)
 static kerr_t card_read(ui_work_t *w, svc_event_t *ev, kmsg_t *msg)
 {
     engine_mcard_t c;
-    kerr_t rc = engine_mcard_inserted(&w->site->base.engine, true, &c, msg);
+    kerr_t rc = engine_mcard_inserted(&w->site->base.engine, &c, msg);
     if (rc)
         return rc;
     char amount[40];

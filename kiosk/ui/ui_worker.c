@@ -8,7 +8,6 @@
 #include <time.h>
 
 #define QLEN 64
-#define CASH_POLL_MS 150
 
 typedef enum job_kind { JOB_CMD, JOB_RETRY, JOB_HEALTH, JOB_SERVICE } job_kind_t;
 
@@ -32,7 +31,8 @@ struct ui_worker {
     size_t svc_head, svc_n;
     bool stop, running;
     int rest_ms; /* the card watch asked for a rest before its next look */
-    atomic_bool cancel;
+    atomic_bool cancel;   /* the resident cancelled, or is done putting notes in */
+    atomic_bool stopping; /* the program leaves: a payment under way ends as if the resident were done */
     void (*wake)(void *ctx);
     void *wake_ctx;
     ui_work_t work;
@@ -63,7 +63,7 @@ static void post_svc(void *ctx, const svc_event_t *ev)
 static bool is_cancelled(void *ctx)
 {
     ui_worker_t *w = ctx;
-    return atomic_load(&w->cancel);
+    return atomic_load(&w->cancel) || atomic_load(&w->stopping);
 }
 
 static void deadline_in(struct timespec *ts, int ms)
@@ -74,13 +74,11 @@ static void deadline_in(struct timespec *ts, int ms)
     ts->tv_nsec %= 1000000000L;
 }
 
-/* How long to wait for a job: one poll while cash is on, the rest the
- * card watch asked for, none while the reader is watched (the watch
- * waits), else until a job comes (-1). */
+/* How long to wait for a job: the rest the card watch asked for, none
+ * while the reader is watched (the watch waits), else until a job comes
+ * (-1). */
 static int wait_ms(ui_worker_t *w)
 {
-    if (w->work.cash_on)
-        return CASH_POLL_MS;
     if (w->rest_ms > 0)
         return w->rest_ms;
     return ui_work_watching(&w->work) ? 0 : -1;
@@ -133,8 +131,6 @@ static void *run(void *arg)
             ui_work_service(&w->work, &job.svc);
         else if (got)
             ui_work_run(&w->work, &job.cmd);
-        else if (w->work.cash_on)
-            ui_work_cash_step(&w->work);
         else if (ui_work_watching(&w->work))
             rest = ui_work_card_watch(&w->work);
         if (got)
@@ -143,10 +139,6 @@ static void *run(void *arg)
         w->running = false;
         w->rest_ms = rest;
         pthread_mutex_unlock(&w->lock);
-    }
-    if (w->work.cash_on) { /* leaving while cash is taken: what went in is booked; the next start recovers */
-        kmsg_t msg;
-        engine_cash_stop(&w->work.site->base.engine, &msg);
     }
     return NULL;
 }
@@ -180,11 +172,11 @@ static void push(ui_worker_t *w, const job_t *job)
 
 void ui_worker_post(ui_worker_t *w, const session_cmd_t *cmd)
 {
-    if (cmd->kind == CMD_CANCEL_CARD || cmd->kind == CMD_CANCEL_QR) {
+    if (cmd->kind == CMD_CANCEL_CARD || cmd->kind == CMD_CANCEL_QR || cmd->kind == CMD_FINISH_CASH) {
         atomic_store(&w->cancel, true);
         return; /* the payment under way sees the flag; nothing else to do */
     }
-    if (cmd->kind == CMD_PAY_CARD || cmd->kind == CMD_PAY_QR)
+    if (cmd->kind == CMD_PAY_CARD || cmd->kind == CMD_PAY_QR || cmd->kind == CMD_START_CASH)
         atomic_store(&w->cancel, false);
     push(w, &(job_t){.kind = JOB_CMD, .cmd = *cmd});
 }
@@ -244,6 +236,7 @@ void ui_worker_stop(ui_worker_t *w)
 {
     if (!w)
         return;
+    atomic_store(&w->stopping, true); /* a payment under way ends: cash taken so far is booked and delivered later */
     pthread_mutex_lock(&w->lock);
     w->stop = true;
     pthread_cond_signal(&w->more);

@@ -16,8 +16,9 @@ typedef struct ui_worker ui_worker_t;
  * it posts, so the main loop can wake up. NULL if the thread cannot start. */
 ui_worker_t *ui_worker_start(ui_site_t *site, void (*wake)(void *ctx), void *ctx);
 
-/* Queues a command. CMD_CANCEL_CARD and CMD_CANCEL_QR raise the cancel
- * flag at once instead, as the worker is then inside the payment. */
+/* Queues a command. CMD_CANCEL_CARD, CMD_CANCEL_QR and CMD_FINISH_CASH
+ * raise the cancel flag at once instead, as the worker is then inside the
+ * payment (engine_sale_pay), which sees it. */
 void ui_worker_post(ui_worker_t *w, const session_cmd_t *cmd);
 
 /* Queues a retry of the pending deliveries that are due (the kiosk's own
@@ -40,24 +41,21 @@ bool ui_worker_next_svc(ui_worker_t *w, svc_event_t *ev);
 /* Whether the worker has nothing queued or running. */
 bool ui_worker_idle(ui_worker_t *w);
 
-/* Stops taking cash if it was, finishes the command under way, stops the
- * thread and frees the worker; NULL is fine. */
+/* Ends a payment under way (as if the resident were done), finishes the
+ * command under way, stops the thread and frees the worker; NULL is fine. */
 void ui_worker_stop(ui_worker_t *w);
 
 /* ---- the commands (ui_work.c), run on the worker's thread ---- */
 
 /* What a command needs besides the site: where to post, the card read
- * last, whether cash is being taken, the cancel flag. */
+ * last, the cancel flag. */
 typedef struct ui_work {
     ui_site_t *site;
     void (*post)(void *ctx, const session_event_t *ev);
     void *post_ctx;
     engine_mcard_t card; /* the meter card read last */
     bool have_card;
-    bool cash_on;        /* the acceptor takes notes for cash_txn */
-    uint32_t cash_gen;
-    int64_t cash_paid;
-    bool (*cancelled)(void *ctx); /* the resident cancelled (called with post_ctx) */
+    bool (*cancelled)(void *ctx); /* the resident cancelled, or is done with the notes (called with post_ctx) */
     unsigned health;     /* HEALTH_* as last posted */
     bool cash_down;      /* the acceptor stopped answering: set it up again when it answers */
     bool card_in;        /* the watched reader holds a card */
@@ -70,9 +68,6 @@ typedef struct ui_work {
 
 /* Carries out one command and posts its answer. */
 void ui_work_run(ui_work_t *w, const session_cmd_t *cmd);
-
-/* Polls the acceptor once while cash_on, posting a SEV_NOTE for news. */
-void ui_work_cash_step(ui_work_t *w);
 
 /* Retries the pending deliveries that are due. */
 void ui_work_retry(ui_work_t *w);

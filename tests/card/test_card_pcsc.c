@@ -152,11 +152,11 @@ static ledger_txn_t card_sale(int64_t amount, char id[UUID_STR_LEN])
 {
     engine_mcard_t card;
     kmsg_t msg = {""};
-    if (engine_mcard_inserted(&site.eng, true, &card, &msg) != K_OK)
+    if (engine_mcard_inserted(&site.eng, &card, &msg) != K_OK)
         fail_msg("reading the card: %s", msg.text);
     assert_int_equal(card.verdict, MCARD_OK);
-    ledger_payment_t pay = {.method = "counter", .amount = amount, .ref = "counter"};
-    if (engine_mcard_open_sale(&site.eng, &card, "counter", amount, id, &msg) ||
+    ledger_payment_t pay = {.method = METHOD_COUNTER, .amount = amount, .ref = "counter"};
+    if (engine_mcard_open_sale(&site.eng, &card, METHOD_COUNTER, amount, id, &msg) ||
         engine_begin_payment(&site.eng, id, &msg) || engine_accept_payment(&site.eng, id, &pay, &msg) ||
         engine_finish_payment(&site.eng, id, &msg))
         fail_msg("sale: %s", msg.text);
@@ -187,7 +187,7 @@ static void purchase(const char *keys)
     assert_int_equal(amount, 5000);
     engine_mcard_t card;
     kmsg_t msg = {""};
-    assert_int_equal(engine_mcard_inserted(&site.eng, true, &card, &msg), K_OK);
+    assert_int_equal(engine_mcard_inserted(&site.eng, &card, &msg), K_OK);
     assert_int_equal(card.verdict, MCARD_NOT_TAKEN); /* not in the meter yet: no second purchase */
     verified();
 }
@@ -216,16 +216,16 @@ static bool torn_once(const char *tear, int k)
     snprintf(cmd, sizeof cmd, k ? "%s %d" : "%s", tear, k);
     engine_mcard_t card;
     kmsg_t msg = {""};
-    ledger_payment_t pay = {.method = "counter", .amount = 3000, .ref = "counter"};
+    ledger_payment_t pay = {.method = METHOD_COUNTER, .amount = 3000, .ref = "counter"};
     assert_true(control(cmd, reply, sizeof reply));
-    bool torn_in_read = engine_mcard_inserted(&site.eng, true, &card, &msg) != K_OK;
+    bool torn_in_read = engine_mcard_inserted(&site.eng, &card, &msg) != K_OK;
     if (torn_in_read) {
         control("clear", reply, sizeof reply);
         insert();
-        if (engine_mcard_inserted(&site.eng, true, &card, &msg) != K_OK)
+        if (engine_mcard_inserted(&site.eng, &card, &msg) != K_OK)
             fail_msg("%s %d: put back, the card cannot be read: %s", tear, k, msg.text);
     }
-    if (engine_mcard_open_sale(&site.eng, &card, "counter", 3000, id, &msg) ||
+    if (engine_mcard_open_sale(&site.eng, &card, METHOD_COUNTER, 3000, id, &msg) ||
         engine_begin_payment(&site.eng, id, &msg) || engine_accept_payment(&site.eng, id, &pay, &msg) ||
         engine_finish_payment(&site.eng, id, &msg))
         fail_msg("sale: %s", msg.text);
@@ -238,7 +238,7 @@ static bool torn_once(const char *tear, int k)
                      t.reason);
         control("clear", reply, sizeof reply);
         insert();
-        assert_int_equal(engine_mcard_inserted(&site.eng, true, &card, &msg), K_OK);
+        assert_int_equal(engine_mcard_inserted(&site.eng, &card, &msg), K_OK);
         assert_int_equal(card.finished, 1);
         assert_int_equal(ledger_get(site.ledger, id, &t, NULL), K_OK);
     }
@@ -275,9 +275,9 @@ static void another_card_cannot_finish_a_purchase(void **state)
     snprintf(first, sizeof first, "%s", site.image);
     engine_mcard_t card;
     kmsg_t msg = {""};
-    ledger_payment_t pay = {.method = "counter", .amount = 2000, .ref = "counter"};
-    if (engine_mcard_inserted(&site.eng, true, &card, &msg) ||
-        engine_mcard_open_sale(&site.eng, &card, "counter", 2000, id, &msg) ||
+    ledger_payment_t pay = {.method = METHOD_COUNTER, .amount = 2000, .ref = "counter"};
+    if (engine_mcard_inserted(&site.eng, &card, &msg) ||
+        engine_mcard_open_sale(&site.eng, &card, METHOD_COUNTER, 2000, id, &msg) ||
         engine_begin_payment(&site.eng, id, &msg) || engine_accept_payment(&site.eng, id, &pay, &msg) ||
         engine_finish_payment(&site.eng, id, &msg))
         fail_msg("sale: %s", msg.text);
@@ -287,7 +287,7 @@ static void another_card_cannot_finish_a_purchase(void **state)
     assert_int_equal(t.state, TXN_DELIVERY_PENDING);
     control("clear", reply, sizeof reply);
     issued_card("file", "4B50000000000002"); /* the resident's other card for the same meter */
-    assert_int_equal(engine_mcard_inserted(&site.eng, true, &card, &msg), K_OK);
+    assert_int_equal(engine_mcard_inserted(&site.eng, &card, &msg), K_OK);
     assert_int_equal(card.verdict, MCARD_PENDING_OTHER);
     assert_int_equal(card.finished, 0);
     int64_t count, amount;
@@ -295,7 +295,7 @@ static void another_card_cannot_finish_a_purchase(void **state)
     control("remove", reply, sizeof reply);
     snprintf(site.image, sizeof site.image, "%s", first);
     insert();
-    assert_int_equal(engine_mcard_inserted(&site.eng, true, &card, &msg), K_OK);
+    assert_int_equal(engine_mcard_inserted(&site.eng, &card, &msg), K_OK);
     assert_int_equal(card.finished, 1);
     assert_int_equal(ledger_get(site.ledger, id, &t, NULL), K_OK);
     assert_int_equal(t.state, TXN_DELIVERED);
@@ -364,7 +364,7 @@ static void issue_then_replace(void **state)
     assert_int_equal(t.state, TXN_DELIVERED);
     assert_int_equal(t.purchase_count, 1);
     assert_int_equal(card.view.purse.purpose, CARD_PURPOSE_NONE);
-    assert_int_equal(engine_mcard_inserted(&site.eng, true, &card, &msg), K_OK);
+    assert_int_equal(engine_mcard_inserted(&site.eng, &card, &msg), K_OK);
     assert_int_equal(card.view.purse.purpose, CARD_PURPOSE_OPEN);
 
     blank_card("4B50000000000012"); /* the card was lost: a new blank one */
@@ -378,14 +378,14 @@ static void issue_then_replace(void **state)
     t = card_sale(2500, id);
     assert_int_equal(t.state, TXN_DELIVERED);
     assert_int_equal(t.purchase_count, 2); /* continues the meter's count, not the empty purse's */
-    assert_int_equal(engine_mcard_inserted(&site.eng, true, &card, &msg), K_OK);
+    assert_int_equal(engine_mcard_inserted(&site.eng, &card, &msg), K_OK);
     assert_int_equal(card.view.purse.purpose, CARD_PURPOSE_REPLACE);
     assert_int_equal(card.view.purse.count, 2);
 
     swap_card(first); /* the lost card turns up */
-    assert_int_equal(engine_mcard_inserted(&site.eng, true, &card, &msg), K_OK);
+    assert_int_equal(engine_mcard_inserted(&site.eng, &card, &msg), K_OK);
     assert_int_equal(card.verdict, MCARD_REPLACED);
-    assert_int_equal(engine_mcard_open_sale(&site.eng, &card, "counter", 1000, id, &msg), K_ESTATE);
+    assert_int_equal(engine_mcard_open_sale(&site.eng, &card, METHOD_COUNTER, 1000, id, &msg), K_ESTATE);
     assert_non_null(strstr(msg.text, "replaced"));
     verified();
 }
@@ -434,7 +434,7 @@ static void card_of_another_issuer_is_refused(void **state)
     kmsg_t msg = {""};
     assert_int_equal(gw_card_open_config(&site.cfg, &site.card, &msg), K_OK);
     engine_mcard_t card;
-    assert_int_equal(engine_mcard_inserted(&site.eng, true, &card, &msg), K_EDEVICE);
+    assert_int_equal(engine_mcard_inserted(&site.eng, &card, &msg), K_EDEVICE);
     assert_non_null(strstr(msg.text, "not a genuine card"));
     int64_t count, amount;
     assert_int_equal(purses_taken(&count, &amount), 0);
@@ -469,9 +469,9 @@ static void blocked_card_is_refused(void **state)
     engine_mcard_t card;
     kmsg_t msg = {""};
     char id[UUID_STR_LEN];
-    assert_int_equal(engine_mcard_inserted(&site.eng, true, &card, &msg), K_OK);
+    assert_int_equal(engine_mcard_inserted(&site.eng, &card, &msg), K_OK);
     assert_int_equal(card.verdict, MCARD_BLOCKED);
-    assert_int_equal(engine_mcard_open_sale(&site.eng, &card, "counter", 1000, id, &msg), K_ESTATE);
+    assert_int_equal(engine_mcard_open_sale(&site.eng, &card, METHOD_COUNTER, 1000, id, &msg), K_ESTATE);
     assert_non_null(strstr(msg.text, "blocked"));
 }
 
@@ -489,14 +489,14 @@ static void card_pulled_out_while_read(void **state)
         char cmd[32];
         snprintf(cmd, sizeof cmd, "tear-after %d", k);
         assert_true(control(cmd, reply, sizeof reply));
-        kerr_t rc = engine_mcard_inserted(&site.eng, true, &card, &msg);
+        kerr_t rc = engine_mcard_inserted(&site.eng, &card, &msg);
         if (rc == K_OK)
             fail_msg("torn at APDU %d of the read, yet read", k);
         assert_true(msg.text[0] != '\0');
         control("clear", reply, sizeof reply);
         insert();
     }
-    assert_int_equal(engine_mcard_inserted(&site.eng, true, &card, &msg), K_OK);
+    assert_int_equal(engine_mcard_inserted(&site.eng, &card, &msg), K_OK);
     assert_int_equal(card.verdict, MCARD_OK);
     int64_t n = -1;
     assert_int_equal(ledger_verify(site.ledger, NULL, NULL, &n, NULL), K_OK);
@@ -562,7 +562,7 @@ static void full_cycle_through_the_meter(void **state)
         fail_msg("the meter did not take the first purchase: %s", r);
 
     insert();
-    assert_int_equal(engine_mcard_inserted(&site.eng, true, &card, &msg), K_OK);
+    assert_int_equal(engine_mcard_inserted(&site.eng, &card, &msg), K_OK);
     assert_int_equal(card.verdict, MCARD_OK);
     assert_true(card.view.writeback.written);
     assert_int_equal(card.view.writeback.count, 1);
@@ -595,14 +595,14 @@ static void full_cycle_through_the_meter(void **state)
 
     snprintf(site.image, sizeof site.image, "%s", second);
     insert();
-    assert_int_equal(engine_mcard_inserted(&site.eng, true, &card, &msg), K_OK);
+    assert_int_equal(engine_mcard_inserted(&site.eng, &card, &msg), K_OK);
     assert_int_equal(card.verdict, MCARD_OK);
     bool tamper = false;
     for (size_t i = 0; i < card.n_alerts; i++)
         tamper |= strcmp(card.alerts[i].kind, "tamper") == 0;
     if (!tamper)
         fail_msg("the meter cover came back on the card but raised no alert (%zu alerts)", card.n_alerts);
-    assert_int_equal(engine_mcard_inserted(&site.eng, true, &card, &msg), K_OK);
+    assert_int_equal(engine_mcard_inserted(&site.eng, &card, &msg), K_OK);
     assert_int_equal(card.n_alerts, 0); /* the same write-back read again: no second reading */
     verified();
 }

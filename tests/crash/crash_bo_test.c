@@ -57,9 +57,9 @@ static void sell(engine_t *e, int i)
     char id[UUID_STR_LEN];
     kmsg_t msg = {""};
     int64_t amount = 1000 + 100 * (i % 40);
-    sale_req_t req = {.meter = i % 13 == 5 ? "000000000009" : meters[i % 3], .customer = "", .method = "counter",
-                      .channel = "remote", .amount = amount};
-    ledger_payment_t pay = {.method = "counter", .amount = amount, .ref = "staff took the money"};
+    sale_req_t req = {.meter = i % 13 == 5 ? "000000000009" : meters[i % 3], .customer = "", .method = METHOD_COUNTER,
+                      .channel = CHANNEL_REMOTE, .amount = amount};
+    ledger_payment_t pay = {.method = METHOD_COUNTER, .amount = amount, .ref = "staff took the money"};
     crash_must(engine_open_sale(e, &req, id, &msg), &msg, "open");
     crash_must(engine_begin_payment(e, id, &msg), &msg, "begin payment");
     if (i % 10 != 9)

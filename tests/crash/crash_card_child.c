@@ -24,7 +24,7 @@ static void read_card(engine_t *e, engine_mcard_t *card)
     kmsg_t msg = {""};
     kerr_t rc = K_EDEVICE;
     for (int i = 0; i < 20 && rc != K_OK; i++)
-        if ((rc = engine_mcard_inserted(e, true, card, &msg)) != K_OK)
+        if ((rc = engine_mcard_inserted(e, card, &msg)) != K_OK)
             usleep(150000);
     crash_must(rc, &msg, "reading the card");
 }
@@ -40,8 +40,8 @@ static void card_sale(engine_t *e, int64_t amount)
         fprintf(stderr, "crash_card_child: the card may not buy: %s\n", mcard_verdict_text(card.verdict));
         exit(4);
     }
-    ledger_payment_t pay = {.method = "counter", .amount = amount, .ref = "staff took the money"};
-    crash_must(engine_mcard_open_sale(e, &card, "counter", amount, id, &msg), &msg, "open");
+    ledger_payment_t pay = {.method = METHOD_COUNTER, .amount = amount, .ref = "staff took the money"};
+    crash_must(engine_mcard_open_sale(e, &card, METHOD_COUNTER, amount, id, &msg), &msg, "open");
     crash_must(engine_begin_payment(e, id, &msg), &msg, "begin payment");
     crash_must(engine_accept_payment(e, id, &pay, &msg), &msg, "payment");
     crash_must(engine_finish_payment(e, id, &msg), &msg, "finish payment");

@@ -35,12 +35,12 @@ static void sale(engine_t *e, const char *meter, int64_t each, int n)
     char id[UUID_STR_LEN], line[128];
     kmsg_t msg = {""};
     const registry_entry_t *entry = registry_find(&registry, meter);
-    sale_req_t req = {.meter = meter, .customer = entry ? entry->customer : "", .method = "cash",
-                      .channel = "remote", .amount = n ? each * n : 500};
+    sale_req_t req = {.meter = meter, .customer = entry ? entry->customer : "", .method = METHOD_CASH,
+                      .channel = CHANNEL_REMOTE, .amount = n ? each * n : 500};
     crash_must(engine_open_sale(e, &req, id, &msg), &msg, "open");
     crash_must(engine_begin_payment(e, id, &msg), &msg, "begin payment");
     for (int i = 0; i < n; i++) {
-        ledger_payment_t note = {.method = "cash", .amount = each, .denomination = each, .ref = "note"};
+        ledger_payment_t note = {.method = METHOD_CASH, .amount = each, .denomination = each, .ref = "note"};
         crash_must(engine_accept_payment(e, id, &note, &msg), &msg, "payment");
     }
     crash_must(engine_finish_payment(e, id, &msg), &msg, "finish payment");

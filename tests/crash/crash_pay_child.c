@@ -28,10 +28,10 @@ static void control(const char *sim, const char *cmd)
     }
 }
 
-static void open_sale(engine_t *e, const char *meter, const char *method, int64_t amount, char id[UUID_STR_LEN])
+static void open_sale(engine_t *e, const char *meter, sale_method_t method, int64_t amount, char id[UUID_STR_LEN])
 {
     kmsg_t msg = {""};
-    sale_req_t req = {.meter = meter, .customer = "", .method = method, .channel = "remote", .amount = amount};
+    sale_req_t req = {.meter = meter, .customer = "", .method = method, .channel = CHANNEL_REMOTE, .amount = amount};
     crash_must(engine_open_sale(e, &req, id, &msg), &msg, "open");
     crash_must(engine_begin_payment(e, id, &msg), &msg, "begin payment");
 }
@@ -52,7 +52,7 @@ static void cash_sale(engine_t *e, const char *meter, int64_t amount, const char
 {
     char id[UUID_STR_LEN], cmd[32];
     kmsg_t msg = {""};
-    open_sale(e, meter, "cash", amount, id);
+    open_sale(e, meter, METHOD_CASH, amount, id);
     crash_must(engine_cash_start(e, id, &msg), &msg, "start taking cash");
     for (; *notes; notes++) {
         snprintf(cmd, sizeof cmd, "insert %s\n", *notes);
@@ -75,9 +75,9 @@ static void card_sale(engine_t *e, const char *meter, int64_t amount)
 {
     char id[UUID_STR_LEN];
     kmsg_t msg = {""};
-    open_sale(e, meter, "card", amount, id);
+    open_sale(e, meter, METHOD_CARD, amount, id);
     engine_card_result_t r;
-    crash_must(engine_card_pay(e, id, amount, NULL, &r, &msg), &msg, "card payment");
+    crash_must(engine_card_pay(e, id, NULL, &r, &msg), &msg, "card payment");
     if (r.parked)
         return;
     if (r.paid)
@@ -106,7 +106,7 @@ int main(int argc, char **argv)
     crash_must(gw_open(&cfg, NULL, &gw, &msg), &msg, "gateway");
     crash_must(cash_open(&cfg, &cash, &msg), &msg, "bill acceptor");
     crash_must(payterm_open(&cfg, &pt, &msg), &msg, "card terminal");
-    engine_t e = {.ledger = l, .gw = &gw, .cash = &cash, .pay = {&pt}, .cfg = &cfg, .step = crash_step, .step_ctx = &steps};
+    engine_t e = {.ledger = l, .gw = &gw, .cash = &cash, .pay = {[METHOD_CARD] = &pt}, .cfg = &cfg, .step = crash_step, .step_ctx = &steps};
     engine_recovery_t rep;
     crash_must(engine_recover(&e, &rep, &msg), &msg, "recovery");
 

@@ -75,12 +75,12 @@ static void qr_sale(engine_t *e, const char *meter, int64_t amount, resident_t w
 {
     char id[UUID_STR_LEN], line[128];
     kmsg_t msg = {""};
-    sale_req_t req = {.meter = meter, .customer = "", .method = "qr", .channel = "remote", .amount = amount};
+    sale_req_t req = {.meter = meter, .customer = "", .method = METHOD_QR, .channel = CHANNEL_REMOTE, .amount = amount};
     crash_must(engine_open_sale(e, &req, id, &msg), &msg, "open");
     crash_must(engine_begin_payment(e, id, &msg), &msg, "begin payment");
     pt_watch_t watch = {.cancelled = cancelled, .code = code_shown, .ctx = &who};
     engine_card_result_t r;
-    crash_must(engine_card_pay(e, id, amount, &watch, &r, &msg), &msg, "QR payment");
+    crash_must(engine_card_pay(e, id, &watch, &r, &msg), &msg, "QR payment");
     ledger_txn_t t;
     if (r.paid) {
         crash_must(engine_finish_payment(e, id, &msg), &msg, "finish payment");

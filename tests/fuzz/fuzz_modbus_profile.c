@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (r.energy_total < 0)
         abort();
     uint16_t *res = regs + MBP_N_PREPAID + MBP_N_ENERGY;
-    gw_credit_req_t req = {.meter = "000012345678", .customer = "100000000001", .amount = 5000,
+    gw_credit_req_t req = {.to = {.meter = "000012345678"}, .customer = "100000000001", .amount = 5000,
                            .count = (uint32_t)regs[sizeof regs / 2 - 1]};
     gw_credit_reply_t reply;
     if (mbp_decode_result(&req, res, &reply, &msg) && reply.result == GW_CREDIT_APPLIED &&

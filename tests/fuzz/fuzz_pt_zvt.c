@@ -193,7 +193,7 @@ static bool status_of(const probe_t *pr, const zvt_apdu_t *a, const pt_result_t 
     zvt_bmp_t b;
     if (a->cls != 0x04 || a->instr != 0x0F || (pr->call == CALL_AUTH && !bmp_is(a, 0x3C, pr->reference)))
         return false;
-    return !r->approved || !bmp_last(a, 0, 0x27, &b) || b.value[0] == 0x00;
+    return r->outcome != PT_APPROVED || !bmp_last(a, 0, 0x27, &b) || b.value[0] == 0x00;
 }
 
 /* A result (PT_OK) is the answer to the command the call sent: on the
@@ -208,7 +208,7 @@ static void check_answer(const probe_t *pr, pt_err_t e, const pt_result_t *r)
         return; /* no result, or the driver's own refusal (checked where it is made) */
     if (!pr->sent || pr->sent_conn != fline.connects || pr->frame_from > fline.n_rx)
         abort(); /* a result with no command sent on this connection */
-    bool need_status = pr->call == CALL_AUTH || r->approved;
+    bool need_status = pr->call == CALL_AUTH || r->outcome == PT_APPROVED;
     int stage = 0; /* 0: the acknowledgement, 1: the status information, 2: the end, 3: found */
     size_t k;
     for (size_t off = pr->frame_from; stage < 3 && (k = apdu_at(fline.rx + off, fline.n_rx - off, &a)) > 0;
@@ -219,7 +219,7 @@ static void check_answer(const probe_t *pr, pt_err_t e, const pt_result_t *r)
             stage = need_status ? 1 : 2;
         else if (stage == 1 && status_of(pr, &a, r))
             stage = 2;
-        else if (stage == 2 && a.cls == 0x06 && (a.instr == 0x0F || (a.instr == 0x1E && !r->approved)))
+        else if (stage == 2 && a.cls == 0x06 && (a.instr == 0x0F || (a.instr == 0x1E && r->outcome != PT_APPROVED)))
             stage = 3;
     }
     if (stage < 3)
@@ -244,7 +244,7 @@ static void check_result(pt_err_t e, const pt_result_t *r)
         abort();
     if (e == PT_OK && !r->reason[0])
         abort();
-    if (r->approved && (e != PT_OK || r->code != 0))
+    if (r->outcome == PT_APPROVED && (e != PT_OK || r->code != 0))
         abort();
 }
 
@@ -292,7 +292,7 @@ static void call(payterm_t *t, probe_t *pr, uint8_t a)
         uint32_t raw = (uint32_t)(fline_byte() << 8 | fline_byte());
         pr->receipt = raw & 0x8000 ? 10000 + (raw & 0x7FFF) : raw % 10000; /* BMP 87 holds 0..9999 */
         e = t->ops->reverse(t->ctx, pr->receipt, &r, &msg);
-        if (pr->receipt > 9999 && (e != PT_OK || r.approved || pr->reversals != 0))
+        if (pr->receipt > 9999 && (e != PT_OK || r.outcome != PT_NOT_POSSIBLE || pr->reversals != 0))
             abort(); /* a reversal without its receipt number went out */
         break;
     }

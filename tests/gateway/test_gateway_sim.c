@@ -156,9 +156,9 @@ static int stop(void **state)
 static ledger_txn_t sale(const char *meter, int64_t amount)
 {
     const registry_entry_t *e = registry_find(&site.reg, meter);
-    sale_req_t req = {.meter = meter, .customer = e->customer, .method = "counter", .channel = "remote",
+    sale_req_t req = {.meter = meter, .customer = e->customer, .method = METHOD_COUNTER, .channel = CHANNEL_REMOTE,
                       .amount = amount};
-    ledger_payment_t p = {.method = "counter", .amount = amount};
+    ledger_payment_t p = {.method = METHOD_COUNTER, .amount = amount};
     char id[UUID_STR_LEN];
     ledger_txn_t t = {0};
     kmsg_t msg = {""};
@@ -464,7 +464,7 @@ static void open_account_then_recharge(void)
     control("set " M3 " customer none");
     control("set " M3 " count 0");
     const registry_entry_t *e = registry_find(&site.reg, M3);
-    gw_credit_req_t req = {.meter = M3, .customer = e->customer, .amount = 0, .count = 1, .open_account = true};
+    gw_credit_req_t req = {.to = {.meter = M3}, .customer = e->customer, .amount = 0, .count = 1, .open_account = true};
     gw_credit_reply_t reply;
     kmsg_t msg = {""};
     assert_int_equal(site.gw.ops->credit(site.gw.ctx, &req, &reply, &msg), GW_OK);

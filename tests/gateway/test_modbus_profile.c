@@ -96,7 +96,7 @@ static void total_register_alone(void **state)
 static void command_results(void **state)
 {
     (void)state;
-    gw_credit_req_t req = {.meter = "000012345678", .customer = "100000000001", .amount = 5000, .count = 8};
+    gw_credit_req_t req = {.to = {.meter = "000012345678"}, .customer = "100000000001", .amount = 5000, .count = 8};
     uint16_t r[MBP_N_RESULT];
     gw_credit_reply_t out;
     kmsg_t msg;
@@ -127,7 +127,7 @@ static void command_block_matches_the_document(void **state)
 {
     (void)state;
     static const uint8_t master[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
-    gw_credit_req_t req = {.meter = "000012345678", .customer = "100000000001", .amount = 5000, .count = 8};
+    gw_credit_req_t req = {.to = {.meter = "000012345678"}, .customer = "100000000001", .amount = 5000, .count = 8};
     uint16_t got[MBP_N_COMMAND], want[MBP_N_COMMAND];
     kmsg_t msg;
     assert_true(mbp_encode_command(&req, 1, master, got, &msg));

@@ -111,8 +111,8 @@ static int teardown(void **state)
 
 static void paid_sale(const char *meter, int64_t amount, char id[UUID_STR_LEN])
 {
-    sale_req_t req = {.meter = meter, .customer = "", .method = "counter", .channel = "remote", .amount = amount};
-    ledger_payment_t p = {.method = "counter", .amount = amount};
+    sale_req_t req = {.meter = meter, .customer = "", .method = METHOD_COUNTER, .channel = CHANNEL_REMOTE, .amount = amount};
+    ledger_payment_t p = {.method = METHOD_COUNTER, .amount = amount};
     kmsg_t msg = {""};
     if (engine_open_sale(&eng, &req, id, &msg) || engine_begin_payment(&eng, id, &msg) ||
         engine_accept_payment(&eng, id, &p, &msg) || engine_finish_payment(&eng, id, &msg))
@@ -388,12 +388,12 @@ static void limits_and_bad_meters_write_nothing(void **state)
     (void)state;
     char id[UUID_STR_LEN];
     kmsg_t msg;
-    sale_req_t small = {.meter = M1, .method = "counter", .amount = 50};
+    sale_req_t small = {.meter = M1, .method = METHOD_COUNTER, .amount = 50};
     assert_int_equal(engine_open_sale(&eng, &small, id, &msg), K_EINVAL);
     assert_non_null(strstr(msg.text, "between CNY 1.00 and CNY 1,000.00"));
-    sale_req_t big = {.meter = M1, .method = "counter", .amount = 100001};
+    sale_req_t big = {.meter = M1, .method = METHOD_COUNTER, .amount = 100001};
     assert_int_equal(engine_open_sale(&eng, &big, id, &msg), K_EINVAL);
-    sale_req_t letters = {.meter = "12ab", .method = "counter", .amount = 500};
+    sale_req_t letters = {.meter = "12ab", .method = METHOD_COUNTER, .amount = 500};
     assert_int_equal(engine_open_sale(&eng, &letters, id, &msg), K_EINVAL);
     assert_non_null(strstr(msg.text, "must be 1 to 12 digits"));
     int n = 0;
@@ -414,7 +414,7 @@ static void registry_not_sellable_is_refused(void **state)
     kmsg_t msg = {""};
     assert_int_equal(ledger_doc_put(ledger, "registry", 4, "\"registry-all-4\"", body, "{}", &msg), K_OK);
     char id[UUID_STR_LEN];
-    sale_req_t req = {.meter = M1, .method = "counter", .amount = 500};
+    sale_req_t req = {.meter = M1, .method = METHOD_COUNTER, .amount = 500};
     assert_int_equal(engine_open_sale(&eng, &req, id, &msg), K_ESTATE);
     assert_non_null(strstr(msg.text, "meter " M1 " may not be sold to: its account A7 is closed"));
     assert_non_null(strstr(msg.text, "version 4"));
@@ -448,13 +448,13 @@ static void recovery_finishes_what_was_started(void **state)
 {
     (void)state;
     char unpaid[UUID_STR_LEN], half[UUID_STR_LEN], paid[UUID_STR_LEN];
-    sale_req_t req = {.meter = M1, .method = "cash", .amount = 3000};
+    sale_req_t req = {.meter = M1, .method = METHOD_CASH, .amount = 3000};
     assert_int_equal(engine_open_sale(&eng, &req, unpaid, NULL), K_OK);
     close_site();
     open_site();
     assert_int_equal(engine_open_sale(&eng, &req, half, NULL), K_OK);
     assert_int_equal(engine_begin_payment(&eng, half, NULL), K_OK);
-    ledger_payment_t note = {.method = "cash", .amount = 1000, .denomination = 1000, .ref = "CN0010A"};
+    ledger_payment_t note = {.method = METHOD_CASH, .amount = 1000, .denomination = 1000, .ref = "CN0010A"};
     assert_int_equal(engine_accept_payment(&eng, half, &note, NULL), K_OK);
     close_site();
     open_site();
@@ -481,10 +481,10 @@ static void a_sale_left_behind_is_settled_before_the_next(void **state)
 {
     (void)state;
     char first[UUID_STR_LEN], second[UUID_STR_LEN];
-    sale_req_t req = {.meter = M1, .method = "cash", .amount = 3000};
+    sale_req_t req = {.meter = M1, .method = METHOD_CASH, .amount = 3000};
     assert_int_equal(engine_open_sale(&eng, &req, first, NULL), K_OK);
     assert_int_equal(engine_begin_payment(&eng, first, NULL), K_OK);
-    ledger_payment_t note = {.method = "cash", .amount = 2000, .denomination = 2000, .ref = "CN0020A"};
+    ledger_payment_t note = {.method = METHOD_CASH, .amount = 2000, .denomination = 2000, .ref = "CN0020A"};
     assert_int_equal(engine_accept_payment(&eng, first, &note, NULL), K_OK);
     assert_string_equal(engine_held_sale(&eng), first);
     assert_int_equal(engine_open_sale(&eng, &req, second, NULL), K_OK);
@@ -569,8 +569,8 @@ static void receipts_say_what_happened(void **state)
 {
     (void)state;
     char id[UUID_STR_LEN], text[4096], qr[64];
-    sale_req_t req = {.meter = M1, .customer = "100000000001", .method = "cash", .channel = "remote", .amount = 3000};
-    ledger_payment_t p = {.method = "cash", .amount = 3000, .denomination = 1000};
+    sale_req_t req = {.meter = M1, .customer = "100000000001", .method = METHOD_CASH, .channel = CHANNEL_REMOTE, .amount = 3000};
+    ledger_payment_t p = {.method = METHOD_CASH, .amount = 3000, .denomination = 1000};
     kmsg_t msg = {""};
     if (engine_open_sale(&eng, &req, id, &msg) || engine_begin_payment(&eng, id, &msg) ||
         engine_accept_payment(&eng, id, &p, &msg) || engine_finish_payment(&eng, id, &msg))

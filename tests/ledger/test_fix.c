@@ -54,15 +54,15 @@ static void step(txn_state_t from, ledger_change_t c)
  * the answer was lost and nothing could tell). */
 static void make_parked_after(ledger_applied_t applied)
 {
-    ledger_new_txn_t n = {.id = ID1, .meter = "000000000001", .customer = "100000000001", .method = "cash",
-                          .channel = "remote", .currency = "CNY", .amount = 5000};
+    ledger_new_txn_t n = {.id = ID1, .meter = "000000000001", .customer = "100000000001", .method = METHOD_CASH,
+                          .channel = CHANNEL_REMOTE, .currency = "CNY", .amount = 5000};
     kmsg_t msg = {""};
     assert_int_equal(ledger_create(ledger, &n, &msg), K_OK);
-    ledger_payment_t p = {.method = "cash", .amount = 5000, .denomination = 5000, .ref = "note 1"};
+    ledger_payment_t p = {.method = METHOD_CASH, .amount = 5000, .denomination = 5000, .ref = "note 1"};
     step(TXN_CREATED, (ledger_change_t){.event = EV_PAY_BEGIN});
     step(TXN_PAYMENT_PENDING, (ledger_change_t){.event = EV_MONEY_IN, .payment = &p});
     step(TXN_PAYMENT_PENDING, (ledger_change_t){.event = EV_PAY_DONE});
-    step(TXN_PAID, (ledger_change_t){.event = EV_DELIVER, .begin_count = 8, .channel = "remote"});
+    step(TXN_PAID, (ledger_change_t){.event = EV_DELIVER, .begin_count = 8});
     step(TXN_DELIVERING, (ledger_change_t){.event = EV_PARK, .reason = "the attempt went wrong",
                                            .close_result = "timeout", .close_applied = applied});
 }

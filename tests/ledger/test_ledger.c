@@ -49,8 +49,8 @@ static int64_t count_rows(ledger_t *l, const char *sql)
 
 static void make_txn(ledger_t *l, const char *id, const char *meter)
 {
-    ledger_new_txn_t n = {.id = id, .meter = meter, .customer = "100000000001", .method = "counter",
-                          .channel = "remote", .currency = "CNY", .amount = 5000};
+    ledger_new_txn_t n = {.id = id, .meter = meter, .customer = "100000000001", .method = METHOD_COUNTER,
+                          .channel = CHANNEL_REMOTE, .currency = "CNY", .amount = 5000};
     kmsg_t msg = {""};
     if (ledger_create(l, &n, &msg) != K_OK)
         fail_msg("create: %s", msg.text);
@@ -67,7 +67,7 @@ static void step(ledger_t *l, const char *id, txn_state_t from, ledger_change_t 
 static void make_paid(ledger_t *l, const char *id, const char *meter, int64_t amount)
 {
     make_txn(l, id, meter);
-    ledger_payment_t p = {.method = "counter", .amount = amount, .ref = "r"};
+    ledger_payment_t p = {.method = METHOD_COUNTER, .amount = amount, .ref = "r"};
     step(l, id, TXN_CREATED, (ledger_change_t){.event = EV_PAY_BEGIN});
     step(l, id, TXN_PAYMENT_PENDING, (ledger_change_t){.event = EV_MONEY_IN, .payment = &p});
     step(l, id, TXN_PAYMENT_PENDING, (ledger_change_t){.event = EV_PAY_DONE});
@@ -180,7 +180,7 @@ static void refused_change_writes_nothing(void **state)
     ledger_change_t begin = {.event = EV_PAY_BEGIN};
     assert_int_equal(ledger_apply(l, ID1, TXN_PAID, &begin, NULL, &msg), K_ESTATE); /* wrong expectation */
     assert_non_null(strstr(msg.text, "is created, not paid"));
-    ledger_payment_t p = {.method = "cash", .amount = 1000};
+    ledger_payment_t p = {.method = METHOD_CASH, .amount = 1000};
     ledger_change_t sneaky = {.event = EV_PAY_BEGIN, .payment = &p}; /* money only with money_in */
     assert_int_equal(ledger_apply(l, ID1, TXN_CREATED, &sneaky, NULL, &msg), K_EINVAL);
     assert_int_equal(ledger_apply(l, "00000000-0000-4000-8000-000000000000", TXN_CREATED, &begin, NULL, &msg),
@@ -200,7 +200,7 @@ static void creation_is_checked(void **state)
 {
     (void)state;
     ledger_t *l = open_new();
-    ledger_new_txn_t n = {.id = "not-a-uuid", .meter = "1", .method = "counter", .channel = "remote",
+    ledger_new_txn_t n = {.id = "not-a-uuid", .meter = "1", .method = METHOD_COUNTER, .channel = CHANNEL_REMOTE,
                           .currency = "CNY", .amount = 1};
     kmsg_t msg;
     assert_int_equal(ledger_create(l, &n, &msg), K_EINVAL);
@@ -221,7 +221,7 @@ static void a_card_sale_names_its_card(void **state)
 {
     (void)state;
     ledger_t *l = open_new();
-    ledger_new_txn_t n = {.id = ID1, .meter = "000000000001", .method = "cash", .channel = "card",
+    ledger_new_txn_t n = {.id = ID1, .meter = "000000000001", .method = METHOD_CASH, .channel = CHANNEL_CARD,
                           .currency = "CNY", .amount = 500};
     kmsg_t msg;
     assert_int_equal(ledger_create(l, &n, &msg), K_EINVAL); /* which card? */
@@ -230,9 +230,9 @@ static void a_card_sale_names_its_card(void **state)
     n.card = "4b50000000000001"; /* lower case is not how serials are written */
     assert_int_equal(ledger_create(l, &n, &msg), K_EINVAL);
     n.card = "4B50000000000001";
-    n.channel = "remote"; /* a remote sale names no card */
+    n.channel = CHANNEL_REMOTE; /* a remote sale names no card */
     assert_int_equal(ledger_create(l, &n, &msg), K_EINVAL);
-    n.channel = "card";
+    n.channel = CHANNEL_CARD;
     assert_int_equal(ledger_create(l, &n, &msg), K_OK);
     ledger_txn_t t;
     assert_int_equal(ledger_get(l, ID1, &t, &msg), K_OK);
@@ -403,7 +403,7 @@ static void cash_report_and_collection(void **state)
     step(l, ID1, TXN_CREATED, (ledger_change_t){.event = EV_PAY_BEGIN});
     const int64_t notes[] = {2000, 2000, 5000};
     for (int i = 0; i < 3; i++) {
-        ledger_payment_t p = {.method = "cash", .amount = notes[i], .denomination = notes[i]};
+        ledger_payment_t p = {.method = METHOD_CASH, .amount = notes[i], .denomination = notes[i]};
         step(l, ID1, TXN_PAYMENT_PENDING, (ledger_change_t){.event = EV_MONEY_IN, .payment = &p});
     }
     make_paid(l, ID2, "000012345679", 700); /* a counter sale */
@@ -438,7 +438,7 @@ static void card_authorisation_is_written_first(void **state)
     assert_int_equal(ledger_card_latest(l, ID1, &a, &found, NULL), K_OK);
     assert_true(found);
     assert_string_equal(a.outcome, ""); /* unsettled */
-    ledger_payment_t p = {.method = "card", .amount = 5000, .ref = "receipt 17"};
+    ledger_payment_t p = {.method = METHOD_CARD, .amount = 5000, .ref = "receipt 17"};
     ledger_card_outcome_t o = {.reference = ID1 ":1", .outcome = "approved", .receipt = 17, .masked_pan = "4111 ****"};
     step(l, ID1, TXN_PAYMENT_PENDING, (ledger_change_t){.event = EV_MONEY_IN, .payment = &p, .card = &o});
     assert_int_equal(ledger_card_paid(l, ID1, &a, &found, NULL), K_OK);

@@ -68,7 +68,7 @@ static void open_kiosk(void)
     if (ledger_open(site.cfg.ledger_path, LEDGER_CREATE, NULL, &site.ledger, &msg) ||
         gw_open(&site.cfg, NULL, &site.gw, &msg) || payterm_open(&site.cfg, &site.pt, &msg))
         fail_msg("kiosk: %s", msg.text);
-    site.eng = (engine_t){.ledger = site.ledger, .gw = &site.gw, .pay = {&site.pt}, .cfg = &site.cfg, .step = on_step};
+    site.eng = (engine_t){.ledger = site.ledger, .gw = &site.gw, .pay = {[METHOD_CARD] = &site.pt}, .cfg = &site.cfg, .step = on_step};
     engine_recovery_t rep;
     if (engine_recover(&site.eng, &rep, &msg) != K_OK)
         fail_msg("recovery: %s", msg.text);
@@ -131,7 +131,7 @@ static bool cancel_pressed(void *ctx)
 /* A card sale of amount: opened, paid by card, delivered if paid. */
 static ledger_txn_t card_sale(int64_t amount, engine_card_result_t *r)
 {
-    sale_req_t req = {.meter = METER, .customer = "", .method = "card", .channel = "remote", .amount = amount};
+    sale_req_t req = {.meter = METER, .customer = "", .method = METHOD_CARD, .channel = CHANNEL_REMOTE, .amount = amount};
     char id[UUID_STR_LEN];
     kmsg_t msg = {""};
     ledger_txn_t t = {0};
@@ -139,7 +139,7 @@ static ledger_txn_t card_sale(int64_t amount, engine_card_result_t *r)
     screen.shown = 0;
     screen.asked_for_card = false;
     if (engine_open_sale(&site.eng, &req, id, &msg) || engine_begin_payment(&site.eng, id, &msg) ||
-        engine_card_pay(&site.eng, id, amount, &watch, r, &msg))
+        engine_card_pay(&site.eng, id, &watch, r, &msg))
         fail_msg("card sale: %s", msg.text);
     if (r->paid && (engine_finish_payment(&site.eng, id, &msg) || engine_deliver(&site.eng, id, &t, &msg)))
         fail_msg("delivery: %s", msg.text);
@@ -151,6 +151,7 @@ static ledger_txn_t card_sale(int64_t amount, engine_card_result_t *r)
 
 typedef struct journal {
     int auths, approved, reversed, reversals;
+    int64_t last_amount; /* the last authorisation's amount */
 } journal_t;
 
 /* The terminal's own record. */
@@ -169,6 +170,7 @@ static journal_t journal(void)
         bool code = result && strcmp(result, "00") == 0; /* approved */
         if (kind && strcmp(kind, "authorisation") == 0) {
             j.auths++;
+            j.last_amount = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(e, "amount"));
             j.approved += code;
             j.reversed += cJSON_IsTrue(cJSON_GetObjectItem(e, "reversed"));
         } else if (kind && strcmp(kind, "reversal") == 0 && code) {
@@ -226,6 +228,22 @@ static void approved_and_delivered(void **state)
     assert_true(screen.asked_for_card); /* the terminal's texts reached the screen */
     assert_int_equal(t.state, TXN_DELIVERED);
     assert_int_equal(t.delivered, 5000);
+    assert_int_equal(journal().auths, 1);
+    agree();
+}
+
+/* The terminal is asked for what the ledger committed when the sale was
+ * opened, nothing else; a sale that took its money is not charged again. */
+static void the_amount_is_the_committed_one(void **state)
+{
+    (void)state;
+    start();
+    engine_card_result_t r;
+    ledger_txn_t t = card_sale(4321, &r);
+    assert_true(r.paid);
+    assert_int_equal(journal().last_amount, 4321);
+    kmsg_t msg;
+    assert_int_equal(engine_card_pay(&site.eng, t.id, NULL, &r, &msg), K_ESTATE);
     assert_int_equal(journal().auths, 1);
     agree();
 }
@@ -495,13 +513,13 @@ static void reversal_of_an_unencodable_receipt_is_not_sent(void **state)
     kmsg_t msg = {""};
     /* a definite no (the engine then parks the sale for a refund by hand, never retries it for ever) */
     assert_int_equal(site.pt.ops->reverse(site.pt.ctx, 10017, &r, &msg), PT_OK);
-    assert_false(r.approved);
+    assert_int_equal(r.outcome, PT_NOT_POSSIBLE);
     assert_non_null(strstr(r.reason, "10017"));
     assert_int_equal(connections(), 0); /* the terminal heard nothing */
     engine_card_result_t paid;
     assert_true(card_sale(2500, &paid).state == TXN_DELIVERED);
     assert_int_equal(site.pt.ops->reverse(site.pt.ctx, paid.terminal.receipt + 10000, &r, &msg), PT_OK);
-    assert_false(r.approved);
+    assert_int_equal(r.outcome, PT_NOT_POSSIBLE);
     journal_t j = journal();
     assert_int_equal(j.reversed, 0);
     assert_int_equal(j.reversals, 0);
@@ -510,6 +528,7 @@ static void reversal_of_an_unencodable_receipt_is_not_sent(void **state)
 
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test_teardown(approved_and_delivered, stop),
+    cmocka_unit_test_teardown(the_amount_is_the_committed_one, stop),
     cmocka_unit_test_teardown(declined, stop),
     cmocka_unit_test_teardown(resident_cancels_at_the_card_prompt, stop),
     cmocka_unit_test_teardown(result_lost_after_approval, stop),

@@ -100,7 +100,7 @@ static int stop(void **state)
 
 static void open_sale(char id[UUID_STR_LEN])
 {
-    sale_req_t req = {.meter = METER, .customer = "", .method = "cash", .channel = "remote",
+    sale_req_t req = {.meter = METER, .customer = "", .method = METHOD_CASH, .channel = CHANNEL_REMOTE,
                       .amount = site.cfg.max_purchase < 10000 ? site.cfg.max_purchase : 10000};
     kmsg_t msg = {""};
     if (engine_open_sale(&site.eng, &req, id, &msg) || engine_begin_payment(&site.eng, id, &msg) ||

@@ -147,7 +147,7 @@ static void blocked_card_refused(void **state)
     engine_mcard_t card = {.verdict = MCARD_BLOCKED};
     snprintf(card.office_block, sizeof card.office_block, "reported lost");
     char id[UUID_STR_LEN];
-    assert_int_equal(engine_mcard_open_sale(&e, &card, "cash", 5000, id, &msg), K_ESTATE);
+    assert_int_equal(engine_mcard_open_sale(&e, &card, METHOD_CASH, 5000, id, &msg), K_ESTATE);
     assert_non_null(strstr(msg.text, "blocked by the back office (reported lost)"));
     free(env);
 }

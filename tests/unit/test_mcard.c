@@ -57,8 +57,19 @@ static void a_replaced_card_is_refused(void **state)
     assert_non_null(strstr(mcard_verdict_text(MCARD_REPLACED), "use the new card"));
 }
 
+/* Only the first purchase on the first card of an account opens it. */
+static void the_first_purchase_of_a_new_card_opens_the_account(void **state)
+{
+    (void)state;
+    assert_true(mcard_opens_account(true, false));
+    assert_false(mcard_opens_account(false, false)); /* a purchase was written before */
+    assert_false(mcard_opens_account(true, true));   /* a replacement re-binds the meter */
+    assert_false(mcard_opens_account(false, true));
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(a_replaced_card_is_refused),
+    cmocka_unit_test(the_first_purchase_of_a_new_card_opens_the_account),
     cmocka_unit_test(a_taken_purchase_allows_the_next),
     cmocka_unit_test(a_purchase_not_yet_in_the_meter_is_refused),
     cmocka_unit_test(the_first_reason_wins),

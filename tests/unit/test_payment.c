@@ -8,43 +8,43 @@
 static void escrow_rule(void **state)
 {
     (void)state;
-    assert_int_equal(cash_escrow_rule(true, 0, 2000, 100000), ESCROW_OK);
-    assert_int_equal(cash_escrow_rule(true, 98000, 2000, 100000), ESCROW_OK); /* exactly the limit */
-    assert_int_equal(cash_escrow_rule(true, 98001, 2000, 100000), ESCROW_OVER_LIMIT);
-    assert_int_equal(cash_escrow_rule(false, 0, 2000, 100000), ESCROW_NOT_TAKING);
-    assert_int_equal(cash_escrow_rule(true, 0, 0, 100000), ESCROW_UNKNOWN_NOTE);
-    assert_int_equal(cash_escrow_rule(true, INT64_MAX - 5, 10, INT64_MAX), ESCROW_OVER_LIMIT); /* no overflow */
-    assert_string_equal(cash_escrow_text(ESCROW_OVER_LIMIT), "over the purchase limit");
+    assert_int_equal(payment_escrow_rule(true, 0, 2000, 100000), ESCROW_OK);
+    assert_int_equal(payment_escrow_rule(true, 98000, 2000, 100000), ESCROW_OK); /* exactly the limit */
+    assert_int_equal(payment_escrow_rule(true, 98001, 2000, 100000), ESCROW_OVER_LIMIT);
+    assert_int_equal(payment_escrow_rule(false, 0, 2000, 100000), ESCROW_NOT_TAKING);
+    assert_int_equal(payment_escrow_rule(true, 0, 0, 100000), ESCROW_UNKNOWN_NOTE);
+    assert_int_equal(payment_escrow_rule(true, INT64_MAX - 5, 10, INT64_MAX), ESCROW_OVER_LIMIT); /* no overflow */
+    assert_string_equal(payment_escrow_text(ESCROW_OVER_LIMIT), "over the purchase limit");
 }
 
 static void card_answers(void **state)
 {
     (void)state;
-    assert_int_equal(card_after_authorise(CARD_APPROVED), CARD_STEP_PAID);
-    assert_int_equal(card_after_authorise(CARD_DECLINED), CARD_STEP_NOT_PAID);
-    assert_int_equal(card_after_authorise(CARD_NOT_RECEIVED), CARD_STEP_NOT_PAID);
-    assert_int_equal(card_after_authorise(CARD_NO_RESULT), CARD_STEP_ASK_LAST); /* never authorise again */
+    assert_int_equal(payment_after_authorise(PAYMENT_APPROVED), PAYMENT_STEP_PAID);
+    assert_int_equal(payment_after_authorise(PAYMENT_DECLINED), PAYMENT_STEP_NOT_PAID);
+    assert_int_equal(payment_after_authorise(PAYMENT_NOT_RECEIVED), PAYMENT_STEP_NOT_PAID);
+    assert_int_equal(payment_after_authorise(PAYMENT_NO_RESULT), PAYMENT_STEP_ASK_LAST); /* never authorise again */
 }
 
 static void asking_the_terminal(void **state)
 {
     (void)state;
-    assert_int_equal(card_after_last(true, CARD_OURS, true), CARD_STEP_PAID);
-    assert_int_equal(card_after_last(true, CARD_OURS, false), CARD_STEP_NOT_PAID);
-    assert_int_equal(card_after_last(true, CARD_OTHERS, true), CARD_STEP_NOT_PAID); /* another transaction was last */
-    assert_int_equal(card_after_last(true, CARD_OTHERS, false), CARD_STEP_NOT_PAID);
+    assert_int_equal(payment_after_last(true, PAYMENT_OURS, true), PAYMENT_STEP_PAID);
+    assert_int_equal(payment_after_last(true, PAYMENT_OURS, false), PAYMENT_STEP_NOT_PAID);
+    assert_int_equal(payment_after_last(true, PAYMENT_OTHERS, true), PAYMENT_STEP_NOT_PAID); /* another transaction was last */
+    assert_int_equal(payment_after_last(true, PAYMENT_OTHERS, false), PAYMENT_STEP_NOT_PAID);
     /* a terminal that names no reference: an approval may be ours, a decline took nothing */
-    assert_int_equal(card_after_last(true, CARD_UNNAMED, true), CARD_STEP_PARK);
-    assert_int_equal(card_after_last(true, CARD_UNNAMED, false), CARD_STEP_NOT_PAID);
-    assert_int_equal(card_after_last(false, CARD_OTHERS, false), CARD_STEP_PARK);
+    assert_int_equal(payment_after_last(true, PAYMENT_UNNAMED, true), PAYMENT_STEP_PARK);
+    assert_int_equal(payment_after_last(true, PAYMENT_UNNAMED, false), PAYMENT_STEP_NOT_PAID);
+    assert_int_equal(payment_after_last(false, PAYMENT_OTHERS, false), PAYMENT_STEP_PARK);
 }
 
 static void reversal_after_park(void **state)
 {
     (void)state;
-    assert_true(card_reverse_after_park(true, false));
-    assert_false(card_reverse_after_park(true, true)); /* the meter may have the credit: a person decides */
-    assert_false(card_reverse_after_park(false, false)); /* cash is never given back */
+    assert_true(payment_reverse_after_park(true, false));
+    assert_false(payment_reverse_after_park(true, true)); /* the meter may have the credit: a person decides */
+    assert_false(payment_reverse_after_park(false, false)); /* cash is never given back */
 }
 
 static void recovery_settles_cards_first(void **state)
