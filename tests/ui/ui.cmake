@@ -4,6 +4,9 @@ kiosk_cmocka_test(session SOURCES ui/test_session.c LIBS kiosk_core)
 # The staff's service mode, as a pure table: gesture, sign-in, permissions.
 kiosk_cmocka_test(service SOURCES ui/test_service.c LIBS kiosk_core)
 
+# One receipt, two media: the paper and the screen give the same facts.
+kiosk_cmocka_test(receipt SOURCES ui/test_receipt.c LIBS kiosk_engine kiosk_screens ENV TZ=UTC)
+
 # A meter's daily use from its readings (the account's chart).
 kiosk_cmocka_test(ui_history SOURCES ui/test_history.c LIBS kiosk_ledger)
 
