@@ -1,8 +1,6 @@
 /* The main loop: SDL events and touches, the worker's answers, ticks, the
  * kiosk's own retries while nobody is served, drawing, and whatever drives
  * the app (a script of kiosk-demo). */
-#include <stdio.h>
-
 #include "kiosk/app/clock.h"
 #include "kiosk/app/notify.h"
 #include "kiosk/ui/ui_app.h"
