@@ -11,6 +11,7 @@
 
 #include "kiosk/core/err.h"
 #include "kiosk/core/money.h"
+#include "kiosk/core/receipt.h"
 #include "kiosk/core/service.h"
 #include "kiosk/core/session.h"
 
@@ -77,6 +78,25 @@ const screen_hit_t *screen_hit_at(const screen_frame_t *frame, int x, int y);
 
 /* The control with this id in frame, or NULL. */
 const screen_hit_t *screen_hit_find(const screen_frame_t *frame, const char *id);
+
+/* The receipt of view v's sale from the facts the session holds. Those
+ * only the ledger has (the kiosk's id, a bank card's number, the purchase
+ * count) are not among them: their lines are on paper only. */
+void screen_receipt_of(const session_view_t *v, receipt_t *r);
+
+/* A receipt's line as the screen shows it, in one language. */
+typedef struct screen_receipt_row {
+    receipt_fact_t fact;
+    const char *label;
+    char value[RECEIPT_TEXT_LEN * 2];
+} screen_receipt_row_t;
+
+/* The lines of receipt r as the receipt on the screen gives them, in
+ * language lang, in the receipt's order: its labels and words in that
+ * language, money with cur's sign, the local time, the meter in groups of
+ * four, the short reference. Returns their number. */
+size_t screen_receipt_rows(const receipt_t *r, session_lang_t lang, const currency_t *cur,
+                           screen_receipt_row_t rows[RECEIPT_MAX_LINES]);
 
 /* Binds the message catalogues in localedir (<dir>/<lang>/LC_MESSAGES/kiosk.mo);
  * fails, saying where it looked, if the Chinese one is not there. */

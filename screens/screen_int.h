@@ -111,6 +111,9 @@ void widget_nav(sctx_t *c, SDL_Rect *area, const char *back, const char *ok);
 /* Money for the screen: "¥1,234.50". */
 void text_money(const sctx_t *c, int64_t minor, char out[40]);
 
+/* The same in currency cur. */
+void text_money_in(const currency_t *cur, int64_t minor, char out[40]);
+
 /* Money without decimals when they are all zero: "¥200". */
 void text_money_whole(const sctx_t *c, int64_t minor, char out[40]);
 

@@ -7,10 +7,15 @@
 
 #include "screens/screen_int.h"
 
+void text_money_in(const currency_t *cur, int64_t minor, char out[40])
+{
+    if (!money_format(minor, cur, MONEY_SCREEN, out, 40))
+        snprintf(out, 40, "%lld", (long long)minor);
+}
+
 void text_money(const sctx_t *c, int64_t minor, char out[40])
 {
-    if (!money_format(minor, c->info->currency, MONEY_SCREEN, out, 40))
-        snprintf(out, 40, "%lld", (long long)minor);
+    text_money_in(c->info->currency, minor, out);
 }
 
 void text_money_whole(const sctx_t *c, int64_t minor, char out[40])

@@ -1,21 +1,64 @@
-/* The receipt on the screen, for when no printer can print: the facts a
- * paper receipt gives (when, meter, customer, how paid, amount, what
- * happened) and the reference, as text and as a QR code a phone can keep. */
+/* The receipt on the screen, for when no printer can print: the receipt of
+ * kiosk/core/receipt.c (the lines, their order and their words are the
+ * paper's) in the resident's language, with the reference as a QR code a
+ * phone can keep. */
 #include <stdio.h>
 #include <string.h>
 
 #include "screens/screen_int.h"
 
-static const char *status_text(const session_view_t *v)
+void screen_receipt_of(const session_view_t *v, receipt_t *r)
 {
-    switch (v->outcome) {
-    case OUT_DELIVERED: return v->account.on_card ? _("On the card") : _("Credited");
-    case OUT_PENDING: return _("Pending");
-    case OUT_PARKED: return _("Staff will settle");
-    case OUT_NONE:
-    case OUT_REFUSED: break;
+    static const txn_state_t states[] = {[OUT_NONE] = TXN_NONE, [OUT_DELIVERED] = TXN_DELIVERED,
+                                         [OUT_PENDING] = TXN_DELIVERY_PENDING,
+                                         [OUT_PARKED] = TXN_NEEDS_RECONCILIATION, [OUT_REFUSED] = TXN_NONE};
+    const session_account_t *a = &v->account;
+    receipt_facts_t f = {.at_ms = v->sale_at_ms, .meter = a->meter, .customer = a->customer,
+                         .card = a->on_card ? a->card_serial : "", .on_card = a->on_card, .method = v->method,
+                         .paid = v->paid, .state = states[v->outcome], .txn = v->txn};
+    receipt_build(&f, r);
+}
+
+static const char *in(receipt_words_t w, session_lang_t lang)
+{
+    return lang == LANG_EN ? w.en : w.zh;
+}
+
+/* A value as the screen gives it: words in one language, money with the
+ * currency's sign, the local time, the meter in groups of four, the short
+ * reference. */
+static void value_of(const receipt_line_t *l, session_lang_t lang, const currency_t *cur, char *out, size_t len)
+{
+    char text[RECEIPT_TEXT_LEN];
+    switch (l->fact) {
+    case RECEIPT_TIME: text_when(l->number, text); break;
+    case RECEIPT_AMOUNT:
+    case RECEIPT_REFUNDED: text_money_in(cur, l->number, text); break;
+    case RECEIPT_METER: text_grouped(l->text, text); break;
+    case RECEIPT_REFERENCE: text_reference(l->text, text); break;
+    case RECEIPT_KIOSK:
+    case RECEIPT_CUSTOMER:
+    case RECEIPT_CARD:
+    case RECEIPT_METHOD:
+    case RECEIPT_PURCHASES:
+    case RECEIPT_STATUS:
+    case RECEIPT_FACT_COUNT: snprintf(text, sizeof text, "%s", l->text); break;
     }
-    return "-";
+    if (l->words.zh)
+        snprintf(out, len, "%s%s%s", in(l->words, lang), text[0] ? " " : "", text);
+    else
+        snprintf(out, len, "%s", text);
+}
+
+size_t screen_receipt_rows(const receipt_t *r, session_lang_t lang, const currency_t *cur,
+                           screen_receipt_row_t rows[RECEIPT_MAX_LINES])
+{
+    for (size_t i = 0; i < r->n_lines; i++) {
+        rows[i].fact = r->lines[i].fact;
+        rows[i].label = in(r->lines[i].label, lang);
+        value_of(&r->lines[i], lang, cur, rows[i].value, sizeof rows[i].value);
+    }
+    return r->n_lines;
 }
 
 /* One "label value" line in the small font; returns the height used. */
@@ -30,27 +73,14 @@ static int fact(sctx_t *c, SDL_Rect box, const char *label, const char *value)
     return a > b ? a : b;
 }
 
-/* The facts, one a line; returns the height used. */
-static int facts(sctx_t *c, SDL_Rect box)
+/* The receipt's lines, one a line; returns the height used. */
+static int lines(sctx_t *c, SDL_Rect box, const receipt_t *r)
 {
     int top = box.y;
-    const session_view_t *v = c->v;
-    char when[40], meter[40], masked[16], money[40], ref[16];
-    if (v->sale_at_ms)
-        text_when(v->sale_at_ms, when);
-    else
-        snprintf(when, sizeof when, "-");
-    text_grouped(v->account.meter, meter);
-    session_mask(v->account.customer, masked);
-    text_money(c, v->paid, money);
-    text_reference(v->txn, ref);
-    bool cash = v->method == METHOD_CASH, qr = v->method == METHOD_QR;
-    const char *labels[] = {_("Time"), _("Meter"), _("Customer"), _("Paid by"), _("Amount"), _("Status"),
-                            _("Reference")};
-    const char *values[] = {when, meter, masked[0] ? masked : "-", cash ? _("Bank notes") : qr ? _("QR code") : _("Bank card"), money,
-                            status_text(v), ref};
-    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
-        int h = fact(c, box, labels[i], values[i]);
+    screen_receipt_row_t rows[RECEIPT_MAX_LINES];
+    size_t n = screen_receipt_rows(r, c->v->lang, c->info->currency, rows);
+    for (size_t i = 0; i < n; i++) {
+        int h = fact(c, box, rows[i].label, rows[i].value);
         box.y += h;
         box.h -= h;
     }
@@ -60,12 +90,14 @@ static int facts(sctx_t *c, SDL_Rect box)
 void widget_receipt(sctx_t *c, SDL_Rect box)
 {
     int pad = c->ui->pad / 2;
+    receipt_t r;
+    screen_receipt_of(c->v, &r);
     widget_fill(c, box, COL_PANEL);
-    SDL_Rect in = {box.x + pad, box.y + pad, box.w - 2 * pad, box.h - 2 * pad};
-    SDL_Rect head = layout_top(c, &in, layout_line(c, FONT_SMALL));
+    SDL_Rect area = {box.x + pad, box.y + pad, box.w - 2 * pad, box.h - 2 * pad};
+    SDL_Rect head = layout_top(c, &area, layout_line(c, FONT_SMALL));
     widget_text(c, head, _("Your receipt"), FONT_SMALL, COL_ACCENT, ALIGN_LEFT);
-    int used = facts(c, in) + pad;
-    in.y += used;
-    in.h -= used;
-    widget_qr(c, in, c->v->txn);
+    int used = lines(c, area, &r) + pad;
+    area.y += used;
+    area.h -= used;
+    widget_qr(c, area, c->v->txn);
 }

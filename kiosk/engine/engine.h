@@ -19,6 +19,7 @@
 #include "kiosk/core/inspect.h"
 #include "kiosk/core/mcard.h"
 #include "kiosk/core/offline.h"
+#include "kiosk/core/receipt.h"
 #include "kiosk/ledger/ledger.h"
 
 /* Called at every step boundary with the step's name ("deliver.intent");
@@ -391,11 +392,21 @@ kerr_t engine_sale_deliver(engine_t *e, const char *id, engine_delivered_t *out,
 
 /* ---- receipts (engine_receipt.c) ---- */
 
-/* Builds the receipt of a transaction that took money: Chinese and
- * English, the site, time, meter, masked customer, card, how it was paid,
- * the amount, the purchase count, what happened (credited, on the card,
- * pending with what happens to the money, settled by staff), the reference
- * as text and as a QR code; copy marks a reprint. */
+/* The receipt of a transaction that took money, from its facts in the
+ * ledger (kiosk/core/receipt.h): the site, kiosk, time, meter, masked
+ * customer, meter card, how it was paid (a bank card's masked number), the
+ * amount, a refund, the purchase count, what happened and what happens
+ * next, the reference; copy marks a reprint. K_ESTATE if it took no money. */
+kerr_t engine_receipt_of(engine_t *e, const char *txn_id, bool copy, receipt_t *r, kmsg_t *msg);
+
+/* Lays a receipt out on paper: the site and the title, each line with its
+ * label in Chinese and English and the values lined up (money with the
+ * currency's code from cur, the time in UTC), what happens next, then the
+ * reference as a QR code and as text; a feed and a cut. */
+kerr_t engine_receipt_paper(const receipt_t *r, const currency_t *cur, printer_doc_t *doc, kmsg_t *msg);
+
+/* The receipt of a transaction as a printed document (engine_receipt_of,
+ * then engine_receipt_paper). */
 kerr_t engine_receipt_doc(engine_t *e, const char *txn_id, bool copy, printer_doc_t *doc, kmsg_t *msg);
 
 /* Asks the printer whether it can print now (K_EDEVICE with why if not,

@@ -60,11 +60,12 @@ typedef struct builder {
 } builder_t;
 
 #define ENGINE_RULE "------------------------------------------------"
+#define ENGINE_VALUE_COLUMN 16 /* where a field's value starts, in columns */
 
 /* One line of text in style (nothing once an earlier line failed). */
 void engine__line(builder_t *b, printer_style_t style, const char *text);
 
-/* "label  value" on one line, the values lined up. */
+/* "label  value" on one line, the values lined up at ENGINE_VALUE_COLUMN. */
 void engine__field(builder_t *b, const char *label, const char *value);
 
 /* A wall-clock time as "2026-11-29 21:05 UTC". */

@@ -1,8 +1,8 @@
-/* Receipts: what the kiosk prints for a transaction, in Chinese and
- * English, with the reference as text and as a QR code. A delivery that is
- * still pending says exactly what happens to the money. Printing is
- * checked first and never decides anything about the money: the ledger
- * holds the truth, the receipt only tells it. */
+/* Receipts on paper: the receipt of a transaction (kiosk/core/receipt.c
+ * says what it gives and in which words) laid out in Chinese and English,
+ * with the reference as text and as a QR code. Printing is checked first
+ * and never decides anything about the money: the ledger holds the truth,
+ * the receipt only tells it. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -25,12 +25,18 @@ static size_t columns(const char *s)
     return n;
 }
 
-void engine__field(builder_t *b, const char *label, const char *value)
+/* "label  value" with the value at column `at` (one space after a longer label). */
+static void field_at(builder_t *b, size_t at, const char *label, const char *value)
 {
     char text[PRINTER_MAX_TEXT];
-    size_t pad = columns(label) < 16 ? 16 - columns(label) : 1;
+    size_t pad = columns(label) < at ? at - columns(label) : 1;
     snprintf(text, sizeof text, "%s%*s%s", label, (int)pad, "", value);
     engine__line(b, PRINTER_STYLE_NORMAL, text);
+}
+
+void engine__field(builder_t *b, const char *label, const char *value)
+{
+    field_at(b, ENGINE_VALUE_COLUMN, label, value);
 }
 
 void engine__when(int64_t ms, char out[32])
@@ -41,95 +47,109 @@ void engine__when(int64_t ms, char out[32])
     strftime(out, 32, "%Y-%m-%d %H:%M UTC", &tm);
 }
 
-/* The customer number with its middle hidden: 1000****0003. */
-static void masked(const char *customer, char out[LEDGER_METER_LEN])
+/* Both languages, Chinese first: "表号 Meter". */
+static void both(receipt_words_t w, char *out, size_t len)
 {
-    size_t n = strlen(customer);
-    snprintf(out, LEDGER_METER_LEN, "%s", customer);
-    for (size_t i = 4; n > 8 && i < n - 4; i++)
-        out[i] = '*';
+    snprintf(out, len, "%s %s", w.zh, w.en);
 }
 
-static const char *method_text(sale_method_t method)
+/* A value as the paper gives it: words in both languages (then the text
+ * that goes with them), money with the currency's code, the time in UTC. */
+static void paper_value(const receipt_line_t *l, const currency_t *cur, char *out, size_t len)
 {
-    return method == METHOD_CASH   ? "现金 Cash"
-           : method == METHOD_CARD ? "银行卡 Bank card"
-           : method == METHOD_QR   ? "扫码 QR"
-                                   : "柜台 Counter";
+    char words[PRINTER_MAX_TEXT / 2];
+    if (l->fact == RECEIPT_TIME) {
+        char when[32];
+        engine__when(l->number, when);
+        snprintf(out, len, "%s", when);
+    } else if (l->fact == RECEIPT_AMOUNT || l->fact == RECEIPT_REFUNDED) {
+        money_format(l->number, cur, MONEY_RECEIPT, out, len);
+    } else if (l->words.zh) {
+        both(l->words, words, sizeof words);
+        snprintf(out, len, "%s%s%s", words, l->text[0] ? " " : "", l->text);
+    } else {
+        snprintf(out, len, "%s", l->text);
+    }
 }
 
-/* What the resident is told about the state of the purchase. */
-static void outcome(builder_t *b, const ledger_txn_t *t)
+/* Where the values start: past the widest label, at ENGINE_VALUE_COLUMN
+ * at the least, so that they line up. */
+static size_t value_column(const receipt_t *r)
 {
-    bool card = t->channel == CHANNEL_CARD;
-    switch (t->state) {
-    case TXN_DELIVERED:
-        engine__field(b, "状态 Status", card ? "已写卡 On the card" : "已到账 Credited");
-        if (card)
-            engine__line(b, PRINTER_STYLE_NORMAL, "请将卡插入电表 Insert the card into your meter");
+    size_t at = ENGINE_VALUE_COLUMN;
+    for (size_t i = 0; i < r->n_lines; i++) {
+        char label[64];
+        both(r->lines[i].label, label, sizeof label);
+        if (r->lines[i].fact != RECEIPT_REFERENCE && columns(label) + 1 > at)
+            at = columns(label) + 1;
+    }
+    return at;
+}
+
+/* The labelled lines but the reference, the values lined up. */
+static void paper_fields(builder_t *b, const receipt_t *r, const currency_t *cur)
+{
+    size_t at = value_column(r);
+    for (size_t i = 0; i < r->n_lines; i++) {
+        const receipt_line_t *l = &r->lines[i];
+        char label[64], value[PRINTER_MAX_TEXT];
+        if (l->fact == RECEIPT_REFERENCE)
+            continue;
+        both(l->label, label, sizeof label);
+        paper_value(l, cur, value, sizeof value);
+        field_at(b, at, label, value);
+    }
+}
+
+/* What happens next: Chinese and English on one line if they fit the
+ * roll, else one line each. */
+static void paper_note(builder_t *b, receipt_words_t note)
+{
+    char text[PRINTER_MAX_TEXT];
+    both(note, text, sizeof text);
+    if (columns(text) <= sizeof ENGINE_RULE - 1) {
+        engine__line(b, PRINTER_STYLE_NORMAL, text);
         return;
-    case TXN_DELIVERY_PENDING:
-    case TXN_PAID:
-    case TXN_DELIVERING:
-        engine__field(b, "状态 Status", "待送达 Pending");
-        engine__line(b, PRINTER_STYLE_NORMAL, card ? "钱已收到。请再次插卡完成写卡。" : "钱已收到，稍后自动送达电表。");
-        engine__line(b, PRINTER_STYLE_NORMAL,
-             card ? "The money is safe: insert the same card again to finish."
-                  : "The money is safe: the kiosk keeps sending it to the meter.");
-        return;
-    case TXN_NEEDS_RECONCILIATION:
-        engine__field(b, "状态 Status", "人工处理 Staff will settle");
-        engine__line(b, PRINTER_STYLE_NORMAL, "钱已收到，工作人员将处理。请保留此凭证。");
-        engine__line(b, PRINTER_STYLE_NORMAL, "The money is safe: staff settle it. Keep this receipt.");
-        return;
-    case TXN_REFUNDING:
-    case TXN_REFUNDED: engine__field(b, "状态 Status", "已退款 Refunded"); return;
-    case TXN_VOIDED: engine__field(b, "状态 Status", "已作废 Voided by staff"); return;
-    case TXN_NONE:
-    case TXN_CREATED:
-    case TXN_PAYMENT_PENDING:
-    case TXN_CANCELLED:
-    case TXN_STATE_COUNT: break;
     }
-    engine__field(b, "状态 Status", txn_state_name(t->state));
+    engine__line(b, PRINTER_STYLE_NORMAL, note.zh);
+    engine__line(b, PRINTER_STYLE_NORMAL, note.en);
 }
 
-/* The lines about the money and where it went. */
-static void body(builder_t *b, engine_t *e, const ledger_txn_t *t)
+/* The reference last: its QR code, then it as text under its label. */
+static void paper_reference(builder_t *b, const receipt_line_t *ref, printer_style_t centre)
 {
-    char text[64], amount[40];
-    engine__when(t->created_at, text);
-    engine__field(b, "时间 Time", text);
-    engine__field(b, "终端 Kiosk", e->cfg->kiosk_id[0] ? e->cfg->kiosk_id : e->cfg->site_id);
-    engine__field(b, "表号 Meter", t->meter);
-    if (t->customer[0]) {
-        char m[LEDGER_METER_LEN];
-        masked(t->customer, m);
-        engine__field(b, "户号 Customer", m);
-    }
-    if (t->card[0])
-        engine__field(b, "电卡 Meter card", t->card);
-    ledger_card_auth_t auth;
-    bool found = false;
-    if (t->method == METHOD_CARD && ledger_card_paid(e->ledger, t->id, &auth, &found, NULL) == K_OK && found)
-        snprintf(text, sizeof text, "%s %s", method_text(t->method), auth.masked_pan);
-    else
-        snprintf(text, sizeof text, "%s", method_text(t->method));
-    engine__field(b, "方式 Paid by", text);
-    money_format(t->paid, e->cfg->currency, MONEY_RECEIPT, amount, sizeof amount);
-    engine__field(b, "金额 Amount", amount);
-    if (t->refunded > 0) {
-        money_format(t->refunded, e->cfg->currency, MONEY_RECEIPT, amount, sizeof amount);
-        engine__field(b, "退款 Refunded", amount);
-    }
-    if (t->purchase_count > 0) {
-        snprintf(text, sizeof text, "%lld", (long long)t->purchase_count);
-        engine__field(b, "购电次数 Count", text);
-    }
-    outcome(b, t);
+    char label[64];
+    if (b->rc == K_OK)
+        b->rc = printer_doc_qr(b->doc, PRINTER_CENTRE, ref->text, strlen(ref->text), 6, PRINTER_QR_M, b->msg);
+    both(ref->label, label, sizeof label);
+    engine__line(b, centre, label);
+    engine__line(b, centre, ref->text);
 }
 
-kerr_t engine_receipt_doc(engine_t *e, const char *txn_id, bool copy, printer_doc_t *doc, kmsg_t *msg)
+kerr_t engine_receipt_paper(const receipt_t *r, const currency_t *cur, printer_doc_t *doc, kmsg_t *msg)
+{
+    builder_t b = {.doc = doc, .msg = msg};
+    printer_style_t title = {PRINTER_CENTRE, true, 2, 2}, centre = {PRINTER_CENTRE, false, 1, 1};
+    char text[PRINTER_MAX_TEXT];
+    engine__line(&b, title, r->site);
+    both(r->title, text, sizeof text);
+    engine__line(&b, centre, text);
+    engine__line(&b, PRINTER_STYLE_NORMAL, ENGINE_RULE);
+    paper_fields(&b, r, cur);
+    for (size_t i = 0; i < r->n_notes; i++)
+        paper_note(&b, r->notes[i]);
+    engine__line(&b, PRINTER_STYLE_NORMAL, ENGINE_RULE);
+    const receipt_line_t *ref = receipt_find(r, RECEIPT_REFERENCE);
+    if (ref)
+        paper_reference(&b, ref, centre);
+    if (b.rc == K_OK)
+        b.rc = printer_doc_feed(doc, 3, msg);
+    if (b.rc == K_OK)
+        b.rc = printer_doc_cut(doc, true, msg);
+    return b.rc;
+}
+
+kerr_t engine_receipt_of(engine_t *e, const char *txn_id, bool copy, receipt_t *r, kmsg_t *msg)
 {
     ledger_txn_t t;
     kerr_t rc = ledger_get(e->ledger, txn_id, &t, msg);
@@ -137,22 +157,24 @@ kerr_t engine_receipt_doc(engine_t *e, const char *txn_id, bool copy, printer_do
         return rc;
     if (t.paid == 0)
         return kmsg_set(msg, K_ESTATE, "transaction %s took no money: there is nothing to print", t.id);
-    builder_t b = {.doc = doc, .msg = msg};
-    printer_style_t title = {PRINTER_CENTRE, true, 2, 2}, centre = {PRINTER_CENTRE, false, 1, 1};
-    engine__line(&b, title, e->cfg->site_id[0] ? e->cfg->site_id : "Prepaid kiosk");
-    engine__line(&b, centre, copy ? "购电凭证(副本) TOP-UP RECEIPT (COPY)" : "购电凭证 TOP-UP RECEIPT");
-    engine__line(&b, PRINTER_STYLE_NORMAL, ENGINE_RULE);
-    body(&b, e, &t);
-    engine__line(&b, PRINTER_STYLE_NORMAL, ENGINE_RULE);
-    if (b.rc == K_OK)
-        b.rc = printer_doc_qr(doc, PRINTER_CENTRE, t.id, strlen(t.id), 6, PRINTER_QR_M, msg);
-    engine__line(&b, centre, "参考号 Reference");
-    engine__line(&b, centre, t.id);
-    if (b.rc == K_OK)
-        b.rc = printer_doc_feed(doc, 3, msg);
-    if (b.rc == K_OK)
-        b.rc = printer_doc_cut(doc, true, msg);
-    return b.rc;
+    ledger_card_auth_t auth = {0};
+    bool found = false;
+    if (t.method == METHOD_CARD && (ledger_card_paid(e->ledger, t.id, &auth, &found, NULL) != K_OK || !found))
+        auth.masked_pan[0] = '\0';
+    receipt_facts_t f = {.site = e->cfg->site_id, .kiosk = e->cfg->kiosk_id[0] ? e->cfg->kiosk_id : e->cfg->site_id,
+                         .at_ms = t.created_at, .meter = t.meter, .customer = t.customer, .card = t.card,
+                         .on_card = t.channel == CHANNEL_CARD, .method = t.method, .masked_pan = auth.masked_pan,
+                         .paid = t.paid, .refunded = t.refunded, .purchase_count = t.purchase_count,
+                         .state = t.state, .txn = t.id, .copy = copy};
+    receipt_build(&f, r);
+    return K_OK;
+}
+
+kerr_t engine_receipt_doc(engine_t *e, const char *txn_id, bool copy, printer_doc_t *doc, kmsg_t *msg)
+{
+    receipt_t r;
+    kerr_t rc = engine_receipt_of(e, txn_id, copy, &r, msg);
+    return rc ? rc : engine_receipt_paper(&r, e->cfg->currency, doc, msg);
 }
 
 kerr_t engine_printer_ready(printer_t *p, printer_status_t *st, kmsg_t *msg)

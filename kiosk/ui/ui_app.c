@@ -1,8 +1,6 @@
-/* The app: SDL and the renderer, the session and its commands, drawing and
- * screenshots. */
+/* The app: SDL and the renderer, the session and its commands, drawing. */
 #include "kiosk/ui/ui_app.h"
 
-#include <SDL_image.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,7 +125,6 @@ void ui_app_close(ui_app_t *a)
         SDL_DestroyWindow(a->win);
     if (a->wake_sem)
         SDL_DestroySemaphore(a->wake_sem);
-    IMG_Quit();
     SDL_Quit();
 }
 
@@ -218,18 +215,4 @@ void ui_app_draw(ui_app_t *a, bool force)
     SDL_RenderPresent(a->ren);
     a->dirty = false;
     a->drawn_ms = now;
-}
-
-kerr_t ui_app_shot(ui_app_t *a, const char *path, kmsg_t *msg)
-{
-    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, a->width, a->height, 24, SDL_PIXELFORMAT_RGB24);
-    if (!s)
-        return kmsg_set(msg, K_EIO, "screenshot: %s", SDL_GetError());
-    kerr_t rc = K_OK;
-    if (SDL_RenderReadPixels(a->ren, NULL, SDL_PIXELFORMAT_RGB24, s->pixels, s->pitch) != 0)
-        rc = kmsg_set(msg, K_EIO, "screenshot: %s", SDL_GetError());
-    else if (IMG_SavePNG(s, path) != 0)
-        rc = kmsg_set(msg, K_EIO, "screenshot %s: %s", path, IMG_GetError());
-    SDL_FreeSurface(s);
-    return rc;
 }

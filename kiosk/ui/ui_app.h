@@ -1,5 +1,6 @@
-/* The program `kiosk`: the session in the main thread, the screens drawn
- * from its view, the worker carrying out its commands. */
+/* The touchscreen app of `kiosk` (and `kiosk-demo`): the session in the
+ * main thread, the screens drawn from its view, the worker carrying out
+ * its commands. */
 #ifndef KIOSK_UI_UI_APP_H
 #define KIOSK_UI_UI_APP_H
 
@@ -7,12 +8,18 @@
 
 #include "kiosk/app/config.h"
 #include "kiosk/core/session.h"
-#include "kiosk/ui/ui_script.h"
 #include "kiosk/ui/ui_worker.h"
 #include "screens/screen.h"
 
-#define UI_MAX_SIMS 8
 #define UI_EXIT_RESTART 3 /* the operator asked for a restart: the service manager starts the kiosk again */
+
+/* Something that drives the app from outside, called at each turn of the
+ * main loop (kiosk-demo's scripts, kiosk/ui/demo/); `kiosk` has none. It
+ * may set the app's quit and status. */
+typedef struct ui_driver {
+    void *ctx;
+    void (*turn)(void *ctx, int64_t now_ms);
+} ui_driver_t;
 
 typedef struct ui_app {
     const kiosk_config_t *cfg;
@@ -31,10 +38,7 @@ typedef struct ui_app {
     ui_worker_t *worker;  /* NULL: no devices (the gallery) */
     Uint32 wake_event;
     SDL_sem *wake_sem;    /* headless: the worker's wake-up (SDL polls for events without a video driver) */
-    ui_script_t *script;
-    const char *shots;    /* where shots go */
-    struct { char name[32]; char address[128]; } sims[UI_MAX_SIMS];
-    int n_sims;
+    ui_driver_t driver;   /* turn NULL: nothing drives the app but touches and the worker */
     bool quit;
     int status;           /* the exit status */
 } ui_app_t;
@@ -64,26 +68,7 @@ void ui_app_touch(ui_app_t *a, int x, int y);
 /* Draws the view if it changed (or moves), now. */
 void ui_app_draw(ui_app_t *a, bool force);
 
-/* Saves what is on the screen as a PNG file. */
-kerr_t ui_app_shot(ui_app_t *a, const char *path, kmsg_t *msg);
-
 /* Runs the main loop until quit; returns the exit status. */
 int ui_app_run(ui_app_t *a);
-
-/* The script's view of the app (ui_app_script.c). */
-void ui_app_script_io(ui_app_t *a, ui_script_io_t *io);
-
-/* Renders every screen in both languages into dir (the gallery); returns
- * the number of layout problems found, or -1 if a picture could not be saved. */
-int ui_gallery(ui_app_t *a, const char *dir);
-
-/* Draws what the app shows now, reports its layout problems and saves it
- * as dir/NAME-LANG.png; the number of problems, or -1 if it could not be
- * saved. */
-int ui_gallery_save(ui_app_t *a, const char *dir, const char *name, session_lang_t lang);
-
-/* The service mode's scenes in one language (ui_gallery_service.c); the
- * number of problems, or -1. */
-int ui_gallery_service(ui_app_t *a, const char *dir, session_lang_t lang);
 
 #endif

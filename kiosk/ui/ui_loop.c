@@ -1,7 +1,6 @@
 /* The main loop: SDL events and touches, the worker's answers, ticks, the
- * kiosk's own retries while nobody is served, drawing, the script. */
-#include <stdio.h>
-
+ * kiosk's own retries while nobody is served, drawing, and whatever drives
+ * the app (a script of kiosk-demo). */
 #include "kiosk/app/clock.h"
 #include "kiosk/app/notify.h"
 #include "kiosk/ui/ui_app.h"
@@ -61,33 +60,13 @@ static void background(ui_app_t *a, int64_t now, int64_t *last_retry, int64_t *l
     }
 }
 
-static void script(ui_app_t *a, ui_script_io_t *io, int64_t now)
-{
-    kmsg_t msg;
-    ui_script_status_t st = ui_script_step(a->script, io, now, &msg);
-    if (st == SCRIPT_DONE) {
-        a->quit = true;
-    } else if (st == SCRIPT_FAILED) {
-        fprintf(stderr, "kiosk: script failed: %s\n", msg.text);
-        if (a->shots) { /* what the screen showed then */
-            char path[1024];
-            snprintf(path, sizeof path, "%s/failed.png", a->shots);
-            ui_app_shot(a, path, &msg);
-        }
-        a->status = 1;
-        a->quit = true;
-    }
-}
-
 int ui_app_run(ui_app_t *a)
 {
-    ui_script_io_t io;
-    ui_app_script_io(a, &io);
     int64_t last_tick = 0, last_retry = kclock_mono(NULL), last_health = last_retry, last_alive = 0;
     knotify_ready("serving: the attract screen"); /* recovery ran before */
     while (!a->quit) {
         SDL_Event e;
-        int wait = a->script || a->frame.animating ? 20 : TICK_MS;
+        int wait = a->driver.turn || a->frame.animating ? 20 : TICK_MS;
         if (a->wake_sem) /* headless: no video driver to wait on, SDL would poll every millisecond */
             SDL_SemWaitTimeout(a->wake_sem, (Uint32)wait);
         else if (SDL_WaitEventTimeout(&e, wait))
@@ -108,8 +87,8 @@ int ui_app_run(ui_app_t *a)
         }
         background(a, now, &last_retry, &last_health);
         ui_app_draw(a, false);
-        if (a->script)
-            script(a, &io, now);
+        if (a->driver.turn)
+            a->driver.turn(a->driver.ctx, now);
     }
     knotify_stopping();
     return a->status;

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Running as an appliance: the service units pass systemd-analyze verify
 # with nothing to say and its security review within their limits, and the
-# Debian package holds the programs, the services, the udev rules, the
-# modules loaded at boot, the user, the catalogues and a configuration kept
-# as a conffile, with its install scripts.
+# Debian package holds the programs (kiosk and kioskctl, and nothing of
+# kiosk-demo), the services, the udev rules, the modules loaded at boot,
+# the user, the catalogues and a configuration kept as a conffile, with its
+# install scripts.
 # Usage: package_test.sh CASE SOURCE_DIR BUILD_DIR KIOSK_BIN KIOSKCTL_BIN
 CASE=$1 SRC=$2 BUILD=$3 KIOSK=$4 KIOSKCTL=$5
 CTL=unused
@@ -87,6 +88,19 @@ make_deb() { # sets $deb
   [[ -n $deb ]] || { fail "no package was made: $(tail -5 "$SITE/cpack.log")"; finish; }
 }
 
+# production_only DEB: the touchscreen as packaged holds none of
+# kiosk-demo's code (the scripts, the gallery, the simulator client, the
+# shots): neither its functions nor its messages.
+production_only() {
+  local x=$SITE/unpacked demo
+  dpkg-deb -x "$1" "$x" || { fail "dpkg-deb -x failed"; return; }
+  demo=$(nm "$x/usr/bin/kiosk" 2>/dev/null | grep -E ' (ui_gallery|ui_script_|ui_sim_send|ui_app_shot|ui_demo_)')
+  [[ -z $demo ]] || fail "the packaged kiosk holds kiosk-demo's code: $demo"
+  ! grep -q -a -E 'script failed|gallery: scene|no folder for shots' "$x/usr/bin/kiosk" ||
+    fail "the packaged kiosk holds kiosk-demo's scripts or gallery"
+  [[ $("$x/usr/bin/kiosk" --help 2>&1) != *--script* ]] || fail "the packaged kiosk offers --script"
+}
+
 case_deb_contents() {
   local deb files
   make_deb
@@ -100,6 +114,10 @@ case_deb_contents() {
     [[ $files == *" $f"* ]] || fail "the package lacks $f"
   done
   [[ $files != *"usr/bin/metersim"* && $files != *"usr/bin/backoffice"* ]] || fail "the package holds a simulator or the back office"
+  local programs
+  programs=$(sed -n 's|.* \./usr/bin/\([^ /][^ /]*\)$|\1|p' <<<"$files" | sort | tr '\n' ' ')
+  [[ $programs == "kiosk kioskctl " ]] || fail "the package's programs are not exactly kiosk and kioskctl: $programs"
+  production_only "$deb"
   local info
   info=$(dpkg-deb -I "$deb")
   contains "$info" "Package: prepaid-kiosk" "the package's control"

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# The touchscreen end to end, headless: `kiosk --script` against metersim,
+# The touchscreen end to end, headless: `kiosk-demo --script` against metersim,
 # cashsim, paysim and printsim (and cardsim in pcscd's virtual readers for
 # the meter card, the reference back office for QR codes), each in its own
 # process on its real protocol; then the ledger, the devices' own journals
 # and the receipts are checked.
-# Usage: e2e_test.sh CASE KIOSK KIOSKCTL METERSIM CASHSIM PAYSIM SCRIPTS PRINTSIM [CARDSIM [BACKOFFICE]]
+# Usage: e2e_test.sh CASE KIOSK_DEMO KIOSKCTL METERSIM CASHSIM PAYSIM SCRIPTS PRINTSIM [CARDSIM [BACKOFFICE]]
 CASE=$1 KIOSK=$2 CTL=$3 METERSIM=$4 CASHSIM=$5 PAYSIM=$6 SCRIPTS=$7 PRINTSIM=$8 CARDSIM=${9:-} BO=${10:-}
 . "$(dirname "$0")/../cli/lib.sh"
 . "$(dirname "$0")/../cli/bo_lib.sh"
@@ -82,7 +82,7 @@ run_kiosk() { # run_kiosk SCRIPT [OPTIONS...]: headless, shots into $SITE/shots
     --sim meters=127.0.0.1:$METERS --sim printer=127.0.0.1:$PRINTER ${CARDS:+--sim cards=127.0.0.1:$CARDS} \
     >"$SITE/out" 2>"$SITE/err"
   local got=$?
-  [[ $got == 0 ]] || fail "kiosk --script $script exited $got: $(grep -v ' I kiosk' "$SITE/err" | tail -20)"
+  [[ $got == 0 ]] || fail "kiosk-demo --script $script exited $got: $(grep -v ' I kiosk' "$SITE/err" | tail -20)"
 }
 
 sale() { # sale FIELD: of the newest sale in the ledger
@@ -289,7 +289,7 @@ case_qr_remote() { # the code on the screen is the order's; paid through the pro
   [[ $(bo_post "/v1/sim/qr-orders/$order/pay") == 200 ]] || fail "paying order $order: $(cat "$SITE/bo.answer")"
   wait $k
   local got=$?
-  [[ $got == 0 ]] || fail "kiosk --script qr_remote exited $got: $(grep -v ' I kiosk' "$SITE/err" | tail -20)"
+  [[ $got == 0 ]] || fail "kiosk-demo --script qr_remote exited $got: $(grep -v ' I kiosk' "$SITE/err" | tail -20)"
   [[ $(sale state) == delivered && $(sale paid) == 2000 && $(sale method) == qr ]] \
     || fail "the ledger's sale: $(sale 'state, paid, method')"
   [[ $(sqlite3 "$SITE/ledger.db" "select count(*) from payment p join txn t on t.id = p.txn_id

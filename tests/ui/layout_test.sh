@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every screen in both languages at one resolution: no text wider or taller
 # than its box, no control smaller than a finger (15 mm at the dpi).
-# Usage: layout_test.sh KIOSK WIDTHxHEIGHT DPI [fails]
+# Usage: layout_test.sh KIOSK_DEMO WIDTHxHEIGHT DPI [fails] (the gallery of kiosk-demo)
 # With "fails", the layout must be found broken (a screen too small for the
 # kiosk): the check itself is shown to work.
 KIOSK=$1 SIZE=$2 DPI=$3 WANT=${4:-fits}

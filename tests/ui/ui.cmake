@@ -4,16 +4,19 @@ kiosk_cmocka_test(session SOURCES ui/test_session.c LIBS kiosk_core)
 # The staff's service mode, as a pure table: gesture, sign-in, permissions.
 kiosk_cmocka_test(service SOURCES ui/test_service.c LIBS kiosk_core)
 
+# One receipt, two media: the paper and the screen give the same facts.
+kiosk_cmocka_test(receipt SOURCES ui/test_receipt.c LIBS kiosk_engine kiosk_screens ENV TZ=UTC)
+
 # A meter's daily use from its readings (the account's chart).
 kiosk_cmocka_test(ui_history SOURCES ui/test_history.c LIBS kiosk_ledger)
 
-# Top-ups end to end, headless, against the simulators in their own
-# processes (printsim for the receipts, the reference back office for QR
-# codes); and a script that must fail. The
+# Top-ups end to end, headless (kiosk-demo replaying a script), against the
+# simulators in their own processes (printsim for the receipts, the
+# reference back office for QR codes); and a script that must fail. The
 # meter card's case runs cardsim in pcscd's virtual readers, one at a time
 # with the other card tests.
 set(UI_E2E bash ${CMAKE_CURRENT_SOURCE_DIR}/ui/e2e_test.sh)
-set(UI_E2E_ARGS $<TARGET_FILE:kiosk> $<TARGET_FILE:kioskctl> $<TARGET_FILE:metersim> $<TARGET_FILE:cashsim>
+set(UI_E2E_ARGS $<TARGET_FILE:kiosk-demo> $<TARGET_FILE:kioskctl> $<TARGET_FILE:metersim> $<TARGET_FILE:cashsim>
     $<TARGET_FILE:paysim> ${CMAKE_CURRENT_SOURCE_DIR}/ui/scripts $<TARGET_FILE:printsim> $<TARGET_FILE:cardsim>
     $<TARGET_FILE:backoffice>)
 foreach(c cash_remote card_remote pending bad_script receipt_on_screen device_health meter_card qr_remote service_mode)
@@ -23,12 +26,13 @@ endforeach()
 set_tests_properties(ui_e2e.meter_card ui_e2e.service_mode PROPERTIES ${PCSC_TEST_PROPS})
 set_tests_properties(ui_e2e.qr_remote PROPERTIES TIMEOUT 30) # it runs in a few seconds
 
-# Layout: every screen, both languages, at the three resolutions (with the
-# dpi of a typical panel of that size); and one screen too small to hold it.
+# Layout: every screen, both languages (kiosk-demo's gallery), at the three
+# resolutions (with the dpi of a typical panel of that size); and one
+# screen too small to hold it.
 foreach(r 1080x1920:102 1280x800:150 800x480:133 320x240:96:fails)
   string(REPLACE ":" ";" parts ${r})
   list(GET parts 0 size)
-  add_test(NAME ui_layout.${size} COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/ui/layout_test.sh $<TARGET_FILE:kiosk>
+  add_test(NAME ui_layout.${size} COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/ui/layout_test.sh $<TARGET_FILE:kiosk-demo>
            ${parts})
   set_tests_properties(ui_layout.${size} PROPERTIES TIMEOUT 60 ENVIRONMENT "TZ=UTC")
 endforeach()
@@ -38,7 +42,7 @@ endforeach()
 add_executable(shot_compare ui/shot_compare.c)
 target_link_libraries(shot_compare PRIVATE kiosk_screens)
 set(UI_SHOTS ${CMAKE_BINARY_DIR}/ui-shots)
-set(UI_GALLERY $<TARGET_FILE:kiosk> --set ui.resolution=1280x800 --set ui.dpi=150 --set ui.language=zh_CN
+set(UI_GALLERY $<TARGET_FILE:kiosk-demo> --set ui.resolution=1280x800 --set ui.dpi=150 --set ui.language=zh_CN
     --gallery ${UI_SHOTS})
 add_test(NAME ui_shots.render COMMAND ${CMAKE_COMMAND} -E env TZ=UTC ${UI_GALLERY})
 set_tests_properties(ui_shots.render PROPERTIES FIXTURES_SETUP ui_shots TIMEOUT 60)
@@ -60,7 +64,7 @@ add_custom_target(ui_refs
   COMMAND ${CMAKE_COMMAND} -E env TZ=UTC ${UI_GALLERY}
   COMMAND shot_compare --refresh ${CMAKE_CURRENT_SOURCE_DIR}/ui/ref ${UI_SHOTS}
   COMMAND ${CMAKE_COMMAND} -E copy_directory ${CMAKE_CURRENT_SOURCE_DIR}/ui/ref ${CMAKE_SOURCE_DIR}/docs/screenshots
-  DEPENDS kiosk shot_compare COMMENT "Refreshing the reference screenshots (tests/ui/ref, docs/screenshots)")
+  DEPENDS kiosk-demo shot_compare COMMENT "Refreshing the reference screenshots (tests/ui/ref, docs/screenshots)")
 
 # Every string has its Chinese; docs/ui.md's table is the code's.
 add_test(NAME ui_po.complete COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/ui/check.sh po ${CMAKE_SOURCE_DIR})

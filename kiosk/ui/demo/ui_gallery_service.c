@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kiosk/ui/ui_app.h"
+#include "kiosk/ui/demo/ui_demo.h"
 
 #define TXN_A "3f2c1a9e-5b7d-4c2e-9a10-6d8e2f4b7c01"
 #define TXN_B "7a01c3d2-2e4f-4b6a-8c9d-0e1f2a3b4c5d"

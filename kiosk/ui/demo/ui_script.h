@@ -14,8 +14,8 @@
  *   card insert|remove tell the app a meter card went in or out
  *
  * Blank lines and lines starting with '#' are skipped. */
-#ifndef KIOSK_UI_UI_SCRIPT_H
-#define KIOSK_UI_UI_SCRIPT_H
+#ifndef KIOSK_UI_DEMO_UI_SCRIPT_H
+#define KIOSK_UI_DEMO_UI_SCRIPT_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kiosk/ui/ui_app.h"
+#include "kiosk/ui/demo/ui_demo.h"
 
 #define GALLERY_TXN "3f2c1a9e-5b7d-4c2e-9a10-6d8e2f4b7c01"
 #define GALLERY_LAST_MS INT64_C(1795838100000) /* 2026-11-28 03:55 UTC */

@@ -1,5 +1,5 @@
 /* Headless scripts: parsing and stepping (the format is in ui_script.h). */
-#include "kiosk/ui/ui_script.h"
+#include "kiosk/ui/demo/ui_script.h"
 
 #include <errno.h>
 #include <stdio.h>

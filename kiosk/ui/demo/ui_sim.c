@@ -7,7 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "kiosk/ui/ui_script.h"
+#include "kiosk/ui/demo/ui_script.h"
 
 #define SIM_TIMEOUT_MS 5000
 
