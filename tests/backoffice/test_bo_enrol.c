@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backoffice/bo_db.h"
-#include "backoffice/bo_enrol.h"
+#include "backoffice/store_sqlite/bo_db.h"
+#include "backoffice/domain/bo_enrol.h"
 #include "ktest.h"
 #include "sync/sync_code.h"
 

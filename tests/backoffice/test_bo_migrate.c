@@ -6,8 +6,8 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 
-#include "backoffice/bo_db.h"
-#include "backoffice/bo_scope.h"
+#include "backoffice/store_sqlite/bo_db.h"
+#include "backoffice/domain/bo_scope.h"
 #include "ktest.h"
 #include "support/support.h"
 

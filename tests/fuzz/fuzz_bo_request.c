@@ -1,5 +1,5 @@
 /* libFuzzer target: the reference back office's requests as its route
- * table takes them (backoffice/bo_route.c), every handler with its
+ * table takes them (backoffice/http/bo_route.c), every handler with its
  * decoding, ingest rules and SQL, on an in-memory database holding a site,
  * an active kiosk K1, a kiosk K2 still enrolling, a customer with an
  * account and a meter, a tariff, a sale and a count lease of K1's, and its
@@ -35,10 +35,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "backoffice/bo_cli.h"
-#include "backoffice/bo_db.h"
-#include "backoffice/bo_enrol.h"
-#include "backoffice/bo_server.h"
+#include "backoffice/cli/bo_cli.h"
+#include "backoffice/store_sqlite/bo_db.h"
+#include "backoffice/domain/bo_enrol.h"
+#include "backoffice/http/bo_server.h"
 #include "kiosk/app/log.h"
 
 #define MAX_ARGS 8

@@ -1,0 +1,130 @@
+/* backoffice: the reference back office's server and staff command line.
+ * Exit status: 0 done, 1 failed, 2 bad arguments or configuration. */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "backoffice/cli/bo_cli.h"
+#include "backoffice/store_sqlite/bo_db.h"
+#include "backoffice/http/bo_server.h"
+#include "kiosk/app/log.h"
+#include "kiosk/app/version.h"
+
+static const char help[] =
+    "usage: backoffice [--config FILE] [--set section.key=value] COMMAND ...\n"
+    "  serve                                run the server until SIGINT or SIGTERM\n"
+    "  keygen [--out FILE]                  make the Ed25519 signing key (mode 600); prints its public key\n"
+    "  pubkey                               print the signing key's public key (for the kiosks)\n"
+    "  sign --kind K --version N [--kiosk ID] FILE   sign a document body, print the envelope\n"
+    "  site add ID NAME | site list         (a site's kiosks serve the meters on its gateway)\n"
+    "  site grant SITE --meter M|--from-site OTHER --reason TEXT   the site's kiosks may serve that meter too\n"
+    "  site revoke SITE --meter M|--from-site OTHER --reason TEXT | site grants [--all]\n"
+    "  kiosk add ID --site SITE [--days N] [--by-hand [--upload-key KEY]]   prints a one-time enrolment code\n"
+    "                                       (7 days; --by-hand: active at once, its certificate made by hand)\n"
+    "  kiosk upload-key ID KEY              the key the kiosk signs its uploads with (kioskctl identity --json)\n"
+    "  kiosk enrol-code ID [--days N]       a fresh code (the kiosk enrols again) | kiosk block ID\n"
+    "  kiosk activate ID | kiosk list\n"
+    "  customer add ID NAME | customer list\n"
+    "  meter add METER --customer ID --protocol P --gateway HOST:PORT [--kind K] [--tariff ID] [--site SITE]\n"
+    "  meter site METER SITE --reason TEXT  the meter hangs on SITE's gateway now | meter list\n"
+    "  account open ID --customer C [--meter M]... [--prefill [--name NAME] [--protocol P --gateway G] [--site S]]\n"
+    "  account bind ID --meter M | account transfer ID --to-customer C --reason TEXT\n"
+    "  account close ID --final-reading M=N... [--balance AMOUNT] --refund|--carry --reason TEXT\n"
+    "  account list | account show ID\n"
+    "  meter install M --account ID --protocol P --gateway G [--kind K] [--tariff T] [--site SITE]\n"
+    "  meter remove M --final-reading N [--balance AMOUNT] --reason TEXT   (accounts: docs/accounts.md)\n"
+    "  card block SERIAL [--reason TEXT] | card unblock SERIAL | card list\n"
+    "  tariff set ID CURRENCY TEXT | tariff list\n"
+    "  settings set KIOSK KEY VALUE | settings list\n"
+    "  count list | count release METER     purchase counts; free a lease whose sale will never finish\n"
+    "  quarantine list [--all] | quarantine release|discard ID --reason TEXT   rows held for staff\n"
+    "  report sales --by day|site|method [--csv] [--from DATE] [--to DATE]\n"
+    "  report energy [--csv] [--from DATE] [--to DATE]\n"
+    "  report rejected [--csv]              uploaded rows that could never be stored, and why\n"
+    "  report alerts [--csv]                kiosks' alerts and the back office's own for staff\n"
+    "  report audit [--kiosk ID] [--since DATE] [--action A] [--csv]   the fleet's audit trail\n"
+    "  group set NAME --perms LIST | group list       staff permission groups, sent to kiosks (docs/staff.md)\n"
+    "  operator add NAME --group G | operator pin|disable|enable NAME | operator list\n"
+    "                                       staff; the PIN from BACKOFFICE_NEW_PIN or asked without echo\n"
+    "Amounts are minor units (5000 = 50.00). See docs/sync.md.\n";
+
+static int serve(const bo_config_t *cfg)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL); /* before any thread starts */
+    signal(SIGPIPE, SIG_IGN);
+    static bo_server_t s;
+    kmsg_t msg = {{0}};
+    kerr_t rc = bo_server_start(&s, cfg, &msg);
+    if (rc) {
+        fprintf(stderr, "backoffice: %s\n", msg.text);
+        return rc == K_EINVAL ? BO_EXIT_USAGE : BO_EXIT_FAIL;
+    }
+    LOG_I("backoffice", "listening on %s (port %d)%s", s.base_url, bo_server_port(&s),
+          cfg->plain_http ? ", plain HTTP: loopback only" : ", mutual TLS");
+    printf("%d\n", bo_server_port(&s));
+    fflush(stdout);
+    int sig = 0;
+    sigwait(&set, &sig);
+    LOG_I("backoffice", "stopping (signal %d)", sig);
+    bo_server_stop(&s);
+    return BO_EXIT_OK;
+}
+
+/* Opens the database and runs a verb that needs it. */
+static int with_db(const bo_config_t *cfg, const bo_args_t *a)
+{
+    sqlite3 *db;
+    kmsg_t msg = {{0}};
+    if (bo_db_open(cfg->database, &db, &msg) != K_OK) {
+        fprintf(stderr, "backoffice: %s\n", msg.text);
+        return BO_EXIT_FAIL;
+    }
+    int rc = strcmp(a->pos[0], "report") == 0 ? bo_report(db, a, stdout) : bo_admin(db, a, stdout);
+    bo_db_close(db);
+    return rc;
+}
+
+/* Loads --config and applies each --set; false after saying why. */
+static bool configure(const bo_args_t *a, bo_config_t *cfg)
+{
+    kmsg_t msg = {{0}};
+    kerr_t rc = bo_config_load(bo_arg(a, "config"), cfg, &msg);
+    for (int i = 0; rc == K_OK && i < a->nopt; i++)
+        if (strcmp(a->opt_name[i], "set") == 0)
+            rc = bo_config_set(cfg, a->opt_val[i], &msg);
+    if (rc)
+        fprintf(stderr, "backoffice: %s\n", msg.text);
+    return rc == K_OK;
+}
+
+int main(int argc, char **argv)
+{
+    bo_args_t a;
+    bo_config_t cfg;
+    if (!bo_cli_split(argc - 1, argv + 1, &a) || a.npos == 0 || bo_arg(&a, "help")) {
+        fputs(help, a.npos == 0 && bo_arg(&a, "help") ? stdout : stderr);
+        return a.npos == 0 && bo_arg(&a, "help") ? BO_EXIT_OK : BO_EXIT_USAGE;
+    }
+    if (strcmp(a.pos[0], "version") == 0) {
+        printf("backoffice %s\n", KIOSK_VERSION);
+        return BO_EXIT_OK;
+    }
+    if (!configure(&a, &cfg))
+        return BO_EXIT_USAGE;
+    log_set_level((log_level_t)cfg.log_level);
+    const char *verb = a.pos[0];
+    if (strcmp(verb, "serve") == 0)
+        return serve(&cfg);
+    if (strcmp(verb, "keygen") == 0)
+        return bo_cli_keygen(&cfg, &a);
+    if (strcmp(verb, "pubkey") == 0)
+        return bo_cli_pubkey(&cfg);
+    if (strcmp(verb, "sign") == 0)
+        return bo_cli_sign(&cfg, &a);
+    return with_db(&cfg, &a);
+}
