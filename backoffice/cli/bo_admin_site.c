@@ -1,17 +1,14 @@
-/* Admin verbs on which meters a site's kiosks serve (docs/sync.md, "Scope"):
- * `site grant` gives a site one meter, or every meter of another site (a
- * neighbouring point selling while one is down); `site revoke` ends a
- * grant; `site grants` lists them; `meter site` moves a meter to the site
- * whose gateway it hangs on now. Each change is one transaction with its
- * audit row; a refusal changes nothing and says why. */
+/* Admin verbs on which meters a site's kiosks serve (docs/sync.md,
+ * "Scope"): `site grant` gives a site one meter, or every meter of another
+ * site (a neighbouring point selling while one is down); `site revoke`
+ * ends a grant; `site grants` lists them; `meter site` moves a meter to
+ * the site whose gateway it hangs on now. The domain (bo_scope.h) checks,
+ * changes and audits. */
 #include <stdio.h>
 #include <string.h>
 
-#include "backoffice/domain/bo_account.h"
 #include "backoffice/cli/bo_cli.h"
 #include "backoffice/domain/bo_scope.h"
-
-#define NOW_MS "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)"
 
 static int usage(void)
 {
@@ -22,168 +19,55 @@ static int usage(void)
     return BO_EXIT_USAGE;
 }
 
-/* What a grant gives the site: one meter, or every meter of another site. */
-typedef struct what {
-    const char *site, *meter, *from;
-    char text[120]; /* "meter M" or "the meters of site S2" */
-} what_t;
-
 /* Reads SITE and exactly one of --meter and --from-site; false if bad. */
-static bool read_what(const bo_args_t *a, what_t *w)
+static bool read_grant(const bo_args_t *a, bo_grant_t *g)
 {
-    w->site = a->pos[2];
-    w->meter = bo_arg(a, "meter");
-    w->from = bo_arg(a, "from-site");
-    if (!w->meter == !w->from || !bo_arg(a, "reason") || !bo_arg(a, "reason")[0])
-        return false;
-    if (w->meter)
-        snprintf(w->text, sizeof w->text, "meter %s", w->meter);
+    *g = (bo_grant_t){a->pos[2], bo_arg(a, "meter"), bo_arg(a, "from-site"), bo_arg(a, "reason")};
+    return !g->meter != !g->from && g->reason && g->reason[0];
+}
+
+/* `site grant` (grant) or `site revoke`. */
+static int change(bo_store_t *st, const bo_args_t *a, bool grant)
+{
+    bo_grant_t g;
+    if (!read_grant(a, &g))
+        return usage();
+    bo_who_t who = bo_cli_login();
+    kmsg_t msg = {{0}};
+    int64_t id = 0;
+    char what[120], done[220];
+    bo_grant_what(&g, what, sizeof what);
+    kerr_t rc = grant ? bo_site_grant(st, &who, &g, &id, &msg) : bo_site_revoke(st, &who, &g, &id, &msg);
+    if (grant)
+        snprintf(done, sizeof done, "site %s may now serve %s (grant #%lld)", g.site, what, (long long)id);
     else
-        snprintf(w->text, sizeof w->text, "the meters of site %s", w->from);
-    return true;
-}
-
-/* The live grant of w, if any: its number in id ("" if none). */
-static kerr_t live_grant(bo_acct_op_t *op, const what_t *w, char id[24], bool *found)
-{
-    const char *p[] = {w->site, w->from ? w->from : "", w->meter ? w->meter : ""};
-    return bo_acct_text(op,
-                        "SELECT id FROM site_grant WHERE site = ? AND from_site = ? AND meter = ? "
-                        "AND revoked_at IS NULL",
-                        p, 3, id, 24, found);
-}
-
-/* The site exists; the meter (or the other site) too, and is not the
- * site's own already. */
-static kerr_t check_grantable(bo_acct_op_t *op, const what_t *w)
-{
-    char site[65], home[65];
-    bool found;
-    kerr_t rc = bo_site_pick(op->db, w->site, site, &op->msg);
-    if (rc == K_OK && w->from)
-        rc = bo_site_pick(op->db, w->from, site, &op->msg);
-    if (rc == K_OK && w->from && strcmp(w->from, w->site) == 0)
-        return kmsg_set(&op->msg, K_EINVAL, "site %s serves its own meters already", w->site);
-    if (rc || !w->meter)
-        return rc;
-    const char *p[] = {w->meter};
-    rc = bo_acct_text(op, "SELECT site FROM meter WHERE id = ?", p, 1, home, sizeof home, &found);
-    if (rc == K_OK && !found)
-        return kmsg_set(&op->msg, K_ENOTFOUND, "meter %s is not registered; see `backoffice meter list`", w->meter);
-    if (rc == K_OK && strcmp(home, w->site) == 0)
-        return kmsg_set(&op->msg, K_ESTATE, "meter %s is on site %s already: its kiosks serve it", w->meter, w->site);
-    return rc;
-}
-
-static int grant(sqlite3 *db, const bo_args_t *a)
-{
-    what_t w;
-    if (!read_what(a, &w))
-        return usage();
-    bo_acct_op_t op;
-    char id[24] = "", done[200];
-    bool found = false;
-    kerr_t rc = bo_acct_begin(&op, db);
-    if (rc == K_OK)
-        rc = check_grantable(&op, &w);
-    if (rc == K_OK)
-        rc = live_grant(&op, &w, id, &found);
-    if (rc == K_OK && found)
-        rc = kmsg_set(&op.msg, K_ECONFLICT, "site %s has %s granted already (grant #%s): nothing to do", w.site,
-                      w.text, id);
-    const char *p[] = {w.site, w.from ? w.from : "", w.meter ? w.meter : "", bo_arg(a, "reason"), op.actor};
-    if (rc == K_OK)
-        rc = bo_acct_sql(&op,
-                         "INSERT INTO site_grant(site, from_site, meter, reason, granted_at, granted_by) "
-                         "VALUES (?, ?, ?, ?, " NOW_MS ", ?)",
-                         p, 5);
-    if (rc == K_OK)
-        rc = live_grant(&op, &w, id, &found);
-    snprintf(done, sizeof done, "site %s may now serve %s (grant #%s)", w.site, w.text, id);
-    if (bo_acct_finish(&op, rc, "site.grant", w.site, bo_arg(a, "reason"), w.text) != BO_EXIT_OK)
-        return BO_EXIT_FAIL;
-    printf("%s\n", done);
-    return BO_EXIT_OK;
-}
-
-static int revoke(sqlite3 *db, const bo_args_t *a)
-{
-    what_t w;
-    if (!read_what(a, &w))
-        return usage();
-    bo_acct_op_t op;
-    char id[24] = "";
-    bool found = false;
-    kerr_t rc = bo_acct_begin(&op, db);
-    if (rc == K_OK)
-        rc = live_grant(&op, &w, id, &found);
-    if (rc == K_OK && !found)
-        rc = kmsg_set(&op.msg, K_ENOTFOUND, "site %s has no grant of %s; see `backoffice site grants`", w.site,
-                      w.text);
-    const char *p[] = {id, op.actor, bo_arg(a, "reason")};
-    if (rc == K_OK)
-        rc = bo_acct_sql(&op,
-                         "UPDATE site_grant SET revoked_at = " NOW_MS ", revoked_by = ?2, revoke_reason = ?3 "
-                         "WHERE id = CAST(?1 AS INTEGER)",
-                         p, 3);
-    if (bo_acct_finish(&op, rc, "site.revoke", w.site, bo_arg(a, "reason"), w.text) != BO_EXIT_OK)
-        return BO_EXIT_FAIL;
-    printf("site %s no longer serves %s (grant #%s revoked)\n", w.site, w.text, id);
-    return BO_EXIT_OK;
-}
-
-static int grants(sqlite3 *db, const bo_args_t *a, FILE *out)
-{
-    return bo_list(db,
-                   bo_arg(a, "all")
-                       ? "SELECT id, site, from_site, meter, reason, granted_by, "
-                         "strftime('%Y-%m-%dT%H:%M:%SZ', granted_at / 1000, 'unixepoch') AS granted, revoked_by, "
-                         "coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', revoked_at / 1000, 'unixepoch'), '') AS revoked, "
-                         "revoke_reason FROM site_grant ORDER BY id"
-                       : "SELECT id, site, from_site, meter, reason, granted_by, "
-                         "strftime('%Y-%m-%dT%H:%M:%SZ', granted_at / 1000, 'unixepoch') AS granted "
-                         "FROM site_grant WHERE revoked_at IS NULL ORDER BY id",
-                   a, out);
+        snprintf(done, sizeof done, "site %s no longer serves %s (grant #%lld revoked)", g.site, what, (long long)id);
+    return bo_cli_outcome(rc, &msg, done);
 }
 
 /* `meter site METER SITE --reason TEXT`: the meter now hangs on SITE's gateway. */
-static int move_meter(sqlite3 *db, const bo_args_t *a)
+static int move_meter(bo_store_t *st, const bo_args_t *a)
 {
     const char *meter = a->pos[2], *to = a->pos[3], *reason = bo_arg(a, "reason");
     if (!reason || !reason[0])
         return usage();
-    bo_acct_op_t op;
-    char site[65], home[65] = "", detail[160];
-    bool found = false;
-    const char *p[] = {meter, to};
-    kerr_t rc = bo_acct_begin(&op, db);
-    if (rc == K_OK)
-        rc = bo_site_pick(db, to, site, &op.msg);
-    if (rc == K_OK)
-        rc = bo_acct_text(&op, "SELECT site FROM meter WHERE id = ?", p, 1, home, sizeof home, &found);
-    if (rc == K_OK && !found)
-        rc = kmsg_set(&op.msg, K_ENOTFOUND, "meter %s is not registered; see `backoffice meter list`", meter);
-    if (rc == K_OK && strcmp(home, to) == 0)
-        rc = kmsg_set(&op.msg, K_ESTATE, "meter %s is on site %s already: nothing to do", meter, to);
-    if (rc == K_OK)
-        rc = bo_acct_sql(&op, "UPDATE meter SET site = ?2 WHERE id = ?1", p, 2);
-    snprintf(detail, sizeof detail, "site %s -> %s", home[0] ? home : "(none)", to);
-    if (bo_acct_finish(&op, rc, "meter.site", meter, reason, detail) != BO_EXIT_OK)
-        return BO_EXIT_FAIL;
-    printf("meter %s is now on site %s\n", meter, to);
-    return BO_EXIT_OK;
+    bo_who_t who = bo_cli_login();
+    kmsg_t msg = {{0}};
+    char done[160];
+    snprintf(done, sizeof done, "meter %s is now on site %s", meter, to);
+    return bo_cli_outcome(bo_meter_move(st, &who, meter, to, reason, &msg), &msg, done);
 }
 
-int bo_admin_site(sqlite3 *db, const bo_args_t *a, FILE *out)
+int bo_admin_site(bo_store_t *st, const bo_args_t *a, FILE *out)
 {
     const char *verb = a->npos > 1 ? a->pos[1] : "";
     if (strcmp(a->pos[0], "meter") == 0 && strcmp(verb, "site") == 0 && a->npos == 4)
-        return move_meter(db, a);
+        return move_meter(st, a);
     if (strcmp(verb, "grant") == 0 && a->npos == 3)
-        return grant(db, a);
+        return change(st, a, true);
     if (strcmp(verb, "revoke") == 0 && a->npos == 3)
-        return revoke(db, a);
+        return change(st, a, false);
     if (strcmp(verb, "grants") == 0 && a->npos == 2)
-        return grants(db, a, out);
+        return bo_cli_list(st, bo_arg(a, "all") ? BO_LIST_GRANTS_ALL : BO_LIST_GRANTS, a, out);
     return usage();
 }

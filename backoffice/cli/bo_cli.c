@@ -1,13 +1,14 @@
-/* Splitting the command line, and the key verbs: keygen, pubkey, sign. */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-
+/* The command line's common ground (bo_cli.h): splitting the words, who
+ * runs a verb, presenting an outcome and a listing. */
 #include "backoffice/cli/bo_cli.h"
-#include "backoffice/domain/bo_docs.h"
-#include "backoffice/domain/bo_sign.h"
-#include "kiosk/app/timefmt.h"
+
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "backoffice/base/bo_clock.h"
+#include "backoffice/domain/bo_report.h"
 
 const char *bo_arg(const bo_args_t *a, const char *name)
 {
@@ -17,91 +18,83 @@ const char *bo_arg(const bo_args_t *a, const char *name)
     return NULL;
 }
 
-int bo_cli_keygen(const bo_config_t *cfg, const bo_args_t *a)
+int bo_args_all(const bo_args_t *a, const char *name, const char **out, int max)
 {
-    const char *path = bo_arg(a, "out") ? bo_arg(a, "out") : cfg->signing_key;
-    char pk[64];
-    kmsg_t msg = {{0}};
-    if (bo_key_generate(path, pk, sizeof pk, &msg) != K_OK) {
-        fprintf(stderr, "backoffice: %s\n", msg.text);
-        return BO_EXIT_FAIL;
-    }
-    fprintf(stderr, "backoffice: signing key written to %s (mode 600); pin this public key in every kiosk:\n", path);
-    printf("%s\n", pk);
-    return BO_EXIT_OK;
+    int n = 0;
+    for (int i = 0; i < a->nopt; i++)
+        if (strcmp(a->opt_name[i], name) == 0 && n < max)
+            out[n++] = a->opt_val[i];
+    return n;
 }
 
-int bo_cli_pubkey(const bo_config_t *cfg)
+bool bo_cli_is(const bo_args_t *a, const char *noun, const char *verb, int npos)
 {
-    bo_key_t key;
-    kmsg_t msg = {{0}};
-    if (bo_key_load(cfg->signing_key, &key, &msg) != K_OK) {
-        fprintf(stderr, "backoffice: %s\n", msg.text);
-        return BO_EXIT_FAIL;
-    }
-    char pk[64];
-    bo_key_public_b64(&key, pk, sizeof pk);
-    memset(&key, 0, sizeof key);
-    printf("%s\n", pk);
-    return BO_EXIT_OK;
+    return a->npos == npos && strcmp(a->pos[0], noun) == 0 && strcmp(a->pos[1], verb) == 0;
 }
 
-static char *read_all(const char *path)
+int bo_cli_usage(const char *text)
 {
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    size_t got;
-    while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (n + 1 == cap) {
-            char *b = realloc(buf, cap *= 2);
-            if (!b) {
-                free(buf);
-                buf = NULL;
-            }
-            buf = b;
-        }
-    }
-    if (f != stdin)
-        fclose(f);
-    if (buf)
-        buf[n] = '\0';
-    return buf;
+    fprintf(stderr, "usage: backoffice %s\n", text);
+    return BO_EXIT_USAGE;
 }
 
-/* `sign --kind K --version N [--kiosk ID] FILE`: signs a body made by hand
- * (for a document prepared away from the server) and prints the envelope. */
-int bo_cli_sign(const bo_config_t *cfg, const bo_args_t *a)
+int bo_cli_outcome(kerr_t rc, const kmsg_t *msg, const char *done)
 {
-    const char *kind = bo_arg(a, "kind"), *ver = bo_arg(a, "version"), *kiosk = bo_arg(a, "kiosk");
-    long long v = ver ? strtoll(ver, NULL, 10) : 0;
-    if (!kind || !bo_doc_kind_valid(kind) || v < 1 || a->npos != 2) {
-        fprintf(stderr, "usage: backoffice sign --kind tariffs|registry|blocked-cards|settings|staff --version N "
-                        "[--kiosk ID] FILE|-\n");
-        return BO_EXIT_USAGE;
-    }
-    char *text = read_all(a->pos[1]);
-    cJSON *body = text ? cJSON_Parse(text) : NULL;
-    free(text);
-    bo_key_t key;
-    kmsg_t msg = {{0}};
-    char *env = NULL;
-    kerr_t rc = cJSON_IsObject(body) ? bo_key_load(cfg->signing_key, &key, &msg)
-                                     : kmsg_set(&msg, K_EINVAL, "%s is not a JSON object", a->pos[1]);
-    if (rc == K_OK)
-        rc = bo_sign_document(&key, kind, kiosk ? kiosk : "*", v, (int64_t)time(NULL) * 1000, body, &env, &msg);
-    memset(&key, 0, sizeof key);
-    cJSON_Delete(body);
     if (rc) {
-        fprintf(stderr, "backoffice: %s\n", msg.text);
-        return rc == K_EINVAL ? BO_EXIT_USAGE : BO_EXIT_FAIL;
+        fprintf(stderr, "backoffice: %s\n", msg->text);
+        return BO_EXIT_FAIL;
     }
-    printf("%s\n", env);
-    free(env);
+    if (done)
+        printf("%s\n", done);
     return BO_EXIT_OK;
+}
+
+bo_who_t bo_cli_login(void)
+{
+    static char actor[96];
+    const char *name = getlogin();
+    struct passwd *pw = name ? NULL : getpwuid(geteuid());
+    if (!name && pw)
+        name = pw->pw_name;
+    if (name && name[0])
+        snprintf(actor, sizeof actor, "backoffice:%s", name);
+    else
+        snprintf(actor, sizeof actor, "backoffice:uid%u", (unsigned)geteuid());
+    return (bo_who_t){actor, bo_clock_wall_ms()};
+}
+
+bo_who_t bo_cli_user(void)
+{
+    static char actor[80];
+    const struct passwd *pw = getpwuid(getuid());
+    snprintf(actor, sizeof actor, "staff:%s", pw ? pw->pw_name : "unknown");
+    return (bo_who_t){actor, bo_clock_wall_ms()};
+}
+
+int bo_cli_rows(bo_store_t *st, bo_listing_t what, const bo_list_args_t *args, bool csv, FILE *out,
+                const char *failed)
+{
+    bo_rows_t rows;
+    kmsg_t msg = {{0}};
+    bo_list_args_t none = {0};
+    if (bo_report_rows(st, what, args ? args : &none, &rows, &msg) != K_OK) {
+        fprintf(stderr, "backoffice: %s: %s\n", failed, msg.text);
+        return BO_EXIT_FAIL;
+    }
+    bo_rows_write(&rows, csv, out);
+    bo_rows_free(&rows);
+    return BO_EXIT_OK;
+}
+
+int bo_cli_list(bo_store_t *st, bo_listing_t what, const bo_args_t *a, FILE *out)
+{
+    return bo_cli_rows(st, what, NULL, bo_arg(a, "csv") != NULL, out, "listing failed");
+}
+
+bool bo_cli_number(const char *text)
+{
+    size_t n = strlen(text);
+    return n >= 1 && n <= 15 && strspn(text, "0123456789") == n;
 }
 
 /* Splits argv (after the program and global options) into words and

@@ -1,12 +1,17 @@
-/* The `backoffice` command line: serve, keys, admin verbs and reports. */
-#ifndef BACKOFFICE_BO_CLI_H
-#define BACKOFFICE_BO_CLI_H
+/* The `backoffice` command line, the staff's front end of the domain: it
+ * splits the words, checks the arguments (exit 2 when they are wrong),
+ * calls the domain with the store, and presents what it returned: the
+ * domain's message on stderr and exit 1 for a refusal or a failure, what
+ * was done on stdout and exit 0 otherwise. */
+#ifndef BACKOFFICE_CLI_BO_CLI_H
+#define BACKOFFICE_CLI_BO_CLI_H
 
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdio.h>
 
 #include "backoffice/base/bo_config.h"
+#include "backoffice/domain/bo_op.h"
+#include "backoffice/store/bo_store.h"
 
 #define BO_CLI_MAX 16
 
@@ -18,65 +23,48 @@ typedef struct bo_args {
     int nopt;
 } bo_args_t;
 
-/* The value of --name, or NULL. */
-const char *bo_arg(const bo_args_t *a, const char *name);
-
 /* Exit codes: 0 done, 1 failed, 2 bad arguments. */
 enum { BO_EXIT_OK = 0, BO_EXIT_FAIL = 1, BO_EXIT_USAGE = 2 };
 
-/* Runs an admin verb (site, kiosk, customer, meter, card, tariff,
- * settings) on db; messages go to stderr, listings to out. */
-int bo_admin(sqlite3 *db, const bo_args_t *a, FILE *out);
-
-/* The meter, card, tariff and settings verbs (bo_admin_meter.c). */
-int bo_admin_meter(sqlite3 *db, const bo_args_t *a, FILE *out);
-
-/* Sites' scope: `site grant|revoke|grants` and `meter site`
- * (bo_admin_site.c); each change audited. */
-int bo_admin_site(sqlite3 *db, const bo_args_t *a, FILE *out);
-
-/* `quarantine list [--all]|release ID|discard ID` (bo_admin_quarantine.c):
- * rows held for staff; each decision audited. */
-int bo_admin_quarantine(sqlite3 *db, const bo_args_t *a, FILE *out);
-
-/* The staff verbs: `group set|list`, `operator add|pin|disable|enable|list`
- * (bo_admin_staff.c); each change moves the `staff` document forward. */
-int bo_admin_staff(sqlite3 *db, const bo_args_t *a, FILE *out);
-
-/* `report sales --by day|site|method [--csv] [--from D] [--to D]` and
- * `report energy [--csv]`. */
-int bo_report(sqlite3 *db, const bo_args_t *a, FILE *out);
-
-/* `report audit [--kiosk ID] [--since DATE] [--action A] [--csv]`: the
- * fleet's audit trail (bo_report_audit.c). */
-int bo_report_audit(sqlite3 *db, const bo_args_t *a, FILE *out);
-
-/* The report's SQL (what: sales, energy, rejected, alerts or quarantine;
- * by: day, site or method for sales), parameters ?1 from and ?2 to in ms;
- * NULL if none. */
-const char *bo_report_sql(const char *what, const char *by);
-
-/* The fleet: every kiosk with its last heartbeat. */
-const char *bo_kiosk_list_sql(void);
-
-/* Prints every row of st as an aligned table, or CSV (RFC 4180) when csv;
- * finalizes st. Returns the number of rows, -1 on a database error. */
-int bo_print_rows(sqlite3_stmt *st, bool csv, FILE *out);
-
-/* Ends an admin verb's transaction: COMMIT if rc is K_OK, else ROLLBACK
- * and msg on stderr. BO_EXIT_OK, or BO_EXIT_FAIL (also when COMMIT fails). */
-int bo_admin_commit(sqlite3 *db, kerr_t rc, kmsg_t *msg);
-
-/* Runs sql (with the args as text parameters) as one transaction that
- * also moves `bump` forward (NULL: nothing); prints `done` on success. */
-int bo_admin_exec(sqlite3 *db, const char *sql, const char *const *params, int n, const char *bump,
-                  const char *kiosk, const char *done);
-
 /* Splits argv into words and --options (an option takes the next word
  * unless it is a flag: --csv, --help, --prefill, --refund, --carry,
- * --by-hand, --all);
- * false if there are too many. */
+ * --by-hand, --all); false if there are too many. */
 bool bo_cli_split(int argc, char **argv, bo_args_t *a);
+
+/* The value of --name, or NULL. */
+const char *bo_arg(const bo_args_t *a, const char *name);
+
+/* The values of every --name, in order (at most max); their number. */
+int bo_args_all(const bo_args_t *a, const char *name, const char **out, int max);
+
+/* True if the verb is `noun verb` with npos words in all. */
+bool bo_cli_is(const bo_args_t *a, const char *noun, const char *verb, int npos);
+
+/* Prints "usage: backoffice TEXT" on stderr; BO_EXIT_USAGE. */
+int bo_cli_usage(const char *text);
+
+/* Presents a domain call's outcome: done (NULL: nothing) on stdout and
+ * BO_EXIT_OK, or the message on stderr and BO_EXIT_FAIL. */
+int bo_cli_outcome(kerr_t rc, const kmsg_t *msg, const char *done);
+
+/* Who runs a verb, at the wall clock, as its audit row names them: the
+ * account, meter, site and quarantine verbs "backoffice:<login name>" (the
+ * user who logged in, so sudo still names the person); the staff and
+ * kiosk verbs "staff:<user the program runs as>". */
+bo_who_t bo_cli_login(void);
+bo_who_t bo_cli_user(void);
+
+/* Prints the listing's rows (args NULL: none) as an aligned table, or CSV;
+ * on a failure says `failed: why` and returns BO_EXIT_FAIL. */
+int bo_cli_rows(bo_store_t *st, bo_listing_t what, const bo_list_args_t *args, bool csv, FILE *out,
+                const char *failed);
+
+/* Prints a listing without parameters, as a table or, with --csv, CSV. */
+int bo_cli_list(bo_store_t *st, bo_listing_t what, const bo_args_t *a, FILE *out);
+
+/* True if text is a whole number from 0 to 10^15 (a reading in Wh or
+ * litres, or an amount in minor units). */
+bool bo_cli_number(const char *text);
 
 /* `keygen [--out FILE]`: a new signing key (mode 600); prints its public key. */
 int bo_cli_keygen(const bo_config_t *cfg, const bo_args_t *a);
@@ -87,7 +75,38 @@ int bo_cli_pubkey(const bo_config_t *cfg);
 /* `sign --kind K --version N [--kiosk ID] FILE`: prints the signed envelope. */
 int bo_cli_sign(const bo_config_t *cfg, const bo_args_t *a);
 
-/* Prints the rows of sql (no parameters) as bo_print_rows does. */
-int bo_list(sqlite3 *db, const char *sql, const bo_args_t *a, FILE *out);
+/* Runs an admin verb (site, kiosk, customer, account, meter, card,
+ * tariff, settings, count, quarantine, operator, group) on the store;
+ * messages go to stderr, listings to out. */
+int bo_admin(bo_store_t *st, const bo_args_t *a, FILE *out);
+
+/* The meter, card, tariff, settings and count verbs (bo_admin_meter.c). */
+int bo_admin_meter(bo_store_t *st, const bo_args_t *a, FILE *out);
+
+/* `meter install ...` and `meter remove ...` (bo_admin_account_meter.c). */
+int bo_admin_meter_service(bo_store_t *st, const bo_args_t *a);
+
+/* `account open|bind|transfer|close|list|show ...` (bo_admin_account.c). */
+int bo_admin_account(bo_store_t *st, const bo_args_t *a, FILE *out);
+
+/* `account close ...` (bo_admin_account_close.c). */
+int bo_admin_account_close(bo_store_t *st, const bo_args_t *a);
+
+/* Sites' scope: `site grant|revoke|grants` and `meter site`
+ * (bo_admin_site.c); each change audited. */
+int bo_admin_site(bo_store_t *st, const bo_args_t *a, FILE *out);
+
+/* `quarantine list [--all]|release ID|discard ID` (bo_admin_quarantine.c). */
+int bo_admin_quarantine(bo_store_t *st, const bo_args_t *a, FILE *out);
+
+/* The staff verbs: `group set|list`, `operator add|pin|disable|enable|list`
+ * (bo_admin_staff.c). */
+int bo_admin_staff(bo_store_t *st, const bo_args_t *a, FILE *out);
+
+/* `kiosk add|enrol-code|upload-key ...` (bo_enrol_cli.c). */
+int bo_admin_enrol(bo_store_t *st, const bo_args_t *a, FILE *out);
+
+/* `report sales|energy|rejected|alerts|quarantine|audit ...` (bo_report.c). */
+int bo_report(bo_store_t *st, const bo_args_t *a, FILE *out);
 
 #endif

@@ -1,32 +1,14 @@
-/* The staff verbs of enrolment: `kiosk add` and `kiosk enrol-code`
- * (bo_enrol.h). */
+/* The staff verbs of enrolment (docs/enrolment.md): `kiosk add`, `kiosk
+ * enrol-code` (print a one-time code) and `kiosk upload-key`; the domain
+ * (bo_enrol.h) adds, issues and registers. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "backoffice/domain/bo_audit.h"
-#include "backoffice/store_sqlite/bo_db.h"
-#include "backoffice/domain/bo_enrol.h"
 #include "backoffice/base/bo_json.h"
+#include "backoffice/cli/bo_cli.h"
+#include "backoffice/domain/bo_enrol.h"
 #include "kiosk/app/timefmt.h"
-
-static int64_t wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* The verb's arguments. */
-typedef struct enrol_args {
-    bool add;          /* kiosk add; else kiosk enrol-code */
-    const char *kiosk, *site;
-    bool by_hand;
-    const char *upload_key; /* --upload-key, with --by-hand; NULL if none */
-    int64_t days;
-} enrol_args_t;
 
 static int usage(void)
 {
@@ -36,74 +18,77 @@ static int usage(void)
     return BO_EXIT_USAGE;
 }
 
-static bool parse(const bo_args_t *a, enrol_args_t *e)
+static bool parse(const bo_args_t *a, bo_kiosk_new_t *k)
 {
     const char *days = bo_arg(a, "days");
     char *end = NULL;
-    *e = (enrol_args_t){.add = strcmp(a->pos[1], "add") == 0, .kiosk = a->pos[2], .site = bo_arg(a, "site"),
-                        .by_hand = bo_arg(a, "by-hand") != NULL, .upload_key = bo_arg(a, "upload-key"),
-                        .days = BO_ENROL_CODE_DAYS};
+    *k = (bo_kiosk_new_t){.add = strcmp(a->pos[1], "add") == 0, .kiosk = a->pos[2], .site = bo_arg(a, "site"),
+                          .by_hand = bo_arg(a, "by-hand") != NULL, .upload_key = bo_arg(a, "upload-key"),
+                          .days = BO_ENROL_CODE_DAYS};
     if (days)
-        e->days = strtoll(days, &end, 10);
-    bool days_ok = !days || (*end == '\0' && e->days >= 1 && e->days <= 90);
-    return a->npos == 3 && bo_id_valid(e->kiosk, 64) && (!e->add || e->site) && days_ok && (e->add || !e->by_hand) &&
-           (!e->upload_key || e->by_hand);
+        k->days = strtoll(days, &end, 10);
+    bool days_ok = !days || (*end == '\0' && k->days >= 1 && k->days <= 90);
+    return a->npos == 3 && bo_id_valid(k->kiosk, 64) && (!k->add || k->site) && days_ok && (k->add || !k->by_hand) &&
+           (!k->upload_key || k->by_hand);
 }
 
-/* Adds the kiosk (kiosk add), inside the transaction. */
-static kerr_t add(sqlite3 *db, const enrol_args_t *e, int64_t now, kmsg_t *msg)
-{
-    kerr_t rc = bo__enrol_run(db,
-                    "INSERT INTO kiosk(id, site, state, created_at) SELECT ?1, ?2, 'active', ?3 "
-                    "WHERE EXISTS (SELECT 1 FROM site WHERE id = ?2)",
-                    e->kiosk, e->site, now, 0, msg);
-    if (rc == K_ECONFLICT)
-        return kmsg_set(msg, K_ECONFLICT, "kiosk '%s' exists already; for a fresh enrolment code: backoffice kiosk "
-                                          "enrol-code %s", e->kiosk, e->kiosk);
-    if (rc == K_OK && sqlite3_changes(db) == 0)
-        return kmsg_set(msg, K_ENOTFOUND, "site '%s' is not known: add it with backoffice site add %s NAME", e->site,
-                        e->site);
-    if (rc == K_OK)
-        rc = bo_audit_record(db, bo_audit_staff_actor(), "kiosk.add", e->kiosk, "", e->site, msg);
-    return rc;
-}
-
-static void print_code(FILE *out, const enrol_args_t *e, const char *code, int64_t expires_at)
+static void print_code(FILE *out, const bo_kiosk_new_t *k, const char *code, int64_t expires_at)
 {
     char until[40];
     ktime_format_iso(expires_at, until, sizeof until);
-    fprintf(out, "enrolment code for kiosk %s: %s (one use, valid until %s)\n", e->kiosk, code, until);
+    fprintf(out, "enrolment code for kiosk %s: %s (one use, valid until %s)\n", k->kiosk, code, until);
     fprintf(stderr, "backoffice: on the kiosk, run kioskctl enrol --code %s; then check that the code the kiosk "
-                    "shows is the one `backoffice kiosk list` shows for %s\n", code, e->kiosk);
+                    "shows is the one `backoffice kiosk list` shows for %s\n", code, k->kiosk);
 }
 
-int bo_enrol_cli(sqlite3 *db, const bo_args_t *a, FILE *out)
+/* `kiosk add` and `kiosk enrol-code`. */
+static int add(bo_store_t *st, const bo_args_t *a, FILE *out)
 {
-    enrol_args_t e;
-    if (a->npos < 3 || !parse(a, &e))
+    bo_kiosk_new_t k;
+    if (a->npos < 3 || !parse(a, &k))
         return usage();
-    if (e.add && strncmp(e.kiosk, "admin.", 6) == 0) {
+    if (k.add && strncmp(k.kiosk, "admin.", 6) == 0) {
         fprintf(stderr, "backoffice: kiosk ids may not start with 'admin.': certificates with such a CN are staff's\n");
         return BO_EXIT_USAGE;
     }
+    bo_who_t who = bo_cli_user();
     kmsg_t msg = {{0}};
     char code[SYNC_CODE_LEN] = "";
-    int64_t now = wall_ms();
-    kerr_t rc = bo_db_exec(db, "BEGIN IMMEDIATE", "starting", &msg);
-    if (rc == K_OK && e.add)
-        rc = add(db, &e, now, &msg);
-    if (rc == K_OK && e.upload_key)
-        rc = bo_kiosk_set_upload_key(db, e.kiosk, e.upload_key, &msg);
-    if (rc == K_OK && !e.by_hand)
-        rc = bo_enrol_code_issue(db, e.kiosk, now, e.days, code, &msg);
-    if (rc == K_OK && !e.by_hand)
-        rc = bo_audit_record(db, bo_audit_staff_actor(), "kiosk.enrol_code", e.kiosk, "", "", &msg);
-    if (bo_admin_commit(db, rc, &msg) != BO_EXIT_OK)
+    if (bo_cli_outcome(bo_kiosk_add(st, &who, &k, code, &msg), &msg, NULL) != BO_EXIT_OK)
         return BO_EXIT_FAIL;
-    if (e.by_hand)
+    if (k.by_hand)
         fprintf(out, "kiosk added, active; give it a certificate whose CN is its id%s\n",
-                e.upload_key ? "" : ", and register its upload key (backoffice kiosk upload-key ID KEY)");
+                k.upload_key ? "" : ", and register its upload key (backoffice kiosk upload-key ID KEY)");
     else
-        print_code(out, &e, code, now + e.days * 86400000);
+        print_code(out, &k, code, who.now + k.days * 86400000);
     return BO_EXIT_OK;
+}
+
+/* `kiosk upload-key ID KEY`: registers the key a kiosk added by hand signs
+ * its uploads with. */
+static int upload_key(bo_store_t *st, const bo_args_t *a)
+{
+    if (a->npos != 4) {
+        fprintf(stderr,
+                "usage: backoffice kiosk upload-key ID KEY (KEY: the upload_key of `kioskctl identity --json`)\n");
+        return BO_EXIT_USAGE;
+    }
+    bo_who_t who = bo_cli_user();
+    kmsg_t msg = {{0}};
+    char done[160];
+    kerr_t rc = bo_kiosk_upload_key(st, &who, a->pos[2], a->pos[3], &msg);
+    if (rc == K_EINVAL) {
+        fprintf(stderr, "backoffice: %s\n", msg.text);
+        return BO_EXIT_USAGE;
+    }
+    snprintf(done, sizeof done, "kiosk %s: upload key registered; its uploads are checked against it from now on",
+             a->pos[2]);
+    return bo_cli_outcome(rc, &msg, done);
+}
+
+int bo_admin_enrol(bo_store_t *st, const bo_args_t *a, FILE *out)
+{
+    if (strcmp(a->pos[1], "upload-key") == 0)
+        return upload_key(st, a);
+    return add(st, a, out);
 }

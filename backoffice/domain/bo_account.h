@@ -1,104 +1,102 @@
 /* Accounts (docs/accounts.md): a customer's account holds meters through
- * bindings; staff open, bind, transfer and close accounts and install and
- * remove meters. Every operation is one transaction that checks its
- * preconditions, writes an audit row (actor `backoffice:<login name>`) and
- * moves the registry document forward, so kiosks learn which meters may be
- * sold to. */
-#ifndef BACKOFFICE_BO_ACCOUNT_H
-#define BACKOFFICE_BO_ACCOUNT_H
+ * bindings; staff open, bind, transfer and close accounts and register,
+ * install and remove meters. Every operation is one transaction that
+ * checks its preconditions, writes an audit row and moves the registry
+ * document forward, so kiosks learn which meters may be sold to; a refusal
+ * changes nothing and its message says why and what to do. */
+#ifndef BACKOFFICE_DOMAIN_BO_ACCOUNT_H
+#define BACKOFFICE_DOMAIN_BO_ACCOUNT_H
 
 #include <cjson/cJSON.h>
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 
-#include "backoffice/cli/bo_cli.h"
-#include "kiosk/core/err.h"
+#include "backoffice/domain/bo_op.h"
 
-/* `account open|bind|transfer|close|list|show ...` (bo_admin_account.c). */
-int bo_admin_account(sqlite3 *db, const bo_args_t *a, FILE *out);
+/* A meter's settings as staff give them (NULL: not given). */
+typedef struct bo_meter_spec {
+    const char *protocol, *gateway, *kind, *tariff, *site;
+} bo_meter_spec_t;
 
-/* `meter install ...` and `meter remove ...` (bo_admin_account_meter.c). */
-int bo_admin_meter_service(sqlite3 *db, const bo_args_t *a, FILE *out);
+/* `account open`: the account, its customer and the meters it starts with. */
+typedef struct bo_account_open {
+    const char *id, *customer;
+    const char *const *meters;
+    int n;
+    bool prefill;         /* a customer or meter not known is made: the customer with name, meters with spec */
+    const char *name;
+    bo_meter_spec_t spec;
+    const char *reason;   /* NULL: none */
+} bo_account_open_t;
+
+/* Opens an account (audited account.open); *carried gets what earlier
+ * closed accounts of the customer carried forward into it. */
+kerr_t bo_account_open(bo_store_t *st, const bo_who_t *who, const bo_account_open_t *a, int64_t *carried,
+                       kmsg_t *msg);
+
+/* Binds n meters to open account id (audited account.bind). */
+kerr_t bo_account_bind(bo_store_t *st, const bo_who_t *who, const char *id, const char *const *meters, int n,
+                       const char *reason, kmsg_t *msg);
+
+/* Moves open account id and its meters to customer `to` (account.transfer). */
+kerr_t bo_account_transfer(bo_store_t *st, const bo_who_t *who, const char *id, const char *to, const char *reason,
+                           kmsg_t *msg);
+
+/* A meter's register when its binding ends (Wh or litres). */
+typedef struct bo_final_reading {
+    char meter[33];
+    int64_t value;
+} bo_final_reading_t;
+
+/* `account close`: every meter bound has its final reading. */
+typedef struct bo_account_close {
+    const char *id;
+    const bo_final_reading_t *readings;
+    int n;
+    int64_t balance; /* credit left on the meters, minor units, settled with the carried balance */
+    bool carry;      /* carried to the customer's next account; else refunded */
+    const char *reason;
+} bo_account_close_t;
+
+/* How a closing was settled: the amount, and the account it was carried
+ * to ("" for a refund or the customer's next account). */
+typedef struct bo_settled {
+    int64_t amount;
+    char to[65];
+} bo_settled_t;
+
+/* Closes an account (account.close). */
+kerr_t bo_account_close(bo_store_t *st, const bo_who_t *who, const bo_account_close_t *c, bo_settled_t *out,
+                        kmsg_t *msg);
+
+/* Adds a customer; K_ECONFLICT if the id is taken. */
+kerr_t bo_customer_add(bo_store_t *st, const char *id, const char *name, kmsg_t *msg);
+
+/* `meter add`: registers meter (again) for customer with spec (protocol
+ * and gateway given), on its site (meter.add). */
+kerr_t bo_meter_add(bo_store_t *st, const bo_who_t *who, const char *meter, const char *customer,
+                    const bo_meter_spec_t *spec, kmsg_t *msg);
+
+/* `meter install`: registers meter (or one removed before) with spec and
+ * binds it to open account (meter.install). */
+kerr_t bo_meter_install(bo_store_t *st, const bo_who_t *who, const char *meter, const char *account,
+                        const bo_meter_spec_t *spec, const char *reason, kmsg_t *msg);
+
+/* `meter remove`: takes meter out of service with its final reading; the
+ * credit left on it (balance) goes to its account's carried balance
+ * (meter.remove). */
+kerr_t bo_meter_remove(bo_store_t *st, const bo_who_t *who, const char *meter, int64_t final_reading,
+                       int64_t balance, const char *reason, kmsg_t *msg);
 
 /* Adds one object per registered meter to arr, for the registry document:
  * the meter's fields, its account, status (open, unassigned, closed,
  * removed), whether it may be sold to, and whether its first purchase may
  * be zero. */
-kerr_t bo_account_registry(sqlite3 *db, cJSON *arr, kmsg_t *msg);
+kerr_t bo_account_registry(bo_store_t *st, cJSON *arr, kmsg_t *msg);
 
 /* Told of every transaction state uploaded: a delivered sale of meter
  * created after the meter was bound ends its binding's zero first purchase
  * (and moves the registry forward). Runs inside the caller's transaction. */
-kerr_t bo_account_on_sale(sqlite3 *db, const char *meter, const char *state, int64_t created_at, kmsg_t *msg);
-
-/* `account close ...` (bo_admin_account_close.c). */
-int bo_acct_close(sqlite3 *db, const bo_args_t *a);
-
-/* The values of every --name, in order (at most max); their number. */
-int bo_acct_opts(const bo_args_t *a, const char *name, const char **out, int max);
-
-/* One account operation: its transaction, who does it, what went wrong. */
-typedef struct bo_acct_op {
-    sqlite3 *db;
-    char actor[96];
-    kmsg_t msg;
-} bo_acct_op_t;
-
-/* Starts the operation's transaction and names its actor. */
-kerr_t bo_acct_begin(bo_acct_op_t *op, sqlite3 *db);
-
-/* Ends the operation: when rc is K_OK, writes the audit row, moves the
- * registry forward and commits, then prints done; otherwise (or if any of
- * that fails) rolls back and prints the message. Returns the exit code. */
-int bo_acct_end(bo_acct_op_t *op, kerr_t rc, const char *action, const char *target, const char *reason,
-                const char *detail, const char *done);
-
-/* Ends an operation that changes no document: when rc is K_OK, writes the
- * audit row and commits; otherwise (or if that fails) rolls back and
- * prints the message. Returns the exit code; prints nothing on success. */
-int bo_acct_finish(bo_acct_op_t *op, kerr_t rc, const char *action, const char *target, const char *reason,
-                   const char *detail);
-
-/* Checks --protocol (dlt645, modbus), --kind (electricity, water) and
- * --tariff (a tariff set already), those given, inside the operation. */
-kerr_t bo_acct_meter_opts(bo_acct_op_t *op, const bo_args_t *a);
-
-/* The site meter goes to as it is registered: the site it is on already
- * (a --site naming another is refused: `meter site` moves meters); else
- * `given` (--site, NULL if none); else the one site there is. */
-kerr_t bo_acct_meter_site(bo_acct_op_t *op, const char *meter, const char *given, char site[65]);
-
-/* Runs sql with n text parameters inside the operation. */
-kerr_t bo_acct_sql(bo_acct_op_t *op, const char *sql, const char *const *p, int n);
-
-/* Reads the first column of sql's first row (n text parameters) as text
- * into out; *found false (out "") if there is no row. */
-kerr_t bo_acct_text(bo_acct_op_t *op, const char *sql, const char *const *p, int n, char *out, size_t len,
-                    bool *found);
-
-/* The account's customer and state; K_ENOTFOUND if there is no such account. */
-kerr_t bo_acct_state(bo_acct_op_t *op, const char *account, char customer[65], char state[16]);
-
-/* K_OK if meter may be bound to account now: registered, not removed, and
- * not bound to any open account (this one included). */
-kerr_t bo_acct_check_free(bo_acct_op_t *op, const char *meter, const char *account);
-
-/* Binds meter to account (which must be open) from now; the meter's
- * customer becomes the account's. Its first purchase may be zero. */
-kerr_t bo_acct_bind(bo_acct_op_t *op, const char *account, const char *meter);
-
-/* Ends meter's live binding with its final reading and why ("" reading:
- * none known); *account gets the account it was bound to ("" if none). */
-kerr_t bo_acct_unbind(bo_acct_op_t *op, const char *meter, const char *reading, const char *why, char account[65]);
-
-/* True if text is a whole number from 0 to 10^15 (a reading in Wh or
- * litres, or an amount in minor units). */
-bool bo_acct_reading_valid(const char *text);
-
-/* Adds amount (minor units, text; NULL or "0": nothing) to the account's
- * carried balance. */
-kerr_t bo_acct_credit(bo_acct_op_t *op, const char *account, const char *amount);
+kerr_t bo_account_on_sale(bo_store_t *st, const char *meter, const char *state, int64_t created_at, kmsg_t *msg);
 
 #endif

@@ -1,33 +1,28 @@
 /* The fleet's audit trail in the back office: the rows kiosks upload
- * (topic `audit`) and the back office's own staff actions, in one table. */
-#ifndef BACKOFFICE_BO_AUDIT_H
-#define BACKOFFICE_BO_AUDIT_H
+ * (topic `audit`, bo_ingest.h) and the back office's own staff actions, in
+ * one trail; `report audit` lists it. */
+#ifndef BACKOFFICE_DOMAIN_BO_AUDIT_H
+#define BACKOFFICE_DOMAIN_BO_AUDIT_H
 
-#include <sqlite3.h>
-#include <stdint.h>
-
+#include "backoffice/store/bo_store.h"
 #include "kiosk/core/err.h"
 
 /* The kiosk column of the back office's own rows. */
 #define BO_AUDIT_SELF "backoffice"
 
-/* Records one back-office action (actor: who did it, e.g. the operator or
- * the Unix user; action: a dotted verb such as `operator.add`; target,
- * reason and detail may be NULL) inside the caller's transaction, stamped
- * with the wall clock. K_EINVAL without an actor or an action; K_EIO if
- * the row could not be written (the caller then rolls its transaction
- * back). */
-kerr_t bo_audit_record(sqlite3 *db, const char *actor, const char *action, const char *target, const char *reason,
-                       const char *detail, kmsg_t *msg);
+/* Records one back-office action (a->actor: who did it; a->action: a
+ * dotted verb such as `operator.add`; target, reason and detail may be
+ * NULL) inside the caller's transaction. K_EINVAL without an actor or an
+ * action; K_EIO if the row could not be written (the caller then rolls its
+ * transaction back). */
+kerr_t bo_audit_record(bo_store_t *st, const bo_audit_rec_t *a, kmsg_t *msg);
 
-/* The actor of staff verbs run at the back office's command line:
- * "staff:<the Unix user running it>" (a static buffer). */
-const char *bo_audit_staff_actor(void);
-
-/* Prepares the audit report: rows of kiosk (NULL or "": every kiosk and the
- * back office; "backoffice": its own) at or after since (ms), of action
- * (NULL or "": any), oldest first. The caller steps and finalizes *st. */
-kerr_t bo_audit_query(sqlite3 *db, const char *kiosk, int64_t since, const char *action, sqlite3_stmt **st,
+/* Records one staff alert of kind (out_of_scope, quarantine, ...) about
+ * meter ("" if none) at now, inside the caller's transaction, and logs it
+ * as a warning; evidence names the kiosk and what to do. It sits beside
+ * the alerts kiosks upload, under kiosk `backoffice`. K_EIO if it could
+ * not be written. */
+kerr_t bo_alert_staff(bo_store_t *st, int64_t now, const char *kind, const char *meter, const char *evidence,
                       kmsg_t *msg);
 
 #endif

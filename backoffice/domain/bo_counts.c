@@ -1,28 +1,29 @@
-/* The purchase-count service (docs/sync.md, "Purchase counts"). A meter
- * takes a credit only with its count + 1, so the service gives one sale at
- * a time a lease on the next count of a meter: the highest count known
- * (from uploads, readings and releases, or the kiosk's own reading) + 1.
- * While a lease lasts no other sale gets a count for that meter; the same
- * sale asking again gets the same count and a renewed lease. A lease ends
- * with the sale (its final state uploaded, a release, a reading showing the
- * count applied) or by time: lease_seconds after it was granted or last
- * renewed; a sale may renew it only until lease_max_seconds after the
- * grant. Once it ended another sale may take the count; the first sale
- * learns it when it renews before sending again (count_moved) and must not
- * send. A kiosk acts
- * only for the meters in its scope, holds at most leases_per_kiosk leases,
- * and a `seen` count beyond the count rule is held for staff, not used. */
+/* The purchase-count service's decisions (bo_counts.h). */
+#include "backoffice/domain/bo_counts.h"
+
 #include <stdio.h>
 #include <string.h>
 
-#include "backoffice/domain/bo_counts_int.h"
-#include "backoffice/store_sqlite/bo_db.h"
-#include "backoffice/domain/bo_ingest.h"
+#include "backoffice/domain/bo_op.h"
 #include "backoffice/domain/bo_quarantine.h"
 #include "backoffice/domain/bo_scope.h"
-#include "backoffice/http/bo_server.h"
 #include "kiosk/app/kjson.h"
 #include "kiosk/app/log.h"
+
+/* One count request on its way: its asker, outcome and message. */
+typedef struct bo_count_req {
+    const bo_count_ctx_t *c;
+    bo_store_t *st;
+    const char *kiosk;
+    int64_t now;
+    bo_count_outcome_t *out;
+    kmsg_t *msg;
+} bo_count_req_t;
+
+static bool is_lease_of(const bo_lease_t *l, const char *kiosk, const char *txn)
+{
+    return l->held && strcmp(l->kiosk, kiosk) == 0 && strcmp(l->txn, txn) == 0;
+}
 
 static kerr_t refuse(const bo_count_req_t *q, bo_refusal_t why)
 {
@@ -30,9 +31,20 @@ static kerr_t refuse(const bo_count_req_t *q, bo_refusal_t why)
     return K_OK;
 }
 
-kerr_t bo__counts_in_scope(const bo_count_req_t *q, const char *meter, bool *ok)
+static kerr_t drop(const bo_count_req_t *q, const char *meter)
 {
-    kerr_t rc = bo_scope_check(q->s->db, q->kiosk, meter, q->msg);
+    return q->st->ops->counts->lease_drop(q->st->ctx, meter, NULL, q->msg);
+}
+
+static kerr_t highest(const bo_count_req_t *q, const char *meter)
+{
+    return q->st->ops->counts->highest(q->st->ctx, meter, &q->out->highest, q->msg);
+}
+
+/* *ok if the kiosk may act for meter; otherwise refused (BO_REFUSE_SCOPE). */
+static kerr_t in_scope(const bo_count_req_t *q, const char *meter, bool *ok)
+{
+    kerr_t rc = bo_scope_check(q->st, q->kiosk, meter, q->msg);
     *ok = rc == K_OK;
     if (rc == K_EDENIED) {
         LOG_W("backoffice", "kiosk %s: count request refused: %s", q->kiosk, q->msg->text);
@@ -45,7 +57,7 @@ kerr_t bo__counts_in_scope(const bo_count_req_t *q, const char *meter, bool *ok)
  * and not used. */
 static kerr_t plausible(const bo_count_req_t *q, const bo_reserve_t *rq, bool *ok)
 {
-    bo_rule_ctx_t c = {.db = q->s->db, .set = &q->s->cfg.rules, .now = q->now, .kiosk = q->kiosk};
+    bo_rule_ctx_t c = {.st = q->st, .set = &q->c->cfg->rules, .now = q->now, .kiosk = q->kiosk};
     bo_rule_t rule = BO_RULE_NONE;
     kmsg_t why = {{0}};
     kerr_t rc = bo_rules_count(&c, rq->meter, rq->seen > rq->count ? rq->seen : rq->count, &rule, &why);
@@ -64,7 +76,7 @@ static kerr_t plausible(const bo_count_req_t *q, const bo_reserve_t *rq, bool *o
     bo_held_t h = {q->kiosk, 0, BO_QUARANTINE_COUNT, rq->meter, payload, rule, why.text};
     int64_t id;
     bool fresh;
-    rc = bo_quarantine_hold(q->s->db, &h, q->now, &id, &fresh, q->msg);
+    rc = bo_quarantine_hold(q->st, &h, q->now, &id, &fresh, q->msg);
     cJSON_free(payload);
     if (rc == K_OK)
         kmsg_set(q->msg, K_OK, "%s; the count is not used but held for staff as quarantine #%lld", why.text,
@@ -75,7 +87,7 @@ static kerr_t plausible(const bo_count_req_t *q, const bo_reserve_t *rq, bool *o
 /* The sale holding l may renew it: it is younger than lease_max_seconds. */
 static bool renewable(const bo_count_req_t *q, const bo_lease_t *l)
 {
-    return q->now < l->granted_at + q->s->cfg.lease_max_s * 1000;
+    return q->now < l->granted_at + q->c->cfg->lease_max_s * 1000;
 }
 
 /* Gives the sale count (a lease granted at granted_at), lasting
@@ -84,11 +96,11 @@ static kerr_t grant(const bo_count_req_t *q, const bo_reserve_t *rq, int64_t cou
 {
     bo_lease_t *l = &q->out->lease;
     *l = (bo_lease_t){.held = true, .count = count, .granted_at = granted_at,
-                      .ends_at = q->now + q->s->cfg.lease_s * 1000};
+                      .ends_at = q->now + q->c->cfg->lease_s * 1000};
     snprintf(l->kiosk, sizeof l->kiosk, "%s", q->kiosk);
     snprintf(l->txn, sizeof l->txn, "%s", rq->txn);
     q->out->count = count;
-    return bo__count_put(q->s->db, rq->meter, l, q->now, q->msg);
+    return q->st->ops->counts->lease_put(q->st->ctx, rq->meter, l, q->now, q->msg);
 }
 
 static kerr_t busy(const bo_count_req_t *q, const char *meter, const bo_lease_t *l)
@@ -104,8 +116,8 @@ static kerr_t busy(const bo_count_req_t *q, const char *meter, const bo_lease_t 
 static kerr_t within_bound(const bo_count_req_t *q, const char *meter, bool *ok)
 {
     int64_t live = 0;
-    kerr_t rc = bo__count_live(q->s->db, q->kiosk, meter, q->now, &live, q->msg);
-    *ok = rc == K_OK && live < q->s->cfg.leases_per_kiosk;
+    kerr_t rc = q->st->ops->counts->live(q->st->ctx, q->kiosk, meter, q->now, &live, q->msg);
+    *ok = rc == K_OK && live < q->c->cfg->leases_per_kiosk;
     if (rc || *ok)
         return rc;
     kmsg_set(q->msg, K_OK,
@@ -121,21 +133,21 @@ static kerr_t within_bound(const bo_count_req_t *q, const char *meter, bool *ok)
  * kiosk's lease bound. */
 static kerr_t reserve_new(const bo_count_req_t *q, const bo_reserve_t *rq, bo_lease_t *l)
 {
-    int64_t highest = q->out->highest;
-    bool ok = false, live = l->held && l->count > highest && l->ends_at > q->now;
+    int64_t top = q->out->highest;
+    bool ok = false, live = l->held && l->count > top && l->ends_at > q->now;
     kerr_t rc = K_OK;
-    if (live && bo__count_is(l, q->kiosk, rq->txn) && renewable(q, l))
+    if (live && is_lease_of(l, q->kiosk, rq->txn) && renewable(q, l))
         return grant(q, rq, l->count, l->granted_at);
     if (live)
         return busy(q, rq->meter, l);
-    if (l->held && l->count > highest)
+    if (l->held && l->count > top)
         LOG_I("backoffice", "meter %s: the lease of kiosk %s on count %lld ended; the count goes to kiosk %s",
               rq->meter, l->kiosk, (long long)l->count, q->kiosk);
     if (l->held)
-        rc = bo__count_drop(q->s->db, rq->meter, q->msg);
+        rc = drop(q, rq->meter);
     if (rc == K_OK)
         rc = within_bound(q, rq->meter, &ok);
-    return rc || !ok ? rc : grant(q, rq, highest + 1, q->now);
+    return rc || !ok ? rc : grant(q, rq, top + 1, q->now);
 }
 
 /* A renewal of the count the sale committed: refused if the service gave
@@ -146,7 +158,7 @@ static kerr_t reserve_new(const bo_count_req_t *q, const bo_reserve_t *rq, bo_le
 static kerr_t renew(const bo_count_req_t *q, const bo_reserve_t *rq, const bo_lease_t *l)
 {
     char kiosk[65], txn[37];
-    kerr_t rc = bo__count_given_to(q->s->db, rq->meter, rq->count, kiosk, txn, q->msg);
+    kerr_t rc = q->st->ops->counts->given_to(q->st->ctx, rq->meter, rq->count, kiosk, txn, q->msg);
     if (rc)
         return rc;
     if (txn[0] && (strcmp(kiosk, q->kiosk) != 0 || strcmp(txn, rq->txn) != 0)) {
@@ -158,12 +170,12 @@ static kerr_t renew(const bo_count_req_t *q, const bo_reserve_t *rq, const bo_le
     }
     if (rq->count <= q->out->highest) {
         q->out->count = rq->count;
-        return bo__count_is(l, q->kiosk, rq->txn) ? bo__count_drop(q->s->db, rq->meter, q->msg) : K_OK;
+        return is_lease_of(l, q->kiosk, rq->txn) ? drop(q, rq->meter) : K_OK;
     }
     bool live = l->held && l->count > q->out->highest && l->ends_at > q->now;
-    if (live && bo__count_is(l, q->kiosk, rq->txn) && renewable(q, l))
+    if (live && is_lease_of(l, q->kiosk, rq->txn) && renewable(q, l))
         return grant(q, rq, rq->count, l->granted_at);
-    if (live && bo__count_is(l, q->kiosk, rq->txn)) {
+    if (live && is_lease_of(l, q->kiosk, rq->txn)) {
         kmsg_set(q->msg, K_OK,
                  "meter %s: this sale has held count %lld for [counts] lease_max_seconds, the longest a lease lives; "
                  "do not send it: staff settle the sale at kiosk %s (or `backoffice count release %s`)",
@@ -177,55 +189,100 @@ static kerr_t renew(const bo_count_req_t *q, const bo_reserve_t *rq, const bo_le
     return rc || !ok ? rc : grant(q, rq, rq->count, q->now);
 }
 
-kerr_t bo__counts_reserve(const bo_count_req_t *q, const bo_reserve_t *rq)
+static kerr_t reserve(const bo_count_req_t *q, const bo_reserve_t *rq)
 {
     bool ok;
     bo_lease_t l;
-    kerr_t rc = bo__counts_in_scope(q, rq->meter, &ok);
+    kerr_t rc = in_scope(q, rq->meter, &ok);
     if (rc == K_OK && ok)
         rc = plausible(q, rq, &ok);
     if (rc || !ok)
         return rc;
-    rc = bo_counts_seen(q->s->db, rq->meter, rq->seen, q->now, q->msg);
+    rc = bo_counts_seen(q->st, rq->meter, rq->seen, q->now, q->msg);
     if (rc == K_OK)
-        rc = bo__count_highest(q->s->db, rq->meter, &q->out->highest, q->msg);
+        rc = highest(q, rq->meter);
     if (rc == K_OK)
-        rc = bo__count_lease(q->s->db, rq->meter, &l, q->msg);
+        rc = q->st->ops->counts->lease_get(q->st->ctx, rq->meter, &l, q->msg);
     if (rc)
         return rc;
     return rq->count > 0 ? renew(q, rq, &l) : reserve_new(q, rq, &l);
 }
 
-kerr_t bo__counts_release(const bo_count_req_t *q, const bo_release_t *rl)
+static kerr_t release(const bo_count_req_t *q, const bo_release_t *rl)
 {
     bool ok;
     bo_lease_t l;
-    kerr_t rc = bo__counts_in_scope(q, rl->meter, &ok);
+    kerr_t rc = in_scope(q, rl->meter, &ok);
     if (rc || !ok)
         return rc;
-    rc = bo__count_lease(q->s->db, rl->meter, &l, q->msg);
-    if (rc == K_OK && bo__count_is(&l, q->kiosk, rl->txn)) { /* else: nothing held by this sale */
+    rc = q->st->ops->counts->lease_get(q->st->ctx, rl->meter, &l, q->msg);
+    if (rc == K_OK && is_lease_of(&l, q->kiosk, rl->txn)) { /* else: nothing held by this sale */
         if (rl->applied)
-            rc = bo_counts_seen(q->s->db, rl->meter, l.count, q->now, q->msg);
+            rc = bo_counts_seen(q->st, rl->meter, l.count, q->now, q->msg);
         if (rc == K_OK)
-            rc = bo__count_drop(q->s->db, rl->meter, q->msg);
+            rc = drop(q, rl->meter);
     }
-    return rc ? rc : bo__count_highest(q->s->db, rl->meter, &q->out->highest, q->msg);
+    return rc ? rc : highest(q, rl->meter);
 }
 
-kerr_t bo_counts_on_txn(sqlite3 *db, const char *kiosk, const bo_txn_t *t, int64_t now, kmsg_t *msg)
+kerr_t bo_count_reserve(const bo_count_ctx_t *c, const bo_reserve_t *rq, bo_count_outcome_t *out, kmsg_t *msg)
 {
-    bool st = strcmp(t->state, "delivered") == 0;
-    kerr_t rc = K_OK;
-    if (st && t->purchase_count > 0)
-        rc = bo_counts_seen(db, t->meter, t->purchase_count, now, msg);
-    bool final = st || strcmp(t->state, "cancelled") == 0 || strcmp(t->state, "refunded") == 0 ||
-                 strcmp(t->state, "voided") == 0;
-    bo_lease_t l;
-    if (rc == K_OK && final)
-        rc = bo__count_lease(db, t->meter, &l, msg);
-    if (rc == K_OK && final && bo__count_is(&l, kiosk, t->id))
-        rc = bo__count_drop(db, t->meter, msg);
+    bo_count_req_t q = {c, c->st, c->kiosk, c->now, out, msg};
+    bo_op_t op;
+    kerr_t rc = bo_op_begin(&op, c->st, NULL, msg);
+    return bo_op_commit(&op, rc ? rc : reserve(&q, rq));
+}
+
+kerr_t bo_count_release(const bo_count_ctx_t *c, const bo_release_t *rl, bo_count_outcome_t *out, kmsg_t *msg)
+{
+    bo_count_req_t q = {c, c->st, c->kiosk, c->now, out, msg};
+    bo_op_t op;
+    kerr_t rc = bo_op_begin(&op, c->st, NULL, msg);
+    return bo_op_commit(&op, rc ? rc : release(&q, rl));
+}
+
+kerr_t bo_count_get(const bo_count_ctx_t *c, const char *meter, bo_count_outcome_t *out, kmsg_t *msg)
+{
+    bo_count_req_t q = {c, c->st, c->kiosk, c->now, out, msg};
+    bool ok = false;
+    kerr_t rc = in_scope(&q, meter, &ok);
+    if (rc == K_OK && ok)
+        rc = highest(&q, meter);
+    if (rc == K_OK && ok)
+        rc = c->st->ops->counts->lease_get(c->st->ctx, meter, &out->lease, msg);
+    out->count = out->lease.held ? out->lease.count : 0;
     return rc;
 }
 
+kerr_t bo_counts_seen(bo_store_t *st, const char *meter, int64_t count, int64_t now, kmsg_t *msg)
+{
+    return st->ops->counts->seen(st->ctx, meter, count, now, msg);
+}
+
+kerr_t bo_counts_on_txn(bo_store_t *st, const char *kiosk, const bo_txn_t *t, int64_t now, kmsg_t *msg)
+{
+    bool delivered = strcmp(t->state, "delivered") == 0;
+    kerr_t rc = K_OK;
+    if (delivered && t->purchase_count > 0)
+        rc = bo_counts_seen(st, t->meter, t->purchase_count, now, msg);
+    bool final = delivered || strcmp(t->state, "cancelled") == 0 || strcmp(t->state, "refunded") == 0 ||
+                 strcmp(t->state, "voided") == 0;
+    bo_lease_t l;
+    if (rc == K_OK && final)
+        rc = st->ops->counts->lease_get(st->ctx, t->meter, &l, msg);
+    if (rc == K_OK && final && is_lease_of(&l, kiosk, t->id))
+        rc = st->ops->counts->lease_drop(st->ctx, t->meter, NULL, msg);
+    return rc;
+}
+
+kerr_t bo_count_drop(bo_store_t *st, const char *meter, kmsg_t *msg)
+{
+    bo_op_t op;
+    bool changed = false;
+    kerr_t rc = bo_op_begin(&op, st, NULL, msg);
+    if (rc == K_OK)
+        rc = st->ops->counts->lease_drop(st->ctx, meter, &changed, msg);
+    if (rc == K_OK && !changed)
+        rc = bo_op_nothing(msg, meter);
+    return bo_op_commit(&op, rc);
+}

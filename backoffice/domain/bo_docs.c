@@ -1,9 +1,9 @@
+/* Building the documents (bo_docs.h) from the store, and their versions. */
 #include "backoffice/domain/bo_docs.h"
 
 #include <string.h>
 
 #include "backoffice/domain/bo_account.h"
-#include "backoffice/store_sqlite/bo_db.h"
 #include "kiosk/app/kjson.h"
 
 static const char *const kinds[] = {"tariffs", "registry", "blocked-cards", "settings", "staff"};
@@ -23,6 +23,14 @@ const bo_setting_def_t *bo_settings(void)
     return settings;
 }
 
+const bo_setting_def_t *bo_setting(const char *key)
+{
+    for (const bo_setting_def_t *d = settings; d->key; d++)
+        if (strcmp(d->key, key) == 0)
+            return d;
+    return NULL;
+}
+
 bool bo_doc_kind_valid(const char *kind)
 {
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
@@ -31,84 +39,88 @@ bool bo_doc_kind_valid(const char *kind)
     return false;
 }
 
-/* Adds to arr one object per row of sql, named by cols. */
-static kerr_t rows_to(sqlite3 *db, const char *sql, const char *const *cols, int n, cJSON *arr, kmsg_t *msg)
+static void add_tariff(void *arg, const bo_tariff_rec_t *t)
 {
-    sqlite3_stmt *st;
-    kerr_t rc = bo_db_prepare(db, sql, &st, msg);
-    if (rc)
-        return rc;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddItemToArray(arr, o);
-        for (int i = 0; i < n; i++) {
-            if (sqlite3_column_type(st, i) == SQLITE_INTEGER)
-                kjson_add_int(o, cols[i], sqlite3_column_int64(st, i));
-            else
-                kjson_add_str(o, cols[i], bo_db_col(st, i));
-        }
-    }
-    sqlite3_finalize(st);
-    return K_OK;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToArray(arg, o);
+    kjson_add_str(o, "id", t->id);
+    kjson_add_str(o, "currency", t->currency);
+    kjson_add_str(o, "text", t->text);
 }
 
-static kerr_t settings_body(sqlite3 *db, const char *kiosk, cJSON *body, kmsg_t *msg)
+static void add_card(void *arg, const char *serial, const char *reason)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToArray(arg, o);
+    kjson_add_str(o, "serial", serial);
+    kjson_add_str(o, "reason", reason);
+}
+
+static void add_group(void *arg, const char *name, const char *perms)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToArray(arg, o);
+    kjson_add_str(o, "name", name);
+    kjson_add_str(o, "perms", perms);
+}
+
+static void add_operator(void *arg, const bo_operator_rec_t *op)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToArray(arg, o);
+    kjson_add_str(o, "name", op->name);
+    kjson_add_str(o, "group", op->group);
+    kjson_add_str(o, "pin_hash", op->pin_hash);
+    kjson_add_int(o, "disabled", op->disabled ? 1 : 0);
+}
+
+/* The kiosk's settings: each one's value, or its default. */
+static kerr_t settings_body(bo_store_t *st, const char *kiosk, cJSON *body, kmsg_t *msg)
 {
     cJSON *lim = cJSON_AddObjectToObject(body, "settings");
     for (const bo_setting_def_t *d = settings; d->key; d++) {
         int64_t v = d->def;
-        sqlite3_stmt *st;
-        kerr_t rc = bo_db_prepare(db, "SELECT value FROM kiosk_setting WHERE kiosk = ? AND key = ?", &st, msg);
+        bool found;
+        kerr_t rc = st->ops->fleet->setting_get(st->ctx, kiosk, d->key, &v, &found, msg);
         if (rc)
             return rc;
-        bo_db_text(st, 1, kiosk);
-        bo_db_text(st, 2, d->key);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            v = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
         kjson_add_int(lim, d->key, v);
     }
     return K_OK;
 }
 
-static kerr_t version_of(sqlite3 *db, const char *kind, const char *kiosk, int64_t *v, kmsg_t *msg)
+static kerr_t version_of(bo_store_t *st, const char *kind, const char *kiosk, int64_t *v, kmsg_t *msg)
 {
-    *v = -1;
-    kerr_t rc = strcmp(kind, "settings") == 0
-                    ? bo_db_int(db, "SELECT settings_version FROM kiosk WHERE id = ?", kiosk, v, msg)
-                    : bo_db_int(db, "SELECT version FROM doc_version WHERE kind = ?", kind, v, msg);
+    kerr_t rc = st->ops->docs->version(st->ctx, kind, kiosk, v, msg);
     if (rc == K_OK && *v < 0)
         rc = kmsg_set(msg, K_ENOTFOUND, "no %s document for kiosk %s", kind, kiosk);
     return rc;
 }
 
-kerr_t bo_doc_build(sqlite3 *db, const char *kind, const char *kiosk, cJSON **body, int64_t *version, kmsg_t *msg)
+static kerr_t body_of(bo_store_t *st, const char *kind, const char *kiosk, cJSON *b, kmsg_t *msg)
 {
-    static const char *const tcols[] = {"id", "currency", "text"};
-    static const char *const ccols[] = {"serial", "reason"};
-    static const char *const gcols[] = {"name", "perms"};
-    static const char *const ocols[] = {"name", "group", "pin_hash", "disabled"};
+    void *c = st->ctx;
+    if (strcmp(kind, "tariffs") == 0)
+        return st->ops->docs->tariffs_each(c, add_tariff, cJSON_AddArrayToObject(b, "tariffs"), msg);
+    if (strcmp(kind, "registry") == 0)
+        return bo_account_registry(st, cJSON_AddArrayToObject(b, "meters"), msg);
+    if (strcmp(kind, "blocked-cards") == 0)
+        return st->ops->docs->blocked_each(c, add_card, cJSON_AddArrayToObject(b, "cards"), msg);
+    if (strcmp(kind, "settings") == 0)
+        return settings_body(st, kiosk, b, msg);
+    kerr_t rc = st->ops->staff->groups_each(c, add_group, cJSON_AddArrayToObject(b, "groups"), msg);
+    return rc ? rc : st->ops->staff->operators_each(c, add_operator, cJSON_AddArrayToObject(b, "operators"), msg);
+}
+
+kerr_t bo_doc_build(bo_store_t *st, const char *kind, const char *kiosk, cJSON **body, int64_t *version, kmsg_t *msg)
+{
     if (!bo_doc_kind_valid(kind))
         return kmsg_set(msg, K_ENOTFOUND, "no document kind '%s': use tariffs, registry, blocked-cards, settings or staff",
                         kind);
-    kerr_t rc = version_of(db, kind, kiosk, version, msg);
+    kerr_t rc = version_of(st, kind, kiosk, version, msg);
     cJSON *b = cJSON_CreateObject();
-    if (rc == K_OK && strcmp(kind, "tariffs") == 0)
-        rc = rows_to(db, "SELECT id, currency, text FROM tariff ORDER BY id", tcols, 3,
-                     cJSON_AddArrayToObject(b, "tariffs"), msg);
-    else if (rc == K_OK && strcmp(kind, "registry") == 0)
-        rc = bo_account_registry(db, cJSON_AddArrayToObject(b, "meters"), msg);
-    else if (rc == K_OK && strcmp(kind, "blocked-cards") == 0)
-        rc = rows_to(db, "SELECT serial, reason FROM blocked_card ORDER BY serial", ccols, 2,
-                     cJSON_AddArrayToObject(b, "cards"), msg);
-    else if (rc == K_OK && strcmp(kind, "staff") == 0) {
-        rc = rows_to(db, "SELECT name, perms FROM staff_group ORDER BY name", gcols, 2,
-                     cJSON_AddArrayToObject(b, "groups"), msg);
-        if (rc == K_OK)
-            rc = rows_to(db, "SELECT name, group_name, pin_hash, disabled FROM staff_operator ORDER BY name", ocols,
-                         4, cJSON_AddArrayToObject(b, "operators"), msg);
-    } else if (rc == K_OK)
-        rc = settings_body(db, kiosk, b, msg);
+    if (rc == K_OK)
+        rc = body_of(st, kind, kiosk, b, msg);
     if (rc)
         cJSON_Delete(b);
     else
@@ -116,27 +128,17 @@ kerr_t bo_doc_build(sqlite3 *db, const char *kind, const char *kiosk, cJSON **bo
     return rc;
 }
 
-kerr_t bo_doc_bump(sqlite3 *db, const char *kind, const char *kiosk, kmsg_t *msg)
+kerr_t bo_doc_bump(bo_store_t *st, const char *kind, const char *kiosk, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
-    bool per_kiosk = strcmp(kind, "settings") == 0;
-    kerr_t rc = bo_db_prepare(db,
-                              per_kiosk ? "UPDATE kiosk SET settings_version = settings_version + 1 WHERE id = ?"
-                                        : "UPDATE doc_version SET version = version + 1 WHERE kind = ?",
-                              &st, msg);
-    if (rc == K_OK) {
-        bo_db_text(st, 1, per_kiosk ? kiosk : kind);
-        rc = bo_db_run(db, st, "moving a document's version forward", msg);
-    }
-    return rc;
+    return st->ops->docs->bump(st->ctx, kind, kiosk, msg);
 }
 
-cJSON *bo_doc_versions(sqlite3 *db, const char *kiosk)
+cJSON *bo_doc_versions(bo_store_t *st, const char *kiosk)
 {
     cJSON *o = cJSON_CreateObject();
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         int64_t v;
-        if (version_of(db, kinds[i], kiosk, &v, NULL) == K_OK)
+        if (version_of(st, kinds[i], kiosk, &v, NULL) == K_OK)
             kjson_add_int(o, kinds[i], v);
     }
     return o;

@@ -1,16 +1,18 @@
-/* Enrolment (docs/enrolment.md): staff add a kiosk and get a one-time
- * code; the kiosk presents it with a certificate request at POST
- * /v1/enrol and gets its certificate, signed by the kiosks' CA. A code is
- * random (80 bits), stored only as its SHA-256, valid for some days, and
- * good for one enrolment of one kiosk. */
-#ifndef BACKOFFICE_BO_ENROL_H
-#define BACKOFFICE_BO_ENROL_H
+/* Kiosks and their enrolment (docs/enrolment.md): staff add a kiosk and
+ * get a one-time code; the kiosk presents it with a certificate request at
+ * POST /v1/enrol and gets its certificate, signed by the kiosks' CA. A
+ * code is random (80 bits), stored only as its SHA-256, valid for some
+ * days, and good for one enrolment of one kiosk. A kiosk added by hand
+ * has its upload key registered by staff instead. */
+#ifndef BACKOFFICE_DOMAIN_BO_ENROL_H
+#define BACKOFFICE_DOMAIN_BO_ENROL_H
 
-#include <sqlite3.h>
+#include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "backoffice/cli/bo_cli.h"
+#include "backoffice/base/bo_config.h"
+#include "backoffice/domain/bo_op.h"
 #include "kiosk/core/err.h"
 #include "sync/sync_code.h"
 
@@ -37,26 +39,36 @@ bool bo_enrol_code_hash(const char *typed, char hex[65]);
  * kiosk's unused codes are dropped, the new code's hash stored with its
  * expiry (now + days), the kiosk set `enrolling`. K_ENOTFOUND for an
  * unknown kiosk, K_ESTATE for a blocked one. */
-kerr_t bo_enrol_code_issue(sqlite3 *db, const char *kiosk, int64_t now, int64_t days, char code[SYNC_CODE_LEN],
+kerr_t bo_enrol_code_issue(bo_store_t *st, const char *kiosk, int64_t now, int64_t days, char code[SYNC_CODE_LEN],
                            kmsg_t *msg);
 
-/* `kiosk add ID --site SITE [--by-hand [--upload-key KEY]] [--days N]` and
- * `kiosk enrol-code ID [--days N]`: prints the code; --by-hand adds the
- * kiosk active with no code (its certificate made by hand, its upload key
- * given with --upload-key or `kiosk upload-key`). Returns an exit status. */
-int bo_enrol_cli(sqlite3 *db, const bo_args_t *a, FILE *out);
+/* `kiosk add` (add) or `kiosk enrol-code`: the kiosk, its site (add),
+ * whether it is added by hand (active at once, no code; its upload key
+ * given or registered later) and how many days its code lasts. */
+typedef struct bo_kiosk_new {
+    bool add;
+    const char *kiosk, *site;
+    bool by_hand;
+    const char *upload_key; /* NULL: none given */
+    int64_t days;
+} bo_kiosk_new_t;
 
-/* Registers kiosk's Ed25519 upload key (base64 of 32 bytes) inside the
- * caller's transaction, audited (kiosk.upload_key); K_EINVAL for text that
- * is not a key, K_ENOTFOUND for an unknown kiosk. */
-kerr_t bo_kiosk_set_upload_key(sqlite3 *db, const char *kiosk, const char *key, kmsg_t *msg);
+/* Adds the kiosk (audited kiosk.add) and, unless by hand, issues its
+ * enrolment code into code (kiosk.enrol_code); one transaction. */
+kerr_t bo_kiosk_add(bo_store_t *st, const bo_who_t *who, const bo_kiosk_new_t *k, char code[SYNC_CODE_LEN],
+                    kmsg_t *msg);
 
-/* `kiosk upload-key ID KEY`: registers the key; returns an exit status. */
-int bo_kiosk_key_cli(sqlite3 *db, const bo_args_t *a);
+/* Registers kiosk's Ed25519 upload key (base64 of 32 bytes), audited
+ * (kiosk.upload_key), as one transaction; K_EINVAL for text that is not a
+ * key, K_ENOTFOUND for an unknown kiosk. */
+kerr_t bo_kiosk_upload_key(bo_store_t *st, const bo_who_t *who, const char *kiosk, const char *key, kmsg_t *msg);
 
-/* Internal: runs sql with the text parameters ?1 (and ?2 if not NULL) and
- * the integer parameters ?3 and ?4 where the statement has them. */
-kerr_t bo__enrol_run(sqlite3 *db, const char *sql, const char *p1, const char *p2, int64_t n3, int64_t n4, kmsg_t *msg);
+/* Blocks (state "blocked") or activates ("active") a kiosk. */
+kerr_t bo_kiosk_set_state(bo_store_t *st, const char *kiosk, const char *state, kmsg_t *msg);
+
+/* A kiosk as recorded (*found false if not known), for the HTTP layer's
+ * checks of who is calling. */
+kerr_t bo_kiosk_get(bo_store_t *st, const char *kiosk, bo_kiosk_rec_t *k, bool *found, kmsg_t *msg);
 
 /* A kiosk certificate signed from a request (bo_enrol_ca.c). */
 typedef struct bo_kiosk_cert {
@@ -77,5 +89,47 @@ kerr_t bo_enrol_sign(const char *ca_path, const char *ca_key_path, const char *c
 
 /* Frees what bo_enrol_sign handed over. */
 void bo_kiosk_cert_free(bo_kiosk_cert_t *c);
+
+/* An enrolment request, decoded. */
+typedef struct bo_enrol_req {
+    char code[64];
+    char *csr; /* PEM */
+    char upload_key[64];
+    uint8_t upload_pk[32];
+    char kiosk_code[32];
+} bo_enrol_req_t;
+
+/* Why a code does not enrol (the HTTP layer answers each with its status). */
+typedef enum bo_enrol_refusal {
+    BO_ENROL_GOOD,
+    BO_ENROL_UNKNOWN,       /* 403 code_unknown */
+    BO_ENROL_EXPIRED,       /* 403 code_expired */
+    BO_ENROL_USED,          /* 403 code_used */
+    BO_ENROL_NOT_ENROLLING, /* 409 conflict: the kiosk is not waiting for its enrolment */
+} bo_enrol_refusal_t;
+
+/* An enrolment's outcome: the code's kiosk, the refusal, the certificate. */
+typedef struct bo_enrolment {
+    bo_code_rec_t code;
+    bo_enrol_refusal_t refused;
+    bo_kiosk_cert_t cert; /* freed with bo_kiosk_cert_free */
+} bo_enrolment_t;
+
+/* Enrols the kiosk the code was issued for, as one transaction at now:
+ * checks the code, signs the request with the kiosks' CA (cfg's [tls] and
+ * [enrol] settings), makes the kiosk active with its certificate pinned
+ * (audited kiosk.enrol); the kiosk it enrolled asking again while the code
+ * lasts (its answer lost) gets a fresh certificate (kiosk.enrol_again).
+ * K_EDENIED with out->refused for a code that does not enrol; K_ECONFLICT
+ * for a request naming another kiosk; K_EIO for the CA; nothing is
+ * changed then. */
+kerr_t bo_enrol_kiosk(bo_store_t *st, const bo_config_t *cfg, int64_t now, const bo_enrol_req_t *in,
+                      bo_enrolment_t *out, kmsg_t *msg);
+
+/* The answer to an enrolment: the kiosk, its site, its certificate with
+ * the CA's (read from ca_path), the document key (base64) and its
+ * settings. NULL with the message if the CA cannot be read. */
+cJSON *bo_enrol_answer(bo_store_t *st, const char *ca_path, const char *document_key, const bo_enrolment_t *e,
+                       kmsg_t *msg);
 
 #endif

@@ -1,10 +1,9 @@
-/* One-time enrolment codes (bo_enrol.h); the staff verbs that print them
- * are in bo_enrol_cli.c. */
+/* One-time enrolment codes (bo_enrol.h): what a code is worth, how a
+ * typed one is stored, and issuing a fresh one. */
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "backoffice/store_sqlite/bo_db.h"
 #include "backoffice/domain/bo_enrol.h"
 
 bo_code_verdict_t bo_enrol_code_verdict(bool found, int64_t expires_at, bool used, int64_t now)
@@ -36,47 +35,29 @@ bool bo_enrol_code_hash(const char *typed, char hex[65])
     return true;
 }
 
-static kerr_t kiosk_state(sqlite3 *db, const char *kiosk, char state[16], kmsg_t *msg)
+/* The kiosk may be given a code: known, and not blocked. */
+static kerr_t codable(bo_store_t *st, const char *kiosk, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
-    kerr_t rc = bo_db_prepare(db, "SELECT state FROM kiosk WHERE id = ?", &st, msg);
+    bo_kiosk_rec_t k;
+    bool found;
+    kerr_t rc = st->ops->fleet->kiosk_get(st->ctx, kiosk, &k, &found, msg);
     if (rc)
         return rc;
-    bo_db_text(st, 1, kiosk);
-    state[0] = '\0';
-    if (sqlite3_step(st) == SQLITE_ROW)
-        snprintf(state, 16, "%s", bo_db_col(st, 0));
-    sqlite3_finalize(st);
-    if (!state[0])
+    if (!found || !k.state[0])
         return kmsg_set(msg, K_ENOTFOUND, "kiosk '%s' is not known: add it with backoffice kiosk add", kiosk);
-    if (strcmp(state, "blocked") == 0)
+    if (strcmp(k.state, "blocked") == 0)
         return kmsg_set(msg, K_ESTATE, "kiosk '%s' is blocked: activate it first (backoffice kiosk activate %s) if it "
                                        "is to enrol again", kiosk, kiosk);
     return K_OK;
 }
 
-kerr_t bo__enrol_run(sqlite3 *db, const char *sql, const char *p1, const char *p2, int64_t n3, int64_t n4, kmsg_t *msg)
-{
-    sqlite3_stmt *st;
-    kerr_t rc = bo_db_prepare(db, sql, &st, msg);
-    if (rc)
-        return rc;
-    bo_db_text(st, 1, p1);
-    if (p2)
-        bo_db_text(st, 2, p2);
-    if (sqlite3_bind_parameter_count(st) >= 3)
-        sqlite3_bind_int64(st, 3, n3);
-    if (sqlite3_bind_parameter_count(st) >= 4)
-        sqlite3_bind_int64(st, 4, n4);
-    return bo_db_run(db, st, "storing the kiosk's enrolment", msg);
-}
-
-kerr_t bo_enrol_code_issue(sqlite3 *db, const char *kiosk, int64_t now, int64_t days, char code[SYNC_CODE_LEN],
+kerr_t bo_enrol_code_issue(bo_store_t *st, const char *kiosk, int64_t now, int64_t days, char code[SYNC_CODE_LEN],
                            kmsg_t *msg)
 {
-    char state[16], hex[65];
+    char hex[65];
     uint8_t b[SYNC_CODE_BYTES];
-    kerr_t rc = kiosk_state(db, kiosk, state, msg);
+    bool changed;
+    kerr_t rc = codable(st, kiosk, msg);
     if (rc)
         return rc;
     if (sodium_init() < 0)
@@ -85,12 +66,10 @@ kerr_t bo_enrol_code_issue(sqlite3 *db, const char *kiosk, int64_t now, int64_t 
     sync_code_format(b, code);
     sodium_memzero(b, sizeof b);
     bo_enrol_code_hash(code, hex);
-    rc = bo__enrol_run(db, "DELETE FROM enrol_code WHERE kiosk = ?1 AND used_at IS NULL", kiosk, NULL, 0, 0, msg);
+    rc = st->ops->fleet->code_drop_unused(st->ctx, kiosk, msg);
     if (rc == K_OK)
-        rc = bo__enrol_run(db,
-                           "INSERT INTO enrol_code(code_hash, kiosk, created_at, expires_at) VALUES (?2, ?1, ?3, ?4)",
-                           kiosk, hex, now, now + days * 86400000, msg);
+        rc = st->ops->fleet->code_put(st->ctx, hex, kiosk, now, now + days * 86400000, msg);
     if (rc == K_OK)
-        rc = bo__enrol_run(db, "UPDATE kiosk SET state = 'enrolling' WHERE id = ?1", kiosk, NULL, 0, 0, msg);
+        rc = st->ops->fleet->kiosk_set_state(st->ctx, kiosk, "enrolling", &changed, msg);
     return rc;
 }

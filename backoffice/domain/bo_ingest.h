@@ -1,13 +1,19 @@
-/* Ingest of uploaded outbox rows, inside the caller's SQLite transaction. */
-#ifndef BACKOFFICE_BO_INGEST_H
-#define BACKOFFICE_BO_INGEST_H
+/* Ingest of uploaded outbox rows (docs/sync.md, "Uploading the outbox"):
+ * a signed batch in, one answer per row out. Idempotent by (kiosk, ledger,
+ * outbox seq): the first answer to a row is stored with a digest of the
+ * row and given again, word for word, when the row comes back. The batch
+ * is one store transaction; the signed body is kept with the answers it
+ * got (evidence). */
+#ifndef BACKOFFICE_DOMAIN_BO_INGEST_H
+#define BACKOFFICE_DOMAIN_BO_INGEST_H
 
-#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "backoffice/base/bo_config.h"
 #include "backoffice/base/bo_decode.h"
-#include "backoffice/http/bo_server.h"
+#include "backoffice/store/bo_store.h"
 
 /* The header carrying the kiosk's signature over an upload's body. */
 #define BO_SIG_HEADER "X-Kiosk-Signature"
@@ -15,43 +21,57 @@
 
 typedef enum bo_row_status { BO_ACCEPTED, BO_DUPLICATE, BO_REJECTED } bo_row_status_t;
 
+/* The status's name in answers: accepted, duplicate, rejected. */
+const char *bo_row_status_name(bo_row_status_t s);
+
+/* One row's answer: its status's name and the reason (for a duplicate, a
+ * rejection, or a row held for review). */
+typedef struct bo_answer {
+    char status[16];
+    kmsg_t reason;
+} bo_answer_t;
+
+/* A signed batch of one kiosk to store at now. */
+typedef struct bo_upload {
+    const bo_rules_t *rules; /* what makes a row implausible (docs/sync.md, "Quarantine") */
+    const char *kiosk;
+    const bo_batch_t *batch;
+    const char *body, *signature; /* the body as received and its signature: evidence */
+    size_t body_len;
+    int64_t now;
+} bo_upload_t;
+
+/* Stores the batch as one transaction and answers each of its rows into
+ * out (batch->n of them). A storage failure is K_EIO and nothing is
+ * stored. */
+kerr_t bo_ingest_batch(bo_store_t *st, const bo_upload_t *u, bo_answer_t *out, kmsg_t *msg);
+
+/* Forgets first answers, events seen and signed bodies older than
+ * dedup_days before now. */
+kerr_t bo_ingest_purge(bo_store_t *st, int64_t now, int64_t dedup_days, kmsg_t *msg);
+
 /* Stores one row of `kiosk` that was never answered before; returns what
  * the answer is, with the reason for a duplicate or a rejection in msg. A
  * row naming a meter outside the kiosk's scope is rejected (bo_scope.h);
  * one breaking a rule (bo_rules.h) is held in quarantine and answered
  * accepted with a reason saying so. rules NULL: the row was released by
- * staff from quarantine and is applied as it is. A database failure is
+ * staff from quarantine and is applied as it is. A storage failure is
  * K_EIO (the whole batch is then rolled back). */
-kerr_t bo_ingest_row(sqlite3 *db, const bo_rules_t *rules, const char *kiosk, const bo_row_t *row, int64_t now,
+kerr_t bo_ingest_row(bo_store_t *st, const bo_rules_t *rules, const char *kiosk, const bo_row_t *row, int64_t now,
                      bo_row_status_t *status, kmsg_t *reason, kmsg_t *msg);
 
-/* Stores one audit row of `kiosk` (topic audit, bo_audit.c); a row held
- * already under the kiosk's audit id is a duplicate. */
-kerr_t bo_audit_ingest(sqlite3 *db, const char *kiosk, const bo_row_t *row, int64_t now, bo_row_status_t *status,
-                       kmsg_t *reason, kmsg_t *msg);
+/* Whether an upload's signature holds. */
+typedef enum bo_sig_verdict {
+    BO_SIG_GOOD,
+    BO_SIG_NO_KEY,    /* no upload key on record for the kiosk */
+    BO_SIG_MISSING,   /* no signature header */
+    BO_SIG_MALFORMED, /* not the base64 of a 64-byte Ed25519 signature */
+    BO_SIG_WRONG,     /* it does not verify over the body with the kiosk's key */
+} bo_sig_verdict_t;
 
-/* Called for each stored transaction state: keeps the purchase-count
- * service's record (highest count, the lease) in step. */
-kerr_t bo_counts_on_txn(sqlite3 *db, const char *kiosk, const bo_txn_t *t, int64_t now, kmsg_t *msg);
-
-/* Called for each stored meter reading: the count it shows is applied. */
-kerr_t bo_counts_seen(sqlite3 *db, const char *meter, int64_t count, int64_t now, kmsg_t *msg);
-
-/* Checks the upload's body against its X-Kiosk-Signature with the kiosk's
- * registered upload key, before the body is read; false with the 403
- * answer filled in (no_upload_key, bad_signature) if it does not verify.
- * sig gets the header's text, kept as evidence with the batch. */
-bool bo_upload_signed(bo_req_t *q, bo_resp_t *r, char sig[BO_SIG_TEXT_LEN]);
-
-/* Decides, in the batch's transaction, whether rows of ledger l may be
- * stored for kiosk: the kiosk's first ledger becomes its current one; a
- * ledger that began later than the current one replaces it (audited as
- * kiosk.ledger_new); one that began earlier, or was replaced already, is
- * retired: *retired is set and why says so for staff. */
-kerr_t bo_ledger_admit(sqlite3 *db, const char *kiosk, const bo_ledger_t *l, int64_t now, bool *retired, kmsg_t *why,
-                       kmsg_t *msg);
-
-/* The status's name in answers: accepted, duplicate, rejected. */
-const char *bo_row_status_name(bo_row_status_t s);
+/* Checks header (the X-Kiosk-Signature text, NULL if none) over the exact
+ * body with the kiosk's upload key (base64, "" if none), before anything
+ * in the body is read (docs/sync.md, "Signed uploads"). */
+bo_sig_verdict_t bo_upload_verify(const char *key_b64, const char *header, const char *body, size_t len);
 
 #endif

@@ -3,7 +3,6 @@
 
 #include <string.h>
 
-#include "backoffice/store_sqlite/bo_db.h"
 #include "backoffice/domain/bo_docs.h"
 
 static const char *const names[] = {"", "amount_above_limit", "time_in_future", "count_jump", "register_absurd"};
@@ -13,32 +12,12 @@ const char *bo_rule_name(bo_rule_t r)
     return (unsigned)r < sizeof names / sizeof names[0] ? names[r] : "";
 }
 
-/* The integer sql (one text parameter) answers, *out unchanged if none. */
-static kerr_t cached_int(sqlite3 *db, const char *sql, const char *param, int64_t *out, kmsg_t *msg)
-{
-    sqlite3_stmt *st;
-    kerr_t rc = bo_db_cached(db, sql, &st, msg);
-    if (rc)
-        return rc;
-    bo_db_text(st, 1, param);
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW)
-        *out = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    if (src != SQLITE_ROW && src != SQLITE_DONE)
-        return kmsg_set(msg, K_EIO, "database error reading a limit: %s", sqlite3_errmsg(db));
-    return K_OK;
-}
-
 /* The largest sale the kiosk was told it may make (its settings document). */
 static kerr_t max_purchase(const bo_rule_ctx_t *c, int64_t *out, kmsg_t *msg)
 {
-    for (const bo_setting_def_t *d = bo_settings(); d->key; d++)
-        if (strcmp(d->key, "max_purchase") == 0)
-            *out = d->def;
-    return cached_int(c->db, "SELECT value FROM kiosk_setting WHERE kiosk = ? AND key = 'max_purchase'", c->kiosk,
-                      out, msg);
+    bool found;
+    *out = bo_setting("max_purchase")->def;
+    return c->st->ops->fleet->setting_get(c->st->ctx, c->kiosk, "max_purchase", out, &found, msg);
 }
 
 kerr_t bo_rules_time(const bo_rule_ctx_t *c, const char *what, int64_t at, bo_rule_t *rule, kmsg_t *why)
@@ -59,7 +38,7 @@ kerr_t bo_rules_count(const bo_rule_ctx_t *c, const char *meter, int64_t count, 
     int64_t highest = 0;
     if (*rule != BO_RULE_NONE || count <= c->set->count_jump)
         return K_OK;
-    kerr_t rc = cached_int(c->db, "SELECT highest FROM meter_count WHERE meter = ?", meter, &highest, why);
+    kerr_t rc = c->st->ops->counts->highest(c->st->ctx, meter, &highest, why);
     if (rc == K_OK && count - highest > c->set->count_jump) {
         *rule = BO_RULE_COUNT;
         kmsg_set(why, K_OK,

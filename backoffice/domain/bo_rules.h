@@ -5,11 +5,11 @@
 #ifndef BACKOFFICE_BO_RULES_H
 #define BACKOFFICE_BO_RULES_H
 
-#include <sqlite3.h>
 #include <stdint.h>
 
 #include "backoffice/base/bo_config.h"
 #include "backoffice/base/bo_decode.h"
+#include "backoffice/store/bo_store.h"
 
 typedef enum bo_rule {
     BO_RULE_NONE,
@@ -26,7 +26,7 @@ const char *bo_rule_name(bo_rule_t r);
 /* What the rules are checked against: the settings, the server's clock,
  * and the kiosk that sent the row. */
 typedef struct bo_rule_ctx {
-    sqlite3 *db;
+    bo_store_t *st;
     const bo_rules_t *set;
     int64_t now;
     const char *kiosk;

@@ -5,45 +5,20 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "backoffice/store_sqlite/bo_db.h"
-
-/* One row: the kiosk's site, whether the meter is registered, its site,
- * and whether a live grant gives the kiosk's site the meter. */
-static const char scope_sql[] =
-    "SELECT k.site, m.id IS NOT NULL, coalesce(m.site, ''), EXISTS (SELECT 1 FROM site_grant g "
-    "  WHERE g.site = k.site AND g.revoked_at IS NULL AND (g.meter = ?2 OR (g.from_site <> '' AND "
-    "  g.from_site = m.site))) "
-    "FROM kiosk k LEFT JOIN meter m ON m.id = ?2 WHERE k.id = ?1";
-
-kerr_t bo_scope_check(sqlite3 *db, const char *kiosk, const char *meter, kmsg_t *why)
+kerr_t bo_scope_check(bo_store_t *st, const char *kiosk, const char *meter, kmsg_t *why)
 {
-    sqlite3_stmt *st;
-    kmsg_t err;
-    if (bo_db_cached(db, scope_sql, &st, &err))
-        return kmsg_set(why, K_EIO, "%s", err.text);
-    bo_db_text(st, 1, kiosk);
-    bo_db_text(st, 2, meter);
-    int src = sqlite3_step(st);
-    char site[65] = "", home[65] = "";
-    bool known = false, granted = false;
-    if (src == SQLITE_ROW) {
-        snprintf(site, sizeof site, "%s", bo_db_col(st, 0));
-        known = sqlite3_column_int(st, 1) != 0;
-        snprintf(home, sizeof home, "%s", bo_db_col(st, 2));
-        granted = sqlite3_column_int(st, 3) != 0;
-    }
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    if (src != SQLITE_ROW && src != SQLITE_DONE)
-        return kmsg_set(why, K_EIO, "database error checking a kiosk's scope: %s", sqlite3_errmsg(db));
-    if (known && site[0] && (strcmp(site, home) == 0 || granted))
+    bo_scope_rec_t s;
+    kerr_t rc = st->ops->meters->scope_get(st->ctx, kiosk, meter, &s, why);
+    if (rc)
+        return K_EIO;
+    if (s.known && s.site[0] && (strcmp(s.site, s.home) == 0 || s.granted))
         return K_OK;
-    if (!known)
+    if (!s.known)
         return kmsg_set(why, K_EDENIED,
                         "out_of_scope: meter %s is not registered, so no kiosk may act for it (kiosk %s); "
                         "register it with `backoffice meter add %s --site SITE ...`",
                         meter, kiosk, meter);
-    if (!home[0])
+    if (!s.home[0])
         return kmsg_set(why, K_EDENIED,
                         "out_of_scope: meter %s has no site yet (kiosk %s); set it with `backoffice meter site %s "
                         "SITE --reason TEXT`",
@@ -51,15 +26,14 @@ kerr_t bo_scope_check(sqlite3 *db, const char *kiosk, const char *meter, kmsg_t 
     return kmsg_set(why, K_EDENIED,
                     "out_of_scope: meter %s is not served by site %s (kiosk %s), it is on site %s; grant it with "
                     "`backoffice site grant %s --meter %s --reason TEXT`",
-                    meter, site, kiosk, home, site, meter);
+                    meter, s.site, kiosk, s.home, s.site, meter);
 }
 
-kerr_t bo_site_pick(sqlite3 *db, const char *given, char site[65], kmsg_t *msg)
+kerr_t bo_site_pick(bo_store_t *st, const char *given, char site[65], kmsg_t *msg)
 {
     int64_t n = 0;
     site[0] = '\0';
-    kerr_t rc = given ? bo_db_int(db, "SELECT count(*) FROM site WHERE id = ?", given, &n, msg)
-                      : bo_db_int(db, "SELECT count(*) FROM site", NULL, &n, msg);
+    kerr_t rc = st->ops->fleet->site_count(st->ctx, given, &n, msg);
     if (rc)
         return rc;
     if (given && n == 0)
@@ -73,10 +47,5 @@ kerr_t bo_site_pick(sqlite3 *db, const char *given, char site[65], kmsg_t *msg)
                         "--site SITE is needed: the meter belongs to the site whose gateway it hangs on, and this "
                         "back office has %lld sites (see `backoffice site list`)",
                         (long long)n);
-    sqlite3_stmt *st;
-    rc = bo_db_prepare(db, "SELECT id FROM site", &st, msg);
-    if (rc == K_OK && sqlite3_step(st) == SQLITE_ROW)
-        snprintf(site, 65, "%s", bo_db_col(st, 0));
-    sqlite3_finalize(st);
-    return rc;
+    return st->ops->fleet->site_any(st->ctx, site, msg);
 }

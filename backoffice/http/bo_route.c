@@ -7,8 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "backoffice/store_sqlite/bo_db.h"
 #include "backoffice/base/bo_json.h"
+#include "backoffice/domain/bo_enrol.h"
 #include "backoffice/http/bo_server.h"
 
 enum { NEEDS_KIOSK = 1, NEEDS_HOOKS = 2, NEEDS_SIM = 4, NEEDS_ADMIN = 8 };
@@ -180,18 +180,12 @@ bool bo_auth_kiosk(bo_req_t *q, const char *path_kiosk, bo_resp_t *r)
         bo_resp_error(r, 403, "wrong_kiosk", "this certificate is kiosk '%s', not '%s'", q->kiosk, path_kiosk);
         return false;
     }
-    char state[16] = "", pinned[80] = "";
+    bo_kiosk_rec_t k = {0};
+    bool found = false;
     bo_lock(q->s);
-    sqlite3_stmt *st;
-    if (bo_db_cached(q->s->db, "SELECT state, cert_fingerprint FROM kiosk WHERE id = ?", &st, &msg) == K_OK) {
-        bo_db_text(st, 1, q->kiosk);
-        if (sqlite3_step(st) == SQLITE_ROW) {
-            snprintf(state, sizeof state, "%s", bo_db_col(st, 0));
-            snprintf(pinned, sizeof pinned, "%s", bo_db_col(st, 1));
-        }
-        sqlite3_reset(st);
-    }
+    bo_kiosk_get(&q->s->store, q->kiosk, &k, &found, &msg);
     bo_unlock(q->s);
+    const char *state = k.state, *pinned = k.fingerprint;
     /* an enrolled kiosk is its enrolled certificate; one made by hand has none pinned */
     if (strcmp(state, "active") == 0 && pinned[0] && !q->s->cfg.plain_http && !bo__tls_peer_is(q->conn, pinned)) {
         bo_resp_error(r, 403, "certificate_replaced",

@@ -4,9 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "backoffice/store_sqlite/bo_db.h"
+#include "backoffice/base/bo_clock.h"
 #include "backoffice/http/bo_server.h"
 #include "kiosk/app/kjson.h"
 
@@ -54,7 +53,7 @@ static void base_url(bo_server_t *s)
                  s->cfg.listen, bo_server_port(s));
 }
 
-kerr_t bo_server_start(bo_server_t *s, const bo_config_t *cfg, kmsg_t *msg)
+kerr_t bo_server_start(bo_server_t *s, const bo_config_t *cfg, bo_store_open_fn open, kmsg_t *msg)
 {
     memset(s, 0, sizeof *s);
     s->cfg = *cfg;
@@ -68,9 +67,9 @@ kerr_t bo_server_start(bo_server_t *s, const bo_config_t *cfg, kmsg_t *msg)
     if (rc == K_OK)
         rc = bo_key_load(cfg->signing_key, &s->key, msg);
     if (rc == K_OK)
-        rc = bo_db_open(cfg->database, &s->db, msg);
+        rc = open(cfg->database, &s->store, msg);
     if (rc == K_OK)
-        rc = bo__ingest_purge(s, msg);
+        rc = bo__purge(s, msg);
     if (rc == K_OK)
         rc = bo__http_start(s, msg);
     if (rc) {
@@ -88,9 +87,9 @@ void bo_server_stop(bo_server_t *s)
     pthread_cond_broadcast(&s->changed);
     bo_unlock(s);
     bo__http_stop(s);
-    if (s->db)
-        bo_db_close(s->db);
-    s->db = NULL;
+    if (s->store.ops)
+        s->store.ops->close(s->store.ctx);
+    s->store = (bo_store_t){0};
     free(s->tls_cert);
     if (s->tls_key)
         memset(s->tls_key, 0, strlen(s->tls_key));
@@ -102,9 +101,7 @@ void bo_server_stop(bo_server_t *s)
 
 int64_t bo_now(const bo_server_t *s)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + s->clock_offset_ms;
+    return bo_clock_wall_ms() + s->clock_offset_ms;
 }
 
 void bo_lock(bo_server_t *s)

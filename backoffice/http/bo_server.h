@@ -1,16 +1,19 @@
-/* The back-office server: its context, requests and answers, and the
- * handlers the route table (bo_route.c) calls. */
+/* The back-office server, the HTTP front end of the domain: its context,
+ * requests and answers, and the handlers the route table (bo_route.c)
+ * calls. A handler decodes the request, calls the domain under the lock
+ * and answers what the domain returned as a status and JSON. */
 #ifndef BACKOFFICE_BO_SERVER_H
 #define BACKOFFICE_BO_SERVER_H
 
 #include <pthread.h>
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "backoffice/base/bo_config.h"
+#include "backoffice/domain/bo_qr.h"
 #include "backoffice/domain/bo_sign.h"
+#include "backoffice/store/bo_store.h"
 #include "kiosk/core/err.h"
 
 struct MHD_Daemon;
@@ -29,8 +32,8 @@ typedef struct bo_fault {
 
 typedef struct bo_server {
     bo_config_t cfg;
-    sqlite3 *db;
-    pthread_mutex_t lock; /* one request at a time in the database */
+    bo_store_t store;     /* the database, through the storage interface */
+    pthread_mutex_t lock; /* one request at a time in the store */
     pthread_cond_t changed; /* broadcast when a QR order changes */
     bo_key_t key;
     struct MHD_Daemon *mhd;
@@ -65,8 +68,10 @@ typedef struct bo_resp {
     bool wait; /* no answer yet: run the handler again when something changes (a long poll) */
 } bo_resp_t;
 
-/* Starts serving with cfg; K_OK once the listening socket is up. */
-kerr_t bo_server_start(bo_server_t *s, const bo_config_t *cfg, kmsg_t *msg);
+/* Starts serving with cfg, the store opened with open (the engine the
+ * program was built with) at [server] database; K_OK once the listening
+ * socket is up. */
+kerr_t bo_server_start(bo_server_t *s, const bo_config_t *cfg, bo_store_open_fn open, kmsg_t *msg);
 
 /* Stops serving and frees everything bo_server_start took. */
 void bo_server_stop(bo_server_t *s);
@@ -87,7 +92,7 @@ void bo_resp_json(bo_resp_t *r, unsigned status, struct cJSON *o);
 /* Answers a kerr_t failure as the matching HTTP status and error code. */
 void bo_resp_kerr(bo_resp_t *r, kerr_t rc, const kmsg_t *msg);
 
-/* Takes the database for one request, and gives it back. */
+/* Takes the store for one request, and gives it back. */
 void bo_lock(bo_server_t *s);
 void bo_unlock(bo_server_t *s);
 
@@ -154,7 +159,13 @@ bool bo__tls_peer_cn(struct MHD_Connection *conn, char *cn, size_t len, kmsg_t *
 /* Whether the connection's client certificate has this fingerprint
  * ("sha256:<hex>" of its DER, as enrolment records it). */
 bool bo__tls_peer_is(struct MHD_Connection *conn, const char *fingerprint);
-/* Deletes de-duplication records older than the configured days. */
-kerr_t bo__ingest_purge(bo_server_t *s, kmsg_t *msg);
+/* The QR orders' context of a request at the server's clock, and after
+ * it wakes the long polls if an order changed (bo_h_qr.c; the caller holds
+ * the lock). */
+bo_qr_ctx_t bo__qr_ctx(bo_server_t *s);
+void bo__qr_done(bo_server_t *s, const bo_qr_ctx_t *c);
+/* Forgets de-duplication records older than the configured days, and
+ * notes when (bo_h_outbox.c; the caller holds the lock). */
+kerr_t bo__purge(bo_server_t *s, kmsg_t *msg);
 
 #endif

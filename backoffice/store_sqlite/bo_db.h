@@ -1,7 +1,9 @@
-/* The back office's database: one SQLite file, its schema and migrations,
- * and the few helpers every module uses. The only place that opens it. */
-#ifndef BACKOFFICE_BO_DB_H
-#define BACKOFFICE_BO_DB_H
+/* Between the SQLite store's files: the connection's helpers. SQLite's
+ * codes become kerr_t only here. The statements are string literals, kept
+ * prepared by connection and address (the caller holds the connection
+ * alone: the server's lock, or the command line's one thread). */
+#ifndef BACKOFFICE_STORE_SQLITE_BO_DB_H
+#define BACKOFFICE_STORE_SQLITE_BO_DB_H
 
 #include <sqlite3.h>
 #include <stdbool.h>
@@ -15,40 +17,45 @@
  * to BO_SCHEMA_VERSION; a file written by a newer program is refused. */
 kerr_t bo_db_open(const char *path, sqlite3 **out, kmsg_t *msg);
 
-/* Runs SQL text without results; the message names what was being done. */
-kerr_t bo_db_exec(sqlite3 *db, const char *sql, const char *doing, kmsg_t *msg);
-
-/* Prepares sql; on failure the message names what was being done. */
-kerr_t bo_db_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, kmsg_t *msg);
-
-/* Like bo_db_prepare, but the statement is kept for the next call with the
- * same sql (a string literal: its address is the key) and must be handed
- * back to bo_db_done, never finalized. For the server's hot paths; the
- * caller holds the connection alone. */
-kerr_t bo_db_cached(sqlite3 *db, const char *sql, sqlite3_stmt **st, kmsg_t *msg);
-
-/* Steps a cached statement to completion and resets it for its next use;
- * errors as bo_db_run. */
-kerr_t bo_db_done(sqlite3 *db, sqlite3_stmt *st, const char *doing, kmsg_t *msg);
-
-/* Finalizes db's cached statements and closes it. */
+/* Finalizes db's kept statements and closes it. */
 void bo_db_close(sqlite3 *db);
 
-/* Steps st to completion (SQLITE_DONE), finalizes it, and translates a
- * failure: a uniqueness breach is K_ECONFLICT, anything else K_EIO. */
-kerr_t bo_db_run(sqlite3 *db, sqlite3_stmt *st, const char *doing, kmsg_t *msg);
-
-/* Binds text (NULL binds "") at index i. */
-void bo_db_text(sqlite3_stmt *st, int i, const char *text);
+/* Runs SQL text without results; the message names what was being done. */
+kerr_t bo_db_exec(sqlite3 *db, const char *sql, const char *doing, kmsg_t *msg);
 
 /* Reads a single integer from sql with one optional text parameter; *out
  * is left as it was if there is no row. */
 kerr_t bo_db_int(sqlite3 *db, const char *sql, const char *param, int64_t *out, kmsg_t *msg);
 
+/* The schema version stored in the file (PRAGMA user_version), -1 on error. */
+int bo_db_version(sqlite3 *db);
+
+/* Runs the kept statement sql (a literal) with the values after types
+ * bound to ?1, ?2...: 't' text (NULL binds ""), 'i' int64_t, 'p' a
+ * positive int64_t or NULL for 0 or less, 's' text of a length (const
+ * char *, int), 'b' a blob (const void *, int length, kept until the
+ * statement ends). *changed (if not NULL) says whether a row changed. A uniqueness
+ * breach is K_ECONFLICT, anything else K_EIO, the message naming doing. */
+kerr_t bo_db_write(sqlite3 *db, bool *changed, kmsg_t *msg, const char *doing, const char *sql, const char *types,
+                   ...);
+
+/* Binds as bo_db_write and steps the kept statement sql once: when *found
+ * its first row is ready to read; the caller then reads it and ends the
+ * statement with bo_db_end (also when not found). */
+kerr_t bo_db_first(sqlite3 *db, sqlite3_stmt **st, bool *found, kmsg_t *msg, const char *sql, const char *types,
+                   ...);
+
+/* Steps st to its next row: true if there is one; *rc is K_EIO with the
+ * message on a failure (and false). */
+bool bo_db_next(sqlite3 *db, sqlite3_stmt *st, kerr_t *rc, kmsg_t *msg);
+
+/* Resets a kept statement for its next use (NULL: nothing). */
+void bo_db_end(sqlite3_stmt *st);
+
 /* The column's text, "" for NULL. */
 const char *bo_db_col(sqlite3_stmt *st, int i);
 
-/* The schema version stored in the file (PRAGMA user_version), -1 on error. */
-int bo_db_version(sqlite3 *db);
+/* Copies the column's text into out (len bytes). */
+void bo_db_copy(sqlite3_stmt *st, int i, char *out, size_t len);
 
 #endif

@@ -6,12 +6,15 @@
 
 #include "backoffice/domain/bo_qr.h"
 #include "backoffice/domain/bo_qr_state.h"
+#include "backoffice/http/bo_server.h"
 #include "kiosk/core/money.h"
 
 static void pay(bo_req_t *q, bo_order_t *o, kerr_t *rc, kmsg_t *msg)
 {
     bo_lock(q->s);
-    *rc = bo_qr_event(q->s, q->arg[0], "pay", o, msg);
+    bo_qr_ctx_t c = bo__qr_ctx(q->s);
+    *rc = bo_qr_event(&c, q->arg[0], "pay", o, msg);
+    bo__qr_done(q->s, &c);
     bo_unlock(q->s);
 }
 
@@ -24,7 +27,7 @@ void bo_h_qr_sim_pay(bo_req_t *q, bo_resp_t *r)
     if (rc)
         bo_resp_kerr(r, rc, &msg);
     else
-        bo_resp_json(r, 200, bo_qr_json(q->s, &o));
+        bo_resp_json(r, 200, bo_qr_json(q->s->base_url, &o));
 }
 
 static void page(bo_resp_t *r, unsigned status, const bo_order_t *o, const char *note, bool button)
@@ -69,7 +72,9 @@ void bo_h_pay_page(bo_req_t *q, bo_resp_t *r)
     bo_order_t o;
     kmsg_t msg = {{0}};
     bo_lock(q->s);
-    kerr_t rc = bo_qr_load(q->s, q->arg[0], &o, &msg);
+    bo_qr_ctx_t c = bo__qr_ctx(q->s);
+    kerr_t rc = bo_qr_load(&c, q->arg[0], &o, &msg);
+    bo__qr_done(q->s, &c);
     bo_unlock(q->s);
     if (rc)
         bo_resp_kerr(r, rc, &msg);

@@ -1,10 +1,8 @@
 /* The purchase-count service's endpoints (sync/openapi.yaml, "counts"):
- * reserve (or renew), release, and a meter's count, each in one
- * transaction under the server's lock; a refusal is answered with its
- * status and error code, and commits what it wrote (a count held for
- * staff stays held). */
-#include "backoffice/domain/bo_counts_int.h"
-#include "backoffice/store_sqlite/bo_db.h"
+ * reserve (or renew), release, and a meter's count, each under the
+ * server's lock; the domain (bo_counts.h) decides and stores, and a
+ * refusal is answered with its status and error code. */
+#include "backoffice/domain/bo_counts.h"
 #include "backoffice/http/bo_server.h"
 #include "kiosk/app/kjson.h"
 
@@ -19,32 +17,6 @@ static const struct {
     [BO_REFUSE_MOVED] = {409, "count_moved"},
     [BO_REFUSE_MANY] = {409, "too_many_leases"},
 };
-
-/* Runs fn inside one IMMEDIATE transaction under the server's lock. */
-static kerr_t in_txn(bo_count_req_t *q, kerr_t (*fn)(const bo_count_req_t *, const void *), const void *arg)
-{
-    bo_lock(q->s);
-    q->now = bo_now(q->s);
-    kerr_t rc = bo_db_exec(q->s->db, "BEGIN IMMEDIATE", "starting", q->msg);
-    if (rc == K_OK)
-        rc = fn(q, arg);
-    if (rc == K_OK)
-        rc = bo_db_exec(q->s->db, "COMMIT", "committing", q->msg);
-    if (rc)
-        bo_db_exec(q->s->db, "ROLLBACK", "abandoning", NULL);
-    bo_unlock(q->s);
-    return rc;
-}
-
-static kerr_t reserve_fn(const bo_count_req_t *q, const void *arg)
-{
-    return bo__counts_reserve(q, arg);
-}
-
-static kerr_t release_fn(const bo_count_req_t *q, const void *arg)
-{
-    return bo__counts_release(q, arg);
-}
 
 static cJSON *lease_json(const char *meter, const bo_count_outcome_t *o)
 {
@@ -73,15 +45,24 @@ static void answer(bo_resp_t *r, kerr_t rc, const char *meter, const bo_count_ou
         bo_resp_json(r, 200, lease_json(meter, o));
 }
 
+/* The request's asker and the server's clock (the caller holds the lock). */
+static bo_count_ctx_t ctx_of(bo_req_t *q)
+{
+    return (bo_count_ctx_t){&q->s->store, &q->s->cfg, q->kiosk, bo_now(q->s)};
+}
+
 void bo_h_count_reserve(bo_req_t *q, bo_resp_t *r)
 {
     bo_reserve_t rq;
     kmsg_t msg = {{0}};
     bo_count_outcome_t o = {0};
-    bo_count_req_t x = {q->s, q->kiosk, 0, &o, &msg};
     kerr_t rc = bo_decode_reserve(q->body, q->body_len, &rq, &msg);
-    if (rc == K_OK)
-        rc = in_txn(&x, reserve_fn, &rq);
+    if (rc == K_OK) {
+        bo_lock(q->s);
+        bo_count_ctx_t c = ctx_of(q);
+        rc = bo_count_reserve(&c, &rq, &o, &msg);
+        bo_unlock(q->s);
+    }
     answer(r, rc, rq.meter, &o, &msg);
 }
 
@@ -90,10 +71,13 @@ void bo_h_count_release(bo_req_t *q, bo_resp_t *r)
     bo_release_t rl;
     kmsg_t msg = {{0}};
     bo_count_outcome_t o = {0};
-    bo_count_req_t x = {q->s, q->kiosk, 0, &o, &msg};
     kerr_t rc = bo_decode_release(q->body, q->body_len, &rl, &msg);
-    if (rc == K_OK)
-        rc = in_txn(&x, release_fn, &rl);
+    if (rc == K_OK) {
+        bo_lock(q->s);
+        bo_count_ctx_t c = ctx_of(q);
+        rc = bo_count_release(&c, &rl, &o, &msg);
+        bo_unlock(q->s);
+    }
     answer(r, rc, rl.meter, &o, &msg);
 }
 
@@ -101,16 +85,9 @@ void bo_h_count_get(bo_req_t *q, bo_resp_t *r)
 {
     kmsg_t msg = {{0}};
     bo_count_outcome_t o = {0};
-    bo_count_req_t x = {q->s, q->kiosk, 0, &o, &msg};
-    bool ok = false;
     bo_lock(q->s);
-    x.now = bo_now(q->s);
-    kerr_t rc = bo__counts_in_scope(&x, q->arg[1], &ok);
-    if (rc == K_OK && ok)
-        rc = bo__count_highest(q->s->db, q->arg[1], &o.highest, &msg);
-    if (rc == K_OK && ok)
-        rc = bo__count_lease(q->s->db, q->arg[1], &o.lease, &msg);
+    bo_count_ctx_t c = ctx_of(q);
+    kerr_t rc = bo_count_get(&c, q->arg[1], &o, &msg);
     bo_unlock(q->s);
-    o.count = o.lease.held ? o.lease.count : 0;
     answer(r, rc, q->arg[1], &o, &msg);
 }
