@@ -9,7 +9,7 @@ int64_t bo_clock_wall_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-void bo_clock_format(int64_t ms, const char *fmt, char *out, size_t len)
+void bo_clock_date(int64_t ms, bool minutes, char *out, size_t len)
 {
     time_t s = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
     struct tm tm;
@@ -17,5 +17,5 @@ void bo_clock_format(int64_t ms, const char *fmt, char *out, size_t len)
         return;
     out[0] = '\0';
     if (gmtime_r(&s, &tm))
-        strftime(out, len, fmt, &tm);
+        strftime(out, len, minutes ? "%Y-%m-%d %H:%M" : "%Y-%m-%d", &tm);
 }

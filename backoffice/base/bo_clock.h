@@ -5,14 +5,15 @@
 #ifndef BACKOFFICE_BASE_BO_CLOCK_H
 #define BACKOFFICE_BASE_BO_CLOCK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 /* Milliseconds since the epoch, UTC (CLOCK_REALTIME). */
 int64_t bo_clock_wall_ms(void);
 
-/* Formats ms as strftime's fmt in UTC into out (as SQLite's strftime with
- * 'unixepoch' does for the listings): "%Y-%m-%d", "%Y-%m-%d %H:%M". */
-void bo_clock_format(int64_t ms, const char *fmt, char *out, size_t len);
+/* Writes ms as a UTC date, "2026-11-21", or with minutes ("2026-11-21
+ * 09:30") into out. */
+void bo_clock_date(int64_t ms, bool minutes, char *out, size_t len);
 
 #endif

@@ -1,13 +1,11 @@
 /* Accounts' common ground (bo_account_int.h): the end every operation
- * shares, bindings, the registry's view of each meter, and the zero first
- * purchase ended by a delivered sale. */
+ * shares, bindings, and the zero first purchase ended by a delivered sale. */
 #include <stdio.h>
 #include <string.h>
 
 #include "backoffice/base/bo_clock.h"
 #include "backoffice/domain/bo_account_int.h"
 #include "backoffice/domain/bo_docs.h"
-#include "kiosk/app/kjson.h"
 
 kerr_t bo__acct_end(bo_op_t *op, kerr_t rc, const char *action, const char *target, const char *reason,
                     const char *detail)
@@ -36,7 +34,7 @@ static kerr_t removed_why(bo_op_t *op, const char *meter, char why[80], bool *fo
     bo_removed_rec_t r;
     char day[16];
     kerr_t rc = op->st->ops->meters->removed_get(op->st->ctx, meter, &r, found, op->msg);
-    bo_clock_format(r.at, "%Y-%m-%d", day, sizeof day);
+    bo_clock_date(r.at, false, day, sizeof day);
     snprintf(why, 80, "%s: %s", day, r.reason);
     return rc;
 }
@@ -103,24 +101,6 @@ kerr_t bo_customer_add(bo_store_t *st, const char *id, const char *name, kmsg_t 
     if (rc == K_OK)
         rc = st->ops->meters->customer_add(st->ctx, id, name, msg);
     return bo_op_commit(&op, rc);
-}
-
-static void add_meter(void *arg, const bo_registry_rec_t *m)
-{
-    const char *const cols[] = {"meter", "customer", "protocol", "gateway", "kind", "tariff", "account", "status"};
-    const char *const vals[] = {m->meter, m->customer, m->protocol, m->gateway, m->kind, m->tariff, m->account,
-                                m->status};
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddItemToArray(arg, o);
-    for (int i = 0; i < 8; i++)
-        kjson_add_str(o, cols[i], vals[i]);
-    cJSON_AddBoolToObject(o, "sellable", strcmp(m->status, "open") == 0 || strcmp(m->status, "unassigned") == 0);
-    cJSON_AddBoolToObject(o, "first_purchase_zero_ok", m->first_zero_ok);
-}
-
-kerr_t bo_account_registry(bo_store_t *st, cJSON *arr, kmsg_t *msg)
-{
-    return st->ops->meters->registry_each(st->ctx, add_meter, arr, msg);
 }
 
 kerr_t bo_account_on_sale(bo_store_t *st, const char *meter, const char *state, int64_t created_at, kmsg_t *msg)

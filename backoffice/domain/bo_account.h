@@ -7,7 +7,6 @@
 #ifndef BACKOFFICE_DOMAIN_BO_ACCOUNT_H
 #define BACKOFFICE_DOMAIN_BO_ACCOUNT_H
 
-#include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -87,12 +86,6 @@ kerr_t bo_meter_install(bo_store_t *st, const bo_who_t *who, const char *meter, 
  * (meter.remove). */
 kerr_t bo_meter_remove(bo_store_t *st, const bo_who_t *who, const char *meter, int64_t final_reading,
                        int64_t balance, const char *reason, kmsg_t *msg);
-
-/* Adds one object per registered meter to arr, for the registry document:
- * the meter's fields, its account, status (open, unassigned, closed,
- * removed), whether it may be sold to, and whether its first purchase may
- * be zero. */
-kerr_t bo_account_registry(bo_store_t *st, cJSON *arr, kmsg_t *msg);
 
 /* Told of every transaction state uploaded: a delivered sale of meter
  * created after the meter was bound ends its binding's zero first purchase

@@ -42,7 +42,7 @@ static kerr_t check(bo_op_t *op, const bo_account_close_t *c)
     bool found;
     kerr_t rc = bo__acct_get(op, c->id, &a);
     if (rc == K_OK && strcmp(a.state, "open") != 0) {
-        bo_clock_format(a.closed_at, "%Y-%m-%d %H:%M", at, sizeof at);
+        bo_clock_date(a.closed_at, true, at, sizeof at);
         return kmsg_set(op->msg, K_ESTATE, "account %s was closed already (%s UTC): nothing to do", c->id, at);
     }
     for (int i = 0; rc == K_OK && i < c->n; i++) {

@@ -3,7 +3,6 @@
 
 #include <string.h>
 
-#include "backoffice/domain/bo_account.h"
 #include "kiosk/app/kjson.h"
 
 static const char *const kinds[] = {"tariffs", "registry", "blocked-cards", "settings", "staff"};
@@ -74,6 +73,27 @@ static void add_operator(void *arg, const bo_operator_rec_t *op)
     kjson_add_int(o, "disabled", op->disabled ? 1 : 0);
 }
 
+static void add_meter(void *arg, const bo_registry_rec_t *m)
+{
+    const char *const cols[] = {"meter", "customer", "protocol", "gateway", "kind", "tariff", "account", "status"};
+    const char *const vals[] = {m->meter, m->customer, m->protocol, m->gateway, m->kind, m->tariff, m->account,
+                                m->status};
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToArray(arg, o);
+    for (int i = 0; i < 8; i++)
+        kjson_add_str(o, cols[i], vals[i]);
+    cJSON_AddBoolToObject(o, "sellable", strcmp(m->status, "open") == 0 || strcmp(m->status, "unassigned") == 0);
+    cJSON_AddBoolToObject(o, "first_purchase_zero_ok", m->first_zero_ok);
+}
+
+/* One object per registered meter, for the registry document: the
+ * meter's fields, its account, status (open, unassigned, closed, removed),
+ * whether it may be sold to, and whether its first purchase may be zero. */
+static kerr_t registry_body(bo_store_t *st, cJSON *arr, kmsg_t *msg)
+{
+    return st->ops->meters->registry_each(st->ctx, add_meter, arr, msg);
+}
+
 /* The kiosk's settings: each one's value, or its default. */
 static kerr_t settings_body(bo_store_t *st, const char *kiosk, cJSON *body, kmsg_t *msg)
 {
@@ -103,7 +123,7 @@ static kerr_t body_of(bo_store_t *st, const char *kind, const char *kiosk, cJSON
     if (strcmp(kind, "tariffs") == 0)
         return st->ops->docs->tariffs_each(c, add_tariff, cJSON_AddArrayToObject(b, "tariffs"), msg);
     if (strcmp(kind, "registry") == 0)
-        return bo_account_registry(st, cJSON_AddArrayToObject(b, "meters"), msg);
+        return registry_body(st, cJSON_AddArrayToObject(b, "meters"), msg);
     if (strcmp(kind, "blocked-cards") == 0)
         return st->ops->docs->blocked_each(c, add_card, cJSON_AddArrayToObject(b, "cards"), msg);
     if (strcmp(kind, "settings") == 0)

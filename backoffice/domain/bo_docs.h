@@ -10,7 +10,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "backoffice/domain/bo_op.h"
 #include "backoffice/store/bo_store.h"
 #include "kiosk/core/err.h"
 

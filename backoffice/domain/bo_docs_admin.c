@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "backoffice/domain/bo_docs.h"
+#include "backoffice/domain/bo_op.h"
 #include "kiosk/core/money.h"
 #include "kiosk/core/tariff.h"
 

@@ -113,7 +113,7 @@ static kerr_t removable(bo_op_t *op, const char *meter)
         return kmsg_set(op->msg, K_ENOTFOUND, "meter %s is not registered; see `backoffice meter list`", meter);
     if (rc == K_OK)
         rc = op->st->ops->meters->removed_get(op->st->ctx, meter, &r, &found, op->msg);
-    bo_clock_format(r.at, "%Y-%m-%d %H:%M", at, sizeof at);
+    bo_clock_date(r.at, true, at, sizeof at);
     if (rc == K_OK && found)
         return kmsg_set(op->msg, K_ESTATE, "meter %s was removed already (%s UTC): nothing to do", meter, at);
     return rc;

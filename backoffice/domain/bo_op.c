@@ -1,7 +1,6 @@
 #include "backoffice/domain/bo_op.h"
 
 #include "backoffice/domain/bo_audit.h"
-#include "backoffice/domain/bo_docs.h"
 
 kerr_t bo_op_begin(bo_op_t *op, bo_store_t *st, const bo_who_t *who, kmsg_t *msg)
 {
@@ -19,7 +18,7 @@ kerr_t bo_op_end(bo_op_t *op, kerr_t rc, const char *action, const char *target,
         rc = bo_audit_record(st, &a, op->msg);
     }
     if (rc == K_OK && bump)
-        rc = bo_doc_bump(st, bump, kiosk, op->msg);
+        rc = st->ops->docs->bump(st->ctx, bump, kiosk, op->msg);
     if (rc == K_OK)
         rc = st->ops->commit(st->ctx, op->msg);
     if (rc)

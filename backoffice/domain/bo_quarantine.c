@@ -8,7 +8,6 @@
 
 #include "backoffice/base/bo_json.h"
 #include "backoffice/domain/bo_audit.h"
-#include "backoffice/domain/bo_counts.h"
 #include "backoffice/domain/bo_ingest.h"
 
 kerr_t bo_quarantine_hold(bo_store_t *st, const bo_held_t *h, int64_t now, int64_t *id, bool *fresh, kmsg_t *msg)
@@ -46,7 +45,7 @@ static kerr_t apply_count(bo_store_t *st, const bo_held_rec_t *r, const cJSON *p
     int64_t seen = 0;
     kerr_t rc = bo_json_int(p, "seen", 0, INT64_MAX - 1, &seen, msg);
     if (rc == K_OK)
-        rc = bo_counts_seen(st, r->meter, seen, now, msg);
+        rc = st->ops->counts->seen(st->ctx, r->meter, seen, now, msg);
     if (rc == K_OK)
         kmsg_set(outcome, K_OK, "kiosk %s's count reservation: count %lld of meter %s recorded as seen", r->kiosk,
                  (long long)seen, r->meter);
