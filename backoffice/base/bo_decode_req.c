@@ -64,15 +64,22 @@ kerr_t bo_decode_heartbeat(const char *text, size_t len, bo_heartbeat_t *h, kmsg
     return rc;
 }
 
+/* The object of a count request and the meter and sale it names. */
+static kerr_t count_request(const char *text, size_t len, cJSON **o, char m[BO_METER_LEN], char txn[37], kmsg_t *msg)
+{
+    kerr_t rc = parse_object(text, len, o, msg);
+    if (rc == K_OK)
+        rc = meter(*o, m, msg);
+    if (rc == K_OK)
+        rc = txn_id(*o, txn, msg);
+    return rc;
+}
+
 kerr_t bo_decode_reserve(const char *text, size_t len, bo_reserve_t *r, kmsg_t *msg)
 {
     memset(r, 0, sizeof *r);
     cJSON *o;
-    kerr_t rc = parse_object(text, len, &o, msg);
-    if (rc == K_OK)
-        rc = meter(o, r->meter, msg);
-    if (rc == K_OK)
-        rc = txn_id(o, r->txn, msg);
+    kerr_t rc = count_request(text, len, &o, r->meter, r->txn, msg);
     if (rc == K_OK)
         rc = bo_json_int(o, "seen", 0, INT64_MAX - 1, &r->seen, msg);
     if (rc == K_OK)
@@ -85,11 +92,7 @@ kerr_t bo_decode_release(const char *text, size_t len, bo_release_t *r, kmsg_t *
 {
     memset(r, 0, sizeof *r);
     cJSON *o;
-    kerr_t rc = parse_object(text, len, &o, msg);
-    if (rc == K_OK)
-        rc = meter(o, r->meter, msg);
-    if (rc == K_OK)
-        rc = txn_id(o, r->txn, msg);
+    kerr_t rc = count_request(text, len, &o, r->meter, r->txn, msg);
     const cJSON *a = o ? cJSON_GetObjectItemCaseSensitive(o, "applied") : NULL;
     if (rc == K_OK && !cJSON_IsBool(a))
         rc = kmsg_set(msg, K_EINVAL, "'applied' must be true (the count is on the meter) or false");

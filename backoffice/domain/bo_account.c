@@ -96,11 +96,7 @@ kerr_t bo__acct_credit(bo_op_t *op, const char *account, int64_t amount)
 
 kerr_t bo_customer_add(bo_store_t *st, const char *id, const char *name, kmsg_t *msg)
 {
-    bo_op_t op;
-    kerr_t rc = bo_op_begin(&op, st, NULL, msg);
-    if (rc == K_OK)
-        rc = st->ops->meters->customer_add(st->ctx, id, name, msg);
-    return bo_op_commit(&op, rc);
+    return st->ops->meters->customer_add(st->ctx, id, name, msg);
 }
 
 kerr_t bo_account_on_sale(bo_store_t *st, const char *meter, const char *state, int64_t created_at, kmsg_t *msg)

@@ -277,12 +277,7 @@ kerr_t bo_counts_on_txn(bo_store_t *st, const char *kiosk, const bo_txn_t *t, in
 
 kerr_t bo_count_drop(bo_store_t *st, const char *meter, kmsg_t *msg)
 {
-    bo_op_t op;
     bool changed = false;
-    kerr_t rc = bo_op_begin(&op, st, NULL, msg);
-    if (rc == K_OK)
-        rc = st->ops->counts->lease_drop(st->ctx, meter, &changed, msg);
-    if (rc == K_OK && !changed)
-        rc = bo_op_nothing(msg, meter);
-    return bo_op_commit(&op, rc);
+    kerr_t rc = st->ops->counts->lease_drop(st->ctx, meter, &changed, msg);
+    return rc == K_OK && !changed ? bo_op_nothing(msg, meter) : rc;
 }

@@ -38,10 +38,17 @@ bool bo_doc_kind_valid(const char *kind)
     return false;
 }
 
-static void add_tariff(void *arg, const bo_tariff_rec_t *t)
+/* A new object at the end of the array arr. */
+static cJSON *item(void *arr)
 {
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddItemToArray(arg, o);
+    cJSON_AddItemToArray(arr, o);
+    return o;
+}
+
+static void add_tariff(void *arg, const bo_tariff_rec_t *t)
+{
+    cJSON *o = item(arg);
     kjson_add_str(o, "id", t->id);
     kjson_add_str(o, "currency", t->currency);
     kjson_add_str(o, "text", t->text);
@@ -49,24 +56,21 @@ static void add_tariff(void *arg, const bo_tariff_rec_t *t)
 
 static void add_card(void *arg, const char *serial, const char *reason)
 {
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddItemToArray(arg, o);
+    cJSON *o = item(arg);
     kjson_add_str(o, "serial", serial);
     kjson_add_str(o, "reason", reason);
 }
 
 static void add_group(void *arg, const char *name, const char *perms)
 {
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddItemToArray(arg, o);
+    cJSON *o = item(arg);
     kjson_add_str(o, "name", name);
     kjson_add_str(o, "perms", perms);
 }
 
 static void add_operator(void *arg, const bo_operator_rec_t *op)
 {
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddItemToArray(arg, o);
+    cJSON *o = item(arg);
     kjson_add_str(o, "name", op->name);
     kjson_add_str(o, "group", op->group);
     kjson_add_str(o, "pin_hash", op->pin_hash);
@@ -78,8 +82,7 @@ static void add_meter(void *arg, const bo_registry_rec_t *m)
     const char *const cols[] = {"meter", "customer", "protocol", "gateway", "kind", "tariff", "account", "status"};
     const char *const vals[] = {m->meter, m->customer, m->protocol, m->gateway, m->kind, m->tariff, m->account,
                                 m->status};
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddItemToArray(arg, o);
+    cJSON *o = item(arg);
     for (int i = 0; i < 8; i++)
         kjson_add_str(o, cols[i], vals[i]);
     cJSON_AddBoolToObject(o, "sellable", strcmp(m->status, "open") == 0 || strcmp(m->status, "unassigned") == 0);

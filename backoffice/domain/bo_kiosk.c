@@ -14,14 +14,9 @@ kerr_t bo_kiosk_get(bo_store_t *st, const char *kiosk, bo_kiosk_rec_t *k, bool *
 
 kerr_t bo_kiosk_set_state(bo_store_t *st, const char *kiosk, const char *state, kmsg_t *msg)
 {
-    bo_op_t op;
     bool changed = false;
-    kerr_t rc = bo_op_begin(&op, st, NULL, msg);
-    if (rc == K_OK)
-        rc = st->ops->fleet->kiosk_set_state(st->ctx, kiosk, state, &changed, msg);
-    if (rc == K_OK && !changed)
-        rc = bo_op_nothing(msg, kiosk);
-    return bo_op_commit(&op, rc);
+    kerr_t rc = st->ops->fleet->kiosk_set_state(st->ctx, kiosk, state, &changed, msg);
+    return rc == K_OK && !changed ? bo_op_nothing(msg, kiosk) : rc;
 }
 
 /* Registers the key inside the operation, audited. */

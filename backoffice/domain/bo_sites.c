@@ -8,11 +8,7 @@
 
 kerr_t bo_site_add(bo_store_t *st, const char *id, const char *name, kmsg_t *msg)
 {
-    bo_op_t op;
-    kerr_t rc = bo_op_begin(&op, st, NULL, msg);
-    if (rc == K_OK)
-        rc = st->ops->fleet->site_add(st->ctx, id, name, msg);
-    return bo_op_commit(&op, rc);
+    return st->ops->fleet->site_add(st->ctx, id, name, msg);
 }
 
 void bo_grant_what(const bo_grant_t *g, char *out, size_t len)

@@ -9,21 +9,22 @@
 #include "backoffice/http/bo_server.h"
 #include "kiosk/core/money.h"
 
-static void pay(bo_req_t *q, bo_order_t *o, kerr_t *rc, kmsg_t *msg)
+/* The path's order after event (NULL: as it is), under the lock. */
+static kerr_t order(bo_req_t *q, const char *event, bo_order_t *o, kmsg_t *msg)
 {
     bo_lock(q->s);
     bo_qr_ctx_t c = bo__qr_ctx(q->s);
-    *rc = bo_qr_event(&c, q->arg[0], "pay", o, msg);
+    kerr_t rc = event ? bo_qr_event(&c, q->arg[0], event, o, msg) : bo_qr_load(&c, q->arg[0], o, msg);
     bo__qr_done(q->s, &c);
     bo_unlock(q->s);
+    return rc;
 }
 
 void bo_h_qr_sim_pay(bo_req_t *q, bo_resp_t *r)
 {
     bo_order_t o;
     kmsg_t msg = {{0}};
-    kerr_t rc;
-    pay(q, &o, &rc, &msg);
+    kerr_t rc = order(q, "pay", &o, &msg);
     if (rc)
         bo_resp_kerr(r, rc, &msg);
     else
@@ -67,29 +68,25 @@ static const char *note_for(const char *state)
                                          : "This order was cancelled. Paying it now is recorded as a late payment.";
 }
 
-void bo_h_pay_page(bo_req_t *q, bo_resp_t *r)
+/* The page after event (NULL: the order as it is), with the Pay button
+ * while the order is not paid (and no event was made). */
+static void pay_page(bo_req_t *q, bo_resp_t *r, const char *event)
 {
     bo_order_t o;
     kmsg_t msg = {{0}};
-    bo_lock(q->s);
-    bo_qr_ctx_t c = bo__qr_ctx(q->s);
-    kerr_t rc = bo_qr_load(&c, q->arg[0], &o, &msg);
-    bo__qr_done(q->s, &c);
-    bo_unlock(q->s);
+    kerr_t rc = order(q, event, &o, &msg);
     if (rc)
         bo_resp_kerr(r, rc, &msg);
     else
-        page(r, 200, &o, note_for(o.state), !bo_qr_is_paid(o.state));
+        page(r, 200, &o, note_for(o.state), !event && !bo_qr_is_paid(o.state));
+}
+
+void bo_h_pay_page(bo_req_t *q, bo_resp_t *r)
+{
+    pay_page(q, r, NULL);
 }
 
 void bo_h_pay_form(bo_req_t *q, bo_resp_t *r)
 {
-    bo_order_t o;
-    kmsg_t msg = {{0}};
-    kerr_t rc;
-    pay(q, &o, &rc, &msg);
-    if (rc)
-        bo_resp_kerr(r, rc, &msg);
-    else
-        page(r, 200, &o, note_for(o.state), false);
+    pay_page(q, r, "pay");
 }

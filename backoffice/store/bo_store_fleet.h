@@ -78,7 +78,9 @@ typedef struct bo_tariff_rec {
 } bo_tariff_rec_t;
 
 typedef void (*bo_tariff_cb)(void *arg, const bo_tariff_rec_t *t);
-typedef void (*bo_blocked_cb)(void *arg, const char *serial, const char *reason);
+/* Two texts of a row: a blocked card's serial and reason, a group's name
+ * and permissions. */
+typedef void (*bo_pair_cb)(void *arg, const char *a, const char *b);
 
 typedef struct bo_st_docs {
     /* The version of kind (settings: the kiosk's own); -1 if none. */
@@ -93,7 +95,7 @@ typedef struct bo_st_docs {
     kerr_t (*card_block)(void *ctx, const char *serial, const char *reason, int64_t at, bool replace, bool *changed,
                          kmsg_t *msg);
     kerr_t (*card_unblock)(void *ctx, const char *serial, bool *changed, kmsg_t *msg);
-    kerr_t (*blocked_each)(void *ctx, bo_blocked_cb fn, void *arg, kmsg_t *msg);
+    kerr_t (*blocked_each)(void *ctx, bo_pair_cb fn, void *arg, kmsg_t *msg);
 } bo_st_docs_t;
 
 typedef struct bo_operator_rec {
@@ -101,7 +103,6 @@ typedef struct bo_operator_rec {
     bool disabled;
 } bo_operator_rec_t;
 
-typedef void (*bo_group_cb)(void *arg, const char *name, const char *perms);
 typedef void (*bo_operator_cb)(void *arg, const bo_operator_rec_t *o);
 
 typedef struct bo_st_staff {
@@ -112,7 +113,7 @@ typedef struct bo_st_staff {
     kerr_t (*operator_pin)(void *ctx, const char *name, const char *pin_hash, int64_t at, bool *changed,
                            kmsg_t *msg);
     kerr_t (*operator_disable)(void *ctx, const char *name, bool disabled, int64_t at, bool *changed, kmsg_t *msg);
-    kerr_t (*groups_each)(void *ctx, bo_group_cb fn, void *arg, kmsg_t *msg);
+    kerr_t (*groups_each)(void *ctx, bo_pair_cb fn, void *arg, kmsg_t *msg);
     kerr_t (*operators_each)(void *ctx, bo_operator_cb fn, void *arg, kmsg_t *msg);
 } bo_st_staff_t;
 

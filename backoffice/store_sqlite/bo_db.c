@@ -140,18 +140,15 @@ kerr_t bo_db_write(sqlite3 *db, bool *changed, kmsg_t *msg, const char *doing, c
     return rc;
 }
 
-kerr_t bo_db_first(sqlite3 *db, sqlite3_stmt **st, bool *found, kmsg_t *msg, const char *sql, const char *types,
-                   ...)
+static kerr_t first_v(sqlite3 *db, sqlite3_stmt **st, bool *found, kmsg_t *msg, const char *sql, const char *types,
+                      va_list ap)
 {
     *found = false;
     *st = NULL;
     kerr_t rc = kept(db, sql, st, msg);
     if (rc)
         return rc;
-    va_list ap;
-    va_start(ap, types);
     bind(*st, types, ap);
-    va_end(ap);
     int src = sqlite3_step(*st);
     *found = src == SQLITE_ROW;
     if (src == SQLITE_ROW || src == SQLITE_DONE)
@@ -159,6 +156,53 @@ kerr_t bo_db_first(sqlite3 *db, sqlite3_stmt **st, bool *found, kmsg_t *msg, con
     rc = kmsg_set(msg, K_EIO, "database error reading: %s", sqlite3_errmsg(db));
     bo_db_end(*st);
     *st = NULL;
+    return rc;
+}
+
+kerr_t bo_db_first(sqlite3 *db, sqlite3_stmt **st, bool *found, kmsg_t *msg, const char *sql, const char *types,
+                   ...)
+{
+    va_list ap;
+    va_start(ap, types);
+    kerr_t rc = first_v(db, st, found, msg, sql, types, ap);
+    va_end(ap);
+    return rc;
+}
+
+/* The first column of sql's first row as an integer into *i, or as text
+ * into text (len bytes; "" if no row); *found if there was a row. */
+static kerr_t get(sqlite3 *db, int64_t *i, char *text, size_t len, bool *found, kmsg_t *msg, const char *sql,
+                  const char *types, va_list ap)
+{
+    sqlite3_stmt *st;
+    bool row;
+    kerr_t rc = first_v(db, &st, &row, msg, sql, types, ap);
+    if (i && rc == K_OK && row && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        *i = sqlite3_column_int64(st, 0);
+    if (text && len)
+        snprintf(text, len, "%s", rc == K_OK && row ? bo_db_col(st, 0) : "");
+    if (found)
+        *found = row;
+    bo_db_end(st);
+    return rc;
+}
+
+kerr_t bo_db_get_int(sqlite3 *db, int64_t *out, bool *found, kmsg_t *msg, const char *sql, const char *types, ...)
+{
+    va_list ap;
+    va_start(ap, types);
+    kerr_t rc = get(db, out, NULL, 0, found, msg, sql, types, ap);
+    va_end(ap);
+    return rc;
+}
+
+kerr_t bo_db_get_text(sqlite3 *db, char *out, size_t len, bool *found, kmsg_t *msg, const char *sql,
+                      const char *types, ...)
+{
+    va_list ap;
+    va_start(ap, types);
+    kerr_t rc = get(db, NULL, out, len, found, msg, sql, types, ap);
+    va_end(ap);
     return rc;
 }
 

@@ -45,6 +45,15 @@ kerr_t bo_db_write(sqlite3 *db, bool *changed, kmsg_t *msg, const char *doing, c
 kerr_t bo_db_first(sqlite3 *db, sqlite3_stmt **st, bool *found, kmsg_t *msg, const char *sql, const char *types,
                    ...);
 
+/* Reads the first column of sql's first row (bound as bo_db_write) as an
+ * integer into *out, left as it was if there is no row or it is NULL;
+ * *found (if not NULL) says whether there was a row. */
+kerr_t bo_db_get_int(sqlite3 *db, int64_t *out, bool *found, kmsg_t *msg, const char *sql, const char *types, ...);
+
+/* The same as text into out (len bytes; "" if there is no row). */
+kerr_t bo_db_get_text(sqlite3 *db, char *out, size_t len, bool *found, kmsg_t *msg, const char *sql,
+                      const char *types, ...);
+
 /* Steps st to its next row: true if there is one; *rc is K_EIO with the
  * message on a failure (and false). */
 bool bo_db_next(sqlite3 *db, sqlite3_stmt *st, kerr_t *rc, kmsg_t *msg);

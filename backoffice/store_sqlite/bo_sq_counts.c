@@ -6,12 +6,8 @@
 
 static kerr_t highest(void *ctx, const char *meter, int64_t *out, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
-    bool found;
-    kerr_t rc = bo_db_first(ctx, &st, &found, msg, "SELECT highest FROM meter_count WHERE meter = ?", "t", meter);
-    *out = rc == K_OK && found ? sqlite3_column_int64(st, 0) : 0;
-    bo_db_end(st);
-    return rc;
+    *out = 0;
+    return bo_db_get_int(ctx, out, NULL, msg, "SELECT highest FROM meter_count WHERE meter = ?", "t", meter);
 }
 
 static kerr_t seen(void *ctx, const char *meter, int64_t count, int64_t at, kmsg_t *msg)
@@ -75,14 +71,10 @@ static kerr_t given_to(void *ctx, const char *meter, int64_t count, char kiosk[6
 
 static kerr_t live(void *ctx, const char *kiosk, const char *except, int64_t at, int64_t *n, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
-    bool found;
-    kerr_t rc = bo_db_first(ctx, &st, &found, msg,
-                            "SELECT count(*) FROM count_lease WHERE kiosk = ? AND meter <> ? AND ends_at > ?", "tti",
-                            kiosk, except, at);
-    *n = rc == K_OK && found ? sqlite3_column_int64(st, 0) : 0;
-    bo_db_end(st);
-    return rc;
+    *n = 0;
+    return bo_db_get_int(ctx, n, NULL, msg,
+                         "SELECT count(*) FROM count_lease WHERE kiosk = ? AND meter <> ? AND ends_at > ?", "tti", kiosk,
+                         except, at);
 }
 
 const bo_st_counts_t bo__sq_counts = {

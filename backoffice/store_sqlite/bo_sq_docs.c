@@ -31,10 +31,7 @@ static kerr_t tariff_put(void *ctx, const bo_tariff_rec_t *t, kmsg_t *msg)
 
 static kerr_t tariff_exists(void *ctx, const char *id, bool *found, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
-    kerr_t rc = bo_db_first(ctx, &st, found, msg, "SELECT id FROM tariff WHERE id = ?", "t", id);
-    bo_db_end(st);
-    return rc;
+    return bo_db_get_text(ctx, NULL, 0, found, msg, "SELECT id FROM tariff WHERE id = ?", "t", id);
 }
 
 static kerr_t tariffs_each(void *ctx, bo_tariff_cb fn, void *arg, kmsg_t *msg)
@@ -66,15 +63,21 @@ static kerr_t card_unblock(void *ctx, const char *serial, bool *changed, kmsg_t 
                        serial);
 }
 
-static kerr_t blocked_each(void *ctx, bo_blocked_cb fn, void *arg, kmsg_t *msg)
+/* Calls fn with the two texts of each row of sql (no parameters). */
+static kerr_t pairs(void *ctx, const char *sql, bo_pair_cb fn, void *arg, kmsg_t *msg)
 {
     sqlite3_stmt *st;
     bool more;
-    kerr_t rc = bo_db_first(ctx, &st, &more, msg, "SELECT serial, reason FROM blocked_card ORDER BY serial", "");
+    kerr_t rc = bo_db_first(ctx, &st, &more, msg, sql, "");
     for (; rc == K_OK && more; more = bo_db_next(ctx, st, &rc, msg))
         fn(arg, bo_db_col(st, 0), bo_db_col(st, 1));
     bo_db_end(st);
     return rc;
+}
+
+static kerr_t blocked_each(void *ctx, bo_pair_cb fn, void *arg, kmsg_t *msg)
+{
+    return pairs(ctx, "SELECT serial, reason FROM blocked_card ORDER BY serial", fn, arg, msg);
 }
 
 const bo_st_docs_t bo__sq_docs = {
@@ -121,15 +124,9 @@ static kerr_t operator_disable(void *ctx, const char *name, bool disabled, int64
                        (int64_t)disabled, at);
 }
 
-static kerr_t groups_each(void *ctx, bo_group_cb fn, void *arg, kmsg_t *msg)
+static kerr_t groups_each(void *ctx, bo_pair_cb fn, void *arg, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
-    bool more;
-    kerr_t rc = bo_db_first(ctx, &st, &more, msg, "SELECT name, perms FROM staff_group ORDER BY name", "");
-    for (; rc == K_OK && more; more = bo_db_next(ctx, st, &rc, msg))
-        fn(arg, bo_db_col(st, 0), bo_db_col(st, 1));
-    bo_db_end(st);
-    return rc;
+    return pairs(ctx, "SELECT name, perms FROM staff_group ORDER BY name", fn, arg, msg);
 }
 
 static kerr_t operators_each(void *ctx, bo_operator_cb fn, void *arg, kmsg_t *msg)

@@ -18,16 +18,7 @@ static kerr_t site_count(void *ctx, const char *id, int64_t *n, kmsg_t *msg)
 
 static kerr_t site_any(void *ctx, char id[65], kmsg_t *msg)
 {
-    sqlite3_stmt *st;
-    bool found;
-    kerr_t rc = bo_db_first(ctx, &st, &found, msg, "SELECT id FROM site", "");
-    id[0] = '\0';
-    if (rc)
-        return rc;
-    if (found)
-        bo_db_copy(st, 0, id, 65);
-    bo_db_end(st);
-    return K_OK;
+    return bo_db_get_text(ctx, id, 65, NULL, msg, "SELECT id FROM site", "");
 }
 
 static kerr_t kiosk_get(void *ctx, const char *id, bo_kiosk_rec_t *k, bool *found, kmsg_t *msg)
@@ -94,15 +85,8 @@ static kerr_t health_put(void *ctx, const bo_health_rec_t *h, kmsg_t *msg)
 
 static kerr_t setting_get(void *ctx, const char *kiosk, const char *key, int64_t *value, bool *found, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
-    kerr_t rc = bo_db_first(ctx, &st, found, msg, "SELECT value FROM kiosk_setting WHERE kiosk = ? AND key = ?",
-                            "tt", kiosk, key);
-    if (rc)
-        return rc;
-    if (*found)
-        *value = sqlite3_column_int64(st, 0);
-    bo_db_end(st);
-    return K_OK;
+    return bo_db_get_int(ctx, value, found, msg, "SELECT value FROM kiosk_setting WHERE kiosk = ? AND key = ?", "tt",
+                         kiosk, key);
 }
 
 static kerr_t setting_put(void *ctx, const char *kiosk, const char *key, int64_t value, bool *changed, kmsg_t *msg)

@@ -12,21 +12,12 @@ static kerr_t customer_add(void *ctx, const char *id, const char *name, kmsg_t *
 
 static kerr_t customer_exists(void *ctx, const char *id, bool *found, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
-    kerr_t rc = bo_db_first(ctx, &st, found, msg, "SELECT id FROM customer WHERE id = ?", "t", id);
-    bo_db_end(st);
-    return rc;
+    return bo_db_get_text(ctx, NULL, 0, found, msg, "SELECT id FROM customer WHERE id = ?", "t", id);
 }
 
 static kerr_t meter_site(void *ctx, const char *id, char site[65], bool *found, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
-    kerr_t rc = bo_db_first(ctx, &st, found, msg, "SELECT site FROM meter WHERE id = ?", "t", id);
-    site[0] = '\0';
-    if (rc == K_OK && *found)
-        bo_db_copy(st, 0, site, 65);
-    bo_db_end(st);
-    return rc;
+    return bo_db_get_text(ctx, site, 65, found, msg, "SELECT site FROM meter WHERE id = ?", "t", id);
 }
 
 static kerr_t meter_put(void *ctx, const bo_meter_rec_t *m, bool replace, kmsg_t *msg)
@@ -169,16 +160,9 @@ static kerr_t account_set_carried_to(void *ctx, const char *id, const char *to, 
 
 static kerr_t account_first_open(void *ctx, const char *customer, char id[65], bool *found, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
-    kerr_t rc = bo_db_first(ctx, &st, found, msg,
-                            "SELECT id FROM account WHERE state = 'open' AND customer = ? ORDER BY opened_at, id "
-                            "LIMIT 1",
-                            "t", customer);
-    id[0] = '\0';
-    if (rc == K_OK && *found)
-        bo_db_copy(st, 0, id, 65);
-    bo_db_end(st);
-    return rc;
+    return bo_db_get_text(ctx, id, 65, found, msg,
+                          "SELECT id FROM account WHERE state = 'open' AND customer = ? ORDER BY opened_at, id LIMIT 1",
+                          "t", customer);
 }
 
 /* Balances closed accounts of customer ?1 carried forward, not yet taken. */
@@ -186,12 +170,8 @@ static kerr_t account_first_open(void *ctx, const char *customer, char id[65], b
 
 static kerr_t carried_sum(void *ctx, const char *customer, int64_t *sum, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
-    bool found;
-    kerr_t rc = bo_db_first(ctx, &st, &found, msg, "SELECT coalesce(sum(settled), 0)" CARRIED, "t", customer);
-    *sum = rc == K_OK && found ? sqlite3_column_int64(st, 0) : 0;
-    bo_db_end(st);
-    return rc;
+    *sum = 0;
+    return bo_db_get_int(ctx, sum, NULL, msg, "SELECT coalesce(sum(settled), 0)" CARRIED, "t", customer);
 }
 
 static kerr_t carried_take(void *ctx, const char *customer, const char *to, kmsg_t *msg)
@@ -204,14 +184,8 @@ static kerr_t carried_take(void *ctx, const char *customer, const char *to, kmsg
 
 static kerr_t binding_of(void *ctx, const char *meter, char account[65], bool *found, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
-    kerr_t rc = bo_db_first(ctx, &st, found, msg,
-                            "SELECT account FROM account_meter WHERE meter = ? AND unbound_at IS NULL", "t", meter);
-    account[0] = '\0';
-    if (rc == K_OK && *found)
-        bo_db_copy(st, 0, account, 65);
-    bo_db_end(st);
-    return rc;
+    return bo_db_get_text(ctx, account, 65, found, msg,
+                          "SELECT account FROM account_meter WHERE meter = ? AND unbound_at IS NULL", "t", meter);
 }
 
 static kerr_t bound_each(void *ctx, const char *account, bo_meter_id_cb fn, void *arg, kmsg_t *msg)
@@ -279,15 +253,11 @@ static kerr_t scope_get(void *ctx, const char *kiosk, const char *meter, bo_scop
 static kerr_t grant_live(void *ctx, const char *site, const char *from_site, const char *meter, int64_t *id,
                          kmsg_t *msg)
 {
-    sqlite3_stmt *st;
-    bool found;
-    kerr_t rc = bo_db_first(ctx, &st, &found, msg,
-                            "SELECT id FROM site_grant WHERE site = ? AND from_site = ? AND meter = ? "
-                            "AND revoked_at IS NULL",
-                            "ttt", site, from_site, meter);
-    *id = rc == K_OK && found ? sqlite3_column_int64(st, 0) : 0;
-    bo_db_end(st);
-    return rc;
+    *id = 0;
+    return bo_db_get_int(ctx, id, NULL, msg,
+                         "SELECT id FROM site_grant WHERE site = ? AND from_site = ? AND meter = ? "
+                         "AND revoked_at IS NULL",
+                         "ttt", site, from_site, meter);
 }
 
 static kerr_t grant_add(void *ctx, const bo_grant_rec_t *g, kmsg_t *msg)

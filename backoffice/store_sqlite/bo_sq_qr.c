@@ -98,13 +98,9 @@ const bo_st_qr_t bo__sq_qr = {
 
 static kerr_t held_id(void *ctx, const bo_hold_rec_t *h, int64_t *id, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
-    bool found;
-    kerr_t rc = bo_db_first(ctx, &st, &found, msg,
-                            "SELECT id FROM quarantine WHERE kiosk = ? AND topic = ? AND payload = ?", "ttt", h->kiosk,
-                            h->topic, h->payload);
-    *id = rc == K_OK && found ? sqlite3_column_int64(st, 0) : 0;
-    bo_db_end(st);
+    *id = 0;
+    kerr_t rc = bo_db_get_int(ctx, id, NULL, msg, "SELECT id FROM quarantine WHERE kiosk = ? AND topic = ? AND payload = ?",
+                              "ttt", h->kiosk, h->topic, h->payload);
     if (rc == K_OK && !*id)
         rc = kmsg_set(msg, K_EIO, "a row just held is not in the quarantine table");
     return rc;

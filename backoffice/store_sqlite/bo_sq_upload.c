@@ -130,14 +130,7 @@ static kerr_t event_seen(void *ctx, const char *kiosk, const bo_txn_t *t, int64_
 
 static kerr_t sale_owner(void *ctx, const char *txn, char owner[65], kmsg_t *msg)
 {
-    sqlite3_stmt *st;
-    bool found;
-    kerr_t rc = bo_db_first(ctx, &st, &found, msg, "SELECT kiosk FROM sale WHERE txn_id = ?", "t", txn);
-    owner[0] = '\0';
-    if (rc == K_OK && found)
-        bo_db_copy(st, 0, owner, 65);
-    bo_db_end(st);
-    return rc;
+    return bo_db_get_text(ctx, owner, 65, NULL, msg, "SELECT kiosk FROM sale WHERE txn_id = ?", "t", txn);
 }
 
 static kerr_t sale_put(void *ctx, const char *kiosk, const bo_txn_t *t, kmsg_t *msg)
