@@ -7,9 +7,6 @@
 #include "backoffice/store/bo_store.h"
 #include "kiosk/core/err.h"
 
-/* The kiosk column of the back office's own rows. */
-#define BO_AUDIT_SELF "backoffice"
-
 /* Records one back-office action (a->actor: who did it; a->action: a
  * dotted verb such as `operator.add`; target, reason and detail may be
  * NULL) inside the caller's transaction. K_EINVAL without an actor or an

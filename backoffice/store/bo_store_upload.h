@@ -69,6 +69,9 @@ typedef struct bo_st_upload {
     kerr_t (*card_put)(void *ctx, const char *kiosk, const bo_card_t *c, kmsg_t *msg);
 } bo_st_upload_t;
 
+/* The kiosk the back office's own audit rows and alerts are under. */
+#define BO_STORE_SELF "backoffice"
+
 /* A row of the back office's own audit trail. */
 typedef struct bo_audit_rec {
     const char *actor, *action, *target, *reason, *detail; /* target, reason, detail may be NULL */

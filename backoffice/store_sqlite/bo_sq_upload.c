@@ -192,7 +192,7 @@ static kerr_t audit_self(void *ctx, const bo_audit_rec_t *a, kmsg_t *msg)
 {
     return bo_db_write(ctx, NULL, msg, "writing the back office's audit log",
                        "INSERT INTO audit(kiosk, kiosk_audit, at, actor, action, target, reason, detail, "
-                       "received_at) VALUES ('backoffice', NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?1)",
+                       "received_at) VALUES ('" BO_STORE_SELF "', NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?1)",
                        "ittttt", a->at, a->actor, a->action, a->target, a->reason, a->detail);
 }
 
@@ -211,8 +211,8 @@ static kerr_t alert_self(void *ctx, int64_t at, const char *kind, const char *me
 {
     return bo_db_write(ctx, NULL, msg, "raising an alert for staff",
                        "INSERT INTO alert (kiosk, kiosk_alert, meter, at, kind, severity, evidence) VALUES "
-                       "('backoffice', (SELECT coalesce(max(kiosk_alert), 0) + 1 "
-                       "FROM alert WHERE kiosk = 'backoffice'), ?1, ?2, ?3, 'warning', ?4)",
+                       "('" BO_STORE_SELF "', (SELECT coalesce(max(kiosk_alert), 0) + 1 "
+                       "FROM alert WHERE kiosk = '" BO_STORE_SELF "'), ?1, ?2, ?3, 'warning', ?4)",
                        "titt", meter, at, kind, evidence);
 }
 
