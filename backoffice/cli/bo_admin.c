@@ -7,7 +7,7 @@
 #include "backoffice/base/bo_json.h"
 #include "backoffice/cli/bo_cli.h"
 #include "backoffice/domain/bo_account.h"
-#include "backoffice/domain/bo_enrol.h"
+#include "backoffice/domain/bo_kiosk.h"
 #include "backoffice/domain/bo_scope.h"
 
 static int site(bo_store_t *st, const bo_args_t *a, FILE *out)

@@ -1,6 +1,6 @@
 /* The staff verbs of enrolment (docs/enrolment.md): `kiosk add`, `kiosk
  * enrol-code` (print a one-time code) and `kiosk upload-key`; the domain
- * (bo_enrol.h) adds, issues and registers. */
+ * (bo_kiosk.h) adds, issues and registers. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +8,7 @@
 #include "backoffice/base/bo_json.h"
 #include "backoffice/cli/bo_cli.h"
 #include "backoffice/domain/bo_enrol.h"
+#include "backoffice/domain/bo_kiosk.h"
 #include "kiosk/app/timefmt.h"
 
 static int usage(void)

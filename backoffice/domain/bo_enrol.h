@@ -1,9 +1,8 @@
-/* Kiosks and their enrolment (docs/enrolment.md): staff add a kiosk and
- * get a one-time code; the kiosk presents it with a certificate request at
+/* Enrolment (docs/enrolment.md): staff add a kiosk and get a one-time
+ * code (bo_kiosk.h); the kiosk presents it with a certificate request at
  * POST /v1/enrol and gets its certificate, signed by the kiosks' CA. A
  * code is random (80 bits), stored only as its SHA-256, valid for some
- * days, and good for one enrolment of one kiosk. A kiosk added by hand
- * has its upload key registered by staff instead. */
+ * days, and good for one enrolment of one kiosk. */
 #ifndef BACKOFFICE_DOMAIN_BO_ENROL_H
 #define BACKOFFICE_DOMAIN_BO_ENROL_H
 
@@ -41,34 +40,6 @@ bool bo_enrol_code_hash(const char *typed, char hex[65]);
  * unknown kiosk, K_ESTATE for a blocked one. */
 kerr_t bo_enrol_code_issue(bo_store_t *st, const char *kiosk, int64_t now, int64_t days, char code[SYNC_CODE_LEN],
                            kmsg_t *msg);
-
-/* `kiosk add` (add) or `kiosk enrol-code`: the kiosk, its site (add),
- * whether it is added by hand (active at once, no code; its upload key
- * given or registered later) and how many days its code lasts. */
-typedef struct bo_kiosk_new {
-    bool add;
-    const char *kiosk, *site;
-    bool by_hand;
-    const char *upload_key; /* NULL: none given */
-    int64_t days;
-} bo_kiosk_new_t;
-
-/* Adds the kiosk (audited kiosk.add) and, unless by hand, issues its
- * enrolment code into code (kiosk.enrol_code); one transaction. */
-kerr_t bo_kiosk_add(bo_store_t *st, const bo_who_t *who, const bo_kiosk_new_t *k, char code[SYNC_CODE_LEN],
-                    kmsg_t *msg);
-
-/* Registers kiosk's Ed25519 upload key (base64 of 32 bytes), audited
- * (kiosk.upload_key), as one transaction; K_EINVAL for text that is not a
- * key, K_ENOTFOUND for an unknown kiosk. */
-kerr_t bo_kiosk_upload_key(bo_store_t *st, const bo_who_t *who, const char *kiosk, const char *key, kmsg_t *msg);
-
-/* Blocks (state "blocked") or activates ("active") a kiosk. */
-kerr_t bo_kiosk_set_state(bo_store_t *st, const char *kiosk, const char *state, kmsg_t *msg);
-
-/* A kiosk as recorded (*found false if not known), for the HTTP layer's
- * checks of who is calling. */
-kerr_t bo_kiosk_get(bo_store_t *st, const char *kiosk, bo_kiosk_rec_t *k, bool *found, kmsg_t *msg);
 
 /* A kiosk certificate signed from a request (bo_enrol_ca.c). */
 typedef struct bo_kiosk_cert {

@@ -1,11 +1,10 @@
-/* Kiosks as staff add and change them (bo_enrol.h): added with a one-time
- * enrolment code or by hand, given a fresh code, their upload key
- * registered, blocked or activated. */
+/* Kiosks as staff add and change them (bo_kiosk.h). */
 #include <sodium.h>
 #include <string.h>
 
 #include "backoffice/domain/bo_audit.h"
 #include "backoffice/domain/bo_enrol.h"
+#include "backoffice/domain/bo_kiosk.h"
 
 kerr_t bo_kiosk_get(bo_store_t *st, const char *kiosk, bo_kiosk_rec_t *k, bool *found, kmsg_t *msg)
 {

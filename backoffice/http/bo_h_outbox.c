@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "backoffice/domain/bo_enrol.h"
+#include "backoffice/domain/bo_kiosk.h"
 #include "backoffice/domain/bo_ingest.h"
 #include "backoffice/http/bo_server.h"
 #include "kiosk/app/kjson.h"

@@ -8,7 +8,7 @@
 #include <strings.h>
 
 #include "backoffice/base/bo_json.h"
-#include "backoffice/domain/bo_enrol.h"
+#include "backoffice/domain/bo_kiosk.h"
 #include "backoffice/http/bo_server.h"
 
 enum { NEEDS_KIOSK = 1, NEEDS_HOOKS = 2, NEEDS_SIM = 4, NEEDS_ADMIN = 8 };
