@@ -1,13 +1,16 @@
 /* backoffice: the reference back office's server and staff command line.
- * Exit status: 0 done, 1 failed, 2 bad arguments or configuration. */
+ * The one file that knows the storage engine: it opens the SQLite store
+ * (store_sqlite/) and hands it to the front ends (http/, cli/), which
+ * reach the domain (domain/) with it. Exit status: 0 done, 1 failed, 2 bad
+ * arguments or configuration. */
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "backoffice/bo_cli.h"
-#include "backoffice/bo_db.h"
-#include "backoffice/bo_server.h"
+#include "backoffice/cli/bo_cli.h"
+#include "backoffice/http/bo_server.h"
+#include "backoffice/store_sqlite/bo_sqlite.h"
 #include "kiosk/app/log.h"
 #include "kiosk/app/version.h"
 
@@ -59,7 +62,7 @@ static int serve(const bo_config_t *cfg)
     signal(SIGPIPE, SIG_IGN);
     static bo_server_t s;
     kmsg_t msg = {{0}};
-    kerr_t rc = bo_server_start(&s, cfg, &msg);
+    kerr_t rc = bo_server_start(&s, cfg, bo_sqlite_open, &msg);
     if (rc) {
         fprintf(stderr, "backoffice: %s\n", msg.text);
         return rc == K_EINVAL ? BO_EXIT_USAGE : BO_EXIT_FAIL;
@@ -75,17 +78,17 @@ static int serve(const bo_config_t *cfg)
     return BO_EXIT_OK;
 }
 
-/* Opens the database and runs a verb that needs it. */
-static int with_db(const bo_config_t *cfg, const bo_args_t *a)
+/* Opens the store and runs a verb that needs it. */
+static int with_store(const bo_config_t *cfg, const bo_args_t *a)
 {
-    sqlite3 *db;
+    bo_store_t st;
     kmsg_t msg = {{0}};
-    if (bo_db_open(cfg->database, &db, &msg) != K_OK) {
+    if (bo_sqlite_open(cfg->database, &st, &msg) != K_OK) {
         fprintf(stderr, "backoffice: %s\n", msg.text);
         return BO_EXIT_FAIL;
     }
-    int rc = strcmp(a->pos[0], "report") == 0 ? bo_report(db, a, stdout) : bo_admin(db, a, stdout);
-    bo_db_close(db);
+    int rc = strcmp(a->pos[0], "report") == 0 ? bo_report(&st, a, stdout) : bo_admin(&st, a, stdout);
+    st.ops->close(st.ctx);
     return rc;
 }
 
@@ -126,5 +129,5 @@ int main(int argc, char **argv)
         return bo_cli_pubkey(&cfg);
     if (strcmp(verb, "sign") == 0)
         return bo_cli_sign(&cfg, &a);
-    return with_db(&cfg, &a);
+    return with_store(&cfg, &a);
 }

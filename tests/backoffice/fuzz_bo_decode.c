@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backoffice/bo_decode.h"
+#include "backoffice/base/bo_decode.h"
 
 static void check_batch(const bo_batch_t *b)
 {

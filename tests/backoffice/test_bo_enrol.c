@@ -5,8 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backoffice/bo_db.h"
-#include "backoffice/bo_enrol.h"
+#include "backoffice/store_sqlite/bo_db.h"
+#include "backoffice/store_sqlite/bo_sqlite.h"
+#include "backoffice/domain/bo_enrol.h"
 #include "ktest.h"
 #include "sync/sync_code.h"
 
@@ -75,15 +76,17 @@ static void issue_on_database(void **state)
 {
     (void)state;
     sqlite3 *db;
+    bo_store_t st;
     kmsg_t msg;
     char code[SYNC_CODE_LEN], again[SYNC_CODE_LEN], hex[65];
     assert_int_equal(bo_db_open(":memory:", &db, &msg), K_OK);
+    bo_sqlite_adopt(db, &st);
     assert_int_equal(bo_db_exec(db, "INSERT INTO site VALUES ('S1', 'x');"
                                     "INSERT INTO kiosk(id, site, created_at) VALUES ('K1', 'S1', 0), ('K2', 'S1', 0);"
                                     "UPDATE kiosk SET state = 'blocked' WHERE id = 'K2'",
                                 "setting up", &msg),
                      K_OK);
-    assert_int_equal(bo_enrol_code_issue(db, "K1", 5 * DAY, 7, code, &msg), K_OK);
+    assert_int_equal(bo_enrol_code_issue(&st, "K1", 5 * DAY, 7, code, &msg), K_OK);
     assert_true(bo_enrol_code_hash(code, hex));
     assert_int_equal(count(db, "SELECT state = 'enrolling' FROM kiosk WHERE id = 'K1'"), 1);
     assert_int_equal(count(db, "SELECT expires_at FROM enrol_code"), 12 * DAY);
@@ -91,15 +94,15 @@ static void issue_on_database(void **state)
     snprintf(sql, sizeof sql, "SELECT count(*) FROM enrol_code WHERE code_hash = '%s'", hex);
     assert_int_equal(count(db, sql), 1);
     /* a fresh code replaces the unused one; a used one stays (a replay says "used") */
-    assert_int_equal(bo_enrol_code_issue(db, "K1", 6 * DAY, 7, again, &msg), K_OK);
+    assert_int_equal(bo_enrol_code_issue(&st, "K1", 6 * DAY, 7, again, &msg), K_OK);
     assert_string_not_equal(code, again);
     assert_int_equal(count(db, sql), 0);
     assert_int_equal(bo_db_exec(db, "UPDATE enrol_code SET used_at = 1", "using", &msg), K_OK);
-    assert_int_equal(bo_enrol_code_issue(db, "K1", 7 * DAY, 7, code, &msg), K_OK);
+    assert_int_equal(bo_enrol_code_issue(&st, "K1", 7 * DAY, 7, code, &msg), K_OK);
     assert_int_equal(count(db, "SELECT count(*) FROM enrol_code WHERE kiosk = 'K1'"), 2);
-    assert_int_equal(bo_enrol_code_issue(db, "K2", 0, 7, code, &msg), K_ESTATE);
+    assert_int_equal(bo_enrol_code_issue(&st, "K2", 0, 7, code, &msg), K_ESTATE);
     assert_non_null(strstr(msg.text, "blocked"));
-    assert_int_equal(bo_enrol_code_issue(db, "K9", 0, 7, code, &msg), K_ENOTFOUND);
+    assert_int_equal(bo_enrol_code_issue(&st, "K9", 0, 7, code, &msg), K_ENOTFOUND);
     bo_db_close(db);
 }
 

@@ -6,8 +6,9 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 
-#include "backoffice/bo_db.h"
-#include "backoffice/bo_scope.h"
+#include "backoffice/domain/bo_scope.h"
+#include "backoffice/store_sqlite/bo_db.h"
+#include "backoffice/store_sqlite/bo_sqlite.h"
 #include "ktest.h"
 #include "support/support.h"
 
@@ -79,9 +80,11 @@ static void migration_gives_meters_their_kiosks_site(void **state)
                                 "((target = 'MA' AND detail = 'site S2') OR (target = 'MB' AND detail = 'site S1'))"),
                      2);
     assert_int_equal(number(db, "SELECT count(*) FROM audit"), 2);
-    assert_int_equal(bo_scope_check(db, "K2", "MA", &msg), K_OK);
-    assert_int_equal(bo_scope_check(db, "K1", "MA", &msg), K_EDENIED);
-    assert_int_equal(bo_scope_check(db, "K1", "MC", &msg), K_EDENIED);
+    bo_store_t st;
+    bo_sqlite_adopt(db, &st);
+    assert_int_equal(bo_scope_check(&st, "K2", "MA", &msg), K_OK);
+    assert_int_equal(bo_scope_check(&st, "K1", "MA", &msg), K_EDENIED);
+    assert_int_equal(bo_scope_check(&st, "K1", "MC", &msg), K_EDENIED);
     assert_non_null(strstr(msg.text, "meter MC has no site yet"));
     bo_db_close(db);
     tmpdir_remove(dir);

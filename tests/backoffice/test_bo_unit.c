@@ -7,11 +7,11 @@
 
 #include <sys/stat.h>
 
-#include "backoffice/bo_db.h"
-#include "backoffice/bo_config.h"
-#include "backoffice/bo_json.h"
-#include "backoffice/bo_qr_state.h"
-#include "backoffice/bo_sign.h"
+#include "backoffice/store_sqlite/bo_db.h"
+#include "backoffice/base/bo_config.h"
+#include "backoffice/base/bo_json.h"
+#include "backoffice/domain/bo_qr_state.h"
+#include "backoffice/domain/bo_sign.h"
 #include "ktest.h"
 #include "support/support.h"
 #include "sync/sync_doc.h"

@@ -108,6 +108,6 @@ if(CMAKE_C_COMPILER_ID STREQUAL "Clang")
   kiosk_fuzz(bo_decode SOURCES backoffice/fuzz_bo_decode.c LIBS bo_decode
              CORPUS ${CMAKE_CURRENT_SOURCE_DIR}/backoffice/corpus SECONDS 10 TEST bo_fuzz.decode)
   # Its requests through the route table and every handler, on an in-memory database.
-  kiosk_fuzz(bo_request SOURCES fuzz/fuzz_bo_request.c ${CMAKE_SOURCE_DIR}/backoffice/bo_cli.c LIBS bo_core CORPUS ${FUZZ_CORPUS}/bo_request
+  kiosk_fuzz(bo_request SOURCES fuzz/fuzz_bo_request.c LIBS bo_http bo_cli bo_store_sqlite CORPUS ${FUZZ_CORPUS}/bo_request
              TEST bo_fuzz.request)
 endif()

@@ -1,5 +1,5 @@
 /* libFuzzer target: the reference back office's requests as its route
- * table takes them (backoffice/bo_route.c), every handler with its
+ * table takes them (backoffice/http/bo_route.c), every handler with its
  * decoding, ingest rules and SQL, on an in-memory database holding a site,
  * an active kiosk K1, a kiosk K2 still enrolling, a customer with an
  * account and a meter, a tariff, a sale and a count lease of K1's, and its
@@ -35,10 +35,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "backoffice/bo_cli.h"
-#include "backoffice/bo_db.h"
-#include "backoffice/bo_enrol.h"
-#include "backoffice/bo_server.h"
+#include "backoffice/cli/bo_cli.h"
+#include "backoffice/domain/bo_enrol.h"
+#include "backoffice/http/bo_server.h"
+#include "backoffice/store_sqlite/bo_db.h"
+#include "backoffice/store_sqlite/bo_sqlite.h"
 #include "kiosk/app/log.h"
 
 #define MAX_ARGS 8
@@ -161,7 +162,7 @@ static void admin(const char *words)
         }
     }
     FILE *out = fopen("/dev/null", "w");
-    if (bo_admin(server.db, &a, out) != BO_EXIT_OK)
+    if (bo_admin(&server.store, &a, out) != BO_EXIT_OK)
         abort(); /* the fixture must be set up */
     fclose(out);
 }
@@ -245,7 +246,7 @@ static void fixture_requests(void)
     if (!bo_enrol_code_hash("MZXW-6YTB-OIQC-A4DE", hash))
         abort();
     snprintf(sql, sizeof sql, "UPDATE qr_order SET id = 'Q1'; UPDATE enrol_code SET code_hash = '%s'", hash);
-    if (bo_db_exec(server.db, sql, "naming the order and the code", &msg) != K_OK)
+    if (bo_db_exec(bo_sqlite_db(&server.store), sql, "naming the order and the code", &msg) != K_OK)
         abort();
 }
 
@@ -253,7 +254,7 @@ static void set_up(void)
 {
     kmsg_t msg = {{0}};
     if (sodium_init() < 0 || bo_config_load(NULL, &server.cfg, &msg) != K_OK ||
-        bo_db_open(":memory:", &server.db, &msg) != K_OK)
+        bo_sqlite_open(":memory:", &server.store, &msg) != K_OK)
         abort();
     server.cfg.plain_http = server.cfg.test_hooks = server.cfg.qr_simulate = true;
     snprintf(server.cfg.listen, sizeof server.cfg.listen, "127.0.0.1");
@@ -281,7 +282,7 @@ static void set_up(void)
         admin(fixture[i]);
     server.purged_at = bo_now(&server);
     fixture_requests();
-    image = sqlite3_serialize(server.db, "main", &image_len, 0);
+    image = sqlite3_serialize(bo_sqlite_db(&server.store), "main", &image_len, 0);
     if (!image)
         abort();
 }
@@ -294,13 +295,15 @@ static void reset(void)
     if (!copy)
         abort();
     memcpy(copy, image, (size_t)image_len);
-    bo_db_close(server.db);
+    server.store.ops->close(server.store.ctx);
     kmsg_t msg = {{0}};
-    if (sqlite3_open_v2(":memory:", &server.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
-        sqlite3_deserialize(server.db, "main", copy, image_len, image_len,
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+        sqlite3_deserialize(db, "main", copy, image_len, image_len,
                             SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE) != SQLITE_OK ||
-        bo_db_exec(server.db, "PRAGMA foreign_keys=ON", "as bo_db_open does", &msg) != K_OK)
+        bo_db_exec(db, "PRAGMA foreign_keys=ON", "as bo_db_open does", &msg) != K_OK)
         abort();
+    bo_sqlite_adopt(db, &server.store);
     server.clock_offset_ms = 0;
     memset(&server.fault, 0, sizeof server.fault);
     server.purged_at = bo_now(&server);
@@ -311,7 +314,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     log_set_level(LOG_ERROR);
-    if (!server.db)
+    if (!server.store.ops)
         set_up();
     reset();
     for (int i = 0; i < MAX_REQUESTS && size > 0; i++) {

@@ -1,0 +1,229 @@
+#include "backoffice/base/bo_config.h"
+
+#include <ini.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kiosk/app/log.h"
+
+typedef struct load_ctx {
+    bo_config_t *cfg;
+    kmsg_t *msg;
+    kerr_t rc;
+} load_ctx_t;
+
+static bool parse_int(const char *v, int64_t min, int64_t max, int64_t *out)
+{
+    char *end;
+    long long n = strtoll(v, &end, 10);
+    if (!*v || *end || n < min || n > max)
+        return false;
+    *out = n;
+    return true;
+}
+
+static bool parse_bool(const char *v, bool *out)
+{
+    if (strcmp(v, "true") == 0 || strcmp(v, "1") == 0)
+        *out = true;
+    else if (strcmp(v, "false") == 0 || strcmp(v, "0") == 0)
+        *out = false;
+    else
+        return false;
+    return true;
+}
+
+static bool copy(char *dst, size_t len, const char *v)
+{
+    if (strlen(v) >= len)
+        return false;
+    strcpy(dst, v);
+    return true;
+}
+
+/* The [server] limits (docs/sync.md, "Limits"): whole numbers in a range
+ * the error message states. */
+typedef struct limit_key {
+    const char *name;
+    int64_t min, max;
+    size_t offset; /* of its int64_t in bo_config_t */
+} limit_key_t;
+
+static const limit_key_t limits[] = {
+    {"max_connections", 1, 100000, offsetof(bo_config_t, max_conns)},
+    {"max_connections_per_address", 1, 100000, offsetof(bo_config_t, max_conns_addr)},
+    {"connection_timeout_seconds", 1, 3600, offsetof(bo_config_t, conn_timeout_s)},
+    {"max_body_bytes", 1024, 256LL << 20, offsetof(bo_config_t, max_body)},
+    {"upload_memory_bytes", 1024, 16LL << 30, offsetof(bo_config_t, upload_memory)},
+    {"threads", 1, 64, offsetof(bo_config_t, threads)},
+};
+
+static const limit_key_t *limit_of(const char *section, const char *name)
+{
+    for (size_t i = 0; strcmp(section, "server") == 0 && i < sizeof limits / sizeof limits[0]; i++)
+        if (strcmp(name, limits[i].name) == 0)
+            return &limits[i];
+    return NULL;
+}
+
+/* Sets one limit; K_EINVAL saying the range if value is not in it. */
+static kerr_t apply_limit(bo_config_t *c, const limit_key_t *l, const char *v, kmsg_t *msg)
+{
+    if (parse_int(v, l->min, l->max, (int64_t *)(void *)((char *)c + l->offset)))
+        return K_OK;
+    return kmsg_set(msg, K_EINVAL, "[server] %s = '%s' must be a whole number from %lld to %lld (see backoffice.ini.sample)",
+                    l->name, v, (long long)l->min, (long long)l->max);
+}
+
+#define KEY(s, k) (strcmp(section, s) == 0 && strcmp(name, k) == 0)
+
+/* Applies one key; false if the value is bad, *known false if no such key. */
+static bool apply(bo_config_t *c, const char *section, const char *name, const char *v, bool *known)
+{
+    int64_t port = c->port;
+    *known = true;
+    if (KEY("server", "listen"))
+        return copy(c->listen, sizeof c->listen, v);
+    if (KEY("server", "port"))
+        return parse_int(v, 0, 65535, &port) && (c->port = (int)port, true);
+    if (KEY("server", "database"))
+        return copy(c->database, sizeof c->database, v);
+    if (KEY("server", "plain_http"))
+        return parse_bool(v, &c->plain_http);
+    if (KEY("server", "public_url"))
+        return copy(c->public_url, sizeof c->public_url, v);
+    if (KEY("tls", "cert"))
+        return copy(c->tls_cert, sizeof c->tls_cert, v);
+    if (KEY("tls", "key"))
+        return copy(c->tls_key, sizeof c->tls_key, v);
+    if (KEY("tls", "client_ca"))
+        return copy(c->client_ca, sizeof c->client_ca, v);
+    if (KEY("tls", "client_ca_key"))
+        return copy(c->client_ca_key, sizeof c->client_ca_key, v);
+    if (KEY("enrol", "cert_days"))
+        return parse_int(v, 1, 3650, &c->enrol_cert_days);
+    if (KEY("signing", "key"))
+        return copy(c->signing_key, sizeof c->signing_key, v);
+    if (KEY("qr", "simulate"))
+        return parse_bool(v, &c->qr_simulate);
+    if (KEY("qr", "ttl_seconds"))
+        return parse_int(v, 10, 3600, &c->qr_ttl_s);
+    if (KEY("counts", "lease_seconds"))
+        return parse_int(v, 5, 86400, &c->lease_s);
+    if (KEY("counts", "lease_max_seconds"))
+        return parse_int(v, 5, 7 * 86400, &c->lease_max_s);
+    if (KEY("counts", "leases_per_kiosk"))
+        return parse_int(v, 1, 100000, &c->leases_per_kiosk);
+    if (KEY("quarantine", "clock_skew_seconds"))
+        return parse_int(v, 0, 366 * 86400, &c->rules.clock_skew_s);
+    if (KEY("quarantine", "count_jump"))
+        return parse_int(v, 1, 1000000000, &c->rules.count_jump);
+    if (KEY("quarantine", "max_register"))
+        return parse_int(v, 1, INT64_MAX / 2, &c->rules.max_register);
+    if (KEY("ingest", "dedup_days"))
+        return parse_int(v, 30, 3650, &c->dedup_days);
+    if (KEY("test", "hooks"))
+        return parse_bool(v, &c->test_hooks);
+    if (KEY("server", "log_level")) {
+        log_level_t l;
+        return log_parse_level(v, &l) && (c->log_level = (int)l, true);
+    }
+    *known = false;
+    return false;
+}
+
+static int on_key(void *user, const char *section, const char *name, const char *value)
+{
+    load_ctx_t *x = user;
+    bool known;
+    const limit_key_t *l = limit_of(section, name);
+    if (x->rc == K_OK && l)
+        x->rc = apply_limit(x->cfg, l, value, x->msg);
+    else if (x->rc == K_OK && !apply(x->cfg, section, name, value, &known))
+        x->rc = kmsg_set(x->msg, K_EINVAL,
+                         known ? "[%s] %s = '%s' is not a valid value (see backoffice.ini.sample)"
+                               : "[%s] %s is not a setting (see backoffice.ini.sample); value '%s'",
+                         section, name, value);
+    return 1;
+}
+
+static void defaults(bo_config_t *c)
+{
+    memset(c, 0, sizeof *c);
+    strcpy(c->listen, "127.0.0.1");
+    c->port = 8443;
+    strcpy(c->database, "backoffice.db");
+    strcpy(c->signing_key, "signing.key");
+    c->qr_ttl_s = 120;
+    c->enrol_cert_days = 730;
+    c->lease_s = 900;
+    c->lease_max_s = 86400;
+    c->leases_per_kiosk = 20;
+    c->rules = (bo_rules_t){.clock_skew_s = 3600, .count_jump = 1000, .max_register = 10000000000LL};
+    c->dedup_days = 30;
+    c->log_level = LOG_INFO;
+    c->max_conns = 512;
+    c->max_conns_addr = 32;
+    c->conn_timeout_s = 30;
+    c->max_body = 4LL << 20;
+    c->upload_memory = 64LL << 20;
+    c->threads = 4;
+}
+
+kerr_t bo_config_load(const char *path, bo_config_t *cfg, kmsg_t *msg)
+{
+    defaults(cfg);
+    if (!path)
+        return K_OK;
+    load_ctx_t x = {cfg, msg, K_OK};
+    int line = ini_parse(path, on_key, &x);
+    if (line < 0)
+        return kmsg_set(msg, K_EINVAL, "cannot read the configuration file %s", path);
+    if (x.rc)
+        return x.rc;
+    if (line > 0)
+        return kmsg_set(msg, K_EINVAL, "%s: line %d is not 'key = value' or '[section]'", path, line);
+    return K_OK;
+}
+
+kerr_t bo_config_set(bo_config_t *cfg, const char *assignment, kmsg_t *msg)
+{
+    char buf[600];
+    if (strlen(assignment) >= sizeof buf)
+        return kmsg_set(msg, K_EINVAL, "--set value is too long");
+    strcpy(buf, assignment);
+    char *dot = strchr(buf, '.'), *eq = strchr(buf, '=');
+    if (!dot || !eq || dot > eq)
+        return kmsg_set(msg, K_EINVAL, "--set takes section.key=value, not '%s'", assignment);
+    *dot = *eq = '\0';
+    load_ctx_t x = {cfg, msg, K_OK};
+    on_key(&x, buf, dot + 1, eq + 1);
+    return x.rc;
+}
+
+kerr_t bo_config_check(const bo_config_t *c, kmsg_t *msg)
+{
+    if (c->max_conns_addr > c->max_conns)
+        return kmsg_set(msg, K_EINVAL,
+                        "[server] max_connections_per_address = %lld is more than max_connections = %lld: lower "
+                        "the first or raise the second",
+                        (long long)c->max_conns_addr, (long long)c->max_conns);
+    if (c->threads > c->max_conns)
+        return kmsg_set(msg, K_EINVAL,
+                        "[server] threads = %lld is more than max_connections = %lld: each thread needs a "
+                        "connection to serve; lower threads",
+                        (long long)c->threads, (long long)c->max_conns);
+    if (c->upload_memory < c->max_body)
+        return kmsg_set(msg, K_EINVAL,
+                        "[server] upload_memory_bytes = %lld is less than max_body_bytes = %lld: a batch of the "
+                        "largest size could never be received; raise the first or lower the second",
+                        (long long)c->upload_memory, (long long)c->max_body);
+    return K_OK;
+}
+
+bool bo_config_loopback(const char *host)
+{
+    return strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0 || strcmp(host, "localhost") == 0;
+}

@@ -1,0 +1,112 @@
+/* The `backoffice` command line, the staff's front end of the domain: it
+ * splits the words, checks the arguments (exit 2 when they are wrong),
+ * calls the domain with the store, and presents what it returned: the
+ * domain's message on stderr and exit 1 for a refusal or a failure, what
+ * was done on stdout and exit 0 otherwise. */
+#ifndef BACKOFFICE_CLI_BO_CLI_H
+#define BACKOFFICE_CLI_BO_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "backoffice/base/bo_config.h"
+#include "backoffice/domain/bo_op.h"
+#include "backoffice/store/bo_store.h"
+
+#define BO_CLI_MAX 16
+
+/* A verb's words and --options, split. Flags (--csv) have value "". */
+typedef struct bo_args {
+    const char *pos[BO_CLI_MAX];
+    int npos;
+    const char *opt_name[BO_CLI_MAX], *opt_val[BO_CLI_MAX];
+    int nopt;
+} bo_args_t;
+
+/* Exit codes: 0 done, 1 failed, 2 bad arguments. */
+enum { BO_EXIT_OK = 0, BO_EXIT_FAIL = 1, BO_EXIT_USAGE = 2 };
+
+/* Splits argv into words and --options (an option takes the next word
+ * unless it is a flag: --csv, --help, --prefill, --refund, --carry,
+ * --by-hand, --all); false if there are too many. */
+bool bo_cli_split(int argc, char **argv, bo_args_t *a);
+
+/* The value of --name, or NULL. */
+const char *bo_arg(const bo_args_t *a, const char *name);
+
+/* The values of every --name, in order (at most max); their number. */
+int bo_args_all(const bo_args_t *a, const char *name, const char **out, int max);
+
+/* True if the verb is `noun verb` with npos words in all. */
+bool bo_cli_is(const bo_args_t *a, const char *noun, const char *verb, int npos);
+
+/* Prints "usage: backoffice TEXT" on stderr; BO_EXIT_USAGE. */
+int bo_cli_usage(const char *text);
+
+/* Presents a domain call's outcome: done (NULL: nothing) on stdout and
+ * BO_EXIT_OK, or the message on stderr and BO_EXIT_FAIL. */
+int bo_cli_outcome(kerr_t rc, const kmsg_t *msg, const char *done);
+
+/* Who runs a verb, at the wall clock, as its audit row names them: the
+ * account, meter, site and quarantine verbs "backoffice:<login name>" (the
+ * user who logged in, so sudo still names the person); the staff and
+ * kiosk verbs "staff:<user the program runs as>". */
+bo_who_t bo_cli_login(void);
+bo_who_t bo_cli_user(void);
+
+/* Prints the listing's rows (args NULL: none) as an aligned table, or CSV;
+ * on a failure says `failed: why` and returns BO_EXIT_FAIL. */
+int bo_cli_rows(bo_store_t *st, bo_listing_t what, const bo_list_args_t *args, bool csv, FILE *out,
+                const char *failed);
+
+/* Prints a listing without parameters, as a table or, with --csv, CSV. */
+int bo_cli_list(bo_store_t *st, bo_listing_t what, const bo_args_t *a, FILE *out);
+
+/* True if text is a whole number from 0 to 10^15 (a reading in Wh or
+ * litres, or an amount in minor units). */
+bool bo_cli_number(const char *text);
+
+/* `keygen [--out FILE]`: a new signing key (mode 600); prints its public key. */
+int bo_cli_keygen(const bo_config_t *cfg, const bo_args_t *a);
+
+/* `pubkey`: prints the configured signing key's public key. */
+int bo_cli_pubkey(const bo_config_t *cfg);
+
+/* `sign --kind K --version N [--kiosk ID] FILE`: prints the signed envelope. */
+int bo_cli_sign(const bo_config_t *cfg, const bo_args_t *a);
+
+/* Runs an admin verb (site, kiosk, customer, account, meter, card,
+ * tariff, settings, count, quarantine, operator, group) on the store;
+ * messages go to stderr, listings to out. */
+int bo_admin(bo_store_t *st, const bo_args_t *a, FILE *out);
+
+/* The meter, card, tariff, settings and count verbs (bo_admin_meter.c). */
+int bo_admin_meter(bo_store_t *st, const bo_args_t *a, FILE *out);
+
+/* `meter install ...` and `meter remove ...` (bo_admin_account_meter.c). */
+int bo_admin_meter_service(bo_store_t *st, const bo_args_t *a);
+
+/* `account open|bind|transfer|close|list|show ...` (bo_admin_account.c). */
+int bo_admin_account(bo_store_t *st, const bo_args_t *a, FILE *out);
+
+/* `account close ...` (bo_admin_account_close.c). */
+int bo_admin_account_close(bo_store_t *st, const bo_args_t *a);
+
+/* Sites' scope: `site grant|revoke|grants` and `meter site`
+ * (bo_admin_site.c); each change audited. */
+int bo_admin_site(bo_store_t *st, const bo_args_t *a, FILE *out);
+
+/* `quarantine list [--all]|release ID|discard ID` (bo_admin_quarantine.c). */
+int bo_admin_quarantine(bo_store_t *st, const bo_args_t *a, FILE *out);
+
+/* The staff verbs: `group set|list`, `operator add|pin|disable|enable|list`
+ * (bo_admin_staff.c). */
+int bo_admin_staff(bo_store_t *st, const bo_args_t *a, FILE *out);
+
+/* `kiosk add|enrol-code|upload-key ...` (bo_enrol_cli.c). */
+int bo_admin_enrol(bo_store_t *st, const bo_args_t *a, FILE *out);
+
+/* `report sales|energy|rejected|alerts|quarantine|audit ...` (bo_report.c). */
+int bo_report(bo_store_t *st, const bo_args_t *a, FILE *out);
+
+#endif

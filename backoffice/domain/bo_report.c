@@ -1,0 +1,30 @@
+/* Finding a report by its name (bo_report.h); its rows from the store. */
+#include "backoffice/domain/bo_report.h"
+
+#include <string.h>
+
+bool bo_report_find(const char *what, const char *by, bo_listing_t *out)
+{
+    static const struct {
+        const char *what, *by;
+        bo_listing_t listing;
+    } reports[] = {
+        {"sales", "day", BO_REPORT_SALES_DAY},     {"sales", "site", BO_REPORT_SALES_SITE},
+        {"sales", "method", BO_REPORT_SALES_METHOD}, {"energy", NULL, BO_REPORT_ENERGY},
+        {"rejected", NULL, BO_REPORT_REJECTED},    {"alerts", NULL, BO_REPORT_ALERTS},
+        {"quarantine", NULL, BO_REPORT_QUARANTINE},
+    };
+    if (strcmp(what, "sales") == 0 && !by)
+        by = "day";
+    for (size_t i = 0; i < sizeof reports / sizeof reports[0]; i++)
+        if (strcmp(reports[i].what, what) == 0 && (!reports[i].by || strcmp(reports[i].by, by) == 0)) {
+            *out = reports[i].listing;
+            return true;
+        }
+    return false;
+}
+
+kerr_t bo_report_rows(bo_store_t *st, bo_listing_t what, const bo_list_args_t *args, bo_rows_t *out, kmsg_t *msg)
+{
+    return st->ops->list(st->ctx, what, args, out, msg);
+}

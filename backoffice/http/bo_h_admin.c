@@ -1,0 +1,92 @@
+/* Staff's read-only JSON API: the reports and the fleet, the same rows the
+ * command line prints (bo_report.h), as JSON {"rows": [...]} or, with
+ * format=csv, CSV. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backoffice/base/bo_json.h"
+#include "backoffice/domain/bo_report.h"
+#include "backoffice/http/bo_server.h"
+
+/* Answers the rows as JSON or CSV; frees them. */
+static void answer_rows(bo_req_t *q, bo_resp_t *r, bo_rows_t *rows)
+{
+    const char *format = bo_req_arg(q, "format");
+    if (format && strcmp(format, "csv") == 0) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        if (f) {
+            bo_rows_write(rows, true, f);
+            fclose(f);
+        }
+        bo_rows_free(rows);
+        if (!f || !buf) {
+            free(buf);
+            bo_resp_error(r, 500, "internal", "the report failed; retry later");
+            return;
+        }
+        r->status = 200;
+        r->body = buf;
+        r->type = "text/csv; charset=utf-8";
+        return;
+    }
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "rows", bo_rows_json(rows));
+    bo_rows_free(rows);
+    bo_resp_json(r, 200, o);
+}
+
+static bool time_arg(bo_req_t *q, const char *name, int64_t *out, bo_resp_t *r)
+{
+    const char *v = bo_req_arg(q, name);
+    if (!v || bo_time_parse(v, out))
+        return true;
+    bo_resp_error(r, 400, "bad_request", "%s=%s is not a date like 2026-11-01", name, v);
+    return false;
+}
+
+/* Runs the listing under the lock and answers it; what a failure says. */
+static void listing(bo_req_t *q, bo_resp_t *r, bo_listing_t what, const bo_list_args_t *args, const char *failed)
+{
+    bo_rows_t rows;
+    kmsg_t msg = {{0}};
+    bo_lock(q->s);
+    kerr_t rc = bo_report_rows(&q->s->store, what, args, &rows, &msg);
+    bo_unlock(q->s);
+    if (rc)
+        bo_resp_error(r, 500, "internal", "%s: %s", failed, msg.text);
+    else
+        answer_rows(q, r, &rows);
+}
+
+void bo_h_admin_report(bo_req_t *q, bo_resp_t *r)
+{
+    bo_list_args_t args = {.from = 0, .to = INT64_MAX};
+    bo_listing_t what;
+    if (strcmp(q->arg[0], "audit") == 0) {
+        if (!time_arg(q, "since", &args.from, r))
+            return;
+        args.kiosk = bo_req_arg(q, "kiosk");
+        args.action = bo_req_arg(q, "action");
+        listing(q, r, BO_REPORT_AUDIT, &args, "the audit report failed");
+        return;
+    }
+    if (!bo_report_find(q->arg[0], bo_req_arg(q, "by"), &what)) {
+        bo_resp_error(r, 404, "not_found",
+                      "no report '%s' by '%s': use sales (by day, site or method), energy, rejected, alerts, "
+                      "quarantine or audit",
+                      q->arg[0], bo_req_arg(q, "by") ? bo_req_arg(q, "by") : "day");
+        return;
+    }
+    if (!time_arg(q, "from", &args.from, r) || !time_arg(q, "to", &args.to, r))
+        return;
+    listing(q, r, what, &args, "the report failed");
+}
+
+void bo_h_admin_kiosks(bo_req_t *q, bo_resp_t *r)
+{
+    bo_list_args_t args = {0};
+    listing(q, r, BO_LIST_KIOSKS, &args, "listing the kiosks failed");
+}

@@ -1,0 +1,171 @@
+/* The back-office server, the HTTP front end of the domain: its context,
+ * requests and answers, and the handlers the route table (bo_route.c)
+ * calls. A handler decodes the request, calls the domain under the lock
+ * and answers what the domain returned as a status and JSON. */
+#ifndef BACKOFFICE_BO_SERVER_H
+#define BACKOFFICE_BO_SERVER_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "backoffice/base/bo_config.h"
+#include "backoffice/domain/bo_qr.h"
+#include "backoffice/domain/bo_sign.h"
+#include "backoffice/store/bo_store.h"
+#include "kiosk/core/err.h"
+
+struct MHD_Daemon;
+struct MHD_Connection;
+struct bo_http; /* the HTTP layer's own state (bo_http.h) */
+
+/* A failure the test hooks inject into the next requests whose path starts
+ * with `path` (docs/sync.md, "Test hooks"). */
+typedef struct bo_fault {
+    char path[128];
+    int times;      /* requests still to fail */
+    unsigned status; /* the status answered (500...) */
+    bool after;     /* fail after the handler ran (its work is committed) */
+    bool drop;      /* close the connection without an answer */
+} bo_fault_t;
+
+typedef struct bo_server {
+    bo_config_t cfg;
+    bo_store_t store;     /* the database, through the storage interface */
+    pthread_mutex_t lock; /* one request at a time in the store */
+    pthread_cond_t changed; /* broadcast when a QR order changes */
+    bo_key_t key;
+    struct MHD_Daemon *mhd;
+    char base_url[300];
+    int64_t clock_offset_ms; /* test hook: moves the server's clock forward */
+    int64_t purged_at;       /* when old de-duplication records were last dropped */
+    bool stopping;           /* set on stop: long polls answer at once */
+    bo_fault_t fault;
+    char *tls_cert, *tls_key, *tls_ca; /* PEM text handed to libmicrohttpd */
+    struct bo_http *http;
+} bo_server_t;
+
+typedef struct bo_req {
+    bo_server_t *s;
+    struct MHD_Connection *conn;
+    const char *method;
+    const char *path;
+    const char *body;
+    size_t body_len;
+    const char *arg[3]; /* the path's '*' segments in order */
+    char kiosk[65];     /* the authenticated kiosk, for kiosk routes */
+    char segs[512];     /* the path cut at its slashes: arg points into it */
+    int64_t waited_ms;  /* how long this request has waited already (a long poll) */
+} bo_req_t;
+
+typedef struct bo_resp {
+    unsigned status;
+    char *body; /* malloc'd */
+    const char *type;
+    char etag[96];
+    bool drop; /* close the connection without answering */
+    bool wait; /* no answer yet: run the handler again when something changes (a long poll) */
+} bo_resp_t;
+
+/* Starts serving with cfg, the store opened with open (the engine the
+ * program was built with) at [server] database; K_OK once the listening
+ * socket is up. */
+kerr_t bo_server_start(bo_server_t *s, const bo_config_t *cfg, bo_store_open_fn open, kmsg_t *msg);
+
+/* Stops serving and frees everything bo_server_start took. */
+void bo_server_stop(bo_server_t *s);
+
+/* The port actually bound (useful with port 0). */
+int bo_server_port(const bo_server_t *s);
+
+/* The server's clock: wall time in ms plus the test hook's offset. */
+int64_t bo_now(const bo_server_t *s);
+
+/* Answers status with {"error": {"code", "message"}}. */
+void bo_resp_error(bo_resp_t *r, unsigned status, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Answers status with the JSON of o (o is freed). */
+void bo_resp_json(bo_resp_t *r, unsigned status, struct cJSON *o);
+
+/* Answers a kerr_t failure as the matching HTTP status and error code. */
+void bo_resp_kerr(bo_resp_t *r, kerr_t rc, const kmsg_t *msg);
+
+/* Takes the store for one request, and gives it back. */
+void bo_lock(bo_server_t *s);
+void bo_unlock(bo_server_t *s);
+
+/* A row of the route table (bo_route.c). */
+typedef struct bo_route bo_route_t;
+
+/* Finds the route of q's method and path and checks that its caller may use
+ * it (the kiosk authenticated and active, staff, test hooks on), filling
+ * q->arg and q->kiosk; NULL with the refusal in r if not. Needs the
+ * request's headers only, so it runs before any of the body is read. */
+const bo_route_t *bo_route_admit(bo_req_t *q, bo_resp_t *r);
+
+/* Checks the body the request announces against what the route takes:
+ * the media type (415 unless JSON where JSON is taken) and the length
+ * (413 beyond the route's limit; length -1: not announced, chunked). True
+ * with the route's limit in *limit, or false with the refusal in r. */
+bool bo_route_body(const bo_route_t *rt, const bo_req_t *q, const char *content_type, int64_t length,
+                   size_t *limit, bo_resp_t *r);
+
+/* Runs the route's handler on the whole request. */
+void bo_route_run(const bo_route_t *rt, bo_req_t *q, bo_resp_t *r);
+
+/* Fills q->kiosk from the client certificate (TLS) or the path (plain
+ * HTTP on loopback) and checks the kiosk may use the API; false with the
+ * answer filled in if not. */
+bool bo_auth_kiosk(bo_req_t *q, const char *path_kiosk, bo_resp_t *r);
+
+/* Handlers, one per endpoint (sync/openapi.yaml). */
+void bo_h_outbox(bo_req_t *q, bo_resp_t *r);
+void bo_h_heartbeat(bo_req_t *q, bo_resp_t *r);
+void bo_h_document(bo_req_t *q, bo_resp_t *r);
+void bo_h_notices(bo_req_t *q, bo_resp_t *r);
+void bo_h_notice_ack(bo_req_t *q, bo_resp_t *r);
+void bo_h_count_reserve(bo_req_t *q, bo_resp_t *r);
+void bo_h_count_release(bo_req_t *q, bo_resp_t *r);
+void bo_h_count_get(bo_req_t *q, bo_resp_t *r);
+void bo_h_qr_create(bo_req_t *q, bo_resp_t *r);
+void bo_h_qr_get(bo_req_t *q, bo_resp_t *r);
+void bo_h_qr_cancel(bo_req_t *q, bo_resp_t *r);
+void bo_h_qr_sim_pay(bo_req_t *q, bo_resp_t *r);
+void bo_h_pay_page(bo_req_t *q, bo_resp_t *r);
+void bo_h_pay_form(bo_req_t *q, bo_resp_t *r);
+void bo_h_enrol(bo_req_t *q, bo_resp_t *r);
+void bo_h_test_fault(bo_req_t *q, bo_resp_t *r);
+void bo_h_test_clock(bo_req_t *q, bo_resp_t *r);
+void bo_h_health(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_report(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_kiosks(bo_req_t *q, bo_resp_t *r);
+
+/* Staff's read-only API: over TLS a client certificate from the kiosks' CA
+ * whose CN starts with "admin."; over plain HTTP (loopback) anyone. False
+ * with the answer filled in if refused. */
+bool bo_auth_admin(bo_req_t *q, bo_resp_t *r);
+
+/* A query-string argument of the request, NULL if absent. */
+const char *bo_req_arg(const bo_req_t *q, const char *name);
+
+/* Internal, between the server's files. */
+kerr_t bo__http_start(bo_server_t *s, kmsg_t *msg);
+void bo__http_stop(bo_server_t *s);
+/* The CN of the connection's verified client certificate into cn; false
+ * with the reason in msg if there is none or it does not verify. */
+bool bo__tls_peer_cn(struct MHD_Connection *conn, char *cn, size_t len, kmsg_t *msg);
+/* Whether the connection's client certificate has this fingerprint
+ * ("sha256:<hex>" of its DER, as enrolment records it). */
+bool bo__tls_peer_is(struct MHD_Connection *conn, const char *fingerprint);
+/* The QR orders' context of a request at the server's clock, and after
+ * it wakes the long polls if an order changed (bo_h_qr.c; the caller holds
+ * the lock). */
+bo_qr_ctx_t bo__qr_ctx(bo_server_t *s);
+void bo__qr_done(bo_server_t *s, const bo_qr_ctx_t *c);
+/* Forgets de-duplication records older than the configured days, and
+ * notes when (bo_h_outbox.c; the caller holds the lock). */
+kerr_t bo__purge(bo_server_t *s, kmsg_t *msg);
+
+#endif

@@ -1,0 +1,93 @@
+/* The back office's storage: every read and write the domain makes, as a
+ * context plus a const ops table (as the kiosk's drivers are), so another
+ * database engine can come in behind the same table without the domain
+ * changing. The SQLite implementation is store_sqlite/; no engine's type
+ * appears here. Times are int64 milliseconds since the epoch (UTC), money
+ * int64 minor units.
+ *
+ * Every op returns kerr_t with the human text in msg: K_EIO for a storage
+ * failure, K_ECONFLICT where a row breaks a uniqueness rule (the op's
+ * comment says when that is an answer, such as a duplicate). Ops that may
+ * find nothing to change say so in *changed or *found. Writes made between
+ * begin and commit are one transaction; outside one each op stands alone. */
+#ifndef BACKOFFICE_STORE_BO_STORE_H
+#define BACKOFFICE_STORE_BO_STORE_H
+
+#include "backoffice/base/bo_rows.h"
+#include "backoffice/store/bo_store_fleet.h"
+#include "backoffice/store/bo_store_meter.h"
+#include "backoffice/store/bo_store_upload.h"
+#include "kiosk/core/err.h"
+
+/* The listings and reports, each a table of rows (bo_rows.h) with the
+ * columns the command line prints; what each holds is its SQL's comment in
+ * the implementation. */
+typedef enum bo_listing {
+    BO_LIST_SITES,
+    BO_LIST_KIOSKS, /* the fleet with each kiosk's last heartbeat, code, key and ledger */
+    BO_LIST_CUSTOMERS,
+    BO_LIST_METERS,
+    BO_LIST_CARDS,
+    BO_LIST_TARIFFS,
+    BO_LIST_SETTINGS,
+    BO_LIST_COUNTS,
+    BO_LIST_GRANTS,     /* live grants */
+    BO_LIST_GRANTS_ALL, /* revoked ones too */
+    BO_LIST_QUARANTINE_HELD,
+    BO_LIST_QUARANTINE_ALL,
+    BO_LIST_ACCOUNTS,
+    BO_LIST_ACCOUNT,        /* args.id: the account */
+    BO_LIST_ACCOUNT_METERS, /* args.id: its meters, bound now and before */
+    BO_LIST_ACCOUNT_CARDS,  /* args.id: the cards of its meters */
+    BO_LIST_GROUPS,
+    BO_LIST_OPERATORS,
+    BO_REPORT_SALES_DAY, /* args.from, args.to for these five */
+    BO_REPORT_SALES_SITE,
+    BO_REPORT_SALES_METHOD,
+    BO_REPORT_ENERGY,
+    BO_REPORT_REJECTED,
+    BO_REPORT_ALERTS,
+    BO_REPORT_QUARANTINE,
+    BO_REPORT_AUDIT, /* args.kiosk ("": all), args.from (since), args.action ("": any) */
+} bo_listing_t;
+
+/* A listing's parameters (those it does not use are ignored). */
+typedef struct bo_list_args {
+    const char *id;
+    const char *kiosk, *action;
+    int64_t from, to;
+} bo_list_args_t;
+
+typedef struct bo_store_ops {
+    const char *engine; /* "sqlite" */
+    /* Closes the store and frees its context. */
+    void (*close)(void *ctx);
+    /* Starts a write transaction (one writer at a time: it waits for others). */
+    kerr_t (*begin)(void *ctx, kmsg_t *msg);
+    kerr_t (*commit)(void *ctx, kmsg_t *msg);
+    /* Abandons the transaction, if one is open; never fails. */
+    void (*rollback)(void *ctx);
+    /* Fills out (bo_rows_init is the op's) with the listing's rows. */
+    kerr_t (*list)(void *ctx, bo_listing_t what, const bo_list_args_t *args, bo_rows_t *out, kmsg_t *msg);
+    const bo_st_fleet_t *fleet;     /* sites, kiosks, settings, enrolment codes, heartbeats */
+    const bo_st_docs_t *docs;       /* document versions, tariffs, blocked cards */
+    const bo_st_staff_t *staff;     /* permission groups and operators */
+    const bo_st_meters_t *meters;   /* customers, meters, accounts and bindings, scope and grants */
+    const bo_st_counts_t *counts;   /* purchase counts and leases */
+    const bo_st_upload_t *upload;   /* first answers, signed batches, kiosk ledgers, uploaded rows */
+    const bo_st_log_t *log;         /* the audit trail and staff alerts */
+    const bo_st_qr_t *qr;           /* QR orders and notices */
+    const bo_st_held_t *held;       /* quarantine */
+} bo_store_ops_t;
+
+/* An open store: what the domain is handed. */
+typedef struct bo_store {
+    void *ctx;
+    const bo_store_ops_t *ops;
+} bo_store_t;
+
+/* How a front end opens the store it was built with (path: the
+ * [server] database setting), without knowing the engine. */
+typedef kerr_t (*bo_store_open_fn)(const char *path, bo_store_t *out, kmsg_t *msg);
+
+#endif

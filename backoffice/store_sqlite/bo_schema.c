@@ -1,0 +1,319 @@
+/* The back office's schema and its forward migrations. PRAGMA user_version
+ * is the number applied. To change the schema, append a migration; never
+ * edit one that has shipped. Money is INTEGER minor units; times are
+ * INTEGER milliseconds since the epoch, UTC. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "backoffice/store_sqlite/bo_db.h"
+
+static const char *const v1[] = {
+    /* Sales points, and the kiosks that belong to them. A kiosk is known by
+     * the CN of its client certificate. Enrolment (issue 8) will fill
+     * cert_fingerprint and move a kiosk from `enrolling` to `active`. */
+    "CREATE TABLE site (id TEXT PRIMARY KEY NOT NULL, name TEXT NOT NULL) STRICT;"
+    "CREATE TABLE kiosk ("
+    "  id TEXT PRIMARY KEY NOT NULL, site TEXT NOT NULL REFERENCES site(id),"
+    "  state TEXT NOT NULL DEFAULT 'active' CHECK (state IN ('enrolling', 'active', 'blocked')),"
+    "  cert_fingerprint TEXT NOT NULL DEFAULT '', settings_version INTEGER NOT NULL DEFAULT 1,"
+    "  created_at INTEGER NOT NULL) STRICT;"
+    "CREATE TABLE kiosk_setting (kiosk TEXT NOT NULL REFERENCES kiosk(id), key TEXT NOT NULL,"
+    "  value INTEGER NOT NULL, PRIMARY KEY (kiosk, key)) STRICT;"
+    "CREATE TABLE kiosk_health (kiosk TEXT PRIMARY KEY NOT NULL REFERENCES kiosk(id), at INTEGER NOT NULL,"
+    "  software TEXT NOT NULL, outbox_depth INTEGER NOT NULL, last_error TEXT NOT NULL,"
+    "  report TEXT NOT NULL) STRICT;"
+    ,
+    /* Customers, their meters, and the cards and tariffs kiosks download. */
+    "CREATE TABLE customer (id TEXT PRIMARY KEY NOT NULL, name TEXT NOT NULL) STRICT;"
+    "CREATE TABLE meter (id TEXT PRIMARY KEY NOT NULL, customer TEXT NOT NULL REFERENCES customer(id),"
+    "  protocol TEXT NOT NULL, gateway TEXT NOT NULL, kind TEXT NOT NULL DEFAULT 'electricity',"
+    "  tariff TEXT NOT NULL DEFAULT '') STRICT;"
+    "CREATE TABLE blocked_card (serial TEXT PRIMARY KEY NOT NULL, reason TEXT NOT NULL,"
+    "  at INTEGER NOT NULL) STRICT;"
+    "CREATE TABLE tariff (id TEXT PRIMARY KEY NOT NULL, currency TEXT NOT NULL, text TEXT NOT NULL) STRICT;"
+    "CREATE TABLE doc_version (kind TEXT PRIMARY KEY NOT NULL, version INTEGER NOT NULL) STRICT;"
+    "INSERT INTO doc_version VALUES ('tariffs', 1), ('registry', 1), ('blocked-cards', 1);"
+    ,
+    /* Ingest: the first answer to every outbox row, by (kiosk, outbox seq). */
+    "CREATE TABLE ingest_row (kiosk TEXT NOT NULL, seq INTEGER NOT NULL, topic TEXT NOT NULL,"
+    "  digest TEXT NOT NULL, status TEXT NOT NULL, reason TEXT NOT NULL, received_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (kiosk, seq)) STRICT;"
+    "CREATE INDEX ingest_row_age ON ingest_row(received_at);"
+    /* A transaction's events seen, by (kiosk, txn id, event seq). */
+    "CREATE TABLE txn_event_seen (kiosk TEXT NOT NULL, txn_id TEXT NOT NULL, event_seq INTEGER NOT NULL,"
+    "  seq INTEGER NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (kiosk, txn_id, event_seq)) STRICT;"
+    "CREATE INDEX txn_event_seen_age ON txn_event_seen(at);"
+    ,
+    /* The latest state of every transaction (the one with the highest event seq). */
+    "CREATE TABLE sale (txn_id TEXT PRIMARY KEY NOT NULL, kiosk TEXT NOT NULL, site TEXT NOT NULL,"
+    "  state TEXT NOT NULL, meter TEXT NOT NULL, customer TEXT NOT NULL, method TEXT NOT NULL,"
+    "  channel TEXT NOT NULL, currency TEXT NOT NULL, amount INTEGER NOT NULL, paid INTEGER NOT NULL,"
+    "  delivered INTEGER NOT NULL, refunded INTEGER NOT NULL, purchase_count INTEGER,"
+    "  event_seq INTEGER NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL) STRICT;"
+    "CREATE INDEX sale_created ON sale(created_at);"
+    "CREATE TABLE reading (kiosk TEXT NOT NULL, meter TEXT NOT NULL, at INTEGER NOT NULL,"
+    "  energy INTEGER NOT NULL, balance INTEGER NOT NULL, purchase_count INTEGER NOT NULL,"
+    "  relay_open INTEGER NOT NULL, flags INTEGER NOT NULL, PRIMARY KEY (meter, at, kiosk)) STRICT;"
+    "CREATE TABLE alert (kiosk TEXT NOT NULL, kiosk_alert INTEGER NOT NULL, meter TEXT NOT NULL,"
+    "  at INTEGER NOT NULL, kind TEXT NOT NULL, severity TEXT NOT NULL, evidence TEXT NOT NULL,"
+    "  PRIMARY KEY (kiosk, kiosk_alert)) STRICT;"
+    "CREATE TABLE card (serial TEXT PRIMARY KEY NOT NULL, meter TEXT NOT NULL, customer TEXT NOT NULL,"
+    "  type TEXT NOT NULL, generation INTEGER NOT NULL, state TEXT NOT NULL, replaces TEXT NOT NULL,"
+    "  kiosk TEXT NOT NULL, updated_at INTEGER NOT NULL) STRICT;"
+    ,
+    /* The purchase-count service: the highest count known per meter, and the
+     * one live lease per meter (a count handed to one kiosk's transaction). */
+    "CREATE TABLE meter_count (meter TEXT PRIMARY KEY NOT NULL, highest INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL) STRICT;"
+    "CREATE TABLE count_lease (meter TEXT PRIMARY KEY NOT NULL, kiosk TEXT NOT NULL, txn_id TEXT NOT NULL,"
+    "  count INTEGER NOT NULL, stale_at INTEGER NOT NULL) STRICT;"
+    "CREATE TABLE count_grant (meter TEXT NOT NULL, count INTEGER NOT NULL, kiosk TEXT NOT NULL,"
+    "  txn_id TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (meter, count)) STRICT;"
+    ,
+    /* QR payment orders and the notices kiosks collect at their next sync. */
+    "CREATE TABLE qr_order (id TEXT PRIMARY KEY NOT NULL, kiosk TEXT NOT NULL, txn_id TEXT NOT NULL,"
+    "  meter TEXT NOT NULL, amount INTEGER NOT NULL CHECK (amount > 0), currency TEXT NOT NULL,"
+    "  state TEXT NOT NULL, gave_up TEXT NOT NULL DEFAULT '', created_at INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL, paid_at INTEGER, provider_ref TEXT NOT NULL DEFAULT '',"
+    "  UNIQUE (kiosk, txn_id)) STRICT;"
+    "CREATE TABLE notice (id INTEGER PRIMARY KEY, kiosk TEXT NOT NULL, kind TEXT NOT NULL,"
+    "  body TEXT NOT NULL, created_at INTEGER NOT NULL, acked_at INTEGER) STRICT;"
+    "CREATE INDEX notice_open ON notice(kiosk, id) WHERE acked_at IS NULL;",
+    NULL,
+};
+
+/* Version 2: the fleet's audit trail (each kiosk's rows by the kiosk's own
+ * audit id; the back office's own under kiosk 'backoffice' with no id) and
+ * staff managed centrally, synced down as the signed document `staff`. */
+static const char *const v2[] = {
+    "CREATE TABLE audit (id INTEGER PRIMARY KEY, kiosk TEXT NOT NULL, kiosk_audit INTEGER, at INTEGER NOT NULL,"
+    "  actor TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL, reason TEXT NOT NULL, detail TEXT NOT NULL,"
+    "  received_at INTEGER NOT NULL, UNIQUE (kiosk, kiosk_audit)) STRICT;"
+    "CREATE INDEX audit_at ON audit(at);"
+    "CREATE TABLE staff_group (name TEXT PRIMARY KEY NOT NULL CHECK (length(name) BETWEEN 1 AND 32),"
+    "  perms TEXT NOT NULL, updated_at INTEGER NOT NULL) STRICT;"
+    "CREATE TABLE staff_operator (name TEXT PRIMARY KEY NOT NULL CHECK (length(name) BETWEEN 1 AND 32),"
+    "  group_name TEXT NOT NULL REFERENCES staff_group(name), pin_hash TEXT NOT NULL,"
+    "  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)), updated_at INTEGER NOT NULL) STRICT;"
+    "INSERT INTO doc_version VALUES ('staff', 1);",
+    NULL,
+};
+
+/* Version 3: accounts (docs/accounts.md). An account belongs to one
+ * customer and holds meters through bindings; a meter has at most one live
+ * binding (unbound_at NULL), and only an open account has live ones. A
+ * closed account keeps its bindings, with each meter's final reading, as
+ * history. balance is the carried balance in minor units; at close it is
+ * refunded or carried (settlement) to the customer's next account. */
+static const char *const v3[] = {
+    "CREATE TABLE account (id TEXT PRIMARY KEY NOT NULL, customer TEXT NOT NULL REFERENCES customer(id),"
+    "  state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'closed')), opened_at INTEGER NOT NULL,"
+    "  closed_at INTEGER, balance INTEGER NOT NULL DEFAULT 0, close_reason TEXT NOT NULL DEFAULT '',"
+    "  settlement TEXT NOT NULL DEFAULT '' CHECK (settlement IN ('', 'refund', 'carry')),"
+    "  settled INTEGER NOT NULL DEFAULT 0, carried_to TEXT NOT NULL DEFAULT '') STRICT;"
+    "CREATE INDEX account_customer ON account(customer);"
+    "CREATE TABLE account_meter (id INTEGER PRIMARY KEY, account TEXT NOT NULL REFERENCES account(id),"
+    "  meter TEXT NOT NULL REFERENCES meter(id), bound_at INTEGER NOT NULL, unbound_at INTEGER,"
+    "  final_reading INTEGER, unbound_why TEXT NOT NULL DEFAULT '',"
+    "  first_zero_ok INTEGER NOT NULL DEFAULT 1 CHECK (first_zero_ok IN (0, 1))) STRICT;"
+    "CREATE UNIQUE INDEX account_meter_live ON account_meter(meter) WHERE unbound_at IS NULL;"
+    "CREATE INDEX account_meter_account ON account_meter(account);"
+    "CREATE INDEX account_meter_meter ON account_meter(meter, id);"
+    "CREATE TABLE meter_removed (meter TEXT PRIMARY KEY NOT NULL REFERENCES meter(id), at INTEGER NOT NULL,"
+    "  final_reading INTEGER NOT NULL, reason TEXT NOT NULL) STRICT;",
+    NULL,
+};
+
+/* Version 4: enrolment (docs/enrolment.md). One-time codes, stored as the
+ * SHA-256 of the normalised code (hex), each for one kiosk; used_at is set
+ * by the one enrolment a code allows. The kiosk keeps what it enrolled
+ * with: its Ed25519 upload key, the code it showed, and its certificate's
+ * expiry (cert_fingerprint is in v1). */
+static const char *const v4[] = {
+    "CREATE TABLE enrol_code (code_hash TEXT PRIMARY KEY NOT NULL, kiosk TEXT NOT NULL REFERENCES kiosk(id),"
+    "  created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, used_at INTEGER) STRICT;"
+    "CREATE INDEX enrol_code_kiosk ON enrol_code(kiosk);"
+    "ALTER TABLE kiosk ADD COLUMN upload_key TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE kiosk ADD COLUMN kiosk_code TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE kiosk ADD COLUMN enrolled_at INTEGER;"
+    "ALTER TABLE kiosk ADD COLUMN cert_not_after INTEGER;",
+    NULL,
+};
+
+#define NOW_MS "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)"
+
+/* Version 5: trust and integrity (docs/sync.md, "Scope", "Quarantine").
+ * Every meter belongs to a site (the site whose gateway it hangs on); a
+ * kiosk acts only for the meters of its site and those staff grant the
+ * site (site_grant: one meter, or every meter of another site; revoked
+ * grants stay as history). Meters registered before get a site by this
+ * rule, each recorded in the audit trail: the one site if there is only
+ * one; else the site of the kiosk that uploaded the meter's latest sale,
+ * else its latest reading; else none (out of scope for every kiosk until
+ * staff run `backoffice meter site`). A count lease ends at ends_at (it
+ * was stale_at) and keeps the time it was granted, which bounds how long
+ * renewals keep it (leases held at the upgrade count from it; their end is
+ * as before). Rows too implausible
+ * to apply wait in quarantine for staff. */
+static const char *const v5[] = {
+    "ALTER TABLE meter ADD COLUMN site TEXT NOT NULL DEFAULT '';"
+    "UPDATE meter SET site = coalesce("
+    "  (SELECT min(id) FROM site HAVING count(*) = 1),"
+    "  (SELECT k.site FROM sale s JOIN kiosk k ON k.id = s.kiosk WHERE s.meter = meter.id"
+    "   ORDER BY s.updated_at DESC LIMIT 1),"
+    "  (SELECT k.site FROM reading r JOIN kiosk k ON k.id = r.kiosk WHERE r.meter = meter.id"
+    "   ORDER BY r.at DESC LIMIT 1), '');"
+    "INSERT INTO audit(kiosk, kiosk_audit, at, actor, action, target, reason, detail, received_at)"
+    "  SELECT 'backoffice', NULL, " NOW_MS ", 'backoffice:schema', 'meter.site', id,"
+    "  'schema 5: every meter belongs to a site', 'site ' || site, " NOW_MS " FROM meter WHERE site <> '';"
+    "CREATE INDEX meter_site ON meter(site);"
+    "CREATE TABLE site_grant (id INTEGER PRIMARY KEY, site TEXT NOT NULL REFERENCES site(id),"
+    "  from_site TEXT NOT NULL DEFAULT '', meter TEXT NOT NULL DEFAULT '', reason TEXT NOT NULL,"
+    "  granted_at INTEGER NOT NULL, granted_by TEXT NOT NULL, revoked_at INTEGER,"
+    "  revoked_by TEXT NOT NULL DEFAULT '', revoke_reason TEXT NOT NULL DEFAULT '',"
+    "  CHECK ((from_site = '') <> (meter = ''))) STRICT;"
+    "CREATE UNIQUE INDEX site_grant_live ON site_grant(site, from_site, meter) WHERE revoked_at IS NULL;"
+    "ALTER TABLE count_lease ADD COLUMN granted_at INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE count_lease RENAME COLUMN stale_at TO ends_at;"
+    "UPDATE count_lease SET granted_at = " NOW_MS ";"
+    "CREATE INDEX count_lease_kiosk ON count_lease(kiosk);"
+    "CREATE TABLE quarantine (id INTEGER PRIMARY KEY, kiosk TEXT NOT NULL, seq INTEGER, topic TEXT NOT NULL,"
+    "  meter TEXT NOT NULL, payload TEXT NOT NULL, rule TEXT NOT NULL, reason TEXT NOT NULL,"
+    "  received_at INTEGER NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'held' CHECK (state IN ('held', 'released', 'discarded')),"
+    "  decided_at INTEGER, decided_by TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '',"
+    "  UNIQUE (kiosk, topic, payload)) STRICT;"
+    "CREATE INDEX quarantine_held ON quarantine(state, id);",
+    NULL,
+};
+
+/* Version 6: uploads by ledger, signed (docs/sync.md, "Uploading the
+ * outbox"). A kiosk's ledger has its own id; a fresh ledger (a factory
+ * reset) starts its outbox seqs at 1 again, so first answers, alerts and
+ * audit rows are keyed by (kiosk, ledger, the kiosk's number). Rows received
+ * before ledgers were named carry ledger '': the kiosk's first ledger
+ * heard from takes them over (bo_ledger.c). kiosk_ledger holds each
+ * kiosk's ledgers: the current one (retired_at NULL) and those replaced.
+ * ingest_batch keeps each signed upload as received (its body and the
+ * kiosk's Ed25519 signature: evidence), as long as its first answers. */
+static const char *const v6[] = {
+    "CREATE TABLE kiosk_ledger (kiosk TEXT NOT NULL REFERENCES kiosk(id), id TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL, first_seen INTEGER NOT NULL, retired_at INTEGER,"
+    "  replaced_by TEXT NOT NULL DEFAULT '', PRIMARY KEY (kiosk, id)) STRICT;"
+    "CREATE UNIQUE INDEX kiosk_ledger_current ON kiosk_ledger(kiosk) WHERE retired_at IS NULL;"
+    "CREATE TABLE ingest_batch (id INTEGER PRIMARY KEY, kiosk TEXT NOT NULL, ledger TEXT NOT NULL,"
+    "  received_at INTEGER NOT NULL, signature TEXT NOT NULL, body BLOB NOT NULL) STRICT;"
+    "CREATE INDEX ingest_batch_age ON ingest_batch(received_at);"
+    "CREATE TABLE ingest_row_v6 (kiosk TEXT NOT NULL, ledger TEXT NOT NULL, seq INTEGER NOT NULL,"
+    "  topic TEXT NOT NULL, digest TEXT NOT NULL, status TEXT NOT NULL, reason TEXT NOT NULL,"
+    "  received_at INTEGER NOT NULL, batch INTEGER, PRIMARY KEY (kiosk, ledger, seq)) STRICT;"
+    "INSERT INTO ingest_row_v6 SELECT kiosk, '', seq, topic, digest, status, reason, received_at, NULL"
+    "  FROM ingest_row;"
+    "DROP TABLE ingest_row;"
+    "ALTER TABLE ingest_row_v6 RENAME TO ingest_row;"
+    "CREATE INDEX ingest_row_age ON ingest_row(received_at);"
+    "CREATE TABLE alert_v6 (kiosk TEXT NOT NULL, kiosk_alert INTEGER NOT NULL, meter TEXT NOT NULL,"
+    "  at INTEGER NOT NULL, kind TEXT NOT NULL, severity TEXT NOT NULL, evidence TEXT NOT NULL,"
+    "  ledger TEXT NOT NULL DEFAULT '', PRIMARY KEY (kiosk, ledger, kiosk_alert)) STRICT;"
+    "INSERT INTO alert_v6 SELECT kiosk, kiosk_alert, meter, at, kind, severity, evidence, '' FROM alert;"
+    "DROP TABLE alert;"
+    "ALTER TABLE alert_v6 RENAME TO alert;"
+    "CREATE TABLE audit_v6 (id INTEGER PRIMARY KEY, kiosk TEXT NOT NULL, kiosk_audit INTEGER,"
+    "  at INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL,"
+    "  reason TEXT NOT NULL, detail TEXT NOT NULL, received_at INTEGER NOT NULL,"
+    "  ledger TEXT NOT NULL DEFAULT '', UNIQUE (kiosk, ledger, kiosk_audit)) STRICT;"
+    "INSERT INTO audit_v6 SELECT id, kiosk, kiosk_audit, at, actor, action, target, reason, detail,"
+    "  received_at, '' FROM audit;"
+    "DROP TABLE audit;"
+    "ALTER TABLE audit_v6 RENAME TO audit;"
+    "CREATE INDEX audit_at ON audit(at);",
+    NULL,
+};
+
+/* Each migration is a list of SQL texts run in one transaction. */
+static const char *const *const migrations[] = {v1, v2, v3, v4, v5, v6};
+
+#define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+_Static_assert(N_MIGRATIONS == BO_SCHEMA_VERSION, "one migration per schema version");
+
+/* Applies the migrations the file lacks, each in its own transaction. */
+static kerr_t migrate(sqlite3 *db, kmsg_t *msg)
+{
+    for (;;) {
+        kerr_t rc = bo_db_exec(db, "BEGIN IMMEDIATE", "starting a migration", msg);
+        if (rc)
+            return rc;
+        int v = bo_db_version(db);
+        if (v < 0 || v >= N_MIGRATIONS) {
+            bo_db_exec(db, "ROLLBACK", "ending a migration", NULL);
+            if (v > N_MIGRATIONS)
+                return kmsg_set(msg, K_EVERSION,
+                                "the database has schema version %d, newer than this program's %d: "
+                                "run the newer backoffice",
+                                v, N_MIGRATIONS);
+            return v < 0 ? kmsg_set(msg, K_EIO, "could not read the schema version") : K_OK;
+        }
+        char pragma[48];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+        for (const char *const *sql = migrations[v]; rc == K_OK && *sql; sql++)
+            rc = bo_db_exec(db, *sql, "migrating the schema", msg);
+        if (rc == K_OK)
+            rc = bo_db_exec(db, pragma, "recording the schema version", msg);
+        if (rc == K_OK)
+            rc = bo_db_exec(db, "COMMIT", "committing a migration", msg);
+        if (rc) {
+            bo_db_exec(db, "ROLLBACK", "ending a migration", NULL);
+            return rc;
+        }
+    }
+}
+
+/* Makes a missing database file mode 0600 whatever the umask (it holds
+ * Argon2id hashes of staff PINs and enrolment codes) before SQLite opens
+ * it; SQLite gives its -wal and -shm files the same mode. */
+static kerr_t create_private(const char *path, kmsg_t *msg)
+{
+    if (strcmp(path, ":memory:") == 0)
+        return K_OK;
+    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0 && errno == EEXIST)
+        return K_OK;
+    if (fd < 0)
+        return kmsg_set(msg, K_EIO, "cannot create the database %s: %s; check the path and its folder's permissions",
+                        path, strerror(errno));
+    int rc = fchmod(fd, 0600);
+    close(fd);
+    return rc == 0 ? K_OK : kmsg_set(msg, K_EIO, "cannot make the database %s private: %s", path, strerror(errno));
+}
+
+/* The connection is used by one thread at a time (the server holds its own
+ * lock around every use), so SQLite's own mutexes are left out. */
+kerr_t bo_db_open(const char *path, sqlite3 **out, kmsg_t *msg)
+{
+    sqlite3 *db = NULL;
+    if (create_private(path, msg) != K_OK)
+        return K_EIO;
+    int src = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (src != SQLITE_OK) {
+        kmsg_set(msg, K_EIO, "cannot open the database %s: %s; check the path and its folder's permissions",
+                 path, db ? sqlite3_errmsg(db) : sqlite3_errstr(src));
+        sqlite3_close(db);
+        return K_EIO;
+    }
+    sqlite3_busy_timeout(db, 5000);
+    kerr_t rc = bo_db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+                           "setting up the database", msg);
+    if (rc == K_OK)
+        rc = migrate(db, msg);
+    if (rc) {
+        sqlite3_close(db);
+        return rc;
+    }
+    *out = db;
+    return K_OK;
+}

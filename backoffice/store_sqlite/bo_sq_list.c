@@ -1,0 +1,198 @@
+/* The SQLite store's listings and reports (bo_store.h, bo_listing_t): the
+ * SQL of each, its parameters, and its rows as a bo_rows_t. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "backoffice/store_sqlite/bo_sq_int.h"
+
+#define TIME(col) "coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', " col " / 1000, 'unixepoch'), '')"
+
+/* What a listing binds: nothing, ?1 an id, ?1 from and ?2 to, or the
+ * audit report's ?1 kiosk, ?2 since and ?3 action. */
+typedef enum binds { NONE, ID, RANGE, AUDIT } binds_t;
+
+typedef struct listing {
+    const char *sql;
+    binds_t binds;
+} listing_t;
+
+/* The fleet: every kiosk with its last heartbeat, the code it showed at
+ * enrolment, its certificate's expiry, its upload key and current ledger. */
+#define KIOSKS                                                                                                        \
+    "SELECT k.id, k.site, k.state, coalesce(h.software, '') AS software, "                                            \
+    "coalesce(h.outbox_depth, '') AS outbox_depth, "                                                                  \
+    "coalesce(json_extract(h.report, '$.cashbox.fill_percent'), '') AS cashbox_fill, "                                \
+    "coalesce(json_extract(h.report, '$.paper'), '') AS paper, "                                                      \
+    "coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', h.at / 1000, 'unixepoch'), '') AS last_heartbeat, "                      \
+    "coalesce(h.last_error, '') AS last_error, k.kiosk_code AS enrolment_code, "                                      \
+    "coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', k.cert_not_after / 1000, 'unixepoch'), '') AS cert_expires, "            \
+    "k.upload_key AS upload_key, coalesce((SELECT l.id FROM kiosk_ledger l WHERE l.kiosk = k.id "                     \
+    "AND l.retired_at IS NULL), '') AS ledger "                                                                       \
+    "FROM kiosk k LEFT JOIN kiosk_health h "                                                                          \
+    "ON h.kiosk = k.id ORDER BY k.id"
+
+/* Sales are delivered transactions, counted once each (their latest
+ * state), amounts in minor units per currency. */
+#define SALES(col)                                                                                               \
+    "SELECT " col ", currency, count(*) AS sales, sum(delivered) AS amount FROM sale "                               \
+    "WHERE state = 'delivered' AND created_at >= ?1 AND created_at < ?2 GROUP BY 1, 2 ORDER BY 1, 2"
+
+static const listing_t listings[] = {
+    [BO_LIST_SITES] = {"SELECT id, name FROM site ORDER BY id", NONE},
+    [BO_LIST_KIOSKS] = {KIOSKS, NONE},
+    [BO_LIST_CUSTOMERS] = {"SELECT id, name FROM customer ORDER BY id", NONE},
+    [BO_LIST_METERS] = {"SELECT m.id AS meter, m.customer, m.protocol, m.gateway, m.kind, m.tariff, m.site, "
+                        "coalesce(c.highest, 0) AS purchase_count FROM meter m LEFT JOIN meter_count c "
+                        "ON c.meter = m.id ORDER BY m.id",
+                        NONE},
+    [BO_LIST_CARDS] = {"SELECT c.serial, c.meter, c.customer, c.type, c.generation, c.state, c.kiosk, "
+                       "coalesce(b.reason, '') AS blocked FROM card c LEFT JOIN blocked_card b ON b.serial = c.serial "
+                       "UNION ALL SELECT b.serial, '', '', '', '', '', '', b.reason FROM blocked_card b "
+                       "WHERE b.serial NOT IN (SELECT serial FROM card) ORDER BY 1",
+                       NONE},
+    [BO_LIST_TARIFFS] = {"SELECT id, currency, text FROM tariff ORDER BY id", NONE},
+    [BO_LIST_SETTINGS] = {"SELECT kiosk, key, value FROM kiosk_setting ORDER BY kiosk, key", NONE},
+    [BO_LIST_COUNTS] = {"SELECT c.meter, c.highest, coalesce(l.count, '') AS leased, coalesce(l.kiosk, '') AS kiosk, "
+                        "coalesce(l.txn_id, '') AS txn, coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', l.ends_at / 1000, "
+                        "'unixepoch'), '') AS lease_ends FROM meter_count c LEFT JOIN count_lease l "
+                        "ON l.meter = c.meter ORDER BY c.meter",
+                        NONE},
+    [BO_LIST_GRANTS] = {"SELECT id, site, from_site, meter, reason, granted_by, "
+                        "strftime('%Y-%m-%dT%H:%M:%SZ', granted_at / 1000, 'unixepoch') AS granted "
+                        "FROM site_grant WHERE revoked_at IS NULL ORDER BY id",
+                        NONE},
+    [BO_LIST_GRANTS_ALL] = {"SELECT id, site, from_site, meter, reason, granted_by, "
+                            "strftime('%Y-%m-%dT%H:%M:%SZ', granted_at / 1000, 'unixepoch') AS granted, revoked_by, "
+                            "coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', revoked_at / 1000, 'unixepoch'), '') AS revoked, "
+                            "revoke_reason FROM site_grant ORDER BY id",
+                            NONE},
+    [BO_LIST_QUARANTINE_HELD] = {"SELECT id, kiosk, coalesce(seq, '') AS seq, topic, meter, rule, "
+                                 "strftime('%Y-%m-%dT%H:%M:%SZ', received_at / 1000, 'unixepoch') AS received, reason "
+                                 "FROM quarantine WHERE state = 'held' ORDER BY id",
+                                 NONE},
+    [BO_LIST_QUARANTINE_ALL] = {"SELECT id, kiosk, coalesce(seq, '') AS seq, topic, meter, rule, "
+                                "strftime('%Y-%m-%dT%H:%M:%SZ', received_at / 1000, 'unixepoch') AS received, state, "
+                                "decided_by, note, reason FROM quarantine ORDER BY id",
+                                NONE},
+    [BO_LIST_ACCOUNTS] = {"SELECT a.id AS account, a.customer, a.state, " TIME("a.opened_at") " AS opened, "
+                          TIME("a.closed_at") " AS closed, a.balance, a.settlement, "
+                          "(SELECT count(*) FROM account_meter b WHERE b.account = a.id AND b.unbound_at IS NULL) "
+                          "AS meters FROM account a ORDER BY a.id",
+                          NONE},
+    [BO_LIST_ACCOUNT] = {"SELECT a.id AS account, a.customer, coalesce(c.name, '') AS name, a.state, "
+                         TIME("a.opened_at") " AS opened, " TIME("a.closed_at") " AS closed, a.balance, a.settlement, "
+                         "a.settled, a.carried_to, a.close_reason "
+                         "FROM account a LEFT JOIN customer c ON c.id = a.customer WHERE a.id = ?",
+                         ID},
+    [BO_LIST_ACCOUNT_METERS] = {"SELECT b.meter, " TIME("b.bound_at") " AS bound, " TIME("b.unbound_at")
+                                " AS unbound, coalesce(b.final_reading, '') AS final_reading, b.unbound_why AS why, "
+                                "CASE WHEN b.first_zero_ok = 1 THEN 'yes' ELSE 'no' END AS zero_first_ok "
+                                "FROM account_meter b WHERE b.account = ? ORDER BY b.id",
+                                ID},
+    [BO_LIST_ACCOUNT_CARDS] = {"SELECT c.serial, c.meter, c.type, c.generation, c.state, c.kiosk, "
+                               "coalesce(k.reason, '') AS blocked FROM card c LEFT JOIN blocked_card k "
+                               "ON k.serial = c.serial WHERE c.meter IN (SELECT meter FROM account_meter "
+                               "WHERE account = ?) ORDER BY c.meter, c.generation",
+                               ID},
+    [BO_LIST_GROUPS] = {"SELECT name, perms FROM staff_group ORDER BY name", NONE},
+    [BO_LIST_OPERATORS] = {"SELECT name, group_name AS \"group\", CASE disabled WHEN 1 THEN 'disabled' ELSE 'active' "
+                           "END AS state, strftime('%Y-%m-%dT%H:%M:%SZ', updated_at / 1000, 'unixepoch') AS updated "
+                           "FROM staff_operator ORDER BY name",
+                           NONE},
+    [BO_REPORT_SALES_DAY] = {"SELECT strftime('%Y-%m-%d', created_at / 1000, 'unixepoch') AS day, currency, "
+                             "count(*) AS sales, sum(delivered) AS amount FROM sale WHERE state = 'delivered' "
+                             "AND created_at >= ?1 AND created_at < ?2 GROUP BY 1, 2 ORDER BY 1, 2",
+                             RANGE},
+    [BO_REPORT_SALES_SITE] = {SALES("site"), RANGE},
+    [BO_REPORT_SALES_METHOD] = {SALES("method"), RANGE},
+    /* Energy between two consecutive readings of a meter is counted in the
+     * month of the later one (Wh, or litres for water). */
+    [BO_REPORT_ENERGY] = {"SELECT meter, strftime('%Y-%m', at / 1000, 'unixepoch') AS month, sum(used) AS energy, "
+                          "count(*) AS readings FROM (SELECT meter, at, energy - lag(energy, 1, energy) OVER "
+                          "(PARTITION BY meter ORDER BY at) AS used"
+                          "  FROM (SELECT meter, at, max(energy) AS energy FROM reading GROUP BY meter, at))"
+                          " WHERE at >= ?1 AND at < ?2 GROUP BY 1, 2 ORDER BY 1, 2",
+                          RANGE},
+    /* Rows kiosks uploaded that could never be stored, with the reason. */
+    [BO_REPORT_REJECTED] = {"SELECT kiosk, seq, topic, strftime('%Y-%m-%dT%H:%M:%SZ', received_at / 1000, "
+                            "'unixepoch') AS received, reason FROM ingest_row WHERE status = 'rejected' "
+                            "AND received_at >= ?1 AND received_at < ?2 ORDER BY received_at, kiosk, seq",
+                            RANGE},
+    /* Alerts: those kiosks uploaded and the back office's own for staff. */
+    [BO_REPORT_ALERTS] = {"SELECT kiosk, kiosk_alert AS id, strftime('%Y-%m-%dT%H:%M:%SZ', at / 1000, 'unixepoch') "
+                          "AS at, meter, kind, severity, evidence FROM alert WHERE at >= ?1 AND at < ?2 "
+                          "ORDER BY alert.at, kiosk, kiosk_alert",
+                          RANGE},
+    /* Rows held for staff, held or decided. */
+    [BO_REPORT_QUARANTINE] = {"SELECT id, kiosk, coalesce(seq, '') AS seq, topic, meter, rule, "
+                              "strftime('%Y-%m-%dT%H:%M:%SZ', received_at / 1000, 'unixepoch') AS received, state, "
+                              "decided_by, note, reason FROM quarantine WHERE received_at >= ?1 AND received_at < ?2 "
+                              "ORDER BY id",
+                              RANGE},
+    /* The fleet's audit trail, oldest first. */
+    [BO_REPORT_AUDIT] = {"SELECT kiosk, kiosk_audit AS audit_id, "
+                         "strftime('%Y-%m-%dT%H:%M:%SZ', at / 1000, 'unixepoch') AS at, actor, action, target, "
+                         "reason, detail FROM audit WHERE (?1 = '' OR kiosk = ?1) AND at >= ?2 "
+                         "AND (?3 = '' OR action = ?3) ORDER BY audit.at, kiosk, kiosk_audit, id",
+                         AUDIT},
+};
+
+static void bind(sqlite3_stmt *st, binds_t binds, const bo_list_args_t *a)
+{
+    if (binds == ID) {
+        sqlite3_bind_text(st, 1, a->id ? a->id : "", -1, SQLITE_TRANSIENT);
+    } else if (binds == RANGE) {
+        sqlite3_bind_int64(st, 1, a->from);
+        sqlite3_bind_int64(st, 2, a->to);
+    } else if (binds == AUDIT) {
+        sqlite3_bind_text(st, 1, a->kiosk ? a->kiosk : "", -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 2, a->from);
+        sqlite3_bind_text(st, 3, a->action ? a->action : "", -1, SQLITE_TRANSIENT);
+    }
+}
+
+static bo_cell_t kind_of(sqlite3_stmt *st, int i)
+{
+    int t = sqlite3_column_type(st, i);
+    return t == SQLITE_INTEGER ? BO_CELL_INT : t == SQLITE_TEXT ? BO_CELL_TEXT : BO_CELL_OTHER;
+}
+
+/* Every row of st into out; false if out of memory. */
+static bool fill(sqlite3_stmt *st, bo_rows_t *out, int *src)
+{
+    int cols = sqlite3_column_count(st);
+    const char *texts[64];
+    bo_cell_t kinds[64];
+    if (cols > 64 || !bo_rows_init(out, cols))
+        return false;
+    for (int i = 0; i < cols; i++)
+        if (!bo_rows_name(out, i, sqlite3_column_name(st, i)))
+            return false;
+    while ((*src = sqlite3_step(st)) == SQLITE_ROW) {
+        for (int i = 0; i < cols; i++) {
+            kinds[i] = kind_of(st, i); /* before the text conversion below */
+            texts[i] = bo_db_col(st, i);
+        }
+        if (!bo_rows_add(out, texts, kinds))
+            return false;
+    }
+    return true;
+}
+
+kerr_t bo__sq_list(void *ctx, bo_listing_t what, const bo_list_args_t *args, bo_rows_t *out, kmsg_t *msg)
+{
+    sqlite3_stmt *st;
+    int src = SQLITE_DONE;
+    memset(out, 0, sizeof *out);
+    if ((unsigned)what >= sizeof listings / sizeof listings[0] || !listings[what].sql)
+        return kmsg_set(msg, K_EINVAL, "no listing %d", (int)what);
+    if (sqlite3_prepare_v2(ctx, listings[what].sql, -1, &st, NULL) != SQLITE_OK)
+        return kmsg_set(msg, K_EIO, "%s", sqlite3_errmsg(ctx));
+    bind(st, listings[what].binds, args);
+    bool ok = fill(st, out, &src);
+    sqlite3_finalize(st);
+    if (ok && src == SQLITE_DONE)
+        return K_OK;
+    bo_rows_free(out);
+    return kmsg_set(msg, K_EIO, "%s", ok ? sqlite3_errmsg(ctx) : "out of memory");
+}

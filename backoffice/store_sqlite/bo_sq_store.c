@@ -1,0 +1,63 @@
+/* The SQLite store's table (bo_sqlite.h): transactions, listings, and
+ * each part's ops (bo_sq_*.c). */
+#include "backoffice/store_sqlite/bo_sqlite.h"
+
+#include "backoffice/store_sqlite/bo_sq_int.h"
+
+static void close_db(void *ctx)
+{
+    bo_db_close(ctx);
+}
+
+static kerr_t begin(void *ctx, kmsg_t *msg)
+{
+    return bo_db_exec(ctx, "BEGIN IMMEDIATE", "starting", msg);
+}
+
+static kerr_t commit(void *ctx, kmsg_t *msg)
+{
+    return bo_db_exec(ctx, "COMMIT", "committing", msg);
+}
+
+static void rollback(void *ctx)
+{
+    if (!sqlite3_get_autocommit(ctx))
+        bo_db_exec(ctx, "ROLLBACK", "abandoning", NULL);
+}
+
+static const bo_store_ops_t ops = {
+    .engine = "sqlite",
+    .close = close_db,
+    .begin = begin,
+    .commit = commit,
+    .rollback = rollback,
+    .list = bo__sq_list,
+    .fleet = &bo__sq_fleet,
+    .docs = &bo__sq_docs,
+    .staff = &bo__sq_staff,
+    .meters = &bo__sq_meters,
+    .counts = &bo__sq_counts,
+    .upload = &bo__sq_upload,
+    .log = &bo__sq_log,
+    .qr = &bo__sq_qr,
+    .held = &bo__sq_held,
+};
+
+kerr_t bo_sqlite_open(const char *path, bo_store_t *out, kmsg_t *msg)
+{
+    sqlite3 *db = NULL;
+    kerr_t rc = bo_db_open(path, &db, msg);
+    if (rc == K_OK)
+        bo_sqlite_adopt(db, out);
+    return rc;
+}
+
+void bo_sqlite_adopt(sqlite3 *db, bo_store_t *out)
+{
+    *out = (bo_store_t){db, &ops};
+}
+
+sqlite3 *bo_sqlite_db(const bo_store_t *st)
+{
+    return st->ops == &ops ? st->ctx : NULL;
+}
