@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "drivers/gateway/dlt645_di.h"
 #include "drivers/gateway/dlt645_frame.h"
 #include "drivers/gateway/dlt645_read.h"
 #include "drivers/gateway/gw_backends.h"
@@ -14,16 +15,6 @@
 #include "drivers/transport/tcp_link.h"
 #include "kiosk/app/log.h"
 
-#define DI_ENERGY_TOTAL 0x00000000u
-#define DI_ENERGY_BLOCK 0x0001FF00u
-#define DI_REMAINING 0x00900200u
-#define DI_OVERDRAFT 0x00900201u
-#define DI_COUNT 0x03330201u
-#define DI_STATUS3 0x04000503u
-#define DI_STATUS7 0x04000507u
-#define DI_CUSTOMER 0x0400040Eu
-#define DI_RECHARGE 0x070102FFu
-#define DI_OPEN_ACCOUNT 0x070101FFu
 #define MAX_COUNT 9999u /* reads carry the count as 4 BCD digits */
 
 typedef struct dlt {
@@ -156,9 +147,9 @@ static gw_err_t read_identity(dlt_t *d, const char *meter, gw_reading_t *out, km
     dlt645_frame_t reply;
     uint8_t cust[6];
     bool absent = false;
-    gw_err_t e = read_reply(d, meter, DI_CUSTOMER, &reply, msg);
+    gw_err_t e = read_reply(d, meter, DLT645_DI_CUSTOMER, &reply, msg);
     if (e == GW_OK)
-        e = take_value(meter, DI_CUSTOMER, &reply, cust, sizeof cust, &absent, msg);
+        e = take_value(meter, DLT645_DI_CUSTOMER, &reply, cust, sizeof cust, &absent, msg);
     if (e != GW_OK)
         return e;
     if (!dlt645_addr_to_text(reply.addr, out->id_meter) ||
@@ -187,9 +178,9 @@ static gw_err_t read_bcd(dlt_t *d, const char *meter, uint32_t di, size_t bytes,
 static gw_err_t read_balance(dlt_t *d, const char *meter, int64_t *balance, kmsg_t *msg)
 {
     uint64_t remaining, overdraft = 0;
-    gw_err_t e = read_bcd(d, meter, DI_REMAINING, 4, &remaining, msg);
+    gw_err_t e = read_bcd(d, meter, DLT645_DI_REMAINING, 4, &remaining, msg);
     if (e == GW_OK && remaining == 0)
-        e = read_bcd(d, meter, DI_OVERDRAFT, 4, &overdraft, msg);
+        e = read_bcd(d, meter, DLT645_DI_OVERDRAFT, 4, &overdraft, msg);
     *balance = remaining ? (int64_t)remaining : -(int64_t)overdraft;
     return e;
 }
@@ -198,7 +189,7 @@ static gw_err_t read_balance(dlt_t *d, const char *meter, int64_t *balance, kmsg
 static gw_err_t read_total(dlt_t *d, const char *meter, gw_reading_t *out, kmsg_t *msg)
 {
     uint64_t v;
-    gw_err_t e = read_bcd(d, meter, DI_ENERGY_TOTAL, 4, &v, msg);
+    gw_err_t e = read_bcd(d, meter, DLT645_DI_ENERGY_TOTAL, 4, &v, msg);
     if (e == GW_OK) {
         out->energy_total = (int64_t)v * 10; /* 0.01 kWh = 10 Wh */
         out->bands_absent = true;
@@ -210,7 +201,7 @@ static gw_err_t read_energy(dlt_t *d, const char *meter, gw_reading_t *out, kmsg
 {
     uint8_t data[20];
     bool absent = false;
-    gw_err_t e = read_di(d, meter, DI_ENERGY_BLOCK, data, sizeof data, &absent, msg);
+    gw_err_t e = read_di(d, meter, DLT645_DI_ENERGY_BLOCK, data, sizeof data, &absent, msg);
     if (e == GW_OK && absent)
         return read_total(d, meter, out, msg);
     for (int i = 0; e == GW_OK && i < 5; i++) {
@@ -231,9 +222,9 @@ static gw_err_t read_energy(dlt_t *d, const char *meter, gw_reading_t *out, kmsg
 static gw_err_t read_status(dlt_t *d, const char *meter, gw_reading_t *out, kmsg_t *msg)
 {
     uint8_t w3[2], w7[2];
-    gw_err_t e = read_di(d, meter, DI_STATUS3, w3, 2, NULL, msg);
+    gw_err_t e = read_di(d, meter, DLT645_DI_STATUS3, w3, 2, NULL, msg);
     if (e == GW_OK)
-        e = read_di(d, meter, DI_STATUS7, w7, 2, NULL, msg);
+        e = read_di(d, meter, DLT645_DI_STATUS7, w7, 2, NULL, msg);
     if (e != GW_OK)
         return e;
     unsigned s3 = w3[0] | (unsigned)w3[1] << 8, s7 = w7[0] | (unsigned)w7[1] << 8;
@@ -251,7 +242,7 @@ static gw_err_t dlt_read(void *ctx, const char *meter, unsigned what, gw_reading
     snprintf(out->meter, sizeof out->meter, "%s", meter);
     gw_err_t e = GW_OK;
     uint64_t count;
-    if (what & GW_READ_COUNT && (e = read_bcd(d, meter, DI_COUNT, 2, &count, msg)) == GW_OK) {
+    if (what & GW_READ_COUNT && (e = read_bcd(d, meter, DLT645_DI_COUNT, 2, &count, msg)) == GW_OK) {
         out->purchase_count = (uint32_t)count;
         out->have |= GW_READ_COUNT;
     }
@@ -281,7 +272,7 @@ static uint32_t get_le32(const uint8_t *p)
  * customer, MAC2 (L = 30). */
 static gw_err_t build_credit(const dlt_t *d, const gw_credit_req_t *req, dlt645_frame_t *f, kmsg_t *msg)
 {
-    meter_credit_mac_t m = {.di = req->open_account ? DI_OPEN_ACCOUNT : DI_RECHARGE,
+    meter_credit_mac_t m = {.di = req->open_account ? DLT645_DI_OPEN_ACCOUNT : DLT645_DI_RECHARGE,
                             .amount = (uint32_t)req->amount,
                             .count = req->count,
                             .operator_code = d->opts.operator_code};
