@@ -20,6 +20,7 @@
 #include "kiosk/engine/engine.h"
 #include "support/support.h"
 #include "support/vcard.h"
+#include "kiosk/site/site_devices.h"
 
 #define METER "000000000001"
 
@@ -125,8 +126,8 @@ static void open_kiosk(bench_t *b, const char *keys)
         if (card_keys_sam_open(sam, &k, &msg) != K_OK)
             bench_die("card_bench", msg.text);
     }
-    if (ledger_open(c->ledger_path, LEDGER_CREATE, NULL, &b->ledger, &msg) || gw_open(c, NULL, &b->gw, &msg) ||
-        gw_card_open(slot, k, &b->card, &msg) || card_pcsc_open(VCARD_READER, &b->watch, &msg))
+    if (ledger_open(c->ledger_path, LEDGER_CREATE, NULL, &b->ledger, &msg) || site_gateway_open(c, NULL, &b->gw, &msg) ||
+        gw_card_open(slot, k, NULL, &b->card, &msg) || card_pcsc_open(VCARD_READER, &b->watch, &msg))
         bench_die("card_bench", msg.text);
     b->eng = (engine_t){.ledger = b->ledger, .gw = &b->gw, .card = &b->card, .cfg = c};
 }

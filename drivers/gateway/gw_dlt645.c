@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "drivers/gateway/dlt645_di.h"
 #include "drivers/gateway/dlt645_frame.h"
@@ -19,7 +18,7 @@
 
 typedef struct dlt {
     tcp_link_t link;
-    gw_opts_t opts;
+    gw_net_opts_t opts; /* address NULL: the link holds it */
     dlt645_stream_t rx;
 } dlt_t;
 
@@ -69,15 +68,13 @@ static gw_err_t exchange(dlt_t *d, const dlt645_frame_t *req, dlt645_frame_t *re
     }
 }
 
-/* Retries an idempotent exchange (read, relay) with backoff. */
+/* Retries an idempotent exchange (read, relay) as the retry policy says. */
 static gw_err_t exchange_retrying(dlt_t *d, const dlt645_frame_t *req, dlt645_frame_t *reply, kmsg_t *msg)
 {
     gw_err_t e = GW_TIMEOUT;
-    for (int i = 0; i <= d->opts.retries; i++) {
-        if (i > 0) {
-            usleep((useconds_t)(100000u << (i - 1)));
+    for (unsigned i = 0; kretry_next(&d->opts.retry, d->opts.clk, i); i++) {
+        if (i > 0)
             tcp_link_close(&d->link); /* a late answer must not be taken for this one */
-        }
         e = exchange(d, req, reply, msg);
         if (e != GW_TIMEOUT && e != GW_UNREACHABLE)
             break;
@@ -365,9 +362,9 @@ static gw_err_t dlt_credit(void *ctx, const gw_credit_req_t *req, gw_credit_repl
 }
 
 /* Deadline of a relay command: ten minutes from now, local time, BCD. */
-static void relay_deadline(uint8_t out[6])
+static void relay_deadline(const kclock_t *clk, uint8_t out[6])
 {
-    time_t t = time(NULL) + 600;
+    time_t t = (time_t)(kclock_wall(clk) / 1000) + 600;
     struct tm tm;
     localtime_r(&t, &tm);
     const int parts[6] = {tm.tm_sec, tm.tm_min, tm.tm_hour, tm.tm_mday, tm.tm_mon + 1, tm.tm_year % 100};
@@ -386,7 +383,7 @@ static gw_err_t dlt_relay(void *ctx, const char *meter, gw_relay_t cmd, kmsg_t *
     put_le32(f.data + 4, d->opts.operator_code);
     f.data[8] = cmd == GW_RELAY_TRIP ? 0x1A : 0x1C;
     f.data[9] = 0x00;
-    relay_deadline(f.data + 10);
+    relay_deadline(d->opts.clk, f.data + 10);
     f.len = 16;
     if ((e = exchange_retrying(d, &f, &reply, msg)) != GW_OK)
         return e;
@@ -408,17 +405,18 @@ static void dlt_close(void *ctx)
 
 static const gw_ops_t dlt_ops = {"dlt645", dlt_read, dlt_credit, dlt_relay, dlt_close};
 
-kerr_t gw_dlt645_open(const char *hostport, const gw_opts_t *o, gw_t *out, kmsg_t *msg)
+kerr_t gw_dlt645_open(const gw_net_opts_t *o, gw_t *out, kmsg_t *msg)
 {
     dlt_t *d = calloc(1, sizeof *d);
     if (!d)
         return kmsg_set(msg, K_EIO, "out of memory");
-    kerr_t rc = tcp_link_init(&d->link, "gateway", hostport, msg);
+    kerr_t rc = tcp_link_init(&d->link, "gateway", o->address, msg);
     if (rc != K_OK) {
         free(d);
         return rc;
     }
     d->opts = *o;
+    d->opts.address = NULL;
     out->ops = &dlt_ops;
     out->ctx = d;
     return K_OK;

@@ -23,11 +23,13 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#include "drivers/gateway/gateway.h"
+#include "drivers/gateway/gw_backends.h"
 #include "kiosk/app/log.h"
 
+enum { DIR_LEN = 512 }; /* the folder's path, as gateway.fake_dir holds it */
+
 typedef struct fake {
-    char dir[CFG_PATH_LEN];
+    char dir[DIR_LEN];
     int lock_fd;
 } fake_t;
 
@@ -46,7 +48,7 @@ static void path_of(const fake_t *f, const char *name, char *out, size_t len)
 /* Finds meter in `meters` and replays the journal over it. */
 static gw_err_t load_meter(const fake_t *f, const char *meter, fake_meter_t *m, kmsg_t *msg)
 {
-    char path[CFG_PATH_LEN + 16], line[256], id[32], cust[32], answers[32];
+    char path[DIR_LEN + 16], line[256], id[32], cust[32], answers[32];
     path_of(f, "meters", path, sizeof path);
     FILE *in = fopen(path, "r");
     if (!in) {
@@ -91,7 +93,7 @@ static gw_err_t load_meter(const fake_t *f, const char *meter, fake_meter_t *m, 
 static const char *take_fault(const fake_t *f, bool credit)
 {
     static const char *const kinds[] = {"offline", "drop", "lose_reply", "refuse"};
-    char path[CFG_PATH_LEN + 16], tmp[CFG_PATH_LEN + 16], line[128], kind[32];
+    char path[DIR_LEN + 16], tmp[DIR_LEN + 16], line[128], kind[32];
     path_of(f, "faults", path, sizeof path);
     path_of(f, "faults.tmp", tmp, sizeof tmp);
     FILE *in = fopen(path, "r");
@@ -149,7 +151,7 @@ static gw_err_t fake_read(void *ctx, const char *meter, unsigned what, gw_readin
 /* Appends one line to the file `name` with a single write. */
 static gw_err_t append_line(const fake_t *f, const char *name, const char *line, kmsg_t *msg)
 {
-    char path[CFG_PATH_LEN + 16];
+    char path[DIR_LEN + 16];
     path_of(f, name, path, sizeof path);
     int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
     ssize_t n = (ssize_t)strlen(line);
@@ -258,7 +260,7 @@ kerr_t gw_fake_open(const char *dir, gw_t *out, kmsg_t *msg)
     if (!f)
         return kmsg_set(msg, K_EIO, "out of memory");
     snprintf(f->dir, sizeof f->dir, "%s", dir);
-    char path[CFG_PATH_LEN + 16];
+    char path[DIR_LEN + 16];
     path_of(f, "lock", path, sizeof path);
     f->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (f->lock_fd < 0) {

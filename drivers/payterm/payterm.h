@@ -8,7 +8,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kiosk/app/config.h"
 #include "kiosk/core/err.h"
 
 typedef enum pt_err {
@@ -91,14 +90,20 @@ typedef struct payterm {
     void *ctx;
 } payterm_t;
 
-/* Opens the terminal named by payterm.protocol (K_ENOTFOUND for "none"). */
-kerr_t payterm_open(const kiosk_config_t *cfg, payterm_t *out, kmsg_t *msg);
-
 /* Closes it (a zeroed payterm_t is fine). */
 void payterm_close(payterm_t *p);
 
+/* What the ZVT backend is opened with. */
+typedef struct pt_zvt_opts {
+    const char *address;  /* the terminal, host:port (connected at first use) */
+    const char *password; /* its ZVT password, 6 digits */
+    uint16_t currency;    /* ISO 4217 numeric (156 for CNY) */
+    int timeout_ms;       /* a command's dialogue after its acknowledgement */
+    int ack_timeout_ms;   /* the acknowledgement, and connecting */
+} pt_zvt_opts_t;
+
 /* The ZVT backend (docs/protocols/zvt.md). */
-kerr_t pt_zvt_open(const kiosk_config_t *cfg, payterm_t *out, kmsg_t *msg);
+kerr_t pt_zvt_open(const pt_zvt_opts_t *o, payterm_t *out, kmsg_t *msg);
 
 /* A ZVT result code in words ("declined by the card issuer"). */
 const char *pt_result_text(uint8_t code);

@@ -12,7 +12,6 @@
 
 #include "drivers/printer/printer_doc.h"
 #include "drivers/printer/printer_status.h"
-#include "kiosk/app/config.h"
 #include "kiosk/core/err.h"
 
 typedef enum printer_err {
@@ -25,10 +24,12 @@ typedef enum printer_err {
 
 typedef enum printer_transport { PRINTER_SERIAL, PRINTER_TCP, PRINTER_FILE } printer_transport_t;
 
-/* Where the printer is and how long it may take. */
+/* Where the printer is and how long it may take: what the ESC/POS backend
+ * is opened with. */
 typedef struct printer_link {
     printer_transport_t transport;
     const char *target;    /* serial: the device; tcp: host:port; file: the path */
+    const char *setting;   /* the setting that names target, for messages ("printer.device") */
     unsigned baud;         /* serial: 1200..115200 */
     int timeout_ms;        /* connecting, and sending one receipt */
     int status_timeout_ms; /* each answer to a status query */
@@ -49,13 +50,10 @@ typedef struct printer {
     void *ctx;
 } printer_t;
 
-/* Opens the printer the [printer] section names (K_ENOTFOUND for protocol
- * none). A TCP printer is connected at its first use, and again after the
- * link broke, so a printer switched on later is found. */
-kerr_t printer_open(const kiosk_config_t *cfg, printer_t *out, kmsg_t *msg);
-
 /* The ESC/POS backend (docs/protocols/escpos.md) on a serial device, a TCP
- * port or a plain file (bytes appended; the status is always ready). */
+ * port or a plain file (bytes appended; the status is always ready). A TCP
+ * printer is connected at its first use, and again after the link broke,
+ * so a printer switched on later is found. */
 kerr_t printer_escpos_open(const printer_link_t *link, printer_t *out, kmsg_t *msg);
 
 /* Closes it (a zeroed printer_t is fine). */

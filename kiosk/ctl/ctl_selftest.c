@@ -54,7 +54,7 @@ static verdict_t check_gateway(ctl_t *c, char *detail, size_t len)
         snprintf(detail, len, "no registry (registry.path): no meter to ask");
         return V_OFF;
     }
-    if (registry_load(c->cfg.registry_path, &reg, &msg) != K_OK || gw_open(&c->cfg, &reg, &gw, &msg) != K_OK) {
+    if (registry_load(c->cfg.registry_path, &reg, &msg) != K_OK || site_gateway_open(&c->cfg, &reg, &gw, &msg) != K_OK) {
         snprintf(detail, len, "%s", msg.text);
         registry_free(&reg);
         return V_FAIL;
@@ -77,7 +77,7 @@ static verdict_t check_cash(ctl_t *c, char *detail, size_t len)
         return said(V_OFF, detail, len, "cash.protocol = none");
     cash_t cash;
     kmsg_t msg = {""};
-    if (cash_open(&c->cfg, &cash, &msg) != K_OK)
+    if (site_cash_open(&c->cfg, &cash, &msg) != K_OK)
         return said(V_FAIL, detail, len, "%s", msg.text);
     cash_info_t info;
     cash.ops->info(cash.ctx, &info);
@@ -93,7 +93,7 @@ static verdict_t check_terminal(ctl_t *c, char *detail, size_t len)
     payterm_t pt;
     pt_result_t r;
     kmsg_t msg = {""};
-    if (payterm_open(&c->cfg, &pt, &msg) != K_OK)
+    if (site_terminal_open(&c->cfg, &pt, &msg) != K_OK)
         return said(V_FAIL, detail, len, "%s", msg.text);
     pt_err_t e = pt.ops->last(pt.ctx, &r, &msg);
     snprintf(detail, len, "%s", e == PT_OK ? "answered (its last transaction)" : msg.text);
@@ -142,7 +142,7 @@ static verdict_t check_printer(ctl_t *c, char *detail, size_t len)
     printer_t p;
     printer_status_t st;
     kmsg_t msg = {""};
-    if (printer_open(&c->cfg, &p, &msg) != K_OK)
+    if (site_printer_open(&c->cfg, &p, &msg) != K_OK)
         return said(V_FAIL, detail, len, "%s", msg.text);
     kerr_t rc = engine_printer_ready(&p, &st, &msg);
     if (rc == K_OK)

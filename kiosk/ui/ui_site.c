@@ -19,9 +19,9 @@ static void open_printer(ui_site_t *s)
 {
     kmsg_t msg;
     printer_status_t st;
-    if (strcmp(s->base.cfg->printer_protocol, "none") == 0)
+    if (s->base.plan.printer == SITE_NO_PRINTER)
         return;
-    if (printer_open(s->base.cfg, &s->printer, &msg) != K_OK) {
+    if (site_printer_open(s->base.cfg, &s->printer, &msg) != K_OK) {
         fprintf(stderr, "kiosk: receipt printer unavailable, receipts are shown on the screen: %s\n", msg.text);
         return;
     }
@@ -40,7 +40,7 @@ static void health_of(ui_site_t *s)
     unsigned o = s->base.opened;
     s->health |= (o & SITE_CASH ? HEALTH_CASH : 0u) | (o & SITE_TERMINAL ? HEALTH_TERMINAL : 0u) |
                  (o & SITE_CARD ? HEALTH_READER : 0u);
-    if (o & SITE_CARD && card_pcsc_open(s->base.cfg->card_reader, &s->card_watch, &msg) != K_OK)
+    if (o & SITE_CARD && site_card_reader_open(s->base.cfg, &s->card_watch, &msg) != K_OK)
         fprintf(stderr, "kiosk: cards going in and out are not noticed: %s\n", msg.text);
     if (o & SITE_QR && s->base.qr.ops->last(s->base.qr.ctx, &r, &msg) == PT_OK)
         s->health |= HEALTH_QR;
