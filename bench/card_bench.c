@@ -68,7 +68,8 @@ static void c_close(void *ctx)
     card_slot_close(&c->inner);
 }
 
-static const card_slot_ops_t counted_ops = {"counted", c_wait, c_connect, c_transmit, c_disconnect, c_held, c_close};
+static const card_slot_ops_t counted_ops = {"counted", c_wait,  c_connect, c_transmit, c_disconnect,
+                                            c_held,    c_close, card_slot_probe_none};
 
 typedef struct bench {
     char dir[512], image[600];

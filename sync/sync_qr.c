@@ -245,6 +245,14 @@ static pt_err_t qr_last(void *ctx, pt_result_t *out, kmsg_t *msg)
     return PT_OK;
 }
 
+static const pt_ops_t qr_ops;
+
+/* The back office answers at all (as qr_last asks): QR payments can be offered. */
+static pt_err_t qr_probe(void *ctx, kmsg_t *msg)
+{
+    return pt_probe_last(&qr_ops, ctx, "the back office answers", msg);
+}
+
 static pt_err_t qr_end_of_day(void *ctx, pt_result_t *out, kmsg_t *msg)
 {
     (void)ctx, (void)msg;
@@ -269,6 +277,7 @@ static const pt_ops_t qr_ops = {
     .end_of_day = qr_end_of_day,
     .close = qr_close,
     .query = qr_query,
+    .probe = qr_probe,
 };
 
 kerr_t sync_qr_open(sync_client_t *link, const sync_qr_opts_t *o, payterm_t *out, kmsg_t *msg)

@@ -220,7 +220,14 @@ static void gwc_close(void *ctx)
     free(g);
 }
 
-static const gw_ops_t gwc_ops = {"card", gwc_read, gwc_credit, gwc_relay, gwc_close};
+/* The reader answers (a card in it or not). */
+static gw_err_t gwc_probe(void *ctx, kmsg_t *msg)
+{
+    gwc_t *g = ctx;
+    return g->slot.ops->probe(g->slot.ctx, msg) == CARD_OK ? GW_OK : GW_UNREACHABLE;
+}
+
+static const gw_ops_t gwc_ops = {"card", gwc_read, gwc_credit, gwc_relay, gwc_close, gwc_probe};
 
 kerr_t gw_card_open(card_slot_t slot, card_keys_t keys, const gw_card_opts_t *o, gw_t *out, kmsg_t *msg)
 {

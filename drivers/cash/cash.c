@@ -11,6 +11,13 @@ void cash_close(cash_t *c)
         memset(c, 0, sizeof *c);
 }
 
+cash_err_t cash_probe_none(void *ctx, kmsg_t *msg)
+{
+    (void)ctx;
+    kmsg_set(msg, K_OK, "open (nothing to ask)");
+    return CASH_OK;
+}
+
 const char *cash_event_name(cash_event_kind_t k)
 {
     static const char *const names[] = {

@@ -68,6 +68,10 @@ typedef struct cash_ops {
     /* Stacks (true) or returns (false) the note in escrow. */
     cash_err_t (*route)(void *ctx, bool stack, kmsg_t *msg);
     void (*close)(void *ctx);
+    /* Asks the device something harmless that changes nothing (its events
+     * stay for poll): CASH_OK with who answered in msg, or the error and
+     * why. cash_probe_none for a backend with nothing to ask. */
+    cash_err_t (*probe)(void *ctx, kmsg_t *msg);
 } cash_ops_t;
 
 typedef struct cash {
@@ -77,6 +81,9 @@ typedef struct cash {
 
 /* Closes it (a zeroed cash_t is fine). */
 void cash_close(cash_t *c);
+
+/* The probe of a backend with nothing to ask: CASH_OK. */
+cash_err_t cash_probe_none(void *ctx, kmsg_t *msg);
 
 /* What the ccTalk backend is opened with. */
 typedef struct cash_cctalk_opts {

@@ -347,6 +347,18 @@ static cash_err_t cct_route(void *ctx, bool stack, kmsg_t *msg)
     return CASH_PROTOCOL;
 }
 
+/* A simple poll (header 254): the validator answers, and its event buffer
+ * is left for cct_poll. */
+static cash_err_t cct_probe(void *ctx, kmsg_t *msg)
+{
+    cct_t *c = ctx;
+    cctalk_frame_t r;
+    cash_err_t e = exchange(c, H_POLL, NULL, 0, &r, msg);
+    if (e == CASH_OK)
+        kmsg_set(msg, K_OK, "%s %s, serial %s", c->info.manufacturer, c->info.product, c->info.serial);
+    return e;
+}
+
 static void cct_close(void *ctx)
 {
     cct_t *c = ctx;
@@ -355,8 +367,9 @@ static void cct_close(void *ctx)
     free(c);
 }
 
-static const cash_ops_t cct_ops = {"cctalk", cct_info,  cct_set_counter, cct_enable, cct_disable,
-                                   cct_poll, cct_route, cct_close};
+static const cash_ops_t cct_ops = {
+    .name = "cctalk", .info = cct_info, .set_counter = cct_set_counter, .enable = cct_enable, .disable = cct_disable,
+    .poll = cct_poll, .route = cct_route, .close = cct_close, .probe = cct_probe};
 
 kerr_t cash_cctalk_open(const cash_cctalk_opts_t *o, cash_t *out, kmsg_t *msg)
 {

@@ -102,6 +102,11 @@ typedef struct gw_ops {
     /* Trips or closes the relay (valve). */
     gw_err_t (*relay)(void *ctx, const char *meter, gw_relay_t cmd, kmsg_t *msg);
     void (*close)(void *ctx);
+    /* Asks something harmless to see that the way to the meters works:
+     * GW_OK with what answered in msg, or the error and why. A backend
+     * with nothing of its own to ask puts gw_probe_none here, so callers
+     * never check for NULL. */
+    gw_err_t (*probe)(void *ctx, kmsg_t *msg);
 } gw_ops_t;
 
 typedef struct gw {
@@ -111,6 +116,9 @@ typedef struct gw {
 
 /* Closes the backend (safe on a zeroed gw_t). */
 void gw_close(gw_t *gw);
+
+/* The probe of a backend with nothing of its own to ask: GW_OK. */
+gw_err_t gw_probe_none(void *ctx, kmsg_t *msg);
 
 /* Returns a short name for an error ("timeout"). */
 const char *gw_err_str(gw_err_t e);

@@ -403,7 +403,7 @@ static void dlt_close(void *ctx)
     free(d);
 }
 
-static const gw_ops_t dlt_ops = {"dlt645", dlt_read, dlt_credit, dlt_relay, dlt_close};
+static const gw_ops_t dlt_ops = {"dlt645", dlt_read, dlt_credit, dlt_relay, dlt_close, gw_probe_none};
 
 kerr_t gw_dlt645_open(const gw_net_opts_t *o, gw_t *out, kmsg_t *msg)
 {

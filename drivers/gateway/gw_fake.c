@@ -252,7 +252,7 @@ static gw_err_t fake_relay(void *ctx, const char *meter, gw_relay_t cmd, kmsg_t 
     return e;
 }
 
-static const gw_ops_t fake_ops = {"fake", fake_read, fake_credit, fake_relay, fake_close};
+static const gw_ops_t fake_ops = {"fake", fake_read, fake_credit, fake_relay, fake_close, gw_probe_none};
 
 kerr_t gw_fake_open(const char *dir, gw_t *out, kmsg_t *msg)
 {

@@ -174,7 +174,7 @@ static void mb_close(void *ctx)
     free(m);
 }
 
-static const gw_ops_t mb_ops = {"modbus", mb_read, mb_credit, mb_relay, mb_close};
+static const gw_ops_t mb_ops = {"modbus", mb_read, mb_credit, mb_relay, mb_close, gw_probe_none};
 
 kerr_t gw_modbus_open(const gw_net_opts_t *o, gw_t *out, kmsg_t *msg)
 {

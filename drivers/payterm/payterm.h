@@ -83,6 +83,10 @@ typedef struct pt_ops {
      * is still open (a QR order still waiting is cancelled). *out is ours by
      * construction; approved false means the money did not come. */
     pt_err_t (*query)(void *ctx, const pt_request_t *req, pt_result_t *out, kmsg_t *msg);
+    /* Asks the provider something harmless that takes no money: PT_OK
+     * with what answered in msg, or the error and why. pt_probe_none for
+     * a provider with nothing to ask. */
+    pt_err_t (*probe)(void *ctx, kmsg_t *msg);
 } pt_ops_t;
 
 typedef struct payterm {
@@ -92,6 +96,13 @@ typedef struct payterm {
 
 /* Closes it (a zeroed payterm_t is fine). */
 void payterm_close(payterm_t *p);
+
+/* The probe of a provider with nothing to ask: PT_OK. */
+pt_err_t pt_probe_none(void *ctx, kmsg_t *msg);
+
+/* A probe that asks the provider's `last` (which moves no money): PT_OK
+ * with answered in msg once it answers. */
+pt_err_t pt_probe_last(const pt_ops_t *ops, void *ctx, const char *answered, kmsg_t *msg);
 
 /* What the ZVT backend is opened with. */
 typedef struct pt_zvt_opts {

@@ -272,6 +272,14 @@ static pt_err_t zvt_end_of_day(void *ctx, pt_result_t *out, kmsg_t *msg)
     return run(z, &a, &transaction, NULL, out, msg);
 }
 
+static const pt_ops_t zvt_ops;
+
+/* The last transaction asked for (its receipt repeated). */
+static pt_err_t zvt_probe(void *ctx, kmsg_t *msg)
+{
+    return pt_probe_last(&zvt_ops, ctx, "answered (its last transaction)", msg);
+}
+
 static void zvt_close(void *ctx)
 {
     zvt_t *z = ctx;
@@ -279,7 +287,8 @@ static void zvt_close(void *ctx)
     free(z);
 }
 
-static const pt_ops_t zvt_ops = {"zvt", "card", zvt_authorise, zvt_reverse, zvt_last, zvt_end_of_day, zvt_close, NULL};
+static const pt_ops_t zvt_ops = {"zvt",     "card",         zvt_authorise, zvt_reverse, zvt_last,
+                                 zvt_end_of_day, zvt_close, NULL, zvt_probe};
 
 kerr_t pt_zvt_open(const pt_zvt_opts_t *o, payterm_t *out, kmsg_t *msg)
 {

@@ -10,6 +10,13 @@ void printer_close(printer_t *p)
         memset(p, 0, sizeof *p);
 }
 
+printer_err_t printer_probe_none(void *ctx, kmsg_t *msg)
+{
+    (void)ctx;
+    kmsg_set(msg, K_OK, "open (nothing to ask)");
+    return PRINTER_OK;
+}
+
 const char *printer_err_name(printer_err_t e)
 {
     switch (e) {
@@ -18,6 +25,7 @@ const char *printer_err_name(printer_err_t e)
     case PRINTER_IO: return "link failed";
     case PRINTER_PROTOCOL: return "protocol error";
     case PRINTER_BAD_DOC: return "bad document";
+    case PRINTER_NOT_READY: return "cannot print";
     }
     return "?";
 }

@@ -20,6 +20,7 @@ typedef enum printer_err {
     PRINTER_IO,        /* the link failed: no connection, a write or read failed */
     PRINTER_PROTOCOL,  /* the printer answered something that is not a status */
     PRINTER_BAD_DOC,   /* the document cannot be encoded */
+    PRINTER_NOT_READY, /* it answered that it cannot print now (paper out, cover open, offline, an error) */
 } printer_err_t;
 
 typedef enum printer_transport { PRINTER_SERIAL, PRINTER_TCP, PRINTER_FILE } printer_transport_t;
@@ -43,6 +44,11 @@ typedef struct printer_ops {
     /* Asks the printer how it is, within the status timeout per question. */
     printer_err_t (*status)(void *ctx, printer_status_t *out, kmsg_t *msg);
     void (*close)(void *ctx);
+    /* Asks whether the printer could print a receipt now: PRINTER_OK with
+     * its status in words in msg; PRINTER_NOT_READY when its status says it
+     * cannot (printer_status_ready); other codes as status gives them.
+     * printer_probe_none for a backend with nothing to ask. */
+    printer_err_t (*probe)(void *ctx, kmsg_t *msg);
 } printer_ops_t;
 
 typedef struct printer {
@@ -58,6 +64,9 @@ kerr_t printer_escpos_open(const printer_link_t *link, printer_t *out, kmsg_t *m
 
 /* Closes it (a zeroed printer_t is fine). */
 void printer_close(printer_t *p);
+
+/* The probe of a backend with nothing to ask: PRINTER_OK. */
+printer_err_t printer_probe_none(void *ctx, kmsg_t *msg);
 
 /* A short name of an error code ("no answer"). */
 const char *printer_err_name(printer_err_t e);

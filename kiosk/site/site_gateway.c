@@ -101,6 +101,22 @@ static gw_err_t router_relay(void *ctx, const char *meter, gw_relay_t cmd, kmsg_
     return e ? e : b->ops->relay(b->ctx, meter, cmd, msg);
 }
 
+/* The first meter of the registry answers its purchase count. */
+static gw_err_t router_probe(void *ctx, kmsg_t *msg)
+{
+    router_t *r = ctx;
+    const char *meter = r->reg && r->reg->n ? r->reg->entries[0].meter : "";
+    gw_reading_t reading;
+    kmsg_t why = {""};
+    gw_err_t e = meter[0] ? router_read(r, meter, GW_READ_COUNT, &reading, &why) : GW_NOT_FOUND;
+    if (e == GW_OK)
+        kmsg_set(msg, K_OK, "meter %s answered (purchase count %u)", meter, reading.purchase_count);
+    else
+        kmsg_set(msg, K_EDEVICE, "meter %s: %s", meter[0] ? meter : "(registry empty)",
+                 why.text[0] ? why.text : gw_err_str(e));
+    return e;
+}
+
 static void router_close(void *ctx)
 {
     router_t *r = ctx;
@@ -110,8 +126,7 @@ static void router_close(void *ctx)
     free(r);
 }
 
-static const gw_ops_t router_ops = {
-    .name = "router", .read = router_read, .credit = router_credit, .relay = router_relay, .close = router_close};
+static const gw_ops_t router_ops = {"router", router_read, router_credit, router_relay, router_close, router_probe};
 
 /* The gateway.* settings as the backends' options; loads the master key. */
 static kerr_t net_opts(const kiosk_config_t *cfg, gw_net_opts_t *o, kmsg_t *msg)
