@@ -1,5 +1,6 @@
 #include "drivers/gateway/gateway.h"
 
+#include <stdio.h>
 #include <string.h>
 
 void gw_close(gw_t *gw)
@@ -15,6 +16,12 @@ gw_err_t gw_probe_none(void *ctx, kmsg_t *msg)
     (void)ctx;
     kmsg_set(msg, K_OK, "open (nothing to ask)");
     return GW_OK;
+}
+
+void gw_reading_init(gw_reading_t *out, const char *meter)
+{
+    memset(out, 0, sizeof *out);
+    snprintf(out->meter, sizeof out->meter, "%s", meter);
 }
 
 const char *gw_err_str(gw_err_t e)

@@ -120,6 +120,9 @@ void gw_close(gw_t *gw);
 /* The probe of a backend with nothing of its own to ask: GW_OK. */
 gw_err_t gw_probe_none(void *ctx, kmsg_t *msg);
 
+/* Starts a reading of meter with no parts in it yet. */
+void gw_reading_init(gw_reading_t *out, const char *meter);
+
 /* Returns a short name for an error ("timeout"). */
 const char *gw_err_str(gw_err_t e);
 

@@ -235,8 +235,7 @@ static gw_err_t read_status(dlt_t *d, const char *meter, gw_reading_t *out, kmsg
 static gw_err_t dlt_read(void *ctx, const char *meter, unsigned what, gw_reading_t *out, kmsg_t *msg)
 {
     dlt_t *d = ctx;
-    memset(out, 0, sizeof *out);
-    snprintf(out->meter, sizeof out->meter, "%s", meter);
+    gw_reading_init(out, meter);
     gw_err_t e = GW_OK;
     uint64_t count;
     if (what & GW_READ_COUNT && (e = read_bcd(d, meter, DLT645_DI_COUNT, 2, &count, msg)) == GW_OK) {

@@ -133,8 +133,7 @@ static gw_err_t fake_read(void *ctx, const char *meter, unsigned what, gw_readin
         kmsg_set(msg, K_ETIMEOUT, "fake gateway: meter %s is offline", meter);
     if (e != GW_OK)
         return e;
-    memset(out, 0, sizeof *out);
-    snprintf(out->meter, sizeof out->meter, "%s", meter);
+    gw_reading_init(out, meter);
     out->have = what & (GW_READ_COUNT | GW_READ_BALANCE | GW_READ_STATUS);
     out->balance = m.balance;
     out->purchase_count = m.count;

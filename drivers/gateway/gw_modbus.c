@@ -114,8 +114,7 @@ static gw_err_t read_energy(mb_t *m, const char *meter, gw_reading_t *out, kmsg_
 static gw_err_t mb_read(void *ctx, const char *meter, unsigned what, gw_reading_t *out, kmsg_t *msg)
 {
     mb_t *m = ctx;
-    memset(out, 0, sizeof *out);
-    snprintf(out->meter, sizeof out->meter, "%s", meter);
+    gw_reading_init(out, meter);
     gw_err_t e = GW_OK;
     if (what & (GW_READ_COUNT | GW_READ_BALANCE | GW_READ_STATUS | GW_READ_IDENTITY))
         e = read_prepaid(m, meter, what, out, msg);
