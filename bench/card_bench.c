@@ -20,6 +20,7 @@
 #include "kiosk/engine/engine.h"
 #include "support/support.h"
 #include "support/vcard.h"
+#include "kiosk/site/site_devices.h"
 
 #define METER "000000000001"
 
@@ -67,7 +68,8 @@ static void c_close(void *ctx)
     card_slot_close(&c->inner);
 }
 
-static const card_slot_ops_t counted_ops = {"counted", c_wait, c_connect, c_transmit, c_disconnect, c_held, c_close};
+static const card_slot_ops_t counted_ops = {"counted", c_wait,  c_connect, c_transmit, c_disconnect,
+                                            c_held,    c_close, card_slot_probe_none};
 
 typedef struct bench {
     char dir[512], image[600];
@@ -125,8 +127,8 @@ static void open_kiosk(bench_t *b, const char *keys)
         if (card_keys_sam_open(sam, &k, &msg) != K_OK)
             bench_die("card_bench", msg.text);
     }
-    if (ledger_open(c->ledger_path, LEDGER_CREATE, NULL, &b->ledger, &msg) || gw_open(c, NULL, &b->gw, &msg) ||
-        gw_card_open(slot, k, &b->card, &msg) || card_pcsc_open(VCARD_READER, &b->watch, &msg))
+    if (ledger_open(c->ledger_path, LEDGER_CREATE, NULL, &b->ledger, &msg) || site_gateway_open(c, NULL, &b->gw, &msg) ||
+        gw_card_open(slot, k, NULL, &b->card, &msg) || card_pcsc_open(VCARD_READER, &b->watch, &msg))
         bench_die("card_bench", msg.text);
     b->eng = (engine_t){.ledger = b->ledger, .gw = &b->gw, .card = &b->card, .cfg = c};
 }

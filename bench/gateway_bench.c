@@ -18,6 +18,7 @@
 #include "kiosk/engine/engine.h"
 #include "support/simclient.h"
 #include "support/support.h"
+#include "kiosk/site/site_devices.h"
 
 typedef struct bench {
     const char *proto;
@@ -79,7 +80,7 @@ static void open_site(bench_t *b, const char *bin, int meters)
     snprintf(c->gateway_protocol, sizeof c->gateway_protocol, "%s", b->proto);
     c->max_purchase = 100000000;
     kmsg_t msg = {""};
-    if (registry_load(c->registry_path, &b->reg, &msg) || gw_open(c, &b->reg, &b->gw, &msg) ||
+    if (registry_load(c->registry_path, &b->reg, &msg) || site_gateway_open(c, &b->reg, &b->gw, &msg) ||
         ledger_open(c->ledger_path, LEDGER_CREATE, NULL, &b->ledger, &msg))
         bench_die("gateway_bench", msg.text);
     b->eng = (engine_t){.ledger = b->ledger, .gw = &b->gw, .cfg = c, .step = on_step, .step_ctx = b};

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "kiosk/app/clock.h"
 #include "kiosk/app/kjson.h"
@@ -15,7 +14,8 @@
 #include "sync/sync_qr.h"
 
 typedef struct qr {
-    const kiosk_config_t *cfg;
+    sync_qr_opts_t opts; /* kiosk_id points at kiosk_id */
+    char kiosk_id[128];
     sync_client_t *c;
 } qr_t;
 
@@ -93,14 +93,14 @@ static qr_said_t create(qr_t *q, const pt_request_t *req, sync_qr_order_t *o, km
     kjson_add_str(b, "meter", req->meter);
     kjson_add_int(b, "amount", req->amount);
     kjson_add_str(b, "currency", req->currency);
-    kjson_add_int(b, "ttl_seconds", q->cfg->sync_qr_ttl_s);
+    kjson_add_int(b, "ttl_seconds", q->opts.ttl_s);
     char *json = kjson_print(b, false);
     cJSON_Delete(b);
     if (!json) {
         kmsg_set(msg, K_EIO, "out of memory");
         return QR_NEVER_SENT;
     }
-    snprintf(path, sizeof path, "/v1/kiosks/%s/qr-orders", q->cfg->kiosk_id);
+    snprintf(path, sizeof path, "/v1/kiosks/%s/qr-orders", q->opts.kiosk_id);
     qr_said_t said = order_request(q, "POST", path, json, 0, NULL, o, msg);
     cJSON_free(json);
     return said;
@@ -109,7 +109,7 @@ static qr_said_t create(qr_t *q, const pt_request_t *req, sync_qr_order_t *o, km
 static qr_said_t cancel(qr_t *q, const char *id, sync_qr_order_t *o, kmsg_t *msg)
 {
     char path[200];
-    snprintf(path, sizeof path, "/v1/kiosks/%s/qr-orders/%s/cancel", q->cfg->kiosk_id, id);
+    snprintf(path, sizeof path, "/v1/kiosks/%s/qr-orders/%s/cancel", q->opts.kiosk_id, id);
     return order_request(q, "POST", path, NULL, 0, NULL, o, msg);
 }
 
@@ -160,10 +160,11 @@ static bool cancelled(const pt_watch_t *w)
  * its time (with a margin) is over. */
 static void wait_order(qr_t *q, sync_qr_order_t *o, const pt_watch_t *w)
 {
-    int64_t until = kclock_mono(NULL) + (q->cfg->sync_qr_ttl_s + 5) * 1000;
+    int64_t until = kclock_mono(q->opts.clk) + (q->opts.ttl_s + 5) * 1000;
     char path[200];
-    snprintf(path, sizeof path, "/v1/kiosks/%s/qr-orders/%s?wait=25", q->cfg->kiosk_id, o->id);
-    while (strcmp(o->state, "pending") == 0 && !cancelled(w) && kclock_mono(NULL) < until) {
+    unsigned unanswered = 0;
+    snprintf(path, sizeof path, "/v1/kiosks/%s/qr-orders/%s?wait=25", q->opts.kiosk_id, o->id);
+    while (strcmp(o->state, "pending") == 0 && !cancelled(w) && kclock_mono(q->opts.clk) < until) {
         sync_qr_order_t now;
         kmsg_t why = {""};
         qr_said_t said = order_request(q, "GET", path, NULL, 35000, w, &now, &why);
@@ -171,7 +172,7 @@ static void wait_order(qr_t *q, sync_qr_order_t *o, const pt_watch_t *w)
             *o = now;
         else if (!cancelled(w)) {
             LOG_W("qr", "order %s: no answer while waiting (%s); asking again", o->id, why.text);
-            usleep(500000);
+            kclock_sleep(q->opts.clk, kretry_delay_ms(&q->opts.wait_retry, ++unanswered));
         }
     }
 }
@@ -194,7 +195,7 @@ static pt_err_t qr_authorise(void *ctx, const pt_request_t *req, const pt_watch_
     }
     LOG_I("qr", "order %s for %lld: %s", o.id, (long long)o.amount, o.code_url);
     if (w && w->code)
-        w->code(w->ctx, o.code_url, o.expires_at ? o.expires_at : kclock_wall(NULL) + q->cfg->sync_qr_ttl_s * 1000);
+        w->code(w->ctx, o.code_url, o.expires_at ? o.expires_at : kclock_wall(q->opts.clk) + q->opts.ttl_s * 1000);
     if (w && w->text)
         w->text(w->ctx, "scan the code with your phone to pay");
     wait_order(q, &o, w);
@@ -243,6 +244,14 @@ static pt_err_t qr_last(void *ctx, pt_result_t *out, kmsg_t *msg)
     return PT_OK;
 }
 
+static const pt_ops_t qr_ops;
+
+/* The back office answers at all (as qr_last asks): QR payments can be offered. */
+static pt_err_t qr_probe(void *ctx, kmsg_t *msg)
+{
+    return pt_probe_last(&qr_ops, ctx, "the back office answers", msg);
+}
+
 static pt_err_t qr_end_of_day(void *ctx, pt_result_t *out, kmsg_t *msg)
 {
     (void)ctx, (void)msg;
@@ -267,22 +276,21 @@ static const pt_ops_t qr_ops = {
     .end_of_day = qr_end_of_day,
     .close = qr_close,
     .query = qr_query,
+    .probe = qr_probe,
 };
 
-kerr_t sync_qr_open(const kiosk_config_t *cfg, payterm_t *out, kmsg_t *msg)
+kerr_t sync_qr_open(sync_client_t *link, const sync_qr_opts_t *o, payterm_t *out, kmsg_t *msg)
 {
     memset(out, 0, sizeof *out);
-    if (!cfg->sync_qr)
-        return kmsg_set(msg, K_ENOTFOUND, "no QR payments (sync.qr = false)");
     qr_t *q = calloc(1, sizeof *q);
-    if (!q)
+    if (!q) {
+        sync_client_close(link);
         return kmsg_set(msg, K_EIO, "out of memory");
-    kerr_t rc = sync_client_open(cfg, &q->c, msg);
-    if (rc) {
-        free(q);
-        return rc;
     }
-    q->cfg = cfg;
+    q->c = link;
+    q->opts = *o;
+    snprintf(q->kiosk_id, sizeof q->kiosk_id, "%s", o->kiosk_id);
+    q->opts.kiosk_id = q->kiosk_id;
     out->ops = &qr_ops;
     out->ctx = q;
     return K_OK;

@@ -8,6 +8,9 @@
 #include <cjson/cJSON.h>
 
 #include "drivers/payterm/payterm.h"
+#include "kiosk/app/clock.h"
+#include "kiosk/app/retry.h"
+#include "sync/sync_client.h"
 
 /* A QR order as the back office describes it. */
 typedef struct sync_qr_order {
@@ -26,8 +29,16 @@ typedef struct sync_qr_order {
  * wrong, unless id, meter, amount and state are there and sensible. */
 kerr_t sync_qr_order_parse(const cJSON *o, sync_qr_order_t *out, kmsg_t *msg);
 
-/* Opens the provider on the [sync] link: K_ENOTFOUND unless sync.qr is
- * true; K_EINVAL for a link that cannot be used (sync_client_open). */
-kerr_t sync_qr_open(const kiosk_config_t *cfg, payterm_t *out, kmsg_t *msg);
+/* What the QR provider is opened with besides its link. */
+typedef struct sync_qr_opts {
+    const char *kiosk_id; /* this kiosk in the back office's paths (copied) */
+    int64_t ttl_s;        /* how long an order may be paid */
+    kretry_t wait_retry;  /* the pause before asking again about an order after no answer */
+    const kclock_t *clk;  /* NULL: the system clock */
+} sync_qr_opts_t;
+
+/* Opens the provider on the back-office link, which it takes over (closed
+ * with the provider, or at once if it cannot be opened). */
+kerr_t sync_qr_open(sync_client_t *link, const sync_qr_opts_t *o, payterm_t *out, kmsg_t *msg);
 
 #endif

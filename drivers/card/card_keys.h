@@ -17,6 +17,10 @@ typedef struct card_keys_ops {
     kerr_t (*mac)(void *ctx, card_label_t label, const uint8_t serial[CARD_SERIAL_LEN], const uint8_t *data,
                   size_t n, uint8_t out[CARD_MAC_LEN], kmsg_t *msg);
     void (*close)(void *ctx);
+    /* Asks whether MACs can be computed (the SAM answers its select):
+     * K_OK with what answered in msg, or why not. card_keys_probe_none for
+     * keys with nothing to ask (a key file, read when it was opened). */
+    kerr_t (*probe)(void *ctx, kmsg_t *msg);
 } card_keys_ops_t;
 
 typedef struct card_keys {
@@ -32,5 +36,8 @@ kerr_t card_keys_sam_open(card_slot_t sam, card_keys_t *out, kmsg_t *msg);
 
 /* Closes either (a zeroed card_keys_t is fine). */
 void card_keys_close(card_keys_t *k);
+
+/* The probe of keys with nothing to ask: K_OK. */
+kerr_t card_keys_probe_none(void *ctx, kmsg_t *msg);
 
 #endif

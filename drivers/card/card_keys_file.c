@@ -38,7 +38,7 @@ static void file_close(void *ctx)
     free(ctx);
 }
 
-static const card_keys_ops_t file_ops = {"file", file_mac, file_close};
+static const card_keys_ops_t file_ops = {"file", file_mac, file_close, card_keys_probe_none};
 
 kerr_t card_keys_file_open(const char *path, card_keys_t *out, kmsg_t *msg)
 {
@@ -52,6 +52,12 @@ kerr_t card_keys_file_open(const char *path, card_keys_t *out, kmsg_t *msg)
     }
     *out = (card_keys_t){&file_ops, k};
     return K_OK;
+}
+
+kerr_t card_keys_probe_none(void *ctx, kmsg_t *msg)
+{
+    (void)ctx;
+    return kmsg_set(msg, K_OK, "open (nothing to ask)");
 }
 
 void card_keys_close(card_keys_t *k)

@@ -52,6 +52,13 @@ static kerr_t sam_mac(void *ctx, card_label_t label, const uint8_t serial[CARD_S
     return rc;
 }
 
+/* The SAM connected and its application selected (once per power-up). */
+static kerr_t sam_probe(void *ctx, kmsg_t *msg)
+{
+    kerr_t rc = sam_ready(ctx, msg);
+    return rc == K_OK ? kmsg_set(msg, K_OK, "the SAM application answers") : rc;
+}
+
 static void sam_close(void *ctx)
 {
     sam_t *s = ctx;
@@ -59,7 +66,7 @@ static void sam_close(void *ctx)
     free(s);
 }
 
-static const card_keys_ops_t sam_ops = {"sam", sam_mac, sam_close};
+static const card_keys_ops_t sam_ops = {"sam", sam_mac, sam_close, sam_probe};
 
 kerr_t card_keys_sam_open(card_slot_t sam, card_keys_t *out, kmsg_t *msg)
 {

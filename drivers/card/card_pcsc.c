@@ -172,6 +172,17 @@ static bool pcsc_held(void *ctx)
            (state & SCARD_PRESENT) && (state & SCARD_POWERED);
 }
 
+/* A look at the reader without waiting: a card in it, or ready and empty. */
+static card_err_t pcsc_probe(void *ctx, kmsg_t *msg)
+{
+    card_err_t e = pcsc_wait(ctx, true, 1, msg);
+    if (e == CARD_OK)
+        kmsg_set(msg, K_OK, "a card is in it");
+    else if (e == CARD_TIMEOUT)
+        kmsg_set(msg, K_OK, "ready, empty");
+    return e == CARD_TIMEOUT ? CARD_OK : e;
+}
+
 static void pcsc_close(void *ctx)
 {
     pcsc_t *p = ctx;
@@ -182,7 +193,7 @@ static void pcsc_close(void *ctx)
 }
 
 static const card_slot_ops_t pcsc_ops = {"pcsc",          pcsc_wait, pcsc_connect, pcsc_transmit,
-                                         pcsc_disconnect, pcsc_held, pcsc_close};
+                                         pcsc_disconnect, pcsc_held, pcsc_close,   pcsc_probe};
 
 kerr_t card_pcsc_open(const char *reader_match, card_slot_t *out, kmsg_t *msg)
 {
@@ -192,6 +203,13 @@ kerr_t card_pcsc_open(const char *reader_match, card_slot_t *out, kmsg_t *msg)
     snprintf(p->match, sizeof p->match, "%s", reader_match);
     *out = (card_slot_t){&pcsc_ops, p};
     return K_OK;
+}
+
+card_err_t card_slot_probe_none(void *ctx, kmsg_t *msg)
+{
+    (void)ctx;
+    kmsg_set(msg, K_OK, "open (nothing to ask)");
+    return CARD_OK;
 }
 
 void card_slot_close(card_slot_t *s)

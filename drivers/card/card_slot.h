@@ -38,6 +38,10 @@ typedef struct card_slot_ops {
      * connection is exclusive). What was read from it then still holds. */
     bool (*held)(void *ctx);
     void (*close)(void *ctx);
+    /* Asks whether the reader is there, with a card in it or not, and
+     * touches no card: CARD_OK with which in msg, or the error and why.
+     * card_slot_probe_none for a slot with nothing to ask. */
+    card_err_t (*probe)(void *ctx, kmsg_t *msg);
 } card_slot_ops_t;
 
 typedef struct card_slot {
@@ -52,5 +56,8 @@ kerr_t card_pcsc_open(const char *reader_match, card_slot_t *out, kmsg_t *msg);
 
 /* Closes it (a zeroed card_slot_t is fine). */
 void card_slot_close(card_slot_t *s);
+
+/* The probe of a slot with nothing to ask: CARD_OK. */
+card_err_t card_slot_probe_none(void *ctx, kmsg_t *msg);
 
 #endif

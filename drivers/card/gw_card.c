@@ -12,6 +12,7 @@ static const gw_ops_t gwc_ops;
 typedef struct gwc {
     card_slot_t slot;
     card_keys_t keys;
+    gw_card_opts_t opts;
     card_view_t cached; /* the card as last read or written, while it stays connected */
     bool cached_ok;
 } gwc_t;
@@ -146,9 +147,9 @@ static uint8_t purpose_of(const card_view_t *v, bool open_account)
     return CARD_PURPOSE_PURCHASE;
 }
 
-static void now_digits(char out[CARD_DIGITS_LEN])
+static void now_digits(const kclock_t *clk, char out[CARD_DIGITS_LEN])
 {
-    time_t t = time(NULL);
+    time_t t = (time_t)(kclock_wall(clk) / 1000);
     struct tm tm;
     gmtime_r(&t, &tm);
     snprintf(out, CARD_DIGITS_LEN, "%02d%02d%02d%02d%02d%02d", tm.tm_year % 100, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
@@ -177,7 +178,7 @@ static gw_err_t gwc_credit(void *ctx, const gw_credit_req_t *req, gw_credit_repl
         return GW_INVALID;
     }
     card_purse_t p = {.purpose = purpose_of(&v, req->open_account), .amount = req->amount, .count = req->count}, after;
-    now_digits(p.time);
+    now_digits(g->opts.clk, p.time);
     card_status_t st;
     *out = (gw_credit_reply_t){0};
     g->cached_ok = false; /* what it holds is about to change */
@@ -213,9 +214,16 @@ static void gwc_close(void *ctx)
     free(g);
 }
 
-static const gw_ops_t gwc_ops = {"card", gwc_read, gwc_credit, gwc_relay, gwc_close};
+/* The reader answers (a card in it or not). */
+static gw_err_t gwc_probe(void *ctx, kmsg_t *msg)
+{
+    gwc_t *g = ctx;
+    return g->slot.ops->probe(g->slot.ctx, msg) == CARD_OK ? GW_OK : GW_UNREACHABLE;
+}
 
-kerr_t gw_card_open(card_slot_t slot, card_keys_t keys, gw_t *out, kmsg_t *msg)
+static const gw_ops_t gwc_ops = {"card", gwc_read, gwc_credit, gwc_relay, gwc_close, gwc_probe};
+
+kerr_t gw_card_open(card_slot_t slot, card_keys_t keys, const gw_card_opts_t *o, gw_t *out, kmsg_t *msg)
 {
     gwc_t *g = calloc(1, sizeof *g);
     if (!g) {
@@ -223,25 +231,7 @@ kerr_t gw_card_open(card_slot_t slot, card_keys_t keys, gw_t *out, kmsg_t *msg)
         card_keys_close(&keys);
         return kmsg_set(msg, K_EIO, "out of memory");
     }
-    *g = (gwc_t){.slot = slot, .keys = keys};
+    *g = (gwc_t){.slot = slot, .keys = keys, .opts = o ? *o : (gw_card_opts_t){0}};
     *out = (gw_t){&gwc_ops, g};
     return K_OK;
-}
-
-kerr_t gw_card_open_config(const kiosk_config_t *cfg, gw_t *out, kmsg_t *msg)
-{
-    if (strcmp(cfg->card_protocol, "pcsc") != 0)
-        return kmsg_set(msg, K_ENOTFOUND, "no meter-card reader (card.protocol is %s)", cfg->card_protocol);
-    card_slot_t slot = {0}, sam = {0};
-    card_keys_t keys = {0};
-    kerr_t rc;
-    if (strcmp(cfg->card_keys, "file") == 0)
-        rc = cfg->card_key_file[0] ? card_keys_file_open(cfg->card_key_file, &keys, msg)
-                                   : kmsg_set(msg, K_EINVAL, "card.keys is file but card.key_file is not set");
-    else if ((rc = card_pcsc_open(cfg->card_sam_reader, &sam, msg)) == K_OK)
-        rc = card_keys_sam_open(sam, &keys, msg);
-    if (rc == K_OK && (rc = card_pcsc_open(cfg->card_reader, &slot, msg)) == K_OK)
-        return gw_card_open(slot, keys, out, msg);
-    card_keys_close(&keys);
-    return rc;
 }

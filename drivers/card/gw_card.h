@@ -15,14 +15,17 @@
 #include "drivers/card/card_keys.h"
 #include "drivers/card/card_session.h"
 #include "drivers/gateway/gateway.h"
+#include "kiosk/app/clock.h"
 
-/* Opens the configured card reader (card.protocol pcsc, card.reader) with
- * its key backend (card.keys: the SAM in card.sam_reader, or
- * card.key_file); K_ENOTFOUND for card.protocol none. */
-kerr_t gw_card_open_config(const kiosk_config_t *cfg, gw_t *out, kmsg_t *msg);
+/* What the card target is opened with besides its reader and keys. */
+typedef struct gw_card_opts {
+    const kclock_t *clk; /* the purchase time written onto the card; NULL: the system clock */
+} gw_card_opts_t;
 
-/* Takes over slot and keys (closed with the gateway). */
-kerr_t gw_card_open(card_slot_t slot, card_keys_t keys, gw_t *out, kmsg_t *msg);
+/* The card in the reader slot as a delivery target, its MACs from keys;
+ * takes over slot and keys (closed with the gateway, or at once if it
+ * cannot be opened). o may be NULL: the defaults. */
+kerr_t gw_card_open(card_slot_t slot, card_keys_t keys, const gw_card_opts_t *o, gw_t *out, kmsg_t *msg);
 
 /* Reads the card in the reader of a card gateway: K_ENOTFOUND if there is
  * none (or no reader), K_EDEVICE if it is not a genuine meter card. */

@@ -3,20 +3,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-kerr_t cash_open(const kiosk_config_t *cfg, cash_t *out, kmsg_t *msg)
-{
-    memset(out, 0, sizeof *out);
-    if (strcmp(cfg->cash_protocol, "cctalk") == 0)
-        return cash_cctalk_open(cfg->cash_device, cfg->cash_echo, cfg->currency_code, out, msg);
-    return kmsg_set(msg, K_ENOTFOUND, "no bill acceptor (cash.protocol = %s)", cfg->cash_protocol);
-}
-
 void cash_close(cash_t *c)
 {
     if (c && c->ops)
         c->ops->close(c->ctx);
     if (c)
         memset(c, 0, sizeof *c);
+}
+
+cash_err_t cash_probe_none(void *ctx, kmsg_t *msg)
+{
+    (void)ctx;
+    kmsg_set(msg, K_OK, "open (nothing to ask)");
+    return CASH_OK;
 }
 
 const char *cash_event_name(cash_event_kind_t k)

@@ -8,7 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kiosk/app/config.h"
+#include "kiosk/app/clock.h"
+#include "kiosk/app/retry.h"
 #include "kiosk/core/err.h"
 
 typedef enum cash_err {
@@ -67,6 +68,10 @@ typedef struct cash_ops {
     /* Stacks (true) or returns (false) the note in escrow. */
     cash_err_t (*route)(void *ctx, bool stack, kmsg_t *msg);
     void (*close)(void *ctx);
+    /* Asks the device something harmless that changes nothing (its events
+     * stay for poll): CASH_OK with who answered in msg, or the error and
+     * why. cash_probe_none for a backend with nothing to ask. */
+    cash_err_t (*probe)(void *ctx, kmsg_t *msg);
 } cash_ops_t;
 
 typedef struct cash {
@@ -74,14 +79,25 @@ typedef struct cash {
     void *ctx;
 } cash_t;
 
-/* Opens the acceptor named by cash.protocol (K_ENOTFOUND for "none"). */
-kerr_t cash_open(const kiosk_config_t *cfg, cash_t *out, kmsg_t *msg);
-
 /* Closes it (a zeroed cash_t is fine). */
 void cash_close(cash_t *c);
 
-/* The ccTalk backend on a serial device (docs/protocols/cctalk.md). */
-kerr_t cash_cctalk_open(const char *device, bool echo, const char *currency, cash_t *out, kmsg_t *msg);
+/* The probe of a backend with nothing to ask: CASH_OK. */
+cash_err_t cash_probe_none(void *ctx, kmsg_t *msg);
+
+/* What the ccTalk backend is opened with. */
+typedef struct cash_cctalk_opts {
+    const char *device;   /* the serial device (or pty), 9600 8N1 */
+    const char *setting;  /* the setting that names it, for messages ("cash.device") */
+    bool echo;            /* the line echoes what the kiosk sends (a single-wire bus) */
+    const char *currency; /* ISO 4217: the notes whose value the kiosk learns */
+    kretry_t retry;       /* commands that may be repeated (never route-bill) */
+    const kclock_t *clk;  /* retry pauses; NULL: the system clock */
+} cash_cctalk_opts_t;
+
+/* The ccTalk backend on a serial device (docs/protocols/cctalk.md): asks
+ * the validator who it is and sets it up before it returns. */
+kerr_t cash_cctalk_open(const cash_cctalk_opts_t *o, cash_t *out, kmsg_t *msg);
 
 /* A short name of an event kind ("stacked"). */
 const char *cash_event_name(cash_event_kind_t k);

@@ -33,6 +33,8 @@ enum {
 typedef struct cct {
     int fd;
     bool echo;
+    kretry_t retry;
+    const kclock_t *clk;
     char country[3];
     unsigned exponent;
     int64_t value[N_TYPES + 1]; /* by bill type; 0 = not a note of our currency */
@@ -139,13 +141,13 @@ static cash_err_t exchange_once(cct_t *c, uint8_t header, const uint8_t *data, s
     return CASH_NO_ANSWER;
 }
 
-/* Idempotent commands are tried three times, when unanswered or answered
- * with something that is not their answer. */
+/* Idempotent commands are tried again as the retry policy says, when
+ * unanswered or answered with something that is not their answer. */
 static cash_err_t exchange(cct_t *c, uint8_t header, const uint8_t *data, size_t n, cctalk_frame_t *reply,
                            kmsg_t *msg)
 {
     cash_err_t e = CASH_NO_ANSWER;
-    for (int i = 0; i < 3 && (e == CASH_NO_ANSWER || e == CASH_PROTOCOL); i++)
+    for (unsigned i = 0; (e == CASH_NO_ANSWER || e == CASH_PROTOCOL) && kretry_next(&c->retry, c->clk, i); i++)
         e = exchange_once(c, header, data, n, reply, msg);
     return e;
 }
@@ -345,6 +347,18 @@ static cash_err_t cct_route(void *ctx, bool stack, kmsg_t *msg)
     return CASH_PROTOCOL;
 }
 
+/* A simple poll (header 254): the validator answers, and its event buffer
+ * is left for cct_poll. */
+static cash_err_t cct_probe(void *ctx, kmsg_t *msg)
+{
+    cct_t *c = ctx;
+    cctalk_frame_t r;
+    cash_err_t e = exchange(c, H_POLL, NULL, 0, &r, msg);
+    if (e == CASH_OK)
+        kmsg_set(msg, K_OK, "%s %s, serial %s", c->info.manufacturer, c->info.product, c->info.serial);
+    return e;
+}
+
 static void cct_close(void *ctx)
 {
     cct_t *c = ctx;
@@ -353,27 +367,30 @@ static void cct_close(void *ctx)
     free(c);
 }
 
-static const cash_ops_t cct_ops = {"cctalk", cct_info,  cct_set_counter, cct_enable, cct_disable,
-                                   cct_poll, cct_route, cct_close};
+static const cash_ops_t cct_ops = {
+    .name = "cctalk", .info = cct_info, .set_counter = cct_set_counter, .enable = cct_enable, .disable = cct_disable,
+    .poll = cct_poll, .route = cct_route, .close = cct_close, .probe = cct_probe};
 
-kerr_t cash_cctalk_open(const char *device, bool echo, const char *currency, cash_t *out, kmsg_t *msg)
+kerr_t cash_cctalk_open(const cash_cctalk_opts_t *o, cash_t *out, kmsg_t *msg)
 {
-    const currency_t *cur = currency_find(currency);
+    const currency_t *cur = currency_find(o->currency);
     cct_t *c = calloc(1, sizeof *c);
     if (!c || !cur) {
         free(c);
-        return kmsg_set(msg, K_EINVAL, "bill acceptor: no currency %s", currency);
+        return kmsg_set(msg, K_EINVAL, "bill acceptor: no currency %s", o->currency);
     }
-    c->echo = echo;
+    c->echo = o->echo;
+    c->retry = o->retry;
+    c->clk = o->clk;
     c->exponent = cur->exponent;
     snprintf(c->country, sizeof c->country, "%.2s", cur->code); /* CNY -> CN, EUR -> EU */
     c->last = CASH_COUNTER_UNKNOWN;
-    if (serial_open(device, BAUD, "cash.device", &c->fd, msg) != K_OK) {
+    if (serial_open(o->device, BAUD, o->setting, &c->fd, msg) != K_OK) {
         free(c);
         return K_EIO;
     }
     if (setup(c, msg) != CASH_OK) {
-        kmsg_prefix(msg, "%s: ", device);
+        kmsg_prefix(msg, "%s: ", o->device);
         cct_close(c);
         return K_EDEVICE;
     }

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "drivers/transport/bcd.h"
 #include "drivers/transport/rxbuf.h"
 
 #define HEADER 10 /* 68 A0..A5 68 C L */
@@ -146,23 +147,10 @@ uint32_t dlt645_get_di(const uint8_t *p)
 
 bool dlt645_bcd_get(const uint8_t *p, size_t n, uint64_t *out)
 {
-    uint64_t v = 0;
-    for (size_t i = n; i-- > 0;) {
-        uint8_t hi = p[i] >> 4, lo = p[i] & 0x0F;
-        if (hi > 9 || lo > 9)
-            return false;
-        v = v * 100 + hi * 10u + lo;
-    }
-    *out = v;
-    return true;
+    return bcd_get(p, n, BCD_LOW_FIRST, out);
 }
 
 bool dlt645_bcd_put(uint64_t v, uint8_t *p, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        uint64_t two = v % 100;
-        p[i] = (uint8_t)((two / 10) << 4 | two % 10);
-        v /= 100;
-    }
-    return v == 0;
+    return bcd_put(v, p, n, BCD_LOW_FIRST);
 }

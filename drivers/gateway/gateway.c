@@ -1,5 +1,6 @@
 #include "drivers/gateway/gateway.h"
 
+#include <stdio.h>
 #include <string.h>
 
 void gw_close(gw_t *gw)
@@ -8,6 +9,19 @@ void gw_close(gw_t *gw)
         gw->ops->close(gw->ctx);
     if (gw)
         memset(gw, 0, sizeof *gw);
+}
+
+gw_err_t gw_probe_none(void *ctx, kmsg_t *msg)
+{
+    (void)ctx;
+    kmsg_set(msg, K_OK, "open (nothing to ask)");
+    return GW_OK;
+}
+
+void gw_reading_init(gw_reading_t *out, const char *meter)
+{
+    memset(out, 0, sizeof *out);
+    snprintf(out->meter, sizeof out->meter, "%s", meter);
 }
 
 const char *gw_err_str(gw_err_t e)

@@ -1,7 +1,9 @@
 /* The meter gateway: a protocol-neutral way to read meters and send them
  * credit. A gw_t is a context plus a const ops table; the engine calls only
- * through the table, and each backend (fake, later DL/T 645 and Modbus)
- * fills one in. Drivers report what the device said; they decide nothing. */
+ * through the table, and each backend (DL/T 645, Modbus, the fake meters,
+ * the meter card) fills one in. Drivers report what the device said; they
+ * decide nothing. Which backend reaches a meter is the site's business
+ * (kiosk/site/site_gateway.c). */
 #ifndef DRIVERS_GATEWAY_GATEWAY_H
 #define DRIVERS_GATEWAY_GATEWAY_H
 
@@ -9,8 +11,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kiosk/app/config.h"
-#include "kiosk/app/registry.h"
 #include "kiosk/core/err.h"
 
 /* The gateway layer's own error code; the engine translates it. */
@@ -112,6 +112,11 @@ typedef struct gw_ops {
     /* Trips or closes the relay (valve). */
     gw_err_t (*relay)(void *ctx, const char *meter, gw_relay_t cmd, kmsg_t *msg);
     void (*close)(void *ctx);
+    /* Asks something harmless to see that the way to the meters works:
+     * GW_OK with what answered in msg, or the error and why. A backend
+     * with nothing of its own to ask puts gw_probe_none here, so callers
+     * never check for NULL. */
+    gw_err_t (*probe)(void *ctx, kmsg_t *msg);
 } gw_ops_t;
 
 typedef struct gw {
@@ -119,14 +124,14 @@ typedef struct gw {
     void *ctx;
 } gw_t;
 
-/* Opens the gateway the engine talks to: a router that sends each meter's
- * requests to the backend its registry line names, or that the gateway.*
- * settings name for meters not listed. reg may be NULL (no registry); it
- * and cfg must outlive the gateway. Loads the master key if configured. */
-kerr_t gw_open(const kiosk_config_t *cfg, const registry_t *reg, gw_t *out, kmsg_t *msg);
-
 /* Closes the backend (safe on a zeroed gw_t). */
 void gw_close(gw_t *gw);
+
+/* The probe of a backend with nothing of its own to ask: GW_OK. */
+gw_err_t gw_probe_none(void *ctx, kmsg_t *msg);
+
+/* Starts a reading of meter with no parts in it yet. */
+void gw_reading_init(gw_reading_t *out, const char *meter);
 
 /* Returns a short name for an error ("timeout"). */
 const char *gw_err_str(gw_err_t e);
@@ -136,8 +141,5 @@ size_t gw_flag_names(uint32_t flags, const char *names[8]);
 
 /* Returns a short name for a credit result ("repeated"). */
 const char *gw_credit_result_str(gw_credit_result_t r);
-
-/* The fake backend: meters kept as files in a folder (docs/testing.md). */
-kerr_t gw_fake_open(const char *dir, gw_t *out, kmsg_t *msg);
 
 #endif

@@ -1,25 +1,35 @@
-/* The gateway backends and what they are opened with. The engine never
- * sees these: it talks to the router (gw_router.c) through gateway.h. */
+/* The gateway backends and what each is opened with. The engine never
+ * sees these: it talks to the site's router (kiosk/site/site_gateway.c),
+ * which opens a backend for each protocol and gateway a meter is reached
+ * by. */
 #ifndef DRIVERS_GATEWAY_GW_BACKENDS_H
 #define DRIVERS_GATEWAY_GW_BACKENDS_H
 
 #include "drivers/gateway/gateway.h"
+#include "kiosk/app/clock.h"
+#include "kiosk/app/retry.h"
 
-typedef struct gw_opts {
+/* A gateway on the network (DL/T 645 over TCP, Modbus TCP). */
+typedef struct gw_net_opts {
+    const char *address;    /* host:port of the gateway (copied) */
     int timeout_ms;         /* one exchange */
-    int retries;            /* extra tries of a read or relay command */
-    uint32_t operator_code; /* site.operator_code */
+    kretry_t retry;         /* reads and relay commands that got no answer; a credit is never tried again */
+    uint32_t operator_code; /* the kiosk's 4-byte operator id sent to meters */
     bool have_key;
-    uint8_t master[16];     /* remote-credit master key */
-} gw_opts_t;
+    uint8_t master[16];     /* the remote-credit master key (wiped on close) */
+    const kclock_t *clk;    /* retry pauses and relay deadlines; NULL: the system clock */
+} gw_net_opts_t;
 
-/* dlt645-prepaid over TCP to the gateway at host:port. */
-kerr_t gw_dlt645_open(const char *hostport, const gw_opts_t *o, gw_t *out, kmsg_t *msg);
+/* dlt645-prepaid over TCP to the gateway at o->address. */
+kerr_t gw_dlt645_open(const gw_net_opts_t *o, gw_t *out, kmsg_t *msg);
 
-/* modbus-prepaid over Modbus TCP to the gateway at host:port. */
-kerr_t gw_modbus_open(const char *hostport, const gw_opts_t *o, gw_t *out, kmsg_t *msg);
+/* modbus-prepaid over Modbus TCP to the gateway at o->address. */
+kerr_t gw_modbus_open(const gw_net_opts_t *o, gw_t *out, kmsg_t *msg);
 
 /* Tells a Modbus backend which unit id a meter answers to. */
 kerr_t gw_modbus_set_unit(gw_t *gw, const char *meter, int unit, kmsg_t *msg);
+
+/* The fake backend: meters kept as files in the folder dir (docs/testing.md). */
+kerr_t gw_fake_open(const char *dir, gw_t *out, kmsg_t *msg);
 
 #endif

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
+#include "drivers/gateway/dlt645_di.h"
 #include "drivers/gateway/dlt645_frame.h"
 #include "drivers/gateway/dlt645_read.h"
 #include "drivers/gateway/gw_backends.h"
@@ -14,21 +14,11 @@
 #include "drivers/transport/tcp_link.h"
 #include "kiosk/app/log.h"
 
-#define DI_ENERGY_TOTAL 0x00000000u
-#define DI_ENERGY_BLOCK 0x0001FF00u
-#define DI_REMAINING 0x00900200u
-#define DI_OVERDRAFT 0x00900201u
-#define DI_COUNT 0x03330201u
-#define DI_STATUS3 0x04000503u
-#define DI_STATUS7 0x04000507u
-#define DI_CUSTOMER 0x0400040Eu
-#define DI_RECHARGE 0x070102FFu
-#define DI_OPEN_ACCOUNT 0x070101FFu
 #define MAX_COUNT 9999u /* reads carry the count as 4 BCD digits */
 
 typedef struct dlt {
     tcp_link_t link;
-    gw_opts_t opts;
+    gw_net_opts_t opts; /* address NULL: the link holds it */
     dlt645_stream_t rx;
 } dlt_t;
 
@@ -78,15 +68,13 @@ static gw_err_t exchange(dlt_t *d, const dlt645_frame_t *req, dlt645_frame_t *re
     }
 }
 
-/* Retries an idempotent exchange (read, relay) with backoff. */
+/* Retries an idempotent exchange (read, relay) as the retry policy says. */
 static gw_err_t exchange_retrying(dlt_t *d, const dlt645_frame_t *req, dlt645_frame_t *reply, kmsg_t *msg)
 {
     gw_err_t e = GW_TIMEOUT;
-    for (int i = 0; i <= d->opts.retries; i++) {
-        if (i > 0) {
-            usleep((useconds_t)(100000u << (i - 1)));
+    for (unsigned i = 0; kretry_next(&d->opts.retry, d->opts.clk, i); i++) {
+        if (i > 0)
             tcp_link_close(&d->link); /* a late answer must not be taken for this one */
-        }
         e = exchange(d, req, reply, msg);
         if (e != GW_TIMEOUT && e != GW_UNREACHABLE)
             break;
@@ -156,9 +144,9 @@ static gw_err_t read_identity(dlt_t *d, const char *meter, gw_reading_t *out, km
     dlt645_frame_t reply;
     uint8_t cust[6];
     bool absent = false;
-    gw_err_t e = read_reply(d, meter, DI_CUSTOMER, &reply, msg);
+    gw_err_t e = read_reply(d, meter, DLT645_DI_CUSTOMER, &reply, msg);
     if (e == GW_OK)
-        e = take_value(meter, DI_CUSTOMER, &reply, cust, sizeof cust, &absent, msg);
+        e = take_value(meter, DLT645_DI_CUSTOMER, &reply, cust, sizeof cust, &absent, msg);
     if (e != GW_OK)
         return e;
     if (!dlt645_addr_to_text(reply.addr, out->id_meter) ||
@@ -187,9 +175,9 @@ static gw_err_t read_bcd(dlt_t *d, const char *meter, uint32_t di, size_t bytes,
 static gw_err_t read_balance(dlt_t *d, const char *meter, int64_t *balance, kmsg_t *msg)
 {
     uint64_t remaining, overdraft = 0;
-    gw_err_t e = read_bcd(d, meter, DI_REMAINING, 4, &remaining, msg);
+    gw_err_t e = read_bcd(d, meter, DLT645_DI_REMAINING, 4, &remaining, msg);
     if (e == GW_OK && remaining == 0)
-        e = read_bcd(d, meter, DI_OVERDRAFT, 4, &overdraft, msg);
+        e = read_bcd(d, meter, DLT645_DI_OVERDRAFT, 4, &overdraft, msg);
     *balance = remaining ? (int64_t)remaining : -(int64_t)overdraft;
     return e;
 }
@@ -198,7 +186,7 @@ static gw_err_t read_balance(dlt_t *d, const char *meter, int64_t *balance, kmsg
 static gw_err_t read_total(dlt_t *d, const char *meter, gw_reading_t *out, kmsg_t *msg)
 {
     uint64_t v;
-    gw_err_t e = read_bcd(d, meter, DI_ENERGY_TOTAL, 4, &v, msg);
+    gw_err_t e = read_bcd(d, meter, DLT645_DI_ENERGY_TOTAL, 4, &v, msg);
     if (e == GW_OK) {
         out->energy_total = (int64_t)v * 10; /* 0.01 kWh = 10 Wh */
         out->bands_absent = true;
@@ -210,7 +198,7 @@ static gw_err_t read_energy(dlt_t *d, const char *meter, gw_reading_t *out, kmsg
 {
     uint8_t data[20];
     bool absent = false;
-    gw_err_t e = read_di(d, meter, DI_ENERGY_BLOCK, data, sizeof data, &absent, msg);
+    gw_err_t e = read_di(d, meter, DLT645_DI_ENERGY_BLOCK, data, sizeof data, &absent, msg);
     if (e == GW_OK && absent)
         return read_total(d, meter, out, msg);
     for (int i = 0; e == GW_OK && i < 5; i++) {
@@ -231,9 +219,9 @@ static gw_err_t read_energy(dlt_t *d, const char *meter, gw_reading_t *out, kmsg
 static gw_err_t read_status(dlt_t *d, const char *meter, gw_reading_t *out, kmsg_t *msg)
 {
     uint8_t w3[2], w7[2];
-    gw_err_t e = read_di(d, meter, DI_STATUS3, w3, 2, NULL, msg);
+    gw_err_t e = read_di(d, meter, DLT645_DI_STATUS3, w3, 2, NULL, msg);
     if (e == GW_OK)
-        e = read_di(d, meter, DI_STATUS7, w7, 2, NULL, msg);
+        e = read_di(d, meter, DLT645_DI_STATUS7, w7, 2, NULL, msg);
     if (e != GW_OK)
         return e;
     unsigned s3 = w3[0] | (unsigned)w3[1] << 8, s7 = w7[0] | (unsigned)w7[1] << 8;
@@ -248,11 +236,10 @@ static gw_err_t dlt_read(void *ctx, const gw_target_t *to, unsigned what, gw_rea
 {
     const char *meter = to->meter;
     dlt_t *d = ctx;
-    memset(out, 0, sizeof *out);
-    snprintf(out->meter, sizeof out->meter, "%s", meter);
+    gw_reading_init(out, meter);
     gw_err_t e = GW_OK;
     uint64_t count;
-    if (what & GW_READ_COUNT && (e = read_bcd(d, meter, DI_COUNT, 2, &count, msg)) == GW_OK) {
+    if (what & GW_READ_COUNT && (e = read_bcd(d, meter, DLT645_DI_COUNT, 2, &count, msg)) == GW_OK) {
         out->purchase_count = (uint32_t)count;
         out->have |= GW_READ_COUNT;
     }
@@ -282,7 +269,7 @@ static uint32_t get_le32(const uint8_t *p)
  * customer, MAC2 (L = 30). */
 static gw_err_t build_credit(const dlt_t *d, const gw_credit_req_t *req, dlt645_frame_t *f, kmsg_t *msg)
 {
-    meter_credit_mac_t m = {.di = req->open_account ? DI_OPEN_ACCOUNT : DI_RECHARGE,
+    meter_credit_mac_t m = {.di = req->open_account ? DLT645_DI_OPEN_ACCOUNT : DLT645_DI_RECHARGE,
                             .amount = (uint32_t)req->amount,
                             .count = req->count,
                             .operator_code = d->opts.operator_code};
@@ -375,9 +362,9 @@ static gw_err_t dlt_credit(void *ctx, const gw_credit_req_t *req, gw_credit_repl
 }
 
 /* Deadline of a relay command: ten minutes from now, local time, BCD. */
-static void relay_deadline(uint8_t out[6])
+static void relay_deadline(const kclock_t *clk, uint8_t out[6])
 {
-    time_t t = time(NULL) + 600;
+    time_t t = (time_t)(kclock_wall(clk) / 1000) + 600;
     struct tm tm;
     localtime_r(&t, &tm);
     const int parts[6] = {tm.tm_sec, tm.tm_min, tm.tm_hour, tm.tm_mday, tm.tm_mon + 1, tm.tm_year % 100};
@@ -396,7 +383,7 @@ static gw_err_t dlt_relay(void *ctx, const char *meter, gw_relay_t cmd, kmsg_t *
     put_le32(f.data + 4, d->opts.operator_code);
     f.data[8] = cmd == GW_RELAY_TRIP ? 0x1A : 0x1C;
     f.data[9] = 0x00;
-    relay_deadline(f.data + 10);
+    relay_deadline(d->opts.clk, f.data + 10);
     f.len = 16;
     if ((e = exchange_retrying(d, &f, &reply, msg)) != GW_OK)
         return e;
@@ -416,19 +403,20 @@ static void dlt_close(void *ctx)
     free(d);
 }
 
-static const gw_ops_t dlt_ops = {"dlt645", dlt_read, dlt_credit, dlt_relay, dlt_close};
+static const gw_ops_t dlt_ops = {"dlt645", dlt_read, dlt_credit, dlt_relay, dlt_close, gw_probe_none};
 
-kerr_t gw_dlt645_open(const char *hostport, const gw_opts_t *o, gw_t *out, kmsg_t *msg)
+kerr_t gw_dlt645_open(const gw_net_opts_t *o, gw_t *out, kmsg_t *msg)
 {
     dlt_t *d = calloc(1, sizeof *d);
     if (!d)
         return kmsg_set(msg, K_EIO, "out of memory");
-    kerr_t rc = tcp_link_init(&d->link, "gateway", hostport, msg);
+    kerr_t rc = tcp_link_init(&d->link, "gateway", o->address, msg);
     if (rc != K_OK) {
         free(d);
         return rc;
     }
     d->opts = *o;
+    d->opts.address = NULL;
     out->ops = &dlt_ops;
     out->ctx = d;
     return K_OK;

@@ -23,11 +23,13 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#include "drivers/gateway/gateway.h"
+#include "drivers/gateway/gw_backends.h"
 #include "kiosk/app/log.h"
 
+enum { DIR_LEN = 512 }; /* the folder's path, as gateway.fake_dir holds it */
+
 typedef struct fake {
-    char dir[CFG_PATH_LEN];
+    char dir[DIR_LEN];
     int lock_fd;
 } fake_t;
 
@@ -46,7 +48,7 @@ static void path_of(const fake_t *f, const char *name, char *out, size_t len)
 /* Finds meter in `meters` and replays the journal over it. */
 static gw_err_t load_meter(const fake_t *f, const char *meter, fake_meter_t *m, kmsg_t *msg)
 {
-    char path[CFG_PATH_LEN + 16], line[256], id[32], cust[32], answers[32];
+    char path[DIR_LEN + 16], line[256], id[32], cust[32], answers[32];
     path_of(f, "meters", path, sizeof path);
     FILE *in = fopen(path, "r");
     if (!in) {
@@ -91,7 +93,7 @@ static gw_err_t load_meter(const fake_t *f, const char *meter, fake_meter_t *m, 
 static const char *take_fault(const fake_t *f, bool credit)
 {
     static const char *const kinds[] = {"offline", "drop", "lose_reply", "refuse"};
-    char path[CFG_PATH_LEN + 16], tmp[CFG_PATH_LEN + 16], line[128], kind[32];
+    char path[DIR_LEN + 16], tmp[DIR_LEN + 16], line[128], kind[32];
     path_of(f, "faults", path, sizeof path);
     path_of(f, "faults.tmp", tmp, sizeof tmp);
     FILE *in = fopen(path, "r");
@@ -132,8 +134,7 @@ static gw_err_t fake_read(void *ctx, const gw_target_t *to, unsigned what, gw_re
         kmsg_set(msg, K_ETIMEOUT, "fake gateway: meter %s is offline", meter);
     if (e != GW_OK)
         return e;
-    memset(out, 0, sizeof *out);
-    snprintf(out->meter, sizeof out->meter, "%s", meter);
+    gw_reading_init(out, meter);
     out->have = what & (GW_READ_COUNT | GW_READ_BALANCE | GW_READ_STATUS);
     out->balance = m.balance;
     out->purchase_count = m.count;
@@ -150,7 +151,7 @@ static gw_err_t fake_read(void *ctx, const gw_target_t *to, unsigned what, gw_re
 /* Appends one line to the file `name` with a single write. */
 static gw_err_t append_line(const fake_t *f, const char *name, const char *line, kmsg_t *msg)
 {
-    char path[CFG_PATH_LEN + 16];
+    char path[DIR_LEN + 16];
     path_of(f, name, path, sizeof path);
     int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
     ssize_t n = (ssize_t)strlen(line);
@@ -251,7 +252,7 @@ static gw_err_t fake_relay(void *ctx, const char *meter, gw_relay_t cmd, kmsg_t 
     return e;
 }
 
-static const gw_ops_t fake_ops = {"fake", fake_read, fake_credit, fake_relay, fake_close};
+static const gw_ops_t fake_ops = {"fake", fake_read, fake_credit, fake_relay, fake_close, gw_probe_none};
 
 kerr_t gw_fake_open(const char *dir, gw_t *out, kmsg_t *msg)
 {
@@ -259,7 +260,7 @@ kerr_t gw_fake_open(const char *dir, gw_t *out, kmsg_t *msg)
     if (!f)
         return kmsg_set(msg, K_EIO, "out of memory");
     snprintf(f->dir, sizeof f->dir, "%s", dir);
-    char path[CFG_PATH_LEN + 16];
+    char path[DIR_LEN + 16];
     path_of(f, "lock", path, sizeof path);
     f->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (f->lock_fd < 0) {

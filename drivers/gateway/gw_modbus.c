@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "drivers/gateway/gw_backends.h"
 #include "drivers/gateway/modbus_profile.h"
@@ -24,7 +23,7 @@ typedef struct mb {
     modbus_t *ctx;
     bool connected;
     char where[160];
-    gw_opts_t opts;
+    gw_net_opts_t opts; /* address NULL: where holds it */
     unit_map_t units[MAX_UNITS];
     int n_units;
     int last_error; /* errno of the last failed call: a meter's exception is EMBXILFUN.. */
@@ -68,9 +67,7 @@ static gw_err_t failure(mb_t *m, const char *what, kmsg_t *msg)
 static gw_err_t read_regs(mb_t *m, const char *meter, int addr, int n, uint16_t *regs, kmsg_t *msg)
 {
     gw_err_t e = GW_TIMEOUT;
-    for (int i = 0; i <= m->opts.retries; i++) {
-        if (i > 0)
-            usleep((useconds_t)(100000u << (i - 1)));
+    for (unsigned i = 0; kretry_next(&m->opts.retry, m->opts.clk, i); i++) {
         if ((e = prepare(m, meter, msg)) != GW_OK)
             continue;
         if (modbus_read_registers(m->ctx, addr, n, regs) == n) {
@@ -118,8 +115,7 @@ static gw_err_t mb_read(void *ctx, const gw_target_t *to, unsigned what, gw_read
 {
     const char *meter = to->meter;
     mb_t *m = ctx;
-    memset(out, 0, sizeof *out);
-    snprintf(out->meter, sizeof out->meter, "%s", meter);
+    gw_reading_init(out, meter);
     gw_err_t e = GW_OK;
     if (what & (GW_READ_COUNT | GW_READ_BALANCE | GW_READ_STATUS | GW_READ_IDENTITY))
         e = read_prepaid(m, meter, what, out, msg);
@@ -158,7 +154,7 @@ static gw_err_t mb_relay(void *ctx, const char *meter, gw_relay_t cmd, kmsg_t *m
 {
     mb_t *m = ctx;
     gw_err_t e = GW_TIMEOUT;
-    for (int i = 0; i <= m->opts.retries; i++) {
+    for (unsigned i = 0; kretry_next(&m->opts.retry, m->opts.clk, i); i++) {
         if ((e = prepare(m, meter, msg)) != GW_OK)
             continue;
         if (modbus_write_register(m->ctx, MBP_RELAY, cmd == GW_RELAY_TRIP ? 0x1A : 0x1C) == 1)
@@ -178,21 +174,22 @@ static void mb_close(void *ctx)
     free(m);
 }
 
-static const gw_ops_t mb_ops = {"modbus", mb_read, mb_credit, mb_relay, mb_close};
+static const gw_ops_t mb_ops = {"modbus", mb_read, mb_credit, mb_relay, mb_close, gw_probe_none};
 
-kerr_t gw_modbus_open(const char *hostport, const gw_opts_t *o, gw_t *out, kmsg_t *msg)
+kerr_t gw_modbus_open(const gw_net_opts_t *o, gw_t *out, kmsg_t *msg)
 {
     tcp_link_t parsed;
-    kerr_t rc = tcp_link_init(&parsed, "gateway", hostport, msg);
+    kerr_t rc = tcp_link_init(&parsed, "gateway", o->address, msg);
     if (rc != K_OK)
         return rc;
     mb_t *m = calloc(1, sizeof *m);
-    if (!m || !(m->ctx = modbus_new_tcp_pi(parsed.host, strrchr(hostport, ':') + 1))) {
+    if (!m || !(m->ctx = modbus_new_tcp_pi(parsed.host, strrchr(o->address, ':') + 1))) {
         free(m);
-        return kmsg_set(msg, K_EIO, "gateway %s: cannot set up Modbus TCP", hostport);
+        return kmsg_set(msg, K_EIO, "gateway %s: cannot set up Modbus TCP", o->address);
     }
-    snprintf(m->where, sizeof m->where, "%s", hostport);
+    snprintf(m->where, sizeof m->where, "%s", o->address);
     m->opts = *o;
+    m->opts.address = NULL;
     modbus_set_response_timeout(m->ctx, (uint32_t)(o->timeout_ms / 1000), (uint32_t)(o->timeout_ms % 1000) * 1000);
     modbus_set_error_recovery(m->ctx, MODBUS_ERROR_RECOVERY_NONE);
     out->ops = &mb_ops;

@@ -10,7 +10,7 @@
 #include "kiosk/core/err.h"
 
 typedef struct meter_credit_mac {
-    uint32_t di;          /* 0x070102FF recharge, 0x070101FF open account */
+    uint32_t di;          /* DLT645_DI_RECHARGE or DLT645_DI_OPEN_ACCOUNT (dlt645_di.h) */
     uint32_t amount;      /* minor units */
     uint32_t count;       /* purchase count */
     uint32_t operator_code;

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "drivers/gateway/dlt645_di.h"
 #include "drivers/gateway/dlt645_frame.h"
 #include "drivers/gateway/meter_mac.h"
 
@@ -127,7 +128,7 @@ bool mbp_decode_result(const gw_credit_req_t *req, const uint16_t r[MBP_N_RESULT
 bool mbp_encode_command(const gw_credit_req_t *req, uint32_t operator_code, const uint8_t master[16],
                         uint16_t r[MBP_N_COMMAND], kmsg_t *msg)
 {
-    meter_credit_mac_t c = {.di = req->open_account ? 0x070101FFu : 0x070102FFu,
+    meter_credit_mac_t c = {.di = req->open_account ? DLT645_DI_OPEN_ACCOUNT : DLT645_DI_RECHARGE,
                             .amount = (uint32_t)req->amount,
                             .count = req->count,
                             .operator_code = operator_code};

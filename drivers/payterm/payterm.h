@@ -8,7 +8,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kiosk/app/config.h"
 #include "kiosk/core/err.h"
 #include "kiosk/core/sale.h"
 
@@ -97,6 +96,10 @@ typedef struct pt_ops {
      * construction; an outcome other than PT_APPROVED means the money did
      * not come. */
     pt_err_t (*query)(void *ctx, const pt_request_t *req, pt_result_t *out, kmsg_t *msg);
+    /* Asks the provider something harmless that takes no money: PT_OK
+     * with what answered in msg, or the error and why. pt_probe_none for
+     * a provider with nothing to ask. */
+    pt_err_t (*probe)(void *ctx, kmsg_t *msg);
 } pt_ops_t;
 
 typedef struct payterm {
@@ -104,13 +107,26 @@ typedef struct payterm {
     void *ctx;
 } payterm_t;
 
-/* Opens the terminal named by payterm.protocol (K_ENOTFOUND for "none"). */
-kerr_t payterm_open(const kiosk_config_t *cfg, payterm_t *out, kmsg_t *msg);
-
 /* Closes it (a zeroed payterm_t is fine). */
 void payterm_close(payterm_t *p);
 
+/* The probe of a provider with nothing to ask: PT_OK. */
+pt_err_t pt_probe_none(void *ctx, kmsg_t *msg);
+
+/* A probe that asks the provider's `last` (which moves no money): PT_OK
+ * with answered in msg once it answers. */
+pt_err_t pt_probe_last(const pt_ops_t *ops, void *ctx, const char *answered, kmsg_t *msg);
+
+/* What the ZVT backend is opened with. */
+typedef struct pt_zvt_opts {
+    const char *address;  /* the terminal, host:port (connected at first use) */
+    const char *password; /* its ZVT password, 6 digits */
+    uint16_t currency;    /* ISO 4217 numeric (156 for CNY) */
+    int timeout_ms;       /* a command's dialogue after its acknowledgement */
+    int ack_timeout_ms;   /* the acknowledgement, and connecting */
+} pt_zvt_opts_t;
+
 /* The ZVT backend (docs/protocols/zvt.md). */
-kerr_t pt_zvt_open(const kiosk_config_t *cfg, payterm_t *out, kmsg_t *msg);
+kerr_t pt_zvt_open(const pt_zvt_opts_t *o, payterm_t *out, kmsg_t *msg);
 
 #endif

@@ -13,7 +13,6 @@
 #include "drivers/payterm/zvt_cmd.h"
 #include "drivers/transport/tcp_link.h"
 #include "kiosk/app/log.h"
-#include "kiosk/core/money.h"
 
 enum { DRAIN_MAX = 4096 }; /* unasked bytes thrown away before a command; more: the link is made again */
 
@@ -275,6 +274,14 @@ static pt_err_t zvt_end_of_day(void *ctx, pt_result_t *out, kmsg_t *msg)
     return run(z, &a, &transaction, NULL, out, msg);
 }
 
+static const pt_ops_t zvt_ops;
+
+/* The last transaction asked for (its receipt repeated). */
+static pt_err_t zvt_probe(void *ctx, kmsg_t *msg)
+{
+    return pt_probe_last(&zvt_ops, ctx, "answered (its last transaction)", msg);
+}
+
 static void zvt_close(void *ctx)
 {
     zvt_t *z = ctx;
@@ -282,23 +289,24 @@ static void zvt_close(void *ctx)
     free(z);
 }
 
-static const pt_ops_t zvt_ops = {"zvt", METHOD_CARD, zvt_authorise, zvt_reverse, zvt_last, zvt_end_of_day, zvt_close, NULL};
+static const pt_ops_t zvt_ops = {"zvt",          METHOD_CARD, zvt_authorise, zvt_reverse, zvt_last,
+                                 zvt_end_of_day, zvt_close,   NULL,          zvt_probe};
 
-kerr_t pt_zvt_open(const kiosk_config_t *cfg, payterm_t *out, kmsg_t *msg)
+kerr_t pt_zvt_open(const pt_zvt_opts_t *o, payterm_t *out, kmsg_t *msg)
 {
     zvt_t *z = calloc(1, sizeof *z);
     if (!z)
         return kmsg_set(msg, K_EIO, "out of memory");
-    kerr_t rc = tcp_link_init(&z->link, "card terminal", cfg->payterm_address, msg);
+    kerr_t rc = tcp_link_init(&z->link, "card terminal", o->address, msg);
     if (rc != K_OK) {
         free(z);
         return rc;
     }
-    uint64_t pw = strtoull(cfg->payterm_password, NULL, 10);
+    uint64_t pw = strtoull(o->password, NULL, 10);
     zvt_bcd_set(pw, z->password, 3);
-    z->currency = cfg->currency->numeric;
-    z->timeout_ms = (int)cfg->payterm_timeout_ms;
-    z->ack_ms = (int)cfg->payterm_ack_timeout_ms;
+    z->currency = o->currency;
+    z->timeout_ms = o->timeout_ms;
+    z->ack_ms = o->ack_timeout_ms;
     out->ops = &zvt_ops;
     out->ctx = z;
     return K_OK;

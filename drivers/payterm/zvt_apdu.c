@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "drivers/transport/bcd.h"
+
 size_t zvt_encode(const zvt_apdu_t *a, uint8_t *out, size_t cap)
 {
     bool ext = a->len >= 255;
@@ -121,25 +123,12 @@ bool zvt_bmp_next(const uint8_t *data, size_t len, size_t *off, zvt_bmp_t *out, 
 
 bool zvt_bcd_get(const uint8_t *p, size_t n, uint64_t *out)
 {
-    uint64_t v = 0;
-    for (size_t i = 0; i < n; i++) {
-        uint8_t hi = p[i] >> 4, lo = p[i] & 0x0F;
-        if (hi > 9 || lo > 9)
-            return false;
-        v = v * 100 + hi * 10u + lo;
-    }
-    *out = v;
-    return true;
+    return bcd_get(p, n, BCD_HIGH_FIRST, out);
 }
 
 bool zvt_bcd_set(uint64_t v, uint8_t *p, size_t n)
 {
-    for (size_t i = n; i-- > 0;) {
-        uint64_t two = v % 100;
-        p[i] = (uint8_t)((two / 10) << 4 | two % 10);
-        v /= 100;
-    }
-    return v == 0;
+    return bcd_put(v, p, n, BCD_HIGH_FIRST);
 }
 
 bool zvt_put_bcd(zvt_apdu_t *a, uint8_t tag, uint64_t v, size_t bytes)

@@ -12,7 +12,6 @@
 
 #include "drivers/printer/printer_doc.h"
 #include "drivers/printer/printer_status.h"
-#include "kiosk/app/config.h"
 #include "kiosk/core/err.h"
 
 typedef enum printer_err {
@@ -21,14 +20,17 @@ typedef enum printer_err {
     PRINTER_IO,        /* the link failed: no connection, a write or read failed */
     PRINTER_PROTOCOL,  /* the printer answered something that is not a status */
     PRINTER_BAD_DOC,   /* the document cannot be encoded */
+    PRINTER_NOT_READY, /* it answered that it cannot print now (paper out, cover open, offline, an error) */
 } printer_err_t;
 
 typedef enum printer_transport { PRINTER_SERIAL, PRINTER_TCP, PRINTER_FILE } printer_transport_t;
 
-/* Where the printer is and how long it may take. */
+/* Where the printer is and how long it may take: what the ESC/POS backend
+ * is opened with. */
 typedef struct printer_link {
     printer_transport_t transport;
     const char *target;    /* serial: the device; tcp: host:port; file: the path */
+    const char *setting;   /* the setting that names target, for messages ("printer.device") */
     unsigned baud;         /* serial: 1200..115200 */
     int timeout_ms;        /* connecting, and sending one receipt */
     int status_timeout_ms; /* each answer to a status query */
@@ -42,6 +44,11 @@ typedef struct printer_ops {
     /* Asks the printer how it is, within the status timeout per question. */
     printer_err_t (*status)(void *ctx, printer_status_t *out, kmsg_t *msg);
     void (*close)(void *ctx);
+    /* Asks whether the printer could print a receipt now: PRINTER_OK with
+     * its status in words in msg; PRINTER_NOT_READY when its status says it
+     * cannot (printer_status_ready); other codes as status gives them.
+     * printer_probe_none for a backend with nothing to ask. */
+    printer_err_t (*probe)(void *ctx, kmsg_t *msg);
 } printer_ops_t;
 
 typedef struct printer {
@@ -49,17 +56,17 @@ typedef struct printer {
     void *ctx;
 } printer_t;
 
-/* Opens the printer the [printer] section names (K_ENOTFOUND for protocol
- * none). A TCP printer is connected at its first use, and again after the
- * link broke, so a printer switched on later is found. */
-kerr_t printer_open(const kiosk_config_t *cfg, printer_t *out, kmsg_t *msg);
-
 /* The ESC/POS backend (docs/protocols/escpos.md) on a serial device, a TCP
- * port or a plain file (bytes appended; the status is always ready). */
+ * port or a plain file (bytes appended; the status is always ready). A TCP
+ * printer is connected at its first use, and again after the link broke,
+ * so a printer switched on later is found. */
 kerr_t printer_escpos_open(const printer_link_t *link, printer_t *out, kmsg_t *msg);
 
 /* Closes it (a zeroed printer_t is fine). */
 void printer_close(printer_t *p);
+
+/* The probe of a backend with nothing to ask: PRINTER_OK. */
+printer_err_t printer_probe_none(void *ctx, kmsg_t *msg);
 
 /* A short name of an error code ("no answer"). */
 const char *printer_err_name(printer_err_t e);

@@ -92,6 +92,22 @@ static printer_err_t ep_status(void *ctx, printer_status_t *out, kmsg_t *msg)
     return PRINTER_OK;
 }
 
+static printer_err_t ep_probe(void *ctx, kmsg_t *msg)
+{
+    printer_status_t st;
+    char text[160];
+    printer_err_t e = ep_status(ctx, &st, msg);
+    if (e != PRINTER_OK)
+        return e;
+    printer_status_text(&st, text, sizeof text);
+    if (!printer_status_ready(&st)) {
+        kmsg_set(msg, K_EDEVICE, "cannot print: %s", text);
+        return PRINTER_NOT_READY;
+    }
+    kmsg_set(msg, K_OK, "%s", text);
+    return PRINTER_OK;
+}
+
 static void ep_close(void *ctx)
 {
     escpos_printer_t *p = ctx;
@@ -99,7 +115,7 @@ static void ep_close(void *ctx)
     free(p);
 }
 
-static const printer_ops_t escpos_ops = {"escpos", ep_print, ep_status, ep_close};
+static const printer_ops_t escpos_ops = {"escpos", ep_print, ep_status, ep_close, ep_probe};
 
 kerr_t printer_escpos_open(const printer_link_t *link, printer_t *out, kmsg_t *msg)
 {

@@ -9,34 +9,35 @@
 
 #include "drivers/transport/serial.h"
 
-/* The serial device at baud; messages start with the printer's name. */
-static kerr_t open_serial(printer__line_t *l, const char *path, unsigned baud, kmsg_t *msg)
+/* The serial device; messages start with the printer's name. */
+static kerr_t open_serial(printer__line_t *l, const printer_link_t *link, kmsg_t *msg)
 {
-    kerr_t rc = serial_open(path, baud, "printer.device", &l->fd, msg);
+    kerr_t rc = serial_open(link->target, link->baud, link->setting, &l->fd, msg);
     if (rc != K_OK)
         kmsg_prefix(msg, "receipt printer ");
     return rc;
 }
 
-kerr_t printer__line_open(printer__line_t *l, const printer_link_t *cfg, kmsg_t *msg)
+kerr_t printer__line_open(printer__line_t *l, const printer_link_t *link, kmsg_t *msg)
 {
     memset(l, 0, sizeof *l);
     l->fd = -1;
     l->tcp.fd = -1;
-    l->transport = cfg->transport;
-    l->timeout_ms = cfg->timeout_ms;
-    snprintf(l->name, sizeof l->name, "receipt printer %s", cfg->target);
+    l->transport = link->transport;
+    l->timeout_ms = link->timeout_ms;
+    snprintf(l->name, sizeof l->name, "receipt printer %s", link->target);
     kerr_t rc = K_OK;
-    switch (cfg->transport) {
-    case PRINTER_SERIAL: rc = open_serial(l, cfg->target, cfg->baud, msg); break;
+    switch (link->transport) {
+    case PRINTER_SERIAL: rc = open_serial(l, link, msg); break;
     case PRINTER_TCP:
-        if ((rc = tcp_link_init(&l->tcp, "receipt printer", cfg->target, msg)) != K_OK)
+        if ((rc = tcp_link_init(&l->tcp, "receipt printer", link->target, msg)) != K_OK)
             kmsg_prefix(msg, "receipt printer: ");
         break;
     case PRINTER_FILE:
-        l->fd = open(cfg->target, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+        l->fd = open(link->target, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
         if (l->fd < 0)
-            rc = kmsg_set(msg, K_EIO, "%s: cannot open the file: %s (check printer.path)", l->name, strerror(errno));
+            rc = kmsg_set(msg, K_EIO, "%s: cannot open the file: %s (check %s)", l->name, strerror(errno),
+                          link->setting);
         break;
     }
     if (rc != K_OK)

@@ -22,7 +22,7 @@ typedef struct printer__line {
 
 /* Opens the serial device or the file now; a TCP link only checks
  * host:port (it connects on first use). */
-kerr_t printer__line_open(printer__line_t *l, const printer_link_t *cfg, kmsg_t *msg);
+kerr_t printer__line_open(printer__line_t *l, const printer_link_t *link, kmsg_t *msg);
 
 /* True if the other end can answer (serial, TCP); false for a file. */
 bool printer__line_answers(const printer__line_t *l);

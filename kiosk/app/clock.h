@@ -1,5 +1,5 @@
-/* The clock seam: all wall and monotonic time goes through a kclock_t, so
- * tests can freeze or step it. */
+/* The clock seam: all wall and monotonic time, and every pause a retry
+ * makes, goes through a kclock_t, so tests can freeze or step it. */
 #ifndef KIOSK_APP_CLOCK_H
 #define KIOSK_APP_CLOCK_H
 
@@ -9,6 +9,9 @@ typedef struct kclock {
     int64_t (*wall_ms)(void *ctx); /* milliseconds since the epoch, UTC */
     int64_t (*mono_ms)(void *ctx); /* milliseconds on a clock that never jumps */
     void *ctx;
+    /* Waits ms milliseconds (a test clock steps itself instead); NULL:
+     * the operating system's sleep. */
+    void (*sleep_ms)(void *ctx, int64_t ms);
 } kclock_t;
 
 /* The operating system's clocks (CLOCK_REALTIME, CLOCK_MONOTONIC). */
@@ -19,5 +22,9 @@ int64_t kclock_wall(const kclock_t *clk);
 
 /* Monotonic time in ms from clk (the system clock if clk is NULL). */
 int64_t kclock_mono(const kclock_t *clk);
+
+/* Waits ms milliseconds on clk (the system clock if clk is NULL); nothing
+ * for ms <= 0. */
+void kclock_sleep(const kclock_t *clk, int64_t ms);
 
 #endif

@@ -6,6 +6,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+static const char *const proto_names[] = {
+    [REGISTRY_DLT645] = "dlt645",
+    [REGISTRY_MODBUS] = "modbus",
+    [REGISTRY_FAKE] = "fake",
+};
+
+const char *registry_proto_name(registry_proto_t p)
+{
+    return (size_t)p < sizeof proto_names / sizeof proto_names[0] ? proto_names[p] : "?";
+}
+
+bool registry_proto_parse(const char *name, registry_proto_t *out)
+{
+    for (size_t i = 0; i < sizeof proto_names / sizeof proto_names[0]; i++)
+        if (strcmp(name, proto_names[i]) == 0) {
+            *out = (registry_proto_t)i;
+            return true;
+        }
+    return false;
+}
+
 static bool twelve_digits(const char *s)
 {
     return strlen(s) == 12 && strspn(s, "0123456789") == 12;
@@ -59,13 +80,12 @@ static kerr_t parse_line(char *line, registry_entry_t *e, kmsg_t *why)
         return kmsg_set(why, K_EINVAL, "meter '%s' must be 12 digits", f[0]);
     if (!twelve_digits(f[1]))
         return kmsg_set(why, K_EINVAL, "customer '%s' must be 12 digits", f[1]);
-    if (strcmp(f[2], "dlt645") != 0 && strcmp(f[2], "modbus") != 0)
+    if (!registry_proto_parse(f[2], &e->protocol) || e->protocol == REGISTRY_FAKE)
         return kmsg_set(why, K_EINVAL, "protocol '%s' must be dlt645 or modbus", f[2]);
     if (!parse_gateway(f[3], e))
         return kmsg_set(why, K_EINVAL, "gateway '%s' must be empty, host:port or host:port/unit (1..247)", f[3]);
     memcpy(e->meter, f[0], 13);
     memcpy(e->customer, f[1], 13);
-    snprintf(e->protocol, sizeof e->protocol, "%s", f[2]);
     return K_OK;
 }
 

@@ -11,10 +11,21 @@
 
 #include "kiosk/core/err.h"
 
+/* How a meter is reached: a registry line's protocol (dlt645 or modbus),
+ * or gateway.protocol for the meters no line names (which may also be the
+ * fake meters of docs/testing.md). */
+typedef enum registry_proto { REGISTRY_DLT645, REGISTRY_MODBUS, REGISTRY_FAKE } registry_proto_t;
+
+/* The protocol's name ("modbus"). */
+const char *registry_proto_name(registry_proto_t p);
+
+/* The protocol of that name; false if there is none. */
+bool registry_proto_parse(const char *name, registry_proto_t *out);
+
 typedef struct registry_entry {
     char meter[13];    /* 12 digits */
     char customer[13]; /* 12 digits */
-    char protocol[8];  /* dlt645 or modbus */
+    registry_proto_t protocol; /* dlt645 or modbus */
     char gateway[128]; /* host:port, or "" for gateway.address */
     int unit;          /* Modbus unit id (the gateway column's /unit), 1 if not given */
 } registry_entry_t;

@@ -65,7 +65,7 @@ int ctl_cash_collect(ctl_t *c)
     ledger_cash_report_t r;
     kmsg_t msg = {""};
     printer_t p = {0};
-    bool have_printer = printer_open(&c->cfg, &p, &msg) == K_OK && p.ops;
+    bool have_printer = site_printer_open(&c->cfg, &p, &msg) == K_OK && p.ops;
     engine_t e = {.ledger = l, .cfg = &c->cfg};
     bool printed = false;
     msg.text[0] = '\0';
@@ -85,7 +85,7 @@ static int terminal_command(ctl_t *c, bool end_of_day)
         return ctl_fail(CTL_EXIT_USAGE, "usage: kioskctl payterm %s", end_of_day ? "end-of-day" : "last");
     payterm_t pt;
     kmsg_t msg;
-    if (payterm_open(&c->cfg, &pt, &msg) != K_OK)
+    if (site_terminal_open(&c->cfg, &pt, &msg) != K_OK)
         return ctl_fail(CTL_EXIT_USAGE, "%s", msg.text);
     pt_result_t r;
     pt_err_t err = end_of_day ? pt.ops->end_of_day(pt.ctx, &r, &msg) : pt.ops->last(pt.ctx, &r, &msg);

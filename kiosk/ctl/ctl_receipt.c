@@ -36,7 +36,7 @@ int ctl_receipt_print(ctl_t *c)
         return ctl_fail(CTL_EXIT_USAGE, "usage: kioskctl receipt print [ID]");
     printer_t p = {0};
     kmsg_t msg = {""};
-    if (printer_open(&c->cfg, &p, &msg) != K_OK)
+    if (site_printer_open(&c->cfg, &p, &msg) != K_OK)
         return ctl_fail(CTL_EXIT_USAGE, "%s", msg.text);
     ctl_site_t s;
     int status = ctl_site_open(c, &s);

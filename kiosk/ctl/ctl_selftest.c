@@ -1,29 +1,14 @@
 /* kioskctl selftest: every device and link the configuration names, each
- * asked something harmless, one line each: what it is, ok / FAIL / off,
- * and what it said. Exit 1 if anything configured failed. */
-#include <stdarg.h>
+ * opened as the programs open it and asked its probe through the site's
+ * one look at the devices (site_health_check), one line each: what it is,
+ * ok / FAIL / off, and what it said. Exit 1 if anything configured failed. */
 #include <stdio.h>
 #include <string.h>
 
 #include "kiosk/ctl/ctl.h"
+#include "kiosk/site/site_health.h"
 
 typedef enum verdict { V_OK, V_FAIL, V_OFF } verdict_t;
-
-/* Writes the detail and returns the verdict. */
-static verdict_t said(verdict_t v, char *detail, size_t len, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static verdict_t said(verdict_t v, char *detail, size_t len, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(detail, len, fmt, ap);
-    va_end(ap);
-    return v;
-}
-
-typedef struct check {
-    const char *what;
-    verdict_t (*run)(ctl_t *c, char *detail, size_t len);
-} check_t;
 
 static verdict_t check_ledger(ctl_t *c, char *detail, size_t len)
 {
@@ -44,135 +29,115 @@ static verdict_t check_ledger(ctl_t *c, char *detail, size_t len)
     return rc == K_OK && problems == 0 ? V_OK : V_FAIL;
 }
 
-/* The first meter of the registry answers its purchase count. */
-static verdict_t check_gateway(ctl_t *c, char *detail, size_t len)
-{
-    registry_t reg = {0};
-    gw_t gw = {0};
-    kmsg_t msg = {""};
-    if (!c->cfg.registry_path[0]) {
-        snprintf(detail, len, "no registry (registry.path): no meter to ask");
-        return V_OFF;
-    }
-    if (registry_load(c->cfg.registry_path, &reg, &msg) != K_OK || gw_open(&c->cfg, &reg, &gw, &msg) != K_OK) {
-        snprintf(detail, len, "%s", msg.text);
-        registry_free(&reg);
-        return V_FAIL;
-    }
-    const char *meter = reg.n ? reg.entries[0].meter : "";
-    gw_reading_t r;
-    gw_err_t e = reg.n ? gw.ops->read(gw.ctx, &(gw_target_t){.meter = meter}, GW_READ_COUNT, &r, &msg) : GW_NOT_FOUND;
-    if (e == GW_OK)
-        snprintf(detail, len, "meter %s answered (purchase count %u)", meter, r.purchase_count);
-    else
-        snprintf(detail, len, "meter %s: %s", meter[0] ? meter : "(registry empty)", msg.text[0] ? msg.text : gw_err_str(e));
-    gw_close(&gw);
-    registry_free(&reg);
-    return e == GW_OK ? V_OK : V_FAIL;
-}
-
-static verdict_t check_cash(ctl_t *c, char *detail, size_t len)
-{
-    if (strcmp(c->cfg.cash_protocol, "none") == 0)
-        return said(V_OFF, detail, len, "cash.protocol = none");
+/* The devices selftest opened, and why those that did not open did not. */
+typedef struct opened {
+    registry_t reg;
+    gw_t gw;
     cash_t cash;
-    kmsg_t msg = {""};
-    if (cash_open(&c->cfg, &cash, &msg) != K_OK)
-        return said(V_FAIL, detail, len, "%s", msg.text);
-    cash_info_t info;
-    cash.ops->info(cash.ctx, &info);
-    snprintf(detail, len, "%s %s, serial %s", info.manufacturer, info.product, info.serial);
-    cash_close(&cash);
-    return V_OK;
-}
-
-static verdict_t check_terminal(ctl_t *c, char *detail, size_t len)
-{
-    if (strcmp(c->cfg.payterm_protocol, "none") == 0)
-        return said(V_OFF, detail, len, "payterm.protocol = none");
-    payterm_t pt;
-    pt_result_t r;
-    kmsg_t msg = {""};
-    if (payterm_open(&c->cfg, &pt, &msg) != K_OK)
-        return said(V_FAIL, detail, len, "%s", msg.text);
-    pt_err_t e = pt.ops->last(pt.ctx, &r, &msg);
-    snprintf(detail, len, "%s", e == PT_OK ? "answered (its last transaction)" : msg.text);
-    payterm_close(&pt);
-    return e == PT_OK ? V_OK : V_FAIL;
-}
-
-/* A PC/SC reader: there (with a card in it or not), or not. */
-static verdict_t check_reader(const char *name, char *detail, size_t len)
-{
-    card_slot_t slot;
-    kmsg_t msg = {""};
-    if (card_pcsc_open(name, &slot, &msg) != K_OK)
-        return said(V_FAIL, detail, len, "%s", msg.text);
-    card_err_t e = slot.ops->wait(slot.ctx, true, 1, &msg);
-    snprintf(detail, len, "%s: %s", name, e == CARD_OK ? "a card is in it" : e == CARD_TIMEOUT ? "ready, empty" : msg.text);
-    card_slot_close(&slot);
-    return e == CARD_OK || e == CARD_TIMEOUT ? V_OK : V_FAIL;
-}
-
-static verdict_t check_card_reader(ctl_t *c, char *detail, size_t len)
-{
-    if (strcmp(c->cfg.card_protocol, "none") == 0)
-        return said(V_OFF, detail, len, "card.protocol = none");
-    return check_reader(c->cfg.card_reader, detail, len);
-}
-
-static verdict_t check_sam(ctl_t *c, char *detail, size_t len)
-{
-    if (strcmp(c->cfg.card_protocol, "none") == 0 || strcmp(c->cfg.card_keys, "sam") != 0)
-        return said(V_OFF, detail, len, "no SAM (card.keys = %s)", c->cfg.card_keys);
-    card_slot_t sam;
+    payterm_t terminal;
+    card_slot_t reader;
     card_keys_t keys;
-    kmsg_t msg = {""};
-    if (card_pcsc_open(c->cfg.card_sam_reader, &sam, &msg) != K_OK || card_keys_sam_open(sam, &keys, &msg) != K_OK)
-        return said(V_FAIL, detail, len, "%s", msg.text);
-    snprintf(detail, len, "%s: the SAM application answers", c->cfg.card_sam_reader);
-    card_keys_close(&keys);
-    return V_OK;
-}
+    printer_t printer;
+    kmsg_t why[SITE_DEV_N];
+} opened_t;
 
-static verdict_t check_printer(ctl_t *c, char *detail, size_t len)
+/* The gateway (with the registry, whose first meter it asks), if there
+ * is a registry. */
+static void open_gateway(ctl_t *c, opened_t *o, site_devices_t *d)
 {
-    if (strcmp(c->cfg.printer_protocol, "none") == 0)
-        return said(V_OFF, detail, len, "printer.protocol = none: receipts on the screen");
-    printer_t p;
-    printer_status_t st;
-    kmsg_t msg = {""};
-    if (printer_open(&c->cfg, &p, &msg) != K_OK)
-        return said(V_FAIL, detail, len, "%s", msg.text);
-    kerr_t rc = engine_printer_ready(&p, &st, &msg);
-    if (rc == K_OK)
-        printer_status_text(&st, detail, len);
-    else
-        snprintf(detail, len, "%s", msg.text);
-    printer_close(&p);
-    return rc == K_OK ? V_OK : V_FAIL;
+    kmsg_t *why = &o->why[SITE_DEV_GATEWAY];
+    if (c->cfg.registry_path[0] && registry_load(c->cfg.registry_path, &o->reg, why) == K_OK &&
+        site_gateway_open(&c->cfg, &o->reg, &o->gw, why) == K_OK)
+        d->gateway = &o->gw;
 }
 
-static const check_t checks[] = {
-    {"ledger", check_ledger},         {"meter gateway", check_gateway}, {"bill acceptor", check_cash},
-    {"card terminal", check_terminal}, {"card reader", check_card_reader}, {"SAM", check_sam},
-    {"printer", check_printer},
+/* Opens each device the configuration names. */
+static void open_devices(ctl_t *c, const site_plan_t *plan, opened_t *o, site_devices_t *d)
+{
+    open_gateway(c, o, d);
+    if (site_plan_has(plan, SITE_DEV_CASH, NULL, 0) && site_cash_open(&c->cfg, &o->cash, &o->why[SITE_DEV_CASH]) == K_OK)
+        d->cash = &o->cash;
+    if (site_plan_has(plan, SITE_DEV_TERMINAL, NULL, 0) &&
+        site_terminal_open(&c->cfg, &o->terminal, &o->why[SITE_DEV_TERMINAL]) == K_OK)
+        d->terminal = &o->terminal;
+    if (site_plan_has(plan, SITE_DEV_READER, NULL, 0) &&
+        site_card_reader_open(&c->cfg, &o->reader, &o->why[SITE_DEV_READER]) == K_OK)
+        d->reader = &o->reader;
+    if (site_plan_has(plan, SITE_DEV_SAM, NULL, 0) &&
+        site_card_keys_open(&c->cfg, &o->keys, &o->why[SITE_DEV_SAM]) == K_OK)
+        d->keys = &o->keys;
+    if (site_plan_has(plan, SITE_DEV_PRINTER, NULL, 0) &&
+        site_printer_open(&c->cfg, &o->printer, &o->why[SITE_DEV_PRINTER]) == K_OK)
+        d->printer = &o->printer;
+}
+
+static void close_devices(opened_t *o)
+{
+    printer_close(&o->printer);
+    card_keys_close(&o->keys);
+    card_slot_close(&o->reader);
+    payterm_close(&o->terminal);
+    cash_close(&o->cash);
+    gw_close(&o->gw);
+    registry_free(&o->reg);
+}
+
+/* A line of the report: the device, and how an "off" reads. */
+typedef struct row {
+    const char *what;
+    site_dev_t dev;
+    const char *off_before, *off_after;
+} row_t;
+
+static const row_t rows[] = {
+    {"meter gateway", SITE_DEV_GATEWAY, "", ""},
+    {"bill acceptor", SITE_DEV_CASH, "", ""},
+    {"card terminal", SITE_DEV_TERMINAL, "", ""},
+    {"card reader", SITE_DEV_READER, "", ""},
+    {"SAM", SITE_DEV_SAM, "no SAM (", ")"},
+    {"printer", SITE_DEV_PRINTER, "", ": receipts on the screen"},
 };
+
+/* The verdict on one device, its detail written. */
+static verdict_t verdict_of(const row_t *r, const site_health_t *h, const opened_t *o, char *detail, size_t len)
+{
+    const site_dev_health_t *one = &h->dev[r->dev];
+    switch (one->state) {
+    case SITE_OFF: snprintf(detail, len, "%s%s%s", r->off_before, one->detail, r->off_after); return V_OFF;
+    case SITE_OK: snprintf(detail, len, "%s", one->detail); return V_OK;
+    case SITE_MISSING: snprintf(detail, len, "%s", o->why[r->dev].text); return V_FAIL;
+    case SITE_FAULT: snprintf(detail, len, "%s", one->detail); return V_FAIL;
+    }
+    return V_FAIL;
+}
+
+static int line(const char *what, verdict_t v, const char *detail)
+{
+    static const char *const names[] = {"ok", "FAIL", "off"};
+    printf("%-14s %-5s %s\n", what, names[v], detail);
+    fflush(stdout);
+    return v == V_FAIL;
+}
 
 int ctl_selftest(ctl_t *c)
 {
     if (c->argc != 1)
         return ctl_fail(CTL_EXIT_USAGE, "usage: kioskctl selftest");
-    static const char *const names[] = {"ok", "FAIL", "off"};
-    int failed = 0;
+    char detail[300] = "";
+    site_plan_t plan;
+    kmsg_t msg;
+    if (site_plan_parse(&c->cfg, &plan, &msg) != K_OK)
+        return ctl_fail(CTL_EXIT_USAGE, "%s", msg.text);
     printf("%-14s %-5s %s\n", "check", "", "detail");
-    for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
-        char detail[300] = "";
-        verdict_t v = checks[i].run(c, detail, sizeof detail);
-        failed += v == V_FAIL;
-        printf("%-14s %-5s %s\n", checks[i].what, names[v], detail);
-        fflush(stdout);
-    }
+    int failed = line("ledger", check_ledger(c, detail, sizeof detail), detail);
+    opened_t o = {0};
+    site_devices_t d = {0};
+    site_health_t h = {0};
+    open_devices(c, &plan, &o, &d);
+    site_health_check(&c->cfg, &d, ~0u, &h);
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        failed += line(rows[i].what, verdict_of(&rows[i], &h, &o, detail, sizeof detail), detail);
+    close_devices(&o);
     if (failed)
         fprintf(stderr, "kioskctl: %d check(s) failed\n", failed);
     return failed ? CTL_EXIT_FAIL : CTL_EXIT_OK;

@@ -1,12 +1,12 @@
 /* kioskctl sync now | notices | status: the back-office link by hand
  * (docs/sync.md). */
-#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "kiosk/app/kjson.h"
 #include "kiosk/app/log.h"
 #include "kiosk/ctl/ctl.h"
+#include "kiosk/site/site_health.h"
 #include "sync/sync_client.h"
 #include "sync/sync_docs.h"
 #include "sync/sync_heartbeat.h"
@@ -91,25 +91,26 @@ static kerr_t upload_all(sync_client_t *sc, ledger_t *l, sync_upload_result_t *t
 }
 
 /* What the kiosk tells the back office about itself: the link's last
- * failure while it stands (failures in a row), no paper state (kioskctl
- * does not ask the printer, which the touchscreen may be using). */
-static void health_of(const ctl_t *c, const ctl_site_t *s, const ledger_sync_state_t *st, sync_health_t *h)
+ * failure while it stands (failures in a row), and each configured device
+ * as the site's look finds it without asking it (ok while open, else
+ * missing); no paper state (kioskctl does not ask the printer, which the
+ * touchscreen may be using). */
+static void health_of(const ctl_t *c, ctl_site_t *s, const ledger_sync_state_t *st, sync_health_t *h)
 {
+    static const struct {
+        const char *name;
+        site_dev_t dev;
+    } devices[] = {{"cash", SITE_DEV_CASH}, {"terminal", SITE_DEV_TERMINAL}, {"card_reader", SITE_DEV_READER}};
+    site_devices_t d;
+    site_health_t look = {0};
     *h = (sync_health_t){.outbox_depth = st->depth, .last_error = st->failures > 0 ? st->last_error : "",
                          .paper = NULL};
-    static const struct {
-        const char *name, *none;
-        size_t cfg_off;
-    } devices[] = {
-        {"cash", "none", offsetof(kiosk_config_t, cash_protocol)},
-        {"terminal", "none", offsetof(kiosk_config_t, payterm_protocol)},
-        {"card_reader", "none", offsetof(kiosk_config_t, card_protocol)},
-    };
-    const bool open[] = {s->engine.cash != NULL, engine_provider(&s->engine, METHOD_CARD) != NULL, s->engine.card != NULL};
+    site_devices_of(s, &d);
+    site_health_check(&c->cfg, &d, 0, &look);
     for (size_t i = 0; i < sizeof devices / sizeof devices[0]; i++) {
-        const char *protocol = (const char *)&c->cfg + devices[i].cfg_off;
-        if (strcmp(protocol, devices[i].none) != 0)
-            h->devices[h->n_devices++] = (sync_device_t){devices[i].name, open[i] ? "ok" : "missing", NULL};
+        site_state_t state = look.dev[devices[i].dev].state;
+        if (state != SITE_OFF)
+            h->devices[h->n_devices++] = (sync_device_t){devices[i].name, site_state_name(state), NULL};
     }
 }
 

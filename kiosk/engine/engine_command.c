@@ -77,10 +77,10 @@ static void where(const engine_t *e, const registry_entry_t *line, char *out, si
         return;
     }
     const char *gw = line->gateway[0] ? line->gateway : e->cfg->gateway_address;
-    if (strcmp(line->protocol, "modbus") == 0)
+    if (line->protocol == REGISTRY_MODBUS)
         snprintf(out, len, "modbus unit %d of %s", line->unit, gw);
     else
-        snprintf(out, len, "%s address %s at %s", line->protocol, line->meter, gw);
+        snprintf(out, len, "%s address %s at %s", registry_proto_name(line->protocol), line->meter, gw);
 }
 
 /* The mismatch, for people: both identities, and what to correct. */

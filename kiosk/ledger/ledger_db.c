@@ -177,18 +177,28 @@ void ledger__row_txn(sqlite3_stmt *st, ledger_txn_t *t)
     ledger__col_text(st, 17, t->card, sizeof t->card);
 }
 
+#define WAL_TRIES 100
+#define WAL_PAUSE_US 50000
+
 /* WAL so readers never block the writer; FULL so a commit survives power
  * loss; foreign keys so no row points at nothing. */
 static kerr_t set_pragmas(ledger_t *l, kmsg_t *msg)
 {
     sqlite3_busy_timeout(l->db, 5000);
-    sqlite3_stmt *st;
-    kerr_t rc = ledger__prepare(l, "PRAGMA journal_mode=WAL", &st, msg);
-    if (rc)
-        return rc;
-    bool wal = sqlite3_step(st) == SQLITE_ROW &&
-               strcmp((const char *)sqlite3_column_text(st, 0), "wal") == 0;
-    sqlite3_finalize(st);
+    bool wal = false;
+    /* A new file another program is making at the same moment keeps its
+     * first journal mode while that one holds it: ask again for a while. */
+    for (int tries = 0; !wal && tries < WAL_TRIES; tries++) {
+        sqlite3_stmt *st;
+        kerr_t rc = ledger__prepare(l, "PRAGMA journal_mode=WAL", &st, msg);
+        if (rc)
+            return rc;
+        const unsigned char *mode = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_text(st, 0) : NULL;
+        wal = mode && strcmp((const char *)mode, "wal") == 0;
+        sqlite3_finalize(st);
+        if (!wal)
+            usleep(WAL_PAUSE_US);
+    }
     if (!wal)
         return kmsg_set(msg, K_EIO, "ledger: the file system does not allow write-ahead logging");
     return ledger__exec(l, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", msg);

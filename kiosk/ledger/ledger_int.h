@@ -71,6 +71,11 @@ void ledger__row_txn(sqlite3_stmt *st, ledger_txn_t *t);
 /* The transaction as a JSON object (export and outbox share this shape). */
 cJSON *ledger__txn_json(const ledger_txn_t *t);
 
+/* Closes the open card authorisation o->reference with its outcome at `at`;
+ * of transaction txn_id only, unless txn_id is NULL. K_ESTATE if it is not
+ * open (or not that transaction's). */
+kerr_t ledger__close_card(ledger_t *l, const char *txn_id, const ledger_card_outcome_t *o, int64_t at, kmsg_t *msg);
+
 /* Moves the bill acceptor's counter (inside the caller's transaction). */
 kerr_t ledger__mark_cash(ledger_t *l, const ledger_cash_mark_t *m, int64_t at, kmsg_t *msg);
 

@@ -19,12 +19,13 @@ kerr_t ledger_card_begin(ledger_t *l, const char *txn_id, const char *reference,
     return ledger__run(l, st, "recording the card authorisation", msg);
 }
 
-kerr_t ledger_card_end(ledger_t *l, const ledger_card_outcome_t *o, kmsg_t *msg)
+kerr_t ledger__close_card(ledger_t *l, const char *txn_id, const ledger_card_outcome_t *o, int64_t at, kmsg_t *msg)
 {
     sqlite3_stmt *st;
     kerr_t rc = ledger__cached(l,
-                               "UPDATE card_auth SET outcome = ?, result_code = ?, receipt = ?, trace = ?, "
-                               "lines = ?, finished_at = ? WHERE reference = ? AND outcome IS NULL",
+                               "UPDATE card_auth SET outcome = ?1, result_code = ?2, receipt = ?3, trace = ?4, "
+                               "masked_pan = ?5, card_type = ?6, lines = ?7, finished_at = ?8 "
+                               "WHERE reference = ?9 AND (?10 IS NULL OR txn_id = ?10) AND outcome IS NULL",
                                &st, msg);
     if (rc)
         return rc;
@@ -32,12 +33,24 @@ kerr_t ledger_card_end(ledger_t *l, const ledger_card_outcome_t *o, kmsg_t *msg)
     sqlite3_bind_int(st, 2, o->result_code);
     sqlite3_bind_int64(st, 3, o->receipt);
     sqlite3_bind_int64(st, 4, o->trace);
-    sqlite3_bind_text(st, 5, o->lines ? o->lines : "", -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 6, ledger__now(l));
-    sqlite3_bind_text(st, 7, o->reference, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, o->masked_pan ? o->masked_pan : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, o->card_type ? o->card_type : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, o->lines ? o->lines : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 8, at);
+    sqlite3_bind_text(st, 9, o->reference, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 10, txn_id, -1, SQLITE_STATIC); /* NULL binds NULL: any transaction */
     if ((rc = ledger__run(l, st, "closing the card authorisation", msg)))
         return rc;
-    return sqlite3_changes(l->db) == 1 ? K_OK : kmsg_set(msg, K_ESTATE, "card authorisation %s is not open", o->reference);
+    if (sqlite3_changes(l->db) == 1)
+        return K_OK;
+    if (txn_id)
+        return kmsg_set(msg, K_ESTATE, "no open card authorisation %s for this transaction", o->reference);
+    return kmsg_set(msg, K_ESTATE, "card authorisation %s is not open", o->reference);
+}
+
+kerr_t ledger_card_end(ledger_t *l, const ledger_card_outcome_t *o, kmsg_t *msg)
+{
+    return ledger__close_card(l, NULL, o, ledger__now(l), msg);
 }
 
 static kerr_t one_card(ledger_t *l, const char *sql, const char *txn_id, ledger_card_auth_t *out, bool *found,

@@ -295,33 +295,6 @@ static kerr_t store_txn(ledger_t *l, const ledger_txn_t *t, kmsg_t *msg)
     return ledger__run(l, st, "updating the transaction", msg);
 }
 
-static kerr_t close_card(ledger_t *l, const ledger_txn_t *t, const ledger_card_outcome_t *o, kmsg_t *msg)
-{
-    sqlite3_stmt *st;
-    kerr_t rc = ledger__cached(l,
-                               "UPDATE card_auth SET outcome = ?, result_code = ?, receipt = ?, trace = ?, "
-                               "masked_pan = ?, card_type = ?, lines = ?, finished_at = ? "
-                               "WHERE reference = ? AND txn_id = ? AND outcome IS NULL",
-                               &st, msg);
-    if (rc)
-        return rc;
-    sqlite3_bind_text(st, 1, o->outcome, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, o->result_code);
-    sqlite3_bind_int64(st, 3, o->receipt);
-    sqlite3_bind_int64(st, 4, o->trace);
-    sqlite3_bind_text(st, 5, o->masked_pan ? o->masked_pan : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, o->card_type ? o->card_type : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, o->lines ? o->lines : "", -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 8, t->updated_at);
-    sqlite3_bind_text(st, 9, o->reference, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 10, t->id, -1, SQLITE_STATIC);
-    if ((rc = ledger__run(l, st, "closing the card authorisation", msg)))
-        return rc;
-    if (sqlite3_changes(l->db) != 1)
-        return kmsg_set(msg, K_ESTATE, "no open card authorisation %s for this transaction", o->reference);
-    return K_OK;
-}
-
 kerr_t ledger__mark_cash(ledger_t *l, const ledger_cash_mark_t *m, int64_t at, kmsg_t *msg)
 {
     sqlite3_stmt *st;
@@ -372,7 +345,7 @@ static kerr_t apply_parts(ledger_t *l, ledger_txn_t *t, const ledger_change_t *c
     if (rc == K_OK && c->refund)
         rc = add_refund(l, t, c->refund, msg);
     if (rc == K_OK && c->card)
-        rc = close_card(l, t, c->card, msg);
+        rc = ledger__close_card(l, t->id, c->card, t->updated_at, msg);
     if (rc == K_OK && c->cash)
         rc = ledger__mark_cash(l, c->cash, t->updated_at, msg);
     if (rc == K_OK && c->escrow_id)

@@ -4,7 +4,6 @@
 #include "kiosk/site/site.h"
 #include "kiosk/site/site_ledger.h"
 #include "sync/sync_counts.h"
-#include "sync/sync_qr.h"
 
 static void say(site_report_fn report, void *ctx, const char *device, const char *why)
 {
@@ -12,42 +11,37 @@ static void say(site_report_fn report, void *ctx, const char *device, const char
         report(ctx, device, why);
 }
 
+/* Whether the configuration names a device of class d. */
+static bool wants(const site_t *s, site_dev_t d)
+{
+    return site_plan_has(&s->plan, d, NULL, 0);
+}
+
+/* Whether device d opened, rc being what its factory said; one that did
+ * not is reported and left out. */
+static bool took(site_t *s, site_dev_t d, kerr_t rc, const kmsg_t *msg, site_report_fn report, void *ctx)
+{
+    if (rc != K_OK) {
+        say(report, ctx, site_dev_name(d), msg->text);
+        return false;
+    }
+    s->opened |= 1u << d;
+    return true;
+}
+
 static void open_devices(site_t *s, site_report_fn report, void *ctx)
 {
     kmsg_t msg;
     const kiosk_config_t *cfg = s->cfg;
-    if (strcmp(cfg->cash_protocol, "none") != 0) {
-        if (cash_open(cfg, &s->cash, &msg) == K_OK) {
-            s->engine.cash = &s->cash;
-            s->opened |= SITE_CASH;
-        } else {
-            say(report, ctx, "bill acceptor", msg.text);
-        }
-    }
-    if (strcmp(cfg->card_protocol, "none") != 0) {
-        if (gw_card_open_config(cfg, &s->card, &msg) == K_OK) {
-            s->engine.card = &s->card;
-            s->opened |= SITE_CARD;
-        } else {
-            say(report, ctx, "meter-card reader", msg.text);
-        }
-    }
-    if (strcmp(cfg->payterm_protocol, "none") != 0) {
-        if (payterm_open(cfg, &s->payterm, &msg) == K_OK) {
-            s->engine.pay[s->payterm.ops->method] = &s->payterm;
-            s->opened |= SITE_TERMINAL;
-        } else {
-            say(report, ctx, "card terminal", msg.text);
-        }
-    }
-    if (cfg->sync_qr) {
-        if (sync_qr_open(cfg, &s->qr, &msg) == K_OK) {
-            s->engine.pay[s->qr.ops->method] = &s->qr;
-            s->opened |= SITE_QR;
-        } else {
-            say(report, ctx, "QR payments", msg.text);
-        }
-    }
+    if (wants(s, SITE_DEV_CASH) && took(s, SITE_DEV_CASH, site_cash_open(cfg, &s->cash, &msg), &msg, report, ctx))
+        s->engine.cash = &s->cash;
+    if (wants(s, SITE_DEV_READER) && took(s, SITE_DEV_READER, site_card_open(cfg, &s->card, &msg), &msg, report, ctx))
+        s->engine.card = &s->card;
+    if (wants(s, SITE_DEV_TERMINAL) &&
+        took(s, SITE_DEV_TERMINAL, site_terminal_open(cfg, &s->payterm, &msg), &msg, report, ctx))
+        s->engine.pay[s->payterm.ops->method] = &s->payterm;
+    if (wants(s, SITE_DEV_QR) && took(s, SITE_DEV_QR, site_qr_open(cfg, &s->qr, &msg), &msg, report, ctx))
+        s->engine.pay[s->qr.ops->method] = &s->qr;
 }
 
 /* The back office's count service, which deliveries ask. */
@@ -67,10 +61,12 @@ static kerr_t open_base(const kiosk_config_t *cfg, site_t *s, kmsg_t *msg)
 {
     memset(s, 0, sizeof *s);
     s->cfg = cfg;
-    kerr_t rc = K_OK;
+    kerr_t rc = site_plan_parse(cfg, &s->plan, msg);
+    if (rc != K_OK)
+        return rc;
     if (cfg->registry_path[0] && (rc = registry_load(cfg->registry_path, &s->registry, msg)) != K_OK)
         return rc;
-    if ((rc = gw_open(cfg, &s->registry, &s->gw, msg)) != K_OK) {
+    if ((rc = site_gateway_open(cfg, &s->registry, &s->gw, msg)) != K_OK) {
         registry_free(&s->registry);
         return rc;
     }

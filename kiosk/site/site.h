@@ -8,12 +8,19 @@
 #include "kiosk/app/config.h"
 #include "kiosk/app/registry.h"
 #include "kiosk/engine/engine.h"
+#include "kiosk/site/site_devices.h"
 
-/* Devices that opened. */
-enum { SITE_CASH = 1, SITE_TERMINAL = 2, SITE_QR = 4, SITE_CARD = 8 };
+/* Devices that opened (a bit per site_dev_t). */
+enum {
+    SITE_CASH = 1u << SITE_DEV_CASH,
+    SITE_TERMINAL = 1u << SITE_DEV_TERMINAL,
+    SITE_QR = 1u << SITE_DEV_QR,
+    SITE_CARD = 1u << SITE_DEV_READER,
+};
 
 typedef struct site {
     const kiosk_config_t *cfg;
+    site_plan_t plan;  /* the devices cfg names */
     ledger_t *ledger;
     registry_t registry;
     gw_t gw;

@@ -14,38 +14,48 @@ static void report(void *ctx, const char *device, const char *why)
     fprintf(stderr, "kiosk: %s unavailable, not offered: %s\n", device, why);
 }
 
-/* The printer is asked once now; the worker asks again before each sale. */
-static void open_printer(ui_site_t *s)
+void ui_site_devices(ui_site_t *s, site_devices_t *out)
 {
-    kmsg_t msg;
-    printer_status_t st;
-    if (strcmp(s->base.cfg->printer_protocol, "none") == 0)
-        return;
-    if (printer_open(s->base.cfg, &s->printer, &msg) != K_OK) {
-        fprintf(stderr, "kiosk: receipt printer unavailable, receipts are shown on the screen: %s\n", msg.text);
-        return;
-    }
-    if (engine_printer_ready(&s->printer, &st, &msg) == K_OK)
-        s->health |= HEALTH_PRINTER;
-    else
-        fprintf(stderr, "kiosk: %s; receipts are shown on the screen until it can\n", msg.text);
+    site_devices_of(&s->base, out);
+    out->printer = &s->printer;
 }
 
-/* What opened, as the screens' health; QR is offered while the back office
- * answers (the provider's `last` asks it). */
-static void health_of(ui_site_t *s)
+unsigned ui_site_health_bits(const site_health_t *h)
+{
+    static const unsigned bit[SITE_DEV_N] = {[SITE_DEV_CASH] = HEALTH_CASH, [SITE_DEV_TERMINAL] = HEALTH_TERMINAL,
+                                             [SITE_DEV_QR] = HEALTH_QR, [SITE_DEV_READER] = HEALTH_READER,
+                                             [SITE_DEV_PRINTER] = HEALTH_PRINTER};
+    unsigned bits = 0;
+    for (int d = 0; d < SITE_DEV_N; d++)
+        bits |= h->dev[d].state == SITE_OK ? bit[d] : 0u;
+    return bits;
+}
+
+/* The printer opened (asked in health_of; the worker asks again before
+ * each sale), and the card reader watched for cards going in and out. */
+static void open_extras(ui_site_t *s)
 {
     kmsg_t msg;
-    pt_result_t r;
-    unsigned o = s->base.opened;
-    s->health |= (o & SITE_CASH ? HEALTH_CASH : 0u) | (o & SITE_TERMINAL ? HEALTH_TERMINAL : 0u) |
-                 (o & SITE_CARD ? HEALTH_READER : 0u);
-    if (o & SITE_CARD && card_pcsc_open(s->base.cfg->card_reader, &s->card_watch, &msg) != K_OK)
+    if (s->base.plan.printer != SITE_NO_PRINTER && site_printer_open(s->base.cfg, &s->printer, &msg) != K_OK)
+        fprintf(stderr, "kiosk: receipt printer unavailable, receipts are shown on the screen: %s\n", msg.text);
+    if (s->base.opened & SITE_CARD && site_card_reader_open(s->base.cfg, &s->card_watch, &msg) != K_OK)
         fprintf(stderr, "kiosk: cards going in and out are not noticed: %s\n", msg.text);
-    if (o & SITE_QR && s->base.qr.ops->last(s->base.qr.ctx, &r, &msg) == PT_OK)
-        s->health |= HEALTH_QR;
-    else if (o & SITE_QR)
-        fprintf(stderr, "kiosk: the back office does not answer, no QR payments until it does: %s\n", msg.text);
+}
+
+/* The screens' health at start: what opened, QR while the back office
+ * answers, receipts on paper while the printer can print. */
+static void health_of(ui_site_t *s)
+{
+    site_devices_t d;
+    site_health_t h = {0};
+    ui_site_devices(s, &d);
+    site_health_check(s->base.cfg, &d, SITE_ASK(SITE_DEV_QR) | SITE_ASK(SITE_DEV_PRINTER), &h);
+    if (h.dev[SITE_DEV_QR].state == SITE_FAULT)
+        fprintf(stderr, "kiosk: the back office does not answer, no QR payments until it does: %s\n",
+                h.dev[SITE_DEV_QR].detail);
+    if (h.dev[SITE_DEV_PRINTER].state == SITE_FAULT)
+        fprintf(stderr, "kiosk: %s; receipts are shown on the screen until it can\n", h.dev[SITE_DEV_PRINTER].detail);
+    s->health = ui_site_health_bits(&h);
 }
 
 kerr_t ui_site_open(const kiosk_config_t *cfg, ui_site_t *s, kmsg_t *msg)
@@ -53,8 +63,8 @@ kerr_t ui_site_open(const kiosk_config_t *cfg, ui_site_t *s, kmsg_t *msg)
     memset(s, 0, sizeof *s);
     kerr_t rc = site_open(cfg, &s->base, report, NULL, msg);
     if (rc == K_OK) {
+        open_extras(s);
         health_of(s);
-        open_printer(s);
     }
     return rc;
 }

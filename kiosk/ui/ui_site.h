@@ -9,6 +9,7 @@
 #include "drivers/card/card_slot.h"
 #include "kiosk/engine/engine.h"
 #include "kiosk/site/site.h"
+#include "kiosk/site/site_health.h"
 
 typedef struct ui_site {
     site_t base;            /* as kioskctl opens it */
@@ -21,6 +22,13 @@ typedef struct ui_site {
  * and left out (the screens then do not offer them). Fails, saying why, if
  * the registry, the gateway settings or the ledger cannot be opened. */
 kerr_t ui_site_open(const kiosk_config_t *cfg, ui_site_t *s, kmsg_t *msg);
+
+/* The devices a look at the touchscreen's site covers: the site's, its
+ * printer and its engine. */
+void ui_site_devices(ui_site_t *s, site_devices_t *out);
+
+/* The screens' HEALTH_* bits of a look at the devices: those that are ok. */
+unsigned ui_site_health_bits(const site_health_t *h);
 
 /* Runs recovery (engine_recover) and says on stderr what it finished. */
 kerr_t ui_site_recover(ui_site_t *s, kmsg_t *msg);

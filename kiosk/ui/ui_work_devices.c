@@ -1,7 +1,8 @@
 /* The devices' health and the receipt, on the worker's thread: the bill
- * acceptor, the card terminal and the printer are asked how they are while
- * nobody is served, and the printer before each sale takes money. The
- * delivery of credit never waits for the printer. */
+ * acceptor, the card terminal, the QR provider and the printer are asked
+ * how they are while nobody is served (site_health_check), and the printer
+ * before each sale takes money. The delivery of credit never waits for the
+ * printer. */
 #include <stdio.h>
 #include <string.h>
 
@@ -18,50 +19,26 @@ static void post_health(ui_work_t *w, unsigned health)
     w->post(w->post_ctx, &ev);
 }
 
-/* The acceptor answers a poll (what it reports is booked by the engine);
- * after it stopped answering it is set up again first. */
-static bool cash_ok(ui_work_t *w)
-{
-    engine_t *e = &w->site->base.engine;
-    kmsg_t msg;
-    engine_cash_news_t news;
-    if (!e->cash)
-        return false;
-    kerr_t rc = w->cash_down ? engine_cash_attach(e, &msg) : engine_cash_step(e, &news, &msg);
-    if (rc != K_OK && !w->cash_down)
-        fprintf(stderr, "kiosk: the bill acceptor does not answer, no cash is taken: %s\n", msg.text);
-    w->cash_down = rc != K_OK;
-    return rc == K_OK;
-}
-
-/* The provider answers the question for its last transaction (the card
- * terminal; the QR provider asks the back office's health). */
-static bool provider_ok(payterm_t *pt)
-{
-    pt_result_t r;
-    kmsg_t msg;
-    return pt && pt->ops && pt->ops->last(pt->ctx, &r, &msg) == PT_OK;
-}
-
 bool ui_work_printer_ok(ui_work_t *w)
 {
-    printer_status_t st;
-    kmsg_t msg;
-    return w->site->printer.ops && engine_printer_ready(&w->site->printer, &st, &msg) == K_OK;
+    site_devices_t d = {.printer = &w->site->printer};
+    site_health_t h = {0};
+    site_health_check(w->site->base.cfg, &d, SITE_ASK(SITE_DEV_PRINTER), &h);
+    return h.dev[SITE_DEV_PRINTER].state == SITE_OK;
 }
 
 void ui_work_health(ui_work_t *w)
 {
-    unsigned h = w->health & HEALTH_READER;
-    if (cash_ok(w))
-        h |= HEALTH_CASH;
-    if (provider_ok(&w->site->base.payterm))
-        h |= HEALTH_TERMINAL;
-    if (provider_ok(&w->site->base.qr))
-        h |= HEALTH_QR;
-    if (ui_work_printer_ok(w))
-        h |= HEALTH_PRINTER;
-    post_health(w, h);
+    site_devices_t d;
+    site_state_t cash_was = w->devices.dev[SITE_DEV_CASH].state;
+    const unsigned ask = SITE_ASK(SITE_DEV_CASH) | SITE_ASK(SITE_DEV_TERMINAL) | SITE_ASK(SITE_DEV_QR) |
+                         SITE_ASK(SITE_DEV_PRINTER);
+    ui_site_devices(w->site, &d);
+    site_health_check(w->site->base.cfg, &d, ask, &w->devices);
+    const site_dev_health_t *cash = &w->devices.dev[SITE_DEV_CASH];
+    if (cash->state == SITE_FAULT && cash_was != SITE_FAULT)
+        fprintf(stderr, "kiosk: the bill acceptor does not answer, no cash is taken: %s\n", cash->detail);
+    post_health(w, ui_site_health_bits(&w->devices));
 }
 
 void ui_work_print(ui_work_t *w, const session_cmd_t *cmd)

@@ -66,9 +66,11 @@ static bool is_cancelled(void *ctx)
     return atomic_load(&w->cancel) || atomic_load(&w->stopping);
 }
 
+/* A deadline ms from now on the monotonic clock, which the condition
+ * variable waits on (a clock set at boot does not stretch the wait). */
 static void deadline_in(struct timespec *ts, int ms)
 {
-    clock_gettime(CLOCK_REALTIME, ts);
+    clock_gettime(CLOCK_MONOTONIC, ts);
     ts->tv_nsec += (long)ms * 1000000L;
     ts->tv_sec += ts->tv_nsec / 1000000000L;
     ts->tv_nsec %= 1000000000L;
@@ -148,8 +150,12 @@ ui_worker_t *ui_worker_start(ui_site_t *site, void (*wake)(void *ctx), void *ctx
     ui_worker_t *w = calloc(1, sizeof *w);
     if (!w)
         return NULL;
+    pthread_condattr_t attr;
     pthread_mutex_init(&w->lock, NULL);
-    pthread_cond_init(&w->more, NULL);
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&w->more, &attr);
+    pthread_condattr_destroy(&attr);
     w->wake = wake;
     w->wake_ctx = ctx;
     w->work = (ui_work_t){.site = site, .post = post_event, .post_ctx = w, .cancelled = is_cancelled,

@@ -57,7 +57,7 @@ typedef struct ui_work {
     bool have_card;
     bool (*cancelled)(void *ctx); /* the resident cancelled, or is done with the notes (called with post_ctx) */
     unsigned health;     /* HEALTH_* as last posted */
-    bool cash_down;      /* the acceptor stopped answering: set it up again when it answers */
+    site_health_t devices; /* the devices as the last look found them (an acceptor at fault is set up again) */
     bool card_in;        /* the watched reader holds a card */
     bool watch_broken;   /* the watched reader is not there now (said once) */
     void (*post_svc)(void *ctx, const svc_event_t *ev); /* a service-mode answer (called with post_ctx) */

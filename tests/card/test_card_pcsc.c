@@ -17,6 +17,7 @@
 
 #include "drivers/card/card_session.h"
 #include "kiosk/engine/engine.h"
+#include "kiosk/site/site_devices.h"
 
 #define SERIAL "4B50000000000001"
 #define METER "000000000001"
@@ -102,8 +103,8 @@ static void open_kiosk(const char *keys)
     snprintf(c->card_keys, sizeof c->card_keys, "%s", keys);
     snprintf(c->card_key_file, sizeof c->card_key_file, "%s/master.key", site.dir);
     kmsg_t msg = {""};
-    if (ledger_open(c->ledger_path, LEDGER_CREATE, NULL, &site.ledger, &msg) || gw_open(c, NULL, &site.gw, &msg) ||
-        gw_card_open_config(c, &site.card, &msg))
+    if (ledger_open(c->ledger_path, LEDGER_CREATE, NULL, &site.ledger, &msg) || site_gateway_open(c, NULL, &site.gw, &msg) ||
+        site_card_open(c, &site.card, &msg))
         fail_msg("kiosk: %s", msg.text);
     site.eng = (engine_t){.ledger = site.ledger, .gw = &site.gw, .card = &site.card, .cfg = c};
 }
@@ -432,7 +433,7 @@ static void card_of_another_issuer_is_refused(void **state)
     assert_int_equal(chmod(key, 0600), 0);
     snprintf(site.cfg.card_key_file, sizeof site.cfg.card_key_file, "%s", key);
     kmsg_t msg = {""};
-    assert_int_equal(gw_card_open_config(&site.cfg, &site.card, &msg), K_OK);
+    assert_int_equal(site_card_open(&site.cfg, &site.card, &msg), K_OK);
     engine_mcard_t card;
     assert_int_equal(engine_mcard_inserted(&site.eng, &card, &msg), K_EDEVICE);
     assert_non_null(strstr(msg.text, "not a genuine card"));

@@ -24,6 +24,7 @@
 #include "kiosk/engine/engine.h"
 #include "crash_util.h"
 #include "crash_vfs.h"
+#include "kiosk/site/site_devices.h"
 
 static crash_steps_t steps;
 static char dir[CFG_PATH_LEN];
@@ -112,7 +113,7 @@ int main(int argc, char **argv)
     if (cfg.registry_path[0])
         crash_must(registry_load(cfg.registry_path, &registry, &msg), &msg, "registry");
     crash_must(ledger_open(cfg.ledger_path, LEDGER_CREATE, NULL, &l, &msg), &msg, "ledger");
-    crash_must(gw_open(&cfg, &registry, &gw, &msg), &msg, "gateway");
+    crash_must(site_gateway_open(&cfg, &registry, &gw, &msg), &msg, "gateway");
     engine_t e = {.ledger = l, .gw = &gw, .cfg = &cfg, .step = crash_step, .step_ctx = &steps};
     engine_recovery_t rep;
     crash_must(engine_recover(&e, &rep, &msg), &msg, "recovery");

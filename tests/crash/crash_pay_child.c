@@ -15,6 +15,7 @@
 
 #include "crash_util.h"
 #include "kiosk/engine/engine.h"
+#include "kiosk/site/site_devices.h"
 
 static crash_steps_t steps;
 static char dir[CFG_PATH_LEN];
@@ -103,9 +104,9 @@ int main(int argc, char **argv)
     cash_t cash;
     payterm_t pt;
     crash_must(ledger_open(cfg.ledger_path, LEDGER_CREATE, NULL, &l, &msg), &msg, "ledger");
-    crash_must(gw_open(&cfg, NULL, &gw, &msg), &msg, "gateway");
-    crash_must(cash_open(&cfg, &cash, &msg), &msg, "bill acceptor");
-    crash_must(payterm_open(&cfg, &pt, &msg), &msg, "card terminal");
+    crash_must(site_gateway_open(&cfg, NULL, &gw, &msg), &msg, "gateway");
+    crash_must(site_cash_open(&cfg, &cash, &msg), &msg, "bill acceptor");
+    crash_must(site_terminal_open(&cfg, &pt, &msg), &msg, "card terminal");
     engine_t e = {.ledger = l, .gw = &gw, .cash = &cash, .pay = {[METHOD_CARD] = &pt}, .cfg = &cfg, .step = crash_step, .step_ctx = &steps};
     engine_recovery_t rep;
     crash_must(engine_recover(&e, &rep, &msg), &msg, "recovery");

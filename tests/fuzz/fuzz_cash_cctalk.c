@@ -30,6 +30,7 @@
 #include "drivers/cash/cctalk_frame.h"
 #include "fuzz/fuzz_line.h"
 #include "kiosk/app/log.h"
+#include "kiosk/site/site_policy.h"
 
 enum {
     H_ROUTE = 154,
@@ -256,7 +257,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fline.echo = data[0] & 1;
     cash_t cash;
     kmsg_t msg;
-    if (cash_cctalk_open("fuzz-line", fline.echo, "CNY", &cash, &msg) != K_OK)
+    const cash_cctalk_opts_t o = {.device = "fuzz-line", .setting = "cash.device", .echo = fline.echo,
+                                  .currency = "CNY", .retry = site_cctalk_retry()};
+    if (cash_cctalk_open(&o, &cash, &msg) != K_OK)
         return 0;
     check_answered(&pr, CASH_OK); /* set up: its last command answered */
     pr.last = data[0] & 2 ? CASH_COUNTER_UNKNOWN : data[0] >> 2;

@@ -42,6 +42,7 @@
 #include "drivers/payterm/zvt_apdu.h"
 #include "fuzz/fuzz_line.h"
 #include "kiosk/app/log.h"
+#include "kiosk/core/money.h"
 
 enum { CALL_AUTH, CALL_REVERSE, CALL_LAST, CALL_EOD };
 #define AMOUNT_MAX 999999999999LL /* 6 bytes of BCD */
@@ -313,15 +314,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static probe_t pr;
     memset(&pr, 0, sizeof pr);
     fline_start(data + 1, size - 1, frame, on_write, &pr);
-    static kiosk_config_t cfg;
-    snprintf(cfg.payterm_address, sizeof cfg.payterm_address, "terminal:20007");
-    snprintf(cfg.payterm_password, sizeof cfg.payterm_password, "123456");
-    cfg.currency = currency_find("CNY");
-    cfg.payterm_ack_timeout_ms = 500 + (data[0] & 3) * 1500;
-    cfg.payterm_timeout_ms = 2000 << (data[0] >> 2 & 3);
+    const pt_zvt_opts_t o = {.address = "terminal:20007", .password = "123456",
+                             .currency = currency_find("CNY")->numeric,
+                             .ack_timeout_ms = 500 + (data[0] & 3) * 1500,
+                             .timeout_ms = 2000 << (data[0] >> 2 & 3)};
     payterm_t t;
     kmsg_t msg;
-    if (pt_zvt_open(&cfg, &t, &msg) != K_OK)
+    if (pt_zvt_open(&o, &t, &msg) != K_OK)
         abort();
     uint8_t a;
     for (int i = 0; i < 32 && fline_action(&a); i++)

@@ -12,6 +12,7 @@
 #include "support/support.h"
 
 #include "kiosk/engine/engine.h"
+#include "kiosk/site/site_devices.h"
 
 #define M1 "000000000001"
 #define M2 "000000000002"
@@ -114,7 +115,7 @@ static void open_kiosk(const char *key_file)
     c->delivery_attempts = 2;
     c->retry_base_ms = 100;
     kmsg_t msg = {""};
-    if (registry_load(c->registry_path, &site.reg, &msg) || gw_open(c, &site.reg, &site.gw, &msg) ||
+    if (registry_load(c->registry_path, &site.reg, &msg) || site_gateway_open(c, &site.reg, &site.gw, &msg) ||
         ledger_open(c->ledger_path, LEDGER_CREATE, NULL, &site.ledger, &msg))
         fail_msg("kiosk: %s", msg.text);
     site.eng = (engine_t){.ledger = site.ledger, .gw = &site.gw, .cfg = c};

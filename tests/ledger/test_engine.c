@@ -9,6 +9,7 @@
 #include "support/support.h"
 
 #include "kiosk/engine/engine.h"
+#include "kiosk/site/site_devices.h"
 
 #define M1 "000000000001"
 #define M2 "000000000002"
@@ -70,7 +71,7 @@ static void open_site(void)
     kmsg_t msg = {""};
     if (ledger_open(cfg.ledger_path, LEDGER_CREATE, &test_clock, &ledger, &msg) != K_OK)
         fail_msg("ledger: %s", msg.text);
-    if (gw_open(&cfg, NULL, &gw, &msg) != K_OK)
+    if (site_gateway_open(&cfg, NULL, &gw, &msg) != K_OK)
         fail_msg("gateway: %s", msg.text);
     eng = (engine_t){.ledger = ledger, .gw = &gw, .cfg = &cfg, .clk = &test_clock, .rand = &counting_rand,
                      .step = on_step};

@@ -8,6 +8,7 @@
 #include "support/support.h"
 
 #include "kiosk/engine/engine.h"
+#include "kiosk/site/site_devices.h"
 
 #define M1 "000000000001"
 #define M2 "000000000002"
@@ -32,13 +33,13 @@ static int setup(void **state)
     snprintf(cfg.gateway_fake_dir, sizeof cfg.gateway_fake_dir, "%s", dir);
     snprintf(cfg.gateway_protocol, sizeof cfg.gateway_protocol, "fake");
     file_write(dir, "meters", M1 " 100000000001 0 900\n" M2 " 100000000001 7 500 " M1 "\n");
-    lines[0] = (registry_entry_t){.meter = M1, .customer = "100000000001", .protocol = "dlt645", .unit = 1};
-    lines[1] = (registry_entry_t){.meter = M2, .customer = "100000000002", .protocol = "modbus",
+    lines[0] = (registry_entry_t){.meter = M1, .customer = "100000000001", .protocol = REGISTRY_DLT645, .unit = 1};
+    lines[1] = (registry_entry_t){.meter = M2, .customer = "100000000002", .protocol = REGISTRY_MODBUS,
                                   .gateway = "10.0.0.5:502", .unit = 1};
     reg = (registry_t){.entries = lines, .n = 2, .loaded = true};
     kmsg_t msg = {""};
     if (ledger_open(cfg.ledger_path, LEDGER_CREATE, &test_clock, &ledger, &msg) != K_OK ||
-        gw_open(&cfg, NULL, &gw, &msg) != K_OK)
+        site_gateway_open(&cfg, NULL, &gw, &msg) != K_OK)
         fail_msg("site: %s", msg.text);
     eng = (engine_t){.ledger = ledger, .gw = &gw, .cfg = &cfg, .clk = &test_clock, .registry = &reg};
     return 0;

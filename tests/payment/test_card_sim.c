@@ -17,6 +17,7 @@
 #include "support/support.h"
 
 #include "kiosk/engine/engine.h"
+#include "kiosk/site/site_devices.h"
 
 #define METER "000000000001"
 
@@ -66,7 +67,7 @@ static void open_kiosk(void)
 {
     kmsg_t msg = {""};
     if (ledger_open(site.cfg.ledger_path, LEDGER_CREATE, NULL, &site.ledger, &msg) ||
-        gw_open(&site.cfg, NULL, &site.gw, &msg) || payterm_open(&site.cfg, &site.pt, &msg))
+        site_gateway_open(&site.cfg, NULL, &site.gw, &msg) || site_terminal_open(&site.cfg, &site.pt, &msg))
         fail_msg("kiosk: %s", msg.text);
     site.eng = (engine_t){.ledger = site.ledger, .gw = &site.gw, .pay = {[METHOD_CARD] = &site.pt}, .cfg = &site.cfg, .step = on_step};
     engine_recovery_t rep;

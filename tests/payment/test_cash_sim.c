@@ -14,6 +14,7 @@
 #include "support/support.h"
 
 #include "kiosk/engine/engine.h"
+#include "kiosk/site/site_devices.h"
 
 #define METER "000000000001"
 
@@ -49,7 +50,7 @@ static void open_kiosk(void)
 {
     kmsg_t msg = {""};
     if (ledger_open(site.cfg.ledger_path, LEDGER_CREATE, NULL, &site.ledger, &msg) ||
-        gw_open(&site.cfg, NULL, &site.gw, &msg) || cash_open(&site.cfg, &site.cash, &msg))
+        site_gateway_open(&site.cfg, NULL, &site.gw, &msg) || site_cash_open(&site.cfg, &site.cash, &msg))
         fail_msg("kiosk: %s", msg.text);
     site.eng = (engine_t){.ledger = site.ledger, .gw = &site.gw, .cash = &site.cash, .cfg = &site.cfg,
                           .step = on_step};

@@ -1,5 +1,5 @@
 /* The [printer] section: its typos caught by the configuration with a
- * suggestion, and what printer_open says when the printer it names cannot
+ * suggestion, and what site_printer_open says when the printer it names cannot
  * be opened. */
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +8,7 @@
 #include "drivers/printer/printer.h"
 #include "ktest.h"
 #include "support/support.h"
+#include "kiosk/site/site_devices.h"
 
 static void set(kiosk_config_t *cfg, const char *assignment)
 {
@@ -52,13 +53,13 @@ static void defaults_print_nothing(void **state)
     assert_string_equal(cfg.printer_transport, "serial");
     assert_string_equal(cfg.printer_address, "127.0.0.1:9100");
     assert_int_equal(cfg.printer_status_timeout_ms, 1000);
-    assert_int_equal(printer_open(&cfg, &p, &msg), K_ENOTFOUND);
+    assert_int_equal(site_printer_open(&cfg, &p, &msg), K_ENOTFOUND);
     assert_null(p.ops);
     assert_non_null(strstr(msg.text, "printer.protocol = none"));
     printer_close(&p); /* a zeroed printer closes */
 }
 
-/* printer_open for a printer that cannot be opened: the error names it. */
+/* site_printer_open for a printer that cannot be opened: the error names it. */
 static void open_fails(const char *transport_set, const char *target_set, kerr_t code, const char *want)
 {
     kiosk_config_t cfg;
@@ -68,7 +69,7 @@ static void open_fails(const char *transport_set, const char *target_set, kerr_t
     set(&cfg, "printer.protocol=escpos");
     set(&cfg, transport_set);
     set(&cfg, target_set);
-    assert_int_equal(printer_open(&cfg, &p, &msg), code);
+    assert_int_equal(site_printer_open(&cfg, &p, &msg), code);
     assert_null(p.ops);
     if (!strstr(msg.text, want))
         fail_msg("says '%s', not '%s'", msg.text, want);
@@ -100,7 +101,7 @@ static void tcp_opens_without_the_printer(void **state)
     set(&cfg, "printer.protocol=escpos");
     set(&cfg, "printer.transport=tcp");
     set(&cfg, "printer.address=127.0.0.1:1");
-    assert_int_equal(printer_open(&cfg, &p, &msg), K_OK);
+    assert_int_equal(site_printer_open(&cfg, &p, &msg), K_OK);
     assert_string_equal(p.ops->name, "escpos");
     printer_close(&p);
     assert_null(p.ops);

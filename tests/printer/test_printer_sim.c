@@ -18,6 +18,7 @@
 #include "ktest.h"
 #include "printer/printsim_client.h"
 #include "support/support.h"
+#include "kiosk/site/site_devices.h"
 
 #define QR_DATA "https://r.example.cn/k1/0001"
 #define WAIT_MS 5000
@@ -107,7 +108,7 @@ static void open_printer(printer_t *p, const char *transport, const char *target
     snprintf(line, sizeof line, "printer.status_timeout_ms=%d", status_timeout_ms);
     set(&cfg, line);
     set(&cfg, "printer.baud=115200");
-    if (printer_open(&cfg, p, &msg) != K_OK)
+    if (site_printer_open(&cfg, p, &msg) != K_OK)
         fail_msg("printer_open: %s", msg.text);
 }
 

@@ -8,7 +8,8 @@
 
 #include "kiosk/app/clock.h"
 
-/* A clock that reads test_now_ms, for wall and monotonic time alike. */
+/* A clock that reads test_now_ms, for wall and monotonic time alike; a
+ * pause on it (kclock_sleep) moves test_now_ms on instead of waiting. */
 extern int64_t test_now_ms;
 extern const kclock_t test_clock;
 

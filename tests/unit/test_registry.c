@@ -45,7 +45,7 @@ static void good_file(void **state)
     const registry_entry_t *e = registry_find(&reg, "000012345679");
     assert_non_null(e);
     assert_string_equal(e->customer, "100000000002");
-    assert_string_equal(e->protocol, "modbus");
+    assert_int_equal(e->protocol, REGISTRY_MODBUS);
     assert_string_equal(e->gateway, "10.0.0.5:502");
     assert_int_equal(e->unit, 17);
     e = registry_find(&reg, "000012345678");
