@@ -61,6 +61,9 @@ typedef struct engine {
     const kiosk_config_t *cfg;
     const engine_counts_t *counts; /* the back office's count service; NULL: none */
     const registry_t *registry; /* the meters' identities commands are checked against; NULL: none */
+    /* the gateway serves meters the registry does not list (the fake meter
+     * bank, whose files name its meters): set by the site */
+    bool gateway_lists_meters;
     const kclock_t *clk;  /* NULL = system clock */
     const krand_t *rand;  /* NULL = system CSPRNG */
     engine_step_fn step;  /* NULL = none */

@@ -16,8 +16,7 @@
 kerr_t engine_meter_served(const engine_t *e, const char *meter, const registry_entry_t **entry, kmsg_t *msg)
 {
     *entry = e->registry ? registry_find(e->registry, meter) : NULL;
-    bool fake = e->cfg && strcmp(e->cfg->gateway_protocol, "fake") == 0; /* the fake bank has meters of its own */
-    if (!*entry && e->registry && e->registry->loaded && !fake)
+    if (!*entry && e->registry && e->registry->loaded && !e->gateway_lists_meters)
         return kmsg_set(msg, K_EINVAL, "meter %s is not in the meter registry (%s)", meter,
                         e->cfg ? e->cfg->registry_path : "registry.path");
     return K_OK;

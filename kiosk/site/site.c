@@ -75,7 +75,8 @@ static kerr_t open_base(const kiosk_config_t *cfg, site_t *s, kmsg_t *msg)
         registry_free(&s->registry);
         return rc;
     }
-    s->engine = (engine_t){.ledger = s->ledger, .gw = &s->gw, .cfg = cfg, .registry = &s->registry};
+    s->engine = (engine_t){.ledger = s->ledger, .gw = &s->gw, .cfg = cfg, .registry = &s->registry,
+                           .gateway_lists_meters = s->plan.gateway == REGISTRY_FAKE};
     return K_OK;
 }
 
