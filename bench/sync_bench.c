@@ -11,6 +11,7 @@
 #include "backoffice/bo_harness.h"
 #include "kiosk/ledger/ledger.h"
 #include "provisioning/identity.h"
+#include "provisioning/identity_signer.h"
 #include "sync/sync_client.h"
 
 static double now_s(void)
@@ -43,11 +44,13 @@ static kerr_t sell(ledger_t *l, unsigned n, kmsg_t *msg)
 static int upload(const kiosk_config_t *cfg, ledger_t *l, int txns, boh_t *h)
 {
     sync_client_t *c;
+    identity_signer_t key;
     kmsg_t msg = {""};
     if (sync_client_open(cfg, &c, &msg) != K_OK) {
         fprintf(stderr, "sync_bench: %s\n", msg.text);
         return 1;
     }
+    sync_client_set_signer(c, identity_signer(&key, cfg));
     long rows = 0, batches = 0;
     sync_upload_result_t r;
     double t0 = now_s();

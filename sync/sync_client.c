@@ -90,6 +90,11 @@ kerr_t sync_client_open(const kiosk_config_t *cfg, sync_client_t **out, kmsg_t *
     return K_OK;
 }
 
+void sync_client_set_signer(sync_client_t *c, sync_signer_t s)
+{
+    c->signer = s;
+}
+
 void sync_client_close(sync_client_t *c)
 {
     if (!c)

@@ -8,11 +8,21 @@
 #define SYNC_SYNC_CLIENT_H
 
 #include <cjson/cJSON.h>
+#include <stdint.h>
 
 #include "kiosk/app/config.h"
 #include "kiosk/ledger/ledger.h"
 
 typedef struct sync_client sync_client_t;
+
+/* What signs an upload: a detached Ed25519 signature (64 bytes) of data
+ * with the kiosk's upload key, or an error saying what to do (K_ENOTFOUND:
+ * no key). The link holds no key of its own: the programs give it the
+ * kiosk identity's (provisioning/identity_signer.h). */
+typedef struct sync_signer {
+    kerr_t (*sign)(void *ctx, const void *data, size_t len, uint8_t sig[64], kmsg_t *msg);
+    void *ctx;
+} sync_signer_t;
 
 /* What one upload did. */
 typedef struct sync_upload_result {
@@ -30,9 +40,13 @@ kerr_t sync_client_open(const kiosk_config_t *cfg, sync_client_t **out, kmsg_t *
 /* Closes it (NULL is fine). */
 void sync_client_close(sync_client_t *c);
 
+/* Has c's uploads signed by s (s.ctx must live as long as c). Without a
+ * signer an upload of any row fails with K_ENOTFOUND. */
+void sync_client_set_signer(sync_client_t *c, sync_signer_t s);
+
 /* Sends the oldest unsent outbox rows (up to sync.batch, fewer after the
  * back office said 413 to this client) under the ledger's identity, signed
- * with the identity folder's upload key, and settles those the back office
+ * by the client's signer (sync_client_set_signer), and settles those the back office
  * answered for. A batch refused as too large (413) is halved until it
  * fits, and the size that fits is kept for the client's life; a batch
  * refused as unreadable (400) is split until the row at fault is found. A

@@ -6,7 +6,6 @@
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 
-#include "provisioning/identity.h"
 #include "sync/sync_client.h"
 
 /* The most bytes of a body an error message quotes. */
@@ -17,8 +16,7 @@ struct sync_client {
     CURL *curl;
     int batch_max;      /* the most rows an upload sends: sync.batch, halved after a 413 (for the client's life) */
     bool upload_failed; /* the last upload failed: later answers do not clear that from the link's state */
-    identity_t id;      /* the identity folder, for the upload key */
-    bool id_loaded;
+    sync_signer_t signer; /* signs the uploads; sign NULL: none given */
 };
 
 /* An answer from the back office. */

@@ -1,8 +1,9 @@
 /* Uploading the outbox (sync_client.h; docs/sync.md, "Uploading the
- * outbox"): the oldest unsent rows under the ledger's identity, signed with
- * the upload key; a range refused as too large (413) or unreadable (400)
- * is split in two until it is taken or one row is left, and that row is
- * parked. Rows are marked only from an answer that names them. */
+ * outbox"): the oldest unsent rows under the ledger's identity, signed by
+ * the client's signer (the kiosk's upload key); a range refused as too
+ * large (413) or unreadable (400) is split in two until it is taken or one
+ * row is left, and that row is parked. Rows are marked only from an answer
+ * that names them. */
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,22 +84,12 @@ static char *body_of(const upload_t *u, int lo, int hi)
     return b;
 }
 
-/* The identity folder's upload key, loaded once per client. */
-static kerr_t upload_key(sync_client_t *c, kmsg_t *msg)
+/* Signs body with the client's signer. */
+static kerr_t sign(const sync_client_t *c, const char *body, uint8_t sig[crypto_sign_BYTES], kmsg_t *msg)
 {
-    char dir[CFG_PATH_LEN];
-    if (c->id_loaded)
-        return K_OK;
-    if (!config_identity_dir(c->cfg, dir, sizeof dir))
-        return kmsg_set(msg, K_EINVAL, "the identity folder's path is too long: shorten site.identity_dir");
-    kerr_t rc = identity_load(dir, &c->id, msg);
-    if (rc == K_OK && !c->id.has_keys)
-        rc = kmsg_set(msg, K_ENOTFOUND,
-                      "no upload key to sign the outbox with (identity folder %s): run kioskctl identity and "
-                      "register the upload_key it prints in the back office (backoffice kiosk upload-key %s KEY)",
-                      dir, c->cfg->kiosk_id);
-    c->id_loaded = rc == K_OK;
-    return rc;
+    if (!c->signer.sign)
+        return kmsg_set(msg, K_ENOTFOUND, "no upload key to sign the outbox with: the link was given no signer");
+    return c->signer.sign(c->signer.ctx, body, strlen(body), sig, msg);
 }
 
 /* Posts rows [lo, hi) (none: an empty upload), signed. */
@@ -108,7 +99,7 @@ static kerr_t post(upload_t *u, int lo, int hi, sync_answer_t *a, kmsg_t *msg)
     uint8_t sig[crypto_sign_BYTES];
     if (!body)
         return kmsg_set(msg, K_EIO, "out of memory building the upload");
-    kerr_t rc = identity_sign(&u->c->id, body, strlen(body), sig, msg);
+    kerr_t rc = sign(u->c, body, sig, msg);
     if (rc == K_OK) {
         sodium_bin2base64(sig64, sizeof sig64, sig, sizeof sig, sodium_base64_VARIANT_ORIGINAL);
         rc = sync__post_signed(u->c, u->path, body, sig64, a, msg);
@@ -231,7 +222,7 @@ kerr_t sync_upload(sync_client_t *c, ledger_t *l, sync_upload_result_t *r, kmsg_
     snprintf(u->path, sizeof u->path, "/v1/kiosks/%s/outbox", c->cfg->kiosk_id);
     kerr_t rc = gather(u, msg);
     r->sent = u->n;
-    if (rc == K_OK && u->n > 0 && (rc = upload_key(c, msg)) == K_OK)
+    if (rc == K_OK && u->n > 0)
         rc = send_range(u, 0, u->n, msg);
     if (rc == K_OK && r->unanswered)
         rc = kmsg_set(msg, K_EINVAL,

@@ -7,6 +7,7 @@
 #include "kiosk/app/log.h"
 #include "kiosk/ctl/ctl.h"
 #include "kiosk/site/site_health.h"
+#include "provisioning/identity_signer.h"
 #include "sync/sync_client.h"
 #include "sync/sync_docs.h"
 #include "sync/sync_heartbeat.h"
@@ -158,6 +159,8 @@ int ctl_sync_now(ctl_t *c)
     kerr_t rc = sync_client_open(&c->cfg, &sc, &msg);
     if (rc)
         return ctl_fail(CTL_EXIT_USAGE, "%s", msg.text);
+    identity_signer_t key;
+    sync_client_set_signer(sc, identity_signer(&key, &c->cfg));
     ctl_site_t s;
     if (ctl_site_open(c, &s) != CTL_EXIT_OK) {
         sync_client_close(sc);

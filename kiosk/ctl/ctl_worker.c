@@ -15,6 +15,7 @@
 #include "kiosk/app/rand.h"
 #include "kiosk/core/backoff.h"
 #include "kiosk/ctl/ctl.h"
+#include "provisioning/identity_signer.h"
 #include "sync/sync_client.h"
 
 /* The longest the worker waits for the ledger (systemd's watchdog expects
@@ -32,6 +33,7 @@ static void on_stop(int sig)
 /* The back-office side of the loop. */
 typedef struct link {
     sync_client_t *sc; /* NULL: no back office */
+    identity_signer_t key; /* signs its uploads */
     int64_t next_at;   /* monotonic ms */
     unsigned failures;
 } link_t;
@@ -105,6 +107,8 @@ int ctl_worker(ctl_t *c)
     kmsg_t msg = {""};
     if (c->cfg.sync_url[0] && sync_client_open(&c->cfg, &k.sc, &msg) != K_OK)
         return ctl_fail(CTL_EXIT_USAGE, "%s", msg.text);
+    if (k.sc)
+        sync_client_set_signer(k.sc, identity_signer(&k.key, &c->cfg));
     ctl_site_t s;
     int status = sync_only ? ctl_site_open_link(c, &s) : ctl_site_open(c, &s); /* the touchscreen's devices stay its own */
     if (status != CTL_EXIT_OK) {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "kiosk/ui/ui_worker.h"
+#include "provisioning/identity_signer.h"
 #include "sync/sync_client.h"
 
 #define N_(s) (s)
@@ -154,9 +155,11 @@ static kerr_t card_issue(ui_work_t *w, const svc_cmd_t *cmd, svc_event_t *ev, km
 static kerr_t sync_now(ui_work_t *w, svc_event_t *ev, kmsg_t *msg)
 {
     sync_client_t *sc;
+    identity_signer_t key;
     kerr_t rc = sync_client_open(w->site->base.cfg, &sc, msg);
     if (rc)
         return rc;
+    sync_client_set_signer(sc, identity_signer(&key, w->site->base.cfg));
     sync_upload_result_t r;
     int sent = 0;
     do {
