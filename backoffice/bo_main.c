@@ -11,8 +11,8 @@
 #include "backoffice/cli/bo_cli.h"
 #include "backoffice/http/bo_server.h"
 #include "backoffice/store_sqlite/bo_sqlite.h"
-#include "kiosk/app/log.h"
-#include "kiosk/app/version.h"
+#include "base/log.h"
+#include "base/version.h"
 
 static const char help[] =
     "usage: backoffice [--config FILE] [--set section.key=value] COMMAND ...\n"

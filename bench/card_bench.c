@@ -17,10 +17,10 @@
 #include <time.h>
 
 #include "bench/bench_util.h"
-#include "kiosk/engine/engine.h"
+#include "engine/engine.h"
+#include "kiosk/site/site_devices.h"
 #include "support/support.h"
 #include "support/vcard.h"
-#include "kiosk/site/site_devices.h"
 
 #define METER "000000000001"
 

@@ -15,10 +15,10 @@
 #include <time.h>
 
 #include "bench/bench_util.h"
-#include "kiosk/engine/engine.h"
+#include "engine/engine.h"
+#include "kiosk/site/site_devices.h"
 #include "support/simclient.h"
 #include "support/support.h"
-#include "kiosk/site/site_devices.h"
 
 typedef struct bench {
     const char *proto;

@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "kiosk/ledger/ledger.h"
+#include "ledger/ledger.h"
 
 static int64_t now_ns(void)
 {

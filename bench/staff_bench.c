@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "bench/bench_util.h"
-#include "kiosk/engine/engine.h"
+#include "engine/engine.h"
 #include "provisioning/identity.h"
 #include "provisioning/staff.h"
 

@@ -9,7 +9,7 @@
 #include <time.h>
 
 #include "backoffice/bo_harness.h"
-#include "kiosk/ledger/ledger.h"
+#include "ledger/ledger.h"
 #include "provisioning/identity.h"
 #include "provisioning/identity_signer.h"
 #include "sync/sync_client.h"

@@ -19,8 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "bench/bench_util.h"
-#include "kiosk/app/clock.h"
 #include "screens/screen.h"
 
 #define W 1280

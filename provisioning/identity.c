@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kiosk/app/kjson.h"
+#include "base/kjson.h"
 #include "sync/sync_doc.h"
 
 static const char *const all_files[] = {IDENTITY_CERT, IDENTITY_ENROLMENT, IDENTITY_CA, IDENTITY_DOC_KEY,

@@ -22,8 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kiosk/app/config.h"
-#include "kiosk/core/err.h"
+#include "base/err.h"
+#include "engine/config.h"
 #include "sync/sync_code.h"
 
 typedef struct identity {

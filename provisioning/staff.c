@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kiosk/app/log.h"
+#include "base/log.h"
 #include "provisioning/staff.h"
 
 _Static_assert(STAFF_HASH_LEN == crypto_pwhash_STRBYTES, "the hash buffer is libsodium's");

@@ -5,9 +5,9 @@
 #ifndef PROVISIONING_STAFF_H
 #define PROVISIONING_STAFF_H
 
-#include "kiosk/app/clock.h"
-#include "kiosk/core/perm.h"
-#include "kiosk/ledger/ledger.h"
+#include "base/clock.h"
+#include "core/perm.h"
+#include "ledger/ledger.h"
 
 #define STAFF_PIN_MIN 4
 #define STAFF_PIN_MAX 12

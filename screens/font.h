@@ -5,7 +5,7 @@
 
 #include <SDL_ttf.h>
 
-#include "kiosk/core/err.h"
+#include "base/err.h"
 
 /* Opens the font at each of the n pixel sizes px into fonts; msg says which
  * file was missing and which package to install. */

@@ -9,11 +9,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "kiosk/core/err.h"
-#include "kiosk/core/money.h"
-#include "kiosk/core/receipt.h"
-#include "kiosk/core/service.h"
-#include "kiosk/core/session.h"
+#include "base/err.h"
+#include "core/money.h"
+#include "core/receipt.h"
+#include "core/service.h"
+#include "core/session.h"
 
 /* What the screens show beyond the session: the site's settings. */
 typedef struct screen_info {

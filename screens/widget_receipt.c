@@ -1,5 +1,5 @@
 /* The receipt on the screen, for when no printer can print: the receipt of
- * kiosk/core/receipt.c (the lines, their order and their words are the
+ * core/receipt.c (the lines, their order and their words are the
  * paper's) in the resident's language, with the reference as a QR code a
  * phone can keep. */
 #include <stdio.h>

@@ -10,8 +10,8 @@
 #include <cjson/cJSON.h>
 #include <stdint.h>
 
-#include "kiosk/app/config.h"
-#include "kiosk/ledger/ledger.h"
+#include "engine/config.h"
+#include "ledger/ledger.h"
 
 typedef struct sync_client sync_client_t;
 

@@ -6,7 +6,7 @@
 #ifndef SYNC_SYNC_COUNTS_H
 #define SYNC_SYNC_COUNTS_H
 
-#include "kiosk/engine/engine.h"
+#include "engine/engine.h"
 
 /* Opens the service on the [sync] link: K_ENOTFOUND without sync.url;
  * K_EINVAL for a link that cannot be used (sync_client_open). */

@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kiosk/app/kjson.h"
-#include "kiosk/app/log.h"
+#include "base/kjson.h"
+#include "base/log.h"
 #include "sync/sync_doc.h"
 #include "sync/sync_docs.h"
 #include "sync/sync_int.h"

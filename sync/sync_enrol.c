@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kiosk/app/kjson.h"
+#include "base/kjson.h"
 #include "sync/sync_int.h"
 
 static kerr_t check_url(const kiosk_config_t *cfg, const char *url, kmsg_t *msg)

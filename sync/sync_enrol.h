@@ -5,7 +5,7 @@
 #ifndef SYNC_SYNC_ENROL_H
 #define SYNC_SYNC_ENROL_H
 
-#include "kiosk/app/config.h"
+#include "engine/config.h"
 
 /* What the kiosk sends. */
 typedef struct sync_enrol_req {

@@ -2,8 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kiosk/app/kjson.h"
-#include "kiosk/app/version.h"
+#include "base/kjson.h"
+#include "base/version.h"
 #include "sync/sync_heartbeat.h"
 #include "sync/sync_int.h"
 

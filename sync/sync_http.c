@@ -4,7 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "kiosk/app/log.h"
+#include "base/log.h"
 #include "sync/sync_int.h"
 
 /* A response body growing as libcurl hands it over (capped). */

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kiosk/app/log.h"
+#include "base/log.h"
 #include "sync/sync_int.h"
 #include "sync/sync_notice.h"
 

@@ -5,7 +5,7 @@
 #ifndef SYNC_SYNC_NOTICE_H
 #define SYNC_SYNC_NOTICE_H
 
-#include "kiosk/engine/engine.h"
+#include "engine/engine.h"
 #include "sync/sync_client.h"
 #include "sync/sync_qr.h"
 

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kiosk/app/clock.h"
-#include "kiosk/app/kjson.h"
-#include "kiosk/app/log.h"
-#include "kiosk/app/timefmt.h"
+#include "base/clock.h"
+#include "base/kjson.h"
+#include "base/log.h"
+#include "base/timefmt.h"
 #include "sync/sync_int.h"
 #include "sync/sync_qr.h"
 

@@ -7,9 +7,9 @@
 
 #include <cjson/cJSON.h>
 
+#include "base/clock.h"
+#include "base/retry.h"
 #include "drivers/payterm/payterm.h"
-#include "kiosk/app/clock.h"
-#include "kiosk/app/retry.h"
 #include "sync/sync_client.h"
 
 /* A QR order as the back office describes it. */

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kiosk/app/kjson.h"
-#include "kiosk/app/log.h"
-#include "kiosk/app/timefmt.h"
+#include "base/kjson.h"
+#include "base/log.h"
+#include "base/timefmt.h"
 #include "sync/sync_int.h"
 
 #define UP_MAX 500

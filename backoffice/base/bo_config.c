@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kiosk/app/log.h"
+#include "base/log.h"
 
 typedef struct load_ctx {
     bo_config_t *cfg;

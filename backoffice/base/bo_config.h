@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "kiosk/core/err.h"
+#include "base/err.h"
 
 /* The plausibility rules' settings ([quarantine], docs/sync.md): a row
  * beyond one is held for staff instead of applied. */

@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "backoffice/base/bo_json.h"
-#include "kiosk/core/txn.h"
-#include "kiosk/core/uuid.h"
+#include "base/uuid.h"
+#include "core/txn.h"
 
 #define MONEY_MAX 1000000000000LL /* 10^12 minor units: far beyond any top-up */
 

@@ -7,7 +7,7 @@
 #include <cjson/cJSON.h>
 #include <stdint.h>
 
-#include "kiosk/core/err.h"
+#include "base/err.h"
 
 #define BO_MAX_BATCH 500
 #define BO_ID_LEN 65

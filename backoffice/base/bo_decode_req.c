@@ -4,7 +4,7 @@
 
 #include "backoffice/base/bo_decode.h"
 #include "backoffice/base/bo_json.h"
-#include "kiosk/core/uuid.h"
+#include "base/uuid.h"
 
 /* Parses text as a JSON object into *root. */
 static kerr_t parse_object(const char *text, size_t len, cJSON **root, kmsg_t *msg)

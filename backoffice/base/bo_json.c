@@ -3,7 +3,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "kiosk/app/timefmt.h"
+#include "base/timefmt.h"
 
 #define EXACT_MAX 9007199254740992.0 /* 2^53 */
 

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kiosk/core/err.h"
+#include "base/err.h"
 
 /* Reads obj.name as an integer in [min, max]; a missing, fractional or
  * out-of-range value is K_EINVAL with a message naming the field. */

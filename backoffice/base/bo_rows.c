@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kiosk/app/kjson.h"
+#include "base/kjson.h"
 
 bool bo_rows_init(bo_rows_t *r, int ncols)
 {

@@ -11,7 +11,7 @@
 #include "backoffice/base/bo_json.h"
 #include "backoffice/cli/bo_cli.h"
 #include "backoffice/domain/bo_staff.h"
-#include "kiosk/app/cli.h"
+#include "base/prompt.h"
 
 static int usage(void)
 {
@@ -44,10 +44,10 @@ static bool read_new_pin(char *pin, size_t len)
         return true;
     }
     char again[64] = "";
-    bool ok = cli_read_hidden("new PIN: ", pin, len);
+    bool ok = prompt_hidden("new PIN: ", pin, len);
     if (!ok)
         fprintf(stderr, "backoffice: no PIN was given: set BACKOFFICE_NEW_PIN or type it\n");
-    else if (isatty(STDIN_FILENO) && (!cli_read_hidden("the new PIN again: ", again, sizeof again) || strcmp(pin, again))) {
+    else if (isatty(STDIN_FILENO) && (!prompt_hidden("the new PIN again: ", again, sizeof again) || strcmp(pin, again))) {
         fprintf(stderr, "backoffice: the two PINs differ: nothing changed\n");
         ok = false;
     }

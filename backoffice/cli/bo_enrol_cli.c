@@ -9,7 +9,7 @@
 #include "backoffice/cli/bo_cli.h"
 #include "backoffice/domain/bo_enrol.h"
 #include "backoffice/domain/bo_kiosk.h"
-#include "kiosk/app/timefmt.h"
+#include "base/timefmt.h"
 
 static int usage(void)
 {

@@ -1,7 +1,7 @@
 /* The back office's own audit rows and staff alerts (bo_audit.h). */
 #include "backoffice/domain/bo_audit.h"
 
-#include "kiosk/app/log.h"
+#include "base/log.h"
 
 kerr_t bo_audit_record(bo_store_t *st, const bo_audit_rec_t *a, kmsg_t *msg)
 {

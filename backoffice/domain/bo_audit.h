@@ -5,7 +5,7 @@
 #define BACKOFFICE_DOMAIN_BO_AUDIT_H
 
 #include "backoffice/store/bo_store.h"
-#include "kiosk/core/err.h"
+#include "base/err.h"
 
 /* Records one back-office action (a->actor: who did it; a->action: a
  * dotted verb such as `operator.add`; target, reason and detail may be

@@ -7,8 +7,8 @@
 #include "backoffice/domain/bo_op.h"
 #include "backoffice/domain/bo_quarantine.h"
 #include "backoffice/domain/bo_scope.h"
-#include "kiosk/app/kjson.h"
-#include "kiosk/app/log.h"
+#include "base/kjson.h"
+#include "base/log.h"
 
 /* One count request on its way: its asker, outcome and message. */
 typedef struct bo_count_req {

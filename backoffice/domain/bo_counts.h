@@ -21,7 +21,7 @@
 #include "backoffice/base/bo_config.h"
 #include "backoffice/base/bo_decode.h"
 #include "backoffice/store/bo_store.h"
-#include "kiosk/core/err.h"
+#include "base/err.h"
 
 /* Why a count request is refused (the HTTP layer answers each with its
  * status and error code, sync/openapi.yaml). */

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "kiosk/app/kjson.h"
+#include "base/kjson.h"
 
 static const char *const kinds[] = {"tariffs", "registry", "blocked-cards", "settings", "staff"};
 

@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "backoffice/store/bo_store.h"
-#include "kiosk/core/err.h"
+#include "base/err.h"
 
 /* The settings a kiosk gets when none is set, and their names. */
 typedef struct bo_setting_def {

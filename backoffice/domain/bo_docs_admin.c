@@ -5,8 +5,8 @@
 
 #include "backoffice/domain/bo_docs.h"
 #include "backoffice/domain/bo_op.h"
-#include "kiosk/core/money.h"
-#include "kiosk/core/tariff.h"
+#include "core/money.h"
+#include "core/tariff.h"
 
 /* Ends a change of one row: refused if nothing changed, else the document
  * moves forward and it commits. */

@@ -10,8 +10,8 @@
 #include "backoffice/base/bo_clock.h"
 #include "backoffice/domain/bo_audit.h"
 #include "backoffice/domain/bo_enrol.h"
-#include "kiosk/app/kjson.h"
-#include "kiosk/app/timefmt.h"
+#include "base/kjson.h"
+#include "base/timefmt.h"
 
 /* The refusal a code's verdict calls for, with its message; GOOD if the
  * code enrols. */

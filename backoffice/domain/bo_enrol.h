@@ -12,7 +12,7 @@
 
 #include "backoffice/base/bo_config.h"
 #include "backoffice/domain/bo_op.h"
-#include "kiosk/core/err.h"
+#include "base/err.h"
 #include "sync/sync_code.h"
 
 #define BO_ENROL_CODE_DAYS 7

@@ -1,7 +1,7 @@
 /* Heartbeats and notices (bo_heartbeat.h). */
 #include "backoffice/domain/bo_heartbeat.h"
 
-#include "kiosk/app/kjson.h"
+#include "base/kjson.h"
 
 kerr_t bo_heartbeat_store(bo_store_t *st, const char *kiosk, int64_t now, const bo_heartbeat_t *h, const char *body,
                           size_t len, kmsg_t *msg)

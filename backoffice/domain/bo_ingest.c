@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "backoffice/domain/bo_ingest_int.h"
-#include "kiosk/app/kjson.h"
-#include "kiosk/app/log.h"
+#include "base/kjson.h"
+#include "base/log.h"
 
 /* A digest of the row's topic and payload as re-printed (whitespace and
  * key spacing do not matter; content does). */

@@ -7,7 +7,7 @@
 #include "backoffice/domain/bo_ingest_int.h"
 #include "backoffice/domain/bo_quarantine.h"
 #include "backoffice/domain/bo_scope.h"
-#include "kiosk/app/kjson.h"
+#include "base/kjson.h"
 
 bo_rule_ctx_t bo__ingest_rule_ctx(const bo_in_t *in)
 {

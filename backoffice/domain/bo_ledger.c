@@ -10,7 +10,7 @@
 #include "backoffice/base/bo_clock.h"
 #include "backoffice/domain/bo_audit.h"
 #include "backoffice/domain/bo_ingest_int.h"
-#include "kiosk/app/timefmt.h"
+#include "base/timefmt.h"
 
 /* Rows received before ledgers were named (ledger '') become the first
  * ledger's when it began before the last of them arrived: it is the ledger

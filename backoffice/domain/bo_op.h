@@ -7,7 +7,7 @@
 #define BACKOFFICE_DOMAIN_BO_OP_H
 
 #include "backoffice/store/bo_store.h"
-#include "kiosk/core/err.h"
+#include "base/err.h"
 
 /* Who makes a change and when: the front end says (the command line: the
  * person logged in and the wall clock). */

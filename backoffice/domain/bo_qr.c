@@ -7,7 +7,7 @@
 
 #include "backoffice/domain/bo_qr_state.h"
 #include "backoffice/domain/bo_scope.h"
-#include "kiosk/app/kjson.h"
+#include "base/kjson.h"
 
 static kerr_t set_state(bo_qr_ctx_t *q, bo_order_t *o, const char *to, kmsg_t *msg)
 {

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kiosk/app/kjson.h"
+#include "base/kjson.h"
 
 #define KEY_TAG "ed25519-seed "
 

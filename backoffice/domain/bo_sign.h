@@ -7,7 +7,7 @@
 #include <cjson/cJSON.h>
 #include <stdint.h>
 
-#include "kiosk/core/err.h"
+#include "base/err.h"
 
 typedef struct bo_key {
     uint8_t sk[64]; /* libsodium's secret key: seed and public key */

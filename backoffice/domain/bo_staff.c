@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "kiosk/core/perm.h"
+#include "core/perm.h"
 
 #define PIN_MIN 4
 #define PIN_MAX 12

@@ -4,7 +4,7 @@
  * refusal is answered with its status and error code. */
 #include "backoffice/domain/bo_counts.h"
 #include "backoffice/http/bo_server.h"
-#include "kiosk/app/kjson.h"
+#include "base/kjson.h"
 
 static const struct {
     unsigned status;

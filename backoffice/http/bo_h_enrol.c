@@ -9,7 +9,7 @@
 #include "backoffice/base/bo_json.h"
 #include "backoffice/domain/bo_enrol.h"
 #include "backoffice/http/bo_server.h"
-#include "kiosk/app/log.h"
+#include "base/log.h"
 
 static kerr_t parse(const bo_req_t *q, bo_enrol_req_t *in, kmsg_t *msg)
 {

@@ -3,8 +3,8 @@
 
 #include "backoffice/base/bo_json.h"
 #include "backoffice/http/bo_server.h"
-#include "kiosk/app/kjson.h"
-#include "kiosk/app/version.h"
+#include "base/kjson.h"
+#include "base/version.h"
 
 void bo_h_health(bo_req_t *q, bo_resp_t *r)
 {

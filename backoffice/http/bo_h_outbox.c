@@ -5,10 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "backoffice/domain/bo_kiosk.h"
 #include "backoffice/domain/bo_ingest.h"
+#include "backoffice/domain/bo_kiosk.h"
 #include "backoffice/http/bo_server.h"
-#include "kiosk/app/kjson.h"
+#include "base/kjson.h"
 
 /* The refusal of an upload whose signature does not hold (nothing stored). */
 static void refuse(bo_resp_t *r, const char *kiosk, bo_sig_verdict_t v)

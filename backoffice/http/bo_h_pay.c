@@ -7,7 +7,7 @@
 #include "backoffice/domain/bo_qr.h"
 #include "backoffice/domain/bo_qr_state.h"
 #include "backoffice/http/bo_server.h"
-#include "kiosk/core/money.h"
+#include "core/money.h"
 
 /* The path's order after event (NULL: as it is), under the lock. */
 static kerr_t order(bo_req_t *q, const char *event, bo_order_t *o, kmsg_t *msg)

@@ -7,7 +7,7 @@
 
 #include "backoffice/domain/bo_qr.h"
 #include "backoffice/http/bo_server.h"
-#include "kiosk/app/kjson.h"
+#include "base/kjson.h"
 
 bo_qr_ctx_t bo__qr_ctx(bo_server_t *s)
 {

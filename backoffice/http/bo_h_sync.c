@@ -9,7 +9,7 @@
 #include "backoffice/domain/bo_docs.h"
 #include "backoffice/domain/bo_heartbeat.h"
 #include "backoffice/http/bo_server.h"
-#include "kiosk/app/kjson.h"
+#include "base/kjson.h"
 
 void bo_h_document(bo_req_t *q, bo_resp_t *r)
 {

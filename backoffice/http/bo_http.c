@@ -11,7 +11,7 @@
 #include <time.h>
 
 #include "backoffice/http/bo_http.h"
-#include "kiosk/app/log.h"
+#include "base/log.h"
 
 typedef struct call {
     bo_parked_t park; /* its connection, while the request waits */

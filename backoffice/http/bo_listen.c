@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "backoffice/http/bo_http.h"
-#include "kiosk/app/log.h"
+#include "base/log.h"
 
 #define CONN_MEMORY ((size_t)32 << 10)
 

@@ -7,7 +7,7 @@
 
 #include "backoffice/base/bo_clock.h"
 #include "backoffice/http/bo_server.h"
-#include "kiosk/app/kjson.h"
+#include "base/kjson.h"
 
 static char *slurp(const char *path, kmsg_t *msg, const char *what)
 {

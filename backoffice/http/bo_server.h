@@ -14,7 +14,7 @@
 #include "backoffice/domain/bo_qr.h"
 #include "backoffice/domain/bo_sign.h"
 #include "backoffice/store/bo_store.h"
-#include "kiosk/core/err.h"
+#include "base/err.h"
 
 struct MHD_Daemon;
 struct MHD_Connection;

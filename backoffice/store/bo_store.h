@@ -17,7 +17,7 @@
 #include "backoffice/store/bo_store_fleet.h"
 #include "backoffice/store/bo_store_meter.h"
 #include "backoffice/store/bo_store_upload.h"
-#include "kiosk/core/err.h"
+#include "base/err.h"
 
 /* The listings and reports, each a table of rows (bo_rows.h) with the
  * columns the command line prints; what each holds is its SQL's comment in

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "backoffice/base/bo_decode.h"
-#include "kiosk/core/err.h"
+#include "base/err.h"
 
 /* A kiosk as recorded. */
 typedef struct bo_kiosk_rec {

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "kiosk/core/err.h"
+#include "base/err.h"
 
 /* A meter as it is registered. */
 typedef struct bo_meter_rec {

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "backoffice/base/bo_decode.h"
-#include "kiosk/core/err.h"
+#include "base/err.h"
 
 /* The first answer given to an uploaded row. */
 typedef struct bo_answer_rec {

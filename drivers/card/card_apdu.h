@@ -10,8 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/err.h"
 #include "drivers/card/card_key.h"
-#include "kiosk/core/err.h"
 
 /* ---- Command APDUs ---------------------------------------------------- */
 

@@ -6,9 +6,9 @@
 #include <string.h>
 #include <winscard.h>
 
+#include "base/clock.h"
+#include "base/log.h"
 #include "drivers/card/card_slot.h"
-#include "kiosk/app/clock.h"
-#include "kiosk/app/log.h"
 
 #define READER_LEN 128
 

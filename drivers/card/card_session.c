@@ -4,9 +4,9 @@
 #include <openssl/rand.h>
 #include <string.h>
 
+#include "base/log.h"
 #include "drivers/card/card_io.h"
 #include "drivers/card/card_session.h"
-#include "kiosk/app/log.h"
 
 /* One APDU; K_OK only for 90 00. */
 static kerr_t step(card_slot_t *s, const card_apdu_t *a, card_resp_t *r, card_status_t *st, const char *what,

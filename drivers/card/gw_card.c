@@ -4,8 +4,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/log.h"
 #include "drivers/card/gw_card.h"
-#include "kiosk/app/log.h"
 
 static const gw_ops_t gwc_ops;
 

@@ -12,10 +12,10 @@
 #ifndef DRIVERS_CARD_GW_CARD_H
 #define DRIVERS_CARD_GW_CARD_H
 
+#include "base/clock.h"
 #include "drivers/card/card_keys.h"
 #include "drivers/card/card_session.h"
 #include "drivers/gateway/gateway.h"
-#include "kiosk/app/clock.h"
 
 /* What the card target is opened with besides its reader and keys. */
 typedef struct gw_card_opts {

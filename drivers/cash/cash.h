@@ -8,9 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kiosk/app/clock.h"
-#include "kiosk/app/retry.h"
-#include "kiosk/core/err.h"
+#include "base/clock.h"
+#include "base/err.h"
+#include "base/retry.h"
 
 typedef enum cash_err {
     CASH_OK = 0,

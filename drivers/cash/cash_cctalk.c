@@ -6,11 +6,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/log.h"
+#include "core/money.h"
 #include "drivers/cash/cash.h"
 #include "drivers/cash/cctalk_frame.h"
 #include "drivers/transport/serial.h"
-#include "kiosk/app/log.h"
-#include "kiosk/core/money.h"
 
 enum {
     H_RESET = 1,

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kiosk/core/err.h"
+#include "base/err.h"
 
 /* The gateway layer's own error code; the engine translates it. */
 typedef enum gw_err {

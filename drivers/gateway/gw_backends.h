@@ -5,9 +5,9 @@
 #ifndef DRIVERS_GATEWAY_GW_BACKENDS_H
 #define DRIVERS_GATEWAY_GW_BACKENDS_H
 
+#include "base/clock.h"
+#include "base/retry.h"
 #include "drivers/gateway/gateway.h"
-#include "kiosk/app/clock.h"
-#include "kiosk/app/retry.h"
 
 /* A gateway on the network (DL/T 645 over TCP, Modbus TCP). */
 typedef struct gw_net_opts {

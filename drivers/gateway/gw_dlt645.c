@@ -6,13 +6,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/log.h"
 #include "drivers/gateway/dlt645_di.h"
 #include "drivers/gateway/dlt645_frame.h"
 #include "drivers/gateway/dlt645_read.h"
 #include "drivers/gateway/gw_backends.h"
 #include "drivers/gateway/meter_mac.h"
 #include "drivers/transport/tcp_link.h"
-#include "kiosk/app/log.h"
 
 #define MAX_COUNT 9999u /* reads carry the count as 4 BCD digits */
 

@@ -23,8 +23,8 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "base/log.h"
 #include "drivers/gateway/gw_backends.h"
-#include "kiosk/app/log.h"
 
 enum { DIR_LEN = 512 }; /* the folder's path, as gateway.fake_dir holds it */
 

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/log.h"
 #include "drivers/gateway/gw_backends.h"
 #include "drivers/gateway/modbus_profile.h"
 #include "drivers/transport/tcp_link.h"
-#include "kiosk/app/log.h"
 
 enum { MAX_UNITS = 256 };
 

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "kiosk/core/err.h"
+#include "base/err.h"
 
 typedef struct meter_credit_mac {
     uint32_t di;          /* DLT645_DI_RECHARGE or DLT645_DI_OPEN_ACCOUNT (dlt645_di.h) */

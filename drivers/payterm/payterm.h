@@ -8,8 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kiosk/core/err.h"
-#include "kiosk/core/sale.h"
+#include "base/err.h"
+#include "core/sale.h"
 
 typedef enum pt_err {
     PT_OK = 0,      /* *out holds the terminal's answer */

@@ -7,12 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/log.h"
 #include "drivers/payterm/payterm.h"
 #include "drivers/payterm/zvt_answer.h"
 #include "drivers/payterm/zvt_apdu.h"
 #include "drivers/payterm/zvt_cmd.h"
 #include "drivers/transport/tcp_link.h"
-#include "kiosk/app/log.h"
 
 enum { DRAIN_MAX = 4096 }; /* unasked bytes thrown away before a command; more: the link is made again */
 

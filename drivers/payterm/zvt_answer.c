@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kiosk/app/log.h"
+#include "base/log.h"
 
 static void masked_pan(const zvt_bmp_t *b, char *out, size_t len)
 {

@@ -8,9 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/err.h"
 #include "drivers/printer/printer_doc.h"
 #include "drivers/printer/printer_status.h"
-#include "kiosk/core/err.h"
 
 #define ESCPOS_STATUS_QUERIES 4 /* DLE EOT 1 (printer), 2 (offline cause), 3 (error cause), 4 (paper) */
 

@@ -10,9 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/err.h"
 #include "drivers/printer/printer_doc.h"
 #include "drivers/printer/printer_status.h"
-#include "kiosk/core/err.h"
 
 typedef enum printer_err {
     PRINTER_OK = 0,

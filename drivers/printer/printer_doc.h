@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kiosk/core/err.h"
+#include "base/err.h"
 
 #define PRINTER_MAX_SIZE 8        /* character width and height: 1..8 times */
 #define PRINTER_MAX_TEXT 512      /* bytes of UTF-8 in one line */

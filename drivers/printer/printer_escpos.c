@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/log.h"
 #include "drivers/printer/escpos.h"
 #include "drivers/printer/printer.h"
 #include "drivers/printer/printer_line.h"
-#include "kiosk/app/log.h"
 
 #define MODULE "escpos"
 

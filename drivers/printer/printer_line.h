@@ -8,9 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/err.h"
 #include "drivers/printer/printer.h"
 #include "drivers/transport/tcp_link.h"
-#include "kiosk/core/err.h"
 
 typedef struct printer__line {
     printer_transport_t transport;

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kiosk/core/err.h"
+#include "base/err.h"
 
 /* Opens path raw at baud 8N1, no flow control, reads that never block, and
  * puts the descriptor in *fd. K_EINVAL if baud is not one of 1200, 2400,

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kiosk/core/err.h"
+#include "base/err.h"
 
 typedef struct tcp_link {
     const char *what; /* names the peer in errors: "gateway", "card terminal" */

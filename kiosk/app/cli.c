@@ -3,10 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
-#include <unistd.h>
 
-#include "kiosk/app/log.h"
+#include "base/log.h"
 
 /* Matches "--name value" or "--name=value"; advances *i past the value. */
 static bool take_value(int argc, char **argv, int *i, const char *name, const char **value, kmsg_t *msg,
@@ -92,24 +90,4 @@ kerr_t cli_load_config(const cli_args_t *a, kiosk_config_t *cfg, kmsg_t *msg)
     if (rc == K_OK && log_parse_level(cfg->log_level, &level))
         log_set_level(level);
     return rc;
-}
-
-bool cli_read_hidden(const char *prompt, char *out, size_t len)
-{
-    bool tty = isatty(STDIN_FILENO);
-    struct termios old, quiet;
-    if (tty) {
-        fprintf(stderr, "%s", prompt);
-        tcgetattr(STDIN_FILENO, &old);
-        quiet = old;
-        quiet.c_lflag &= ~(tcflag_t)ECHO;
-        tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
-    }
-    bool ok = fgets(out, (int)len, stdin) != NULL;
-    if (tty) {
-        tcsetattr(STDIN_FILENO, TCSANOW, &old);
-        fputc('\n', stderr);
-    }
-    out[strcspn(out, "\r\n")] = '\0';
-    return ok;
 }

@@ -6,7 +6,7 @@
 
 #include <stdbool.h>
 
-#include "kiosk/app/config.h"
+#include "engine/config.h"
 
 #define CLI_MAX_SETS 64
 #define CLI_USAGE 2 /* exit status for bad arguments or configuration */
@@ -26,11 +26,6 @@ kerr_t cli_split(int argc, char **argv, cli_args_t *a, kmsg_t *msg);
 
 /* Frees what cli_split allocated. */
 void cli_free(cli_args_t *a);
-
-/* Reads one line (a PIN) into out: asked on the terminal with prompt and
- * without echo, or read from standard input when it is not a terminal.
- * False at the end of the input. */
-bool cli_read_hidden(const char *prompt, char *out, size_t len);
 
 /* Builds the configuration: defaults, then the file, then each --set in
  * order, then the cross-key checks; also sets the log level. */

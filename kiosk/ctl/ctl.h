@@ -2,14 +2,14 @@
 #ifndef KIOSK_CTL_CTL_H
 #define KIOSK_CTL_CTL_H
 
+#include "core/perm.h"
+#include "engine/config.h"
+#include "engine/engine.h"
+#include "engine/registry.h"
 #include "kiosk/app/cli.h"
-#include "kiosk/app/config.h"
-#include "kiosk/app/registry.h"
-#include "kiosk/core/perm.h"
-#include "kiosk/engine/engine.h"
-#include "kiosk/ledger/ledger.h"
 #include "kiosk/site/site.h"
 #include "kiosk/site/site_ledger.h"
+#include "ledger/ledger.h"
 #include "sync/sync_docs.h"
 
 /* Exit statuses: 0 done, 1 the operation failed or found problems,

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "kiosk/app/kjson.h"
+#include "base/kjson.h"
 #include "kiosk/ctl/ctl.h"
 
 int ctl_card_inserted(ctl_site_t *s, engine_mcard_t *card)

@@ -8,8 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "kiosk/app/kjson.h"
-#include "kiosk/app/timefmt.h"
+#include "base/kjson.h"
+#include "base/timefmt.h"
 #include "kiosk/ctl/ctl.h"
 #include "provisioning/identity.h"
 #include "sync/sync_enrol.h"

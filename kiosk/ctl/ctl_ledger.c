@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kiosk/app/timefmt.h"
-#include "kiosk/core/money.h"
+#include "base/timefmt.h"
+#include "core/money.h"
 #include "kiosk/ctl/ctl.h"
 
 #define DAY_MS INT64_C(86400000)

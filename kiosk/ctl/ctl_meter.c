@@ -4,9 +4,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kiosk/app/kjson.h"
-#include "kiosk/app/timefmt.h"
-#include "kiosk/core/kmath.h"
+#include "base/kjson.h"
+#include "base/timefmt.h"
+#include "core/kmath.h"
 #include "kiosk/ctl/ctl.h"
 
 static void add_kwh(cJSON *o, const char *name, int64_t wh)

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kiosk/core/txn.h"
+#include "core/txn.h"
 #include "kiosk/ctl/ctl.h"
 
 bool ctl_twelve_digits(const char *s)

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kiosk/app/timefmt.h"
+#include "base/timefmt.h"
 #include "kiosk/ctl/ctl.h"
 
 static void print_report(const ledger_cash_report_t *r, const char *title, const char *who)

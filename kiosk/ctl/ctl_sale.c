@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "kiosk/app/clock.h"
-#include "kiosk/app/kjson.h"
-#include "kiosk/app/timefmt.h"
+#include "base/clock.h"
+#include "base/kjson.h"
+#include "base/timefmt.h"
 #include "kiosk/ctl/ctl.h"
 
 static bool parse_minor(const char *text, int64_t *out)

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/prompt.h"
 #include "kiosk/ctl/ctl.h"
 #include "provisioning/staff.h"
 
@@ -30,7 +31,7 @@ static bool read_pin(const char *env, const char *prompt, char *out, size_t len)
         snprintf(out, len, "%s", given);
         return true;
     }
-    return cli_read_hidden(prompt, out, len);
+    return prompt_hidden(prompt, out, len);
 }
 
 int ctl_authorise(ctl_t *c, perm_t p, const char *operator_name)

@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kiosk/app/kjson.h"
-#include "kiosk/app/log.h"
+#include "base/kjson.h"
+#include "base/log.h"
 #include "kiosk/ctl/ctl.h"
 #include "kiosk/site/site_health.h"
 #include "provisioning/identity_signer.h"

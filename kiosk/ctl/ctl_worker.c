@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "kiosk/app/clock.h"
+#include "base/backoff.h"
+#include "base/clock.h"
+#include "base/rand.h"
 #include "kiosk/app/notify.h"
-#include "kiosk/app/rand.h"
-#include "kiosk/core/backoff.h"
 #include "kiosk/ctl/ctl.h"
 #include "provisioning/identity_signer.h"
 #include "sync/sync_client.h"

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kiosk/app/version.h"
+#include "base/version.h"
 #include "kiosk/ctl/ctl.h"
 
 typedef struct verb {

@@ -5,9 +5,9 @@
 #ifndef KIOSK_SITE_SITE_H
 #define KIOSK_SITE_SITE_H
 
-#include "kiosk/app/config.h"
-#include "kiosk/app/registry.h"
-#include "kiosk/engine/engine.h"
+#include "engine/config.h"
+#include "engine/engine.h"
+#include "engine/registry.h"
 #include "kiosk/site/site_devices.h"
 
 /* Devices that opened (a bit per site_dev_t). */

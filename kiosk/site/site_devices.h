@@ -12,8 +12,8 @@
 #include "drivers/gateway/gateway.h"
 #include "drivers/payterm/payterm.h"
 #include "drivers/printer/printer.h"
-#include "kiosk/app/config.h"
-#include "kiosk/app/registry.h"
+#include "engine/config.h"
+#include "engine/registry.h"
 
 /* The backend of each device class, as its setting names it. */
 typedef enum site_cash_kind { SITE_NO_CASH, SITE_CCTALK } site_cash_kind_t;           /* cash.protocol */

@@ -7,7 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "kiosk/app/log.h"
+#include "base/log.h"
 #include "kiosk/site/site_ledger.h"
 
 #define WHAT_TO_DO "restore the file, or start a new one on purpose: kioskctl ledger init --new --reason TEXT"

@@ -5,8 +5,8 @@
 #ifndef KIOSK_SITE_SITE_LEDGER_H
 #define KIOSK_SITE_SITE_LEDGER_H
 
-#include "kiosk/app/config.h"
-#include "kiosk/ledger/ledger.h"
+#include "engine/config.h"
+#include "ledger/ledger.h"
 
 /* Opens the configured ledger (mode as ledger_open) after checking it is
  * the kiosk's: a first start on a fresh appliance creates it and records

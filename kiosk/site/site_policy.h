@@ -1,12 +1,12 @@
 /* The retry policies of the site's devices, in one place: how often a
  * request that got no answer is asked again, and the pauses between, which
- * kiosk/app/retry.h sleeps on the clock seam. Only requests that may be
+ * base/retry.h sleeps on the clock seam. Only requests that may be
  * repeated are retried: never a credit to a meter, a note's route or a
  * card payment. */
 #ifndef KIOSK_SITE_SITE_POLICY_H
 #define KIOSK_SITE_SITE_POLICY_H
 
-#include "kiosk/app/retry.h"
+#include "base/retry.h"
 
 /* A meter's read or relay command: gateway.retries more tries, after
  * 100 ms, 200 ms, ... (at most 1.6 s: gateway.retries is at most 5). */

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kiosk/app/clock.h"
-#include "kiosk/app/log.h"
+#include "base/clock.h"
+#include "base/log.h"
 
 kerr_t ui_session_config(const kiosk_config_t *cfg, session_config_t *out, kmsg_t *msg)
 {

@@ -6,8 +6,8 @@
 
 #include <SDL.h>
 
-#include "kiosk/app/config.h"
-#include "kiosk/core/session.h"
+#include "core/session.h"
+#include "engine/config.h"
 #include "kiosk/ui/ui_worker.h"
 #include "screens/screen.h"
 

@@ -1,7 +1,7 @@
 /* The main loop: SDL events and touches, the worker's answers, ticks, the
  * kiosk's own retries while nobody is served, drawing, and whatever drives
  * the app (a script of kiosk-demo). */
-#include "kiosk/app/clock.h"
+#include "base/clock.h"
 #include "kiosk/app/notify.h"
 #include "kiosk/ui/ui_app.h"
 

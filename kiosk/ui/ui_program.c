@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/version.h"
 #include "kiosk/app/cli.h"
-#include "kiosk/app/version.h"
 #include "provisioning/identity.h"
 
 /* The program's own options, from args (getopt wants the program's name first). */

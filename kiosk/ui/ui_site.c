@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kiosk/core/session.h"
+#include "core/session.h"
 
 static void report(void *ctx, const char *device, const char *why)
 {

@@ -4,10 +4,10 @@
 #ifndef KIOSK_UI_UI_SITE_H
 #define KIOSK_UI_UI_SITE_H
 
-#include "kiosk/app/config.h"
-#include "kiosk/app/registry.h"
 #include "drivers/card/card_slot.h"
-#include "kiosk/engine/engine.h"
+#include "engine/config.h"
+#include "engine/engine.h"
+#include "engine/registry.h"
 #include "kiosk/site/site.h"
 #include "kiosk/site/site_health.h"
 

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kiosk/app/clock.h"
+#include "base/clock.h"
 #include "kiosk/ui/ui_worker.h"
 
 /* How long a resident's sale waits for the ledger while staff use it from

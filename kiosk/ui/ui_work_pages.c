@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kiosk/app/clock.h"
-#include "kiosk/app/timefmt.h"
+#include "base/clock.h"
+#include "base/timefmt.h"
 #include "kiosk/ui/ui_worker.h"
 #include "provisioning/identity.h"
 

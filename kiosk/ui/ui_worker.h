@@ -5,8 +5,8 @@
 #ifndef KIOSK_UI_UI_WORKER_H
 #define KIOSK_UI_UI_WORKER_H
 
-#include "kiosk/core/service.h"
-#include "kiosk/core/session.h"
+#include "core/service.h"
+#include "core/session.h"
 #include "kiosk/ui/ui_site.h"
 #include "provisioning/staff.h"
 
@@ -29,7 +29,7 @@ void ui_worker_retry(ui_worker_t *w);
  * a SEV_HEALTH comes back with what is healthy now. */
 void ui_worker_health(ui_worker_t *w);
 
-/* Queues a service-mode command (kiosk/core/service.h). */
+/* Queues a service-mode command (core/service.h). */
 void ui_worker_post_svc(ui_worker_t *w, const svc_cmd_t *cmd);
 
 /* Takes the oldest event posted; false if there is none. */

@@ -5,8 +5,8 @@
  * command's own conditions. */
 #include <string.h>
 
-#include "kiosk/app/log.h"
-#include "kiosk/app/rand.h"
+#include "base/log.h"
+#include "base/rand.h"
 #include "sim/cardsim/cardsim_card.h"
 
 static const uint8_t aid[] = {0xF0, 0x4B, 0x50, 0x52, 0x45, 0x50, 0x41, 0x59};

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kiosk/app/log.h"
+#include "base/log.h"
 #include "sim/cardsim/cardsim_card.h"
 
 /* The four keys a real card stores; the simulator derives them from the

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kiosk/core/err.h"
+#include "base/err.h"
 #include "sim/cardsim/cardsim_card.h"
 #include "sim/common/simio.h"
 

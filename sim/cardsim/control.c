@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kiosk/app/log.h"
+#include "base/log.h"
 #include "sim/cardsim/cardsim.h"
 #include "sim/common/simhex.h"
 

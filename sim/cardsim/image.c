@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kiosk/app/kjson.h"
+#include "base/kjson.h"
 #include "sim/cardsim/cardsim_card.h"
 #include "sim/common/simarray.h"
 #include "sim/common/simhex.h"

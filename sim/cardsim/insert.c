@@ -3,7 +3,7 @@
  * itself is the card library's (card_load.c). */
 #include <string.h>
 
-#include "kiosk/app/log.h"
+#include "base/log.h"
 #include "sim/cardsim/cardsim.h"
 #include "sim/common/simhex.h"
 

@@ -9,8 +9,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "kiosk/app/clock.h"
-#include "kiosk/app/log.h"
+#include "base/clock.h"
+#include "base/log.h"
 #include "sim/cardsim/cardsim.h"
 
 #define TICK_MS 1000

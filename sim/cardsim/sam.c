@@ -5,7 +5,7 @@
  * lengths. */
 #include <string.h>
 
-#include "kiosk/app/log.h"
+#include "base/log.h"
 #include "sim/cardsim/cardsim.h"
 
 static const uint8_t sam_aid[] = {0xF0, 0x4B, 0x50, 0x53, 0x41, 0x4D, 0x30, 0x31};

@@ -5,8 +5,8 @@
  * not answered). */
 #include <string.h>
 
-#include "kiosk/app/clock.h"
-#include "kiosk/app/log.h"
+#include "base/clock.h"
+#include "base/log.h"
 #include "sim/cardsim/cardsim_card.h"
 #include "sim/common/simkey.h"
 

@@ -3,7 +3,7 @@
  * is cc_frame.c's. */
 #include <string.h>
 
-#include "kiosk/app/log.h"
+#include "base/log.h"
 #include "sim/cashsim/csim.h"
 
 enum {

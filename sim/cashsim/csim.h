@@ -9,10 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sim/common/simio.h"
+#include "base/err.h"
+#include "core/money.h"
 #include "sim/cashsim/cc_frame.h"
-#include "kiosk/core/err.h"
-#include "kiosk/core/money.h"
+#include "sim/common/simio.h"
 
 #define CSIM_LOG "cashsim"
 #define CSIM_TYPES 16      /* bill types 1..16 */

@@ -4,8 +4,8 @@
  * caller answers. */
 #include <string.h>
 
-#include "kiosk/app/clock.h"
-#include "kiosk/app/log.h"
+#include "base/clock.h"
+#include "base/log.h"
 #include "sim/cashsim/csim.h"
 #include "sim/common/simarray.h"
 

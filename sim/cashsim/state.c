@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kiosk/app/kjson.h"
-#include "kiosk/app/log.h"
+#include "base/kjson.h"
+#include "base/log.h"
+#include "sim/cashsim/csim.h"
 #include "sim/common/simio.h"
 #include "sim/common/simjson.h"
-#include "sim/cashsim/csim.h"
 
 static const char *fate_name(csim_fate_t f)
 {

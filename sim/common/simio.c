@@ -15,8 +15,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "kiosk/app/log.h"
-#include "kiosk/app/version.h"
+#include "base/log.h"
+#include "base/version.h"
 
 enum { SEND_TIMEOUT_S = 2 };
 

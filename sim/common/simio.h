@@ -10,7 +10,7 @@
 #include <getopt.h>
 #include <poll.h>
 
-#include "kiosk/core/err.h"
+#include "base/err.h"
 
 /* SIGTERM and SIGINT ask the simulator to stop (without SA_RESTART, so a
  * poll returns at once); SIGPIPE is ignored. */

@@ -12,8 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kiosk/app/kjson.h"
-#include "kiosk/core/err.h"
+#include "base/err.h"
+#include "base/kjson.h"
 
 /* The largest whole number a JSON number holds exactly (2^53). */
 #define SIMJSON_INT_MAX ((int64_t)1 << 53)

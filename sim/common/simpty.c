@@ -10,7 +10,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "kiosk/app/log.h"
+#include "base/log.h"
 
 enum { WRITE_WAIT_MS = 100, WRITE_TRIES = 20 };
 

@@ -6,8 +6,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "kiosk/app/log.h"
-#include "kiosk/app/rand.h"
+#include "base/log.h"
+#include "base/rand.h"
 #include "sim/metersim/msim.h"
 
 #define BITS_PER_BYTE 11 /* 8E1: start, 8 data, parity, stop */

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kiosk/core/err.h"
+#include "base/err.h"
 
 #define MSIM_CARD_SERIAL_LEN 8
 #define MSIM_CARD_MAC_LEN 8

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "kiosk/core/err.h"
+#include "base/err.h"
 #include "sim/cardsim/cardsim_card.h"
 #include "sim/metersim/card_codec.h"
 #include "sim/metersim/msim.h"

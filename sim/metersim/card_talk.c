@@ -6,8 +6,8 @@
  * wiped. */
 #include <string.h>
 
-#include "kiosk/app/log.h"
-#include "kiosk/app/rand.h"
+#include "base/log.h"
+#include "base/rand.h"
 #include "sim/common/simkey.h"
 #include "sim/metersim/card_slot.h"
 

@@ -4,7 +4,7 @@
  * units (tariff.h) until it makes a whole minor unit. */
 #include <time.h>
 
-#include "kiosk/app/log.h"
+#include "base/log.h"
 #include "sim/metersim/msim.h"
 
 __extension__ typedef __int128 i128;

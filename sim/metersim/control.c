@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kiosk/app/clock.h"
-#include "kiosk/app/timefmt.h"
+#include "base/clock.h"
+#include "base/timefmt.h"
 #include "sim/metersim/msim.h"
 
 #define MAX_WORDS 32

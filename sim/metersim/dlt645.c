@@ -4,7 +4,7 @@
  * framing is dlt_frame.c's. */
 #include <string.h>
 
-#include "kiosk/app/log.h"
+#include "base/log.h"
 #include "sim/metersim/msim.h"
 
 #define DI_ENERGY_TOTAL 0x00000000u

@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kiosk/app/clock.h"
-#include "kiosk/app/log.h"
+#include "base/clock.h"
+#include "base/log.h"
 #include "sim/common/simarray.h"
 #include "sim/common/simkey.h"
 #include "sim/metersim/credit_mac.h"

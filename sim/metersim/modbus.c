@@ -13,7 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "kiosk/app/log.h"
+#include "base/log.h"
 #include "sim/metersim/msim.h"
 
 enum {

@@ -9,10 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/err.h"
+#include "core/tariff.h"
 #include "sim/common/simio.h"
 #include "sim/metersim/dlt_frame.h"
-#include "kiosk/core/err.h"
-#include "kiosk/core/tariff.h"
 
 #define MSIM_LOG "metersim"
 #define MSIM_NUM_LEN 13     /* 12 digits and the terminator */

@@ -10,8 +10,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "kiosk/app/clock.h"
-#include "kiosk/app/log.h"
+#include "base/clock.h"
+#include "base/log.h"
 #include "sim/common/simio.h"
 #include "sim/metersim/msim.h"
 

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kiosk/app/clock.h"
-#include "kiosk/app/kjson.h"
-#include "kiosk/app/log.h"
+#include "base/clock.h"
+#include "base/kjson.h"
+#include "base/log.h"
 #include "sim/common/simio.h"
 #include "sim/common/simjson.h"
 #include "sim/metersim/msim.h"

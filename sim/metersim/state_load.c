@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kiosk/core/money.h"
+#include "core/money.h"
 #include "sim/common/simhex.h"
 #include "sim/common/simjson.h"
 #include "sim/metersim/msim.h"

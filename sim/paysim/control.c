@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kiosk/app/log.h"
-#include "kiosk/app/timefmt.h"
+#include "base/log.h"
+#include "base/timefmt.h"
 #include "sim/paysim/psim.h"
 
 #define MAX_WORDS 8

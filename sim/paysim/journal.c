@@ -2,8 +2,8 @@
  * reversible receipts, the day's totals. */
 #include <string.h>
 
-#include "kiosk/app/clock.h"
-#include "kiosk/app/log.h"
+#include "base/clock.h"
+#include "base/log.h"
 #include "sim/common/simarray.h"
 #include "sim/paysim/psim.h"
 

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kiosk/app/log.h"
-#include "kiosk/core/money.h"
+#include "base/log.h"
+#include "core/money.h"
 #include "sim/paysim/psim.h"
 
 #define EXIT_USAGE 2

@@ -9,9 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/err.h"
 #include "sim/common/simio.h"
 #include "sim/paysim/zvt_wire.h"
-#include "kiosk/core/err.h"
 
 #define PSIM_LOG "paysim"
 #define PSIM_TERMINAL_ID 52500038u

@@ -5,8 +5,8 @@
  * another one meanwhile gets 84 83 00, except 06 B0. */
 #include <stdint.h>
 
-#include "kiosk/app/clock.h"
-#include "kiosk/app/log.h"
+#include "base/clock.h"
+#include "base/log.h"
 #include "sim/paysim/psim.h"
 
 #define MAX_STEPS_PER_TICK 1000

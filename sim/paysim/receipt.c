@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "kiosk/core/money.h"
+#include "core/money.h"
 #include "sim/paysim/psim.h"
 
 #define LINE_LEN 40

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kiosk/app/kjson.h"
-#include "kiosk/app/log.h"
+#include "base/kjson.h"
+#include "base/log.h"
 #include "sim/common/simio.h"
 #include "sim/printsim/prsim.h"
 

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kiosk/app/log.h"
+#include "base/log.h"
 #include "sim/common/simio.h"
 #include "sim/printsim/prsim.h"
 

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "kiosk/app/log.h"
+#include "base/log.h"
 #include "sim/common/simio.h"
 #include "sim/printsim/prsim.h"
 

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kiosk/app/log.h"
+#include "base/log.h"
 #include "sim/printsim/prsim.h"
 
 enum {

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kiosk/core/err.h"
+#include "base/err.h"
 #include "sim/common/simio.h"
 #include "sim/common/simpty.h"
 

@@ -12,7 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "kiosk/app/log.h"
+#include "base/log.h"
 #include "sim/common/simio.h"
 #include "sim/printsim/prsim.h"
 

@@ -16,7 +16,7 @@
 #include "support/vcard.h"
 
 #include "drivers/card/card_session.h"
-#include "kiosk/engine/engine.h"
+#include "engine/engine.h"
 #include "kiosk/site/site_devices.h"
 
 #define SERIAL "4B50000000000001"

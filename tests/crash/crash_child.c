@@ -21,9 +21,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kiosk/engine/engine.h"
 #include "crash_util.h"
 #include "crash_vfs.h"
+#include "engine/engine.h"
 #include "kiosk/site/site_devices.h"
 
 static crash_steps_t steps;

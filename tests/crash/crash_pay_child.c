@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "crash_util.h"
-#include "kiosk/engine/engine.h"
+#include "engine/engine.h"
 #include "kiosk/site/site_devices.h"
 
 static crash_steps_t steps;

@@ -25,10 +25,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "kiosk/ledger/ledger.h"
+#include "crash_util.h"
+#include "ledger/ledger.h"
 #include "support/simclient.h"
 #include "support/support.h"
-#include "crash_util.h"
 
 static char *child_bin, *ctl_bin, *sim_bin;
 static const char *remote; /* NULL: the fake meters; else "dlt645" or "modbus" */

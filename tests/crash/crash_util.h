@@ -5,8 +5,8 @@
 
 #include <stdbool.h>
 
-#include "kiosk/app/config.h"
-#include "kiosk/ledger/ledger.h"
+#include "engine/config.h"
+#include "ledger/ledger.h"
 
 /* Failures reported so far by crash_fail. */
 extern int crash_failures;

@@ -40,7 +40,7 @@
 #include "backoffice/http/bo_server.h"
 #include "backoffice/store_sqlite/bo_db.h"
 #include "backoffice/store_sqlite/bo_sqlite.h"
-#include "kiosk/app/log.h"
+#include "base/log.h"
 
 #define MAX_ARGS 8
 #define MAX_REQUESTS 8

@@ -26,10 +26,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/log.h"
 #include "drivers/cash/cash.h"
 #include "drivers/cash/cctalk_frame.h"
 #include "fuzz/fuzz_line.h"
-#include "kiosk/app/log.h"
 #include "kiosk/site/site_policy.h"
 
 enum {

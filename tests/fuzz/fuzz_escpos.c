@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kiosk/app/log.h"
+#include "base/log.h"
 #include "sim/printsim/prsim.h"
 
 static void on_cut(void *ctx, const prsim_page_t *page)

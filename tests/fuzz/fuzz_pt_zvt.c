@@ -38,11 +38,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/log.h"
+#include "core/money.h"
 #include "drivers/payterm/payterm.h"
 #include "drivers/payterm/zvt_apdu.h"
 #include "fuzz/fuzz_line.h"
-#include "kiosk/app/log.h"
-#include "kiosk/core/money.h"
 
 enum { CALL_AUTH, CALL_REVERSE, CALL_LAST, CALL_EOD };
 #define AMOUNT_MAX 999999999999LL /* 6 bytes of BCD */

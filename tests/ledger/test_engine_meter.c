@@ -7,7 +7,7 @@
 #include "ktest.h"
 #include "support/support.h"
 
-#include "kiosk/engine/engine.h"
+#include "engine/engine.h"
 #include "kiosk/site/site_devices.h"
 
 #define M1 "000000000001"

@@ -1,4 +1,4 @@
-/* Staff corrections (kiosk/engine/engine_correct.c) and the Z report
+/* Staff corrections (engine/engine_correct.c) and the Z report
  * (engine_zreport.c) on a real ledger: which state allows which fix, each
  * fix's money and audit row in one commit, refusals that change nothing,
  * and a collection recorded even when its report cannot be printed. */
@@ -11,7 +11,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "kiosk/engine/engine.h"
+#include "engine/engine.h"
 
 #define ID1 "11111111-1111-4111-8111-111111111111"
 #define ACTOR "operator:alice"

@@ -8,7 +8,7 @@
 #include "ktest.h"
 #include "support/support.h"
 
-#include "kiosk/ledger/ledger_int.h"
+#include "ledger/ledger_int.h"
 
 static char dir[512], path[600];
 

@@ -7,7 +7,7 @@
 #include "ktest.h"
 #include "support/support.h"
 
-#include "kiosk/ledger/ledger.h"
+#include "ledger/ledger.h"
 
 #define M1 "000000000001"
 

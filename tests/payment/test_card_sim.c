@@ -16,7 +16,7 @@
 #include "sim/paysim_client.h"
 #include "support/support.h"
 
-#include "kiosk/engine/engine.h"
+#include "engine/engine.h"
 #include "kiosk/site/site_devices.h"
 
 #define METER "000000000001"

@@ -13,7 +13,7 @@
 #include "sim/cashsim_client.h"
 #include "support/support.h"
 
-#include "kiosk/engine/engine.h"
+#include "engine/engine.h"
 #include "kiosk/site/site_devices.h"
 
 #define METER "000000000001"

@@ -9,7 +9,7 @@
 #include "ktest.h"
 #include "support/support.h"
 
-#include "kiosk/ledger/ledger_int.h"
+#include "ledger/ledger_int.h"
 #include "provisioning/staff.h"
 
 static char dir[512];

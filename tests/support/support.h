@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kiosk/app/clock.h"
+#include "base/clock.h"
 
 /* A clock that reads test_now_ms, for wall and monotonic time alike; a
  * pause on it (kclock_sleep) moves test_now_ms on instead of waiting. */

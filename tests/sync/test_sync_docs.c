@@ -11,7 +11,7 @@
 #include "ktest.h"
 #include "support/support.h"
 
-#include "kiosk/engine/engine.h"
+#include "engine/engine.h"
 #include "sync/sync_docs.h"
 
 static char dir[512];

@@ -6,7 +6,7 @@
 
 #include "ktest.h"
 
-#include "kiosk/ledger/ledger.h"
+#include "ledger/ledger.h"
 
 #define DAY INT64_C(86400000)
 #define NOW (INT64_C(20000) * DAY + 15 * 3600000) /* 15:00 on day 20000 */

@@ -1,4 +1,4 @@
-/* One receipt (kiosk/core/receipt.c), two media: the paper the engine
+/* One receipt (core/receipt.c), two media: the paper the engine
  * prints (engine_receipt_paper) and the receipt on the screen
  * (screen_receipt_rows) carry the same facts, in the same order, under the
  * same labels and words, for each kind of sale: credited, pending, settled
@@ -6,7 +6,7 @@
  * where the screen's local time and the paper's UTC are the same clock. */
 #include "ktest.h"
 
-#include "kiosk/engine/engine.h"
+#include "engine/engine.h"
 #include "screens/screen.h"
 
 #define TXN "3f2c1a9e-5b7d-4c2e-9a10-6d8e2f4b7c01"

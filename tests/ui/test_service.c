@@ -1,4 +1,4 @@
-/* The service mode's flow (kiosk/core/service.c): the hidden gesture,
+/* The service mode's flow (core/service.c): the hidden gesture,
  * signing in, pages and actions shown and refused by permission (one row
  * per page and per action), the reason a void asks for, the idle sign-out
  * and answers of an older visit dropped. */
@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "kiosk/core/service.h"
+#include "core/service.h"
 
 typedef struct rig {
     service_t s;

@@ -1,9 +1,9 @@
-/* The resident's session table (kiosk/core/session.c): every path a
+/* The resident's session table (core/session.c): every path a
  * resident can take, every timeout rule, and the rule above all: no
  * timeout while money is in. */
 #include "ktest.h"
 
-#include "kiosk/core/session.h"
+#include "core/session.h"
 
 #define IDLE 60000
 #define METER "000000000001"

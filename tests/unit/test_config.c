@@ -5,8 +5,8 @@
 #include "ktest.h"
 #include "support/support.h"
 
+#include "engine/config.h"
 #include "kiosk/app/cli.h"
-#include "kiosk/app/config.h"
 
 static char dir[512];
 

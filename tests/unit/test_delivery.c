@@ -1,9 +1,9 @@
 /* Delivery decisions, the recovery plan and retry delays: pure tables. */
 #include "ktest.h"
 
-#include "kiosk/core/backoff.h"
-#include "kiosk/core/delivery.h"
-#include "kiosk/core/recovery.h"
+#include "base/backoff.h"
+#include "core/delivery.h"
+#include "core/recovery.h"
 
 static void count_is_meter_count_plus_one(void **state)
 {

@@ -2,7 +2,7 @@
  * and stays quiet when the numbers are explained. */
 #include "ktest.h"
 
-#include "kiosk/core/inspect.h"
+#include "core/inspect.h"
 
 static const meter_snapshot_t base = {.at = 1000, .energy = 500000, .balance = 2000, .count = 5};
 

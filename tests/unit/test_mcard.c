@@ -1,7 +1,7 @@
 /* The kiosk's meter-card rules (docs/card.md, "The kiosk's rules"). */
 #include "ktest.h"
 
-#include "kiosk/core/mcard.h"
+#include "core/mcard.h"
 
 static const mcard_facts_t good = {.meter_known = true, .purse_count = 3, .writeback_written = true, .meter_count = 3};
 

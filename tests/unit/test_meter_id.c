@@ -3,7 +3,7 @@
  * one. */
 #include "ktest.h"
 
-#include "kiosk/core/meter_id.h"
+#include "core/meter_id.h"
 
 static const meter_id_t registry = {"000000000002", "100000000002", true};
 

@@ -1,8 +1,8 @@
 /* Money: parsing what people type, formatting, checked arithmetic. */
 #include "ktest.h"
 
-#include "kiosk/core/kmath.h"
-#include "kiosk/core/money.h"
+#include "core/kmath.h"
+#include "core/money.h"
 
 static const currency_t *cny(void)
 {

@@ -1,7 +1,7 @@
-/* Offline selling limits (kiosk/core/offline.c). */
+/* Offline selling limits (core/offline.c). */
 #include "ktest.h"
 
-#include "kiosk/core/offline.h"
+#include "core/offline.h"
 
 #define HOUR 3600000LL
 

@@ -2,8 +2,8 @@
  * delivery; and the recovery plan for unsettled card payments. */
 #include "ktest.h"
 
-#include "kiosk/core/payment.h"
-#include "kiosk/core/recovery.h"
+#include "core/payment.h"
+#include "core/recovery.h"
 
 static void escrow_rule(void **state)
 {

@@ -1,7 +1,7 @@
-/* Staff permissions and the PIN lockout rule (kiosk/core/perm.h). */
+/* Staff permissions and the PIN lockout rule (core/perm.h). */
 #include "ktest.h"
 
-#include "kiosk/core/perm.h"
+#include "core/perm.h"
 
 static void sets_parse_and_print(void **state)
 {

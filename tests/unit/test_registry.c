@@ -2,7 +2,7 @@
 #include "ktest.h"
 #include "support/support.h"
 
-#include "kiosk/app/registry.h"
+#include "engine/registry.h"
 
 static char dir[512];
 

@@ -1,9 +1,9 @@
-/* The retry policy every driver uses (kiosk/app/retry.h): how many tries,
+/* The retry policy every driver uses (base/retry.h): how many tries,
  * the pauses between them from the backoff rule, slept on the clock seam
  * (the test clock steps: nothing here waits). */
 #include "ktest.h"
 
-#include "kiosk/app/retry.h"
+#include "base/retry.h"
 #include "support/support.h"
 
 /* The gateway's policy: 100 ms, doubling, the whole delay each time. */

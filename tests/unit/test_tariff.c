@@ -2,7 +2,7 @@
  * crossings, the rounding rule, overflow, and the text form. */
 #include "ktest.h"
 
-#include "kiosk/core/tariff.h"
+#include "core/tariff.h"
 
 #define CNY_EXP 2
 

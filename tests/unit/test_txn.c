@@ -5,8 +5,8 @@
 
 #include "ktest.h"
 
-#include "kiosk/core/txn.h"
-#include "kiosk/core/uuid.h"
+#include "base/uuid.h"
+#include "core/txn.h"
 
 typedef struct edge {
     txn_state_t from;

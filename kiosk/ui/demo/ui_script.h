@@ -20,9 +20,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kiosk/core/err.h"
-#include "kiosk/core/service.h"
-#include "kiosk/core/session.h"
+#include "base/err.h"
+#include "core/service.h"
+#include "core/session.h"
 
 typedef struct ui_script ui_script_t;
 

@@ -1,0 +1,153 @@
+/* The receipt of a sale: its facts become labelled lines, each wording in
+ * Chinese and English (the one place either is written). */
+#include "core/receipt.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/session.h"
+
+#define WORDS(z, e) ((receipt_words_t){(z), (e)})
+
+static const receipt_words_t labels[RECEIPT_FACT_COUNT] = {
+    [RECEIPT_TIME] = {"时间", "Time"},
+    [RECEIPT_KIOSK] = {"终端", "Kiosk"},
+    [RECEIPT_METER] = {"表号", "Meter"},
+    [RECEIPT_CUSTOMER] = {"户号", "Customer"},
+    [RECEIPT_CARD] = {"电卡", "Meter card"},
+    [RECEIPT_METHOD] = {"支付方式", "Paid by"},
+    [RECEIPT_AMOUNT] = {"充值金额", "Amount"},
+    [RECEIPT_REFUNDED] = {"退款", "Refunded"},
+    [RECEIPT_PURCHASES] = {"购电次数", "Count"},
+    [RECEIPT_STATUS] = {"状态", "Status"},
+    [RECEIPT_REFERENCE] = {"参考号", "Reference"},
+};
+
+/* How each method is said; the counter's too, for a sale staff took. */
+static const receipt_words_t methods[METHOD_COUNT] = {
+    [METHOD_COUNTER] = {"柜台", "Counter"},
+    [METHOD_CASH] = {"现金", "Cash"},
+    [METHOD_CARD] = {"银行卡", "Bank card"},
+    [METHOD_QR] = {"扫码支付", "QR code"},
+};
+
+static receipt_words_t method_words(sale_method_t method)
+{
+    return method < METHOD_COUNT && methods[method].zh ? methods[method] : methods[METHOD_COUNTER];
+}
+
+static bool known(const char *s)
+{
+    return s && s[0];
+}
+
+/* A new line for fact, its label set; NULL if the receipt is full. */
+static receipt_line_t *add(receipt_t *r, receipt_fact_t fact)
+{
+    if (r->n_lines == RECEIPT_MAX_LINES)
+        return NULL;
+    receipt_line_t *l = &r->lines[r->n_lines++];
+    *l = (receipt_line_t){.fact = fact, .label = labels[fact]};
+    return l;
+}
+
+static void add_text(receipt_t *r, receipt_fact_t fact, const char *text)
+{
+    receipt_line_t *l = known(text) ? add(r, fact) : NULL;
+    if (l)
+        snprintf(l->text, sizeof l->text, "%s", text);
+}
+
+static void add_number(receipt_t *r, receipt_fact_t fact, int64_t n)
+{
+    receipt_line_t *l = add(r, fact);
+    if (l)
+        l->number = n;
+}
+
+/* The status and its note: what became of the money and what happens next. */
+static void status(receipt_t *r, const receipt_facts_t *f)
+{
+    bool card = f->on_card;
+    receipt_words_t say = WORDS(NULL, NULL), note = WORDS(NULL, NULL);
+    switch (f->state) {
+    case TXN_DELIVERED:
+        say = card ? WORDS("已写卡", "On the card") : WORDS("已到账", "Credited");
+        if (card)
+            note = WORDS("请将卡插入电表", "Insert the card into your meter");
+        break;
+    case TXN_DELIVERY_PENDING:
+    case TXN_PAID:
+    case TXN_DELIVERING:
+        say = WORDS("待送达", "Pending");
+        note = card ? WORDS("钱已收到。请再次插卡完成写卡。", "The money is safe: insert the same card again to finish.")
+                    : WORDS("钱已收到，稍后自动送达电表。", "The money is safe: the kiosk keeps sending it to the meter.");
+        break;
+    case TXN_NEEDS_RECONCILIATION:
+        say = WORDS("人工处理", "Staff will settle");
+        note = WORDS("钱已收到，工作人员将处理。请保留此凭证。", "The money is safe: staff settle it. Keep this receipt.");
+        break;
+    case TXN_REFUNDING:
+    case TXN_REFUNDED: say = WORDS("已退款", "Refunded"); break;
+    case TXN_VOIDED: say = WORDS("已作废", "Voided by staff"); break;
+    case TXN_NONE: return; /* not known: no status line */
+    case TXN_CREATED:
+    case TXN_PAYMENT_PENDING:
+    case TXN_CANCELLED:
+    case TXN_STATE_COUNT: break;
+    }
+    receipt_line_t *l = add(r, RECEIPT_STATUS);
+    if (l && say.zh)
+        l->words = say;
+    else if (l) /* a state residents are not told of: its name */
+        snprintf(l->text, sizeof l->text, "%s", txn_state_name(f->state));
+    if (note.zh)
+        r->notes[r->n_notes++] = note;
+}
+
+/* How it was paid: the method's words and a bank card's masked number. */
+static void method(receipt_t *r, const receipt_facts_t *f)
+{
+    receipt_line_t *l = add(r, RECEIPT_METHOD);
+    if (!l)
+        return;
+    l->words = method_words(f->method);
+    if (known(f->masked_pan))
+        snprintf(l->text, sizeof l->text, "%s", f->masked_pan);
+}
+
+void receipt_build(const receipt_facts_t *f, receipt_t *r)
+{
+    memset(r, 0, sizeof *r);
+    r->title = f->copy ? WORDS("购电凭证(副本)", "TOP-UP RECEIPT (COPY)") : WORDS("购电凭证", "TOP-UP RECEIPT");
+    snprintf(r->site, sizeof r->site, "%s", known(f->site) ? f->site : "Prepaid kiosk");
+    if (f->at_ms)
+        add_number(r, RECEIPT_TIME, f->at_ms);
+    add_text(r, RECEIPT_KIOSK, f->kiosk);
+    add_text(r, RECEIPT_METER, f->meter);
+    if (known(f->customer)) {
+        char masked[16];
+        session_mask(f->customer, masked);
+        add_text(r, RECEIPT_CUSTOMER, masked);
+    }
+    add_text(r, RECEIPT_CARD, f->card);
+    method(r, f);
+    add_number(r, RECEIPT_AMOUNT, f->paid);
+    if (f->refunded > 0)
+        add_number(r, RECEIPT_REFUNDED, f->refunded);
+    if (f->purchase_count > 0) {
+        char count[24];
+        snprintf(count, sizeof count, "%lld", (long long)f->purchase_count);
+        add_text(r, RECEIPT_PURCHASES, count);
+    }
+    status(r, f);
+    add_text(r, RECEIPT_REFERENCE, f->txn);
+}
+
+const receipt_line_t *receipt_find(const receipt_t *r, receipt_fact_t fact)
+{
+    for (size_t i = 0; i < r->n_lines; i++)
+        if (r->lines[i].fact == fact)
+            return &r->lines[i];
+    return NULL;
+}

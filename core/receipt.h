@@ -1,0 +1,93 @@
+/* The receipt of a sale, once: which facts a receipt gives, in which
+ * order, under which labels, and what it says about the money, each
+ * wording in Chinese and English. Pure: the engine prints a receipt with
+ * both languages on paper (engine_receipt.c), the screen draws it in the
+ * resident's language when no printer can print (screens/widget_receipt.c);
+ * neither adds a fact, drops one or words one itself. */
+#ifndef CORE_RECEIPT_H
+#define CORE_RECEIPT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/sale.h"
+#include "core/txn.h"
+
+/* One wording in both languages. */
+typedef struct receipt_words {
+    const char *zh, *en;
+} receipt_words_t;
+
+/* The facts of one sale that took money, as the ledger (or the session)
+ * holds them. A text fact that is NULL or "" is not known: its line is
+ * left out. */
+typedef struct receipt_facts {
+    const char *site;       /* the site's name */
+    const char *kiosk;      /* the kiosk's id */
+    int64_t at_ms;          /* when the sale was made (wall clock, ms); 0 = not known */
+    const char *meter;      /* 12 digits */
+    const char *customer;   /* the customer number, whole: the receipt masks it */
+    const char *card;       /* a sale onto a meter card: the card's serial */
+    bool on_card;           /* the credit goes onto the meter card */
+    sale_method_t method;
+    const char *masked_pan; /* a bank card's number as the terminal masked it */
+    int64_t paid;           /* minor units */
+    int64_t refunded;       /* minor units; 0 = none */
+    int64_t purchase_count; /* the meter's purchase count; 0 or less = none */
+    txn_state_t state;      /* what became of it; TXN_NONE = not known */
+    const char *txn;        /* the sale's id: the reference */
+    bool copy;              /* a reprint */
+} receipt_facts_t;
+
+/* The facts a receipt line gives, in the receipt's order. */
+typedef enum receipt_fact {
+    RECEIPT_TIME,      /* number: ms since the epoch */
+    RECEIPT_KIOSK,     /* text */
+    RECEIPT_METER,     /* text: 12 digits */
+    RECEIPT_CUSTOMER,  /* text: masked, "1000****0001" */
+    RECEIPT_CARD,      /* text: the meter card's serial */
+    RECEIPT_METHOD,    /* words, then text: a bank card's masked number, if known */
+    RECEIPT_AMOUNT,    /* number: minor units */
+    RECEIPT_REFUNDED,  /* number: minor units */
+    RECEIPT_PURCHASES, /* text: the purchase count */
+    RECEIPT_STATUS,    /* words (or text: the state's name, for a state residents are not told of) */
+    RECEIPT_REFERENCE, /* text: the sale's id */
+    RECEIPT_FACT_COUNT
+} receipt_fact_t;
+
+#define RECEIPT_MAX_LINES RECEIPT_FACT_COUNT
+#define RECEIPT_MAX_NOTES 1
+#define RECEIPT_TEXT_LEN 64
+
+/* One labelled line: its value in words (both languages), as text, or as
+ * a number each medium formats its own way (money, time). */
+typedef struct receipt_line {
+    receipt_fact_t fact;
+    receipt_words_t label;
+    receipt_words_t words; /* {NULL, NULL} when the value is not in words */
+    char text[RECEIPT_TEXT_LEN];
+    int64_t number;
+} receipt_line_t;
+
+/* A receipt: the title, the labelled lines (the reference last), and
+ * what happens next to the money. */
+typedef struct receipt {
+    receipt_words_t title; /* "购电凭证 TOP-UP RECEIPT", or the copy's */
+    char site[128];
+    receipt_line_t lines[RECEIPT_MAX_LINES];
+    size_t n_lines;
+    receipt_words_t notes[RECEIPT_MAX_NOTES]; /* what the resident does or waits for */
+    size_t n_notes;
+} receipt_t;
+
+/* Builds the receipt of a sale from its facts: a line for each fact
+ * known, in the order of receipt_fact_t, the customer number masked, the
+ * status and the note that goes with it from the state, the reference
+ * last. */
+void receipt_build(const receipt_facts_t *f, receipt_t *r);
+
+/* The receipt's line giving fact; NULL if it has none. */
+const receipt_line_t *receipt_find(const receipt_t *r, receipt_fact_t fact);
+
+#endif

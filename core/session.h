@@ -1,0 +1,370 @@
+/* The resident's session at the touchscreen, as one explicit table
+ * (docs/ui.md). Events come in: touches on named controls, keypad digits,
+ * timer ticks, and news from the devices that the app's worker carries
+ * back. Decisions go out: commands the app carries out (look a meter up,
+ * read the card, open a sale, take cash, take a card, deliver). Screens
+ * only read the view; they never touch a device or the engine.
+ *
+ * The rule above all: an idle timeout returns to the attract screen only
+ * when no money is in. While a sale has taken money and its credit is not
+ * delivered or pending, nothing but the sale's own outcome moves on. */
+#ifndef CORE_SESSION_H
+#define CORE_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/sale.h"
+#include "core/tariff.h"
+
+typedef enum session_screen {
+    SCR_ATTRACT,        /* tap to start, or insert a card */
+    SCR_IDENTIFY,       /* type the meter number, or insert a card */
+    SCR_ACCOUNT,        /* the account: masked customer, meter, balance, warnings */
+    SCR_AMOUNT,         /* presets and keypad, energy estimate, limits */
+    SCR_METHOD,         /* the payment methods whose devices are healthy */
+    SCR_PAYMENT,        /* taking notes (running total, Done), the card terminal's prompts, or the QR code */
+    SCR_DELIVERING,     /* sending the credit to the meter (or writing the card) */
+    SCR_RESULT,         /* delivered, pending (what happens to the money) or refused */
+    SCR_OUT_OF_SERVICE, /* no way to pay: every payment device is down */
+    SCR_COUNT,
+    SCR_SAME = SCR_COUNT, /* in a rule: stay on the screen */
+    SCR_ANY               /* in a rule: whatever the screen */
+} session_screen_t;
+
+/* The named controls a screen may show; a tap names one of them. */
+typedef enum session_control {
+    CTL_NONE,
+    CTL_START,  /* attract: begin */
+    CTL_LANG,   /* every screen: switch Chinese / English */
+    CTL_BACK,   /* one screen back */
+    CTL_OK,     /* confirm what was typed or shown */
+    CTL_DEL,    /* keypad: remove the last digit */
+    CTL_CLEAR,  /* keypad: remove every digit */
+    CTL_KEY,    /* keypad: a digit (the event's digit) */
+    CTL_PRESET, /* amount: a preset (the event's index) */
+    CTL_CASH,   /* method: bank notes */
+    CTL_CARD,   /* method: bank card */
+    CTL_QR,     /* method: a QR code paid with a phone */
+    CTL_DONE,   /* cash: that is all the notes */
+    CTL_CANCEL, /* payment: give up before money is in */
+    CTL_FINISH, /* result: finished, back to the start */
+    CTL_COUNT
+} session_control_t;
+
+typedef enum session_event_kind {
+    SEV_TAP,           /* a control was touched */
+    SEV_TICK,          /* time passed (every event carries the time) */
+    SEV_LANG,          /* set the language (a script, the staff menu) */
+    SEV_HEALTH,        /* the payment devices' health changed */
+    SEV_CARD_IN,       /* a meter card was inserted */
+    SEV_CARD_OUT,      /* the meter card was taken out */
+    SEV_ACCOUNT,       /* CMD_LOOKUP's answer */
+    SEV_CARD_READ,     /* CMD_READ_CARD's answer */
+    SEV_SALE_OPENED,   /* CMD_OPEN_SALE's answer */
+    SEV_NOTE,          /* the bill acceptor booked a note (or said something) */
+    SEV_TERMINAL_TEXT, /* the card terminal's prompt */
+    SEV_QR_CODE,       /* the QR order's code: its URL and how long it may be paid */
+    SEV_PAY_RESULT,    /* the payment is over: paid, not paid or parked */
+    SEV_DELIVERY,      /* CMD_DELIVER's answer */
+    SEV_FAILED,        /* a command could not be carried out (the ledger, a device) */
+    SEV_RECEIPT,       /* CMD_PRINT_RECEIPT's answer: printed, or not */
+    SEV_KIND_COUNT
+} session_event_kind_t;
+
+typedef enum session_lang { LANG_ZH, LANG_EN, LANG_COUNT } session_lang_t;
+
+/* Health bits of the devices a sale needs. */
+enum {
+    HEALTH_CASH = 1 << 0,     /* the bill acceptor */
+    HEALTH_TERMINAL = 1 << 1, /* the bank-card terminal */
+    HEALTH_READER = 1 << 2,   /* the meter-card reader */
+    HEALTH_PRINTER = 1 << 3,  /* the receipt printer can print */
+    HEALTH_QR = 1 << 4,       /* a QR provider is configured and the back office answers */
+};
+
+#define SESSION_USAGE_DAYS 30
+#define SESSION_URL_LEN 400
+
+/* A meter's account, as the lookup or the card found it. */
+typedef struct session_account {
+    char meter[13];
+    char customer[13];
+    bool balance_known;
+    int64_t balance; /* minor units */
+    bool has_last;   /* a delivered purchase is known */
+    int64_t last_amount;
+    int64_t last_at_ms; /* wall clock, ms since the epoch */
+    bool relay_open;    /* the supply is cut */
+    bool low_balance;   /* the meter's low-balance alarm */
+    bool offline;       /* the meter did not answer now */
+    bool on_card;       /* identified by the meter card: the sale is written onto it */
+    char card_serial[17];
+    bool has_usage;     /* two readings or more: daily_milli holds the last 30 days */
+    int64_t daily_milli[SESSION_USAGE_DAYS]; /* energy used each day (Wh, or litres), oldest first, today last */
+} session_account_t;
+
+typedef enum session_outcome {
+    OUT_NONE,
+    OUT_DELIVERED, /* the credit is on the meter (or the card) */
+    OUT_PENDING,   /* paid; the kiosk sends it when the meter answers */
+    OUT_PARKED,    /* paid or maybe paid; staff settle it */
+    OUT_REFUSED,   /* nothing taken: a card refused, a meter unknown */
+} session_outcome_t;
+
+/* The receipt of a sale that took money. */
+typedef enum session_receipt {
+    RCPT_NONE,      /* no money was taken: nothing to give */
+    RCPT_PRINTING,  /* the printer is printing it */
+    RCPT_PRINTED,   /* the paper receipt came out */
+    RCPT_ON_SCREEN, /* no printer that can print: the receipt is shown on the screen */
+} session_receipt_t;
+
+typedef enum session_card_verdict {
+    CARDV_OK,
+    CARDV_UNREADABLE,    /* could not be read: take it out and insert it again */
+    CARDV_BLANK,         /* not issued */
+    CARDV_BLOCKED,       /* blocked */
+    CARDV_UNKNOWN_METER, /* its meter is not served here */
+    CARDV_REPLACED,      /* replaced by a newer card */
+    CARDV_NOT_TAKEN,     /* insert it into the meter first */
+    CARDV_PENDING,       /* a purchase waits for another card */
+} session_card_verdict_t;
+
+typedef struct session_event {
+    session_event_kind_t kind;
+    int64_t now_ms;      /* monotonic clock */
+    uint32_t gen;        /* answers: the gen of the command they answer */
+    session_control_t control; /* SEV_TAP */
+    int digit;           /* SEV_TAP CTL_KEY: 0..9 */
+    int index;           /* SEV_TAP CTL_PRESET: 0..SESSION_PRESETS-1 */
+    session_lang_t lang; /* SEV_LANG */
+    unsigned health;     /* SEV_HEALTH: HEALTH_* bits */
+    bool ok;             /* SEV_ACCOUNT found, SEV_SALE_OPENED opened, SEV_PAY_RESULT paid, SEV_RECEIPT printed */
+    bool printer_ok;     /* SEV_SALE_OPENED: the printer can print the receipt (asked before money is taken) */
+    int64_t at_ms;       /* SEV_DELIVERY, SEV_PAY_RESULT: when the sale was made (wall clock, ms) */
+    bool parked;         /* SEV_PAY_RESULT: the outcome is unknown */
+    session_outcome_t outcome;     /* SEV_DELIVERY */
+    session_card_verdict_t verdict; /* SEV_CARD_READ */
+    session_account_t account;     /* SEV_ACCOUNT, SEV_CARD_READ */
+    int64_t paid;        /* SEV_NOTE, SEV_PAY_RESULT: the sale's total so far */
+    int64_t balance;     /* SEV_DELIVERY: the balance after, when known (has_balance) */
+    bool has_balance;
+    char txn[37];        /* SEV_SALE_OPENED: the sale's id */
+    char text[128];      /* what a device said (for the screen) */
+    char url[SESSION_URL_LEN]; /* SEV_QR_CODE: what the QR code holds */
+    int64_t left_ms;     /* SEV_QR_CODE: how long the order may still be paid */
+} session_event_t;
+
+typedef enum session_cmd_kind {
+    CMD_LOOKUP,      /* look the meter up: registry, reading, last purchase */
+    CMD_READ_CARD,   /* read the meter card in the reader */
+    CMD_OPEN_SALE,   /* open a sale and start taking money (created -> payment_pending) */
+    CMD_START_CASH,  /* enable the bill acceptor and report notes */
+    CMD_FINISH_CASH, /* stop the acceptor, close the payment (paid, or cancelled if empty) */
+    CMD_PAY_CARD,    /* take the amount by bank card */
+    CMD_CANCEL_CARD, /* the resident cancels at the terminal's prompt */
+    CMD_PAY_QR,      /* take the amount by a QR order (its code comes back as SEV_QR_CODE) */
+    CMD_CANCEL_QR,   /* the resident gives the QR code up (the provider decides: it may be paid already) */
+    CMD_DELIVER,     /* deliver the paid sale */
+    CMD_PRINT_RECEIPT, /* print the sale's receipt */
+    CMD_KIND_COUNT
+} session_cmd_kind_t;
+
+typedef struct session_cmd {
+    session_cmd_kind_t kind;
+    uint32_t gen;   /* echoed in the answer */
+    char meter[13];
+    char customer[13];
+    char txn[37];
+    sale_method_t method; /* CMD_OPEN_SALE: cash, card or qr */
+    bool on_card;       /* CMD_OPEN_SALE: onto the meter card read before */
+    int64_t amount;
+} session_cmd_t;
+
+#define SESSION_PRESETS 4
+#define SESSION_MAX_CMDS 2
+#define SESSION_METER_DIGITS 12
+#define SESSION_AMOUNT_DIGITS 7
+
+/* What the session needs from the configuration. */
+typedef struct session_config {
+    int64_t idle_ms;       /* no touch for this long: back to attract (never with money in) */
+    int64_t min_purchase;  /* minor units */
+    int64_t max_purchase;
+    int64_t presets[SESSION_PRESETS]; /* minor units; 0 = unused */
+    unsigned exponent;     /* the currency's decimals: a typed 50 is 50 * 10^exponent */
+    tariff_t tariff;       /* for the energy estimate */
+    bool has_tariff;
+    session_lang_t lang;   /* the language at the attract screen */
+} session_config_t;
+
+typedef enum session_message {
+    MSG_NONE,
+    MSG_METER_UNKNOWN,  /* the meter is not served here */
+    MSG_METER_DIGITS,   /* type all 12 digits */
+    MSG_AMOUNT_LOW,     /* below the minimum */
+    MSG_AMOUNT_HIGH,    /* above the maximum */
+    MSG_CARD_REFUSED,   /* verdict says why */
+    MSG_NOT_PAID,       /* the card was declined or cancelled (text says why) */
+    MSG_SALE_FAILED,    /* the sale could not be opened (text says why) */
+    MSG_DEVICE_DOWN,    /* the method chosen is no longer available */
+} session_message_t;
+
+/* Everything a screen may show, and nothing else. */
+typedef struct session_view {
+    session_screen_t screen;
+    session_lang_t lang;
+    bool busy;          /* waiting for the worker (lookup, card read, opening, closing) */
+    unsigned health;    /* HEALTH_* */
+    char entry[16];     /* digits typed on the keypad */
+    session_account_t account;
+    int64_t amount;     /* minor units chosen */
+    bool has_estimate;
+    int64_t estimate_milli; /* what the amount buys (Wh, or litres) */
+    sale_method_t method; /* cash, card, qr, or none before one is chosen */
+    int64_t paid;       /* money in for this sale */
+    bool closing;       /* the payment is being closed */
+    char txn[37];       /* the sale's id, "" before it is opened */
+    char device_text[128]; /* the terminal's prompt, the acceptor's news, a failure */
+    session_message_t message;
+    session_card_verdict_t verdict;
+    session_outcome_t outcome;
+    bool has_balance;   /* result: the balance after */
+    int64_t balance;
+    bool paper_receipt; /* the printer could print when the sale was opened */
+    session_receipt_t receipt; /* result: how the resident gets the receipt */
+    int64_t sale_at_ms; /* result: when the sale was made (wall clock, ms; 0 = not known) */
+    char qr_url[SESSION_URL_LEN]; /* payment by QR: the code to scan, "" until the order is made */
+    int64_t qr_left_s;  /* payment by QR: seconds left to pay (the countdown) */
+} session_view_t;
+
+typedef struct session {
+    session_view_t v;
+    session_config_t cfg;
+    uint32_t gen;        /* bumped at every return to attract: older answers are dropped */
+    int64_t last_touch_ms;
+    int64_t qr_deadline_ms; /* the QR order's expiry on the monotonic clock; 0 = no code */
+} session_t;
+
+/* One row of the table: on `screen`, event `kind` (a tap on `control` when
+ * kind is SEV_TAP), if `guard` holds, carry out `action` and go to `next`. */
+typedef enum session_guard {
+    G_NONE,
+    G_SERVING,      /* some way to pay is healthy */
+    G_NO_METHOD,    /* no way to pay is healthy */
+    G_NOT_BUSY,
+    G_FOUND,        /* the lookup found the meter */
+    G_NOT_FOUND,
+    G_CARD_OK,      /* the card may take a purchase */
+    G_CARD_REFUSED,
+    G_ON_CARD,      /* the account came from the meter card */
+    G_AMOUNT_OK,    /* the amount is within the limits */
+    G_IDLE,         /* no touch for idle_ms, and no money in */
+    G_CASH_OK,      /* the bill acceptor is healthy */
+    G_TERMINAL_OK,  /* the card terminal is healthy */
+    G_OK,           /* the answer says ok */
+    G_NOT_OK,
+    G_CASH_EMPTY,   /* cash, not closing, nothing paid yet */
+    G_CASH_SOME,    /* cash, not closing, money in */
+    G_CARD_TAKING,  /* card, not closing */
+    G_QR_OK,        /* QR payments are healthy */
+    G_QR_TAKING,    /* qr, not closing */
+    G_CASH_IDLE,    /* cash, not closing, no touch or note for idle_ms */
+    G_PAID,         /* the payment result: paid */
+    G_PARKED,       /* the payment result: unknown, parked */
+    G_CASH_NOTHING, /* the payment result: cash, nothing paid (cancelled) */
+    G_CARD_NOTHING, /* the payment result: card, not paid */
+    G_QR_NOTHING,   /* the payment result: qr, not paid (expired or cancelled) */
+    G_GUARD_COUNT
+} session_guard_t;
+
+typedef enum session_action {
+    A_NONE,
+    A_RESET,        /* forget the resident: back to a clean attract */
+    A_LANG_TOGGLE,
+    A_LANG_SET,
+    A_HEALTH,
+    A_READ_CARD,    /* command: read the card */
+    A_DIGIT_METER,
+    A_DIGIT_AMOUNT,
+    A_DEL,
+    A_CLEAR,
+    A_LOOKUP,       /* command: look the meter up (or say 12 digits are needed) */
+    A_TAKE_ACCOUNT,
+    A_SAY_UNKNOWN,
+    A_SAY_CARD,
+    A_FORGET_ACCOUNT,
+    A_PRESET,
+    A_SAY_LIMITS,   /* the amount is outside the limits: say which */
+    A_OPEN_CASH,    /* command: open a cash sale */
+    A_OPEN_CARD,    /* command: open a card sale */
+    A_OPEN_QR,      /* command: open a QR sale */
+    A_SAY_DOWN,     /* the method's device went down */
+    A_START_PAYING, /* command: take cash, the card or the QR order */
+    A_SAY_NOT_OPENED,
+    A_NOTE,         /* the running total; finish when the amount is reached */
+    A_TERMINAL_TEXT,
+    A_FINISH_CASH,  /* command: stop taking cash, close the payment */
+    A_CANCEL_CARD,  /* command: cancel at the terminal */
+    A_SHOW_CODE,    /* the QR code and its countdown */
+    A_COUNTDOWN,    /* the QR code's seconds left */
+    A_CANCEL_QR,    /* command: give the QR code up */
+    A_DELIVER,      /* command: deliver */
+    A_SAY_NOT_PAID,
+    A_OUTCOME,      /* the result screen: delivered, pending or parked */
+    A_FAILED,       /* a command failed: parked if money may be in */
+    A_RECEIPT,      /* the printer's answer: printed, or the receipt goes on the screen */
+    A_ACTION_COUNT
+} session_action_t;
+
+typedef struct session_rule {
+    session_screen_t screen;
+    session_event_kind_t kind;
+    session_control_t control;
+    session_guard_t guard;
+    session_action_t action;
+    session_screen_t next;
+} session_rule_t;
+
+/* Starts a session on the attract screen (or out of service: no device is
+ * healthy until SEV_HEALTH says so). */
+void session_init(session_t *s, const session_config_t *cfg, int64_t now_ms);
+
+/* Handles one event: finds the first rule of the table that matches,
+ * carries out its action and moves to its screen. Writes the commands
+ * decided into cmds (up to SESSION_MAX_CMDS) and their number into *n.
+ * Returns true if the view changed. Answers of an older gen are dropped. */
+bool session_handle(session_t *s, const session_event_t *ev, session_cmd_t cmds[SESSION_MAX_CMDS], size_t *n);
+
+/* The view the screens draw. */
+const session_view_t *session_view(const session_t *s);
+
+/* Whether money is in: a sale took money and its credit is neither
+ * delivered nor pending. No timeout leaves the screen then. */
+bool session_money_in(const session_view_t *v);
+
+/* The whole table; *n receives its length. */
+const session_rule_t *session_table(size_t *n);
+
+/* Names for the table, the scripts and the logs ("payment", "start",
+ * "tick", "cash_idle", "finish_cash"). */
+const char *session_screen_name(session_screen_t s);
+const char *session_control_name(session_control_t c);
+const char *session_event_name(session_event_kind_t k);
+const char *session_guard_name(session_guard_t g);
+const char *session_action_name(session_action_t a);
+const char *session_cmd_name(session_cmd_kind_t k);
+
+/* Looks a screen up by name; SCR_COUNT if there is none. */
+session_screen_t session_screen_from_name(const char *name);
+
+/* Looks a control id up ("ok", "key7", "preset2"); fills the digit or the
+ * index; false if there is none. */
+bool session_control_from_id(const char *id, session_control_t *c, int *digit, int *index);
+
+/* Masks a customer number for the screen: "1000****0001". */
+void session_mask(const char *number, char out[16]);
+
+#endif

@@ -1,0 +1,48 @@
+/* A meter's history as the touchscreen shows it: energy used per day,
+ * from the readings the kiosk stored (remote reads and card write-backs).
+ * Read only. */
+#include <string.h>
+
+#include "ledger/ledger_int.h"
+
+#define DAY_MS INT64_C(86400000)
+
+/* The rise of the register between two readings counts on the day of the
+ * later one; a register that went down (a meter replaced) counts nothing. */
+static void add_rise(int64_t prev, int64_t now, int64_t at, int64_t first_day, int days, int64_t *per_day)
+{
+    int64_t day = at / DAY_MS - first_day;
+    if (now > prev && day >= 0 && day < days)
+        per_day[day] += now - prev;
+}
+
+kerr_t ledger_daily_use(ledger_t *l, const char *meter, int64_t now_ms, int days, int64_t *per_day, int *readings,
+                        kmsg_t *msg)
+{
+    memset(per_day, 0, (size_t)days * sizeof *per_day);
+    *readings = 0;
+    int64_t first_day = now_ms / DAY_MS - (days - 1);
+    sqlite3_stmt *st;
+    kerr_t rc = ledger__cached(l,
+                               "SELECT at, energy FROM meter_reading WHERE meter = ?1 AND at >= "
+                               "(SELECT COALESCE(MAX(at), 0) FROM meter_reading WHERE meter = ?1 AND at < ?2) "
+                               "AND at <= ?3 ORDER BY at, id",
+                               &st, msg);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, meter, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, first_day * DAY_MS);
+    sqlite3_bind_int64(st, 3, now_ms);
+    int s;
+    int64_t prev = 0;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t energy = sqlite3_column_int64(st, 1);
+        if ((*readings)++)
+            add_rise(prev, energy, sqlite3_column_int64(st, 0), first_day, days, per_day);
+        prev = energy;
+    }
+    ledger__release(l, st);
+    if (*readings < 2)
+        memset(per_day, 0, (size_t)days * sizeof *per_day);
+    return s == SQLITE_DONE ? K_OK : ledger__err(l, s, "reading the meter's history", msg);
+}
