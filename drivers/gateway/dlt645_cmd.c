@@ -86,7 +86,7 @@ bool dlt645_frozen_time(const uint8_t v[5], gw_frozen_t *out)
            gw_frozen_set_time(out, 2000 + (int)f[4], (int)f[3], (int)f[2], (int)f[1], (int)f[0]);
 }
 
-bool dlt645_frozen_energy(const uint8_t *v, size_t n, gw_frozen_t *out)
+bool dlt645_energy_values(const uint8_t *v, size_t n, int64_t *total, int64_t band[4])
 {
     if (n != 20 && n != 4)
         return false;
@@ -96,10 +96,17 @@ bool dlt645_frozen_energy(const uint8_t *v, size_t n, gw_frozen_t *out)
             return false;
         int64_t wh = (int64_t)x * 10; /* 0.01 kWh = 10 Wh */
         if (i == 0)
-            out->energy_total = wh;
+            *total = wh;
         else
-            out->energy_band[i - 1] = wh;
+            band[i - 1] = wh;
     }
+    return true;
+}
+
+bool dlt645_frozen_energy(const uint8_t *v, size_t n, gw_frozen_t *out)
+{
+    if (!dlt645_energy_values(v, n, &out->energy_total, out->energy_band))
+        return false;
     out->bands_absent = n == 4;
     return true;
 }

@@ -44,6 +44,11 @@ bool dlt645_day_table(const tou_switch_t *p, size_t n, uint8_t *out);
  * the meter has not frozen yet (out->none). False if it is not a time. */
 bool dlt645_frozen_time(const uint8_t v[5], gw_frozen_t *out);
 
+/* An energy block: n = 20 bytes (total, sharp, peak, flat, valley,
+ * XXXXXX.XX kWh each) or 4 (the total alone) into total and band (Wh);
+ * false if n is neither or a value is not BCD. */
+bool dlt645_energy_values(const uint8_t *v, size_t n, int64_t *total, int64_t band[4]);
+
 /* The frozen forward active energy: n = 20 bytes (total, sharp, peak, flat,
  * valley, XXXXXX.XX kWh each) or 4 (the total of a single-rate meter) into
  * out in milli-units; false if n is neither or a value is not BCD. */

@@ -202,17 +202,9 @@ static gw_err_t read_energy(dlt_t *d, const char *meter, gw_reading_t *out, kmsg
     gw_err_t e = read_di(d, meter, DLT645_DI_ENERGY_BLOCK, data, sizeof data, &absent, msg);
     if (e == GW_OK && absent)
         return read_total(d, meter, out, msg);
-    for (int i = 0; e == GW_OK && i < 5; i++) {
-        uint64_t v;
-        if (!dlt645_bcd_get(data + 4 * i, 4, &v)) {
-            kmsg_set(msg, K_EDEVICE, "meter %s sent an energy register that is not BCD", meter);
-            return GW_PROTOCOL;
-        }
-        int64_t wh = (int64_t)v * 10; /* 0.01 kWh = 10 Wh */
-        if (i == 0)
-            out->energy_total = wh;
-        else
-            out->energy_band[i - 1] = wh;
+    if (e == GW_OK && !dlt645_energy_values(data, sizeof data, &out->energy_total, out->energy_band)) {
+        kmsg_set(msg, K_EDEVICE, "meter %s sent an energy register that is not BCD", meter);
+        return GW_PROTOCOL;
     }
     return e;
 }

@@ -1,5 +1,6 @@
 /* The Modbus TCP backend: profile modbus-prepaid on libmodbus
- * (docs/protocols/modbus-prepaid.md). The register numbers below come from
+ * (docs/protocols/modbus-prepaid.md); its relay register takes DL/T 645's
+ * relay codes (dlt645_relay_code). The register numbers below come from
  * that page alone; the simulator has its own copy, on purpose. */
 #include <errno.h>
 #include <modbus.h>
@@ -7,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "drivers/gateway/dlt645_cmd.h"
 #include "drivers/gateway/gw_backends.h"
 #include "drivers/gateway/modbus_profile.h"
 #include "drivers/transport/tcp_link.h"
@@ -197,7 +199,7 @@ static gw_err_t mb_relay(void *ctx, const char *meter, gw_relay_t cmd, kmsg_t *m
     for (unsigned i = 0; kretry_next(&m->opts.retry, m->opts.clk, i); i++) {
         if ((e = prepare(m, meter, msg)) != GW_OK)
             continue;
-        if (modbus_write_register(m->ctx, MBP_RELAY, mbp_relay_value(cmd)) == 1)
+        if (modbus_write_register(m->ctx, MBP_RELAY, dlt645_relay_code(cmd)) == 1)
             return GW_OK;
         if ((e = failure(m, "relay command", msg)) == GW_REFUSED)
             break;

@@ -167,17 +167,6 @@ bool mbp_encode_refund(const gw_credit_req_t *req, uint32_t operator_code, const
     return encode_block(req, MBP_CMD_REFUND, MBP_REFUND_MAC_DI, operator_code, master, r, msg);
 }
 
-uint16_t mbp_relay_value(gw_relay_t cmd)
-{
-    switch (cmd) {
-    case GW_RELAY_TRIP: return 0x1A;
-    case GW_RELAY_CLOSE: return 0x1C;
-    case GW_RELAY_KEEP_ON: return 0x3A;
-    case GW_RELAY_KEEP_OFF: return 0x3B;
-    }
-    return 0;
-}
-
 bool mbp_encode_alarms(const gw_settings_t *s, uint16_t r[MBP_N_ALARMS], kmsg_t *msg)
 {
     for (int i = 0; i < 2; i++) {

@@ -72,9 +72,6 @@ bool mbp_encode_command(const gw_credit_req_t *req, uint32_t operator_code, cons
 bool mbp_encode_refund(const gw_credit_req_t *req, uint32_t operator_code, const uint8_t master[16],
                        uint16_t r[MBP_N_COMMAND], kmsg_t *msg);
 
-/* The relay register's value for cmd: 1A, 1C, 3A, 3B. */
-uint16_t mbp_relay_value(gw_relay_t cmd);
-
 /* The alarm registers of s; false, with msg, if an amount is outside
  * 0..UINT32. */
 bool mbp_encode_alarms(const gw_settings_t *s, uint16_t r[MBP_N_ALARMS], kmsg_t *msg);
