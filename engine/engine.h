@@ -178,13 +178,31 @@ kerr_t engine_read_meter(engine_t *e, const char *meter, gw_reading_t *out, ledg
 /* A command to a meter, in the engine's terms (each backend turns it into
  * its protocol's own code). Every one goes through engine_meter_command. */
 typedef enum engine_meter_cmd {
-    METER_CMD_RELAY_TRIP,  /* cut the supply (close the valve) */
-    METER_CMD_RELAY_CLOSE, /* restore the supply */
+    METER_CMD_RELAY_TRIP,     /* cut the supply (close the valve) */
+    METER_CMD_RELAY_CLOSE,    /* restore the supply */
+    METER_CMD_KEEP_ON,        /* keep power on: the meter refuses to trip until released */
+    METER_CMD_KEEP_OFF,       /* release keep power */
+    METER_CMD_SET_ALARMS,     /* write alarm amounts 1 and 2 (args->alarm) */
+    METER_CMD_SET_PRICES,     /* write a tariff's prices, and a TOU tariff's day periods (args->tariff) */
     METER_CMD_COUNT
 } engine_meter_cmd_t;
 
-/* The command's name, also its audit action ("relay_trip"). */
+/* What a command carries beyond its name; NULL for the relay and keep
+ * power commands. */
+typedef struct engine_cmd_args {
+    int64_t alarm[2];        /* METER_CMD_SET_ALARMS: alarm amounts 1 and 2, minor units */
+    const tariff_t *tariff;  /* METER_CMD_SET_PRICES: SINGLE (one price for all four bands) or TOU (band prices
+                              * and its switches as the day table, at most GW_MAX_PERIODS); TIERED is refused */
+} engine_cmd_args_t;
+
+/* The command's name, also its audit action and its name on the wire
+ * ("relay_trip", "relay_close", "keep_power_on", "keep_power_off",
+ * "set_alarms", "set_prices"); "?" for none. */
 const char *engine_meter_cmd_name(engine_meter_cmd_t cmd);
+
+/* The command named name (as engine_meter_cmd_name gives it): true and
+ * *out, or false for a name that is none. */
+bool engine_meter_cmd_parse(const char *name, engine_meter_cmd_t *out);
 
 /* Sends one command to a meter, once its identity is confirmed: the meter
  * answering at the address the registry gives is read first (its number,
@@ -192,15 +210,24 @@ const char *engine_meter_cmd_name(engine_meter_cmd_t cmd);
  * registry (core/meter_id.c). A mismatch sends nothing, writes the audit row
  * `identity_mismatch` (who asked, why, both identities) and returns
  * K_ECONFLICT with a message naming both identities and the registry line
- * to correct; an identity that cannot be read sends nothing either. Sent,
- * the command is audited under its name with who asked and why. */
-kerr_t engine_meter_command(engine_t *e, const char *meter, engine_meter_cmd_t cmd, const char *actor,
-                            const char *reason, kmsg_t *msg);
+ * to correct; an identity that cannot be read sends nothing either.
+ * Arguments a command needs (args) are checked before anything is read:
+ * missing or not expressible, K_EINVAL and nothing sent. Sent, the command
+ * is audited under its name with who asked, why and what it carried. A
+ * command the meter's profile defines no way to send is K_EINVAL with
+ * the driver's reason (GW_UNSUPPORTED). */
+kerr_t engine_meter_command(engine_t *e, const char *meter, engine_meter_cmd_t cmd, const engine_cmd_args_t *args,
+                            const char *actor, const char *reason, kmsg_t *msg);
 
-/* Trips or closes a meter's relay: engine_meter_command with the relay
- * command. */
+/* Trips or closes a meter's relay, or sets or releases keep power:
+ * engine_meter_command with the matching command. */
 kerr_t engine_relay(engine_t *e, const char *meter, gw_relay_t cmd, const char *actor, const char *reason,
                     kmsg_t *msg);
+
+/* Reads the meter's last daily freeze (a read: no identity gate, nothing
+ * stored; the caller stores the day's figures). K_EINVAL for a meter or
+ * backend that keeps none (GW_UNSUPPORTED), with the reason. */
+kerr_t engine_read_frozen(engine_t *e, const char *meter, gw_frozen_t *out, kmsg_t *msg);
 
 /* The engine's error for a gateway error (timeout, device, not found...). */
 kerr_t engine_gw_error(gw_err_t e);

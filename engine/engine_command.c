@@ -1,8 +1,8 @@
 /* Commands to meters, each behind one gate: before anything is sent, the
  * meter answering at the address the registry gives is read and must be
- * the registry's meter (core/meter_id.c decides). Relay trip and close
- * today; a later command (keep power, alarm amounts, prices, refunds) is a
- * row in the table below and passes the same gate. */
+ * the registry's meter (core/meter_id.c decides). Each command is a row in
+ * the table below: what it carries (checked and put in gateway terms
+ * before the gate) and how it is sent. */
 #include <stdio.h>
 #include <string.h>
 
@@ -10,29 +10,102 @@
 #include "core/meter_id.h"
 #include "engine/engine_int.h"
 
-typedef gw_err_t (*send_fn)(const engine_t *e, const char *meter, kmsg_t *msg);
+/* A command ready to send: its relay code or settings, and what the audit
+ * row says it carried. */
+typedef struct plan {
+    gw_relay_t relay;
+    gw_settings_t set;
+    char detail[200];
+} plan_t;
 
-static gw_err_t send_trip(const engine_t *e, const char *meter, kmsg_t *msg)
+typedef kerr_t (*plan_fn)(const engine_cmd_args_t *args, plan_t *p, kmsg_t *msg);
+typedef gw_err_t (*send_fn)(const engine_t *e, const char *meter, const plan_t *p, kmsg_t *msg);
+
+static gw_err_t send_relay(const engine_t *e, const char *meter, const plan_t *p, kmsg_t *msg)
 {
-    return e->gw->ops->relay(e->gw->ctx, meter, GW_RELAY_TRIP, msg);
+    return e->gw->ops->relay(e->gw->ctx, meter, p->relay, msg);
 }
 
-static gw_err_t send_close(const engine_t *e, const char *meter, kmsg_t *msg)
+static gw_err_t send_settings(const engine_t *e, const char *meter, const plan_t *p, kmsg_t *msg)
 {
-    return e->gw->ops->relay(e->gw->ctx, meter, GW_RELAY_CLOSE, msg);
+    return e->gw->ops->write(e->gw->ctx, meter, &p->set, msg);
+}
+
+static kerr_t plan_alarms(const engine_cmd_args_t *a, plan_t *p, kmsg_t *msg)
+{
+    if (!a || a->alarm[0] < 0 || a->alarm[1] < 0)
+        return kmsg_set(msg, K_EINVAL, "set_alarms needs two alarm amounts >= 0 (minor units)");
+    p->set.have = GW_SET_ALARMS;
+    p->set.alarm[0] = a->alarm[0];
+    p->set.alarm[1] = a->alarm[1];
+    snprintf(p->detail, sizeof p->detail, "alarm1=%lld alarm2=%lld", (long long)a->alarm[0], (long long)a->alarm[1]);
+    return K_OK;
+}
+
+/* "at=480/peak,1320/valley": the day periods, for the audit row. */
+static void periods_text(const gw_settings_t *set, char *out, size_t len)
+{
+    size_t n = strlen(out);
+    for (size_t i = 0; i < set->n_periods && n < len; i++)
+        n += (size_t)snprintf(out + n, len - n, "%s%u/%s", i ? "," : " at=", set->period[i].minute,
+                              tariff_band_name(set->period[i].band));
+}
+
+static kerr_t plan_prices(const engine_cmd_args_t *a, plan_t *p, kmsg_t *msg)
+{
+    const tariff_t *t = a ? a->tariff : NULL;
+    if (!t)
+        return kmsg_set(msg, K_EINVAL, "set_prices needs a tariff");
+    kerr_t rc = tariff_validate(t, msg);
+    if (rc != K_OK)
+        return rc;
+    if (t->kind == TARIFF_TIERED)
+        return kmsg_set(msg, K_EINVAL, "a tiered tariff is not written to meters: the profiles carry band prices and "
+                                       "day periods (single or tou)");
+    if (t->kind == TARIFF_TOU && t->n_sw > GW_MAX_PERIODS)
+        return kmsg_set(msg, K_EINVAL, "the tariff has %zu switches a day; a meter's day table holds %d", t->n_sw,
+                        GW_MAX_PERIODS);
+    p->set.have = GW_SET_PRICES;
+    for (int b = 0; b < BAND_COUNT; b++)
+        p->set.price[b] = t->kind == TARIFF_TOU ? t->band_price[b] : t->price;
+    if (t->kind == TARIFF_TOU) {
+        p->set.have |= GW_SET_TOU;
+        memcpy(p->set.period, t->sw, t->n_sw * sizeof t->sw[0]);
+        p->set.n_periods = t->n_sw;
+    }
+    snprintf(p->detail, sizeof p->detail, "prices=%lld,%lld,%lld,%lld", (long long)p->set.price[0],
+             (long long)p->set.price[1], (long long)p->set.price[2], (long long)p->set.price[3]);
+    periods_text(&p->set, p->detail, sizeof p->detail);
+    return K_OK;
 }
 
 static const struct {
     const char *name;
+    gw_relay_t relay; /* send_relay's command */
+    plan_fn plan;     /* NULL: the command carries nothing */
     send_fn send;
 } commands[METER_CMD_COUNT] = {
-    [METER_CMD_RELAY_TRIP] = {"relay_trip", send_trip},
-    [METER_CMD_RELAY_CLOSE] = {"relay_close", send_close},
+    [METER_CMD_RELAY_TRIP] = {"relay_trip", GW_RELAY_TRIP, NULL, send_relay},
+    [METER_CMD_RELAY_CLOSE] = {"relay_close", GW_RELAY_CLOSE, NULL, send_relay},
+    [METER_CMD_KEEP_ON] = {"keep_power_on", GW_RELAY_KEEP_ON, NULL, send_relay},
+    [METER_CMD_KEEP_OFF] = {"keep_power_off", GW_RELAY_KEEP_OFF, NULL, send_relay},
+    [METER_CMD_SET_ALARMS] = {"set_alarms", GW_RELAY_TRIP, plan_alarms, send_settings},
+    [METER_CMD_SET_PRICES] = {"set_prices", GW_RELAY_TRIP, plan_prices, send_settings},
 };
 
 const char *engine_meter_cmd_name(engine_meter_cmd_t cmd)
 {
     return cmd < METER_CMD_COUNT ? commands[cmd].name : "?";
+}
+
+bool engine_meter_cmd_parse(const char *name, engine_meter_cmd_t *out)
+{
+    for (int c = 0; name && c < METER_CMD_COUNT; c++)
+        if (strcmp(name, commands[c].name) == 0) {
+            *out = (engine_meter_cmd_t)c;
+            return true;
+        }
+    return false;
 }
 
 /* What the registry expects at the meter's address; *line is its registry
@@ -123,24 +196,38 @@ static kerr_t confirm_identity(engine_t *e, const char *meter, engine_meter_cmd_
     return K_ECONFLICT;
 }
 
-kerr_t engine_meter_command(engine_t *e, const char *meter, engine_meter_cmd_t cmd, const char *actor,
-                            const char *reason, kmsg_t *msg)
+kerr_t engine_meter_command(engine_t *e, const char *meter, engine_meter_cmd_t cmd, const engine_cmd_args_t *args,
+                            const char *actor, const char *reason, kmsg_t *msg)
 {
     if (cmd >= METER_CMD_COUNT)
         return kmsg_set(msg, K_EINVAL, "no such meter command (%d)", (int)cmd);
-    kerr_t rc = confirm_identity(e, meter, cmd, actor, reason, msg);
+    plan_t p = {.relay = commands[cmd].relay};
+    kerr_t rc = commands[cmd].plan ? commands[cmd].plan(args, &p, msg) : K_OK;
     if (rc != K_OK)
         return rc;
-    gw_err_t err = commands[cmd].send(e, meter, msg);
+    if ((rc = confirm_identity(e, meter, cmd, actor, reason, msg)) != K_OK)
+        return rc;
+    gw_err_t err = commands[cmd].send(e, meter, &p, msg);
     if (err != GW_OK)
         return engine_gw_error(err);
-    LOG_I("engine", "meter %s: %s by %s (%s)", meter, commands[cmd].name, actor, reason);
-    return ledger_audit(e->ledger, actor, commands[cmd].name, meter, reason, "", msg);
+    LOG_I("engine", "meter %s: %s by %s (%s) %s", meter, commands[cmd].name, actor, reason, p.detail);
+    return ledger_audit(e->ledger, actor, commands[cmd].name, meter, reason, p.detail, msg);
 }
 
 kerr_t engine_relay(engine_t *e, const char *meter, gw_relay_t cmd, const char *actor, const char *reason,
                     kmsg_t *msg)
 {
-    return engine_meter_command(e, meter, cmd == GW_RELAY_TRIP ? METER_CMD_RELAY_TRIP : METER_CMD_RELAY_CLOSE, actor,
-                                reason, msg);
+    static const engine_meter_cmd_t of[] = {[GW_RELAY_TRIP] = METER_CMD_RELAY_TRIP,
+                                            [GW_RELAY_CLOSE] = METER_CMD_RELAY_CLOSE,
+                                            [GW_RELAY_KEEP_ON] = METER_CMD_KEEP_ON,
+                                            [GW_RELAY_KEEP_OFF] = METER_CMD_KEEP_OFF};
+    if ((unsigned)cmd >= sizeof of / sizeof of[0])
+        return kmsg_set(msg, K_EINVAL, "no such relay command (%d)", (int)cmd);
+    return engine_meter_command(e, meter, of[cmd], NULL, actor, reason, msg);
+}
+
+kerr_t engine_read_frozen(engine_t *e, const char *meter, gw_frozen_t *out, kmsg_t *msg)
+{
+    gw_err_t err = e->gw->ops->read_frozen(e->gw->ctx, meter, out, msg);
+    return engine_gw_error(err);
 }

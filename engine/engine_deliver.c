@@ -47,7 +47,8 @@ static credit_outcome_t translate(gw_err_t err, const gw_credit_reply_t *reply)
     case GW_PROTOCOL: return CREDIT_NO_ANSWER;
     case GW_REFUSED:
     case GW_NOT_FOUND:
-    case GW_INVALID: return CREDIT_REFUSED;
+    case GW_INVALID:
+    case GW_UNSUPPORTED: return CREDIT_REFUSED; /* nothing was sent */
     }
     switch (reply->result) {
     case GW_CREDIT_APPLIED: return CREDIT_APPLIED;

@@ -14,7 +14,8 @@ kerr_t engine_gw_error(gw_err_t e)
     case GW_PROTOCOL:
     case GW_REFUSED: return K_EDEVICE;
     case GW_NOT_FOUND: return K_ENOTFOUND;
-    case GW_INVALID: return K_EINVAL;
+    case GW_INVALID:
+    case GW_UNSUPPORTED: return K_EINVAL; /* nothing was sent; msg says why */
     }
     return K_EDEVICE;
 }

@@ -221,7 +221,41 @@ static gw_err_t gwc_probe(void *ctx, kmsg_t *msg)
     return g->slot.ops->probe(g->slot.ctx, msg) == CARD_OK ? GW_OK : GW_UNREACHABLE;
 }
 
-static const gw_ops_t gwc_ops = {"card", gwc_read, gwc_credit, gwc_relay, gwc_close, gwc_probe};
+/* A meter card carries credit and nothing else: no settings, no
+ * refund, no freeze. */
+static gw_err_t gwc_write(void *ctx, const char *meter, const gw_settings_t *s, kmsg_t *msg)
+{
+    (void)ctx;
+    (void)s;
+    kmsg_set(msg, K_EINVAL, "meter %s: a meter card carries no settings; write them over the meter's gateway", meter);
+    return GW_UNSUPPORTED;
+}
+
+static gw_err_t gwc_refund(void *ctx, const gw_credit_req_t *req, gw_credit_reply_t *out, kmsg_t *msg)
+{
+    (void)ctx;
+    memset(out, 0, sizeof *out);
+    kmsg_set(msg, K_EINVAL, "meter %s: the card profile defines no refund; nothing was written", req->to.meter);
+    return GW_UNSUPPORTED;
+}
+
+static gw_err_t gwc_read_frozen(void *ctx, const char *meter, gw_frozen_t *out, kmsg_t *msg)
+{
+    (void)ctx;
+    memset(out, 0, sizeof *out);
+    kmsg_set(msg, K_EINVAL, "meter %s: a meter card holds no daily freeze", meter);
+    return GW_UNSUPPORTED;
+}
+
+static const gw_ops_t gwc_ops = {.name = "card",
+                                 .read = gwc_read,
+                                 .credit = gwc_credit,
+                                 .relay = gwc_relay,
+                                 .write = gwc_write,
+                                 .refund = gwc_refund,
+                                 .read_frozen = gwc_read_frozen,
+                                 .close = gwc_close,
+                                 .probe = gwc_probe};
 
 kerr_t gw_card_open(card_slot_t slot, card_keys_t keys, const gw_card_opts_t *o, gw_t *out, kmsg_t *msg)
 {

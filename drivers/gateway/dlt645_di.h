@@ -16,5 +16,11 @@
 #define DLT645_DI_CUSTOMER 0x0400040Eu     /* customer number */
 #define DLT645_DI_RECHARGE 0x070102FFu     /* recharge (a credit) */
 #define DLT645_DI_OPEN_ACCOUNT 0x070101FFu /* open account (the first credit) */
+#define DLT645_DI_ALARM1 0x04001001u       /* alarm amount 1, written */
+#define DLT645_DI_ALARM2 0x04001002u       /* alarm amount 2, written */
+#define DLT645_DI_PRICE1 0x04050101u       /* first price table, price 1 (sharp); + band for the others */
+#define DLT645_DI_DAY_TABLE1 0x04010001u   /* first set, day-period table 1 */
+#define DLT645_DI_FROZEN_TIME 0x05060001u  /* last daily freeze: when */
+#define DLT645_DI_FROZEN_ENERGY 0x05060101u /* last daily freeze: forward active energy block */
 
 #endif

@@ -25,6 +25,7 @@ enum {
     DLT645_READ = 0x11,     /* read data; reply 91, error D1 */
     DLT645_SECURITY = 0x03, /* recharge, open account; reply 83, error C3 */
     DLT645_RELAY = 0x1C,    /* relay control; reply 9C, error DC */
+    DLT645_WRITE = 0x14,    /* write data; reply 94, error D4 */
 };
 
 typedef struct dlt645_frame {

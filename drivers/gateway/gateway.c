@@ -34,6 +34,7 @@ const char *gw_err_str(gw_err_t e)
     case GW_REFUSED: return "refused by the meter";
     case GW_NOT_FOUND: return "no such meter";
     case GW_INVALID: return "invalid request";
+    case GW_UNSUPPORTED: return "the profile defines no such command";
     }
     return "?";
 }
@@ -58,4 +59,30 @@ size_t gw_flag_names(uint32_t flags, const char *names[8])
         if (flags & (1u << i))
             names[n++] = all[i];
     return n;
+}
+
+const char *gw_relay_str(gw_relay_t cmd)
+{
+    switch (cmd) {
+    case GW_RELAY_TRIP: return "trip";
+    case GW_RELAY_CLOSE: return "close";
+    case GW_RELAY_KEEP_ON: return "keep_on";
+    case GW_RELAY_KEEP_OFF: return "keep_off";
+    }
+    return "?";
+}
+
+bool gw_frozen_set_time(gw_frozen_t *out, int year, int month, int day, int hour, int minute)
+{
+    static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (year < 2000 || year > 2099 || month < 1 || month > 12 || day < 1 || day > mdays[month - 1] || hour < 0 ||
+        hour > 23 || minute < 0 || minute > 59 || (month == 2 && day == 29 && year % 4 != 0))
+        return false;
+    out->year = year;
+    out->month = month;
+    out->day = day;
+    out->hour = hour;
+    out->minute = minute;
+    snprintf(out->at, sizeof out->at, "%04d-%02d-%02d %02d:%02d", year, month, day, hour, minute);
+    return true;
 }

@@ -12,6 +12,8 @@
 #include <stdint.h>
 
 #include "base/err.h"
+#include "base/err.h"
+#include "core/tariff.h"
 
 /* The gateway layer's own error code; the engine translates it. */
 typedef enum gw_err {
@@ -22,6 +24,7 @@ typedef enum gw_err {
     GW_REFUSED,     /* the meter answered a read or relay command with an error */
     GW_NOT_FOUND,   /* the gateway does not know this meter */
     GW_INVALID,     /* the request itself is malformed */
+    GW_UNSUPPORTED, /* the profile (or the backend) defines no such command: nothing was sent */
 } gw_err_t;
 
 typedef enum gw_credit_result {
@@ -99,7 +102,47 @@ typedef struct gw_credit_reply {
     char reason[96];
 } gw_credit_reply_t;
 
-typedef enum gw_relay { GW_RELAY_TRIP, GW_RELAY_CLOSE } gw_relay_t;
+/* Relay (valve) commands. Keep power on: the meter refuses to trip, by
+ * command or when its money runs out, until keep power off releases it. */
+typedef enum gw_relay {
+    GW_RELAY_TRIP,     /* cut the supply (DL/T 645 N1 = 1A) */
+    GW_RELAY_CLOSE,    /* restore the supply now (1C) */
+    GW_RELAY_KEEP_ON,  /* keep power on (3A) */
+    GW_RELAY_KEEP_OFF, /* release keep power (3B) */
+} gw_relay_t;
+
+/* What a write holds: `have` names the parts, each written on its own
+ * (a failure names the part; parts before it stay written). */
+enum {
+    GW_SET_ALARMS = 1, /* alarm amounts 1 and 2 */
+    GW_SET_PRICES = 2, /* the four band prices */
+    GW_SET_TOU = 4,    /* the day's periods (one day table) */
+};
+
+#define GW_MAX_PERIODS 14 /* day periods a meter holds (DL/T 645 allows 14) */
+
+typedef struct gw_settings {
+    unsigned have;                    /* GW_SET_* */
+    int64_t alarm[2];                 /* GW_SET_ALARMS: alarm amounts 1 and 2, minor units, >= 0 */
+    int64_t price[BAND_COUNT];        /* GW_SET_PRICES: sharp, peak, flat, valley, in the core's tariff price
+                                       * units (TARIFF_PRICE_SCALE per minor unit) per kWh (m3) */
+    tou_switch_t period[GW_MAX_PERIODS]; /* GW_SET_TOU: from minute on, band applies (sorted, first at any minute;
+                                          * the last runs on past midnight), as tariff_t's switches */
+    size_t n_periods;                 /* 1..GW_MAX_PERIODS */
+} gw_settings_t;
+
+/* The meter's last daily freeze: when it froze, by the meter's own clock
+ * (local time), and its forward active energy then. */
+typedef struct gw_frozen {
+    char meter[GW_METER_LEN];
+    bool none;              /* the meter has not frozen yet: nothing below holds */
+    int year, month, day;   /* 2000.., 1..12, 1..31 */
+    int hour, minute;       /* 0..23, 0..59 */
+    char at[17];            /* the same as text, "YYYY-MM-DD hh:mm" (meter's local time) */
+    int64_t energy_total;   /* milli-units: Wh, or litres for water */
+    int64_t energy_band[4]; /* sharp, peak, flat, valley */
+    bool bands_absent;      /* a single-rate meter froze its total alone */
+} gw_frozen_t;
 
 typedef struct gw_ops {
     const char *name;
@@ -109,8 +152,23 @@ typedef struct gw_ops {
     /* Sends one credit, once: never retried here, the engine decides.
      * GW_OK means *out holds the meter's answer. */
     gw_err_t (*credit)(void *ctx, const gw_credit_req_t *req, gw_credit_reply_t *out, kmsg_t *msg);
-    /* Trips or closes the relay (valve). */
+    /* Trips or closes the relay (valve), or sets or releases keep power.
+     * A meter that keeps power on refuses a trip: GW_REFUSED, msg says so. */
     gw_err_t (*relay)(void *ctx, const char *meter, gw_relay_t cmd, kmsg_t *msg);
+    /* Writes the parts of s that s->have names, in the order alarms,
+     * prices, day periods. A part the meter refused or that did not get
+     * through fails the write, and msg names it and what was written
+     * before it. GW_INVALID for a value the profile cannot carry exactly
+     * (nothing of that part sent). */
+    gw_err_t (*write)(void *ctx, const char *meter, const gw_settings_t *s, kmsg_t *msg);
+    /* Takes req->amount of credit back, once, under the purchase-count rule
+     * of a credit (req->count = the meter's count + 1; equal: repeated).
+     * Never retried here. GW_UNSUPPORTED where the profile has no refund,
+     * msg saying what a person can do instead. */
+    gw_err_t (*refund)(void *ctx, const gw_credit_req_t *req, gw_credit_reply_t *out, kmsg_t *msg);
+    /* Reads the meter's last daily freeze. GW_UNSUPPORTED for a meter
+     * (or a backend) without one. */
+    gw_err_t (*read_frozen)(void *ctx, const char *meter, gw_frozen_t *out, kmsg_t *msg);
     void (*close)(void *ctx);
     /* Asks something harmless to see that the way to the meters works:
      * GW_OK with what answered in msg, or the error and why. A backend
@@ -129,6 +187,13 @@ void gw_close(gw_t *gw);
 
 /* The probe of a backend with nothing of its own to ask: GW_OK. */
 gw_err_t gw_probe_none(void *ctx, kmsg_t *msg);
+
+/* Sets the freeze time of out from the meter's fields, and its text;
+ * false if they are not a date and time (year 2000..2099). */
+bool gw_frozen_set_time(gw_frozen_t *out, int year, int month, int day, int hour, int minute);
+
+/* A relay command's name ("trip", "close", "keep_on", "keep_off"). */
+const char *gw_relay_str(gw_relay_t cmd);
 
 /* Starts a reading of meter with no parts in it yet. */
 void gw_reading_init(gw_reading_t *out, const char *meter);

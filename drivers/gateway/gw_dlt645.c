@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "base/log.h"
+#include "drivers/gateway/dlt645_cmd.h"
 #include "drivers/gateway/dlt645_di.h"
 #include "drivers/gateway/dlt645_frame.h"
 #include "drivers/gateway/dlt645_read.h"
@@ -201,17 +202,9 @@ static gw_err_t read_energy(dlt_t *d, const char *meter, gw_reading_t *out, kmsg
     gw_err_t e = read_di(d, meter, DLT645_DI_ENERGY_BLOCK, data, sizeof data, &absent, msg);
     if (e == GW_OK && absent)
         return read_total(d, meter, out, msg);
-    for (int i = 0; e == GW_OK && i < 5; i++) {
-        uint64_t v;
-        if (!dlt645_bcd_get(data + 4 * i, 4, &v)) {
-            kmsg_set(msg, K_EDEVICE, "meter %s sent an energy register that is not BCD", meter);
-            return GW_PROTOCOL;
-        }
-        int64_t wh = (int64_t)v * 10; /* 0.01 kWh = 10 Wh */
-        if (i == 0)
-            out->energy_total = wh;
-        else
-            out->energy_band[i - 1] = wh;
+    if (e == GW_OK && !dlt645_energy_values(data, sizeof data, &out->energy_total, out->energy_band)) {
+        kmsg_set(msg, K_EDEVICE, "meter %s sent an energy register that is not BCD", meter);
+        return GW_PROTOCOL;
     }
     return e;
 }
@@ -372,25 +365,155 @@ static void relay_deadline(const kclock_t *clk, uint8_t out[6])
         dlt645_bcd_put((uint64_t)parts[i], out + i, 1);
 }
 
+/* What the meter's refusal of a relay command means to a person. */
+static void relay_refused(const char *meter, gw_relay_t cmd, const dlt645_frame_t *reply, kmsg_t *msg)
+{
+    uint8_t err = reply->len ? reply->data[0] : 0;
+    kmsg_set(msg, K_EDEVICE, "meter %s refused the relay command (%s): %s%s", meter, gw_relay_str(cmd),
+             dlt645_error_text(err),
+             cmd == GW_RELAY_TRIP && err == 0x01 ? "; a meter that keeps power on refuses to trip: release keep power first"
+                                                  : "");
+}
+
 static gw_err_t dlt_relay(void *ctx, const char *meter, gw_relay_t cmd, kmsg_t *msg)
 {
     dlt_t *d = ctx;
     dlt645_frame_t f, reply;
+    uint8_t deadline[6];
     gw_err_t e = start_frame(meter, DLT645_RELAY, &f, msg);
     if (e != GW_OK)
         return e;
-    f.data[0] = 0x02; /* password level; password 00 00 00 */
-    put_le32(f.data + 4, d->opts.operator_code);
-    f.data[8] = cmd == GW_RELAY_TRIP ? 0x1A : 0x1C;
-    f.data[9] = 0x00;
-    relay_deadline(d->opts.clk, f.data + 10);
-    f.len = 16;
+    relay_deadline(d->opts.clk, deadline);
+    dlt645_relay_data(d->opts.operator_code, dlt645_relay_code(cmd), deadline, &f);
     if ((e = exchange_retrying(d, &f, &reply, msg)) != GW_OK)
         return e;
     if (reply.ctrl & DLT645_C_ERROR) {
-        kmsg_set(msg, K_EDEVICE, "meter %s refused the relay command: %s", meter,
+        relay_refused(meter, cmd, &reply, msg);
+        return GW_REFUSED;
+    }
+    return GW_OK;
+}
+
+/* One write (C = 14) of di with its value; a write changes nothing when
+ * repeated, so it is retried like a read. */
+static gw_err_t write_di(dlt_t *d, const char *meter, uint32_t di, const uint8_t *value, size_t n, kmsg_t *msg)
+{
+    dlt645_frame_t f, reply;
+    gw_err_t e = start_frame(meter, DLT645_WRITE, &f, msg);
+    if (e != GW_OK)
+        return e;
+    if (!dlt645_write_data(di, d->opts.operator_code, value, n, &f)) {
+        kmsg_set(msg, K_EINVAL, "%zu bytes do not fit one write", n);
+        return GW_INVALID;
+    }
+    if ((e = exchange_retrying(d, &f, &reply, msg)) != GW_OK)
+        return e;
+    if (reply.ctrl & DLT645_C_ERROR) {
+        kmsg_set(msg, K_EDEVICE, "meter %s refused the write of %08X: %s", meter, di,
                  dlt645_error_text(reply.len ? reply.data[0] : 0));
         return GW_REFUSED;
+    }
+    return GW_OK;
+}
+
+/* The part's values, encoded; false (msg set) if one does not convert
+ * exactly. n: the number of writes, each of len bytes at vals + i * len. */
+static bool encode_part(unsigned part, const gw_settings_t *s, uint8_t *vals, size_t *n, size_t *len, kmsg_t *msg)
+{
+    bool ok = true;
+    if (part == GW_SET_ALARMS) {
+        *n = 2, *len = 4;
+        for (int i = 0; i < 2 && ok; i++)
+            ok = dlt645_money_value(s->alarm[i], vals + 4 * i);
+        if (!ok)
+            kmsg_set(msg, K_EINVAL, "alarm amounts %lld and %lld: dlt645-prepaid carries 0..99999999 minor units",
+                     (long long)s->alarm[0], (long long)s->alarm[1]);
+    } else if (part == GW_SET_PRICES) {
+        *n = BAND_COUNT, *len = 4;
+        for (int b = 0; b < BAND_COUNT && ok; b++)
+            if (!(ok = dlt645_price_value(s->price[b], vals + 4 * b)))
+                kmsg_set(msg, K_EINVAL, "the %s price does not convert exactly to NNNN.NNNN per kWh",
+                         tariff_band_name((tou_band_t)b));
+    } else {
+        *n = 1, *len = 3 * s->n_periods;
+        if (!(ok = dlt645_day_table(s->period, s->n_periods, vals)))
+            kmsg_set(msg, K_EINVAL, "the day table needs 1..%d periods, each a minute of the day and a band",
+                     GW_MAX_PERIODS);
+    }
+    return ok;
+}
+
+static uint32_t part_di(unsigned part, size_t i)
+{
+    return part == GW_SET_ALARMS   ? (i ? DLT645_DI_ALARM2 : DLT645_DI_ALARM1)
+           : part == GW_SET_PRICES ? DLT645_DI_PRICE1 + (uint32_t)i
+                                   : DLT645_DI_DAY_TABLE1;
+}
+
+static const char *part_name(unsigned part)
+{
+    return part == GW_SET_ALARMS ? "alarm amounts" : part == GW_SET_PRICES ? "prices" : "day periods";
+}
+
+static gw_err_t dlt_write(void *ctx, const char *meter, const gw_settings_t *s, kmsg_t *msg)
+{
+    static const unsigned parts[] = {GW_SET_ALARMS, GW_SET_PRICES, GW_SET_TOU};
+    char done[64] = "";
+    for (size_t p = 0; p < sizeof parts / sizeof parts[0]; p++) {
+        if (!(s->have & parts[p]))
+            continue;
+        uint8_t vals[3 * GW_MAX_PERIODS];
+        size_t n, len;
+        gw_err_t e = encode_part(parts[p], s, vals, &n, &len, msg) ? GW_OK : GW_INVALID;
+        for (size_t i = 0; i < n && e == GW_OK; i++)
+            e = write_di(ctx, meter, part_di(parts[p], i), vals + i * len, len, msg);
+        if (e != GW_OK) {
+            kmsg_prefix(msg, "%s not written%s%s: ", part_name(parts[p]), done[0] ? "; written before: " : "", done);
+            return e;
+        }
+        snprintf(done + strlen(done), sizeof done - strlen(done), "%s%s", done[0] ? ", " : "", part_name(parts[p]));
+    }
+    return GW_OK;
+}
+
+static gw_err_t dlt_refund(void *ctx, const gw_credit_req_t *req, gw_credit_reply_t *out, kmsg_t *msg)
+{
+    (void)ctx;
+    memset(out, 0, sizeof *out);
+    kmsg_set(msg, K_EINVAL,
+             "the dlt645-prepaid profile defines no refund; nothing was sent to meter %s: give the money back by hand "
+             "and record it in the back office, or reach the meter by modbus-prepaid",
+             req->to.meter);
+    return GW_UNSUPPORTED;
+}
+
+static gw_err_t dlt_read_frozen(void *ctx, const char *meter, gw_frozen_t *out, kmsg_t *msg)
+{
+    dlt_t *d = ctx;
+    uint8_t when[5], energy[20];
+    bool absent = false;
+    memset(out, 0, sizeof *out);
+    snprintf(out->meter, sizeof out->meter, "%s", meter);
+    gw_err_t e = read_di(d, meter, DLT645_DI_FROZEN_TIME, when, sizeof when, &absent, msg);
+    if (e == GW_OK && absent) {
+        kmsg_set(msg, K_EINVAL, "meter %s keeps no daily freeze (no such data)", meter);
+        return GW_UNSUPPORTED;
+    }
+    if (e == GW_OK && !dlt645_frozen_time(when, out)) {
+        kmsg_set(msg, K_EDEVICE, "meter %s sent a freeze time that is not one", meter);
+        return GW_PROTOCOL;
+    }
+    if (e != GW_OK || out->none)
+        return e;
+    dlt645_frame_t reply;
+    if ((e = read_reply(d, meter, DLT645_DI_FROZEN_ENERGY, &reply, msg)) != GW_OK)
+        return e;
+    bool single = !(reply.ctrl & DLT645_C_ERROR) && reply.len == 8;
+    if ((e = take_value(meter, DLT645_DI_FROZEN_ENERGY, &reply, energy, single ? 4 : 20, NULL, msg)) != GW_OK)
+        return e;
+    if (!dlt645_frozen_energy(energy, single ? 4 : 20, out)) {
+        kmsg_set(msg, K_EDEVICE, "meter %s sent a frozen energy register that is not BCD", meter);
+        return GW_PROTOCOL;
     }
     return GW_OK;
 }
@@ -403,7 +526,15 @@ static void dlt_close(void *ctx)
     free(d);
 }
 
-static const gw_ops_t dlt_ops = {"dlt645", dlt_read, dlt_credit, dlt_relay, dlt_close, gw_probe_none};
+static const gw_ops_t dlt_ops = {.name = "dlt645",
+                                 .read = dlt_read,
+                                 .credit = dlt_credit,
+                                 .relay = dlt_relay,
+                                 .write = dlt_write,
+                                 .refund = dlt_refund,
+                                 .read_frozen = dlt_read_frozen,
+                                 .close = dlt_close,
+                                 .probe = gw_probe_none};
 
 kerr_t gw_dlt645_open(const gw_net_opts_t *o, gw_t *out, kmsg_t *msg)
 {

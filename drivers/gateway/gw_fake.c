@@ -244,7 +244,7 @@ static gw_err_t fake_relay(void *ctx, const char *meter, gw_relay_t cmd, kmsg_t 
     if (e != GW_OK)
         return e;
     char line[64];
-    snprintf(line, sizeof line, "relay %s %s\n", meter, cmd == GW_RELAY_TRIP ? "trip" : "close");
+    snprintf(line, sizeof line, "relay %s %s\n", meter, gw_relay_str(cmd));
     fake_t *f = ctx;
     flock(f->lock_fd, LOCK_EX);
     e = append_line(f, "relays", line, msg);
@@ -252,7 +252,58 @@ static gw_err_t fake_relay(void *ctx, const char *meter, gw_relay_t cmd, kmsg_t 
     return e;
 }
 
-static const gw_ops_t fake_ops = {"fake", fake_read, fake_credit, fake_relay, fake_close, gw_probe_none};
+/* A write is acknowledged and written to `settings`, one line a write
+ * with the parts it held (the fake meters charge nothing by them). */
+static gw_err_t fake_write(void *ctx, const char *meter, const gw_settings_t *s, kmsg_t *msg)
+{
+    gw_reading_t r;
+    gw_err_t e = fake_read(ctx, &(gw_target_t){.meter = meter}, GW_READ_STATUS, &r, msg);
+    if (e != GW_OK)
+        return e;
+    char line[512];
+    int n = snprintf(line, sizeof line, "settings %s", meter);
+    if (s->have & GW_SET_ALARMS)
+        n += snprintf(line + n, sizeof line - (size_t)n, " alarms=%lld,%lld", (long long)s->alarm[0],
+                      (long long)s->alarm[1]);
+    if (s->have & GW_SET_PRICES)
+        n += snprintf(line + n, sizeof line - (size_t)n, " prices=%lld,%lld,%lld,%lld", (long long)s->price[0],
+                      (long long)s->price[1], (long long)s->price[2], (long long)s->price[3]);
+    for (size_t i = 0; s->have & GW_SET_TOU && i < s->n_periods && i < GW_MAX_PERIODS; i++)
+        n += snprintf(line + n, sizeof line - (size_t)n, "%s%u/%s", i ? "," : " periods=", s->period[i].minute,
+                      tariff_band_name(s->period[i].band));
+    snprintf(line + n, sizeof line - (size_t)n, "\n");
+    fake_t *f = ctx;
+    flock(f->lock_fd, LOCK_EX);
+    e = append_line(f, "settings", line, msg);
+    flock(f->lock_fd, LOCK_UN);
+    return e;
+}
+
+static gw_err_t fake_refund(void *ctx, const gw_credit_req_t *req, gw_credit_reply_t *out, kmsg_t *msg)
+{
+    (void)ctx;
+    memset(out, 0, sizeof *out);
+    kmsg_set(msg, K_EINVAL, "the fake meters take no refunds; nothing was sent to meter %s", req->to.meter);
+    return GW_UNSUPPORTED;
+}
+
+static gw_err_t fake_read_frozen(void *ctx, const char *meter, gw_frozen_t *out, kmsg_t *msg)
+{
+    (void)ctx;
+    memset(out, 0, sizeof *out);
+    kmsg_set(msg, K_EINVAL, "the fake meters keep no daily freeze (meter %s)", meter);
+    return GW_UNSUPPORTED;
+}
+
+static const gw_ops_t fake_ops = {.name = "fake",
+                                  .read = fake_read,
+                                  .credit = fake_credit,
+                                  .relay = fake_relay,
+                                  .write = fake_write,
+                                  .refund = fake_refund,
+                                  .read_frozen = fake_read_frozen,
+                                  .close = fake_close,
+                                  .probe = gw_probe_none};
 
 kerr_t gw_fake_open(const char *dir, gw_t *out, kmsg_t *msg)
 {

@@ -1,5 +1,6 @@
 /* The Modbus TCP backend: profile modbus-prepaid on libmodbus
- * (docs/protocols/modbus-prepaid.md). The register numbers below come from
+ * (docs/protocols/modbus-prepaid.md); its relay register takes DL/T 645's
+ * relay codes (dlt645_relay_code). The register numbers below come from
  * that page alone; the simulator has its own copy, on purpose. */
 #include <errno.h>
 #include <modbus.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include "base/log.h"
+#include "drivers/gateway/dlt645_cmd.h"
 #include "drivers/gateway/gw_backends.h"
 #include "drivers/gateway/modbus_profile.h"
 #include "drivers/transport/tcp_link.h"
@@ -124,20 +126,16 @@ static gw_err_t mb_read(void *ctx, const gw_target_t *to, unsigned what, gw_read
     return e;
 }
 
-static gw_err_t mb_credit(void *ctx, const gw_credit_req_t *req, gw_credit_reply_t *out, kmsg_t *msg)
+/* Writes a command block once and reads its result: never retried, a
+ * lost answer is settled by the engine reading the count back. */
+static gw_err_t run_command(mb_t *m, const gw_credit_req_t *req, const uint16_t cmd[MBP_N_COMMAND],
+                            gw_credit_reply_t *out, kmsg_t *msg)
 {
-    mb_t *m = ctx;
-    uint16_t cmd[MBP_N_COMMAND] = {0}, res[MBP_N_RESULT];
-    if (!m->opts.have_key) {
-        kmsg_set(msg, K_EINVAL, "no master key: set gateway.master_key_file");
-        return GW_INVALID;
-    }
-    if (!mbp_encode_command(req, m->opts.operator_code, m->opts.master, cmd, msg))
-        return GW_INVALID;
+    uint16_t res[MBP_N_RESULT];
     gw_err_t e = prepare(m, req->to.meter, msg);
     if (e != GW_OK)
         return e;
-    log_hex(LOG_DEBUG, "modbus", "command block", cmd, sizeof cmd);
+    log_hex(LOG_DEBUG, "modbus", "command block", cmd, sizeof(uint16_t) * MBP_N_COMMAND);
     if (modbus_write_registers(m->ctx, MBP_COMMAND, MBP_N_COMMAND, cmd) != MBP_N_COMMAND) {
         e = failure(m, "writing the command block", msg);
         return e == GW_REFUSED ? GW_PROTOCOL : e; /* an exception here means we broke the profile */
@@ -147,7 +145,51 @@ static gw_err_t mb_credit(void *ctx, const gw_credit_req_t *req, gw_credit_reply
         failure(m, "reading the result", msg);
         return GW_TIMEOUT;
     }
+    log_hex(LOG_DEBUG, "modbus", "result block", res, sizeof res);
     return mbp_decode_result(req, res, out, msg) ? GW_OK : GW_PROTOCOL;
+}
+
+static gw_err_t mb_credit(void *ctx, const gw_credit_req_t *req, gw_credit_reply_t *out, kmsg_t *msg)
+{
+    mb_t *m = ctx;
+    uint16_t cmd[MBP_N_COMMAND] = {0};
+    if (!m->opts.have_key) {
+        kmsg_set(msg, K_EINVAL, "no master key: set gateway.master_key_file");
+        return GW_INVALID;
+    }
+    if (!mbp_encode_command(req, m->opts.operator_code, m->opts.master, cmd, msg))
+        return GW_INVALID;
+    return run_command(m, req, cmd, out, msg);
+}
+
+static gw_err_t mb_refund(void *ctx, const gw_credit_req_t *req, gw_credit_reply_t *out, kmsg_t *msg)
+{
+    mb_t *m = ctx;
+    uint16_t cmd[MBP_N_COMMAND] = {0};
+    if (!m->opts.have_key) {
+        kmsg_set(msg, K_EINVAL, "no master key: set gateway.master_key_file");
+        return GW_INVALID;
+    }
+    if (req->open_account || !mbp_encode_refund(req, m->opts.operator_code, m->opts.master, cmd, msg))
+        return GW_INVALID;
+    return run_command(m, req, cmd, out, msg);
+}
+
+/* Writes n registers at addr, retried as a read is (a write repeated
+ * changes nothing). */
+static gw_err_t write_regs(mb_t *m, const char *meter, int addr, int n, const uint16_t *regs, kmsg_t *msg)
+{
+    gw_err_t e = GW_TIMEOUT;
+    for (unsigned i = 0; kretry_next(&m->opts.retry, m->opts.clk, i); i++) {
+        if ((e = prepare(m, meter, msg)) != GW_OK)
+            continue;
+        log_hex(LOG_DEBUG, "modbus", "write", regs, (size_t)n * 2);
+        if (modbus_write_registers(m->ctx, addr, n, regs) == n)
+            return GW_OK;
+        if ((e = failure(m, "write", msg)) == GW_REFUSED)
+            break;
+    }
+    return e;
 }
 
 static gw_err_t mb_relay(void *ctx, const char *meter, gw_relay_t cmd, kmsg_t *msg)
@@ -157,11 +199,56 @@ static gw_err_t mb_relay(void *ctx, const char *meter, gw_relay_t cmd, kmsg_t *m
     for (unsigned i = 0; kretry_next(&m->opts.retry, m->opts.clk, i); i++) {
         if ((e = prepare(m, meter, msg)) != GW_OK)
             continue;
-        if (modbus_write_register(m->ctx, MBP_RELAY, cmd == GW_RELAY_TRIP ? 0x1A : 0x1C) == 1)
+        if (modbus_write_register(m->ctx, MBP_RELAY, dlt645_relay_code(cmd)) == 1)
             return GW_OK;
         if ((e = failure(m, "relay command", msg)) == GW_REFUSED)
             break;
     }
+    if (e == GW_REFUSED && cmd == GW_RELAY_TRIP && m->last_error == EMBXSFAIL)
+        kmsg_set(msg, K_EDEVICE, "meter %s refused to trip: it keeps power on (release keep power first)", meter);
+    return e;
+}
+
+static gw_err_t mb_write(void *ctx, const char *meter, const gw_settings_t *s, kmsg_t *msg)
+{
+    static const struct {
+        unsigned part;
+        int addr, n;
+        const char *name;
+        bool (*encode)(const gw_settings_t *s, uint16_t *r, kmsg_t *msg);
+    } parts[] = {
+        {GW_SET_ALARMS, MBP_ALARMS, MBP_N_ALARMS, "alarm amounts", mbp_encode_alarms},
+        {GW_SET_PRICES, MBP_PRICES, MBP_N_PRICES, "prices", mbp_encode_prices},
+        {GW_SET_TOU, MBP_DAY_TABLE, MBP_N_DAY_TABLE, "day periods", mbp_encode_day_table},
+    };
+    char done[64] = "";
+    for (size_t p = 0; p < sizeof parts / sizeof parts[0]; p++) {
+        if (!(s->have & parts[p].part))
+            continue;
+        uint16_t r[MBP_N_DAY_TABLE];
+        gw_err_t e = parts[p].encode(s, r, msg) ? write_regs(ctx, meter, parts[p].addr, parts[p].n, r, msg) : GW_INVALID;
+        if (e != GW_OK) {
+            kmsg_prefix(msg, "%s not written%s%s: ", parts[p].name, done[0] ? "; written before: " : "", done);
+            return e;
+        }
+        snprintf(done + strlen(done), sizeof done - strlen(done), "%s%s", done[0] ? ", " : "", parts[p].name);
+    }
+    return GW_OK;
+}
+
+static gw_err_t mb_read_frozen(void *ctx, const char *meter, gw_frozen_t *out, kmsg_t *msg)
+{
+    mb_t *m = ctx;
+    uint16_t r[MBP_N_FROZEN];
+    memset(out, 0, sizeof *out);
+    snprintf(out->meter, sizeof out->meter, "%s", meter);
+    gw_err_t e = read_regs(m, meter, MBP_FROZEN, MBP_N_FROZEN, r, msg);
+    if (e == GW_REFUSED && m->last_error == EMBXILADD) {
+        kmsg_set(msg, K_EINVAL, "meter %s keeps no daily freeze (no frozen registers)", meter);
+        return GW_UNSUPPORTED;
+    }
+    if (e == GW_OK && !mbp_decode_frozen(r, out, msg))
+        return GW_PROTOCOL;
     return e;
 }
 
@@ -174,7 +261,15 @@ static void mb_close(void *ctx)
     free(m);
 }
 
-static const gw_ops_t mb_ops = {"modbus", mb_read, mb_credit, mb_relay, mb_close, gw_probe_none};
+static const gw_ops_t mb_ops = {.name = "modbus",
+                                .read = mb_read,
+                                .credit = mb_credit,
+                                .relay = mb_relay,
+                                .write = mb_write,
+                                .refund = mb_refund,
+                                .read_frozen = mb_read_frozen,
+                                .close = mb_close,
+                                .probe = gw_probe_none};
 
 kerr_t gw_modbus_open(const gw_net_opts_t *o, gw_t *out, kmsg_t *msg)
 {

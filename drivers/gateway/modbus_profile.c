@@ -102,12 +102,13 @@ bool mbp_decode_result(const gw_credit_req_t *req, const uint16_t r[MBP_N_RESULT
                                           [4] = "balance would exceed the hoarding limit",
                                           [5] = "customer number mismatch",
                                           [6] = "meter suspended",
-                                          [7] = "the meter number is not this meter's"};
+                                          [7] = "the meter number is not this meter's",
+                                          [8] = "the refund is larger than the meter's balance"};
     memset(out, 0, sizeof *out);
     out->balance_after = (int32_t)mbp_u32(r + 1);
     out->count_after = mbp_u32(r + 3);
     out->balance_known = out->count_known = true; /* the result block holds both, refusals included */
-    if (r[0] > 7) {
+    if (r[0] > 8) {
         kmsg_set(msg, K_EDEVICE, "meter %s reported result %u for count %u", req->to.meter, r[0], req->count);
         return false;
     }
@@ -125,13 +126,11 @@ bool mbp_decode_result(const gw_credit_req_t *req, const uint16_t r[MBP_N_RESULT
     return true;
 }
 
-bool mbp_encode_command(const gw_credit_req_t *req, uint32_t operator_code, const uint8_t master[16],
-                        uint16_t r[MBP_N_COMMAND], kmsg_t *msg)
+/* The command block of command cmd, MACs over di. */
+static bool encode_block(const gw_credit_req_t *req, uint16_t cmd, uint32_t di, uint32_t operator_code,
+                         const uint8_t master[16], uint16_t r[MBP_N_COMMAND], kmsg_t *msg)
 {
-    meter_credit_mac_t c = {.di = req->open_account ? DLT645_DI_OPEN_ACCOUNT : DLT645_DI_RECHARGE,
-                            .amount = (uint32_t)req->amount,
-                            .count = req->count,
-                            .operator_code = operator_code};
+    meter_credit_mac_t c = {.di = di, .amount = (uint32_t)req->amount, .count = req->count, .operator_code = operator_code};
     uint8_t addr[6], kmeter[16], mac1[4], mac2[4];
     if (req->amount < 0 || req->amount > UINT32_MAX || req->count == 0 || !mbp_put_bcd12(r + 5, req->customer) ||
         !mbp_put_bcd12(r + 8, req->to.meter) || !dlt645_addr_from_text(req->to.meter, addr) ||
@@ -144,7 +143,7 @@ bool mbp_encode_command(const gw_credit_req_t *req, uint32_t operator_code, cons
         kmsg_set(msg, K_EIO, "the crypto library failed to compute the MACs");
         return false;
     }
-    r[0] = req->open_account ? MBP_CMD_OPEN_ACCOUNT : MBP_CMD_RECHARGE;
+    r[0] = cmd;
     mbp_put_u32(r + 1, c.amount);
     mbp_put_u32(r + 3, c.count);
     mbp_put_u32(r + 11, c.operator_code);
@@ -152,5 +151,81 @@ bool mbp_encode_command(const gw_credit_req_t *req, uint32_t operator_code, cons
     r[14] = (uint16_t)(mac1[2] << 8 | mac1[3]);
     r[15] = (uint16_t)(mac2[0] << 8 | mac2[1]);
     r[16] = (uint16_t)(mac2[2] << 8 | mac2[3]);
+    return true;
+}
+
+bool mbp_encode_command(const gw_credit_req_t *req, uint32_t operator_code, const uint8_t master[16],
+                        uint16_t r[MBP_N_COMMAND], kmsg_t *msg)
+{
+    return encode_block(req, req->open_account ? MBP_CMD_OPEN_ACCOUNT : MBP_CMD_RECHARGE,
+                        req->open_account ? DLT645_DI_OPEN_ACCOUNT : DLT645_DI_RECHARGE, operator_code, master, r, msg);
+}
+
+bool mbp_encode_refund(const gw_credit_req_t *req, uint32_t operator_code, const uint8_t master[16],
+                       uint16_t r[MBP_N_COMMAND], kmsg_t *msg)
+{
+    return encode_block(req, MBP_CMD_REFUND, MBP_REFUND_MAC_DI, operator_code, master, r, msg);
+}
+
+bool mbp_encode_alarms(const gw_settings_t *s, uint16_t r[MBP_N_ALARMS], kmsg_t *msg)
+{
+    for (int i = 0; i < 2; i++) {
+        if (s->alarm[i] < 0 || s->alarm[i] > UINT32_MAX) {
+            kmsg_set(msg, K_EINVAL, "alarm amount %d (%lld) is outside 0..%u minor units", i + 1,
+                     (long long)s->alarm[i], UINT32_MAX);
+            return false;
+        }
+        mbp_put_u32(r + 2 * i, (uint32_t)s->alarm[i]);
+    }
+    return true;
+}
+
+bool mbp_encode_prices(const gw_settings_t *s, uint16_t r[MBP_N_PRICES], kmsg_t *msg)
+{
+    for (int b = 0; b < BAND_COUNT; b++) {
+        int64_t p = s->price[b];
+        if (p < 0 || p % 100 != 0 || p / 100 > UINT32_MAX) {
+            kmsg_set(msg, K_EINVAL, "the %s price does not convert exactly to 0.0001 of the major unit per kWh",
+                     tariff_band_name((tou_band_t)b));
+            return false;
+        }
+        mbp_put_u32(r + 2 * b, (uint32_t)(p / 100));
+    }
+    return true;
+}
+
+bool mbp_encode_day_table(const gw_settings_t *s, uint16_t r[MBP_N_DAY_TABLE], kmsg_t *msg)
+{
+    memset(r, 0, sizeof(uint16_t) * MBP_N_DAY_TABLE);
+    if (s->n_periods == 0 || s->n_periods > GW_MAX_PERIODS) {
+        kmsg_set(msg, K_EINVAL, "the day table needs 1..%d periods, not %zu", GW_MAX_PERIODS, s->n_periods);
+        return false;
+    }
+    r[0] = (uint16_t)s->n_periods;
+    for (size_t i = 0; i < s->n_periods; i++) {
+        if (s->period[i].minute >= 1440 || (unsigned)s->period[i].band >= BAND_COUNT) {
+            kmsg_set(msg, K_EINVAL, "day period %zu is not a minute of the day and a band", i + 1);
+            return false;
+        }
+        r[1 + 2 * i] = s->period[i].minute;
+        r[2 + 2 * i] = (uint16_t)(s->period[i].band + 1);
+    }
+    return true;
+}
+
+bool mbp_decode_frozen(const uint16_t r[MBP_N_FROZEN], gw_frozen_t *out, kmsg_t *msg)
+{
+    out->none = r[0] == 0;
+    if (out->none)
+        return true;
+    if (!gw_frozen_set_time(out, r[0], r[1], r[2], r[3], r[4]) || (r[15] != 0 && r[15] != 4)) {
+        kmsg_set(msg, K_EDEVICE, "the frozen block holds no freeze time (%u-%u-%u %u:%u) or %u bands", r[0], r[1],
+                 r[2], r[3], r[4], r[15]);
+        return false;
+    }
+    out->energy_total = (int64_t)mbp_u32(r + 5) * 10; /* 0.01 kWh = 10 Wh */
+    for (int b = 0; b < 4; b++)
+        out->energy_band[b] = r[15] ? (int64_t)mbp_u32(r + 7 + 2 * b) * 10 : 0;
+    out->bands_absent = r[15] == 0;
     return true;
 }

@@ -101,6 +101,27 @@ static gw_err_t router_relay(void *ctx, const char *meter, gw_relay_t cmd, kmsg_
     return e ? e : b->ops->relay(b->ctx, meter, cmd, msg);
 }
 
+static gw_err_t router_write(void *ctx, const char *meter, const gw_settings_t *set, kmsg_t *msg)
+{
+    gw_t *b;
+    gw_err_t e = route(ctx, meter, &b, msg);
+    return e ? e : b->ops->write(b->ctx, meter, set, msg);
+}
+
+static gw_err_t router_refund(void *ctx, const gw_credit_req_t *req, gw_credit_reply_t *out, kmsg_t *msg)
+{
+    gw_t *b;
+    gw_err_t e = route(ctx, req->to.meter, &b, msg);
+    return e ? e : b->ops->refund(b->ctx, req, out, msg);
+}
+
+static gw_err_t router_read_frozen(void *ctx, const char *meter, gw_frozen_t *out, kmsg_t *msg)
+{
+    gw_t *b;
+    gw_err_t e = route(ctx, meter, &b, msg);
+    return e ? e : b->ops->read_frozen(b->ctx, meter, out, msg);
+}
+
 /* The first meter of the registry answers its purchase count. */
 static gw_err_t router_probe(void *ctx, kmsg_t *msg)
 {
@@ -126,7 +147,15 @@ static void router_close(void *ctx)
     free(r);
 }
 
-static const gw_ops_t router_ops = {"router", router_read, router_credit, router_relay, router_close, router_probe};
+static const gw_ops_t router_ops = {.name = "router",
+                                    .read = router_read,
+                                    .credit = router_credit,
+                                    .relay = router_relay,
+                                    .write = router_write,
+                                    .refund = router_refund,
+                                    .read_frozen = router_read_frozen,
+                                    .close = router_close,
+                                    .probe = router_probe};
 
 /* The gateway.* settings as the backends' options; loads the master key. */
 static kerr_t net_opts(const kiosk_config_t *cfg, gw_net_opts_t *o, kmsg_t *msg)

@@ -63,7 +63,7 @@ static void charge(msim_meter_t *m, int64_t wh, unsigned minute)
 
 static void trip_if_empty(msim_t *s, msim_meter_t *m)
 {
-    if (m->relay_open || m->balance > -m->overdraft_limit)
+    if (m->relay_open || m->keep_power || m->balance > -m->overdraft_limit)
         return;
     m->relay_open = true;
     m->close_armed = false;
@@ -121,6 +121,9 @@ void msim_advance(msim_t *s, int64_t mono_ms)
         for (size_t i = 0; i < s->n; i++)
             flow(s, &s->meters[i], next - s->sim_ms, &w);
         s->sim_ms = next;
+        if (next % MINUTE_MS == 0 && when_at(next).minute == 0)
+            for (size_t i = 0; i < s->n; i++)
+                msim_freeze(&s->meters[i], next); /* the daily freeze at local midnight */
     }
 }
 

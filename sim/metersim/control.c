@@ -213,6 +213,25 @@ static char *cmd_button(msim_t *s, char **av, int ac)
     return OK("%s", "");
 }
 
+/* freeze [ADDR]: the daily freeze now (simulated time, to the minute), of
+ * one meter or all, as at midnight. */
+static char *cmd_freeze(msim_t *s, char **av, int ac)
+{
+    msim_meter_t *one = NULL;
+    char *err = NULL;
+    if (ac == 2 && !(one = meter_arg(s, av, &err)))
+        return err;
+    msim_advance(s, kclock_mono(NULL));
+    int64_t t = s->sim_ms / 60000 * 60000;
+    for (size_t i = 0; i < s->n; i++)
+        if (!one || one == &s->meters[i]) {
+            s->meters[i].frozen_ms = 0; /* forced: taken again within the minute too */
+            msim_freeze(&s->meters[i], t);
+        }
+    msim_changed(s);
+    return OK("%s", "");
+}
+
 /* set ADDR FIELD VALUE...: the value is the rest of the line. */
 static char *cmd_set(msim_t *s, char **av, int ac)
 {
@@ -256,6 +275,7 @@ static const struct command {
     {{"tamper", 3, 3, "tamper ADDR cover|terminal|magnetic|reverse on|off"}, cmd_tamper},
     {{"set", 3, MAX_WORDS - 1, "set ADDR FIELD VALUE"}, cmd_set},
     {{"consume", 2, 2, "consume ADDR WH"}, cmd_consume},
+    {{"freeze", 0, 1, "freeze [ADDR]"}, cmd_freeze},
     {{"button", 1, 1, "button ADDR"}, cmd_button},
     {{"card-insert", 2, 3, "card-insert METER FILE [ISSUER-KEY-FILE]"}, cmd_card_insert},
     {{"state", 0, 1, "state [ADDR]"}, cmd_state},

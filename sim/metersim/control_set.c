@@ -41,15 +41,26 @@ static const char *set_power(msim_t *s, msim_meter_t *m, const char *v)
     return simio_parse_int(v, 0, MSIM_MAX_POWER, &m->power_w) ? NULL : "power is whole W 0..1000000";
 }
 
+/* on/off words into *out; false for another word. */
+static bool on_off(const char *v, bool *out)
+{
+    bool on = strcmp(v, "on") == 0 || strcmp(v, "true") == 0 || strcmp(v, "yes") == 0 || strcmp(v, "1") == 0;
+    bool off = strcmp(v, "off") == 0 || strcmp(v, "false") == 0 || strcmp(v, "no") == 0 || strcmp(v, "0") == 0;
+    if (on || off)
+        *out = on;
+    return on || off;
+}
+
 static const char *set_suspended(msim_t *s, msim_meter_t *m, const char *v)
 {
     (void)s;
-    bool on = strcmp(v, "on") == 0 || strcmp(v, "true") == 0 || strcmp(v, "yes") == 0 || strcmp(v, "1") == 0;
-    bool off = strcmp(v, "off") == 0 || strcmp(v, "false") == 0 || strcmp(v, "no") == 0 || strcmp(v, "0") == 0;
-    if (!on && !off)
-        return "suspended is on or off";
-    m->suspended = on;
-    return NULL;
+    return on_off(v, &m->suspended) ? NULL : "suspended is on or off";
+}
+
+static const char *set_freezes(msim_t *s, msim_meter_t *m, const char *v)
+{
+    (void)s;
+    return on_off(v, &m->freezes) ? NULL : "freezes is on (a daily freeze) or off (none: no such data)";
 }
 
 static const char *set_energy(msim_t *s, msim_meter_t *m, const char *v)
@@ -128,7 +139,7 @@ static const struct {
     {"power", set_power},         {"suspended", set_suspended}, {"energy", set_energy},
     {"customer", set_customer},   {"tariff", set_tariff},       {"hoarding", set_hoarding},
     {"threshold", set_threshold}, {"overdraft", set_overdraft}, {"unit", set_unit},
-    {"rates", set_rates},
+    {"rates", set_rates},         {"freezes", set_freezes},
 };
 
 const char *msim_set_field(msim_t *s, msim_meter_t *m, const char *field, const char *value)
@@ -137,5 +148,5 @@ const char *msim_set_field(msim_t *s, msim_meter_t *m, const char *field, const 
         if (strcmp(setters[i].name, field) == 0)
             return setters[i].fn(s, m, value);
     return "set knows balance, count, relay, power, suspended, energy, customer, tariff, hoarding, threshold, "
-           "overdraft, unit, rates";
+           "overdraft, unit, rates, freezes";
 }

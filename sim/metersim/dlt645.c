@@ -1,8 +1,10 @@
 /* The meters' side of dlt645-prepaid (docs/protocols/dlt645-prepaid.md):
  * reads (C = 11), recharge and open account (C = 03), relay control
- * (C = 1C). The DI numbers are this file's own copy of the profile; the
+ * and keep power (C = 1C), writes of alarm amounts, prices and the day
+ * table (C = 14), the daily freeze read back. The DI numbers are this file's own copy of the profile; the
  * framing is dlt_frame.c's. */
 #include <string.h>
+#include <time.h>
 
 #include "base/log.h"
 #include "sim/metersim/msim.h"
@@ -17,10 +19,17 @@
 #define DI_CUSTOMER 0x0400040Eu
 #define DI_RECHARGE 0x070102FFu
 #define DI_OPEN_ACCOUNT 0x070101FFu
+#define DI_ALARM1 0x04001001u
+#define DI_ALARM2 0x04001002u
+#define DI_PRICE1 0x04050101u /* .. 0x04050104: sharp, peak, flat, valley */
+#define DI_DAY_TABLE1 0x04010001u
+#define DI_FROZEN_TIME 0x05060001u
+#define DI_FROZEN_ENERGY 0x05060101u
 
 #define ERR_OTHER 0x01   /* error byte bit 0 */
 #define ERR_NO_DATA 0x02 /* bit 1 */
 #define ERR_AUTH 0x04    /* bit 2 */
+#define ERR_DAY_SLOTS 0x20 /* bit 5: too many day periods */
 
 #define BCD8_MAX 99999999 /* XXXXXX.XX in 4 bytes */
 
@@ -48,6 +57,34 @@ static uint16_t status7(const msim_meter_t *m)
                       (msim_low_balance(m) ? 1u << 4 : 0));
 }
 
+/* The last freeze's time, mm hh DD MM YY in local time; zeros before the
+ * first. */
+static void put_frozen_time(const msim_meter_t *m, uint8_t *p)
+{
+    time_t t = (time_t)(m->frozen_ms / 1000);
+    struct tm tm;
+    memset(p, 0, 5);
+    if (m->frozen_ms == 0 || !localtime_r(&t, &tm))
+        return;
+    const int f[5] = {tm.tm_min, tm.tm_hour, tm.tm_mday, tm.tm_mon + 1, tm.tm_year % 100};
+    for (int i = 0; i < 5; i++)
+        msim_bcd_put((uint64_t)f[i], p + i, 1);
+}
+
+/* The last freeze's forward energy: total and bands, or the total alone
+ * on a single-rate meter; 0 for a meter that keeps no freeze. */
+static size_t frozen_energy(const msim_meter_t *m, uint8_t *p)
+{
+    if (!m->freezes)
+        return 0;
+    put_bcd4(p, m->frozen_total / 10);
+    if (m->rates == MSIM_RATES_SINGLE)
+        return 4;
+    for (int b = 0; b < BAND_COUNT; b++)
+        put_bcd4(p + 4 + 4 * b, m->frozen_band[b] / 10);
+    return 20;
+}
+
 /* The value of di after the DI in p; returns its length, or 0 for a DI the
  * meter does not have. Energy is in 0.01 kWh (water: 0.01 m3) = 10 Wh. */
 static size_t read_value(const msim_meter_t *m, uint32_t di, uint8_t *p)
@@ -69,6 +106,12 @@ static size_t read_value(const msim_meter_t *m, uint32_t di, uint8_t *p)
         if (!m->customer[0] || !msim_bcd12_from_text(m->customer, p))
             memset(p, 0, 6);
         return 6;
+    case DI_FROZEN_TIME:
+        if (!m->freezes)
+            return 0;
+        put_frozen_time(m, p);
+        return 5;
+    case DI_FROZEN_ENERGY: return frozen_energy(m, p);
     case DI_STATUS3: w = status3(m); break;
     case DI_STATUS7: w = status7(m); break;
     default: return 0;
@@ -112,6 +155,7 @@ static unsigned error_word(msim_result_t v)
     case MSIM_HOARDING: return 1u << 6;
     case MSIM_WRONG_METER: return 1u << 7;
     case MSIM_SUSPENDED: return 1u << 8;
+    case MSIM_OVER_BALANCE: break; /* a refund: not in this profile */
     }
     return 1u << 0;
 }
@@ -164,6 +208,11 @@ static bool deadline_ok(const uint8_t *p)
     return true;
 }
 
+static bool password_ok(const uint8_t *p)
+{
+    return p[0] == 0x02 && !p[1] && !p[2] && !p[3];
+}
+
 /* DATA: PA P0 P1 P2, operator (4), N1, N2, deadline (6) (L = 16). */
 static void do_relay(msim_t *s, msim_meter_t *m, const msim_dlt_frame_t *req, msim_dlt_frame_t *r)
 {
@@ -172,16 +221,91 @@ static void do_relay(msim_t *s, msim_meter_t *m, const msim_dlt_frame_t *req, ms
         error_reply(r, ERR_OTHER);
         return;
     }
-    if (d[0] != 0x02 || d[1] || d[2] || d[3]) {
+    if (!password_ok(d)) {
         error_reply(r, ERR_AUTH);
         return;
     }
-    if (!deadline_ok(d + 10) || (d[8] != 0x1A && d[8] != 0x1B && d[8] != 0x1C)) {
+    if (!deadline_ok(d + 10) || msim_relay(s, m, d[8], "dlt645") != MSIM_RELAY_DONE) {
+        error_reply(r, ERR_OTHER); /* not a command, or a trip while keeping power on */
+        return;
+    }
+    r->len = 0;
+}
+
+/* n values of 4 BCD bytes at p; false if one is not BCD. */
+static bool get_bcd4s(const uint8_t *p, size_t n, int64_t *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint64_t v;
+        if (!msim_bcd_get(p + 4 * i, 4, &v))
+            return false;
+        out[i] = (int64_t)v;
+    }
+    return true;
+}
+
+/* The day table: n periods NN mm hh; returns the error byte, 0 if taken. */
+static uint8_t write_day_table(msim_t *s, msim_meter_t *m, const uint8_t *v, size_t len)
+{
+    msim_period_t p[MSIM_MAX_PERIODS];
+    size_t n = len / 3;
+    if (len % 3 || n == 0)
+        return ERR_OTHER;
+    if (n > MSIM_MAX_PERIODS)
+        return ERR_DAY_SLOTS;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t nn, mm, hh;
+        if (!msim_bcd_get(v + 3 * i, 1, &nn) || !msim_bcd_get(v + 3 * i + 1, 1, &mm) ||
+            !msim_bcd_get(v + 3 * i + 2, 1, &hh) || mm > 59 || hh > 23)
+            return ERR_OTHER;
+        p[i] = (msim_period_t){.minute = (uint16_t)(hh * 60 + mm), .tariff = (uint8_t)nn};
+    }
+    return msim_set_day_table(s, m, p, n, "dlt645") ? 0 : ERR_OTHER;
+}
+
+/* Carries out a write of di with its value; returns the error byte, 0 if
+ * taken. Alarm amounts are written one DI at a time; the meter keeps the
+ * other. */
+static uint8_t apply_write(msim_t *s, msim_meter_t *m, uint32_t di, const uint8_t *v, size_t len)
+{
+    int64_t x[1];
+    if (di == DI_DAY_TABLE1)
+        return write_day_table(s, m, v, len);
+    if (len != 4 || !get_bcd4s(v, 1, x))
+        return (di == DI_ALARM1 || di == DI_ALARM2 || (di >= DI_PRICE1 && di < DI_PRICE1 + BAND_COUNT)) ? ERR_OTHER
+                                                                                                    : ERR_NO_DATA;
+    if (di == DI_ALARM1 || di == DI_ALARM2) {
+        int64_t a[2] = {m->alarm_amount[0], m->alarm_amount[1]};
+        a[di == DI_ALARM2] = x[0];
+        msim_set_alarms(s, m, a, "dlt645");
+        return 0;
+    }
+    if (di >= DI_PRICE1 && di < DI_PRICE1 + BAND_COUNT) {
+        int64_t pr[BAND_COUNT];
+        memcpy(pr, m->price, sizeof pr);
+        pr[di - DI_PRICE1] = x[0];
+        msim_set_prices(s, m, pr, "dlt645");
+        return 0;
+    }
+    return ERR_NO_DATA;
+}
+
+/* DATA: DI, PA P0 P1 P2, operator (4), the value (L = 12 + its length). */
+static void do_write(msim_t *s, msim_meter_t *m, const msim_dlt_frame_t *req, msim_dlt_frame_t *r)
+{
+    if (req->len < 13) {
         error_reply(r, ERR_OTHER);
         return;
     }
-    msim_relay(s, m, d[8]);
-    r->len = 0;
+    if (!password_ok(req->data + 4)) {
+        error_reply(r, ERR_AUTH);
+        return;
+    }
+    uint8_t err = apply_write(s, m, msim_le32_get(req->data), req->data + 12, req->len - 12u);
+    if (err)
+        error_reply(r, err);
+    else
+        r->len = 0;
 }
 
 size_t msim_dlt_handle(msim_t *s, const msim_dlt_frame_t *req, uint8_t *out)
@@ -195,6 +319,7 @@ size_t msim_dlt_handle(msim_t *s, const msim_dlt_frame_t *req, uint8_t *out)
     case MSIM_DLT_READ: do_read(m, req, &r); break;
     case MSIM_DLT_SECURITY: do_credit(s, m, req, &r); break;
     case MSIM_DLT_RELAY: do_relay(s, m, req, &r); break;
+    case MSIM_DLT_WRITE: do_write(s, m, req, &r); break;
     default: error_reply(&r, ERR_OTHER); break;
     }
     return msim_dlt_encode(&r, out, MSIM_DLT_MAX_FRAME);

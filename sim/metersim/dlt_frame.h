@@ -28,6 +28,7 @@ enum {
     MSIM_DLT_READ = 0x11,     /* reply 91, error D1 */
     MSIM_DLT_SECURITY = 0x03, /* recharge, open account: reply 83, error C3 */
     MSIM_DLT_RELAY = 0x1C,    /* reply 9C, error DC */
+    MSIM_DLT_WRITE = 0x14,    /* reply 94, error D4 */
 };
 
 typedef struct msim_dlt_frame {

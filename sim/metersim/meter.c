@@ -13,6 +13,7 @@
 
 #define DI_RECHARGE 0x070102FFu
 #define DI_OPEN_ACCOUNT 0x070101FFu
+#define DI_REFUND 0x070103FFu /* modbus-prepaid's refund MACs */
 
 /* A household's day in percent of the average power; sums to 2400. */
 static const int64_t default_factors[24] = {50,  40,  35,  35,  35,  45,  80,  120, 110, 90,  80,  80,
@@ -32,6 +33,7 @@ void msim_meter_defaults(msim_meter_t *m, size_t i)
     m->power_w = 500;
     memcpy(m->factor, default_factors, sizeof m->factor);
     m->mb_result[0] = 0xFFFF;
+    m->freezes = true;
 }
 
 static const char *const rates_names[MSIM_RATES_COUNT] = {[MSIM_RATES_TOU] = "tou", [MSIM_RATES_SINGLE] = "single"};
@@ -98,7 +100,7 @@ bool msim_journal_add(msim_meter_t *m, const msim_credit_t *c)
 /* MAC1 and MAC2 under K_meter; without a master key nothing verifies. */
 static bool macs_ok(const msim_t *s, const msim_meter_t *m, const msim_credit_req_t *r)
 {
-    msim_mac_input_t c = {.di = r->open_account ? DI_OPEN_ACCOUNT : DI_RECHARGE,
+    msim_mac_input_t c = {.di = r->refund ? DI_REFUND : r->open_account ? DI_OPEN_ACCOUNT : DI_RECHARGE,
                           .amount = r->amount,
                           .count = r->count,
                           .operator_code = r->operator_code};
@@ -129,7 +131,7 @@ static msim_result_t judge(const msim_t *s, const msim_meter_t *m, const msim_cr
     if (!msim_bcd12_to_text(r->customer, customer))
         return MSIM_CUSTOMER;
     msim_result_t v;
-    if (r->open_account) {
+    if (r->open_account && !r->refund) {
         v = judge_open(m, r, customer);
     } else if (strcmp(m->customer, customer) != 0) {
         v = MSIM_CUSTOMER;
@@ -138,6 +140,8 @@ static msim_result_t judge(const msim_t *s, const msim_meter_t *m, const msim_cr
             : (uint64_t)r->count != (uint64_t)m->count + 1 ? MSIM_COUNT_MISMATCH
                                                       : MSIM_APPLIED;
     }
+    if (v == MSIM_APPLIED && r->refund)
+        return m->suspended ? MSIM_SUSPENDED : (int64_t)r->amount > m->balance ? MSIM_OVER_BALANCE : MSIM_APPLIED;
     return v != MSIM_APPLIED ? v : msim_credit_limits(m, r->amount);
 }
 
@@ -159,7 +163,20 @@ void msim_book_credit(msim_meter_t *m, int64_t amount, uint32_t count, bool open
                        .amount = amount,
                        .balance_after = m->balance,
                        .time_ms = kclock_wall(NULL),
-                       .open_account = open_account};
+                       .kind = ""};
+    snprintf(c.kind, sizeof c.kind, "%s", open_account ? "open_account" : "recharge");
+    snprintf(c.protocol, sizeof c.protocol, "%s", protocol);
+    if (!msim_journal_add(m, &c))
+        LOG_E(MSIM_LOG, "meter %s: out of memory for the journal", m->addr);
+}
+
+void msim_book_refund(msim_meter_t *m, int64_t amount, uint32_t count, const char *protocol)
+{
+    m->balance -= amount;
+    m->purchased = m->purchased > amount ? m->purchased - amount : 0;
+    m->count = count;
+    msim_credit_t c = {.count = count, .amount = amount, .balance_after = m->balance, .time_ms = kclock_wall(NULL),
+                       .kind = "refund"};
     snprintf(c.protocol, sizeof c.protocol, "%s", protocol);
     if (!msim_journal_add(m, &c))
         LOG_E(MSIM_LOG, "meter %s: out of memory for the journal", m->addr);
@@ -167,6 +184,11 @@ void msim_book_credit(msim_meter_t *m, int64_t amount, uint32_t count, bool open
 
 static void apply(msim_t *s, msim_meter_t *m, const msim_credit_req_t *r)
 {
+    if (r->refund) {
+        msim_book_refund(m, r->amount, r->count, r->protocol);
+        msim_changed(s);
+        return;
+    }
     if (r->open_account)
         msim_bcd12_to_text(r->customer, m->customer);
     msim_book_credit(m, r->amount, r->open_account ? 1 : r->count, r->open_account, r->protocol);
@@ -179,15 +201,19 @@ msim_result_t msim_credit(msim_t *s, msim_meter_t *m, const msim_credit_req_t *r
     if (v == MSIM_APPLIED)
         apply(s, m, req);
     LOG_I(MSIM_LOG, "meter %s: %s of %u with count %u over %s: result %d (balance %lld, count %u)", m->addr,
-          req->open_account ? "open account" : "recharge", req->amount, req->count, req->protocol, (int)v,
+          req->refund ? "refund" : req->open_account ? "open account" : "recharge", req->amount, req->count, req->protocol, (int)v,
           (long long)m->balance, m->count);
     return v;
 }
 
-bool msim_relay(msim_t *s, msim_meter_t *m, unsigned code)
+msim_relay_result_t msim_relay(msim_t *s, msim_meter_t *m, unsigned code, const char *protocol)
 {
     switch (code) {
     case 0x1A:
+        if (m->keep_power) {
+            LOG_I(MSIM_LOG, "meter %s: trip refused, the meter keeps power on", m->addr);
+            return MSIM_RELAY_KEEP_POWER;
+        }
         m->relay_open = true;
         m->trip_commanded = true;
         m->close_armed = false;
@@ -201,9 +227,70 @@ bool msim_relay(msim_t *s, msim_meter_t *m, unsigned code)
         m->trip_commanded = false;
         m->close_armed = false;
         break;
-    default: return false;
+    case 0x3A:
+    case 0x3B:
+        m->keep_power = code == 0x3A;
+        msim_journal_command(s, m, m->keep_power ? "keep_on" : "keep_off", "", protocol);
+        return MSIM_RELAY_DONE;
+    default: return MSIM_RELAY_UNKNOWN;
     }
     LOG_I(MSIM_LOG, "meter %s: relay command %02X, relay now %s", m->addr, code, m->relay_open ? "open" : "closed");
     msim_changed(s);
+    return MSIM_RELAY_DONE;
+}
+
+void msim_journal_command(msim_t *s, msim_meter_t *m, const char *kind, const char *detail, const char *protocol)
+{
+    msim_credit_t c = {.count = m->count, .balance_after = m->balance, .time_ms = kclock_wall(NULL)};
+    snprintf(c.kind, sizeof c.kind, "%s", kind);
+    snprintf(c.detail, sizeof c.detail, "%s", detail);
+    snprintf(c.protocol, sizeof c.protocol, "%s", protocol);
+    if (!msim_journal_add(m, &c))
+        LOG_E(MSIM_LOG, "meter %s: out of memory for the journal", m->addr);
+    LOG_I(MSIM_LOG, "meter %s: %s %s", m->addr, kind, detail);
+    msim_changed(s);
+}
+
+void msim_set_alarms(msim_t *s, msim_meter_t *m, const int64_t amount[2], const char *protocol)
+{
+    char d[64];
+    m->alarm_amount[0] = amount[0];
+    m->alarm_amount[1] = amount[1];
+    snprintf(d, sizeof d, "%lld,%lld", (long long)amount[0], (long long)amount[1]);
+    msim_journal_command(s, m, "alarms", d, protocol);
+}
+
+void msim_set_prices(msim_t *s, msim_meter_t *m, const int64_t price[BAND_COUNT], const char *protocol)
+{
+    char d[96];
+    memcpy(m->price, price, sizeof m->price);
+    snprintf(d, sizeof d, "%lld,%lld,%lld,%lld", (long long)price[0], (long long)price[1], (long long)price[2],
+             (long long)price[3]);
+    msim_journal_command(s, m, "prices", d, protocol);
+}
+
+bool msim_set_day_table(msim_t *s, msim_meter_t *m, const msim_period_t *p, size_t n, const char *protocol)
+{
+    char d[96] = "";
+    if (n == 0 || n > MSIM_MAX_PERIODS)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (p[i].minute >= 1440 || p[i].tariff < 1 || p[i].tariff > 4)
+            return false;
+    memcpy(m->period, p, n * sizeof *p);
+    m->n_periods = n;
+    for (size_t i = 0; i < n && strlen(d) + 12 < sizeof d; i++)
+        snprintf(d + strlen(d), sizeof d - strlen(d), "%s%02u:%02u/%u", i ? "," : "", p[i].minute / 60u,
+                 p[i].minute % 60u, p[i].tariff);
+    msim_journal_command(s, m, "day_table", d, protocol);
     return true;
+}
+
+void msim_freeze(msim_meter_t *m, int64_t t_ms)
+{
+    if (!m->freezes || m->frozen_ms == t_ms)
+        return;
+    m->frozen_ms = t_ms;
+    m->frozen_total = m->energy_total;
+    memcpy(m->frozen_band, m->energy_band, sizeof m->frozen_band);
 }

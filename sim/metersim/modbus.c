@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/log.h"
@@ -29,9 +30,18 @@ enum {
     N_COMMAND = 17,
     REG_RESULT = 0x0128,
     REG_RELAY = 0x0130,
-    N_REGS = REG_RELAY + 1,
+    REG_ALARMS = 0x0140, /* 2 x UINT32 */
+    N_ALARMS = 4,
+    REG_PRICES = 0x0144, /* 4 x UINT32 */
+    N_PRICES = 8,
+    REG_DAY_TABLE = 0x0150, /* n, then 14 x (minute, tariff) */
+    N_DAY_TABLE = 29,
+    REG_FROZEN = 0x0170,
+    REG_FROZEN_LAST = 0x017F,
+    N_REGS = REG_FROZEN_LAST + 1,
     CMD_RECHARGE = 1,
     CMD_OPEN_ACCOUNT = 2,
+    CMD_REFUND = 3,
 };
 
 #define VOLTAGE_DV 2200 /* 220.0 V */
@@ -40,7 +50,7 @@ enum {
 /* The readable ranges; a read must lie inside one. */
 static const struct {
     int first, last;
-} readable[] = {{0x0000, 0x0010}, {0x0100, 0x010F}, {0x0128, 0x012C}};
+} readable[] = {{0x0000, 0x0010}, {0x0100, 0x010F}, {0x0128, 0x012C}, {0x0140, 0x016C}, {0x0170, 0x017F}};
 
 struct msim_mb {
     modbus_t *ctx;
@@ -119,6 +129,42 @@ static uint16_t flags(const msim_meter_t *m)
                       (msim_low_balance(m) ? 8u : 0) | (msim_pretrip(m) ? 16u : 0));
 }
 
+/* Alarm amounts, prices and the day table as written. */
+static void refresh_settings(const msim_meter_t *m, uint16_t *r)
+{
+    memset(r + REG_ALARMS, 0, sizeof *r * (REG_FROZEN - REG_ALARMS));
+    for (int i = 0; i < 2; i++)
+        put_u32(r + REG_ALARMS + 2 * i, clamp_u32(m->alarm_amount[i]));
+    for (int b = 0; b < BAND_COUNT; b++)
+        put_u32(r + REG_PRICES + 2 * b, clamp_u32(m->price[b]));
+    r[REG_DAY_TABLE] = (uint16_t)m->n_periods;
+    for (size_t i = 0; i < m->n_periods; i++) {
+        r[REG_DAY_TABLE + 1 + 2 * i] = m->period[i].minute;
+        r[REG_DAY_TABLE + 2 + 2 * i] = m->period[i].tariff;
+    }
+}
+
+/* The last freeze: local time, total and bands, number of bands. */
+static void refresh_frozen(const msim_meter_t *m, uint16_t *r)
+{
+    uint16_t *f = r + REG_FROZEN;
+    time_t t = (time_t)(m->frozen_ms / 1000);
+    struct tm tm;
+    memset(f, 0, sizeof *f * (REG_FROZEN_LAST - REG_FROZEN + 1));
+    if (m->frozen_ms == 0 || !localtime_r(&t, &tm))
+        return;
+    f[0] = (uint16_t)(tm.tm_year + 1900);
+    f[1] = (uint16_t)(tm.tm_mon + 1);
+    f[2] = (uint16_t)tm.tm_mday;
+    f[3] = (uint16_t)tm.tm_hour;
+    f[4] = (uint16_t)tm.tm_min;
+    put_u32(f + 5, clamp_u32(m->frozen_total / 10));
+    bool bands = m->rates != MSIM_RATES_SINGLE;
+    for (int b = 0; bands && b < BAND_COUNT; b++)
+        put_u32(f + 7 + 2 * b, clamp_u32(m->frozen_band[b] / 10));
+    f[15] = bands ? 4 : 0;
+}
+
 static void refresh(const msim_t *s, const msim_meter_t *m, modbus_mapping_t *map)
 {
     uint16_t *r = map->tab_registers;
@@ -134,12 +180,16 @@ static void refresh(const msim_t *s, const msim_meter_t *m, modbus_mapping_t *ma
     put_bcd12(p + 10, m->customer);
     put_u32(p + 13, clamp_u32(m->purchased));
     memcpy(r + REG_RESULT, m->mb_result, sizeof m->mb_result);
+    refresh_settings(m, r);
+    refresh_frozen(m, r);
 }
 
 static bool is_readable(const msim_meter_t *m, int addr, int n)
 {
     if (m->rates == MSIM_RATES_SINGLE && addr <= REG_BANDS_LAST && addr + n - 1 >= REG_BANDS)
         return false;
+    if (!m->freezes && addr <= REG_FROZEN_LAST && addr + n - 1 >= REG_FROZEN)
+        return false; /* a meter without a daily freeze */
     for (size_t i = 0; i < sizeof readable / sizeof readable[0]; i++)
         if (addr >= readable[i].first && addr + n - 1 <= readable[i].last)
             return true;
@@ -151,9 +201,10 @@ static bool is_readable(const msim_meter_t *m, int addr, int n)
 static int run_command(msim_t *s, msim_meter_t *m, const uint8_t *d)
 {
     uint16_t cmd = get_u16(d);
-    if (cmd != CMD_RECHARGE && cmd != CMD_OPEN_ACCOUNT)
+    if (cmd != CMD_RECHARGE && cmd != CMD_OPEN_ACCOUNT && cmd != CMD_REFUND)
         return MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE;
     msim_credit_req_t c = {.open_account = cmd == CMD_OPEN_ACCOUNT,
+                           .refund = cmd == CMD_REFUND,
                            .amount = get_u32(d + 2),
                            .count = get_u32(d + 6),
                            .operator_code = get_u32(d + 22),
@@ -174,12 +225,40 @@ static int run_command(msim_t *s, msim_meter_t *m, const uint8_t *d)
     return 0;
 }
 
+/* 03 for a value that is no command; 04 for a trip while the meter keeps
+ * power on. */
 static int relay_value(msim_t *s, msim_meter_t *m, uint16_t v)
 {
-    return v <= 0xFF && msim_relay(s, m, v) ? 0 : MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE;
+    msim_relay_result_t r = v <= 0xFF ? msim_relay(s, m, v, "modbus") : MSIM_RELAY_UNKNOWN;
+    return r == MSIM_RELAY_DONE      ? 0
+           : r == MSIM_RELAY_UNKNOWN ? MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE
+                                     : MODBUS_EXCEPTION_SLAVE_OR_SERVER_FAILURE;
 }
 
-/* Function 16: only the whole command block, or the relay register. */
+/* The settings blocks (data big-endian): each written whole. */
+static int write_settings(msim_t *s, msim_meter_t *m, int addr, const uint8_t *d)
+{
+    int64_t v[BAND_COUNT];
+    if (addr == REG_ALARMS || addr == REG_PRICES) {
+        for (int i = 0; i < (addr == REG_ALARMS ? 2 : BAND_COUNT); i++)
+            v[i] = get_u32(d + 4 * i);
+        if (addr == REG_ALARMS)
+            msim_set_alarms(s, m, v, "modbus");
+        else
+            msim_set_prices(s, m, v, "modbus");
+        return 0;
+    }
+    msim_period_t p[MSIM_MAX_PERIODS];
+    size_t n = get_u16(d);
+    for (size_t i = 0; i < n && i < MSIM_MAX_PERIODS; i++) {
+        uint16_t tariff = get_u16(d + 4 + 4 * i);
+        p[i] = (msim_period_t){.minute = get_u16(d + 2 + 4 * i), .tariff = (uint8_t)(tariff > 9 ? 0 : tariff)};
+    }
+    return msim_set_day_table(s, m, p, n, "modbus") ? 0 : MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE;
+}
+
+/* Function 16: only the whole command block, a whole settings block, or
+ * the relay register. */
 static int write_multiple(msim_t *s, msim_meter_t *m, const uint8_t *adu, size_t len)
 {
     int addr = get_u16(adu + 8), n = get_u16(adu + 10), bytes = adu[12];
@@ -189,6 +268,9 @@ static int write_multiple(msim_t *s, msim_meter_t *m, const uint8_t *adu, size_t
         return run_command(s, m, adu + 13);
     if (addr == REG_RELAY && n == 1)
         return relay_value(s, m, get_u16(adu + 13));
+    if ((addr == REG_ALARMS && n == N_ALARMS) || (addr == REG_PRICES && n == N_PRICES) ||
+        (addr == REG_DAY_TABLE && n == N_DAY_TABLE))
+        return write_settings(s, m, addr, adu + 13);
     return MODBUS_EXCEPTION_ILLEGAL_DATA_ADDRESS;
 }
 

@@ -50,24 +50,43 @@ typedef enum msim_result {
     MSIM_CUSTOMER = 5,
     MSIM_SUSPENDED = 6,
     MSIM_WRONG_METER = 7,
+    MSIM_OVER_BALANCE = 8, /* a refund larger than the balance */
 } msim_result_t;
+
+#define MSIM_MAX_PERIODS 14 /* day periods in the day table */
+
+/* One period of the day table: from minute on, tariff number 1..4
+ * (sharp, peak, flat, valley). */
+typedef struct msim_period {
+    uint16_t minute;
+    uint8_t tariff;
+} msim_period_t;
+
+/* What a relay command did. */
+typedef enum msim_relay_result {
+    MSIM_RELAY_DONE,
+    MSIM_RELAY_UNKNOWN,    /* not a relay command code */
+    MSIM_RELAY_KEEP_POWER, /* a trip refused: the meter keeps power on */
+} msim_relay_result_t;
 
 /* A credit as both protocols carry it. */
 typedef struct msim_credit_req {
     bool open_account;
+    bool refund;          /* modbus-prepaid's command 3: take amount back */
     uint32_t amount, count, operator_code;
     uint8_t customer[6]; /* BCD, lowest byte first, as in the MACs */
     uint8_t mac1[4], mac2[4];
     const char *protocol; /* "dlt645" or "modbus", for the journal */
 } msim_credit_req_t;
 
-/* One applied credit: the meter's own record. */
+/* One applied credit, refund or command: the meter's own record. */
 typedef struct msim_credit {
     uint32_t count;
     int64_t amount;
     int64_t balance_after;
     int64_t time_ms; /* wall clock */
-    bool open_account;
+    char kind[16];   /* recharge, open_account, refund, keep_on, keep_off, alarms, prices, day_table */
+    char detail[96]; /* a command's values ("" for money) */
     char protocol[8];
 } msim_credit_t;
 
@@ -105,6 +124,15 @@ typedef struct msim_meter {
     msim_credit_t *journal;
     size_t n_journal, cap_journal;
     uint16_t mb_result[5];        /* Modbus result block since start */
+    bool keep_power;              /* keep power on: refuses trips, does not trip when empty */
+    int64_t alarm_amount[2];      /* alarm amounts 1 and 2 as written, minor units */
+    int64_t price[BAND_COUNT];    /* prices as written, 0.0001 of the major unit per kWh */
+    msim_period_t period[MSIM_MAX_PERIODS]; /* the day table as written */
+    size_t n_periods;
+    bool freezes;                 /* keeps a daily freeze (default); off: "no such data" */
+    int64_t frozen_ms;            /* simulated time of the last freeze; 0 = none yet */
+    int64_t frozen_total;         /* Wh then */
+    int64_t frozen_band[BAND_COUNT];
 } msim_meter_t;
 
 /* Pending faults: counts of requests or replies still to be hit. */
@@ -153,9 +181,25 @@ msim_meter_t *msim_find_unit(msim_t *s, int unit);
  * journals it and saves the state before returning. */
 msim_result_t msim_credit(msim_t *s, msim_meter_t *m, const msim_credit_req_t *req);
 
-/* Carries out relay command 0x1A (trip), 0x1B (close allowed) or 0x1C
- * (close now) and saves; false for any other code. */
-bool msim_relay(msim_t *s, msim_meter_t *m, unsigned code);
+/* Carries out relay command 0x1A (trip), 0x1B (close allowed), 0x1C
+ * (close now), 0x3A (keep power on) or 0x3B (keep power off) and saves;
+ * a trip while keeping power on is refused, journal-free. */
+msim_relay_result_t msim_relay(msim_t *s, msim_meter_t *m, unsigned code, const char *protocol);
+
+/* Books an applied command in the journal (kind, detail, protocol) and
+ * saves. */
+void msim_journal_command(msim_t *s, msim_meter_t *m, const char *kind, const char *detail, const char *protocol);
+
+/* Stores what a write carried and journals it: alarm amounts, prices
+ * (0.0001 of the major unit), or the day table (false if a period is not
+ * a minute and a tariff number 1..4, or n is 0 or over 14). */
+void msim_set_alarms(msim_t *s, msim_meter_t *m, const int64_t amount[2], const char *protocol);
+void msim_set_prices(msim_t *s, msim_meter_t *m, const int64_t price[BAND_COUNT], const char *protocol);
+bool msim_set_day_table(msim_t *s, msim_meter_t *m, const msim_period_t *p, size_t n, const char *protocol);
+
+/* The daily freeze of m at simulated time t_ms (the energy now); once per
+ * time. */
+void msim_freeze(msim_meter_t *m, int64_t t_ms);
 
 /* The state file's name of rates ("tou", "single"), and back: false for
  * a name that is none. */
@@ -178,6 +222,10 @@ msim_result_t msim_credit_limits(const msim_meter_t *m, int64_t amount);
  * amount, the count becomes count, a journal entry (now, protocol) is
  * written. Does not save. */
 void msim_book_credit(msim_meter_t *m, int64_t amount, uint32_t count, bool open_account, const char *protocol);
+
+/* Books a refund the rules allowed: the balance falls by amount, the count
+ * becomes count, a journal entry is written. Does not save. */
+void msim_book_refund(msim_meter_t *m, int64_t amount, uint32_t count, const char *protocol);
 
 /* ---- consume.c: simulated time and consumption ---- */
 

@@ -24,7 +24,7 @@ static cJSON *credit_json(const void *ctx, size_t i)
     cJSON *o = cJSON_CreateObject();
     bool ok = o && kjson_add_int(o, "count", c->count) && kjson_add_int(o, "amount", c->amount) &&
               kjson_add_int(o, "balance_after", c->balance_after) &&
-              kjson_add_str(o, "kind", c->open_account ? "open_account" : "recharge") &&
+              kjson_add_str(o, "kind", c->kind) && (!c->detail[0] || kjson_add_str(o, "detail", c->detail)) &&
               kjson_add_str(o, "protocol", c->protocol) && kjson_add_int(o, "time_ms", c->time_ms) &&
               kjson_add_time(o, "time", c->time_ms);
     if (!ok)
@@ -89,6 +89,40 @@ static bool add_card(cJSON *o, const msim_meter_t *m)
     return kjson_add_str(o, "card_serial", m->card_serial) && kjson_add_int(o, "card_generation", m->card_generation);
 }
 
+static bool add_ints(cJSON *o, const char *name, const int64_t *v, size_t n)
+{
+    cJSON *a = cJSON_AddArrayToObject(o, name);
+    bool ok = a != NULL;
+    for (size_t i = 0; ok && i < n; i++) {
+        char buf[24];
+        snprintf(buf, sizeof buf, "%lld", (long long)v[i]);
+        cJSON *x = cJSON_CreateRaw(buf);
+        ok = x && cJSON_AddItemToArray(a, x);
+        if (!ok)
+            cJSON_Delete(x);
+    }
+    return ok;
+}
+
+/* What commands wrote: keep power, alarm amounts, prices, the day table
+ * ([minute, tariff] pairs), and the last daily freeze. */
+static bool add_settings(cJSON *o, const msim_meter_t *m)
+{
+    int64_t table[2 * MSIM_MAX_PERIODS];
+    for (size_t i = 0; i < m->n_periods; i++) {
+        table[2 * i] = m->period[i].minute;
+        table[2 * i + 1] = m->period[i].tariff;
+    }
+    cJSON *f = NULL;
+    bool ok = add_bool(o, "keep_power", m->keep_power) && add_ints(o, "alarm_amounts", m->alarm_amount, 2) &&
+              add_ints(o, "prices", m->price, BAND_COUNT) && add_ints(o, "day_table", table, 2 * m->n_periods) &&
+              add_bool(o, "freezes", m->freezes) && (f = cJSON_AddObjectToObject(o, "frozen")) != NULL &&
+              kjson_add_int(f, "time_ms", m->frozen_ms) && kjson_add_int(f, "total", m->frozen_total);
+    for (int b = 0; ok && b < BAND_COUNT; b++)
+        ok = kjson_add_int(f, tariff_band_name((tou_band_t)b), m->frozen_band[b]);
+    return ok;
+}
+
 static cJSON *meter_json(const msim_meter_t *m)
 {
     cJSON *o = cJSON_CreateObject();
@@ -100,7 +134,7 @@ static cJSON *meter_json(const msim_meter_t *m)
               kjson_add_str(o, "relay", m->relay_open ? "open" : "closed") &&
               add_bool(o, "trip_commanded", m->trip_commanded) && add_bool(o, "close_armed", m->close_armed) &&
               add_flags(o, m) && add_bool(o, "suspended", m->suspended) && add_bool(o, "online", !m->offline) &&
-              add_profile(o, m) && add_remainders(o, m) && simjson_add_list(o, "journal", m->n_journal, credit_json, m);
+              add_profile(o, m) && add_remainders(o, m) && add_settings(o, m) && simjson_add_list(o, "journal", m->n_journal, credit_json, m);
     if (!ok)
         cJSON_Delete(o);
     return ok ? o : NULL;

@@ -88,18 +88,17 @@ static kerr_t load_credit(const cJSON *o, size_t n, const simjson_at_t *w, void 
 {
     msim_meter_t *m = ctx;
     (void)n;
-    static const char *const names[] = {"count",    "amount",  "balance_after", "kind",
-                                        "protocol", "time_ms", "time",          NULL};
-    msim_credit_t c = {.protocol = "dlt645"};
-    char kind[16] = "recharge";
+    static const char *const names[] = {"count",   "amount", "balance_after", "kind", "detail",
+                                        "protocol", "time_ms", "time",         NULL};
+    msim_credit_t c = {.protocol = "dlt645", .kind = "recharge"};
     kerr_t rc = cJSON_IsObject(o) ? simjson_only_known(o, names, w) : simjson_bad(w, "journal", "must hold objects");
     rc = rc ? rc : get_u32(o, "count", &c.count, w);
     rc = rc ? rc : get_int(o, "amount", 0, UINT32_MAX, &c.amount, w);
     rc = rc ? rc : get_int(o, "balance_after", INT64_MIN / 2, INT64_MAX / 2, &c.balance_after, w);
     rc = rc ? rc : get_int(o, "time_ms", 0, INT64_MAX / 2, &c.time_ms, w);
-    rc = rc ? rc : simjson_text(o, "kind", kind, sizeof kind, w);
+    rc = rc ? rc : simjson_text(o, "kind", c.kind, sizeof c.kind, w);
+    rc = rc ? rc : simjson_text(o, "detail", c.detail, sizeof c.detail, w);
     rc = rc ? rc : simjson_text(o, "protocol", c.protocol, sizeof c.protocol, w);
-    c.open_account = strcmp(kind, "open_account") == 0;
     if (!rc && !msim_journal_add(m, &c))
         rc = kmsg_set(w->msg, K_EIO, "out of memory");
     return rc;
@@ -195,6 +194,54 @@ static kerr_t check_numbers(msim_meter_t *m, const msim_t *s, const simjson_at_t
     return K_OK;
 }
 
+/* A list of at most max whole numbers lo..hi; *n its length. */
+static kerr_t load_ints(const cJSON *o, const char *name, size_t max, int64_t lo, int64_t hi, int64_t *out, size_t *n,
+                        const simjson_at_t *w)
+{
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, name);
+    *n = 0;
+    if (!a)
+        return K_OK;
+    if (!cJSON_IsArray(a) || (size_t)cJSON_GetArraySize(a) > max)
+        return simjson_bad(w, name, "must be a list of whole numbers");
+    for (const cJSON *it = a->child; it; it = it->next) {
+        int64_t v;
+        if (!simjson_exact_int(it, &v) || v < lo || v > hi)
+            return simjson_bad(w, name, "holds a number out of range");
+        out[(*n)++] = v;
+    }
+    return K_OK;
+}
+
+/* keep_power, alarm_amounts, prices, day_table, freezes, frozen. */
+static kerr_t load_settings(const cJSON *o, msim_meter_t *m, const simjson_at_t *w)
+{
+    int64_t v[2 * MSIM_MAX_PERIODS];
+    size_t n;
+    kerr_t rc = simjson_bool(o, "keep_power", &m->keep_power, w);
+    rc = rc ? rc : simjson_bool(o, "freezes", &m->freezes, w);
+    rc = rc ? rc : load_ints(o, "alarm_amounts", 2, 0, UINT32_MAX, m->alarm_amount, &n, w);
+    rc = rc ? rc : load_ints(o, "prices", BAND_COUNT, 0, UINT32_MAX, m->price, &n, w);
+    rc = rc ? rc : load_ints(o, "day_table", 2 * MSIM_MAX_PERIODS, 0, 1439, v, &n, w);
+    if (rc)
+        return rc;
+    if (n % 2)
+        return simjson_bad(w, "day_table", "must hold [minute, tariff] pairs");
+    m->n_periods = n / 2;
+    for (size_t i = 0; i < m->n_periods; i++)
+        m->period[i] = (msim_period_t){.minute = (uint16_t)v[2 * i], .tariff = (uint8_t)(v[2 * i + 1] % 256)};
+    const cJSON *f = cJSON_GetObjectItemCaseSensitive(o, "frozen");
+    if (!f)
+        return K_OK;
+    static const char *const names[] = {"time_ms", "total", "sharp", "peak", "flat", "valley", NULL};
+    rc = cJSON_IsObject(f) ? simjson_only_known(f, names, w) : simjson_bad(w, "frozen", "must be an object");
+    rc = rc ? rc : get_int(f, "time_ms", 0, INT64_MAX / 4, &m->frozen_ms, w);
+    rc = rc ? rc : get_int(f, "total", 0, INT64_MAX / 2, &m->frozen_total, w);
+    for (int b = 0; !rc && b < BAND_COUNT; b++)
+        rc = get_int(f, names[b + 2], 0, INT64_MAX / 2, &m->frozen_band[b], w);
+    return rc;
+}
+
 /* Meter n (from 1) into the msim_t ctx, named by its address once read. */
 static kerr_t load_meter(const cJSON *o, size_t n, const simjson_at_t *at, void *ctx)
 {
@@ -202,7 +249,8 @@ static kerr_t load_meter(const cJSON *o, size_t n, const simjson_at_t *at, void 
         "address", "unit", "customer", "card_serial", "card_generation", "kind", "rates", "tariff", "balance",
         "overdraft_limit", "hoarding_limit", "low_balance_threshold", "purchase_count", "purchased_total",
         "energy", "relay", "trip_commanded", "close_armed", "flags", "suspended", "online", "power_w",
-        "hourly_factors", "energy_remainder", "cost_remainder", "month", "month_used", "journal", NULL};
+        "hourly_factors", "energy_remainder", "cost_remainder", "month", "month_used", "journal", "keep_power",
+        "alarm_amounts", "prices", "day_table", "freezes", "frozen", NULL};
     msim_t *s = ctx;
     msim_meter_t *m = &s->meters[n - 1];
     simjson_at_t w = *at;
@@ -225,6 +273,7 @@ static kerr_t load_meter(const cJSON *o, size_t n, const simjson_at_t *at, void 
     rc = rc ? rc : load_month(o, m, &w);
     rc = rc ? rc : simjson_list(o, "journal", "journal entry", load_credit, m, &w);
     rc = rc ? rc : load_card(o, m, &w);
+    rc = rc ? rc : load_settings(o, m, &w);
     return rc ? rc : check_numbers(m, s, &w);
 }
 

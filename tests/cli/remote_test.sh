@@ -45,6 +45,60 @@ control() { # control COMMAND: one line to metersim, sets $REPLY
 
 json() { sqlite3 :memory: "select json_extract('$1', '$2')"; }
 
+sim_json() { # sim_json METER PATH: a field of the meter's state in metersim
+  control "state $1"
+  json "${REPLY#ok }" "$2"
+}
+
+case_keep_power() { # a meter keeping power on refuses to trip, and says so
+  expect_status 0 ctl meter keep-power 000000000001 on --reason "hospital" --json
+  [[ $(json "$OUT" '$.command') == keep_power_on ]] || fail "keep-power --json: $OUT"
+  [[ $(sim_json 000000000001 '$.keep_power') == 1 ]] || fail "the meter does not keep power on"
+  expect_status 1 ctl meter relay 000000000001 trip --reason "arrears"
+  contains "$ERR" "keep" "the refused trip"
+  [[ $(sim_json 000000000001 '$.relay') == closed ]] || fail "the meter tripped although it keeps power on"
+  expect_status 0 ctl meter keep-power 000000000001 off
+  contains "$OUT" "keep power released" "keep-power off"
+  expect_status 0 ctl meter relay 000000000001 trip
+  [[ $(sim_json 000000000001 '$.relay') == open ]] || fail "the trip after release did not trip"
+  expect_status 2 ctl meter keep-power 000000000001 maybe
+  [[ $(sqlite3 "$SITE/ledger.db" "select count(*) from audit where action in ('keep_power_on', 'keep_power_off')
+        and target = '000000000001'") == 2 ]] || fail "keep power is not in the audit log"
+}
+
+case_alarms_and_prices() {
+  expect_status 0 ctl meter alarms 000000000002 --alarm1 2000 --alarm2 500
+  contains "$OUT" "alarm amounts written" "alarms"
+  [[ $(sim_json 000000000002 '$.alarm_amounts') == "[2000,500]" ]] || fail "alarm amounts: $REPLY"
+  expect_status 2 ctl meter alarms 000000000002 --alarm1 2000
+  expect_status 0 ctl meter prices 000000000002 \
+    --text "tou sharp=1.2 peak=0.9 flat=0.6 valley=0.3 at=00:00/valley,08:00/flat,18:00/peak,22:00/valley" --json
+  [[ $(json "$OUT" '$.result') == ok ]] || fail "prices --json: $OUT"
+  [[ $(sim_json 000000000002 '$.prices') == "[12000,9000,6000,3000]" ]] || fail "prices: $REPLY"
+  [[ $(sim_json 000000000002 '$.day_table') == "[0,4,480,3,1080,2,1320,4]" ]] || fail "day table: $REPLY"
+  expect_status 0 ctl meter prices 000000000003 # ui.tariff, single 0.5283 by default
+  [[ $(sim_json 000000000003 '$.prices') == "[5283,5283,5283,5283]" ]] || fail "prices from ui.tariff: $REPLY"
+  expect_status 2 ctl meter prices 000000000003 --text "tiered 200:0.5283 -:0.8283"
+  contains "$ERR" "tiered" "a tiered tariff"
+  [[ $(sqlite3 "$SITE/ledger.db" "select detail from audit where action = 'set_alarms'") == "alarm1=2000 alarm2=500" ]] ||
+    fail "set_alarms is not audited with its amounts"
+}
+
+case_frozen() {
+  expect_status 0 ctl meter frozen 000000000001
+  [[ $(json "$OUT" '$.frozen_at') == "" ]] || fail "a meter that never froze: $OUT"
+  control "set 000000000001 energy 1234560"
+  control "time 2026-12-07T00:00:10"
+  control "freeze 000000000001"
+  expect_status 0 ctl meter frozen 000000000001
+  [[ $(json "$OUT" '$.energy_kwh') == 1234.56 ]] || fail "frozen energy: $OUT"
+  [[ -n $(json "$OUT" '$.frozen_at') ]] || fail "no freeze time: $OUT"
+  [[ $(sqlite3 :memory: "select json_type('$OUT', '\$.bands_kwh')") == object ]] || fail "bands: $OUT"
+  control "set 000000000002 freezes off"
+  expect_status 2 ctl meter frozen 000000000002
+  contains "$ERR" "no daily freeze" "a meter without a freeze"
+}
+
 case_meter_read() {
   control "set 000000000002 balance 4321"
   control "consume 000000000002 12340"

@@ -482,6 +482,167 @@ static void open_account_then_recharge(void)
     assert_int_equal(meter_int(M3, "purchase_count"), 2);
 }
 
+/* ---- central commands: keep power, settings, the freeze, refunds ---- */
+
+/* The meter's field (a list of whole numbers) as text "a,b,c". */
+static void meter_list(const char *meter, const char *field, char *out, size_t len)
+{
+    cJSON *m = meter_state(meter);
+    const cJSON *a = cJSON_GetObjectItem(m, field), *it;
+    assert_true(cJSON_IsArray(a));
+    out[0] = '\0';
+    cJSON_ArrayForEach(it, a)
+    {
+        size_t n = strlen(out);
+        snprintf(out + n, len - n, "%s%lld", n ? "," : "", (long long)cJSON_GetNumberValue(it));
+    }
+    cJSON_Delete(m);
+}
+
+/* The kind of journal entry i of meter. */
+static char *journal_kind(const char *meter, int i)
+{
+    cJSON *m = meter_state(meter);
+    const cJSON *e = cJSON_GetArrayItem(cJSON_GetObjectItem(m, "journal"), i);
+    assert_non_null(e);
+    char *k = strdup(cJSON_GetObjectItem(e, "kind")->valuestring);
+    cJSON_Delete(m);
+    return k;
+}
+
+static void keep_power_refuses_trip(void)
+{
+    kmsg_t msg = {""};
+    assert_int_equal(engine_relay(&site.eng, M1, GW_RELAY_KEEP_ON, "test", "hospital", &msg), K_OK);
+    cJSON *m = meter_state(M1);
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(m, "keep_power")));
+    cJSON_Delete(m);
+    assert_int_equal(engine_relay(&site.eng, M1, GW_RELAY_TRIP, "test", "arrears", &msg), K_EDEVICE);
+    assert_non_null(strstr(msg.text, "keep"));
+    char *relay = meter_str(M1, "relay");
+    assert_string_equal(relay, "closed");
+    free(relay);
+    assert_int_equal(engine_relay(&site.eng, M1, GW_RELAY_KEEP_OFF, "test", "released", &msg), K_OK);
+    assert_int_equal(engine_relay(&site.eng, M1, GW_RELAY_TRIP, "test", "arrears", &msg), K_OK);
+    relay = meter_str(M1, "relay");
+    assert_string_equal(relay, "open");
+    free(relay);
+    assert_int_equal(journal_len(M1), 2); /* keep_on, keep_off: the refused trip left nothing */
+    char *k = journal_kind(M1, 0);
+    assert_string_equal(k, "keep_on");
+    free(k);
+}
+
+static void settings_written(void)
+{
+    kmsg_t msg = {""};
+    char got[256];
+    engine_cmd_args_t a = {{10000, 5000}, NULL};
+    assert_int_equal(engine_meter_command(&site.eng, M1, METER_CMD_SET_ALARMS, &a, "test", "season", &msg), K_OK);
+    meter_list(M1, "alarm_amounts", got, sizeof got);
+    assert_string_equal(got, "10000,5000");
+    tariff_t t;
+    assert_int_equal(tariff_parse("tou sharp=1.2 peak=0.9 flat=0.6 valley=0.3 "
+                                  "at=00:00/valley,08:00/flat,18:00/peak,22:00/valley",
+                                  2, &t, &msg),
+                     K_OK);
+    a.tariff = &t;
+    assert_int_equal(engine_meter_command(&site.eng, M1, METER_CMD_SET_PRICES, &a, "test", "new tariff", &msg), K_OK);
+    meter_list(M1, "prices", got, sizeof got);
+    assert_string_equal(got, "12000,9000,6000,3000");
+    meter_list(M1, "day_table", got, sizeof got);
+    assert_string_equal(got, "0,4,480,3,1080,2,1320,4");
+    int before = journal_len(M1);
+    assert_int_equal(tariff_parse("single 0.52835", 2, &t, &msg), K_OK);
+    assert_int_equal(engine_meter_command(&site.eng, M1, METER_CMD_SET_PRICES, &a, "test", "odd", &msg), K_EINVAL);
+    assert_non_null(strstr(msg.text, "exactly"));
+    assert_int_equal(journal_len(M1), before); /* nothing of it reached the meter */
+}
+
+/* A meter whose customer is not the registry's takes no command. */
+static void identity_gate_refuses_settings(void)
+{
+    kmsg_t msg = {""};
+    site.eng.registry = &site.reg; /* the gate compares the customer too */
+    control("set " M2 " customer 100000000099");
+    engine_cmd_args_t a = {{100, 50}, NULL};
+    assert_int_equal(engine_meter_command(&site.eng, M2, METER_CMD_SET_ALARMS, &a, "test", "season", &msg),
+                     K_ECONFLICT);
+    assert_int_equal(engine_relay(&site.eng, M2, GW_RELAY_KEEP_ON, "test", "hospital", &msg), K_ECONFLICT);
+    assert_int_equal(journal_len(M2), 0);
+    char got[64];
+    meter_list(M2, "alarm_amounts", got, sizeof got);
+    assert_string_equal(got, "0,0");
+}
+
+static void daily_freeze(void)
+{
+    kmsg_t msg = {""};
+    gw_frozen_t f;
+    assert_int_equal(engine_read_frozen(&site.eng, M1, &f, &msg), K_OK);
+    assert_true(f.none);
+    control("set " M1 " energy 1234560");
+    control("time 2026-12-07T00:00:30");
+    control("freeze " M1);
+    control("set " M1 " energy 1300000"); /* after the freeze: not in it */
+    assert_int_equal(engine_read_frozen(&site.eng, M1, &f, &msg), K_OK);
+    assert_false(f.none);
+    assert_int_equal(f.energy_total, 1234560);
+    assert_false(f.bands_absent);
+    assert_int_equal(f.year, 2026);
+    assert_int_equal(f.minute, 0);
+    control("set " M3 " freezes off");
+    assert_int_equal(engine_read_frozen(&site.eng, M3, &f, &msg), K_EINVAL);
+    assert_non_null(strstr(msg.text, "no daily freeze"));
+}
+
+static gw_err_t refund(const char *meter, int64_t amount, uint32_t count, gw_credit_reply_t *out, kmsg_t *msg)
+{
+    const registry_entry_t *e = registry_find(&site.reg, meter);
+    gw_credit_req_t req = {.to = {.meter = meter}, .customer = e->customer, .amount = amount, .count = count};
+    return site.gw.ops->refund(site.gw.ctx, &req, out, msg);
+}
+
+static void dlt645_refund_refused(void **state)
+{
+    (void)state;
+    start("dlt645");
+    gw_credit_reply_t r;
+    kmsg_t msg = {""};
+    control("set " M1 " balance 5000");
+    assert_int_equal(refund(M1, 1000, 1, &r, &msg), GW_UNSUPPORTED);
+    assert_non_null(strstr(msg.text, "the dlt645-prepaid profile defines no refund"));
+    assert_int_equal(meter_int(M1, "balance"), 5000);
+    assert_int_equal(journal_len(M1), 0);
+}
+
+/* A refund applies once by purchase count; its lost answer is settled
+ * by the count read back, and the resend is repeated. */
+static void modbus_refund_once(void **state)
+{
+    (void)state;
+    start("modbus");
+    gw_credit_reply_t r;
+    kmsg_t msg = {""};
+    control("set " M1 " balance 5000");
+    control("set " M1 " count 3");
+    assert_int_equal(refund(M1, 9000, 4, &r, &msg), GW_OK);
+    assert_int_equal(r.result, GW_CREDIT_REFUSED);
+    assert_non_null(strstr(r.reason, "larger than"));
+    assert_int_equal(refund(M1, 1000, 6, &r, &msg), GW_OK);
+    assert_int_equal(r.result, GW_CREDIT_COUNT_MISMATCH);
+    control("lose-reply 1");
+    assert_int_equal(refund(M1, 1000, 4, &r, &msg), GW_TIMEOUT);
+    assert_int_equal(meter_int(M1, "purchase_count"), 4); /* applied, its answer lost */
+    assert_int_equal(refund(M1, 1000, 4, &r, &msg), GW_OK);
+    assert_int_equal(r.result, GW_CREDIT_REPEATED);
+    assert_int_equal(meter_int(M1, "balance"), 4000);
+    assert_int_equal(journal_len(M1), 1);
+    char *k = journal_kind(M1, 0);
+    assert_string_equal(k, "refund");
+    free(k);
+}
+
 /* ---- both protocols ---- */
 
 #define BOTH(name)                                                                                                   \
@@ -513,6 +674,10 @@ BOTH(relay_and_reconnection)
 BOTH(inspection_alerts)
 BOTH(open_account_then_recharge)
 BOTH(single_rate_meter)
+BOTH(keep_power_refuses_trip)
+BOTH(settings_written)
+BOTH(identity_gate_refuses_settings)
+BOTH(daily_freeze)
 
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test_teardown(dlt645_read_everything, stop),
@@ -545,6 +710,16 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_teardown(modbus_open_account_then_recharge, stop),
     cmocka_unit_test_teardown(dlt645_single_rate_meter, stop),
     cmocka_unit_test_teardown(modbus_single_rate_meter, stop),
+    cmocka_unit_test_teardown(dlt645_keep_power_refuses_trip, stop),
+    cmocka_unit_test_teardown(modbus_keep_power_refuses_trip, stop),
+    cmocka_unit_test_teardown(dlt645_settings_written, stop),
+    cmocka_unit_test_teardown(modbus_settings_written, stop),
+    cmocka_unit_test_teardown(dlt645_identity_gate_refuses_settings, stop),
+    cmocka_unit_test_teardown(modbus_identity_gate_refuses_settings, stop),
+    cmocka_unit_test_teardown(dlt645_daily_freeze, stop),
+    cmocka_unit_test_teardown(modbus_daily_freeze, stop),
+    cmocka_unit_test_teardown(dlt645_refund_refused, stop),
+    cmocka_unit_test_teardown(modbus_refund_once, stop),
 };
 
 KTEST_MAIN(tests)

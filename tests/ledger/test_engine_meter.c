@@ -75,7 +75,7 @@ static void the_registry_meter_takes_the_command(void **state)
     assert_int_equal(file_count_lines(dir, "relays", "relay " M1 " trip"), 1);
     assert_true(audited("relay_trip", M1));
     assert_false(audited("identity_mismatch", M1));
-    assert_int_equal(engine_meter_command(&eng, M1, METER_CMD_RELAY_CLOSE, "system", "credit", &msg), K_OK);
+    assert_int_equal(engine_meter_command(&eng, M1, METER_CMD_RELAY_CLOSE, NULL, "system", "credit", &msg), K_OK);
     assert_int_equal(file_count_lines(dir, "relays", "relay " M1 " close"), 1);
     assert_string_equal(engine_meter_cmd_name(METER_CMD_RELAY_CLOSE), "relay_close");
 }
