@@ -1,6 +1,7 @@
 #include "core/payment.h"
 
-escrow_reason_t payment_escrow_rule(bool taking_money, int64_t paid, int64_t value, int64_t max_purchase)
+escrow_reason_t payment_escrow_rule(bool taking_money, int64_t paid, int64_t value, int64_t amount,
+                                    int64_t max_purchase)
 {
     if (!taking_money)
         return ESCROW_NOT_TAKING;
@@ -8,6 +9,8 @@ escrow_reason_t payment_escrow_rule(bool taking_money, int64_t paid, int64_t val
         return ESCROW_UNKNOWN_NOTE;
     if (paid > max_purchase - value)
         return ESCROW_OVER_LIMIT;
+    if (amount > 0 && paid > amount - value)
+        return ESCROW_OVER_AMOUNT;
     return ESCROW_OK;
 }
 
@@ -18,6 +21,7 @@ const char *payment_escrow_text(escrow_reason_t r)
     case ESCROW_NOT_TAKING: return "no sale is taking money";
     case ESCROW_OVER_LIMIT: return "over the purchase limit";
     case ESCROW_UNKNOWN_NOTE: return "a note the kiosk does not know";
+    case ESCROW_OVER_AMOUNT: return "more than still to pay (no change given)";
     }
     return "?";
 }

@@ -13,18 +13,46 @@ typedef enum escrow_reason {
     ESCROW_OK,          /* stack it */
     ESCROW_NOT_TAKING,  /* the sale no longer takes money */
     ESCROW_OVER_LIMIT,  /* the total would pass limits.max_purchase */
-    ESCROW_UNKNOWN_NOTE /* the note's value is not known */
+    ESCROW_UNKNOWN_NOTE, /* the note's value is not known */
+    ESCROW_OVER_AMOUNT  /* more than the sale still asks for: the kiosk gives no change */
 } escrow_reason_t;
 
-/* A note of `value` is in escrow while the sale has `paid` so far. Stack it
- * only if the sale is still taking money and paid + value stays within
- * max_purchase; otherwise return it. Returns ESCROW_OK to stack. */
-escrow_reason_t payment_escrow_rule(bool taking_money, int64_t paid, int64_t value, int64_t max_purchase);
+/* A note of `value` is in escrow while the sale has `paid` so far of the
+ * `amount` the resident chose (0: no amount set, any up to the limit).
+ * Stack it only if the sale is still taking money and paid + value stays
+ * within the amount and within max_purchase; otherwise return it: the
+ * kiosk stops taking notes at the amount, since it gives no change.
+ * Returns ESCROW_OK to stack. */
+escrow_reason_t payment_escrow_rule(bool taking_money, int64_t paid, int64_t value, int64_t amount,
+                                    int64_t max_purchase);
+
+/* What the bill acceptor's latest news was, for the resident's screen. */
+typedef enum payment_note {
+    PNOTE_NONE,     /* nothing new */
+    PNOTE_TAKEN,    /* a note was stacked and booked to the sale */
+    PNOTE_RETURNED, /* a note was given back by the escrow rule (its reason says why) */
+    PNOTE_REJECTED, /* the acceptor refused a note (worn, foreign, not a note) */
+    PNOTE_DEVICE    /* the acceptor reports a problem */
+} payment_note_t;
 
 /* Words for an escrow reason ("over the purchase limit"). */
 const char *payment_escrow_text(escrow_reason_t r);
 
 /* ---- authorised payments: a card terminal, a QR order ---- */
+
+/* What a card terminal asks of the resident while it works, for the
+ * screen to word in the resident's language. */
+typedef enum payment_prompt {
+    PPROMPT_NONE,        /* nothing said yet */
+    PPROMPT_INSERT_CARD, /* insert or tap the card */
+    PPROMPT_REMOVE_CARD,
+    PPROMPT_WAIT,
+    PPROMPT_PIN,         /* enter the PIN on the terminal */
+    PPROMPT_APPROVED,
+    PPROMPT_DECLINED,
+    PPROMPT_FOLLOW,      /* anything else: follow the terminal's own instructions */
+    PPROMPT_SCAN_QR      /* a QR order: scan the code with a phone */
+} payment_prompt_t;
 
 /* What the terminal's exchange came to, in the core's terms. */
 typedef enum payment_answer {

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/payment.h"
 #include "core/sale.h"
 #include "core/tariff.h"
 
@@ -153,6 +154,10 @@ typedef struct session_event {
     bool has_balance;
     char txn[37];        /* SEV_SALE_OPENED: the sale's id */
     char text[128];      /* what a device said (for the screen) */
+    payment_note_t note; /* SEV_NOTE: what the bill acceptor did */
+    payment_prompt_t prompt; /* SEV_TERMINAL_TEXT: what the card terminal asks */
+    int64_t note_value;  /* SEV_NOTE: the note's value (taken, returned) */
+    escrow_reason_t note_why; /* SEV_NOTE, returned: why */
     char url[SESSION_URL_LEN]; /* SEV_QR_CODE: what the QR code holds */
     int64_t left_ms;     /* SEV_QR_CODE: how long the order may still be paid */
 } session_event_t;
@@ -227,7 +232,11 @@ typedef struct session_view {
     int64_t paid;       /* money in for this sale */
     bool closing;       /* the payment is being closed */
     char txn[37];       /* the sale's id, "" before it is opened */
-    char device_text[128]; /* the terminal's prompt, the acceptor's news, a failure */
+    char device_text[128]; /* the terminal's prompt, a failure */
+    payment_note_t note;   /* cash: the acceptor's latest news (the screen words it) */
+    payment_prompt_t prompt; /* card: the terminal's latest prompt (the screen words it) */
+    int64_t note_value;    /* cash: that note's value */
+    escrow_reason_t note_why; /* cash: why that note was given back */
     session_message_t message;
     session_card_verdict_t verdict;
     session_outcome_t outcome;

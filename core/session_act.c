@@ -186,6 +186,8 @@ static void open_sale(session_t *s, sale_method_t method, session_cmd_t *cmds, s
     s->v.closing = false;
     s->v.txn[0] = '\0';
     s->v.device_text[0] = '\0';
+    s->v.note = PNOTE_NONE;
+    s->v.prompt = PPROMPT_NONE;
     s->v.message = MSG_NONE;
     s->v.busy = true;
     emit(s, CMD_OPEN_SALE, cmds, n);
@@ -214,6 +216,11 @@ static void note(session_t *s, const session_event_t *ev, session_cmd_t *cmds, s
     s->v.paid = ev->paid;
     if (ev->text[0])
         set_text(&s->v, ev->text);
+    if (ev->note != PNOTE_NONE) {
+        s->v.note = ev->note;
+        s->v.note_value = ev->note_value;
+        s->v.note_why = ev->note_why;
+    }
     if (s->v.paid >= s->v.amount && taking(&s->v, METHOD_CASH))
         finish_cash(s, cmds, n);
 }
@@ -307,7 +314,11 @@ static void a_say_down(act_ctx_t *c) { c->s->v.message = MSG_DEVICE_DOWN; }
 static void a_start_paying(act_ctx_t *c) { start_paying(c->s, c->ev, c->cmds, c->n); }
 static void a_say_not_opened(act_ctx_t *c) { not_paid(c->s, c->ev, MSG_SALE_FAILED); }
 static void a_note(act_ctx_t *c) { note(c->s, c->ev, c->cmds, c->n); }
-static void a_terminal_text(act_ctx_t *c) { set_text(&c->s->v, c->ev->text); }
+static void a_terminal_text(act_ctx_t *c)
+{
+    set_text(&c->s->v, c->ev->text);
+    c->s->v.prompt = c->ev->prompt;
+}
 static void a_finish_cash(act_ctx_t *c) { finish_cash(c->s, c->cmds, c->n); }
 static void a_say_not_paid(act_ctx_t *c) { not_paid(c->s, c->ev, MSG_NOT_PAID); }
 static void a_open_qr(act_ctx_t *c) { open_sale(c->s, METHOD_QR, c->cmds, c->n); }

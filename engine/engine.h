@@ -12,6 +12,7 @@
 #include "core/inspect.h"
 #include "core/mcard.h"
 #include "core/offline.h"
+#include "core/payment.h"
 #include "core/receipt.h"
 #include "drivers/card/gw_card.h"
 #include "drivers/cash/cash.h"
@@ -300,7 +301,10 @@ kerr_t engine_qr_late(engine_t *e, const engine_qr_late_t *n, engine_qr_late_res
 typedef struct engine_cash_news {
     bool booked;         /* a note was booked to the sale */
     int64_t paid;        /* the sale's total so far */
-    char text[96];       /* what happened, for the screen ("" if nothing) */
+    payment_note_t note; /* what happened, typed for the screen to word (PNOTE_NONE: nothing) */
+    int64_t value;       /* PNOTE_TAKEN, PNOTE_RETURNED: the note's value */
+    escrow_reason_t why; /* PNOTE_RETURNED: why it was given back */
+    char text[96];       /* what happened in English, for logs and kioskctl ("" if nothing) */
     bool stop;           /* the acceptor cannot go on (lost events, fault) */
 } engine_cash_news_t;
 
@@ -382,8 +386,9 @@ kerr_t engine_sale_open(engine_t *e, const sale_req_t *req, const engine_mcard_t
 
 /* The resident's side of a payment; every member may be NULL. */
 typedef struct engine_watch {
-    void (*text)(void *ctx, const char *text); /* the card terminal's or QR provider's words for the screen */
-    void (*note)(void *ctx, int64_t paid, const char *text); /* cash: what the acceptor did, the sale's total */
+    /* the card terminal's prompt, typed for the screen (and in English) */
+    void (*prompt)(void *ctx, payment_prompt_t prompt, const char *text);
+    void (*note)(void *ctx, const engine_cash_news_t *news); /* cash: what the acceptor did, the sale's total */
     void (*code)(void *ctx, const char *url, int64_t expires_at_ms); /* QR: the code to scan, until when */
     /* Asked while money is taken: true once the resident is done (cash: no
      * more notes) or cancels (card, QR: given up while the provider still

@@ -14,30 +14,39 @@ static ledger_cash_mark_t mark(const engine_t *e, const cash_event_t *ev)
     return (ledger_cash_mark_t){.serial = e->cash_serial, .counter = ev->counter};
 }
 
-/* "Note CNY 20.00 taken" or "Note CNY 20.00 returned: over the purchase limit" */
-static void say(engine_cash_news_t *news, int64_t value, const currency_t *cur, const char *what)
+/* The news of a note: typed, and in English ("Note CNY 20.00 taken", "Note
+ * CNY 20.00 returned: over the purchase limit"). */
+static void say(engine_cash_news_t *news, payment_note_t note, int64_t value, escrow_reason_t why,
+                const currency_t *cur)
 {
     char money[32] = "";
     money_format(value, cur, MONEY_RECEIPT, money, sizeof money);
-    snprintf(news->text, sizeof news->text, "Note %s %s", money, what);
+    news->note = note;
+    news->value = value;
+    news->why = why;
+    if (note == PNOTE_TAKEN)
+        snprintf(news->text, sizeof news->text, "Note %s taken", money);
+    else
+        snprintf(news->text, sizeof news->text, "Note %s returned: %s", money, payment_escrow_text(why));
 }
 
-/* Is the sale taking money, and how much has it taken? */
-static bool taking(engine_t *e, const char *id, int64_t *paid)
+/* Is the sale taking money, and how much has it taken of what amount? */
+static bool taking(engine_t *e, const char *id, int64_t *paid, int64_t *amount)
 {
     ledger_txn_t t;
-    *paid = 0;
+    *paid = *amount = 0;
     if (!id[0] || ledger_get(e->ledger, id, &t, NULL) != K_OK)
         return false;
     *paid = t.paid;
+    *amount = t.amount;
     return t.state == TXN_PAYMENT_PENDING;
 }
 
 static kerr_t on_escrow(engine_t *e, const cash_event_t *ev, engine_cash_news_t *news, kmsg_t *msg)
 {
-    int64_t paid;
-    bool open = taking(e, e->cash_txn, &paid);
-    escrow_reason_t why = payment_escrow_rule(open, paid, ev->value, e->cfg->max_purchase);
+    int64_t paid, amount;
+    bool open = taking(e, e->cash_txn, &paid, &amount);
+    escrow_reason_t why = payment_escrow_rule(open, paid, ev->value, amount, e->cfg->max_purchase);
     ledger_cash_mark_t m = mark(e, ev);
     int64_t id;
     kerr_t rc = ledger_escrow_decide(e->ledger, open ? e->cash_txn : NULL, &m, ev->bill_type, ev->value,
@@ -57,11 +66,8 @@ static kerr_t on_escrow(engine_t *e, const cash_event_t *ev, engine_cash_news_t 
     else if (err != CASH_OK)
         LOG_W("engine", "routing the note in escrow: %s (the device's events will tell)", dev.text);
     engine__step(e, "cash.routed");
-    if (why != ESCROW_OK) {
-        char what[80];
-        snprintf(what, sizeof what, "returned: %s", payment_escrow_text(why));
-        say(news, ev->value, e->cfg->currency, what);
-    }
+    if (why != ESCROW_OK)
+        say(news, PNOTE_RETURNED, ev->value, why, e->cfg->currency);
     return rc;
 }
 
@@ -92,15 +98,15 @@ static kerr_t on_stacked(engine_t *e, const cash_event_t *ev, engine_cash_news_t
     engine__step(e, "cash.stacked");
     news->booked = true;
     news->paid = after.paid;
-    say(news, ev->value, e->cfg->currency, "taken");
+    say(news, PNOTE_TAKEN, ev->value, ESCROW_OK, e->cfg->currency);
     return K_OK;
 }
 
 /* The sale taking cash cannot know what it took: a person counts the box. */
 static kerr_t park_sale(engine_t *e, const char *what, kmsg_t *msg)
 {
-    int64_t paid;
-    if (!taking(e, e->cash_txn, &paid))
+    int64_t paid, amount;
+    if (!taking(e, e->cash_txn, &paid, &amount))
         return K_OK;
     char reason[LEDGER_REASON_LEN];
     snprintf(reason, sizeof reason, "payment_unknown: %s while taking cash; count the cash box", what);
@@ -178,6 +184,11 @@ static kerr_t on_other(engine_t *e, const cash_event_t *ev, engine_cash_news_t *
     kerr_t rc = ledger_cash_event(e->ledger, ev->kind == CASH_RESET ? NULL : &m, found ? escrow : 0, outcome, box,
                                   ev->text, raise ? &alert : NULL, msg);
     if (ev->kind == CASH_REJECTED)
+        news->note = PNOTE_REJECTED;
+    else if (ev->kind == CASH_JAM || ev->kind == CASH_BOX_FULL || ev->kind == CASH_FRAUD || ev->kind == CASH_FAULT ||
+             ev->kind == CASH_LOST_EVENTS)
+        news->note = PNOTE_DEVICE;
+    if (ev->kind == CASH_REJECTED)
         snprintf(news->text, sizeof news->text, "Note given back (%s): please try another note", ev->text);
     else
         snprintf(news->text, sizeof news->text, "%s", ev->text);
@@ -229,8 +240,9 @@ static kerr_t do_cash_step(engine_t *e, engine_cash_news_t *news, kmsg_t *msg)
     memset(news, 0, sizeof *news);
     size_t seen;
     kerr_t rc = e->cash ? poll_once(e, news, &seen, msg) : kmsg_set(msg, K_ENOTFOUND, "no bill acceptor");
+    int64_t amount;
     if (rc == K_OK && !news->booked)
-        taking(e, e->cash_txn, &news->paid);
+        taking(e, e->cash_txn, &news->paid, &amount);
     return rc;
 }
 

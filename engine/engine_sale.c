@@ -99,7 +99,7 @@ static kerr_t take_cash(engine_t *e, const ledger_txn_t *t, const engine_watch_t
         if ((rc = engine_cash_step(e, &news, msg)) != K_OK)
             break;
         if ((news.text[0] || news.paid != told) && w && w->note)
-            w->note(w->ctx, news.paid, news.text);
+            w->note(w->ctx, &news);
         told = news.paid;
         if (news.paid < t->amount && !news.stop)
             rest(CASH_POLL_MS);
@@ -124,7 +124,7 @@ static kerr_t take_authorised(engine_t *e, const ledger_txn_t *t, const engine_w
 {
     pt_watch_t watch = {0};
     if (w)
-        watch = (pt_watch_t){.text = w->text, .cancelled = w->cancelled, .code = w->code, .ctx = w->ctx};
+        watch = (pt_watch_t){.prompt = w->prompt, .cancelled = w->cancelled, .code = w->code, .ctx = w->ctx};
     engine_card_result_t r;
     kerr_t rc = engine_card_pay(e, t->id, &watch, &r, msg);
     *said = r.terminal;

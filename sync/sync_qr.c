@@ -196,8 +196,8 @@ static pt_err_t qr_authorise(void *ctx, const pt_request_t *req, const pt_watch_
     LOG_I("qr", "order %s for %lld: %s", o.id, (long long)o.amount, o.code_url);
     if (w && w->code)
         w->code(w->ctx, o.code_url, o.expires_at ? o.expires_at : kclock_wall(q->opts.clk) + q->opts.ttl_s * 1000);
-    if (w && w->text)
-        w->text(w->ctx, "scan the code with your phone to pay");
+    if (w && w->prompt)
+        w->prompt(w->ctx, PPROMPT_SCAN_QR, "scan the code with your phone to pay");
     wait_order(q, &o, w);
     return settle(q, &o, out, msg);
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "base/err.h"
+#include "core/payment.h"
 #include "core/sale.h"
 
 typedef enum pt_err {
@@ -61,7 +62,9 @@ typedef struct pt_request {
 /* The resident's side of an authorisation: the terminal's messages as
  * they come, and a cancel button. Either function may be NULL. */
 typedef struct pt_watch {
-    void (*text)(void *ctx, const char *text);
+    /* What the terminal asks of the resident, typed for the screen, and
+     * in English for logs and kioskctl. */
+    void (*prompt)(void *ctx, payment_prompt_t prompt, const char *text);
     /* Asked about every 100 ms while the terminal works: true once the
      * resident cancels. The terminal then stops if it still can (while it
      * waits for the card); otherwise the payment goes through. */

@@ -45,18 +45,25 @@ static void read_status(const zvt_apdu_t *a, pt_result_t *out)
     }
 }
 
-static const char *intermediate_text(uint8_t code)
+/* An intermediate status (04 FF) as the resident's prompt. */
+static payment_prompt_t intermediate_prompt(uint8_t code)
 {
     switch (code) {
-    case 0x0A: return "Insert or tap your card";
-    case 0x0B: return "Remove your card";
-    case 0x0E: return "Please wait";
-    case 0x17: return "Enter your PIN";
-    case 0x1C: return "Approved";
-    case 0x1D: return "Declined";
-    default: return "Follow the instructions on the card terminal";
+    case 0x0A: return PPROMPT_INSERT_CARD;
+    case 0x0B: return PPROMPT_REMOVE_CARD;
+    case 0x0E: return PPROMPT_WAIT;
+    case 0x17: return PPROMPT_PIN;
+    case 0x1C: return PPROMPT_APPROVED;
+    case 0x1D: return PPROMPT_DECLINED;
+    default: return PPROMPT_FOLLOW;
     }
 }
+
+static const char *const prompt_text[] = {
+    [PPROMPT_NONE] = "", [PPROMPT_INSERT_CARD] = "Insert or tap your card", [PPROMPT_REMOVE_CARD] = "Remove your card",
+    [PPROMPT_WAIT] = "Please wait", [PPROMPT_PIN] = "Enter your PIN", [PPROMPT_APPROVED] = "Approved",
+    [PPROMPT_DECLINED] = "Declined", [PPROMPT_FOLLOW] = "Follow the instructions on the card terminal",
+    [PPROMPT_SCAN_QR] = "Scan the code with your phone"};
 
 /* True if the status information carries exactly this reference (its
  * last BMP 3C, as read_status keeps it). */
@@ -122,8 +129,10 @@ static pt_outcome_t outcome_of(const zvt_expect_t *x, bool completed, uint8_t co
 zvt_took_t zvt__take(const zvt_apdu_t *a, const zvt_expect_t *x, const pt_watch_t *w, bool *have_status,
                      pt_result_t *out)
 {
-    if (a->cls == 0x04 && a->instr == 0xFF && a->len >= 1 && w && w->text)
-        w->text(w->ctx, intermediate_text(a->data[0]));
+    if (a->cls == 0x04 && a->instr == 0xFF && a->len >= 1 && w && w->prompt) {
+        payment_prompt_t p = intermediate_prompt(a->data[0]);
+        w->prompt(w->ctx, p, prompt_text[p]);
+    }
     else if (a->cls == 0x06 && a->instr == 0xD1 && a->len >= 1 && out->n_lines < PT_MAX_LINES)
         snprintf(out->lines[out->n_lines++], PT_LINE_LEN, "%.*s", (int)a->len - 1, (const char *)a->data + 1);
     else if (a->cls == 0x04 && a->instr == 0x0F)

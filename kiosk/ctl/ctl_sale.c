@@ -75,17 +75,18 @@ static bool cancelled(void *ctx)
     return interrupted || (r->method != METHOD_CARD && kclock_mono(NULL) >= r->deadline);
 }
 
-static void show_text(void *ctx, const char *text)
+static void show_text(void *ctx, payment_prompt_t prompt, const char *text)
 {
+    (void)prompt;
     const resident_t *r = ctx;
     fprintf(stderr, "kioskctl: %s: %s\n", r->method == METHOD_QR ? "QR" : "card terminal", text);
 }
 
-static void show_note(void *ctx, int64_t paid, const char *text)
+static void show_note(void *ctx, const engine_cash_news_t *news)
 {
-    (void)ctx, (void)paid;
-    if (text[0])
-        fprintf(stderr, "kioskctl: %s\n", text);
+    (void)ctx;
+    if (news->text[0])
+        fprintf(stderr, "kioskctl: %s\n", news->text);
 }
 
 static void show_code(void *ctx, const char *url, int64_t expires_at)
@@ -100,7 +101,7 @@ static void show_code(void *ctx, const char *url, int64_t expires_at)
 static kerr_t pay(engine_t *e, const char *id, sale_method_t method, int timeout_s, engine_paid_t *out, kmsg_t *msg)
 {
     resident_t r = {method, kclock_mono(NULL) + (int64_t)timeout_s * 1000};
-    engine_watch_t watch = {.text = show_text, .note = show_note, .code = show_code, .cancelled = cancelled, .ctx = &r};
+    engine_watch_t watch = {.prompt = show_text, .note = show_note, .code = show_code, .cancelled = cancelled, .ctx = &r};
     if (method == METHOD_CASH)
         fprintf(stderr, "kioskctl: insert notes (up to %d s; Ctrl-C to finish)\n", timeout_s);
     struct sigaction sa = {.sa_handler = on_interrupt}, old;

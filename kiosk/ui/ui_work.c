@@ -157,20 +157,21 @@ typedef struct watch_ctx {
     const session_cmd_t *cmd;
 } watch_ctx_t;
 
-static void on_text(void *ctx, const char *s)
+/* The card terminal's prompt, typed: the screen words it. */
+static void on_prompt(void *ctx, payment_prompt_t prompt, const char *s)
 {
     watch_ctx_t *c = ctx;
-    session_event_t ev = {.kind = SEV_TERMINAL_TEXT};
+    session_event_t ev = {.kind = SEV_TERMINAL_TEXT, .prompt = prompt};
     text(&ev, s);
     post(c->w, &ev, c->cmd);
 }
 
 /* A note booked (or the acceptor's news): the running total. */
-static void on_note(void *ctx, int64_t paid, const char *s)
+static void on_note(void *ctx, const engine_cash_news_t *news)
 {
     watch_ctx_t *c = ctx;
-    session_event_t ev = {.kind = SEV_NOTE, .paid = paid};
-    text(&ev, s);
+    session_event_t ev = {
+        .kind = SEV_NOTE, .paid = news->paid, .note = news->note, .note_value = news->value, .note_why = news->why};
     post(c->w, &ev, c->cmd);
 }
 
@@ -197,7 +198,7 @@ static void on_code(void *ctx, const char *url, int64_t expires_at_ms)
 static void pay(ui_work_t *w, const session_cmd_t *cmd, const char *what)
 {
     watch_ctx_t ctx = {w, cmd};
-    engine_watch_t watch = {.text = on_text, .note = on_note, .code = on_code, .cancelled = on_cancel, .ctx = &ctx};
+    engine_watch_t watch = {.prompt = on_prompt, .note = on_note, .code = on_code, .cancelled = on_cancel, .ctx = &ctx};
     engine_paid_t r;
     kmsg_t msg;
     if (engine_sale_pay(&w->site->base.engine, cmd->txn, &watch, &r, &msg) != K_OK) {

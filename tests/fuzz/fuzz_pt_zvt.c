@@ -249,10 +249,10 @@ static void check_result(pt_err_t e, const pt_result_t *r)
         abort();
 }
 
-static void on_text(void *ctx, const char *text)
+static void on_text(void *ctx, payment_prompt_t prompt, const char *text)
 {
     (void)ctx;
-    if (!text || !text[0])
+    if (!text || !text[0] || prompt == PPROMPT_NONE || prompt > PPROMPT_SCAN_QR)
         abort();
 }
 
@@ -271,7 +271,7 @@ static pt_err_t authorise(payterm_t *t, probe_t *pr, uint8_t a, pt_result_t *r, 
     snprintf(pr->reference, sizeof pr->reference, "6f1c2a3b-0d4e-4f5a-8b6c-7d8e9fa%05u:1", ++pr->n_auth % 100000);
     pr->until_cancel = (a >> 2 & 7) == 7 ? -1 : (a >> 2 & 7) * 10;
     pt_request_t req = {.amount = pr->amount, .reference = pr->reference, .meter = "000012345678", .currency = "CNY"};
-    pt_watch_t w = {.text = on_text, .cancelled = on_cancel, .ctx = pr};
+    pt_watch_t w = {.prompt = on_text, .cancelled = on_cancel, .ctx = pr};
     pt_err_t e = t->ops->authorise(t->ctx, &req, a & 0x20 ? &w : NULL, r, msg);
     if (pr->amount > AMOUNT_MAX && (e != PT_PROTOCOL || pr->auths != 0))
         abort(); /* an amount no BCD field holds went out */

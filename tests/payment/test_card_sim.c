@@ -116,11 +116,11 @@ static int stop(void **state)
     return 0;
 }
 
-static void texts(void *ctx, const char *text)
+static void texts(void *ctx, payment_prompt_t prompt, const char *text)
 {
     (void)ctx;
     screen.shown++;
-    screen.asked_for_card |= strstr(text, "card") != NULL;
+    screen.asked_for_card |= prompt == PPROMPT_INSERT_CARD && strstr(text, "card") != NULL;
 }
 
 static bool cancel_pressed(void *ctx)
@@ -136,7 +136,7 @@ static ledger_txn_t card_sale(int64_t amount, engine_card_result_t *r)
     char id[UUID_STR_LEN];
     kmsg_t msg = {""};
     ledger_txn_t t = {0};
-    pt_watch_t watch = {.text = texts, .cancelled = cancel_pressed};
+    pt_watch_t watch = {.prompt = texts, .cancelled = cancel_pressed};
     screen.shown = 0;
     screen.asked_for_card = false;
     if (engine_open_sale(&site.eng, &req, id, &msg) || engine_begin_payment(&site.eng, id, &msg) ||

@@ -99,14 +99,19 @@ static int stop(void **state)
     return 0;
 }
 
-static void open_sale(char id[UUID_STR_LEN])
+static void open_sale_for(char id[UUID_STR_LEN], int64_t amount)
 {
     sale_req_t req = {.meter = METER, .customer = "", .method = METHOD_CASH, .channel = CHANNEL_REMOTE,
-                      .amount = site.cfg.max_purchase < 10000 ? site.cfg.max_purchase : 10000};
+                      .amount = amount};
     kmsg_t msg = {""};
     if (engine_open_sale(&site.eng, &req, id, &msg) || engine_begin_payment(&site.eng, id, &msg) ||
         engine_cash_start(&site.eng, id, &msg))
         fail_msg("sale: %s", msg.text);
+}
+
+static void open_sale(char id[UUID_STR_LEN])
+{
+    open_sale_for(id, site.cfg.max_purchase < 10000 ? site.cfg.max_purchase : 10000);
 }
 
 /* Polls the acceptor (as the screen loop does) for up to a second. */
@@ -248,6 +253,44 @@ static void refused_and_over_limit_notes_go_back(void **state)
     int notes;
     assert_int_equal(stacked_total(&notes), 5000);
     assert_int_equal(notes, 1);
+    agree();
+}
+
+/* The kiosk gives no change: it stops taking notes at the amount chosen.
+ * 50.00 chosen, 10.00 in, then a 100.00 note: given back, saying why;
+ * two 20.00 notes make the 50.00, credited exactly. */
+static void a_note_past_the_amount_goes_back(void **state)
+{
+    (void)state;
+    start(false, 100000);
+    char id[UUID_STR_LEN];
+    open_sale_for(id, 5000);
+    control("insert CN0010A");
+    settle();
+    control("insert CN0100A");
+    engine_cash_news_t news = {0}, returned = {0};
+    kmsg_t msg = {""};
+    for (int i = 0; i < 8 && returned.note != PNOTE_RETURNED; i++, usleep(60000)) {
+        if (engine_cash_step(&site.eng, &news, &msg) != K_OK)
+            fail_msg("cash step: %s", msg.text);
+        if (news.note == PNOTE_RETURNED)
+            returned = news;
+    }
+    assert_int_equal(returned.note, PNOTE_RETURNED);
+    assert_int_equal(returned.value, 10000);
+    assert_int_equal(returned.why, ESCROW_OVER_AMOUNT);
+    assert_int_equal(returned.paid, 1000);
+    assert_int_equal(get(id).paid, 1000);
+    control("insert CN0020A");
+    settle();
+    control("insert CN0020A");
+    settle();
+    ledger_txn_t t = finish(id);
+    assert_int_equal(t.state, TXN_DELIVERED);
+    assert_int_equal(t.delivered, 5000);
+    int notes;
+    assert_int_equal(stacked_total(&notes), 5000);
+    assert_int_equal(notes, 3);
     agree();
 }
 
@@ -447,6 +490,7 @@ static void stop_answered_with_a_wrong_header(void **state)
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test_teardown(notes_through_escrow, stop),
     cmocka_unit_test_teardown(refused_and_over_limit_notes_go_back, stop),
+    cmocka_unit_test_teardown(a_note_past_the_amount_goes_back, stop),
     cmocka_unit_test_teardown(jam_while_stacking, stop),
     cmocka_unit_test_teardown(cash_box_removed_mid_sale, stop),
     cmocka_unit_test_teardown(power_cycle_between_notes, stop),

@@ -52,18 +52,18 @@ static void sim_control(sc_sim_t *sc, const char *cmd)
         fail_msg("simulator refused '%s': %s", cmd, reply);
 }
 
-static void on_text(void *ctx, const char *text)
+static void on_text(void *ctx, payment_prompt_t prompt, const char *text)
 {
-    (void)ctx, (void)text;
+    (void)ctx, (void)prompt, (void)text;
     resident.texts++;
 }
 
-static void on_note(void *ctx, int64_t paid, const char *text)
+static void on_note(void *ctx, const engine_cash_news_t *news)
 {
-    (void)ctx, (void)text;
+    (void)ctx;
     resident.notes++;
-    resident.booked += paid > resident.last_paid;
-    resident.last_paid = paid;
+    resident.booked += news->paid > resident.last_paid;
+    resident.last_paid = news->paid;
 }
 
 /* The phone pays the order behind the code, as the back office's
@@ -101,7 +101,7 @@ static bool on_cancelled(void *ctx)
 }
 
 static const engine_watch_t watch = {
-    .text = on_text, .note = on_note, .code = on_code, .cancelled = on_cancelled, .ctx = NULL};
+    .prompt = on_text, .note = on_note, .code = on_code, .cancelled = on_cancelled, .ctx = NULL};
 
 enum { WITH_CASH = 1, WITH_CARD = 2, WITH_QR = 4 };
 

@@ -71,3 +71,9 @@ add_test(NAME ui_po.complete COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/ui/check.s
 add_test(NAME ui_docs.table_current COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/ui/check.sh table ${CMAKE_SOURCE_DIR}
          $<TARGET_FILE:kiosk>)
 set_tests_properties(ui_po.complete ui_docs.table_current PROPERTIES TIMEOUT 30)
+
+# Each language on its own screens: no English word on a Chinese screen,
+# no Chinese on an English one (the resident's screens, every state the
+# gallery draws).
+add_test(NAME ui_lang.resident_screens COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/ui/lang_test.sh $<TARGET_FILE:kiosk-demo>)
+set_tests_properties(ui_lang.resident_screens PROPERTIES TIMEOUT 60)

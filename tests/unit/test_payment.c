@@ -8,13 +8,20 @@
 static void escrow_rule(void **state)
 {
     (void)state;
-    assert_int_equal(payment_escrow_rule(true, 0, 2000, 100000), ESCROW_OK);
-    assert_int_equal(payment_escrow_rule(true, 98000, 2000, 100000), ESCROW_OK); /* exactly the limit */
-    assert_int_equal(payment_escrow_rule(true, 98001, 2000, 100000), ESCROW_OVER_LIMIT);
-    assert_int_equal(payment_escrow_rule(false, 0, 2000, 100000), ESCROW_NOT_TAKING);
-    assert_int_equal(payment_escrow_rule(true, 0, 0, 100000), ESCROW_UNKNOWN_NOTE);
-    assert_int_equal(payment_escrow_rule(true, INT64_MAX - 5, 10, INT64_MAX), ESCROW_OVER_LIMIT); /* no overflow */
+    assert_int_equal(payment_escrow_rule(true, 0, 2000, 0, 100000), ESCROW_OK);
+    assert_int_equal(payment_escrow_rule(true, 98000, 2000, 0, 100000), ESCROW_OK); /* exactly the limit */
+    assert_int_equal(payment_escrow_rule(true, 98001, 2000, 0, 100000), ESCROW_OVER_LIMIT);
+    assert_int_equal(payment_escrow_rule(false, 0, 2000, 0, 100000), ESCROW_NOT_TAKING);
+    assert_int_equal(payment_escrow_rule(true, 0, 0, 0, 100000), ESCROW_UNKNOWN_NOTE);
+    assert_int_equal(payment_escrow_rule(true, INT64_MAX - 5, 10, 0, INT64_MAX), ESCROW_OVER_LIMIT); /* no overflow */
     assert_string_equal(payment_escrow_text(ESCROW_OVER_LIMIT), "over the purchase limit");
+    /* the kiosk gives no change: it stops taking notes at the amount chosen */
+    assert_int_equal(payment_escrow_rule(true, 1000, 10000, 5000, 100000), ESCROW_OVER_AMOUNT); /* 10 in, a 100 note */
+    assert_int_equal(payment_escrow_rule(true, 1000, 2000, 5000, 100000), ESCROW_OK);
+    assert_int_equal(payment_escrow_rule(true, 3000, 2000, 5000, 100000), ESCROW_OK); /* exactly the amount */
+    assert_int_equal(payment_escrow_rule(true, 0, 10000, 5000, 100000), ESCROW_OVER_AMOUNT); /* a first note too big */
+    assert_int_equal(payment_escrow_rule(true, 0, 10000, 0, 100000), ESCROW_OK); /* no amount set: up to the limit */
+    assert_int_equal(payment_escrow_rule(true, 0, 5000, 100000, 2000), ESCROW_OVER_LIMIT); /* the limit first */
 }
 
 static void card_answers(void **state)

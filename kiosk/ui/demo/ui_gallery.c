@@ -24,7 +24,8 @@ typedef struct scene {
  * confirm, "D:d|p" the delivery delivered or pending, "R" the receipt
  * printed, "U" an unknown meter, "I" a meter card inserted, "C:o|n" the
  * card read (may buy, or not taken by the meter yet), "H:BITS" health,
- * "Q" a QR order's code (two minutes to pay). */
+ * "Q" a QR order's code (two minutes to pay), "X:MINOR" a note of MINOR
+ * given back as more than still to pay (after "N:2000"). */
 static const scene_t scenes[] = {
     {"attract", SCR_ATTRACT, ""},
     {"identify", SCR_IDENTIFY, "t:start t:key1 t:key2 t:key3 t:key4 t:key5"},
@@ -35,7 +36,9 @@ static const scene_t scenes[] = {
     {"amount", SCR_AMOUNT, "t:start A t:ok t:preset2"},
     {"method", SCR_METHOD, "t:start A t:ok t:preset2 t:ok"},
     {"method-no-printer", SCR_METHOD, "H:3 t:start A t:ok t:preset2 t:ok"},
+    {"payment-cash-first", SCR_PAYMENT, "t:start A t:ok t:preset2 t:ok t:cash O"},
     {"payment-cash", SCR_PAYMENT, "t:start A t:ok t:preset2 t:ok t:cash O N:2000"},
+    {"payment-cash-returned", SCR_PAYMENT, "t:start A t:ok t:preset2 t:ok t:cash O N:2000 X:10000"},
     {"payment-card", SCR_PAYMENT, "t:start A t:ok t:preset2 t:ok t:card O T"},
     {"method-qr", SCR_METHOD, "H:31 t:start A t:ok t:preset2 t:ok"},
     {"payment-qr", SCR_PAYMENT, "H:31 t:start A t:ok t:preset2 t:ok t:qr O Q"},
@@ -92,12 +95,23 @@ static session_event_t answer(char code, const char *arg, uint32_t gen)
     case 'R': ev.kind = SEV_RECEIPT; ev.ok = true; break;
     case 'I': ev.kind = SEV_CARD_IN; break;
     case 'C': card_account(&ev, arg); break;
-    case 'N':
+    case 'N': /* the first note: all that is in */
         ev.kind = SEV_NOTE;
-        ev.paid = strtoll(arg, NULL, 10);
-        snprintf(ev.text, sizeof ev.text, "Note CNY 20.00 taken");
+        ev.paid = ev.note_value = strtoll(arg, NULL, 10);
+        ev.note = PNOTE_TAKEN;
         break;
-    case 'T': ev.kind = SEV_TERMINAL_TEXT; snprintf(ev.text, sizeof ev.text, "Insert card"); break;
+    case 'X': /* after 20.00 in, a note too big given back */
+        ev.kind = SEV_NOTE;
+        ev.paid = 2000;
+        ev.note_value = strtoll(arg, NULL, 10);
+        ev.note = PNOTE_RETURNED;
+        ev.note_why = ESCROW_OVER_AMOUNT;
+        break;
+    case 'T':
+        ev.kind = SEV_TERMINAL_TEXT;
+        ev.prompt = PPROMPT_INSERT_CARD;
+        snprintf(ev.text, sizeof ev.text, "Insert or tap your card");
+        break;
     case 'Q': ev.kind = SEV_QR_CODE; snprintf(ev.url, sizeof ev.url, GALLERY_QR_URL); ev.left_ms = 120000; break;
     case 'P': ev.kind = SEV_PAY_RESULT; ev.ok = true; ev.paid = 5000; ev.at_ms = GALLERY_SALE_MS; break;
     case 'K': ev.kind = SEV_PAY_RESULT; ev.parked = true; break;
@@ -141,6 +155,15 @@ int ui_gallery_save(ui_app_t *a, const char *dir, const char *name, session_lang
     snprintf(path, sizeof path, "%s/%s-%s.png", dir, name, screen_lang_code(lang));
     if (ui_app_shot(a, path, &msg) != K_OK) {
         fprintf(stderr, "kiosk: %s\n", msg.text);
+        return -1;
+    }
+    snprintf(path, sizeof path, "%s/%s-%s.txt", dir, name, screen_lang_code(lang));
+    FILE *f = fopen(path, "w"); /* the texts shown, one a line (tests/ui/lang_test.sh reads them) */
+    bool ok = f && fwrite(a->frame.texts, 1, a->frame.texts_len, f) == a->frame.texts_len;
+    if (f && fclose(f) != 0)
+        ok = false;
+    if (!ok) {
+        fprintf(stderr, "kiosk: cannot write %s\n", path);
         return -1;
     }
     return a->frame.n_problems;
