@@ -38,12 +38,27 @@ static void kind_and_id(engine_t *e, const char *meter, engine_meter_profile_t *
     free(d.body);
 }
 
-/* An entry's effective time: "effective_at" (ISO), or always. */
+/* An entry's effective time: "effective_at" (ISO 8601 UTC, with or
+ * without milliseconds: "2027-01-01T00:00:00.000Z"), or always. */
 static bool effective(const cJSON *it, int64_t *from_ms)
 {
     const char *at = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "effective_at"));
     *from_ms = TARIFF_ALWAYS;
-    return !at || ktime_parse(at, from_ms);
+    if (!at)
+        return true;
+    char whole[32];
+    int ms = 0, used = 0;
+    const char *dot = strchr(at, '.');
+    if (!dot)
+        return ktime_parse(at, from_ms);
+    if ((size_t)(dot - at) >= sizeof whole || sscanf(dot, ".%3d%n", &ms, &used) != 1 || used != 4 || ms < 0 ||
+        strcmp(dot + used, "Z") != 0)
+        return false;
+    snprintf(whole, sizeof whole, "%.*sZ", (int)(dot - at), at);
+    if (!ktime_parse(whole, from_ms))
+        return false;
+    *from_ms += ms;
+    return true;
 }
 
 /* Collects the versions of id in the site's currency; *n how many. */
