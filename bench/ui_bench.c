@@ -120,7 +120,6 @@ static int drawing(const opts_t *o)
     }
     screen_info_t info = {.currency = currency_find("CNY"), .min_purchase = 100, .max_purchase = 100000,
                           .presets = {2000, 5000, 10000, 20000}};
-    snprintf(info.tariff, sizeof info.tariff, "single 0.5283");
     frames(ui, r, &info, o->frames);
     touches(ui, r, &info, o->frames);
     screen_ui_close(ui);

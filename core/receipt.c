@@ -18,9 +18,18 @@ static const receipt_words_t labels[RECEIPT_FACT_COUNT] = {
     [RECEIPT_METHOD] = {"支付方式", "Paid by"},
     [RECEIPT_AMOUNT] = {"充值金额", "Amount"},
     [RECEIPT_REFUNDED] = {"退款", "Refunded"},
+    [RECEIPT_ENERGY] = {"购电量", "Energy"},
     [RECEIPT_PURCHASES] = {"购电次数", "Count"},
     [RECEIPT_STATUS] = {"状态", "Status"},
     [RECEIPT_REFERENCE] = {"参考号", "Reference"},
+};
+
+/* What a water meter's receipt says instead (an electricity meter's are
+ * the labels above). */
+static const receipt_words_t water_labels[RECEIPT_FACT_COUNT] = {
+    [RECEIPT_CARD] = {"水卡", "Meter card"},
+    [RECEIPT_PURCHASES] = {"购水次数", "Count"},
+    [RECEIPT_ENERGY] = {"购水量", "Water"},
 };
 
 /* How each method is said; the counter's too, for a sale staff took. */
@@ -47,7 +56,8 @@ static receipt_line_t *add(receipt_t *r, receipt_fact_t fact)
     if (r->n_lines == RECEIPT_MAX_LINES)
         return NULL;
     receipt_line_t *l = &r->lines[r->n_lines++];
-    *l = (receipt_line_t){.fact = fact, .label = labels[fact]};
+    bool water = r->kind == METER_WATER && water_labels[fact].zh;
+    *l = (receipt_line_t){.fact = fact, .label = water ? water_labels[fact] : labels[fact]};
     return l;
 }
 
@@ -68,20 +78,22 @@ static void add_number(receipt_t *r, receipt_fact_t fact, int64_t n)
 /* The status and its note: what became of the money and what happens next. */
 static void status(receipt_t *r, const receipt_facts_t *f)
 {
-    bool card = f->on_card;
+    bool card = f->on_card, water = f->kind == METER_WATER;
     receipt_words_t say = WORDS(NULL, NULL), note = WORDS(NULL, NULL);
     switch (f->state) {
     case TXN_DELIVERED:
         say = card ? WORDS("已写卡", "On the card") : WORDS("已到账", "Credited");
         if (card)
-            note = WORDS("请将卡插入电表", "Insert the card into your meter");
+            note = water ? WORDS("请将卡插入水表", "Insert the card into your meter")
+                         : WORDS("请将卡插入电表", "Insert the card into your meter");
         break;
     case TXN_DELIVERY_PENDING:
     case TXN_PAID:
     case TXN_DELIVERING:
         say = WORDS("待送达", "Pending");
-        note = card ? WORDS("钱已收到。请再次插卡完成写卡。", "The money is safe: insert the same card again to finish.")
-                    : WORDS("钱已收到，稍后自动送达电表。", "The money is safe: the kiosk keeps sending it to the meter.");
+        note = card    ? WORDS("钱已收到。请再次插卡完成写卡。", "The money is safe: insert the same card again to finish.")
+               : water ? WORDS("钱已收到，稍后自动送达水表。", "The money is safe: the kiosk keeps sending it to the meter.")
+                       : WORDS("钱已收到，稍后自动送达电表。", "The money is safe: the kiosk keeps sending it to the meter.");
         break;
     case TXN_NEEDS_RECONCILIATION:
         say = WORDS("人工处理", "Staff will settle");
@@ -116,10 +128,32 @@ static void method(receipt_t *r, const receipt_facts_t *f)
         snprintf(l->text, sizeof l->text, "%s", f->masked_pan);
 }
 
+/* What the money kept buys under the tariff in force at the sale, and that
+ * tariff: its id, a single rate's price, a TOU or tiered tariff said as such. */
+static void tariff(receipt_t *r, const receipt_facts_t *f)
+{
+    static const receipt_words_t kinds[] = {[TARIFF_SINGLE] = {NULL, NULL},
+                                            [TARIFF_TOU] = {"分时", "time of use"},
+                                            [TARIFF_TIERED] = {"阶梯", "tiered"}};
+    const meter_tariff_t *t = f->tariff;
+    int64_t milli = 0, kept = f->paid - (f->refunded > 0 ? f->refunded : 0);
+    receipt_line_t *l = t && meter_tariff_estimate(t, kept, &milli) ? add(r, RECEIPT_ENERGY) : NULL;
+    if (!l)
+        return;
+    l->number = milli;
+    snprintf(l->text, sizeof l->text, "%s", t->id);
+    l->price = t->tariff.kind == TARIFF_SINGLE ? t->tariff.price : 0;
+    l->words = (unsigned)t->tariff.kind <= TARIFF_TIERED ? kinds[t->tariff.kind] : WORDS(NULL, NULL);
+}
+
 void receipt_build(const receipt_facts_t *f, receipt_t *r)
 {
     memset(r, 0, sizeof *r);
-    r->title = f->copy ? WORDS("购电凭证(副本)", "TOP-UP RECEIPT (COPY)") : WORDS("购电凭证", "TOP-UP RECEIPT");
+    r->kind = f->kind;
+    if (f->kind == METER_WATER)
+        r->title = f->copy ? WORDS("购水凭证(副本)", "TOP-UP RECEIPT (COPY)") : WORDS("购水凭证", "TOP-UP RECEIPT");
+    else
+        r->title = f->copy ? WORDS("购电凭证(副本)", "TOP-UP RECEIPT (COPY)") : WORDS("购电凭证", "TOP-UP RECEIPT");
     snprintf(r->site, sizeof r->site, "%s", known(f->site) ? f->site : "Prepaid kiosk");
     if (f->at_ms)
         add_number(r, RECEIPT_TIME, f->at_ms);
@@ -135,6 +169,7 @@ void receipt_build(const receipt_facts_t *f, receipt_t *r)
     add_number(r, RECEIPT_AMOUNT, f->paid);
     if (f->refunded > 0)
         add_number(r, RECEIPT_REFUNDED, f->refunded);
+    tariff(r, f);
     if (f->purchase_count > 0) {
         char count[24];
         snprintf(count, sizeof count, "%lld", (long long)f->purchase_count);

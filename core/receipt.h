@@ -11,7 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/meter_kind.h"
 #include "core/sale.h"
+#include "core/tariff_plan.h"
 #include "core/txn.h"
 
 /* One wording in both languages. */
@@ -38,6 +40,8 @@ typedef struct receipt_facts {
     txn_state_t state;      /* what became of it; TXN_NONE = not known */
     const char *txn;        /* the sale's id: the reference */
     bool copy;              /* a reprint */
+    meter_kind_t kind;      /* what the meter measures: the receipt's words and units */
+    const meter_tariff_t *tariff; /* the tariff in force at the sale; NULL = not known: no tariff or energy line */
 } receipt_facts_t;
 
 /* The facts a receipt line gives, in the receipt's order. */
@@ -50,6 +54,8 @@ typedef enum receipt_fact {
     RECEIPT_METHOD,    /* words, then text: a bank card's masked number, if known */
     RECEIPT_AMOUNT,    /* number: minor units */
     RECEIPT_REFUNDED,  /* number: minor units */
+    RECEIPT_ENERGY,    /* number: milli-units the money buys (Wh, litres), in the kind's unit; then the
+                          tariff: text its id, price a single rate's price (else 0), words TOU or tiered */
     RECEIPT_PURCHASES, /* text: the purchase count */
     RECEIPT_STATUS,    /* words (or text: the state's name, for a state residents are not told of) */
     RECEIPT_REFERENCE, /* text: the sale's id */
@@ -68,11 +74,13 @@ typedef struct receipt_line {
     receipt_words_t words; /* {NULL, NULL} when the value is not in words */
     char text[RECEIPT_TEXT_LEN];
     int64_t number;
+    int64_t price; /* RECEIPT_ENERGY: a single rate's price (1/10000 minor unit per unit); 0 = not one */
 } receipt_line_t;
 
 /* A receipt: the title, the labelled lines (the reference last), and
  * what happens next to the money. */
 typedef struct receipt {
+    meter_kind_t kind;     /* the unit of RECEIPT_ENERGY and of a price */
     receipt_words_t title; /* "购电凭证 TOP-UP RECEIPT", or the copy's */
     char site[128];
     receipt_line_t lines[RECEIPT_MAX_LINES];
@@ -83,8 +91,11 @@ typedef struct receipt {
 
 /* Builds the receipt of a sale from its facts: a line for each fact
  * known, in the order of receipt_fact_t, the customer number masked, the
+ * energy (or water) the money kept buys under the tariff in force, rounded
+ * down, with that tariff, the
  * status and the note that goes with it from the state, the reference
- * last. */
+ * last; a water meter's receipt says water where an electricity meter's
+ * says electricity. */
 void receipt_build(const receipt_facts_t *f, receipt_t *r);
 
 /* The receipt's line giving fact; NULL if it has none. */

@@ -17,7 +17,8 @@
 
 #include "core/payment.h"
 #include "core/sale.h"
-#include "core/tariff.h"
+#include "core/meter_kind.h"
+#include "core/tariff_plan.h"
 
 typedef enum session_screen {
     SCR_ATTRACT,        /* tap to start, or insert a card */
@@ -102,6 +103,9 @@ typedef struct session_account {
     bool offline;       /* the meter did not answer now */
     bool on_card;       /* identified by the meter card: the sale is written onto it */
     char card_serial[17];
+    meter_kind_t kind;  /* electricity or water: the units and the switch's words */
+    bool has_tariff;    /* the meter's tariff is known: the estimate and the receipt's tariff line */
+    meter_tariff_t tariff; /* the tariff in force when the meter was looked up */
     bool has_usage;     /* two readings or more: daily_milli holds the last 30 days */
     int64_t daily_milli[SESSION_USAGE_DAYS]; /* energy used each day (Wh, or litres), oldest first, today last */
 } session_account_t;
@@ -200,8 +204,6 @@ typedef struct session_config {
     int64_t max_purchase;
     int64_t presets[SESSION_PRESETS]; /* minor units; 0 = unused */
     unsigned exponent;     /* the currency's decimals: a typed 50 is 50 * 10^exponent */
-    tariff_t tariff;       /* for the energy estimate */
-    bool has_tariff;
     session_lang_t lang;   /* the language at the attract screen */
 } session_config_t;
 
@@ -227,7 +229,7 @@ typedef struct session_view {
     session_account_t account;
     int64_t amount;     /* minor units chosen */
     bool has_estimate;
-    int64_t estimate_milli; /* what the amount buys (Wh, or litres) */
+    int64_t estimate_milli; /* what the amount buys under the account's tariff (Wh, or litres) */
     sale_method_t method; /* cash, card, qr, or none before one is chosen */
     int64_t paid;       /* money in for this sale */
     bool closing;       /* the payment is being closed */

@@ -100,9 +100,8 @@ static void reset(session_t *s)
 static void estimate(session_t *s)
 {
     int64_t milli = 0;
-    tariff_ctx_t ctx = {0};
-    s->v.has_estimate = s->cfg.has_tariff && s->v.amount > 0 &&
-                        tariff_energy_for_amount(&s->cfg.tariff, &ctx, s->v.amount, &milli) == K_OK;
+    const session_account_t *a = &s->v.account;
+    s->v.has_estimate = a->has_tariff && meter_tariff_estimate(&a->tariff, s->v.amount, &milli);
     s->v.estimate_milli = s->v.has_estimate ? milli : 0;
 }
 

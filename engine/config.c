@@ -115,7 +115,10 @@ static const ckey_t keys[] = {
     {"ui", "presets", T_AMOUNTS, FIELD(ui_presets), "2000,5000,10000,20000", 0, 0, NULL,
      "Amounts offered on the amount screen, up to four, minor units separated by commas."},
     K_STR("ui", "tariff", ui_tariff, "single 0.5283",
-          "The tariff shown and used for the energy estimate (docs/money.md); empty: no estimate."),
+          "Electricity meters' tariff for the estimate and the receipt while no tariffs document of the back office "
+          "is applied (docs/money.md); empty: none."),
+    K_STR("ui", "tariff_water", ui_tariff_water, "",
+          "Water meters' tariff (per m3) while no tariffs document of the back office is applied; empty: none."),
     {"ui", "fullscreen", T_BOOL, FIELD(ui_fullscreen), "false", 0, 0, NULL,
      "true: the window covers the whole display (the kiosk); false: a window of ui.resolution."},
     K_STR("sync", "url", sync_url, "",
@@ -423,6 +426,8 @@ kerr_t config_check(const kiosk_config_t *cfg, kmsg_t *msg)
     kmsg_t why;
     if (cfg->ui_tariff[0] && tariff_parse(cfg->ui_tariff, cfg->currency->exponent, &tariff, &why) != K_OK)
         return kmsg_set(msg, K_EINVAL, "ui.tariff: %s", why.text);
+    if (cfg->ui_tariff_water[0] && tariff_parse(cfg->ui_tariff_water, cfg->currency->exponent, &tariff, &why) != K_OK)
+        return kmsg_set(msg, K_EINVAL, "ui.tariff_water: %s", why.text);
     return K_OK;
 }
 

@@ -76,6 +76,7 @@ typedef struct kiosk_config {
     char ui_language[CFG_STR];
     char ui_presets[CFG_STR];
     char ui_tariff[CFG_STR];
+    char ui_tariff_water[CFG_STR];
     bool ui_fullscreen;
     /* [log] */
     /* [sync] */

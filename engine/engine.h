@@ -14,6 +14,7 @@
 #include "core/offline.h"
 #include "core/payment.h"
 #include "core/receipt.h"
+#include "core/tariff_plan.h"
 #include "drivers/card/gw_card.h"
 #include "drivers/cash/cash.h"
 #include "drivers/gateway/gateway.h"
@@ -371,6 +372,23 @@ kerr_t engine_mcard_open_sale(engine_t *e, const engine_mcard_t *card, sale_meth
  * meter registry is in use and does not list it (the fake gateway's meters
  * need none); *entry is its registry line, or NULL. */
 kerr_t engine_meter_served(const engine_t *e, const char *meter, const registry_entry_t **entry, kmsg_t *msg);
+
+/* What the kiosk sells a meter under: its kind (units, relay or valve)
+ * and the tariff in force at a time (engine_tariff.c). */
+typedef struct engine_meter_profile {
+    meter_kind_t kind;
+    bool has_tariff;      /* false: no estimate, no tariff on the receipt */
+    meter_tariff_t tariff; /* id "" when it is the configuration's fallback */
+} engine_meter_profile_t;
+
+/* The meter's kind and tariff at at_ms (wall clock, ms): the kind and the
+ * tariff id from the back office's registry document (for a meter it
+ * lists; else the registry file's line); the tariff from the applied
+ * tariffs document, the version of that id whose effective_at is the
+ * latest not after at_ms; with no tariffs document applied (a kiosk with
+ * no back office), ui.tariff or, for water, ui.tariff_water. A tiered
+ * tariff gets the meter's use this month (UTC) from the stored readings. */
+kerr_t engine_meter_profile(engine_t *e, const char *meter, int64_t at_ms, engine_meter_profile_t *out, kmsg_t *msg);
 
 /* Opens a sale and starts taking money (created -> payment_pending): to
  * req->meter (a meter this kiosk serves; the customer taken from the

@@ -53,12 +53,32 @@ static void both(receipt_words_t w, char *out, size_t len)
     snprintf(out, len, "%s %s", w.zh, w.en);
 }
 
+/* The energy line: the quantity in the meter's unit, then the tariff: its
+ * id and a single rate's price per unit with the currency's code, or the
+ * tariff's kind in both languages. */
+static void paper_energy(const receipt_t *r, const receipt_line_t *l, const currency_t *cur, char *out, size_t len)
+{
+    char q[40], price[32], words[PRINTER_MAX_TEXT / 2];
+    meter_quantity_format(r->kind, l->number, UNIT_PLAIN, q);
+    if (l->price > 0) {
+        tariff_price_text(l->price, cur->exponent, price);
+        snprintf(out, len, "%s (%s%s%s %s/%s)", q, l->text, l->text[0] ? " " : "", cur->code, price,
+                 meter_unit(r->kind, UNIT_PLAIN));
+        return;
+    }
+    both(l->words, words, sizeof words);
+    snprintf(out, len, "%s (%s%s%s)", q, l->text, l->text[0] ? " " : "", l->words.zh ? words : "");
+}
+
 /* A value as the paper gives it: words in both languages (then the text
- * that goes with them), money with the currency's code, the time in UTC. */
-static void paper_value(const receipt_line_t *l, const currency_t *cur, char *out, size_t len)
+ * that goes with them), money with the currency's code, quantities in the
+ * meter's unit, the time in UTC. */
+static void paper_value(const receipt_t *r, const receipt_line_t *l, const currency_t *cur, char *out, size_t len)
 {
     char words[PRINTER_MAX_TEXT / 2];
-    if (l->fact == RECEIPT_TIME) {
+    if (l->fact == RECEIPT_ENERGY) {
+        paper_energy(r, l, cur, out, len);
+    } else if (l->fact == RECEIPT_TIME) {
         char when[32];
         engine__when(l->number, when);
         snprintf(out, len, "%s", when);
@@ -96,7 +116,7 @@ static void paper_fields(builder_t *b, const receipt_t *r, const currency_t *cur
         if (l->fact == RECEIPT_REFERENCE)
             continue;
         both(l->label, label, sizeof label);
-        paper_value(l, cur, value, sizeof value);
+        paper_value(r, l, cur, value, sizeof value);
         field_at(b, at, label, value);
     }
 }
@@ -161,11 +181,16 @@ kerr_t engine_receipt_of(engine_t *e, const char *txn_id, bool copy, receipt_t *
     bool found = false;
     if (t.method == METHOD_CARD && (ledger_card_paid(e->ledger, t.id, &auth, &found, NULL) != K_OK || !found))
         auth.masked_pan[0] = '\0';
+    engine_meter_profile_t prof;
+    kmsg_t why;
+    if (engine_meter_profile(e, t.meter, t.created_at, &prof, &why) != K_OK)
+        prof = (engine_meter_profile_t){0}; /* the receipt without a tariff line rather than none */
     receipt_facts_t f = {.site = e->cfg->site_id, .kiosk = e->cfg->kiosk_id[0] ? e->cfg->kiosk_id : e->cfg->site_id,
                          .at_ms = t.created_at, .meter = t.meter, .customer = t.customer, .card = t.card,
                          .on_card = t.channel == CHANNEL_CARD, .method = t.method, .masked_pan = auth.masked_pan,
                          .paid = t.paid, .refunded = t.refunded, .purchase_count = t.purchase_count,
-                         .state = t.state, .txn = t.id, .copy = copy};
+                         .state = t.state, .txn = t.id, .copy = copy, .kind = prof.kind,
+                         .tariff = prof.has_tariff ? &prof.tariff : NULL};
     receipt_build(&f, r);
     return K_OK;
 }

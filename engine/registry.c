@@ -58,23 +58,38 @@ static bool parse_gateway(const char *text, registry_entry_t *e)
     return true;
 }
 
-/* Splits one CSV line of four plain fields (none may hold a comma, so no
- * quoting); returns the number of fields, 5 meaning "more than 4". */
-static int split4(char *line, char *f[4])
+#define HEADER4 "meter,customer,protocol,gateway"
+#define HEADER6 HEADER4 ",kind,tariff"
+
+/* Splits one CSV line of up to six plain fields (none may hold a comma, so
+ * no quoting); returns the number of fields, 7 meaning "more than 6". */
+static int split(char *line, char *f[6])
 {
     line[strcspn(line, "\r\n")] = '\0';
     int n = 0;
     char *p = line;
-    while (n < 4 && p)
+    while (n < 6 && p)
         f[n++] = strsep(&p, ",");
-    return p ? 5 : n;
+    return p ? 7 : n;
 }
 
-static kerr_t parse_line(char *line, registry_entry_t *e, kmsg_t *why)
+/* The kind and tariff columns. */
+static kerr_t parse_kind_tariff(char *f[6], registry_entry_t *e, kmsg_t *why)
 {
-    char *f[4];
-    if (split4(line, f) != 4)
-        return kmsg_set(why, K_EINVAL, "expected 4 fields: meter,customer,protocol,gateway");
+    if (!meter_kind_parse(f[4], &e->kind))
+        return kmsg_set(why, K_EINVAL, "kind '%s' must be electricity or water", f[4]);
+    if (strlen(f[5]) >= sizeof e->tariff || strspn(f[5], " \t\"") != 0)
+        return kmsg_set(why, K_EINVAL, "tariff '%s' must be a tariff id of at most %zu characters", f[5],
+                        sizeof e->tariff - 1);
+    memcpy(e->tariff, f[5], strlen(f[5]) + 1);
+    return K_OK;
+}
+
+static kerr_t parse_line(char *line, int columns, registry_entry_t *e, kmsg_t *why)
+{
+    char *f[6];
+    if (split(line, f) != columns)
+        return kmsg_set(why, K_EINVAL, "expected %d fields: %s", columns, columns == 6 ? HEADER6 : HEADER4);
     memset(e, 0, sizeof *e);
     if (!twelve_digits(f[0]))
         return kmsg_set(why, K_EINVAL, "meter '%s' must be 12 digits", f[0]);
@@ -84,6 +99,8 @@ static kerr_t parse_line(char *line, registry_entry_t *e, kmsg_t *why)
         return kmsg_set(why, K_EINVAL, "protocol '%s' must be dlt645 or modbus", f[2]);
     if (!parse_gateway(f[3], e))
         return kmsg_set(why, K_EINVAL, "gateway '%s' must be empty, host:port or host:port/unit (1..247)", f[3]);
+    if (columns == 6 && parse_kind_tariff(f, e, why) != K_OK)
+        return K_EINVAL;
     memcpy(e->meter, f[0], 13);
     memcpy(e->customer, f[1], 13);
     return K_OK;
@@ -103,6 +120,17 @@ static kerr_t add(registry_t *reg, const registry_entry_t *e, size_t *cap)
     return K_OK;
 }
 
+/* The header line: four columns, or six with kind and tariff. */
+static bool header(const char *line, int *columns)
+{
+    size_t n = strcspn(line, "\r\n");
+    if (strspn(line + n, "\r\n") != strlen(line + n))
+        return false;
+    if (n == strlen(HEADER6) && strncmp(line, HEADER6, n) == 0)
+        return *columns = 6, true;
+    return n == strlen(HEADER4) && strncmp(line, HEADER4, n) == 0 && (*columns = 4, true);
+}
+
 kerr_t registry_load(const char *path, registry_t *reg, kmsg_t *msg)
 {
     memset(reg, 0, sizeof *reg);
@@ -112,17 +140,16 @@ kerr_t registry_load(const char *path, registry_t *reg, kmsg_t *msg)
     char line[512];
     size_t cap = 0;
     kerr_t rc = K_OK;
-    int lineno = 0;
-    if (!fgets(line, sizeof line, f) || (lineno = 1, strncmp(line, "meter,customer,protocol,gateway", 31) != 0) ||
-        strspn(line + 31, "\r\n") != strlen(line + 31))
-        rc = kmsg_set(msg, K_EINVAL, "%s:1: the first line must be meter,customer,protocol,gateway", path);
+    int lineno = 0, columns = 4;
+    if (!fgets(line, sizeof line, f) || (lineno = 1, !header(line, &columns)))
+        rc = kmsg_set(msg, K_EINVAL, "%s:1: the first line must be " HEADER4 " (or " HEADER6 ")", path);
     while (rc == K_OK && fgets(line, sizeof line, f)) {
         lineno++;
         registry_entry_t e;
         kmsg_t why;
         if (line[strspn(line, " \t\r\n")] == '\0' || line[0] == '#')
             continue;
-        if (parse_line(line, &e, &why) != K_OK)
+        if (parse_line(line, columns, &e, &why) != K_OK)
             rc = kmsg_set(msg, K_EINVAL, "%s:%d: %s", path, lineno, why.text);
         else if (registry_find(reg, e.meter))
             rc = kmsg_set(msg, K_EINVAL, "%s:%d: meter %s is listed twice", path, lineno, e.meter);
@@ -166,6 +193,8 @@ static void take_entry(const cJSON *m, registry_status_t *out)
     out->first_zero_ok = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "first_purchase_zero_ok"));
     snprintf(out->status, sizeof out->status, "%s", str_of(m, "status"));
     snprintf(out->account, sizeof out->account, "%s", str_of(m, "account"));
+    snprintf(out->tariff, sizeof out->tariff, "%s", str_of(m, "tariff"));
+    out->has_kind = str_of(m, "kind")[0] && meter_kind_parse(str_of(m, "kind"), &out->kind);
 }
 
 kerr_t registry_doc_lookup(const char *body, const char *meter, registry_status_t *out, kmsg_t *msg)

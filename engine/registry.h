@@ -1,6 +1,8 @@
 /* The meter registry: which customer each meter belongs to, and how to
  * reach it (protocol, gateway, Modbus unit). A CSV file until the back
- * office provides it (registry.path), header meter,customer,protocol,gateway.
+ * office provides it (registry.path), header meter,customer,protocol,gateway
+ * and, optionally, two more columns kind,tariff (electricity or water; the
+ * tariffs document's id).
  * The back office's signed registry document adds, per meter, its account
  * and whether it may be sold to (registry_doc_lookup). */
 #ifndef ENGINE_REGISTRY_H
@@ -10,6 +12,7 @@
 #include <stddef.h>
 
 #include "base/err.h"
+#include "core/meter_kind.h"
 
 /* How a meter is reached: a registry line's protocol (dlt645 or modbus),
  * or gateway.protocol for the meters no line names (which may also be the
@@ -28,6 +31,8 @@ typedef struct registry_entry {
     registry_proto_t protocol; /* dlt645 or modbus */
     char gateway[128]; /* host:port, or "" for gateway.address */
     int unit;          /* Modbus unit id (the gateway column's /unit), 1 if not given */
+    meter_kind_t kind; /* electricity unless the kind column says water */
+    char tariff[33];   /* the tariffs document's id, "" if not given */
 } registry_entry_t;
 
 typedef struct registry {
@@ -54,6 +59,9 @@ typedef struct registry_status {
     bool first_zero_ok; /* a new account's first purchase may be zero (docs/card.md) */
     char status[16];    /* open, unassigned, closed, removed ("" from an older back office) */
     char account[65];   /* "" if none */
+    bool has_kind;      /* the document gives the meter's kind */
+    meter_kind_t kind;
+    char tariff[33];    /* the meter's tariff id, "" if none */
 } registry_status_t;
 
 /* Looks meter up in body, the registry document's body as stored (JSON

@@ -548,4 +548,11 @@ kerr_t ledger_export(ledger_t *l, FILE *out, ledger_format_t fmt, int64_t from, 
 kerr_t ledger_daily_use(ledger_t *l, const char *meter, int64_t now_ms, int days, int64_t *per_day, int *readings,
                         kmsg_t *msg);
 
+/* Energy a meter used from since_ms up to now_ms (a tiered tariff's month
+ * so far), from its stored readings: the latest reading at or before
+ * now_ms less the latest one before since_ms (or, if there is none, the
+ * first one after it). 0 with fewer than two readings; a register that
+ * went back (a replaced meter) counts from where it went back to. */
+kerr_t ledger_use_since(ledger_t *l, const char *meter, int64_t since_ms, int64_t now_ms, int64_t *used, kmsg_t *msg);
+
 #endif

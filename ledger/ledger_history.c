@@ -16,6 +16,11 @@ static void add_rise(int64_t prev, int64_t now, int64_t at, int64_t first_day, i
         per_day[day] += now - prev;
 }
 
+/* A meter's readings up to ?3 from the last one before ?2 on (at, energy). */
+#define SINCE_SQL                                                                                                      \
+    "SELECT at, energy FROM meter_reading WHERE meter = ?1 AND at >= "                                                 \
+    "(SELECT COALESCE(MAX(at), 0) FROM meter_reading WHERE meter = ?1 AND at < ?2) AND at <= ?3 ORDER BY at, id"
+
 kerr_t ledger_daily_use(ledger_t *l, const char *meter, int64_t now_ms, int days, int64_t *per_day, int *readings,
                         kmsg_t *msg)
 {
@@ -24,9 +29,7 @@ kerr_t ledger_daily_use(ledger_t *l, const char *meter, int64_t now_ms, int days
     int64_t first_day = now_ms / DAY_MS - (days - 1);
     sqlite3_stmt *st;
     kerr_t rc = ledger__cached(l,
-                               "SELECT at, energy FROM meter_reading WHERE meter = ?1 AND at >= "
-                               "(SELECT COALESCE(MAX(at), 0) FROM meter_reading WHERE meter = ?1 AND at < ?2) "
-                               "AND at <= ?3 ORDER BY at, id",
+                               SINCE_SQL,
                                &st, msg);
     if (rc)
         return rc;
@@ -44,5 +47,29 @@ kerr_t ledger_daily_use(ledger_t *l, const char *meter, int64_t now_ms, int days
     ledger__release(l, st);
     if (*readings < 2)
         memset(per_day, 0, (size_t)days * sizeof *per_day);
+    return s == SQLITE_DONE ? K_OK : ledger__err(l, s, "reading the meter's history", msg);
+}
+
+kerr_t ledger_use_since(ledger_t *l, const char *meter, int64_t since_ms, int64_t now_ms, int64_t *used, kmsg_t *msg)
+{
+    *used = 0;
+    sqlite3_stmt *st;
+    kerr_t rc = ledger__cached(l,
+                               SINCE_SQL,
+                               &st, msg);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, meter, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, since_ms);
+    sqlite3_bind_int64(st, 3, now_ms);
+    int s, n = 0;
+    int64_t prev = 0;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t energy = sqlite3_column_int64(st, 1);
+        if (n++ && energy > prev)
+            *used += energy - prev;
+        prev = energy;
+    }
+    ledger__release(l, st);
     return s == SQLITE_DONE ? K_OK : ledger__err(l, s, "reading the meter's history", msg);
 }

@@ -18,7 +18,6 @@
 /* What the screens show beyond the session: the site's settings. */
 typedef struct screen_info {
     const currency_t *currency;
-    char tariff[128];      /* as configured ("single 0.5283"); "" = none */
     int64_t min_purchase, max_purchase;
     int64_t presets[SESSION_PRESETS];
 } screen_info_t;

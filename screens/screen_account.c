@@ -4,13 +4,26 @@
 
 #include "screens/screen_int.h"
 
+/* The meter's tariff: a single rate's price per unit, or a TOU or tiered
+ * tariff's lowest and highest price and its kind. */
 static void tariff_text(const sctx_t *c, char *out, size_t len)
 {
-    const char *t = c->info->tariff;
-    if (strncmp(t, "single ", 7) == 0)
-        snprintf(out, len, "%s%s / kWh", c->info->currency->symbol, t + 7);
+    const session_account_t *a = &c->v->account;
+    const char *sym = c->info->currency->symbol, *unit = meter_unit(a->kind, UNIT_SCREEN);
+    char lo[32], hi[32];
+    int64_t plo, phi;
+    if (!a->has_tariff) {
+        snprintf(out, len, "-");
+        return;
+    }
+    tariff_price_range(&a->tariff.tariff, &plo, &phi);
+    tariff_price_text(plo, c->info->currency->exponent, lo);
+    tariff_price_text(phi, c->info->currency->exponent, hi);
+    if (a->tariff.tariff.kind == TARIFF_SINGLE)
+        snprintf(out, len, "%s%s / %s", sym, lo, unit);
     else
-        snprintf(out, len, "%s", t[0] ? t : "-");
+        snprintf(out, len, "%s%s-%s / %s (%s)", sym, lo, hi, unit,
+                 a->tariff.tariff.kind == TARIFF_TOU ? _("time of use") : _("tiered"));
 }
 
 static int warnings(sctx_t *c, SDL_Rect box)
@@ -20,7 +33,9 @@ static int warnings(sctx_t *c, SDL_Rect box)
     int n = 0, used = 0;
     if (a->offline)
         w[n++] = _("The meter does not answer now. A top-up is sent as soon as it does.");
-    if (a->relay_open)
+    if (a->relay_open && a->kind == METER_WATER)
+        w[n++] = _("Valve closed until a top-up.");
+    else if (a->relay_open)
         w[n++] = _("The supply is cut off. A top-up switches it back on.");
     else if (a->low_balance)
         w[n++] = _("The balance is low.");
@@ -51,7 +66,7 @@ static void chart(sctx_t *c, SDL_Rect *area)
     for (int i = 0; i < SESSION_USAGE_DAYS; i++)
         total += a->daily_milli[i];
     char energy[40], title[120];
-    text_energy(total, energy);
+    text_energy(c, total, energy);
     if (a->has_usage)
         snprintf(title, sizeof title, _("Last 30 days: %s"), energy);
     else

@@ -16,8 +16,11 @@ void screen__amount(sctx_t *c)
     SDL_Rect big = layout_top(c, &main, layout_line(c, FONT_BIG));
     widget_text(c, big, money, FONT_BIG, COL_ACCENT, ALIGN_LEFT);
     if (c->v->has_estimate) {
-        text_energy(c->v->estimate_milli, energy);
-        snprintf(line, sizeof line, _("About %s of electricity"), energy);
+        text_energy(c, c->v->estimate_milli, energy);
+        if (c->v->account.kind == METER_WATER)
+            snprintf(line, sizeof line, _("About %s of water"), energy);
+        else
+            snprintf(line, sizeof line, _("About %s of electricity"), energy);
         SDL_Rect r = layout_top(c, &main, layout_line(c, FONT_BODY));
         widget_text(c, r, line, FONT_BODY, COL_TEXT, ALIGN_LEFT);
     }

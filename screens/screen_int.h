@@ -117,8 +117,9 @@ void text_money_in(const currency_t *cur, int64_t minor, char out[40]);
 /* Money without decimals when they are all zero: "¥200". */
 void text_money_whole(const sctx_t *c, int64_t minor, char out[40]);
 
-/* Energy in kWh with two decimals, rounded down: "94.64 kWh". */
-void text_energy(int64_t milli, char out[40]);
+/* A quantity in the unit of the account's meter with two decimals,
+ * rounded down: "94.64 kWh", "5.00 m³". */
+void text_energy(const sctx_t *c, int64_t milli, char out[40]);
 
 /* Local date and time: "2026-11-22 03:15". */
 void text_when(int64_t ms, char out[40]);

@@ -39,7 +39,10 @@ static void outcome(sctx_t *c, SDL_Rect *area)
                 COL_ACCENT);
             break;
         }
-        snprintf(line, sizeof line, _("%s is on meter %s."), money, meter);
+        if (v->account.kind == METER_WATER)
+            snprintf(line, sizeof line, _("%s is on water meter %s."), money, meter);
+        else
+            snprintf(line, sizeof line, _("%s is on meter %s."), money, meter);
         say(c, area, line, COL_GOOD);
         if (v->has_balance) {
             text_money(c, v->balance, balance);

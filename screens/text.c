@@ -26,10 +26,9 @@ void text_money_whole(const sctx_t *c, int64_t minor, char out[40])
         *dot = '\0';
 }
 
-void text_energy(int64_t milli, char out[40])
+void text_energy(const sctx_t *c, int64_t milli, char out[40])
 {
-    int64_t hundredths = milli / 10; /* Wh to 1/100 kWh, rounded down */
-    snprintf(out, 40, "%lld.%02lld kWh", (long long)(hundredths / 100), (long long)(hundredths % 100));
+    meter_quantity_format(c->v->account.kind, milli, UNIT_SCREEN, out);
 }
 
 void text_when(int64_t ms, char out[40])

@@ -40,7 +40,7 @@ void widget_chart(sctx_t *c, SDL_Rect box, const char *title, const int64_t *mil
     }
     SDL_Rect foot = layout_bottom(c, &box, line);
     char most[40], text[80];
-    text_energy(largest(milli, n), most);
+    text_energy(c, largest(milli, n), most);
     snprintf(text, sizeof text, _("Most in a day: %s"), most);
     widget_text(c, (SDL_Rect){box.x, box.y, box.w, line}, text, FONT_SMALL, COL_TEXT, ALIGN_RIGHT);
     box.y += line;

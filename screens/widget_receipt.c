@@ -15,7 +15,8 @@ void screen_receipt_of(const session_view_t *v, receipt_t *r)
     const session_account_t *a = &v->account;
     receipt_facts_t f = {.at_ms = v->sale_at_ms, .meter = a->meter, .customer = a->customer,
                          .card = a->on_card ? a->card_serial : "", .on_card = a->on_card, .method = v->method,
-                         .paid = v->paid, .state = states[v->outcome], .txn = v->txn};
+                         .paid = v->paid, .state = states[v->outcome], .txn = v->txn, .kind = a->kind,
+                         .tariff = a->has_tariff ? &a->tariff : NULL};
     receipt_build(&f, r);
 }
 
@@ -24,13 +25,33 @@ static const char *in(receipt_words_t w, session_lang_t lang)
     return lang == LANG_EN ? w.en : w.zh;
 }
 
+/* The energy line: the quantity in the meter's unit, then the tariff: a
+ * single rate's price per unit with the currency's sign, or the words of
+ * a TOU or tiered tariff in lang, after its id. */
+static void energy_value(const receipt_t *r, const receipt_line_t *l, session_lang_t lang, const currency_t *cur,
+                         char *out, size_t len)
+{
+    char q[40], price[32];
+    meter_quantity_format(r->kind, l->number, UNIT_SCREEN, q);
+    if (l->price > 0) { /* the price, not the tariff's id: the id is the utility's, not the resident's */
+        tariff_price_text(l->price, cur->exponent, price);
+        snprintf(out, len, "%s (%s%s/%s)", q, cur->symbol, price, meter_unit(r->kind, UNIT_SCREEN));
+    } else if (l->words.zh) {
+        snprintf(out, len, "%s (%s)", q, in(l->words, lang));
+    } else {
+        snprintf(out, len, "%s", q);
+    }
+}
+
 /* A value as the screen gives it: words in one language, money with the
- * currency's sign, the local time, the meter in groups of four, the short
- * reference. */
-static void value_of(const receipt_line_t *l, session_lang_t lang, const currency_t *cur, char *out, size_t len)
+ * currency's sign, quantities in the meter's unit, the local time, the
+ * meter in groups of four, the short reference. */
+static void value_of(const receipt_t *r, const receipt_line_t *l, session_lang_t lang, const currency_t *cur,
+                     char *out, size_t len)
 {
     char text[RECEIPT_TEXT_LEN];
     switch (l->fact) {
+    case RECEIPT_ENERGY: energy_value(r, l, lang, cur, out, len); return;
     case RECEIPT_TIME: text_when(l->number, text); break;
     case RECEIPT_AMOUNT:
     case RECEIPT_REFUNDED: text_money_in(cur, l->number, text); break;
@@ -56,7 +77,7 @@ size_t screen_receipt_rows(const receipt_t *r, session_lang_t lang, const curren
     for (size_t i = 0; i < r->n_lines; i++) {
         rows[i].fact = r->lines[i].fact;
         rows[i].label = in(r->lines[i].label, lang);
-        value_of(&r->lines[i], lang, cur, rows[i].value, sizeof rows[i].value);
+        value_of(r, &r->lines[i], lang, cur, rows[i].value, sizeof rows[i].value);
     }
     return r->n_lines;
 }
@@ -94,10 +115,12 @@ void widget_receipt(sctx_t *c, SDL_Rect box)
     screen_receipt_of(c->v, &r);
     widget_fill(c, box, COL_PANEL);
     SDL_Rect area = {box.x + pad, box.y + pad, box.w - 2 * pad, box.h - 2 * pad};
-    SDL_Rect head = layout_top(c, &area, layout_line(c, FONT_SMALL));
-    widget_text(c, head, _("Your receipt"), FONT_SMALL, COL_ACCENT, ALIGN_LEFT);
     int used = lines(c, area, &r) + pad;
     area.y += used;
     area.h -= used;
+    /* the title beside the code, which is centred under the lines */
+    int side = area.w < area.h ? area.w : area.h;
+    SDL_Rect head = {area.x, area.y, (area.w - side) / 2 - pad, 2 * layout_line(c, FONT_SMALL)};
+    widget_text(c, head, _("Your receipt"), FONT_SMALL, COL_ACCENT, ALIGN_LEFT);
     widget_qr(c, area, c->v->txn);
 }

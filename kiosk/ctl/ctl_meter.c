@@ -12,8 +12,17 @@
 static void add_kwh(cJSON *o, const char *name, int64_t wh)
 {
     char buf[32];
-    kmath_format_fixed(wh / 10, 2, buf, sizeof buf); /* meters count in 0.01 kWh */
+    meter_quantity_number(wh, buf); /* meters count in 0.01 kWh (0.01 m3) */
     cJSON_AddStringToObject(o, name, buf);
+}
+
+/* The meter's kind (electricity unless the registry says otherwise). */
+static meter_kind_t kind_of(engine_t *e, const char *meter)
+{
+    engine_meter_profile_t p = {0};
+    kmsg_t ignore;
+    engine_meter_profile(e, meter, kclock_wall(e->clk), &p, &ignore);
+    return p.kind;
 }
 
 /* The four bands, or null for a single-rate meter (no bands, not bands of 0). */
@@ -30,15 +39,25 @@ static void add_bands(cJSON *o, const gw_reading_t *r)
     cJSON_AddItemToObject(o, "bands_kwh", b);
 }
 
-static cJSON *reading_json(const gw_reading_t *r, const ledger_alert_t *alerts, size_t n)
+/* A reading as JSON: an electricity meter's energy_kwh, bands_kwh and
+ * relay; a water meter's volume and valve; both with "kind", "unit" and
+ * "energy" in that unit. */
+static cJSON *reading_json(meter_kind_t kind, const gw_reading_t *r, const ledger_alert_t *alerts, size_t n)
 {
     cJSON *o = cJSON_CreateObject(), *flags = cJSON_CreateArray(), *al = cJSON_CreateArray();
     kjson_add_str(o, "meter", r->meter);
-    add_kwh(o, "energy_kwh", r->energy_total);
-    add_bands(o, r);
+    kjson_add_str(o, "kind", meter_kind_name(kind));
+    kjson_add_str(o, "unit", meter_unit(kind, UNIT_PLAIN));
+    add_kwh(o, "energy", r->energy_total);
+    if (kind == METER_WATER) {
+        add_kwh(o, "volume_m3", r->energy_total);
+    } else {
+        add_kwh(o, "energy_kwh", r->energy_total);
+        add_bands(o, r);
+    }
     kjson_add_int(o, "balance", r->balance);
     kjson_add_int(o, "purchase_count", r->purchase_count);
-    kjson_add_str(o, "relay", r->relay_open ? "open" : "closed");
+    kjson_add_str(o, meter_switch_name(kind), meter_switch_state(kind, r->relay_open));
     const char *names[8];
     size_t nf = gw_flag_names(r->flags, names);
     for (size_t i = 0; i < nf; i++)
@@ -78,7 +97,7 @@ int ctl_meter_read(ctl_t *c)
     size_t n;
     kmsg_t msg = {""};
     kerr_t rc = engine_read_meter(&s.engine, c->argv[1], &r, alerts, &n, &msg);
-    status = rc == K_OK ? print_json(reading_json(&r, alerts, n))
+    status = rc == K_OK ? print_json(reading_json(kind_of(&s.engine, c->argv[1]), &r, alerts, n))
                         : ctl_fail(rc == K_ENOTFOUND ? CTL_EXIT_USAGE : CTL_EXIT_FAIL, "meter %s: %s", c->argv[1], msg.text);
     ctl_site_close(&s);
     return status;
@@ -106,7 +125,10 @@ int ctl_meter_relay(ctl_t *c)
         return status;
     kmsg_t msg = {""};
     kerr_t rc = engine_relay(&s.engine, meter, cmd, ctl_actor(), reason, &msg);
-    if (rc == K_OK)
+    bool water = rc == K_OK && kind_of(&s.engine, meter) == METER_WATER;
+    if (water)
+        printf("meter %s: valve %s\n", meter, cmd == GW_RELAY_TRIP ? "closed (water cut)" : "open (water on)");
+    else if (rc == K_OK)
         printf("meter %s: relay %s\n", meter, cmd == GW_RELAY_TRIP ? "tripped (supply cut)" : "closed (supply on)");
     else
         status = ctl_fail(rc == K_ENOTFOUND ? CTL_EXIT_USAGE : CTL_EXIT_FAIL, "meter %s: %s", meter, msg.text);
@@ -114,13 +136,14 @@ int ctl_meter_relay(ctl_t *c)
     return status;
 }
 
-static void scan_line(const ctl_site_t *s, const gw_reading_t *r, const ledger_alert_t *alerts, size_t n)
+static void scan_line(ctl_site_t *s, const gw_reading_t *r, const ledger_alert_t *alerts, size_t n)
 {
-    char balance[40], kwh[32];
+    char balance[40], qty[32];
+    meter_kind_t kind = kind_of(&s->engine, r->meter);
     money_format(r->balance, s->engine.cfg->currency, MONEY_RECEIPT, balance, sizeof balance);
-    kmath_format_fixed(r->energy_total / 10, 2, kwh, sizeof kwh);
-    printf("%s  ok  %14s  count %5u  relay %-6s  %12s kWh", r->meter, balance, r->purchase_count,
-           r->relay_open ? "open" : "closed", kwh);
+    meter_quantity_number(r->energy_total, qty);
+    printf("%s  ok  %14s  count %5u  %s %-6s  %12s %s", r->meter, balance, r->purchase_count,
+           meter_switch_name(kind), meter_switch_state(kind, r->relay_open), qty, meter_unit(kind, UNIT_PLAIN));
     for (size_t i = 0; i < n; i++)
         printf("%s%s", i ? ", " : "  alerts: ", alerts[i].kind);
     putchar('\n');

@@ -23,7 +23,30 @@ static bool parse_minor(const char *text, int64_t *out)
     return true;
 }
 
-static void print_result(const engine_delivered_t *d)
+/* The meter's kind and unit, and what the money kept buys under the tariff
+ * in force at the sale (the receipt's energy line): null when no tariff
+ * is known. */
+static void add_energy(engine_t *e, const ledger_txn_t *t, cJSON *o)
+{
+    engine_meter_profile_t p;
+    kmsg_t msg;
+    int64_t milli;
+    if (engine_meter_profile(e, t->meter, t->created_at, &p, &msg) != K_OK)
+        p = (engine_meter_profile_t){0};
+    kjson_add_str(o, "kind", meter_kind_name(p.kind));
+    kjson_add_str(o, "unit", meter_unit(p.kind, UNIT_PLAIN));
+    if (p.has_tariff && meter_tariff_estimate(&p.tariff, t->paid - t->refunded, &milli)) {
+        char number[32];
+        meter_quantity_number(milli, number);
+        kjson_add_str(o, "energy", number);
+        kjson_add_str(o, "tariff", p.tariff.id[0] ? p.tariff.id : "configuration");
+    } else {
+        cJSON_AddNullToObject(o, "energy");
+        cJSON_AddNullToObject(o, "tariff");
+    }
+}
+
+static void print_result(engine_t *e, const engine_delivered_t *d)
 {
     const ledger_txn_t *t = &d->sale;
     cJSON *o = cJSON_CreateObject();
@@ -43,6 +66,7 @@ static void print_result(const engine_delivered_t *d)
         kjson_add_int(o, "balance_after", d->balance);
     else
         cJSON_AddNullToObject(o, "balance_after");
+    add_energy(e, t, o);
     kjson_add_str(o, "reason", t->reason);
     char *text = kjson_print(o, true);
     if (text)
@@ -131,7 +155,7 @@ static int sell(ctl_site_t *s, const sale_req_t *req, const engine_mcard_t *card
         return ctl_fail(CTL_EXIT_USAGE, "%s", msg.text);
     if (rc != K_OK)
         return ctl_fail(CTL_EXIT_FAIL, "sale failed: %s", msg.text);
-    print_result(&done);
+    print_result(&s->engine, &done);
     return done.sale.state == TXN_DELIVERED ? CTL_EXIT_OK : CTL_EXIT_FAIL;
 }
 

@@ -26,9 +26,6 @@ kerr_t ui_session_config(const kiosk_config_t *cfg, session_config_t *out, kmsg_
             return kmsg_set(msg, K_EINVAL, "ui.presets: at most %d amounts", SESSION_PRESETS);
         out->presets[i++] = strtoll(t, NULL, 10);
     }
-    out->has_tariff = cfg->ui_tariff[0] != '\0';
-    if (out->has_tariff && tariff_parse(cfg->ui_tariff, out->exponent, &out->tariff, msg) != K_OK)
-        return K_EINVAL;
     return K_OK;
 }
 
@@ -96,7 +93,6 @@ kerr_t ui_app_open(ui_app_t *a, const kiosk_config_t *cfg, bool headless, kmsg_t
     service_init(&a->service);
     a->info = (screen_info_t){.currency = cfg->currency, .min_purchase = cfg->min_purchase,
                               .max_purchase = cfg->max_purchase};
-    snprintf(a->info.tariff, sizeof a->info.tariff, "%s", cfg->ui_tariff);
     memcpy(a->info.presets, sc.presets, sizeof a->info.presets);
     char dir[PATH_MAX];
     locale_dir(dir, sizeof dir);

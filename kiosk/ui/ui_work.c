@@ -44,6 +44,22 @@ static void usage(ui_work_t *w, session_account_t *a)
     a->has_usage = readings >= 2;
 }
 
+/* The meter's kind and the tariff in force now: the estimate's, the
+ * receipt's. */
+static void profile(ui_work_t *w, session_account_t *a)
+{
+    engine_t *e = &w->site->base.engine;
+    engine_meter_profile_t p;
+    kmsg_t msg;
+    if (engine_meter_profile(e, a->meter, kclock_wall(e->clk), &p, &msg) != K_OK) {
+        fprintf(stderr, "kiosk: the meter's tariff: %s\n", msg.text);
+        return;
+    }
+    a->kind = p.kind;
+    a->has_tariff = p.has_tariff;
+    a->tariff = p.tariff;
+}
+
 static void lookup(ui_work_t *w, const session_cmd_t *cmd)
 {
     ui_site_t *s = w->site;
@@ -58,6 +74,7 @@ static void lookup(ui_work_t *w, const session_cmd_t *cmd)
     }
     snprintf(a->meter, sizeof a->meter, "%s", cmd->meter);
     snprintf(a->customer, sizeof a->customer, "%s", entry ? entry->customer : "");
+    profile(w, a);
     gw_reading_t rd;
     ledger_alert_t alerts[INSPECT_MAX_ALERTS];
     size_t n = 0;
@@ -120,6 +137,7 @@ static void read_card(ui_work_t *w, const session_cmd_t *cmd)
     a->on_card = true;
     a->balance_known = w->card.view.writeback.written;
     a->balance = w->card.view.writeback.remaining;
+    profile(w, a);
     usage(w, a);
     post(w, &ev, cmd);
 }

@@ -333,16 +333,26 @@ void ui_work_page(ui_work_t *w, svc_page_t page, const char *item, svc_event_t *
 
 /* ---- reading meters and the card ---- */
 
+/* A reading's rows in the meter's units; a water meter's valve, an
+ * electricity meter's supply. */
 static void reading_rows(ui_work_t *w, const gw_reading_t *r, svc_event_t *ev)
 {
-    char bal[40], kwh[32];
+    char bal[40], qty[40];
+    engine_t *e = &w->site->base.engine;
+    engine_meter_profile_t p = {0};
+    kmsg_t ignore;
+    engine_meter_profile(e, r->meter, kclock_wall(e->clk), &p, &ignore);
+    bool water = p.kind == METER_WATER;
     money(w, r->balance, bal);
-    kmath_format_fixed(r->energy_total / 10, 2, kwh, sizeof kwh);
+    meter_quantity_format(p.kind, r->energy_total, UNIT_SCREEN, qty);
     ui_work_row(ev, N_("Meter"), "%s", r->meter);
     ui_work_row(ev, N_("Balance"), "%s", bal);
-    ui_work_row(ev, N_("Energy"), "%s kWh", kwh);
+    ui_work_row(ev, water ? N_("Water") : N_("Energy"), "%s", qty);
     ui_work_row(ev, N_("Purchase count"), "%u", r->purchase_count);
-    ui_work_row(ev, N_("Supply"), "%s", r->relay_open ? N_("cut") : N_("on"));
+    if (water)
+        ui_work_row(ev, N_("Valve"), "%s", r->relay_open ? N_("closed") : N_("open"));
+    else
+        ui_work_row(ev, N_("Supply"), "%s", r->relay_open ? N_("cut") : N_("on"));
 }
 
 static kerr_t scan(ui_work_t *w, svc_event_t *ev, kmsg_t *msg)

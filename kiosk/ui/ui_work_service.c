@@ -124,7 +124,13 @@ static kerr_t relay(ui_work_t *w, const svc_cmd_t *cmd, svc_event_t *ev, kmsg_t 
 {
     gw_relay_t r = cmd->action == SVA_TRIP ? GW_RELAY_TRIP : GW_RELAY_CLOSE;
     kerr_t rc = engine_relay(&w->site->base.engine, cmd->entry, r, w->staff.actor, "service mode", msg);
+    engine_meter_profile_t p = {0};
+    kmsg_t ignore;
     if (rc == K_OK)
+        engine_meter_profile(&w->site->base.engine, cmd->entry, kclock_wall(w->site->base.engine.clk), &p, &ignore);
+    if (rc == K_OK && p.kind == METER_WATER)
+        say(ev, true, r == GW_RELAY_TRIP ? N_("The valve is closed.") : N_("The valve is open."));
+    else if (rc == K_OK)
         say(ev, true, r == GW_RELAY_TRIP ? N_("The supply is cut.") : N_("The supply is restored."));
     return rc;
 }

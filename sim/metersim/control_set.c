@@ -95,6 +95,19 @@ static const char *set_tariff(msim_t *s, msim_meter_t *m, const char *v)
     return NULL;
 }
 
+/* A water meter has no bands: its energy is litres, its relay the valve. */
+static const char *set_kind(msim_t *s, msim_meter_t *m, const char *v)
+{
+    (void)s;
+    if (strcmp(v, "water") == 0)
+        m->kind = MSIM_WATER;
+    else if (strcmp(v, "electricity") == 0)
+        m->kind = MSIM_ELECTRICITY;
+    else
+        return "kind is electricity or water";
+    return NULL;
+}
+
 static const char *set_hoarding(msim_t *s, msim_meter_t *m, const char *v)
 {
     (void)s;
@@ -139,7 +152,7 @@ static const struct {
     {"power", set_power},         {"suspended", set_suspended}, {"energy", set_energy},
     {"customer", set_customer},   {"tariff", set_tariff},       {"hoarding", set_hoarding},
     {"threshold", set_threshold}, {"overdraft", set_overdraft}, {"unit", set_unit},
-    {"rates", set_rates},         {"freezes", set_freezes},
+    {"rates", set_rates},         {"freezes", set_freezes}, {"kind", set_kind},
 };
 
 const char *msim_set_field(msim_t *s, msim_meter_t *m, const char *field, const char *value)
@@ -148,5 +161,5 @@ const char *msim_set_field(msim_t *s, msim_meter_t *m, const char *field, const 
         if (strcmp(setters[i].name, field) == 0)
             return setters[i].fn(s, m, value);
     return "set knows balance, count, relay, power, suspended, energy, customer, tariff, hoarding, threshold, "
-           "overdraft, unit, rates, freezes";
+           "overdraft, unit, rates, freezes, kind";
 }

@@ -115,6 +115,33 @@ case_meter_read() {
   contains "$ERR" "not in the meter registry" "unknown meter"
 }
 
+case_water_meter() { # a water meter: m3 and valve in kioskctl's sale, read and valve control, against metersim
+  control "set 000000000003 kind water"
+  { echo "meter,customer,protocol,gateway,kind,tariff"; tail -n +2 "$SITE/meters.csv" | sed '3s/$/,water,/; 1,2s/$/,electricity,/'; } \
+    >"$SITE/m6.csv" && mv "$SITE/m6.csv" "$SITE/meters.csv"
+  printf '[ui]\ntariff_water = single 4.10\n' >>"$SITE/kiosk.ini"
+  expect_status 0 ctl sale --meter 000000000003 --amount 5000 --pay counter
+  [[ $(json "$OUT" '$.state') == delivered ]] || fail "water sale: $OUT"
+  [[ $(json "$OUT" '$.kind') == water && $(json "$OUT" '$.unit') == m3 ]] || fail "water sale's unit: $OUT"
+  [[ $(json "$OUT" '$.energy') == 12.19 ]] || fail "50.00 at 4.10/m3 is 12.19 m3: $OUT"
+  expect_status 0 ctl sale --meter 000000000001 --amount 5000 --pay counter # electricity beside it: its own tariff
+  [[ $(json "$OUT" '$.unit') == kWh && $(json "$OUT" '$.energy') == 94.64 ]] || fail "electricity sale: $OUT"
+  control "consume 000000000003 5000"
+  expect_status 0 ctl meter read 000000000003
+  [[ $(json "$OUT" '$.unit') == m3 && $(json "$OUT" '$.energy') == 5.00 ]] || fail "5000 litres are 5.00 m3: $OUT"
+  [[ $(json "$OUT" '$.valve') == open && $(json "$OUT" '$.relay') == "" ]] || fail "valve: $OUT"
+  [[ $(json "$OUT" '$.energy_kwh') == "" ]] || fail "a water meter has no kWh: $OUT"
+  expect_status 0 ctl meter relay 000000000003 trip --reason "test"
+  contains "$OUT" "valve closed" "valve control"
+  expect_status 0 ctl meter read 000000000003
+  [[ $(json "$OUT" '$.valve') == closed ]] || fail "the valve did not close: $OUT"
+  expect_status 0 ctl meter relay 000000000003 close
+  contains "$OUT" "valve open" "valve control"
+  expect_status 0 ctl meter scan
+  contains "$OUT" "valve open" "scan"
+  contains "$OUT" " m3" "scan"
+}
+
 case_sale_remote() {
   expect_status 0 ctl sale --meter 000000000001 --amount 2500 --pay counter
   [[ $(json "$OUT" '$.state') == delivered ]] || fail "sale: $OUT"

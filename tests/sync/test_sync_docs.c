@@ -127,6 +127,76 @@ static void rollback_refused(void **state)
     free(v4);
 }
 
+#define JAN_2027 INT64_C(1798761600000) /* 2027-01-01T00:00:00Z */
+
+/* What `minor` buys at meter under the tariff in force at at_ms; -1 if
+ * none is known. */
+static int64_t bought(engine_t *e, const char *meter, int64_t at_ms, int64_t minor, engine_meter_profile_t *p)
+{
+    kmsg_t msg;
+    int64_t milli;
+    assert_int_equal(engine_meter_profile(e, meter, at_ms, p, &msg), K_OK);
+    return p->has_tariff && meter_tariff_estimate(&p->tariff, minor, &milli) ? milli : -1;
+}
+
+/* Each meter's tariff comes from the registry document's tariff id looked
+ * up in the tariffs document, with its kind; the configuration's ui.tariff
+ * only while no tariffs document is applied. */
+static void tariff_per_meter(void **state)
+{
+    (void)state;
+    bool applied;
+    kmsg_t msg;
+    engine_t e = {.ledger = ledger, .cfg = &cfg};
+    engine_meter_profile_t p;
+    assert_int_equal(bought(&e, "000000000001", JAN_2027, 5000, &p), 94643); /* ui.tariff, single 0.5283 */
+    assert_string_equal(p.tariff.id, "");
+    char *reg = envelope("registry", 2,
+                         "{\"meters\":[{\"meter\":\"000000000001\",\"kind\":\"electricity\",\"tariff\":\"home\"},"
+                         "{\"meter\":\"000000000002\",\"kind\":\"electricity\",\"tariff\":\"shop\"},"
+                         "{\"meter\":\"000000000003\",\"kind\":\"water\",\"tariff\":\"water\"}]}");
+    char *tar = envelope("tariffs", 3,
+                         "{\"tariffs\":[{\"id\":\"home\",\"currency\":\"CNY\",\"text\":\"single 0.5283\"},"
+                         "{\"id\":\"shop\",\"currency\":\"CNY\",\"text\":\"single 1.00\"},"
+                         "{\"id\":\"water\",\"currency\":\"CNY\",\"text\":\"single 4.10\"}]}");
+    assert_int_equal(apply("registry", reg, &applied, &msg), K_OK);
+    assert_int_equal(apply("tariffs", tar, &applied, &msg), K_OK);
+    assert_int_equal(bought(&e, "000000000001", JAN_2027, 5000, &p), 94643);
+    assert_string_equal(p.tariff.id, "home");
+    assert_int_equal(bought(&e, "000000000002", JAN_2027, 5000, &p), 50000); /* another meter, another tariff */
+    assert_string_equal(p.tariff.id, "shop");
+    assert_int_equal(bought(&e, "000000000003", JAN_2027, 5000, &p), 12195); /* litres: 12.195 m3 */
+    assert_int_equal(p.kind, METER_WATER);
+    assert_int_equal(bought(&e, "000000000009", JAN_2027, 5000, &p), -1); /* no tariff id: no estimate */
+    free(reg);
+    free(tar);
+}
+
+/* A tariff change takes effect at its effective_at: the old version
+ * applies until then, the new one from that instant on. */
+static void tariff_change_at_effective_time(void **state)
+{
+    (void)state;
+    bool applied;
+    kmsg_t msg;
+    engine_t e = {.ledger = ledger, .cfg = &cfg};
+    engine_meter_profile_t p;
+    char *reg = envelope("registry", 2, "{\"meters\":[{\"meter\":\"000000000001\",\"tariff\":\"home\"}]}");
+    char *tar = envelope("tariffs", 3,
+                         "{\"tariffs\":[{\"id\":\"home\",\"currency\":\"CNY\",\"text\":\"single 0.50\"},"
+                         "{\"id\":\"home\",\"currency\":\"CNY\",\"text\":\"single 1.00\","
+                         "\"effective_at\":\"2027-01-01T00:00:00.000Z\"}]}");
+    assert_int_equal(apply("registry", reg, &applied, &msg), K_OK);
+    assert_int_equal(apply("tariffs", tar, &applied, &msg), K_OK);
+    assert_int_equal(bought(&e, "000000000001", JAN_2027 - 1, 5000, &p), 100000); /* 50.00 at 0.50: 100 kWh */
+    assert_int_equal(p.tariff.from_ms, TARIFF_ALWAYS);
+    assert_int_equal(bought(&e, "000000000001", JAN_2027, 5000, &p), 50000); /* at 1.00 from the instant on */
+    assert_int_equal(p.tariff.from_ms, JAN_2027);
+    assert_int_equal(bought(&e, "000000000001", JAN_2027 + 86400000, 5000, &p), 50000);
+    free(reg);
+    free(tar);
+}
+
 static void blocked_card_refused(void **state)
 {
     (void)state;
@@ -192,6 +262,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(tampered_refused, setup, teardown),
     cmocka_unit_test_setup_teardown(rollback_refused, setup, teardown),
     cmocka_unit_test_setup_teardown(blocked_card_refused, setup, teardown),
+    cmocka_unit_test_setup_teardown(tariff_per_meter, setup, teardown),
+    cmocka_unit_test_setup_teardown(tariff_change_at_effective_time, setup, teardown),
     cmocka_unit_test_setup_teardown(settings_override_limits, setup, teardown),
     cmocka_unit_test_setup_teardown(no_key_no_document, setup, teardown),
 };

@@ -20,9 +20,6 @@ static rig_t *rig_new(unsigned health)
     static rig_t r;
     session_config_t cfg = {.idle_ms = IDLE, .min_purchase = 100, .max_purchase = 100000,
                             .presets = {2000, 5000, 10000, 0}, .exponent = 2, .lang = LANG_ZH};
-    kmsg_t msg;
-    assert_int_equal(tariff_parse("single 0.5283", 2, &cfg.tariff, &msg), K_OK);
-    cfg.has_tariff = true;
     r = (rig_t){.now = 1000};
     session_init(&r.s, &cfg, r.now);
     session_event_t ev = {.kind = SEV_HEALTH, .now_ms = r.now, .health = health};
@@ -84,7 +81,56 @@ static session_event_t found(void)
     snprintf(ev.account.customer, sizeof ev.account.customer, "100000000001");
     ev.account.balance_known = true;
     ev.account.balance = 1530;
+    kmsg_t msg;
+    assert_int_equal(tariff_parse("single 0.5283", 2, &ev.account.tariff.tariff, &msg), K_OK);
+    ev.account.has_tariff = true;
     return ev;
+}
+
+/* An account found for meter with the tariff given as text (NULL: none). */
+static session_event_t found_with(const char *meter, meter_kind_t kind, const char *tariff)
+{
+    session_event_t ev = found();
+    snprintf(ev.account.meter, sizeof ev.account.meter, "%s", meter);
+    ev.account.kind = kind;
+    ev.account.has_tariff = tariff != NULL;
+    kmsg_t msg;
+    if (tariff)
+        assert_int_equal(tariff_parse(tariff, 2, &ev.account.tariff.tariff, &msg), K_OK);
+    return ev;
+}
+
+/* The amount screen's estimate for a meter found with that tariff, after
+ * preset2 (50.00); -1 when there is none. */
+static int64_t estimate_for(const char *meter, meter_kind_t kind, const char *tariff, int64_t month_used)
+{
+    rig_t *r = rig_new(HEALTH_CASH);
+    tap(r, "start");
+    keys(r, meter);
+    tap(r, "ok");
+    session_event_t ev = found_with(meter, kind, tariff);
+    ev.account.tariff.ctx.month_used = month_used;
+    send(r, ev);
+    tap(r, "ok");
+    tap(r, "preset2");
+    expect_screen(r, SCR_AMOUNT);
+    return view(r)->has_estimate ? view(r)->estimate_milli : -1;
+}
+
+/* Each meter is estimated under its own tariff, not one for the site. */
+static void estimate_per_meter(void **state)
+{
+    (void)state;
+    assert_int_equal(estimate_for("000000000001", METER_ELECTRICITY, "single 0.5283", 0), 94643);
+    assert_int_equal(estimate_for("000000000002", METER_ELECTRICITY, "single 1.00", 0), 50000);
+    /* water: 50.00 at 4.10 per m3 buys 12.195 m3, in litres */
+    assert_int_equal(estimate_for("000000000003", METER_WATER, "single 4.10", 0), 12195);
+    /* tiered: the month's use so far decides the step; 190 kWh used: 10 kWh at 0.5283, the rest at 0.5783 */
+    int64_t fresh = estimate_for("000000000004", METER_ELECTRICITY, "tiered 200:0.5283 -:0.5783", 0);
+    int64_t late = estimate_for("000000000004", METER_ELECTRICITY, "tiered 200:0.5283 -:0.5783", 190000);
+    assert_int_equal(fresh, 94643);
+    assert_true(late < fresh);
+    assert_int_equal(estimate_for("000000000005", METER_ELECTRICITY, NULL, 0), -1); /* no tariff: no estimate */
 }
 
 /* From attract to the screen asked, on the remote path, by the method. */
@@ -692,6 +738,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(language_on_every_screen),
     cmocka_unit_test(failures_while_paying),
     cmocka_unit_test(receipts),
+    cmocka_unit_test(estimate_per_meter),
     cmocka_unit_test(names_and_ids),
 };
 

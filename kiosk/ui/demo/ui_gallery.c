@@ -25,7 +25,8 @@ typedef struct scene {
  * printed, "U" an unknown meter, "I" a meter card inserted, "C:o|n" the
  * card read (may buy, or not taken by the meter yet), "H:BITS" health,
  * "Q" a QR order's code (two minutes to pay), "X:MINOR" a note of MINOR
- * given back as more than still to pay (after "N:2000"). */
+ * given back as more than still to pay (after "N:2000"), "W" the account
+ * of a water meter whose valve is closed. */
 static const scene_t scenes[] = {
     {"attract", SCR_ATTRACT, ""},
     {"identify", SCR_IDENTIFY, "t:start t:key1 t:key2 t:key3 t:key4 t:key5"},
@@ -49,6 +50,9 @@ static const scene_t scenes[] = {
     {"result-receipt", SCR_RESULT, "H:3 t:start A t:ok t:preset2 t:ok t:cash o N:5000 P D:d"},
     {"result-pending", SCR_RESULT, "t:start A t:ok t:preset2 t:ok t:cash O N:5000 P D:p R"},
     {"result-parked", SCR_RESULT, "t:start A t:ok t:preset2 t:ok t:card O K"},
+    {"account-water", SCR_ACCOUNT, "t:start W"},
+    {"amount-water", SCR_AMOUNT, "t:start W t:ok t:preset2"},
+    {"result-receipt-water", SCR_RESULT, "H:3 t:start W t:ok t:preset2 t:ok t:cash o N:5000 P D:d"},
     {"out_of_service", SCR_OUT_OF_SERVICE, "H:0"},
 };
 
@@ -60,6 +64,14 @@ static void usage(session_account_t *a)
         a->daily_milli[i] = i == 11 ? 0 : 5200 + 900 * (i % 7 >= 5) + 350 * (i % 3) + 40 * i;
 }
 
+/* The meter's tariff in force, as the tariffs document would give it. */
+static void tariff(session_account_t *a, const char *id, const char *text)
+{
+    kmsg_t msg;
+    snprintf(a->tariff.id, sizeof a->tariff.id, "%s", id);
+    a->has_tariff = tariff_parse(text, 2, &a->tariff.tariff, &msg) == K_OK;
+}
+
 /* The account a meter card gives: meter, customer and serial, the
  * balance the meter wrote back, no history yet. */
 static void card_account(session_event_t *ev, const char *arg)
@@ -69,6 +81,20 @@ static void card_account(session_event_t *ev, const char *arg)
     ev->verdict = arg[0] == 'o' ? CARDV_OK : CARDV_NOT_TAKEN;
     *a = (session_account_t){.balance_known = true, .balance = 2140, .on_card = true, .meter = "000000000003",
                              .customer = "100000000003", .card_serial = "4B50000000000001"};
+    tariff(a, "home", "single 0.5283");
+}
+
+/* A water meter: its use in litres, its valve closed by the meter when
+ * the money ran out. */
+static void water_account(session_account_t *a)
+{
+    *a = (session_account_t){.balance_known = true, .balance = -120, .has_last = true, .last_amount = 3000,
+                             .last_at_ms = GALLERY_LAST_MS, .relay_open = true, .kind = METER_WATER,
+                             .meter = "000000000006", .customer = "100000000006"};
+    tariff(a, "water", "single 4.10");
+    a->has_usage = true;
+    for (int i = 0; i < SESSION_USAGE_DAYS; i++)
+        a->daily_milli[i] = 310 + 45 * (i % 7 >= 5) + 20 * (i % 4);
 }
 
 static session_event_t answer(char code, const char *arg, uint32_t gen)
@@ -82,7 +108,13 @@ static session_event_t answer(char code, const char *arg, uint32_t gen)
         *a = (session_account_t){.balance_known = true, .balance = 830, .has_last = true, .last_amount = 5000,
                                  .last_at_ms = GALLERY_LAST_MS, .low_balance = true,
                                  .meter = "000000000001", .customer = "100000000001"};
+        tariff(a, "home", "single 0.5283");
         usage(a);
+        break;
+    case 'W':
+        ev.kind = SEV_ACCOUNT;
+        ev.ok = true;
+        water_account(a);
         break;
     case 'U': ev.kind = SEV_ACCOUNT; snprintf(ev.text, sizeof ev.text, "not in the meter registry"); break;
     case 'O':
