@@ -138,6 +138,9 @@ static kerr_t prepare(bo_store_t *st, const bo_key_t *key, const bo_who_t *who, 
     if (!s->command || !mcmd_from_name(s->command, &cmd))
         return kmsg_set(msg, K_EINVAL, "no command '%s': relay_trip, relay_close, keep_power_on, keep_power_off, "
                                        "set_alarms, set_prices, credit, refund", s->command ? s->command : "");
+    if (s->expiry_s < 10 || s->expiry_s > 86400)
+        return kmsg_set(msg, K_EINVAL, "a command expires 10 to 86400 seconds after it is issued, not %lld",
+                        (long long)s->expiry_s);
     if (!s->operator_name || !s->operator_name[0] || !s->reason || !s->reason[0])
         return kmsg_set(msg, K_EINVAL, "a command needs --operator NAME and --reason TEXT (both audited)");
     uint8_t rnd[16];
