@@ -58,7 +58,9 @@ static void enqueue(ctl_commands_t *k, char **env, size_t n)
 }
 
 /* The long poll, again and again; after a failure it waits (backing off
- * with jitter) so a back office that is down is not hammered. */
+ * with jitter) so a back office that is down is not hammered. What it
+ * brought is handled by the worker before it asks again: until the kiosk
+ * acknowledges them, the back office would hand the same commands back. */
 static void *poll_loop(void *arg)
 {
     ctl_commands_t *k = arg;
@@ -71,6 +73,8 @@ static void *poll_loop(void *arg)
             failures = 0;
             enqueue(k, env, n);
             sync_commands_free(env, n);
+            while (atomic_load(&k->ready) && !atomic_load(&k->stop))
+                usleep(5 * 1000);
             continue;
         }
         int64_t wait = backoff_delay_ms(++failures, k->cfg->sync_retry_base_ms, k->cfg->sync_retry_max_ms, 0x80000000u);
