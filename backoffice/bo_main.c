@@ -41,6 +41,11 @@ static const char help[] =
     "  tariff set ID CURRENCY TEXT | tariff list\n"
     "  settings set KIOSK KEY VALUE | settings list\n"
     "  count list | count release METER     purchase counts; free a lease whose sale will never finish\n"
+    "  meter command METER NAME [--alarm1 N --alarm2 N | --tariff ID | --amount N [--currency C]\n"
+    "        --paid-by counter|online --reference R] --operator NAME --reason TEXT [--expires S]\n"
+    "                                       a central command (relay_trip, relay_close, keep_power_on|off,\n"
+    "                                       set_alarms, set_prices, credit, refund), signed, run by the meter's kiosk\n"
+    "  meter commands [--meter M] [--state S] [--csv] | command show ID | command cancel ID --operator N --reason T\n"
     "  quarantine list [--all] | quarantine release|discard ID --reason TEXT   rows held for staff\n"
     "  report sales --by day|site|method [--csv] [--from DATE] [--to DATE]\n"
     "  report energy [--csv] [--from DATE] [--to DATE]\n"
@@ -87,7 +92,9 @@ static int with_store(const bo_config_t *cfg, const bo_args_t *a)
         fprintf(stderr, "backoffice: %s\n", msg.text);
         return BO_EXIT_FAIL;
     }
-    int rc = strcmp(a->pos[0], "report") == 0 ? bo_report(&st, a, stdout) : bo_admin(&st, a, stdout);
+    int rc = strcmp(a->pos[0], "report") == 0 ? bo_report(&st, a, stdout)
+             : bo_cli_command_verb(a)          ? bo_cli_command(cfg, &st, a, stdout)
+                                               : bo_admin(&st, a, stdout);
     st.ops->close(st.ctx);
     return rc;
 }

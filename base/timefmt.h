@@ -14,4 +14,9 @@ bool ktime_format_iso(int64_t ms, char *buf, size_t len);
  * milliseconds. False if the text is not such a date. */
 bool ktime_parse(const char *text, int64_t *ms);
 
+/* As ktime_parse, and also "YYYY-MM-DDTHH:MM:SS.mmmZ" (exactly three
+ * digits of milliseconds then Z: the form the kiosk and the back office
+ * write). */
+bool ktime_parse_ms(const char *text, int64_t *ms);
+
 #endif

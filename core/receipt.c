@@ -38,6 +38,7 @@ static const receipt_words_t methods[METHOD_COUNT] = {
     [METHOD_CASH] = {"现金", "Cash"},
     [METHOD_CARD] = {"银行卡", "Bank card"},
     [METHOD_QR] = {"扫码支付", "QR code"},
+    [METHOD_CENTRAL] = {"远程充值", "Central"},
 };
 
 static receipt_words_t method_words(sale_method_t method)

@@ -8,6 +8,7 @@ static const char *const method_names[METHOD_COUNT] = {
     [METHOD_CASH] = "cash",
     [METHOD_CARD] = "card",
     [METHOD_QR] = "qr",
+    [METHOD_CENTRAL] = "central",
 };
 
 static const char *const channel_names[CHANNEL_COUNT] = {
@@ -22,6 +23,7 @@ static const char *const reversal_names[METHOD_COUNT] = {
     [METHOD_CASH] = "cash_reversal",
     [METHOD_CARD] = "card_reversal",
     [METHOD_QR] = "qr_reversal",
+    [METHOD_CENTRAL] = "central_reversal",
 };
 
 const char *sale_method_name(sale_method_t m)

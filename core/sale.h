@@ -14,6 +14,7 @@ typedef enum sale_method {
     METHOD_CASH,     /* bank notes through the bill acceptor */
     METHOD_CARD,     /* a bank card through the card terminal */
     METHOD_QR,       /* a QR code paid with a phone, through the back office */
+    METHOD_CENTRAL,  /* taken centrally (the utility's counter, online): a back office's credit command */
     METHOD_COUNT
 } sale_method_t;
 

@@ -413,6 +413,9 @@ typedef struct engine_watch {
      * can; later the payment goes through). */
     bool (*cancelled)(void *ctx);
     void *ctx;
+    /* central: the back office's command that ordered the credit, the
+     * payment's reference (one payment per command: the ledger's index) */
+    const char *reference;
 } engine_watch_t;
 
 /* What a payment came to. */
@@ -427,7 +430,8 @@ typedef struct engine_paid {
  * or the acceptor cannot go on; card and QR ask the method's provider,
  * once. Then the payment is finished (paid), or the sale is cancelled as
  * not paid ("card not paid: declined by the card issuer", "nothing was
- * paid"). An error return means a device or the ledger failed midway; the
+ * paid"); central books the amount taken centrally, its reference the
+ * command's id (watch->reference). An error return means a device or the ledger failed midway; the
  * sale is then as the ledger last says, and recovery settles it. */
 kerr_t engine_sale_pay(engine_t *e, const char *id, const engine_watch_t *watch, engine_paid_t *out, kmsg_t *msg);
 

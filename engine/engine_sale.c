@@ -27,7 +27,8 @@ kerr_t engine_meter_served(const engine_t *e, const char *meter, const registry_
 static kerr_t device_ready(const engine_t *e, sale_method_t method, kmsg_t *msg)
 {
     switch (method) {
-    case METHOD_COUNTER: return K_OK;
+    case METHOD_COUNTER:
+    case METHOD_CENTRAL: return K_OK;
     case METHOD_CASH:
         return e->cash ? K_OK
                        : kmsg_set(msg, K_ENOTFOUND, "no sale opened: the bill acceptor is not available (cash.protocol)");
@@ -149,6 +150,15 @@ static kerr_t do_sale_pay(engine_t *e, const char *id, const engine_watch_t *w, 
     switch (t.method) {
     case METHOD_COUNTER: {
         ledger_payment_t p = {.method = METHOD_COUNTER, .amount = t.amount - t.paid, .ref = "staff took the money"};
+        rc = engine_accept_payment(e, id, &p, msg);
+        break;
+    }
+    case METHOD_CENTRAL: {
+        /* taken centrally: booked as the counter's, its reference the command that ordered it */
+        const char *ref = w && w->reference ? w->reference : "";
+        if (!ref[0])
+            return kmsg_set(msg, K_EINVAL, "transaction %.8s: a central payment needs its command's id", id);
+        ledger_payment_t p = {.method = METHOD_CENTRAL, .amount = t.amount - t.paid, .ref = ref};
         rc = engine_accept_payment(e, id, &p, msg);
         break;
     }

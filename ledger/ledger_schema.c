@@ -338,8 +338,36 @@ static const char *const v11[] = {
     NULL,
 };
 
+/* Version 12: the back office's central commands as received, by id (a
+ * command seen again is not run again), with their state and outcome
+ * (ledger_command.c; docs/collector.md, "Central commands"); one central
+ * payment per command. */
+static const char *const v12[] = {
+    "CREATE TABLE meter_command ("
+    "  id TEXT PRIMARY KEY NOT NULL CHECK (length(id) BETWEEN 1 AND 64),"
+    "  meter TEXT NOT NULL,"
+    "  command TEXT NOT NULL,"
+    "  params TEXT NOT NULL DEFAULT '{}',"
+    "  operator TEXT NOT NULL DEFAULT '',"
+    "  issued_at INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL,"
+    "  state TEXT NOT NULL CHECK (state IN ('received', 'acting', 'done', 'failed', 'refused', 'expired',"
+    "    'unknown')),"
+    "  reason TEXT NOT NULL DEFAULT '',"
+    "  txn_id TEXT REFERENCES txn(id),"
+    "  balance_after INTEGER,"
+    "  count_after INTEGER,"
+    "  envelope TEXT NOT NULL DEFAULT '',"
+    "  received_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL"
+    ") STRICT;",
+    "CREATE INDEX meter_command_open ON meter_command(state) WHERE state IN ('received', 'acting');",
+    "CREATE UNIQUE INDEX payment_central_command ON payment(ref) WHERE method = 'central';",
+    NULL,
+};
+
 /* Each migration is a list of statements run in one transaction. */
-static const char *const *const migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11};
+static const char *const *const migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12};
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -62,19 +62,34 @@ static kerr_t check_fields(const cJSON *doc, const char *kind, const char *kiosk
     return K_OK;
 }
 
-kerr_t sync_doc_verify(const uint8_t pk[SYNC_PUBKEY_BYTES], const char *envelope, size_t len, const char *kind,
-                       const char *kiosk, int64_t held, sync_doc_t *out, kmsg_t *msg)
+kerr_t sync_doc_open(const uint8_t pk[SYNC_PUBKEY_BYTES], const char *envelope, size_t len, cJSON **doc,
+                     kmsg_t *msg)
 {
-    memset(out, 0, sizeof *out);
+    *doc = NULL;
     if (sodium_init() < 0)
         return kmsg_set(msg, K_EIO, "libsodium could not start");
     cJSON *env = cJSON_ParseWithLength(envelope, len);
     const char *text = str_of(env, "document"), *sig = str_of(env, "signature");
     kerr_t rc = text && sig ? check_signature(pk, text, sig, msg)
                             : kmsg_set(msg, K_EINVAL, "the answer is not a signed document (document, signature)");
-    cJSON *doc = rc == K_OK ? cJSON_Parse(text) : NULL;
-    if (rc == K_OK && !cJSON_IsObject(doc))
+    if (rc == K_OK)
+        *doc = cJSON_Parse(text);
+    if (rc == K_OK && !cJSON_IsObject(*doc))
         rc = kmsg_set(msg, K_EINVAL, "the signed document is not a JSON object");
+    cJSON_Delete(env);
+    if (rc) {
+        cJSON_Delete(*doc);
+        *doc = NULL;
+    }
+    return rc;
+}
+
+kerr_t sync_doc_verify(const uint8_t pk[SYNC_PUBKEY_BYTES], const char *envelope, size_t len, const char *kind,
+                       const char *kiosk, int64_t held, sync_doc_t *out, kmsg_t *msg)
+{
+    memset(out, 0, sizeof *out);
+    cJSON *doc = NULL;
+    kerr_t rc = sync_doc_open(pk, envelope, len, &doc, msg);
     if (rc == K_OK)
         rc = check_fields(doc, kind, kiosk, held, out, msg);
     if (rc == K_OK) {
@@ -83,7 +98,6 @@ kerr_t sync_doc_verify(const uint8_t pk[SYNC_PUBKEY_BYTES], const char *envelope
             rc = kmsg_set(msg, K_EINVAL, "the signed document has no body");
     }
     cJSON_Delete(doc);
-    cJSON_Delete(env);
     return rc;
 }
 

@@ -32,6 +32,14 @@ kerr_t sync_pubkey_parse(const char *b64, uint8_t pk[SYNC_PUBKEY_BYTES], kmsg_t 
 kerr_t sync_doc_verify(const uint8_t pk[SYNC_PUBKEY_BYTES], const char *envelope, size_t len, const char *kind,
                        const char *kiosk, int64_t held, sync_doc_t *out, kmsg_t *msg);
 
+/* Verifies the signature of envelope (len bytes: {"document",
+ * "signature", ...}) against pk and parses the signed document into *doc
+ * (a JSON object the caller frees), checking nothing else: for documents
+ * with fields of their own, such as a central command. K_ECORRUPT for a
+ * bad signature, K_EINVAL for anything malformed. */
+kerr_t sync_doc_open(const uint8_t pk[SYNC_PUBKEY_BYTES], const char *envelope, size_t len, cJSON **doc,
+                     kmsg_t *msg);
+
 /* Frees what sync_doc_verify handed over. */
 void sync_doc_free(sync_doc_t *d);
 

@@ -12,7 +12,7 @@
 const char *const sync_doc_kinds[SYNC_DOC_KINDS] = {"tariffs", "registry", "blocked-cards", "settings",
                                                      "staff"};
 
-static kerr_t pinned_key(const kiosk_config_t *cfg, uint8_t pk[SYNC_PUBKEY_BYTES], kmsg_t *msg)
+kerr_t sync__pinned_key(const kiosk_config_t *cfg, uint8_t pk[SYNC_PUBKEY_BYTES], kmsg_t *msg)
 {
     if (!cfg->sync_pubkey[0])
         return kmsg_set(msg, K_EINVAL, "no signing key pinned (sync.pubkey): signed documents cannot be applied");
@@ -77,7 +77,7 @@ kerr_t sync_docs_apply(const kiosk_config_t *cfg, ledger_t *l, const char *kind,
                        bool *applied, kmsg_t *msg)
 {
     uint8_t pk[SYNC_PUBKEY_BYTES];
-    kerr_t rc = pinned_key(cfg, pk, msg);
+    kerr_t rc = sync__pinned_key(cfg, pk, msg);
     return rc ? rc : apply(cfg, pk, l, kind, envelope, len, "", applied, msg);
 }
 
@@ -116,7 +116,7 @@ kerr_t sync_docs_refresh(sync_client_t *c, ledger_t *l, const sync_doc_versions_
 {
     *rep = (sync_docs_report_t){0};
     uint8_t pk[SYNC_PUBKEY_BYTES];
-    kerr_t rc = pinned_key(c->cfg, pk, msg);
+    kerr_t rc = sync__pinned_key(c->cfg, pk, msg);
     for (int i = 0; rc == K_OK && i < SYNC_DOC_KINDS; i++) {
         if (current && current->v[i] <= held_version(l, sync_doc_kinds[i], NULL, 0)) {
             rep->unchanged++;

@@ -74,4 +74,8 @@ bool sync__loopback_http(const char *url);
  * failure standing: the link is well only once the outbox goes up. */
 void sync__note(sync_client_t *c, ledger_t *l, bool ok, const char *why);
 
+/* The back office's document key the kiosk pins (sync.pubkey), decoded;
+ * K_EINVAL saying so when there is none (sync_docs.c). */
+kerr_t sync__pinned_key(const kiosk_config_t *cfg, uint8_t pk[32], kmsg_t *msg);
+
 #endif

@@ -30,6 +30,7 @@ typedef struct bo_config {
     char signing_key[512];
     bool qr_simulate;     /* the simulated payment provider's pages */
     int64_t qr_ttl_s;
+    int64_t command_expiry_s; /* a central command not run within this long expires ([commands] expiry_seconds) */
     int64_t lease_s;      /* a count lease not renewed for this long ends */
     int64_t lease_max_s;  /* a sale may renew its count lease until this long after it was granted */
     int64_t leases_per_kiosk; /* live count leases one kiosk may hold at once */

@@ -10,7 +10,7 @@
 
 #define MONEY_MAX 1000000000000LL /* 10^12 minor units: far beyond any top-up */
 
-static const char *const topics[] = {"txn", "reading", "alert", "card", "audit"};
+static const char *const topics[] = {"txn", "reading", "alert", "card", "audit", "command"};
 
 static bool topic_known(const char *t)
 {

@@ -55,30 +55,7 @@ kerr_t bo_json_str_opt(const cJSON *obj, const char *name, char *out, size_t len
 
 bool bo_time_parse(const char *text, int64_t *ms)
 {
-    char buf[32];
-    size_t n = strlen(text);
-    if (n < 10 || n >= sizeof buf)
-        return false;
-    memcpy(buf, text, n + 1);
-    int frac = 0;
-    char *dot = strchr(buf, '.');
-    if (dot) {
-        /* Exactly three digits then Z: the form the kiosk writes. */
-        if (strlen(dot) != 5 || dot[4] != 'Z')
-            return false;
-        for (int i = 1; i <= 3; i++) {
-            if (dot[i] < '0' || dot[i] > '9')
-                return false;
-            frac = frac * 10 + (dot[i] - '0');
-        }
-        dot[0] = 'Z';
-        dot[1] = '\0';
-    }
-    int64_t base;
-    if (!ktime_parse(buf, &base))
-        return false;
-    *ms = base + frac;
-    return true;
+    return ktime_parse_ms(text, ms);
 }
 
 kerr_t bo_json_time(const cJSON *obj, const char *name, int64_t *ms, kmsg_t *msg)

@@ -109,4 +109,11 @@ int bo_admin_enrol(bo_store_t *st, const bo_args_t *a, FILE *out);
 /* `report sales|energy|rejected|alerts|quarantine|audit ...` (bo_report.c). */
 int bo_report(bo_store_t *st, const bo_args_t *a, FILE *out);
 
+/* Whether the verb is a central command's (`meter command`, `meter
+ * commands`, `command ...`: bo_cli_command.c). */
+bool bo_cli_command_verb(const bo_args_t *a);
+
+/* Runs it: issuing signs with cfg's document key. */
+int bo_cli_command(const bo_config_t *cfg, bo_store_t *st, const bo_args_t *a, FILE *out);
+
 #endif

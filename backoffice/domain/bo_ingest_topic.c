@@ -5,7 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "backoffice/base/bo_json.h"
+
 #include "backoffice/domain/bo_account.h"
+#include "backoffice/domain/bo_command.h"
 #include "backoffice/domain/bo_counts.h"
 #include "backoffice/domain/bo_ingest_int.h"
 
@@ -115,6 +118,27 @@ static kerr_t ingest_alert(const bo_in_t *in)
                            "this alert (kiosk's alert id) was received before");
 }
 
+/* A central command's outcome (topic command): its meter in the kiosk's
+ * scope, the command the kiosk's own; an outcome the command has taken
+ * already is a duplicate. */
+static kerr_t ingest_command(const bo_in_t *in)
+{
+    char meter[33];
+    bool go, taken;
+    if (bo_json_str(in->row->payload, "meter", meter, sizeof meter, in->reason) != K_OK)
+        return malformed(in);
+    kmsg_t why = {{0}};
+    kerr_t rc = bo__ingest_admit(in, meter, BO_RULE_NONE, &why, &go);
+    if (rc || !go)
+        return rc;
+    rc = bo_command_outcome(in->st, in->kiosk, in->row->payload, in->now, &taken, in->reason, in->msg);
+    if (rc == K_EINVAL)
+        return malformed(in);
+    if (rc == K_OK && !taken)
+        *in->status = BO_DUPLICATE;
+    return rc;
+}
+
 kerr_t bo_ingest_row(bo_store_t *st, const bo_rules_t *rules, const char *kiosk, const bo_row_t *row, int64_t now,
                      bo_row_status_t *status, kmsg_t *reason, kmsg_t *msg)
 {
@@ -129,5 +153,7 @@ kerr_t bo_ingest_row(bo_store_t *st, const bo_rules_t *rules, const char *kiosk,
         return ingest_alert(&in);
     if (strcmp(row->topic, "audit") == 0)
         return bo__ingest_audit(&in);
+    if (strcmp(row->topic, "command") == 0)
+        return ingest_command(&in);
     return bo__ingest_card(&in);
 }

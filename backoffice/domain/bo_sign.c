@@ -118,17 +118,23 @@ static char *document_text(const char *kind, const char *kiosk, int64_t version,
     return text;
 }
 
+/* The detached signature over text and the public key, both base64. */
+static void signature_b64(const bo_key_t *key, const char *text, char sig_b64[128], char pk_b64[64])
+{
+    uint8_t sig[crypto_sign_BYTES];
+    crypto_sign_detached(sig, NULL, (const uint8_t *)text, strlen(text), key->sk);
+    sodium_bin2base64(sig_b64, 128, sig, sizeof sig, sodium_base64_VARIANT_ORIGINAL);
+    bo_key_public_b64(key, pk_b64, 64);
+}
+
 kerr_t bo_sign_document(const bo_key_t *key, const char *kind, const char *kiosk, int64_t version, int64_t issued_at,
                         const cJSON *body, char **out, kmsg_t *msg)
 {
     char *text = document_text(kind, kiosk, version, issued_at, body);
     if (!text)
         return kmsg_set(msg, K_EIO, "out of memory building the %s document", kind);
-    uint8_t sig[crypto_sign_BYTES];
-    crypto_sign_detached(sig, NULL, (const uint8_t *)text, strlen(text), key->sk);
     char sig_b64[128], pk_b64[64];
-    sodium_bin2base64(sig_b64, sizeof sig_b64, sig, sizeof sig, sodium_base64_VARIANT_ORIGINAL);
-    bo_key_public_b64(key, pk_b64, sizeof pk_b64);
+    signature_b64(key, text, sig_b64, pk_b64);
     cJSON *env = cJSON_CreateObject();
     bool ok = env && kjson_add_str(env, "kind", kind) && kjson_add_int(env, "version", version) &&
               kjson_add_str(env, "document", text) && kjson_add_str(env, "signature", sig_b64) &&
@@ -137,4 +143,16 @@ kerr_t bo_sign_document(const bo_key_t *key, const char *kind, const char *kiosk
     *out = ok ? kjson_print(env, true) : NULL;
     cJSON_Delete(env);
     return *out ? K_OK : kmsg_set(msg, K_EIO, "out of memory signing the %s document", kind);
+}
+
+kerr_t bo_sign_text(const bo_key_t *key, const char *id, const char *text, char **out, kmsg_t *msg)
+{
+    char sig_b64[128], pk_b64[64];
+    signature_b64(key, text, sig_b64, pk_b64);
+    cJSON *env = cJSON_CreateObject();
+    bool ok = env && kjson_add_str(env, "id", id) && kjson_add_str(env, "document", text) &&
+              kjson_add_str(env, "signature", sig_b64) && kjson_add_str(env, "key", pk_b64);
+    *out = ok ? kjson_print(env, false) : NULL;
+    cJSON_Delete(env);
+    return *out ? K_OK : kmsg_set(msg, K_EIO, "out of memory signing document %s", id);
 }

@@ -32,4 +32,10 @@ void bo_key_public_b64(const bo_key_t *key, char *out, size_t len);
 kerr_t bo_sign_document(const bo_key_t *key, const char *kind, const char *kiosk, int64_t version, int64_t issued_at,
                         const cJSON *body, char **out, kmsg_t *msg);
 
+/* Signs text (a document with its own kind and fields, such as a central
+ * command's) as it stands and builds the envelope {"id", "document",
+ * "signature", "key"} (docs/sync.md, "Signed documents"); the caller
+ * frees *out with free(). */
+kerr_t bo_sign_text(const bo_key_t *key, const char *id, const char *text, char **out, kmsg_t *msg);
+
 #endif

@@ -90,3 +90,9 @@ void bo_h_admin_kiosks(bo_req_t *q, bo_resp_t *r)
     bo_list_args_t args = {0};
     listing(q, r, BO_LIST_KIOSKS, &args, "listing the kiosks failed");
 }
+
+void bo_h_admin_commands(bo_req_t *q, bo_resp_t *r)
+{
+    bo_list_args_t args = {.id = bo_req_arg(q, "meter"), .action = bo_req_arg(q, "state")};
+    listing(q, r, BO_LIST_COMMANDS, &args, "listing the commands failed");
+}

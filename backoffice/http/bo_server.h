@@ -141,8 +141,14 @@ void bo_h_test_clock(bo_req_t *q, bo_resp_t *r);
 void bo_h_health(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_report(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_kiosks(bo_req_t *q, bo_resp_t *r);
+void bo_h_commands_get(bo_req_t *q, bo_resp_t *r);
+void bo_h_command_ack(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_commands(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_command_issue(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_command_get(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_command_cancel(bo_req_t *q, bo_resp_t *r);
 
-/* Staff's read-only API: over TLS a client certificate from the kiosks' CA
+/* Staff's API (the reports, and central commands): over TLS a client certificate from the kiosks' CA
  * whose CN starts with "admin."; over plain HTTP (loopback) anyone. False
  * with the answer filled in if refused. */
 bool bo_auth_admin(bo_req_t *q, bo_resp_t *r);

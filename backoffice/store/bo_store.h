@@ -14,6 +14,7 @@
 #define BACKOFFICE_STORE_BO_STORE_H
 
 #include "backoffice/base/bo_rows.h"
+#include "backoffice/store/bo_store_command.h"
 #include "backoffice/store/bo_store_fleet.h"
 #include "backoffice/store/bo_store_meter.h"
 #include "backoffice/store/bo_store_upload.h"
@@ -49,6 +50,7 @@ typedef enum bo_listing {
     BO_REPORT_ALERTS,
     BO_REPORT_QUARANTINE,
     BO_REPORT_AUDIT, /* args.kiosk ("": all), args.from (since), args.action ("": any) */
+    BO_LIST_COMMANDS, /* central commands, newest first: args.id the meter ("": all), args.action the state ("": any) */
 } bo_listing_t;
 
 /* A listing's parameters (those it does not use are ignored). */
@@ -78,6 +80,7 @@ typedef struct bo_store_ops {
     const bo_st_log_t *log;         /* the audit trail and staff alerts */
     const bo_st_qr_t *qr;           /* QR orders and notices */
     const bo_st_held_t *held;       /* quarantine */
+    const bo_st_cmd_t *cmd;         /* central commands to meters */
 } bo_store_ops_t;
 
 /* An open store: what the domain is handed. */

@@ -234,8 +234,24 @@ static const char *const v6[] = {
     NULL,
 };
 
+/* Version 7: central commands to meters (docs/collector.md, "Central
+ * commands"): queued by staff, signed, handed to the meter's kiosk, and
+ * their outcome as the kiosk reported it. */
+static const char *const v7[] = {
+    "CREATE TABLE meter_command (id TEXT PRIMARY KEY NOT NULL, kiosk TEXT NOT NULL, meter TEXT NOT NULL,"
+    "  command TEXT NOT NULL, params TEXT NOT NULL, operator TEXT NOT NULL, reason TEXT NOT NULL,"
+    "  issued_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, state TEXT NOT NULL CHECK (state IN"
+    "  ('queued', 'sent', 'done', 'failed', 'refused', 'expired', 'unknown', 'cancelled')),"
+    "  outcome TEXT NOT NULL DEFAULT '', txn_id TEXT NOT NULL DEFAULT '', balance_after INTEGER,"
+    "  count_after INTEGER, batch TEXT NOT NULL DEFAULT '', envelope TEXT NOT NULL, sent_at INTEGER,"
+    "  acked_at INTEGER, executed_at INTEGER, updated_at INTEGER NOT NULL) STRICT;"
+    "CREATE INDEX meter_command_kiosk ON meter_command(kiosk, state, issued_at);"
+    "CREATE INDEX meter_command_meter ON meter_command(meter, issued_at);",
+    NULL,
+};
+
 /* Each migration is a list of SQL texts run in one transaction. */
-static const char *const *const migrations[] = {v1, v2, v3, v4, v5, v6};
+static const char *const *const migrations[] = {v1, v2, v3, v4, v5, v6, v7};
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -15,6 +15,7 @@ extern const bo_st_upload_t bo__sq_upload; /* bo_sq_upload.c */
 extern const bo_st_log_t bo__sq_log;       /* bo_sq_upload.c */
 extern const bo_st_qr_t bo__sq_qr;         /* bo_sq_qr.c */
 extern const bo_st_held_t bo__sq_held;     /* bo_sq_qr.c */
+extern const bo_st_cmd_t bo__sq_cmd;       /* bo_sq_command.c */
 
 /* The listing's rows into out (bo_sq_list.c). */
 kerr_t bo__sq_list(void *ctx, bo_listing_t what, const bo_list_args_t *args, bo_rows_t *out, kmsg_t *msg);

@@ -8,8 +8,9 @@
 #define TIME(col) "coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', " col " / 1000, 'unixepoch'), '')"
 
 /* What a listing binds: nothing, ?1 an id, ?1 from and ?2 to, or the
- * audit report's ?1 kiosk, ?2 since and ?3 action. */
-typedef enum binds { NONE, ID, RANGE, AUDIT } binds_t;
+ * audit report's ?1 kiosk, ?2 since and ?3 action, or a filter's ?1 id
+ * and ?2 action ("" for any). */
+typedef enum binds { NONE, ID, RANGE, AUDIT, FILTER } binds_t;
 
 typedef struct listing {
     const char *sql;
@@ -135,6 +136,13 @@ static const listing_t listings[] = {
                          "reason, detail FROM audit WHERE (?1 = '' OR kiosk = ?1) AND at >= ?2 "
                          "AND (?3 = '' OR action = ?3) ORDER BY audit.at, kiosk, kiosk_audit, id",
                          AUDIT},
+    /* Central commands with their outcomes, newest first. */
+    [BO_LIST_COMMANDS] = {"SELECT id, meter, kiosk, command, params, state, operator, " TIME("issued_at") " AS issued, "
+                          TIME("expires_at") " AS expires, " TIME("executed_at") " AS executed, txn_id AS txn, "
+                          "coalesce(balance_after, '') AS balance_after, coalesce(count_after, '') AS count_after, "
+                          "batch, outcome FROM meter_command WHERE (?1 = '' OR meter = ?1) AND (?2 = '' OR state = ?2) "
+                          "ORDER BY issued_at DESC, id",
+                          FILTER},
 };
 
 static void bind(sqlite3_stmt *st, binds_t binds, const bo_list_args_t *a)
@@ -148,6 +156,9 @@ static void bind(sqlite3_stmt *st, binds_t binds, const bo_list_args_t *a)
         sqlite3_bind_text(st, 1, a->kiosk ? a->kiosk : "", -1, SQLITE_TRANSIENT);
         sqlite3_bind_int64(st, 2, a->from);
         sqlite3_bind_text(st, 3, a->action ? a->action : "", -1, SQLITE_TRANSIENT);
+    } else if (binds == FILTER) {
+        sqlite3_bind_text(st, 1, a->id ? a->id : "", -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 2, a->action ? a->action : "", -1, SQLITE_TRANSIENT);
     }
 }
 

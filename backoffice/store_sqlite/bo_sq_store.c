@@ -41,6 +41,7 @@ static const bo_store_ops_t ops = {
     .log = &bo__sq_log,
     .qr = &bo__sq_qr,
     .held = &bo__sq_held,
+    .cmd = &bo__sq_cmd,
 };
 
 kerr_t bo_sqlite_open(const char *path, bo_store_t *out, kmsg_t *msg)

@@ -52,6 +52,12 @@ int ctl_site_open(ctl_t *c, ctl_site_t *s);
  * card reader (site_open_link). */
 int ctl_site_open_link(ctl_t *c, ctl_site_t *s);
 
+/* What the worker opens as the site's collector (docs/collector.md): the
+ * ledger, the registry, the back office's count service and the site's
+ * gateway, never the bill acceptor, card terminal, printer or card reader,
+ * which belong to the touchscreen. */
+int ctl_site_open_collector(ctl_t *c, ctl_site_t *s);
+
 /* Closes what ctl_site_open opened. */
 void ctl_site_close(ctl_site_t *s);
 

@@ -34,6 +34,15 @@ int ctl_site_open_link(ctl_t *c, ctl_site_t *s)
     return opened(rc, &msg);
 }
 
+int ctl_site_open_collector(ctl_t *c, ctl_site_t *s)
+{
+    /* site_open_link opens the registry, the ledger and the site's gateway
+     * (a router over the site's factories, each backend opened on first
+     * use): everything the collector talks to, and none of the devices the
+     * touchscreen drives */
+    return ctl_site_open_link(c, s);
+}
+
 void ctl_site_close(ctl_site_t *s)
 {
     site_close(s);

@@ -15,6 +15,7 @@
 #include "base/rand.h"
 #include "kiosk/app/notify.h"
 #include "kiosk/ctl/ctl.h"
+#include "kiosk/ctl/ctl_commands.h"
 #include "provisioning/identity_signer.h"
 #include "sync/sync_client.h"
 
@@ -110,7 +111,7 @@ int ctl_worker(ctl_t *c)
     if (k.sc)
         sync_client_set_signer(k.sc, identity_signer(&k.key, &c->cfg));
     ctl_site_t s;
-    int status = sync_only ? ctl_site_open_link(c, &s) : ctl_site_open(c, &s); /* the touchscreen's devices stay its own */
+    int status = sync_only ? ctl_site_open_collector(c, &s) : ctl_site_open(c, &s); /* the touchscreen's devices stay its own */
     if (status != CTL_EXIT_OK) {
         sync_client_close(k.sc);
         return status;
@@ -118,18 +119,24 @@ int ctl_worker(ctl_t *c)
     struct sigaction sa = {.sa_handler = on_stop};
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    ctl_commands_t cmds;
+    if ((status = ctl_commands_start(c, &s, k.sc, &cmds)) != CTL_EXIT_OK)
+        stop_requested = 1;
     knotify_ready(sync_only ? "worker: the back-office link" : "worker: retrying deliveries");
     bool recovered = sync_only;
     while (status == CTL_EXIT_OK && !stop_requested) {
+        ctl_commands_turn(&s, &cmds);
         if (!sync_only)
             status = deliveries(&s, &recovered);
         sync_due(c, &s, &k, kclock_mono(NULL));
         knotify_watchdog();
         fflush(stdout);
-        for (int slept = 0; status == CTL_EXIT_OK && !stop_requested && slept < interval_ms; slept += 10)
+        for (int slept = 0; status == CTL_EXIT_OK && !stop_requested && slept < interval_ms && !ctl_commands_ready(&cmds);
+             slept += 10)
             usleep(10000);
     }
     knotify_stopping();
+    ctl_commands_stop(&cmds);
     ctl_site_close(&s);
     sync_client_close(k.sc);
     return status;

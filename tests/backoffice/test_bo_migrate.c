@@ -13,6 +13,8 @@
 #include "support/support.h"
 
 static const char downgrade[] =
+    /* schema 7's: central commands */
+    "DROP TABLE meter_command;"
     /* schema 6's: uploads by ledger (the tables as schema 4 had them) */
     "DROP TABLE kiosk_ledger; DROP TABLE ingest_batch; DROP TABLE ingest_row; DROP TABLE alert; DROP TABLE audit;"
     "CREATE TABLE ingest_row (kiosk TEXT NOT NULL, seq INTEGER NOT NULL, topic TEXT NOT NULL,"

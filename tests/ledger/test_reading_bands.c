@@ -118,7 +118,8 @@ static void migration_keeps_readings(void **state)
                          "INSERT INTO v9 SELECT * FROM meter_reading; DROP TABLE meter_reading;"
                          "ALTER TABLE v9 RENAME TO meter_reading;"
                          "CREATE INDEX meter_reading_meter ON meter_reading(meter, at);"
-                         "DROP TABLE ledger_identity; PRAGMA user_version = 9;"),
+                         "DROP TABLE ledger_identity; DROP TABLE meter_command; DROP INDEX payment_central_command;"
+                         "PRAGMA user_version = 9;"),
                      SQLITE_OK);
     l = open_ledger();
     assert_int_equal(ledger_schema_version(l), LEDGER_SCHEMA_VERSION);

@@ -1,0 +1,153 @@
+/* Central commands' endpoints (docs/sync.md, "Central commands"): the
+ * kiosk's long poll and acknowledgement, and staff's issue, read and
+ * cancel (the same staff authentication as the reports). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backoffice/base/bo_json.h"
+#include "backoffice/domain/bo_command.h"
+#include "backoffice/http/bo_server.h"
+#include "base/kjson.h"
+
+/* A long poll (?wait=N, 30 s at most) answers at once when a command is
+ * waiting for the kiosk, else when one is queued (a change wakes it, and
+ * the waker's tick finds one queued by the command line), after N seconds
+ * or when the server stops: {"commands": [envelope...]}. */
+void bo_h_commands_get(bo_req_t *q, bo_resp_t *r)
+{
+    const char *w = bo_req_arg(q, "wait");
+    int64_t wait_s = w ? atoll(w) : 0;
+    wait_s = wait_s < 0 ? 0 : wait_s > 30 ? 30 : wait_s;
+    cJSON *arr = NULL;
+    kmsg_t msg = {{0}};
+    bo_lock(q->s);
+    kerr_t rc = bo_command_pickup(&q->s->store, q->kiosk, bo_now(q->s), &arr, &msg);
+    r->wait = rc == K_OK && cJSON_GetArraySize(arr) == 0 && !q->s->stopping && q->waited_ms < wait_s * 1000;
+    bo_unlock(q->s);
+    if (r->wait) {
+        cJSON_Delete(arr);
+        return;
+    }
+    if (rc) {
+        bo_resp_kerr(r, rc, &msg);
+        return;
+    }
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "commands", arr);
+    bo_resp_json(r, 200, o);
+}
+
+void bo_h_command_ack(bo_req_t *q, bo_resp_t *r)
+{
+    cJSON *body = cJSON_ParseWithLength(q->body, q->body_len);
+    char status[16] = "", reason[256] = "";
+    kmsg_t msg = {{0}};
+    kerr_t rc = bo_json_str(body, "status", status, sizeof status, &msg);
+    if (rc == K_OK)
+        rc = bo_json_str_opt(body, "reason", reason, sizeof reason, &msg);
+    cJSON_Delete(body);
+    if (rc == K_OK) {
+        bo_lock(q->s);
+        rc = bo_command_ack(&q->s->store, q->kiosk, q->arg[1], status, reason, bo_now(q->s), &msg);
+        bo_unlock(q->s);
+    }
+    if (rc)
+        bo_resp_kerr(r, rc, &msg);
+    else
+        bo_resp_json(r, 200, cJSON_CreateObject());
+}
+
+/* Who acts through the staff API: the staff certificate's CN, or
+ * "loopback" over plain HTTP; the operator the body names is audited too. */
+static bo_who_t api_who(bo_req_t *q, char *actor, size_t len)
+{
+    snprintf(actor, len, "api:%s", q->s->cfg.plain_http ? "loopback" : q->kiosk);
+    return (bo_who_t){actor, bo_now(q->s)};
+}
+
+static int64_t int_or(const cJSON *o, const char *name, int64_t dflt)
+{
+    int64_t v = dflt;
+    kmsg_t ignored;
+    return bo_json_int_opt(o, name, -1, 100000000, &v, &ignored) == K_OK ? v : -1;
+}
+
+static const char *str_or_null(const cJSON *o, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* POST /v1/admin/commands {"meter", "command", "operator", "reason",
+ * "params": {...}, "expires_seconds"}: issues it; 200 with the command. */
+void bo_h_admin_command_issue(bo_req_t *q, bo_resp_t *r)
+{
+    cJSON *b = cJSON_ParseWithLength(q->body, q->body_len);
+    const cJSON *p = cJSON_GetObjectItemCaseSensitive(b, "params");
+    bo_cmd_spec_t s = {
+        .meter = str_or_null(b, "meter"), .command = str_or_null(b, "command"),
+        .operator_name = str_or_null(b, "operator"), .reason = str_or_null(b, "reason"),
+        .expiry_s = int_or(b, "expires_seconds", q->s->cfg.command_expiry_s), .alarm1 = int_or(p, "alarm1", 0),
+        .alarm2 = int_or(p, "alarm2", 0), .tariff = str_or_null(p, "tariff"), .amount = int_or(p, "amount", 0),
+        .currency = str_or_null(p, "currency"), .paid_by = str_or_null(p, "paid_by"),
+        .reference = str_or_null(p, "reference"),
+    };
+    char actor[96];
+    bo_who_t who = api_who(q, actor, sizeof actor);
+    bo_cmd_rec_t c;
+    kmsg_t msg = {{0}};
+    kerr_t rc = K_OK;
+    if (!s.meter || !bo_id_valid(s.meter, 32) || s.expiry_s < 10 || s.expiry_s > 86400)
+        rc = kmsg_set(&msg, K_EINVAL, "give 'meter' (a registered meter) and, if any, 'expires_seconds' 10..86400");
+    if (rc == K_OK) {
+        bo_lock(q->s);
+        rc = bo_command_issue(&q->s->store, &q->s->key, &who, &s, &c, &msg);
+        if (rc == K_OK)
+            pthread_cond_broadcast(&q->s->changed); /* the kiosk's long poll answers now */
+        bo_unlock(q->s);
+    }
+    cJSON_Delete(b);
+    if (rc)
+        bo_resp_kerr(r, rc, &msg);
+    else
+        bo_resp_json(r, 200, bo_command_json(&c));
+}
+
+void bo_h_admin_command_get(bo_req_t *q, bo_resp_t *r)
+{
+    bo_cmd_rec_t c;
+    bool found = false;
+    kmsg_t msg = {{0}};
+    bo_lock(q->s);
+    kerr_t rc = q->s->store.ops->cmd->get(q->s->store.ctx, q->arg[0], &c, &found, &msg);
+    bo_unlock(q->s);
+    if (rc)
+        bo_resp_kerr(r, rc, &msg);
+    else if (!found)
+        bo_resp_error(r, 404, "not_found", "no command '%s'", q->arg[0]);
+    else
+        bo_resp_json(r, 200, bo_command_json(&c));
+}
+
+/* POST /v1/admin/commands/{id}/cancel {"operator", "reason"}. */
+void bo_h_admin_command_cancel(bo_req_t *q, bo_resp_t *r)
+{
+    cJSON *b = cJSON_ParseWithLength(q->body, q->body_len);
+    const char *op = str_or_null(b, "operator"), *reason = str_or_null(b, "reason");
+    char actor[96], why[400];
+    bo_who_t who = api_who(q, actor, sizeof actor);
+    snprintf(why, sizeof why, "%s (operator %s)", reason ? reason : "", op ? op : "?");
+    kmsg_t msg = {{0}};
+    kerr_t rc = op && reason ? K_OK : kmsg_set(&msg, K_EINVAL, "give 'operator' and 'reason'");
+    if (rc == K_OK) {
+        bo_lock(q->s);
+        rc = bo_command_cancel(&q->s->store, &who, q->arg[0], why, &msg);
+        bo_unlock(q->s);
+    }
+    cJSON_Delete(b);
+    if (rc)
+        bo_resp_kerr(r, rc, &msg);
+    else
+        bo_resp_json(r, 200, cJSON_CreateObject());
+}

@@ -1,0 +1,206 @@
+#!/usr/bin/env bash
+# Central commands end to end: the back office queues a signed command, a
+# running `kioskctl worker` picks it up by long poll, runs it on metersim
+# and the outcome comes back (docs/collector.md, "Central commands").
+# Usage: command_test.sh CASE KIOSKCTL BACKOFFICE METERSIM
+CASE=$1 CTL=$2 BO=$3 SIM=$4
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/bo_lib.sh"
+
+start_sim() {
+  printf '000102030405060708090a0b0c0d0e0f\n' >"$SITE/master.key" && chmod 600 "$SITE/master.key"
+  "$SIM" --state "$SITE/state.json" --meters 3 --ports-file "$SITE/ports" --master-key "$SITE/master.key" \
+    --baud 9600 --speed 0 --log-level info 2>"$SITE/metersim.log" &
+  SIM_PID=$!
+  for _ in $(seq 100); do [[ -s "$SITE/ports" ]] && break; sleep 0.05; done
+  DLT645=$(awk '$1 == "dlt645" { print $2 }' "$SITE/ports") CONTROL=$(awk '$1 == "control" { print $2 }' "$SITE/ports")
+  [[ -n ${CONTROL:-} ]] || { fail "metersim did not start: $(cat "$SITE/metersim.log")"; finish; }
+  {
+    echo "meter,customer,protocol,gateway"
+    for i in 1 2 3; do printf '00000000000%d,10000000000%d,dlt645,127.0.0.1:%s\n' "$i" "$i" "$DLT645"; done
+  } >"$SITE/meters.csv"
+  cat >"$SITE/kiosk.ini" <<INI
+[ledger]
+path = $SITE/ledger.db
+[gateway]
+protocol = dlt645
+master_key_file = $SITE/master.key
+timeout_ms = 500
+[registry]
+path = $SITE/meters.csv
+INI
+}
+
+control() { # control COMMAND: one line to metersim, sets $REPLY
+  exec 3<>"/dev/tcp/127.0.0.1/$CONTROL"
+  printf '%s\n' "$1" >&3
+  IFS= read -r REPLY <&3
+  exec 3>&-
+  [[ $REPLY == ok* ]] || fail "metersim refused '$1': $REPLY"
+}
+
+json() { sqlite3 :memory: "select json_extract('$1', '$2')"; }
+
+start_worker() {
+  "$CTL" --config "$SITE/kiosk.ini" worker --interval 200 >>"$SITE/worker.log" 2>&1 &
+  WORKER_PID=$!
+}
+
+stop_worker() { kill "$WORKER_PID" 2>/dev/null; wait "$WORKER_PID" 2>/dev/null; }
+
+setup() {
+  start_sim
+  trap 'kill $WORKER_PID $BO_PID $SIM_PID 2>/dev/null; wait 2>/dev/null; rm -rf "$SITE"' EXIT
+  bo_loopback
+  printf 'pubkey = %s\n' "$(bo pubkey | grep -o '[A-Za-z0-9+/=]\{44\}' | head -1)" >>"$SITE/kiosk.ini"
+  WORKER_PID=
+}
+
+# issue ARGS...: `meter command ARGS`, sets $ID
+issue() {
+  expect_status 0 bo meter command "$@"
+  ID=$(json "$OUT" '$.id')
+  [[ -n $ID ]] || fail "no command id: $OUT $ERR"
+}
+
+state_of() { bo_sql "select state from meter_command where id = '$1'"; }
+
+# wait_final ID [SECONDS]: until the back office has the command in a final state
+wait_final() {
+  local s
+  for _ in $(seq $((${2:-10} * 20))); do
+    s=$(state_of "$1")
+    [[ $s != queued && $s != sent ]] && { echo "$s"; return; }
+    sleep 0.05
+  done
+  echo "$s"
+}
+
+meter_state() { # meter_state N FIELD: metersim's
+  control "state 00000000000$1"
+  json "${REPLY#ok }" "\$.$2"
+}
+
+journal_len() {
+  control "state 00000000000$1"
+  sqlite3 :memory: "select json_array_length(json_extract('${REPLY#ok }', '\$.journal'))"
+}
+
+case_relay_trip() { # issued at the back office, run at metersim, done at the back office
+  start_worker
+  issue 000000000002 relay_trip --operator alice --reason "arrears"
+  [[ $(wait_final "$ID") == done ]] || fail "the command is $(state_of "$ID"): $(bo meter commands)"
+  [[ $(meter_state 2 relay) == open ]] || fail "metersim's relay is not open"
+  [[ $(meter_state 1 relay) == closed ]] || fail "another meter's relay changed"
+  [[ $(kiosk_sql "select state from meter_command where id = '$ID'") == done ]] || fail "the kiosk's ledger"
+  [[ $(kiosk_sql "select count(*) from audit where action = 'relay_trip' and actor = 'central:alice'
+        and target = '000000000002'") == 1 ]] || fail "the relay command is not audited once at the kiosk"
+  [[ $(bo_sql "select count(*) from audit where action = 'command.issue' and target = '000000000002'
+        and reason = 'arrears' and detail like '%operator alice%'") == 1 ]] || fail "the issue is not audited"
+  expect_status 0 bo meter commands --meter 000000000002
+  contains "$OUT" "relay_trip" "meter commands"
+  contains "$OUT" "done" "meter commands"
+  issue 000000000002 relay_close --operator alice --reason "paid"
+  [[ $(wait_final "$ID") == done ]] || fail "the close is $(state_of "$ID")"
+  [[ $(meter_state 2 relay) == closed ]] || fail "metersim's relay is not closed again"
+}
+
+case_credit() { # a central credit: a sale of method central, once, in the reports
+  start_worker
+  issue 000000000001 credit --amount 2500 --paid-by counter --reference "R-77" --operator bob --reason "paid at the counter"
+  [[ $(wait_final "$ID") == done ]] || fail "the credit is $(state_of "$ID"): $(bo meter commands)"
+  [[ $(journal_len 1) == 1 ]] || fail "metersim's journal: $(journal_len 1) credits"
+  [[ $(meter_state 1 balance) == 2500 ]] || fail "balance: $(meter_state 1 balance)"
+  local txn
+  txn=$(bo_sql "select txn_id from meter_command where id = '$ID'")
+  [[ -n $txn ]] || fail "the command names no sale"
+  [[ $(bo_sql "select balance_after || '/' || count_after from meter_command where id = '$ID'") == 2500/1 ]] ||
+    fail "balance and count after: $(bo_sql "select * from meter_command")"
+  for _ in $(seq 100); do [[ -n $(bo_sql "select 1 from sale where txn_id = '$txn' and state = 'delivered'") ]] && break; sleep 0.05; done
+  [[ $(bo_sql "select method || ' ' || delivered from sale where txn_id = '$txn'") == "central 2500" ]] ||
+    fail "the sale at the back office: $(bo_sql 'select * from sale')"
+  expect_status 0 bo report sales --by method
+  contains "$OUT" "central" "the sales report by method"
+  [[ $(kiosk_sql "select count(*) from payment where method = 'central' and ref = '$ID'") == 1 ]] ||
+    fail "the kiosk's payment: $(kiosk_sql 'select * from payment')"
+}
+
+case_lost_answer() { # the meter's answer lost: the credit applied once, the relay command not run twice
+  start_worker
+  control "lose-reply 1"
+  issue 000000000003 credit --amount 1000 --paid-by online --reference "pay-1" --operator bob --reason "online"
+  [[ $(wait_final "$ID") == done ]] || fail "the credit is $(state_of "$ID"): $(bo meter commands)"
+  [[ $(journal_len 3) == 1 ]] || fail "metersim's journal has $(journal_len 3) credits"
+  [[ $(bo_sql "select count_after from meter_command where id = '$ID'") == 1 ]] || fail "count after"
+  control "lose-reply 1"
+  issue 000000000003 relay_trip --operator bob --reason "test"
+  local s
+  s=$(wait_final "$ID")
+  [[ $s == done || $s == unknown ]] || fail "the relay command is $s"
+  [[ $(meter_state 3 relay) == open ]] || fail "metersim's relay is not open"
+  [[ $(kiosk_sql "select count(*) from meter_command") == 2 ]] || fail "the kiosk recorded the commands more than once"
+}
+
+case_refused() { # another site's meter, a tampered signature, an expired command: refused, nothing at the meter
+  bo_meters 9 # on the kiosk's site at the back office, absent from the kiosk's registry
+  control "state"
+  local before=$REPLY
+  start_worker
+  issue 000000000009 relay_trip --operator carol --reason "x"
+  [[ $(wait_final "$ID") == refused ]] || fail "a meter not at the kiosk's site: $(state_of "$ID")"
+  contains "$(bo_sql "select outcome from meter_command where id = '$ID'")" "not at this kiosk's site" "the refusal"
+  stop_worker
+  issue 000000000001 relay_trip --operator carol --reason "tampered"
+  local tampered=$ID
+  bo_sql "update meter_command set envelope = replace(envelope, 'relay_trip', 'relay_close') where id = '$ID'"
+  issue 000000000002 relay_trip --operator carol --reason "expired" --expires 10
+  local expired=$ID
+  # the back office believes it is still valid; the signed document says it expires in 10 s
+  bo_sql "update meter_command set expires_at = expires_at + 3600000 where id = '$ID'"
+  issue 000000000003 relay_trip --operator carol --reason "never picked up" --expires 10
+  local unpicked=$ID
+  bo_sql "update meter_command set envelope = '{}' where id = '$ID'" # so that only the back office's expiry ends it
+  sleep 11
+  start_worker
+  [[ $(wait_final "$tampered") == refused ]] || fail "the tampered command is $(state_of "$tampered")"
+  contains "$(bo_sql "select outcome from meter_command where id = '$tampered'")" "signature" "the tampered refusal"
+  [[ $(wait_final "$expired") == refused ]] || fail "the expired command is $(state_of "$expired")"
+  contains "$(bo_sql "select outcome from meter_command where id = '$expired'")" "expired" "the expired refusal"
+  [[ $(wait_final "$unpicked") == expired ]] || fail "the command never picked up is $(state_of "$unpicked")"
+  control "state"
+  [[ $REPLY == "$before" ]] || fail "a meter changed: $before -> $REPLY"
+  [[ $(kiosk_sql "select count(*) from alert where kind = 'command_refused'") == 3 ]] ||
+    fail "alerts: $(kiosk_sql 'select kind, evidence from alert')"
+}
+
+case_api() { # the staff JSON API: issue, read, list, cancel
+  [[ $(bo_post /v1/admin/commands '{"meter": "000000000001", "command": "relay_trip", "operator": "dan", "reason": "api"}') == 200 ]] ||
+    fail "issue: $(cat "$SITE/bo.answer")"
+  local id
+  id=$(json "$(cat "$SITE/bo.answer")" '$.id')
+  [[ $(json "$(cat "$SITE/bo.answer")" '$.state') == queued ]] || fail "issue: $(cat "$SITE/bo.answer")"
+  [[ $(bo_post "/v1/admin/commands/$id/cancel" '{"operator": "dan", "reason": "changed my mind"}') == 200 ]] ||
+    fail "cancel: $(cat "$SITE/bo.answer")"
+  [[ $(curl -s "http://127.0.0.1:$PORT/v1/admin/commands/$id" | sed 's/.*"state":"\([a-z]*\)".*/\1/') == cancelled ]] ||
+    fail "read: $(curl -s "http://127.0.0.1:$PORT/v1/admin/commands/$id")"
+  [[ $(bo_post /v1/admin/commands '{"meter": "000000000001", "command": "open_account", "operator": "dan", "reason": "x", "params": {"amount": 100}}') == 400 ]] ||
+    fail "open_account: $(cat "$SITE/bo.answer")"
+  contains "$(cat "$SITE/bo.answer")" "not offered as a central command" "open_account refused"
+  [[ $(bo_post /v1/admin/commands '{"meter": "000000000002", "command": "set_alarms", "operator": "dan", "reason": "x", "params": {"alarm1": 2000, "alarm2": 1000}}') == 200 ]] ||
+    fail "set_alarms: $(cat "$SITE/bo.answer")"
+  id=$(json "$(cat "$SITE/bo.answer")" '$.id')
+  start_worker
+  [[ $(wait_final "$id") == done ]] || fail "set_alarms is $(state_of "$id")"
+  [[ $(meter_state 2 'alarm_amounts') == '[2000,1000]' ]] || fail "metersim's alarm amounts: $(meter_state 2 'alarm_amounts')"
+  local rows
+  rows=$(curl -s "http://127.0.0.1:$PORT/v1/admin/commands?meter=000000000002")
+  contains "$rows" "set_alarms" "the API's list"
+  [[ $(bo_sql "select count(*) from audit where action in ('command.issue', 'command.cancel')") == 3 ]] ||
+    fail "audit: $(bo_sql 'select action, actor, target from audit')"
+}
+
+setup
+"case_$CASE"
+[[ $failures == 0 ]] || { echo "--- worker.log"; cat "$SITE/worker.log"; echo "--- bo.log"; tail -20 "$SITE/bo.log"; } >&2
+stop_worker
+finish
