@@ -70,7 +70,10 @@ static gw_err_t read_regs(mb_t *m, const char *meter, int addr, int n, uint16_t 
     for (unsigned i = 0; kretry_next(&m->opts.retry, m->opts.clk, i); i++) {
         if ((e = prepare(m, meter, msg)) != GW_OK)
             continue;
-        if (modbus_read_registers(m->ctx, addr, n, regs) == n) {
+        link_hook_before(&m->opts.hook);
+        int got = modbus_read_registers(m->ctx, addr, n, regs);
+        link_hook_after(&m->opts.hook);
+        if (got == n) {
             log_hex(LOG_DEBUG, "modbus", "registers", regs, (size_t)n * 2);
             return GW_OK;
         }
@@ -124,9 +127,8 @@ static gw_err_t mb_read(void *ctx, const gw_target_t *to, unsigned what, gw_read
     return e;
 }
 
-static gw_err_t mb_credit(void *ctx, const gw_credit_req_t *req, gw_credit_reply_t *out, kmsg_t *msg)
+static gw_err_t credit_bare(mb_t *m, const gw_credit_req_t *req, gw_credit_reply_t *out, kmsg_t *msg)
 {
-    mb_t *m = ctx;
     uint16_t cmd[MBP_N_COMMAND] = {0}, res[MBP_N_RESULT];
     if (!m->opts.have_key) {
         kmsg_set(msg, K_EINVAL, "no master key: set gateway.master_key_file");
@@ -150,6 +152,16 @@ static gw_err_t mb_credit(void *ctx, const gw_credit_req_t *req, gw_credit_reply
     return mbp_decode_result(req, res, out, msg) ? GW_OK : GW_PROTOCOL;
 }
 
+/* The command block and its result, inside the hook the opener gave. */
+static gw_err_t mb_credit(void *ctx, const gw_credit_req_t *req, gw_credit_reply_t *out, kmsg_t *msg)
+{
+    mb_t *m = ctx;
+    link_hook_before(&m->opts.hook);
+    gw_err_t e = credit_bare(m, req, out, msg);
+    link_hook_after(&m->opts.hook);
+    return e;
+}
+
 static gw_err_t mb_relay(void *ctx, const char *meter, gw_relay_t cmd, kmsg_t *msg)
 {
     mb_t *m = ctx;
@@ -157,7 +169,10 @@ static gw_err_t mb_relay(void *ctx, const char *meter, gw_relay_t cmd, kmsg_t *m
     for (unsigned i = 0; kretry_next(&m->opts.retry, m->opts.clk, i); i++) {
         if ((e = prepare(m, meter, msg)) != GW_OK)
             continue;
-        if (modbus_write_register(m->ctx, MBP_RELAY, cmd == GW_RELAY_TRIP ? 0x1A : 0x1C) == 1)
+        link_hook_before(&m->opts.hook);
+        int wrote = modbus_write_register(m->ctx, MBP_RELAY, cmd == GW_RELAY_TRIP ? 0x1A : 0x1C);
+        link_hook_after(&m->opts.hook);
+        if (wrote == 1)
             return GW_OK;
         if ((e = failure(m, "relay command", msg)) == GW_REFUSED)
             break;

@@ -52,6 +52,12 @@ int ctl_site_open(ctl_t *c, ctl_site_t *s);
  * card reader (site_open_link). */
 int ctl_site_open_link(ctl_t *c, ctl_site_t *s);
 
+/* Opens the site for the worker's collector: the ledger, the back
+ * office's count service and the site's gateway, and no other device (the
+ * bill acceptor, card terminal, printer and card reader are the
+ * touchscreen's). */
+int ctl_site_open_collector(ctl_t *c, ctl_site_t *s);
+
 /* Closes what ctl_site_open opened. */
 void ctl_site_close(ctl_site_t *s);
 

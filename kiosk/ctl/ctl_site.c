@@ -34,6 +34,13 @@ int ctl_site_open_link(ctl_t *c, ctl_site_t *s)
     return opened(rc, &msg);
 }
 
+int ctl_site_open_collector(ctl_t *c, ctl_site_t *s)
+{
+    kmsg_t msg;
+    kerr_t rc = site_open_link(&c->cfg, s, report, NULL, &msg); /* the link's site holds the gateway */
+    return opened(rc, &msg);
+}
+
 void ctl_site_close(ctl_site_t *s)
 {
     site_close(s);

@@ -2,7 +2,8 @@
  * pending deliveries retried when due (unless --sync-only: the touchscreen
  * does that itself) and, with a back office, rounds with it (the outbox,
  * the heartbeat, late payments, documents) every sync.heartbeat_s, backing
- * off with jitter after a failure. It tells systemd it is ready and alive
+ * off with jitter after a failure; and the collector's scheduled reading
+ * of every meter (ctl_scan.c). It tells systemd it is ready and alive
  * (Type=notify). */
 #include <getopt.h>
 #include <signal.h>
@@ -15,6 +16,7 @@
 #include "base/rand.h"
 #include "kiosk/app/notify.h"
 #include "kiosk/ctl/ctl.h"
+#include "kiosk/ctl/ctl_scan.h"
 #include "provisioning/identity_signer.h"
 #include "sync/sync_client.h"
 
@@ -85,8 +87,10 @@ static int deliveries(ctl_site_t *s, bool *recovered)
 int ctl_worker(ctl_t *c)
 {
     static const struct option opts[] = {
-        {"interval", required_argument, NULL, 'i'}, {"sync-only", no_argument, NULL, 's'}, {0, 0, 0, 0}};
+        {"interval", required_argument, NULL, 'i'}, {"sync-only", no_argument, NULL, 's'},
+        {"scan-every", required_argument, NULL, 'e'}, {0, 0, 0, 0}};
     int ch, interval_ms = 1000;
+    long scan_every_ms = 0;
     bool sync_only = false;
     optind = 0;
     while ((ch = getopt_long(c->argc, c->argv, "", opts, NULL)) != -1) {
@@ -94,6 +98,10 @@ int ctl_worker(ctl_t *c)
             return CTL_EXIT_USAGE;
         if (ch == 's')
             sync_only = true;
+        else if (ch == 'e' && ((scan_every_ms = atol(optarg)) < 10 || scan_every_ms > 86400000))
+            return ctl_fail(CTL_EXIT_USAGE, "--scan-every %s: give milliseconds between 10 and 86400000", optarg);
+        else if (ch == 'e')
+            continue;
         else if ((interval_ms = atoi(optarg)) < 10 || interval_ms > 3600000)
             return ctl_fail(CTL_EXIT_USAGE, "--interval %s: give milliseconds between 10 and 3600000", optarg);
     }
@@ -110,7 +118,7 @@ int ctl_worker(ctl_t *c)
     if (k.sc)
         sync_client_set_signer(k.sc, identity_signer(&k.key, &c->cfg));
     ctl_site_t s;
-    int status = sync_only ? ctl_site_open_link(c, &s) : ctl_site_open(c, &s); /* the touchscreen's devices stay its own */
+    int status = sync_only ? ctl_site_open_collector(c, &s) : ctl_site_open(c, &s); /* the touchscreen's devices stay its own */
     if (status != CTL_EXIT_OK) {
         sync_client_close(k.sc);
         return status;
@@ -120,13 +128,16 @@ int ctl_worker(ctl_t *c)
     sigaction(SIGINT, &sa, NULL);
     knotify_ready(sync_only ? "worker: the back-office link" : "worker: retrying deliveries");
     bool recovered = sync_only;
+    ctl_scan_t scan;
+    ctl_scan_init(&scan, scan_every_ms);
     while (status == CTL_EXIT_OK && !stop_requested) {
         if (!sync_only)
             status = deliveries(&s, &recovered);
         sync_due(c, &s, &k, kclock_mono(NULL));
+        bool scanning = ctl_scan_step(&scan, &s, 250);
         knotify_watchdog();
         fflush(stdout);
-        for (int slept = 0; status == CTL_EXIT_OK && !stop_requested && slept < interval_ms; slept += 10)
+        for (int slept = 0; !scanning && status == CTL_EXIT_OK && !stop_requested && slept < interval_ms; slept += 10)
             usleep(10000);
     }
     knotify_stopping();
