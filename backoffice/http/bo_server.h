@@ -141,6 +141,10 @@ void bo_h_test_clock(bo_req_t *q, bo_resp_t *r);
 void bo_h_health(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_report(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_kiosks(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_meters(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_meter(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_alerts(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_alert_ack(bo_req_t *q, bo_resp_t *r);
 
 /* Staff's read-only API: over TLS a client certificate from the kiosks' CA
  * whose CN starts with "admin."; over plain HTTP (loopback) anyone. False
