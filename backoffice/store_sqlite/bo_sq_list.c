@@ -57,17 +57,21 @@ typedef struct listing {
 
 /* A meter's energy per period (fmt: strftime's, in UTC): the rise of each
  * register between the last reading before the period and the period's
- * last reading (a period without readings adds to the next one; the first
- * period has no figure), with the same period a year before (prev: its
- * key) and the change; milli-units, Wh or litres by the meter's kind. */
+ * last reading (a period without readings adds to the next one; the
+ * meter's first period rises from its first reading), with the same
+ * period a year before (prev: its key) and the change; milli-units, Wh or
+ * litres by the meter's kind. */
 #define METER_ENERGY(fmt, prev)                                                                                       \
     "WITH r AS (SELECT at, max(energy) AS energy, max(sharp) AS sharp, max(peak) AS peak, max(flat) AS flat, "        \
     "max(valley) AS valley FROM reading WHERE meter = ?1 GROUP BY at), "                                              \
+    "f AS (SELECT * FROM r ORDER BY at LIMIT 1), "                                                                    \
     "p AS (SELECT strftime('" fmt "', at / 1000, 'unixepoch') AS period, *, row_number() OVER "                      \
     "(PARTITION BY strftime('" fmt "', at / 1000, 'unixepoch') ORDER BY at DESC) AS rn FROM r), "                    \
-    "e AS (SELECT period, at, energy - lag(energy) OVER w AS energy, sharp - lag(sharp) OVER w AS sharp, "            \
-    "peak - lag(peak) OVER w AS peak, flat - lag(flat) OVER w AS flat, valley - lag(valley) OVER w AS valley "        \
-    "FROM p WHERE rn = 1 WINDOW w AS (ORDER BY at)) "                                                                 \
+    "e AS (SELECT period, p.at, p.energy - coalesce(lag(p.energy) OVER w, f.energy) AS energy, "                     \
+    "p.sharp - coalesce(lag(p.sharp) OVER w, f.sharp) AS sharp, p.peak - coalesce(lag(p.peak) OVER w, f.peak) AS peak, " \
+    "p.flat - coalesce(lag(p.flat) OVER w, f.flat) AS flat, "                                                        \
+    "p.valley - coalesce(lag(p.valley) OVER w, f.valley) AS valley "                                                  \
+    "FROM p, f WHERE rn = 1 WINDOW w AS (ORDER BY p.at)) "                                                            \
     "SELECT e.period, coalesce((SELECT CASE kind WHEN 'water' THEN 'L' ELSE 'Wh' END FROM meter WHERE id = ?1), "    \
     "'Wh') AS unit, coalesce(e.energy, '') AS energy, coalesce(e.sharp, '') AS sharp, coalesce(e.peak, '') AS peak, " \
     "coalesce(e.flat, '') AS flat, coalesce(e.valley, '') AS valley, coalesce(y.energy, '') AS year_before, "         \

@@ -130,14 +130,17 @@ int ctl_worker(ctl_t *c)
     bool recovered = sync_only;
     ctl_scan_t scan;
     ctl_scan_init(&scan, scan_every_ms);
-    while (status == CTL_EXIT_OK && !stop_requested) {
-        if (!sync_only)
-            status = deliveries(&s, &recovered);
-        sync_due(c, &s, &k, kclock_mono(NULL));
+    for (int64_t next = 0; status == CTL_EXIT_OK && !stop_requested;) {
+        if (kclock_mono(NULL) >= next) { /* once an interval, also while a scan runs in slices */
+            if (!sync_only)
+                status = deliveries(&s, &recovered);
+            sync_due(c, &s, &k, kclock_mono(NULL));
+            next = kclock_mono(NULL) + interval_ms;
+        }
         bool scanning = ctl_scan_step(&scan, &s, 250);
         knotify_watchdog();
         fflush(stdout);
-        for (int slept = 0; !scanning && status == CTL_EXIT_OK && !stop_requested && slept < interval_ms; slept += 10)
+        while (!scanning && status == CTL_EXIT_OK && !stop_requested && kclock_mono(NULL) < next)
             usleep(10000);
     }
     knotify_stopping();
