@@ -55,7 +55,7 @@ void engine_bus_close(engine_bus_t *b)
 
 void engine_bus_hold(engine_bus_t *b)
 {
-    if (b->depth++ > 0 || b->fd < 0)
+    if (!b || b->depth++ > 0 || b->fd < 0)
         return;
     lock_byte(b->fd, GATE, F_WRLCK, false);
     lock_byte(b->fd, WIRE, F_WRLCK, false);
@@ -63,7 +63,7 @@ void engine_bus_hold(engine_bus_t *b)
 
 void engine_bus_release(engine_bus_t *b)
 {
-    if (b->depth <= 0 || --b->depth > 0 || b->fd < 0)
+    if (!b || b->depth <= 0 || --b->depth > 0 || b->fd < 0)
         return;
     lock_byte(b->fd, WIRE, F_UNLCK, false);
     lock_byte(b->fd, GATE, F_UNLCK, false);

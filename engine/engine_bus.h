@@ -26,10 +26,11 @@ kerr_t engine_bus_open(engine_bus_t *b, const char *ledger_path, kmsg_t *msg);
 void engine_bus_close(engine_bus_t *b);
 
 /* A sale's hold: waits until no other program's exchange is on the wire
- * and keeps every other program off it until engine_bus_release. Nests. */
+ * and keeps every other program off it until engine_bus_release. Nests;
+ * nothing for b NULL (no bus). */
 void engine_bus_hold(engine_bus_t *b);
 
-/* Ends one hold (the last lets the bus go). */
+/* Ends one hold (the last lets the bus go); nothing for b NULL. */
 void engine_bus_release(engine_bus_t *b);
 
 /* The link hook for one exchange at a time: before, it lets a waiting

@@ -412,11 +412,9 @@ static kerr_t do_deliver(engine_t *e, const char *id, ledger_txn_t *after, kmsg_
  * (engine_bus.h). */
 static kerr_t held_deliver(engine_t *e, const char *id, ledger_txn_t *after, kmsg_t *msg)
 {
-    if (e->bus)
-        engine_bus_hold(e->bus);
+    engine_bus_hold(e->bus);
     kerr_t rc = do_deliver(e, id, after, msg);
-    if (e->bus)
-        engine_bus_release(e->bus);
+    engine_bus_release(e->bus);
     return rc;
 }
 

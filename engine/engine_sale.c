@@ -189,11 +189,9 @@ static kerr_t do_sale_deliver(engine_t *e, const char *id, engine_delivered_t *o
  * come first on the wire (engine_bus.h). */
 static kerr_t held_sale_deliver(engine_t *e, const char *id, engine_delivered_t *out, kmsg_t *msg)
 {
-    if (e->bus)
-        engine_bus_hold(e->bus);
+    engine_bus_hold(e->bus);
     kerr_t rc = do_sale_deliver(e, id, out, msg);
-    if (e->bus)
-        engine_bus_release(e->bus);
+    engine_bus_release(e->bus);
     return rc;
 }
 

@@ -212,24 +212,27 @@ static kerr_t audit_put(void *ctx, const char *kiosk, const char *ledger, const 
                        ledger);
 }
 
+/* The back office's own alert about meter or kiosk subject, numbered after the last. */
+static kerr_t insert_self(void *ctx, int64_t at, const char *kind, const char *meter, const char *subject,
+                          const char *evidence, kmsg_t *msg)
+{
+    return bo_db_write(ctx, NULL, msg, "raising an alert for staff",
+                       "INSERT INTO alert (kiosk, kiosk_alert, meter, at, kind, severity, evidence, subject) VALUES "
+                       "('" BO_STORE_SELF "', (SELECT coalesce(max(kiosk_alert), 0) + 1 "
+                       "FROM alert WHERE kiosk = '" BO_STORE_SELF "'), ?1, ?2, ?3, 'warning', ?4, ?5)",
+                       "titt" "t", meter, at, kind, evidence, subject);
+}
+
 static kerr_t alert_self(void *ctx, int64_t at, const char *kind, const char *meter, const char *evidence,
                          kmsg_t *msg)
 {
-    return bo_db_write(ctx, NULL, msg, "raising an alert for staff",
-                       "INSERT INTO alert (kiosk, kiosk_alert, meter, at, kind, severity, evidence) VALUES "
-                       "('" BO_STORE_SELF "', (SELECT coalesce(max(kiosk_alert), 0) + 1 "
-                       "FROM alert WHERE kiosk = '" BO_STORE_SELF "'), ?1, ?2, ?3, 'warning', ?4)",
-                       "titt", meter, at, kind, evidence);
+    return insert_self(ctx, at, kind, meter, "", evidence, msg);
 }
 
 static kerr_t alert_about(void *ctx, int64_t at, const char *kind, const char *subject, const char *evidence,
                           kmsg_t *msg)
 {
-    return bo_db_write(ctx, NULL, msg, "raising an alert for staff",
-                       "INSERT INTO alert (kiosk, kiosk_alert, meter, at, kind, severity, evidence, subject) VALUES "
-                       "('" BO_STORE_SELF "', (SELECT coalesce(max(kiosk_alert), 0) + 1 "
-                       "FROM alert WHERE kiosk = '" BO_STORE_SELF "'), '', ?1, ?2, 'warning', ?3, ?4)",
-                       "ittt", at, kind, evidence, subject);
+    return insert_self(ctx, at, kind, "", subject, evidence, msg);
 }
 
 #define OPEN_ALERT                                                                                                    \
