@@ -7,8 +7,10 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "backoffice/cli/bo_cli.h"
+#include "backoffice/domain/bo_alerts.h"
 #include "backoffice/http/bo_server.h"
 #include "backoffice/store_sqlite/bo_sqlite.h"
 #include "base/log.h"
@@ -49,6 +51,9 @@ static const char help[] =
     "  quarantine list [--all] | quarantine release|discard ID --reason TEXT   rows held for staff\n"
     "  report sales --by day|site|method [--csv] [--from DATE] [--to DATE]\n"
     "  report energy [--csv] [--from DATE] [--to DATE]\n"
+    "  report energy --meter M [--by day|month|year] [--csv] [--from DATE] [--to DATE]   bands, a year before\n"
+    "  meter show METER | meter list [--site S]   each meter's latest state: balance, supply, online, last read\n"
+    "  alerts [--open] [--csv] | alert ack ID --operator NAME --reason TEXT\n"
     "  report rejected [--csv]              uploaded rows that could never be stored, and why\n"
     "  report alerts [--csv]                kiosks' alerts and the back office's own for staff\n"
     "  report audit [--kiosk ID] [--since DATE] [--action A] [--csv]   the fleet's audit trail\n"
@@ -56,6 +61,21 @@ static const char help[] =
     "  operator add NAME --group G | operator pin|disable|enable NAME | operator list\n"
     "                                       staff; the PIN from BACKOFFICE_NEW_PIN or asked without echo\n"
     "Amounts are minor units (5000 = 50.00). See docs/sync.md.\n";
+
+/* The periodic check for silent kiosks (bo_alerts.h), on the server's
+ * clock (its test offset included). */
+static void silence_check(bo_server_t *s)
+{
+    int raised = 0, cleared = 0;
+    kmsg_t msg = {{0}};
+    bo_lock(s);
+    kerr_t rc = bo_silence_check(&s->store, bo_now(s), &raised, &cleared, &msg);
+    bo_unlock(s);
+    if (rc)
+        LOG_W("alerts", "the kiosk-silence check failed: %s", msg.text);
+    else if (raised || cleared)
+        LOG_I("alerts", "kiosk-silence check: %d raised, %d cleared", raised, cleared);
+}
 
 static int serve(const bo_config_t *cfg)
 {
@@ -77,7 +97,9 @@ static int serve(const bo_config_t *cfg)
     printf("%d\n", bo_server_port(&s));
     fflush(stdout);
     int sig = 0;
-    sigwait(&set, &sig);
+    const struct timespec every = {.tv_sec = cfg->alerts_check_s};
+    while ((sig = sigtimedwait(&set, NULL, &every)) < 0)
+        silence_check(&s);
     LOG_I("backoffice", "stopping (signal %d)", sig);
     bo_server_stop(&s);
     return BO_EXIT_OK;

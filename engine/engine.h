@@ -14,6 +14,7 @@
 #include "core/offline.h"
 #include "core/payment.h"
 #include "core/receipt.h"
+#include "core/scan.h"
 #include "core/tariff_plan.h"
 #include "drivers/card/gw_card.h"
 #include "drivers/cash/cash.h"
@@ -21,6 +22,7 @@
 #include "drivers/payterm/payterm.h"
 #include "drivers/printer/printer.h"
 #include "engine/config.h"
+#include "engine/engine_bus.h"
 #include "engine/registry.h"
 #include "ledger/ledger.h"
 
@@ -66,6 +68,7 @@ typedef struct engine {
     /* the gateway serves meters the registry does not list (the fake meter
      * bank, whose files name its meters): set by the site */
     bool gateway_lists_meters;
+    engine_bus_t *bus;    /* the bus lock a delivery holds (engine_bus.h); NULL: none */
     const kclock_t *clk;  /* NULL = system clock */
     const krand_t *rand;  /* NULL = system CSPRNG */
     engine_step_fn step;  /* NULL = none */
@@ -121,6 +124,8 @@ typedef struct engine_limits {
     int64_t heartbeat_s;      /* sync.heartbeat_s, or the settings */
     offline_limits_t offline; /* [sync] offline_*, or the settings */
     int64_t from_document;    /* the settings document's version they come from; 0 = the configuration */
+    int64_t scan_minutes;     /* the collector's scan period (settings "scan_minutes") */
+    int64_t scan_after_midnight; /* minutes after local midnight for the day's scan; -1 none */
 } engine_limits_t;
 
 /* The limits in force: the configuration, overridden by the back office's
@@ -176,6 +181,21 @@ kerr_t engine_retry_due(engine_t *e, int *done, kmsg_t *msg);
  * reading with the alerts it raised. */
 kerr_t engine_read_meter(engine_t *e, const char *meter, gw_reading_t *out, ledger_alert_t alerts[INSPECT_MAX_ALERTS],
                          size_t *n_alerts, kmsg_t *msg);
+
+/* As engine_read_meter for a reading asked by source (staff for
+ * engine_read_meter; the collector's scan: READ_SCAN). */
+kerr_t engine_read_meter_for(engine_t *e, const char *meter, read_source_t source, gw_reading_t *out,
+                             ledger_alert_t alerts[INSPECT_MAX_ALERTS], size_t *n_alerts, kmsg_t *msg);
+
+/* The scan's account of a meter that did not answer (why: the gateway's
+ * words): its misses in a row counted, and at the SCAN_MISSES_ALERT'th
+ * one alert meter_silent raised (once); *misses says how many now. */
+kerr_t engine_scan_missed(engine_t *e, const char *meter, const char *why, int64_t *misses, kmsg_t *msg);
+
+/* The scan's account of a meter that answered: a meter reported silent
+ * has its meter_silent alert settled and alert meter_answering raised;
+ * *cleared says whether it was. */
+kerr_t engine_scan_answered(engine_t *e, const char *meter, bool *cleared, kmsg_t *msg);
 
 /* A command to a meter, in the engine's terms (each backend turns it into
  * its protocol's own code). Every one goes through engine_meter_command. */

@@ -409,7 +409,17 @@ static kerr_t do_deliver(engine_t *e, const char *id, ledger_txn_t *after, kmsg_
     return rc;
 }
 
+/* The delivery with the bus held: sales come first on the wire
+ * (engine_bus.h). */
+static kerr_t held_deliver(engine_t *e, const char *id, ledger_txn_t *after, kmsg_t *msg)
+{
+    engine_bus_hold(e->bus);
+    kerr_t rc = do_deliver(e, id, after, msg);
+    engine_bus_release(e->bus);
+    return rc;
+}
+
 kerr_t engine_deliver(engine_t *e, const char *id, ledger_txn_t *after, kmsg_t *msg)
 {
-    ENGINE_LOCKED(e, "deliver", msg, do_deliver(e, id, after, msg));
+    ENGINE_LOCKED(e, "deliver", msg, held_deliver(e, id, after, msg));
 }

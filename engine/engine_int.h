@@ -40,8 +40,8 @@ kerr_t engine__apply(engine_t *e, const char *id, txn_state_t expect, const ledg
 
 /* Stores a full reading taken now, inspected against the meter's last one;
  * the alerts raised go to alerts (*n_alerts of them) and the ledger. */
-kerr_t engine__record_reading(engine_t *e, const gw_reading_t *g, ledger_alert_t alerts[INSPECT_MAX_ALERTS],
-                              size_t *n_alerts, kmsg_t *msg);
+kerr_t engine__record_reading(engine_t *e, const gw_reading_t *g, read_source_t source,
+                              ledger_alert_t alerts[INSPECT_MAX_ALERTS], size_t *n_alerts, kmsg_t *msg);
 
 /* Reads the card in the reader into out (zeroed first), with its serial
  * in hex; K_ENOTFOUND without a reader or a card. */

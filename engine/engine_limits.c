@@ -25,7 +25,9 @@ static void take(const cJSON *s, const char *name, int64_t *v)
 kerr_t engine_sale_limits(engine_t *e, engine_limits_t *out, kmsg_t *msg)
 {
     const kiosk_config_t *cfg = e->cfg;
-    *out = (engine_limits_t){.max_purchase = cfg->max_purchase,
+    *out = (engine_limits_t){.scan_minutes = SCAN_MINUTES_DEFAULT,
+                             .scan_after_midnight = SCAN_MIDNIGHT_DEFAULT,
+                             .max_purchase = cfg->max_purchase,
                              .heartbeat_s = cfg->sync_heartbeat_s,
                              .offline = {.after_ms = cfg->sync_offline_after_s * 1000,
                                          .max_purchase = cfg->sync_offline_max_purchase,
@@ -43,6 +45,13 @@ kerr_t engine_sale_limits(engine_t *e, engine_limits_t *out, kmsg_t *msg)
     take(s, "offline_total", &out->offline.total);
     take(s, "offline_hours", &out->offline.hours);
     take(s, "heartbeat_seconds", &out->heartbeat_s);
+    take(s, "scan_minutes", &out->scan_minutes);
+    take(s, "scan_after_midnight_minutes", &out->scan_after_midnight);
+    const cJSON *off = cJSON_GetObjectItemCaseSensitive(s, "scan_after_midnight_minutes");
+    if (cJSON_IsNumber(off) && off->valuedouble < 0)
+        out->scan_after_midnight = -1;
+    if (out->scan_minutes < 1)
+        out->scan_minutes = SCAN_MINUTES_DEFAULT;
     out->from_document = d.version;
     cJSON_Delete(body);
     free(d.body);

@@ -72,7 +72,7 @@ static kerr_t record_writeback(engine_t *e, engine_mcard_t *out, kmsg_t *msg)
     kerr_t rc = ledger_last_reading(e->ledger, g.meter, &last, &found, msg);
     if (rc || (found && same_reading(&last, &g)))
         return rc;
-    return engine__record_reading(e, &g, out->alerts, &out->n_alerts, msg);
+    return engine__record_reading(e, &g, READ_SALE, out->alerts, &out->n_alerts, msg);
 }
 
 /* Whether the ledger knows the card as replaced by a newer one, or void. */

@@ -36,9 +36,10 @@ static meter_snapshot_t snapshot(const ledger_reading_t *r)
                               .flags = inspect_flags(r->flags)};
 }
 
-static ledger_reading_t stored(const gw_reading_t *g, int64_t at)
+static ledger_reading_t stored(const gw_reading_t *g, int64_t at, read_source_t source)
 {
     ledger_reading_t r = {.at = at,
+                          .source = source,
                           .energy = g->energy_total,
                           .balance = g->balance,
                           .purchase_count = g->purchase_count,
@@ -82,21 +83,27 @@ static kerr_t inspect(engine_t *e, const ledger_reading_t *now, ledger_alert_t *
     return K_OK;
 }
 
-kerr_t engine_read_meter(engine_t *e, const char *meter, gw_reading_t *out, ledger_alert_t alerts[INSPECT_MAX_ALERTS],
-                         size_t *n_alerts, kmsg_t *msg)
+kerr_t engine_read_meter_for(engine_t *e, const char *meter, read_source_t source, gw_reading_t *out,
+                             ledger_alert_t alerts[INSPECT_MAX_ALERTS], size_t *n_alerts, kmsg_t *msg)
 {
     *n_alerts = 0;
     gw_err_t err = e->gw->ops->read(e->gw->ctx, &(gw_target_t){.meter = meter}, GW_READ_ALL, out, msg);
     if (err != GW_OK)
         return engine_gw_error(err);
-    return engine__record_reading(e, out, alerts, n_alerts, msg);
+    return engine__record_reading(e, out, source, alerts, n_alerts, msg);
 }
 
-kerr_t engine__record_reading(engine_t *e, const gw_reading_t *g, ledger_alert_t alerts[INSPECT_MAX_ALERTS],
-                              size_t *n_alerts, kmsg_t *msg)
+kerr_t engine_read_meter(engine_t *e, const char *meter, gw_reading_t *out, ledger_alert_t alerts[INSPECT_MAX_ALERTS],
+                         size_t *n_alerts, kmsg_t *msg)
+{
+    return engine_read_meter_for(e, meter, READ_STAFF, out, alerts, n_alerts, msg);
+}
+
+kerr_t engine__record_reading(engine_t *e, const gw_reading_t *g, read_source_t source,
+                              ledger_alert_t alerts[INSPECT_MAX_ALERTS], size_t *n_alerts, kmsg_t *msg)
 {
     *n_alerts = 0;
-    ledger_reading_t r = stored(g, kclock_wall(e->clk));
+    ledger_reading_t r = stored(g, kclock_wall(e->clk), source);
     kerr_t rc = inspect(e, &r, alerts, n_alerts, msg);
     return rc ? rc : ledger_record_reading(e->ledger, &r, alerts, *n_alerts, msg);
 }

@@ -195,7 +195,17 @@ static kerr_t do_sale_deliver(engine_t *e, const char *id, engine_delivered_t *o
     return K_OK;
 }
 
+/* The delivery and the balance read after it with the bus held: sales
+ * come first on the wire (engine_bus.h). */
+static kerr_t held_sale_deliver(engine_t *e, const char *id, engine_delivered_t *out, kmsg_t *msg)
+{
+    engine_bus_hold(e->bus);
+    kerr_t rc = do_sale_deliver(e, id, out, msg);
+    engine_bus_release(e->bus);
+    return rc;
+}
+
 kerr_t engine_sale_deliver(engine_t *e, const char *id, engine_delivered_t *out, kmsg_t *msg)
 {
-    ENGINE_LOCKED(e, "sale deliver", msg, do_sale_deliver(e, id, out, msg));
+    ENGINE_LOCKED(e, "sale deliver", msg, held_sale_deliver(e, id, out, msg));
 }

@@ -17,11 +17,12 @@
 #include "base/err.h"
 #include "base/uuid.h"
 #include "core/sale.h"
+#include "core/scan.h"
 #include "core/txn.h"
 
 typedef struct ledger ledger_t;
 
-#define LEDGER_SCHEMA_VERSION 12
+#define LEDGER_SCHEMA_VERSION 13
 
 typedef enum ledger_open_mode {
     LEDGER_CREATE,   /* create the file if missing, migrate it forward */
@@ -270,6 +271,7 @@ typedef struct ledger_reading {
     int64_t purchase_count;
     bool relay_open;
     uint32_t flags; /* the gateway's GW_FLAG_* bits */
+    read_source_t source; /* who asked for it (the outbox's "source") */
 } ledger_reading_t;
 
 /* An alert with its evidence. */
@@ -295,6 +297,22 @@ kerr_t ledger_meter_activity(ledger_t *l, const char *meter, int64_t from, int64
  * one transaction. */
 kerr_t ledger_record_reading(ledger_t *l, const ledger_reading_t *r, const ledger_alert_t *alerts, size_t n,
                              kmsg_t *msg);
+
+/* Records that meter did not answer a scan at `at` (why: the gateway's
+ * words): its misses in a row go up by one, into *misses. */
+kerr_t ledger_meter_missed(ledger_t *l, const char *meter, int64_t at, const char *why, int64_t *misses, kmsg_t *msg);
+
+/* Records that meter answered: its misses in a row (returned in
+ * *misses_before) start again from none. */
+kerr_t ledger_meter_answered(ledger_t *l, const char *meter, int64_t *misses_before, kmsg_t *msg);
+
+/* Stores one alert about a meter (a->meter, kind, severity, evidence, at)
+ * with its outbox row. */
+kerr_t ledger_meter_alert(ledger_t *l, const ledger_alert_t *a, kmsg_t *msg);
+
+/* Acknowledges meter's open alerts of kind (by the kiosk itself: the
+ * condition is over). */
+kerr_t ledger_alerts_settle(ledger_t *l, const char *meter, const char *kind, int64_t at, kmsg_t *msg);
 
 /* Calls cb for each alert, newest first; meter NULL = every meter. */
 kerr_t ledger_alerts(ledger_t *l, const char *meter, bool open_only, void (*cb)(void *ctx, const ledger_alert_t *a),

@@ -78,12 +78,40 @@ kerr_t ledger__outbox(ledger_t *l, const char *topic, cJSON *payload, kmsg_t *ms
     return rc;
 }
 
+/* The four bands as a JSON array, or null for a meter without them. */
+static bool add_bands(cJSON *o, const ledger_reading_t *r)
+{
+    if (r->bands_absent)
+        return cJSON_AddNullToObject(o, "bands") != NULL;
+    cJSON *a = cJSON_AddArrayToObject(o, "bands");
+    for (int b = 0; a && b < 4; b++)
+        if (!cJSON_AddItemToArray(a, cJSON_CreateNumber((double)r->bands[b])))
+            return false;
+    return a != NULL;
+}
+
+/* The reading's outbox payload (docs/sync.md, "Uploading the outbox");
+ * NULL when out of memory. */
+static cJSON *reading_json(const ledger_reading_t *r, const char *source)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (o && !(kjson_add_str(o, "meter", r->meter) && kjson_add_time(o, "at", r->at) &&
+               kjson_add_int(o, "energy", r->energy) && add_bands(o, r) && kjson_add_int(o, "balance", r->balance) &&
+               kjson_add_int(o, "purchase_count", r->purchase_count) &&
+               kjson_add_int(o, "relay_open", r->relay_open) && kjson_add_int(o, "flags", r->flags) &&
+               kjson_add_str(o, "source", source))) {
+        cJSON_Delete(o);
+        o = NULL;
+    }
+    return o;
+}
+
 static kerr_t insert_reading(ledger_t *l, const ledger_reading_t *r, kmsg_t *msg)
 {
     sqlite3_stmt *st;
     kerr_t rc = ledger__cached(l,
                                "INSERT INTO meter_reading(meter, at, energy, sharp, peak, flat, valley, balance, "
-                               "purchase_count, relay_open, flags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                               "purchase_count, relay_open, flags, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                &st, msg);
     if (rc)
         return rc;
@@ -99,17 +127,11 @@ static kerr_t insert_reading(ledger_t *l, const ledger_reading_t *r, kmsg_t *msg
     sqlite3_bind_int64(st, 9, r->purchase_count);
     sqlite3_bind_int(st, 10, r->relay_open);
     sqlite3_bind_int64(st, 11, r->flags);
+    const char *source = read_source_name(r->source);
+    sqlite3_bind_text(st, 12, source ? source : "staff", -1, SQLITE_STATIC);
     if ((rc = ledger__run(l, st, "storing the meter reading", msg)))
         return rc;
-    cJSON *o = cJSON_CreateObject();
-    if (o && !(kjson_add_str(o, "meter", r->meter) && kjson_add_time(o, "at", r->at) &&
-               kjson_add_int(o, "energy", r->energy) && kjson_add_int(o, "balance", r->balance) &&
-               kjson_add_int(o, "purchase_count", r->purchase_count) &&
-               kjson_add_int(o, "relay_open", r->relay_open) && kjson_add_int(o, "flags", r->flags))) {
-        cJSON_Delete(o);
-        o = NULL;
-    }
-    return ledger__outbox(l, "reading", o, msg);
+    return ledger__outbox(l, "reading", reading_json(r, source ? source : "staff"), msg);
 }
 
 kerr_t ledger__insert_alert(ledger_t *l, const ledger_alert_t *a, kmsg_t *msg)

@@ -366,8 +366,26 @@ static const char *const v12[] = {
     NULL,
 };
 
+/* Version 13: scheduled reading (docs/collector.md). A reading says where
+ * it comes from (core/scan.h: scan, sale, staff, command; those stored
+ * before say staff); meter_miss holds, per meter that did not answer a
+ * scan, its misses in a row since it last answered (the row goes when it
+ * answers). */
+static const char *const v13[] = {
+    "ALTER TABLE meter_reading ADD COLUMN source TEXT NOT NULL DEFAULT 'staff'"
+    "  CHECK (source IN ('scan', 'sale', 'staff', 'command'));",
+    "CREATE TABLE meter_miss ("
+    "  meter TEXT PRIMARY KEY NOT NULL,"
+    "  misses INTEGER NOT NULL CHECK (misses > 0),"
+    "  first_at INTEGER NOT NULL,"
+    "  last_at INTEGER NOT NULL,"
+    "  why TEXT NOT NULL"
+    ") STRICT;",
+    NULL,
+};
+
 /* Each migration is a list of statements run in one transaction. */
-static const char *const *const migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12};
+static const char *const *const migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13};
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -1,6 +1,7 @@
 /* The upload body and each topic's payload (docs/sync.md, sync/openapi.yaml). */
 #include "backoffice/base/bo_decode.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -133,6 +134,40 @@ kerr_t bo_decode_txn(const cJSON *p, bo_txn_t *t, kmsg_t *msg)
     return rc;
 }
 
+/* "bands": absent or null (none), or four whole numbers >= 0. */
+static kerr_t reading_bands(const cJSON *p, bo_reading_t *r, kmsg_t *msg)
+{
+    const cJSON *b = cJSON_GetObjectItemCaseSensitive(p, "bands");
+    if (!b || cJSON_IsNull(b))
+        return K_OK;
+    if (!cJSON_IsArray(b) || cJSON_GetArraySize(b) != 4)
+        return kmsg_set(msg, K_EINVAL, "bands must be null or [sharp, peak, flat, valley]");
+    for (int i = 0; i < 4; i++) {
+        const cJSON *v = cJSON_GetArrayItem(b, i);
+        if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > 9007199254740991.0 ||
+            (double)(int64_t)v->valuedouble != v->valuedouble)
+            return kmsg_set(msg, K_EINVAL, "bands[%d] must be a whole number of milli-units >= 0", i);
+        r->bands[i] = (int64_t)v->valuedouble;
+    }
+    r->has_bands = true;
+    return K_OK;
+}
+
+/* "source": absent (a kiosk from before), or who asked for the reading. */
+static kerr_t reading_source(const cJSON *p, bo_reading_t *r, kmsg_t *msg)
+{
+    static const char *const sources[] = {"scan", "sale", "staff", "command"};
+    const cJSON *s = cJSON_GetObjectItemCaseSensitive(p, "source");
+    if (!s)
+        return K_OK;
+    for (size_t i = 0; cJSON_IsString(s) && i < sizeof sources / sizeof sources[0]; i++)
+        if (strcmp(s->valuestring, sources[i]) == 0) {
+            snprintf(r->source, sizeof r->source, "%s", sources[i]);
+            return K_OK;
+        }
+    return kmsg_set(msg, K_EINVAL, "source must be scan, sale, staff or command");
+}
+
 kerr_t bo_decode_reading(const cJSON *p, bo_reading_t *r, kmsg_t *msg)
 {
     memset(r, 0, sizeof *r);
@@ -149,6 +184,10 @@ kerr_t bo_decode_reading(const cJSON *p, bo_reading_t *r, kmsg_t *msg)
         rc = bo_json_int(p, "relay_open", 0, 1, &r->relay_open, msg);
     if (rc == K_OK)
         rc = bo_json_int(p, "flags", 0, INT64_MAX, &r->flags, msg);
+    if (rc == K_OK)
+        rc = reading_bands(p, r, msg);
+    if (rc == K_OK)
+        rc = reading_source(p, r, msg);
     return rc;
 }
 

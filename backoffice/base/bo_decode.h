@@ -5,6 +5,7 @@
 #define BACKOFFICE_BO_DECODE_H
 
 #include <cjson/cJSON.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "base/err.h"
@@ -46,6 +47,9 @@ typedef struct bo_txn {
 typedef struct bo_reading {
     char meter[BO_METER_LEN];
     int64_t at, energy, balance, purchase_count, relay_open, flags;
+    bool has_bands;    /* "bands" was an array: sharp, peak, flat, valley (milli-units) */
+    int64_t bands[4];
+    char source[16];   /* scan, sale, staff, command; "" if the kiosk did not say */
 } bo_reading_t;
 
 typedef struct bo_alert {

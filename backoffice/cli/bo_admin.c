@@ -53,6 +53,8 @@ static int customer(bo_store_t *st, const bo_args_t *a, FILE *out)
 int bo_admin(bo_store_t *st, const bo_args_t *a, FILE *out)
 {
     const char *noun = a->pos[0];
+    if (strcmp(noun, "alerts") == 0 || strcmp(noun, "alert") == 0)
+        return bo_admin_alerts(st, a, out);
     if (a->npos < 2)
         return bo_cli_usage("site|kiosk|customer|account|meter|card|tariff|settings|count|quarantine|operator|group "
                             "VERB ... (see --help)");

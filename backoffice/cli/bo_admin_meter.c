@@ -28,6 +28,17 @@ static int add(bo_store_t *st, const bo_args_t *a)
     return bo_cli_outcome(rc, &msg, "meter registered");
 }
 
+/* `meter show METER` and `meter list [--site S]`: each meter's latest
+ * state (docs/collector.md, "The back office's view of meters"). */
+static int meter_state(bo_store_t *st, const bo_args_t *a, FILE *out)
+{
+    bool one = is(a, "show", 3);
+    const char *site = bo_arg(a, "site");
+    bo_list_args_t args = {.id = one ? a->pos[2] : site ? site : "", .from = bo_clock_wall_ms()};
+    return bo_cli_rows(st, one ? BO_LIST_METER_ONE : BO_LIST_METERS, &args, bo_arg(a, "csv") != NULL, out,
+                       "listing the meters failed");
+}
+
 static int meter(bo_store_t *st, const bo_args_t *a, FILE *out)
 {
     if (is(a, "add", 3) && bo_arg(a, "customer") && bo_arg(a, "protocol") && bo_arg(a, "gateway") &&
@@ -37,12 +48,12 @@ static int meter(bo_store_t *st, const bo_args_t *a, FILE *out)
         return bo_admin_meter_service(st, a);
     if (is(a, "site", 4))
         return bo_admin_site(st, a, out);
-    if (is(a, "list", 2))
-        return bo_cli_list(st, BO_LIST_METERS, a, out);
+    if (is(a, "list", 2) || is(a, "show", 3))
+        return meter_state(st, a, out);
     return bo_cli_usage("meter add METER --customer ID --protocol dlt645|modbus --gateway HOST:PORT "
                         "[--kind electricity|water] [--tariff ID] [--site SITE] | meter install METER --account ID "
                         "... | meter remove METER --final-reading N --reason TEXT | meter site METER SITE --reason "
-                        "TEXT | meter list");
+                        "TEXT | meter list [--site S] | meter show METER");
 }
 
 static int card(bo_store_t *st, const bo_args_t *a, FILE *out)

@@ -103,7 +103,7 @@ bool bo_cli_number(const char *text)
  * --by-hand, and --all of the listings that hide what is over). */
 bool bo_cli_split(int argc, char **argv, bo_args_t *a)
 {
-    static const char *const flags[] = {"csv", "help", "prefill", "refund", "carry", "by-hand", "all"};
+    static const char *const flags[] = {"csv", "help", "prefill", "refund", "carry", "by-hand", "all", "open"};
     memset(a, 0, sizeof *a);
     for (int i = 0; i < argc; i++) {
         if (strncmp(argv[i], "--", 2) != 0) {

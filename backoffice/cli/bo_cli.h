@@ -96,6 +96,10 @@ int bo_admin_account_close(bo_store_t *st, const bo_args_t *a);
  * (bo_admin_site.c); each change audited. */
 int bo_admin_site(bo_store_t *st, const bo_args_t *a, FILE *out);
 
+/* `alerts [--open]` and `alert ack ID --operator NAME --reason TEXT`
+ * (bo_admin_alerts.c). */
+int bo_admin_alerts(bo_store_t *st, const bo_args_t *a, FILE *out);
+
 /* `quarantine list [--all]|release ID|discard ID` (bo_admin_quarantine.c). */
 int bo_admin_quarantine(bo_store_t *st, const bo_args_t *a, FILE *out);
 

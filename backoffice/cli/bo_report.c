@@ -39,9 +39,14 @@ int bo_report(bo_store_t *st, const bo_args_t *a, FILE *out)
     bo_listing_t listing;
     if (strcmp(what, "audit") == 0)
         return audit(st, a, out);
-    if (!bo_report_find(what, bo_arg(a, "by"), &listing)) {
+    bool one_meter = strcmp(what, "energy") == 0 && bo_arg(a, "meter");
+    if (one_meter)
+        args.id = bo_arg(a, "meter");
+    if (one_meter ? !bo_report_meter_energy(bo_arg(a, "by"), &listing) : !bo_report_find(what, bo_arg(a, "by"), &listing)) {
         fprintf(stderr, "usage: backoffice report sales --by day|site|method [--csv] [--from DATE] [--to DATE]\n"
                         "       backoffice report energy|rejected|alerts|quarantine [--csv] [--from DATE] [--to DATE]\n"
+                        "       backoffice report energy --meter M [--by day|month|year] [--csv] [--from DATE] "
+                        "[--to DATE]\n"
                         "       backoffice report audit [--kiosk ID] [--since DATE] [--action A] [--csv]\n");
         return BO_EXIT_USAGE;
     }

@@ -14,6 +14,9 @@ static const bo_setting_def_t settings[] = {
     {"offline_hours", 72, 0, 8760, "hours offline after which selling stops"},
     {"heartbeat_seconds", 60, 10, 3600, "time between heartbeats"},
     {"sync_seconds", 30, 5, 3600, "time between outbox uploads when idle"},
+    {"scan_minutes", 60, 1, 1440, "time between the collector's scans of every meter"},
+    {"scan_after_midnight_minutes", 5, -1, 1439, "the day's scan this long after local midnight; -1 none"},
+    {"silent_heartbeats", 3, 1, 1000, "heartbeats missed before a kiosk is reported silent"},
     {NULL, 0, 0, 0, NULL},
 };
 

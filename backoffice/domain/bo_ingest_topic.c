@@ -8,6 +8,7 @@
 #include "backoffice/base/bo_json.h"
 
 #include "backoffice/domain/bo_account.h"
+#include "backoffice/domain/bo_alerts.h"
 #include "backoffice/domain/bo_command.h"
 #include "backoffice/domain/bo_counts.h"
 #include "backoffice/domain/bo_ingest_int.h"
@@ -114,8 +115,11 @@ static kerr_t ingest_alert(const bo_in_t *in)
     kerr_t rc = bo__ingest_admit(in, a.meter, rule, &why, &go);
     if (rc || !go)
         return rc;
-    return bo__ingest_once(in, in->st->ops->upload->alert_put(in->st->ctx, in->kiosk, in->row->ledger, &a, in->msg),
-                           "this alert (kiosk's alert id) was received before");
+    rc = bo__ingest_once(in, in->st->ops->upload->alert_put(in->st->ctx, in->kiosk, in->row->ledger, &a, in->msg),
+                         "this alert (kiosk's alert id) was received before");
+    if (rc || *in->status == BO_DUPLICATE)
+        return rc;
+    return bo_alert_on_upload(in->st, &a, in->now, in->msg);
 }
 
 /* A central command's outcome (topic command): its meter in the kiosk's

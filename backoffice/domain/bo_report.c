@@ -24,6 +24,19 @@ bool bo_report_find(const char *what, const char *by, bo_listing_t *out)
     return false;
 }
 
+bool bo_report_meter_energy(const char *by, bo_listing_t *out)
+{
+    if (!by || strcmp(by, "month") == 0)
+        *out = BO_REPORT_METER_MONTH;
+    else if (strcmp(by, "day") == 0)
+        *out = BO_REPORT_METER_DAY;
+    else if (strcmp(by, "year") == 0)
+        *out = BO_REPORT_METER_YEAR;
+    else
+        return false;
+    return true;
+}
+
 kerr_t bo_report_rows(bo_store_t *st, bo_listing_t what, const bo_list_args_t *args, bo_rows_t *out, kmsg_t *msg)
 {
     return st->ops->list(st->ctx, what, args, out, msg);

@@ -16,6 +16,10 @@
  * (the audit report takes other arguments: BO_REPORT_AUDIT). */
 bool bo_report_find(const char *what, const char *by, bo_listing_t *out);
 
+/* A meter's energy report by `by` (day, month or year; NULL: month);
+ * false for another period. */
+bool bo_report_meter_energy(const char *by, bo_listing_t *out);
+
 /* The rows of listing what into out (bo_rows_free them). */
 kerr_t bo_report_rows(bo_store_t *st, bo_listing_t what, const bo_list_args_t *args, bo_rows_t *out, kmsg_t *msg);
 

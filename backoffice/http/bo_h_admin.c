@@ -73,7 +73,9 @@ void bo_h_admin_report(bo_req_t *q, bo_resp_t *r)
         listing(q, r, BO_REPORT_AUDIT, &args, "the audit report failed");
         return;
     }
-    if (!bo_report_find(q->arg[0], bo_req_arg(q, "by"), &what)) {
+    const char *meter = strcmp(q->arg[0], "energy") == 0 ? bo_req_arg(q, "meter") : NULL;
+    args.id = meter;
+    if (meter ? !bo_report_meter_energy(bo_req_arg(q, "by"), &what) : !bo_report_find(q->arg[0], bo_req_arg(q, "by"), &what)) {
         bo_resp_error(r, 404, "not_found",
                       "no report '%s' by '%s': use sales (by day, site or method), energy, rejected, alerts, "
                       "quarantine or audit",

@@ -147,6 +147,10 @@ void bo_h_admin_commands(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_command_issue(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_command_get(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_command_cancel(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_meters(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_meter(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_alerts(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_alert_ack(bo_req_t *q, bo_resp_t *r);
 
 /* Staff's API (the reports, and central commands): over TLS a client certificate from the kiosks' CA
  * whose CN starts with "admin."; over plain HTTP (loopback) anyone. False

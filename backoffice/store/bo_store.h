@@ -27,7 +27,7 @@ typedef enum bo_listing {
     BO_LIST_SITES,
     BO_LIST_KIOSKS, /* the fleet with each kiosk's last heartbeat, code, key and ledger */
     BO_LIST_CUSTOMERS,
-    BO_LIST_METERS,
+    BO_LIST_METERS, /* args.id: a site ("": every site); args.from: now. Each meter with its latest state */
     BO_LIST_CARDS,
     BO_LIST_TARIFFS,
     BO_LIST_SETTINGS,
@@ -51,6 +51,11 @@ typedef enum bo_listing {
     BO_REPORT_QUARANTINE,
     BO_REPORT_AUDIT, /* args.kiosk ("": all), args.from (since), args.action ("": any) */
     BO_LIST_COMMANDS, /* central commands, newest first: args.id the meter ("": all), args.action the state ("": any) */
+    BO_LIST_METER_ONE,   /* args.id: the meter; args.from: now: as BO_LIST_METERS */
+    BO_REPORT_METER_DAY, /* args.id: the meter, args.from, args.to: its energy by day, month or year */
+    BO_REPORT_METER_MONTH,
+    BO_REPORT_METER_YEAR,
+    BO_LIST_ALERTS, /* args.open_only: those neither acknowledged nor cleared */
 } bo_listing_t;
 
 /* A listing's parameters (those it does not use are ignored). */
@@ -58,6 +63,7 @@ typedef struct bo_list_args {
     const char *id;
     const char *kiosk, *action;
     int64_t from, to;
+    bool open_only;
 } bo_list_args_t;
 
 typedef struct bo_store_ops {

@@ -86,6 +86,23 @@ typedef struct bo_st_log {
     /* The back office's own alert for staff, numbered after the last. */
     kerr_t (*alert_self)(void *ctx, int64_t at, const char *kind, const char *meter, const char *evidence,
                          kmsg_t *msg);
+    /* The back office's own alert of kind about kiosk subject (kiosk_silent). */
+    kerr_t (*alert_about)(void *ctx, int64_t at, const char *kind, const char *subject, const char *evidence,
+                          kmsg_t *msg);
+    /* Whether an alert of kind about subject (a kiosk; "" none) and meter
+     * ("" any) is not cleared yet (acknowledged or not). */
+    kerr_t (*alert_open)(void *ctx, const char *kind, const char *subject, const char *meter, bool *found,
+                         kmsg_t *msg);
+    /* Marks the alerts of kind about subject and meter not cleared yet cleared at `at`. */
+    kerr_t (*alert_clear)(void *ctx, const char *kind, const char *subject, const char *meter, int64_t at,
+                          bool *changed, kmsg_t *msg);
+    /* Acknowledges alert id (not acknowledged yet: else *changed false;
+     * *found false if there is no such alert). */
+    kerr_t (*alert_ack)(void *ctx, int64_t id, int64_t at, const char *by, const char *reason, bool *found,
+                        bool *changed, kmsg_t *msg);
+    /* Calls fn for every kiosk that sent a heartbeat, with its last one's time. */
+    kerr_t (*heartbeat_each)(void *ctx, void (*fn)(void *arg, const char *kiosk, int64_t at), void *arg,
+                             kmsg_t *msg);
 } bo_st_log_t;
 
 /* A QR payment order. */

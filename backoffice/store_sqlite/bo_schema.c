@@ -250,8 +250,33 @@ static const char *const v7[] = {
     NULL,
 };
 
+/* Version 8: the back office's view of meters (docs/collector.md). A
+ * reading keeps its four TOU bands (NULL for a meter without them) and its
+ * source (scan, sale, staff, command; '' from kiosks before). An alert gets
+ * an id of its own for staff, its acknowledgement (when, by whom, why),
+ * the kiosk it is about (subject: kiosk_silent) and when its condition
+ * ended (cleared_at: the kiosk or meter is back). */
+static const char *const v8[] = {
+    "ALTER TABLE reading ADD COLUMN sharp INTEGER;"
+    "ALTER TABLE reading ADD COLUMN peak INTEGER;"
+    "ALTER TABLE reading ADD COLUMN flat INTEGER;"
+    "ALTER TABLE reading ADD COLUMN valley INTEGER;"
+    "ALTER TABLE reading ADD COLUMN source TEXT NOT NULL DEFAULT '';"
+    "CREATE TABLE alert_v8 (id INTEGER PRIMARY KEY, kiosk TEXT NOT NULL, kiosk_alert INTEGER NOT NULL,"
+    "  meter TEXT NOT NULL, at INTEGER NOT NULL, kind TEXT NOT NULL, severity TEXT NOT NULL,"
+    "  evidence TEXT NOT NULL, ledger TEXT NOT NULL DEFAULT '', subject TEXT NOT NULL DEFAULT '',"
+    "  cleared_at INTEGER, acked_at INTEGER, acked_by TEXT NOT NULL DEFAULT '',"
+    "  ack_reason TEXT NOT NULL DEFAULT '', UNIQUE (kiosk, ledger, kiosk_alert)) STRICT;"
+    "INSERT INTO alert_v8 (kiosk, kiosk_alert, meter, at, kind, severity, evidence, ledger)"
+    "  SELECT kiosk, kiosk_alert, meter, at, kind, severity, evidence, ledger FROM alert ORDER BY at;"
+    "DROP TABLE alert;"
+    "ALTER TABLE alert_v8 RENAME TO alert;"
+    "CREATE INDEX alert_open ON alert(kind, acked_at, cleared_at);",
+    NULL,
+};
+
 /* Each migration is a list of SQL texts run in one transaction. */
-static const char *const *const migrations[] = {v1, v2, v3, v4, v5, v6, v7};
+static const char *const *const migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8};
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

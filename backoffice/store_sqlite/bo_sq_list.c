@@ -10,7 +10,7 @@
 /* What a listing binds: nothing, ?1 an id, ?1 from and ?2 to, or the
  * audit report's ?1 kiosk, ?2 since and ?3 action, or a filter's ?1 id
  * and ?2 action ("" for any). */
-typedef enum binds { NONE, ID, RANGE, AUDIT, FILTER } binds_t;
+typedef enum binds { NONE, ID, RANGE, AUDIT, FILTER, ID_NOW, ID_RANGE, OPEN } binds_t;
 
 typedef struct listing {
     const char *sql;
@@ -38,14 +38,52 @@ typedef struct listing {
     "SELECT " col ", currency, count(*) AS sales, sum(delivered) AS amount FROM sale "                               \
     "WHERE state = 'delivered' AND created_at >= ?1 AND created_at < ?2 GROUP BY 1, 2 ORDER BY 1, 2"
 
+/* Each meter's latest reading (one row per meter: the newest, whichever
+ * kiosk sent it), its supply in the meter's words and whether it is online:
+ * read within twice the scan period (the kiosk's scan_minutes, else 60)
+ * before ?2 (now). `where` picks the meters (?1). */
+#define METER_STATE(where)                                                                                            \
+    "SELECT m.id AS meter, m.customer, m.protocol, m.gateway, m.kind, m.tariff, m.site, "                             \
+    "coalesce((SELECT c.highest FROM meter_count c WHERE c.meter = m.id), 0) AS purchase_count, "                     \
+    "coalesce(r.balance, '') AS balance, "                                                                            \
+    "CASE WHEN r.meter IS NULL THEN '' WHEN m.kind = 'water' THEN "                                                   \
+    "(CASE r.relay_open WHEN 1 THEN 'valve closed' ELSE 'valve open' END) "                                           \
+    "ELSE (CASE r.relay_open WHEN 1 THEN 'relay open' ELSE 'relay closed' END) END AS supply, "                       \
+    "CASE WHEN r.at IS NOT NULL AND ?2 - r.at <= 2 * 60000 * coalesce((SELECT s.value FROM kiosk_setting s "          \
+    "WHERE s.kiosk = r.kiosk AND s.key = 'scan_minutes'), 60) THEN 'yes' ELSE 'no' END AS online, "                   \
+    TIME("r.at") " AS last_read, coalesce(r.energy, '') AS energy, "                                               \
+    "coalesce(r.flags, '') AS flags, coalesce(r.kiosk, '') AS kiosk, coalesce(r.source, '') AS source "               \
+    "FROM meter m LEFT JOIN (SELECT *, row_number() OVER (PARTITION BY meter ORDER BY at DESC, kiosk) AS rn "          \
+    "FROM reading) r ON r.meter = m.id AND r.rn = 1 WHERE " where " ORDER BY m.id"
+
+/* A meter's energy per period (fmt: strftime's, in UTC): the rise of each
+ * register between the last reading before the period and the period's
+ * last reading (a period without readings adds to the next one; the
+ * meter's first period rises from its first reading), with the same
+ * period a year before (prev: its key) and the change; milli-units, Wh or
+ * litres by the meter's kind. */
+#define METER_ENERGY(fmt, prev)                                                                                       \
+    "WITH r AS (SELECT at, max(energy) AS energy, max(sharp) AS sharp, max(peak) AS peak, max(flat) AS flat, "        \
+    "max(valley) AS valley FROM reading WHERE meter = ?1 GROUP BY at), "                                              \
+    "f AS (SELECT * FROM r ORDER BY at LIMIT 1), "                                                                    \
+    "p AS (SELECT strftime('" fmt "', at / 1000, 'unixepoch') AS period, *, row_number() OVER "                      \
+    "(PARTITION BY strftime('" fmt "', at / 1000, 'unixepoch') ORDER BY at DESC) AS rn FROM r), "                    \
+    "e AS (SELECT period, p.at, p.energy - coalesce(lag(p.energy) OVER w, f.energy) AS energy, "                     \
+    "p.sharp - coalesce(lag(p.sharp) OVER w, f.sharp) AS sharp, p.peak - coalesce(lag(p.peak) OVER w, f.peak) AS peak, " \
+    "p.flat - coalesce(lag(p.flat) OVER w, f.flat) AS flat, "                                                        \
+    "p.valley - coalesce(lag(p.valley) OVER w, f.valley) AS valley "                                                  \
+    "FROM p, f WHERE rn = 1 WINDOW w AS (ORDER BY p.at)) "                                                            \
+    "SELECT e.period, coalesce((SELECT CASE kind WHEN 'water' THEN 'L' ELSE 'Wh' END FROM meter WHERE id = ?1), "    \
+    "'Wh') AS unit, coalesce(e.energy, '') AS energy, coalesce(e.sharp, '') AS sharp, coalesce(e.peak, '') AS peak, " \
+    "coalesce(e.flat, '') AS flat, coalesce(e.valley, '') AS valley, coalesce(y.energy, '') AS year_before, "         \
+    "coalesce(e.energy - y.energy, '') AS change FROM e LEFT JOIN e y ON y.period = " prev " "                        \
+    "WHERE e.at >= ?2 AND e.at < ?3 ORDER BY e.period"
+
 static const listing_t listings[] = {
     [BO_LIST_SITES] = {"SELECT id, name FROM site ORDER BY id", NONE},
     [BO_LIST_KIOSKS] = {KIOSKS, NONE},
     [BO_LIST_CUSTOMERS] = {"SELECT id, name FROM customer ORDER BY id", NONE},
-    [BO_LIST_METERS] = {"SELECT m.id AS meter, m.customer, m.protocol, m.gateway, m.kind, m.tariff, m.site, "
-                        "coalesce(c.highest, 0) AS purchase_count FROM meter m LEFT JOIN meter_count c "
-                        "ON c.meter = m.id ORDER BY m.id",
-                        NONE},
+    [BO_LIST_METERS] = {METER_STATE("(?1 = '' OR m.site = ?1)"), ID_NOW},
     [BO_LIST_CARDS] = {"SELECT c.serial, c.meter, c.customer, c.type, c.generation, c.state, c.kiosk, "
                        "coalesce(b.reason, '') AS blocked FROM card c LEFT JOIN blocked_card b ON b.serial = c.serial "
                        "UNION ALL SELECT b.serial, '', '', '', '', '', '', b.reason FROM blocked_card b "
@@ -143,6 +181,18 @@ static const listing_t listings[] = {
                           "batch, outcome FROM meter_command WHERE (?1 = '' OR meter = ?1) AND (?2 = '' OR state = ?2) "
                           "ORDER BY issued_at DESC, id",
                           FILTER},
+    [BO_LIST_METER_ONE] = {METER_STATE("m.id = ?1"), ID_NOW},
+    [BO_REPORT_METER_DAY] = {METER_ENERGY("%Y-%m-%d", "date(e.period, '-1 year')"), ID_RANGE},
+    [BO_REPORT_METER_MONTH] = {METER_ENERGY("%Y-%m", "strftime('%Y-%m', e.period || '-01', '-1 year')"), ID_RANGE},
+    [BO_REPORT_METER_YEAR] = {METER_ENERGY("%Y", "printf('%04d', e.period - 1)"), ID_RANGE},
+    /* Alerts for staff with their state: open, cleared (the kiosk or meter
+     * is back) or acknowledged (by whom, why). */
+    [BO_LIST_ALERTS] = {"SELECT id, kiosk, subject AS about, meter, " TIME("at") " AS at, kind, severity, evidence, "
+                        "CASE WHEN acked_at IS NOT NULL THEN 'acknowledged' WHEN cleared_at IS NOT NULL THEN 'cleared' "
+                        "ELSE 'open' END AS state, " TIME("cleared_at") " AS cleared, acked_by, ack_reason, "
+                        TIME("acked_at") " AS acknowledged FROM alert WHERE (?1 = 0 OR (acked_at IS NULL AND "
+                        "cleared_at IS NULL)) ORDER BY id",
+                        OPEN},
 };
 
 static void bind(sqlite3_stmt *st, binds_t binds, const bo_list_args_t *a)
@@ -152,6 +202,13 @@ static void bind(sqlite3_stmt *st, binds_t binds, const bo_list_args_t *a)
     } else if (binds == RANGE) {
         sqlite3_bind_int64(st, 1, a->from);
         sqlite3_bind_int64(st, 2, a->to);
+    } else if (binds == ID_NOW || binds == ID_RANGE) {
+        sqlite3_bind_text(st, 1, a->id ? a->id : "", -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 2, a->from);
+        if (binds == ID_RANGE)
+            sqlite3_bind_int64(st, 3, a->to);
+    } else if (binds == OPEN) {
+        sqlite3_bind_int(st, 1, a->open_only);
     } else if (binds == AUDIT) {
         sqlite3_bind_text(st, 1, a->kiosk ? a->kiosk : "", -1, SQLITE_TRANSIENT);
         sqlite3_bind_int64(st, 2, a->from);

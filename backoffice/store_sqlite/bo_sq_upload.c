@@ -147,9 +147,15 @@ static kerr_t sale_put(void *ctx, const char *kiosk, const bo_txn_t *t, kmsg_t *
 
 static kerr_t reading_put(void *ctx, const char *kiosk, const bo_reading_t *r, kmsg_t *msg)
 {
-    return bo_db_write(ctx, NULL, msg, "storing a row", "INSERT INTO reading VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                       "ttiiiiii", kiosk, r->meter, r->at, r->energy, r->balance, r->purchase_count, r->relay_open,
-                       r->flags);
+    const int64_t *b = r->bands, none[4] = {-1, -1, -1, -1};
+    if (!r->has_bands)
+        b = none;
+    return bo_db_write(ctx, NULL, msg, "storing a row",
+                       "INSERT INTO reading (kiosk, meter, at, energy, balance, purchase_count, relay_open, flags, "
+                       "sharp, peak, flat, valley, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, nullif(?, -1), "
+                       "nullif(?, -1), nullif(?, -1), nullif(?, -1), ?)",
+                       "ttiiiiiiiiiit", kiosk, r->meter, r->at, r->energy, r->balance, r->purchase_count,
+                       r->relay_open, r->flags, b[0], b[1], b[2], b[3], r->source);
 }
 
 static kerr_t alert_put(void *ctx, const char *kiosk, const char *ledger, const bo_alert_t *a, kmsg_t *msg)
@@ -206,18 +212,83 @@ static kerr_t audit_put(void *ctx, const char *kiosk, const char *ledger, const 
                        ledger);
 }
 
+/* The back office's own alert about meter or kiosk subject, numbered after the last. */
+static kerr_t insert_self(void *ctx, int64_t at, const char *kind, const char *meter, const char *subject,
+                          const char *evidence, kmsg_t *msg)
+{
+    return bo_db_write(ctx, NULL, msg, "raising an alert for staff",
+                       "INSERT INTO alert (kiosk, kiosk_alert, meter, at, kind, severity, evidence, subject) VALUES "
+                       "('" BO_STORE_SELF "', (SELECT coalesce(max(kiosk_alert), 0) + 1 "
+                       "FROM alert WHERE kiosk = '" BO_STORE_SELF "'), ?1, ?2, ?3, 'warning', ?4, ?5)",
+                       "titt" "t", meter, at, kind, evidence, subject);
+}
+
 static kerr_t alert_self(void *ctx, int64_t at, const char *kind, const char *meter, const char *evidence,
                          kmsg_t *msg)
 {
-    return bo_db_write(ctx, NULL, msg, "raising an alert for staff",
-                       "INSERT INTO alert (kiosk, kiosk_alert, meter, at, kind, severity, evidence) VALUES "
-                       "('" BO_STORE_SELF "', (SELECT coalesce(max(kiosk_alert), 0) + 1 "
-                       "FROM alert WHERE kiosk = '" BO_STORE_SELF "'), ?1, ?2, ?3, 'warning', ?4)",
-                       "titt", meter, at, kind, evidence);
+    return insert_self(ctx, at, kind, meter, "", evidence, msg);
+}
+
+static kerr_t alert_about(void *ctx, int64_t at, const char *kind, const char *subject, const char *evidence,
+                          kmsg_t *msg)
+{
+    return insert_self(ctx, at, kind, "", subject, evidence, msg);
+}
+
+#define OPEN_ALERT                                                                                                    \
+    " kind = ?1 AND subject = ?2 AND (?3 = '' OR meter = ?3) AND cleared_at IS NULL"
+
+static kerr_t alert_open(void *ctx, const char *kind, const char *subject, const char *meter, bool *found,
+                         kmsg_t *msg)
+{
+    int64_t n = 0;
+    kerr_t rc = bo_db_get_int(ctx, &n, NULL, msg, "SELECT count(*) FROM alert WHERE" OPEN_ALERT, "ttt", kind,
+                              subject, meter);
+    *found = n > 0;
+    return rc;
+}
+
+static kerr_t alert_clear(void *ctx, const char *kind, const char *subject, const char *meter, int64_t at,
+                          bool *changed, kmsg_t *msg)
+{
+    return bo_db_write(ctx, changed, msg, "clearing an alert", "UPDATE alert SET cleared_at = ?4 WHERE" OPEN_ALERT,
+                       "ttti", kind, subject, meter, at);
+}
+
+static kerr_t alert_ack(void *ctx, int64_t id, int64_t at, const char *by, const char *reason, bool *found,
+                        bool *changed, kmsg_t *msg)
+{
+    int64_t n = 0;
+    kerr_t rc = bo_db_get_int(ctx, &n, NULL, msg, "SELECT count(*) FROM alert WHERE id = ?", "i", id);
+    *found = n > 0;
+    *changed = false;
+    if (rc || !*found)
+        return rc;
+    return bo_db_write(ctx, changed, msg, "acknowledging an alert",
+                       "UPDATE alert SET acked_at = ?2, acked_by = ?3, ack_reason = ?4 WHERE id = ?1 "
+                       "AND acked_at IS NULL",
+                       "iitt", id, at, by, reason);
+}
+
+static kerr_t heartbeat_each(void *ctx, void (*fn)(void *arg, const char *kiosk, int64_t at), void *arg,
+                             kmsg_t *msg)
+{
+    sqlite3_stmt *st;
+    bool more;
+    kerr_t rc = bo_db_first(ctx, &st, &more, msg, "SELECT kiosk, at FROM kiosk_health ORDER BY kiosk", "");
+    for (; rc == K_OK && more; more = bo_db_next(ctx, st, &rc, msg))
+        fn(arg, bo_db_col(st, 0), sqlite3_column_int64(st, 1));
+    bo_db_end(st);
+    return rc;
 }
 
 const bo_st_log_t bo__sq_log = {
     .audit_self = audit_self,
     .audit_put = audit_put,
     .alert_self = alert_self,
+    .alert_about = alert_about,
+    .alert_open = alert_open,
+    .alert_clear = alert_clear,
+    .alert_ack = alert_ack,
+    .heartbeat_each = heartbeat_each,
 };

@@ -8,6 +8,7 @@
 #include "base/clock.h"
 #include "base/retry.h"
 #include "drivers/gateway/gateway.h"
+#include "drivers/transport/link_hook.h"
 
 /* A gateway on the network (DL/T 645 over TCP, Modbus TCP). */
 typedef struct gw_net_opts {
@@ -18,6 +19,7 @@ typedef struct gw_net_opts {
     bool have_key;
     uint8_t master[16];     /* the remote-credit master key (wiped on close) */
     const kclock_t *clk;    /* retry pauses and relay deadlines; NULL: the system clock */
+    link_hook_t hook;       /* around each request and its answer; zeroed: none */
 } gw_net_opts_t;
 
 /* dlt645-prepaid over TCP to the gateway at o->address. */

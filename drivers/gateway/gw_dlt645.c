@@ -25,7 +25,7 @@ typedef struct dlt {
 
 /* Sends req and waits for the meter's reply to it. GW_UNREACHABLE only if
  * nothing left the kiosk. */
-static gw_err_t exchange(dlt_t *d, const dlt645_frame_t *req, dlt645_frame_t *reply, kmsg_t *msg)
+static gw_err_t exchange_bare(dlt_t *d, const dlt645_frame_t *req, dlt645_frame_t *reply, kmsg_t *msg)
 {
     uint8_t out[DLT645_MAX_FRAME];
     size_t n = dlt645_encode(req, out, sizeof out);
@@ -67,6 +67,15 @@ static gw_err_t exchange(dlt_t *d, const dlt645_frame_t *req, dlt645_frame_t *re
         }
         dlt645_stream_feed(&d->rx, buf, (size_t)got);
     }
+}
+
+/* One request and its answer, inside the hook the opener gave. */
+static gw_err_t exchange(dlt_t *d, const dlt645_frame_t *req, dlt645_frame_t *reply, kmsg_t *msg)
+{
+    link_hook_before(&d->opts.hook);
+    gw_err_t e = exchange_bare(d, req, reply, msg);
+    link_hook_after(&d->opts.hook);
+    return e;
 }
 
 /* Retries an idempotent exchange (read, relay) as the retry policy says. */

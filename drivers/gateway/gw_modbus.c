@@ -72,7 +72,10 @@ static gw_err_t read_regs(mb_t *m, const char *meter, int addr, int n, uint16_t 
     for (unsigned i = 0; kretry_next(&m->opts.retry, m->opts.clk, i); i++) {
         if ((e = prepare(m, meter, msg)) != GW_OK)
             continue;
-        if (modbus_read_registers(m->ctx, addr, n, regs) == n) {
+        link_hook_before(&m->opts.hook);
+        int got = modbus_read_registers(m->ctx, addr, n, regs);
+        link_hook_after(&m->opts.hook);
+        if (got == n) {
             log_hex(LOG_DEBUG, "modbus", "registers", regs, (size_t)n * 2);
             return GW_OK;
         }
@@ -128,8 +131,8 @@ static gw_err_t mb_read(void *ctx, const gw_target_t *to, unsigned what, gw_read
 
 /* Writes a command block once and reads its result: never retried, a
  * lost answer is settled by the engine reading the count back. */
-static gw_err_t run_command(mb_t *m, const gw_credit_req_t *req, const uint16_t cmd[MBP_N_COMMAND],
-                            gw_credit_reply_t *out, kmsg_t *msg)
+static gw_err_t run_command_bare(mb_t *m, const gw_credit_req_t *req, const uint16_t cmd[MBP_N_COMMAND],
+                                 gw_credit_reply_t *out, kmsg_t *msg)
 {
     uint16_t res[MBP_N_RESULT];
     gw_err_t e = prepare(m, req->to.meter, msg);
@@ -147,6 +150,16 @@ static gw_err_t run_command(mb_t *m, const gw_credit_req_t *req, const uint16_t 
     }
     log_hex(LOG_DEBUG, "modbus", "result block", res, sizeof res);
     return mbp_decode_result(req, res, out, msg) ? GW_OK : GW_PROTOCOL;
+}
+
+/* The command block and its result, inside the hook the opener gave. */
+static gw_err_t run_command(mb_t *m, const gw_credit_req_t *req, const uint16_t cmd[MBP_N_COMMAND],
+                            gw_credit_reply_t *out, kmsg_t *msg)
+{
+    link_hook_before(&m->opts.hook);
+    gw_err_t e = run_command_bare(m, req, cmd, out, msg);
+    link_hook_after(&m->opts.hook);
+    return e;
 }
 
 static gw_err_t mb_credit(void *ctx, const gw_credit_req_t *req, gw_credit_reply_t *out, kmsg_t *msg)
@@ -184,7 +197,10 @@ static gw_err_t write_regs(mb_t *m, const char *meter, int addr, int n, const ui
         if ((e = prepare(m, meter, msg)) != GW_OK)
             continue;
         log_hex(LOG_DEBUG, "modbus", "write", regs, (size_t)n * 2);
-        if (modbus_write_registers(m->ctx, addr, n, regs) == n)
+        link_hook_before(&m->opts.hook);
+        int wrote = modbus_write_registers(m->ctx, addr, n, regs);
+        link_hook_after(&m->opts.hook);
+        if (wrote == n)
             return GW_OK;
         if ((e = failure(m, "write", msg)) == GW_REFUSED)
             break;
@@ -199,7 +215,10 @@ static gw_err_t mb_relay(void *ctx, const char *meter, gw_relay_t cmd, kmsg_t *m
     for (unsigned i = 0; kretry_next(&m->opts.retry, m->opts.clk, i); i++) {
         if ((e = prepare(m, meter, msg)) != GW_OK)
             continue;
-        if (modbus_write_register(m->ctx, MBP_RELAY, dlt645_relay_code(cmd)) == 1)
+        link_hook_before(&m->opts.hook);
+        int wrote = modbus_write_register(m->ctx, MBP_RELAY, dlt645_relay_code(cmd));
+        link_hook_after(&m->opts.hook);
+        if (wrote == 1)
             return GW_OK;
         if ((e = failure(m, "relay command", msg)) == GW_REFUSED)
             break;

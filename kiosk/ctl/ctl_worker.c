@@ -2,8 +2,10 @@
  * pending deliveries retried when due (unless --sync-only: the touchscreen
  * does that itself) and, with a back office, rounds with it (the outbox,
  * the heartbeat, late payments, documents) every sync.heartbeat_s, backing
- * off with jitter after a failure. It tells systemd it is ready and alive
- * (Type=notify). */
+ * off with jitter after a failure; and the collector's scheduled reading
+ * of every meter (ctl_scan.c). It tells systemd it is ready and alive
+ * (Type=notify). Central commands are picked up by a long poll of their own
+ * (ctl_commands.c) and run at once. */
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,6 +18,7 @@
 #include "kiosk/app/notify.h"
 #include "kiosk/ctl/ctl.h"
 #include "kiosk/ctl/ctl_commands.h"
+#include "kiosk/ctl/ctl_scan.h"
 #include "provisioning/identity_signer.h"
 #include "sync/sync_client.h"
 
@@ -86,8 +89,10 @@ static int deliveries(ctl_site_t *s, bool *recovered)
 int ctl_worker(ctl_t *c)
 {
     static const struct option opts[] = {
-        {"interval", required_argument, NULL, 'i'}, {"sync-only", no_argument, NULL, 's'}, {0, 0, 0, 0}};
+        {"interval", required_argument, NULL, 'i'}, {"sync-only", no_argument, NULL, 's'},
+        {"scan-every", required_argument, NULL, 'e'}, {0, 0, 0, 0}};
     int ch, interval_ms = 1000;
+    long scan_every_ms = 0;
     bool sync_only = false;
     optind = 0;
     while ((ch = getopt_long(c->argc, c->argv, "", opts, NULL)) != -1) {
@@ -95,6 +100,10 @@ int ctl_worker(ctl_t *c)
             return CTL_EXIT_USAGE;
         if (ch == 's')
             sync_only = true;
+        else if (ch == 'e' && ((scan_every_ms = atol(optarg)) < 10 || scan_every_ms > 86400000))
+            return ctl_fail(CTL_EXIT_USAGE, "--scan-every %s: give milliseconds between 10 and 86400000", optarg);
+        else if (ch == 'e')
+            continue;
         else if ((interval_ms = atoi(optarg)) < 10 || interval_ms > 3600000)
             return ctl_fail(CTL_EXIT_USAGE, "--interval %s: give milliseconds between 10 and 3600000", optarg);
     }
@@ -124,15 +133,21 @@ int ctl_worker(ctl_t *c)
         stop_requested = 1;
     knotify_ready(sync_only ? "worker: the back-office link" : "worker: retrying deliveries");
     bool recovered = sync_only;
-    while (status == CTL_EXIT_OK && !stop_requested) {
-        ctl_commands_turn(&s, &cmds);
-        if (!sync_only)
-            status = deliveries(&s, &recovered);
-        sync_due(c, &s, &k, kclock_mono(NULL));
+    ctl_scan_t scan;
+    ctl_scan_init(&scan, scan_every_ms);
+    for (int64_t next = 0; status == CTL_EXIT_OK && !stop_requested;) {
+        ctl_commands_turn(&s, &cmds); /* central commands do not wait for the interval */
+        if (kclock_mono(NULL) >= next) { /* once an interval, also while a scan runs in slices */
+            if (!sync_only)
+                status = deliveries(&s, &recovered);
+            sync_due(c, &s, &k, kclock_mono(NULL));
+            next = kclock_mono(NULL) + interval_ms;
+        }
+        bool scanning = ctl_scan_step(&scan, &s, 250);
         knotify_watchdog();
         fflush(stdout);
-        for (int slept = 0; status == CTL_EXIT_OK && !stop_requested && slept < interval_ms && !ctl_commands_ready(&cmds);
-             slept += 10)
+        while (!scanning && status == CTL_EXIT_OK && !stop_requested && kclock_mono(NULL) < next &&
+               !ctl_commands_ready(&cmds))
             usleep(10000);
     }
     knotify_stopping();

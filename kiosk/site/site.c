@@ -66,16 +66,20 @@ static kerr_t open_base(const kiosk_config_t *cfg, site_t *s, kmsg_t *msg)
         return rc;
     if (cfg->registry_path[0] && (rc = registry_load(cfg->registry_path, &s->registry, msg)) != K_OK)
         return rc;
+    s->bus.fd = -1;
     if ((rc = site_gateway_open(cfg, &s->registry, &s->gw, msg)) != K_OK) {
         registry_free(&s->registry);
         return rc;
     }
-    if ((rc = site_ledger_open(cfg, LEDGER_CREATE, &s->ledger, msg)) != K_OK) {
+    if ((rc = site_ledger_open(cfg, LEDGER_CREATE, &s->ledger, msg)) != K_OK ||
+        (rc = engine_bus_open(&s->bus, cfg->ledger_path, msg)) != K_OK) {
+        ledger_close(s->ledger);
         gw_close(&s->gw);
         registry_free(&s->registry);
         return rc;
     }
-    s->engine = (engine_t){.ledger = s->ledger, .gw = &s->gw, .cfg = cfg, .registry = &s->registry,
+    site_gateway_hook(&s->gw, engine_bus_frame_hook(&s->bus));
+    s->engine = (engine_t){.ledger = s->ledger, .gw = &s->gw, .bus = &s->bus, .cfg = cfg, .registry = &s->registry,
                            .gateway_lists_meters = s->plan.gateway == REGISTRY_FAKE};
     return K_OK;
 }
@@ -108,5 +112,6 @@ void site_close(site_t *s)
     payterm_close(&s->qr);
     ledger_close(s->ledger);
     gw_close(&s->gw);
+    engine_bus_close(&s->bus);
     registry_free(&s->registry);
 }

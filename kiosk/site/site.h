@@ -29,6 +29,7 @@ typedef struct site {
     payterm_t qr;      /* QR orders through the back office (sync.qr); ops NULL when there are none */
     gw_t card;         /* the meter-card reader; ops NULL when there is none */
     engine_counts_t counts; /* the back office's count service; reserve NULL when there is none */
+    engine_bus_t bus;  /* the bus lock next to the ledger (sales first on the wire) */
     engine_t engine;
     unsigned opened;   /* SITE_* */
 } site_t;

@@ -12,6 +12,7 @@
 #include "drivers/gateway/gateway.h"
 #include "drivers/payterm/payterm.h"
 #include "drivers/printer/printer.h"
+#include "drivers/transport/link_hook.h"
 #include "engine/config.h"
 #include "engine/registry.h"
 
@@ -64,6 +65,11 @@ kerr_t site_plan_parse(const kiosk_config_t *cfg, site_plan_t *out, kmsg_t *msg)
  * (no registry) and must outlive the gateway. Loads the master key if
  * gateway.master_key_file is set. */
 kerr_t site_gateway_open(const kiosk_config_t *cfg, const registry_t *reg, gw_t *out, kmsg_t *msg);
+
+/* Gives the backends the gateway opens from now on a hook around each
+ * request and its answer (the bus lock, engine/engine_bus.h); call it
+ * before the first request. */
+void site_gateway_hook(gw_t *gw, link_hook_t hook);
 
 /* Opens the bill acceptor cash.protocol names: K_ENOTFOUND for none. */
 kerr_t site_cash_open(const kiosk_config_t *cfg, cash_t *out, kmsg_t *msg);

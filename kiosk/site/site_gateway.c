@@ -169,6 +169,12 @@ static kerr_t net_opts(const kiosk_config_t *cfg, gw_net_opts_t *o, kmsg_t *msg)
     return meter_key_load(cfg->gateway_master_key_file, o->master, msg);
 }
 
+void site_gateway_hook(gw_t *gw, link_hook_t hook)
+{
+    if (gw->ops == &router_ops)
+        ((router_t *)gw->ctx)->opts.hook = hook;
+}
+
 kerr_t site_gateway_open(const kiosk_config_t *cfg, const registry_t *reg, gw_t *out, kmsg_t *msg)
 {
     memset(out, 0, sizeof *out);

@@ -1,4 +1,4 @@
-/* Schemas 5 and 6 on a database written by schema 4 (docs/sync.md,
+/* Schemas 5 to 7 on a database written by schema 4 (docs/sync.md,
  * "Scope"): each meter gets a site by the documented rule, every
  * assignment audited, and a meter no kiosk reported stays out of every
  * kiosk's scope. The schema-4 file is made by opening a new one and taking
@@ -13,6 +13,10 @@
 #include "support/support.h"
 
 static const char downgrade[] =
+    /* schema 8's: readings' bands and source (the alert table goes below) */
+    "ALTER TABLE reading DROP COLUMN sharp; ALTER TABLE reading DROP COLUMN peak;"
+    "ALTER TABLE reading DROP COLUMN flat; ALTER TABLE reading DROP COLUMN valley;"
+    "ALTER TABLE reading DROP COLUMN source;"
     /* schema 7's: central commands */
     "DROP TABLE meter_command;"
     /* schema 6's: uploads by ledger (the tables as schema 4 had them) */

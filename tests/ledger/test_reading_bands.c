@@ -1,8 +1,10 @@
-/* Meter readings with and without bands (schema 11): a single-rate meter's
+/* Meter readings with and without bands (schema 11), their payload and
+ * source, and the misses of meters a scan did not hear (schema 12): a single-rate meter's
  * reading stores its bands as NULL, all four together, and reads back as
  * absent; a file of schema 9 keeps its readings through the migration. */
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ktest.h"
 #include "support/support.h"
@@ -115,7 +117,8 @@ static void migration_keeps_readings(void **state)
                          " flat INTEGER NOT NULL, valley INTEGER NOT NULL, balance INTEGER NOT NULL,"
                          " purchase_count INTEGER NOT NULL, relay_open INTEGER NOT NULL CHECK (relay_open IN (0, 1)),"
                          " flags INTEGER NOT NULL) STRICT;"
-                         "INSERT INTO v9 SELECT * FROM meter_reading; DROP TABLE meter_reading;"
+                         "INSERT INTO v9 SELECT id, meter, at, energy, sharp, peak, flat, valley, balance, purchase_count,"
+                         " relay_open, flags FROM meter_reading; DROP TABLE meter_reading; DROP TABLE meter_miss;"
                          "ALTER TABLE v9 RENAME TO meter_reading;"
                          "CREATE INDEX meter_reading_meter ON meter_reading(meter, at);"
                          "DROP TABLE ledger_identity; DROP TABLE meter_command; DROP INDEX payment_central_command;"
@@ -137,7 +140,60 @@ static void migration_keeps_readings(void **state)
     ledger_close(l);
 }
 
+static void keep_payload(void *ctx, const ledger_outbox_row_t *r)
+{
+    if (strcmp(r->topic, "reading") == 0)
+        snprintf(ctx, 512, "%s", r->payload);
+}
+
+/* The reading's outbox payload carries the bands (null without them) and
+ * the reading's source; the source is stored with the reading. */
+static void payload_has_bands_and_source(void **state)
+{
+    (void)state;
+    ledger_t *l = open_ledger();
+    kmsg_t msg = {""};
+    ledger_reading_t r = {.meter = M1, .at = 1000, .energy = 9000, .bands = {1000, 2000, 2500, 3500},
+                          .balance = 500, .source = READ_SCAN};
+    assert_int_equal(ledger_record_reading(l, &r, NULL, 0, &msg), K_OK);
+    char payload[512] = "";
+    assert_int_equal(ledger_outbox_unsent(l, 10, keep_payload, payload, &msg), K_OK);
+    assert_non_null(strstr(payload, "\"bands\":[1000,2000,2500,3500]"));
+    assert_non_null(strstr(payload, "\"source\":\"scan\""));
+    r.at = 2000;
+    r.bands_absent = true;
+    r.source = READ_STAFF;
+    assert_int_equal(ledger_record_reading(l, &r, NULL, 0, &msg), K_OK);
+    payload[0] = '\0';
+    assert_int_equal(ledger_outbox_unsent(l, 10, keep_payload, payload, &msg), K_OK); /* the last one kept */
+    assert_non_null(strstr(payload, "\"bands\":null"));
+    assert_non_null(strstr(payload, "\"source\":\"staff\""));
+    ledger_close(l);
+}
+
+/* A meter's misses in a row count up and start again once it answers. */
+static void misses_count_until_an_answer(void **state)
+{
+    (void)state;
+    ledger_t *l = open_ledger();
+    kmsg_t msg = {""};
+    int64_t misses = 0, before = -1;
+    assert_int_equal(ledger_meter_answered(l, M1, &before, &msg), K_OK);
+    assert_int_equal(before, 0);
+    for (int i = 1; i <= 4; i++) {
+        assert_int_equal(ledger_meter_missed(l, M1, 1000 * i, "timeout", &misses, &msg), K_OK);
+        assert_int_equal(misses, i);
+    }
+    assert_int_equal(ledger_meter_answered(l, M1, &before, &msg), K_OK);
+    assert_int_equal(before, 4);
+    assert_int_equal(ledger_meter_missed(l, M1, 9000, "timeout", &misses, &msg), K_OK);
+    assert_int_equal(misses, 1);
+    ledger_close(l);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown(payload_has_bands_and_source, setup, teardown),
+    cmocka_unit_test_setup_teardown(misses_count_until_an_answer, setup, teardown),
     cmocka_unit_test_setup_teardown(single_rate_reading_has_no_bands, setup, teardown),
     cmocka_unit_test_setup_teardown(migration_keeps_readings, setup, teardown),
 };

@@ -1,0 +1,85 @@
+/* Staff's JSON API for meters and alerts (docs/collector.md, "The back
+ * office's view of meters"): each meter's latest state, and the alerts
+ * listed and acknowledged; the same rows the command line prints. */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backoffice/domain/bo_alerts.h"
+#include "backoffice/domain/bo_report.h"
+#include "backoffice/http/bo_server.h"
+
+/* Answers the rows as {"rows": [...]}, or 404 when one was asked for and
+ * none came. */
+static void rows_answer(bo_req_t *q, bo_resp_t *r, bo_listing_t what, const bo_list_args_t *args, bool one)
+{
+    bo_rows_t rows;
+    kmsg_t msg = {{0}};
+    bo_lock(q->s);
+    kerr_t rc = bo_report_rows(&q->s->store, what, args, &rows, &msg);
+    bo_unlock(q->s);
+    if (rc) {
+        bo_resp_error(r, 500, "internal", "listing failed: %s", msg.text);
+        return;
+    }
+    if (one && rows.nrows == 0) {
+        bo_rows_free(&rows);
+        bo_resp_error(r, 404, "not_found", "no meter %s is registered", args->id);
+        return;
+    }
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "rows", bo_rows_json(&rows));
+    bo_rows_free(&rows);
+    bo_resp_json(r, 200, o);
+}
+
+void bo_h_admin_meters(bo_req_t *q, bo_resp_t *r)
+{
+    const char *site = bo_req_arg(q, "site");
+    bo_list_args_t args = {.id = site ? site : "", .from = bo_now(q->s)};
+    rows_answer(q, r, BO_LIST_METERS, &args, false);
+}
+
+void bo_h_admin_meter(bo_req_t *q, bo_resp_t *r)
+{
+    bo_list_args_t args = {.id = q->arg[0], .from = bo_now(q->s)};
+    rows_answer(q, r, BO_LIST_METER_ONE, &args, true);
+}
+
+void bo_h_admin_alerts(bo_req_t *q, bo_resp_t *r)
+{
+    const char *open = bo_req_arg(q, "open");
+    bo_list_args_t args = {.open_only = open && strcmp(open, "0") != 0 && strcmp(open, "false") != 0};
+    rows_answer(q, r, BO_LIST_ALERTS, &args, false);
+}
+
+/* Body {"operator": NAME, "reason": TEXT}. */
+void bo_h_admin_alert_ack(bo_req_t *q, bo_resp_t *r)
+{
+    char *end, actor[96];
+    long long id = strtoll(q->arg[0], &end, 10);
+    cJSON *body = cJSON_ParseWithLength(q->body, q->body_len);
+    const cJSON *op = cJSON_GetObjectItemCaseSensitive(body, "operator"),
+                *why = cJSON_GetObjectItemCaseSensitive(body, "reason");
+    if (*end || id < 1 || !cJSON_IsString(op) || !op->valuestring[0] || !cJSON_IsString(why)) {
+        cJSON_Delete(body);
+        bo_resp_error(r, 400, "bad_request", "acknowledge alert ID with {\"operator\": NAME, \"reason\": TEXT}");
+        return;
+    }
+    snprintf(actor, sizeof actor, "operator:%s", op->valuestring);
+    bo_who_t who = {actor, bo_now(q->s)};
+    kmsg_t msg = {{0}};
+    bo_lock(q->s);
+    kerr_t rc = bo_alert_ack(&q->s->store, &who, id, why->valuestring, &msg);
+    bo_unlock(q->s);
+    cJSON_Delete(body);
+    if (rc) {
+        bo_resp_kerr(r, rc, &msg);
+        return;
+    }
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "id", (double)id);
+    cJSON_AddStringToObject(o, "state", "acknowledged");
+    bo_resp_json(r, 200, o);
+}
