@@ -87,18 +87,51 @@ typedef enum svc_control {
 #define SVC_CORNER_TAPS 3
 #define SVC_CORNER_MS 3000
 
-/* A line of a page: label is an English message id the screen translates;
- * value is data (numbers, names, what a device said). */
+/* What a row's value is; the screen words and formats it in the language
+ * shown (money with the site's currency, times in local time). */
+typedef enum svc_value {
+    SVV_TEXT,    /* text: data shown as it is (ids, names, addresses, an error's words) */
+    SVV_WORD,    /* text: an English message id the screen translates */
+    SVV_REASON,  /* text: a reason as the engine words it, "code: detail"; the screen translates the code */
+    SVV_MONEY,   /* n: minor units */
+    SVV_TIME,    /* at: wall-clock ms; 0 = never */
+    SVV_COUNT,   /* n */
+    SVV_PAIR,    /* n / m */
+    SVV_OF,      /* n of m */
+    SVV_SECONDS, /* n seconds */
+    SVV_NEWEST,  /* n in all, the newest m shown below */
+    SVV_OLDEST,  /* n in all, the oldest m shown (kioskctl lists them all) */
+    SVV_RANGE,   /* n .. m minor units */
+    SVV_NOTES,   /* n notes of m minor units each, and their total */
+    SVV_TAKEN,   /* n payments worth m minor units */
+    SVV_PAID,    /* m minor units by the method word, at */
+    SVV_READING, /* purchase count n, balance m, at */
+    SVV_ATTEMPT, /* purchase count n, result text (a reason code), applied m (-1 unknown, 0 no, 1 yes) */
+    SVV_AUDIT,   /* text: who; word: the action (translated); extra: its target */
+    SVV_METER,   /* text: the meter; word: the channel (translated) */
+} svc_value_t;
+
+/* A line of a page: label is an English message id the screen translates
+ * (or, with label_is_data, data: a time of day); the value is typed. */
 typedef struct svc_row {
     char label[48];
+    bool label_is_data;
+    svc_value_t kind;
     char value[112];
+    char word[40];
+    char extra[48];
+    int64_t n, m, at;
 } svc_row_t;
 
 /* Something to pick: an operator, a transaction. allow: the SVA_* bits
- * (1 << action) that make sense for it (a transaction's state decides). */
+ * (1 << action) that make sense for it (a transaction's state decides).
+ * A transaction also shows its amount and its state's word. */
 typedef struct svc_item {
     char id[40];
-    char text[112];
+    char text[112];   /* data: an operator's name; a sale's short id and meter */
+    bool has_amount;
+    int64_t amount;   /* minor units */
+    char word[40];    /* an English message id ("parked"), "" none */
     uint32_t allow;
 } svc_item_t;
 

@@ -147,6 +147,13 @@ void screen__amount(sctx_t *c);
 void screen__method(sctx_t *c);
 void screen__payment(sctx_t *c);
 void screen__payment_qr(sctx_t *c, SDL_Rect area); /* the QR code's part of payment */
+
+/* A service row's value worded and formatted in the language shown
+ * (screen_service_rows.c). */
+void screen__svc_value(const sctx_t *c, const svc_row_t *r, char *out, size_t len);
+
+/* A service item (a sale to settle) as one line: its data, amount and state. */
+void screen__svc_item(const sctx_t *c, const svc_item_t *it, char *out, size_t len);
 void screen__delivering(sctx_t *c);
 void screen__result(sctx_t *c);
 void screen__out_of_service(sctx_t *c);

@@ -58,8 +58,11 @@ static void rows(sctx_t *c, SDL_Rect area)
     for (int i = 0; i < v->n_rows && area.h >= h; i++) {
         SDL_Rect l = {area.x, area.y, area.w * 2 / 5, h}, r = {area.x + area.w * 2 / 5 + c->ui->pad / 2, area.y,
                                                               area.w - area.w * 2 / 5 - c->ui->pad / 2, h};
-        widget_text(c, l, _(v->rows[i].label), FONT_SMALL, COL_DIM, ALIGN_LEFT);
-        widget_text(c, r, v->rows[i].value, FONT_SMALL, COL_TEXT, ALIGN_LEFT);
+        char value[256];
+        screen__svc_value(c, &v->rows[i], value, sizeof value);
+        widget_text(c, l, v->rows[i].label_is_data ? v->rows[i].label : _(v->rows[i].label), FONT_SMALL, COL_DIM,
+                    ALIGN_LEFT);
+        widget_text(c, r, value, FONT_SMALL, COL_TEXT, ALIGN_LEFT);
         area.y += h;
         area.h -= h;
     }
@@ -153,13 +156,14 @@ static void items(sctx_t *c, SDL_Rect *area)
 {
     const service_view_t *v = c->sv;
     const char *ids[SVC_ITEMS], *labels[SVC_ITEMS];
-    char idbuf[SVC_ITEMS][8];
+    char idbuf[SVC_ITEMS][8], text[SVC_ITEMS][200];
     if (v->page != SVP_TXNS || v->selected >= 0)
         return;
     for (int i = 0; i < v->n_items; i++) {
         snprintf(idbuf[i], sizeof idbuf[i], "item%d", i + 1);
         ids[i] = idbuf[i];
-        labels[i] = v->items[i].text;
+        screen__svc_item(c, &v->items[i], text[i], sizeof text[i]);
+        labels[i] = text[i];
     }
     grid(c, area, ids, labels, v->n_items, 1);
 }

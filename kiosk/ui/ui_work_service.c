@@ -56,8 +56,10 @@ static void sign_in(ui_work_t *w, const svc_cmd_t *cmd)
         ev.perms = w->staff.perms;
         snprintf(ev.name, sizeof ev.name, "%s", w->staff.name);
         fprintf(stderr, "kiosk: service mode: %s signed in\n", w->staff.name);
-    } else {
-        say(&ev, false, msg.text);
+    } else { /* the detail (tries left, minutes locked) to the log, in English; the screen words it */
+        fprintf(stderr, "kiosk: service mode: %s\n", msg.text);
+        say(&ev, false, N_("Not signed in: the PIN is wrong, or this operator may not sign in now (locked out after "
+                           "wrong PINs, or disabled). Ask the site's administrator."));
     }
     answer(w, cmd, &ev);
 }
@@ -181,6 +183,20 @@ static kerr_t sync_now(ui_work_t *w, svc_event_t *ev, kmsg_t *msg)
     return rc;
 }
 
+/* What settling a sale came to, for the screen to word. */
+static const char *fixed_words(txn_state_t st)
+{
+    if (st == TXN_DELIVERY_PENDING)
+        return N_("Sent again: the sale is waiting for the meter.");
+    if (st == TXN_DELIVERED)
+        return N_("Settled: the credit is on the meter.");
+    if (st == TXN_VOIDED)
+        return N_("Settled: the sale is void; the money is settled by hand.");
+    if (st == TXN_CANCELLED || st == TXN_REFUNDED)
+        return N_("Settled: the sale is closed as not credited.");
+    return N_("Settled.");
+}
+
 static kerr_t fix(ui_work_t *w, const svc_cmd_t *cmd, svc_event_t *ev, kmsg_t *msg)
 {
     static const engine_fix_t fixes[SVA_COUNT] = {[SVA_RESUME] = ENGINE_FIX_RESUME, [SVA_CONFIRM] = ENGINE_FIX_CONFIRM,
@@ -188,11 +204,8 @@ static kerr_t fix(ui_work_t *w, const svc_cmd_t *cmd, svc_event_t *ev, kmsg_t *m
     ledger_txn_t after;
     const char *reason = cmd->reason ? cmd->reason : REASON_CHECKED;
     kerr_t rc = engine_fix(&w->site->base.engine, cmd->item, fixes[cmd->action], w->staff.actor, reason, &after, msg);
-    if (rc == K_OK) {
-        char text[160];
-        snprintf(text, sizeof text, "%.8s: %s", after.id, txn_state_name(after.state));
-        say(ev, true, text);
-    }
+    if (rc == K_OK)
+        say(ev, true, fixed_words(after.state));
     return rc;
 }
 

@@ -86,7 +86,11 @@ void ui_work_page(ui_work_t *w, svc_page_t page, const char *item, svc_event_t *
  * with an audit row of the operator's. */
 kerr_t ui_work_read(ui_work_t *w, const svc_cmd_t *cmd, svc_event_t *ev, kmsg_t *msg);
 
-/* Adds a row "label: value" (printf) to ev, if there is room. */
+/* Adds a row of kind to ev and returns it to fill (zeroed but for its
+ * label and kind); with no room left, a spare row nobody sees. */
+svc_row_t *ui_work_add(svc_event_t *ev, const char *label, svc_value_t kind);
+
+/* Adds a row "label: value" (printf) of data to ev, if there is room. */
 void ui_work_row(svc_event_t *ev, const char *label, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* ---- the devices (ui_work_devices.c) ---- */

@@ -10,7 +10,7 @@ trap 'rm -rf "$tmp"' EXIT
 case $what in
 po)
   xgettext --from-code=UTF-8 -k_ -kN_ -o "$tmp/kiosk.pot" "$src"/screens/*.c "$src"/core/service.c \
-    "$src"/kiosk/ui/ui_work_service.c "$src"/kiosk/ui/ui_work_pages.c || exit 1
+    "$src"/kiosk/ui/ui_work_service.c "$src"/kiosk/ui/ui_work_pages.c "$src"/screens/screen_service_rows.c || exit 1
   n=$(grep -c '^msgid "[^"]' "$tmp/kiosk.pot")
   (( n > 40 )) || { echo "FAIL: only $n strings found in screens/"; exit 1; }
   for lang in zh_CN en; do

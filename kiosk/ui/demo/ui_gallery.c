@@ -9,7 +9,7 @@
 
 #define GALLERY_TXN "3f2c1a9e-5b7d-4c2e-9a10-6d8e2f4b7c01"
 #define GALLERY_LAST_MS INT64_C(1795838100000) /* 2026-11-28 03:55 UTC */
-#define GALLERY_SALE_MS INT64_C(1796465400000) /* 2026-12-05 09:30 UTC */
+#define GALLERY_SALE_MS INT64_C(1796465400000) /* 2026-12-05 10:10 UTC */
 #define GALLERY_QR_URL "https://pay.example.com/pay/0f5eca5f239d522938961ff9f23ffa8a"
 
 typedef struct scene {

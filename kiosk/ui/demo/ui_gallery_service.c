@@ -37,19 +37,73 @@ static const svc_scene_t scenes[] = {
     {"service-settings", SVP_SETTINGS, SIGNED_IN "S:all t:page_settings G:settings"},
 };
 
-static void row(svc_event_t *ev, const char *label, const char *value)
+/* A row as the worker makes it (kiosk/ui/ui_work_pages.c): typed facts,
+ * data as text. */
+static svc_row_t *row(svc_event_t *ev, const char *label, svc_value_t kind, const char *value)
 {
     svc_row_t *r = &ev->rows[ev->n_rows++];
+    *r = (svc_row_t){.kind = kind};
     snprintf(r->label, sizeof r->label, "%s", label);
     snprintf(r->value, sizeof r->value, "%s", value);
+    return r;
 }
 
-static void item(svc_event_t *ev, const char *id, const char *text, uint32_t allow)
+static void nums(svc_event_t *ev, const char *label, svc_value_t kind, int64_t n, int64_t m)
+{
+    svc_row_t *r = row(ev, label, kind, "");
+    r->n = n;
+    r->m = m;
+    r->at = n;
+}
+
+static svc_item_t *item(svc_event_t *ev, const char *id, const char *text, uint32_t allow)
 {
     svc_item_t *it = &ev->items[ev->n_items++];
+    *it = (svc_item_t){.allow = allow};
     snprintf(it->id, sizeof it->id, "%s", id);
     snprintf(it->text, sizeof it->text, "%s", text);
-    it->allow = allow;
+    return it;
+}
+
+/* A sale to settle: its short id and meter, what was paid, its state. */
+static void sale(svc_event_t *ev, const char *id, const char *text, int64_t paid, const char *state, uint32_t allow)
+{
+    svc_item_t *it = item(ev, id, text, allow);
+    it->has_amount = true;
+    it->amount = paid;
+    snprintf(it->word, sizeof it->word, "%s", state);
+}
+
+static void audit(svc_event_t *ev, const char *at, const char *who, const char *action, const char *target)
+{
+    svc_row_t *r = row(ev, at, SVV_AUDIT, who);
+    r->label_is_data = true;
+    snprintf(r->word, sizeof r->word, "%s", action);
+    snprintf(r->extra, sizeof r->extra, "%s", target);
+}
+
+#define SINCE_MS INT64_C(1795888800000) /* 2026-11-28 18:00 UTC */
+#define PAID_MS INT64_C(1796465400000)  /* 2026-12-05 10:10 UTC, the resident gallery's sale */
+
+static void txn_rows(svc_event_t *ev)
+{
+    ev->keep_items = true;
+    row(ev, "Sale", SVV_TEXT, TXN_A);
+    row(ev, "State", SVV_WORD, "parked: staff must settle it");
+    row(ev, "Why", SVV_REASON, "read_back_failed: the meter's answer was lost; read-back failed");
+    svc_row_t *r = row(ev, "Meter", SVV_METER, "000000000001");
+    snprintf(r->word, sizeof r->word, "remote");
+    r = row(ev, "Paid", SVV_PAID, "");
+    snprintf(r->word, sizeof r->word, "Cash");
+    r->m = 5000;
+    r->at = PAID_MS;
+    r = row(ev, "Attempt", SVV_ATTEMPT, "timeout");
+    r->n = 8;
+    r->m = -1;
+    r = row(ev, "Last reading", SVV_READING, "");
+    r->n = 7;
+    r->m = 830;
+    r->at = PAID_MS - 20000;
 }
 
 static void page(svc_event_t *ev, const char *name)
@@ -57,47 +111,40 @@ static void page(svc_event_t *ev, const char *name)
     ev->kind = SVE_PAGE;
     ev->ok = true;
     if (strcmp(name, "cash") == 0) {
-        row(ev, "Since", "2026-11-28T18:00:00Z");
-        row(ev, "Total taken", "CNY 410.00");
-        row(ev, "Cash box out / in", "0 / 0");
-        row(ev, "cash", "CNY 20.00 x 3 = CNY 60.00");
-        row(ev, "cash", "CNY 50.00 x 4 = CNY 200.00");
-        row(ev, "card", "2 = CNY 150.00");
+        nums(ev, "Since", SVV_TIME, SINCE_MS, 0);
+        nums(ev, "Cash in the box", SVV_MONEY, 26000, 0);
+        nums(ev, "Cash box out / in", SVV_PAIR, 0, 0);
+        nums(ev, "Cash", SVV_NOTES, 3, 2000);
+        nums(ev, "Cash", SVV_NOTES, 4, 5000);
+        nums(ev, "Bank card", SVV_TAKEN, 2, 15000);
     } else if (strcmp(name, "txns") == 0) {
         uint32_t parked = 1u << SVA_RESUME | 1u << SVA_CONFIRM | 1u << SVA_VOID | 1u << SVA_ZERO;
-        item(ev, TXN_A, "3F2C1A9E  000000000001  CNY 50.00  parked", parked);
-        item(ev, TXN_B, "7A01C3D2  000000000002  CNY 20.00  pending", 1u << SVA_VOID | 1u << SVA_ZERO);
-        row(ev, "To settle", "2");
+        sale(ev, TXN_A, "3F2C1A9E  000000000001", 5000, "parked", parked);
+        sale(ev, TXN_B, "7A01C3D2  000000000002", 2000, "pending", 1u << SVA_VOID | 1u << SVA_ZERO);
+        nums(ev, "To settle", SVV_COUNT, 2, 0);
     } else if (strcmp(name, "txn") == 0) {
-        ev->keep_items = true;
-        row(ev, "Sale", TXN_A);
-        row(ev, "State", "needs_reconciliation");
-        row(ev, "Why", "the meter's answer was lost; read-back failed");
-        row(ev, "Meter", "000000000001 (remote)");
-        row(ev, "Paid", "CNY 50.00 cash, 2026-12-05T09:30:00Z");
-        row(ev, "Attempt", "count 8, timeout, applied unknown");
-        row(ev, "Last reading", "count 7, balance CNY 8.30, 2026-12-05T09:29:40Z");
+        txn_rows(ev);
     } else if (strcmp(name, "meter") == 0) {
-        row(ev, "Registered meters", "3");
+        nums(ev, "Registered meters", SVV_COUNT, 3, 0);
     } else if (strcmp(name, "devices") == 0) {
-        row(ev, "Bill acceptor", "ok");
-        row(ev, "Card terminal", "ok");
-        row(ev, "QR payments", "none");
-        row(ev, "Printer", "online, paper near its end");
-        row(ev, "Card reader", "ok");
-        row(ev, "Meter gateway", "dlt645 127.0.0.1:7601");
+        row(ev, "Bill acceptor", SVV_WORD, "ok");
+        row(ev, "Card terminal", SVV_WORD, "ok");
+        row(ev, "QR payments", SVV_WORD, "none");
+        row(ev, "Printer", SVV_WORD, "paper near its end");
+        row(ev, "Card reader", SVV_WORD, "ok");
+        row(ev, "Meter gateway", SVV_TEXT, "dlt645 127.0.0.1:7601");
     } else if (strcmp(name, "settings") == 0) {
-        row(ev, "Kiosk", "-");
-        row(ev, "Site", "market-hall-east");
-        row(ev, "Purchase limits", "CNY 1.00 .. CNY 5,000.00");
-        row(ev, "Idle timeout", "60 s");
-        row(ev, "Enrolled", "not yet");
-        row(ev, "Enrolment code", "7HAM-RLT6-J6IG-ULYN");
+        row(ev, "Kiosk", SVV_TEXT, "-");
+        row(ev, "Site", SVV_TEXT, "market-hall-east");
+        nums(ev, "Purchase limits", SVV_RANGE, 100, 500000);
+        nums(ev, "Idle timeout", SVV_SECONDS, 60, 0);
+        row(ev, "Enrolled", SVV_WORD, "not yet");
+        row(ev, "Enrolment code", SVV_TEXT, "7HAM-RLT6-J6IG-ULYN");
         snprintf(ev->qr, sizeof ev->qr, "7HAM-RLT6-J6IG-ULYN");
     } else if (strcmp(name, "logs") == 0) {
-        row(ev, "09:41:07", "operator:alice login alice");
-        row(ev, "09:40:51", "operator:bob cash_collect cash box");
-        row(ev, "09:12:30", "operator:bob card_issue 4B50000000000002");
+        audit(ev, "09:41:07", "alice", "login", "alice");
+        audit(ev, "09:40:51", "bob", "cash_collect", "cash box");
+        audit(ev, "09:12:30", "bob", "card_issue", "4B50000000000002");
     }
 }
 
@@ -121,8 +168,8 @@ static svc_event_t answer(char code, const char *arg, uint32_t gen)
         ev.kind = SVE_DONE;
         ev.ok = true;
         snprintf(ev.text, sizeof ev.text, "Cash collected. The Z report is printed.");
-        row(&ev, "Since", "2026-12-05T17:02:11Z");
-        row(&ev, "Total taken", "CNY 0.00");
+        nums(&ev, "Since", SVV_TIME, PAID_MS + 27731000, 0);
+        nums(&ev, "Cash in the box", SVV_MONEY, 0, 0);
     }
     return ev;
 }
