@@ -354,10 +354,20 @@ static void a_read_card(act_ctx_t *c)
     emit(c->s, CMD_READ_CARD, c->cmds, c->n);
 }
 
+/* A digit of the amount, unless it would pass the purchase limit: then
+ * the amount stays and the screen says the limit at once. */
 static void a_digit_amount(act_ctx_t *c)
 {
+    session_view_t *v = &c->s->v;
+    char before[sizeof v->entry];
+    memcpy(before, v->entry, sizeof before);
     digit(c->s, c->ev->digit, SESSION_AMOUNT_DIGITS);
     amount_from_entry(c->s);
+    if (v->amount > c->s->cfg.max_purchase) {
+        memcpy(v->entry, before, sizeof before);
+        amount_from_entry(c->s);
+        v->message = MSG_AMOUNT_HIGH;
+    }
 }
 
 static void a_say_unknown(act_ctx_t *c)

@@ -29,6 +29,9 @@ typedef struct ckey {
 
 static const ckey_t keys[] = {
     K_STR("site", "id", site_id, "site-1", "Identifier of the sales point this kiosk belongs to."),
+    K_STR("site", "name", site_name, "", "The site's name as residents know it (the screens, the receipt)."),
+    K_STR("site", "contact", site_contact, "",
+          "How residents reach the site's staff, shown when a top-up needs them: a phone number and a place."),
     K_STR("site", "kiosk_id", kiosk_id, "kiosk-1", "Identifier of this kiosk within the fleet."),
     K_STR("site", "identity_dir", identity_dir, "",
           "Folder of the kiosk's own keys and certificate (kioskctl enrol); empty: 'identity' next to ledger.path."),

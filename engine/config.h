@@ -19,6 +19,8 @@
 typedef struct kiosk_config {
     /* [site] */
     char site_id[CFG_STR];
+    char site_name[CFG_STR];    /* as residents know the place ("" none) */
+    char site_contact[CFG_STR]; /* how residents reach its staff: a phone number and a place ("" none) */
     char kiosk_id[CFG_STR];
     char identity_dir[CFG_PATH_LEN]; /* "": "identity" next to the ledger (config_identity_dir) */
     char currency_code[4];

@@ -18,6 +18,7 @@
 /* What the screens show beyond the session: the site's settings. */
 typedef struct screen_info {
     const currency_t *currency;
+    const char *site_contact; /* how residents reach the site's staff; "" none */
     int64_t min_purchase, max_purchase;
     int64_t presets[SESSION_PRESETS];
 } screen_info_t;

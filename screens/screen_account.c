@@ -33,10 +33,12 @@ static int warnings(sctx_t *c, SDL_Rect box)
     int n = 0, used = 0;
     if (a->offline)
         w[n++] = _("The meter does not answer now. A top-up is sent as soon as it does.");
+    bool owes = !a->balance_known || a->balance <= 0; /* a cut a top-up lifts; else staff switched it off */
     if (a->relay_open && a->kind == METER_WATER)
-        w[n++] = _("Valve closed until a top-up.");
+        w[n++] = owes ? _("Valve closed until a top-up.") : _("The valve is closed, not for the balance: ask the site's staff.");
     else if (a->relay_open)
-        w[n++] = _("The supply is cut off. A top-up switches it back on.");
+        w[n++] = owes ? _("The supply is cut off. A top-up switches it back on.")
+                      : _("The supply is switched off, not for the balance: ask the site's staff.");
     else if (a->low_balance)
         w[n++] = _("The balance is low.");
     if (a->on_card)
@@ -79,15 +81,15 @@ void screen__account(sctx_t *c)
     const session_account_t *a = &c->v->account;
     widget_top_bar(c, _("Your account"));
     SDL_Rect area = layout_content(c);
-    widget_nav(c, &area, _("Back"), _("Top up"));
+    widget_nav(c, &area, _("Back"), _("Top up"), true);
     chart(c, &area);
     char masked[16], meter[40], balance[40], last[96], tariff[160], money[40], when[40];
     session_mask(a->customer, masked);
     text_grouped(a->meter, meter);
     if (a->balance_known)
         text_money(c, a->balance, balance);
-    else
-        snprintf(balance, sizeof balance, "%s", _("not known now"));
+    else /* a card meter's balance is on the meter, not something gone wrong */
+        snprintf(balance, sizeof balance, "%s", a->on_card ? _("shown on your meter") : _("not known now"));
     if (a->has_last) {
         text_money(c, a->last_amount, money);
         text_when(a->last_at_ms, when);

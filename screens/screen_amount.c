@@ -9,7 +9,8 @@ void screen__amount(sctx_t *c)
     SDL_Rect main, side;
     layout_split(c, layout_content(c), &main, &side);
     widget_keypad(c, side);
-    widget_nav(c, &main, _("Back"), _("Continue"));
+    widget_nav(c, &main, _("Back"), _("Continue"),
+               c->v->amount >= c->info->min_purchase && c->v->amount <= c->info->max_purchase);
     widget_presets(c, layout_bottom(c, &main, c->ui->target));
     char money[40], energy[40], line[160], lo[40], hi[40];
     text_money(c, c->v->amount, money);

@@ -7,7 +7,7 @@ void screen__identify(sctx_t *c)
     SDL_Rect main, side;
     layout_split(c, layout_content(c), &main, &side);
     widget_keypad(c, side);
-    widget_nav(c, &main, _("Back"), _("Continue"));
+    widget_nav(c, &main, _("Back"), _("Continue"), strlen(c->v->entry) == SESSION_METER_DIGITS);
     SDL_Rect head = layout_top(c, &main, 2 * layout_line(c, FONT_BODY));
     widget_text(c, head, _("Type the 12-digit number on your meter"), FONT_BODY, COL_TEXT, ALIGN_LEFT);
     SDL_Rect entry = layout_top(c, &main, layout_line(c, FONT_BIG) + c->ui->pad);

@@ -38,6 +38,7 @@ typedef enum button_style {
     BTN_PRIMARY,   /* the way forward: yellow */
     BTN_SECONDARY, /* back, cancel, delete: outlined */
     BTN_KEY,       /* a keypad key */
+    BTN_WAITING,   /* the way forward, not yet possible (greyed; a tap says what is missing) */
 } button_style_t;
 
 /* High-contrast colours (WCAG AAA against the background). */
@@ -103,8 +104,9 @@ void widget_chart(sctx_t *c, SDL_Rect box, const char *title, const int64_t *mil
  * QR code of its reference. */
 void widget_receipt(sctx_t *c, SDL_Rect box);
 
-/* Back and OK at the bottom of area (either label may be NULL: not shown). */
-void widget_nav(sctx_t *c, SDL_Rect *area, const char *back, const char *ok);
+/* Back and OK at the bottom of area (either label may be NULL: not
+ * shown); OK greyed until ready. */
+void widget_nav(sctx_t *c, SDL_Rect *area, const char *back, const char *ok, bool ready);
 
 /* ---- text (text.c) ---- */
 

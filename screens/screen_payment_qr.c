@@ -1,5 +1,6 @@
-/* Payment by QR code: the code to scan (drawn from the order's URL), the
- * amount, the seconds left to pay and Cancel. The provider decides how it
+/* Payment by QR code: the code to scan (drawn from the order's URL) beside
+ * the steps that name the apps that pay it, the amount, the seconds left
+ * to pay and Cancel. The provider decides how it
  * ends; this screen only shows it. */
 #include <stdio.h>
 
@@ -42,8 +43,13 @@ void screen__payment_qr(sctx_t *c, SDL_Rect area)
         widget_text(c, main, _("One moment, please..."), FONT_TITLE, COL_ACCENT, ALIGN_LEFT);
         return;
     }
-    r = layout_top(c, &main, 2 * layout_line(c, FONT_BODY));
-    widget_text(c, r, _("Scan the code with your phone and pay there."), FONT_BODY, COL_TEXT, ALIGN_LEFT);
+    const char *steps[] = {_("1. Open WeChat or Alipay on your phone."), _("2. Scan the code beside."),
+                           _("3. Pay on your phone: the kiosk sees it at once.")};
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) { /* each as many lines as it needs */
+        int h = widget_text(c, main, steps[i], FONT_BODY, COL_TEXT, ALIGN_LEFT);
+        main.y += h;
+        main.h -= h;
+    }
     countdown(c, &main);
     widget_qr(c, side, v->qr_url);
 }

@@ -24,6 +24,16 @@ static void say(sctx_t *c, SDL_Rect *area, const char *text, SDL_Color col)
     area->h -= h + c->ui->pad / 2;
 }
 
+/* Where the site's staff are, when the site says (site.contact). */
+static void contact(sctx_t *c, SDL_Rect *area)
+{
+    char line[200];
+    if (!c->info->site_contact || !c->info->site_contact[0])
+        return;
+    snprintf(line, sizeof line, _("The site's staff: %s"), c->info->site_contact);
+    say(c, area, line, COL_TEXT);
+}
+
 static void outcome(sctx_t *c, SDL_Rect *area)
 {
     const session_view_t *v = c->v;
@@ -66,6 +76,7 @@ static void outcome(sctx_t *c, SDL_Rect *area)
                    "it: keep the reference."),
                  money);
         say(c, area, line, COL_WARN);
+        contact(c, area);
         break;
     case OUT_NONE:
     case OUT_REFUSED: say(c, area, v->device_text, COL_TEXT); break;

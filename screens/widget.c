@@ -50,8 +50,19 @@ static void blit(const sctx_t *c, const char *s, font_size_t f, SDL_Color col, i
     SDL_FreeSurface(surf);
 }
 
+/* Whether p starts a CJK mark that may not begin a line (。，、；：！？）」』). */
+static bool closing_mark(const unsigned char *p)
+{
+    if (p[0] == 0xE3 && p[1] == 0x80)
+        return p[2] == 0x81 || p[2] == 0x82 || p[2] == 0x8D || p[2] == 0x8F;
+    if (p[0] == 0xEF && p[1] == 0xBC)
+        return p[2] == 0x8C || p[2] == 0x9B || p[2] == 0x9A || p[2] == 0x81 || p[2] == 0x9F || p[2] == 0x89;
+    return false;
+}
+
 /* The length of the next unit a line may break after: a word with its
- * spaces, or one CJK character (U+2E80 and up) with any spaces after it. */
+ * spaces, or one CJK character (U+2E80 and up) with any spaces after it;
+ * either with the closing marks that follow it, which never start a line. */
 static size_t unit_len(const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -62,6 +73,8 @@ static size_t unit_len(const char *s)
         while (p[n] && p[n] != ' ' && p[n] != '\n' && !(p[n] >= 0xE2 && !(p[n] == 0xE2 && p[n + 1] < 0xBA)))
             n++;
     }
+    while (p[n] && closing_mark(p + n))
+        n += 3;
     while (p[n] == ' ')
         n++;
     return n ? n : 1;
@@ -128,6 +141,8 @@ int widget_text(sctx_t *c, SDL_Rect box, const char *text, font_size_t f, SDL_Co
     if (l.n * skip > box.h)
         text_problem(c, "text '%s' needs %d lines (%d px), its box is %d px high", text, l.n, l.n * skip, box.h);
     for (int i = 0; i < l.n; i++) {
+        if (i > 0 && closing_mark((const unsigned char *)l.text[i]))
+            text_problem(c, "text '%s': line %d starts with a closing mark", text, i + 1);
         int w = text_width(c, f, l.text[i]);
         int x = a == ALIGN_LEFT ? box.x : a == ALIGN_CENTER ? box.x + (box.w - w) / 2 : box.x + box.w - w;
         blit(c, l.text[i], f, col, x, box.y + i * skip);
@@ -160,7 +175,7 @@ void widget_button(sctx_t *c, SDL_Rect box, const char *id, const char *label, b
         widget_fill(c, box, COL_ACCENT);
     else
         widget_fill(c, box, COL_PANEL);
-    if (s != BTN_PRIMARY)
+    if (s == BTN_SECONDARY || s == BTN_KEY)
         outline(c, box, COL_DIM, 2);
     int w = text_width(c, f, label);
     c->f->n_texts++;
@@ -168,7 +183,8 @@ void widget_button(sctx_t *c, SDL_Rect box, const char *id, const char *label, b
     if (w > box.w - c->ui->pad)
         text_problem(c, "label '%s' of '%s' needs %d px, the button has %d px", label, id, w, box.w - c->ui->pad);
     int y = box.y + (box.h - layout_line(c, f)) / 2;
-    blit(c, label, f, s == BTN_PRIMARY ? COL_ON_ACCENT : COL_TEXT, box.x + (box.w - w) / 2, y);
+    blit(c, label, f, s == BTN_PRIMARY ? COL_ON_ACCENT : s == BTN_WAITING ? COL_DIM : COL_TEXT, box.x + (box.w - w) / 2,
+         y);
     add_hit(c, id, box);
 }
 
@@ -213,11 +229,11 @@ void widget_progress(sctx_t *c, SDL_Rect box, int permille)
     widget_fill(c, in, COL_ACCENT);
 }
 
-void widget_nav(sctx_t *c, SDL_Rect *area, const char *back, const char *ok)
+void widget_nav(sctx_t *c, SDL_Rect *area, const char *back, const char *ok, bool ready)
 {
     SDL_Rect row = layout_bottom(c, area, c->ui->target);
     if (back)
         widget_button(c, layout_col(c, row, 2, 0), "back", back, BTN_SECONDARY);
     if (ok)
-        widget_button(c, layout_col(c, row, 2, 1), "ok", ok, BTN_PRIMARY);
+        widget_button(c, layout_col(c, row, 2, 1), "ok", ok, ready ? BTN_PRIMARY : BTN_WAITING);
 }

@@ -497,16 +497,19 @@ static void amount_limits_and_keypad(void **state)
     assert_string_equal(view(r)->entry, "");
     tap(r, "ok");
     assert_int_equal(view(r)->message, MSG_AMOUNT_LOW);
-    keys(r, "1001");
-    assert_int_equal(view(r)->amount, 100100);
-    tap(r, "ok");
-    expect_screen(r, SCR_AMOUNT);
+    keys(r, "1001"); /* the fourth digit would pass the limit (1,000.00): refused at once, saying so */
+    assert_string_equal(view(r)->entry, "100");
+    assert_int_equal(view(r)->amount, 10000);
     assert_int_equal(view(r)->message, MSG_AMOUNT_HIGH);
     tap(r, "del");
-    assert_int_equal(view(r)->amount, 10000);
+    assert_int_equal(view(r)->amount, 1000);
     assert_int_equal(view(r)->message, MSG_NONE);
-    keys(r, "12345678"); /* at most 7 digits */
-    assert_string_equal(view(r)->entry, "1001234");
+    keys(r, "00"); /* the limit itself */
+    assert_int_equal(view(r)->amount, 100000);
+    assert_int_equal(view(r)->message, MSG_NONE);
+    keys(r, "5");
+    assert_string_equal(view(r)->entry, "1000");
+    assert_int_equal(view(r)->message, MSG_AMOUNT_HIGH);
     tap(r, "clear");
     assert_int_equal(view(r)->amount, 0);
     tap(r, "preset4"); /* unused preset */

@@ -204,6 +204,8 @@ int ui_gallery_save(ui_app_t *a, const char *dir, const char *name, session_lang
 int ui_gallery(ui_app_t *a, const char *dir)
 {
     int problems = 0, n;
+    if (!a->info.site_contact || !a->info.site_contact[0])
+        a->info.site_contact = "0571-8765 4321"; /* the site's staff, as site.contact gives them */
     session_config_t cfg = a->session.cfg;
     for (int lang = 0; lang < LANG_COUNT; lang++) {
         for (size_t i = 0; i < sizeof scenes / sizeof scenes[0]; i++) {
