@@ -6,28 +6,58 @@
 #include "base/log.h"
 #include "engine/engine_int.h"
 
+/* A method in both languages, Chinese first ("现金 Cash"); a name the
+ * kiosk does not know as it is stored. */
+static const char *method_words(const char *name)
+{
+    static const char *const words[METHOD_COUNT] = {
+        [METHOD_COUNTER] = "柜台 Counter", [METHOD_CASH] = "现金 Cash", [METHOD_CARD] = "银行卡 Card",
+        [METHOD_QR] = "扫码 QR code",      [METHOD_CENTRAL] = "中心 Central"};
+    sale_method_t m;
+    return sale_method_from_name(name, &m) && words[m] ? words[m] : name;
+}
+
+/* "label   count      money": the count and the money right-aligned in
+ * their columns, so that a list of them reads straight down. */
 static void money_line(builder_t *b, const currency_t *cur, const char *label, int64_t count, int64_t total)
 {
     char money[40], value[64];
     money_format(total, cur, MONEY_RECEIPT, money, sizeof money);
-    snprintf(value, sizeof value, "%4lld  %s", (long long)count, money);
+    snprintf(value, sizeof value, "%4lld %14s", (long long)count, money);
     engine__field(b, label, value);
 }
 
-/* Money taken, by method and note, and its total. */
-static void taken(builder_t *b, const currency_t *cur, const ledger_cash_report_t *r)
+/* The lines of the cash (by note) or of the other methods (by method),
+ * adding up their count and money. */
+static void taken_lines(builder_t *b, const currency_t *cur, const ledger_cash_report_t *r, bool cash, int64_t *n,
+                        int64_t *total)
 {
-    int64_t total = 0;
-    engine__line(b, PRINTER_STYLE_NORMAL, "收款 Taken");
     for (size_t i = 0; i < r->n_taken; i++) {
         const ledger_cash_line_t *x = &r->taken[i];
-        char label[48], note[40];
-        money_format(x->denomination, cur, MONEY_RECEIPT, note, sizeof note);
-        snprintf(label, sizeof label, "  %s%s%s", x->method, x->denomination ? " " : "", x->denomination ? note : "");
+        sale_method_t m = METHOD_NONE;
+        if ((sale_method_from_name(x->method, &m) && m == METHOD_CASH) != cash)
+            continue;
+        char label[64], note[40] = "";
+        if (x->denomination)
+            money_format(x->denomination, cur, MONEY_RECEIPT, note, sizeof note);
+        snprintf(label, sizeof label, "  %s", cash ? note : method_words(x->method));
         money_line(b, cur, label, x->count, x->total);
-        total += x->total;
+        *n += x->count;
+        *total += x->total;
     }
-    money_line(b, cur, "合计 Total", 0, total);
+}
+
+/* Money taken: the cash by note and its total (what the collector counts
+ * in the box) first, then the other methods and the total of all. */
+static void taken(builder_t *b, const currency_t *cur, const ledger_cash_report_t *r)
+{
+    int64_t cash_n = 0, cash = 0, other_n = 0, other = 0;
+    engine__line(b, PRINTER_STYLE_NORMAL, "现金 Cash");
+    taken_lines(b, cur, r, true, &cash_n, &cash);
+    money_line(b, cur, "现金合计 Cash", cash_n, cash);
+    engine__line(b, PRINTER_STYLE_NORMAL, "其他 Other methods");
+    taken_lines(b, cur, r, false, &other_n, &other);
+    money_line(b, cur, "合计 Total", cash_n + other_n, cash + other);
 }
 
 static void given_back(builder_t *b, const currency_t *cur, const ledger_cash_report_t *r)
@@ -50,7 +80,7 @@ kerr_t engine_zreport_doc(engine_t *e, const ledger_cash_report_t *r, const char
     builder_t b = {.doc = doc, .msg = msg};
     printer_style_t title = {PRINTER_CENTRE, true, 2, 2}, centre = {PRINTER_CENTRE, false, 1, 1};
     char text[64];
-    engine__line(&b, title, e->cfg->site_id[0] ? e->cfg->site_id : "Prepaid kiosk");
+    engine__line(&b, title, e->cfg->site_name[0] ? e->cfg->site_name : e->cfg->site_id[0] ? e->cfg->site_id : "Prepaid kiosk");
     engine__line(&b, centre, "Z 报表 Z REPORT");
     engine__line(&b, PRINTER_STYLE_NORMAL, ENGINE_RULE);
     engine__field(&b, "终端 Kiosk", e->cfg->kiosk_id[0] ? e->cfg->kiosk_id : e->cfg->site_id);
@@ -61,7 +91,7 @@ kerr_t engine_zreport_doc(engine_t *e, const ledger_cash_report_t *r, const char
     engine__field(&b, "从 From", text);
     engine__when(r->until, text);
     engine__field(&b, "到 To", text);
-    engine__field(&b, "操作员 Operator", actor);
+    engine__field(&b, "操作员 Operator", strncmp(actor, "operator:", 9) == 0 ? actor + 9 : actor);
     engine__line(&b, PRINTER_STYLE_NORMAL, ENGINE_RULE);
     taken(&b, cur, r);
     given_back(&b, cur, r);

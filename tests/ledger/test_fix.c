@@ -255,19 +255,30 @@ static void zreport_document(void **state)
     printer_doc_init(&doc);
     assert_int_equal(engine_zreport_doc(&eng, &r, ACTOR, &doc, &msg), K_OK);
     bool title = false, total = false, who = false;
+    long money_end = -1; /* the column where every money line ends: one straight column */
     for (size_t i = 0; i < doc.n; i++) {
         if (doc.items[i].kind != PRINTER_TEXT)
             continue;
         char line[256];
         snprintf(line, sizeof line, "%.*s", (int)doc.items[i].len, (const char *)doc.items[i].data);
         title |= strstr(line, "Z REPORT") != NULL;
-        total |= strstr(line, "Total") != NULL && strstr(line, "50.00") != NULL;
-        who |= strstr(line, ACTOR) != NULL;
+        total |= strstr(line, "合计 Total") != NULL && strstr(line, "   1 ") != NULL && strstr(line, "50.00") != NULL;
+        who |= strstr(line, "Operator") != NULL && strstr(line, "alice") != NULL;
+        assert_null(strstr(line, "operator:")); /* the operator's name, not the actor's tag */
+        if (strstr(line, "CNY") && strstr(line, "Z REPORT") == NULL) {
+            long end = 0; /* columns: a Chinese character (three bytes) is two */
+            for (const unsigned char *p = (const unsigned char *)line; *p; p++)
+                end += *p < 0x80 ? 1 : (*p & 0xC0) == 0xC0 ? 2 : 0;
+            if (money_end < 0)
+                money_end = end;
+            assert_int_equal(end, money_end);
+        }
     }
     printer_doc_free(&doc);
     assert_true(title);
-    assert_true(total);
+    assert_true(total); /* the count of the total is the sales', not 0 */
     assert_true(who);
+    assert_true(money_end > 0);
 }
 
 /* The newest audit row's outbox payload. */

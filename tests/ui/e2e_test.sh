@@ -242,7 +242,7 @@ case_service_mode() { # staff sign in at the screen, collect, reconcile, replace
   sleep 1
   run_kiosk service_mode
   contains "$(receipt 1)" "Z REPORT" "the Z report printed"
-  contains "$(receipt 1)" "operator:alice" "the Z report printed"
+  contains "$(receipt 1)" "Operator alice" "the Z report printed"
   [[ $(sqlite3 "$SITE/ledger.db" "select state from txn where id = '$parked'") == delivered ]] ||
     fail "the parked sale was not delivered after it was sent back"
   local card
