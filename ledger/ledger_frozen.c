@@ -3,7 +3,6 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "base/kjson.h"
 #include "ledger/ledger_int.h"
@@ -69,32 +68,4 @@ kerr_t ledger_record_frozen(ledger_t *l, const ledger_frozen_t *f, bool *fresh, 
         return ledger__commit(l, msg);
     ledger__rollback(l);
     return rc;
-}
-
-kerr_t ledger_last_frozen(ledger_t *l, const char *meter, ledger_frozen_t *out, bool *found, kmsg_t *msg)
-{
-    sqlite3_stmt *st;
-    kerr_t rc = ledger__cached(l,
-                               "SELECT at, local, utc_offset_minutes, energy, sharp, peak, flat, valley, read_at "
-                               "FROM meter_frozen WHERE meter = ? ORDER BY at DESC LIMIT 1",
-                               &st, msg);
-    if (rc)
-        return rc;
-    sqlite3_bind_text(st, 1, meter, -1, SQLITE_STATIC);
-    int s = sqlite3_step(st);
-    *found = s == SQLITE_ROW;
-    if (*found) {
-        memset(out, 0, sizeof *out);
-        snprintf(out->meter, sizeof out->meter, "%s", meter);
-        out->at = sqlite3_column_int64(st, 0);
-        ledger__col_text(st, 1, out->local, sizeof out->local);
-        out->utc_offset_minutes = sqlite3_column_int(st, 2);
-        out->energy = sqlite3_column_int64(st, 3);
-        out->bands_absent = sqlite3_column_type(st, 4) == SQLITE_NULL;
-        for (int b = 0; b < 4; b++)
-            out->bands[b] = sqlite3_column_int64(st, 4 + b);
-        out->read_at = sqlite3_column_int64(st, 8);
-    }
-    ledger__release(l, st);
-    return s == SQLITE_ROW || s == SQLITE_DONE ? K_OK : ledger__err(l, s, "reading the meter's freeze", msg);
 }

@@ -25,9 +25,6 @@ typedef struct ledger_frozen {
  * stored already: *fresh says which. */
 kerr_t ledger_record_frozen(ledger_t *l, const ledger_frozen_t *f, bool *fresh, kmsg_t *msg);
 
-/* The meter's latest freeze stored; *found false if none. */
-kerr_t ledger_last_frozen(ledger_t *l, const char *meter, ledger_frozen_t *out, bool *found, kmsg_t *msg);
-
 /* The freeze's time as ISO 8601 with the offset,
  * "YYYY-MM-DDThh:mm:00+hh:mm": the meter's local time and the kiosk's
  * offset (the outbox's "at"). */

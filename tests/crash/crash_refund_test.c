@@ -59,25 +59,6 @@ static void make_site(char *dir, size_t len)
         exit(2);
 }
 
-static int run_child(const char *dir, int k)
-{
-    char cfg[700], kk[16];
-    snprintf(cfg, sizeof cfg, "%s/kiosk.ini", dir);
-    snprintf(kk, sizeof kk, "%d", k);
-    char *argv[] = {child_bin, cfg, kk, NULL};
-    return crash_run(argv, 0);
-}
-
-static long long q(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *st;
-    long long v = -1;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
 /* Each refund metersim took is one the ledger says done, at its count. */
 static void check_journal(sqlite3 *db, const char *label)
 {
@@ -91,14 +72,14 @@ static void check_journal(sqlite3 *db, const char *label)
                  (long long)cJSON_GetNumberValue(cJSON_GetObjectItem(e, "count")),
                  (long long)cJSON_GetNumberValue(cJSON_GetObjectItem(e, "amount")));
         took++;
-        if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(e, "kind")), "refund") != 0 || q(db, sql) != 1)
+        if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(e, "kind")), "refund") != 0 || crash_sql_int(db, sql) != 1)
             crash_fail("%s: metersim took a refund the ledger does not have done once (count %g)", label,
                        cJSON_GetNumberValue(cJSON_GetObjectItem(e, "count")));
     }
     cJSON_Delete(j);
-    if (q(db, "SELECT count(*) FROM central_refund WHERE state = 'done'") != took)
+    if (crash_sql_int(db, "SELECT count(*) FROM central_refund WHERE state = 'done'") != took)
         crash_fail("%s: the ledger has %lld refunds done, metersim took %d", label,
-                   q(db, "SELECT count(*) FROM central_refund WHERE state = 'done'"), took);
+                   crash_sql_int(db, "SELECT count(*) FROM central_refund WHERE state = 'done'"), took);
     j = journal("000000000002");
     if (cJSON_GetArraySize(j) != 0)
         crash_fail("%s: the DL/T 645 meter's journal is not empty", label);
@@ -114,13 +95,13 @@ static void check(const char *dir, const char *label)
         crash_fail("%s: the ledger does not open", label);
         return;
     }
-    if (q(db, "SELECT count(*) FROM meter_command") != 3 ||
-        q(db, "SELECT count(*) FROM meter_command WHERE state NOT IN ('done', 'failed')") != 0)
+    if (crash_sql_int(db, "SELECT count(*) FROM meter_command") != 3 ||
+        crash_sql_int(db, "SELECT count(*) FROM meter_command WHERE state NOT IN ('done', 'failed')") != 0)
         crash_fail("%s: a refund is missing or not done or failed", label);
-    if (q(db, "SELECT count(*) FROM meter_command WHERE meter = '000000000002' AND state = 'failed' "
+    if (crash_sql_int(db, "SELECT count(*) FROM meter_command WHERE meter = '000000000002' AND state = 'failed' "
               "AND (reason LIKE 'the profile defines no refund%' OR reason LIKE 'interrupted after its intent%')") != 1)
         crash_fail("%s: the DL/T 645 refund did not fail (no refund in its profile, or settled by its count)", label);
-    if (q(db, "SELECT count(*) FROM (SELECT json_extract(payload, '$.id') AS id, count(*) AS n FROM outbox "
+    if (crash_sql_int(db, "SELECT count(*) FROM (SELECT json_extract(payload, '$.id') AS id, count(*) AS n FROM outbox "
               "WHERE topic = 'command' GROUP BY 1 HAVING n = 1)") != 3)
         crash_fail("%s: a refund's outcome is not in the outbox exactly once", label);
     check_journal(db, label);
@@ -140,12 +121,12 @@ int main(int argc, char **argv)
     for (k = 1; k < 100; k++) {
         char dir[512], label[96];
         make_site(dir, sizeof dir);
-        int st = run_child(dir, k);
+        int st = crash_run_child(child_bin, dir, k);
         bool killed = WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL;
         snprintf(label, sizeof label, "kill at %d (%s)", k, crash_step_name(dir, k));
         if (!killed && !(WIFEXITED(st) && WEXITSTATUS(st) == 0))
             crash_fail("%s: the child failed (status %d)", label, st);
-        if (killed && run_child(dir, 0) != 0)
+        if (killed && crash_run_child(child_bin, dir, 0) != 0)
             crash_fail("%s: the restart failed", label);
         check(dir, label);
         sc_stop(&sim);
