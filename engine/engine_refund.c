@@ -53,7 +53,7 @@ static kerr_t settle(engine_t *e, const ledger_central_refund_t *r, const char *
     if (!read_meter(e, r->meter, &seen, &why)) {
         LOG_W("engine", "central refund %.8s: %s; the meter's count could not be read (%s): settled later",
               r->command_id, what, why.text);
-        return ledger_command_get(e->ledger, r->command_id, after, &(bool){false}, msg);
+        return after ? ledger_command_get(e->ledger, r->command_id, after, &(bool){false}, msg) : K_OK;
     }
     int64_t now = seen.purchase_count, ours = r->purchase_count;
     snprintf(reason, sizeof reason, "%s; the meter's purchase count is %lld, the refund's %lld", what,
