@@ -93,5 +93,7 @@ mcmd_restart_t mcmd_restart(mcmd_state_t s, mcmd_t c, bool expired, bool has_sal
         return expired ? MCMD_RESTART_EXPIRE : MCMD_RESTART_RUN;
     if (s != MCMD_ACTING)
         return MCMD_RESTART_NOTHING;
+    if (c == MCMD_REFUND)
+        return MCMD_RESTART_SETTLE_REFUND;
     return c == MCMD_CREDIT && has_sale ? MCMD_RESTART_FINISH_SALE : MCMD_RESTART_READ;
 }

@@ -58,6 +58,7 @@ typedef enum mcmd_restart {
     MCMD_RESTART_EXPIRE,      /* recorded, not acted on, expired: end it expired */
     MCMD_RESTART_FINISH_SALE, /* a credit whose sale exists: its outcome is the sale's (sale recovery) */
     MCMD_RESTART_READ,        /* possibly sent: never again; read the meter and end it unknown */
+    MCMD_RESTART_SETTLE_REFUND, /* a refund possibly sent: never again; the meter's purchase count settles it */
 } mcmd_restart_t;
 
 /* The stored name of a command ("relay_trip"); "?" out of range. */

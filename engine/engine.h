@@ -197,6 +197,20 @@ kerr_t engine_scan_missed(engine_t *e, const char *meter, const char *why, int64
  * *cleared says whether it was. */
 kerr_t engine_scan_answered(engine_t *e, const char *meter, bool *cleared, kmsg_t *msg);
 
+/* What the day's scan did with a meter's daily freeze. */
+typedef enum engine_frozen {
+    FROZEN_STORED,      /* a freeze not seen before: stored with its outbox row (topic frozen) */
+    FROZEN_KNOWN,       /* the freeze is stored already: nothing new */
+    FROZEN_NONE,        /* the meter has not frozen yet */
+    FROZEN_UNSUPPORTED, /* the meter (or its gateway) keeps no freeze: skipped */
+} engine_frozen_t;
+
+/* Reads the meter's last daily freeze and stores it once per meter and
+ * freeze time (the meter's local time read in the kiosk's zone) with its
+ * outbox row, in one ledger transaction; *outcome says what came of it. A
+ * meter without freezes is K_OK, FROZEN_UNSUPPORTED (a debug line). */
+kerr_t engine_scan_frozen(engine_t *e, const char *meter, engine_frozen_t *outcome, kmsg_t *msg);
+
 /* A command to a meter, in the engine's terms (each backend turns it into
  * its protocol's own code). Every one goes through engine_meter_command. */
 typedef enum engine_meter_cmd {

@@ -29,15 +29,6 @@ static bool meter_op(mcmd_t c, engine_meter_cmd_t *out)
     return false;
 }
 
-/* Why a refund is refused: the gateways have a refund operation (exactly
- * once by purchase count, in the profiles that define one), but the kiosk
- * does not yet carry one out durably as it does a credit. */
-static kerr_t refund_refused(kmsg_t *msg)
-{
-    return kmsg_set(msg, K_EDENIED, "central refunds are not carried out by the kiosk yet: take the credit back at "
-                                    "the utility's counter");
-}
-
 static int64_t param_int(const char *params, const char *name)
 {
     cJSON *p = cJSON_Parse(params);
@@ -89,16 +80,14 @@ static kerr_t runnable(const engine_t *e, const ledger_command_t *c, kmsg_t *msg
     kmsg_t why = {""};
     if (engine_meter_served(e, c->meter, &line, &why) != K_OK)
         return kmsg_set(msg, K_EDENIED, "meter %s is not at this kiosk's site: %s", c->meter, why.text);
-    if (c->command == MCMD_CREDIT) {
+    if (c->command == MCMD_CREDIT || c->command == MCMD_REFUND) {
         const char *cur = e->cfg ? e->cfg->currency_code : "";
         if (param_int(c->params, "amount") < 1)
-            return kmsg_set(msg, K_EDENIED, "credit: no amount");
+            return kmsg_set(msg, K_EDENIED, "%s: no amount", mcmd_name(c->command));
         if (!param_is(c->params, "currency", cur))
-            return kmsg_set(msg, K_EDENIED, "credit: not in this kiosk's currency %s", cur);
+            return kmsg_set(msg, K_EDENIED, "%s: not in this kiosk's currency %s", mcmd_name(c->command), cur);
         return K_OK;
     }
-    if (c->command == MCMD_REFUND)
-        return refund_refused(msg);
     if (c->command == MCMD_OPEN_ACCOUNT || !meter_op(c->command, &op))
         return kmsg_set(msg, K_EDENIED, "%s is not supported by this kiosk's software yet", mcmd_name(c->command));
     return K_OK;
@@ -304,6 +293,8 @@ static kerr_t do_run(engine_t *e, const char *id, ledger_command_t *after, kmsg_
         return move(e, id, MCMD_EV_EXPIRE, "not run before its expiry", NULL, after, msg);
     if (runnable(e, &c, &why) != K_OK)
         return move(e, id, MCMD_EV_REFUSE, why.text, NULL, after, msg);
+    if (c.command == MCMD_REFUND)
+        return engine__central_refund(e, &c, param_int(c.params, "amount"), after, msg);
     return c.command == MCMD_CREDIT ? run_credit(e, &c, after, msg) : run_meter_op(e, &c, after, msg);
 }
 
@@ -321,6 +312,7 @@ static kerr_t restart_one(engine_t *e, ledger_command_t *c, kmsg_t *msg)
     case MCMD_RESTART_EXPIRE: return move(e, c->id, MCMD_EV_EXPIRE, "not run before its expiry", NULL, c, msg);
     case MCMD_RESTART_FINISH_SALE: return pay_and_deliver(e, c, c, msg);
     case MCMD_RESTART_READ: return end_unknown(e, c, "interrupted while it was being sent", c, msg);
+    case MCMD_RESTART_SETTLE_REFUND: return engine__central_refund_settle(e, c, c, msg);
     case MCMD_RESTART_NOTHING: break;
     }
     return K_OK;

@@ -40,4 +40,16 @@ kerr_t engine_central_run(engine_t *e, const char *id, ledger_command_t *after, 
  * pending ends when the sale does). */
 kerr_t engine_central_recover(engine_t *e, int *n, kmsg_t *msg);
 
+/* Inside the engine (engine_refund.c): runs received refund c of amount
+ * (docs/collector.md, "Central refunds"): the meter's count read, the
+ * intent with count + 1 committed, the meter told once, the outcome
+ * committed; a lost answer settled by the meter's count. */
+kerr_t engine__central_refund(engine_t *e, const ledger_command_t *c, int64_t amount, ledger_command_t *after,
+                              kmsg_t *msg);
+
+/* Inside the engine: settles refund c left acting (a crash after its
+ * intent) by reading the meter's purchase count; never sends it again. A
+ * meter that cannot be read leaves it acting. */
+kerr_t engine__central_refund_settle(engine_t *e, const ledger_command_t *c, ledger_command_t *after, kmsg_t *msg);
+
 #endif

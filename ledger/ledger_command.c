@@ -9,7 +9,8 @@
 
 #define COLS                                                                                                  \
     "id, meter, command, params, operator, issued_at, expires_at, state, reason, coalesce(txn_id, ''), " \
-    "balance_after, count_after"
+    "balance_after, count_after, " \
+    "(SELECT coalesce(sum(r.amount), 0) FROM central_refund r WHERE r.command_id = meter_command.id AND r.state = 'done')"
 
 static void read_row(sqlite3_stmt *st, ledger_command_t *c)
 {
@@ -32,6 +33,7 @@ static void read_row(sqlite3_stmt *st, ledger_command_t *c)
     c->has_after = sqlite3_column_type(st, 10) != SQLITE_NULL;
     c->balance_after = sqlite3_column_int64(st, 10);
     c->count_after = sqlite3_column_int64(st, 11);
+    c->refunded = sqlite3_column_int64(st, 12);
 }
 
 /* The outbox row of a command that reached its final state. */
@@ -45,6 +47,8 @@ static kerr_t outbox_row(ledger_t *l, const ledger_command_t *c, kmsg_t *msg)
         ok = kjson_add_int(o, "balance_after", c->balance_after) && kjson_add_int(o, "count_after", c->count_after);
     else if (ok)
         ok = cJSON_AddNullToObject(o, "balance_after") && cJSON_AddNullToObject(o, "count_after");
+    if (ok && c->command == MCMD_REFUND)
+        ok = kjson_add_int(o, "refunded", c->refunded);
     ok = ok && kjson_add_time(o, "at", ledger__now(l));
     if (!ok) {
         cJSON_Delete(o);
@@ -149,8 +153,8 @@ static void apply_change(ledger_command_t *c, const ledger_command_change_t *ch)
     }
 }
 
-static kerr_t move(ledger_t *l, const char *id, mcmd_event_t ev, const ledger_command_change_t *ch,
-                   ledger_command_t *c, kmsg_t *msg)
+kerr_t ledger__command_move(ledger_t *l, const char *id, mcmd_event_t ev, const ledger_command_change_t *ch,
+                            ledger_command_t *c, kmsg_t *msg)
 {
     bool found = false;
     kerr_t rc = ledger_command_get(l, id, c, &found, msg);
@@ -176,7 +180,7 @@ kerr_t ledger_command_move(ledger_t *l, const char *id, mcmd_event_t ev, const l
     ledger_command_t c;
     kerr_t rc = ledger__begin(l, msg);
     if (rc == K_OK)
-        rc = move(l, id, ev, ch, &c, msg);
+        rc = ledger__command_move(l, id, ev, ch, &c, msg);
     if (rc == K_OK)
         rc = ledger__commit(l, msg);
     else

@@ -25,6 +25,7 @@ typedef struct ledger_command {
     char txn[UUID_STR_LEN];         /* a credit's sale, "" if none */
     bool has_after;                 /* balance_after and count_after are known */
     int64_t balance_after, count_after;
+    int64_t refunded;               /* a refund: the amount the meter gave back (its central_refund done), else 0 */
 } ledger_command_t;
 
 /* What a change of state carries besides the state (NULL members: keep). */
@@ -53,5 +54,47 @@ kerr_t ledger_command_move(ledger_t *l, const char *id, mcmd_event_t ev, const l
 
 /* The commands not final (received, acting), oldest first, at most max. */
 kerr_t ledger_command_open(ledger_t *l, ledger_command_t *out, size_t max, size_t *n, kmsg_t *msg);
+
+/* ---- central refunds (ledger_refund.c; docs/collector.md, "Central
+ * refunds"): the intent, with the purchase count it carries, is committed
+ * with the command's move to acting before the meter is told; the outcome
+ * with the command's final state and its outbox row. ---- */
+
+typedef enum ledger_refund_state {
+    REFUND_SENT,    /* intent committed: it may have reached the meter */
+    REFUND_DONE,    /* the meter gave the amount back */
+    REFUND_FAILED,  /* it did not */
+    REFUND_UNKNOWN, /* it cannot be told: a person looks at the meter */
+} ledger_refund_state_t;
+
+/* A central refund as stored. */
+typedef struct ledger_central_refund {
+    char command_id[LEDGER_CMD_ID_LEN];
+    char meter[33];
+    int64_t amount, purchase_count;
+    ledger_refund_state_t state;
+    bool has_balance;
+    int64_t balance_after;
+    char detail[LEDGER_REASON_LEN];
+    int64_t at, finished_at;
+} ledger_central_refund_t;
+
+/* Commits the intent of refund r (state sent) and moves command
+ * r->command_id to acting, in one transaction; K_ECONFLICT if the command
+ * has an intent already (it is never sent twice). */
+kerr_t ledger_refund_begin(ledger_t *l, const ledger_central_refund_t *r, kmsg_t *msg);
+
+/* Ends the refund of command id as `state` (done, failed or unknown) with
+ * detail (and the balance after, if has_balance), and moves the command
+ * by the matching event (done, fail, lost) with ch, in one transaction with
+ * the command's outbox row (its "refunded" the amount when done). */
+kerr_t ledger_refund_end(ledger_t *l, const char *id, ledger_refund_state_t state, const char *detail,
+                         const ledger_command_change_t *ch, ledger_command_t *after, kmsg_t *msg);
+
+/* The refund of command id; *found false if none. */
+kerr_t ledger_refund_get(ledger_t *l, const char *id, ledger_central_refund_t *out, bool *found, kmsg_t *msg);
+
+/* A refund state's name ("sent", "done", "failed", "unknown"). */
+const char *ledger_refund_state_name(ledger_refund_state_t s);
 
 #endif

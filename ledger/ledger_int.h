@@ -6,6 +6,7 @@
 #include <cjson/cJSON.h>
 #include <sqlite3.h>
 
+#include "core/command.h"
 #include "ledger/ledger.h"
 
 #define LEDGER_STMT_CACHE 32
@@ -97,6 +98,17 @@ kerr_t ledger__outbox(ledger_t *l, const char *topic, cJSON *payload, kmsg_t *ms
  * operators (ledger_staff_doc.c), inside the caller's transaction;
  * K_EINVAL, naming the entry, if the body is not a staff document. */
 kerr_t ledger__staff_apply(ledger_t *l, const char *body, kmsg_t *msg);
+
+/* Adds "bands": the four TOU registers (sharp, peak, flat, valley) as a
+ * JSON array, or null for a meter without them; false when out of memory. */
+bool ledger__add_bands(cJSON *o, const int64_t bands[4], bool absent);
+
+/* Moves central command id by ev with what ch carries (ledger_command_move)
+ * inside the caller's transaction; *c gets the row as stored. */
+struct ledger_command;
+struct ledger_command_change;
+kerr_t ledger__command_move(ledger_t *l, const char *id, mcmd_event_t ev, const struct ledger_command_change *ch,
+                            struct ledger_command *c, kmsg_t *msg);
 
 /* Inserts an alert and its outbox row (inside the caller's transaction). */
 kerr_t ledger__insert_alert(ledger_t *l, const ledger_alert_t *a, kmsg_t *msg);

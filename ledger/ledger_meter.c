@@ -78,14 +78,13 @@ kerr_t ledger__outbox(ledger_t *l, const char *topic, cJSON *payload, kmsg_t *ms
     return rc;
 }
 
-/* The four bands as a JSON array, or null for a meter without them. */
-static bool add_bands(cJSON *o, const ledger_reading_t *r)
+bool ledger__add_bands(cJSON *o, const int64_t bands[4], bool absent)
 {
-    if (r->bands_absent)
+    if (absent)
         return cJSON_AddNullToObject(o, "bands") != NULL;
     cJSON *a = cJSON_AddArrayToObject(o, "bands");
     for (int b = 0; a && b < 4; b++)
-        if (!cJSON_AddItemToArray(a, cJSON_CreateNumber((double)r->bands[b])))
+        if (!cJSON_AddItemToArray(a, cJSON_CreateNumber((double)bands[b])))
             return false;
     return a != NULL;
 }
@@ -96,7 +95,7 @@ static cJSON *reading_json(const ledger_reading_t *r, const char *source)
 {
     cJSON *o = cJSON_CreateObject();
     if (o && !(kjson_add_str(o, "meter", r->meter) && kjson_add_time(o, "at", r->at) &&
-               kjson_add_int(o, "energy", r->energy) && add_bands(o, r) && kjson_add_int(o, "balance", r->balance) &&
+               kjson_add_int(o, "energy", r->energy) && ledger__add_bands(o, r->bands, r->bands_absent) && kjson_add_int(o, "balance", r->balance) &&
                kjson_add_int(o, "purchase_count", r->purchase_count) &&
                kjson_add_int(o, "relay_open", r->relay_open) && kjson_add_int(o, "flags", r->flags) &&
                kjson_add_str(o, "source", source))) {

@@ -384,8 +384,41 @@ static const char *const v13[] = {
     NULL,
 };
 
+/* Version 14: the meters' daily freezes as read by the day's scan, one
+ * row per meter and freeze time (ledger_frozen.c; docs/collector.md, "The
+ * day's figures"), and central refunds: the intent with the purchase
+ * count it carries, committed before the meter is told, and its outcome
+ * (ledger_refund.c; docs/collector.md, "Central refunds"). */
+static const char *const v14[] = {
+    "CREATE TABLE meter_frozen ("
+    "  meter TEXT NOT NULL,"
+    "  at INTEGER NOT NULL,"
+    "  local TEXT NOT NULL,"
+    "  utc_offset_minutes INTEGER NOT NULL,"
+    "  energy INTEGER NOT NULL,"
+    "  sharp INTEGER, peak INTEGER, flat INTEGER, valley INTEGER,"
+    "  read_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (meter, at),"
+    "  CHECK ((sharp IS NULL) = (peak IS NULL) AND (peak IS NULL) = (flat IS NULL)"
+    "         AND (flat IS NULL) = (valley IS NULL))"
+    ") STRICT;",
+    "CREATE TABLE central_refund ("
+    "  command_id TEXT PRIMARY KEY NOT NULL REFERENCES meter_command(id),"
+    "  meter TEXT NOT NULL,"
+    "  amount INTEGER NOT NULL CHECK (amount > 0),"
+    "  purchase_count INTEGER NOT NULL CHECK (purchase_count > 0),"
+    "  state TEXT NOT NULL CHECK (state IN ('sent', 'done', 'failed', 'unknown')),"
+    "  balance_after INTEGER,"
+    "  detail TEXT NOT NULL DEFAULT '',"
+    "  at INTEGER NOT NULL,"
+    "  finished_at INTEGER"
+    ") STRICT;",
+    "CREATE INDEX central_refund_meter ON central_refund(meter, at);",
+    NULL,
+};
+
 /* Each migration is a list of statements run in one transaction. */
-static const char *const *const migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13};
+static const char *const *const migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14};
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

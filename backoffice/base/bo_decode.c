@@ -6,12 +6,13 @@
 #include <string.h>
 
 #include "backoffice/base/bo_json.h"
+#include "base/timefmt.h"
 #include "base/uuid.h"
 #include "core/txn.h"
 
 #define MONEY_MAX 1000000000000LL /* 10^12 minor units: far beyond any top-up */
 
-static const char *const topics[] = {"txn", "reading", "alert", "card", "audit", "command"};
+static const char *const topics[] = {"txn", "reading", "alert", "card", "audit", "command", "frozen"};
 
 static bool topic_known(const char *t)
 {
@@ -29,7 +30,7 @@ static kerr_t decode_row(const cJSON *r, int i, bo_row_t *row, kmsg_t *msg)
     if (rc == K_OK)
         rc = bo_json_str(r, "topic", row->topic, sizeof row->topic, msg);
     if (rc == K_OK && !topic_known(row->topic))
-        rc = kmsg_set(msg, K_EINVAL, "topic '%s' is unknown: use txn, reading, alert, card or audit", row->topic);
+        rc = kmsg_set(msg, K_EINVAL, "topic '%s' is unknown: use txn, reading, alert, card, audit, command or frozen", row->topic);
     row->payload = cJSON_GetObjectItemCaseSensitive(r, "payload");
     if (rc == K_OK && !cJSON_IsObject(row->payload))
         rc = kmsg_set(msg, K_EINVAL, "'payload' must be an object");
@@ -135,7 +136,7 @@ kerr_t bo_decode_txn(const cJSON *p, bo_txn_t *t, kmsg_t *msg)
 }
 
 /* "bands": absent or null (none), or four whole numbers >= 0. */
-static kerr_t reading_bands(const cJSON *p, bo_reading_t *r, kmsg_t *msg)
+static kerr_t decode_bands(const cJSON *p, int64_t bands[4], bool *has, kmsg_t *msg)
 {
     const cJSON *b = cJSON_GetObjectItemCaseSensitive(p, "bands");
     if (!b || cJSON_IsNull(b))
@@ -147,9 +148,9 @@ static kerr_t reading_bands(const cJSON *p, bo_reading_t *r, kmsg_t *msg)
         if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > 9007199254740991.0 ||
             (double)(int64_t)v->valuedouble != v->valuedouble)
             return kmsg_set(msg, K_EINVAL, "bands[%d] must be a whole number of milli-units >= 0", i);
-        r->bands[i] = (int64_t)v->valuedouble;
+        bands[i] = (int64_t)v->valuedouble;
     }
-    r->has_bands = true;
+    *has = true;
     return K_OK;
 }
 
@@ -185,9 +186,41 @@ kerr_t bo_decode_reading(const cJSON *p, bo_reading_t *r, kmsg_t *msg)
     if (rc == K_OK)
         rc = bo_json_int(p, "flags", 0, INT64_MAX, &r->flags, msg);
     if (rc == K_OK)
-        rc = reading_bands(p, r, msg);
+        rc = decode_bands(p, r->bands, &r->has_bands, msg);
     if (rc == K_OK)
         rc = reading_source(p, r, msg);
+    return rc;
+}
+
+/* "YYYY-MM-DDThh:mm:ss+hh:mm" (or -hh:mm) into UTC ms. */
+static bool offset_time(const char *text, int64_t *ms)
+{
+    char utc[21];
+    int oh, om;
+    char sign, tail;
+    if (strlen(text) != 25 || sscanf(text + 19, "%c%2d:%2d%c", &sign, &oh, &om, &tail) != 3 ||
+        (sign != '+' && sign != '-') || oh > 14 || om > 59)
+        return false;
+    snprintf(utc, sizeof utc, "%.19sZ", text);
+    if (!ktime_parse(utc, ms))
+        return false;
+    *ms -= (sign == '+' ? 1 : -1) * ((int64_t)oh * 60 + om) * 60000;
+    return true;
+}
+
+kerr_t bo_decode_frozen(const cJSON *p, bo_frozen_t *f, kmsg_t *msg)
+{
+    memset(f, 0, sizeof *f);
+    kerr_t rc = bo_json_str(p, "meter", f->meter, sizeof f->meter, msg);
+    if (rc == K_OK && (bo_json_str(p, "at", f->at_text, sizeof f->at_text, msg) != K_OK ||
+                       !offset_time(f->at_text, &f->at)))
+        rc = kmsg_set(msg, K_EINVAL, "'at' must be a local time with its offset like 2026-11-21T00:00:00+08:00");
+    if (rc == K_OK)
+        rc = bo_json_int(p, "energy", 0, INT64_MAX, &f->energy, msg);
+    if (rc == K_OK)
+        rc = decode_bands(p, f->bands, &f->has_bands, msg);
+    if (rc == K_OK)
+        rc = bo_json_time(p, "read_at", &f->read_at, msg);
     return rc;
 }
 

@@ -52,6 +52,16 @@ typedef struct bo_reading {
     char source[16];   /* scan, sale, staff, command; "" if the kiosk did not say */
 } bo_reading_t;
 
+/* A meter's daily freeze (topic frozen). */
+typedef struct bo_frozen {
+    char meter[BO_METER_LEN];
+    char at_text[32]; /* "YYYY-MM-DDThh:mm:ss+hh:mm": the meter's local time, the kiosk's offset */
+    int64_t at;       /* the same instant, UTC ms */
+    int64_t energy, read_at;
+    bool has_bands;
+    int64_t bands[4];
+} bo_frozen_t;
+
 typedef struct bo_alert {
     char meter[BO_METER_LEN], kind[64], severity[16], evidence[BO_TEXT_LEN];
     int64_t id, at;
@@ -105,6 +115,10 @@ void bo_batch_free(bo_batch_t *b);
 /* Each reads one row's payload; the message says what is wrong with it. */
 kerr_t bo_decode_txn(const cJSON *p, bo_txn_t *out, kmsg_t *msg);
 kerr_t bo_decode_reading(const cJSON *p, bo_reading_t *out, kmsg_t *msg);
+
+/* Decodes a frozen row ({"meter", "at" with its offset, "energy",
+ * "bands", "read_at"}); K_EINVAL naming the field that is wrong. */
+kerr_t bo_decode_frozen(const cJSON *p, bo_frozen_t *out, kmsg_t *msg);
 kerr_t bo_decode_alert(const cJSON *p, bo_alert_t *out, kmsg_t *msg);
 kerr_t bo_decode_card(const cJSON *p, bo_card_t *out, kmsg_t *msg);
 kerr_t bo_decode_audit(const cJSON *p, bo_audit_t *out, kmsg_t *msg);

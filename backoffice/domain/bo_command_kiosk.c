@@ -40,7 +40,7 @@ static kerr_t hand_over(bo_store_t *st, bo_cmd_rec_t *c, int64_t now, cJSON *arr
 static kerr_t pickup(bo_store_t *st, const char *kiosk, int64_t now, cJSON *arr, kmsg_t *msg)
 {
     int64_t n = 0;
-    kerr_t rc = st->ops->cmd->expire_due(st->ctx, now, "not picked up by its kiosk before its expiry", &n, msg);
+    kerr_t rc = st->ops->cmd->expire_due(st->ctx, now, "not received by its kiosk before its expiry", &n, msg);
     bo_cmd_rec_t *recs = rc == K_OK ? calloc(PICKUP_MAX, sizeof *recs) : NULL;
     picked_t p = {recs, 0};
     if (rc == K_OK && !recs)

@@ -1,4 +1,4 @@
-/* Storing each topic's row: txn, reading, alert (card: bo_ingest_card.c,
+/* Storing each topic's row: txn, reading, frozen, alert (card: bo_ingest_card.c,
  * audit: bo_ingest_audit.c). A row already held under another outbox seq
  * is a duplicate; a malformed one is rejected; a row naming a meter passes
  * the gate first (bo_ingest_gate.c): the kiosk's scope, then the rules. */
@@ -101,6 +101,22 @@ static kerr_t ingest_reading(const bo_in_t *in)
     return bo_counts_seen(in->st, r.meter, r.purchase_count, in->now, in->msg);
 }
 
+/* A meter's daily freeze (topic frozen): its meter in the kiosk's scope,
+ * once per meter and freeze time. */
+static kerr_t ingest_frozen(const bo_in_t *in)
+{
+    bo_frozen_t f;
+    bool go;
+    if (bo_decode_frozen(in->row->payload, &f, in->reason) != K_OK)
+        return malformed(in);
+    kmsg_t why = {{0}};
+    kerr_t rc = bo__ingest_admit(in, f.meter, BO_RULE_NONE, &why, &go);
+    if (rc || !go)
+        return rc;
+    return bo__ingest_once(in, in->st->ops->upload->frozen_put(in->st->ctx, in->kiosk, &f, in->msg),
+                           "this freeze (meter and freeze time) was received before");
+}
+
 static kerr_t ingest_alert(const bo_in_t *in)
 {
     bo_alert_t a;
@@ -159,5 +175,7 @@ kerr_t bo_ingest_row(bo_store_t *st, const bo_rules_t *rules, const char *kiosk,
         return bo__ingest_audit(&in);
     if (strcmp(row->topic, "command") == 0)
         return ingest_command(&in);
+    if (strcmp(row->topic, "frozen") == 0)
+        return ingest_frozen(&in);
     return bo__ingest_card(&in);
 }

@@ -37,8 +37,10 @@ typedef struct bo_st_cmd {
      * and not acknowledged; not expired), oldest first, at most limit. */
     kerr_t (*pending_each)(void *ctx, const char *kiosk, int64_t now, int limit, bo_cmd_cb fn, void *arg,
                            kmsg_t *msg);
-    /* Ends every queued command whose expiry is at or before now as expired
-     * with why; *n how many. */
+    /* Ends as expired, with why, every command whose expiry is at or before
+     * now and that its kiosk never acknowledged: queued, or handed to a long
+     * poll whose kiosk had gone (a later outcome from the kiosk still
+     * replaces it); *n how many. */
     kerr_t (*expire_due)(void *ctx, int64_t now, const char *why, int64_t *n, kmsg_t *msg);
     /* The kiosk that runs a site's commands: its active kiosk first by id
      * (*found false if the site has none). */

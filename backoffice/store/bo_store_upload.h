@@ -65,6 +65,9 @@ typedef struct bo_st_upload {
     kerr_t (*reading_put)(void *ctx, const char *kiosk, const bo_reading_t *r, kmsg_t *msg); /* K_ECONFLICT: had */
     kerr_t (*alert_put)(void *ctx, const char *kiosk, const char *ledger, const bo_alert_t *a,
                         kmsg_t *msg); /* K_ECONFLICT: had */
+    /* Stores a meter's daily freeze; K_ECONFLICT if its meter and freeze
+     * time are stored already (from any kiosk). */
+    kerr_t (*frozen_put)(void *ctx, const char *kiosk, const bo_frozen_t *f, kmsg_t *msg);
     /* Stores the card's state unless a later one is stored. */
     kerr_t (*card_put)(void *ctx, const char *kiosk, const bo_card_t *c, kmsg_t *msg);
 } bo_st_upload_t;

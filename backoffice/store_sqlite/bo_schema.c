@@ -275,8 +275,18 @@ static const char *const v8[] = {
     NULL,
 };
 
+/* Version 9: the meters' daily freezes the kiosks uploaded (topic
+ * frozen), one per meter and freeze time: at in UTC ms, at_text as the
+ * kiosk wrote it (the meter's local time with the kiosk's offset). */
+static const char *const v9[] = {
+    "CREATE TABLE frozen (meter TEXT NOT NULL, at INTEGER NOT NULL, at_text TEXT NOT NULL,"
+    "  kiosk TEXT NOT NULL, energy INTEGER NOT NULL, sharp INTEGER, peak INTEGER, flat INTEGER,"
+    "  valley INTEGER, read_at INTEGER NOT NULL, PRIMARY KEY (meter, at)) STRICT;",
+    NULL,
+};
+
 /* Each migration is a list of SQL texts run in one transaction. */
-static const char *const *const migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8};
+static const char *const *const migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9};
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

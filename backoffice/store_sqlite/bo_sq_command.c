@@ -81,7 +81,7 @@ static kerr_t expire_due(void *ctx, int64_t now, const char *why, int64_t *n, km
     *n = 0;
     kerr_t rc = bo_db_write(ctx, NULL, msg, "expiring central commands",
                             "UPDATE meter_command SET state = 'expired', outcome = ?, updated_at = ? "
-                            "WHERE state = 'queued' AND expires_at <= ?",
+                            "WHERE (state = 'queued' OR (state = 'sent' AND acked_at IS NULL)) AND expires_at <= ?",
                             "tii", why, now, now);
     if (rc == K_OK)
         *n = sqlite3_changes(ctx);

@@ -39,7 +39,8 @@ typedef struct listing {
     "WHERE state = 'delivered' AND created_at >= ?1 AND created_at < ?2 GROUP BY 1, 2 ORDER BY 1, 2"
 
 /* Each meter's latest reading (one row per meter: the newest, whichever
- * kiosk sent it), its supply in the meter's words and whether it is online:
+ * kiosk sent it) and its latest daily freeze (frozen_at: the meter's local
+ * time with the kiosk's offset; frozen_energy), its supply in the meter's words and whether it is online:
  * read within twice the scan period (the kiosk's scan_minutes, else 60)
  * before ?2 (now). `where` picks the meters (?1). */
 #define METER_STATE(where)                                                                                            \
@@ -52,8 +53,10 @@ typedef struct listing {
     "CASE WHEN r.at IS NOT NULL AND ?2 - r.at <= 2 * 60000 * coalesce((SELECT s.value FROM kiosk_setting s "          \
     "WHERE s.kiosk = r.kiosk AND s.key = 'scan_minutes'), 60) THEN 'yes' ELSE 'no' END AS online, "                   \
     TIME("r.at") " AS last_read, coalesce(r.energy, '') AS energy, "                                               \
-    "coalesce(r.flags, '') AS flags, coalesce(r.kiosk, '') AS kiosk, coalesce(r.source, '') AS source "               \
-    "FROM meter m LEFT JOIN (SELECT *, row_number() OVER (PARTITION BY meter ORDER BY at DESC, kiosk) AS rn "          \
+    "coalesce(r.flags, '') AS flags, coalesce(r.kiosk, '') AS kiosk, coalesce(r.source, '') AS source, "             \
+    "coalesce(z.at_text, '') AS frozen_at, coalesce(z.energy, '') AS frozen_energy "                                  \
+    "FROM meter m LEFT JOIN (SELECT *, row_number() OVER (PARTITION BY meter ORDER BY at DESC) AS rn "                \
+    "FROM frozen) z ON z.meter = m.id AND z.rn = 1 LEFT JOIN (SELECT *, row_number() OVER (PARTITION BY meter ORDER BY at DESC, kiosk) AS rn "          \
     "FROM reading) r ON r.meter = m.id AND r.rn = 1 WHERE " where " ORDER BY m.id"
 
 /* A meter's energy per period (fmt: strftime's, in UTC): the rise of each

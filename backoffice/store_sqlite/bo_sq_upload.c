@@ -158,6 +158,18 @@ static kerr_t reading_put(void *ctx, const char *kiosk, const bo_reading_t *r, k
                        r->relay_open, r->flags, b[0], b[1], b[2], b[3], r->source);
 }
 
+static kerr_t frozen_put(void *ctx, const char *kiosk, const bo_frozen_t *f, kmsg_t *msg)
+{
+    const int64_t *b = f->bands, none[4] = {-1, -1, -1, -1};
+    if (!f->has_bands)
+        b = none;
+    return bo_db_write(ctx, NULL, msg, "storing a freeze",
+                       "INSERT INTO frozen (meter, at, at_text, kiosk, energy, sharp, peak, flat, valley, read_at) "
+                       "VALUES (?, ?, ?, ?, ?, nullif(?, -1), nullif(?, -1), nullif(?, -1), nullif(?, -1), ?)",
+                       "titti" "iiiii", f->meter, f->at, f->at_text, kiosk, f->energy, b[0], b[1], b[2], b[3],
+                       f->read_at);
+}
+
 static kerr_t alert_put(void *ctx, const char *kiosk, const char *ledger, const bo_alert_t *a, kmsg_t *msg)
 {
     return bo_db_write(ctx, NULL, msg, "storing a row",
@@ -191,6 +203,7 @@ const bo_st_upload_t bo__sq_upload = {
     .sale_put = sale_put,
     .reading_put = reading_put,
     .alert_put = alert_put,
+    .frozen_put = frozen_put,
     .card_put = card_put,
 };
 

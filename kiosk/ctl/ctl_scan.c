@@ -39,15 +39,19 @@ static scan_sched_t schedule(ctl_site_t *s, const ctl_scan_t *sc, int64_t now)
                           .utc_offset_ms = utc_offset_ms(now)};
 }
 
-/* The day's scan reads the meter's daily freeze (DL/T 645 05 06 01 01)
- * here and uploads it as topic `frozen` ({"meter", "at", "energy",
- * "bands"}, docs/sync.md): engine_read_frozen plugs in at this one place
- * once the gateway reads freezes; until then the day's scan stores the
- * meter's registers as read just after midnight. */
+/* The day's scan stores the meter's daily freeze (DL/T 645 05 06 01 01,
+ * the Modbus profile's frozen block) once per freeze, uploaded as topic
+ * `frozen` (docs/collector.md, "The day's figures"). A meter without
+ * freezes is skipped quietly; a freeze that cannot be read is said, and
+ * the reading taken just before stands. */
 static void ctl_scan_frozen(ctl_site_t *s, const char *meter)
 {
-    (void)s;
-    (void)meter;
+    engine_frozen_t outcome;
+    kmsg_t msg = {""};
+    if (engine_scan_frozen(&s->engine, meter, &outcome, &msg) != K_OK)
+        printf("worker: scan: meter %s: its daily freeze: %s\n", meter, msg.text);
+    else if (outcome == FROZEN_STORED)
+        printf("worker: scan: meter %s: daily freeze stored\n", meter);
 }
 
 /* Reads one meter: a reading stored and inspected, or a miss counted. */

@@ -107,6 +107,48 @@ case_scan_on_schedule() {
   stop_worker
 }
 
+# The day's scan stores each meter's daily freeze once per freeze and the
+# back office receives it once (topic frozen): the freeze time is the
+# meter's local time with the kiosk's offset (here +08:00), the same
+# instant metersim froze at; a meter without freezes is skipped quietly.
+# A day's scan at any time of day: the day's scan 0 minutes after
+# midnight and a period of a day.
+case_daily_freeze() {
+  export TZ=Asia/Shanghai
+  setup 3
+  expect_status 0 bo settings set K1 scan_after_midnight_minutes 0
+  expect_status 0 ctl sync now
+  control "consume 000000000001 4320"
+  control "set 000000000003 freezes off"
+  control "freeze"
+  control "consume 000000000001 1000" # after the freeze: not in it
+  start_worker --scan-every 86400000
+  wait_for 20 passes_at_least 1 || fail "no scan: $(cat "$SITE/worker.out")"
+  stop_worker
+  contains "$(cat "$SITE/worker.out")" "scan (the day's): 3 meters" "the day's scan"
+  [[ $(kiosk_sql "select meter || ' ' || energy || ' ' || (sharp is not null) from meter_frozen order by meter") == \
+     $'000000000001 4320 1\n000000000002 0 1' ]] || fail "the kiosk's freezes: $(kiosk_sql 'select * from meter_frozen')"
+  if grep -q "000000000003.*freeze" "$SITE/worker.out"; then fail "a meter without freezes was not skipped quietly"; fi
+  start_worker --scan-every 86400000 # another day's scan reads the same freezes: stored once
+  wait_for 20 passes_at_least 2 || fail "no second scan: $(cat "$SITE/worker.out")"
+  stop_worker
+  [[ $(kiosk_sql "select count(*) from meter_frozen") == 2 ]] || fail "a freeze stored twice"
+  [[ $(kiosk_sql "select count(*) from outbox where topic = 'frozen'") == 2 ]] || fail "a freeze queued twice"
+  expect_status 0 ctl sync now
+  kiosk_sql "update outbox set sent_at = null where topic = 'frozen'"
+  expect_status 0 ctl sync now # a replay
+  [[ $(bo_sql "select count(*) from frozen") == 2 ]] || fail "the back office's freezes: $(bo_sql 'select * from frozen')"
+  control "state 000000000001"
+  local want
+  want=$(sqlite3 :memory: "select json_extract('${REPLY#ok }', '\$.frozen.time_ms')")
+  [[ $(bo_sql "select at || ' ' || energy || ' ' || kiosk from frozen where meter = '000000000001'") == "$want 4320 K1" ]] ||
+    fail "the freeze at the back office: $(bo_sql 'select * from frozen'), metersim froze at $want"
+  contains "$(bo_sql "select at_text from frozen where meter = '000000000001'")" "+08:00" "the freeze's offset"
+  expect_status 0 bo meter show 000000000001 --csv
+  contains "$OUT" "frozen_at,frozen_energy" "meter show's columns"
+  contains "$OUT" "+08:00,4320" "meter show: the last freeze"
+}
+
 # Readings taken while the back office is down stay in the outbox and
 # arrive once it is back, each once.
 case_store_and_forward() {

@@ -9,15 +9,17 @@ CASE=$1 CTL=$2 BO=$3 SIM=$4
 
 start_sim() {
   printf '000102030405060708090a0b0c0d0e0f\n' >"$SITE/master.key" && chmod 600 "$SITE/master.key"
-  "$SIM" --state "$SITE/state.json" --meters 3 --ports-file "$SITE/ports" --master-key "$SITE/master.key" \
+  "$SIM" --state "$SITE/state.json" --meters 4 --ports-file "$SITE/ports" --master-key "$SITE/master.key" \
     --baud 9600 --speed 0 --log-level info 2>"$SITE/metersim.log" &
   SIM_PID=$!
   for _ in $(seq 100); do [[ -s "$SITE/ports" ]] && break; sleep 0.05; done
   DLT645=$(awk '$1 == "dlt645" { print $2 }' "$SITE/ports") CONTROL=$(awk '$1 == "control" { print $2 }' "$SITE/ports")
+  MODBUS=$(awk '$1 == "modbus" { print $2 }' "$SITE/ports")
   [[ -n ${CONTROL:-} ]] || { fail "metersim did not start: $(cat "$SITE/metersim.log")"; finish; }
   {
     echo "meter,customer,protocol,gateway"
     for i in 1 2 3; do printf '00000000000%d,10000000000%d,dlt645,127.0.0.1:%s\n' "$i" "$i" "$DLT645"; done
+    printf '000000000004,100000000004,modbus,127.0.0.1:%s/4\n' "$MODBUS" # modbus-prepaid: it has refunds
   } >"$SITE/meters.csv"
   cat >"$SITE/kiosk.ini" <<INI
 [ledger]
@@ -171,6 +173,52 @@ case_refused() { # another site's meter, a tampered signature, an expired comman
   [[ $REPLY == "$before" ]] || fail "a meter changed: $before -> $REPLY"
   [[ $(kiosk_sql "select count(*) from alert where kind = 'command_refused'") == 3 ]] ||
     fail "alerts: $(kiosk_sql 'select kind, evidence from alert')"
+}
+
+# journal_kinds N: metersim's journal of meter N, its entries' kinds in order
+journal_kinds() {
+  control "state 00000000000$1"
+  sqlite3 :memory: "select group_concat(json_extract(value, '\$.kind'), ' ') from json_each(json_extract('${REPLY#ok }', '\$.journal'))"
+}
+
+case_refund() { # a central refund on a Modbus meter: once, by purchase count; a lost answer settled by the count; none on DL/T 645
+  bo_meters 4
+  start_worker
+  issue 000000000004 credit --amount 3000 --paid-by counter --reference R-1 --operator bob --reason "paid"
+  [[ $(wait_final "$ID") == done ]] || fail "the credit is $(state_of "$ID"): $(bo meter commands)"
+  issue 000000000004 refund --amount 1000 --operator bob --reason "paid back at the counter"
+  [[ $(wait_final "$ID") == done ]] || fail "the refund is $(state_of "$ID"): $(bo meter commands)"
+  [[ $(meter_state 4 balance) == 2000 ]] || fail "metersim's balance: $(meter_state 4 balance)"
+  [[ $(journal_kinds 4) == "recharge refund" ]] || fail "metersim's journal: $(journal_kinds 4)"
+  [[ $(bo_sql "select balance_after || '/' || count_after from meter_command where id = '$ID'") == 2000/2 ]] ||
+    fail "balance and count after: $(bo_sql "select * from meter_command where id = '$ID'")"
+  contains "$(bo_sql "select outcome from meter_command where id = '$ID'")" "refunded 1000 at purchase count 2" "the outcome"
+  [[ $(kiosk_sql "select state || ' ' || amount || ' ' || purchase_count from central_refund where command_id = '$ID'") == "done 1000 2" ]] ||
+    fail "the kiosk's refund: $(kiosk_sql 'select * from central_refund')"
+  [[ $(kiosk_sql "select json_extract(payload, '\$.refunded') from outbox where topic = 'command' and json_extract(payload, '\$.id') = '$ID'") == 1000 ]] ||
+    fail "the outcome's refunded amount: $(kiosk_sql "select payload from outbox where topic = 'command'")"
+
+  control "lose-reply 1" # the refund's answer (or the count read before it) is lost
+  issue 000000000004 refund --amount 500 --operator bob --reason "second"
+  local s
+  s=$(wait_final "$ID")
+  [[ $s == done || $s == failed ]] || fail "the refund after a lost answer is $s: $(bo meter commands)"
+  if [[ $s == done ]]; then
+    [[ $(journal_kinds 4) == "recharge refund refund" ]] || fail "metersim's journal: $(journal_kinds 4)"
+  else
+    [[ $(journal_kinds 4) == "recharge refund" ]] || fail "failed, yet metersim's journal: $(journal_kinds 4)"
+  fi
+
+  issue 000000000004 refund --amount 99999 --operator bob --reason "more than the balance"
+  [[ $(wait_final "$ID") == failed ]] || fail "a refund above the balance is $(state_of "$ID")"
+  contains "$(bo_sql "select outcome from meter_command where id = '$ID'")" "refused" "the outcome of a refund above the balance"
+
+  issue 000000000001 refund --amount 100 --operator bob --reason "dlt645"
+  [[ $(wait_final "$ID") == failed ]] || fail "a refund on DL/T 645 is $(state_of "$ID")"
+  contains "$(bo_sql "select outcome from meter_command where id = '$ID'")" "the profile defines no refund" "the DL/T 645 outcome"
+  [[ $(journal_len 1) == 0 ]] || fail "metersim's journal of the DL/T 645 meter: $(journal_len 1)"
+  [[ $(kiosk_sql "select count(*) from meter_command where state not in ('done', 'failed')") == 0 ]] ||
+    fail "commands not final: $(kiosk_sql 'select id, command, state from meter_command')"
 }
 
 case_api() { # the staff JSON API: issue, read, list, cancel

@@ -3,7 +3,9 @@
  * worker runs them, against the fake meters, SIGKILLing itself at step
  * boundary K. Each start finishes what the last one left (as the worker's
  * start does) and is then handed every command again, as a back office
- * whose acknowledgement got lost would hand them.
+ * whose acknowledgement got lost would hand them. With CRASH_COMMANDS=refund
+ * (crash_refund_test, metersim) it runs central refunds instead: two on a
+ * Modbus meter, one on a DL/T 645 meter.
  *
  *   crash_cmd_child CONFIG K      K = 0 runs to the end
  */
@@ -18,9 +20,11 @@
 static crash_steps_t steps;
 static char dir[CFG_PATH_LEN];
 
-static const struct {
+typedef struct command_line {
     const char *id, *meter, *command, *params;
-} commands[] = {
+} command_line_t;
+
+static const command_line_t credits[] = {
     {"c0000000-0000-4000-8000-000000000001", "000000000001", "credit",
      "{\"amount\":1500,\"currency\":\"CNY\",\"paid_by\":\"counter\",\"reference\":\"R1\"}"},
     {"c0000000-0000-4000-8000-000000000002", "000000000002", "relay_trip", "{}"},
@@ -28,6 +32,15 @@ static const struct {
      "{\"amount\":700,\"currency\":\"CNY\",\"paid_by\":\"online\",\"reference\":\"R2\"}"},
     {"c0000000-0000-4000-8000-000000000004", "000000000002", "relay_close", "{}"},
 };
+
+static const command_line_t refunds[] = {
+    {"r0000000-0000-4000-8000-000000000001", "000000000001", "refund", "{\"amount\":1000,\"currency\":\"CNY\"}"},
+    {"r0000000-0000-4000-8000-000000000002", "000000000001", "refund", "{\"amount\":400,\"currency\":\"CNY\"}"},
+    {"r0000000-0000-4000-8000-000000000003", "000000000002", "refund", "{\"amount\":100,\"currency\":\"CNY\"}"},
+};
+
+static const command_line_t *commands = credits;
+static size_t n_commands = sizeof credits / sizeof credits[0];
 
 static void one(engine_t *e, int i)
 {
@@ -55,6 +68,11 @@ int main(int argc, char **argv)
         return 2;
     }
     steps.kill_at = atoi(argv[2]);
+    const char *set = getenv("CRASH_COMMANDS");
+    if (set && strcmp(set, "refund") == 0) {
+        commands = refunds;
+        n_commands = sizeof refunds / sizeof refunds[0];
+    }
     kiosk_config_t cfg;
     site_t s;
     kmsg_t msg = {""};
@@ -68,7 +86,7 @@ int main(int argc, char **argv)
     crash_must(engine_central_recover(&s.engine, &done, &msg), &msg, "central recovery");
     crash_must(engine_recover(&s.engine, &rep, &msg), &msg, "recovery");
     crash_must(engine_central_recover(&s.engine, &done, &msg), &msg, "central recovery after the sales'");
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    for (size_t i = 0; i < n_commands; i++)
         one(&s.engine, (int)i);
     site_close(&s);
     printf("steps %d\n", steps.n);

@@ -35,26 +35,6 @@ static void make_site(char *dir, size_t len)
         exit(2);
 }
 
-static int run_child(const char *dir, int k)
-{
-    char cfg[700], kk[16];
-    snprintf(cfg, sizeof cfg, "%s/kiosk.ini", dir);
-    snprintf(kk, sizeof kk, "%d", k);
-    char *argv[] = {child_bin, cfg, kk, NULL};
-    return crash_run(argv, 0);
-}
-
-/* An integer from SQL on the ledger (-1 on error). */
-static long long q(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *st;
-    long long v = -1;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
 static int lines(const char *dir, const char *file, const char *line)
 {
     char path[700], buf[200];
@@ -77,17 +57,17 @@ static void check_commands(const char *dir, const char *label)
         crash_fail("%s: the ledger does not open", label);
         return;
     }
-    if (q(db, "SELECT count(*) FROM meter_command") != 4 ||
-        q(db, "SELECT count(*) FROM meter_command WHERE state NOT IN ('done', 'failed', 'unknown')") != 0)
+    if (crash_sql_int(db, "SELECT count(*) FROM meter_command") != 4 ||
+        crash_sql_int(db, "SELECT count(*) FROM meter_command WHERE state NOT IN ('done', 'failed', 'unknown')") != 0)
         crash_fail("%s: a command is missing or not final", label);
-    if (q(db, "SELECT count(*) FROM meter_command WHERE command = 'credit' AND state = 'done'") != 2)
+    if (crash_sql_int(db, "SELECT count(*) FROM meter_command WHERE command = 'credit' AND state = 'done'") != 2)
         crash_fail("%s: a central credit did not end done", label);
-    if (q(db, "SELECT count(*) FROM meter_command c JOIN txn t ON t.id = c.txn_id JOIN payment p ON p.txn_id = t.id "
+    if (crash_sql_int(db, "SELECT count(*) FROM meter_command c JOIN txn t ON t.id = c.txn_id JOIN payment p ON p.txn_id = t.id "
               "AND p.method = 'central' AND p.ref = c.id WHERE c.command = 'credit' AND t.state = 'delivered'") != 2)
         crash_fail("%s: a credit's sale is not delivered with its one central payment", label);
-    if (q(db, "SELECT count(*) FROM payment WHERE method = 'central'") != 2)
-        crash_fail("%s: central payments booked: %lld", label, q(db, "SELECT count(*) FROM payment WHERE method = 'central'"));
-    if (q(db, "SELECT count(*) FROM (SELECT json_extract(payload, '$.id') AS id, count(*) AS n FROM outbox "
+    if (crash_sql_int(db, "SELECT count(*) FROM payment WHERE method = 'central'") != 2)
+        crash_fail("%s: central payments booked: %lld", label, crash_sql_int(db, "SELECT count(*) FROM payment WHERE method = 'central'"));
+    if (crash_sql_int(db, "SELECT count(*) FROM (SELECT json_extract(payload, '$.id') AS id, count(*) AS n FROM outbox "
               "WHERE topic = 'command' GROUP BY 1 HAVING n = 1)") != 4)
         crash_fail("%s: a command's outcome is not in the outbox exactly once", label);
     const char *relays[][2] = {{"relay 000000000002 trip", "c0000000-0000-4000-8000-000000000002"},
@@ -96,7 +76,7 @@ static void check_commands(const char *dir, const char *label)
         int sent = lines(dir, "relays", relays[i][0]);
         char sql[200];
         snprintf(sql, sizeof sql, "SELECT state = 'done' FROM meter_command WHERE id = '%s'", relays[i][1]);
-        if (sent > 1 || (q(db, sql) == 1 && sent != 1))
+        if (sent > 1 || (crash_sql_int(db, sql) == 1 && sent != 1))
             crash_fail("%s: '%s' reached the meter %d times", label, relays[i][0], sent);
     }
     sqlite3_close(db);
@@ -121,12 +101,12 @@ int main(int argc, char **argv)
     for (k = 1; k < 200; k++) {
         char dir[512], label[96];
         make_site(dir, sizeof dir);
-        int st = run_child(dir, k);
+        int st = crash_run_child(child_bin, dir, k);
         bool killed = WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL;
         snprintf(label, sizeof label, "kill at %d (%s)", k, crash_step_name(dir, k));
         if (!killed && !(WIFEXITED(st) && WEXITSTATUS(st) == 0))
             crash_fail("%s: the child failed (status %d)", label, st);
-        if (killed && run_child(dir, 0) != 0)
+        if (killed && crash_run_child(child_bin, dir, 0) != 0)
             crash_fail("%s: the restart failed", label);
         check_commands(dir, label);
         tmpdir_remove(dir);

@@ -13,6 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "kiosk/app/cli.h"
 
 #include "support/support.h"
@@ -214,4 +216,23 @@ void crash_step(void *ctx, const char *step)
     }
     if (s->n == s->kill_at)
         kill(getpid(), SIGKILL);
+}
+
+int crash_run_child(char *child, const char *dir, int k)
+{
+    char cfg[700], kk[16];
+    snprintf(cfg, sizeof cfg, "%s/kiosk.ini", dir);
+    snprintf(kk, sizeof kk, "%d", k);
+    char *argv[] = {child, cfg, kk, NULL};
+    return crash_run(argv, 0);
+}
+
+long long crash_sql_int(void *db, const char *sql)
+{
+    sqlite3_stmt *st;
+    long long v = -1;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
 }

@@ -32,6 +32,13 @@ int crash_ctl(const char *ctl_bin, const char *dir, const char *verb, const char
 /* The name of step k in dir/steps.log ("?" if it is not there). */
 const char *crash_step_name(const char *dir, int k);
 
+/* Runs child with dir/kiosk.ini and kill point k (0: to the end) through
+ * crash_run; its exit status. */
+int crash_run_child(char *child, const char *dir, int k);
+
+/* An integer from SQL on the ledger file db (a sqlite3 *; -1 on error). */
+long long crash_sql_int(void *db, const char *sql);
+
 /* Appends line to dir/name with one write(2), so a kill right after leaves
  * it whole; exits 3 if it cannot. */
 void crash_append(const char *dir, const char *name, const char *line);

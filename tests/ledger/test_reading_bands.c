@@ -121,6 +121,7 @@ static void migration_keeps_readings(void **state)
                          " relay_open, flags FROM meter_reading; DROP TABLE meter_reading; DROP TABLE meter_miss;"
                          "ALTER TABLE v9 RENAME TO meter_reading;"
                          "CREATE INDEX meter_reading_meter ON meter_reading(meter, at);"
+                         "DROP TABLE central_refund; DROP TABLE meter_frozen;"
                          "DROP TABLE ledger_identity; DROP TABLE meter_command; DROP INDEX payment_central_command;"
                          "PRAGMA user_version = 9;"),
                      SQLITE_OK);
