@@ -120,4 +120,10 @@ bool bo_cli_command_verb(const bo_args_t *a);
 /* Runs it: issuing signs with cfg's document key. */
 int bo_cli_command(const bo_config_t *cfg, bo_store_t *st, const bo_args_t *a, FILE *out);
 
+/* Whether a is a batch verb (`batch ...`: bo_cli_batch.c). */
+bool bo_cli_batch_verb(const bo_args_t *a);
+
+/* Runs a batch verb: create (signed with cfg's key), show, list, cancel. */
+int bo_cli_batch(const bo_config_t *cfg, bo_store_t *st, const bo_args_t *a, FILE *out);
+
 #endif

@@ -13,6 +13,8 @@
 #include "support/support.h"
 
 static const char downgrade[] =
+    /* schema 9's: batches (meter_command's columns go with the table below) */
+    "DROP TABLE batch;"
     /* schema 8's: readings' bands and source (the alert table goes below) */
     "ALTER TABLE reading DROP COLUMN sharp; ALTER TABLE reading DROP COLUMN peak;"
     "ALTER TABLE reading DROP COLUMN flat; ALTER TABLE reading DROP COLUMN valley;"
