@@ -7,7 +7,6 @@
 
 #include "backoffice/cli/bo_cli.h"
 #include "backoffice/domain/bo_batch.h"
-#include "base/kjson.h"
 #include "base/timefmt.h"
 
 #define LIST_MAX 1000 /* --meters ids on the command line */
@@ -18,19 +17,6 @@ static int usage(void)
                         "--paid-by counter|online --reference R] (--site S | --meters M1,M2,...) [--at TIME] "
                         "[--retries N] [--expires S] --operator NAME --reason TEXT | batch show ID [--csv] | "
                         "batch list [--csv] | batch cancel ID --operator NAME --reason TEXT");
-}
-
-/* A whole number option into *out (absent: dflt); false if it is not one. */
-static bool number(const bo_args_t *a, const char *name, int64_t dflt, int64_t *out)
-{
-    const char *v = bo_arg(a, name);
-    *out = dflt;
-    if (!v)
-        return true;
-    if (!bo_cli_number(v))
-        return false;
-    *out = strtoll(v, NULL, 10);
-    return true;
 }
 
 /* --meters M1,M2,... split in place into ids; the count, -1 if too many. */
@@ -54,25 +40,15 @@ static bool spec_of(const bo_config_t *cfg, const bo_args_t *a, bo_batch_spec_t 
                              .currency = bo_arg(a, "currency"), .paid_by = bo_arg(a, "paid-by"),
                              .reference = bo_arg(a, "reference")};
     s->site = bo_arg(a, "site");
-    if (!number(a, "alarm1", 0, &s->cmd.alarm1) || !number(a, "alarm2", 0, &s->cmd.alarm2) ||
-        !number(a, "amount", 0, &s->cmd.amount) || !number(a, "expires", cfg->command_expiry_s, &expires) ||
-        !number(a, "retries", 2, &s->retries) || (at && !ktime_parse_ms(at, &s->run_at)))
+    if (!bo_cli_int_opt(a, "alarm1", 0, &s->cmd.alarm1) || !bo_cli_int_opt(a, "alarm2", 0, &s->cmd.alarm2) ||
+        !bo_cli_int_opt(a, "amount", 0, &s->cmd.amount) ||
+        !bo_cli_int_opt(a, "expires", cfg->command_expiry_s, &expires) ||
+        !bo_cli_int_opt(a, "retries", 2, &s->retries) || (at && !ktime_parse_ms(at, &s->run_at)))
         return false;
     s->cmd.expiry_s = expires;
     s->nmeters = list ? split(list, ids, LIST_MAX) : 0;
     s->meters = ids;
     return s->nmeters >= 0;
-}
-
-static int print_json(cJSON *o)
-{
-    char *text = o ? kjson_print(o, true) : NULL;
-    cJSON_Delete(o);
-    if (!text)
-        return BO_EXIT_FAIL;
-    printf("%s\n", text);
-    free(text);
-    return BO_EXIT_OK;
 }
 
 static int create(const bo_config_t *cfg, bo_store_t *st, const bo_args_t *a)
@@ -100,7 +76,7 @@ static int create(const bo_config_t *cfg, bo_store_t *st, const bo_args_t *a)
     }
     cJSON *o = NULL;
     rc = bo_batch_show(st, b.id, &o, &msg);
-    return rc ? (fprintf(stderr, "backoffice: %s\n", msg.text), BO_EXIT_FAIL) : print_json(o);
+    return rc ? (fprintf(stderr, "backoffice: %s\n", msg.text), BO_EXIT_FAIL) : bo_cli_json(o);
 }
 
 /* `batch show ID`: the batch, its counts and each meter's latest attempt
@@ -118,7 +94,7 @@ static int show(bo_store_t *st, const bo_args_t *a, FILE *out)
         fprintf(stderr, "backoffice: %s\n", msg.text);
         return BO_EXIT_FAIL;
     }
-    return print_json(o);
+    return bo_cli_json(o);
 }
 
 bool bo_cli_batch_verb(const bo_args_t *a)

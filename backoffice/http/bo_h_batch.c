@@ -92,28 +92,24 @@ void bo_h_admin_batch_get(bo_req_t *q, bo_resp_t *r)
     answer_show(q, r, q->arg[0]);
 }
 
-/* POST /v1/admin/batches/{id}/cancel {"operator", "reason"}. */
+/* POST /v1/admin/batches/{id}/cancel {"operator", "reason"}: {"cancelled": N}. */
 void bo_h_admin_batch_cancel(bo_req_t *q, bo_resp_t *r)
 {
-    cJSON *b = cJSON_ParseWithLength(q->body, q->body_len);
-    const char *op = bo_json_str_ref(b, "operator"), *reason = bo_json_str_ref(b, "reason");
     char actor[96], why[400];
     bo_who_t who = bo_api_who(q, actor, sizeof actor);
-    snprintf(why, sizeof why, "%s (operator %s)", reason ? reason : "", op ? op : "?");
     kmsg_t msg = {{0}};
     int64_t n = 0;
-    kerr_t rc = op && reason ? K_OK : kmsg_set(&msg, K_EINVAL, "give 'operator' and 'reason'");
+    kerr_t rc = bo_api_why(q, why, sizeof why, &msg);
     if (rc == K_OK) {
         bo_lock(q->s);
         rc = bo_batch_cancel(&q->s->store, &who, q->arg[0], why, &n, &msg);
         bo_unlock(q->s);
     }
-    cJSON_Delete(b);
-    cJSON *o = rc ? NULL : cJSON_CreateObject();
-    if (rc)
+    if (rc) {
         bo_resp_kerr(r, rc, &msg);
-    else {
-        cJSON_AddNumberToObject(o, "cancelled", (double)n);
-        bo_resp_json(r, 200, o);
+        return;
     }
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "cancelled", (double)n);
+    bo_resp_json(r, 200, o); /* NULL (out of memory): a 500 */
 }

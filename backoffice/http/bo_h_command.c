@@ -115,22 +115,29 @@ void bo_h_admin_command_get(bo_req_t *q, bo_resp_t *r)
         bo_resp_json(r, 200, bo_command_json(&c));
 }
 
-/* POST /v1/admin/commands/{id}/cancel {"operator", "reason"}. */
-void bo_h_admin_command_cancel(bo_req_t *q, bo_resp_t *r)
+kerr_t bo_api_why(bo_req_t *q, char *why, size_t len, kmsg_t *msg)
 {
     cJSON *b = cJSON_ParseWithLength(q->body, q->body_len);
     const char *op = bo_json_str_ref(b, "operator"), *reason = bo_json_str_ref(b, "reason");
+    kerr_t rc = op && reason ? K_OK : kmsg_set(msg, K_EINVAL, "give 'operator' and 'reason'");
+    if (rc == K_OK)
+        snprintf(why, len, "%s (operator %s)", reason, op);
+    cJSON_Delete(b);
+    return rc;
+}
+
+/* POST /v1/admin/commands/{id}/cancel {"operator", "reason"}. */
+void bo_h_admin_command_cancel(bo_req_t *q, bo_resp_t *r)
+{
     char actor[96], why[400];
     bo_who_t who = bo_api_who(q, actor, sizeof actor);
-    snprintf(why, sizeof why, "%s (operator %s)", reason ? reason : "", op ? op : "?");
     kmsg_t msg = {{0}};
-    kerr_t rc = op && reason ? K_OK : kmsg_set(&msg, K_EINVAL, "give 'operator' and 'reason'");
+    kerr_t rc = bo_api_why(q, why, sizeof why, &msg);
     if (rc == K_OK) {
         bo_lock(q->s);
         rc = bo_command_cancel(&q->s->store, &who, q->arg[0], why, &msg);
         bo_unlock(q->s);
     }
-    cJSON_Delete(b);
     if (rc)
         bo_resp_kerr(r, rc, &msg);
     else

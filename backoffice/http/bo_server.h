@@ -156,6 +156,10 @@ void bo_h_admin_batch_cancel(bo_req_t *q, bo_resp_t *r);
 /* Who acts through the staff API: "api:" and the staff certificate's CN,
  * or "api:loopback" over plain HTTP (bo_h_command.c). */
 bo_who_t bo_api_who(bo_req_t *q, char *actor, size_t len);
+
+/* A staff cancel's body {"operator", "reason"} as the reason audited,
+ * "REASON (operator OP)", into why; K_EINVAL when either is missing. */
+kerr_t bo_api_why(bo_req_t *q, char *why, size_t len, kmsg_t *msg);
 void bo_h_admin_meters(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_meter(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_alerts(bo_req_t *q, bo_resp_t *r);

@@ -8,39 +8,9 @@
 CASE=$1 CTL=$2 BO=$3 SIM=$4
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/bo_lib.sh"
+. "$(dirname "$0")/metersim_lib.sh"
 
 N=50
-start_sim() {
-  printf '000102030405060708090a0b0c0d0e0f\n' >"$SITE/master.key" && chmod 600 "$SITE/master.key"
-  "$SIM" --state "$SITE/state.json" --meters $N --ports-file "$SITE/ports" --master-key "$SITE/master.key" \
-    --baud 9600 --speed 0 2>"$SITE/metersim.log" &
-  SIM_PID=$!
-  for _ in $(seq 100); do [[ -s "$SITE/ports" ]] && break; sleep 0.05; done
-  DLT645=$(awk '$1 == "dlt645" { print $2 }' "$SITE/ports") CONTROL=$(awk '$1 == "control" { print $2 }' "$SITE/ports")
-  [[ -n ${CONTROL:-} ]] || { fail "metersim did not start: $(cat "$SITE/metersim.log")"; finish; }
-  { echo "meter,customer,protocol,gateway"
-    for i in $(seq $N); do printf '%012d,1%011d,dlt645,127.0.0.1:%s\n' "$i" "$i" "$DLT645"; done; } >"$SITE/meters.csv"
-  cat >"$SITE/kiosk.ini" <<INI
-[ledger]
-path = $SITE/ledger.db
-[gateway]
-protocol = dlt645
-master_key_file = $SITE/master.key
-timeout_ms = 300
-retries = 0
-[registry]
-path = $SITE/meters.csv
-INI
-}
-
-control() { # control COMMAND: one line to metersim, sets $REPLY
-  exec 3<>"/dev/tcp/127.0.0.1/$CONTROL"
-  printf '%s\n' "$1" >&3
-  IFS= read -r REPLY <&3
-  exec 3>&-
-  [[ $REPLY == ok* ]] || fail "metersim refused '$1': $REPLY"
-}
-
 json() { sqlite3 :memory: "select json_extract('$1', '$2')"; }
 meter() { printf '%012d' "$1"; }
 relay() { control "state $(meter "$1")"; json "${REPLY#ok }" '$.relay'; }
@@ -52,7 +22,7 @@ start_worker() {
 }
 
 setup() { # metersim's 50 meters, all on the back office's site S1; retries checked every second
-  start_sim
+  start_metersim $N 300 "retries = 0"
   trap 'kill $WORKER_PID $BO_PID $SIM_PID 2>/dev/null; wait 2>/dev/null; rm -rf "$SITE"' EXIT
   bo_loopback "$(printf '[commands]\nbatch_check_seconds = 1')"
   printf 'pubkey = %s\n' "$(bo pubkey | grep -o '[A-Za-z0-9+/=]\{44\}' | head -1)" >>"$SITE/kiosk.ini"
