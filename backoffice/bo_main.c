@@ -11,6 +11,7 @@
 
 #include "backoffice/cli/bo_cli.h"
 #include "backoffice/domain/bo_alerts.h"
+#include "backoffice/domain/bo_batch.h"
 #include "backoffice/http/bo_server.h"
 #include "backoffice/store_sqlite/bo_sqlite.h"
 #include "base/log.h"
@@ -48,6 +49,9 @@ static const char help[] =
     "                                       a central command (relay_trip, relay_close, keep_power_on|off,\n"
     "                                       set_alarms, set_prices, credit, refund), signed, run by the meter's kiosk\n"
     "  meter commands [--meter M] [--state S] [--csv] | command show ID | command cancel ID --operator N --reason T\n"
+    "  batch create --command NAME [its options, as meter command] (--site S | --meters M1,M2,...) [--at TIME]\n"
+    "        [--retries N] --operator NAME --reason TEXT   one command over many meters (retried up to N, 2)\n"
+    "  batch show ID [--csv] | batch list [--csv] | batch cancel ID --operator N --reason T\n"
     "  quarantine list [--all] | quarantine release|discard ID --reason TEXT   rows held for staff\n"
     "  report sales --by day|site|method [--csv] [--from DATE] [--to DATE]\n"
     "  report energy [--csv] [--from DATE] [--to DATE]\n"
@@ -77,6 +81,50 @@ static void silence_check(bo_server_t *s)
         LOG_I("alerts", "kiosk-silence check: %d raised, %d cleared", raised, cleared);
 }
 
+/* The periodic retry of batches' commands that ended unsuccessfully
+ * (bo_batch.h); the kiosks' long polls hear of the new ones at once. */
+static void batch_check(bo_server_t *s)
+{
+    int made = 0;
+    kmsg_t msg = {{0}};
+    bo_lock(s);
+    kerr_t rc = bo_batch_retry_check(&s->store, &s->key, bo_now(s), &made, &msg);
+    if (made)
+        pthread_cond_broadcast(&s->changed);
+    bo_unlock(s);
+    if (rc)
+        LOG_W("batches", "the retry check failed: %s", msg.text);
+    else if (made)
+        LOG_I("batches", "retry check: %d commands queued again", made);
+}
+
+static int64_t mono_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec;
+}
+
+/* Until a signal: each periodic check when its period has passed. */
+static int checks(bo_server_t *s, const bo_config_t *cfg, const sigset_t *set)
+{
+    const struct timespec second = {.tv_sec = 1};
+    int64_t alerts_at = mono_s() + cfg->alerts_check_s, batches_at = mono_s() + cfg->batch_check_s;
+    int sig;
+    while ((sig = sigtimedwait(set, NULL, &second)) < 0) {
+        int64_t t = mono_s();
+        if (t >= alerts_at) {
+            silence_check(s);
+            alerts_at = t + cfg->alerts_check_s;
+        }
+        if (t >= batches_at) {
+            batch_check(s);
+            batches_at = t + cfg->batch_check_s;
+        }
+    }
+    return sig;
+}
+
 static int serve(const bo_config_t *cfg)
 {
     sigset_t set;
@@ -96,10 +144,7 @@ static int serve(const bo_config_t *cfg)
           cfg->plain_http ? ", plain HTTP: loopback only" : ", mutual TLS");
     printf("%d\n", bo_server_port(&s));
     fflush(stdout);
-    int sig = 0;
-    const struct timespec every = {.tv_sec = cfg->alerts_check_s};
-    while ((sig = sigtimedwait(&set, NULL, &every)) < 0)
-        silence_check(&s);
+    int sig = checks(&s, cfg, &set);
     LOG_I("backoffice", "stopping (signal %d)", sig);
     bo_server_stop(&s);
     return BO_EXIT_OK;
@@ -116,6 +161,7 @@ static int with_store(const bo_config_t *cfg, const bo_args_t *a)
     }
     int rc = strcmp(a->pos[0], "report") == 0 ? bo_report(&st, a, stdout)
              : bo_cli_command_verb(a)          ? bo_cli_command(cfg, &st, a, stdout)
+             : bo_cli_batch_verb(a)            ? bo_cli_batch(cfg, &st, a, stdout)
                                                : bo_admin(&st, a, stdout);
     st.ops->close(st.ctx);
     return rc;

@@ -112,6 +112,8 @@ static bool apply(bo_config_t *c, const char *section, const char *name, const c
         return parse_int(v, 10, 3600, &c->qr_ttl_s);
     if (KEY("commands", "expiry_seconds"))
         return parse_int(v, 10, 86400, &c->command_expiry_s);
+    if (KEY("commands", "batch_check_seconds"))
+        return parse_int(v, 1, 3600, &c->batch_check_s);
     if (KEY("counts", "lease_seconds"))
         return parse_int(v, 5, 86400, &c->lease_s);
     if (KEY("counts", "lease_max_seconds"))
@@ -162,6 +164,7 @@ static void defaults(bo_config_t *c)
     strcpy(c->signing_key, "signing.key");
     c->qr_ttl_s = 120;
     c->command_expiry_s = 600;
+    c->batch_check_s = 5;
     c->enrol_cert_days = 730;
     c->lease_s = 900;
     c->lease_max_s = 86400;

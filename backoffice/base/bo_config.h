@@ -37,6 +37,7 @@ typedef struct bo_config {
     bo_rules_t rules;     /* when an uploaded row is held for staff ([quarantine]) */
     int64_t dedup_days;   /* at least 30 */
     bool test_hooks;      /* /v1/test/... : failure injection and the clock */
+    int64_t batch_check_s;  /* [commands] batch_check_seconds: how often serve retries batches' ended commands */
     int64_t alerts_check_s; /* [alerts] check_seconds: how often serve looks for silent kiosks */
     int log_level;        /* a log_level_t: error, warn, info, debug */
     /* [server] limits on connections and what they may hold (docs/sync.md, "Limits") */

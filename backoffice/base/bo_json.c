@@ -79,3 +79,16 @@ bool bo_id_valid(const char *s, size_t max)
     }
     return true;
 }
+
+int64_t bo_json_int_or(const cJSON *obj, const char *name, int64_t dflt)
+{
+    int64_t v = dflt;
+    kmsg_t ignored;
+    return bo_json_int_opt(obj, name, -1, 100000000, &v, &ignored) == K_OK ? v : -1;
+}
+
+const char *bo_json_str_ref(const cJSON *obj, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}

@@ -30,6 +30,13 @@ kerr_t bo_json_time(const cJSON *obj, const char *name, int64_t *ms, kmsg_t *msg
 /* Parses the ISO time text (as above) into milliseconds. */
 bool bo_time_parse(const char *text, int64_t *ms);
 
+/* obj.name as an integer in [-1, 100000000]: dflt when missing or null,
+ * -1 when it is not such a number (which callers' checks then refuse). */
+int64_t bo_json_int_or(const cJSON *obj, const char *name, int64_t dflt);
+
+/* obj.name's string (pointing into obj), or NULL when it is not one. */
+const char *bo_json_str_ref(const cJSON *obj, const char *name);
+
 /* True if s is 1 to max characters of [A-Za-z0-9._-]: the ids in paths. */
 bool bo_id_valid(const char *s, size_t max);
 

@@ -4,11 +4,13 @@
 
 #include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "backoffice/base/bo_clock.h"
 #include "backoffice/domain/bo_report.h"
+#include "base/kjson.h"
 
 const char *bo_arg(const bo_args_t *a, const char *name)
 {
@@ -95,6 +97,29 @@ bool bo_cli_number(const char *text)
 {
     size_t n = strlen(text);
     return n >= 1 && n <= 15 && strspn(text, "0123456789") == n;
+}
+
+bool bo_cli_int_opt(const bo_args_t *a, const char *name, int64_t dflt, int64_t *out)
+{
+    const char *v = bo_arg(a, name);
+    *out = dflt;
+    if (!v)
+        return true;
+    if (!bo_cli_number(v))
+        return false;
+    *out = strtoll(v, NULL, 10);
+    return true;
+}
+
+int bo_cli_json(cJSON *o)
+{
+    char *text = o ? kjson_print(o, true) : NULL;
+    cJSON_Delete(o);
+    if (!text)
+        return BO_EXIT_FAIL;
+    printf("%s\n", text);
+    free(text);
+    return BO_EXIT_OK;
 }
 
 /* Splits argv (after the program and global options) into words and

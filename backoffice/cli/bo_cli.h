@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include <cjson/cJSON.h>
+
 #include "backoffice/base/bo_config.h"
 #include "backoffice/domain/bo_op.h"
 #include "backoffice/store/bo_store.h"
@@ -66,6 +68,14 @@ int bo_cli_list(bo_store_t *st, bo_listing_t what, const bo_args_t *a, FILE *out
  * litres, or an amount in minor units). */
 bool bo_cli_number(const char *text);
 
+/* The whole number option name into *out (dflt when absent); false when
+ * it is not one. */
+bool bo_cli_int_opt(const bo_args_t *a, const char *name, int64_t dflt, int64_t *out);
+
+/* Prints o pretty and frees it: BO_EXIT_OK, or BO_EXIT_FAIL (o NULL, out
+ * of memory). */
+int bo_cli_json(cJSON *o);
+
 /* `keygen [--out FILE]`: a new signing key (mode 600); prints its public key. */
 int bo_cli_keygen(const bo_config_t *cfg, const bo_args_t *a);
 
@@ -119,5 +129,11 @@ bool bo_cli_command_verb(const bo_args_t *a);
 
 /* Runs it: issuing signs with cfg's document key. */
 int bo_cli_command(const bo_config_t *cfg, bo_store_t *st, const bo_args_t *a, FILE *out);
+
+/* Whether a is a batch verb (`batch ...`: bo_cli_batch.c). */
+bool bo_cli_batch_verb(const bo_args_t *a);
+
+/* Runs a batch verb: create (signed with cfg's key), show, list, cancel. */
+int bo_cli_batch(const bo_config_t *cfg, bo_store_t *st, const bo_args_t *a, FILE *out);
 
 #endif

@@ -8,7 +8,6 @@
 #include "backoffice/base/bo_json.h"
 #include "backoffice/cli/bo_cli.h"
 #include "backoffice/domain/bo_command.h"
-#include "base/kjson.h"
 
 bool bo_cli_command_verb(const bo_args_t *a)
 {
@@ -25,39 +24,15 @@ static int usage(void)
                         "--operator NAME --reason TEXT");
 }
 
-/* A whole number option (absent: 0); false if it is not one. */
-static bool number(const bo_args_t *a, const char *name, int64_t *out)
-{
-    const char *v = bo_arg(a, name);
-    *out = 0;
-    if (!v)
-        return true;
-    if (!bo_cli_number(v))
-        return false;
-    *out = strtoll(v, NULL, 10);
-    return true;
-}
-
-static int show(const bo_cmd_rec_t *c)
-{
-    cJSON *o = bo_command_json(c);
-    char *text = o ? kjson_print(o, true) : NULL;
-    cJSON_Delete(o);
-    if (!text)
-        return BO_EXIT_FAIL;
-    printf("%s\n", text);
-    free(text);
-    return BO_EXIT_OK;
-}
-
 static int issue(const bo_config_t *cfg, bo_store_t *st, const bo_args_t *a)
 {
     bo_cmd_spec_t s = {.meter = a->pos[2], .command = a->pos[3], .operator_name = bo_arg(a, "operator"),
                        .reason = bo_arg(a, "reason"), .tariff = bo_arg(a, "tariff"), .currency = bo_arg(a, "currency"),
                        .paid_by = bo_arg(a, "paid-by"), .reference = bo_arg(a, "reference")};
     int64_t expires = 0;
-    if (!number(a, "alarm1", &s.alarm1) || !number(a, "alarm2", &s.alarm2) || !number(a, "amount", &s.amount) ||
-        !number(a, "expires", &expires) || !bo_id_valid(s.meter, 32))
+    if (!bo_cli_int_opt(a, "alarm1", 0, &s.alarm1) || !bo_cli_int_opt(a, "alarm2", 0, &s.alarm2) ||
+        !bo_cli_int_opt(a, "amount", 0, &s.amount) || !bo_cli_int_opt(a, "expires", 0, &expires) ||
+        !bo_id_valid(s.meter, 32))
         return usage();
     s.expiry_s = expires ? expires : cfg->command_expiry_s;
     bo_key_t key;
@@ -72,7 +47,7 @@ static int issue(const bo_config_t *cfg, bo_store_t *st, const bo_args_t *a)
         fprintf(stderr, "backoffice: %s\n", msg.text);
         return rc == K_EINVAL ? BO_EXIT_USAGE : BO_EXIT_FAIL;
     }
-    return show(&c);
+    return bo_cli_json(bo_command_json(&c));
 }
 
 static int get(bo_store_t *st, const char *id)
@@ -87,7 +62,7 @@ static int get(bo_store_t *st, const char *id)
         fprintf(stderr, "backoffice: %s\n", msg.text);
         return BO_EXIT_FAIL;
     }
-    return show(&c);
+    return bo_cli_json(bo_command_json(&c));
 }
 
 int bo_cli_command(const bo_config_t *cfg, bo_store_t *st, const bo_args_t *a, FILE *out)

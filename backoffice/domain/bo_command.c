@@ -152,8 +152,11 @@ static kerr_t prepare(bo_store_t *st, const bo_key_t *key, const bo_who_t *who, 
     snprintf(c->operator_name, sizeof c->operator_name, "%s", s->operator_name);
     snprintf(c->reason, sizeof c->reason, "%s", s->reason);
     snprintf(c->batch, sizeof c->batch, "%s", s->batch ? s->batch : "");
+    snprintf(c->retry_of, sizeof c->retry_of, "%s", s->retry_of ? s->retry_of : "");
+    c->attempt = s->attempt ? s->attempt : 1;
+    c->not_before = s->not_before;
     c->issued_at = c->updated_at = who->now;
-    c->expires_at = who->now + s->expiry_s * 1000;
+    c->expires_at = (s->not_before > who->now ? s->not_before : who->now) + s->expiry_s * 1000;
     cJSON *p = cJSON_CreateObject();
     kerr_t rc = p ? params_of(st, s, cmd, p, msg) : kmsg_set(msg, K_EIO, "out of memory");
     char *text = rc == K_OK ? kjson_print(p, false) : NULL;
@@ -170,6 +173,13 @@ static kerr_t prepare(bo_store_t *st, const bo_key_t *key, const bo_who_t *who, 
     return rc;
 }
 
+kerr_t bo_command_queue(bo_store_t *st, const bo_key_t *key, const bo_who_t *who, const bo_cmd_spec_t *spec,
+                        bo_cmd_rec_t *out, kmsg_t *msg)
+{
+    kerr_t rc = prepare(st, key, who, spec, out, msg);
+    return rc ? rc : st->ops->cmd->add(st->ctx, out, msg);
+}
+
 kerr_t bo_command_issue(bo_store_t *st, const bo_key_t *key, const bo_who_t *who, const bo_cmd_spec_t *spec,
                         bo_cmd_rec_t *out, kmsg_t *msg)
 {
@@ -177,9 +187,7 @@ kerr_t bo_command_issue(bo_store_t *st, const bo_key_t *key, const bo_who_t *who
     kerr_t rc = bo_op_begin(&op, st, who, msg);
     if (rc)
         return rc;
-    rc = prepare(st, key, who, spec, out, msg);
-    if (rc == K_OK)
-        rc = st->ops->cmd->add(st->ctx, out, msg);
+    rc = bo_command_queue(st, key, who, spec, out, msg);
     char detail[1200];
     snprintf(detail, sizeof detail, "%s %s %s operator %s kiosk %s", out->id, out->command, out->params,
              out->operator_name, out->kiosk);
@@ -226,7 +234,8 @@ cJSON *bo_command_json(const bo_cmd_rec_t *c)
          kjson_add_str(o, "txn", c->txn) && kjson_add_str(o, "batch", c->batch) &&
          kjson_add_time(o, "issued_at", c->issued_at) && kjson_add_time(o, "expires_at", c->expires_at) &&
          add_time_opt(o, "sent_at", c->sent_at) && add_time_opt(o, "acked_at", c->acked_at) &&
-         add_time_opt(o, "executed_at", c->executed_at);
+         add_time_opt(o, "executed_at", c->executed_at) && add_time_opt(o, "not_before", c->not_before) &&
+         kjson_add_int(o, "attempt", c->attempt) && kjson_add_str(o, "retry_of", c->retry_of);
     if (ok && c->has_after)
         ok = kjson_add_int(o, "balance_after", c->balance_after) && kjson_add_int(o, "count_after", c->count_after);
     else if (ok)

@@ -25,6 +25,9 @@ typedef struct bo_cmd_spec {
     const char *paid_by;          /* credit: counter or online */
     const char *reference;        /* credit: the central payment's reference */
     const char *batch;            /* NULL: none */
+    int64_t not_before;           /* not handed to the kiosk before then (0: at once); expiry counts from it */
+    int64_t attempt;              /* a batch's attempt at the meter (0: the first) */
+    const char *retry_of;         /* a batch's retry: the attempt it follows (NULL: none) */
 } bo_cmd_spec_t;
 
 /* Queues a command: checks it (a known command with its parameters; a
@@ -32,6 +35,11 @@ typedef struct bo_cmd_spec {
  * with key and stores it queued, audited `command.issue`; *out is the
  * command as stored. open_account is refused, saying why. */
 kerr_t bo_command_issue(bo_store_t *st, const bo_key_t *key, const bo_who_t *who, const bo_cmd_spec_t *spec,
+                        bo_cmd_rec_t *out, kmsg_t *msg);
+
+/* bo_command_issue's work inside the caller's transaction, with no audit
+ * row (a batch audits itself): checked, signed and stored queued. */
+kerr_t bo_command_queue(bo_store_t *st, const bo_key_t *key, const bo_who_t *who, const bo_cmd_spec_t *spec,
                         bo_cmd_rec_t *out, kmsg_t *msg);
 
 /* The commands kiosk is to pick up at now, as a JSON array of signed

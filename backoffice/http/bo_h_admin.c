@@ -98,3 +98,9 @@ void bo_h_admin_commands(bo_req_t *q, bo_resp_t *r)
     bo_list_args_t args = {.id = bo_req_arg(q, "meter"), .action = bo_req_arg(q, "state")};
     listing(q, r, BO_LIST_COMMANDS, &args, "listing the commands failed");
 }
+
+void bo_h_admin_batches(bo_req_t *q, bo_resp_t *r)
+{
+    bo_list_args_t args = {.id = ""};
+    listing(q, r, BO_LIST_BATCHES, &args, "listing the batches failed");
+}

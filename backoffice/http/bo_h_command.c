@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "backoffice/base/bo_json.h"
-#include "backoffice/domain/bo_command.h"
+#include "backoffice/domain/bo_batch.h"
 #include "backoffice/http/bo_server.h"
 #include "base/kjson.h"
 
@@ -60,23 +60,10 @@ void bo_h_command_ack(bo_req_t *q, bo_resp_t *r)
 
 /* Who acts through the staff API: the staff certificate's CN, or
  * "loopback" over plain HTTP; the operator the body names is audited too. */
-static bo_who_t api_who(bo_req_t *q, char *actor, size_t len)
+bo_who_t bo_api_who(bo_req_t *q, char *actor, size_t len)
 {
     snprintf(actor, len, "api:%s", q->s->cfg.plain_http ? "loopback" : q->kiosk);
     return (bo_who_t){actor, bo_now(q->s)};
-}
-
-static int64_t int_or(const cJSON *o, const char *name, int64_t dflt)
-{
-    int64_t v = dflt;
-    kmsg_t ignored;
-    return bo_json_int_opt(o, name, -1, 100000000, &v, &ignored) == K_OK ? v : -1;
-}
-
-static const char *str_or_null(const cJSON *o, const char *name)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
 /* POST /v1/admin/commands {"meter", "command", "operator", "reason",
@@ -86,15 +73,13 @@ void bo_h_admin_command_issue(bo_req_t *q, bo_resp_t *r)
     cJSON *b = cJSON_ParseWithLength(q->body, q->body_len);
     const cJSON *p = cJSON_GetObjectItemCaseSensitive(b, "params");
     bo_cmd_spec_t s = {
-        .meter = str_or_null(b, "meter"), .command = str_or_null(b, "command"),
-        .operator_name = str_or_null(b, "operator"), .reason = str_or_null(b, "reason"),
-        .expiry_s = int_or(b, "expires_seconds", q->s->cfg.command_expiry_s), .alarm1 = int_or(p, "alarm1", 0),
-        .alarm2 = int_or(p, "alarm2", 0), .tariff = str_or_null(p, "tariff"), .amount = int_or(p, "amount", 0),
-        .currency = str_or_null(p, "currency"), .paid_by = str_or_null(p, "paid_by"),
-        .reference = str_or_null(p, "reference"),
+        .meter = bo_json_str_ref(b, "meter"), .command = bo_json_str_ref(b, "command"),
+        .operator_name = bo_json_str_ref(b, "operator"), .reason = bo_json_str_ref(b, "reason"),
+        .expiry_s = bo_json_int_or(b, "expires_seconds", q->s->cfg.command_expiry_s),
     };
+    bo_batch_params(p, &s);
     char actor[96];
-    bo_who_t who = api_who(q, actor, sizeof actor);
+    bo_who_t who = bo_api_who(q, actor, sizeof actor);
     bo_cmd_rec_t c;
     kmsg_t msg = {{0}};
     kerr_t rc = K_OK;
@@ -130,22 +115,29 @@ void bo_h_admin_command_get(bo_req_t *q, bo_resp_t *r)
         bo_resp_json(r, 200, bo_command_json(&c));
 }
 
+kerr_t bo_api_why(bo_req_t *q, char *why, size_t len, kmsg_t *msg)
+{
+    cJSON *b = cJSON_ParseWithLength(q->body, q->body_len);
+    const char *op = bo_json_str_ref(b, "operator"), *reason = bo_json_str_ref(b, "reason");
+    kerr_t rc = op && reason ? K_OK : kmsg_set(msg, K_EINVAL, "give 'operator' and 'reason'");
+    if (rc == K_OK)
+        snprintf(why, len, "%s (operator %s)", reason, op);
+    cJSON_Delete(b);
+    return rc;
+}
+
 /* POST /v1/admin/commands/{id}/cancel {"operator", "reason"}. */
 void bo_h_admin_command_cancel(bo_req_t *q, bo_resp_t *r)
 {
-    cJSON *b = cJSON_ParseWithLength(q->body, q->body_len);
-    const char *op = str_or_null(b, "operator"), *reason = str_or_null(b, "reason");
     char actor[96], why[400];
-    bo_who_t who = api_who(q, actor, sizeof actor);
-    snprintf(why, sizeof why, "%s (operator %s)", reason ? reason : "", op ? op : "?");
+    bo_who_t who = bo_api_who(q, actor, sizeof actor);
     kmsg_t msg = {{0}};
-    kerr_t rc = op && reason ? K_OK : kmsg_set(&msg, K_EINVAL, "give 'operator' and 'reason'");
+    kerr_t rc = bo_api_why(q, why, sizeof why, &msg);
     if (rc == K_OK) {
         bo_lock(q->s);
         rc = bo_command_cancel(&q->s->store, &who, q->arg[0], why, &msg);
         bo_unlock(q->s);
     }
-    cJSON_Delete(b);
     if (rc)
         bo_resp_kerr(r, rc, &msg);
     else

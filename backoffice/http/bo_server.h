@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "backoffice/base/bo_config.h"
+#include "backoffice/domain/bo_op.h"
 #include "backoffice/domain/bo_qr.h"
 #include "backoffice/domain/bo_sign.h"
 #include "backoffice/store/bo_store.h"
@@ -147,6 +148,18 @@ void bo_h_admin_commands(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_command_issue(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_command_get(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_command_cancel(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_batches(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_batch_create(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_batch_get(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_batch_cancel(bo_req_t *q, bo_resp_t *r);
+
+/* Who acts through the staff API: "api:" and the staff certificate's CN,
+ * or "api:loopback" over plain HTTP (bo_h_command.c). */
+bo_who_t bo_api_who(bo_req_t *q, char *actor, size_t len);
+
+/* A staff cancel's body {"operator", "reason"} as the reason audited,
+ * "REASON (operator OP)", into why; K_EINVAL when either is missing. */
+kerr_t bo_api_why(bo_req_t *q, char *why, size_t len, kmsg_t *msg);
 void bo_h_admin_meters(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_meter(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_alerts(bo_req_t *q, bo_resp_t *r);

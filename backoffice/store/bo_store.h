@@ -56,6 +56,9 @@ typedef enum bo_listing {
     BO_REPORT_METER_MONTH,
     BO_REPORT_METER_YEAR,
     BO_LIST_ALERTS, /* args.open_only: those neither acknowledged nor cleared */
+    BO_LIST_BATCHES,      /* args.id: one batch ("": all, newest first); each with its counts by state */
+    BO_LIST_BATCH_METERS, /* args.id: the batch; each meter's latest attempt and its outcome */
+    BO_LIST_BATCH_COUNTS, /* args.id: the batch; how many meters' latest attempts are in each state */
 } bo_listing_t;
 
 /* A listing's parameters (those it does not use are ignored). */
@@ -87,6 +90,7 @@ typedef struct bo_store_ops {
     const bo_st_qr_t *qr;           /* QR orders and notices */
     const bo_st_held_t *held;       /* quarantine */
     const bo_st_cmd_t *cmd;         /* central commands to meters */
+    const bo_st_batch_t *batch;     /* batches of central commands */
 } bo_store_ops_t;
 
 /* An open store: what the domain is handed. */

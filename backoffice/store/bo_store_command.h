@@ -15,6 +15,9 @@
 typedef struct bo_cmd_rec {
     char id[37], kiosk[65], meter[33], command[24], state[16];
     char operator_name[65], reason[256], batch[37];
+    char retry_of[37];  /* a batch's retry: the attempt it follows ("": none) */
+    int64_t attempt;    /* a batch's attempt at the meter, from 1 */
+    int64_t not_before; /* not handed to the kiosk before then (0: at once) */
     char params[1024];  /* JSON text */
     char outcome[256];  /* what the kiosk said, or why the back office ended it */
     char txn[37];       /* a credit's sale */
@@ -46,5 +49,33 @@ typedef struct bo_st_cmd {
      * (*found false if the site has none). */
     kerr_t (*site_kiosk)(void *ctx, const char *site, char kiosk[65], bool *found, kmsg_t *msg);
 } bo_st_cmd_t;
+
+/* A batch as stored (docs/collector.md, "Batches"). */
+typedef struct bo_cmd_batch {
+    char id[37], command[24], state[16]; /* state: open, cancelled */
+    char operator_name[65], reason[256], created_by[96];
+    char params[1024];   /* JSON text: the parameters each meter's command takes */
+    char selection[128]; /* "site S1" or "meters N" */
+    int64_t run_at, retries, expiry_s, created_at, cancelled_at;
+} bo_cmd_batch_t;
+
+/* Told each meter of a site. */
+typedef void (*bo_meter_id_cb)(void *arg, const char *meter);
+
+typedef struct bo_st_batch {
+    /* Adds b (K_ECONFLICT: its id is taken). */
+    kerr_t (*add)(void *ctx, const bo_cmd_batch_t *b, kmsg_t *msg);
+    kerr_t (*get)(void *ctx, const char *id, bo_cmd_batch_t *b, bool *found, kmsg_t *msg);
+    /* Every meter registered on site, by id. */
+    kerr_t (*site_meters)(void *ctx, const char *site, bo_meter_id_cb fn, void *arg, kmsg_t *msg);
+    /* Marks the batch cancelled at now and its commands still queued
+     * cancelled with why; *n how many commands. */
+    kerr_t (*cancel)(void *ctx, const char *id, int64_t now, const char *why, int64_t *n, kmsg_t *msg);
+    /* Calls fn for each attempt of an open batch that ended failed,
+     * unknown (not a credit) or expired, is within the batch's retries and
+     * has no retry yet, oldest first, at most limit (the domain's rule,
+     * bo_batch_retry_due, decides; this keeps the scan to candidates). */
+    kerr_t (*ended_each)(void *ctx, int limit, bo_cmd_cb fn, void *arg, kmsg_t *msg);
+} bo_st_batch_t;
 
 #endif

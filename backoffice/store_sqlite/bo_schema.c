@@ -285,8 +285,26 @@ static const char *const v9[] = {
     NULL,
 };
 
+/* Version 10: batches (docs/collector.md, "Batches"). A batch is one
+ * operation over a selection of meters; each attempt at a meter is a
+ * meter_command naming the batch, its attempt number and the attempt it
+ * retries (unique: one retry per attempt, however often the check runs).
+ * not_before: a command is not handed to its kiosk before then. */
+static const char *const v10[] = {
+    "CREATE TABLE batch (id TEXT PRIMARY KEY NOT NULL, command TEXT NOT NULL, params TEXT NOT NULL,"
+    "  selection TEXT NOT NULL, run_at INTEGER NOT NULL, retries INTEGER NOT NULL, expiry_s INTEGER NOT NULL,"
+    "  operator TEXT NOT NULL, reason TEXT NOT NULL, created_by TEXT NOT NULL, created_at INTEGER NOT NULL,"
+    "  state TEXT NOT NULL CHECK (state IN ('open', 'cancelled')), cancelled_at INTEGER) STRICT;"
+    "ALTER TABLE meter_command ADD COLUMN not_before INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE meter_command ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE meter_command ADD COLUMN retry_of TEXT NOT NULL DEFAULT '';"
+    "CREATE UNIQUE INDEX meter_command_retry ON meter_command(retry_of) WHERE retry_of <> '';"
+    "CREATE INDEX meter_command_batch ON meter_command(batch, meter, attempt) WHERE batch <> '';",
+    NULL,
+};
+
 /* Each migration is a list of SQL texts run in one transaction. */
-static const char *const *const migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9};
+static const char *const *const migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10};
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -4,12 +4,9 @@
 
 #include "backoffice/store_sqlite/bo_sq_int.h"
 
-#define COLS                                                                                                   \
-    "id, kiosk, meter, command, state, operator, reason, batch, params, outcome, txn_id, balance_after, "    \
-    "count_after, issued_at, expires_at, coalesce(sent_at, 0), coalesce(acked_at, 0), coalesce(executed_at, 0), " \
-    "updated_at, envelope"
+#define COLS BO_SQ_CMD_COLS
 
-static void read_cmd(sqlite3_stmt *st, bo_cmd_rec_t *c)
+void bo__sq_read_cmd(sqlite3_stmt *st, bo_cmd_rec_t *c)
 {
     memset(c, 0, sizeof *c);
     char *texts[] = {c->id,     c->kiosk,  c->meter,  c->command, c->state, c->operator_name,
@@ -26,15 +23,20 @@ static void read_cmd(sqlite3_stmt *st, bo_cmd_rec_t *c)
     for (int i = 0; i < 6; i++)
         *times[i] = sqlite3_column_int64(st, 13 + i);
     bo_db_copy(st, 19, c->envelope, sizeof c->envelope);
+    c->not_before = sqlite3_column_int64(st, 20);
+    c->attempt = sqlite3_column_int64(st, 21);
+    bo_db_copy(st, 22, c->retry_of, sizeof c->retry_of);
 }
 
 static kerr_t add(void *ctx, const bo_cmd_rec_t *c, kmsg_t *msg)
 {
     return bo_db_write(ctx, NULL, msg, "queueing a central command",
                        "INSERT INTO meter_command(id, kiosk, meter, command, params, operator, reason, issued_at, "
-                       "expires_at, state, batch, envelope, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                       "tttttttiittti", c->id, c->kiosk, c->meter, c->command, c->params, c->operator_name, c->reason,
-                       c->issued_at, c->expires_at, c->state, c->batch, c->envelope, c->updated_at);
+                       "expires_at, state, batch, envelope, updated_at, not_before, attempt, retry_of) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       "tttttttiitttiiit", c->id, c->kiosk, c->meter, c->command, c->params, c->operator_name,
+                       c->reason, c->issued_at, c->expires_at, c->state, c->batch, c->envelope, c->updated_at,
+                       c->not_before, c->attempt ? c->attempt : 1, c->retry_of);
 }
 
 static kerr_t get(void *ctx, const char *id, bo_cmd_rec_t *c, bool *found, kmsg_t *msg)
@@ -42,7 +44,7 @@ static kerr_t get(void *ctx, const char *id, bo_cmd_rec_t *c, bool *found, kmsg_
     sqlite3_stmt *st;
     kerr_t rc = bo_db_first(ctx, &st, found, msg, "SELECT " COLS " FROM meter_command WHERE id = ?", "t", id);
     if (rc == K_OK && *found)
-        read_cmd(st, c);
+        bo__sq_read_cmd(st, c);
     bo_db_end(st);
     return rc;
 }
@@ -66,10 +68,11 @@ static kerr_t pending_each(void *ctx, const char *kiosk, int64_t now, int limit,
     bo_cmd_rec_t c;
     kerr_t rc = bo_db_first(ctx, &st, &more, msg,
                             "SELECT " COLS " FROM meter_command WHERE kiosk = ? AND (state = 'queued' OR "
-                            "(state = 'sent' AND acked_at IS NULL)) AND expires_at > ? ORDER BY issued_at, id LIMIT ?",
+                            "(state = 'sent' AND acked_at IS NULL)) AND expires_at > ?2 AND not_before <= ?2 "
+                            "ORDER BY issued_at, id LIMIT ?3",
                             "tii", kiosk, now, (int64_t)limit);
     for (; rc == K_OK && more; more = bo_db_next(ctx, st, &rc, msg)) {
-        read_cmd(st, &c);
+        bo__sq_read_cmd(st, &c);
         fn(arg, &c);
     }
     bo_db_end(st);

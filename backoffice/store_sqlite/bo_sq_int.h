@@ -16,6 +16,16 @@ extern const bo_st_log_t bo__sq_log;       /* bo_sq_upload.c */
 extern const bo_st_qr_t bo__sq_qr;         /* bo_sq_qr.c */
 extern const bo_st_held_t bo__sq_held;     /* bo_sq_qr.c */
 extern const bo_st_cmd_t bo__sq_cmd;       /* bo_sq_command.c */
+extern const bo_st_batch_t bo__sq_batch;   /* bo_sq_batch.c */
+
+/* A central command's columns, in the order bo__sq_read_cmd reads them. */
+#define BO_SQ_CMD_COLS                                                                                         \
+    "id, kiosk, meter, command, state, operator, reason, batch, params, outcome, txn_id, balance_after, "    \
+    "count_after, issued_at, expires_at, coalesce(sent_at, 0), coalesce(acked_at, 0), coalesce(executed_at, 0), " \
+    "updated_at, envelope, not_before, attempt, retry_of"
+
+/* The row st is on (BO_SQ_CMD_COLS) into c (bo_sq_command.c). */
+void bo__sq_read_cmd(sqlite3_stmt *st, bo_cmd_rec_t *c);
 
 /* The listing's rows into out (bo_sq_list.c). */
 kerr_t bo__sq_list(void *ctx, bo_listing_t what, const bo_list_args_t *args, bo_rows_t *out, kmsg_t *msg);

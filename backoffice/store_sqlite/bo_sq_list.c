@@ -10,6 +10,12 @@
 /* What a listing binds: nothing, ?1 an id, ?1 from and ?2 to, or the
  * audit report's ?1 kiosk, ?2 since and ?3 action, or a filter's ?1 id
  * and ?2 action ("" for any). */
+/* Each meter's latest attempt in batch b (a bound parameter; '' any batch). */
+#define BATCH_LATEST(b)                                                                                         \
+    "SELECT c.* FROM meter_command c WHERE c.batch <> '' AND (" b " = '' OR c.batch = " b ") AND c.attempt = " \
+    "(SELECT max(x.attempt) FROM meter_command x WHERE x.batch = c.batch AND x.meter = c.meter)"
+#define BATCH_COUNT(state) "coalesce(sum(l.state = '" state "'), 0) AS " state
+
 typedef enum binds { NONE, ID, RANGE, AUDIT, FILTER, ID_NOW, ID_RANGE, OPEN } binds_t;
 
 typedef struct listing {
@@ -196,6 +202,23 @@ static const listing_t listings[] = {
                         TIME("acked_at") " AS acknowledged FROM alert WHERE (?1 = 0 OR (acked_at IS NULL AND "
                         "cleared_at IS NULL)) ORDER BY id",
                         OPEN},
+    /* Batches with how many meters' latest attempts are in each state. */
+    [BO_LIST_BATCHES] = {"SELECT b.id, b.command, b.selection, " TIME("b.run_at") " AS run_at, b.retries, b.state, "
+                         "b.operator, b.reason, " TIME("b.created_at") " AS created, count(l.meter) AS meters, "
+                         BATCH_COUNT("queued") ", " BATCH_COUNT("sent") ", " BATCH_COUNT("done") ", "
+                         BATCH_COUNT("failed") ", " BATCH_COUNT("unknown") ", " BATCH_COUNT("expired") ", "
+                         BATCH_COUNT("refused") ", " BATCH_COUNT("cancelled") ", b.params FROM batch b "
+                         "LEFT JOIN (" BATCH_LATEST("''") ") l ON l.batch = b.id WHERE ?1 = '' OR b.id = ?1 "
+                         "GROUP BY b.id ORDER BY b.created_at DESC, b.id",
+                         ID},
+    /* A batch's meters, each with its latest attempt. */
+    [BO_LIST_BATCH_METERS] = {"SELECT meter, attempt, id AS command_id, state, outcome, kiosk, " TIME("issued_at")
+                              " AS issued, " TIME("executed_at") " AS executed, txn_id AS txn FROM ("
+                              BATCH_LATEST("?1") ") ORDER BY meter",
+                              ID},
+    [BO_LIST_BATCH_COUNTS] = {"SELECT state, count(*) AS meters FROM (" BATCH_LATEST("?1") ") GROUP BY state "
+                              "ORDER BY state",
+                              ID},
 };
 
 static void bind(sqlite3_stmt *st, binds_t binds, const bo_list_args_t *a)

@@ -42,6 +42,7 @@ static const bo_store_ops_t ops = {
     .qr = &bo__sq_qr,
     .held = &bo__sq_held,
     .cmd = &bo__sq_cmd,
+    .batch = &bo__sq_batch,
 };
 
 kerr_t bo_sqlite_open(const char *path, bo_store_t *out, kmsg_t *msg)

@@ -13,6 +13,8 @@
 #include "support/support.h"
 
 static const char downgrade[] =
+    /* schema 10's: batches (meter_command's columns go with the table below) */
+    "DROP TABLE batch;"
     /* schema 9's: daily freezes */
     "DROP TABLE frozen;"
     /* schema 8's: readings' bands and source (the alert table goes below) */

@@ -10,39 +10,9 @@
 CASE=$1 CTL=$2 SIM=$3 BO=$4
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/bo_lib.sh"
+. "$(dirname "$0")/metersim_lib.sh"
 
-BAUD=9600
-start_sim() { # start_sim N: metersim with N meters on DL/T 645, the kiosk's registry naming them
-  printf '000102030405060708090a0b0c0d0e0f\n' >"$SITE/master.key" && chmod 600 "$SITE/master.key"
-  "$SIM" --state "$SITE/state.json" --meters "$1" --ports-file "$SITE/ports" --master-key "$SITE/master.key" \
-    --baud "$BAUD" --speed 0 2>"$SITE/metersim.log" &
-  SIM_PID=$!
-  for _ in $(seq 100); do [[ -s "$SITE/ports" ]] && break; sleep 0.05; done
-  DLT645=$(awk '$1 == "dlt645" { print $2 }' "$SITE/ports") CONTROL=$(awk '$1 == "control" { print $2 }' "$SITE/ports")
-  [[ -n ${CONTROL:-} ]] || { fail "metersim did not start: $(cat "$SITE/metersim.log")"; finish; }
-  { echo "meter,customer,protocol,gateway"
-    for i in $(seq "$1"); do printf '%012d,1%011d,dlt645,127.0.0.1:%s\n' "$i" "$i" "$DLT645"; done; } >"$SITE/meters.csv"
-  cat >"$SITE/kiosk.ini" <<INI
-[ledger]
-path = $SITE/ledger.db
-[gateway]
-protocol = dlt645
-master_key_file = $SITE/master.key
-timeout_ms = 300
-retries = 0
-[registry]
-path = $SITE/meters.csv
-INI
-}
-
-control() { # control COMMAND: one line to metersim
-  exec 3<>"/dev/tcp/127.0.0.1/$CONTROL"
-  printf '%s\n' "$1" >&3
-  IFS= read -r REPLY <&3
-  exec 3>&-
-  [[ $REPLY == ok* ]] || fail "metersim refused '$1': $REPLY"
-}
-
+SIM_BAUD=9600
 WORKER_PID=""
 start_worker() { # start_worker ARGS...: kioskctl worker, its output in worker.out
   "$CTL" --config "$SITE/kiosk.ini" worker --interval 100 "$@" >>"$SITE/worker.out" 2>&1 &
@@ -60,7 +30,7 @@ bo_readings() { bo_sql "select count(*) from reading where source = 'scan'"; }
 
 setup() { # setup N: metersim with N meters, the back office knowing them on S1, the kiosk pointed at it
   SITE_EXTRA=${2:-}
-  start_sim "$1"
+  start_metersim "$1" 300 "retries = 0"
   trap 'stop_worker; kill $SIM_PID ${BO_PID:-} 2>/dev/null; wait 2>/dev/null; rm -rf "$SITE"' EXIT
   bo_loopback "$SITE_EXTRA"
 }
@@ -204,7 +174,7 @@ case_silent_meter() {
 # an exchange of at most 60 bytes at 11 bits per byte, twice (one on the
 # wire when the sale asks, and slack), plus 300 ms for the processes.
 case_sale_during_scan() {
-  BAUD=2400
+  SIM_BAUD=2400
   setup 40
   local idle busy frame_ms bound t0 t1
   sale_ms() {
@@ -223,7 +193,7 @@ case_sale_during_scan() {
   wait_for 10 bash -c "(( \$(sqlite3 '$SITE/ledger.db' \"select count(*) from meter_reading where source = 'scan'\") > $before ))" ||
     fail "the scan did not resume after the sale"
   stop_worker
-  frame_ms=$(( 60 * 11 * 1000 / BAUD ))
+  frame_ms=$(( 60 * 11 * 1000 / SIM_BAUD ))
   bound=$(( idle + 2 * frame_ms + 300 ))
   echo "sale: idle bus $idle ms, during the scan $busy ms (bound $bound ms, an exchange at most $frame_ms ms)"
   (( busy <= bound )) || fail "the sale during the scan took $busy ms; idle $idle ms; bound $bound ms"

@@ -6,40 +6,7 @@
 CASE=$1 CTL=$2 BO=$3 SIM=$4
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/bo_lib.sh"
-
-start_sim() {
-  printf '000102030405060708090a0b0c0d0e0f\n' >"$SITE/master.key" && chmod 600 "$SITE/master.key"
-  "$SIM" --state "$SITE/state.json" --meters 4 --ports-file "$SITE/ports" --master-key "$SITE/master.key" \
-    --baud 9600 --speed 0 --log-level info 2>"$SITE/metersim.log" &
-  SIM_PID=$!
-  for _ in $(seq 100); do [[ -s "$SITE/ports" ]] && break; sleep 0.05; done
-  DLT645=$(awk '$1 == "dlt645" { print $2 }' "$SITE/ports") CONTROL=$(awk '$1 == "control" { print $2 }' "$SITE/ports")
-  MODBUS=$(awk '$1 == "modbus" { print $2 }' "$SITE/ports")
-  [[ -n ${CONTROL:-} ]] || { fail "metersim did not start: $(cat "$SITE/metersim.log")"; finish; }
-  {
-    echo "meter,customer,protocol,gateway"
-    for i in 1 2 3; do printf '00000000000%d,10000000000%d,dlt645,127.0.0.1:%s\n' "$i" "$i" "$DLT645"; done
-    printf '000000000004,100000000004,modbus,127.0.0.1:%s/4\n' "$MODBUS" # modbus-prepaid: it has refunds
-  } >"$SITE/meters.csv"
-  cat >"$SITE/kiosk.ini" <<INI
-[ledger]
-path = $SITE/ledger.db
-[gateway]
-protocol = dlt645
-master_key_file = $SITE/master.key
-timeout_ms = 500
-[registry]
-path = $SITE/meters.csv
-INI
-}
-
-control() { # control COMMAND: one line to metersim, sets $REPLY
-  exec 3<>"/dev/tcp/127.0.0.1/$CONTROL"
-  printf '%s\n' "$1" >&3
-  IFS= read -r REPLY <&3
-  exec 3>&-
-  [[ $REPLY == ok* ]] || fail "metersim refused '$1': $REPLY"
-}
+. "$(dirname "$0")/metersim_lib.sh"
 
 json() { sqlite3 :memory: "select json_extract('$1', '$2')"; }
 
@@ -51,7 +18,7 @@ start_worker() {
 stop_worker() { kill "$WORKER_PID" 2>/dev/null; wait "$WORKER_PID" 2>/dev/null; }
 
 setup() {
-  start_sim
+  SIM_LOG_LEVEL=info SIM_MODBUS=4 start_metersim 4 500 # meter 4 over modbus-prepaid: it has refunds
   trap 'kill $WORKER_PID $BO_PID $SIM_PID 2>/dev/null; wait 2>/dev/null; rm -rf "$SITE"' EXIT
   bo_loopback
   printf 'pubkey = %s\n' "$(bo pubkey | grep -o '[A-Za-z0-9+/=]\{44\}' | head -1)" >>"$SITE/kiosk.ini"

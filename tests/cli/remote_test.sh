@@ -4,6 +4,7 @@
 # Usage: remote_test.sh CASE KIOSKCTL METERSIM PROTOCOL
 CASE=$1 CTL=$2 SIM=$3 PROTO=$4
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/metersim_lib.sh" # control
 
 start_sim() {
   printf '000102030405060708090a0b0c0d0e0f\n' >"$SITE/master.key" && chmod 600 "$SITE/master.key"
@@ -33,14 +34,6 @@ timeout_ms = 500
 [registry]
 path = $SITE/meters.csv
 INI
-}
-
-control() { # control COMMAND: one line to metersim, sets $REPLY
-  exec 3<>"/dev/tcp/127.0.0.1/$CONTROL"
-  printf '%s\n' "$1" >&3
-  IFS= read -r REPLY <&3
-  exec 3>&-
-  [[ $REPLY == ok* ]] || fail "metersim refused '$1': $REPLY"
 }
 
 json() { sqlite3 :memory: "select json_extract('$1', '$2')"; }
