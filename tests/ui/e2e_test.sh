@@ -178,6 +178,34 @@ case_bad_script() { # a script whose expect cannot hold must fail the run, sayin
     || fail "a bad script line was not refused: $(cat "$SITE/err")"
 }
 
+case_water_remote() { # a water meter: m³ and valve wording on the screens, m3 on paper, the credit at metersim
+  control "$METERS" "set 000000000003 kind water"
+  control "$METERS" "set 000000000003 tariff single 4.10"
+  control "$METERS" "set 000000000003 relay open" # the valve closed at zero
+  sed -i '1s/$/,kind,tariff/; 2,3s/$/,electricity,/; 4s/$/,water,/' "$SITE/meters.csv"
+  printf '[ui]\ntariff_water = single 4.10\n' >>"$SITE/kiosk.ini"
+  run_kiosk water_remote
+  [[ $(sale state) == delivered && $(sale paid) == 1000 && $(sale meter) == 000000000003 ]] ||
+    fail "the ledger's last sale: $(sale 'state, paid, meter')"
+  [[ $(sqlite3 "$SITE/ledger.db" "select group_concat(paid) from (select paid from txn where meter = '000000000003'
+        and state = 'delivered' and method = 'cash' order by created_at)") == 2000,1000 ]] ||
+    fail "the ledger's water sales: $(sqlite3 "$SITE/ledger.db" 'select meter, state, paid, method from txn')"
+  control "$METERS" "state 000000000003"
+  local st=${REPLY#ok }
+  [[ $(json "$st" '$.kind') == water && $(json "$st" '$.purchase_count') == 2 ]] || fail "metersim's meter: $st"
+  [[ $(json "$st" '$.journal[0].amount') == 2000 && $(json "$st" '$.journal[1].amount') == 1000 ]] ||
+    fail "metersim's journal: $st"
+  [[ $(json "$st" '$.relay') == closed ]] || fail "the valve did not open after the top-up: $st"
+  local paper
+  paper=$(receipt 1)
+  contains "$paper" "000000000003" "the water sale's receipt"
+  contains "$paper" "4.87 m3" "the water sale's receipt (CNY 20.00 at 4.10 per m3)"
+  [[ $paper != *kWh* ]] || fail "the water sale's receipt says kWh: $paper"
+  [[ ! -e "$SITE/paper/receipt-0002.txt" ]] || fail "a receipt was printed without paper"
+  [[ -s "$SITE/shots/water-receipt.png" && -s "$SITE/shots/water-amount.png" ]] || fail "no shots: $(ls "$SITE/shots")"
+  expect_status 0 ctl ledger verify
+}
+
 # Meter cards: cardsim in pcscd's virtual readers, run from the site's folder
 # (the script names card images relative to it).
 start_cards() {

@@ -1,0 +1,191 @@
+# What scripts/demo and scripts/demo-ctl share, sourced by both (and the
+# centre's part by tests/cli/demo_test.sh): the simulated site's meters
+# (electricity and water), its back office (registry, tariffs, settings),
+# the kiosk's worker as the site's collector, and the centre at work: the
+# back office switching a meter and a central credit arriving at it.
+# The caller sets BIN (the programs) and SITE (the site's folder) and
+# defines start (runs a process in the background, stopped at exit).
+
+wait_file() { for _ in $(seq 100); do [[ -s "$1" ]] && return; sleep 0.05; done; echo "$1 never came" >&2; exit 1; }
+port() { awk -v k="$2" '$1 == k { print $2 }' "$SITE/$1"; }
+ask() { # ask PORT COMMAND: one line to a simulator's control port; the reply in $reply
+  exec 3<>"/dev/tcp/127.0.0.1/$1"; printf '%s\n' "$2" >&3; IFS= read -r reply <&3; exec 3>&-
+  [[ $reply == ok* ]]
+}
+tell() { ask "$@" || { echo "simulator: $reply" >&2; exit 1; }; }
+bo() { "$BIN/backoffice" --config "$SITE/bo.ini" "$@"; }
+ctl() { "$BIN/kioskctl" --config "$SITE/kiosk.ini" "$@"; }
+
+# The site's meters: 1-3 electricity on DL/T 645, 4-5 electricity on Modbus
+# TCP, 6 water on DL/T 645, 7 water on Modbus TCP.
+DEMO_METERS=7
+DEMO_WATER="000000000006 000000000007"
+DEMO_TARIFF="single 0.5283"      # CNY per kWh
+DEMO_TARIFF_WATER="single 4.10"  # CNY per m3
+
+# demo_metersim [OPTIONS...]: metersim with the site's meters (ports in
+# $SITE/meter.ports, control port in $METERS), the water meters made so.
+demo_metersim() {
+  start "$BIN/metersim" --state "$SITE/meters.json" --meters "$DEMO_METERS" --ports-file "$SITE/meter.ports" \
+    --master-key "$SITE/master.key" "$@" 2>"$SITE/metersim.log"
+  wait_file "$SITE/meter.ports"
+  METERS=$(port meter.ports control)
+  for m in $DEMO_WATER; do
+    tell "$METERS" "set $m kind water"
+    tell "$METERS" "set $m tariff $DEMO_TARIFF_WATER"
+    tell "$METERS" "set $m power 40" # litres per hour
+  done
+  local d="127.0.0.1:$(port meter.ports dlt645)" m="127.0.0.1:$(port meter.ports modbus)"
+  {
+    echo "meter,customer,protocol,gateway,kind,tariff"
+    for i in 1 2 3; do echo "00000000000$i,10000000000$i,dlt645,$d,electricity,home"; done
+    for i in 4 5; do echo "00000000000$i,10000000000$i,modbus,$m/$i,electricity,home"; done
+    echo "000000000006,100000000006,dlt645,$d,water,water"
+    echo "000000000007,100000000007,modbus,$m/7,water,water"
+  } >"$SITE/meters.csv"
+}
+
+# demo_backoffice: the reference back office of kiosk K1 at site S1 (plain
+# HTTP on loopback, QR orders paid by its simulated provider), the site's
+# meters registered with their kind and tariff, a scan every minute and a
+# heartbeat every 10 s for the demo; serving, its address in $BO.
+demo_backoffice() {
+  cat >"$SITE/bo.ini" <<INI
+[server]
+listen = 127.0.0.1
+port = 0
+database = $SITE/backoffice.db
+plain_http = true
+[signing]
+key = $SITE/signing.key
+[qr]
+simulate = true
+INI
+  {
+    bo keygen && bo site add S1 "Market hall east" && bo kiosk add K1 --site S1 --by-hand
+    bo tariff set home CNY "$DEMO_TARIFF" && bo tariff set water CNY "$DEMO_TARIFF_WATER"
+    bo settings set K1 scan_minutes 1 && bo settings set K1 heartbeat_seconds 10
+    tail -n +2 "$SITE/meters.csv" | while IFS=, read -r m c p g k t; do
+      bo customer add "$c" "Resident $c" &&
+        bo meter add "$m" --customer "$c" --protocol "$p" --gateway "$g" --kind "$k" --tariff "$t" --site S1
+    done
+  } >/dev/null
+  start "$BIN/backoffice" --config "$SITE/bo.ini" serve >"$SITE/bo.port" 2>"$SITE/backoffice.log"
+  wait_file "$SITE/bo.port"
+  BO=http://127.0.0.1:$(grep -o '[0-9]*' "$SITE/bo.port" | head -1)
+}
+
+# demo_sync_ini: kiosk.ini's lines that make it kiosk K1 of the back office.
+demo_sync_ini() {
+  printf '[sync]\nurl = %s\npubkey = %s\nqr = true\n' "$BO" "$(bo pubkey)"
+}
+
+# demo_link: K1 was added by hand (no enrolment): its keys made, the key it
+# signs its uploads with registered in the back office; then the first
+# contact (documents fetched: registry, tariffs, settings).
+demo_link() {
+  bo kiosk upload-key K1 "$(ctl identity --json | sed -n 's/.*"upload_key":[[:space:]]*"\([^"]*\)".*/\1/p')" >/dev/null
+  ctl sync now >/dev/null
+}
+
+# demo_collector: the kiosk's worker as the site's collector (the
+# touchscreen keeps its devices and retries; the worker reads every meter on
+# the back office's schedule, uploads, and runs the centre's commands).
+demo_collector() {
+  start "$BIN/kioskctl" --config "$SITE/kiosk.ini" worker --sync-only >"$SITE/worker.log" 2>&1
+}
+
+# demo_await_scan: until the back office holds a scheduled reading of every
+# meter (the worker scans at its start and uploads at its next round).
+demo_await_scan() {
+  local n=0
+  for _ in $(seq 400); do
+    n=$(sqlite3 "$SITE/backoffice.db" "select count(distinct meter) from reading where source = 'scan'" 2>/dev/null || echo 0)
+    ((n >= DEMO_METERS)) && return
+    sleep 0.1
+  done
+  echo "the back office holds scheduled readings of $n meters of $DEMO_METERS (worker: $(tail -2 "$SITE/worker.log"))" >&2
+  return 1
+}
+
+# await_command ID: until the back office has the command in a final state;
+# prints the state.
+await_command() {
+  local s=""
+  for _ in $(seq 200); do
+    s=$(bo command show "$1" | sed -n 's/^[[:space:]]*"state":[[:space:]]*"\([a-z]*\)".*/\1/p')
+    [[ $s != queued && $s != sent && -n $s ]] && break
+    sleep 0.1
+  done
+  echo "$s"
+}
+
+# command_id: the id in `meter command`'s answer (on stdin).
+command_id() { sed -n 's/^[[:space:]]*"id":[[:space:]]*"\([^"]*\)".*/\1/p'; }
+
+# meter_field ADDRESS FIELD: metersim's value of one field of the meter.
+meter_field() {
+  tell "$METERS" "state $1"
+  printf '%s' "${reply#ok }" | sed -n "s/.*\"$2\":[[:space:]]*\"\\{0,1\\}\\([^\",]*\\).*/\\1/p" | head -1
+}
+
+# central ARGS...: `backoffice meter command ARGS`, said in words, waited
+# for until it ends at the back office; fails unless it ends done.
+central() {
+  local id state
+  printf '  back office: backoffice meter command %s\n' "$*"
+  id=$(bo meter command "$@" | command_id)
+  [[ -n $id ]] || { echo "the back office did not queue the command" >&2; return 1; }
+  state=$(await_command "$id")
+  printf '  command %s: %s\n' "$id" "$state"
+  LAST_COMMAND=$id
+  [[ $state == done ]] || { echo "the command ended $state" >&2; return 1; }
+}
+
+# demo_centre: the back office trips meter 2's relay and closes it again,
+# then orders a central credit for water meter 6; the kiosk's worker runs
+# each at the meter. Says what happens; fails if anything did not arrive.
+demo_centre() {
+  local m=000000000002 w=000000000006 before
+  echo "The centre at work: the back office sends commands; the kiosk's worker picks them up at once and runs them at the meter."
+  echo "Meter $m is cut off for arrears (its relay trips):"
+  central "$m" relay_trip --operator alice --reason "demo: arrears"
+  echo "  metersim: meter $m's relay is $(meter_field "$m" relay)"
+  [[ $(meter_field "$m" relay) == open ]] || { echo "the relay did not trip" >&2; return 1; }
+  echo "The resident pays; the supply comes back (the relay closes):"
+  central "$m" relay_close --operator alice --reason "demo: paid"
+  echo "  metersim: meter $m's relay is $(meter_field "$m" relay)"
+  [[ $(meter_field "$m" relay) == closed ]] || { echo "the relay did not close" >&2; return 1; }
+  before=$(meter_field "$w" balance)
+  echo "A resident pays CNY 40.00 for water meter $w at the utility's counter; the credit goes to the meter through the kiosk:"
+  central "$w" credit --amount 4000 --paid-by counter --reference "DEMO-$(date +%s)" --operator bob \
+    --reason "demo: paid at the utility's counter"
+  echo "  metersim: water meter $w's balance went from $before to $(meter_field "$w" balance) (minor units)," \
+    "purchase count $(meter_field "$w" purchase_count)"
+  [[ $(meter_field "$w" balance) -ge $((before + 4000 - 100)) ]] || { echo "the credit did not arrive" >&2; return 1; }
+  echo "  the kiosk's ledger holds it as a sale of method central:"
+  ctl ledger list | grep -i central | tail -1 | sed 's/^/    /'
+  for _ in $(seq 100); do # the worker uploads the outcome and the sale at once
+    bo report sales --by method | grep -q '^central' && break
+    sleep 0.1
+  done
+  echo "  the back office's sales report by method, central among them (uploaded by the worker):"
+  bo report sales --by method | sed 's/^/    /'
+  echo "  the commands, as the back office holds them:"
+  bo meter commands | sed 's/^/    /'
+}
+
+# demo_centre_hint: the same, for a person to type in another terminal.
+demo_centre_hint() {
+  local b="$BIN/backoffice --config $SITE/bo.ini"
+  cat <<TXT
+The centre: in another terminal, the back office switches a meter and sends
+a credit; the kiosk's worker runs each at the meter within a second or two:
+  $b meter command 000000000002 relay_trip --operator alice --reason arrears
+  $b meter command 000000000002 relay_close --operator alice --reason paid
+  $b meter command 000000000006 credit --amount 4000 --paid-by counter --reference R-1 --operator bob --reason counter
+  $b meter commands                     # each command's state (done) and outcome
+  $b meter show 000000000006            # the water meter's latest state (valve, balance)
+  $b report sales --by method           # the credit as a sale of method central
+TXT
+}

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# The demo's centre, non-interactively: the site scripts/demo and
+# scripts/demo-ctl build (seven meters, two of them water, registered with
+# their tariffs in the reference back office), the kiosk's worker as the
+# site's collector, and the same steps the demos run (scripts/demo-lib.sh:
+# demo_centre): the back office trips meter 2's relay, closes it again and
+# sends a central credit to water meter 6. Then the outcome is checked at
+# each end: the back office's commands, metersim's relay and journal, the
+# kiosk's ledger, the sale of method central in the back office's report.
+# Usage: demo_test.sh CASE BIN_DIR ROOT
+CASE=$1 BIN=$2 ROOT=$3 CTL=$2/kioskctl
+. "$(dirname "$0")/lib.sh"
+. "$ROOT/scripts/demo-lib.sh"
+
+PIDS=""
+start() { "$@" & PIDS="$PIDS $!"; }
+trap 'kill $PIDS 2>/dev/null; wait $PIDS 2>/dev/null; rm -rf "$SITE"' EXIT
+
+bo_sql() { sqlite3 "$SITE/backoffice.db" "$1"; }
+kiosk_sql() { sqlite3 "$SITE/ledger.db" "$1"; }
+json() { sqlite3 :memory: "select json_extract('$1', '$2')"; }
+
+site() { # the demo's site, speeded up: metersim's time stands still
+  printf '000102030405060708090a0b0c0d0e0f\n' >"$SITE/master.key" && chmod 600 "$SITE/master.key"
+  demo_metersim --baud 9600 --speed 0
+  demo_backoffice
+  cat >"$SITE/kiosk.ini" <<INI
+[site]
+kiosk_id = K1
+currency = CNY
+[ledger]
+path = $SITE/ledger.db
+$(demo_sync_ini)
+[gateway]
+master_key_file = $SITE/master.key
+timeout_ms = 500
+[registry]
+path = $SITE/meters.csv
+INI
+  demo_link
+}
+
+case_centre() {
+  site
+  demo_collector
+  demo_await_scan || fail "the collector's first scan did not reach the back office"
+  [[ $(bo_sql "select count(distinct meter) from reading where source = 'scan'") == 7 ]] || fail "scans: $(bo_sql 'select meter, source from reading')"
+  demo_centre >"$SITE/centre.out" 2>&1 || fail "demo_centre failed: $(cat "$SITE/centre.out") worker: $(tail -5 "$SITE/worker.log")"
+  local out
+  out=$(cat "$SITE/centre.out")
+  contains "$out" "relay is open" "the demo's words"
+  contains "$out" "relay is closed" "the demo's words"
+  contains "$out" "central" "the demo's sales report"
+  # the back office: three commands, each done, in the order issued
+  local want="relay_trip done, relay_close done, credit done"
+  [[ $(bo_sql "select group_concat(command || ' ' || state, ', ') from
+        (select * from meter_command order by issued_at, rowid)") == "$want" ]] ||
+    fail "the commands: $(bo_sql 'select command, state from meter_command')"
+  # metersim: the relay closed again; the credit once on water meter 6
+  tell "$METERS" "state 000000000002"
+  [[ $(json "${reply#ok }" '$.relay') == closed ]] || fail "meter 2's relay: $reply"
+  tell "$METERS" "state 000000000006"
+  local st=${reply#ok }
+  [[ $(json "$st" '$.kind') == water && $(json "$st" '$.purchase_count') == 1 ]] || fail "water meter 6: $st"
+  [[ $(json "$st" '$.journal[0].amount') == 4000 ]] || fail "meter 6's credit: $st"
+  [[ $(sqlite3 :memory: "select json_array_length('$st', '\$.journal')") == 1 ]] || fail "meter 6's journal: $st"
+  # the kiosk: a central payment named by the command, its sale delivered
+  local id txn
+  id=$(bo_sql "select id from meter_command where command = 'credit'")
+  txn=$(bo_sql "select txn_id from meter_command where id = '$id'")
+  [[ $(kiosk_sql "select t.state || ' ' || t.meter || ' ' || p.amount from payment p join txn t on t.id = p.txn_id
+        where p.method = 'central' and p.ref = '$id'") == "delivered 000000000006 4000" ]] ||
+    fail "the kiosk's central sale: $(kiosk_sql 'select method, ref, amount from payment')"
+  # the back office: the sale of method central, uploaded by the worker, in the report
+  [[ $(bo_sql "select method || ' ' || delivered from sale where txn_id = '$txn'") == "central 4000" ]] ||
+    fail "the back office's sale: $(bo_sql 'select txn_id, method, delivered from sale')"
+  expect_status 0 bo report sales --by method
+  [[ $(grep '^central' <<<"$OUT" | awk '{ print $3, $4 }') == "1 4000" ]] || fail "the sales report: $OUT"
+  # the water meter's latest state at the back office, in its own words
+  expect_status 0 bo meter show 000000000006
+  contains "$OUT" "valve open" "the water meter's state"
+  expect_status 0 ctl ledger verify
+}
+
+"case_$CASE"
+finish
