@@ -2,6 +2,7 @@
  * Chinese and English (the one place either is written). */
 #include "core/receipt.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -16,6 +17,7 @@ static const receipt_words_t labels[RECEIPT_FACT_COUNT] = {
     [RECEIPT_CUSTOMER] = {"户号", "Customer"},
     [RECEIPT_CARD] = {"电卡", "Meter card"},
     [RECEIPT_METHOD] = {"支付方式", "Paid by"},
+    [RECEIPT_PAN] = {"卡号", "Card no."},
     [RECEIPT_AMOUNT] = {"充值金额", "Amount"},
     [RECEIPT_REFUNDED] = {"退款", "Refunded"},
     [RECEIPT_ENERGY] = {"购电量", "Energy"},
@@ -126,7 +128,15 @@ static void method(receipt_t *r, const receipt_facts_t *f)
         return;
     l->words = method_words(f->method);
     if (known(f->masked_pan))
-        snprintf(l->text, sizeof l->text, "%s", f->masked_pan);
+        add_text(r, RECEIPT_PAN, f->masked_pan);
+}
+
+void receipt_reference(const char *txn, char out[9])
+{
+    size_t i = 0;
+    for (; txn[i] && i < 8; i++)
+        out[i] = (char)toupper((unsigned char)txn[i]);
+    out[i] = '\0';
 }
 
 /* What the money kept buys under the tariff in force at the sale, and that

@@ -51,7 +51,8 @@ typedef enum receipt_fact {
     RECEIPT_METER,     /* text: 12 digits */
     RECEIPT_CUSTOMER,  /* text: masked, "1000****0001" */
     RECEIPT_CARD,      /* text: the meter card's serial */
-    RECEIPT_METHOD,    /* words, then text: a bank card's masked number, if known */
+    RECEIPT_METHOD,    /* words */
+    RECEIPT_PAN,       /* text: a bank card's masked number, on a line of its own (a long number does not wrap) */
     RECEIPT_AMOUNT,    /* number: minor units */
     RECEIPT_REFUNDED,  /* number: minor units */
     RECEIPT_ENERGY,    /* number: milli-units the money buys (Wh, litres), in the kind's unit; then the
@@ -100,5 +101,9 @@ void receipt_build(const receipt_facts_t *f, receipt_t *r);
 
 /* The receipt's line giving fact; NULL if it has none. */
 const receipt_line_t *receipt_find(const receipt_t *r, receipt_fact_t fact);
+
+/* The reference residents quote, the same on the screen and on paper: a
+ * sale id's first 8 characters, upper case. */
+void receipt_reference(const char *txn, char out[9]);
 
 #endif

@@ -43,8 +43,24 @@ void engine__when(int64_t ms, char out[32])
 {
     time_t t = (time_t)(ms / 1000);
     struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 32, "%Y-%m-%d %H:%M UTC", &tm);
+    localtime_r(&t, &tm);
+    char zone[8]; /* "+0800" -> "+08:00" */
+    strftime(zone, sizeof zone, "%z", &tm);
+    size_t n = strftime(out, 32, "%Y-%m-%d %H:%M ", &tm);
+    snprintf(out + n, 32 - n, "%.3s:%.2s", zone, zone + 3);
+}
+
+/* Money on paper: yuan for the yuan ("1,234.50 元", a character every
+ * receipt printer here prints), else the currency's code ("HKD 1,234.50"). */
+static void paper_money(int64_t minor, const currency_t *cur, char *out, size_t len)
+{
+    if (strcmp(cur->code, "CNY") != 0) {
+        money_format(minor, cur, MONEY_RECEIPT, out, len);
+        return;
+    }
+    char plain[40];
+    money_format(minor, cur, MONEY_RECEIPT, plain, sizeof plain);
+    snprintf(out, len, "%s 元", plain + 4); /* past "CNY " */
 }
 
 /* Both languages, Chinese first: "表号 Meter". */
@@ -71,8 +87,8 @@ static void paper_energy(const receipt_t *r, const receipt_line_t *l, const curr
 }
 
 /* A value as the paper gives it: words in both languages (then the text
- * that goes with them), money with the currency's code, quantities in the
- * meter's unit, the time in UTC. */
+ * that goes with them), money in yuan (or with the currency's code),
+ * quantities in the meter's unit, the local time with its offset. */
 static void paper_value(const receipt_t *r, const receipt_line_t *l, const currency_t *cur, char *out, size_t len)
 {
     char words[PRINTER_MAX_TEXT / 2];
@@ -83,7 +99,7 @@ static void paper_value(const receipt_t *r, const receipt_line_t *l, const curre
         engine__when(l->number, when);
         snprintf(out, len, "%s", when);
     } else if (l->fact == RECEIPT_AMOUNT || l->fact == RECEIPT_REFUNDED) {
-        money_format(l->number, cur, MONEY_RECEIPT, out, len);
+        paper_money(l->number, cur, out, len);
     } else if (l->words.zh) {
         both(l->words, words, sizeof words);
         snprintf(out, len, "%s%s%s", words, l->text[0] ? " " : "", l->text);
@@ -135,15 +151,18 @@ static void paper_note(builder_t *b, receipt_words_t note)
     engine__line(b, PRINTER_STYLE_NORMAL, note.en);
 }
 
-/* The reference last: its QR code, then it as text under its label. */
+/* The reference last: its QR code (the sale's whole id, for machines),
+ * then under its label the reference residents quote, as the screen shows
+ * it: the id's first 8 characters, upper case. */
 static void paper_reference(builder_t *b, const receipt_line_t *ref, printer_style_t centre)
 {
-    char label[64];
+    char label[64], quoted[9];
     if (b->rc == K_OK)
         b->rc = printer_doc_qr(b->doc, PRINTER_CENTRE, ref->text, strlen(ref->text), 6, PRINTER_QR_M, b->msg);
     both(ref->label, label, sizeof label);
     engine__line(b, centre, label);
-    engine__line(b, centre, ref->text);
+    receipt_reference(ref->text, quoted);
+    engine__line(b, centre, quoted);
 }
 
 kerr_t engine_receipt_paper(const receipt_t *r, const currency_t *cur, printer_doc_t *doc, kmsg_t *msg)
@@ -185,7 +204,7 @@ kerr_t engine_receipt_of(engine_t *e, const char *txn_id, bool copy, receipt_t *
     kmsg_t why;
     if (engine_meter_profile(e, t.meter, t.created_at, &prof, &why) != K_OK)
         prof = (engine_meter_profile_t){0}; /* the receipt without a tariff line rather than none */
-    receipt_facts_t f = {.site = e->cfg->site_id, .kiosk = e->cfg->kiosk_id[0] ? e->cfg->kiosk_id : e->cfg->site_id,
+    receipt_facts_t f = {.site = e->cfg->site_name[0] ? e->cfg->site_name : e->cfg->site_id, .kiosk = e->cfg->kiosk_id[0] ? e->cfg->kiosk_id : e->cfg->site_id,
                          .at_ms = t.created_at, .meter = t.meter, .customer = t.customer, .card = t.card,
                          .on_card = t.channel == CHANNEL_CARD, .method = t.method, .masked_pan = auth.masked_pan,
                          .paid = t.paid, .refunded = t.refunded, .purchase_count = t.purchase_count,

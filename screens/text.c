@@ -52,10 +52,7 @@ void text_grouped(const char *digits, char out[40])
 
 void text_reference(const char *txn, char out[16])
 {
-    size_t i = 0;
-    for (; txn[i] && i < 8; i++)
-        out[i] = (char)toupper((unsigned char)txn[i]);
-    out[i] = '\0';
+    receipt_reference(txn, out);
 }
 
 static const char *verdict_text(session_card_verdict_t v)

@@ -61,6 +61,7 @@ static void value_of(const receipt_t *r, const receipt_line_t *l, session_lang_t
     case RECEIPT_CUSTOMER:
     case RECEIPT_CARD:
     case RECEIPT_METHOD:
+    case RECEIPT_PAN:
     case RECEIPT_PURCHASES:
     case RECEIPT_STATUS:
     case RECEIPT_FACT_COUNT: snprintf(text, sizeof text, "%s", l->text); break;

@@ -15,7 +15,7 @@ start_printsim() {
   PRINTER=$(awk '$1 == "printer" { print $2 }' "$SITE/print.ports")
   CONTROL=$(awk '$1 == "control" { print $2 }' "$SITE/print.ports")
   [[ -n $PRINTER ]] || { fail "printsim did not start: $(cat "$SITE/printsim.log")"; finish; }
-  printf '[site]\nid = market-hall-east\n[printer]\nprotocol = escpos\ntransport = tcp\naddress = 127.0.0.1:%s\n' \
+  printf '[site]\nid = market-hall-east\nname = 东区市场\n[printer]\nprotocol = escpos\ntransport = tcp\naddress = 127.0.0.1:%s\n' \
     "$PRINTER" >>"$SITE/kiosk.ini"
 }
 
@@ -42,12 +42,13 @@ case_receipt_and_copy() {
   expect_status 0 ctl receipt print
   local text
   text=$(receipt 1)
-  contains "$text" "market-hall-east" "the receipt"
+  contains "$text" "东区市场" "the receipt (the site's name)"
   contains "$text" "购电凭证 TOP-UP RECEIPT" "the receipt"
   contains "$text" "000000000002" "the receipt"
-  contains "$text" "CNY 50.00" "the receipt"
+  contains "$text" "50.00 元" "the receipt"
   contains "$text" "已到账 Credited" "the receipt"
-  contains "$text" "$ID" "the receipt"
+  contains "$text" "$(tr a-z A-Z <<<"${ID:0:8}")" "the receipt (the reference residents quote)"
+  [[ $text != *UTC* ]] || fail "the receipt gives the time in UTC: $text"
   local qr
   qr=$(zbarimg --quiet --raw "$SITE/paper/receipt-0001.png" 2>/dev/null)
   [[ $qr == "$ID" ]] || fail "the receipt's QR code reads '$qr', not the reference $ID"
