@@ -76,7 +76,7 @@ static kerr_t do_open_sale(engine_t *e, const sale_req_t *req, char id[UUID_STR_
     if ((rc = ledger_create(e->ledger, &n, msg)))
         return rc;
     LOG_I("engine", "txn %.8s: opened for meter %s, %lld", id, req->meter, (long long)req->amount);
-    if ((rc = engine__hold_sale(e, id, msg)) != K_OK)
+    if ((rc = engine__hold_sale(e, id, req->channel == CHANNEL_REMOTE, msg)) != K_OK)
         return rc;
     engine__step(e, "txn.created");
     return K_OK;

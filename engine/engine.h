@@ -79,6 +79,7 @@ typedef struct engine {
     /* the sale this engine opened and holds the ledger for until it is at
      * rest ("" = none; engine_lock.c) */
     char held[UUID_STR_LEN];
+    bool held_on_bus; /* that sale announced itself on the bus (engine_bus.h) */
 } engine_t;
 
 /* What a sale is opened for. engine_sale_open sets the channel and the

@@ -1,10 +1,17 @@
 /* The bus lock (engine_bus.h). Two bytes of `<ledger>.bus` carry Linux
  * open-file-description locks (as flock, held per open file, not per
- * process): byte 0 is the gate a sale takes first, byte 1 the wire. A
- * sale takes the gate, then the wire; an exchange of the scan looks at
- * the gate first (waiting behind it while a sale has it), then takes the
- * wire alone. So once a sale has the gate no new exchange starts, and it
- * waits only for the one on the wire. */
+ * process, and dropped by the kernel when the last descriptor of the open
+ * file closes: when the process ends, however it ends; the file is opened
+ * close-on-exec, so a program it starts does not keep it): byte 0 is the
+ * gate a sale takes when it is opened (its announcement), byte 1 the wire.
+ * An exchange of the scan looks at the gate first (waiting behind it while
+ * a sale has it), then takes the wire alone. So once a sale has the gate no
+ * new exchange starts, and the one on the wire ends while the sale is
+ * paid; the delivery then takes the wire.
+ *
+ * This process's own exchanges never look at a gate it holds: a lock of
+ * the same open file does not conflict with itself, and taking a read
+ * lock on it would turn the sale's write lock into a read lock. */
 #include "engine/engine_bus.h"
 
 #include <errno.h>
@@ -15,7 +22,7 @@
 
 #include "base/log.h"
 
-enum { GATE = 0, WIRE = 1 };
+enum { GATE = 0, WIRE = 1, GATE_POLL_MS = 5 };
 
 /* Sets (type F_RDLCK, F_WRLCK, F_UNLCK) the lock on byte `at`, waiting
  * unless try; false if it could not (busy when trying). */
@@ -50,34 +57,53 @@ void engine_bus_close(engine_bus_t *b)
     if (b->fd >= 0)
         close(b->fd);
     b->fd = -1;
+    b->gate = 0;
     b->depth = 0;
 }
 
-void engine_bus_hold(engine_bus_t *b)
+void engine_bus_announce(engine_bus_t *b)
 {
-    if (!b || b->depth++ > 0 || b->fd < 0)
-        return;
-    lock_byte(b->fd, GATE, F_WRLCK, false);
-    lock_byte(b->fd, WIRE, F_WRLCK, false);
+    if (b && b->gate++ == 0 && b->fd >= 0)
+        lock_byte(b->fd, GATE, F_WRLCK, false);
 }
 
-void engine_bus_release(engine_bus_t *b)
+void engine_bus_withdraw(engine_bus_t *b)
 {
-    if (!b || b->depth <= 0 || --b->depth > 0 || b->fd < 0)
-        return;
-    lock_byte(b->fd, WIRE, F_UNLCK, false);
+    if (b && b->gate > 0 && --b->gate == 0 && b->fd >= 0)
+        lock_byte(b->fd, GATE, F_UNLCK, false);
+}
+
+bool engine_bus_sale_announced(const engine_bus_t *b)
+{
+    if (!b || b->fd < 0)
+        return false;
+    struct flock f = {.l_type = F_RDLCK, .l_whence = SEEK_SET, .l_start = GATE, .l_len = 1};
+    return fcntl(b->fd, F_OFD_GETLK, &f) == 0 && f.l_type != F_UNLCK;
+}
+
+/* Waits while another program's sale has the gate, at most
+ * ENGINE_BUS_GATE_WAIT_MS (then the exchange goes on: the wire still keeps
+ * it off a delivery). Holds nothing while it waits. */
+static void behind_sales(engine_bus_t *b)
+{
+    int waited = 0;
+    while (!lock_byte(b->fd, GATE, F_RDLCK, true) && waited < ENGINE_BUS_GATE_WAIT_MS) {
+        usleep(GATE_POLL_MS * 1000);
+        waited += GATE_POLL_MS;
+    }
     lock_byte(b->fd, GATE, F_UNLCK, false);
+    if (waited >= ENGINE_BUS_GATE_WAIT_MS)
+        LOG_I("bus", "a sale has announced itself for %d ms: one exchange goes on", waited);
 }
 
-/* Before one exchange: behind any sale that has the gate, then the wire. */
+/* Before one exchange: behind any other program's sale, then the wire. */
 static void frame_before(void *ctx)
 {
     engine_bus_t *b = ctx;
     if (b->depth++ > 0 || b->fd < 0)
         return;
-    if (!lock_byte(b->fd, GATE, F_RDLCK, true))
-        lock_byte(b->fd, GATE, F_RDLCK, false); /* a sale has it: wait for its end */
-    lock_byte(b->fd, GATE, F_UNLCK, false);
+    if (b->gate == 0) /* a sale of this process's own never waits for itself */
+        behind_sales(b);
     lock_byte(b->fd, WIRE, F_WRLCK, false);
 }
 
@@ -87,6 +113,22 @@ static void frame_after(void *ctx)
     if (b->depth <= 0 || --b->depth > 0 || b->fd < 0)
         return;
     lock_byte(b->fd, WIRE, F_UNLCK, false);
+}
+
+void engine_bus_hold(engine_bus_t *b)
+{
+    if (!b)
+        return;
+    engine_bus_announce(b);
+    frame_before(b);
+}
+
+void engine_bus_release(engine_bus_t *b)
+{
+    if (!b || b->depth <= 0)
+        return;
+    frame_after(b);
+    engine_bus_withdraw(b);
 }
 
 link_hook_t engine_bus_frame_hook(engine_bus_t *b)

@@ -15,10 +15,12 @@ kerr_t engine__enter(engine_t *e, const char *what, kmsg_t *msg);
 void engine__leave(engine_t *e);
 
 /* Keeps the lock (one more level) for sale id, just opened, until a
- * change puts it at rest. */
-kerr_t engine__hold_sale(engine_t *e, const char *id, kmsg_t *msg);
+ * change puts it at rest; a sale to be delivered on the meters' wire
+ * (on_bus) announces itself on the bus as long (engine_bus.h). */
+kerr_t engine__hold_sale(engine_t *e, const char *id, bool on_bus, kmsg_t *msg);
 
-/* Told of every committed change: lets go of the held sale at rest. */
+/* Told of every committed change: lets go of the held sale at rest (its
+ * announcement on the bus, then the lock). */
 void engine__sale_moved(engine_t *e, const char *id, txn_state_t now);
 
 /* The body of a public engine function that writes the ledger: `call`
