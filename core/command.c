@@ -95,5 +95,5 @@ mcmd_restart_t mcmd_restart(mcmd_state_t s, mcmd_t c, bool expired, bool has_sal
         return MCMD_RESTART_NOTHING;
     if (c == MCMD_REFUND)
         return MCMD_RESTART_SETTLE_REFUND;
-    return c == MCMD_CREDIT && has_sale ? MCMD_RESTART_FINISH_SALE : MCMD_RESTART_READ;
+    return (c == MCMD_CREDIT || c == MCMD_OPEN_ACCOUNT) && has_sale ? MCMD_RESTART_FINISH_SALE : MCMD_RESTART_READ;
 }

@@ -80,7 +80,7 @@ static kerr_t runnable(const engine_t *e, const ledger_command_t *c, kmsg_t *msg
     kmsg_t why = {""};
     if (engine_meter_served(e, c->meter, &line, &why) != K_OK)
         return kmsg_set(msg, K_EDENIED, "meter %s is not at this kiosk's site: %s", c->meter, why.text);
-    if (c->command == MCMD_CREDIT || c->command == MCMD_REFUND) {
+    if (c->command == MCMD_CREDIT || c->command == MCMD_OPEN_ACCOUNT || c->command == MCMD_REFUND) {
         const char *cur = e->cfg ? e->cfg->currency_code : "";
         if (param_int(c->params, "amount") < 1)
             return kmsg_set(msg, K_EDENIED, "%s: no amount", mcmd_name(c->command));
@@ -88,7 +88,7 @@ static kerr_t runnable(const engine_t *e, const ledger_command_t *c, kmsg_t *msg
             return kmsg_set(msg, K_EDENIED, "%s: not in this kiosk's currency %s", mcmd_name(c->command), cur);
         return K_OK;
     }
-    if (c->command == MCMD_OPEN_ACCOUNT || !meter_op(c->command, &op))
+    if (!meter_op(c->command, &op))
         return kmsg_set(msg, K_EDENIED, "%s is not supported by this kiosk's software yet", mcmd_name(c->command));
     return K_OK;
 }
@@ -295,7 +295,9 @@ static kerr_t do_run(engine_t *e, const char *id, ledger_command_t *after, kmsg_
         return move(e, id, MCMD_EV_REFUSE, why.text, NULL, after, msg);
     if (c.command == MCMD_REFUND)
         return engine__central_refund(e, &c, param_int(c.params, "amount"), after, msg);
-    return c.command == MCMD_CREDIT ? run_credit(e, &c, after, msg) : run_meter_op(e, &c, after, msg);
+    if (c.command == MCMD_CREDIT || c.command == MCMD_OPEN_ACCOUNT) /* the latter's delivery opens the account */
+        return run_credit(e, &c, after, msg);
+    return run_meter_op(e, &c, after, msg);
 }
 
 kerr_t engine_central_run(engine_t *e, const char *id, ledger_command_t *after, kmsg_t *msg)

@@ -10,6 +10,7 @@
 #include "core/mcard.h"
 #include "core/payment.h"
 #include "engine/engine_int.h"
+#include "ledger/ledger_command.h"
 
 /* One delivery run for one transaction. */
 typedef struct run {
@@ -376,6 +377,20 @@ static gw_err_t card_opens_account(run_t *r, const gw_reading_t *rd, kmsg_t *why
     return GW_OK;
 }
 
+/* A central sale: whether its command opens the meter's account (the
+ * back office ordered open_account; the ledger links the sale to it). */
+static void central_opens_account(run_t *r)
+{
+    ledger_command_t c;
+    bool found = false;
+    kmsg_t why = {""};
+    if (r->t.method != METHOD_CENTRAL)
+        return;
+    if (ledger_command_of_sale(r->e->ledger, r->t.id, &c, &found, &why) != K_OK)
+        LOG_W("engine", "txn %.8s: its central command cannot be read: %s", r->t.id, why.text);
+    r->opens = found && c.command == MCMD_OPEN_ACCOUNT;
+}
+
 static kerr_t do_deliver(engine_t *e, const char *id, ledger_txn_t *after, kmsg_t *msg)
 {
     run_t r = {.e = e, .msg = msg};
@@ -393,6 +408,8 @@ static kerr_t do_deliver(engine_t *e, const char *id, ledger_txn_t *after, kmsg_
     gw_err_t err = r.gw ? r.gw->ops->read(r.gw->ctx, &r.to, GW_READ_COUNT, &rd, &why) : GW_UNREACHABLE;
     if (err == GW_OK && card)
         err = card_opens_account(&r, &rd, &why);
+    else if (err == GW_OK)
+        central_opens_account(&r);
     engine__step(e, "deliver.read");
     if (err == GW_NOT_FOUND || err == GW_INVALID)
         rc = park(&r, REASON_REFUSED, why.text, NULL, APPLIED_NO);

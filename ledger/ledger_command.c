@@ -99,19 +99,30 @@ kerr_t ledger_command_record(ledger_t *l, const ledger_command_t *c, const char 
     return rc;
 }
 
-kerr_t ledger_command_get(ledger_t *l, const char *id, ledger_command_t *out, bool *found, kmsg_t *msg)
+/* The one command the query (by id, or by the sale's id) finds. */
+static kerr_t get_one(ledger_t *l, const char *sql, const char *key, ledger_command_t *out, bool *found, kmsg_t *msg)
 {
     sqlite3_stmt *st;
-    kerr_t rc = ledger__cached(l, "SELECT " COLS " FROM meter_command WHERE id = ?", &st, msg);
+    kerr_t rc = ledger__cached(l, sql, &st, msg);
     if (rc)
         return rc;
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     int s = sqlite3_step(st);
     *found = s == SQLITE_ROW;
     if (*found)
         read_row(st, out);
     ledger__release(l, st);
     return s == SQLITE_ROW || s == SQLITE_DONE ? K_OK : ledger__err(l, s, "reading a central command", msg);
+}
+
+kerr_t ledger_command_get(ledger_t *l, const char *id, ledger_command_t *out, bool *found, kmsg_t *msg)
+{
+    return get_one(l, "SELECT " COLS " FROM meter_command WHERE id = ?", id, out, found, msg);
+}
+
+kerr_t ledger_command_of_sale(ledger_t *l, const char *txn, ledger_command_t *out, bool *found, kmsg_t *msg)
+{
+    return get_one(l, "SELECT " COLS " FROM meter_command WHERE txn_id = ?", txn, out, found, msg);
 }
 
 static kerr_t update(ledger_t *l, const ledger_command_t *c, kmsg_t *msg)

@@ -45,6 +45,10 @@ kerr_t ledger_command_record(ledger_t *l, const ledger_command_t *c, const char 
 /* The command with this id; *found false if none. */
 kerr_t ledger_command_get(ledger_t *l, const char *id, ledger_command_t *out, bool *found, kmsg_t *msg);
 
+/* The central command a sale carries out (its txn_id is the sale's id);
+ * *found false if the sale is no command's. */
+kerr_t ledger_command_of_sale(ledger_t *l, const char *txn, ledger_command_t *out, bool *found, kmsg_t *msg);
+
 /* Moves the command by ev (core/command.c's table; K_ESTATE if the table
  * has no such move) with what ch carries, in one transaction; a move to a
  * final state writes the command's outbox row in it. *after (may be NULL)

@@ -11,12 +11,6 @@
 #include "base/uuid.h"
 #include "core/command.h"
 
-/* Why open_account is not a central command (bo_command_issue). */
-#define NO_OPEN_ACCOUNT                                                                                           \
-    "open_account is not offered as a central command: a meter's account is opened with its first purchase, "  \
-    "bound to the account staff open for it (`backoffice account open`, `meter install`, docs/accounts.md); "  \
-    "issue a `credit` once the account is open"
-
 typedef struct tariff_find {
     const char *id;
     char currency[4], text[512];
@@ -55,12 +49,13 @@ static kerr_t params_money(const bo_cmd_spec_t *s, mcmd_t c, cJSON *p, kmsg_t *m
     if (strlen(cur) != 3)
         return kmsg_set(msg, K_EINVAL, "--currency %s: give an ISO 4217 code (CNY)", cur);
     bool ok = kjson_add_int(p, "amount", s->amount) && kjson_add_str(p, "currency", cur);
-    if (c == MCMD_CREDIT) {
+    if (c == MCMD_CREDIT || c == MCMD_OPEN_ACCOUNT) {
         const char *by = s->paid_by ? s->paid_by : "";
         if (strcmp(by, "counter") != 0 && strcmp(by, "online") != 0)
-            return kmsg_set(msg, K_EINVAL, "credit needs --paid-by counter|online (where the money was taken)");
+            return kmsg_set(msg, K_EINVAL, "%s needs --paid-by counter|online (where the money was taken)", mcmd_name(c));
         if (!s->reference || !s->reference[0] || strlen(s->reference) > 64)
-            return kmsg_set(msg, K_EINVAL, "credit needs --reference R (the central payment's, 1 to 64 bytes)");
+            return kmsg_set(msg, K_EINVAL, "%s needs --reference R (the central payment's, 1 to 64 bytes)",
+                            mcmd_name(c));
         ok = ok && kjson_add_str(p, "paid_by", by) && kjson_add_str(p, "reference", s->reference);
     }
     return ok ? K_OK : kmsg_set(msg, K_EIO, "out of memory");
@@ -77,8 +72,8 @@ static kerr_t params_of(bo_store_t *st, const bo_cmd_spec_t *s, mcmd_t c, cJSON 
                    : kmsg_set(msg, K_EIO, "out of memory");
     case MCMD_SET_PRICES: return params_prices(st, s, p, msg);
     case MCMD_CREDIT:
+    case MCMD_OPEN_ACCOUNT:
     case MCMD_REFUND: return params_money(s, c, p, msg);
-    case MCMD_OPEN_ACCOUNT: return kmsg_set(msg, K_EINVAL, NO_OPEN_ACCOUNT);
     case MCMD_RELAY_TRIP:
     case MCMD_RELAY_CLOSE:
     case MCMD_KEEP_POWER_ON:
