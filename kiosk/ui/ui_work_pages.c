@@ -46,11 +46,14 @@ static void two(svc_event_t *ev, const char *label, svc_value_t kind, int64_t n,
     r->m = m;
 }
 
+/* A row of one number: money, a count or seconds (n), or a time (at). */
 static void number(svc_event_t *ev, const char *label, svc_value_t kind, int64_t n)
 {
     svc_row_t *r = ui_work_add(ev, label, kind);
-    r->n = n;
-    r->at = n;
+    if (kind == SVV_TIME)
+        r->at = n;
+    else
+        r->n = n;
 }
 
 static const char *yes(bool ok)

@@ -48,12 +48,16 @@ static svc_row_t *row(svc_event_t *ev, const char *label, svc_value_t kind, cons
     return r;
 }
 
+/* A row of numbers: n and m, or a time (n, for SVV_TIME). */
 static void nums(svc_event_t *ev, const char *label, svc_value_t kind, int64_t n, int64_t m)
 {
     svc_row_t *r = row(ev, label, kind, "");
-    r->n = n;
-    r->m = m;
-    r->at = n;
+    if (kind == SVV_TIME) {
+        r->at = n;
+    } else {
+        r->n = n;
+        r->m = m;
+    }
 }
 
 static svc_item_t *item(svc_event_t *ev, const char *id, const char *text, uint32_t allow)
