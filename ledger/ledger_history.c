@@ -21,6 +21,20 @@ static void add_rise(int64_t prev, int64_t now, int64_t at, int64_t first_day, i
     "SELECT at, energy FROM meter_reading WHERE meter = ?1 AND at >= "                                                 \
     "(SELECT COALESCE(MAX(at), 0) FROM meter_reading WHERE meter = ?1 AND at < ?2) AND at <= ?3 ORDER BY at, id"
 
+/* The meter's readings from the last one before from_ms up to to_ms,
+ * ready to step. */
+static kerr_t readings_since(ledger_t *l, const char *meter, int64_t from_ms, int64_t to_ms, sqlite3_stmt **st,
+                             kmsg_t *msg)
+{
+    kerr_t rc = ledger__cached(l, SINCE_SQL, st, msg);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(*st, 1, meter, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(*st, 2, from_ms);
+    sqlite3_bind_int64(*st, 3, to_ms);
+    return K_OK;
+}
+
 kerr_t ledger_daily_use(ledger_t *l, const char *meter, int64_t now_ms, int days, int64_t *per_day, int *readings,
                         kmsg_t *msg)
 {
@@ -28,14 +42,9 @@ kerr_t ledger_daily_use(ledger_t *l, const char *meter, int64_t now_ms, int days
     *readings = 0;
     int64_t first_day = now_ms / DAY_MS - (days - 1);
     sqlite3_stmt *st;
-    kerr_t rc = ledger__cached(l,
-                               SINCE_SQL,
-                               &st, msg);
+    kerr_t rc = readings_since(l, meter, first_day * DAY_MS, now_ms, &st, msg);
     if (rc)
         return rc;
-    sqlite3_bind_text(st, 1, meter, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, first_day * DAY_MS);
-    sqlite3_bind_int64(st, 3, now_ms);
     int s;
     int64_t prev = 0;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
@@ -54,14 +63,9 @@ kerr_t ledger_use_since(ledger_t *l, const char *meter, int64_t since_ms, int64_
 {
     *used = 0;
     sqlite3_stmt *st;
-    kerr_t rc = ledger__cached(l,
-                               SINCE_SQL,
-                               &st, msg);
+    kerr_t rc = readings_since(l, meter, since_ms, now_ms, &st, msg);
     if (rc)
         return rc;
-    sqlite3_bind_text(st, 1, meter, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, since_ms);
-    sqlite3_bind_int64(st, 3, now_ms);
     int s, n = 0;
     int64_t prev = 0;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {

@@ -50,13 +50,9 @@ static int lines(const char *dir, const char *file, const char *line)
 
 static void check_commands(const char *dir, const char *label)
 {
-    char path[700];
-    sqlite3 *db;
-    snprintf(path, sizeof path, "%s/ledger.db", dir);
-    if (sqlite3_open(path, &db) != SQLITE_OK) {
-        crash_fail("%s: the ledger does not open", label);
+    sqlite3 *db = crash_open_ledger_db(dir, label);
+    if (!db)
         return;
-    }
     if (crash_sql_int(db, "SELECT count(*) FROM meter_command") != 4 ||
         crash_sql_int(db, "SELECT count(*) FROM meter_command WHERE state NOT IN ('done', 'failed', 'unknown')") != 0)
         crash_fail("%s: a command is missing or not final", label);
@@ -67,8 +63,7 @@ static void check_commands(const char *dir, const char *label)
         crash_fail("%s: a credit's sale is not delivered with its one central payment", label);
     if (crash_sql_int(db, "SELECT count(*) FROM payment WHERE method = 'central'") != 2)
         crash_fail("%s: central payments booked: %lld", label, crash_sql_int(db, "SELECT count(*) FROM payment WHERE method = 'central'"));
-    if (crash_sql_int(db, "SELECT count(*) FROM (SELECT json_extract(payload, '$.id') AS id, count(*) AS n FROM outbox "
-              "WHERE topic = 'command' GROUP BY 1 HAVING n = 1)") != 4)
+    if (crash_outcomes_once(db) != 4)
         crash_fail("%s: a command's outcome is not in the outbox exactly once", label);
     const char *relays[][2] = {{"relay 000000000002 trip", "c0000000-0000-4000-8000-000000000002"},
                                {"relay 000000000002 close", "c0000000-0000-4000-8000-000000000004"}};
@@ -84,6 +79,8 @@ static void check_commands(const char *dir, const char *label)
     crash_load_fake_journal(dir, &c);
     ledger_t *l;
     kmsg_t msg;
+    char path[700];
+    snprintf(path, sizeof path, "%s/ledger.db", dir);
     if (ledger_open(path, LEDGER_EXISTING, NULL, &l, &msg) == K_OK) {
         crash_match_ledger(l, &c);
         ledger_close(l);

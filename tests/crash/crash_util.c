@@ -227,6 +227,24 @@ int crash_run_child(char *child, const char *dir, int k)
     return crash_run(argv, 0);
 }
 
+void *crash_open_ledger_db(const char *dir, const char *label)
+{
+    char path[700];
+    sqlite3 *db;
+    snprintf(path, sizeof path, "%s/ledger.db", dir);
+    if (sqlite3_open(path, &db) == SQLITE_OK)
+        return db;
+    sqlite3_close(db);
+    crash_fail("%s: the ledger does not open", label);
+    return NULL;
+}
+
+long long crash_outcomes_once(void *db)
+{
+    return crash_sql_int(db, "SELECT count(*) FROM (SELECT json_extract(payload, '$.id') AS id, count(*) AS n "
+                             "FROM outbox WHERE topic = 'command' GROUP BY 1 HAVING n = 1)");
+}
+
 long long crash_sql_int(void *db, const char *sql)
 {
     sqlite3_stmt *st;

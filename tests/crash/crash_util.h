@@ -39,6 +39,14 @@ int crash_run_child(char *child, const char *dir, int k);
 /* An integer from SQL on the ledger file db (a sqlite3 *; -1 on error). */
 long long crash_sql_int(void *db, const char *sql);
 
+/* dir's ledger.db opened as plain SQLite for the checks (a sqlite3 *), or
+ * NULL after a failure naming label. */
+void *crash_open_ledger_db(const char *dir, const char *label);
+
+/* How many central commands have their outcome (topic command) in db's
+ * outbox exactly once. */
+long long crash_outcomes_once(void *db);
+
 /* Appends line to dir/name with one write(2), so a kill right after leaves
  * it whole; exits 3 if it cannot. */
 void crash_append(const char *dir, const char *name, const char *line);
