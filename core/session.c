@@ -17,6 +17,7 @@ static const session_rule_t table[] = {
     /* every screen */
     {SCR_ANY, TAP(LANG), G_NONE, A_LANG_TOGGLE, SCR_SAME},
     {SCR_ANY, ON(LANG), G_NONE, A_LANG_SET, SCR_SAME},
+    {SCR_ANY, TAP(LARGE), G_NONE, A_LARGE_TOGGLE, SCR_SAME},
     {SCR_ATTRACT, ON(HEALTH), G_NO_METHOD, A_HEALTH, SCR_OUT_OF_SERVICE},
     {SCR_OUT_OF_SERVICE, ON(HEALTH), G_SERVING, A_HEALTH, SCR_ATTRACT},
     {SCR_ANY, ON(HEALTH), G_NONE, A_HEALTH, SCR_SAME},
@@ -130,6 +131,22 @@ static bool matches(const session_rule_t *r, const session_t *s, const session_e
     return session__guard(s, ev, r->guard);
 }
 
+/* The seconds left before the idle timeout of the screen shown, for its
+ * countdown; 0 where none runs (attract, payment, delivering, money in). */
+static bool countdown(session_t *s, int64_t now_ms)
+{
+    static const bool times_out[SCR_COUNT] = {[SCR_IDENTIFY] = true, [SCR_ACCOUNT] = true, [SCR_AMOUNT] = true,
+                                              [SCR_METHOD] = true, [SCR_RESULT] = true};
+    int64_t left = 0;
+    if (s->v.screen < SCR_COUNT && times_out[s->v.screen] && !session_money_in(&s->v)) {
+        int64_t ms = s->last_touch_ms + s->cfg.idle_ms - now_ms;
+        left = ms > 0 ? (ms + 999) / 1000 : 0;
+    }
+    bool changed = left != s->v.idle_left_s;
+    s->v.idle_left_s = left;
+    return changed;
+}
+
 bool session_handle(session_t *s, const session_event_t *ev, session_cmd_t cmds[SESSION_MAX_CMDS], size_t *n)
 {
     *n = 0;
@@ -137,6 +154,7 @@ bool session_handle(session_t *s, const session_event_t *ev, session_cmd_t cmds[
         return false; /* meant for a resident who has gone */
     if (ev->kind == SEV_TAP || ev->kind == SEV_CARD_IN)
         s->last_touch_ms = ev->now_ms;
+    bool changed = false;
     for (size_t i = 0; i < N_TABLE; i++) {
         if (!matches(&table[i], s, ev))
             continue;
@@ -149,7 +167,8 @@ bool session_handle(session_t *s, const session_event_t *ev, session_cmd_t cmds[
             s->v.screen = next;
             s->last_touch_ms = ev->now_ms; /* a new screen gets its whole idle time */
         }
-        return memcmp(&before, &s->v, sizeof before) != 0;
+        changed = memcmp(&before, &s->v, sizeof before) != 0;
+        break;
     }
-    return false;
+    return countdown(s, ev->now_ms) || changed;
 }

@@ -52,6 +52,7 @@ typedef enum session_control {
     CTL_DONE,   /* cash: that is all the notes */
     CTL_CANCEL, /* payment: give up before money is in */
     CTL_FINISH, /* result: finished, back to the start */
+    CTL_LARGE,  /* every screen: large text on / off */
     CTL_COUNT
 } session_control_t;
 
@@ -84,6 +85,7 @@ enum {
     HEALTH_READER = 1 << 2,   /* the meter-card reader */
     HEALTH_PRINTER = 1 << 3,  /* the receipt printer can print */
     HEALTH_QR = 1 << 4,       /* a QR provider is configured and the back office answers */
+    HEALTH_OFFLINE = 1 << 5,  /* not a device: the back office has not answered, the kiosk sells offline */
 };
 
 #define SESSION_USAGE_DAYS 30
@@ -223,6 +225,8 @@ typedef enum session_message {
 typedef struct session_view {
     session_screen_t screen;
     session_lang_t lang;
+    bool large_text;    /* the resident asked for larger text */
+    int64_t idle_left_s; /* seconds before an idle timeout returns to attract; 0 = none runs */
     bool busy;          /* waiting for the worker (lookup, card read, opening, closing) */
     unsigned health;    /* HEALTH_* */
     char entry[16];     /* digits typed on the keypad */
@@ -296,6 +300,7 @@ typedef enum session_action {
     A_RESET,        /* forget the resident: back to a clean attract */
     A_LANG_TOGGLE,
     A_LANG_SET,
+    A_LARGE_TOGGLE,
     A_HEALTH,
     A_READ_CARD,    /* command: read the card */
     A_DIGIT_METER,

@@ -341,6 +341,8 @@ static void a_receipt(act_ctx_t *c)
     c->s->v.receipt = c->ev->ok ? RCPT_PRINTED : RCPT_ON_SCREEN;
 }
 
+static void a_large_toggle(act_ctx_t *c) { c->s->v.large_text = !c->s->v.large_text; }
+
 static void a_lang_set(act_ctx_t *c)
 {
     if (c->ev->lang < LANG_COUNT)
@@ -419,6 +421,7 @@ static void (*const actions[A_ACTION_COUNT])(act_ctx_t *) = {
     [A_RESET] = a_reset,
     [A_LANG_TOGGLE] = a_lang_toggle,
     [A_LANG_SET] = a_lang_set,
+    [A_LARGE_TOGGLE] = a_large_toggle,
     [A_HEALTH] = a_health,
     [A_READ_CARD] = a_read_card,
     [A_DIGIT_METER] = a_digit_meter,

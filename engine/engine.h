@@ -379,6 +379,11 @@ typedef struct engine_mcard {
  * use does not list the card's meter). */
 kerr_t engine_mcard_inserted(engine_t *e, engine_mcard_t *out, kmsg_t *msg);
 
+/* Whether the kiosk sells offline now: it has a back office that has not
+ * answered (offline_is_offline with the sale limits in force); false
+ * without a back office or when that cannot be read. */
+bool engine_selling_offline(engine_t *e);
+
 /* Whether the card with this serial (16 hex digits) is on the back
  * office's signed list of blocked cards as applied (engine_limits.c);
  * reason gets the back office's words. */

@@ -84,6 +84,18 @@ static kerr_t refuse(engine_t *e, offline_verdict_t v, const engine_limits_t *l,
     return K_OK;
 }
 
+bool engine_selling_offline(engine_t *e)
+{
+    engine_limits_t l;
+    ledger_sync_state_t st;
+    kmsg_t msg;
+    if (!e->cfg->sync_url[0] || engine_sale_limits(e, &l, &msg) != K_OK ||
+        ledger_sync_state(e->ledger, &st, &msg) != K_OK)
+        return false;
+    offline_facts_t f = {.now = kclock_wall(e->clk), .last_contact = st.last_ok_at, .last_failed = st.failures > 0};
+    return offline_is_offline(&l.offline, &f);
+}
+
 kerr_t engine__check_limits(engine_t *e, int64_t amount, kmsg_t *msg)
 {
     if (!e->cfg->sync_url[0])

@@ -4,7 +4,7 @@
 
 int layout_line(const sctx_t *c, font_size_t f)
 {
-    return TTF_FontLineSkip(c->ui->font[f]);
+    return TTF_FontLineSkip(c->ui->fonts[f]);
 }
 
 SDL_Rect layout_content(const sctx_t *c)
@@ -13,11 +13,10 @@ SDL_Rect layout_content(const sctx_t *c)
     return (SDL_Rect){c->ui->pad, top, c->ui->w - 2 * c->ui->pad, c->ui->h - top - c->ui->pad};
 }
 
-/* A keypad: three keys across and four down, a finger each. */
+/* A keypad: three keys across and four down (screen.c sizes them). */
 static SDL_Point keypad_size(const sctx_t *c)
 {
-    int key = c->ui->target + c->ui->target / 6;
-    return (SDL_Point){3 * key + 2 * c->ui->pad, 4 * c->ui->target + 3 * c->ui->pad};
+    return (SDL_Point){3 * c->ui->key_w + 2 * c->ui->key_gap, 4 * c->ui->key_h + 3 * c->ui->key_gap};
 }
 
 void layout_split(const sctx_t *c, SDL_Rect area, SDL_Rect *main, SDL_Rect *side)
@@ -57,4 +56,16 @@ SDL_Rect layout_col(const sctx_t *c, SDL_Rect area, int n, int i)
     int gap = c->ui->pad;
     int w = (area.w - (n - 1) * gap) / n;
     return (SDL_Rect){area.x + i * (w + gap), area.y, w, area.h};
+}
+
+void layout_keypad_screen(sctx_t *c, const widget_action_t *back, const widget_action_t *go, SDL_Rect *main,
+                          SDL_Rect *side)
+{
+    SDL_Rect area = layout_content(c);
+    bool across = c->ui->portrait || area.h - c->ui->bar - c->ui->pad >= keypad_size(c).y;
+    if (across)
+        widget_action_bar(c, &area, back, go);
+    layout_split(c, area, main, side);
+    if (!across)
+        widget_action_bar(c, main, back, go);
 }

@@ -21,6 +21,37 @@ static int mm(int dpi, int tenths_mm)
     return (tenths_mm * dpi + 254 - 1) / 254;
 }
 
+/* Keys of 1.35 x 1.1 fingers with a third more gap than elsewhere, as
+ * long as four rows fit under the top bar; never under a finger. */
+static void key_sizes(screen_ui_t *ui)
+{
+    int room = ui->h - (ui->target + ui->pad / 2) - 2 * ui->pad;
+    ui->key_w = ui->target * 27 / 20;
+    ui->key_h = ui->target * 11 / 10;
+    ui->key_gap = ui->pad * 4 / 3;
+    if (4 * ui->key_h + 3 * ui->key_gap > room) {
+        ui->key_gap = ui->pad;
+        ui->key_h = (room - 3 * ui->key_gap) / 4;
+    }
+    if (ui->key_h < ui->target)
+        ui->key_h = ui->target;
+}
+
+static kerr_t open_fonts(screen_ui_t *ui, kmsg_t *msg)
+{
+    static const int sizes[FONT_COUNT] = {[FONT_SMALL] = 40, [FONT_BODY] = 51, [FONT_TITLE] = 76, [FONT_BIG] = 122};
+    int px[FONT_COUNT], large[FONT_COUNT];
+    for (int i = 0; i < FONT_COUNT; i++) {
+        px[i] = mm(ui->dpi, sizes[i]);
+        large[i] = mm(ui->dpi, sizes[i] * FONT_LARGE_PERCENT / 100);
+    }
+    kerr_t rc = font_open(px, FONT_COUNT, ui->font, msg);
+    if (rc == K_OK && (rc = font_open(large, FONT_COUNT, ui->font_large, msg)) != K_OK)
+        font_close(ui->font, FONT_COUNT);
+    ui->fonts = ui->font;
+    return rc;
+}
+
 kerr_t screen_ui_open(int width, int height, int dpi, screen_ui_t **out, kmsg_t *msg)
 {
     screen_ui_t *ui = calloc(1, sizeof *ui);
@@ -29,12 +60,10 @@ kerr_t screen_ui_open(int width, int height, int dpi, screen_ui_t **out, kmsg_t 
     *ui = (screen_ui_t){.w = width, .h = height, .dpi = dpi, .portrait = height > width};
     ui->target = mm(dpi, 150);
     ui->pad = mm(dpi, 20);
-    static const int sizes[FONT_COUNT] = {[FONT_SMALL] = 40, [FONT_BODY] = 50, [FONT_TITLE] = 70,
-                                          [FONT_BIG] = 100};
-    int px[FONT_COUNT];
-    for (int i = 0; i < FONT_COUNT; i++)
-        px[i] = mm(dpi, sizes[i]);
-    kerr_t rc = font_open(px, FONT_COUNT, ui->font, msg);
+    ui->bar = ui->target * 11 / 10;
+    ui->large_offered = height * 254 / dpi >= 1200; /* 120 mm: room for the larger text */
+    key_sizes(ui);
+    kerr_t rc = open_fonts(ui, msg);
     if (rc != K_OK) {
         free(ui);
         return rc;
@@ -43,14 +72,25 @@ kerr_t screen_ui_open(int width, int height, int dpi, screen_ui_t **out, kmsg_t 
     return K_OK;
 }
 
+void screen_ui_check_contrast(screen_ui_t *ui, bool on)
+{
+    ui->check_contrast = on;
+}
+
 void screen_ui_close(screen_ui_t *ui)
 {
     if (!ui)
         return;
     font_close(ui->font, FONT_COUNT);
+    font_close(ui->font_large, FONT_COUNT);
     free(ui);
     TTF_Quit();
     FcFini(); /* fontconfig's caches, filled when the font was looked up */
+}
+
+bool screen_ui_large_offered(const screen_ui_t *ui)
+{
+    return ui->large_offered;
 }
 
 int screen_ui_target(const screen_ui_t *ui)
@@ -63,6 +103,7 @@ void screen_draw(screen_ui_t *ui, SDL_Renderer *r, const session_view_t *v, cons
 {
     memset(frame, 0, sizeof *frame);
     screen_i18n_use(v->lang);
+    ui->fonts = v->large_text && ui->large_offered ? ui->font_large : ui->font;
     sctx_t c = {.ui = ui, .r = r, .v = v, .info = info, .f = frame, .anim_ms = anim_ms,
                 .name = session_screen_name(v->screen)};
     widget_fill(&c, (SDL_Rect){0, 0, ui->w, ui->h}, COL_BG);
@@ -77,7 +118,10 @@ void screen_draw_service(screen_ui_t *ui, SDL_Renderer *r, const service_view_t 
 {
     memset(frame, 0, sizeof *frame);
     screen_i18n_use(v->lang);
-    sctx_t c = {.ui = ui, .r = r, .v = v, .sv = sv, .info = info, .f = frame, .name = service_page_name(sv->page)};
+    ui->fonts = ui->font;
+    screen_ui_t staff = *ui; /* staff pages: keys a finger wide, more room for their rows */
+    staff.key_w = ui->target * 7 / 6;
+    sctx_t c = {.ui = &staff, .r = r, .v = v, .sv = sv, .info = info, .f = frame, .name = service_page_name(sv->page)};
     widget_fill(&c, (SDL_Rect){0, 0, ui->w, ui->h}, COL_BG);
     screen__service(&c);
 }

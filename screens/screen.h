@@ -20,6 +20,7 @@ typedef struct screen_info {
     const currency_t *currency;
     const char *site_contact; /* how residents reach the site's staff; "" none */
     int64_t min_purchase, max_purchase;
+    int64_t idle_s; /* the idle timeout, for the countdown's ring */
     int64_t presets[SESSION_PRESETS];
 } screen_info_t;
 
@@ -52,8 +53,15 @@ typedef struct screen_ui screen_ui_t;
  * screen at dpi; msg says what is missing and how to get it. */
 kerr_t screen_ui_open(int width, int height, int dpi, screen_ui_t **out, kmsg_t *msg);
 
+/* Makes every drawing measure the contrast of each text against what is
+ * under it and record one below 7:1 as a problem (the layout test). */
+void screen_ui_check_contrast(screen_ui_t *ui, bool on);
+
 /* Closes what screen_ui_open opened; NULL is fine. */
 void screen_ui_close(screen_ui_t *ui);
+
+/* Whether the screen is tall enough to offer the large-text mode (120 mm). */
+bool screen_ui_large_offered(const screen_ui_t *ui);
 
 /* The smallest touch target in pixels: 15 mm at the screen's dpi. */
 int screen_ui_target(const screen_ui_t *ui);

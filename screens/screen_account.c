@@ -45,7 +45,9 @@ static int warnings(sctx_t *c, SDL_Rect box)
         w[n++] = _("Keep your card in the reader.");
     for (int i = 0; i < n; i++) {
         SDL_Rect r = {box.x, box.y + used, box.w, box.h - used};
-        used += widget_text(c, r, w[i], FONT_BODY, COL_WARN, ALIGN_LEFT);
+        SDL_Rect left = r;
+        widget_banner(c, &left, i == n - 1 && a->on_card ? ICON_METER_CARD : ICON_WARN, w[i], COL_WARN);
+        used += left.y - r.y;
     }
     return used;
 }
@@ -73,7 +75,21 @@ static void chart(sctx_t *c, SDL_Rect *area)
         snprintf(title, sizeof title, _("Last 30 days: %s"), energy);
     else
         snprintf(title, sizeof title, "%s", _("Last 30 days"));
-    widget_chart(c, box, title, a->daily_milli, SESSION_USAGE_DAYS, a->has_usage);
+    int used = warnings(c, box); /* above the chart: what the resident must know first */
+    box.y += used;
+    box.h -= used;
+    widget_chart(c, widget_card(c, box), title, a->daily_milli, SESSION_USAGE_DAYS, a->has_usage);
+}
+
+/* The balance, large, with what it means in words (never the colour alone). */
+static void balance_line(sctx_t *c, SDL_Rect *area, const char *balance)
+{
+    const session_account_t *a = &c->v->account;
+    bool low = a->balance_known && (a->low_balance || a->balance <= 0);
+    SDL_Rect r = layout_top(c, area, layout_line(c, FONT_TITLE));
+    widget_text_fit(c, layout_col(c, r, 2, 0), _("Balance"), FONT_BODY, COL_DIM, ALIGN_LEFT);
+    widget_text_fit(c, layout_col(c, r, 2, 1), balance, a->balance_known ? FONT_TITLE : FONT_BODY,
+                    low ? COL_WARN : COL_ACCENT, ALIGN_RIGHT);
 }
 
 void screen__account(sctx_t *c)
@@ -81,7 +97,8 @@ void screen__account(sctx_t *c)
     const session_account_t *a = &c->v->account;
     widget_top_bar(c, _("Your account"));
     SDL_Rect area = layout_content(c);
-    widget_nav(c, &area, _("Back"), _("Top up"), true);
+    widget_action_t back = {"back", _("Back"), true}, go = {"ok", _("Top up"), true};
+    widget_action_bar(c, &area, &back, &go);
     chart(c, &area);
     char masked[16], meter[40], balance[40], last[96], tariff[160], money[40], when[40];
     session_mask(a->customer, masked);
@@ -99,14 +116,14 @@ void screen__account(sctx_t *c)
         snprintf(last, sizeof last, "%s", _("none here yet"));
     }
     tariff_text(c, tariff, sizeof tariff);
-    const char *labels[] = {_("Customer"), _("Meter"), _("Balance"), _("Last top-up"), _("Tariff")};
-    const char *values[] = {masked[0] ? masked : "-", meter, balance, last, tariff};
-    for (int i = 0; i < 5; i++) {
-        int h = widget_pair(c, area, labels[i], values[i], i == 2 ? COL_ACCENT : COL_TEXT);
-        area.y += h + c->ui->pad / 4;
-        area.h -= h + c->ui->pad / 4;
+    SDL_Rect in = widget_card(c, area);
+    balance_line(c, &in, balance);
+    const char *labels[] = {a->kind == METER_WATER ? _("Water meter") : _("Meter"), _("Customer"), _("Last top-up"),
+                            _("Tariff")};
+    const char *values[] = {meter, masked[0] ? masked : "-", last, tariff};
+    for (int i = 0; i < 4; i++) {
+        int h = widget_pair(c, in, labels[i], values[i], COL_TEXT);
+        in.y += h + c->ui->pad / 4;
+        in.h -= h + c->ui->pad / 4;
     }
-    area.y += c->ui->pad / 2;
-    area.h -= c->ui->pad / 2;
-    warnings(c, area);
 }

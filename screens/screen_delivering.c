@@ -7,15 +7,23 @@ void screen__delivering(sctx_t *c)
 {
     widget_top_bar(c, _("Sending your credit"));
     SDL_Rect area = layout_content(c);
-    char money[40], line[160];
+    char money[40], meter[40], line[200];
     text_money(c, c->v->paid, money);
-    snprintf(line, sizeof line, _("Paid: %s"), money);
-    SDL_Rect r = layout_top(c, &area, layout_line(c, FONT_TITLE));
-    widget_text(c, r, line, FONT_TITLE, COL_ACCENT, ALIGN_LEFT);
-    r = layout_top(c, &area, 3 * layout_line(c, FONT_BODY));
-    widget_text(c, r,
-                c->v->account.on_card ? _("Writing the credit onto your card. Keep the card in the reader.")
-                                      : _("Sending the credit to your meter. This takes a few seconds."),
-                FONT_BODY, COL_TEXT, ALIGN_LEFT);
-    widget_progress(c, layout_top(c, &area, c->ui->target / 2), -1);
+    text_grouped(c->v->account.meter, meter);
+    if (c->v->account.on_card)
+        snprintf(line, sizeof line, _("Writing %s onto your card"), money);
+    else
+        snprintf(line, sizeof line, _("Sending %s to meter %s"), money, meter);
+    widget_question(c, &area, line);
+    SDL_Rect pic = layout_top(c, &area, area.h / 2);
+    icon_draw(c, c->v->account.on_card ? ICON_METER_CARD : c->v->account.kind == METER_WATER ? ICON_WATER : ICON_METER,
+              pic, COL_ACCENT, COL_BG);
+    SDL_Rect bar = layout_top(c, &area, c->ui->target / 2);
+    bar.x += bar.w / 6;
+    bar.w -= bar.w / 3;
+    widget_progress(c, bar, -1);
+    widget_text(c, area,
+                c->v->account.on_card ? _("Keep the card in the reader. This takes a few seconds.")
+                                      : _("This takes a few seconds. Your payment is safe."),
+                FONT_BODY, COL_TEXT, ALIGN_CENTER);
 }

@@ -12,11 +12,21 @@
 
 typedef enum font_size { FONT_SMALL, FONT_BODY, FONT_TITLE, FONT_BIG, FONT_COUNT } font_size_t;
 
+/* The sizes of text, in tenths of a millimetre, and how much larger the
+ * large-text mode draws them (in percent). */
+#define FONT_LARGE_PERCENT 125
+
 struct screen_ui {
-    TTF_Font *font[FONT_COUNT];
+    TTF_Font *font[FONT_COUNT];       /* the normal sizes */
+    TTF_Font *font_large[FONT_COUNT]; /* the large-text mode's */
+    TTF_Font **fonts;                 /* those of the drawing in progress */
+    bool check_contrast;              /* measure each text against what is under it (slow) */
     int w, h, dpi;
     int target; /* 15 mm in pixels */
+    bool large_offered; /* the screen is tall enough for the large-text mode */
     int pad;    /* the gap between things */
+    int bar;    /* the action bar's height */
+    int key_w, key_h, key_gap; /* a keypad key and the gap between keys */
     bool portrait;
 };
 
@@ -39,10 +49,43 @@ typedef enum button_style {
     BTN_SECONDARY, /* back, cancel, delete: outlined */
     BTN_KEY,       /* a keypad key */
     BTN_WAITING,   /* the way forward, not yet possible (greyed; a tap says what is missing) */
+    BTN_CHOSEN,    /* a choice that is on (a preset picked, large text): outlined in the accent */
+    BTN_TILE,      /* a big choice with an icon above its words (a way to pay) */
 } button_style_t;
 
+/* The pictures drawn from shapes (icon.c). */
+typedef enum icon {
+    ICON_NOTE, ICON_CARD, ICON_PHONE, ICON_METER, ICON_TICK, ICON_TICK_BARE, ICON_CLOCK, ICON_WARN,
+    ICON_SOUND, ICON_MUTED, ICON_KEYPAD, ICON_METER_CARD, ICON_WATER, ICON_OFFLINE,
+    ICON_NOTE_IN, /* a note going into the slot (moves while shown) */
+    ICON_CARD_IN, /* a card going into the reader (moves while shown) */
+    ICON_COUNT
+} icon_t;
+
+/* A control of the action bar: id NULL with a label shows the words only. */
+typedef struct widget_action {
+    const char *id, *label;
+    bool ready; /* the way forward can be taken now (else greyed) */
+} widget_action_t;
+
 /* High-contrast colours (WCAG AAA against the background). */
-extern const SDL_Color COL_BG, COL_TEXT, COL_DIM, COL_ACCENT, COL_ON_ACCENT, COL_WARN, COL_GOOD, COL_PANEL;
+extern const SDL_Color COL_BG, COL_TEXT, COL_DIM, COL_ACCENT, COL_ON_ACCENT, COL_WARN, COL_GOOD, COL_PANEL, COL_EDGE,
+    COL_BAD;
+
+/* ---- shapes (draw.c) ---- */
+
+void draw_triangle(const sctx_t *c, SDL_FPoint a, SDL_FPoint b, SDL_FPoint d, SDL_Color col);
+void draw_disc(const sctx_t *c, float cx, float cy, float r, SDL_Color col);
+/* An arc of a ring of radius r, width wide, from angle a0 to a1 (radians, 0 up, clockwise). */
+void draw_arc(const sctx_t *c, float cx, float cy, float r, float width, float a0, float a1, SDL_Color col);
+/* A line width wide with round ends. */
+void draw_line(const sctx_t *c, SDL_FPoint a, SDL_FPoint b, float width, SDL_Color col);
+void draw_round_box(const sctx_t *c, SDL_Rect r, int radius, SDL_Color col);
+/* A rounded box with an outline width wide in colour line, filled with inside. */
+void draw_round_frame(const sctx_t *c, SDL_Rect r, int radius, int width, SDL_Color line, SDL_Color inside);
+
+/* Draws icon as large as fits box, centred, in col over background bg. */
+void icon_draw(const sctx_t *c, icon_t icon, SDL_Rect box, SDL_Color col, SDL_Color bg);
 
 /* ---- layout (layout.c) ---- */
 
@@ -63,7 +106,29 @@ SDL_Rect layout_col(const sctx_t *c, SDL_Rect area, int n, int i);
 /* The height of one line of a font. */
 int layout_line(const sctx_t *c, font_size_t f);
 
-/* ---- widgets (widget.c, widget_keys.c) ---- */
+/* Splits the content of a screen with a keypad, drawing its action bar:
+ * across the bottom when the keypad still fits above it, else under the
+ * main part only (a low screen); *side is the keypad's place. */
+void layout_keypad_screen(sctx_t *c, const widget_action_t *back, const widget_action_t *go, SDL_Rect *main,
+                          SDL_Rect *side);
+
+/* ---- widgets (widget.c, widget_keys.c, widget_frame.c) ---- */
+
+/* The width of text in font f. */
+int widget_text_width(const sctx_t *c, font_size_t f, const char *text);
+
+/* The screen's question, centred at the top of area (one or two lines); area shrinks below it. */
+SDL_Rect widget_question(sctx_t *c, SDL_Rect *area, const char *question);
+
+/* A card (a rounded panel) filling box; returns the space inside it. */
+SDL_Rect widget_card(sctx_t *c, SDL_Rect box);
+
+/* The action bar at the bottom of area: back on the left, the way forward
+ * on the right (widest), the idle countdown between; either may be NULL. */
+void widget_action_bar(sctx_t *c, SDL_Rect *area, const widget_action_t *back, const widget_action_t *go);
+
+/* A line with an icon at the top of area in col (a warning, good news); area shrinks below it. */
+void widget_banner(sctx_t *c, SDL_Rect *area, icon_t icon, const char *text, SDL_Color col);
 
 void widget_fill(const sctx_t *c, SDL_Rect r, SDL_Color col);
 
@@ -71,9 +136,21 @@ void widget_fill(const sctx_t *c, SDL_Rect r, SDL_Color col);
  * returns the height used. Text that does not fit is recorded as a problem. */
 int widget_text(sctx_t *c, SDL_Rect box, const char *text, font_size_t f, SDL_Color col, align_t a);
 
+/* The largest font, from f down, in which text fits box (else the smallest). */
+font_size_t widget_font_fit(sctx_t *c, SDL_Rect box, const char *text, font_size_t f);
+
+/* widget_text in the largest font from f down that fits box. */
+int widget_text_fit(sctx_t *c, SDL_Rect box, const char *text, font_size_t f, SDL_Color col, align_t a);
+
+/* A paragraph at the top of area, as many lines as it needs; area shrinks below it. */
+void widget_flow(sctx_t *c, SDL_Rect *area, const char *text, font_size_t f, SDL_Color col, align_t a);
+
 /* A button of control id; a box smaller than a finger or a label wider than
  * the box is recorded as a problem. */
 void widget_button(sctx_t *c, SDL_Rect box, const char *id, const char *label, button_style_t s);
+
+/* A big choice: a tile with an icon above its label, and a note under it (or NULL). */
+void widget_tile(sctx_t *c, SDL_Rect box, const char *id, icon_t icon, const char *label, const char *note);
 
 /* A control that is not drawn (the service mode's hidden corner). */
 void widget_hidden(sctx_t *c, SDL_Rect box, const char *id);
@@ -104,9 +181,6 @@ void widget_chart(sctx_t *c, SDL_Rect box, const char *title, const int64_t *mil
  * QR code of its reference. */
 void widget_receipt(sctx_t *c, SDL_Rect box);
 
-/* Back and OK at the bottom of area (either label may be NULL: not
- * shown); OK greyed until ready. */
-void widget_nav(sctx_t *c, SDL_Rect *area, const char *back, const char *ok, bool ready);
 
 /* ---- text (text.c) ---- */
 

@@ -1,4 +1,4 @@
-/* Method: only the ways to pay whose devices are healthy. */
+/* Method: only the ways to pay whose devices are healthy, as tiles. */
 #include <stdio.h>
 
 #include "screens/screen_int.h"
@@ -7,33 +7,42 @@ void screen__method(sctx_t *c)
 {
     widget_top_bar(c, _("Payment"));
     SDL_Rect area = layout_content(c);
-    SDL_Rect nav = layout_bottom(c, &area, c->ui->target);
-    widget_button(c, layout_col(c, nav, 2, 0), "back", _("Back"), BTN_SECONDARY);
-    widget_text(c, layout_col(c, nav, 2, 1),
-                c->v->health & HEALTH_PRINTER ? _("A paper receipt is printed.")
-                                              : _("No paper receipt now: the receipt is shown on the screen."),
-                FONT_SMALL, COL_DIM, ALIGN_LEFT);
+    widget_action_t back = {"back", _("Back"), true},
+                    note = {NULL,
+                            c->v->health & HEALTH_PRINTER ? _("A paper receipt is printed.")
+                                                          : _("No paper receipt now: the receipt is shown on the screen."),
+                            false};
+    widget_action_bar(c, &area, &back, &note);
     char money[40], line[160];
     text_money(c, c->v->amount, money);
     snprintf(line, sizeof line, _("How would you like to pay %s?"), money);
-    SDL_Rect head = layout_top(c, &area, 2 * layout_line(c, FONT_TITLE));
-    widget_text(c, head, line, FONT_TITLE, COL_TEXT, ALIGN_LEFT);
-    bool cash = c->v->health & HEALTH_CASH, card = c->v->health & HEALTH_TERMINAL, qr = c->v->health & HEALTH_QR;
-    int n = cash + card + qr;
-    SDL_Rect row = layout_top(c, &area, c->ui->target * 2);
-    if (cash)
-        widget_button(c, layout_col(c, row, n, 0), "cash", _("Bank notes"), BTN_PRIMARY);
-    if (card)
-        widget_button(c, layout_col(c, row, n, cash), "card", _("Bank card"), BTN_PRIMARY);
-    if (qr)
-        widget_button(c, layout_col(c, row, n, n - 1), "qr", _("QR code"), BTN_PRIMARY);
-    if (!n)
-        widget_text(c, row, _("No way to pay is available now."), FONT_BODY, COL_WARN, ALIGN_LEFT);
-
+    widget_question(c, &area, line);
     const char *msg = text_message(c->v);
     if (msg[0] && c->v->device_text[0]) {
         snprintf(line, sizeof line, "%s (%s)", msg, c->v->device_text);
         msg = line;
     }
-    widget_text(c, area, msg, FONT_BODY, COL_WARN, ALIGN_LEFT);
+    if (msg[0])
+        widget_banner(c, &area, ICON_WARN, msg, COL_WARN);
+    bool cash = c->v->health & HEALTH_CASH, card = c->v->health & HEALTH_TERMINAL, qr = c->v->health & HEALTH_QR;
+    int n = cash + card + qr;
+    if (!n) {
+        widget_banner(c, &area, ICON_WARN, _("No way to pay is available now."), COL_WARN);
+        return;
+    }
+    SDL_Rect row = area;
+    int most = c->ui->target * 4; /* a tile no wider than this, centred */
+    if (row.w > n * most) {
+        row.x += (row.w - n * most) / 2;
+        row.w = n * most;
+    }
+    if (row.h > c->ui->target * 3)
+        row.h = c->ui->target * 3;
+    int i = 0;
+    if (cash)
+        widget_tile(c, layout_col(c, row, n, i++), "cash", ICON_NOTE, _("Bank notes"), _("No change given"));
+    if (card)
+        widget_tile(c, layout_col(c, row, n, i++), "card", ICON_CARD, _("Bank card"), _("Chip or contactless"));
+    if (qr)
+        widget_tile(c, layout_col(c, row, n, i), "qr", ICON_PHONE, _("QR code"), _("WeChat Pay or Alipay"));
 }

@@ -48,6 +48,36 @@ static bool cash_words(const sctx_t *c, int64_t due, char *out, size_t len)
     return false;
 }
 
+/* Three figures side by side in cards: label above, amount below. */
+static void figures(sctx_t *c, SDL_Rect *area, const char *const labels[3], const char *const values[3], int big)
+{
+    int line = layout_line(c, FONT_BODY), fig = layout_line(c, FONT_TITLE);
+    SDL_Rect row = layout_top(c, area, line + fig + 2 * c->ui->pad);
+    for (int i = 0; i < 3; i++) {
+        SDL_Rect in = widget_card(c, layout_col(c, row, 3, i));
+        widget_text(c, (SDL_Rect){in.x, in.y, in.w, line}, labels[i], FONT_BODY, COL_DIM, ALIGN_CENTER);
+        widget_text(c, (SDL_Rect){in.x, in.y + line, in.w, fig}, values[i], FONT_TITLE,
+                    i == big ? COL_ACCENT : COL_TEXT, ALIGN_CENTER);
+    }
+}
+
+/* A picture at the left of area (landscape) or the top (portrait); area
+ * keeps the rest. */
+static void picture(sctx_t *c, SDL_Rect *area, icon_t icon)
+{
+    SDL_Rect pic = *area;
+    if (c->ui->portrait) {
+        pic.h = area->h / 3;
+        area->y += pic.h + c->ui->pad;
+        area->h -= pic.h + c->ui->pad;
+    } else {
+        pic.w = area->w / 4;
+        area->x += pic.w + c->ui->pad;
+        area->w -= pic.w + c->ui->pad;
+    }
+    icon_draw(c, icon, pic, COL_ACCENT, COL_BG);
+}
+
 /* Cash: what is to pay, what is in and what is still to pay; before the
  * first note, that the kiosk gives no change; after it, that the money in
  * goes to the meter. Cancel only while nothing is in. */
@@ -55,25 +85,23 @@ static void cash(sctx_t *c, SDL_Rect area)
 {
     const session_view_t *v = c->v;
     int64_t due = v->amount > v->paid ? v->amount - v->paid : 0;
-    if (!v->closing && v->txn[0]) {
-        SDL_Rect row = layout_bottom(c, &area, c->ui->target);
-        if (v->paid > 0)
-            widget_button(c, row, "done", _("Done: send the credit"), BTN_PRIMARY);
-        else
-            widget_button(c, layout_col(c, row, 2, 0), "cancel", _("Cancel"), BTN_SECONDARY);
-    }
-    char amount[40], paid[40], left[40], say[256];
+    char amount[40], paid[40], left[40], say[256], go_label[120];
     text_money(c, v->amount, amount);
     text_money(c, v->paid, paid);
     text_money(c, due, left);
-    SDL_Rect r = layout_top(c, &area, layout_line(c, FONT_BODY));
-    widget_pair(c, layout_col(c, r, 2, 0), _("To pay"), amount, COL_TEXT);
-    widget_pair(c, layout_col(c, r, 2, 1), _("Still to pay"), left, COL_TEXT);
-    r = layout_top(c, &area, layout_line(c, FONT_BIG));
-    widget_text(c, layout_col(c, r, 2, 0), _("Inserted"), FONT_BODY, COL_DIM, ALIGN_LEFT);
-    widget_text(c, layout_col(c, r, 2, 1), paid, FONT_BIG, COL_ACCENT, ALIGN_LEFT);
+    snprintf(go_label, sizeof go_label, _("Done: top up %s"), paid);
+    widget_action_t cancel = {"cancel", _("Cancel"), true}, done = {"done", go_label, true};
+    bool open = !v->closing && v->txn[0];
+    widget_action_bar(c, &area, open && v->paid == 0 ? &cancel : NULL, open && v->paid > 0 ? &done : NULL);
+    const char *labels[3] = {_("To pay"), _("Inserted"), _("Still to pay")};
+    const char *values[3] = {amount, paid, left};
+    figures(c, &area, labels, values, 1);
+    picture(c, &area, ICON_NOTE_IN);
     bool trouble = cash_words(c, due, say, sizeof say);
-    widget_text(c, area, say, FONT_BODY, trouble ? COL_WARN : COL_TEXT, ALIGN_LEFT);
+    if (trouble)
+        widget_banner(c, &area, ICON_WARN, say, COL_WARN);
+    else
+        widget_text_fit(c, area, say, FONT_TITLE, COL_TEXT, ALIGN_LEFT);
 }
 
 /* The card terminal's prompt in the resident's language. */
@@ -96,17 +124,17 @@ static const char *prompt_words(payment_prompt_t p)
 static void card(sctx_t *c, SDL_Rect area)
 {
     const session_view_t *v = c->v;
-    if (!v->closing && v->txn[0]) {
-        SDL_Rect row = layout_bottom(c, &area, c->ui->target);
-        widget_button(c, layout_col(c, row, 2, 0), "cancel", _("Cancel"), BTN_SECONDARY);
-    }
+    widget_action_t cancel = {"cancel", _("Cancel"), true};
+    widget_action_bar(c, &area, !v->closing && v->txn[0] ? &cancel : NULL, NULL);
     char due[40];
     text_money(c, v->amount, due);
-    SDL_Rect r = layout_top(c, &area, layout_line(c, FONT_BODY));
-    widget_pair(c, r, _("To pay"), due, COL_ACCENT);
-    r = layout_top(c, &area, 2 * layout_line(c, FONT_BODY));
-    widget_text(c, r, _("Follow the instructions on the card terminal."), FONT_BODY, COL_TEXT, ALIGN_LEFT);
-    widget_text(c, area, prompt_words(v->prompt), FONT_TITLE, COL_ACCENT, ALIGN_LEFT);
+    SDL_Rect r = layout_top(c, &area, layout_line(c, FONT_TITLE));
+    widget_text(c, layout_col(c, r, 2, 0), _("To pay"), FONT_BODY, COL_DIM, ALIGN_LEFT);
+    widget_text(c, layout_col(c, r, 2, 1), due, FONT_TITLE, COL_ACCENT, ALIGN_RIGHT);
+    picture(c, &area, ICON_CARD_IN);
+    widget_flow(c, &area, prompt_words(v->prompt), FONT_TITLE, COL_ACCENT, ALIGN_LEFT);
+    widget_text_fit(c, area, _("Follow the instructions on the card terminal beside the screen."), FONT_BODY, COL_TEXT,
+                    ALIGN_LEFT);
 }
 
 /* Whether a paper receipt will come, once the printer was asked. */

@@ -16,12 +16,17 @@ static const char *title(session_outcome_t o)
     return _("Nothing was charged");
 }
 
+/* The outcome's picture and its colour: a tick only for success. */
+static icon_t picture(session_outcome_t o, SDL_Color *col)
+{
+    *col = o == OUT_DELIVERED ? COL_GOOD : COL_WARN;
+    return o == OUT_DELIVERED ? ICON_TICK : o == OUT_PENDING ? ICON_CLOCK : ICON_WARN;
+}
+
 /* One paragraph at the top of area; area shrinks below it. */
 static void say(sctx_t *c, SDL_Rect *area, const char *text, SDL_Color col)
 {
-    int h = widget_text(c, *area, text, FONT_BODY, col, ALIGN_LEFT);
-    area->y += h + c->ui->pad / 2;
-    area->h -= h + c->ui->pad / 2;
+    widget_flow(c, area, text, FONT_BODY, col, ALIGN_LEFT);
 }
 
 /* Where the site's staff are, when the site says (site.contact). */
@@ -32,6 +37,22 @@ static void contact(sctx_t *c, SDL_Rect *area)
         return;
     snprintf(line, sizeof line, _("The site's staff: %s"), c->info->site_contact);
     say(c, area, line, COL_TEXT);
+}
+
+/* What the money bought at the meter's tariff, as the receipt words it. */
+static void energy(sctx_t *c, SDL_Rect *area)
+{
+    receipt_t r;
+    screen_receipt_row_t rows[RECEIPT_MAX_LINES];
+    screen_receipt_of(c->v, &r);
+    size_t n = screen_receipt_rows(&r, c->v->lang, c->info->currency, rows);
+    for (size_t i = 0; i < n; i++) {
+        if (rows[i].fact != RECEIPT_ENERGY)
+            continue;
+        char line[RECEIPT_TEXT_LEN * 2 + 40];
+        snprintf(line, sizeof line, "%s: %s", rows[i].label, rows[i].value);
+        say(c, area, line, COL_TEXT);
+    }
 }
 
 static void outcome(sctx_t *c, SDL_Rect *area)
@@ -54,6 +75,8 @@ static void outcome(sctx_t *c, SDL_Rect *area)
         else
             snprintf(line, sizeof line, _("%s is on meter %s."), money, meter);
         say(c, area, line, COL_GOOD);
+        if (v->receipt != RCPT_ON_SCREEN) /* else the receipt beside gives it */
+            energy(c, area);
         if (v->has_balance) {
             text_money(c, v->balance, balance);
             snprintf(line, sizeof line, _("New balance: %s"), balance);
@@ -101,11 +124,8 @@ static void on_screen_receipt(sctx_t *c, SDL_Rect *area)
 {
     SDL_Rect box = *area;
     if (c->ui->portrait) {
-        SDL_Rect rest = *area;
-        layout_bottom(c, &rest, c->ui->target);
-        box = rest;
-        box.h = rest.h / 2;
-        box.y = rest.y + rest.h - box.h;
+        box.h = area->h / 2;
+        box.y = area->y + area->h - box.h;
         area->h -= box.h + c->ui->pad;
     } else {
         box = layout_col(c, *area, 2, 1);
@@ -119,18 +139,25 @@ void screen__result(sctx_t *c)
     const session_view_t *v = c->v;
     widget_top_bar(c, title(v->outcome));
     SDL_Rect area = layout_content(c);
-    if (v->receipt == RCPT_ON_SCREEN)
+    widget_action_t finish = {"finish", _("Finish"), true}, note = {NULL, paper(v), false};
+    if (v->receipt == RCPT_ON_SCREEN && !c->ui->portrait) /* the receipt the whole height, the bar beside it */
         on_screen_receipt(c, &area);
-    SDL_Rect row = layout_bottom(c, &area, c->ui->target);
-    bool half = v->receipt == RCPT_ON_SCREEN && !c->ui->portrait;
-    widget_button(c, half ? row : layout_col(c, row, 2, 1), "finish", _("Finish"), BTN_PRIMARY);
-    outcome(c, &area);
-    if (v->txn[0]) {
+    widget_action_bar(c, &area, paper(v)[0] ? &note : NULL, &finish);
+    if (v->receipt == RCPT_ON_SCREEN && c->ui->portrait)
+        on_screen_receipt(c, &area);
+    SDL_Color col;
+    icon_t icon = picture(v->outcome, &col);
+    int head = layout_line(c, FONT_TITLE);
+    SDL_Rect top = layout_top(c, &area, head * 5 / 4);
+    icon_draw(c, icon, (SDL_Rect){top.x, top.y, top.h, top.h}, col, COL_BG);
+    widget_text_fit(c, (SDL_Rect){top.x + top.h + c->ui->pad, top.y + (top.h - head) / 2, top.w - top.h - c->ui->pad, head},
+                    title(v->outcome), FONT_TITLE, col, ALIGN_LEFT);
+    SDL_Rect in = widget_card(c, area);
+    outcome(c, &in);
+    if (v->txn[0] && v->receipt != RCPT_ON_SCREEN) { /* else the receipt beside gives it */
         char ref[16], line[80];
         text_reference(v->txn, ref);
         snprintf(line, sizeof line, _("Reference: %s"), ref);
-        say(c, &area, line, COL_TEXT);
+        say(c, &in, line, COL_TEXT);
     }
-    if (paper(v)[0])
-        widget_text(c, layout_col(c, row, 2, 0), paper(v), FONT_SMALL, COL_DIM, ALIGN_LEFT);
 }

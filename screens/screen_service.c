@@ -176,8 +176,8 @@ static void task(sctx_t *c, SDL_Rect area)
         text_grouped(v->entry, grouped);
         SDL_Rect entry = layout_top(c, &area, layout_line(c, FONT_TITLE));
         widget_fill(c, entry, COL_PANEL);
-        widget_text(c, entry, v->entry[0] ? grouped : _("Type the meter number"), FONT_TITLE,
-                    v->entry[0] ? COL_TEXT : COL_DIM, ALIGN_LEFT);
+        widget_text_fit(c, entry, v->entry[0] ? grouped : _("Type the meter number"), FONT_TITLE,
+                        v->entry[0] ? COL_TEXT : COL_DIM, ALIGN_LEFT);
     }
     message(c, &area);
     actions(c, &area);

@@ -1,11 +1,18 @@
 /* The widgets: filled boxes, wrapped labels, buttons, the top bar, label
  * and value pairs, progress. Every text is measured against its box. */
+#include <math.h>
 #include <string.h>
 
 #include "screens/screen_int.h"
 
+/* One brand colour for the way forward (yellow), green only for success,
+ * amber for what needs attention, red for a failure the resident must act
+ * on; every text at least 7:1 against what is under it (the layout test
+ * measures it: screen_ui_check_contrast). */
 const SDL_Color COL_BG = {0x0B, 0x1A, 0x2E, 0xFF};
 const SDL_Color COL_PANEL = {0x16, 0x2C, 0x48, 0xFF};
+const SDL_Color COL_EDGE = {0x3A, 0x55, 0x80, 0xFF};
+const SDL_Color COL_BAD = {0xFF, 0x9E, 0x96, 0xFF};
 const SDL_Color COL_TEXT = {0xFF, 0xFF, 0xFF, 0xFF};
 const SDL_Color COL_DIM = {0xC8, 0xD4, 0xE3, 0xFF};
 const SDL_Color COL_ACCENT = {0xFF, 0xD4, 0x00, 0xFF};
@@ -19,27 +26,56 @@ void widget_fill(const sctx_t *c, SDL_Rect r, SDL_Color col)
     SDL_RenderFillRect(c->r, &r);
 }
 
-static void outline(const sctx_t *c, SDL_Rect r, SDL_Color col, int width)
-{
-    for (int i = 0; i < width; i++) {
-        SDL_Rect e = {r.x + i, r.y + i, r.w - 2 * i, r.h - 2 * i};
-        SDL_SetRenderDrawColor(c->r, col.r, col.g, col.b, col.a);
-        SDL_RenderDrawRect(c->r, &e);
-    }
-}
-
-static int text_width(const sctx_t *c, font_size_t f, const char *s)
+int widget_text_width(const sctx_t *c, font_size_t f, const char *s)
 {
     int w = 0, h = 0;
-    TTF_SizeUTF8(c->ui->font[f], s, &w, &h);
+    TTF_SizeUTF8(c->ui->fonts[f], s, &w, &h);
     return w;
 }
 
-static void blit(const sctx_t *c, const char *s, font_size_t f, SDL_Color col, int x, int y)
+#define text_width widget_text_width
+
+/* WCAG's relative luminance of an sRGB colour, and the contrast of two. */
+static double luminance(SDL_Color col)
+{
+    const Uint8 ch[3] = {col.r, col.g, col.b};
+    double lin[3];
+    for (int i = 0; i < 3; i++) {
+        double v = ch[i] / 255.0;
+        lin[i] = v <= 0.03928 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4);
+    }
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2];
+}
+
+static double contrast(SDL_Color a, SDL_Color b)
+{
+    double la = luminance(a), lb = luminance(b);
+    return la > lb ? (la + 0.05) / (lb + 0.05) : (lb + 0.05) / (la + 0.05);
+}
+
+/* Text s in col about to be drawn at (x, y): what is under it there
+ * (the line's top-left corner, above the glyphs) must give 7:1. */
+static void check_contrast(sctx_t *c, const char *s, SDL_Color col, int x, int y)
+{
+    Uint32 px = 0;
+    SDL_Rect at = {x > 0 ? x - 1 : 0, y, 1, 1};
+    if (SDL_RenderReadPixels(c->r, &at, SDL_PIXELFORMAT_RGBA8888, &px, 4) != 0)
+        return;
+    SDL_Color under = {(Uint8)(px >> 24), (Uint8)(px >> 16), (Uint8)(px >> 8), 0xFF};
+    double ratio = contrast(col, under);
+    if (ratio < 7.0)
+        text_problem(c, "text '%s': contrast %.1f:1 against #%02X%02X%02X, below 7:1", s, ratio, under.r,
+                     under.g, under.b);
+}
+
+/* Draws s; a greyed (waiting) label is not measured, as WCAG exempts controls that cannot be used. */
+static void blit_text(sctx_t *c, const char *s, font_size_t f, SDL_Color col, int x, int y, bool measured)
 {
     if (!s[0])
         return;
-    SDL_Surface *surf = TTF_RenderUTF8_Blended(c->ui->font[f], s, col);
+    if (measured && c->ui->check_contrast)
+        check_contrast(c, s, col, x, y);
+    SDL_Surface *surf = TTF_RenderUTF8_Blended(c->ui->fonts[f], s, col);
     if (!surf)
         return;
     SDL_Texture *t = SDL_CreateTextureFromSurface(c->r, surf);
@@ -145,9 +181,38 @@ int widget_text(sctx_t *c, SDL_Rect box, const char *text, font_size_t f, SDL_Co
             text_problem(c, "text '%s': line %d starts with a closing mark", text, i + 1);
         int w = text_width(c, f, l.text[i]);
         int x = a == ALIGN_LEFT ? box.x : a == ALIGN_CENTER ? box.x + (box.w - w) / 2 : box.x + box.w - w;
-        blit(c, l.text[i], f, col, x, box.y + i * skip);
+        blit_text(c, l.text[i], f, col, x, box.y + i * skip, true);
     }
     return l.n * skip;
+}
+
+font_size_t widget_font_fit(sctx_t *c, SDL_Rect box, const char *text, font_size_t f)
+{
+    for (; f > FONT_SMALL; f--) {
+        lines_t l;
+        wrap(c, text, f, box.w, &l);
+        if (!l.widest_unit && l.n * layout_line(c, f) <= box.h)
+            break;
+    }
+    return f;
+}
+
+int widget_text_fit(sctx_t *c, SDL_Rect box, const char *text, font_size_t f, SDL_Color col, align_t a)
+{
+    return widget_text(c, box, text, widget_font_fit(c, box, text, f), col, a);
+}
+
+void widget_flow(sctx_t *c, SDL_Rect *area, const char *text, font_size_t f, SDL_Color col, align_t a)
+{
+    lines_t l;
+    wrap(c, text, f, area->w, &l);
+    SDL_Rect r = *area;
+    r.h = l.n * layout_line(c, f);
+    if (r.h > area->h)
+        r.h = area->h; /* widget_text says it does not fit */
+    widget_text(c, r, text, f, col, a);
+    area->y += r.h + c->ui->pad / 2;
+    area->h -= r.h + c->ui->pad / 2;
 }
 
 static void add_hit(sctx_t *c, const char *id, SDL_Rect box)
@@ -166,39 +231,50 @@ void widget_hidden(sctx_t *c, SDL_Rect box, const char *id)
     add_hit(c, id, box);
 }
 
+static SDL_Color button_face(button_style_t s)
+{
+    return s == BTN_PRIMARY ? COL_ACCENT : s == BTN_WAITING ? COL_BG : COL_PANEL;
+}
+
+static SDL_Color button_edge(button_style_t s)
+{
+    return s == BTN_PRIMARY || s == BTN_CHOSEN ? COL_ACCENT : s == BTN_WAITING ? COL_EDGE : COL_DIM;
+}
+
 void widget_button(sctx_t *c, SDL_Rect box, const char *id, const char *label, button_style_t s)
 {
     font_size_t f = s == BTN_KEY ? FONT_TITLE : FONT_BODY;
     if (box.w < c->ui->target || box.h < c->ui->target)
         text_problem(c, "control '%s' is %dx%d px, smaller than a finger (%d px)", id, box.w, box.h, c->ui->target);
-    if (s == BTN_PRIMARY)
-        widget_fill(c, box, COL_ACCENT);
-    else
-        widget_fill(c, box, COL_PANEL);
-    if (s == BTN_SECONDARY || s == BTN_KEY)
-        outline(c, box, COL_DIM, 2);
+    int edge = s == BTN_CHOSEN ? 4 : 2;
+    draw_round_frame(c, box, c->ui->pad * 3 / 4, edge, button_edge(s), button_face(s));
     int w = text_width(c, f, label);
+    for (; w > box.w - c->ui->pad && f > FONT_SMALL; w = text_width(c, f, label))
+        f--; /* a long label in a smaller font rather than cut */
     c->f->n_texts++;
     text_shown(c, label);
     if (w > box.w - c->ui->pad)
         text_problem(c, "label '%s' of '%s' needs %d px, the button has %d px", label, id, w, box.w - c->ui->pad);
     int y = box.y + (box.h - layout_line(c, f)) / 2;
-    blit(c, label, f, s == BTN_PRIMARY ? COL_ON_ACCENT : s == BTN_WAITING ? COL_DIM : COL_TEXT, box.x + (box.w - w) / 2,
-         y);
+    blit_text(c, label, f, s == BTN_PRIMARY ? COL_ON_ACCENT : s == BTN_WAITING ? COL_DIM : COL_TEXT,
+              box.x + (box.w - w) / 2, y, s != BTN_WAITING);
     add_hit(c, id, box);
 }
 
-void widget_top_bar(sctx_t *c, const char *title)
+void widget_tile(sctx_t *c, SDL_Rect box, const char *id, icon_t icon, const char *label, const char *note)
 {
-    int t = c->ui->target, pad = c->ui->pad;
-    widget_fill(c, (SDL_Rect){0, 0, c->ui->w, t + pad / 2}, COL_PANEL);
-    /* the switch names the other language, in that language */
-    const char *other = c->v->lang == LANG_ZH ? "English" : "中文";
-    int bw = t * 2;
-    widget_button(c, (SDL_Rect){c->ui->w - bw - pad / 2, pad / 4, bw, t}, "lang", other, BTN_SECONDARY);
-    SDL_Rect box = {pad, (t + pad / 2 - layout_line(c, FONT_TITLE)) / 2, c->ui->w - bw - 3 * pad,
-                    layout_line(c, FONT_TITLE)};
-    widget_text(c, box, title, FONT_TITLE, COL_TEXT, ALIGN_LEFT);
+    widget_button(c, box, id, "", BTN_TILE);
+    int line = layout_line(c, FONT_TITLE), small = note ? layout_line(c, FONT_SMALL) : 0;
+    int pic = box.h - line - small - 2 * c->ui->pad;
+    if (pic > box.w / 2)
+        pic = box.w / 2;
+    int y = box.y + (box.h - pic - line - small) / 2;
+    icon_draw(c, icon, (SDL_Rect){box.x, y, box.w, pic}, COL_ACCENT, COL_PANEL);
+    widget_text_fit(c, (SDL_Rect){box.x + c->ui->pad / 2, y + pic, box.w - c->ui->pad, line}, label, FONT_TITLE,
+                    COL_TEXT, ALIGN_CENTER);
+    if (note)
+        widget_text(c, (SDL_Rect){box.x + c->ui->pad / 2, y + pic + line, box.w - c->ui->pad, small}, note,
+                    FONT_SMALL, COL_DIM, ALIGN_CENTER);
 }
 
 int widget_pair(sctx_t *c, SDL_Rect box, const char *label, const char *value, SDL_Color value_col)
@@ -214,9 +290,8 @@ int widget_pair(sctx_t *c, SDL_Rect box, const char *label, const char *value, S
 
 void widget_progress(sctx_t *c, SDL_Rect box, int permille)
 {
-    widget_fill(c, box, COL_PANEL);
-    outline(c, box, COL_DIM, 2);
-    SDL_Rect in = {box.x + 4, box.y + 4, box.w - 8, box.h - 8};
+    draw_round_frame(c, box, box.h / 2, 2, COL_DIM, COL_PANEL);
+    SDL_Rect in = {box.x + box.h / 4, box.y + box.h / 4, box.w - box.h / 2, box.h / 2};
     if (permille >= 0) {
         in.w = (int)((int64_t)in.w * (permille > 1000 ? 1000 : permille) / 1000);
     } else { /* a block a third as wide, sliding across every 1.5 s */
@@ -226,14 +301,5 @@ void widget_progress(sctx_t *c, SDL_Rect box, int permille)
         in.w /= 3;
         c->f->animating = true;
     }
-    widget_fill(c, in, COL_ACCENT);
-}
-
-void widget_nav(sctx_t *c, SDL_Rect *area, const char *back, const char *ok, bool ready)
-{
-    SDL_Rect row = layout_bottom(c, area, c->ui->target);
-    if (back)
-        widget_button(c, layout_col(c, row, 2, 0), "back", back, BTN_SECONDARY);
-    if (ok)
-        widget_button(c, layout_col(c, row, 2, 1), "ok", ok, ready ? BTN_PRIMARY : BTN_WAITING);
+    draw_round_box(c, in, in.h / 2, COL_ACCENT);
 }

@@ -8,10 +8,14 @@ void widget_keypad(sctx_t *c, SDL_Rect box)
     static const char *const ids[12] = {"key1", "key2", "key3", "key4", "key5", "key6",
                                         "key7", "key8", "key9", "del",  "key0", "clear"};
     static const char *const faces[12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", NULL, "0", NULL};
-    int pad = c->ui->pad;
-    int kw = (box.w - 2 * pad) / 3, kh = (box.h - 3 * pad) / 4;
+    int gap = c->ui->key_gap, kw = c->ui->key_w, kh = c->ui->key_h;
+    if (3 * kw + 2 * gap > box.w) /* a narrow side: the keys take what there is */
+        kw = (box.w - 2 * gap) / 3;
+    int x = box.x + (box.w - 3 * kw - 2 * gap) / 2, y = box.y + (box.h - 4 * kh - 3 * gap) / 2;
+    if (y < box.y)
+        y = box.y;
     for (int i = 0; i < 12; i++) {
-        SDL_Rect k = {box.x + (i % 3) * (kw + pad), box.y + (i / 3) * (kh + pad), kw, kh};
+        SDL_Rect k = {x + (i % 3) * (kw + gap), y + (i / 3) * (kh + gap), kw, kh};
         const char *face = faces[i] ? faces[i] : i == 9 ? _("Delete") : _("Clear");
         widget_button(c, k, ids[i], face, faces[i] ? BTN_KEY : BTN_SECONDARY);
     }
@@ -29,6 +33,6 @@ void widget_presets(sctx_t *c, SDL_Rect box)
         snprintf(id, sizeof id, "preset%d", i + 1);
         text_money_whole(c, c->info->presets[i], money);
         bool chosen = c->v->amount == c->info->presets[i] && !c->v->entry[0];
-        widget_button(c, layout_col(c, box, n, col++), id, money, chosen ? BTN_PRIMARY : BTN_SECONDARY);
+        widget_button(c, layout_col(c, box, n, col++), id, money, chosen ? BTN_CHOSEN : BTN_SECONDARY);
     }
 }

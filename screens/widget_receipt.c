@@ -114,14 +114,20 @@ void widget_receipt(sctx_t *c, SDL_Rect box)
     int pad = c->ui->pad / 2;
     receipt_t r;
     screen_receipt_of(c->v, &r);
-    widget_fill(c, box, COL_PANEL);
+    draw_round_frame(c, box, pad, 2, COL_EDGE, COL_PANEL);
     SDL_Rect area = {box.x + pad, box.y + pad, box.w - 2 * pad, box.h - 2 * pad};
-    int used = lines(c, area, &r) + pad;
+    widget_flow(c, &area, _("Your receipt"), FONT_SMALL, COL_ACCENT, ALIGN_LEFT);
+    int side = c->ui->target; /* enough for the id's code at 2 px a module */
+    bool beside = area.h < (int)r.n_lines * layout_line(c, FONT_SMALL) * 3 / 2 + side + pad; /* a low screen (some lines wrap) */
+    SDL_Rect text = area;
+    if (beside)
+        text.w -= side + pad;
+    int used = lines(c, text, &r) + pad;
+    if (beside) {
+        widget_qr(c, (SDL_Rect){area.x + area.w - side, area.y, side, side}, c->v->txn);
+        return;
+    }
     area.y += used;
     area.h -= used;
-    /* the title beside the code, which is centred under the lines */
-    int side = area.w < area.h ? area.w : area.h;
-    SDL_Rect head = {area.x, area.y, (area.w - side) / 2 - pad, 2 * layout_line(c, FONT_SMALL)};
-    widget_text(c, head, _("Your receipt"), FONT_SMALL, COL_ACCENT, ALIGN_LEFT);
-    widget_qr(c, area, c->v->txn);
+    widget_qr(c, area, c->v->txn); /* centred under the lines */
 }

@@ -92,7 +92,8 @@ kerr_t ui_app_open(ui_app_t *a, const kiosk_config_t *cfg, bool headless, kmsg_t
     session_init(&a->session, &sc, kclock_mono(NULL));
     service_init(&a->service);
     a->info = (screen_info_t){.currency = cfg->currency, .site_contact = cfg->site_contact,
-                              .min_purchase = cfg->min_purchase, .max_purchase = cfg->max_purchase};
+                              .min_purchase = cfg->min_purchase, .max_purchase = cfg->max_purchase,
+                              .idle_s = sc.idle_ms / 1000};
     memcpy(a->info.presets, sc.presets, sizeof a->info.presets);
     char dir[PATH_MAX];
     locale_dir(dir, sizeof dir);

@@ -38,7 +38,10 @@ void ui_work_health(ui_work_t *w)
     const site_dev_health_t *cash = &w->devices.dev[SITE_DEV_CASH];
     if (cash->state == SITE_FAULT && cash_was != SITE_FAULT)
         fprintf(stderr, "kiosk: the bill acceptor does not answer, no cash is taken: %s\n", cash->detail);
-    post_health(w, ui_site_health_bits(&w->devices));
+    unsigned bits = ui_site_health_bits(&w->devices);
+    if (engine_selling_offline(&w->site->base.engine))
+        bits |= HEALTH_OFFLINE;
+    post_health(w, bits);
 }
 
 void ui_work_print(ui_work_t *w, const session_cmd_t *cmd)

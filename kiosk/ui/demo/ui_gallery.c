@@ -54,6 +54,13 @@ static const scene_t scenes[] = {
     {"amount-water", SCR_AMOUNT, "t:start W t:ok t:preset2"},
     {"result-receipt-water", SCR_RESULT, "H:3 t:start W t:ok t:preset2 t:ok t:cash o N:5000 P D:d"},
     {"out_of_service", SCR_OUT_OF_SERVICE, "H:0"},
+    {"account-offline", SCR_ACCOUNT, "H:47 t:start A"},
+    {"identify-large", SCR_IDENTIFY, "t:large t:start t:key1 t:key2 t:key3 t:key4 t:key5"},
+    {"account-large", SCR_ACCOUNT, "t:large t:start A"},
+    {"amount-large", SCR_AMOUNT, "t:large t:start A t:ok t:preset2"},
+    {"method-large", SCR_METHOD, "H:31 t:large t:start A t:ok t:preset2 t:ok"},
+    {"payment-cash-large", SCR_PAYMENT, "t:large t:start A t:ok t:preset2 t:ok t:cash O N:2000"},
+    {"result-large", SCR_RESULT, "t:large t:start A t:ok t:preset2 t:ok t:cash O N:5000 P D:d R"},
 };
 
 /* A month of use with a pattern: more at weekends, nothing one day. */
@@ -207,8 +214,11 @@ int ui_gallery(ui_app_t *a, const char *dir)
     if (!a->info.site_contact || !a->info.site_contact[0])
         a->info.site_contact = "0571-8765 4321"; /* the site's staff, as site.contact gives them */
     session_config_t cfg = a->session.cfg;
+    screen_ui_check_contrast(a->screens, true);
     for (int lang = 0; lang < LANG_COUNT; lang++) {
         for (size_t i = 0; i < sizeof scenes / sizeof scenes[0]; i++) {
+            if (strstr(scenes[i].name, "-large") && !screen_ui_large_offered(a->screens))
+                continue; /* a screen too low for it does not offer it */
             cfg.lang = (session_lang_t)lang;
             session_init(&a->session, &cfg, 0);
             session_event_t up = {.kind = SEV_HEALTH,
