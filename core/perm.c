@@ -75,3 +75,11 @@ pin_state_t pin_after_attempt(pin_state_t s, bool good, int64_t now)
         s.locked_until = now + PERM_LOCK_MS;
     return s;
 }
+
+int64_t pin_entry_locked_until(const int64_t *newest_first, int n, int64_t now)
+{
+    if (n < PERM_MAX_FAILURES || newest_first[0] - newest_first[PERM_MAX_FAILURES - 1] >= PERM_ENTRY_WINDOW_MS)
+        return 0;
+    int64_t until = newest_first[0] + PERM_ENTRY_LOCK_MS;
+    return until > now ? until : 0;
+}

@@ -58,4 +58,16 @@ bool pin_locked(const pin_state_t *s, int64_t now);
  * A lock that has run out starts a new count. */
 pin_state_t pin_after_attempt(pin_state_t s, bool good, int64_t now);
 
+/* The service entry's lockout (the touchscreen, where a PIN alone names the
+ * operator): PERM_MAX_FAILURES codes that sign no one in, all within
+ * PERM_ENTRY_WINDOW_MS, lock the entry as a whole for PERM_ENTRY_LOCK_MS
+ * after the last of them. */
+#define PERM_ENTRY_WINDOW_MS (10 * 60 * 1000)
+#define PERM_ENTRY_LOCK_MS (10 * 60 * 1000)
+
+/* When the entry opens again, given the times of its newest refused codes
+ * (newest first, n of them; only the first PERM_MAX_FAILURES matter): 0 if
+ * it is open at now. */
+int64_t pin_entry_locked_until(const int64_t *newest_first, int n, int64_t now);
+
 #endif

@@ -16,8 +16,7 @@ typedef struct page_row {
 
 static const page_row_t pages[SVP_COUNT] = {
     [SVP_OFF] = {"off", "", NO_PERM},
-    [SVP_OPERATOR] = {"operator", N_("Who are you?"), NO_PERM},
-    [SVP_PIN] = {"pin", N_("Your PIN"), NO_PERM},
+    [SVP_PIN] = {"pin", N_("Staff sign-in"), NO_PERM},
     [SVP_MENU] = {"menu", N_("Service"), NO_PERM},
     [SVP_DEVICES] = {"devices", N_("Devices"), PERM_DIAGNOSTICS},
     [SVP_CASH] = {"cash", N_("Cash box"), PERM_COLLECT_CASH},
@@ -190,7 +189,6 @@ static svc_cmd_t *emit(service_t *s, svc_cmd_t *cmds, size_t *n, svc_cmd_kind_t 
     c->kind = kind;
     c->gen = s->gen;
     c->page = s->v.page;
-    snprintf(c->operator_name, sizeof c->operator_name, "%s", s->v.operator_name);
     return c;
 }
 
@@ -227,10 +225,10 @@ static void sign_out(service_t *s, svc_cmd_t *cmds, size_t *n)
 static void open_mode(service_t *s, const svc_event_t *ev, svc_cmd_t *cmds, size_t *n)
 {
     s->gen++;
-    s->v = (service_view_t){.page = SVP_OPERATOR, .busy = true, .selected = -1};
+    s->v = (service_view_t){.page = SVP_PIN, .busy = true, .selected = -1};
     s->last_touch_ms = ev->now_ms;
     memset(s->corner_ms, 0, sizeof s->corner_ms);
-    emit(s, cmds, n, SVC_LIST_OPERATORS);
+    emit(s, cmds, n, SVC_ENTRY);
 }
 
 static bool corner(service_t *s, const svc_event_t *ev, svc_cmd_t *cmds, size_t *n)
@@ -298,11 +296,7 @@ static void pick(service_t *s, int i, svc_cmd_t *cmds, size_t *n)
     service_view_t *v = &s->v;
     if (i >= v->n_items)
         return;
-    if (v->page == SVP_OPERATOR) {
-        snprintf(v->operator_name, sizeof v->operator_name, "%s", v->items[i].id);
-        clear_page(s);
-        v->page = SVP_PIN;
-    } else if (v->page == SVP_TXNS) {
+    if (v->page == SVP_TXNS) {
         v->selected = i;
         v->asking = SVA_NONE;
         v->busy = true;
@@ -313,10 +307,8 @@ static void pick(service_t *s, int i, svc_cmd_t *cmds, size_t *n)
 static void back(service_t *s, svc_cmd_t *cmds, size_t *n)
 {
     service_view_t *v = &s->v;
-    if (v->page == SVP_OPERATOR || v->page == SVP_MENU)
+    if (v->page == SVP_PIN || v->page == SVP_MENU)
         sign_out(s, cmds, n);
-    else if (v->page == SVP_PIN)
-        open_mode(s, &(svc_event_t){.now_ms = s->last_touch_ms}, cmds, n);
     else if (v->asking != SVA_NONE)
         v->asking = SVA_NONE;
     else
@@ -388,7 +380,7 @@ static bool answer(service_t *s, const svc_event_t *ev)
         v->page = SVP_MENU;
         v->perms = ev->perms;
         snprintf(v->operator_name, sizeof v->operator_name, "%s", ev->name);
-    } else if (ev->kind != SVE_SIGNED) {
+    } else {
         take_data(v, ev);
     }
     return true;

@@ -1,5 +1,6 @@
 /* The service mode at the touchscreen (docs/service.md): staff open it
- * with a hidden gesture, pick their name, type their PIN, and see only the
+ * with a hidden gesture, type their PIN (no name is shown or asked: the
+ * PIN says who it is), and see only the
  * pages and actions their group allows. Like the resident's session this
  * is pure: events come in (touches, the worker's answers, ticks), commands
  * go out (load a page, sign in, carry out an action) and the screens draw
@@ -17,8 +18,7 @@
 
 typedef enum svc_page {
     SVP_OFF,      /* not in service mode: the resident's screens */
-    SVP_OPERATOR, /* who is signing in: the operators as buttons */
-    SVP_PIN,      /* the PIN on the keypad */
+    SVP_PIN,      /* sign in: the PIN on the keypad, no names shown */
     SVP_MENU,     /* the pages the group allows */
     SVP_DEVICES,  /* each device: health, last error, counters */
     SVP_CASH,     /* money since the last collection; collect and print the Z report */
@@ -57,8 +57,8 @@ typedef enum svc_event_kind {
     SVE_CORNER,   /* a touch on the hidden corner of the attract screen */
     SVE_TAP,      /* a service control was touched (control, index) */
     SVE_TICK,     /* time passed */
-    SVE_LIST,     /* SVC_LIST_OPERATORS' answer: items */
-    SVE_SIGNED,   /* SVC_SIGN_IN's answer: ok (perms, operator) or text why not */
+    SVE_ENTRY,    /* SVC_ENTRY's answer: ok, or text why not (rows: when it opens again) */
+    SVE_SIGNED,   /* SVC_SIGN_IN's answer: ok (perms, operator) or text why not (rows) */
     SVE_PAGE,     /* SVC_LOAD's answer: rows and items */
     SVE_DONE,     /* SVC_ACT's answer: ok or not, text, fresh rows and items */
     SVE_KIND_COUNT
@@ -66,13 +66,13 @@ typedef enum svc_event_kind {
 
 typedef enum svc_control {
     SC_NONE,
-    SC_BACK,    /* to the menu (or to the operators from the PIN) */
+    SC_BACK,    /* to the menu (or out, from the PIN) */
     SC_LOGOUT,  /* sign out: back to the resident's screens */
     SC_OK,      /* the PIN typed */
     SC_KEY,     /* keypad digit (index) */
     SC_DEL,
     SC_CLEAR,
-    SC_ITEM,    /* one of the items (index): an operator, a transaction */
+    SC_ITEM,    /* one of the items (index): a transaction */
     SC_PAGE,    /* a menu entry (index: svc_page_t) */
     SC_ACT,     /* an action button (index: svc_action_t) */
     SC_REASON,  /* one of the reasons asked for (index) */
@@ -123,12 +123,12 @@ typedef struct svc_row {
     int64_t n, m, at;
 } svc_row_t;
 
-/* Something to pick: an operator, a transaction. allow: the SVA_* bits
+/* Something to pick: a transaction. allow: the SVA_* bits
  * (1 << action) that make sense for it (a transaction's state decides).
  * A transaction also shows its amount and its state's word. */
 typedef struct svc_item {
     char id[40];
-    char text[112];   /* data: an operator's name; a sale's short id and meter */
+    char text[112];   /* data: a sale's short id and meter */
     bool has_amount;
     int64_t amount;   /* minor units */
     char word[40];    /* an English message id ("parked"), "" none */
@@ -155,8 +155,8 @@ typedef struct svc_event {
 } svc_event_t;
 
 typedef enum svc_cmd_kind {
-    SVC_LIST_OPERATORS, /* the operators who may sign in */
-    SVC_SIGN_IN,        /* name + pin */
+    SVC_ENTRY,          /* whether the entry is open: an operator exists, no lockout */
+    SVC_SIGN_IN,        /* pin: the worker finds whose it is */
     SVC_LOAD,           /* page (and item: a transaction's evidence) */
     SVC_ACT,            /* action on item / entry, with reason */
     SVC_SIGN_OUT,       /* audit the end of the visit */
@@ -168,7 +168,6 @@ typedef struct svc_cmd {
     uint32_t gen;
     svc_page_t page;
     svc_action_t action;
-    char operator_name[33];
     char pin[16];        /* SVC_SIGN_IN only; wiped from the view at once */
     char item[40];       /* the item's id ("" for none) */
     char entry[16];      /* the digits typed (a meter number) */
@@ -179,7 +178,7 @@ typedef struct svc_cmd {
 typedef struct service_view {
     svc_page_t page;
     bool busy;                /* waiting for the worker */
-    char operator_name[33];   /* signed in, or picked on SVP_PIN */
+    char operator_name[33];   /* signed in ("" before) */
     perm_set_t perms;         /* of the operator signed in */
     char entry[16];           /* digits typed: the PIN (drawn as dots) or a meter number */
     svc_row_t rows[SVC_ROWS];

@@ -261,6 +261,11 @@ kerr_t ledger_audit_recent(ledger_t *l, int limit, void (*cb)(void *ctx, const l
 /* Whether the audit log holds a row of action on target. */
 kerr_t ledger_audit_exists(ledger_t *l, const char *action, const char *target, bool *out, kmsg_t *msg);
 
+/* The times (wall-clock ms) of the newest rows, at most limit, of action
+ * on target with reason, newest first, into out; *n how many. */
+kerr_t ledger_audit_times(ledger_t *l, const char *action, const char *target, const char *reason, int limit,
+                          int64_t *out, int *n, kmsg_t *msg);
+
 /* A full meter reading as stored (energies in milli-units). */
 typedef struct ledger_reading {
     char meter[LEDGER_METER_LEN];

@@ -85,3 +85,25 @@ kerr_t ledger_audit_exists(ledger_t *l, const char *action, const char *target, 
     ledger__release(l, st);
     return s == SQLITE_ROW ? K_OK : ledger__err(l, s, "reading the audit log", msg);
 }
+
+kerr_t ledger_audit_times(ledger_t *l, const char *action, const char *target, const char *reason, int limit,
+                          int64_t *out, int *n, kmsg_t *msg)
+{
+    sqlite3_stmt *st;
+    *n = 0;
+    kerr_t rc = ledger__cached(l,
+                               "SELECT at FROM audit WHERE action = ? AND target = ? AND reason = ? "
+                               "ORDER BY id DESC LIMIT ?",
+                               &st, msg);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, action, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, target, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, limit);
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW && *n < limit)
+        out[(*n)++] = sqlite3_column_int64(st, 0);
+    ledger__release(l, st);
+    return s == SQLITE_DONE || s == SQLITE_ROW ? K_OK : ledger__err(l, s, "reading the audit log", msg);
+}

@@ -1,4 +1,4 @@
-/* The service mode's screens (docs/service.md): who signs in, the PIN,
+/* The service mode's screens (docs/service.md): the PIN (no names),
  * the menu of what the operator's group allows, and one page per task
  * with its actions, its rows and, for the transactions, the sales to
  * settle. What is shown comes from the service view only. */
@@ -68,32 +68,17 @@ static void rows(sctx_t *c, SDL_Rect area)
     }
 }
 
-static void operators(sctx_t *c, SDL_Rect area)
-{
-    const service_view_t *v = c->sv;
-    const char *ids[SVC_ITEMS], *labels[SVC_ITEMS];
-    char idbuf[SVC_ITEMS][8];
-    for (int i = 0; i < v->n_items; i++) {
-        snprintf(idbuf[i], sizeof idbuf[i], "item%d", i + 1);
-        ids[i] = idbuf[i];
-        labels[i] = v->items[i].text;
-    }
-    message(c, &area);
-    grid(c, &area, ids, labels, v->n_items, 2);
-}
-
 static void pin(sctx_t *c, SDL_Rect area)
 {
     const service_view_t *v = c->sv;
     char dots[3 * 16 + 1] = "";
     for (size_t i = 0; v->entry[i]; i++)
         strcat(dots, "●");
-    SDL_Rect who = layout_top(c, &area, layout_line(c, FONT_TITLE));
-    widget_text(c, who, v->operator_name, FONT_TITLE, COL_ACCENT, ALIGN_LEFT);
     SDL_Rect entry = layout_top(c, &area, layout_line(c, FONT_BIG));
     widget_fill(c, entry, COL_PANEL);
     widget_text(c, entry, dots, FONT_BIG, COL_TEXT, ALIGN_CENTER);
     message(c, &area);
+    rows(c, area); /* when a locked entry opens again */
 }
 
 static void menu(sctx_t *c, SDL_Rect area)
@@ -206,9 +191,7 @@ void screen__service(sctx_t *c)
         widget_keypad(c, side);
     }
     nav(c, &main);
-    if (v->page == SVP_OPERATOR)
-        operators(c, main);
-    else if (v->page == SVP_PIN)
+    if (v->page == SVP_PIN)
         pin(c, main);
     else if (v->page == SVP_MENU)
         menu(c, main);

@@ -88,8 +88,9 @@ static bool valid_name(const char *s)
            strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == n;
 }
 
-/* A new PIN, twice the same when asked on a terminal. */
-static kerr_t new_pin_hash(char hash[STAFF_HASH_LEN], kmsg_t *msg)
+/* A new PIN for operator name, twice the same when asked on a terminal,
+ * and no other active operator's. */
+static kerr_t new_pin_hash(ledger_t *l, const char *name, char hash[STAFF_HASH_LEN], kmsg_t *msg)
 {
     char pin[64], again[64];
     if (!read_pin("KIOSK_NEW_PIN", "new PIN: ", pin, sizeof pin))
@@ -97,8 +98,9 @@ static kerr_t new_pin_hash(char hash[STAFF_HASH_LEN], kmsg_t *msg)
     if (!getenv("KIOSK_NEW_PIN") && isatty(STDIN_FILENO) &&
         (!read_pin("KIOSK_NEW_PIN", "the new PIN again: ", again, sizeof again) || strcmp(pin, again) != 0))
         return kmsg_set(msg, K_EINVAL, "the two PINs differ: nothing changed");
-    kerr_t rc = staff_pin_hash(pin, hash, msg);
+    kerr_t rc = staff_pin_new(l, name, pin, hash, msg);
     memset(pin, 0, sizeof pin);
+    memset(again, 0, sizeof again);
     return rc;
 }
 
@@ -116,7 +118,7 @@ static kerr_t operator_add(ledger_t *l, ctl_t *c, kmsg_t *msg)
     if (c->argc - optind != 1 || !group || !valid_name(c->argv[optind]))
         return kmsg_set(msg, K_EINVAL, "usage: kioskctl operator add NAME --group GROUP (NAME: letters, digits, . _ -)");
     char hash[STAFF_HASH_LEN];
-    kerr_t rc = new_pin_hash(hash, msg);
+    kerr_t rc = new_pin_hash(l, c->argv[optind], hash, msg);
     return rc ? rc : ledger_operator_put(l, c->argv[optind], group, hash, ctl_actor(), msg);
 }
 
@@ -136,7 +138,7 @@ static kerr_t operator_pin(ledger_t *l, ctl_t *c, kmsg_t *msg)
         rc = kmsg_set(msg, K_ENOTFOUND, "there is no operator %s", c->argv[1]);
     char hash[STAFF_HASH_LEN];
     if (rc == K_OK)
-        rc = new_pin_hash(hash, msg);
+        rc = new_pin_hash(l, o.name, hash, msg);
     return rc ? rc : ledger_operator_put(l, o.name, o.group, hash, ctl_actor(), msg);
 }
 

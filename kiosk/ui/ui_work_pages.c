@@ -391,7 +391,6 @@ void ui_work_page(ui_work_t *w, svc_page_t page, const char *item, svc_event_t *
     case SVP_SETTINGS: settings(w, ev); break;
     case SVP_LOGS: logs(w, ev); break;
     case SVP_OFF:
-    case SVP_OPERATOR:
     case SVP_PIN:
     case SVP_MENU:
     case SVP_COUNT: break;

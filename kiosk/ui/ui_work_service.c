@@ -1,7 +1,7 @@
 /* The service mode's commands on the worker's thread (docs/service.md):
- * signing in with the operator's PIN, and each action, checked against the
- * operator's permissions again here and written to the audit log with the
- * operator. The engine does the work; this only words the answer. */
+ * signing in with a PIN alone (the worker finds whose it is), and each
+ * action, checked against the operator's permissions again here and
+ * written to the audit log with the operator. The engine does the work; this only words the answer. */
 #include <stdio.h>
 #include <string.h>
 
@@ -24,24 +24,29 @@ static void say(svc_event_t *ev, bool ok, const char *text)
     snprintf(ev->text, sizeof ev->text, "%s", text);
 }
 
-static void on_operator(void *ctx, const ledger_operator_t *o)
+/* A locked entry's message and when it opens again. */
+static void locked(svc_event_t *ev, int64_t until)
 {
-    svc_event_t *ev = ctx;
-    if (!o->active || ev->n_items >= SVC_ITEMS)
-        return;
-    svc_item_t *it = &ev->items[ev->n_items++];
-    snprintf(it->id, sizeof it->id, "%s", o->name);
-    snprintf(it->text, sizeof it->text, "%s", o->name);
+    say(ev, false, N_("Too many wrong PINs: the service mode is locked for a while."));
+    ui_work_add(ev, N_("Opens again at"), SVV_TIME)->at = until;
 }
 
-static void list_operators(ui_work_t *w, const svc_cmd_t *cmd)
+/* Whether the entry is open: an operator exists, no lockout. No names. */
+static void entry(ui_work_t *w, const svc_cmd_t *cmd)
 {
-    svc_event_t ev = {.kind = SVE_LIST, .ok = true};
+    svc_event_t ev = {.kind = SVE_ENTRY, .ok = true};
     kmsg_t msg;
-    if (ledger_operators(w->site->base.ledger, on_operator, &ev, &msg) != K_OK)
+    site_t *s = &w->site->base;
+    int64_t n = 0, until = 0;
+    if (ledger_operator_count(s->ledger, &n, &msg) != K_OK || staff_entry_locked(s->ledger, s->engine.clk, &until,
+                                                                                 &msg) != K_OK)
         say(&ev, false, msg.text);
-    else if (!ev.n_items)
+    else if (!n)
         say(&ev, false, N_("No operator can sign in yet: make one with kioskctl operator add."));
+    else if (until)
+        locked(&ev, until);
+    else
+        say(&ev, true, N_("Type your PIN, then touch Sign in."));
     answer(w, cmd, &ev);
 }
 
@@ -50,16 +55,19 @@ static void sign_in(ui_work_t *w, const svc_cmd_t *cmd)
     svc_event_t ev = {.kind = SVE_SIGNED};
     kmsg_t msg;
     site_t *s = &w->site->base;
-    w->signed_in = staff_login(s->ledger, s->engine.clk, cmd->operator_name, cmd->pin, &w->staff, &msg) == K_OK;
+    int64_t until = 0;
+    w->signed_in = staff_login_code(s->ledger, s->engine.clk, cmd->pin, &w->staff, &until, &msg) == K_OK;
     if (w->signed_in) {
         ev.ok = true;
         ev.perms = w->staff.perms;
         snprintf(ev.name, sizeof ev.name, "%s", w->staff.name);
         fprintf(stderr, "kiosk: service mode: %s signed in\n", w->staff.name);
-    } else { /* the detail (tries left, minutes locked) to the log, in English; the screen words it */
+    } else { /* the detail to the log, in English; the screen says only that the PIN was not accepted */
         fprintf(stderr, "kiosk: service mode: %s\n", msg.text);
-        say(&ev, false, N_("Not signed in: the PIN is wrong, or this operator may not sign in now (locked out after "
-                           "wrong PINs, or disabled). Ask the site's administrator."));
+        if (until)
+            locked(&ev, until);
+        else
+            say(&ev, false, N_("The PIN was not accepted."));
     }
     answer(w, cmd, &ev);
 }
@@ -281,7 +289,7 @@ static void load(ui_work_t *w, const svc_cmd_t *cmd)
 void ui_work_service(ui_work_t *w, const svc_cmd_t *cmd)
 {
     switch (cmd->kind) {
-    case SVC_LIST_OPERATORS: list_operators(w, cmd); break;
+    case SVC_ENTRY: entry(w, cmd); break;
     case SVC_SIGN_IN: sign_in(w, cmd); break;
     case SVC_LOAD: load(w, cmd); break;
     case SVC_ACT: act(w, cmd); break;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # kioskctl and staff: first setup as the local administrator, operators and
 # groups, every staff verb refused to a group without its permission
-# (table-driven), the PIN lockout, and the audit log naming the operator.
+# (table-driven), the PIN lockout, no PIN shared by two operators, and the
+# audit log naming the operator.
 # Usage: staff_test.sh CASE KIOSKCTL
 CASE=$1 CTL=$2
 . "$(dirname "$0")/lib.sh"
@@ -113,6 +114,21 @@ case_lockout() {
   KIOSK_PIN=2468 expect_status 0 ctl --operator alice operator disable bob
   KIOSK_PIN=1111 expect_status 1 ctl --operator bob cash collect
   contains "$ERR" "disabled" "a disabled operator"
+}
+
+# No two active operators share a PIN (at the touchscreen a PIN alone
+# signs in): a new PIN another has is refused without naming whom.
+case_shared_pin() {
+  setup_staff
+  KIOSK_PIN=2468 KIOSK_NEW_PIN=1357 expect_status 1 ctl --operator alice operator add carol --group collectors
+  contains "$ERR" "another operator has this PIN" "a new operator with bob's PIN"
+  [[ $ERR != *bob* ]] || fail "the refusal names whose PIN it is: $ERR"
+  [[ $(audit "select count(*) from operator where name = 'carol'") == 0 ]] || fail "carol was stored"
+  KIOSK_PIN=2468 KIOSK_NEW_PIN=1357 expect_status 1 ctl --operator alice operator pin alice
+  contains "$ERR" "another operator has this PIN" "alice given bob's PIN"
+  KIOSK_PIN=2468 KIOSK_NEW_PIN=2468 expect_status 0 ctl --operator alice operator pin alice # her own again
+  KIOSK_PIN=2468 expect_status 0 ctl --operator alice operator disable bob
+  KIOSK_PIN=2468 KIOSK_NEW_PIN=1357 expect_status 0 ctl --operator alice operator add carol --group collectors
 }
 
 "case_$CASE"

@@ -164,7 +164,7 @@ case_pending() {
   expect_status 0 ctl ledger verify
 }
 
-case_bad_script() { # a script whose expect cannot hold must fail the run, saying where
+case_bad_script() { # a script whose expect (or absent) cannot hold must fail the run, saying where
   printf 'expect payment 500\n' >"$SITE/never.kscript"
   SDL_VIDEODRIVER=offscreen timeout 30 "$KIOSK" --config "$SITE/kiosk.ini" --headless --script "$SITE/never.kscript" \
     --shots "$SITE" >"$SITE/out" 2>"$SITE/err"
@@ -176,6 +176,11 @@ case_bad_script() { # a script whose expect cannot hold must fail the run, sayin
   "$KIOSK" --config "$SITE/kiosk.ini" --headless --script "$SITE/bad.kscript" >"$SITE/out" 2>"$SITE/err"
   [[ $? == 2 ]] && grep -q "bad.kscript:1: tap 'nothing': not a control" "$SITE/err" \
     || fail "a bad script line was not refused: $(cat "$SITE/err")"
+  printf 'expect attract 5000\nlang en\nabsent Top up your meter\n' >"$SITE/shown.kscript"
+  SDL_VIDEODRIVER=offscreen timeout 30 "$KIOSK" --config "$SITE/kiosk.ini" --headless --script "$SITE/shown.kscript" \
+    --shots "$SITE" >"$SITE/out" 2>"$SITE/err"
+  [[ $? == 1 ]] && grep -q "shown.kscript:3: absent 'Top up your meter': it is on the screen" "$SITE/err" \
+    || fail "absent held for a text on the screen: $(cat "$SITE/err")"
 }
 
 case_water_remote() { # a water meter: m³ and valve wording on the screens, m3 on paper, the credit at metersim
@@ -255,6 +260,9 @@ case_service_mode() { # staff sign in at the screen, collect, reconcile, replace
   expect_status 0 ctl group set admins --perms all
   KIOSK_NEW_PIN=2468 expect_status 0 ctl operator add alice --group admins
   export KIOSK_PIN=2468
+  KIOSK_NEW_PIN=2468 expect_status 1 ctl --operator alice operator add bob --group admins
+  contains "$ERR" "another operator has this PIN" "kioskctl's answer to a shared PIN"
+  KIOSK_NEW_PIN=9753 expect_status 0 ctl --operator alice operator add bob --group admins
   expect_status 0 ctl --operator alice sale --meter 000000000001 --amount 2500 --pay counter
   control "$METERS" "set 000000000003 suspended on"
   expect_status 1 ctl --operator alice sale --meter 000000000003 --amount 1500 --pay counter
@@ -276,7 +284,14 @@ case_service_mode() { # staff sign in at the screen, collect, reconcile, replace
   local card
   card=$(sqlite3 "$SITE/ledger.db" "select state || ' ' || replaces from meter_card where serial = '4B50000000000082'")
   [[ $card == "active 4B50000000000081" ]] || fail "the replacement card is '$card'"
-  for action in login login_failed cash_collect txn_resume retry_now card_replace logout; do
+  [[ $(sqlite3 "$SITE/ledger.db" "select count(*) from audit where action = 'login_refused' and target = 'service mode'
+        and reason = 'wrong code' and actor = 'system:touchscreen'") == 1 ]] || fail "the wrong PIN is not audited once"
+  [[ $(sqlite3 "$SITE/ledger.db" "select count(*) from audit where action = 'login' and actor = 'bob'") == 0 ]] ||
+    fail "bob signed in, not alice"
+  grep -q 86420975 "$SITE/err" "$SITE/out" && fail "the PIN typed is in the log"
+  [[ $(sqlite3 "$SITE/ledger.db" "select count(*) from audit where (actor || action || target || reason || detail)
+        like '%86420975%'") == 0 ]] || fail "the PIN typed is in the audit log"
+  for action in login cash_collect txn_resume retry_now card_replace logout; do
     [[ $(sqlite3 "$SITE/ledger.db" "select count(*) from audit where action = '$action' and actor in ('alice', 'operator:alice')") -ge 1 ]] ||
       fail "no audit row '$action' by operator:alice"
   done

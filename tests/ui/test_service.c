@@ -1,5 +1,5 @@
 /* The service mode's flow (core/service.c): the hidden gesture,
- * signing in, pages and actions shown and refused by permission (one row
+ * signing in with a PIN alone (no names), pages and actions shown and refused by permission (one row
  * per page and per action), the reason a void asks for, the idle sign-out
  * and answers of an older visit dropped. */
 #include <setjmp.h>
@@ -40,19 +40,21 @@ static void corner(rig_t *r, int64_t gap_ms)
     feed(r, (svc_event_t){.kind = SVE_CORNER});
 }
 
-/* Opens the mode and signs in with the given permissions. */
-static void sign_in(rig_t *r, perm_set_t perms)
+/* A new visit: the mode opened by the hidden corner, on the keypad. */
+static void open_keypad(rig_t *r)
 {
     service_init(&r->s);
     r->now = 10000;
     for (int i = 0; i < SVC_CORNER_TAPS; i++)
         corner(r, 500);
-    assert_int_equal(r->s.v.page, SVP_OPERATOR);
-    svc_event_t list = {.kind = SVE_LIST, .gen = r->s.gen, .ok = true, .n_items = 1};
-    strcpy(list.items[0].id, "alice");
-    feed(r, list);
-    tap(r, "item1");
     assert_int_equal(r->s.v.page, SVP_PIN);
+}
+
+/* Opens the mode and signs in with the given permissions. */
+static void sign_in(rig_t *r, perm_set_t perms)
+{
+    open_keypad(r);
+    feed(r, (svc_event_t){.kind = SVE_ENTRY, .gen = r->s.gen, .ok = true});
     for (const char *d = "2468"; *d; d++) {
         char id[8] = "key0";
         id[3] = *d;
@@ -62,7 +64,6 @@ static void sign_in(rig_t *r, perm_set_t perms)
     assert_int_equal(r->n, 1);
     assert_int_equal(r->cmds[0].kind, SVC_SIGN_IN);
     assert_string_equal(r->cmds[0].pin, "2468");
-    assert_string_equal(r->cmds[0].operator_name, "alice");
     assert_string_equal(r->s.v.entry, ""); /* the PIN leaves the view at once */
     svc_event_t ok = {.kind = SVE_SIGNED, .gen = r->s.gen, .ok = true, .perms = perms};
     strcpy(ok.name, "alice");
@@ -82,7 +83,28 @@ static void gesture_needs_three_quick_touches(void **state)
     corner(&r, 500); /* the last three within 2.5 s */
     assert_true(service_active(&r.s));
     assert_int_equal(r.n, 1);
-    assert_int_equal(r.cmds[0].kind, SVC_LIST_OPERATORS);
+    assert_int_equal(r.cmds[0].kind, SVC_ENTRY);
+}
+
+/* The sign-in page lists no one and asks for no name: the corner opens the
+ * keypad, the worker is asked only whether the entry is open, and the view
+ * holds no item to pick (an answer's items are not names to show). */
+static void sign_in_page_shows_no_names(void **state)
+{
+    (void)state;
+    rig_t r;
+    open_keypad(&r);
+    assert_true(service_page_typing(SVP_PIN));
+    assert_int_equal(r.s.v.n_items, 0);
+    assert_string_equal(r.s.v.operator_name, "");
+    assert_int_equal(r.cmds[0].kind, SVC_ENTRY);
+    assert_false(tap(&r, "key1")); /* not before the worker answers */
+    feed(&r, (svc_event_t){.kind = SVE_ENTRY, .gen = r.s.gen, .ok = true});
+    tap(&r, "item1");
+    assert_int_equal(r.n, 0);
+    assert_int_equal(r.s.v.page, SVP_PIN);
+    assert_true(tap(&r, "svc_back")); /* back from the keypad leaves the mode */
+    assert_false(service_active(&r.s));
 }
 
 static void wrong_pin_stays_and_says_why(void **state)
@@ -95,22 +117,22 @@ static void wrong_pin_stays_and_says_why(void **state)
     assert_int_equal(r.cmds[0].kind, SVC_SIGN_OUT);
     for (int i = 0; i < SVC_CORNER_TAPS; i++)
         corner(&r, 100);
-    svc_event_t list = {.kind = SVE_LIST, .gen = r.s.gen, .ok = true, .n_items = 1};
-    strcpy(list.items[0].id, "bob");
-    feed(&r, list);
-    tap(&r, "item1");
+    feed(&r, (svc_event_t){.kind = SVE_ENTRY, .gen = r.s.gen, .ok = true});
     tap(&r, "key1");
     tap(&r, "key2");
     tap(&r, "key3");
     assert_false(tap(&r, "svc_ok")); /* four digits at least */
     tap(&r, "key4");
     tap(&r, "svc_ok");
-    svc_event_t no = {.kind = SVE_SIGNED, .gen = r.s.gen, .ok = false};
-    strcpy(no.text, "wrong PIN for bob: 4 tries left");
+    svc_event_t no = {.kind = SVE_SIGNED, .gen = r.s.gen, .ok = false, .n_rows = 1};
+    strcpy(no.text, "Too many wrong PINs: the service mode is locked for a while.");
+    no.rows[0] = (svc_row_t){.label = "Opens again at", .kind = SVV_TIME, .at = 1796466000000};
     feed(&r, no);
     assert_int_equal(r.s.v.page, SVP_PIN);
     assert_true(r.s.v.message_bad);
-    assert_string_equal(r.s.v.message, "wrong PIN for bob: 4 tries left");
+    assert_string_equal(r.s.v.message, "Too many wrong PINs: the service mode is locked for a while.");
+    assert_int_equal(r.s.v.n_rows, 1); /* when it opens again */
+    assert_int_equal(r.s.v.rows[0].at, 1796466000000);
     assert_int_equal(r.s.v.perms, 0);
 }
 
@@ -225,14 +247,9 @@ static void idle_signs_out_and_old_answers_drop(void **state)
 static void leaving_during_sign_in_signs_out(void **state)
 {
     (void)state;
-    rig_t r = {.now = 10000};
-    service_init(&r.s);
-    for (int i = 0; i < SVC_CORNER_TAPS; i++)
-        corner(&r, 100);
-    svc_event_t list = {.kind = SVE_LIST, .gen = r.s.gen, .ok = true, .n_items = 1};
-    strcpy(list.items[0].id, "alice");
-    feed(&r, list);
-    tap(&r, "item1");
+    rig_t r;
+    open_keypad(&r);
+    feed(&r, (svc_event_t){.kind = SVE_ENTRY, .gen = r.s.gen, .ok = true});
     for (int i = 0; i < 4; i++)
         tap(&r, "key2");
     tap(&r, "svc_ok");
@@ -265,6 +282,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(gesture_needs_three_quick_touches),
+        cmocka_unit_test(sign_in_page_shows_no_names),
         cmocka_unit_test(wrong_pin_stays_and_says_why),
         cmocka_unit_test(each_page_needs_its_permission),
         cmocka_unit_test(each_action_needs_its_permission),

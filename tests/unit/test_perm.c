@@ -1,4 +1,5 @@
-/* Staff permissions and the PIN lockout rule (core/perm.h). */
+/* Staff permissions and the PIN lockout rules, an operator's and the
+ * service entry's (core/perm.h). */
 #include "ktest.h"
 
 #include "core/perm.h"
@@ -60,7 +61,25 @@ static void five_wrong_pins_lock_for_thirty_minutes(void **state)
     assert_int_equal(pin_after_attempt(s, true, now).failures, 0);
 }
 
+/* The service entry: five refused codes within ten minutes lock it for ten
+ * minutes after the last; fewer, or spread wider, do not. */
+static void the_entry_locks_on_five_codes_within_ten_minutes(void **state)
+{
+    (void)state;
+    int64_t now = 1795000000000, minute = 60000;
+    int64_t close[] = {now, now - minute, now - 2 * minute, now - 3 * minute, now - 9 * minute, now - 30 * minute};
+    assert_int_equal(pin_entry_locked_until(close, 5, now), now + PERM_ENTRY_LOCK_MS);
+    assert_int_equal(pin_entry_locked_until(close, 6, now), now + PERM_ENTRY_LOCK_MS); /* only the newest five */
+    assert_int_equal(pin_entry_locked_until(close, 4, now), 0);
+    assert_int_equal(pin_entry_locked_until(close, 5, now + PERM_ENTRY_LOCK_MS - 1), now + PERM_ENTRY_LOCK_MS);
+    assert_int_equal(pin_entry_locked_until(close, 5, now + PERM_ENTRY_LOCK_MS), 0); /* it ran out */
+    int64_t wide[] = {now, now - minute, now - 2 * minute, now - 3 * minute, now - PERM_ENTRY_WINDOW_MS};
+    assert_int_equal(pin_entry_locked_until(wide, 5, now), 0);
+    assert_int_equal(pin_entry_locked_until(NULL, 0, now), 0);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(the_entry_locks_on_five_codes_within_ten_minutes),
     cmocka_unit_test(sets_parse_and_print),
     cmocka_unit_test(every_name_parses_back),
     cmocka_unit_test(five_wrong_pins_lock_for_thirty_minutes),

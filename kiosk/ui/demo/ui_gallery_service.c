@@ -1,5 +1,6 @@
 /* The gallery's service-mode scenes: the service mode fed fixed events
- * (the hidden corner, the operators, a sign-in, pages with their rows),
+ * (the hidden corner, the entry open or locked, a sign-in, pages with
+ * their rows),
  * drawn and saved like the resident's screens. */
 #include <stdio.h>
 #include <string.h>
@@ -15,15 +16,16 @@ typedef struct svc_scene {
     const char *steps;
 } svc_scene_t;
 
-#define SIGNED_IN "c c c L t:item1 t:key2 t:key4 t:key6 t:key8 t:svc_ok "
+#define SIGNED_IN "c c c E t:key2 t:key4 t:key6 t:key8 t:svc_ok "
 
-/* Steps: "c" a touch on the hidden corner, "L" the operators, "S:all" or
+/* Steps: "c" a touch on the hidden corner, "E" the entry open, "W" a
+ * wrong PIN that locks the entry, "S:all" or
  * "S:cash" signed in with every permission or a collector's, "t:ID" a
  * tap, "G:NAME" a page's answer (cash, txns, txn, meter, devices, logs),
  * "X" an action's answer (the Z report collected). */
 static const svc_scene_t scenes[] = {
-    {"service-operator", SVP_OPERATOR, "c c c L"},
-    {"service-pin", SVP_PIN, "c c c L t:item1 t:key2 t:key4 t:key6"},
+    {"service-pin", SVP_PIN, "c c c E t:key2 t:key4 t:key6"},
+    {"service-pin-locked", SVP_PIN, "c c c E t:key1 t:key1 t:key1 t:key1 t:svc_ok W"},
     {"service-menu", SVP_MENU, SIGNED_IN "S:all"},
     {"service-menu-collector", SVP_MENU, SIGNED_IN "S:cash"},
     {"service-cash", SVP_CASH, SIGNED_IN "S:all t:page_cash G:cash"},
@@ -155,12 +157,14 @@ static void page(svc_event_t *ev, const char *name)
 static svc_event_t answer(char code, const char *arg, uint32_t gen)
 {
     svc_event_t ev = {.gen = gen};
-    if (code == 'L') {
-        ev.kind = SVE_LIST;
+    if (code == 'E') {
+        ev.kind = SVE_ENTRY;
         ev.ok = true;
-        item(&ev, "alice", "alice", 0);
-        item(&ev, "bob", "bob", 0);
-        item(&ev, "chen.wei", "chen.wei", 0);
+        snprintf(ev.text, sizeof ev.text, "Type your PIN, then touch Sign in.");
+    } else if (code == 'W') {
+        ev.kind = SVE_SIGNED;
+        snprintf(ev.text, sizeof ev.text, "Too many wrong PINs: the service mode is locked for a while.");
+        nums(&ev, "Opens again at", SVV_TIME, PAID_MS + 600000, 0);
     } else if (code == 'S') {
         ev.kind = SVE_SIGNED;
         ev.ok = true;

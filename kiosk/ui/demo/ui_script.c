@@ -9,7 +9,9 @@
 #define EXPECT_DEFAULT_MS 15000
 #define LINE_LEN 512
 
-typedef enum op { OP_WAIT, OP_TAP, OP_TAP_XY, OP_EXPECT, OP_SEE, OP_AWAIT, OP_SHOT, OP_LANG, OP_SIM, OP_CARD } op_t;
+typedef enum op {
+    OP_WAIT, OP_TAP, OP_TAP_XY, OP_EXPECT, OP_SEE, OP_ABSENT, OP_AWAIT, OP_SHOT, OP_LANG, OP_SIM, OP_CARD
+} op_t;
 
 typedef struct step {
     op_t op;
@@ -100,9 +102,9 @@ static kerr_t parse_line(ui_script_t *s, char *text, int line, kmsg_t *msg)
         st->a = EXPECT_DEFAULT_MS;
         if (w2 && !number(w2, 1, 600000, &st->a))
             return BAD("expect SCREEN [MS]: give the timeout in milliseconds", s->path, line);
-    } else if (strcmp(cmd, "see") == 0) {
-        if (!w1 || !(st = add(s, OP_SEE, line)))
-            return BAD("see TEXT: give the text the screen must show", s->path, line);
+    } else if (strcmp(cmd, "see") == 0 || strcmp(cmd, "absent") == 0) {
+        if (!w1 || !(st = add(s, cmd[0] == 's' ? OP_SEE : OP_ABSENT, line)))
+            return BAD("%s TEXT: give the text", s->path, line, cmd);
         snprintf(st->rest, sizeof st->rest, "%s%s%s", w1, w2 ? " " : "", w2 ? w2 : "");
     } else if (strcmp(cmd, "await") == 0) {
         if (!w1 || !w2 || !number(w1, 1, 600000, &ms) || !(st = add(s, OP_AWAIT, line)))
@@ -128,7 +130,7 @@ static kerr_t parse_line(ui_script_t *s, char *text, int line, kmsg_t *msg)
             return BAD("card insert|remove", s->path, line);
         st->a = strcmp(w1, "insert") == 0;
     } else {
-        return BAD("unknown command '%s' (wait, tap, key, expect, see, await, shot, lang, sim, card)", s->path, line, cmd);
+        return BAD("unknown command '%s' (wait, tap, key, expect, see, absent, await, shot, lang, sim, card)", s->path, line, cmd);
     }
 #undef BAD
     return K_OK;
@@ -213,6 +215,10 @@ static kerr_t run(ui_script_t *s, const step_t *st, const ui_script_io_t *io, in
             io->describe(io->ctx, state, sizeof state);
             return kmsg_set(msg, K_ENOTFOUND, "see '%s': not on the screen; %s", st->rest, state);
         }
+        break;
+    case OP_ABSENT:
+        if (io->shows(io->ctx, st->rest))
+            return kmsg_set(msg, K_ECONFLICT, "absent '%s': it is on the screen", st->rest);
         break;
     case OP_TAP: return io->tap_id(io->ctx, st->word, msg);
     case OP_TAP_XY: io->tap_xy(io->ctx, (int)st->a, (int)st->b); break;
