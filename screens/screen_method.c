@@ -20,7 +20,8 @@ void screen__method(sctx_t *c)
     widget_text(c, head, line, FONT_TITLE, COL_TEXT, ALIGN_LEFT);
     bool cash = c->v->health & HEALTH_CASH, card = c->v->health & HEALTH_TERMINAL, qr = c->v->health & HEALTH_QR;
     int n = cash + card + qr;
-    SDL_Rect row = layout_top(c, &area, c->ui->target * 2);
+    const char *msg = text_message(c->v), *why = text_reason(c->v->reason);
+    SDL_Rect row = layout_top(c, &area, msg[0] ? c->ui->target : c->ui->target * 2); /* room to say why */
     if (cash)
         widget_button(c, layout_col(c, row, n, 0), "cash", _("Bank notes"), BTN_PRIMARY);
     if (card)
@@ -30,10 +31,13 @@ void screen__method(sctx_t *c)
     if (!n)
         widget_text(c, row, _("No way to pay is available now."), FONT_BODY, COL_WARN, ALIGN_LEFT);
 
-    const char *msg = text_message(c->v);
-    if (msg[0] && c->v->device_text[0]) {
-        snprintf(line, sizeof line, "%s (%s)", msg, c->v->device_text);
-        msg = line;
+    char both[400];
+    if (c->v->message == MSG_SALE_FAILED && why[0]) {
+        msg = why; /* nothing was taken; the reason says what to do */
+    } else if (msg[0] && why[0]) {
+        /* what happened, then why: joined as the language joins sentences */
+        snprintf(both, sizeof both, _("%s %s"), msg, why);
+        msg = both;
     }
     widget_text(c, area, msg, FONT_BODY, COL_WARN, ALIGN_LEFT);
 }

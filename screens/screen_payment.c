@@ -1,6 +1,7 @@
 /* Payment: notes with what is in and still to pay and Done, the card
- * terminal's prompts, or a QR code (screen_payment_qr.c); cancel only
- * while no money is in. */
+ * terminal's prompts, or a QR code (screen_payment_qr.c). Cash with money
+ * in: Cancel asks whether to stop and credit what is in (a stacked note
+ * cannot be given back). */
 #include <stdio.h>
 
 #include "screens/screen_int.h"
@@ -35,11 +36,20 @@ static bool cash_words(const sctx_t *c, int64_t due, char *out, size_t len)
         snprintf(out, len, "%s", _("One moment, please..."));
         return false;
     }
+    text_money(c, v->paid, paid);
+    if (v->asking_stop) {
+        snprintf(out, len,
+                 v->account.on_card ? _("%s is already in and cannot be given back: it will be written onto your "
+                                        "card. Stop and credit %s?")
+                                    : _("%s is already in and cannot be given back: it will be credited to your "
+                                        "meter. Stop and credit %s?"),
+                 paid, paid);
+        return false;
+    }
     note_trouble(c, due, out, len);
     if (out[0])
         return true;
     text_money(c, v->amount, amount);
-    text_money(c, v->paid, paid);
     text_money(c, due, left);
     if (v->paid > 0)
         snprintf(out, len, _("%s is in and goes to your meter. Add notes up to %s, or tap Done."), paid, left);
@@ -48,21 +58,37 @@ static bool cash_words(const sctx_t *c, int64_t due, char *out, size_t len)
     return false;
 }
 
+/* The cash screen's buttons: Cancel alone before the first note; Cancel
+ * and Done once money is in; asked whether to stop, keep inserting or stop
+ * and credit. */
+static void cash_buttons(sctx_t *c, SDL_Rect *area)
+{
+    const session_view_t *v = c->v;
+    if (v->closing || !v->txn[0])
+        return;
+    SDL_Rect row = layout_bottom(c, area, c->ui->target);
+    char paid[40], stop[80];
+    if (v->asking_stop) {
+        text_money(c, v->paid, paid);
+        snprintf(stop, sizeof stop, _("Stop and credit %s"), paid);
+        widget_button(c, layout_col(c, row, 2, 0), "keep", _("Keep inserting"), BTN_SECONDARY);
+        widget_button(c, layout_col(c, row, 2, 1), "stop", stop, BTN_PRIMARY);
+        return;
+    }
+    widget_button(c, layout_col(c, row, 2, 0), "cancel", _("Cancel"), BTN_SECONDARY);
+    if (v->paid > 0)
+        widget_button(c, layout_col(c, row, 2, 1), "done", _("Done: send the credit"), BTN_PRIMARY);
+}
+
 /* Cash: what is to pay, what is in and what is still to pay; before the
  * first note, that the kiosk gives no change; after it, that the money in
- * goes to the meter. Cancel only while nothing is in. */
+ * goes to the meter; asked to stop, the question. */
 static void cash(sctx_t *c, SDL_Rect area)
 {
     const session_view_t *v = c->v;
     int64_t due = v->amount > v->paid ? v->amount - v->paid : 0;
-    if (!v->closing && v->txn[0]) {
-        SDL_Rect row = layout_bottom(c, &area, c->ui->target);
-        if (v->paid > 0)
-            widget_button(c, row, "done", _("Done: send the credit"), BTN_PRIMARY);
-        else
-            widget_button(c, layout_col(c, row, 2, 0), "cancel", _("Cancel"), BTN_SECONDARY);
-    }
-    char amount[40], paid[40], left[40], say[256];
+    cash_buttons(c, &area);
+    char amount[40], paid[40], left[40], say[320];
     text_money(c, v->amount, amount);
     text_money(c, v->paid, paid);
     text_money(c, due, left);
