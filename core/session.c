@@ -61,7 +61,7 @@ static const session_rule_t table[] = {
     {SCR_METHOD, TAP(BACK), G_NONE, A_NONE, SCR_AMOUNT},
     {SCR_METHOD, ON(CARD_OUT), G_ON_CARD, A_RESET, SCR_ATTRACT},
     {SCR_METHOD, ON(TICK), G_IDLE, A_RESET, SCR_ATTRACT},
-    /* payment: no way out but the payment's own result */
+    /* payment: no way out but the payment's own result; with cash in, Cancel asks first */
     {SCR_PAYMENT, ON(SALE_OPENED), G_OK, A_START_PAYING, SCR_SAME},
     {SCR_PAYMENT, ON(SALE_OPENED), G_NOT_OK, A_SAY_NOT_OPENED, SCR_METHOD},
     {SCR_PAYMENT, ON(NOTE), G_NONE, A_NOTE, SCR_SAME},
@@ -69,6 +69,9 @@ static const session_rule_t table[] = {
     {SCR_PAYMENT, ON(QR_CODE), G_QR_TAKING, A_SHOW_CODE, SCR_SAME},
     {SCR_PAYMENT, TAP(DONE), G_CASH_SOME, A_FINISH_CASH, SCR_SAME},
     {SCR_PAYMENT, TAP(CANCEL), G_CASH_EMPTY, A_FINISH_CASH, SCR_SAME},
+    {SCR_PAYMENT, TAP(CANCEL), G_CASH_SOME, A_ASK_STOP, SCR_SAME}, /* a stacked note cannot be given back */
+    {SCR_PAYMENT, TAP(KEEP), G_ASKING, A_KEEP, SCR_SAME},
+    {SCR_PAYMENT, TAP(STOP), G_ASKING, A_FINISH_CASH, SCR_SAME},   /* what is in is credited */
     {SCR_PAYMENT, TAP(CANCEL), G_CARD_TAKING, A_CANCEL_CARD, SCR_SAME},
     {SCR_PAYMENT, TAP(CANCEL), G_QR_TAKING, A_CANCEL_QR, SCR_SAME},
     {SCR_PAYMENT, ON(TICK), G_CASH_IDLE, A_FINISH_CASH, SCR_SAME},

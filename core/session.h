@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/err.h"
 #include "core/payment.h"
 #include "core/sale.h"
 #include "core/meter_kind.h"
@@ -50,7 +51,9 @@ typedef enum session_control {
     CTL_CARD,   /* method: bank card */
     CTL_QR,     /* method: a QR code paid with a phone */
     CTL_DONE,   /* cash: that is all the notes */
-    CTL_CANCEL, /* payment: give up before money is in */
+    CTL_CANCEL, /* payment: give up (cash with money in: ask first) */
+    CTL_KEEP,   /* cash, asked whether to stop: keep inserting notes */
+    CTL_STOP,   /* cash, asked whether to stop: stop, and credit what is in */
     CTL_FINISH, /* result: finished, back to the start */
     CTL_LARGE,  /* every screen: large text on / off */
     CTL_COUNT
@@ -139,6 +142,27 @@ typedef enum session_card_verdict {
     CARDV_PENDING,       /* a purchase waits for another card */
 } session_card_verdict_t;
 
+/* Why a sale did not open, was not paid or failed, as the resident is
+ * told it: derived by the worker from the engine's typed error (its kerr_t
+ * and, for a card or QR payment, the provider's typed outcome). The
+ * screens word it in the resident's language; the engine's own words go
+ * to the log only. */
+typedef enum session_reason {
+    REASON_NONE,
+    REASON_METER_UNKNOWN, /* the meter is not in the meter registry */
+    REASON_METER_CLOSED,  /* the back office will not sell to the meter (account closed, meter removed) */
+    REASON_OVER_LIMIT,    /* the amount is more than one sale may take */
+    REASON_OFFLINE_LIMIT, /* the back office does not answer and the offline limits are reached */
+    REASON_DEVICE_DOWN,   /* the device that takes the money is missing or failed */
+    REASON_STAFF_BUSY,    /* staff are using the kiosk from its command line */
+    REASON_DECLINED,      /* the card terminal or the QR provider refused the payment */
+    REASON_CANCELLED,     /* the resident cancelled the payment */
+    REASON_EXPIRED,       /* the QR code's time to pay ran out */
+    REASON_NO_ANSWER,     /* the other side did not answer in time */
+    REASON_FAILED,        /* anything else: the step could not be carried out */
+    REASON_COUNT
+} session_reason_t;
+
 typedef struct session_event {
     session_event_kind_t kind;
     int64_t now_ms;      /* monotonic clock */
@@ -159,7 +183,7 @@ typedef struct session_event {
     int64_t balance;     /* SEV_DELIVERY: the balance after, when known (has_balance) */
     bool has_balance;
     char txn[37];        /* SEV_SALE_OPENED: the sale's id */
-    char text[128];      /* what a device said (for the screen) */
+    session_reason_t reason; /* SEV_SALE_OPENED not opened, SEV_PAY_RESULT not paid, SEV_FAILED: why */
     payment_note_t note; /* SEV_NOTE: what the bill acceptor did */
     payment_prompt_t prompt; /* SEV_TERMINAL_TEXT: what the card terminal asks */
     int64_t note_value;  /* SEV_NOTE: the note's value (taken, returned) */
@@ -238,7 +262,8 @@ typedef struct session_view {
     int64_t paid;       /* money in for this sale */
     bool closing;       /* the payment is being closed */
     char txn[37];       /* the sale's id, "" before it is opened */
-    char device_text[128]; /* the terminal's prompt, a failure */
+    session_reason_t reason; /* why the sale did not open, was not paid or failed (the screen words it) */
+    bool asking_stop;   /* cash with money in: the resident tapped Cancel; asked whether to stop and credit */
     payment_note_t note;   /* cash: the acceptor's latest news (the screen words it) */
     payment_prompt_t prompt; /* card: the terminal's latest prompt (the screen words it) */
     int64_t note_value;    /* cash: that note's value */
@@ -283,6 +308,7 @@ typedef enum session_guard {
     G_NOT_OK,
     G_CASH_EMPTY,   /* cash, not closing, nothing paid yet */
     G_CASH_SOME,    /* cash, not closing, money in */
+    G_ASKING,       /* cash, not closing, asked whether to stop and credit */
     G_CARD_TAKING,  /* card, not closing */
     G_QR_OK,        /* QR payments are healthy */
     G_QR_TAKING,    /* qr, not closing */
@@ -323,6 +349,8 @@ typedef enum session_action {
     A_NOTE,         /* the running total; finish when the amount is reached */
     A_TERMINAL_TEXT,
     A_FINISH_CASH,  /* command: stop taking cash, close the payment */
+    A_ASK_STOP,     /* cash with money in: ask whether to stop and credit what is in */
+    A_KEEP,         /* the resident keeps inserting: back to the payment */
     A_CANCEL_CARD,  /* command: cancel at the terminal */
     A_SHOW_CODE,    /* the QR code and its countdown */
     A_COUNTDOWN,    /* the QR code's seconds left */
@@ -372,6 +400,16 @@ const char *session_event_name(session_event_kind_t k);
 const char *session_guard_name(session_guard_t g);
 const char *session_action_name(session_action_t a);
 const char *session_cmd_name(session_cmd_kind_t k);
+const char *session_reason_name(session_reason_t r);
+
+/* The reason a resident is given for the engine's error `rc` while the
+ * command `during` was carried out. Opening a sale (the meter known to be
+ * served: the worker asks first): K_EINVAL the amount is outside the
+ * limits, K_ESTATE the back office's registry will not sell to the meter,
+ * K_EBUSY the offline limits, K_ENOTFOUND no device for the method. Taking
+ * the money: K_ENOTFOUND, K_EDEVICE the device. K_ETIMEOUT: no answer.
+ * Anything else: REASON_FAILED; K_OK: REASON_NONE. */
+session_reason_t session_reason_of(session_cmd_kind_t during, kerr_t rc);
 
 /* Looks a screen up by name; SCR_COUNT if there is none. */
 session_screen_t session_screen_from_name(const char *name);

@@ -48,6 +48,7 @@ bool session__guard(const session_t *s, const session_event_t *ev, session_guard
     case G_NOT_OK: return !ev->ok;
     case G_CASH_EMPTY: return taking(v, METHOD_CASH) && v->paid == 0;
     case G_CASH_SOME: return taking(v, METHOD_CASH) && v->paid > 0;
+    case G_ASKING: return taking(v, METHOD_CASH) && v->asking_stop;
     case G_CARD_TAKING: return taking(v, METHOD_CARD);
     case G_QR_OK: return (health & HEALTH_QR) != 0;
     case G_QR_TAKING: return taking(v, METHOD_QR);
@@ -77,13 +78,6 @@ static session_cmd_t *emit(session_t *s, session_cmd_kind_t kind, session_cmd_t 
     c->on_card = s->v.account.on_card;
     c->method = s->v.method;
     return c;
-}
-
-static void set_text(session_view_t *v, const char *text)
-{
-    size_t n = strnlen(text, sizeof v->device_text - 1);
-    memcpy(v->device_text, text, n);
-    v->device_text[n] = '\0';
 }
 
 static void reset(session_t *s)
@@ -156,7 +150,7 @@ static void take_account(session_t *s, const session_event_t *ev)
     s->v.busy = false;
     s->v.message = MSG_NONE;
     s->v.entry[0] = '\0';
-    s->v.device_text[0] = '\0';
+    s->v.reason = REASON_NONE;
 }
 
 static void preset(session_t *s, int index)
@@ -184,7 +178,8 @@ static void open_sale(session_t *s, sale_method_t method, session_cmd_t *cmds, s
     s->v.paid = 0;
     s->v.closing = false;
     s->v.txn[0] = '\0';
-    s->v.device_text[0] = '\0';
+    s->v.reason = REASON_NONE;
+    s->v.asking_stop = false;
     s->v.note = PNOTE_NONE;
     s->v.prompt = PPROMPT_NONE;
     s->v.message = MSG_NONE;
@@ -205,6 +200,7 @@ static void finish_cash(session_t *s, session_cmd_t *cmds, size_t *n)
 {
     s->v.closing = true;
     s->v.busy = true;
+    s->v.asking_stop = false;
     emit(s, CMD_FINISH_CASH, cmds, n);
 }
 
@@ -212,9 +208,7 @@ static void note(session_t *s, const session_event_t *ev, session_cmd_t *cmds, s
 {
     if (ev->paid != s->v.paid)
         s->last_touch_ms = ev->now_ms; /* a note is the resident at work */
-    s->v.paid = ev->paid;
-    if (ev->text[0])
-        set_text(&s->v, ev->text);
+    s->v.paid = ev->paid; /* the question to stop, if asked, names the new amount */
     if (ev->note != PNOTE_NONE) {
         s->v.note = ev->note;
         s->v.note_value = ev->note_value;
@@ -224,11 +218,25 @@ static void note(session_t *s, const session_event_t *ev, session_cmd_t *cmds, s
         finish_cash(s, cmds, n);
 }
 
+/* Why a payment was not made: the resident cancelled (the session knows
+ * it: Cancel was tapped), the QR code's time ran out (its countdown), or
+ * what the worker derived from the provider's answer. */
+static session_reason_t not_paid_reason(const session_t *s, const session_event_t *ev)
+{
+    if (ev->kind != SEV_PAY_RESULT)
+        return ev->reason;
+    if (s->v.closing)
+        return REASON_CANCELLED;
+    if (s->v.method == METHOD_QR && s->qr_deadline_ms && ev->now_ms >= s->qr_deadline_ms)
+        return REASON_EXPIRED;
+    return ev->reason;
+}
+
 /* Back to the method screen: the sale is closed, nothing was taken. */
 static void not_paid(session_t *s, const session_event_t *ev, session_message_t m)
 {
     s->v.message = m;
-    set_text(&s->v, ev->text);
+    s->v.reason = not_paid_reason(s, ev);
     s->v.txn[0] = '\0';
     s->v.method = METHOD_NONE;
     s->v.paid = 0;
@@ -277,7 +285,6 @@ static void outcome(session_t *s, const session_event_t *ev)
     s->v.balance = ev->balance;
     if (ev->at_ms)
         s->v.sale_at_ms = ev->at_ms;
-    set_text(&s->v, ev->text);
 }
 
 static void failed(session_t *s, const session_event_t *ev)
@@ -285,7 +292,7 @@ static void failed(session_t *s, const session_event_t *ev)
     s->v.busy = false;
     s->v.closing = false;
     s->v.outcome = s->v.paid > 0 || s->v.screen == SCR_DELIVERING ? OUT_PARKED : OUT_REFUSED;
-    set_text(&s->v, ev->text);
+    s->v.reason = ev->reason;
 }
 
 /* Every action has the same shape, so that the table can name any of them. */
@@ -313,12 +320,10 @@ static void a_say_down(act_ctx_t *c) { c->s->v.message = MSG_DEVICE_DOWN; }
 static void a_start_paying(act_ctx_t *c) { start_paying(c->s, c->ev, c->cmds, c->n); }
 static void a_say_not_opened(act_ctx_t *c) { not_paid(c->s, c->ev, MSG_SALE_FAILED); }
 static void a_note(act_ctx_t *c) { note(c->s, c->ev, c->cmds, c->n); }
-static void a_terminal_text(act_ctx_t *c)
-{
-    set_text(&c->s->v, c->ev->text);
-    c->s->v.prompt = c->ev->prompt;
-}
+static void a_terminal_text(act_ctx_t *c) { c->s->v.prompt = c->ev->prompt; }
 static void a_finish_cash(act_ctx_t *c) { finish_cash(c->s, c->cmds, c->n); }
+static void a_ask_stop(act_ctx_t *c) { c->s->v.asking_stop = true; }
+static void a_keep(act_ctx_t *c) { c->s->v.asking_stop = false; }
 static void a_say_not_paid(act_ctx_t *c) { not_paid(c->s, c->ev, MSG_NOT_PAID); }
 static void a_open_qr(act_ctx_t *c) { open_sale(c->s, METHOD_QR, c->cmds, c->n); }
 static void a_show_code(act_ctx_t *c) { show_code(c->s, c->ev); }
@@ -376,7 +381,6 @@ static void a_say_unknown(act_ctx_t *c)
 {
     c->s->v.busy = false;
     c->s->v.message = MSG_METER_UNKNOWN;
-    set_text(&c->s->v, c->ev->text);
 }
 
 static void a_say_card(act_ctx_t *c)
@@ -384,7 +388,6 @@ static void a_say_card(act_ctx_t *c)
     c->s->v.busy = false;
     c->s->v.message = MSG_CARD_REFUSED;
     c->s->v.verdict = c->ev->verdict;
-    set_text(&c->s->v, c->ev->text);
 }
 
 static void a_say_limits(act_ctx_t *c)
@@ -411,7 +414,7 @@ static void a_deliver(act_ctx_t *c)
     v->sale_at_ms = c->ev->at_ms;
     v->busy = true;
     v->closing = false;
-    v->device_text[0] = '\0';
+    v->reason = REASON_NONE;
     forget_code(c->s);
     emit(c->s, CMD_DELIVER, c->cmds, c->n);
 }
@@ -443,6 +446,8 @@ static void (*const actions[A_ACTION_COUNT])(act_ctx_t *) = {
     [A_NOTE] = a_note,
     [A_TERMINAL_TEXT] = a_terminal_text,
     [A_FINISH_CASH] = a_finish_cash,
+    [A_ASK_STOP] = a_ask_stop,
+    [A_KEEP] = a_keep,
     [A_CANCEL_CARD] = a_cancel_card,
     [A_OPEN_QR] = a_open_qr,
     [A_SHOW_CODE] = a_show_code,

@@ -15,7 +15,8 @@ static const char *const controls[CTL_COUNT] = {
     [CTL_NONE] = "", [CTL_START] = "start", [CTL_LANG] = "lang", [CTL_BACK] = "back",
     [CTL_OK] = "ok", [CTL_DEL] = "del", [CTL_CLEAR] = "clear", [CTL_KEY] = "key",
     [CTL_PRESET] = "preset", [CTL_CASH] = "cash", [CTL_CARD] = "card", [CTL_QR] = "qr", [CTL_DONE] = "done",
-    [CTL_CANCEL] = "cancel", [CTL_FINISH] = "finish", [CTL_LARGE] = "large",
+    [CTL_CANCEL] = "cancel", [CTL_KEEP] = "keep", [CTL_STOP] = "stop",
+    [CTL_FINISH] = "finish", [CTL_LARGE] = "large",
 };
 
 static const char *const events[SEV_KIND_COUNT] = {
@@ -44,6 +45,7 @@ static const char *const guards[G_GUARD_COUNT] = {
     [G_NOT_OK] = "failed",
     [G_CASH_EMPTY] = "cash, paid = 0",
     [G_CASH_SOME] = "cash, paid > 0",
+    [G_ASKING] = "cash, asked to stop",
     [G_CARD_TAKING] = "card, at the terminal",
     [G_QR_OK] = "QR payments healthy",
     [G_QR_TAKING] = "qr, waiting for the phone",
@@ -83,6 +85,8 @@ static const char *const actions[A_ACTION_COUNT] = {
     [A_NOTE] = "running_total",
     [A_TERMINAL_TEXT] = "show_prompt",
     [A_FINISH_CASH] = "finish_cash",
+    [A_ASK_STOP] = "ask_stop_and_credit",
+    [A_KEEP] = "keep_inserting",
     [A_CANCEL_CARD] = "cancel_card",
     [A_SHOW_CODE] = "show_code",
     [A_COUNTDOWN] = "countdown",

@@ -209,6 +209,10 @@ void text_reference(const char *txn, char out[16]);
 /* What the session's message says, in the current language ("" for none). */
 const char *text_message(const session_view_t *v);
 
+/* Why a sale did not open, was not paid or failed, in the resident's
+ * language; "" for none. */
+const char *text_reason(session_reason_t r);
+
 /* Records a text as shown (for scripts that check what the screen says). */
 void text_shown(sctx_t *c, const char *text);
 

@@ -17,10 +17,14 @@ void screen__method(sctx_t *c)
     text_money(c, c->v->amount, money);
     snprintf(line, sizeof line, _("How would you like to pay %s?"), money);
     widget_question(c, &area, line);
-    const char *msg = text_message(c->v);
-    if (msg[0] && c->v->device_text[0]) {
-        snprintf(line, sizeof line, "%s (%s)", msg, c->v->device_text);
-        msg = line;
+    const char *msg = text_message(c->v), *why = text_reason(c->v->reason);
+    char both[400];
+    if (c->v->message == MSG_SALE_FAILED && why[0]) {
+        msg = why; /* nothing was taken; the reason says what to do */
+    } else if (msg[0] && why[0]) {
+        /* what happened, then why: joined as the language joins sentences */
+        snprintf(both, sizeof both, _("%s %s"), msg, why);
+        msg = both;
     }
     if (msg[0])
         widget_banner(c, &area, ICON_WARN, msg, COL_WARN);

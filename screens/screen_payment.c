@@ -1,6 +1,7 @@
 /* Payment: notes with what is in and still to pay and Done, the card
- * terminal's prompts, or a QR code (screen_payment_qr.c); cancel only
- * while no money is in. */
+ * terminal's prompts, or a QR code (screen_payment_qr.c). Cash with money
+ * in: Cancel asks whether to stop and credit what is in (a stacked note
+ * cannot be given back). */
 #include <stdio.h>
 
 #include "screens/screen_int.h"
@@ -35,11 +36,20 @@ static bool cash_words(const sctx_t *c, int64_t due, char *out, size_t len)
         snprintf(out, len, "%s", _("One moment, please..."));
         return false;
     }
+    text_money(c, v->paid, paid);
+    if (v->asking_stop) {
+        snprintf(out, len,
+                 v->account.on_card ? _("%s is already in and cannot be given back: it will be written onto your "
+                                        "card. Stop and credit %s?")
+                                    : _("%s is already in and cannot be given back: it will be credited to your "
+                                        "meter. Stop and credit %s?"),
+                 paid, paid);
+        return false;
+    }
     note_trouble(c, due, out, len);
     if (out[0])
         return true;
     text_money(c, v->amount, amount);
-    text_money(c, v->paid, paid);
     text_money(c, due, left);
     if (v->paid > 0)
         snprintf(out, len, _("%s is in and goes to your meter. Add notes up to %s, or tap Done."), paid, left);
@@ -80,19 +90,25 @@ static void picture(sctx_t *c, SDL_Rect *area, icon_t icon)
 
 /* Cash: what is to pay, what is in and what is still to pay; before the
  * first note, that the kiosk gives no change; after it, that the money in
- * goes to the meter. Cancel only while nothing is in. */
+ * goes to the meter; asked to stop, the question. */
 static void cash(sctx_t *c, SDL_Rect area)
 {
     const session_view_t *v = c->v;
     int64_t due = v->amount > v->paid ? v->amount - v->paid : 0;
-    char amount[40], paid[40], left[40], say[256], go_label[120];
+    char amount[40], paid[40], left[40], say[320], go_label[120];
     text_money(c, v->amount, amount);
     text_money(c, v->paid, paid);
     text_money(c, due, left);
-    snprintf(go_label, sizeof go_label, _("Done: top up %s"), paid);
-    widget_action_t cancel = {"cancel", _("Cancel"), true}, done = {"done", go_label, true};
+    widget_action_t cancel = {"cancel", _("Cancel"), true}, done = {"done", go_label, true},
+                    keep = {"keep", _("Keep inserting"), true}, stop = {"stop", go_label, true};
     bool open = !v->closing && v->txn[0];
-    widget_action_bar(c, &area, open && v->paid == 0 ? &cancel : NULL, open && v->paid > 0 ? &done : NULL);
+    if (v->asking_stop) { /* Cancel with money in: keep inserting, or stop and credit what is in */
+        snprintf(go_label, sizeof go_label, _("Stop and credit %s"), paid);
+        widget_action_bar(c, &area, open ? &keep : NULL, open ? &stop : NULL);
+    } else {
+        snprintf(go_label, sizeof go_label, _("Done: top up %s"), paid);
+        widget_action_bar(c, &area, open ? &cancel : NULL, open && v->paid > 0 ? &done : NULL);
+    }
     const char *labels[3] = {_("To pay"), _("Inserted"), _("Still to pay")};
     const char *values[3] = {amount, paid, left};
     figures(c, &area, labels, values, 1);

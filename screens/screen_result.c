@@ -102,7 +102,7 @@ static void outcome(sctx_t *c, SDL_Rect *area)
         contact(c, area);
         break;
     case OUT_NONE:
-    case OUT_REFUSED: say(c, area, v->device_text, COL_TEXT); break;
+    case OUT_REFUSED: say(c, area, text_reason(v->reason), COL_TEXT); break;
     }
 }
 

@@ -86,6 +86,28 @@ const char *text_message(const session_view_t *v)
     return "";
 }
 
+const char *text_reason(session_reason_t r)
+{
+    switch (r) {
+    case REASON_METER_UNKNOWN: return _("This meter number is not served here. Please check it.");
+    case REASON_METER_CLOSED:
+        return _("This meter cannot be topped up: its account is closed. Please ask the utility's office.");
+    case REASON_OVER_LIMIT: return _("The amount is more than one top-up may be.");
+    case REASON_OFFLINE_LIMIT:
+        return _("The kiosk cannot reach its office now and may not sell this amount. Try less, or come back later.");
+    case REASON_DEVICE_DOWN: return _("The device for this way to pay is not working now.");
+    case REASON_STAFF_BUSY: return _("Staff are working on the kiosk. Please try again in a minute.");
+    case REASON_DECLINED: return _("The payment was declined.");
+    case REASON_CANCELLED: return _("The payment was cancelled.");
+    case REASON_EXPIRED: return _("The time to pay ran out.");
+    case REASON_NO_ANSWER: return _("The payment service did not answer in time.");
+    case REASON_FAILED: return _("Something went wrong. Please try again or ask the staff.");
+    case REASON_NONE:
+    case REASON_COUNT: break;
+    }
+    return "";
+}
+
 void text_shown(sctx_t *c, const char *text)
 {
     screen_frame_t *f = c->f;

@@ -19,11 +19,6 @@ static void post(ui_work_t *w, session_event_t *ev, const session_cmd_t *cmd)
     w->post(w->post_ctx, ev);
 }
 
-static void text(session_event_t *ev, const char *s)
-{
-    snprintf(ev->text, sizeof ev->text, "%s", s);
-}
-
 /* The newest delivered top-up of the meter, if any. */
 static void on_last(void *ctx, const ledger_txn_t *t)
 {
@@ -68,7 +63,7 @@ static void lookup(ui_work_t *w, const session_cmd_t *cmd)
     const registry_entry_t *entry;
     kmsg_t why;
     if (engine_meter_served(&s->base.engine, cmd->meter, &entry, &why) != K_OK) {
-        text(&ev, "not in the meter registry");
+        fprintf(stderr, "kiosk: %s\n", why.text);
         post(w, &ev, cmd);
         return;
     }
@@ -81,7 +76,7 @@ static void lookup(ui_work_t *w, const session_cmd_t *cmd)
     kmsg_t msg;
     kerr_t rc = engine_read_meter(&s->base.engine, cmd->meter, &rd, alerts, &n, &msg);
     if (rc == K_ENOTFOUND && !entry) { /* the fake bank has no such meter */
-        text(&ev, msg.text);
+        fprintf(stderr, "kiosk: %s\n", msg.text);
         post(w, &ev, cmd);
         return;
     }
@@ -92,7 +87,7 @@ static void lookup(ui_work_t *w, const session_cmd_t *cmd)
     a->relay_open = rc == K_OK && rd.relay_open;
     a->low_balance = rc == K_OK && (rd.flags & (GW_FLAG_LOW_BALANCE | GW_FLAG_PRETRIP));
     if (rc != K_OK)
-        text(&ev, msg.text);
+        fprintf(stderr, "kiosk: meter %s: %s\n", cmd->meter, msg.text);
     ledger_filter_t f = {.state = TXN_DELIVERED, .meter = cmd->meter, .limit = 1, .newest_first = true};
     ledger_list(s->base.ledger, &f, on_last, a, &msg);
     usage(w, a);
@@ -123,13 +118,12 @@ static void read_card(ui_work_t *w, const session_cmd_t *cmd)
     kerr_t rc = s->base.engine.card ? engine_mcard_inserted(&s->base.engine, &w->card, &msg)
                                : kmsg_set(&msg, K_ENOTFOUND, "no meter-card reader (card.protocol)");
     if (rc != K_OK) {
-        text(&ev, msg.text);
+        fprintf(stderr, "kiosk: the meter card: %s\n", msg.text);
         post(w, &ev, cmd);
         return;
     }
     w->have_card = true;
     ev.verdict = verdict_of(w->card.verdict);
-    text(&ev, mcard_verdict_text(w->card.verdict));
     session_account_t *a = &ev.account;
     snprintf(a->meter, sizeof a->meter, "%s", w->card.view.info.meter);
     snprintf(a->customer, sizeof a->customer, "%s", w->card.view.info.customer);
@@ -142,31 +136,52 @@ static void read_card(ui_work_t *w, const session_cmd_t *cmd)
     post(w, &ev, cmd);
 }
 
+/* Opens the sale under the ledger's lock; *why the reason when it does
+ * not open. A meter the registry does not list is told apart before the
+ * engine is asked (its K_EINVAL would read as the purchase limits). */
+static kerr_t open_locked(ui_work_t *w, const session_cmd_t *cmd, char txn[37], session_reason_t *why, kmsg_t *msg)
+{
+    engine_t *e = &w->site->base.engine;
+    sale_req_t req = {.meter = cmd->meter, .customer = cmd->customer, .method = cmd->method, .amount = cmd->amount};
+    const registry_entry_t *entry;
+    kerr_t rc;
+    if (cmd->on_card && !w->have_card) {
+        *why = REASON_FAILED;
+        return kmsg_set(msg, K_ESTATE, "the meter card was not read");
+    }
+    if (!cmd->on_card && (rc = engine_meter_served(e, cmd->meter, &entry, msg)) != K_OK) {
+        *why = REASON_METER_UNKNOWN;
+        return rc;
+    }
+    rc = engine_sale_open(e, &req, cmd->on_card ? &w->card : NULL, txn, msg);
+    *why = session_reason_of(CMD_OPEN_SALE, rc);
+    return rc;
+}
+
 static void open_sale(ui_work_t *w, const session_cmd_t *cmd)
 {
     engine_t *e = &w->site->base.engine;
     session_event_t ev = {.kind = SEV_SALE_OPENED, .printer_ok = ui_work_printer_ok(w)};
-    sale_req_t req = {.meter = cmd->meter, .customer = cmd->customer, .method = cmd->method, .amount = cmd->amount};
     kmsg_t msg;
     kerr_t rc = engine_lock(e, "a resident's sale", UI_LEDGER_WAIT_MS, &msg);
-    if (rc == K_OK) { /* else staff are using the kiosk from its command line */
-        if (cmd->on_card && !w->have_card)
-            rc = kmsg_set(&msg, K_ESTATE, "the meter card was not read");
-        else
-            rc = engine_sale_open(e, &req, cmd->on_card ? &w->card : NULL, ev.txn, &msg);
+    if (rc == K_OK) {
+        rc = open_locked(w, cmd, ev.txn, &ev.reason, &msg);
         engine_unlock(e); /* the sale, if it opened, holds the ledger until it is at rest */
+    } else {
+        ev.reason = REASON_STAFF_BUSY; /* staff are using the kiosk from its command line */
     }
     ev.ok = rc == K_OK;
     if (rc != K_OK)
-        text(&ev, msg.text);
+        fprintf(stderr, "kiosk: no sale opened (%s): %s\n", session_reason_name(ev.reason), msg.text);
     post(w, &ev, cmd);
 }
 
-static void fail(ui_work_t *w, const session_cmd_t *cmd, const char *what, const kmsg_t *msg)
+/* A command failed: the resident is told the typed reason, the log the
+ * engine's words. */
+static void fail(ui_work_t *w, const session_cmd_t *cmd, const char *what, kerr_t rc, const kmsg_t *msg)
 {
-    session_event_t ev = {.kind = SEV_FAILED};
-    snprintf(ev.text, sizeof ev.text, "%s: %s", what, msg->text);
-    fprintf(stderr, "kiosk: %s\n", ev.text);
+    session_event_t ev = {.kind = SEV_FAILED, .reason = session_reason_of(cmd->kind, rc)};
+    fprintf(stderr, "kiosk: %s (%s): %s\n", what, session_reason_name(ev.reason), msg->text);
     post(w, &ev, cmd);
 }
 
@@ -175,13 +190,23 @@ typedef struct watch_ctx {
     const session_cmd_t *cmd;
 } watch_ctx_t;
 
-/* The card terminal's prompt, typed: the screen words it. */
+/* The card terminal's prompt, typed: the screen words it (the
+ * terminal's own words are not shown). */
 static void on_prompt(void *ctx, payment_prompt_t prompt, const char *s)
 {
     watch_ctx_t *c = ctx;
     session_event_t ev = {.kind = SEV_TERMINAL_TEXT, .prompt = prompt};
-    text(&ev, s);
+    (void)s;
     post(c->w, &ev, c->cmd);
+}
+
+/* Why a card or QR payment was not made, from the provider's neutral
+ * outcome (a definite no, or anything else); cash has none. */
+static session_reason_t not_paid_reason(const session_cmd_t *cmd, const engine_paid_t *r)
+{
+    if (cmd->method == METHOD_CASH || r->sale.state == TXN_PAID)
+        return REASON_NONE;
+    return r->provider.outcome == PT_DECLINED ? REASON_DECLINED : REASON_FAILED;
 }
 
 /* A note booked (or the acceptor's news): the running total. */
@@ -219,14 +244,16 @@ static void pay(ui_work_t *w, const session_cmd_t *cmd, const char *what)
     engine_watch_t watch = {.prompt = on_prompt, .note = on_note, .code = on_code, .cancelled = on_cancel, .ctx = &ctx};
     engine_paid_t r;
     kmsg_t msg;
-    if (engine_sale_pay(&w->site->base.engine, cmd->txn, &watch, &r, &msg) != K_OK) {
-        fail(w, cmd, what, &msg);
+    kerr_t rc = engine_sale_pay(&w->site->base.engine, cmd->txn, &watch, &r, &msg);
+    if (rc != K_OK) {
+        fail(w, cmd, what, rc, &msg);
         return;
     }
     session_event_t ev = {.kind = SEV_PAY_RESULT, .ok = r.sale.state == TXN_PAID,
                           .parked = r.sale.state == TXN_NEEDS_RECONCILIATION, .paid = r.sale.paid,
-                          .at_ms = r.sale.created_at};
-    text(&ev, r.provider.reason);
+                          .at_ms = r.sale.created_at, .reason = not_paid_reason(cmd, &r)};
+    if (ev.reason)
+        fprintf(stderr, "kiosk: %s not paid (%s): %s\n", what, session_reason_name(ev.reason), r.provider.reason);
     post(w, &ev, cmd);
 }
 
@@ -234,8 +261,9 @@ static void deliver(ui_work_t *w, const session_cmd_t *cmd)
 {
     engine_delivered_t d;
     kmsg_t msg;
-    if (engine_sale_deliver(&w->site->base.engine, cmd->txn, &d, &msg) != K_OK) {
-        fail(w, cmd, "the delivery", &msg);
+    kerr_t rc = engine_sale_deliver(&w->site->base.engine, cmd->txn, &d, &msg);
+    if (rc != K_OK) {
+        fail(w, cmd, "the delivery", rc, &msg);
         return;
     }
     session_event_t ev = {.kind = SEV_DELIVERY, .paid = d.sale.paid, .at_ms = d.sale.created_at,
@@ -243,7 +271,6 @@ static void deliver(ui_work_t *w, const session_cmd_t *cmd)
     ev.outcome = d.sale.state == TXN_DELIVERED          ? OUT_DELIVERED
                  : d.sale.state == TXN_DELIVERY_PENDING ? OUT_PENDING
                                                         : OUT_PARKED;
-    text(&ev, d.sale.reason);
     post(w, &ev, cmd);
 }
 

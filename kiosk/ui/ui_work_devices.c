@@ -51,7 +51,6 @@ void ui_work_print(ui_work_t *w, const session_cmd_t *cmd)
     ev.ok = engine_print_receipt(&w->site->base.engine, &w->site->printer, cmd->txn, "kiosk", &msg) == K_OK;
     if (!ev.ok) {
         fprintf(stderr, "kiosk: the receipt of %s is shown on the screen: %s\n", cmd->txn, msg.text);
-        snprintf(ev.text, sizeof ev.text, "%s", msg.text);
     }
     w->post(w->post_ctx, &ev);
     if (!ev.ok && (w->health & HEALTH_PRINTER))

@@ -110,6 +110,18 @@ case_cash_remote() {
   expect_status 0 ctl ledger verify
 }
 
+case_cash_stop() { # one note of a 30.00 top-up, then Cancel: asked, the resident stops and the 20.00 is credited
+  run_kiosk cash_stop
+  [[ $(sale state) == delivered && $(sale paid) == 2000 && $(sale amount) == 3000 ]] \
+    || fail "the ledger's sale: $(sale 'state, paid, amount')"
+  control "$METERS" "state 000000000001"
+  [[ $(json "${REPLY#ok }" '$.journal[0].amount') == 2000 ]] || fail "the meter's journal has no credit of 2000: $REPLY"
+  control "$CASH" state
+  [[ $(json "${REPLY#ok }" '$.journal[0].value') == 2000 && -z $(json "${REPLY#ok }" '$.journal[1].value') ]] \
+    || fail "cashsim's journal: $REPLY"
+  expect_status 0 ctl ledger verify
+}
+
 receipt() { # receipt N: the text of printsim's Nth receipt, once it is written
   local f=$SITE/paper/$(printf 'receipt-%04d.txt' "$1")
   for _ in $(seq 60); do [[ -s $f ]] && break; sleep 0.05; done

@@ -216,7 +216,7 @@ static void cash_to_a_remote_meter(void **state)
     send(r, opened);
     expect_cmd(r, CMD_START_CASH);
     assert_string_equal(r->cmd[0].txn, opened.txn);
-    send(r, (session_event_t){.kind = SEV_NOTE, .paid = 2000, .text = "Note CNY 20.00 taken"});
+    send(r, (session_event_t){.kind = SEV_NOTE, .paid = 2000, .note = PNOTE_TAKEN, .note_value = 2000});
     assert_int_equal(r->n, 0);
     assert_int_equal(view(r)->paid, 2000);
     assert_true(session_money_in(view(r)));
@@ -307,8 +307,7 @@ static void money_in_never_returns_to_attract(void **state)
     assert_true(session_money_in(view(r)));
     tick(r, 10 * IDLE);
     expect_screen(r, SCR_DELIVERING);
-    send(r, (session_event_t){.kind = SEV_DELIVERY, .outcome = OUT_PENDING, .paid = 1000,
-                              .text = "meter_unreachable"});
+    send(r, (session_event_t){.kind = SEV_DELIVERY, .outcome = OUT_PENDING, .paid = 1000});
     expect_screen(r, SCR_RESULT);
     assert_int_equal(view(r)->outcome, OUT_PENDING);
     assert_int_equal(view(r)->paid, 1000);
@@ -344,19 +343,21 @@ static void card_payment_paths(void **state)
     go_to(r, SCR_PAYMENT, "card");
     expect_cmd(r, CMD_PAY_CARD);
     assert_int_equal(r->cmd[0].amount, 5000);
-    send(r, (session_event_t){.kind = SEV_TERMINAL_TEXT, .text = "Insert card"});
-    assert_string_equal(view(r)->device_text, "Insert card");
-    send(r, (session_event_t){.kind = SEV_PAY_RESULT, .ok = false, .text = "declined (05)"});
+    send(r, (session_event_t){.kind = SEV_TERMINAL_TEXT, .prompt = PPROMPT_INSERT_CARD});
+    assert_int_equal(view(r)->prompt, PPROMPT_INSERT_CARD);
+    send(r, (session_event_t){.kind = SEV_PAY_RESULT, .ok = false, .reason = REASON_DECLINED});
     expect_screen(r, SCR_METHOD);
     assert_int_equal(view(r)->message, MSG_NOT_PAID);
+    assert_string_equal(session_reason_name(view(r)->reason), "declined"); /* the terminal's typed outcome */
     assert_string_equal(view(r)->txn, "");
     /* cancelled at the prompt */
     tap(r, "card");
     send(r, (session_event_t){.kind = SEV_SALE_OPENED, .ok = true, .txn = "1b7c9a52-1111-4222-8333-444455556666"});
     tap(r, "cancel");
     expect_cmd(r, CMD_CANCEL_CARD);
-    send(r, (session_event_t){.kind = SEV_PAY_RESULT, .ok = false, .text = "cancelled"});
+    send(r, (session_event_t){.kind = SEV_PAY_RESULT, .ok = false, .reason = REASON_DECLINED});
     expect_screen(r, SCR_METHOD);
+    assert_string_equal(session_reason_name(view(r)->reason), "cancelled"); /* the resident tapped Cancel */
     /* an outcome nobody knows: parked, with the reference */
     tap(r, "card");
     send(r, (session_event_t){.kind = SEV_SALE_OPENED, .ok = true, .txn = "2b7c9a52-1111-4222-8333-444455556666"});
@@ -386,9 +387,9 @@ static const qr_case_t qr_cases[] = {
     {"idle long after expiry: stays, the provider decides", {.kind = SEV_TICK}, 100 * IDLE, SCR_PAYMENT, -1, 0},
     {"cancel", {.kind = SEV_TAP, .control = CTL_CANCEL}, 0, SCR_PAYMENT, CMD_CANCEL_QR, 120},
     {"paid", {.kind = SEV_PAY_RESULT, .ok = true, .paid = 5000}, 0, SCR_DELIVERING, CMD_DELIVER, 0},
-    {"expired or cancelled", {.kind = SEV_PAY_RESULT, .text = "QR order expired"}, 0, SCR_METHOD, -1, 0},
+    {"expired or cancelled", {.kind = SEV_PAY_RESULT, .reason = REASON_DECLINED}, 0, SCR_METHOD, -1, 0},
     {"nobody knows", {.kind = SEV_PAY_RESULT, .parked = true}, 0, SCR_RESULT, -1, -1},
-    {"the link failed", {.kind = SEV_FAILED, .text = "the QR payment: ledger"}, 0, SCR_RESULT, -1, -1},
+    {"the link failed", {.kind = SEV_FAILED, .reason = REASON_FAILED}, 0, SCR_RESULT, -1, -1},
     {"Done is for cash", {.kind = SEV_TAP, .control = CTL_DONE}, 0, SCR_PAYMENT, -1, 120},
     {"back is not there", {.kind = SEV_TAP, .control = CTL_BACK}, 0, SCR_PAYMENT, -1, 120},
 };
@@ -454,16 +455,17 @@ static void qr_offer_and_endings(void **state)
     assert_string_equal(view(r)->qr_url, "");
     /* not paid: back to the methods, the code forgotten, the reason said */
     r = at_qr_code();
-    send(r, (session_event_t){.kind = SEV_PAY_RESULT, .text = "QR order expired"});
+    r->now += 120000;
+    send(r, (session_event_t){.kind = SEV_PAY_RESULT, .reason = REASON_DECLINED});
     expect_screen(r, SCR_METHOD);
     assert_int_equal(view(r)->message, MSG_NOT_PAID);
-    assert_string_equal(view(r)->device_text, "QR order expired");
+    assert_string_equal(session_reason_name(view(r)->reason), "expired"); /* its countdown ran out */
     assert_string_equal(view(r)->qr_url, "");
     assert_string_equal(view(r)->txn, "");
     /* a code for a resident who has gone is dropped */
     r = at_qr_code();
     uint32_t old = r->s.gen;
-    send(r, (session_event_t){.kind = SEV_PAY_RESULT, .text = "cancelled"});
+    send(r, (session_event_t){.kind = SEV_PAY_RESULT, .reason = REASON_DECLINED});
     tick(r, IDLE);
     expect_screen(r, SCR_ATTRACT);
     session_event_t late = {.kind = SEV_QR_CODE, .gen = old, .url = QR_URL, .now_ms = r->now};
@@ -534,7 +536,7 @@ static void unknown_meter_and_stale_answers(void **state)
     tap(r, "start");
     keys(r, "000000000009");
     tap(r, "ok");
-    send(r, (session_event_t){.kind = SEV_ACCOUNT, .ok = false, .text = "not in the registry"});
+    send(r, (session_event_t){.kind = SEV_ACCOUNT, .ok = false});
     expect_screen(r, SCR_IDENTIFY);
     assert_int_equal(view(r)->message, MSG_METER_UNKNOWN);
     assert_false(view(r)->busy);
@@ -559,7 +561,7 @@ static void meter_card_path(void **state)
     send(r, (session_event_t){.kind = SEV_CARD_IN});
     expect_screen(r, SCR_IDENTIFY);
     expect_cmd(r, CMD_READ_CARD);
-    send(r, (session_event_t){.kind = SEV_CARD_READ, .verdict = CARDV_NOT_TAKEN, .text = "insert it into the meter"});
+    send(r, (session_event_t){.kind = SEV_CARD_READ, .verdict = CARDV_NOT_TAKEN});
     expect_screen(r, SCR_IDENTIFY);
     assert_int_equal(view(r)->message, MSG_CARD_REFUSED);
     assert_int_equal(view(r)->verdict, CARDV_NOT_TAKEN);
@@ -626,19 +628,118 @@ static void failures_while_paying(void **state)
     rig_t *r = rig_new(HEALTH_CASH);
     go_to(r, SCR_PAYMENT, "cash");
     send(r, (session_event_t){.kind = SEV_NOTE, .paid = 2000});
-    send(r, (session_event_t){.kind = SEV_FAILED, .text = "ledger: disk full"});
+    send(r, (session_event_t){.kind = SEV_FAILED, .reason = REASON_DEVICE_DOWN});
     expect_screen(r, SCR_RESULT);
     assert_int_equal(view(r)->outcome, OUT_PARKED); /* money in: staff settle it */
+    assert_int_equal(view(r)->reason, REASON_DEVICE_DOWN);
     r = rig_new(HEALTH_CASH);
     go_to(r, SCR_METHOD, "cash");
     tap(r, "cash");
-    send(r, (session_event_t){.kind = SEV_SALE_OPENED, .ok = false, .text = "ledger: disk full"});
+    send(r, (session_event_t){.kind = SEV_SALE_OPENED, .ok = false, .reason = REASON_OFFLINE_LIMIT});
     expect_screen(r, SCR_METHOD);
     assert_int_equal(view(r)->message, MSG_SALE_FAILED);
+    assert_string_equal(session_reason_name(view(r)->reason), "offline_limit");
+    tap(r, "cash"); /* tried again: the reason is forgotten */
+    assert_int_equal(view(r)->reason, REASON_NONE);
     r = rig_new(HEALTH_CASH);
     go_to(r, SCR_DELIVERING, "cash");
-    send(r, (session_event_t){.kind = SEV_FAILED, .text = "ledger: disk full"});
+    send(r, (session_event_t){.kind = SEV_FAILED, .reason = REASON_FAILED});
     assert_int_equal(view(r)->outcome, OUT_PARKED);
+    /* a card terminal failing before money is in: nothing charged, the reason said */
+    r = rig_new(HEALTH_TERMINAL);
+    go_to(r, SCR_PAYMENT, "card");
+    send(r, (session_event_t){.kind = SEV_FAILED, .reason = REASON_NO_ANSWER});
+    expect_screen(r, SCR_RESULT);
+    assert_int_equal(view(r)->outcome, OUT_REFUSED);
+    assert_string_equal(session_reason_name(view(r)->reason), "no_answer");
+}
+
+/* The engine's typed errors as the resident's reasons: each check of
+ * opening a sale has its own; taking the money names the device. */
+static void reasons_from_engine_errors(void **state)
+{
+    (void)state;
+    static const struct {
+        session_cmd_kind_t during;
+        kerr_t rc;
+        const char *want;
+    } cases[] = {
+        {CMD_OPEN_SALE, K_OK, ""},
+        {CMD_OPEN_SALE, K_EINVAL, "over_limit"},
+        {CMD_OPEN_SALE, K_ESTATE, "meter_closed"},
+        {CMD_OPEN_SALE, K_EBUSY, "offline_limit"},
+        {CMD_OPEN_SALE, K_ENOTFOUND, "device_down"},
+        {CMD_OPEN_SALE, K_ETIMEOUT, "no_answer"},
+        {CMD_OPEN_SALE, K_EIO, "failed"},
+        {CMD_START_CASH, K_EDEVICE, "device_down"},
+        {CMD_PAY_CARD, K_ENOTFOUND, "device_down"},
+        {CMD_PAY_CARD, K_ETIMEOUT, "no_answer"},
+        {CMD_PAY_QR, K_ESTATE, "failed"},
+        {CMD_DELIVER, K_EIO, "failed"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        printf("case %zu: %s, %s\n", i, session_cmd_name(cases[i].during), kerr_str(cases[i].rc));
+        assert_string_equal(session_reason_name(session_reason_of(cases[i].during, cases[i].rc)), cases[i].want);
+    }
+    for (int r = 1; r < REASON_COUNT; r++) { /* every reason has a name */
+        const char *name = session_reason_name((session_reason_t)r);
+        assert_true(name[0] && strcmp(name, "?") != 0);
+    }
+}
+
+/* Cash with money in: Cancel asks whether to stop and credit (a stacked
+ * note cannot be given back); keep goes back, stop finishes the cash. */
+static rig_t *asking_stop(int64_t paid)
+{
+    rig_t *r = rig_new(HEALTH_CASH);
+    go_to(r, SCR_PAYMENT, "cash");
+    send(r, (session_event_t){.kind = SEV_NOTE, .paid = paid, .note = PNOTE_TAKEN, .note_value = paid});
+    tap(r, "cancel");
+    expect_screen(r, SCR_PAYMENT);
+    assert_int_equal(r->n, 0); /* nothing stops yet */
+    assert_true(view(r)->asking_stop);
+    return r;
+}
+
+static void cancel_with_money_in_asks(void **state)
+{
+    (void)state;
+    rig_t *r = asking_stop(2000);
+    tap(r, "keep");
+    assert_false(view(r)->asking_stop);
+    assert_int_equal(r->n, 0);
+    assert_false(view(r)->closing);
+    tap(r, "stop"); /* not asked: nothing to confirm */
+    assert_int_equal(r->n, 0);
+    /* confirm: what is in is credited */
+    r = asking_stop(2000);
+    tap(r, "stop");
+    expect_cmd(r, CMD_FINISH_CASH);
+    assert_true(view(r)->closing);
+    assert_false(view(r)->asking_stop);
+    tap(r, "keep"); /* closing: too late */
+    assert_int_equal(r->n, 0);
+    send(r, (session_event_t){.kind = SEV_PAY_RESULT, .ok = true, .paid = 2000});
+    expect_screen(r, SCR_DELIVERING);
+    expect_cmd(r, CMD_DELIVER);
+    assert_int_equal(r->cmd[0].amount, 5000);
+    assert_int_equal(view(r)->paid, 2000);
+    /* a note arriving while asking: the question names the new amount */
+    r = asking_stop(2000);
+    send(r, (session_event_t){.kind = SEV_NOTE, .paid = 3000, .note = PNOTE_TAKEN, .note_value = 1000});
+    assert_true(view(r)->asking_stop);
+    assert_int_equal(view(r)->paid, 3000);
+    assert_int_equal(r->n, 0);
+    /* ... and one reaching the amount finishes at once */
+    send(r, (session_event_t){.kind = SEV_NOTE, .paid = 5000, .note = PNOTE_TAKEN, .note_value = 2000});
+    expect_cmd(r, CMD_FINISH_CASH);
+    assert_false(view(r)->asking_stop);
+    /* idle while asking: still closed and credited, never back to attract */
+    r = asking_stop(1000);
+    tick(r, IDLE);
+    expect_cmd(r, CMD_FINISH_CASH);
+    expect_screen(r, SCR_PAYMENT);
+    assert_false(view(r)->asking_stop);
 }
 
 /* A result that took money gets a receipt: printed when the printer could
@@ -740,6 +841,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(meter_card_path),
     cmocka_unit_test(language_on_every_screen),
     cmocka_unit_test(failures_while_paying),
+    cmocka_unit_test(reasons_from_engine_errors),
+    cmocka_unit_test(cancel_with_money_in_asks),
     cmocka_unit_test(receipts),
     cmocka_unit_test(estimate_per_meter),
     cmocka_unit_test(names_and_ids),

@@ -19,7 +19,7 @@ set(UI_E2E bash ${CMAKE_CURRENT_SOURCE_DIR}/ui/e2e_test.sh)
 set(UI_E2E_ARGS $<TARGET_FILE:kiosk-demo> $<TARGET_FILE:kioskctl> $<TARGET_FILE:metersim> $<TARGET_FILE:cashsim>
     $<TARGET_FILE:paysim> ${CMAKE_CURRENT_SOURCE_DIR}/ui/scripts $<TARGET_FILE:printsim> $<TARGET_FILE:cardsim>
     $<TARGET_FILE:backoffice>)
-foreach(c cash_remote card_remote pending bad_script receipt_on_screen device_health meter_card qr_remote service_mode
+foreach(c cash_remote cash_stop card_remote pending bad_script receipt_on_screen device_health meter_card qr_remote service_mode
     water_remote)
   add_test(NAME ui_e2e.${c} COMMAND ${UI_E2E} ${c} ${UI_E2E_ARGS})
   set_tests_properties(ui_e2e.${c} PROPERTIES TIMEOUT 90 ENVIRONMENT "TZ=UTC")

@@ -101,8 +101,8 @@ static void describe(void *ctx, char *buf, size_t len)
     if (service_active(&a->service))
         snprintf(buf, len, "the screen is %s%s, message '%s'", where(ctx), sv->busy ? " (busy)" : "", sv->message);
     else
-        snprintf(buf, len, "the screen is %s%s, paid %lld, message %d, device: '%s'", session_screen_name(v->screen),
-                 v->busy ? " (busy)" : "", (long long)v->paid, (int)v->message, v->device_text);
+        snprintf(buf, len, "the screen is %s%s, paid %lld, message %d, reason '%s'", session_screen_name(v->screen),
+                 v->busy ? " (busy)" : "", (long long)v->paid, (int)v->message, session_reason_name(v->reason));
 }
 
 /* The app's driver: as much of the script as can run now. */

@@ -26,7 +26,9 @@ typedef struct scene {
  * card read (may buy, or not taken by the meter yet), "H:BITS" health,
  * "Q" a QR order's code (two minutes to pay), "X:MINOR" a note of MINOR
  * given back as more than still to pay (after "N:2000"), "W" the account
- * of a water meter whose valve is closed. */
+ * of a water meter whose valve is closed, "Y" the card declined by the
+ * terminal, "Z" the sale not opened (the offline limits reached), "E" the
+ * card terminal failing before money is in. */
 static const scene_t scenes[] = {
     {"attract", SCR_ATTRACT, ""},
     {"identify", SCR_IDENTIFY, "t:start t:key1 t:key2 t:key3 t:key4 t:key5"},
@@ -40,7 +42,11 @@ static const scene_t scenes[] = {
     {"payment-cash-first", SCR_PAYMENT, "t:start A t:ok t:preset2 t:ok t:cash O"},
     {"payment-cash", SCR_PAYMENT, "t:start A t:ok t:preset2 t:ok t:cash O N:2000"},
     {"payment-cash-returned", SCR_PAYMENT, "t:start A t:ok t:preset2 t:ok t:cash O N:2000 X:10000"},
+    {"payment-cash-stop", SCR_PAYMENT, "t:start A t:ok t:preset2 t:ok t:cash O N:2000 t:cancel"},
     {"payment-card", SCR_PAYMENT, "t:start A t:ok t:preset2 t:ok t:card O T"},
+    {"method-declined", SCR_METHOD, "t:start A t:ok t:preset2 t:ok t:card O T Y"},
+    {"method-not-opened", SCR_METHOD, "t:start A t:ok t:preset2 t:ok t:card Z"},
+    {"result-refused", SCR_RESULT, "t:start A t:ok t:preset2 t:ok t:card O T E"},
     {"method-qr", SCR_METHOD, "H:31 t:start A t:ok t:preset2 t:ok"},
     {"payment-qr", SCR_PAYMENT, "H:31 t:start A t:ok t:preset2 t:ok t:qr O Q"},
     {"delivering", SCR_DELIVERING, "t:start A t:ok t:preset2 t:ok t:cash O N:5000 P"},
@@ -123,7 +129,7 @@ static session_event_t answer(char code, const char *arg, uint32_t gen)
         ev.ok = true;
         water_account(a);
         break;
-    case 'U': ev.kind = SEV_ACCOUNT; snprintf(ev.text, sizeof ev.text, "not in the meter registry"); break;
+    case 'U': ev.kind = SEV_ACCOUNT; break;
     case 'O':
     case 'o':
         ev.kind = SEV_SALE_OPENED;
@@ -149,8 +155,10 @@ static session_event_t answer(char code, const char *arg, uint32_t gen)
     case 'T':
         ev.kind = SEV_TERMINAL_TEXT;
         ev.prompt = PPROMPT_INSERT_CARD;
-        snprintf(ev.text, sizeof ev.text, "Insert or tap your card");
         break;
+    case 'Y': ev.kind = SEV_PAY_RESULT; ev.reason = REASON_DECLINED; break;
+    case 'Z': ev.kind = SEV_SALE_OPENED; ev.reason = REASON_OFFLINE_LIMIT; break;
+    case 'E': ev.kind = SEV_FAILED; ev.reason = REASON_DEVICE_DOWN; break;
     case 'Q': ev.kind = SEV_QR_CODE; snprintf(ev.url, sizeof ev.url, GALLERY_QR_URL); ev.left_ms = 120000; break;
     case 'P': ev.kind = SEV_PAY_RESULT; ev.ok = true; ev.paid = 5000; ev.at_ms = GALLERY_SALE_MS; break;
     case 'K': ev.kind = SEV_PAY_RESULT; ev.parked = true; break;
