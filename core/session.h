@@ -52,6 +52,7 @@ typedef enum session_control {
     CTL_DONE,   /* cash: that is all the notes */
     CTL_CANCEL, /* payment: give up before money is in */
     CTL_FINISH, /* result: finished, back to the start */
+    CTL_VOICE,  /* every screen: mute / unmute the spoken guidance */
     CTL_COUNT
 } session_control_t;
 
@@ -205,6 +206,7 @@ typedef struct session_config {
     int64_t presets[SESSION_PRESETS]; /* minor units; 0 = unused */
     unsigned exponent;     /* the currency's decimals: a typed 50 is 50 * 10^exponent */
     session_lang_t lang;   /* the language at the attract screen */
+    bool muted;            /* the spoken guidance is off when each resident starts (ui.voice = off) */
 } session_config_t;
 
 typedef enum session_message {
@@ -223,6 +225,7 @@ typedef enum session_message {
 typedef struct session_view {
     session_screen_t screen;
     session_lang_t lang;
+    bool muted;         /* the spoken guidance is off (the mute button) */
     bool busy;          /* waiting for the worker (lookup, card read, opening, closing) */
     unsigned health;    /* HEALTH_* */
     char entry[16];     /* digits typed on the keypad */
@@ -296,6 +299,7 @@ typedef enum session_action {
     A_RESET,        /* forget the resident: back to a clean attract */
     A_LANG_TOGGLE,
     A_LANG_SET,
+    A_VOICE_TOGGLE, /* mute / unmute the spoken guidance */
     A_HEALTH,
     A_READ_CARD,    /* command: read the card */
     A_DIGIT_METER,

@@ -196,6 +196,8 @@ void widget_top_bar(sctx_t *c, const char *title)
     const char *other = c->v->lang == LANG_ZH ? "English" : "中文";
     int bw = t * 2;
     widget_button(c, (SDL_Rect){c->ui->w - bw - pad / 2, pad / 4, bw, t}, "lang", other, BTN_SECONDARY);
+    bw += t + pad / 2; /* the mute button, left of the switch */
+    widget_voice(c, (SDL_Rect){c->ui->w - bw - pad / 2, pad / 4, t, t});
     SDL_Rect box = {pad, (t + pad / 2 - layout_line(c, FONT_TITLE)) / 2, c->ui->w - bw - 3 * pad,
                     layout_line(c, FONT_TITLE)};
     widget_text(c, box, title, FONT_TITLE, COL_TEXT, ALIGN_LEFT);
