@@ -130,18 +130,19 @@ void ui_voice_say(ui_voice_t *vo, const char *text, session_lang_t lang)
     pthread_mutex_unlock(&vo->lock);
 }
 
-void ui_voice_follow(ui_voice_t *vo, const char *prompt, session_lang_t lang, bool muted)
+bool ui_voice_follow(ui_voice_t *vo, const char *prompt, session_lang_t lang, bool muted)
 {
     if (muted || !prompt[0]) {
         if (vo->last[0])
             ui_voice_say(vo, "", lang);
         vo->last[0] = '\0';
-        return;
+        return false;
     }
     if (strcmp(vo->last, prompt) == 0)
-        return;
+        return false;
     snprintf(vo->last, sizeof vo->last, "%s", prompt);
     ui_voice_say(vo, prompt, lang);
+    return true;
 }
 
 unsigned ui_voice_spoken(ui_voice_t *vo)

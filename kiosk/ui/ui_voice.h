@@ -47,8 +47,9 @@ void ui_voice_say(ui_voice_t *vo, const char *text, session_lang_t lang);
 
 /* Speaks the view's prompt once when it changes (a new screen, state or
  * language), not at each redraw: muted or "" (nothing to say, the service
- * mode) hushes it, and unmuting says the prompt again. Main thread. */
-void ui_voice_follow(ui_voice_t *vo, const char *prompt, session_lang_t lang, bool muted);
+ * mode) hushes it, and unmuting says the prompt again. Returns whether it
+ * put the prompt in the mailbox. Main thread. */
+bool ui_voice_follow(ui_voice_t *vo, const char *prompt, session_lang_t lang, bool muted);
 
 /* How many texts the sink was given to speak (for tests and logs). */
 unsigned ui_voice_spoken(ui_voice_t *vo);
