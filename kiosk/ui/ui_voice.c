@@ -31,13 +31,10 @@ struct ui_voice {
 /* Waits up to POLL_MS for the mailbox; lock held. */
 static void wait_a_little(ui_voice_t *vo)
 {
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_nsec += POLL_MS * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    long ns = now.tv_nsec + POLL_MS * 1000000L;
+    struct timespec until = {.tv_sec = now.tv_sec + ns / 1000000000L, .tv_nsec = ns % 1000000000L};
     pthread_cond_timedwait(&vo->more, &vo->lock, &until);
 }
 

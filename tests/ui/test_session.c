@@ -593,15 +593,23 @@ static void meter_card_path(void **state)
     expect_screen(r, SCR_AMOUNT);
 }
 
+static const session_screen_t screens[] = {SCR_ATTRACT, SCR_IDENTIFY, SCR_ACCOUNT, SCR_AMOUNT,
+                                           SCR_METHOD, SCR_PAYMENT, SCR_DELIVERING, SCR_RESULT};
+
+/* A resident on screen s, paying cash. */
+static rig_t *rig_on(session_screen_t s)
+{
+    rig_t *r = rig_new(HEALTH_CASH);
+    if (s != SCR_ATTRACT)
+        go_to(r, s, "cash");
+    return r;
+}
+
 static void language_on_every_screen(void **state)
 {
     (void)state;
-    static const session_screen_t screens[] = {SCR_ATTRACT, SCR_IDENTIFY, SCR_ACCOUNT, SCR_AMOUNT,
-                                               SCR_METHOD, SCR_PAYMENT, SCR_DELIVERING, SCR_RESULT};
     for (size_t i = 0; i < sizeof screens / sizeof screens[0]; i++) {
-        rig_t *r = rig_new(HEALTH_CASH);
-        if (screens[i] != SCR_ATTRACT)
-            go_to(r, screens[i], "cash");
+        rig_t *r = rig_on(screens[i]);
         assert_int_equal(view(r)->lang, LANG_ZH);
         tap(r, "lang");
         assert_int_equal(view(r)->lang, LANG_EN);
@@ -625,12 +633,8 @@ static void language_on_every_screen(void **state)
 static void mute_on_every_screen(void **state)
 {
     (void)state;
-    static const session_screen_t screens[] = {SCR_ATTRACT, SCR_IDENTIFY, SCR_ACCOUNT, SCR_AMOUNT,
-                                               SCR_METHOD, SCR_PAYMENT, SCR_DELIVERING, SCR_RESULT};
     for (size_t i = 0; i < sizeof screens / sizeof screens[0]; i++) {
-        rig_t *r = rig_new(HEALTH_CASH);
-        if (screens[i] != SCR_ATTRACT)
-            go_to(r, screens[i], "cash");
+        rig_t *r = rig_on(screens[i]);
         assert_false(view(r)->muted);
         tap(r, "voice");
         assert_true(view(r)->muted);
