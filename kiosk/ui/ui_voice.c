@@ -70,6 +70,7 @@ static void *voice_main(void *arg)
         vo->spoken++;
         pthread_mutex_unlock(&vo->lock);
         kmsg_t msg = {0};
+        LOG_D("kiosk", "voice (%s): %s", lang == LANG_EN ? "en" : "zh_CN", text);
         if (vo->sink.ops->speak(vo->sink.ctx, text, lang, &msg) != K_OK)
             LOG_W("kiosk", "voice: %s", msg.text[0] ? msg.text : "the prompt could not be spoken");
         pthread_mutex_lock(&vo->lock);
