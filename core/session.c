@@ -18,6 +18,7 @@ static const session_rule_t table[] = {
     {SCR_ANY, TAP(LANG), G_NONE, A_LANG_TOGGLE, SCR_SAME},
     {SCR_ANY, ON(LANG), G_NONE, A_LANG_SET, SCR_SAME},
     {SCR_ANY, TAP(LARGE), G_NONE, A_LARGE_TOGGLE, SCR_SAME},
+    {SCR_ANY, TAP(VOICE), G_NONE, A_VOICE_TOGGLE, SCR_SAME},
     {SCR_ATTRACT, ON(HEALTH), G_NO_METHOD, A_HEALTH, SCR_OUT_OF_SERVICE},
     {SCR_OUT_OF_SERVICE, ON(HEALTH), G_SERVING, A_HEALTH, SCR_ATTRACT},
     {SCR_ANY, ON(HEALTH), G_NONE, A_HEALTH, SCR_SAME},
@@ -114,6 +115,7 @@ void session_init(session_t *s, const session_config_t *cfg, int64_t now_ms)
     memset(s, 0, sizeof *s);
     s->cfg = *cfg;
     s->v.lang = cfg->lang;
+    s->v.muted = cfg->muted;
     s->v.screen = SCR_OUT_OF_SERVICE; /* until a device is known to be healthy */
     s->last_touch_ms = now_ms;
 }

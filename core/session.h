@@ -56,6 +56,7 @@ typedef enum session_control {
     CTL_STOP,   /* cash, asked whether to stop: stop, and credit what is in */
     CTL_FINISH, /* result: finished, back to the start */
     CTL_LARGE,  /* every screen: large text on / off */
+    CTL_VOICE,  /* every screen: mute / unmute the spoken guidance */
     CTL_COUNT
 } session_control_t;
 
@@ -231,6 +232,7 @@ typedef struct session_config {
     int64_t presets[SESSION_PRESETS]; /* minor units; 0 = unused */
     unsigned exponent;     /* the currency's decimals: a typed 50 is 50 * 10^exponent */
     session_lang_t lang;   /* the language at the attract screen */
+    bool muted;            /* the spoken guidance is off when each resident starts (ui.voice = off) */
 } session_config_t;
 
 typedef enum session_message {
@@ -251,6 +253,7 @@ typedef struct session_view {
     session_lang_t lang;
     bool large_text;    /* the resident asked for larger text */
     int64_t idle_left_s; /* seconds before an idle timeout returns to attract; 0 = none runs */
+    bool muted;         /* the spoken guidance is off (the mute button) */
     bool busy;          /* waiting for the worker (lookup, card read, opening, closing) */
     unsigned health;    /* HEALTH_* */
     char entry[16];     /* digits typed on the keypad */
@@ -327,6 +330,7 @@ typedef enum session_action {
     A_LANG_TOGGLE,
     A_LANG_SET,
     A_LARGE_TOGGLE,
+    A_VOICE_TOGGLE, /* mute / unmute the spoken guidance */
     A_HEALTH,
     A_READ_CARD,    /* command: read the card */
     A_DIGIT_METER,

@@ -87,6 +87,7 @@ static void reset(session_t *s)
     s->v.screen = keep.screen;
     s->v.health = keep.health;
     s->v.lang = s->cfg.lang;
+    s->v.muted = s->cfg.muted;
     s->qr_deadline_ms = 0;
     s->gen++;
 }
@@ -306,6 +307,8 @@ typedef struct act_ctx {
 static void a_none(act_ctx_t *c) { (void)c; }
 static void a_reset(act_ctx_t *c) { reset(c->s); }
 static void a_lang_toggle(act_ctx_t *c) { c->s->v.lang = c->s->v.lang == LANG_ZH ? LANG_EN : LANG_ZH; }
+
+static void a_voice_toggle(act_ctx_t *c) { c->s->v.muted = !c->s->v.muted; }
 static void a_health(act_ctx_t *c) { c->s->v.health = c->ev->health; }
 static void a_digit_meter(act_ctx_t *c) { digit(c->s, c->ev->digit, SESSION_METER_DIGITS); }
 static void a_del(act_ctx_t *c) { edit(c->s, false); }
@@ -425,6 +428,7 @@ static void (*const actions[A_ACTION_COUNT])(act_ctx_t *) = {
     [A_LANG_TOGGLE] = a_lang_toggle,
     [A_LANG_SET] = a_lang_set,
     [A_LARGE_TOGGLE] = a_large_toggle,
+    [A_VOICE_TOGGLE] = a_voice_toggle,
     [A_HEALTH] = a_health,
     [A_READ_CARD] = a_read_card,
     [A_DIGIT_METER] = a_digit_meter,

@@ -16,7 +16,7 @@ static const char *const controls[CTL_COUNT] = {
     [CTL_OK] = "ok", [CTL_DEL] = "del", [CTL_CLEAR] = "clear", [CTL_KEY] = "key",
     [CTL_PRESET] = "preset", [CTL_CASH] = "cash", [CTL_CARD] = "card", [CTL_QR] = "qr", [CTL_DONE] = "done",
     [CTL_CANCEL] = "cancel", [CTL_KEEP] = "keep", [CTL_STOP] = "stop",
-    [CTL_FINISH] = "finish", [CTL_LARGE] = "large",
+    [CTL_FINISH] = "finish", [CTL_LARGE] = "large", [CTL_VOICE] = "voice",
 };
 
 static const char *const events[SEV_KIND_COUNT] = {
@@ -63,6 +63,7 @@ static const char *const actions[A_ACTION_COUNT] = {
     [A_LANG_TOGGLE] = "toggle_language",
     [A_LANG_SET] = "set_language",
     [A_LARGE_TOGGLE] = "toggle_large_text",
+    [A_VOICE_TOGGLE] = "toggle_voice",
     [A_HEALTH] = "note_health",
     [A_READ_CARD] = "read_card",
     [A_DIGIT_METER] = "type_meter",

@@ -122,6 +122,11 @@ static const ckey_t keys[] = {
           "is applied (docs/money.md); empty: none."),
     K_STR("ui", "tariff_water", ui_tariff_water, "",
           "Water meters' tariff (per m3) while no tariffs document of the back office is applied; empty: none."),
+    K_ENUM("ui", "voice", ui_voice, "on", "on off",
+           "Each screen's main instruction spoken (espeak-ng) in the resident's language: on, or off (each resident "
+           "starts muted; the mute button turns it on)."),
+    K_INT("ui", "voice_volume", ui_voice_volume, "30", 0, 100,
+          "Loudness of the spoken instructions, 0 to 100 (100: espeak-ng's normal loudness)."),
     {"ui", "fullscreen", T_BOOL, FIELD(ui_fullscreen), "false", 0, 0, NULL,
      "true: the window covers the whole display (the kiosk); false: a window of ui.resolution."},
     K_STR("sync", "url", sync_url, "",

@@ -80,6 +80,8 @@ typedef struct kiosk_config {
     char ui_tariff[CFG_STR];
     char ui_tariff_water[CFG_STR];
     bool ui_fullscreen;
+    char ui_voice[CFG_STR];  /* on | off: the spoken instructions when each resident starts */
+    int64_t ui_voice_volume; /* 0..100 */
     /* [log] */
     /* [sync] */
     char sync_url[CFG_STR];

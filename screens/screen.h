@@ -106,6 +106,13 @@ typedef struct screen_receipt_row {
 size_t screen_receipt_rows(const receipt_t *r, session_lang_t lang, const currency_t *cur,
                            screen_receipt_row_t rows[RECEIPT_MAX_LINES]);
 
+/* The one sentence the voice speaks for view v, in the view's language:
+ * the message the view holds (a meter not found, a payment that did not
+ * go through), else the main instruction of its screen in its state.
+ * Never empty for a screen of the session's table. Main thread only (it
+ * switches the catalogues' language, as drawing does). */
+const char *screen_prompt(const session_view_t *v);
+
 /* Binds the message catalogues in localedir (<dir>/<lang>/LC_MESSAGES/kiosk.mo);
  * fails, saying where it looked, if the Chinese one is not there. */
 kerr_t screen_i18n_open(const char *localedir, kmsg_t *msg);

@@ -155,8 +155,12 @@ void widget_tile(sctx_t *c, SDL_Rect box, const char *id, icon_t icon, const cha
 /* A control that is not drawn (the service mode's hidden corner). */
 void widget_hidden(sctx_t *c, SDL_Rect box, const char *id);
 
-/* The top bar: the screen's title and the language switch. */
+/* The top bar: the screen's title, the mute button and the language switch. */
 void widget_top_bar(sctx_t *c, const char *title);
+
+/* The mute button (control "voice"): a loudspeaker, crossed out while the
+ * view is muted (widget_voice.c). */
+void widget_voice(sctx_t *c, SDL_Rect box);
 
 /* The numeric keypad: 1..9, delete, 0, clear (key0..key9, del, clear). */
 void widget_keypad(sctx_t *c, SDL_Rect box);

@@ -76,6 +76,10 @@ void widget_top_bar(sctx_t *c, const char *title)
     const char *other = c->v->lang == LANG_ZH ? "English" : "中文";
     int bw = t * 2, x = c->ui->w - bw - pad / 2;
     widget_button(c, (SDL_Rect){x, pad / 4, bw, t}, "lang", other, BTN_SECONDARY);
+    if (!c->sv) { /* the resident's screens: the spoken guidance on and off */
+        x -= t + pad / 2;
+        widget_voice(c, (SDL_Rect){x, pad / 4, t, t});
+    }
     if (!c->sv && c->ui->large_offered) { /* the resident's screens: large text on and off */
         x -= t + pad / 2;
         widget_button(c, (SDL_Rect){x, pad / 4, t, t}, "large", c->v->large_text ? "A-" : "A+",

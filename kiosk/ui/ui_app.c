@@ -18,6 +18,7 @@ kerr_t ui_session_config(const kiosk_config_t *cfg, session_config_t *out, kmsg_
     out->max_purchase = cfg->max_purchase;
     out->exponent = cfg->currency->exponent;
     out->lang = strcmp(cfg->ui_language, "en") == 0 ? LANG_EN : LANG_ZH;
+    out->muted = strcmp(cfg->ui_voice, "off") == 0;
     char list[CFG_STR];
     snprintf(list, sizeof list, "%s", cfg->ui_presets);
     int i = 0;
@@ -106,6 +107,9 @@ kerr_t ui_app_open(ui_app_t *a, const kiosk_config_t *cfg, bool headless, kmsg_t
     if ((rc = open_renderer(a, msg)) != K_OK)
         return rc;
     a->dirty = true;
+    kmsg_t why;
+    if (!headless && ui_voice_open_espeak((int)cfg->ui_voice_volume, &a->voice, &why) != K_OK)
+        LOG_W("kiosk", "voice: %s; the screens go on without it", why.text);
     return screen_ui_open(a->width, a->height, (int)cfg->ui_dpi, &a->screens, msg);
 }
 
@@ -113,6 +117,8 @@ void ui_app_close(ui_app_t *a)
 {
     ui_worker_stop(a->worker);
     a->worker = NULL;
+    ui_voice_close(a->voice);
+    a->voice = NULL;
     screen_ui_close(a->screens);
     if (a->ren)
         SDL_DestroyRenderer(a->ren);
@@ -175,15 +181,17 @@ void ui_app_service(ui_app_t *a, svc_event_t *ev)
 }
 
 /* A touch while the service screens are up: their controls, and the
- * language switch of the top bar. */
+ * language switch and the mute button of the top bar. */
 static void touch_service(ui_app_t *a, const screen_hit_t *h)
 {
     svc_event_t ev = {.kind = SVE_TAP};
-    session_event_t lang = {.kind = SEV_TAP, .control = CTL_LANG};
-    if (strcmp(h->id, "lang") == 0)
-        ui_app_handle(a, &lang);
-    else if (service_control_from_id(h->id, &ev.control, &ev.index))
+    session_event_t bar = {.kind = SEV_TAP};
+    if (strcmp(h->id, "lang") == 0 || strcmp(h->id, "voice") == 0) {
+        session_control_from_id(h->id, &bar.control, &bar.digit, &bar.index);
+        ui_app_handle(a, &bar);
+    } else if (service_control_from_id(h->id, &ev.control, &ev.index)) {
         ui_app_service(a, &ev);
+    }
 }
 
 void ui_app_touch(ui_app_t *a, int x, int y)
@@ -210,6 +218,9 @@ void ui_app_draw(ui_app_t *a, bool force)
     else
         screen_draw(a->screens, a->ren, session_view(&a->session), &a->info, a->headless ? 0 : now, &a->frame);
     SDL_RenderPresent(a->ren);
+    const session_view_t *v = session_view(&a->session);
+    if (a->voice && (a->dirty || force)) /* a changed view: its prompt, said once */
+        ui_voice_follow(a->voice, service_active(&a->service) ? "" : screen_prompt(v), v->lang, v->muted);
     a->dirty = false;
     a->drawn_ms = now;
 }

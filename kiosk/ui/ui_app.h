@@ -8,6 +8,7 @@
 
 #include "core/session.h"
 #include "engine/config.h"
+#include "kiosk/ui/ui_voice.h"
 #include "kiosk/ui/ui_worker.h"
 #include "screens/screen.h"
 
@@ -36,6 +37,7 @@ typedef struct ui_app {
     bool dirty;           /* the view changed since the last drawing */
     int64_t drawn_ms;     /* when the screen was last drawn */
     ui_worker_t *worker;  /* NULL: no devices (the gallery) */
+    ui_voice_t *voice;    /* the spoken prompts; NULL: silent (headless) */
     Uint32 wake_event;
     SDL_sem *wake_sem;    /* headless: the worker's wake-up (SDL polls for events without a video driver) */
     ui_driver_t driver;   /* turn NULL: nothing drives the app but touches and the worker */

@@ -595,15 +595,23 @@ static void meter_card_path(void **state)
     expect_screen(r, SCR_AMOUNT);
 }
 
+static const session_screen_t screens[] = {SCR_ATTRACT, SCR_IDENTIFY, SCR_ACCOUNT, SCR_AMOUNT,
+                                           SCR_METHOD, SCR_PAYMENT, SCR_DELIVERING, SCR_RESULT};
+
+/* A resident on screen s, paying cash. */
+static rig_t *rig_on(session_screen_t s)
+{
+    rig_t *r = rig_new(HEALTH_CASH);
+    if (s != SCR_ATTRACT)
+        go_to(r, s, "cash");
+    return r;
+}
+
 static void language_on_every_screen(void **state)
 {
     (void)state;
-    static const session_screen_t screens[] = {SCR_ATTRACT, SCR_IDENTIFY, SCR_ACCOUNT, SCR_AMOUNT,
-                                               SCR_METHOD, SCR_PAYMENT, SCR_DELIVERING, SCR_RESULT};
     for (size_t i = 0; i < sizeof screens / sizeof screens[0]; i++) {
-        rig_t *r = rig_new(HEALTH_CASH);
-        if (screens[i] != SCR_ATTRACT)
-            go_to(r, screens[i], "cash");
+        rig_t *r = rig_on(screens[i]);
         assert_int_equal(view(r)->lang, LANG_ZH);
         tap(r, "lang");
         assert_int_equal(view(r)->lang, LANG_EN);
@@ -620,6 +628,38 @@ static void language_on_every_screen(void **state)
     assert_int_equal(view(r)->lang, LANG_EN); /* chosen at attract, kept */
     tick(r, IDLE);
     assert_int_equal(view(r)->lang, LANG_ZH); /* the next resident gets the default */
+}
+
+/* The mute button: on every screen it toggles the spoken guidance and
+ * nothing else; the next resident starts as configured. */
+static void mute_on_every_screen(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof screens / sizeof screens[0]; i++) {
+        rig_t *r = rig_on(screens[i]);
+        assert_false(view(r)->muted);
+        tap(r, "voice");
+        assert_true(view(r)->muted);
+        assert_int_equal(r->n, 0);
+        expect_screen(r, screens[i]);
+        tap(r, "voice");
+        assert_false(view(r)->muted);
+    }
+    rig_t *r = rig_new(0);
+    tap(r, "voice");
+    assert_true(view(r)->muted); /* out of service too */
+    r = rig_new(HEALTH_CASH);
+    tap(r, "voice");
+    tap(r, "start");
+    assert_true(view(r)->muted); /* kept through the resident's visit */
+    tick(r, IDLE);
+    assert_false(view(r)->muted); /* the next resident gets the default */
+    session_config_t quiet = r->s.cfg;
+    quiet.muted = true; /* ui.voice = off */
+    session_init(&r->s, &quiet, r->now);
+    assert_true(view(r)->muted);
+    tap(r, "voice");
+    assert_false(view(r)->muted);
 }
 
 static void failures_while_paying(void **state)
@@ -840,6 +880,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(unknown_meter_and_stale_answers),
     cmocka_unit_test(meter_card_path),
     cmocka_unit_test(language_on_every_screen),
+    cmocka_unit_test(mute_on_every_screen),
     cmocka_unit_test(failures_while_paying),
     cmocka_unit_test(reasons_from_engine_errors),
     cmocka_unit_test(cancel_with_money_in_asks),

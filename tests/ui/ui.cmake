@@ -78,3 +78,10 @@ set_tests_properties(ui_po.complete ui_docs.table_current PROPERTIES TIMEOUT 30)
 # gallery draws, the service mode's too).
 add_test(NAME ui_lang.every_screen COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/ui/lang_test.sh $<TARGET_FILE:kiosk-demo>)
 set_tests_properties(ui_lang.every_screen PROPERTIES TIMEOUT 60)
+
+# Voice guidance: every screen the gallery draws has its spoken prompt in
+# both languages; speaking never blocks the screen (a sink held stuck);
+# espeak-ng really synthesises both languages; the mute button silences it.
+add_test(NAME ui_voice.every_screen COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/ui/voice_test.sh $<TARGET_FILE:kiosk-demo>)
+set_tests_properties(ui_voice.every_screen PROPERTIES TIMEOUT 60)
+kiosk_cmocka_test(ui_voice SOURCES ui/test_voice.c LIBS kiosk_ui ENV KIOSK_LOCALEDIR=${CMAKE_BINARY_DIR}/locale)

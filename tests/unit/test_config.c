@@ -55,6 +55,8 @@ static void defaults_are_valid(void **state)
     assert_ptr_equal(cfg.currency, currency_find("CNY"));
     assert_int_equal(cfg.gateway_timeout_ms, 2000);
     assert_int_equal(cfg.operator_code, 1);
+    assert_string_equal(cfg.ui_voice, "on"); /* the voice on, low */
+    assert_int_equal(cfg.ui_voice_volume, 30);
 }
 
 static void empty_file_is_valid(void **state)
@@ -101,6 +103,9 @@ static void bad_values_name_the_key(void **state)
     expect_error("[site]\noperator_code = 12\n", "site.operator_code: '12' is not 8 hex digits");
     expect_error("[ledger]\npath =\n", "ledger.path: value must not be empty");
     expect_error("[log]\nlevel = loud\n", "log.level: 'loud' is not one of: error warn info debug");
+    expect_error("[ui]\nvoice = yes\n", "ui.voice: 'yes' is not one of: on off");
+    expect_error("[ui]\nvoice_volume = 101\n", "ui.voice_volume: 101 is out of range (0..100)");
+    expect_error("[ui]\nvoise = on\n", "unknown key 'voise' in [ui] (did you mean 'ui.voice'?)");
 }
 
 static void syntax_errors_and_duplicates(void **state)

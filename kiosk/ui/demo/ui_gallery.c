@@ -216,6 +216,21 @@ int ui_gallery_save(ui_app_t *a, const char *dir, const char *name, session_lang
     return a->frame.n_problems;
 }
 
+/* The sentence the voice says on the scene, beside its picture as
+ * <name>-<lang>.prompt (tests/ui/voice_test.sh reads them). */
+static int save_prompt(ui_app_t *a, const char *dir, const char *name, session_lang_t lang)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s-%s.prompt", dir, name, screen_lang_code(lang));
+    FILE *f = fopen(path, "w");
+    bool ok = f && fprintf(f, "%s\n", screen_prompt(session_view(&a->session))) > 0;
+    if (f && fclose(f) != 0)
+        ok = false;
+    if (!ok)
+        fprintf(stderr, "kiosk: cannot write %s\n", path);
+    return ok ? 0 : -1;
+}
+
 int ui_gallery(ui_app_t *a, const char *dir)
 {
     int problems = 0, n;
@@ -239,7 +254,8 @@ int ui_gallery(ui_app_t *a, const char *dir)
                         session_screen_name(v->screen), session_screen_name(scenes[i].screen));
                 problems++;
             }
-            if ((n = ui_gallery_save(a, dir, scenes[i].name, (session_lang_t)lang)) < 0)
+            if ((n = ui_gallery_save(a, dir, scenes[i].name, (session_lang_t)lang)) < 0 ||
+                save_prompt(a, dir, scenes[i].name, (session_lang_t)lang) < 0)
                 return -1;
             problems += n;
         }

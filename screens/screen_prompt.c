@@ -1,0 +1,59 @@
+/* What the voice says on each screen: one sentence, the screen's main
+ * instruction (or the view's message when it has one), in the view's
+ * language. Pure: it reads the view and the catalogues, nothing else. */
+#include "screens/screen_int.h"
+
+static const char *payment(const session_view_t *v)
+{
+    if (v->method == METHOD_CARD)
+        return _("Follow the card terminal's instructions.");
+    if (v->method == METHOD_QR)
+        return _("Scan the code with WeChat or Alipay.");
+    if (v->paid > 0)
+        return _("Add more notes, or tap Done to send the credit.");
+    return _("Insert notes one at a time. No change is given.");
+}
+
+static const char *result(const session_view_t *v)
+{
+    bool card = v->account.on_card;
+    switch (v->outcome) {
+    case OUT_DELIVERED:
+        return card ? _("Done. Take the card out and insert it into your meter.")
+                    : _("Done. The credit is on your meter.");
+    case OUT_PENDING:
+        return card ? _("Your payment is safe. Insert the same card again to finish.")
+                    : _("Your payment is safe. The credit is sent as soon as the meter answers.");
+    case OUT_PARKED: return _("Your payment is recorded. Please contact the staff.");
+    case OUT_NONE:
+    case OUT_REFUSED: break;
+    }
+    return _("Nothing was charged.");
+}
+
+static const char *instruction(const session_view_t *v)
+{
+    switch (v->screen) {
+    case SCR_ATTRACT: return _("Tap Start to top up your meter, or insert your meter card.");
+    case SCR_IDENTIFY: return _("Type your meter number, or insert your meter card.");
+    case SCR_ACCOUNT: return _("Check your account, then tap Top up.");
+    case SCR_AMOUNT: return _("Choose an amount.");
+    case SCR_METHOD: return _("Choose how to pay.");
+    case SCR_PAYMENT: return payment(v);
+    case SCR_DELIVERING:
+        return v->account.on_card ? _("Keep your card in the reader while the credit is written.")
+                                  : _("Sending the credit to your meter. Please wait.");
+    case SCR_RESULT: return result(v);
+    case SCR_OUT_OF_SERVICE: return _("This kiosk cannot take payments now.");
+    case SCR_COUNT:
+    case SCR_ANY: break;
+    }
+    return "";
+}
+
+const char *screen_prompt(const session_view_t *v)
+{
+    screen_i18n_use(v->lang);
+    const char *msg = text_message(v);
+    return msg[0] ? msg : instruction(v);
+}
