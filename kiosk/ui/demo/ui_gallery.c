@@ -176,8 +176,9 @@ static void play(ui_app_t *a, const scene_t *sc)
     }
 }
 
-int ui_gallery_save(ui_app_t *a, const char *dir, const char *name, session_lang_t lang)
+int ui_gallery_save(ui_app_t *a, void *dir_ctx, const char *name, session_lang_t lang)
 {
+    const char *dir = dir_ctx;
     ui_app_draw(a, true);
     for (int p = 0; p < a->frame.n_problems; p++)
         fprintf(stderr, "kiosk: layout %dx%d %s %s: %s\n", a->width, a->height, name, screen_lang_code(lang),
@@ -201,7 +202,7 @@ int ui_gallery_save(ui_app_t *a, const char *dir, const char *name, session_lang
     return a->frame.n_problems;
 }
 
-int ui_gallery(ui_app_t *a, const char *dir)
+int ui_gallery_walk(ui_app_t *a, ui_gallery_each_t each, void *ctx)
 {
     int problems = 0, n;
     if (!a->info.site_contact || !a->info.site_contact[0])
@@ -221,13 +222,20 @@ int ui_gallery(ui_app_t *a, const char *dir)
                         session_screen_name(v->screen), session_screen_name(scenes[i].screen));
                 problems++;
             }
-            if ((n = ui_gallery_save(a, dir, scenes[i].name, (session_lang_t)lang)) < 0)
+            if ((n = each(a, ctx, scenes[i].name, (session_lang_t)lang)) < 0)
                 return -1;
             problems += n;
         }
-        if ((n = ui_gallery_service(a, dir, (session_lang_t)lang)) < 0)
+        if ((n = ui_gallery_service(a, (session_lang_t)lang, each, ctx)) < 0)
             return -1;
         problems += n;
     }
     return problems;
+}
+
+int ui_gallery(ui_app_t *a, const char *dir)
+{
+    char folder[1024];
+    snprintf(folder, sizeof folder, "%s", dir);
+    return ui_gallery_walk(a, ui_gallery_save, folder);
 }
