@@ -111,8 +111,12 @@ static void turn(void *ctx, int64_t now_ms)
     ui_demo_t *d = ctx;
     ui_app_t *a = d->app;
     kmsg_t msg;
+    ui_report_turn(&d->measured, session_view(&a->session), now_ms);
     ui_script_status_t st = ui_script_step(d->script, &d->io, now_ms, &msg);
+    ui_report_turn(&d->measured, session_view(&a->session), now_ms); /* what the script's touches made of it */
     if (st == SCRIPT_DONE) {
+        if (d->report)
+            ui_report_print(&d->measured, ui_script_tally(d->script));
         a->quit = true;
     } else if (st == SCRIPT_FAILED) {
         fprintf(stderr, "kiosk: script failed: %s\n", msg.text);

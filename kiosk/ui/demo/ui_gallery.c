@@ -191,8 +191,9 @@ static void play(ui_app_t *a, const scene_t *sc)
     }
 }
 
-int ui_gallery_save(ui_app_t *a, const char *dir, const char *name, session_lang_t lang)
+int ui_gallery_save(ui_app_t *a, void *dir_ctx, const char *name, session_lang_t lang)
 {
+    const char *dir = dir_ctx;
     ui_app_draw(a, true);
     for (int p = 0; p < a->frame.n_problems; p++)
         fprintf(stderr, "kiosk: layout %dx%d %s %s: %s\n", a->width, a->height, name, screen_lang_code(lang),
@@ -231,13 +232,12 @@ static int save_prompt(ui_app_t *a, const char *dir, const char *name, session_l
     return ok ? 0 : -1;
 }
 
-int ui_gallery(ui_app_t *a, const char *dir)
+int ui_gallery_walk(ui_app_t *a, ui_gallery_each_t each, void *ctx)
 {
     int problems = 0, n;
     if (!a->info.site_contact || !a->info.site_contact[0])
         a->info.site_contact = "0571-8765 4321"; /* the site's staff, as site.contact gives them */
     session_config_t cfg = a->session.cfg;
-    screen_ui_check_contrast(a->screens, true);
     for (int lang = 0; lang < LANG_COUNT; lang++) {
         for (size_t i = 0; i < sizeof scenes / sizeof scenes[0]; i++) {
             if (strstr(scenes[i].name, "-large") && !screen_ui_large_offered(a->screens))
@@ -254,14 +254,30 @@ int ui_gallery(ui_app_t *a, const char *dir)
                         session_screen_name(v->screen), session_screen_name(scenes[i].screen));
                 problems++;
             }
-            if ((n = ui_gallery_save(a, dir, scenes[i].name, (session_lang_t)lang)) < 0 ||
-                save_prompt(a, dir, scenes[i].name, (session_lang_t)lang) < 0)
+            if ((n = each(a, ctx, scenes[i].name, (session_lang_t)lang)) < 0)
                 return -1;
             problems += n;
         }
-        if ((n = ui_gallery_service(a, dir, (session_lang_t)lang)) < 0)
+        if ((n = ui_gallery_service(a, (session_lang_t)lang, each, ctx)) < 0)
             return -1;
         problems += n;
     }
     return problems;
+}
+
+/* A picture and its texts; for a resident's screen also what the voice says. */
+static int save_scene(ui_app_t *a, void *ctx, const char *name, session_lang_t lang)
+{
+    int n = ui_gallery_save(a, ctx, name, lang);
+    if (n >= 0 && strncmp(name, "service-", 8) != 0 && save_prompt(a, ctx, name, lang) < 0)
+        return -1;
+    return n;
+}
+
+int ui_gallery(ui_app_t *a, const char *dir)
+{
+    char folder[1024];
+    snprintf(folder, sizeof folder, "%s", dir);
+    screen_ui_check_contrast(a->screens, true); /* the layout test's pictures: every text measured */
+    return ui_gallery_walk(a, save_scene, folder);
 }

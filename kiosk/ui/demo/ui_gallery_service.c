@@ -203,7 +203,7 @@ static void play(ui_app_t *a, const svc_scene_t *sc)
     }
 }
 
-int ui_gallery_service(ui_app_t *a, const char *dir, session_lang_t lang)
+int ui_gallery_service(ui_app_t *a, session_lang_t lang, ui_gallery_each_t each, void *ctx)
 {
     int problems = 0;
     for (size_t i = 0; i < sizeof scenes / sizeof scenes[0]; i++) {
@@ -215,7 +215,7 @@ int ui_gallery_service(ui_app_t *a, const char *dir, session_lang_t lang)
                     service_page_name(v->page), service_page_name(scenes[i].page));
             problems++;
         }
-        int n = ui_gallery_save(a, dir, scenes[i].name, lang);
+        int n = each(a, ctx, scenes[i].name, lang);
         if (n < 0)
             return -1;
         problems += n;

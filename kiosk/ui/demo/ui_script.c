@@ -10,7 +10,7 @@
 #define LINE_LEN 512
 
 typedef enum op {
-    OP_WAIT, OP_TAP, OP_TAP_XY, OP_EXPECT, OP_SEE, OP_ABSENT, OP_AWAIT, OP_SHOT, OP_LANG, OP_SIM, OP_CARD
+    OP_WAIT, OP_TAP, OP_TAP_XY, OP_EXPECT, OP_SEE, OP_ABSENT, OP_AWAIT, OP_SHOT, OP_LANG, OP_SIM, OP_SIM_AWAIT, OP_CARD
 } op_t;
 
 typedef struct step {
@@ -18,6 +18,7 @@ typedef struct step {
     int line;
     int64_t a, b;          /* wait ms, expect ms, x y */
     char word[64];         /* control id, shot name, simulator */
+    char want[64];         /* simawait: what the reply must hold */
     char rest[LINE_LEN];   /* the simulator's line */
 } step_t;
 
@@ -27,6 +28,7 @@ struct ui_script {
     size_t n, cap;
     size_t at;          /* the step running */
     int64_t until;      /* a wait or an expect ends then; 0 = not started */
+    ui_script_tally_t tally;
 };
 
 static bool number(const char *s, int64_t lo, int64_t hi, int64_t *out)
@@ -125,12 +127,23 @@ static kerr_t parse_line(ui_script_t *s, char *text, int line, kmsg_t *msg)
             return BAD("sim NAME|HOST:PORT LINE: name the simulator and give the line", s->path, line);
         snprintf(st->word, sizeof st->word, "%s", w1);
         snprintf(st->rest, sizeof st->rest, "%s", w2);
+    } else if (strcmp(cmd, "simawait") == 0) {
+        char *save2 = NULL, *name = w2 ? strtok_r(w2, " \t", &save2) : NULL;
+        char *want = name ? strtok_r(NULL, " \t", &save2) : NULL, *sent = save2 ? save2 + strspn(save2, " \t") : NULL;
+        if (!w1 || !want || !sent || !*sent || strlen(want) >= sizeof st->want || !(st = add(s, OP_SIM_AWAIT, line)) ||
+            !number(w1, 1, 600000, &st->a))
+            return BAD("simawait MS NAME|HOST:PORT TEXT LINE: the milliseconds, the simulator, the text its reply "
+                       "must hold (no spaces) and the line to send", s->path, line);
+        snprintf(st->word, sizeof st->word, "%s", name);
+        snprintf(st->want, sizeof st->want, "%s", want);
+        snprintf(st->rest, sizeof st->rest, "%s", sent);
     } else if (strcmp(cmd, "card") == 0) {
         if (!w1 || w2 || (strcmp(w1, "insert") != 0 && strcmp(w1, "remove") != 0) || !(st = add(s, OP_CARD, line)))
             return BAD("card insert|remove", s->path, line);
         st->a = strcmp(w1, "insert") == 0;
     } else {
-        return BAD("unknown command '%s' (wait, tap, key, expect, see, absent, await, shot, lang, sim, card)", s->path, line, cmd);
+        return BAD("unknown command '%s' (wait, tap, key, expect, see, absent, await, shot, lang, sim, simawait, card)",
+                   s->path, line, cmd);
     }
 #undef BAD
     return K_OK;
@@ -166,15 +179,49 @@ void ui_script_free(ui_script_t *s)
     free(s);
 }
 
-static kerr_t sim(const step_t *st, const ui_script_io_t *io, kmsg_t *msg)
+/* Sends the step's line to its simulator; the reply must start with "ok". */
+static kerr_t sim(const step_t *st, const ui_script_io_t *io, char *reply, size_t len, kmsg_t *msg)
 {
     const char *addr = strchr(st->word, ':') ? st->word : io->sim_address(io->ctx, st->word);
     if (!addr)
         return kmsg_set(msg, K_EINVAL, "no simulator named '%s' (give --sim %s=HOST:PORT)", st->word, st->word);
-    char reply[256];
-    kerr_t rc = ui_sim_send(addr, st->rest, reply, sizeof reply, msg);
+    kerr_t rc = ui_sim_send(addr, st->rest, reply, len, msg);
     if (rc == K_OK && strncmp(reply, "ok", 2) != 0)
-        return kmsg_set(msg, K_EDEVICE, "simulator %s answered '%s' to '%s'", st->word, reply, st->rest);
+        return kmsg_set(msg, K_EDEVICE, "simulator %s answered '%.80s' to '%s'", st->word, reply, st->rest);
+    return rc;
+}
+
+/* simawait: the line again at each turn until the reply holds the text;
+ * the time it took counts as a device getting ready. */
+static kerr_t sim_await(ui_script_t *s, const step_t *st, const ui_script_io_t *io, int64_t now, bool *wait,
+                        kmsg_t *msg)
+{
+    static char reply[8192]; /* a simulator's state can be long */
+    if (!s->until)
+        s->until = now + st->a;
+    kerr_t rc = sim(st, io, reply, sizeof reply, msg);
+    if (rc != K_OK)
+        return rc;
+    if (strstr(reply, st->want)) {
+        s->tally.device_ms += now - (s->until - st->a);
+        return K_OK;
+    }
+    if (now >= s->until)
+        return kmsg_set(msg, K_ETIMEOUT, "simawait: %s's answer to '%s' did not hold '%s' within %lld ms", st->word,
+                        st->rest, st->want, (long long)st->a);
+    *wait = true;
+    return K_OK;
+}
+
+/* A touch on a control: counted, the keypad's digits on identify apart. */
+static kerr_t tap(ui_script_t *s, const step_t *st, const ui_script_io_t *io, kmsg_t *msg)
+{
+    bool digit = strncmp(st->word, "key", 3) == 0 && strcmp(io->where(io->ctx), "identify") == 0;
+    kerr_t rc = io->tap_id(io->ctx, st->word, msg);
+    if (rc == K_OK) {
+        s->tally.touches++;
+        s->tally.meter_digits += digit;
+    }
     return rc;
 }
 
@@ -220,11 +267,20 @@ static kerr_t run(ui_script_t *s, const step_t *st, const ui_script_io_t *io, in
         if (io->shows(io->ctx, st->rest))
             return kmsg_set(msg, K_ECONFLICT, "absent '%s': it is on the screen", st->rest);
         break;
-    case OP_TAP: return io->tap_id(io->ctx, st->word, msg);
-    case OP_TAP_XY: io->tap_xy(io->ctx, (int)st->a, (int)st->b); break;
+    case OP_TAP: return tap(s, st, io, msg);
+    case OP_TAP_XY:
+        io->tap_xy(io->ctx, (int)st->a, (int)st->b);
+        s->tally.touches++;
+        break;
     case OP_SHOT: return io->shot(io->ctx, st->word, msg);
     case OP_LANG: io->lang(io->ctx, (session_lang_t)st->a); break;
-    case OP_SIM: return sim(st, io, msg);
+    case OP_SIM: return sim(st, io, state, sizeof state, msg);
+    case OP_SIM_AWAIT: {
+        kerr_t rc = sim_await(s, st, io, now, wait, msg);
+        if (rc != K_OK || *wait)
+            return rc;
+        break;
+    }
     case OP_CARD: io->card(io->ctx, st->a != 0); break;
     }
     s->until = 0;
@@ -247,4 +303,9 @@ ui_script_status_t ui_script_step(ui_script_t *s, const ui_script_io_t *io, int6
             return SCRIPT_BUSY; /* let the screen follow before the next command */
     }
     return SCRIPT_DONE;
+}
+
+const ui_script_tally_t *ui_script_tally(const ui_script_t *s)
+{
+    return &s->tally;
 }

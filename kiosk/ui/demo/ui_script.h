@@ -11,6 +11,7 @@
  *   shot NAME          save the screen as DIR/NAME.png
  *   lang zh_CN|en      switch the language
  *   sim NAME|HOST:PORT LINE...   send LINE to a simulator's control port; its reply must start with "ok"
+ *   simawait MS NAME|HOST:PORT TEXT LINE...   send LINE at each turn until the reply holds TEXT, within MS
  *   card insert|remove tell the app a meter card went in or out
  *
  * Blank lines and lines starting with '#' are skipped. */
@@ -40,6 +41,14 @@ typedef struct ui_script_io {
     void (*describe)(void *ctx, char *buf, size_t len);     /* the session now, for failures */
 } ui_script_io_t;
 
+/* What a script did so far: the resident's touches, and the time it
+ * waited in simawait lines for a device to get ready. */
+typedef struct ui_script_tally {
+    int touches;       /* taps on controls or points (a key line is a tap per digit) */
+    int meter_digits;  /* of those, the keypad's digits tapped on identify */
+    int64_t device_ms;
+} ui_script_tally_t;
+
 typedef enum ui_script_status { SCRIPT_BUSY, SCRIPT_DONE, SCRIPT_FAILED } ui_script_status_t;
 
 /* Reads and checks a script; msg names the file and line of a mistake. */
@@ -52,6 +61,9 @@ void ui_script_free(ui_script_t *s);
  * up to one that waits. SCRIPT_FAILED with msg saying which line failed and
  * why; SCRIPT_DONE after the last line. */
 ui_script_status_t ui_script_step(ui_script_t *s, const ui_script_io_t *io, int64_t now_ms, kmsg_t *msg);
+
+/* The script's tally so far. */
+const ui_script_tally_t *ui_script_tally(const ui_script_t *s);
 
 /* Sends one line to a simulator's control port at host:port and reads its
  * one-line reply into reply. */
