@@ -65,7 +65,13 @@ add_custom_target(ui_refs
   COMMAND ${CMAKE_COMMAND} -E env TZ=UTC ${UI_GALLERY}
   COMMAND shot_compare --refresh ${CMAKE_CURRENT_SOURCE_DIR}/ui/ref ${UI_SHOTS}
   COMMAND ${CMAKE_COMMAND} -E copy_directory ${CMAKE_CURRENT_SOURCE_DIR}/ui/ref ${CMAKE_SOURCE_DIR}/docs/screenshots
-  DEPENDS kiosk-demo shot_compare COMMENT "Refreshing the reference screenshots (tests/ui/ref, docs/screenshots)")
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${UI_SHOTS}-800x480 ${CMAKE_SOURCE_DIR}/docs/screenshots/800x480
+  COMMAND ${CMAKE_COMMAND} -E env TZ=UTC $<TARGET_FILE:kiosk-demo> --set ui.resolution=800x480 --set ui.dpi=133
+          --set ui.language=zh_CN --gallery ${UI_SHOTS}-800x480
+  COMMAND shot_compare --refresh ${CMAKE_SOURCE_DIR}/docs/screenshots/800x480 ${UI_SHOTS}-800x480
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/ui/screens_page.sh ${CMAKE_SOURCE_DIR}
+  DEPENDS kiosk-demo shot_compare
+  COMMENT "Refreshing the reference screenshots (tests/ui/ref, docs/screenshots, docs/screens.md)")
 
 # Every string has its Chinese; docs/ui.md's table is the code's.
 add_test(NAME ui_po.complete COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/ui/check.sh po ${CMAKE_SOURCE_DIR})
