@@ -42,12 +42,14 @@ static kerr_t read_expected(const kiosk_config_t *cfg, expected_t *x, kmsg_t *ms
     return K_OK;
 }
 
-/* Writes dir/ledger.id (folder 0700, file 0600), replaced whole. */
+/* Writes dir/ledger.id (folder 0700, file 0600), replaced whole; each
+ * process through its own temporary file, so two programs opening a new
+ * ledger at once do not take each other's. */
 static kerr_t record(const char *dir, const char *id, kmsg_t *msg)
 {
-    char p[CFG_PATH_LEN + 32], tmp[CFG_PATH_LEN + 40];
+    char p[CFG_PATH_LEN + 32], tmp[CFG_PATH_LEN + 48];
     path_in(dir, CONFIG_IDENTITY_LEDGER, p, sizeof p);
-    snprintf(tmp, sizeof tmp, "%s.tmp", p);
+    snprintf(tmp, sizeof tmp, "%s.%ld.tmp", p, (long)getpid());
     if (mkdir(dir, 0700) != 0 && errno != EEXIST)
         return kmsg_set(msg, K_EIO, "cannot make the identity folder %s: %s", dir, strerror(errno));
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
