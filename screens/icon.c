@@ -44,12 +44,13 @@ static void dot(const pen_t *p, float x, float y, float r)
     draw_disc(p->c, m.x, m.y, r * p->s, p->col);
 }
 
-static void note(const pen_t *p, float dy)
+/* A bank note w wide with its left edge at x and its top at y. */
+static void note(const pen_t *p, float x, float y, float w)
 {
-    frame(p, 10, 22 + dy, 80, 46, 6, p->bg);
-    ring(p, 50, 45 + dy, 11);
-    dot(p, 22, 34 + dy, 3);
-    dot(p, 78, 56 + dy, 3);
+    frame(p, x, y, w, 46, 6, p->bg);
+    ring(p, x + w / 2, y + 23, 11);
+    dot(p, x + 12, y + 12, 3);
+    dot(p, x + w - 12, y + 34, 3);
 }
 
 static void bank_card(const pen_t *p, float x, float y)
@@ -152,18 +153,20 @@ static float slide(const sctx_t *c)
     return c->anim_ms ? (float)(t < 1500 ? t : 1500) / 1500.0f * 14 : 7;
 }
 
+/* The slot: an outlined bar with its dark opening. */
 static void slot(const pen_t *p)
 {
-    frame(p, 4, 74, 92, 18, 5, p->col);
+    frame(p, 4, 72, 92, 20, 5, p->bg);
+    line(p, 16, 82, 84, 82);
 }
 
 static void note_in(const pen_t *p)
 {
-    note(p, -14 + slide(p->c));
+    note(p, 8, 8 + slide(p->c), 66);
     slot(p);
-    line(p, 86, 10, 86, 40);
-    line(p, 86, 40, 78, 32);
-    line(p, 86, 40, 94, 32);
+    line(p, 88, 14, 88, 44);
+    line(p, 88, 44, 81, 37);
+    line(p, 88, 44, 95, 37);
 }
 
 static void card_in(const pen_t *p)
@@ -178,7 +181,7 @@ void icon_draw(const sctx_t *c, icon_t icon, SDL_Rect box, SDL_Color col, SDL_Co
     pen_t p = {c, (float)box.x + (float)(box.w - side) / 2, (float)box.y + (float)(box.h - side) / 2,
                (float)side / 100, col, bg};
     switch (icon) {
-    case ICON_NOTE: note(&p, 0); break;
+    case ICON_NOTE: note(&p, 10, 22, 80); break;
     case ICON_CARD: bank_card(&p, 12, 25); break;
     case ICON_PHONE: phone(&p); break;
     case ICON_METER: meter(&p); break;

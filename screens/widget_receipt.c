@@ -116,7 +116,7 @@ void widget_receipt(sctx_t *c, SDL_Rect box)
     screen_receipt_of(c->v, &r);
     draw_round_frame(c, box, pad, 2, COL_EDGE, COL_PANEL);
     SDL_Rect area = {box.x + pad, box.y + pad, box.w - 2 * pad, box.h - 2 * pad};
-    widget_flow(c, &area, _("Your receipt"), FONT_SMALL, COL_ACCENT, ALIGN_LEFT);
+    widget_flow(c, &area, _("Your receipt (take a photo to keep it)"), FONT_SMALL, COL_ACCENT, ALIGN_LEFT);
     int side = c->ui->target; /* enough for the id's code at 2 px a module */
     bool beside = area.h < (int)r.n_lines * layout_line(c, FONT_SMALL) * 3 / 2 + side + pad; /* a low screen (some lines wrap) */
     SDL_Rect text = area;
