@@ -245,6 +245,24 @@ static void settings_override_limits(void **state)
     free(env);
 }
 
+/* The offline sign follows the link: never answered or the last request
+ * failed is offline; an answer just now is not; no back office, never. */
+static void selling_offline_follows_the_link(void **state)
+{
+    (void)state;
+    kmsg_t msg;
+    kiosk_config_t c = cfg;
+    c.sync_offline_after_s = 300;
+    engine_t e = {.ledger = ledger, .cfg = &c};
+    assert_false(engine_selling_offline(&e));
+    snprintf(c.sync_url, sizeof c.sync_url, "https://bo.example");
+    assert_true(engine_selling_offline(&e));
+    assert_int_equal(ledger_sync_note(ledger, true, "", &msg), K_OK);
+    assert_false(engine_selling_offline(&e));
+    assert_int_equal(ledger_sync_note(ledger, false, "no answer", &msg), K_OK);
+    assert_true(engine_selling_offline(&e));
+}
+
 static void no_key_no_document(void **state)
 {
     (void)state;
@@ -266,6 +284,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(tariff_change_at_effective_time, setup, teardown),
     cmocka_unit_test_setup_teardown(settings_override_limits, setup, teardown),
     cmocka_unit_test_setup_teardown(no_key_no_document, setup, teardown),
+    cmocka_unit_test_setup_teardown(selling_offline_follows_the_link, setup, teardown),
 };
 
 KTEST_MAIN(tests)
