@@ -25,22 +25,22 @@ typedef enum smtp_step {
     STEP_RCPT,
     STEP_DATA,
     STEP_BODY, /* the message sent, its final answer awaited */
-    STEP_QUIT,
     STEP_COUNT
 } smtp_step_t;
 
 static const char *const step_names[STEP_COUNT] = {
     [STEP_GREETING] = "the greeting", [STEP_EHLO] = "EHLO", [STEP_STARTTLS] = "STARTTLS",
     [STEP_AUTH] = "AUTH",             [STEP_MAIL] = "MAIL FROM", [STEP_RCPT] = "RCPT TO",
-    [STEP_DATA] = "DATA",             [STEP_BODY] = "the end of the message", [STEP_QUIT] = "QUIT",
+    [STEP_DATA] = "DATA",             [STEP_BODY] = "the end of the message",
 };
 
-/* The command verbs that start a step (HELO is EHLO's fallback). */
+/* The command verbs that start a step (HELO is EHLO's fallback). QUIT is
+ * none: libcurl sends it after a failure, which belongs to the step before. */
 static const struct {
     const char *verb;
     smtp_step_t step;
 } verbs[] = {{"EHLO", STEP_EHLO}, {"HELO", STEP_EHLO}, {"STARTTLS", STEP_STARTTLS}, {"AUTH", STEP_AUTH},
-             {"MAIL", STEP_MAIL}, {"RCPT", STEP_RCPT}, {"DATA", STEP_DATA},         {"QUIT", STEP_QUIT}};
+             {"MAIL", STEP_MAIL}, {"RCPT", STEP_RCPT}, {"DATA", STEP_DATA}};
 
 /* libcurl's trace: only the first word of each command is looked at (an
  * AUTH line holds the credentials: it is neither kept nor logged). */
@@ -98,6 +98,9 @@ static void describe(kmsg_t *msg, bo_send_outcome_t out, CURLcode rc, smtp_step_
     if (out == BO_SEND_REJECTED)
         kmsg_set(msg, K_EDENIED, "the SMTP server refused %s for good at %s (%ld)",
                  step == STEP_RCPT ? masked : "the message", step_names[step], code);
+    else if (step == STEP_AUTH && code >= 500)
+        kmsg_set(msg, K_EDENIED, "the SMTP server refused the login (%ld): check [email] user and password_file",
+                 code);
     else if (code >= 400)
         kmsg_set(msg, K_EBUSY, "the SMTP server answered %ld at %s (to %s): try again later", code,
                  step_names[step], masked);
