@@ -227,7 +227,37 @@ static void addresses_and_masks(void **state)
     assert_string_equal(out, "***");
 }
 
+/* The sample of docs/protocols/smtp.md is this formatter's output, line
+ * for line (the page shows it without the CRs). */
+static void sample_on_the_page(void **state)
+{
+    (void)state;
+    bo_mail_t m = {.from = "notices@estate.example.com", .from_name = "物业服务中心",
+                   .to = "resident@example.com",
+                   .subject = "【余额提醒】您的电费余额已低于二十元，请尽快充值以免停电",
+                   .text = "尊敬的住户：\n您的电表（表号 000012345678）余额为 18.50 元，已低于 20.00 "
+                           "元的提醒线。\n请到自助缴费机或在手机上充值，以免停电。",
+                   .key = "low1:acct-42:2026-05-05", .lang = "zh_CN", .date_ms = 1778000000000LL};
+    char *built = format_ok(&m), page[16384];
+    const char *path = getenv("SMTP_DOC");
+    assert_non_null(path);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    size_t n = fread(page, 1, sizeof page - 1, f);
+    fclose(f);
+    page[n] = '\0';
+    char want[8192] = "```\n";
+    for (const char *p = built; *p; p++)
+        if (*p != '\r')
+            strncat(want, p, 1);
+    strcat(want, "```\n");
+    if (!strstr(page, want))
+        fail_msg("docs/protocols/smtp.md does not show the message as built:\n%s", want);
+    free(built);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(sample_on_the_page),
     cmocka_unit_test(long_chinese_subject_in_encoded_words),
     cmocka_unit_test(ascii_subject_stays_plain),
     cmocka_unit_test(body_base64_lines_of_76),
