@@ -84,6 +84,8 @@ static bool apply(bo_config_t *c, const char *section, const char *name, const c
 {
     int64_t port = c->port;
     *known = true;
+    if (strcmp(section, "email") == 0)
+        return bo_smtp_config_key(&c->email, name, v, known);
     if (KEY("server", "listen"))
         return copy(c->listen, sizeof c->listen, v);
     if (KEY("server", "port"))
@@ -179,6 +181,7 @@ static void defaults(bo_config_t *c)
     c->max_body = 4LL << 20;
     c->upload_memory = 64LL << 20;
     c->threads = 4;
+    bo_smtp_config_defaults(&c->email);
 }
 
 kerr_t bo_config_load(const char *path, bo_config_t *cfg, kmsg_t *msg)

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "backoffice/base/bo_smtp_config.h"
 #include "base/err.h"
 
 /* The plausibility rules' settings ([quarantine], docs/sync.md): a row
@@ -47,6 +48,7 @@ typedef struct bo_config {
     int64_t max_body;       /* max_body_bytes: the largest body (an outbox batch) */
     int64_t upload_memory;  /* upload_memory_bytes: bodies being received at once, in all */
     int64_t threads;        /* threads: the workers serving connections */
+    bo_smtp_config_t email; /* [email]: the notices' SMTP server (docs/protocols/smtp.md) */
 } bo_config_t;
 
 /* Fills cfg with the defaults, then reads path (NULL: defaults only). An

@@ -5,7 +5,8 @@
 # libmicrohttpd, and no modules include each other round in a cycle (a
 # module: a folder's X.c, X.h and internal X_int.h).
 #   bo_main.c (the program)   anything
-#   cli/, http/               domain, store, base (and their own)
+#   cli/, http/               notify, domain, store, base (and their own)
+#   notify/                   store, base (the notice outbox and its channels)
 #   domain/                   store, base
 #   store_sqlite/             store, base
 #   store/                    base
@@ -14,9 +15,10 @@ src=$1/backoffice
 fail=0
 allowed() { # folder of the including file -> folders it may include
   case $1 in
-    .) echo "cli http domain store_sqlite store base" ;;
-    cli) echo "cli domain store base" ;;
-    http) echo "http domain store base" ;;
+    .) echo "cli http notify domain store_sqlite store base" ;;
+    cli) echo "cli notify domain store base" ;;
+    http) echo "http notify domain store base" ;;
+    notify) echo "notify store base" ;;
     domain) echo "domain store base" ;;
     store_sqlite) echo "store_sqlite store base" ;;
     store) echo "store base" ;;
