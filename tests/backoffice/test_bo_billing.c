@@ -16,6 +16,7 @@
 #include "backoffice/store_sqlite/bo_db.h"
 #include "backoffice/store_sqlite/bo_sqlite.h"
 #include "base/timefmt.h"
+#include "bo_harness.h"
 #include "ktest.h"
 #include "support/support.h"
 
@@ -331,6 +332,50 @@ static void report_csv(void **state)
     close_site(&f);
 }
 
+/* End to end: readings uploaded by a kiosk to `backoffice serve`, `billing
+ * run` on the command line bills the days they touch, and the admin API
+ * answers the report: M's 2026-11-30 on the single rate, 12.5 kWh x
+ * 0.5283 = 6.60375, 660. */
+static void http_report(void **state)
+{
+    (void)state;
+    boh_t h;
+    assert_true(boh_setup(&h, false, NULL));
+    assert_true(boh_meter(&h, "000012345678", "S1"));
+    char out[4096], path[300];
+    assert_int_equal(boh_cli(&h, out, sizeof out, "tariff set single CNY 'single 0.5283'"), 0);
+    sqlite3 *db;
+    snprintf(path, sizeof path, "%s/bo.db", h.dir);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "UPDATE meter SET tariff = 'single'", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    static const char *const at[] = {"2026-11-29T16:00:00.000Z", "2026-11-30T10:00:00.000Z", "2026-11-30T16:00:00.000Z"};
+    static const long long energy[] = {1000, 11500, 13500};
+    char body[2048];
+    size_t n = (size_t)snprintf(body, sizeof body, "{\"rows\":[");
+    for (int i = 0; i < 3; i++)
+        n += (size_t)snprintf(body + n, sizeof body - n,
+                              "%s{\"seq\":%d,\"topic\":\"reading\",\"payload\":{\"meter\":\"000012345678\",\"at\":"
+                              "\"%s\",\"energy\":%lld,\"balance\":900,\"purchase_count\":3,\"relay_open\":0,\"flags\":0}}",
+                              i ? "," : "", i + 1, at[i], energy[i]);
+    snprintf(body + n, sizeof body - n, "]}");
+    boh_resp_t r = boh_call(&h, "K1", "POST", "/v1/kiosks/K1/outbox", body, NULL);
+    assert_int_equal(r.status, 200);
+    boh_free(&r);
+    assert_int_equal(boh_cli(&h, out, sizeof out, "billing run"), 0);
+    r = boh_call(&h, NULL, "GET", "/v1/admin/billing?meter=000012345678&from=2026-11-30&to=2026-11-30", NULL, NULL);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"day\":\"2026-11-30\""));
+    assert_non_null(strstr(r.body, "\"energy\":12500"));
+    assert_non_null(strstr(r.body, "\"money\":660"));
+    assert_non_null(strstr(r.body, "\"day\":\"total\""));
+    boh_free(&r);
+    r = boh_call(&h, NULL, "GET", "/v1/admin/billing?from=2026-11-30&to=2026-11-30", NULL, NULL);
+    assert_int_equal(r.status, 400);
+    boh_free(&r);
+    boh_teardown(&h);
+}
+
 int main(void)
 {
     setenv("TZ", "CST-8", 1);
@@ -339,7 +384,7 @@ int main(void)
         cmocka_unit_test(forecast_rounds_down), cmocka_unit_test(dates),
         cmocka_unit_test(tou_by_time),          cmocka_unit_test(tou_from_freezes),
         cmocka_unit_test(tiered_resets_on_the_first), cmocka_unit_test(late_reading_rebills),
-        cmocka_unit_test(report_csv),
+        cmocka_unit_test(report_csv),           cmocka_unit_test(http_report),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
