@@ -37,20 +37,14 @@ static int run(bo_store_t *st, const bo_args_t *a, FILE *out)
 
 static int report(bo_store_t *st, const bo_args_t *a, FILE *out)
 {
-    static const char *const by_opt[] = {[BO_BILL_BY_METER] = "meter", [BO_BILL_BY_ACCOUNT] = "account",
-                                         [BO_BILL_BY_SITE] = "site"};
-    int given = 0;
-    bo_bill_by_t by = BO_BILL_BY_METER;
-    for (int i = 0; i < 3; i++)
-        if (bo_arg(a, by_opt[i])) {
-            by = (bo_bill_by_t)i;
-            given++;
-        }
-    if (given != 1 || !bo_arg(a, "from") || !bo_arg(a, "to"))
+    bo_bill_by_t by;
+    const char *id;
+    if (!bo_billing_by(bo_arg(a, "account"), bo_arg(a, "site"), bo_arg(a, "meter"), &by, &id) || !bo_arg(a, "from") ||
+        !bo_arg(a, "to"))
         return usage();
     bo_rows_t rows;
     kmsg_t msg = {{0}};
-    kerr_t rc = bo_billing_report(st, by, bo_arg(a, by_opt[by]), bo_arg(a, "from"), bo_arg(a, "to"), &rows, &msg);
+    kerr_t rc = bo_billing_report(st, by, id, bo_arg(a, "from"), bo_arg(a, "to"), &rows, &msg);
     if (rc) {
         fprintf(stderr, "backoffice: %s\n", msg.text);
         return rc == K_EINVAL ? BO_EXIT_USAGE : BO_EXIT_FAIL;

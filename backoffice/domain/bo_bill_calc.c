@@ -7,6 +7,7 @@
 
 #include "backoffice/domain/bo_forecast.h"
 #include "base/timefmt.h"
+#include "core/kmath.h"
 
 #define MINUTE_MS 60000LL
 
@@ -26,7 +27,9 @@ const char *bo_bill_method_name(bo_bill_method_t m)
  * exactly, whatever the cuts. */
 static int64_t share(int64_t dE, int64_t a, int64_t b, int64_t t)
 {
-    return (int64_t)((__int128)dE * (t - a) / (b - a));
+    int64_t q = 0;
+    kmath_muldiv(dE, t - a, b - a, KROUND_DOWN, &q); /* 0 <= t - a <= b - a: q <= dE fits */
+    return q;
 }
 
 /* Adds interval [a, b) of energy dE to out, the part within the day, each

@@ -194,6 +194,19 @@ kerr_t bo_billing_run_pending(bo_store_t *st, const char *site, int64_t now, boo
     return run_close(&run, rc);
 }
 
+bool bo_billing_by(const char *account, const char *site, const char *meter, bo_bill_by_t *by, const char **id)
+{
+    const char *given[] = {[BO_BILL_BY_METER] = meter, [BO_BILL_BY_ACCOUNT] = account, [BO_BILL_BY_SITE] = site};
+    int n = 0;
+    for (int i = 0; i < 3; i++)
+        if (given[i]) {
+            *by = (bo_bill_by_t)i;
+            *id = given[i];
+            n++;
+        }
+    return n == 1;
+}
+
 kerr_t bo_billing_report(bo_store_t *st, bo_bill_by_t by, const char *id, const char *from, const char *to,
                          bo_rows_t *out, kmsg_t *msg)
 {

@@ -39,6 +39,10 @@ kerr_t bo_billing_run_day(bo_store_t *st, const char *day, const char *site, int
 kerr_t bo_billing_run_pending(bo_store_t *st, const char *site, int64_t now, bool yesterday, bo_bill_stats_t *stats,
                               kmsg_t *msg);
 
+/* Whose days a report is about: exactly one of account, site and meter
+ * given (non-NULL) sets *by and *id; false otherwise. */
+bool bo_billing_by(const char *account, const char *site, const char *meter, bo_bill_by_t *by, const char **id);
+
 /* The report rows of a meter's, an account's or a site's days from `from`
  * to `to` (dates, inclusive), then a total (bo_store_bill.h). K_EINVAL
  * naming a bad date. */

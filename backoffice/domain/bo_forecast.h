@@ -13,7 +13,8 @@
 /* Milli-days the balance lasts at the mean daily spend of the n_days
  * spends given, rounded down: balance * 1000 * n_days / sum. -1 when
  * nothing was spent (no spends, n_days < 1, or their sum 0 or less); 0
- * when the balance is 0 or below; INT64_MAX when the result does not fit.
+ * when the balance is 0 or below (or the spends' sum beyond int64);
+ * INT64_MAX when the result does not fit.
  * Negative spends (refunds) count in the sum as they are. */
 int64_t bo_forecast_days_left_milli(int64_t balance_minor, const int64_t *daily_spend_minor, int n_days);
 

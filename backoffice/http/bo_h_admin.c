@@ -90,23 +90,16 @@ void bo_h_admin_report(bo_req_t *q, bo_resp_t *r)
 
 void bo_h_admin_billing(bo_req_t *q, bo_resp_t *r)
 {
-    static const char *const by_arg[] = {[BO_BILL_BY_METER] = "meter", [BO_BILL_BY_ACCOUNT] = "account",
-                                         [BO_BILL_BY_SITE] = "site"};
-    int given = 0;
-    bo_bill_by_t by = BO_BILL_BY_METER;
-    for (int i = 0; i < 3; i++)
-        if (bo_req_arg(q, by_arg[i])) {
-            by = (bo_bill_by_t)i;
-            given++;
-        }
-    if (given != 1) {
+    bo_bill_by_t by;
+    const char *id;
+    if (!bo_billing_by(bo_req_arg(q, "account"), bo_req_arg(q, "site"), bo_req_arg(q, "meter"), &by, &id)) {
         bo_resp_error(r, 400, "bad_request", "say whose days: one of account, site or meter");
         return;
     }
     bo_rows_t rows;
     kmsg_t msg = {{0}};
     bo_lock(q->s);
-    kerr_t rc = bo_billing_report(&q->s->store, by, bo_req_arg(q, by_arg[by]), bo_req_arg(q, "from"),
+    kerr_t rc = bo_billing_report(&q->s->store, by, id, bo_req_arg(q, "from"),
                                   bo_req_arg(q, "to"), &rows, &msg);
     bo_unlock(q->s);
     if (rc == K_EINVAL)

@@ -144,6 +144,22 @@ static void freeze(fixture_t *f, const char *meter, const char *local, int64_t s
     exec(f, sql);
 }
 
+/* M1's readings around 2026-11-30 (tou_by_time says what they make). */
+static void m1_readings(fixture_t *f)
+{
+    reading(f, "M1", "2026-11-29T22:00:00", 100000, 9000);
+    reading(f, "M1", "2026-11-30T02:00:00", 104000, 6000);
+    reading(f, "M1", "2026-11-30T12:00:00", 114000, 5000);
+    reading(f, "M1", "2026-12-01T00:00:00", 126000, 4000);
+}
+
+/* M4's of 2026-11-30, the midnight after it not yet read (late_reading_rebills). */
+static void m4_readings(fixture_t *f)
+{
+    reading(f, "M4", "2026-11-30T00:00:00", 1000, 2000);
+    reading(f, "M4", "2026-11-30T18:00:00", 11500, 1445);
+}
+
 static void bill(fixture_t *f, const char *day)
 {
     bo_bill_stats_t s;
@@ -186,10 +202,7 @@ static void tou_by_time(void **state)
     (void)state;
     fixture_t f;
     open_site(&f);
-    reading(&f, "M1", "2026-11-29T22:00:00", 100000, 9000);
-    reading(&f, "M1", "2026-11-30T02:00:00", 104000, 6000);
-    reading(&f, "M1", "2026-11-30T12:00:00", 114000, 5000);
-    reading(&f, "M1", "2026-12-01T00:00:00", 126000, 4000);
+    m1_readings(&f);
     bill(&f, "2026-11-30");
     ASSERT_CELL(&f, "M1", "2026-11-30", "energy", "24000");
     ASSERT_CELL(&f, "M1", "2026-11-30", "sharp", "3000");
@@ -277,8 +290,7 @@ static void late_reading_rebills(void **state)
     bo_bill_stats_t s;
     kmsg_t msg = {{0}};
     open_site(&f);
-    reading(&f, "M4", "2026-11-30T00:00:00", 1000, 2000);
-    reading(&f, "M4", "2026-11-30T18:00:00", 11500, 1445);
+    m4_readings(&f);
     assert_int_equal(bo_billing_run_pending(&f.st, "", L("2026-12-01T00:30:00"), false, &s, &msg), K_OK);
     ASSERT_CELL(&f, "M4", "2026-11-30", "money", "555");
     ASSERT_CELL(&f, "M4", "2026-11-30", "complete", "0");
@@ -306,12 +318,8 @@ static void report_csv(void **state)
     (void)state;
     fixture_t f;
     open_site(&f);
-    reading(&f, "M1", "2026-11-29T22:00:00", 100000, 9000);
-    reading(&f, "M1", "2026-11-30T02:00:00", 104000, 6000);
-    reading(&f, "M1", "2026-11-30T12:00:00", 114000, 5000);
-    reading(&f, "M1", "2026-12-01T00:00:00", 126000, 4000);
-    reading(&f, "M4", "2026-11-30T00:00:00", 1000, 2000);
-    reading(&f, "M4", "2026-11-30T18:00:00", 11500, 1445);
+    m1_readings(&f);
+    m4_readings(&f);
     char cmd[1200], out[4096];
     snprintf(cmd, sizeof cmd, "TZ=CST-8 %s --set server.database=%s billing run --day 2026-11-30", getenv("BACKOFFICE"),
              f.path);
