@@ -12,6 +12,7 @@
 #include "backoffice/cli/bo_cli.h"
 #include "backoffice/domain/bo_alerts.h"
 #include "backoffice/domain/bo_batch.h"
+#include "backoffice/domain/bo_billing.h"
 #include "backoffice/http/bo_server.h"
 #include "backoffice/store_sqlite/bo_sqlite.h"
 #include "base/log.h"
@@ -63,8 +64,16 @@ static const char help[] =
     "  report audit [--kiosk ID] [--since DATE] [--action A] [--csv]   the fleet's audit trail\n"
     "  group set NAME --perms LIST | group list       staff permission groups, sent to kiosks (docs/staff.md)\n"
     "  operator add NAME --group G | operator pin|disable|enable NAME | operator list\n"
-    "                                       staff; the PIN from BACKOFFICE_NEW_PIN or asked without echo\n"
+    "                                       staff; the PIN from BACKOFFICE_NEW_PIN or asked without echo\n";
+
+/* The help's second part (one literal stays within C's 4095 characters). */
+static const char help_billing[] =
+    "  billing run [--day DATE] [--site S]  bill each meter's local day (default: yesterday and days with new\n"
+    "                                       readings); serve does it on its own every few minutes (docs/billing.md)\n"
+    "  billing report --account A|--site S|--meter M --from DATE --to DATE [--csv]   per day and a total\n"
     "Amounts are minor units (5000 = 50.00). See docs/sync.md.\n";
+
+#define BILLING_CHECK_S 300 /* how often serve bills what changed */
 
 /* The periodic check for silent kiosks (bo_alerts.h), on the server's
  * clock (its test offset included). */
@@ -98,6 +107,21 @@ static void batch_check(bo_server_t *s)
         LOG_I("batches", "retry check: %d commands queued again", made);
 }
 
+/* Daily billing's periodic run (bo_billing.h): the days new readings
+ * touched, and yesterday once after each local midnight. */
+static void billing_check(bo_server_t *s)
+{
+    bo_bill_stats_t st;
+    kmsg_t msg = {{0}};
+    bo_lock(s);
+    kerr_t rc = bo_billing_run_pending(&s->store, "", bo_now(s), false, &st, &msg);
+    bo_unlock(s);
+    if (rc)
+        LOG_W("billing", "the daily billing run failed: %s", msg.text);
+    else if (st.rows)
+        LOG_I("billing", "billed %lld meter-days: %lld rows", (long long)st.days, (long long)st.rows);
+}
+
 static int64_t mono_s(void)
 {
     struct timespec t;
@@ -110,6 +134,7 @@ static int checks(bo_server_t *s, const bo_config_t *cfg, const sigset_t *set)
 {
     const struct timespec second = {.tv_sec = 1};
     int64_t alerts_at = mono_s() + cfg->alerts_check_s, batches_at = mono_s() + cfg->batch_check_s;
+    int64_t billing_at = mono_s() + BILLING_CHECK_S;
     int sig;
     while ((sig = sigtimedwait(set, NULL, &second)) < 0) {
         int64_t t = mono_s();
@@ -120,6 +145,10 @@ static int checks(bo_server_t *s, const bo_config_t *cfg, const sigset_t *set)
         if (t >= batches_at) {
             batch_check(s);
             batches_at = t + cfg->batch_check_s;
+        }
+        if (t >= billing_at) {
+            billing_check(s);
+            billing_at = t + BILLING_CHECK_S;
         }
     }
     return sig;
@@ -162,6 +191,7 @@ static int with_store(const bo_config_t *cfg, const bo_args_t *a)
     int rc = strcmp(a->pos[0], "report") == 0 ? bo_report(&st, a, stdout)
              : bo_cli_command_verb(a)          ? bo_cli_command(cfg, &st, a, stdout)
              : bo_cli_batch_verb(a)            ? bo_cli_batch(cfg, &st, a, stdout)
+             : bo_cli_billing_verb(a)          ? bo_cli_billing(&st, a, stdout)
                                                : bo_admin(&st, a, stdout);
     st.ops->close(st.ctx);
     return rc;
@@ -186,6 +216,7 @@ int main(int argc, char **argv)
     bo_config_t cfg;
     if (!bo_cli_split(argc - 1, argv + 1, &a) || a.npos == 0 || bo_arg(&a, "help")) {
         fputs(help, a.npos == 0 && bo_arg(&a, "help") ? stdout : stderr);
+        fputs(help_billing, a.npos == 0 && bo_arg(&a, "help") ? stdout : stderr);
         return a.npos == 0 && bo_arg(&a, "help") ? BO_EXIT_OK : BO_EXIT_USAGE;
     }
     if (strcmp(a.pos[0], "version") == 0) {

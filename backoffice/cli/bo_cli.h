@@ -136,4 +136,12 @@ bool bo_cli_batch_verb(const bo_args_t *a);
 /* Runs a batch verb: create (signed with cfg's key), show, list, cancel. */
 int bo_cli_batch(const bo_config_t *cfg, bo_store_t *st, const bo_args_t *a, FILE *out);
 
+/* Whether a is a daily billing verb (`billing ...`: bo_cli_billing.c). */
+bool bo_cli_billing_verb(const bo_args_t *a);
+
+/* Runs it: `billing run [--day D] [--site S]` (no day: yesterday and the
+ * days new readings touch), `billing report --account A|--site S|--meter M
+ * --from D --to D [--csv]`. */
+int bo_cli_billing(bo_store_t *st, const bo_args_t *a, FILE *out);
+
 #endif

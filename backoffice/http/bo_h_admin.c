@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "backoffice/base/bo_json.h"
+#include "backoffice/domain/bo_billing.h"
 #include "backoffice/domain/bo_report.h"
 #include "backoffice/http/bo_server.h"
 
@@ -85,6 +86,28 @@ void bo_h_admin_report(bo_req_t *q, bo_resp_t *r)
     if (!time_arg(q, "from", &args.from, r) || !time_arg(q, "to", &args.to, r))
         return;
     listing(q, r, what, &args, "the report failed");
+}
+
+void bo_h_admin_billing(bo_req_t *q, bo_resp_t *r)
+{
+    bo_bill_by_t by;
+    const char *id;
+    if (!bo_billing_by(bo_req_arg(q, "account"), bo_req_arg(q, "site"), bo_req_arg(q, "meter"), &by, &id)) {
+        bo_resp_error(r, 400, "bad_request", "say whose days: one of account, site or meter");
+        return;
+    }
+    bo_rows_t rows;
+    kmsg_t msg = {{0}};
+    bo_lock(q->s);
+    kerr_t rc = bo_billing_report(&q->s->store, by, id, bo_req_arg(q, "from"),
+                                  bo_req_arg(q, "to"), &rows, &msg);
+    bo_unlock(q->s);
+    if (rc == K_EINVAL)
+        bo_resp_error(r, 400, "bad_request", "%s", msg.text);
+    else if (rc)
+        bo_resp_error(r, 500, "internal", "the billing report failed: %s", msg.text);
+    else
+        answer_rows(q, r, &rows);
 }
 
 void bo_h_admin_kiosks(bo_req_t *q, bo_resp_t *r)

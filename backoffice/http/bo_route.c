@@ -55,6 +55,7 @@ static const bo_route_t routes[] = {
     {"GET", "/v1/admin/batches/*", bo_h_admin_batch_get, NEEDS_ADMIN, BODY_NONE, 0},
     {"POST", "/v1/admin/batches/*/cancel", bo_h_admin_batch_cancel, NEEDS_ADMIN, BODY_JSON, SMALL},
     {"GET", "/v1/admin/kiosks", bo_h_admin_kiosks, NEEDS_ADMIN, BODY_NONE, 0},
+    {"GET", "/v1/admin/billing", bo_h_admin_billing, NEEDS_ADMIN, BODY_NONE, 0},
     {"GET", "/v1/admin/meters", bo_h_admin_meters, NEEDS_ADMIN, BODY_NONE, 0},
     {"GET", "/v1/admin/meters/*", bo_h_admin_meter, NEEDS_ADMIN, BODY_NONE, 0},
     {"GET", "/v1/admin/alerts", bo_h_admin_alerts, NEEDS_ADMIN, BODY_NONE, 0},

@@ -142,6 +142,9 @@ void bo_h_test_clock(bo_req_t *q, bo_resp_t *r);
 void bo_h_health(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_report(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_kiosks(bo_req_t *q, bo_resp_t *r);
+/* GET /v1/admin/billing?account=|site=|meter=&from=&to=[&format=csv]:
+ * daily billing's report (docs/billing.md). */
+void bo_h_admin_billing(bo_req_t *q, bo_resp_t *r);
 void bo_h_commands_get(bo_req_t *q, bo_resp_t *r);
 void bo_h_command_ack(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_commands(bo_req_t *q, bo_resp_t *r);

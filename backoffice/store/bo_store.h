@@ -14,6 +14,7 @@
 #define BACKOFFICE_STORE_BO_STORE_H
 
 #include "backoffice/base/bo_rows.h"
+#include "backoffice/store/bo_store_bill.h"
 #include "backoffice/store/bo_store_command.h"
 #include "backoffice/store/bo_store_fleet.h"
 #include "backoffice/store/bo_store_meter.h"
@@ -91,6 +92,7 @@ typedef struct bo_store_ops {
     const bo_st_held_t *held;       /* quarantine */
     const bo_st_cmd_t *cmd;         /* central commands to meters */
     const bo_st_batch_t *batch;     /* batches of central commands */
+    const bo_st_bill_t *bill;       /* daily billing */
 } bo_store_ops_t;
 
 /* An open store: what the domain is handed. */

@@ -303,8 +303,27 @@ static const char *const v10[] = {
     NULL,
 };
 
+/* Version 11: daily billing (docs/billing.md). One row per meter and
+ * local day, replaced when the day is billed again: its energy (the TOU
+ * bands NULL for a tariff without them), its money by the meter's tariff,
+ * the last reading's balance that day (NULL: no reading), the days left at
+ * the last 7 and 30 days' mean spend (milli-days, -1: not known) and where
+ * the energy came from (method). bill_mark holds what billing has seen:
+ * the last reading and freeze rowids, the last day billed on schedule. */
+static const char *const v11[] = {
+    "CREATE TABLE bill_day (meter TEXT NOT NULL, day TEXT NOT NULL, site TEXT NOT NULL, tariff TEXT NOT NULL,"
+    "  currency TEXT NOT NULL, method TEXT NOT NULL CHECK (method IN ('none', 'frozen', 'time')),"
+    "  complete INTEGER NOT NULL CHECK (complete IN (0, 1)), energy INTEGER NOT NULL, sharp INTEGER,"
+    "  peak INTEGER, flat INTEGER, valley INTEGER, money INTEGER NOT NULL, balance INTEGER,"
+    "  days_left_7 INTEGER NOT NULL, days_left_30 INTEGER NOT NULL, billed_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (meter, day)) STRICT;"
+    "CREATE INDEX bill_day_site ON bill_day(site, day);"
+    "CREATE TABLE bill_mark (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL) STRICT;",
+    NULL,
+};
+
 /* Each migration is a list of SQL texts run in one transaction. */
-static const char *const *const migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10};
+static const char *const *const migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11};
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

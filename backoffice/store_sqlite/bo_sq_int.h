@@ -17,6 +17,7 @@ extern const bo_st_qr_t bo__sq_qr;         /* bo_sq_qr.c */
 extern const bo_st_held_t bo__sq_held;     /* bo_sq_qr.c */
 extern const bo_st_cmd_t bo__sq_cmd;       /* bo_sq_command.c */
 extern const bo_st_batch_t bo__sq_batch;   /* bo_sq_batch.c */
+extern const bo_st_bill_t bo__sq_bill;     /* bo_sq_bill.c */
 
 /* A central command's columns, in the order bo__sq_read_cmd reads them. */
 #define BO_SQ_CMD_COLS                                                                                         \
@@ -29,5 +30,10 @@ void bo__sq_read_cmd(sqlite3_stmt *st, bo_cmd_rec_t *c);
 
 /* The listing's rows into out (bo_sq_list.c). */
 kerr_t bo__sq_list(void *ctx, bo_listing_t what, const bo_list_args_t *args, bo_rows_t *out, kmsg_t *msg);
+
+/* The rows of sql with three text parameters (NULL binds "") into out
+ * (bo_sq_list.c). */
+kerr_t bo__sq_rows(void *ctx, const char *sql, const char *p1, const char *p2, const char *p3, bo_rows_t *out,
+                   kmsg_t *msg);
 
 #endif

@@ -273,20 +273,39 @@ static bool fill(sqlite3_stmt *st, bo_rows_t *out, int *src)
     return true;
 }
 
-kerr_t bo__sq_list(void *ctx, bo_listing_t what, const bo_list_args_t *args, bo_rows_t *out, kmsg_t *msg)
+/* Every row of the bound statement st into out, then st finalized. */
+static kerr_t fill_all(sqlite3 *ctx, sqlite3_stmt *st, bo_rows_t *out, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
     int src = SQLITE_DONE;
-    memset(out, 0, sizeof *out);
-    if ((unsigned)what >= sizeof listings / sizeof listings[0] || !listings[what].sql)
-        return kmsg_set(msg, K_EINVAL, "no listing %d", (int)what);
-    if (sqlite3_prepare_v2(ctx, listings[what].sql, -1, &st, NULL) != SQLITE_OK)
-        return kmsg_set(msg, K_EIO, "%s", sqlite3_errmsg(ctx));
-    bind(st, listings[what].binds, args);
     bool ok = fill(st, out, &src);
     sqlite3_finalize(st);
     if (ok && src == SQLITE_DONE)
         return K_OK;
     bo_rows_free(out);
     return kmsg_set(msg, K_EIO, "%s", ok ? sqlite3_errmsg(ctx) : "out of memory");
+}
+
+kerr_t bo__sq_list(void *ctx, bo_listing_t what, const bo_list_args_t *args, bo_rows_t *out, kmsg_t *msg)
+{
+    sqlite3_stmt *st;
+    memset(out, 0, sizeof *out);
+    if ((unsigned)what >= sizeof listings / sizeof listings[0] || !listings[what].sql)
+        return kmsg_set(msg, K_EINVAL, "no listing %d", (int)what);
+    if (sqlite3_prepare_v2(ctx, listings[what].sql, -1, &st, NULL) != SQLITE_OK)
+        return kmsg_set(msg, K_EIO, "%s", sqlite3_errmsg(ctx));
+    bind(st, listings[what].binds, args);
+    return fill_all(ctx, st, out, msg);
+}
+
+kerr_t bo__sq_rows(void *ctx, const char *sql, const char *p1, const char *p2, const char *p3, bo_rows_t *out,
+                   kmsg_t *msg)
+{
+    sqlite3_stmt *st;
+    memset(out, 0, sizeof *out);
+    if (sqlite3_prepare_v2(ctx, sql, -1, &st, NULL) != SQLITE_OK)
+        return kmsg_set(msg, K_EIO, "%s", sqlite3_errmsg(ctx));
+    const char *p[] = {p1, p2, p3};
+    for (int i = 0; i < 3; i++)
+        sqlite3_bind_text(st, i + 1, p[i] ? p[i] : "", -1, SQLITE_TRANSIENT);
+    return fill_all(ctx, st, out, msg);
 }

@@ -13,6 +13,8 @@
 #include "support/support.h"
 
 static const char downgrade[] =
+    /* schema 11's: daily billing */
+    "DROP TABLE bill_day; DROP TABLE bill_mark;"
     /* schema 10's: batches (meter_command's columns go with the table below) */
     "DROP TABLE batch;"
     /* schema 9's: daily freezes */
