@@ -20,6 +20,7 @@ typedef struct submit_run {
     int total, sent, answered;
     uint32_t worst;      /* the first status other than ESME_ROK */
     bo_smpp_verdict_t verdict;
+    smpp_multi_t *multi; /* where the receipts of a multi-part message gather */
 } submit_run_t;
 
 static bool is_number(const char *to)
@@ -66,6 +67,8 @@ static void take_answer(submit_run_t *run, const bo_smpp_header_t *h, const uint
         uint32_t status = h->cmd == BO_SMPP_GENERIC_NACK && h->status == 0 ? BO_SMPP_RSYSERR : h->status;
         if (status == BO_SMPP_ROK && !bo_smpp_decode_resp_id(pdu, h->len, run->ids[i], sizeof run->ids[i]))
             status = BO_SMPP_RSYSERR;
+        if (status == BO_SMPP_ROK && run->multi)
+            memcpy(run->multi->ids[i], run->ids[i], sizeof run->ids[i]);
         if (status != BO_SMPP_ROK && run->verdict == BO_SMPP_V_OK) {
             run->worst = status;
             run->verdict = bo_smpp_status_verdict(status);
@@ -110,11 +113,11 @@ static void pace(bo_smpp_t *s, bool throttled)
 static bo_send_outcome_t judge(bo_smpp_t *s, submit_run_t *run, char provider_id[72], kmsg_t *msg)
 {
     pace(s, run->verdict == BO_SMPP_V_THROTTLED);
+    if (run->multi && run->verdict != BO_SMPP_V_OK)
+        run->multi->total = 0;
     switch (run->verdict) {
     case BO_SMPP_V_OK:
         snprintf(provider_id, 72, "%s", run->ids[0]);
-        if (run->total > 1)
-            smpp_dlr_expect(s, run->ids, run->total);
         return BO_SEND_OK;
     case BO_SMPP_V_THROTTLED:
         kmsg_set(msg, K_EBUSY, "the SMSC is throttling (ESME_RTHROTTLED): submits slow down to one per %lld ms",
@@ -163,9 +166,13 @@ static bo_send_outcome_t smpp_send(void *ctx, const bo_notice_msg_t *m, char pro
                         (long long)(s->not_before - now)), BO_SEND_RETRY;
     if (!ready(s, deadline, msg))
         return BO_SEND_RETRY;
-    if (!run_parts(s, &run, m->to, deadline))
+    run.multi = run.total > 1 ? smpp_dlr_expect(s, run.total) : NULL;
+    if (!run_parts(s, &run, m->to, deadline)) {
+        if (run.multi)
+            run.multi->total = 0;
         return kmsg_set(msg, K_EIO, "the SMSC session broke or went silent during submit_sm: reconnecting"),
                BO_SEND_RETRY;
+    }
     char masked[21];
     bo_smpp_mask(m->to, masked, sizeof masked);
     LOG_I(SMPP_LOG, "%s: %d part%s to %s: %s", m->key ? m->key : "", run.total, run.total > 1 ? "s" : "", masked,

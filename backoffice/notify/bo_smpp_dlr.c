@@ -21,17 +21,15 @@ static void push_report(bo_smpp_t *s, const bo_delivery_report_t *r)
     s->rep_n++;
 }
 
-void smpp_dlr_expect(bo_smpp_t *s, char ids[][66], int total)
+smpp_multi_t *smpp_dlr_expect(bo_smpp_t *s, int total)
 {
     smpp_multi_t *m = &s->multi[s->multi_next];
     s->multi_next = (s->multi_next + 1) % SMPP_MULTI;
     memset(m, 0, sizeof *m);
-    snprintf(m->first, sizeof m->first, "%s", ids[0]);
-    for (int i = 0; i < total; i++)
-        memcpy(m->ids[i], ids[i], sizeof m->ids[i]);
     m->total = (uint8_t)total;
     m->all_ok = true;
     snprintf(m->state, sizeof m->state, "DELIVRD");
+    return m;
 }
 
 /* Counts r towards its multi-part message, if it belongs to one: true if
@@ -41,7 +39,7 @@ static bool gather(bo_smpp_t *s, const bo_delivery_report_t *r)
     for (size_t i = 0; i < SMPP_MULTI; i++) {
         smpp_multi_t *m = &s->multi[i];
         for (int p = 0; p < m->total; p++) {
-            if (strcmp(m->ids[p], r->provider_id) != 0)
+            if (!m->ids[p][0] || strcmp(m->ids[p], r->provider_id) != 0)
                 continue;
             m->seen |= (uint8_t)(1u << p);
             if (!r->delivered && m->all_ok) {
@@ -50,7 +48,7 @@ static bool gather(bo_smpp_t *s, const bo_delivery_report_t *r)
             }
             if (m->seen == (uint8_t)((1u << m->total) - 1)) {
                 bo_delivery_report_t whole = *r;
-                snprintf(whole.provider_id, sizeof whole.provider_id, "%s", m->first);
+                snprintf(whole.provider_id, sizeof whole.provider_id, "%s", m->ids[0]);
                 whole.delivered = m->all_ok;
                 snprintf(whole.state, sizeof whole.state, "%s", m->state);
                 push_report(s, &whole);

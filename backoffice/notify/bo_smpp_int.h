@@ -14,7 +14,6 @@
 
 /* A multi-part message waiting for the receipts of all its parts. */
 typedef struct smpp_multi {
-    char first[72];
     char ids[BO_SMPP_MAX_PARTS][66];
     uint8_t total, seen; /* seen: a bit per part */
     bool all_ok;
@@ -78,7 +77,10 @@ void smpp_sess_close(bo_smpp_t *s);
 /* A deliver_sm arrived: answers it and, when it is a receipt, keeps its report. */
 void smpp_dlr_received(bo_smpp_t *s, const uint8_t *pdu, size_t n, uint32_t seq);
 
-/* A multi-part message was accepted: its receipts will be gathered under ids[0]. */
-void smpp_dlr_expect(bo_smpp_t *s, char ids[][66], int total);
+/* A multi-part message is about to go out: its receipts will be gathered
+ * in the entry returned, whose ids the caller fills in as the answers come
+ * (a receipt can come before the last part's answer), and whose total it
+ * sets to 0 if the message is not accepted after all. */
+smpp_multi_t *smpp_dlr_expect(bo_smpp_t *s, int total);
 
 #endif
