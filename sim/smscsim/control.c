@@ -33,6 +33,14 @@ static char *cmd_silent(smsc_t *s, char **av, int ac)
     return count_arg(&s->faults.silent, av[1], "silent");
 }
 
+static char *cmd_latency(smsc_t *s, char **av, int ac)
+{
+    (void)ac;
+    if (!simio_parse_int(av[1], 0, 60000, &s->faults.latency))
+        return ERR("latency needs milliseconds 0..60000");
+    return OK("%s", "");
+}
+
 static char *cmd_refuse(smsc_t *s, char **av, int ac)
 {
     (void)ac;
@@ -150,6 +158,7 @@ static const struct command {
     {{"reject", 1, 1, "reject STATUS"}, cmd_reject},
     {{"throttle", 1, 1, "throttle on|off"}, cmd_throttle},
     {{"auto-receipt", 1, 1, "auto-receipt on|off"}, cmd_auto_receipt},
+    {{"latency", 1, 1, "latency MS"}, cmd_latency},
     {{"drop", 0, 0, "drop"}, cmd_drop},
     {{"receipt", 2, 2, "receipt ID STAT"}, cmd_receipt},
     {{"list", 0, 0, "list"}, cmd_list},

@@ -67,12 +67,14 @@ int main(int argc, char **argv)
     s.next_id = 1000;
     s.msgs = calloc(SMSC_MSGS, sizeof *s.msgs);
     s.pending = calloc(SMSC_PENDING, sizeof *s.pending);
-    if (!s.msgs || !s.pending) {
+    s.later = calloc(SMSC_LATER, sizeof *s.later);
+    if (!s.msgs || !s.pending || !s.later) {
         fprintf(stderr, "smscsim: out of memory\n");
         return 1;
     }
     rc = smsc_serve(&s, &o.listen);
     free(s.msgs);
     free(s.pending);
+    free(s.later);
     return rc;
 }

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "base/log.h"
 #include "sim/common/simio.h"
 #include "sim/smscsim/smsc.h"
@@ -97,7 +98,8 @@ static void loop(smsc_t *s, int lfd, simio_ctl_t *ctl)
         for (int i = 0; i < SMSC_CONNS; i++)
             fds[1 + i] = (struct pollfd){.fd = s->conn[i].fd, .events = POLLIN};
         nfds_t n = simio_ctl_poll_set(ctl, fds, 1 + SMSC_CONNS);
-        int rc = poll(fds, n, 1000);
+        int next = smsc_later_flush(s, kclock_mono(NULL));
+        int rc = poll(fds, n, next >= 0 && next < 1000 ? next : 1000);
         if (rc < 0 && errno != EINTR)
             LOG_E(SMSC_LOG, "poll: %s", strerror(errno));
         if (rc <= 0)

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "base/log.h"
 #include "sim/smscsim/smsc.h"
 
@@ -198,6 +199,38 @@ static long fault_status(smsc_t *s)
     return 0;
 }
 
+/* A submit_sm's answer, now or (with a latency) later, with its receipt after it. */
+static void submit_answer(smsc_t *s, smsc_conn_t *c, uint32_t seq, uint32_t status, const char *id, bool receipt)
+{
+    if (s->faults.latency > 0 && s->later_n < SMSC_LATER) {
+        smsc_later_t *l = &s->later[(s->later_head + s->later_n++) % SMSC_LATER];
+        *l = (smsc_later_t){(int)(c - s->conn), c->fd, seq, status, "", receipt, kclock_mono(NULL) + s->faults.latency};
+        snprintf(l->id, sizeof l->id, "%s", id ? id : "");
+        return;
+    }
+    answer(c, SUBMIT | RESP, status, seq, id);
+    if (receipt)
+        smsc_send_receipt(s, id, "DELIVRD");
+}
+
+int smsc_later_flush(smsc_t *s, int64_t now)
+{
+    while (s->later_n > 0) {
+        smsc_later_t *l = &s->later[s->later_head];
+        if (l->due > now)
+            return (int)(l->due - now);
+        smsc_conn_t *c = &s->conn[l->conn];
+        if (c->fd >= 0 && c->fd == l->fd) {
+            answer(c, SUBMIT | RESP, l->status, l->seq, l->status ? NULL : l->id);
+            if (l->receipt)
+                smsc_send_receipt(s, l->id, "DELIVRD");
+        }
+        s->later_head = (s->later_head + 1) % SMSC_LATER;
+        s->later_n--;
+    }
+    return -1;
+}
+
 static void on_submit(smsc_t *s, smsc_conn_t *c, const smsc_pdu_t *p)
 {
     smsc_submit_t sub;
@@ -214,15 +247,13 @@ static void on_submit(smsc_t *s, smsc_conn_t *c, const smsc_pdu_t *p)
     if (st == 0 && (!sub.dest[0] || strspn(sub.dest, "0123456789") != strlen(sub.dest)))
         st = 0x0B; /* ESME_RINVDSTADR */
     if (st != 0) {
-        answer(c, p->id | RESP, (uint32_t)st, p->seq, NULL);
+        submit_answer(s, c, p->seq, (uint32_t)st, NULL, false);
         return;
     }
     char id[16];
     snprintf(id, sizeof id, "%llu", (unsigned long long)s->next_id++);
-    answer(c, p->id | RESP, 0, p->seq, id);
     take_message(s, &sub, id);
-    if (s->faults.auto_receipt && (sub.registered_delivery & 0x03) == 1)
-        smsc_send_receipt(s, id, "DELIVRD");
+    submit_answer(s, c, p->seq, 0, id, s->faults.auto_receipt && (sub.registered_delivery & 0x03) == 1);
 }
 
 void smsc_handle(smsc_t *s, smsc_conn_t *c, const uint8_t *pdu, size_t n)

@@ -106,7 +106,19 @@ typedef struct smsc_faults {
     uint32_t reject;   /* the next submit_sm: this status (0: none) */
     bool throttle;     /* every submit_sm: ESME_RTHROTTLED */
     bool auto_receipt; /* a DELIVRD receipt right after each accepted part */
+    int64_t latency;   /* submit_sm answered this many ms late (0: at once) */
 } smsc_faults_t;
+
+#define SMSC_LATER 4096
+
+/* A submit_sm answer held back by the latency. */
+typedef struct smsc_later {
+    int conn, fd; /* the connection, and its descriptor then (a new session gets none) */
+    uint32_t seq, status;
+    char id[16];
+    bool receipt;
+    int64_t due;
+} smsc_later_t;
 
 typedef struct smsc {
     smsc_conn_t conn[SMSC_CONNS];
@@ -116,11 +128,17 @@ typedef struct smsc {
     size_t n_msgs;
     smsc_pending_t *pending; /* SMSC_PENDING */
     uint64_t next_id;
+    smsc_later_t *later; /* SMSC_LATER, a ring */
+    size_t later_head, later_n;
     uint64_t submits, binds, receipts_sent, enquires, throttled;
 } smsc_t;
 
 /* Handles one whole PDU from conn c (answering it). */
 void smsc_handle(smsc_t *s, smsc_conn_t *c, const uint8_t *pdu, size_t n);
+
+/* Sends the held-back answers that are due; returns the ms until the next
+ * one (-1: none). */
+int smsc_later_flush(smsc_t *s, int64_t now);
 
 /* Sends a receipt for message_id with stat (DELIVRD, UNDELIV ...) to the
  * ESME that submitted it (or any bound receiver); false if none is bound. */
