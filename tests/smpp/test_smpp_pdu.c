@@ -4,32 +4,16 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "gateway/hex.h"
 #include "ktest.h"
 
 #include "backoffice/notify/bo_smpp_pdu.h"
 #include "backoffice/notify/bo_smpp_text.h"
 
-/* Hex text (spaces allowed) to bytes; returns the count. */
-static size_t unhex(const char *hex, uint8_t *out, size_t cap)
-{
-    size_t n = 0;
-    unsigned v;
-    while (*hex && n < cap) {
-        if (*hex == ' ') {
-            hex++;
-            continue;
-        }
-        assert_int_equal(sscanf(hex, "%2x", &v), 1);
-        out[n++] = (uint8_t)v;
-        hex += 2;
-    }
-    return n;
-}
-
 static void assert_bytes(const uint8_t *got, size_t n, const char *hex)
 {
     uint8_t want[BO_SMPP_MAX_PDU];
-    size_t k = unhex(hex, want, sizeof want);
+    size_t k = hex_bytes(hex, want, sizeof want);
     assert_int_equal(n, k);
     assert_memory_equal(got, want, k);
 }
@@ -88,7 +72,7 @@ static void frames_and_resp(void **state)
     (void)state;
     uint8_t p[64];
     bo_smpp_header_t h;
-    size_t n = unhex("00000015 80000004 00000000 00000003 3130303100", p, sizeof p);
+    size_t n = hex_bytes("00000015 80000004 00000000 00000003 3130303100", p, sizeof p);
     assert_int_equal(bo_smpp_frame(p, 3, &h), BO_SMPP_MORE);
     assert_int_equal(bo_smpp_frame(p, n - 1, &h), BO_SMPP_MORE);
     assert_int_equal(bo_smpp_frame(p, n, &h), BO_SMPP_WHOLE);
@@ -102,9 +86,9 @@ static void frames_and_resp(void **state)
     assert_false(bo_smpp_decode_resp_id(p, n, id, sizeof id));
     assert_true(bo_smpp_decode_resp_id(p, 16, id, sizeof id)); /* an error answer without a body */
     assert_string_equal(id, "");
-    unhex("0000000F", p, 4);
+    hex_bytes("0000000F", p, 4);
     assert_int_equal(bo_smpp_frame(p, 16, &h), BO_SMPP_BAD);
-    unhex("00100001", p, 4);
+    hex_bytes("00100001", p, 4);
     assert_int_equal(bo_smpp_frame(p, 16, &h), BO_SMPP_BAD);
 }
 
@@ -124,7 +108,7 @@ static void deliver_sm_receipt(void **state)
 {
     (void)state;
     uint8_t p[256];
-    size_t n = unhex(receipt_hex, p, sizeof p);
+    size_t n = hex_bytes(receipt_hex, p, sizeof p);
     assert_int_equal(n, 0xA3);
     bo_smpp_deliver_t d;
     assert_true(bo_smpp_decode_deliver(p, n, &d));

@@ -3,28 +3,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "gateway/hex.h"
 #include "ktest.h"
 #include "sim/smscsim/smsc.h"
-
-static size_t unhex(const char *hex, uint8_t *out, size_t cap)
-{
-    size_t n = 0;
-    unsigned v;
-    for (; *hex && n < cap; hex++) {
-        if (*hex == ' ')
-            continue;
-        assert_int_equal(sscanf(hex, "%2x", &v), 1);
-        out[n++] = (uint8_t)v;
-        hex++;
-    }
-    return n;
-}
 
 static void submit_sm_example_read(void **state)
 {
     (void)state;
     uint8_t p[128];
-    size_t n = unhex("00000039 00000004 00000000 00000003 00 05 00 5574696C69747900"
+    size_t n = hex_bytes("00000039 00000004 00000000 00000003 00 05 00 5574696C69747900"
                      " 01 01 3836313338313233343536373800 00 00 00 00 00 01 00 08 00 04 4F60597D",
                      p, sizeof p);
     assert_int_equal(smsc_wire_need(p, n - 1), 0);
@@ -43,7 +30,7 @@ static void submit_sm_example_read(void **state)
     smsc_ucs2_to_utf8(s.sm, s.sm_len, text, sizeof text);
     assert_string_equal(text, "你好");
     assert_false(smsc_wire_submit(pdu.body, pdu.body_len - 1, &s)); /* short_message cut */
-    unhex("0000000F", p, 4);
+    hex_bytes("0000000F", p, 4);
     assert_int_equal(smsc_wire_need(p, 16), -1);
 }
 
@@ -66,7 +53,7 @@ static void bind_resp_built(void **state)
     smsc_out_str(&o, "smscsim");
     assert_true(smsc_out_end(&o));
     uint8_t want[32];
-    size_t n = unhex("00000018 80000009 00000000 00000001 736D736373696D00", want, sizeof want);
+    size_t n = hex_bytes("00000018 80000009 00000000 00000001 736D736373696D00", want, sizeof want);
     assert_int_equal(o.n, n);
     assert_memory_equal(o.b, want, n);
 }
