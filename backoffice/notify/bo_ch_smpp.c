@@ -137,9 +137,9 @@ static bo_send_outcome_t judge(bo_smpp_t *s, submit_run_t *run, char provider_id
 static bool ready(bo_smpp_t *s, int64_t deadline, kmsg_t *msg)
 {
     int64_t now = smpp_now(s);
-    if (s->link.fd >= 0 && !smpp_sess_pump(s))
+    if (s->fd >= 0 && !smpp_sess_pump(s))
         kmsg_set(msg, K_EIO, "the SMSC session was lost: reconnecting");
-    else if (s->link.fd >= 0)
+    else if (s->fd >= 0)
         return true;
     else if (now < s->reconnect_at)
         kmsg_set(msg, K_EIO, "no SMSC session: the next try to connect in %lld ms", (long long)(s->reconnect_at - now));
@@ -184,7 +184,7 @@ static int smpp_reports(void *ctx, bo_report_cb fn, void *arg)
 {
     bo_smpp_t *s = ctx;
     kmsg_t msg = {""};
-    if (s->link.fd >= 0)
+    if (s->fd >= 0)
         smpp_sess_pump(s);
     else if (!s->cfg.transmitter && smpp_now(s) >= s->reconnect_at && smpp_sess_open(s, smpp_now(s) + s->cfg.timeout_ms, &msg) != K_OK)
         LOG_I(SMPP_LOG, "no session for receipts: %s", msg.text);
@@ -245,25 +245,19 @@ kerr_t bo_ch_smpp_open(const bo_smpp_config_t *cfg, bo_channel_t *out, kmsg_t *m
     if (!s)
         return kmsg_set(msg, K_EIO, "sms: out of memory");
     s->cfg = *cfg;
-    char hostport[160];
-    snprintf(hostport, sizeof hostport, "%s:%d", cfg->host, cfg->port);
-    if (tcp_link_init(&s->link, "SMSC", hostport, msg) != K_OK) {
-        free(s);
-        return K_EINVAL;
-    }
-    if (!copy(s->system_id, sizeof s->system_id, cfg->system_id) ||
+    if (!copy(s->host, sizeof s->host, cfg->host) || !copy(s->system_id, sizeof s->system_id, cfg->system_id) ||
         !copy(s->password, sizeof s->password, cfg->password) ||
         !copy(s->system_type, sizeof s->system_type, cfg->system_type) || !copy(s->source, sizeof s->source, cfg->source)) {
         free(s);
-        return kmsg_set(msg, K_EINVAL, "sms: system_id (15), password (8), system_type (12) or source (20) too long");
+        return kmsg_set(msg, K_EINVAL, "sms: host, system_id (15), password (8), system_type (12) or source (20) too long");
     }
-    s->cfg.host = s->link.host;
+    s->cfg.host = s->host;
     s->cfg.system_id = s->system_id;
     s->cfg.password = s->password;
     s->cfg.system_type = s->system_type;
     s->cfg.source = s->source;
     set_defaults(&s->cfg);
-    s->link.fd = -1;
+    s->fd = -1;
     s->next_seq = 1;
     s->jitter = (uint32_t)smpp_now(s);
     s->reconnect_at = smpp_now(s);

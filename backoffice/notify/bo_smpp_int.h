@@ -7,7 +7,6 @@
 #include "backoffice/notify/bo_ch_smpp.h"
 #include "backoffice/notify/bo_smpp_pdu.h"
 #include "backoffice/notify/bo_smpp_text.h"
-#include "drivers/transport/tcp_link.h"
 
 #define SMPP_LOG "smpp"
 #define SMPP_REPORTS 128 /* receipts kept until reports() passes them on */
@@ -22,9 +21,9 @@ typedef struct smpp_multi {
 } smpp_multi_t;
 
 typedef struct bo_smpp {
-    char system_id[16], password[9], system_type[13], source[21];
-    bo_smpp_config_t cfg; /* its strings point at the copies above and link.host */
-    tcp_link_t link;      /* link.fd -1: not connected */
+    char host[128], system_id[16], password[9], system_type[13], source[21];
+    bo_smpp_config_t cfg; /* its strings point at the copies above */
+    int fd;               /* -1: not connected */
     bool bound;
     uint32_t next_seq;
     uint8_t rx[2 * BO_SMPP_MAX_PDU];

@@ -1,7 +1,16 @@
 /* The SMPP session under the SMS channel: one TCP connection, bound as a
  * transceiver (or transmitter), read PDU by PDU; what the SMSC asks on
  * its own (receipts, enquire_link, unbind) is answered on the way. */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "backoffice/notify/bo_smpp_int.h"
 #include "base/backoff.h"
@@ -21,8 +30,11 @@ uint32_t smpp_seq(bo_smpp_t *s)
 
 void smpp_sess_drop(bo_smpp_t *s, const char *why)
 {
-    LOG_W(SMPP_LOG, "session to %s:%d closed: %s", s->link.host, s->cfg.port, why);
-    tcp_link_close(&s->link);
+    if (s->fd >= 0) {
+        close(s->fd);
+        LOG_W(SMPP_LOG, "session to %s:%d closed: %s", s->host, s->cfg.port, why);
+    }
+    s->fd = -1;
     s->bound = false;
     s->rx_n = 0;
     s->enquire_seq = 0;
@@ -35,6 +47,46 @@ static int remaining(const bo_smpp_t *s, int64_t deadline)
 {
     int64_t left = deadline - smpp_now(s);
     return left <= 0 ? 0 : left > 60000 ? 60000 : (int)left;
+}
+
+/* A non-blocking connect to one address, waited for until deadline. */
+static int connect_one(bo_smpp_t *s, const struct addrinfo *ai, int64_t deadline)
+{
+    int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
+    if (fd < 0)
+        return -1;
+    if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0 && errno != EINPROGRESS) {
+        close(fd);
+        return -1;
+    }
+    struct pollfd p = {fd, POLLOUT, 0};
+    int err = 0;
+    socklen_t len = sizeof err;
+    if (poll(&p, 1, remaining(s, deadline)) != 1 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0 || err) {
+        close(fd);
+        errno = err ? err : ETIMEDOUT;
+        return -1;
+    }
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    return fd;
+}
+
+static kerr_t tcp_connect(bo_smpp_t *s, int64_t deadline, kmsg_t *msg)
+{
+    char port[8];
+    snprintf(port, sizeof port, "%d", s->cfg.port);
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *res = NULL;
+    int rc = getaddrinfo(s->host, port, &hints, &res);
+    if (rc != 0)
+        return kmsg_set(msg, K_EIO, "SMSC %s: %s", s->host, gai_strerror(rc));
+    for (const struct addrinfo *ai = res; ai && s->fd < 0; ai = ai->ai_next)
+        s->fd = connect_one(s, ai, deadline);
+    freeaddrinfo(res);
+    if (s->fd < 0)
+        return kmsg_set(msg, K_EIO, "cannot connect to the SMSC %s:%d: %s", s->host, s->cfg.port, strerror(errno));
+    s->rx_n = 0;
+    return K_OK;
 }
 
 /* Sends the bind and waits for its answer. */
@@ -61,8 +113,7 @@ static kerr_t bind_session(bo_smpp_t *s, int64_t deadline, kmsg_t *msg)
 
 kerr_t smpp_sess_open(bo_smpp_t *s, int64_t deadline, kmsg_t *msg)
 {
-    kerr_t rc = tcp_link_connect(&s->link, remaining(s, deadline), msg);
-    s->rx_n = 0;
+    kerr_t rc = tcp_connect(s, deadline, msg);
     if (rc == K_OK)
         rc = bind_session(s, deadline, msg);
     if (rc != K_OK) {
@@ -72,23 +123,32 @@ kerr_t smpp_sess_open(bo_smpp_t *s, int64_t deadline, kmsg_t *msg)
     s->bound = true;
     s->failures = 0;
     s->last_io_ms = smpp_now(s);
-    LOG_I(SMPP_LOG, "bound to %s:%d as %s (%s)", s->link.host, s->cfg.port, s->system_id,
+    LOG_I(SMPP_LOG, "bound to %s:%d as %s (%s)", s->host, s->cfg.port, s->system_id,
           s->cfg.transmitter ? "transmitter" : "transceiver");
     return K_OK;
 }
 
 bool smpp_sess_write(bo_smpp_t *s, const uint8_t *pdu, size_t n, const uint8_t *log)
 {
-    kmsg_t msg = {""};
-    bool none_sent;
-    if (s->link.fd < 0)
+    if (s->fd < 0)
         return false;
     if (log_enabled(LOG_DEBUG))
         log_hex(LOG_DEBUG, SMPP_LOG, bo_smpp_cmd_name((uint32_t)pdu[4] << 24 | (uint32_t)pdu[5] << 16 | pdu[6] << 8 | pdu[7]),
                 log ? log : pdu, n);
-    if (tcp_link_send(&s->link, pdu, n, &none_sent, &msg) != K_OK) {
-        smpp_sess_drop(s, msg.text);
-        return false;
+    for (size_t off = 0; off < n;) {
+        ssize_t w = send(s->fd, pdu + off, n - off, MSG_NOSIGNAL);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0 && errno == EAGAIN) {
+            struct pollfd p = {s->fd, POLLOUT, 0};
+            if (poll(&p, 1, 2000) == 1)
+                continue;
+        }
+        if (w <= 0) {
+            smpp_sess_drop(s, w < 0 ? strerror(errno) : "the SMSC stopped reading");
+            return false;
+        }
+        off += (size_t)w;
     }
     s->last_io_ms = smpp_now(s);
     return true;
@@ -105,8 +165,8 @@ static void answer_empty(bo_smpp_t *s, uint32_t cmd, uint32_t status, uint32_t s
 static bool handle_other(bo_smpp_t *s, const bo_smpp_header_t *h, const uint8_t *pdu)
 {
     switch (h->cmd) {
-    case BO_SMPP_DELIVER_SM: smpp_dlr_received(s, pdu, h->len, h->seq); return s->link.fd >= 0;
-    case BO_SMPP_ENQUIRE_LINK: answer_empty(s, h->cmd | BO_SMPP_RESP, 0, h->seq); return s->link.fd >= 0;
+    case BO_SMPP_DELIVER_SM: smpp_dlr_received(s, pdu, h->len, h->seq); return s->fd >= 0;
+    case BO_SMPP_ENQUIRE_LINK: answer_empty(s, h->cmd | BO_SMPP_RESP, 0, h->seq); return s->fd >= 0;
     case BO_SMPP_ENQUIRE_LINK | BO_SMPP_RESP: s->enquire_seq = 0; return true;
     case BO_SMPP_UNBIND:
         answer_empty(s, h->cmd | BO_SMPP_RESP, 0, h->seq);
@@ -115,7 +175,7 @@ static bool handle_other(bo_smpp_t *s, const bo_smpp_header_t *h, const uint8_t 
     default:
         LOG_W(SMPP_LOG, "the SMSC sent %s (0x%08X): answered with generic_nack", bo_smpp_cmd_name(h->cmd), h->cmd);
         answer_empty(s, BO_SMPP_GENERIC_NACK, BO_SMPP_RINVCMDID, h->seq);
-        return s->link.fd >= 0;
+        return s->fd >= 0;
     }
 }
 
@@ -142,18 +202,25 @@ static int take_pdu(bo_smpp_t *s, bo_smpp_header_t *h, uint8_t *pdu)
 /* Reads what the socket has, waiting up to wait_ms: 1 read, 0 nothing, -1 gone. */
 static int fill(bo_smpp_t *s, int wait_ms)
 {
-    long r = tcp_link_recv(&s->link, s->rx + s->rx_n, sizeof s->rx - s->rx_n, wait_ms);
-    if (r < 0)
-        smpp_sess_drop(s, "the SMSC closed the connection");
-    if (r > 0)
-        s->rx_n += (size_t)r;
-    return r < 0 ? -1 : r > 0;
+    struct pollfd p = {s->fd, POLLIN, 0};
+    int rc = poll(&p, 1, wait_ms);
+    if (rc <= 0)
+        return rc < 0 && errno != EINTR ? -1 : 0;
+    ssize_t r = recv(s->fd, s->rx + s->rx_n, sizeof s->rx - s->rx_n, MSG_DONTWAIT);
+    if (r < 0 && (errno == EINTR || errno == EAGAIN))
+        return 0;
+    if (r <= 0) {
+        smpp_sess_drop(s, r == 0 ? "the SMSC closed the connection" : strerror(errno));
+        return -1;
+    }
+    s->rx_n += (size_t)r;
+    return 1;
 }
 
 int smpp_sess_next(bo_smpp_t *s, int64_t deadline, bo_smpp_header_t *h, uint8_t *pdu)
 {
     for (;;) {
-        if (s->link.fd < 0)
+        if (s->fd < 0)
             return -1;
         int got = take_pdu(s, h, pdu);
         if (got < 0)
@@ -201,12 +268,14 @@ bool smpp_sess_pump(bo_smpp_t *s)
 
 void smpp_sess_close(bo_smpp_t *s)
 {
-    if (s->link.fd < 0)
+    if (s->fd < 0)
         return;
     uint8_t out[BO_SMPP_MAX_PDU];
     bo_smpp_header_t h;
     if (s->bound && smpp_sess_write(s, out, bo_smpp_encode_empty(BO_SMPP_UNBIND, 0, smpp_seq(s), out, sizeof out), NULL))
         smpp_sess_next(s, smpp_now(s) + 1000, &h, out);
-    tcp_link_close(&s->link);
+    if (s->fd >= 0)
+        close(s->fd);
+    s->fd = -1;
     s->bound = false;
 }
