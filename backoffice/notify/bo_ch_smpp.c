@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backoffice/notify/bo_smpp_int.h"
+#include "backoffice/notify/bo_ch_smpp_int.h"
 #include "base/log.h"
 
 #define PACE_MIN_MS 100

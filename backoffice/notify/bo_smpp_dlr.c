@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "backoffice/notify/bo_smpp_int.h"
+#include "backoffice/notify/bo_ch_smpp_int.h"
 #include "base/log.h"
 
 #define ESM_RECEIPT 0x04

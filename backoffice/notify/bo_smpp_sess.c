@@ -12,7 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "backoffice/notify/bo_smpp_int.h"
+#include "backoffice/notify/bo_ch_smpp_int.h"
 #include "base/backoff.h"
 #include "base/log.h"
 

@@ -320,7 +320,10 @@ bool smsc_send_receipt(smsc_t *s, const char *id, const char *stat)
     if (!find_part(s, id, to, from))
         snprintf(to, sizeof to, "0");
     time_t now = time(NULL);
-    strftime(when, sizeof when, "%y%m%d%H%M", gmtime(&now));
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    snprintf(when, sizeof when, "%02d%02d%02d%02d%02d", tm.tm_year % 100, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+             tm.tm_min);
     snprintf(text, sizeof text, "id:%s sub:001 dlvrd:%s submit date:%s done date:%s stat:%s err:%s text:", id,
              strcmp(stat, "DELIVRD") ? "000" : "001", when, when, stat, strcmp(stat, "DELIVRD") ? "001" : "000");
     for (int i = 0; i < SMSC_CONNS; i++) {

@@ -6,6 +6,7 @@
 # module: a folder's X.c, X.h and internal X_int.h).
 #   bo_main.c (the program)   anything
 #   cli/, http/               domain, store, base (and their own)
+#   notify/                   base (the notice channels)
 #   domain/                   store, base
 #   store_sqlite/             store, base
 #   store/                    base
@@ -14,10 +15,11 @@ src=$1/backoffice
 fail=0
 allowed() { # folder of the including file -> folders it may include
   case $1 in
-    .) echo "cli http domain store_sqlite store base" ;;
+    .) echo "cli http domain store_sqlite store notify base" ;;
     cli) echo "cli domain store base" ;;
     http) echo "http domain store base" ;;
     domain) echo "domain store base" ;;
+    notify) echo "notify base" ;;
     store_sqlite) echo "store_sqlite store base" ;;
     store) echo "store base" ;;
     base) echo "base" ;;

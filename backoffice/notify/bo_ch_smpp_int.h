@@ -1,8 +1,8 @@
 /* The SMS channel's inside: its context, the session (bo_smpp_sess.c) and
  * the receipts (bo_smpp_dlr.c) that the channel's operations
  * (bo_ch_smpp.c) use. */
-#ifndef BACKOFFICE_NOTIFY_BO_SMPP_INT_H
-#define BACKOFFICE_NOTIFY_BO_SMPP_INT_H
+#ifndef BACKOFFICE_NOTIFY_BO_CH_SMPP_INT_H
+#define BACKOFFICE_NOTIFY_BO_CH_SMPP_INT_H
 
 #include "backoffice/notify/bo_ch_smpp.h"
 #include "backoffice/notify/bo_smpp_pdu.h"
