@@ -20,7 +20,7 @@ typedef struct bo_smpp_config {
     int timeout_ms;         /* one send's time limit, connecting included (default 10000) */
     int enquire_ms;         /* an enquire_link after this much silence (default 30000) */
     int backoff_ms, backoff_max_ms; /* reconnecting after a failure (defaults 1000, 60000) */
-    const kclock_t *clock;  /* NULL: the system's */
+    const kclock_t *clock;  /* the deadlines' monotonic time (NULL: the system's); it must run */
 } bo_smpp_config_t;
 
 /* Checks cfg and makes an SMS channel in out; it connects and binds on

@@ -30,10 +30,8 @@ uint32_t smpp_seq(bo_smpp_t *s)
 
 void smpp_sess_drop(bo_smpp_t *s, const char *why)
 {
-    if (s->fd >= 0) {
+    if (s->fd >= 0)
         close(s->fd);
-        LOG_W(SMPP_LOG, "session to %s:%d closed: %s", s->host, s->cfg.port, why);
-    }
     s->fd = -1;
     s->bound = false;
     s->rx_n = 0;
@@ -41,6 +39,7 @@ void smpp_sess_drop(bo_smpp_t *s, const char *why)
     s->jitter = s->jitter * 1103515245u + 12345u;
     int64_t wait = backoff_delay_ms(++s->failures, s->cfg.backoff_ms, s->cfg.backoff_max_ms, s->jitter);
     s->reconnect_at = smpp_now(s) + wait;
+    LOG_W(SMPP_LOG, "SMSC %s:%d: %s; the next connection in %lld ms", s->host, s->cfg.port, why, (long long)wait);
 }
 
 static int remaining(const bo_smpp_t *s, int64_t deadline)

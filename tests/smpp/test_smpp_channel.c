@@ -293,7 +293,26 @@ static void numbers_never_logged(void **state)
     fix_stop(&fx);
 }
 
+static void transmitter_asks_no_receipts(void **state)
+{
+    (void)state;
+    bo_smpp_config_t c = base_cfg;
+    c.transmitter = true;
+    start(c);
+    char id[72], reply[256];
+    kmsg_t msg;
+    ctl("auto-receipt on");
+    assert_int_equal(send_text(TO, "hello", id, &msg), BO_SEND_OK);
+    assert_int_equal(counter("receipts"), 0); /* registered_delivery 0 */
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "receipt %s DELIVRD", id);
+    assert_false(sc_control(&fx.sc, cmd, reply, sizeof reply)); /* bound as a transmitter: nowhere to send it */
+    assert_non_null(strstr(reply, "no ESME bound as receiver"));
+    fix_stop(&fx);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(transmitter_asks_no_receipts),
     cmocka_unit_test(numbers_never_logged),
     cmocka_unit_test(short_english_and_its_receipt), cmocka_unit_test(long_chinese_in_three_parts),
     cmocka_unit_test(dropped_session_loses_nothing), cmocka_unit_test(throttling_slows_down),
