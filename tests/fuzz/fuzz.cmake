@@ -102,6 +102,8 @@ if(CMAKE_C_COMPILER_ID STREQUAL "Clang")
              CORPUS ${FUZZ_CORPUS}/pt_zvt)
   # The back-office link's answers, decoded by the kiosk's own sources.
   kiosk_fuzz(sync SOURCES fuzz/fuzz_sync.c LIBS sync_kiosk CORPUS ${FUZZ_CORPUS}/sync)
+  # The SMS channel's SMPP 3.4 decoding and its UCS-2 parts (docs/protocols/smpp.md).
+  kiosk_fuzz(smpp SOURCES fuzz/fuzz_smpp.c LIBS bo_notify_smpp CORPUS ${FUZZ_CORPUS}/smpp)
   # printsim's ESC/POS parser, page and text rendering.
   kiosk_fuzz(escpos SOURCES fuzz/fuzz_escpos.c LIBS printsim_core CORPUS ${FUZZ_CORPUS}/escpos)
   # The back office's request decoding.

@@ -28,8 +28,11 @@ function(kiosk_link_closure target out)
 endfunction()
 
 set(lines "")
+# The back office's libraries count as driver code too: the SMS channel's
+# SMPP codec lives there, and smscsim must not share it.
 get_property(driver_libs DIRECTORY ${CMAKE_SOURCE_DIR}/drivers PROPERTY BUILDSYSTEM_TARGETS)
-foreach(lib IN LISTS driver_libs)
+get_property(bo_libs DIRECTORY ${CMAKE_SOURCE_DIR}/backoffice PROPERTY BUILDSYSTEM_TARGETS)
+foreach(lib IN LISTS driver_libs bo_libs)
   string(APPEND lines "driver ${lib}\n")
 endforeach()
 get_property(sim_dirs DIRECTORY ${CMAKE_SOURCE_DIR}/sim PROPERTY SUBDIRECTORIES)
