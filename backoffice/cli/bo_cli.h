@@ -136,4 +136,10 @@ bool bo_cli_batch_verb(const bo_args_t *a);
 /* Runs a batch verb: create (signed with cfg's key), show, list, cancel. */
 int bo_cli_batch(const bo_config_t *cfg, bo_store_t *st, const bo_args_t *a, FILE *out);
 
+/* Whether a is a contact or notices verb (bo_cli_notice.c). */
+bool bo_cli_notice_verb(const bo_args_t *a);
+
+/* Runs it: `contact set|show|clear`, `notices list|run-once|levels`. */
+int bo_cli_notice(const bo_config_t *cfg, bo_store_t *st, const bo_args_t *a, FILE *out);
+
 #endif

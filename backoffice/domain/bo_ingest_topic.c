@@ -12,6 +12,7 @@
 #include "backoffice/domain/bo_command.h"
 #include "backoffice/domain/bo_counts.h"
 #include "backoffice/domain/bo_ingest_int.h"
+#include "backoffice/domain/bo_notice.h"
 
 kerr_t bo__ingest_once(const bo_in_t *in, kerr_t rc, const char *dup)
 {
@@ -77,6 +78,8 @@ static kerr_t ingest_txn(const bo_in_t *in)
     rc = up->sale_put(in->st->ctx, in->kiosk, &t, in->msg);
     if (rc == K_OK)
         rc = bo_account_on_sale(in->st, t.meter, t.state, t.created_at, in->msg);
+    if (rc == K_OK)
+        rc = bo_notice_sale(in->st, in->notices, &t, in->now, in->msg);
     return rc ? rc : bo_counts_on_txn(in->st, in->kiosk, &t, in->now, in->msg);
 }
 
@@ -98,7 +101,8 @@ static kerr_t ingest_reading(const bo_in_t *in)
                          "this reading (meter and time) was received before");
     if (rc || *in->status == BO_DUPLICATE)
         return rc;
-    return bo_counts_seen(in->st, r.meter, r.purchase_count, in->now, in->msg);
+    rc = bo_notice_reading(in->st, in->notices, &r, in->now, in->msg);
+    return rc ? rc : bo_counts_seen(in->st, r.meter, r.purchase_count, in->now, in->msg);
 }
 
 /* A meter's daily freeze (topic frozen): its meter in the kiosk's scope,
@@ -159,23 +163,29 @@ static kerr_t ingest_command(const bo_in_t *in)
     return rc;
 }
 
+kerr_t bo__ingest_row(const bo_in_t *in)
+{
+    const char *topic = in->row->topic;
+    if (strcmp(topic, "txn") == 0)
+        return ingest_txn(in);
+    if (strcmp(topic, "reading") == 0)
+        return ingest_reading(in);
+    if (strcmp(topic, "alert") == 0)
+        return ingest_alert(in);
+    if (strcmp(topic, "audit") == 0)
+        return bo__ingest_audit(in);
+    if (strcmp(topic, "command") == 0)
+        return ingest_command(in);
+    if (strcmp(topic, "frozen") == 0)
+        return ingest_frozen(in);
+    return bo__ingest_card(in);
+}
+
 kerr_t bo_ingest_row(bo_store_t *st, const bo_rules_t *rules, const char *kiosk, const bo_row_t *row, int64_t now,
                      bo_row_status_t *status, kmsg_t *reason, kmsg_t *msg)
 {
     *status = BO_ACCEPTED;
     reason->text[0] = '\0';
-    const bo_in_t in = {st, rules, kiosk, row, now, status, reason, msg};
-    if (strcmp(row->topic, "txn") == 0)
-        return ingest_txn(&in);
-    if (strcmp(row->topic, "reading") == 0)
-        return ingest_reading(&in);
-    if (strcmp(row->topic, "alert") == 0)
-        return ingest_alert(&in);
-    if (strcmp(row->topic, "audit") == 0)
-        return bo__ingest_audit(&in);
-    if (strcmp(row->topic, "command") == 0)
-        return ingest_command(&in);
-    if (strcmp(row->topic, "frozen") == 0)
-        return ingest_frozen(&in);
-    return bo__ingest_card(&in);
+    const bo_in_t in = {st, rules, NULL, kiosk, row, now, status, reason, msg};
+    return bo__ingest_row(&in);
 }

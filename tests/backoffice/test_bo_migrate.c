@@ -13,6 +13,8 @@
 #include "support/support.h"
 
 static const char downgrade[] =
+    /* schema 11's: contacts and notices */
+    "DROP TABLE contact; DROP TABLE notice_levels; DROP TABLE notice_state; DROP TABLE notice_outbox;"
     /* schema 10's: batches (meter_command's columns go with the table below) */
     "DROP TABLE batch;"
     /* schema 9's: daily freezes */
