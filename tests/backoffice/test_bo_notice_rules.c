@@ -244,6 +244,38 @@ static void webhook_signature_and_outcomes(void **state)
     assert_int_equal(bo_webhook_outcome(0), BO_SEND_RETRY);
 }
 
+/* [notices] read and checked: a bad value names its key, a webhook
+ * without its URL or secret is refused saying which. */
+static void notices_settings_checked(void **state)
+{
+    (void)state;
+    bo_config_t c;
+    kmsg_t msg = {{0}};
+    assert_int_equal(bo_config_load(NULL, &c, &msg), K_OK);
+    assert_int_equal(c.notices.levels[2], 500);
+    assert_int_equal(c.notices.quiet_from, 22 * 60);
+    assert_int_equal(bo_config_set(&c, "notices.levels=3000,2000,1000", &msg), K_OK);
+    assert_int_equal(c.notices.levels[0], 3000);
+    assert_int_equal(bo_config_set(&c, "notices.levels=1000,2000,500", &msg), K_EINVAL);
+    assert_non_null(strstr(msg.text, "levels"));
+    assert_int_equal(bo_config_set(&c, "notices.quiet_hours=25:00-07:00", &msg), K_EINVAL);
+    assert_int_equal(bo_config_set(&c, "notices.quiet_hours=23:30-06:15", &msg), K_OK);
+    assert_int_equal(c.notices.quiet_to, 6 * 60 + 15);
+    assert_int_equal(bo_config_set(&c, "notices.webhook=true", &msg), K_OK);
+    assert_int_equal(bo_config_check(&c, &msg), K_EINVAL);
+    assert_non_null(strstr(msg.text, "webhook_url"));
+    assert_int_equal(bo_config_set(&c, "notices.webhook_url=https://hooks.example.com/n", &msg), K_OK);
+    assert_int_equal(bo_config_check(&c, &msg), K_EINVAL);
+    assert_non_null(strstr(msg.text, "webhook_secret"));
+    assert_int_equal(bo_config_set(&c, "notices.webhook_secret=0123456789abcdef", &msg), K_OK);
+    assert_int_equal(bo_config_check(&c, &msg), K_OK);
+    assert_int_equal(bo_config_set(&c, "notices.retry_min_seconds=7200", &msg), K_OK);
+    assert_int_equal(bo_config_check(&c, &msg), K_EINVAL);
+    assert_non_null(strstr(msg.text, "retry_min_seconds"));
+    assert_int_equal(bo_config_set(&c, "notices.fax=true", &msg), K_EINVAL);
+    assert_non_null(strstr(msg.text, "fax is not a setting"));
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -259,6 +291,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(backoff_doubles_capped_with_jitter),
         cmocka_unit_test(pace_lets_through_per_second),
         cmocka_unit_test(webhook_signature_and_outcomes),
+        cmocka_unit_test(notices_settings_checked),
     };
     return ktest_run("bo_notice_rules", tests, sizeof tests / sizeof tests[0], argc, argv);
 }
