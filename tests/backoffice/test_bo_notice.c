@@ -7,7 +7,6 @@
  * the cut-off warnings; contacts are masked wherever they are shown and
  * changed only with the contacts permission. */
 #include <signal.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -56,29 +55,8 @@ static void sleep_ms(int ms)
     nanosleep(&(struct timespec){ms / 1000, (ms % 1000) * 1000000L}, NULL);
 }
 
-static int cli(boh_t *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int cli(boh_t *h, const char *fmt, ...)
-{
-    char args[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    return boh_cli(h, NULL, 0, args);
-}
-
-static long count(boh_t *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static long count(boh_t *h, const char *fmt, ...)
-{
-    char sql[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sql, sizeof sql, fmt, ap);
-    va_end(ap);
-    return boh_count(h, sql);
-}
+#define cli boh_clif
+#define count boh_countf
 
 /* Starts the receiver in its own folder; the port it took. */
 static int hook_start(world_t *w, const char *fail)
