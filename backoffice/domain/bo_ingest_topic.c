@@ -3,6 +3,7 @@
  * is a duplicate; a malformed one is rejected; a row naming a meter passes
  * the gate first (bo_ingest_gate.c): the kiosk's scope, then the rules. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "backoffice/base/bo_json.h"
@@ -142,6 +143,22 @@ static kerr_t ingest_alert(const bo_in_t *in)
     return bo_alert_on_upload(in->st, &a, in->now, in->msg);
 }
 
+/* The notices a command's stored outcome calls for (bo_notice.h). */
+static kerr_t notice_command(const bo_in_t *in)
+{
+    char id[40];
+    bo_cmd_rec_t *c = calloc(1, sizeof *c); /* the envelope makes it large */
+    bool found = false;
+    kmsg_t why = {{0}};
+    kerr_t rc = c ? K_OK : kmsg_set(in->msg, K_EIO, "out of memory");
+    if (rc == K_OK && bo_json_str(in->row->payload, "id", id, sizeof id, &why) == K_OK)
+        rc = in->st->ops->cmd->get(in->st->ctx, id, c, &found, in->msg);
+    if (rc == K_OK && found)
+        rc = bo_notice_command(in->st, in->notices, c, in->now, in->msg);
+    free(c);
+    return rc;
+}
+
 /* A central command's outcome (topic command): its meter in the kiosk's
  * scope, the command the kiosk's own; an outcome the command has taken
  * already is a duplicate. */
@@ -160,7 +177,7 @@ static kerr_t ingest_command(const bo_in_t *in)
         return malformed(in);
     if (rc == K_OK && !taken)
         *in->status = BO_DUPLICATE;
-    return rc;
+    return rc || !taken ? rc : notice_command(in);
 }
 
 kerr_t bo__ingest_row(const bo_in_t *in)

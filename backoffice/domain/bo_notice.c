@@ -128,6 +128,27 @@ kerr_t bo_notice_reading(bo_store_t *st, const bo_notices_cfg_t *cfg, const bo_r
     return rc || !cfg || !bound ? rc : queue_all(&c, ev, n, msg);
 }
 
+kerr_t bo_notice_command(bo_store_t *st, const bo_notices_cfg_t *cfg, const bo_cmd_rec_t *c, int64_t now,
+                         kmsg_t *msg)
+{
+    char account[65] = "";
+    bool bound = false, trip = strcmp(c->command, "relay_trip") == 0;
+    bo_nstate_t s, next;
+    bo_nevent_t e;
+    if (!cfg || strcmp(c->state, "done") != 0 || (!trip && strcmp(c->command, "relay_close") != 0))
+        return K_OK;
+    kerr_t rc = st->ops->meters->binding_of(st->ctx, c->meter, account, &bound, msg);
+    if (rc == K_OK)
+        rc = st->ops->notice->state_get(st->ctx, c->meter, &s, msg);
+    if (rc)
+        return rc;
+    int n = bo_notice_on_relay(&s, c->executed_at ? c->executed_at : now, trip, c->balance_after, &next, &e);
+    if (s.known)
+        rc = st->ops->notice->state_put(st->ctx, c->meter, &next, msg);
+    notice_ctx_t nc = {st, cfg, account, c->meter, c->id, now};
+    return rc || !bound ? rc : queue_all(&nc, &e, n, msg);
+}
+
 kerr_t bo_notice_sale(bo_store_t *st, const bo_notices_cfg_t *cfg, const bo_txn_t *t, int64_t now, kmsg_t *msg)
 {
     char account[65] = "";

@@ -23,4 +23,11 @@ kerr_t bo_notice_reading(bo_store_t *st, const bo_notices_cfg_t *cfg, const bo_r
  * amount). */
 kerr_t bo_notice_sale(bo_store_t *st, const bo_notices_cfg_t *cfg, const bo_txn_t *t, int64_t now, kmsg_t *msg);
 
+/* A central command's outcome stored at now (c as it is after): a relay
+ * command done queues the supply cut or restored (key
+ * supply_cut:ACCOUNT:METER:COMMAND-ID) and the meter's memory takes the
+ * relay's state, so its next reading does not tell it again. */
+kerr_t bo_notice_command(bo_store_t *st, const bo_notices_cfg_t *cfg, const bo_cmd_rec_t *c, int64_t now,
+                         kmsg_t *msg);
+
 #endif

@@ -207,6 +207,18 @@ int bo_notice_on_reading(const bo_nstate_t *s, const bo_nlevels_t *lv, int64_t a
     return cnt;
 }
 
+int bo_notice_on_relay(const bo_nstate_t *s, int64_t at, bool relay_open, int64_t balance, bo_nstate_t *next,
+                       bo_nevent_t *out)
+{
+    *next = *s;
+    next->relay_open = relay_open;
+    if (s->known && s->relay_open == relay_open)
+        return 0;
+    *out = (bo_nevent_t){relay_open ? BO_NK_SUPPLY_CUT : BO_NK_SUPPLY_RESTORED, at, s->known ? s->balance : balance,
+                         0, -1};
+    return 1;
+}
+
 int64_t bo_notice_release_at(int64_t now, int offset_min, int from_min, int to_min)
 {
     const int64_t day = 86400000;

@@ -85,6 +85,14 @@ int64_t bo_notice_left_ms(int64_t prev_at, int64_t prev_balance, int64_t at, int
 int bo_notice_on_reading(const bo_nstate_t *s, const bo_nlevels_t *lv, int64_t at, int64_t balance, bool relay_open,
                          bo_nstate_t *next, bo_nevent_t out[BO_NEVENTS_MAX]);
 
+/* A central command that switched the meter's relay (relay_trip,
+ * relay_close) ran at at: the supply cut or restored is told when it
+ * changes what the memory holds (or the memory holds nothing yet), and the
+ * memory takes the relay's state so the next reading does not tell it
+ * again; returns how many notices (0 or 1) into *out. */
+int bo_notice_on_relay(const bo_nstate_t *s, int64_t at, bool relay_open, int64_t balance, bo_nstate_t *next,
+                       bo_nevent_t *out);
+
 /* When a notice made at now may go out for a resident whose quiet hours
  * run from from_min to to_min (minutes after local midnight, the site's
  * offset from UTC in offset_min; from == to: none): now, or the end of

@@ -204,6 +204,10 @@ static void ingest_twice_queues_once(void **state)
     t.seq = 31;
     boh_txn_row(txn, sizeof txn, &t);
     upload(&w, txn);
+    t.seq = 32, t.event_seq = 5; /* a later event of the sale, still delivered: the same key */
+    boh_txn_row(txn, sizeof txn, &t);
+    upload(&w, txn);
+    assert_int_equal(count(&w.h, "SELECT count(*) FROM txn_event_seen WHERE event_seq = 5"), 1);
     assert_int_equal(count(&w.h, "SELECT count(*) FROM notice_outbox WHERE kind = 'credit'"), 1);
     assert_int_equal(count(&w.h, "SELECT count(*) FROM notice_outbox WHERE kind = 'credit' AND "
                                  "text LIKE '%%充值50.00元已到账，当前余额49.50元%%'"), 1);
@@ -365,6 +369,42 @@ static void contacts_masked_and_permission_refused(void **state)
     teardown(&w);
 }
 
+/* A relay_trip staff issued, done by the kiosk: the supply cut told once,
+ * keyed by the command; the next reading showing the relay open tells
+ * nothing more. */
+static void supply_cut_by_a_central_command(void **state)
+{
+    (void)state;
+    world_t w = {0};
+    char out[4096], id[40] = "", rows[1024], at[32];
+    setup(&w, NULL, NULL);
+    resident(&w, "A1", M1, "none");
+    reading(rows, sizeof rows, 1, M1, now_ms() - 3600000, 3000, 0);
+    upload(&w, rows);
+    assert_int_equal(boh_cli(&w.h, out, sizeof out,
+                             "meter command " M1 " relay_trip --operator alice --reason 'unpaid fees'"), 0);
+    const char *p = strstr(out, "\"id\":");
+    assert_non_null(p);
+    assert_int_equal(sscanf(p, "\"id\":%*[ \t]\"%36[^\"]\"", id), 1);
+    boh_resp_t r = boh_call(&w.h, "K1", "GET", "/v1/kiosks/K1/commands", NULL, NULL); /* handed over: sent */
+    assert_int_equal(r.status, 200);
+    boh_free(&r);
+    iso(now_ms() - 60000, at);
+    snprintf(rows, sizeof rows,
+             "{\"seq\":2,\"topic\":\"command\",\"payload\":{\"id\":\"%s\",\"meter\":\"" M1 "\","
+             "\"state\":\"done\",\"at\":\"%s\"}}",
+             id, at);
+    upload(&w, rows);
+    assert_int_equal(count(&w.h, "SELECT count(*) FROM meter_command WHERE id = '%s' AND state = 'done'", id), 1);
+    assert_int_equal(count(&w.h, "SELECT count(*) FROM notice_outbox WHERE key = 'supply_cut:A1:" M1 ":%s'", id), 1);
+    reading(rows, sizeof rows, 3, M1, now_ms() - 30000, 3000, 1);
+    upload(&w, rows);
+    assert_int_equal(count(&w.h, "SELECT count(*) FROM notice_outbox WHERE kind = 'supply_cut'"), 1);
+    assert_true(wait_accepted(&w, 1, 20));
+    assert_int_equal(hook_lines(&w, 200, "停止供电"), 1);
+    teardown(&w);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -372,6 +412,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(webhook_retries_then_delivers_once_at_pace),
         cmocka_unit_test(quiet_hours_hold_all_but_cutoff),
         cmocka_unit_test(contacts_masked_and_permission_refused),
+        cmocka_unit_test(supply_cut_by_a_central_command),
     };
     return ktest_run("backoffice_notice", tests, sizeof tests / sizeof tests[0], argc, argv);
 }

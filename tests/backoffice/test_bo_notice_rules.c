@@ -98,6 +98,23 @@ static void supply_cut_and_restored(void **state)
     assert_int_equal(feed(&m, T0 + 3 * MIN, 3000, true), 0);
 }
 
+static void relay_commands_told_once(void **state)
+{
+    (void)state;
+    meter_t m = {0};
+    bo_nstate_t next;
+    bo_nevent_t e;
+    feed(&m, T0, 3000, false);
+    assert_int_equal(bo_notice_on_relay(&m.s, T0 + MIN, true, 0, &next, &e), 1);
+    assert_int_equal(e.kind, BO_NK_SUPPLY_CUT);
+    assert_int_equal(e.balance, 3000);
+    m.s = next;
+    assert_int_equal(feed(&m, T0 + 2 * MIN, 3000, true), 0); /* the reading agrees: not told again */
+    assert_int_equal(bo_notice_on_relay(&m.s, T0 + 3 * MIN, true, 0, &next, &e), 0);
+    assert_int_equal(bo_notice_on_relay(&m.s, T0 + 3 * MIN, false, 0, &next, &e), 1);
+    assert_int_equal(e.kind, BO_NK_SUPPLY_RESTORED);
+}
+
 static void cutoff_warned_a_day_and_half_an_hour_before(void **state)
 {
     (void)state;
@@ -283,6 +300,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(rearmed_only_by_a_top_up_above_the_margin),
         cmocka_unit_test(arrears_supersede_and_fire_once),
         cmocka_unit_test(supply_cut_and_restored),
+        cmocka_unit_test(relay_commands_told_once),
         cmocka_unit_test(cutoff_warned_a_day_and_half_an_hour_before),
         cmocka_unit_test(forecast_from_the_fall),
         cmocka_unit_test(quiet_hours_hold_and_release),
