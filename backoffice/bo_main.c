@@ -5,6 +5,7 @@
  * arguments or configuration. */
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -14,6 +15,7 @@
 #include "backoffice/domain/bo_batch.h"
 #include "backoffice/domain/bo_billing.h"
 #include "backoffice/http/bo_server.h"
+#include "backoffice/notify/bo_outbox.h"
 #include "backoffice/store_sqlite/bo_sqlite.h"
 #include "base/log.h"
 #include "base/version.h"
@@ -70,7 +72,14 @@ static const char help[] =
 static const char help_billing[] =
     "  billing run [--day DATE] [--site S]  bill each meter's local day (default: yesterday and days with new\n"
     "                                       readings); serve does it on its own every few minutes (docs/billing.md)\n"
-    "  billing report --account A|--site S|--meter M --from DATE --to DATE [--csv]   per day and a total\n"
+    "  billing report --account A|--site S|--meter M --from DATE --to DATE [--csv]   per day and a total\n";
+
+/* The help's third part. */
+static const char help_notices[] =
+    "  contact set ACCOUNT [--mobile DIGITS] [--email ADDR] [--lang zh_CN|en] [--wants LIST] [--quiet HH:MM-HH:MM]\n"
+    "        --operator NAME | contact show ACCOUNT | contact clear ACCOUNT --operator NAME   (masked, audited)\n"
+    "  notices list [--account A] [--state S] [--csv] | notices run-once   the notice outbox (docs/notices.md)\n"
+    "  notices levels (--site S | --account A) L1,L2,L3 [--margin N] --operator NAME   low-balance levels\n"
     "Amounts are minor units (5000 = 50.00). See docs/sync.md.\n";
 
 #define BILLING_CHECK_S 300 /* how often serve bills what changed */
@@ -122,6 +131,77 @@ static void billing_check(bo_server_t *s)
         LOG_I("billing", "billed %lld meter-days: %lld rows", (long long)st.days, (long long)st.rows);
 }
 
+static int64_t mono_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* The notice outbox's worker (bo_outbox.h): its own thread, taking the
+ * server's lock only around the store, never while a channel sends. */
+typedef struct notice_worker {
+    bo_server_t *s;
+    bo_outbox_t o;
+    pthread_t thread;
+    atomic_bool stop;
+    bool running;
+} notice_worker_t;
+
+static void worker_lock(void *arg)
+{
+    bo_lock(arg);
+}
+
+static void worker_unlock(void *arg)
+{
+    bo_unlock(arg);
+}
+
+static void *notice_loop(void *arg)
+{
+    notice_worker_t *w = arg;
+    kmsg_t msg = {{0}};
+    int64_t warned_at = 0;
+    while (!atomic_load(&w->stop)) {
+        bo_outbox_stats_t st = {0};
+        if (bo_outbox_pump(&w->o, bo_now(w->s), mono_ms(), &st, &msg) != K_OK && mono_ms() - warned_at > 60000) {
+            LOG_W("notices", "the notice outbox failed: %s", msg.text);
+            warned_at = mono_ms();
+        }
+        nanosleep(&(struct timespec){0, 20 * 1000000}, NULL);
+    }
+    return NULL;
+}
+
+/* Starts the worker when a channel is on; false after saying why it cannot. */
+static bool notices_start(notice_worker_t *w, bo_server_t *s, const bo_config_t *cfg)
+{
+    kmsg_t msg = {{0}};
+    bo_outbox_lock_t lock = {worker_lock, worker_unlock, s};
+    *w = (notice_worker_t){.s = s};
+    kerr_t rc = bo_outbox_open(&w->o, &s->store, &cfg->notices, lock, &msg);
+    if (rc == K_OK)
+        rc = bo_outbox_recover(&w->o, bo_now(s), &msg);
+    if (rc == K_OK && pthread_create(&w->thread, NULL, notice_loop, w) != 0)
+        rc = kmsg_set(&msg, K_EIO, "cannot start the notice worker's thread");
+    if (rc) {
+        fprintf(stderr, "backoffice: notices: %s\n", msg.text);
+        bo_outbox_close(&w->o);
+        return false;
+    }
+    w->running = true;
+    return true;
+}
+
+static void notices_stop(notice_worker_t *w)
+{
+    atomic_store(&w->stop, true);
+    if (w->running)
+        pthread_join(w->thread, NULL);
+    bo_outbox_close(&w->o);
+}
+
 static int64_t mono_s(void)
 {
     struct timespec t;
@@ -171,10 +251,16 @@ static int serve(const bo_config_t *cfg)
     }
     LOG_I("backoffice", "listening on %s (port %d)%s", s.base_url, bo_server_port(&s),
           cfg->plain_http ? ", plain HTTP: loopback only" : ", mutual TLS");
+    static notice_worker_t notices;
+    if (!notices_start(&notices, &s, cfg)) {
+        bo_server_stop(&s);
+        return BO_EXIT_FAIL;
+    }
     printf("%d\n", bo_server_port(&s));
     fflush(stdout);
     int sig = checks(&s, cfg, &set);
     LOG_I("backoffice", "stopping (signal %d)", sig);
+    notices_stop(&notices);
     bo_server_stop(&s);
     return BO_EXIT_OK;
 }
@@ -192,6 +278,7 @@ static int with_store(const bo_config_t *cfg, const bo_args_t *a)
              : bo_cli_command_verb(a)          ? bo_cli_command(cfg, &st, a, stdout)
              : bo_cli_batch_verb(a)            ? bo_cli_batch(cfg, &st, a, stdout)
              : bo_cli_billing_verb(a)          ? bo_cli_billing(&st, a, stdout)
+             : bo_cli_notice_verb(a)           ? bo_cli_notice(cfg, &st, a, stdout)
                                                : bo_admin(&st, a, stdout);
     st.ops->close(st.ctx);
     return rc;
@@ -215,8 +302,10 @@ int main(int argc, char **argv)
     bo_args_t a;
     bo_config_t cfg;
     if (!bo_cli_split(argc - 1, argv + 1, &a) || a.npos == 0 || bo_arg(&a, "help")) {
-        fputs(help, a.npos == 0 && bo_arg(&a, "help") ? stdout : stderr);
-        fputs(help_billing, a.npos == 0 && bo_arg(&a, "help") ? stdout : stderr);
+        FILE *to = a.npos == 0 && bo_arg(&a, "help") ? stdout : stderr;
+        fputs(help, to);
+        fputs(help_billing, to);
+        fputs(help_notices, to);
         return a.npos == 0 && bo_arg(&a, "help") ? BO_EXIT_OK : BO_EXIT_USAGE;
     }
     if (strcmp(a.pos[0], "version") == 0) {

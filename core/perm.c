@@ -8,6 +8,7 @@ static const char *const names[PERM_COUNT] = {
     [PERM_COLLECT_CASH] = "collect_cash", [PERM_DIAGNOSTICS] = "diagnostics", [PERM_REPRINT] = "reprint",
     [PERM_DELIVERIES] = "deliveries",     [PERM_VOID] = "void",               [PERM_CARDS] = "cards",
     [PERM_ACCOUNTS] = "accounts",         [PERM_SETTINGS] = "settings",       [PERM_OPERATORS] = "operators",
+    [PERM_CONTACTS] = "contacts",
 };
 
 const char *perm_name(perm_t p)

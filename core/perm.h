@@ -18,6 +18,7 @@ typedef enum perm {
     PERM_ACCOUNTS,       /* account operations */
     PERM_SETTINGS,       /* change settings */
     PERM_OPERATORS,      /* manage operators and groups */
+    PERM_CONTACTS,       /* residents' contact details (personal data; the back office) */
     PERM_COUNT
 } perm_t;
 

@@ -79,6 +79,71 @@ static kerr_t apply_limit(bo_config_t *c, const limit_key_t *l, const char *v, k
 
 #define KEY(s, k) (strcmp(section, s) == 0 && strcmp(name, k) == 0)
 
+bool bo_config_quiet_parse(const char *text, int *from, int *to)
+{
+    int h1, m1, h2, m2, end = 0;
+    if (strcmp(text, "none") == 0) {
+        *from = *to = 0;
+        return true;
+    }
+    if (sscanf(text, "%2d:%2d-%2d:%2d%n", &h1, &m1, &h2, &m2, &end) != 4 || text[end] || h1 > 23 || h2 > 23 ||
+        m1 > 59 || m2 > 59 || h1 < 0 || h2 < 0 || m1 < 0 || m2 < 0)
+        return false;
+    *from = h1 * 60 + m1;
+    *to = h2 * 60 + m2;
+    return true;
+}
+
+bool bo_config_levels_parse(const char *text, int64_t out[3])
+{
+    long long a, b, c;
+    int end = 0;
+    if (sscanf(text, "%lld,%lld,%lld%n", &a, &b, &c, &end) != 3 || text[end] || !(a > b && b > c && c > 0))
+        return false;
+    out[0] = a, out[1] = b, out[2] = c;
+    return true;
+}
+
+/* The [notices] keys; false if the value is bad, *known false if no such key. */
+static bool apply_notices(bo_notices_cfg_t *n, const char *name, const char *v, bool *known)
+{
+    *known = true;
+    if (strcmp(name, "sms") == 0)
+        return parse_bool(v, &n->sms);
+    if (strcmp(name, "email") == 0)
+        return parse_bool(v, &n->email);
+    if (strcmp(name, "webhook") == 0)
+        return parse_bool(v, &n->webhook);
+    if (strcmp(name, "webhook_url") == 0)
+        return copy(n->webhook_url, sizeof n->webhook_url, v);
+    if (strcmp(name, "webhook_secret") == 0)
+        return copy(n->webhook_secret, sizeof n->webhook_secret, v);
+    if (strcmp(name, "webhook_timeout_seconds") == 0)
+        return parse_int(v, 1, 120, &n->webhook_timeout_s);
+    if (strcmp(name, "sms_per_second") == 0)
+        return parse_int(v, 1, 1000, &n->per_second[0]);
+    if (strcmp(name, "email_per_second") == 0)
+        return parse_int(v, 1, 1000, &n->per_second[1]);
+    if (strcmp(name, "webhook_per_second") == 0)
+        return parse_int(v, 1, 1000, &n->per_second[2]);
+    if (strcmp(name, "levels") == 0)
+        return bo_config_levels_parse(v, n->levels);
+    if (strcmp(name, "rearm_margin") == 0)
+        return parse_int(v, 0, 1000000, &n->rearm_margin);
+    if (strcmp(name, "quiet_hours") == 0)
+        return bo_config_quiet_parse(v, &n->quiet_from, &n->quiet_to);
+    if (strcmp(name, "utc_offset_minutes") == 0)
+        return parse_int(v, -720, 840, &n->utc_offset_min);
+    if (strcmp(name, "retry_min_seconds") == 0)
+        return parse_int(v, 1, 86400, &n->retry_min_s);
+    if (strcmp(name, "retry_max_seconds") == 0)
+        return parse_int(v, 1, 86400, &n->retry_max_s);
+    if (strcmp(name, "give_up_hours") == 0)
+        return parse_int(v, 1, 24 * 30, &n->give_up_s) && (n->give_up_s *= 3600, true);
+    *known = false;
+    return false;
+}
+
 /* Applies one key; false if the value is bad, *known false if no such key. */
 static bool apply(bo_config_t *c, const char *section, const char *name, const char *v, bool *known)
 {
@@ -134,6 +199,8 @@ static bool apply(bo_config_t *c, const char *section, const char *name, const c
         return parse_int(v, 1, 3600, &c->alerts_check_s);
     if (KEY("test", "hooks"))
         return parse_bool(v, &c->test_hooks);
+    if (strcmp(section, "notices") == 0)
+        return apply_notices(&c->notices, name, v, known);
     if (KEY("server", "log_level")) {
         log_level_t l;
         return log_parse_level(v, &l) && (c->log_level = (int)l, true);
@@ -182,6 +249,10 @@ static void defaults(bo_config_t *c)
     c->upload_memory = 64LL << 20;
     c->threads = 4;
     bo_smtp_config_defaults(&c->email);
+    c->notices = (bo_notices_cfg_t){.webhook_timeout_s = 10, .per_second = {5, 5, 10}, .levels = {2000, 1000, 500},
+                                    .rearm_margin = 100, .quiet_from = 22 * 60, .quiet_to = 7 * 60,
+                                    .utc_offset_min = 480, .retry_min_s = 30, .retry_max_s = 3600,
+                                    .give_up_s = 48 * 3600};
 }
 
 kerr_t bo_config_load(const char *path, bo_config_t *cfg, kmsg_t *msg)
@@ -215,6 +286,24 @@ kerr_t bo_config_set(bo_config_t *cfg, const char *assignment, kmsg_t *msg)
     return x.rc;
 }
 
+/* The [notices] settings against each other. */
+static kerr_t check_notices(const bo_notices_cfg_t *n, kmsg_t *msg)
+{
+    if (n->retry_min_s > n->retry_max_s)
+        return kmsg_set(msg, K_EINVAL,
+                        "[notices] retry_min_seconds = %lld is more than retry_max_seconds = %lld: lower the first",
+                        (long long)n->retry_min_s, (long long)n->retry_max_s);
+    if (n->webhook && strncmp(n->webhook_url, "http://", 7) != 0 && strncmp(n->webhook_url, "https://", 8) != 0)
+        return kmsg_set(msg, K_EINVAL,
+                        "[notices] webhook = true needs webhook_url, an http:// or https:// URL (it is '%s')",
+                        n->webhook_url);
+    if (n->webhook && strlen(n->webhook_secret) < 16)
+        return kmsg_set(msg, K_EINVAL,
+                        "[notices] webhook = true needs webhook_secret, 16 characters at least, shared with the "
+                        "receiver (it signs each body)");
+    return K_OK;
+}
+
 kerr_t bo_config_check(const bo_config_t *c, kmsg_t *msg)
 {
     if (c->max_conns_addr > c->max_conns)
@@ -232,7 +321,7 @@ kerr_t bo_config_check(const bo_config_t *c, kmsg_t *msg)
                         "[server] upload_memory_bytes = %lld is less than max_body_bytes = %lld: a batch of the "
                         "largest size could never be received; raise the first or lower the second",
                         (long long)c->upload_memory, (long long)c->max_body);
-    return K_OK;
+    return check_notices(&c->notices, msg);
 }
 
 bool bo_config_loopback(const char *host)

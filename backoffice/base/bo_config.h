@@ -17,6 +17,21 @@ typedef struct bo_rules {
     int64_t max_register; /* a reading's energy register above this (Wh or litres) */
 } bo_rules_t;
 
+/* Notices to residents ([notices], docs/notices.md). */
+typedef struct bo_notices_cfg {
+    bool sms, email, webhook;  /* the channels enabled */
+    char webhook_url[256];
+    char webhook_secret[128];  /* the HMAC-SHA256 key shared with the receiver (16 bytes at least) */
+    int64_t webhook_timeout_s;
+    int64_t per_second[3];     /* each channel's pace: sms, email, webhook */
+    int64_t levels[3];         /* the default low-balance levels, minor units, highest first */
+    int64_t rearm_margin;      /* how far above a level a top-up re-arms it */
+    int quiet_from, quiet_to;  /* new contacts' quiet hours, minutes after local midnight */
+    int64_t utc_offset_min;    /* the sites' local time (quiet hours) */
+    int64_t retry_min_s, retry_max_s; /* the backoff between tries */
+    int64_t give_up_s;         /* a notice not handed over this long after it was made is given up */
+} bo_notices_cfg_t;
+
 typedef struct bo_config {
     char listen[64];      /* host, loopback by default */
     int port;
@@ -49,6 +64,7 @@ typedef struct bo_config {
     int64_t upload_memory;  /* upload_memory_bytes: bodies being received at once, in all */
     int64_t threads;        /* threads: the workers serving connections */
     bo_smtp_config_t email; /* [email]: the notices' SMTP server (docs/protocols/smtp.md) */
+    bo_notices_cfg_t notices;
 } bo_config_t;
 
 /* Fills cfg with the defaults, then reads path (NULL: defaults only). An
@@ -62,6 +78,14 @@ kerr_t bo_config_set(bo_config_t *cfg, const char *assignment, kmsg_t *msg);
  * total, the upload memory at least one largest body); K_EINVAL naming the
  * keys if not. */
 kerr_t bo_config_check(const bo_config_t *cfg, kmsg_t *msg);
+
+/* Parses quiet hours "HH:MM-HH:MM" (or "none") into minutes after
+ * midnight; false if malformed. */
+bool bo_config_quiet_parse(const char *text, int *from, int *to);
+
+/* Parses three amounts in minor units, highest first ("2000,1000,500");
+ * false if malformed or not strictly falling and positive. */
+bool bo_config_levels_parse(const char *text, int64_t out[3]);
 
 /* True if host names the loopback interface (127.0.0.0/8, ::1, localhost). */
 bool bo_config_loopback(const char *host);

@@ -143,5 +143,10 @@ bool bo_cli_billing_verb(const bo_args_t *a);
  * days new readings touch), `billing report --account A|--site S|--meter M
  * --from D --to D [--csv]`. */
 int bo_cli_billing(bo_store_t *st, const bo_args_t *a, FILE *out);
+/* Whether a is a contact or notices verb (bo_cli_notice.c). */
+bool bo_cli_notice_verb(const bo_args_t *a);
+
+/* Runs it: `contact set|show|clear`, `notices list|run-once|levels`. */
+int bo_cli_notice(const bo_config_t *cfg, bo_store_t *st, const bo_args_t *a, FILE *out);
 
 #endif

@@ -73,6 +73,15 @@ static kerr_t stored_answer(batch_ctx_t *c, const bo_row_t *row, char dig[33], b
     return rc;
 }
 
+/* Stores the row with the batch's rules and notices. */
+static kerr_t ingest(batch_ctx_t *c, const bo_row_t *row, bo_row_status_t *status, kmsg_t *reason, kmsg_t *msg)
+{
+    *status = BO_ACCEPTED;
+    reason->text[0] = '\0';
+    const bo_in_t in = {c->st, c->u->rules, c->u->notices, c->u->kiosk, row, c->u->now, status, reason, msg};
+    return bo__ingest_row(&in);
+}
+
 /* Answers one row: the stored answer, a conflict, the refusal of a
  * retired ledger (retired: its reason), or a fresh ingest. */
 static kerr_t one_row(batch_ctx_t *c, const bo_row_t *row, const kmsg_t *retired, bo_answer_t *a, kmsg_t *msg)
@@ -95,7 +104,7 @@ static kerr_t one_row(batch_ctx_t *c, const bo_row_t *row, const kmsg_t *retired
     bo_row_status_t status = BO_REJECTED;
     if (retired)
         a->reason = *retired;
-    else if ((rc = bo_ingest_row(c->st, c->u->rules, c->u->kiosk, row, c->u->now, &status, &a->reason, msg)) != K_OK)
+    else if ((rc = ingest(c, row, &status, &a->reason, msg)) != K_OK)
         return rc;
     if (status == BO_REJECTED)
         LOG_W("backoffice", "kiosk %s: outbox row %lld (%s) rejected: %s", c->u->kiosk, (long long)row->seq,

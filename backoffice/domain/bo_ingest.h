@@ -34,6 +34,7 @@ typedef struct bo_answer {
 /* A signed batch of one kiosk to store at now. */
 typedef struct bo_upload {
     const bo_rules_t *rules; /* what makes a row implausible (docs/sync.md, "Quarantine") */
+    const bo_notices_cfg_t *notices; /* what notices readings and sales queue (docs/notices.md); NULL none */
     const char *kiosk;
     const bo_batch_t *batch;
     const char *body, *signature; /* the body as received and its signature: evidence */

@@ -12,6 +12,7 @@
 typedef struct bo_in {
     bo_store_t *st;
     const bo_rules_t *rules; /* NULL: released by staff from quarantine, applied as it is */
+    const bo_notices_cfg_t *notices; /* NULL: no notices queued (a released row) */
     const char *kiosk;
     const bo_row_t *row;
     int64_t now;
@@ -19,6 +20,9 @@ typedef struct bo_in {
     kmsg_t *reason; /* for the answer */
     kmsg_t *msg;    /* a storage failure */
 } bo_in_t;
+
+/* Stores one row never answered before, as bo_ingest_row. */
+kerr_t bo__ingest_row(const bo_in_t *in);
 
 /* The context the rules need for this row. */
 bo_rule_ctx_t bo__ingest_rule_ctx(const bo_in_t *in);

@@ -3,6 +3,7 @@
  * is a duplicate; a malformed one is rejected; a row naming a meter passes
  * the gate first (bo_ingest_gate.c): the kiosk's scope, then the rules. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "backoffice/base/bo_json.h"
@@ -12,6 +13,7 @@
 #include "backoffice/domain/bo_command.h"
 #include "backoffice/domain/bo_counts.h"
 #include "backoffice/domain/bo_ingest_int.h"
+#include "backoffice/domain/bo_notice.h"
 
 kerr_t bo__ingest_once(const bo_in_t *in, kerr_t rc, const char *dup)
 {
@@ -77,6 +79,8 @@ static kerr_t ingest_txn(const bo_in_t *in)
     rc = up->sale_put(in->st->ctx, in->kiosk, &t, in->msg);
     if (rc == K_OK)
         rc = bo_account_on_sale(in->st, t.meter, t.state, t.created_at, in->msg);
+    if (rc == K_OK)
+        rc = bo_notice_sale(in->st, in->notices, &t, in->now, in->msg);
     return rc ? rc : bo_counts_on_txn(in->st, in->kiosk, &t, in->now, in->msg);
 }
 
@@ -98,7 +102,8 @@ static kerr_t ingest_reading(const bo_in_t *in)
                          "this reading (meter and time) was received before");
     if (rc || *in->status == BO_DUPLICATE)
         return rc;
-    return bo_counts_seen(in->st, r.meter, r.purchase_count, in->now, in->msg);
+    rc = bo_notice_reading(in->st, in->notices, &r, in->now, in->msg);
+    return rc ? rc : bo_counts_seen(in->st, r.meter, r.purchase_count, in->now, in->msg);
 }
 
 /* A meter's daily freeze (topic frozen): its meter in the kiosk's scope,
@@ -138,6 +143,22 @@ static kerr_t ingest_alert(const bo_in_t *in)
     return bo_alert_on_upload(in->st, &a, in->now, in->msg);
 }
 
+/* The notices a command's stored outcome calls for (bo_notice.h). */
+static kerr_t notice_command(const bo_in_t *in)
+{
+    char id[40];
+    bo_cmd_rec_t *c = calloc(1, sizeof *c); /* the envelope makes it large */
+    bool found = false;
+    kmsg_t why = {{0}};
+    kerr_t rc = c ? K_OK : kmsg_set(in->msg, K_EIO, "out of memory");
+    if (rc == K_OK && bo_json_str(in->row->payload, "id", id, sizeof id, &why) == K_OK)
+        rc = in->st->ops->cmd->get(in->st->ctx, id, c, &found, in->msg);
+    if (rc == K_OK && found)
+        rc = bo_notice_command(in->st, in->notices, c, in->now, in->msg);
+    free(c);
+    return rc;
+}
+
 /* A central command's outcome (topic command): its meter in the kiosk's
  * scope, the command the kiosk's own; an outcome the command has taken
  * already is a duplicate. */
@@ -156,7 +177,25 @@ static kerr_t ingest_command(const bo_in_t *in)
         return malformed(in);
     if (rc == K_OK && !taken)
         *in->status = BO_DUPLICATE;
-    return rc;
+    return rc || !taken ? rc : notice_command(in);
+}
+
+kerr_t bo__ingest_row(const bo_in_t *in)
+{
+    const char *topic = in->row->topic;
+    if (strcmp(topic, "txn") == 0)
+        return ingest_txn(in);
+    if (strcmp(topic, "reading") == 0)
+        return ingest_reading(in);
+    if (strcmp(topic, "alert") == 0)
+        return ingest_alert(in);
+    if (strcmp(topic, "audit") == 0)
+        return bo__ingest_audit(in);
+    if (strcmp(topic, "command") == 0)
+        return ingest_command(in);
+    if (strcmp(topic, "frozen") == 0)
+        return ingest_frozen(in);
+    return bo__ingest_card(in);
 }
 
 kerr_t bo_ingest_row(bo_store_t *st, const bo_rules_t *rules, const char *kiosk, const bo_row_t *row, int64_t now,
@@ -164,18 +203,6 @@ kerr_t bo_ingest_row(bo_store_t *st, const bo_rules_t *rules, const char *kiosk,
 {
     *status = BO_ACCEPTED;
     reason->text[0] = '\0';
-    const bo_in_t in = {st, rules, kiosk, row, now, status, reason, msg};
-    if (strcmp(row->topic, "txn") == 0)
-        return ingest_txn(&in);
-    if (strcmp(row->topic, "reading") == 0)
-        return ingest_reading(&in);
-    if (strcmp(row->topic, "alert") == 0)
-        return ingest_alert(&in);
-    if (strcmp(row->topic, "audit") == 0)
-        return bo__ingest_audit(&in);
-    if (strcmp(row->topic, "command") == 0)
-        return ingest_command(&in);
-    if (strcmp(row->topic, "frozen") == 0)
-        return ingest_frozen(&in);
-    return bo__ingest_card(&in);
+    const bo_in_t in = {st, rules, NULL, kiosk, row, now, status, reason, msg};
+    return bo__ingest_row(&in);
 }

@@ -98,7 +98,7 @@ void bo_h_outbox(bo_req_t *q, bo_resp_t *r)
         return;
     }
     bo_lock(q->s);
-    bo_upload_t u = {.rules = &q->s->cfg.rules, .kiosk = q->kiosk, .batch = &b, .body = q->body,
+    bo_upload_t u = {.rules = &q->s->cfg.rules, .notices = &q->s->cfg.notices, .kiosk = q->kiosk, .batch = &b, .body = q->body,
                      .body_len = q->body_len, .signature = signature, .now = bo_now(q->s)};
     rc = bo_ingest_batch(&q->s->store, &u, a, &msg);
     if (rc == K_OK && bo_now(q->s) - q->s->purged_at > 86400000LL)

@@ -149,6 +149,8 @@ void bo_resp_kerr(bo_resp_t *r, kerr_t rc, const kmsg_t *msg)
         bo_resp_error(r, 409, "conflict", "%s", msg->text);
     else if (rc == K_EBUSY)
         bo_resp_error(r, 409, "busy", "%s", msg->text);
+    else if (rc == K_EDENIED)
+        bo_resp_error(r, 403, "denied", "%s", msg->text);
     else
         bo_resp_error(r, 500, "internal", "the back office failed: %s; retry later", msg->text);
 }

@@ -166,6 +166,11 @@ kerr_t bo_api_why(bo_req_t *q, char *why, size_t len, kmsg_t *msg);
 void bo_h_admin_meters(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_meter(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_alerts(bo_req_t *q, bo_resp_t *r);
+/* Contacts and notices (bo_h_notice.c, docs/notices.md). */
+void bo_h_admin_contact_get(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_contact_set(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_contact_clear(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_notices(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_alert_ack(bo_req_t *q, bo_resp_t *r);
 
 /* Staff's API (the reports, and central commands): over TLS a client certificate from the kiosks' CA

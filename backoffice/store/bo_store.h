@@ -18,6 +18,7 @@
 #include "backoffice/store/bo_store_command.h"
 #include "backoffice/store/bo_store_fleet.h"
 #include "backoffice/store/bo_store_meter.h"
+#include "backoffice/store/bo_store_notice.h"
 #include "backoffice/store/bo_store_upload.h"
 #include "base/err.h"
 
@@ -60,6 +61,7 @@ typedef enum bo_listing {
     BO_LIST_BATCHES,      /* args.id: one batch ("": all, newest first); each with its counts by state */
     BO_LIST_BATCH_METERS, /* args.id: the batch; each meter's latest attempt and its outcome */
     BO_LIST_BATCH_COUNTS, /* args.id: the batch; how many meters' latest attempts are in each state */
+    BO_LIST_NOTICES,      /* args.id: an account ("": all), args.action: a state ("": any); newest first, masked */
 } bo_listing_t;
 
 /* A listing's parameters (those it does not use are ignored). */
@@ -93,6 +95,7 @@ typedef struct bo_store_ops {
     const bo_st_cmd_t *cmd;         /* central commands to meters */
     const bo_st_batch_t *batch;     /* batches of central commands */
     const bo_st_bill_t *bill;       /* daily billing */
+    const bo_st_notice_t *notice;   /* contacts, notice levels and memory, the notice outbox */
 } bo_store_ops_t;
 
 /* An open store: what the domain is handed. */

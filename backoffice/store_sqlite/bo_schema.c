@@ -322,8 +322,42 @@ static const char *const v11[] = {
     NULL,
 };
 
+/* Version 12: notices to residents (docs/notices.md). contact: an
+ * account's contact details (personal data) and choices: wants is a mask
+ * of notice families, quiet hours in minutes after local midnight.
+ * notice_levels: the low-balance levels of a site or an account
+ * ('site:S', 'account:A'). notice_state: each meter's memory between
+ * readings (the last two readings, the notices fired and not re-armed).
+ * notice_outbox: one row per idempotency key and channel; shown is the
+ * recipient masked, as lists show it. */
+static const char *const v12[] = {
+    "CREATE TABLE contact (account TEXT PRIMARY KEY NOT NULL REFERENCES account(id),"
+    "  mobile TEXT NOT NULL DEFAULT '', email TEXT NOT NULL DEFAULT '',"
+    "  lang TEXT NOT NULL DEFAULT 'zh_CN' CHECK (lang IN ('zh_CN', 'en')), wants INTEGER NOT NULL,"
+    "  quiet_from INTEGER NOT NULL DEFAULT 0, quiet_to INTEGER NOT NULL DEFAULT 0,"
+    "  updated_at INTEGER NOT NULL) STRICT;"
+    "CREATE TABLE notice_levels (scope TEXT PRIMARY KEY NOT NULL, level1 INTEGER NOT NULL,"
+    "  level2 INTEGER NOT NULL, level3 INTEGER NOT NULL, margin INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL) STRICT;"
+    "CREATE TABLE notice_state (meter TEXT PRIMARY KEY NOT NULL, at INTEGER NOT NULL, balance INTEGER NOT NULL,"
+    "  relay_open INTEGER NOT NULL, prev_at INTEGER NOT NULL, prev_balance INTEGER NOT NULL,"
+    "  fired INTEGER NOT NULL) STRICT;"
+    "CREATE TABLE notice_outbox (id INTEGER PRIMARY KEY, key TEXT NOT NULL, channel TEXT NOT NULL,"
+    "  account TEXT NOT NULL, meter TEXT NOT NULL, kind TEXT NOT NULL, lang TEXT NOT NULL,"
+    "  recipient TEXT NOT NULL, shown TEXT NOT NULL, subject TEXT NOT NULL, text TEXT NOT NULL,"
+    "  json TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN"
+    "  ('queued', 'sending', 'sent', 'delivered', 'failed', 'given_up')),"
+    "  attempts INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, next_try_at INTEGER NOT NULL,"
+    "  sent_at INTEGER, done_at INTEGER, provider_id TEXT NOT NULL DEFAULT '',"
+    "  report TEXT NOT NULL DEFAULT '', error TEXT NOT NULL DEFAULT '', UNIQUE (key, channel)) STRICT;"
+    "CREATE INDEX notice_outbox_due ON notice_outbox(channel, state, next_try_at);"
+    "CREATE INDEX notice_outbox_account ON notice_outbox(account, id);"
+    "CREATE INDEX notice_outbox_provider ON notice_outbox(channel, provider_id) WHERE provider_id <> '';",
+    NULL,
+};
+
 /* Each migration is a list of SQL texts run in one transaction. */
-static const char *const *const migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11};
+static const char *const *const migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12};
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

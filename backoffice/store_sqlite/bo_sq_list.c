@@ -203,6 +203,12 @@ static const listing_t listings[] = {
                         "cleared_at IS NULL)) ORDER BY id",
                         OPEN},
     /* Batches with how many meters' latest attempts are in each state. */
+    /* The notice outbox, newest first, the recipient masked. */
+    [BO_LIST_NOTICES] = {"SELECT id, " TIME("created_at") " AS created, account, meter, kind, channel, shown AS "
+                         "recipient, lang, state, attempts, " TIME("next_try_at") " AS next_try, " TIME("sent_at")
+                         " AS sent, provider_id, report, error, key FROM notice_outbox WHERE (?1 = '' OR account = ?1) "
+                         "AND (?2 = '' OR state = ?2) ORDER BY id DESC LIMIT 1000",
+                         FILTER},
     [BO_LIST_BATCHES] = {"SELECT b.id, b.command, b.selection, " TIME("b.run_at") " AS run_at, b.retries, b.state, "
                          "b.operator, b.reason, " TIME("b.created_at") " AS created, count(l.meter) AS meters, "
                          BATCH_COUNT("queued") ", " BATCH_COUNT("sent") ", " BATCH_COUNT("done") ", "

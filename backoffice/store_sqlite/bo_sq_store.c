@@ -44,6 +44,7 @@ static const bo_store_ops_t ops = {
     .cmd = &bo__sq_cmd,
     .batch = &bo__sq_batch,
     .bill = &bo__sq_bill,
+    .notice = &bo__sq_notice,
 };
 
 kerr_t bo_sqlite_open(const char *path, bo_store_t *out, kmsg_t *msg)

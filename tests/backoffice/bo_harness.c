@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sodium.h>
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +92,26 @@ int boh_cli(boh_t *h, char *out, size_t len, const char *args)
         out[n] = '\0';
     int st = pclose(p);
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+int boh_clif(boh_t *h, const char *fmt, ...)
+{
+    char args[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    return boh_cli(h, NULL, 0, args);
+}
+
+long boh_countf(boh_t *h, const char *fmt, ...)
+{
+    char sql[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sql, sizeof sql, fmt, ap);
+    va_end(ap);
+    return boh_count(h, sql);
 }
 
 /* Servers still running, stopped at exit when a failed assertion skipped

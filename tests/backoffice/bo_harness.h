@@ -63,6 +63,12 @@ int boh_stop(boh_t *h);
  * are), capturing stdout into out; returns the exit status. */
 int boh_cli(boh_t *h, char *out, size_t len, const char *args);
 
+/* boh_cli with the arguments formatted, stdout not kept. */
+int boh_clif(boh_t *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* boh_count with the query formatted. */
+long boh_countf(boh_t *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* A request as kiosk `cert` ("K1", "K2", "rogue" for a K1 certificate from
  * another CA, NULL for none; ignored over plain HTTP). header may be NULL. A
  * body is sent as JSON (Content-Type: application/json) unless header sets

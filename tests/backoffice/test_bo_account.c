@@ -5,7 +5,6 @@
  * status, whether it may be sold to and whether its first purchase may be
  * zero (until a delivered sale is uploaded). */
 #include <cjson/cJSON.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -19,17 +18,7 @@
 #define M3 "000000000103"
 #define GW "--protocol dlt645 --gateway 10.0.0.5:8899 --site S1"
 
-static int cli(boh_t *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int cli(boh_t *h, const char *fmt, ...)
-{
-    char args[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    return boh_cli(h, NULL, 0, args);
-}
+#define cli boh_clif
 
 /* Runs args, expects exit status rc and `text` in what it said on stderr. */
 static void refused(boh_t *h, int rc, const char *text, const char *args)
@@ -43,17 +32,7 @@ static void refused(boh_t *h, int rc, const char *text, const char *args)
     free(log);
 }
 
-static long count(boh_t *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static long count(boh_t *h, const char *fmt, ...)
-{
-    char sql[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sql, sizeof sql, fmt, ap);
-    va_end(ap);
-    return boh_count(h, sql);
-}
+#define count boh_countf
 
 static long reg_version(boh_t *h)
 {

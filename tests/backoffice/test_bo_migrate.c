@@ -15,6 +15,8 @@
 static const char downgrade[] =
     /* schema 11's: daily billing */
     "DROP TABLE bill_day; DROP TABLE bill_mark;"
+    /* schema 12's: contacts and notices */
+    "DROP TABLE contact; DROP TABLE notice_levels; DROP TABLE notice_state; DROP TABLE notice_outbox;"
     /* schema 10's: batches (meter_command's columns go with the table below) */
     "DROP TABLE batch;"
     /* schema 9's: daily freezes */

@@ -5,9 +5,9 @@
 # libmicrohttpd, and no modules include each other round in a cycle (a
 # module: a folder's X.c, X.h and internal X_int.h).
 #   bo_main.c (the program)   anything
-#   cli/, http/               notify, domain, store, base (and their own)
-#   notify/                   store, base (the notice outbox and its channels)
-#   domain/                   store, base
+#   cli/, http/               domain, notify, store, base (and their own)
+#   domain/                   notify, store, base
+#   notify/                   store, base (notices: the pure rules, the outbox, the channels)
 #   store_sqlite/             store, base
 #   store/                    base
 #   base/                     base
@@ -15,11 +15,11 @@ src=$1/backoffice
 fail=0
 allowed() { # folder of the including file -> folders it may include
   case $1 in
-    .) echo "cli http notify domain store_sqlite store base" ;;
-    cli) echo "cli notify domain store base" ;;
-    http) echo "http notify domain store base" ;;
+    .) echo "cli http domain notify store_sqlite store base" ;;
+    cli) echo "cli domain notify store base" ;;
+    http) echo "http domain notify store base" ;;
+    domain) echo "domain notify store base" ;;
     notify) echo "notify store base" ;;
-    domain) echo "domain store base" ;;
     store_sqlite) echo "store_sqlite store base" ;;
     store) echo "store base" ;;
     base) echo "base" ;;

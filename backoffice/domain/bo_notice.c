@@ -1,0 +1,167 @@
+/* Notices' triggers (bo_notice.h). */
+#include "backoffice/domain/bo_notice.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "backoffice/domain/bo_contact.h"
+#include "backoffice/notify/bo_channel.h"
+#include "backoffice/notify/bo_notice_rules.h"
+#include "base/kjson.h"
+
+/* One event to queue for an account. */
+typedef struct notice_ctx {
+    bo_store_t *st;
+    const bo_notices_cfg_t *cfg;
+    const char *account, *meter, *event_id; /* event_id: the reading's time or the sale's id */
+    int64_t now;
+} notice_ctx_t;
+
+/* The levels for the meter: the account's own, else its site's, else
+ * the configured defaults. */
+static kerr_t levels_for(const notice_ctx_t *c, bo_nlevels_t *lv, kmsg_t *msg)
+{
+    char scope[80], site[65] = "";
+    bool found = false;
+    *lv = (bo_nlevels_t){{c->cfg->levels[0], c->cfg->levels[1], c->cfg->levels[2]}, c->cfg->rearm_margin};
+    snprintf(scope, sizeof scope, "account:%s", c->account);
+    kerr_t rc = c->st->ops->notice->levels_get(c->st->ctx, scope, lv, &found, msg);
+    if (rc || found)
+        return rc;
+    rc = c->st->ops->meters->meter_site(c->st->ctx, c->meter, site, &found, msg);
+    if (rc || !found || !site[0])
+        return rc;
+    snprintf(scope, sizeof scope, "site:%s", site);
+    return c->st->ops->notice->levels_get(c->st->ctx, scope, lv, &found, msg);
+}
+
+/* The event as the webhook sends it; NULL if out of memory. */
+static char *event_json(const notice_ctx_t *c, const bo_nevent_t *e, const char *key, const bo_contact_t *who,
+                        const char *subject, const char *text)
+{
+    cJSON *o = cJSON_CreateObject();
+    bool ok = o && kjson_add_str(o, "key", key) && kjson_add_str(o, "kind", bo_notice_kind_name(e->kind)) &&
+              kjson_add_str(o, "account", c->account) && kjson_add_str(o, "meter", c->meter) &&
+              kjson_add_time(o, "at", e->at) && kjson_add_int(o, "balance", e->balance) &&
+              kjson_add_int(o, "amount", e->amount) && kjson_add_str(o, "lang", who->lang) &&
+              kjson_add_str(o, "subject", subject) && kjson_add_str(o, "text", text);
+    char *s = ok ? kjson_print(o, false) : NULL;
+    cJSON_Delete(o);
+    return s;
+}
+
+/* Queues the notice on one channel (to: its address; "" the webhook). */
+static kerr_t put(const notice_ctx_t *c, bo_out_new_t *n, bo_channel_kind_t ch, const char *to, const char *shown,
+                  kmsg_t *msg)
+{
+    bool added = false;
+    n->channel = bo_channel_name(ch);
+    n->recipient = to;
+    n->shown = shown;
+    return c->st->ops->notice->enqueue(c->st->ctx, n, &added, msg);
+}
+
+/* Queues e on each channel enabled for which the contact has an address. */
+static kerr_t queue(const notice_ctx_t *c, const bo_nevent_t *e, const bo_contact_t *who, kmsg_t *msg)
+{
+    char key[128], subject[128], text[512], shown[160];
+    snprintf(key, sizeof key, "%s:%s:%s:%s", bo_notice_kind_name(e->kind), c->account, c->meter, c->event_id);
+    if (!bo_notice_text(e, c->meter, who->lang, subject, sizeof subject, text, sizeof text))
+        return kmsg_set(msg, K_EIO, "the %s notice's text does not fit", bo_notice_kind_name(e->kind));
+    char *json = event_json(c, e, key, who, subject, text);
+    if (!json)
+        return kmsg_set(msg, K_EIO, "out of memory");
+    int64_t at = bo_notice_urgent(e->kind) ? c->now
+                                           : bo_notice_release_at(c->now, (int)c->cfg->utc_offset_min,
+                                                                  who->quiet_from, who->quiet_to);
+    bo_out_new_t n = {.key = key, .account = c->account, .meter = c->meter, .kind = bo_notice_kind_name(e->kind),
+                      .lang = who->lang, .subject = subject, .text = text, .json = json, .created_at = c->now,
+                      .not_before = at};
+    kerr_t rc = K_OK;
+    if (c->cfg->sms && who->mobile[0]) {
+        bo_mask_mobile(who->mobile, shown, sizeof shown);
+        rc = put(c, &n, BO_CH_SMS, who->mobile, shown, msg);
+    }
+    if (rc == K_OK && c->cfg->email && who->email[0]) {
+        bo_mask_email(who->email, shown, sizeof shown);
+        rc = put(c, &n, BO_CH_EMAIL, who->email, shown, msg);
+    }
+    if (rc == K_OK && c->cfg->webhook)
+        rc = put(c, &n, BO_CH_WEBHOOK, "", "account", msg);
+    cJSON_free(json);
+    return rc;
+}
+
+/* Queues each event the contact wants; none without a contact. */
+static kerr_t queue_all(const notice_ctx_t *c, const bo_nevent_t *ev, int n, kmsg_t *msg)
+{
+    bo_contact_t who;
+    bool found = false;
+    kerr_t rc = n > 0 ? c->st->ops->notice->contact_get(c->st->ctx, c->account, &who, &found, msg) : K_OK;
+    for (int i = 0; rc == K_OK && found && i < n; i++)
+        if (who.wants & (1u << bo_notice_family(ev[i].kind)))
+            rc = queue(c, &ev[i], &who, msg);
+    return rc;
+}
+
+kerr_t bo_notice_reading(bo_store_t *st, const bo_notices_cfg_t *cfg, const bo_reading_t *r, int64_t now,
+                         kmsg_t *msg)
+{
+    char account[65] = "", at[24];
+    bool bound = false;
+    bo_nstate_t s, next;
+    bo_nevent_t ev[BO_NEVENTS_MAX];
+    bo_nlevels_t lv = BO_NLEVELS_DEFAULT;
+    snprintf(at, sizeof at, "%lld", (long long)r->at);
+    notice_ctx_t c = {st, cfg, account, r->meter, at, now};
+    kerr_t rc = st->ops->meters->binding_of(st->ctx, r->meter, account, &bound, msg);
+    if (rc == K_OK && cfg && bound)
+        rc = levels_for(&c, &lv, msg);
+    if (rc == K_OK)
+        rc = st->ops->notice->state_get(st->ctx, r->meter, &s, msg);
+    if (rc)
+        return rc;
+    if (s.known && r->at <= s.at)
+        return K_OK;
+    int n = bo_notice_on_reading(&s, &lv, r->at, r->balance, r->relay_open != 0, &next, ev);
+    rc = st->ops->notice->state_put(st->ctx, r->meter, &next, msg);
+    return rc || !cfg || !bound ? rc : queue_all(&c, ev, n, msg);
+}
+
+kerr_t bo_notice_command(bo_store_t *st, const bo_notices_cfg_t *cfg, const bo_cmd_rec_t *c, int64_t now,
+                         kmsg_t *msg)
+{
+    char account[65] = "";
+    bool bound = false, trip = strcmp(c->command, "relay_trip") == 0;
+    bo_nstate_t s, next;
+    bo_nevent_t e;
+    if (!cfg || strcmp(c->state, "done") != 0 || (!trip && strcmp(c->command, "relay_close") != 0))
+        return K_OK;
+    kerr_t rc = st->ops->meters->binding_of(st->ctx, c->meter, account, &bound, msg);
+    if (rc == K_OK)
+        rc = st->ops->notice->state_get(st->ctx, c->meter, &s, msg);
+    if (rc)
+        return rc;
+    int n = bo_notice_on_relay(&s, c->executed_at ? c->executed_at : now, trip, c->balance_after, &next, &e);
+    if (s.known)
+        rc = st->ops->notice->state_put(st->ctx, c->meter, &next, msg);
+    notice_ctx_t nc = {st, cfg, account, c->meter, c->id, now};
+    return rc || !bound ? rc : queue_all(&nc, &e, n, msg);
+}
+
+kerr_t bo_notice_sale(bo_store_t *st, const bo_notices_cfg_t *cfg, const bo_txn_t *t, int64_t now, kmsg_t *msg)
+{
+    char account[65] = "";
+    bool bound = false;
+    bo_nstate_t s;
+    if (!cfg || strcmp(t->state, "delivered") != 0)
+        return K_OK;
+    kerr_t rc = st->ops->meters->binding_of(st->ctx, t->meter, account, &bound, msg);
+    if (rc == K_OK && bound)
+        rc = st->ops->notice->state_get(st->ctx, t->meter, &s, msg);
+    if (rc || !bound)
+        return rc;
+    bo_nevent_t e = {BO_NK_CREDIT, t->updated_at, (s.known ? s.balance : 0) + t->delivered, t->delivered, -1};
+    notice_ctx_t c = {st, cfg, account, t->meter, t->id, now};
+    return queue_all(&c, &e, 1, msg);
+}

@@ -1,0 +1,33 @@
+/* Notices' triggers (docs/notices.md, "Triggers"): what the ingest of a
+ * reading or a sale calls for, through the pure rules
+ * (notify/bo_notice_rules.h), queued in the notice outbox inside the
+ * ingest's transaction. Each notice's idempotency key comes from its
+ * event (kind:account:meter:time, credit:account:txn), so the same rows
+ * ingested again queue nothing new. */
+#ifndef BACKOFFICE_DOMAIN_BO_NOTICE_H
+#define BACKOFFICE_DOMAIN_BO_NOTICE_H
+
+#include "backoffice/base/bo_config.h"
+#include "backoffice/base/bo_decode.h"
+#include "backoffice/store/bo_store.h"
+
+/* A new reading of r->meter stored at now: the meter's notice memory moves
+ * on and the notices it calls for are queued for the account the meter is
+ * bound to (its contact's channels; none without a contact). cfg NULL (a
+ * row released from quarantine): the memory moves on, nothing is queued. */
+kerr_t bo_notice_reading(bo_store_t *st, const bo_notices_cfg_t *cfg, const bo_reading_t *r, int64_t now,
+                         kmsg_t *msg);
+
+/* A sale's event stored at now: a delivered one queues the credit notice
+ * (meter, amount, the balance after as the meter's last reading plus the
+ * amount). */
+kerr_t bo_notice_sale(bo_store_t *st, const bo_notices_cfg_t *cfg, const bo_txn_t *t, int64_t now, kmsg_t *msg);
+
+/* A central command's outcome stored at now (c as it is after): a relay
+ * command done queues the supply cut or restored (key
+ * supply_cut:ACCOUNT:METER:COMMAND-ID) and the meter's memory takes the
+ * relay's state, so its next reading does not tell it again. */
+kerr_t bo_notice_command(bo_store_t *st, const bo_notices_cfg_t *cfg, const bo_cmd_rec_t *c, int64_t now,
+                         kmsg_t *msg);
+
+#endif
