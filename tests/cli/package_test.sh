@@ -112,6 +112,27 @@ production_only() {
   [[ $("$x/usr/bin/kiosk" --help 2>&1) != *--script* ]] || fail "the packaged kiosk offers --script"
 }
 
+# depends_on DEB NAME...: the package's Depends names each NAME.
+depends_on() {
+  local deb=$1 d; shift
+  for d; do
+    [[ $(dpkg-deb -f "$deb" Depends) =~ (^|, )$d( |,|$) ]] || fail "$(dpkg-deb -f "$deb" Package) does not depend on $d"
+  done
+}
+
+# pkg ARGS: dpkg in the root $r, its scripts run there (DPKG_ROOT) and
+# nowhere else.
+pkg() { DPKG_ROOT=$r dpkg --root="$r" --force-script-chrootless --force-depends --force-not-root "$@" \
+          >"$SITE/dpkg.log" 2>&1; }
+
+# install_in_root DEB PACKAGE: a fresh root $r with DEB installed by dpkg.
+install_in_root() {
+  r=$SITE/root
+  mkdir -p "$r/var/lib/dpkg/info" "$r/var/lib/dpkg/updates" && touch "$r/var/lib/dpkg/status"
+  pkg -i "$1" || fail "dpkg -i failed: $(tail -5 "$SITE/dpkg.log")"
+  contains "$(dpkg --root="$r" -s "$2" 2>&1)" "Status: install ok installed" "dpkg's status"
+}
+
 case_deb_contents() {
   local deb bodeb files
   make_deb
@@ -134,9 +155,7 @@ case_deb_contents() {
   local info
   info=$(dpkg-deb -I "$deb")
   contains "$info" "Package: prepaid-kiosk" "the package's control"
-  for d in pcscd fonts-noto-cjk espeak-ng-data systemd libc6 libsqlite3-0 libsdl2-2.0-0; do
-    [[ $(dpkg-deb -f "$deb" Depends) =~ (^|, )$d( |,|$) ]] || fail "the package does not depend on $d"
-  done
+  depends_on "$deb" pcscd fonts-noto-cjk espeak-ng-data systemd libc6 libsqlite3-0 libsdl2-2.0-0
   contains "$(dpkg-deb -I "$deb" conffiles 2>&1)" "/etc/prepaid-kiosk/kiosk.ini" "the conffiles"
   contains "$(dpkg-deb -I "$deb" postinst 2>&1)" "deb-systemd-helper enable prepaid-kiosk.service" "the postinst"
   echo "package: $(basename "$deb"), $(wc -l <<<"$files") entries"
@@ -147,13 +166,9 @@ case_deb_contents() {
 # state folder for it alone, the configuration readable by its group, both
 # services enabled; removing it disables them and keeps the ledger's folder.
 case_installs_as_service() {
-  local deb bodeb r=$SITE/root
+  local deb bodeb r
   make_deb
-  mkdir -p "$r/var/lib/dpkg/info" "$r/var/lib/dpkg/updates" && touch "$r/var/lib/dpkg/status"
-  pkg() { DPKG_ROOT=$r dpkg --root="$r" --force-script-chrootless --force-depends --force-not-root "$@" \
-            >"$SITE/dpkg.log" 2>&1; }
-  pkg -i "$deb" || fail "dpkg -i failed: $(tail -5 "$SITE/dpkg.log")"
-  contains "$(dpkg --root="$r" -s prepaid-kiosk 2>&1)" "Status: install ok installed" "dpkg's status"
+  install_in_root "$deb" prepaid-kiosk
   [[ -x $r/usr/bin/kiosk && -x $r/usr/bin/kioskctl ]] || fail "the programs are not installed"
   local uid
   uid=$(awk -F: '$1 == "kiosk" { print $3 }' "$r/etc/passwd" 2>/dev/null)
@@ -211,9 +226,7 @@ case_backoffice_deb_contents() {
   [[ $(file -b "$x/usr/bin/backoffice") == *", stripped"* ]] || fail "backoffice is not stripped"
   contains "$(dpkg-deb -I "$bodeb" conffiles 2>&1)" "/etc/prepaid-backoffice/backoffice.ini" "the conffiles"
   contains "$(dpkg-deb -f "$bodeb" Package Depends)" "Package: prepaid-backoffice" "the control"
-  for d in libc6 libsqlite3-0 libmicrohttpd12 systemd; do
-    [[ $(dpkg-deb -f "$bodeb" Depends) =~ (^|, )$d( |,|$) ]] || fail "the back office does not depend on $d"
-  done
+  depends_on "$bodeb" libc6 libsqlite3-0 libmicrohttpd12 systemd
   echo "package: $(basename "$bodeb"), $(wc -l <<<"$files") entries"
 }
 
@@ -221,13 +234,9 @@ case_backoffice_deb_contents() {
 # folder, the settings readable by its group; the service not enabled (it
 # needs its certificates first); removed, the database's folder stays.
 case_backoffice_installs_as_service() {
-  local deb bodeb r=$SITE/root
+  local deb bodeb r
   make_deb
-  mkdir -p "$r/var/lib/dpkg/info" "$r/var/lib/dpkg/updates" && touch "$r/var/lib/dpkg/status"
-  pkg() { DPKG_ROOT=$r dpkg --root="$r" --force-script-chrootless --force-depends --force-not-root "$@" \
-            >"$SITE/dpkg.log" 2>&1; }
-  pkg -i "$bodeb" || fail "dpkg -i failed: $(tail -5 "$SITE/dpkg.log")"
-  contains "$(dpkg --root="$r" -s prepaid-backoffice 2>&1)" "Status: install ok installed" "dpkg's status"
+  install_in_root "$bodeb" prepaid-backoffice
   [[ -x $r/usr/bin/backoffice ]] || fail "the program is not installed"
   local uid gid
   uid=$(awk -F: '$1 == "prepaid-backoffice" { print $3 }' "$r/etc/passwd" 2>/dev/null)
