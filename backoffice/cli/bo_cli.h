@@ -144,4 +144,19 @@ bool bo_cli_billing_verb(const bo_args_t *a);
  * --from D --to D [--csv]`. */
 int bo_cli_billing(bo_store_t *st, const bo_args_t *a, FILE *out);
 
+/* Whether a is a post-paid verb (`bill ...`, `account payment|area`:
+ * bo_cli_bill.c). */
+bool bo_cli_bill_verb(const bo_args_t *a);
+
+/* Runs it: `account payment|area`, `bill draft|confirm|issue|void|pay|show|
+ * list|arrears` (docs/billing.md, "Post-paid bills"). */
+int bo_cli_bill(bo_store_t *st, const bo_args_t *a, FILE *out);
+
+/* Whether a is a charge or apportionment verb (bo_cli_charge.c). */
+bool bo_cli_charge_verb(const bo_args_t *a);
+
+/* Runs it: `charge add|list|apply|applied`, `apportion group add|show`,
+ * `apportion run` (docs/billing.md, "Other charges", "Apportionment"). */
+int bo_cli_charge(bo_store_t *st, const bo_args_t *a, FILE *out);
+
 #endif
