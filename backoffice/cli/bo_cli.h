@@ -49,6 +49,13 @@ int bo_cli_usage(const char *text);
  * BO_EXIT_OK, or the message on stderr and BO_EXIT_FAIL. */
 int bo_cli_outcome(kerr_t rc, const kmsg_t *msg, const char *done);
 
+/* As bo_cli_outcome, but K_EINVAL is bad arguments: BO_EXIT_USAGE. */
+int bo_cli_outcome_args(kerr_t rc, const kmsg_t *msg, const char *done);
+
+/* Presents the rows a store op filled (and frees them) as a table or CSV,
+ * or its failure: BO_EXIT_OK or BO_EXIT_FAIL. */
+int bo_cli_rows_done(kerr_t rc, bo_rows_t *r, const kmsg_t *msg, bool csv, FILE *out);
+
 /* Who runs a verb, at the wall clock, as its audit row names them: the
  * account, meter, site and quarantine verbs "backoffice:<login name>" (the
  * user who logged in, so sudo still names the person); the staff and

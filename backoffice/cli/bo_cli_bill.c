@@ -32,17 +32,6 @@ static bo_signer_t signer(const bo_args_t *a)
     return (bo_signer_t){bo_arg(a, "operator"), getenv("BACKOFFICE_PIN")};
 }
 
-/* The domain's outcome: done on stdout, or the message (exit 2 for bad
- * arguments, 1 otherwise). */
-static int outcome(kerr_t rc, const kmsg_t *msg, const char *done)
-{
-    if (rc == K_EINVAL) {
-        fprintf(stderr, "backoffice: %s\n", msg->text);
-        return BO_EXIT_USAGE;
-    }
-    return bo_cli_outcome(rc, msg, done);
-}
-
 /* The bill id word: a whole number. */
 static bool bill_id(const bo_args_t *a, int64_t *id)
 {
@@ -68,7 +57,7 @@ static int draft(bo_store_t *st, const bo_args_t *a)
     bo_who_t who = bo_cli_login();
     kerr_t rc = bo_bill_draft(st, &who, bo_arg(a, "account"), from, to, &id, &msg);
     snprintf(done, sizeof done, "bill %lld drafted for %s, %s to %s", (long long)id, bo_arg(a, "account"), from, to);
-    return outcome(rc, &msg, done);
+    return bo_cli_outcome_args(rc, &msg, done);
 }
 
 static int move(bo_store_t *st, const bo_args_t *a, const char *verb)
@@ -85,7 +74,7 @@ static int move(bo_store_t *st, const bo_args_t *a, const char *verb)
     char done[64];
     snprintf(done, sizeof done, "bill %lld: %s", (long long)id,
              strcmp(verb, "confirm") == 0 ? "confirmed" : strcmp(verb, "issue") == 0 ? "issued" : "void");
-    return outcome(rc, &msg, done);
+    return bo_cli_outcome_args(rc, &msg, done);
 }
 
 static int pay(bo_store_t *st, const bo_args_t *a)
@@ -98,18 +87,7 @@ static int pay(bo_store_t *st, const bo_args_t *a)
     kerr_t rc = bo_bill_pay(st, &who, id, amount, bo_arg(a, "method"), bo_arg(a, "ref"), &msg);
     char done[96];
     snprintf(done, sizeof done, "payment of %lld recorded for bill %lld's account", (long long)amount, (long long)id);
-    return outcome(rc, &msg, done);
-}
-
-static int rows(kerr_t rc, bo_rows_t *r, const kmsg_t *msg, const bo_args_t *a, FILE *out)
-{
-    if (rc) {
-        fprintf(stderr, "backoffice: %s\n", msg->text);
-        return BO_EXIT_FAIL;
-    }
-    bo_rows_write(r, bo_arg(a, "csv") != NULL, out);
-    bo_rows_free(r);
-    return BO_EXIT_OK;
+    return bo_cli_outcome_args(rc, &msg, done);
 }
 
 static int list(bo_store_t *st, const bo_args_t *a, FILE *out)
@@ -121,7 +99,7 @@ static int list(bo_store_t *st, const bo_args_t *a, FILE *out)
     if ((acc != NULL) + (site != NULL) + (state != NULL) > 1)
         return usage();
     kerr_t rc = st->ops->post->bills(st->ctx, which, acc ? acc : site ? site : state, &r, &msg);
-    return rows(rc, &r, &msg, a, out);
+    return bo_cli_rows_done(rc, &r, &msg, bo_arg(a, "csv") != NULL, out);
 }
 
 static int show(bo_store_t *st, const bo_args_t *a, FILE *out)
@@ -136,7 +114,7 @@ static int show(bo_store_t *st, const bo_args_t *a, FILE *out)
         bo_rows_free(&r);
         rc = kmsg_set(&msg, K_ENOTFOUND, "bill %lld is not known; see `bill list`", (long long)id);
     }
-    return rows(rc, &r, &msg, a, out);
+    return bo_cli_rows_done(rc, &r, &msg, bo_arg(a, "csv") != NULL, out);
 }
 
 static int account(bo_store_t *st, const bo_args_t *a)
@@ -151,7 +129,7 @@ static int account(bo_store_t *st, const bo_args_t *a)
                     : bo_account_area(st, &who, a->pos[2], a->pos[3], &msg);
     char done[128];
     snprintf(done, sizeof done, "account %s: %s %s", a->pos[2], a->pos[1], a->pos[3]);
-    return outcome(rc, &msg, done);
+    return bo_cli_outcome_args(rc, &msg, done);
 }
 
 int bo_cli_bill(bo_store_t *st, const bo_args_t *a, FILE *out)
@@ -172,7 +150,7 @@ int bo_cli_bill(bo_store_t *st, const bo_args_t *a, FILE *out)
     if (strcmp(verb, "arrears") == 0 && a->npos == 2) {
         bo_rows_t r;
         kmsg_t msg = {{0}};
-        return rows(st->ops->post->arrears(st->ctx, bo_arg(a, "site"), &r, &msg), &r, &msg, a, out);
+        return bo_cli_rows_done(st->ops->post->arrears(st->ctx, bo_arg(a, "site"), &r, &msg), &r, &msg, bo_arg(a, "csv") != NULL, out);
     }
     return usage();
 }

@@ -26,26 +26,6 @@ bool bo_cli_charge_verb(const bo_args_t *a)
     return a->npos >= 1 && (strcmp(a->pos[0], "charge") == 0 || strcmp(a->pos[0], "apportion") == 0);
 }
 
-static int outcome(kerr_t rc, const kmsg_t *msg, const char *done)
-{
-    if (rc == K_EINVAL) {
-        fprintf(stderr, "backoffice: %s\n", msg->text);
-        return BO_EXIT_USAGE;
-    }
-    return bo_cli_outcome(rc, msg, done);
-}
-
-static int rows(kerr_t rc, bo_rows_t *r, const kmsg_t *msg, const bo_args_t *a, FILE *out)
-{
-    if (rc) {
-        fprintf(stderr, "backoffice: %s\n", msg->text);
-        return BO_EXIT_FAIL;
-    }
-    bo_rows_write(r, bo_arg(a, "csv") != NULL, out);
-    bo_rows_free(r);
-    return BO_EXIT_OK;
-}
-
 static int item_add(bo_store_t *st, const bo_args_t *a)
 {
     bo_charge_item_t c = {0};
@@ -62,7 +42,7 @@ static int item_add(bo_store_t *st, const bo_args_t *a)
     bo_who_t who = bo_cli_login();
     char done[96];
     snprintf(done, sizeof done, "charge item %s added to site %s", c.id, c.site);
-    return outcome(bo_charge_add(st, &who, &c, &msg), &msg, done);
+    return bo_cli_outcome_args(bo_charge_add(st, &who, &c, &msg), &msg, done);
 }
 
 static int apply(bo_store_t *st, const bo_args_t *a, FILE *out)
@@ -72,7 +52,7 @@ static int apply(bo_store_t *st, const bo_args_t *a, FILE *out)
     bo_who_t who = bo_cli_login();
     kerr_t rc = bo_charge_apply(st, &who, bo_arg(a, "site"), bo_arg(a, "period"), &s, &msg);
     if (rc)
-        return outcome(rc, &msg, NULL);
+        return bo_cli_outcome_args(rc, &msg, NULL);
     fprintf(out, "applied %lld charges (%lld deducted, %lld billed) for %lld; %lld applied before, %lld came to 0\n",
             (long long)s.applied, (long long)s.deducted, (long long)s.billed, (long long)s.amount, (long long)s.again,
             (long long)s.zero);
@@ -124,7 +104,7 @@ static int group_add(bo_store_t *st, const bo_args_t *a)
     bo_who_t who = bo_cli_login();
     char done[96];
     snprintf(done, sizeof done, "apportionment group %s added with %d sub-meters", g.id, n);
-    return outcome(bo_apportion_add(st, &who, &g, subs, n, &msg), &msg, done);
+    return bo_cli_outcome_args(bo_apportion_add(st, &who, &g, subs, n, &msg), &msg, done);
 }
 
 static int run(bo_store_t *st, const bo_args_t *a, FILE *out)
@@ -134,7 +114,7 @@ static int run(bo_store_t *st, const bo_args_t *a, FILE *out)
     bo_who_t who = bo_cli_login();
     kerr_t rc = bo_apportion_run(st, &who, bo_arg(a, "group"), bo_arg(a, "period"), &r, &msg);
     if (rc)
-        return outcome(rc, &msg, NULL);
+        return bo_cli_outcome_args(rc, &msg, NULL);
     if (r.again) {
         fprintf(out, "group %s ran for %s before: nothing done\n", bo_arg(a, "group"), bo_arg(a, "period"));
         return BO_EXIT_OK;
@@ -153,16 +133,16 @@ int bo_cli_charge(bo_store_t *st, const bo_args_t *a, FILE *out)
     if (bo_cli_is(a, "charge", "add", 3))
         return item_add(st, a);
     if (bo_cli_is(a, "charge", "list", 2))
-        return rows(st->ops->charge->items(st->ctx, bo_arg(a, "site"), &r, &msg), &r, &msg, a, out);
+        return bo_cli_rows_done(st->ops->charge->items(st->ctx, bo_arg(a, "site"), &r, &msg), &r, &msg, bo_arg(a, "csv") != NULL, out);
     if (bo_cli_is(a, "charge", "apply", 2))
         return apply(st, a, out);
     if (bo_cli_is(a, "charge", "applied", 2) && (bo_arg(a, "account") || bo_arg(a, "site")))
-        return rows(st->ops->charge->charges(st->ctx, bo_arg(a, "account"), bo_arg(a, "site"), &r, &msg), &r, &msg,
-                    a, out);
+        return bo_cli_rows_done(st->ops->charge->charges(st->ctx, bo_arg(a, "account"), bo_arg(a, "site"), &r, &msg),
+                                &r, &msg, bo_arg(a, "csv") != NULL, out);
     if (a->npos == 4 && bo_cli_is(a, "apportion", "group", 4) && strcmp(a->pos[2], "add") == 0)
         return group_add(st, a);
     if (a->npos == 4 && bo_cli_is(a, "apportion", "group", 4) && strcmp(a->pos[2], "show") == 0)
-        return rows(st->ops->charge->group_rows(st->ctx, a->pos[3], &r, &msg), &r, &msg, a, out);
+        return bo_cli_rows_done(st->ops->charge->group_rows(st->ctx, a->pos[3], &r, &msg), &r, &msg, bo_arg(a, "csv") != NULL, out);
     if (bo_cli_is(a, "apportion", "run", 2))
         return run(st, a, out);
     return usage();

@@ -15,6 +15,7 @@
 #include "backoffice/domain/bo_split.h"
 #include "backoffice/store_sqlite/bo_db.h"
 #include "base/timefmt.h"
+#include "bo_harness.h"
 #include "ktest.h"
 #include "support/support.h"
 
@@ -359,6 +360,51 @@ static void master_below_subs_warns(void **state)
          "not registered on site S1");
 }
 
+/* The admin API's read-only views of a bill drafted on the command line. */
+static void http_bills(void **state)
+{
+    (void)state;
+    boh_t h;
+    char out[4096], path[300];
+    sqlite3 *db;
+    assert_true(boh_setup(&h, false, NULL));
+    assert_true(boh_meter(&h, "000012345678", "S1"));
+    snprintf(path, sizeof path, "%s/bo.db", h.dir);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+                                  "INSERT INTO account(id, customer, opened_at, payment) VALUES ('A9', 'C0', 0, "
+                                  "'postpaid'); INSERT INTO account_meter(account, meter, bound_at) VALUES ('A9', "
+                                  "'000012345678', 0); INSERT INTO bill_day(meter, day, site, tariff, currency, method, "
+                                  "complete, energy, money, days_left_7, days_left_30, billed_at) VALUES "
+                                  "('000012345678', '2026-11-05', 'S1', 'single', 'CNY', 'frozen', 1, 4000, 211, -1, "
+                                  "-1, 0)",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(boh_cli(&h, out, sizeof out, "bill draft --account A9 --period 2026-11"), 0);
+    /* issued by hand here: the states are the command line's tests above */
+    assert_int_equal(sqlite3_exec(db, "UPDATE bill SET state = 'issued'", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    boh_resp_t r = boh_call(&h, NULL, "GET", "/v1/admin/bills?account=A9", NULL, NULL);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"total\":211"));
+    boh_free(&r);
+    r = boh_call(&h, NULL, "GET", "/v1/admin/bills/1?format=csv", NULL, NULL);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "1,energy,energy,000012345678,4000,,,,,211\r\n"));
+    boh_free(&r);
+    r = boh_call(&h, NULL, "GET", "/v1/admin/arrears?site=S1&format=csv", NULL, NULL);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "A9,S1,CNY,1,2026-11-01,211,0,211\r\n"));
+    boh_free(&r);
+    r = boh_call(&h, NULL, "GET", "/v1/admin/bills/7", NULL, NULL);
+    assert_int_equal(r.status, 404);
+    boh_free(&r);
+    r = boh_call(&h, NULL, "GET", "/v1/admin/bills?account=A9&site=S1", NULL, NULL);
+    assert_int_equal(r.status, 400);
+    boh_free(&r);
+    boh_teardown(&h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -369,6 +415,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(charge_applied_twice_counts_once, setup, teardown),
         cmocka_unit_test_setup_teardown(apportion_by_area_to_the_fen, setup, teardown),
         cmocka_unit_test_setup_teardown(master_below_subs_warns, setup, teardown),
+        cmocka_unit_test(http_bills),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
