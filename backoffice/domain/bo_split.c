@@ -3,6 +3,8 @@
 
 #include <stdbool.h>
 
+__extension__ typedef __int128 i128; /* total x weight fits in 128 bits */
+
 /* The sum of the weights (all zero: n, as if each were 1). */
 static kerr_t weight_sum(const int64_t *weight, size_t n, int64_t *sum, kmsg_t *msg)
 {
@@ -28,7 +30,7 @@ kerr_t bo_split(int64_t total, const int64_t *weight, size_t n, int64_t *part, k
     bool equal = sum == 0;
     int64_t left = total, all = equal ? (int64_t)n : sum;
     for (size_t i = 0; i < n; i++) {
-        __int128 x = (__int128)total * (equal ? 1 : weight[i]);
+        i128 x = (i128)total * (equal ? 1 : weight[i]);
         part[i] = (int64_t)(x / all);
         rem[i] = (int64_t)(x % all);
         left -= part[i];
