@@ -72,7 +72,15 @@ static const char help[] =
 static const char help_billing[] =
     "  billing run [--day DATE] [--site S]  bill each meter's local day (default: yesterday and days with new\n"
     "                                       readings); serve does it on its own every few minutes (docs/billing.md)\n"
-    "  billing report --account A|--site S|--meter M --from DATE --to DATE [--csv]   per day and a total\n";
+    "  billing report --account A|--site S|--meter M --from DATE --to DATE [--csv]   per day and a total\n"
+    "  account payment ID prepaid|postpaid --operator N --reason T | account area ID M2   (PIN: BACKOFFICE_PIN)\n"
+    "  bill draft --account A --period YYYY-MM|--from DATE --to DATE | bill confirm ID --operator N\n"
+    "  bill issue ID | bill void ID --operator N --reason T | bill pay ID --amount N --method counter|bank --ref R\n"
+    "  bill show ID | bill list [--account A|--site S|--state S] | bill arrears [--site S]   [--csv]\n"
+    "  charge add ID --site S --name N --fixed N|--per-m2 N --every month|once | charge list [--site S]\n"
+    "  charge apply --site S --period YYYY-MM | charge applied --account A|--site S\n"
+    "  apportion group add G --site S --master M --subs M1[:W],... --common residual|master\n"
+    "        --split ratio|area|usage --price N | apportion group show G | apportion run --group G --period YYYY-MM\n";
 
 /* The help's third part. */
 static const char help_notices[] =
@@ -279,6 +287,8 @@ static int with_store(const bo_config_t *cfg, const bo_args_t *a)
              : bo_cli_batch_verb(a)            ? bo_cli_batch(cfg, &st, a, stdout)
              : bo_cli_billing_verb(a)          ? bo_cli_billing(&st, a, stdout)
              : bo_cli_notice_verb(a)           ? bo_cli_notice(cfg, &st, a, stdout)
+             : bo_cli_bill_verb(a)             ? bo_cli_bill(&st, a, stdout)
+             : bo_cli_charge_verb(a)           ? bo_cli_charge(&st, a, stdout)
                                                : bo_admin(&st, a, stdout);
     st.ops->close(st.ctx);
     return rc;

@@ -51,6 +51,26 @@ int bo_cli_outcome(kerr_t rc, const kmsg_t *msg, const char *done)
     return BO_EXIT_OK;
 }
 
+int bo_cli_outcome_args(kerr_t rc, const kmsg_t *msg, const char *done)
+{
+    if (rc == K_EINVAL) {
+        fprintf(stderr, "backoffice: %s\n", msg->text);
+        return BO_EXIT_USAGE;
+    }
+    return bo_cli_outcome(rc, msg, done);
+}
+
+int bo_cli_rows_done(kerr_t rc, bo_rows_t *r, const kmsg_t *msg, bool csv, FILE *out)
+{
+    if (rc) {
+        fprintf(stderr, "backoffice: %s\n", msg->text);
+        return BO_EXIT_FAIL;
+    }
+    bo_rows_write(r, csv, out);
+    bo_rows_free(r);
+    return BO_EXIT_OK;
+}
+
 bo_who_t bo_cli_login(void)
 {
     static char actor[96];

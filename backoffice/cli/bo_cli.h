@@ -49,6 +49,13 @@ int bo_cli_usage(const char *text);
  * BO_EXIT_OK, or the message on stderr and BO_EXIT_FAIL. */
 int bo_cli_outcome(kerr_t rc, const kmsg_t *msg, const char *done);
 
+/* As bo_cli_outcome, but K_EINVAL is bad arguments: BO_EXIT_USAGE. */
+int bo_cli_outcome_args(kerr_t rc, const kmsg_t *msg, const char *done);
+
+/* Presents the rows a store op filled (and frees them) as a table or CSV,
+ * or its failure: BO_EXIT_OK or BO_EXIT_FAIL. */
+int bo_cli_rows_done(kerr_t rc, bo_rows_t *r, const kmsg_t *msg, bool csv, FILE *out);
+
 /* Who runs a verb, at the wall clock, as its audit row names them: the
  * account, meter, site and quarantine verbs "backoffice:<login name>" (the
  * user who logged in, so sudo still names the person); the staff and
@@ -148,5 +155,20 @@ bool bo_cli_notice_verb(const bo_args_t *a);
 
 /* Runs it: `contact set|show|clear`, `notices list|run-once|levels`. */
 int bo_cli_notice(const bo_config_t *cfg, bo_store_t *st, const bo_args_t *a, FILE *out);
+
+/* Whether a is a post-paid verb (`bill ...`, `account payment|area`:
+ * bo_cli_bill.c). */
+bool bo_cli_bill_verb(const bo_args_t *a);
+
+/* Runs it: `account payment|area`, `bill draft|confirm|issue|void|pay|show|
+ * list|arrears` (docs/billing.md, "Post-paid bills"). */
+int bo_cli_bill(bo_store_t *st, const bo_args_t *a, FILE *out);
+
+/* Whether a is a charge or apportionment verb (bo_cli_charge.c). */
+bool bo_cli_charge_verb(const bo_args_t *a);
+
+/* Runs it: `charge add|list|apply|applied`, `apportion group add|show`,
+ * `apportion run` (docs/billing.md, "Other charges", "Apportionment"). */
+int bo_cli_charge(bo_store_t *st, const bo_args_t *a, FILE *out);
 
 #endif

@@ -11,7 +11,7 @@
 #include "backoffice/http/bo_server.h"
 
 /* Answers the rows as JSON or CSV; frees them. */
-static void answer_rows(bo_req_t *q, bo_resp_t *r, bo_rows_t *rows)
+void bo_h_answer_rows(bo_req_t *q, bo_resp_t *r, bo_rows_t *rows)
 {
     const char *format = bo_req_arg(q, "format");
     if (format && strcmp(format, "csv") == 0) {
@@ -59,7 +59,7 @@ static void listing(bo_req_t *q, bo_resp_t *r, bo_listing_t what, const bo_list_
     if (rc)
         bo_resp_error(r, 500, "internal", "%s: %s", failed, msg.text);
     else
-        answer_rows(q, r, &rows);
+        bo_h_answer_rows(q, r, &rows);
 }
 
 void bo_h_admin_report(bo_req_t *q, bo_resp_t *r)
@@ -107,7 +107,7 @@ void bo_h_admin_billing(bo_req_t *q, bo_resp_t *r)
     else if (rc)
         bo_resp_error(r, 500, "internal", "the billing report failed: %s", msg.text);
     else
-        answer_rows(q, r, &rows);
+        bo_h_answer_rows(q, r, &rows);
 }
 
 void bo_h_admin_kiosks(bo_req_t *q, bo_resp_t *r)

@@ -145,6 +145,15 @@ void bo_h_admin_kiosks(bo_req_t *q, bo_resp_t *r);
 /* GET /v1/admin/billing?account=|site=|meter=&from=&to=[&format=csv]:
  * daily billing's report (docs/billing.md). */
 void bo_h_admin_billing(bo_req_t *q, bo_resp_t *r);
+/* Answers with rows (freed here): JSON, or CSV with ?format=csv
+ * (bo_h_admin.c). */
+void bo_h_answer_rows(bo_req_t *q, bo_resp_t *r, bo_rows_t *rows);
+/* GET /v1/admin/bills?account=|site=|state=, /v1/admin/bills/{id} (its
+ * lines and total), /v1/admin/arrears?site= (docs/billing.md,
+ * "Post-paid bills"; bo_h_bills.c); each [&format=csv]. */
+void bo_h_admin_bills(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_bill(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_arrears(bo_req_t *q, bo_resp_t *r);
 void bo_h_commands_get(bo_req_t *q, bo_resp_t *r);
 void bo_h_command_ack(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_commands(bo_req_t *q, bo_resp_t *r);

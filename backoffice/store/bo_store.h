@@ -19,6 +19,7 @@
 #include "backoffice/store/bo_store_fleet.h"
 #include "backoffice/store/bo_store_meter.h"
 #include "backoffice/store/bo_store_notice.h"
+#include "backoffice/store/bo_store_post.h"
 #include "backoffice/store/bo_store_upload.h"
 #include "base/err.h"
 
@@ -96,6 +97,8 @@ typedef struct bo_store_ops {
     const bo_st_batch_t *batch;     /* batches of central commands */
     const bo_st_bill_t *bill;       /* daily billing */
     const bo_st_notice_t *notice;   /* contacts, notice levels and memory, the notice outbox */
+    const bo_st_post_t *post;       /* post-paid accounts, bills, payments */
+    const bo_st_charge_t *charge;   /* charge items, charges applied, apportionment */
 } bo_store_ops_t;
 
 /* An open store: what the domain is handed. */

@@ -356,8 +356,64 @@ static const char *const v12[] = {
     NULL,
 };
 
+/* Version 13: post-paid bills, other charges, apportionment (docs/
+ * billing.md). account.payment says whether the account is prepaid or
+ * post-paid, account.area its floor area in hundredths of a m2. A bill
+ * covers an account's local days [period_from, period_to] with its lines
+ * kept as drafted (energy per meter, charges, the arrears carried): own =
+ * amount + charges is what the bill itself asks, total = own + arrears.
+ * Payments go to bills oldest first (bill_payment_part). A charge applied
+ * to an account for a period is one row (item, account, period unique):
+ * deducted from a prepaid account's carried balance, or billed (bill set
+ * when a draft takes it). An apportionment run is one row per group and
+ * period. */
+static const char *const v13[] = {
+    "ALTER TABLE account ADD COLUMN payment TEXT NOT NULL DEFAULT 'prepaid'"
+    "  CHECK (payment IN ('prepaid', 'postpaid'));"
+    "ALTER TABLE account ADD COLUMN area INTEGER NOT NULL DEFAULT 0 CHECK (area >= 0);"
+    "CREATE TABLE bill (id INTEGER PRIMARY KEY, account TEXT NOT NULL REFERENCES account(id), site TEXT NOT NULL,"
+    "  period_from TEXT NOT NULL, period_to TEXT NOT NULL, currency TEXT NOT NULL, energy INTEGER NOT NULL,"
+    "  sharp INTEGER NOT NULL, peak INTEGER NOT NULL, flat INTEGER NOT NULL, valley INTEGER NOT NULL,"
+    "  amount INTEGER NOT NULL, charges INTEGER NOT NULL, own INTEGER NOT NULL, arrears INTEGER NOT NULL,"
+    "  total INTEGER NOT NULL, paid INTEGER NOT NULL DEFAULT 0,"
+    "  state TEXT NOT NULL CHECK (state IN ('draft', 'confirmed', 'issued', 'paid', 'void')),"
+    "  drafted_at INTEGER NOT NULL, confirmed_by TEXT NOT NULL DEFAULT '', confirmed_at INTEGER,"
+    "  issued_at INTEGER, paid_at INTEGER, voided_at INTEGER, void_reason TEXT NOT NULL DEFAULT '') STRICT;"
+    "CREATE UNIQUE INDEX bill_period ON bill(account, period_from) WHERE state <> 'void';"
+    "CREATE INDEX bill_site ON bill(site, state);"
+    "CREATE TABLE bill_line (bill INTEGER NOT NULL REFERENCES bill(id), n INTEGER NOT NULL,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('energy', 'charge', 'arrears')), item TEXT NOT NULL,"
+    "  meter TEXT NOT NULL, energy INTEGER NOT NULL, sharp INTEGER, peak INTEGER, flat INTEGER, valley INTEGER,"
+    "  amount INTEGER NOT NULL, PRIMARY KEY (bill, n)) STRICT;"
+    "CREATE TABLE bill_payment (id INTEGER PRIMARY KEY, account TEXT NOT NULL, amount INTEGER NOT NULL"
+    "  CHECK (amount > 0), method TEXT NOT NULL CHECK (method IN ('counter', 'bank', 'kiosk')),"
+    "  ref TEXT NOT NULL, actor TEXT NOT NULL, at INTEGER NOT NULL, UNIQUE (method, ref)) STRICT;"
+    "CREATE TABLE bill_payment_part (payment INTEGER NOT NULL REFERENCES bill_payment(id),"
+    "  bill INTEGER NOT NULL REFERENCES bill(id), amount INTEGER NOT NULL, PRIMARY KEY (payment, bill)) STRICT;"
+    "CREATE TABLE charge_item (id TEXT PRIMARY KEY NOT NULL, site TEXT NOT NULL REFERENCES site(id),"
+    "  name TEXT NOT NULL, basis TEXT NOT NULL CHECK (basis IN ('fixed', 'area')), rate INTEGER NOT NULL"
+    "  CHECK (rate >= 0), every TEXT NOT NULL CHECK (every IN ('month', 'once')), created_at INTEGER NOT NULL)"
+    "  STRICT;"
+    "CREATE TABLE charge_applied (id INTEGER PRIMARY KEY, item TEXT NOT NULL, account TEXT NOT NULL,"
+    "  period TEXT NOT NULL, name TEXT NOT NULL, amount INTEGER NOT NULL,"
+    "  mode TEXT NOT NULL CHECK (mode IN ('deducted', 'billed')), balance_after INTEGER, bill INTEGER,"
+    "  detail TEXT NOT NULL, at INTEGER NOT NULL, UNIQUE (item, account, period)) STRICT;"
+    "CREATE INDEX charge_applied_unbilled ON charge_applied(account) WHERE mode = 'billed' AND bill IS NULL;"
+    "CREATE TABLE apportion_group (id TEXT PRIMARY KEY NOT NULL, site TEXT NOT NULL REFERENCES site(id),"
+    "  master TEXT NOT NULL REFERENCES meter(id), common TEXT NOT NULL CHECK (common IN ('residual', 'master')),"
+    "  split TEXT NOT NULL CHECK (split IN ('ratio', 'area', 'usage')), price INTEGER NOT NULL CHECK (price >= 0),"
+    "  created_at INTEGER NOT NULL) STRICT;"
+    "CREATE TABLE apportion_member (grp TEXT NOT NULL REFERENCES apportion_group(id),"
+    "  meter TEXT NOT NULL REFERENCES meter(id), weight INTEGER NOT NULL CHECK (weight >= 0),"
+    "  PRIMARY KEY (grp, meter)) STRICT;"
+    "CREATE TABLE apportion_run (grp TEXT NOT NULL, period TEXT NOT NULL, master INTEGER NOT NULL,"
+    "  subs INTEGER NOT NULL, common INTEGER NOT NULL, amount INTEGER NOT NULL, warning TEXT NOT NULL,"
+    "  at INTEGER NOT NULL, PRIMARY KEY (grp, period)) STRICT;",
+    NULL,
+};
+
 /* Each migration is a list of SQL texts run in one transaction. */
-static const char *const *const migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12};
+static const char *const *const migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13};
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

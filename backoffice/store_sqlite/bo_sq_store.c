@@ -45,6 +45,8 @@ static const bo_store_ops_t ops = {
     .batch = &bo__sq_batch,
     .bill = &bo__sq_bill,
     .notice = &bo__sq_notice,
+    .post = &bo__sq_post,
+    .charge = &bo__sq_charge,
 };
 
 kerr_t bo_sqlite_open(const char *path, bo_store_t *out, kmsg_t *msg)

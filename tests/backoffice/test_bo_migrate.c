@@ -13,6 +13,11 @@
 #include "support/support.h"
 
 static const char downgrade[] =
+    /* schema 13's: post-paid bills, charges, apportionment */
+    "DROP TABLE apportion_run; DROP TABLE apportion_member; DROP TABLE apportion_group;"
+    "DROP TABLE charge_applied; DROP TABLE charge_item; DROP TABLE bill_payment_part; DROP TABLE bill_payment;"
+    "DROP TABLE bill_line; DROP TABLE bill;"
+    "ALTER TABLE account DROP COLUMN payment; ALTER TABLE account DROP COLUMN area;"
     /* schema 11's: daily billing */
     "DROP TABLE bill_day; DROP TABLE bill_mark;"
     /* schema 12's: contacts and notices */

@@ -1,0 +1,85 @@
+/* Post-paid accounts (后付费, docs/billing.md, "Post-paid bills"): the
+ * account's payment flag and floor area, bills per period drafted from the
+ * daily billing rows with the charges waiting and the arrears, confirmed by
+ * staff, issued, paid (oldest first) or void. Each change is one store
+ * transaction with its audit row (bo_op.h); a refusal changes nothing. */
+#ifndef BACKOFFICE_DOMAIN_BO_POSTPAID_H
+#define BACKOFFICE_DOMAIN_BO_POSTPAID_H
+
+#include <stdint.h>
+
+#include "backoffice/domain/bo_op.h"
+
+/* A bill's states, in the order they come (void ends any but paid). */
+typedef enum bo_bill_state {
+    BO_BILL_DRAFT,
+    BO_BILL_CONFIRMED,
+    BO_BILL_ISSUED,
+    BO_BILL_PAID,
+    BO_BILL_VOID,
+    BO_BILL_STATE_COUNT
+} bo_bill_state_t;
+
+/* "draft", "confirmed", "issued", "paid", "void". */
+const char *bo_bill_state_name(bo_bill_state_t s);
+
+/* Staff signing a change that needs a permission: the operator and the
+ * PIN they gave (checked against the central operators, docs/staff.md). */
+typedef struct bo_signer {
+    const char *operator_name, *pin;
+} bo_signer_t;
+
+/* Sets the account's payment to "prepaid" or "postpaid" (audited
+ * account.payment with the reason); needs an operator allowed `accounts`. */
+kerr_t bo_account_payment(bo_store_t *st, const bo_who_t *who, const bo_signer_t *sig, const char *account,
+                          const char *payment, const char *reason, kmsg_t *msg);
+
+/* Sets the account's floor area, "85.50" m2 (hundredths; audited
+ * account.area). */
+kerr_t bo_account_area(bo_store_t *st, const bo_who_t *who, const char *account, const char *area, kmsg_t *msg);
+
+/* The local dates of a period: "YYYY-MM" (the month) into from and to;
+ * false if it is not one. */
+bool bo_period_month(const char *period, char from[11], char to[11]);
+
+/* Drafts the bill of a post-paid account for the days [from, to]: a line
+ * per meter from its bill_day rows (energy, bands, money), a line per
+ * charge waiting for a bill, a line with the arrears (what its issued
+ * bills still ask), the totals from the lines (audited bill.draft). *id:
+ * the bill. Refused for a prepaid or closed account, or when the account
+ * has a bill from `from` not void. */
+kerr_t bo_bill_draft(bo_store_t *st, const bo_who_t *who, const char *account, const char *from, const char *to,
+                     int64_t *id, kmsg_t *msg);
+
+/* Moves a bill on: confirm (draft -> confirmed, needs an operator allowed
+ * `accounts`), issue (confirmed -> issued; bo_bills_on_issued is called),
+ * void (draft, confirmed or issued -> void with a reason, needs the
+ * permission; an issued bill with payments on it cannot be void). Audited
+ * bill.confirm, bill.issue, bill.void. K_ESTATE naming the state for a
+ * move out of order. */
+kerr_t bo_bill_confirm(bo_store_t *st, const bo_who_t *who, const bo_signer_t *sig, int64_t id, kmsg_t *msg);
+kerr_t bo_bill_issue(bo_store_t *st, const bo_who_t *who, int64_t id, kmsg_t *msg);
+kerr_t bo_bill_void(bo_store_t *st, const bo_who_t *who, const bo_signer_t *sig, int64_t id, const char *reason,
+                    kmsg_t *msg);
+
+/* Where a bill's notice starts: called in the transaction that issues the
+ * bill, with the bill as issued. Today it does nothing: the notices
+ * (backoffice/notify/) hook in here (a row in their outbox, keyed by the
+ * bill id, so one notice per bill). */
+kerr_t bo_bills_on_issued(bo_store_t *st, const bo_bill_rec_t *bill, int64_t now, kmsg_t *msg);
+
+/* Records a payment of amount (minor units) for the account of bill `id`
+ * by method (counter, bank, kiosk) with its reference (unique per
+ * method): it goes to the account's issued bills oldest first, each up to
+ * what it still asks; a bill paid in full becomes paid. Refused when the
+ * bill is not issued, or amount is more than the account's issued bills
+ * ask. Audited bill.pay. */
+kerr_t bo_bill_pay(bo_store_t *st, const bo_who_t *who, int64_t id, int64_t amount, const char *method,
+                   const char *ref, kmsg_t *msg);
+
+/* Whether the staff member may do what needs permission `perm` (a
+ * core/perm.h perm_t): an enabled central operator whose group holds it
+ * and whose PIN is right. K_EDENIED saying what is missing. */
+kerr_t bo_signer_check(bo_store_t *st, const bo_signer_t *sig, int perm, kmsg_t *msg);
+
+#endif
