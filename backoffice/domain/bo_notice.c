@@ -22,22 +22,24 @@ typedef struct notice_ctx {
     int64_t now;
 } notice_ctx_t;
 
-/* The levels for the meter: the account's own, else its site's, else
- * the configured defaults. */
-static kerr_t levels_for(const notice_ctx_t *c, bo_nlevels_t *lv, kmsg_t *msg)
+kerr_t bo_notice_levels_of(bo_store_t *st, const bo_notices_cfg_t *cfg, const char *account, const char *meter,
+                           bo_nlevels_t *lv, kmsg_t *msg)
 {
     char scope[80], site[65] = "";
     bool found = false;
-    *lv = (bo_nlevels_t){{c->cfg->levels[0], c->cfg->levels[1], c->cfg->levels[2]}, c->cfg->rearm_margin};
-    snprintf(scope, sizeof scope, "account:%s", c->account);
-    kerr_t rc = c->st->ops->notice->levels_get(c->st->ctx, scope, lv, &found, msg);
+    *lv = (bo_nlevels_t){{cfg->levels[0], cfg->levels[1], cfg->levels[2]}, cfg->rearm_margin};
+    kerr_t rc = K_OK;
+    if (account && account[0]) {
+        snprintf(scope, sizeof scope, "account:%s", account);
+        rc = st->ops->notice->levels_get(st->ctx, scope, lv, &found, msg);
+    }
     if (rc || found)
         return rc;
-    rc = c->st->ops->meters->meter_site(c->st->ctx, c->meter, site, &found, msg);
+    rc = st->ops->meters->meter_site(st->ctx, meter, site, &found, msg);
     if (rc || !found || !site[0])
         return rc;
     snprintf(scope, sizeof scope, "site:%s", site);
-    return c->st->ops->notice->levels_get(c->st->ctx, scope, lv, &found, msg);
+    return st->ops->notice->levels_get(st->ctx, scope, lv, &found, msg);
 }
 
 /* The event as the webhook sends it; NULL if out of memory. */
@@ -147,7 +149,7 @@ kerr_t bo_notice_reading(bo_store_t *st, const bo_notices_cfg_t *cfg, const bo_r
     notice_ctx_t c = {st, cfg, account, r->meter, at, now};
     kerr_t rc = st->ops->meters->binding_of(st->ctx, r->meter, account, &bound, msg);
     if (rc == K_OK && cfg && bound)
-        rc = levels_for(&c, &lv, msg);
+        rc = bo_notice_levels_of(st, cfg, account, r->meter, &lv, msg);
     if (rc == K_OK)
         rc = st->ops->notice->state_get(st->ctx, r->meter, &s, msg);
     if (rc)

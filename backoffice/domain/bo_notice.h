@@ -11,6 +11,11 @@
 #include "backoffice/base/bo_decode.h"
 #include "backoffice/store/bo_store.h"
 
+/* The low-balance levels for meter, bound to account ("": none): the
+ * account's own, else the meter's site's, else cfg's defaults. */
+kerr_t bo_notice_levels_of(bo_store_t *st, const bo_notices_cfg_t *cfg, const char *account, const char *meter,
+                           bo_nlevels_t *lv, kmsg_t *msg);
+
 /* A new reading of r->meter stored at now: the meter's notice memory moves
  * on and the notices it calls for are queued for the account the meter is
  * bound to (its contact's channels; none without a contact). cfg NULL (a

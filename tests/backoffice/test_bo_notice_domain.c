@@ -1,11 +1,14 @@
-/* The cut-off warnings' forecast (docs/notices.md, "The rules"): a meter
- * with billed days (bill_day rows) goes by daily billing's mean spend over
- * the 7 days up to its last billed day; one without goes by the fall
- * between its last two readings. Against a real SQLite store, through the
- * trigger the ingest calls (bo_notice_reading), counting what it queues. */
+/* The notices' domain rules (docs/notices.md). The cut-off warnings'
+ * forecast: a meter with billed days (bill_day rows) goes by daily
+ * billing's mean spend over the 7 days up to its last billed day; one
+ * without goes by the fall between its last two readings; against a real
+ * SQLite store, through the trigger the ingest calls (bo_notice_reading),
+ * counting what it queues. The alarm amounts: which protocols hold them,
+ * which levels they take, and when a push queues them again. */
 #include <stdio.h>
 #include <string.h>
 
+#include "backoffice/domain/bo_alarm_push.h"
 #include "backoffice/domain/bo_notice.h"
 #include "backoffice/store_sqlite/bo_db.h"
 #include "backoffice/store_sqlite/bo_sqlite.h"
@@ -139,10 +142,45 @@ static void billed_days_decide_the_forecast(void **state)
     close_site(&f);
 }
 
+static void alarm_amounts_from_levels(void **state)
+{
+    (void)state;
+    const bo_nlevels_t lv = {{3000, 1500, 500}, 100};
+    int64_t a[2] = {-7, -7};
+    assert_int_equal(bo_alarm_held("dlt645"), 2);
+    assert_int_equal(bo_alarm_held("modbus"), 2);
+    assert_int_equal(bo_alarm_held("mbus"), 0);
+    assert_true(bo_alarm_amounts(&lv, 2, a));
+    assert_int_equal(a[0], 3000); /* the first level: the meter's first warning */
+    assert_int_equal(a[1], 500);  /* the third: its last before the money runs out */
+    assert_true(bo_alarm_amounts(&lv, 1, a));
+    assert_int_equal(a[0], 3000);
+    assert_int_equal(a[1], 0);
+    assert_false(bo_alarm_amounts(&lv, 0, a));
+    const int64_t want[2] = {3000, 500};
+    bo_alarm_seen_t seen = {.registered = true, .has_last = false};
+    assert_true(bo_alarm_due(&seen, want)); /* never written */
+    seen = (bo_alarm_seen_t){.registered = true, .has_last = true, .last = {3000, 500}};
+    const char *const live[] = {"queued", "sent", "done"}, *const ended[] = {"failed", "expired", "unknown",
+                                                                             "refused", "cancelled"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(seen.last_state, sizeof seen.last_state, "%s", live[i]);
+        assert_false(bo_alarm_due(&seen, want));
+    }
+    for (int i = 0; i < 5; i++) {
+        snprintf(seen.last_state, sizeof seen.last_state, "%s", ended[i]);
+        assert_true(bo_alarm_due(&seen, want));
+    }
+    snprintf(seen.last_state, sizeof seen.last_state, "done");
+    seen.last[1] = 600; /* other amounts written */
+    assert_true(bo_alarm_due(&seen, want));
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(billed_days_decide_the_forecast),
+        cmocka_unit_test(alarm_amounts_from_levels),
     };
-    return ktest_run("bo_notice_forecast", tests, sizeof tests / sizeof tests[0], argc, argv);
+    return ktest_run("bo_notice_domain", tests, sizeof tests / sizeof tests[0], argc, argv);
 }
