@@ -10,15 +10,6 @@ CASE=$1 CTL=$2 BO=$3 SIM=$4
 . "$(dirname "$0")/bo_lib.sh"
 . "$(dirname "$0")/metersim_lib.sh"
 
-json() { sqlite3 :memory: "select json_extract('$1', '$2')"; }
-
-start_worker() {
-  "$CTL" --config "$SITE/kiosk.ini" worker --interval 200 >>"$SITE/worker.log" 2>&1 &
-  WORKER_PID=$!
-}
-
-stop_worker() { [[ -n $WORKER_PID ]] && { kill "$WORKER_PID" 2>/dev/null; wait "$WORKER_PID" 2>/dev/null; }; }
-
 # Meters 1-3 over DL/T 645, meter 4 over Modbus (registered so at the back
 # office too); meter 2 bound to account A2; an operator holding the
 # contacts permission.
