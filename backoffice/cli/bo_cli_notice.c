@@ -8,6 +8,7 @@
 
 #include "backoffice/base/bo_clock.h"
 #include "backoffice/cli/bo_cli.h"
+#include "backoffice/domain/bo_alarm_push.h"
 #include "backoffice/domain/bo_contact.h"
 #include "backoffice/notify/bo_outbox.h"
 
@@ -19,7 +20,9 @@ static int usage(void)
             "                  --operator NAME\n"
             "       backoffice contact show ACCOUNT | contact clear ACCOUNT --operator NAME\n"
             "       backoffice notices list [--account A] [--state S] [--csv] | notices run-once\n"
-            "       backoffice notices levels (--site S | --account A) L1,L2,L3 [--margin N] --operator NAME\n");
+            "       backoffice notices levels (--site S | --account A) L1,L2,L3 [--margin N] --operator NAME\n"
+            "       backoffice notices push-alarms (--site S | --account A | --meter M) --operator NAME\n"
+            "                  [--expires SECONDS]\n");
     return BO_EXIT_USAGE;
 }
 
@@ -54,19 +57,66 @@ static int contact(const bo_config_t *cfg, bo_store_t *st, const bo_args_t *a)
                           "contact set");
 }
 
-static int levels(bo_store_t *st, const bo_args_t *a)
+/* Queues the alarm amounts of spec's meters and says what it did. */
+static int push(const bo_config_t *cfg, bo_store_t *st, const bo_alarm_spec_t *spec)
 {
-    const char *site = bo_arg(a, "site"), *account = bo_arg(a, "account");
+    bo_key_t key;
+    bo_alarm_out_t o;
+    kmsg_t msg = {{0}};
+    bo_who_t who = bo_cli_login();
+    kerr_t rc = bo_key_load(cfg->signing_key, &key, &msg);
+    if (rc == K_OK)
+        rc = bo_alarm_push(st, &key, &who, &cfg->notices, spec, &o, &msg);
+    memset(&key, 0, sizeof key);
+    if (rc) {
+        fprintf(stderr, "backoffice: the alarm amounts: %s\n", msg.text);
+        return rc == K_EINVAL ? BO_EXIT_USAGE : BO_EXIT_FAIL;
+    }
+    printf("alarm amounts: %d meters: %d queued, %d already written or on their way, %d without alarm amounts, "
+           "%d without a kiosk\n",
+           o.meters, o.queued, o.current, o.unsupported, o.no_kiosk);
+    for (int i = 0; i < o.batches && i < BO_ALARM_BATCHES; i++)
+        printf("batch %s: alarm1 %lld alarm2 %lld, %d meters\n", o.batch[i], (long long)o.amounts[i][0],
+               (long long)o.amounts[i][1], o.batch_meters[i]);
+    return BO_EXIT_OK;
+}
+
+/* The scope --site, --account or --meter names (exactly one). */
+static bool scope_of(const bo_args_t *a, bo_alarm_spec_t *spec)
+{
+    const char *site = bo_arg(a, "site"), *account = bo_arg(a, "account"), *meter = bo_arg(a, "meter");
+    if ((site != NULL) + (account != NULL) + (meter != NULL) != 1)
+        return false;
+    spec->scope = site ? BO_ALARM_SITE : account ? BO_ALARM_ACCOUNT : BO_ALARM_METER;
+    spec->id = site ? site : account ? account : meter;
+    return true;
+}
+
+/* `notices levels`: sets them, then writes them to the scope's meters. */
+static int levels(const bo_config_t *cfg, bo_store_t *st, const bo_args_t *a)
+{
+    bo_alarm_spec_t spec = {.operator_name = bo_arg(a, "operator"), .expiry_s = cfg->command_expiry_s};
     char scope[96];
     bo_nlevels_t lv = {{0}, 0};
     kmsg_t msg = {{0}};
-    if (a->npos != 3 || !site == !account || !bo_config_levels_parse(a->pos[2], lv.level) ||
-        !bo_cli_int_opt(a, "margin", 100, &lv.margin))
+    if (a->npos != 3 || !scope_of(a, &spec) || spec.scope == BO_ALARM_METER ||
+        !bo_config_levels_parse(a->pos[2], lv.level) || !bo_cli_int_opt(a, "margin", 100, &lv.margin))
         return usage();
-    snprintf(scope, sizeof scope, "%s:%s", site ? "site" : "account", site ? site : account);
+    snprintf(scope, sizeof scope, "%s:%s", bo_alarm_scope_name(spec.scope), spec.id);
     bo_who_t who = bo_cli_login();
-    return bo_cli_outcome(bo_notice_levels_set(st, &who, bo_arg(a, "operator"), scope, &lv, &msg), &msg,
-                          "levels set");
+    int rc = bo_cli_outcome(bo_notice_levels_set(st, &who, spec.operator_name, scope, &lv, &msg), &msg,
+                            "levels set");
+    return rc == BO_EXIT_OK ? push(cfg, st, &spec) : rc;
+}
+
+/* `notices push-alarms`: the levels that apply written again where they
+ * are not. */
+static int push_alarms(const bo_config_t *cfg, bo_store_t *st, const bo_args_t *a)
+{
+    bo_alarm_spec_t spec = {.operator_name = bo_arg(a, "operator")};
+    if (a->npos != 2 || !scope_of(a, &spec) || !bo_cli_int_opt(a, "expires", cfg->command_expiry_s, &spec.expiry_s))
+        return usage();
+    return push(cfg, st, &spec);
 }
 
 static int64_t mono_ms(void)
@@ -114,6 +164,8 @@ int bo_cli_notice(const bo_config_t *cfg, bo_store_t *st, const bo_args_t *a, FI
     if (strcmp(a->pos[1], "run-once") == 0 && a->npos == 2)
         return run_once(cfg, st);
     if (strcmp(a->pos[1], "levels") == 0)
-        return levels(st, a);
+        return levels(cfg, st, a);
+    if (strcmp(a->pos[1], "push-alarms") == 0)
+        return push_alarms(cfg, st, a);
     return usage();
 }

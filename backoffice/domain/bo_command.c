@@ -83,8 +83,7 @@ static kerr_t params_of(bo_store_t *st, const bo_cmd_spec_t *s, mcmd_t c, cJSON 
     return kmsg_set(msg, K_EINVAL, "no such command");
 }
 
-/* The meter's kiosk: the first active kiosk (by id) of the meter's site. */
-static kerr_t kiosk_of(bo_store_t *st, const char *meter, char kiosk[65], kmsg_t *msg)
+kerr_t bo_command_kiosk_of(bo_store_t *st, const char *meter, char kiosk[65], kmsg_t *msg)
 {
     char site[65] = "";
     bool found = false;
@@ -161,7 +160,7 @@ static kerr_t prepare(bo_store_t *st, const bo_key_t *key, const bo_who_t *who, 
         snprintf(c->params, sizeof c->params, "%s", text);
     free(text);
     if (rc == K_OK)
-        rc = kiosk_of(st, c->meter, c->kiosk, msg);
+        rc = bo_command_kiosk_of(st, c->meter, c->kiosk, msg);
     if (rc == K_OK)
         rc = sign(key, c, p, msg);
     cJSON_Delete(p);

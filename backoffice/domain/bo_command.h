@@ -42,6 +42,11 @@ kerr_t bo_command_issue(bo_store_t *st, const bo_key_t *key, const bo_who_t *who
 kerr_t bo_command_queue(bo_store_t *st, const bo_key_t *key, const bo_who_t *who, const bo_cmd_spec_t *spec,
                         bo_cmd_rec_t *out, kmsg_t *msg);
 
+/* The kiosk that runs meter's commands: the first active kiosk (by id) of
+ * the meter's site; K_ENOTFOUND, saying why, for a meter not registered,
+ * on no site, or whose site has no active kiosk. */
+kerr_t bo_command_kiosk_of(bo_store_t *st, const char *meter, char kiosk[65], kmsg_t *msg);
+
 /* The commands kiosk is to pick up at now, as a JSON array of signed
  * envelopes ({"id", "document", "signature", "key"}) in *out (the caller
  * frees it; empty when there is nothing): each marked sent. Queued

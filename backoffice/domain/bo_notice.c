@@ -4,10 +4,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "backoffice/base/bo_json.h"
+#include "backoffice/domain/bo_bill_calc.h"
 #include "backoffice/domain/bo_contact.h"
+#include "backoffice/domain/bo_forecast.h"
 #include "backoffice/notify/bo_channel.h"
 #include "backoffice/notify/bo_notice_rules.h"
 #include "base/kjson.h"
+
+#define FORECAST_DAYS 7 /* the billed days the cut-off forecast goes by */
 
 /* One event to queue for an account. */
 typedef struct notice_ctx {
@@ -17,22 +22,24 @@ typedef struct notice_ctx {
     int64_t now;
 } notice_ctx_t;
 
-/* The levels for the meter: the account's own, else its site's, else
- * the configured defaults. */
-static kerr_t levels_for(const notice_ctx_t *c, bo_nlevels_t *lv, kmsg_t *msg)
+kerr_t bo_notice_levels_of(bo_store_t *st, const bo_notices_cfg_t *cfg, const char *account, const char *meter,
+                           bo_nlevels_t *lv, kmsg_t *msg)
 {
     char scope[80], site[65] = "";
     bool found = false;
-    *lv = (bo_nlevels_t){{c->cfg->levels[0], c->cfg->levels[1], c->cfg->levels[2]}, c->cfg->rearm_margin};
-    snprintf(scope, sizeof scope, "account:%s", c->account);
-    kerr_t rc = c->st->ops->notice->levels_get(c->st->ctx, scope, lv, &found, msg);
+    *lv = (bo_nlevels_t){{cfg->levels[0], cfg->levels[1], cfg->levels[2]}, cfg->rearm_margin};
+    kerr_t rc = K_OK;
+    if (account && account[0]) {
+        snprintf(scope, sizeof scope, "account:%s", account);
+        rc = st->ops->notice->levels_get(st->ctx, scope, lv, &found, msg);
+    }
     if (rc || found)
         return rc;
-    rc = c->st->ops->meters->meter_site(c->st->ctx, c->meter, site, &found, msg);
+    rc = st->ops->meters->meter_site(st->ctx, meter, site, &found, msg);
     if (rc || !found || !site[0])
         return rc;
     snprintf(scope, sizeof scope, "site:%s", site);
-    return c->st->ops->notice->levels_get(c->st->ctx, scope, lv, &found, msg);
+    return st->ops->notice->levels_get(st->ctx, scope, lv, &found, msg);
 }
 
 /* The event as the webhook sends it; NULL if out of memory. */
@@ -104,11 +111,37 @@ static kerr_t queue_all(const notice_ctx_t *c, const bo_nevent_t *ev, int n, kms
     return rc;
 }
 
+/* The forecast time left for a reading (at, balance) of a meter whose
+ * memory is s: daily billing's rate (the mean spend of the days billed in
+ * the 7 days up to the meter's last billed day) when it has billed days,
+ * else the fall between its last two readings. */
+static kerr_t forecast(bo_store_t *st, const char *meter, const bo_nstate_t *s, int64_t at, int64_t balance,
+                       int64_t *left, kmsg_t *msg)
+{
+    char last[11] = "", from[11];
+    int64_t day, spend[FORECAST_DAYS];
+    bo_bill_past_t past[FORECAST_DAYS];
+    size_t n = 0;
+    kerr_t rc = st->ops->bill->last_day(st->ctx, meter, last, msg);
+    if (rc || !last[0] || !bo_bill_day_parse(last, &day)) {
+        *left = s->known ? bo_notice_left_ms(s->at, s->balance, at, balance) : -1;
+        return rc;
+    }
+    bo_bill_day_text(day - (FORECAST_DAYS - 1), from);
+    bo_bill_day_text(day + 1, last);
+    rc = st->ops->bill->past(st->ctx, meter, from, last, past, FORECAST_DAYS, &n, msg);
+    for (size_t i = 0; i < n; i++)
+        spend[i] = past[i].money;
+    *left = balance > 0 ? bo_forecast_ms_to_zero(balance, spend, (int)n) : -1; /* arrears tell a balance gone */
+    return rc;
+}
+
 kerr_t bo_notice_reading(bo_store_t *st, const bo_notices_cfg_t *cfg, const bo_reading_t *r, int64_t now,
                          kmsg_t *msg)
 {
     char account[65] = "", at[24];
     bool bound = false;
+    int64_t left = -1;
     bo_nstate_t s, next;
     bo_nevent_t ev[BO_NEVENTS_MAX];
     bo_nlevels_t lv = BO_NLEVELS_DEFAULT;
@@ -116,16 +149,49 @@ kerr_t bo_notice_reading(bo_store_t *st, const bo_notices_cfg_t *cfg, const bo_r
     notice_ctx_t c = {st, cfg, account, r->meter, at, now};
     kerr_t rc = st->ops->meters->binding_of(st->ctx, r->meter, account, &bound, msg);
     if (rc == K_OK && cfg && bound)
-        rc = levels_for(&c, &lv, msg);
+        rc = bo_notice_levels_of(st, cfg, account, r->meter, &lv, msg);
     if (rc == K_OK)
         rc = st->ops->notice->state_get(st->ctx, r->meter, &s, msg);
     if (rc)
         return rc;
     if (s.known && r->at <= s.at)
         return K_OK;
-    int n = bo_notice_on_reading(&s, &lv, r->at, r->balance, r->relay_open != 0, &next, ev);
-    rc = st->ops->notice->state_put(st->ctx, r->meter, &next, msg);
+    rc = forecast(st, r->meter, &s, r->at, r->balance, &left, msg);
+    int n = rc ? 0 : bo_notice_on_reading_left(&s, &lv, r->at, r->balance, r->relay_open != 0, left, &next, ev);
+    if (rc == K_OK)
+        rc = st->ops->notice->state_put(st->ctx, r->meter, &next, msg);
     return rc || !cfg || !bound ? rc : queue_all(&c, ev, n, msg);
+}
+
+/* The credit notice for meter's top-up `id` of amount at `at`: the balance
+ * after is *after when the event carries it, else the meter's last
+ * reading's plus the amount. */
+static kerr_t credit(bo_store_t *st, const bo_notices_cfg_t *cfg, const char *meter, const char *id, int64_t at,
+                     int64_t amount, const int64_t *after, int64_t now, kmsg_t *msg)
+{
+    char account[65] = "";
+    bool bound = false;
+    bo_nstate_t s;
+    kerr_t rc = st->ops->meters->binding_of(st->ctx, meter, account, &bound, msg);
+    if (rc == K_OK && bound)
+        rc = st->ops->notice->state_get(st->ctx, meter, &s, msg);
+    if (rc || !bound)
+        return rc;
+    bo_nevent_t e = {BO_NK_CREDIT, at, after ? *after : (s.known ? s.balance : 0) + amount, amount, -1};
+    notice_ctx_t c = {st, cfg, account, meter, id, now};
+    return queue_all(&c, &e, 1, msg);
+}
+
+/* A central credit (or a first purchase) done: credit arrived, keyed by
+ * the command, with the amount it carried. */
+static kerr_t central_credit(bo_store_t *st, const bo_notices_cfg_t *cfg, const bo_cmd_rec_t *c, int64_t now,
+                             kmsg_t *msg)
+{
+    cJSON *p = cJSON_Parse(c->params);
+    int64_t amount = bo_json_int_or(p, "amount", 0);
+    cJSON_Delete(p);
+    return credit(st, cfg, c->meter, c->id, c->executed_at ? c->executed_at : now, amount,
+                  c->has_after ? &c->balance_after : NULL, now, msg);
 }
 
 kerr_t bo_notice_command(bo_store_t *st, const bo_notices_cfg_t *cfg, const bo_cmd_rec_t *c, int64_t now,
@@ -135,7 +201,11 @@ kerr_t bo_notice_command(bo_store_t *st, const bo_notices_cfg_t *cfg, const bo_c
     bool bound = false, trip = strcmp(c->command, "relay_trip") == 0;
     bo_nstate_t s, next;
     bo_nevent_t e;
-    if (!cfg || strcmp(c->state, "done") != 0 || (!trip && strcmp(c->command, "relay_close") != 0))
+    if (!cfg || strcmp(c->state, "done") != 0)
+        return K_OK;
+    if (strcmp(c->command, "credit") == 0 || strcmp(c->command, "open_account") == 0)
+        return central_credit(st, cfg, c, now, msg);
+    if (!trip && strcmp(c->command, "relay_close") != 0)
         return K_OK;
     kerr_t rc = st->ops->meters->binding_of(st->ctx, c->meter, account, &bound, msg);
     if (rc == K_OK)
@@ -151,17 +221,8 @@ kerr_t bo_notice_command(bo_store_t *st, const bo_notices_cfg_t *cfg, const bo_c
 
 kerr_t bo_notice_sale(bo_store_t *st, const bo_notices_cfg_t *cfg, const bo_txn_t *t, int64_t now, kmsg_t *msg)
 {
-    char account[65] = "";
-    bool bound = false;
-    bo_nstate_t s;
-    if (!cfg || strcmp(t->state, "delivered") != 0)
+    /* a central sale is told by its command's outcome (bo_notice_command) */
+    if (!cfg || strcmp(t->state, "delivered") != 0 || strcmp(t->method, "central") == 0)
         return K_OK;
-    kerr_t rc = st->ops->meters->binding_of(st->ctx, t->meter, account, &bound, msg);
-    if (rc == K_OK && bound)
-        rc = st->ops->notice->state_get(st->ctx, t->meter, &s, msg);
-    if (rc || !bound)
-        return rc;
-    bo_nevent_t e = {BO_NK_CREDIT, t->updated_at, (s.known ? s.balance : 0) + t->delivered, t->delivered, -1};
-    notice_ctx_t c = {st, cfg, account, t->meter, t->id, now};
-    return queue_all(&c, &e, 1, msg);
+    return credit(st, cfg, t->meter, t->id, t->updated_at, t->delivered, NULL, now, msg);
 }

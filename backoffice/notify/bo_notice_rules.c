@@ -195,6 +195,13 @@ static void cutoff(bo_nstate_t *n, int64_t left, int64_t at, int64_t balance, bo
 int bo_notice_on_reading(const bo_nstate_t *s, const bo_nlevels_t *lv, int64_t at, int64_t balance, bool relay_open,
                          bo_nstate_t *next, bo_nevent_t out[BO_NEVENTS_MAX])
 {
+    int64_t left = s->known ? bo_notice_left_ms(s->at, s->balance, at, balance) : -1;
+    return bo_notice_on_reading_left(s, lv, at, balance, relay_open, left, next, out);
+}
+
+int bo_notice_on_reading_left(const bo_nstate_t *s, const bo_nlevels_t *lv, int64_t at, int64_t balance,
+                              bool relay_open, int64_t left_ms, bo_nstate_t *next, bo_nevent_t out[BO_NEVENTS_MAX])
+{
     int cnt = 0;
     *next = *s;
     if (s->known && at <= s->at)
@@ -203,7 +210,7 @@ int bo_notice_on_reading(const bo_nstate_t *s, const bo_nlevels_t *lv, int64_t a
     if (s->known && relay_open != s->relay_open)
         add(out, &cnt, relay_open ? BO_NK_SUPPLY_CUT : BO_NK_SUPPLY_RESTORED, at, balance, 0);
     crossings(next, lv, at, balance, out, &cnt);
-    cutoff(next, bo_notice_left_ms(next->prev_at, next->prev_balance, at, balance), at, balance, out, &cnt);
+    cutoff(next, left_ms, at, balance, out, &cnt);
     return cnt;
 }
 

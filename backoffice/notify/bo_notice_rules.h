@@ -69,8 +69,9 @@ typedef struct bo_nevent {
 
 /* The forecast time until the balance reaches zero at the rate it fell
  * between the two readings; -1 when there is no fall to go by (the first
- * reading, a top-up between them, no use). The one place the forecast is
- * made: daily billing's forecast replaces it when it lands. */
+ * reading, a top-up between them, no use) or no balance left. The
+ * fallback of a meter with no billed days: the triggers
+ * (domain/bo_notice.c) go by daily billing's rate when it has some. */
 int64_t bo_notice_left_ms(int64_t prev_at, int64_t prev_balance, int64_t at, int64_t balance);
 
 /* A reading (at, balance, relay_open) of a meter whose memory is s: the
@@ -84,6 +85,12 @@ int64_t bo_notice_left_ms(int64_t prev_at, int64_t prev_balance, int64_t at, int
  * changes nothing. */
 int bo_notice_on_reading(const bo_nstate_t *s, const bo_nlevels_t *lv, int64_t at, int64_t balance, bool relay_open,
                          bo_nstate_t *next, bo_nevent_t out[BO_NEVENTS_MAX]);
+
+/* bo_notice_on_reading with the forecast made by the caller: left_ms is
+ * the time until the balance reaches zero (-1: none to go by), which
+ * decides the cut-off warnings. */
+int bo_notice_on_reading_left(const bo_nstate_t *s, const bo_nlevels_t *lv, int64_t at, int64_t balance,
+                              bool relay_open, int64_t left_ms, bo_nstate_t *next, bo_nevent_t out[BO_NEVENTS_MAX]);
 
 /* A central command that switched the meter's relay (relay_trip,
  * relay_close) ran at at: the supply cut or restored is told when it

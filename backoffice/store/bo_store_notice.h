@@ -65,6 +65,16 @@ typedef struct bo_out_mark {
 
 typedef bool (*bo_out_cb)(void *arg, const bo_out_row_t *r); /* false: stop */
 
+/* What the alarm push reads of a meter: its protocol and its latest
+ * set_alarms command (by issue time), if any. */
+typedef struct bo_alarm_seen {
+    bool registered;
+    char protocol[16];
+    bool has_last;
+    char last_state[16];
+    int64_t last[2]; /* the amounts it carried (-1: not in its parameters) */
+} bo_alarm_seen_t;
+
 typedef struct bo_st_notice {
     kerr_t (*contact_get)(void *ctx, const char *account, bo_contact_t *c, bool *found, kmsg_t *msg);
     /* Writes c (creating the row); *changed false if the account is not known. */
@@ -92,6 +102,8 @@ typedef struct bo_st_notice {
     /* The operator's group's permissions (names, comma-separated) and
      * whether the operator is enabled; *found false if not known. */
     kerr_t (*operator_perms)(void *ctx, const char *name, char perms[256], bool *enabled, bool *found, kmsg_t *msg);
+    /* The meter's protocol and its latest alarm amounts command. */
+    kerr_t (*alarm_seen)(void *ctx, const char *meter, bo_alarm_seen_t *a, kmsg_t *msg);
 } bo_st_notice_t;
 
 #endif

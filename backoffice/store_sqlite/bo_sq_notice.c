@@ -169,6 +169,30 @@ static kerr_t operator_perms(void *ctx, const char *name, char perms[256], bool 
     return rc;
 }
 
+static kerr_t alarm_seen(void *ctx, const char *meter, bo_alarm_seen_t *a, kmsg_t *msg)
+{
+    sqlite3_stmt *st;
+    *a = (bo_alarm_seen_t){0};
+    kerr_t rc = bo_db_first(ctx, &st, &a->registered, msg, "SELECT protocol FROM meter WHERE id = ?", "t", meter);
+    if (rc == K_OK && a->registered)
+        snprintf(a->protocol, sizeof a->protocol, "%s", bo_db_col(st, 0));
+    bo_db_end(st);
+    if (rc || !a->registered)
+        return rc;
+    rc = bo_db_first(ctx, &st, &a->has_last, msg,
+                     "SELECT state, coalesce(json_extract(params, '$.alarm1'), -1), "
+                     "coalesce(json_extract(params, '$.alarm2'), -1) FROM meter_command "
+                     "WHERE meter = ? AND command = 'set_alarms' ORDER BY issued_at DESC, rowid DESC LIMIT 1",
+                     "t", meter);
+    if (rc == K_OK && a->has_last) {
+        snprintf(a->last_state, sizeof a->last_state, "%s", bo_db_col(st, 0));
+        a->last[0] = sqlite3_column_int64(st, 1);
+        a->last[1] = sqlite3_column_int64(st, 2);
+    }
+    bo_db_end(st);
+    return rc;
+}
+
 const bo_st_notice_t bo__sq_notice = {
     .contact_get = contact_get,
     .contact_put = contact_put,
@@ -183,4 +207,5 @@ const bo_st_notice_t bo__sq_notice = {
     .report = report,
     .recover = recover,
     .operator_perms = operator_perms,
+    .alarm_seen = alarm_seen,
 };

@@ -405,6 +405,53 @@ static void supply_cut_by_a_central_command(void **state)
     teardown(&w);
 }
 
+/* A central credit done: credit arrived told once, keyed by the command,
+ * with its amount and the balance after the outcome carries; the central
+ * sale's own delivered event (method central) tells nothing more, nor
+ * does the outcome uploaded again. */
+static void credit_arrived_for_a_central_credit(void **state)
+{
+    (void)state;
+    world_t w = {0};
+    char out[4096], id[40] = "", rows[2048], at[32], txn[37], day[11];
+    setup(&w, NULL, NULL);
+    resident(&w, "A1", M1, "none");
+    reading(rows, sizeof rows, 1, M1, now_ms() - 3600000, 3000, 0);
+    upload(&w, rows);
+    assert_int_equal(boh_cli(&w.h, out, sizeof out,
+                             "meter command " M1 " credit --amount 5000 --paid-by counter --reference R-77 "
+                             "--operator alice --reason 'paid at the counter'"),
+                     0);
+    const char *p = strstr(out, "\"id\":");
+    assert_non_null(p);
+    assert_int_equal(sscanf(p, "\"id\":%*[ \t]\"%36[^\"]\"", id), 1);
+    boh_resp_t r = boh_call(&w.h, "K1", "GET", "/v1/kiosks/K1/commands", NULL, NULL);
+    assert_int_equal(r.status, 200);
+    boh_free(&r);
+    iso(now_ms() - 86400000, at); /* the sale's row says 09:30 the day before */
+    snprintf(day, sizeof day, "%.10s", at);
+    iso(now_ms() - 60000, at);
+    boh_uuid(txn, 77);
+    int n = boh_txn_row(rows, sizeof rows,
+                        &(boh_txn_t){2, 3, 5000, txn, "delivered", M1, "central", day, "4"});
+    snprintf(rows + n, sizeof rows - (size_t)n,
+             ",{\"seq\":3,\"topic\":\"command\",\"payload\":{\"id\":\"%s\",\"meter\":\"" M1 "\","
+             "\"state\":\"done\",\"at\":\"%s\",\"txn\":\"%s\",\"balance_after\":7950,\"count_after\":4}}",
+             id, at, txn);
+    upload(&w, rows);
+    upload(&w, rows);
+    assert_int_equal(count(&w.h, "SELECT count(*) FROM meter_command WHERE id = '%s' AND state = 'done'", id), 1);
+    assert_int_equal(count(&w.h, "SELECT count(*) FROM notice_outbox WHERE kind = 'credit'"), 1);
+    assert_int_equal(count(&w.h,
+                           "SELECT count(*) FROM notice_outbox WHERE key = 'credit:A1:" M1 ":%s' AND channel = "
+                           "'webhook' AND json LIKE '%%\"balance\":7950,\"amount\":5000,%%'",
+                           id),
+                     1);
+    assert_true(wait_accepted(&w, 1, 20));
+    assert_int_equal(hook_lines(&w, 200, "79.50"), 1);
+    teardown(&w);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -413,6 +460,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(quiet_hours_hold_all_but_cutoff),
         cmocka_unit_test(contacts_masked_and_permission_refused),
         cmocka_unit_test(supply_cut_by_a_central_command),
+        cmocka_unit_test(credit_arrived_for_a_central_credit),
     };
     return ktest_run("backoffice_notice", tests, sizeof tests / sizeof tests[0], argc, argv);
 }

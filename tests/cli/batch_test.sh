@@ -11,15 +11,10 @@ CASE=$1 CTL=$2 BO=$3 SIM=$4
 . "$(dirname "$0")/metersim_lib.sh"
 
 N=50
-json() { sqlite3 :memory: "select json_extract('$1', '$2')"; }
 meter() { printf '%012d' "$1"; }
 relay() { control "state $(meter "$1")"; json "${REPLY#ok }" '$.relay'; }
 
 WORKER_PID=
-start_worker() {
-  "$CTL" --config "$SITE/kiosk.ini" worker --interval 200 >>"$SITE/worker.log" 2>&1 &
-  WORKER_PID=$!
-}
 
 setup() { # metersim's 50 meters, all on the back office's site S1; retries checked every second
   start_metersim $N 300 "retries = 0"

@@ -100,4 +100,13 @@ fault() { # fault JSON: arms a test fault in the back office
 }
 
 bo_sql() { sqlite3 "$SITE/bo.db" "$1"; }
+json() { sqlite3 :memory: "select json_extract('$1', '$2')"; } # json TEXT PATH
+
+# start_worker / stop_worker: the kiosk's `kioskctl worker`, its output in
+# worker.log, $WORKER_PID.
+start_worker() {
+  "$CTL" --config "$SITE/kiosk.ini" worker --interval 200 >>"$SITE/worker.log" 2>&1 &
+  WORKER_PID=$!
+}
+stop_worker() { [[ -z ${WORKER_PID:-} ]] || { kill "$WORKER_PID" 2>/dev/null; wait "$WORKER_PID" 2>/dev/null; }; }
 kiosk_sql() { sqlite3 "$SITE/ledger.db" "$1"; }

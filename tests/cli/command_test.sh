@@ -8,15 +8,6 @@ CASE=$1 CTL=$2 BO=$3 SIM=$4
 . "$(dirname "$0")/bo_lib.sh"
 . "$(dirname "$0")/metersim_lib.sh"
 
-json() { sqlite3 :memory: "select json_extract('$1', '$2')"; }
-
-start_worker() {
-  "$CTL" --config "$SITE/kiosk.ini" worker --interval 200 >>"$SITE/worker.log" 2>&1 &
-  WORKER_PID=$!
-}
-
-stop_worker() { kill "$WORKER_PID" 2>/dev/null; wait "$WORKER_PID" 2>/dev/null; }
-
 setup() {
   SIM_LOG_LEVEL=info SIM_MODBUS=4 start_metersim 4 500 # meter 4 over modbus-prepaid: it has refunds
   trap 'kill $WORKER_PID $BO_PID $SIM_PID 2>/dev/null; wait 2>/dev/null; rm -rf "$SITE"' EXIT
