@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backoffice/notify/bo_ch_webhook.h"
 #include "base/log.h"
 
 #define BATCH 32
@@ -28,22 +27,6 @@ void bo_outbox_set_channel(bo_outbox_t *o, bo_channel_t ch, int64_t per_second)
         o->ch[k].ops->close(o->ch[k].ctx);
     o->ch[k] = ch;
     o->pace[k] = (bo_outbox_pace_t){per_second > 0 ? per_second : 1, 1000, -1};
-}
-
-kerr_t bo_outbox_open(bo_outbox_t *o, bo_store_t *st, const bo_notices_cfg_t *cfg, bo_outbox_lock_t lock,
-                      kmsg_t *msg)
-{
-    *o = (bo_outbox_t){.st = st, .lock = lock, .retry_min_ms = cfg->retry_min_s * 1000,
-                       .retry_max_ms = cfg->retry_max_s * 1000, .give_up_ms = cfg->give_up_s * 1000,
-                       .rng = (uint32_t)(uintptr_t)o ^ 0x9e3779b9u};
-    bo_channel_t ch;
-    if (cfg->webhook) {
-        kerr_t rc = bo_ch_webhook_open(cfg->webhook_url, cfg->webhook_secret, cfg->webhook_timeout_s, &ch, msg);
-        if (rc)
-            return rc;
-        bo_outbox_set_channel(o, ch, cfg->per_second[BO_CH_WEBHOOK]);
-    }
-    return K_OK;
 }
 
 void bo_outbox_close(bo_outbox_t *o)
