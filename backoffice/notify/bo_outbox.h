@@ -22,8 +22,9 @@ typedef struct bo_outbox_lock {
     void *arg;
 } bo_outbox_lock_t;
 
-/* A channel's pace: a token bucket of one message, refilled per_second
- * times a second (milli-tokens, so no fractions). */
+/* A channel's pace: a token bucket refilled per_second times a second,
+ * holding a tenth of a second's messages (one at least); milli-tokens, so
+ * no fractions. */
 typedef struct bo_outbox_pace {
     int64_t per_second, milli, last_ms;
 } bo_outbox_pace_t;

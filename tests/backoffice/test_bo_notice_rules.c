@@ -242,6 +242,18 @@ static void pace_lets_through_per_second(void **state)
     /* a long idle does not build up a burst */
     assert_true(bo_outbox_pace_take(&p, 3600000));
     assert_false(bo_outbox_pace_take(&p, 3600010));
+    /* 1000 a second taken in passes 20 ms apart (serve's worker): the pace
+     * is reached, with no burst above a tenth of a second's worth */
+    bo_outbox_pace_t fast = {1000, 1000, -1};
+    sent = 0;
+    for (int64_t t = 0; t < 10000; t += 20)
+        while (bo_outbox_pace_take(&fast, t))
+            sent++;
+    assert_in_range(sent, 9900, 10001);
+    int burst = 0;
+    while (bo_outbox_pace_take(&fast, 3600000))
+        burst++;
+    assert_int_equal(burst, 100);
 }
 
 static void webhook_signature_and_outcomes(void **state)
