@@ -12,27 +12,16 @@
 
 #include "backoffice/notify/bo_outbox.h"
 #include "backoffice/store_sqlite/bo_sqlite.h"
+#include "bench/bench_smsc.h"
 #include "bench/bench_util.h"
-#include "support/simclient.h"
-#include "support/support.h"
 
 #define NAME "notice_outbox_bench"
 #define TEXT "尊敬的用户：表号000012345678余额仅剩4.50元，已低于5.00元，请立即充值，以免停电。"
 
 typedef struct bench {
-    sc_sim_t sim;
-    int smpp;
+    bench_smsc_t smsc;
     bo_store_t st;
 } bench_t;
-
-static bool read_ports(void *ctx)
-{
-    bench_t *b = ctx;
-    char *text = file_read(b->sim.dir, "ports");
-    bool ok = text && sscanf(text, "smpp %d\ncontrol %d", &b->smpp, &b->sim.control) == 2;
-    free(text);
-    return ok;
-}
 
 /* n notices of round r queued, due now, in one transaction. */
 static void queue(bench_t *b, int r, int n, int64_t now)
@@ -77,7 +66,7 @@ static void run(bench_t *b, int r, int n, int per_second)
     set(&c, "notices.sms", "true", 0);
     set(&c, "notices.sms_per_second", NULL, per_second);
     set(&c, "sms.host", "127.0.0.1", 0);
-    set(&c, "sms.port", NULL, b->smpp);
+    set(&c, "sms.port", NULL, b->smsc.smpp);
     set(&c, "sms.system_id", "bench", 0);
     set(&c, "sms.source", "95588", 0);
     bo_outbox_t o;
@@ -108,25 +97,12 @@ int main(int argc, char **argv)
 {
     const char *smscsim = NULL;
     int n = 2000;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        if (!strcmp(argv[i], "--smscsim"))
-            smscsim = argv[i + 1];
-        else if (!strcmp(argv[i], "--notices"))
-            n = atoi(argv[i + 1]);
-    }
-    if (!smscsim || n < 10)
-        bench_die(NAME, "usage: notice_outbox_bench --smscsim PATH [--notices N (10 or more)]");
+    bench_smsc_args(NAME, argc, argv, "--notices", 10, &smscsim, &n);
     bench_t b = {0};
-    if (!tmpdir_make(b.sim.dir, sizeof b.sim.dir))
-        bench_die(NAME, "cannot make a temporary folder");
-    char ports[600], log[600], db[600], reply[128];
-    snprintf(ports, sizeof ports, "%s/ports", b.sim.dir);
-    snprintf(log, sizeof log, "%s/smscsim.log", b.sim.dir);
-    snprintf(db, sizeof db, "%s/bo.db", b.sim.dir);
-    const char *args[] = {smscsim, "--port", "0", "--control", "0", "--ports-file", ports, NULL};
-    if (!sc_launch(&b.sim, log, args, NULL, read_ports, &b))
-        bench_die(NAME, "smscsim did not start");
-    if (!sc_control(&b.sim, "auto-receipt on", reply, sizeof reply))
+    bench_smsc_start(&b.smsc, NAME, smscsim);
+    char db[600], reply[128];
+    snprintf(db, sizeof db, "%s/bo.db", b.smsc.sim.dir);
+    if (!sc_control(&b.smsc.sim, "auto-receipt on", reply, sizeof reply))
         bench_die(NAME, reply);
     kmsg_t msg = {{0}};
     if (bo_sqlite_open(db, &b.st, &msg) != K_OK)
@@ -135,7 +111,6 @@ int main(int argc, char **argv)
     run(&b, 1, n, 1000);
     run(&b, 2, n / 10, 100);
     b.st.ops->close(b.st.ctx);
-    sc_stop(&b.sim);
-    tmpdir_remove(b.sim.dir);
+    bench_smsc_stop(&b.smsc);
     return 0;
 }
