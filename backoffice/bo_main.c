@@ -188,7 +188,7 @@ static bool notices_start(notice_worker_t *w, bo_server_t *s, const bo_config_t 
     kmsg_t msg = {{0}};
     bo_outbox_lock_t lock = {worker_lock, worker_unlock, s};
     *w = (notice_worker_t){.s = s};
-    kerr_t rc = bo_outbox_open(&w->o, &s->store, &cfg->notices, lock, &msg);
+    kerr_t rc = bo_outbox_open(&w->o, &s->store, cfg, lock, &msg);
     if (rc == K_OK)
         rc = bo_outbox_recover(&w->o, bo_now(s), &msg);
     if (rc == K_OK && pthread_create(&w->thread, NULL, notice_loop, w) != 0)

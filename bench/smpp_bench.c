@@ -9,25 +9,12 @@
 #include <unistd.h>
 
 #include "backoffice/notify/bo_ch_smpp.h"
+#include "bench/bench_smsc.h"
 #include "bench/bench_util.h"
-#include "support/simclient.h"
-#include "support/support.h"
 
 #define NAME "smpp_bench"
 
-typedef struct bench {
-    sc_sim_t sim;
-    int smpp;
-} bench_t;
-
-static bool read_ports(void *ctx)
-{
-    bench_t *b = ctx;
-    char *text = file_read(b->sim.dir, "ports");
-    bool ok = text && sscanf(text, "smpp %d\ncontrol %d", &b->smpp, &b->sim.control) == 2;
-    free(text);
-    return ok;
-}
+typedef bench_smsc_t bench_t;
 
 /* n messages of text with the window given; prints one line. */
 static void run(bench_t *b, int window, const char *label, const char *text, int parts, int n)
@@ -59,23 +46,9 @@ int main(int argc, char **argv)
 {
     const char *smscsim = NULL;
     int n = 2000;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        if (!strcmp(argv[i], "--smscsim"))
-            smscsim = argv[i + 1];
-        else if (!strcmp(argv[i], "--messages"))
-            n = atoi(argv[i + 1]);
-    }
-    if (!smscsim || n < 1)
-        bench_die(NAME, "usage: smpp_bench --smscsim PATH [--messages N]");
+    bench_smsc_args(NAME, argc, argv, "--messages", 1, &smscsim, &n);
     bench_t b = {0};
-    if (!tmpdir_make(b.sim.dir, sizeof b.sim.dir))
-        bench_die(NAME, "cannot make a temporary folder");
-    char ports[600], log[600];
-    snprintf(ports, sizeof ports, "%s/ports", b.sim.dir);
-    snprintf(log, sizeof log, "%s/smscsim.log", b.sim.dir);
-    const char *args[] = {smscsim, "--port", "0", "--control", "0", "--ports-file", ports, NULL};
-    if (!sc_launch(&b.sim, log, args, NULL, read_ports, &b))
-        bench_die(NAME, "smscsim did not start");
+    bench_smsc_start(&b, NAME, smscsim);
     char zh[2048] = "", reply[128];
     while (strlen(zh) < 3 * 500)
         strcat(zh, "尊敬的住户：您的电费余额不足，请及时充值。"); /* 504 characters: 8 parts */
@@ -88,7 +61,6 @@ int main(int argc, char **argv)
     static const int windows[] = {1, 4, 8};
     for (size_t i = 0; i < sizeof windows / sizeof windows[0]; i++)
         run(&b, windows[i], "8 parts, answered 2 ms late", zh, 8, n / 40);
-    sc_stop(&b.sim);
-    tmpdir_remove(b.sim.dir);
+    bench_smsc_stop(&b);
     return 0;
 }

@@ -45,11 +45,27 @@ demo_metersim() {
   } >"$SITE/meters.csv"
 }
 
+# The resident who gets SMS notices: account A3 on meter 3, a Chinese contact.
+DEMO_NOTICE_METER=000000000003
+DEMO_MOBILE=8613812345678
+DEMO_PIN=482915 # li's: changes contacts at the back office and reads meters at the kiosk
+
+# demo_smscsim: smscsim, the SMS centre the back office's notices go to
+# (ports in $SITE/smsc.ports, its control port in $SMSC), receipts on.
+demo_smscsim() {
+  start "$BIN/smscsim" --port 0 --control 0 --ports-file "$SITE/smsc.ports" 2>"$SITE/smscsim.log"
+  wait_file "$SITE/smsc.ports"
+  SMSC=$(port smsc.ports control)
+  tell "$SMSC" "auto-receipt on"
+}
+
 # demo_backoffice: the reference back office of kiosk K1 at site S1 (plain
 # HTTP on loopback, QR orders paid by its simulated provider), the site's
 # meters registered with their kind and tariff, a scan every minute and a
-# heartbeat every 10 s for the demo; serving, its address in $BO.
+# heartbeat every 10 s for the demo, SMS notices to smscsim (started here)
+# with a resident's contact on meter 3; serving, its address in $BO.
 demo_backoffice() {
+  demo_smscsim
   cat >"$SITE/bo.ini" <<INI
 [server]
 listen = 127.0.0.1
@@ -60,6 +76,13 @@ plain_http = true
 key = $SITE/signing.key
 [qr]
 simulate = true
+[notices]
+sms = true
+[sms]
+host = 127.0.0.1
+port = $(port smsc.ports smpp)
+system_id = demo
+source = 95598
 INI
   {
     bo keygen && bo site add S1 "Market hall east" && bo kiosk add K1 --site S1 --by-hand
@@ -69,10 +92,62 @@ INI
       bo customer add "$c" "Resident $c" &&
         bo meter add "$m" --customer "$c" --protocol "$p" --gateway "$g" --kind "$k" --tariff "$t" --site S1
     done
+    bo group set service --perms accounts,contacts,diagnostics &&
+      BACKOFFICE_NEW_PIN=$DEMO_PIN bo operator add li --group service
+    bo account open A3 --customer 100000000003 --meter "$DEMO_NOTICE_METER"
   } >/dev/null
   start "$BIN/backoffice" --config "$SITE/bo.ini" serve >"$SITE/bo.port" 2>"$SITE/backoffice.log"
   wait_file "$SITE/bo.port"
   BO=http://127.0.0.1:$(grep -o '[0-9]*' "$SITE/bo.port" | head -1)
+}
+
+# sms_count: how many messages smscsim holds.
+sms_count() {
+  tell "$SMSC" "count"
+  sed -n 's/.*messages=\([0-9]*\).*/\1/p' <<<"$reply"
+}
+
+# sms_await N: until smscsim holds N messages; prints the Nth, its
+# Chinese decoded from UCS-2 (smscsim's `list`).
+sms_await() {
+  local list=""
+  for _ in $(seq 100); do
+    tell "$SMSC" "list"
+    list=${reply#ok }
+    (($(sqlite3 :memory: "select json_array_length('${list//\'/\'\'}')") >= $1)) && break
+    sleep 0.1
+  done
+  sqlite3 :memory: "select '  smscsim got, for ' || json_extract(value, '\$.to') || ' (' || json_extract(value, '\$.parts')
+    || ' part, UCS-2): ' || json_extract(value, '\$.text') from json_each('${list//\'/\'\'}') where key = $1 - 1"
+}
+
+# read_upload METER BALANCE: metersim's meter at BALANCE, read by the kiosk, uploaded.
+read_upload() {
+  tell "$METERS" "set $1 balance $2"
+  KIOSK_PIN=$DEMO_PIN ctl --operator li meter read "$1" >/dev/null 2>>"$SITE/notices.log" && ctl sync now >/dev/null
+}
+
+# demo_notices: the resident of meter 3 (account A3) gives a mobile number
+# for notices in Chinese at any hour (entered by an operator who may change
+# contacts); the meter's balance falls from 30.00 below 20.00: the kiosk
+# reads it and uploads the reading, the back office sends a low-balance
+# SMS; then a top-up at the kiosk and the credit-arrived SMS. Says what
+# happens; fails if a message did not arrive.
+demo_notices() {
+  local m=$DEMO_NOTICE_METER n
+  echo "Notices: the resident of meter $m (account A3) gives a mobile number; the back office sends SMS over SMPP to smscsim."
+  bo contact set A3 --mobile "$DEMO_MOBILE" --lang zh_CN --wants low,credit --quiet none --operator li >/dev/null ||
+    return 1
+  read_upload "$m" 3000
+  n=$(sms_count)
+  echo "Meter $m's balance falls from 30.00 to 18.00; the kiosk reads the meter and uploads the reading:"
+  read_upload "$m" 1800
+  sms_await $((n + 1)) | grep 已低于20.00元 || { echo "no low-balance SMS" >&2; return 1; }
+  echo "The resident tops up CNY 50.00 at the kiosk; the sale reaches the back office:"
+  ctl sale --meter "$m" --amount 5000 --pay counter >/dev/null && ctl sync now >/dev/null
+  sms_await $((n + 2)) | grep 已到账 || { echo "no credit-arrived SMS" >&2; return 1; }
+  echo "  the notices, as the back office holds them (the number masked):"
+  bo notices list --account A3 --csv | cut -d, -f2,5,6,7,9,14 | sed 's/^/    /'
 }
 
 # demo_sync_ini: kiosk.ini's lines that make it kiosk K1 of the back office.

@@ -151,6 +151,8 @@ static bool apply(bo_config_t *c, const char *section, const char *name, const c
     *known = true;
     if (strcmp(section, "email") == 0)
         return bo_smtp_config_key(&c->email, name, v, known);
+    if (strcmp(section, "sms") == 0)
+        return bo_sms_config_key(&c->sms, name, v, known);
     if (KEY("server", "listen"))
         return copy(c->listen, sizeof c->listen, v);
     if (KEY("server", "port"))
@@ -249,6 +251,7 @@ static void defaults(bo_config_t *c)
     c->upload_memory = 64LL << 20;
     c->threads = 4;
     bo_smtp_config_defaults(&c->email);
+    bo_sms_config_defaults(&c->sms);
     c->notices = (bo_notices_cfg_t){.webhook_timeout_s = 10, .per_second = {5, 5, 10}, .levels = {2000, 1000, 500},
                                     .rearm_margin = 100, .quiet_from = 22 * 60, .quiet_to = 7 * 60,
                                     .utc_offset_min = 480, .retry_min_s = 30, .retry_max_s = 3600,
@@ -321,7 +324,12 @@ kerr_t bo_config_check(const bo_config_t *c, kmsg_t *msg)
                         "[server] upload_memory_bytes = %lld is less than max_body_bytes = %lld: a batch of the "
                         "largest size could never be received; raise the first or lower the second",
                         (long long)c->upload_memory, (long long)c->max_body);
-    return check_notices(&c->notices, msg);
+    kerr_t rc = check_notices(&c->notices, msg);
+    if (rc == K_OK && c->notices.sms)
+        rc = bo_sms_config_check(&c->sms, msg);
+    if (rc == K_OK && c->notices.email && !c->email.url[0])
+        rc = kmsg_set(msg, K_EINVAL, "[notices] email = true needs [email] server_url, the SMTP server");
+    return rc;
 }
 
 bool bo_config_loopback(const char *host)

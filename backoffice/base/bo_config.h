@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "backoffice/base/bo_sms_config.h"
 #include "backoffice/base/bo_smtp_config.h"
 #include "base/err.h"
 
@@ -64,6 +65,7 @@ typedef struct bo_config {
     int64_t upload_memory;  /* upload_memory_bytes: bodies being received at once, in all */
     int64_t threads;        /* threads: the workers serving connections */
     bo_smtp_config_t email; /* [email]: the notices' SMTP server (docs/protocols/smtp.md) */
+    bo_sms_config_t sms;    /* [sms]: the notices' SMSC (docs/notices.md, docs/protocols/smpp.md) */
     bo_notices_cfg_t notices;
 } bo_config_t;
 

@@ -135,7 +135,7 @@ static int run_once(const bo_config_t *cfg, bo_store_t *st)
     kmsg_t msg = {{0}};
     kerr_t rc = bo_config_check(cfg, &msg);
     if (rc == K_OK)
-        rc = bo_outbox_open(&o, st, &cfg->notices, (bo_outbox_lock_t){0}, &msg);
+        rc = bo_outbox_open(&o, st, cfg, (bo_outbox_lock_t){0}, &msg);
     if (rc)
         return bo_cli_outcome(rc, &msg, NULL);
     int64_t idle_since = mono_ms();

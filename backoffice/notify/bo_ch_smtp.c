@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "backoffice/base/bo_clock.h"
+#include "backoffice/base/bo_secret.h"
 #include "backoffice/notify/bo_mail_format.h"
 
 typedef struct smtp_ch {
@@ -201,20 +202,6 @@ static void smtp_close(void *ctx)
 static const bo_channel_ops_t smtp_ops = {
     .kind = BO_CH_EMAIL, .send = smtp_send, .reports = smtp_reports, .close = smtp_close};
 
-/* The password: the file's first line, without its line end. */
-static kerr_t read_password(const char *path, char *out, size_t len, kmsg_t *msg)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return kmsg_set(msg, K_EIO, "[email] password_file %s cannot be read", path);
-    bool got = fgets(out, (int)len, f) != NULL;
-    fclose(f);
-    if (!got)
-        return kmsg_set(msg, K_EINVAL, "[email] password_file %s is empty", path);
-    out[strcspn(out, "\r\n")] = '\0';
-    return K_OK;
-}
-
 static kerr_t check_config(const bo_smtp_config_t *cfg, kmsg_t *msg)
 {
     if (strncmp(cfg->url, "smtp://", 7) != 0 && strncmp(cfg->url, "smtps://", 8) != 0)
@@ -240,7 +227,8 @@ kerr_t bo_ch_smtp_open(const bo_smtp_config_t *cfg, bo_channel_t *out, kmsg_t *m
     if (!c)
         return kmsg_set(msg, K_EIO, "out of memory opening the e-mail channel");
     c->cfg = *cfg;
-    if (cfg->user[0] && (rc = read_password(cfg->password_file, c->password, sizeof c->password, msg)) != K_OK) {
+    if (cfg->user[0] && (rc = bo_secret_file_read("[email] password_file", cfg->password_file, c->password,
+                                                        sizeof c->password, msg)) != K_OK) {
         free(c);
         return rc;
     }

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backoffice/notify/bo_ch_webhook.h"
 #include "base/log.h"
 
 #define BATCH 32
@@ -28,22 +27,6 @@ void bo_outbox_set_channel(bo_outbox_t *o, bo_channel_t ch, int64_t per_second)
         o->ch[k].ops->close(o->ch[k].ctx);
     o->ch[k] = ch;
     o->pace[k] = (bo_outbox_pace_t){per_second > 0 ? per_second : 1, 1000, -1};
-}
-
-kerr_t bo_outbox_open(bo_outbox_t *o, bo_store_t *st, const bo_notices_cfg_t *cfg, bo_outbox_lock_t lock,
-                      kmsg_t *msg)
-{
-    *o = (bo_outbox_t){.st = st, .lock = lock, .retry_min_ms = cfg->retry_min_s * 1000,
-                       .retry_max_ms = cfg->retry_max_s * 1000, .give_up_ms = cfg->give_up_s * 1000,
-                       .rng = (uint32_t)(uintptr_t)o ^ 0x9e3779b9u};
-    bo_channel_t ch;
-    if (cfg->webhook) {
-        kerr_t rc = bo_ch_webhook_open(cfg->webhook_url, cfg->webhook_secret, cfg->webhook_timeout_s, &ch, msg);
-        if (rc)
-            return rc;
-        bo_outbox_set_channel(o, ch, cfg->per_second[BO_CH_WEBHOOK]);
-    }
-    return K_OK;
 }
 
 void bo_outbox_close(bo_outbox_t *o)
@@ -74,12 +57,20 @@ int64_t bo_outbox_backoff_ms(int64_t attempts, int64_t min_ms, int64_t max_ms, u
     return d - (int64_t)(rnd % (uint32_t)(d / 2 + 1));
 }
 
+/* The bucket holds a tenth of a second's messages, one at least: a
+ * channel faster than the worker's passes still reaches its pace, and a
+ * slow one never sends two at once. */
+static int64_t pace_cap(const bo_outbox_pace_t *p)
+{
+    return p->per_second * 100 > 1000 ? p->per_second * 100 : 1000;
+}
+
 bool bo_outbox_pace_take(bo_outbox_pace_t *p, int64_t mono_ms)
 {
     if (p->last_ms >= 0 && mono_ms > p->last_ms)
         p->milli += (mono_ms - p->last_ms) * p->per_second;
     p->last_ms = mono_ms;
-    p->milli = p->milli > 1000 ? 1000 : p->milli;
+    p->milli = p->milli > pace_cap(p) ? pace_cap(p) : p->milli;
     if (p->milli < 1000)
         return false;
     p->milli -= 1000;
@@ -149,42 +140,84 @@ static bo_out_mark_t outcome(bo_outbox_t *o, const bo_out_row_t *r, bo_send_outc
     return (bo_out_mark_t){"queued", now + wait, now, "", why->text};
 }
 
-/* Hands one claimed row to its channel and records how it went. */
-static kerr_t send_one(bo_outbox_t *o, bo_channel_kind_t k, const bo_out_row_t *r, int64_t now,
-                       bo_outbox_stats_t *stats, kmsg_t *msg)
+/* What one pass's tries came to, recorded together. */
+typedef struct tries {
+    bo_out_mark_t marks[BATCH];
+    char pids[BATCH][72];
+    kmsg_t whys[BATCH];
+} tries_t;
+
+/* Hands one claimed row to its channel; its outcome into t's slot i. */
+static void send_one(bo_outbox_t *o, bo_channel_kind_t k, const bo_out_row_t *r, int64_t now, tries_t *t, int i,
+                     bo_outbox_stats_t *stats)
 {
     const bo_notice_msg_t m = {r->key, r->recipient, r->lang, r->subject, r->text, r->json};
-    char pid[72] = "";
-    kmsg_t why = {{0}};
-    bo_send_outcome_t s = o->ch[k].ops->send(o->ch[k].ctx, &m, pid, &why);
-    bo_out_mark_t mk = outcome(o, r, s, pid, &why, now, stats);
+    t->pids[i][0] = '\0';
+    t->whys[i] = (kmsg_t){{0}};
+    bo_send_outcome_t s = o->ch[k].ops->send(o->ch[k].ctx, &m, t->pids[i], &t->whys[i]);
+    t->marks[i] = outcome(o, r, s, t->pids[i], &t->whys[i], now, stats);
+}
+
+/* The outcomes of a pass's n tries, in one transaction (a stop before it
+ * leaves the rows sending: they go again, never lost). */
+static kerr_t record(bo_outbox_t *o, const bo_out_row_t *rows, const tries_t *t, int n, kmsg_t *msg)
+{
     take_lock(o);
-    kerr_t rc = o->st->ops->notice->mark(o->st->ctx, r->id, &mk, msg);
+    kerr_t rc = o->st->ops->begin(o->st->ctx, msg);
+    for (int i = 0; rc == K_OK && i < n; i++)
+        rc = o->st->ops->notice->mark(o->st->ctx, rows[i].id, &t->marks[i], msg);
+    if (rc == K_OK)
+        rc = o->st->ops->commit(o->st->ctx, msg);
+    if (rc)
+        o->st->ops->rollback(o->st->ctx);
     drop_lock(o);
     return rc;
 }
 
-/* A delivery report into its row. */
+/* Delivery reports gathered, then recorded together. */
 typedef struct report_ctx {
     bo_outbox_t *o;
     bo_channel_kind_t k;
     kerr_t rc;
     kmsg_t *msg;
-    int n;
+    int n, held;
+    bo_delivery_report_t held_r[BATCH];
 } report_ctx_t;
+
+static void flush_reports(report_ctx_t *c)
+{
+    if (!c->held)
+        return;
+    bo_outbox_t *o = c->o;
+    const char *ch = bo_channel_name(c->k);
+    take_lock(o);
+    kerr_t rc = o->st->ops->begin(o->st->ctx, c->msg);
+    int found_n = 0;
+    for (int i = 0; rc == K_OK && i < c->held; i++) {
+        const bo_delivery_report_t *r = &c->held_r[i];
+        bool found = false;
+        rc = o->st->ops->notice->report(o->st->ctx, ch, r->provider_id, r->delivered, r->state, r->at_ms, &found,
+                                        c->msg);
+        found_n += found;
+        if (rc == K_OK && !found)
+            LOG_W("notices", "a %s delivery report for %s matches no notice sent", ch, r->provider_id);
+    }
+    if (rc == K_OK)
+        rc = o->st->ops->commit(o->st->ctx, c->msg);
+    if (rc)
+        o->st->ops->rollback(o->st->ctx);
+    drop_lock(o);
+    c->n += rc == K_OK ? found_n : 0;
+    c->rc = c->rc ? c->rc : rc;
+    c->held = 0;
+}
 
 static void on_report(void *arg, const bo_delivery_report_t *r)
 {
     report_ctx_t *c = arg;
-    bool found = false;
-    take_lock(c->o);
-    kerr_t rc = c->o->st->ops->notice->report(c->o->st->ctx, bo_channel_name(c->k), r->provider_id, r->delivered,
-                                              r->state, r->at_ms, &found, c->msg);
-    drop_lock(c->o);
-    c->rc = c->rc ? c->rc : rc;
-    c->n += found;
-    if (rc == K_OK && !found)
-        LOG_W("notices", "a %s delivery report for %s matches no notice sent", bo_channel_name(c->k), r->provider_id);
+    c->held_r[c->held++] = *r;
+    if (c->held == BATCH)
+        flush_reports(c);
 }
 
 /* Channel k's due rows at its pace, then its reports. */
@@ -192,18 +225,23 @@ static kerr_t pump_channel(bo_outbox_t *o, bo_channel_kind_t k, int64_t now, int
                            bo_outbox_stats_t *stats, kmsg_t *msg)
 {
     bo_out_row_t rows[BATCH];
+    tries_t t;
     collect_t c = {rows, 0, 0};
     bo_outbox_pace_t *p = &o->pace[k];
     while (c.max < BATCH && bo_outbox_pace_take(p, mono_ms))
         c.max++;
     kerr_t rc = c.max ? claim(o, k, now, &c, msg) : K_OK;
     p->milli += (int64_t)(c.max - c.n) * 1000; /* tokens not used go back */
-    p->milli = p->milli > 1000 ? 1000 : p->milli;
+    p->milli = p->milli > pace_cap(p) ? pace_cap(p) : p->milli;
     for (int i = 0; rc == K_OK && i < c.n; i++)
-        rc = send_one(o, k, &rows[i], now, stats, msg);
-    report_ctx_t rep = {o, k, K_OK, msg, 0};
-    if (rc == K_OK && o->ch[k].ops->reports)
+        send_one(o, k, &rows[i], now, &t, i, stats);
+    if (rc == K_OK && c.n)
+        rc = record(o, rows, &t, c.n, msg);
+    report_ctx_t rep = {.o = o, .k = k, .rc = K_OK, .msg = msg};
+    if (rc == K_OK && o->ch[k].ops->reports) {
         o->ch[k].ops->reports(o->ch[k].ctx, on_report, &rep);
+        flush_reports(&rep);
+    }
     stats->reports += rep.n;
     return rc ? rc : rep.rc;
 }

@@ -22,8 +22,9 @@ typedef struct bo_outbox_lock {
     void *arg;
 } bo_outbox_lock_t;
 
-/* A channel's pace: a token bucket of one message, refilled per_second
- * times a second (milli-tokens, so no fractions). */
+/* A channel's pace: a token bucket refilled per_second times a second,
+ * holding a tenth of a second's messages (one at least); milli-tokens, so
+ * no fractions. */
 typedef struct bo_outbox_pace {
     int64_t per_second, milli, last_ms;
 } bo_outbox_pace_t;
@@ -42,11 +43,13 @@ typedef struct bo_outbox_stats {
     int sent, retried, given_up, reports;
 } bo_outbox_stats_t;
 
-/* Sets the outbox up from [notices]: the channels enabled there that this
- * program has (the webhook; SMS and e-mail as they land), their paces and
- * the backoff. K_EINVAL if a channel cannot start. */
-kerr_t bo_outbox_open(bo_outbox_t *o, bo_store_t *st, const bo_notices_cfg_t *cfg, bo_outbox_lock_t lock,
-                      kmsg_t *msg);
+/* Sets the outbox up from cfg (notify/bo_outbox_open.c): the channels
+ * [notices] enables (SMS over SMPP to [sms], e-mail over SMTP to [email],
+ * the webhook), their paces and the backoff. The channels connect on
+ * their first send: one enabled but unreachable keeps its notices queued
+ * (RETRY). K_EINVAL, or K_EIO (a password file unreadable), with msg
+ * naming the setting, if a channel cannot start; nothing is left open. */
+kerr_t bo_outbox_open(bo_outbox_t *o, bo_store_t *st, const bo_config_t *cfg, bo_outbox_lock_t lock, kmsg_t *msg);
 
 /* Puts a channel of the outbox's (replacing one of its kind); its pace
  * per second. For tests and the channels' own setup. */

@@ -80,8 +80,8 @@ static int hook_start(world_t *w, const char *fail)
     return p;
 }
 
-/* The server with the webhook (and SMS: no SMS channel in this program
- * yet, so its rows wait, masked) towards the receiver; an operator
+/* The server with the webhook (and, in one test, SMS towards an SMSC that
+ * does not answer, so its rows wait, masked) towards the receiver; an operator
  * `alice` in a group holding the contacts permission. */
 static void setup(world_t *w, const char *fail, const char *extra)
 {
@@ -313,7 +313,7 @@ static void contacts_masked_and_permission_refused(void **state)
     (void)state;
     world_t w = {0};
     char out[16384];
-    setup(&w, NULL, "sms = true\n");
+    setup(&w, NULL, "sms = true\n[sms]\nhost = 127.0.0.1\nport = 1\nsystem_id = estate\nsource = 95588\n");
     assert_int_equal(cli(&w.h, "group set clerks --perms accounts"), 0);
     assert_int_equal(cli(&w.h, "operator add bob --group clerks"), 0);
     assert_true(boh_meter(&w.h, M1, "S1"));

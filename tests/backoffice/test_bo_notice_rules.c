@@ -7,6 +7,7 @@
 #include "backoffice/notify/bo_ch_webhook.h"
 #include "backoffice/notify/bo_notice_rules.h"
 #include "backoffice/notify/bo_outbox.h"
+#include "backoffice/notify/bo_sms_number.h"
 #include "ktest.h"
 
 #define MIN 60000LL
@@ -241,6 +242,18 @@ static void pace_lets_through_per_second(void **state)
     /* a long idle does not build up a burst */
     assert_true(bo_outbox_pace_take(&p, 3600000));
     assert_false(bo_outbox_pace_take(&p, 3600010));
+    /* 1000 a second taken in passes 20 ms apart (serve's worker): the pace
+     * is reached, with no burst above a tenth of a second's worth */
+    bo_outbox_pace_t fast = {1000, 1000, -1};
+    sent = 0;
+    for (int64_t t = 0; t < 10000; t += 20)
+        while (bo_outbox_pace_take(&fast, t))
+            sent++;
+    assert_in_range(sent, 9900, 10001);
+    int burst = 0;
+    while (bo_outbox_pace_take(&fast, 3600000))
+        burst++;
+    assert_int_equal(burst, 100);
 }
 
 static void webhook_signature_and_outcomes(void **state)
@@ -293,6 +306,102 @@ static void notices_settings_checked(void **state)
     assert_non_null(strstr(msg.text, "fax is not a setting"));
 }
 
+/* [sms] parsed and checked with errors naming the key; SMS and e-mail
+ * enabled need their sections. */
+static void sms_settings_checked(void **state)
+{
+    (void)state;
+    bo_config_t c;
+    kmsg_t msg = {{0}};
+    assert_int_equal(bo_config_load(NULL, &c, &msg), K_OK);
+    assert_int_equal(c.sms.port, 2775);
+    assert_false(c.sms.transmitter);
+    assert_int_equal(c.sms.window, 10);
+    assert_int_equal(bo_config_set(&c, "notices.sms=true", &msg), K_OK);
+    assert_int_equal(bo_config_check(&c, &msg), K_EINVAL);
+    assert_non_null(strstr(msg.text, "[sms] host"));
+    assert_int_equal(bo_config_set(&c, "sms.host=smsc.example.com", &msg), K_OK);
+    assert_int_equal(bo_config_check(&c, &msg), K_EINVAL);
+    assert_non_null(strstr(msg.text, "[sms] system_id"));
+    assert_int_equal(bo_config_set(&c, "sms.system_id=estate", &msg), K_OK);
+    assert_int_equal(bo_config_check(&c, &msg), K_EINVAL);
+    assert_non_null(strstr(msg.text, "[sms] source"));
+    assert_int_equal(bo_config_set(&c, "sms.source=EstateServices", &msg), K_OK);
+    assert_int_equal(bo_config_check(&c, &msg), K_EINVAL); /* a name of 14 letters */
+    assert_non_null(strstr(msg.text, "11 characters"));
+    assert_int_equal(bo_config_set(&c, "sms.source=106900001234", &msg), K_OK);
+    assert_int_equal(bo_config_check(&c, &msg), K_OK);
+    assert_true(bo_sms_source_numeric(c.sms.source));
+    assert_int_equal(bo_config_set(&c, "sms.bind=transmitter", &msg), K_OK);
+    assert_true(c.sms.transmitter);
+    assert_int_equal(bo_config_set(&c, "sms.bind=receiver", &msg), K_EINVAL);
+    assert_non_null(strstr(msg.text, "[sms] bind"));
+    assert_int_equal(bo_config_set(&c, "sms.port=70000", &msg), K_EINVAL);
+    assert_int_equal(bo_config_set(&c, "sms.window=0", &msg), K_EINVAL);
+    assert_int_equal(bo_config_set(&c, "sms.timeout_seconds=5", &msg), K_OK);
+    assert_int_equal(c.sms.timeout_s, 5);
+    assert_int_equal(bo_config_set(&c, "sms.system_id=sixteen-letters!", &msg), K_EINVAL);
+    assert_int_equal(bo_config_set(&c, "sms.password=secret", &msg), K_EINVAL);
+    assert_non_null(strstr(msg.text, "password is not a setting"));
+    assert_int_equal(bo_config_set(&c, "notices.email=true", &msg), K_OK);
+    assert_int_equal(bo_config_check(&c, &msg), K_EINVAL);
+    assert_non_null(strstr(msg.text, "[email] server_url"));
+}
+
+/* The outbox starts the SMS and e-mail channels [notices] enables; a
+ * password file it cannot read stops it, naming the setting and never
+ * the password. */
+static void outbox_opens_the_channels_enabled(void **state)
+{
+    (void)state;
+    bo_config_t c;
+    kmsg_t msg = {{0}};
+    assert_int_equal(bo_config_load(NULL, &c, &msg), K_OK);
+    bo_outbox_t o;
+    assert_int_equal(bo_outbox_open(&o, NULL, &c, (bo_outbox_lock_t){0}, &msg), K_OK);
+    for (int k = 0; k < BO_CH_COUNT; k++)
+        assert_null(o.ch[k].ops);
+    bo_outbox_close(&o);
+    const char *set[] = {"notices.sms=true", "notices.email=true", "notices.sms_per_second=7", "sms.host=127.0.0.1",
+                         "sms.system_id=estate", "sms.source=95588", "email.server_url=smtp://127.0.0.1:1",
+                         "email.from=notices@example.com"};
+    for (size_t i = 0; i < sizeof set / sizeof set[0]; i++)
+        assert_int_equal(bo_config_set(&c, set[i], &msg), K_OK);
+    assert_int_equal(bo_outbox_open(&o, NULL, &c, (bo_outbox_lock_t){0}, &msg), K_OK);
+    assert_non_null(o.ch[BO_CH_SMS].ops);
+    assert_int_equal(o.ch[BO_CH_SMS].ops->kind, BO_CH_SMS);
+    assert_non_null(o.ch[BO_CH_EMAIL].ops);
+    assert_null(o.ch[BO_CH_WEBHOOK].ops);
+    assert_int_equal(o.pace[BO_CH_SMS].per_second, 7);
+    /* a number the SMSC cannot reach is refused before any connection */
+    char id[72] = "";
+    bo_notice_msg_t m = {"low1:A1:M:1", "12ab", "zh_CN", "s", "t", "{}"};
+    assert_int_equal(o.ch[BO_CH_SMS].ops->send(o.ch[BO_CH_SMS].ctx, &m, id, &msg), BO_SEND_REJECTED);
+    bo_outbox_close(&o);
+    assert_int_equal(bo_config_set(&c, "sms.password_file=/nonexistent/smsc.password", &msg), K_OK);
+    assert_int_equal(bo_outbox_open(&o, NULL, &c, (bo_outbox_lock_t){0}, &msg), K_EIO);
+    assert_non_null(strstr(msg.text, "[sms] password_file"));
+}
+
+/* Numbers as the SMS channel sends them: international digits. */
+static void sms_numbers_in_international_digits(void **state)
+{
+    (void)state;
+    char out[BO_SMS_NUMBER_MAX];
+    assert_true(bo_sms_number("8613812345678", out, sizeof out));
+    assert_string_equal(out, "8613812345678");
+    assert_true(bo_sms_number("+86 138-1234-5678", out, sizeof out));
+    assert_string_equal(out, "8613812345678");
+    assert_true(bo_sms_number("00441632960961", out, sizeof out));
+    assert_string_equal(out, "441632960961");
+    assert_false(bo_sms_number("1234567", out, sizeof out));
+    assert_string_equal(out, "");
+    assert_false(bo_sms_number("8613812345678x", out, sizeof out));
+    assert_false(bo_sms_number("1234567890123456", out, sizeof out));
+    assert_false(bo_sms_number("", out, sizeof out));
+    assert_false(bo_sms_number("8613812345678", out, 8)); /* does not fit */
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -310,6 +419,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(pace_lets_through_per_second),
         cmocka_unit_test(webhook_signature_and_outcomes),
         cmocka_unit_test(notices_settings_checked),
+        cmocka_unit_test(sms_settings_checked),
+        cmocka_unit_test(outbox_opens_the_channels_enabled),
+        cmocka_unit_test(sms_numbers_in_international_digits),
     };
     return ktest_run("bo_notice_rules", tests, sizeof tests / sizeof tests[0], argc, argv);
 }

@@ -82,5 +82,30 @@ case_centre() {
   expect_status 0 ctl ledger verify
 }
 
+# A resident told by SMS (scripts/demo-lib.sh: demo_notices): the
+# low-balance SMS, then the credit-arrived one after a top-up at the kiosk,
+# each printed from smscsim's list in Chinese, each once, delivered.
+case_notices() {
+  site
+  demo_collector
+  demo_await_scan || fail "the collector's first scan did not reach the back office"
+  demo_notices >"$SITE/notices.out" 2>&1 || fail "demo_notices failed: $(cat "$SITE/notices.out")"
+  local out
+  out=$(cat "$SITE/notices.out")
+  echo "$out"
+  contains "$out" "smscsim got, for 8613812345678 (1 part, UCS-2): 尊敬的用户：表号${DEMO_NOTICE_METER}余额18.00元，已低于20.00元，请及时充值。" \
+    "the low-balance SMS"
+  contains "$out" "充值50.00元已到账，当前余额68.00元。" "the credit-arrived SMS (18.00 + 50.00)"
+  contains "$out" "138****5678" "the notices list, masked"
+  tell "$SMSC" "count"
+  contains "$reply" "messages=2" "smscsim's messages: only the two"
+  for _ in $(seq 50); do
+    [[ $(bo_sql "select count(*) from notice_outbox where state = 'delivered'") == 2 ]] && break
+    sleep 0.1
+  done
+  [[ $(bo_sql "select group_concat(kind || ' ' || state, ', ') from (select * from notice_outbox order by id)") == \
+     "low1 delivered, credit delivered" ]] || fail "the outbox: $(bo_sql 'select kind, state from notice_outbox')"
+}
+
 "case_$CASE"
 finish
