@@ -7,6 +7,7 @@ static const txn_transition_t table[] = {
     {TXN_NONE, EV_OPEN, TXN_CREATED, GUARD_NONE},
     {TXN_CREATED, EV_PAY_BEGIN, TXN_PAYMENT_PENDING, GUARD_NONE},
     {TXN_CREATED, EV_CANCEL, TXN_CANCELLED, GUARD_NONE},
+    {TXN_CREATED, EV_ZERO_FIRST, TXN_PAID, GUARD_ZERO_SALE},
     {TXN_PAYMENT_PENDING, EV_MONEY_IN, TXN_PAYMENT_PENDING, GUARD_NONE},
     {TXN_PAYMENT_PENDING, EV_PAY_DONE, TXN_PAID, GUARD_SOME_PAID},
     {TXN_PAYMENT_PENDING, EV_CANCEL, TXN_CANCELLED, GUARD_NOTHING_PAID},
@@ -24,8 +25,8 @@ static const txn_transition_t table[] = {
     {TXN_DELIVERY_PENDING, EV_PARK, TXN_NEEDS_RECONCILIATION, GUARD_NONE},
     {TXN_DELIVERY_PENDING, EV_REFUND_BEGIN, TXN_REFUNDING, GUARD_NONE},
     {TXN_DELIVERY_PENDING, EV_VOID, TXN_VOIDED, GUARD_NONE},
-    {TXN_NEEDS_RECONCILIATION, EV_RESUME, TXN_DELIVERY_PENDING, GUARD_SOME_PAID},
-    {TXN_NEEDS_RECONCILIATION, EV_CONFIRM, TXN_DELIVERED, GUARD_SOME_PAID},
+    {TXN_NEEDS_RECONCILIATION, EV_RESUME, TXN_DELIVERY_PENDING, GUARD_OWED},
+    {TXN_NEEDS_RECONCILIATION, EV_CONFIRM, TXN_DELIVERED, GUARD_OWED},
     {TXN_NEEDS_RECONCILIATION, EV_CANCEL, TXN_CANCELLED, GUARD_NOTHING_PAID},
     {TXN_NEEDS_RECONCILIATION, EV_REFUND_BEGIN, TXN_REFUNDING, GUARD_SOME_PAID},
     {TXN_NEEDS_RECONCILIATION, EV_VOID, TXN_VOIDED, GUARD_NONE},
@@ -65,6 +66,7 @@ static const char *const event_names[TXN_EVENT_COUNT] = {
     [EV_REFUND_BEGIN] = "refund_begin",
     [EV_REFUND_DONE] = "refund_done",
     [EV_VOID] = "void",
+    [EV_ZERO_FIRST] = "zero_first",
 };
 
 const txn_transition_t *txn_table(size_t *n)
@@ -89,6 +91,8 @@ const char *txn_guard_text(txn_guard_t g)
     case GUARD_NONE: return "";
     case GUARD_NOTHING_PAID: return "paid = 0";
     case GUARD_SOME_PAID: return "paid > 0";
+    case GUARD_ZERO_SALE: return "zero first purchase, paid = 0";
+    case GUARD_OWED: return "paid > 0 or zero first purchase";
     }
     return "?";
 }
@@ -122,6 +126,8 @@ static bool guard_holds(txn_guard_t g, const txn_facts_t *f)
     case GUARD_NONE: return true;
     case GUARD_NOTHING_PAID: return f && f->paid == 0;
     case GUARD_SOME_PAID: return f && f->paid > 0;
+    case GUARD_ZERO_SALE: return f && f->zero_sale && f->paid == 0;
+    case GUARD_OWED: return f && (f->paid > 0 || (f->zero_sale && f->paid == 0));
     }
     return false;
 }

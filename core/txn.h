@@ -42,6 +42,7 @@ typedef enum txn_event {
     EV_REFUND_BEGIN, /* giving the money back starts */
     EV_REFUND_DONE,  /* the money went back */
     EV_VOID,         /* an operator annuls the transaction */
+    EV_ZERO_FIRST,   /* a new account's zero first purchase: nothing to pay (docs/card.md) */
     TXN_EVENT_COUNT
 } txn_event_t;
 
@@ -49,6 +50,8 @@ typedef enum txn_guard {
     GUARD_NONE,
     GUARD_NOTHING_PAID, /* paid == 0 */
     GUARD_SOME_PAID,    /* paid > 0 */
+    GUARD_ZERO_SALE,    /* a zero first purchase (opened for 0), paid == 0 */
+    GUARD_OWED,         /* paid > 0, or a zero first purchase: something to deliver */
 } txn_guard_t;
 
 typedef struct txn_transition {
@@ -61,6 +64,7 @@ typedef struct txn_transition {
 /* The money a guard looks at. */
 typedef struct txn_facts {
     int64_t paid;
+    bool zero_sale; /* opened for amount 0: a zero first purchase */
 } txn_facts_t;
 
 /* The whole table; *n receives its length. */

@@ -39,12 +39,21 @@ static bool digits_only(const char *s, size_t min, size_t max)
     return n >= min && n <= max && strspn(s, "0123456789") == n;
 }
 
-kerr_t engine_check_sale(const kiosk_config_t *cfg, const sale_req_t *req, kmsg_t *msg)
+/* The meter and customer numbers are numbers. */
+static kerr_t check_numbers(const sale_req_t *req, kmsg_t *msg)
 {
     if (!req->meter || !digits_only(req->meter, 1, 12))
         return kmsg_set(msg, K_EINVAL, "meter number '%s' must be 1 to 12 digits", req->meter ? req->meter : "");
     if (req->customer && req->customer[0] && !digits_only(req->customer, 1, 12))
         return kmsg_set(msg, K_EINVAL, "customer number '%s' must be 1 to 12 digits", req->customer);
+    return K_OK;
+}
+
+kerr_t engine_check_sale(const kiosk_config_t *cfg, const sale_req_t *req, kmsg_t *msg)
+{
+    kerr_t rc = check_numbers(req, msg);
+    if (rc)
+        return rc;
     if (req->amount < cfg->min_purchase || req->amount > cfg->max_purchase) {
         char lo[32], hi[32];
         money_format(cfg->min_purchase, cfg->currency, MONEY_RECEIPT, lo, sizeof lo);
@@ -57,11 +66,22 @@ kerr_t engine_check_sale(const kiosk_config_t *cfg, const sale_req_t *req, kmsg_
     return K_OK;
 }
 
-static kerr_t do_open_sale(engine_t *e, const sale_req_t *req, char id[UUID_STR_LEN], kmsg_t *msg)
+/* A zero first purchase (engine_mcard.c decided it may be one): written
+ * onto a card, for nothing, taking no money (method none). */
+static kerr_t check_zero_first(const sale_req_t *req, kmsg_t *msg)
+{
+    kerr_t rc = check_numbers(req, msg);
+    if (rc == K_OK && (req->amount != 0 || req->channel != CHANNEL_CARD || !req->card || req->method != METHOD_NONE))
+        rc = kmsg_set(msg, K_EINVAL, "a zero first purchase is written onto a meter card and takes no money");
+    return rc;
+}
+
+static kerr_t do_open_sale(engine_t *e, const sale_req_t *req, bool zero_first, char id[UUID_STR_LEN], kmsg_t *msg)
 {
     const kiosk_config_t *cfg = e->cfg;
     kerr_t rc = engine_settle_held(e, msg); /* one sale at a time: an earlier one left behind comes to rest */
-    if (rc || (rc = engine_check_sale(cfg, req, msg)) || (rc = engine__check_limits(e, req->amount, msg)) || (rc = engine_meter_sellable(e, req->meter, msg)))
+    if (rc || (rc = zero_first ? check_zero_first(req, msg) : engine_check_sale(cfg, req, msg)) ||
+        (rc = engine__check_limits(e, req->amount, msg)) || (rc = engine_meter_sellable(e, req->meter, msg)))
         return rc;
     if ((rc = krand_uuid(e->rand, id)) != K_OK)
         return kmsg_set(msg, rc, "no randomness for a transaction id");
@@ -114,6 +134,15 @@ static kerr_t do_finish_payment(engine_t *e, const char *id, kmsg_t *msg)
     return rc;
 }
 
+static kerr_t do_zero_first(engine_t *e, const char *id, kmsg_t *msg)
+{
+    ledger_change_t c = {.event = EV_ZERO_FIRST, .reason = "", .detail = "zero first purchase: nothing to pay"};
+    kerr_t rc = engine__apply(e, id, TXN_CREATED, &c, NULL, msg);
+    if (rc == K_OK)
+        engine__step(e, "payment.zero");
+    return rc;
+}
+
 static kerr_t do_cancel(engine_t *e, const char *id, const char *reason, kmsg_t *msg)
 {
     ledger_txn_t t;
@@ -128,7 +157,17 @@ static kerr_t do_cancel(engine_t *e, const char *id, const char *reason, kmsg_t 
 
 kerr_t engine_open_sale(engine_t *e, const sale_req_t *req, char id[UUID_STR_LEN], kmsg_t *msg)
 {
-    ENGINE_LOCKED(e, "open sale", msg, do_open_sale(e, req, id, msg));
+    ENGINE_LOCKED(e, "open sale", msg, do_open_sale(e, req, false, id, msg));
+}
+
+kerr_t engine__open_zero_first(engine_t *e, const sale_req_t *req, char id[UUID_STR_LEN], kmsg_t *msg)
+{
+    ENGINE_LOCKED(e, "open sale", msg, do_open_sale(e, req, true, id, msg));
+}
+
+kerr_t engine__zero_first(engine_t *e, const char *id, kmsg_t *msg)
+{
+    ENGINE_LOCKED(e, "zero first purchase", msg, do_zero_first(e, id, msg));
 }
 
 kerr_t engine_begin_payment(engine_t *e, const char *id, kmsg_t *msg)

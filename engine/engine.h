@@ -368,6 +368,7 @@ typedef struct engine_mcard {
     mcard_verdict_t verdict; /* may it take a purchase */
     char office_block[96];   /* blocked by the back office: its reason; "" otherwise */
     int finished;            /* unfinished purchases of this card delivered now */
+    bool zero_first_ok;      /* a purchase of 0 may open its account (engine_mcard_zero_first) */
     ledger_alert_t alerts[INSPECT_MAX_ALERTS]; /* raised by the write-back's reading */
     size_t n_alerts;
 } engine_mcard_t;
@@ -378,6 +379,14 @@ typedef struct engine_mcard {
  * and decides whether it may take a new one (not if the meter registry in
  * use does not list the card's meter). */
 kerr_t engine_mcard_inserted(engine_t *e, engine_mcard_t *out, kmsg_t *msg);
+
+/* Whether a purchase of amount 0 may go onto the card read (docs/card.md,
+ * "A new account's first purchase may be zero"): it may take a purchase,
+ * it opens its meter's account (an issued card with no purchase written,
+ * not a replacement), and the back office's registry document lists the
+ * meter as sellable with first_purchase_zero_ok. *ok says; why (if not
+ * NULL) gets the reason when not. */
+kerr_t engine_mcard_zero_first(engine_t *e, const engine_mcard_t *card, bool *ok, kmsg_t *why, kmsg_t *msg);
 
 /* Whether the kiosk sells offline now: it has a back office that has not
  * answered (offline_is_offline with the sale limits in force); false
@@ -397,7 +406,10 @@ kerr_t engine_meter_sellable(engine_t *e, const char *meter, kmsg_t *msg);
 
 /* Opens a sale on the card channel for the card read by
  * engine_mcard_inserted: its meter, customer and serial; refused (with the
- * verdict's words) unless the card may take a purchase. */
+ * verdict's words) unless the card may take a purchase. An amount of 0 is
+ * a zero first purchase, opened with method none (whatever method says)
+ * when engine_mcard_zero_first allows it, else refused (K_EINVAL, naming
+ * limits.min_purchase and why). */
 kerr_t engine_mcard_open_sale(engine_t *e, const engine_mcard_t *card, sale_method_t method, int64_t amount,
                               char id[UUID_STR_LEN], kmsg_t *msg);
 
@@ -438,7 +450,10 @@ kerr_t engine_meter_profile(engine_t *e, const char *meter, int64_t at_ms, engin
  * takes req->method's money is not there (K_ENOTFOUND, "no sale opened:
  * ..."), outside the limits or the offline rules, or for a meter the
  * registry does not name or marks not sellable (K_EINVAL, K_EBUSY,
- * K_ESTATE). req->channel and req->card are set from card. */
+ * K_ESTATE). req->channel and req->card are set from card. With card, an
+ * amount of 0 is a zero first purchase (engine_mcard_open_sale): no device
+ * is asked for and it goes straight to paid with nothing paid
+ * (created -> paid by zero_first). */
 kerr_t engine_sale_open(engine_t *e, const sale_req_t *req, const engine_mcard_t *card, char id[UUID_STR_LEN],
                         kmsg_t *msg);
 
@@ -471,7 +486,8 @@ typedef struct engine_paid {
  * once. Then the payment is finished (paid), or the sale is cancelled as
  * not paid ("card not paid: declined by the card issuer", "nothing was
  * paid"); central books the amount taken centrally, its reference the
- * command's id (watch->reference). An error return means a device or the ledger failed midway; the
+ * command's id (watch->reference). A zero first purchase, paid already
+ * with nothing, is returned as it is. An error return means a device or the ledger failed midway; the
  * sale is then as the ledger last says, and recovery settles it. */
 kerr_t engine_sale_pay(engine_t *e, const char *id, const engine_watch_t *watch, engine_paid_t *out, kmsg_t *msg);
 

@@ -49,6 +49,21 @@ kerr_t engine__record_reading(engine_t *e, const gw_reading_t *g, read_source_t 
  * in hex; K_ENOTFOUND without a reader or a card. */
 kerr_t engine__mcard_read(engine_t *e, engine_mcard_t *out, kmsg_t *msg);
 
+/* Opens a meter card's zero first purchase (amount 0, method none) with
+ * every check of engine_open_sale but the amount's limits; the caller
+ * (engine_mcard_open_sale) decided the card may take one. */
+kerr_t engine__open_zero_first(engine_t *e, const sale_req_t *req, char id[UUID_STR_LEN], kmsg_t *msg);
+
+/* Moves a zero first purchase from created to paid with nothing paid
+ * (EV_ZERO_FIRST): no payment device is touched. */
+kerr_t engine__zero_first(engine_t *e, const char *id, kmsg_t *msg);
+
+/* The back office's registry document's word on meter: *found false when
+ * there is no document, it does not parse (logged) or does not name the
+ * meter; version is the document's. */
+kerr_t engine__registry_status(engine_t *e, const char *meter, registry_status_t *st, bool *found,
+                               long long *version, kmsg_t *msg);
+
 /* With a back office configured: the back office's max_purchase and the
  * offline limits for a sale of amount (K_EINVAL, K_EBUSY with why). */
 kerr_t engine__check_limits(engine_t *e, int64_t amount, kmsg_t *msg);

@@ -147,24 +147,33 @@ kerr_t engine_card_blocked(engine_t *e, const char *serial, bool *blocked, char 
     return K_OK;
 }
 
-kerr_t engine_meter_sellable(engine_t *e, const char *meter, kmsg_t *msg)
+kerr_t engine__registry_status(engine_t *e, const char *meter, registry_status_t *st, bool *found,
+                               long long *version, kmsg_t *msg)
 {
     ledger_doc_t d;
-    bool found;
-    kerr_t rc = ledger_doc_get(e->ledger, "registry", &d, &found, msg);
-    if (rc || !found)
+    bool have;
+    *found = false;
+    kerr_t rc = ledger_doc_get(e->ledger, "registry", &d, &have, msg);
+    if (rc || !have)
         return rc;
-    registry_status_t st;
     kmsg_t why = {""};
-    rc = registry_doc_lookup(d.body, meter, &st, &why);
-    long long version = (long long)d.version;
+    rc = registry_doc_lookup(d.body, meter, st, &why);
+    *version = (long long)d.version;
     free(d.body);
-    if (rc) {
-        LOG_W("engine", "registry document version %lld not used: %s", version, why.text);
-        return K_OK;
-    }
-    if (!st.listed || st.sellable)
-        return K_OK;
+    if (rc)
+        LOG_W("engine", "registry document version %lld not used: %s", *version, why.text);
+    *found = rc == K_OK && st->listed;
+    return K_OK;
+}
+
+kerr_t engine_meter_sellable(engine_t *e, const char *meter, kmsg_t *msg)
+{
+    registry_status_t st;
+    bool found;
+    long long version = 0;
+    kerr_t rc = engine__registry_status(e, meter, &st, &found, &version, msg);
+    if (rc || !found || st.sellable)
+        return rc;
     if (strcmp(st.status, "removed") == 0)
         return kmsg_set(msg, K_ESTATE,
                         "meter %s was removed from service (back-office registry, version %lld): nothing can be "

@@ -134,6 +134,34 @@ static kerr_t do_mcard_inserted(engine_t *e, engine_mcard_t *out, kmsg_t *msg)
                            .pending_same_card = left,
                            .pending_other_card = p.other_card};
     out->verdict = mcard_sale_check(&facts);
+    kmsg_t why;
+    return engine_mcard_zero_first(e, out, &out->zero_first_ok, &why, msg);
+}
+
+kerr_t engine_mcard_zero_first(engine_t *e, const engine_mcard_t *card, bool *ok, kmsg_t *why, kmsg_t *msg)
+{
+    const card_info_t *info = &card->view.info;
+    registry_status_t st;
+    bool found = false;
+    long long version = 0;
+    *ok = false;
+    if (card->verdict != MCARD_OK) {
+        if (why)
+            kmsg_set(why, K_OK, "%s", mcard_verdict_text(card->verdict));
+        return K_OK;
+    }
+    if (!mcard_opens_account(card->view.purse.purpose == CARD_PURPOSE_NONE, info->type == CARD_TYPE_REPLACEMENT)) {
+        if (why)
+            kmsg_set(why, K_OK, "only the first purchase of a new account's card may be zero, and this card %s",
+                     info->type == CARD_TYPE_REPLACEMENT ? "is a replacement" : "has taken a purchase before");
+        return K_OK;
+    }
+    kerr_t rc = engine__registry_status(e, info->meter, &st, &found, &version, msg);
+    if (rc)
+        return rc;
+    *ok = found && st.sellable && st.first_zero_ok;
+    if (!*ok && why)
+        kmsg_set(why, K_OK, "the back office's registry does not allow meter %s a zero first purchase", info->meter);
     return K_OK;
 }
 
@@ -151,7 +179,21 @@ static kerr_t do_mcard_open_sale(engine_t *e, const engine_mcard_t *card, sale_m
                       .channel = CHANNEL_CARD,
                       .card = card->serial,
                       .amount = amount};
-    return engine_open_sale(e, &req, id, msg);
+    if (amount != 0)
+        return engine_open_sale(e, &req, id, msg);
+    bool ok;
+    kmsg_t why = {""};
+    kerr_t rc = engine_mcard_zero_first(e, card, &ok, &why, msg); /* asked again: the registry may have moved */
+    if (rc)
+        return rc;
+    if (!ok) {
+        char lo[32];
+        money_format(e->cfg->min_purchase, e->cfg->currency, MONEY_RECEIPT, lo, sizeof lo);
+        return kmsg_set(msg, K_EINVAL, "a purchase of 0 is refused: %s; the least is %s (limits.min_purchase)",
+                        why.text, lo);
+    }
+    req.method = METHOD_NONE; /* nothing to pay */
+    return engine__open_zero_first(e, &req, id, msg);
 }
 
 kerr_t engine_mcard_inserted(engine_t *e, engine_mcard_t *out, kmsg_t *msg)

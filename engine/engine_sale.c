@@ -51,8 +51,9 @@ static kerr_t do_sale_open(engine_t *e, const sale_req_t *req, const engine_mcar
 {
     sale_req_t r = *req;
     const registry_entry_t *entry = NULL;
+    bool zero = card && r.amount == 0; /* a zero first purchase takes no money: no device */
     kerr_t rc = card ? K_OK : engine_meter_served(e, r.meter ? r.meter : "", &entry, msg);
-    if (rc || (rc = device_ready(e, r.method, msg)))
+    if (rc || (!zero && (rc = device_ready(e, r.method, msg))))
         return rc;
     if (!card) {
         r.channel = CHANNEL_REMOTE;
@@ -61,7 +62,7 @@ static kerr_t do_sale_open(engine_t *e, const sale_req_t *req, const engine_mcar
             r.customer = entry->customer;
     }
     rc = card ? engine_mcard_open_sale(e, card, r.method, r.amount, id, msg) : engine_open_sale(e, &r, id, msg);
-    if (rc == K_OK && (rc = engine_begin_payment(e, id, msg)) != K_OK) {
+    if (rc == K_OK && (rc = zero ? engine__zero_first(e, id, msg) : engine_begin_payment(e, id, msg)) != K_OK) {
         kmsg_t why;
         engine_cancel(e, id, "the payment could not begin", &why);
     }
@@ -143,6 +144,10 @@ static kerr_t do_sale_pay(engine_t *e, const char *id, const engine_watch_t *w, 
     memset(out, 0, sizeof *out);
     ledger_txn_t t;
     kerr_t rc = ledger_get(e->ledger, id, &t, msg);
+    if (rc == K_OK && t.state == TXN_PAID && t.amount == 0 && t.method == METHOD_NONE) {
+        out->sale = t; /* a zero first purchase: nothing to pay */
+        return K_OK;
+    }
     if (rc == K_OK && t.state != TXN_PAYMENT_PENDING)
         rc = kmsg_set(msg, K_ESTATE, "transaction %.8s is %s: it is not taking money", id, txn_state_name(t.state));
     if (rc)

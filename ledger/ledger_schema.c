@@ -417,8 +417,38 @@ static const char *const v14[] = {
     NULL,
 };
 
+/* Version 15: a new account's zero first purchase (docs/card.md) is
+ * delivered like any sale, its attempt carrying amount 0: the attempt's
+ * amount may be 0 (the table is rebuilt, as SQLite cannot change a CHECK).
+ * txn.amount was >= 0 from the start; payments, refunds and card
+ * authorisations keep > 0 (a zero sale has none). */
+static const char *const v15[] = {
+    "CREATE TABLE delivery_attempt_v15 ("
+    "  id INTEGER PRIMARY KEY,"
+    "  txn_id TEXT NOT NULL REFERENCES txn(id),"
+    "  meter TEXT NOT NULL,"
+    "  purchase_count INTEGER NOT NULL CHECK (purchase_count > 0),"
+    "  amount INTEGER NOT NULL CHECK (amount >= 0),"
+    "  channel TEXT NOT NULL,"
+    "  started_at INTEGER NOT NULL,"
+    "  finished_at INTEGER,"
+    "  result TEXT,"
+    "  applied INTEGER CHECK (applied IN (0, 1)),"
+    "  detail TEXT NOT NULL DEFAULT ''"
+    ") STRICT;",
+    "INSERT INTO delivery_attempt_v15 (id, txn_id, meter, purchase_count, amount, channel, started_at,"
+    "  finished_at, result, applied, detail) SELECT id, txn_id, meter, purchase_count, amount, channel,"
+    "  started_at, finished_at, result, applied, detail FROM delivery_attempt;",
+    "DROP TABLE delivery_attempt;",
+    "ALTER TABLE delivery_attempt_v15 RENAME TO delivery_attempt;",
+    "CREATE INDEX attempt_txn ON delivery_attempt(txn_id, id);",
+    "CREATE INDEX attempt_meter ON delivery_attempt(meter, purchase_count);",
+    NULL,
+};
+
 /* Each migration is a list of statements run in one transaction. */
-static const char *const *const migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14};
+static const char *const *const migrations[] = {v1,  v2,  v3,  v4,  v5,  v6,  v7, v8,
+                                                v9, v10, v11, v12, v13, v14, v15};
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -63,6 +63,21 @@ static void on_foreign_key(verifier_t *v, sqlite3_stmt *st)
 
 #define I64(i) ((long long)sqlite3_column_int64(st, (i)))
 
+/* A zero first purchase (amount 0, docs/card.md) takes no money: it is
+ * written onto a meter card, has no payment and no refund, and ends
+ * delivered or cancelled; it never takes money or gives any back. */
+static void on_zero_sale(verifier_t *v, sqlite3_stmt *st, txn_state_t s)
+{
+    const char *id = col(st, 0);
+    long long n_payments = I64(12), n_refunds = I64(13);
+    if (strcmp(col(st, 11), "card") != 0)
+        report(v, "txn %s: amount 0 on channel %s; only a meter card's first purchase may be zero", id, col(st, 11));
+    if (n_payments || n_refunds)
+        report(v, "txn %s: amount 0 yet %lld payments and %lld refunds", id, n_payments, n_refunds);
+    if (s == TXN_PAYMENT_PENDING || s == TXN_REFUNDING || s == TXN_REFUNDED || s == TXN_VOIDED)
+        report(v, "txn %s: amount 0 is %s; a zero sale ends delivered or cancelled", id, txn_state_name(s));
+}
+
 /* paid = delivered + pending + refunded, and what each state allows. */
 static void on_money(verifier_t *v, sqlite3_stmt *st)
 {
@@ -96,8 +111,10 @@ static void on_money(verifier_t *v, sqlite3_stmt *st)
     if (!txn_state_is_final(s) && (delivered != 0 || refunded != 0))
         report(v, "txn %s: %s yet shows delivered %lld, refunded %lld", id, txn_state_name(s), delivered,
                refunded);
-    if ((s == TXN_PAID || s == TXN_DELIVERING || s == TXN_DELIVERY_PENDING) && paid <= 0)
+    if ((s == TXN_PAID || s == TXN_DELIVERING || s == TXN_DELIVERY_PENDING) && paid <= 0 && I64(10) != 0)
         report(v, "txn %s: %s with nothing paid", id, txn_state_name(s));
+    if (I64(10) == 0)
+        on_zero_sale(v, st, s);
     if ((s == TXN_DELIVERING) != (n_open == 1) || n_open > 1)
         report(v, "txn %s: %s with %lld attempts in flight", id, txn_state_name(s), n_open);
 }
@@ -217,7 +234,10 @@ static const struct check {
      " (SELECT coalesce(sum(amount), 0) FROM delivery_attempt a WHERE a.txn_id = t.id AND a.applied = 1),"
      " (SELECT count(*) FROM delivery_attempt a WHERE a.txn_id = t.id AND a.applied = 1),"
      " (SELECT coalesce(sum(amount), 0) FROM refund r WHERE r.txn_id = t.id),"
-     " (SELECT count(*) FROM delivery_attempt a WHERE a.txn_id = t.id AND a.result IS NULL)"
+     " (SELECT count(*) FROM delivery_attempt a WHERE a.txn_id = t.id AND a.result IS NULL),"
+     " t.amount, t.channel,"
+     " (SELECT count(*) FROM payment p WHERE p.txn_id = t.id),"
+     " (SELECT count(*) FROM refund r WHERE r.txn_id = t.id)"
      " FROM txn t ORDER BY t.created_at",
      on_money},
     {"SELECT meter, purchase_count, count(*) FROM txn WHERE purchase_count IS NOT NULL"

@@ -57,11 +57,14 @@ static kerr_t check_new(const ledger_new_txn_t *t, kmsg_t *msg)
         return kmsg_set(msg, K_EINVAL, "transaction id '%s' is not a UUIDv4", t->id ? t->id : "");
     if (!t->meter || !t->meter[0] || strlen(t->meter) >= LEDGER_METER_LEN)
         return kmsg_set(msg, K_EINVAL, "meter number must be 1 to %d characters", LEDGER_METER_LEN - 1);
-    if (t->method == METHOD_NONE || t->method >= METHOD_COUNT || t->channel >= CHANNEL_COUNT || !t->currency ||
-        strlen(t->currency) != 3)
+    if (t->method >= METHOD_COUNT || t->channel >= CHANNEL_COUNT || !t->currency || strlen(t->currency) != 3)
         return kmsg_set(msg, K_EINVAL, "method, channel and a 3-letter currency are required");
     if (t->amount < 0)
         return kmsg_set(msg, K_EINVAL, "amount must not be negative");
+    /* method none: a zero first purchase, written onto a meter card (docs/card.md) */
+    if ((t->method == METHOD_NONE) != (t->amount == 0) || (t->amount == 0 && t->channel != CHANNEL_CARD))
+        return kmsg_set(msg, K_EINVAL, "a sale takes a method and an amount above zero; only a meter card's zero "
+                                       "first purchase has neither");
     bool card = t->channel == CHANNEL_CARD, named = t->card && t->card[0];
     if (card != named || (named && (strlen(t->card) != LEDGER_CARD_LEN - 1 ||
                                     strspn(t->card, "0123456789ABCDEF") != LEDGER_CARD_LEN - 1)))
@@ -378,7 +381,7 @@ kerr_t ledger_apply(ledger_t *l, const char *id, txn_state_t expect, const ledge
         goto fail;
     }
     txn_state_t from = t.state, to;
-    txn_facts_t facts = {.paid = t.paid};
+    txn_facts_t facts = {.paid = t.paid, .zero_sale = t.amount == 0};
     if ((rc = txn_next(from, c->event, &facts, &to, msg)))
         goto fail;
     t.state = to;

@@ -12,12 +12,13 @@
 #include "base/timefmt.h"
 #include "kiosk/ctl/ctl.h"
 
+/* Minor units, 0 or more (0: a zero first purchase onto a card). */
 static bool parse_minor(const char *text, int64_t *out)
 {
     char *end;
     errno = 0;
     long long v = strtoll(text, &end, 10);
-    if (*text == '\0' || *end != '\0' || errno == ERANGE || v <= 0)
+    if (*text == '\0' || *end != '\0' || errno == ERANGE || v < 0)
         return false;
     *out = v;
     return true;
@@ -170,7 +171,7 @@ int ctl_sale(ctl_t *c)
         {"card", no_argument, NULL, 'C'},
         {0, 0, 0, 0},
     };
-    bool on_card = false;
+    bool on_card = false, amount_given = false;
     sale_req_t req = {.customer = "", .channel = CHANNEL_REMOTE};
     const char *pay = NULL;
     int ch, timeout_s = 120;
@@ -184,7 +185,7 @@ int ctl_sale(ctl_t *c)
             on_card = true;
         else if (ch == 'p')
             pay = optarg;
-        else if (ch == 'a' && !parse_minor(optarg, &req.amount))
+        else if (ch == 'a' && !(amount_given = parse_minor(optarg, &req.amount)))
             return ctl_fail(CTL_EXIT_USAGE, "--amount %s: give minor units as a whole number (5000 = 50.00)", optarg);
         else if (ch == 't' && ((timeout_s = atoi(optarg)) < 1 || timeout_s > 3600))
             return ctl_fail(CTL_EXIT_USAGE, "--timeout %s: give seconds between 1 and 3600", optarg);
@@ -195,14 +196,17 @@ int ctl_sale(ctl_t *c)
         return ctl_fail(CTL_EXIT_USAGE, "--card sells to the card's own meter: leave out --meter");
     if (on_card)
         req.meter = "000000000000"; /* checked below against the limits; the card names the meter */
-    if (!req.meter || !req.amount || !pay)
+    bool zero_first = on_card && amount_given && req.amount == 0; /* the card decides whether it may be */
+    if (zero_first && pay)
+        return ctl_fail(CTL_EXIT_USAGE, "--amount 0 onto a card takes no money: leave out --pay");
+    if (!req.meter || !amount_given || (!pay && !zero_first))
         return ctl_fail(CTL_EXIT_USAGE, "sale needs --meter (or --card), --amount and --pay");
-    if (!sale_method_from_name(pay, &req.method))
+    if (pay && !sale_method_from_name(pay, &req.method))
         return ctl_fail(CTL_EXIT_USAGE, "--pay %s: choose counter, cash, card or qr", pay);
     if (optind != c->argc)
         return ctl_fail(CTL_EXIT_USAGE, "unexpected argument '%s'", c->argv[optind]);
     kmsg_t why;
-    if (engine_check_sale(&c->cfg, &req, &why) != K_OK)
+    if (!zero_first && engine_check_sale(&c->cfg, &req, &why) != K_OK)
         return ctl_fail(CTL_EXIT_USAGE, "%s", why.text);
     ctl_site_t s;
     int status = ctl_site_open(c, &s);

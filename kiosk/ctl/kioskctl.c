@@ -18,7 +18,8 @@ typedef struct verb {
 static const verb_t verbs[] = {
     {"sale", NULL, ctl_sale, "--meter ADDR|--card --amount MINOR --pay counter|cash|card|qr [--timeout S]",
      "sell credit to a meter, or onto the meter card in the reader: staff took the money, or notes until the "
-     "amount (or the timeout), or a bank card, or a QR code paid by phone (its URL on stderr); JSON", OPEN},
+     "amount (or the timeout), or a bank card, or a QR code paid by phone (its URL on stderr); --card --amount 0 "
+     "without --pay: a new account's zero first purchase where the registry allows it; JSON", OPEN},
     {"recover", NULL, ctl_recover, "", "resume or park every unfinished transaction", OPEN},
     {"retry", NULL, ctl_retry, "", "retry the pending deliveries that are due, once", .perm = PERM_DELIVERIES},
     {"txn", "reconcile", ctl_txn_reconcile, "ID resume|confirm --reason TEXT",

@@ -411,6 +411,23 @@ static void delivered_sale_ends_zero_first_purchase(void **state)
     assert_int_equal(reg_version(&h), v + 1);
     says(&h, M1, "A1", "open", true, false);
     says(&h, M2, "A1", "open", true, true);
+    /* M2's zero first purchase, written onto its new card, as a kiosk uploads it: accepted, and it ends M2's */
+    boh_uuid(id, 3);
+    boh_txn_t zero = {4, 7, 0, id, "delivered", M2, "none", tomorrow, "1"};
+    boh_txn_row(row, sizeof row, &zero);
+    char *ch = strstr(row, "\"channel\":\"remote\",\"card\":\"\"");
+    assert_non_null(ch);
+    snprintf(body, sizeof body, "{\"rows\":[%.*s\"channel\":\"card\",\"card\":\"4B50000000000040\"%s]}",
+             (int)(ch - row), row, ch + strlen("\"channel\":\"remote\",\"card\":\"\""));
+    r = boh_call(&h, "K1", "POST", "/v1/kiosks/K1/outbox", body, NULL);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "accepted"));
+    boh_free(&r);
+    assert_int_equal(count(&h, "SELECT count(*) FROM sale WHERE amount = 0 AND paid = 0 AND state = 'delivered' "
+                              "AND method = 'none' AND channel = 'card' AND meter = '" M2 "'"),
+                     1);
+    assert_int_equal(reg_version(&h), v + 2);
+    says(&h, M2, "A1", "open", true, false);
     boh_teardown(&h);
 }
 

@@ -6,6 +6,7 @@
  * witness) and the ledger must verify. CARDSIM names the simulator; the
  * pcscd fixture (tests/card/pcscd.sh) makes sure the service runs. */
 #include <cjson/cJSON.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -391,6 +392,121 @@ static void issue_then_replace(void **state)
     verified();
 }
 
+/* The back office's registry document, naming METHOD's meter with its
+ * first_purchase_zero_ok. */
+static void registry_says(int version, bool zero_ok)
+{
+    char body[256], etag[32];
+    snprintf(body, sizeof body,
+             "{\"meters\":[{\"meter\":\"" METER "\",\"account\":\"A1\",\"status\":\"open\",\"sellable\":true,"
+             "\"first_purchase_zero_ok\":%s}]}",
+             zero_ok ? "true" : "false");
+    snprintf(etag, sizeof etag, "\"registry-%d\"", version);
+    kmsg_t msg = {""};
+    assert_int_equal(ledger_doc_put(site.ledger, "registry", version, etag, body, "{}", &msg), K_OK);
+}
+
+/* A zero sale onto the card in the reader is refused, saying so. */
+static void zero_refused(const char *why)
+{
+    engine_mcard_t card;
+    char id[UUID_STR_LEN];
+    kmsg_t msg = {""};
+    assert_int_equal(engine_mcard_inserted(&site.eng, &card, &msg), K_OK);
+    assert_false(card.zero_first_ok);
+    kerr_t rc = engine_sale_open(&site.eng, &(sale_req_t){.amount = 0}, &card, id, &msg);
+    assert_int_not_equal(rc, K_OK);
+    if (!strstr(msg.text, why))
+        fail_msg("refusal '%s' does not say '%s'", msg.text, why);
+}
+
+static void keep_violation(void *ctx, const char *text)
+{
+    char *all = ctx;
+    size_t n = strlen(all);
+    snprintf(all + n, 1024 - n, "%s\n", text);
+}
+
+/* The violations ledger verify finds after sql changed the file behind
+ * the ledger's back, their text in seen (1024 bytes). */
+static int64_t verify_after(const char *sql, char *seen)
+{
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(site.cfg.ledger_path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    int64_t n = -1;
+    seen[0] = '\0';
+    assert_int_equal(ledger_verify(site.ledger, keep_violation, seen, &n, NULL), K_OK);
+    return n;
+}
+
+/* A new account's first purchase may be zero, on the card that opens it,
+ * where the registry says so: nothing is paid, the card takes purpose
+ * "open the account", amount 0 and count 1, once; then the card must go
+ * into the meter first. Refused without the registry's word, for a
+ * replacement card, and for an amount 0 anywhere else. */
+static void zero_first_purchase_opens_the_account(void **state)
+{
+    (void)state;
+    open_kiosk("file");
+    blank_card("4B50000000000040");
+    engine_mcard_t card;
+    char id[UUID_STR_LEN];
+    kmsg_t msg = {""};
+    if (issue(false, &card, &msg) != K_OK)
+        fail_msg("issue: %s", msg.text);
+    zero_refused("limits.min_purchase"); /* no registry document yet */
+    registry_says(3, false);
+    zero_refused("registry does not allow meter " METER);
+    registry_says(4, true);
+    assert_int_equal(engine_mcard_inserted(&site.eng, &card, &msg), K_OK);
+    assert_true(card.zero_first_ok);
+    /* a remote sale of 0 to the same meter keeps the limits */
+    assert_int_equal(engine_sale_open(&site.eng, &(sale_req_t){.meter = METER, .method = METHOD_COUNTER}, NULL, id,
+                                      &msg),
+                     K_EINVAL);
+    assert_non_null(strstr(msg.text, "limits.min_purchase"));
+    /* the card's zero sale: no device is there for a method, none is asked */
+    if (engine_sale_open(&site.eng, &(sale_req_t){.amount = 0, .method = METHOD_CASH}, &card, id, &msg) != K_OK)
+        fail_msg("zero sale: %s", msg.text);
+    engine_paid_t paid;
+    assert_int_equal(engine_sale_pay(&site.eng, id, NULL, &paid, &msg), K_OK);
+    assert_int_equal(paid.sale.state, TXN_PAID);
+    assert_int_equal(paid.sale.paid, 0);
+    assert_int_equal(paid.sale.method, METHOD_NONE);
+    engine_delivered_t done;
+    assert_int_equal(engine_sale_deliver(&site.eng, id, &done, &msg), K_OK);
+    assert_int_equal(done.sale.state, TXN_DELIVERED);
+    assert_int_equal(done.sale.purchase_count, 1);
+    int64_t count, amount;
+    assert_int_equal(purses_taken(&count, &amount), 1);
+    assert_int_equal(count, 1);
+    assert_int_equal(amount, 0);
+    assert_int_equal(engine_mcard_inserted(&site.eng, &card, &msg), K_OK);
+    assert_int_equal(card.view.purse.purpose, CARD_PURPOSE_OPEN);
+    assert_int_equal(card.verdict, MCARD_NOT_TAKEN); /* into the meter before the next purchase */
+    zero_refused("insert the card into your meter");
+    verified();
+
+    blank_card("4B50000000000041"); /* a replacement's first purchase re-binds, it does not open */
+    if (issue(true, &card, &msg) != K_OK)
+        fail_msg("replace: %s", msg.text);
+    zero_refused("is a replacement");
+    assert_int_equal(purses_taken(&count, &amount), 0);
+
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO payment(txn_id, method, amount, currency, at) VALUES ('%s', 'counter', 100, 'CNY', 1)", id);
+    char seen[1024];
+    assert_true(verify_after(sql, seen) >= 2);
+    if (!strstr(seen, "paid 0 but its payments sum to 100") || !strstr(seen, "amount 0 yet 1 payments and 0 refunds"))
+        fail_msg("verify said: %s", seen);
+    snprintf(sql, sizeof sql, "DELETE FROM payment; UPDATE txn SET channel = 'remote', card = '' WHERE id = '%s'", id);
+    assert_int_equal(verify_after(sql, seen), 1);
+    assert_non_null(strstr(seen, "amount 0 on channel remote"));
+}
+
 /* The card is pulled out in the middle of being issued: the ledger keeps
  * the issue, and the same card put back is finished, written once. */
 static void issue_torn_and_finished(void **state)
@@ -611,6 +727,7 @@ static void full_cycle_through_the_meter(void **state)
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test_teardown(full_cycle_through_the_meter, stop_all),
     cmocka_unit_test_teardown(issue_then_replace, stop),
+    cmocka_unit_test_teardown(zero_first_purchase_opens_the_account, stop),
     cmocka_unit_test_teardown(issue_torn_and_finished, stop),
     cmocka_unit_test_teardown(card_of_another_issuer_is_refused, stop),
     cmocka_unit_test_teardown(blocked_card_is_refused, stop),

@@ -93,6 +93,46 @@ case_issue_sale_replace() {
      card_issue,card_replace ]] || fail "the audit log lacks the card operations"
 }
 
+# registry ZERO_OK: the back office's registry document as applied, naming
+# meter 000000000001 with first_purchase_zero_ok ZERO_OK (true, false).
+registry() {
+  local body='{"meters":[{"meter":"000000000001","account":"A1","status":"open","sellable":true,"first_purchase_zero_ok":'$1'}]}'
+  sqlite3 "$SITE/ledger.db" "insert or replace into document(kind, version, etag, body, envelope, applied_at)
+    values ('registry', (select coalesce(max(version), 0) + 1 from document where kind = 'registry'), '',
+    '$body', '{}', 1)" || fail "storing the registry document"
+}
+
+case_zero_first() {
+  start_cardsim
+  blank 4B50000000000051
+  expect_status 0 ctl card issue --meter 000000000001 --customer 100000000001 --reason "new tenant"
+  expect_status 2 ctl sale --card --amount 0 --pay counter
+  contains "$ERR" "leave out --pay" "a zero sale with a method"
+  expect_status 2 ctl sale --meter 000000000001 --amount 0 --pay counter
+  contains "$ERR" "limits.min_purchase" "a zero sale to a remote meter"
+  expect_status 2 ctl sale --card --amount 0
+  contains "$ERR" "limits.min_purchase" "a zero sale without the registry's word"
+  registry false
+  expect_status 2 ctl sale --card --amount 0
+  contains "$ERR" "registry does not allow meter 000000000001" "a zero sale the registry does not allow"
+  registry true
+  expect_status 0 ctl sale --card --amount 0
+  [[ $(json "$OUT" '$.state') == delivered && $(json "$OUT" '$.amount') == 0 && $(json "$OUT" '$.paid') == 0 &&
+     $(json "$OUT" '$.purchase_count') == 1 ]] || fail "zero sale: $OUT"
+  expect_status 0 ctl card read
+  [[ $(json "$OUT" '$.purse.purpose') == open_account && $(json "$OUT" '$.purse.amount') == 0 &&
+     $(json "$OUT" '$.purse.count') == 1 ]] || fail "the purse after the zero sale: $OUT"
+  expect_status 1 ctl sale --card --amount 0
+  contains "$ERR" "insert the card into your meter" "a second zero sale before the meter"
+  expect_status 1 ctl sale --card --amount 1000 --pay counter
+  contains "$ERR" "insert the card into your meter" "a paid sale before the meter"
+  [[ $(sqlite3 "$SITE/ledger.db" "select method || ',' || channel || ',' || amount || ',' || paid || ',' ||
+       (select count(*) from payment) from txn") == none,card,0,0,0 ]] || fail "the zero sale's row"
+  [[ $(sqlite3 "$SITE/ledger.db" "select group_concat(event) from txn_event") == open,zero_first,deliver,applied ]] ||
+    fail "the zero sale's history: $(sqlite3 "$SITE/ledger.db" "select group_concat(event) from txn_event")"
+  expect_status 0 ctl ledger verify
+}
+
 case_bad_usage() {
   make_site
   expect_status 2 ctl card issue --meter 000000000001

@@ -1,8 +1,10 @@
 /* The kiosk side of the meter-card crash test: a purchase onto the meter
  * card in the reader (cardsim on vpcd, through pcscd and the real card
- * driver), paid at the counter, SIGKILLing itself at step boundary K.
+ * driver), paid at the counter, SIGKILLing itself at step boundary K;
+ * with AMOUNT 0, a zero first purchase (the registry document allowing it
+ * is stored first).
  *
- *   crash_card_child CONFIG K      K = 0 runs to the end
+ *   crash_card_child CONFIG K [AMOUNT]      K = 0 runs to the end
  *
  * Each step goes to steps.log and the finished sale to child.log, in the
  * folder of CONFIG. */
@@ -41,10 +43,16 @@ static void card_sale(engine_t *e, int64_t amount)
         exit(4);
     }
     ledger_payment_t pay = {.method = METHOD_COUNTER, .amount = amount, .ref = "staff took the money"};
-    crash_must(engine_mcard_open_sale(e, &card, METHOD_COUNTER, amount, id, &msg), &msg, "open");
-    crash_must(engine_begin_payment(e, id, &msg), &msg, "begin payment");
-    crash_must(engine_accept_payment(e, id, &pay, &msg), &msg, "payment");
-    crash_must(engine_finish_payment(e, id, &msg), &msg, "finish payment");
+    engine_paid_t paid;
+    if (amount == 0) {
+        crash_must(engine_sale_open(e, &(sale_req_t){.amount = 0}, &card, id, &msg), &msg, "open a zero sale");
+        crash_must(engine_sale_pay(e, id, NULL, &paid, &msg), &msg, "pay nothing");
+    } else {
+        crash_must(engine_mcard_open_sale(e, &card, METHOD_COUNTER, amount, id, &msg), &msg, "open");
+        crash_must(engine_begin_payment(e, id, &msg), &msg, "begin payment");
+        crash_must(engine_accept_payment(e, id, &pay, &msg), &msg, "payment");
+        crash_must(engine_finish_payment(e, id, &msg), &msg, "finish payment");
+    }
     ledger_txn_t t;
     crash_must(engine_deliver(e, id, &t, &msg), &msg, "deliver");
     snprintf(line, sizeof line, "done %s %s\n", id, txn_state_name(t.state));
@@ -53,8 +61,8 @@ static void card_sale(engine_t *e, int64_t amount)
 
 int main(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: crash_card_child CONFIG K\n");
+    if (argc != 3 && argc != 4) {
+        fprintf(stderr, "usage: crash_card_child CONFIG K [AMOUNT]\n");
         return 2;
     }
     steps.kill_at = atoi(argv[2]);
@@ -73,7 +81,14 @@ int main(int argc, char **argv)
     s.engine.step_ctx = &steps;
     engine_recovery_t rep;
     crash_must(engine_recover(&s.engine, &rep, &msg), &msg, "recovery");
-    card_sale(&s.engine, 3000);
+    int64_t amount = argc == 4 ? atoll(argv[3]) : 3000;
+    if (amount == 0)
+        crash_must(ledger_doc_put(s.ledger, "registry", 1, "\"registry-1\"",
+                                  "{\"meters\":[{\"meter\":\"000000000001\",\"account\":\"A1\","
+                                  "\"status\":\"open\",\"sellable\":true,\"first_purchase_zero_ok\":true}]}",
+                                  "{}", &msg),
+                   &msg, "the registry document");
+    card_sale(&s.engine, amount);
     site_close(&s);
     printf("steps %d\n", steps.n);
     return 0;

@@ -9,6 +9,8 @@
  * kill is repeated with the card pulled out before the restart: recovery
  * must leave the sale pending for the card (nothing delivered, nothing
  * lost), and the card put back (`kioskctl card read`) must finish it, once.
+ * Then the same for a zero first purchase (amount 0: nothing paid, the
+ * card's purse opens the account), with the card out once it is paid.
  *
  *   crash_card_test CHILD KIOSKCTL CARDSIM
  */
@@ -30,6 +32,7 @@
 static char *child_bin, *ctl_bin, *cardsim_bin;
 static char root[512]; /* cardsim's folder: the key and the issued card's image */
 static sc_sim_t sim;
+static char amount_arg[8] = "3000"; /* the child's sale: "0" for a zero first purchase */
 
 static void die(const char *what)
 {
@@ -133,7 +136,8 @@ static void card_comes_back(const char *dir, const char *label)
         ledger_list(l, &all, first, &t, NULL);
         ledger_close(l);
     }
-    if (t.paid > 0 && t.state != TXN_DELIVERED && t.state != TXN_DELIVERY_PENDING)
+    bool owed = t.paid > 0 || (t.amount == 0 && t.state != TXN_CREATED && t.state != TXN_CANCELLED);
+    if (owed && t.state != TXN_DELIVERED && t.state != TXN_DELIVERY_PENDING)
         crash_fail("%s: with the card out, recovery left the sale %s (%s) instead of waiting for the card", label,
                    txn_state_name(t.state), t.reason);
     snprintf(image, sizeof image, "%s/card.json", dir);
@@ -185,7 +189,7 @@ static bool run_once(int k, bool card_out, char name[64])
         make_site(dir, sizeof dir);
         snprintf(cfg, sizeof cfg, "%s/kiosk.ini", dir);
         snprintf(karg, sizeof karg, "%d", k);
-        char *argv[] = {child_bin, cfg, karg, NULL};
+        char *argv[] = {child_bin, cfg, karg, amount_arg, NULL};
         status = crash_run(argv, 0);
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 4 || file_count_lines(dir, "steps.log", "") > 0)
             break;
@@ -194,7 +198,8 @@ static bool run_once(int k, bool card_out, char name[64])
     if (!killed && (!WIFEXITED(status) || WEXITSTATUS(status) != 0))
         crash_fail("k=%d: the child ended with status %d instead of being killed", k, status);
     snprintf(name, 64, "%s", killed ? crash_step_name(dir, k) : "ran to the end");
-    snprintf(label, sizeof label, "k=%d (%s)%s", k, name, card_out ? ", the card out at the restart" : "");
+    snprintf(label, sizeof label, "%s k=%d (%s)%s", amount_arg[0] == '0' ? "zero sale" : "sale", k, name,
+             card_out ? ", the card out at the restart" : "");
     int before = crash_failures;
     check_site(dir, label, card_out);
     if (crash_failures == before)
@@ -202,6 +207,27 @@ static bool run_once(int k, bool card_out, char name[64])
     else
         fprintf(stderr, "      the site is kept in %s\n", dir);
     return killed;
+}
+
+/* The child's sale killed at each step boundary in turn (at least
+ * min_steps of them); from the step after which it owes a delivery
+ * (paid_step) on, again with the card out. */
+static void kill_each_step(const char *paid_step, int min_steps)
+{
+    char name[64];
+    int k = 1, out = 0;
+    bool paid = false;
+    for (; run_once(k, false, name); k++) {
+        paid |= strcmp(name, paid_step) == 0;
+        if (paid && run_once(k, true, name))
+            out++;
+    }
+    printf("%s: killed at each of %d step boundaries of a meter-card sale, %d of them again with the card out at "
+           "the restart; %d failures\n",
+           amount_arg[0] == '0' ? "zero first purchase" : "sale", k - 1, out, crash_failures);
+    fflush(stdout); /* the children forked next must not inherit the line */
+    if (k - 1 < min_steps)
+        crash_fail("only %d step boundaries: the step hook is not reached where it should be", k - 1);
 }
 
 int main(int argc, char **argv)
@@ -213,22 +239,13 @@ int main(int argc, char **argv)
     child_bin = argv[1];
     ctl_bin = argv[2];
     cardsim_bin = argv[3];
-    char err[256], name[64];
+    char err[256];
     if (!tmpdir_make(root, sizeof root) || !vcard_start(&sim, cardsim_bin, root, err, sizeof err))
         die(err);
     issue_template();
-    int k = 1, out = 0;
-    bool paid = false;
-    for (; run_once(k, false, name); k++) {
-        paid |= strcmp(name, "payment.accepted") == 0;
-        if (paid && run_once(k, true, name))
-            out++;
-    }
-    printf("killed at each of %d step boundaries of a meter-card sale, %d of them again with the card out at the "
-           "restart; %d failures\n",
-           k - 1, out, crash_failures);
-    if (k - 1 < 8)
-        crash_fail("only %d step boundaries: the step hook is not reached where it should be", k - 1);
+    kill_each_step("payment.accepted", 8);
+    snprintf(amount_arg, sizeof amount_arg, "0");
+    kill_each_step("payment.zero", 6);
     vcard_remove(&sim);
     sc_stop(&sim);
     if (!crash_failures)

@@ -18,6 +18,7 @@ static const edge_t allowed[] = {
     {TXN_NONE, EV_OPEN, TXN_CREATED},
     {TXN_CREATED, EV_PAY_BEGIN, TXN_PAYMENT_PENDING},
     {TXN_CREATED, EV_CANCEL, TXN_CANCELLED},
+    {TXN_CREATED, EV_ZERO_FIRST, TXN_PAID},
     {TXN_PAYMENT_PENDING, EV_MONEY_IN, TXN_PAYMENT_PENDING},
     {TXN_PAYMENT_PENDING, EV_PAY_DONE, TXN_PAID},
     {TXN_PAYMENT_PENDING, EV_CANCEL, TXN_CANCELLED},
@@ -57,7 +58,7 @@ static const edge_t *expected(txn_state_t from, txn_event_t ev)
 static void every_pair_is_allowed_or_refused(void **state)
 {
     (void)state;
-    const txn_facts_t some = {.paid = 100}, none = {.paid = 0};
+    const txn_facts_t some = {.paid = 100}, none = {.paid = 0}, zero = {.zero_sale = true};
     size_t seen_allowed = 0;
     for (int s = 0; s < TXN_STATE_COUNT; s++)
         for (int e = 0; e < TXN_EVENT_COUNT; e++) {
@@ -66,8 +67,9 @@ static void every_pair_is_allowed_or_refused(void **state)
             kmsg_t msg = {""};
             kerr_t a = txn_next((txn_state_t)s, (txn_event_t)e, &some, &to, &msg);
             kerr_t b = txn_next((txn_state_t)s, (txn_event_t)e, &none, &to, &msg);
+            kerr_t z = txn_next((txn_state_t)s, (txn_event_t)e, &zero, &to, &msg);
             if (!want) {
-                if (a != K_ESTATE || b != K_ESTATE)
+                if (a != K_ESTATE || b != K_ESTATE || z != K_ESTATE)
                     fail_msg("%s in %s should be refused", txn_event_name((txn_event_t)e),
                              txn_state_name((txn_state_t)s));
                 assert_non_null(strstr(msg.text, "not allowed"));
@@ -75,7 +77,7 @@ static void every_pair_is_allowed_or_refused(void **state)
                 continue;
             }
             seen_allowed++;
-            if (a != K_OK && b != K_OK)
+            if (a != K_OK && b != K_OK && z != K_OK)
                 fail_msg("%s in %s should be allowed", txn_event_name((txn_event_t)e), txn_state_name((txn_state_t)s));
             assert_int_equal(to, want->to);
             assert_true(txn_edge_exists(want->from, want->event, want->to));
@@ -101,6 +103,16 @@ static void guards_hold(void **state)
     assert_int_equal(txn_next(TXN_NEEDS_RECONCILIATION, EV_RESUME, &none, &to, NULL), K_ESTATE);
     assert_int_equal(txn_next(TXN_NEEDS_RECONCILIATION, EV_CONFIRM, &none, &to, NULL), K_ESTATE);
     assert_int_equal(txn_next(TXN_NEEDS_RECONCILIATION, EV_CANCEL, &some, &to, NULL), K_ESTATE);
+    /* a zero first purchase goes to paid with nothing paid, by its own event only */
+    const txn_facts_t zero = {.zero_sale = true}, zero_paid = {.zero_sale = true, .paid = 1};
+    assert_int_equal(txn_next(TXN_CREATED, EV_ZERO_FIRST, &none, &to, &msg), K_ESTATE);
+    assert_non_null(strstr(msg.text, "zero first purchase"));
+    assert_int_equal(txn_next(TXN_CREATED, EV_ZERO_FIRST, &zero_paid, &to, NULL), K_ESTATE);
+    assert_int_equal(txn_next(TXN_CREATED, EV_ZERO_FIRST, &zero, &to, NULL), K_OK);
+    assert_int_equal(to, TXN_PAID);
+    assert_int_equal(txn_next(TXN_PAYMENT_PENDING, EV_PAY_DONE, &zero, &to, NULL), K_ESTATE);
+    assert_int_equal(txn_next(TXN_NEEDS_RECONCILIATION, EV_RESUME, &zero, &to, NULL), K_OK);
+    assert_int_equal(txn_next(TXN_NEEDS_RECONCILIATION, EV_CONFIRM, &zero, &to, NULL), K_OK);
     /* a guarded edge with no facts is refused, never assumed */
     assert_int_equal(txn_next(TXN_PAYMENT_PENDING, EV_PAY_DONE, NULL, &to, NULL), K_ESTATE);
 }
