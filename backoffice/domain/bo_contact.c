@@ -50,10 +50,21 @@ kerr_t bo_contact_allowed(bo_store_t *st, const char *operator_name, kmsg_t *msg
     return K_OK;
 }
 
-/* The mobile number as stored: digits only, 8 to 15 of them. */
+/* Whether digits are a mainland China mobile as residents write it: 11
+ * digits, 13x to 19x. */
+static bool china_national(const char *digits, size_t n)
+{
+    return n == 11 && digits[0] == '1' && digits[1] >= '3' && digits[1] <= '9';
+}
+
+/* The mobile number as stored: international digits, 8 to 15 of them. A
+ * mainland number without its country code gets 86 in front (the SMS
+ * channel sends every number as international); another country's
+ * number is given with its "+" and code. */
 static bool mobile_ok(const char *in, char out[24])
 {
-    const char *p = in[0] == '+' ? in + 1 : in;
+    bool plus = in[0] == '+';
+    const char *p = plus ? in + 1 : in;
     size_t n = strlen(p);
     if (n == 0 && in[0] == '\0') {
         out[0] = '\0';
@@ -61,7 +72,7 @@ static bool mobile_ok(const char *in, char out[24])
     }
     if (n < 8 || n > 15 || strspn(p, "0123456789") != n)
         return false;
-    memcpy(out, p, n + 1);
+    snprintf(out, 24, "%s%s", !plus && china_national(p, n) ? "86" : "", p);
     return true;
 }
 
@@ -114,8 +125,8 @@ static kerr_t apply(bo_contact_t *c, const bo_contact_change_t *ch, kmsg_t *msg)
 {
     char bad[64];
     if (ch->mobile && !mobile_ok(ch->mobile, c->mobile))
-        return kmsg_set(msg, K_EINVAL, "--mobile must be 8 to 15 digits, international without spaces "
-                                       "(8613812345678): nothing changed");
+        return kmsg_set(msg, K_EINVAL, "--mobile must be 8 to 15 digits without spaces: a mainland mobile "
+                                       "(13812345678) or +country code and number (+85291234567): nothing changed");
     if (ch->email && !email_ok(ch->email))
         return kmsg_set(msg, K_EINVAL, "--email is not an address like name@example.com: nothing changed");
     if (ch->email)

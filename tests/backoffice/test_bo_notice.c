@@ -361,6 +361,12 @@ static void contacts_masked_and_permission_refused(void **state)
     assert_null(strstr(out, MOBILE));
     assert_false(file_has(&w.h, "serve.log", MOBILE));
     assert_false(file_has(&w.h, "cli.log", MOBILE));
+    /* a mainland mobile written without its country code is stored with
+     * 86; another country's number keeps the code it was given with */
+    assert_int_equal(cli(&w.h, "contact set A1 --mobile +12025550123 --operator alice"), 0);
+    assert_int_equal(count(&w.h, "SELECT count(*) FROM contact WHERE mobile = '12025550123'"), 1);
+    assert_int_equal(cli(&w.h, "contact set A1 --mobile " MOBILE " --operator alice"), 0);
+    assert_int_equal(count(&w.h, "SELECT count(*) FROM contact WHERE mobile = '86" MOBILE "'"), 1);
     /* cleared with the permission only, audited */
     assert_int_equal(cli(&w.h, "contact clear A1 --operator bob"), 1);
     assert_int_equal(cli(&w.h, "contact clear A1 --operator alice"), 0);
