@@ -36,6 +36,7 @@ static const receipt_words_t water_labels[RECEIPT_FACT_COUNT] = {
 
 /* How each method is said; the counter's too, for a sale staff took. */
 static const receipt_words_t methods[METHOD_COUNT] = {
+    [METHOD_NONE] = {"无需支付", "Nothing to pay"}, /* a zero first purchase */
     [METHOD_COUNTER] = {"柜台", "Counter"},
     [METHOD_CASH] = {"现金", "Cash"},
     [METHOD_CARD] = {"银行卡", "Bank card"},
@@ -78,39 +79,83 @@ static void add_number(receipt_t *r, receipt_fact_t fact, int64_t n)
         l->number = n;
 }
 
-/* The status and its note: what became of the money and what happens next. */
-static void status(receipt_t *r, const receipt_facts_t *f)
+/* A zero first purchase's status and note: the account opened, the card
+ * to go into the meter; no money to speak of. False for a state told as
+ * any sale's (refunded, voided). */
+static bool zero_status(const receipt_facts_t *f, receipt_words_t *say, receipt_words_t *note)
 {
-    bool card = f->on_card, water = f->kind == METER_WATER;
-    receipt_words_t say = WORDS(NULL, NULL), note = WORDS(NULL, NULL);
+    bool water = f->kind == METER_WATER;
     switch (f->state) {
     case TXN_DELIVERED:
-        say = card ? WORDS("已写卡", "On the card") : WORDS("已到账", "Credited");
+        *say = WORDS("已开户", "Account opened");
+        *note = water ? WORDS("请将卡插入水表，下次购水前须先插表", "Insert the card into your meter before the next purchase")
+                      : WORDS("请将卡插入电表，下次购电前须先插表", "Insert the card into your meter before the next purchase");
+        return true;
+    case TXN_DELIVERY_PENDING:
+    case TXN_PAID:
+    case TXN_DELIVERING:
+        *say = WORDS("待开户", "Pending");
+        *note = WORDS("请再次插卡完成开户。", "Insert the same card again to finish opening the account.");
+        return true;
+    case TXN_NEEDS_RECONCILIATION:
+        *say = WORDS("人工处理", "Staff will settle");
+        *note = WORDS("工作人员将处理。请保留此凭证。", "Staff settle it. Keep this receipt.");
+        return true;
+    case TXN_NONE:
+    case TXN_CREATED:
+    case TXN_PAYMENT_PENDING:
+    case TXN_CANCELLED:
+    case TXN_REFUNDING:
+    case TXN_REFUNDED:
+    case TXN_VOIDED:
+    case TXN_STATE_COUNT: break;
+    }
+    return false;
+}
+
+/* Any other sale's status and note: what became of the money and what
+ * happens next. */
+static void sale_status(const receipt_facts_t *f, receipt_words_t *say, receipt_words_t *note)
+{
+    bool card = f->on_card, water = f->kind == METER_WATER;
+    switch (f->state) {
+    case TXN_DELIVERED:
+        *say = card ? WORDS("已写卡", "On the card") : WORDS("已到账", "Credited");
         if (card)
-            note = water ? WORDS("请将卡插入水表", "Insert the card into your meter")
-                         : WORDS("请将卡插入电表", "Insert the card into your meter");
+            *note = water ? WORDS("请将卡插入水表", "Insert the card into your meter")
+                          : WORDS("请将卡插入电表", "Insert the card into your meter");
         break;
     case TXN_DELIVERY_PENDING:
     case TXN_PAID:
     case TXN_DELIVERING:
-        say = WORDS("待送达", "Pending");
-        note = card    ? WORDS("钱已收到。请再次插卡完成写卡。", "The money is safe: insert the same card again to finish.")
-               : water ? WORDS("钱已收到，稍后自动送达水表。", "The money is safe: the kiosk keeps sending it to the meter.")
-                       : WORDS("钱已收到，稍后自动送达电表。", "The money is safe: the kiosk keeps sending it to the meter.");
+        *say = WORDS("待送达", "Pending");
+        *note = card    ? WORDS("钱已收到。请再次插卡完成写卡。", "The money is safe: insert the same card again to finish.")
+                : water ? WORDS("钱已收到，稍后自动送达水表。", "The money is safe: the kiosk keeps sending it to the meter.")
+                        : WORDS("钱已收到，稍后自动送达电表。", "The money is safe: the kiosk keeps sending it to the meter.");
         break;
     case TXN_NEEDS_RECONCILIATION:
-        say = WORDS("人工处理", "Staff will settle");
-        note = WORDS("钱已收到，工作人员将处理。请保留此凭证。", "The money is safe: staff settle it. Keep this receipt.");
+        *say = WORDS("人工处理", "Staff will settle");
+        *note = WORDS("钱已收到，工作人员将处理。请保留此凭证。", "The money is safe: staff settle it. Keep this receipt.");
         break;
     case TXN_REFUNDING:
-    case TXN_REFUNDED: say = WORDS("已退款", "Refunded"); break;
-    case TXN_VOIDED: say = WORDS("已作废", "Voided by staff"); break;
-    case TXN_NONE: return; /* not known: no status line */
+    case TXN_REFUNDED: *say = WORDS("已退款", "Refunded"); break;
+    case TXN_VOIDED: *say = WORDS("已作废", "Voided by staff"); break;
+    case TXN_NONE:
     case TXN_CREATED:
     case TXN_PAYMENT_PENDING:
     case TXN_CANCELLED:
     case TXN_STATE_COUNT: break;
     }
+}
+
+/* The status and its note; no status line when the state is not known. */
+static void status(receipt_t *r, const receipt_facts_t *f)
+{
+    receipt_words_t say = WORDS(NULL, NULL), note = WORDS(NULL, NULL);
+    if (f->state == TXN_NONE)
+        return;
+    if (!f->zero_first || !zero_status(f, &say, &note))
+        sale_status(f, &say, &note);
     receipt_line_t *l = add(r, RECEIPT_STATUS);
     if (l && say.zh)
         l->words = say;
@@ -180,7 +225,8 @@ void receipt_build(const receipt_facts_t *f, receipt_t *r)
     add_number(r, RECEIPT_AMOUNT, f->paid);
     if (f->refunded > 0)
         add_number(r, RECEIPT_REFUNDED, f->refunded);
-    tariff(r, f);
+    if (!f->zero_first) /* nothing bought: no energy */
+        tariff(r, f);
     if (f->purchase_count > 0) {
         char count[24];
         snprintf(count, sizeof count, "%lld", (long long)f->purchase_count);

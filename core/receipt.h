@@ -21,8 +21,8 @@ typedef struct receipt_words {
     const char *zh, *en;
 } receipt_words_t;
 
-/* The facts of one sale that took money, as the ledger (or the session)
- * holds them. A text fact that is NULL or "" is not known: its line is
+/* The facts of one sale that took money (or of a new account's zero first
+ * purchase), as the ledger (or the session) holds them. A text fact that is NULL or "" is not known: its line is
  * left out. */
 typedef struct receipt_facts {
     const char *site;       /* the site's name */
@@ -35,6 +35,7 @@ typedef struct receipt_facts {
     sale_method_t method;
     const char *masked_pan; /* a bank card's number as the terminal masked it */
     int64_t paid;           /* minor units */
+    bool zero_first;        /* a new account's zero first purchase (amount 0, method none): it opened the account */
     int64_t refunded;       /* minor units; 0 = none */
     int64_t purchase_count; /* the meter's purchase count; 0 or less = none */
     txn_state_t state;      /* what became of it; TXN_NONE = not known */
@@ -94,8 +95,9 @@ typedef struct receipt {
  * known, in the order of receipt_fact_t, the customer number masked, the
  * energy (or water) the money kept buys under the tariff in force, rounded
  * down, with that tariff, the
- * status and the note that goes with it from the state, the reference
- * last; a water meter's receipt says water where an electricity meter's
+ * status and the note that goes with it from the state (a zero first
+ * purchase delivered: "account opened", and the card goes into the meter
+ * before the next purchase; no energy line), the reference last; a water meter's receipt says water where an electricity meter's
  * says electricity. */
 void receipt_build(const receipt_facts_t *f, receipt_t *r);
 

@@ -57,6 +57,7 @@ typedef enum session_control {
     CTL_FINISH, /* result: finished, back to the start */
     CTL_LARGE,  /* every screen: large text on / off */
     CTL_VOICE,  /* every screen: mute / unmute the spoken guidance */
+    CTL_ZERO,   /* amount: 0, to open a new account's card (docs/card.md) */
     CTL_COUNT
 } session_control_t;
 
@@ -109,6 +110,7 @@ typedef struct session_account {
     bool offline;       /* the meter did not answer now */
     bool on_card;       /* identified by the meter card: the sale is written onto it */
     char card_serial[17];
+    bool zero_first_ok; /* the card may take a zero first purchase: it opens its account (engine_mcard_zero_first) */
     meter_kind_t kind;  /* electricity or water: the units and the switch's words */
     bool has_tariff;    /* the meter's tariff is known: the estimate and the receipt's tariff line */
     meter_tariff_t tariff; /* the tariff in force when the meter was looked up */
@@ -196,7 +198,8 @@ typedef struct session_event {
 typedef enum session_cmd_kind {
     CMD_LOOKUP,      /* look the meter up: registry, reading, last purchase */
     CMD_READ_CARD,   /* read the meter card in the reader */
-    CMD_OPEN_SALE,   /* open a sale and start taking money (created -> payment_pending) */
+    CMD_OPEN_SALE,   /* open a sale and start taking money (created -> payment_pending); amount 0 onto the
+                        card: a zero first purchase, paid with nothing (created -> paid) */
     CMD_START_CASH,  /* enable the bill acceptor and report notes */
     CMD_FINISH_CASH, /* stop the acceptor, close the payment (paid, or cancelled if empty) */
     CMD_PAY_CARD,    /* take the amount by bank card */
@@ -214,7 +217,7 @@ typedef struct session_cmd {
     char meter[13];
     char customer[13];
     char txn[37];
-    sale_method_t method; /* CMD_OPEN_SALE: cash, card or qr */
+    sale_method_t method; /* CMD_OPEN_SALE: cash, card or qr; none for a zero first purchase */
     bool on_card;       /* CMD_OPEN_SALE: onto the meter card read before */
     int64_t amount;
 } session_cmd_t;
@@ -259,6 +262,7 @@ typedef struct session_view {
     char entry[16];     /* digits typed on the keypad */
     session_account_t account;
     int64_t amount;     /* minor units chosen */
+    bool zero_first;    /* 0 chosen to open the card's account: no method, nothing to pay */
     bool has_estimate;
     int64_t estimate_milli; /* what the amount buys under the account's tariff (Wh, or litres) */
     sale_method_t method; /* cash, card, qr, or none before one is chosen */
@@ -321,6 +325,8 @@ typedef enum session_guard {
     G_CASH_NOTHING, /* the payment result: cash, nothing paid (cancelled) */
     G_CARD_NOTHING, /* the payment result: card, not paid */
     G_QR_NOTHING,   /* the payment result: qr, not paid (expired or cancelled) */
+    G_ZERO_OFFERED, /* the card may take a zero first purchase */
+    G_ZERO_CHOSEN,  /* 0 chosen to open the account, and the card may take it */
     G_GUARD_COUNT
 } session_guard_t;
 
@@ -364,6 +370,9 @@ typedef enum session_action {
     A_OUTCOME,      /* the result screen: delivered, pending or parked */
     A_FAILED,       /* a command failed: parked if money may be in */
     A_RECEIPT,      /* the printer's answer: printed, or the receipt goes on the screen */
+    A_CHOOSE_ZERO,  /* amount 0: open the account */
+    A_OPEN_ZERO,    /* command: open the zero first purchase (no method; it is paid with nothing) */
+    A_DELIVER_ZERO, /* the zero sale opened: command: deliver it onto the card */
     A_ACTION_COUNT
 } session_action_t;
 

@@ -26,6 +26,12 @@ static bool nothing(const session_view_t *v, const session_event_t *ev, sale_met
     return !ev->ok && !ev->parked && v->method == method;
 }
 
+/* The card read may take a zero first purchase: 0 opens its account. */
+static bool zero_offered(const session_view_t *v)
+{
+    return v->account.on_card && v->account.zero_first_ok;
+}
+
 bool session__guard(const session_t *s, const session_event_t *ev, session_guard_t g)
 {
     const session_view_t *v = &s->v;
@@ -58,6 +64,8 @@ bool session__guard(const session_t *s, const session_event_t *ev, session_guard
     case G_CASH_NOTHING: return nothing(v, ev, METHOD_CASH);
     case G_CARD_NOTHING: return nothing(v, ev, METHOD_CARD);
     case G_QR_NOTHING: return nothing(v, ev, METHOD_QR);
+    case G_ZERO_OFFERED: return zero_offered(v);
+    case G_ZERO_CHOSEN: return zero_offered(v) && v->zero_first && v->amount == 0;
     case G_GUARD_COUNT: break;
     }
     return false;
@@ -108,6 +116,7 @@ static void amount_from_entry(session_t *s)
     for (unsigned i = 0; i < s->cfg.exponent; i++)
         scale *= 10;
     s->v.amount = major * scale; /* at most 7 digits and 4 decimals: far from overflow */
+    s->v.zero_first = false;
     estimate(s);
 }
 
@@ -160,6 +169,7 @@ static void preset(session_t *s, int index)
         return;
     s->v.entry[0] = '\0';
     s->v.amount = s->cfg.presets[index];
+    s->v.zero_first = false;
     s->v.message = MSG_NONE;
     estimate(s);
 }
@@ -263,13 +273,13 @@ static void show_code(session_t *s, const session_event_t *ev)
     countdown(s, ev->now_ms);
 }
 
-/* A result that took money gets its receipt: on paper if the printer
+/* A result that took money (or opened an account with 0) gets its receipt: on paper if the printer
  * could print when the sale was opened, else on the screen. */
 static void receipt(session_t *s, session_cmd_t *cmds, size_t *n)
 {
     session_view_t *v = &s->v;
     v->receipt = RCPT_NONE;
-    if (v->paid <= 0 || !v->txn[0] || v->outcome == OUT_NONE || v->outcome == OUT_REFUSED)
+    if ((v->paid <= 0 && !v->zero_first) || !v->txn[0] || v->outcome == OUT_NONE || v->outcome == OUT_REFUSED)
         return;
     v->receipt = v->paper_receipt ? RCPT_PRINTING : RCPT_ON_SCREEN;
     if (v->paper_receipt)
@@ -292,7 +302,8 @@ static void failed(session_t *s, const session_event_t *ev)
 {
     s->v.busy = false;
     s->v.closing = false;
-    s->v.outcome = s->v.paid > 0 || s->v.screen == SCR_DELIVERING ? OUT_PARKED : OUT_REFUSED;
+    bool opened = s->v.screen == SCR_DELIVERING && s->v.txn[0]; /* a zero sale not opened: nothing happened */
+    s->v.outcome = s->v.paid > 0 || opened ? OUT_PARKED : OUT_REFUSED;
     s->v.reason = ev->reason;
 }
 
@@ -410,6 +421,20 @@ static void a_cancel_qr(act_ctx_t *c)
     emit(c->s, CMD_CANCEL_QR, c->cmds, c->n);
 }
 
+/* Amount 0, to open the card's account: the keypad's digits go. */
+static void a_choose_zero(act_ctx_t *c)
+{
+    session_view_t *v = &c->s->v;
+    v->entry[0] = '\0';
+    v->amount = 0;
+    v->zero_first = true;
+    v->has_estimate = false;
+    v->estimate_milli = 0;
+    v->message = MSG_NONE;
+}
+
+static void a_open_zero(act_ctx_t *c) { open_sale(c->s, METHOD_NONE, c->cmds, c->n); }
+
 static void a_deliver(act_ctx_t *c)
 {
     session_view_t *v = &c->s->v;
@@ -420,6 +445,16 @@ static void a_deliver(act_ctx_t *c)
     v->reason = REASON_NONE;
     forget_code(c->s);
     emit(c->s, CMD_DELIVER, c->cmds, c->n);
+}
+
+/* The zero sale opened, paid with nothing: straight on to the card. */
+static void a_deliver_zero(act_ctx_t *c)
+{
+    session_view_t *v = &c->s->v;
+    v->paper_receipt = c->ev->printer_ok;
+    memcpy(v->txn, c->ev->txn, sizeof v->txn);
+    v->txn[sizeof v->txn - 1] = '\0';
+    a_deliver(c);
 }
 
 static void (*const actions[A_ACTION_COUNT])(act_ctx_t *) = {
@@ -462,6 +497,9 @@ static void (*const actions[A_ACTION_COUNT])(act_ctx_t *) = {
     [A_OUTCOME] = a_outcome,
     [A_FAILED] = a_failed,
     [A_RECEIPT] = a_receipt,
+    [A_CHOOSE_ZERO] = a_choose_zero,
+    [A_OPEN_ZERO] = a_open_zero,
+    [A_DELIVER_ZERO] = a_deliver_zero,
 };
 
 void session__act(session_t *s, const session_event_t *ev, session_action_t a, session_cmd_t *cmds, size_t *n)

@@ -17,6 +17,7 @@ static const char *const controls[CTL_COUNT] = {
     [CTL_PRESET] = "preset", [CTL_CASH] = "cash", [CTL_CARD] = "card", [CTL_QR] = "qr", [CTL_DONE] = "done",
     [CTL_CANCEL] = "cancel", [CTL_KEEP] = "keep", [CTL_STOP] = "stop",
     [CTL_FINISH] = "finish", [CTL_LARGE] = "large", [CTL_VOICE] = "voice",
+    [CTL_ZERO] = "zero",
 };
 
 static const char *const events[SEV_KIND_COUNT] = {
@@ -55,6 +56,8 @@ static const char *const guards[G_GUARD_COUNT] = {
     [G_CASH_NOTHING] = "cash, nothing paid",
     [G_CARD_NOTHING] = "card, not paid",
     [G_QR_NOTHING] = "qr, expired or cancelled",
+    [G_ZERO_OFFERED] = "card may open its account with 0",
+    [G_ZERO_CHOSEN] = "0 chosen to open the account",
 };
 
 static const char *const actions[A_ACTION_COUNT] = {
@@ -97,6 +100,9 @@ static const char *const actions[A_ACTION_COUNT] = {
     [A_OUTCOME] = "show_outcome",
     [A_FAILED] = "show_failure",
     [A_RECEIPT] = "note_receipt",
+    [A_CHOOSE_ZERO] = "choose_zero",
+    [A_OPEN_ZERO] = "open_sale(zero)",
+    [A_DELIVER_ZERO] = "deliver_onto_card",
 };
 
 static const char *const cmds[CMD_KIND_COUNT] = {

@@ -505,11 +505,13 @@ kerr_t engine_sale_deliver(engine_t *e, const char *id, engine_delivered_t *out,
 
 /* ---- receipts (engine_receipt.c) ---- */
 
-/* The receipt of a transaction that took money, from its facts in the
+/* The receipt of a transaction that took money (or of a new account's
+ * zero first purchase: amount 0, "account opened"), from its facts in the
  * ledger (core/receipt.h): the site, kiosk, time, meter, masked
  * customer, meter card, how it was paid (a bank card's masked number), the
  * amount, a refund, the purchase count, what happened and what happens
- * next, the reference; copy marks a reprint. K_ESTATE if it took no money. */
+ * next, the reference; copy marks a reprint. K_ESTATE if it took no money
+ * and is not a zero first purchase. */
 kerr_t engine_receipt_of(engine_t *e, const char *txn_id, bool copy, receipt_t *r, kmsg_t *msg);
 
 /* Lays a receipt out on paper: the site and the title, each line with its
@@ -567,8 +569,10 @@ const char *engine_fix_name(engine_fix_t f);
 /* Looks a fix up by name; false if there is none. */
 bool engine_fix_from_name(const char *name, engine_fix_t *out);
 
-/* Whether the transaction table lets a sale in state s with paid take fix f. */
-bool engine_fix_allowed(txn_state_t s, int64_t paid, engine_fix_t f);
+/* Whether the transaction table lets a sale in state s with paid take fix
+ * f; zero_sale: a new account's zero first purchase (opened for amount 0),
+ * which may be resumed or confirmed with nothing paid. */
+bool engine_fix_allowed(txn_state_t s, int64_t paid, bool zero_sale, engine_fix_t f);
 
 #define ENGINE_REASON_MAX 200
 

@@ -30,9 +30,9 @@ bool engine_fix_from_name(const char *name, engine_fix_t *out)
     return false;
 }
 
-bool engine_fix_allowed(txn_state_t s, int64_t paid, engine_fix_t f)
+bool engine_fix_allowed(txn_state_t s, int64_t paid, bool zero_sale, engine_fix_t f)
 {
-    txn_facts_t facts = {.paid = paid};
+    txn_facts_t facts = {.paid = paid, .zero_sale = zero_sale};
     txn_state_t to;
     static const txn_event_t events[ENGINE_FIX_COUNT] = {
         [ENGINE_FIX_RESUME] = EV_RESUME, [ENGINE_FIX_CONFIRM] = EV_CONFIRM,
@@ -56,7 +56,7 @@ static void on_attempt(void *ctx, const ledger_attempt_t *a)
 
 kerr_t engine_fix_check(engine_t *e, const ledger_txn_t *t, engine_fix_t f, kmsg_t *msg)
 {
-    if (!engine_fix_allowed(t->state, t->paid, f))
+    if (!engine_fix_allowed(t->state, t->paid, t->amount == 0, f))
         return kmsg_set(msg, K_ESTATE, "transaction %s is %s with %lld paid: it cannot be %s", t->id,
                         txn_state_name(t->state), (long long)t->paid,
                         f == ENGINE_FIX_RESUME ? "sent back to delivery" : f == ENGINE_FIX_CONFIRM ? "confirmed"

@@ -194,7 +194,8 @@ kerr_t engine_receipt_of(engine_t *e, const char *txn_id, bool copy, receipt_t *
     kerr_t rc = ledger_get(e->ledger, txn_id, &t, msg);
     if (rc)
         return rc;
-    if (t.paid == 0)
+    bool zero_first = t.amount == 0; /* a new account's zero first purchase: its receipt says it opened */
+    if (t.paid == 0 && !zero_first)
         return kmsg_set(msg, K_ESTATE, "transaction %s took no money: there is nothing to print", t.id);
     ledger_card_auth_t auth = {0};
     bool found = false;
@@ -207,7 +208,7 @@ kerr_t engine_receipt_of(engine_t *e, const char *txn_id, bool copy, receipt_t *
     receipt_facts_t f = {.site = e->cfg->site_name[0] ? e->cfg->site_name : e->cfg->site_id, .kiosk = e->cfg->kiosk_id[0] ? e->cfg->kiosk_id : e->cfg->site_id,
                          .at_ms = t.created_at, .meter = t.meter, .customer = t.customer, .card = t.card,
                          .on_card = t.channel == CHANNEL_CARD, .method = t.method, .masked_pan = auth.masked_pan,
-                         .paid = t.paid, .refunded = t.refunded, .purchase_count = t.purchase_count,
+                         .paid = t.paid, .zero_first = zero_first, .refunded = t.refunded, .purchase_count = t.purchase_count,
                          .state = t.state, .txn = t.id, .copy = copy, .kind = prof.kind,
                          .tariff = prof.has_tariff ? &prof.tariff : NULL};
     receipt_build(&f, r);

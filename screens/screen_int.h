@@ -168,6 +168,10 @@ void widget_keypad(sctx_t *c, SDL_Rect box);
 /* The amount presets (preset1..), as configured. */
 void widget_presets(sctx_t *c, SDL_Rect box);
 
+/* The choice of 0 to open a new account's card ("zero"), outlined when
+ * chosen (docs/card.md, "A new account's first purchase may be zero"). */
+void widget_zero_choice(sctx_t *c, SDL_Rect box);
+
 /* A progress bar; permille < 0 draws a moving bar (and asks for redraws). */
 void widget_progress(sctx_t *c, SDL_Rect box, int permille);
 

@@ -17,6 +17,8 @@ static const char *payment(const session_view_t *v)
 static const char *result(const session_view_t *v)
 {
     bool card = v->account.on_card;
+    if (v->zero_first && v->outcome == OUT_DELIVERED)
+        return _("Your account is opened. Insert the card into your meter before your next purchase.");
     switch (v->outcome) {
     case OUT_DELIVERED:
         return card ? _("Done. Take the card out and insert it into your meter.")

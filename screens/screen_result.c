@@ -1,13 +1,14 @@
-/* Result: delivered with the new balance, or pending (what happens to the
- * money), or for the staff, always with the reference. */
+/* Result: delivered with the new balance (or a new account opened on its
+ * card), or pending (what happens to the money), or for the staff, always
+ * with the reference. */
 #include <stdio.h>
 
 #include "screens/screen_int.h"
 
-static const char *title(session_outcome_t o)
+static const char *title(const session_view_t *v)
 {
-    switch (o) {
-    case OUT_DELIVERED: return _("Done");
+    switch (v->outcome) {
+    case OUT_DELIVERED: return v->zero_first ? _("Account opened") : _("Done");
     case OUT_PENDING: return _("Payment received");
     case OUT_PARKED: return _("Please contact the staff");
     case OUT_NONE:
@@ -55,9 +56,40 @@ static void energy(sctx_t *c, SDL_Rect *area)
     }
 }
 
+/* A new account's zero first purchase: opened on the card (which must go
+ * into the meter before the next purchase), or not finished. */
+static void opened(sctx_t *c, SDL_Rect *area)
+{
+    switch (c->v->outcome) {
+    case OUT_DELIVERED:
+        say(c, area, _("Your account is opened on the card. Nothing was charged."), COL_GOOD);
+        say(c, area,
+            _("Insert the card into your meter now: the meter must take it before your next purchase."),
+            COL_ACCENT);
+        break;
+    case OUT_PENDING:
+        say(c, area,
+            _("The card was taken out before the account was opened on it. Insert the same card again to "
+              "finish."),
+            COL_TEXT);
+        break;
+    case OUT_PARKED:
+        say(c, area, _("The account could not be opened on the card. The staff will settle it: keep the reference."),
+            COL_WARN);
+        contact(c, area);
+        break;
+    case OUT_NONE:
+    case OUT_REFUSED: say(c, area, text_reason(c->v->reason), COL_TEXT); break;
+    }
+}
+
 static void outcome(sctx_t *c, SDL_Rect *area)
 {
     const session_view_t *v = c->v;
+    if (v->zero_first) {
+        opened(c, area);
+        return;
+    }
     char money[40], meter[40], balance[40], line[400];
     text_money(c, v->paid > 0 ? v->paid : v->amount, money); /* a card payment nobody confirmed: asked */
     text_grouped(v->account.meter, meter);
@@ -137,7 +169,7 @@ static void on_screen_receipt(sctx_t *c, SDL_Rect *area)
 void screen__result(sctx_t *c)
 {
     const session_view_t *v = c->v;
-    widget_top_bar(c, title(v->outcome));
+    widget_top_bar(c, title(v));
     SDL_Rect area = layout_content(c);
     widget_action_t finish = {"finish", _("Finish"), true}, note = {NULL, paper(v), false};
     if (v->receipt == RCPT_ON_SCREEN && !c->ui->portrait) /* the receipt the whole height, the bar beside it */
@@ -151,7 +183,7 @@ void screen__result(sctx_t *c)
     SDL_Rect top = layout_top(c, &area, head * 5 / 4);
     icon_draw(c, icon, (SDL_Rect){top.x, top.y, top.h, top.h}, col, COL_BG);
     widget_text_fit(c, (SDL_Rect){top.x + top.h + c->ui->pad, top.y + (top.h - head) / 2, top.w - top.h - c->ui->pad, head},
-                    title(v->outcome), FONT_TITLE, col, ALIGN_LEFT);
+                    title(v), FONT_TITLE, col, ALIGN_LEFT);
     SDL_Rect in = widget_card(c, area);
     outcome(c, &in);
     if (v->txn[0] && v->receipt != RCPT_ON_SCREEN) { /* else the receipt beside gives it */

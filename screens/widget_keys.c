@@ -1,4 +1,4 @@
-/* The keypad and the amount presets. */
+/* The keypad, the amount presets and the zero first purchase's choice. */
 #include <stdio.h>
 
 #include "screens/screen_int.h"
@@ -35,4 +35,10 @@ void widget_presets(sctx_t *c, SDL_Rect box)
         bool chosen = c->v->amount == c->info->presets[i] && !c->v->entry[0];
         widget_button(c, layout_col(c, box, n, col++), id, money, chosen ? BTN_CHOSEN : BTN_SECONDARY);
     }
+}
+
+void widget_zero_choice(sctx_t *c, SDL_Rect box)
+{
+    bool chosen = c->v->zero_first && c->v->amount == 0 && !c->v->entry[0];
+    widget_button(c, box, "zero", _("0 (open the account)"), chosen ? BTN_CHOSEN : BTN_SECONDARY);
 }

@@ -15,7 +15,7 @@ void screen_receipt_of(const session_view_t *v, receipt_t *r)
     const session_account_t *a = &v->account;
     receipt_facts_t f = {.at_ms = v->sale_at_ms, .meter = a->meter, .customer = a->customer,
                          .card = a->on_card ? a->card_serial : "", .on_card = a->on_card, .method = v->method,
-                         .paid = v->paid, .state = states[v->outcome], .txn = v->txn, .kind = a->kind,
+                         .paid = v->paid, .zero_first = v->zero_first, .state = states[v->outcome], .txn = v->txn, .kind = a->kind,
                          .tariff = a->has_tariff ? &a->tariff : NULL};
     receipt_build(&f, r);
 }

@@ -129,6 +129,7 @@ static void read_card(ui_work_t *w, const session_cmd_t *cmd)
     snprintf(a->customer, sizeof a->customer, "%s", w->card.view.info.customer);
     snprintf(a->card_serial, sizeof a->card_serial, "%s", w->card.serial);
     a->on_card = true;
+    a->zero_first_ok = w->card.zero_first_ok; /* the amount screen offers 0 to open the account */
     a->balance_known = w->card.view.writeback.written;
     a->balance = w->card.view.writeback.remaining;
     profile(w, a);
@@ -153,6 +154,8 @@ static kerr_t open_locked(ui_work_t *w, const session_cmd_t *cmd, char txn[37], 
         *why = REASON_METER_UNKNOWN;
         return rc;
     }
+    if (cmd->on_card && cmd->amount == 0)
+        req.method = METHOD_NONE; /* a zero first purchase: paid with nothing, no device (the session skips pay) */
     rc = engine_sale_open(e, &req, cmd->on_card ? &w->card : NULL, txn, msg);
     *why = session_reason_of(CMD_OPEN_SALE, rc);
     return rc;

@@ -104,28 +104,37 @@ static audit_seen_t last_audit(void)
     return a;
 }
 
-/* One row per state and fix: what the transaction table allows. */
+/* One row per state and fix: what the transaction table allows. A parked
+ * zero first purchase (nothing paid) may be resumed or confirmed; a sale
+ * that is not one, with nothing paid, may not. */
 static void allowed_follows_the_table(void **state)
 {
     (void)state;
     static const struct {
         txn_state_t s;
         int64_t paid;
+        bool zero_sale;
         bool resume, confirm, voids, zero;
     } rows[] = {
-        {TXN_NEEDS_RECONCILIATION, 5000, true, true, true, true},
-        {TXN_NEEDS_RECONCILIATION, 0, false, false, true, false},
-        {TXN_DELIVERY_PENDING, 5000, false, false, true, true},
-        {TXN_DELIVERED, 5000, false, false, false, false},
-        {TXN_PAID, 5000, false, false, false, false},
-        {TXN_VOIDED, 5000, false, false, false, false},
-        {TXN_CREATED, 0, false, false, false, false},
+        {TXN_NEEDS_RECONCILIATION, 5000, false, true, true, true, true},
+        {TXN_NEEDS_RECONCILIATION, 0, false, false, false, true, false},
+        {TXN_NEEDS_RECONCILIATION, 0, true, true, true, true, false},
+        {TXN_DELIVERY_PENDING, 5000, false, false, false, true, true},
+        {TXN_DELIVERY_PENDING, 0, true, false, false, true, false},
+        {TXN_DELIVERED, 5000, false, false, false, false, false},
+        {TXN_DELIVERED, 0, true, false, false, false, false},
+        {TXN_PAID, 5000, false, false, false, false, false},
+        {TXN_VOIDED, 5000, false, false, false, false, false},
+        {TXN_CREATED, 0, false, false, false, false, false},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        assert_int_equal(engine_fix_allowed(rows[i].s, rows[i].paid, ENGINE_FIX_RESUME), rows[i].resume);
-        assert_int_equal(engine_fix_allowed(rows[i].s, rows[i].paid, ENGINE_FIX_CONFIRM), rows[i].confirm);
-        assert_int_equal(engine_fix_allowed(rows[i].s, rows[i].paid, ENGINE_FIX_VOID), rows[i].voids);
-        assert_int_equal(engine_fix_allowed(rows[i].s, rows[i].paid, ENGINE_FIX_ZERO), rows[i].zero);
+        txn_state_t s = rows[i].s;
+        int64_t paid = rows[i].paid;
+        bool z = rows[i].zero_sale;
+        assert_int_equal(engine_fix_allowed(s, paid, z, ENGINE_FIX_RESUME), rows[i].resume);
+        assert_int_equal(engine_fix_allowed(s, paid, z, ENGINE_FIX_CONFIRM), rows[i].confirm);
+        assert_int_equal(engine_fix_allowed(s, paid, z, ENGINE_FIX_VOID), rows[i].voids);
+        assert_int_equal(engine_fix_allowed(s, paid, z, ENGINE_FIX_ZERO), rows[i].zero);
     }
     engine_fix_t f;
     assert_true(engine_fix_from_name("zero", &f));
@@ -204,6 +213,49 @@ static void resume_then_confirm(void **state)
     assert_int_equal(t.state, TXN_DELIVERED);
     assert_int_equal(t.delivered, 5000);
     assert_int_equal(violations(), 0);
+}
+
+/* A new account's zero first purchase onto its card, parked after one
+ * attempt whose answer was lost (nothing paid). */
+static void make_zero_parked(void)
+{
+    ledger_new_txn_t n = {.id = ID1, .meter = "000000000003", .customer = "100000000003", .method = METHOD_NONE,
+                          .channel = CHANNEL_CARD, .card = "4B50000000000001", .currency = "CNY", .amount = 0};
+    kmsg_t msg = {""};
+    if (ledger_create(ledger, &n, &msg) != K_OK)
+        fail_msg("zero sale: %s", msg.text);
+    step(TXN_CREATED, (ledger_change_t){.event = EV_ZERO_FIRST});
+    step(TXN_PAID, (ledger_change_t){.event = EV_DELIVER, .begin_count = 1});
+    step(TXN_DELIVERING, (ledger_change_t){.event = EV_PARK, .reason = "the card's answer was lost",
+                                           .close_result = "timeout", .close_applied = APPLIED_UNKNOWN});
+}
+
+/* kioskctl's resume and confirm reach a parked zero first purchase: it is
+ * owed a delivery though nothing was paid; its receipt then says the
+ * account opened, for 0. */
+static void zero_first_resumes_and_confirms(void **state)
+{
+    (void)state;
+    make_zero_parked();
+    ledger_txn_t t;
+    kmsg_t msg = {""};
+    receipt_t r;
+    assert_int_equal(engine_fix(&eng, ID1, ENGINE_FIX_ZERO, ACTOR, "nothing to zero", &t, &msg), K_ESTATE);
+    assert_int_equal(engine_fix(&eng, ID1, ENGINE_FIX_RESUME, ACTOR, "card back", &t, &msg), K_OK);
+    assert_int_equal(t.state, TXN_DELIVERY_PENDING);
+    step(TXN_DELIVERY_PENDING, (ledger_change_t){.event = EV_PARK, .reason = "again"});
+    assert_int_equal(engine_fix(&eng, ID1, ENGINE_FIX_CONFIRM, ACTOR, "purse count 1 read", &t, &msg), K_OK);
+    assert_int_equal(t.state, TXN_DELIVERED);
+    assert_int_equal(t.paid, 0);
+    assert_string_equal(last_audit().action, "txn_confirm");
+    assert_int_equal(violations(), 0);
+    assert_int_equal(engine_receipt_of(&eng, ID1, false, &r, &msg), K_OK);
+    const receipt_line_t *amount = receipt_find(&r, RECEIPT_AMOUNT), *status = receipt_find(&r, RECEIPT_STATUS);
+    assert_non_null(amount);
+    assert_int_equal(amount->number, 0);
+    assert_non_null(status);
+    assert_string_equal(status->words.en, "Account opened");
+    assert_null(receipt_find(&r, RECEIPT_ENERGY));
 }
 
 static void refusals_change_nothing(void **state)
@@ -321,6 +373,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(no_void_while_the_credit_may_be_on_the_meter, setup, teardown),
         cmocka_unit_test_setup_teardown(resume_then_confirm, setup, teardown),
         cmocka_unit_test_setup_teardown(refusals_change_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(zero_first_resumes_and_confirms, setup, teardown),
         cmocka_unit_test_setup_teardown(collect_without_printer_is_recorded, setup, teardown),
         cmocka_unit_test_setup_teardown(zreport_document, setup, teardown),
         cmocka_unit_test_setup_teardown(audit_uploads_within_limits, setup, teardown),

@@ -184,6 +184,29 @@ case_meter_card() { # staff issued the card; the resident inserts it, pays in no
   expect_status 0 ctl ledger verify
 }
 
+case_zero_first() { # a new account's card opens its account with 0: no method, no money, written onto the card
+  start_cards
+  "$CARDSIM" make-blank 4B50000000000091 "$SITE/card.json" >/dev/null || fail "make-blank"
+  card_into_reader card.json
+  expect_status 0 ctl card issue --meter 000000000002 --customer 100000000002 --reason "new tenant"
+  control "$CARDS" remove
+  sleep 1
+  local doc='{"meters":[{"meter":"000000000002","account":"A2","status":"open","sellable":true,"first_purchase_zero_ok":true}]}'
+  sqlite3 "$SITE/ledger.db" "insert into document(kind, version, etag, body, envelope, applied_at)
+    values ('registry', 1, '', '$doc', '{}', 1)" || fail "storing the registry document"
+  run_kiosk zero_first
+  local row
+  row=$(sale "state || ',' || amount || ',' || paid || ',' || method || ',' || channel || ',' || card")
+  [[ $row == delivered,0,0,none,card,4B50000000000091 ]] || fail "the ledger's sale: $row"
+  [[ $(sqlite3 "$SITE/ledger.db" "select count(*) from payment") == 0 ]] || fail "a payment was booked"
+  local purse
+  purse=$(sqlite3 :memory: "select json_extract(readfile('$SITE/card.json'), '\$.ef_purse')")
+  [[ ${purse:0:14} == 01000000000001 ]] || fail "the card's purse is not 0 with count 1 (purpose 01): $purse"
+  contains "$(receipt 1)" "已开户 Account opened" "the zero sale's receipt"
+  contains "$(receipt 1)" "4B50000000000091" "the zero sale's receipt"
+  expect_status 0 ctl ledger verify
+}
+
 case_service_mode() { # staff sign in at the screen, collect, reconcile, replace a lost card; the back office sees it
   start_cards
   start_bo

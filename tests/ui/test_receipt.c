@@ -232,6 +232,53 @@ static void meter_card(void **state)
     assert_true(paper_says(&p, "The money is safe: insert the same card again to finish."));
 }
 
+/* A new account's zero first purchase onto its card: amount 0.00 and
+ * "account opened", the card into the meter before the next purchase,
+ * nothing to pay and no energy; pending and parked say so without money;
+ * the screen's receipt gives the same facts. */
+static void zero_first_purchase(void **state)
+{
+    (void)state;
+    meter_tariff_t t = {.id = "home"};
+    kmsg_t msg;
+    assert_int_equal(tariff_parse("single 0.5283", 2, &t.tariff, &msg), K_OK);
+    receipt_facts_t f = {.site = "market-hall-east", .kiosk = "K1", .at_ms = SALE_MS, .meter = "000000000003",
+                         .customer = "100000000003", .card = "4B50000000000001", .on_card = true,
+                         .method = METHOD_NONE, .paid = 0, .zero_first = true, .purchase_count = 1,
+                         .state = TXN_DELIVERED, .txn = TXN, .tariff = &t};
+    receipt_t r;
+    paper_t p;
+    build(&f, &r, &p);
+    assert_true(paper_says(&p, "已开户 Account opened"));
+    assert_true(paper_says(&p, "0.00 元"));
+    assert_true(paper_says(&p, "无需支付 Nothing to pay"));
+    assert_true(paper_says(&p, "Insert the card into your meter before the next purchase"));
+    assert_null(receipt_find(&r, RECEIPT_ENERGY));
+    assert_int_equal(receipt_find(&r, RECEIPT_AMOUNT)->number, 0);
+    f.state = TXN_DELIVERY_PENDING;
+    build(&f, &r, &p);
+    assert_true(paper_says(&p, "Insert the same card again to finish opening the account."));
+    assert_false(paper_says(&p, "money"));
+    f.state = TXN_NEEDS_RECONCILIATION;
+    build(&f, &r, &p);
+    assert_true(paper_says(&p, "Staff settle it. Keep this receipt."));
+    assert_false(paper_says(&p, "money"));
+    f.state = TXN_DELIVERED;
+    f.zero_first = false; /* the same facts as any card sale: no account opened */
+    build(&f, &r, &p);
+    assert_false(paper_says(&p, "Account opened"));
+    session_view_t v = {.screen = SCR_RESULT, .zero_first = true, .outcome = OUT_DELIVERED,
+                        .sale_at_ms = SALE_MS, .receipt = RCPT_ON_SCREEN, .txn = TXN};
+    snprintf(v.account.meter, sizeof v.account.meter, "000000000003");
+    v.account.on_card = true;
+    receipt_t screen;
+    screen_receipt_of(&v, &screen);
+    screen_receipt_row_t en[RECEIPT_MAX_LINES];
+    screen_receipt_rows(&screen, LANG_EN, cny(), en);
+    assert_string_equal(en[receipt_find(&screen, RECEIPT_STATUS) - screen.lines].value, "Account opened");
+    assert_string_equal(en[receipt_find(&screen, RECEIPT_METHOD) - screen.lines].value, "Nothing to pay");
+}
+
 static void copy(void **state)
 {
     (void)state;
@@ -295,6 +342,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(settled_by_staff),
     cmocka_unit_test(qr_code),
     cmocka_unit_test(meter_card),
+    cmocka_unit_test(zero_first_purchase),
     cmocka_unit_test(copy),
     cmocka_unit_test(unknown_facts_have_no_line),
     cmocka_unit_test(the_screen_gives_the_sessions_facts),

@@ -595,6 +595,113 @@ static void meter_card_path(void **state)
     expect_screen(r, SCR_AMOUNT);
 }
 
+/* A card read that may buy; zero: it may take a zero first purchase. */
+static session_event_t card_read(bool zero)
+{
+    session_event_t ev = found();
+    ev.kind = SEV_CARD_READ;
+    ev.verdict = CARDV_OK;
+    ev.account.on_card = true;
+    ev.account.zero_first_ok = zero;
+    snprintf(ev.account.card_serial, sizeof ev.account.card_serial, "4B50000000000001");
+    return ev;
+}
+
+/* On the amount screen with a card that may (or may not) open its
+ * account with 0. */
+static rig_t *rig_zero(bool zero, unsigned health)
+{
+    rig_t *r = rig_new(health);
+    send(r, (session_event_t){.kind = SEV_CARD_IN});
+    send(r, card_read(zero));
+    tap(r, "ok");
+    expect_screen(r, SCR_AMOUNT);
+    return r;
+}
+
+/* A new account's card: 0 is offered, Continue skips the method screen,
+ * the sale opens for 0 with no method and goes straight onto the card;
+ * the result gets its receipt. */
+static void zero_first_purchase(void **state)
+{
+    (void)state;
+    rig_t *r = rig_zero(true, HEALTH_CASH | HEALTH_READER);
+    tap(r, "preset2");
+    tap(r, "zero");
+    assert_true(view(r)->zero_first);
+    assert_int_equal(view(r)->amount, 0);
+    assert_false(view(r)->has_estimate);
+    tap(r, "ok");
+    expect_screen(r, SCR_DELIVERING);
+    expect_cmd(r, CMD_OPEN_SALE);
+    assert_int_equal(r->cmd[0].amount, 0);
+    assert_int_equal(r->cmd[0].method, METHOD_NONE);
+    assert_true(r->cmd[0].on_card);
+    session_event_t opened = {.kind = SEV_SALE_OPENED, .ok = true, .printer_ok = true};
+    snprintf(opened.txn, sizeof opened.txn, "abcdef01-0000-4000-8000-000000000000");
+    send(r, opened);
+    expect_screen(r, SCR_DELIVERING);
+    expect_cmd(r, CMD_DELIVER);
+    assert_string_equal(r->cmd[0].txn, opened.txn);
+    send(r, (session_event_t){.kind = SEV_DELIVERY, .outcome = OUT_DELIVERED});
+    expect_screen(r, SCR_RESULT);
+    assert_int_equal(view(r)->outcome, OUT_DELIVERED);
+    assert_true(view(r)->zero_first);
+    expect_cmd(r, CMD_PRINT_RECEIPT); /* nothing paid, but the account opened: a receipt */
+    assert_int_equal(view(r)->receipt, RCPT_PRINTING);
+    tap(r, "finish");
+    expect_screen(r, SCR_ATTRACT);
+    assert_false(view(r)->zero_first);
+}
+
+/* 0 is offered only to a card that may take it; a digit or a preset
+ * after it takes its place; a sale that does not open refuses, nothing
+ * parked. */
+static void zero_first_guards(void **state)
+{
+    (void)state;
+    rig_t *r = rig_zero(false, HEALTH_CASH | HEALTH_READER);
+    tap(r, "zero");
+    assert_false(view(r)->zero_first);
+    tap(r, "ok");
+    expect_screen(r, SCR_AMOUNT); /* 0 is below the least */
+    assert_int_equal(view(r)->message, MSG_AMOUNT_LOW);
+    assert_int_equal(r->n, 0);
+    r = rig_new(HEALTH_CASH); /* a meter typed in: never */
+    go_to(r, SCR_AMOUNT, "cash");
+    tap(r, "zero");
+    assert_false(view(r)->zero_first);
+    r = rig_zero(true, HEALTH_CASH | HEALTH_READER);
+    tap(r, "zero");
+    keys(r, "5");
+    assert_false(view(r)->zero_first);
+    tap(r, "clear");
+    tap(r, "ok");
+    expect_screen(r, SCR_AMOUNT); /* cleared to 0 is not the choice */
+    tap(r, "zero");
+    tap(r, "preset1");
+    tap(r, "ok");
+    expect_screen(r, SCR_METHOD); /* a preset: paid as any purchase */
+    r = rig_zero(true, HEALTH_CASH | HEALTH_READER);
+    tap(r, "zero");
+    tap(r, "ok");
+    send(r, (session_event_t){.kind = SEV_SALE_OPENED, .reason = REASON_METER_CLOSED});
+    expect_screen(r, SCR_RESULT);
+    assert_int_equal(view(r)->outcome, OUT_REFUSED);
+    assert_int_equal(view(r)->reason, REASON_METER_CLOSED);
+    assert_int_equal(view(r)->receipt, RCPT_NONE);
+    r = rig_zero(true, HEALTH_CASH | HEALTH_READER); /* opened, then the delivery fails: parked, with a receipt */
+    tap(r, "zero");
+    tap(r, "ok");
+    session_event_t opened = {.kind = SEV_SALE_OPENED, .ok = true};
+    snprintf(opened.txn, sizeof opened.txn, "abcdef01-0000-4000-8000-000000000000");
+    send(r, opened);
+    send(r, (session_event_t){.kind = SEV_FAILED, .reason = REASON_FAILED});
+    expect_screen(r, SCR_RESULT);
+    assert_int_equal(view(r)->outcome, OUT_PARKED);
+    assert_int_equal(view(r)->receipt, RCPT_ON_SCREEN);
+}
+
 static const session_screen_t screens[] = {SCR_ATTRACT, SCR_IDENTIFY, SCR_ACCOUNT, SCR_AMOUNT,
                                            SCR_METHOD, SCR_PAYMENT, SCR_DELIVERING, SCR_RESULT};
 
@@ -879,6 +986,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(amount_limits_and_keypad),
     cmocka_unit_test(unknown_meter_and_stale_answers),
     cmocka_unit_test(meter_card_path),
+    cmocka_unit_test(zero_first_purchase),
+    cmocka_unit_test(zero_first_guards),
     cmocka_unit_test(language_on_every_screen),
     cmocka_unit_test(mute_on_every_screen),
     cmocka_unit_test(failures_while_paying),

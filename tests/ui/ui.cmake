@@ -20,11 +20,11 @@ set(UI_E2E_ARGS $<TARGET_FILE:kiosk-demo> $<TARGET_FILE:kioskctl> $<TARGET_FILE:
     $<TARGET_FILE:paysim> ${CMAKE_CURRENT_SOURCE_DIR}/ui/scripts $<TARGET_FILE:printsim> $<TARGET_FILE:cardsim>
     $<TARGET_FILE:backoffice>)
 foreach(c cash_remote cash_stop card_remote pending bad_script receipt_on_screen device_health meter_card qr_remote service_mode
-    water_remote)
+    water_remote zero_first)
   add_test(NAME ui_e2e.${c} COMMAND ${UI_E2E} ${c} ${UI_E2E_ARGS})
   set_tests_properties(ui_e2e.${c} PROPERTIES TIMEOUT 90 ENVIRONMENT "TZ=UTC")
 endforeach()
-set_tests_properties(ui_e2e.meter_card ui_e2e.service_mode PROPERTIES ${PCSC_TEST_PROPS})
+set_tests_properties(ui_e2e.meter_card ui_e2e.service_mode ui_e2e.zero_first PROPERTIES ${PCSC_TEST_PROPS})
 set_tests_properties(ui_e2e.qr_remote PROPERTIES TIMEOUT 30) # it runs in a few seconds
 
 # Layout: every screen, both languages (kiosk-demo's gallery), at the three

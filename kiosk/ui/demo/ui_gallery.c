@@ -22,8 +22,9 @@ typedef struct scene {
  * printer ready; "o" without a printer that can print), "N:MINOR" a note,
  * "T" a terminal prompt, "P" paid, "K" a card payment nobody could
  * confirm, "D:d|p" the delivery delivered or pending, "R" the receipt
- * printed, "U" an unknown meter, "I" a meter card inserted, "C:o|n" the
- * card read (may buy, or not taken by the meter yet), "H:BITS" health,
+ * printed, "U" an unknown meter, "I" a meter card inserted, "C:o|n|z" the
+ * card read (may buy, or not taken by the meter yet, or a new account's
+ * card that may open it with 0), "D:z" that zero sale delivered, "H:BITS" health,
  * "Q" a QR order's code (two minutes to pay), "X:MINOR" a note of MINOR
  * given back as more than still to pay (after "N:2000"), "W" the account
  * of a water meter whose valve is closed, "Y" the card declined by the
@@ -53,6 +54,8 @@ static const scene_t scenes[] = {
     {"delivering-card", SCR_DELIVERING, "I C:o t:ok t:preset2 t:ok t:cash O N:5000 P"},
     {"result", SCR_RESULT, "t:start A t:ok t:preset2 t:ok t:cash O N:5000 P D:d R"},
     {"result-card", SCR_RESULT, "I C:o t:ok t:preset2 t:ok t:cash O N:5000 P D:d R"},
+    {"amount-zero", SCR_AMOUNT, "I C:z t:ok t:zero"},
+    {"result-zero", SCR_RESULT, "I C:z t:ok t:zero t:ok O D:z R"},
     {"result-receipt", SCR_RESULT, "H:3 t:start A t:ok t:preset2 t:ok t:cash o N:5000 P D:d"},
     {"result-pending", SCR_RESULT, "t:start A t:ok t:preset2 t:ok t:cash O N:5000 P D:p R"},
     {"result-parked", SCR_RESULT, "t:start A t:ok t:preset2 t:ok t:card O K"},
@@ -91,9 +94,10 @@ static void card_account(session_event_t *ev, const char *arg)
 {
     session_account_t *a = &ev->account;
     ev->kind = SEV_CARD_READ;
-    ev->verdict = arg[0] == 'o' ? CARDV_OK : CARDV_NOT_TAKEN;
-    *a = (session_account_t){.balance_known = true, .balance = 2140, .on_card = true, .meter = "000000000003",
-                             .customer = "100000000003", .card_serial = "4B50000000000001"};
+    ev->verdict = arg[0] == 'n' ? CARDV_NOT_TAKEN : CARDV_OK;
+    *a = (session_account_t){.balance_known = arg[0] != 'z', .balance = 2140, .on_card = true,
+                             .meter = "000000000003", .customer = "100000000003", .card_serial = "4B50000000000001",
+                             .zero_first_ok = arg[0] == 'z'};
     tariff(a, "home", "single 0.5283");
 }
 
@@ -164,8 +168,8 @@ static session_event_t answer(char code, const char *arg, uint32_t gen)
     case 'K': ev.kind = SEV_PAY_RESULT; ev.parked = true; break;
     case 'D':
         ev.kind = SEV_DELIVERY;
-        ev.paid = 5000;
-        ev.outcome = arg[0] == 'd' ? OUT_DELIVERED : arg[0] == 'p' ? OUT_PENDING : OUT_PARKED;
+        ev.paid = arg[0] == 'z' ? 0 : 5000;
+        ev.outcome = arg[0] == 'd' || arg[0] == 'z' ? OUT_DELIVERED : arg[0] == 'p' ? OUT_PENDING : OUT_PARKED;
         ev.has_balance = arg[0] == 'd';
         ev.balance = 5830;
         break;
