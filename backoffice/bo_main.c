@@ -287,7 +287,7 @@ static int with_store(const bo_config_t *cfg, const bo_args_t *a)
              : bo_cli_batch_verb(a)            ? bo_cli_batch(cfg, &st, a, stdout)
              : bo_cli_billing_verb(a)          ? bo_cli_billing(&st, a, stdout)
              : bo_cli_notice_verb(a)           ? bo_cli_notice(cfg, &st, a, stdout)
-             : bo_cli_bill_verb(a)             ? bo_cli_bill(&st, a, stdout)
+             : bo_cli_bill_verb(a)             ? bo_cli_bill(cfg, &st, a, stdout)
              : bo_cli_charge_verb(a)           ? bo_cli_charge(&st, a, stdout)
                                                : bo_admin(&st, a, stdout);
     st.ops->close(st.ctx);

@@ -161,8 +161,9 @@ int bo_cli_notice(const bo_config_t *cfg, bo_store_t *st, const bo_args_t *a, FI
 bool bo_cli_bill_verb(const bo_args_t *a);
 
 /* Runs it: `account payment|area`, `bill draft|confirm|issue|void|pay|show|
- * list|arrears` (docs/billing.md, "Post-paid bills"). */
-int bo_cli_bill(bo_store_t *st, const bo_args_t *a, FILE *out);
+ * list|arrears` (docs/billing.md, "Post-paid bills"); an issue queues the
+ * bill's notice under cfg's [notices]. */
+int bo_cli_bill(const bo_config_t *cfg, bo_store_t *st, const bo_args_t *a, FILE *out);
 
 /* Whether a is a charge or apportionment verb (bo_cli_charge.c). */
 bool bo_cli_charge_verb(const bo_args_t *a);

@@ -60,7 +60,8 @@ static int draft(bo_store_t *st, const bo_args_t *a)
     return bo_cli_outcome_args(rc, &msg, done);
 }
 
-static int move(bo_store_t *st, const bo_args_t *a, const char *verb)
+/* Confirms, issues (its notice under cfg's [notices]) or voids a bill. */
+static int move(const bo_config_t *cfg, bo_store_t *st, const bo_args_t *a, const char *verb)
 {
     int64_t id;
     if (!bill_id(a, &id))
@@ -69,7 +70,7 @@ static int move(bo_store_t *st, const bo_args_t *a, const char *verb)
     bo_who_t who = bo_cli_login();
     bo_signer_t sig = signer(a);
     kerr_t rc = strcmp(verb, "confirm") == 0 ? bo_bill_confirm(st, &who, &sig, id, &msg)
-                : strcmp(verb, "issue") == 0 ? bo_bill_issue(st, &who, id, &msg)
+                : strcmp(verb, "issue") == 0 ? bo_bill_issue(st, &who, &cfg->notices, id, &msg)
                                              : bo_bill_void(st, &who, &sig, id, bo_arg(a, "reason"), &msg);
     char done[64];
     snprintf(done, sizeof done, "bill %lld: %s", (long long)id,
@@ -132,7 +133,7 @@ static int account(bo_store_t *st, const bo_args_t *a)
     return bo_cli_outcome_args(rc, &msg, done);
 }
 
-int bo_cli_bill(bo_store_t *st, const bo_args_t *a, FILE *out)
+int bo_cli_bill(const bo_config_t *cfg, bo_store_t *st, const bo_args_t *a, FILE *out)
 {
     if (strcmp(a->pos[0], "account") == 0)
         return account(st, a);
@@ -140,7 +141,7 @@ int bo_cli_bill(bo_store_t *st, const bo_args_t *a, FILE *out)
     if (strcmp(verb, "draft") == 0 && a->npos == 2)
         return draft(st, a);
     if (strcmp(verb, "confirm") == 0 || strcmp(verb, "issue") == 0 || strcmp(verb, "void") == 0)
-        return move(st, a, verb);
+        return move(cfg, st, a, verb);
     if (strcmp(verb, "pay") == 0)
         return pay(st, a);
     if (strcmp(verb, "show") == 0)

@@ -16,7 +16,7 @@ static int usage(void)
 {
     fprintf(stderr,
             "usage: backoffice contact set ACCOUNT [--mobile DIGITS] [--email ADDR] [--lang zh_CN|en]\n"
-            "                  [--wants low,arrears,cutoff,supply,credit|all|none] [--quiet HH:MM-HH:MM|none]\n"
+            "                  [--wants low,arrears,cutoff,supply,credit,bill|all|none] [--quiet HH:MM-HH:MM|none]\n"
             "                  --operator NAME\n"
             "       backoffice contact show ACCOUNT | contact clear ACCOUNT --operator NAME\n"
             "       backoffice notices list [--account A] [--state S] [--csv] | notices run-once\n"

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "backoffice/domain/bo_notice.h"
 #include "backoffice/domain/bo_postpaid.h"
 #include "core/perm.h"
 
@@ -59,8 +60,9 @@ static kerr_t may(const move_t *m, const bo_bill_rec_t *b, kmsg_t *msg)
     return K_OK;
 }
 
-static kerr_t move(bo_store_t *st, const bo_who_t *who, const bo_signer_t *sig, const move_t *m, int64_t id,
-                   const char *reason, kmsg_t *msg)
+/* Makes move m on bill id; an issue queues its notice under ncfg. */
+static kerr_t move(bo_store_t *st, const bo_who_t *who, const bo_signer_t *sig, const bo_notices_cfg_t *ncfg,
+                   const move_t *m, int64_t id, const char *reason, kmsg_t *msg)
 {
     bo_op_t op;
     bo_bill_rec_t b = {0};
@@ -82,7 +84,7 @@ static kerr_t move(bo_store_t *st, const bo_who_t *who, const bo_signer_t *sig, 
         rc = st->ops->post->bill_state(st->ctx, id, b.state, state_names[m->to], sig ? sig->operator_name : "",
                                        reason, who->now, &changed, msg);
     if (rc == K_OK && m->to == BO_BILL_ISSUED)
-        rc = bo_bills_on_issued(st, &b, who->now, msg);
+        rc = bo_bills_on_issued(st, ncfg, &b, who->now, msg);
     snprintf(target, sizeof target, "bill %lld", (long long)id);
     snprintf(detail, sizeof detail, "account %s %s..%s total %lld %s -> %s%s%s", b.account, b.from, b.to,
              (long long)b.total, b.state, state_names[m->to], sig && sig->operator_name ? " operator " : "",
@@ -92,12 +94,12 @@ static kerr_t move(bo_store_t *st, const bo_who_t *who, const bo_signer_t *sig, 
 
 kerr_t bo_bill_confirm(bo_store_t *st, const bo_who_t *who, const bo_signer_t *sig, int64_t id, kmsg_t *msg)
 {
-    return move(st, who, sig, &moves[0], id, "", msg);
+    return move(st, who, sig, NULL, &moves[0], id, "", msg);
 }
 
-kerr_t bo_bill_issue(bo_store_t *st, const bo_who_t *who, int64_t id, kmsg_t *msg)
+kerr_t bo_bill_issue(bo_store_t *st, const bo_who_t *who, const bo_notices_cfg_t *ncfg, int64_t id, kmsg_t *msg)
 {
-    return move(st, who, NULL, &moves[1], id, "", msg);
+    return move(st, who, NULL, ncfg, &moves[1], id, "", msg);
 }
 
 kerr_t bo_bill_void(bo_store_t *st, const bo_who_t *who, const bo_signer_t *sig, int64_t id, const char *reason,
@@ -105,11 +107,11 @@ kerr_t bo_bill_void(bo_store_t *st, const bo_who_t *who, const bo_signer_t *sig,
 {
     if (!reason || !reason[0])
         return kmsg_set(msg, K_EINVAL, "voiding a bill needs --reason TEXT (audited)");
-    return move(st, who, sig, &moves[2], id, reason, msg);
+    return move(st, who, sig, NULL, &moves[2], id, reason, msg);
 }
 
-kerr_t bo_bills_on_issued(bo_store_t *st, const bo_bill_rec_t *bill, int64_t now, kmsg_t *msg)
+kerr_t bo_bills_on_issued(bo_store_t *st, const bo_notices_cfg_t *ncfg, const bo_bill_rec_t *bill, int64_t now,
+                          kmsg_t *msg)
 {
-    (void)st, (void)bill, (void)now, (void)msg;
-    return K_OK;
+    return bo_notice_bill(st, ncfg, bill, now, msg);
 }

@@ -137,7 +137,7 @@ static kerr_t apply(bo_contact_t *c, const bo_contact_change_t *ch, kmsg_t *msg)
         snprintf(c->lang, sizeof c->lang, "%s", ch->lang);
     if (ch->wants && !bo_notice_wants_parse(ch->wants, &c->wants, bad, sizeof bad))
         return kmsg_set(msg, K_EINVAL,
-                        "--wants takes low, arrears, cutoff, supply, credit (comma-separated), all or none; "
+                        "--wants takes low, arrears, cutoff, supply, credit, bill (comma-separated), all or none; "
                         "'%s' is none of them: nothing changed",
                         bad);
     if (ch->quiet && !bo_config_quiet_parse(ch->quiet, &c->quiet_from, &c->quiet_to))

@@ -20,6 +20,7 @@ typedef struct notice_ctx {
     const bo_notices_cfg_t *cfg;
     const char *account, *meter, *event_id; /* event_id: the reading's time or the sale's id */
     int64_t now;
+    const char *key; /* the idempotency key when the event makes its own (a bill's); NULL: from the event */
 } notice_ctx_t;
 
 kerr_t bo_notice_levels_of(bo_store_t *st, const bo_notices_cfg_t *cfg, const char *account, const char *meter,
@@ -51,7 +52,8 @@ static char *event_json(const notice_ctx_t *c, const bo_nevent_t *e, const char 
               kjson_add_str(o, "account", c->account) && kjson_add_str(o, "meter", c->meter) &&
               kjson_add_time(o, "at", e->at) && kjson_add_int(o, "balance", e->balance) &&
               kjson_add_int(o, "amount", e->amount) && kjson_add_str(o, "lang", who->lang) &&
-              kjson_add_str(o, "subject", subject) && kjson_add_str(o, "text", text);
+              kjson_add_str(o, "subject", subject) && kjson_add_str(o, "text", text) &&
+              (!e->period[0] || kjson_add_str(o, "period", e->period));
     char *s = ok ? kjson_print(o, false) : NULL;
     cJSON_Delete(o);
     return s;
@@ -72,8 +74,11 @@ static kerr_t put(const notice_ctx_t *c, bo_out_new_t *n, bo_channel_kind_t ch, 
 static kerr_t queue(const notice_ctx_t *c, const bo_nevent_t *e, const bo_contact_t *who, kmsg_t *msg)
 {
     char key[128], subject[128], text[512], shown[160];
-    snprintf(key, sizeof key, "%s:%s:%s:%s", bo_notice_kind_name(e->kind), c->account, c->meter, c->event_id);
-    if (!bo_notice_text(e, c->meter, who->lang, subject, sizeof subject, text, sizeof text))
+    if (c->key)
+        snprintf(key, sizeof key, "%s", c->key);
+    else
+        snprintf(key, sizeof key, "%s:%s:%s:%s", bo_notice_kind_name(e->kind), c->account, c->meter, c->event_id);
+    if (!bo_notice_text(e, c->account, c->meter, who->lang, subject, sizeof subject, text, sizeof text))
         return kmsg_set(msg, K_EIO, "the %s notice's text does not fit", bo_notice_kind_name(e->kind));
     char *json = event_json(c, e, key, who, subject, text);
     if (!json)
@@ -146,7 +151,7 @@ kerr_t bo_notice_reading(bo_store_t *st, const bo_notices_cfg_t *cfg, const bo_r
     bo_nevent_t ev[BO_NEVENTS_MAX];
     bo_nlevels_t lv = BO_NLEVELS_DEFAULT;
     snprintf(at, sizeof at, "%lld", (long long)r->at);
-    notice_ctx_t c = {st, cfg, account, r->meter, at, now};
+    notice_ctx_t c = {st, cfg, account, r->meter, at, now, NULL};
     kerr_t rc = st->ops->meters->binding_of(st->ctx, r->meter, account, &bound, msg);
     if (rc == K_OK && cfg && bound)
         rc = bo_notice_levels_of(st, cfg, account, r->meter, &lv, msg);
@@ -177,8 +182,8 @@ static kerr_t credit(bo_store_t *st, const bo_notices_cfg_t *cfg, const char *me
         rc = st->ops->notice->state_get(st->ctx, meter, &s, msg);
     if (rc || !bound)
         return rc;
-    bo_nevent_t e = {BO_NK_CREDIT, at, after ? *after : (s.known ? s.balance : 0) + amount, amount, -1};
-    notice_ctx_t c = {st, cfg, account, meter, id, now};
+    bo_nevent_t e = {BO_NK_CREDIT, at, after ? *after : (s.known ? s.balance : 0) + amount, amount, -1, ""};
+    notice_ctx_t c = {st, cfg, account, meter, id, now, NULL};
     return queue_all(&c, &e, 1, msg);
 }
 
@@ -215,7 +220,7 @@ kerr_t bo_notice_command(bo_store_t *st, const bo_notices_cfg_t *cfg, const bo_c
     int n = bo_notice_on_relay(&s, c->executed_at ? c->executed_at : now, trip, c->balance_after, &next, &e);
     if (s.known)
         rc = st->ops->notice->state_put(st->ctx, c->meter, &next, msg);
-    notice_ctx_t nc = {st, cfg, account, c->meter, c->id, now};
+    notice_ctx_t nc = {st, cfg, account, c->meter, c->id, now, NULL};
     return rc || !bound ? rc : queue_all(&nc, &e, n, msg);
 }
 
@@ -225,4 +230,17 @@ kerr_t bo_notice_sale(bo_store_t *st, const bo_notices_cfg_t *cfg, const bo_txn_
     if (!cfg || strcmp(t->state, "delivered") != 0 || strcmp(t->method, "central") == 0)
         return K_OK;
     return credit(st, cfg, t->meter, t->id, t->updated_at, t->delivered, NULL, now, msg);
+}
+
+kerr_t bo_notice_bill(bo_store_t *st, const bo_notices_cfg_t *cfg, const bo_bill_rec_t *b, int64_t now, kmsg_t *msg)
+{
+    char id[24], key[128];
+    if (!cfg)
+        return K_OK;
+    snprintf(id, sizeof id, "%lld", (long long)b->id);
+    snprintf(key, sizeof key, "bill:%s:%s", b->account, id);
+    bo_nevent_t e = {BO_NK_BILL_ISSUED, now, 0, b->total - b->paid, -1, ""};
+    snprintf(e.period, sizeof e.period, "%s..%s", b->from, b->to);
+    notice_ctx_t c = {st, cfg, b->account, "", id, now, key};
+    return queue_all(&c, &e, 1, msg);
 }

@@ -1,9 +1,9 @@
 /* Notices' triggers (docs/notices.md, "Triggers"): what the ingest of a
  * reading or a sale calls for, through the pure rules
  * (notify/bo_notice_rules.h), queued in the notice outbox inside the
- * ingest's transaction. Each notice's idempotency key comes from its
- * event (kind:account:meter:time, credit:account:txn), so the same rows
- * ingested again queue nothing new. */
+ * ingest's transaction (or a bill's issue). Each notice's idempotency key
+ * comes from its event (kind:account:meter:time, credit:account:txn,
+ * bill:account:bill), so the same rows ingested again queue nothing new. */
 #ifndef BACKOFFICE_DOMAIN_BO_NOTICE_H
 #define BACKOFFICE_DOMAIN_BO_NOTICE_H
 
@@ -42,5 +42,11 @@ kerr_t bo_notice_sale(bo_store_t *st, const bo_notices_cfg_t *cfg, const bo_txn_
  * after from the outcome, else the last reading's plus the amount. */
 kerr_t bo_notice_command(bo_store_t *st, const bo_notices_cfg_t *cfg, const bo_cmd_rec_t *c, int64_t now,
                          kmsg_t *msg);
+
+/* Post-paid bill b issued at now (called in the issuing transaction):
+ * queues the bill issued notice for b's account (its period, what it
+ * asks: total less paid), key bill:ACCOUNT:BILL-ID, so a bill is told
+ * once; held in the contact's quiet hours. cfg NULL: nothing. */
+kerr_t bo_notice_bill(bo_store_t *st, const bo_notices_cfg_t *cfg, const bo_bill_rec_t *b, int64_t now, kmsg_t *msg);
 
 #endif

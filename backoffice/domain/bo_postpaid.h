@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 
+#include "backoffice/base/bo_config.h"
 #include "backoffice/domain/bo_op.h"
 
 /* A bill's states, in the order they come (void ends any but paid). */
@@ -52,21 +53,24 @@ kerr_t bo_bill_draft(bo_store_t *st, const bo_who_t *who, const char *account, c
                      int64_t *id, kmsg_t *msg);
 
 /* Moves a bill on: confirm (draft -> confirmed, needs an operator allowed
- * `accounts`), issue (confirmed -> issued; bo_bills_on_issued is called),
+ * `accounts`), issue (confirmed -> issued; bo_bills_on_issued is called
+ * with the notices' settings ncfg, NULL: no notice),
  * void (draft, confirmed or issued -> void with a reason, needs the
  * permission; an issued bill with payments on it cannot be void). Audited
  * bill.confirm, bill.issue, bill.void. K_ESTATE naming the state for a
  * move out of order. */
 kerr_t bo_bill_confirm(bo_store_t *st, const bo_who_t *who, const bo_signer_t *sig, int64_t id, kmsg_t *msg);
-kerr_t bo_bill_issue(bo_store_t *st, const bo_who_t *who, int64_t id, kmsg_t *msg);
+kerr_t bo_bill_issue(bo_store_t *st, const bo_who_t *who, const bo_notices_cfg_t *ncfg, int64_t id, kmsg_t *msg);
 kerr_t bo_bill_void(bo_store_t *st, const bo_who_t *who, const bo_signer_t *sig, int64_t id, const char *reason,
                     kmsg_t *msg);
 
 /* Where a bill's notice starts: called in the transaction that issues the
- * bill, with the bill as issued. Today it does nothing: the notices
- * (backoffice/notify/) hook in here (a row in their outbox, keyed by the
- * bill id, so one notice per bill). */
-kerr_t bo_bills_on_issued(bo_store_t *st, const bo_bill_rec_t *bill, int64_t now, kmsg_t *msg);
+ * bill, with the bill as issued, it queues the bill issued notice for the
+ * account's contact (bo_notice_bill: a row per channel in the notices'
+ * outbox, keyed bill:ACCOUNT:BILL-ID, so one notice per bill); ncfg NULL
+ * queues nothing. A failure to queue fails the issue. */
+kerr_t bo_bills_on_issued(bo_store_t *st, const bo_notices_cfg_t *ncfg, const bo_bill_rec_t *bill, int64_t now,
+                          kmsg_t *msg);
 
 /* Records a payment of amount (minor units) for the account of bill `id`
  * by method (counter, bank, kiosk) with its reference (unique per

@@ -16,11 +16,12 @@ static const char *const kind_names[BO_NK_COUNT] = {
     [BO_NK_SUPPLY_CUT] = "supply_cut",
     [BO_NK_SUPPLY_RESTORED] = "supply_restored",
     [BO_NK_CREDIT] = "credit",
+    [BO_NK_BILL_ISSUED] = "bill_issued",
 };
 
 static const char *const family_names[BO_NF_COUNT] = {
     [BO_NF_LOW] = "low", [BO_NF_ARREARS] = "arrears", [BO_NF_CUTOFF] = "cutoff",
-    [BO_NF_SUPPLY] = "supply", [BO_NF_CREDIT] = "credit",
+    [BO_NF_SUPPLY] = "supply", [BO_NF_CREDIT] = "credit", [BO_NF_BILL] = "bill",
 };
 
 static const bo_notice_family_t families[BO_NK_COUNT] = {
@@ -28,11 +29,11 @@ static const bo_notice_family_t families[BO_NK_COUNT] = {
     [BO_NK_LOW3] = BO_NF_LOW,          [BO_NK_ARREARS] = BO_NF_ARREARS,
     [BO_NK_CUTOFF_DAY] = BO_NF_CUTOFF, [BO_NK_CUTOFF_SOON] = BO_NF_CUTOFF,
     [BO_NK_SUPPLY_CUT] = BO_NF_SUPPLY, [BO_NK_SUPPLY_RESTORED] = BO_NF_SUPPLY,
-    [BO_NK_CREDIT] = BO_NF_CREDIT,
+    [BO_NK_CREDIT] = BO_NF_CREDIT,     [BO_NK_BILL_ISSUED] = BO_NF_BILL,
 };
 
-/* Each notice's subject and text; {meter}, {balance}, {amount} and {left}
- * are filled in. */
+/* Each notice's subject and text; {meter}, {balance}, {amount}, {left},
+ * {account} and {period} are filled in. */
 typedef struct wording {
     const char *subject, *text;
 } wording_t;
@@ -47,6 +48,8 @@ static const wording_t zh[BO_NK_COUNT] = {
     [BO_NK_SUPPLY_CUT] = {"停电通知", "尊敬的用户：表号{meter}已停止供电，当前余额{balance}元。充值后即可恢复供电。"},
     [BO_NK_SUPPLY_RESTORED] = {"恢复供电通知", "尊敬的用户：表号{meter}已恢复供电，当前余额{balance}元。"},
     [BO_NK_CREDIT] = {"充值到账通知", "尊敬的用户：表号{meter}充值{amount}元已到账，当前余额{balance}元。"},
+    [BO_NK_BILL_ISSUED] = {"账单通知",
+                           "尊敬的用户：账户{account}的{period}账单已出，应缴金额{amount}元，请到自助缴费机或营业厅缴费。"},
 };
 
 static const wording_t en[BO_NK_COUNT] = {
@@ -63,6 +66,8 @@ static const wording_t en[BO_NK_COUNT] = {
                           "Meter {meter}: the supply is cut; the balance is {balance} yuan. A top-up restores it."},
     [BO_NK_SUPPLY_RESTORED] = {"Supply restored", "Meter {meter}: the supply is back; the balance is {balance} yuan."},
     [BO_NK_CREDIT] = {"Top-up arrived", "Meter {meter}: your top-up of {amount} yuan has arrived; the balance is {balance} yuan."},
+    [BO_NK_BILL_ISSUED] = {"Your bill", "Account {account}: your bill for {period} is out; the total due is {amount} "
+                                        "yuan. Please pay at the kiosk or at the counter."},
 };
 
 const char *bo_notice_kind_name(bo_notice_kind_t k)
@@ -144,7 +149,7 @@ int64_t bo_notice_left_ms(int64_t prev_at, int64_t prev_balance, int64_t at, int
 static void add(bo_nevent_t *out, int *n, bo_notice_kind_t k, int64_t at, int64_t balance, int64_t amount)
 {
     if (*n < BO_NEVENTS_MAX)
-        out[(*n)++] = (bo_nevent_t){k, at, balance, amount, -1};
+        out[(*n)++] = (bo_nevent_t){k, at, balance, amount, -1, ""};
 }
 
 /* Re-arms what the balance has risen clear of; a top-up (a rise) re-arms
@@ -222,7 +227,7 @@ int bo_notice_on_relay(const bo_nstate_t *s, int64_t at, bool relay_open, int64_
     if (s->known && s->relay_open == relay_open)
         return 0;
     *out = (bo_nevent_t){relay_open ? BO_NK_SUPPLY_CUT : BO_NK_SUPPLY_RESTORED, at, s->known ? s->balance : balance,
-                         0, -1};
+                         0, -1, ""};
     return 1;
 }
 
@@ -254,16 +259,41 @@ static void left_words(int64_t ms, bool chinese, char *out, size_t len)
         snprintf(out, len, chinese ? "%lld小时" : "%lld hours", (long long)((min + 30) / 60));
 }
 
+/* Whether y-m-d1..y2-m2-d2 is one whole month. */
+static bool whole_month(int y, int m, int d1, int y2, int m2, int d2)
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y != y2 || m != m2 || m < 1 || m > 12 || d1 != 1)
+        return false;
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return d2 == days[m - 1] + (m == 2 && leap);
+}
+
+/* A bill's period: its month ("2026年11月", "2026-11"), or its first and
+ * last days; "" if none. */
+static void period_words(const char *period, bool chinese, char *out, size_t len)
+{
+    int y, m, d1, y2, m2, d2;
+    if (sscanf(period, "%4d-%2d-%2d..%4d-%2d-%2d", &y, &m, &d1, &y2, &m2, &d2) != 6)
+        snprintf(out, len, "%s", "");
+    else if (whole_month(y, m, d1, y2, m2, d2))
+        snprintf(out, len, chinese ? "%04d年%d月" : "%04d-%02d", y, m);
+    else
+        snprintf(out, len, chinese ? "%.10s至%s" : "%.10s to %s", period, period + 12);
+}
+
+#define N_PLACES 6
+
 /* Copies fmt into out with the placeholders filled in; false if it does
  * not fit. */
-static bool fill(const char *fmt, const char *const vals[4], char *out, size_t len)
+static bool fill(const char *fmt, const char *const vals[N_PLACES], char *out, size_t len)
 {
-    static const char *const names[4] = {"{meter}", "{balance}", "{amount}", "{left}"};
+    static const char *const names[N_PLACES] = {"{meter}", "{balance}", "{amount}", "{left}", "{account}", "{period}"};
     size_t at = 0;
     for (const char *p = fmt; *p;) {
         const char *v = NULL;
         size_t skip = 1;
-        for (int i = 0; *p == '{' && i < 4 && !v; i++)
+        for (int i = 0; *p == '{' && i < N_PLACES && !v; i++)
             if (strncmp(p, names[i], strlen(names[i])) == 0)
                 v = vals[i], skip = strlen(names[i]);
         size_t n = v ? strlen(v) : 1;
@@ -277,17 +307,18 @@ static bool fill(const char *fmt, const char *const vals[4], char *out, size_t l
     return true;
 }
 
-bool bo_notice_text(const bo_nevent_t *e, const char *meter, const char *lang, char *subject, size_t subject_len,
-                    char *text, size_t text_len)
+bool bo_notice_text(const bo_nevent_t *e, const char *account, const char *meter, const char *lang, char *subject,
+                    size_t subject_len, char *text, size_t text_len)
 {
     bool chinese = strcmp(lang, "en") != 0;
     const wording_t *w = (unsigned)e->kind < BO_NK_COUNT ? &(chinese ? zh : en)[e->kind] : NULL;
-    char balance[32], amount[32], left[32];
+    char balance[32], amount[32], left[32], period[48];
     if (!w || !w->text)
         return false;
     money(e->balance, balance, sizeof balance);
     money(e->amount, amount, sizeof amount);
     left_words(e->left_ms, chinese, left, sizeof left);
-    const char *const vals[4] = {meter, balance, amount, left};
+    period_words(e->period, chinese, period, sizeof period);
+    const char *const vals[N_PLACES] = {meter, balance, amount, left, account, period};
     return (size_t)snprintf(subject, subject_len, "%s", w->subject) < subject_len && fill(w->text, vals, text, text_len);
 }

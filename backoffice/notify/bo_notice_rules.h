@@ -22,19 +22,29 @@ typedef enum bo_notice_kind {
     BO_NK_SUPPLY_CUT,      /* the relay opened */
     BO_NK_SUPPLY_RESTORED, /* the relay closed again */
     BO_NK_CREDIT,          /* a top-up was delivered to the meter */
+    BO_NK_BILL_ISSUED,     /* a post-paid account's bill was issued */
     BO_NK_COUNT
 } bo_notice_kind_t;
 
 /* What a contact chooses to hear of: each kind belongs to one family. */
-typedef enum bo_notice_family { BO_NF_LOW, BO_NF_ARREARS, BO_NF_CUTOFF, BO_NF_SUPPLY, BO_NF_CREDIT, BO_NF_COUNT } bo_notice_family_t;
+typedef enum bo_notice_family {
+    BO_NF_LOW,
+    BO_NF_ARREARS,
+    BO_NF_CUTOFF,
+    BO_NF_SUPPLY,
+    BO_NF_CREDIT,
+    BO_NF_BILL,
+    BO_NF_COUNT
+} bo_notice_family_t;
 
 #define BO_NF_ALL ((1u << BO_NF_COUNT) - 1)
 
 /* The kind's name in keys and records: low1, low2, low3, arrears,
- * cutoff_day, cutoff_soon, supply_cut, supply_restored, credit. */
+ * cutoff_day, cutoff_soon, supply_cut, supply_restored, credit,
+ * bill_issued. */
 const char *bo_notice_kind_name(bo_notice_kind_t k);
 
-/* The family's name: low, arrears, cutoff, supply, credit. */
+/* The family's name: low, arrears, cutoff, supply, credit, bill. */
 const char *bo_notice_family_name(bo_notice_family_t f);
 
 bo_notice_family_t bo_notice_family(bo_notice_kind_t k);
@@ -61,6 +71,7 @@ typedef struct bo_nevent {
     int64_t balance; /* the balance then (after, for a credit) */
     int64_t amount;  /* the level crossed, or the credit delivered */
     int64_t left_ms; /* cut-off warnings: the forecast time left */
+    char period[24]; /* a bill's: its first and last local days, "2026-11-01..2026-11-30"; "" otherwise */
 } bo_nevent_t;
 
 #define BO_NEVENTS_MAX 4
@@ -107,8 +118,11 @@ int bo_notice_on_relay(const bo_nstate_t *s, int64_t at, bool relay_open, int64_
 int64_t bo_notice_release_at(int64_t now, int offset_min, int from_min, int to_min);
 
 /* The notice's subject and text in lang ("zh_CN", "en"; anything else
- * Chinese) for meter; false if a buffer is too small. */
-bool bo_notice_text(const bo_nevent_t *e, const char *meter, const char *lang, char *subject, size_t subject_len,
-                    char *text, size_t text_len);
+ * Chinese) for account's meter ("" for an account's notice, a bill); a
+ * bill's period is told as its month ("2026年11月", "2026-11") when it is
+ * a whole one, else as its first and last days. False if a buffer is too
+ * small. */
+bool bo_notice_text(const bo_nevent_t *e, const char *account, const char *meter, const char *lang, char *subject,
+                    size_t subject_len, char *text, size_t text_len);
 
 #endif

@@ -412,8 +412,16 @@ static const char *const v13[] = {
     NULL,
 };
 
+/* Version 14: a notice family for post-paid bills (bit 5 of contact.wants,
+ * docs/notices.md). A contact that wanted every family there was (the
+ * five bits of version 12) wants this one too: `all` goes on meaning all. */
+static const char *const v14[] = {
+    "UPDATE contact SET wants = 63 WHERE wants = 31;",
+    NULL,
+};
+
 /* Each migration is a list of SQL texts run in one transaction. */
-static const char *const *const migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13};
+static const char *const *const migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14};
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -109,6 +109,34 @@ static void migration_gives_meters_their_kiosks_site(void **state)
     tmpdir_remove(dir);
 }
 
+/* Schema 14 on a schema-13 file: a contact that wanted every family
+ * (the five of schema 12) wants bills too; one that chose some keeps its
+ * choice. */
+static void migration_all_takes_bills(void **state)
+{
+    (void)state;
+    char dir[256], path[300];
+    sqlite3 *db;
+    kmsg_t msg = {{0}};
+    assert_true(tmpdir_make(dir, sizeof dir));
+    snprintf(path, sizeof path, "%s/bo.db", dir);
+    assert_int_equal(bo_db_open(path, &db, &msg), K_OK);
+    assert_int_equal(bo_db_exec(db,
+                                "INSERT INTO customer VALUES ('C1', 'Chen');"
+                                "INSERT INTO account(id, customer, opened_at) VALUES ('A1', 'C1', 0), ('A2', 'C1', 0);"
+                                "INSERT INTO contact(account, wants, updated_at) VALUES ('A1', 31, 0), ('A2', 17, 0);"
+                                "PRAGMA user_version = 13;",
+                                "going back to schema 13", &msg),
+                     K_OK);
+    bo_db_close(db);
+    assert_int_equal(bo_db_open(path, &db, &msg), K_OK);
+    assert_int_equal(bo_db_version(db), BO_SCHEMA_VERSION);
+    assert_int_equal(number(db, "SELECT wants FROM contact WHERE account = 'A1'"), 63);
+    assert_int_equal(number(db, "SELECT wants FROM contact WHERE account = 'A2'"), 17);
+    bo_db_close(db);
+    tmpdir_remove(dir);
+}
+
 static void migration_one_site_takes_every_meter(void **state)
 {
     (void)state;
@@ -131,6 +159,7 @@ static void migration_one_site_takes_every_meter(void **state)
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(migration_gives_meters_their_kiosks_site),
     cmocka_unit_test(migration_one_site_takes_every_meter),
+    cmocka_unit_test(migration_all_takes_bills),
 };
 
 KTEST_MAIN(tests)

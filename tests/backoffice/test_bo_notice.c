@@ -458,6 +458,65 @@ static void credit_arrived_for_a_central_credit(void **state)
     teardown(&w);
 }
 
+/* Post-paid account A with its monthly service fee of 15.00 billed for
+ * 2026-11: bill `id` drafted, confirmed by alice and issued. */
+static void bill_issued(world_t *w, const char *account, int id)
+{
+    assert_int_equal(cli(&w->h, "bill draft --account %s --period 2026-11", account), 0);
+    assert_int_equal(cli(&w->h, "bill confirm %d --operator alice", id), 0);
+    assert_int_equal(cli(&w->h, "bill issue %d", id), 0);
+}
+
+static void bill_issued_told_once_per_channel(void **state)
+{
+    (void)state;
+    world_t w = {0};
+    setup(&w, NULL, "sms = true\n[sms]\nhost = 127.0.0.1\nport = 1\nsystem_id = estate\nsource = 95588\n");
+    setenv("BACKOFFICE_PIN", "482915", 1);
+    /* A1 told at once; A2 without a contact; A3 wants no bills; A4 in its quiet hours (UTC+8) */
+    int local = (int)(((now_ms() / 60000) + 480) % 1440), from = (local + 1440 - 60) % 1440, to = (local + 120) % 1440;
+    char quiet[16];
+    snprintf(quiet, sizeof quiet, "%02d:%02d-%02d:%02d", from / 60, from % 60, to / 60, to % 60);
+    resident(&w, "A1", "M1", "none");
+    assert_true(boh_meter(&w.h, "M2", "S1"));
+    assert_int_equal(cli(&w.h, "account open A2 --customer C0 --meter M2"), 0);
+    resident(&w, "A3", "M3", "none");
+    assert_int_equal(cli(&w.h, "contact set A3 --wants low,credit --operator alice"), 0);
+    resident(&w, "A4", "M4", quiet);
+    for (int i = 1; i <= 4; i++)
+        assert_int_equal(cli(&w.h, "account payment A%d postpaid --operator alice --reason contract", i), 0);
+    assert_int_equal(cli(&w.h, "charge add svc --site S1 --name 'Service fee' --fixed 1500 --every month"), 0);
+    assert_int_equal(cli(&w.h, "charge apply --site S1 --period 2026-11"), 0);
+    for (int i = 1; i <= 4; i++) {
+        char account[8];
+        snprintf(account, sizeof account, "A%d", i);
+        bill_issued(&w, account, i);
+    }
+    /* one row per channel the contact has an address for: SMS and the webhook */
+    assert_int_equal(count(&w.h, "SELECT count(*) FROM notice_outbox WHERE kind = 'bill_issued'"), 4);
+    assert_int_equal(count(&w.h, "SELECT count(*) FROM notice_outbox WHERE key = 'bill:A1:1' AND channel IN "
+                                 "('sms', 'webhook') AND meter = '' AND text = '尊敬的用户：账户A1的2026年11月账单已出，"
+                                 "应缴金额15.00元，请到自助缴费机或营业厅缴费。'"),
+                     2);
+    assert_int_equal(count(&w.h, "SELECT count(*) FROM notice_outbox WHERE account IN ('A2', 'A3')"), 0);
+    assert_int_equal(count(&w.h, "SELECT count(*) FROM notice_outbox WHERE key = 'bill:A4:4' AND "
+                                 "next_try_at >= created_at + 110 * 60000"),
+                     2);
+    /* issued once: a second issue is refused and queues nothing */
+    assert_int_equal(cli(&w.h, "bill issue 1"), 1);
+    assert_int_equal(count(&w.h, "SELECT count(*) FROM notice_outbox WHERE kind = 'bill_issued'"), 4);
+    /* the webhook receives A1's, with the period; A4's waits for the quiet hours' end */
+    assert_true(wait_accepted(&w, 1, 20));
+    sleep_ms(1500);
+    assert_int_equal(hook_lines(&w, 200, NULL), 1);
+    assert_int_equal(hook_lines(&w, 200, "bill:A1:1"), 1);
+    assert_int_equal(count(&w.h, "SELECT count(*) FROM notice_outbox WHERE key = 'bill:A1:1' AND channel = 'webhook' "
+                                 "AND state = 'sent' AND json LIKE '%%\"period\":\"2026-11-01..2026-11-30\"%%'"),
+                     1);
+    assert_int_equal(count(&w.h, "SELECT count(*) FROM notice_outbox WHERE key = 'bill:A4:4' AND state = 'queued'"), 2);
+    teardown(&w);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -467,6 +526,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(contacts_masked_and_permission_refused),
         cmocka_unit_test(supply_cut_by_a_central_command),
         cmocka_unit_test(credit_arrived_for_a_central_credit),
+        cmocka_unit_test(bill_issued_told_once_per_channel),
     };
     return ktest_run("backoffice_notice", tests, sizeof tests / sizeof tests[0], argc, argv);
 }

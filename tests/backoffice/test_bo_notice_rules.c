@@ -174,29 +174,29 @@ static void texts_in_both_languages(void **state)
 {
     (void)state;
     char subject[128], text[512];
-    bo_nevent_t low = {BO_NK_LOW3, T0, 450, 500, -1};
-    assert_true(bo_notice_text(&low, "000000000101", "zh_CN", subject, sizeof subject, text, sizeof text));
+    bo_nevent_t low = {BO_NK_LOW3, T0, 450, 500, -1, ""};
+    assert_true(bo_notice_text(&low, "A1", "000000000101", "zh_CN", subject, sizeof subject, text, sizeof text));
     assert_string_equal(subject, "余额严重不足");
     assert_non_null(strstr(text, "表号000000000101余额仅剩4.50元，已低于5.00元"));
-    assert_true(bo_notice_text(&low, "000000000101", "en", subject, sizeof subject, text, sizeof text));
+    assert_true(bo_notice_text(&low, "A1", "000000000101", "en", subject, sizeof subject, text, sizeof text));
     assert_string_equal(text, "Meter 000000000101: only 4.50 yuan left, below 5.00 yuan. Top up now to keep the "
                               "supply on.");
-    bo_nevent_t credit = {BO_NK_CREDIT, T0, 12345, 10000, -1};
-    assert_true(bo_notice_text(&credit, "M1", "", subject, sizeof subject, text, sizeof text)); /* Chinese by default */
+    bo_nevent_t credit = {BO_NK_CREDIT, T0, 12345, 10000, -1, ""};
+    assert_true(bo_notice_text(&credit, "A1", "M1", "", subject, sizeof subject, text, sizeof text)); /* Chinese by default */
     assert_string_equal(text, "尊敬的用户：表号M1充值100.00元已到账，当前余额123.45元。");
-    bo_nevent_t soon = {BO_NK_CUTOFF_SOON, T0, 250, 0, 25 * MIN};
-    assert_true(bo_notice_text(&soon, "M1", "en", subject, sizeof subject, text, sizeof text));
+    bo_nevent_t soon = {BO_NK_CUTOFF_SOON, T0, 250, 0, 25 * MIN, ""};
+    assert_true(bo_notice_text(&soon, "A1", "M1", "en", subject, sizeof subject, text, sizeof text));
     assert_non_null(strstr(text, "in about 25 minutes"));
-    bo_nevent_t arrears = {BO_NK_ARREARS, T0, -5, 0, -1};
-    assert_true(bo_notice_text(&arrears, "M1", "zh_CN", subject, sizeof subject, text, sizeof text));
+    bo_nevent_t arrears = {BO_NK_ARREARS, T0, -5, 0, -1, ""};
+    assert_true(bo_notice_text(&arrears, "A1", "M1", "zh_CN", subject, sizeof subject, text, sizeof text));
     assert_non_null(strstr(text, "当前余额-0.05元"));
     for (int k = 0; k < BO_NK_COUNT; k++) {
-        bo_nevent_t e = {(bo_notice_kind_t)k, T0, 100, 100, MIN};
-        assert_true(bo_notice_text(&e, "M1", "zh_CN", subject, sizeof subject, text, sizeof text));
-        assert_true(bo_notice_text(&e, "M1", "en", subject, sizeof subject, text, sizeof text));
+        bo_nevent_t e = {(bo_notice_kind_t)k, T0, 100, 100, MIN, ""};
+        assert_true(bo_notice_text(&e, "A1", "M1", "zh_CN", subject, sizeof subject, text, sizeof text));
+        assert_true(bo_notice_text(&e, "A1", "M1", "en", subject, sizeof subject, text, sizeof text));
         assert_null(strchr(text, '{')); /* every placeholder filled */
     }
-    assert_false(bo_notice_text(&low, "M1", "en", subject, sizeof subject, text, 20)); /* too small: refused */
+    assert_false(bo_notice_text(&low, "A1", "M1", "en", subject, sizeof subject, text, 20)); /* too small: refused */
 }
 
 static void wants_parsed_and_named(void **state)
@@ -214,6 +214,59 @@ static void wants_parsed_and_named(void **state)
     assert_string_equal(bad, "spam");
     assert_int_equal(bo_notice_family(BO_NK_CUTOFF_SOON), BO_NF_CUTOFF);
     assert_string_equal(bo_notice_kind_name(BO_NK_SUPPLY_RESTORED), "supply_restored");
+    assert_true(bo_notice_wants_parse("credit,bill", &mask, bad, sizeof bad));
+    assert_int_equal(mask, (1u << BO_NF_CREDIT) | (1u << BO_NF_BILL));
+    bo_notice_wants_format(mask, out, sizeof out);
+    assert_string_equal(out, "credit,bill");
+    assert_true((BO_NF_ALL & (1u << BO_NF_BILL)) != 0); /* all takes bills too */
+    bo_notice_wants_format(BO_NF_ALL & ~(1u << BO_NF_BILL), out, sizeof out);
+    assert_string_equal(out, "low,arrears,cutoff,supply,credit");
+    assert_int_equal(bo_notice_family(BO_NK_BILL_ISSUED), BO_NF_BILL);
+    assert_string_equal(bo_notice_kind_name(BO_NK_BILL_ISSUED), "bill_issued");
+    assert_false(bo_notice_urgent(BO_NK_BILL_ISSUED)); /* held in quiet hours */
+}
+
+/* A bill issued: its period (a whole month as the month, else its days),
+ * the total due and where to pay, in both languages. */
+static void bill_text_in_both_languages(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *period, *lang, *subject, *text;
+        int64_t due;
+    } cases[] = {
+        {"2026-11-01..2026-11-30", "zh_CN", "账单通知",
+         "尊敬的用户：账户A1的2026年11月账单已出，应缴金额322.34元，请到自助缴费机或营业厅缴费。", 32234},
+        {"2026-11-01..2026-11-30", "en", "Your bill",
+         "Account A1: your bill for 2026-11 is out; the total due is 322.34 yuan. Please pay at the kiosk or at the "
+         "counter.",
+         32234},
+        {"2026-10-31..2026-11-02", "zh_CN", "账单通知",
+         "尊敬的用户：账户A1的2026-10-31至2026-11-02账单已出，应缴金额0.60元，请到自助缴费机或营业厅缴费。", 60},
+        {"2026-10-31..2026-11-02", "en", "Your bill",
+         "Account A1: your bill for 2026-10-31 to 2026-11-02 is out; the total due is 0.60 yuan. Please pay at the "
+         "kiosk or at the counter.",
+         60},
+        /* a leap year's February is whole at the 29th, a common one at the 28th; the 29th of November is not */
+        {"2028-02-01..2028-02-29", "en", "Your bill",
+         "Account A1: your bill for 2028-02 is out; the total due is 1.00 yuan. Please pay at the kiosk or at the "
+         "counter.",
+         100},
+        {"2027-02-01..2027-02-28", "zh_CN", "账单通知",
+         "尊敬的用户：账户A1的2027年2月账单已出，应缴金额1.00元，请到自助缴费机或营业厅缴费。", 100},
+        {"2026-11-01..2026-11-29", "en", "Your bill",
+         "Account A1: your bill for 2026-11-01 to 2026-11-29 is out; the total due is 1.00 yuan. Please pay at the "
+         "kiosk or at the counter.",
+         100},
+    };
+    char subject[128], text[512];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        bo_nevent_t e = {BO_NK_BILL_ISSUED, T0, 0, cases[i].due, -1, ""};
+        snprintf(e.period, sizeof e.period, "%s", cases[i].period);
+        assert_true(bo_notice_text(&e, "A1", "", cases[i].lang, subject, sizeof subject, text, sizeof text));
+        assert_string_equal(subject, cases[i].subject);
+        assert_string_equal(text, cases[i].text);
+    }
 }
 
 static void backoff_doubles_capped_with_jitter(void **state)
@@ -415,6 +468,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(quiet_hours_hold_and_release),
         cmocka_unit_test(texts_in_both_languages),
         cmocka_unit_test(wants_parsed_and_named),
+        cmocka_unit_test(bill_text_in_both_languages),
         cmocka_unit_test(backoff_doubles_capped_with_jitter),
         cmocka_unit_test(pace_lets_through_per_second),
         cmocka_unit_test(webhook_signature_and_outcomes),
