@@ -12,7 +12,7 @@
 
 #define MONEY_MAX 1000000000000LL /* 10^12 minor units: far beyond any top-up */
 
-static const char *const topics[] = {"txn", "reading", "alert", "card", "audit", "command", "frozen"};
+static const char *const topics[] = {"txn", "reading", "alert", "card", "audit", "command", "frozen", "bill_payment"};
 
 static bool topic_known(const char *t)
 {
@@ -30,7 +30,7 @@ static kerr_t decode_row(const cJSON *r, int i, bo_row_t *row, kmsg_t *msg)
     if (rc == K_OK)
         rc = bo_json_str(r, "topic", row->topic, sizeof row->topic, msg);
     if (rc == K_OK && !topic_known(row->topic))
-        rc = kmsg_set(msg, K_EINVAL, "topic '%s' is unknown: use txn, reading, alert, card, audit, command or frozen", row->topic);
+        rc = kmsg_set(msg, K_EINVAL, "topic '%s' is unknown: use txn, reading, alert, card, audit, command, frozen or bill_payment", row->topic);
     row->payload = cJSON_GetObjectItemCaseSensitive(r, "payload");
     if (rc == K_OK && !cJSON_IsObject(row->payload))
         rc = kmsg_set(msg, K_EINVAL, "'payload' must be an object");

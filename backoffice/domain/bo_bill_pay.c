@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "backoffice/domain/bo_audit.h"
 #include "backoffice/domain/bo_postpaid.h"
 
 #define MAX_OPEN 512
@@ -29,23 +30,36 @@ static bool method_ok(const char *m)
     return m && (strcmp(m, "counter") == 0 || strcmp(m, "bank") == 0 || strcmp(m, "kiosk") == 0);
 }
 
-/* Puts the payment on the open bills, oldest first; K_ESTATE if it is
- * more than they ask. */
-static kerr_t spread(bo_store_t *st, const open_bills_t *o, int64_t payment, int64_t amount, int64_t now,
-                     kmsg_t *msg)
+/* What the open bills ask together. */
+static int64_t asked(const open_bills_t *o)
 {
     int64_t asks = 0;
     for (int i = 0; i < o->n; i++)
         asks += o->asks[i];
-    if (amount > asks)
-        return kmsg_set(msg, K_ESTATE, "%lld is more than the account's issued bills ask (%lld): nothing recorded",
-                        (long long)amount, (long long)asks);
+    return asks;
+}
+
+/* Puts amount of the payment on the open bills, oldest first, each up to
+ * what it asks (the caller keeps amount within what they ask). */
+static kerr_t spread(bo_store_t *st, const open_bills_t *o, int64_t payment, int64_t amount, int64_t now,
+                     kmsg_t *msg)
+{
     kerr_t rc = K_OK;
     for (int i = 0; rc == K_OK && amount > 0 && i < o->n; i++) {
         int64_t part = amount < o->asks[i] ? amount : o->asks[i];
         rc = st->ops->post->payment_part(st->ctx, payment, o->id[i], part, now, msg);
         amount -= part;
     }
+    return rc;
+}
+
+/* The account's open bills into o (the store's, oldest first). */
+static kerr_t open_of(bo_store_t *st, const char *account, open_bills_t *o, kmsg_t *msg)
+{
+    memset(o, 0, sizeof *o);
+    kerr_t rc = st->ops->post->open_each(st->ctx, account, on_open, o, msg);
+    if (rc == K_OK && o->overflow)
+        rc = kmsg_set(msg, K_EOVERFLOW, "account %s has more than %d bills open", account, MAX_OPEN);
     return rc;
 }
 
@@ -56,7 +70,6 @@ kerr_t bo_bill_pay(bo_store_t *st, const bo_who_t *who, int64_t id, int64_t amou
         return kmsg_set(msg, K_EINVAL, "a payment is an amount above 0 (minor units), a method (counter, bank, "
                                        "kiosk) and a reference");
     static open_bills_t o; /* the command line's one thread and the server's lock hold it alone */
-    memset(&o, 0, sizeof o);
     bo_bill_rec_t b = {0};
     bo_op_t op;
     bool found = false;
@@ -70,9 +83,10 @@ kerr_t bo_bill_pay(bo_store_t *st, const bo_who_t *who, int64_t id, int64_t amou
     if (rc == K_OK && strcmp(b.state, "issued") != 0)
         rc = kmsg_set(msg, K_ESTATE, "bill %lld is %s: only an issued bill is paid", (long long)id, b.state);
     if (rc == K_OK)
-        rc = st->ops->post->open_each(st->ctx, b.account, on_open, &o, msg);
-    if (rc == K_OK && o.overflow)
-        rc = kmsg_set(msg, K_EOVERFLOW, "account %s has more than %d bills open", b.account, MAX_OPEN);
+        rc = open_of(st, b.account, &o, msg);
+    if (rc == K_OK && amount > asked(&o))
+        rc = kmsg_set(msg, K_ESTATE, "%lld is more than the account's issued bills ask (%lld): nothing recorded",
+                      (long long)amount, (long long)asked(&o));
     if (rc == K_OK)
         rc = st->ops->post->payment_add(st->ctx, b.account, amount, method, ref, who->actor, who->now, &payment,
                                         msg);
@@ -82,4 +96,26 @@ kerr_t bo_bill_pay(bo_store_t *st, const bo_who_t *who, int64_t id, int64_t amou
     snprintf(detail, sizeof detail, "payment %lld account %s amount %lld %s ref %s", (long long)payment, b.account,
              (long long)amount, method, ref);
     return bo_op_end(&op, rc, "bill.pay", target, "", detail, NULL, NULL);
+}
+
+kerr_t bo_bill_pay_kiosk(bo_store_t *st, const bo_kiosk_pay_t *p, int64_t now, int64_t *payment,
+                         int64_t *unapplied, kmsg_t *msg)
+{
+    static open_bills_t o; /* the server's lock holds it alone */
+    char actor[80], detail[240];
+    *unapplied = 0;
+    kerr_t rc = open_of(st, p->account, &o, msg);
+    snprintf(actor, sizeof actor, "kiosk:%s", p->kiosk);
+    if (rc == K_OK)
+        rc = st->ops->post->payment_add(st->ctx, p->account, p->amount, "kiosk", p->ref, actor, now, payment, msg);
+    if (rc)
+        return rc;
+    int64_t fits = p->amount < asked(&o) ? p->amount : asked(&o);
+    *unapplied = p->amount - fits;
+    if ((rc = spread(st, &o, *payment, fits, now, msg)))
+        return rc;
+    snprintf(detail, sizeof detail, "payment %lld account %s amount %lld kiosk ref %s unapplied %lld",
+             (long long)*payment, p->account, (long long)p->amount, p->ref, (long long)*unapplied);
+    const bo_audit_rec_t a = {actor, "bill.pay", p->account, "", detail, now};
+    return bo_audit_record(st, &a, msg);
 }

@@ -44,6 +44,10 @@ kerr_t bo__ingest_card(const bo_in_t *in);
  * audit id (from that ledger) is a duplicate. */
 kerr_t bo__ingest_audit(const bo_in_t *in);
 
+/* Records a kiosk's bill payment (topic bill_payment, bo_ingest_bill.c);
+ * one whose reference was recorded already is a duplicate. */
+kerr_t bo__ingest_bill_payment(const bo_in_t *in);
+
 /* Decides, in the batch's transaction, whether rows of ledger l may be
  * stored for kiosk: the kiosk's first ledger becomes its current one; a
  * ledger that began later than the current one replaces it (audited as

@@ -1,5 +1,5 @@
 /* Storing each topic's row: txn, reading, frozen, alert (card: bo_ingest_card.c,
- * audit: bo_ingest_audit.c). A row already held under another outbox seq
+ * audit: bo_ingest_audit.c, bill_payment: bo_ingest_bill.c). A row already held under another outbox seq
  * is a duplicate; a malformed one is rejected; a row naming a meter passes
  * the gate first (bo_ingest_gate.c): the kiosk's scope, then the rules. */
 #include <stdio.h>
@@ -195,6 +195,8 @@ kerr_t bo__ingest_row(const bo_in_t *in)
         return ingest_command(in);
     if (strcmp(topic, "frozen") == 0)
         return ingest_frozen(in);
+    if (strcmp(topic, "bill_payment") == 0)
+        return bo__ingest_bill_payment(in);
     return bo__ingest_card(in);
 }
 

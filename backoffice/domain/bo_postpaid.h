@@ -81,6 +81,47 @@ kerr_t bo_bills_on_issued(bo_store_t *st, const bo_notices_cfg_t *ncfg, const bo
 kerr_t bo_bill_pay(bo_store_t *st, const bo_who_t *who, int64_t id, int64_t amount, const char *method,
                    const char *ref, kmsg_t *msg);
 
+/* A payment a kiosk took for an account's bills (topic bill_payment). */
+typedef struct bo_kiosk_pay {
+    const char *kiosk, *account, *ref; /* ref: the kiosk's sale id, unique per method kiosk */
+    int64_t amount;
+} bo_kiosk_pay_t;
+
+/* Records the kiosk's payment (method kiosk) inside the caller's
+ * transaction: on the account's issued bills oldest first, as bo_bill_pay;
+ * what is more than they ask (a bill paid meanwhile, an overpayment) is
+ * recorded with the payment but put on no bill: *unapplied says how much,
+ * for staff to refund or credit. K_ECONFLICT if the reference was recorded
+ * before. Audited bill.pay as kiosk:K, target the account. */
+kerr_t bo_bill_pay_kiosk(bo_store_t *st, const bo_kiosk_pay_t *p, int64_t now, int64_t *payment,
+                         int64_t *unapplied, kmsg_t *msg);
+
+/* The most bills a kiosk is shown; more are counted in the total. */
+#define BO_DUE_MAX 24
+
+/* One issued bill not paid in full, as a kiosk shows it. */
+typedef struct bo_due_bill {
+    int64_t id, total, paid, due; /* due = own - paid */
+    char from[11], to[11];
+} bo_due_bill_t;
+
+/* What an account owes (docs/billing.md, "At the kiosk"). */
+typedef struct bo_due {
+    char account[65], payment[16], currency[8];
+    int64_t owed; /* every open bill's due, summed */
+    int n, more;  /* bills listed, and those left out */
+    bo_due_bill_t bill[BO_DUE_MAX];
+} bo_due_t;
+
+/* Whether kiosk may act for account: K_OK if one of the meters bound to
+ * it is in the kiosk's scope (bo_scope.h); K_ENOTFOUND for an account not
+ * known, K_EDENIED otherwise, why saying so for staff; K_EIO. */
+kerr_t bo_account_scope(bo_store_t *st, const char *kiosk, const char *account, kmsg_t *why);
+
+/* What account owes, for kiosk (its scope checked as bo_account_scope):
+ * its issued bills not paid in full, oldest first. */
+kerr_t bo_bill_due(bo_store_t *st, const char *kiosk, const char *account, bo_due_t *d, kmsg_t *msg);
+
 /* Whether the staff member may do what needs permission `perm` (a
  * core/perm.h perm_t): an enabled central operator whose group holds it
  * and whose PIN is right. K_EDENIED saying what is missing. */

@@ -43,6 +43,7 @@ static const bo_route_t routes[] = {
     {"POST", "/v1/kiosks/*/qr-orders", bo_h_qr_create, NEEDS_KIOSK, BODY_JSON, SMALL},
     {"GET", "/v1/kiosks/*/qr-orders/*", bo_h_qr_get, NEEDS_KIOSK, BODY_NONE, 0},
     {"POST", "/v1/kiosks/*/qr-orders/*/cancel", bo_h_qr_cancel, NEEDS_KIOSK, BODY_NONE, 0},
+    {"GET", "/v1/kiosks/*/accounts/*/due", bo_h_account_due, NEEDS_KIOSK, BODY_NONE, 0},
     {"GET", "/v1/kiosks/*/commands", bo_h_commands_get, NEEDS_KIOSK, BODY_NONE, 0},
     {"POST", "/v1/kiosks/*/commands/*/ack", bo_h_command_ack, NEEDS_KIOSK, BODY_JSON, SMALL},
     {"GET", "/v1/admin/reports/*", bo_h_admin_report, NEEDS_ADMIN, BODY_NONE, 0},

@@ -130,6 +130,7 @@ void bo_h_notice_ack(bo_req_t *q, bo_resp_t *r);
 void bo_h_count_reserve(bo_req_t *q, bo_resp_t *r);
 void bo_h_count_release(bo_req_t *q, bo_resp_t *r);
 void bo_h_count_get(bo_req_t *q, bo_resp_t *r);
+void bo_h_account_due(bo_req_t *q, bo_resp_t *r);
 void bo_h_qr_create(bo_req_t *q, bo_resp_t *r);
 void bo_h_qr_get(bo_req_t *q, bo_resp_t *r);
 void bo_h_qr_cancel(bo_req_t *q, bo_resp_t *r);

@@ -71,6 +71,8 @@ static const verb_t verbs[] = {
     {"operator", "list", ctl_operator_list, "", "the operators, their groups and lockouts", OPEN},
     {"group", "set", ctl_group_set, "NAME --perms LIST", "staff: create or change a permission group (LIST: names, or all)", .perm = PERM_OPERATORS},
     {"group", "list", ctl_group_list, "", "the permission groups and what each allows", OPEN},
+    {"bill", "due", ctl_bill_due, "--account ACCOUNT",
+     "what a post-paid account owes: its issued bills not paid in full, oldest first (asked of the back office)", OPEN},
     {"sync", "now", ctl_sync_now, "", "upload the outbox to the back office until it is empty", OPEN},
     {"sync", "notices", ctl_sync_notices, "", "book the late QR payments the back office reports, then acknowledge them", OPEN},
     {"sync", "apply", ctl_sync_apply, "KIND FILE", "apply a signed document carried by hand (as `backoffice sign` makes it), checked like a download", .perm = PERM_SETTINGS},
