@@ -36,8 +36,16 @@ void layout_split(const sctx_t *c, SDL_Rect area, SDL_Rect *main, SDL_Rect *side
     }
 }
 
+/* A strip taller than what is left would draw over what is below it. */
+static void room(const sctx_t *c, const SDL_Rect *area, int h)
+{
+    if (h > area->h)
+        text_problem(c, "a strip of %d px takes more than the %d px left: it overlaps what is below", h, area->h);
+}
+
 SDL_Rect layout_top(const sctx_t *c, SDL_Rect *area, int h)
 {
+    room(c, area, h);
     SDL_Rect r = {area->x, area->y, area->w, h};
     area->y += h + c->ui->pad / 2;
     area->h -= h + c->ui->pad / 2;
@@ -46,6 +54,7 @@ SDL_Rect layout_top(const sctx_t *c, SDL_Rect *area, int h)
 
 SDL_Rect layout_bottom(const sctx_t *c, SDL_Rect *area, int h)
 {
+    room(c, area, h);
     SDL_Rect r = {area->x, area->y + area->h - h, area->w, h};
     area->h -= h + c->ui->pad;
     return r;

@@ -136,6 +136,9 @@ void widget_fill(const sctx_t *c, SDL_Rect r, SDL_Color col);
  * returns the height used. Text that does not fit is recorded as a problem. */
 int widget_text(sctx_t *c, SDL_Rect box, const char *text, font_size_t f, SDL_Color col, align_t a);
 
+/* Whether text wrapped in font f fits box. */
+bool widget_text_fits(sctx_t *c, SDL_Rect box, const char *text, font_size_t f);
+
 /* The largest font, from f down, in which text fits box (else the smallest). */
 font_size_t widget_font_fit(sctx_t *c, SDL_Rect box, const char *text, font_size_t f);
 
@@ -225,7 +228,7 @@ const char *text_reason(session_reason_t r);
 void text_shown(sctx_t *c, const char *text);
 
 /* Records a problem of the drawing. */
-void text_problem(sctx_t *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void text_problem(const sctx_t *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* ---- the screens, one file each ---- */
 void screen__attract(sctx_t *c);

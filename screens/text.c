@@ -120,7 +120,7 @@ void text_shown(sctx_t *c, const char *text)
     f->texts[f->texts_len] = '\0';
 }
 
-void text_problem(sctx_t *c, const char *fmt, ...)
+void text_problem(const sctx_t *c, const char *fmt, ...)
 {
     if (c->f->n_problems >= SCREEN_MAX_PROBLEMS)
         return;

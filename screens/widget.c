@@ -186,6 +186,13 @@ int widget_text(sctx_t *c, SDL_Rect box, const char *text, font_size_t f, SDL_Co
     return l.n * skip;
 }
 
+bool widget_text_fits(sctx_t *c, SDL_Rect box, const char *text, font_size_t f)
+{
+    lines_t l;
+    wrap(c, text, f, box.w, &l);
+    return !l.widest_unit && l.n * layout_line(c, f) <= box.h;
+}
+
 font_size_t widget_font_fit(sctx_t *c, SDL_Rect box, const char *text, font_size_t f)
 {
     for (; f > FONT_SMALL; f--) {
