@@ -252,3 +252,81 @@ int ctl_retry(ctl_t *c)
     return status;
 }
 
+
+static void print_bill(const ledger_txn_t *t)
+{
+    cJSON *o = cJSON_CreateObject();
+    kjson_add_str(o, "id", t->id);
+    kjson_add_str(o, "state", txn_state_name(t->state));
+    kjson_add_str(o, "account", t->meter);
+    kjson_add_int(o, "amount", t->amount);
+    kjson_add_int(o, "paid", t->paid);
+    kjson_add_str(o, "currency", t->currency);
+    kjson_add_str(o, "reason", t->reason);
+    char *text = kjson_print(o, true);
+    if (text)
+        printf("%s\n", text);
+    cJSON_free(text);
+    cJSON_Delete(o);
+}
+
+/* A bill payment: opened, paid (cash stops at the amount), settled into
+ * the outbox; the result printed. */
+static int pay_bill(ctl_site_t *s, const char *account, sale_method_t method, int64_t amount, int timeout_s)
+{
+    char id[UUID_STR_LEN];
+    kmsg_t msg;
+    engine_paid_t paid;
+    engine_delivered_t done;
+    kerr_t rc = engine_bill_open(&s->engine, account, method, amount, id, &msg);
+    if (rc == K_ENOTFOUND)
+        return ctl_fail(CTL_EXIT_FAIL, "%s", msg.text);
+    if (rc == K_OK && (rc = pay(&s->engine, id, method, timeout_s, &paid, &msg)) == K_OK)
+        rc = engine_sale_deliver(&s->engine, id, &done, &msg);
+    if (rc == K_EINVAL)
+        return ctl_fail(CTL_EXIT_USAGE, "%s", msg.text);
+    if (rc != K_OK)
+        return ctl_fail(CTL_EXIT_FAIL, "bill payment failed: %s", msg.text);
+    print_bill(&done.sale);
+    return done.sale.state == TXN_DELIVERED ? CTL_EXIT_OK : CTL_EXIT_FAIL;
+}
+
+int ctl_bill_pay(ctl_t *c)
+{
+    static const struct option opts[] = {
+        {"account", required_argument, NULL, 'A'},
+        {"amount", required_argument, NULL, 'a'},
+        {"pay", required_argument, NULL, 'p'},
+        {"timeout", required_argument, NULL, 't'},
+        {0, 0, 0, 0},
+    };
+    const char *account = NULL, *pay_name = NULL;
+    int64_t amount = 0;
+    int ch, timeout_s = 120;
+    sale_method_t method = METHOD_NONE;
+    optind = 0;
+    while ((ch = getopt_long(c->argc, c->argv, "", opts, NULL)) != -1) {
+        if (ch == 'A')
+            account = optarg;
+        else if (ch == 'p')
+            pay_name = optarg;
+        else if (ch == 'a' && (!parse_minor(optarg, &amount) || amount == 0))
+            return ctl_fail(CTL_EXIT_USAGE, "--amount %s: give minor units above zero (5000 = 50.00)", optarg);
+        else if (ch == 't' && ((timeout_s = atoi(optarg)) < 1 || timeout_s > 3600))
+            return ctl_fail(CTL_EXIT_USAGE, "--timeout %s: give seconds between 1 and 3600", optarg);
+        else if (ch == '?')
+            return CTL_EXIT_USAGE;
+    }
+    if (!account || !amount || !pay_name || optind != c->argc)
+        return ctl_fail(CTL_EXIT_USAGE, "usage: kioskctl bill pay --account ACCOUNT --amount MINOR --pay cash|card");
+    if (!sale_method_from_name(pay_name, &method) || (method != METHOD_CASH && method != METHOD_CARD))
+        return ctl_fail(CTL_EXIT_USAGE, "--pay %s: choose cash or card", pay_name);
+    ctl_site_t s;
+    int status = ctl_site_open(c, &s);
+    if (status != CTL_EXIT_OK)
+        return status;
+    if ((status = ctl_recovery(&s, false)) == CTL_EXIT_OK)
+        status = pay_bill(&s, account, method, amount, timeout_s);
+    ctl_site_close(&s);
+    return status;
+}
