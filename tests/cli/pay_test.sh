@@ -4,25 +4,16 @@
 # Usage: pay_test.sh CASE KIOSKCTL CASHSIM PAYSIM
 CASE=$1 CTL=$2 CASHSIM=$3 PAYSIM=$4
 . "$(dirname "$0")/lib.sh"
-
-wait_ports() { # wait_ports FILE LOG: until FILE is written, or fail
-  for _ in $(seq 100); do [[ -s "$1" ]] && return 0; sleep 0.05; done
-  fail "a simulator did not start: $(cat "$2")"
-  finish
-}
+. "$(dirname "$0")/cash_lib.sh"
 
 start_sims() {
   make_site
-  mkdir "$SITE/cash" "$SITE/pay"
-  "$CASHSIM" --link "$SITE/cash/bv" --state "$SITE/cash/state.json" --ports-file "$SITE/cash/ports" \
-    2>"$SITE/cash/log" &
-  CASH_PID=$!
+  mkdir "$SITE/pay"
+  trap 'kill $CASH_PID $PAY_PID 2>/dev/null; wait $CASH_PID $PAY_PID 2>/dev/null; rm -rf "$SITE"' EXIT
+  start_cashsim
   "$PAYSIM" --port 0 --state "$SITE/pay/state.json" --ports-file "$SITE/pay/ports" 2>"$SITE/pay/log" &
   PAY_PID=$!
-  trap 'kill $CASH_PID $PAY_PID 2>/dev/null; wait $CASH_PID $PAY_PID 2>/dev/null; rm -rf "$SITE"' EXIT
-  wait_ports "$SITE/cash/ports" "$SITE/cash/log"
   wait_ports "$SITE/pay/ports" "$SITE/pay/log"
-  CASH_CONTROL=$(awk '$1 == "control" { print $2 }' "$SITE/cash/ports")
   PAY_CONTROL=$(awk '$1 == "control" { print $2 }' "$SITE/pay/ports")
   ZVT=$(awk '$1 == "zvt" { print $2 }' "$SITE/pay/ports")
   cat >>"$SITE/kiosk.ini" <<INI
@@ -38,31 +29,13 @@ max_purchase = 10000
 INI
 }
 
-control() { # control PORT COMMAND: one line to a simulator, sets $REPLY
-  exec 3<>"/dev/tcp/127.0.0.1/$1"
-  printf '%s\n' "$2" >&3
-  IFS= read -r REPLY <&3
-  exec 3>&-
-  [[ $REPLY == ok* ]] || fail "simulator refused '$2': $REPLY"
-}
-
 json() { sqlite3 :memory: "select json_extract('$1', '$2')"; }
 
 # Starts a cash sale in the background and waits until the acceptor takes notes.
 cash_sale_bg() {
   ctl sale --meter 000000000001 --pay cash "$@" >"$SITE/out" 2>"$SITE/err" &
   SALE_PID=$!
-  for _ in $(seq 100); do
-    control "$CASH_CONTROL" state
-    [[ $(json "${REPLY#ok }" '$.accepting') == 1 && $(json "${REPLY#ok }" '$.inhibit_mask') != 0 ]] && return 0
-    sleep 0.05
-  done
-  fail "the bill acceptor was never enabled: $(cat "$SITE/err")"
-}
-
-insert() { # insert BILLID: a resident's note, taken before the next
-  control "$CASH_CONTROL" "insert $1"
-  sleep 0.5
+  acceptor_enabled "$SITE/err"
 }
 
 sale_done() { # waits for the background sale; its status must be $1
