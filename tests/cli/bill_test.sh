@@ -76,12 +76,7 @@ bill_pay_bg() {
   acceptor_enabled "$SITE/err"
 }
 
-bill_pay_done() { # waits for the background payment; its status must be $1
-  wait "$PAY_PID"
-  local got=$?
-  OUT=$(cat "$SITE/out") ERR=$(cat "$SITE/err")
-  [[ $got == "$1" ]] || fail "bill pay exited $got, expected $1; stderr: $ERR"
-}
+bill_pay_done() { bg_done "$PAY_PID" "$1" "bill payment"; } # its status must be $1
 
 kiosk_payments() { bo_sql "SELECT count(*) || ' ' || coalesce(sum(amount), 0) FROM bill_payment WHERE method = 'kiosk'"; }
 

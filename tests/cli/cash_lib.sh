@@ -38,3 +38,10 @@ insert() { # insert BILLID: a resident's note, taken before the next
   control "$CASH_CONTROL" "insert $1"
   sleep 0.5
 }
+
+bg_done() { # bg_done PID STATUS WHAT: waits for a background kioskctl; its status must be STATUS; sets OUT, ERR
+  wait "$1"
+  local got=$?
+  OUT=$(cat "$SITE/out") ERR=$(cat "$SITE/err")
+  [[ $got == "$2" ]] || fail "the $3 exited $got, expected $2; stderr: $ERR"
+}

@@ -38,12 +38,7 @@ cash_sale_bg() {
   acceptor_enabled "$SITE/err"
 }
 
-sale_done() { # waits for the background sale; its status must be $1
-  wait "$SALE_PID"
-  local got=$?
-  OUT=$(cat "$SITE/out") ERR=$(cat "$SITE/err")
-  [[ $got == "$1" ]] || fail "the sale exited $got, expected $1; stderr: $ERR"
-}
+sale_done() { bg_done "$SALE_PID" "$1" sale; } # waits for the background sale; its status must be $1
 
 case_sale_cash() {
   cash_sale_bg --amount 3000 --timeout 20
