@@ -14,6 +14,7 @@ static const char *const method_names[METHOD_COUNT] = {
 static const char *const channel_names[CHANNEL_COUNT] = {
     [CHANNEL_REMOTE] = "remote",
     [CHANNEL_CARD] = "card",
+    [CHANNEL_BILL] = "bill",
 };
 
 /* A reversal is named after the method whose payment went back. */

@@ -21,6 +21,7 @@ typedef enum sale_method {
 typedef enum sale_channel {
     CHANNEL_REMOTE = 0, /* the credit goes to the meter through the gateway */
     CHANNEL_CARD,       /* the credit is written onto the resident's meter card */
+    CHANNEL_BILL,       /* a post-paid account's bill payment: sent to the back office, no meter (docs/billing.md) */
     CHANNEL_COUNT
 } sale_channel_t;
 

@@ -13,6 +13,7 @@ static const txn_transition_t table[] = {
     {TXN_PAYMENT_PENDING, EV_CANCEL, TXN_CANCELLED, GUARD_NOTHING_PAID},
     {TXN_PAYMENT_PENDING, EV_PARK, TXN_NEEDS_RECONCILIATION, GUARD_NONE},
     {TXN_PAID, EV_DELIVER, TXN_DELIVERING, GUARD_NONE},
+    {TXN_PAID, EV_SETTLE, TXN_DELIVERED, GUARD_BILL},
     {TXN_PAID, EV_DEFER, TXN_DELIVERY_PENDING, GUARD_NONE},
     {TXN_PAID, EV_PARK, TXN_NEEDS_RECONCILIATION, GUARD_NONE},
     {TXN_PAID, EV_REFUND_BEGIN, TXN_REFUNDING, GUARD_NONE},
@@ -21,6 +22,7 @@ static const txn_transition_t table[] = {
     {TXN_DELIVERING, EV_PARK, TXN_NEEDS_RECONCILIATION, GUARD_NONE},
     {TXN_DELIVERY_PENDING, EV_DELIVER, TXN_DELIVERING, GUARD_NONE},
     {TXN_DELIVERY_PENDING, EV_APPLIED, TXN_DELIVERED, GUARD_NONE},
+    {TXN_DELIVERY_PENDING, EV_SETTLE, TXN_DELIVERED, GUARD_BILL},
     {TXN_DELIVERY_PENDING, EV_DEFER, TXN_DELIVERY_PENDING, GUARD_NONE},
     {TXN_DELIVERY_PENDING, EV_PARK, TXN_NEEDS_RECONCILIATION, GUARD_NONE},
     {TXN_DELIVERY_PENDING, EV_REFUND_BEGIN, TXN_REFUNDING, GUARD_NONE},
@@ -67,6 +69,7 @@ static const char *const event_names[TXN_EVENT_COUNT] = {
     [EV_REFUND_DONE] = "refund_done",
     [EV_VOID] = "void",
     [EV_ZERO_FIRST] = "zero_first",
+    [EV_SETTLE] = "settle",
 };
 
 const txn_transition_t *txn_table(size_t *n)
@@ -93,6 +96,7 @@ const char *txn_guard_text(txn_guard_t g)
     case GUARD_SOME_PAID: return "paid > 0";
     case GUARD_ZERO_SALE: return "zero first purchase, paid = 0";
     case GUARD_OWED: return "paid > 0 or zero first purchase";
+    case GUARD_BILL: return "bill payment, paid > 0";
     }
     return "?";
 }
@@ -128,6 +132,7 @@ static bool guard_holds(txn_guard_t g, const txn_facts_t *f)
     case GUARD_SOME_PAID: return f && f->paid > 0;
     case GUARD_ZERO_SALE: return f && f->zero_sale && f->paid == 0;
     case GUARD_OWED: return f && (f->paid > 0 || (f->zero_sale && f->paid == 0));
+    case GUARD_BILL: return f && f->bill && f->paid > 0;
     }
     return false;
 }

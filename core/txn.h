@@ -43,6 +43,7 @@ typedef enum txn_event {
     EV_REFUND_DONE,  /* the money went back */
     EV_VOID,         /* an operator annuls the transaction */
     EV_ZERO_FIRST,   /* a new account's zero first purchase: nothing to pay (docs/card.md) */
+    EV_SETTLE,       /* a bill payment is handed to the outbox for the back office (docs/billing.md) */
     TXN_EVENT_COUNT
 } txn_event_t;
 
@@ -52,6 +53,7 @@ typedef enum txn_guard {
     GUARD_SOME_PAID,    /* paid > 0 */
     GUARD_ZERO_SALE,    /* a zero first purchase (opened for 0), paid == 0 */
     GUARD_OWED,         /* paid > 0, or a zero first purchase: something to deliver */
+    GUARD_BILL,         /* a bill payment with paid > 0 */
 } txn_guard_t;
 
 typedef struct txn_transition {
@@ -65,6 +67,7 @@ typedef struct txn_transition {
 typedef struct txn_facts {
     int64_t paid;
     bool zero_sale; /* opened for amount 0: a zero first purchase */
+    bool bill;      /* a bill payment (channel bill) */
 } txn_facts_t;
 
 /* The whole table; *n receives its length. */

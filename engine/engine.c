@@ -76,12 +76,37 @@ static kerr_t check_zero_first(const sale_req_t *req, kmsg_t *msg)
     return rc;
 }
 
+/* A bill payment: a post-paid account's id in place of the meter, an
+ * amount above zero and a method; the purchase limits do not apply (the
+ * bill asks what it asks). */
+static kerr_t check_bill(const sale_req_t *req, kmsg_t *msg)
+{
+    size_t n = req->meter ? strlen(req->meter) : 0;
+    if (n == 0 || n >= LEDGER_METER_LEN || strspn(req->meter, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                                              "0123456789-_.") != n)
+        return kmsg_set(msg, K_EINVAL, "account '%s' must be 1 to %d letters, digits, '-', '_' or '.'",
+                        req->meter ? req->meter : "", LEDGER_METER_LEN - 1);
+    if (req->amount <= 0 || req->method == METHOD_NONE || req->method >= METHOD_COUNT)
+        return kmsg_set(msg, K_EINVAL, "a bill payment takes an amount above zero and a method");
+    return K_OK;
+}
+
+/* The request's checks by its kind: a sale, a zero first purchase, a bill payment. */
+static kerr_t check_open(engine_t *e, const sale_req_t *req, bool zero_first, kmsg_t *msg)
+{
+    if (req->channel == CHANNEL_BILL)
+        return check_bill(req, msg);
+    kerr_t rc = zero_first ? check_zero_first(req, msg) : engine_check_sale(e->cfg, req, msg);
+    if (rc == K_OK && (rc = engine__check_limits(e, req->amount, msg)) == K_OK)
+        rc = engine_meter_sellable(e, req->meter, msg);
+    return rc;
+}
+
 static kerr_t do_open_sale(engine_t *e, const sale_req_t *req, bool zero_first, char id[UUID_STR_LEN], kmsg_t *msg)
 {
     const kiosk_config_t *cfg = e->cfg;
     kerr_t rc = engine_settle_held(e, msg); /* one sale at a time: an earlier one left behind comes to rest */
-    if (rc || (rc = zero_first ? check_zero_first(req, msg) : engine_check_sale(cfg, req, msg)) ||
-        (rc = engine__check_limits(e, req->amount, msg)) || (rc = engine_meter_sellable(e, req->meter, msg)))
+    if (rc || (rc = check_open(e, req, zero_first, msg)))
         return rc;
     if ((rc = krand_uuid(e->rand, id)) != K_OK)
         return kmsg_set(msg, rc, "no randomness for a transaction id");

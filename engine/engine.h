@@ -457,6 +457,16 @@ kerr_t engine_meter_profile(engine_t *e, const char *meter, int64_t at_ms, engin
 kerr_t engine_sale_open(engine_t *e, const sale_req_t *req, const engine_mcard_t *card, char id[UUID_STR_LEN],
                         kmsg_t *msg);
 
+/* Opens a post-paid account's bill payment (channel bill, the account in
+ * the meter's place) and begins taking its money; method cash or card,
+ * the device there (else K_ENOTFOUND), amount above zero (K_EINVAL).
+ * engine_sale_pay then takes the money (cash stops at the amount: no
+ * change is given; less is kept as what was paid) and engine_sale_deliver
+ * settles it: paid -> delivered with its bill_payment outbox row in the
+ * same commit. Recovery settles one left paid (docs/billing.md). */
+kerr_t engine_bill_open(engine_t *e, const char *account, sale_method_t method, int64_t amount,
+                        char id[UUID_STR_LEN], kmsg_t *msg);
+
 /* The resident's side of a payment; every member may be NULL. */
 typedef struct engine_watch {
     /* the card terminal's prompt, typed for the screen (and in English) */

@@ -391,12 +391,26 @@ static void central_opens_account(run_t *r)
     r->opens = found && c.command == MCMD_OPEN_ACCOUNT;
 }
 
+/* A bill payment reaches no meter: it is settled (from paid, or pending
+ * after staff resumed a parked one), its bill_payment outbox row written
+ * in the same commit (docs/billing.md). */
+static kerr_t settle_bill(engine_t *e, const ledger_txn_t *t, ledger_txn_t *after, kmsg_t *msg)
+{
+    ledger_change_t c = {.event = EV_SETTLE, .detail = "bill payment sent to the outbox"};
+    kerr_t rc = engine__apply(e, t->id, t->state, &c, after, msg);
+    if (rc == K_OK)
+        engine__step(e, "bill.settled");
+    return rc;
+}
+
 static kerr_t do_deliver(engine_t *e, const char *id, ledger_txn_t *after, kmsg_t *msg)
 {
     run_t r = {.e = e, .msg = msg};
     kerr_t rc = ledger_get(e->ledger, id, &r.t, msg);
     if (rc)
         return rc;
+    if (r.t.channel == CHANNEL_BILL && (r.t.state == TXN_PAID || r.t.state == TXN_DELIVERY_PENDING))
+        return settle_bill(e, &r.t, after, msg);
     if (r.t.state != TXN_PAID && r.t.state != TXN_DELIVERY_PENDING)
         return kmsg_set(msg, K_ESTATE, "transaction %s is %s; only paid or pending ones are delivered", id,
                         txn_state_name(r.t.state));

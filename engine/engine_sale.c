@@ -75,6 +75,28 @@ kerr_t engine_sale_open(engine_t *e, const sale_req_t *req, const engine_mcard_t
     ENGINE_LOCKED(e, "open sale", msg, do_sale_open(e, req, card, id, msg));
 }
 
+static kerr_t do_bill_open(engine_t *e, const char *account, sale_method_t method, int64_t amount,
+                           char id[UUID_STR_LEN], kmsg_t *msg)
+{
+    sale_req_t r = {.meter = account, .method = method, .channel = CHANNEL_BILL, .amount = amount};
+    kerr_t rc = device_ready(e, method, msg);
+    if (rc == K_OK && method != METHOD_CASH && method != METHOD_CARD)
+        rc = kmsg_set(msg, K_EINVAL, "a bill is paid at the kiosk in cash or by card");
+    if (rc || (rc = engine_open_sale(e, &r, id, msg)))
+        return rc;
+    if ((rc = engine_begin_payment(e, id, msg)) != K_OK) {
+        kmsg_t why;
+        engine_cancel(e, id, "the payment could not begin", &why);
+    }
+    return rc;
+}
+
+kerr_t engine_bill_open(engine_t *e, const char *account, sale_method_t method, int64_t amount,
+                        char id[UUID_STR_LEN], kmsg_t *msg)
+{
+    ENGINE_LOCKED(e, "open bill payment", msg, do_bill_open(e, account, method, amount, id, msg));
+}
+
 static bool cancelled(const engine_watch_t *w)
 {
     return w && w->cancelled && w->cancelled(w->ctx);

@@ -78,6 +78,25 @@ static void on_zero_sale(verifier_t *v, sqlite3_stmt *st, txn_state_t s)
         report(v, "txn %s: amount 0 is %s; a zero sale ends delivered or cancelled", id, txn_state_name(s));
 }
 
+/* A bill payment (channel bill, docs/billing.md) credits no meter: it has
+ * no attempt, takes money above zero, and once delivered (settled) has
+ * exactly one bill_payment outbox row for what it took. */
+static void on_bill(verifier_t *v, sqlite3_stmt *st, txn_state_t s)
+{
+    const char *id = col(st, 0);
+    long long paid = I64(2), delivered = I64(3), n_attempts = I64(14), n_rows = I64(15), row_amount = I64(16);
+    if (I64(10) <= 0)
+        report(v, "txn %s: a bill payment of %lld; it must be above zero", id, I64(10));
+    if (n_attempts)
+        report(v, "txn %s: a bill payment with %lld delivery attempts", id, n_attempts);
+    if (s == TXN_DELIVERED && (delivered != paid || paid <= 0))
+        report(v, "txn %s: a settled bill payment shows delivered %lld of paid %lld", id, delivered, paid);
+    if ((s == TXN_DELIVERED) != (n_rows == 1) || n_rows > 1)
+        report(v, "txn %s: a %s bill payment has %lld bill_payment outbox rows", id, txn_state_name(s), n_rows);
+    else if (n_rows == 1 && row_amount != paid)
+        report(v, "txn %s: its bill_payment row says %lld but %lld was paid", id, row_amount, paid);
+}
+
 /* paid = delivered + pending + refunded, and what each state allows. */
 static void on_money(verifier_t *v, sqlite3_stmt *st)
 {
@@ -92,7 +111,7 @@ static void on_money(verifier_t *v, sqlite3_stmt *st)
         report(v, "txn %s: paid %lld but its payments sum to %lld", id, paid, pay_sum);
     if (n_applied > 1)
         report(v, "txn %s: credited %lld times (delivered twice)", id, n_applied);
-    if (delivered != del_sum)
+    if (delivered != del_sum && strcmp(col(st, 11), "bill") != 0)
         report(v, "txn %s: delivered %lld but confirmed attempts sum to %lld", id, delivered, del_sum);
     if (refunded != ref_sum)
         report(v, "txn %s: refunded %lld but its refunds sum to %lld", id, refunded, ref_sum);
@@ -103,6 +122,10 @@ static void on_money(verifier_t *v, sqlite3_stmt *st)
                txn_state_name(s), pending);
     if (s == TXN_CANCELLED && paid != 0)
         report(v, "txn %s: cancelled but %lld was paid", id, paid);
+    if (strcmp(col(st, 11), "bill") == 0) {
+        on_bill(v, st, s);
+        return;
+    }
     if (s == TXN_DELIVERED && (delivered != paid || n_applied != 1))
         report(v, "txn %s: delivered but %lld of %lld credited by %lld confirmed attempts", id, delivered, paid,
                n_applied);
@@ -237,7 +260,11 @@ static const struct check {
      " (SELECT count(*) FROM delivery_attempt a WHERE a.txn_id = t.id AND a.result IS NULL),"
      " t.amount, t.channel,"
      " (SELECT count(*) FROM payment p WHERE p.txn_id = t.id),"
-     " (SELECT count(*) FROM refund r WHERE r.txn_id = t.id)"
+     " (SELECT count(*) FROM refund r WHERE r.txn_id = t.id),"
+     " (SELECT count(*) FROM delivery_attempt a WHERE a.txn_id = t.id),"
+     " (SELECT count(*) FROM outbox o WHERE o.topic = 'bill_payment' AND json_extract(o.payload, '$.txn_id') = t.id),"
+     " (SELECT coalesce(sum(json_extract(o.payload, '$.amount')), 0) FROM outbox o"
+     "  WHERE o.topic = 'bill_payment' AND json_extract(o.payload, '$.txn_id') = t.id)"
      " FROM txn t ORDER BY t.created_at",
      on_money},
     {"SELECT meter, purchase_count, count(*) FROM txn WHERE purchase_count IS NOT NULL"
@@ -250,8 +277,8 @@ static const struct check {
      " FROM delivery_attempt a JOIN txn t ON t.id = a.txn_id WHERE a.applied IS NOT 0"
      " AND (t.purchase_count IS NULL OR a.purchase_count != t.purchase_count OR a.meter != t.meter)",
      on_stray_attempt},
-    {"SELECT e.seq, e.txn_id, e.event FROM txn_event e"
-     " WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_seq = e.seq)",
+    {"SELECT e.seq, e.txn_id, e.event FROM txn_event e JOIN txn t ON t.id = e.txn_id WHERE t.channel <> 'bill'"
+     " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_seq = e.seq)",
      on_missing_outbox},
     {"WITH since AS (SELECT method, currency, denomination, count(*) AS n, sum(amount) AS total FROM payment"
      "   WHERE id > (SELECT coalesce(max(last_payment_id), 0) FROM cash_collection)"

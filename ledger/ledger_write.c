@@ -27,6 +27,8 @@ static kerr_t append_event(ledger_t *l, const ledger_txn_t *t, txn_event_t ev, t
     if ((rc = ledger__run(l, st, "recording the event", msg)))
         return rc;
     int64_t seq = sqlite3_last_insert_rowid(l->db);
+    if (t->channel == CHANNEL_BILL) /* a bill payment goes up once, as its bill_payment row (settle) */
+        return K_OK;
 
     cJSON *payload = ledger__txn_json(t);
     if (!payload || !kjson_add_int(payload, "event_seq", seq) ||
@@ -327,6 +329,20 @@ kerr_t ledger__resolve_escrow(ledger_t *l, int64_t id, const char *outcome, int6
     return ledger__run(l, st, "resolving the escrow decision", msg);
 }
 
+/* A settled bill payment's row for the back office (docs/sync.md "Bill
+ * payments"): what was paid, the transaction's id as its reference. */
+static kerr_t bill_outbox(ledger_t *l, const ledger_txn_t *t, kmsg_t *msg)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (o && !(kjson_add_str(o, "txn_id", t->id) && kjson_add_str(o, "account", t->meter) &&
+               kjson_add_int(o, "amount", t->paid) && kjson_add_str(o, "currency", t->currency) &&
+               kjson_add_str(o, "method", "kiosk") && kjson_add_str(o, "ref", t->id))) {
+        cJSON_Delete(o);
+        o = NULL;
+    }
+    return ledger__outbox(l, "bill_payment", o, msg);
+}
+
 /* Everything a change does to the rows, in the order it must happen. */
 static kerr_t apply_parts(ledger_t *l, ledger_txn_t *t, const ledger_change_t *c, kmsg_t *msg)
 {
@@ -345,6 +361,8 @@ static kerr_t apply_parts(ledger_t *l, ledger_txn_t *t, const ledger_change_t *c
         rc = confirm_latest(l, t, msg);
     if (rc == K_OK && t->state == TXN_DELIVERED)
         t->delivered = t->paid;
+    if (rc == K_OK && c->event == EV_SETTLE)
+        rc = bill_outbox(l, t, msg);
     if (rc == K_OK && c->refund)
         rc = add_refund(l, t, c->refund, msg);
     if (rc == K_OK && c->card)
@@ -381,7 +399,7 @@ kerr_t ledger_apply(ledger_t *l, const char *id, txn_state_t expect, const ledge
         goto fail;
     }
     txn_state_t from = t.state, to;
-    txn_facts_t facts = {.paid = t.paid, .zero_sale = t.amount == 0};
+    txn_facts_t facts = {.paid = t.paid, .zero_sale = t.amount == 0, .bill = t.channel == CHANNEL_BILL};
     if ((rc = txn_next(from, c->event, &facts, &to, msg)))
         goto fail;
     t.state = to;

@@ -116,6 +116,7 @@ int ctl_sync_now(ctl_t *c);
 int ctl_selftest(ctl_t *c);
 int ctl_sync_status(ctl_t *c);
 int ctl_bill_due(ctl_t *c);
+int ctl_bill_pay(ctl_t *c);
 int ctl_enrol(ctl_t *c);
 int ctl_identity(ctl_t *c);
 int ctl_factory_reset(ctl_t *c);

@@ -47,16 +47,34 @@ static void add_energy(engine_t *e, const ledger_txn_t *t, cJSON *o)
     }
 }
 
-static void print_result(engine_t *e, const engine_delivered_t *d)
+/* The sale's id, state, where its money goes (under `to`: meter, account),
+ * amount, paid and currency. */
+static cJSON *sale_json(const ledger_txn_t *t, const char *to)
 {
-    const ledger_txn_t *t = &d->sale;
     cJSON *o = cJSON_CreateObject();
     kjson_add_str(o, "id", t->id);
     kjson_add_str(o, "state", txn_state_name(t->state));
-    kjson_add_str(o, "meter", t->meter);
+    kjson_add_str(o, to, t->meter);
     kjson_add_int(o, "amount", t->amount);
     kjson_add_int(o, "paid", t->paid);
     kjson_add_str(o, "currency", t->currency);
+    return o;
+}
+
+/* Prints the object, indented, and frees it. */
+static void emit(cJSON *o)
+{
+    char *text = kjson_print(o, true);
+    if (text)
+        printf("%s\n", text);
+    cJSON_free(text);
+    cJSON_Delete(o);
+}
+
+static void print_result(engine_t *e, const engine_delivered_t *d)
+{
+    const ledger_txn_t *t = &d->sale;
+    cJSON *o = sale_json(t, "meter");
     if (t->purchase_count > 0)
         kjson_add_int(o, "purchase_count", t->purchase_count);
     else
@@ -69,11 +87,7 @@ static void print_result(engine_t *e, const engine_delivered_t *d)
         cJSON_AddNullToObject(o, "balance_after");
     add_energy(e, t, o);
     kjson_add_str(o, "reason", t->reason);
-    char *text = kjson_print(o, true);
-    if (text)
-        printf("%s\n", text);
-    cJSON_free(text);
-    cJSON_Delete(o);
+    emit(o);
 }
 
 /* Ctrl-C while money is taken is the resident's cancel button: cash stops
@@ -139,25 +153,36 @@ static kerr_t pay(engine_t *e, const char *id, sale_method_t method, int timeout
     return rc;
 }
 
+typedef void (*result_fn)(engine_t *e, const engine_delivered_t *d);
+
+/* After the opening (rc): the money taken the way asked and the sale
+ * delivered (a bill payment settled), then printed. Returns an exit
+ * status (0 when delivered), a failure said as "WHAT failed: ...". */
+static int pay_and_deliver(ctl_site_t *s, kerr_t rc, const char *id, sale_method_t method, int timeout_s,
+                           const char *what, result_fn print, kmsg_t *msg)
+{
+    engine_paid_t paid;
+    engine_delivered_t done;
+    if (rc == K_ENOTFOUND) /* the device is not there: nothing opened */
+        return ctl_fail(CTL_EXIT_FAIL, "%s", msg->text);
+    if (rc == K_OK && (rc = pay(&s->engine, id, method, timeout_s, &paid, msg)) == K_OK)
+        rc = engine_sale_deliver(&s->engine, id, &done, msg);
+    if (rc == K_EINVAL)
+        return ctl_fail(CTL_EXIT_USAGE, "%s", msg->text);
+    if (rc != K_OK)
+        return ctl_fail(CTL_EXIT_FAIL, "%s failed: %s", what, msg->text);
+    print(&s->engine, &done);
+    return done.sale.state == TXN_DELIVERED ? CTL_EXIT_OK : CTL_EXIT_FAIL;
+}
+
 /* One sale: opened (to the meter, or onto the card read), paid the way
  * asked, delivered; the result printed. Returns an exit status. */
 static int sell(ctl_site_t *s, const sale_req_t *req, const engine_mcard_t *card, int timeout_s)
 {
     char id[UUID_STR_LEN];
     kmsg_t msg;
-    engine_paid_t paid;
-    engine_delivered_t done;
     kerr_t rc = engine_sale_open(&s->engine, req, card, id, &msg);
-    if (rc == K_ENOTFOUND) /* the device is not there: no sale opened */
-        return ctl_fail(CTL_EXIT_FAIL, "%s", msg.text);
-    if (rc == K_OK && (rc = pay(&s->engine, id, req->method, timeout_s, &paid, &msg)) == K_OK)
-        rc = engine_sale_deliver(&s->engine, id, &done, &msg);
-    if (rc == K_EINVAL)
-        return ctl_fail(CTL_EXIT_USAGE, "%s", msg.text);
-    if (rc != K_OK)
-        return ctl_fail(CTL_EXIT_FAIL, "sale failed: %s", msg.text);
-    print_result(&s->engine, &done);
-    return done.sale.state == TXN_DELIVERED ? CTL_EXIT_OK : CTL_EXIT_FAIL;
+    return pay_and_deliver(s, rc, id, req->method, timeout_s, "sale", print_result, &msg);
 }
 
 int ctl_sale(ctl_t *c)
@@ -252,3 +277,61 @@ int ctl_retry(ctl_t *c)
     return status;
 }
 
+
+static void print_bill(engine_t *e, const engine_delivered_t *d)
+{
+    (void)e;
+    cJSON *o = sale_json(&d->sale, "account");
+    kjson_add_str(o, "reason", d->sale.reason);
+    emit(o);
+}
+
+/* A bill payment: opened, paid (cash stops at the amount), settled into
+ * the outbox; the result printed. */
+static int pay_bill(ctl_site_t *s, const char *account, sale_method_t method, int64_t amount, int timeout_s)
+{
+    char id[UUID_STR_LEN];
+    kmsg_t msg;
+    kerr_t rc = engine_bill_open(&s->engine, account, method, amount, id, &msg);
+    return pay_and_deliver(s, rc, id, method, timeout_s, "bill payment", print_bill, &msg);
+}
+
+int ctl_bill_pay(ctl_t *c)
+{
+    static const struct option opts[] = {
+        {"account", required_argument, NULL, 'A'},
+        {"amount", required_argument, NULL, 'a'},
+        {"pay", required_argument, NULL, 'p'},
+        {"timeout", required_argument, NULL, 't'},
+        {0, 0, 0, 0},
+    };
+    const char *account = NULL, *pay_name = NULL;
+    int64_t amount = 0;
+    int ch, timeout_s = 120;
+    sale_method_t method = METHOD_NONE;
+    optind = 0;
+    while ((ch = getopt_long(c->argc, c->argv, "", opts, NULL)) != -1) {
+        if (ch == 'A')
+            account = optarg;
+        else if (ch == 'p')
+            pay_name = optarg;
+        else if (ch == 'a' && (!parse_minor(optarg, &amount) || amount == 0))
+            return ctl_fail(CTL_EXIT_USAGE, "--amount %s: give minor units above zero (5000 = 50.00)", optarg);
+        else if (ch == 't' && ((timeout_s = atoi(optarg)) < 1 || timeout_s > 3600))
+            return ctl_fail(CTL_EXIT_USAGE, "--timeout %s: give seconds between 1 and 3600", optarg);
+        else if (ch == '?')
+            return CTL_EXIT_USAGE;
+    }
+    if (!account || !amount || !pay_name || optind != c->argc)
+        return ctl_fail(CTL_EXIT_USAGE, "usage: kioskctl bill pay --account ACCOUNT --amount MINOR --pay cash|card");
+    if (!sale_method_from_name(pay_name, &method) || (method != METHOD_CASH && method != METHOD_CARD))
+        return ctl_fail(CTL_EXIT_USAGE, "--pay %s: choose cash or card", pay_name);
+    ctl_site_t s;
+    int status = ctl_site_open(c, &s);
+    if (status != CTL_EXIT_OK)
+        return status;
+    if ((status = ctl_recovery(&s, false)) == CTL_EXIT_OK)
+        status = pay_bill(&s, account, method, amount, timeout_s);
+    ctl_site_close(&s);
+    return status;
+}

@@ -73,6 +73,9 @@ static const verb_t verbs[] = {
     {"group", "list", ctl_group_list, "", "the permission groups and what each allows", OPEN},
     {"bill", "due", ctl_bill_due, "--account ACCOUNT",
      "what a post-paid account owes: its issued bills not paid in full, oldest first (asked of the back office)", OPEN},
+    {"bill", "pay", ctl_bill_pay, "--account ACCOUNT --amount MINOR --pay cash|card [--timeout S]",
+     "take a post-paid account's bill payment (cash stops at the amount; no change) and send it to the back office; "
+     "JSON", OPEN},
     {"sync", "now", ctl_sync_now, "", "upload the outbox to the back office until it is empty", OPEN},
     {"sync", "notices", ctl_sync_notices, "", "book the late QR payments the back office reports, then acknowledge them", OPEN},
     {"sync", "apply", ctl_sync_apply, "KIND FILE", "apply a signed document carried by hand (as `backoffice sign` makes it), checked like a download", .perm = PERM_SETTINGS},

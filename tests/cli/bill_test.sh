@@ -3,11 +3,14 @@
 # "At the kiosk"): `kioskctl bill due` against the real back office over
 # the link, oldest first; a central payment seen at the next ask; an
 # unknown account, an account of another site's meters and an id that is
-# no id refused with the back office's reason.
-# Usage: bill_test.sh CASE KIOSKCTL BACKOFFICE
-CASE=$1 CTL=$2 BO=$3
+# no id refused with the back office's reason. `kioskctl bill pay` taking
+# notes from cashsim: the payment recorded by the back office once, however
+# often its row is uploaded, and the account's due going down by it.
+# Usage: bill_test.sh CASE KIOSKCTL BACKOFFICE [CASHSIM]
+CASE=$1 CTL=$2 BO=$3 CASHSIM=${4:-}
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/bo_lib.sh"
+. "$(dirname "$0")/cash_lib.sh"
 
 # A1 (meter 1, post-paid): bill 1 of September (own 30.00, 10.00 paid),
 # bill 2 of October (own 50.00), bill 3 a draft; A2 on meter 9 of site S2.
@@ -56,6 +59,78 @@ case_refused() {
   stop_bo
   expect_status 1 ctl bill due --account A1
   [[ $(ctl sync status) =~ \"failures_in_a_row\":[[:space:]]*1 ]] || fail "the failed ask not recorded: $(ctl sync status)"
+}
+
+# The setup, and cashsim as the kiosk's bill acceptor.
+setup_cash() {
+  setup
+  trap 'kill $BO_PID $CASH_PID 2>/dev/null; wait $BO_PID $CASH_PID 2>/dev/null; rm -rf "$SITE"' EXIT
+  start_cashsim
+  printf '[cash]\nprotocol = cctalk\ndevice = %s\n' "$SITE/cash/bv" >>"$SITE/kiosk.ini"
+}
+
+# bill_pay_bg ARGS...: a bill payment in cash in the background, once the acceptor takes notes.
+bill_pay_bg() {
+  ctl bill pay --account A1 --pay cash "$@" >"$SITE/out" 2>"$SITE/err" &
+  PAY_PID=$!
+  acceptor_enabled "$SITE/err"
+}
+
+bill_pay_done() { bg_done "$PAY_PID" "$1" "bill payment"; } # its status must be $1
+
+kiosk_payments() { bo_sql "SELECT count(*) || ' ' || coalesce(sum(amount), 0) FROM bill_payment WHERE method = 'kiosk'"; }
+
+case_pay_cash() {
+  setup_cash
+  bill_pay_bg --amount 3000 --timeout 20
+  insert CN0010A
+  insert CN0050A # over what is left to pay: given back, the kiosk gives no change
+  insert CN0020A
+  bill_pay_done 0
+  local id
+  id=$(json "$OUT" '$.id')
+  [[ $(json "$OUT" '$.state') == delivered && $(json "$OUT" '$.paid') == 3000 && $(json "$OUT" '$.account') == A1 ]] ||
+    fail "the bill payment: $OUT"
+  contains "$ERR" "Note CNY 50.00 returned" "the note over the amount given back"
+  expect_status 0 ctl ledger verify
+  [[ $(kiosk_sql "SELECT count(*) FROM outbox WHERE topic = 'bill_payment'
+                  AND json_extract(payload, '\$.ref') = '$id' AND json_extract(payload, '\$.amount') = 3000") == 1 ]] ||
+    fail "the bill_payment row: $(kiosk_sql "SELECT topic, payload FROM outbox WHERE payload LIKE '%$id%'")"
+  [[ $(kiosk_sql "SELECT count(*) FROM outbox WHERE topic = 'txn' AND payload LIKE '%$id%'") == 0 ]] ||
+    fail "a bill payment's events went up as sales"
+  expect_status 0 ctl sync now
+  [[ $(kiosk_payments) == "1 3000" ]] || fail "the back office's payments: $(kiosk_payments)"
+  [[ $(bo_sql "SELECT ref FROM bill_payment WHERE method = 'kiosk'") == "$id" ]] || fail "the payment's reference"
+  expect_status 0 ctl bill due --account A1
+  contains "$OUT" "account A1 (postpaid) owes CNY 40.00 in 1 bill" "the due after the kiosk's payment"
+  # the row uploaded again (an answer lost): paid once
+  kiosk_sql "UPDATE outbox SET sent_at = NULL WHERE topic = 'bill_payment'"
+  expect_status 0 ctl sync now
+  [[ $(kiosk_payments) == "1 3000" ]] || fail "a replay paid twice: $(kiosk_payments)"
+  expect_status 0 ctl bill due --account A1
+  contains "$OUT" "owes CNY 40.00 in 1 bill" "the due after a replay"
+}
+
+case_pay_short() {
+  setup_cash
+  # fewer notes than the amount before the resident is done: what went in is paid
+  bill_pay_bg --amount 5000 --timeout 2
+  insert CN0010A
+  bill_pay_done 0
+  [[ $(json "$OUT" '$.state') == delivered && $(json "$OUT" '$.paid') == 1000 && $(json "$OUT" '$.amount') == 5000 ]] ||
+    fail "the short payment: $OUT"
+  expect_status 0 ctl sync now
+  [[ $(kiosk_payments) == "1 1000" ]] || fail "the back office's payments: $(kiosk_payments)"
+  expect_status 0 ctl bill due --account A1
+  contains "$OUT" "owes CNY 60.00 in 2 bills" "the due after a short payment"
+  expect_status 0 ctl cash status
+  contains "$OUT" "10.00" "the note counted in the money taken"
+  # refused before any money is asked for
+  expect_status 2 ctl bill pay --account A1 --amount 1000 --pay counter
+  expect_status 2 ctl bill pay --account A1 --amount 0 --pay cash
+  expect_status 2 ctl bill pay --account 'A1/../x' --amount 1000 --pay cash
+  expect_status 1 ctl --set cash.protocol=none bill pay --account A1 --amount 1000 --pay cash
+  [[ $(kiosk_sql "SELECT count(*) FROM txn WHERE channel = 'bill'") == 1 ]] || fail "a refused payment left a record"
 }
 
 "case_$CASE"

@@ -1,28 +1,20 @@
 #!/usr/bin/env bash
 # kioskctl taking money from cashsim and paysim, as staff and the demo use
-# it: sale --pay cash|card, cash status|collect, payterm last|end-of-day.
+# it: sale --pay cash|card, bill pay --pay card, cash status|collect,
+# payterm last|end-of-day.
 # Usage: pay_test.sh CASE KIOSKCTL CASHSIM PAYSIM
 CASE=$1 CTL=$2 CASHSIM=$3 PAYSIM=$4
 . "$(dirname "$0")/lib.sh"
-
-wait_ports() { # wait_ports FILE LOG: until FILE is written, or fail
-  for _ in $(seq 100); do [[ -s "$1" ]] && return 0; sleep 0.05; done
-  fail "a simulator did not start: $(cat "$2")"
-  finish
-}
+. "$(dirname "$0")/cash_lib.sh"
 
 start_sims() {
   make_site
-  mkdir "$SITE/cash" "$SITE/pay"
-  "$CASHSIM" --link "$SITE/cash/bv" --state "$SITE/cash/state.json" --ports-file "$SITE/cash/ports" \
-    2>"$SITE/cash/log" &
-  CASH_PID=$!
+  mkdir "$SITE/pay"
+  trap 'kill $CASH_PID $PAY_PID 2>/dev/null; wait $CASH_PID $PAY_PID 2>/dev/null; rm -rf "$SITE"' EXIT
+  start_cashsim
   "$PAYSIM" --port 0 --state "$SITE/pay/state.json" --ports-file "$SITE/pay/ports" 2>"$SITE/pay/log" &
   PAY_PID=$!
-  trap 'kill $CASH_PID $PAY_PID 2>/dev/null; wait $CASH_PID $PAY_PID 2>/dev/null; rm -rf "$SITE"' EXIT
-  wait_ports "$SITE/cash/ports" "$SITE/cash/log"
   wait_ports "$SITE/pay/ports" "$SITE/pay/log"
-  CASH_CONTROL=$(awk '$1 == "control" { print $2 }' "$SITE/cash/ports")
   PAY_CONTROL=$(awk '$1 == "control" { print $2 }' "$SITE/pay/ports")
   ZVT=$(awk '$1 == "zvt" { print $2 }' "$SITE/pay/ports")
   cat >>"$SITE/kiosk.ini" <<INI
@@ -38,39 +30,16 @@ max_purchase = 10000
 INI
 }
 
-control() { # control PORT COMMAND: one line to a simulator, sets $REPLY
-  exec 3<>"/dev/tcp/127.0.0.1/$1"
-  printf '%s\n' "$2" >&3
-  IFS= read -r REPLY <&3
-  exec 3>&-
-  [[ $REPLY == ok* ]] || fail "simulator refused '$2': $REPLY"
-}
-
 json() { sqlite3 :memory: "select json_extract('$1', '$2')"; }
 
 # Starts a cash sale in the background and waits until the acceptor takes notes.
 cash_sale_bg() {
   ctl sale --meter 000000000001 --pay cash "$@" >"$SITE/out" 2>"$SITE/err" &
   SALE_PID=$!
-  for _ in $(seq 100); do
-    control "$CASH_CONTROL" state
-    [[ $(json "${REPLY#ok }" '$.accepting') == 1 && $(json "${REPLY#ok }" '$.inhibit_mask') != 0 ]] && return 0
-    sleep 0.05
-  done
-  fail "the bill acceptor was never enabled: $(cat "$SITE/err")"
+  acceptor_enabled "$SITE/err"
 }
 
-insert() { # insert BILLID: a resident's note, taken before the next
-  control "$CASH_CONTROL" "insert $1"
-  sleep 0.5
-}
-
-sale_done() { # waits for the background sale; its status must be $1
-  wait "$SALE_PID"
-  local got=$?
-  OUT=$(cat "$SITE/out") ERR=$(cat "$SITE/err")
-  [[ $got == "$1" ]] || fail "the sale exited $got, expected $1; stderr: $ERR"
-}
+sale_done() { bg_done "$SALE_PID" "$1" sale; } # waits for the background sale; its status must be $1
 
 case_sale_cash() {
   cash_sale_bg --amount 3000 --timeout 20
@@ -133,6 +102,26 @@ case_sale_card() {
   expect_status 0 ctl cash status
   contains "$OUT" "card" "cash status lists card payments"
   contains "$OUT" "37.00" "card total"
+}
+
+# A bill payment by card (docs/billing.md): charged through the terminal
+# as a sale is, settled with its bill_payment row; a declined card takes
+# nothing and writes no row.
+case_bill_card() {
+  expect_status 0 ctl bill pay --account A1 --amount 2500 --pay card
+  local id
+  id=$(json "$OUT" '$.id')
+  [[ $(json "$OUT" '$.state') == delivered && $(json "$OUT" '$.paid') == 2500 ]] || fail "card bill payment: $OUT"
+  contains "$ERR" "  | " "the terminal's receipt lines"
+  [[ $(sqlite3 "$SITE/ledger.db" "SELECT json_extract(payload, '\$.amount') || ' ' || json_extract(payload, '\$.ref')
+                                  FROM outbox WHERE topic = 'bill_payment'") == "2500 $id" ]] ||
+    fail "the bill_payment row: $(sqlite3 "$SITE/ledger.db" "SELECT payload FROM outbox WHERE topic = 'bill_payment'")"
+  control "$PAY_CONTROL" "decline 05"
+  expect_status 1 ctl bill pay --account A1 --amount 1000 --pay card
+  [[ $(json "$OUT" '$.state') == cancelled ]] || fail "declined card bill payment: $OUT"
+  [[ $(sqlite3 "$SITE/ledger.db" "SELECT count(*) FROM outbox WHERE topic = 'bill_payment'") == 1 ]] ||
+    fail "a declined payment wrote a row"
+  expect_status 0 ctl ledger verify
 }
 
 case_bad_devices() {

@@ -475,6 +475,91 @@ static void recovery_finishes_what_was_started(void **state)
     ledger_is_sound();
 }
 
+/* The outbox rows a bill payment left: topic bill_payment, and any other. */
+typedef struct bill_rows {
+    const char *id;
+    int bill, other;
+    char payload[512];
+} bill_rows_t;
+
+static void count_bill_row(void *ctx, const ledger_outbox_row_t *r)
+{
+    bill_rows_t *b = ctx;
+    if (!strstr(r->payload, b->id))
+        return;
+    if (strcmp(r->topic, "bill_payment") == 0) {
+        b->bill++;
+        snprintf(b->payload, sizeof b->payload, "%s", r->payload);
+    } else {
+        b->other++;
+    }
+}
+
+static bill_rows_t bill_rows(const char *id)
+{
+    bill_rows_t b = {.id = id};
+    assert_int_equal(ledger_outbox_unsent(ledger, 1000, count_bill_row, &b, NULL), K_OK);
+    return b;
+}
+
+/* A bill payment whose money was taken when the kiosk stopped (a note in,
+ * or paid and not yet settled) is settled by recovery: its bill_payment row
+ * written once, for what was taken, the sale's id its reference; a second
+ * recovery writes none again. */
+static void bill_payment_interrupted_is_settled_once(void **state)
+{
+    (void)state;
+    char half[UUID_STR_LEN], paid[UUID_STR_LEN];
+    sale_req_t req = {.meter = "A1", .method = METHOD_CASH, .channel = CHANNEL_BILL, .amount = 3000};
+    ledger_payment_t note = {.method = METHOD_CASH, .amount = 1000, .denomination = 1000, .ref = "CN0010A"};
+    assert_int_equal(engine_open_sale(&eng, &req, half, NULL), K_OK);
+    assert_int_equal(engine_begin_payment(&eng, half, NULL), K_OK);
+    assert_int_equal(engine_accept_payment(&eng, half, &note, NULL), K_OK);
+    close_site();
+    open_site();
+    assert_int_equal(engine_open_sale(&eng, &req, paid, NULL), K_OK);
+    note.amount = note.denomination = 2000;
+    assert_int_equal(engine_begin_payment(&eng, paid, NULL), K_OK);
+    assert_int_equal(engine_accept_payment(&eng, paid, &note, NULL), K_OK);
+    assert_int_equal(engine_finish_payment(&eng, paid, NULL), K_OK);
+    assert_int_equal(get(paid).state, TXN_PAID);
+    assert_int_equal(bill_rows(paid).bill, 0); /* not settled: no row yet */
+    close_site();
+    open_site();
+    engine_recovery_t rep;
+    assert_int_equal(engine_recover(&eng, &rep, NULL), K_OK);
+    assert_int_equal(engine_recover(&eng, &rep, NULL), K_OK);
+    bill_rows_t h = bill_rows(half), p = bill_rows(paid);
+    assert_int_equal(h.bill, 1);
+    assert_int_equal(p.bill, 1);
+    assert_int_equal(h.other + p.other, 0); /* a bill payment goes up as its bill_payment row only */
+    char want[256];
+    snprintf(want, sizeof want,
+             "{\"txn_id\":\"%s\",\"account\":\"A1\",\"amount\":2000,\"currency\":\"CNY\",\"method\":\"kiosk\","
+             "\"ref\":\"%s\"}", paid, paid);
+    assert_string_equal(p.payload, want);
+    assert_non_null(strstr(h.payload, "\"amount\":1000"));
+    assert_int_equal(get(paid).delivered, 2000);
+    assert_int_equal(credits("A1"), 0); /* no meter was told anything */
+    ledger_is_sound();
+}
+
+/* A bill payment names an account and takes money above zero. */
+static void bill_payment_needs_an_account_and_money(void **state)
+{
+    (void)state;
+    char id[UUID_STR_LEN];
+    kmsg_t msg = {""};
+    sale_req_t req = {.meter = "A1/../x", .method = METHOD_CASH, .channel = CHANNEL_BILL, .amount = 3000};
+    assert_int_equal(engine_open_sale(&eng, &req, id, &msg), K_EINVAL);
+    assert_non_null(strstr(msg.text, "account 'A1/../x'"));
+    req.meter = "A1";
+    req.amount = 0;
+    assert_int_equal(engine_open_sale(&eng, &req, id, &msg), K_EINVAL);
+    assert_int_equal(engine_bill_open(&eng, "A1", METHOD_CASH, 3000, id, &msg), K_ENOTFOUND); /* no acceptor */
+    ledger_is_sound();
+}
+
 /* A program that opens a new sale while the one before is still taking
  * money (the front end left it) brings that one to rest first: it is ours,
  * so it is recovered, never left for another process to guess about. */
@@ -625,6 +710,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(a_sale_left_behind_is_settled_before_the_next, setup, teardown),
     cmocka_unit_test_setup_teardown(crash_after_the_meter_applied, setup, teardown),
     cmocka_unit_test_setup_teardown(crash_before_the_meter_heard, setup, teardown),
+    cmocka_unit_test_setup_teardown(bill_payment_interrupted_is_settled_once, setup, teardown),
+    cmocka_unit_test_setup_teardown(bill_payment_needs_an_account_and_money, setup, teardown),
 };
 
 KTEST_MAIN(tests)

@@ -395,6 +395,42 @@ static void verify_finds_raw_edits(void **state)
     ledger_close(l);
 }
 
+/* A bill payment is settled with its bill_payment row in one commit (and
+ * no txn rows), and verify finds a settled one whose row says another
+ * amount, with a second row, or without its row. */
+static void bill_payment_settles_with_its_row(void **state)
+{
+    (void)state;
+    ledger_t *l = open_new();
+    ledger_new_txn_t n = {.id = ID1, .meter = "A1", .method = METHOD_CASH, .channel = CHANNEL_BILL,
+                          .currency = "CNY", .amount = 3000};
+    assert_int_equal(ledger_create(l, &n, NULL), K_OK);
+    ledger_payment_t p = {.method = METHOD_CASH, .amount = 2000, .denomination = 2000, .ref = "r"};
+    make_paid(l, ID2, "000012345678", 700); /* a sale is not settled: it is delivered to its meter */
+    assert_int_equal(ledger_apply(l, ID2, TXN_PAID, &(ledger_change_t){.event = EV_SETTLE}, NULL, NULL), K_ESTATE);
+    step(l, ID1, TXN_CREATED, (ledger_change_t){.event = EV_PAY_BEGIN});
+    step(l, ID1, TXN_PAYMENT_PENDING, (ledger_change_t){.event = EV_MONEY_IN, .payment = &p});
+    step(l, ID1, TXN_PAYMENT_PENDING, (ledger_change_t){.event = EV_PAY_DONE});
+    assert_int_equal(verify(l), 0);
+    step(l, ID1, TXN_PAID, (ledger_change_t){.event = EV_SETTLE});
+    assert_int_equal(verify(l), 0);
+    assert_int_equal(count_rows(l, "SELECT count(*) FROM outbox WHERE topic = 'bill_payment' AND payload = "
+                                   "'{\"txn_id\":\"" ID1 "\",\"account\":\"A1\",\"amount\":2000,\"currency\":\"CNY\","
+                                   "\"method\":\"kiosk\",\"ref\":\"" ID1 "\"}'"), 1);
+    assert_int_equal(count_rows(l, "SELECT count(*) FROM outbox WHERE payload LIKE '%" ID1 "%'"), 1);
+    assert_int_equal(sqlite3_exec(l->db, "UPDATE outbox SET payload = json_set(payload, '$.amount', 3000) "
+                                         "WHERE topic = 'bill_payment'", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(verify(l), 1);
+    assert_int_equal(sqlite3_exec(l->db, "INSERT INTO outbox(topic, payload, created_at) SELECT topic, payload, "
+                                         "created_at FROM outbox WHERE topic = 'bill_payment'", NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(verify(l), 1);
+    assert_int_equal(sqlite3_exec(l->db, "DELETE FROM outbox WHERE topic = 'bill_payment'", NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(verify(l), 1);
+    ledger_close(l);
+}
+
 static void cash_report_and_collection(void **state)
 {
     (void)state;
@@ -543,6 +579,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(history_and_audit_are_append_only, setup, teardown),
     cmocka_unit_test_setup_teardown(export_json_and_csv_by_date, setup, teardown),
     cmocka_unit_test_setup_teardown(verify_finds_raw_edits, setup, teardown),
+    cmocka_unit_test_setup_teardown(bill_payment_settles_with_its_row, setup, teardown),
     cmocka_unit_test_setup_teardown(ids_resolve_from_a_prefix, setup, teardown),
     cmocka_unit_test_setup_teardown(cash_report_and_collection, setup, teardown),
     cmocka_unit_test_setup_teardown(card_authorisation_is_written_first, setup, teardown),

@@ -24,6 +24,7 @@ static const edge_t allowed[] = {
     {TXN_PAYMENT_PENDING, EV_CANCEL, TXN_CANCELLED},
     {TXN_PAYMENT_PENDING, EV_PARK, TXN_NEEDS_RECONCILIATION},
     {TXN_PAID, EV_DELIVER, TXN_DELIVERING},
+    {TXN_PAID, EV_SETTLE, TXN_DELIVERED},
     {TXN_PAID, EV_DEFER, TXN_DELIVERY_PENDING},
     {TXN_PAID, EV_PARK, TXN_NEEDS_RECONCILIATION},
     {TXN_PAID, EV_REFUND_BEGIN, TXN_REFUNDING},
@@ -32,6 +33,7 @@ static const edge_t allowed[] = {
     {TXN_DELIVERING, EV_PARK, TXN_NEEDS_RECONCILIATION},
     {TXN_DELIVERY_PENDING, EV_DELIVER, TXN_DELIVERING},
     {TXN_DELIVERY_PENDING, EV_APPLIED, TXN_DELIVERED},
+    {TXN_DELIVERY_PENDING, EV_SETTLE, TXN_DELIVERED},
     {TXN_DELIVERY_PENDING, EV_DEFER, TXN_DELIVERY_PENDING},
     {TXN_DELIVERY_PENDING, EV_PARK, TXN_NEEDS_RECONCILIATION},
     {TXN_DELIVERY_PENDING, EV_REFUND_BEGIN, TXN_REFUNDING},
@@ -58,7 +60,8 @@ static const edge_t *expected(txn_state_t from, txn_event_t ev)
 static void every_pair_is_allowed_or_refused(void **state)
 {
     (void)state;
-    const txn_facts_t some = {.paid = 100}, none = {.paid = 0}, zero = {.zero_sale = true};
+    const txn_facts_t some = {.paid = 100}, none = {.paid = 0}, zero = {.zero_sale = true},
+                      bill = {.paid = 100, .bill = true};
     size_t seen_allowed = 0;
     for (int s = 0; s < TXN_STATE_COUNT; s++)
         for (int e = 0; e < TXN_EVENT_COUNT; e++) {
@@ -68,8 +71,9 @@ static void every_pair_is_allowed_or_refused(void **state)
             kerr_t a = txn_next((txn_state_t)s, (txn_event_t)e, &some, &to, &msg);
             kerr_t b = txn_next((txn_state_t)s, (txn_event_t)e, &none, &to, &msg);
             kerr_t z = txn_next((txn_state_t)s, (txn_event_t)e, &zero, &to, &msg);
+            kerr_t p = txn_next((txn_state_t)s, (txn_event_t)e, &bill, &to, &msg);
             if (!want) {
-                if (a != K_ESTATE || b != K_ESTATE || z != K_ESTATE)
+                if (a != K_ESTATE || b != K_ESTATE || z != K_ESTATE || p != K_ESTATE)
                     fail_msg("%s in %s should be refused", txn_event_name((txn_event_t)e),
                              txn_state_name((txn_state_t)s));
                 assert_non_null(strstr(msg.text, "not allowed"));
@@ -77,7 +81,7 @@ static void every_pair_is_allowed_or_refused(void **state)
                 continue;
             }
             seen_allowed++;
-            if (a != K_OK && b != K_OK && z != K_OK)
+            if (a != K_OK && b != K_OK && z != K_OK && p != K_OK)
                 fail_msg("%s in %s should be allowed", txn_event_name((txn_event_t)e), txn_state_name((txn_state_t)s));
             assert_int_equal(to, want->to);
             assert_true(txn_edge_exists(want->from, want->event, want->to));
@@ -103,6 +107,13 @@ static void guards_hold(void **state)
     assert_int_equal(txn_next(TXN_NEEDS_RECONCILIATION, EV_RESUME, &none, &to, NULL), K_ESTATE);
     assert_int_equal(txn_next(TXN_NEEDS_RECONCILIATION, EV_CONFIRM, &none, &to, NULL), K_ESTATE);
     assert_int_equal(txn_next(TXN_NEEDS_RECONCILIATION, EV_CANCEL, &some, &to, NULL), K_ESTATE);
+    /* only a bill payment with money taken is settled */
+    const txn_facts_t bill = {.bill = true, .paid = 1}, bill_none = {.bill = true};
+    assert_int_equal(txn_next(TXN_PAID, EV_SETTLE, &some, &to, &msg), K_ESTATE);
+    assert_non_null(strstr(msg.text, "bill payment"));
+    assert_int_equal(txn_next(TXN_PAID, EV_SETTLE, &bill_none, &to, NULL), K_ESTATE);
+    assert_int_equal(txn_next(TXN_PAID, EV_SETTLE, &bill, &to, NULL), K_OK);
+    assert_int_equal(to, TXN_DELIVERED);
     /* a zero first purchase goes to paid with nothing paid, by its own event only */
     const txn_facts_t zero = {.zero_sale = true}, zero_paid = {.zero_sale = true, .paid = 1};
     assert_int_equal(txn_next(TXN_CREATED, EV_ZERO_FIRST, &none, &to, &msg), K_ESTATE);
