@@ -7,11 +7,9 @@
  *
  *   crash_cmd_test CHILD
  */
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include <sqlite3.h>
 
@@ -98,13 +96,7 @@ int main(int argc, char **argv)
     for (k = 1; k < 200; k++) {
         char dir[512], label[96];
         make_site(dir, sizeof dir);
-        int st = crash_run_child(child_bin, dir, k);
-        bool killed = WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL;
-        snprintf(label, sizeof label, "kill at %d (%s)", k, crash_step_name(dir, k));
-        if (!killed && !(WIFEXITED(st) && WEXITSTATUS(st) == 0))
-            crash_fail("%s: the child failed (status %d)", label, st);
-        if (killed && crash_run_child(child_bin, dir, 0) != 0)
-            crash_fail("%s: the restart failed", label);
+        bool killed = crash_kill_and_recover(child_bin, dir, k, label, sizeof label);
         check_commands(dir, label);
         tmpdir_remove(dir);
         if (!killed)

@@ -227,6 +227,18 @@ int crash_run_child(char *child, const char *dir, int k)
     return crash_run(argv, 0);
 }
 
+bool crash_kill_and_recover(char *child, const char *dir, int k, char *label, size_t len)
+{
+    int st = crash_run_child(child, dir, k);
+    bool killed = WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL;
+    snprintf(label, len, "kill at %d (%s)", k, crash_step_name(dir, k));
+    if (!killed && !(WIFEXITED(st) && WEXITSTATUS(st) == 0))
+        crash_fail("%s: the child failed (status %d)", label, st);
+    if (killed && crash_run_child(child, dir, 0) != 0)
+        crash_fail("%s: the restart failed", label);
+    return killed;
+}
+
 void *crash_open_ledger_db(const char *dir, const char *label)
 {
     char path[700];

@@ -36,6 +36,12 @@ const char *crash_step_name(const char *dir, int k);
  * crash_run; its exit status. */
 int crash_run_child(char *child, const char *dir, int k);
 
+/* Runs child in dir killed at step k, and again to recover when it was
+ * killed; label names the run ("kill at 3 (sale.opened)"). Fails the test
+ * on a child or a restart that failed. Returns whether it was killed
+ * (false: it ran to its end, no step k). */
+bool crash_kill_and_recover(char *child, const char *dir, int k, char *label, size_t len);
+
 /* An integer from SQL on the ledger file db (a sqlite3 *; -1 on error). */
 long long crash_sql_int(void *db, const char *sql);
 
