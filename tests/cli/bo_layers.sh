@@ -5,8 +5,9 @@
 # libmicrohttpd, and no modules include each other round in a cycle (a
 # module: a folder's X.c, X.h and internal X_int.h).
 #   bo_main.c (the program)   anything
-#   cli/, http/               domain, notify, store, base (and their own)
-#   domain/                   notify, store, base
+#   cli/, http/               domain, notify, pay, store, base (and their own)
+#   domain/                   notify, pay, store, base
+#   pay/                      base (QR money providers: their merchant APIs)
 #   notify/                   store, base (notices: the pure rules, the outbox, the channels)
 #   store_sqlite/             store, base
 #   store/                    base
@@ -15,10 +16,11 @@ src=$1/backoffice
 fail=0
 allowed() { # folder of the including file -> folders it may include
   case $1 in
-    .) echo "cli http domain notify store_sqlite store base" ;;
-    cli) echo "cli domain notify store base" ;;
-    http) echo "http domain notify store base" ;;
-    domain) echo "domain notify store base" ;;
+    .) echo "cli http domain notify pay store_sqlite store base" ;;
+    cli) echo "cli domain notify pay store base" ;;
+    http) echo "http domain notify pay store base" ;;
+    domain) echo "domain notify pay store base" ;;
+    pay) echo "pay base" ;;
     notify) echo "notify store base" ;;
     store_sqlite) echo "store_sqlite store base" ;;
     store) echo "store base" ;;
