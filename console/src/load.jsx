@@ -29,3 +29,20 @@ export function Problem({ error, retry }) {
 export function Loading() {
   return <p class="loading" role="status">{t('loading')}</p>;
 }
+
+// A page: its title and one-line summary, then its data once loaded (or
+// the error with a retry); children(data) draws the data.
+export function Page({ title, lead, load, children }) {
+  const { data, error, reload } = load;
+  return (
+    <>
+      <header class="page-head">
+        <h1>{title}</h1>
+        <p class="lead">{lead}</p>
+      </header>
+      {error && <Problem error={error} retry={reload} />}
+      {!data && !error && <Loading />}
+      {data && children(data)}
+    </>
+  );
+}

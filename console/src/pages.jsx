@@ -2,27 +2,14 @@
 import { useState } from 'preact/hooks';
 import { api } from './api.js';
 import { money, t } from './i18n.js';
-import { Loading, Problem, useLoad } from './load.jsx';
+import { Page, Problem, useLoad } from './load.jsx';
 import { Status, Table } from './table.jsx';
 
-function Header({ title, lead }) {
-  return (
-    <header class="page-head">
-      <h1>{title}</h1>
-      <p class="lead">{lead}</p>
-    </header>
-  );
-}
-
 export function Overview() {
-  const { data, error, reload } = useLoad(['/v1/admin/overview']);
-  const o = data && data[0];
+  const load = useLoad(['/v1/admin/overview']);
   return (
-    <>
-      <Header title={t('overview')} lead={t('overview_lead')} />
-      {error && <Problem error={error} retry={reload} />}
-      {!o && !error && <Loading />}
-      {o && (
+    <Page title={t('overview')} lead={t('overview_lead')} load={load}>
+      {([o]) => (
         <>
           <ul class="cards">
             <li class="card"><span class="card-label">{t('kiosks_online')}</span><span class="card-value" id="kiosks-online">{o.kiosks.online}</span></li>
@@ -36,7 +23,7 @@ export function Overview() {
           ]} />
         </>
       )}
-    </>
+    </Page>
   );
 }
 
@@ -70,19 +57,16 @@ function AckDialog({ alert, onDone, onCancel, operator }) {
 
 export function Kiosks({ who }) {
   const [openOnly, setOpenOnly] = useState(true);
-  const { data, error, reload } = useLoad(['/v1/admin/kiosks', `/v1/admin/alerts?open=${openOnly ? 1 : 0}`]);
+  const load = useLoad(['/v1/admin/kiosks', `/v1/admin/alerts?open=${openOnly ? 1 : 0}`]);
   const [acking, setAcking] = useState(null);
   const [note, setNote] = useState('');
-  const silent = new Set(((data && data[1].rows) || []).filter((a) => a.kind === 'kiosk_silent' && a.state === 'open').map((a) => a.about));
+  const silent = new Set(((load.data && load.data[1].rows) || []).filter((a) => a.kind === 'kiosk_silent' && a.state === 'open').map((a) => a.about));
   const stateWord = (s) => t(s) || s;
   return (
-    <>
-      <Header title={t('kiosks')} lead={t('kiosks_lead')} />
-      {note && <p class="note" role="status">{note}</p>}
-      {error && <Problem error={error} retry={reload} />}
-      {!data && !error && <Loading />}
-      {data && (
+    <Page title={t('kiosks')} lead={t('kiosks_lead')} load={load}>
+      {(data) => (
         <>
+          {note && <p class="note" role="status">{note}</p>}
           <Table id="fleet" caption={t('fleet')} rows={data[0].rows} empty={t('no_kiosks')} cols={[
             { key: 'id', label: t('kiosk') },
             { key: 'site', label: t('site') },
@@ -111,11 +95,11 @@ export function Kiosks({ who }) {
                 <button type="button" class="small" aria-label={`${t('acknowledge')} #${a.id}`} onClick={() => setAcking(a)}>{t('acknowledge')}</button>
               ) },
             ]} />
+          {acking && <AckDialog alert={acking} operator={who.operator} onCancel={() => setAcking(null)}
+            onDone={() => { setAcking(null); setNote(t('acked')); load.reload(); }} />}
         </>
       )}
-      {acking && <AckDialog alert={acking} operator={who.operator} onCancel={() => setAcking(null)}
-        onDone={() => { setAcking(null); setNote(t('acked')); reload(); }} />}
-    </>
+    </Page>
   );
 }
 
@@ -125,13 +109,10 @@ export function Staff() {
   const q = new URLSearchParams();
   if (since) q.set('since', since);
   if (action) q.set('action', action);
-  const { data, error, reload } = useLoad(['/v1/admin/operators', '/v1/admin/groups', `/v1/admin/reports/audit?${q}`]);
+  const load = useLoad(['/v1/admin/operators', '/v1/admin/groups', `/v1/admin/reports/audit?${q}`]);
   return (
-    <>
-      <Header title={t('staff')} lead={t('staff_lead')} />
-      {error && <Problem error={error} retry={reload} />}
-      {!data && !error && <Loading />}
-      {data && (
+    <Page title={t('staff')} lead={t('staff_lead')} load={load}>
+      {(data) => (
         <>
           <Table id="operators" caption={t('operators')} rows={data[0].rows} empty={t('no_rows')} cols={[
             { key: 'name', label: t('name') },
@@ -161,6 +142,6 @@ export function Staff() {
             ]} />
         </>
       )}
-    </>
+    </Page>
   );
 }

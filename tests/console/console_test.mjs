@@ -109,6 +109,14 @@ async function signIn(page, name, pw) {
   await page.click('#signin-submit');
 }
 
+// A new page (1366x768) with name signed in.
+async function signedIn(name, pw, lang) {
+  const page = await newPage(lang);
+  await signIn(page, name, pw);
+  await page.waitForSelector('#who');
+  return page;
+}
+
 // The page's own fetch (the browser's cookie), as the console would make it.
 function pageFetch(page, method, path, headers = {}, body) {
   return page.evaluate(async ([m, p, h, b]) => {
@@ -123,9 +131,7 @@ function audit(action) {
 
 const cases = {
   async signin() {
-    const page = await newPage();
-    await signIn(page, 'admin', ADMIN_PW);
-    await page.waitForSelector('#who');
+    const page = await signedIn('admin', ADMIN_PW);
     check((await page.textContent('#who')).includes('admin'), 'the top bar names the operator signed in');
     check(await page.isVisible('#kiosks-online'), 'the overview shows the kiosks online');
     const cookies = await page.context().cookies();
@@ -168,9 +174,7 @@ const cases = {
   },
 
   async permission() {
-    const page = await newPage();
-    await signIn(page, 'clerk', CLERK_PW);
-    await page.waitForSelector('#who');
+    const page = await signedIn('clerk', CLERK_PW);
     await page.click('#nav-staff');
     await page.waitForSelector('.problem');
     const text = await page.textContent('.problem');
@@ -187,9 +191,7 @@ const cases = {
   },
 
   async csrf() {
-    const page = await newPage();
-    await signIn(page, 'admin', ADMIN_PW);
-    await page.waitForSelector('#who');
+    const page = await signedIn('admin', ADMIN_PW);
     const body = JSON.stringify({ operator: 'admin', reason: 'seen' });
     const none = await pageFetch(page, 'POST', '/v1/admin/alerts/1/ack', {}, body);
     check(none.status === 403 && none.body.error.code === 'csrf', 'a change without the CSRF token gets 403 csrf');
@@ -203,9 +205,7 @@ const cases = {
   },
 
   async signout() {
-    const page = await newPage();
-    await signIn(page, 'admin', ADMIN_PW);
-    await page.waitForSelector('#who');
+    const page = await signedIn('admin', ADMIN_PW);
     await page.click('#signout');
     await page.waitForSelector('#signin-submit');
     const r = await pageFetch(page, 'GET', '/v1/admin/overview');
@@ -216,9 +216,7 @@ const cases = {
   },
 
   async expiry() {
-    const page = await newPage();
-    await signIn(page, 'admin', ADMIN_PW);
-    await page.waitForSelector('#who');
+    const page = await signedIn('admin', ADMIN_PW);
     const clock = (ms) => pageFetch(page, 'POST', '/v1/test/clock', {}, JSON.stringify({ advance_ms: ms }));
     await clock(14 * 60 * 1000);
     check((await pageFetch(page, 'GET', '/v1/admin/overview')).status === 200, 'used within 15 minutes: still signed in');
