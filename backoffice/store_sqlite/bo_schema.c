@@ -422,14 +422,15 @@ static const char *const v14[] = {
 
 /* Version 15: the web console (docs/console.md): each central operator's
  * console password (Argon2id) with its lockout record, and the sessions,
- * kept by the SHA-256 of the cookie's token. */
+ * kept by the SHA-256 of the cookie's token (IF NOT EXISTS: a file set back
+ * to an older version by hand, as the migration tests do, migrates again). */
 static const char *const v15[] = {
-    "CREATE TABLE console_login (operator TEXT PRIMARY KEY NOT NULL, pw_hash TEXT NOT NULL,"
+    "CREATE TABLE IF NOT EXISTS console_login (operator TEXT PRIMARY KEY NOT NULL, pw_hash TEXT NOT NULL,"
     "  failures INTEGER NOT NULL DEFAULT 0, locked_until INTEGER NOT NULL DEFAULT 0,"
     "  updated_at INTEGER NOT NULL) STRICT;"
-    "CREATE TABLE console_session (id TEXT PRIMARY KEY NOT NULL, operator TEXT NOT NULL, csrf TEXT NOT NULL,"
+    "CREATE TABLE IF NOT EXISTS console_session (id TEXT PRIMARY KEY NOT NULL, operator TEXT NOT NULL, csrf TEXT NOT NULL,"
     "  created_at INTEGER NOT NULL, seen_at INTEGER NOT NULL) STRICT;"
-    "CREATE INDEX console_session_operator ON console_session(operator);",
+    "CREATE INDEX IF NOT EXISTS console_session_operator ON console_session(operator);",
     NULL,
 };
 
