@@ -49,6 +49,8 @@ demo_metersim() {
 DEMO_NOTICE_METER=000000000003
 DEMO_MOBILE=8613812345678
 DEMO_PIN=482915 # li's: changes contacts at the back office and reads meters at the kiosk
+DEMO_ADMIN_PIN=739164 # admin's, the web console's demo operator
+DEMO_CONSOLE_PASSWORD=console-demo-1 # admin's and li's web console password
 
 # demo_smscsim: smscsim, the SMS centre the back office's notices go to
 # (ports in $SITE/smsc.ports, its control port in $SMSC), receipts on.
@@ -83,6 +85,8 @@ host = 127.0.0.1
 port = $(port smsc.ports smpp)
 system_id = demo
 source = 95598
+[console]
+dir = $BIN/../console/dist
 INI
   {
     bo keygen && bo site add S1 "Market hall east" && bo kiosk add K1 --site S1 --by-hand
@@ -94,11 +98,23 @@ INI
     done
     bo group set service --perms accounts,contacts,diagnostics &&
       BACKOFFICE_NEW_PIN=$DEMO_PIN bo operator add li --group service
+    # the web console's demo operator (docs/console.md), with every permission
+    bo group set admins --perms all && BACKOFFICE_NEW_PIN=$DEMO_ADMIN_PIN bo operator add admin --group admins &&
+      BACKOFFICE_NEW_PASSWORD=$DEMO_CONSOLE_PASSWORD bo operator password admin &&
+      BACKOFFICE_NEW_PASSWORD=$DEMO_CONSOLE_PASSWORD bo operator password li
     bo account open A3 --customer 100000000003 --meter "$DEMO_NOTICE_METER"
   } >/dev/null
   start "$BIN/backoffice" --config "$SITE/bo.ini" serve >"$SITE/bo.port" 2>"$SITE/backoffice.log"
   wait_file "$SITE/bo.port"
   BO=http://127.0.0.1:$(grep -o '[0-9]*' "$SITE/bo.port" | head -1)
+}
+
+# demo_console_hint: where the web console is and who signs in (docs/console.md).
+demo_console_hint() {
+  cat <<TXT
+The web console: ${BO/127.0.0.1/localhost}/console/  (operator admin, password $DEMO_CONSOLE_PASSWORD;
+  li, password $DEMO_CONSOLE_PASSWORD too, lacks the permission operators: the Staff page says so)
+TXT
 }
 
 # sms_count: how many messages smscsim holds.

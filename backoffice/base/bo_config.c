@@ -153,6 +153,8 @@ static bool apply(bo_config_t *c, const char *section, const char *name, const c
         return bo_smtp_config_key(&c->email, name, v, known);
     if (strcmp(section, "sms") == 0)
         return bo_sms_config_key(&c->sms, name, v, known);
+    if (strcmp(section, "console") == 0)
+        return bo_console_config_key(&c->console, name, v, known);
     if (KEY("server", "listen"))
         return copy(c->listen, sizeof c->listen, v);
     if (KEY("server", "port"))
@@ -252,6 +254,7 @@ static void defaults(bo_config_t *c)
     c->threads = 4;
     bo_smtp_config_defaults(&c->email);
     bo_sms_config_defaults(&c->sms);
+    bo_console_config_defaults(&c->console);
     c->notices = (bo_notices_cfg_t){.webhook_timeout_s = 10, .per_second = {5, 5, 10}, .levels = {2000, 1000, 500},
                                     .rearm_margin = 100, .quiet_from = 22 * 60, .quiet_to = 7 * 60,
                                     .utc_offset_min = 480, .retry_min_s = 30, .retry_max_s = 3600,

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "backoffice/base/bo_console_config.h"
 #include "backoffice/base/bo_sms_config.h"
 #include "backoffice/base/bo_smtp_config.h"
 #include "base/err.h"
@@ -67,6 +68,7 @@ typedef struct bo_config {
     bo_smtp_config_t email; /* [email]: the notices' SMTP server (docs/protocols/smtp.md) */
     bo_sms_config_t sms;    /* [sms]: the notices' SMSC (docs/notices.md, docs/protocols/smpp.md) */
     bo_notices_cfg_t notices;
+    bo_console_config_t console; /* [console]: the web console (docs/console.md) */
 } bo_config_t;
 
 /* Fills cfg with the defaults, then reads path (NULL: defaults only). An

@@ -10,6 +10,7 @@
 
 #include "backoffice/base/bo_json.h"
 #include "backoffice/cli/bo_cli.h"
+#include "backoffice/domain/bo_console.h"
 #include "backoffice/domain/bo_staff.h"
 #include "base/prompt.h"
 
@@ -17,7 +18,9 @@ static int usage(void)
 {
     fprintf(stderr, "usage: backoffice group set NAME --perms LIST | group list\n"
                     "       backoffice operator add NAME --group G | operator pin|disable|enable NAME | operator list\n"
-                    "  (the PIN is read from BACKOFFICE_NEW_PIN or asked without echo)\n");
+                    "       backoffice operator password NAME   (the web console's password)\n"
+                    "  (the PIN is read from BACKOFFICE_NEW_PIN, the password from BACKOFFICE_NEW_PASSWORD, or asked "
+                    "without echo)\n");
     return BO_EXIT_USAGE;
 }
 
@@ -113,6 +116,31 @@ static int operator_pin(bo_store_t *st, const bo_args_t *a)
     return outcome(rc, &msg, "PIN changed");
 }
 
+/* operator password NAME: the web console's password (docs/console.md),
+ * BACKOFFICE_NEW_PASSWORD or asked without echo; hashed and forgotten. */
+static int operator_password(bo_store_t *st, const bo_args_t *a)
+{
+    char pw[BO_CONSOLE_PW_MAX + 2] = "", hash[crypto_pwhash_STRBYTES];
+    const char *env = getenv("BACKOFFICE_NEW_PASSWORD");
+    kmsg_t msg = {{0}};
+    if (env)
+        snprintf(pw, sizeof pw, "%s", env);
+    else if (!prompt_hidden("new console password: ", pw, sizeof pw)) {
+        fprintf(stderr, "backoffice: no password was given: set BACKOFFICE_NEW_PASSWORD or type it\n");
+        return BO_EXIT_USAGE;
+    }
+    kerr_t rc = bo_console_password_hash(pw, hash, &msg);
+    sodium_memzero(pw, sizeof pw);
+    if (rc) {
+        fprintf(stderr, "backoffice: %s\n", msg.text);
+        return BO_EXIT_USAGE;
+    }
+    bo_who_t who = bo_cli_user();
+    rc = bo_console_password_set(st, &who, a->pos[2], hash, &msg);
+    sodium_memzero(hash, sizeof hash);
+    return bo_cli_outcome(rc, &msg, "console password set; the operator's console sessions ended");
+}
+
 static int operator(bo_store_t *st, const bo_args_t *a, FILE *out)
 {
     if (is(a, "list", 2))
@@ -121,6 +149,8 @@ static int operator(bo_store_t *st, const bo_args_t *a, FILE *out)
         return operator_add(st, a);
     if (is(a, "pin", 3))
         return operator_pin(st, a);
+    if (is(a, "password", 3))
+        return operator_password(st, a);
     bool off = is(a, "disable", 3);
     if (!off && !is(a, "enable", 3))
         return usage();

@@ -62,7 +62,10 @@ void bo_h_command_ack(bo_req_t *q, bo_resp_t *r)
  * "loopback" over plain HTTP; the operator the body names is audited too. */
 bo_who_t bo_api_who(bo_req_t *q, char *actor, size_t len)
 {
-    snprintf(actor, len, "api:%s", q->s->cfg.plain_http ? "loopback" : q->kiosk);
+    if (q->console_op[0])
+        snprintf(actor, len, "console:%s", q->console_op);
+    else
+        snprintf(actor, len, "api:%s", q->s->cfg.plain_http ? "loopback" : q->kiosk);
     return (bo_who_t){actor, bo_now(q->s)};
 }
 

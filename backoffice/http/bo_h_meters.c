@@ -67,7 +67,10 @@ void bo_h_admin_alert_ack(bo_req_t *q, bo_resp_t *r)
         bo_resp_error(r, 400, "bad_request", "acknowledge alert ID with {\"operator\": NAME, \"reason\": TEXT}");
         return;
     }
-    snprintf(actor, sizeof actor, "operator:%s", op->valuestring);
+    if (q->console_op[0]) /* the operator signed in to the console, whatever the body says */
+        snprintf(actor, sizeof actor, "console:%s", q->console_op);
+    else
+        snprintf(actor, sizeof actor, "operator:%s", op->valuestring);
     bo_who_t who = {actor, bo_now(q->s)};
     kmsg_t msg = {{0}};
     bo_lock(q->s);

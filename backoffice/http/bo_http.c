@@ -66,16 +66,34 @@ static void log_request(const bo_req_t *q, const bo_resp_t *r, int64_t started)
                 r->status, (long long)(bo_now(q->s) - started));
 }
 
+/* The console's security headers: its own scripts and styles only,
+ * never framed, no referrer (docs/console.md, "Security"). */
+void bo__console_headers(struct MHD_Response *resp)
+{
+    MHD_add_response_header(resp, "Content-Security-Policy",
+                            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+                            "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; "
+                            "frame-ancestors 'none'");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
+}
+
 static enum MHD_Result send_resp(struct MHD_Connection *conn, bo_resp_t *r)
 {
     const char *body = r->body ? r->body : "";
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer(strlen(body), (void *)(uintptr_t)body, MHD_RESPMEM_MUST_COPY);
+    size_t len = r->body_len ? r->body_len : strlen(body);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, (void *)(uintptr_t)body, MHD_RESPMEM_MUST_COPY);
     free(r->body);
     if (!resp)
         return MHD_NO;
     MHD_add_response_header(resp, "Content-Type", r->type ? r->type : "application/json");
-    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    MHD_add_response_header(resp, "Cache-Control", r->cache ? r->cache : "no-store");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    if (r->console)
+        bo__console_headers(resp);
+    if (r->cookie[0])
+        MHD_add_response_header(resp, "Set-Cookie", r->cookie);
     if (r->etag[0])
         MHD_add_response_header(resp, "ETag", r->etag);
     enum MHD_Result ret = MHD_queue_response(conn, r->status, resp);

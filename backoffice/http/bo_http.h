@@ -32,6 +32,9 @@ typedef struct bo_http {
 enum MHD_Result bo__http_on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
                                     const char *version, const char *upload, size_t *upload_size, void **con_cls);
 
+/* Adds the web console's security headers to resp (bo_http.c). */
+void bo__console_headers(struct MHD_Response *resp);
+
 /* libmicrohttpd's end of a request: gives back its memory. */
 void bo__http_on_done(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode why);
 

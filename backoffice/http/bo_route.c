@@ -11,7 +11,7 @@
 #include "backoffice/domain/bo_kiosk.h"
 #include "backoffice/http/bo_server.h"
 
-enum { NEEDS_KIOSK = 1, NEEDS_HOOKS = 2, NEEDS_SIM = 4, NEEDS_ADMIN = 8 };
+enum { NEEDS_KIOSK = 1, NEEDS_HOOKS = 2, NEEDS_SIM = 4, NEEDS_ADMIN = 8, NEEDS_CONSOLE = 16 };
 
 /* What a route takes as its body. */
 typedef enum body_kind { BODY_NONE, BODY_JSON, BODY_FORM } body_kind_t;
@@ -68,6 +68,15 @@ static const bo_route_t routes[] = {
     {"POST", "/v1/admin/accounts/*/contact/clear", bo_h_admin_contact_clear, NEEDS_ADMIN, BODY_JSON, SMALL},
     {"GET", "/v1/admin/notices", bo_h_admin_notices, NEEDS_ADMIN, BODY_NONE, 0},
     {"POST", "/v1/admin/alerts/*/ack", bo_h_admin_alert_ack, NEEDS_ADMIN, BODY_JSON, SMALL},
+    /* the web console (docs/console.md): its files, its session, the overview and staff lists */
+    {"GET", "/console", bo_h_console_file, 0, BODY_NONE, 0},
+    {"GET", "/console/*", bo_h_console_file, 0, BODY_NONE, 0},
+    {"POST", "/v1/console/session", bo_h_console_sign_in, 0, BODY_JSON, SMALL},
+    {"GET", "/v1/console/session", bo_h_console_me, NEEDS_CONSOLE, BODY_NONE, 0},
+    {"DELETE", "/v1/console/session", bo_h_console_sign_out, NEEDS_CONSOLE, BODY_NONE, 0},
+    {"GET", "/v1/admin/overview", bo_h_admin_overview, NEEDS_ADMIN, BODY_NONE, 0},
+    {"GET", "/v1/admin/operators", bo_h_admin_operators, NEEDS_ADMIN, BODY_NONE, 0},
+    {"GET", "/v1/admin/groups", bo_h_admin_groups, NEEDS_ADMIN, BODY_NONE, 0},
     {"POST", "/v1/enrol", bo_h_enrol, 0, BODY_JSON, SMALL},
     {"GET", "/v1/health", bo_h_health, 0, BODY_NONE, 0},
     {"GET", "/pay/*", bo_h_pay_page, NEEDS_SIM, BODY_NONE, 0},
@@ -108,6 +117,10 @@ static bool allowed(const bo_route_t *rt, bo_req_t *q, bo_resp_t *r)
         bo_resp_error(r, 404, "not_found", "the simulated payment provider is off on this server");
         return false;
     }
+    /* a request with a console session is the console's: its session, CSRF token and permission */
+    bool console = (rt->needs & NEEDS_CONSOLE) || ((rt->needs & NEEDS_ADMIN) && bo_console_cookie(q, NULL, 0));
+    if (console)
+        return bo_console_admit(q, rt->method, rt->pattern, r);
     if ((rt->needs & NEEDS_ADMIN) && !bo_auth_admin(q, r))
         return false;
     return !(rt->needs & NEEDS_KIOSK) || bo_auth_kiosk(q, q->arg[0], r);

@@ -56,6 +56,7 @@ typedef struct bo_req {
     size_t body_len;
     const char *arg[3]; /* the path's '*' segments in order */
     char kiosk[65];     /* the authenticated kiosk, for kiosk routes */
+    char console_op[33]; /* the operator signed in to the console, for a request with its session */
     char segs[512];     /* the path cut at its slashes: arg points into it */
     int64_t waited_ms;  /* how long this request has waited already (a long poll) */
 } bo_req_t;
@@ -67,6 +68,10 @@ typedef struct bo_resp {
     char etag[96];
     bool drop; /* close the connection without answering */
     bool wait; /* no answer yet: run the handler again when something changes (a long poll) */
+    size_t body_len;   /* the body's length when it is not text (0: strlen) */
+    bool console;      /* the console's security headers (Content-Security-Policy...) */
+    const char *cache; /* Cache-Control (NULL: no-store) */
+    char cookie[160];  /* Set-Cookie, if any */
 } bo_resp_t;
 
 /* Starts serving with cfg, the store opened with open (the engine the
@@ -190,6 +195,27 @@ bool bo_auth_admin(bo_req_t *q, bo_resp_t *r);
 
 /* A query-string argument of the request, NULL if absent. */
 const char *bo_req_arg(const bo_req_t *q, const char *name);
+
+/* The web console (docs/console.md): its files (bo_h_console_files.c),
+ * signing in and out, who is signed in (bo_h_console.c), the overview and
+ * the staff lists (bo_h_overview.c). */
+void bo_h_console_file(bo_req_t *q, bo_resp_t *r);
+void bo_h_console_sign_in(bo_req_t *q, bo_resp_t *r);
+void bo_h_console_me(bo_req_t *q, bo_resp_t *r);
+void bo_h_console_sign_out(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_overview(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_operators(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_groups(bo_req_t *q, bo_resp_t *r);
+
+/* Whether the request carries a console session cookie (its token into
+ * token, len bytes, if not NULL). */
+bool bo_console_cookie(const bo_req_t *q, char *token, size_t len);
+
+/* Admits a request made with a console session to the route of method and
+ * pattern: the session alive (401 if not), the CSRF token on a change (403
+ * csrf), the permission the route needs (403 permission_missing naming
+ * it); fills q->console_op. False with the refusal in r. */
+bool bo_console_admit(bo_req_t *q, const char *method, const char *pattern, bo_resp_t *r);
 
 /* Internal, between the server's files. */
 kerr_t bo__http_start(bo_server_t *s, kmsg_t *msg);

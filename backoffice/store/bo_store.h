@@ -16,6 +16,7 @@
 #include "backoffice/base/bo_rows.h"
 #include "backoffice/store/bo_store_bill.h"
 #include "backoffice/store/bo_store_command.h"
+#include "backoffice/store/bo_store_console.h"
 #include "backoffice/store/bo_store_fleet.h"
 #include "backoffice/store/bo_store_meter.h"
 #include "backoffice/store/bo_store_notice.h"
@@ -99,6 +100,7 @@ typedef struct bo_store_ops {
     const bo_st_notice_t *notice;   /* contacts, notice levels and memory, the notice outbox */
     const bo_st_post_t *post;       /* post-paid accounts, bills, payments */
     const bo_st_charge_t *charge;   /* charge items, charges applied, apportionment */
+    const bo_st_console_t *console; /* the web console's passwords and sessions */
 } bo_store_ops_t;
 
 /* An open store: what the domain is handed. */

@@ -420,8 +420,22 @@ static const char *const v14[] = {
     NULL,
 };
 
+/* Version 15: the web console (docs/console.md): each central operator's
+ * console password (Argon2id) with its lockout record, and the sessions,
+ * kept by the SHA-256 of the cookie's token (IF NOT EXISTS: a file set back
+ * to an older version by hand, as the migration tests do, migrates again). */
+static const char *const v15[] = {
+    "CREATE TABLE IF NOT EXISTS console_login (operator TEXT PRIMARY KEY NOT NULL, pw_hash TEXT NOT NULL,"
+    "  failures INTEGER NOT NULL DEFAULT 0, locked_until INTEGER NOT NULL DEFAULT 0,"
+    "  updated_at INTEGER NOT NULL) STRICT;"
+    "CREATE TABLE IF NOT EXISTS console_session (id TEXT PRIMARY KEY NOT NULL, operator TEXT NOT NULL, csrf TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL, seen_at INTEGER NOT NULL) STRICT;"
+    "CREATE INDEX IF NOT EXISTS console_session_operator ON console_session(operator);",
+    NULL,
+};
+
 /* Each migration is a list of SQL texts run in one transaction. */
-static const char *const *const migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14};
+static const char *const *const migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15};
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -4,7 +4,7 @@
 # Usage: openapi_routes.sh SOURCE_DIR
 set -eu
 src=$1
-routes=$(grep -oE '\{"(GET|POST)", "[^"]+"' "$src/backoffice/http/bo_route.c" | sed -E 's/\{"([A-Z]+)", "([^"]+)"/\1 \2/')
+routes=$(grep -oE '\{"(GET|POST|DELETE)", "[^"]+"' "$src/backoffice/http/bo_route.c" | sed -E 's/\{"([A-Z]+)", "([^"]+)"/\1 \2/')
 [ -n "$routes" ] || { echo "FAIL: no routes found in bo_route.c"; exit 1; }
 spec=$(python3 - "$src/sync/openapi.yaml" <<'PY'
 import re, sys, yaml

@@ -212,9 +212,13 @@ case_backoffice_deb_contents() {
   for f in ./usr/bin/backoffice ./lib/systemd/system/prepaid-backoffice.service \
            ./usr/lib/sysusers.d/prepaid-backoffice.conf ./etc/prepaid-backoffice/backoffice.ini \
            ./usr/share/prepaid-backoffice/backoffice.ini.sample ./usr/share/man/man1/backoffice.1.gz \
-           ./usr/share/doc/prepaid-backoffice/copyright ./usr/share/doc/prepaid-backoffice/changelog.Debian.gz; do
+           ./usr/share/doc/prepaid-backoffice/copyright ./usr/share/doc/prepaid-backoffice/changelog.Debian.gz \
+           ./usr/share/prepaid-backoffice/console/index.html; do
     [[ $files == *" $f"* ]] || fail "the back office's package lacks $f"
   done
+  # the web console's built script and style sheet, where [console] dir says by default (docs/console.md)
+  [[ $files =~ \./usr/share/prepaid-backoffice/console/app-[A-Z0-9]+\.js ]] || fail "the package lacks the console's script"
+  [[ $files =~ \./usr/share/prepaid-backoffice/console/style-[A-Z0-9]+\.css ]] || fail "the package lacks the console's style"
   local programs
   programs=$(sed -n 's|.* \./usr/bin/\([^ /][^ /]*\)$|\1|p' <<<"$files" | sort | tr '\n' ' ')
   [[ $programs == "backoffice " ]] || fail "the back office's programs are not exactly backoffice: $programs"
