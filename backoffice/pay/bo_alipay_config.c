@@ -1,0 +1,67 @@
+/* The [alipay] settings (docs/payments-qr.md "Alipay"). */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backoffice/pay/bo_alipay.h"
+
+typedef struct text_key {
+    const char *name;
+    size_t offset, size;
+} text_key_t;
+
+#define TEXT(n, f) {n, offsetof(bo_alipay_cfg_t, f), sizeof(((bo_alipay_cfg_t *)0)->f)}
+static const text_key_t texts[] = {
+    TEXT("app_id", app_id),   TEXT("private_key_file", private_key_file),
+    TEXT("alipay_public_key_file", alipay_public_key_file),
+    TEXT("gateway", gateway), TEXT("ca_file", ca_file),
+    TEXT("notify_url", notify_url),
+};
+#undef TEXT
+
+void bo_alipay_cfg_defaults(bo_alipay_cfg_t *c)
+{
+    memset(c, 0, sizeof *c);
+    snprintf(c->gateway, sizeof c->gateway, "https://openapi.alipay.com/gateway.do");
+    c->timeout_s = 15;
+}
+
+bool bo_alipay_cfg_key(bo_alipay_cfg_t *c, const char *name, const char *value, bool *known)
+{
+    *known = true;
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+        if (strcmp(name, texts[i].name) == 0) {
+            if (strlen(value) >= texts[i].size)
+                return false;
+            strcpy((char *)c + texts[i].offset, value);
+            return true;
+        }
+    if (strcmp(name, "timeout_seconds") == 0) {
+        char *end;
+        long long n = strtoll(value, &end, 10);
+        if (!*value || *end || n < 1 || n > 120)
+            return false;
+        c->timeout_s = n;
+        return true;
+    }
+    *known = false;
+    return false;
+}
+
+kerr_t bo_alipay_cfg_check(const bo_alipay_cfg_t *c, kmsg_t *msg)
+{
+    if (!c->app_id[0])
+        return kmsg_set(msg, K_EINVAL, "[alipay] needs app_id, the app's id on Alipay's open platform");
+    if (!c->private_key_file[0])
+        return kmsg_set(msg, K_EINVAL, "[alipay] needs private_key_file, the app's RSA private key");
+    if (!c->alipay_public_key_file[0])
+        return kmsg_set(msg, K_EINVAL, "[alipay] needs alipay_public_key_file, Alipay's public key");
+    if (strncmp(c->gateway, "https://", 8) != 0 && strncmp(c->gateway, "http://127.", 11) != 0 &&
+        strncmp(c->gateway, "http://localhost", 16) != 0)
+        return kmsg_set(msg, K_EINVAL, "[alipay] gateway '%s': https, or http on this machine (a simulator)",
+                        c->gateway);
+    if (c->timeout_s < 1 || c->timeout_s > 120)
+        return kmsg_set(msg, K_EINVAL, "[alipay] timeout_seconds: 1 to 120");
+    return K_OK;
+}
