@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "backoffice/base/bo_config.h"
 #include "backoffice/pay/bo_provider.h"
 #include "base/err.h"
 
@@ -31,6 +32,12 @@ void bo_alipay_cfg_defaults(bo_alipay_cfg_t *c);
 /* Applies one [alipay] key. Returns false if the value is bad; *known is
  * false if name is no [alipay] key. */
 bool bo_alipay_cfg_key(bo_alipay_cfg_t *c, const char *name, const char *value, bool *known);
+
+/* Fills c from the [alipay] keys bo_config_load kept in bc (the defaults
+ * first): K_EINVAL naming the key when one is no setting or its value is
+ * bad, or when the whole fails bo_alipay_cfg_check. *configured is false
+ * (and K_OK) when the file has no [alipay] key at all. */
+kerr_t bo_alipay_cfg_from(const bo_config_t *bc, bo_alipay_cfg_t *c, bool *configured, kmsg_t *msg);
 
 /* Checks the settings as a whole: an app id and both key files; K_EINVAL
  * with msg naming the key if not. */

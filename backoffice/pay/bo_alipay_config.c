@@ -65,3 +65,22 @@ kerr_t bo_alipay_cfg_check(const bo_alipay_cfg_t *c, kmsg_t *msg)
         return kmsg_set(msg, K_EINVAL, "[alipay] timeout_seconds: 1 to 120");
     return K_OK;
 }
+
+kerr_t bo_alipay_cfg_from(const bo_config_t *bc, bo_alipay_cfg_t *c, bool *configured, kmsg_t *msg)
+{
+    bo_alipay_cfg_defaults(c);
+    *configured = false;
+    for (int i = 0; i < bc->n_provider_keys; i++) {
+        const bo_config_kv_t *kv = &bc->provider_keys[i];
+        bool known;
+        if (strcmp(kv->section, "alipay") != 0)
+            continue;
+        *configured = true;
+        if (!bo_alipay_cfg_key(c, kv->name, kv->value, &known))
+            return kmsg_set(msg, K_EINVAL,
+                            known ? "[alipay] %s = '%s' is not a valid value (see backoffice.ini.sample)"
+                                  : "[alipay] %s is not a setting (see backoffice.ini.sample); value '%s'",
+                            kv->name, kv->value);
+    }
+    return *configured ? bo_alipay_cfg_check(c, msg) : K_OK;
+}

@@ -15,6 +15,7 @@
 
 #include "alipay/ali_fix.h"
 #include "ktest.h"
+#include "support/support.h"
 
 static kmsg_t msg;
 
@@ -372,7 +373,54 @@ static void bill_csv_columns(void **state)
     assert_int_not_equal(bo_alipay_bill_csv(none, strlen(none), keep_row, &rs, &msg), K_OK);
 }
 
+/* [alipay] in backoffice.ini: kept by bo_config_load, read and checked by
+ * bo_alipay_cfg_from, an unknown key or a bad value named. */
+static void config_section(void **state)
+{
+    (void)state;
+    char dir[512];
+    assert_true(tmpdir_make(dir, sizeof dir));
+    assert_true(file_write(dir, "bo.ini",
+                           "[server]\nport = 9000\n[alipay]\napp_id = 2021000000000009\n"
+                           "private_key_file = /k/app.key\nalipay_public_key_file = /k/ali.pub\n"
+                           "gateway = http://127.0.0.1:1234/gateway.do\ntimeout_seconds = 7\n"));
+    assert_true(file_write(dir, "none.ini", "[server]\nport = 9000\n"));
+    assert_true(file_write(dir, "bad.ini", "[alipay]\napp_id = 1\ncolour = blue\n"));
+    assert_true(file_write(dir, "short.ini", "[alipay]\napp_id = 1\n"));
+    char path[600];
+    bo_config_t bc;
+    bo_alipay_cfg_t c;
+    bool on = true;
+    snprintf(path, sizeof path, "%s/bo.ini", dir);
+    assert_int_equal(bo_config_load(path, &bc, &msg), K_OK);
+    assert_int_equal(bo_alipay_cfg_from(&bc, &c, &on, &msg), K_OK);
+    assert_true(on);
+    assert_string_equal(c.app_id, "2021000000000009");
+    assert_string_equal(c.gateway, "http://127.0.0.1:1234/gateway.do");
+    assert_int_equal(c.timeout_s, 7);
+    snprintf(path, sizeof path, "%s/none.ini", dir);
+    assert_int_equal(bo_config_load(path, &bc, &msg), K_OK);
+    assert_int_equal(bo_alipay_cfg_from(&bc, &c, &on, &msg), K_OK);
+    assert_false(on);
+    assert_string_equal(c.gateway, "https://openapi.alipay.com/gateway.do");
+    snprintf(path, sizeof path, "%s/bad.ini", dir);
+    assert_int_equal(bo_config_load(path, &bc, &msg), K_OK);
+    assert_int_equal(bo_alipay_cfg_from(&bc, &c, &on, &msg), K_EINVAL);
+    assert_non_null(strstr(msg.text, "colour is not a setting"));
+    snprintf(path, sizeof path, "%s/short.ini", dir);
+    assert_int_equal(bo_config_load(path, &bc, &msg), K_OK);
+    assert_int_equal(bo_alipay_cfg_from(&bc, &c, &on, &msg), K_EINVAL);
+    assert_non_null(strstr(msg.text, "private_key_file"));
+    snprintf(path, sizeof path, "%s/bo.ini", dir);
+    assert_int_equal(bo_config_load(path, &bc, &msg), K_OK);
+    assert_int_equal(bo_config_set(&bc, "alipay.timeout_seconds=500", &msg), K_OK); /* replaces 7 */
+    assert_int_equal(bo_alipay_cfg_from(&bc, &c, &on, &msg), K_EINVAL);
+    assert_non_null(strstr(msg.text, "timeout_seconds = '500'"));
+    tmpdir_remove(dir);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(config_section),
     cmocka_unit_test(yuan_exact),
     cmocka_unit_test(order_unseen_until_scanned),
     cmocka_unit_test(paid_and_notified),
