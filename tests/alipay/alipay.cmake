@@ -5,6 +5,7 @@ pkg_check_modules(MHD_T REQUIRED IMPORTED_TARGET libmicrohttpd)
 kiosk_cmocka_test(alipay SOURCES alipay/test_alipay.c alipay/ali_fix.c
                   LIBS bo_pay_alipay bo_base ktest_support PkgConfig::MHD_T ENV ALIPAYSIM=$<TARGET_FILE:alipaysim> TIMEOUT 60)
 add_dependencies(test_alipay alipaysim)
+kiosk_cmocka_test(alipaysim_codec SOURCES alipay/test_alipaysim_codec.c LIBS alipaysim_wire)
 add_executable(alipay_probe alipay/alipay_probe.c)
 target_link_libraries(alipay_probe PRIVATE bo_pay_alipay)
 find_program(NODE_BIN node)
