@@ -121,12 +121,8 @@ kerr_t ap_bill(void *ctx, const char *day, bo_prov_bill_cb fn, void *arg, kmsg_t
     cJSON *b = cJSON_CreateObject();
     cJSON_AddStringToObject(b, "bill_type", "trade");
     cJSON_AddStringToObject(b, "bill_date", day);
-    char *biz = cJSON_PrintUnformatted(b);
-    cJSON_Delete(b);
     ap_reply_t r;
-    kerr_t rc = biz ? ap_call(c, "alipay.data.dataservice.bill.downloadurl.query", biz, NULL, &r, msg)
-                    : kmsg_set(msg, K_EIO, "out of memory");
-    free(biz);
+    kerr_t rc = ap_call_obj(c, "alipay.data.dataservice.bill.downloadurl.query", b, &r, msg);
     if (rc != K_OK)
         return rc;
     char url[1024];

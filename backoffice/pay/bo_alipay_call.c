@@ -187,6 +187,16 @@ kerr_t ap_call(const ap_ctx_t *c, const char *method, const char *biz, const cha
     return rc;
 }
 
+kerr_t ap_call_obj(const ap_ctx_t *c, const char *method, cJSON *biz, ap_reply_t *r, kmsg_t *msg)
+{
+    char *text = biz ? cJSON_PrintUnformatted(biz) : NULL;
+    cJSON_Delete(biz);
+    memset(r, 0, sizeof *r);
+    kerr_t rc = text ? ap_call(c, method, text, NULL, r, msg) : kmsg_set(msg, K_EIO, "alipay: out of memory");
+    free(text);
+    return rc;
+}
+
 kerr_t ap_refused(const ap_reply_t *r, const char *what, char *code, size_t code_len, char *text, size_t text_len,
                   kmsg_t *msg)
 {

@@ -4,21 +4,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backoffice/base/bo_keys.h"
 #include "backoffice/pay/bo_alipay.h"
 
-typedef struct text_key {
-    const char *name;
-    size_t offset, size;
-} text_key_t;
-
-#define TEXT(n, f) {n, offsetof(bo_alipay_cfg_t, f), sizeof(((bo_alipay_cfg_t *)0)->f)}
-static const text_key_t texts[] = {
-    TEXT("app_id", app_id),   TEXT("private_key_file", private_key_file),
-    TEXT("alipay_public_key_file", alipay_public_key_file),
-    TEXT("gateway", gateway), TEXT("ca_file", ca_file),
-    TEXT("notify_url", notify_url),
+static const bo_key_t keys[] = {
+    BO_KEY_TEXT(bo_alipay_cfg_t, "app_id", app_id),
+    BO_KEY_TEXT(bo_alipay_cfg_t, "private_key_file", private_key_file),
+    BO_KEY_TEXT(bo_alipay_cfg_t, "alipay_public_key_file", alipay_public_key_file),
+    BO_KEY_TEXT(bo_alipay_cfg_t, "gateway", gateway),
+    BO_KEY_TEXT(bo_alipay_cfg_t, "ca_file", ca_file),
+    BO_KEY_TEXT(bo_alipay_cfg_t, "notify_url", notify_url),
+    BO_KEY_INT(bo_alipay_cfg_t, "timeout_seconds", timeout_s, 1, 120),
 };
-#undef TEXT
 
 void bo_alipay_cfg_defaults(bo_alipay_cfg_t *c)
 {
@@ -29,24 +26,7 @@ void bo_alipay_cfg_defaults(bo_alipay_cfg_t *c)
 
 bool bo_alipay_cfg_key(bo_alipay_cfg_t *c, const char *name, const char *value, bool *known)
 {
-    *known = true;
-    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
-        if (strcmp(name, texts[i].name) == 0) {
-            if (strlen(value) >= texts[i].size)
-                return false;
-            strcpy((char *)c + texts[i].offset, value);
-            return true;
-        }
-    if (strcmp(name, "timeout_seconds") == 0) {
-        char *end;
-        long long n = strtoll(value, &end, 10);
-        if (!*value || *end || n < 1 || n > 120)
-            return false;
-        c->timeout_s = n;
-        return true;
-    }
-    *known = false;
-    return false;
+    return bo_keys_set(c, keys, sizeof keys / sizeof keys[0], name, value, known);
 }
 
 kerr_t bo_alipay_cfg_check(const bo_alipay_cfg_t *c, kmsg_t *msg)

@@ -84,6 +84,10 @@ typedef struct ap_reply {
 kerr_t ap_call(const ap_ctx_t *c, const char *method, const char *biz, const char *notify_url, ap_reply_t *r,
                kmsg_t *msg);
 
+/* ap_call with biz built as a cJSON object, which it frees (NULL: out of
+ * memory, K_EIO). */
+kerr_t ap_call_obj(const ap_ctx_t *c, const char *method, cJSON *biz, ap_reply_t *r, kmsg_t *msg);
+
 /* K_EDENIED with the answer's codes in msg (and in code/text when given). */
 kerr_t ap_refused(const ap_reply_t *r, const char *what, char *code, size_t code_len, char *text, size_t text_len,
                   kmsg_t *msg);
@@ -98,6 +102,15 @@ kerr_t ap_http_get(const ap_ctx_t *c, const char *url, char **body, size_t *len,
 
 /* Copies the string member name of obj into out ("" if absent). */
 void ap_json_copy(const cJSON *obj, const char *name, char *out, size_t len);
+
+/* The trade ops (bo_alipay_trade.c), as bo_provider_ops_t says. */
+kerr_t ap_create(void *ctx, const bo_prov_order_t *o, bo_prov_answer_t *a, kmsg_t *msg);
+kerr_t ap_query(void *ctx, const char *out_trade_no, bo_prov_answer_t *a, kmsg_t *msg);
+kerr_t ap_cancel(void *ctx, const char *out_trade_no, kmsg_t *msg);
+kerr_t ap_refund(void *ctx, const char *out_trade_no, const char *out_refund_no, int64_t amount, int64_t total,
+                 bo_prov_refund_t *r, kmsg_t *msg);
+kerr_t ap_refund_query(void *ctx, const char *out_trade_no, const char *out_refund_no, bo_prov_refund_t *r,
+                       kmsg_t *msg);
 
 /* The bill op (bo_alipay_bill.c). */
 kerr_t ap_bill(void *ctx, const char *day, bo_prov_bill_cb fn, void *arg, kmsg_t *msg);

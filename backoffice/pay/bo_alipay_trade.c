@@ -87,7 +87,7 @@ static kerr_t wap_url(const ap_ctx_t *c, const bo_prov_order_t *o, const char *b
     return K_OK;
 }
 
-static kerr_t ap_create(void *ctx, const bo_prov_order_t *o, bo_prov_answer_t *a, kmsg_t *msg)
+kerr_t ap_create(void *ctx, const bo_prov_order_t *o, bo_prov_answer_t *a, kmsg_t *msg)
 {
     const ap_ctx_t *c = ctx;
     memset(a, 0, sizeof *a);
@@ -137,14 +137,12 @@ static kerr_t read_trade(const cJSON *n, bo_prov_answer_t *a, kmsg_t *msg)
     return K_OK;
 }
 
-static kerr_t ap_query(void *ctx, const char *out_trade_no, bo_prov_answer_t *a, kmsg_t *msg)
+kerr_t ap_query(void *ctx, const char *out_trade_no, bo_prov_answer_t *a, kmsg_t *msg)
 {
     memset(a, 0, sizeof *a);
     snprintf(a->out_trade_no, sizeof a->out_trade_no, "%s", out_trade_no);
-    char *biz = biz_text(biz_trade(out_trade_no));
     ap_reply_t r;
-    kerr_t rc = biz ? ap_call(ctx, "alipay.trade.query", biz, NULL, &r, msg) : kmsg_set(msg, K_EIO, "out of memory");
-    free(biz);
+    kerr_t rc = ap_call_obj(ctx, "alipay.trade.query", biz_trade(out_trade_no), &r, msg);
     if (rc != K_OK)
         return rc;
     if (ok_code(&r))
@@ -159,12 +157,10 @@ static kerr_t ap_query(void *ctx, const char *out_trade_no, bo_prov_answer_t *a,
     return rc;
 }
 
-static kerr_t ap_cancel(void *ctx, const char *out_trade_no, kmsg_t *msg)
+kerr_t ap_cancel(void *ctx, const char *out_trade_no, kmsg_t *msg)
 {
-    char *biz = biz_text(biz_trade(out_trade_no));
     ap_reply_t r;
-    kerr_t rc = biz ? ap_call(ctx, "alipay.trade.cancel", biz, NULL, &r, msg) : kmsg_set(msg, K_EIO, "out of memory");
-    free(biz);
+    kerr_t rc = ap_call_obj(ctx, "alipay.trade.cancel", biz_trade(out_trade_no), &r, msg);
     if (rc != K_OK)
         return rc;
     char action[16];
@@ -181,7 +177,7 @@ static kerr_t ap_cancel(void *ctx, const char *out_trade_no, kmsg_t *msg)
     return rc;
 }
 
-static kerr_t ap_refund(void *ctx, const char *out_trade_no, const char *out_refund_no, int64_t amount,
+kerr_t ap_refund(void *ctx, const char *out_trade_no, const char *out_refund_no, int64_t amount,
                         int64_t total, bo_prov_refund_t *rf, kmsg_t *msg)
 {
     memset(rf, 0, sizeof *rf);
@@ -192,10 +188,8 @@ static kerr_t ap_refund(void *ctx, const char *out_trade_no, const char *out_ref
     cJSON *b = biz_trade(out_trade_no);
     cJSON_AddStringToObject(b, "refund_amount", yuan);
     cJSON_AddStringToObject(b, "out_request_no", out_refund_no);
-    char *biz = biz_text(b);
     ap_reply_t r;
-    kerr_t rc = biz ? ap_call(ctx, "alipay.trade.refund", biz, NULL, &r, msg) : kmsg_set(msg, K_EIO, "out of memory");
-    free(biz);
+    kerr_t rc = ap_call_obj(ctx, "alipay.trade.refund", b, &r, msg);
     if (rc != K_OK)
         return rc;
     if (ok_code(&r)) {
@@ -212,17 +206,14 @@ static kerr_t ap_refund(void *ctx, const char *out_trade_no, const char *out_ref
     return rc;
 }
 
-static kerr_t ap_refund_query(void *ctx, const char *out_trade_no, const char *out_refund_no, bo_prov_refund_t *rf,
+kerr_t ap_refund_query(void *ctx, const char *out_trade_no, const char *out_refund_no, bo_prov_refund_t *rf,
                               kmsg_t *msg)
 {
     memset(rf, 0, sizeof *rf);
     cJSON *b = biz_trade(out_trade_no);
     cJSON_AddStringToObject(b, "out_request_no", out_refund_no);
-    char *biz = biz_text(b);
     ap_reply_t r;
-    kerr_t rc = biz ? ap_call(ctx, "alipay.trade.fastpay.refund.query", biz, NULL, &r, msg)
-                    : kmsg_set(msg, K_EIO, "out of memory");
-    free(biz);
+    kerr_t rc = ap_call_obj(ctx, "alipay.trade.fastpay.refund.query", b, &r, msg);
     if (rc != K_OK)
         return rc;
     char amount[24], status[32];
@@ -245,46 +236,3 @@ static kerr_t ap_refund_query(void *ctx, const char *out_trade_no, const char *o
     return rc;
 }
 
-static void ap_close(void *ctx)
-{
-    ap_ctx_t *c = ctx;
-    if (!c)
-        return;
-    EVP_PKEY_free(c->priv);
-    EVP_PKEY_free(c->pub);
-    free(c);
-}
-
-static const bo_provider_ops_t ap_ops = {
-    .name = "alipay",
-    .close = ap_close,
-    .create = ap_create,
-    .query = ap_query,
-    .cancel = ap_cancel,
-    .refund = ap_refund,
-    .refund_query = ap_refund_query,
-    .notify = ap_notify,
-    .ack_body = "success",
-    .ack_status = 200,
-    .bill = ap_bill,
-};
-
-kerr_t bo_alipay_open(const bo_alipay_cfg_t *cfg, bo_provider_t *out, kmsg_t *msg)
-{
-    kerr_t rc = bo_alipay_cfg_check(cfg, msg);
-    if (rc != K_OK)
-        return rc;
-    ap_ctx_t *c = calloc(1, sizeof *c);
-    if (!c)
-        return kmsg_set(msg, K_EIO, "alipay: out of memory");
-    c->cfg = *cfg;
-    c->priv = ap_key_load(cfg->private_key_file, true, msg);
-    c->pub = c->priv ? ap_key_load(cfg->alipay_public_key_file, false, msg) : NULL;
-    if (!c->pub) {
-        ap_close(c);
-        return K_EINVAL;
-    }
-    out->ctx = c;
-    out->ops = &ap_ops;
-    return K_OK;
-}
