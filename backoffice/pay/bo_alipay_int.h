@@ -54,7 +54,8 @@ EVP_PKEY *ap_key_load(const char *path, bool priv, kmsg_t *msg);
 char *ap_url_encode(const char *s);
 
 /* Parses an application/x-www-form-urlencoded body into ps (values
- * decoded: %XX and '+'). False if it is malformed or too long. */
+ * decoded: %XX and '+'). False if it is malformed, names a key twice or
+ * is too long. */
 bool ap_form_parse(const char *body, size_t len, ap_params_t *ps);
 
 /* Alipay's time text, "yyyy-MM-dd HH:mm:ss" in Beijing time (UTC+8),

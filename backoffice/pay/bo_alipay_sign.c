@@ -38,32 +38,34 @@ void ap_params_free(ap_params_t *ps)
     ps->n = 0;
 }
 
+/* qsort's view of the list being sorted (one sort at a time per thread). */
+static _Thread_local const ap_params_t *sorting;
+
 static int by_key(const void *a, const void *b)
 {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
+    return strcmp(sorting->p[*(const int *)a].key, sorting->p[*(const int *)b].key);
 }
 
 char *ap_sign_text(const ap_params_t *ps, bool drop_sign_type)
 {
-    const char *keys[AP_PARAMS_MAX];
-    int n = 0;
+    int order[AP_PARAMS_MAX], n = 0;
     size_t total = 1;
     for (int i = 0; i < ps->n; i++) {
         const char *k = ps->p[i].key;
         if (strcmp(k, "sign") == 0 || (drop_sign_type && strcmp(k, "sign_type") == 0))
             continue;
-        keys[n++] = k;
+        order[n++] = i;
         total += strlen(k) + strlen(ps->p[i].val) + 2;
     }
-    qsort(keys, (size_t)n, sizeof keys[0], by_key);
+    sorting = ps;
+    qsort(order, (size_t)n, sizeof order[0], by_key);
     char *out = malloc(total);
     if (!out)
         return NULL;
     size_t at = 0;
-    for (int i = 0; i < n; i++) {
-        const char *v = ap_params_get(ps, keys[i]);
-        at += (size_t)snprintf(out + at, total - at, "%s%s=%s", i ? "&" : "", keys[i], v);
-    }
+    for (int i = 0; i < n; i++)
+        at += (size_t)snprintf(out + at, total - at, "%s%s=%s", i ? "&" : "", ps->p[order[i]].key,
+                               ps->p[order[i]].val);
     out[at] = '\0';
     return out;
 }

@@ -71,7 +71,7 @@ bool ap_form_parse(const char *body, size_t len, ap_params_t *ps)
                 goto bad;
             size_t eq_at = (size_t)(eq - body);
             char *k = form_decode(body + at, eq_at - at), *v = form_decode(eq + 1, end - eq_at - 1);
-            bool ok = k && v && (!*v || ap_params_add(ps, k, v));
+            bool ok = k && v && !ap_params_get(ps, k) && (!*v || ap_params_add(ps, k, v));
             free(k);
             free(v);
             if (!ok)

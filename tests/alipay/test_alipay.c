@@ -120,6 +120,11 @@ static void forged_notification_refused(void **state)
     assert_int_equal(notify(&f, "trade_status=TRADE_SUCCESS&out_trade_no=Q3001&total_amount=5.00&sign=AAAA", &ev),
                      K_ECORRUPT);
     assert_int_equal(notify(&f, "not a form %zz", &ev), K_ECORRUPT);
+    /* a field given twice: which one was signed? */
+    char *twice = malloc(strlen(f.notes[0]) + 32);
+    sprintf(twice, "%s&total_amount=9.00", f.notes[0]);
+    assert_int_equal(notify(&f, twice, &ev), K_ECORRUPT);
+    free(twice);
     /* the same notification verified by a client holding another Alipay key */
     bo_alipay_cfg_t other = f.cfg;
     snprintf(other.alipay_public_key_file, sizeof other.alipay_public_key_file, "%s", f.app_pub);
