@@ -30,6 +30,7 @@ typedef struct as_trade {
     bool used;
     char out_trade_no[65], trade_no[33], subject[129], notify_url[512];
     int64_t total, created_ms, paid_ms, closed_ms, refunded;
+    int64_t expire_ms; /* time_expire, 0: none */
     as_state_t state;
     as_refund_t refunds[ALISIM_REFUNDS];
     int n_refunds;
@@ -91,6 +92,7 @@ bool as_rsa_verify(EVP_PKEY *k, const char *text, size_t len, const char *b64);
 EVP_PKEY *as_key_read(const char *path, bool priv);
 /* Beijing time text "yyyy-MM-dd HH:mm:ss" and date "yyyy-MM-dd". */
 void as_time_text(int64_t ms, char out[20]);
+bool as_time_parse(const char *text, int64_t *ms);
 /* Yuan text with 2 decimals; and back (false if not such a text). */
 void as_yuan(int64_t fen, char out[24]);
 bool as_fen(const char *text, int64_t *fen);

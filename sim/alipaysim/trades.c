@@ -70,6 +70,9 @@ static char *precreate(alisim_t *s, const cJSON *b, const as_kv_t *common, bool 
             snprintf(t->notify_url, sizeof t->notify_url, "%s", url ? url : "");
             t->total = fen;
             t->created_ms = as_now_ms();
+            const char *expire = str(b, "time_expire");
+            if (expire && !as_time_parse(expire, &t->expire_ms))
+                t->expire_ms = 0;
         }
     if (!t)
         return refuse("ACQ.SYSTEM_ERROR", "the simulator's trade table is full");
@@ -85,10 +88,22 @@ static char *precreate(alisim_t *s, const cJSON *b, const as_kv_t *common, bool 
     return as_json_end(&j);
 }
 
+/* A waiting trade past its time_expire closes; one never scanned can no
+ * longer be (see as_scan). */
+static void expire(as_trade_t *t)
+{
+    if (t->expire_ms && as_now_ms() >= t->expire_ms && t->state == AS_WAIT) {
+        t->state = AS_CLOSED;
+        t->closed_ms = t->expire_ms;
+    }
+}
+
 static as_trade_t *seen(alisim_t *s, const cJSON *b)
 {
     const char *no = str(b, "out_trade_no");
     as_trade_t *t = no ? as_trade_find(s, no) : NULL;
+    if (t)
+        expire(t);
     return t && t->state != AS_NEW ? t : NULL;
 }
 
@@ -265,6 +280,11 @@ char *as_method(alisim_t *s, const char *method, const char *biz, const as_kv_t 
 
 bool as_scan(alisim_t *s, as_trade_t *t, const char **why)
 {
+    expire(t);
+    if (t->state == AS_NEW && t->expire_ms && as_now_ms() >= t->expire_ms) {
+        *why = "the code has expired";
+        return false;
+    }
     if (t->state != AS_NEW) {
         *why = "already scanned";
         return t->state == AS_WAIT;
@@ -279,8 +299,9 @@ bool as_scan(alisim_t *s, as_trade_t *t, const char **why)
 
 bool as_pay(alisim_t *s, as_trade_t *t, const char **why)
 {
-    if (t->state == AS_NEW)
-        as_scan(s, t, why);
+    if (t->state == AS_NEW && !as_scan(s, t, why))
+        return false;
+    expire(t);
     if (t->state != AS_WAIT) {
         *why = t->state == AS_SUCCESS ? "already paid" : "the trade is closed";
         return false;

@@ -184,6 +184,16 @@ void as_time_text(int64_t ms, char out[20])
     strftime(out, 20, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
+bool as_time_parse(const char *text, int64_t *ms)
+{
+    struct tm tm = {0};
+    const char *end = strptime(text, "%Y-%m-%d %H:%M:%S", &tm);
+    if (!end || *end)
+        return false;
+    *ms = ((int64_t)timegm(&tm) - 8 * 3600) * 1000;
+    return true;
+}
+
 void as_yuan(int64_t fen, char out[24])
 {
     snprintf(out, 24, "%lld.%02lld", (long long)(fen / 100), (long long)(fen % 100));

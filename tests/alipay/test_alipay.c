@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <curl/curl.h>
@@ -99,6 +100,32 @@ static void paid_and_notified(void **state)
     assert_int_equal(ev.trade.amount, 10001);
     assert_int_equal(ev.trade.paid_at, a.paid_at);
     assert_string_equal(f.p.ops->ack_body, "success");
+    fix_down(&f);
+}
+
+/* Past its time_expire a waiting trade is closed and one never scanned
+ * can no longer be scanned. */
+static void expired(void **state)
+{
+    (void)state;
+    ali_fix_t f;
+    fix_up(&f, 5);
+    int64_t soon = ((int64_t)time(NULL) + 2) * 1000;
+    bo_prov_order_t o = {.kind = BO_PROV_NATIVE, .out_trade_no = "E1", .amount = 100, .expires_at = soon};
+    bo_prov_answer_t a;
+    assert_int_equal(f.p.ops->create(f.p.ctx, &o, &a, &msg), K_OK);
+    o.out_trade_no = "E2";
+    assert_int_equal(f.p.ops->create(f.p.ctx, &o, &a, &msg), K_OK);
+    fix_ctl(&f, "scan E1", NULL, 0);
+    assert_int_equal(query(&f, "E1").state, BO_PROV_PENDING);
+    while ((int64_t)time(NULL) * 1000 <= soon)
+        usleep(100000);
+    assert_int_equal(query(&f, "E1").state, BO_PROV_CLOSED);
+    char reply[256];
+    assert_false(sc_control(&f.sc, "pay E1", reply, sizeof reply));
+    assert_false(sc_control(&f.sc, "pay E2", reply, sizeof reply));
+    assert_non_null(strstr(reply, "expired"));
+    assert_int_equal(query(&f, "E2").state, BO_PROV_UNKNOWN);
     fix_down(&f);
 }
 
@@ -429,6 +456,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(yuan_exact),
     cmocka_unit_test(order_unseen_until_scanned),
     cmocka_unit_test(paid_and_notified),
+    cmocka_unit_test(expired),
     cmocka_unit_test(forged_notification_refused),
     cmocka_unit_test(notification_retried_and_duplicated),
     cmocka_unit_test(notification_late),
