@@ -9,11 +9,11 @@ kiosk_cmocka_test(alipaysim_codec SOURCES alipay/test_alipaysim_codec.c LIBS ali
 add_executable(alipay_probe alipay/alipay_probe.c)
 target_link_libraries(alipay_probe PRIVATE bo_pay_alipay)
 find_program(NODE_BIN node)
-if(NODE_BIN AND EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/alipaysdk/node_modules/alipay-sdk)
+if(NODE_BIN)
   add_test(NAME alipay_sdk.against_sim
            COMMAND ${NODE_BIN} ${CMAKE_CURRENT_SOURCE_DIR}/alipaysdk/check.js $<TARGET_FILE:alipaysim>
                    $<TARGET_FILE:alipay_probe>)
   set_tests_properties(alipay_sdk.against_sim PROPERTIES TIMEOUT 120)
 else()
-  message(WARNING "node or tests/alipaysdk/node_modules missing: the alipay-sdk checks are left out (scripts/install-deps)")
+  message(WARNING "node not found: the alipay-sdk checks are left out (scripts/install-deps)")
 endif()
