@@ -144,6 +144,22 @@ static bool apply_notices(bo_notices_cfg_t *n, const char *name, const char *v, 
     return false;
 }
 
+/* Keeps a provider's key as written (a later one of the same name replaces
+ * it); false if it does not fit. */
+static bool keep_provider_key(bo_config_t *c, const char *section, const char *name, const char *v)
+{
+    int i = 0;
+    while (i < c->n_provider_keys &&
+           (strcmp(c->provider_keys[i].section, section) != 0 || strcmp(c->provider_keys[i].name, name) != 0))
+        i++;
+    bo_config_kv_t *kv = &c->provider_keys[i];
+    if (i == BO_CONFIG_PROVIDER_KEYS || !copy(kv->section, sizeof kv->section, section) ||
+        !copy(kv->name, sizeof kv->name, name) || !copy(kv->value, sizeof kv->value, v))
+        return false;
+    c->n_provider_keys += i == c->n_provider_keys;
+    return true;
+}
+
 /* Applies one key; false if the value is bad, *known false if no such key. */
 static bool apply(bo_config_t *c, const char *section, const char *name, const char *v, bool *known)
 {
@@ -155,6 +171,8 @@ static bool apply(bo_config_t *c, const char *section, const char *name, const c
         return bo_sms_config_key(&c->sms, name, v, known);
     if (strcmp(section, "console") == 0)
         return bo_console_config_key(&c->console, name, v, known);
+    if (strcmp(section, "alipay") == 0)
+        return keep_provider_key(c, section, name, v);
     if (KEY("server", "listen"))
         return copy(c->listen, sizeof c->listen, v);
     if (KEY("server", "port"))

@@ -34,6 +34,12 @@ typedef struct bo_notices_cfg {
     int64_t give_up_s;         /* a notice not handed over this long after it was made is given up */
 } bo_notices_cfg_t;
 
+/* One key of a provider's section, as written. */
+#define BO_CONFIG_PROVIDER_KEYS 24
+typedef struct bo_config_kv {
+    char section[16], name[48], value[512];
+} bo_config_kv_t;
+
 typedef struct bo_config {
     char listen[64];      /* host, loopback by default */
     int port;
@@ -69,6 +75,11 @@ typedef struct bo_config {
     bo_sms_config_t sms;    /* [sms]: the notices' SMSC (docs/notices.md, docs/protocols/smpp.md) */
     bo_notices_cfg_t notices;
     bo_console_config_t console; /* [console]: the web console (docs/console.md) */
+    /* [alipay]: a QR money provider's keys, kept as written for its own
+     * parser below the domain (pay/bo_alipay.h: bo_alipay_cfg_from), which
+     * checks them when the provider is opened. */
+    bo_config_kv_t provider_keys[BO_CONFIG_PROVIDER_KEYS];
+    int n_provider_keys;
 } bo_config_t;
 
 /* Fills cfg with the defaults, then reads path (NULL: defaults only). An

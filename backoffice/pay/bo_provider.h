@@ -58,7 +58,7 @@ typedef struct bo_prov_answer {
     bo_prov_state_t state;
     char out_trade_no[65];
     char trade_no[65];     /* the provider's own id (transaction_id / trade_no) */
-    char url[1024];        /* create: the code_url / qr_code, or the H5 page's address */
+    char url[2048];        /* create: the code_url / qr_code, or the H5 page's address */
     int64_t amount;        /* fen paid (or refunded, for a refund) */
     int64_t paid_at;       /* ms since the epoch, 0 if not paid */
     char code[64];         /* the provider's code when it refused, else "" */
@@ -115,14 +115,16 @@ typedef struct bo_provider_ops {
     /* Asks the state of out_trade_no. */
     kerr_t (*query)(void *ctx, const char *out_trade_no, bo_prov_answer_t *a, kmsg_t *msg);
     /* Closes (cancels) an unpaid trade; a trade the provider never saw is
-     * closed already (K_OK). */
+     * closed already (K_OK). K_ESTATE if it had been paid (Alipay's cancel
+     * then refunds it: query it and book the refund). */
     kerr_t (*cancel)(void *ctx, const char *out_trade_no, kmsg_t *msg);
     /* Refunds amount of out_trade_no's total under the back office's
      * refund id out_refund_no; asking again with the same out_refund_no
      * never refunds twice. */
     kerr_t (*refund)(void *ctx, const char *out_trade_no, const char *out_refund_no, int64_t amount, int64_t total,
                      bo_prov_refund_t *r, kmsg_t *msg);
-    /* Asks the state of refund out_refund_no of out_trade_no. */
+    /* Asks the state of refund out_refund_no of out_trade_no; K_ENOTFOUND
+     * if the provider has no such refund (ask again with the same number). */
     kerr_t (*refund_query)(void *ctx, const char *out_trade_no, const char *out_refund_no, bo_prov_refund_t *r,
                            kmsg_t *msg);
     /* Verifies req's signature and decodes it into ev; K_ECORRUPT if it is not

@@ -7,7 +7,7 @@
 #   bo_main.c (the program)   anything
 #   cli/, http/               domain, notify, pay, store, base (and their own)
 #   domain/                   notify, pay, store, base
-#   pay/                      base (QR money providers: their merchant APIs)
+#   pay/                      base (the QR money providers' merchant APIs, docs/payments-qr.md)
 #   notify/                   store, base (notices: the pure rules, the outbox, the channels)
 #   store_sqlite/             store, base
 #   store/                    base

@@ -80,7 +80,7 @@ if(CMAKE_C_COMPILER_ID STREQUAL "Clang")
   # The imported targets those libraries link, made here too (each folder's
   # are its own); a library linking one not listed stops the configuration.
   foreach(m SODIUM:libsodium CURL:libcurl SYSTEMD:libsystemd LIBCRYPTO:libcrypto LIBMODBUS:libmodbus
-            PCSC:libpcsclite MHD:libmicrohttpd GNUTLS:gnutls QRENCODE:libqrencode)
+            PCSC:libpcsclite MHD:libmicrohttpd GNUTLS:gnutls QRENCODE:libqrencode ZLIB:zlib)
     string(REPLACE ":" ";" m ${m})
     list(GET m 0 prefix)
     list(GET m 1 module)
@@ -104,6 +104,8 @@ if(CMAKE_C_COMPILER_ID STREQUAL "Clang")
   kiosk_fuzz(sync SOURCES fuzz/fuzz_sync.c LIBS sync_kiosk CORPUS ${FUZZ_CORPUS}/sync)
   # The SMS channel's SMPP 3.4 decoding and its UCS-2 parts (docs/protocols/smpp.md).
   kiosk_fuzz(smpp SOURCES fuzz/fuzz_smpp.c LIBS bo_notify_smpp CORPUS ${FUZZ_CORPUS}/smpp)
+  # What the Alipay client reads: the bill's CSV, notifications' forms, answers' nodes, yuan.
+  kiosk_fuzz(alipay SOURCES fuzz/fuzz_alipay.c LIBS bo_pay_alipay CORPUS ${FUZZ_CORPUS}/alipay)
   # printsim's ESC/POS parser, page and text rendering.
   kiosk_fuzz(escpos SOURCES fuzz/fuzz_escpos.c LIBS printsim_core CORPUS ${FUZZ_CORPUS}/escpos)
   # The back office's request decoding.
