@@ -34,6 +34,11 @@ void screen__attract(sctx_t *c)
     SDL_Rect a = layout_content(c);
     SDL_Rect pay = layout_bottom(c, &a, layout_line(c, FONT_BODY) * 2);
     ways_to_pay(c, pay);
+    if ((c->v->health & HEALTH_BILLS) && (c->v->health & (HEALTH_CASH | HEALTH_TERMINAL))) {
+        SDL_Rect row = layout_bottom(c, &a, c->ui->target); /* a post-paid account's bill, while the office answers */
+        widget_button(c, (SDL_Rect){row.x + row.w / 4, row.y, row.w / 2, row.h}, "bill", _("Pay a bill"),
+                      BTN_SECONDARY);
+    }
     SDL_Rect head = layout_top(c, &a, layout_line(c, FONT_BIG));
     widget_text_fit(c, head, _("Top up your meter"), FONT_BIG, COL_ACCENT, ALIGN_CENTER);
     bool reader = c->v->health & HEALTH_READER;
