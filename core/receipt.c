@@ -245,8 +245,7 @@ static bool leap(int y)
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-/* A bill's period: the month when it covers a whole one. */
-static void period(const receipt_bill_t *b, char out[24])
+void receipt_period(const receipt_bill_t *b, char out[24])
 {
     static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     int y = 0, m = 0, d = 0;
@@ -275,12 +274,12 @@ void receipt_bills_paid(const receipt_bills_t *b, int64_t paid, char out[RECEIPT
     if (count == 0)
         return;
     char a[24], z[24];
-    period(&b->bill[first], a);
+    receipt_period(&b->bill[first], a);
     if (count == 1) {
         snprintf(out, RECEIPT_TEXT_LEN, "%s", a);
         return;
     }
-    period(&b->bill[last], z);
+    receipt_period(&b->bill[last], z);
     snprintf(out, RECEIPT_TEXT_LEN, "%s..%s (%d)", a, z, count);
 }
 

@@ -129,6 +129,10 @@ void receipt_build(const receipt_facts_t *f, receipt_t *r);
 /* The receipt's line giving fact; NULL if it has none. */
 const receipt_line_t *receipt_find(const receipt_t *r, receipt_fact_t fact);
 
+/* A bill's period: "2026-09" when it covers a whole month, else
+ * "2026-09-05..2026-10-04". */
+void receipt_period(const receipt_bill_t *b, char out[24]);
+
 /* The periods of the bills `paid` pays, oldest first, each up to its due:
  * "2026-09" for a whole month, "2026-09-05..2026-10-04" otherwise, two or
  * more as "FIRST..LAST (N)". "" when it pays none. */

@@ -32,8 +32,8 @@ void screen__bill_account(sctx_t *c)
 /* One bill: its period and what it still asks. */
 static int bill_row(sctx_t *c, SDL_Rect box, const receipt_bill_t *b)
 {
-    char period[40], due[40];
-    snprintf(period, sizeof period, "%s – %s", b->from, b->to);
+    char period[24], due[40];
+    receipt_period(b, period);
     text_money(c, b->due, due);
     return widget_pair(c, box, period, due, COL_TEXT);
 }

@@ -101,7 +101,8 @@ static void bill_paid(sctx_t *c, SDL_Rect *area)
         else
             snprintf(line, sizeof line, "%s", _("Nothing more is owed on the bills shown."));
         say(c, area, line, COL_ACCENT);
-        say(c, area, _("The kiosk sends the payment to the office."), COL_TEXT);
+        if (v->receipt != RCPT_ON_SCREEN) /* else the receipt beside gives the rest */
+            say(c, area, _("The kiosk sends the payment to the office."), COL_TEXT);
         break;
     case OUT_PARKED:
         snprintf(line, sizeof line,

@@ -19,7 +19,7 @@ static int step_of(session_screen_t s)
 static const char *const *step_names(const sctx_t *c)
 {
     static const char *const top_up[] = {N_("Meter"), N_("Amount"), N_("Payment"), N_("Done")};
-    static const char *const bill[] = {N_("Account"), N_("Bill"), N_("Payment"), N_("Done")};
+    static const char *const bill[] = {N_("Account"), N_("Bill"), N_("Payment"), N_("Paid")};
     return c->v->paying_bill ? bill : top_up;
 }
 
