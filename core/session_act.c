@@ -462,9 +462,15 @@ static void a_deliver_zero(act_ctx_t *c)
     a_deliver(c);
 }
 
+/* A clean session paying a bill: what the resident chose on attract
+ * (the language, large text, the voice) stays. */
 static void a_start_bill(act_ctx_t *c)
 {
+    session_view_t keep = c->s->v;
     reset(c->s);
+    c->s->v.lang = keep.lang;
+    c->s->v.large_text = keep.large_text;
+    c->s->v.muted = keep.muted;
     c->s->v.paying_bill = true;
 }
 

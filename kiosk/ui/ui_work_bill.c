@@ -55,11 +55,11 @@ void ui_work_ask_due(ui_work_t *w, const session_cmd_t *cmd)
     kmsg_t msg = {""};
     kerr_t rc = c ? sync_account_due(c, w->site->base.ledger, cmd->account, &d, &msg)
                   : kmsg_set(&msg, K_ENOTFOUND, "no back office (sync.url)");
-    if (rc == K_OK && strcmp(d.currency, w->site->base.cfg->currency->code) != 0)
-        rc = kmsg_set(&msg, K_EIO, "account %s is billed in %s, the kiosk takes %s", cmd->account, d.currency,
-                      w->site->base.cfg->currency->code);
     if (rc == K_OK)
         rc = sync_bill_payable(&d, d.owed, &msg);
+    if (rc == K_OK && strcmp(d.currency, w->site->base.cfg->currency->code) != 0) /* the bills' currency, once there are any */
+        rc = kmsg_set(&msg, K_EIO, "account %s is billed in %s, the kiosk takes %s", cmd->account, d.currency,
+                      w->site->base.cfg->currency->code);
     ev.ok = rc == K_OK;
     ev.reason = session_reason_of(CMD_ASK_DUE, rc);
     if (ev.ok)
