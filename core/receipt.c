@@ -161,26 +161,15 @@ static void sale_status(const receipt_facts_t *f, receipt_words_t *say, receipt_
  * as any sale's. */
 static bool bill_status(const receipt_facts_t *f, receipt_words_t *say, receipt_words_t *note)
 {
-    switch (f->state) {
-    case TXN_DELIVERED:
+    if (f->state == TXN_DELIVERED) {
         *say = WORDS("已缴费", "Paid");
         *note = WORDS("缴费已记入，随即报送营业厅。", "Recorded: the kiosk sends it to the office.");
         return true;
-    case TXN_DELIVERY_PENDING:
-    case TXN_PAID:
-    case TXN_DELIVERING:
+    }
+    if (f->state == TXN_DELIVERY_PENDING || f->state == TXN_PAID || f->state == TXN_DELIVERING) {
         *say = WORDS("已收款", "Received");
         *note = WORDS("钱已收到，将记入账单。", "The money is safe: it goes on the bills.");
         return true;
-    case TXN_NONE:
-    case TXN_CREATED:
-    case TXN_PAYMENT_PENDING:
-    case TXN_NEEDS_RECONCILIATION:
-    case TXN_CANCELLED:
-    case TXN_REFUNDING:
-    case TXN_REFUNDED:
-    case TXN_VOIDED:
-    case TXN_STATE_COUNT: break;
     }
     return false;
 }

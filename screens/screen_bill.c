@@ -9,17 +9,8 @@
 void screen__bill_account(sctx_t *c)
 {
     widget_top_bar(c, _("Pay a bill"));
-    SDL_Rect main, side;
     widget_action_t back = {"back", _("Back"), true}, go = {"ok", _("Continue"), c->v->entry[0] != '\0'};
-    layout_keypad_screen(c, &back, &go, &main, &side);
-    widget_keypad(c, side);
-    widget_question(c, &main, _("Type your account number"));
-    font_size_t f = widget_font_fit(c, (SDL_Rect){0, 0, main.w - 2 * c->ui->pad, layout_line(c, FONT_BIG)},
-                                    "000000000000000", FONT_BIG);
-    SDL_Rect entry = layout_top(c, &main, layout_line(c, f) + 2 * c->ui->pad);
-    SDL_Rect digits = widget_card(c, entry);
-    widget_text(c, (SDL_Rect){digits.x, digits.y + (digits.h - layout_line(c, f)) / 2, digits.w, layout_line(c, f)},
-                c->v->entry[0] ? c->v->entry : "_", f, c->v->entry[0] ? COL_TEXT : COL_DIM, ALIGN_CENTER);
+    SDL_Rect main = widget_keypad_entry(c, &back, &go, _("Type your account number"), c->v->entry, "_______________");
     if (main.h >= 4 * layout_line(c, FONT_BODY))
         widget_flow(c, &main, _("The account number is printed on your bill."), FONT_SMALL, COL_DIM, ALIGN_CENTER);
     const char *msg = text_message(c->v);

@@ -168,6 +168,12 @@ void widget_voice(sctx_t *c, SDL_Rect box);
 /* The numeric keypad: 1..9, delete, 0, clear (key0..key9, del, clear). */
 void widget_keypad(sctx_t *c, SDL_Rect box);
 
+/* A keypad screen's frame: the action bar, the keypad, the question and a
+ * card with what was typed (empty, dimmed, when nothing is; it also sizes
+ * the text); returns the rest of the main part. */
+SDL_Rect widget_keypad_entry(sctx_t *c, const widget_action_t *back, const widget_action_t *go, const char *question,
+                             const char *typed, const char *empty);
+
 /* The amount presets (preset1..), as configured. */
 void widget_presets(sctx_t *c, SDL_Rect box);
 

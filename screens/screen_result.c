@@ -83,6 +83,20 @@ static void opened(sctx_t *c, SDL_Rect *area)
     }
 }
 
+/* Paid, or maybe paid, and not finished: for the staff. */
+static void parked(sctx_t *c, SDL_Rect *area, const char *money)
+{
+    char line[400];
+    snprintf(line, sizeof line,
+             c->v->paying_bill ? _("Your payment of %s is recorded, but it could not be finished. The staff will "
+                                   "settle it: keep the reference.")
+                               : _("Your payment of %s is recorded, but the top-up could not be finished. The staff "
+                                   "will settle it: keep the reference."),
+             money);
+    say(c, area, line, COL_WARN);
+    contact(c, area);
+}
+
 /* A bill payment: recorded for the account, what is still owed. */
 static void bill_paid(sctx_t *c, SDL_Rect *area)
 {
@@ -104,14 +118,7 @@ static void bill_paid(sctx_t *c, SDL_Rect *area)
         if (v->receipt != RCPT_ON_SCREEN) /* else the receipt beside gives the rest */
             say(c, area, _("The kiosk sends the payment to the office."), COL_TEXT);
         break;
-    case OUT_PARKED:
-        snprintf(line, sizeof line,
-                 _("Your payment of %s is recorded, but it could not be finished. The staff will settle it: keep "
-                   "the reference."),
-                 money);
-        say(c, area, line, COL_WARN);
-        contact(c, area);
-        break;
+    case OUT_PARKED: parked(c, area, money); break;
     case OUT_NONE:
     case OUT_REFUSED: say(c, area, text_reason(v->reason), COL_TEXT); break;
     }
@@ -163,14 +170,7 @@ static void outcome(sctx_t *c, SDL_Rect *area)
                     "need do nothing more."),
             COL_TEXT);
         break;
-    case OUT_PARKED:
-        snprintf(line, sizeof line,
-                 _("Your payment of %s is recorded, but the top-up could not be finished. The staff will settle "
-                   "it: keep the reference."),
-                 money);
-        say(c, area, line, COL_WARN);
-        contact(c, area);
-        break;
+    case OUT_PARKED: parked(c, area, money); break;
     case OUT_NONE:
     case OUT_REFUSED: say(c, area, text_reason(v->reason), COL_TEXT); break;
     }
