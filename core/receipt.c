@@ -13,6 +13,8 @@
 static const receipt_words_t labels[RECEIPT_FACT_COUNT] = {
     [RECEIPT_TIME] = {"时间", "Time"},
     [RECEIPT_KIOSK] = {"终端", "Kiosk"},
+    [RECEIPT_ACCOUNT] = {"缴费户号", "Account"},
+    [RECEIPT_BILLS] = {"账单", "Bills"},
     [RECEIPT_METER] = {"表号", "Meter"},
     [RECEIPT_CUSTOMER] = {"户号", "Customer"},
     [RECEIPT_CARD] = {"电卡", "Meter card"},
@@ -22,6 +24,7 @@ static const receipt_words_t labels[RECEIPT_FACT_COUNT] = {
     [RECEIPT_REFUNDED] = {"退款", "Refunded"},
     [RECEIPT_ENERGY] = {"购电量", "Energy"},
     [RECEIPT_PURCHASES] = {"购电次数", "Count"},
+    [RECEIPT_OWED] = {"尚欠", "Still owed"},
     [RECEIPT_STATUS] = {"状态", "Status"},
     [RECEIPT_REFERENCE] = {"参考号", "Reference"},
 };
@@ -32,6 +35,11 @@ static const receipt_words_t water_labels[RECEIPT_FACT_COUNT] = {
     [RECEIPT_CARD] = {"水卡", "Meter card"},
     [RECEIPT_PURCHASES] = {"购水次数", "Count"},
     [RECEIPT_ENERGY] = {"购水量", "Water"},
+};
+
+/* What a bill payment's receipt says instead. */
+static const receipt_words_t bill_labels[RECEIPT_FACT_COUNT] = {
+    [RECEIPT_AMOUNT] = {"缴费金额", "Amount paid"},
 };
 
 /* How each method is said; the counter's too, for a sale staff took. */
@@ -60,8 +68,8 @@ static receipt_line_t *add(receipt_t *r, receipt_fact_t fact)
     if (r->n_lines == RECEIPT_MAX_LINES)
         return NULL;
     receipt_line_t *l = &r->lines[r->n_lines++];
-    bool water = r->kind == METER_WATER && water_labels[fact].zh;
-    *l = (receipt_line_t){.fact = fact, .label = water ? water_labels[fact] : labels[fact]};
+    bool water = r->kind == METER_WATER && water_labels[fact].zh, bill = r->bill && bill_labels[fact].zh;
+    *l = (receipt_line_t){.fact = fact, .label = bill ? bill_labels[fact] : water ? water_labels[fact] : labels[fact]};
     return l;
 }
 
@@ -148,13 +156,32 @@ static void sale_status(const receipt_facts_t *f, receipt_words_t *say, receipt_
     }
 }
 
+/* A bill payment's status and note: settled (the back office is sent the
+ * payment), or the money taken and not settled yet; false for a state told
+ * as any sale's. */
+static bool bill_status(const receipt_facts_t *f, receipt_words_t *say, receipt_words_t *note)
+{
+    if (f->state == TXN_DELIVERED) {
+        *say = WORDS("已缴费", "Paid");
+        *note = WORDS("缴费已记入，随即报送营业厅。", "Recorded: the kiosk sends it to the office.");
+        return true;
+    }
+    if (f->state == TXN_DELIVERY_PENDING || f->state == TXN_PAID || f->state == TXN_DELIVERING) {
+        *say = WORDS("已收款", "Received");
+        *note = WORDS("钱已收到，将记入账单。", "The money is safe: it goes on the bills.");
+        return true;
+    }
+    return false;
+}
+
 /* The status and its note; no status line when the state is not known. */
 static void status(receipt_t *r, const receipt_facts_t *f)
 {
     receipt_words_t say = WORDS(NULL, NULL), note = WORDS(NULL, NULL);
     if (f->state == TXN_NONE)
         return;
-    if (!f->zero_first || !zero_status(f, &say, &note))
+    bool told = f->bills ? bill_status(f, &say, &note) : f->zero_first && zero_status(f, &say, &note);
+    if (!told)
         sale_status(f, &say, &note);
     receipt_line_t *l = add(r, RECEIPT_STATUS);
     if (l && say.zh)
@@ -202,20 +229,85 @@ static void tariff(receipt_t *r, const receipt_facts_t *f)
     l->words = (unsigned)t->tariff.kind <= TARIFF_TIERED ? kinds[t->tariff.kind] : WORDS(NULL, NULL);
 }
 
+static bool leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+void receipt_period(const receipt_bill_t *b, char out[24])
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int y = 0, m = 0, d = 0;
+    bool whole = strncmp(b->from, b->to, 8) == 0 && strcmp(b->from + 8, "01") == 0 &&
+                 sscanf(b->to, "%4d-%2d-%2d", &y, &m, &d) == 3 && m >= 1 && m <= 12 &&
+                 d == days[m - 1] + (m == 2 && leap(y));
+    if (whole)
+        snprintf(out, 24, "%.7s", b->from);
+    else
+        snprintf(out, 24, "%.10s..%.10s", b->from, b->to);
+}
+
+void receipt_bills_paid(const receipt_bills_t *b, int64_t paid, char out[RECEIPT_TEXT_LEN])
+{
+    int first = -1, last = -1, count = 0;
+    int64_t left = paid;
+    for (int i = 0; b && i < b->n && left > 0; i++) {
+        if (b->bill[i].due <= 0)
+            continue;
+        first = first < 0 ? i : first;
+        last = i;
+        count++;
+        left -= b->bill[i].due < left ? b->bill[i].due : left;
+    }
+    out[0] = '\0';
+    if (count == 0)
+        return;
+    char a[24], z[24];
+    receipt_period(&b->bill[first], a);
+    if (count == 1) {
+        snprintf(out, RECEIPT_TEXT_LEN, "%s", a);
+        return;
+    }
+    receipt_period(&b->bill[last], z);
+    snprintf(out, RECEIPT_TEXT_LEN, "%s..%s (%d)", a, z, count);
+}
+
+/* A bill payment's own lines: the account, the bills it pays. */
+static void bill_lines(receipt_t *r, const receipt_facts_t *f)
+{
+    add_text(r, RECEIPT_ACCOUNT, f->bills->account);
+    if (!f->bills->known)
+        return;
+    char paid[RECEIPT_TEXT_LEN];
+    receipt_bills_paid(f->bills, f->paid, paid);
+    add_text(r, RECEIPT_BILLS, paid);
+}
+
+static void title(receipt_t *r, const receipt_facts_t *f)
+{
+    if (f->bills)
+        r->title = f->copy ? WORDS("缴费凭证(副本)", "BILL PAYMENT (COPY)") : WORDS("缴费凭证", "BILL PAYMENT");
+    else if (f->kind == METER_WATER)
+        r->title = f->copy ? WORDS("购水凭证(副本)", "TOP-UP RECEIPT (COPY)") : WORDS("购水凭证", "TOP-UP RECEIPT");
+    else
+        r->title = f->copy ? WORDS("购电凭证(副本)", "TOP-UP RECEIPT (COPY)") : WORDS("购电凭证", "TOP-UP RECEIPT");
+}
+
 void receipt_build(const receipt_facts_t *f, receipt_t *r)
 {
     memset(r, 0, sizeof *r);
     r->kind = f->kind;
-    if (f->kind == METER_WATER)
-        r->title = f->copy ? WORDS("购水凭证(副本)", "TOP-UP RECEIPT (COPY)") : WORDS("购水凭证", "TOP-UP RECEIPT");
-    else
-        r->title = f->copy ? WORDS("购电凭证(副本)", "TOP-UP RECEIPT (COPY)") : WORDS("购电凭证", "TOP-UP RECEIPT");
+    r->bill = f->bills != NULL;
+    title(r, f);
     snprintf(r->site, sizeof r->site, "%s", known(f->site) ? f->site : "Prepaid kiosk");
     if (f->at_ms)
         add_number(r, RECEIPT_TIME, f->at_ms);
     add_text(r, RECEIPT_KIOSK, f->kiosk);
-    add_text(r, RECEIPT_METER, f->meter);
-    if (known(f->customer)) {
+    if (f->bills)
+        bill_lines(r, f);
+    else
+        add_text(r, RECEIPT_METER, f->meter);
+    if (!f->bills && known(f->customer)) {
         char masked[16];
         session_mask(f->customer, masked);
         add_text(r, RECEIPT_CUSTOMER, masked);
@@ -225,13 +317,15 @@ void receipt_build(const receipt_facts_t *f, receipt_t *r)
     add_number(r, RECEIPT_AMOUNT, f->paid);
     if (f->refunded > 0)
         add_number(r, RECEIPT_REFUNDED, f->refunded);
-    if (!f->zero_first) /* nothing bought: no energy */
+    if (!f->zero_first && !f->bills) /* nothing bought: no energy */
         tariff(r, f);
     if (f->purchase_count > 0) {
         char count[24];
         snprintf(count, sizeof count, "%lld", (long long)f->purchase_count);
         add_text(r, RECEIPT_PURCHASES, count);
     }
+    if (f->bills && f->bills->known)
+        add_number(r, RECEIPT_OWED, f->bills->owed > f->paid ? f->bills->owed - f->paid : 0);
     status(r, f);
     add_text(r, RECEIPT_REFERENCE, f->txn);
 }

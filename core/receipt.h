@@ -21,6 +21,24 @@ typedef struct receipt_words {
     const char *zh, *en;
 } receipt_words_t;
 
+/* An issued bill of a post-paid account as the back office gave it
+ * before the payment: its period (local days) and what it still asked. */
+typedef struct receipt_bill {
+    char from[11], to[11];
+    int64_t due;
+} receipt_bill_t;
+
+/* A bill payment's side (channel bill): the account, and, when the front
+ * end asked the back office first, what it owed and its open bills oldest
+ * first (the back office applies a payment to them in that order). */
+typedef struct receipt_bills {
+    const char *account;
+    bool known;              /* owed and the bills are the back office's answer before the payment */
+    int64_t owed;            /* every open bill's due summed */
+    int n;
+    const receipt_bill_t *bill;
+} receipt_bills_t;
+
 /* The facts of one sale that took money (or of a new account's zero first
  * purchase), as the ledger (or the session) holds them. A text fact that is NULL or "" is not known: its line is
  * left out. */
@@ -43,12 +61,15 @@ typedef struct receipt_facts {
     bool copy;              /* a reprint */
     meter_kind_t kind;      /* what the meter measures: the receipt's words and units */
     const meter_tariff_t *tariff; /* the tariff in force at the sale; NULL = not known: no tariff or energy line */
+    const receipt_bills_t *bills; /* a bill payment: its account and bills (no meter, no energy); NULL: a top-up */
 } receipt_facts_t;
 
 /* The facts a receipt line gives, in the receipt's order. */
 typedef enum receipt_fact {
     RECEIPT_TIME,      /* number: ms since the epoch */
     RECEIPT_KIOSK,     /* text */
+    RECEIPT_ACCOUNT,   /* text: a bill payment's account */
+    RECEIPT_BILLS,     /* text: the periods of the bills a bill payment pays, oldest first */
     RECEIPT_METER,     /* text: 12 digits */
     RECEIPT_CUSTOMER,  /* text: masked, "1000****0001" */
     RECEIPT_CARD,      /* text: the meter card's serial */
@@ -59,6 +80,7 @@ typedef enum receipt_fact {
     RECEIPT_ENERGY,    /* number: milli-units the money buys (Wh, litres), in the kind's unit; then the
                           tariff: text its id, price a single rate's price (else 0), words TOU or tiered */
     RECEIPT_PURCHASES, /* text: the purchase count */
+    RECEIPT_OWED,      /* number: minor units a bill payment leaves owed */
     RECEIPT_STATUS,    /* words (or text: the state's name, for a state residents are not told of) */
     RECEIPT_REFERENCE, /* text: the sale's id */
     RECEIPT_FACT_COUNT
@@ -83,6 +105,7 @@ typedef struct receipt_line {
  * what happens next to the money. */
 typedef struct receipt {
     meter_kind_t kind;     /* the unit of RECEIPT_ENERGY and of a price */
+    bool bill;             /* a bill payment's */
     receipt_words_t title; /* "购电凭证 TOP-UP RECEIPT", or the copy's */
     char site[128];
     receipt_line_t lines[RECEIPT_MAX_LINES];
@@ -98,11 +121,22 @@ typedef struct receipt {
  * status and the note that goes with it from the state (a zero first
  * purchase delivered: "account opened", and the card goes into the meter
  * before the next purchase; no energy line), the reference last; a water meter's receipt says water where an electricity meter's
- * says electricity. */
+ * says electricity. A bill payment's receipt gives the account, the bills
+ * the money pays (oldest first, as far as it goes) and what is still owed
+ * after it (when the back office's answer before the payment is known). */
 void receipt_build(const receipt_facts_t *f, receipt_t *r);
 
 /* The receipt's line giving fact; NULL if it has none. */
 const receipt_line_t *receipt_find(const receipt_t *r, receipt_fact_t fact);
+
+/* A bill's period: "2026-09" when it covers a whole month, else
+ * "2026-09-05..2026-10-04". */
+void receipt_period(const receipt_bill_t *b, char out[24]);
+
+/* The periods of the bills `paid` pays, oldest first, each up to its due:
+ * "2026-09" for a whole month, "2026-09-05..2026-10-04" otherwise, two or
+ * more as "FIRST..LAST (N)". "" when it pays none. */
+void receipt_bills_paid(const receipt_bills_t *b, int64_t paid, char out[RECEIPT_TEXT_LEN]);
 
 /* The reference residents quote, the same on the screen and on paper: a
  * sale id's first 8 characters, upper case. */

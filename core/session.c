@@ -25,6 +25,19 @@ static const session_rule_t table[] = {
     /* attract */
     {SCR_ATTRACT, TAP(START), G_SERVING, A_NONE, SCR_IDENTIFY},
     {SCR_ATTRACT, ON(CARD_IN), G_SERVING, A_READ_CARD, SCR_IDENTIFY},
+    {SCR_ATTRACT, TAP(BILL), G_BILLS_OK, A_START_BILL, SCR_BILL_ACCOUNT},
+    /* paying a bill: the account number, then what it owes (asked before any money is taken) */
+    {SCR_BILL_ACCOUNT, TAP(KEY), G_NOT_BUSY, A_DIGIT_ACCOUNT, SCR_SAME},
+    {SCR_BILL_ACCOUNT, TAP(DEL), G_NOT_BUSY, A_DEL, SCR_SAME},
+    {SCR_BILL_ACCOUNT, TAP(CLEAR), G_NOT_BUSY, A_CLEAR, SCR_SAME},
+    {SCR_BILL_ACCOUNT, TAP(OK), G_NOT_BUSY, A_ASK_DUE, SCR_SAME},
+    {SCR_BILL_ACCOUNT, TAP(BACK), G_NONE, A_RESET, SCR_ATTRACT},
+    {SCR_BILL_ACCOUNT, ON(DUE), G_DUE, A_TAKE_DUE, SCR_BILL},
+    {SCR_BILL_ACCOUNT, ON(DUE), G_NONE, A_SAY_NO_DUE, SCR_SAME},
+    {SCR_BILL_ACCOUNT, ON(TICK), G_IDLE, A_RESET, SCR_ATTRACT},
+    {SCR_BILL, TAP(OK), G_NONE, A_NONE, SCR_METHOD},
+    {SCR_BILL, TAP(BACK), G_NONE, A_FORGET_DUE, SCR_BILL_ACCOUNT},
+    {SCR_BILL, ON(TICK), G_IDLE, A_RESET, SCR_ATTRACT},
     /* identify: the meter number, or the card */
     {SCR_IDENTIFY, TAP(KEY), G_NOT_BUSY, A_DIGIT_METER, SCR_SAME},
     {SCR_IDENTIFY, TAP(DEL), G_NOT_BUSY, A_DEL, SCR_SAME},
@@ -61,6 +74,7 @@ static const session_rule_t table[] = {
     {SCR_METHOD, TAP(CARD), G_NONE, A_SAY_DOWN, SCR_SAME},
     {SCR_METHOD, TAP(QR), G_QR_OK, A_OPEN_QR, SCR_PAYMENT},
     {SCR_METHOD, TAP(QR), G_NONE, A_SAY_DOWN, SCR_SAME},
+    {SCR_METHOD, TAP(BACK), G_PAYING_BILL, A_NONE, SCR_BILL},
     {SCR_METHOD, TAP(BACK), G_NONE, A_NONE, SCR_AMOUNT},
     {SCR_METHOD, ON(CARD_OUT), G_ON_CARD, A_RESET, SCR_ATTRACT},
     {SCR_METHOD, ON(TICK), G_IDLE, A_RESET, SCR_ATTRACT},
@@ -128,7 +142,7 @@ static bool is_answer(session_event_kind_t k)
 {
     return k == SEV_ACCOUNT || k == SEV_CARD_READ || k == SEV_SALE_OPENED || k == SEV_NOTE ||
            k == SEV_TERMINAL_TEXT || k == SEV_QR_CODE || k == SEV_PAY_RESULT || k == SEV_DELIVERY || k == SEV_FAILED ||
-           k == SEV_RECEIPT;
+           k == SEV_RECEIPT || k == SEV_DUE;
 }
 
 static bool matches(const session_rule_t *r, const session_t *s, const session_event_t *ev)
@@ -145,7 +159,8 @@ static bool matches(const session_rule_t *r, const session_t *s, const session_e
 static bool countdown(session_t *s, int64_t now_ms)
 {
     static const bool times_out[SCR_COUNT] = {[SCR_IDENTIFY] = true, [SCR_ACCOUNT] = true, [SCR_AMOUNT] = true,
-                                              [SCR_METHOD] = true, [SCR_RESULT] = true};
+                                              [SCR_METHOD] = true, [SCR_RESULT] = true,
+                                              [SCR_BILL_ACCOUNT] = true, [SCR_BILL] = true};
     int64_t left = 0;
     if (s->v.screen < SCR_COUNT && times_out[s->v.screen] && !session_money_in(&s->v)) {
         int64_t ms = s->last_touch_ms + s->cfg.idle_ms - now_ms;

@@ -19,6 +19,7 @@
 #include "core/payment.h"
 #include "core/sale.h"
 #include "core/meter_kind.h"
+#include "core/receipt.h"
 #include "core/tariff_plan.h"
 
 typedef enum session_screen {
@@ -31,6 +32,8 @@ typedef enum session_screen {
     SCR_DELIVERING,     /* sending the credit to the meter (or writing the card) */
     SCR_RESULT,         /* delivered, pending (what happens to the money) or refused */
     SCR_OUT_OF_SERVICE, /* no way to pay: every payment device is down */
+    SCR_BILL_ACCOUNT,   /* paying a bill: type the account number */
+    SCR_BILL,           /* paying a bill: what the account owes, bill by bill, and the total to pay */
     SCR_COUNT,
     SCR_SAME = SCR_COUNT, /* in a rule: stay on the screen */
     SCR_ANY               /* in a rule: whatever the screen */
@@ -58,6 +61,7 @@ typedef enum session_control {
     CTL_LARGE,  /* every screen: large text on / off */
     CTL_VOICE,  /* every screen: mute / unmute the spoken guidance */
     CTL_ZERO,   /* amount: 0, to open a new account's card (docs/card.md) */
+    CTL_BILL,   /* attract: pay a post-paid account's bill */
     CTL_COUNT
 } session_control_t;
 
@@ -78,6 +82,7 @@ typedef enum session_event_kind {
     SEV_DELIVERY,      /* CMD_DELIVER's answer */
     SEV_FAILED,        /* a command could not be carried out (the ledger, a device) */
     SEV_RECEIPT,       /* CMD_PRINT_RECEIPT's answer: printed, or not */
+    SEV_DUE,           /* CMD_ASK_DUE's answer: what the account owes, or why it cannot be paid */
     SEV_KIND_COUNT
 } session_event_kind_t;
 
@@ -91,9 +96,23 @@ enum {
     HEALTH_PRINTER = 1 << 3,  /* the receipt printer can print */
     HEALTH_QR = 1 << 4,       /* a QR provider is configured and the back office answers */
     HEALTH_OFFLINE = 1 << 5,  /* not a device: the back office has not answered, the kiosk sells offline */
+    HEALTH_BILLS = 1 << 6,    /* not a device: the back office answers now, so it can say what an account owes */
 };
 
 #define SESSION_USAGE_DAYS 30
+#define SESSION_ACCOUNT_DIGITS 15 /* the most digits of an account number typed */
+#define SESSION_BILLS 12          /* the most open bills kept of the back office's answer */
+
+/* What a post-paid account owes, as the back office said before the
+ * payment: its issued bills not paid in full, oldest first. */
+typedef struct session_bill {
+    char account[SESSION_ACCOUNT_DIGITS + 1];
+    char currency[8];
+    int64_t owed; /* every open bill's due summed: what paying the bill pays */
+    int64_t more; /* open bills not listed */
+    int n;
+    receipt_bill_t bill[SESSION_BILLS];
+} session_bill_t;
 #define SESSION_URL_LEN 400
 
 /* A meter's account, as the lookup or the card found it. */
@@ -163,6 +182,9 @@ typedef enum session_reason {
     REASON_EXPIRED,       /* the QR code's time to pay ran out */
     REASON_NO_ANSWER,     /* the other side did not answer in time */
     REASON_FAILED,        /* anything else: the step could not be carried out */
+    REASON_ACCOUNT_UNKNOWN, /* paying a bill: the back office knows no such account */
+    REASON_NOTHING_DUE,   /* paying a bill: the account owes nothing now */
+    REASON_ACCOUNT_ELSEWHERE, /* paying a bill: the account has no meter this kiosk may act for */
     REASON_COUNT
 } session_reason_t;
 
@@ -193,6 +215,7 @@ typedef struct session_event {
     escrow_reason_t note_why; /* SEV_NOTE, returned: why */
     char url[SESSION_URL_LEN]; /* SEV_QR_CODE: what the QR code holds */
     int64_t left_ms;     /* SEV_QR_CODE: how long the order may still be paid */
+    session_bill_t bill; /* SEV_DUE: what the account owes (ok), else reason says why it cannot be paid */
 } session_event_t;
 
 typedef enum session_cmd_kind {
@@ -208,6 +231,7 @@ typedef enum session_cmd_kind {
     CMD_CANCEL_QR,   /* the resident gives the QR code up (the provider decides: it may be paid already) */
     CMD_DELIVER,     /* deliver the paid sale */
     CMD_PRINT_RECEIPT, /* print the sale's receipt */
+    CMD_ASK_DUE,     /* ask the back office what the account owes */
     CMD_KIND_COUNT
 } session_cmd_kind_t;
 
@@ -220,6 +244,8 @@ typedef struct session_cmd {
     sale_method_t method; /* CMD_OPEN_SALE: cash, card or qr; none for a zero first purchase */
     bool on_card;       /* CMD_OPEN_SALE: onto the meter card read before */
     int64_t amount;
+    bool bill;          /* CMD_OPEN_SALE, CMD_PRINT_RECEIPT: a bill payment for account (channel bill) */
+    char account[SESSION_ACCOUNT_DIGITS + 1]; /* CMD_ASK_DUE, and a bill payment's */
 } session_cmd_t;
 
 #define SESSION_PRESETS 4
@@ -248,6 +274,7 @@ typedef enum session_message {
     MSG_NOT_PAID,       /* the card was declined or cancelled (text says why) */
     MSG_SALE_FAILED,    /* the sale could not be opened (text says why) */
     MSG_DEVICE_DOWN,    /* the method chosen is no longer available */
+    MSG_BILL_REFUSED,   /* the account cannot be paid now (reason says why; the account is named) */
 } session_message_t;
 
 /* Everything a screen may show, and nothing else. */
@@ -285,6 +312,8 @@ typedef struct session_view {
     int64_t sale_at_ms; /* result: when the sale was made (wall clock, ms; 0 = not known) */
     char qr_url[SESSION_URL_LEN]; /* payment by QR: the code to scan, "" until the order is made */
     int64_t qr_left_s;  /* payment by QR: seconds left to pay (the countdown) */
+    bool paying_bill;   /* the resident pays a post-paid account's bill, not a top-up */
+    session_bill_t bill; /* paying a bill: what the account owed before the payment */
 } session_view_t;
 
 typedef struct session {
@@ -327,6 +356,9 @@ typedef enum session_guard {
     G_QR_NOTHING,   /* the payment result: qr, not paid (expired or cancelled) */
     G_ZERO_OFFERED, /* the card may take a zero first purchase */
     G_ZERO_CHOSEN,  /* 0 chosen to open the account, and the card may take it */
+    G_BILLS_OK,     /* a bill can be paid: the back office answers, and cash or the card terminal is healthy */
+    G_DUE,          /* the back office's answer: the account owes something */
+    G_PAYING_BILL,  /* the resident is paying a bill */
     G_GUARD_COUNT
 } session_guard_t;
 
@@ -373,6 +405,12 @@ typedef enum session_action {
     A_CHOOSE_ZERO,  /* amount 0: open the account */
     A_OPEN_ZERO,    /* command: open the zero first purchase (no method; it is paid with nothing) */
     A_DELIVER_ZERO, /* the zero sale opened: command: deliver it onto the card */
+    A_START_BILL,   /* a clean session paying a bill */
+    A_DIGIT_ACCOUNT,
+    A_ASK_DUE,      /* command: ask the back office what the account owes */
+    A_TAKE_DUE,     /* the bills and the total: the amount to pay */
+    A_SAY_NO_DUE,   /* the account cannot be paid: say why */
+    A_FORGET_DUE,   /* back to the account number */
     A_ACTION_COUNT
 } session_action_t;
 
@@ -421,7 +459,9 @@ const char *session_reason_name(session_reason_t r);
  * limits, K_ESTATE the back office's registry will not sell to the meter,
  * K_EBUSY the offline limits, K_ENOTFOUND no device for the method. Taking
  * the money: K_ENOTFOUND, K_EDEVICE the device. K_ETIMEOUT: no answer.
- * Anything else: REASON_FAILED; K_OK: REASON_NONE. */
+ * Anything else: REASON_FAILED; K_OK: REASON_NONE. Asking what an account
+ * owes: K_ENOTFOUND (or K_EINVAL, no account id) not known, K_EDENIED not
+ * this kiosk's, K_ESTATE nothing due, anything else no answer. */
 session_reason_t session_reason_of(session_cmd_kind_t during, kerr_t rc);
 
 /* Looks a screen up by name; SCR_COUNT if there is none. */

@@ -56,7 +56,7 @@ bool session__guard(const session_t *s, const session_event_t *ev, session_guard
     case G_CASH_SOME: return taking(v, METHOD_CASH) && v->paid > 0;
     case G_ASKING: return taking(v, METHOD_CASH) && v->asking_stop;
     case G_CARD_TAKING: return taking(v, METHOD_CARD);
-    case G_QR_OK: return (health & HEALTH_QR) != 0;
+    case G_QR_OK: return (health & HEALTH_QR) != 0 && !v->paying_bill; /* a bill is paid in cash or by card */
     case G_QR_TAKING: return taking(v, METHOD_QR);
     case G_CASH_IDLE: return taking(v, METHOD_CASH) && idle(s, ev);
     case G_PAID: return ev->ok;
@@ -66,6 +66,9 @@ bool session__guard(const session_t *s, const session_event_t *ev, session_guard
     case G_QR_NOTHING: return nothing(v, ev, METHOD_QR);
     case G_ZERO_OFFERED: return zero_offered(v);
     case G_ZERO_CHOSEN: return zero_offered(v) && v->zero_first && v->amount == 0;
+    case G_BILLS_OK: return (health & HEALTH_BILLS) && (health & (HEALTH_CASH | HEALTH_TERMINAL));
+    case G_DUE: return ev->ok && ev->bill.owed > 0;
+    case G_PAYING_BILL: return v->paying_bill;
     case G_GUARD_COUNT: break;
     }
     return false;
@@ -85,6 +88,8 @@ static session_cmd_t *emit(session_t *s, session_cmd_kind_t kind, session_cmd_t 
     c->amount = s->v.amount;
     c->on_card = s->v.account.on_card;
     c->method = s->v.method;
+    c->bill = s->v.paying_bill;
+    memcpy(c->account, s->v.bill.account, sizeof c->account);
     return c;
 }
 
@@ -125,7 +130,7 @@ static void digit(session_t *s, int d, size_t max)
     size_t len = strlen(s->v.entry);
     if (d < 0 || d > 9 || len >= max)
         return;
-    if (s->v.screen == SCR_AMOUNT && len == 0 && d == 0)
+    if ((s->v.screen == SCR_AMOUNT || s->v.screen == SCR_BILL_ACCOUNT) && len == 0 && d == 0)
         return; /* an amount does not start with 0 */
     s->v.entry[len] = (char)('0' + d);
     s->v.entry[len + 1] = '\0';
@@ -457,6 +462,66 @@ static void a_deliver_zero(act_ctx_t *c)
     a_deliver(c);
 }
 
+/* A clean session paying a bill: what the resident chose on attract
+ * (the language, large text, the voice) stays. */
+static void a_start_bill(act_ctx_t *c)
+{
+    session_view_t keep = c->s->v;
+    reset(c->s);
+    c->s->v.lang = keep.lang;
+    c->s->v.large_text = keep.large_text;
+    c->s->v.muted = keep.muted;
+    c->s->v.paying_bill = true;
+}
+
+static void a_digit_account(act_ctx_t *c) { digit(c->s, c->ev->digit, SESSION_ACCOUNT_DIGITS); }
+
+/* The account number typed goes to the back office; Continue with none
+ * typed does nothing (it is greyed). */
+static void a_ask_due(act_ctx_t *c)
+{
+    session_view_t *v = &c->s->v;
+    if (!v->entry[0])
+        return;
+    memset(&v->bill, 0, sizeof v->bill);
+    memcpy(v->bill.account, v->entry, sizeof v->bill.account);
+    v->bill.account[SESSION_ACCOUNT_DIGITS] = '\0';
+    v->message = MSG_NONE;
+    v->reason = REASON_NONE;
+    v->busy = true;
+    emit(c->s, CMD_ASK_DUE, c->cmds, c->n);
+}
+
+/* What the account owes; the resident pays the total. */
+static void a_take_due(act_ctx_t *c)
+{
+    session_view_t *v = &c->s->v;
+    char account[sizeof v->bill.account];
+    memcpy(account, v->bill.account, sizeof account);
+    v->bill = c->ev->bill;
+    memcpy(v->bill.account, account, sizeof account); /* the number the resident typed */
+    v->amount = v->bill.owed;
+    v->busy = false;
+    v->entry[0] = '\0';
+}
+
+static void a_say_no_due(act_ctx_t *c)
+{
+    session_view_t *v = &c->s->v;
+    v->busy = false;
+    v->message = MSG_BILL_REFUSED;
+    v->reason = c->ev->ok ? REASON_NOTHING_DUE : c->ev->reason;
+}
+
+static void a_forget_due(act_ctx_t *c)
+{
+    session_view_t *v = &c->s->v;
+    memcpy(v->entry, v->bill.account, sizeof v->bill.account);
+    v->amount = 0;
+    v->bill.n = 0;
+    v->bill.owed = 0;
+}
+
 static void (*const actions[A_ACTION_COUNT])(act_ctx_t *) = {
     [A_NONE] = a_none,
     [A_RESET] = a_reset,
@@ -500,6 +565,12 @@ static void (*const actions[A_ACTION_COUNT])(act_ctx_t *) = {
     [A_CHOOSE_ZERO] = a_choose_zero,
     [A_OPEN_ZERO] = a_open_zero,
     [A_DELIVER_ZERO] = a_deliver_zero,
+    [A_START_BILL] = a_start_bill,
+    [A_DIGIT_ACCOUNT] = a_digit_account,
+    [A_ASK_DUE] = a_ask_due,
+    [A_TAKE_DUE] = a_take_due,
+    [A_SAY_NO_DUE] = a_say_no_due,
+    [A_FORGET_DUE] = a_forget_due,
 };
 
 void session__act(session_t *s, const session_event_t *ev, session_action_t a, session_cmd_t *cmds, size_t *n)

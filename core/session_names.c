@@ -8,6 +8,7 @@ static const char *const screens[] = {
     [SCR_ATTRACT] = "attract",   [SCR_IDENTIFY] = "identify",     [SCR_ACCOUNT] = "account",
     [SCR_AMOUNT] = "amount",     [SCR_METHOD] = "method",         [SCR_PAYMENT] = "payment",
     [SCR_DELIVERING] = "delivering", [SCR_RESULT] = "result",     [SCR_OUT_OF_SERVICE] = "out_of_service",
+    [SCR_BILL_ACCOUNT] = "bill_account", [SCR_BILL] = "bill",
     [SCR_SAME] = "(same)",       [SCR_ANY] = "(any)",
 };
 
@@ -17,7 +18,7 @@ static const char *const controls[CTL_COUNT] = {
     [CTL_PRESET] = "preset", [CTL_CASH] = "cash", [CTL_CARD] = "card", [CTL_QR] = "qr", [CTL_DONE] = "done",
     [CTL_CANCEL] = "cancel", [CTL_KEEP] = "keep", [CTL_STOP] = "stop",
     [CTL_FINISH] = "finish", [CTL_LARGE] = "large", [CTL_VOICE] = "voice",
-    [CTL_ZERO] = "zero",
+    [CTL_ZERO] = "zero", [CTL_BILL] = "bill",
 };
 
 static const char *const events[SEV_KIND_COUNT] = {
@@ -26,6 +27,7 @@ static const char *const events[SEV_KIND_COUNT] = {
     [SEV_ACCOUNT] = "account",   [SEV_CARD_READ] = "card_read", [SEV_SALE_OPENED] = "sale_opened",
     [SEV_NOTE] = "note",         [SEV_TERMINAL_TEXT] = "terminal_text", [SEV_QR_CODE] = "qr_code", [SEV_PAY_RESULT] = "pay_result",
     [SEV_DELIVERY] = "delivery", [SEV_FAILED] = "failed",     [SEV_RECEIPT] = "receipt",
+    [SEV_DUE] = "due",
 };
 
 static const char *const guards[G_GUARD_COUNT] = {
@@ -58,6 +60,9 @@ static const char *const guards[G_GUARD_COUNT] = {
     [G_QR_NOTHING] = "qr, expired or cancelled",
     [G_ZERO_OFFERED] = "card may open its account with 0",
     [G_ZERO_CHOSEN] = "0 chosen to open the account",
+    [G_BILLS_OK] = "back office answers, cash or card healthy",
+    [G_DUE] = "the account owes",
+    [G_PAYING_BILL] = "paying a bill",
 };
 
 static const char *const actions[A_ACTION_COUNT] = {
@@ -103,12 +108,19 @@ static const char *const actions[A_ACTION_COUNT] = {
     [A_CHOOSE_ZERO] = "choose_zero",
     [A_OPEN_ZERO] = "open_sale(zero)",
     [A_DELIVER_ZERO] = "deliver_onto_card",
+    [A_START_BILL] = "start_bill",
+    [A_DIGIT_ACCOUNT] = "type_account",
+    [A_ASK_DUE] = "ask_due",
+    [A_TAKE_DUE] = "show_bills",
+    [A_SAY_NO_DUE] = "say_no_bill",
+    [A_FORGET_DUE] = "forget_bills",
 };
 
 static const char *const cmds[CMD_KIND_COUNT] = {
     [CMD_LOOKUP] = "lookup",         [CMD_READ_CARD] = "read_card",     [CMD_OPEN_SALE] = "open_sale",
     [CMD_START_CASH] = "start_cash", [CMD_FINISH_CASH] = "finish_cash", [CMD_PAY_CARD] = "pay_card",
     [CMD_CANCEL_CARD] = "cancel_card", [CMD_PAY_QR] = "pay_qr", [CMD_CANCEL_QR] = "cancel_qr", [CMD_DELIVER] = "deliver",     [CMD_PRINT_RECEIPT] = "print_receipt",
+    [CMD_ASK_DUE] = "ask_due",
 };
 
 #define NAME(tab, i) ((size_t)(i) < sizeof tab / sizeof tab[0] && tab[i] ? tab[i] : "?")

@@ -16,6 +16,9 @@ static const char *const reasons[REASON_COUNT] = {
     [REASON_EXPIRED] = "expired",
     [REASON_NO_ANSWER] = "no_answer",
     [REASON_FAILED] = "failed",
+    [REASON_ACCOUNT_UNKNOWN] = "account_unknown",
+    [REASON_NOTHING_DUE] = "nothing_due",
+    [REASON_ACCOUNT_ELSEWHERE] = "account_elsewhere",
 };
 
 const char *session_reason_name(session_reason_t r)
@@ -37,10 +40,24 @@ static session_reason_t opening(kerr_t rc)
     return REASON_FAILED;
 }
 
+/* Asking what an account owes (sync_account_due, sync_bill_payable). */
+static session_reason_t asking_due(kerr_t rc)
+{
+    if (rc == K_ENOTFOUND || rc == K_EINVAL)
+        return REASON_ACCOUNT_UNKNOWN; /* not known, or no account id */
+    if (rc == K_EDENIED)
+        return REASON_ACCOUNT_ELSEWHERE; /* no meter of it in the kiosk's scope */
+    if (rc == K_ESTATE)
+        return REASON_NOTHING_DUE;
+    return REASON_NO_ANSWER; /* the back office did not answer */
+}
+
 session_reason_t session_reason_of(session_cmd_kind_t during, kerr_t rc)
 {
     if (rc == K_OK)
         return REASON_NONE;
+    if (during == CMD_ASK_DUE)
+        return asking_due(rc);
     if (rc == K_ETIMEOUT)
         return REASON_NO_ANSWER;
     if (during == CMD_OPEN_SALE)

@@ -521,7 +521,8 @@ kerr_t engine_sale_deliver(engine_t *e, const char *id, engine_delivered_t *out,
  * customer, meter card, how it was paid (a bank card's masked number), the
  * amount, a refund, the purchase count, what happened and what happens
  * next, the reference; copy marks a reprint. K_ESTATE if it took no money
- * and is not a zero first purchase. */
+ * and is not a zero first purchase. A bill payment's (channel bill) gives
+ * the account instead of the meter, and no energy. */
 kerr_t engine_receipt_of(engine_t *e, const char *txn_id, bool copy, receipt_t *r, kmsg_t *msg);
 
 /* Lays a receipt out on paper: the site and the title, each line with its
@@ -542,6 +543,12 @@ kerr_t engine_printer_ready(printer_t *p, printer_status_t *st, kmsg_t *msg);
 /* Prints the receipt of txn_id (a copy if one was printed before) after
  * checking the printer, and records it in the audit log as actor's. */
 kerr_t engine_print_receipt(engine_t *e, printer_t *p, const char *txn_id, const char *actor, kmsg_t *msg);
+
+/* As engine_print_receipt, for a bill payment whose front end asked the
+ * back office what the account owed before taking the money: the receipt
+ * also gives the bills the payment pays and what is still owed after it. */
+kerr_t engine_print_bill_receipt(engine_t *e, printer_t *p, const char *txn_id, const receipt_bills_t *bills,
+                                 const char *actor, kmsg_t *msg);
 
 /* A staff operation: a blank card in the reader becomes a meter's card. */
 typedef struct engine_mcard_issue {

@@ -98,7 +98,7 @@ static void paper_value(const receipt_t *r, const receipt_line_t *l, const curre
         char when[32];
         engine__when(l->number, when);
         snprintf(out, len, "%s", when);
-    } else if (l->fact == RECEIPT_AMOUNT || l->fact == RECEIPT_REFUNDED) {
+    } else if (l->fact == RECEIPT_AMOUNT || l->fact == RECEIPT_REFUNDED || l->fact == RECEIPT_OWED) {
         paper_money(l->number, cur, out, len);
     } else if (l->words.zh) {
         both(l->words, words, sizeof words);
@@ -188,7 +188,10 @@ kerr_t engine_receipt_paper(const receipt_t *r, const currency_t *cur, printer_d
     return b.rc;
 }
 
-kerr_t engine_receipt_of(engine_t *e, const char *txn_id, bool copy, receipt_t *r, kmsg_t *msg)
+/* The receipt of txn_id; a bill payment's with what the back office said
+ * it owed before (bills, NULL: not known). */
+static kerr_t receipt_of(engine_t *e, const char *txn_id, bool copy, const receipt_bills_t *bills, receipt_t *r,
+                         kmsg_t *msg)
 {
     ledger_txn_t t;
     kerr_t rc = ledger_get(e->ledger, txn_id, &t, msg);
@@ -203,23 +206,39 @@ kerr_t engine_receipt_of(engine_t *e, const char *txn_id, bool copy, receipt_t *
         auth.masked_pan[0] = '\0';
     engine_meter_profile_t prof;
     kmsg_t why;
-    if (engine_meter_profile(e, t.meter, t.created_at, &prof, &why) != K_OK)
+    bool bill = t.channel == CHANNEL_BILL;
+    receipt_bills_t unknown = {.account = t.meter}, given = bills ? *bills : unknown;
+    given.account = t.meter; /* the ledger's, whatever the caller holds */
+    if (bill || engine_meter_profile(e, t.meter, t.created_at, &prof, &why) != K_OK)
         prof = (engine_meter_profile_t){0}; /* the receipt without a tariff line rather than none */
     receipt_facts_t f = {.site = e->cfg->site_name[0] ? e->cfg->site_name : e->cfg->site_id, .kiosk = e->cfg->kiosk_id[0] ? e->cfg->kiosk_id : e->cfg->site_id,
                          .at_ms = t.created_at, .meter = t.meter, .customer = t.customer, .card = t.card,
                          .on_card = t.channel == CHANNEL_CARD, .method = t.method, .masked_pan = auth.masked_pan,
                          .paid = t.paid, .zero_first = zero_first, .refunded = t.refunded, .purchase_count = t.purchase_count,
                          .state = t.state, .txn = t.id, .copy = copy, .kind = prof.kind,
-                         .tariff = prof.has_tariff ? &prof.tariff : NULL};
+                         .tariff = prof.has_tariff ? &prof.tariff : NULL, .bills = bill ? &given : NULL};
+    if (bill)
+        f.meter = f.customer = NULL;
     receipt_build(&f, r);
     return K_OK;
 }
 
-kerr_t engine_receipt_doc(engine_t *e, const char *txn_id, bool copy, printer_doc_t *doc, kmsg_t *msg)
+kerr_t engine_receipt_of(engine_t *e, const char *txn_id, bool copy, receipt_t *r, kmsg_t *msg)
+{
+    return receipt_of(e, txn_id, copy, NULL, r, msg);
+}
+
+static kerr_t receipt_doc(engine_t *e, const char *txn_id, bool copy, const receipt_bills_t *bills,
+                          printer_doc_t *doc, kmsg_t *msg)
 {
     receipt_t r;
-    kerr_t rc = engine_receipt_of(e, txn_id, copy, &r, msg);
+    kerr_t rc = receipt_of(e, txn_id, copy, bills, &r, msg);
     return rc ? rc : engine_receipt_paper(&r, e->cfg->currency, doc, msg);
+}
+
+kerr_t engine_receipt_doc(engine_t *e, const char *txn_id, bool copy, printer_doc_t *doc, kmsg_t *msg)
+{
+    return receipt_doc(e, txn_id, copy, NULL, doc, msg);
 }
 
 kerr_t engine_printer_ready(printer_t *p, printer_status_t *st, kmsg_t *msg)
@@ -238,7 +257,8 @@ kerr_t engine_printer_ready(printer_t *p, printer_status_t *st, kmsg_t *msg)
     return K_OK;
 }
 
-kerr_t engine_print_receipt(engine_t *e, printer_t *p, const char *txn_id, const char *actor, kmsg_t *msg)
+static kerr_t print(engine_t *e, printer_t *p, const char *txn_id, const receipt_bills_t *bills, const char *actor,
+                    kmsg_t *msg)
 {
     printer_status_t st;
     bool copy = false;
@@ -248,7 +268,7 @@ kerr_t engine_print_receipt(engine_t *e, printer_t *p, const char *txn_id, const
     printer_doc_t doc;
     printer_doc_init(&doc);
     if (rc == K_OK)
-        rc = engine_receipt_doc(e, txn_id, copy, &doc, msg);
+        rc = receipt_doc(e, txn_id, copy, bills, &doc, msg);
     if (rc == K_OK && p->ops->print(p->ctx, &doc, msg) != PRINTER_OK) {
         kmsg_prefix(msg, "printing the receipt: ");
         rc = K_EDEVICE;
@@ -257,4 +277,15 @@ kerr_t engine_print_receipt(engine_t *e, printer_t *p, const char *txn_id, const
     if (rc == K_OK)
         rc = ledger_audit(e->ledger, actor, "receipt_print", txn_id, copy ? "reprint" : "receipt", "", msg);
     return rc;
+}
+
+kerr_t engine_print_receipt(engine_t *e, printer_t *p, const char *txn_id, const char *actor, kmsg_t *msg)
+{
+    return print(e, p, txn_id, NULL, actor, msg);
+}
+
+kerr_t engine_print_bill_receipt(engine_t *e, printer_t *p, const char *txn_id, const receipt_bills_t *bills,
+                                 const char *actor, kmsg_t *msg)
+{
+    return print(e, p, txn_id, bills, actor, msg);
 }

@@ -13,6 +13,7 @@ static void (*const screens[SCR_COUNT])(sctx_t *) = {
     [SCR_METHOD] = screen__method,         [SCR_PAYMENT] = screen__payment,
     [SCR_DELIVERING] = screen__delivering, [SCR_RESULT] = screen__result,
     [SCR_OUT_OF_SERVICE] = screen__out_of_service,
+    [SCR_BILL_ACCOUNT] = screen__bill_account, [SCR_BILL] = screen__bill,
 };
 
 /* Millimetres to pixels at dpi, rounded up. */

@@ -32,7 +32,14 @@ void screen__attract(sctx_t *c)
 {
     widget_top_bar(c, _("Prepaid electricity and water"));
     SDL_Rect a = layout_content(c);
-    SDL_Rect pay = layout_bottom(c, &a, layout_line(c, FONT_BODY) * 2);
+    bool bills = (c->v->health & HEALTH_BILLS) && (c->v->health & (HEALTH_CASH | HEALTH_TERMINAL));
+    int h = layout_line(c, FONT_BODY) * 2;
+    SDL_Rect pay = layout_bottom(c, &a, bills && h < c->ui->target ? c->ui->target : h);
+    if (bills) { /* a post-paid account's bill, while the office answers: at the right of the ways to pay */
+        SDL_Rect bill = layout_col(c, pay, 3, 2);
+        pay.w = bill.x - pay.x - c->ui->pad;
+        widget_button(c, bill, "bill", _("Pay a bill"), BTN_SECONDARY);
+    }
     ways_to_pay(c, pay);
     SDL_Rect head = layout_top(c, &a, layout_line(c, FONT_BIG));
     widget_text_fit(c, head, _("Top up your meter"), FONT_BIG, COL_ACCENT, ALIGN_CENTER);

@@ -168,6 +168,12 @@ void widget_voice(sctx_t *c, SDL_Rect box);
 /* The numeric keypad: 1..9, delete, 0, clear (key0..key9, del, clear). */
 void widget_keypad(sctx_t *c, SDL_Rect box);
 
+/* A keypad screen's frame: the action bar, the keypad, the question and a
+ * card with what was typed (empty, dimmed, when nothing is; it also sizes
+ * the text); returns the rest of the main part. */
+SDL_Rect widget_keypad_entry(sctx_t *c, const widget_action_t *back, const widget_action_t *go, const char *question,
+                             const char *typed, const char *empty);
+
 /* The amount presets (preset1..), as configured. */
 void widget_presets(sctx_t *c, SDL_Rect box);
 
@@ -220,6 +226,10 @@ void text_reference(const char *txn, char out[16]);
 /* What the session's message says, in the current language ("" for none). */
 const char *text_message(const session_view_t *v);
 
+/* Why a bill cannot be paid, naming the account typed ("No bill is due
+ * for account 20260001."); a buffer of the main thread's. */
+const char *text_bill_refused(const session_view_t *v);
+
 /* Why a sale did not open, was not paid or failed, in the resident's
  * language; "" for none. */
 const char *text_reason(session_reason_t r);
@@ -246,6 +256,8 @@ void screen__svc_value(const sctx_t *c, const svc_row_t *r, char *out, size_t le
 /* A service item (a sale to settle) as one line: its data, amount and state. */
 void screen__svc_item(const sctx_t *c, const svc_item_t *it, char *out, size_t len);
 void screen__delivering(sctx_t *c);
+void screen__bill_account(sctx_t *c);
+void screen__bill(sctx_t *c);
 void screen__result(sctx_t *c);
 void screen__out_of_service(sctx_t *c);
 void screen__service(sctx_t *c);

@@ -28,7 +28,7 @@ void screen__method(sctx_t *c)
     }
     if (msg[0])
         widget_banner(c, &area, ICON_WARN, msg, COL_WARN);
-    bool cash = c->v->health & HEALTH_CASH, card = c->v->health & HEALTH_TERMINAL, qr = c->v->health & HEALTH_QR;
+    bool cash = c->v->health & HEALTH_CASH, card = c->v->health & HEALTH_TERMINAL, qr = (c->v->health & HEALTH_QR) && !c->v->paying_bill;
     int n = cash + card + qr;
     if (!n) {
         widget_banner(c, &area, ICON_WARN, _("No way to pay is available now."), COL_WARN);

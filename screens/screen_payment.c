@@ -37,6 +37,11 @@ static bool cash_words(const sctx_t *c, int64_t due, char *out, size_t len)
         return false;
     }
     text_money(c, v->paid, paid);
+    if (v->asking_stop && v->paying_bill) {
+        snprintf(out, len, _("%s is already in and cannot be given back: it pays your bill. Stop and pay %s?"), paid,
+                 paid);
+        return false;
+    }
     if (v->asking_stop) {
         snprintf(out, len,
                  v->account.on_card ? _("%s is already in and cannot be given back: it will be written onto your "
@@ -51,7 +56,9 @@ static bool cash_words(const sctx_t *c, int64_t due, char *out, size_t len)
         return true;
     text_money(c, v->amount, amount);
     text_money(c, due, left);
-    if (v->paid > 0)
+    if (v->paid > 0 && v->paying_bill)
+        snprintf(out, len, _("%s is in and pays your bill. Add notes up to %s, or tap Done."), paid, left);
+    else if (v->paid > 0)
         snprintf(out, len, _("%s is in and goes to your meter. Add notes up to %s, or tap Done."), paid, left);
     else
         snprintf(out, len, _("Insert notes one at a time, up to %s. The kiosk gives no change."), amount);
@@ -103,10 +110,10 @@ static void cash(sctx_t *c, SDL_Rect area)
                     keep = {"keep", _("Keep inserting"), true}, stop = {"stop", go_label, true};
     bool open = !v->closing && v->txn[0];
     if (v->asking_stop) { /* Cancel with money in: keep inserting, or stop and credit what is in */
-        snprintf(go_label, sizeof go_label, _("Stop and credit %s"), paid);
+        snprintf(go_label, sizeof go_label, v->paying_bill ? _("Stop and pay %s") : _("Stop and credit %s"), paid);
         widget_action_bar(c, &area, open ? &keep : NULL, open ? &stop : NULL);
     } else {
-        snprintf(go_label, sizeof go_label, _("Done: top up %s"), paid);
+        snprintf(go_label, sizeof go_label, v->paying_bill ? _("Done: pay %s") : _("Done: top up %s"), paid);
         widget_action_bar(c, &area, open ? &cancel : NULL, open && v->paid > 0 ? &done : NULL);
     }
     const char *labels[3] = {_("To pay"), _("Inserted"), _("Still to pay")};

@@ -9,6 +9,8 @@ static const char *payment(const session_view_t *v)
         return _("Follow the card terminal's instructions.");
     if (v->method == METHOD_QR)
         return _("Scan the code with WeChat or Alipay.");
+    if (v->paid > 0 && v->paying_bill)
+        return _("Add more notes, or tap Done to pay.");
     if (v->paid > 0)
         return _("Add more notes, or tap Done to send the credit.");
     return _("Insert notes one at a time. No change is given.");
@@ -17,6 +19,8 @@ static const char *payment(const session_view_t *v)
 static const char *result(const session_view_t *v)
 {
     bool card = v->account.on_card;
+    if (v->paying_bill && v->outcome == OUT_DELIVERED)
+        return _("Done. Your bill payment is recorded.");
     if (v->zero_first && v->outcome == OUT_DELIVERED)
         return _("Your account is opened. Insert the card into your meter before your next purchase.");
     switch (v->outcome) {
@@ -42,7 +46,11 @@ static const char *instruction(const session_view_t *v)
     case SCR_AMOUNT: return _("Choose an amount.");
     case SCR_METHOD: return _("Choose how to pay.");
     case SCR_PAYMENT: return payment(v);
+    case SCR_BILL_ACCOUNT: return _("Type your account number. It is on your bill.");
+    case SCR_BILL: return _("Check your bills, then tap Pay.");
     case SCR_DELIVERING:
+        if (v->paying_bill)
+            return _("Recording your payment. Please wait.");
         return v->account.on_card ? _("Keep your card in the reader while the credit is written.")
                                   : _("Sending the credit to your meter. Please wait.");
     case SCR_RESULT: return result(v);

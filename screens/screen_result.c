@@ -8,7 +8,7 @@
 static const char *title(const session_view_t *v)
 {
     switch (v->outcome) {
-    case OUT_DELIVERED: return v->zero_first ? _("Account opened") : _("Done");
+    case OUT_DELIVERED: return v->zero_first ? _("Account opened") : v->paying_bill ? _("Bill paid") : _("Done");
     case OUT_PENDING: return _("Payment received");
     case OUT_PARKED: return _("Please contact the staff");
     case OUT_NONE:
@@ -83,11 +83,56 @@ static void opened(sctx_t *c, SDL_Rect *area)
     }
 }
 
+/* Paid, or maybe paid, and not finished: for the staff. */
+static void parked(sctx_t *c, SDL_Rect *area, const char *money)
+{
+    char line[400];
+    snprintf(line, sizeof line,
+             c->v->paying_bill ? _("Your payment of %s is recorded, but it could not be finished. The staff will "
+                                   "settle it: keep the reference.")
+                               : _("Your payment of %s is recorded, but the top-up could not be finished. The staff "
+                                   "will settle it: keep the reference."),
+             money);
+    say(c, area, line, COL_WARN);
+    contact(c, area);
+}
+
+/* A bill payment: recorded for the account, what is still owed. */
+static void bill_paid(sctx_t *c, SDL_Rect *area)
+{
+    const session_view_t *v = c->v;
+    char money[40], left[40], line[300];
+    text_money(c, v->paid > 0 ? v->paid : v->amount, money);
+    int64_t owed = v->bill.owed > v->paid ? v->bill.owed - v->paid : 0;
+    text_money(c, owed, left);
+    switch (v->outcome) {
+    case OUT_DELIVERED:
+    case OUT_PENDING:
+        snprintf(line, sizeof line, _("%s paid for account %s."), money, v->bill.account);
+        say(c, area, line, COL_GOOD);
+        if (owed > 0)
+            snprintf(line, sizeof line, _("Still owed after this payment: %s"), left);
+        else
+            snprintf(line, sizeof line, "%s", _("Nothing more is owed on the bills shown."));
+        say(c, area, line, COL_ACCENT);
+        if (v->receipt != RCPT_ON_SCREEN) /* else the receipt beside gives the rest */
+            say(c, area, _("The kiosk sends the payment to the office."), COL_TEXT);
+        break;
+    case OUT_PARKED: parked(c, area, money); break;
+    case OUT_NONE:
+    case OUT_REFUSED: say(c, area, text_reason(v->reason), COL_TEXT); break;
+    }
+}
+
 static void outcome(sctx_t *c, SDL_Rect *area)
 {
     const session_view_t *v = c->v;
     if (v->zero_first) {
         opened(c, area);
+        return;
+    }
+    if (v->paying_bill) {
+        bill_paid(c, area);
         return;
     }
     char money[40], meter[40], balance[40], line[400];
@@ -125,14 +170,7 @@ static void outcome(sctx_t *c, SDL_Rect *area)
                     "need do nothing more."),
             COL_TEXT);
         break;
-    case OUT_PARKED:
-        snprintf(line, sizeof line,
-                 _("Your payment of %s is recorded, but the top-up could not be finished. The staff will settle "
-                   "it: keep the reference."),
-                 money);
-        say(c, area, line, COL_WARN);
-        contact(c, area);
-        break;
+    case OUT_PARKED: parked(c, area, money); break;
     case OUT_NONE:
     case OUT_REFUSED: say(c, area, text_reason(v->reason), COL_TEXT); break;
     }

@@ -70,6 +70,21 @@ static const char *verdict_text(session_card_verdict_t v)
     return "";
 }
 
+const char *text_bill_refused(const session_view_t *v)
+{
+    static char said[240]; /* the main thread's: the screens and the voice */
+    const char *a = v->bill.account;
+    if (v->reason == REASON_ACCOUNT_UNKNOWN)
+        snprintf(said, sizeof said, _("Account %s not found. Please check the number on your bill."), a);
+    else if (v->reason == REASON_NOTHING_DUE)
+        snprintf(said, sizeof said, _("No bill is due for account %s. Nothing was charged."), a);
+    else if (v->reason == REASON_ACCOUNT_ELSEWHERE)
+        snprintf(said, sizeof said, _("Account %s cannot be paid at this kiosk."), a);
+    else
+        snprintf(said, sizeof said, "%s", _("The office does not answer now. Please try again later."));
+    return said;
+}
+
 const char *text_message(const session_view_t *v)
 {
     switch (v->message) {
@@ -82,6 +97,7 @@ const char *text_message(const session_view_t *v)
     case MSG_NOT_PAID: return _("The payment did not go through. Nothing was charged.");
     case MSG_SALE_FAILED: return _("The top-up could not be started. Please try again.");
     case MSG_DEVICE_DOWN: return _("This way to pay is not available now.");
+    case MSG_BILL_REFUSED: return text_bill_refused(v);
     }
     return "";
 }
@@ -102,6 +118,9 @@ const char *text_reason(session_reason_t r)
     case REASON_EXPIRED: return _("The time to pay ran out.");
     case REASON_NO_ANSWER: return _("The payment service did not answer in time.");
     case REASON_FAILED: return _("Something went wrong. Please try again or ask the staff.");
+    case REASON_ACCOUNT_UNKNOWN:
+    case REASON_NOTHING_DUE:
+    case REASON_ACCOUNT_ELSEWHERE: break; /* said with the account: text_bill_refused */
     case REASON_NONE:
     case REASON_COUNT: break;
     }

@@ -10,15 +10,24 @@
 static int step_of(session_screen_t s)
 {
     static const int steps[SCR_COUNT] = {[SCR_IDENTIFY] = 1, [SCR_ACCOUNT] = 1, [SCR_AMOUNT] = 2, [SCR_METHOD] = 3,
-                                         [SCR_PAYMENT] = 3,  [SCR_DELIVERING] = 4, [SCR_RESULT] = 4};
+                                         [SCR_PAYMENT] = 3,  [SCR_DELIVERING] = 4, [SCR_RESULT] = 4,
+                                         [SCR_BILL_ACCOUNT] = 1, [SCR_BILL] = 2};
     return s < SCR_COUNT ? steps[s] : 0;
+}
+
+/* The four steps' names: a top-up's, or a bill payment's. */
+static const char *const *step_names(const sctx_t *c)
+{
+    static const char *const top_up[] = {N_("Meter"), N_("Amount"), N_("Payment"), N_("Done")};
+    static const char *const bill[] = {N_("Account"), N_("Bill"), N_("Payment"), N_("Paid")};
+    return c->v->paying_bill ? bill : top_up;
 }
 
 /* One step: a disc with its number (a tick once done), and its name when
  * there is room or it is the current one. Returns the width used. */
 static int step(sctx_t *c, int x, int cy, int n, int now, bool named)
 {
-    static const char *const names[] = {N_("Meter"), N_("Amount"), N_("Payment"), N_("Done")};
+    const char *const *names = step_names(c);
     int d = layout_line(c, FONT_SMALL) * 5 / 4, gap = c->ui->pad / 2;
     bool done = n < now || (n == 4 && c->v->screen == SCR_RESULT && c->v->outcome == OUT_DELIVERED);
     SDL_Color disc = done ? COL_GOOD : n == now ? COL_ACCENT : COL_PANEL;
@@ -45,7 +54,7 @@ static int step(sctx_t *c, int x, int cy, int n, int now, bool named)
  * the current one's. */
 static void steps(sctx_t *c, SDL_Rect box, int now)
 {
-    static const char *const names[] = {N_("Meter"), N_("Amount"), N_("Payment"), N_("Done")};
+    const char *const *names = step_names(c);
     int d = layout_line(c, FONT_SMALL) * 5 / 4, gap = c->ui->pad / 2, all = 0;
     for (int i = 0; i < 4; i++)
         all += d + 3 * gap + widget_text_width(c, FONT_SMALL, _(names[i]));

@@ -21,6 +21,22 @@ void widget_keypad(sctx_t *c, SDL_Rect box)
     }
 }
 
+SDL_Rect widget_keypad_entry(sctx_t *c, const widget_action_t *back, const widget_action_t *go, const char *question,
+                             const char *typed, const char *empty)
+{
+    SDL_Rect main, side;
+    layout_keypad_screen(c, back, go, &main, &side);
+    widget_keypad(c, side);
+    widget_question(c, &main, question);
+    font_size_t f = widget_font_fit(c, (SDL_Rect){0, 0, main.w - 2 * c->ui->pad, layout_line(c, FONT_BIG)}, empty,
+                                    FONT_BIG);
+    SDL_Rect entry = layout_top(c, &main, layout_line(c, f) + 2 * c->ui->pad);
+    SDL_Rect in = widget_card(c, entry);
+    widget_text(c, (SDL_Rect){in.x, in.y + (in.h - layout_line(c, f)) / 2, in.w, layout_line(c, f)},
+                typed[0] ? typed : empty, f, typed[0] ? COL_TEXT : COL_DIM, ALIGN_CENTER);
+    return main;
+}
+
 void widget_presets(sctx_t *c, SDL_Rect box)
 {
     int n = 0;

@@ -17,6 +17,13 @@ void screen_receipt_of(const session_view_t *v, receipt_t *r)
                          .card = a->on_card ? a->card_serial : "", .on_card = a->on_card, .method = v->method,
                          .paid = v->paid, .zero_first = v->zero_first, .state = states[v->outcome], .txn = v->txn, .kind = a->kind,
                          .tariff = a->has_tariff ? &a->tariff : NULL};
+    receipt_bills_t bills = {.account = v->bill.account, .known = true, .owed = v->bill.owed, .n = v->bill.n,
+                             .bill = v->bill.bill};
+    if (v->paying_bill) {
+        f.bills = &bills;
+        f.meter = f.customer = f.card = NULL;
+        f.tariff = NULL;
+    }
     receipt_build(&f, r);
 }
 
@@ -54,10 +61,13 @@ static void value_of(const receipt_t *r, const receipt_line_t *l, session_lang_t
     case RECEIPT_ENERGY: energy_value(r, l, lang, cur, out, len); return;
     case RECEIPT_TIME: text_when(l->number, text); break;
     case RECEIPT_AMOUNT:
+    case RECEIPT_OWED:
     case RECEIPT_REFUNDED: text_money_in(cur, l->number, text); break;
     case RECEIPT_METER: text_grouped(l->text, text); break;
     case RECEIPT_REFERENCE: text_reference(l->text, text); break;
     case RECEIPT_KIOSK:
+    case RECEIPT_ACCOUNT:
+    case RECEIPT_BILLS:
     case RECEIPT_CUSTOMER:
     case RECEIPT_CARD:
     case RECEIPT_METHOD:

@@ -68,3 +68,22 @@ kerr_t sync_account_due(sync_client_t *c, ledger_t *l, const char *account, sync
     sync__answer_free(&a);
     return rc;
 }
+
+kerr_t sync_bill_payable(const sync_due_t *d, int64_t amount, kmsg_t *msg)
+{
+    if (d->owed <= 0)
+        return kmsg_set(msg, K_ESTATE, "no bill is due for account %s", d->account);
+    if (amount > d->owed)
+        return kmsg_set(msg, K_EINVAL, "account %s owes %lld: a payment of %lld is more than its bills ask",
+                        d->account, (long long)d->owed, (long long)amount);
+    return K_OK;
+}
+
+kerr_t sync_health(sync_client_t *c, kmsg_t *msg)
+{
+    sync_answer_t a;
+    kerr_t rc = sync__request(c, "GET", "/v1/health", NULL, 5000, NULL, NULL, NULL, &a, msg);
+    if (rc == K_OK)
+        sync__answer_free(&a);
+    return rc;
+}

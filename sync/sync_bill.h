@@ -31,4 +31,14 @@ typedef struct sync_due {
  * recorded in l's link state (l may be NULL). */
 kerr_t sync_account_due(sync_client_t *c, ledger_t *l, const char *account, sync_due_t *d, kmsg_t *msg);
 
+/* Whether a payment of amount may be taken for the account d describes,
+ * before any money is: K_ESTATE "no bill is due for account A" when it
+ * owes nothing, K_EINVAL when amount is more than it owes (the kiosk
+ * gives no change, and an overpayment is the staff's to refund). */
+kerr_t sync_bill_payable(const sync_due_t *d, int64_t amount, kmsg_t *msg);
+
+/* Whether the back office answers now (GET /v1/health): K_OK if it does;
+ * what a bill payment needs before it may be offered. */
+kerr_t sync_health(sync_client_t *c, kmsg_t *msg);
+
 #endif

@@ -10,6 +10,7 @@
 #include "base/kjson.h"
 #include "base/log.h"
 #include "base/timefmt.h"
+#include "sync/sync_bill.h"
 #include "sync/sync_int.h"
 #include "sync/sync_qr.h"
 
@@ -234,11 +235,9 @@ static pt_err_t qr_reverse(void *ctx, uint32_t receipt, pt_result_t *out, kmsg_t
 static pt_err_t qr_last(void *ctx, pt_result_t *out, kmsg_t *msg)
 {
     qr_t *q = ctx;
-    sync_answer_t a;
     memset(out, 0, sizeof *out);
-    if (sync__request(q->c, "GET", "/v1/health", NULL, 5000, NULL, NULL, NULL, &a, msg) != K_OK)
+    if (sync_health(q->c, msg) != K_OK)
         return PT_UNREACHABLE;
-    sync__answer_free(&a);
     out->outcome = PT_NO_TRANSACTION;
     snprintf(out->reason, sizeof out->reason, "no last transaction: the back office holds the QR orders");
     return PT_OK;

@@ -117,6 +117,12 @@ int ctl_selftest(ctl_t *c);
 int ctl_sync_status(ctl_t *c);
 int ctl_bill_due(ctl_t *c);
 int ctl_bill_pay(ctl_t *c);
+
+/* Asks the back office what account owes, before any money is taken: an
+ * exit status, 0 when it owes at least amount; else said ("no bill is due
+ * for account A: nothing taken", the account not known or not this
+ * kiosk's, the back office not answering). */
+int ctl_bill_payable(ctl_t *c, const char *account, int64_t amount);
 int ctl_enrol(ctl_t *c);
 int ctl_identity(ctl_t *c);
 int ctl_factory_reset(ctl_t *c);

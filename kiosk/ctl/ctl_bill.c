@@ -30,24 +30,43 @@ static void print_due(const sync_due_t *d)
         printf("and %lld more\n", (long long)d->more);
 }
 
-int ctl_bill_due(ctl_t *c)
+/* Asks the back office what account owes into *d; an exit status, the
+ * refusal said. */
+static int ask_due(ctl_t *c, const char *account, sync_due_t *d)
 {
-    if (c->argc != 3 || strcmp(c->argv[1], "--account") != 0)
-        return ctl_fail(CTL_EXIT_USAGE, "usage: kioskctl bill due --account ACCOUNT");
     sync_client_t *sc;
     kmsg_t msg = {""};
     if (sync_client_open(&c->cfg, &sc, &msg))
         return ctl_fail(CTL_EXIT_USAGE, "%s", msg.text);
     ledger_t *l = ctl_open_ledger(c, LEDGER_CREATE);
-    static sync_due_t d;
-    kerr_t rc = l ? sync_account_due(sc, l, c->argv[2], &d, &msg) : K_EIO;
+    kerr_t rc = l ? sync_account_due(sc, l, account, d, &msg) : K_EIO;
     if (l)
         ledger_close(l);
     sync_client_close(sc);
     if (!l)
         return CTL_EXIT_FAIL;
     if (rc)
-        return ctl_fail(rc == K_EINVAL ? CTL_EXIT_USAGE : CTL_EXIT_FAIL, "account %s: %s", c->argv[2], msg.text);
-    print_due(&d);
+        return ctl_fail(rc == K_EINVAL ? CTL_EXIT_USAGE : CTL_EXIT_FAIL, "account %s: %s", account, msg.text);
     return CTL_EXIT_OK;
+}
+
+int ctl_bill_due(ctl_t *c)
+{
+    if (c->argc != 3 || strcmp(c->argv[1], "--account") != 0)
+        return ctl_fail(CTL_EXIT_USAGE, "usage: kioskctl bill due --account ACCOUNT");
+    static sync_due_t d;
+    int status = ask_due(c, c->argv[2], &d);
+    if (status == CTL_EXIT_OK)
+        print_due(&d);
+    return status;
+}
+
+int ctl_bill_payable(ctl_t *c, const char *account, int64_t amount)
+{
+    static sync_due_t d;
+    kmsg_t msg;
+    int status = ask_due(c, account, &d);
+    if (status == CTL_EXIT_OK && sync_bill_payable(&d, amount, &msg) != K_OK)
+        status = ctl_fail(CTL_EXIT_FAIL, "%s: nothing taken", msg.text);
+    return status;
 }

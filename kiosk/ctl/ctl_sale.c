@@ -326,8 +326,11 @@ int ctl_bill_pay(ctl_t *c)
         return ctl_fail(CTL_EXIT_USAGE, "usage: kioskctl bill pay --account ACCOUNT --amount MINOR --pay cash|card");
     if (!sale_method_from_name(pay_name, &method) || (method != METHOD_CASH && method != METHOD_CARD))
         return ctl_fail(CTL_EXIT_USAGE, "--pay %s: choose cash or card", pay_name);
+    int status = ctl_bill_payable(c, account, amount); /* asked before any device is */
+    if (status != CTL_EXIT_OK)
+        return status;
     ctl_site_t s;
-    int status = ctl_site_open(c, &s);
+    status = ctl_site_open(c, &s);
     if (status != CTL_EXIT_OK)
         return status;
     if ((status = ctl_recovery(&s, false)) == CTL_EXIT_OK)

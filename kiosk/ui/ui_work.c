@@ -150,10 +150,12 @@ static kerr_t open_locked(ui_work_t *w, const session_cmd_t *cmd, char txn[37], 
         *why = REASON_FAILED;
         return kmsg_set(msg, K_ESTATE, "the meter card was not read");
     }
-    if (!cmd->on_card && (rc = engine_meter_served(e, cmd->meter, &entry, msg)) != K_OK) {
+    if (!cmd->on_card && !cmd->bill && (rc = engine_meter_served(e, cmd->meter, &entry, msg)) != K_OK) {
         *why = REASON_METER_UNKNOWN;
         return rc;
     }
+    if (cmd->bill)
+        return ui_work_open_bill(w, cmd, txn, why, msg);
     if (cmd->on_card && cmd->amount == 0)
         req.method = METHOD_NONE; /* a zero first purchase: paid with nothing, no device (the session skips pay) */
     rc = engine_sale_open(e, &req, cmd->on_card ? &w->card : NULL, txn, msg);
@@ -288,6 +290,7 @@ void ui_work_run(ui_work_t *w, const session_cmd_t *cmd)
     case CMD_PAY_QR: pay(w, cmd, "the QR payment"); break;
     case CMD_DELIVER: deliver(w, cmd); break;
     case CMD_PRINT_RECEIPT: ui_work_print(w, cmd); break;
+    case CMD_ASK_DUE: ui_work_ask_due(w, cmd); break;
     case CMD_FINISH_CASH: /* a flag, raised by ui_worker_post: the payment under way sees it */
     case CMD_CANCEL_CARD:
     case CMD_CANCEL_QR:

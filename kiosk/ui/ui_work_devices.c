@@ -11,9 +11,10 @@
 static void post_health(ui_work_t *w, unsigned health)
 {
     if (health != w->health)
-        fprintf(stderr, "kiosk: devices: cash %s, bank cards %s, QR %s, receipts %s\n",
+        fprintf(stderr, "kiosk: devices: cash %s, bank cards %s, QR %s, receipts %s, bills %s\n",
                 health & HEALTH_CASH ? "yes" : "no", health & HEALTH_TERMINAL ? "yes" : "no",
-                health & HEALTH_QR ? "yes" : "no", health & HEALTH_PRINTER ? "on paper" : "on the screen");
+                health & HEALTH_QR ? "yes" : "no", health & HEALTH_PRINTER ? "on paper" : "on the screen",
+                health & HEALTH_BILLS ? "yes" : "no");
     w->health = health;
     session_event_t ev = {.kind = SEV_HEALTH, .health = health};
     w->post(w->post_ctx, &ev);
@@ -41,6 +42,8 @@ void ui_work_health(ui_work_t *w)
     unsigned bits = ui_site_health_bits(&w->devices);
     if (engine_selling_offline(&w->site->base.engine))
         bits |= HEALTH_OFFLINE;
+    if (ui_work_bills_offered(w))
+        bits |= HEALTH_BILLS;
     post_health(w, bits);
 }
 
@@ -48,7 +51,8 @@ void ui_work_print(ui_work_t *w, const session_cmd_t *cmd)
 {
     kmsg_t msg;
     session_event_t ev = {.kind = SEV_RECEIPT, .gen = cmd->gen};
-    ev.ok = engine_print_receipt(&w->site->base.engine, &w->site->printer, cmd->txn, "kiosk", &msg) == K_OK;
+    ev.ok = cmd->bill ? ui_work_print_bill(w, cmd, &msg)
+                      : engine_print_receipt(&w->site->base.engine, &w->site->printer, cmd->txn, "kiosk", &msg) == K_OK;
     if (!ev.ok) {
         fprintf(stderr, "kiosk: the receipt of %s is shown on the screen: %s\n", cmd->txn, msg.text);
     }

@@ -248,6 +248,7 @@ void ui_worker_stop(ui_worker_t *w)
     pthread_cond_signal(&w->more);
     pthread_mutex_unlock(&w->lock);
     pthread_join(w->thread, NULL);
+    ui_work_bill_close(&w->work);
     pthread_cond_destroy(&w->more);
     pthread_mutex_destroy(&w->lock);
     free(w);

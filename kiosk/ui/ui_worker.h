@@ -9,6 +9,7 @@
 #include "core/session.h"
 #include "kiosk/ui/ui_site.h"
 #include "provisioning/staff.h"
+#include "sync/sync_client.h"
 
 typedef struct ui_worker ui_worker_t;
 
@@ -64,6 +65,8 @@ typedef struct ui_work {
     staff_session_t staff; /* the operator signed in at the service screens */
     bool signed_in;
     bool restart;        /* the operator asked for a restart: the app leaves once it is said */
+    sync_client_t *link; /* the back office, for what an account owes (opened at first use; NULL: none) */
+    session_bill_t due;  /* what the account asked last owed: the bill payment's check and receipt */
 } ui_work_t;
 
 /* Carries out one command and posts its answer. */
@@ -105,6 +108,28 @@ bool ui_work_printer_ok(ui_work_t *w);
 /* Prints the sale's receipt (CMD_PRINT_RECEIPT) and posts SEV_RECEIPT;
  * a printer that fails is noted as unhealthy. */
 void ui_work_print(ui_work_t *w, const session_cmd_t *cmd);
+
+/* ---- paying a bill (ui_work_bill.c) ---- */
+
+/* Whether a bill can be offered: the back office answers now. */
+bool ui_work_bills_offered(ui_work_t *w);
+
+/* Asks the back office what cmd->account owes (CMD_ASK_DUE) and posts
+ * SEV_DUE: ok with the bills when it owes something in the kiosk's
+ * currency, else the reason (not known, not this kiosk's, nothing due, no
+ * answer). Kept for the payment's check and its receipt. */
+void ui_work_ask_due(ui_work_t *w, const session_cmd_t *cmd);
+
+/* Opens the bill payment of cmd (engine_bill_open): refused unless the
+ * account was asked first and the amount is at most what it owes. */
+kerr_t ui_work_open_bill(ui_work_t *w, const session_cmd_t *cmd, char txn[37], session_reason_t *why, kmsg_t *msg);
+
+/* Prints a bill payment's receipt with the bills it pays and what is
+ * still owed; false (msg says why) if it was not printed. */
+bool ui_work_print_bill(ui_work_t *w, const session_cmd_t *cmd, kmsg_t *msg);
+
+/* Closes the link to the back office. */
+void ui_work_bill_close(ui_work_t *w);
 
 /* ---- the meter-card reader (ui_work_card.c) ---- */
 

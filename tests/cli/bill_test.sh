@@ -5,9 +5,12 @@
 # unknown account, an account of another site's meters and an id that is
 # no id refused with the back office's reason. `kioskctl bill pay` taking
 # notes from cashsim: the payment recorded by the back office once, however
-# often its row is uploaded, and the account's due going down by it.
-# Usage: bill_test.sh CASE KIOSKCTL BACKOFFICE [CASHSIM]
-CASE=$1 CTL=$2 BO=$3 CASHSIM=${4:-}
+# often its row is uploaded, and the account's due going down by it; by
+# card through paysim; refused before any money is taken for an account
+# that owes nothing, is not known or not the kiosk's, or an amount more
+# than it owes.
+# Usage: bill_test.sh CASE KIOSKCTL BACKOFFICE [CASHSIM [PAYSIM]]
+CASE=$1 CTL=$2 BO=$3 CASHSIM=${4:-} PAYSIM=${5:-}
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/bo_lib.sh"
 . "$(dirname "$0")/cash_lib.sh"
@@ -25,13 +28,9 @@ setup() {
     BACKOFFICE_NEW_PIN=2468 bo operator add alice --group clerks &&
     BACKOFFICE_PIN=2468 bo account payment A1 postpaid --operator alice --reason 'contract'; } >/dev/null ||
     { fail "setting up the accounts"; finish; }
-  local cols="id, account, site, period_from, period_to, currency, energy, sharp, peak, flat, valley, amount,
-    charges, own, arrears, total, paid, state, drafted_at"
-  bo_sql "INSERT INTO bill($cols) VALUES
-    (1, 'A1', 'S1', '2026-09-01', '2026-09-30', 'CNY', 0, 0, 0, 0, 0, 3000, 0, 3000, 0, 3000, 1000, 'issued', 0),
-    (2, 'A1', 'S1', '2026-10-01', '2026-10-31', 'CNY', 0, 0, 0, 0, 0, 5000, 0, 5000, 2000, 7000, 0, 'issued', 0),
-    (3, 'A1', 'S1', '2026-11-01', '2026-11-30', 'CNY', 0, 0, 0, 0, 0, 900, 0, 900, 7000, 7900, 0, 'draft', 0);" ||
-    fail "the bills"
+  bo_bills "(1, 'A1', 'S1', '2026-09-01', '2026-09-30', 3000, 0, 1000, 'issued')" \
+    "(2, 'A1', 'S1', '2026-10-01', '2026-10-31', 5000, 2000, 0, 'issued')" \
+    "(3, 'A1', 'S1', '2026-11-01', '2026-11-30', 900, 7000, 0, 'draft')" || fail "the bills"
 }
 
 case_due() {
@@ -131,6 +130,57 @@ case_pay_short() {
   expect_status 2 ctl bill pay --account 'A1/../x' --amount 1000 --pay cash
   expect_status 1 ctl --set cash.protocol=none bill pay --account A1 --amount 1000 --pay cash
   [[ $(kiosk_sql "SELECT count(*) FROM txn WHERE channel = 'bill'") == 1 ]] || fail "a refused payment left a record"
+}
+
+# A bill payment by card (docs/billing.md): charged through the terminal
+# as a sale is, settled with its bill_payment row, recorded once by the
+# back office; a declined card takes nothing and writes no row.
+case_pay_card() {
+  setup
+  mkdir "$SITE/pay"
+  trap 'kill $BO_PID $PAY_PID 2>/dev/null; wait $BO_PID $PAY_PID 2>/dev/null; rm -rf "$SITE"' EXIT
+  "$PAYSIM" --port 0 --state "$SITE/pay/state.json" --ports-file "$SITE/pay/ports" 2>"$SITE/pay/log" &
+  PAY_PID=$!
+  wait_ports "$SITE/pay/ports" "$SITE/pay/log"
+  local control zvt id
+  control=$(awk '$1 == "control" { print $2 }' "$SITE/pay/ports")
+  zvt=$(awk '$1 == "zvt" { print $2 }' "$SITE/pay/ports")
+  printf '[payterm]\nprotocol = zvt\naddress = 127.0.0.1:%s\ntimeout_ms = 2000\n' "$zvt" >>"$SITE/kiosk.ini"
+  expect_status 0 ctl bill pay --account A1 --amount 2500 --pay card
+  id=$(json "$OUT" '$.id')
+  [[ $(json "$OUT" '$.state') == delivered && $(json "$OUT" '$.paid') == 2500 ]] || fail "card bill payment: $OUT"
+  contains "$ERR" "  | " "the terminal's receipt lines"
+  [[ $(kiosk_sql "SELECT json_extract(payload, '\$.amount') || ' ' || json_extract(payload, '\$.ref')
+                  FROM outbox WHERE topic = 'bill_payment'") == "2500 $id" ]] ||
+    fail "the bill_payment row: $(kiosk_sql "SELECT payload FROM outbox WHERE topic = 'bill_payment'")"
+  control "$control" "decline 05"
+  expect_status 1 ctl bill pay --account A1 --amount 1000 --pay card
+  [[ $(json "$OUT" '$.state') == cancelled ]] || fail "declined card bill payment: $OUT"
+  [[ $(kiosk_sql "SELECT count(*) FROM outbox WHERE topic = 'bill_payment'") == 1 ]] ||
+    fail "a declined payment wrote a row"
+  expect_status 0 ctl ledger verify
+  expect_status 0 ctl sync now
+  [[ $(kiosk_payments) == "1 2500" ]] || fail "the back office's payments: $(kiosk_payments)"
+}
+
+# Asked before any money is taken: nothing written, no note taken.
+case_pay_refused() {
+  setup_cash
+  expect_status 1 ctl bill pay --account A1 --amount 7001 --pay cash
+  contains "$ERR" "account A1 owes 7000: a payment of 7001 is more than its bills ask: nothing taken" "too much"
+  expect_status 1 ctl bill pay --account NOPE --amount 1000 --pay cash
+  contains "$ERR" "account NOPE is not known" "an unknown account"
+  expect_status 1 ctl bill pay --account A2 --amount 1000 --pay cash
+  contains "$ERR" "out_of_scope" "another site's account"
+  expect_status 0 bo bill pay 1 --amount 2000 --method counter --ref R-1
+  expect_status 0 bo bill pay 2 --amount 5000 --method counter --ref R-2
+  expect_status 1 ctl bill pay --account A1 --amount 1000 --pay cash
+  contains "$ERR" "no bill is due for account A1: nothing taken" "an account owing nothing"
+  stop_bo
+  expect_status 1 ctl bill pay --account A1 --amount 1000 --pay cash
+  [[ $(kiosk_sql "SELECT count(*) FROM txn") == 0 ]] || fail "a refused payment left a record"
+  control "$CASH_CONTROL" state
+  [[ $(json "${REPLY#ok }" '$.journal[0].value') == "" ]] || fail "cashsim took a note: $REPLY"
 }
 
 "case_$CASE"

@@ -100,6 +100,17 @@ fault() { # fault JSON: arms a test fault in the back office
 }
 
 bo_sql() { sqlite3 "$SITE/bo.db" "$1"; }
+
+# bo_bills "(ID, 'ACCOUNT', 'SITE', 'FROM', 'TO', OWN, ARREARS, PAID, 'STATE')"...: bills written
+# as they stand (CNY, no energy, no charges), for the kiosk's side of paying them.
+bo_bills() {
+  local rows="" r
+  for r in "$@"; do
+    rows+="${rows:+,}$(sed -E "s/^\((.*), ([0-9]+), ([0-9]+), ([0-9]+), ('[a-z]+')\)$/(\1, 'CNY', 0, 0, 0, 0, 0, \2, 0, \2, \3, \2 + \3, \4, \5, 0)/" <<<"$r")"
+  done
+  bo_sql "INSERT INTO bill(id, account, site, period_from, period_to, currency, energy, sharp, peak, flat, valley,
+    amount, charges, own, arrears, total, paid, state, drafted_at) VALUES $rows;"
+}
 json() { sqlite3 :memory: "select json_extract('$1', '$2')"; } # json TEXT PATH
 
 # start_worker / stop_worker: the kiosk's `kioskctl worker`, its output in

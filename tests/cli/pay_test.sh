@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # kioskctl taking money from cashsim and paysim, as staff and the demo use
-# it: sale --pay cash|card, bill pay --pay card, cash status|collect,
+# it: sale --pay cash|card, cash status|collect,
 # payterm last|end-of-day.
 # Usage: pay_test.sh CASE KIOSKCTL CASHSIM PAYSIM
 CASE=$1 CTL=$2 CASHSIM=$3 PAYSIM=$4
@@ -102,26 +102,6 @@ case_sale_card() {
   expect_status 0 ctl cash status
   contains "$OUT" "card" "cash status lists card payments"
   contains "$OUT" "37.00" "card total"
-}
-
-# A bill payment by card (docs/billing.md): charged through the terminal
-# as a sale is, settled with its bill_payment row; a declined card takes
-# nothing and writes no row.
-case_bill_card() {
-  expect_status 0 ctl bill pay --account A1 --amount 2500 --pay card
-  local id
-  id=$(json "$OUT" '$.id')
-  [[ $(json "$OUT" '$.state') == delivered && $(json "$OUT" '$.paid') == 2500 ]] || fail "card bill payment: $OUT"
-  contains "$ERR" "  | " "the terminal's receipt lines"
-  [[ $(sqlite3 "$SITE/ledger.db" "SELECT json_extract(payload, '\$.amount') || ' ' || json_extract(payload, '\$.ref')
-                                  FROM outbox WHERE topic = 'bill_payment'") == "2500 $id" ]] ||
-    fail "the bill_payment row: $(sqlite3 "$SITE/ledger.db" "SELECT payload FROM outbox WHERE topic = 'bill_payment'")"
-  control "$PAY_CONTROL" "decline 05"
-  expect_status 1 ctl bill pay --account A1 --amount 1000 --pay card
-  [[ $(json "$OUT" '$.state') == cancelled ]] || fail "declined card bill payment: $OUT"
-  [[ $(sqlite3 "$SITE/ledger.db" "SELECT count(*) FROM outbox WHERE topic = 'bill_payment'") == 1 ]] ||
-    fail "a declined payment wrote a row"
-  expect_status 0 ctl ledger verify
 }
 
 case_bad_devices() {

@@ -290,6 +290,94 @@ case_qr_remote() { # the code on the screen is the order's; paid through the pro
   expect_status 0 ctl ledger verify
 }
 
+# Post-paid accounts at the reference back office: 20260001 with bills of
+# September (20.00 left of 30.00) and October (50.00), 20260002 with one
+# of 50.00, 20260003 post-paid with none; all on the kiosk's meters.
+bill_site() {
+  start_bo
+  { bo account open 20260001 --customer 100000000001 --meter 000000000001 &&
+    bo account open 20260002 --customer 100000000002 --meter 000000000002 &&
+    bo account open 20260003 --customer 100000000003 --meter 000000000003 &&
+    bo group set clerks --perms accounts && BACKOFFICE_NEW_PIN=2468 bo operator add alice --group clerks &&
+    for a in 20260001 20260002 20260003; do
+      BACKOFFICE_PIN=2468 bo account payment $a postpaid --operator alice --reason contract || exit 1
+    done; } >/dev/null || { fail "setting up the post-paid accounts"; finish; }
+  bo_bills "(1, '20260001', 'S1', '2026-09-01', '2026-09-30', 3000, 0, 1000, 'issued')" \
+    "(2, '20260001', 'S1', '2026-10-01', '2026-10-31', 5000, 2000, 0, 'issued')" \
+    "(3, '20260002', 'S1', '2026-10-01', '2026-10-31', 5000, 0, 0, 'issued')" || fail "the bills"
+}
+
+kiosk_payments() { # the back office's payments from kiosks: count, sum
+  bo_sql "SELECT count(*) || ' ' || coalesce(sum(amount), 0) FROM bill_payment WHERE method = 'kiosk'"
+}
+
+# The bill payment went up once and paid the bills: uploaded (twice: an
+# answer lost), recorded once, the bills paid. bill_uploaded ID AMOUNT BILLS
+bill_uploaded() {
+  expect_status 0 ctl sync now
+  [[ $(kiosk_payments) == "1 $2" ]] || fail "the back office's payments: $(kiosk_payments)"
+  [[ $(bo_sql "SELECT ref FROM bill_payment WHERE method = 'kiosk'") == "$1" ]] || fail "the payment's reference"
+  sqlite3 "$SITE/ledger.db" "UPDATE outbox SET sent_at = NULL WHERE topic = 'bill_payment'"
+  expect_status 0 ctl sync now
+  [[ $(kiosk_payments) == "1 $2" ]] || fail "a replayed upload paid twice: $(kiosk_payments)"
+  local states want
+  states=$(bo_sql "SELECT group_concat(s) FROM (SELECT id || ':' || state s FROM bill WHERE id IN ($3) ORDER BY id)")
+  want=$(sed 's/\([0-9]\)/\1:paid/g' <<<"$3")
+  [[ $states == "$want" ]] || fail "the bills: $(bo_sql "SELECT id, state, paid FROM bill")"
+}
+
+case_bill_cash() { # the account's two bills paid in notes; the receipt; recorded once at the back office
+  bill_site
+  run_kiosk bill_cash
+  [[ $(sale state) == delivered && $(sale paid) == 7000 && $(sale channel) == bill && $(sale meter) == 20260001 &&
+     $(sale method) == cash ]] || fail "the ledger's bill payment: $(sale 'state, paid, channel, meter, method')"
+  local id paper
+  id=$(sale id)
+  paper=$(receipt 1)
+  contains "$paper" "缴费凭证 BILL PAYMENT" "the receipt's title"
+  contains "$paper" "缴费户号 Account" "the receipt's account"
+  contains "$paper" "20260001" "the receipt's account"
+  contains "$paper" "2026-09..2026-10 (2)" "the bills the receipt says are paid"
+  contains "$paper" "70.00 元" "the amount on the receipt"
+  contains "$paper" "现金 Cash" "the method on the receipt"
+  contains "$paper" "尚欠 Still owed" "what the receipt says is still owed"
+  contains "$paper" "K1" "the kiosk on the receipt"
+  contains "$paper" "$id" "the transaction on the receipt"
+  [[ $paper != *"表号 Meter"* ]] || fail "a bill payment's receipt names a meter: $paper"
+  control "$METERS" "state 000000000001"
+  [[ $(json "${REPLY#ok }" '$.purchase_count') == 0 ]] || fail "a bill payment went to the meter: $REPLY"
+  expect_status 0 ctl ledger verify
+  bill_uploaded "$id" 7000 "1,2"
+}
+
+case_bill_card() { # one bill paid by bank card (paysim), in Chinese
+  bill_site
+  run_kiosk bill_card
+  [[ $(sale state) == delivered && $(sale paid) == 5000 && $(sale method) == card && $(sale meter) == 20260002 ]] ||
+    fail "the ledger's bill payment: $(sale 'state, paid, method, meter')"
+  control "$PAY" state
+  [[ $(json "${REPLY#ok }" '$.journal[0].amount') == 5000 ]] || fail "paysim's journal: $REPLY"
+  local paper
+  paper=$(receipt 1)
+  contains "$paper" "银行卡 Bank card" "the method on the receipt"
+  contains "$paper" "2026-10" "the bill on the receipt"
+  expect_status 0 ctl ledger verify
+  bill_uploaded "$(sale id)" 5000 "3"
+}
+
+case_bill_refused() { # an unknown account, one owing nothing: refused before any money; offline: not offered
+  bill_site
+  run_kiosk bill_refused
+  [[ $(sqlite3 "$SITE/ledger.db" "select count(*) from txn") == 0 ]] || fail "a refused bill payment left a sale"
+  control "$CASH" state
+  [[ -z $(json "${REPLY#ok }" '$.journal[0].value') ]] || fail "cashsim took a note: $REPLY"
+  grep -q "account 99999999 (account_unknown)" "$SITE/err" || fail "the unknown account not logged: $(cat "$SITE/err")"
+  grep -q "account 20260003 (nothing_due)" "$SITE/err" || fail "nothing due not logged"
+  [[ $(kiosk_payments) == "0 0" ]] || fail "the back office recorded a payment: $(kiosk_payments)"
+  stop_bo
+  run_kiosk bill_offline
+}
+
 start_site
 "case_$CASE"
 finish

@@ -65,7 +65,7 @@ static bool has(const char *text, const char *part)
 static void same_value(const receipt_line_t *l, const char *paper, const char *zh, const char *en)
 {
     char money[40], digits[40] = "";
-    if (l->fact == RECEIPT_AMOUNT || l->fact == RECEIPT_REFUNDED) {
+    if (l->fact == RECEIPT_AMOUNT || l->fact == RECEIPT_REFUNDED || l->fact == RECEIPT_OWED) {
         money_format(l->number, cny(), MONEY_SCREEN, money, sizeof money);
         assert_string_equal(zh, money);
         money_format(l->number, cny(), MONEY_RECEIPT, money, sizeof money);
@@ -336,6 +336,48 @@ static void the_screen_gives_the_sessions_facts(void **state)
     assert_int_equal(screen.n_notes, ledger.n_notes);
 }
 
+/* A bill payment: the account instead of the meter, the bills it pays
+ * oldest first (50.00 pays September's 20.00 and 30.00 of October's
+ * 50.00), what is still owed, no energy; the same on both media. Without
+ * the back office's answer (a reprint), no bills and no owed line. */
+static void bill_payment(void **state)
+{
+    (void)state;
+    static const receipt_bill_t bills[] = {{"2026-09-01", "2026-09-30", 2000}, {"2026-10-01", "2026-10-31", 5000},
+                                           {"2026-11-05", "2026-12-04", 900}};
+    receipt_bills_t b = {.account = "20260001", .known = true, .owed = 7900, .n = 3, .bill = bills};
+    receipt_facts_t f = cash_sale(TXN_DELIVERED);
+    f.meter = f.customer = NULL;
+    f.purchase_count = 0;
+    f.bills = &b;
+    receipt_t r;
+    paper_t p;
+    build(&f, &r, &p);
+    assert_string_equal(p.lines[1], "缴费凭证 BILL PAYMENT");
+    static const receipt_fact_t order[] = {RECEIPT_TIME,   RECEIPT_KIOSK, RECEIPT_ACCOUNT, RECEIPT_BILLS,
+                                           RECEIPT_METHOD, RECEIPT_AMOUNT, RECEIPT_OWED,   RECEIPT_STATUS,
+                                           RECEIPT_REFERENCE};
+    assert_int_equal(r.n_lines, sizeof order / sizeof order[0]);
+    for (size_t i = 0; i < r.n_lines; i++)
+        assert_int_equal(r.lines[i].fact, order[i]);
+    assert_string_equal(receipt_find(&r, RECEIPT_BILLS)->text, "2026-09..2026-10 (2)");
+    assert_int_equal(receipt_find(&r, RECEIPT_OWED)->number, 2900);
+    assert_true(paper_says(&p, "缴费金额 Amount paid") && paper_says(&p, "50.00 元"));
+    assert_true(paper_says(&p, "尚欠 Still owed") && paper_says(&p, "29.00 元"));
+    assert_true(paper_says(&p, "已缴费 Paid"));
+    assert_false(paper_says(&p, "表号 Meter") || paper_says(&p, "Energy"));
+    char one[RECEIPT_TEXT_LEN];
+    receipt_bills_paid(&b, 2000, one); /* the first bill to the fen */
+    assert_string_equal(one, "2026-09");
+    receipt_bills_paid(&b, 7900, one); /* a period not a whole month */
+    assert_string_equal(one, "2026-09..2026-11-05..2026-12-04 (3)");
+    b.known = false;
+    build(&f, &r, &p);
+    assert_null(receipt_find(&r, RECEIPT_BILLS));
+    assert_null(receipt_find(&r, RECEIPT_OWED));
+    assert_string_equal(receipt_find(&r, RECEIPT_ACCOUNT)->text, "20260001");
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(credited),
     cmocka_unit_test(pending),
@@ -346,6 +388,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(copy),
     cmocka_unit_test(unknown_facts_have_no_line),
     cmocka_unit_test(the_screen_gives_the_sessions_facts),
+    cmocka_unit_test(bill_payment),
 };
 
 KTEST_MAIN(tests)

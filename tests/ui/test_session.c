@@ -973,6 +973,112 @@ static void names_and_ids(void **state)
     assert_string_equal(masked, "1000****0001");
 }
 
+/* What account 20260001 owes: two bills, 20.00 and 50.00. */
+static session_event_t due_answer(void)
+{
+    session_event_t ev = {.kind = SEV_DUE, .ok = true};
+    snprintf(ev.bill.account, sizeof ev.bill.account, "20260001");
+    ev.bill.n = 2;
+    ev.bill.owed = 7000;
+    ev.bill.bill[0] = (receipt_bill_t){"2026-09-01", "2026-09-30", 2000};
+    ev.bill.bill[1] = (receipt_bill_t){"2026-10-01", "2026-10-31", 5000};
+    return ev;
+}
+
+/* Paying a bill: offered only while the back office answers and cash or
+ * the terminal is healthy; the account asked before any sale is opened;
+ * no QR; the sale opened as a bill payment of the total; back from the
+ * method screen to the bills. */
+static void bill_payment(void **state)
+{
+    (void)state;
+    rig_t *r = rig_new(HEALTH_CASH | HEALTH_QR); /* the back office does not answer: no bill */
+    tap(r, "bill");
+    expect_screen(r, SCR_ATTRACT);
+    r = rig_new(HEALTH_QR | HEALTH_BILLS); /* nothing takes a bill's money */
+    tap(r, "bill");
+    expect_screen(r, SCR_ATTRACT);
+    r = rig_new(HEALTH_CASH | HEALTH_QR | HEALTH_BILLS);
+    tap(r, "lang");
+    tap(r, "bill");
+    expect_screen(r, SCR_BILL_ACCOUNT);
+    assert_int_equal(view(r)->lang, LANG_EN); /* the resident's choice stays */
+    assert_true(view(r)->paying_bill);
+    tap(r, "ok"); /* nothing typed: nothing asked */
+    assert_int_equal(r->n, 0);
+    keys(r, "020260001"); /* no leading 0 */
+    assert_string_equal(view(r)->entry, "20260001");
+    tap(r, "ok");
+    expect_cmd(r, CMD_ASK_DUE);
+    assert_string_equal(r->cmd[0].account, "20260001");
+    assert_true(view(r)->busy);
+    send(r, (session_event_t){.kind = SEV_DUE, .reason = REASON_ACCOUNT_UNKNOWN});
+    expect_screen(r, SCR_BILL_ACCOUNT);
+    assert_int_equal(view(r)->message, MSG_BILL_REFUSED);
+    assert_int_equal(view(r)->reason, REASON_ACCOUNT_UNKNOWN);
+    tap(r, "ok");
+    send(r, (session_event_t){.kind = SEV_DUE, .ok = true}); /* known, owing nothing */
+    expect_screen(r, SCR_BILL_ACCOUNT);
+    assert_int_equal(view(r)->reason, REASON_NOTHING_DUE);
+    tap(r, "ok");
+    send(r, due_answer());
+    expect_screen(r, SCR_BILL);
+    assert_int_equal(view(r)->amount, 7000);
+    assert_int_equal(view(r)->bill.n, 2);
+    tap(r, "ok");
+    expect_screen(r, SCR_METHOD);
+    tap(r, "qr"); /* a bill is paid in cash or by card */
+    expect_screen(r, SCR_METHOD);
+    assert_int_equal(r->n, 0);
+    tap(r, "back");
+    expect_screen(r, SCR_BILL);
+    tap(r, "back");
+    expect_screen(r, SCR_BILL_ACCOUNT);
+    assert_string_equal(view(r)->entry, "20260001");
+    tap(r, "ok");
+    send(r, due_answer());
+    tap(r, "ok");
+    tap(r, "cash");
+    expect_screen(r, SCR_PAYMENT);
+    expect_cmd(r, CMD_OPEN_SALE);
+    assert_true(r->cmd[0].bill);
+    assert_string_equal(r->cmd[0].account, "20260001");
+    assert_int_equal(r->cmd[0].amount, 7000);
+    send(r, (session_event_t){.kind = SEV_SALE_OPENED, .ok = true, .printer_ok = true,
+                              .txn = "3b7c9a52-1111-4222-8333-444455556666"});
+    expect_cmd(r, CMD_START_CASH);
+    send(r, (session_event_t){.kind = SEV_NOTE, .paid = 7000, .note = PNOTE_TAKEN, .note_value = 7000});
+    expect_cmd(r, CMD_FINISH_CASH);
+    send(r, (session_event_t){.kind = SEV_PAY_RESULT, .ok = true, .paid = 7000});
+    expect_screen(r, SCR_DELIVERING);
+    send(r, (session_event_t){.kind = SEV_DELIVERY, .outcome = OUT_DELIVERED, .paid = 7000});
+    expect_screen(r, SCR_RESULT);
+    expect_cmd(r, CMD_PRINT_RECEIPT);
+    assert_true(r->cmd[0].bill);
+    assert_string_equal(r->cmd[0].account, "20260001");
+    tap(r, "finish");
+    expect_screen(r, SCR_ATTRACT);
+    assert_false(view(r)->paying_bill);
+}
+
+/* The bill screens time out like the others (no money is in on them). */
+static void bill_timeouts(void **state)
+{
+    (void)state;
+    rig_t *r = rig_new(HEALTH_CASH | HEALTH_BILLS);
+    tap(r, "bill");
+    tick(r, IDLE);
+    expect_screen(r, SCR_ATTRACT);
+    tap(r, "bill");
+    keys(r, "7");
+    tap(r, "ok");
+    send(r, due_answer());
+    expect_screen(r, SCR_BILL);
+    assert_true(view(r)->idle_left_s > 0);
+    tick(r, IDLE);
+    expect_screen(r, SCR_ATTRACT);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(no_device_no_service),
     cmocka_unit_test(cash_to_a_remote_meter),
@@ -996,6 +1102,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(receipts),
     cmocka_unit_test(estimate_per_meter),
     cmocka_unit_test(names_and_ids),
+    cmocka_unit_test(bill_payment),
+    cmocka_unit_test(bill_timeouts),
 };
 
 KTEST_MAIN(tests)

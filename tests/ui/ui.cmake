@@ -20,7 +20,7 @@ set(UI_E2E_ARGS $<TARGET_FILE:kiosk-demo> $<TARGET_FILE:kioskctl> $<TARGET_FILE:
     $<TARGET_FILE:paysim> ${CMAKE_CURRENT_SOURCE_DIR}/ui/scripts $<TARGET_FILE:printsim> $<TARGET_FILE:cardsim>
     $<TARGET_FILE:backoffice>)
 foreach(c cash_remote cash_stop card_remote pending bad_script receipt_on_screen device_health meter_card qr_remote service_mode
-    water_remote zero_first)
+    water_remote zero_first bill_cash bill_card bill_refused)
   add_test(NAME ui_e2e.${c} COMMAND ${UI_E2E} ${c} ${UI_E2E_ARGS})
   set_tests_properties(ui_e2e.${c} PROPERTIES TIMEOUT 90 ENVIRONMENT "TZ=UTC")
 endforeach()

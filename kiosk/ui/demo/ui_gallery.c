@@ -29,7 +29,12 @@ typedef struct scene {
  * given back as more than still to pay (after "N:2000"), "W" the account
  * of a water meter whose valve is closed, "Y" the card declined by the
  * terminal, "Z" the sale not opened (the offline limits reached), "E" the
- * card terminal failing before money is in. */
+ * card terminal failing before money is in, "B:b|n|u" what an account
+ * owes (two bills, 20.00 and 50.00), nothing due, or an unknown account. */
+/* Health with the back office answering (bills may be paid): cash, the
+ * terminal, the reader and the printer too; the account number typed. */
+#define BILL_ACCOUNT "H:79 t:bill t:key2 t:key0 t:key2 t:key6 t:key0 t:key0 t:key0 t:key1"
+
 static const scene_t scenes[] = {
     {"attract", SCR_ATTRACT, ""},
     {"identify", SCR_IDENTIFY, "t:start t:key1 t:key2 t:key3 t:key4 t:key5"},
@@ -70,6 +75,15 @@ static const scene_t scenes[] = {
     {"method-large", SCR_METHOD, "H:31 t:large t:start A t:ok t:preset2 t:ok"},
     {"payment-cash-large", SCR_PAYMENT, "t:large t:start A t:ok t:preset2 t:ok t:cash O N:2000"},
     {"result-large", SCR_RESULT, "t:large t:start A t:ok t:preset2 t:ok t:cash O N:5000 P D:d R"},
+    {"attract-bills", SCR_ATTRACT, "H:79"},
+    {"bill-account", SCR_BILL_ACCOUNT, BILL_ACCOUNT},
+    {"bill-account-none", SCR_BILL_ACCOUNT, BILL_ACCOUNT " t:ok B:n"},
+    {"bill-account-unknown", SCR_BILL_ACCOUNT, BILL_ACCOUNT " t:ok B:u"},
+    {"bill", SCR_BILL, BILL_ACCOUNT " t:ok B:b"},
+    {"method-bill", SCR_METHOD, BILL_ACCOUNT " t:ok B:b t:ok"},
+    {"payment-cash-bill", SCR_PAYMENT, BILL_ACCOUNT " t:ok B:b t:ok t:cash O N:2000"},
+    {"result-bill", SCR_RESULT, BILL_ACCOUNT " t:ok B:b t:ok t:cash O N:5000 P D:d R"},
+    {"result-receipt-bill", SCR_RESULT, "H:71 t:bill t:key2 t:key0 t:key2 t:key6 t:key0 t:key0 t:key0 t:key1 t:ok B:b t:ok t:cash o N:5000 P D:d"},
 };
 
 /* A month of use with a pattern: more at weekends, nothing one day. */
@@ -112,6 +126,23 @@ static void water_account(session_account_t *a)
     a->has_usage = true;
     for (int i = 0; i < SESSION_USAGE_DAYS; i++)
         a->daily_milli[i] = 310 + 45 * (i % 7 >= 5) + 20 * (i % 4);
+}
+
+/* The back office's answer on account 20260001. */
+static void due(session_event_t *ev, char what)
+{
+    ev->kind = SEV_DUE;
+    ev->ok = what != 'u';
+    ev->reason = what == 'u' ? REASON_ACCOUNT_UNKNOWN : REASON_NONE;
+    session_bill_t *b = &ev->bill;
+    snprintf(b->account, sizeof b->account, "20260001");
+    snprintf(b->currency, sizeof b->currency, "CNY");
+    if (what != 'b')
+        return;
+    b->n = 2;
+    b->owed = 7000;
+    b->bill[0] = (receipt_bill_t){"2026-09-01", "2026-09-30", 2000};
+    b->bill[1] = (receipt_bill_t){"2026-10-01", "2026-10-31", 5000};
 }
 
 static session_event_t answer(char code, const char *arg, uint32_t gen)
@@ -173,6 +204,7 @@ static session_event_t answer(char code, const char *arg, uint32_t gen)
         ev.has_balance = arg[0] == 'd';
         ev.balance = 5830;
         break;
+    case 'B': due(&ev, arg[0]); break;
     case 'H': ev.kind = SEV_HEALTH; ev.health = (unsigned)strtoul(arg, NULL, 10); break;
     default: break;
     }
