@@ -73,6 +73,8 @@ static const char help_billing[] =
     "  billing run [--day DATE] [--site S]  bill each meter's local day (default: yesterday and days with new\n"
     "                                       readings); serve does it on its own every few minutes (docs/billing.md)\n"
     "  billing report --account A|--site S|--meter M --from DATE --to DATE [--csv]   per day and a total\n"
+    "  tariff set ID CURRENCY TEXT --from DATE | tariff versions [ID] [--csv]   a version of a tariff in force\n"
+    "                                       from that local day (kiosks and daily billing use each day's own)\n"
     "  account payment ID prepaid|postpaid --operator N --reason T | account area ID M2   (PIN: BACKOFFICE_PIN)\n"
     "  bill draft --account A --period YYYY-MM|--from DATE --to DATE | bill confirm ID --operator N\n"
     "  bill issue ID | bill void ID --operator N --reason T | bill pay ID --amount N --method counter|bank --ref R\n"

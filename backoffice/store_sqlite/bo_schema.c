@@ -421,7 +421,17 @@ static const char *const v14[] = {
 };
 
 /* Each migration is a list of SQL texts run in one transaction. */
-static const char *const *const migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14};
+/* Version 15: tariff versions (docs/billing.md, "The money"): a tariff id's
+ * text and currency in force from an instant (UTC ms, the local midnight
+ * of the day given), the tariff's own row before the first. */
+static const char *const v15[] = {
+    "CREATE TABLE tariff_version (id TEXT NOT NULL REFERENCES tariff(id), effective_at INTEGER NOT NULL,"
+    "  currency TEXT NOT NULL, text TEXT NOT NULL, set_at INTEGER NOT NULL, PRIMARY KEY (id, effective_at))"
+    "  STRICT;",
+    NULL,
+};
+
+static const char *const *const migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15};
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -21,6 +21,7 @@ extern const bo_st_bill_t bo__sq_bill;     /* bo_sq_bill.c */
 extern const bo_st_notice_t bo__sq_notice; /* bo_sq_notice.c */
 extern const bo_st_post_t bo__sq_post;     /* bo_sq_post.c */
 extern const bo_st_charge_t bo__sq_charge; /* bo_sq_charge.c */
+extern const bo_st_tariffv_t bo__sq_tariffv; /* bo_sq_tariff.c */
 
 /* A central command's columns, in the order bo__sq_read_cmd reads them. */
 #define BO_SQ_CMD_COLS                                                                                         \
