@@ -14,6 +14,7 @@
 #include "backoffice/domain/bo_alerts.h"
 #include "backoffice/domain/bo_batch.h"
 #include "backoffice/domain/bo_billing.h"
+#include "backoffice/domain/bo_schedule.h"
 #include "backoffice/http/bo_server.h"
 #include "backoffice/notify/bo_outbox.h"
 #include "backoffice/store_sqlite/bo_sqlite.h"
@@ -92,8 +93,6 @@ static const char help_notices[] =
     "  notices levels (--site S | --account A) L1,L2,L3 [--margin N] --operator NAME   low-balance levels\n"
     "Amounts are minor units (5000 = 50.00). See docs/sync.md.\n";
 
-#define BILLING_CHECK_S 300 /* how often serve bills what changed */
-
 /* The periodic check for silent kiosks (bo_alerts.h), on the server's
  * clock (its test offset included). */
 static void silence_check(bo_server_t *s)
@@ -127,18 +126,25 @@ static void batch_check(bo_server_t *s)
 }
 
 /* Daily billing's periodic run (bo_billing.h): the days new readings
- * touched, and yesterday once after each local midnight. */
+ * touched, and yesterday once after each local midnight; then the
+ * charges and apportionments due (bo_schedule.h). */
 static void billing_check(bo_server_t *s)
 {
     bo_bill_stats_t st;
-    kmsg_t msg = {{0}};
+    bo_sched_stats_t sc;
+    kmsg_t msg = {{0}}, smsg = {{0}};
     bo_lock(s);
     kerr_t rc = bo_billing_run_pending(&s->store, "", bo_now(s), false, &st, &msg);
+    kerr_t src = bo_schedule_run(&s->store, bo_now(s), &sc, &smsg);
     bo_unlock(s);
     if (rc)
         LOG_W("billing", "the daily billing run failed: %s", msg.text);
     else if (st.rows)
         LOG_I("billing", "billed %lld meter-days: %lld rows", (long long)st.days, (long long)st.rows);
+    if (src)
+        LOG_W("billing", "%d scheduled runs failed (tried again next time): %s", sc.failed, smsg.text);
+    if (sc.jobs)
+        LOG_I("billing", "scheduled runs: %d jobs, %lld charges", sc.jobs, (long long)sc.charges);
 }
 
 static int64_t mono_ms(void)
@@ -224,7 +230,7 @@ static int checks(bo_server_t *s, const bo_config_t *cfg, const sigset_t *set)
 {
     const struct timespec second = {.tv_sec = 1};
     int64_t alerts_at = mono_s() + cfg->alerts_check_s, batches_at = mono_s() + cfg->batch_check_s;
-    int64_t billing_at = mono_s() + BILLING_CHECK_S;
+    int64_t billing_at = mono_s() + cfg->billing_check_s;
     int sig;
     while ((sig = sigtimedwait(set, NULL, &second)) < 0) {
         int64_t t = mono_s();
@@ -238,7 +244,7 @@ static int checks(bo_server_t *s, const bo_config_t *cfg, const sigset_t *set)
         }
         if (t >= billing_at) {
             billing_check(s);
-            billing_at = t + BILLING_CHECK_S;
+            billing_at = t + cfg->billing_check_s;
         }
     }
     return sig;

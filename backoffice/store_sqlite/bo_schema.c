@@ -431,7 +431,17 @@ static const char *const v15[] = {
     NULL,
 };
 
-static const char *const *const migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15};
+/* Version 16: the scheduled runs serve made (docs/billing.md, "Scheduled
+ * runs"): one row per job (charges:SITE, apportion:GROUP) and period, so a
+ * period's run is made once. */
+static const char *const v16[] = {
+    "CREATE TABLE schedule_run (job TEXT NOT NULL, period TEXT NOT NULL, at INTEGER NOT NULL,"
+    "  detail TEXT NOT NULL, PRIMARY KEY (job, period)) STRICT;",
+    NULL,
+};
+
+static const char *const *const migrations[] = {v1,  v2,  v3,  v4,  v5,  v6,  v7,  v8,
+                                                v9,  v10, v11, v12, v13, v14, v15, v16};
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
