@@ -16,7 +16,7 @@ static int usage(void)
         "bill draft --account A --period YYYY-MM|--from DATE --to DATE | bill confirm ID --operator NAME | "
         "bill issue ID | bill void ID --operator NAME --reason TEXT | "
         "bill pay ID --amount N --method counter|bank --ref R | bill show ID [--csv] | "
-        "bill list [--account A|--site S|--state S] [--csv] | bill arrears [--site S] [--csv]   "
+        "bill list [--account A|--site S] [--state S] [--period YYYY-MM] [--csv] | bill arrears [--site S] [--csv]   "
         "(the operator's PIN in BACKOFFICE_PIN)");
 }
 
@@ -95,11 +95,12 @@ static int list(bo_store_t *st, const bo_args_t *a, FILE *out)
 {
     bo_rows_t r;
     kmsg_t msg = {{0}};
-    const char *acc = bo_arg(a, "account"), *site = bo_arg(a, "site"), *state = bo_arg(a, "state");
-    bo_bill_list_t which = acc ? BO_BILLS_ACCOUNT : site ? BO_BILLS_SITE : state ? BO_BILLS_STATE : BO_BILLS_ALL;
-    if ((acc != NULL) + (site != NULL) + (state != NULL) > 1)
+    bo_bill_filter_t f = {bo_arg(a, "account"), bo_arg(a, "site"), bo_arg(a, "state"), bo_arg(a, "period")};
+    kerr_t rc = bo_bills_list(st, &f, &r, &msg);
+    if (rc == K_EINVAL) {
+        fprintf(stderr, "backoffice: %s\n", msg.text);
         return usage();
-    kerr_t rc = st->ops->post->bills(st->ctx, which, acc ? acc : site ? site : state, &r, &msg);
+    }
     return bo_cli_rows_done(rc, &r, &msg, bo_arg(a, "csv") != NULL, out);
 }
 

@@ -24,6 +24,18 @@ typedef enum bo_bill_state {
 /* "draft", "confirmed", "issued", "paid", "void". */
 const char *bo_bill_state_name(bo_bill_state_t s);
 
+/* Which bills a list shows: of an account or a site (at most one), in a
+ * state, of a period "YYYY-MM" (the month of the bill's first day); NULL:
+ * any. */
+typedef struct bo_bill_filter {
+    const char *account, *site, *state, *period;
+} bo_bill_filter_t;
+
+/* The bills f names as `bill list` prints them (bo_store_post.h, bills),
+ * into out; K_EINVAL for an account and a site both given, a state or a
+ * period that is none. */
+kerr_t bo_bills_list(bo_store_t *st, const bo_bill_filter_t *f, bo_rows_t *out, kmsg_t *msg);
+
 /* Staff signing a change that needs a permission: the operator and the
  * PIN they gave (checked against the central operators, docs/staff.md). */
 typedef struct bo_signer {
