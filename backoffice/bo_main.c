@@ -77,6 +77,8 @@ static const char help_billing[] =
     "  tariff set ID CURRENCY TEXT --from DATE | tariff versions [ID] [--csv]   a version of a tariff in force\n"
     "                                       from that local day (kiosks and daily billing use each day's own)\n"
     "  account payment ID prepaid|postpaid --operator N --reason T | account area ID M2   (PIN: BACKOFFICE_PIN)\n"
+    "  account settle ID --amount N --method counter|bank --ref R   a payment on what an account owes\n"
+    "  account close ... --write-off --operator N   close one that owes, the debt written off (PIN, audited)\n"
     "  bill draft --account A --period YYYY-MM|--from DATE --to DATE | bill confirm ID --operator N\n"
     "  bill issue ID | bill void ID --operator N --reason T | bill pay ID --amount N --method counter|bank --ref R\n"
     "  bill show ID | bill list [--account A|--site S] [--state S] [--period YYYY-MM] | bill arrears [--site S]\n"

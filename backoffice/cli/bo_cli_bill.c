@@ -7,12 +7,14 @@
 #include <string.h>
 
 #include "backoffice/cli/bo_cli.h"
+#include "backoffice/domain/bo_account.h"
 #include "backoffice/domain/bo_postpaid.h"
 
 static int usage(void)
 {
     return bo_cli_usage(
         "account payment ID prepaid|postpaid --operator NAME --reason TEXT | account area ID M2 | "
+        "account settle ID --amount N --method counter|bank --ref R | "
         "bill draft --account A --period YYYY-MM|--from DATE --to DATE | bill confirm ID --operator NAME | "
         "bill issue ID | bill void ID --operator NAME --reason TEXT | "
         "bill pay ID --amount N --method counter|bank --ref R | bill show ID [--csv] | "
@@ -24,7 +26,8 @@ bool bo_cli_bill_verb(const bo_args_t *a)
 {
     return (a->npos >= 1 && strcmp(a->pos[0], "bill") == 0) ||
            (a->npos >= 2 && strcmp(a->pos[0], "account") == 0 &&
-            (strcmp(a->pos[1], "payment") == 0 || strcmp(a->pos[1], "area") == 0));
+            (strcmp(a->pos[1], "payment") == 0 || strcmp(a->pos[1], "area") == 0 ||
+             strcmp(a->pos[1], "settle") == 0));
 }
 
 static bo_signer_t signer(const bo_args_t *a)
@@ -119,10 +122,29 @@ static int show(bo_store_t *st, const bo_args_t *a, FILE *out)
     return bo_cli_rows_done(rc, &r, &msg, bo_arg(a, "csv") != NULL, out);
 }
 
+/* `account settle ID --amount N --method counter|bank --ref R`. */
+static int settle(bo_store_t *st, const bo_args_t *a)
+{
+    int64_t amount = 0;
+    if (a->npos != 3 || !bo_cli_int_opt(a, "amount", 0, &amount))
+        return usage();
+    bo_settle_t p = {a->pos[2], bo_arg(a, "method"), bo_arg(a, "ref"), amount};
+    bo_owes_t left = {0};
+    kmsg_t msg = {{0}};
+    char done[160];
+    bo_who_t who = bo_cli_login();
+    kerr_t rc = bo_account_settle(st, &who, &p, &left, &msg);
+    snprintf(done, sizeof done, "account %s: %lld recorded; it owes %lld now", p.account, (long long)amount,
+             (long long)left.total);
+    return bo_cli_outcome_args(rc, &msg, done);
+}
+
 static int account(bo_store_t *st, const bo_args_t *a)
 {
     kmsg_t msg = {{0}};
     bo_who_t who = bo_cli_login();
+    if (strcmp(a->pos[1], "settle") == 0)
+        return settle(st, a);
     if (a->npos != 4)
         return usage();
     bo_signer_t sig = signer(a);

@@ -440,8 +440,22 @@ static const char *const v16[] = {
     NULL,
 };
 
-static const char *const *const migrations[] = {v1,  v2,  v3,  v4,  v5,  v6,  v7,  v8,
-                                                v9,  v10, v11, v12, v13, v14, v15, v16};
+/* Version 17: debts written off when an account closes (docs/accounts.md,
+ * "Closing an account that owes"): the negative balance and the issued
+ * bills' unpaid parts, by whom and why; the bills stay issued (still
+ * payable), writeoff_bill saying what of each was written off. */
+static const char *const v17[] = {
+    "CREATE TABLE writeoff (id INTEGER PRIMARY KEY, account TEXT NOT NULL REFERENCES account(id),"
+    "  balance INTEGER NOT NULL CHECK (balance >= 0), bills INTEGER NOT NULL CHECK (bills >= 0),"
+    "  operator TEXT NOT NULL, reason TEXT NOT NULL, at INTEGER NOT NULL) STRICT;"
+    "CREATE TABLE writeoff_bill (writeoff INTEGER NOT NULL REFERENCES writeoff(id),"
+    "  bill INTEGER NOT NULL REFERENCES bill(id), amount INTEGER NOT NULL CHECK (amount > 0),"
+    "  PRIMARY KEY (writeoff, bill)) STRICT;",
+    NULL,
+};
+
+static const char *const *const migrations[] = {v1,  v2,  v3,  v4,  v5,  v6,  v7,  v8,  v9,
+                                                v10, v11, v12, v13, v14, v15, v16, v17};
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -49,6 +49,7 @@ static const bo_store_ops_t ops = {
     .charge = &bo__sq_charge,
     .tariffv = &bo__sq_tariffv,
     .sched = &bo__sq_sched,
+    .writeoff = &bo__sq_writeoff,
 };
 
 kerr_t bo_sqlite_open(const char *path, bo_store_t *out, kmsg_t *msg)
