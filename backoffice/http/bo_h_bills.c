@@ -77,11 +77,26 @@ void bo_h_admin_arrears(bo_req_t *q, bo_resp_t *r)
     answer(q, r, rc, &rows, &msg);
 }
 
-/* Answers a bill moved: its id and new state. */
-static void moved(bo_resp_t *r, kerr_t rc, const kmsg_t *msg, int64_t id, bo_bill_state_t to)
+/* Moves the path's bill to `to` (confirmed: signed by the body's
+ * operator and PIN; issued: its notice queued under the server's
+ * [notices]) as the staff API's caller; answers its id and new state. */
+static void move(bo_req_t *q, bo_resp_t *r, bo_bill_state_t to)
 {
+    int64_t id;
+    if (!path_id(q, r, &id))
+        return;
+    char actor[96];
+    bo_who_t who = bo_api_who(q, actor, sizeof actor);
+    cJSON *b = cJSON_ParseWithLength(q->body, q->body_len);
+    bo_signer_t sig = {bo_json_str_ref(b, "operator"), bo_json_str_ref(b, "pin")};
+    kmsg_t msg = {{0}};
+    bo_lock(q->s);
+    kerr_t rc = to == BO_BILL_CONFIRMED ? bo_bill_confirm(&q->s->store, &who, &sig, id, &msg)
+                                        : bo_bill_issue(&q->s->store, &who, &q->s->cfg.notices, id, &msg);
+    bo_unlock(q->s);
+    cJSON_Delete(b);
     if (rc) {
-        bo_resp_kerr(r, rc, msg);
+        bo_resp_kerr(r, rc, &msg);
         return;
     }
     cJSON *o = cJSON_CreateObject();
@@ -93,33 +108,11 @@ static void moved(bo_resp_t *r, kerr_t rc, const kmsg_t *msg, int64_t id, bo_bil
 /* POST /v1/admin/bills/{id}/confirm {"operator", "pin"}. */
 void bo_h_admin_bill_confirm(bo_req_t *q, bo_resp_t *r)
 {
-    int64_t id;
-    if (!path_id(q, r, &id))
-        return;
-    char actor[96];
-    bo_who_t who = bo_api_who(q, actor, sizeof actor);
-    cJSON *b = cJSON_ParseWithLength(q->body, q->body_len);
-    bo_signer_t sig = {bo_json_str_ref(b, "operator"), bo_json_str_ref(b, "pin")};
-    kmsg_t msg = {{0}};
-    bo_lock(q->s);
-    kerr_t rc = bo_bill_confirm(&q->s->store, &who, &sig, id, &msg);
-    bo_unlock(q->s);
-    cJSON_Delete(b);
-    moved(r, rc, &msg, id, BO_BILL_CONFIRMED);
+    move(q, r, BO_BILL_CONFIRMED);
 }
 
-/* POST /v1/admin/bills/{id}/issue {}: the bill-issued notice queued under
- * the server's [notices]. */
+/* POST /v1/admin/bills/{id}/issue {}. */
 void bo_h_admin_bill_issue(bo_req_t *q, bo_resp_t *r)
 {
-    int64_t id;
-    if (!path_id(q, r, &id))
-        return;
-    char actor[96];
-    bo_who_t who = bo_api_who(q, actor, sizeof actor);
-    kmsg_t msg = {{0}};
-    bo_lock(q->s);
-    kerr_t rc = bo_bill_issue(&q->s->store, &who, &q->s->cfg.notices, id, &msg);
-    bo_unlock(q->s);
-    moved(r, rc, &msg, id, BO_BILL_ISSUED);
+    move(q, r, BO_BILL_ISSUED);
 }
