@@ -14,6 +14,7 @@
 #include "backoffice/domain/bo_alerts.h"
 #include "backoffice/domain/bo_batch.h"
 #include "backoffice/domain/bo_billing.h"
+#include "backoffice/domain/bo_schedule.h"
 #include "backoffice/http/bo_server.h"
 #include "backoffice/notify/bo_outbox.h"
 #include "backoffice/store_sqlite/bo_sqlite.h"
@@ -73,10 +74,15 @@ static const char help_billing[] =
     "  billing run [--day DATE] [--site S]  bill each meter's local day (default: yesterday and days with new\n"
     "                                       readings); serve does it on its own every few minutes (docs/billing.md)\n"
     "  billing report --account A|--site S|--meter M --from DATE --to DATE [--csv]   per day and a total\n"
+    "  tariff set ID CURRENCY TEXT --from DATE | tariff versions [ID] [--csv]   a version of a tariff in force\n"
+    "                                       from that local day (kiosks and daily billing use each day's own)\n"
     "  account payment ID prepaid|postpaid --operator N --reason T | account area ID M2   (PIN: BACKOFFICE_PIN)\n"
+    "  account settle ID --amount N --method counter|bank --ref R   a payment on what an account owes\n"
+    "  account close ... --write-off --operator N   close one that owes, the debt written off (PIN, audited)\n"
     "  bill draft --account A --period YYYY-MM|--from DATE --to DATE | bill confirm ID --operator N\n"
     "  bill issue ID | bill void ID --operator N --reason T | bill pay ID --amount N --method counter|bank --ref R\n"
-    "  bill show ID | bill list [--account A|--site S|--state S] | bill arrears [--site S]   [--csv]\n"
+    "  bill show ID | bill list [--account A|--site S] [--state S] [--period YYYY-MM] | bill arrears [--site S]\n"
+    "                                       [--csv] (the admin API: /v1/admin/bills, confirm and issue too)\n"
     "  charge add ID --site S --name N --fixed N|--per-m2 N --every month|once | charge list [--site S]\n"
     "  charge apply --site S --period YYYY-MM | charge applied --account A|--site S\n"
     "  apportion group add G --site S --master M --subs M1[:W],... --common residual|master\n"
@@ -89,8 +95,6 @@ static const char help_notices[] =
     "  notices list [--account A] [--state S] [--csv] | notices run-once   the notice outbox (docs/notices.md)\n"
     "  notices levels (--site S | --account A) L1,L2,L3 [--margin N] --operator NAME   low-balance levels\n"
     "Amounts are minor units (5000 = 50.00). See docs/sync.md.\n";
-
-#define BILLING_CHECK_S 300 /* how often serve bills what changed */
 
 /* The periodic check for silent kiosks (bo_alerts.h), on the server's
  * clock (its test offset included). */
@@ -125,18 +129,25 @@ static void batch_check(bo_server_t *s)
 }
 
 /* Daily billing's periodic run (bo_billing.h): the days new readings
- * touched, and yesterday once after each local midnight. */
+ * touched, and yesterday once after each local midnight; then the
+ * charges and apportionments due (bo_schedule.h). */
 static void billing_check(bo_server_t *s)
 {
     bo_bill_stats_t st;
-    kmsg_t msg = {{0}};
+    bo_sched_stats_t sc;
+    kmsg_t msg = {{0}}, smsg = {{0}};
     bo_lock(s);
     kerr_t rc = bo_billing_run_pending(&s->store, "", bo_now(s), false, &st, &msg);
+    kerr_t src = bo_schedule_run(&s->store, bo_now(s), &sc, &smsg);
     bo_unlock(s);
     if (rc)
         LOG_W("billing", "the daily billing run failed: %s", msg.text);
     else if (st.rows)
         LOG_I("billing", "billed %lld meter-days: %lld rows", (long long)st.days, (long long)st.rows);
+    if (src)
+        LOG_W("billing", "%d scheduled runs failed (tried again next time): %s", sc.failed, smsg.text);
+    if (sc.jobs)
+        LOG_I("billing", "scheduled runs: %d jobs, %lld charges", sc.jobs, (long long)sc.charges);
 }
 
 static int64_t mono_ms(void)
@@ -222,7 +233,7 @@ static int checks(bo_server_t *s, const bo_config_t *cfg, const sigset_t *set)
 {
     const struct timespec second = {.tv_sec = 1};
     int64_t alerts_at = mono_s() + cfg->alerts_check_s, batches_at = mono_s() + cfg->batch_check_s;
-    int64_t billing_at = mono_s() + BILLING_CHECK_S;
+    int64_t billing_at = mono_s() + cfg->billing_check_s;
     int sig;
     while ((sig = sigtimedwait(set, NULL, &second)) < 0) {
         int64_t t = mono_s();
@@ -236,7 +247,7 @@ static int checks(bo_server_t *s, const bo_config_t *cfg, const sigset_t *set)
         }
         if (t >= billing_at) {
             billing_check(s);
-            billing_at = t + BILLING_CHECK_S;
+            billing_at = t + cfg->billing_check_s;
         }
     }
     return sig;

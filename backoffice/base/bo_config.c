@@ -217,6 +217,8 @@ static bool apply(bo_config_t *c, const char *section, const char *name, const c
         return parse_int(v, 1, INT64_MAX / 2, &c->rules.max_register);
     if (KEY("ingest", "dedup_days"))
         return parse_int(v, 30, 3650, &c->dedup_days);
+    if (KEY("billing", "check_seconds"))
+        return parse_int(v, 1, 86400, &c->billing_check_s);
     if (KEY("alerts", "check_seconds"))
         return parse_int(v, 1, 3600, &c->alerts_check_s);
     if (KEY("test", "hooks"))
@@ -263,6 +265,7 @@ static void defaults(bo_config_t *c)
     c->rules = (bo_rules_t){.clock_skew_s = 3600, .count_jump = 1000, .max_register = 10000000000LL};
     c->dedup_days = 30;
     c->alerts_check_s = 30;
+    c->billing_check_s = 300;
     c->log_level = LOG_INFO;
     c->max_conns = 512;
     c->max_conns_addr = 32;

@@ -63,6 +63,7 @@ typedef struct bo_config {
     bool test_hooks;      /* /v1/test/... : failure injection and the clock */
     int64_t batch_check_s;  /* [commands] batch_check_seconds: how often serve retries batches' ended commands */
     int64_t alerts_check_s; /* [alerts] check_seconds: how often serve looks for silent kiosks */
+    int64_t billing_check_s; /* [billing] check_seconds: how often serve bills and runs what is due */
     int log_level;        /* a log_level_t: error, warn, info, debug */
     /* [server] limits on connections and what they may hold (docs/sync.md, "Limits") */
     int64_t max_conns;      /* max_connections: open at once, in all */

@@ -12,9 +12,11 @@
 static int usage(void)
 {
     fprintf(stderr, "usage: backoffice account close ID --final-reading METER=N [--final-reading METER=N]... "
-                    "[--balance AMOUNT] --refund|--carry --reason TEXT\n"
+                    "[--balance AMOUNT] --refund|--carry [--write-off --operator NAME] --reason TEXT\n"
                     "  N: the meter's register at closing, a whole number (Wh or litres); AMOUNT: credit left on\n"
-                    "  the meters, minor units, settled with the account's carried balance\n");
+                    "  the meters, minor units, settled with the account's carried balance; --write-off: what\n"
+                    "  the account owes is written off, signed by an operator allowed accounts (PIN in\n"
+                    "  BACKOFFICE_PIN)\n");
     return BO_EXIT_USAGE;
 }
 
@@ -47,7 +49,11 @@ int bo_admin_account_close(bo_store_t *st, const bo_args_t *a)
     int n;
     if (!parse(a, r, &n) || refund == carry || !reason || !reason[0] || (balance && !bo_cli_number(balance)))
         return usage();
-    bo_account_close_t c = {a->pos[2], r, n, balance ? strtoll(balance, NULL, 10) : 0, carry, reason};
+    bool write_off = bo_arg(a, "write-off") != NULL;
+    if (write_off && !bo_arg(a, "operator"))
+        return usage();
+    bo_account_close_t c = {a->pos[2], r,         n, balance ? strtoll(balance, NULL, 10) : 0, carry, reason,
+                            write_off, bo_arg(a, "operator"), getenv("BACKOFFICE_PIN")};
     bo_who_t who = bo_cli_login();
     bo_settled_t s;
     kmsg_t msg = {{0}};

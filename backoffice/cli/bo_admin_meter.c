@@ -8,6 +8,8 @@
 #include "backoffice/base/bo_json.h"
 #include "backoffice/cli/bo_cli.h"
 #include "backoffice/domain/bo_account.h"
+#include "backoffice/domain/bo_bill_calc.h"
+#include "backoffice/domain/bo_billing.h"
 #include "backoffice/domain/bo_counts.h"
 #include "backoffice/domain/bo_docs.h"
 
@@ -70,6 +72,19 @@ static int card(bo_store_t *st, const bo_args_t *a, FILE *out)
     return bo_cli_usage("card block SERIAL [--reason TEXT] | card unblock SERIAL | card list");
 }
 
+/* `tariff set ... --from DATE`: a version in force from that local
+ * day's midnight (docs/billing.md, "The money"). */
+static int tariff_version(bo_store_t *st, const bo_args_t *a, kmsg_t *msg)
+{
+    int64_t day, end;
+    bo_tariff_ver_t v = {a->pos[2], a->pos[3], a->pos[4], 0};
+    if (!bo_bill_day_parse(bo_arg(a, "from"), &day))
+        return bo_cli_usage("tariff set ID CURRENCY TEXT --from YYYY-MM-DD (a local date)");
+    bo_billing_day_bounds(day, &v.from, &end);
+    bo_who_t who = bo_cli_user();
+    return bo_cli_outcome(bo_tariff_version_set(st, &who, &v, msg), msg, "tariff version set");
+}
+
 /* The text must be a tariff the kiosk can read (docs/money.md). */
 static int tariff(bo_store_t *st, const bo_args_t *a, FILE *out)
 {
@@ -79,11 +94,18 @@ static int tariff(bo_store_t *st, const bo_args_t *a, FILE *out)
             fprintf(stderr, "backoffice: %s\n", msg.text);
             return BO_EXIT_USAGE;
         }
+        if (bo_arg(a, "from"))
+            return tariff_version(st, a, &msg);
         return bo_cli_outcome(bo_tariff_set(st, a->pos[2], a->pos[3], a->pos[4], &msg), &msg, "tariff set");
     }
     if (is(a, "list", 2))
         return bo_cli_list(st, BO_LIST_TARIFFS, a, out);
-    return bo_cli_usage("tariff set ID CURRENCY 'single 0.5283' | tariff list");
+    if (a->npos <= 3 && strcmp(a->pos[1], "versions") == 0) {
+        bo_rows_t rows;
+        kerr_t rc = st->ops->tariffv->rows(st->ctx, a->npos == 3 ? a->pos[2] : "", &rows, &msg);
+        return bo_cli_rows_done(rc, &rows, &msg, bo_arg(a, "csv") != NULL, out);
+    }
+    return bo_cli_usage("tariff set ID CURRENCY 'single 0.5283' [--from DATE] | tariff list | tariff versions [ID]");
 }
 
 /* Staff settle a lease whose sale will never finish (a kiosk gone for

@@ -144,11 +144,12 @@ int bo_cli_json(cJSON *o)
 
 /* Splits argv (after the program and global options) into words and
  * --options; an option takes the next word unless it is a flag (--csv,
- * --help, the account verbs' --prefill, --refund, --carry, kiosk add's
+ * --help, the account verbs' --prefill, --refund, --carry, --write-off, kiosk add's
  * --by-hand, and --all of the listings that hide what is over). */
 bool bo_cli_split(int argc, char **argv, bo_args_t *a)
 {
-    static const char *const flags[] = {"csv", "help", "prefill", "refund", "carry", "by-hand", "all", "open"};
+    static const char *const flags[] = {"csv", "help", "prefill", "refund", "carry", "by-hand", "all", "open",
+                                        "write-off"};
     memset(a, 0, sizeof *a);
     for (int i = 0; i < argc; i++) {
         if (strncmp(argv[i], "--", 2) != 0) {

@@ -7,16 +7,18 @@
 #include <string.h>
 
 #include "backoffice/cli/bo_cli.h"
+#include "backoffice/domain/bo_account.h"
 #include "backoffice/domain/bo_postpaid.h"
 
 static int usage(void)
 {
     return bo_cli_usage(
         "account payment ID prepaid|postpaid --operator NAME --reason TEXT | account area ID M2 | "
+        "account settle ID --amount N --method counter|bank --ref R | "
         "bill draft --account A --period YYYY-MM|--from DATE --to DATE | bill confirm ID --operator NAME | "
         "bill issue ID | bill void ID --operator NAME --reason TEXT | "
         "bill pay ID --amount N --method counter|bank --ref R | bill show ID [--csv] | "
-        "bill list [--account A|--site S|--state S] [--csv] | bill arrears [--site S] [--csv]   "
+        "bill list [--account A|--site S] [--state S] [--period YYYY-MM] [--csv] | bill arrears [--site S] [--csv]   "
         "(the operator's PIN in BACKOFFICE_PIN)");
 }
 
@@ -24,7 +26,8 @@ bool bo_cli_bill_verb(const bo_args_t *a)
 {
     return (a->npos >= 1 && strcmp(a->pos[0], "bill") == 0) ||
            (a->npos >= 2 && strcmp(a->pos[0], "account") == 0 &&
-            (strcmp(a->pos[1], "payment") == 0 || strcmp(a->pos[1], "area") == 0));
+            (strcmp(a->pos[1], "payment") == 0 || strcmp(a->pos[1], "area") == 0 ||
+             strcmp(a->pos[1], "settle") == 0));
 }
 
 static bo_signer_t signer(const bo_args_t *a)
@@ -95,11 +98,12 @@ static int list(bo_store_t *st, const bo_args_t *a, FILE *out)
 {
     bo_rows_t r;
     kmsg_t msg = {{0}};
-    const char *acc = bo_arg(a, "account"), *site = bo_arg(a, "site"), *state = bo_arg(a, "state");
-    bo_bill_list_t which = acc ? BO_BILLS_ACCOUNT : site ? BO_BILLS_SITE : state ? BO_BILLS_STATE : BO_BILLS_ALL;
-    if ((acc != NULL) + (site != NULL) + (state != NULL) > 1)
+    bo_bill_filter_t f = {bo_arg(a, "account"), bo_arg(a, "site"), bo_arg(a, "state"), bo_arg(a, "period")};
+    kerr_t rc = bo_bills_list(st, &f, &r, &msg);
+    if (rc == K_EINVAL) {
+        fprintf(stderr, "backoffice: %s\n", msg.text);
         return usage();
-    kerr_t rc = st->ops->post->bills(st->ctx, which, acc ? acc : site ? site : state, &r, &msg);
+    }
     return bo_cli_rows_done(rc, &r, &msg, bo_arg(a, "csv") != NULL, out);
 }
 
@@ -118,10 +122,29 @@ static int show(bo_store_t *st, const bo_args_t *a, FILE *out)
     return bo_cli_rows_done(rc, &r, &msg, bo_arg(a, "csv") != NULL, out);
 }
 
+/* `account settle ID --amount N --method counter|bank --ref R`. */
+static int settle(bo_store_t *st, const bo_args_t *a)
+{
+    int64_t amount = 0;
+    if (a->npos != 3 || !bo_cli_int_opt(a, "amount", 0, &amount))
+        return usage();
+    bo_settle_t p = {a->pos[2], bo_arg(a, "method"), bo_arg(a, "ref"), amount};
+    bo_owes_t left = {0};
+    kmsg_t msg = {{0}};
+    char done[160];
+    bo_who_t who = bo_cli_login();
+    kerr_t rc = bo_account_settle(st, &who, &p, &left, &msg);
+    snprintf(done, sizeof done, "account %s: %lld recorded; it owes %lld now", p.account, (long long)amount,
+             (long long)left.total);
+    return bo_cli_outcome_args(rc, &msg, done);
+}
+
 static int account(bo_store_t *st, const bo_args_t *a)
 {
     kmsg_t msg = {{0}};
     bo_who_t who = bo_cli_login();
+    if (strcmp(a->pos[1], "settle") == 0)
+        return settle(st, a);
     if (a->npos != 4)
         return usage();
     bo_signer_t sig = signer(a);

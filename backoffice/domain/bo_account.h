@@ -55,6 +55,8 @@ typedef struct bo_account_close {
     int64_t balance; /* credit left on the meters, minor units, settled with the carried balance */
     bool carry;      /* carried to the customer's next account; else refunded */
     const char *reason;
+    bool write_off;                   /* what the account owes is written off (signed below) */
+    const char *operator_name, *pin; /* the operator allowed accounts who signs a write-off */
 } bo_account_close_t;
 
 /* How a closing was settled: the amount, and the account it was carried
@@ -64,7 +66,33 @@ typedef struct bo_settled {
     char to[65];
 } bo_settled_t;
 
-/* Closes an account (account.close). */
+/* What an account owes (minor units): its carried balance below 0, the
+ * unpaid parts of its issued bills (how many, the oldest), their sum. */
+typedef struct bo_owes {
+    int64_t balance, bills, total, oldest;
+    int n_bills;
+} bo_owes_t;
+
+/* What account owes now. K_ENOTFOUND for an account not known. */
+kerr_t bo_account_owes(bo_store_t *st, const char *account, bo_owes_t *o, kmsg_t *msg);
+
+/* A payment staff take to settle what an account owes. */
+typedef struct bo_settle {
+    const char *account, *method, *ref; /* method counter or bank; ref unique per method */
+    int64_t amount;
+} bo_settle_t;
+
+/* Records payment p (account.settle): on the issued bills oldest first,
+ * the rest on a negative carried balance; refused when it is more than
+ * the account owes (K_ESTATE) or the reference was used (K_ECONFLICT).
+ * *left: what the account owes after. */
+kerr_t bo_account_settle(bo_store_t *st, const bo_who_t *who, const bo_settle_t *p, bo_owes_t *left, kmsg_t *msg);
+
+/* Closes an account (account.close). An account that owes (bo_owes_t) is
+ * refused (K_ESTATE, saying what it owes and what to do) unless c
+ * writes the debt off, signed by an operator allowed accounts with the
+ * PIN: the write-off recorded and audited (account.write_off), the
+ * negative balance lifted to 0, the bills left issued. */
 kerr_t bo_account_close(bo_store_t *st, const bo_who_t *who, const bo_account_close_t *c, bo_settled_t *out,
                         kmsg_t *msg);
 

@@ -92,6 +92,8 @@ kerr_t bo_account_close(bo_store_t *st, const bo_who_t *who, const bo_account_cl
     if (rc == K_OK)
         rc = bo__acct_credit(&op, c->id, c->balance);
     if (rc == K_OK)
+        rc = bo__acct_owes_check(&op, c);
+    if (rc == K_OK)
         rc = settle(&op, c, out);
     size_t len = strlen(detail);
     snprintf(detail + len, sizeof detail - len, "; balance %lld %s%s%s", (long long)out->amount,

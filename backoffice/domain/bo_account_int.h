@@ -6,6 +6,10 @@
 
 #include "backoffice/domain/bo_account.h"
 
+/* Refuses the closing c while the account owes, or writes the debt off
+ * when c says so (bo_account_owes.c). */
+kerr_t bo__acct_owes_check(bo_op_t *op, const bo_account_close_t *c);
+
 /* Ends an account operation: audited, the registry moved forward. */
 kerr_t bo__acct_end(bo_op_t *op, kerr_t rc, const char *action, const char *target, const char *reason,
                     const char *detail);

@@ -63,6 +63,35 @@ static kerr_t open_of(bo_store_t *st, const char *account, open_bills_t *o, kmsg
     return rc;
 }
 
+kerr_t bo_bills_owed(bo_store_t *st, const char *account, bo_bills_owed_t *owed, kmsg_t *msg)
+{
+    static open_bills_t o; /* the command line's one thread and the server's lock hold it alone */
+    memset(owed, 0, sizeof *owed);
+    kerr_t rc = open_of(st, account, &o, msg);
+    owed->n = rc == K_OK ? o.n : 0;
+    owed->amount = rc == K_OK ? asked(&o) : 0;
+    owed->oldest = rc == K_OK && o.n ? o.id[0] : 0;
+    return rc;
+}
+
+kerr_t bo_bills_pay_oldest(bo_store_t *st, const char *account, int64_t payment, int64_t max, int64_t now,
+                           int64_t *applied, kmsg_t *msg)
+{
+    static open_bills_t o; /* as above */
+    kerr_t rc = open_of(st, account, &o, msg);
+    *applied = rc == K_OK ? (max < asked(&o) ? max : asked(&o)) : 0;
+    return rc ? rc : spread(st, &o, payment, *applied, now, msg);
+}
+
+kerr_t bo_bills_write_off(bo_store_t *st, const char *account, int64_t writeoff, kmsg_t *msg)
+{
+    static open_bills_t o; /* as above */
+    kerr_t rc = open_of(st, account, &o, msg);
+    for (int i = 0; rc == K_OK && i < o.n; i++)
+        rc = st->ops->writeoff->bill(st->ctx, writeoff, o.id[i], o.asks[i], msg);
+    return rc;
+}
+
 kerr_t bo_bill_pay(bo_store_t *st, const bo_who_t *who, int64_t id, int64_t amount, const char *method,
                    const char *ref, kmsg_t *msg)
 {
@@ -101,19 +130,16 @@ kerr_t bo_bill_pay(bo_store_t *st, const bo_who_t *who, int64_t id, int64_t amou
 kerr_t bo_bill_pay_kiosk(bo_store_t *st, const bo_kiosk_pay_t *p, int64_t now, int64_t *payment,
                          int64_t *unapplied, kmsg_t *msg)
 {
-    static open_bills_t o; /* the server's lock holds it alone */
     char actor[80], detail[240];
+    int64_t fits = 0;
     *unapplied = 0;
-    kerr_t rc = open_of(st, p->account, &o, msg);
     snprintf(actor, sizeof actor, "kiosk:%s", p->kiosk);
+    kerr_t rc = st->ops->post->payment_add(st->ctx, p->account, p->amount, "kiosk", p->ref, actor, now, payment, msg);
     if (rc == K_OK)
-        rc = st->ops->post->payment_add(st->ctx, p->account, p->amount, "kiosk", p->ref, actor, now, payment, msg);
+        rc = bo_bills_pay_oldest(st, p->account, *payment, p->amount, now, &fits, msg);
     if (rc)
         return rc;
-    int64_t fits = p->amount < asked(&o) ? p->amount : asked(&o);
     *unapplied = p->amount - fits;
-    if ((rc = spread(st, &o, *payment, fits, now, msg)))
-        return rc;
     snprintf(detail, sizeof detail, "payment %lld account %s amount %lld kiosk ref %s unapplied %lld",
              (long long)*payment, p->account, (long long)p->amount, p->ref, (long long)*unapplied);
     const bo_audit_rec_t a = {actor, "bill.pay", p->account, "", detail, now};

@@ -49,10 +49,18 @@ static bool run_open(bo_bill_run_t *run, bo_store_t *st, const char *site, int64
     return run->r != NULL;
 }
 
+/* Begins the run's transaction and reads the tariff versions in it. */
+static kerr_t run_begin(bo_bill_run_t *run)
+{
+    kerr_t rc = run->st->ops->begin(run->st->ctx, run->msg);
+    return rc ? rc : bo__bill_versions_load(run);
+}
+
 /* Commits the run's transaction if it went well, else rolls it back. */
 static kerr_t run_close(bo_bill_run_t *run, kerr_t rc)
 {
     free(run->r);
+    bo__bill_versions_free(run);
     if (rc == K_OK)
         rc = run->st->ops->commit(run->st->ctx, run->msg);
     if (rc)
@@ -89,7 +97,7 @@ kerr_t bo_billing_run_day(bo_store_t *st, const char *day, const char *site, int
         return kmsg_set(msg, K_EINVAL, "not a date: %s (YYYY-MM-DD)", day ? day : "");
     if (!run_open(&run, st, site, now, stats, msg))
         return kmsg_set(msg, K_EIO, "out of memory");
-    kerr_t rc = st->ops->begin(st->ctx, msg);
+    kerr_t rc = run_begin(&run);
     if (rc == K_OK)
         rc = bill_all(&run, d);
     return run_close(&run, rc);
@@ -182,7 +190,7 @@ kerr_t bo_billing_run_pending(bo_store_t *st, const char *site, int64_t now, boo
     int64_t done = 0, day = bo_billing_day_of(now) - 1;
     if (!run_open(&run, st, site, now, stats, msg))
         return kmsg_set(msg, K_EIO, "out of memory");
-    kerr_t rc = st->ops->begin(st->ctx, msg);
+    kerr_t rc = run_begin(&run);
     if (rc == K_OK)
         rc = bill_dirty(&run);
     if (rc == K_OK)

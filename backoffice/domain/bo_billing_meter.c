@@ -6,30 +6,9 @@
 #include "backoffice/domain/bo_bill_calc.h"
 #include "backoffice/domain/bo_billing_int.h"
 #include "backoffice/domain/bo_forecast.h"
-#include "core/money.h"
 
 #define HISTORY 30 /* days of the longer forecast, the day itself included */
 #define SHORT 7
-
-/* The meter's tariff, parsed (once a run per id); NULL when it has none or
- * it cannot be parsed. */
-static const tariff_t *tariff_of(bo_bill_run_t *run, const bo_bill_meter_t *m)
-{
-    if (!m->tariff[0] || !m->text[0])
-        return NULL;
-    for (int i = 0; i < run->n_tariffs; i++)
-        if (strcmp(run->tariffs[i].id, m->tariff) == 0)
-            return run->tariffs[i].ok ? &run->tariffs[i].t : NULL;
-    if (run->n_tariffs == BO_BILL_TARIFFS)
-        run->n_tariffs = 0; /* forget them all: a fleet of more tariffs than this parses again */
-    bo_bill_tariff_t *c = &run->tariffs[run->n_tariffs++];
-    const currency_t *cur = currency_find(m->currency);
-    kmsg_t why = {{0}};
-    snprintf(c->id, sizeof c->id, "%s", m->tariff);
-    snprintf(c->currency, sizeof c->currency, "%s", m->currency);
-    c->ok = cur && tariff_parse(m->text, cur->exponent, &c->t, &why) == K_OK;
-    return c->ok ? &c->t : NULL;
-}
 
 /* The days billed before `day` (up to HISTORY - 1 of them) and the month's
  * use before it. */
@@ -68,13 +47,15 @@ kerr_t bo__bill_meter_day(bo_bill_run_t *run, const bo_bill_meter_t *m, int64_t 
 {
     const bo_st_bill_t *b = run->st->ops->bill;
     void *ctx = run->st->ctx;
-    bo_bill_in_t in = {.tariff = tariff_of(run, m), .r = run->r};
+    bo_bill_in_t in = {.r = run->r};
+    const char *currency;
+    bo_billing_day_bounds(day, &in.start, &in.end);
+    in.tariff = bo__bill_tariff_at(run, m, in.start, &currency);
     run->stats->days++;
     if (!in.tariff) {
         run->stats->no_tariff++;
         return K_OK;
     }
-    bo_billing_day_bounds(day, &in.start, &in.end);
     kerr_t rc = b->readings(ctx, m->id, in.start, in.end, run->r, BO_BILL_MAX_READINGS, &in.n, run->msg);
     if (rc == K_OK)
         rc = b->freeze(ctx, m->id, in.start, &in.f0, run->msg);
@@ -95,7 +76,7 @@ kerr_t bo__bill_meter_day(bo_bill_run_t *run, const bo_bill_meter_t *m, int64_t 
     }
     char text[11];
     bo_bill_day_text(day, text);
-    bo_bill_row_t row = {.meter = m->id, .day = text, .site = m->site, .tariff = m->tariff, .currency = m->currency,
+    bo_bill_row_t row = {.meter = m->id, .day = text, .site = m->site, .tariff = m->tariff, .currency = currency,
                          .method = bo_bill_method_name(out.method), .energy = out.energy, .money = out.money,
                          .balance = out.balance, .billed_at = run->now, .bands = in.tariff->kind == TARIFF_TOU,
                          .has_balance = out.has_balance, .complete = out.complete,

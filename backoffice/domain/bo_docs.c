@@ -57,6 +57,21 @@ static void add_tariff(void *arg, const bo_tariff_rec_t *t)
     kjson_add_str(o, "text", t->text);
 }
 
+/* A later version of a tariff: its own entry with the instant it takes
+ * effect (the kiosk picks the latest not after a sale; docs/sync.md). */
+static void add_tariff_version(void *arg, const bo_tariff_ver_t *v)
+{
+    bo_tariff_rec_t t = {v->id, v->currency, v->text};
+    add_tariff(arg, &t);
+    kjson_add_time(cJSON_GetArrayItem(arg, cJSON_GetArraySize(arg) - 1), "effective_at", v->from);
+}
+
+static kerr_t tariffs_body(bo_store_t *st, cJSON *arr, kmsg_t *msg)
+{
+    kerr_t rc = st->ops->docs->tariffs_each(st->ctx, add_tariff, arr, msg);
+    return rc ? rc : st->ops->tariffv->each(st->ctx, "", add_tariff_version, arr, msg);
+}
+
 static void add_card(void *arg, const char *serial, const char *reason)
 {
     cJSON *o = item(arg);
@@ -127,7 +142,7 @@ static kerr_t body_of(bo_store_t *st, const char *kind, const char *kiosk, cJSON
 {
     void *c = st->ctx;
     if (strcmp(kind, "tariffs") == 0)
-        return st->ops->docs->tariffs_each(c, add_tariff, cJSON_AddArrayToObject(b, "tariffs"), msg);
+        return tariffs_body(st, cJSON_AddArrayToObject(b, "tariffs"), msg);
     if (strcmp(kind, "registry") == 0)
         return registry_body(st, cJSON_AddArrayToObject(b, "meters"), msg);
     if (strcmp(kind, "blocked-cards") == 0)

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "backoffice/domain/bo_op.h"
 #include "backoffice/store/bo_store.h"
 #include "base/err.h"
 
@@ -54,6 +55,13 @@ kerr_t bo_tariff_check(const char *currency, const char *text, kmsg_t *msg);
 /* Sets tariff id (checked first with bo_tariff_check); the tariffs
  * document moves forward. */
 kerr_t bo_tariff_set(bo_store_t *st, const char *id, const char *currency, const char *text, kmsg_t *msg);
+
+/* Adds a version of tariff id (already set; checked first with
+ * bo_tariff_check) in force from the instant `from` (UTC ms) until a later
+ * version, audited as `tariff.version` by who; the tariffs document moves
+ * forward and lists it with its effective_at. K_ENOTFOUND for an id not
+ * known. */
+kerr_t bo_tariff_version_set(bo_store_t *st, const bo_who_t *who, const bo_tariff_ver_t *v, kmsg_t *msg);
 
 /* Sets a kiosk's setting (a known key, in its range: the caller checks
  * with bo_setting); its settings document moves forward. K_ENOTFOUND for

@@ -7,6 +7,7 @@
 #include "backoffice/domain/bo_op.h"
 #include "core/money.h"
 #include "core/tariff.h"
+#include "base/timefmt.h"
 
 /* Ends a change of one row: refused if nothing changed, else the document
  * moves forward and it commits. */
@@ -58,6 +59,18 @@ kerr_t bo_tariff_set(bo_store_t *st, const char *id, const char *currency, const
     if (rc == K_OK)
         rc = st->ops->docs->tariff_put(st->ctx, &t, msg);
     return end(&op, rc, true, id, "tariffs", NULL);
+}
+
+kerr_t bo_tariff_version_set(bo_store_t *st, const bo_who_t *who, const bo_tariff_ver_t *v, kmsg_t *msg)
+{
+    bo_op_t op;
+    char from[32], detail[300];
+    ktime_format_iso(v->from, from, sizeof from);
+    snprintf(detail, sizeof detail, "from %s %s %s", from, v->currency, v->text);
+    kerr_t rc = bo_op_begin(&op, st, who, msg);
+    if (rc == K_OK)
+        rc = st->ops->tariffv->put(st->ctx, v, who->now, msg);
+    return bo_op_end(&op, rc, "tariff.version", v->id, NULL, detail, "tariffs", NULL);
 }
 
 kerr_t bo_setting_set(bo_store_t *st, const char *kiosk, const char *key, int64_t value, kmsg_t *msg)

@@ -24,6 +24,38 @@ typedef enum bo_bill_state {
 /* "draft", "confirmed", "issued", "paid", "void". */
 const char *bo_bill_state_name(bo_bill_state_t s);
 
+/* Which bills a list shows: of an account or a site (at most one), in a
+ * state, of a period "YYYY-MM" (the month of the bill's first day); NULL:
+ * any. */
+typedef struct bo_bill_filter {
+    const char *account, *site, *state, *period;
+} bo_bill_filter_t;
+
+/* The bills f names as `bill list` prints them (bo_store_post.h, bills),
+ * into out; K_EINVAL for an account and a site both given, a state or a
+ * period that is none. */
+kerr_t bo_bills_list(bo_store_t *st, const bo_bill_filter_t *f, bo_rows_t *out, kmsg_t *msg);
+
+/* What an account's issued bills still ask: how many, the sum of their
+ * own - paid, the oldest one's id (0: none). */
+typedef struct bo_bills_owed {
+    int n;
+    int64_t amount, oldest;
+} bo_bills_owed_t;
+
+/* The account's issued bills not paid in full, summed. */
+kerr_t bo_bills_owed(bo_store_t *st, const char *account, bo_bills_owed_t *owed, kmsg_t *msg);
+
+/* Puts up to max of payment (already recorded) on the account's issued
+ * bills oldest first, each up to what it asks, in the caller's
+ * transaction; *applied what went on them. */
+kerr_t bo_bills_pay_oldest(bo_store_t *st, const char *account, int64_t payment, int64_t max, int64_t now,
+                           int64_t *applied, kmsg_t *msg);
+
+/* Records under write-off writeoff what each of the account's issued
+ * bills still asks, in the caller's transaction (the bills stay issued). */
+kerr_t bo_bills_write_off(bo_store_t *st, const char *account, int64_t writeoff, kmsg_t *msg);
+
 /* Staff signing a change that needs a permission: the operator and the
  * PIN they gave (checked against the central operators, docs/staff.md). */
 typedef struct bo_signer {

@@ -59,6 +59,8 @@ static const bo_route_t routes[] = {
     {"GET", "/v1/admin/billing", bo_h_admin_billing, NEEDS_ADMIN, BODY_NONE, 0},
     {"GET", "/v1/admin/bills", bo_h_admin_bills, NEEDS_ADMIN, BODY_NONE, 0},
     {"GET", "/v1/admin/bills/*", bo_h_admin_bill, NEEDS_ADMIN, BODY_NONE, 0},
+    {"POST", "/v1/admin/bills/*/confirm", bo_h_admin_bill_confirm, NEEDS_ADMIN, BODY_JSON, SMALL},
+    {"POST", "/v1/admin/bills/*/issue", bo_h_admin_bill_issue, NEEDS_ADMIN, BODY_JSON, SMALL},
     {"GET", "/v1/admin/arrears", bo_h_admin_arrears, NEEDS_ADMIN, BODY_NONE, 0},
     {"GET", "/v1/admin/meters", bo_h_admin_meters, NEEDS_ADMIN, BODY_NONE, 0},
     {"GET", "/v1/admin/meters/*", bo_h_admin_meter, NEEDS_ADMIN, BODY_NONE, 0},

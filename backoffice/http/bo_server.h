@@ -159,6 +159,8 @@ void bo_h_answer_rows(bo_req_t *q, bo_resp_t *r, bo_rows_t *rows);
  * "Post-paid bills"; bo_h_bills.c); each [&format=csv]. */
 void bo_h_admin_bills(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_bill(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_bill_confirm(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_bill_issue(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_arrears(bo_req_t *q, bo_resp_t *r);
 void bo_h_commands_get(bo_req_t *q, bo_resp_t *r);
 void bo_h_command_ack(bo_req_t *q, bo_resp_t *r);

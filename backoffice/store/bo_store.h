@@ -21,7 +21,10 @@
 #include "backoffice/store/bo_store_meter.h"
 #include "backoffice/store/bo_store_notice.h"
 #include "backoffice/store/bo_store_post.h"
+#include "backoffice/store/bo_store_sched.h"
+#include "backoffice/store/bo_store_tariff.h"
 #include "backoffice/store/bo_store_upload.h"
+#include "backoffice/store/bo_store_writeoff.h"
 #include "base/err.h"
 
 /* The listings and reports, each a table of rows (bo_rows.h) with the
@@ -101,6 +104,9 @@ typedef struct bo_store_ops {
     const bo_st_post_t *post;       /* post-paid accounts, bills, payments */
     const bo_st_charge_t *charge;   /* charge items, charges applied, apportionment */
     const bo_st_console_t *console; /* the web console's passwords and sessions */
+    const bo_st_tariffv_t *tariffv; /* tariff versions in force from an instant */
+    const bo_st_sched_t *sched;     /* the periodic runs serve made */
+    const bo_st_writeoff_t *writeoff; /* debts written off at an account's closing */
 } bo_store_ops_t;
 
 /* An open store: what the domain is handed. */

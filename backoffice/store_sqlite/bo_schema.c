@@ -420,11 +420,44 @@ static const char *const v14[] = {
     NULL,
 };
 
-/* Version 15: the web console (docs/console.md): each central operator's
+/* Version 15: tariff versions (docs/billing.md, "The money"): a tariff id's
+ * text and currency in force from an instant (UTC ms, the local midnight
+ * of the day given), the tariff's own row before the first. */
+static const char *const v15[] = {
+    "CREATE TABLE tariff_version (id TEXT NOT NULL REFERENCES tariff(id), effective_at INTEGER NOT NULL,"
+    "  currency TEXT NOT NULL, text TEXT NOT NULL, set_at INTEGER NOT NULL, PRIMARY KEY (id, effective_at))"
+    "  STRICT;",
+    NULL,
+};
+
+/* Version 16: the scheduled runs serve made (docs/billing.md, "Scheduled
+ * runs"): one row per job (charges:SITE, apportion:GROUP) and period, so a
+ * period's run is made once. */
+static const char *const v16[] = {
+    "CREATE TABLE schedule_run (job TEXT NOT NULL, period TEXT NOT NULL, at INTEGER NOT NULL,"
+    "  detail TEXT NOT NULL, PRIMARY KEY (job, period)) STRICT;",
+    NULL,
+};
+
+/* Version 17: debts written off when an account closes (docs/accounts.md,
+ * "Closing an account that owes"): the negative balance and the issued
+ * bills' unpaid parts, by whom and why; the bills stay issued (still
+ * payable), writeoff_bill saying what of each was written off. */
+static const char *const v17[] = {
+    "CREATE TABLE writeoff (id INTEGER PRIMARY KEY, account TEXT NOT NULL REFERENCES account(id),"
+    "  balance INTEGER NOT NULL CHECK (balance >= 0), bills INTEGER NOT NULL CHECK (bills >= 0),"
+    "  operator TEXT NOT NULL, reason TEXT NOT NULL, at INTEGER NOT NULL) STRICT;"
+    "CREATE TABLE writeoff_bill (writeoff INTEGER NOT NULL REFERENCES writeoff(id),"
+    "  bill INTEGER NOT NULL REFERENCES bill(id), amount INTEGER NOT NULL CHECK (amount > 0),"
+    "  PRIMARY KEY (writeoff, bill)) STRICT;",
+    NULL,
+};
+
+/* Version 18: the web console (docs/console.md): each central operator's
  * console password (Argon2id) with its lockout record, and the sessions,
  * kept by the SHA-256 of the cookie's token (IF NOT EXISTS: a file set back
  * to an older version by hand, as the migration tests do, migrates again). */
-static const char *const v15[] = {
+static const char *const v18[] = {
     "CREATE TABLE IF NOT EXISTS console_login (operator TEXT PRIMARY KEY NOT NULL, pw_hash TEXT NOT NULL,"
     "  failures INTEGER NOT NULL DEFAULT 0, locked_until INTEGER NOT NULL DEFAULT 0,"
     "  updated_at INTEGER NOT NULL) STRICT;"
@@ -435,7 +468,8 @@ static const char *const v15[] = {
 };
 
 /* Each migration is a list of SQL texts run in one transaction. */
-static const char *const *const migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15};
+static const char *const *const migrations[] = {v1,  v2,  v3,  v4,  v5,  v6,  v7,  v8,  v9,
+                                                v10, v11, v12, v13, v14, v15, v16, v17, v18};
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

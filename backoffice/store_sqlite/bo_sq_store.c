@@ -48,6 +48,9 @@ static const bo_store_ops_t ops = {
     .post = &bo__sq_post,
     .charge = &bo__sq_charge,
     .console = &bo__sq_console,
+    .tariffv = &bo__sq_tariffv,
+    .sched = &bo__sq_sched,
+    .writeoff = &bo__sq_writeoff,
 };
 
 kerr_t bo_sqlite_open(const char *path, bo_store_t *out, kmsg_t *msg)

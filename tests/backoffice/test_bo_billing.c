@@ -8,10 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #include "backoffice/domain/bo_bill_calc.h"
 #include "backoffice/domain/bo_billing.h"
+#include "backoffice/domain/bo_docs.h"
 #include "backoffice/domain/bo_forecast.h"
 #include "backoffice/store_sqlite/bo_db.h"
 #include "backoffice/store_sqlite/bo_sqlite.h"
@@ -384,6 +386,68 @@ static void http_report(void **state)
     boh_teardown(&h);
 }
 
+/* Runs the backoffice program on the fixture's database in CST-8; stdout
+ * into out; its exit status. */
+static int program(fixture_t *f, const char *args, char *out, size_t len)
+{
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "TZ=CST-8 %s --set server.database=%s %s", getenv("BACKOFFICE"), f->path, args);
+    int st = run_capture(cmd, out, len);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Prices change on 2026-11-16 (versions set through the program with
+ * --from): each day billed with the version in force at its midnight.
+ * M2 (TOU) from its freezes, sharp 1, peak 2.5, flat 3, valley 4.5 kWh
+ * both days: 11-15 at the old prices 6.60; 11-16 at 1.5/1.0/0.7/0.35 =
+ * 1.50 + 2.50 + 2.10 + 1.575 = 7.675, 7.68 half up. M3 (tiered) 150 kWh a
+ * day: 11-15 150 x 0.5 = 75.00; 11-16 on the month's 150 at the new steps
+ * 0.55 to 200, 0.65 to 400: 50 x 0.55 + 100 x 0.65 = 27.50 + 65.00 =
+ * 92.50. The tariffs document lists the new versions with the instant. */
+static void tariff_version_mid_month(void **state)
+{
+    (void)state;
+    fixture_t f;
+    char out[4096];
+    open_site(&f);
+    freeze(&f, "M2", "2026-11-15T00:00:00", 10000, 20000, 30000, 40000);
+    freeze(&f, "M2", "2026-11-16T00:00:00", 11000, 22500, 33000, 44500);
+    freeze(&f, "M2", "2026-11-17T00:00:00", 12000, 25000, 36000, 49000);
+    reading(&f, "M3", "2026-11-15T00:00:00", 0, 50000);
+    reading(&f, "M3", "2026-11-16T00:00:00", 150000, 42500);
+    reading(&f, "M3", "2026-11-17T00:00:00", 300000, 33250);
+    assert_int_equal(program(&f,
+                             "tariff set tou CNY 'tou sharp=1.5 peak=1.0 flat=0.7 valley=0.35 "
+                             "at=00:00/valley,08:00/flat,10:00/peak,18:00/sharp,21:00/flat' --from 2026-11-16",
+                             out, sizeof out),
+                     0);
+    assert_int_equal(program(&f, "tariff set tiered CNY 'tiered 200:0.55 400:0.65 -:0.9' --from 2026-11-16", out,
+                             sizeof out),
+                     0);
+    assert_int_equal(program(&f, "tariff set nope CNY 'single 1' --from 2026-11-16", out, sizeof out), 1);
+    assert_int_equal(program(&f, "tariff set tou CNY 'single 1' --from 2026-11-31", out, sizeof out), 2);
+    assert_int_equal(program(&f, "billing run --day 2026-11-15", out, sizeof out), 0);
+    assert_int_equal(program(&f, "billing run --day 2026-11-16", out, sizeof out), 0);
+    ASSERT_CELL(&f, "M2", "2026-11-15", "money", "660");
+    ASSERT_CELL(&f, "M2", "2026-11-16", "energy", "11000");
+    ASSERT_CELL(&f, "M2", "2026-11-16", "money", "768");
+    ASSERT_CELL(&f, "M3", "2026-11-15", "money", "7500");
+    ASSERT_CELL(&f, "M3", "2026-11-16", "energy", "150000");
+    ASSERT_CELL(&f, "M3", "2026-11-16", "money", "9250");
+    assert_int_equal(program(&f, "tariff versions tiered --csv", out, sizeof out), 0);
+    assert_string_equal(out, "tariff,currency,from,text\r\ntiered,CNY,2026-11-16 00:00:00,tiered 200:0.55 400:0.65 -:0.9\r\n");
+    cJSON *body = NULL;
+    int64_t version;
+    kmsg_t msg = {{0}};
+    assert_int_equal(bo_doc_build(&f.st, "tariffs", "K1", &body, &version, &msg), K_OK);
+    char *text = cJSON_PrintUnformatted(body);
+    assert_non_null(strstr(text, "{\"id\":\"tiered\",\"currency\":\"CNY\",\"text\":\"tiered 200:0.5 400:0.6 -:0.8\"}"));
+    assert_non_null(strstr(text, "\"text\":\"tiered 200:0.55 400:0.65 -:0.9\",\"effective_at\":\"2026-11-15T16:00:00.000Z\""));
+    free(text);
+    cJSON_Delete(body);
+    close_site(&f);
+}
+
 int main(void)
 {
     setenv("TZ", "CST-8", 1);
@@ -393,6 +457,7 @@ int main(void)
         cmocka_unit_test(tou_by_time),          cmocka_unit_test(tou_from_freezes),
         cmocka_unit_test(tiered_resets_on_the_first), cmocka_unit_test(late_reading_rebills),
         cmocka_unit_test(report_csv),           cmocka_unit_test(http_report),
+        cmocka_unit_test(tariff_version_mid_month),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,6 +13,8 @@
 #include "support/support.h"
 
 static const char downgrade[] =
+    /* schema 17's, 16's and 15's: write-offs, scheduled runs, tariff versions */
+    "DROP TABLE writeoff_bill; DROP TABLE writeoff; DROP TABLE schedule_run; DROP TABLE tariff_version;"
     /* schema 13's: post-paid bills, charges, apportionment */
     "DROP TABLE apportion_run; DROP TABLE apportion_member; DROP TABLE apportion_group;"
     "DROP TABLE charge_applied; DROP TABLE charge_item; DROP TABLE bill_payment_part; DROP TABLE bill_payment;"
@@ -125,7 +127,8 @@ static void migration_all_takes_bills(void **state)
                                 "INSERT INTO customer VALUES ('C1', 'Chen');"
                                 "INSERT INTO account(id, customer, opened_at) VALUES ('A1', 'C1', 0), ('A2', 'C1', 0);"
                                 "INSERT INTO contact(account, wants, updated_at) VALUES ('A1', 31, 0), ('A2', 17, 0);"
-                                "PRAGMA user_version = 13;",
+                                "DROP TABLE writeoff_bill; DROP TABLE writeoff; DROP TABLE schedule_run; "
+                                "DROP TABLE tariff_version; PRAGMA user_version = 13;",
                                 "going back to schema 13", &msg),
                      K_OK);
     bo_db_close(db);

@@ -517,6 +517,84 @@ static void bill_issued_told_once_per_channel(void **state)
     teardown(&w);
 }
 
+/* A call of the staff API (a POST with body, a GET without); its status,
+ * the answer kept in *out when out is not NULL (to free). */
+static long api(world_t *w, const char *path, const char *body, boh_resp_t *out)
+{
+    boh_resp_t r = boh_call(&w->h, NULL, body ? "POST" : "GET", path, body, NULL);
+    long status = r.status;
+    if (out)
+        *out = r;
+    else
+        boh_free(&r);
+    return status;
+}
+
+#define ALICE_SIGNS "{\"operator\":\"alice\",\"pin\":\"482915\"}"
+
+/* Bills over the admin API (docs/billing.md): listed by account, state
+ * and period; confirmed with the permission and the PIN the command line
+ * asks for, refused without; issued, which queues the bill-issued notice
+ * as `bill issue` does; audited as the API's. */
+static void bills_confirmed_and_issued_over_http(void **state)
+{
+    (void)state;
+    world_t w = {0};
+    boh_resp_t r;
+    setup(&w, NULL, "sms = true\n[sms]\nhost = 127.0.0.1\nport = 1\nsystem_id = estate\nsource = 95588\n");
+    assert_int_equal(cli(&w.h, "group set readers --perms contacts"), 0);
+    assert_int_equal(cli(&w.h, "operator add bob --group readers"), 0);
+    setenv("BACKOFFICE_PIN", "482915", 1);
+    resident(&w, "A1", "M1", "none");
+    assert_int_equal(cli(&w.h, "account payment A1 postpaid --operator alice --reason contract"), 0);
+    assert_int_equal(cli(&w.h, "charge add svc --site S1 --name 'Service fee' --fixed 1500 --every month"), 0);
+    assert_int_equal(cli(&w.h, "charge apply --site S1 --period 2026-11"), 0);
+    assert_int_equal(cli(&w.h, "bill draft --account A1 --period 2026-11"), 0);
+    assert_int_equal(api(&w, "/v1/admin/bills?account=A1&state=draft&period=2026-11", NULL, &r), 200);
+    assert_non_null(strstr(r.body, "\"bill\":1,\"account\":\"A1\""));
+    assert_non_null(strstr(r.body, "\"total\":1500"));
+    boh_free(&r);
+    assert_int_equal(api(&w, "/v1/admin/bills?state=draft&period=2026-10", NULL, &r), 200);
+    assert_string_equal(r.body, "{\"rows\":[]}");
+    boh_free(&r);
+    assert_int_equal(api(&w, "/v1/admin/bills?account=A1&state=issued", NULL, &r), 200);
+    assert_string_equal(r.body, "{\"rows\":[]}");
+    boh_free(&r);
+    assert_int_equal(api(&w, "/v1/admin/bills?period=2026-13", NULL, NULL), 400);
+    assert_int_equal(api(&w, "/v1/admin/bills?state=lost", NULL, NULL), 400);
+    assert_int_equal(api(&w, "/v1/admin/bills/1", NULL, &r), 200);
+    assert_non_null(strstr(r.body, "\"item\":\"Service fee\""));
+    boh_free(&r);
+    /* out of order, and without the permission: refused, nothing changes */
+    assert_int_equal(api(&w, "/v1/admin/bills/1/issue", "{}", NULL), 409);
+    assert_int_equal(api(&w, "/v1/admin/bills/1/confirm", "{}", NULL), 403);
+    assert_int_equal(api(&w, "/v1/admin/bills/1/confirm", "{\"operator\":\"alice\",\"pin\":\"000000\"}", NULL), 403);
+    assert_int_equal(api(&w, "/v1/admin/bills/1/confirm", "{\"operator\":\"bob\",\"pin\":\"482915\"}", &r), 403);
+    assert_non_null(strstr(r.body, "needs the permission accounts"));
+    boh_free(&r);
+    assert_int_equal(api(&w, "/v1/admin/bills/9/confirm", ALICE_SIGNS, NULL), 404);
+    assert_int_equal(count(&w.h, "SELECT count(*) FROM bill WHERE state = 'draft'"), 1);
+    assert_int_equal(api(&w, "/v1/admin/bills/1/confirm", ALICE_SIGNS, &r), 200);
+    assert_string_equal(r.body, "{\"bill\":1,\"state\":\"confirmed\"}");
+    boh_free(&r);
+    assert_int_equal(count(&w.h, "SELECT count(*) FROM bill WHERE state = 'confirmed' AND confirmed_by = 'alice'"), 1);
+    assert_int_equal(count(&w.h, "SELECT count(*) FROM notice_outbox WHERE kind = 'bill_issued'"), 0);
+    assert_int_equal(api(&w, "/v1/admin/bills/1/issue", "{}", &r), 200);
+    assert_string_equal(r.body, "{\"bill\":1,\"state\":\"issued\"}");
+    boh_free(&r);
+    assert_int_equal(count(&w.h, "SELECT count(*) FROM notice_outbox WHERE key = 'bill:A1:1' AND channel IN "
+                                 "('sms', 'webhook') AND text LIKE '%%应缴金额15.00元%%'"),
+                     2);
+    assert_int_equal(api(&w, "/v1/admin/bills/1/issue", "{}", NULL), 409);
+    assert_int_equal(count(&w.h, "SELECT count(*) FROM notice_outbox WHERE kind = 'bill_issued'"), 2);
+    assert_int_equal(count(&w.h, "SELECT count(*) FROM audit WHERE actor = 'api:loopback' AND target = 'bill 1' AND "
+                                 "((action = 'bill.confirm' AND detail LIKE '%%operator alice') OR "
+                                 "action = 'bill.issue')"),
+                     2);
+    assert_true(wait_accepted(&w, 1, 20));
+    teardown(&w);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -527,6 +605,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(supply_cut_by_a_central_command),
         cmocka_unit_test(credit_arrived_for_a_central_credit),
         cmocka_unit_test(bill_issued_told_once_per_channel),
+        cmocka_unit_test(bills_confirmed_and_issued_over_http),
     };
     return ktest_run("backoffice_notice", tests, sizeof tests / sizeof tests[0], argc, argv);
 }

@@ -360,6 +360,55 @@ static void master_below_subs_warns(void **state)
          "not registered on site S1");
 }
 
+#define CLOSE_A1 "account close A1 --final-reading M1=130000 --final-reading M4=70000 --refund --reason moving"
+
+/* Closing an account that owes (docs/accounts.md): A2 (prepaid) at -15.00
+ * after its service fee is refused, settled by a payment, then closed;
+ * A1 (post-paid) with 0.40 left on bill 1 and a balance of -2.50 is
+ * refused, takes 0.30 (on the bill first), is refused a write-off signed
+ * by an operator without `accounts`, then closes with the rest (2.60)
+ * written off by alice: recorded per bill, audited, the bill still issued. */
+static void closing_an_account_that_owes(void **state)
+{
+    (void)state;
+    first_bill_partly_paid();
+    site_charges();
+    ok(NULL, 0, "charge apply --site S1 --period 2026-11");
+    says(NULL, 1, "account close A2 --final-reading M2=5000 --refund --reason moving",
+         "account A2 owes 1500 (minor units): a negative balance of 1500. Take the payment first "
+         "(`backoffice account settle A2 --amount 1500 --method counter|bank --ref R`), or write the debt off");
+    assert_int_equal(count("SELECT count(*) FROM account_meter WHERE account = 'A2' AND unbound_at IS NULL"), 1);
+    assert_int_equal(count("SELECT count(*) FROM account WHERE id = 'A2' AND state = 'open'"), 1);
+    says(NULL, 1, "account settle A2 --amount 2000 --method counter --ref S-1", "more than account A2 owes (1500)");
+    says(NULL, 0, "account settle A2 --amount 1500 --method counter --ref S-1", "it owes 0 now");
+    assert_int_equal(count("SELECT balance FROM account WHERE id = 'A2'"), 0);
+    assert_int_equal(count("SELECT count(*) FROM bill_payment WHERE account = 'A2' AND ref = 'S-1' AND amount = 1500"),
+                     1);
+    assert_int_equal(count("SELECT count(*) FROM audit WHERE action = 'account.settle' AND target = 'A2'"), 1);
+    says(NULL, 0, "account close A2 --final-reading M2=5000 --refund --reason moving", "balance 0");
+    /* A1: bill 1 asks 40, and a balance of -250 */
+    exec("UPDATE account SET balance = -250 WHERE id = 'A1'");
+    says(NULL, 1, CLOSE_A1, "account A1 owes 290 (minor units): a negative balance of 250 and 40 on 1 unpaid bill "
+                            "(the oldest 1)");
+    says(NULL, 0, "account settle A1 --amount 30 --method bank --ref B-7", "it owes 260 now");
+    assert_int_equal(count("SELECT paid FROM bill WHERE id = 1"), 50);
+    assert_int_equal(count("SELECT balance FROM account WHERE id = 'A1'"), -250);
+    says("BACKOFFICE_PIN=1357", 1, CLOSE_A1 " --write-off --operator bob", "needs the permission accounts");
+    says(ALICE, 2, CLOSE_A1 " --write-off", "usage");
+    assert_int_equal(count("SELECT count(*) FROM writeoff"), 0);
+    assert_int_equal(count("SELECT count(*) FROM account WHERE id = 'A1' AND state = 'open'"), 1);
+    says(ALICE, 0, CLOSE_A1 " --write-off --operator alice", "account A1 closed; balance 0");
+    assert_int_equal(count("SELECT count(*) FROM writeoff WHERE account = 'A1' AND balance = 250 AND bills = 10 AND "
+                           "operator = 'alice' AND reason = 'moving'"),
+                     1);
+    assert_int_equal(count("SELECT count(*) FROM writeoff_bill WHERE bill = 1 AND amount = 10"), 1);
+    assert_int_equal(count("SELECT count(*) FROM audit WHERE action = 'account.write_off' AND target = 'A1' AND "
+                           "detail LIKE '%260, a negative balance of 250 and 10 on 1 unpaid bill%operator alice'"),
+                     1);
+    assert_int_equal(count("SELECT count(*) FROM bill WHERE id = 1 AND state = 'issued'"), 1);
+    assert_int_equal(count("SELECT count(*) FROM account WHERE id = 'A1' AND state = 'closed' AND settled = 0"), 1);
+}
+
 /* The admin API's read-only views of a bill drafted on the command line. */
 static void http_bills(void **state)
 {
@@ -415,6 +464,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(charge_applied_twice_counts_once, setup, teardown),
         cmocka_unit_test_setup_teardown(apportion_by_area_to_the_fen, setup, teardown),
         cmocka_unit_test_setup_teardown(master_below_subs_warns, setup, teardown),
+        cmocka_unit_test_setup_teardown(closing_an_account_that_owes, setup, teardown),
         cmocka_unit_test(http_bills),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,7 +5,8 @@
 // answers submit_sm with a message_id, joins concatenated parts by their
 // UDH (IEI 00 or 08), answers each part with a DELIVRD receipt
 // (deliver_sm, esm_class 0x04), and prints what happened as JSON lines on
-// stdout. Two destinations misbehave on purpose:
+// stdout: each submit_sm as it came ("submit": its coding, its UDH's
+// reference, total and sequence, its text) and each message once whole. Two destinations misbehave on purpose:
 //   8613800000011  ESME_RINVDSTADR (a permanent refusal)
 //   8613800000058  ESME_RTHROTTLED
 // Usage: node server.js --ports-file FILE   (writes "smpp PORT")
@@ -53,6 +54,8 @@ function take(pdu, id) {
   const sm = pdu.short_message || {};
   const text = typeof sm.message === 'string' ? sm.message : String(sm.message || '');
   const c = (pdu.esm_class & 0x40) ? concat(sm.udh) : null;
+  out({ event: 'submit', to: pdu.destination_addr, data_coding: pdu.data_coding, esm_class: pdu.esm_class,
+        ref: c ? c.ref : null, total: c ? c.total : 1, seq: c ? c.seq : 1, id, text });
   if (!c) {
     out({ event: 'message', to: pdu.destination_addr, from: pdu.source_addr, data_coding: pdu.data_coding,
           parts: 1, ids: [id], text });
