@@ -255,14 +255,16 @@ static kerr_t bill_lines(void *ctx, int64_t id, bo_rows_t *out, kmsg_t *msg)
                        text, NULL, NULL, out, msg);
 }
 
-/* Each account owing: its issued bills not paid in full, the oldest one's
- * period and what they still ask. */
+/* Each account owing: its issued bills neither paid in full nor written
+ * off (writeoff_bill), the oldest one's period and what they still ask. */
 static kerr_t arrears(void *ctx, const char *site, bo_rows_t *out, kmsg_t *msg)
 {
     return bo__sq_rows(ctx,
                        "SELECT account, site, currency, count(*) AS bills, min(period_from) AS oldest, "
-                       "sum(own) AS billed, sum(paid) AS paid, sum(own - paid) AS owed FROM bill WHERE state = "
-                       "'issued' AND paid < own AND (?1 = '' OR site = ?1) GROUP BY account ORDER BY account",
+                       "sum(own) AS billed, sum(paid) AS paid, sum(own - paid - off) AS owed FROM (SELECT b.*, "
+                       "coalesce((SELECT sum(amount) FROM writeoff_bill w WHERE w.bill = b.id), 0) AS off FROM bill b) "
+                       "WHERE state = 'issued' AND paid + off < own AND (?1 = '' OR site = ?1) GROUP BY account "
+                       "ORDER BY account",
                        site, NULL, NULL, out, msg);
 }
 
