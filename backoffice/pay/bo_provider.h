@@ -80,7 +80,8 @@ typedef struct bo_prov_refund {
 } bo_prov_refund_t;
 
 /* An HTTP request as received, for notifications: headers by name
- * (case-insensitive lookup through get_header) and the raw body. */
+ * (case-insensitive lookup through get_header; each value it returns stays
+ * valid until notify returns) and the raw body. */
 typedef struct bo_prov_http {
     const char *(*get_header)(void *arg, const char *name); /* NULL if absent */
     void *arg;

@@ -5,9 +5,10 @@
 # libmicrohttpd, and no modules include each other round in a cycle (a
 # module: a folder's X.c, X.h and internal X_int.h).
 #   bo_main.c (the program)   anything
-#   cli/, http/               domain, notify, store, base (and their own)
+#   cli/, http/               domain, notify, pay, store, base (and their own)
 #   domain/                   notify, store, base
 #   notify/                   store, base (notices: the pure rules, the outbox, the channels)
+#   pay/                      base (the QR money providers: WeChat Pay, Alipay)
 #   store_sqlite/             store, base
 #   store/                    base
 #   base/                     base
@@ -15,11 +16,12 @@ src=$1/backoffice
 fail=0
 allowed() { # folder of the including file -> folders it may include
   case $1 in
-    .) echo "cli http domain notify store_sqlite store base" ;;
-    cli) echo "cli domain notify store base" ;;
-    http) echo "http domain notify store base" ;;
+    .) echo "cli http domain notify pay store_sqlite store base" ;;
+    cli) echo "cli domain notify pay store base" ;;
+    http) echo "http domain notify pay store base" ;;
     domain) echo "domain notify store base" ;;
     notify) echo "notify store base" ;;
+    pay) echo "pay base" ;;
     store_sqlite) echo "store_sqlite store base" ;;
     store) echo "store base" ;;
     base) echo "base" ;;
