@@ -21,8 +21,9 @@ static kerr_t open_wechat(const bo_config_t *cfg, bo_provider_t *p, kmsg_t *msg)
     return bo_wx_open(&cfg->wechat, p, msg);
 }
 
-/* The providers [qr] provider may name. Alipay: add
- * {"alipay", open_alipay} (backoffice/pay/bo_alipay.h). */
+/* The providers [qr] provider may name. Alipay: add {"alipay",
+ * open_alipay} here (backoffice/pay/bo_alipay.h); its notification route
+ * is a row of bo_route.c, /v1/notify/alipay (bo_h_qr_prov.c knows it). */
 static const struct {
     const char *name;
     kerr_t (*open)(const bo_config_t *cfg, bo_provider_t *p, kmsg_t *msg);

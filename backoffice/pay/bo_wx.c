@@ -45,7 +45,7 @@ static cJSON *order_body(const bo_wx_t *wx, const bo_prov_order_t *o)
         bo_wx_time_format(o->expires_at, t, sizeof t);
         kjson_add_str(j, "time_expire", t);
     }
-    kjson_add_str(j, "notify_url", o->notify_url && o->notify_url[0] ? o->notify_url : wx->cfg.notify_url);
+    kjson_add_str(j, "notify_url", wx->cfg.notify_url[0] ? wx->cfg.notify_url : o->notify_url ? o->notify_url : "");
     cJSON *amount = cJSON_AddObjectToObject(j, "amount");
     kjson_add_int(amount, "total", o->amount);
     kjson_add_str(amount, "currency", o->currency ? o->currency : "CNY");
