@@ -27,3 +27,24 @@ end_sale() {
 order_state() { bo_sql "select state from qr_order where id = '$1'"; }
 booked() { kiosk_sql "select count(*) from payment where method = 'qr' and ref = '$1'"; }
 verify() { expect_status 0 ctl ledger verify; }
+
+# sale_expired: a QR sale nobody pays while the back office's clock passes
+# its order's life: the kiosk gives up, the order expired, nothing booked.
+sale_expired() {
+  start_sale 5000
+  [[ $(bo_post /v1/test/clock '{"advance_ms": 61000}') == 200 ]] || fail "moving the clock"
+  end_sale 1
+  contains "$OUT" '"state":	"cancelled"' "an expired QR order"
+  contains "$OUT" 'QR order expired' "an expired QR order"
+  [[ $(order_state "$ORDER") == expired ]] || fail "the back office's order is $(order_state "$ORDER")"
+  [[ $(booked "$ORDER") == 0 ]] || fail "an expired order was booked"
+}
+
+# sale_cancelled: a QR sale the resident cancels at the kiosk.
+sale_cancelled() {
+  start_sale 5000
+  kill -INT "$SALE_PID" # the resident's cancel
+  end_sale 1
+  contains "$OUT" '"state":	"cancelled"' "a cancelled QR sale"
+  [[ $(order_state "$ORDER") == cancelled ]] || fail "the back office's order is $(order_state "$ORDER")"
+}

@@ -69,23 +69,14 @@ case_paid() {
 
 case_expired() {
   setup
-  start_sale 5000
-  [[ $(bo_post /v1/test/clock '{"advance_ms": 61000}') == 200 ]] || fail "moving the clock"
-  end_sale 1
-  contains "$OUT" 'QR order expired' "an expired QR order"
-  [[ $(order_state "$ORDER") == expired ]] || fail "the back office's order is $(order_state "$ORDER")"
-  [[ $(booked "$ORDER") == 0 ]] || fail "an expired order was booked"
+  sale_expired
   [[ $(wx_state "$ORDER") == NOTPAY ]] || fail "WeChat Pay's trade is $(wx_state "$ORDER")"
   verify
 }
 
 case_cancelled() {
   setup
-  start_sale 5000
-  kill -INT "$SALE_PID" # the resident's cancel
-  end_sale 1
-  contains "$OUT" '"state":	"cancelled"' "a cancelled QR sale"
-  [[ $(order_state "$ORDER") == cancelled ]] || fail "the back office's order is $(order_state "$ORDER")"
+  sale_cancelled
   [[ $(wx_state "$ORDER") == CLOSED ]] || fail "WeChat Pay's trade was not closed: $(wx_state "$ORDER")"
   [[ $(wx_sim POST "/sim/orders/$ORDER/pay") == 409 ]] || fail "the closed trade could still be paid"
   verify
