@@ -6,23 +6,13 @@ MCHID=1900000109
 APPID=wxd678efh567hg6787
 PUBKEY_ID=PUB_KEY_ID_0119000001092026120700000000000001
 
-# make_keys: the merchant's key and certificate, the platform's key, its
-# public key and a certificate of it, the APIv3 key; sets MERCHANT_SERIAL
-# and PLATFORM_CERT_SERIAL (upper-case hex, as WeChat Pay shows them).
+# make_keys: the merchant's and the platform's keys (sim/wxpaysim/make-keys.sh)
+# in $DIR/keys (KEYS); sets MERCHANT_SERIAL and PLATFORM_CERT_SERIAL.
 make_keys() {
-  local k=$DIR/keys
-  mkdir -p "$k"
-  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$k/merchant_key.pem" -out "$k/merchant_cert.pem" \
-    -subj "/CN=$MCHID/O=Test merchant" -days 30 -set_serial 0x5A1C3F2B9D0E11223344556677889900AABBCCDD 2>/dev/null
-  openssl genrsa -out "$k/platform_key.pem" 2048 2>/dev/null
-  openssl rsa -in "$k/platform_key.pem" -pubout -out "$k/platform_pub.pem" 2>/dev/null
-  openssl req -x509 -new -key "$k/platform_key.pem" -out "$k/platform_cert.pem" -subj "/CN=Tenpay.com Root CA" \
-    -days 30 -set_serial 0x3775B6A45ACD6F1D39F3CEF5E5C4BE2E1CB6E5C0 2>/dev/null
-  printf 'a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb\n' >"$k/apiv3.key"
-  chmod 600 "$k"/*.pem "$k/apiv3.key"
-  MERCHANT_SERIAL=$(openssl x509 -in "$k/merchant_cert.pem" -noout -serial | cut -d= -f2)
-  PLATFORM_CERT_SERIAL=$(openssl x509 -in "$k/platform_cert.pem" -noout -serial | cut -d= -f2)
-  KEYS=$k
+  KEYS=$DIR/keys
+  bash "$(dirname "${BASH_SOURCE[0]}")/../../sim/wxpaysim/make-keys.sh" "$KEYS" "$MCHID"
+  MERCHANT_SERIAL=$(awk '$1 == "merchant" {print $2}' "$KEYS/serials")
+  PLATFORM_CERT_SERIAL=$(awk '$1 == "platform_cert" {print $2}' "$KEYS/serials")
 }
 
 # start_wxpaysim [SERIAL]: the simulator announcing SERIAL (the public
