@@ -61,13 +61,46 @@ demo_smscsim() {
   tell "$SMSC" "auto-receipt on"
 }
 
+# demo_wxpaysim: with DEMO_QR=wechat, WeChat Pay played by wxpaysim (keys
+# made in $SITE/wechatpay, its address in $WX); the back office's [qr]
+# provider and [wechatpay] settings for it in $SITE/wechat.ini (empty otherwise).
+demo_wxpaysim() {
+  : >"$SITE/wechat.ini"
+  [[ ${DEMO_QR:-} == wechat ]] || return 0
+  local k=$SITE/wechatpay id=PUB_KEY_ID_0119000001092026120700000000000001
+  bash "$ROOT/sim/wxpaysim/make-keys.sh" "$k" >/dev/null
+  start "$BIN/wxpaysim" --ports-file "$SITE/wx.ports" --merchant-cert "$k/merchant_cert.pem" \
+    --merchant-serial "$(awk '$1 == "merchant" {print $2}' "$k/serials")" --platform-key "$k/platform_key.pem" \
+    --platform-serial "$id" --apiv3-key-file "$k/apiv3.key" >/dev/null 2>"$SITE/wxpaysim.log"
+  wait_file "$SITE/wx.ports"
+  WX=http://127.0.0.1:$(port wx.ports http)
+  {
+    printf '[qr]\nprovider = wechat\n[wechatpay]\nmchid = 1900000109\nappid = wxd678efh567hg6787\n'
+    printf 'key_file = %s\ncert_serial = %s\nplatform_key_file = %s\nplatform_key_id = %s\n' "$k/merchant_key.pem" \
+      "$(awk '$1 == "merchant" {print $2}' "$k/serials")" "$k/platform_pub.pem" "$id"
+    printf 'apiv3_key_file = %s\nbase_url = %s\n' "$k/apiv3.key" "$WX"
+  } >"$SITE/wechat.ini"
+}
+
+# demo_phone_pay ID: a resident's phone pays QR order ID: at wxpaysim with
+# DEMO_QR=wechat, else on the back office's simulated page.
+demo_phone_pay() {
+  if [[ ${DEMO_QR:-} == wechat ]]; then
+    curl -s -o /dev/null -X POST "$WX/sim/orders/$1/pay"
+  else
+    curl -s -o /dev/null -X POST "$BO/v1/sim/qr-orders/$1/pay"
+  fi
+}
+
 # demo_backoffice: the reference back office of kiosk K1 at site S1 (plain
 # HTTP on loopback, QR orders paid by its simulated provider), the site's
 # meters registered with their kind and tariff, a scan every minute and a
 # heartbeat every 10 s for the demo, SMS notices to smscsim (started here)
-# with a resident's contact on meter 3; serving, its address in $BO.
+# with a resident's contact on meter 3; serving, its address in $BO. With
+# DEMO_QR=wechat, QR money moves through WeChat Pay played by wxpaysim.
 demo_backoffice() {
   demo_smscsim
+  demo_wxpaysim
   cat >"$SITE/bo.ini" <<INI
 [server]
 listen = 127.0.0.1
@@ -87,6 +120,7 @@ system_id = demo
 source = 95598
 [console]
 dir = $BIN/../console/dist
+$(cat "$SITE/wechat.ini")
 INI
   {
     bo keygen && bo site add S1 "Market hall east" && bo kiosk add K1 --site S1 --by-hand

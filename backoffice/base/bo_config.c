@@ -173,6 +173,10 @@ static bool apply(bo_config_t *c, const char *section, const char *name, const c
         return bo_console_config_key(&c->console, name, v, known);
     if (strcmp(section, "alipay") == 0)
         return keep_provider_key(c, section, name, v);
+    if (strcmp(section, "wechatpay") == 0)
+        return bo_wx_config_key(&c->wechat, name, v, known);
+    if (KEY("qr", "provider"))
+        return copy(c->qr_provider, sizeof c->qr_provider, v);
     if (KEY("server", "listen"))
         return copy(c->listen, sizeof c->listen, v);
     if (KEY("server", "port"))
@@ -276,6 +280,8 @@ static void defaults(bo_config_t *c)
     bo_smtp_config_defaults(&c->email);
     bo_sms_config_defaults(&c->sms);
     bo_console_config_defaults(&c->console);
+    bo_wx_config_defaults(&c->wechat);
+    strcpy(c->qr_provider, "sim");
     c->notices = (bo_notices_cfg_t){.webhook_timeout_s = 10, .per_second = {5, 5, 10}, .levels = {2000, 1000, 500},
                                     .rearm_margin = 100, .quiet_from = 22 * 60, .quiet_to = 7 * 60,
                                     .utc_offset_min = 480, .retry_min_s = 30, .retry_max_s = 3600,
@@ -351,6 +357,8 @@ kerr_t bo_config_check(const bo_config_t *c, kmsg_t *msg)
     kerr_t rc = check_notices(&c->notices, msg);
     if (rc == K_OK && c->notices.sms)
         rc = bo_sms_config_check(&c->sms, msg);
+    if (rc == K_OK && strcmp(c->qr_provider, "wechat") == 0)
+        rc = bo_wx_config_check(&c->wechat, msg);
     if (rc == K_OK && c->notices.email && !c->email.url[0])
         rc = kmsg_set(msg, K_EINVAL, "[notices] email = true needs [email] server_url, the SMTP server");
     return rc;

@@ -8,6 +8,7 @@
 
 #include "backoffice/base/bo_console_config.h"
 #include "backoffice/base/bo_sms_config.h"
+#include "backoffice/base/bo_wx_config.h"
 #include "backoffice/base/bo_smtp_config.h"
 #include "base/err.h"
 
@@ -54,6 +55,7 @@ typedef struct bo_config {
     char signing_key[512];
     bool qr_simulate;     /* the simulated payment provider's pages */
     int64_t qr_ttl_s;
+    char qr_provider[16]; /* [qr] provider: sim (no real money, the default), wechat, alipay */
     int64_t command_expiry_s; /* a central command not run within this long expires ([commands] expiry_seconds) */
     int64_t lease_s;      /* a count lease not renewed for this long ends */
     int64_t lease_max_s;  /* a sale may renew its count lease until this long after it was granted */
@@ -81,6 +83,7 @@ typedef struct bo_config {
      * checks them when the provider is opened. */
     bo_config_kv_t provider_keys[BO_CONFIG_PROVIDER_KEYS];
     int n_provider_keys;
+    bo_wx_config_t wechat;  /* [wechatpay]: the WeChat Pay merchant account (docs/payments-qr.md) */
 } bo_config_t;
 
 /* Fills cfg with the defaults, then reads path (NULL: defaults only). An

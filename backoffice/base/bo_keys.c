@@ -3,26 +3,35 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool bo_keys_set(void *base, const bo_key_t *keys, size_t n, const char *name, const char *value, bool *known)
+bool bo_keys_text(void *settings, const bo_text_key_t *keys, size_t n, const char *name, const char *value,
+                  bool *known)
 {
-    *known = true;
-    for (size_t i = 0; i < n; i++) {
-        if (strcmp(name, keys[i].name) != 0)
-            continue;
-        char *at = (char *)base + keys[i].offset;
-        if (keys[i].size) {
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(name, keys[i].name) == 0) {
+            *known = true;
             if (strlen(value) >= keys[i].size)
                 return false;
-            memcpy(at, value, strlen(value) + 1);
+            strcpy((char *)settings + keys[i].offset, value);
             return true;
         }
-        char *end;
-        long long v = strtoll(value, &end, 10);
-        if (!*value || *end || v < keys[i].min || v > keys[i].max)
-            return false;
-        *(int64_t *)(void *)at = v;
-        return true;
-    }
     *known = false;
     return false;
+}
+
+const char *bo_keys_missing(const void *settings, const bo_text_key_t *keys, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (keys[i].required && !((const char *)settings + keys[i].offset)[0])
+            return keys[i].name;
+    return NULL;
+}
+
+bool bo_keys_int(const char *value, int64_t min, int64_t max, int64_t *out)
+{
+    char *end;
+    long long v = strtoll(value, &end, 10);
+    if (!*value || *end || v < min || v > max)
+        return false;
+    *out = v;
+    return true;
 }

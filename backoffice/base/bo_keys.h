@@ -1,6 +1,6 @@
-/* A settings section's keys as a table: text keys copied into char arrays,
- * whole numbers within a range, each at its offset in the section's
- * struct, so that a section's parser is its table and one call. */
+/* Settings sections read by table (the [wechatpay] keys, and any section
+ * whose text keys are char arrays of one struct): a key's name, where its
+ * array is and how long. */
 #ifndef BACKOFFICE_BASE_BO_KEYS_H
 #define BACKOFFICE_BASE_BO_KEYS_H
 
@@ -8,18 +8,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct bo_key {
+typedef struct bo_text_key {
     const char *name;
-    size_t offset, size; /* size 0: an int64_t in [min, max] */
-    int64_t min, max;
-} bo_key_t;
+    size_t offset, size; /* of the char array in the settings struct */
+    bool required;
+} bo_text_key_t;
 
-#define BO_KEY_TEXT(T, n, f) {n, offsetof(T, f), sizeof(((T *)0)->f), 0, 0}
-#define BO_KEY_INT(T, n, f, lo, hi) {n, offsetof(T, f), 0, lo, hi}
+/* Copies value into the array of keys' entry `name` in settings; false if
+ * it does not fit. *known is false (and false returned) if no entry has
+ * that name. */
+bool bo_keys_text(void *settings, const bo_text_key_t *keys, size_t n, const char *name, const char *value,
+                  bool *known);
 
-/* Sets key name of the struct at base to value. False if the value is bad
- * (a text too long, not a whole number in range); *known is false if the
- * table has no such key. */
-bool bo_keys_set(void *base, const bo_key_t *keys, size_t n, const char *name, const char *value, bool *known);
+/* The first required entry of keys left empty in settings, or NULL. */
+const char *bo_keys_missing(const void *settings, const bo_text_key_t *keys, size_t n);
+
+/* Parses a whole decimal number in min..max into *out; false if it is not one. */
+bool bo_keys_int(const char *value, int64_t min, int64_t max, int64_t *out);
 
 #endif

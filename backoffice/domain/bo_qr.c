@@ -70,8 +70,11 @@ kerr_t bo_qr_event(bo_qr_ctx_t *q, const char *id, const char *event, bo_order_t
 cJSON *bo_qr_json(const char *base_url, const bo_order_t *o)
 {
     cJSON *j = cJSON_CreateObject();
-    char url[400];
-    snprintf(url, sizeof url, "%s/pay/%s", base_url, o->id);
+    char url[sizeof o->provider_ref];
+    if (o->provider_ref[0])
+        snprintf(url, sizeof url, "%s", o->provider_ref);
+    else
+        snprintf(url, sizeof url, "%s/pay/%s", base_url, o->id);
     kjson_add_str(j, "id", o->id);
     kjson_add_str(j, "txn", o->txn);
     kjson_add_str(j, "meter", o->meter);
@@ -116,4 +119,22 @@ kerr_t bo_qr_create(bo_qr_ctx_t *q, const char *kiosk, const bo_qr_new_t *n, bo_
     char id[sizeof o->id];
     snprintf(id, sizeof id, "%s", o->id);
     return rc ? rc : bo_qr_load(q, id, o, msg);
+}
+
+kerr_t bo_qr_placed(bo_qr_ctx_t *q, const char *id, const char *ref, bo_order_t *o, kmsg_t *msg)
+{
+    kerr_t rc = bo_qr_load(q, id, o, msg);
+    if (rc || o->provider_ref[0] || strlen(ref) >= sizeof o->provider_ref)
+        return rc;
+    snprintf(o->provider_ref, sizeof o->provider_ref, "%s", ref);
+    return q->st->ops->qr->order_set(q->st->ctx, o, msg);
+}
+
+kerr_t bo_qr_provider_paid(bo_qr_ctx_t *q, const char *id, int64_t amount, bo_order_t *o, kmsg_t *msg)
+{
+    kerr_t rc = bo_qr_load(q, id, o, msg);
+    if (rc == K_OK && amount != o->amount)
+        return kmsg_set(msg, K_ECONFLICT, "the provider says order %s was paid %lld, not %lld: not booked", id,
+                        (long long)amount, (long long)o->amount);
+    return rc ? rc : bo_qr_event(q, id, "pay", o, msg);
 }

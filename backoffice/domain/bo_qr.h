@@ -38,7 +38,18 @@ kerr_t bo_qr_event(bo_qr_ctx_t *q, const char *id, const char *event, bo_order_t
  * the meter is not in the kiosk's scope. */
 kerr_t bo_qr_create(bo_qr_ctx_t *q, const char *kiosk, const bo_qr_new_t *n, bo_order_t *o, kmsg_t *msg);
 
-/* The order as the API shows it, its code's URL under base_url. */
+/* Keeps ref (the provider's code_url) as order id's code, unless it has
+ * one already; o then holds the order. */
+kerr_t bo_qr_placed(bo_qr_ctx_t *q, const char *id, const char *ref, bo_order_t *o, kmsg_t *msg);
+
+/* Books the payment a real provider reported for order id (its
+ * notification or its answer to a query): paid, or paid_late with a notice
+ * for the kiosk; once, however often it is reported. K_ECONFLICT if the
+ * provider's amount is not the order's (nothing booked). */
+kerr_t bo_qr_provider_paid(bo_qr_ctx_t *q, const char *id, int64_t amount, bo_order_t *o, kmsg_t *msg);
+
+/* The order as the API shows it: code_url is the provider's code, or the
+ * simulated provider's page under base_url. */
 cJSON *bo_qr_json(const char *base_url, const bo_order_t *o);
 
 #endif

@@ -33,8 +33,12 @@ void bo_h_qr_create(bo_req_t *q, bo_resp_t *r)
         bo__qr_done(q->s, &c);
         bo_unlock(q->s);
     }
+    if (rc == K_OK)
+        rc = bo__qr_place(q->s, &o, &msg);
     if (rc == K_EDENIED)
         bo_resp_error(r, 403, "meter_out_of_scope", "%s", msg.text);
+    else if (rc == K_EIO || rc == K_ETIMEOUT || rc == K_ECORRUPT)
+        bo_resp_error(r, 503, "provider_unavailable", "%s: ask again", msg.text);
     else if (rc)
         bo_resp_kerr(r, rc, &msg);
     else
@@ -64,6 +68,16 @@ void bo_h_qr_get(bo_req_t *q, bo_resp_t *r)
     bo_qr_ctx_t c = bo__qr_ctx(q->s);
     kerr_t rc = own_order(q, &c, &o, &msg);
     bo__qr_done(q->s, &c);
+    bo_unlock(q->s);
+    if (rc == K_OK && strcmp(o.state, "pending") == 0) { /* no notification yet: the provider is asked now and then */
+        bo__qr_ask(q->s, &o);
+        bo_lock(q->s);
+        c = bo__qr_ctx(q->s);
+        rc = own_order(q, &c, &o, &msg);
+        bo__qr_done(q->s, &c);
+        bo_unlock(q->s);
+    }
+    bo_lock(q->s);
     r->wait = rc == K_OK && strcmp(o.state, "pending") == 0 && !q->s->stopping && q->waited_ms < wait_s * 1000;
     bo_unlock(q->s);
     if (r->wait)
@@ -81,6 +95,12 @@ void bo_h_qr_cancel(bo_req_t *q, bo_resp_t *r)
     bo_lock(q->s);
     bo_qr_ctx_t c = bo__qr_ctx(q->s);
     kerr_t rc = own_order(q, &c, &o, &msg);
+    bo__qr_done(q->s, &c);
+    bo_unlock(q->s);
+    if (rc == K_OK)
+        bo__qr_close(q->s, &o); /* the provider's trade first: a payment it had taken is booked, the cancel refused */
+    bo_lock(q->s);
+    c = bo__qr_ctx(q->s);
     if (rc == K_OK)
         rc = bo_qr_event(&c, q->arg[1], "cancel", &o, &msg);
     bo__qr_done(q->s, &c);

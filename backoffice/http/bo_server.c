@@ -7,6 +7,7 @@
 
 #include "backoffice/base/bo_clock.h"
 #include "backoffice/http/bo_server.h"
+#include "backoffice/pay/bo_pay.h"
 #include "base/kjson.h"
 
 static char *slurp(const char *path, kmsg_t *msg, const char *what)
@@ -67,6 +68,8 @@ kerr_t bo_server_start(bo_server_t *s, const bo_config_t *cfg, bo_store_open_fn 
     if (rc == K_OK)
         rc = bo_key_load(cfg->signing_key, &s->key, msg);
     if (rc == K_OK)
+        rc = bo_pay_open(cfg, &s->provider, msg);
+    if (rc == K_OK)
         rc = open(cfg->database, &s->store, msg);
     if (rc == K_OK)
         rc = bo__purge(s, msg);
@@ -87,6 +90,7 @@ void bo_server_stop(bo_server_t *s)
     pthread_cond_broadcast(&s->changed);
     bo_unlock(s);
     bo__http_stop(s);
+    bo_pay_close(&s->provider);
     if (s->store.ops)
         s->store.ops->close(s->store.ctx);
     s->store = (bo_store_t){0};

@@ -14,6 +14,7 @@
 #include "backoffice/domain/bo_op.h"
 #include "backoffice/domain/bo_qr.h"
 #include "backoffice/domain/bo_sign.h"
+#include "backoffice/pay/bo_provider.h"
 #include "backoffice/store/bo_store.h"
 #include "base/err.h"
 
@@ -45,6 +46,11 @@ typedef struct bo_server {
     bo_fault_t fault;
     char *tls_cert, *tls_key, *tls_ca; /* PEM text handed to libmicrohttpd */
     struct bo_http *http;
+    bo_provider_t provider;  /* [qr] provider: the real QR money provider (ops NULL: the simulated one) */
+    struct {                 /* when each pending order was last asked about at the provider */
+        char id[33];
+        int64_t at;
+    } asked[64];
 } bo_server_t;
 
 typedef struct bo_req {
@@ -140,6 +146,7 @@ void bo_h_qr_create(bo_req_t *q, bo_resp_t *r);
 void bo_h_qr_get(bo_req_t *q, bo_resp_t *r);
 void bo_h_qr_cancel(bo_req_t *q, bo_resp_t *r);
 void bo_h_qr_sim_pay(bo_req_t *q, bo_resp_t *r);
+void bo_h_notify(bo_req_t *q, bo_resp_t *r);
 void bo_h_pay_page(bo_req_t *q, bo_resp_t *r);
 void bo_h_pay_form(bo_req_t *q, bo_resp_t *r);
 void bo_h_enrol(bo_req_t *q, bo_resp_t *r);
@@ -233,6 +240,15 @@ bool bo__tls_peer_is(struct MHD_Connection *conn, const char *fingerprint);
  * the lock). */
 bo_qr_ctx_t bo__qr_ctx(bo_server_t *s);
 void bo__qr_done(bo_server_t *s, const bo_qr_ctx_t *c);
+/* With a real QR money provider (bo_h_qr_prov.c; no lock held): places
+ * pending order o with it, keeping its code_url on the order (o then as
+ * stored); asks it about pending order o if no answer came for a while,
+ * booking a payment it reports; closes pending order o's trade, booking a
+ * payment the refusal reveals. Nothing when the provider is the simulated
+ * one. */
+kerr_t bo__qr_place(bo_server_t *s, bo_order_t *o, kmsg_t *msg);
+void bo__qr_ask(bo_server_t *s, const bo_order_t *o);
+void bo__qr_close(bo_server_t *s, const bo_order_t *o);
 /* Forgets de-duplication records older than the configured days, and
  * notes when (bo_h_outbox.c; the caller holds the lock). */
 kerr_t bo__purge(bo_server_t *s, kmsg_t *msg);

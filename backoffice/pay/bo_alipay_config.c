@@ -7,14 +7,13 @@
 #include "backoffice/base/bo_keys.h"
 #include "backoffice/pay/bo_alipay.h"
 
-static const bo_key_t keys[] = {
-    BO_KEY_TEXT(bo_alipay_cfg_t, "app_id", app_id),
-    BO_KEY_TEXT(bo_alipay_cfg_t, "private_key_file", private_key_file),
-    BO_KEY_TEXT(bo_alipay_cfg_t, "alipay_public_key_file", alipay_public_key_file),
-    BO_KEY_TEXT(bo_alipay_cfg_t, "gateway", gateway),
-    BO_KEY_TEXT(bo_alipay_cfg_t, "ca_file", ca_file),
-    BO_KEY_TEXT(bo_alipay_cfg_t, "notify_url", notify_url),
-    BO_KEY_INT(bo_alipay_cfg_t, "timeout_seconds", timeout_s, 1, 120),
+#define TEXT(n, f) {n, offsetof(bo_alipay_cfg_t, f), sizeof(((bo_alipay_cfg_t *)0)->f), false}
+
+static const bo_text_key_t texts[] = {
+    TEXT("app_id", app_id),   TEXT("private_key_file", private_key_file),
+    TEXT("alipay_public_key_file", alipay_public_key_file),
+    TEXT("gateway", gateway), TEXT("ca_file", ca_file),
+    TEXT("notify_url", notify_url),
 };
 
 void bo_alipay_cfg_defaults(bo_alipay_cfg_t *c)
@@ -26,7 +25,9 @@ void bo_alipay_cfg_defaults(bo_alipay_cfg_t *c)
 
 bool bo_alipay_cfg_key(bo_alipay_cfg_t *c, const char *name, const char *value, bool *known)
 {
-    return bo_keys_set(c, keys, sizeof keys / sizeof keys[0], name, value, known);
+    if (strcmp(name, "timeout_seconds") == 0)
+        return (*known = true) && bo_keys_int(value, 1, 120, &c->timeout_s);
+    return bo_keys_text(c, texts, sizeof texts / sizeof texts[0], name, value, known);
 }
 
 kerr_t bo_alipay_cfg_check(const bo_alipay_cfg_t *c, kmsg_t *msg)

@@ -47,7 +47,8 @@ typedef struct bo_prov_order {
     int64_t amount;         /* fen */
     const char *currency;   /* "CNY" */
     const char *description;
-    const char *notify_url; /* where the provider posts its notification */
+    const char *notify_url; /* the back office's address for the provider's notification; a provider
+                               configured with an address of its own (behind a proxy) uses that */
     const char *client_ip;  /* BO_PROV_H5: the payer's address */
     const char *return_url; /* BO_PROV_H5: where the page goes back to */
     int64_t expires_at;     /* ms since the epoch (UTC); 0: the provider's default */
@@ -80,7 +81,8 @@ typedef struct bo_prov_refund {
 } bo_prov_refund_t;
 
 /* An HTTP request as received, for notifications: headers by name
- * (case-insensitive lookup through get_header) and the raw body. */
+ * (case-insensitive lookup through get_header; each value it returns stays
+ * valid until notify returns) and the raw body. */
 typedef struct bo_prov_http {
     const char *(*get_header)(void *arg, const char *name); /* NULL if absent */
     void *arg;

@@ -6,7 +6,7 @@
 
 #include "backoffice/store_sqlite/bo_sq_int.h"
 
-#define COLS "id, kiosk, txn_id, meter, currency, state, gave_up, amount, created_at, expires_at, paid_at"
+#define COLS "id, kiosk, txn_id, meter, currency, state, gave_up, amount, created_at, expires_at, paid_at, provider_ref"
 
 static void read_order(sqlite3_stmt *st, bo_order_t *o)
 {
@@ -19,6 +19,7 @@ static void read_order(sqlite3_stmt *st, bo_order_t *o)
     o->created_at = sqlite3_column_int64(st, 8);
     o->expires_at = sqlite3_column_int64(st, 9);
     o->paid_at = sqlite3_column_int64(st, 10);
+    bo_db_copy(st, 11, o->provider_ref, sizeof o->provider_ref);
 }
 
 static kerr_t order_get(void *ctx, const char *id, bo_order_t *o, bool *found, kmsg_t *msg)
@@ -54,8 +55,8 @@ static kerr_t order_add(void *ctx, const bo_order_t *o, kmsg_t *msg)
 static kerr_t order_set(void *ctx, const bo_order_t *o, kmsg_t *msg)
 {
     return bo_db_write(ctx, NULL, msg, "changing a QR order",
-                       "UPDATE qr_order SET state = ?, gave_up = ?, paid_at = ? WHERE id = ?", "ttpt", o->state,
-                       o->gave_up, o->paid_at, o->id);
+                       "UPDATE qr_order SET state = ?, gave_up = ?, paid_at = ?, provider_ref = ? WHERE id = ?", "ttptt",
+                       o->state, o->gave_up, o->paid_at, o->provider_ref, o->id);
 }
 
 static kerr_t notice_add(void *ctx, const char *kiosk, const char *kind, const char *body, int64_t at, kmsg_t *msg)

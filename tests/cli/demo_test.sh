@@ -107,5 +107,24 @@ case_notices() {
      "low1 delivered, credit delivered" ]] || fail "the outbox: $(bo_sql 'select kind, state from notice_outbox')"
 }
 
+# The demo with DEMO_QR=wechat: the back office places QR orders with
+# WeChat Pay played by wxpaysim; a QR sale at the kiosk shows WeChat Pay's
+# code, the resident's phone pays it there (demo_phone_pay), the signed
+# notification books it and the credit is delivered.
+case_qr_wechat() {
+  DEMO_QR=wechat site
+  "$CTL" --config "$SITE/kiosk.ini" sale --meter 000000000001 --amount 2000 --pay qr --timeout 30 \
+    >"$SITE/sale.out" 2>"$SITE/sale.err" &
+  local sale=$! id=
+  for _ in $(seq 100); do grep -q 'scan to pay' "$SITE/sale.err" && break; sleep 0.05; done
+  grep -q 'scan to pay: weixin://wxpay/bizpayurl?pr=' "$SITE/sale.err" || fail "the code: $(cat "$SITE/sale.err")"
+  id=$(bo_sql "select id from qr_order where state = 'pending'")
+  DEMO_QR=wechat demo_phone_pay "$id"
+  wait "$sale" || fail "the QR sale failed: $(cat "$SITE/sale.err")"
+  contains "$(cat "$SITE/sale.out")" '"state":	"delivered"' "the demo's QR sale"
+  [[ $(bo_sql "select state from qr_order where id = '$id'") == paid ]] || fail "the order: $(bo_sql 'select * from qr_order')"
+  grep -q "TRANSACTION.SUCCESS" <(curl -s "$WX/sim/deliveries") || fail "no notification was sent"
+}
+
 "case_$CASE"
 finish

@@ -8,41 +8,16 @@
 CASE=$1 CTL=$2 BO=$3
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/bo_lib.sh"
+. "$(dirname "$0")/qr_lib.sh"
 
 setup() {
   setup_bo
   printf 'qr = true\nqr_ttl_s = 60\n[log]\nlevel = info\n' >>"$SITE/kiosk.ini"
 }
 
-# start_sale AMOUNT [TIMEOUT]: a QR sale in the background; waits for its
-# code and sets ORDER (the order's id, from the code's URL) and SALE_PID.
-start_sale() {
-  "$CTL" --config "$SITE/kiosk.ini" sale --meter 000000000001 --amount "$1" --pay qr --timeout "${2:-30}" \
-    >"$SITE/sale.out" 2>"$SITE/sale.err" &
-  SALE_PID=$!
-  for _ in $(seq 100); do grep -q 'scan to pay' "$SITE/sale.err" && break; sleep 0.05; done
-  ORDER=$(grep -o '/pay/[0-9a-f]*' "$SITE/sale.err" | head -1 | cut -d/ -f3)
-  [[ -n $ORDER ]] || { fail "no code URL on stderr: $(cat "$SITE/sale.err")"; finish; }
-  sleep 0.3 # the kiosk is long-polling now
-}
-
-# end_sale WANT_STATUS: waits for the sale; its JSON in OUT.
-end_sale() {
-  wait "$SALE_PID"
-  local got=$?
-  OUT=$(cat "$SITE/sale.out")
-  [[ $got == "$1" ]] || fail "the QR sale exited $got, expected $1: $(cat "$SITE/sale.err")"
-}
-
 pay() { [[ $(bo_post "/v1/sim/qr-orders/$1/pay") == 200 ]] || fail "paying order $1: $(cat "$SITE/bo.answer")"; }
-order_state() { bo_sql "select state from qr_order where id = '$1'"; }
-booked() { kiosk_sql "select count(*) from payment where method = 'qr' and ref = '$1'"; }
 
 json_of() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$OUT" "$1"; }
-
-verify() {
-  expect_status 0 ctl ledger verify
-}
 
 case_paid() {
   setup
@@ -58,23 +33,13 @@ case_paid() {
 
 case_expired() {
   setup
-  start_sale 5000
-  [[ $(bo_post /v1/test/clock '{"advance_ms": 61000}') == 200 ]] || fail "moving the clock"
-  end_sale 1
-  contains "$OUT" '"state":	"cancelled"' "an expired QR order"
-  contains "$OUT" 'QR order expired' "an expired QR order"
-  [[ $(order_state "$ORDER") == expired ]] || fail "the back office's order is $(order_state "$ORDER")"
-  [[ $(booked "$ORDER") == 0 ]] || fail "an expired order was booked"
+  sale_expired
   verify
 }
 
 case_cancelled() {
   setup
-  start_sale 5000
-  kill -INT "$SALE_PID" # the resident's cancel
-  end_sale 1
-  contains "$OUT" '"state":	"cancelled"' "a cancelled QR sale"
-  [[ $(order_state "$ORDER") == cancelled ]] || fail "the back office's order is $(order_state "$ORDER")"
+  sale_cancelled
   verify
 }
 

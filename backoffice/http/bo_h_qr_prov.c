@@ -1,0 +1,164 @@
+/* QR orders with a real money provider (docs/payments-qr.md): an order is
+ * placed with the provider when a kiosk makes it (its code_url is then the
+ * provider's), a pending order a kiosk polls is asked about at the
+ * provider now and then, a kiosk's cancel closes the trade, and the
+ * provider's notification books the payment once. The server lock is
+ * never held across a provider call. */
+#include <microhttpd.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "backoffice/http/bo_server.h"
+#include "base/log.h"
+
+#define ASK_EVERY_MS 3000 /* a pending order is asked about at the provider at most this often */
+
+/* The providers' notification paths (the routes of bo_route.c). */
+static const struct {
+    const char *path, *provider;
+} notify_paths[] = {
+    {"/v1/notify/wechatpay", "wechat"},
+    {"/v1/notify/alipay", "alipay"},
+};
+
+static bool real(const bo_server_t *s)
+{
+    return s->provider.ops != NULL;
+}
+
+kerr_t bo__qr_place(bo_server_t *s, bo_order_t *o, kmsg_t *msg)
+{
+    if (!real(s) || o->provider_ref[0] || strcmp(o->state, "pending") != 0)
+        return K_OK;
+    char notify[400] = "", what[96];
+    for (size_t i = 0; i < sizeof notify_paths / sizeof notify_paths[0]; i++)
+        if (strcmp(notify_paths[i].provider, s->provider.ops->name) == 0)
+            snprintf(notify, sizeof notify, "%s%s", s->base_url, notify_paths[i].path);
+    snprintf(what, sizeof what, "Prepaid top-up, meter %s", o->meter);
+    bo_prov_order_t po = {.kind = BO_PROV_NATIVE, .out_trade_no = o->id, .amount = o->amount,
+                          .currency = o->currency, .description = what, .notify_url = notify,
+                          .expires_at = o->expires_at};
+    bo_prov_answer_t a;
+    kerr_t rc = s->provider.ops->create(s->provider.ctx, &po, &a, msg);
+    if (rc) {
+        LOG_W("qr", "placing order %s with %s: %s", o->id, s->provider.ops->name, msg->text);
+        return rc;
+    }
+    char id[sizeof o->id];
+    snprintf(id, sizeof id, "%s", o->id);
+    bo_lock(s);
+    bo_qr_ctx_t c = bo__qr_ctx(s);
+    rc = bo_qr_placed(&c, id, a.url, o, msg);
+    bo__qr_done(s, &c);
+    bo_unlock(s);
+    return rc;
+}
+
+/* Whether order id is due to be asked about now, marking it asked (the
+ * lock held). An order first seen waits ASK_EVERY_MS: its notification
+ * usually comes first. */
+static bool due(bo_server_t *s, const char *id, int64_t now)
+{
+    size_t oldest = 0, n = sizeof s->asked / sizeof s->asked[0];
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(s->asked[i].id, id) == 0) {
+            if (now - s->asked[i].at < ASK_EVERY_MS)
+                return false;
+            s->asked[i].at = now;
+            return true;
+        }
+        if (s->asked[i].at < s->asked[oldest].at)
+            oldest = i;
+    }
+    snprintf(s->asked[oldest].id, sizeof s->asked[oldest].id, "%s", id);
+    s->asked[oldest].at = now;
+    return false;
+}
+
+/* Books what the provider answered about order id if it was paid; the
+ * store's failure (K_EIO, K_EBUSY) is returned, anything else logged. */
+static kerr_t book_answer(bo_server_t *s, const char *id, const bo_prov_answer_t *a)
+{
+    if (a->state != BO_PROV_PAID && a->state != BO_PROV_REFUNDED)
+        return K_OK;
+    bo_order_t o;
+    kmsg_t msg = {{0}};
+    bo_lock(s);
+    bo_qr_ctx_t c = bo__qr_ctx(s);
+    kerr_t rc = bo_qr_provider_paid(&c, id, a->amount, &o, &msg);
+    bo__qr_done(s, &c);
+    bo_unlock(s);
+    if (rc)
+        LOG_E("qr", "booking the payment of order %s: %s", id, msg.text);
+    else
+        LOG_I("qr", "order %s paid at %s (%s): %s", id, s->provider.ops->name, a->trade_no, o.state);
+    return rc == K_EIO || rc == K_EBUSY ? rc : K_OK;
+}
+
+/* Asks the provider about order id, booking a payment it reports. */
+static void ask(bo_server_t *s, const char *id)
+{
+    bo_prov_answer_t a;
+    kmsg_t msg = {{0}};
+    if (s->provider.ops->query(s->provider.ctx, id, &a, &msg) != K_OK)
+        LOG_W("qr", "asking %s about order %s: %s", s->provider.ops->name, id, msg.text);
+    else
+        (void)book_answer(s, id, &a); /* a store failure: asked again at the next poll */
+}
+
+void bo__qr_ask(bo_server_t *s, const bo_order_t *o)
+{
+    if (!real(s) || strcmp(o->state, "pending") != 0 || !o->provider_ref[0])
+        return;
+    bo_lock(s);
+    bool now = due(s, o->id, bo_now(s));
+    bo_unlock(s);
+    if (now)
+        ask(s, o->id);
+}
+
+void bo__qr_close(bo_server_t *s, const bo_order_t *o)
+{
+    kmsg_t msg = {{0}};
+    if (!real(s) || strcmp(o->state, "pending") != 0 || !o->provider_ref[0])
+        return;
+    kerr_t rc = s->provider.ops->cancel(s->provider.ctx, o->id, &msg);
+    if (rc == K_EDENIED) /* paid meanwhile, most likely: book it, and the cancel is refused */
+        ask(s, o->id);
+    else if (rc)
+        LOG_W("qr", "closing order %s at %s: %s (a payment would come as a late one)", o->id,
+              s->provider.ops->name, msg.text);
+}
+
+static const char *header(void *arg, const char *name)
+{
+    return MHD_lookup_connection_value(arg, MHD_HEADER_KIND, name);
+}
+
+void bo_h_notify(bo_req_t *q, bo_resp_t *r)
+{
+    bo_server_t *s = q->s;
+    const char *want = NULL;
+    for (size_t i = 0; i < sizeof notify_paths / sizeof notify_paths[0]; i++)
+        if (strcmp(q->path, notify_paths[i].path) == 0)
+            want = notify_paths[i].provider;
+    if (!real(s) || !want || strcmp(want, s->provider.ops->name) != 0) {
+        bo_resp_error(r, 404, "not_found", "this server takes no notifications from that provider");
+        return;
+    }
+    bo_prov_http_t req = {header, q->conn, header(q->conn, "Content-Type"), q->body, q->body_len};
+    bo_prov_event_t ev;
+    kmsg_t msg = {{0}};
+    if (s->provider.ops->notify(s->provider.ctx, &req, &ev, &msg) != K_OK) {
+        LOG_W("qr", "a %s notification refused: %s", want, msg.text);
+        bo_resp_error(r, 401, "FAIL", "%s", msg.text);
+        return;
+    }
+    if (!ev.is_refund && book_answer(s, ev.trade.out_trade_no, &ev.trade) != K_OK) {
+        bo_resp_error(r, 500, "FAIL", "the payment could not be stored: send it again");
+        return;
+    }
+    r->status = s->provider.ops->ack_status;
+    r->body = strdup(s->provider.ops->ack_body);
+    r->type = "text/plain; charset=utf-8";
+}
