@@ -81,9 +81,9 @@ static const bo_route_t routes[] = {
     {"GET", "/v1/admin/groups", bo_h_admin_groups, NEEDS_ADMIN, BODY_NONE, 0},
     {"POST", "/v1/enrol", bo_h_enrol, 0, BODY_JSON, SMALL},
     /* The QR money providers' notifications, checked by their signatures
-     * (bo_h_qr_prov.c); Alipay's (a form) is one more row here, with
-     * BODY_FORM. */
+     * (bo_h_qr_prov.c): WeChat Pay's JSON, Alipay's form. */
     {"POST", "/v1/notify/wechatpay", bo_h_notify, 0, BODY_JSON, SMALL},
+    {"POST", "/v1/notify/alipay", bo_h_notify, 0, BODY_FORM, SMALL},
     {"GET", "/v1/health", bo_h_health, 0, BODY_NONE, 0},
     {"GET", "/pay/*", bo_h_pay_page, NEEDS_SIM, BODY_NONE, 0},
     {"POST", "/pay/*", bo_h_pay_form, NEEDS_SIM, BODY_FORM, FORM},

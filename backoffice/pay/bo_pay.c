@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "backoffice/pay/bo_alipay.h"
 #include "backoffice/pay/bo_wx.h"
 
 static const char *const state_names[] = {
@@ -21,14 +22,24 @@ static kerr_t open_wechat(const bo_config_t *cfg, bo_provider_t *p, kmsg_t *msg)
     return bo_wx_open(&cfg->wechat, p, msg);
 }
 
-/* The providers [qr] provider may name. Alipay: add {"alipay",
- * open_alipay} here (backoffice/pay/bo_alipay.h); its notification route
- * is a row of bo_route.c, /v1/notify/alipay (bo_h_qr_prov.c knows it). */
+static kerr_t open_alipay(const bo_config_t *cfg, bo_provider_t *p, kmsg_t *msg)
+{
+    bo_alipay_cfg_t c;
+    bool configured;
+    kerr_t rc = bo_alipay_cfg_from(cfg, &c, &configured, msg);
+    if (rc == K_OK && !configured)
+        return kmsg_set(msg, K_EINVAL, "[qr] provider = alipay needs an [alipay] section (see backoffice.ini.sample)");
+    return rc ? rc : bo_alipay_open(&c, p, msg);
+}
+
+/* The providers [qr] provider may name; each one's notification route is
+ * a row of bo_route.c (bo_h_qr_prov.c knows its path). */
 static const struct {
     const char *name;
     kerr_t (*open)(const bo_config_t *cfg, bo_provider_t *p, kmsg_t *msg);
 } providers[] = {
     {"wechat", open_wechat},
+    {"alipay", open_alipay},
 };
 
 kerr_t bo_pay_open(const bo_config_t *cfg, bo_provider_t *p, kmsg_t *msg)
@@ -39,7 +50,7 @@ kerr_t bo_pay_open(const bo_config_t *cfg, bo_provider_t *p, kmsg_t *msg)
     for (size_t i = 0; i < sizeof providers / sizeof providers[0]; i++)
         if (strcmp(cfg->qr_provider, providers[i].name) == 0)
             return providers[i].open(cfg, p, msg);
-    return kmsg_set(msg, K_EINVAL, "[qr] provider = %s: no such provider (sim, wechat)", cfg->qr_provider);
+    return kmsg_set(msg, K_EINVAL, "[qr] provider = %s: no such provider (sim, wechat, alipay)", cfg->qr_provider);
 }
 
 void bo_pay_close(bo_provider_t *p)
