@@ -20,7 +20,7 @@ static kerr_t seen(void *ctx, const char *meter, int64_t count, int64_t at, kmsg
 
 static kerr_t lease_get(void *ctx, const char *meter, bo_lease_t *l, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     memset(l, 0, sizeof *l);
     kerr_t rc = bo_db_first(ctx, &st, &l->held, msg,
                             "SELECT kiosk, txn_id, count, granted_at, ends_at FROM count_lease WHERE meter = ?", "t",
@@ -28,9 +28,9 @@ static kerr_t lease_get(void *ctx, const char *meter, bo_lease_t *l, kmsg_t *msg
     if (rc == K_OK && l->held) {
         bo_db_copy(st, 0, l->kiosk, sizeof l->kiosk);
         bo_db_copy(st, 1, l->txn, sizeof l->txn);
-        l->count = sqlite3_column_int64(st, 2);
-        l->granted_at = sqlite3_column_int64(st, 3);
-        l->ends_at = sqlite3_column_int64(st, 4);
+        l->count = bo_cur_int(st, 2);
+        l->granted_at = bo_cur_int(st, 3);
+        l->ends_at = bo_cur_int(st, 4);
     }
     bo_db_end(st);
     return rc;
@@ -56,7 +56,7 @@ static kerr_t lease_drop(void *ctx, const char *meter, bool *changed, kmsg_t *ms
 
 static kerr_t given_to(void *ctx, const char *meter, int64_t count, char kiosk[65], char txn[37], kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     bool found;
     kerr_t rc = bo_db_first(ctx, &st, &found, msg, "SELECT kiosk, txn_id FROM count_grant WHERE meter = ? AND count = ?",
                             "ti", meter, count);

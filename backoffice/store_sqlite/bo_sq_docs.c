@@ -36,7 +36,7 @@ static kerr_t tariff_exists(void *ctx, const char *id, bool *found, kmsg_t *msg)
 
 static kerr_t tariffs_each(void *ctx, bo_tariff_cb fn, void *arg, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     bool more;
     kerr_t rc = bo_db_first(ctx, &st, &more, msg, "SELECT id, currency, text FROM tariff ORDER BY id", "");
     for (; rc == K_OK && more; more = bo_db_next(ctx, st, &rc, msg)) {
@@ -66,7 +66,7 @@ static kerr_t card_unblock(void *ctx, const char *serial, bool *changed, kmsg_t 
 /* Calls fn with the two texts of each row of sql (no parameters). */
 static kerr_t pairs(void *ctx, const char *sql, bo_pair_cb fn, void *arg, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     bool more;
     kerr_t rc = bo_db_first(ctx, &st, &more, msg, sql, "");
     for (; rc == K_OK && more; more = bo_db_next(ctx, st, &rc, msg))
@@ -131,12 +131,12 @@ static kerr_t groups_each(void *ctx, bo_pair_cb fn, void *arg, kmsg_t *msg)
 
 static kerr_t operators_each(void *ctx, bo_operator_cb fn, void *arg, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     bool more;
     kerr_t rc = bo_db_first(ctx, &st, &more, msg,
                             "SELECT name, group_name, pin_hash, disabled FROM staff_operator ORDER BY name", "");
     for (; rc == K_OK && more; more = bo_db_next(ctx, st, &rc, msg)) {
-        bo_operator_rec_t o = {bo_db_col(st, 0), bo_db_col(st, 1), bo_db_col(st, 2), sqlite3_column_int(st, 3) != 0};
+        bo_operator_rec_t o = {bo_db_col(st, 0), bo_db_col(st, 1), bo_db_col(st, 2), (int)bo_cur_int(st, 3) != 0};
         fn(arg, &o);
     }
     bo_db_end(st);

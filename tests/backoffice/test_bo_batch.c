@@ -48,12 +48,12 @@ static void retry_rule(void **state)
 
 typedef struct fixture {
     char dir[256];
-    sqlite3 *db;
+    bo_db_t *db;
     bo_store_t st;
     bo_key_t key;
 } fixture_t;
 
-static int64_t number(sqlite3 *db, const char *sql)
+static int64_t number(bo_db_t *db, const char *sql)
 {
     int64_t v = -1;
     kmsg_t msg;

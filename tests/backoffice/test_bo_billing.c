@@ -83,7 +83,7 @@ static void dates(void **state)
 
 typedef struct fixture {
     char dir[256], path[300];
-    sqlite3 *db;
+    bo_db_t *db;
     bo_store_t st;
 } fixture_t;
 
@@ -175,13 +175,12 @@ static void cell(fixture_t *f, const char *meter, const char *day, const char *c
 {
     char sql[300];
     bool found = false;
-    sqlite3_stmt *st;
-    snprintf(sql, sizeof sql, "SELECT coalesce(%s, '') FROM bill_day WHERE meter = '%s' AND day = '%s'", col, meter,
-             day);
-    assert_int_equal(sqlite3_prepare_v2(f->db, sql, -1, &st, NULL), SQLITE_OK);
-    found = sqlite3_step(st) == SQLITE_ROW;
-    snprintf(out, len, "%s", found ? (const char *)sqlite3_column_text(st, 0) : "-");
-    sqlite3_finalize(st);
+    kmsg_t msg = {{0}};
+    snprintf(sql, sizeof sql, "SELECT coalesce(CAST(%s AS TEXT), '') FROM bill_day WHERE meter = '%s' AND day = '%s'",
+             col, meter, day);
+    assert_int_equal(bo_db_text(f->db, sql, out, len, &found, &msg), K_OK);
+    if (!found)
+        snprintf(out, len, "-");
 }
 
 #define ASSERT_CELL(f, meter, day, col, want)                                                                      \
@@ -350,13 +349,9 @@ static void http_report(void **state)
     boh_t h;
     assert_true(boh_setup(&h, false, NULL));
     assert_true(boh_meter(&h, "000012345678", "S1"));
-    char out[4096], path[300];
+    char out[4096];
     assert_int_equal(boh_cli(&h, out, sizeof out, "tariff set single CNY 'single 0.5283'"), 0);
-    sqlite3 *db;
-    snprintf(path, sizeof path, "%s/bo.db", h.dir);
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, "UPDATE meter SET tariff = 'single'", NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(db);
+    assert_true(boh_sql(&h, "UPDATE meter SET tariff = 'single'"));
     static const char *const at[] = {"2026-11-29T16:00:00.000Z", "2026-11-30T10:00:00.000Z", "2026-11-30T16:00:00.000Z"};
     static const long long energy[] = {1000, 11500, 13500};
     char body[2048];

@@ -64,7 +64,7 @@ static void kiosk_code_groups(void **state)
     assert_string_not_equal(k1, k2); /* either key changes the code */
 }
 
-static int64_t count(sqlite3 *db, const char *sql)
+static int64_t count(bo_db_t *db, const char *sql)
 {
     int64_t n = -1;
     kmsg_t msg;
@@ -75,7 +75,7 @@ static int64_t count(sqlite3 *db, const char *sql)
 static void issue_on_database(void **state)
 {
     (void)state;
-    sqlite3 *db;
+    bo_db_t *db;
     bo_store_t st;
     kmsg_t msg;
     char code[SYNC_CODE_LEN], again[SYNC_CODE_LEN], hex[65];

@@ -18,14 +18,15 @@
 #define T0 1764547200000LL /* 2025-12-01T00:00:00Z */
 
 typedef struct fixture {
-    sqlite3 *db;
+    bo_db_t *db;
     bo_store_t st;
     bo_notices_cfg_t cfg;
 } fixture_t;
 
 static void exec(fixture_t *f, const char *sql)
 {
-    assert_int_equal(sqlite3_exec(f->db, sql, NULL, NULL, NULL), SQLITE_OK);
+    kmsg_t msg = {{0}};
+    assert_int_equal(bo_db_exec(f->db, sql, "setting up", &msg), K_OK);
 }
 
 static long count(fixture_t *f, const char *sql)

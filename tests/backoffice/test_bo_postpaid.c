@@ -24,7 +24,7 @@
 
 typedef struct fixture {
     char dir[256], path[300];
-    sqlite3 *db;
+    bo_db_t *db;
 } fixture_t;
 
 static fixture_t F;
@@ -365,25 +365,19 @@ static void http_bills(void **state)
 {
     (void)state;
     boh_t h;
-    char out[4096], path[300];
-    sqlite3 *db;
+    char out[4096];
     assert_true(boh_setup(&h, false, NULL));
     assert_true(boh_meter(&h, "000012345678", "S1"));
-    snprintf(path, sizeof path, "%s/bo.db", h.dir);
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db,
+    assert_true(boh_sql(&h,
                                   "INSERT INTO account(id, customer, opened_at, payment) VALUES ('A9', 'C0', 0, "
                                   "'postpaid'); INSERT INTO account_meter(account, meter, bound_at) VALUES ('A9', "
                                   "'000012345678', 0); INSERT INTO bill_day(meter, day, site, tariff, currency, method, "
                                   "complete, energy, money, days_left_7, days_left_30, billed_at) VALUES "
                                   "('000012345678', '2026-11-05', 'S1', 'single', 'CNY', 'frozen', 1, 4000, 211, -1, "
-                                  "-1, 0)",
-                                  NULL, NULL, NULL),
-                     SQLITE_OK);
+                                  "-1, 0)"));
     assert_int_equal(boh_cli(&h, out, sizeof out, "bill draft --account A9 --period 2026-11"), 0);
     /* issued by hand here: the states are the command line's tests above */
-    assert_int_equal(sqlite3_exec(db, "UPDATE bill SET state = 'issued'", NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(db);
+    assert_true(boh_sql(&h, "UPDATE bill SET state = 'issued'"));
     boh_resp_t r = boh_call(&h, NULL, "GET", "/v1/admin/bills?account=A9", NULL, NULL);
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.body, "\"total\":211"));
