@@ -71,15 +71,6 @@ kerr_t bo__pg_exec(bo_db_t *db, const char *sql, const char *doing, kmsg_t *msg)
     return rc;
 }
 
-kerr_t bo__pg_int(bo_db_t *db, const char *sql, const char *param, int64_t *out, kmsg_t *msg)
-{
-    PGresult *res = PQexecParams(db->pg, sql, param ? 1 : 0, NULL, &param, NULL, NULL, 0);
-    kerr_t rc = ok(res) ? K_OK : failed(res, "reading a value", msg);
-    if (rc == K_OK && PQntuples(res) > 0 && !PQgetisnull(res, 0, 0))
-        *out = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-    PQclear(res);
-    return rc;
-}
 
 kerr_t bo__pg_text(bo_db_t *db, const char *sql, char *out, size_t len, bool *found, kmsg_t *msg)
 {
@@ -123,6 +114,21 @@ static char *numbered(const char *sql, int *params)
     }
     *o = 0;
     return out;
+}
+
+kerr_t bo__pg_int(bo_db_t *db, const char *sql, const char *param, int64_t *out, kmsg_t *msg)
+{
+    int params;
+    char *text = numbered(sql, &params);
+    if (!text)
+        return kmsg_set(msg, K_EIO, "out of memory reading a value");
+    PGresult *res = PQexecParams(db->pg, text, param && params ? 1 : 0, NULL, &param, NULL, NULL, 0);
+    free(text);
+    kerr_t rc = ok(res) ? K_OK : failed(res, "reading a value", msg);
+    if (rc == K_OK && PQntuples(res) > 0 && !PQgetisnull(res, 0, 0))
+        *out = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    PQclear(res);
+    return rc;
 }
 
 kerr_t bo__pg_prepare(bo_db_t *db, bo_cur_t *r, kmsg_t *msg)

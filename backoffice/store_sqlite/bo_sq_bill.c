@@ -109,11 +109,16 @@ static kerr_t last_day(void *ctx, const char *meter, char day[11], kmsg_t *msg)
 static kerr_t put(void *ctx, const bo_bill_row_t *r, kmsg_t *msg)
 {
     return bo_db_write(ctx, NULL, msg, "storing a day's bill",
-                       "INSERT OR REPLACE INTO bill_day(meter, day, site, tariff, currency, method, complete, energy, "
+                       "INSERT INTO bill_day(meter, day, site, tariff, currency, method, complete, energy, "
                        "sharp, peak, flat, valley, money, balance, days_left_7, days_left_30, billed_at) VALUES "
                        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, CASE WHEN ?9 THEN ?10 END, CASE WHEN ?9 THEN ?11 END, "
                        "CASE WHEN ?9 THEN ?12 END, CASE WHEN ?9 THEN ?13 END, ?14, CASE WHEN ?15 THEN ?16 END, ?17, "
-                       "?18, ?19)",
+                       "?18, ?19) ON CONFLICT (meter, day) DO UPDATE SET "
+                       "site = excluded.site, tariff = excluded.tariff, currency = excluded.currency, "
+                       "method = excluded.method, complete = excluded.complete, energy = excluded.energy, "
+                       "sharp = excluded.sharp, peak = excluded.peak, flat = excluded.flat, valley = excluded.valley, "
+                       "money = excluded.money, balance = excluded.balance, days_left_7 = excluded.days_left_7, "
+                       "days_left_30 = excluded.days_left_30, billed_at = excluded.billed_at",
                        "ttttttiiiiiiiiiiiii", r->meter, r->day, r->site, r->tariff, r->currency, r->method,
                        (int64_t)r->complete, r->energy, (int64_t)r->bands, r->band[0], r->band[1], r->band[2],
                        r->band[3], r->money, (int64_t)r->has_balance, r->balance, r->left7, r->left30, r->billed_at);
@@ -161,7 +166,7 @@ static kerr_t mark_get(void *ctx, const char *name, int64_t *v, kmsg_t *msg)
 static kerr_t mark_set(void *ctx, const char *name, int64_t v, kmsg_t *msg)
 {
     return bo_db_write(ctx, NULL, msg, "recording what billing has seen",
-                       "INSERT OR REPLACE INTO bill_mark(name, value) VALUES (?, ?)", "ti", name, v);
+                       "INSERT INTO bill_mark(name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value", "ti", name, v);
 }
 
 /* Milli-days as "12.345" ('' when not known). */

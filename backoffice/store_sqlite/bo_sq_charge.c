@@ -47,8 +47,9 @@ static kerr_t charge_add(void *ctx, const bo_charge_rec_t *c, bool *added, kmsg_
 {
     bool deducted = strcmp(c->mode, "deducted") == 0;
     return bo_db_write(ctx, added, msg, "recording a charge",
-                       "INSERT OR IGNORE INTO charge_applied(item, account, period, name, amount, mode, "
-                       "balance_after, detail, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?7 THEN ?8 END, ?9, ?10)",
+                       "INSERT INTO charge_applied(item, account, period, name, amount, mode, "
+                       "balance_after, detail, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?7 THEN ?8 END, ?9, ?10) "
+                       "ON CONFLICT DO NOTHING",
                        "ttttitiiti", c->item, c->account, c->period, c->name, c->amount, c->mode, (int64_t)deducted,
                        c->balance_after, c->detail, c->at);
 }
@@ -127,8 +128,8 @@ static kerr_t meter_energy(void *ctx, const char *meter, const char *from, const
 static kerr_t run_add(void *ctx, const bo_apportion_run_t *r, bool *added, kmsg_t *msg)
 {
     return bo_db_write(ctx, added, msg, "recording an apportionment",
-                       "INSERT OR IGNORE INTO apportion_run(grp, period, master, subs, common, amount, warning, at) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       "INSERT INTO apportion_run(grp, period, master, subs, common, amount, warning, at) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                        "ttiiiiti", r->group, r->period, r->master, r->subs, r->common, r->amount, r->warning, r->at);
 }
 

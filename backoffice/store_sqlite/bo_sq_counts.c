@@ -39,11 +39,15 @@ static kerr_t lease_get(void *ctx, const char *meter, bo_lease_t *l, kmsg_t *msg
 static kerr_t lease_put(void *ctx, const char *meter, const bo_lease_t *l, int64_t at, kmsg_t *msg)
 {
     kerr_t rc = bo_db_write(ctx, NULL, msg, "granting a count",
-                            "INSERT OR REPLACE INTO count_lease(meter, kiosk, txn_id, count, ends_at, granted_at) "
-                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                            "INSERT INTO count_lease(meter, kiosk, txn_id, count, ends_at, granted_at) "
+                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (meter) DO UPDATE SET kiosk = excluded.kiosk, "
+                            "txn_id = excluded.txn_id, count = excluded.count, ends_at = excluded.ends_at, "
+                            "granted_at = excluded.granted_at",
                             "tttiii", meter, l->kiosk, l->txn, l->count, l->ends_at, l->granted_at);
     if (rc == K_OK)
-        rc = bo_db_write(ctx, NULL, msg, "granting a count", "INSERT OR REPLACE INTO count_grant VALUES (?1, ?2, ?3, ?4, ?5)",
+        rc = bo_db_write(ctx, NULL, msg, "granting a count",
+                         "INSERT INTO count_grant VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (meter, count) DO UPDATE "
+                         "SET kiosk = excluded.kiosk, txn_id = excluded.txn_id, at = excluded.at",
                          "titti", meter, l->count, l->kiosk, l->txn, at);
     return rc;
 }

@@ -25,7 +25,8 @@ static kerr_t bump(void *ctx, const char *kind, const char *kiosk, kmsg_t *msg)
 
 static kerr_t tariff_put(void *ctx, const bo_tariff_rec_t *t, kmsg_t *msg)
 {
-    return bo_db_write(ctx, NULL, msg, "changing the database", "INSERT OR REPLACE INTO tariff VALUES (?, ?, ?)",
+    return bo_db_write(ctx, NULL, msg, "changing the database", "INSERT INTO tariff VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET currency = excluded.currency, "
+                       "text = excluded.text",
                        "ttt", t->id, t->currency, t->text);
 }
 
@@ -52,8 +53,9 @@ static kerr_t card_block(void *ctx, const char *serial, const char *reason, int6
 {
     if (replace)
         return bo_db_write(ctx, changed, msg, "changing the database",
-                           "INSERT OR REPLACE INTO blocked_card VALUES (?, ?, ?)", "tti", serial, reason, at);
-    return bo_db_write(ctx, changed, msg, "blocking a card", "INSERT OR IGNORE INTO blocked_card VALUES (?, ?, ?)",
+                           "INSERT INTO blocked_card VALUES (?, ?, ?) ON CONFLICT (serial) DO UPDATE SET "
+                           "reason = excluded.reason, at = excluded.at", "tti", serial, reason, at);
+    return bo_db_write(ctx, changed, msg, "blocking a card", "INSERT INTO blocked_card VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                        "tti", serial, reason, at);
 }
 
@@ -104,7 +106,7 @@ static kerr_t group_put(void *ctx, const char *name, const char *perms, int64_t 
 static kerr_t operator_put(void *ctx, const bo_operator_rec_t *o, int64_t at, bool *changed, kmsg_t *msg)
 {
     return bo_db_write(ctx, changed, msg, STAFF,
-                       "INSERT INTO staff_operator SELECT ?1, ?2, ?3, 0, ?4 "
+                       "INSERT INTO staff_operator SELECT ?1, ?2, ?3, 0, CAST(?4 AS BIGINT) "
                        "WHERE EXISTS (SELECT 1 FROM staff_group WHERE name = ?2) ON CONFLICT (name) DO UPDATE "
                        "SET group_name = ?2, pin_hash = ?3, disabled = 0, updated_at = ?4",
                        "ttti", o->name, o->group, o->pin_hash, at);

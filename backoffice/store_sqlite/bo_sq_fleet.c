@@ -44,7 +44,7 @@ static kerr_t kiosk_get(void *ctx, const char *id, bo_kiosk_rec_t *k, bool *foun
 static kerr_t kiosk_add(void *ctx, const char *id, const char *site, int64_t at, bool *changed, kmsg_t *msg)
 {
     return bo_db_write(ctx, changed, msg, "storing the kiosk's enrolment",
-                       "INSERT INTO kiosk(id, site, state, created_at) SELECT ?1, ?2, 'active', ?3 "
+                       "INSERT INTO kiosk(id, site, state, created_at) SELECT ?1, ?2, 'active', CAST(?3 AS BIGINT) "
                        "WHERE EXISTS (SELECT 1 FROM site WHERE id = ?2)",
                        "tti", id, site, at);
 }
@@ -79,7 +79,9 @@ static kerr_t kiosk_pin(void *ctx, const char *id, const char *fingerprint, int6
 static kerr_t health_put(void *ctx, const bo_health_rec_t *h, kmsg_t *msg)
 {
     return bo_db_write(ctx, NULL, msg, "storing the heartbeat",
-                       "INSERT OR REPLACE INTO kiosk_health VALUES (?, ?, ?, ?, ?, ?)", "titits", h->kiosk,
+                       "INSERT INTO kiosk_health VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (kiosk) DO UPDATE SET at = excluded.at, "
+                       "software = excluded.software, outbox_depth = excluded.outbox_depth, "
+                       "last_error = excluded.last_error, report = excluded.report", "titits", h->kiosk,
                        h->at, h->hb->software, h->hb->outbox_depth, h->hb->last_error, h->report, (int)h->report_len);
 }
 
@@ -92,8 +94,9 @@ static kerr_t setting_get(void *ctx, const char *kiosk, const char *key, int64_t
 static kerr_t setting_put(void *ctx, const char *kiosk, const char *key, int64_t value, bool *changed, kmsg_t *msg)
 {
     return bo_db_write(ctx, changed, msg, "changing the database",
-                       "INSERT OR REPLACE INTO kiosk_setting SELECT ?1, ?2, ?3 "
-                       "WHERE EXISTS (SELECT 1 FROM kiosk WHERE id = ?1)",
+                       "INSERT INTO kiosk_setting SELECT ?1, ?2, CAST(?3 AS BIGINT) "
+                       "WHERE EXISTS (SELECT 1 FROM kiosk WHERE id = ?1) "
+                       "ON CONFLICT (kiosk, key) DO UPDATE SET value = excluded.value",
                        "tti", kiosk, key, value);
 }
 

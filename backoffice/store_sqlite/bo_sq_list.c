@@ -193,7 +193,7 @@ static const listing_t listings[] = {
     [BO_LIST_METER_ONE] = {METER_STATE("m.id = ?1"), ID_NOW},
     [BO_REPORT_METER_DAY] = {METER_ENERGY("%Y-%m-%d", "date(e.period, '-1 year')"), ID_RANGE},
     [BO_REPORT_METER_MONTH] = {METER_ENERGY("%Y-%m", "strftime('%Y-%m', e.period || '-01', '-1 year')"), ID_RANGE},
-    [BO_REPORT_METER_YEAR] = {METER_ENERGY("%Y", "printf('%04d', e.period - 1)"), ID_RANGE},
+    [BO_REPORT_METER_YEAR] = {METER_ENERGY("%Y", "printf('%04d', CAST(e.period AS INTEGER) - 1)"), ID_RANGE},
     /* Alerts for staff with their state: open, cleared (the kiosk or meter
      * is back) or acknowledged (by whom, why). */
     [BO_LIST_ALERTS] = {"SELECT id, kiosk, subject AS about, meter, " TIME("at") " AS at, kind, severity, evidence, "

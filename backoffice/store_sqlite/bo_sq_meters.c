@@ -24,8 +24,10 @@ static kerr_t meter_put(void *ctx, const bo_meter_rec_t *m, bool replace, kmsg_t
 {
     if (replace)
         return bo_db_write(ctx, NULL, msg, CHANGING,
-                           "INSERT OR REPLACE INTO meter(id, customer, protocol, gateway, kind, tariff, site) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           "INSERT INTO meter(id, customer, protocol, gateway, kind, tariff, site) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET customer = excluded.customer, "
+                           "protocol = excluded.protocol, gateway = excluded.gateway, kind = excluded.kind, "
+                           "tariff = excluded.tariff, site = excluded.site",
                            "ttttttt", m->id, m->customer, m->protocol, m->gateway, m->kind, m->tariff, m->site);
     return bo_db_write(ctx, NULL, msg, CHANGING,
                        "INSERT INTO meter(id, customer, protocol, gateway, kind, tariff, site) "

@@ -28,7 +28,8 @@ static kerr_t contact_get(void *ctx, const char *account, bo_contact_t *c, bool 
 static kerr_t contact_put(void *ctx, const bo_contact_t *c, int64_t at, bool *changed, kmsg_t *msg)
 {
     return bo_db_write(ctx, changed, msg, "writing a contact",
-                       "INSERT INTO contact SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 WHERE EXISTS "
+                       "INSERT INTO contact SELECT ?1, ?2, ?3, ?4, CAST(?5 AS BIGINT), CAST(?6 AS BIGINT), "
+                       "CAST(?7 AS BIGINT), CAST(?8 AS BIGINT) WHERE EXISTS "
                        "(SELECT 1 FROM account WHERE id = ?1) ON CONFLICT (account) DO UPDATE SET mobile = ?2, "
                        "email = ?3, lang = ?4, wants = ?5, quiet_from = ?6, quiet_to = ?7, updated_at = ?8",
                        "ttttiiii", c->account, c->mobile, c->email, c->lang, (int64_t)c->wants,
@@ -56,7 +57,9 @@ static kerr_t levels_get(void *ctx, const char *scope, bo_nlevels_t *lv, bool *f
 static kerr_t levels_put(void *ctx, const char *scope, const bo_nlevels_t *lv, int64_t at, kmsg_t *msg)
 {
     return bo_db_write(ctx, NULL, msg, "writing notice levels",
-                       "INSERT OR REPLACE INTO notice_levels VALUES (?, ?, ?, ?, ?, ?)", "tiiiii", scope,
+                       "INSERT INTO notice_levels VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (scope) DO UPDATE SET "
+                       "level1 = excluded.level1, level2 = excluded.level2, level3 = excluded.level3, "
+                       "margin = excluded.margin, updated_at = excluded.updated_at", "tiiiii", scope,
                        lv->level[0], lv->level[1], lv->level[2], lv->margin, at);
 }
 
@@ -80,7 +83,9 @@ static kerr_t state_get(void *ctx, const char *meter, bo_nstate_t *s, kmsg_t *ms
 static kerr_t state_put(void *ctx, const char *meter, const bo_nstate_t *s, kmsg_t *msg)
 {
     return bo_db_write(ctx, NULL, msg, "writing a meter's notice memory",
-                       "INSERT OR REPLACE INTO notice_state VALUES (?, ?, ?, ?, ?, ?, ?)", "tiiiiii", meter, s->at,
+                       "INSERT INTO notice_state VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (meter) DO UPDATE SET "
+                       "at = excluded.at, balance = excluded.balance, relay_open = excluded.relay_open, "
+                       "prev_at = excluded.prev_at, prev_balance = excluded.prev_balance, fired = excluded.fired", "tiiiiii", meter, s->at,
                        s->balance, (int64_t)s->relay_open, s->prev_at, s->prev_balance, (int64_t)s->fired);
 }
 
