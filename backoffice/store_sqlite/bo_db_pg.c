@@ -82,6 +82,52 @@ kerr_t bo__pg_text(bo_db_t *db, const char *sql, char *out, size_t len, bool *fo
     return rc;
 }
 
+/* The end of the argument starting at s (its top-level ',' or ')'). */
+static const char *argument_end(const char *s)
+{
+    int depth = 0;
+    char quote = 0;
+    for (; *s; s++) {
+        if (quote)
+            quote = *s == quote ? 0 : quote;
+        else if (*s == '\'')
+            quote = *s;
+        else if (*s == '(')
+            depth++;
+        else if (*s == ')' && depth-- == 0)
+            return s;
+        else if (*s == ',' && depth == 0)
+            return s;
+    }
+    return s;
+}
+
+/* sql (a new string) with each selected `coalesce(X, '') AS` as `X AS`:
+ * SQLite's listings show a NULL of any type as '', which PostgreSQL's
+ * typed coalesce refuses for numbers; the cursor reads a NULL as ''
+ * text instead (bo__pg_kind). NULL if out of memory. */
+static char *unwrapped(const char *sql)
+{
+    static const char open[] = "coalesce(", tail[] = ", '') AS ";
+    char *out = malloc(strlen(sql) + 1);
+    if (!out)
+        return NULL;
+    char *o = out;
+    while (*sql) {
+        const char *end = strncmp(sql, open, sizeof open - 1) == 0 ? argument_end(sql + sizeof open - 1) : NULL;
+        if (end && strncmp(end, tail, sizeof tail - 1) == 0) {
+            size_t n = (size_t)(end - sql) - (sizeof open - 1);
+            memcpy(o, sql + sizeof open - 1, n);
+            o += n;
+            sql = end + 5; /* past ", '')" */
+            continue;
+        }
+        *o++ = *sql++;
+    }
+    *o = 0;
+    return out;
+}
+
 /* sql with ?N as $N and each bare ? as the next number, outside quotes;
  * *params is the highest number. NULL if out of memory. */
 static char *numbered(const char *sql, int *params)
@@ -133,7 +179,9 @@ kerr_t bo__pg_int(bo_db_t *db, const char *sql, const char *param, int64_t *out,
 
 kerr_t bo__pg_prepare(bo_db_t *db, bo_cur_t *r, kmsg_t *msg)
 {
-    char *sql = numbered(r->sql, &r->params);
+    char *plain = unwrapped(r->sql);
+    char *sql = plain ? numbered(plain, &r->params) : NULL;
+    free(plain);
     if (!sql)
         return kmsg_set(msg, K_EIO, "out of memory preparing a query");
     r->n = ++db->statements;
@@ -237,7 +285,7 @@ const char *bo__pg_name(bo_cur_t *r, int i)
 bo_cell_t bo__pg_kind(bo_cur_t *r, int i)
 {
     if (bo__pg_null(r, i))
-        return BO_CELL_OTHER;
+        return BO_CELL_TEXT;
     unsigned t = PQftype(r->res, i);
     if (t == INT8OID || t == INT4OID || t == INT2OID || t == BOOLOID)
         return BO_CELL_INT;

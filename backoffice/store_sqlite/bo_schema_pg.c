@@ -15,6 +15,8 @@ const char bo_pg_functions[] =
     "  SELECT bo_fmt(f, CAST(d AS timestamp) + CAST(m AS interval)) $$;"
     "CREATE FUNCTION date(d text, m text) RETURNS text LANGUAGE sql IMMUTABLE STRICT AS $$"
     "  SELECT strftime('%Y-%m-%d', d, m) $$;"
+    "CREATE FUNCTION json_extract(j text, p text) RETURNS text LANGUAGE sql IMMUTABLE STRICT AS $$"
+    "  SELECT CAST(j AS jsonb) #>> string_to_array(substr(p, 3), '.') $$;"
     "CREATE FUNCTION printf(f text, VARIADIC a bigint[]) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$"
     "DECLARE r text := ''; s text; i int := 1; p int := 1; w int; pad text; BEGIN"
     "  WHILE p <= length(f) LOOP"

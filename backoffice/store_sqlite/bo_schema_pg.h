@@ -10,7 +10,8 @@
 
 /* The SQLite functions the store's statements use that PostgreSQL lacks
  * (strftime with 'unixepoch' or a date and an interval, date with an
- * interval, printf with %d and %0Nd), created with the first migration. */
+ * interval, json_extract with a $.a.b path, printf with %d and %0Nd),
+ * created with the first migration. */
 extern const char bo_pg_functions[];
 
 /* Takes the migration lock and makes sure bo_schema_version exists. */

@@ -14,7 +14,7 @@
 #define BATCH_LATEST(b)                                                                                         \
     "SELECT c.* FROM meter_command c WHERE c.batch <> '' AND (" b " = '' OR c.batch = " b ") AND c.attempt = " \
     "(SELECT max(x.attempt) FROM meter_command x WHERE x.batch = c.batch AND x.meter = c.meter)"
-#define BATCH_COUNT(state) "coalesce(sum(l.state = '" state "'), 0) AS " state
+#define BATCH_COUNT(state) "coalesce(sum(CASE WHEN l.state = '" state "' THEN 1 ELSE 0 END), 0) AS " state
 
 typedef enum binds { NONE, ID, RANGE, AUDIT, FILTER, ID_NOW, ID_RANGE, OPEN } binds_t;
 
@@ -158,7 +158,7 @@ static const listing_t listings[] = {
     [BO_REPORT_ENERGY] = {"SELECT meter, strftime('%Y-%m', at / 1000, 'unixepoch') AS month, sum(used) AS energy, "
                           "count(*) AS readings FROM (SELECT meter, at, energy - lag(energy, 1, energy) OVER "
                           "(PARTITION BY meter ORDER BY at) AS used"
-                          "  FROM (SELECT meter, at, max(energy) AS energy FROM reading GROUP BY meter, at))"
+                          "  FROM (SELECT meter, at, max(energy) AS energy FROM reading GROUP BY meter, at) AS m) AS u"
                           " WHERE at >= ?1 AND at < ?2 GROUP BY 1, 2 ORDER BY 1, 2",
                           RANGE},
     /* Rows kiosks uploaded that could never be stored, with the reason. */
@@ -220,9 +220,9 @@ static const listing_t listings[] = {
     /* A batch's meters, each with its latest attempt. */
     [BO_LIST_BATCH_METERS] = {"SELECT meter, attempt, id AS command_id, state, outcome, kiosk, " TIME("issued_at")
                               " AS issued, " TIME("executed_at") " AS executed, txn_id AS txn FROM ("
-                              BATCH_LATEST("?1") ") ORDER BY meter",
+                              BATCH_LATEST("?1") ") AS l ORDER BY meter",
                               ID},
-    [BO_LIST_BATCH_COUNTS] = {"SELECT state, count(*) AS meters FROM (" BATCH_LATEST("?1") ") GROUP BY state "
+    [BO_LIST_BATCH_COUNTS] = {"SELECT state, count(*) AS meters FROM (" BATCH_LATEST("?1") ") AS l GROUP BY state "
                               "ORDER BY state",
                               ID},
 };

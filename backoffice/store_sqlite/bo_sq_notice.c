@@ -185,8 +185,8 @@ static kerr_t alarm_seen(void *ctx, const char *meter, bo_alarm_seen_t *a, kmsg_
     if (rc || !a->registered)
         return rc;
     rc = bo_db_first(ctx, &st, &a->has_last, msg,
-                     "SELECT state, coalesce(json_extract(params, '$.alarm1'), -1), "
-                     "coalesce(json_extract(params, '$.alarm2'), -1) FROM meter_command "
+                     "SELECT state, coalesce(CAST(json_extract(params, '$.alarm1') AS INTEGER), -1), "
+                     "coalesce(CAST(json_extract(params, '$.alarm2') AS INTEGER), -1) FROM meter_command "
                      "WHERE meter = ? AND command = 'set_alarms' ORDER BY issued_at DESC, rowid DESC LIMIT 1",
                      "t", meter);
     if (rc == K_OK && a->has_last) {

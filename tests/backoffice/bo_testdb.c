@@ -47,7 +47,7 @@ static bool admin(const char *dir, const char *sql)
 bool bo_testdb_make(const char *dir, const char *name, char *out, size_t len)
 {
     if (!bo_testdb_pg())
-        return snprintf(out, len, "%s/%s", dir, name) < (int)len;
+        return snprintf(out, len, "%s%s%s", dir ? dir : ":memory:", dir ? "/" : "", dir ? name : "") < (int)len;
     static int n;
     char sock[300], db[64], sql[128];
     if (!socket_dir(sock, sizeof sock))

@@ -11,7 +11,8 @@
 bool bo_testdb_pg(void);
 
 /* The [server] database setting for a test in dir, into out (len bytes):
- * dir/name on SQLite; a new, empty database on PostgreSQL. */
+ * dir/name on SQLite (dir NULL: ":memory:"); a new, empty database on
+ * PostgreSQL. */
 bool bo_testdb_make(const char *dir, const char *name, char *out, size_t len);
 
 /* Drops a PostgreSQL database bo_testdb_make made (SQLite: nothing; the

@@ -14,6 +14,7 @@
 #include "backoffice/domain/bo_billing.h"
 #include "backoffice/domain/bo_forecast.h"
 #include "backoffice/store_sqlite/bo_db.h"
+#include "backoffice/bo_testdb.h"
 #include "backoffice/store_sqlite/bo_sqlite.h"
 #include "base/timefmt.h"
 #include "bo_harness.h"
@@ -82,7 +83,7 @@ static void dates(void **state)
 }
 
 typedef struct fixture {
-    char dir[256], path[300];
+    char dir[256], path[512];
     bo_db_t *db;
     bo_store_t st;
 } fixture_t;
@@ -101,7 +102,7 @@ static void open_site(fixture_t *f)
 {
     kmsg_t msg = {{0}};
     assert_true(tmpdir_make(f->dir, sizeof f->dir));
-    snprintf(f->path, sizeof f->path, "%s/bo.db", f->dir);
+    assert_true(bo_testdb_make(f->dir, "bo.db", f->path, sizeof f->path));
     assert_int_equal(bo_db_open(f->path, &f->db, &msg), K_OK);
     exec(f, "INSERT INTO site VALUES ('S1', 'Market');"
             "INSERT INTO customer VALUES ('C1', 'Chen');"
@@ -120,6 +121,7 @@ static void open_site(fixture_t *f)
 static void close_site(fixture_t *f)
 {
     bo_db_close(f->db);
+    bo_testdb_drop(f->path);
     tmpdir_remove(f->dir);
 }
 

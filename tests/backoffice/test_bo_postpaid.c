@@ -14,6 +14,7 @@
 
 #include "backoffice/domain/bo_split.h"
 #include "backoffice/store_sqlite/bo_db.h"
+#include "backoffice/bo_testdb.h"
 #include "base/timefmt.h"
 #include "bo_harness.h"
 #include "ktest.h"
@@ -23,7 +24,7 @@
 #define PIN_OK "2468"
 
 typedef struct fixture {
-    char dir[256], path[300];
+    char dir[256], path[512];
     bo_db_t *db;
 } fixture_t;
 
@@ -51,7 +52,7 @@ static int64_t count(const char *sql)
 static int bo(const char *env, char *out, size_t len, const char *args)
 {
     char cmd[2048];
-    snprintf(cmd, sizeof cmd, "TZ=CST-8 %s %s --set server.database=%s %s 2>&1", env ? env : "",
+    snprintf(cmd, sizeof cmd, "TZ=CST-8 %s %s --set server.database='%s' %s 2>&1", env ? env : "",
              getenv("BACKOFFICE"), F.path, args);
     FILE *p = popen(cmd, "r");
     assert_non_null(p);
@@ -111,7 +112,7 @@ static int setup(void **state)
     (void)state;
     kmsg_t msg = {{0}};
     assert_true(tmpdir_make(F.dir, sizeof F.dir));
-    snprintf(F.path, sizeof F.path, "%s/bo.db", F.dir);
+    assert_true(bo_testdb_make(F.dir, "bo.db", F.path, sizeof F.path));
     assert_int_equal(bo_db_open(F.path, &F.db, &msg), K_OK);
     exec("INSERT INTO site VALUES ('S1', 'Market'), ('S2', 'Tower');"
          "INSERT INTO customer VALUES ('C1', 'Chen');"
@@ -160,6 +161,7 @@ static int teardown(void **state)
 {
     (void)state;
     bo_db_close(F.db);
+    bo_testdb_drop(F.path);
     tmpdir_remove(F.dir);
     return 0;
 }
