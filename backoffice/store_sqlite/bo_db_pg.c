@@ -172,7 +172,7 @@ kerr_t bo__pg_int(bo_db_t *db, const char *sql, const char *param, int64_t *out,
     free(text);
     kerr_t rc = ok(res) ? K_OK : failed(res, "reading a value", msg);
     if (rc == K_OK && PQntuples(res) > 0 && !PQgetisnull(res, 0, 0))
-        *out = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+        *out = PQftype(res, 0) == BOOLOID ? PQgetvalue(res, 0, 0)[0] == 't' : strtoll(PQgetvalue(res, 0, 0), NULL, 10);
     PQclear(res);
     return rc;
 }

@@ -46,10 +46,11 @@ static kerr_t readings(void *ctx, const char *meter, int64_t start, int64_t end,
     bo_cur_t *st;
     bool more;
     kerr_t rc = bo_db_first(ctx, &st, &more, msg,
-                            "SELECT at, max(energy), balance FROM reading WHERE meter = ?1 "
+                            "SELECT at, energy, balance FROM (SELECT at, energy, balance, row_number() OVER "
+                            "(PARTITION BY at ORDER BY energy DESC) AS n FROM reading WHERE meter = ?1 "
                             "AND at >= coalesce((SELECT max(at) FROM reading WHERE meter = ?1 AND at < ?2), ?2) "
-                            "AND at <= coalesce((SELECT min(at) FROM reading WHERE meter = ?1 AND at >= ?3), ?3) "
-                            "GROUP BY at ORDER BY at",
+                            "AND at <= coalesce((SELECT min(at) FROM reading WHERE meter = ?1 AND at >= ?3), ?3)) AS r "
+                            "WHERE n = 1 ORDER BY at",
                             "tii", meter, start, end);
     for (*n = 0; rc == K_OK && more; more = bo_db_next(ctx, st, &rc, msg)) {
         if (*n == max) {
@@ -111,8 +112,8 @@ static kerr_t put(void *ctx, const bo_bill_row_t *r, kmsg_t *msg)
     return bo_db_write(ctx, NULL, msg, "storing a day's bill",
                        "INSERT INTO bill_day(meter, day, site, tariff, currency, method, complete, energy, "
                        "sharp, peak, flat, valley, money, balance, days_left_7, days_left_30, billed_at) VALUES "
-                       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, CASE WHEN ?9 THEN ?10 END, CASE WHEN ?9 THEN ?11 END, "
-                       "CASE WHEN ?9 THEN ?12 END, CASE WHEN ?9 THEN ?13 END, ?14, CASE WHEN ?15 THEN ?16 END, ?17, "
+                       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, CASE WHEN ?9 THEN CAST(?10 AS BIGINT) END, CASE WHEN ?9 THEN CAST(?11 AS BIGINT) END, "
+                       "CASE WHEN ?9 THEN CAST(?12 AS BIGINT) END, CASE WHEN ?9 THEN CAST(?13 AS BIGINT) END, ?14, CASE WHEN ?15 THEN CAST(?16 AS BIGINT) END, ?17, "
                        "?18, ?19) ON CONFLICT (meter, day) DO UPDATE SET "
                        "site = excluded.site, tariff = excluded.tariff, currency = excluded.currency, "
                        "method = excluded.method, complete = excluded.complete, energy = excluded.energy, "
@@ -149,7 +150,7 @@ static kerr_t dirty_each(void *ctx, int64_t *reading, int64_t *frozen, bo_bill_d
                          "SELECT meter, min(lo), max(hi), max(id) FROM (SELECT n.meter, coalesce((SELECT max(p.at) "
                          "FROM reading p WHERE p.meter = n.meter AND p.at < n.at), n.at) AS lo, coalesce((SELECT "
                          "min(x.at) FROM reading x WHERE x.meter = n.meter AND x.at > n.at), n.at) AS hi, n.rowid AS id "
-                         "FROM reading n WHERE n.rowid > ?) GROUP BY meter",
+                         "FROM reading n WHERE n.rowid > ?) AS d GROUP BY meter",
                          reading, fn, arg, msg);
     if (rc == K_OK)
         rc = dirty_of(ctx, "SELECT meter, min(at) - 1, max(at), max(rowid) FROM frozen WHERE rowid > ? GROUP BY meter", frozen, fn,

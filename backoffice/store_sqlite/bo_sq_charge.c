@@ -48,7 +48,7 @@ static kerr_t charge_add(void *ctx, const bo_charge_rec_t *c, bool *added, kmsg_
     bool deducted = strcmp(c->mode, "deducted") == 0;
     return bo_db_write(ctx, added, msg, "recording a charge",
                        "INSERT INTO charge_applied(item, account, period, name, amount, mode, "
-                       "balance_after, detail, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?7 THEN ?8 END, ?9, ?10) "
+                       "balance_after, detail, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?7 THEN CAST(?8 AS BIGINT) END, ?9, ?10) "
                        "ON CONFLICT DO NOTHING",
                        "ttttitiiti", c->item, c->account, c->period, c->name, c->amount, c->mode, (int64_t)deducted,
                        c->balance_after, c->detail, c->at);

@@ -53,7 +53,7 @@ static kerr_t set(void *ctx, const bo_cmd_rec_t *c, kmsg_t *msg)
 {
     return bo_db_write(ctx, NULL, msg, "changing a central command",
                        "UPDATE meter_command SET state = ?, outcome = ?, txn_id = ?, "
-                       "balance_after = CASE WHEN ? THEN ? END, count_after = CASE WHEN ? THEN ? END, "
+                       "balance_after = CASE WHEN ? THEN CAST(? AS BIGINT) END, count_after = CASE WHEN ? THEN CAST(? AS BIGINT) END, "
                        "sent_at = ?, acked_at = ?, executed_at = ?, updated_at = ? WHERE id = ?",
                        "tttiiiipppit", c->state, c->outcome, c->txn, (int64_t)c->has_after, c->balance_after,
                        (int64_t)c->has_after, c->count_after, c->sent_at, c->acked_at, c->executed_at, c->updated_at,

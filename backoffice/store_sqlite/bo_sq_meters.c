@@ -213,7 +213,7 @@ static kerr_t bind(void *ctx, const char *account, const char *meter, int64_t at
 static kerr_t unbind(void *ctx, const char *meter, int64_t at, int64_t final_reading, const char *why, kmsg_t *msg)
 {
     return bo_db_write(ctx, NULL, msg, CHANGING,
-                       "UPDATE account_meter SET unbound_at = ?2, final_reading = CASE WHEN ?3 >= 0 THEN ?3 END, "
+                       "UPDATE account_meter SET unbound_at = ?2, final_reading = CASE WHEN ?3 >= 0 THEN CAST(?3 AS BIGINT) END, "
                        "unbound_why = ?4, first_zero_ok = 0 WHERE meter = ?1 AND unbound_at IS NULL",
                        "tiit", meter, at, final_reading, why);
 }

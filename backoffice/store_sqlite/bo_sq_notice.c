@@ -134,7 +134,7 @@ static kerr_t due(void *ctx, const char *channel, int64_t now, int max, bo_out_c
 static kerr_t mark(void *ctx, int64_t id, const bo_out_mark_t *m, kmsg_t *msg)
 {
     return bo_db_write(ctx, NULL, msg, "recording a notice's try",
-                       "UPDATE notice_outbox SET state = ?2, attempts = attempts + (?2 <> 'sending'), "
+                       "UPDATE notice_outbox SET state = ?2, attempts = attempts + CASE WHEN ?2 <> 'sending' THEN 1 ELSE 0 END, "
                        "next_try_at = ?3, provider_id = CASE WHEN ?4 = '' THEN provider_id ELSE ?4 END, "
                        "error = ?5, sent_at = CASE WHEN ?2 = 'sent' THEN ?6 ELSE sent_at END, "
                        "done_at = CASE WHEN ?2 = 'given_up' THEN ?6 ELSE done_at END WHERE id = ?1",

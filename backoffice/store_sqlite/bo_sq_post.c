@@ -126,8 +126,8 @@ static kerr_t line_add(void *ctx, int64_t bill, int n, const bo_bill_line_t *l, 
 {
     kerr_t rc = bo_db_write(ctx, NULL, msg, "storing a bill's line",
                             "INSERT INTO bill_line(bill, n, kind, item, meter, energy, sharp, peak, flat, valley, "
-                            "amount) VALUES (?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?7 THEN ?8 END, CASE WHEN ?7 THEN ?9 "
-                            "END, CASE WHEN ?7 THEN ?10 END, CASE WHEN ?7 THEN ?11 END, ?12)",
+                            "amount) VALUES (?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?7 THEN CAST(?8 AS BIGINT) END, CASE WHEN ?7 THEN CAST(?9 AS BIGINT) "
+                            "END, CASE WHEN ?7 THEN CAST(?10 AS BIGINT) END, CASE WHEN ?7 THEN CAST(?11 AS BIGINT) END, ?12)",
                             "iitttiiiiiii", bill, (int64_t)n, l->kind, l->item, l->meter, l->energy,
                             (int64_t)l->bands, l->band[0], l->band[1], l->band[2], l->band[3], l->amount);
     if (rc == K_OK && charge > 0)
