@@ -1,6 +1,7 @@
 /* backoffice: the reference back office's server and staff command line.
- * The one file that knows the storage engine: it opens the SQLite store
- * (store_sqlite/) and hands it to the front ends (http/, cli/), which
+ * The one file that knows the storage: it opens the SQL store
+ * (store_sqlite/: a SQLite file, or PostgreSQL when [server] database is a
+ * postgresql:// URI, docs/storage.md) and hands it to the front ends (http/, cli/), which
  * reach the domain (domain/) with it. Exit status: 0 done, 1 failed, 2 bad
  * arguments or configuration. */
 #include <pthread.h>

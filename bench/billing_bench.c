@@ -20,30 +20,30 @@
 #define DAY_START 1795968000000LL /* 2026-11-30T00:00:00+08:00 */
 #define HOUR 3600000LL
 
-static void exec(sqlite3 *db, const char *sql)
+static void exec(bo_db_t *db, const char *sql)
 {
     kmsg_t msg = {{0}};
     if (bo_db_exec(db, sql, "filling the store", &msg) != K_OK)
         bench_die(NAME, msg.text);
 }
 
-static sqlite3_stmt *prepare(sqlite3 *db, const char *sql)
+static sqlite3_stmt *prepare(bo_db_t *db, const char *sql)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        bench_die(NAME, sqlite3_errmsg(db));
+    if (sqlite3_prepare_v2(bo_db_sqlite(db), sql, -1, &st, NULL) != SQLITE_OK)
+        bench_die(NAME, bo_db_error(db));
     return st;
 }
 
-static void step(sqlite3 *db, sqlite3_stmt *st)
+static void step(bo_db_t *db, sqlite3_stmt *st)
 {
     if (sqlite3_step(st) != SQLITE_DONE)
-        bench_die(NAME, sqlite3_errmsg(db));
+        bench_die(NAME, bo_db_error(db));
     sqlite3_reset(st);
 }
 
 /* n meters with their readings, in one transaction. */
-static void fill(sqlite3 *db, long n)
+static void fill(bo_db_t *db, long n)
 {
     static const char *const tariffs[] = {"tou", "tiered", "single"};
     exec(db, "BEGIN;"

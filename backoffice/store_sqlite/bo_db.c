@@ -1,60 +1,98 @@
-/* SQLite helpers (bo_db.h): SQLite's codes become kerr_t only here. */
-#include "backoffice/store_sqlite/bo_db.h"
+/* The connection's helpers (bo_db.h): SQLite here, PostgreSQL in
+ * bo_db_pg.c; each engine's codes become kerr_t only in these two files. */
+#include "backoffice/store_sqlite/bo_db_int.h"
 
-#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-#define CACHE_SIZE 256
+#define PG(db) ((db)->engine == BO_ENGINE_POSTGRESQL)
 
-/* Prepared statements kept across calls, by connection and SQL text
- * address: open addressing on the address. */
-static struct cached {
-    sqlite3 *db;
-    const char *sql;
-    sqlite3_stmt *st;
-} cache[CACHE_SIZE];
-
-static kerr_t kept(sqlite3 *db, const char *sql, sqlite3_stmt **st, kmsg_t *msg)
+bo_engine_t bo_db_engine_of(const char *database)
 {
-    size_t h = ((uintptr_t)sql >> 3) % CACHE_SIZE;
-    for (size_t n = 0; n < CACHE_SIZE; n++, h = (h + 1) % CACHE_SIZE) {
-        if (cache[h].db == db && cache[h].sql == sql) {
-            *st = cache[h].st;
+    if (strncmp(database, "postgresql://", 13) == 0 || strncmp(database, "postgres://", 11) == 0)
+        return BO_ENGINE_POSTGRESQL;
+    return BO_ENGINE_SQLITE;
+}
+
+bo_engine_t bo_db_engine(const bo_db_t *db)
+{
+    return db->engine;
+}
+
+kerr_t bo_db_open(const char *database, bo_db_t **out, kmsg_t *msg)
+{
+    bo_db_t *db = calloc(1, sizeof *db);
+    if (!db)
+        return kmsg_set(msg, K_EIO, "out of memory opening the database");
+    db->engine = bo_db_engine_of(database);
+    kerr_t rc = PG(db) ? bo__pg_connect(db, database, msg) : bo__db_open_sqlite(database, &db->lite, msg);
+    if (rc == K_OK)
+        rc = bo__db_migrate(db, msg);
+    if (rc) {
+        bo_db_close(db);
+        return rc;
+    }
+    *out = db;
+    return K_OK;
+}
+
+/* The kept statement for sql, prepared on first use. */
+static kerr_t kept(bo_db_t *db, const char *sql, bo_cur_t **st, kmsg_t *msg)
+{
+    size_t h = ((uintptr_t)sql >> 3) % BO_DB_KEPT;
+    for (size_t n = 0; n < BO_DB_KEPT; n++, h = (h + 1) % BO_DB_KEPT) {
+        bo_cur_t *r = &db->kept[h];
+        if (r->sql == sql) {
+            *st = r;
             return K_OK;
         }
-        if (cache[h].db)
+        if (r->sql)
             continue;
-        if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
-            return kmsg_set(msg, K_EIO, "database error preparing a query: %s", sqlite3_errmsg(db));
-        cache[h] = (struct cached){db, sql, *st};
+        *r = (bo_cur_t){.db = db, .sql = sql};
+        kerr_t rc = K_OK;
+        if (PG(db))
+            rc = bo__pg_prepare(db, r, msg);
+        else if (sqlite3_prepare_v3(db->lite, sql, -1, SQLITE_PREPARE_PERSISTENT, &r->st, NULL) != SQLITE_OK)
+            rc = kmsg_set(msg, K_EIO, "database error preparing a query: %s", sqlite3_errmsg(db->lite));
+        if (rc) {
+            *r = (bo_cur_t){0};
+            return rc;
+        }
+        *st = r;
         return K_OK;
     }
-    return kmsg_set(msg, K_EIO, "internal: more than %d kept statements", CACHE_SIZE);
+    return kmsg_set(msg, K_EIO, "internal: more than %d kept statements", BO_DB_KEPT);
 }
 
-/* Slots are freed only when their connection closes; a statement of
- * another connection found later past a slot freed so is prepared again
- * (and both are finalized when that connection closes). */
-void bo_db_close(sqlite3 *db)
+void bo_db_close(bo_db_t *db)
 {
-    for (int i = 0; i < CACHE_SIZE; i++)
-        if (cache[i].db == db) {
-            sqlite3_finalize(cache[i].st);
-            cache[i] = (struct cached){0};
-        }
-    sqlite3_close(db);
+    if (!db)
+        return;
+    for (int i = 0; i < BO_DB_KEPT; i++) {
+        bo_db_end(&db->kept[i]);
+        if (db->kept[i].st)
+            sqlite3_finalize(db->kept[i].st);
+    }
+    if (PG(db))
+        bo__pg_close(db);
+    else
+        sqlite3_close(db->lite);
+    free(db);
 }
 
-static kerr_t translate(sqlite3 *db, int src, const char *doing, kmsg_t *msg)
+static kerr_t translate(bo_db_t *db, int src, const char *doing, kmsg_t *msg)
 {
     kerr_t code = (src & 0xff) == SQLITE_CONSTRAINT ? K_ECONFLICT : K_EIO;
-    return kmsg_set(msg, code, "database error while %s: %s", doing, sqlite3_errmsg(db));
+    return kmsg_set(msg, code, "database error while %s: %s", doing, sqlite3_errmsg(db->lite));
 }
 
-kerr_t bo_db_exec(sqlite3 *db, const char *sql, const char *doing, kmsg_t *msg)
+kerr_t bo_db_exec(bo_db_t *db, const char *sql, const char *doing, kmsg_t *msg)
 {
+    if (PG(db))
+        return bo__pg_exec(db, sql, doing, msg);
     char *err = NULL;
-    int src = sqlite3_exec(db, sql, NULL, NULL, &err);
+    int src = sqlite3_exec(db->lite, sql, NULL, NULL, &err);
     if (src == SQLITE_OK)
         return K_OK;
     kerr_t code = (src & 0xff) == SQLITE_CONSTRAINT ? K_ECONFLICT : K_EIO;
@@ -63,11 +101,29 @@ kerr_t bo_db_exec(sqlite3 *db, const char *sql, const char *doing, kmsg_t *msg)
     return code;
 }
 
-kerr_t bo_db_int(sqlite3 *db, const char *sql, const char *param, int64_t *out, kmsg_t *msg)
+kerr_t bo_db_begin(bo_db_t *db, kmsg_t *msg)
 {
+    return bo_db_exec(db, PG(db) ? "BEGIN" : "BEGIN IMMEDIATE", "starting", msg);
+}
+
+kerr_t bo_db_commit(bo_db_t *db, kmsg_t *msg)
+{
+    return bo_db_exec(db, "COMMIT", "committing", msg);
+}
+
+void bo_db_rollback(bo_db_t *db)
+{
+    if (PG(db) ? bo__pg_in_txn(db) : !sqlite3_get_autocommit(db->lite))
+        bo_db_exec(db, "ROLLBACK", "abandoning", NULL);
+}
+
+kerr_t bo_db_int(bo_db_t *db, const char *sql, const char *param, int64_t *out, kmsg_t *msg)
+{
+    if (PG(db))
+        return bo__pg_int(db, sql, param, out, msg);
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        return kmsg_set(msg, K_EIO, "database error preparing a query: %s", sqlite3_errmsg(db));
+    if (sqlite3_prepare_v2(db->lite, sql, -1, &st, NULL) != SQLITE_OK)
+        return kmsg_set(msg, K_EIO, "database error preparing a query: %s", sqlite3_errmsg(db->lite));
     if (param)
         sqlite3_bind_text(st, 1, param, -1, SQLITE_TRANSIENT);
     int src = sqlite3_step(st);
@@ -75,14 +131,34 @@ kerr_t bo_db_int(sqlite3 *db, const char *sql, const char *param, int64_t *out, 
         *out = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     if (src != SQLITE_ROW && src != SQLITE_DONE)
-        return kmsg_set(msg, K_EIO, "database error reading a value: %s", sqlite3_errmsg(db));
+        return kmsg_set(msg, K_EIO, "database error reading a value: %s", sqlite3_errmsg(db->lite));
     return K_OK;
 }
 
-int bo_db_version(sqlite3 *db)
+kerr_t bo_db_text(bo_db_t *db, const char *sql, char *out, size_t len, bool *found, kmsg_t *msg)
+{
+    if (PG(db))
+        return bo__pg_text(db, sql, out, len, found, msg);
+    sqlite3_stmt *st;
+    *found = false;
+    snprintf(out, len, "%s", "");
+    if (sqlite3_prepare_v2(db->lite, sql, -1, &st, NULL) != SQLITE_OK)
+        return kmsg_set(msg, K_EIO, "database error preparing a query: %s", sqlite3_errmsg(db->lite));
+    int src = sqlite3_step(st);
+    *found = src == SQLITE_ROW;
+    if (*found && sqlite3_column_text(st, 0))
+        snprintf(out, len, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    if (src != SQLITE_ROW && src != SQLITE_DONE)
+        return kmsg_set(msg, K_EIO, "database error reading a value: %s", sqlite3_errmsg(db->lite));
+    return K_OK;
+}
+
+int bo_db_version(bo_db_t *db)
 {
     int64_t v = -1;
-    if (bo_db_int(db, "PRAGMA user_version", NULL, &v, NULL) != K_OK)
+    const char *sql = PG(db) ? "SELECT coalesce(max(version), 0) FROM bo_schema_version" : "PRAGMA user_version";
+    if (bo_db_int(db, sql, NULL, &v, NULL) != K_OK)
         return -1;
     return (int)v;
 }
@@ -111,36 +187,76 @@ static void bind(sqlite3_stmt *st, const char *types, va_list ap)
     }
 }
 
-void bo_db_end(sqlite3_stmt *st)
+void bo_db_end(bo_cur_t *st)
 {
     if (!st)
         return;
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
+    if (st->st) {
+        sqlite3_reset(st->st);
+        sqlite3_clear_bindings(st->st);
+    }
+    if (st->res)
+        bo__pg_end(st);
 }
 
-kerr_t bo_db_write(sqlite3 *db, bool *changed, kmsg_t *msg, const char *doing, const char *sql, const char *types,
+/* Binds and runs st once: *row says whether a row is ready (SQLite) or
+ * whether the result has one (PostgreSQL). */
+static kerr_t run(bo_db_t *db, bo_cur_t *st, bool *row, const char *doing, kmsg_t *msg, const char *types,
+                  va_list ap)
+{
+    if (PG(db)) {
+        kerr_t rc = bo__pg_run(db, st, types, ap, doing, msg);
+        *row = rc == K_OK && st->rows > 0;
+        return rc;
+    }
+    bind(st->st, types, ap);
+    int src = sqlite3_step(st->st);
+    *row = src == SQLITE_ROW;
+    if (src == SQLITE_ROW || src == SQLITE_DONE)
+        return K_OK;
+    return translate(db, src, doing, msg);
+}
+
+kerr_t bo_db_write(bo_db_t *db, bool *changed, kmsg_t *msg, const char *doing, const char *sql, const char *types,
                    ...)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     kerr_t rc = kept(db, sql, &st, msg);
     if (rc)
         return rc;
     va_list ap;
     va_start(ap, types);
-    bind(st, types, ap);
+    bool row;
+    db->writing = true;
+    rc = run(db, st, &row, doing, msg, types, ap);
+    db->writing = false;
     va_end(ap);
-    int src;
-    while ((src = sqlite3_step(st)) == SQLITE_ROW)
-        ;
-    rc = src == SQLITE_DONE ? K_OK : translate(db, src, doing, msg);
+    while (rc == K_OK && row && !PG(db))
+        row = bo_db_next(db, st, &rc, msg);
+    if (!PG(db))
+        db->changes = rc == K_OK ? sqlite3_changes(db->lite) : 0;
     if (changed)
-        *changed = rc == K_OK && sqlite3_changes(db) > 0;
+        *changed = rc == K_OK && db->changes > 0;
     bo_db_end(st);
     return rc;
 }
 
-static kerr_t first_v(sqlite3 *db, sqlite3_stmt **st, bool *found, kmsg_t *msg, const char *sql, const char *types,
+int64_t bo_db_changes(bo_db_t *db)
+{
+    return db->changes;
+}
+
+int64_t bo_db_last_id(bo_db_t *db)
+{
+    int64_t id = 0;
+    if (PG(db))
+        bo__pg_int(db, "SELECT lastval()", NULL, &id, NULL);
+    else
+        id = sqlite3_last_insert_rowid(db->lite);
+    return id;
+}
+
+static kerr_t first_v(bo_db_t *db, bo_cur_t **st, bool *found, kmsg_t *msg, const char *sql, const char *types,
                       va_list ap)
 {
     *found = false;
@@ -148,19 +264,15 @@ static kerr_t first_v(sqlite3 *db, sqlite3_stmt **st, bool *found, kmsg_t *msg, 
     kerr_t rc = kept(db, sql, st, msg);
     if (rc)
         return rc;
-    bind(*st, types, ap);
-    int src = sqlite3_step(*st);
-    *found = src == SQLITE_ROW;
-    if (src == SQLITE_ROW || src == SQLITE_DONE)
+    rc = run(db, *st, found, "reading", msg, types, ap);
+    if (rc == K_OK)
         return K_OK;
-    rc = kmsg_set(msg, K_EIO, "database error reading: %s", sqlite3_errmsg(db));
     bo_db_end(*st);
     *st = NULL;
-    return rc;
+    return rc == K_ECONFLICT ? K_EIO : rc;
 }
 
-kerr_t bo_db_first(sqlite3 *db, sqlite3_stmt **st, bool *found, kmsg_t *msg, const char *sql, const char *types,
-                   ...)
+kerr_t bo_db_first(bo_db_t *db, bo_cur_t **st, bool *found, kmsg_t *msg, const char *sql, const char *types, ...)
 {
     va_list ap;
     va_start(ap, types);
@@ -171,14 +283,14 @@ kerr_t bo_db_first(sqlite3 *db, sqlite3_stmt **st, bool *found, kmsg_t *msg, con
 
 /* The first column of sql's first row as an integer into *i, or as text
  * into text (len bytes; "" if no row); *found if there was a row. */
-static kerr_t get(sqlite3 *db, int64_t *i, char *text, size_t len, bool *found, kmsg_t *msg, const char *sql,
+static kerr_t get(bo_db_t *db, int64_t *i, char *text, size_t len, bool *found, kmsg_t *msg, const char *sql,
                   const char *types, va_list ap)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     bool row;
     kerr_t rc = first_v(db, &st, &row, msg, sql, types, ap);
-    if (i && rc == K_OK && row && sqlite3_column_type(st, 0) != SQLITE_NULL)
-        *i = sqlite3_column_int64(st, 0);
+    if (i && rc == K_OK && row && !bo_cur_null(st, 0))
+        *i = bo_cur_int(st, 0);
     if (text && len)
         snprintf(text, len, "%s", rc == K_OK && row ? bo_db_col(st, 0) : "");
     if (found)
@@ -187,7 +299,7 @@ static kerr_t get(sqlite3 *db, int64_t *i, char *text, size_t len, bool *found, 
     return rc;
 }
 
-kerr_t bo_db_get_int(sqlite3 *db, int64_t *out, bool *found, kmsg_t *msg, const char *sql, const char *types, ...)
+kerr_t bo_db_get_int(bo_db_t *db, int64_t *out, bool *found, kmsg_t *msg, const char *sql, const char *types, ...)
 {
     va_list ap;
     va_start(ap, types);
@@ -196,7 +308,7 @@ kerr_t bo_db_get_int(sqlite3 *db, int64_t *out, bool *found, kmsg_t *msg, const 
     return rc;
 }
 
-kerr_t bo_db_get_text(sqlite3 *db, char *out, size_t len, bool *found, kmsg_t *msg, const char *sql,
+kerr_t bo_db_get_text(bo_db_t *db, char *out, size_t len, bool *found, kmsg_t *msg, const char *sql,
                       const char *types, ...)
 {
     va_list ap;
@@ -206,23 +318,63 @@ kerr_t bo_db_get_text(sqlite3 *db, char *out, size_t len, bool *found, kmsg_t *m
     return rc;
 }
 
-bool bo_db_next(sqlite3 *db, sqlite3_stmt *st, kerr_t *rc, kmsg_t *msg)
+bool bo_db_next(bo_db_t *db, bo_cur_t *st, kerr_t *rc, kmsg_t *msg)
 {
-    int src = sqlite3_step(st);
+    if (PG(db))
+        return ++st->row < st->rows;
+    int src = sqlite3_step(st->st);
     if (src == SQLITE_ROW)
         return true;
     if (src != SQLITE_DONE)
-        *rc = kmsg_set(msg, K_EIO, "database error reading: %s", sqlite3_errmsg(db));
+        *rc = kmsg_set(msg, K_EIO, "database error reading: %s", sqlite3_errmsg(db->lite));
     return false;
 }
 
-const char *bo_db_col(sqlite3_stmt *st, int i)
+const char *bo_db_col(bo_cur_t *st, int i)
 {
-    const unsigned char *t = sqlite3_column_text(st, i);
+    if (st->res)
+        return bo__pg_col(st, i);
+    const unsigned char *t = sqlite3_column_text(st->st, i);
     return t ? (const char *)t : "";
 }
 
-void bo_db_copy(sqlite3_stmt *st, int i, char *out, size_t len)
+void bo_db_copy(bo_cur_t *st, int i, char *out, size_t len)
 {
     snprintf(out, len, "%s", bo_db_col(st, i));
 }
+
+int64_t bo_cur_int(bo_cur_t *st, int i)
+{
+    if (st->res)
+        return strtoll(bo__pg_col(st, i), NULL, 10);
+    return sqlite3_column_int64(st->st, i);
+}
+
+bool bo_cur_null(bo_cur_t *st, int i)
+{
+    return st->res ? bo__pg_null(st, i) : sqlite3_column_type(st->st, i) == SQLITE_NULL;
+}
+
+int bo_cur_cols(bo_cur_t *st)
+{
+    return st->res ? bo__pg_cols(st) : sqlite3_column_count(st->st);
+}
+
+const char *bo_cur_name(bo_cur_t *st, int i)
+{
+    return st->res ? bo__pg_name(st, i) : sqlite3_column_name(st->st, i);
+}
+
+bo_cell_t bo_cur_kind(bo_cur_t *st, int i)
+{
+    if (st->res)
+        return bo__pg_kind(st, i);
+    int t = sqlite3_column_type(st->st, i);
+    return t == SQLITE_INTEGER ? BO_CELL_INT : t == SQLITE_TEXT ? BO_CELL_TEXT : BO_CELL_OTHER;
+}
+
+const char *bo_db_error(bo_db_t *db)
+{
+    return PG(db) ? bo__pg_error(db) : sqlite3_errmsg(db->lite);
+}
+

@@ -1,70 +1,122 @@
-/* Between the SQLite store's files: the connection's helpers. SQLite's
+/* Between the store's files: the connection's helpers, for either engine
+ * (SQLite, or PostgreSQL through libpq: docs/storage.md). The engine's
  * codes become kerr_t only here. The statements are string literals, kept
  * prepared by connection and address (the caller holds the connection
- * alone: the server's lock, or the command line's one thread). */
+ * alone: the server's lock, or the command line's one thread). Parameters
+ * are written ?1, ?2... or ?; the PostgreSQL side numbers them $1, $2... */
 #ifndef BACKOFFICE_STORE_SQLITE_BO_DB_H
 #define BACKOFFICE_STORE_SQLITE_BO_DB_H
 
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "backoffice/base/bo_rows.h"
 #include "base/err.h"
 
 #define BO_SCHEMA_VERSION 18
 
-/* Opens (creating if needed) the database at path and brings its schema up
- * to BO_SCHEMA_VERSION; a file written by a newer program is refused. */
-kerr_t bo_db_open(const char *path, sqlite3 **out, kmsg_t *msg);
+/* A connection to the back office's database, of either engine. */
+typedef struct bo_db bo_db_t;
+
+/* A kept statement, on its current row once run. */
+typedef struct bo_cur bo_cur_t;
+
+/* The storage engines. */
+typedef enum bo_engine { BO_ENGINE_SQLITE, BO_ENGINE_POSTGRESQL } bo_engine_t;
+
+/* The engine a database setting names: a postgresql:// or postgres://
+ * connection URI is PostgreSQL, anything else a SQLite file's path. */
+bo_engine_t bo_db_engine_of(const char *database);
+
+/* Opens (creating if needed) the database named (bo_db_engine_of) and
+ * brings its schema up to BO_SCHEMA_VERSION; a database written by a newer
+ * program is refused (K_EVERSION). */
+kerr_t bo_db_open(const char *database, bo_db_t **out, kmsg_t *msg);
 
 /* Finalizes db's kept statements and closes it. */
-void bo_db_close(sqlite3 *db);
+void bo_db_close(bo_db_t *db);
 
-/* Runs SQL text without results; the message names what was being done. */
-kerr_t bo_db_exec(sqlite3 *db, const char *sql, const char *doing, kmsg_t *msg);
+/* The engine of an open connection. */
+bo_engine_t bo_db_engine(const bo_db_t *db);
+
+/* Runs SQL text without results (several statements allowed); the message
+ * names what was being done. */
+kerr_t bo_db_exec(bo_db_t *db, const char *sql, const char *doing, kmsg_t *msg);
+
+/* Starts a transaction that writes (SQLite: BEGIN IMMEDIATE; PostgreSQL:
+ * BEGIN), commits it, or abandons it if one is open. */
+kerr_t bo_db_begin(bo_db_t *db, kmsg_t *msg);
+kerr_t bo_db_commit(bo_db_t *db, kmsg_t *msg);
+void bo_db_rollback(bo_db_t *db);
 
 /* Reads a single integer from sql with one optional text parameter; *out
  * is left as it was if there is no row. */
-kerr_t bo_db_int(sqlite3 *db, const char *sql, const char *param, int64_t *out, kmsg_t *msg);
+kerr_t bo_db_int(bo_db_t *db, const char *sql, const char *param, int64_t *out, kmsg_t *msg);
 
-/* The schema version stored in the file (PRAGMA user_version), -1 on error. */
-int bo_db_version(sqlite3 *db);
+/* Reads the first column of sql's first row (SQL text run once, not kept;
+ * no parameters) as text into out (len bytes; "" if there is none);
+ * *found says whether there was a row. */
+kerr_t bo_db_text(bo_db_t *db, const char *sql, char *out, size_t len, bool *found, kmsg_t *msg);
+
+/* The schema version the database holds, -1 on error. */
+int bo_db_version(bo_db_t *db);
 
 /* Runs the kept statement sql (a literal) with the values after types
  * bound to ?1, ?2...: 't' text (NULL binds ""), 'i' int64_t, 'p' a
  * positive int64_t or NULL for 0 or less, 's' text of a length (const
  * char *, int), 'b' a blob (const void *, int length, kept until the
  * statement ends). *changed (if not NULL) says whether a row changed. A uniqueness
- * breach is K_ECONFLICT, anything else K_EIO, the message naming doing. */
-kerr_t bo_db_write(sqlite3 *db, bool *changed, kmsg_t *msg, const char *doing, const char *sql, const char *types,
+ * breach is K_ECONFLICT (the transaction goes on), anything else K_EIO, the
+ * message naming doing. */
+kerr_t bo_db_write(bo_db_t *db, bool *changed, kmsg_t *msg, const char *doing, const char *sql, const char *types,
                    ...);
 
-/* Binds as bo_db_write and steps the kept statement sql once: when *found
- * its first row is ready to read; the caller then reads it and ends the
+/* How many rows the last bo_db_write changed. */
+int64_t bo_db_changes(bo_db_t *db);
+
+/* The id the last INSERT gave a table's INTEGER PRIMARY KEY. */
+int64_t bo_db_last_id(bo_db_t *db);
+
+/* Binds as bo_db_write and runs the kept statement sql: when *found its
+ * first row is ready to read; the caller then reads it and ends the
  * statement with bo_db_end (also when not found). */
-kerr_t bo_db_first(sqlite3 *db, sqlite3_stmt **st, bool *found, kmsg_t *msg, const char *sql, const char *types,
+kerr_t bo_db_first(bo_db_t *db, bo_cur_t **st, bool *found, kmsg_t *msg, const char *sql, const char *types,
                    ...);
 
 /* Reads the first column of sql's first row (bound as bo_db_write) as an
  * integer into *out, left as it was if there is no row or it is NULL;
  * *found (if not NULL) says whether there was a row. */
-kerr_t bo_db_get_int(sqlite3 *db, int64_t *out, bool *found, kmsg_t *msg, const char *sql, const char *types, ...);
+kerr_t bo_db_get_int(bo_db_t *db, int64_t *out, bool *found, kmsg_t *msg, const char *sql, const char *types, ...);
 
 /* The same as text into out (len bytes; "" if there is no row). */
-kerr_t bo_db_get_text(sqlite3 *db, char *out, size_t len, bool *found, kmsg_t *msg, const char *sql,
+kerr_t bo_db_get_text(bo_db_t *db, char *out, size_t len, bool *found, kmsg_t *msg, const char *sql,
                       const char *types, ...);
 
-/* Steps st to its next row: true if there is one; *rc is K_EIO with the
+/* Moves st to its next row: true if there is one; *rc is K_EIO with the
  * message on a failure (and false). */
-bool bo_db_next(sqlite3 *db, sqlite3_stmt *st, kerr_t *rc, kmsg_t *msg);
+bool bo_db_next(bo_db_t *db, bo_cur_t *st, kerr_t *rc, kmsg_t *msg);
 
 /* Resets a kept statement for its next use (NULL: nothing). */
-void bo_db_end(sqlite3_stmt *st);
+void bo_db_end(bo_cur_t *st);
 
-/* The column's text, "" for NULL. */
-const char *bo_db_col(sqlite3_stmt *st, int i);
+/* The column's text, "" for NULL (a truth value reads "1" or "0"). */
+const char *bo_db_col(bo_cur_t *st, int i);
 
 /* Copies the column's text into out (len bytes). */
-void bo_db_copy(sqlite3_stmt *st, int i, char *out, size_t len);
+void bo_db_copy(bo_cur_t *st, int i, char *out, size_t len);
+
+/* The column as an integer (0 for NULL). */
+int64_t bo_cur_int(bo_cur_t *st, int i);
+
+/* Whether the column is NULL. */
+bool bo_cur_null(bo_cur_t *st, int i);
+
+/* The row's number of columns, a column's name, and the kind of a cell. */
+int bo_cur_cols(bo_cur_t *st);
+const char *bo_cur_name(bo_cur_t *st, int i);
+bo_cell_t bo_cur_kind(bo_cur_t *st, int i);
+
+/* The last error the engine reported on db. */
+const char *bo_db_error(bo_db_t *db);
 
 #endif

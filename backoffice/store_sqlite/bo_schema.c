@@ -1,5 +1,7 @@
-/* The back office's schema and its forward migrations. PRAGMA user_version
- * is the number applied. To change the schema, append a migration; never
+/* The back office's schema and its forward migrations, the same for both
+ * engines: written in SQLite's dialect, the few DDL differences mapped for
+ * PostgreSQL (bo_schema_pg.c). SQLite's PRAGMA user_version, PostgreSQL's
+ * table bo_schema_version hold the number applied. To change the schema, append a migration; never
  * edit one that has shipped. Money is INTEGER minor units; times are
  * INTEGER milliseconds since the epoch, UTC. */
 #include <errno.h>
@@ -9,7 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "backoffice/store_sqlite/bo_db.h"
+#include "backoffice/store_sqlite/bo_db_int.h"
+#include "backoffice/store_sqlite/bo_schema_pg.h"
 
 static const char *const v1[] = {
     /* Sales points, and the kiosks that belong to them. A kiosk is known by
@@ -144,7 +147,7 @@ static const char *const v4[] = {
     NULL,
 };
 
-#define NOW_MS "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)"
+#define NOW_MS BO_SQLITE_NOW_MS
 
 /* Version 5: trust and integrity (docs/sync.md, "Scope", "Quarantine").
  * Every meter belongs to a site (the site whose gateway it hangs on); a
@@ -475,16 +478,46 @@ static const char *const *const migrations[] = {v1,  v2,  v3,  v4,  v5,  v6,  v7
 
 _Static_assert(N_MIGRATIONS == BO_SCHEMA_VERSION, "one migration per schema version");
 
-/* Applies the migrations the file lacks, each in its own transaction. */
-static kerr_t migrate(sqlite3 *db, kmsg_t *msg)
+/* Runs migration v (0-based) and records v + 1 as the schema version. */
+static kerr_t apply(bo_db_t *db, int v, kmsg_t *msg)
+{
+    kerr_t rc = K_OK;
+    bool pg = bo_db_engine(db) == BO_ENGINE_POSTGRESQL;
+    if (pg && v == 0)
+        rc = bo_db_exec(db, bo_pg_functions, "creating the schema's functions", msg);
+    for (const char *const *sql = migrations[v]; rc == K_OK && *sql; sql++)
+        rc = pg ? bo_pg_migrate(db, *sql, msg) : bo_db_exec(db, *sql, "migrating the schema", msg);
+    if (rc == K_OK && pg)
+        rc = bo_db_exec(db, bo_pg_after, "migrating the schema", msg);
+    char record[96];
+    snprintf(record, sizeof record,
+             pg ? "INSERT INTO bo_schema_version VALUES (%d, now())" : "PRAGMA user_version = %d", v + 1);
+    if (rc == K_OK)
+        rc = bo_db_exec(db, record, "recording the schema version", msg);
+    return rc;
+}
+
+/* Starts a migration's transaction: PostgreSQL's takes an advisory lock
+ * so that instances starting together migrate one at a time. */
+static kerr_t start(bo_db_t *db, kmsg_t *msg)
+{
+    kerr_t rc = bo_db_begin(db, msg);
+    if (rc == K_OK && bo_db_engine(db) == BO_ENGINE_POSTGRESQL)
+        rc = bo_db_exec(db, bo_pg_version_table, "starting a migration", msg);
+    return rc;
+}
+
+kerr_t bo__db_migrate(bo_db_t *db, kmsg_t *msg)
 {
     for (;;) {
-        kerr_t rc = bo_db_exec(db, "BEGIN IMMEDIATE", "starting a migration", msg);
-        if (rc)
+        kerr_t rc = start(db, msg);
+        if (rc) {
+            bo_db_rollback(db);
             return rc;
+        }
         int v = bo_db_version(db);
         if (v < 0 || v >= N_MIGRATIONS) {
-            bo_db_exec(db, "ROLLBACK", "ending a migration", NULL);
+            bo_db_rollback(db);
             if (v > N_MIGRATIONS)
                 return kmsg_set(msg, K_EVERSION,
                                 "the database has schema version %d, newer than this program's %d: "
@@ -492,16 +525,11 @@ static kerr_t migrate(sqlite3 *db, kmsg_t *msg)
                                 v, N_MIGRATIONS);
             return v < 0 ? kmsg_set(msg, K_EIO, "could not read the schema version") : K_OK;
         }
-        char pragma[48];
-        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
-        for (const char *const *sql = migrations[v]; rc == K_OK && *sql; sql++)
-            rc = bo_db_exec(db, *sql, "migrating the schema", msg);
+        rc = apply(db, v, msg);
         if (rc == K_OK)
-            rc = bo_db_exec(db, pragma, "recording the schema version", msg);
-        if (rc == K_OK)
-            rc = bo_db_exec(db, "COMMIT", "committing a migration", msg);
+            rc = bo_db_commit(db, msg);
         if (rc) {
-            bo_db_exec(db, "ROLLBACK", "ending a migration", NULL);
+            bo_db_rollback(db);
             return rc;
         }
     }
@@ -527,7 +555,7 @@ static kerr_t create_private(const char *path, kmsg_t *msg)
 
 /* The connection is used by one thread at a time (the server holds its own
  * lock around every use), so SQLite's own mutexes are left out. */
-kerr_t bo_db_open(const char *path, sqlite3 **out, kmsg_t *msg)
+kerr_t bo__db_open_sqlite(const char *path, sqlite3 **out, kmsg_t *msg)
 {
     sqlite3 *db = NULL;
     if (create_private(path, msg) != K_OK)
@@ -539,15 +567,13 @@ kerr_t bo_db_open(const char *path, sqlite3 **out, kmsg_t *msg)
         sqlite3_close(db);
         return K_EIO;
     }
-    sqlite3_busy_timeout(db, 5000);
-    kerr_t rc = bo_db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
-                           "setting up the database", msg);
-    if (rc == K_OK)
-        rc = migrate(db, msg);
-    if (rc) {
-        sqlite3_close(db);
-        return rc;
-    }
     *out = db;
-    return K_OK;
+    sqlite3_busy_timeout(db, 5000);
+    char *err = NULL;
+    if (sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", NULL, NULL,
+                     &err) == SQLITE_OK)
+        return K_OK;
+    kmsg_set(msg, K_EIO, "database error while setting up the database: %s", err ? err : "");
+    sqlite3_free(err);
+    return K_EIO;
 }

@@ -15,7 +15,7 @@ static kerr_t add(void *ctx, const bo_cmd_batch_t *b, kmsg_t *msg)
 
 static kerr_t get(void *ctx, const char *id, bo_cmd_batch_t *b, bool *found, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     kerr_t rc = bo_db_first(ctx, &st, found, msg,
                             "SELECT id, command, state, operator, reason, created_by, params, selection, run_at, "
                             "retries, expiry_s, created_at, coalesce(cancelled_at, 0) FROM batch WHERE id = ?",
@@ -30,7 +30,7 @@ static kerr_t get(void *ctx, const char *id, bo_cmd_batch_t *b, bool *found, kms
             bo_db_copy(st, i, texts[i], lens[i]);
         int64_t *nums[] = {&b->run_at, &b->retries, &b->expiry_s, &b->created_at, &b->cancelled_at};
         for (int i = 0; i < 5; i++)
-            *nums[i] = sqlite3_column_int64(st, 8 + i);
+            *nums[i] = bo_cur_int(st, 8 + i);
     }
     bo_db_end(st);
     return rc;
@@ -38,7 +38,7 @@ static kerr_t get(void *ctx, const char *id, bo_cmd_batch_t *b, bool *found, kms
 
 static kerr_t site_meters(void *ctx, const char *site, bo_meter_id_cb fn, void *arg, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     bool more;
     kerr_t rc = bo_db_first(ctx, &st, &more, msg, "SELECT id FROM meter WHERE site = ? ORDER BY id", "t", site);
     for (; rc == K_OK && more; more = bo_db_next(ctx, st, &rc, msg))
@@ -58,13 +58,13 @@ static kerr_t cancel(void *ctx, const char *id, int64_t now, const char *why, in
                          "WHERE batch = ? AND state = 'queued'",
                          "tit", why, now, id);
     if (rc == K_OK)
-        *n = sqlite3_changes(ctx);
+        *n = bo_db_changes(ctx);
     return rc;
 }
 
 static kerr_t ended_each(void *ctx, int limit, bo_cmd_cb fn, void *arg, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     bool more;
     bo_cmd_rec_t c;
     kerr_t rc = bo_db_first(ctx, &st, &more, msg,

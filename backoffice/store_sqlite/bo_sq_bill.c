@@ -9,7 +9,7 @@
     "SELECT m.id, m.site, CASE WHEN t.id IS NULL THEN '' ELSE m.tariff END, coalesce(t.currency, ''), "           \
     "coalesce(t.text, '') FROM meter m LEFT JOIN tariff t ON t.id = m.tariff "
 
-static void meter_of(sqlite3_stmt *st, bo_bill_meter_cb fn, void *arg)
+static void meter_of(bo_cur_t *st, bo_bill_meter_cb fn, void *arg)
 {
     bo_bill_meter_t m = {bo_db_col(st, 0), bo_db_col(st, 1), bo_db_col(st, 2), bo_db_col(st, 3), bo_db_col(st, 4)};
     fn(arg, &m);
@@ -17,7 +17,7 @@ static void meter_of(sqlite3_stmt *st, bo_bill_meter_cb fn, void *arg)
 
 static kerr_t meters_each(void *ctx, const char *site, bo_bill_meter_cb fn, void *arg, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     bool more;
     kerr_t rc = bo_db_first(ctx, &st, &more, msg, METER_COLS "WHERE ?1 = '' OR m.site = ?1 ORDER BY m.id", "t",
                             site ? site : "");
@@ -29,7 +29,7 @@ static kerr_t meters_each(void *ctx, const char *site, bo_bill_meter_cb fn, void
 
 static kerr_t meter_get(void *ctx, const char *meter, bo_bill_meter_cb fn, void *arg, bool *found, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     kerr_t rc = bo_db_first(ctx, &st, found, msg, METER_COLS "WHERE m.id = ?", "t", meter);
     if (rc == K_OK && *found)
         meter_of(st, fn, arg);
@@ -43,21 +43,22 @@ static kerr_t meter_get(void *ctx, const char *meter, bo_bill_meter_cb fn, void 
 static kerr_t readings(void *ctx, const char *meter, int64_t start, int64_t end, bo_bill_reading_t *out, size_t max,
                        size_t *n, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     bool more;
     kerr_t rc = bo_db_first(ctx, &st, &more, msg,
-                            "SELECT at, max(energy), balance FROM reading WHERE meter = ?1 "
+                            "SELECT at, energy, balance FROM (SELECT at, energy, balance, row_number() OVER "
+                            "(PARTITION BY at ORDER BY energy DESC) AS n FROM reading WHERE meter = ?1 "
                             "AND at >= coalesce((SELECT max(at) FROM reading WHERE meter = ?1 AND at < ?2), ?2) "
-                            "AND at <= coalesce((SELECT min(at) FROM reading WHERE meter = ?1 AND at >= ?3), ?3) "
-                            "GROUP BY at ORDER BY at",
+                            "AND at <= coalesce((SELECT min(at) FROM reading WHERE meter = ?1 AND at >= ?3), ?3)) AS r "
+                            "WHERE n = 1 ORDER BY at",
                             "tii", meter, start, end);
     for (*n = 0; rc == K_OK && more; more = bo_db_next(ctx, st, &rc, msg)) {
         if (*n == max) {
             rc = kmsg_set(msg, K_EOVERFLOW, "meter %s has more than %zu readings in a day", meter, max);
             break;
         }
-        out[(*n)++] = (bo_bill_reading_t){sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
-                                          sqlite3_column_int64(st, 2)};
+        out[(*n)++] = (bo_bill_reading_t){bo_cur_int(st, 0), bo_cur_int(st, 1),
+                                          bo_cur_int(st, 2)};
     }
     bo_db_end(st);
     return rc;
@@ -65,17 +66,17 @@ static kerr_t readings(void *ctx, const char *meter, int64_t start, int64_t end,
 
 static kerr_t freeze(void *ctx, const char *meter, int64_t at, bo_bill_freeze_t *f, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     memset(f, 0, sizeof *f);
     kerr_t rc = bo_db_first(ctx, &st, &f->have, msg,
                             "SELECT energy, sharp, peak, flat, valley FROM frozen WHERE meter = ? AND at = ?", "ti",
                             meter, at);
     if (rc == K_OK && f->have) {
-        f->energy = sqlite3_column_int64(st, 0);
+        f->energy = bo_cur_int(st, 0);
         f->bands = true;
         for (int b = 0; b < 4; b++) {
-            f->bands = f->bands && sqlite3_column_type(st, 1 + b) != SQLITE_NULL;
-            f->band[b] = sqlite3_column_int64(st, 1 + b);
+            f->bands = f->bands && !bo_cur_null(st, 1 + b);
+            f->band[b] = bo_cur_int(st, 1 + b);
         }
     }
     bo_db_end(st);
@@ -85,7 +86,7 @@ static kerr_t freeze(void *ctx, const char *meter, int64_t at, bo_bill_freeze_t 
 static kerr_t past(void *ctx, const char *meter, const char *from, const char *to, bo_bill_past_t *out, size_t max,
                    size_t *n, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     bool more;
     kerr_t rc = bo_db_first(ctx, &st, &more, msg,
                             "SELECT day, energy, money FROM bill_day WHERE meter = ? AND day >= ? AND day < ? "
@@ -93,8 +94,8 @@ static kerr_t past(void *ctx, const char *meter, const char *from, const char *t
                             "ttt", meter, from, to);
     for (*n = 0; rc == K_OK && more && *n < max; more = bo_db_next(ctx, st, &rc, msg)) {
         bo_db_copy(st, 0, out[*n].day, sizeof out[*n].day);
-        out[*n].energy = sqlite3_column_int64(st, 1);
-        out[(*n)++].money = sqlite3_column_int64(st, 2);
+        out[*n].energy = bo_cur_int(st, 1);
+        out[(*n)++].money = bo_cur_int(st, 2);
     }
     bo_db_end(st);
     return rc;
@@ -109,11 +110,16 @@ static kerr_t last_day(void *ctx, const char *meter, char day[11], kmsg_t *msg)
 static kerr_t put(void *ctx, const bo_bill_row_t *r, kmsg_t *msg)
 {
     return bo_db_write(ctx, NULL, msg, "storing a day's bill",
-                       "INSERT OR REPLACE INTO bill_day(meter, day, site, tariff, currency, method, complete, energy, "
+                       "INSERT INTO bill_day(meter, day, site, tariff, currency, method, complete, energy, "
                        "sharp, peak, flat, valley, money, balance, days_left_7, days_left_30, billed_at) VALUES "
-                       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, CASE WHEN ?9 THEN ?10 END, CASE WHEN ?9 THEN ?11 END, "
-                       "CASE WHEN ?9 THEN ?12 END, CASE WHEN ?9 THEN ?13 END, ?14, CASE WHEN ?15 THEN ?16 END, ?17, "
-                       "?18, ?19)",
+                       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, CASE WHEN ?9 THEN CAST(?10 AS BIGINT) END, CASE WHEN ?9 THEN CAST(?11 AS BIGINT) END, "
+                       "CASE WHEN ?9 THEN CAST(?12 AS BIGINT) END, CASE WHEN ?9 THEN CAST(?13 AS BIGINT) END, ?14, CASE WHEN ?15 THEN CAST(?16 AS BIGINT) END, ?17, "
+                       "?18, ?19) ON CONFLICT (meter, day) DO UPDATE SET "
+                       "site = excluded.site, tariff = excluded.tariff, currency = excluded.currency, "
+                       "method = excluded.method, complete = excluded.complete, energy = excluded.energy, "
+                       "sharp = excluded.sharp, peak = excluded.peak, flat = excluded.flat, valley = excluded.valley, "
+                       "money = excluded.money, balance = excluded.balance, days_left_7 = excluded.days_left_7, "
+                       "days_left_30 = excluded.days_left_30, billed_at = excluded.billed_at",
                        "ttttttiiiiiiiiiiiii", r->meter, r->day, r->site, r->tariff, r->currency, r->method,
                        (int64_t)r->complete, r->energy, (int64_t)r->bands, r->band[0], r->band[1], r->band[2],
                        r->band[3], r->money, (int64_t)r->has_balance, r->balance, r->left7, r->left30, r->billed_at);
@@ -123,13 +129,13 @@ static kerr_t put(void *ctx, const bo_bill_row_t *r, kmsg_t *msg)
  * rowid after ?1), one call per meter. */
 static kerr_t dirty_of(void *ctx, const char *sql, int64_t *mark, bo_bill_dirty_cb fn, void *arg, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     bool more;
     kerr_t rc = bo_db_first(ctx, &st, &more, msg, sql, "i", *mark);
     for (; rc == K_OK && more; more = bo_db_next(ctx, st, &rc, msg)) {
-        fn(arg, bo_db_col(st, 0), sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2));
-        if (sqlite3_column_int64(st, 3) > *mark)
-            *mark = sqlite3_column_int64(st, 3);
+        fn(arg, bo_db_col(st, 0), bo_cur_int(st, 1), bo_cur_int(st, 2));
+        if (bo_cur_int(st, 3) > *mark)
+            *mark = bo_cur_int(st, 3);
     }
     bo_db_end(st);
     return rc;
@@ -144,7 +150,7 @@ static kerr_t dirty_each(void *ctx, int64_t *reading, int64_t *frozen, bo_bill_d
                          "SELECT meter, min(lo), max(hi), max(id) FROM (SELECT n.meter, coalesce((SELECT max(p.at) "
                          "FROM reading p WHERE p.meter = n.meter AND p.at < n.at), n.at) AS lo, coalesce((SELECT "
                          "min(x.at) FROM reading x WHERE x.meter = n.meter AND x.at > n.at), n.at) AS hi, n.rowid AS id "
-                         "FROM reading n WHERE n.rowid > ?) GROUP BY meter",
+                         "FROM reading n WHERE n.rowid > ?) AS d GROUP BY meter",
                          reading, fn, arg, msg);
     if (rc == K_OK)
         rc = dirty_of(ctx, "SELECT meter, min(at) - 1, max(at), max(rowid) FROM frozen WHERE rowid > ? GROUP BY meter", frozen, fn,
@@ -161,7 +167,7 @@ static kerr_t mark_get(void *ctx, const char *name, int64_t *v, kmsg_t *msg)
 static kerr_t mark_set(void *ctx, const char *name, int64_t v, kmsg_t *msg)
 {
     return bo_db_write(ctx, NULL, msg, "recording what billing has seen",
-                       "INSERT OR REPLACE INTO bill_mark(name, value) VALUES (?, ?)", "ti", name, v);
+                       "INSERT INTO bill_mark(name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value", "ti", name, v);
 }
 
 /* Milli-days as "12.345" ('' when not known). */

@@ -16,7 +16,7 @@ static kerr_t item_add(void *ctx, const bo_charge_item_t *c, int64_t at, kmsg_t 
 
 static kerr_t items_each(void *ctx, const char *site, bo_charge_item_cb fn, void *arg, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     bool more;
     bo_charge_item_t c;
     kerr_t rc = bo_db_first(ctx, &st, &more, msg,
@@ -28,7 +28,7 @@ static kerr_t items_each(void *ctx, const char *site, bo_charge_item_cb fn, void
         bo_db_copy(st, 2, c.name, sizeof c.name);
         bo_db_copy(st, 3, c.basis, sizeof c.basis);
         bo_db_copy(st, 4, c.every, sizeof c.every);
-        c.rate = sqlite3_column_int64(st, 5);
+        c.rate = bo_cur_int(st, 5);
         fn(arg, &c);
     }
     bo_db_end(st);
@@ -47,8 +47,9 @@ static kerr_t charge_add(void *ctx, const bo_charge_rec_t *c, bool *added, kmsg_
 {
     bool deducted = strcmp(c->mode, "deducted") == 0;
     return bo_db_write(ctx, added, msg, "recording a charge",
-                       "INSERT OR IGNORE INTO charge_applied(item, account, period, name, amount, mode, "
-                       "balance_after, detail, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?7 THEN ?8 END, ?9, ?10)",
+                       "INSERT INTO charge_applied(item, account, period, name, amount, mode, "
+                       "balance_after, detail, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?7 THEN CAST(?8 AS BIGINT) END, ?9, ?10) "
+                       "ON CONFLICT DO NOTHING",
                        "ttttitiiti", c->item, c->account, c->period, c->name, c->amount, c->mode, (int64_t)deducted,
                        c->balance_after, c->detail, c->at);
 }
@@ -83,7 +84,7 @@ static kerr_t member_add(void *ctx, const char *group, const char *meter, int64_
 
 static kerr_t group_get(void *ctx, const char *id, bo_apportion_group_t *g, bool *found, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     memset(g, 0, sizeof *g);
     kerr_t rc = bo_db_first(ctx, &st, found, msg,
                             "SELECT id, site, master, common, split, price FROM apportion_group WHERE id = ?", "t", id);
@@ -93,7 +94,7 @@ static kerr_t group_get(void *ctx, const char *id, bo_apportion_group_t *g, bool
         bo_db_copy(st, 2, g->master, sizeof g->master);
         bo_db_copy(st, 3, g->common, sizeof g->common);
         bo_db_copy(st, 4, g->split, sizeof g->split);
-        g->price = sqlite3_column_int64(st, 5);
+        g->price = bo_cur_int(st, 5);
     }
     bo_db_end(st);
     return rc;
@@ -102,7 +103,7 @@ static kerr_t group_get(void *ctx, const char *id, bo_apportion_group_t *g, bool
 /* Each member with the open account its meter is bound to now. */
 static kerr_t members_each(void *ctx, const char *group, bo_member_cb fn, void *arg, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     bool more;
     kerr_t rc = bo_db_first(ctx, &st, &more, msg,
                             "SELECT p.meter, p.weight, coalesce(a.id, ''), coalesce(a.area, 0) FROM apportion_member p "
@@ -110,7 +111,7 @@ static kerr_t members_each(void *ctx, const char *group, bo_member_cb fn, void *
                             "account a ON a.id = b.account AND a.state = 'open' WHERE p.grp = ? ORDER BY p.meter",
                             "t", group);
     for (; rc == K_OK && more; more = bo_db_next(ctx, st, &rc, msg))
-        fn(arg, bo_db_col(st, 0), sqlite3_column_int64(st, 1), bo_db_col(st, 2), sqlite3_column_int64(st, 3));
+        fn(arg, bo_db_col(st, 0), bo_cur_int(st, 1), bo_db_col(st, 2), bo_cur_int(st, 3));
     bo_db_end(st);
     return rc;
 }
@@ -127,8 +128,8 @@ static kerr_t meter_energy(void *ctx, const char *meter, const char *from, const
 static kerr_t run_add(void *ctx, const bo_apportion_run_t *r, bool *added, kmsg_t *msg)
 {
     return bo_db_write(ctx, added, msg, "recording an apportionment",
-                       "INSERT OR IGNORE INTO apportion_run(grp, period, master, subs, common, amount, warning, at) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       "INSERT INTO apportion_run(grp, period, master, subs, common, amount, warning, at) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                        "ttiiiiti", r->group, r->period, r->master, r->subs, r->common, r->amount, r->warning, r->at);
 }
 

@@ -6,7 +6,7 @@
 
 #define COLS BO_SQ_CMD_COLS
 
-void bo__sq_read_cmd(sqlite3_stmt *st, bo_cmd_rec_t *c)
+void bo__sq_read_cmd(bo_cur_t *st, bo_cmd_rec_t *c)
 {
     memset(c, 0, sizeof *c);
     char *texts[] = {c->id,     c->kiosk,  c->meter,  c->command, c->state, c->operator_name,
@@ -16,15 +16,15 @@ void bo__sq_read_cmd(sqlite3_stmt *st, bo_cmd_rec_t *c)
                      sizeof c->params, sizeof c->outcome, sizeof c->txn};
     for (int i = 0; i < 11; i++)
         bo_db_copy(st, i, texts[i], lens[i]);
-    c->has_after = sqlite3_column_type(st, 11) != SQLITE_NULL;
-    c->balance_after = sqlite3_column_int64(st, 11);
-    c->count_after = sqlite3_column_int64(st, 12);
+    c->has_after = !bo_cur_null(st, 11);
+    c->balance_after = bo_cur_int(st, 11);
+    c->count_after = bo_cur_int(st, 12);
     int64_t *times[] = {&c->issued_at, &c->expires_at, &c->sent_at, &c->acked_at, &c->executed_at, &c->updated_at};
     for (int i = 0; i < 6; i++)
-        *times[i] = sqlite3_column_int64(st, 13 + i);
+        *times[i] = bo_cur_int(st, 13 + i);
     bo_db_copy(st, 19, c->envelope, sizeof c->envelope);
-    c->not_before = sqlite3_column_int64(st, 20);
-    c->attempt = sqlite3_column_int64(st, 21);
+    c->not_before = bo_cur_int(st, 20);
+    c->attempt = bo_cur_int(st, 21);
     bo_db_copy(st, 22, c->retry_of, sizeof c->retry_of);
 }
 
@@ -41,7 +41,7 @@ static kerr_t add(void *ctx, const bo_cmd_rec_t *c, kmsg_t *msg)
 
 static kerr_t get(void *ctx, const char *id, bo_cmd_rec_t *c, bool *found, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     kerr_t rc = bo_db_first(ctx, &st, found, msg, "SELECT " COLS " FROM meter_command WHERE id = ?", "t", id);
     if (rc == K_OK && *found)
         bo__sq_read_cmd(st, c);
@@ -53,7 +53,7 @@ static kerr_t set(void *ctx, const bo_cmd_rec_t *c, kmsg_t *msg)
 {
     return bo_db_write(ctx, NULL, msg, "changing a central command",
                        "UPDATE meter_command SET state = ?, outcome = ?, txn_id = ?, "
-                       "balance_after = CASE WHEN ? THEN ? END, count_after = CASE WHEN ? THEN ? END, "
+                       "balance_after = CASE WHEN ? THEN CAST(? AS BIGINT) END, count_after = CASE WHEN ? THEN CAST(? AS BIGINT) END, "
                        "sent_at = ?, acked_at = ?, executed_at = ?, updated_at = ? WHERE id = ?",
                        "tttiiiipppit", c->state, c->outcome, c->txn, (int64_t)c->has_after, c->balance_after,
                        (int64_t)c->has_after, c->count_after, c->sent_at, c->acked_at, c->executed_at, c->updated_at,
@@ -63,7 +63,7 @@ static kerr_t set(void *ctx, const bo_cmd_rec_t *c, kmsg_t *msg)
 static kerr_t pending_each(void *ctx, const char *kiosk, int64_t now, int limit, bo_cmd_cb fn, void *arg,
                            kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     bool more;
     bo_cmd_rec_t c;
     kerr_t rc = bo_db_first(ctx, &st, &more, msg,
@@ -87,7 +87,7 @@ static kerr_t expire_due(void *ctx, int64_t now, const char *why, int64_t *n, km
                             "WHERE (state = 'queued' OR (state = 'sent' AND acked_at IS NULL)) AND expires_at <= ?",
                             "tii", why, now, now);
     if (rc == K_OK)
-        *n = sqlite3_changes(ctx);
+        *n = bo_db_changes(ctx);
     return rc;
 }
 

@@ -20,7 +20,7 @@ static kerr_t seen(void *ctx, const char *meter, int64_t count, int64_t at, kmsg
 
 static kerr_t lease_get(void *ctx, const char *meter, bo_lease_t *l, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     memset(l, 0, sizeof *l);
     kerr_t rc = bo_db_first(ctx, &st, &l->held, msg,
                             "SELECT kiosk, txn_id, count, granted_at, ends_at FROM count_lease WHERE meter = ?", "t",
@@ -28,9 +28,9 @@ static kerr_t lease_get(void *ctx, const char *meter, bo_lease_t *l, kmsg_t *msg
     if (rc == K_OK && l->held) {
         bo_db_copy(st, 0, l->kiosk, sizeof l->kiosk);
         bo_db_copy(st, 1, l->txn, sizeof l->txn);
-        l->count = sqlite3_column_int64(st, 2);
-        l->granted_at = sqlite3_column_int64(st, 3);
-        l->ends_at = sqlite3_column_int64(st, 4);
+        l->count = bo_cur_int(st, 2);
+        l->granted_at = bo_cur_int(st, 3);
+        l->ends_at = bo_cur_int(st, 4);
     }
     bo_db_end(st);
     return rc;
@@ -39,11 +39,15 @@ static kerr_t lease_get(void *ctx, const char *meter, bo_lease_t *l, kmsg_t *msg
 static kerr_t lease_put(void *ctx, const char *meter, const bo_lease_t *l, int64_t at, kmsg_t *msg)
 {
     kerr_t rc = bo_db_write(ctx, NULL, msg, "granting a count",
-                            "INSERT OR REPLACE INTO count_lease(meter, kiosk, txn_id, count, ends_at, granted_at) "
-                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                            "INSERT INTO count_lease(meter, kiosk, txn_id, count, ends_at, granted_at) "
+                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (meter) DO UPDATE SET kiosk = excluded.kiosk, "
+                            "txn_id = excluded.txn_id, count = excluded.count, ends_at = excluded.ends_at, "
+                            "granted_at = excluded.granted_at",
                             "tttiii", meter, l->kiosk, l->txn, l->count, l->ends_at, l->granted_at);
     if (rc == K_OK)
-        rc = bo_db_write(ctx, NULL, msg, "granting a count", "INSERT OR REPLACE INTO count_grant VALUES (?1, ?2, ?3, ?4, ?5)",
+        rc = bo_db_write(ctx, NULL, msg, "granting a count",
+                         "INSERT INTO count_grant VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (meter, count) DO UPDATE "
+                         "SET kiosk = excluded.kiosk, txn_id = excluded.txn_id, at = excluded.at",
                          "titti", meter, l->count, l->kiosk, l->txn, at);
     return rc;
 }
@@ -56,7 +60,7 @@ static kerr_t lease_drop(void *ctx, const char *meter, bool *changed, kmsg_t *ms
 
 static kerr_t given_to(void *ctx, const char *meter, int64_t count, char kiosk[65], char txn[37], kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     bool found;
     kerr_t rc = bo_db_first(ctx, &st, &found, msg, "SELECT kiosk, txn_id FROM count_grant WHERE meter = ? AND count = ?",
                             "ti", meter, count);

@@ -25,7 +25,8 @@ static kerr_t bump(void *ctx, const char *kind, const char *kiosk, kmsg_t *msg)
 
 static kerr_t tariff_put(void *ctx, const bo_tariff_rec_t *t, kmsg_t *msg)
 {
-    return bo_db_write(ctx, NULL, msg, "changing the database", "INSERT OR REPLACE INTO tariff VALUES (?, ?, ?)",
+    return bo_db_write(ctx, NULL, msg, "changing the database", "INSERT INTO tariff VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET currency = excluded.currency, "
+                       "text = excluded.text",
                        "ttt", t->id, t->currency, t->text);
 }
 
@@ -36,7 +37,7 @@ static kerr_t tariff_exists(void *ctx, const char *id, bool *found, kmsg_t *msg)
 
 static kerr_t tariffs_each(void *ctx, bo_tariff_cb fn, void *arg, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     bool more;
     kerr_t rc = bo_db_first(ctx, &st, &more, msg, "SELECT id, currency, text FROM tariff ORDER BY id", "");
     for (; rc == K_OK && more; more = bo_db_next(ctx, st, &rc, msg)) {
@@ -52,8 +53,9 @@ static kerr_t card_block(void *ctx, const char *serial, const char *reason, int6
 {
     if (replace)
         return bo_db_write(ctx, changed, msg, "changing the database",
-                           "INSERT OR REPLACE INTO blocked_card VALUES (?, ?, ?)", "tti", serial, reason, at);
-    return bo_db_write(ctx, changed, msg, "blocking a card", "INSERT OR IGNORE INTO blocked_card VALUES (?, ?, ?)",
+                           "INSERT INTO blocked_card VALUES (?, ?, ?) ON CONFLICT (serial) DO UPDATE SET "
+                           "reason = excluded.reason, at = excluded.at", "tti", serial, reason, at);
+    return bo_db_write(ctx, changed, msg, "blocking a card", "INSERT INTO blocked_card VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                        "tti", serial, reason, at);
 }
 
@@ -66,7 +68,7 @@ static kerr_t card_unblock(void *ctx, const char *serial, bool *changed, kmsg_t 
 /* Calls fn with the two texts of each row of sql (no parameters). */
 static kerr_t pairs(void *ctx, const char *sql, bo_pair_cb fn, void *arg, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     bool more;
     kerr_t rc = bo_db_first(ctx, &st, &more, msg, sql, "");
     for (; rc == K_OK && more; more = bo_db_next(ctx, st, &rc, msg))
@@ -104,7 +106,7 @@ static kerr_t group_put(void *ctx, const char *name, const char *perms, int64_t 
 static kerr_t operator_put(void *ctx, const bo_operator_rec_t *o, int64_t at, bool *changed, kmsg_t *msg)
 {
     return bo_db_write(ctx, changed, msg, STAFF,
-                       "INSERT INTO staff_operator SELECT ?1, ?2, ?3, 0, ?4 "
+                       "INSERT INTO staff_operator SELECT ?1, ?2, ?3, 0, CAST(?4 AS BIGINT) "
                        "WHERE EXISTS (SELECT 1 FROM staff_group WHERE name = ?2) ON CONFLICT (name) DO UPDATE "
                        "SET group_name = ?2, pin_hash = ?3, disabled = 0, updated_at = ?4",
                        "ttti", o->name, o->group, o->pin_hash, at);
@@ -131,12 +133,12 @@ static kerr_t groups_each(void *ctx, bo_pair_cb fn, void *arg, kmsg_t *msg)
 
 static kerr_t operators_each(void *ctx, bo_operator_cb fn, void *arg, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     bool more;
     kerr_t rc = bo_db_first(ctx, &st, &more, msg,
                             "SELECT name, group_name, pin_hash, disabled FROM staff_operator ORDER BY name", "");
     for (; rc == K_OK && more; more = bo_db_next(ctx, st, &rc, msg)) {
-        bo_operator_rec_t o = {bo_db_col(st, 0), bo_db_col(st, 1), bo_db_col(st, 2), sqlite3_column_int(st, 3) != 0};
+        bo_operator_rec_t o = {bo_db_col(st, 0), bo_db_col(st, 1), bo_db_col(st, 2), (int)bo_cur_int(st, 3) != 0};
         fn(arg, &o);
     }
     bo_db_end(st);

@@ -23,7 +23,7 @@ static kerr_t site_any(void *ctx, char id[65], kmsg_t *msg)
 
 static kerr_t kiosk_get(void *ctx, const char *id, bo_kiosk_rec_t *k, bool *found, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     memset(k, 0, sizeof *k);
     kerr_t rc = bo_db_first(ctx, &st, found, msg,
                             "SELECT site, state, cert_fingerprint, upload_key, kiosk_code FROM kiosk WHERE id = ?",
@@ -44,7 +44,7 @@ static kerr_t kiosk_get(void *ctx, const char *id, bo_kiosk_rec_t *k, bool *foun
 static kerr_t kiosk_add(void *ctx, const char *id, const char *site, int64_t at, bool *changed, kmsg_t *msg)
 {
     return bo_db_write(ctx, changed, msg, "storing the kiosk's enrolment",
-                       "INSERT INTO kiosk(id, site, state, created_at) SELECT ?1, ?2, 'active', ?3 "
+                       "INSERT INTO kiosk(id, site, state, created_at) SELECT ?1, ?2, 'active', CAST(?3 AS BIGINT) "
                        "WHERE EXISTS (SELECT 1 FROM site WHERE id = ?2)",
                        "tti", id, site, at);
 }
@@ -79,7 +79,9 @@ static kerr_t kiosk_pin(void *ctx, const char *id, const char *fingerprint, int6
 static kerr_t health_put(void *ctx, const bo_health_rec_t *h, kmsg_t *msg)
 {
     return bo_db_write(ctx, NULL, msg, "storing the heartbeat",
-                       "INSERT OR REPLACE INTO kiosk_health VALUES (?, ?, ?, ?, ?, ?)", "titits", h->kiosk,
+                       "INSERT INTO kiosk_health VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (kiosk) DO UPDATE SET at = excluded.at, "
+                       "software = excluded.software, outbox_depth = excluded.outbox_depth, "
+                       "last_error = excluded.last_error, report = excluded.report", "titits", h->kiosk,
                        h->at, h->hb->software, h->hb->outbox_depth, h->hb->last_error, h->report, (int)h->report_len);
 }
 
@@ -92,19 +94,20 @@ static kerr_t setting_get(void *ctx, const char *kiosk, const char *key, int64_t
 static kerr_t setting_put(void *ctx, const char *kiosk, const char *key, int64_t value, bool *changed, kmsg_t *msg)
 {
     return bo_db_write(ctx, changed, msg, "changing the database",
-                       "INSERT OR REPLACE INTO kiosk_setting SELECT ?1, ?2, ?3 "
-                       "WHERE EXISTS (SELECT 1 FROM kiosk WHERE id = ?1)",
+                       "INSERT INTO kiosk_setting SELECT ?1, ?2, CAST(?3 AS BIGINT) "
+                       "WHERE EXISTS (SELECT 1 FROM kiosk WHERE id = ?1) "
+                       "ON CONFLICT (kiosk, key) DO UPDATE SET value = excluded.value",
                        "tti", kiosk, key, value);
 }
 
 static kerr_t settings_each(void *ctx, const char *kiosk, bo_setting_cb fn, void *arg, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     bool more;
     kerr_t rc = bo_db_first(ctx, &st, &more, msg, "SELECT key, value FROM kiosk_setting WHERE kiosk = ? ORDER BY key",
                             "t", kiosk);
     for (; rc == K_OK && more; more = bo_db_next(ctx, st, &rc, msg))
-        fn(arg, bo_db_col(st, 0), sqlite3_column_int64(st, 1));
+        fn(arg, bo_db_col(st, 0), bo_cur_int(st, 1));
     bo_db_end(st);
     return rc;
 }
@@ -124,7 +127,7 @@ static kerr_t code_put(void *ctx, const char *hash, const char *kiosk, int64_t a
 
 static kerr_t code_get(void *ctx, const char *hash, bo_code_rec_t *c, bool *found, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     memset(c, 0, sizeof *c);
     kerr_t rc = bo_db_first(ctx, &st, found, msg,
                             "SELECT c.kiosk, c.expires_at, c.used_at, k.site, k.state FROM enrol_code c "
@@ -134,9 +137,9 @@ static kerr_t code_get(void *ctx, const char *hash, bo_code_rec_t *c, bool *foun
         return rc;
     if (*found) {
         bo_db_copy(st, 0, c->kiosk, sizeof c->kiosk);
-        c->expires_at = sqlite3_column_int64(st, 1);
-        c->used = sqlite3_column_type(st, 2) != SQLITE_NULL;
-        c->used_at = sqlite3_column_int64(st, 2);
+        c->expires_at = bo_cur_int(st, 1);
+        c->used = !bo_cur_null(st, 2);
+        c->used_at = bo_cur_int(st, 2);
         bo_db_copy(st, 3, c->site, sizeof c->site);
         bo_db_copy(st, 4, c->state, sizeof c->state);
     }

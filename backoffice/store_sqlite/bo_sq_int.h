@@ -1,5 +1,5 @@
 /* Between the SQLite store's files: the tables each fills in and the
- * listings. The context of every op is the connection (sqlite3 *). */
+ * listings. The context of every op is the connection (bo_db_t *). */
 #ifndef BACKOFFICE_STORE_SQLITE_BO_SQ_INT_H
 #define BACKOFFICE_STORE_SQLITE_BO_SQ_INT_H
 
@@ -33,7 +33,7 @@ extern const bo_st_writeoff_t bo__sq_writeoff; /* bo_sq_writeoff.c */
     "updated_at, envelope, not_before, attempt, retry_of"
 
 /* The row st is on (BO_SQ_CMD_COLS) into c (bo_sq_command.c). */
-void bo__sq_read_cmd(sqlite3_stmt *st, bo_cmd_rec_t *c);
+void bo__sq_read_cmd(bo_cur_t *st, bo_cmd_rec_t *c);
 
 /* The listing's rows into out (bo_sq_list.c). */
 kerr_t bo__sq_list(void *ctx, bo_listing_t what, const bo_list_args_t *args, bo_rows_t *out, kmsg_t *msg);

@@ -14,7 +14,7 @@
 #define BATCH_LATEST(b)                                                                                         \
     "SELECT c.* FROM meter_command c WHERE c.batch <> '' AND (" b " = '' OR c.batch = " b ") AND c.attempt = " \
     "(SELECT max(x.attempt) FROM meter_command x WHERE x.batch = c.batch AND x.meter = c.meter)"
-#define BATCH_COUNT(state) "coalesce(sum(l.state = '" state "'), 0) AS " state
+#define BATCH_COUNT(state) "coalesce(sum(CASE WHEN l.state = '" state "' THEN 1 ELSE 0 END), 0) AS " state
 
 typedef enum binds { NONE, ID, RANGE, AUDIT, FILTER, ID_NOW, ID_RANGE, OPEN } binds_t;
 
@@ -158,7 +158,7 @@ static const listing_t listings[] = {
     [BO_REPORT_ENERGY] = {"SELECT meter, strftime('%Y-%m', at / 1000, 'unixepoch') AS month, sum(used) AS energy, "
                           "count(*) AS readings FROM (SELECT meter, at, energy - lag(energy, 1, energy) OVER "
                           "(PARTITION BY meter ORDER BY at) AS used"
-                          "  FROM (SELECT meter, at, max(energy) AS energy FROM reading GROUP BY meter, at))"
+                          "  FROM (SELECT meter, at, max(energy) AS energy FROM reading GROUP BY meter, at) AS m) AS u"
                           " WHERE at >= ?1 AND at < ?2 GROUP BY 1, 2 ORDER BY 1, 2",
                           RANGE},
     /* Rows kiosks uploaded that could never be stored, with the reason. */
@@ -193,7 +193,7 @@ static const listing_t listings[] = {
     [BO_LIST_METER_ONE] = {METER_STATE("m.id = ?1"), ID_NOW},
     [BO_REPORT_METER_DAY] = {METER_ENERGY("%Y-%m-%d", "date(e.period, '-1 year')"), ID_RANGE},
     [BO_REPORT_METER_MONTH] = {METER_ENERGY("%Y-%m", "strftime('%Y-%m', e.period || '-01', '-1 year')"), ID_RANGE},
-    [BO_REPORT_METER_YEAR] = {METER_ENERGY("%Y", "printf('%04d', e.period - 1)"), ID_RANGE},
+    [BO_REPORT_METER_YEAR] = {METER_ENERGY("%Y", "printf('%04d', CAST(e.period AS INTEGER) - 1)"), ID_RANGE},
     /* Alerts for staff with their state: open, cleared (the kiosk or meter
      * is back) or acknowledged (by whom, why). */
     [BO_LIST_ALERTS] = {"SELECT id, kiosk, subject AS about, meter, " TIME("at") " AS at, kind, severity, evidence, "
@@ -220,98 +220,76 @@ static const listing_t listings[] = {
     /* A batch's meters, each with its latest attempt. */
     [BO_LIST_BATCH_METERS] = {"SELECT meter, attempt, id AS command_id, state, outcome, kiosk, " TIME("issued_at")
                               " AS issued, " TIME("executed_at") " AS executed, txn_id AS txn FROM ("
-                              BATCH_LATEST("?1") ") ORDER BY meter",
+                              BATCH_LATEST("?1") ") AS l ORDER BY meter",
                               ID},
-    [BO_LIST_BATCH_COUNTS] = {"SELECT state, count(*) AS meters FROM (" BATCH_LATEST("?1") ") GROUP BY state "
+    [BO_LIST_BATCH_COUNTS] = {"SELECT state, count(*) AS meters FROM (" BATCH_LATEST("?1") ") AS l GROUP BY state "
                               "ORDER BY state",
                               ID},
 };
 
-static void bind(sqlite3_stmt *st, binds_t binds, const bo_list_args_t *a)
+/* Runs the listing's statement sql with the arguments binds names. */
+static kerr_t run(bo_db_t *db, const char *sql, binds_t binds, const bo_list_args_t *a, bo_cur_t **st, bool *row,
+                  kmsg_t *msg)
 {
-    if (binds == ID) {
-        sqlite3_bind_text(st, 1, a->id ? a->id : "", -1, SQLITE_TRANSIENT);
-    } else if (binds == RANGE) {
-        sqlite3_bind_int64(st, 1, a->from);
-        sqlite3_bind_int64(st, 2, a->to);
-    } else if (binds == ID_NOW || binds == ID_RANGE) {
-        sqlite3_bind_text(st, 1, a->id ? a->id : "", -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int64(st, 2, a->from);
-        if (binds == ID_RANGE)
-            sqlite3_bind_int64(st, 3, a->to);
-    } else if (binds == OPEN) {
-        sqlite3_bind_int(st, 1, a->open_only);
-    } else if (binds == AUDIT) {
-        sqlite3_bind_text(st, 1, a->kiosk ? a->kiosk : "", -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int64(st, 2, a->from);
-        sqlite3_bind_text(st, 3, a->action ? a->action : "", -1, SQLITE_TRANSIENT);
-    } else if (binds == FILTER) {
-        sqlite3_bind_text(st, 1, a->id ? a->id : "", -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 2, a->action ? a->action : "", -1, SQLITE_TRANSIENT);
-    }
+    const char *id = a->id ? a->id : "";
+    if (binds == ID)
+        return bo_db_first(db, st, row, msg, sql, "t", id);
+    if (binds == RANGE)
+        return bo_db_first(db, st, row, msg, sql, "ii", a->from, a->to);
+    if (binds == ID_NOW)
+        return bo_db_first(db, st, row, msg, sql, "ti", id, a->from);
+    if (binds == ID_RANGE)
+        return bo_db_first(db, st, row, msg, sql, "tii", id, a->from, a->to);
+    if (binds == OPEN)
+        return bo_db_first(db, st, row, msg, sql, "i", (int64_t)a->open_only);
+    if (binds == AUDIT)
+        return bo_db_first(db, st, row, msg, sql, "tit", a->kiosk, a->from, a->action);
+    if (binds == FILTER)
+        return bo_db_first(db, st, row, msg, sql, "tt", id, a->action);
+    return bo_db_first(db, st, row, msg, sql, "");
 }
 
-static bo_cell_t kind_of(sqlite3_stmt *st, int i)
+/* Every row of st (on its first row if row) into out, then st ended. */
+static kerr_t fill_all(bo_db_t *db, bo_cur_t *st, bool row, bo_rows_t *out, kmsg_t *msg)
 {
-    int t = sqlite3_column_type(st, i);
-    return t == SQLITE_INTEGER ? BO_CELL_INT : t == SQLITE_TEXT ? BO_CELL_TEXT : BO_CELL_OTHER;
-}
-
-/* Every row of st into out; false if out of memory. */
-static bool fill(sqlite3_stmt *st, bo_rows_t *out, int *src)
-{
-    int cols = sqlite3_column_count(st);
+    int cols = bo_cur_cols(st);
     const char *texts[64];
     bo_cell_t kinds[64];
-    if (cols > 64 || !bo_rows_init(out, cols))
-        return false;
-    for (int i = 0; i < cols; i++)
-        if (!bo_rows_name(out, i, sqlite3_column_name(st, i)))
-            return false;
-    while ((*src = sqlite3_step(st)) == SQLITE_ROW) {
+    kerr_t rc = K_OK;
+    bool ok = cols <= 64 && bo_rows_init(out, cols);
+    for (int i = 0; ok && i < cols; i++)
+        ok = bo_rows_name(out, i, bo_cur_name(st, i));
+    for (; ok && row; row = bo_db_next(db, st, &rc, msg)) {
         for (int i = 0; i < cols; i++) {
-            kinds[i] = kind_of(st, i); /* before the text conversion below */
+            kinds[i] = bo_cur_kind(st, i); /* before the text conversion below */
             texts[i] = bo_db_col(st, i);
         }
-        if (!bo_rows_add(out, texts, kinds))
-            return false;
+        ok = bo_rows_add(out, texts, kinds);
     }
-    return true;
-}
-
-/* Every row of the bound statement st into out, then st finalized. */
-static kerr_t fill_all(sqlite3 *ctx, sqlite3_stmt *st, bo_rows_t *out, kmsg_t *msg)
-{
-    int src = SQLITE_DONE;
-    bool ok = fill(st, out, &src);
-    sqlite3_finalize(st);
-    if (ok && src == SQLITE_DONE)
+    bo_db_end(st);
+    if (ok && rc == K_OK)
         return K_OK;
     bo_rows_free(out);
-    return kmsg_set(msg, K_EIO, "%s", ok ? sqlite3_errmsg(ctx) : "out of memory");
+    return ok ? rc : kmsg_set(msg, K_EIO, "out of memory");
 }
 
 kerr_t bo__sq_list(void *ctx, bo_listing_t what, const bo_list_args_t *args, bo_rows_t *out, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
+    bool row;
     memset(out, 0, sizeof *out);
     if ((unsigned)what >= sizeof listings / sizeof listings[0] || !listings[what].sql)
         return kmsg_set(msg, K_EINVAL, "no listing %d", (int)what);
-    if (sqlite3_prepare_v2(ctx, listings[what].sql, -1, &st, NULL) != SQLITE_OK)
-        return kmsg_set(msg, K_EIO, "%s", sqlite3_errmsg(ctx));
-    bind(st, listings[what].binds, args);
-    return fill_all(ctx, st, out, msg);
+    kerr_t rc = run(ctx, listings[what].sql, listings[what].binds, args, &st, &row, msg);
+    return rc ? rc : fill_all(ctx, st, row, out, msg);
 }
 
 kerr_t bo__sq_rows(void *ctx, const char *sql, const char *p1, const char *p2, const char *p3, bo_rows_t *out,
                    kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
+    bool row;
     memset(out, 0, sizeof *out);
-    if (sqlite3_prepare_v2(ctx, sql, -1, &st, NULL) != SQLITE_OK)
-        return kmsg_set(msg, K_EIO, "%s", sqlite3_errmsg(ctx));
-    const char *p[] = {p1, p2, p3};
-    for (int i = 0; i < 3; i++)
-        sqlite3_bind_text(st, i + 1, p[i] ? p[i] : "", -1, SQLITE_TRANSIENT);
-    return fill_all(ctx, st, out, msg);
+    kerr_t rc = bo_db_first(ctx, &st, &row, msg, sql, "ttt", p1, p2, p3);
+    return rc ? rc : fill_all(ctx, st, row, out, msg);
 }

@@ -24,8 +24,10 @@ static kerr_t meter_put(void *ctx, const bo_meter_rec_t *m, bool replace, kmsg_t
 {
     if (replace)
         return bo_db_write(ctx, NULL, msg, CHANGING,
-                           "INSERT OR REPLACE INTO meter(id, customer, protocol, gateway, kind, tariff, site) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           "INSERT INTO meter(id, customer, protocol, gateway, kind, tariff, site) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET customer = excluded.customer, "
+                           "protocol = excluded.protocol, gateway = excluded.gateway, kind = excluded.kind, "
+                           "tariff = excluded.tariff, site = excluded.site",
                            "ttttttt", m->id, m->customer, m->protocol, m->gateway, m->kind, m->tariff, m->site);
     return bo_db_write(ctx, NULL, msg, CHANGING,
                        "INSERT INTO meter(id, customer, protocol, gateway, kind, tariff, site) "
@@ -54,11 +56,11 @@ static kerr_t meter_set_customer(void *ctx, const char *id, const char *customer
 
 static kerr_t removed_get(void *ctx, const char *meter, bo_removed_rec_t *r, bool *found, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     kerr_t rc = bo_db_first(ctx, &st, found, msg, "SELECT at, reason FROM meter_removed WHERE meter = ?", "t", meter);
     memset(r, 0, sizeof *r);
     if (rc == K_OK && *found) {
-        r->at = sqlite3_column_int64(st, 0);
+        r->at = bo_cur_int(st, 0);
         bo_db_copy(st, 1, r->reason, sizeof r->reason);
     }
     bo_db_end(st);
@@ -92,13 +94,13 @@ static const char registry_sql[] =
 
 static kerr_t registry_each(void *ctx, bo_registry_cb fn, void *arg, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     bool more;
     kerr_t rc = bo_db_first(ctx, &st, &more, msg, registry_sql, "");
     for (; rc == K_OK && more; more = bo_db_next(ctx, st, &rc, msg)) {
         bo_registry_rec_t m = {bo_db_col(st, 0), bo_db_col(st, 1), bo_db_col(st, 2),           bo_db_col(st, 3),
                                bo_db_col(st, 4), bo_db_col(st, 5), bo_db_col(st, 6),           bo_db_col(st, 7),
-                               sqlite3_column_int(st, 8) == 1};
+                               (int)bo_cur_int(st, 8) == 1};
         fn(arg, &m);
     }
     bo_db_end(st);
@@ -107,7 +109,7 @@ static kerr_t registry_each(void *ctx, bo_registry_cb fn, void *arg, kmsg_t *msg
 
 static kerr_t account_get(void *ctx, const char *id, bo_account_rec_t *a, bool *found, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     kerr_t rc = bo_db_first(ctx, &st, found, msg,
                             "SELECT customer, state, opened_at, coalesce(closed_at, 0), balance, settled "
                             "FROM account WHERE id = ?",
@@ -116,10 +118,10 @@ static kerr_t account_get(void *ctx, const char *id, bo_account_rec_t *a, bool *
     if (rc == K_OK && *found) {
         bo_db_copy(st, 0, a->customer, sizeof a->customer);
         bo_db_copy(st, 1, a->state, sizeof a->state);
-        a->opened_at = sqlite3_column_int64(st, 2);
-        a->closed_at = sqlite3_column_int64(st, 3);
-        a->balance = sqlite3_column_int64(st, 4);
-        a->settled = sqlite3_column_int64(st, 5);
+        a->opened_at = bo_cur_int(st, 2);
+        a->closed_at = bo_cur_int(st, 3);
+        a->balance = bo_cur_int(st, 4);
+        a->settled = bo_cur_int(st, 5);
     }
     bo_db_end(st);
     return rc;
@@ -190,7 +192,7 @@ static kerr_t binding_of(void *ctx, const char *meter, char account[65], bool *f
 
 static kerr_t bound_each(void *ctx, const char *account, bo_meter_id_cb fn, void *arg, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     bool more;
     kerr_t rc = bo_db_first(ctx, &st, &more, msg,
                             "SELECT meter FROM account_meter WHERE account = ? AND unbound_at IS NULL ORDER BY id",
@@ -211,7 +213,7 @@ static kerr_t bind(void *ctx, const char *account, const char *meter, int64_t at
 static kerr_t unbind(void *ctx, const char *meter, int64_t at, int64_t final_reading, const char *why, kmsg_t *msg)
 {
     return bo_db_write(ctx, NULL, msg, CHANGING,
-                       "UPDATE account_meter SET unbound_at = ?2, final_reading = CASE WHEN ?3 >= 0 THEN ?3 END, "
+                       "UPDATE account_meter SET unbound_at = ?2, final_reading = CASE WHEN ?3 >= 0 THEN CAST(?3 AS BIGINT) END, "
                        "unbound_why = ?4, first_zero_ok = 0 WHERE meter = ?1 AND unbound_at IS NULL",
                        "tiit", meter, at, final_reading, why);
 }
@@ -234,17 +236,17 @@ static const char scope_sql[] =
 
 static kerr_t scope_get(void *ctx, const char *kiosk, const char *meter, bo_scope_rec_t *s, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     bool found;
     memset(s, 0, sizeof *s);
     kerr_t rc = bo_db_first(ctx, &st, &found, msg, scope_sql, "tt", kiosk, meter);
     if (rc)
-        return kmsg_set(msg, K_EIO, "database error checking a kiosk's scope: %s", sqlite3_errmsg(ctx));
+        return kmsg_set(msg, K_EIO, "database error checking a kiosk's scope: %s", bo_db_error(ctx));
     if (found) {
         bo_db_copy(st, 0, s->site, sizeof s->site);
-        s->known = sqlite3_column_int(st, 1) != 0;
+        s->known = (int)bo_cur_int(st, 1) != 0;
         bo_db_copy(st, 2, s->home, sizeof s->home);
-        s->granted = sqlite3_column_int(st, 3) != 0;
+        s->granted = (int)bo_cur_int(st, 3) != 0;
     }
     bo_db_end(st);
     return K_OK;

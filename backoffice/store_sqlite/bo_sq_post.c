@@ -11,19 +11,19 @@
     "SELECT a.id, a.state, a.payment, coalesce((SELECT min(m.site) FROM account_meter b JOIN meter m ON "   \
     "m.id = b.meter WHERE b.account = a.id), ''), a.area, a.balance FROM account a "
 
-static void account_of(sqlite3_stmt *st, bo_post_account_t *a)
+static void account_of(bo_cur_t *st, bo_post_account_t *a)
 {
     bo_db_copy(st, 0, a->id, sizeof a->id);
     bo_db_copy(st, 1, a->state, sizeof a->state);
     bo_db_copy(st, 2, a->payment, sizeof a->payment);
     bo_db_copy(st, 3, a->site, sizeof a->site);
-    a->area = sqlite3_column_int64(st, 4);
-    a->balance = sqlite3_column_int64(st, 5);
+    a->area = bo_cur_int(st, 4);
+    a->balance = bo_cur_int(st, 5);
 }
 
 static kerr_t account_get(void *ctx, const char *id, bo_post_account_t *a, bool *found, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     memset(a, 0, sizeof *a);
     kerr_t rc = bo_db_first(ctx, &st, found, msg, ACCOUNT_COLS "WHERE a.id = ?", "t", id);
     if (rc == K_OK && *found)
@@ -46,7 +46,7 @@ static kerr_t account_area(void *ctx, const char *id, int64_t area, bool *change
 
 static kerr_t accounts_of_site(void *ctx, const char *site, bo_post_account_cb fn, void *arg, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     bool more;
     bo_post_account_t a;
     kerr_t rc = bo_db_first(ctx, &st, &more, msg,
@@ -65,7 +65,7 @@ static kerr_t accounts_of_site(void *ctx, const char *site, bo_post_account_cb f
 static kerr_t use_each(void *ctx, const char *account, const char *from, const char *to, bo_post_use_cb fn,
                        void *arg, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     bool more;
     kerr_t rc = bo_db_first(ctx, &st, &more, msg,
                             "SELECT meter, max(currency), sum(energy), count(sharp) > 0, coalesce(sum(sharp), 0), "
@@ -74,10 +74,10 @@ static kerr_t use_each(void *ctx, const char *account, const char *from, const c
                             "account_meter WHERE account = ?1) GROUP BY meter ORDER BY meter",
                             "ttt", account, from, to);
     for (; rc == K_OK && more; more = bo_db_next(ctx, st, &rc, msg)) {
-        bo_post_use_t u = {bo_db_col(st, 0), bo_db_col(st, 1), sqlite3_column_int(st, 3) != 0,
-                           sqlite3_column_int64(st, 2), {0}, sqlite3_column_int64(st, 8)};
+        bo_post_use_t u = {bo_db_col(st, 0), bo_db_col(st, 1), (int)bo_cur_int(st, 3) != 0,
+                           bo_cur_int(st, 2), {0}, bo_cur_int(st, 8)};
         for (int b = 0; b < 4; b++)
-            u.band[b] = sqlite3_column_int64(st, 4 + b);
+            u.band[b] = bo_cur_int(st, 4 + b);
         fn(arg, &u);
     }
     bo_db_end(st);
@@ -94,14 +94,14 @@ static kerr_t unpaid(void *ctx, const char *account, int64_t *amount, kmsg_t *ms
 
 static kerr_t charges_due(void *ctx, const char *account, bo_charge_due_cb fn, void *arg, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     bool more;
     kerr_t rc = bo_db_first(ctx, &st, &more, msg,
                             "SELECT id, item, name, amount FROM charge_applied WHERE account = ? AND mode = 'billed' "
                             "AND bill IS NULL ORDER BY id",
                             "t", account);
     for (; rc == K_OK && more; more = bo_db_next(ctx, st, &rc, msg))
-        fn(arg, sqlite3_column_int64(st, 0), bo_db_col(st, 1), bo_db_col(st, 2), sqlite3_column_int64(st, 3));
+        fn(arg, bo_cur_int(st, 0), bo_db_col(st, 1), bo_db_col(st, 2), bo_cur_int(st, 3));
     bo_db_end(st);
     return rc;
 }
@@ -118,7 +118,7 @@ static kerr_t bill_add(void *ctx, bo_bill_rec_t *b, int64_t at, kmsg_t *msg)
     if (rc == K_ECONFLICT)
         return kmsg_set(msg, K_ECONFLICT, "account %s has a bill from %s already: void it to draft again", b->account,
                         b->from);
-    b->id = sqlite3_last_insert_rowid(ctx);
+    b->id = bo_db_last_id(ctx);
     return rc;
 }
 
@@ -126,8 +126,8 @@ static kerr_t line_add(void *ctx, int64_t bill, int n, const bo_bill_line_t *l, 
 {
     kerr_t rc = bo_db_write(ctx, NULL, msg, "storing a bill's line",
                             "INSERT INTO bill_line(bill, n, kind, item, meter, energy, sharp, peak, flat, valley, "
-                            "amount) VALUES (?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?7 THEN ?8 END, CASE WHEN ?7 THEN ?9 "
-                            "END, CASE WHEN ?7 THEN ?10 END, CASE WHEN ?7 THEN ?11 END, ?12)",
+                            "amount) VALUES (?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?7 THEN CAST(?8 AS BIGINT) END, CASE WHEN ?7 THEN CAST(?9 AS BIGINT) "
+                            "END, CASE WHEN ?7 THEN CAST(?10 AS BIGINT) END, CASE WHEN ?7 THEN CAST(?11 AS BIGINT) END, ?12)",
                             "iitttiiiiiii", bill, (int64_t)n, l->kind, l->item, l->meter, l->energy,
                             (int64_t)l->bands, l->band[0], l->band[1], l->band[2], l->band[3], l->amount);
     if (rc == K_OK && charge > 0)
@@ -140,9 +140,9 @@ static kerr_t line_add(void *ctx, int64_t bill, int n, const bo_bill_line_t *l, 
     "SELECT id, account, site, period_from, period_to, currency, state, energy, sharp, peak, flat, valley, "    \
     "amount, charges, own, arrears, total, paid FROM bill "
 
-static void bill_of(sqlite3_stmt *st, bo_bill_rec_t *b)
+static void bill_of(bo_cur_t *st, bo_bill_rec_t *b)
 {
-    b->id = sqlite3_column_int64(st, 0);
+    b->id = bo_cur_int(st, 0);
     bo_db_copy(st, 1, b->account, sizeof b->account);
     bo_db_copy(st, 2, b->site, sizeof b->site);
     bo_db_copy(st, 3, b->from, sizeof b->from);
@@ -152,12 +152,12 @@ static void bill_of(sqlite3_stmt *st, bo_bill_rec_t *b)
     int64_t *v[] = {&b->energy, &b->band[0], &b->band[1], &b->band[2], &b->band[3], &b->amount,
                     &b->charges, &b->own, &b->arrears, &b->total, &b->paid};
     for (int i = 0; i < 11; i++)
-        *v[i] = sqlite3_column_int64(st, 7 + i);
+        *v[i] = bo_cur_int(st, 7 + i);
 }
 
 static kerr_t bill_get(void *ctx, int64_t id, bo_bill_rec_t *b, bool *found, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     memset(b, 0, sizeof *b);
     kerr_t rc = bo_db_first(ctx, &st, found, msg, BILL_COLS "WHERE id = ?", "i", id);
     if (rc == K_OK && *found)
@@ -186,7 +186,7 @@ static kerr_t bill_state(void *ctx, int64_t id, const char *from, const char *to
 
 static kerr_t open_each(void *ctx, const char *account, bo_bill_cb fn, void *arg, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     bool more;
     bo_bill_rec_t b;
     kerr_t rc = bo_db_first(ctx, &st, &more, msg,
@@ -208,7 +208,7 @@ static kerr_t payment_add(void *ctx, const char *account, int64_t amount, const 
                             "tittti", account, amount, method, ref, actor, at);
     if (rc == K_ECONFLICT)
         return kmsg_set(msg, K_ECONFLICT, "a %s payment with reference %s was recorded already", method, ref);
-    *id = sqlite3_last_insert_rowid(ctx);
+    *id = bo_db_last_id(ctx);
     return rc;
 }
 
@@ -227,7 +227,7 @@ static kerr_t payment_part(void *ctx, int64_t payment, int64_t bill, int64_t amo
 
 /* A bill's columns as listed: due is what it still asks with the arrears. */
 #define LIST_COLS                                                                                               \
-    "SELECT id AS bill, account, site, period_from AS 'from', period_to AS 'to', state, currency, energy, "    \
+    "SELECT id AS bill, account, site, period_from AS \"from\", period_to AS \"to\", state, currency, energy, "    \
     "amount, charges, arrears, total, paid, own - paid AS due FROM bill "
 
 static kerr_t bills(void *ctx, bo_bill_list_t which, const char *id, bo_rows_t *out, kmsg_t *msg)
@@ -247,11 +247,12 @@ static kerr_t bill_lines(void *ctx, int64_t id, bo_rows_t *out, kmsg_t *msg)
     char text[24];
     snprintf(text, sizeof text, "%lld", (long long)id);
     return bo__sq_rows(ctx,
-                       "SELECT * FROM (SELECT n AS line, kind, item, meter, energy, coalesce(sharp, '') AS sharp, "
+                       "SELECT * FROM (SELECT CAST(n AS TEXT) AS line, kind, item, meter, energy, coalesce(sharp, '') AS sharp, "
                        "coalesce(peak, '') AS peak, coalesce(flat, '') AS flat, coalesce(valley, '') AS valley, "
                        "amount FROM bill_line WHERE bill = CAST(?1 AS INTEGER) UNION ALL SELECT 'total', state, "
                        "period_from || '..' || period_to, account, energy, sharp, peak, flat, valley, total FROM "
-                       "bill WHERE id = CAST(?1 AS INTEGER)) ORDER BY line = 'total', CAST(line AS INTEGER)",
+                       "bill WHERE id = CAST(?1 AS INTEGER)) AS l ORDER BY line = 'total', "
+                       "CASE WHEN line = 'total' THEN 0 ELSE CAST(line AS INTEGER) END",
                        text, NULL, NULL, out, msg);
 }
 

@@ -8,23 +8,23 @@
 
 #define COLS "id, kiosk, txn_id, meter, currency, state, gave_up, amount, created_at, expires_at, paid_at, provider_ref"
 
-static void read_order(sqlite3_stmt *st, bo_order_t *o)
+static void read_order(bo_cur_t *st, bo_order_t *o)
 {
     char *texts[] = {o->id, o->kiosk, o->txn, o->meter, o->currency, o->state, o->gave_up};
     size_t lens[] = {sizeof o->id, sizeof o->kiosk, sizeof o->txn, sizeof o->meter, sizeof o->currency,
                      sizeof o->state, sizeof o->gave_up};
     for (int i = 0; i < 7; i++)
         bo_db_copy(st, i, texts[i], lens[i]);
-    o->amount = sqlite3_column_int64(st, 7);
-    o->created_at = sqlite3_column_int64(st, 8);
-    o->expires_at = sqlite3_column_int64(st, 9);
-    o->paid_at = sqlite3_column_int64(st, 10);
+    o->amount = bo_cur_int(st, 7);
+    o->created_at = bo_cur_int(st, 8);
+    o->expires_at = bo_cur_int(st, 9);
+    o->paid_at = bo_cur_int(st, 10);
     bo_db_copy(st, 11, o->provider_ref, sizeof o->provider_ref);
 }
 
 static kerr_t order_get(void *ctx, const char *id, bo_order_t *o, bool *found, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     kerr_t rc = bo_db_first(ctx, &st, found, msg, "SELECT " COLS " FROM qr_order WHERE id = ?", "t", id);
     if (rc == K_OK && *found)
         read_order(st, o);
@@ -34,7 +34,7 @@ static kerr_t order_get(void *ctx, const char *id, bo_order_t *o, bool *found, k
 
 static kerr_t order_of_txn(void *ctx, const char *kiosk, const char *txn, bo_order_t *o, bool *found, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     kerr_t rc = bo_db_first(ctx, &st, found, msg, "SELECT " COLS " FROM qr_order WHERE kiosk = ? AND txn_id = ?", "tt",
                             kiosk, txn);
     if (rc == K_OK && *found)
@@ -68,14 +68,14 @@ static kerr_t notice_add(void *ctx, const char *kiosk, const char *kind, const c
 
 static kerr_t notices_each(void *ctx, const char *kiosk, int limit, bo_notice_cb fn, void *arg, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     bool more;
     kerr_t rc = bo_db_first(ctx, &st, &more, msg,
                             "SELECT id, kind, body, created_at FROM notice WHERE kiosk = ? AND acked_at IS NULL "
                             "ORDER BY id LIMIT ?",
                             "ti", kiosk, (int64_t)limit);
     for (; rc == K_OK && more; more = bo_db_next(ctx, st, &rc, msg))
-        fn(arg, sqlite3_column_int64(st, 0), bo_db_col(st, 1), bo_db_col(st, 2), sqlite3_column_int64(st, 3));
+        fn(arg, bo_cur_int(st, 0), bo_db_col(st, 1), bo_db_col(st, 2), bo_cur_int(st, 3));
     bo_db_end(st);
     return rc;
 }
@@ -118,7 +118,7 @@ static kerr_t hold(void *ctx, const bo_hold_rec_t *h, int64_t *id, bool *fresh, 
 
 static kerr_t held_get(void *ctx, int64_t id, bo_held_rec_t *r, bool *found, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     memset(r, 0, sizeof *r);
     kerr_t rc = bo_db_first(ctx, &st, found, msg,
                             "SELECT kiosk, topic, meter, state, coalesce(seq, 0), payload FROM quarantine WHERE id = ?",
@@ -128,7 +128,7 @@ static kerr_t held_get(void *ctx, int64_t id, bo_held_rec_t *r, bool *found, kms
         bo_db_copy(st, 1, r->topic, sizeof r->topic);
         bo_db_copy(st, 2, r->meter, sizeof r->meter);
         bo_db_copy(st, 3, r->state, sizeof r->state);
-        r->seq = sqlite3_column_int64(st, 4);
+        r->seq = bo_cur_int(st, 4);
         r->payload = strdup(bo_db_col(st, 5));
         if (!r->payload)
             rc = kmsg_set(msg, K_EIO, "out of memory reading quarantined row #%lld", (long long)id);

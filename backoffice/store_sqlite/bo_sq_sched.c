@@ -5,7 +5,7 @@
 /* Calls fn with the first column of each row of sql (no parameters). */
 static kerr_t ids_each(void *ctx, const char *sql, bo_sched_id_cb fn, void *arg, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     bool more;
     kerr_t rc = bo_db_first(ctx, &st, &more, msg, sql, "");
     for (; rc == K_OK && more; more = bo_db_next(ctx, st, &rc, msg))

@@ -6,14 +6,14 @@
 
 static kerr_t login_get(void *ctx, const char *name, bo_login_rec_t *out, bool *found, kmsg_t *msg)
 {
-    sqlite3_stmt *st = NULL;
+    bo_cur_t *st = NULL;
     kerr_t rc = bo_db_first(ctx, &st, found, msg,
                             "SELECT pw_hash, failures, locked_until FROM console_login WHERE operator = ?1", "t", name);
     *out = (bo_login_rec_t){.failures = 0};
     if (rc == K_OK && *found) {
         bo_db_copy(st, 0, out->hash, sizeof out->hash);
-        out->failures = sqlite3_column_int(st, 1);
-        out->locked_until = sqlite3_column_int64(st, 2);
+        out->failures = (int)bo_cur_int(st, 1);
+        out->locked_until = bo_cur_int(st, 2);
     }
     bo_db_end(st);
     return rc;
@@ -42,7 +42,7 @@ static kerr_t session_put(void *ctx, const bo_session_rec_t *s, kmsg_t *msg)
 
 static kerr_t session_get(void *ctx, const char *id, bo_session_rec_t *out, bool *found, kmsg_t *msg)
 {
-    sqlite3_stmt *st = NULL;
+    bo_cur_t *st = NULL;
     kerr_t rc = bo_db_first(ctx, &st, found, msg,
                             "SELECT id, operator, csrf, created_at, seen_at FROM console_session WHERE id = ?1", "t",
                             id);
@@ -51,8 +51,8 @@ static kerr_t session_get(void *ctx, const char *id, bo_session_rec_t *out, bool
         bo_db_copy(st, 0, out->id, sizeof out->id);
         bo_db_copy(st, 1, out->operator_name, sizeof out->operator_name);
         bo_db_copy(st, 2, out->csrf, sizeof out->csrf);
-        out->created_at = sqlite3_column_int64(st, 3);
-        out->seen_at = sqlite3_column_int64(st, 4);
+        out->created_at = bo_cur_int(st, 3);
+        out->seen_at = bo_cur_int(st, 4);
     }
     bo_db_end(st);
     return rc;

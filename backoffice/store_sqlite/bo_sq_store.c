@@ -2,6 +2,9 @@
  * each part's ops (bo_sq_*.c). */
 #include "backoffice/store_sqlite/bo_sqlite.h"
 
+#include <stdlib.h>
+
+#include "backoffice/store_sqlite/bo_db_int.h"
 #include "backoffice/store_sqlite/bo_sq_int.h"
 
 static void close_db(void *ctx)
@@ -11,18 +14,17 @@ static void close_db(void *ctx)
 
 static kerr_t begin(void *ctx, kmsg_t *msg)
 {
-    return bo_db_exec(ctx, "BEGIN IMMEDIATE", "starting", msg);
+    return bo_db_begin(ctx, msg);
 }
 
 static kerr_t commit(void *ctx, kmsg_t *msg)
 {
-    return bo_db_exec(ctx, "COMMIT", "committing", msg);
+    return bo_db_commit(ctx, msg);
 }
 
 static void rollback(void *ctx)
 {
-    if (!sqlite3_get_autocommit(ctx))
-        bo_db_exec(ctx, "ROLLBACK", "abandoning", NULL);
+    bo_db_rollback(ctx);
 }
 
 static const bo_store_ops_t ops = {
@@ -55,19 +57,32 @@ static const bo_store_ops_t ops = {
 
 kerr_t bo_sqlite_open(const char *path, bo_store_t *out, kmsg_t *msg)
 {
-    sqlite3 *db = NULL;
+    bo_db_t *db = NULL;
     kerr_t rc = bo_db_open(path, &db, msg);
     if (rc == K_OK)
         bo_sqlite_adopt(db, out);
     return rc;
 }
 
-void bo_sqlite_adopt(sqlite3 *db, bo_store_t *out)
+void bo_sqlite_adopt(bo_db_t *db, bo_store_t *out)
 {
     *out = (bo_store_t){db, &ops};
 }
 
-sqlite3 *bo_sqlite_db(const bo_store_t *st)
+bo_db_t *bo_sqlite_db(const bo_store_t *st)
 {
     return st->ops == &ops ? st->ctx : NULL;
+}
+
+bo_db_t *bo_db_adopt_sqlite(sqlite3 *lite)
+{
+    bo_db_t *db = calloc(1, sizeof *db);
+    if (db)
+        db->lite = lite;
+    return db;
+}
+
+sqlite3 *bo_db_sqlite(bo_db_t *db)
+{
+    return db->engine == BO_ENGINE_POSTGRESQL ? NULL : db->lite;
 }

@@ -17,14 +17,14 @@ static kerr_t put(void *ctx, const bo_tariff_ver_t *v, int64_t at, kmsg_t *msg)
 
 static kerr_t each(void *ctx, const char *id, bo_tariff_ver_cb fn, void *arg, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     bool more;
     kerr_t rc = bo_db_first(ctx, &st, &more, msg,
                             "SELECT id, currency, text, effective_at FROM tariff_version "
                             "WHERE ?1 = '' OR id = ?1 ORDER BY id, effective_at",
                             "t", id ? id : "");
     for (; rc == K_OK && more; more = bo_db_next(ctx, st, &rc, msg)) {
-        bo_tariff_ver_t v = {bo_db_col(st, 0), bo_db_col(st, 1), bo_db_col(st, 2), sqlite3_column_int64(st, 3)};
+        bo_tariff_ver_t v = {bo_db_col(st, 0), bo_db_col(st, 1), bo_db_col(st, 2), bo_cur_int(st, 3)};
         fn(arg, &v);
     }
     bo_db_end(st);

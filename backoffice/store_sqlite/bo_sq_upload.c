@@ -8,7 +8,7 @@
 
 static kerr_t answer_get(void *ctx, const bo_row_key_t *k, bo_answer_rec_t *a, bool *found, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     kerr_t rc = bo_db_first(ctx, &st, found, msg,
                             "SELECT digest, status, reason FROM ingest_row WHERE kiosk = ? AND ledger = ? AND seq = ?",
                             "tti", k->kiosk, k->ledger, k->seq);
@@ -36,7 +36,7 @@ static kerr_t batch_put(void *ctx, const bo_batch_rec_t *b, int64_t *id, kmsg_t 
                             "INSERT INTO ingest_batch (kiosk, ledger, received_at, signature, body) "
                             "VALUES (?, ?, ?, ?, ?)",
                             "ttitb", b->kiosk, b->ledger, b->at, b->signature, (const void *)b->body, (int)b->body_len);
-    *id = sqlite3_last_insert_rowid(ctx);
+    *id = bo_db_last_id(ctx);
     return rc;
 }
 
@@ -50,15 +50,15 @@ static kerr_t purge(void *ctx, int64_t cutoff, kmsg_t *msg)
     return bo_db_exec(ctx, sql, "forgetting rows older than the de-duplication window", msg);
 }
 
-static kerr_t ledger_read(sqlite3_stmt *st, bool found, bo_ledger_rec_t *l)
+static kerr_t ledger_read(bo_cur_t *st, bool found, bo_ledger_rec_t *l)
 {
     memset(l, 0, sizeof *l);
     l->found = found;
     if (found) {
         bo_db_copy(st, 0, l->id, sizeof l->id);
-        l->created_at = sqlite3_column_int64(st, 1);
-        l->first_seen = sqlite3_column_int64(st, 2);
-        l->retired_at = sqlite3_column_int64(st, 3);
+        l->created_at = bo_cur_int(st, 1);
+        l->first_seen = bo_cur_int(st, 2);
+        l->retired_at = bo_cur_int(st, 3);
         bo_db_copy(st, 4, l->replaced_by, sizeof l->replaced_by);
     }
     bo_db_end(st);
@@ -67,24 +67,24 @@ static kerr_t ledger_read(sqlite3_stmt *st, bool found, bo_ledger_rec_t *l)
 
 static kerr_t ledger_current(void *ctx, const char *kiosk, bo_ledger_rec_t *l, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     bool found;
     kerr_t rc = bo_db_first(ctx, &st, &found, msg,
                             "SELECT id, created_at, first_seen, coalesce(retired_at, 0), replaced_by FROM kiosk_ledger "
                             "WHERE kiosk = ?1 AND retired_at IS NULL",
                             "t", kiosk);
-    return rc ? kmsg_set(msg, rc, "reading the kiosk's ledgers: %s", sqlite3_errmsg(ctx)) : ledger_read(st, found, l);
+    return rc ? kmsg_set(msg, rc, "reading the kiosk's ledgers: %s", bo_db_error(ctx)) : ledger_read(st, found, l);
 }
 
 static kerr_t ledger_get(void *ctx, const char *kiosk, const char *id, bo_ledger_rec_t *l, kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     bool found;
     kerr_t rc = bo_db_first(ctx, &st, &found, msg,
                             "SELECT id, created_at, first_seen, coalesce(retired_at, 0), replaced_by FROM kiosk_ledger "
                             "WHERE kiosk = ?1 AND id = ?2",
                             "tt", kiosk, id);
-    return rc ? kmsg_set(msg, rc, "reading the kiosk's ledgers: %s", sqlite3_errmsg(ctx)) : ledger_read(st, found, l);
+    return rc ? kmsg_set(msg, rc, "reading the kiosk's ledgers: %s", bo_db_error(ctx)) : ledger_read(st, found, l);
 }
 
 static kerr_t ledger_add(void *ctx, const char *kiosk, const bo_ledger_t *l, int64_t first_seen, kmsg_t *msg)
@@ -286,11 +286,11 @@ static kerr_t alert_ack(void *ctx, int64_t id, int64_t at, const char *by, const
 static kerr_t heartbeat_each(void *ctx, void (*fn)(void *arg, const char *kiosk, int64_t at), void *arg,
                              kmsg_t *msg)
 {
-    sqlite3_stmt *st;
+    bo_cur_t *st;
     bool more;
     kerr_t rc = bo_db_first(ctx, &st, &more, msg, "SELECT kiosk, at FROM kiosk_health ORDER BY kiosk", "");
     for (; rc == K_OK && more; more = bo_db_next(ctx, st, &rc, msg))
-        fn(arg, bo_db_col(st, 0), sqlite3_column_int64(st, 1));
+        fn(arg, bo_db_col(st, 0), bo_cur_int(st, 1));
     bo_db_end(st);
     return rc;
 }

@@ -8,7 +8,7 @@ static kerr_t add(void *ctx, const bo_writeoff_rec_t *w, int64_t *id, kmsg_t *ms
                             "INSERT INTO writeoff(account, balance, bills, operator, reason, at) "
                             "VALUES (?, ?, ?, ?, ?, ?)",
                             "tiitti", w->account, w->balance, w->bills, w->operator_name, w->reason, w->at);
-    *id = rc == K_OK ? sqlite3_last_insert_rowid(ctx) : 0;
+    *id = rc == K_OK ? bo_db_last_id(ctx) : 0;
     return rc;
 }
 

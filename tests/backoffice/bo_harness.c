@@ -4,7 +4,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <sodium.h>
-#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "backoffice/store_sqlite/bo_db.h"
+#include "bo_testdb.h"
 #include "support/support.h"
 
 static bool sh(const boh_t *h, const char *inner)
@@ -67,10 +68,10 @@ static bool write_ini(boh_t *h, const char *extra)
 {
     char text[2048];
     snprintf(text, sizeof text,
-             "[server]\nport = 0\ndatabase = %s/bo.db\nplain_http = %s\n[tls]\ncert = %s/server.pem\n"
+             "[server]\nport = 0\ndatabase = %s\nplain_http = %s\n[tls]\ncert = %s/server.pem\n"
              "key = %s/server.key\nclient_ca = %s/kiosk-ca.pem\n[signing]\nkey = %s/signing.key\n"
              "[qr]\nsimulate = true\n[test]\nhooks = true\n%s",
-             h->dir, h->tls ? "false" : "true", h->dir, h->dir, h->dir, h->dir, extra ? extra : "");
+             h->database, h->tls ? "false" : "true", h->dir, h->dir, h->dir, h->dir, extra ? extra : "");
     snprintf(h->ini, sizeof h->ini, "%s/bo.ini", h->dir);
     return file_write(h->dir, "bo.ini", text);
 }
@@ -187,7 +188,8 @@ bool boh_setup(boh_t *h, bool tls, const char *extra_ini)
     memset(h, 0, sizeof *h);
     h->tls = tls;
     signal(SIGPIPE, SIG_IGN);
-    if (!tmpdir_make(h->dir, sizeof h->dir) || !write_ini(h, extra_ini) || (tls && !make_certs(h)))
+    if (!tmpdir_make(h->dir, sizeof h->dir) || !bo_testdb_make(h->dir, "bo.db", h->database, sizeof h->database) ||
+        !write_ini(h, extra_ini) || (tls && !make_certs(h)))
         return false;
     char out[256];
     if (boh_cli(h, out, sizeof out, "keygen") != 0 || sscanf(out, "%63s", h->pubkey) != 1)
@@ -240,6 +242,8 @@ bool boh_meter(boh_t *h, const char *meter, const char *site)
 void boh_teardown(boh_t *h)
 {
     boh_stop(h);
+    if (!getenv("BOH_KEEP"))
+        bo_testdb_drop(h->database);
     if (getenv("BOH_KEEP"))
         fprintf(stderr, "kept %s\n", h->dir);
     else
@@ -333,18 +337,42 @@ void boh_free(boh_resp_t *r)
 
 long boh_count(boh_t *h, const char *sql)
 {
-    char path[300];
-    snprintf(path, sizeof path, "%s/bo.db", h->dir);
-    sqlite3 *db;
-    long n = -1;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
-        sqlite3_stmt *st;
-        if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-            n = (long)sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
+    bo_db_t *db = NULL;
+    kmsg_t msg = {{0}};
+    int64_t n = -1;
+    if (bo_db_open(h->database, &db, &msg) != K_OK || bo_db_int(db, sql, NULL, &n, &msg) != K_OK) {
+        fprintf(stderr, "boh_count: %s\n", msg.text);
+        n = -1;
     }
-    sqlite3_close(db);
-    return n;
+    bo_db_close(db);
+    return (long)n;
+}
+
+bool boh_sql(boh_t *h, const char *sql)
+{
+    bo_db_t *db = NULL;
+    kmsg_t msg = {{0}};
+    kerr_t rc = bo_db_open(h->database, &db, &msg);
+    if (rc == K_OK)
+        rc = bo_db_exec(db, sql, "running a test's SQL", &msg);
+    if (rc)
+        fprintf(stderr, "boh_sql: %s\n", msg.text);
+    bo_db_close(db);
+    return rc == K_OK;
+}
+
+bool boh_sql_text(boh_t *h, const char *sql, char *out, size_t len)
+{
+    bo_db_t *db = NULL;
+    kmsg_t msg = {{0}};
+    bool found = false;
+    kerr_t rc = bo_db_open(h->database, &db, &msg);
+    if (rc == K_OK)
+        rc = bo_db_text(db, sql, out, len, &found, &msg);
+    if (rc)
+        fprintf(stderr, "boh_sql_text: %s\n", msg.text);
+    bo_db_close(db);
+    return rc == K_OK && found;
 }
 
 int boh_txn_row(char *buf, size_t len, const boh_txn_t *t)

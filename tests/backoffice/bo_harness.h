@@ -13,6 +13,7 @@
 typedef struct boh {
     char dir[256];
     char ini[320];
+    char database[512]; /* the [server] database setting (bo_testdb.h) */
     pid_t pid;
     int port;
     bool tls;
@@ -34,6 +35,14 @@ typedef struct boh_resp {
  * extra_ini appended), site and kiosks (each with its upload key
  * registered: boh_kiosk_key), and starts the server. */
 bool boh_setup(boh_t *h, bool tls, const char *extra_ini);
+
+/* Runs SQL text (no results) on the server's database, whichever the
+ * engine; false (with the error on stderr) if it failed. */
+bool boh_sql(boh_t *h, const char *sql);
+
+/* The first column of sql's first row as text into out (len bytes);
+ * false if there is no row or the query failed. */
+bool boh_sql_text(boh_t *h, const char *sql, char *out, size_t len);
 
 /* Registers meter on site (S1 is K1's, S2 is K2's), for customer C0 (made
  * the first time): a kiosk acts only for the meters of its site. */

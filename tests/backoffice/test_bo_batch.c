@@ -8,6 +8,7 @@
 
 #include "backoffice/domain/bo_batch.h"
 #include "backoffice/store_sqlite/bo_db.h"
+#include "backoffice/bo_testdb.h"
 #include "backoffice/store_sqlite/bo_sqlite.h"
 #include "ktest.h"
 #include "support/support.h"
@@ -48,12 +49,13 @@ static void retry_rule(void **state)
 
 typedef struct fixture {
     char dir[256];
-    sqlite3 *db;
+    char database[512];
+    bo_db_t *db;
     bo_store_t st;
     bo_key_t key;
 } fixture_t;
 
-static int64_t number(sqlite3 *db, const char *sql)
+static int64_t number(bo_db_t *db, const char *sql)
 {
     int64_t v = -1;
     kmsg_t msg;
@@ -63,13 +65,12 @@ static int64_t number(sqlite3 *db, const char *sql)
 
 static void open_site(fixture_t *f)
 {
-    char path[300];
     kmsg_t msg = {{0}};
     assert_true(sodium_init() >= 0);
     crypto_sign_keypair(f->key.pk, f->key.sk);
     assert_true(tmpdir_make(f->dir, sizeof f->dir));
-    snprintf(path, sizeof path, "%s/bo.db", f->dir);
-    assert_int_equal(bo_db_open(path, &f->db, &msg), K_OK);
+    assert_true(bo_testdb_make(f->dir, "bo.db", f->database, sizeof f->database));
+    assert_int_equal(bo_db_open(f->database, &f->db, &msg), K_OK);
     assert_int_equal(bo_db_exec(f->db,
                                 "INSERT INTO site VALUES ('S1', 'Market');"
                                 "INSERT INTO kiosk(id, site, created_at) VALUES ('K1', 'S1', 0);"
@@ -84,6 +85,7 @@ static void open_site(fixture_t *f)
 static void close_site(fixture_t *f)
 {
     bo_db_close(f->db);
+    bo_testdb_drop(f->database);
     tmpdir_remove(f->dir);
 }
 

@@ -7,7 +7,6 @@
  * an overpayment recorded with its excess on no bill and an alert for
  * staff, a payment out of scope or malformed rejected. */
 #include <cjson/cJSON.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,16 +20,7 @@ static boh_t H;
 
 static void sql(const char *text)
 {
-    char path[320];
-    sqlite3 *db;
-    snprintf(path, sizeof path, "%s/bo.db", H.dir);
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    char *err = NULL;
-    if (sqlite3_exec(db, text, NULL, NULL, &err) != SQLITE_OK)
-        fprintf(stderr, "%s\n", err);
-    assert_null(err);
-    sqlite3_close(db);
+    assert_true(boh_sql(&H, text));
 }
 
 /* A1 (post-paid, M1): bill 1 of September (own 3000, 1000 paid), bill 2

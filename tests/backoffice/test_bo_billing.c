@@ -16,6 +16,7 @@
 #include "backoffice/domain/bo_docs.h"
 #include "backoffice/domain/bo_forecast.h"
 #include "backoffice/store_sqlite/bo_db.h"
+#include "backoffice/bo_testdb.h"
 #include "backoffice/store_sqlite/bo_sqlite.h"
 #include "base/timefmt.h"
 #include "bo_harness.h"
@@ -84,8 +85,8 @@ static void dates(void **state)
 }
 
 typedef struct fixture {
-    char dir[256], path[300];
-    sqlite3 *db;
+    char dir[256], path[512];
+    bo_db_t *db;
     bo_store_t st;
 } fixture_t;
 
@@ -103,7 +104,7 @@ static void open_site(fixture_t *f)
 {
     kmsg_t msg = {{0}};
     assert_true(tmpdir_make(f->dir, sizeof f->dir));
-    snprintf(f->path, sizeof f->path, "%s/bo.db", f->dir);
+    assert_true(bo_testdb_make(f->dir, "bo.db", f->path, sizeof f->path));
     assert_int_equal(bo_db_open(f->path, &f->db, &msg), K_OK);
     exec(f, "INSERT INTO site VALUES ('S1', 'Market');"
             "INSERT INTO customer VALUES ('C1', 'Chen');"
@@ -122,6 +123,7 @@ static void open_site(fixture_t *f)
 static void close_site(fixture_t *f)
 {
     bo_db_close(f->db);
+    bo_testdb_drop(f->path);
     tmpdir_remove(f->dir);
 }
 
@@ -177,13 +179,12 @@ static void cell(fixture_t *f, const char *meter, const char *day, const char *c
 {
     char sql[300];
     bool found = false;
-    sqlite3_stmt *st;
-    snprintf(sql, sizeof sql, "SELECT coalesce(%s, '') FROM bill_day WHERE meter = '%s' AND day = '%s'", col, meter,
-             day);
-    assert_int_equal(sqlite3_prepare_v2(f->db, sql, -1, &st, NULL), SQLITE_OK);
-    found = sqlite3_step(st) == SQLITE_ROW;
-    snprintf(out, len, "%s", found ? (const char *)sqlite3_column_text(st, 0) : "-");
-    sqlite3_finalize(st);
+    kmsg_t msg = {{0}};
+    snprintf(sql, sizeof sql, "SELECT coalesce(CAST(%s AS TEXT), '') FROM bill_day WHERE meter = '%s' AND day = '%s'",
+             col, meter, day);
+    assert_int_equal(bo_db_text(f->db, sql, out, len, &found, &msg), K_OK);
+    if (!found)
+        snprintf(out, len, "-");
 }
 
 #define ASSERT_CELL(f, meter, day, col, want)                                                                      \
@@ -352,13 +353,9 @@ static void http_report(void **state)
     boh_t h;
     assert_true(boh_setup(&h, false, NULL));
     assert_true(boh_meter(&h, "000012345678", "S1"));
-    char out[4096], path[300];
+    char out[4096];
     assert_int_equal(boh_cli(&h, out, sizeof out, "tariff set single CNY 'single 0.5283'"), 0);
-    sqlite3 *db;
-    snprintf(path, sizeof path, "%s/bo.db", h.dir);
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, "UPDATE meter SET tariff = 'single'", NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(db);
+    assert_true(boh_sql(&h, "UPDATE meter SET tariff = 'single'"));
     static const char *const at[] = {"2026-11-29T16:00:00.000Z", "2026-11-30T10:00:00.000Z", "2026-11-30T16:00:00.000Z"};
     static const long long energy[] = {1000, 11500, 13500};
     char body[2048];

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "backoffice/store_sqlite/bo_db.h"
+#include "backoffice/bo_testdb.h"
 #include "backoffice/store_sqlite/bo_sqlite.h"
 #include "backoffice/domain/bo_enrol.h"
 #include "ktest.h"
@@ -64,7 +65,7 @@ static void kiosk_code_groups(void **state)
     assert_string_not_equal(k1, k2); /* either key changes the code */
 }
 
-static int64_t count(sqlite3 *db, const char *sql)
+static int64_t count(bo_db_t *db, const char *sql)
 {
     int64_t n = -1;
     kmsg_t msg;
@@ -75,11 +76,13 @@ static int64_t count(sqlite3 *db, const char *sql)
 static void issue_on_database(void **state)
 {
     (void)state;
-    sqlite3 *db;
+    bo_db_t *db;
     bo_store_t st;
     kmsg_t msg;
     char code[SYNC_CODE_LEN], again[SYNC_CODE_LEN], hex[65];
-    assert_int_equal(bo_db_open(":memory:", &db, &msg), K_OK);
+    char database[512];
+    assert_true(bo_testdb_make(NULL, NULL, database, sizeof database));
+    assert_int_equal(bo_db_open(database, &db, &msg), K_OK);
     bo_sqlite_adopt(db, &st);
     assert_int_equal(bo_db_exec(db, "INSERT INTO site VALUES ('S1', 'x');"
                                     "INSERT INTO kiosk(id, site, created_at) VALUES ('K1', 'S1', 0), ('K2', 'S1', 0);"
@@ -104,6 +107,7 @@ static void issue_on_database(void **state)
     assert_non_null(strstr(msg.text, "blocked"));
     assert_int_equal(bo_enrol_code_issue(&st, "K9", 0, 7, code, &msg), K_ENOTFOUND);
     bo_db_close(db);
+    bo_testdb_drop(database);
 }
 
 /* A certificate request for CN K1 with a new EC key on curve, as PEM (freed

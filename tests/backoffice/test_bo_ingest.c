@@ -2,10 +2,10 @@
  * seq), every answer stored once, over lost answers, dropped connections
  * and injected 500s (a kiosk's ledgers: test_bo_ledger.c). */
 #include <cjson/cJSON.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 
 #include "bo_harness.h"
+#include "bo_testdb.h"
 #include "ktest.h"
 
 #define SALES "SELECT count(*) FROM sale"
@@ -410,21 +410,17 @@ static void upload_signed_body_kept(void **state)
     assert_int_equal(boh_count(&h, "SELECT count(*) FROM ingest_row r JOIN ingest_batch b ON b.id = r.batch "
                                    "WHERE b.kiosk = 'K1' AND b.ledger = '" BOH_LEDGER "'"),
                      3);
-    char path[300];
-    snprintf(path, sizeof path, "%s/bo.db", h.dir);
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT body, signature FROM ingest_batch", -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    const char *body = (const char *)sqlite3_column_blob(st, 0);
-    int len = sqlite3_column_bytes(st, 0);
-    char sig[100];
-    boh_sign("K1", body, (size_t)len, sig); /* Ed25519 signatures are deterministic */
-    assert_string_equal((const char *)sqlite3_column_text(st, 1), sig);
+    char *body = malloc(65536), sig[100], stored[100];
+    assert_non_null(body);
+    assert_true(boh_sql_text(&h, bo_testdb_pg() ? "SELECT convert_from(body, 'UTF8') FROM ingest_batch"
+                                                : "SELECT CAST(body AS TEXT) FROM ingest_batch",
+                             body, 65536));
+    assert_true(boh_sql_text(&h, "SELECT signature FROM ingest_batch", stored, sizeof stored));
+    size_t len = strlen(body);
+    boh_sign("K1", body, len, sig); /* Ed25519 signatures are deterministic */
+    assert_string_equal(stored, sig);
     assert_true(len > 12 && strncmp(body, "{\"ledger\":", 10) == 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
+    free(body);
     free(b);
     boh_teardown(&h);
 }

@@ -55,7 +55,7 @@ static const char downgrade[] =
 /* A schema-4 file at dir/bo.db holding sql's rows. */
 static void make_v4(const char *dir, const char *sql, char path[300])
 {
-    sqlite3 *db;
+    bo_db_t *db;
     kmsg_t msg = {{0}};
     snprintf(path, 300, "%s/bo.db", dir);
     assert_int_equal(bo_db_open(path, &db, &msg), K_OK);
@@ -65,7 +65,7 @@ static void make_v4(const char *dir, const char *sql, char path[300])
     bo_db_close(db);
 }
 
-static int64_t number(sqlite3 *db, const char *sql)
+static int64_t number(bo_db_t *db, const char *sql)
 {
     int64_t v = -1;
     assert_int_equal(bo_db_int(db, sql, NULL, &v, NULL), K_OK);
@@ -90,7 +90,7 @@ static void migration_gives_meters_their_kiosks_site(void **state)
     char dir[256], path[300];
     assert_true(tmpdir_make(dir, sizeof dir));
     make_v4(dir, two_sites, path);
-    sqlite3 *db;
+    bo_db_t *db;
     kmsg_t msg = {{0}};
     assert_int_equal(bo_db_open(path, &db, &msg), K_OK);
     assert_int_equal(bo_db_version(db), BO_SCHEMA_VERSION);
@@ -118,7 +118,7 @@ static void migration_all_takes_bills(void **state)
 {
     (void)state;
     char dir[256], path[300];
-    sqlite3 *db;
+    bo_db_t *db;
     kmsg_t msg = {{0}};
     assert_true(tmpdir_make(dir, sizeof dir));
     snprintf(path, sizeof path, "%s/bo.db", dir);
@@ -150,7 +150,7 @@ static void migration_one_site_takes_every_meter(void **state)
             "INSERT INTO meter(id, customer, protocol, gateway) VALUES ('MA', 'C1', 'dlt645', 'h:1'),"
             "  ('MB', 'C1', 'dlt645', 'h:1');",
             path);
-    sqlite3 *db;
+    bo_db_t *db;
     kmsg_t msg = {{0}};
     assert_int_equal(bo_db_open(path, &db, &msg), K_OK);
     assert_int_equal(number(db, "SELECT count(*) FROM meter WHERE site = 'S1'"), 2);

@@ -11,6 +11,7 @@
 #include "backoffice/domain/bo_alarm_push.h"
 #include "backoffice/domain/bo_notice.h"
 #include "backoffice/store_sqlite/bo_db.h"
+#include "backoffice/bo_testdb.h"
 #include "backoffice/store_sqlite/bo_sqlite.h"
 #include "ktest.h"
 
@@ -18,14 +19,16 @@
 #define T0 1764547200000LL /* 2025-12-01T00:00:00Z */
 
 typedef struct fixture {
-    sqlite3 *db;
+    char database[512];
+    bo_db_t *db;
     bo_store_t st;
     bo_notices_cfg_t cfg;
 } fixture_t;
 
 static void exec(fixture_t *f, const char *sql)
 {
-    assert_int_equal(sqlite3_exec(f->db, sql, NULL, NULL, NULL), SQLITE_OK);
+    kmsg_t msg = {{0}};
+    assert_int_equal(bo_db_exec(f->db, sql, "setting up", &msg), K_OK);
 }
 
 static long count(fixture_t *f, const char *sql)
@@ -41,7 +44,8 @@ static long count(fixture_t *f, const char *sql)
 static void open_site(fixture_t *f)
 {
     kmsg_t msg = {{0}};
-    assert_int_equal(bo_db_open(":memory:", &f->db, &msg), K_OK);
+    assert_true(bo_testdb_make(NULL, NULL, f->database, sizeof f->database));
+    assert_int_equal(bo_db_open(f->database, &f->db, &msg), K_OK);
     exec(f, "INSERT INTO site VALUES ('S1', 'Market');"
             "INSERT INTO customer VALUES ('C1', 'Chen');"
             "INSERT INTO meter(id, customer, protocol, gateway, site) VALUES "
@@ -59,6 +63,7 @@ static void open_site(fixture_t *f)
 static void close_site(fixture_t *f)
 {
     bo_db_close(f->db);
+    bo_testdb_drop(f->database);
 }
 
 /* A billed day of meter spending money. */

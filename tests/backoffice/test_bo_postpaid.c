@@ -14,6 +14,7 @@
 
 #include "backoffice/domain/bo_split.h"
 #include "backoffice/store_sqlite/bo_db.h"
+#include "backoffice/bo_testdb.h"
 #include "base/timefmt.h"
 #include "bo_harness.h"
 #include "ktest.h"
@@ -23,8 +24,8 @@
 #define PIN_OK "2468"
 
 typedef struct fixture {
-    char dir[256], path[300];
-    sqlite3 *db;
+    char dir[256], path[512];
+    bo_db_t *db;
 } fixture_t;
 
 static fixture_t F;
@@ -51,7 +52,7 @@ static int64_t count(const char *sql)
 static int bo(const char *env, char *out, size_t len, const char *args)
 {
     char cmd[2048];
-    snprintf(cmd, sizeof cmd, "TZ=CST-8 %s %s --set server.database=%s %s 2>&1", env ? env : "",
+    snprintf(cmd, sizeof cmd, "TZ=CST-8 %s %s --set server.database='%s' %s 2>&1", env ? env : "",
              getenv("BACKOFFICE"), F.path, args);
     FILE *p = popen(cmd, "r");
     assert_non_null(p);
@@ -111,7 +112,7 @@ static int setup(void **state)
     (void)state;
     kmsg_t msg = {{0}};
     assert_true(tmpdir_make(F.dir, sizeof F.dir));
-    snprintf(F.path, sizeof F.path, "%s/bo.db", F.dir);
+    assert_true(bo_testdb_make(F.dir, "bo.db", F.path, sizeof F.path));
     assert_int_equal(bo_db_open(F.path, &F.db, &msg), K_OK);
     exec("INSERT INTO site VALUES ('S1', 'Market'), ('S2', 'Tower');"
          "INSERT INTO customer VALUES ('C1', 'Chen');"
@@ -160,6 +161,7 @@ static int teardown(void **state)
 {
     (void)state;
     bo_db_close(F.db);
+    bo_testdb_drop(F.path);
     tmpdir_remove(F.dir);
     return 0;
 }
@@ -418,25 +420,19 @@ static void http_bills(void **state)
 {
     (void)state;
     boh_t h;
-    char out[4096], path[300];
-    sqlite3 *db;
+    char out[4096];
     assert_true(boh_setup(&h, false, NULL));
     assert_true(boh_meter(&h, "000012345678", "S1"));
-    snprintf(path, sizeof path, "%s/bo.db", h.dir);
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db,
+    assert_true(boh_sql(&h,
                                   "INSERT INTO account(id, customer, opened_at, payment) VALUES ('A9', 'C0', 0, "
                                   "'postpaid'); INSERT INTO account_meter(account, meter, bound_at) VALUES ('A9', "
                                   "'000012345678', 0); INSERT INTO bill_day(meter, day, site, tariff, currency, method, "
                                   "complete, energy, money, days_left_7, days_left_30, billed_at) VALUES "
                                   "('000012345678', '2026-11-05', 'S1', 'single', 'CNY', 'frozen', 1, 4000, 211, -1, "
-                                  "-1, 0)",
-                                  NULL, NULL, NULL),
-                     SQLITE_OK);
+                                  "-1, 0)"));
     assert_int_equal(boh_cli(&h, out, sizeof out, "bill draft --account A9 --period 2026-11"), 0);
     /* issued by hand here: the states are the command line's tests above */
-    assert_int_equal(sqlite3_exec(db, "UPDATE bill SET state = 'issued'", NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(db);
+    assert_true(boh_sql(&h, "UPDATE bill SET state = 'issued'"));
     boh_resp_t r = boh_call(&h, NULL, "GET", "/v1/admin/bills?account=A9", NULL, NULL);
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.body, "\"total\":211"));

@@ -4,7 +4,6 @@
  * service fee on each account and last month's common-area share, each
  * once across passes, a restart with the run records lost, and the next
  * month (the server's clock moved on) charging again once. In CST-8. */
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,15 +17,8 @@
 
 static void sql(boh_t *h, const char *text)
 {
-    char path[300];
-    sqlite3 *db;
-    snprintf(path, sizeof path, "%s/bo.db", h->dir);
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    char *err = NULL;
-    if (sqlite3_exec(db, text, NULL, NULL, &err) != SQLITE_OK)
-        fail_msg("%s: %s", text, err);
-    sqlite3_close(db);
+    if (!boh_sql(h, text))
+        fail_msg("%s failed", text);
 }
 
 /* Waits up to 15 s for the query to count want; its last count. */

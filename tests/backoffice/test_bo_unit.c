@@ -89,7 +89,7 @@ static void database_is_private(void **state)
     assert_true(tmpdir_make(dir, sizeof dir));
     snprintf(path, sizeof path, "%s/bo.db", dir);
     mode_t old = umask(0);
-    sqlite3 *db = NULL;
+    bo_db_t *db = NULL;
     kmsg_t msg = {""};
     kerr_t rc = bo_db_open(path, &db, &msg);
     umask(old);
@@ -102,7 +102,7 @@ static void database_is_private(void **state)
         assert_int_equal(stat(f, &sb), 0);
         assert_int_equal(sb.st_mode & 0777, 0600);
     }
-    sqlite3_close(db);
+    bo_db_close(db);
     tmpdir_remove(dir);
 }
 

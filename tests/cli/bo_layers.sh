@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The back office's layers, from its #include lines (docs/architecture.md,
 # "The back office"): each folder includes only the folders below it, only
-# the storage implementation includes SQLite and only the HTTP layer
+# the storage implementation includes SQLite or libpq and only the HTTP layer
 # libmicrohttpd, and no modules include each other round in a cycle (a
 # module: a folder's X.c, X.h and internal X_int.h).
 #   bo_main.c (the program)   anything
@@ -41,8 +41,8 @@ for f in $files; do
   while IFS= read -r line; do
     inc=$(sed -nE 's/^#include *"([^"]+)".*/\1/p' <<<"$line")
     sys=$(sed -nE 's/^#include *<([^>]+)>.*/\1/p' <<<"$line")
-    if [[ $sys == sqlite3.h && $dir != store_sqlite ]]; then
-      echo "FAIL: $f includes <sqlite3.h>: only store_sqlite/ speaks SQL"; fail=1
+    if [[ ($sys == sqlite3.h || $sys == libpq-fe.h) && $dir != store_sqlite ]]; then
+      echo "FAIL: $f includes <$sys>: only store_sqlite/ speaks SQL"; fail=1
     fi
     if [[ $sys == microhttpd.h && $dir != http ]]; then
       echo "FAIL: $f includes <microhttpd.h>: only http/ speaks HTTP"; fail=1

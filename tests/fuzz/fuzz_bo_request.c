@@ -282,7 +282,7 @@ static void set_up(void)
         admin(fixture[i]);
     server.purged_at = bo_now(&server);
     fixture_requests();
-    image = sqlite3_serialize(bo_sqlite_db(&server.store), "main", &image_len, 0);
+    image = sqlite3_serialize(bo_db_sqlite(bo_sqlite_db(&server.store)), "main", &image_len, 0);
     if (!image)
         abort();
 }
@@ -296,14 +296,16 @@ static void reset(void)
         abort();
     memcpy(copy, image, (size_t)image_len);
     server.store.ops->close(server.store.ctx);
-    kmsg_t msg = {{0}};
     sqlite3 *db = NULL;
     if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
         sqlite3_deserialize(db, "main", copy, image_len, image_len,
                             SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE) != SQLITE_OK ||
-        bo_db_exec(db, "PRAGMA foreign_keys=ON", "as bo_db_open does", &msg) != K_OK)
+        sqlite3_exec(db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL) != SQLITE_OK)
         abort();
-    bo_sqlite_adopt(db, &server.store);
+    bo_db_t *conn = bo_db_adopt_sqlite(db);
+    if (!conn)
+        abort();
+    bo_sqlite_adopt(conn, &server.store);
     server.clock_offset_ms = 0;
     memset(&server.fault, 0, sizeof server.fault);
     server.purged_at = bo_now(&server);
