@@ -80,7 +80,8 @@ function AccountDialog({ kind, a, meters, onDone, onCancel }) {
     <ChangeDialog id={d.id} title={d.title} needs={d.needs} run={d.run(f)} onDone={onDone} onCancel={onCancel}>
       <div class="form-grid">
         {d.fields.filter((n) => n !== 'settle').map((n) => (
-          <Field form={f} set={setF} name={n} label={fieldLabel(n)} required={required.has(n) || n.startsWith('reading:')}
+          <Field form={f} set={setF} name={n} label={fieldLabel(n)}
+            required={(required.has(n) && !(n === 'reason' && (kind === 'bind' || kind === 'install'))) || n.startsWith('reading:')}
             type={n.startsWith('reading:') || n === 'balance' || n === 'credit' || n === 'final_reading' ? 'number' : 'text'} min="0" />
         ))}
       </div>
