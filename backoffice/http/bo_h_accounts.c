@@ -33,15 +33,24 @@ static cJSON *rows_of(bo_req_t *q, bo_resp_t *r, bo_listing_t what, const bo_lis
     return a;
 }
 
-/* GET /v1/admin/accounts: every account (as `account list`). */
+/* Answers listing what for args as JSON rows or, with format=csv, CSV. */
+static void answer(bo_req_t *q, bo_resp_t *r, bo_listing_t what, const bo_list_args_t *args)
+{
+    bo_rows_t rows;
+    kmsg_t msg = {{0}};
+    bo_lock(q->s);
+    kerr_t rc = bo_report_rows(&q->s->store, what, args, &rows, &msg);
+    bo_unlock(q->s);
+    if (rc)
+        bo_resp_kerr(r, rc, &msg);
+    else
+        bo_h_answer_rows(q, r, &rows);
+}
+
+/* GET /v1/admin/accounts[?format=csv]: every account (as `account list`). */
 void bo_h_admin_accounts(bo_req_t *q, bo_resp_t *r)
 {
-    cJSON *rows = rows_of(q, r, BO_LIST_ACCOUNTS, &(bo_list_args_t){0});
-    if (!rows)
-        return;
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddItemToObject(o, "rows", rows);
-    bo_resp_json(r, 200, o);
+    answer(q, r, BO_LIST_ACCOUNTS, &(bo_list_args_t){0});
 }
 
 /* GET /v1/admin/accounts/ID: {"account", "meters", "cards"} (as `account show`). */
@@ -79,15 +88,7 @@ void bo_h_admin_account_usage(bo_req_t *q, bo_resp_t *r)
         bo_resp_error(r, 400, "bad_request", "from and to are dates like 2026-11-01");
         return;
     }
-    bo_rows_t rows;
-    kmsg_t msg = {{0}};
-    bo_lock(q->s);
-    kerr_t rc = bo_report_rows(&q->s->store, BO_REPORT_ACCOUNT_MONTH, &args, &rows, &msg);
-    bo_unlock(q->s);
-    if (rc)
-        bo_resp_kerr(r, rc, &msg);
-    else
-        bo_h_answer_rows(q, r, &rows);
+    answer(q, r, BO_REPORT_ACCOUNT_MONTH, &args);
 }
 
 /* The body's "meters" (an array of distinct meter ids) into m; the count,

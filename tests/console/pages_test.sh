@@ -20,12 +20,7 @@ setup() { # metersim's 50 meters on site S1; operators admin (all) and clerk (di
   trap 'stop_worker; kill $BO_PID $SIM_PID 2>/dev/null; wait 2>/dev/null; rm -rf "$SITE"' EXIT
   bo_loopback "$(printf '[commands]\nbatch_check_seconds = 1\n[console]\ndir = %s' "$CONSOLE_DIR")"
   printf 'pubkey = %s\n' "$(bo pubkey | grep -o '[A-Za-z0-9+/=]\{44\}' | head -1)" >>"$SITE/kiosk.ini"
-  local i
-  for i in $(seq 4 $N); do
-    bo customer add "1$(printf '%011d' "$i")" "Customer $i" >/dev/null &&
-      bo meter add "$(meter "$i")" --customer "1$(printf '%011d' "$i")" --protocol dlt645 \
-        --gateway 127.0.0.1:8899 >/dev/null || fail "registering meter $i"
-  done
+  bo_sim_meters 4 $N
   { bo group set admins --perms all && bo group set clerks --perms diagnostics &&
     BACKOFFICE_NEW_PIN=2468 bo operator add admin --group admins && BACKOFFICE_NEW_PIN=1357 bo operator add clerk --group clerks &&
     BACKOFFICE_NEW_PASSWORD='correct horse battery' bo operator password admin &&
