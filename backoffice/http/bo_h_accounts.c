@@ -302,7 +302,7 @@ void bo_h_admin_meter_install(bo_req_t *q, bo_resp_t *r)
 void bo_h_admin_meter_remove(bo_req_t *q, bo_resp_t *r)
 {
     cJSON *b = cJSON_ParseWithLength(q->body, q->body_len);
-    int64_t reading, balance;
+    int64_t reading = -1, balance = 0;
     const char *why = reason_of(b);
     char actor[96];
     bo_who_t who = bo_api_who(q, actor, sizeof actor);
