@@ -44,7 +44,9 @@ int bo_report(bo_store_t *st, const bo_args_t *a, FILE *out)
         args.id = bo_arg(a, "meter");
     if (one_meter ? !bo_report_meter_energy(bo_arg(a, "by"), &listing) : !bo_report_find(what, bo_arg(a, "by"), &listing)) {
         fprintf(stderr, "usage: backoffice report sales --by day|site|method [--csv] [--from DATE] [--to DATE]\n"
-                        "       backoffice report energy|rejected|alerts|quarantine [--csv] [--from DATE] [--to DATE]\n"
+                        "       backoffice report income --by day|month|year [--csv] [--from DATE] [--to DATE]\n"
+                        "       backoffice report energy|money|rejected|alerts|quarantine [--csv] [--from DATE] "
+                        "[--to DATE]\n"
                         "       backoffice report energy --meter M [--by day|month|year] [--csv] [--from DATE] "
                         "[--to DATE]\n"
                         "       backoffice report audit [--kiosk ID] [--since DATE] [--action A] [--csv]\n");

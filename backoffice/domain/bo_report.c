@@ -12,9 +12,11 @@ bool bo_report_find(const char *what, const char *by, bo_listing_t *out)
         {"sales", "day", BO_REPORT_SALES_DAY},     {"sales", "site", BO_REPORT_SALES_SITE},
         {"sales", "method", BO_REPORT_SALES_METHOD}, {"energy", NULL, BO_REPORT_ENERGY},
         {"rejected", NULL, BO_REPORT_REJECTED},    {"alerts", NULL, BO_REPORT_ALERTS},
-        {"quarantine", NULL, BO_REPORT_QUARANTINE},
+        {"quarantine", NULL, BO_REPORT_QUARANTINE},  {"income", "day", BO_REPORT_INCOME_DAY},
+        {"income", "month", BO_REPORT_INCOME_MONTH}, {"income", "year", BO_REPORT_INCOME_YEAR},
+        {"money", NULL, BO_REPORT_MONEY},
     };
-    if (strcmp(what, "sales") == 0 && !by)
+    if ((strcmp(what, "sales") == 0 || strcmp(what, "income") == 0) && !by)
         by = "day";
     for (size_t i = 0; i < sizeof reports / sizeof reports[0]; i++)
         if (strcmp(reports[i].what, what) == 0 && (!reports[i].by || strcmp(reports[i].by, by) == 0)) {

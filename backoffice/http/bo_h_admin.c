@@ -78,8 +78,8 @@ void bo_h_admin_report(bo_req_t *q, bo_resp_t *r)
     args.id = meter;
     if (meter ? !bo_report_meter_energy(bo_req_arg(q, "by"), &what) : !bo_report_find(q->arg[0], bo_req_arg(q, "by"), &what)) {
         bo_resp_error(r, 404, "not_found",
-                      "no report '%s' by '%s': use sales (by day, site or method), energy, rejected, alerts, "
-                      "quarantine or audit",
+                      "no report '%s' by '%s': use sales (by day, site or method), income (by day, month or "
+                      "year), money, energy, rejected, alerts, quarantine or audit",
                       q->arg[0], bo_req_arg(q, "by") ? bo_req_arg(q, "by") : "day");
         return;
     }

@@ -41,6 +41,12 @@ static const route_perm_t perms[] = {
     {"POST", "/v1/admin/batches/*/cancel", PERM_DIAGNOSTICS},
     {"POST", "/v1/admin/accounts/*/contact", PERM_CONTACTS},
     {"POST", "/v1/admin/accounts/*/contact/clear", PERM_CONTACTS},
+    {"POST", "/v1/admin/accounts", PERM_ACCOUNTS},
+    {"POST", "/v1/admin/accounts/*/bind", PERM_ACCOUNTS},
+    {"POST", "/v1/admin/accounts/*/transfer", PERM_ACCOUNTS},
+    {"POST", "/v1/admin/accounts/*/close", PERM_ACCOUNTS},
+    {"POST", "/v1/admin/meters/*/install", PERM_ACCOUNTS},
+    {"POST", "/v1/admin/meters/*/remove", PERM_ACCOUNTS},
 };
 
 /* What the route of method and pattern needs; q for its arguments. */

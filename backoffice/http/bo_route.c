@@ -79,6 +79,16 @@ static const bo_route_t routes[] = {
     {"GET", "/v1/admin/overview", bo_h_admin_overview, NEEDS_ADMIN, BODY_NONE, 0},
     {"GET", "/v1/admin/operators", bo_h_admin_operators, NEEDS_ADMIN, BODY_NONE, 0},
     {"GET", "/v1/admin/groups", bo_h_admin_groups, NEEDS_ADMIN, BODY_NONE, 0},
+    /* accounts and meters in service (docs/accounts.md) */
+    {"GET", "/v1/admin/accounts", bo_h_admin_accounts, NEEDS_ADMIN, BODY_NONE, 0},
+    {"POST", "/v1/admin/accounts", bo_h_admin_account_open, NEEDS_ADMIN, BODY_JSON, SMALL},
+    {"GET", "/v1/admin/accounts/*", bo_h_admin_account, NEEDS_ADMIN, BODY_NONE, 0},
+    {"GET", "/v1/admin/accounts/*/usage", bo_h_admin_account_usage, NEEDS_ADMIN, BODY_NONE, 0},
+    {"POST", "/v1/admin/accounts/*/bind", bo_h_admin_account_bind, NEEDS_ADMIN, BODY_JSON, SMALL},
+    {"POST", "/v1/admin/accounts/*/transfer", bo_h_admin_account_transfer, NEEDS_ADMIN, BODY_JSON, SMALL},
+    {"POST", "/v1/admin/accounts/*/close", bo_h_admin_account_close, NEEDS_ADMIN, BODY_JSON, SMALL},
+    {"POST", "/v1/admin/meters/*/install", bo_h_admin_meter_install, NEEDS_ADMIN, BODY_JSON, SMALL},
+    {"POST", "/v1/admin/meters/*/remove", bo_h_admin_meter_remove, NEEDS_ADMIN, BODY_JSON, SMALL},
     {"POST", "/v1/enrol", bo_h_enrol, 0, BODY_JSON, SMALL},
     /* The QR money providers' notifications, checked by their signatures
      * (bo_h_qr_prov.c): WeChat Pay's JSON, Alipay's form. */

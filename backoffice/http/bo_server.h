@@ -216,6 +216,17 @@ void bo_h_admin_overview(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_operators(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_groups(bo_req_t *q, bo_resp_t *r);
 
+/* Accounts and meters in service over the API (bo_h_accounts.c, docs/accounts.md). */
+void bo_h_admin_accounts(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_account(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_account_usage(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_account_open(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_account_bind(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_account_transfer(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_account_close(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_meter_install(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_meter_remove(bo_req_t *q, bo_resp_t *r);
+
 /* Whether the request carries a console session cookie (its token into
  * token, len bytes, if not NULL). */
 bool bo_console_cookie(const bo_req_t *q, char *token, size_t len);

@@ -67,6 +67,11 @@ typedef enum bo_listing {
     BO_LIST_BATCH_METERS, /* args.id: the batch; each meter's latest attempt and its outcome */
     BO_LIST_BATCH_COUNTS, /* args.id: the batch; how many meters' latest attempts are in each state */
     BO_LIST_NOTICES,      /* args.id: an account ("": all), args.action: a state ("": any); newest first, masked */
+    BO_REPORT_INCOME_DAY, /* args.from, args.to: income by period, site and method (these three) */
+    BO_REPORT_INCOME_MONTH,
+    BO_REPORT_INCOME_YEAR,
+    BO_REPORT_MONEY,         /* args.from, args.to: every recharge, refund and charge, oldest first */
+    BO_REPORT_ACCOUNT_MONTH, /* args.id: an account, args.from, args.to: its usage and fees by month */
 } bo_listing_t;
 
 /* A listing's parameters (those it does not use are ignored). */

@@ -88,6 +88,61 @@ typedef struct listing {
     "coalesce(e.energy - y.energy, '') AS change FROM e LEFT JOIN e y ON y.period = " prev " "                        \
     "WHERE e.at >= ?2 AND e.at < ?3 ORDER BY e.period"
 
+/* Income by period (fmt: strftime's, UTC as the sales report), site and
+ * method: delivered sales, their amount, and what was refunded of sales
+ * made in the period. */
+#define INCOME(fmt)                                                                                                   \
+    "SELECT strftime('" fmt "', created_at / 1000, 'unixepoch') AS period, site, method, currency, "                  \
+    "sum(state = 'delivered') AS sales, sum(CASE WHEN state = 'delivered' THEN delivered ELSE 0 END) AS amount, "    \
+    "sum(refunded) AS refunded FROM sale WHERE created_at >= ?1 AND created_at < ?2 "                                 \
+    "AND (state = 'delivered' OR refunded > 0) GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
+
+/* The account a meter was bound to at time t (a column), "" if none. */
+#define ACCOUNT_AT(meter, t)                                                                                          \
+    "coalesce((SELECT b.account FROM account_meter b WHERE b.meter = " meter " AND b.bound_at <= " t " AND "         \
+    "(b.unbound_at IS NULL OR b.unbound_at > " t ") ORDER BY b.id DESC LIMIT 1), '')"
+#define MONEY_CURRENCY "coalesce((SELECT currency FROM tariff ORDER BY id LIMIT 1), '')"
+
+/* Every movement of money: recharges (delivered sales), refunds of sales,
+ * charges applied to accounts and balances refunded at an account's
+ * closing; minor units, refunds negative. Charges and closings are in the
+ * currency of the first tariff (the back office has one). */
+#define MONEY                                                                                                         \
+    "SELECT " TIME("at") " AS at, kind, reference, site, customer, account, meter, method, currency, amount FROM ("  \
+    "SELECT created_at AS at, 'recharge' AS kind, txn_id AS reference, site, customer, "                              \
+    ACCOUNT_AT("s.meter", "s.created_at") " AS account, meter, method, currency, delivered AS amount "               \
+    "FROM sale s WHERE state = 'delivered' AND created_at >= ?1 AND created_at < ?2 "                                 \
+    "UNION ALL SELECT updated_at, 'refund', txn_id, site, customer, " ACCOUNT_AT("s.meter", "s.created_at")           \
+    ", meter, method, currency, -refunded FROM sale s WHERE refunded > 0 AND updated_at >= ?1 AND updated_at < ?2 "   \
+    "UNION ALL SELECT c.at, 'charge', c.item || '/' || c.period, coalesce(i.site, ''), coalesce(a.customer, ''), "    \
+    "c.account, '', c.mode, " MONEY_CURRENCY ", c.amount FROM charge_applied c LEFT JOIN charge_item i "             \
+    "ON i.id = c.item LEFT JOIN account a ON a.id = c.account WHERE c.at >= ?1 AND c.at < ?2 "                        \
+    "UNION ALL SELECT closed_at, 'account_refund', id, '', customer, id, '', 'settlement', " MONEY_CURRENCY           \
+    ", -settled FROM account WHERE settlement = 'refund' AND settled <> 0 AND closed_at >= ?1 AND closed_at < ?2) "   \
+    "ORDER BY at, kind, reference"
+
+/* An account's usage and fees by month (UTC): the energy its meters used
+ * while bound to it (each register's rise between readings, counted in the
+ * month of the later one; Wh, or litres for water), the recharges to them
+ * while bound, and the charges applied to it. */
+#define ACCOUNT_MONTH                                                                                                 \
+    "WITH b AS (SELECT meter, bound_at, coalesce(unbound_at, 9223372036854775807) AS until FROM account_meter "       \
+    "WHERE account = ?1), r AS (SELECT meter, at, max(energy) AS energy FROM reading WHERE meter IN "                 \
+    "(SELECT meter FROM b) GROUP BY meter, at), u AS (SELECT meter, at, energy - lag(energy, 1, energy) OVER "        \
+    "(PARTITION BY meter ORDER BY at) AS used FROM r), "                                                              \
+    "e AS (SELECT strftime('%Y-%m', u.at / 1000, 'unixepoch') AS month, sum(u.used) AS energy FROM u JOIN b "         \
+    "ON b.meter = u.meter AND u.at >= b.bound_at AND u.at < b.until WHERE u.at >= ?2 AND u.at < ?3 GROUP BY 1), "     \
+    "s AS (SELECT strftime('%Y-%m', s.created_at / 1000, 'unixepoch') AS month, count(*) AS recharges, "              \
+    "sum(s.delivered) AS paid FROM sale s JOIN b ON b.meter = s.meter AND s.created_at >= b.bound_at "                \
+    "AND s.created_at < b.until WHERE s.state = 'delivered' AND s.created_at >= ?2 AND s.created_at < ?3 GROUP BY 1), " \
+    "c AS (SELECT strftime('%Y-%m', at / 1000, 'unixepoch') AS month, sum(amount) AS charged FROM charge_applied "    \
+    "WHERE account = ?1 AND at >= ?2 AND at < ?3 GROUP BY 1), "                                                       \
+    "m AS (SELECT month FROM e UNION SELECT month FROM s UNION SELECT month FROM c) "                                  \
+    "SELECT m.month, coalesce(e.energy, 0) AS energy, coalesce(s.recharges, 0) AS recharges, "                        \
+    "coalesce(s.paid, 0) AS paid, coalesce(c.charged, 0) AS charged, " MONEY_CURRENCY " AS currency FROM m "         \
+    "LEFT JOIN e ON e.month = m.month LEFT JOIN s ON s.month = m.month LEFT JOIN c ON c.month = m.month "             \
+    "ORDER BY m.month"
+
 static const listing_t listings[] = {
     [BO_LIST_SITES] = {"SELECT id, name FROM site ORDER BY id", NONE},
     [BO_LIST_KIOSKS] = {KIOSKS, NONE},
@@ -225,6 +280,11 @@ static const listing_t listings[] = {
     [BO_LIST_BATCH_COUNTS] = {"SELECT state, count(*) AS meters FROM (" BATCH_LATEST("?1") ") AS l GROUP BY state "
                               "ORDER BY state",
                               ID},
+    [BO_REPORT_INCOME_DAY] = {INCOME("%Y-%m-%d"), RANGE},
+    [BO_REPORT_INCOME_MONTH] = {INCOME("%Y-%m"), RANGE},
+    [BO_REPORT_INCOME_YEAR] = {INCOME("%Y"), RANGE},
+    [BO_REPORT_MONEY] = {MONEY, RANGE},
+    [BO_REPORT_ACCOUNT_MONTH] = {ACCOUNT_MONTH, ID_RANGE},
 };
 
 /* Runs the listing's statement sql with the arguments binds names. */

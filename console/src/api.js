@@ -54,3 +54,16 @@ export async function api(method, path, body) {
   if (res.status === 401 && path !== '/v1/console/session') onSignedOut(error);
   return Promise.reject(error);
 }
+
+// The text of a GET (a report's CSV, format=csv), as the server sent it.
+export async function apiText(path) {
+  let res;
+  try {
+    res = await fetch(path, { headers: { Accept: 'text/csv' }, credentials: 'same-origin', cache: 'no-store' });
+  } catch (err) {
+    throw new ApiError(0, 'network', t('err_network'));
+  }
+  if (res.ok) return res.text();
+  const e = ((await res.json().catch(() => null)) || {}).error || {};
+  throw new ApiError(res.status, e.code || 'http', explain(res.status, e, currentOperator), e.permission);
+}

@@ -73,6 +73,13 @@ const texts = {
   },
 };
 
+// More texts by key for both languages (the pages of a later pass keep
+// theirs in files of their own).
+export function addTexts(en, zh) {
+  Object.assign(texts.en, en);
+  Object.assign(texts.zh, zh);
+}
+
 let lang = (() => {
   try {
     const saved = localStorage.getItem('console.lang');

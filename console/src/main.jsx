@@ -6,9 +6,17 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, setCsrf, setOperator, whenSignedOut } from './api.js';
 import { getLang, setLang, t } from './i18n.js';
 import { Kiosks, Overview, Staff } from './pages.jsx';
+import { Accounts } from './accounts.jsx';
+import { Finance } from './finance.jsx';
+import { Reports } from './reports.jsx';
+import { Batches } from './batches.jsx';
 
 const pages = [
   { id: 'overview', Page: Overview, icon: 'M3 13h8V3H3zm0 8h8v-6H3zm10 0h8V11h-8zm0-18v6h8V3z' },
+  { id: 'accounts', Page: Accounts, icon: 'M4 4h16v16H4zm2 2v3h12V6zm0 5v7h5v-7zm7 0v2h5v-2zm0 4v3h5v-3z' },
+  { id: 'finance', Page: Finance, icon: 'M11 2h2v3h4v2h-8v3h6l2 2v6l-2 2h-3v3h-2v-3H7v-2h8v-3H9l-2-2V7l2-2h2z' },
+  { id: 'reports', Page: Reports, icon: 'M3 21V3h2v16h16v2zm4-4V9h3v8zm5 0V5h3v12zm5 0v-6h3v6z' },
+  { id: 'batches', Page: Batches, icon: 'M3 5h18v2H3zm0 6h18v2H3zm0 6h12v2H3zm15-1 4 2-4 2z' },
   { id: 'kiosks', Page: Kiosks, icon: 'M4 2h16v14H4zm2 2v10h12V4zM8 18h8v4H8z' },
   { id: 'staff', Page: Staff, icon: 'M12 12a5 5 0 1 0 0-10 5 5 0 0 0 0 10zm0 2c-4 0-9 2-9 5v3h18v-3c0-3-5-5-9-5z' },
 ];

@@ -21,12 +21,7 @@ setup() { # metersim's 50 meters, all on the back office's site S1; retries chec
   trap 'kill $WORKER_PID $BO_PID $SIM_PID 2>/dev/null; wait 2>/dev/null; rm -rf "$SITE"' EXIT
   bo_loopback "$(printf '[commands]\nbatch_check_seconds = 1')"
   printf 'pubkey = %s\n' "$(bo pubkey | grep -o '[A-Za-z0-9+/=]\{44\}' | head -1)" >>"$SITE/kiosk.ini"
-  local i
-  for i in $(seq 4 $N); do
-    bo customer add "1$(printf '%011d' "$i")" "Customer $i" >/dev/null &&
-      bo meter add "$(meter "$i")" --customer "1$(printf '%011d' "$i")" --protocol dlt645 \
-        --gateway 127.0.0.1:8899 >/dev/null || fail "registering meter $i"
-  done
+  bo_sim_meters 4 $N
 }
 
 # create ARGS...: `batch create ARGS`, sets $ID

@@ -38,6 +38,17 @@ bo_meters() {
   done >/dev/null
 }
 
+# bo_sim_meters FROM TO: metersim's meters FROM..TO (%012d, customer 1%011d)
+# registered on the back office's one site.
+bo_sim_meters() {
+  local i
+  for i in $(seq "$1" "$2"); do
+    bo customer add "1$(printf '%011d' "$i")" "Customer $i" >/dev/null &&
+      bo meter add "$(printf '%012d' "$i")" --customer "1$(printf '%011d' "$i")" --protocol dlt645 \
+        --gateway 127.0.0.1:8899 >/dev/null || fail "registering meter $i"
+  done
+}
+
 # upload_key: the kiosk's upload key (its keys made if missing), as
 # `kioskctl identity --json` prints it.
 upload_key() {
