@@ -10,6 +10,7 @@
 
 #include "backoffice/base/bo_json.h"
 #include "backoffice/domain/bo_console.h"
+#include "backoffice/domain/bo_org.h"
 #include "backoffice/http/bo_server.h"
 #include "base/kjson.h"
 #include "core/perm.h"
@@ -106,6 +107,8 @@ bool bo_console_admit(bo_req_t *q, const char *method, const char *pattern, bo_r
     }
     bo_lock(q->s);
     kerr_t rc = bo_console_session(&q->s->store, bo_now(q->s), &q->s->cfg.console, token, &who, &msg);
+    if (rc == K_OK) /* what the session sees: its operator's organisation's (bo_org.h) */
+        rc = bo_org_of(&q->s->store, who.operator_name, q->org, &msg);
     bo_unlock(q->s);
     if (rc) {
         session_refused(r, rc, &msg);

@@ -16,9 +16,11 @@ static void rows_answer(bo_req_t *q, bo_resp_t *r, bo_listing_t what, const bo_l
 {
     bo_rows_t rows;
     kmsg_t msg = {{0}};
-    bo_lock(q->s);
-    kerr_t rc = bo_report_rows(&q->s->store, what, args, &rows, &msg);
-    bo_unlock(q->s);
+    kerr_t rc = bo_h_rows(q, what, args, &rows, &msg);
+    if (rc == K_EDENIED) {
+        bo_resp_kerr(r, rc, &msg);
+        return;
+    }
     if (rc) {
         bo_resp_error(r, 500, "internal", "listing failed: %s", msg.text);
         return;

@@ -77,6 +77,10 @@ static const bo_route_t routes[] = {
     {"GET", "/v1/admin/overview", bo_h_admin_overview, NEEDS_ADMIN, BODY_NONE, 0},
     {"GET", "/v1/admin/operators", bo_h_admin_operators, NEEDS_ADMIN, BODY_NONE, 0},
     {"GET", "/v1/admin/groups", bo_h_admin_groups, NEEDS_ADMIN, BODY_NONE, 0},
+    /* an organisation's structure and the monitoring page (docs/console.md) */
+    {"GET", "/v1/admin/structure", bo_h_admin_structure, NEEDS_ADMIN, BODY_NONE, 0},
+    {"GET", "/v1/admin/monitor", bo_h_admin_monitor, NEEDS_ADMIN, BODY_NONE, 0},
+    {"GET", "/v1/admin/rooms/*/history", bo_h_admin_room_history, NEEDS_ADMIN, BODY_NONE, 0},
     {"POST", "/v1/enrol", bo_h_enrol, 0, BODY_JSON, SMALL},
     {"GET", "/v1/health", bo_h_health, 0, BODY_NONE, 0},
     {"GET", "/pay/*", bo_h_pay_page, NEEDS_SIM, BODY_NONE, 0},

@@ -20,6 +20,7 @@
 #include "backoffice/store/bo_store_fleet.h"
 #include "backoffice/store/bo_store_meter.h"
 #include "backoffice/store/bo_store_notice.h"
+#include "backoffice/store/bo_store_org.h"
 #include "backoffice/store/bo_store_post.h"
 #include "backoffice/store/bo_store_upload.h"
 #include "base/err.h"
@@ -101,6 +102,7 @@ typedef struct bo_store_ops {
     const bo_st_post_t *post;       /* post-paid accounts, bills, payments */
     const bo_st_charge_t *charge;   /* charge items, charges applied, apportionment */
     const bo_st_console_t *console; /* the web console's passwords and sessions */
+    const bo_st_org_t *org;         /* organisations, buildings, rooms; what their staff see */
 } bo_store_ops_t;
 
 /* An open store: what the domain is handed. */

@@ -11,7 +11,7 @@
 
 #include "base/err.h"
 
-#define BO_SCHEMA_VERSION 15
+#define BO_SCHEMA_VERSION 16
 
 /* Opens (creating if needed) the database at path and brings its schema up
  * to BO_SCHEMA_VERSION; a file written by a newer program is refused. */

@@ -22,6 +22,7 @@ extern const bo_st_notice_t bo__sq_notice; /* bo_sq_notice.c */
 extern const bo_st_post_t bo__sq_post;     /* bo_sq_post.c */
 extern const bo_st_charge_t bo__sq_charge; /* bo_sq_charge.c */
 extern const bo_st_console_t bo__sq_console; /* bo_sq_session.c */
+extern const bo_st_org_t bo__sq_org;         /* bo_sq_org.c */
 
 /* A central command's columns, in the order bo__sq_read_cmd reads them. */
 #define BO_SQ_CMD_COLS                                                                                         \

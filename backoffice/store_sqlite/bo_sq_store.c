@@ -48,6 +48,7 @@ static const bo_store_ops_t ops = {
     .post = &bo__sq_post,
     .charge = &bo__sq_charge,
     .console = &bo__sq_console,
+    .org = &bo__sq_org,
 };
 
 kerr_t bo_sqlite_open(const char *path, bo_store_t *out, kmsg_t *msg)
