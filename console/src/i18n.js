@@ -89,6 +89,11 @@ export function setLang(l) {
   document.documentElement.lang = l === 'zh' ? 'zh-CN' : 'en';
 }
 
+// Adds a page's own texts ({en: {...}, zh: {...}}), kept in the page's file.
+export function addTexts(more) {
+  for (const l of Object.keys(texts)) Object.assign(texts[l], more[l] || {});
+}
+
 // The text of key in the current language; a function's text with args.
 export function t(key, ...args) {
   const v = texts[lang][key] ?? texts.en[key] ?? key;

@@ -6,9 +6,11 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, setCsrf, setOperator, whenSignedOut } from './api.js';
 import { getLang, setLang, t } from './i18n.js';
 import { Kiosks, Overview, Staff } from './pages.jsx';
+import { Monitor } from './monitor.jsx';
 
 const pages = [
   { id: 'overview', Page: Overview, icon: 'M3 13h8V3H3zm0 8h8v-6H3zm10 0h8V11h-8zm0-18v6h8V3z' },
+  { id: 'monitor', Page: Monitor, icon: 'M3 21V7l6-4 6 4v14h-4v-5H7v5zm14 0V10h4v11zM7 9h2v2H7zm4 0h2v2h-2z' },
   { id: 'kiosks', Page: Kiosks, icon: 'M4 2h16v14H4zm2 2v10h12V4zM8 18h8v4H8z' },
   { id: 'staff', Page: Staff, icon: 'M12 12a5 5 0 1 0 0-10 5 5 0 0 0 0 10zm0 2c-4 0-9 2-9 5v3h18v-3c0-3-5-5-9-5z' },
 ];
