@@ -11,9 +11,9 @@ static const char *const state_cols[] = {"customer", "kind", "balance", "supply"
 #define N_STATE ((int)(sizeof state_cols / sizeof state_cols[0]))
 /* The placed rows' columns, in the rows' order: place, then the day's. */
 static const char *const place_cols[] = {"floor", "room", "room_name", "meter"};
-static const char *const day_cols[] = {"today_use", "today_money", "alarms"};
+static const char *const day_cols[] = {"today_use", "today_money", "alarms", "currency"};
 #define N_PLACE 4
-#define N_DAY 3
+#define N_DAY 4
 #define N_OUT (N_PLACE + N_STATE + N_DAY)
 
 static int column(const bo_rows_t *r, const char *name)

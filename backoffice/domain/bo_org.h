@@ -62,7 +62,7 @@ kerr_t bo_org_narrow(bo_store_t *st, const char *org, bo_listing_t what, const b
  * "Monitoring"): each room (floor, room, room_name) with each meter placed
  * in it and its latest state (customer, kind, balance, supply, online,
  * last_read, energy), today's use and money since day_from, its open
- * alarms; a room without meters once with the meter's columns empty.
+ * alarms, the currency of its tariff; a room without meters once with the meter's columns empty.
  * K_ENOTFOUND if there is no such building, or org does not see it. */
 kerr_t bo_monitor_rows(bo_store_t *st, const char *org, const char *building, int64_t now, int64_t day_from,
                        bo_rows_t *out, kmsg_t *msg);

@@ -442,19 +442,20 @@ static const char *const v15[] = {
 static const char *const v16[] = {
     "CREATE TABLE IF NOT EXISTS org (id TEXT PRIMARY KEY NOT NULL, name TEXT NOT NULL, parent TEXT NOT NULL DEFAULT '',"
     "  created_at INTEGER NOT NULL) STRICT;"
-    "CREATE TABLE org_site (site TEXT PRIMARY KEY NOT NULL REFERENCES site(id),"
+    "CREATE TABLE IF NOT EXISTS org_site (site TEXT PRIMARY KEY NOT NULL REFERENCES site(id),"
     "  org TEXT NOT NULL REFERENCES org(id)) STRICT;"
-    "CREATE TABLE building (id TEXT PRIMARY KEY NOT NULL, site TEXT NOT NULL REFERENCES site(id),"
+    "CREATE TABLE IF NOT EXISTS building (id TEXT PRIMARY KEY NOT NULL, site TEXT NOT NULL REFERENCES site(id),"
     "  name TEXT NOT NULL, created_at INTEGER NOT NULL) STRICT;"
-    "CREATE TABLE room (id TEXT PRIMARY KEY NOT NULL, building TEXT NOT NULL REFERENCES building(id),"
+    "CREATE TABLE IF NOT EXISTS room (id TEXT PRIMARY KEY NOT NULL, building TEXT NOT NULL REFERENCES building(id),"
     "  floor INTEGER NOT NULL, name TEXT NOT NULL, created_at INTEGER NOT NULL) STRICT;"
-    "CREATE INDEX room_building ON room(building, floor);"
-    "CREATE TABLE room_meter (meter TEXT PRIMARY KEY NOT NULL REFERENCES meter(id),"
+    "CREATE INDEX IF NOT EXISTS room_building ON room(building, floor);"
+    "CREATE TABLE IF NOT EXISTS room_meter (meter TEXT PRIMARY KEY NOT NULL REFERENCES meter(id),"
     "  room TEXT NOT NULL REFERENCES room(id)) STRICT;"
-    "CREATE INDEX room_meter_room ON room_meter(room);"
-    "CREATE TABLE kiosk_place (kiosk TEXT PRIMARY KEY NOT NULL REFERENCES kiosk(id),"
+    "CREATE INDEX IF NOT EXISTS room_meter_room ON room_meter(room);"
+    "CREATE TABLE IF NOT EXISTS kiosk_place (kiosk TEXT PRIMARY KEY NOT NULL REFERENCES kiosk(id),"
     "  building TEXT NOT NULL REFERENCES building(id)) STRICT;"
-    "CREATE TABLE staff_org (operator TEXT PRIMARY KEY NOT NULL, org TEXT NOT NULL REFERENCES org(id)) STRICT;"
+    "CREATE TABLE IF NOT EXISTS staff_org (operator TEXT PRIMARY KEY NOT NULL,"
+    "  org TEXT NOT NULL REFERENCES org(id)) STRICT;"
     "CREATE INDEX IF NOT EXISTS sale_meter ON sale(meter, created_at);",
     NULL,
 };

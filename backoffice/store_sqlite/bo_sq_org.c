@@ -144,7 +144,9 @@ static kerr_t placed(void *ctx, const char *building, int64_t day_from, bo_rows_
         "CASE WHEN p.meter IS NULL THEN '' ELSE coalesce((SELECT sum(s.delivered) FROM sale s WHERE s.meter = p.meter "
         "AND s.state = 'delivered' AND s.created_at >= CAST(?2 AS INTEGER)), 0) END AS today_money, "
         "CASE WHEN p.meter IS NULL THEN '' ELSE (SELECT count(*) FROM alert a WHERE a.meter = p.meter AND "
-        "a.acked_at IS NULL AND a.cleared_at IS NULL) END AS alarms "
+        "a.acked_at IS NULL AND a.cleared_at IS NULL) END AS alarms, "
+        "coalesce((SELECT t.currency FROM meter m JOIN tariff t ON t.id = m.tariff WHERE m.id = p.meter), '') "
+        "AS currency "
         "FROM room r LEFT JOIN room_meter p ON p.room = r.id WHERE ?1 = '' OR r.building = ?1 "
         "ORDER BY r.building, r.floor, r.id, p.meter",
         building, day, NULL, out, msg);
