@@ -54,6 +54,14 @@ bool bo_rows_add(bo_rows_t *r, const char *const *texts, const bo_cell_t *kinds)
     return true;
 }
 
+int bo_rows_col(const bo_rows_t *r, const char *name)
+{
+    for (int i = 0; i < r->ncols; i++)
+        if (strcmp(r->names[i], name) == 0)
+            return i;
+    return -1;
+}
+
 void bo_rows_keep(bo_rows_t *r, bool (*keep)(const bo_rows_t *r, int row, void *arg), void *arg)
 {
     int kept = 0;

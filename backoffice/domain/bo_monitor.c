@@ -16,14 +16,6 @@ static const char *const day_cols[] = {"today_use", "today_money", "alarms", "cu
 #define N_DAY 4
 #define N_OUT (N_PLACE + N_STATE + N_DAY)
 
-static int column(const bo_rows_t *r, const char *name)
-{
-    for (int i = 0; i < r->ncols; i++)
-        if (strcmp(r->names[i], name) == 0)
-            return i;
-    return -1;
-}
-
 static const char *cell(const bo_rows_t *r, int row, int col)
 {
     return row < 0 || col < 0 ? "" : r->cells[(size_t)row * (size_t)r->ncols + (size_t)col];
@@ -55,7 +47,7 @@ static void take(const bo_rows_t *from, int row, const char *const *names, int n
                  bo_cell_t *kinds)
 {
     for (int i = 0; i < n; i++) {
-        int c = column(from, names[i]);
+        int c = bo_rows_col(from, names[i]);
         texts[i] = cell(from, row, c);
         kinds[i] = kind_of(from, row, c);
     }
@@ -71,7 +63,7 @@ static kerr_t join(const bo_rows_t *placed, const bo_rows_t *meters, bo_rows_t *
         ok = bo_rows_name(out, i, i < N_PLACE ? place_cols[i]
                                   : i < N_PLACE + N_STATE ? state_cols[i - N_PLACE]
                                                           : day_cols[i - N_PLACE - N_STATE]);
-    int mc = column(meters, "meter"), pm = column(placed, "meter");
+    int mc = bo_rows_col(meters, "meter"), pm = bo_rows_col(placed, "meter");
     for (int r = 0; ok && r < placed->nrows; r++) {
         int m = find(meters, mc, cell(placed, r, pm));
         take(placed, r, place_cols, N_PLACE, texts, kinds);

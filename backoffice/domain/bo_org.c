@@ -36,50 +36,55 @@ static kerr_t added(kerr_t rc, const char *what, const char *id, kmsg_t *msg)
     return rc;
 }
 
+/* Adds an organisation (kind BO_ORG_SITE, as parent_of names it), a
+ * building or a room, its parent checked first; audited with detail. */
+static kerr_t add_place(bo_store_t *st, const bo_who_t *who, bo_org_kind_t kind, const bo_place_t *p,
+                        const char *detail, kmsg_t *msg)
+{
+    static const char *const what[] = {[BO_ORG_SITE] = "organisation", [BO_ORG_BUILDING] = "building",
+                                       [BO_ORG_ROOM] = "room"};
+    static const char *const action[] = {[BO_ORG_SITE] = "org.add", [BO_ORG_BUILDING] = "building.add",
+                                         [BO_ORG_ROOM] = "room.add"};
+    const bo_st_org_t *o = st->ops->org;
+    bo_place_rec_t r = {p->id, p->name, p->parent ? p->parent : "", p->floor, who->now};
+    char up[65];
+    bo_op_t op;
+    kerr_t rc = bo_op_begin(&op, st, who, msg);
+    if (rc == K_OK && kind == BO_ORG_BUILDING)
+        rc = bo_site_pick(st, r.parent, up, msg);
+    else if (rc == K_OK && kind == BO_ORG_ROOM)
+        rc = parent(st, BO_ORG_BUILDING, r.parent, up, msg);
+    else if (rc == K_OK && r.parent[0])
+        rc = org_known(st, r.parent, msg);
+    if (rc == K_OK)
+        rc = kind == BO_ORG_BUILDING ? o->building_add(st->ctx, &r, msg)
+             : kind == BO_ORG_ROOM   ? o->room_add(st->ctx, &r, msg)
+                                     : o->org_add(st->ctx, &r, msg);
+    return bo_op_end(&op, added(rc, what[kind], p->id, msg), action[kind], p->id, NULL, detail, NULL, NULL);
+}
+
 kerr_t bo_org_add(bo_store_t *st, const bo_who_t *who, const bo_place_t *p, kmsg_t *msg)
 {
-    bo_op_t op;
-    const char *up = p->parent ? p->parent : "";
     char detail[160];
+    const char *up = p->parent ? p->parent : "";
     snprintf(detail, sizeof detail, "%s%s%s", p->name, up[0] ? " under " : "", up);
-    kerr_t rc = bo_op_begin(&op, st, who, msg);
-    if (rc == K_OK && up[0])
-        rc = org_known(st, up, msg);
-    if (rc == K_OK)
-        rc = added(st->ops->org->org_add(st->ctx, &(bo_place_rec_t){p->id, p->name, up, 0, who->now}, msg),
-                   "organisation", p->id, msg);
-    return bo_op_end(&op, rc, "org.add", p->id, NULL, detail, NULL, NULL);
+    return add_place(st, who, BO_ORG_SITE, p, detail, msg);
 }
 
 kerr_t bo_building_add(bo_store_t *st, const bo_who_t *who, const bo_place_t *p, kmsg_t *msg)
 {
-    bo_op_t op;
-    char site[65], detail[160];
+    char detail[160];
     snprintf(detail, sizeof detail, "%s on site %s", p->name, p->parent);
-    kerr_t rc = bo_op_begin(&op, st, who, msg);
-    if (rc == K_OK)
-        rc = bo_site_pick(st, p->parent, site, msg);
-    if (rc == K_OK)
-        rc = added(st->ops->org->building_add(st->ctx, &(bo_place_rec_t){p->id, p->name, site, 0, who->now}, msg),
-                   "building", p->id, msg);
-    return bo_op_end(&op, rc, "building.add", p->id, NULL, detail, NULL, NULL);
+    return add_place(st, who, BO_ORG_BUILDING, p, detail, msg);
 }
 
 kerr_t bo_room_add(bo_store_t *st, const bo_who_t *who, const bo_place_t *p, kmsg_t *msg)
 {
-    bo_op_t op;
-    char site[65], detail[160];
+    char detail[160];
     snprintf(detail, sizeof detail, "%s on floor %lld of building %s", p->name, (long long)p->floor, p->parent);
     if (p->floor < -9 || p->floor > 199)
         return kmsg_set(msg, K_EINVAL, "floor %lld is not one from -9 to 199", (long long)p->floor);
-    kerr_t rc = bo_op_begin(&op, st, who, msg);
-    if (rc == K_OK)
-        rc = parent(st, BO_ORG_BUILDING, p->parent, site, msg);
-    if (rc == K_OK)
-        rc = added(st->ops->org->room_add(st->ctx, &(bo_place_rec_t){p->id, p->name, p->parent, p->floor, who->now},
-                                          msg),
-                   "room", p->id, msg);
-    return bo_op_end(&op, rc, "room.add", p->id, NULL, detail, NULL, NULL);
+    return add_place(st, who, BO_ORG_ROOM, p, detail, msg);
 }
 
 kerr_t bo_org_site(bo_store_t *st, const bo_who_t *who, const char *site, const char *org, kmsg_t *msg)

@@ -60,14 +60,6 @@ static bool keep_seen(const bo_rows_t *r, int row, void *arg)
     return in_ids(s->ids, r->cells[(size_t)row * (size_t)r->ncols + (size_t)s->col]);
 }
 
-static int column(const bo_rows_t *r, const char *name)
-{
-    for (int i = 0; i < r->ncols; i++)
-        if (strcmp(r->names[i], name) == 0)
-            return i;
-    return -1;
-}
-
 kerr_t bo_org_sees(bo_store_t *st, const char *org, bo_org_kind_t kind, const char *id, bool *yes, kmsg_t *msg)
 {
     bo_rows_t ids;
@@ -85,7 +77,7 @@ kerr_t bo_org_sees(bo_store_t *st, const char *org, bo_org_kind_t kind, const ch
 static kerr_t by_column(bo_store_t *st, const char *org, const narrowing_t *n, bo_rows_t *rows, kmsg_t *msg)
 {
     bo_rows_t ids;
-    seen_t s = {&ids, column(rows, n->column)};
+    seen_t s = {&ids, bo_rows_col(rows, n->column)};
     if (s.col < 0)
         return kmsg_set(msg, K_EIO, "the listing has no column %s to narrow by", n->column);
     kerr_t rc = st->ops->org->visible(st->ctx, org, n->kind, &ids, msg);

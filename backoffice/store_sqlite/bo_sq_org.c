@@ -170,27 +170,29 @@ static kerr_t sales(void *ctx, const char *org, const char *by, int64_t from, in
                        out, msg);
 }
 
+/* A room's history, by what: its meters' readings, top-ups, commands. */
+static const struct {
+    const char *what, *sql;
+} histories[] = {
+    {"readings", "SELECT meter, " AT("at") " AS at, energy, balance, CASE relay_open WHEN 1 THEN 'open' ELSE 'closed' "
+                 "END AS relay, kiosk FROM reading WHERE meter IN " ROOM_METERS("?1")
+                 " ORDER BY reading.at DESC LIMIT CAST(?2 AS INTEGER)"},
+    {"sales", "SELECT txn_id AS txn, meter, " AT("created_at") " AS at, method, currency, amount, delivered, refunded, "
+              "state, kiosk FROM sale WHERE meter IN " ROOM_METERS("?1")
+              " ORDER BY created_at DESC LIMIT CAST(?2 AS INTEGER)"},
+    {"commands", "SELECT id, meter, command, params, state, operator, reason, " AT("issued_at") " AS issued, "
+                 AT("executed_at") " AS executed, outcome FROM meter_command WHERE meter IN " ROOM_METERS("?1")
+                 " ORDER BY issued_at DESC, id LIMIT CAST(?2 AS INTEGER)"},
+};
+
 static kerr_t history(void *ctx, const char *room, const char *what, int64_t limit, bo_rows_t *out, kmsg_t *msg)
 {
     char n[24];
     snprintf(n, sizeof n, "%lld", (long long)limit);
-    if (strcmp(what, "readings") == 0)
-        return bo__sq_rows(ctx,
-                           "SELECT meter, " AT("at") " AS at, energy, balance, CASE relay_open WHEN 1 THEN 'open' "
-                           "ELSE 'closed' END AS relay, kiosk FROM reading WHERE meter IN " ROOM_METERS("?1")
-                           " ORDER BY reading.at DESC LIMIT CAST(?2 AS INTEGER)",
-                           room, n, NULL, out, msg);
-    if (strcmp(what, "sales") == 0)
-        return bo__sq_rows(ctx,
-                           "SELECT txn_id AS txn, meter, " AT("created_at") " AS at, method, currency, amount, "
-                           "delivered, refunded, state, kiosk FROM sale WHERE meter IN " ROOM_METERS("?1")
-                           " ORDER BY created_at DESC LIMIT CAST(?2 AS INTEGER)",
-                           room, n, NULL, out, msg);
-    return bo__sq_rows(ctx,
-                       "SELECT id, meter, command, params, state, operator, reason, " AT("issued_at") " AS issued, "
-                       AT("executed_at") " AS executed, outcome FROM meter_command WHERE meter IN " ROOM_METERS("?1")
-                       " ORDER BY issued_at DESC, id LIMIT CAST(?2 AS INTEGER)",
-                       room, n, NULL, out, msg);
+    for (size_t i = 0; i < sizeof histories / sizeof histories[0]; i++)
+        if (strcmp(what, histories[i].what) == 0)
+            return bo__sq_rows(ctx, histories[i].sql, room, n, NULL, out, msg);
+    return kmsg_set(msg, K_EINVAL, "no history '%s': readings, sales or commands", what);
 }
 
 const bo_st_org_t bo__sq_org = {
