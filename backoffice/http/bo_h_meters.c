@@ -75,8 +75,10 @@ void bo_h_admin_alert_ack(bo_req_t *q, bo_resp_t *r)
         snprintf(actor, sizeof actor, "operator:%s", op->valuestring);
     bo_who_t who = {actor, bo_now(q->s)};
     kmsg_t msg = {{0}};
+    kerr_t rc = bo_h_scope_alert(q, id, &msg);
     bo_lock(q->s);
-    kerr_t rc = bo_alert_ack(&q->s->store, &who, id, why->valuestring, &msg);
+    if (rc == K_OK)
+        rc = bo_alert_ack(&q->s->store, &who, id, why->valuestring, &msg);
     bo_unlock(q->s);
     cJSON_Delete(body);
     if (rc) {

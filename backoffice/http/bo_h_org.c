@@ -23,6 +23,16 @@ kerr_t bo_h_rows(bo_req_t *q, bo_listing_t what, const bo_list_args_t *args, bo_
     return rc;
 }
 
+/* Whether rows (alerts) have one of that id. */
+static bool has_id(const bo_rows_t *rows, int64_t id)
+{
+    int c = bo_rows_col(rows, "id");
+    for (int i = 0; c >= 0 && i < rows->nrows; i++)
+        if (strtoll(rows->cells[(size_t)i * (size_t)rows->ncols + (size_t)c], NULL, 10) == id)
+            return true;
+    return false;
+}
+
 kerr_t bo_h_scope(bo_req_t *q, bo_org_kind_t kind, const char *id, kmsg_t *msg)
 {
     static const char *const names[] = {"site", "kiosk", "meter", "account", "building", "room"};
@@ -31,6 +41,27 @@ kerr_t bo_h_scope(bo_req_t *q, bo_org_kind_t kind, const char *id, kmsg_t *msg)
     if (rc == K_OK && !yes)
         return kmsg_set(msg, K_ENOTFOUND, "no %s %s in organisation %s", names[kind], id ? id : "", q->org);
     return rc;
+}
+
+kerr_t bo_h_scope_alert(bo_req_t *q, int64_t id, kmsg_t *msg)
+{
+    bo_list_args_t all = {0};
+    bo_rows_t seen, every;
+    if (!q->org[0])
+        return K_OK;
+    kerr_t rc = bo_h_rows(q, BO_LIST_ALERTS, &all, &seen, msg);
+    if (rc == K_OK) {
+        bo_lock(q->s);
+        rc = bo_report_rows(&q->s->store, BO_LIST_ALERTS, &all, &every, msg);
+        bo_unlock(q->s);
+    }
+    if (rc)
+        return rc;
+    bool mine = has_id(&seen, id), known = has_id(&every, id);
+    bo_rows_free(&seen);
+    bo_rows_free(&every);
+    return known && !mine ? kmsg_set(msg, K_ENOTFOUND, "no alert %lld in organisation %s", (long long)id, q->org)
+                          : K_OK;
 }
 
 /* The start of the sites' local day now. */

@@ -219,6 +219,10 @@ kerr_t bo_h_rows(bo_req_t *q, bo_listing_t what, const bo_list_args_t *args, bo_
  * bo_org_kind_t) id, else K_ENOTFOUND saying so; call under the lock. */
 kerr_t bo_h_scope(bo_req_t *q, bo_org_kind_t kind, const char *id, kmsg_t *msg);
 
+/* K_OK if the request's organisation sees alert id (or there is no such
+ * alert: the change says so), else K_ENOTFOUND; takes the lock itself. */
+kerr_t bo_h_scope_alert(bo_req_t *q, int64_t id, kmsg_t *msg);
+
 /* Whether the request carries a console session cookie (its token into
  * token, len bytes, if not NULL). */
 bool bo_console_cookie(const bo_req_t *q, char *token, size_t len);

@@ -4,7 +4,7 @@
 // offline, with alarms), a search, tiles sorted by room or balance. A room
 // opens its side panel (room.jsx). Only the session's organisation's
 // buildings come from the API (docs/console.md, "Organisations").
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { t, money } from './i18n.js';
 import { useLoad, Page, Problem, Loading } from './load.jsx';
 import { Status } from './table.jsx';
@@ -83,6 +83,10 @@ function Building({ building }) {
   const [query, setQuery] = useState('');
   const [open, setOpen] = useState(null);
   const levelMinor = Math.round((Number(level) || 0) * 100);
+  useEffect(() => { // the kiosks upload as they read: the page follows every 30 s
+    const timer = setInterval(load.reload, 30000);
+    return () => clearInterval(timer);
+  }, [load.reload]);
   const rows = (load.data && load.data[0].rows) || [];
   const floors = useMemo(() => floorsOf(rows, (m) => FILTERS[filter](m, levelMinor), sort, query), [rows, filter, levelMinor, sort, query]);
   return (

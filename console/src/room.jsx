@@ -91,8 +91,8 @@ function CommandDialog({ meter, room, command, onClose }) {
   );
 }
 
-function History({ room }) {
-  const [tab, setTab] = useState('readings');
+// One tab of the history: its own load, so a tab never shows another's rows.
+function HistoryTab({ room, tab }) {
   const load = useLoad([`/v1/admin/rooms/${encodeURIComponent(room.id)}/history?what=${tab}&limit=100`]);
   const cols = {
     readings: [{ key: 'at', label: t('at') }, { key: 'meter', label: t('meter') },
@@ -105,6 +105,16 @@ function History({ room }) {
       { key: 'operator', label: t('operator') }, { key: 'reason', label: t('reason') }, { key: 'outcome', label: t('outcome') }],
   };
   return (
+    <>
+      {load.error && <Problem error={load.error} retry={load.reload} />}
+      {load.data && <Table id={`history-${tab}-table`} caption={t(tab === 'sales' ? 'topups' : tab)} rows={load.data[0].rows} empty={t('no_history')} cols={cols[tab]} />}
+    </>
+  );
+}
+
+function History({ room }) {
+  const [tab, setTab] = useState('readings');
+  return (
     <section aria-labelledby="history-title">
       <h3 id="history-title">{t('history')}</h3>
       <div class="tabs" role="group" aria-label={t('history')}>
@@ -113,8 +123,7 @@ function History({ room }) {
             {t(k === 'sales' ? 'topups' : k)}</button>
         ))}
       </div>
-      {load.error && <Problem error={load.error} retry={load.reload} />}
-      {load.data && <Table id={`history-${tab}-table`} caption={t(tab === 'sales' ? 'topups' : tab)} rows={load.data[0].rows} empty={t('no_history')} cols={cols[tab]} />}
+      <HistoryTab room={room} tab={tab} key={tab} />
     </section>
   );
 }

@@ -133,15 +133,22 @@ const cases = {
     const batch = await call(ann, 'POST', '/v1/admin/batches', { command: 'relay_trip', site: 'S2', operator: 'ann', reason: 'x' });
     check(batch.status === 404, `a batch over Estate B's site is refused: ${batch.status}`);
     check((await api('/v1/admin/reports/audit')).status === 403, 'a list that cannot be narrowed (the audit log) is refused to an organisation');
+    const alerts = await api('/v1/admin/alerts');
+    check(alerts.status === 200 && alerts.body.rows.length === 0, `ann sees no alert of Estate B's: ${JSON.stringify(alerts.body)}`);
+    const ack = await call(ann, 'POST', '/v1/admin/alerts/1/ack', { operator: 'ann', reason: 'x' });
+    check(ack.status === 404, `ann may not acknowledge Estate B's alert: ${ack.status}`);
 
     const bob = await signedIn('bob');
     const bl = await bob.$$eval('.buildings button', (b) => b.map((x) => x.id));
     check(bl.join() === 'building-B2', `bob (Estate B) sees building B2 only: ${bl}`);
     check(!(await bob.isVisible('#room-R101')), 'Estate A\'s rooms are not on bob\'s page');
     const k = await call(bob, 'GET', '/v1/admin/kiosks');
-    check(k.status === 200 && k.body.rows.length === 0, `kiosks: none of Estate A's to bob: ${JSON.stringify(k.body.rows.map((r) => r.id))}`);
+    check(k.status === 200 && k.body.rows.map((r) => r.id).join() === 'K2', `kiosks: Estate B's K2 only to bob: ${JSON.stringify(k.body.rows.map((r) => r.id))}`);
     const ov = await call(bob, 'GET', '/v1/admin/overview');
-    check(ov.status === 200 && ov.body.sales_today.length === 0 && ov.body.kiosks.total === 0, `bob's overview counts nothing of Estate A: ${JSON.stringify(ov.body)}`);
+    check(ov.status === 200 && ov.body.sales_today.length === 0 && ov.body.kiosks.total === 1 && ov.body.alerts_open === 1,
+      `bob's overview: his kiosk and alert, no sale of Estate A's: ${JSON.stringify(ov.body)}`);
+    const back = await call(bob, 'POST', '/v1/admin/alerts/1/ack', { operator: 'bob', reason: 'cover closed again' });
+    check(back.status === 200, `bob acknowledges his own alert: ${back.status}`);
     const bs = await call(bob, 'GET', '/v1/admin/reports/sales?by=method');
     check(bs.status === 200 && bs.body.rows.length === 0, 'bob\'s sales by method: none');
 

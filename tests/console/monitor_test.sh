@@ -97,6 +97,10 @@ case_trip() {
 case_scope() {
   expect_status 0 ctl sale --meter 000000000001 --amount 700 --pay counter
   expect_status 0 ctl sync now
+  # Estate B's kiosk and an alert of its meter
+  bo kiosk add K2 --site S2 --by-hand >/dev/null || fail "kiosk K2"
+  bo_sql "insert into alert (kiosk, kiosk_alert, meter, at, kind, severity, evidence, subject)
+          values ('K2', 1, '000000000009', 0, 'meter_tamper', 'critical', 'cover open', '000000000009')"
   browser scope
 }
 
