@@ -42,6 +42,10 @@ static const route_perm_t perms[] = {
     {"POST", "/v1/admin/batches/*/cancel", PERM_DIAGNOSTICS},
     {"POST", "/v1/admin/accounts/*/contact", PERM_CONTACTS},
     {"POST", "/v1/admin/accounts/*/contact/clear", PERM_CONTACTS},
+    {"POST", "/v1/admin/orgs", PERM_SETTINGS}, /* an organisation's structure (bo_h_org_admin.c) */
+    {"POST", "/v1/admin/buildings", PERM_SETTINGS},
+    {"POST", "/v1/admin/rooms", PERM_SETTINGS},
+    {"POST", "/v1/admin/rooms/*/meters", PERM_SETTINGS},
 };
 
 /* What the route of method and pattern needs; q for its arguments. */

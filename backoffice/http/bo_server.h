@@ -210,6 +210,10 @@ void bo_h_admin_groups(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_structure(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_monitor(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_room_history(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_org_add(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_building_add(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_room_add(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_room_meter(bo_req_t *q, bo_resp_t *r);
 
 /* The listing's rows narrowed to what the request's organisation sees
  * (bo_org_narrow), under the lock. */

@@ -133,6 +133,15 @@ const cases = {
     const batch = await call(ann, 'POST', '/v1/admin/batches', { command: 'relay_trip', site: 'S2', operator: 'ann', reason: 'x' });
     check(batch.status === 404, `a batch over Estate B's site is refused: ${batch.status}`);
     check((await api('/v1/admin/reports/audit')).status === 403, 'a list that cannot be narrowed (the audit log) is refused to an organisation');
+    const add = async (path, body) => (await call(ann, 'POST', path, body)).status;
+    check(await add('/v1/admin/buildings', { id: 'B3', name: 'Tower C', site: 'S2' }) === 404, 'ann may not add a building on Estate B\'s site');
+    check(await add('/v1/admin/rooms', { id: 'R103', name: '103', building: 'B1', floor: 1 }) === 200, 'ann adds a room to her building');
+    check(await add('/v1/admin/rooms/R103/meters', { meter: '000000000009' }) === 404, 'ann may not place Estate B\'s meter');
+    check(await add('/v1/admin/rooms/R901/meters', { meter: '000000000001' }) === 404, 'ann may not place a meter in Estate B\'s room');
+    check(await add('/v1/admin/orgs', { id: 'EC', name: 'Estate C', parent: 'EB' }) === 404, 'ann may not add an organisation under Estate B');
+    check(await add('/v1/admin/orgs', { id: 'EA2', name: 'Estate A, phase 2', parent: 'EA' }) === 200, 'ann adds one under her own');
+    const s2 = await api('/v1/admin/structure');
+    check(s2.body.orgs.map((o) => o.id).join() === 'EA,EA2' && s2.body.buildings[0].rooms === 4, `ann's structure with them: ${JSON.stringify(s2.body)}`);
     const alerts = await api('/v1/admin/alerts');
     check(alerts.status === 200 && alerts.body.rows.length === 0, `ann sees no alert of Estate B's: ${JSON.stringify(alerts.body)}`);
     const ack = await call(ann, 'POST', '/v1/admin/alerts/1/ack', { operator: 'ann', reason: 'x' });

@@ -102,6 +102,10 @@ case_scope() {
   bo_sql "insert into alert (kiosk, kiosk_alert, meter, at, kind, severity, evidence, subject)
           values ('K2', 1, '000000000009', 0, 'meter_tamper', 'critical', 'cover open', '000000000009')"
   browser scope
+  [[ $(bo_sql "select count(*) from audit where actor = 'console:ann' and action in ('room.add', 'org.add')") == 2 ]] ||
+    fail "the console's changes to the structure are not audited with the operator"
+  [[ $(bo_sql "select count(*) from room where id = 'R103'") == 1 && $(bo_sql "select count(*) from org where id = 'EC'") == 0 ]] ||
+    fail "the structure after the console's changes"
 }
 
 case_axe() {
