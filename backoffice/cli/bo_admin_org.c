@@ -87,7 +87,8 @@ static int room(bo_store_t *st, const bo_args_t *a, FILE *out, const bo_who_t *w
     }
     if (bo_cli_is(a, "room", "list", 3)) {
         bo_rows_t r;
-        kerr_t rc = bo_monitor_rows(st, "", a->pos[2], who->now, day_start(who->now), &r, msg);
+        bo_monitor_ask_t ask = {"", a->pos[2], who->now, day_start(who->now), true};
+        kerr_t rc = bo_monitor_rows(st, &ask, &r, msg);
         return bo_cli_rows_done(rc, &r, msg, bo_arg(a, "csv") != NULL, out);
     }
     return bo_cli_usage(USAGE);

@@ -1,6 +1,7 @@
 /* The monitoring page's rows (bo_org.h; docs/console.md, "Monitoring"): a
  * building's rooms with their meters' latest state, today's use, money and
  * alarms; a room's history. */
+#include <stdio.h>
 #include <string.h>
 
 #include "backoffice/domain/bo_org.h"
@@ -11,9 +12,10 @@ static const char *const state_cols[] = {"customer", "kind", "balance", "supply"
 #define N_STATE ((int)(sizeof state_cols / sizeof state_cols[0]))
 /* The placed rows' columns, in the rows' order: place, then the day's. */
 static const char *const place_cols[] = {"floor", "room", "room_name", "meter"};
-static const char *const day_cols[] = {"today_use", "today_money", "alarms", "currency"};
+static const char *const day_cols[] = {"today_use", "today_money", "alarms", "currency", "resident"};
 #define N_PLACE 4
-#define N_DAY 4
+#define N_DAY 5
+#define RESIDENT (N_OUT - 1)
 #define N_OUT (N_PLACE + N_STATE + N_DAY)
 
 static const char *cell(const bo_rows_t *r, int row, int col)
@@ -53,10 +55,22 @@ static void take(const bo_rows_t *from, int row, const char *const *names, int n
     }
 }
 
-/* The placed rows joined with the meters' states into out. */
-static kerr_t join(const bo_rows_t *placed, const bo_rows_t *meters, bo_rows_t *out, kmsg_t *msg)
+/* A name as staff without the contacts permission see it: its first
+ * character (UTF-8) and two stars ("张**"); "" stays "". */
+static void mask(const char *name, char *out, size_t len)
+{
+    size_t n = name[0] ? 1 : 0;
+    while (name[n] && ((unsigned char)name[n] & 0xC0) == 0x80)
+        n++;
+    snprintf(out, len, "%.*s%s", (int)n, name, n ? "**" : "");
+}
+
+/* The placed rows joined with the meters' states into out, the residents'
+ * names masked unless names. */
+static kerr_t join(const bo_rows_t *placed, const bo_rows_t *meters, bool names, bo_rows_t *out, kmsg_t *msg)
 {
     const char *texts[N_OUT];
+    char masked[16];
     bo_cell_t kinds[N_OUT];
     bool ok = bo_rows_init(out, N_OUT);
     for (int i = 0; ok && i < N_OUT; i++)
@@ -69,6 +83,10 @@ static kerr_t join(const bo_rows_t *placed, const bo_rows_t *meters, bo_rows_t *
         take(placed, r, place_cols, N_PLACE, texts, kinds);
         take(meters, m, state_cols, N_STATE, texts + N_PLACE, kinds + N_PLACE);
         take(placed, r, day_cols, N_DAY, texts + N_PLACE + N_STATE, kinds + N_PLACE + N_STATE);
+        if (!names) {
+            mask(texts[RESIDENT], masked, sizeof masked);
+            texts[RESIDENT] = masked;
+        }
         ok = bo_rows_add(out, texts, kinds);
     }
     if (!ok) {
@@ -91,19 +109,18 @@ static kerr_t seen(bo_store_t *st, const char *org, bo_org_kind_t kind, const ch
     return rc;
 }
 
-kerr_t bo_monitor_rows(bo_store_t *st, const char *org, const char *building, int64_t now, int64_t day_from,
-                       bo_rows_t *out, kmsg_t *msg)
+kerr_t bo_monitor_rows(bo_store_t *st, const bo_monitor_ask_t *ask, bo_rows_t *out, kmsg_t *msg)
 {
     char site[65];
     bo_rows_t meters = {0}, placed = {0};
     memset(out, 0, sizeof *out);
-    kerr_t rc = seen(st, org, BO_ORG_BUILDING, building, site, msg);
+    kerr_t rc = seen(st, ask->org, BO_ORG_BUILDING, ask->building, site, msg);
     if (rc == K_OK)
-        rc = bo_report_rows(st, BO_LIST_METERS, &(bo_list_args_t){.id = site, .from = now}, &meters, msg);
+        rc = bo_report_rows(st, BO_LIST_METERS, &(bo_list_args_t){.id = site, .from = ask->now}, &meters, msg);
     if (rc == K_OK)
-        rc = st->ops->org->placed(st->ctx, building, day_from, &placed, msg);
+        rc = st->ops->org->placed(st->ctx, ask->building, ask->day_from, &placed, msg);
     if (rc == K_OK)
-        rc = join(&placed, &meters, out, msg);
+        rc = join(&placed, &meters, ask->names, out, msg);
     bo_rows_free(&meters);
     bo_rows_free(&placed);
     return rc;

@@ -58,14 +58,23 @@ kerr_t bo_org_sees(bo_store_t *st, const char *org, bo_org_kind_t kind, const ch
 kerr_t bo_org_narrow(bo_store_t *st, const char *org, bo_listing_t what, const bo_list_args_t *args, bo_rows_t *rows,
                      kmsg_t *msg);
 
-/* The monitoring page's rows for a building org sees (docs/console.md,
+/* What the monitoring page asks for: a building, as org sees it ("": all),
+ * now, the start of today, and whether the residents' names are shown
+ * whole (the contacts permission) or masked. */
+typedef struct bo_monitor_ask {
+    const char *org, *building;
+    int64_t now, day_from;
+    bool names;
+} bo_monitor_ask_t;
+
+/* The monitoring page's rows for the building (docs/console.md,
  * "Monitoring"): each room (floor, room, room_name) with each meter placed
  * in it and its latest state (customer, kind, balance, supply, online,
  * last_read, energy), today's use and money since day_from, its open
- * alarms, the currency of its tariff; a room without meters once with the meter's columns empty.
- * K_ENOTFOUND if there is no such building, or org does not see it. */
-kerr_t bo_monitor_rows(bo_store_t *st, const char *org, const char *building, int64_t now, int64_t day_from,
-                       bo_rows_t *out, kmsg_t *msg);
+ * alarms, the currency of its tariff, the resident's name (masked: "张**");
+ * a room without meters once with the meter's columns empty. K_ENOTFOUND
+ * if there is no such building, or org does not see it. */
+kerr_t bo_monitor_rows(bo_store_t *st, const bo_monitor_ask_t *ask, bo_rows_t *out, kmsg_t *msg);
 
 /* A room's history that org sees: what is "readings", "sales" or
  * "commands" of its meters, newest first, at most limit rows; K_ENOTFOUND

@@ -119,6 +119,7 @@ bool bo_console_admit(bo_req_t *q, const char *method, const char *pattern, bo_r
         return false;
     }
     snprintf(q->console_op, sizeof q->console_op, "%s", who.operator_name);
+    q->console_perms = who.perms;
     snprintf(q->kiosk, sizeof q->kiosk, "console:%s", who.operator_name);
     if (strcmp(method, "GET") != 0 && !csrf_ok(q, who.csrf)) {
         bo_resp_error(r, 403, "csrf",

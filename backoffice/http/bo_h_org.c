@@ -10,6 +10,7 @@
 #include "backoffice/domain/bo_org.h"
 #include "backoffice/domain/bo_report.h"
 #include "backoffice/http/bo_server.h"
+#include "core/perm.h"
 
 #define DAY_MS (86400LL * 1000)
 
@@ -106,8 +107,11 @@ void bo_h_admin_monitor(bo_req_t *q, bo_resp_t *r)
         bo_resp_error(r, 400, "bad_request", "say which building: ?building=ID (see /v1/admin/structure)");
         return;
     }
+    /* the residents' names whole for the staff API and an operator with contacts, else masked */
+    bo_monitor_ask_t ask = {q->org, b, bo_now(q->s), day_from(q),
+                            !q->console_op[0] || perm_allows(q->console_perms, PERM_CONTACTS)};
     bo_lock(q->s);
-    kerr_t rc = bo_monitor_rows(&q->s->store, q->org, b, bo_now(q->s), day_from(q), &rows, &msg);
+    kerr_t rc = bo_monitor_rows(&q->s->store, &ask, &rows, &msg);
     bo_unlock(q->s);
     if (rc)
         bo_resp_kerr(r, rc, &msg);

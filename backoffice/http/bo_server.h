@@ -58,6 +58,7 @@ typedef struct bo_req {
     char kiosk[65];     /* the authenticated kiosk, for kiosk routes */
     char console_op[33]; /* the operator signed in to the console, for a request with its session */
     char org[65];        /* that operator's organisation: what the request sees ("": all) */
+    uint32_t console_perms; /* that operator's permissions (a perm_set_t) */
     char segs[512];     /* the path cut at its slashes: arg points into it */
     int64_t waited_ms;  /* how long this request has waited already (a long poll) */
 } bo_req_t;

@@ -61,8 +61,8 @@ typedef struct bo_st_org {
     kerr_t (*orgs)(void *ctx, const char *org, bo_rows_t *out, kmsg_t *msg);
     kerr_t (*buildings)(void *ctx, const char *org, bo_rows_t *out, kmsg_t *msg);
     /* The meters placed in a building's rooms ("": every building's), with
-     * today's use and money since day_from, the meter's open alerts and its
-     * tariff's currency. */
+     * today's use and money since day_from, the meter's open alerts, its
+     * tariff's currency and its customer's name. */
     kerr_t (*placed)(void *ctx, const char *building, int64_t day_from, bo_rows_t *out, kmsg_t *msg);
     /* Sales org sees between from and to, grouped by by ("day", "site" or
      * "method"), with the columns of the sales reports. */

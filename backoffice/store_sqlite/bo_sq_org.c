@@ -146,7 +146,8 @@ static kerr_t placed(void *ctx, const char *building, int64_t day_from, bo_rows_
         "CASE WHEN p.meter IS NULL THEN '' ELSE (SELECT count(*) FROM alert a WHERE a.meter = p.meter AND "
         "a.acked_at IS NULL AND a.cleared_at IS NULL) END AS alarms, "
         "coalesce((SELECT t.currency FROM meter m JOIN tariff t ON t.id = m.tariff WHERE m.id = p.meter), '') "
-        "AS currency "
+        "AS currency, coalesce((SELECT c.name FROM meter m JOIN customer c ON c.id = m.customer WHERE m.id = p.meter), "
+        "'') AS resident "
         "FROM room r LEFT JOIN room_meter p ON p.room = r.id WHERE ?1 = '' OR r.building = ?1 "
         "ORDER BY r.building, r.floor, r.id, p.meter",
         building, day, NULL, out, msg);

@@ -43,6 +43,7 @@ function Tile({ room, level, onOpen, selected }) {
         {m.length === 0 && <span class="hint">{t('no_meter')}</span>}
         {m.map((x) => (
           <span class="tile-meter" data-meter={x.meter}>
+            {x.resident && <span class="tile-line resident">{x.resident}</span>}
             <span class="tile-balance num">{x.balance === '' ? '—' : money(x.balance, x.currency)}</span>
             <span class="tile-line">{t('today_use')}: {energyText(x, x.today_use)}</span>
             <span class="tile-line">{supplyStatus(x)} <Status kind={x.online === 'yes' ? 'ok' : 'bad'} word={t(x.online === 'yes' ? 'online' : 'offline')} /></span>
@@ -64,7 +65,7 @@ function floorsOf(rows, keep, sort, query) {
   }
   const q = query.trim().toLowerCase();
   const shown = [...rooms.values()].filter((room) => (room.meters.length ? room.meters.some(keep) : keep({ alarms: 0 }))
-    && (!q || [room.id, room.name, ...room.meters.flatMap((m) => [m.meter, m.customer])].some((s) => String(s).toLowerCase().includes(q))));
+    && (!q || [room.id, room.name, ...room.meters.flatMap((m) => [m.meter, m.customer, m.resident])].some((s) => String(s).toLowerCase().includes(q))));
   const bal = (room) => Math.min(...room.meters.map((m) => (m.balance === '' ? Infinity : Number(m.balance))), Infinity);
   const floors = new Map();
   for (const room of shown) {
@@ -123,16 +124,24 @@ function Building({ building }) {
 export function Monitor() {
   const load = useLoad(['/v1/admin/structure']);
   const [chosen, setChosen] = useState(null);
+  const [site, setSite] = useState('');
   return (
     <Page title={t('monitor')} lead={t('monitor_lead')} load={load}>
       {([s]) => {
-        const list = s.buildings;
-        if (list.length === 0) return <p class="empty">{t('no_buildings')}</p>;
+        if (s.buildings.length === 0) return <p class="empty">{t('no_buildings')}</p>;
+        const sites = [...new Map(s.buildings.map((x) => [x.site, x.site_name])).entries()];
+        const list = s.buildings.filter((x) => !site || x.site === site);
         const b = list.find((x) => x.id === chosen) || list[0];
         return (
           <div class="monitor">
             <nav class="buildings" aria-label={t('buildings')}>
               <h2>{t('buildings')}</h2>
+              {sites.length > 1 && (
+                <label>{t('property')}<select id="monitor-site" value={site} onChange={(e) => setSite(e.currentTarget.value)}>
+                  <option value="">{t('all_properties')}</option>
+                  {sites.map(([id, name]) => <option value={id}>{name}</option>)}
+                </select></label>
+              )}
               <ul>{list.map((x) => (
                 <li><button type="button" id={`building-${x.id}`} class={x === b ? '' : 'secondary'} aria-current={x === b ? 'true' : undefined}
                   onClick={() => setChosen(x.id)}>

@@ -142,6 +142,7 @@ export function RoomPanel({ room, onClose, onChanged }) {
           <dl class="facts">
             <dt>{t('meter')}</dt><dd>{m.meter}</dd>
             <dt>{t('customer')}</dt><dd>{m.customer}</dd>
+            <dt>{t('resident')}</dt><dd>{m.resident || '—'}</dd>
             <dt>{t('balance')}</dt><dd class="num" id={`balance-${m.meter}`}>{m.balance === '' ? '—' : money(m.balance, m.currency)}</dd>
             <dt>{t('state')}</dt><dd>{supplyStatus(m)} <Status kind={m.online === 'yes' ? 'ok' : 'bad'} word={t(m.online === 'yes' ? 'online' : 'offline')} /></dd>
             <dt>{t('today_use')}</dt><dd class="num">{energyText(m, m.today_use)}</dd>

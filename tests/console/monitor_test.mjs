@@ -60,6 +60,13 @@ const cases = {
     const shown = (await page.textContent('#room-R101 [data-meter="000000000001"] .tile-balance')).trim();
     check(shown === yuan(Number(ARG)), `room 101's tile shows the balance metersim holds, ${yuan(Number(ARG))}: ${shown}`);
     check(tile.includes('Power on') && tile.includes('online'), `the tile shows the supply and the online state: ${tile}`);
+    check(tile.includes('Customer 1'), `with the permission contacts the resident's name is whole: ${tile}`);
+    const cara = await signedIn('cara');
+    const masked = await cara.textContent('#room-R101');
+    check(masked.includes('C**') && !masked.includes('Customer 1'), `without it the name is masked: ${masked}`);
+    const rows = (await call(cara, 'GET', '/v1/admin/monitor?building=B1')).body.rows;
+    check(rows.every((r) => !r.resident.includes('Customer')), 'and the API gives it masked');
+    await cara.context().close();
     const floors = await page.$$eval('.floor-name', (h) => h.map((x) => x.textContent));
     check(floors.join('|') === 'Floor 2|Floor 1', `floors as rows, highest first: ${floors}`);
     await page.click('#room-R101');
@@ -164,6 +171,11 @@ const cases = {
     const uma = await signedIn('uma');
     const ul = await uma.$$eval('.buildings button', (b) => b.map((x) => x.id));
     check(ul.join() === 'building-B1,building-B2', `uma (the utility's) sees every building: ${ul}`);
+    await uma.selectOption('#monitor-site', 'S2');
+    const us = await uma.$$eval('.buildings button', (b) => b.map((x) => x.id));
+    check(us.join() === 'building-B2', `the property switcher narrows uma's buildings to Estate B gate's: ${us}`);
+    await uma.waitForSelector('#room-R901');
+    check(true, 'and shows its rooms');
   },
 
   async axe() {

@@ -27,7 +27,8 @@ dir = $CONSOLE_DIR"
 printf 'pubkey = %s\n' "$(bo pubkey | grep -o '[A-Za-z0-9+/=]\{44\}' | head -1)" >>"$SITE/kiosk.ini"
 
 # The structure: HQ over EA (S1: B1 with rooms on two floors) and EB (S2:
-# B2 with a meter of its own); staff ann of EA, bob of EB, uma of the utility.
+# B2 with a meter of its own); staff ann of EA, bob of EB, uma of the utility
+# (all permissions); cara of EA without contacts.
 { bo org add HQ "Group headquarters" && bo org add EA "Estate A" --parent HQ && bo org add EB "Estate B" --parent HQ &&
   bo site add S2 "Estate B gate" && bo org site S1 EA && bo org site S2 EB &&
   bo customer add 100000000009 "Customer 9" &&
@@ -37,13 +38,15 @@ printf 'pubkey = %s\n' "$(bo pubkey | grep -o '[A-Za-z0-9+/=]\{44\}' | head -1)"
   bo room add R201 201 --building B1 --floor 2 && bo room add R901 901 --building B2 --floor 9 &&
   bo room meter R101 000000000001 && bo room meter R102 000000000002 && bo room meter R201 000000000003 &&
   bo room meter R901 000000000009 && bo group set admins --perms all; } >/dev/null || fail "setting up the structure"
-for op in ann:EA bob:EB uma:none; do
-  BACKOFFICE_NEW_PIN=2468 bo operator add "${op%%:*}" --group admins >/dev/null &&
-    BACKOFFICE_NEW_PASSWORD=$PW bo operator password "${op%%:*}" >/dev/null &&
-    bo org staff "${op%%:*}" "${op#*:}" >/dev/null || fail "operator ${op%%:*}"
+bo group set watchers --perms diagnostics >/dev/null || fail "group watchers"
+for op in ann:EA:admins bob:EB:admins uma:none:admins cara:EA:watchers; do
+  IFS=: read -r name org group <<<"$op"
+  BACKOFFICE_NEW_PIN=2468 bo operator add "$name" --group "$group" >/dev/null &&
+    BACKOFFICE_NEW_PASSWORD=$PW bo operator password "$name" >/dev/null &&
+    bo org staff "$name" "$org" >/dev/null || fail "operator $name"
 done
 [[ $(bo_sql "select count(*) from audit where action in ('org.add', 'org.site', 'building.add', 'room.add',
-      'room.meter', 'building.kiosk', 'org.staff')") == 19 ]] || fail "the structure's changes are not audited once each"
+      'room.meter', 'building.kiosk', 'org.staff')") == 20 ]] || fail "the structure's changes are not audited once each"
 
 meter_state() { # meter_state N FIELD: metersim's
   control "state 00000000000$1"
