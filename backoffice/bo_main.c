@@ -89,6 +89,13 @@ static const char help_billing[] =
     "  apportion group add G --site S --master M --subs M1[:W],... --common residual|master\n"
     "        --split ratio|area|usage --price N | apportion group show G | apportion run --group G --period YYYY-MM\n";
 
+/* The help's part on an organisation's structure (docs/console.md). */
+static const char help_org[] =
+    "  org add ID NAME [--parent ORG] | org list | org site SITE ORG   organisations and the sites they own\n"
+    "  org staff OPERATOR ORG|none          the operator sees only ORG's sites (none: everything)\n"
+    "  building add ID NAME --site SITE | building list | building kiosk BUILDING KIOSK\n"
+    "  room add ID NAME --building B --floor N | room meter ROOM METER | room list BUILDING [--csv]\n";
+
 /* The help's third part. */
 static const char help_notices[] =
     "  contact set ACCOUNT [--mobile DIGITS] [--email ADDR] [--lang zh_CN|en] [--wants LIST] [--quiet HH:MM-HH:MM]\n"
@@ -327,6 +334,7 @@ int main(int argc, char **argv)
         FILE *to = a.npos == 0 && bo_arg(&a, "help") ? stdout : stderr;
         fputs(help, to);
         fputs(help_billing, to);
+        fputs(help_org, to);
         fputs(help_notices, to);
         return a.npos == 0 && bo_arg(&a, "help") ? BO_EXIT_OK : BO_EXIT_USAGE;
     }

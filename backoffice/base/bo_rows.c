@@ -54,6 +54,34 @@ bool bo_rows_add(bo_rows_t *r, const char *const *texts, const bo_cell_t *kinds)
     return true;
 }
 
+int bo_rows_col(const bo_rows_t *r, const char *name)
+{
+    for (int i = 0; i < r->ncols; i++)
+        if (strcmp(r->names[i], name) == 0)
+            return i;
+    return -1;
+}
+
+void bo_rows_keep(bo_rows_t *r, bool (*keep)(const bo_rows_t *r, int row, void *arg), void *arg)
+{
+    int kept = 0;
+    size_t w = (size_t)r->ncols;
+    for (int i = 0; i < r->nrows; i++) {
+        char **from = r->cells + (size_t)i * w;
+        if (!keep(r, i, arg)) {
+            for (size_t j = 0; j < w; j++)
+                free(from[j]);
+            continue;
+        }
+        if (kept != i) {
+            memmove(r->cells + (size_t)kept * w, from, w * sizeof *from);
+            memmove(r->kinds + (size_t)kept * w, r->kinds + (size_t)i * w, w);
+        }
+        kept++;
+    }
+    r->nrows = kept;
+}
+
 void bo_rows_free(bo_rows_t *r)
 {
     for (int i = 0; r->names && i < r->ncols; i++)

@@ -31,6 +31,13 @@ bool bo_rows_name(bo_rows_t *r, int i, const char *name);
  * of memory. */
 bool bo_rows_add(bo_rows_t *r, const char *const *texts, const bo_cell_t *kinds);
 
+/* The index of the column named name, -1 if there is none. */
+int bo_rows_col(const bo_rows_t *r, const char *name);
+
+/* Keeps the rows keep(r, row, arg) says yes to, in order, freeing the
+ * others. */
+void bo_rows_keep(bo_rows_t *r, bool (*keep)(const bo_rows_t *r, int row, void *arg), void *arg);
+
 /* Frees what the table holds (it may be zeroed and never started). */
 void bo_rows_free(bo_rows_t *r);
 

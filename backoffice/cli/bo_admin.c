@@ -60,6 +60,8 @@ int bo_admin(bo_store_t *st, const bo_args_t *a, FILE *out)
                             "VERB ... (see --help)");
     if (strcmp(noun, "site") == 0)
         return site(st, a, out);
+    if (strcmp(noun, "org") == 0 || strcmp(noun, "building") == 0 || strcmp(noun, "room") == 0)
+        return bo_admin_org(st, a, out);
     if (strcmp(noun, "kiosk") == 0)
         return kiosk(st, a, out);
     if (strcmp(noun, "customer") == 0)

@@ -113,6 +113,10 @@ int bo_admin_account_close(bo_store_t *st, const bo_args_t *a);
  * (bo_admin_site.c); each change audited. */
 int bo_admin_site(bo_store_t *st, const bo_args_t *a, FILE *out);
 
+/* `org ...`, `building ...`, `room ...`: an organisation's structure
+ * (bo_admin_org.c); each change audited. */
+int bo_admin_org(bo_store_t *st, const bo_args_t *a, FILE *out);
+
 /* `alerts [--open]` and `alert ack ID --operator NAME --reason TEXT`
  * (bo_admin_alerts.c). */
 int bo_admin_alerts(bo_store_t *st, const bo_args_t *a, FILE *out);

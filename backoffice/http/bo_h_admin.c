@@ -53,10 +53,10 @@ static void listing(bo_req_t *q, bo_resp_t *r, bo_listing_t what, const bo_list_
 {
     bo_rows_t rows;
     kmsg_t msg = {{0}};
-    bo_lock(q->s);
-    kerr_t rc = bo_report_rows(&q->s->store, what, args, &rows, &msg);
-    bo_unlock(q->s);
-    if (rc)
+    kerr_t rc = bo_h_rows(q, what, args, &rows, &msg);
+    if (rc == K_EDENIED)
+        bo_resp_kerr(r, rc, &msg);
+    else if (rc)
         bo_resp_error(r, 500, "internal", "%s: %s", failed, msg.text);
     else
         bo_h_answer_rows(q, r, &rows);

@@ -74,7 +74,11 @@ void bo_h_admin_batch_create(bo_req_t *q, bo_resp_t *r)
     kerr_t rc = ids ? spec_of(q, b, &s, ids, &msg) : kmsg_set(&msg, K_EIO, "out of memory");
     if (rc == K_OK) {
         bo_lock(q->s);
-        rc = bo_batch_create(&q->s->store, &q->s->key, &who, &s, &rec, &n, &msg);
+        rc = s.site ? bo_h_scope(q, BO_ORG_SITE, s.site, &msg) : K_OK; /* an organisation's own meters only */
+        for (int i = 0; rc == K_OK && i < s.nmeters; i++)
+            rc = bo_h_scope(q, BO_ORG_METER, s.meters[i], &msg);
+        if (rc == K_OK)
+            rc = bo_batch_create(&q->s->store, &q->s->key, &who, &s, &rec, &n, &msg);
         if (rc == K_OK)
             pthread_cond_broadcast(&q->s->changed); /* the kiosks' long polls answer now */
         bo_unlock(q->s);

@@ -90,7 +90,9 @@ void bo_h_admin_command_issue(bo_req_t *q, bo_resp_t *r)
         rc = kmsg_set(&msg, K_EINVAL, "give 'meter' (a registered meter) and, if any, 'expires_seconds' 10..86400");
     if (rc == K_OK) {
         bo_lock(q->s);
-        rc = bo_command_issue(&q->s->store, &q->s->key, &who, &s, &c, &msg);
+        rc = bo_h_scope(q, BO_ORG_METER, s.meter, &msg);
+        if (rc == K_OK)
+            rc = bo_command_issue(&q->s->store, &q->s->key, &who, &s, &c, &msg);
         if (rc == K_OK)
             pthread_cond_broadcast(&q->s->changed); /* the kiosk's long poll answers now */
         bo_unlock(q->s);
@@ -109,6 +111,8 @@ void bo_h_admin_command_get(bo_req_t *q, bo_resp_t *r)
     kmsg_t msg = {{0}};
     bo_lock(q->s);
     kerr_t rc = q->s->store.ops->cmd->get(q->s->store.ctx, q->arg[0], &c, &found, &msg);
+    if (rc == K_OK && found)
+        rc = bo_h_scope(q, BO_ORG_METER, c.meter, &msg);
     bo_unlock(q->s);
     if (rc)
         bo_resp_kerr(r, rc, &msg);
@@ -137,8 +141,14 @@ void bo_h_admin_command_cancel(bo_req_t *q, bo_resp_t *r)
     kmsg_t msg = {{0}};
     kerr_t rc = bo_api_why(q, why, sizeof why, &msg);
     if (rc == K_OK) {
+        bo_cmd_rec_t c;
+        bool found = false;
         bo_lock(q->s);
-        rc = bo_command_cancel(&q->s->store, &who, q->arg[0], why, &msg);
+        rc = q->s->store.ops->cmd->get(q->s->store.ctx, q->arg[0], &c, &found, &msg);
+        if (rc == K_OK && found)
+            rc = bo_h_scope(q, BO_ORG_METER, c.meter, &msg);
+        if (rc == K_OK)
+            rc = bo_command_cancel(&q->s->store, &who, q->arg[0], why, &msg);
         bo_unlock(q->s);
     }
     if (rc)

@@ -10,6 +10,7 @@
 
 #include "backoffice/base/bo_json.h"
 #include "backoffice/domain/bo_console.h"
+#include "backoffice/domain/bo_org.h"
 #include "backoffice/http/bo_server.h"
 #include "base/kjson.h"
 #include "core/perm.h"
@@ -47,6 +48,10 @@ static const route_perm_t perms[] = {
     {"POST", "/v1/admin/accounts/*/close", PERM_ACCOUNTS},
     {"POST", "/v1/admin/meters/*/install", PERM_ACCOUNTS},
     {"POST", "/v1/admin/meters/*/remove", PERM_ACCOUNTS},
+    {"POST", "/v1/admin/orgs", PERM_SETTINGS}, /* an organisation's structure (bo_h_org_admin.c) */
+    {"POST", "/v1/admin/buildings", PERM_SETTINGS},
+    {"POST", "/v1/admin/rooms", PERM_SETTINGS},
+    {"POST", "/v1/admin/rooms/*/meters", PERM_SETTINGS},
 };
 
 /* What the route of method and pattern needs; q for its arguments. */
@@ -112,12 +117,15 @@ bool bo_console_admit(bo_req_t *q, const char *method, const char *pattern, bo_r
     }
     bo_lock(q->s);
     kerr_t rc = bo_console_session(&q->s->store, bo_now(q->s), &q->s->cfg.console, token, &who, &msg);
+    if (rc == K_OK) /* what the session sees: its operator's organisation's (bo_org.h) */
+        rc = bo_org_of(&q->s->store, who.operator_name, q->org, &msg);
     bo_unlock(q->s);
     if (rc) {
         session_refused(r, rc, &msg);
         return false;
     }
     snprintf(q->console_op, sizeof q->console_op, "%s", who.operator_name);
+    q->console_perms = who.perms;
     snprintf(q->kiosk, sizeof q->kiosk, "console:%s", who.operator_name);
     if (strcmp(method, "GET") != 0 && !csrf_ok(q, who.csrf)) {
         bo_resp_error(r, 403, "csrf",

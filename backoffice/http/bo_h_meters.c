@@ -16,9 +16,11 @@ static void rows_answer(bo_req_t *q, bo_resp_t *r, bo_listing_t what, const bo_l
 {
     bo_rows_t rows;
     kmsg_t msg = {{0}};
-    bo_lock(q->s);
-    kerr_t rc = bo_report_rows(&q->s->store, what, args, &rows, &msg);
-    bo_unlock(q->s);
+    kerr_t rc = bo_h_rows(q, what, args, &rows, &msg);
+    if (rc == K_EDENIED) {
+        bo_resp_kerr(r, rc, &msg);
+        return;
+    }
     if (rc) {
         bo_resp_error(r, 500, "internal", "listing failed: %s", msg.text);
         return;
@@ -73,8 +75,10 @@ void bo_h_admin_alert_ack(bo_req_t *q, bo_resp_t *r)
         snprintf(actor, sizeof actor, "operator:%s", op->valuestring);
     bo_who_t who = {actor, bo_now(q->s)};
     kmsg_t msg = {{0}};
+    kerr_t rc = bo_h_scope_alert(q, id, &msg);
     bo_lock(q->s);
-    kerr_t rc = bo_alert_ack(&q->s->store, &who, id, why->valuestring, &msg);
+    if (rc == K_OK)
+        rc = bo_alert_ack(&q->s->store, &who, id, why->valuestring, &msg);
     bo_unlock(q->s);
     cJSON_Delete(body);
     if (rc) {

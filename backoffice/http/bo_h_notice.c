@@ -15,7 +15,9 @@ void bo_h_admin_contact_get(bo_req_t *q, bo_resp_t *r)
     bool found = false;
     kmsg_t msg = {{0}};
     bo_lock(q->s);
-    kerr_t rc = bo_contact_show(&q->s->store, q->arg[0], &o, &found, &msg);
+    kerr_t rc = bo_h_scope(q, BO_ORG_ACCOUNT, q->arg[0], &msg);
+    if (rc == K_OK)
+        rc = bo_contact_show(&q->s->store, q->arg[0], &o, &found, &msg);
     bo_unlock(q->s);
     if (rc)
         bo_resp_kerr(r, rc, &msg);
@@ -35,7 +37,9 @@ static void change(bo_req_t *q, bo_resp_t *r, const bo_contact_change_t *ch, con
     cJSON *o = NULL;
     bool found = false;
     bo_lock(q->s);
-    kerr_t rc = ch ? bo_contact_set(&q->s->store, &who, operator_name, q->arg[0], ch, &q->s->cfg.notices, &msg)
+    kerr_t rc = bo_h_scope(q, BO_ORG_ACCOUNT, q->arg[0], &msg);
+    if (rc == K_OK)
+        rc = ch ? bo_contact_set(&q->s->store, &who, operator_name, q->arg[0], ch, &q->s->cfg.notices, &msg)
                    : bo_contact_clear(&q->s->store, &who, operator_name, q->arg[0], &msg);
     if (rc == K_OK && ch)
         rc = bo_contact_show(&q->s->store, q->arg[0], &o, &found, &msg);
@@ -71,9 +75,7 @@ void bo_h_admin_notices(bo_req_t *q, bo_resp_t *r)
     bo_list_args_t args = {.id = bo_req_arg(q, "account"), .action = bo_req_arg(q, "state")};
     bo_rows_t rows;
     kmsg_t msg = {{0}};
-    bo_lock(q->s);
-    kerr_t rc = bo_report_rows(&q->s->store, BO_LIST_NOTICES, &args, &rows, &msg);
-    bo_unlock(q->s);
+    kerr_t rc = bo_h_rows(q, BO_LIST_NOTICES, &args, &rows, &msg);
     if (rc) {
         bo_resp_kerr(r, rc, &msg);
         return;

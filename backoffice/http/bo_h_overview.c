@@ -55,18 +55,17 @@ static cJSON *fleet(const bo_rows_t *kiosks, const bo_rows_t *alerts)
     return o;
 }
 
-/* The three listings the overview reads, under the lock. */
-static kerr_t read_all(bo_server_t *s, int64_t from, int64_t to, bo_rows_t *kiosks, bo_rows_t *alerts,
+/* The three listings the overview reads, as the request's organisation
+ * sees them. */
+static kerr_t read_all(bo_req_t *q, int64_t from, int64_t to, bo_rows_t *kiosks, bo_rows_t *alerts,
                        bo_rows_t *sales, kmsg_t *msg)
 {
     bo_list_args_t none = {0}, open = {.open_only = true}, day = {.from = from, .to = to};
-    bo_lock(s);
-    kerr_t rc = bo_report_rows(&s->store, BO_LIST_KIOSKS, &none, kiosks, msg);
+    kerr_t rc = bo_h_rows(q, BO_LIST_KIOSKS, &none, kiosks, msg);
     if (rc == K_OK)
-        rc = bo_report_rows(&s->store, BO_LIST_ALERTS, &open, alerts, msg);
+        rc = bo_h_rows(q, BO_LIST_ALERTS, &open, alerts, msg);
     if (rc == K_OK)
-        rc = bo_report_rows(&s->store, BO_REPORT_SALES_METHOD, &day, sales, msg);
-    bo_unlock(s);
+        rc = bo_h_rows(q, BO_REPORT_SALES_METHOD, &day, sales, msg);
     return rc;
 }
 
@@ -79,7 +78,7 @@ void bo_h_admin_overview(bo_req_t *q, bo_resp_t *r)
     int64_t from = (now + off) / DAY_MS * DAY_MS - off;
     bo_rows_t kiosks = {0}, alerts = {0}, sales = {0};
     kmsg_t msg = {{0}};
-    kerr_t rc = read_all(q->s, from, now + 1, &kiosks, &alerts, &sales, &msg);
+    kerr_t rc = read_all(q, from, now + 1, &kiosks, &alerts, &sales, &msg);
     if (rc == K_OK) {
         cJSON *o = cJSON_CreateObject();
         kjson_add_time(o, "day_from", from);
@@ -101,10 +100,10 @@ static void plain_list(bo_req_t *q, bo_resp_t *r, bo_listing_t what)
     bo_list_args_t none = {0};
     bo_rows_t rows;
     kmsg_t msg = {{0}};
-    bo_lock(q->s);
-    kerr_t rc = bo_report_rows(&q->s->store, what, &none, &rows, &msg);
-    bo_unlock(q->s);
-    if (rc)
+    kerr_t rc = bo_h_rows(q, what, &none, &rows, &msg);
+    if (rc == K_EDENIED)
+        bo_resp_kerr(r, rc, &msg);
+    else if (rc)
         bo_resp_error(r, 500, "internal", "the listing failed: %s; retry later", msg.text);
     else
         bo_h_answer_rows(q, r, &rows);

@@ -89,6 +89,14 @@ static const bo_route_t routes[] = {
     {"POST", "/v1/admin/accounts/*/close", bo_h_admin_account_close, NEEDS_ADMIN, BODY_JSON, SMALL},
     {"POST", "/v1/admin/meters/*/install", bo_h_admin_meter_install, NEEDS_ADMIN, BODY_JSON, SMALL},
     {"POST", "/v1/admin/meters/*/remove", bo_h_admin_meter_remove, NEEDS_ADMIN, BODY_JSON, SMALL},
+    /* an organisation's structure and the monitoring page (docs/console.md) */
+    {"GET", "/v1/admin/structure", bo_h_admin_structure, NEEDS_ADMIN, BODY_NONE, 0},
+    {"GET", "/v1/admin/monitor", bo_h_admin_monitor, NEEDS_ADMIN, BODY_NONE, 0},
+    {"GET", "/v1/admin/rooms/*/history", bo_h_admin_room_history, NEEDS_ADMIN, BODY_NONE, 0},
+    {"POST", "/v1/admin/orgs", bo_h_admin_org_add, NEEDS_ADMIN, BODY_JSON, SMALL},
+    {"POST", "/v1/admin/buildings", bo_h_admin_building_add, NEEDS_ADMIN, BODY_JSON, SMALL},
+    {"POST", "/v1/admin/rooms", bo_h_admin_room_add, NEEDS_ADMIN, BODY_JSON, SMALL},
+    {"POST", "/v1/admin/rooms/*/meters", bo_h_admin_room_meter, NEEDS_ADMIN, BODY_JSON, SMALL},
     {"POST", "/v1/enrol", bo_h_enrol, 0, BODY_JSON, SMALL},
     /* The QR money providers' notifications, checked by their signatures
      * (bo_h_qr_prov.c): WeChat Pay's JSON, Alipay's form. */

@@ -63,6 +63,8 @@ typedef struct bo_req {
     const char *arg[3]; /* the path's '*' segments in order */
     char kiosk[65];     /* the authenticated kiosk, for kiosk routes */
     char console_op[33]; /* the operator signed in to the console, for a request with its session */
+    char org[65];        /* that operator's organisation: what the request sees ("": all) */
+    uint32_t console_perms; /* that operator's permissions (a perm_set_t) */
     char segs[512];     /* the path cut at its slashes: arg points into it */
     int64_t waited_ms;  /* how long this request has waited already (a long poll) */
 } bo_req_t;
@@ -215,6 +217,25 @@ void bo_h_console_sign_out(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_overview(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_operators(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_groups(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_structure(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_monitor(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_room_history(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_org_add(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_building_add(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_room_add(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_room_meter(bo_req_t *q, bo_resp_t *r);
+
+/* The listing's rows narrowed to what the request's organisation sees
+ * (bo_org_narrow), under the lock. */
+kerr_t bo_h_rows(bo_req_t *q, bo_listing_t what, const bo_list_args_t *args, bo_rows_t *out, kmsg_t *msg);
+
+/* K_OK if the request's organisation sees the thing of kind (a
+ * bo_org_kind_t) id, else K_ENOTFOUND saying so; call under the lock. */
+kerr_t bo_h_scope(bo_req_t *q, bo_org_kind_t kind, const char *id, kmsg_t *msg);
+
+/* K_OK if the request's organisation sees alert id (or there is no such
+ * alert: the change says so), else K_ENOTFOUND; takes the lock itself. */
+kerr_t bo_h_scope_alert(bo_req_t *q, int64_t id, kmsg_t *msg);
 
 /* Accounts and meters in service over the API (bo_h_accounts.c, docs/accounts.md). */
 void bo_h_admin_accounts(bo_req_t *q, bo_resp_t *r);

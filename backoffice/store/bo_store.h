@@ -20,6 +20,7 @@
 #include "backoffice/store/bo_store_fleet.h"
 #include "backoffice/store/bo_store_meter.h"
 #include "backoffice/store/bo_store_notice.h"
+#include "backoffice/store/bo_store_org.h"
 #include "backoffice/store/bo_store_post.h"
 #include "backoffice/store/bo_store_sched.h"
 #include "backoffice/store/bo_store_tariff.h"
@@ -112,6 +113,7 @@ typedef struct bo_store_ops {
     const bo_st_tariffv_t *tariffv; /* tariff versions in force from an instant */
     const bo_st_sched_t *sched;     /* the periodic runs serve made */
     const bo_st_writeoff_t *writeoff; /* debts written off at an account's closing */
+    const bo_st_org_t *org;         /* organisations, buildings, rooms; what their staff see */
 } bo_store_ops_t;
 
 /* An open store: what the domain is handed. */

@@ -470,9 +470,35 @@ static const char *const v18[] = {
     NULL,
 };
 
+/* Version 19: an organisation's structure (docs/console.md,
+ * "Organisations"): organisations (a headquarters over its properties),
+ * the sites each owns, buildings, rooms on their floors, the meters and
+ * kiosks placed in them, and each central operator's organisation (IF NOT
+ * EXISTS: a file set back to an older version migrates again). */
+static const char *const v19[] = {
+    "CREATE TABLE IF NOT EXISTS org (id TEXT PRIMARY KEY NOT NULL, name TEXT NOT NULL, parent TEXT NOT NULL DEFAULT '',"
+    "  created_at INTEGER NOT NULL) STRICT;"
+    "CREATE TABLE IF NOT EXISTS org_site (site TEXT PRIMARY KEY NOT NULL REFERENCES site(id),"
+    "  org TEXT NOT NULL REFERENCES org(id)) STRICT;"
+    "CREATE TABLE IF NOT EXISTS building (id TEXT PRIMARY KEY NOT NULL, site TEXT NOT NULL REFERENCES site(id),"
+    "  name TEXT NOT NULL, created_at INTEGER NOT NULL) STRICT;"
+    "CREATE TABLE IF NOT EXISTS room (id TEXT PRIMARY KEY NOT NULL, building TEXT NOT NULL REFERENCES building(id),"
+    "  floor INTEGER NOT NULL, name TEXT NOT NULL, created_at INTEGER NOT NULL) STRICT;"
+    "CREATE INDEX IF NOT EXISTS room_building ON room(building, floor);"
+    "CREATE TABLE IF NOT EXISTS room_meter (meter TEXT PRIMARY KEY NOT NULL REFERENCES meter(id),"
+    "  room TEXT NOT NULL REFERENCES room(id)) STRICT;"
+    "CREATE INDEX IF NOT EXISTS room_meter_room ON room_meter(room);"
+    "CREATE TABLE IF NOT EXISTS kiosk_place (kiosk TEXT PRIMARY KEY NOT NULL REFERENCES kiosk(id),"
+    "  building TEXT NOT NULL REFERENCES building(id)) STRICT;"
+    "CREATE TABLE IF NOT EXISTS staff_org (operator TEXT PRIMARY KEY NOT NULL,"
+    "  org TEXT NOT NULL REFERENCES org(id)) STRICT;"
+    "CREATE INDEX IF NOT EXISTS sale_meter ON sale(meter, created_at);",
+    NULL,
+};
+
 /* Each migration is a list of SQL texts run in one transaction. */
-static const char *const *const migrations[] = {v1,  v2,  v3,  v4,  v5,  v6,  v7,  v8,  v9,
-                                                v10, v11, v12, v13, v14, v15, v16, v17, v18};
+static const char *const *const migrations[] = {v1,  v2,  v3,  v4,  v5,  v6,  v7,  v8,  v9,  v10,
+                                                v11, v12, v13, v14, v15, v16, v17, v18, v19};
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

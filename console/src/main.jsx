@@ -10,9 +10,11 @@ import { Accounts } from './accounts.jsx';
 import { Finance } from './finance.jsx';
 import { Reports } from './reports.jsx';
 import { Batches } from './batches.jsx';
+import { Monitor } from './monitor.jsx';
 
 const pages = [
   { id: 'overview', Page: Overview, icon: 'M3 13h8V3H3zm0 8h8v-6H3zm10 0h8V11h-8zm0-18v6h8V3z' },
+  { id: 'monitor', Page: Monitor, icon: 'M3 21V7l6-4 6 4v14h-4v-5H7v5zm14 0V10h4v11zM7 9h2v2H7zm4 0h2v2h-2z' },
   { id: 'accounts', Page: Accounts, icon: 'M4 4h16v16H4zm2 2v3h12V6zm0 5v7h5v-7zm7 0v2h5v-2zm0 4v3h5v-3z' },
   { id: 'finance', Page: Finance, icon: 'M11 2h2v3h4v2h-8v3h6l2 2v6l-2 2h-3v3h-2v-3H7v-2h8v-3H9l-2-2V7l2-2h2z' },
   { id: 'reports', Page: Reports, icon: 'M3 21V3h2v16h16v2zm4-4V9h3v8zm5 0V5h3v12zm5 0v-6h3v6z' },

@@ -1,0 +1,106 @@
+/* Changes to an organisation's structure over HTTP (sync/openapi.yaml;
+ * docs/console.md, "Organisations"): organisations, buildings, rooms and
+ * the meters in them, as the command line makes them, each audited with
+ * the caller. A console session of an organisation changes only what it
+ * sees: organisations under its own, buildings on its sites, rooms in its
+ * buildings, its meters. */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "backoffice/base/bo_json.h"
+#include "backoffice/domain/bo_org.h"
+#include "backoffice/http/bo_server.h"
+
+/* K_OK if the session's organisation sees organisation org (it, or one
+ * under it), else K_ENOTFOUND; a session of none sees every one. */
+static kerr_t org_seen(bo_req_t *q, const char *org, kmsg_t *msg)
+{
+    bo_rows_t orgs;
+    if (!q->org[0])
+        return K_OK;
+    if (!org || !org[0])
+        return kmsg_set(msg, K_EINVAL, "an organisation's staff add organisations under their own: give 'parent'");
+    kerr_t rc = q->s->store.ops->org->orgs(q->s->store.ctx, q->org, &orgs, msg);
+    bool mine = false;
+    for (int i = 0, c = bo_rows_col(&orgs, "id"); rc == K_OK && c >= 0 && i < orgs.nrows; i++)
+        mine = mine || strcmp(orgs.cells[(size_t)i * (size_t)orgs.ncols + (size_t)c], org) == 0;
+    bo_rows_free(&orgs);
+    if (rc == K_OK && !mine)
+        return kmsg_set(msg, K_ENOTFOUND, "no organisation %s in organisation %s", org, q->org);
+    return rc;
+}
+
+/* What a change is: its place, the check of its parent, the change. */
+typedef enum change_kind { ADD_ORG, ADD_BUILDING, ADD_ROOM, PLACE_METER } change_kind_t;
+
+static kerr_t run(bo_req_t *q, change_kind_t kind, const cJSON *b, const bo_who_t *who, kmsg_t *msg)
+{
+    bo_place_t p = {bo_json_str_ref(b, "id"), bo_json_str_ref(b, "name"), NULL, bo_json_int_or(b, "floor", 0)};
+    const char *meter = bo_json_str_ref(b, "meter");
+    if (kind == PLACE_METER) {
+        if (!meter || !bo_id_valid(meter, 32))
+            return kmsg_set(msg, K_EINVAL, "give 'meter'");
+        kerr_t rc = bo_h_scope(q, BO_ORG_ROOM, q->arg[0], msg);
+        if (rc == K_OK)
+            rc = bo_h_scope(q, BO_ORG_METER, meter, msg);
+        return rc ? rc : bo_room_meter(&q->s->store, who, q->arg[0], meter, msg);
+    }
+    if (!p.id || !bo_id_valid(p.id, 64) || !p.name || !p.name[0])
+        return kmsg_set(msg, K_EINVAL, "give 'id' (letters, digits, '.', '_', '-') and 'name'");
+    if (kind == ADD_ORG) {
+        p.parent = bo_json_str_ref(b, "parent");
+        kerr_t rc = org_seen(q, p.parent, msg);
+        return rc ? rc : bo_org_add(&q->s->store, who, &p, msg);
+    }
+    p.parent = bo_json_str_ref(b, kind == ADD_BUILDING ? "site" : "building");
+    if (!p.parent)
+        return kmsg_set(msg, K_EINVAL, "give '%s'", kind == ADD_BUILDING ? "site" : "building");
+    kerr_t rc = bo_h_scope(q, kind == ADD_BUILDING ? BO_ORG_SITE : BO_ORG_BUILDING, p.parent, msg);
+    if (rc)
+        return rc;
+    return kind == ADD_BUILDING ? bo_building_add(&q->s->store, who, &p, msg) : bo_room_add(&q->s->store, who, &p, msg);
+}
+
+static void change(bo_req_t *q, bo_resp_t *r, change_kind_t kind)
+{
+    cJSON *b = cJSON_ParseWithLength(q->body, q->body_len);
+    char actor[96];
+    bo_who_t who = bo_api_who(q, actor, sizeof actor);
+    kmsg_t msg = {{0}};
+    bo_lock(q->s);
+    kerr_t rc = run(q, kind, b, &who, &msg);
+    bo_unlock(q->s);
+    cJSON_Delete(b);
+    if (rc) {
+        bo_resp_kerr(r, rc, &msg);
+        return;
+    }
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "state", "done");
+    bo_resp_json(r, 200, o);
+}
+
+/* POST /v1/admin/orgs {"id", "name", "parent"}. */
+void bo_h_admin_org_add(bo_req_t *q, bo_resp_t *r)
+{
+    change(q, r, ADD_ORG);
+}
+
+/* POST /v1/admin/buildings {"id", "name", "site"}. */
+void bo_h_admin_building_add(bo_req_t *q, bo_resp_t *r)
+{
+    change(q, r, ADD_BUILDING);
+}
+
+/* POST /v1/admin/rooms {"id", "name", "building", "floor"}. */
+void bo_h_admin_room_add(bo_req_t *q, bo_resp_t *r)
+{
+    change(q, r, ADD_ROOM);
+}
+
+/* POST /v1/admin/rooms/{id}/meters {"meter"}: places the meter in the room. */
+void bo_h_admin_room_meter(bo_req_t *q, bo_resp_t *r)
+{
+    change(q, r, PLACE_METER);
+}

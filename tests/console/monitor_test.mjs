@@ -1,0 +1,216 @@
+// The monitoring page's browser part (monitor_test.sh sets up the kiosk,
+// metersim and the back office): Debian's chromium driven headless by
+// playwright-core, signed in as an organisation's staff.
+//   node monitor_test.mjs CASE BASE_URL PASSWORD [ARGS]
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const CHROMIUM = process.env.CONSOLE_CHROMIUM || '/usr/bin/chromium';
+const [, , CASE, BASE, PW, ARG] = process.argv;
+let failures = 0;
+let browser;
+
+function check(ok, what) {
+  console.log(`${ok ? 'ok' : 'FAIL'}: ${what}`);
+  if (!ok) failures++;
+}
+
+// A page (1366x768, or a tablet's 1024x768) with name signed in, in lang.
+async function signedIn(name, { lang = 'en', width = 1366 } = {}) {
+  const context = await browser.newContext({ viewport: { width, height: 768 }, locale: lang === 'zh' ? 'zh-CN' : 'en-US' });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => check(false, `no script error on the page: ${e.message}`));
+  await page.goto(`${BASE}/console/#/monitor`);
+  await page.fill('#operator', name);
+  await page.fill('#password', PW);
+  await page.click('#signin-submit');
+  await page.waitForSelector('#who');
+  await page.waitForSelector('.tiles, .empty');
+  return page;
+}
+
+// The API through the page's own session (its cookie; the CSRF token for a change).
+async function call(page, method, path, body) {
+  return page.evaluate(async ([m, p, b]) => {
+    const who = await (await fetch('/v1/console/session')).json();
+    const r = await fetch(p, { method: m, headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': who.csrf },
+      body: b === undefined ? undefined : JSON.stringify(b) });
+    return { status: r.status, body: await r.json().catch(() => null) };
+  }, [method, path, body]);
+}
+
+async function runAxe(page, name) {
+  await page.evaluate(AXE); // the console's CSP forbids an inline script tag
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  for (const v of bad) console.log(`  ${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`);
+  check(bad.length === 0, `axe: no serious or critical violations on ${name}`);
+}
+
+const yuan = (minor) => `${Math.floor(minor / 100).toLocaleString('en')}.${String(minor % 100).padStart(2, '0')}`;
+
+const cases = {
+  // The balance metersim holds after the kiosk's sale, uploaded by the kiosk, on the room's tile and panel.
+  async balance() {
+    const page = await signedIn('ann');
+    const tile = await page.textContent('#room-R101');
+    const shown = (await page.textContent('#room-R101 [data-meter="000000000001"] .tile-balance')).trim();
+    check(shown === yuan(Number(ARG)), `room 101's tile shows the balance metersim holds, ${yuan(Number(ARG))}: ${shown}`);
+    check(tile.includes('Power on') && tile.includes('online'), `the tile shows the supply and the online state: ${tile}`);
+    check(tile.includes('Customer 1'), `with the permission contacts the resident's name is whole: ${tile}`);
+    const cara = await signedIn('cara');
+    const masked = await cara.textContent('#room-R101');
+    check(masked.includes('C**') && !masked.includes('Customer 1'), `without it the name is masked: ${masked}`);
+    const rows = (await call(cara, 'GET', '/v1/admin/monitor?building=B1')).body.rows;
+    check(rows.every((r) => !r.resident.includes('Customer')), 'and the API gives it masked');
+    await cara.context().close();
+    const floors = await page.$$eval('.floor-name', (h) => h.map((x) => x.textContent));
+    check(floors.join('|') === 'Floor 2|Floor 1', `floors as rows, highest first: ${floors}`);
+    await page.click('#room-R101');
+    await page.waitForSelector('#room-panel');
+    check((await page.textContent('#balance-000000000001')).includes(yuan(Number(ARG))), 'the room panel shows the balance');
+    await page.waitForSelector('#history-readings-table');
+    check((await page.textContent('#history-readings-table')).includes('000000000001'), 'the room history lists the readings');
+    await page.click('#history-sales');
+    await page.waitForSelector('#history-sales-table');
+    check((await page.textContent('#history-sales-table')).includes('50.00'), 'the room history lists the top-up of 50.00');
+    await page.click('#room-close');
+    await page.selectOption('#monitor-filter', 'cut');
+    check(!(await page.isVisible('#room-R101')), 'the cut-off filter hides a room whose power is on');
+    await page.selectOption('#monitor-filter', 'all');
+    await page.fill('#monitor-search', '000000000003');
+    check(await page.isVisible('#room-R201') && !(await page.isVisible('#room-R101')), 'the search finds a meter\'s room');
+  },
+
+  // Tripping meter 1 from room 101's panel: confirmed with a reason, its progress shown until done.
+  async trip() {
+    const page = await signedIn('ann', { lang: 'zh' });
+    await page.click('#room-R101');
+    await page.click('#act-relay_trip-000000000001');
+    const title = await page.textContent('#cmd-title');
+    check(title.includes('跳闸') && title.includes('000000000001') && title.includes('101'), `the confirmation names what will happen: ${title}`);
+    await page.click('#cmd-confirm');
+    check(await page.isVisible('#cmd-reason:invalid'), 'no reason, nothing sent');
+    await page.fill('#cmd-reason', 'arrears: three notices unanswered');
+    await page.click('#cmd-confirm');
+    await page.waitForSelector('.progress');
+    await page.waitForSelector('#cmd-final', { timeout: 30000 });
+    const state = await page.getAttribute('#cmd-final', 'data-state');
+    check(state === 'done', `the command's progress ends done: ${await page.textContent('.progress')}`);
+    await page.click('#cmd-close');
+    await page.click('#room-R101');
+    await page.click('#history-commands');
+    await page.waitForSelector('#history-commands-table');
+    const hist = await page.textContent('#history-commands-table');
+    check(hist.includes('跳闸') && hist.includes('ann'), `the room's commands list the trip by ann: ${hist}`);
+  },
+
+  // After the trip, read and uploaded: the tile says tripped.
+  async tripped() {
+    const page = await signedIn('ann', { lang: 'zh' });
+    const tile = await page.textContent('#room-R101');
+    check(tile.includes('跳闸'), `room 101's tile shows the meter tripped: ${tile}`);
+    await page.selectOption('#monitor-filter', 'cut');
+    const shown = await page.$$eval('.tile', (t) => t.map((x) => x.id));
+    check(shown.join() === 'room-R101', `the cut-off filter shows room 101 alone: ${shown}`);
+  },
+
+  // Another organisation's data: not in the page, refused through the API with the session.
+  async scope() {
+    const ann = await signedIn('ann');
+    const list = await ann.$$eval('.buildings button', (b) => b.map((x) => x.id));
+    check(list.join() === 'building-B1', `ann (Estate A) sees building B1 only: ${list}`);
+    const api = async (path) => (await call(ann, 'GET', path));
+    const s = await api('/v1/admin/structure');
+    check(s.status === 200 && s.body.organisation === 'EA' && s.body.buildings.map((b) => b.id).join() === 'B1',
+      `the structure answers EA's buildings only: ${JSON.stringify(s.body)}`);
+    check((await api('/v1/admin/monitor?building=B2')).status === 404, 'Tower B (Estate B) is 404 to ann');
+    const meters = await api('/v1/admin/meters');
+    const ids = meters.body.rows.map((m) => m.meter);
+    check(ids.includes('000000000001') && !ids.includes('000000000009'), `meters: Estate A's only: ${ids}`);
+    check((await api('/v1/admin/meters/000000000009')).status === 404, 'Estate B\'s meter is 404 to ann');
+    check((await api('/v1/admin/rooms/R901/history?what=readings')).status === 404, 'Estate B\'s room is 404 to ann');
+    const sales = await api('/v1/admin/reports/sales?by=site');
+    check(sales.status === 200 && sales.body.rows.every((r) => r.site === 'S1') && sales.body.rows.length === 1, `sales: S1's only: ${JSON.stringify(sales.body)}`);
+    const trip = await call(ann, 'POST', '/v1/admin/commands', { meter: '000000000009', command: 'relay_trip', operator: 'ann', reason: 'x' });
+    check(trip.status === 404, `a trip of Estate B's meter is refused: ${trip.status}`);
+    const batch = await call(ann, 'POST', '/v1/admin/batches', { command: 'relay_trip', site: 'S2', operator: 'ann', reason: 'x' });
+    check(batch.status === 404, `a batch over Estate B's site is refused: ${batch.status}`);
+    check((await api('/v1/admin/reports/audit')).status === 403, 'a list that cannot be narrowed (the audit log) is refused to an organisation');
+    const add = async (path, body) => (await call(ann, 'POST', path, body)).status;
+    check(await add('/v1/admin/buildings', { id: 'B3', name: 'Tower C', site: 'S2' }) === 404, 'ann may not add a building on Estate B\'s site');
+    check(await add('/v1/admin/rooms', { id: 'R103', name: '103', building: 'B1', floor: 1 }) === 200, 'ann adds a room to her building');
+    check(await add('/v1/admin/rooms/R103/meters', { meter: '000000000009' }) === 404, 'ann may not place Estate B\'s meter');
+    check(await add('/v1/admin/rooms/R901/meters', { meter: '000000000001' }) === 404, 'ann may not place a meter in Estate B\'s room');
+    check(await add('/v1/admin/orgs', { id: 'EC', name: 'Estate C', parent: 'EB' }) === 404, 'ann may not add an organisation under Estate B');
+    check(await add('/v1/admin/orgs', { id: 'EA2', name: 'Estate A, phase 2', parent: 'EA' }) === 200, 'ann adds one under her own');
+    const s2 = await api('/v1/admin/structure');
+    check(s2.body.orgs.map((o) => o.id).join() === 'EA,EA2' && s2.body.buildings[0].rooms === 4, `ann's structure with them: ${JSON.stringify(s2.body)}`);
+    const alerts = await api('/v1/admin/alerts');
+    check(alerts.status === 200 && alerts.body.rows.length === 0, `ann sees no alert of Estate B's: ${JSON.stringify(alerts.body)}`);
+    const ack = await call(ann, 'POST', '/v1/admin/alerts/1/ack', { operator: 'ann', reason: 'x' });
+    check(ack.status === 404, `ann may not acknowledge Estate B's alert: ${ack.status}`);
+
+    const bob = await signedIn('bob');
+    const bl = await bob.$$eval('.buildings button', (b) => b.map((x) => x.id));
+    check(bl.join() === 'building-B2', `bob (Estate B) sees building B2 only: ${bl}`);
+    check(!(await bob.isVisible('#room-R101')), 'Estate A\'s rooms are not on bob\'s page');
+    const k = await call(bob, 'GET', '/v1/admin/kiosks');
+    check(k.status === 200 && k.body.rows.map((r) => r.id).join() === 'K2', `kiosks: Estate B's K2 only to bob: ${JSON.stringify(k.body.rows.map((r) => r.id))}`);
+    const ov = await call(bob, 'GET', '/v1/admin/overview');
+    check(ov.status === 200 && ov.body.sales_today.length === 0 && ov.body.kiosks.total === 1 && ov.body.alerts_open === 1,
+      `bob's overview: his kiosk and alert, no sale of Estate A's: ${JSON.stringify(ov.body)}`);
+    const back = await call(bob, 'POST', '/v1/admin/alerts/1/ack', { operator: 'bob', reason: 'cover closed again' });
+    check(back.status === 200, `bob acknowledges his own alert: ${back.status}`);
+    const bs = await call(bob, 'GET', '/v1/admin/reports/sales?by=method');
+    check(bs.status === 200 && bs.body.rows.length === 0, 'bob\'s sales by method: none');
+
+    const uma = await signedIn('uma');
+    const ul = await uma.$$eval('.buildings button', (b) => b.map((x) => x.id));
+    check(ul.join() === 'building-B1,building-B2', `uma (the utility's) sees every building: ${ul}`);
+    await uma.selectOption('#monitor-site', 'S2');
+    const us = await uma.$$eval('.buildings button', (b) => b.map((x) => x.id));
+    check(us.join() === 'building-B2', `the property switcher narrows uma's buildings to Estate B gate's: ${us}`);
+    await uma.waitForSelector('#room-R901');
+    check(true, 'and shows its rooms');
+  },
+
+  async axe() {
+    for (const lang of ['en', 'zh']) {
+      for (const width of [1366, 1024]) {
+        const page = await signedIn('ann', { lang, width });
+        await runAxe(page, `monitoring (${lang}, ${width})`);
+        await page.click('#room-R101');
+        await page.waitForSelector('#history-readings-table, #room-panel .empty');
+        await runAxe(page, `a room's panel (${lang}, ${width})`);
+        await page.click('#act-credit-000000000001');
+        await runAxe(page, `the recharge dialog (${lang}, ${width})`);
+        const box = await page.$eval('#cmd-confirm', (b) => { const r = b.getBoundingClientRect(); return r.bottom <= innerHeight && r.right <= innerWidth; });
+        check(box, `the dialog's confirm button is on screen at ${width}x768`);
+        await page.context().close();
+      }
+    }
+  },
+};
+
+async function main() {
+  if (!cases[CASE]) throw new Error(`no case '${CASE}': one of ${Object.keys(cases).join(', ')}`);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  try {
+    await cases[CASE]();
+  } finally {
+    await browser.close();
+  }
+}
+
+main().then(() => {
+  console.log(failures ? `monitor ${CASE}: ${failures} failed` : `monitor ${CASE}: passed`);
+  process.exit(failures ? 1 : 0);
+}, (e) => {
+  console.log(`FAIL: ${e.stack || e}`);
+  if (browser) browser.close();
+  process.exit(1);
+});

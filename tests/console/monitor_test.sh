@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# The monitoring page against the real programs (docs/console.md,
+# "Monitoring"): metersim's meters behind a kiosk (kioskctl) that sells,
+# scans and uploads to the reference back office on loopback, which serves
+# the console; organisations EA (site S1, building B1) and EB (site S2,
+# building B2) under one headquarters; chromium driven by
+# monitor_test.mjs signs in as their staff. Cases:
+#   balance  a sale at the kiosk, its reading uploaded: the room's tile
+#            shows the balance metersim holds
+#   trip     tripping a meter from the console (confirmed, with a reason):
+#            the command's progress to done, metersim's relay open, audited
+#   scope    another organisation's buildings, meters, kiosks, sales
+#            invisible in the page and through the API with that session
+#   axe      axe-core on the monitoring page, a room's panel and a command
+#            dialog in both languages
+# Usage: monitor_test.sh CASE KIOSKCTL METERSIM BACKOFFICE CONSOLE_DIR
+CASE=$1 CTL=$2 SIM=$3 BO=$4 CONSOLE_DIR=$5
+. "$(dirname "$0")/../cli/lib.sh"
+. "$(dirname "$0")/../cli/bo_lib.sh"
+. "$(dirname "$0")/../cli/metersim_lib.sh"
+PW='monitor password 1'
+
+start_metersim 3 500
+trap 'stop_worker; kill $SIM_PID ${BO_PID:-} 2>/dev/null; wait 2>/dev/null; rm -rf "$SITE"' EXIT
+bo_loopback "[console]
+dir = $CONSOLE_DIR"
+printf 'pubkey = %s\n' "$(bo pubkey | grep -o '[A-Za-z0-9+/=]\{44\}' | head -1)" >>"$SITE/kiosk.ini"
+
+# The structure: HQ over EA (S1: B1 with rooms on two floors) and EB (S2:
+# B2 with a meter of its own); staff ann of EA, bob of EB, uma of the utility
+# (all permissions); cara of EA without contacts.
+{ bo org add HQ "Group headquarters" && bo org add EA "Estate A" --parent HQ && bo org add EB "Estate B" --parent HQ &&
+  bo site add S2 "Estate B gate" && bo org site S1 EA && bo org site S2 EB &&
+  bo customer add 100000000009 "Customer 9" &&
+  bo meter add 000000000009 --customer 100000000009 --protocol dlt645 --gateway 127.0.0.1:1 --site S2 &&
+  bo building add B1 "Block 1" --site S1 && bo building add B2 "Tower B" --site S2 && bo building kiosk B1 K1 &&
+  bo room add R101 101 --building B1 --floor 1 && bo room add R102 102 --building B1 --floor 1 &&
+  bo room add R201 201 --building B1 --floor 2 && bo room add R901 901 --building B2 --floor 9 &&
+  bo room meter R101 000000000001 && bo room meter R102 000000000002 && bo room meter R201 000000000003 &&
+  bo room meter R901 000000000009 && bo group set admins --perms all; } >/dev/null || fail "setting up the structure"
+bo group set watchers --perms diagnostics >/dev/null || fail "group watchers"
+for op in ann:EA:admins bob:EB:admins uma:none:admins cara:EA:watchers; do
+  IFS=: read -r name org group <<<"$op"
+  BACKOFFICE_NEW_PIN=2468 bo operator add "$name" --group "$group" >/dev/null &&
+    BACKOFFICE_NEW_PASSWORD=$PW bo operator password "$name" >/dev/null &&
+    bo org staff "$name" "$org" >/dev/null || fail "operator $name"
+done
+[[ $(bo_sql "select count(*) from audit where action in ('org.add', 'org.site', 'building.add', 'room.add',
+      'room.meter', 'building.kiosk', 'org.staff')") == 20 ]] || fail "the structure's changes are not audited once each"
+
+meter_state() { # meter_state N FIELD: metersim's
+  control "state 00000000000$1"
+  json "${REPLY#ok }" "\$.$2"
+}
+browser() { # browser CASE [ARGS]: the browser's part
+  node "$(dirname "$0")/monitor_test.mjs" "$1" "http://localhost:$PORT" "$PW" "${@:2}" || fail "the browser's part of $1"
+}
+worker() { # the kiosk's worker: scans every second, runs central commands
+  "$CTL" --config "$SITE/kiosk.ini" worker --interval 200 --scan-every 1000 >>"$SITE/worker.log" 2>&1 &
+  WORKER_PID=$!
+}
+read_uploaded() { # read_uploaded N BALANCE: the back office has a reading of meter N with that balance
+  for _ in $(seq 100); do
+    ctl sync now >/dev/null 2>&1
+    [[ $(bo_sql "select count(*) from reading where meter = '00000000000$1' and balance = $2") != 0 ]] && return 0
+    sleep 0.2
+  done
+  return 1
+}
+
+case_balance() {
+  expect_status 0 ctl sale --meter 000000000001 --amount 5000 --pay counter
+  local bal
+  bal=$(meter_state 1 balance)
+  (( bal >= 5000 )) || fail "metersim's balance after the sale: $bal"
+  worker
+  read_uploaded 1 "$bal" || fail "no reading of meter 1 with balance $bal at the back office: $(bo meter show 000000000001)"
+  stop_worker
+  browser balance "$bal"
+}
+
+case_trip() {
+  worker
+  [[ $(meter_state 1 relay) == closed ]] || fail "metersim's relay is not closed at the start"
+  browser trip
+  [[ $(meter_state 1 relay) == open ]] || fail "metersim's relay is not open after the console's trip"
+  [[ $(meter_state 2 relay) == closed ]] || fail "another meter's relay changed"
+  for _ in $(seq 100); do # the next scan's reading, uploaded
+    ctl sync now >/dev/null 2>&1
+    [[ $(bo_sql "select relay_open from reading where meter = '000000000001' order by at desc limit 1") == 1 ]] && break
+    sleep 0.2
+  done
+  browser tripped
+  [[ $(bo_sql "select count(*) from audit where action = 'command.issue' and target = '000000000001'
+        and actor = 'console:ann' and reason like 'arrears%'") == 1 ]] ||
+    fail "the trip is not audited once with the operator: $(bo_sql "select * from audit where action = 'command.issue'")"
+  stop_worker
+}
+
+case_scope() {
+  expect_status 0 ctl sale --meter 000000000001 --amount 700 --pay counter
+  expect_status 0 ctl sync now
+  # Estate B's kiosk and an alert of its meter
+  bo kiosk add K2 --site S2 --by-hand >/dev/null || fail "kiosk K2"
+  bo_sql "insert into alert (kiosk, kiosk_alert, meter, at, kind, severity, evidence, subject)
+          values ('K2', 1, '000000000009', 0, 'meter_tamper', 'critical', 'cover open', '000000000009')"
+  browser scope
+  [[ $(bo_sql "select count(*) from audit where actor = 'console:ann' and action in ('room.add', 'org.add')") == 2 ]] ||
+    fail "the console's changes to the structure are not audited with the operator"
+  [[ $(bo_sql "select count(*) from room where id = 'R103'") == 1 && $(bo_sql "select count(*) from org where id = 'EC'") == 0 ]] ||
+    fail "the structure after the console's changes"
+}
+
+case_axe() {
+  browser axe
+}
+
+"case_$CASE"
+finish
