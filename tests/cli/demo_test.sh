@@ -126,5 +126,25 @@ case_qr_wechat() {
   grep -q "TRANSACTION.SUCCESS" <(curl -s "$WX/sim/deliveries") || fail "no notification was sent"
 }
 
+# The demo with DEMO_QR=alipay: the back office places QR orders with
+# Alipay played by alipaysim (alipay.trade.precreate); the kiosk shows
+# Alipay's code, the phone pays it there, the signed form notification
+# books it and the credit is delivered.
+case_qr_alipay() {
+  DEMO_QR=alipay site
+  "$CTL" --config "$SITE/kiosk.ini" sale --meter 000000000001 --amount 2000 --pay qr --timeout 30 \
+    >"$SITE/sale.out" 2>"$SITE/sale.err" &
+  local sale=$! id=
+  for _ in $(seq 100); do grep -q 'scan to pay' "$SITE/sale.err" && break; sleep 0.05; done
+  grep -q 'scan to pay: https://qr.alipay.com/' "$SITE/sale.err" || fail "the code: $(cat "$SITE/sale.err")"
+  id=$(bo_sql "select id from qr_order where state = 'pending'")
+  DEMO_QR=alipay demo_phone_pay "$id"
+  wait "$sale" || fail "the QR sale failed: $(cat "$SITE/sale.err")"
+  contains "$(cat "$SITE/sale.out")" '"state":	"delivered"' "the demo's QR sale"
+  [[ $(bo_sql "select state from qr_order where id = '$id'") == paid ]] || fail "the order: $(bo_sql 'select * from qr_order')"
+  ask "$ALI" "state $id"
+  [[ $reply == "ok TRADE_SUCCESS total=2000 "* ]] || fail "Alipay's trade: $reply"
+}
+
 "case_$CASE"
 finish

@@ -139,9 +139,9 @@ case_late_notification() {
   paid_once 5000
 }
 
-# The notification is lost and the resident cancels after paying: closing
-# the trade is refused (ORDERPAID), the back office books the payment and
-# refuses the cancel; the kiosk delivers.
+# The notification is lost and the resident cancels after paying: the back
+# office asks WeChat Pay first, books the payment and refuses the cancel
+# without closing the trade; the kiosk delivers.
 case_cancel_finds_paid() {
   setup
   wx_fault '{"kind": "notify_drop"}'
@@ -154,8 +154,10 @@ case_cancel_finds_paid() {
   paid_once 5000
   grep -q "the cancel came after the payment" "$SITE/sale.err" || fail "the kiosk did not learn it from the cancel"
   wx_sim GET /sim/requests >/dev/null
-  jq -e "any(.[]; .uri == \"/v3/pay/transactions/out-trade-no/$ORDER/close\")" <<<"$WX_ANSWER" >/dev/null ||
-    fail "the trade was not asked to close"
+  jq -e "any(.[]; .method == \"GET\" and (.uri | startswith(\"/v3/pay/transactions/out-trade-no/$ORDER\")))" \
+    <<<"$WX_ANSWER" >/dev/null || fail "the trade was not asked about"
+  ! jq -e "any(.[]; .uri == \"/v3/pay/transactions/out-trade-no/$ORDER/close\")" <<<"$WX_ANSWER" >/dev/null ||
+    fail "a paid trade was asked to close"
 }
 
 "case_$CASE"
