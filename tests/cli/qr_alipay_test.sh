@@ -24,6 +24,7 @@ setup() {
 }
 
 pay() { ali "pay $1" || fail "paying $1 at Alipay: $ALI_REPLY"; }
+pay_order() { pay "$ORDER"; }
 ali_state() { ali "state $1"; awk '{print $2}' <<<"$ALI_REPLY"; }
 # acked N: until Alipay's notifications of ORDER were answered `success` N times.
 acked() {
@@ -36,10 +37,7 @@ acked() {
 }
 
 paid_once() {
-  contains "$OUT" '"state":	"delivered"' "a paid QR sale"
-  contains "$OUT" "\"paid\":	$1" "a paid QR sale"
-  [[ $(booked "$ORDER") == 1 ]] || fail "the payment is booked $(booked "$ORDER") times"
-  [[ $(order_state "$ORDER") == paid ]] || fail "the back office's order is $(order_state "$ORDER")"
+  sale_paid "$1"
   [[ $(ali_state "$ORDER") == TRADE_SUCCESS ]] || fail "Alipay's trade is $(ali_state "$ORDER")"
   verify
 }
@@ -95,29 +93,13 @@ case_cancelled() {
 # kiosk's next sync books the sale once.
 case_paid_late() {
   setup
-  start_sale 5000
-  [[ $(bo_post /v1/test/clock '{"advance_ms": 61000}') == 200 ]] || fail "moving the clock"
-  end_sale 1
-  pay "$ORDER"
-  acked 1
-  [[ $(order_state "$ORDER") == paid_late ]] || fail "the back office's order is $(order_state "$ORDER")"
-  expect_status 0 ctl sync now
-  contains "$OUT" "1 late QR payments booked" "the late payment's notice"
-  expect_status 0 ctl sync now
-  [[ $(booked "$ORDER") == 1 ]] || fail "the late payment is booked $(booked "$ORDER") times"
-  [[ $(bo_sql "select count(*) from notice where kind = 'qr_paid_late'") == 1 ]] || fail "not one notice"
-  verify
+  sale_paid_late
 }
 
 case_duplicated_notification() {
   setup
   ali dup-notify || fail "dup-notify: $ALI_REPLY"
-  start_sale 5000
-  pay "$ORDER"
-  end_sale 0
-  acked 2
-  paid_once 5000
-  [[ $(bo_sql "select count(*) from notice") == 0 ]] || fail "a duplicated notification left a notice"
+  qr_duplicated
 }
 
 # The notification does not come in time: the back office asks Alipay
@@ -140,14 +122,7 @@ case_lost_notification() {
 case_cancel_finds_paid() {
   setup
   ali "late-notify 60000" || fail "late-notify: $ALI_REPLY"
-  start_sale 5000 60
-  kill -STOP "$SALE_PID"
-  pay "$ORDER"
-  kill -INT "$SALE_PID"
-  kill -CONT "$SALE_PID"
-  end_sale 0
-  paid_once 5000
-  grep -q "the cancel came after the payment" "$SITE/sale.err" || fail "the kiosk did not learn it from the cancel"
+  qr_cancel_after_pay
   contains "$(ali "state $ORDER"; echo "$ALI_REPLY")" "refunded=0" "the trade left paid"
 }
 
