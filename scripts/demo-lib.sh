@@ -82,11 +82,34 @@ demo_wxpaysim() {
   } >"$SITE/wechat.ini"
 }
 
+# demo_alipaysim: with DEMO_QR=alipay, Alipay played by alipaysim (keys
+# made in $SITE/alipay by sim/alipaysim/make-keys.sh, its control port in
+# $ALI); the back office's [qr] provider and [alipay] settings for it
+# appended to $SITE/wechat.ini (the providers' settings).
+demo_alipaysim() {
+  [[ ${DEMO_QR:-} == alipay ]] || return 0
+  local k=$SITE/alipay
+  bash "$ROOT/sim/alipaysim/make-keys.sh" "$k"
+  start "$BIN/alipaysim" --ports-file "$SITE/ali.ports" --app-id 2021000000000001 \
+    --app-public-key "$k/app_public.pem" --alipay-private-key "$k/alipay_private.pem" >/dev/null 2>"$SITE/alipaysim.log"
+  wait_file "$SITE/ali.ports"
+  until grep -q control "$SITE/ali.ports"; do sleep 0.05; done
+  ALI=$(port ali.ports control)
+  {
+    printf '[qr]\nprovider = alipay\n[alipay]\napp_id = 2021000000000001\n'
+    printf 'private_key_file = %s\nalipay_public_key_file = %s\ngateway = http://127.0.0.1:%s/gateway.do\n' \
+      "$k/app_private.pem" "$k/alipay_public.pem" "$(port ali.ports http)"
+  } >>"$SITE/wechat.ini"
+}
+
 # demo_phone_pay ID: a resident's phone pays QR order ID: at wxpaysim with
-# DEMO_QR=wechat, else on the back office's simulated page.
+# DEMO_QR=wechat, at alipaysim with DEMO_QR=alipay, else on the back
+# office's simulated page.
 demo_phone_pay() {
   if [[ ${DEMO_QR:-} == wechat ]]; then
     curl -s -o /dev/null -X POST "$WX/sim/orders/$1/pay"
+  elif [[ ${DEMO_QR:-} == alipay ]]; then
+    tell "$ALI" "pay $1"
   else
     curl -s -o /dev/null -X POST "$BO/v1/sim/qr-orders/$1/pay"
   fi
@@ -97,10 +120,12 @@ demo_phone_pay() {
 # meters registered with their kind and tariff, a scan every minute and a
 # heartbeat every 10 s for the demo, SMS notices to smscsim (started here)
 # with a resident's contact on meter 3; serving, its address in $BO. With
-# DEMO_QR=wechat, QR money moves through WeChat Pay played by wxpaysim.
+# DEMO_QR=wechat, QR money moves through WeChat Pay played by wxpaysim;
+# with DEMO_QR=alipay, through Alipay played by alipaysim.
 demo_backoffice() {
   demo_smscsim
   demo_wxpaysim
+  demo_alipaysim
   cat >"$SITE/bo.ini" <<INI
 [server]
 listen = 127.0.0.1

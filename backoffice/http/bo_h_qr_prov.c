@@ -76,10 +76,12 @@ static bool due(bo_server_t *s, const char *id, int64_t now)
 }
 
 /* Books what the provider answered about order id if it was paid; the
- * store's failure (K_EIO, K_EBUSY) is returned, anything else logged. */
+ * store's failure (K_EIO, K_EBUSY) is returned, anything else logged. A
+ * trade already refunded is not booked: its money went back to the payer
+ * (Alipay's cancel of a paid trade), so no credit may come of it. */
 static kerr_t book_answer(bo_server_t *s, const char *id, const bo_prov_answer_t *a)
 {
-    if (a->state != BO_PROV_PAID && a->state != BO_PROV_REFUNDED)
+    if (a->state != BO_PROV_PAID)
         return K_OK;
     bo_order_t o;
     kmsg_t msg = {{0}};
@@ -95,15 +97,18 @@ static kerr_t book_answer(bo_server_t *s, const char *id, const bo_prov_answer_t
     return rc == K_EIO || rc == K_EBUSY ? rc : K_OK;
 }
 
-/* Asks the provider about order id, booking a payment it reports. */
-static void ask(bo_server_t *s, const char *id)
+/* Asks the provider about order id, booking a payment it reports; true
+ * if it reports one. */
+static bool ask(bo_server_t *s, const char *id)
 {
     bo_prov_answer_t a;
     kmsg_t msg = {{0}};
-    if (s->provider.ops->query(s->provider.ctx, id, &a, &msg) != K_OK)
+    if (s->provider.ops->query(s->provider.ctx, id, &a, &msg) != K_OK) {
         LOG_W("qr", "asking %s about order %s: %s", s->provider.ops->name, id, msg.text);
-    else
-        (void)book_answer(s, id, &a); /* a store failure: asked again at the next poll */
+        return false;
+    }
+    (void)book_answer(s, id, &a); /* a store failure: asked again at the next poll */
+    return a.state == BO_PROV_PAID;
 }
 
 void bo__qr_ask(bo_server_t *s, const bo_order_t *o)
@@ -122,9 +127,15 @@ void bo__qr_close(bo_server_t *s, const bo_order_t *o)
     kmsg_t msg = {{0}};
     if (!real(s) || strcmp(o->state, "pending") != 0 || !o->provider_ref[0])
         return;
+    /* Asked first: a payment whose notification has not come yet is booked
+     * and the cancel refused (Alipay's cancel would refund a paid trade). */
+    if (ask(s, o->id))
+        return;
     kerr_t rc = s->provider.ops->cancel(s->provider.ctx, o->id, &msg);
     if (rc == K_EDENIED) /* paid meanwhile, most likely: book it, and the cancel is refused */
-        ask(s, o->id);
+        (void)ask(s, o->id);
+    else if (rc == K_ESTATE) /* paid meanwhile, and the cancel gave the money back */
+        LOG_W("qr", "order %s: %s", o->id, msg.text);
     else if (rc)
         LOG_W("qr", "closing order %s at %s: %s (a payment would come as a late one)", o->id,
               s->provider.ops->name, msg.text);

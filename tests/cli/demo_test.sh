@@ -111,19 +111,36 @@ case_notices() {
 # WeChat Pay played by wxpaysim; a QR sale at the kiosk shows WeChat Pay's
 # code, the resident's phone pays it there (demo_phone_pay), the signed
 # notification books it and the credit is delivered.
-case_qr_wechat() {
-  DEMO_QR=wechat site
+# qr_sale PROVIDER CODE: a QR sale in the demo with DEMO_QR=PROVIDER: the
+# kiosk shows a code starting with CODE, the resident's phone pays it
+# (demo_phone_pay), the credit is delivered; the order's id in ID.
+qr_sale() {
+  DEMO_QR=$1 site
   "$CTL" --config "$SITE/kiosk.ini" sale --meter 000000000001 --amount 2000 --pay qr --timeout 30 \
     >"$SITE/sale.out" 2>"$SITE/sale.err" &
-  local sale=$! id=
+  local sale=$!
   for _ in $(seq 100); do grep -q 'scan to pay' "$SITE/sale.err" && break; sleep 0.05; done
-  grep -q 'scan to pay: weixin://wxpay/bizpayurl?pr=' "$SITE/sale.err" || fail "the code: $(cat "$SITE/sale.err")"
-  id=$(bo_sql "select id from qr_order where state = 'pending'")
-  DEMO_QR=wechat demo_phone_pay "$id"
+  grep -q "scan to pay: $2" "$SITE/sale.err" || fail "the code: $(cat "$SITE/sale.err")"
+  ID=$(bo_sql "select id from qr_order where state = 'pending'")
+  DEMO_QR=$1 demo_phone_pay "$ID"
   wait "$sale" || fail "the QR sale failed: $(cat "$SITE/sale.err")"
   contains "$(cat "$SITE/sale.out")" '"state":	"delivered"' "the demo's QR sale"
-  [[ $(bo_sql "select state from qr_order where id = '$id'") == paid ]] || fail "the order: $(bo_sql 'select * from qr_order')"
+  [[ $(bo_sql "select state from qr_order where id = '$ID'") == paid ]] || fail "the order: $(bo_sql 'select * from qr_order')"
+}
+
+case_qr_wechat() {
+  qr_sale wechat 'weixin://wxpay/bizpayurl?pr='
   grep -q "TRANSACTION.SUCCESS" <(curl -s "$WX/sim/deliveries") || fail "no notification was sent"
+}
+
+# The demo with DEMO_QR=alipay: the back office places QR orders with
+# Alipay played by alipaysim (alipay.trade.precreate); the kiosk shows
+# Alipay's code, the phone pays it there, the signed form notification
+# books it and the credit is delivered.
+case_qr_alipay() {
+  qr_sale alipay 'https://qr.alipay.com/'
+  ask "$ALI" "state $ID"
+  [[ $reply == "ok TRADE_SUCCESS total=2000 "* ]] || fail "Alipay's trade: $reply"
 }
 
 "case_$CASE"

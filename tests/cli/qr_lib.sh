@@ -1,4 +1,5 @@
-# Shared by the QR sales' tests (qr_test.sh, qr_wechat_test.sh): a kiosk's
+# Shared by the QR sales' tests (qr_test.sh, qr_wechat_test.sh,
+# qr_alipay_test.sh): a kiosk's
 # QR sale in the background, its end, and what the ledgers hold. Source
 # after lib.sh and bo_lib.sh.
 
@@ -47,4 +48,62 @@ sale_cancelled() {
   end_sale 1
   contains "$OUT" '"state":	"cancelled"' "a cancelled QR sale"
   [[ $(order_state "$ORDER") == cancelled ]] || fail "the back office's order is $(order_state "$ORDER")"
+}
+
+# sale_paid AMOUNT: the sale in OUT delivered AMOUNT, booked once at the
+# kiosk, the back office's order paid.
+sale_paid() {
+  contains "$OUT" '"state":	"delivered"' "a paid QR sale"
+  contains "$OUT" "\"paid\":	$1" "a paid QR sale"
+  [[ $(booked "$ORDER") == 1 ]] || fail "the payment is booked $(booked "$ORDER") times"
+  [[ $(order_state "$ORDER") == paid ]] || fail "the back office's order is $(order_state "$ORDER")"
+}
+
+# sale_paid_late: the kiosk gives up (the order expired at the back
+# office), then the phone pays at the provider (pay_order and acked 1, as
+# the scenarios below): the notification books the order as paid_late
+# with a notice, and the kiosk's next sync books the sale once.
+sale_paid_late() {
+  start_sale 5000
+  [[ $(bo_post /v1/test/clock '{"advance_ms": 61000}') == 200 ]] || fail "moving the clock"
+  end_sale 1
+  pay_order
+  acked 1
+  [[ $(order_state "$ORDER") == paid_late ]] || fail "the back office's order is $(order_state "$ORDER")"
+  expect_status 0 ctl sync now
+  contains "$OUT" "1 late QR payments booked" "the late payment's notice"
+  expect_status 0 ctl sync now
+  [[ $(booked "$ORDER") == 1 ]] || fail "the late payment is booked $(booked "$ORDER") times"
+  [[ $(bo_sql "select count(*) from notice where kind = 'qr_paid_late'") == 1 ]] || fail "not one notice"
+  verify
+}
+
+# The scenarios the real providers' tests share; each test defines
+# pay_order (the phone pays ORDER at the provider), acked N (until N
+# notifications were answered) and paid_once AMOUNT (sale_paid and the
+# provider's trade paid).
+
+# qr_duplicated: the provider sends its notification twice: booked once,
+# no notice.
+qr_duplicated() {
+  start_sale 5000
+  pay_order
+  end_sale 0
+  acked 2
+  paid_once 5000
+  [[ $(bo_sql "select count(*) from notice") == 0 ]] || fail "a duplicated notification left a notice"
+}
+
+# qr_cancel_after_pay: the phone pays while the kiosk is stopped, then the
+# resident cancels: the cancel is refused, the payment booked, the kiosk
+# delivers.
+qr_cancel_after_pay() {
+  start_sale 5000 60
+  kill -STOP "$SALE_PID"
+  pay_order
+  kill -INT "$SALE_PID"
+  kill -CONT "$SALE_PID"
+  end_sale 0
+  paid_once 5000
+  grep -q "the cancel came after the payment" "$SITE/sale.err" || fail "the kiosk did not learn it from the cancel"
 }
