@@ -67,6 +67,7 @@ typedef enum bo_listing {
     BO_LIST_BATCH_METERS, /* args.id: the batch; each meter's latest attempt and its outcome */
     BO_LIST_BATCH_COUNTS, /* args.id: the batch; how many meters' latest attempts are in each state */
     BO_LIST_NOTICES,      /* args.id: an account ("": all), args.action: a state ("": any); newest first, masked */
+    BO_LIST_METER_TOPUPS, /* args.id: the meter; its last 10 sales that put credit on it, newest first */
 } bo_listing_t;
 
 /* A listing's parameters (those it does not use are ignored). */
