@@ -2,7 +2,7 @@
 // driven by playwright-core (docs/phone.md). tests/phone/phone_test.sh
 // starts metersim, the kiosk's worker, wxpaysim and the back office, then:
 //   node phone_test.mjs CASE BASE_URL WX_URL METERSIM_CONTROL_PORT SITE
-// Cases: pay_wechat, brute_force, axe.
+// Cases: pay_wechat, brute_force, link, axe. PHONE_LINK: `backoffice phone-link`'s for meter 1.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { connect } from 'node:net';
@@ -153,6 +153,29 @@ const cases = {
     const ok = await post('/v1/phone/session', { meter: METER, digits: DIGITS });
     const okBody = await ok.json();
     check(ok.status === 200 && okBody.token && !JSON.stringify(okBody).includes('100000000001'), `found once the wait is over: ${ok.status}`);
+  },
+
+  async link(browser) {
+    const link = process.env.PHONE_LINK || '';
+    check(/^\/my\/#link=l\.000000000001\.\d+\.[\w-]{43}$/.test(link), `a notice's link: ${link}`);
+    const page = await newPage(browser);
+    await page.goto(`${BASE}${link}`);
+    await page.waitForSelector('#balance');
+    check((await page.textContent('#meter-title')).includes(METER), 'the link opens its meter');
+    check(!page.url().includes('link='), 'the link token is taken off the address');
+    const token = link.split('link=')[1];
+    const forged = token.replace('l.000000000001', 'l.000000000002');
+    const r = await post('/v1/phone/session', { link: forged });
+    check(r.status === 401, `a link changed to name another meter is refused: ${r.status}`);
+    const asSession = await fetch(`${BASE}/v1/phone/meter`, { headers: { Authorization: `Bearer ${token}` } });
+    check(asSession.status === 401, `a link is no session: ${asSession.status}`);
+    await post('/v1/test/clock', { advance_ms: 2 * 86400 * 1000 });
+    const old = await post('/v1/phone/session', { link: token });
+    check(old.status === 401, `an expired link is refused: ${old.status}`);
+    const page2 = await newPage(browser);
+    await page2.goto(`${BASE}${link}`);
+    await page2.waitForFunction(() => document.querySelector('#find-error')?.textContent.length > 0);
+    check(/do not match/.test(await page2.textContent('#find-error')), 'the page says the link did not work');
   },
 
   async axe(browser) {

@@ -26,6 +26,8 @@ done
 control "set 000000000001 energy 40000" # above the planted readings
 control "set 000000000001 balance 1234"
 start_worker
+PHONE_LINK=$(bo phone-link 000000000001 --days 1) || fail "phone-link"
+export PHONE_LINK
 node "$(dirname "$0")/../console/phone_test.mjs" "$CASE" "http://127.0.0.1:$PORT" "$WX_URL" "$CONTROL" "$SITE" ||
   fail "the browser's checks"
 [[ $failures == 0 ]] || { echo "--- bo.log"; tail -30 "$SITE/bo.log"; echo "--- worker.log"; tail -20 "$SITE/worker.log"; } >&2
