@@ -161,3 +161,18 @@ bool bo_phone_order_meter(const char *id, char *meter, size_t len)
     meter[n] = '\0';
     return bo_phone_meter_ok(meter);
 }
+
+bool bo_phone_ask_due(bo_phone_asked_t *t, size_t n, const char *id, int64_t now, int64_t every_ms)
+{
+    size_t i = 0, oldest = 0;
+    while (i < n && strcmp(t[i].id, id) != 0) {
+        oldest = t[i].at < t[oldest].at ? i : oldest;
+        i++;
+    }
+    if (i < n && now - t[i].at < every_ms)
+        return false;
+    bo_phone_asked_t *slot = i < n ? &t[i] : &t[oldest];
+    snprintf(slot->id, sizeof slot->id, "%s", id);
+    slot->at = now;
+    return true;
+}

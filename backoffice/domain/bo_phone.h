@@ -63,6 +63,17 @@ bool bo_phone_meter_ok(const char *meter);
  * customer, compared in constant time whatever is typed. */
 bool bo_phone_digits_match(const char *customer, const char *digits);
 
+/* When each pending order was last asked about at the provider: a fixed
+ * table, the entry asked longest ago reused for a new order. */
+typedef struct bo_phone_asked {
+    char id[BO_PHONE_ORDER_MAX];
+    int64_t at;
+} bo_phone_asked_t;
+
+/* Whether order id may be asked about at now (never asked, or not within
+ * every_ms), marking it asked if so. */
+bool bo_phone_ask_due(bo_phone_asked_t *t, size_t n, const char *id, int64_t now, int64_t every_ms);
+
 /* The throttle: failures in a row per key ("ip:ADDR", "meter:M"), each
  * making the next try wait longer. A fixed table: when it is full the
  * entry idle longest is reused. */

@@ -26,6 +26,15 @@ static const struct {
     {"alipay", "/v1/phone/notify/alipay"},
 };
 
+/* The configured provider's phone notification path ("" if none). */
+static const char *notify_path(const bo_server_t *s)
+{
+    for (size_t i = 0; s->provider.ops && i < sizeof notify_paths / sizeof notify_paths[0]; i++)
+        if (strcmp(notify_paths[i].provider, s->provider.ops->name) == 0)
+            return notify_paths[i].path;
+    return "";
+}
+
 static bool amount_ok(int64_t amount)
 {
     for (size_t i = 0; i < sizeof bo_phone_amounts / sizeof bo_phone_amounts[0]; i++)
@@ -84,9 +93,7 @@ void bo_h_phone_order_create(bo_req_t *q, bo_resp_t *r)
         return;
     }
     bo_phone_order_id(meter, id, sizeof id);
-    for (size_t i = 0; i < sizeof notify_paths / sizeof notify_paths[0]; i++)
-        if (strcmp(notify_paths[i].provider, s->provider.ops->name) == 0)
-            snprintf(notify, sizeof notify, "%s%s", s->base_url, notify_paths[i].path);
+    snprintf(notify, sizeof notify, "%s%s", s->base_url, notify_path(s));
     snprintf(ret, sizeof ret, "%s/my/#order=%s", s->base_url, id);
     snprintf(what, sizeof what, "Prepaid top-up, meter %s", meter);
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(q->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -110,25 +117,6 @@ void bo_h_phone_order_create(bo_req_t *q, bo_resp_t *r)
     cJSON_AddNumberToObject(o, "amount", (double)amount);
     cJSON_AddStringToObject(o, "state", "pending");
     bo_resp_json(r, 200, o);
-}
-
-/* Whether order id is due to be asked about now, marking it (lock held). */
-static bool due(bo_server_t *s, const char *id, int64_t now)
-{
-    size_t oldest = 0, n = sizeof s->phone_asked / sizeof s->phone_asked[0];
-    for (size_t i = 0; i < n; i++) {
-        if (strcmp(s->phone_asked[i].id, id) == 0) {
-            if (now - s->phone_asked[i].at < ASK_EVERY_MS)
-                return false;
-            s->phone_asked[i].at = now;
-            return true;
-        }
-        if (s->phone_asked[i].at < s->phone_asked[oldest].at)
-            oldest = i;
-    }
-    snprintf(s->phone_asked[oldest].id, sizeof s->phone_asked[oldest].id, "%s", id);
-    s->phone_asked[oldest].at = now;
-    return true;
 }
 
 /* The page's word for a credit command's state. */
@@ -178,7 +166,9 @@ void bo_h_phone_order_get(bo_req_t *q, bo_resp_t *r)
     for (int round = 0; round < 2; round++) {
         bo_lock(s);
         kerr_t rc = s->store.ops->cmd->get(s->store.ctx, id, &c, &found, &msg);
-        now_due = rc == K_OK && !found && round == 0 && due(s, id, bo_now(s));
+        now_due = rc == K_OK && !found && round == 0 &&
+                  bo_phone_ask_due(s->phone_asked, sizeof s->phone_asked / sizeof s->phone_asked[0], id, bo_now(s),
+                                   ASK_EVERY_MS);
         bo_unlock(s);
         if (rc) {
             bo_resp_kerr(r, rc, &msg);
@@ -205,34 +195,28 @@ static const char *header(void *arg, const char *name)
 }
 
 /* POST /v1/phone/notify/{wechatpay|alipay}: the provider's notification,
- * checked by its signature; a payment becomes the order's credit once. */
+ * checked by its signature (401 if it is not the provider's); a payment
+ * becomes the order's credit once (500 if it cannot be stored: sent again). */
 void bo_h_phone_notify(bo_req_t *q, bo_resp_t *r)
 {
     bo_server_t *s = q->s;
-    const char *want = NULL;
-    for (size_t i = 0; i < sizeof notify_paths / sizeof notify_paths[0]; i++)
-        if (strcmp(q->path, notify_paths[i].path) == 0)
-            want = notify_paths[i].provider;
-    if (!s->provider.ops || !want || strcmp(want, s->provider.ops->name) != 0) {
+    bo_prov_event_t ev;
+    kmsg_t msg = {{0}};
+    if (strcmp(q->path, notify_path(s)) != 0) {
         bo_resp_error(r, 404, "not_found", "this server takes no notifications from that provider");
         return;
     }
-    bo_prov_http_t req = {header, q->conn, header(q->conn, "Content-Type"), q->body, q->body_len};
-    bo_prov_event_t ev;
-    kmsg_t msg = {{0}};
-    if (s->provider.ops->notify(s->provider.ctx, &req, &ev, &msg) != K_OK) {
-        LOG_W("phone", "a %s notification refused: %s", want, msg.text);
-        bo_resp_error(r, 401, "FAIL", "%s", msg.text);
+    const bo_prov_http_t in = {header, q->conn, header(q->conn, "Content-Type"), q->body, q->body_len};
+    bool heard = s->provider.ops->notify(s->provider.ctx, &in, &ev, &msg) == K_OK;
+    bool pay = heard && !ev.is_refund && ev.trade.state == BO_PROV_PAID;
+    kerr_t rc = pay ? credit(s, ev.trade.out_trade_no, ev.trade.amount, ev.trade.trade_no, &msg) : K_OK;
+    if (!heard)
+        LOG_W("phone", "a %s notification refused: %s", s->provider.ops->name, msg.text);
+    else if (rc && rc != K_EIO && rc != K_EBUSY)
+        LOG_E("phone", "a paid order not credited: %s", msg.text);
+    if (!heard || rc == K_EIO || rc == K_EBUSY) {
+        bo_resp_error(r, heard ? 500 : 401, "FAIL", "%s", heard ? "the payment could not be stored" : msg.text);
         return;
-    }
-    if (!ev.is_refund && ev.trade.state == BO_PROV_PAID) {
-        kerr_t rc = credit(s, ev.trade.out_trade_no, ev.trade.amount, ev.trade.trade_no, &msg);
-        if (rc == K_EIO || rc == K_EBUSY) {
-            bo_resp_error(r, 500, "FAIL", "the payment could not be stored: send it again");
-            return;
-        }
-        if (rc)
-            LOG_E("phone", "a paid order not credited: %s", msg.text);
     }
     r->status = s->provider.ops->ack_status;
     r->body = strdup(s->provider.ops->ack_body);

@@ -53,10 +53,7 @@ typedef struct bo_server {
         int64_t at;
     } asked[64];
     bo_phone_throttle_t phone_throttle; /* the phone page's find step (bo_h_phone.c) */
-    struct {                 /* when each phone order was last asked about at the provider */
-        char id[33];
-        int64_t at;
-    } phone_asked[32];
+    bo_phone_asked_t phone_asked[32]; /* when each phone order was last asked about at the provider */
 } bo_server_t;
 
 typedef struct bo_req {
