@@ -27,6 +27,7 @@ static const char help[] =
     "  serve                                run the server until SIGINT or SIGTERM\n"
     "  keygen [--out FILE]                  make the Ed25519 signing key (mode 600); prints its public key\n"
     "  pubkey                               print the signing key's public key (for the kiosks)\n"
+
     "  sign --kind K --version N [--kiosk ID] FILE   sign a document body, print the envelope\n"
     "  site add ID NAME | site list         (a site's kiosks serve the meters on its gateway)\n"
     "  site grant SITE --meter M|--from-site OTHER --reason TEXT   the site's kiosks may serve that meter too\n"
@@ -336,6 +337,8 @@ int main(int argc, char **argv)
         fputs(help_billing, to);
         fputs(help_org, to);
         fputs(help_notices, to);
+        fputs("  phone-link METER [--days N]          a signed link to METER's phone page for a notice (N: 1..90, 30)\n",
+              to);
         return a.npos == 0 && bo_arg(&a, "help") ? BO_EXIT_OK : BO_EXIT_USAGE;
     }
     if (strcmp(a.pos[0], "version") == 0) {
@@ -354,5 +357,7 @@ int main(int argc, char **argv)
         return bo_cli_pubkey(&cfg);
     if (strcmp(verb, "sign") == 0)
         return bo_cli_sign(&cfg, &a);
+    if (strcmp(verb, "phone-link") == 0)
+        return bo_cli_phone_link(&cfg, &a);
     return with_store(&cfg, &a);
 }

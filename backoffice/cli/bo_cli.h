@@ -88,6 +88,9 @@ int bo_cli_keygen(const bo_config_t *cfg, const bo_args_t *a);
 
 /* `pubkey`: prints the configured signing key's public key. */
 int bo_cli_pubkey(const bo_config_t *cfg);
+/* `phone-link METER [--days N]`: prints a link to METER's phone page,
+ * signed with a key derived from the signing key, valid N days (docs/phone.md). */
+int bo_cli_phone_link(const bo_config_t *cfg, const bo_args_t *a);
 
 /* `sign --kind K --version N [--kiosk ID] FILE`: prints the signed envelope. */
 int bo_cli_sign(const bo_config_t *cfg, const bo_args_t *a);

@@ -6,6 +6,7 @@
 
 #include "backoffice/cli/bo_cli.h"
 #include "backoffice/domain/bo_docs.h"
+#include "backoffice/domain/bo_phone.h"
 #include "backoffice/domain/bo_sign.h"
 
 int bo_cli_keygen(const bo_config_t *cfg, const bo_args_t *a)
@@ -34,6 +35,32 @@ int bo_cli_pubkey(const bo_config_t *cfg)
     bo_key_public_b64(&key, pk, sizeof pk);
     memset(&key, 0, sizeof key);
     printf("%s\n", pk);
+    return BO_EXIT_OK;
+}
+
+int bo_cli_phone_link(const bo_config_t *cfg, const bo_args_t *a)
+{
+    const char *days_s = bo_arg(a, "days") ? bo_arg(a, "days") : "30";
+    char *end, token[BO_PHONE_TOKEN_MAX];
+    long days = strtol(days_s, &end, 10);
+    bo_key_t key;
+    bo_phone_key_t pk;
+    kmsg_t msg = {{0}};
+    if (a->npos != 2 || *end || days < 1 || days > 90 || !bo_phone_meter_ok(a->pos[1])) {
+        fprintf(stderr, "backoffice: phone-link METER [--days 1..90]: a meter of 1 to %d letters or digits\n",
+                BO_PHONE_METER_MAX);
+        return BO_EXIT_USAGE;
+    }
+    if (bo_key_load(cfg->signing_key, &key, &msg) != K_OK) {
+        fprintf(stderr, "backoffice: %s\n", msg.text);
+        return BO_EXIT_FAIL;
+    }
+    bo_phone_key_derive(&key, &pk);
+    memset(&key, 0, sizeof key);
+    bo_phone_token_make(&pk, BO_PHONE_LINK, a->pos[1], ((int64_t)time(NULL) + days * 86400) * 1000, token,
+                        sizeof token);
+    memset(&pk, 0, sizeof pk);
+    printf("%s/my/#link=%s\n", cfg->public_url, token);
     return BO_EXIT_OK;
 }
 

@@ -140,6 +140,8 @@ static kerr_t prepare(bo_store_t *st, const bo_key_t *key, const bo_who_t *who, 
     uint8_t rnd[16];
     randombytes_buf(rnd, sizeof rnd);
     uuid_v4_format(rnd, c->id);
+    if (s->id && s->id[0])
+        snprintf(c->id, sizeof c->id, "%s", s->id);
     snprintf(c->meter, sizeof c->meter, "%s", s->meter);
     snprintf(c->command, sizeof c->command, "%s", s->command);
     snprintf(c->state, sizeof c->state, "queued");

@@ -28,6 +28,8 @@ typedef struct bo_cmd_spec {
     int64_t not_before;           /* not handed to the kiosk before then (0: at once); expiry counts from it */
     int64_t attempt;              /* a batch's attempt at the meter (0: the first) */
     const char *retry_of;         /* a batch's retry: the attempt it follows (NULL: none) */
+    const char *id;               /* the command's id (NULL: a fresh UUID); a payment's own id makes its
+                                     credit once: the store refuses the id a second time (K_ECONFLICT) */
 } bo_cmd_spec_t;
 
 /* Queues a command: checks it (a known command with its parameters; a

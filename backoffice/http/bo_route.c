@@ -98,6 +98,15 @@ static const bo_route_t routes[] = {
     {"POST", "/v1/admin/rooms", bo_h_admin_room_add, NEEDS_ADMIN, BODY_JSON, SMALL},
     {"POST", "/v1/admin/rooms/*/meters", bo_h_admin_room_meter, NEEDS_ADMIN, BODY_JSON, SMALL},
     {"POST", "/v1/enrol", bo_h_enrol, 0, BODY_JSON, SMALL},
+    /* the resident's phone page (docs/phone.md): public, its session a bearer token */
+    {"GET", "/my", bo_h_phone_file, 0, BODY_NONE, 0},
+    {"GET", "/my/*", bo_h_phone_file, 0, BODY_NONE, 0},
+    {"POST", "/v1/phone/session", bo_h_phone_find, 0, BODY_JSON, FORM},
+    {"GET", "/v1/phone/meter", bo_h_phone_meter, 0, BODY_NONE, 0},
+    {"POST", "/v1/phone/orders", bo_h_phone_order_create, 0, BODY_JSON, FORM},
+    {"GET", "/v1/phone/orders/*", bo_h_phone_order_get, 0, BODY_NONE, 0},
+    {"POST", "/v1/phone/notify/wechatpay", bo_h_phone_notify, 0, BODY_JSON, SMALL},
+    {"POST", "/v1/phone/notify/alipay", bo_h_phone_notify, 0, BODY_FORM, SMALL},
     /* The QR money providers' notifications, checked by their signatures
      * (bo_h_qr_prov.c): WeChat Pay's JSON, Alipay's form. */
     {"POST", "/v1/notify/wechatpay", bo_h_notify, 0, BODY_JSON, SMALL},

@@ -12,6 +12,7 @@
 
 #include "backoffice/base/bo_config.h"
 #include "backoffice/domain/bo_op.h"
+#include "backoffice/domain/bo_phone.h"
 #include "backoffice/domain/bo_qr.h"
 #include "backoffice/domain/bo_sign.h"
 #include "backoffice/pay/bo_provider.h"
@@ -51,6 +52,8 @@ typedef struct bo_server {
         char id[33];
         int64_t at;
     } asked[64];
+    bo_phone_throttle_t phone_throttle; /* the phone page's find step (bo_h_phone.c) */
+    bo_phone_asked_t phone_asked[32]; /* when each phone order was last asked about at the provider */
 } bo_server_t;
 
 typedef struct bo_req {
@@ -247,6 +250,19 @@ void bo_h_admin_account_transfer(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_account_close(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_meter_install(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_meter_remove(bo_req_t *q, bo_resp_t *r);
+
+/* The resident's phone page (docs/phone.md; bo_h_phone.c, bo_h_phone_pay.c):
+ * its files under /my/, finding a meter, its view, paying for it and the
+ * payment's way to the meter. */
+void bo_h_phone_file(bo_req_t *q, bo_resp_t *r);
+void bo_h_phone_find(bo_req_t *q, bo_resp_t *r);
+void bo_h_phone_meter(bo_req_t *q, bo_resp_t *r);
+void bo_h_phone_order_create(bo_req_t *q, bo_resp_t *r);
+void bo_h_phone_order_get(bo_req_t *q, bo_resp_t *r);
+void bo_h_phone_notify(bo_req_t *q, bo_resp_t *r);
+/* The meter a phone request's bearer session names into meter
+ * (BO_PHONE_METER_MAX + 1 bytes); false with 401 in r if none or expired. */
+bool bo__phone_session(bo_req_t *q, char *meter, size_t len, bo_resp_t *r);
 
 /* Whether the request carries a console session cookie (its token into
  * token, len bytes, if not NULL). */

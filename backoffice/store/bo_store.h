@@ -73,6 +73,7 @@ typedef enum bo_listing {
     BO_REPORT_INCOME_YEAR,
     BO_REPORT_MONEY,         /* args.from, args.to: every recharge, refund and charge, oldest first */
     BO_REPORT_ACCOUNT_MONTH, /* args.id: an account, args.from, args.to: its usage and fees by month */
+    BO_LIST_METER_TOPUPS, /* args.id: the meter; its last 10 sales that put credit on it, newest first */
 } bo_listing_t;
 
 /* A listing's parameters (those it does not use are ignored). */

@@ -259,6 +259,10 @@ static const listing_t listings[] = {
                         OPEN},
     /* Batches with how many meters' latest attempts are in each state. */
     /* The notice outbox, newest first, the recipient masked. */
+    /* A meter's last top-ups (the phone page): sales that delivered credit, newest first. */
+    [BO_LIST_METER_TOPUPS] = {"SELECT " TIME("created_at") " AS at, method, currency, delivered AS amount "
+                              "FROM sale WHERE meter = ?1 AND delivered > 0 ORDER BY created_at DESC, txn_id LIMIT 10",
+                              ID},
     [BO_LIST_NOTICES] = {"SELECT id, " TIME("created_at") " AS created, account, meter, kind, channel, shown AS "
                          "recipient, lang, state, attempts, " TIME("next_try_at") " AS next_try, " TIME("sent_at")
                          " AS sent, provider_id, report, error, key FROM notice_outbox WHERE (?1 = '' OR account = ?1) "

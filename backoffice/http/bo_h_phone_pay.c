@@ -1,0 +1,224 @@
+/* Paying from the phone page (docs/phone.md): an H5 order placed with the
+ * QR money provider for the session's meter; its payment (notified, or
+ * found by asking the provider while the page polls) becomes a central
+ * credit to the meter through its site's kiosk, exactly once: the credit
+ * command's id is the order id, which the store takes once. The lock is
+ * never held across a provider call. */
+#include <arpa/inet.h>
+#include <cjson/cJSON.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backoffice/domain/bo_command.h"
+#include "backoffice/http/bo_server.h"
+#include "base/log.h"
+
+#define ASK_EVERY_MS 2000  /* a pending phone order is asked about at the provider at most this often */
+#define ORDER_TTL_MS 900000 /* an H5 order may be paid for 15 minutes */
+
+static const struct {
+    const char *provider, *path;
+} notify_paths[] = {
+    {"wechat", "/v1/phone/notify/wechatpay"},
+    {"alipay", "/v1/phone/notify/alipay"},
+};
+
+/* The configured provider's phone notification path ("" if none). */
+static const char *notify_path(const bo_server_t *s)
+{
+    for (size_t i = 0; s->provider.ops && i < sizeof notify_paths / sizeof notify_paths[0]; i++)
+        if (strcmp(notify_paths[i].provider, s->provider.ops->name) == 0)
+            return notify_paths[i].path;
+    return "";
+}
+
+static bool amount_ok(int64_t amount)
+{
+    for (size_t i = 0; i < sizeof bo_phone_amounts / sizeof bo_phone_amounts[0]; i++)
+        if (bo_phone_amounts[i] == amount)
+            return true;
+    return false;
+}
+
+/* Queues the credit of paid order id (amount fen, the provider's trade
+ * trade_no) once; a second call finds the command and does nothing. */
+static kerr_t credit(bo_server_t *s, const char *id, int64_t amount, const char *trade_no, kmsg_t *msg)
+{
+    char meter[BO_PHONE_METER_MAX + 1], reason[200], actor[48];
+    if (!bo_phone_order_meter(id, meter, sizeof meter) || !amount_ok(amount))
+        return kmsg_set(msg, K_EINVAL, "order %s for %lld fen is not one of the phone page's", id, (long long)amount);
+    snprintf(reason, sizeof reason, "paid from the phone page at %s, trade %s", s->provider.ops->name, trade_no);
+    snprintf(actor, sizeof actor, "phone:%s", s->provider.ops->name);
+    bo_cmd_spec_t spec = {.meter = meter, .command = "credit", .operator_name = "phone", .reason = reason,
+                          .expiry_s = 86400, .amount = amount, .paid_by = "online", .reference = id, .id = id};
+    bo_cmd_rec_t c;
+    bool found = false;
+    bo_lock(s);
+    bo_who_t who = {actor, bo_now(s)};
+    kerr_t rc = s->store.ops->cmd->get(s->store.ctx, id, &c, &found, msg);
+    if (rc == K_OK && !found)
+        rc = bo_command_issue(&s->store, &s->key, &who, &spec, &c, msg);
+    if (rc == K_ECONFLICT)
+        rc = K_OK;
+    pthread_cond_broadcast(&s->changed); /* the kiosk's long poll for commands */
+    bo_unlock(s);
+    if (rc == K_OK && !found)
+        LOG_I("phone", "order %s paid (%lld fen at %s): credit queued for meter %s", id, (long long)amount,
+              s->provider.ops->name, meter);
+    return rc;
+}
+
+/* POST /v1/phone/orders {"amount"}: the bearer session's meter. A page of
+ * another site cannot send the Authorization header (no CORS), so no
+ * cross-site request can place an order. */
+void bo_h_phone_order_create(bo_req_t *q, bo_resp_t *r)
+{
+    bo_server_t *s = q->s;
+    char meter[BO_PHONE_METER_MAX + 1], id[BO_PHONE_ORDER_MAX], notify[400] = "", ret[400], what[96], addr[64] = "";
+    if (!bo__phone_session(q, meter, sizeof meter, r))
+        return;
+    cJSON *b = cJSON_ParseWithLength(q->body, q->body_len);
+    const cJSON *amt = cJSON_GetObjectItemCaseSensitive(b, "amount");
+    int64_t amount = cJSON_IsNumber(amt) ? (int64_t)amt->valuedouble : 0;
+    cJSON_Delete(b);
+    if (!amount_ok(amount)) {
+        bo_resp_error(r, 400, "bad_amount", "choose one of the amounts the page offers");
+        return;
+    }
+    if (!s->provider.ops) {
+        bo_resp_error(r, 503, "no_provider", "paying by phone is not set up on this server ([qr] provider)");
+        return;
+    }
+    bo_phone_order_id(meter, id, sizeof id);
+    snprintf(notify, sizeof notify, "%s%s", s->base_url, notify_path(s));
+    snprintf(ret, sizeof ret, "%s/my/#order=%s", s->base_url, id);
+    snprintf(what, sizeof what, "Prepaid top-up, meter %s", meter);
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(q->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr, addr, sizeof addr);
+    bo_prov_order_t po = {.kind = BO_PROV_H5, .out_trade_no = id, .amount = amount, .currency = "CNY",
+                          .description = what, .notify_url = notify, .client_ip = addr[0] ? addr : "127.0.0.1",
+                          .return_url = ret, .expires_at = bo_now(s) + ORDER_TTL_MS};
+    bo_prov_answer_t a;
+    kmsg_t msg = {{0}};
+    if (s->provider.ops->create(s->provider.ctx, &po, &a, &msg) != K_OK) {
+        LOG_W("phone", "placing order %s with %s: %s", id, s->provider.ops->name, msg.text);
+        bo_resp_error(r, 503, "provider_unavailable", "the payment service did not answer: try again");
+        return;
+    }
+    LOG_I("phone", "order %s for meter %s: %lld fen at %s", id, meter, (long long)amount, s->provider.ops->name);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "order", id);
+    cJSON_AddStringToObject(o, "provider", s->provider.ops->name);
+    cJSON_AddStringToObject(o, "pay_url", a.url);
+    cJSON_AddNumberToObject(o, "amount", (double)amount);
+    cJSON_AddStringToObject(o, "state", "pending");
+    bo_resp_json(r, 200, o);
+}
+
+/* The page's word for a credit command's state. */
+static const char *stage_of(const char *state)
+{
+    static const struct {
+        const char *state, *stage;
+    } stages[] = {{"queued", "paid"}, {"sent", "sent"}, {"done", "done"}};
+    for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++)
+        if (strcmp(stages[i].state, state) == 0)
+            return stages[i].stage;
+    return "failed";
+}
+
+/* Asks the provider about order id (no lock held) and books a payment. */
+static const char *ask(bo_server_t *s, const char *id)
+{
+    bo_prov_answer_t a;
+    kmsg_t msg = {{0}};
+    if (s->provider.ops->query(s->provider.ctx, id, &a, &msg) != K_OK) {
+        LOG_W("phone", "asking %s about order %s: %s", s->provider.ops->name, id, msg.text);
+        return "pending";
+    }
+    if (a.state == BO_PROV_PAID && credit(s, id, a.amount, a.trade_no, &msg) != K_OK)
+        LOG_E("phone", "crediting order %s: %s", id, msg.text);
+    return a.state == BO_PROV_CLOSED ? "closed" : "pending";
+}
+
+/* GET /v1/phone/orders/{id}: pending, closed, paid (the credit queued),
+ * sent (the kiosk has it), done (on the meter, with the balance after) or
+ * failed. */
+void bo_h_phone_order_get(bo_req_t *q, bo_resp_t *r)
+{
+    bo_server_t *s = q->s;
+    char meter[BO_PHONE_METER_MAX + 1], of[BO_PHONE_METER_MAX + 1];
+    if (!bo__phone_session(q, meter, sizeof meter, r))
+        return;
+    const char *id = q->arg[0];
+    if (!bo_phone_order_meter(id, of, sizeof of) || strcmp(of, meter) != 0 || !s->provider.ops) {
+        bo_resp_error(r, 404, "not_found", "no such order for this meter");
+        return;
+    }
+    bo_cmd_rec_t c;
+    bool found = false, now_due = false;
+    kmsg_t msg = {{0}};
+    const char *stage = "pending";
+    for (int round = 0; round < 2; round++) {
+        bo_lock(s);
+        kerr_t rc = s->store.ops->cmd->get(s->store.ctx, id, &c, &found, &msg);
+        now_due = rc == K_OK && !found && round == 0 &&
+                  bo_phone_ask_due(s->phone_asked, sizeof s->phone_asked / sizeof s->phone_asked[0], id, bo_now(s),
+                                   ASK_EVERY_MS);
+        bo_unlock(s);
+        if (rc) {
+            bo_resp_kerr(r, rc, &msg);
+            return;
+        }
+        if (!now_due)
+            break;
+        stage = ask(s, id);
+    }
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "order", id);
+    cJSON_AddStringToObject(o, "state", found ? stage_of(c.state) : stage);
+    if (found) {
+        cJSON_AddStringToObject(o, "command_state", c.state);
+        if (c.has_after && strcmp(c.state, "done") == 0)
+            cJSON_AddNumberToObject(o, "balance", (double)c.balance_after);
+    }
+    bo_resp_json(r, 200, o);
+}
+
+static const char *header(void *arg, const char *name)
+{
+    return MHD_lookup_connection_value(arg, MHD_HEADER_KIND, name);
+}
+
+/* POST /v1/phone/notify/{wechatpay|alipay}: the provider's notification,
+ * checked by its signature (401 if it is not the provider's); a payment
+ * becomes the order's credit once (500 if it cannot be stored: sent again). */
+void bo_h_phone_notify(bo_req_t *q, bo_resp_t *r)
+{
+    bo_server_t *s = q->s;
+    bo_prov_event_t ev;
+    kmsg_t msg = {{0}};
+    if (strcmp(q->path, notify_path(s)) != 0) {
+        bo_resp_error(r, 404, "not_found", "this server takes no notifications from that provider");
+        return;
+    }
+    const bo_prov_http_t in = {header, q->conn, header(q->conn, "Content-Type"), q->body, q->body_len};
+    bool heard = s->provider.ops->notify(s->provider.ctx, &in, &ev, &msg) == K_OK;
+    bool pay = heard && !ev.is_refund && ev.trade.state == BO_PROV_PAID;
+    kerr_t rc = pay ? credit(s, ev.trade.out_trade_no, ev.trade.amount, ev.trade.trade_no, &msg) : K_OK;
+    if (!heard)
+        LOG_W("phone", "a %s notification refused: %s", s->provider.ops->name, msg.text);
+    else if (rc && rc != K_EIO && rc != K_EBUSY)
+        LOG_E("phone", "a paid order not credited: %s", msg.text);
+    if (!heard || rc == K_EIO || rc == K_EBUSY) {
+        bo_resp_error(r, heard ? 500 : 401, "FAIL", "%s", heard ? "the payment could not be stored" : msg.text);
+        return;
+    }
+    r->status = s->provider.ops->ack_status;
+    r->body = strdup(s->provider.ops->ack_body);
+    r->type = "text/plain; charset=utf-8";
+}

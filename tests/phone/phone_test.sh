@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The resident's phone page end to end (docs/phone.md): metersim's meters,
+# a kiosk's worker carrying central commands, the back office with WeChat
+# Pay played by wxpaysim and the page's files, and Debian's chromium at
+# 375x812 driven by tests/console/phone_test.mjs (playwright-core).
+# Usage: phone_test.sh CASE KIOSKCTL BACKOFFICE METERSIM WXPAYSIM DIST
+CASE=$1 CTL=$2 BO=$3 SIM=$4 WXPAYSIM=$5 DIST=$6
+. "$(dirname "$0")/../cli/lib.sh"
+. "$(dirname "$0")/../cli/bo_lib.sh"
+. "$(dirname "$0")/../cli/metersim_lib.sh"
+. "$(dirname "$0")/../wxpay/wxpay_lib.sh"
+DIR=$SITE
+
+start_metersim 3 500
+trap 'stop_worker; stop_wxpaysim; kill $BO_PID $SIM_PID 2>/dev/null; wait 2>/dev/null; rm -rf "$SITE"' EXIT
+make_keys
+start_wxpaysim
+bo_loopback "$(printf '[qr]\nprovider = wechat\n'; wechat_ini ''; printf '[console]\ndir = %s\n' "$DIST")"
+printf 'pubkey = %s\n' "$(bo pubkey | grep -o '[A-Za-z0-9+/=]\{44\}' | head -1)" >>"$SITE/kiosk.ini"
+# 30 days of readings of meter 1 before today: 1.000 kWh a day (the chart's known figures)
+now=$(date +%s)
+for d in $(seq 31 -1 1); do
+  bo_sql "INSERT INTO reading(kiosk, meter, at, energy, balance, purchase_count, relay_open, flags)
+          VALUES ('K1', '000000000001', $(( (now - d * 86400) * 1000 )), $(( (31 - d) * 1000 )), 500, 0, 0, 0)"
+done
+control "set 000000000001 energy 40000" # above the planted readings
+control "set 000000000001 balance 1234"
+start_worker
+PHONE_LINK=$(bo phone-link 000000000001 --days 1) || fail "phone-link"
+export PHONE_LINK
+node "$(dirname "$0")/../console/phone_test.mjs" "$CASE" "http://127.0.0.1:$PORT" "$WX_URL" "$CONTROL" "$SITE" ||
+  fail "the browser's checks"
+[[ $failures == 0 ]] || { echo "--- bo.log"; tail -30 "$SITE/bo.log"; echo "--- worker.log"; tail -20 "$SITE/worker.log"; } >&2
+finish
