@@ -7,6 +7,8 @@
 # export has it, and none after; then the kiosk uploads its outbox again
 # and the later sales arrive once (the ingest is idempotent).
 #   sqlite_restore    `backoffice backup --to FILE` (SQLite's online backup)
+#   sqlite_under_writes  backups while another process writes: each copy
+#                     whole (its integrity checked) and at one instant
 #   pg_pitr           PostgreSQL: a base backup, WAL archiving and a restore
 #                     to a point in time between two known sales, on a
 #                     server of the test's own (tests/support/pg_server)
@@ -77,6 +79,33 @@ case_sqlite_restore() {
   serve_bo
   same_sales "$SITE/before" "after the restore"
   resync
+}
+
+# Backups taken while another process adds customers one transaction at a
+# time: each copy passes the integrity check and holds a whole number of
+# those transactions (customers C1..Cn with no gap), later copies no fewer.
+case_sqlite_under_writes() {
+  setup_bo
+  ( for i in $(seq 80); do bo customer add "9$(printf '%011d' "$i")" "Writer $i" >/dev/null || exit 1; done ) &
+  local writer=$! n during=0 last=0 got
+  for n in 1 2 3 4 5 6; do
+    expect_status 0 bo backup --to "$SITE/copy$n.db"
+    contains "$OUT" "integrity ok" "backup $n"
+    kill -0 "$writer" 2>/dev/null && during=$((during + 1))
+    sleep 0.2
+  done
+  wait "$writer" || fail "the writer failed"
+  (( during >= 2 )) || fail "only $during backups overlapped the writes"
+  for n in 1 2 3 4 5 6; do
+    [[ $(sqlite3 "$SITE/copy$n.db" "pragma integrity_check") == ok ]] || fail "copy $n fails its integrity check"
+    got=$(sqlite3 "$SITE/copy$n.db" "select count(*) from customer where id like '9%'")
+    [[ $(sqlite3 "$SITE/copy$n.db" "select coalesce(max(cast(substr(id, 2) as integer)), 0) from customer
+      where id like '9%'") == "$got" ]] || fail "copy $n holds $got writer customers, not C1..C$got"
+    (( got >= last )) || fail "copy $n holds $got writer customers, fewer than the copy before ($last)"
+    last=$got
+    echo "copy $n: $got of the writer's customers"
+  done
+  [[ $(bo_query "select count(*) from customer where id like '9%'") == 80 ]] || fail "the writer's customers"
 }
 
 # The PostgreSQL server of this test, with WAL archiving; psql as its owner.
