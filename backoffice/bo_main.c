@@ -103,6 +103,8 @@ static const char help_notices[] =
     "        --operator NAME | contact show ACCOUNT | contact clear ACCOUNT --operator NAME   (masked, audited)\n"
     "  notices list [--account A] [--state S] [--csv] | notices run-once   the notice outbox (docs/notices.md)\n"
     "  notices levels (--site S | --account A) L1,L2,L3 [--margin N] --operator NAME   low-balance levels\n"
+    "  backup --to FILE                     a copy of the SQLite database while serve runs, checked\n"
+    "                                       (PostgreSQL: pg_basebackup and WAL archiving, docs/backup.md)\n"
     "Amounts are minor units (5000 = 50.00). See docs/sync.md.\n";
 
 /* The periodic check for silent kiosks (bo_alerts.h), on the server's
@@ -309,6 +311,7 @@ static int with_store(const bo_config_t *cfg, const bo_args_t *a)
              : bo_cli_notice_verb(a)           ? bo_cli_notice(cfg, &st, a, stdout)
              : bo_cli_bill_verb(a)             ? bo_cli_bill(cfg, &st, a, stdout)
              : bo_cli_charge_verb(a)           ? bo_cli_charge(&st, a, stdout)
+             : bo_cli_backup_verb(a)           ? bo_cli_backup(&st, a, stdout)
                                                : bo_admin(&st, a, stdout);
     st.ops->close(st.ctx);
     return rc;

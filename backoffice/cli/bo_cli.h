@@ -179,4 +179,11 @@ bool bo_cli_charge_verb(const bo_args_t *a);
  * `apportion run` (docs/billing.md, "Other charges", "Apportionment"). */
 int bo_cli_charge(bo_store_t *st, const bo_args_t *a, FILE *out);
 
+/* Whether a is `backup ...` (bo_cli_backup.c). */
+bool bo_cli_backup_verb(const bo_args_t *a);
+
+/* Runs `backup --to FILE`: the store's online backup to a new file, its
+ * integrity checked; says its size and schema. */
+int bo_cli_backup(bo_store_t *st, const bo_args_t *a, FILE *out);
+
 #endif

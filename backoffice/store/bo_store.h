@@ -84,6 +84,12 @@ typedef struct bo_list_args {
     bool open_only;
 } bo_list_args_t;
 
+/* What an online backup wrote (the backup op). */
+typedef struct bo_backup_info {
+    int64_t pages, bytes; /* the copy's size */
+    int schema;           /* its schema version */
+} bo_backup_info_t;
+
 typedef struct bo_store_ops {
     const char *engine; /* "sqlite" */
     /* Closes the store and frees its context. */
@@ -95,6 +101,13 @@ typedef struct bo_store_ops {
     void (*rollback)(void *ctx);
     /* Fills out (bo_rows_init is the op's) with the listing's rows. */
     kerr_t (*list)(void *ctx, bo_listing_t what, const bo_list_args_t *args, bo_rows_t *out, kmsg_t *msg);
+    /* Copies the whole database as it stood at one instant to a new file
+     * at path (mode 600) while others go on writing, then checks the
+     * copy's integrity; path appears only once the copy is whole and
+     * checked. K_ECONFLICT if path exists, K_ECORRUPT if the check fails,
+     * K_ESTATE on an engine backed up otherwise (PostgreSQL:
+     * docs/backup.md). */
+    kerr_t (*backup)(void *ctx, const char *path, bo_backup_info_t *out, kmsg_t *msg);
     const bo_st_fleet_t *fleet;     /* sites, kiosks, settings, enrolment codes, heartbeats */
     const bo_st_docs_t *docs;       /* document versions, tariffs, blocked cards */
     const bo_st_staff_t *staff;     /* permission groups and operators */

@@ -39,6 +39,9 @@ void bo__sq_read_cmd(bo_cur_t *st, bo_cmd_rec_t *c);
 /* The listing's rows into out (bo_sq_list.c). */
 kerr_t bo__sq_list(void *ctx, bo_listing_t what, const bo_list_args_t *args, bo_rows_t *out, kmsg_t *msg);
 
+/* The store's backup op (bo_sq_backup.c): SQLite's online backup. */
+kerr_t bo__sq_backup(void *ctx, const char *path, bo_backup_info_t *out, kmsg_t *msg);
+
 /* The rows of sql with three text parameters (NULL binds "") into out
  * (bo_sq_list.c). */
 kerr_t bo__sq_rows(void *ctx, const char *sql, const char *p1, const char *p2, const char *p3, bo_rows_t *out,

@@ -34,6 +34,7 @@ static const bo_store_ops_t ops = {
     .commit = commit,
     .rollback = rollback,
     .list = bo__sq_list,
+    .backup = bo__sq_backup,
     .fleet = &bo__sq_fleet,
     .docs = &bo__sq_docs,
     .staff = &bo__sq_staff,
