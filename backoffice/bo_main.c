@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "backoffice/cli/bo_cli.h"
+#include "backoffice/cli/bo_cli_qr.h"
 #include "backoffice/domain/bo_alerts.h"
 #include "backoffice/domain/bo_batch.h"
 #include "backoffice/domain/bo_billing.h"
@@ -96,6 +97,12 @@ static const char help_org[] =
     "  org staff OPERATOR ORG|none          the operator sees only ORG's sites (none: everything)\n"
     "  building add ID NAME --site SITE | building list | building kiosk BUILDING KIOSK\n"
     "  room add ID NAME --building B --floor N | room meter ROOM METER | room list BUILDING [--csv]\n";
+
+/* The help's part on QR money (docs/payments-qr.md). */
+static const char help_qr[] =
+    "  qr reconcile --day YYYY-MM-DD        compare the provider's bill of that day (China time) with the paid QR\n"
+    "                                       orders; serve does yesterday's after [qr] reconcile_hour (10)\n"
+    "  qr differences [--day D] [--open] [--csv] | qr difference resolve ID --reason T --operator N   (PIN)\n";
 
 /* The help's third part. */
 static const char help_notices[] =
@@ -258,6 +265,7 @@ static int checks(bo_server_t *s, const bo_config_t *cfg, const sigset_t *set)
         }
         if (t >= billing_at) {
             billing_check(s);
+            bo_recon_check(s, (int)cfg->qr_reconcile_hour);
             billing_at = t + cfg->billing_check_s;
         }
     }
@@ -312,6 +320,7 @@ static int with_store(const bo_config_t *cfg, const bo_args_t *a)
              : bo_cli_bill_verb(a)             ? bo_cli_bill(cfg, &st, a, stdout)
              : bo_cli_charge_verb(a)           ? bo_cli_charge(&st, a, stdout)
              : bo_cli_backup_verb(a)           ? bo_cli_backup(&st, a, stdout)
+             : bo_cli_qr_verb(a)               ? bo_cli_qr(cfg, &st, a, stdout)
                                                : bo_admin(&st, a, stdout);
     st.ops->close(st.ctx);
     return rc;
@@ -339,6 +348,7 @@ int main(int argc, char **argv)
         fputs(help, to);
         fputs(help_billing, to);
         fputs(help_org, to);
+        fputs(help_qr, to);
         fputs(help_notices, to);
         fputs("  phone-link METER [--days N]          a signed link to METER's phone page for a notice (N: 1..90, 30)\n",
               to);

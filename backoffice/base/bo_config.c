@@ -203,6 +203,8 @@ static bool apply(bo_config_t *c, const char *section, const char *name, const c
         return parse_bool(v, &c->qr_simulate);
     if (KEY("qr", "ttl_seconds"))
         return parse_int(v, 10, 3600, &c->qr_ttl_s);
+    if (KEY("qr", "reconcile_hour"))
+        return parse_int(v, 0, 23, &c->qr_reconcile_hour);
     if (KEY("commands", "expiry_seconds"))
         return parse_int(v, 10, 86400, &c->command_expiry_s);
     if (KEY("commands", "batch_check_seconds"))
@@ -282,6 +284,7 @@ static void defaults(bo_config_t *c)
     bo_console_config_defaults(&c->console);
     bo_wx_config_defaults(&c->wechat);
     strcpy(c->qr_provider, "sim");
+    c->qr_reconcile_hour = 10;
     c->notices = (bo_notices_cfg_t){.webhook_timeout_s = 10, .per_second = {5, 5, 10}, .levels = {2000, 1000, 500},
                                     .rearm_margin = 100, .quiet_from = 22 * 60, .quiet_to = 7 * 60,
                                     .utc_offset_min = 480, .retry_min_s = 30, .retry_max_s = 3600,

@@ -56,6 +56,7 @@ typedef struct bo_config {
     bool qr_simulate;     /* the simulated payment provider's pages */
     int64_t qr_ttl_s;
     char qr_provider[16]; /* [qr] provider: sim (no real money, the default), wechat, alipay */
+    int64_t qr_reconcile_hour; /* [qr] reconcile_hour: serve reconciles yesterday after this hour, China time */
     int64_t command_expiry_s; /* a central command not run within this long expires ([commands] expiry_seconds) */
     int64_t lease_s;      /* a count lease not renewed for this long ends */
     int64_t lease_max_s;  /* a sale may renew its count lease until this long after it was granted */

@@ -35,6 +35,7 @@ static const route_perm_t perms[] = {
     {"GET", "/v1/admin/reports/*", NONE}, /* the audit report needs operators: see need_of */
     {"GET", "/v1/admin/accounts/*/contact", PERM_CONTACTS},
     {"GET", "/v1/admin/notices", PERM_CONTACTS},
+    {"GET", "/v1/admin/qr-differences", PERM_ACCOUNTS},
     {"POST", "/v1/admin/alerts/*/ack", PERM_DIAGNOSTICS},
     {"POST", "/v1/admin/commands", PERM_DIAGNOSTICS},
     {"POST", "/v1/admin/commands/*/cancel", PERM_DIAGNOSTICS},

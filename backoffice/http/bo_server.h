@@ -195,6 +195,10 @@ kerr_t bo_api_why(bo_req_t *q, char *why, size_t len, kmsg_t *msg);
 void bo_h_admin_meters(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_meter(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_alerts(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_qr_differences(bo_req_t *q, bo_resp_t *r); /* bo_h_recon.c */
+/* Runs yesterday's QR reconciliation once it is due (bo_recon_due), the lock
+ * not held while the bill downloads (bo_h_recon.c). */
+void bo_recon_check(bo_server_t *s, int ready_hour);
 /* Contacts and notices (bo_h_notice.c, docs/notices.md). */
 void bo_h_admin_contact_get(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_contact_set(bo_req_t *q, bo_resp_t *r);

@@ -139,18 +139,21 @@ kerr_t bo_wx__bill(void *ctx, const char *day, bo_prov_bill_cb fn, void *arg, km
     bo_wx_t *wx = ctx;
     bo_wx_resp_t r, file = {0};
     cJSON *ans = NULL;
-    char path[128], code[64], text[256];
+    char path[128], code[64] = "", text[256];
     snprintf(path, sizeof path, "/v3/bill/tradebill?bill_date=%.10s&bill_type=ALL", day);
     kerr_t rc = bo_wx_call_json(wx, "GET", path, NULL, &r, &ans, msg);
     if (rc == K_OK && r.status != 200)
         rc = bo_wx_refused(&r, code, sizeof code, text, sizeof text, msg);
-    if (rc == K_OK && !str(ans, "download_url")[0])
+    bool none = rc == K_EDENIED && strcmp(code, "NO_STATEMENT_EXIST") == 0; /* a day without a trade */
+    if (none)
+        rc = K_OK;
+    if (rc == K_OK && !none && !str(ans, "download_url")[0])
         rc = kmsg_set(msg, K_ECORRUPT, "the bill's answer has no download_url");
-    if (rc == K_OK)
+    if (rc == K_OK && !none)
         rc = bo_wx_fetch(wx, str(ans, "download_url"), &file, msg);
-    if (rc == K_OK)
+    if (rc == K_OK && !none)
         rc = check_hash(ans, &file, msg);
-    if (rc == K_OK)
+    if (rc == K_OK && !none)
         rc = bo_wx_bill_parse(file.body, fn, arg, msg);
     cJSON_Delete(ans);
     bo_wx_resp_free(&r);

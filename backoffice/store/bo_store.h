@@ -22,6 +22,7 @@
 #include "backoffice/store/bo_store_notice.h"
 #include "backoffice/store/bo_store_org.h"
 #include "backoffice/store/bo_store_post.h"
+#include "backoffice/store/bo_store_recon.h"
 #include "backoffice/store/bo_store_sched.h"
 #include "backoffice/store/bo_store_tariff.h"
 #include "backoffice/store/bo_store_upload.h"
@@ -128,6 +129,7 @@ typedef struct bo_store_ops {
     const bo_st_sched_t *sched;     /* the periodic runs serve made */
     const bo_st_writeoff_t *writeoff; /* debts written off at an account's closing */
     const bo_st_org_t *org;         /* organisations, buildings, rooms; what their staff see */
+    const bo_st_recon_t *recon;     /* QR reconciliation: paid orders, differences */
 } bo_store_ops_t;
 
 /* An open store: what the domain is handed. */

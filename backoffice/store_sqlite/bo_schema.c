@@ -496,9 +496,29 @@ static const char *const v19[] = {
     NULL,
 };
 
+/* Version 20: reserved for the refunds of QR payments (issue 20, part 3),
+ * merged separately; here it changes nothing. */
+static const char *const v20[] = {
+    NULL,
+};
+
+/* Version 21: reconciliation's differences (docs/payments-qr.md,
+ * "Reconciliation"): one row per provider, day (the provider's), kind and
+ * order, so a day's run twice records nothing twice; open until staff
+ * resolve it, with who and why. */
+static const char *const v21[] = {
+    "CREATE TABLE IF NOT EXISTS qr_difference (id INTEGER PRIMARY KEY, provider TEXT NOT NULL, day TEXT NOT NULL,"
+    "  kind TEXT NOT NULL, out_trade_no TEXT NOT NULL, trade_no TEXT NOT NULL DEFAULT '',"
+    "  bill_amount INTEGER NOT NULL, our_amount INTEGER NOT NULL, detail TEXT NOT NULL, found_at INTEGER NOT NULL,"
+    "  resolved_at INTEGER, resolved_by TEXT NOT NULL DEFAULT '', reason TEXT NOT NULL DEFAULT '',"
+    "  UNIQUE (provider, day, kind, out_trade_no)) STRICT;"
+    "CREATE INDEX IF NOT EXISTS qr_difference_open ON qr_difference(day) WHERE resolved_at IS NULL;",
+    NULL,
+};
+
 /* Each migration is a list of SQL texts run in one transaction. */
 static const char *const *const migrations[] = {v1,  v2,  v3,  v4,  v5,  v6,  v7,  v8,  v9,  v10,
-                                                v11, v12, v13, v14, v15, v16, v17, v18, v19};
+                                                v11, v12, v13, v14, v15, v16, v17, v18, v19, v20, v21};
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

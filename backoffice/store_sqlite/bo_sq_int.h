@@ -25,6 +25,7 @@ extern const bo_st_console_t bo__sq_console; /* bo_sq_session.c */
 extern const bo_st_tariffv_t bo__sq_tariffv; /* bo_sq_tariff.c */
 extern const bo_st_sched_t bo__sq_sched;     /* bo_sq_sched.c */
 extern const bo_st_writeoff_t bo__sq_writeoff; /* bo_sq_writeoff.c */
+extern const bo_st_recon_t bo__sq_recon;       /* bo_sq_recon.c */
 extern const bo_st_org_t bo__sq_org;         /* bo_sq_org.c */
 
 /* A central command's columns, in the order bo__sq_read_cmd reads them. */

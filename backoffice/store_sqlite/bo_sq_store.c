@@ -55,6 +55,7 @@ static const bo_store_ops_t ops = {
     .sched = &bo__sq_sched,
     .writeoff = &bo__sq_writeoff,
     .org = &bo__sq_org,
+    .recon = &bo__sq_recon,
 };
 
 kerr_t bo_sqlite_open(const char *path, bo_store_t *out, kmsg_t *msg)

@@ -1,0 +1,73 @@
+/* `backoffice qr reconcile|differences|difference resolve` (bo_cli_qr.h). */
+#include "backoffice/cli/bo_cli_qr.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "backoffice/domain/bo_recon_run.h"
+#include "backoffice/pay/bo_pay.h"
+
+static int usage(void)
+{
+    return bo_cli_usage("qr reconcile --day YYYY-MM-DD | qr differences [--day D] [--open] [--csv] | "
+                        "qr difference resolve ID --reason TEXT --operator NAME   (the PIN in BACKOFFICE_PIN)");
+}
+
+bool bo_cli_qr_verb(const bo_args_t *a)
+{
+    return a->npos >= 1 && strcmp(a->pos[0], "qr") == 0;
+}
+
+static int reconcile(const bo_config_t *cfg, bo_store_t *st, const bo_args_t *a, FILE *out)
+{
+    bo_provider_t p;
+    bo_recon_stats_t s;
+    kmsg_t msg = {{0}};
+    if (!bo_arg(a, "day"))
+        return usage();
+    kerr_t rc = bo_pay_open(cfg, &p, &msg);
+    if (rc == K_OK && !bo_pay_real(&p))
+        rc = kmsg_set(&msg, K_EINVAL, "[qr] provider is %s: no provider's bill to reconcile", cfg->qr_provider);
+    if (rc)
+        return bo_cli_outcome_args(rc, &msg, NULL);
+    bo_who_t who = bo_cli_login();
+    rc = bo_recon_day(st, &who, &p, bo_arg(a, "day"), &s, &msg);
+    if (rc == K_OK)
+        fprintf(out, "%s %s: %zu bill rows, %zu differences, %zu new\n", p.ops->name, bo_arg(a, "day"), s.rows,
+                s.found, s.added);
+    bo_pay_close(&p);
+    return bo_cli_outcome_args(rc, &msg, NULL);
+}
+
+static int differences(bo_store_t *st, const bo_args_t *a, FILE *out)
+{
+    bo_rows_t r;
+    kmsg_t msg = {{0}};
+    kerr_t rc = st->ops->recon->list(st->ctx, bo_arg(a, "day"), bo_arg(a, "open") != NULL, &r, &msg);
+    return bo_cli_rows_done(rc, &r, &msg, bo_arg(a, "csv") != NULL, out);
+}
+
+static int resolve(bo_store_t *st, const bo_args_t *a)
+{
+    char *end, done[64];
+    int64_t id = a->npos == 4 ? strtoll(a->pos[3], &end, 10) : 0;
+    if (id <= 0 || *end || strcmp(a->pos[2], "resolve") != 0 || !bo_arg(a, "operator"))
+        return usage();
+    kmsg_t msg = {{0}};
+    bo_who_t who = bo_cli_login();
+    bo_signer_t sig = {bo_arg(a, "operator"), getenv("BACKOFFICE_PIN")};
+    kerr_t rc = bo_recon_resolve(st, &who, &sig, id, bo_arg(a, "reason"), &msg);
+    snprintf(done, sizeof done, "difference %lld resolved", (long long)id);
+    return bo_cli_outcome_args(rc, &msg, done);
+}
+
+int bo_cli_qr(const bo_config_t *cfg, bo_store_t *st, const bo_args_t *a, FILE *out)
+{
+    if (bo_cli_is(a, "qr", "reconcile", 2))
+        return reconcile(cfg, st, a, out);
+    if (bo_cli_is(a, "qr", "differences", 2))
+        return differences(st, a, out);
+    if (a->npos == 4 && strcmp(a->pos[1], "difference") == 0)
+        return resolve(st, a);
+    return usage();
+}

@@ -1,0 +1,61 @@
+/* QR reconciliation in the server (docs/payments-qr.md,
+ * "Reconciliation"): GET /v1/admin/qr-differences, and the daily run serve
+ * makes of yesterday's bill once it is ready. */
+#include <stdio.h>
+#include <string.h>
+
+#include "backoffice/domain/bo_recon_run.h"
+#include "backoffice/http/bo_server.h"
+#include "base/log.h"
+
+/* ?day=YYYY-MM-DD (default: every day), ?open=1: those not resolved. */
+void bo_h_admin_qr_differences(bo_req_t *q, bo_resp_t *r)
+{
+    const char *day = bo_req_arg(q, "day"), *open = bo_req_arg(q, "open");
+    bool open_only = open && strcmp(open, "0") != 0 && strcmp(open, "false") != 0;
+    bo_rows_t rows;
+    kmsg_t msg = {{0}};
+    bo_lock(q->s);
+    kerr_t rc = q->s->store.ops->recon->list(q->s->store.ctx, day, open_only, &rows, &msg);
+    bo_unlock(q->s);
+    if (rc) {
+        bo_resp_error(r, 500, "internal", "listing failed: %s", msg.text);
+        return;
+    }
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "rows", bo_rows_json(&rows));
+    bo_rows_free(&rows);
+    bo_resp_json(r, 200, o);
+}
+
+void bo_recon_check(bo_server_t *s, int ready_hour)
+{
+    char day[11];
+    bool due = false;
+    kmsg_t msg = {{0}};
+    if (!s->provider.ops)
+        return;
+    bo_lock(s);
+    kerr_t rc = bo_recon_due(&s->store, s->provider.ops->name, bo_now(s), ready_hour, day, &due, &msg);
+    bo_unlock(s);
+    if (rc || !due) {
+        if (rc)
+            LOG_W("qr", "reconciliation: %s", msg.text);
+        return;
+    }
+    bo_recon_bill_t b;
+    bo_recon_stats_t st = {0};
+    rc = bo_recon_fetch(&s->provider, day, &b, &msg); /* no lock: it waits for the provider */
+    bo_who_t who = {"backoffice:reconcile", bo_now(s)};
+    if (rc == K_OK) {
+        bo_lock(s);
+        rc = bo_recon_apply(&s->store, &who, s->provider.ops->name, day, &b, &st, &msg);
+        bo_unlock(s);
+    }
+    bo_recon_bill_free(&b);
+    if (rc)
+        LOG_W("qr", "reconciling %s's bill of %s (tried again next time): %s", s->provider.ops->name, day, msg.text);
+    else
+        LOG_I("qr", "reconciled %s's bill of %s: %zu rows, %zu differences, %zu new", s->provider.ops->name, day,
+              st.rows, st.found, st.added);
+}
