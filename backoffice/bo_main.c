@@ -15,6 +15,7 @@
 #include "backoffice/domain/bo_alerts.h"
 #include "backoffice/domain/bo_batch.h"
 #include "backoffice/domain/bo_billing.h"
+#include "backoffice/domain/bo_qr_refund.h"
 #include "backoffice/domain/bo_schedule.h"
 #include "backoffice/http/bo_server.h"
 #include "backoffice/notify/bo_outbox.h"
@@ -103,6 +104,11 @@ static const char help_notices[] =
     "  notices list [--account A] [--state S] [--csv] | notices run-once   the notice outbox (docs/notices.md)\n"
     "  notices levels (--site S | --account A) L1,L2,L3 [--margin N] --operator NAME   low-balance levels\n"
     "Amounts are minor units (5000 = 50.00). See docs/sync.md.\n";
+
+/* The help's QR part. */
+static const char help_qr[] =
+    "  qr refunds [--state S] [--csv]   refunds of QR payments whose credit could not be delivered\n"
+    "  qr refund settle ORDER --reason TEXT --operator NAME   a failed one settled by hand (PIN, audited)\n";
 
 /* The periodic check for silent kiosks (bo_alerts.h), on the server's
  * clock (its test offset included). */
@@ -229,6 +235,22 @@ static void notices_stop(notice_worker_t *w)
     bo_outbox_close(&w->o);
 }
 
+/* The QR refunds' worker (bo_qr_refund.h), with a real provider only: the
+ * lock is taken around the store, never across the provider's calls. */
+static void refund_check(bo_server_t *s)
+{
+    bo_refund_env_t env = {&s->store, &s->provider, worker_lock, worker_unlock, s};
+    bo_refund_stats_t st;
+    kmsg_t msg = {{0}};
+    if (!s->provider.ops)
+        return;
+    if (bo_qr_refund_pass(&env, bo_now(s), &st, &msg) != K_OK)
+        LOG_W("qr", "the refunds' run failed (tried again next time): %s", msg.text);
+    else if (st.asked)
+        LOG_I("qr", "refunds: %d asked, %d succeeded, %d failed, %d alerts", st.asked, st.succeeded, st.failed,
+              st.alerted);
+}
+
 static int64_t mono_s(void)
 {
     struct timespec t;
@@ -257,6 +279,7 @@ static int checks(bo_server_t *s, const bo_config_t *cfg, const sigset_t *set)
             billing_check(s);
             billing_at = t + cfg->billing_check_s;
         }
+        refund_check(s);
     }
     return sig;
 }
@@ -308,6 +331,7 @@ static int with_store(const bo_config_t *cfg, const bo_args_t *a)
              : bo_cli_notice_verb(a)           ? bo_cli_notice(cfg, &st, a, stdout)
              : bo_cli_bill_verb(a)             ? bo_cli_bill(cfg, &st, a, stdout)
              : bo_cli_charge_verb(a)           ? bo_cli_charge(&st, a, stdout)
+             : bo_cli_qr_verb(a)               ? bo_cli_qr(&st, a, stdout)
                                                : bo_admin(&st, a, stdout);
     st.ops->close(st.ctx);
     return rc;
@@ -335,6 +359,7 @@ int main(int argc, char **argv)
         fputs(help, to);
         fputs(help_billing, to);
         fputs(help_org, to);
+        fputs(help_qr, to);
         fputs(help_notices, to);
         return a.npos == 0 && bo_arg(&a, "help") ? BO_EXIT_OK : BO_EXIT_USAGE;
     }

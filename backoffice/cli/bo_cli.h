@@ -176,4 +176,11 @@ bool bo_cli_charge_verb(const bo_args_t *a);
  * `apportion run` (docs/billing.md, "Other charges", "Apportionment"). */
 int bo_cli_charge(bo_store_t *st, const bo_args_t *a, FILE *out);
 
+/* Whether a is a QR refunds verb (bo_cli_qr.c). */
+bool bo_cli_qr_verb(const bo_args_t *a);
+
+/* Runs it: `qr refunds [--state S] [--csv]`, `qr refund settle ORDER
+ * --reason R --operator NAME` (docs/payments-qr.md, "Refunds"). */
+int bo_cli_qr(bo_store_t *st, const bo_args_t *a, FILE *out);
+
 #endif

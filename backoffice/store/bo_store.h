@@ -114,6 +114,7 @@ typedef struct bo_store_ops {
     const bo_st_sched_t *sched;     /* the periodic runs serve made */
     const bo_st_writeoff_t *writeoff; /* debts written off at an account's closing */
     const bo_st_org_t *org;         /* organisations, buildings, rooms; what their staff see */
+    const struct bo_st_refund *refund; /* QR refunds (bo_store_refund.h) */
 } bo_store_ops_t;
 
 /* An open store: what the domain is handed. */
