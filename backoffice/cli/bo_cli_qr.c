@@ -11,7 +11,7 @@
 
 static int usage(void)
 {
-    return bo_cli_usage("qr refunds [--state pending|processing|succeeded|failed|settled] [--csv] | "
+    return bo_cli_usage("qr refunds [--state pending|processing|succeeded|failed|settled|review] [--csv] | "
                         "qr refund settle ORDER --reason TEXT --operator NAME (permission void, PIN in "
                         "BACKOFFICE_PIN)");
 }

@@ -83,7 +83,8 @@ static kerr_t ingest_txn(const bo_in_t *in)
     if (rc == K_OK)
         rc = bo_notice_sale(in->st, in->notices, &t, in->now, in->msg);
     if (rc == K_OK)
-        rc = bo_qr_refund_on_sale(in->st, in->kiosk, &t, in->now, in->msg);
+        rc = bo_qr_refund_on_sale(in->st, in->kiosk, &t, bo_json_str_ref(in->row->payload, "reason"), in->now,
+                                  in->msg);
     return rc ? rc : bo_counts_on_txn(in->st, in->kiosk, &t, in->now, in->msg);
 }
 

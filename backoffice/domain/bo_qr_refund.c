@@ -5,12 +5,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "backoffice/domain/bo_alerts.h"
 #include "backoffice/domain/bo_audit.h"
 #include "core/perm.h"
 
 static const char *const state_names[BO_REFUND_N_STATES] = {
     [BO_REFUND_PENDING] = "pending",     [BO_REFUND_PROCESSING] = "processing", [BO_REFUND_SUCCEEDED] = "succeeded",
-    [BO_REFUND_FAILED] = "failed",       [BO_REFUND_SETTLED] = "settled",
+    [BO_REFUND_FAILED] = "failed",       [BO_REFUND_SETTLED] = "settled",       [BO_REFUND_REVIEW] = "review",
 };
 
 const char *bo_qr_refund_state_name(bo_refund_state_t s)
@@ -38,10 +39,35 @@ static bool undeliverable(const bo_txn_t *t)
            t->delivered == 0 && t->refunded == 0;
 }
 
-kerr_t bo_qr_refund_on_sale(bo_store_t *st, const char *kiosk, const bo_txn_t *t, int64_t now, kmsg_t *msg)
+/* Whether the kiosk's park reason says the meter did not take the credit:
+ * it refused it, or nothing was sent (its count had moved). */
+static bool not_credited(const char *reason)
+{
+    static const char *const sure[] = {"refused:", "count_mismatch:", "count_behind:"};
+    for (size_t i = 0; i < sizeof sure / sizeof sure[0]; i++)
+        if (strncmp(reason, sure[i], strlen(sure[i])) == 0)
+            return true;
+    return false;
+}
+
+/* A refund kept for review: staff are told why. */
+static kerr_t review(bo_store_t *st, const bo_refund_rec_t *r, const char *reason, int64_t now, kmsg_t *msg)
+{
+    char text[400];
+    snprintf(text, sizeof text, "QR order %s (%lld, kiosk %s, sale %s) was parked as '%.120s': the credit may have "
+             "reached the meter, so it is not refunded by itself; check the meter, then refund it at the provider "
+             "and settle it with `backoffice qr refund settle %s`",
+             r->order, (long long)r->amount, r->kiosk, r->txn, reason, r->order);
+    return bo_alert_staff(st, now, "qr_refund_review", r->meter, text, msg);
+}
+
+kerr_t bo_qr_refund_on_sale(bo_store_t *st, const char *kiosk, const bo_txn_t *t, const char *reason, int64_t now,
+                            kmsg_t *msg)
 {
     bo_order_t o;
     bool found = false, fresh = false;
+    bool sure = reason && not_credited(reason);
+    reason = reason ? reason : "";
     if (!undeliverable(t))
         return K_OK;
     kerr_t rc = st->ops->qr->order_of_txn(st->ctx, kiosk, t->id, &o, &found, msg);
@@ -54,13 +80,16 @@ kerr_t bo_qr_refund_on_sale(bo_store_t *st, const char *kiosk, const bo_txn_t *t
     snprintf(r.kiosk, sizeof r.kiosk, "%s", kiosk);
     snprintf(r.txn, sizeof r.txn, "%s", t->id);
     snprintf(r.meter, sizeof r.meter, "%s", t->meter);
+    snprintf(r.state, sizeof r.state, "%s", bo_qr_refund_state_name(sure ? BO_REFUND_PENDING : BO_REFUND_REVIEW));
     rc = st->ops->refund->add(st->ctx, &r, &fresh, msg);
+    if (rc == K_OK && fresh && !sure)
+        rc = review(st, &r, reason, now, msg);
     if (rc || !fresh)
         return rc;
     char detail[160];
-    snprintf(detail, sizeof detail, "%lld of order %s, sale %s of kiosk %s, as %s", (long long)r.amount, o.id, t->id,
-             kiosk, r.out_refund_no);
-    bo_audit_rec_t a = {"backoffice", "qr.refund_new", o.id, "the credit could not be delivered", detail, now};
+    snprintf(detail, sizeof detail, "%lld of order %s, sale %s of kiosk %s, as %s: %s", (long long)r.amount, o.id,
+             t->id, kiosk, r.out_refund_no, r.state);
+    bo_audit_rec_t a = {"backoffice", "qr.refund_new", o.id, reason, detail, now};
     return bo_audit_record(st, &a, msg);
 }
 

@@ -26,6 +26,7 @@ typedef enum bo_refund_state {
     BO_REFUND_SUCCEEDED,  /* the money went back to the payer */
     BO_REFUND_FAILED,     /* the provider gave up on it: staff settle it by hand */
     BO_REFUND_SETTLED,    /* staff settled it by hand */
+    BO_REFUND_REVIEW,     /* the credit may have reached the meter: never asked; staff check and settle it */
     BO_REFUND_N_STATES
 } bo_refund_state_t;
 
@@ -41,8 +42,12 @@ void bo_qr_refund_no(const char *order, char out[65]);
 
 /* Inside ingest's transaction: records the refund of kiosk's sale t when t
  * is a QR sale parked with money paid and nothing delivered (once per
- * order, however often the sale is uploaded). */
-kerr_t bo_qr_refund_on_sale(bo_store_t *st, const char *kiosk, const bo_txn_t *t, int64_t now, kmsg_t *msg);
+ * order, however often the sale is uploaded). reason is the kiosk's park
+ * reason: only one that says the meter did not take the credit (refused,
+ * count_mismatch, count_behind) is refunded by itself; any other is
+ * recorded for review, with a staff alert. */
+kerr_t bo_qr_refund_on_sale(bo_store_t *st, const char *kiosk, const bo_txn_t *t, const char *reason, int64_t now,
+                            kmsg_t *msg);
 
 /* What the worker needs: the store, taken through lock/unlock (never held
  * across a provider call), and the provider. */

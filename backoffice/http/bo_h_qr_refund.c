@@ -27,7 +27,7 @@ void bo_h_admin_qr_refunds(bo_req_t *q, bo_resp_t *r)
     bo_rows_t rows;
     kmsg_t msg = {{0}};
     if (state && !bo_qr_refund_state_valid(state)) {
-        bo_resp_error(r, 400, "bad_request", "state is one of pending, processing, succeeded, failed, settled");
+        bo_resp_error(r, 400, "bad_request", "state is one of pending, processing, succeeded, failed, settled, review");
         return;
     }
     bo_lock(q->s);

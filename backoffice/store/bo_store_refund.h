@@ -15,7 +15,7 @@
 /* A refund as stored. state: pending (to be asked, again after a failure
  * that may be passing), processing (asked: its outcome to be queried),
  * succeeded, failed (the provider gave up: staff settle it), settled (by
- * hand). */
+ * hand), review (never asked: staff check and settle it). */
 typedef struct bo_refund_rec {
     char order[65], out_refund_no[65], kiosk[65], txn[37], meter[33];
     char state[16], refund_ref[65], last_error[256], settled_by[65], reason[256];
@@ -25,7 +25,7 @@ typedef struct bo_refund_rec {
 } bo_refund_rec_t;
 
 typedef struct bo_st_refund {
-    /* Adds r unless its order has a refund already (*fresh says). */
+    /* Adds r (in r->state) unless its order has a refund already (*fresh says). */
     kerr_t (*add)(void *ctx, const bo_refund_rec_t *r, bool *fresh, kmsg_t *msg);
     /* Up to max refunds pending or processing whose next_at has come, oldest first. */
     kerr_t (*due)(void *ctx, int64_t now, bo_refund_rec_t *out, int max, int *n, kmsg_t *msg);

@@ -28,9 +28,9 @@ static kerr_t add(void *ctx, const bo_refund_rec_t *r, bool *fresh, kmsg_t *msg)
 {
     return bo_db_write(ctx, fresh, msg, "recording a QR refund",
                        "INSERT INTO qr_refund(order_id, out_refund_no, kiosk, txn_id, meter, state, amount, total, "
-                       "next_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?) "
+                       "next_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                        "ON CONFLICT (order_id) DO NOTHING",
-                       "tttttiiiii", r->order, r->out_refund_no, r->kiosk, r->txn, r->meter, r->amount, r->total,
+                       "ttttttiiiii", r->order, r->out_refund_no, r->kiosk, r->txn, r->meter, r->state, r->amount, r->total,
                        r->next_at, r->created_at, r->updated_at);
 }
 

@@ -104,16 +104,22 @@ static int teardown(void **state)
     return 0;
 }
 
-/* The kiosk uploads its sale in state, paid 5000 and delivered d. */
-static void upload(fixture_t *f, const char *state, int64_t delivered)
+/* The kiosk uploads its sale in state (parked for reason), paid 5000 and
+ * delivered d. */
+static void upload_why(fixture_t *f, const char *state, int64_t delivered, const char *reason)
 {
     bo_txn_t t = {.id = TXN, .meter = "000012345678", .method = "qr", .currency = "CNY", .amount = 5000,
                   .paid = 5000, .delivered = delivered};
     snprintf(t.state, sizeof t.state, "%s", state);
     kmsg_t msg = {{0}};
     assert_int_equal(f->st.ops->begin(f->st.ctx, &msg), K_OK);
-    assert_int_equal(bo_qr_refund_on_sale(&f->st, "K1", &t, NOW, &msg), K_OK);
+    assert_int_equal(bo_qr_refund_on_sale(&f->st, "K1", &t, reason, NOW, &msg), K_OK);
     assert_int_equal(f->st.ops->commit(f->st.ctx, &msg), K_OK);
+}
+
+static void upload(fixture_t *f, const char *state, int64_t delivered)
+{
+    upload_why(f, state, delivered, "refused: count 8: refused (balance limit)");
 }
 
 static bo_refund_rec_t stored(fixture_t *f)
@@ -167,6 +173,22 @@ static void recorded_once_per_order(void **state)
     assert_string_equal(r.out_refund_no, "RF" ORDER);
     assert_int_equal(r.amount, 5000);
     assert_string_equal(r.kiosk, "K1");
+}
+
+/* A sale parked for a reason that leaves it possible that the meter took
+ * the credit is kept for review, alerted, never asked; staff may settle it. */
+static void in_doubt_kept_for_review(void **state)
+{
+    fixture_t *f = *state;
+    upload_why(f, "needs_reconciliation", 0, "repeated_unconfirmed: count 8 answered repeated, read back 7");
+    upload_why(f, "needs_reconciliation", 0, NULL);
+    assert_int_equal(count(f, "review"), 1);
+    assert_int_equal(pass(f, NOW + 3600000).asked, 0);
+    assert_int_equal(f->script.calls, 0);
+    bool found = false;
+    kmsg_t msg = {{0}};
+    assert_int_equal(f->st.ops->log->alert_open(f->st.ctx, "qr_refund_review", "", "000012345678", &found, &msg), K_OK);
+    assert_true(found);
 }
 
 /* PROCESSING, then SUCCESS to the query; nothing asked once done. */
@@ -260,6 +282,7 @@ static void failed_settled_by_hand(void **state)
 
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(recorded_once_per_order, setup, teardown),
+    cmocka_unit_test_setup_teardown(in_doubt_kept_for_review, setup, teardown),
     cmocka_unit_test_setup_teardown(asked_then_followed, setup, teardown),
     cmocka_unit_test_setup_teardown(failures_asked_again_later, setup, teardown),
     cmocka_unit_test_setup_teardown(failed_settled_by_hand, setup, teardown),
