@@ -43,9 +43,9 @@ void bo_qr_refund_no(const char *order, char out[65]);
 /* Inside ingest's transaction: records the refund of kiosk's sale t when t
  * is a QR sale parked with money paid and nothing delivered (once per
  * order, however often the sale is uploaded). reason is the kiosk's park
- * reason: only one that says the meter did not take the credit (refused,
- * count_mismatch, count_behind) is refunded by itself; any other is
- * recorded for review, with a staff alert. */
+ * reason: only one that says the meter did not take the credit (refused)
+ * is refunded by itself; any other is recorded for review, with a staff
+ * alert. */
 kerr_t bo_qr_refund_on_sale(bo_store_t *st, const char *kiosk, const bo_txn_t *t, const char *reason, int64_t now,
                             kmsg_t *msg);
 
