@@ -144,15 +144,8 @@ case_undeliverable() {
   [[ $(ali_state "$ORDER") == TRADE_CLOSED ]] || fail "Alipay's trade is $(ali_state "$ORDER") after its full refund"
 }
 
-case_refund_fails_first() {
-  setup
-  qr_refund_fails_first
-}
-
-case_refund_restart() {
-  setup
-  qr_refund_restart
-}
+case_refund_fails_first() { setup; qr_refund_fails_first; }
+case_refund_restart() { setup; qr_refund_restart; }
 
 "case_$CASE"
 finish
