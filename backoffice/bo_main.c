@@ -16,6 +16,7 @@
 #include "backoffice/domain/bo_alerts.h"
 #include "backoffice/domain/bo_batch.h"
 #include "backoffice/domain/bo_billing.h"
+#include "backoffice/domain/bo_qr_refund.h"
 #include "backoffice/domain/bo_schedule.h"
 #include "backoffice/http/bo_server.h"
 #include "backoffice/notify/bo_outbox.h"
@@ -102,7 +103,9 @@ static const char help_org[] =
 static const char help_qr[] =
     "  qr reconcile --day YYYY-MM-DD        compare the provider's bill of that day (China time) with the paid QR\n"
     "                                       orders; serve does yesterday's after [qr] reconcile_hour (10)\n"
-    "  qr differences [--day D] [--open] [--csv] | qr difference resolve ID --reason T --operator N   (PIN)\n";
+    "  qr differences [--day D] [--open] [--csv] | qr difference resolve ID --reason T --operator N   (PIN)\n"
+    "  qr refunds [--state S] [--csv]   refunds of QR payments whose credit could not be delivered\n"
+    "  qr refund settle ORDER --reason TEXT --operator NAME   a failed one settled by hand (PIN, audited)\n";
 
 /* The help's third part. */
 static const char help_notices[] =
@@ -239,6 +242,22 @@ static void notices_stop(notice_worker_t *w)
     bo_outbox_close(&w->o);
 }
 
+/* The QR refunds' worker (bo_qr_refund.h), with a real provider only: the
+ * lock is taken around the store, never across the provider's calls. */
+static void refund_check(bo_server_t *s)
+{
+    bo_refund_env_t env = {&s->store, &s->provider, worker_lock, worker_unlock, s};
+    bo_refund_stats_t st;
+    kmsg_t msg = {{0}};
+    if (!s->provider.ops)
+        return;
+    if (bo_qr_refund_pass(&env, bo_now(s), &st, &msg) != K_OK)
+        LOG_W("qr", "the refunds' run failed (tried again next time): %s", msg.text);
+    else if (st.asked)
+        LOG_I("qr", "refunds: %d asked, %d succeeded, %d failed, %d alerts", st.asked, st.succeeded, st.failed,
+              st.alerted);
+}
+
 static int64_t mono_s(void)
 {
     struct timespec t;
@@ -268,6 +287,7 @@ static int checks(bo_server_t *s, const bo_config_t *cfg, const sigset_t *set)
             bo_recon_check(s, (int)cfg->qr_reconcile_hour);
             billing_at = t + cfg->billing_check_s;
         }
+        refund_check(s);
     }
     return sig;
 }

@@ -1,16 +1,22 @@
-/* `backoffice qr reconcile|differences|difference resolve` (bo_cli_qr.h). */
+/* `backoffice qr reconcile|differences|difference resolve` and `qr
+ * refunds|refund settle` (bo_cli_qr.h). */
 #include "backoffice/cli/bo_cli_qr.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "backoffice/base/bo_json.h"
+#include "backoffice/domain/bo_qr_refund.h"
 #include "backoffice/domain/bo_recon_run.h"
 #include "backoffice/pay/bo_pay.h"
 
 static int usage(void)
 {
     return bo_cli_usage("qr reconcile --day YYYY-MM-DD | qr differences [--day D] [--open] [--csv] | "
-                        "qr difference resolve ID --reason TEXT --operator NAME   (the PIN in BACKOFFICE_PIN)");
+                        "qr difference resolve ID --reason TEXT --operator NAME | "
+                        "qr refunds [--state pending|processing|succeeded|failed|settled|review] [--csv] | "
+                        "qr refund settle ORDER --reason TEXT --operator NAME (permission void)   "
+                        "(the PIN in BACKOFFICE_PIN)");
 }
 
 bool bo_cli_qr_verb(const bo_args_t *a)
@@ -61,6 +67,30 @@ static int resolve(bo_store_t *st, const bo_args_t *a)
     return bo_cli_outcome_args(rc, &msg, done);
 }
 
+static int refunds(bo_store_t *st, const bo_args_t *a, FILE *out)
+{
+    const char *state = bo_arg(a, "state");
+    bo_rows_t r;
+    kmsg_t msg = {{0}};
+    if (state && !bo_qr_refund_state_valid(state))
+        return usage();
+    return bo_cli_rows_done(st->ops->refund->list(st->ctx, state ? state : "", &r, &msg), &r, &msg,
+                            bo_arg(a, "csv") != NULL, out);
+}
+
+static int refund_settle(bo_store_t *st, const bo_args_t *a)
+{
+    const char *reason = bo_arg(a, "reason"), *op = bo_arg(a, "operator");
+    if (!reason || !reason[0] || !op || !bo_id_valid(a->pos[3], 64))
+        return usage();
+    bo_signer_t sig = {op, getenv("BACKOFFICE_PIN")};
+    bo_who_t who = bo_cli_login();
+    kmsg_t msg = {{0}};
+    char done[160];
+    snprintf(done, sizeof done, "the refund of order %s settled by hand", a->pos[3]);
+    return bo_cli_outcome(bo_qr_refund_settle(st, &who, &sig, a->pos[3], reason, &msg), &msg, done);
+}
+
 int bo_cli_qr(const bo_config_t *cfg, bo_store_t *st, const bo_args_t *a, FILE *out)
 {
     if (bo_cli_is(a, "qr", "reconcile", 2))
@@ -69,5 +99,9 @@ int bo_cli_qr(const bo_config_t *cfg, bo_store_t *st, const bo_args_t *a, FILE *
         return differences(st, a, out);
     if (a->npos == 4 && strcmp(a->pos[1], "difference") == 0)
         return resolve(st, a);
+    if (bo_cli_is(a, "qr", "refunds", 2))
+        return refunds(st, a, out);
+    if (a->npos == 4 && strcmp(a->pos[1], "refund") == 0 && strcmp(a->pos[2], "settle") == 0)
+        return refund_settle(st, a);
     return usage();
 }

@@ -14,6 +14,7 @@
 #include "backoffice/domain/bo_counts.h"
 #include "backoffice/domain/bo_ingest_int.h"
 #include "backoffice/domain/bo_notice.h"
+#include "backoffice/domain/bo_qr_refund.h"
 
 kerr_t bo__ingest_once(const bo_in_t *in, kerr_t rc, const char *dup)
 {
@@ -81,6 +82,9 @@ static kerr_t ingest_txn(const bo_in_t *in)
         rc = bo_account_on_sale(in->st, t.meter, t.state, t.created_at, in->msg);
     if (rc == K_OK)
         rc = bo_notice_sale(in->st, in->notices, &t, in->now, in->msg);
+    if (rc == K_OK)
+        rc = bo_qr_refund_on_sale(in->st, in->kiosk, &t, bo_json_str_ref(in->row->payload, "reason"), in->now,
+                                  in->msg);
     return rc ? rc : bo_counts_on_txn(in->st, in->kiosk, &t, in->now, in->msg);
 }
 

@@ -60,7 +60,7 @@ typedef struct run {
     bo_store_t *st;
     const bo_who_t *who;
     const char *provider, *day;
-    bo_recon_bill_t here; /* its paid orders (refunds: none stored yet) */
+    bo_recon_bill_t here; /* its paid orders and its refunds that succeeded */
     bo_recon_stats_t *stats;
     kerr_t rc;
     kmsg_t *msg;
@@ -73,6 +73,15 @@ static void on_paid(void *arg, const char *id, const char *ref, int64_t amount)
     snprintf(e.out_trade_no, sizeof e.out_trade_no, "%s", id);
     snprintf(e.trade_no, sizeof e.trade_no, "%s", ref);
     push(&r->here, &r->here.paid, &r->here.n_paid, &r->here.cap_paid, &e);
+}
+
+static void on_refunded(void *arg, const char *id, const char *ref, int64_t amount)
+{
+    run_t *r = arg;
+    bo_recon_entry_t e = {.amount = amount};
+    snprintf(e.out_trade_no, sizeof e.out_trade_no, "%s", id);
+    snprintf(e.trade_no, sizeof e.trade_no, "%s", ref);
+    push(&r->here, &r->here.refunds, &r->here.n_refunds, &r->here.cap_refunds, &e);
 }
 
 /* A bill row's order paid here at another time with the same amount. */
@@ -147,9 +156,11 @@ static kerr_t compare(run_t *r, const bo_recon_bill_t *b, int64_t from)
     bo_recon_side_t bill = {b->paid, b->n_paid, b->refunds, b->n_refunds};
     size_t n = 0;
     kerr_t rc = r->st->ops->recon->paid_each(r->st->ctx, from, from + DAY_MS, on_paid, r, r->msg);
+    if (rc == K_OK)
+        rc = r->st->ops->recon->refunded_each(r->st->ctx, from, from + DAY_MS, on_refunded, r, r->msg);
     if (rc == K_OK && r->here.oom)
         rc = kmsg_set(r->msg, K_EIO, "out of memory reading the orders paid on %s", r->day);
-    bo_recon_side_t here = {r->here.paid, r->here.n_paid, NULL, 0};
+    bo_recon_side_t here = {r->here.paid, r->here.n_paid, r->here.refunds, r->here.n_refunds};
     if (rc == K_OK)
         rc = bo_recon_compare(&bill, &here, paid_elsewhere, r, on_diff, r, &n);
     if (rc == K_EIO && !r->rc && !r->msg->text[0])

@@ -66,6 +66,7 @@ static const bo_route_t routes[] = {
     {"GET", "/v1/admin/meters/*", bo_h_admin_meter, NEEDS_ADMIN, BODY_NONE, 0},
     {"GET", "/v1/admin/alerts", bo_h_admin_alerts, NEEDS_ADMIN, BODY_NONE, 0},
     {"GET", "/v1/admin/qr-differences", bo_h_admin_qr_differences, NEEDS_ADMIN, BODY_NONE, 0},
+    {"GET", "/v1/admin/qr-refunds", bo_h_admin_qr_refunds, NEEDS_ADMIN, BODY_NONE, 0},
     {"GET", "/v1/admin/accounts/*/contact", bo_h_admin_contact_get, NEEDS_ADMIN, BODY_NONE, 0},
     {"POST", "/v1/admin/accounts/*/contact", bo_h_admin_contact_set, NEEDS_ADMIN, BODY_JSON, SMALL},
     {"POST", "/v1/admin/accounts/*/contact/clear", bo_h_admin_contact_clear, NEEDS_ADMIN, BODY_JSON, SMALL},

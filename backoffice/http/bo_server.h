@@ -170,6 +170,9 @@ void bo_h_answer_rows(bo_req_t *q, bo_resp_t *r, bo_rows_t *rows);
  * lines and total), /v1/admin/arrears?site= (docs/billing.md,
  * "Post-paid bills"; bo_h_bills.c); each [&format=csv]. */
 void bo_h_admin_bills(bo_req_t *q, bo_resp_t *r);
+/* GET /v1/admin/qr-refunds?state=[&format=csv]: the QR refunds
+ * (docs/payments-qr.md, "Refunds"; bo_h_qr_refund.c). */
+void bo_h_admin_qr_refunds(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_bill(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_bill_confirm(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_bill_issue(bo_req_t *q, bo_resp_t *r);

@@ -130,6 +130,7 @@ typedef struct bo_store_ops {
     const bo_st_writeoff_t *writeoff; /* debts written off at an account's closing */
     const bo_st_org_t *org;         /* organisations, buildings, rooms; what their staff see */
     const bo_st_recon_t *recon;     /* QR reconciliation: paid orders, differences */
+    const struct bo_st_refund *refund; /* QR refunds (bo_store_refund.h) */
 } bo_store_ops_t;
 
 /* An open store: what the domain is handed. */

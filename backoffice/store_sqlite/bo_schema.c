@@ -496,9 +496,19 @@ static const char *const v19[] = {
     NULL,
 };
 
-/* Version 20: reserved for the refunds of QR payments (issue 20, part 3),
- * merged separately; here it changes nothing. */
+/* Version 20: QR refunds (docs/payments-qr.md, "Refunds"): one per order
+ * whose credit could not be delivered, under a number derived from the
+ * order, with its progress at the provider and, when staff settle it by
+ * hand, who and why. */
 static const char *const v20[] = {
+    "CREATE TABLE IF NOT EXISTS qr_refund (order_id TEXT PRIMARY KEY NOT NULL REFERENCES qr_order(id),"
+    "  out_refund_no TEXT NOT NULL UNIQUE, kiosk TEXT NOT NULL, txn_id TEXT NOT NULL, meter TEXT NOT NULL,"
+    "  amount INTEGER NOT NULL CHECK (amount > 0), total INTEGER NOT NULL CHECK (total >= amount),"
+    "  state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL,"
+    "  refund_ref TEXT NOT NULL DEFAULT '', last_error TEXT NOT NULL DEFAULT '', alerted INTEGER NOT NULL DEFAULT 0,"
+    "  settled_by TEXT NOT NULL DEFAULT '', reason TEXT NOT NULL DEFAULT '', created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL) STRICT;"
+    "CREATE INDEX IF NOT EXISTS qr_refund_due ON qr_refund(state, next_at);",
     NULL,
 };
 

@@ -27,6 +27,7 @@ extern const bo_st_sched_t bo__sq_sched;     /* bo_sq_sched.c */
 extern const bo_st_writeoff_t bo__sq_writeoff; /* bo_sq_writeoff.c */
 extern const bo_st_recon_t bo__sq_recon;       /* bo_sq_recon.c */
 extern const bo_st_org_t bo__sq_org;         /* bo_sq_org.c */
+extern const struct bo_st_refund bo__sq_refund; /* bo_sq_refund.c */
 
 /* A central command's columns, in the order bo__sq_read_cmd reads them. */
 #define BO_SQ_CMD_COLS                                                                                         \

@@ -16,6 +16,20 @@ static kerr_t paid_each(void *ctx, int64_t from, int64_t to, bo_recon_paid_cb fn
     return rc;
 }
 
+static kerr_t refunded_each(void *ctx, int64_t from, int64_t to, bo_recon_paid_cb fn, void *arg, kmsg_t *msg)
+{
+    bo_cur_t *st;
+    bool more;
+    kerr_t rc = bo_db_first(ctx, &st, &more, msg,
+                            "SELECT order_id, refund_ref, amount FROM qr_refund WHERE state = 'succeeded' "
+                            "AND updated_at >= ? AND updated_at < ? ORDER BY order_id",
+                            "ii", from, to);
+    for (; rc == K_OK && more; more = bo_db_next(ctx, st, &rc, msg))
+        fn(arg, bo_db_col(st, 0), bo_db_col(st, 1), bo_cur_int(st, 2));
+    bo_db_end(st);
+    return rc;
+}
+
 static kerr_t add(void *ctx, const bo_recon_rec_t *d, bool *added, kmsg_t *msg)
 {
     return bo_db_write(ctx, added, msg, "recording a reconciliation difference",
@@ -60,6 +74,7 @@ static kerr_t list(void *ctx, const char *day, bool open_only, bo_rows_t *out, k
 
 const bo_st_recon_t bo__sq_recon = {
     .paid_each = paid_each,
+    .refunded_each = refunded_each,
     .add = add,
     .state = state,
     .resolve = resolve,

@@ -54,6 +54,7 @@ static const bo_store_ops_t ops = {
     .tariffv = &bo__sq_tariffv,
     .sched = &bo__sq_sched,
     .writeoff = &bo__sq_writeoff,
+    .refund = &bo__sq_refund,
     .org = &bo__sq_org,
     .recon = &bo__sq_recon,
 };

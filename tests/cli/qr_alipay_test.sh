@@ -126,5 +126,26 @@ case_cancel_finds_paid() {
   contains "$(ali "state $ORDER"; echo "$ALI_REPLY")" "refunded=0" "the trade left paid"
 }
 
+# Refunds (qr_lib.sh): the refunds of ORDER Alipay made (its control
+# port's `state`), a refund answered ACQ.SYSTEM_ERROR first, an answer held
+# back. Alipay has no fault that ends a refund failed: the settlement by
+# hand is checked with WeChat Pay.
+provider_refunds() { ali "state $ORDER"; sed -n 's/.* refunds=\([0-9]*\).*/\1/p' <<<"$ALI_REPLY"; }
+refund_fails_first() { ali "refund-fail 1" || fail "arming refund-fail: $ALI_REPLY"; }
+refund_in_flight() { ali "stall 1 4000" || fail "arming stall: $ALI_REPLY"; }
+refund_asked() {
+  for _ in $(seq 100); do [[ $(provider_refunds) == 1 ]] && return 0; sleep 0.1; done
+  fail "the back office did not ask Alipay for the refund: $ALI_REPLY"
+}
+
+case_undeliverable() {
+  setup
+  qr_undeliverable
+  [[ $(ali_state "$ORDER") == TRADE_CLOSED ]] || fail "Alipay's trade is $(ali_state "$ORDER") after its full refund"
+}
+
+case_refund_fails_first() { setup; qr_refund_fails_first; }
+case_refund_restart() { setup; qr_refund_restart; }
+
 "case_$CASE"
 finish

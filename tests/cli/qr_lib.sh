@@ -107,3 +107,116 @@ qr_cancel_after_pay() {
   paid_once 5000
   grep -q "the cancel came after the payment" "$SITE/sale.err" || fail "the kiosk did not learn it from the cancel"
 }
+
+# Refunds (docs/payments-qr.md, "Refunds"). Each test defines
+# provider_refunds (how many refunds of ORDER the provider made),
+# refund_fails_first (the provider's next refund answers a passing error),
+# refund_in_flight (its next answer is held back a few seconds),
+# refund_asked (until the provider was asked for the refund) and
+# refund_given_up (its next refund ends failed).
+
+refund_state() { bo_sql "select state from qr_refund where order_id = '$ORDER'"; }
+
+# wait_refund STATE: until ORDER's refund is in STATE (15 s at most).
+wait_refund() {
+  for _ in $(seq 150); do [[ $(refund_state) == "$1" ]] && return 0; sleep 0.1; done
+  fail "the refund of $ORDER is '$(refund_state)', expected $1: $(bo_sql "select last_error from qr_refund")"
+}
+
+# undeliverable_sale: a QR sale paid at the provider whose meter refuses
+# the credit: the kiosk parks it (it cannot give QR money back) and its
+# next sync uploads it, paid and not delivered.
+undeliverable_sale() {
+  echo "refuse 9" >"$SITE/faults"
+  start_sale 5000
+  pay_order
+  end_sale 1
+  [[ $(booked "$ORDER") == 1 ]] || fail "the payment is booked $(booked "$ORDER") times"
+  local state
+  state=$(kiosk_sql "select state from txn t join payment p on p.txn_id = t.id where p.ref = '$ORDER'")
+  [[ $state == needs_reconciliation ]] || fail "the kiosk's sale is $state, not parked"
+}
+
+# refunded_once: ORDER's refund succeeded, one refund at the provider for
+# the sale's whole amount, listed by the command line and the API, audited.
+refunded_once() {
+  wait_refund succeeded
+  [[ $(provider_refunds) == 1 ]] || fail "the provider made $(provider_refunds) refunds of $ORDER"
+  [[ $(bo_sql "select amount || ' ' || out_refund_no from qr_refund") == "5000 RF$ORDER" ]] ||
+    fail "the refund record: $(bo_sql "select * from qr_refund")"
+  [[ $(bo_sql "select count(*) from audit where action = 'qr.refund_done' and target = '$ORDER'") == 1 ]] ||
+    fail "the refund's outcome is not audited once"
+  expect_status 0 bo qr refunds --state succeeded --csv
+  contains "$OUT" "$ORDER,RF$ORDER,K1," "the refunds listed"
+  local api
+  api=$(curl -s "http://127.0.0.1:$PORT/v1/admin/qr-refunds?state=succeeded")
+  [[ $(jq -r '.rows[0].order + " " + .rows[0].state' <<<"$api") == "$ORDER succeeded" ]] || fail "the API's refunds: $api"
+}
+
+# qr_undeliverable: the undeliverable sale is refunded through the
+# provider once; the kiosk uploading the sale again changes nothing.
+qr_undeliverable() {
+  undeliverable_sale
+  expect_status 0 ctl sync now
+  refunded_once
+  expect_status 0 ctl sync now
+  [[ $(bo_sql "select count(*) from qr_refund") == 1 ]] || fail "more than one refund recorded"
+  verify
+}
+
+# qr_refund_fails_first: the provider's first answer to the refund is a
+# passing error: asked again, by the same number, later; refunded once.
+qr_refund_fails_first() {
+  undeliverable_sale
+  refund_fails_first
+  expect_status 0 ctl sync now
+  refunded_once
+  grep -q "refund RF$ORDER of order $ORDER (pending): pending: " "$SITE/bo.log" ||
+    fail "the first refund did not fail: $(grep "refund RF" "$SITE/bo.log")"
+}
+
+# qr_refund_restart: the back office stops hard while its refund request
+# is at the provider (the answer held back: refund_in_flight), then
+# starts again: the refund is asked again by the same number, and made once.
+qr_refund_restart() {
+  undeliverable_sale
+  refund_in_flight
+  expect_status 0 ctl sync now
+  refund_asked
+  kill -KILL "$BO_PID"
+  wait "$BO_PID" 2>/dev/null
+  [[ $(refund_state) == pending ]] || fail "the refund is $(refund_state) before its answer came"
+  serve_bo
+  refunded_once
+}
+
+# qr_refund_settled: the provider gives the refund up: staff are alerted,
+# it stays listed as failed, then is settled by hand by an operator allowed
+# `void` with the PIN (refused without it), audited.
+qr_refund_settled() {
+  { bo group set cashiers --perms void && BACKOFFICE_NEW_PIN=2468 bo operator add alice --group cashiers &&
+    bo group set readers --perms reprint && BACKOFFICE_NEW_PIN=1357 bo operator add bob --group readers; } \
+    >/dev/null 2>>"$SITE/setup.log" || fail "adding the operators"
+  undeliverable_sale
+  refund_given_up
+  expect_status 0 ctl sync now
+  wait_refund failed
+  [[ $(bo_sql "select count(*) from alert where kind = 'qr_refund_failed'") == 1 ]] || fail "no staff alert"
+  expect_status 0 bo qr refunds --state failed
+  contains "$OUT" "$ORDER" "the failed refunds"
+  BACKOFFICE_PIN=1357 expect_status 1 bo qr refund settle "$ORDER" --reason "paid back in cash" --operator bob
+  contains "$ERR" "void" "a settlement without the permission"
+  BACKOFFICE_PIN=0000 expect_status 1 bo qr refund settle "$ORDER" --reason "paid back in cash" --operator alice
+  [[ $(refund_state) == failed ]] || fail "a refused settlement changed the refund: $(refund_state)"
+  BACKOFFICE_PIN=2468 expect_status 0 bo qr refund settle "$ORDER" --reason "paid back in cash" --operator alice
+  [[ $(refund_state) == settled ]] || fail "the refund is $(refund_state) after its settlement"
+  [[ $(bo_sql "select count(*) from audit where action = 'qr.refund_settle' and target = '$ORDER' and reason = 'paid back in cash'") == 1 ]] ||
+    fail "the settlement is not audited"
+  BACKOFFICE_PIN=2468 expect_status 1 bo qr refund settle "$ORDER" --reason again --operator alice
+  contains "$ERR" "settled already" "a second settlement"
+  local asked
+  asked=$(grep -c "refund RF$ORDER of order" "$SITE/bo.log")
+  sleep 2
+  [[ $(refund_state) == settled && $(grep -c "refund RF$ORDER of order" "$SITE/bo.log") == "$asked" ]] ||
+    fail "the settled refund was asked again"
+}

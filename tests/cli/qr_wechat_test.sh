@@ -135,5 +135,49 @@ case_cancel_finds_paid() {
     fail "a paid trade was asked to close"
 }
 
+# Refunds (qr_lib.sh): the refunds of ORDER WeChat Pay made (its requests
+# carry each out_refund_no; the sim makes one refund per number), and a
+# refund answered SYSTEM_ERROR first.
+provider_refunds() {
+  wx_sim GET /sim/requests >/dev/null
+  jq -r "[.[] | select(.method == \"POST\" and .uri == \"/v3/refund/domestic/refunds\") | .body | fromjson |
+    select(.out_trade_no == \"$ORDER\") | .out_refund_no] | unique | length" <<<"$WX_ANSWER"
+  [[ $(wx_state "$ORDER") == REFUND ]] || echo "(WeChat Pay's trade is $(wx_state "$ORDER"))"
+}
+refund_fails_first() { wx_fault '{"kind": "refund_fail"}'; }
+refund_in_flight() { wx_fault '{"kind": "timeout", "ms": 4000}'; }
+refund_given_up() { wx_fault '{"kind": "refund_abnormal"}'; }
+refund_asked() {
+  for _ in $(seq 100); do
+    wx_sim GET /sim/requests >/dev/null
+    jq -e 'any(.[]; .uri == "/v3/refund/domestic/refunds")' <<<"$WX_ANSWER" >/dev/null && return 0
+    sleep 0.1
+  done
+  fail "the back office did not ask WeChat Pay for the refund"
+}
+
+case_undeliverable() {
+  setup
+  qr_undeliverable
+}
+
+case_refund_fails_first() {
+  setup
+  qr_refund_fails_first
+}
+
+case_refund_restart() {
+  setup
+  qr_refund_restart
+  wx_sim GET /sim/requests >/dev/null
+  (( $(jq '[.[] | select(.uri == "/v3/refund/domestic/refunds")] | length' <<<"$WX_ANSWER") >= 2 )) ||
+    fail "the refund was not asked again after the restart"
+}
+
+case_refund_settled() {
+  setup
+  qr_refund_settled
+}
+
 "case_$CASE"
 finish
