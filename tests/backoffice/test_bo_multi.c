@@ -1,0 +1,208 @@
+/* Several `backoffice serve` instances on one database (docs/scale.md,
+ * "Several instances"): the same kiosk's batches sent to two instances at
+ * once are stored once, and two kiosks reserving counts on one meter
+ * through two instances never share a count nor skip one. Registered on
+ * PostgreSQL only (SQLite is one process's file). */
+#include <cjson/cJSON.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "bo_harness.h"
+#include "ktest.h"
+
+#define METER "000012345678"
+#define ROUNDS 12
+#define ROWS 4
+#define SENDERS 4 /* per round: two to each instance */
+#define SALES 20
+
+/* Two instances on one database: a is set up as usual, b is a second
+ * process of the same configuration (its own port). */
+typedef struct pair {
+    boh_t a, b;
+} pair_t;
+
+static void pair_setup(pair_t *p)
+{
+    assert_true(boh_setup(&p->a, false, NULL));
+    assert_true(boh_meter(&p->a, METER, "S1"));
+    assert_int_equal(boh_cli(&p->a, NULL, 0, "site grant S2 --meter " METER " --reason 'neighbouring point'"), 0);
+    p->b = p->a;
+    p->b.pid = 0;
+    assert_true(boh_start(&p->b));
+    assert_int_not_equal(p->a.port, p->b.port);
+}
+
+static void pair_teardown(pair_t *p)
+{
+    boh_stop(&p->b);
+    boh_teardown(&p->a);
+}
+
+typedef struct sender {
+    boh_t *h;
+    const char *body;
+    pthread_barrier_t *go;
+    char answer[4096];
+} sender_t;
+
+/* Sends one batch once the others are ready too; keeps the answer's rows. */
+static void *send_batch(void *arg)
+{
+    sender_t *s = arg;
+    pthread_barrier_wait(s->go);
+    boh_resp_t r = boh_call(s->h, "K1", "POST", "/v1/kiosks/K1/outbox", s->body, NULL);
+    snprintf(s->answer, sizeof s->answer, "%ld %s", r.status, r.body);
+    boh_free(&r);
+    return NULL;
+}
+
+/* The batch of round n: ROWS delivered sales, seq n*ROWS+1 onwards. */
+static void batch_of(unsigned n, char *body, size_t len)
+{
+    int at = snprintf(body, len, "{\"rows\":[");
+    for (unsigned i = 0; i < ROWS; i++) {
+        unsigned k = n * ROWS + i + 1;
+        char id[37], row[1024];
+        boh_uuid(id, 500 + k);
+        boh_txn_t t = {k, 7, 1000 + k, id, "delivered", METER, "cash", "2026-11-21", "null"};
+        boh_txn_row(row, sizeof row, &t);
+        at += snprintf(body + at, len - (size_t)at, "%s%s", i ? "," : "", row);
+    }
+    snprintf(body + at, len - (size_t)at, "]}");
+}
+
+static void multi_same_batch_both_instances(void **state)
+{
+    (void)state;
+    pair_t p;
+    pair_setup(&p);
+    long long total = 0;
+    for (unsigned n = 0; n < ROUNDS; n++) {
+        char body[ROWS * 1024 + 64];
+        batch_of(n, body, sizeof body);
+        pthread_barrier_t go;
+        pthread_barrier_init(&go, NULL, SENDERS);
+        sender_t s[SENDERS];
+        pthread_t t[SENDERS];
+        for (int i = 0; i < SENDERS; i++) {
+            s[i] = (sender_t){i % 2 ? &p.b : &p.a, body, &go, ""};
+            pthread_create(&t[i], NULL, send_batch, &s[i]);
+        }
+        for (int i = 0; i < SENDERS; i++)
+            pthread_join(t[i], NULL);
+        pthread_barrier_destroy(&go);
+        for (int i = 0; i < SENDERS; i++) {
+            if (strncmp(s[i].answer, "200 ", 4) != 0)
+                print_message("round %u, sender %d: %.300s\n", n, i, s[i].answer);
+            assert_true(strncmp(s[i].answer, "200 ", 4) == 0 || strncmp(s[i].answer, "503 ", 4) == 0);
+            if (strncmp(s[i].answer, "200 ", 4) == 0)
+                assert_null(strstr(s[i].answer, "\"rejected\""));
+        }
+        for (unsigned i = 0; i < ROWS; i++)
+            total += 1000 + n * ROWS + i + 1;
+    }
+    /* A 503 (busy) is retried by a kiosk: send every batch once more, in turn. */
+    for (unsigned n = 0; n < ROUNDS; n++) {
+        char body[ROWS * 1024 + 64];
+        batch_of(n, body, sizeof body);
+        boh_resp_t r = boh_call(n % 2 ? &p.b : &p.a, "K1", "POST", "/v1/kiosks/K1/outbox", body, NULL);
+        assert_int_equal(r.status, 200);
+        assert_null(strstr(r.body, "\"rejected\""));
+        boh_free(&r);
+    }
+    assert_int_equal(boh_count(&p.a, "SELECT count(*) FROM ingest_row"), ROUNDS * ROWS);
+    assert_int_equal(boh_count(&p.a, "SELECT count(*) FROM sale WHERE kiosk = 'K1' AND state = 'delivered'"),
+                     ROUNDS * ROWS);
+    assert_int_equal(boh_count(&p.a, "SELECT sum(amount) FROM sale WHERE kiosk = 'K1'"), total);
+    assert_int_equal(boh_count(&p.a, "SELECT count(*) FROM txn_event_seen"), ROUNDS * ROWS);
+    pair_teardown(&p);
+}
+
+typedef struct seller {
+    boh_t *h;
+    const char *kiosk;
+    unsigned base;
+    long counts[SALES];
+} seller_t;
+
+/* Reserves a count for kiosk's sale n on METER through h: the count, or
+ * 0 if the meter is busy (another sale holds its next count). */
+static long reserve(boh_t *h, const char *kiosk, unsigned n)
+{
+    char id[37], body[200], path[64];
+    boh_uuid(id, n);
+    snprintf(body, sizeof body, "{\"meter\":\"" METER "\",\"txn\":\"%s\",\"seen\":0}", id);
+    snprintf(path, sizeof path, "/v1/kiosks/%s/counts/reserve", kiosk);
+    boh_resp_t r = boh_call(h, kiosk, "POST", path, body, NULL);
+    cJSON *j = cJSON_Parse(r.body);
+    const cJSON *c = cJSON_GetObjectItem(j, "count");
+    long given = r.status == 200 && cJSON_IsNumber(c) ? (long)c->valuedouble : 0;
+    if (r.status != 200)
+        assert_int_equal(r.status, 409);
+    cJSON_Delete(j);
+    boh_free(&r);
+    return given;
+}
+
+static void release(boh_t *h, const char *kiosk, unsigned n)
+{
+    char id[37], body[200], path[64];
+    boh_uuid(id, n);
+    snprintf(body, sizeof body, "{\"meter\":\"" METER "\",\"txn\":\"%s\",\"applied\":true}", id);
+    snprintf(path, sizeof path, "/v1/kiosks/%s/counts/release", kiosk);
+    boh_resp_t r = boh_call(h, kiosk, "POST", path, body, NULL);
+    assert_int_equal(r.status, 200);
+    boh_free(&r);
+}
+
+static void *sell(void *arg)
+{
+    seller_t *s = arg;
+    struct timespec pause = {0, 2000000};
+    for (int i = 0; i < SALES; i++) {
+        long c = 0;
+        for (int tries = 0; tries < 2000 && c == 0; tries++)
+            if ((c = reserve(s->h, s->kiosk, s->base + (unsigned)i)) == 0)
+                nanosleep(&pause, NULL);
+        s->counts[i] = c;
+        release(s->h, s->kiosk, s->base + (unsigned)i);
+    }
+    return NULL;
+}
+
+static int cmp_long(const void *a, const void *b)
+{
+    long x = *(const long *)a, y = *(const long *)b;
+    return (x > y) - (x < y);
+}
+
+static void multi_counts_two_instances_never_share(void **state)
+{
+    (void)state;
+    pair_t p;
+    pair_setup(&p);
+    seller_t a = {&p.a, "K1", 1000, {0}}, b = {&p.b, "K2", 2000, {0}};
+    pthread_t ta, tb;
+    pthread_create(&ta, NULL, sell, &a);
+    pthread_create(&tb, NULL, sell, &b);
+    pthread_join(ta, NULL);
+    pthread_join(tb, NULL);
+    long all[2 * SALES];
+    memcpy(all, a.counts, sizeof a.counts);
+    memcpy(all + SALES, b.counts, sizeof b.counts);
+    qsort(all, 2 * SALES, sizeof all[0], cmp_long);
+    for (int i = 0; i < 2 * SALES; i++)
+        assert_int_equal(all[i], i + 1); /* every count once, none skipped */
+    assert_int_equal(boh_count(&p.a, "SELECT count(DISTINCT count) FROM count_grant"), 2 * SALES);
+    assert_int_equal(boh_count(&p.a, "SELECT highest FROM meter_count WHERE meter = '" METER "'"), 2 * SALES);
+    pair_teardown(&p);
+}
+
+static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(multi_same_batch_both_instances),
+    cmocka_unit_test(multi_counts_two_instances_never_share),
+};
+
+KTEST_MAIN(tests)
