@@ -5,8 +5,11 @@
  * PostgreSQL only (SQLite is one process's file). */
 #include <cjson/cJSON.h>
 #include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "bo_harness.h"
 #include "ktest.h"
@@ -23,15 +26,20 @@ typedef struct pair {
     boh_t a, b;
 } pair_t;
 
-static void pair_setup(pair_t *p)
+static void pair_setup_ini(pair_t *p, const char *ini)
 {
-    assert_true(boh_setup(&p->a, false, NULL));
+    assert_true(boh_setup(&p->a, false, ini));
     assert_true(boh_meter(&p->a, METER, "S1"));
     assert_int_equal(boh_cli(&p->a, NULL, 0, "site grant S2 --meter " METER " --reason 'neighbouring point'"), 0);
     p->b = p->a;
     p->b.pid = 0;
     assert_true(boh_start(&p->b));
     assert_int_not_equal(p->a.port, p->b.port);
+}
+
+static void pair_setup(pair_t *p)
+{
+    pair_setup_ini(p, NULL);
 }
 
 static void pair_teardown(pair_t *p)
@@ -200,7 +208,60 @@ static void multi_counts_two_instances_never_share(void **state)
     pair_teardown(&p);
 }
 
+/* The pids that said "instance PID leads the periodic jobs" in the
+ * instances' log (both write to one), in order; how many. */
+static int leaders(const boh_t *h, long pid[4])
+{
+    char path[300], line[512];
+    snprintf(path, sizeof path, "%s/serve.log", h->dir);
+    FILE *f = fopen(path, "r");
+    int n = 0;
+    while (f && fgets(line, sizeof line, f)) {
+        const char *at = strstr(line, "instance ");
+        long p;
+        if (at && strstr(at, "leads the periodic jobs") && sscanf(at, "instance %ld", &p) == 1 && n < 4)
+            pid[n++] = p;
+    }
+    if (f)
+        fclose(f);
+    return n;
+}
+
+#define JOB_LOCKS                                                                                              \
+    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 7261545 AND granted AND database = " \
+    "(SELECT oid FROM pg_database WHERE datname = current_database())"
+
+/* Waits (up to 10 s) until the log names n leaders. */
+static int wait_leaders(const boh_t *h, int n, long pid[4])
+{
+    int got = 0;
+    for (int i = 0; i < 100 && (got = leaders(h, pid)) < n; i++)
+        usleep(100 * 1000);
+    return got;
+}
+
+static void multi_jobs_run_on_one_instance(void **state)
+{
+    (void)state;
+    pair_t p;
+    pair_setup_ini(&p, "[commands]\nbatch_check_seconds = 1\n");
+    long pid[4];
+    assert_int_equal(wait_leaders(&p.a, 1, pid), 1);
+    sleep(2); /* both instances have run their checks twice by now */
+    assert_int_equal(leaders(&p.a, pid), 1);
+    assert_int_equal(boh_count(&p.a, JOB_LOCKS), 1);
+    assert_true(pid[0] == p.a.pid || pid[0] == p.b.pid);
+    boh_t *led = pid[0] == p.a.pid ? &p.a : &p.b, *other = led == &p.a ? &p.b : &p.a;
+    kill(led->pid, SIGKILL); /* its connection ends, and its lock with it */
+    assert_int_equal(wait_leaders(&p.a, 2, pid), 2);
+    assert_int_equal(pid[1], other->pid);
+    assert_int_equal(boh_count(&p.a, JOB_LOCKS), 1);
+    assert_int_equal(boh_stop(led), 128 + SIGKILL);
+    pair_teardown(&p);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(multi_jobs_run_on_one_instance),
     cmocka_unit_test(multi_same_batch_both_instances),
     cmocka_unit_test(multi_counts_two_instances_never_share),
 };
