@@ -1,15 +1,23 @@
-/* Several `backoffice serve` instances on one database (docs/scale.md,
- * "Several instances"): the same kiosk's batches sent to two instances at
- * once are stored once, and two kiosks reserving counts on one meter
- * through two instances never share a count nor skip one. Registered on
- * PostgreSQL only (SQLite is one process's file). */
+/* Several `backoffice serve` instances on one database (docs/instances.md):
+ * the same kiosk's batches sent to two instances at once are stored once;
+ * two kiosks reserving counts on one meter through two instances never
+ * share a count nor skip one; the periodic jobs run on one instance, and
+ * on another once it is killed. Registered on PostgreSQL only (SQLite is
+ * one process's file). */
+#include <arpa/inet.h>
 #include <cjson/cJSON.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <libpq-fe.h>
 
 #include "bo_harness.h"
 #include "ktest.h"
@@ -33,6 +41,18 @@ static void pair_setup_ini(pair_t *p, const char *ini)
     assert_int_equal(boh_cli(&p->a, NULL, 0, "site grant S2 --meter " METER " --reason 'neighbouring point'"), 0);
     p->b = p->a;
     p->b.pid = 0;
+    /* b's own configuration: its connections named bo2 (pg_stat_activity) */
+    snprintf(p->b.ini, sizeof p->b.ini, "%s/b.ini", p->a.dir);
+    FILE *in = fopen(p->a.ini, "r"), *out = fopen(p->b.ini, "w");
+    assert_true(in && out);
+    char line[1024];
+    while (fgets(line, sizeof line, in))
+        if (strncmp(line, "database = postgresql://", 24) == 0)
+            fprintf(out, "%.*s&application_name=bo2\n", (int)strcspn(line, "\n"), line);
+        else
+            fputs(line, out);
+    fclose(in);
+    fclose(out);
     assert_true(boh_start(&p->b));
     assert_int_not_equal(p->a.port, p->b.port);
 }
@@ -260,7 +280,174 @@ static void multi_jobs_run_on_one_instance(void **state)
     pair_teardown(&p);
 }
 
+/* A loopback port free now (for HAProxy's front, which cannot take 0). */
+static int free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+/* Starts HAProxy (packaging/haproxy/backoffice.cfg's settings, plain
+ * loopback instead of TLS, quick health checks) in front of p's two
+ * instances; *front is a handle whose port is HAProxy's. Its pid. */
+static pid_t haproxy_start(pair_t *p, boh_t *front)
+{
+    char cfg[300];
+    snprintf(cfg, sizeof cfg, "%s/haproxy.cfg", p->a.dir);
+    *front = p->a;
+    front->port = free_port();
+    FILE *f = fopen(cfg, "w");
+    assert_non_null(f);
+    fprintf(f,
+            "defaults\n  mode tcp\n  timeout connect 1s\n  timeout client 60s\n  timeout server 60s\n"
+            "  retries 2\n  option redispatch\n"
+            "frontend kiosks\n  bind 127.0.0.1:%d\n  default_backend backoffice\n"
+            "backend backoffice\n  balance roundrobin\n  option httpchk\n"
+            "  http-check send meth GET uri /v1/health ver HTTP/1.1 hdr Host backoffice\n"
+            "  http-check expect status 200\n"
+            "  default-server check inter 200ms fall 1 rise 1 on-marked-down shutdown-sessions\n"
+            "  server bo1 127.0.0.1:%d\n  server bo2 127.0.0.1:%d\n",
+            front->port, p->a.port, p->b.port);
+    fclose(f);
+    pid_t pid = fork();
+    if (pid == 0) {
+        execlp("haproxy", "haproxy", "-q", "-db", "-f", cfg, (char *)NULL);
+        _exit(127);
+    }
+    for (int i = 0; i < 100; i++) {
+        boh_resp_t r = boh_call(front, NULL, "GET", "/v1/health", NULL, NULL);
+        long status = r.status;
+        boh_free(&r);
+        if (status == 200)
+            return pid;
+        usleep(50 * 1000);
+    }
+    fail_msg("HAProxy did not answer on port %d", front->port);
+    return pid;
+}
+
+/* Sends one batch through h as a kiosk does: again, the same, until it is
+ * answered 200 (no answer, 5xx: retried). How many tries it took, 0 if it
+ * was refused or never answered (said on stderr: a thread cannot fail). */
+static int send_until_answered(boh_t *h, const char *body)
+{
+    for (int tries = 1; tries <= 200; tries++) {
+        boh_resp_t r = boh_call(h, "K1", "POST", "/v1/kiosks/K1/outbox", body, NULL);
+        bool done = r.status == 200 && !strstr(r.body, "\"rejected\"");
+        if (r.status != 200 && r.status != 0 && r.status < 500) {
+            print_error("batch refused: %ld %s\n", r.status, r.body);
+            boh_free(&r);
+            return 0;
+        }
+        if (!done && tries < 4)
+            print_message("try %d: %ld (curl %d) %.200s\n", tries, r.status, r.curl_rc, r.body);
+        boh_free(&r);
+        if (done)
+            return tries;
+        usleep(20 * 1000);
+    }
+    print_error("a batch was never answered\n");
+    return 0;
+}
+
+#define FAILOVER_ROUNDS 40
+
+typedef struct uploader {
+    boh_t *front;
+    atomic_int sent;
+    int retried;
+    bool lost; /* a batch refused or never answered */
+} uploader_t;
+
+static void *upload_all(void *arg)
+{
+    uploader_t *u = arg;
+    for (unsigned n = 0; n < FAILOVER_ROUNDS; n++) {
+        char body[ROWS * 1024 + 64];
+        batch_of(n, body, sizeof body);
+        int tries = send_until_answered(u->front, body);
+        u->lost |= tries == 0;
+        u->retried += tries > 1 ? tries - 1 : 0;
+        atomic_store(&u->sent, (int)n + 1);
+    }
+    return NULL;
+}
+
+/* How many connections of the instance named (application_name) wait for
+ * an advisory lock, asked on c. */
+static long waiting(PGconn *c, const char *name)
+{
+    const char *params[1] = {name};
+    PGresult *r = PQexecParams(c,
+                               "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND "
+                               "wait_event = 'advisory' AND datname = current_database() AND application_name = $1",
+                               1, NULL, params, NULL, NULL, 0);
+    long n = PQresultStatus(r) == PGRES_TUPLES_OK ? atol(PQgetvalue(r, 0, 0)) : -1;
+    PQclear(r);
+    return n;
+}
+
+/* Holds the instances' write lock (docs/instances.md) from a connection of
+ * the test's own until a request waits for it on one instance; kills that
+ * instance (kill -9: its request is cut mid-transaction) and lets the
+ * lock go. The instance killed. */
+static boh_t *kill_the_busy_one(pair_t *p)
+{
+    PGconn *c = PQconnectdb(p->a.database);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    PQclear(PQexec(c, "SELECT pg_advisory_lock(7261544)"));
+    boh_t *busy = NULL;
+    for (int i = 0; i < 500 && !busy; i++) {
+        busy = waiting(c, "bo2") > 0 ? &p->b : waiting(c, "") > 0 ? &p->a : NULL;
+        usleep(10 * 1000);
+    }
+    if (busy)
+        kill(busy->pid, SIGKILL);
+    usleep(100 * 1000);
+    PQfinish(c);
+    assert_non_null(busy);
+    return busy;
+}
+
+/* kill -9 of the instance a kiosk's batch is on, sent through HAProxy:
+ * the kiosk's retries reach the other; every row once, the sum exact. */
+static void multi_failover_during_ingest(void **state)
+{
+    (void)state;
+    pair_t p;
+    pair_setup(&p);
+    boh_t front;
+    pid_t hap = haproxy_start(&p, &front);
+    uploader_t u = {&front, 0, 0, false};
+    pthread_t t;
+    pthread_create(&t, NULL, upload_all, &u);
+    while (atomic_load(&u.sent) < FAILOVER_ROUNDS / 4 && !u.lost)
+        usleep(2 * 1000);
+    boh_t *killed = kill_the_busy_one(&p);
+    pthread_join(t, NULL);
+    assert_false(u.lost);
+    assert_true(u.retried >= 1); /* the batch cut was sent again */
+    assert_int_equal(boh_stop(killed), 128 + SIGKILL);
+    long long total = 0;
+    for (unsigned k = 1; k <= FAILOVER_ROUNDS * ROWS; k++)
+        total += 1000 + k;
+    assert_int_equal(boh_count(&p.a, "SELECT count(*) FROM ingest_row"), FAILOVER_ROUNDS * ROWS);
+    assert_int_equal(boh_count(&p.a, "SELECT count(*) FROM sale WHERE kiosk = 'K1'"), FAILOVER_ROUNDS * ROWS);
+    assert_int_equal(boh_count(&p.a, "SELECT sum(amount) FROM sale WHERE kiosk = 'K1'"), total);
+    assert_int_equal(boh_count(&p.a, "SELECT count(*) FROM txn_event_seen"), FAILOVER_ROUNDS * ROWS);
+    print_message("failover: %d batches retried after the kill\n", u.retried);
+    kill(hap, SIGTERM);
+    waitpid(hap, NULL, 0);
+    pair_teardown(&p);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(multi_failover_during_ingest),
     cmocka_unit_test(multi_jobs_run_on_one_instance),
     cmocka_unit_test(multi_same_batch_both_instances),
     cmocka_unit_test(multi_counts_two_instances_never_share),
