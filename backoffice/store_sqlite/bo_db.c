@@ -106,7 +106,7 @@ kerr_t bo_db_exec(bo_db_t *db, const char *sql, const char *doing, kmsg_t *msg)
  * so that they run one at a time as SQLite's BEGIN IMMEDIATE does: the
  * back office's read-then-write sequences stay correct whichever instance
  * runs them, and rows get their identity values in commit order. The
- * number is the one migrations use plus one (docs/scale.md). */
+ * number is the one migrations use plus one (docs/instances.md). */
 #define PG_WRITE_LOCK "SELECT pg_advisory_xact_lock(7261544)"
 
 kerr_t bo_db_begin(bo_db_t *db, kmsg_t *msg)

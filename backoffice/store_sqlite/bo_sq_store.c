@@ -27,7 +27,7 @@ static void rollback(void *ctx)
     bo_db_rollback(ctx);
 }
 
-/* Not a transaction's lock: a session's, taken once (docs/scale.md). */
+/* Not a transaction's lock: a session's, taken once (docs/instances.md). */
 static kerr_t lead(void *ctx, bool *ours, kmsg_t *msg)
 {
     int64_t got = 1;

@@ -155,15 +155,22 @@ typedef struct seller {
     long counts[SALES];
 } seller_t;
 
+/* POST /v1/kiosks/KIOSK/counts/VERB for kiosk's sale n on METER, the body
+ * ending with tail. */
+static boh_resp_t counts_post(boh_t *h, const char *kiosk, unsigned n, const char *verb, const char *tail)
+{
+    char id[37], body[200], path[64];
+    boh_uuid(id, n);
+    snprintf(body, sizeof body, "{\"meter\":\"" METER "\",\"txn\":\"%s\",%s}", id, tail);
+    snprintf(path, sizeof path, "/v1/kiosks/%s/counts/%s", kiosk, verb);
+    return boh_call(h, kiosk, "POST", path, body, NULL);
+}
+
 /* Reserves a count for kiosk's sale n on METER through h: the count, or
  * 0 if the meter is busy (another sale holds its next count). */
 static long reserve(boh_t *h, const char *kiosk, unsigned n)
 {
-    char id[37], body[200], path[64];
-    boh_uuid(id, n);
-    snprintf(body, sizeof body, "{\"meter\":\"" METER "\",\"txn\":\"%s\",\"seen\":0}", id);
-    snprintf(path, sizeof path, "/v1/kiosks/%s/counts/reserve", kiosk);
-    boh_resp_t r = boh_call(h, kiosk, "POST", path, body, NULL);
+    boh_resp_t r = counts_post(h, kiosk, n, "reserve", "\"seen\":0");
     cJSON *j = cJSON_Parse(r.body);
     const cJSON *c = cJSON_GetObjectItem(j, "count");
     long given = r.status == 200 && cJSON_IsNumber(c) ? (long)c->valuedouble : 0;
@@ -176,11 +183,7 @@ static long reserve(boh_t *h, const char *kiosk, unsigned n)
 
 static void release(boh_t *h, const char *kiosk, unsigned n)
 {
-    char id[37], body[200], path[64];
-    boh_uuid(id, n);
-    snprintf(body, sizeof body, "{\"meter\":\"" METER "\",\"txn\":\"%s\",\"applied\":true}", id);
-    snprintf(path, sizeof path, "/v1/kiosks/%s/counts/release", kiosk);
-    boh_resp_t r = boh_call(h, kiosk, "POST", path, body, NULL);
+    boh_resp_t r = counts_post(h, kiosk, n, "release", "\"applied\":true");
     assert_int_equal(r.status, 200);
     boh_free(&r);
 }
@@ -200,12 +203,6 @@ static void *sell(void *arg)
     return NULL;
 }
 
-static int cmp_long(const void *a, const void *b)
-{
-    long x = *(const long *)a, y = *(const long *)b;
-    return (x > y) - (x < y);
-}
-
 static void multi_counts_two_instances_never_share(void **state)
 {
     (void)state;
@@ -217,12 +214,14 @@ static void multi_counts_two_instances_never_share(void **state)
     pthread_create(&tb, NULL, sell, &b);
     pthread_join(ta, NULL);
     pthread_join(tb, NULL);
-    long all[2 * SALES];
-    memcpy(all, a.counts, sizeof a.counts);
-    memcpy(all + SALES, b.counts, sizeof b.counts);
-    qsort(all, 2 * SALES, sizeof all[0], cmp_long);
-    for (int i = 0; i < 2 * SALES; i++)
-        assert_int_equal(all[i], i + 1); /* every count once, none skipped */
+    bool given[2 * SALES + 1] = {false}; /* every count once, none skipped */
+    for (int i = 0; i < SALES; i++) {
+        long x = a.counts[i], y = b.counts[i];
+        assert_true(x >= 1 && x <= 2 * SALES && !given[x]);
+        given[x] = true;
+        assert_true(y >= 1 && y <= 2 * SALES && !given[y]);
+        given[y] = true;
+    }
     assert_int_equal(boh_count(&p.a, "SELECT count(DISTINCT count) FROM count_grant"), 2 * SALES);
     assert_int_equal(boh_count(&p.a, "SELECT highest FROM meter_count WHERE meter = '" METER "'"), 2 * SALES);
     pair_teardown(&p);
@@ -334,10 +333,10 @@ static pid_t haproxy_start(pair_t *p, boh_t *front)
 /* Sends one batch through h as a kiosk does: again, the same, until it is
  * answered 200 (no answer, 5xx: retried). How many tries it took, 0 if it
  * was refused or never answered (said on stderr: a thread cannot fail). */
-static int send_until_answered(boh_t *h, const char *body)
+static int send_until_answered(boh_t *h, const char *path, const char *body)
 {
     for (int tries = 1; tries <= 200; tries++) {
-        boh_resp_t r = boh_call(h, "K1", "POST", "/v1/kiosks/K1/outbox", body, NULL);
+        boh_resp_t r = boh_call(h, "K1", "POST", path, body, NULL);
         bool done = r.status == 200 && !strstr(r.body, "\"rejected\"");
         if (r.status != 200 && r.status != 0 && r.status < 500) {
             print_error("batch refused: %ld %s\n", r.status, r.body);
@@ -370,7 +369,7 @@ static void *upload_all(void *arg)
     for (unsigned n = 0; n < FAILOVER_ROUNDS; n++) {
         char body[ROWS * 1024 + 64];
         batch_of(n, body, sizeof body);
-        int tries = send_until_answered(u->front, body);
+        int tries = send_until_answered(u->front, "/v1/kiosks/K1/outbox", body);
         u->lost |= tries == 0;
         u->retried += tries > 1 ? tries - 1 : 0;
         atomic_store(&u->sent, (int)n + 1);
@@ -395,12 +394,15 @@ static long waiting(PGconn *c, const char *name)
 /* Holds the instances' write lock (docs/instances.md) from a connection of
  * the test's own until a request waits for it on one instance; kills that
  * instance (kill -9: its request is cut mid-transaction) and lets the
- * lock go. The instance killed. */
-static boh_t *kill_the_busy_one(pair_t *p)
+ * lock go. With request: it runs in thread *t (its request the one to
+ * wait) once the lock is held. The instance killed. */
+static boh_t *kill_the_busy_one(pair_t *p, pthread_t *t, void *(*request)(void *), void *arg)
 {
     PGconn *c = PQconnectdb(p->a.database);
     assert_int_equal(PQstatus(c), CONNECTION_OK);
     PQclear(PQexec(c, "SELECT pg_advisory_lock(7261544)"));
+    if (request)
+        pthread_create(t, NULL, request, arg);
     boh_t *busy = NULL;
     for (int i = 0; i < 500 && !busy; i++) {
         busy = waiting(c, "bo2") > 0 ? &p->b : waiting(c, "") > 0 ? &p->a : NULL;
@@ -428,7 +430,7 @@ static void multi_failover_during_ingest(void **state)
     pthread_create(&t, NULL, upload_all, &u);
     while (atomic_load(&u.sent) < FAILOVER_ROUNDS / 4 && !u.lost)
         usleep(2 * 1000);
-    boh_t *killed = kill_the_busy_one(&p);
+    boh_t *killed = kill_the_busy_one(&p, NULL, NULL, NULL);
     pthread_join(t, NULL);
     assert_false(u.lost);
     assert_true(u.retried >= 1); /* the batch cut was sent again */
@@ -446,7 +448,111 @@ static void multi_failover_during_ingest(void **state)
     pair_teardown(&p);
 }
 
+typedef struct acker {
+    boh_t *front;
+    char path[128];
+    int tries;
+} acker_t;
+
+static void *ack_command(void *arg)
+{
+    acker_t *a = arg;
+    a->tries = send_until_answered(a->front, a->path, "{\"status\":\"received\"}");
+    return NULL;
+}
+
+/* The id of the command a kiosk's long poll through front brings. */
+static void poll_command(boh_t *front, char id[64])
+{
+    boh_resp_t r = boh_call(front, "K1", "GET", "/v1/kiosks/K1/commands?wait=5", NULL, NULL);
+    assert_int_equal(r.status, 200);
+    cJSON *j = cJSON_Parse(r.body);
+    const cJSON *c = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "commands"), 0);
+    const cJSON *i = cJSON_GetObjectItem(c, "id");
+    assert_true(cJSON_IsString(i));
+    snprintf(id, 64, "%s", i->valuestring);
+    cJSON_Delete(j);
+    boh_free(&r);
+}
+
+static void *issue_later(void *arg)
+{
+    usleep(500 * 1000);
+    boh_resp_t r = boh_call(arg, NULL, "POST", "/v1/admin/commands",
+                            "{\"meter\":\"" METER "\",\"command\":\"relay_trip\",\"operator\":\"ops\","
+                            "\"reason\":\"long poll test\"}",
+                            NULL);
+    long status = r.status;
+    boh_free(&r);
+    return (void *)status;
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* A kiosk's long poll held by one instance is answered when staff issue
+ * the command on the other: soon, not at the poll's end. */
+static void multi_long_poll_answered_across_instances(void **state)
+{
+    (void)state;
+    pair_t p;
+    pair_setup(&p);
+    pthread_t t;
+    pthread_create(&t, NULL, issue_later, &p.a);
+    int64_t start = now_ms();
+    char id[64];
+    poll_command(&p.b, id); /* ?wait=5 */
+    int64_t took = now_ms() - start;
+    void *status;
+    pthread_join(t, &status);
+    assert_int_equal((long)status, 200);
+    assert_true(took >= 400 && took < 3000);
+    print_message("the command reached the poll on the other instance after %lld ms\n", (long long)took);
+    pair_teardown(&p);
+}
+
+/* kill -9 of the instance a kiosk's command acknowledgement is on, sent
+ * through HAProxy: the kiosk sends it again, the other instance takes it;
+ * the command acknowledged once, still the one command. */
+static void multi_failover_during_command(void **state)
+{
+    (void)state;
+    pair_t p;
+    pair_setup(&p);
+    boh_t front;
+    pid_t hap = haproxy_start(&p, &front);
+    boh_resp_t r = boh_call(&p.a, NULL, "POST", "/v1/admin/commands",
+                            "{\"meter\":\"" METER "\",\"command\":\"relay_trip\",\"operator\":\"ops\","
+                            "\"reason\":\"failover test\"}",
+                            NULL);
+    assert_int_equal(r.status, 200);
+    boh_free(&r);
+    char id[64];
+    poll_command(&front, id);
+    acker_t a = {&front, "", 0};
+    snprintf(a.path, sizeof a.path, "/v1/kiosks/K1/commands/%s/ack", id);
+    pthread_t t;
+    boh_t *killed = kill_the_busy_one(&p, &t, ack_command, &a);
+    pthread_join(t, NULL);
+    assert_true(a.tries >= 2); /* cut on the instance killed, answered by the other */
+    assert_int_equal(boh_stop(killed), 128 + SIGKILL);
+    assert_int_equal(boh_count(&p.a, "SELECT count(*) FROM meter_command"), 1);
+    char sql[200];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM meter_command WHERE id = '%s' AND state = 'sent' AND acked_at IS NOT NULL",
+             id);
+    assert_int_equal(boh_count(&p.a, sql), 1);
+    kill(hap, SIGTERM);
+    waitpid(hap, NULL, 0);
+    pair_teardown(&p);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(multi_long_poll_answered_across_instances),
+    cmocka_unit_test(multi_failover_during_command),
     cmocka_unit_test(multi_failover_during_ingest),
     cmocka_unit_test(multi_jobs_run_on_one_instance),
     cmocka_unit_test(multi_same_batch_both_instances),
