@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "backoffice/cli/bo_cli.h"
 #include "backoffice/cli/bo_cli_qr.h"
@@ -117,12 +118,36 @@ static const char help_notices[] =
     "                                       (PostgreSQL: pg_basebackup and WAL archiving, docs/backup.md)\n"
     "Amounts are minor units (5000 = 50.00). See docs/sync.md.\n";
 
+/* Whether this instance runs the periodic jobs (the store's lead op: on
+ * PostgreSQL one instance of all); asked again until it does, then kept
+ * for the process's life. */
+static atomic_bool leading;
+
+static bool leads(bo_server_t *s)
+{
+    if (atomic_load(&leading))
+        return true;
+    bool ours = false;
+    kmsg_t msg = {{0}};
+    bo_lock(s);
+    kerr_t rc = s->store.ops->lead(s->store.ctx, &ours, &msg);
+    bo_unlock(s);
+    if (rc)
+        LOG_W("jobs", "could not ask which instance runs the periodic jobs: %s", msg.text);
+    else if (ours)
+        LOG_I("jobs", "instance %ld leads the periodic jobs", (long)getpid());
+    atomic_store(&leading, ours);
+    return ours;
+}
+
 /* The periodic check for silent kiosks (bo_alerts.h), on the server's
  * clock (its test offset included). */
 static void silence_check(bo_server_t *s)
 {
     int raised = 0, cleared = 0;
     kmsg_t msg = {{0}};
+    if (!leads(s))
+        return;
     bo_lock(s);
     kerr_t rc = bo_silence_check(&s->store, bo_now(s), &raised, &cleared, &msg);
     bo_unlock(s);
@@ -138,6 +163,8 @@ static void batch_check(bo_server_t *s)
 {
     int made = 0;
     kmsg_t msg = {{0}};
+    if (!leads(s))
+        return;
     bo_lock(s);
     kerr_t rc = bo_batch_retry_check(&s->store, &s->key, bo_now(s), &made, &msg);
     if (made)
@@ -157,6 +184,8 @@ static void billing_check(bo_server_t *s)
     bo_bill_stats_t st;
     bo_sched_stats_t sc;
     kmsg_t msg = {{0}}, smsg = {{0}};
+    if (!leads(s))
+        return;
     bo_lock(s);
     kerr_t rc = bo_billing_run_pending(&s->store, "", bo_now(s), false, &st, &msg);
     kerr_t src = bo_schedule_run(&s->store, bo_now(s), &sc, &smsg);
@@ -202,9 +231,21 @@ static void *notice_loop(void *arg)
 {
     notice_worker_t *w = arg;
     kmsg_t msg = {{0}};
-    int64_t warned_at = 0;
+    int64_t warned_at = 0, asked_at = 0;
+    bool recovered = false;
     while (!atomic_load(&w->stop)) {
         bo_outbox_stats_t st = {0};
+        if (!atomic_load(&leading) && (mono_ms() - asked_at < 1000 || (asked_at = mono_ms(), !leads(w->s)))) {
+            nanosleep(&(struct timespec){0, 20 * 1000000}, NULL);
+            continue;
+        }
+        /* Rows another leader left sending go back to queued once this one leads. */
+        if (!recovered && bo_outbox_recover(&w->o, bo_now(w->s), &msg) != K_OK) {
+            LOG_W("notices", "the notice outbox's recovery failed: %s", msg.text);
+            nanosleep(&(struct timespec){1, 0}, NULL);
+            continue;
+        }
+        recovered = true;
         if (bo_outbox_pump(&w->o, bo_now(w->s), mono_ms(), &st, &msg) != K_OK && mono_ms() - warned_at > 60000) {
             LOG_W("notices", "the notice outbox failed: %s", msg.text);
             warned_at = mono_ms();
@@ -221,8 +262,6 @@ static bool notices_start(notice_worker_t *w, bo_server_t *s, const bo_config_t 
     bo_outbox_lock_t lock = {worker_lock, worker_unlock, s};
     *w = (notice_worker_t){.s = s};
     kerr_t rc = bo_outbox_open(&w->o, &s->store, cfg, lock, &msg);
-    if (rc == K_OK)
-        rc = bo_outbox_recover(&w->o, bo_now(s), &msg);
     if (rc == K_OK && pthread_create(&w->thread, NULL, notice_loop, w) != 0)
         rc = kmsg_set(&msg, K_EIO, "cannot start the notice worker's thread");
     if (rc) {
@@ -249,7 +288,7 @@ static void refund_check(bo_server_t *s)
     bo_refund_env_t env = {&s->store, &s->provider, worker_lock, worker_unlock, s};
     bo_refund_stats_t st;
     kmsg_t msg = {{0}};
-    if (!s->provider.ops)
+    if (!s->provider.ops || !leads(s))
         return;
     if (bo_qr_refund_pass(&env, bo_now(s), &st, &msg) != K_OK)
         LOG_W("qr", "the refunds' run failed (tried again next time): %s", msg.text);
@@ -284,7 +323,8 @@ static int checks(bo_server_t *s, const bo_config_t *cfg, const sigset_t *set)
         }
         if (t >= billing_at) {
             billing_check(s);
-            bo_recon_check(s, (int)cfg->qr_reconcile_hour);
+            if (leads(s))
+                bo_recon_check(s, (int)cfg->qr_reconcile_hour);
             billing_at = t + cfg->billing_check_s;
         }
         refund_check(s);

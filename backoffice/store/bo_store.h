@@ -100,6 +100,12 @@ typedef struct bo_store_ops {
     kerr_t (*commit)(void *ctx, kmsg_t *msg);
     /* Abandons the transaction, if one is open; never fails. */
     void (*rollback)(void *ctx);
+    /* *ours says whether this process leads the periodic jobs (billing,
+     * scheduled runs, batches' retries, the silence check, the notice
+     * outbox): always on SQLite (one server per file); on PostgreSQL the
+     * one instance holding a session advisory lock, kept until its
+     * connection ends (a killed instance's passes to another's next try). */
+    kerr_t (*lead)(void *ctx, bool *ours, kmsg_t *msg);
     /* Fills out (bo_rows_init is the op's) with the listing's rows. */
     kerr_t (*list)(void *ctx, bo_listing_t what, const bo_list_args_t *args, bo_rows_t *out, kmsg_t *msg);
     /* Copies the whole database as it stood at one instant to a new file

@@ -101,9 +101,17 @@ kerr_t bo_db_exec(bo_db_t *db, const char *sql, const char *doing, kmsg_t *msg)
     return code;
 }
 
+/* PostgreSQL: every writing transaction of every instance takes this lock
+ * first (held until it ends, released by the server if the instance dies),
+ * so that they run one at a time as SQLite's BEGIN IMMEDIATE does: the
+ * back office's read-then-write sequences stay correct whichever instance
+ * runs them, and rows get their identity values in commit order. The
+ * number is the one migrations use plus one (docs/instances.md). */
+#define PG_WRITE_LOCK "SELECT pg_advisory_xact_lock(7261544)"
+
 kerr_t bo_db_begin(bo_db_t *db, kmsg_t *msg)
 {
-    return bo_db_exec(db, PG(db) ? "BEGIN" : "BEGIN IMMEDIATE", "starting", msg);
+    return bo_db_exec(db, PG(db) ? "BEGIN; " PG_WRITE_LOCK : "BEGIN IMMEDIATE", "starting", msg);
 }
 
 kerr_t bo_db_commit(bo_db_t *db, kmsg_t *msg)
@@ -224,6 +232,9 @@ kerr_t bo_db_write(bo_db_t *db, bool *changed, kmsg_t *msg, const char *doing, c
     kerr_t rc = kept(db, sql, &st, msg);
     if (rc)
         return rc;
+    bool alone = PG(db) && !bo__pg_in_txn(db); /* a write outside a transaction: one of its own */
+    if (alone && (rc = bo_db_begin(db, msg)) != K_OK)
+        return rc;
     va_list ap;
     va_start(ap, types);
     bool row;
@@ -231,6 +242,10 @@ kerr_t bo_db_write(bo_db_t *db, bool *changed, kmsg_t *msg, const char *doing, c
     rc = run(db, st, &row, doing, msg, types, ap);
     db->writing = false;
     va_end(ap);
+    if (alone && rc == K_OK)
+        rc = bo_db_commit(db, msg);
+    else if (alone)
+        bo_db_rollback(db);
     while (rc == K_OK && row && !PG(db))
         row = bo_db_next(db, st, &rc, msg);
     if (!PG(db))

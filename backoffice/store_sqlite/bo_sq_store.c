@@ -27,12 +27,24 @@ static void rollback(void *ctx)
     bo_db_rollback(ctx);
 }
 
+/* Not a transaction's lock: a session's, taken once (docs/instances.md). */
+static kerr_t lead(void *ctx, bool *ours, kmsg_t *msg)
+{
+    int64_t got = 1;
+    kerr_t rc = K_OK;
+    if (bo_db_engine(ctx) == BO_ENGINE_POSTGRESQL)
+        rc = bo_db_get_int(ctx, &got, NULL, msg, "SELECT pg_try_advisory_lock(7261545)", "");
+    *ours = rc == K_OK && got == 1;
+    return rc;
+}
+
 static const bo_store_ops_t ops = {
     .engine = "sqlite",
     .close = close_db,
     .begin = begin,
     .commit = commit,
     .rollback = rollback,
+    .lead = lead,
     .list = bo__sq_list,
     .backup = bo__sq_backup,
     .fleet = &bo__sq_fleet,
