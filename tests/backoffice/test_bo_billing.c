@@ -445,7 +445,7 @@ static void tariff_version_mid_month(void **state)
     close_site(&f);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     setenv("TZ", "CST-8", 1);
     tzset();
@@ -456,5 +456,5 @@ int main(void)
         cmocka_unit_test(report_csv),           cmocka_unit_test(http_report),
         cmocka_unit_test(tariff_version_mid_month),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return ktest_run("bo_billing", tests, sizeof tests / sizeof tests[0], argc, argv);
 }

@@ -454,7 +454,7 @@ static void http_bills(void **state)
     boh_teardown(&h);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(split_by_largest_remainder),
@@ -467,5 +467,5 @@ int main(void)
         cmocka_unit_test_setup_teardown(closing_an_account_that_owes, setup, teardown),
         cmocka_unit_test(http_bills),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return ktest_run("bo_postpaid", tests, sizeof tests / sizeof tests[0], argc, argv);
 }
