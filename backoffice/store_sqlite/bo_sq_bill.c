@@ -174,7 +174,7 @@ static kerr_t mark_set(void *ctx, const char *name, int64_t v, kmsg_t *msg)
 #define DAYS(col) "CASE WHEN " col " < 0 THEN '' ELSE printf('%d.%03d', " col " / 1000, " col " % 1000) END"
 
 /* The report: each meter's days (?2 to ?3) picked by `which` (?1), then a
- * total: the energy and money summed, the balance each meter's last. */
+ * total: the energy and money summed, the balance each meter's last (a band no day has: NULL, shown empty). */
 #define REPORT(which)                                                                                                \
     "WITH d AS (SELECT * FROM bill_day WHERE day >= ?2 AND day <= ?3 AND " which "), "                              \
     "last AS (SELECT balance FROM d WHERE balance IS NOT NULL AND day = (SELECT max(x.day) FROM d x "                \
@@ -183,9 +183,9 @@ static kerr_t mark_set(void *ctx, const char *name, int64_t v, kmsg_t *msg)
     "method FROM (SELECT day, meter, currency, energy, coalesce(sharp, '') AS sharp, coalesce(peak, '') AS peak, "  \
     "coalesce(flat, '') AS flat, coalesce(valley, '') AS valley, money, coalesce(balance, '') AS balance, "         \
     DAYS("days_left_7") " AS days_left_7, " DAYS("days_left_30") " AS days_left_30, method FROM d "                 \
-    "UNION ALL SELECT 'total', '', coalesce(max(currency), ''), coalesce(sum(energy), 0), coalesce(sum(sharp), ''), " \
-    "coalesce(sum(peak), ''), coalesce(sum(flat), ''), coalesce(sum(valley), ''), coalesce(sum(money), 0), "        \
-    "coalesce((SELECT sum(balance) FROM last), ''), '', '', '' FROM d) ORDER BY day = 'total', day, meter"
+    "UNION ALL SELECT 'total', '', coalesce(max(currency), ''), coalesce(sum(energy), 0), sum(sharp), sum(peak), "  \
+    "sum(flat), sum(valley), coalesce(sum(money), 0), (SELECT sum(balance) FROM last), '', '', '' FROM d) AS r "   \
+    "ORDER BY day = 'total', day, meter"
 
 static kerr_t report(void *ctx, bo_bill_by_t by, const char *id, const char *from, const char *to, bo_rows_t *out,
                      kmsg_t *msg)

@@ -133,13 +133,15 @@ static kerr_t run_add(void *ctx, const bo_apportion_run_t *r, bool *added, kmsg_
                        "ttiiiiti", r->group, r->period, r->master, r->subs, r->common, r->amount, r->warning, r->at);
 }
 
-/* The group's settings, each member, then each run, as rows of one shape. */
+/* The group's settings, each member, then each run, as rows of one shape
+ * (a cell that is not theirs: NULL, shown empty). */
 static kerr_t group_rows(void *ctx, const char *id, bo_rows_t *out, kmsg_t *msg)
 {
     return bo__sq_rows(ctx,
                        "SELECT 'group' AS row, id AS name, 'master ' || master || ', ' || common || ', split by ' || "
-                       "split || ', price ' || price AS what, '' AS energy, '' AS amount, '' AS warning FROM "
-                       "apportion_group WHERE id = ?1 UNION ALL SELECT 'sub', meter, 'weight ' || weight, '', '', '' "
+                       "split || ', price ' || price AS what, CAST(NULL AS BIGINT) AS energy, "
+                       "CAST(NULL AS BIGINT) AS amount, '' AS warning FROM apportion_group WHERE id = ?1 "
+                       "UNION ALL SELECT 'sub', meter, 'weight ' || weight, NULL, NULL, '' "
                        "FROM apportion_member WHERE grp = ?1 UNION ALL SELECT 'run', period, 'master ' || master || "
                        "', subs ' || subs, common, amount, warning FROM apportion_run WHERE grp = ?1",
                        id, NULL, NULL, out, msg);

@@ -264,7 +264,8 @@ static kerr_t arrears(void *ctx, const char *site, bo_rows_t *out, kmsg_t *msg)
                        "SELECT account, site, currency, count(*) AS bills, min(period_from) AS oldest, "
                        "sum(own) AS billed, sum(paid) AS paid, sum(own - paid - off) AS owed FROM (SELECT b.*, "
                        "coalesce((SELECT sum(amount) FROM writeoff_bill w WHERE w.bill = b.id), 0) AS off FROM bill b) "
-                       "WHERE state = 'issued' AND paid + off < own AND (?1 = '' OR site = ?1) GROUP BY account "
+                       "AS o WHERE state = 'issued' AND paid + off < own AND (?1 = '' OR site = ?1) "
+                       "GROUP BY account, site, currency "
                        "ORDER BY account",
                        site, NULL, NULL, out, msg);
 }

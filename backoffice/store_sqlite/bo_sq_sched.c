@@ -34,8 +34,8 @@ static kerr_t record(void *ctx, const char *job, const char *period, int64_t at,
                      kmsg_t *msg)
 {
     return bo_db_write(ctx, added, msg, "recording a scheduled run",
-                       "INSERT OR IGNORE INTO schedule_run(job, period, at, detail) VALUES (?, ?, ?, ?)", "ttit", job,
-                       period, at, detail);
+                       "INSERT INTO schedule_run(job, period, at, detail) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                       "ttit", job, period, at, detail);
 }
 
 const bo_st_sched_t bo__sq_sched = {

@@ -2,6 +2,8 @@
  * the table tariff_version (bo_schema.c, version 15). */
 #include "backoffice/store_sqlite/bo_sq_int.h"
 
+#include <time.h>
+
 static kerr_t put(void *ctx, const bo_tariff_ver_t *v, int64_t at, kmsg_t *msg)
 {
     bool found = false;
@@ -10,8 +12,9 @@ static kerr_t put(void *ctx, const bo_tariff_ver_t *v, int64_t at, kmsg_t *msg)
         return kmsg_set(msg, K_ENOTFOUND, "tariff %s is not known: set it first without --from", v->id);
     return rc ? rc
               : bo_db_write(ctx, NULL, msg, "storing a tariff version",
-                            "INSERT OR REPLACE INTO tariff_version(id, effective_at, currency, text, set_at) "
-                            "VALUES (?, ?, ?, ?, ?)",
+                            "INSERT INTO tariff_version(id, effective_at, currency, text, set_at) VALUES (?, ?, ?, ?, ?) "
+                            "ON CONFLICT (id, effective_at) DO UPDATE SET currency = excluded.currency, "
+                            "text = excluded.text, set_at = excluded.set_at",
                             "titti", v->id, v->from, v->currency, v->text, at);
 }
 
@@ -31,13 +34,39 @@ static kerr_t each(void *ctx, const char *id, bo_tariff_ver_cb fn, void *arg, km
     return rc;
 }
 
+/* One version as a row; the instant as local time, formatted here (as
+ * SQLite's datetime(..., 'localtime') would) since a PostgreSQL session
+ * keeps UTC. */
+static void add_row(void *arg, const bo_tariff_ver_t *v)
+{
+    bo_rows_t *out = arg;
+    time_t t = (time_t)(v->from / 1000);
+    struct tm tm;
+    char from[32] = "";
+    if (localtime_r(&t, &tm))
+        strftime(from, sizeof from, "%Y-%m-%d %H:%M:%S", &tm);
+    const char *cells[] = {v->id, v->currency, from, v->text};
+    static const bo_cell_t kinds[] = {BO_CELL_TEXT, BO_CELL_TEXT, BO_CELL_TEXT, BO_CELL_TEXT};
+    if (out->ncols && !bo_rows_add(out, cells, kinds))
+        bo_rows_free(out); /* out of memory: ncols 0 tells the caller */
+}
+
 static kerr_t rows(void *ctx, const char *id, bo_rows_t *out, kmsg_t *msg)
 {
-    return bo__sq_rows(ctx,
-                       "SELECT id AS tariff, currency, datetime(effective_at / 1000, 'unixepoch', 'localtime') AS \"from\", "
-                       "text FROM tariff_version "
-                       "WHERE ?1 = '' OR id = ?1 ORDER BY id, effective_at",
-                       id, NULL, NULL, out, msg);
+    static const char *const names[] = {"tariff", "currency", "from", "text"};
+    bool made = bo_rows_init(out, 4);
+    for (int i = 0; made && i < 4; i++)
+        made = bo_rows_name(out, i, names[i]);
+    if (!made) {
+        bo_rows_free(out);
+        return kmsg_set(msg, K_EIO, "listing tariff versions: out of memory");
+    }
+    kerr_t rc = each(ctx, id, add_row, out, msg);
+    if (rc == K_OK && !out->ncols)
+        rc = kmsg_set(msg, K_EIO, "listing tariff versions: out of memory");
+    if (rc != K_OK)
+        bo_rows_free(out);
+    return rc;
 }
 
 const bo_st_tariffv_t bo__sq_tariffv = {

@@ -177,7 +177,7 @@ static void one_retry_per_attempt(void **state)
     close_site(&f);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(select_dedupes_and_checks),
@@ -185,5 +185,5 @@ int main(void)
         cmocka_unit_test(due_time_and_cancel),
         cmocka_unit_test(one_retry_per_attempt),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return ktest_run("bo_batch", tests, sizeof tests / sizeof tests[0], argc, argv);
 }

@@ -252,7 +252,7 @@ static void payment_out_of_scope_or_malformed_rejected(void **state)
     assert_int_equal(boh_count(&H, "SELECT count(*) FROM bill_payment WHERE ref LIKE '%e6_'"), 0);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(due_lists_issued_bills_oldest_first, setup, teardown),
@@ -261,5 +261,5 @@ int main(void)
         cmocka_unit_test_setup_teardown(overpayment_recorded_and_parked_for_staff, setup, teardown),
         cmocka_unit_test_setup_teardown(payment_out_of_scope_or_malformed_rejected, setup, teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return ktest_run("bo_bill_kiosk", tests, sizeof tests / sizeof tests[0], argc, argv);
 }

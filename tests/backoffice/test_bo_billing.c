@@ -324,12 +324,12 @@ static void report_csv(void **state)
     m1_readings(&f);
     m4_readings(&f);
     char cmd[1200], out[4096];
-    snprintf(cmd, sizeof cmd, "TZ=CST-8 %s --set server.database=%s billing run --day 2026-11-30", getenv("BACKOFFICE"),
+    snprintf(cmd, sizeof cmd, "TZ=CST-8 %s --set 'server.database=%s' billing run --day 2026-11-30", getenv("BACKOFFICE"),
              f.path);
     assert_int_equal(run_capture(cmd, out, sizeof out), 0);
     assert_non_null(strstr(out, "2 rows stored"));
     snprintf(cmd, sizeof cmd,
-             "TZ=CST-8 %s --set server.database=%s billing report --account A1 --from 2026-11-30 --to 2026-11-30 --csv",
+             "TZ=CST-8 %s --set 'server.database=%s' billing report --account A1 --from 2026-11-30 --to 2026-11-30 --csv",
              getenv("BACKOFFICE"), f.path);
     assert_int_equal(run_capture(cmd, out, sizeof out), 0);
     const char *want = "day,meter,currency,energy,sharp,peak,flat,valley,money,balance,days_left_7,days_left_30,method\r\n"
@@ -337,7 +337,7 @@ static void report_csv(void **state)
                        "2026-11-30,M4,CNY,10500,,,,,555,1445,2.603,2.603,time\r\n"
                        "total,,CNY,34500,3000,8000,5000,8000,2175,6445,,,\r\n";
     assert_string_equal(out, want);
-    snprintf(cmd, sizeof cmd, "%s --set server.database=%s billing report --from 2026-11-30 --to 2026-11-30",
+    snprintf(cmd, sizeof cmd, "%s --set 'server.database=%s' billing report --from 2026-11-30 --to 2026-11-30",
              getenv("BACKOFFICE"), f.path);
     assert_int_equal(run_capture(cmd, out, sizeof out), 2 << 8);
     close_site(&f);
@@ -388,7 +388,7 @@ static void http_report(void **state)
 static int program(fixture_t *f, const char *args, char *out, size_t len)
 {
     char cmd[1200];
-    snprintf(cmd, sizeof cmd, "TZ=CST-8 %s --set server.database=%s %s", getenv("BACKOFFICE"), f->path, args);
+    snprintf(cmd, sizeof cmd, "TZ=CST-8 %s --set 'server.database=%s' %s", getenv("BACKOFFICE"), f->path, args);
     int st = run_capture(cmd, out, len);
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
@@ -445,7 +445,7 @@ static void tariff_version_mid_month(void **state)
     close_site(&f);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     setenv("TZ", "CST-8", 1);
     tzset();
@@ -456,5 +456,5 @@ int main(void)
         cmocka_unit_test(report_csv),           cmocka_unit_test(http_report),
         cmocka_unit_test(tariff_version_mid_month),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return ktest_run("bo_billing", tests, sizeof tests / sizeof tests[0], argc, argv);
 }

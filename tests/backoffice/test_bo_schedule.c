@@ -109,12 +109,12 @@ static void charges_and_shares_once_per_period(void **state)
     boh_teardown(&h);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     setenv("TZ", "CST-8", 1);
     tzset();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(charges_and_shares_once_per_period),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return ktest_run("bo_schedule", tests, sizeof tests / sizeof tests[0], argc, argv);
 }

@@ -175,10 +175,10 @@ static void three_parts_in_ucs2_joined_and_sent_once(void **state)
     npm_stop(&n);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(three_parts_in_ucs2_joined_and_sent_once),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return ktest_run("bo_sms_long", tests, sizeof tests / sizeof tests[0], argc, argv);
 }

@@ -63,7 +63,7 @@ case_refused() {
 # The setup, and cashsim as the kiosk's bill acceptor.
 setup_cash() {
   setup
-  trap 'kill $BO_PID $CASH_PID 2>/dev/null; wait $BO_PID $CASH_PID 2>/dev/null; rm -rf "$SITE"' EXIT
+  trap 'kill $BO_PID $CASH_PID 2>/dev/null; wait $BO_PID $CASH_PID 2>/dev/null; bo_db_drop; rm -rf "$SITE"' EXIT
   start_cashsim
   printf '[cash]\nprotocol = cctalk\ndevice = %s\n' "$SITE/cash/bv" >>"$SITE/kiosk.ini"
 }
@@ -138,7 +138,7 @@ case_pay_short() {
 case_pay_card() {
   setup
   mkdir "$SITE/pay"
-  trap 'kill $BO_PID $PAY_PID 2>/dev/null; wait $BO_PID $PAY_PID 2>/dev/null; rm -rf "$SITE"' EXIT
+  trap 'kill $BO_PID $PAY_PID 2>/dev/null; wait $BO_PID $PAY_PID 2>/dev/null; bo_db_drop; rm -rf "$SITE"' EXIT
   "$PAYSIM" --port 0 --state "$SITE/pay/state.json" --ports-file "$SITE/pay/ports" 2>"$SITE/pay/log" &
   PAY_PID=$!
   wait_ports "$SITE/pay/ports" "$SITE/pay/log"

@@ -4,6 +4,40 @@
 
 bo() { "$BO" --config "$SITE/bo.ini" "$@"; }
 
+# The back office's database: $SITE/bo.db (SQLite), or with BO_TEST_PG (the
+# test PostgreSQL server's state file, docs/storage.md) a database of its
+# own made on that server, dropped when the test ends (bo_db_drop).
+bo_db_make() {
+  if [[ -z ${BO_TEST_PG:-} ]]; then
+    BO_DB=$SITE/bo.db
+    export BO_DB
+    return
+  fi
+  BO_PG_SOCK=$(cat "$BO_TEST_PG") && BO_PG_NAME=t_$(basename "$SITE" | tr -c 'a-zA-Z0-9\n' _ | tr A-Z a-z) ||
+    fail "the test PostgreSQL server"
+  psql -h "$BO_PG_SOCK" -U postgres -X -q -c "CREATE DATABASE $BO_PG_NAME" postgres >/dev/null ||
+    fail "making database $BO_PG_NAME"
+  BO_DB="postgresql:///$BO_PG_NAME?host=$BO_PG_SOCK&user=postgres"
+  export BO_PG_SOCK BO_PG_NAME
+}
+
+bo_db_drop() {
+  [[ -n ${BO_PG_NAME:-} ]] || return 0
+  psql -h "$BO_PG_SOCK" -U postgres -X -q -c "DROP DATABASE IF EXISTS $BO_PG_NAME WITH (FORCE)" postgres \
+    >/dev/null 2>&1 || true
+}
+
+# bo_sql SQL: a statement on the back office's database, its rows as
+# sqlite3 prints them (columns split by |); exported for `bash -c` checks.
+bo_sql() {
+  if [[ -n ${BO_PG_NAME:-} ]]; then
+    psql -h "$BO_PG_SOCK" -U postgres -X -q -t -A -c "$1" "$BO_PG_NAME"
+  else
+    sqlite3 "${BO_DB:-$SITE/bo.db}" "$1"
+  fi
+}
+export -f bo_sql
+
 # make_cas NAME...: self-signed EC P-256 CAs, $SITE/NAME.pem and NAME.key.
 make_cas() {
   local ca
@@ -60,11 +94,12 @@ upload_key() {
 # (no enrolment) with the kiosk's upload key and meters 1 to 3 on its site,
 # serving; the kiosk pointed at it.
 bo_loopback() {
+  bo_db_make
   cat >"$SITE/bo.ini" <<INI
 [server]
 listen = 127.0.0.1
 port = 0
-database = $SITE/bo.db
+database = $BO_DB
 plain_http = true
 [signing]
 key = $SITE/signing.key
@@ -86,7 +121,7 @@ INI
 # setup_bo [EXTRA_BO_INI]: a site, and the back office on loopback serving it.
 setup_bo() {
   make_site
-  trap 'kill $BO_PID 2>/dev/null; wait $BO_PID 2>/dev/null; rm -rf "$SITE"' EXIT
+  trap 'kill $BO_PID 2>/dev/null; wait $BO_PID 2>/dev/null; bo_db_drop; rm -rf "$SITE"' EXIT
   bo_loopback "${1:-}"
 }
 
@@ -110,7 +145,6 @@ fault() { # fault JSON: arms a test fault in the back office
   [[ $(bo_post /v1/test/fault "$1") == 200 ]] || fail "the back office did not take the fault $1"
 }
 
-bo_sql() { sqlite3 "$SITE/bo.db" "$1"; }
 
 # bo_bills "(ID, 'ACCOUNT', 'SITE', 'FROM', 'TO', OWN, ARREARS, PAID, 'STATE')"...: bills written
 # as they stand (CNY, no energy, no charges), for the kiosk's side of paying them.

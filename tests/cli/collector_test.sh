@@ -31,7 +31,7 @@ bo_readings() { bo_sql "select count(*) from reading where source = 'scan'"; }
 setup() { # setup N: metersim with N meters, the back office knowing them on S1, the kiosk pointed at it
   SITE_EXTRA=${2:-}
   start_metersim "$1" 300 "retries = 0"
-  trap 'stop_worker; kill $SIM_PID ${BO_PID:-} 2>/dev/null; wait 2>/dev/null; rm -rf "$SITE"' EXIT
+  trap 'stop_worker; kill $SIM_PID ${BO_PID:-} 2>/dev/null; wait 2>/dev/null; bo_db_drop; rm -rf "$SITE"' EXIT
   bo_loopback "$SITE_EXTRA"
 }
 
@@ -208,7 +208,7 @@ case_kiosk_silence() {
   expect_status 0 bo settings set K1 silent_heartbeats 3
   expect_status 0 ctl sync now
   [[ $(bo_post /v1/test/clock '{"advance_ms": 31000}') == 200 ]] || fail "the back office's test clock"
-  wait_for 10 bash -c "(( \$(sqlite3 '$SITE/bo.db' \"select count(*) from alert where kind = 'kiosk_silent'\") > 0 ))" ||
+  wait_for 10 bash -c "(( \$(bo_sql \"select count(*) from alert where kind = 'kiosk_silent'\") > 0 ))" ||
     fail "no kiosk_silent alert"
   sleep 2.5 # more checks: still one
   [[ $(bo_sql "select count(*) from alert where kind = 'kiosk_silent' and subject = 'K1'") == 1 ]] ||
@@ -218,7 +218,7 @@ case_kiosk_silence() {
   expect_status 0 bo alerts --open --csv
   contains "$OUT" "kiosk_silent" "alerts --open"
   expect_status 0 ctl sync now # heard from again (on the moved clock)
-  wait_for 10 bash -c "[[ \$(sqlite3 '$SITE/bo.db' \"select count(*) from alert where kind = 'kiosk_silent' and cleared_at is not null\") == 1 ]]" ||
+  wait_for 10 bash -c "[[ \$(bo_sql \"select count(*) from alert where kind = 'kiosk_silent' and cleared_at is not null\") == 1 ]]" ||
     fail "the kiosk_silent alert was not cleared"
   expect_status 0 bo alerts --csv
   contains "$OUT" ",cleared," "alerts: cleared"

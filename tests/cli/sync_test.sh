@@ -12,7 +12,7 @@ CASE=$1 CTL=$2 BO=$3
 
 json_of() { sqlite3 :memory: "select json_extract('$OUT', '\$.$1')"; }
 unsent() { sqlite3 "$SITE/ledger.db" "select count(*) from outbox where sent_at is null"; }
-stored() { sqlite3 "$SITE/bo.db" "select count(*) from sale"; }
+stored() { bo_sql "select count(*) from sale"; }
 
 sales() {
   ctl sale --meter 000000000001 --amount 5000 --pay counter >/dev/null || fail "sale"
@@ -138,7 +138,7 @@ case_worker() {
   sales
   for _ in $(seq 150); do [[ $(stored) == 2 && $(unsent) == 0 ]] && break; sleep 0.1; done
   [[ $(stored) == 2 && $(unsent) == 0 ]] || fail "the worker did not upload the sales: $(cat "$SITE/worker.out")"
-  [[ $(sqlite3 "$SITE/bo.db" "select count(*) from kiosk_health where kiosk = 'K1'") -ge 1 ]] ||
+  [[ $(bo_sql "select count(*) from kiosk_health where kiosk = 'K1'") -ge 1 ]] ||
     fail "no heartbeat reached the back office"
   stop_bo
   ctl sale --meter 000000000001 --amount 1000 --pay counter >/dev/null || fail "a sale during the outage"
@@ -236,11 +236,12 @@ make_certs() {
 case_https() {
   make_site
   make_certs
+  bo_db_make
   cat >"$SITE/bo.ini" <<INI
 [server]
 listen = 127.0.0.1
 port = 0
-database = $SITE/bo.db
+database = $BO_DB
 [tls]
 cert = $SITE/server.pem
 key = $SITE/server.key
@@ -250,7 +251,7 @@ key = $SITE/signing.key
 INI
   { bo keygen && bo site add S1 "Market hall" && bo kiosk add K1 --site S1 --by-hand --upload-key "$(upload_key)" &&
     bo_meters 1 2; } >/dev/null || { fail "setting up the back office"; finish; }
-  trap 'kill $BO_PID 2>/dev/null; wait $BO_PID 2>/dev/null; rm -rf "$SITE"' EXIT
+  trap 'kill $BO_PID 2>/dev/null; wait $BO_PID 2>/dev/null; bo_db_drop; rm -rf "$SITE"' EXIT
   serve_bo
   cat >>"$SITE/kiosk.ini" <<INI
 [site]

@@ -364,7 +364,7 @@ static void audit_uploads_within_limits(void **state)
     cJSON_Delete(o);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(allowed_follows_the_table),
@@ -378,5 +378,5 @@ int main(void)
         cmocka_unit_test_setup_teardown(zreport_document, setup, teardown),
         cmocka_unit_test_setup_teardown(audit_uploads_within_limits, setup, teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return ktest_run("fix", tests, sizeof tests / sizeof tests[0], argc, argv);
 }

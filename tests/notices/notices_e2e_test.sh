@@ -132,7 +132,7 @@ case_levels_and_credit() {
   sale $M1 5000
   kiosk_sql "update outbox set sent_at = null" # the whole upload again: nothing new
   expect_status 0 ctl sync now
-  wait_for 20 bash -c "(( \$(sqlite3 '$SITE/bo.db' \"select count(*) from notice_outbox where state = 'delivered'\") >= 5 ))" ||
+  wait_for 20 bash -c "(( \$(bo_sql \"select count(*) from notice_outbox where state = 'delivered'\") >= 5 ))" ||
     fail "not every SMS delivered: $(bo_sql 'select key, channel, state, error from notice_outbox')"
   wait_for 10 bash -c "(( \$(ls '$SITE/mail' | grep -c eml) >= 4 ))" || fail "not every e-mail arrived"
   sleep 1 # anything extra would come now
@@ -178,7 +178,7 @@ case_quiet_hours() {
   sleep 1
   reading $M1 1800 # below 20.00, and falling 7.00 a second: the supply ends within the minute
   wait_for 15 bash -c "(( \$(ls '$SITE/mail' | grep -c eml) >= 1 ))" || fail "no cut-off warning by e-mail"
-  wait_for 10 bash -c "[[ \$(sqlite3 '$SITE/bo.db' \"select count(*) from notice_outbox where kind like 'cutoff%' and channel = 'sms' and state in ('sent', 'delivered')\") -ge 1 ]]" ||
+  wait_for 10 bash -c "[[ \$(bo_sql \"select count(*) from notice_outbox where kind like 'cutoff%' and channel = 'sms' and state in ('sent', 'delivered')\") -ge 1 ]]" ||
     fail "no cut-off warning by SMS: $(bo_sql 'select key, channel, state from notice_outbox')"
   sleep 1
   local sms mail
@@ -203,11 +203,11 @@ case_smsc_down() {
   reading $M1 400
   sale $M1 5000
   wait_for 10 bash -c "(( \$(ls '$SITE/mail' | grep -c eml) >= 4 ))" || fail "the e-mails did not go while the SMSC was down"
-  wait_for 10 bash -c "(( \$(sqlite3 '$SITE/bo.db' \"select count(*) from notice_outbox where channel = 'sms' and state = 'queued' and attempts >= 1\") == 4 ))" ||
+  wait_for 10 bash -c "(( \$(bo_sql \"select count(*) from notice_outbox where channel = 'sms' and state = 'queued' and attempts >= 1\") == 4 ))" ||
     fail "the SMS notices are not queued and retried: $(bo_sql 'select key, state, attempts, error from notice_outbox')"
   start_smscsim # on the same port
   smsc "refuse 2" >/dev/null # two more binds refused before it takes the channel again
-  wait_for 40 bash -c "(( \$(sqlite3 '$SITE/bo.db' \"select count(*) from notice_outbox where channel = 'sms' and state = 'delivered'\") == 4 ))" ||
+  wait_for 40 bash -c "(( \$(bo_sql \"select count(*) from notice_outbox where channel = 'sms' and state = 'delivered'\") == 4 ))" ||
     fail "not every SMS delivered after the SMSC came back: $(bo_sql 'select key, state, attempts, error from notice_outbox')"
   sleep 1
   local sms; sms=$(sms_list)
@@ -238,7 +238,7 @@ case_npm_smsc() {
   reading $M1 900
   reading $M1 400
   sale $M1 5000
-  wait_for 20 bash -c "(( \$(sqlite3 '$SITE/bo.db' \"select count(*) from notice_outbox where channel = 'sms' and state = 'delivered'\") == 4 ))" ||
+  wait_for 20 bash -c "(( \$(bo_sql \"select count(*) from notice_outbox where channel = 'sms' and state = 'delivered'\") == 4 ))" ||
     fail "not every SMS delivered: $(bo_sql 'select key, state, error from notice_outbox')"
   local sms; sms=$(jq -c 'select(.event == "message")' "$SITE/npm.out")
   echo "$sms"

@@ -2,14 +2,10 @@
  * signing in with a PIN alone (no names), pages and actions shown and refused by permission (one row
  * per page and per action), the reason a void asks for, the idle sign-out
  * and answers of an older visit dropped. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "ktest.h"
 
 #include "core/service.h"
 
@@ -278,7 +274,7 @@ static void control_ids(void **state)
     assert_false(service_control_from_id("act_", &c, &i));
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(gesture_needs_three_quick_touches),
@@ -292,5 +288,5 @@ int main(void)
         cmocka_unit_test(leaving_during_sign_in_signs_out),
         cmocka_unit_test(control_ids),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return ktest_run("service", tests, sizeof tests / sizeof tests[0], argc, argv);
 }

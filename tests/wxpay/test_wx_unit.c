@@ -133,11 +133,11 @@ static void base64(void **state)
     assert_null(bo_wx_unb64("Y*I=", &len));
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(bill_read), cmocka_unit_test(bill_refused), cmocka_unit_test(times),
         cmocka_unit_test(states),    cmocka_unit_test(base64),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return ktest_run("wx_unit", tests, sizeof tests / sizeof tests[0], argc, argv);
 }
