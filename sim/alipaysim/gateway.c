@@ -11,34 +11,7 @@
 
 #include "base/log.h"
 #include "sim/alipaysim/alisim.h"
-
-typedef struct req {
-    char *uri; /* as received, query included */
-    char *body;
-    size_t n;
-    bool started; /* the handler's first call (headers only) is behind */
-} req_t;
-
-static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
-{
-    (void)cls, (void)c;
-    req_t *r = calloc(1, sizeof *r);
-    if (r)
-        r->uri = strdup(uri);
-    return r;
-}
-
-static void on_done(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode code)
-{
-    (void)cls, (void)c, (void)code;
-    req_t *r = *con_cls;
-    if (r) {
-        free(r->uri);
-        free(r->body);
-        free(r);
-    }
-    *con_cls = NULL;
-}
+#include "sim/common/simhttp.h"
 
 static enum MHD_Result send_text(struct MHD_Connection *c, unsigned status, const char *type, const void *p, size_t n)
 {
@@ -85,11 +58,11 @@ static enum MHD_Result page(struct MHD_Connection *c, const as_kv_t *kv, const c
     return send_text(c, 200, "text/html; charset=utf-8", html, strlen(html));
 }
 
-static enum MHD_Result gateway(alisim_t *s, struct MHD_Connection *c, req_t *r)
+static enum MHD_Result gateway(alisim_t *s, struct MHD_Connection *c, simhttp_req_t *r)
 {
     as_kv_t kv = {0};
     const char *q = strchr(r->uri, '?');
-    bool ok = (!q || as_form_decode(&kv, q + 1, strlen(q + 1))) && (!r->body || as_form_decode(&kv, r->body, r->n));
+    bool ok = (!q || as_form_decode(&kv, q + 1, strlen(q + 1))) && (!r->body || as_form_decode(&kv, r->body, r->len));
     const char *method = as_kv_get(&kv, "method"), *sign = as_kv_get(&kv, "sign"), *app = as_kv_get(&kv, "app_id");
     if (!ok || !method) {
         as_kv_clear(&kv);
@@ -147,7 +120,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 {
     (void)version, (void)method;
     alisim_t *s = cls;
-    req_t *r = *con_cls;
+    simhttp_req_t *r = *con_cls;
     if (!r)
         return MHD_NO;
     if (!r->started) {
@@ -155,13 +128,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         return MHD_YES;
     }
     if (*upload_size) {
-        char *p = r->n + *upload_size < (1u << 20) ? realloc(r->body, r->n + *upload_size + 1) : NULL;
-        if (!p)
+        if (!simhttp_req_add(r, upload, *upload_size))
             return MHD_NO;
-        memcpy(p + r->n, upload, *upload_size);
-        r->body = p;
-        r->n += *upload_size;
-        r->body[r->n] = '\0';
         *upload_size = 0;
         return MHD_YES;
     }
@@ -179,8 +147,8 @@ struct MHD_Daemon *as_gateway_start(alisim_t *s, const char *addr, int port)
         return NULL;
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG, 0, NULL, NULL, handle, s,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
-        MHD_OPTION_NOTIFY_COMPLETED, on_done, s, MHD_OPTION_END);
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_URI_LOG_CALLBACK, simhttp_req_new, s,
+        MHD_OPTION_NOTIFY_COMPLETED, simhttp_req_done, s, MHD_OPTION_END);
     if (d) {
         const union MHD_DaemonInfo *i = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
         s->http_port = i ? i->port : 0;

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sim/common/simhttp.h"
 #include "sim/wxpaysim/wxs.h"
 
 static const char usage[] =
@@ -23,13 +24,6 @@ static const char usage[] =
     "refunds, the trade bill; answers signed with the platform key, notifications\n"
     "signed and encrypted; payments and faults on /sim/. See docs/sim/wxpaysim.md.\n";
 
-typedef struct req {
-    char *uri;  /* the raw URI, query included */
-    char *body;
-    size_t len;
-    bool started; /* the handler's first call (headers only) is past */
-} req_t;
-
 static volatile sig_atomic_t stop;
 static void on_signal(int sig)
 {
@@ -37,30 +31,9 @@ static void on_signal(int sig)
     stop = 1;
 }
 
-static void *uri_log(void *cls, const char *uri, struct MHD_Connection *c)
-{
-    (void)cls, (void)c;
-    req_t *r = calloc(1, sizeof *r);
-    if (r)
-        r->uri = strdup(uri);
-    return r;
-}
-
-static void done(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode t)
-{
-    (void)cls, (void)c, (void)t;
-    req_t *r = *con_cls;
-    if (r) {
-        free(r->uri);
-        free(r->body);
-        free(r);
-    }
-    *con_cls = NULL;
-}
-
 /* Checks the request's Authorization: the merchant's signature over
  * METHOD\nURI\ntimestamp\nnonce\nbody\n, its mchid and serial. */
-static bool verified(wxs_t *s, struct MHD_Connection *c, const char *method, const req_t *r)
+static bool verified(wxs_t *s, struct MHD_Connection *c, const char *method, const simhttp_req_t *r)
 {
     wxs_auth_t a;
     const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
@@ -79,7 +52,7 @@ static bool verified(wxs_t *s, struct MHD_Connection *c, const char *method, con
     return ok;
 }
 
-static void log_request(wxs_t *s, struct MHD_Connection *c, const char *method, const req_t *r, bool ok)
+static void log_request(wxs_t *s, struct MHD_Connection *c, const char *method, const simhttp_req_t *r, bool ok)
 {
     const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
     const char *ua = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "User-Agent");
@@ -122,7 +95,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 {
     (void)url, (void)version;
     wxs_t *s = cls;
-    req_t *r = *con_cls;
+    simhttp_req_t *r = *con_cls;
     if (!r)
         return MHD_NO;
     if (!r->started) {
@@ -130,13 +103,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         return MHD_YES;
     }
     if (*size) {
-        char *g = realloc(r->body, r->len + *size + 1);
-        if (!g || r->len + *size > (1u << 20))
+        if (!simhttp_req_add(r, data, *size))
             return MHD_NO;
-        memcpy(g + r->len, data, *size);
-        r->len += *size;
-        g[r->len] = '\0';
-        r->body = g;
         *size = 0;
         return MHD_YES;
     }
@@ -237,7 +205,7 @@ int main(int argc, char **argv)
     s.deliveries = cJSON_CreateArray();
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD, (uint16_t)o.port, NULL, NULL, handle, &s,
-        MHD_OPTION_URI_LOG_CALLBACK, uri_log, NULL, MHD_OPTION_NOTIFY_COMPLETED, done, NULL,
+        MHD_OPTION_URI_LOG_CALLBACK, simhttp_req_new, NULL, MHD_OPTION_NOTIFY_COMPLETED, simhttp_req_done, NULL,
         MHD_OPTION_SOCK_ADDR, NULL, MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "wxpaysim: cannot listen on port %d\n", o.port);
