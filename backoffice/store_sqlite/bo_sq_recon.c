@@ -2,32 +2,32 @@
  * table qr_difference (bo_schema.c, version 21) and the paid QR orders. */
 #include "backoffice/store_sqlite/bo_sq_int.h"
 
-static kerr_t paid_each(void *ctx, int64_t from, int64_t to, bo_recon_paid_cb fn, void *arg, kmsg_t *msg)
+/* Calls fn for each row (id, reference, amount) of sql over [from, to). */
+static kerr_t each(void *ctx, const char *sql, int64_t from, int64_t to, bo_recon_paid_cb fn, void *arg, kmsg_t *msg)
 {
     bo_cur_t *st;
     bool more;
-    kerr_t rc = bo_db_first(ctx, &st, &more, msg,
-                            "SELECT id, provider_ref, amount FROM qr_order WHERE state IN ('paid', 'paid_late') "
-                            "AND paid_at >= ? AND paid_at < ? ORDER BY id",
-                            "ii", from, to);
+    kerr_t rc = bo_db_first(ctx, &st, &more, msg, sql, "ii", from, to);
     for (; rc == K_OK && more; more = bo_db_next(ctx, st, &rc, msg))
         fn(arg, bo_db_col(st, 0), bo_db_col(st, 1), bo_cur_int(st, 2));
     bo_db_end(st);
     return rc;
 }
 
+static kerr_t paid_each(void *ctx, int64_t from, int64_t to, bo_recon_paid_cb fn, void *arg, kmsg_t *msg)
+{
+    return each(ctx,
+                "SELECT id, provider_ref, amount FROM qr_order WHERE state IN ('paid', 'paid_late') "
+                "AND paid_at >= ? AND paid_at < ? ORDER BY id",
+                from, to, fn, arg, msg);
+}
+
 static kerr_t refunded_each(void *ctx, int64_t from, int64_t to, bo_recon_paid_cb fn, void *arg, kmsg_t *msg)
 {
-    bo_cur_t *st;
-    bool more;
-    kerr_t rc = bo_db_first(ctx, &st, &more, msg,
-                            "SELECT order_id, refund_ref, amount FROM qr_refund WHERE state = 'succeeded' "
-                            "AND updated_at >= ? AND updated_at < ? ORDER BY order_id",
-                            "ii", from, to);
-    for (; rc == K_OK && more; more = bo_db_next(ctx, st, &rc, msg))
-        fn(arg, bo_db_col(st, 0), bo_db_col(st, 1), bo_cur_int(st, 2));
-    bo_db_end(st);
-    return rc;
+    return each(ctx,
+                "SELECT order_id, refund_ref, amount FROM qr_refund WHERE state = 'succeeded' "
+                "AND updated_at >= ? AND updated_at < ? ORDER BY order_id",
+                from, to, fn, arg, msg);
 }
 
 static kerr_t add(void *ctx, const bo_recon_rec_t *d, bool *added, kmsg_t *msg)

@@ -120,19 +120,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 {
     (void)version, (void)method;
     alisim_t *s = cls;
-    simhttp_req_t *r = *con_cls;
-    if (!r)
-        return MHD_NO;
-    if (!r->started) {
-        r->started = true;
-        return MHD_YES;
-    }
-    if (*upload_size) {
-        if (!simhttp_req_add(r, upload, *upload_size))
-            return MHD_NO;
-        *upload_size = 0;
-        return MHD_YES;
-    }
+    simhttp_req_t *r = NULL;
+    int got = simhttp_gather(con_cls, upload, upload_size, &r);
+    if (got <= 0)
+        return got == 0 ? MHD_YES : MHD_NO;
     if (strcmp(url, "/gateway.do") == 0)
         return gateway(s, c, r);
     if (strncmp(url, "/bill/", 6) == 0)

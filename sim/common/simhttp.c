@@ -25,7 +25,7 @@ void simhttp_req_done(void *cls, struct MHD_Connection *c, void **con_cls, enum 
     *con_cls = NULL;
 }
 
-bool simhttp_req_add(simhttp_req_t *r, const char *data, size_t n)
+static bool add(simhttp_req_t *r, const char *data, size_t n)
 {
     if (r->len + n > SIMHTTP_MAX_BODY)
         return false;
@@ -37,4 +37,23 @@ bool simhttp_req_add(simhttp_req_t *r, const char *data, size_t n)
     g[r->len] = '\0';
     r->body = g;
     return true;
+}
+
+int simhttp_gather(void **con_cls, const char *data, size_t *size, simhttp_req_t **out)
+{
+    simhttp_req_t *r = *con_cls;
+    if (!r)
+        return -1;
+    if (!r->started) {
+        r->started = true;
+        return 0;
+    }
+    if (*size) {
+        if (!add(r, data, *size))
+            return -1;
+        *size = 0;
+        return 0;
+    }
+    *out = r;
+    return 1;
 }

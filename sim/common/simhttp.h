@@ -23,7 +23,10 @@ void *simhttp_req_new(void *cls, const char *uri, struct MHD_Connection *c);
 /* MHD_OPTION_NOTIFY_COMPLETED: frees the request. */
 void simhttp_req_done(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode t);
 
-/* Appends n bytes of body; false if out of memory or past SIMHTTP_MAX_BODY. */
-bool simhttp_req_add(simhttp_req_t *r, const char *data, size_t n);
+/* Gathers a request through the handler's calls (con_cls, the upload and
+ * its size as libmicrohttpd passes them): 1 with *out when it is whole, 0
+ * while more is to come (answer MHD_YES), -1 when it cannot be kept
+ * (answer MHD_NO: out of memory or past SIMHTTP_MAX_BODY). */
+int simhttp_gather(void **con_cls, const char *data, size_t *size, simhttp_req_t **out);
 
 #endif

@@ -95,19 +95,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 {
     (void)url, (void)version;
     wxs_t *s = cls;
-    simhttp_req_t *r = *con_cls;
-    if (!r)
-        return MHD_NO;
-    if (!r->started) {
-        r->started = true;
-        return MHD_YES;
-    }
-    if (*size) {
-        if (!simhttp_req_add(r, data, *size))
-            return MHD_NO;
-        *size = 0;
-        return MHD_YES;
-    }
+    simhttp_req_t *r = NULL;
+    int got = simhttp_gather(con_cls, data, size, &r);
+    if (got <= 0)
+        return got == 0 ? MHD_YES : MHD_NO;
     if (!r->uri)
         return MHD_NO;
     wxs_answer_t a = {0};
