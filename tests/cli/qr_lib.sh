@@ -13,7 +13,9 @@ start_sale() {
   for _ in $(seq 100); do grep -q 'scan to pay' "$SITE/sale.err" && break; sleep 0.05; done
   CODE=$(sed -n 's/.*scan to pay: \([^ ]*\) (until.*/\1/p' "$SITE/sale.err" | head -1)
   [[ -n $CODE ]] || { fail "no code URL on stderr: $(cat "$SITE/sale.err")"; finish; }
-  ORDER=$(bo_sql "select id from qr_order order by created_at desc, rowid desc limit 1")
+  local txn
+  txn=$(kiosk_sql "select id from txn order by rowid desc limit 1")
+  ORDER=$(bo_sql "select id from qr_order where txn_id = '$txn'")
   sleep 0.3 # the kiosk is long-polling now
 }
 
