@@ -23,9 +23,9 @@ kerr_t sync_qr_refund_parse(const cJSON *o, sync_qr_refund_t *out, kmsg_t *msg)
     sync__str(o, "settled_by", out->settled_by, sizeof out->settled_by);
     sync__str(o, "reason", out->reason, sizeof out->reason);
     bool settled = strcmp(out->outcome, "settled") == 0;
-    if (!(settled ? out->settled_by : out->refund_ref)[0])
+    if (settled ? !out->settled_by[0] : !out->refund_ref[0] && !out->out_refund_no[0])
         return kmsg_set(msg, K_EINVAL, "QR refund of order %s: %s missing", out->order,
-                        settled ? "who settled it" : "the provider's refund id");
+                        settled ? "who settled it" : "the refund's id");
     return K_OK;
 }
 
@@ -35,7 +35,9 @@ kerr_t sync__notice_refund(engine_t *e, const sync_notice_t *x, sync_notice_repo
     bool settled = strcmp(f->outcome, "settled") == 0;
     char by[80];
     snprintf(by, sizeof by, "backoffice:%s", f->settled_by);
-    engine_qr_refund_t n = {.order = f->order, .txn = f->txn, .ref = settled ? by : f->refund_ref,
+    /* the provider's refund id; Alipay gives none: the refund's number there */
+    const char *ref = f->refund_ref[0] ? f->refund_ref : f->out_refund_no;
+    engine_qr_refund_t n = {.order = f->order, .txn = f->txn, .ref = settled ? by : ref,
                             .refund_no = f->out_refund_no, .detail = f->reason, .amount = f->amount,
                             .settled = settled};
     engine_qr_refund_result_t r;

@@ -161,7 +161,7 @@ qr_undeliverable() {
   refunded_once
   expect_status 0 ctl sync now
   contains "$OUT" "1 QR refunds booked" "the refund's notice"
-  kiosk_refunded refunded "qr_reversal 5000 $(bo_sql "select refund_ref from qr_refund")"
+  kiosk_refunded refunded "qr_reversal 5000 $(bo_sql "select case when refund_ref <> '' then refund_ref else out_refund_no end from qr_refund")"
   expect_status 0 ctl sync now
   [[ $(bo_sql "select count(*) from qr_refund") == 1 ]] || fail "more than one refund recorded"
   [[ $(kiosk_sql "select count(*) from refund") == 1 ]] || fail "the kiosk booked the refund more than once"
