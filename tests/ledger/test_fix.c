@@ -56,19 +56,24 @@ static void step(txn_state_t from, ledger_change_t c)
 /* A cash sale of 50.00, paid, parked after one delivery attempt whose
  * outcome is applied (APPLIED_NO: the meter refused it; APPLIED_UNKNOWN:
  * the answer was lost and nothing could tell). */
-static void make_parked_after(ledger_applied_t applied)
+static void park_sale_paid(const ledger_payment_t *p, const char *reason, ledger_applied_t applied)
 {
-    ledger_new_txn_t n = {.id = ID1, .meter = "000000000001", .customer = "100000000001", .method = METHOD_CASH,
+    ledger_new_txn_t n = {.id = ID1, .meter = "000000000001", .customer = "100000000001", .method = p->method,
                           .channel = CHANNEL_REMOTE, .currency = "CNY", .amount = 5000};
     kmsg_t msg = {""};
     assert_int_equal(ledger_create(ledger, &n, &msg), K_OK);
-    ledger_payment_t p = {.method = METHOD_CASH, .amount = 5000, .denomination = 5000, .ref = "note 1"};
     step(TXN_CREATED, (ledger_change_t){.event = EV_PAY_BEGIN});
-    step(TXN_PAYMENT_PENDING, (ledger_change_t){.event = EV_MONEY_IN, .payment = &p});
+    step(TXN_PAYMENT_PENDING, (ledger_change_t){.event = EV_MONEY_IN, .payment = p});
     step(TXN_PAYMENT_PENDING, (ledger_change_t){.event = EV_PAY_DONE});
     step(TXN_PAID, (ledger_change_t){.event = EV_DELIVER, .begin_count = 8});
-    step(TXN_DELIVERING, (ledger_change_t){.event = EV_PARK, .reason = "the attempt went wrong",
-                                           .close_result = "timeout", .close_applied = applied});
+    step(TXN_DELIVERING, (ledger_change_t){.event = EV_PARK, .reason = reason, .close_result = "timeout",
+                                           .close_applied = applied});
+}
+
+static void make_parked_after(ledger_applied_t applied)
+{
+    ledger_payment_t p = {.method = METHOD_CASH, .amount = 5000, .denomination = 5000, .ref = "note 1"};
+    park_sale_paid(&p, "the attempt went wrong", applied);
 }
 
 static void make_parked(void)
@@ -374,17 +379,8 @@ static void audit_uploads_within_limits(void **state)
  * credit (applied: APPLIED_NO) or nothing could tell (APPLIED_UNKNOWN). */
 static void make_qr_parked(ledger_applied_t applied)
 {
-    ledger_new_txn_t n = {.id = ID1, .meter = "000000000001", .customer = "", .method = METHOD_QR,
-                          .channel = CHANNEL_REMOTE, .currency = "CNY", .amount = 5000};
-    kmsg_t msg = {""};
-    assert_int_equal(ledger_create(ledger, &n, &msg), K_OK);
     ledger_payment_t p = {.method = METHOD_QR, .amount = 5000, .ref = ORDER};
-    step(TXN_CREATED, (ledger_change_t){.event = EV_PAY_BEGIN});
-    step(TXN_PAYMENT_PENDING, (ledger_change_t){.event = EV_MONEY_IN, .payment = &p});
-    step(TXN_PAYMENT_PENDING, (ledger_change_t){.event = EV_PAY_DONE});
-    step(TXN_PAID, (ledger_change_t){.event = EV_DELIVER, .begin_count = 8});
-    step(TXN_DELIVERING, (ledger_change_t){.event = EV_PARK, .reason = "refused: count 8: refused",
-                                           .close_result = "refused", .close_applied = applied});
+    park_sale_paid(&p, "refused: count 8: refused", applied);
 }
 
 /* The notices as the back office lists them: the same qr_refunded notice
