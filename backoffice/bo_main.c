@@ -292,9 +292,9 @@ static void refund_check(bo_server_t *s)
         return;
     if (bo_qr_refund_pass(&env, bo_now(s), &st, &msg) != K_OK)
         LOG_W("qr", "the refunds' run failed (tried again next time): %s", msg.text);
-    else if (st.asked)
-        LOG_I("qr", "refunds: %d asked, %d succeeded, %d failed, %d alerts", st.asked, st.succeeded, st.failed,
-              st.alerted);
+    else if (st.asked || st.recorded)
+        LOG_I("qr", "refunds: %d phone orders' recorded, %d asked, %d succeeded, %d failed, %d alerts", st.recorded,
+              st.asked, st.succeeded, st.failed, st.alerted);
 }
 
 static int64_t mono_s(void)

@@ -32,6 +32,9 @@ static const txn_transition_t table[] = {
     {TXN_NEEDS_RECONCILIATION, EV_CANCEL, TXN_CANCELLED, GUARD_NOTHING_PAID},
     {TXN_NEEDS_RECONCILIATION, EV_REFUND_BEGIN, TXN_REFUNDING, GUARD_SOME_PAID},
     {TXN_NEEDS_RECONCILIATION, EV_VOID, TXN_VOIDED, GUARD_NONE},
+    /* The money went back outside the kiosk (a QR payment refunded by its
+     * provider through the back office: its qr_refunded notice). */
+    {TXN_NEEDS_RECONCILIATION, EV_REFUND_DONE, TXN_REFUNDED, GUARD_SOME_PAID},
     {TXN_REFUNDING, EV_REFUND_DONE, TXN_REFUNDED, GUARD_NONE},
     {TXN_REFUNDING, EV_PARK, TXN_NEEDS_RECONCILIATION, GUARD_NONE},
 };

@@ -332,6 +332,35 @@ typedef struct engine_qr_late_result {
  * returns K_OK, so the notice may then be acknowledged. */
 kerr_t engine_qr_late(engine_t *e, const engine_qr_late_t *n, engine_qr_late_result_t *out, kmsg_t *msg);
 
+/* ---- QR refunds made by the back office (engine_qr_refund.c) ---- */
+
+/* The back office's qr_refunded notice: a parked QR sale's money went back
+ * through its provider, or staff settled it by hand. */
+typedef struct engine_qr_refund {
+    const char *order;     /* the QR order: the sale's payment reference */
+    const char *txn;       /* the sale the back office names ("" or NULL: the order's) */
+    const char *ref;       /* the provider's refund id; settled: who settled it */
+    const char *refund_no; /* the back office's refund number at the provider */
+    const char *detail;    /* settled: why */
+    int64_t amount;        /* minor units given back */
+    bool settled;          /* settled by hand: the sale is voided, not refunded */
+} engine_qr_refund_t;
+
+typedef struct engine_qr_refund_result {
+    bool booked;            /* the sale ended now */
+    bool already;           /* it had ended before (the notice came again): nothing done */
+    char txn[UUID_STR_LEN]; /* the sale */
+    txn_state_t state;      /* its state now */
+} engine_qr_refund_result_t;
+
+/* Ends the parked sale holding n's order once, in one commit: refunded
+ * with a qr_reversal refund row (the provider's refund id as reference),
+ * or voided with an operator refund row when settled by hand. A sale
+ * ended before is K_OK with already; a sale that is not parked, or owes
+ * another amount, is K_EINVAL (for staff). Durable before it returns
+ * K_OK, so the notice may then be acknowledged. */
+kerr_t engine_qr_refund(engine_t *e, const engine_qr_refund_t *n, engine_qr_refund_result_t *out, kmsg_t *msg);
+
 /* ---- cash (engine_cash.c) ---- */
 
 typedef struct engine_cash_news {

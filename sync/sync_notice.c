@@ -1,5 +1,5 @@
-/* Notices: fetched, late QR payments booked, then acknowledged
- * (sync_notice.h). */
+/* Notices: fetched, late QR payments and QR refunds booked, then
+ * acknowledged (sync_notice.h). */
 #include <stdio.h>
 #include <string.h>
 
@@ -22,8 +22,9 @@ size_t sync_notices_parse(const cJSON *arr, sync_notice_t *out, size_t max)
             LOG_W("sync", "a notice without id or kind is skipped");
             continue;
         }
-        if (strcmp(x->kind, "qr_paid_late") == 0 &&
-            sync_qr_order_parse(cJSON_GetObjectItem(it, "body"), &x->order, &why) != K_OK) {
+        const cJSON *body = cJSON_GetObjectItem(it, "body");
+        if ((strcmp(x->kind, "qr_paid_late") == 0 && sync_qr_order_parse(body, &x->order, &why) != K_OK) ||
+            (strcmp(x->kind, "qr_refunded") == 0 && sync_qr_refund_parse(body, &x->refund, &why) != K_OK)) {
             LOG_W("sync", "notice %lld skipped: %s", (long long)x->id, why.text);
             continue;
         }
@@ -79,17 +80,35 @@ static kerr_t book_late(engine_t *e, const sync_notice_t *x, sync_notice_report_
     return rc;
 }
 
+/* The kinds of notice this kiosk books, each by its booking. */
+static const struct {
+    const char *kind;
+    kerr_t (*book)(engine_t *e, const sync_notice_t *x, sync_notice_report_t *rep, kmsg_t *msg);
+} kinds[] = {
+    {"qr_paid_late", book_late},
+    {"qr_refunded", sync__notice_refund},
+};
+
+static int kind_of(const char *kind)
+{
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (strcmp(kinds[i].kind, kind) == 0)
+            return (int)i;
+    return -1;
+}
+
 kerr_t sync_notices_handle(sync_client_t *c, engine_t *e, const sync_notice_t *n, size_t count,
                            sync_notice_report_t *rep, kmsg_t *msg)
 {
     kerr_t rc = K_OK;
     rep->seen += (int)count;
     for (size_t i = 0; rc == K_OK && i < count; i++) {
-        if (strcmp(n[i].kind, "qr_paid_late") != 0) {
+        int k = kind_of(n[i].kind);
+        if (k < 0) {
             rep->skipped++;
             continue;
         }
-        if ((rc = book_late(e, &n[i], rep, msg)) == K_EINVAL) { /* can never be booked here: for staff */
+        if ((rc = kinds[k].book(e, &n[i], rep, msg)) == K_EINVAL) { /* can never be booked here: for staff */
             LOG_W("sync", "notice %lld left open: %s", (long long)n[i].id, msg->text);
             rep->skipped++;
             rc = K_OK;

@@ -7,6 +7,7 @@
 
 #include "backoffice/domain/bo_alerts.h"
 #include "backoffice/domain/bo_audit.h"
+#include "base/kjson.h"
 #include "core/perm.h"
 
 static const char *const state_names[BO_REFUND_N_STATES] = {
@@ -91,6 +92,25 @@ kerr_t bo_qr_refund_on_sale(bo_store_t *st, const char *kiosk, const bo_txn_t *t
     return bo_audit_record(st, &a, msg);
 }
 
+kerr_t bo_qr_refund_notice(bo_store_t *st, const bo_refund_rec_t *r, int64_t now, kmsg_t *msg)
+{
+    if (strcmp(r->source, "phone") == 0 || !r->txn[0] || !r->kiosk[0])
+        return K_OK;
+    bool settled = strcmp(r->state, "settled") == 0;
+    cJSON *b = cJSON_CreateObject();
+    bool ok = b && kjson_add_str(b, "order", r->order) && kjson_add_str(b, "txn", r->txn) &&
+              kjson_add_str(b, "meter", r->meter) && kjson_add_int(b, "amount", r->amount) &&
+              kjson_add_str(b, "outcome", settled ? "settled" : "refunded") &&
+              kjson_add_str(b, "out_refund_no", r->out_refund_no) && kjson_add_str(b, "refund_ref", r->refund_ref) &&
+              kjson_add_str(b, "settled_by", r->settled_by) && kjson_add_str(b, "reason", r->reason);
+    char *text = ok ? kjson_print(b, false) : NULL;
+    cJSON_Delete(b);
+    kerr_t rc = text ? st->ops->qr->notice_add(st->ctx, r->kiosk, "qr_refunded", text, now, msg)
+                     : kmsg_set(msg, K_EIO, "out of memory");
+    cJSON_free(text);
+    return rc;
+}
+
 /* The refund may be settled by hand: it has not succeeded, nor been settled. */
 static kerr_t settleable(const bo_refund_rec_t *r, bool found, const char *order, kmsg_t *msg)
 {
@@ -125,6 +145,8 @@ kerr_t bo_qr_refund_settle(bo_store_t *st, const bo_who_t *who, const bo_signer_
     }
     if (rc == K_OK && !changed)
         rc = kmsg_set(msg, K_ESTATE, "the refund of order %s changed meanwhile: look again", order);
+    if (rc == K_OK)
+        rc = bo_qr_refund_notice(st, &r, who->now, msg);
     if (rc == K_OK)
         snprintf(detail, sizeof detail, "%lld, %s (was %s, %lld attempts); operator %s", (long long)r.amount,
                  r.out_refund_no, was, (long long)r.attempts, sig->operator_name);

@@ -49,6 +49,25 @@ void bo_qr_refund_no(const char *order, char out[65]);
 kerr_t bo_qr_refund_on_sale(bo_store_t *st, const char *kiosk, const bo_txn_t *t, const char *reason, int64_t now,
                             kmsg_t *msg);
 
+/* Records the refund of each paid phone order (docs/phone.md) whose
+ * credit command ended failed, refused or expired before its kiosk took
+ * it (pending), or unknown or expired after its kiosk took it (review,
+ * with a staff alert): once per order, however often it runs, in one
+ * transaction (commands past their expiry are expired first). *added:
+ * how many were recorded now. */
+kerr_t bo_phone_refund_scan(bo_store_t *st, int64_t now, int *added, kmsg_t *msg);
+
+/* What the phone page shows for a phone order whose credit failed and
+ * that has refund r: refunded (succeeded or settled), checking (review)
+ * or refunding. */
+const char *bo_phone_refund_stage(const bo_refund_rec_t *r);
+
+/* Inside the caller's transaction: tells the kiosk of r's QR sale that
+ * its money went back (r succeeded or settled), by a qr_refunded notice
+ * (docs/sync.md), which the kiosk books to its parked sale once. Nothing
+ * for a phone order's refund (no kiosk sale). */
+kerr_t bo_qr_refund_notice(bo_store_t *st, const bo_refund_rec_t *r, int64_t now, kmsg_t *msg);
+
 /* What the worker needs: the store, taken through lock/unlock (never held
  * across a provider call), and the provider. */
 typedef struct bo_refund_env {
@@ -61,16 +80,20 @@ typedef struct bo_refund_env {
 
 typedef struct bo_refund_stats {
     int asked, succeeded, failed, alerted;
+    int recorded; /* phone orders' refunds recorded now */
 } bo_refund_stats_t;
 
-/* Asks the provider about each refund due at now (the refund, or its
- * outcome) and records what it answered; a failure that may pass is
+/* Records the phone page's refunds due (bo_phone_refund_scan) under the
+ * lock, then asks the provider about each refund due at now (the refund,
+ * or its outcome) and records what it answered (a kiosk sale's success
+ * with its qr_refunded notice); a failure that may pass is
  * asked again later, less and less often. K_EIO if the store failed. */
 kerr_t bo_qr_refund_pass(const bo_refund_env_t *env, int64_t now, bo_refund_stats_t *out, kmsg_t *msg);
 
 /* Staff settle order's refund by hand (the money given back another way,
  * or found given back): sig needs permission `void` and its PIN; audited
- * qr.refund_settle with the reason. K_ENOTFOUND if the order has no
+ * qr.refund_settle with the reason; the kiosk of a QR sale gets its
+ * qr_refunded notice (outcome settled). K_ENOTFOUND if the order has no
  * refund, K_ESTATE if it succeeded or was settled already. */
 kerr_t bo_qr_refund_settle(bo_store_t *st, const bo_who_t *who, const bo_signer_t *sig, const char *order,
                            const char *reason, kmsg_t *msg);

@@ -1,9 +1,11 @@
-/* The QR refunds' worker (bo_qr_refund.h): each refund due is asked of the
+/* The QR refunds' worker (bo_qr_refund.h): the phone page's refunds are
+ * recorded, then each refund due is asked of the
  * provider (pending) or its outcome queried (processing) with no lock
  * held, then what the provider answered is recorded if the refund did not
  * change meanwhile (staff may settle it). Restart-safe: a refund whose
  * answer was lost stays pending and is asked again under its same
- * number, which the provider answers with the same refund. */
+ * number, which the provider answers with the same refund. A kiosk
+ * sale's refund that succeeds tells its kiosk, in the same transaction. */
 #include <stdio.h>
 #include <string.h>
 
@@ -101,6 +103,8 @@ static kerr_t record(bo_store_t *st, const bo_refund_rec_t *r, const char *was, 
         bo_audit_rec_t a = {"backoffice", "qr.refund_done", r->order, NULL, text, r->updated_at};
         rc = bo_audit_record(st, &a, msg);
     }
+    if (rc == K_OK && changed && strcmp(r->state, "succeeded") == 0)
+        rc = bo_qr_refund_notice(st, r, r->updated_at, msg);
     if (rc == K_OK)
         rc = st->ops->commit(st->ctx, msg);
     if (rc)
@@ -122,7 +126,9 @@ kerr_t bo_qr_refund_pass(const bo_refund_env_t *env, int64_t now, bo_refund_stat
     int n = 0;
     *out = (bo_refund_stats_t){0};
     env->lock(env->arg);
-    kerr_t rc = env->st->ops->refund->due(env->st->ctx, now, due, MAX_DUE, &n, msg);
+    kerr_t rc = bo_phone_refund_scan(env->st, now, &out->recorded, msg);
+    if (rc == K_OK)
+        rc = env->st->ops->refund->due(env->st->ctx, now, due, MAX_DUE, &n, msg);
     env->unlock(env->arg);
     for (int i = 0; rc == K_OK && i < n; i++) {
         bo_refund_rec_t *r = &due[i];

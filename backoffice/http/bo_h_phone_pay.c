@@ -178,9 +178,12 @@ void bo_h_phone_order_get(bo_req_t *q, bo_resp_t *r)
             break;
         stage = ask(s, id);
     }
+    const char *shown = found ? stage_of(c.state) : stage;
+    if (strcmp(shown, "failed") == 0)
+        shown = bo__phone_refund_stage(s, id, shown); /* refunded, refunding, checking */
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "order", id);
-    cJSON_AddStringToObject(o, "state", found ? stage_of(c.state) : stage);
+    cJSON_AddStringToObject(o, "state", shown);
     if (found) {
         cJSON_AddStringToObject(o, "command_state", c.state);
         if (c.has_after && strcmp(c.state, "done") == 0)

@@ -1,6 +1,7 @@
 /* GET /v1/admin/qr-refunds[?state=S][&format=csv] (docs/payments-qr.md,
  * "Refunds"): the QR refunds as `backoffice qr refunds` lists them; staff
- * of an organisation see those of its kiosks only. */
+ * of an organisation see those of its kiosks only. And what the phone
+ * page shows of a phone order's refund. */
 #include <string.h>
 
 #include "backoffice/domain/bo_org.h"
@@ -40,4 +41,15 @@ void bo_h_admin_qr_refunds(bo_req_t *q, bo_resp_t *r)
         bo_resp_error(r, 500, "internal", "listing the QR refunds failed: %s", msg.text);
     else
         bo_h_answer_rows(q, r, &rows);
+}
+
+const char *bo__phone_refund_stage(bo_server_t *s, const char *order, const char *stage)
+{
+    bo_refund_rec_t rec;
+    bool found = false;
+    kmsg_t msg = {{0}};
+    bo_lock(s);
+    kerr_t rc = s->store.ops->refund->get(s->store.ctx, order, &rec, &found, &msg);
+    bo_unlock(s);
+    return rc == K_OK && found ? bo_phone_refund_stage(&rec) : stage;
 }

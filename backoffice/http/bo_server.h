@@ -271,6 +271,11 @@ void bo_h_phone_notify(bo_req_t *q, bo_resp_t *r);
  * (BO_PHONE_METER_MAX + 1 bytes); false with 401 in r if none or expired. */
 bool bo__phone_session(bo_req_t *q, char *meter, size_t len, bo_resp_t *r);
 
+/* The phone page's word for a phone order whose credit failed, by its
+ * refund (bo_phone_refund_stage: refunded, refunding, checking); stage
+ * when it has none yet (bo_h_qr_refund.c). Takes the lock. */
+const char *bo__phone_refund_stage(bo_server_t *s, const char *order, const char *stage);
+
 /* Whether the request carries a console session cookie (its token into
  * token, len bytes, if not NULL). */
 bool bo_console_cookie(const bo_req_t *q, char *token, size_t len);

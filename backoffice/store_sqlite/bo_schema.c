@@ -526,9 +526,34 @@ static const char *const v21[] = {
     NULL,
 };
 
+/* Version 22: refunds of the phone page's payments too (docs/phone.md):
+ * qr_refund no longer names a kiosk's qr_order (a phone order is kept by
+ * its provider, not here) and says whose payment it gives back (source:
+ * kiosk, a kiosk's QR sale; phone, the phone page's). The table is
+ * rebuilt, its rows kept. The phone page's credit commands are indexed
+ * by state, for the refunds' worker to find those that ended. */
+static const char *const v22[] = {
+    "CREATE TABLE qr_refund_v22 (order_id TEXT PRIMARY KEY NOT NULL,"
+    "  out_refund_no TEXT NOT NULL UNIQUE, kiosk TEXT NOT NULL, txn_id TEXT NOT NULL, meter TEXT NOT NULL,"
+    "  amount INTEGER NOT NULL CHECK (amount > 0), total INTEGER NOT NULL CHECK (total >= amount),"
+    "  state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL,"
+    "  refund_ref TEXT NOT NULL DEFAULT '', last_error TEXT NOT NULL DEFAULT '', alerted INTEGER NOT NULL DEFAULT 0,"
+    "  settled_by TEXT NOT NULL DEFAULT '', reason TEXT NOT NULL DEFAULT '', created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL, source TEXT NOT NULL DEFAULT 'kiosk' CHECK (source IN ('kiosk', 'phone'))) STRICT;"
+    "INSERT INTO qr_refund_v22 (order_id, out_refund_no, kiosk, txn_id, meter, amount, total, state, attempts,"
+    "  next_at, refund_ref, last_error, alerted, settled_by, reason, created_at, updated_at)"
+    "  SELECT order_id, out_refund_no, kiosk, txn_id, meter, amount, total, state, attempts, next_at, refund_ref,"
+    "  last_error, alerted, settled_by, reason, created_at, updated_at FROM qr_refund;"
+    "DROP TABLE qr_refund;"
+    "ALTER TABLE qr_refund_v22 RENAME TO qr_refund;"
+    "CREATE INDEX IF NOT EXISTS qr_refund_due ON qr_refund(state, next_at);"
+    "CREATE INDEX IF NOT EXISTS meter_command_phone ON meter_command(state, updated_at) WHERE operator = 'phone';",
+    NULL,
+};
+
 /* Each migration is a list of SQL texts run in one transaction. */
-static const char *const *const migrations[] = {v1,  v2,  v3,  v4,  v5,  v6,  v7,  v8,  v9,  v10,
-                                                v11, v12, v13, v14, v15, v16, v17, v18, v19, v20, v21};
+static const char *const *const migrations[] = {v1,  v2,  v3,  v4,  v5,  v6,  v7,  v8,  v9,  v10, v11,
+                                                v12, v13, v14, v15, v16, v17, v18, v19, v20, v21, v22};
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -18,6 +18,8 @@ static void print_notices(const sync_notice_report_t *rep)
     if (rep->seen)
         printf("notices: %d seen: %d late QR payments booked, %d booked before, %d acknowledged, %d left\n",
                rep->seen, rep->booked, rep->already, rep->acked, rep->skipped);
+    if (rep->refunded || rep->refunded_before)
+        printf("notices: %d QR refunds booked, %d booked before\n", rep->refunded, rep->refunded_before);
 }
 
 /* Fetches the open notices, books the late QR payments, acknowledges them. */

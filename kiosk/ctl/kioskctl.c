@@ -77,7 +77,7 @@ static const verb_t verbs[] = {
      "take a post-paid account's bill payment (cash stops at the amount; no change) and send it to the back office; "
      "JSON", OPEN},
     {"sync", "now", ctl_sync_now, "", "upload the outbox to the back office until it is empty", OPEN},
-    {"sync", "notices", ctl_sync_notices, "", "book the late QR payments the back office reports, then acknowledge them", OPEN},
+    {"sync", "notices", ctl_sync_notices, "", "book the late QR payments and QR refunds the back office reports, then acknowledge them", OPEN},
     {"sync", "apply", ctl_sync_apply, "KIND FILE", "apply a signed document carried by hand (as `backoffice sign` makes it), checked like a download", .perm = PERM_SETTINGS},
     {"sync", "status", ctl_sync_status, "", "the back-office link: outbox depth, last contact, last error; JSON", OPEN},
     {"enrol", NULL, ctl_enrol, "--code CODE [--url URL]",

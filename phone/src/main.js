@@ -128,7 +128,7 @@ function progressPage(order) {
     const reached = steps.indexOf(stage);
     for (const li of list.children) li.classList.toggle('reached', steps.indexOf(li.dataset.step) <= reached);
     if (stage === 'done') { result.textContent = `${t().newBalance}: ${money(data.balance)}`; return; }
-    if (stage !== 'failed' && stage !== 'closed') setTimeout(poll, 1000);
+    if (!['failed', 'closed', 'refunded'].includes(stage)) setTimeout(poll, 1000);
   };
   poll();
 }

@@ -3,7 +3,9 @@
  * provider whose answers the test scripts: recorded once per order at
  * ingest, asked by the order's number, followed until SUCCESS, a failure
  * that passes asked again later, a lost answer asked again by the same
- * number, a refund the provider gives up alerted and settled by hand. */
+ * number, a refund the provider gives up alerted and settled by hand;
+ * the kiosk told of each outcome by one qr_refunded notice; a phone
+ * page's payment whose credit failed refunded once, across restarts. */
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,10 +16,12 @@
 #include "backoffice/domain/bo_staff.h"
 #include "backoffice/store_sqlite/bo_sqlite.h"
 #include "ktest.h"
+#include "support/support.h"
 
 #define NOW 1800000000000LL
 #define ORDER "0123456789abcdef0123456789abcdef"
 #define TXN "6f1c2a4e-3b1d-4c8a-9e2f-000000000001"
+#define PHONE "P000012345678_0123456789abcdef"
 
 /* The provider: each call takes the next scripted answer. */
 typedef struct script {
@@ -25,6 +29,7 @@ typedef struct script {
     bo_prov_refund_state_t state[8];
     int n, calls, refunds, queries;
     char last_no[65];
+    const char *trade; /* the order refunded (NULL: ORDER) */
 } script_t;
 
 static kerr_t answer(script_t *s, bo_prov_refund_t *r, kmsg_t *msg)
@@ -40,7 +45,7 @@ static kerr_t refund(void *ctx, const char *trade, const char *no, int64_t amoun
                      kmsg_t *msg)
 {
     script_t *s = ctx;
-    assert_string_equal(trade, ORDER);
+    assert_string_equal(trade, s->trade ? s->trade : ORDER);
     assert_int_equal(amount, 5000);
     assert_int_equal(total, 5000);
     snprintf(s->last_no, sizeof s->last_no, "%s", no);
@@ -60,7 +65,7 @@ static kerr_t query(void *ctx, const char *trade, const char *no, bo_prov_refund
 static const bo_provider_ops_t fake_ops = {.name = "fake", .refund = refund, .refund_query = query};
 
 typedef struct fixture {
-    char database[512];
+    char dir[512], database[600];
     bo_store_t st;
     script_t script;
     bo_provider_t prov;
@@ -82,7 +87,8 @@ static int setup(void **state)
 {
     fixture_t *f = calloc(1, sizeof *f);
     kmsg_t msg = {{0}};
-    assert_true(bo_testdb_make(NULL, NULL, f->database, sizeof f->database));
+    assert_true(tmpdir_make(f->dir, sizeof f->dir)); /* a file, so that the store may be opened again */
+    assert_true(bo_testdb_make(f->dir, "bo.db", f->database, sizeof f->database));
     assert_int_equal(bo_sqlite_open(f->database, &f->st, &msg), K_OK);
     bo_order_t o = {.id = ORDER, .kiosk = "K1", .txn = TXN, .meter = "000012345678", .currency = "CNY",
                     .amount = 5000, .created_at = NOW, .expires_at = NOW + 60000};
@@ -100,6 +106,7 @@ static int teardown(void **state)
     fixture_t *f = *state;
     f->st.ops->close(f->st.ctx);
     bo_testdb_drop(f->database);
+    tmpdir_remove(f->dir);
     free(f);
     return 0;
 }
@@ -158,6 +165,29 @@ static long count(fixture_t *f, const char *state)
     return n;
 }
 
+typedef struct notices {
+    int n;
+    char kind[32], body[1024];
+} notices_t;
+
+static void on_notice(void *arg, int64_t id, const char *kind, const char *body, int64_t at)
+{
+    notices_t *n = arg;
+    (void)id, (void)at;
+    n->n++;
+    snprintf(n->kind, sizeof n->kind, "%s", kind);
+    snprintf(n->body, sizeof n->body, "%s", body);
+}
+
+/* The open notices of kiosk K1 (the last one's kind and body). */
+static notices_t notices(fixture_t *f)
+{
+    notices_t n = {0};
+    kmsg_t msg = {{0}};
+    assert_int_equal(f->st.ops->qr->notices_each(f->st.ctx, "K1", 50, on_notice, &n, &msg), K_OK);
+    return n;
+}
+
 /* Only a parked QR sale with nothing delivered is refunded, once. */
 static void recorded_once_per_order(void **state)
 {
@@ -207,7 +237,17 @@ static void asked_then_followed(void **state)
     bo_refund_rec_t r = stored(f);
     assert_string_equal(r.state, "succeeded");
     assert_string_equal(r.refund_ref, "503000001");
+    assert_string_equal(r.source, "kiosk");
     assert_int_equal(pass(f, NOW + 3600000).asked, 0);
+    /* the kiosk is told once, with what its ledger books */
+    notices_t n = notices(f);
+    assert_int_equal(n.n, 1);
+    assert_string_equal(n.kind, "qr_refunded");
+    assert_non_null(strstr(n.body, "\"order\":\"" ORDER "\""));
+    assert_non_null(strstr(n.body, "\"txn\":\"" TXN "\""));
+    assert_non_null(strstr(n.body, "\"amount\":5000"));
+    assert_non_null(strstr(n.body, "\"outcome\":\"refunded\""));
+    assert_non_null(strstr(n.body, "\"refund_ref\":\"503000001\""));
 }
 
 /* A failure that passes (and a lost answer: the provider has no such
@@ -264,6 +304,7 @@ static void failed_settled_by_hand(void **state)
     assert_int_equal(s.alerted, 1);
     assert_int_equal(pass(f, NOW + 3600000).asked, 0);
     assert_int_equal(count(f, "failed"), 1);
+    assert_int_equal(notices(f).n, 0); /* a failed refund tells the kiosk nothing: its sale stays parked */
     assert_int_equal(bo_qr_refund_settle(&f->st, &who, &(bo_signer_t){"bob", "2468"}, ORDER, "cash", &msg),
                      K_EDENIED);
     assert_int_equal(bo_qr_refund_settle(&f->st, &who, &(bo_signer_t){"alice", "1111"}, ORDER, "cash", &msg),
@@ -274,10 +315,119 @@ static void failed_settled_by_hand(void **state)
     assert_string_equal(r.state, "settled");
     assert_string_equal(r.settled_by, "alice");
     assert_string_equal(r.reason, "cash");
+    notices_t n = notices(f);
+    assert_int_equal(n.n, 1);
+    assert_non_null(strstr(n.body, "\"outcome\":\"settled\""));
+    assert_non_null(strstr(n.body, "\"settled_by\":\"alice\""));
     assert_int_equal(bo_qr_refund_settle(&f->st, &who, &(bo_signer_t){"alice", "2468"}, ORDER, "again", &msg),
                      K_ESTATE);
     assert_int_equal(bo_qr_refund_settle(&f->st, &who, &(bo_signer_t){"alice", "2468"}, "nope", "x", &msg),
                      K_ENOTFOUND);
+}
+
+/* A central credit command of the phone page (operator phone) or of staff,
+ * ended in state (handed to its kiosk when sent). */
+static void phone_credit(fixture_t *f, const char *id, const char *operator_name, const char *state, bool sent)
+{
+    bo_cmd_rec_t c = {.issued_at = NOW, .expires_at = NOW + 86400000, .updated_at = NOW + 5000,
+                      .sent_at = sent ? NOW + 1000 : 0};
+    snprintf(c.id, sizeof c.id, "%s", id);
+    snprintf(c.kiosk, sizeof c.kiosk, "K1");
+    snprintf(c.meter, sizeof c.meter, "000012345678");
+    snprintf(c.command, sizeof c.command, "credit");
+    snprintf(c.state, sizeof c.state, "%s", state);
+    snprintf(c.operator_name, sizeof c.operator_name, "%s", operator_name);
+    snprintf(c.reason, sizeof c.reason, "paid from the phone page");
+    snprintf(c.params, sizeof c.params, "{\"amount\":5000,\"currency\":\"CNY\",\"paid_by\":\"online\"}");
+    snprintf(c.outcome, sizeof c.outcome, "the meter refused it");
+    snprintf(c.envelope, sizeof c.envelope, "{}");
+    kmsg_t msg = {{0}};
+    assert_int_equal(f->st.ops->cmd->add(f->st.ctx, &c, &msg), K_OK);
+    assert_int_equal(f->st.ops->cmd->set(f->st.ctx, &c, &msg), K_OK);
+}
+
+static bo_refund_rec_t stored_of(fixture_t *f, const char *order, bool *found)
+{
+    bo_refund_rec_t r = {0};
+    kmsg_t msg = {{0}};
+    assert_int_equal(f->st.ops->refund->get(f->st.ctx, order, &r, found, &msg), K_OK);
+    return r;
+}
+
+static void reopen(fixture_t *f)
+{
+    kmsg_t msg = {{0}};
+    f->st.ops->close(f->st.ctx);
+    assert_int_equal(bo_sqlite_open(f->database, &f->st, &msg), K_OK);
+}
+
+/* A phone payment whose credit failed is refunded once: the check run
+ * twice, and again after the back office restarts, records one refund;
+ * the provider is asked once. Credits done, of staff, or in doubt are
+ * not refunded by themselves; no kiosk is told (no sale of its own). */
+static void phone_failed_refunded_once(void **state)
+{
+    fixture_t *f = *state;
+    kmsg_t msg = {{0}};
+    int added = -1;
+    bool found = false;
+    phone_credit(f, PHONE, "phone", "failed", true);
+    phone_credit(f, "P000012345678_00000000000000d1", "phone", "done", true);
+    phone_credit(f, "P000012345678_00000000000000d2", "phone", "unknown", true);
+    phone_credit(f, "C000000000000000000000000000003", "alice", "failed", true);
+    assert_int_equal(bo_phone_refund_scan(&f->st, NOW + 6000, &added, &msg), K_OK);
+    assert_int_equal(added, 2);
+    assert_int_equal(bo_phone_refund_scan(&f->st, NOW + 7000, &added, &msg), K_OK);
+    assert_int_equal(added, 0);
+    bo_refund_rec_t r = stored_of(f, PHONE, &found);
+    assert_true(found);
+    assert_string_equal(r.state, "pending");
+    assert_string_equal(r.source, "phone");
+    assert_string_equal(r.out_refund_no, "RF" PHONE);
+    assert_int_equal(r.amount, 5000);
+    assert_string_equal(bo_phone_refund_stage(&r), "refunding");
+    assert_string_equal(stored_of(f, "P000012345678_00000000000000d2", &found).state, "review");
+    assert_true(found);
+    stored_of(f, "P000012345678_00000000000000d1", &found);
+    assert_false(found);
+    stored_of(f, "C000000000000000000000000000003", &found);
+    assert_false(found);
+    assert_int_equal(f->st.ops->log->alert_open(f->st.ctx, "qr_refund_review", "", "000012345678", &found, &msg), K_OK);
+    assert_true(found);
+    reopen(f); /* the back office restarts before asking */
+    f->script.trade = PHONE;
+    script(f, 1, (kerr_t[]){K_OK}, (bo_prov_refund_state_t[]){BO_PROV_REFUND_SUCCESS});
+    bo_refund_stats_t s = pass(f, NOW + 8000);
+    assert_int_equal(s.recorded, 0);
+    assert_int_equal(s.asked, 1);
+    assert_int_equal(s.succeeded, 1);
+    reopen(f);
+    s = pass(f, NOW + 3600000);
+    assert_int_equal(s.recorded + s.asked, 0);
+    assert_int_equal(f->script.refunds, 1);
+    assert_string_equal(f->script.last_no, "RF" PHONE);
+    r = stored_of(f, PHONE, &found);
+    assert_string_equal(r.state, "succeeded");
+    assert_string_equal(bo_phone_refund_stage(&r), "refunded");
+    assert_int_equal(count(f, ""), 2);
+    assert_int_equal(notices(f).n, 0);
+}
+
+/* A phone credit that expired before its kiosk took it is surely not on
+ * the meter: refunded; one its kiosk's long poll took is in doubt. */
+static void phone_expired(void **state)
+{
+    fixture_t *f = *state;
+    kmsg_t msg = {{0}};
+    int added = 0;
+    bool found = false;
+    phone_credit(f, PHONE, "phone", "expired", false);
+    phone_credit(f, "P000012345678_00000000000000e2", "phone", "expired", true);
+    assert_int_equal(bo_phone_refund_scan(&f->st, NOW + 6000, &added, &msg), K_OK);
+    assert_int_equal(added, 2);
+    assert_string_equal(stored_of(f, PHONE, &found).state, "pending");
+    assert_string_equal(stored_of(f, "P000012345678_00000000000000e2", &found).state, "review");
+    assert_string_equal(bo_phone_refund_stage(&(bo_refund_rec_t){.state = "review"}), "checking");
 }
 
 static const struct CMUnitTest tests[] = {
@@ -286,6 +436,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(asked_then_followed, setup, teardown),
     cmocka_unit_test_setup_teardown(failures_asked_again_later, setup, teardown),
     cmocka_unit_test_setup_teardown(failed_settled_by_hand, setup, teardown),
+    cmocka_unit_test_setup_teardown(phone_failed_refunded_once, setup, teardown),
+    cmocka_unit_test_setup_teardown(phone_expired, setup, teardown),
 };
 
 KTEST_MAIN(tests)

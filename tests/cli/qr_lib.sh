@@ -162,8 +162,30 @@ qr_undeliverable() {
   expect_status 0 ctl sync now
   refunded_once
   expect_status 0 ctl sync now
+  contains "$OUT" "1 QR refunds booked" "the refund's notice"
+  kiosk_refunded refunded "qr_reversal 5000 $(bo_sql "select case when refund_ref <> '' then refund_ref else out_refund_no end from qr_refund")"
+  expect_status 0 ctl sync now
   [[ $(bo_sql "select count(*) from qr_refund") == 1 ]] || fail "more than one refund recorded"
+  [[ $(kiosk_sql "select count(*) from refund") == 1 ]] || fail "the kiosk booked the refund more than once"
+  [[ $(bo_sql "select count(*) from notice where kind = 'qr_refunded' and acked_at is not null") == 1 ]] ||
+    fail "the refund's notice is not acknowledged once"
   verify
+}
+
+# kiosk_refunded STATE REFUND: the kiosk's parked sale of ORDER ended in
+# STATE with one refund row "method amount ref", shown by `ledger show`
+# and no longer parked.
+kiosk_refunded() {
+  local sale
+  sale=$(kiosk_sql "select t.id from txn t join payment p on p.txn_id = t.id where p.ref = '$ORDER'")
+  [[ $(kiosk_sql "select state from txn where id = '$sale'") == "$1" ]] ||
+    fail "the kiosk's sale is $(kiosk_sql "select state || ' ' || reason from txn where id = '$sale'"), not $1"
+  [[ $(kiosk_sql "select method || ' ' || amount || ' ' || ref from refund where txn_id = '$sale'") == "$2" ]] ||
+    fail "the kiosk's refund: $(kiosk_sql "select * from refund")"
+  expect_status 0 ctl ledger show "$sale"
+  contains "$OUT" "$1" "the sale's history"
+  expect_status 0 ctl ledger list --state needs_reconciliation
+  [[ $OUT != *"${sale:0:8}"* ]] || fail "the refunded sale is still listed as parked: $OUT"
 }
 
 # qr_refund_fails_first: the provider's first answer to the refund is a
@@ -214,6 +236,8 @@ qr_refund_settled() {
   [[ $(refund_state) == settled ]] || fail "the refund is $(refund_state) after its settlement"
   [[ $(bo_sql "select count(*) from audit where action = 'qr.refund_settle' and target = '$ORDER' and reason = 'paid back in cash'") == 1 ]] ||
     fail "the settlement is not audited"
+  expect_status 0 ctl sync now
+  kiosk_refunded voided "operator 5000 backoffice:alice"
   BACKOFFICE_PIN=2468 expect_status 1 bo qr refund settle "$ORDER" --reason again --operator alice
   contains "$ERR" "settled already" "a second settlement"
   local asked

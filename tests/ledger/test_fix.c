@@ -1,7 +1,10 @@
 /* Staff corrections (engine/engine_correct.c) and the Z report
  * (engine_zreport.c) on a real ledger: which state allows which fix, each
  * fix's money and audit row in one commit, refusals that change nothing,
- * and a collection recorded even when its report cannot be printed. */
+ * and a collection recorded even when its report cannot be printed. And
+ * the back office's qr_refunded notice booked to a parked QR sale
+ * (engine_qr_refund.c, sync_notice_refund.c): once, whether the notice
+ * comes twice or after a restart. */
 #include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +15,7 @@
 #include <cjson/cJSON.h>
 
 #include "engine/engine.h"
+#include "sync/sync_notice.h"
 
 #define ID1 "11111111-1111-4111-8111-111111111111"
 #define ACTOR "operator:alice"
@@ -52,19 +56,24 @@ static void step(txn_state_t from, ledger_change_t c)
 /* A cash sale of 50.00, paid, parked after one delivery attempt whose
  * outcome is applied (APPLIED_NO: the meter refused it; APPLIED_UNKNOWN:
  * the answer was lost and nothing could tell). */
-static void make_parked_after(ledger_applied_t applied)
+static void park_sale_paid(const ledger_payment_t *p, const char *reason, ledger_applied_t applied)
 {
-    ledger_new_txn_t n = {.id = ID1, .meter = "000000000001", .customer = "100000000001", .method = METHOD_CASH,
+    ledger_new_txn_t n = {.id = ID1, .meter = "000000000001", .customer = "100000000001", .method = p->method,
                           .channel = CHANNEL_REMOTE, .currency = "CNY", .amount = 5000};
     kmsg_t msg = {""};
     assert_int_equal(ledger_create(ledger, &n, &msg), K_OK);
-    ledger_payment_t p = {.method = METHOD_CASH, .amount = 5000, .denomination = 5000, .ref = "note 1"};
     step(TXN_CREATED, (ledger_change_t){.event = EV_PAY_BEGIN});
-    step(TXN_PAYMENT_PENDING, (ledger_change_t){.event = EV_MONEY_IN, .payment = &p});
+    step(TXN_PAYMENT_PENDING, (ledger_change_t){.event = EV_MONEY_IN, .payment = p});
     step(TXN_PAYMENT_PENDING, (ledger_change_t){.event = EV_PAY_DONE});
     step(TXN_PAID, (ledger_change_t){.event = EV_DELIVER, .begin_count = 8});
-    step(TXN_DELIVERING, (ledger_change_t){.event = EV_PARK, .reason = "the attempt went wrong",
-                                           .close_result = "timeout", .close_applied = applied});
+    step(TXN_DELIVERING, (ledger_change_t){.event = EV_PARK, .reason = reason, .close_result = "timeout",
+                                           .close_applied = applied});
+}
+
+static void make_parked_after(ledger_applied_t applied)
+{
+    ledger_payment_t p = {.method = METHOD_CASH, .amount = 5000, .denomination = 5000, .ref = "note 1"};
+    park_sale_paid(&p, "the attempt went wrong", applied);
 }
 
 static void make_parked(void)
@@ -364,6 +373,150 @@ static void audit_uploads_within_limits(void **state)
     cJSON_Delete(o);
 }
 
+#define ORDER "0123456789abcdef0123456789abcdef"
+
+/* A QR sale of 50.00 for ORDER, paid, parked: the meter refused its
+ * credit (applied: APPLIED_NO) or nothing could tell (APPLIED_UNKNOWN). */
+static void make_qr_parked(ledger_applied_t applied)
+{
+    ledger_payment_t p = {.method = METHOD_QR, .amount = 5000, .ref = ORDER};
+    park_sale_paid(&p, "refused: count 8: refused", applied);
+}
+
+/* The notices as the back office lists them: the same qr_refunded notice
+ * (id 7) twice, and one of a kind this kiosk does not know. */
+static size_t notices(const char *outcome, sync_notice_t out[3])
+{
+    char text[900];
+    snprintf(text, sizeof text,
+             "[{\"id\":7,\"kind\":\"qr_refunded\",\"body\":{\"order\":\"" ORDER "\",\"txn\":\"" ID1 "\","
+             "\"meter\":\"000000000001\",\"amount\":5000,\"outcome\":\"%s\",\"out_refund_no\":\"RF" ORDER "\","
+             "\"refund_ref\":\"50300001\",\"settled_by\":\"alice\",\"reason\":\"paid back in cash\"}},"
+             "{\"id\":7,\"kind\":\"qr_refunded\",\"body\":{\"order\":\"" ORDER "\",\"txn\":\"" ID1 "\","
+             "\"meter\":\"000000000001\",\"amount\":5000,\"outcome\":\"%s\",\"out_refund_no\":\"RF" ORDER "\","
+             "\"refund_ref\":\"50300001\",\"settled_by\":\"alice\",\"reason\":\"paid back in cash\"}},"
+             "{\"id\":8,\"kind\":\"qr_refunded\",\"body\":{\"order\":\"x\",\"amount\":0}}]",
+             outcome, outcome);
+    cJSON *arr = cJSON_Parse(text);
+    assert_non_null(arr);
+    size_t n = sync_notices_parse(arr, out, 3);
+    cJSON_Delete(arr);
+    return n;
+}
+
+static void count_txn(void *ctx, const ledger_txn_t *t)
+{
+    (void)t;
+    ++*(int *)ctx;
+}
+
+static void reopen(void)
+{
+    kmsg_t msg = {""};
+    ledger_close(ledger);
+    assert_int_equal(ledger_open(cfg.ledger_path, LEDGER_EXISTING, &test_clock, &ledger, &msg), K_OK);
+    eng.ledger = ledger;
+}
+
+/* The sale's events that end it (refund_done, void): how many, and the
+ * last one's detail. */
+typedef struct ends_seen {
+    int n;
+    char detail[LEDGER_REASON_LEN];
+} ends_seen_t;
+
+static void count_ends(void *ctx, const ledger_event_t *e)
+{
+    ends_seen_t *r = ctx;
+    if (e->event != EV_REFUND_DONE && e->event != EV_VOID)
+        return;
+    r->n++;
+    snprintf(r->detail, sizeof r->detail, "%s", e->detail);
+}
+
+/* The refunds of the collection period: one, of method and 50.00. */
+static void one_refund(const char *method)
+{
+    ledger_cash_report_t c;
+    kmsg_t msg = {""};
+    assert_int_equal(ledger_cash_status(ledger, &c, &msg), K_OK);
+    assert_int_equal(c.n_refunded, 1);
+    assert_string_equal(c.refunded[0].method, method);
+    assert_int_equal(c.refunded[0].total, 5000);
+}
+
+/* The parked QR sale ends refunded once, by the provider's refund: the
+ * notice seen twice, and again after the kiosk restarts, books one
+ * refund; the held count is let go (the meter refused it); the sale
+ * leaves the parked list. */
+static void qr_refund_notice_books_once(void **state)
+{
+    (void)state;
+    make_qr_parked(APPLIED_NO);
+    sync_notice_t n[3];
+    assert_int_equal(notices("refunded", n), 2); /* the one without an amount is skipped */
+    sync_notice_report_t rep = {0};
+    kmsg_t msg = {""};
+    assert_int_equal(sync__notice_refund(&eng, &n[0], &rep, &msg), K_OK);
+    assert_int_equal(sync__notice_refund(&eng, &n[1], &rep, &msg), K_OK);
+    assert_int_equal(rep.refunded, 1);
+    assert_int_equal(rep.refunded_before, 1);
+    reopen(); /* the kiosk restarts before the notice was acknowledged: it comes again */
+    assert_int_equal(sync__notice_refund(&eng, &n[0], &rep, &msg), K_OK);
+    assert_int_equal(rep.refunded, 1);
+    assert_int_equal(rep.refunded_before, 2);
+    ledger_txn_t t;
+    assert_int_equal(ledger_get(ledger, ID1, &t, &msg), K_OK);
+    assert_int_equal(t.state, TXN_REFUNDED);
+    assert_int_equal(t.refunded, 5000);
+    assert_int_equal(t.purchase_count, -1);
+    assert_non_null(strstr(t.reason, "qr_refunded"));
+    ends_seen_t r = {0};
+    assert_int_equal(ledger_events(ledger, ID1, count_ends, &r, &msg), K_OK);
+    assert_int_equal(r.n, 1);
+    assert_non_null(strstr(r.detail, "refund 50300001"));
+    assert_non_null(strstr(r.detail, "RF" ORDER));
+    one_refund("qr_reversal");
+    assert_int_equal(violations(), 0);
+    ledger_filter_t parked = {.state = TXN_NEEDS_RECONCILIATION};
+    int left = 0;
+    assert_int_equal(ledger_list(ledger, &parked, count_txn, &left, &msg), K_OK);
+    assert_int_equal(left, 0);
+}
+
+/* Settled by hand at the back office: the sale is voided (an operator's
+ * refund, naming who); a notice for a sale not parked, or for another
+ * amount, is refused (left for staff) and changes nothing. */
+static void qr_settled_notice_voids(void **state)
+{
+    (void)state;
+    make_qr_parked(APPLIED_UNKNOWN);
+    sync_notice_t n[3];
+    assert_int_equal(notices("settled", n), 2);
+    sync_notice_report_t rep = {0};
+    kmsg_t msg = {""};
+    sync_notice_t other = n[0];
+    other.refund.amount = 4000;
+    assert_int_equal(sync__notice_refund(&eng, &other, &rep, &msg), K_EINVAL);
+    snprintf(other.refund.order, sizeof other.refund.order, "no-such-order");
+    other.refund.amount = 5000;
+    assert_int_equal(sync__notice_refund(&eng, &other, &rep, &msg), K_EINVAL);
+    assert_int_equal(rep.refunded, 0);
+    assert_int_equal(sync__notice_refund(&eng, &n[0], &rep, &msg), K_OK);
+    assert_int_equal(sync__notice_refund(&eng, &n[1], &rep, &msg), K_OK);
+    assert_int_equal(rep.refunded, 1);
+    ledger_txn_t t;
+    assert_int_equal(ledger_get(ledger, ID1, &t, &msg), K_OK);
+    assert_int_equal(t.state, TXN_VOIDED);
+    assert_int_equal(t.purchase_count, 8); /* the credit may be on the meter: its count stays held */
+    ends_seen_t r = {0};
+    assert_int_equal(ledger_events(ledger, ID1, count_ends, &r, &msg), K_OK);
+    assert_int_equal(r.n, 1);
+    assert_non_null(strstr(r.detail, "settled by hand at the back office by backoffice:alice: paid back in cash"));
+    one_refund("operator");
+    assert_int_equal(violations(), 0);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -377,6 +530,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(collect_without_printer_is_recorded, setup, teardown),
         cmocka_unit_test_setup_teardown(zreport_document, setup, teardown),
         cmocka_unit_test_setup_teardown(audit_uploads_within_limits, setup, teardown),
+        cmocka_unit_test_setup_teardown(qr_refund_notice_books_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(qr_settled_notice_voids, setup, teardown),
     };
     return ktest_run("fix", tests, sizeof tests / sizeof tests[0], argc, argv);
 }

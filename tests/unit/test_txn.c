@@ -43,6 +43,7 @@ static const edge_t allowed[] = {
     {TXN_NEEDS_RECONCILIATION, EV_CANCEL, TXN_CANCELLED},
     {TXN_NEEDS_RECONCILIATION, EV_REFUND_BEGIN, TXN_REFUNDING},
     {TXN_NEEDS_RECONCILIATION, EV_VOID, TXN_VOIDED},
+    {TXN_NEEDS_RECONCILIATION, EV_REFUND_DONE, TXN_REFUNDED},
     {TXN_REFUNDING, EV_REFUND_DONE, TXN_REFUNDED},
     {TXN_REFUNDING, EV_PARK, TXN_NEEDS_RECONCILIATION},
 };
@@ -107,6 +108,10 @@ static void guards_hold(void **state)
     assert_int_equal(txn_next(TXN_NEEDS_RECONCILIATION, EV_RESUME, &none, &to, NULL), K_ESTATE);
     assert_int_equal(txn_next(TXN_NEEDS_RECONCILIATION, EV_CONFIRM, &none, &to, NULL), K_ESTATE);
     assert_int_equal(txn_next(TXN_NEEDS_RECONCILIATION, EV_CANCEL, &some, &to, NULL), K_ESTATE);
+    /* refunded outside the kiosk only when money was taken */
+    assert_int_equal(txn_next(TXN_NEEDS_RECONCILIATION, EV_REFUND_DONE, &none, &to, NULL), K_ESTATE);
+    assert_int_equal(txn_next(TXN_NEEDS_RECONCILIATION, EV_REFUND_DONE, &some, &to, NULL), K_OK);
+    assert_int_equal(to, TXN_REFUNDED);
     /* only a bill payment with money taken is settled */
     const txn_facts_t bill = {.bill = true, .paid = 1}, bill_none = {.bill = true};
     assert_int_equal(txn_next(TXN_PAID, EV_SETTLE, &some, &to, &msg), K_ESTATE);
