@@ -28,7 +28,7 @@ static int kiosk(bo_store_t *st, const bo_args_t *a, FILE *out)
 {
     kmsg_t msg = {{0}};
     if (bo_cli_is(a, "kiosk", "add", 3) || bo_cli_is(a, "kiosk", "enrol-code", 3) ||
-        (a->npos >= 2 && strcmp(a->pos[1], "upload-key") == 0))
+        bo_cli_is(a, "kiosk", "revoke-code", 3) || (a->npos >= 2 && strcmp(a->pos[1], "upload-key") == 0))
         return bo_admin_enrol(st, a, out); /* with a one-time enrolment code (bo_enrol_cli.c) */
     if (bo_cli_is(a, "kiosk", "block", 3) || bo_cli_is(a, "kiosk", "activate", 3)) {
         const char *state = strcmp(a->pos[1], "block") == 0 ? "blocked" : "active";
@@ -37,7 +37,8 @@ static int kiosk(bo_store_t *st, const bo_args_t *a, FILE *out)
     if (bo_cli_is(a, "kiosk", "list", 2))
         return bo_cli_list(st, BO_LIST_KIOSKS, a, out);
     return bo_cli_usage("kiosk add ID --site SITE [--days N] [--by-hand [--upload-key KEY]] | kiosk enrol-code ID "
-                        "[--days N] | kiosk upload-key ID KEY | kiosk block ID | kiosk activate ID | kiosk list");
+                        "[--days N] | kiosk revoke-code ID | kiosk upload-key ID KEY | kiosk block ID | kiosk activate "
+                        "ID | kiosk list");
 }
 
 static int customer(bo_store_t *st, const bo_args_t *a, FILE *out)

@@ -18,6 +18,7 @@ static int usage(void)
 {
     fprintf(stderr, "usage: backoffice group set NAME --perms LIST | group list\n"
                     "       backoffice operator add NAME --group G | operator pin|disable|enable NAME | operator list\n"
+                    "       backoffice operator group NAME G   (moves the operator to another group)\n"
                     "       backoffice operator password NAME   (the web console's password)\n"
                     "  (the PIN is read from BACKOFFICE_NEW_PIN, the password from BACKOFFICE_NEW_PASSWORD, or asked "
                     "without echo)\n");
@@ -151,6 +152,11 @@ static int operator(bo_store_t *st, const bo_args_t *a, FILE *out)
         return operator_pin(st, a);
     if (is(a, "password", 3))
         return operator_password(st, a);
+    if (is(a, "group", 4)) {
+        bo_who_t who = bo_cli_user();
+        kmsg_t msg = {{0}};
+        return outcome(bo_operator_group(st, &who, a->pos[2], a->pos[3], &msg), &msg, "operator moved");
+    }
     bool off = is(a, "disable", 3);
     if (!off && !is(a, "enable", 3))
         return usage();

@@ -15,7 +15,7 @@ static int usage(void)
 {
     fprintf(stderr,
             "usage: backoffice kiosk add ID --site SITE [--days N] [--by-hand [--upload-key KEY]] | kiosk enrol-code "
-            "ID [--days N]\n");
+            "ID [--days N] | kiosk revoke-code ID\n");
     return BO_EXIT_USAGE;
 }
 
@@ -87,8 +87,20 @@ static int upload_key(bo_store_t *st, const bo_args_t *a)
     return bo_cli_outcome(rc, &msg, done);
 }
 
+/* `kiosk revoke-code ID`: the kiosk's open codes no longer enrol it. */
+static int revoke(bo_store_t *st, const bo_args_t *a)
+{
+    if (a->npos != 3)
+        return usage();
+    bo_who_t who = bo_cli_user();
+    kmsg_t msg = {{0}};
+    return bo_cli_outcome(bo_kiosk_code_revoke(st, &who, a->pos[2], &msg), &msg, "the kiosk's open codes revoked");
+}
+
 int bo_admin_enrol(bo_store_t *st, const bo_args_t *a, FILE *out)
 {
+    if (strcmp(a->pos[1], "revoke-code") == 0)
+        return revoke(st, a);
     if (strcmp(a->pos[1], "upload-key") == 0)
         return upload_key(st, a);
     return add(st, a, out);

@@ -1,10 +1,12 @@
 /* Kiosks as staff add and change them (bo_kiosk.h). */
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "backoffice/domain/bo_audit.h"
 #include "backoffice/domain/bo_enrol.h"
 #include "backoffice/domain/bo_kiosk.h"
+#include "backoffice/domain/bo_org.h"
 
 kerr_t bo_kiosk_get(bo_store_t *st, const char *kiosk, bo_kiosk_rec_t *k, bool *found, kmsg_t *msg)
 {
@@ -73,4 +75,42 @@ kerr_t bo_kiosk_add(bo_store_t *st, const bo_who_t *who, const bo_kiosk_new_t *k
         rc = bo_enrol_code_issue(st, k->kiosk, who->now, k->days, code, msg);
     const char *action = k->by_hand ? NULL : "kiosk.enrol_code";
     return bo_op_end(&op, rc, action, k->kiosk, "", "", NULL, NULL);
+}
+
+/* Whether the row's kiosk is one the organisation sees (arg: a bool per row). */
+static bool keep_seen(const bo_rows_t *r, int row, void *arg)
+{
+    (void)r;
+    return ((const bool *)arg)[row];
+}
+
+kerr_t bo_kiosk_codes_open(bo_store_t *st, const char *org, int64_t now, bo_rows_t *out, kmsg_t *msg)
+{
+    kerr_t rc = st->ops->fleet->codes_open(st->ctx, now, out, msg);
+    if (rc || !org[0] || out->nrows == 0)
+        return rc;
+    bool *seen = calloc((size_t)out->nrows, sizeof *seen);
+    if (!seen)
+        rc = kmsg_set(msg, K_EIO, "out of memory");
+    for (int i = 0; rc == K_OK && i < out->nrows; i++)
+        rc = bo_org_sees(st, org, BO_ORG_KIOSK, out->cells[(size_t)i * (size_t)out->ncols], &seen[i], msg);
+    if (rc == K_OK)
+        bo_rows_keep(out, keep_seen, seen);
+    free(seen);
+    return rc;
+}
+
+kerr_t bo_kiosk_code_revoke(bo_store_t *st, const bo_who_t *who, const char *kiosk, kmsg_t *msg)
+{
+    bo_op_t op;
+    bo_kiosk_rec_t k;
+    bool found = false;
+    kerr_t rc = bo_op_begin(&op, st, who, msg);
+    if (rc == K_OK)
+        rc = st->ops->fleet->kiosk_get(st->ctx, kiosk, &k, &found, msg);
+    if (rc == K_OK && !found)
+        rc = kmsg_set(msg, K_ENOTFOUND, "kiosk '%s' is not known; see the fleet's list", kiosk);
+    if (rc == K_OK)
+        rc = st->ops->fleet->code_drop_unused(st->ctx, kiosk, msg);
+    return bo_op_end(&op, rc, "kiosk.enrol_code_revoke", kiosk, "", "", NULL, NULL);
 }

@@ -33,6 +33,15 @@ kerr_t bo_kiosk_add(bo_store_t *st, const bo_who_t *who, const bo_kiosk_new_t *k
  * key, K_ENOTFOUND for an unknown kiosk. */
 kerr_t bo_kiosk_upload_key(bo_store_t *st, const bo_who_t *who, const char *kiosk, const char *key, kmsg_t *msg);
 
+/* Drops kiosk's enrolment codes not used yet (audited
+ * kiosk.enrol_code_revoke), as one transaction: a code given out can no
+ * longer enrol it. K_ENOTFOUND for an unknown kiosk. */
+kerr_t bo_kiosk_code_revoke(bo_store_t *st, const bo_who_t *who, const char *kiosk, kmsg_t *msg);
+
+/* The enrolment codes open at now (neither used nor expired: kiosk, site,
+ * state, issued, expires) of the kiosks org sees ("": all). */
+kerr_t bo_kiosk_codes_open(bo_store_t *st, const char *org, int64_t now, bo_rows_t *out, kmsg_t *msg);
+
 /* Blocks (state "blocked") or activates ("active") a kiosk. */
 kerr_t bo_kiosk_set_state(bo_store_t *st, const char *kiosk, const char *state, kmsg_t *msg);
 

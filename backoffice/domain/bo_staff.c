@@ -74,3 +74,13 @@ kerr_t bo_operator_disable(bo_store_t *st, const bo_who_t *who, const char *name
         rc = st->ops->staff->operator_disable(st->ctx, name, disabled, who->now, &changed, msg);
     return end(&op, rc, changed, disabled ? "operator.disable" : "operator.enable", name, "");
 }
+
+kerr_t bo_operator_group(bo_store_t *st, const bo_who_t *who, const char *name, const char *group, kmsg_t *msg)
+{
+    bo_op_t op;
+    bool changed = false;
+    kerr_t rc = bo_op_begin(&op, st, who, msg);
+    if (rc == K_OK)
+        rc = st->ops->staff->operator_group(st->ctx, name, group, who->now, &changed, msg);
+    return end(&op, rc, changed, "operator.group", name, group);
+}

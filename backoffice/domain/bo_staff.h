@@ -10,6 +10,7 @@
 #include <stdbool.h>
 
 #include "backoffice/domain/bo_op.h"
+#include "core/perm.h"
 
 #define BO_STAFF_NAME_MAX 32
 
@@ -33,5 +34,57 @@ kerr_t bo_operator_pin(bo_store_t *st, const bo_who_t *who, const char *name, co
 
 /* Disables or enables operator name (operator.disable, operator.enable). */
 kerr_t bo_operator_disable(bo_store_t *st, const bo_who_t *who, const char *name, bool disabled, kmsg_t *msg);
+
+/* Moves operator name into group (operator.group); K_ENOTFOUND if either
+ * is not known. */
+kerr_t bo_operator_group(bo_store_t *st, const bo_who_t *who, const char *name, const char *group, kmsg_t *msg);
+
+/* Who changes staff over the API (bo_staff_guard.c): the organisation its
+ * session sees ("": all) and the permissions it holds (PERM_ALL for the
+ * utility's staff certificate). */
+typedef struct bo_staff_actor {
+    const char *org;
+    perm_set_t held;
+} bo_staff_actor_t;
+
+/* K_OK if the actor may manage operator name: an organisation's staff
+ * only the operators of their organisation or of one under it (else
+ * K_ENOTFOUND, as if there were no such operator). */
+kerr_t bo_staff_may_manage(bo_store_t *st, const bo_staff_actor_t *a, const char *name, kmsg_t *msg);
+
+/* K_OK if the actor may act for operator name (a new password, enabling
+ * it): it manages the operator and holds every permission of its group
+ * (K_EDENIED otherwise: signing in as it would grant them). */
+kerr_t bo_staff_may_act_for(bo_store_t *st, const bo_staff_actor_t *a, const char *name, kmsg_t *msg);
+
+/* K_OK if the actor may add operator name in group and organisation org:
+ * the name is new (K_ECONFLICT), the organisation one it may place in
+ * and known (bo_staff_may_place; K_ENOTFOUND), the group's permissions
+ * all its own (bo_staff_may_grant). */
+kerr_t bo_staff_may_add(bo_store_t *st, const bo_staff_actor_t *a, const char *name, const char *group,
+                        const char *org, kmsg_t *msg);
+
+/* K_OK if the actor may put an operator in organisation org ("": none,
+ * the utility's): an organisation's staff only in theirs or one under it
+ * (K_EDENIED otherwise). */
+kerr_t bo_staff_may_place(bo_store_t *st, const bo_staff_actor_t *a, const char *org, kmsg_t *msg);
+
+/* K_OK if the actor holds every permission of set; else K_EDENIED naming
+ * the first it does not hold: no one grants what it lacks. */
+kerr_t bo_staff_may_grant(const bo_staff_actor_t *a, perm_set_t set, kmsg_t *msg);
+
+/* The permissions of group into *set; K_ENOTFOUND if there is no such group. */
+kerr_t bo_staff_group_perms(bo_store_t *st, const char *group, perm_set_t *set, kmsg_t *msg);
+
+/* K_OK if the actor may change group's permissions to set: it holds every
+ * one of them, and (an organisation's staff) every operator in the group
+ * is one it manages (K_EDENIED otherwise). */
+kerr_t bo_staff_may_set_group(bo_store_t *st, const bo_staff_actor_t *a, const char *group, perm_set_t set,
+                              kmsg_t *msg);
+
+/* The central operators the actor sees (BO_LIST_OPERATORS' rows: name,
+ * group, state, updated, org): an organisation's staff only those of
+ * their organisation and those under it. */
+kerr_t bo_staff_operators(bo_store_t *st, const bo_staff_actor_t *a, bo_rows_t *out, kmsg_t *msg);
 
 #endif

@@ -53,6 +53,16 @@ static const route_perm_t perms[] = {
     {"POST", "/v1/admin/buildings", PERM_SETTINGS},
     {"POST", "/v1/admin/rooms", PERM_SETTINGS},
     {"POST", "/v1/admin/rooms/*/meters", PERM_SETTINGS},
+    {"POST", "/v1/admin/buildings/*/kiosks", PERM_SETTINGS},
+    {"POST", "/v1/admin/operators", PERM_OPERATORS}, /* staff changes (bo_h_staff_admin.c) */
+    {"POST", "/v1/admin/operators/*/group", PERM_OPERATORS},
+    {"POST", "/v1/admin/operators/*/disable", PERM_OPERATORS},
+    {"POST", "/v1/admin/operators/*/enable", PERM_OPERATORS},
+    {"POST", "/v1/admin/operators/*/password", PERM_OPERATORS},
+    {"POST", "/v1/admin/groups", PERM_OPERATORS},
+    {"GET", "/v1/admin/enrol-codes", PERM_SETTINGS}, /* enrolment codes (bo_h_enrol_codes.c) */
+    {"POST", "/v1/admin/enrol-codes", PERM_SETTINGS},
+    {"POST", "/v1/admin/enrol-codes/*/revoke", PERM_SETTINGS},
 };
 
 /* What the route of method and pattern needs; q for its arguments. */

@@ -32,7 +32,7 @@ static kerr_t org_seen(bo_req_t *q, const char *org, kmsg_t *msg)
 }
 
 /* What a change is: its place, the check of its parent, the change. */
-typedef enum change_kind { ADD_ORG, ADD_BUILDING, ADD_ROOM, PLACE_METER } change_kind_t;
+typedef enum change_kind { ADD_ORG, ADD_BUILDING, ADD_ROOM, PLACE_METER, PLACE_KIOSK } change_kind_t;
 
 static kerr_t run(bo_req_t *q, change_kind_t kind, const cJSON *b, const bo_who_t *who, kmsg_t *msg)
 {
@@ -45,6 +45,15 @@ static kerr_t run(bo_req_t *q, change_kind_t kind, const cJSON *b, const bo_who_
         if (rc == K_OK)
             rc = bo_h_scope(q, BO_ORG_METER, meter, msg);
         return rc ? rc : bo_room_meter(&q->s->store, who, q->arg[0], meter, msg);
+    }
+    if (kind == PLACE_KIOSK) {
+        const char *kiosk = bo_json_str_ref(b, "kiosk");
+        if (!kiosk || !bo_id_valid(kiosk, 64))
+            return kmsg_set(msg, K_EINVAL, "give 'kiosk'");
+        kerr_t rc = bo_h_scope(q, BO_ORG_BUILDING, q->arg[0], msg);
+        if (rc == K_OK)
+            rc = bo_h_scope(q, BO_ORG_KIOSK, kiosk, msg);
+        return rc ? rc : bo_building_kiosk(&q->s->store, who, q->arg[0], kiosk, msg);
     }
     if (!p.id || !bo_id_valid(p.id, 64) || !p.name || !p.name[0])
         return kmsg_set(msg, K_EINVAL, "give 'id' (letters, digits, '.', '_', '-') and 'name'");
@@ -103,4 +112,10 @@ void bo_h_admin_room_add(bo_req_t *q, bo_resp_t *r)
 void bo_h_admin_room_meter(bo_req_t *q, bo_resp_t *r)
 {
     change(q, r, PLACE_METER);
+}
+
+/* POST /v1/admin/buildings/{id}/kiosks {"kiosk"}: places the kiosk in the building. */
+void bo_h_admin_building_kiosk(bo_req_t *q, bo_resp_t *r)
+{
+    change(q, r, PLACE_KIOSK);
 }

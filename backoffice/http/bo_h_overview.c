@@ -1,6 +1,6 @@
 /* The console's overview and staff lists (sync/openapi.yaml): the fleet
  * online and offline, open alerts and today's sales by method in one
- * answer; the operators and permission groups as rows. */
+ * answer (the operators and groups: bo_h_staff_admin.c). */
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,31 +92,4 @@ void bo_h_admin_overview(bo_req_t *q, bo_resp_t *r)
     bo_rows_free(&kiosks);
     bo_rows_free(&alerts);
     bo_rows_free(&sales);
-}
-
-/* A listing with no arguments, answered as rows. */
-static void plain_list(bo_req_t *q, bo_resp_t *r, bo_listing_t what)
-{
-    bo_list_args_t none = {0};
-    bo_rows_t rows;
-    kmsg_t msg = {{0}};
-    kerr_t rc = bo_h_rows(q, what, &none, &rows, &msg);
-    if (rc == K_EDENIED)
-        bo_resp_kerr(r, rc, &msg);
-    else if (rc)
-        bo_resp_error(r, 500, "internal", "the listing failed: %s; retry later", msg.text);
-    else
-        bo_h_answer_rows(q, r, &rows);
-}
-
-/* GET /v1/admin/operators: the central operators (name, group, state, updated). */
-void bo_h_admin_operators(bo_req_t *q, bo_resp_t *r)
-{
-    plain_list(q, r, BO_LIST_OPERATORS);
-}
-
-/* GET /v1/admin/groups: the permission groups (name, perms). */
-void bo_h_admin_groups(bo_req_t *q, bo_resp_t *r)
-{
-    plain_list(q, r, BO_LIST_GROUPS);
 }

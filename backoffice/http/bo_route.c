@@ -81,6 +81,15 @@ static const bo_route_t routes[] = {
     {"GET", "/v1/admin/overview", bo_h_admin_overview, NEEDS_ADMIN, BODY_NONE, 0},
     {"GET", "/v1/admin/operators", bo_h_admin_operators, NEEDS_ADMIN, BODY_NONE, 0},
     {"GET", "/v1/admin/groups", bo_h_admin_groups, NEEDS_ADMIN, BODY_NONE, 0},
+    {"POST", "/v1/admin/operators", bo_h_admin_operator_add, NEEDS_ADMIN, BODY_JSON, SMALL},
+    {"POST", "/v1/admin/operators/*/group", bo_h_admin_operator_group, NEEDS_ADMIN, BODY_JSON, SMALL},
+    {"POST", "/v1/admin/operators/*/disable", bo_h_admin_operator_disable, NEEDS_ADMIN, BODY_JSON, SMALL},
+    {"POST", "/v1/admin/operators/*/enable", bo_h_admin_operator_enable, NEEDS_ADMIN, BODY_JSON, SMALL},
+    {"POST", "/v1/admin/operators/*/password", bo_h_admin_operator_password, NEEDS_ADMIN, BODY_JSON, SMALL},
+    {"POST", "/v1/admin/groups", bo_h_admin_group_set, NEEDS_ADMIN, BODY_JSON, SMALL},
+    {"GET", "/v1/admin/enrol-codes", bo_h_admin_enrol_codes, NEEDS_ADMIN, BODY_NONE, 0},
+    {"POST", "/v1/admin/enrol-codes", bo_h_admin_enrol_code_issue, NEEDS_ADMIN, BODY_JSON, SMALL},
+    {"POST", "/v1/admin/enrol-codes/*/revoke", bo_h_admin_enrol_code_revoke, NEEDS_ADMIN, BODY_JSON, SMALL},
     /* accounts and meters in service (docs/accounts.md) */
     {"GET", "/v1/admin/accounts", bo_h_admin_accounts, NEEDS_ADMIN, BODY_NONE, 0},
     {"POST", "/v1/admin/accounts", bo_h_admin_account_open, NEEDS_ADMIN, BODY_JSON, SMALL},
@@ -99,6 +108,7 @@ static const bo_route_t routes[] = {
     {"POST", "/v1/admin/buildings", bo_h_admin_building_add, NEEDS_ADMIN, BODY_JSON, SMALL},
     {"POST", "/v1/admin/rooms", bo_h_admin_room_add, NEEDS_ADMIN, BODY_JSON, SMALL},
     {"POST", "/v1/admin/rooms/*/meters", bo_h_admin_room_meter, NEEDS_ADMIN, BODY_JSON, SMALL},
+    {"POST", "/v1/admin/buildings/*/kiosks", bo_h_admin_building_kiosk, NEEDS_ADMIN, BODY_JSON, SMALL},
     {"POST", "/v1/enrol", bo_h_enrol, 0, BODY_JSON, SMALL},
     /* the resident's phone page (docs/phone.md): public, its session a bearer token */
     {"GET", "/my", bo_h_phone_file, 0, BODY_NONE, 0},

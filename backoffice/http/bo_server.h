@@ -234,6 +234,18 @@ void bo_h_admin_org_add(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_building_add(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_room_add(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_room_meter(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_building_kiosk(bo_req_t *q, bo_resp_t *r);
+/* Staff and enrolment codes changed from the console (bo_h_staff_admin.c,
+ * bo_h_enrol_codes.c). */
+void bo_h_admin_operator_add(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_operator_group(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_operator_disable(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_operator_enable(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_operator_password(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_group_set(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_enrol_codes(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_enrol_code_issue(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_enrol_code_revoke(bo_req_t *q, bo_resp_t *r);
 
 /* The listing's rows narrowed to what the request's organisation sees
  * (bo_org_narrow), under the lock. */

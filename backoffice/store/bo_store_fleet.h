@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "backoffice/base/bo_decode.h"
+#include "backoffice/base/bo_rows.h"
 #include "base/err.h"
 
 /* A kiosk as recorded. */
@@ -70,6 +71,9 @@ typedef struct bo_st_fleet {
     kerr_t (*code_drop_unused)(void *ctx, const char *kiosk, kmsg_t *msg);
     kerr_t (*code_put)(void *ctx, const char *hash, const char *kiosk, int64_t at, int64_t expires_at, kmsg_t *msg);
     kerr_t (*code_get)(void *ctx, const char *hash, bo_code_rec_t *c, bool *found, kmsg_t *msg);
+    /* The codes neither used nor expired at now: kiosk, site, issued,
+     * expires (one row each, by kiosk). */
+    kerr_t (*codes_open)(void *ctx, int64_t now, bo_rows_t *out, kmsg_t *msg);
     kerr_t (*code_use)(void *ctx, const char *hash, int64_t at, kmsg_t *msg);
 } bo_st_fleet_t;
 
@@ -113,6 +117,8 @@ typedef struct bo_st_staff {
     kerr_t (*operator_pin)(void *ctx, const char *name, const char *pin_hash, int64_t at, bool *changed,
                            kmsg_t *msg);
     kerr_t (*operator_disable)(void *ctx, const char *name, bool disabled, int64_t at, bool *changed, kmsg_t *msg);
+    /* Moves operator name into group; *changed false if either is not known. */
+    kerr_t (*operator_group)(void *ctx, const char *name, const char *group, int64_t at, bool *changed, kmsg_t *msg);
     kerr_t (*groups_each)(void *ctx, bo_pair_cb fn, void *arg, kmsg_t *msg);
     kerr_t (*operators_each)(void *ctx, bo_operator_cb fn, void *arg, kmsg_t *msg);
 } bo_st_staff_t;

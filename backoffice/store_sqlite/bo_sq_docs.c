@@ -126,6 +126,14 @@ static kerr_t operator_disable(void *ctx, const char *name, bool disabled, int64
                        (int64_t)disabled, at);
 }
 
+static kerr_t operator_group(void *ctx, const char *name, const char *group, int64_t at, bool *changed, kmsg_t *msg)
+{
+    return bo_db_write(ctx, changed, msg, STAFF,
+                       "UPDATE staff_operator SET group_name = ?2, updated_at = ?3 WHERE name = ?1 "
+                       "AND EXISTS (SELECT 1 FROM staff_group WHERE name = ?2)",
+                       "tti", name, group, at);
+}
+
 static kerr_t groups_each(void *ctx, bo_pair_cb fn, void *arg, kmsg_t *msg)
 {
     return pairs(ctx, "SELECT name, perms FROM staff_group ORDER BY name", fn, arg, msg);
@@ -150,6 +158,7 @@ const bo_st_staff_t bo__sq_staff = {
     .operator_put = operator_put,
     .operator_pin = operator_pin,
     .operator_disable = operator_disable,
+    .operator_group = operator_group,
     .groups_each = groups_each,
     .operators_each = operators_each,
 };

@@ -1,5 +1,6 @@
 /* The SQLite store's fleet part (bo_store_fleet.h): sites, kiosks, their
  * settings, enrolment codes and heartbeats. */
+#include <stdio.h>
 #include <string.h>
 
 #include "backoffice/store_sqlite/bo_sq_int.h"
@@ -153,6 +154,18 @@ static kerr_t code_use(void *ctx, const char *hash, int64_t at, kmsg_t *msg)
                        "UPDATE enrol_code SET used_at = ?2 WHERE code_hash = ?1 AND used_at IS NULL", "ti", hash, at);
 }
 
+static kerr_t codes_open(void *ctx, int64_t now, bo_rows_t *out, kmsg_t *msg)
+{
+    char at[24];
+    snprintf(at, sizeof at, "%lld", (long long)now);
+    return bo__sq_rows(ctx,
+                       "SELECT c.kiosk, k.site, k.state, strftime('%Y-%m-%dT%H:%M:%SZ', c.created_at / 1000, "
+                       "'unixepoch') AS issued, strftime('%Y-%m-%dT%H:%M:%SZ', c.expires_at / 1000, 'unixepoch') "
+                       "AS expires FROM enrol_code c JOIN kiosk k ON k.id = c.kiosk WHERE c.used_at IS NULL "
+                       "AND c.expires_at > CAST(?1 AS BIGINT) ORDER BY c.kiosk, c.created_at",
+                       at, NULL, NULL, out, msg);
+}
+
 const bo_st_fleet_t bo__sq_fleet = {
     .site_add = site_add,
     .site_count = site_count,
@@ -171,4 +184,5 @@ const bo_st_fleet_t bo__sq_fleet = {
     .code_put = code_put,
     .code_get = code_get,
     .code_use = code_use,
+    .codes_open = codes_open,
 };

@@ -199,7 +199,8 @@ static const listing_t listings[] = {
                                ID},
     [BO_LIST_GROUPS] = {"SELECT name, perms FROM staff_group ORDER BY name", NONE},
     [BO_LIST_OPERATORS] = {"SELECT name, group_name AS \"group\", CASE disabled WHEN 1 THEN 'disabled' ELSE 'active' "
-                           "END AS state, strftime('%Y-%m-%dT%H:%M:%SZ', updated_at / 1000, 'unixepoch') AS updated "
+                           "END AS state, strftime('%Y-%m-%dT%H:%M:%SZ', updated_at / 1000, 'unixepoch') AS updated, "
+                           "coalesce((SELECT s.org FROM staff_org s WHERE s.operator = staff_operator.name), '') AS org "
                            "FROM staff_operator ORDER BY name",
                            NONE},
     [BO_REPORT_SALES_DAY] = {"SELECT strftime('%Y-%m-%d', created_at / 1000, 'unixepoch') AS day, currency, "

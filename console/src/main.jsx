@@ -11,6 +11,7 @@ import { Finance } from './finance.jsx';
 import { Reports } from './reports.jsx';
 import { Batches } from './batches.jsx';
 import { Monitor } from './monitor.jsx';
+import { Structure } from './structure.jsx';
 
 const pages = [
   { id: 'overview', Page: Overview, icon: 'M3 13h8V3H3zm0 8h8v-6H3zm10 0h8V11h-8zm0-18v6h8V3z' },
@@ -20,6 +21,7 @@ const pages = [
   { id: 'reports', Page: Reports, icon: 'M3 21V3h2v16h16v2zm4-4V9h3v8zm5 0V5h3v12zm5 0v-6h3v6z' },
   { id: 'batches', Page: Batches, icon: 'M3 5h18v2H3zm0 6h18v2H3zm0 6h12v2H3zm15-1 4 2-4 2z' },
   { id: 'kiosks', Page: Kiosks, icon: 'M4 2h16v14H4zm2 2v10h12V4zM8 18h8v4H8z' },
+  { id: 'structure', Page: Structure, icon: 'M10 2h4v4h-1v3h6v4h1v4h-4v-4h1v-2h-5v2h1v4h-4v-4h1v-2H6v2h1v4H3v-4h1V9h7V6h-1z' },
   { id: 'staff', Page: Staff, icon: 'M12 12a5 5 0 1 0 0-10 5 5 0 0 0 0 10zm0 2c-4 0-9 2-9 5v3h18v-3c0-3-5-5-9-5z' },
 ];
 

@@ -4,8 +4,8 @@ import { addTexts } from './i18n.js';
 addTexts({
   monitor: 'Monitoring',
   monitor_lead: 'Each building’s floors and rooms: every meter’s balance, supply, today’s use and money, and alarms.',
-  buildings: 'Buildings', no_buildings: 'No buildings yet: add one with `backoffice building add`, then its rooms with `backoffice room add`.',
-  no_rooms: 'This building has no rooms yet: add them with `backoffice room add ID NAME --building B --floor N`.',
+  buildings: 'Buildings', no_buildings: 'No buildings yet: add one on the Structure page (or `backoffice building add`), then its rooms.',
+  no_rooms: 'This building has no rooms yet: add them on the Structure page (or `backoffice room add`).',
   floor: (n) => `Floor ${n}`, rooms_n: (n) => `${n} rooms`, meters_n: (n) => `${n} meters`,
   show: 'Show', all: 'All', f_low: 'Below alarm', f_cut: 'Cut off', f_offline: 'Offline', f_alarm: 'With alarms',
   alarm_level: 'Alarm level', sort_tiles: 'Sort', by_room: 'By room', by_balance: 'By balance',
@@ -30,8 +30,8 @@ addTexts({
 }, {
   monitor: '房间监控',
   monitor_lead: '按楼栋、楼层和房间查看每块表的余额、通断、今日用量和充值、告警。',
-  buildings: '楼栋', no_buildings: '还没有楼栋：用 `backoffice building add` 添加楼栋，再用 `backoffice room add` 添加房间。',
-  no_rooms: '该楼栋还没有房间：用 `backoffice room add ID 名称 --building 楼栋 --floor 楼层` 添加。',
+  buildings: '楼栋', no_buildings: '还没有楼栋：在“组织架构”页（或用 `backoffice building add`）添加楼栋，再添加房间。',
+  no_rooms: '该楼栋还没有房间：在“组织架构”页（或用 `backoffice room add`）添加。',
   floor: (n) => `${n} 层`, rooms_n: (n) => `${n} 个房间`, meters_n: (n) => `${n} 块表`,
   show: '显示', all: '全部', f_low: '低于报警', f_cut: '已断电', f_offline: '离线', f_alarm: '有告警',
   alarm_level: '报警金额', sort_tiles: '排序', by_room: '按房间', by_balance: '按余额',

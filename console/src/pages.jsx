@@ -1,9 +1,11 @@
-// The pages of this pass: the overview, the kiosks and the staff.
+// The overview and the kiosks (with their enrolment codes: enrol.jsx); the
+// staff (staff.jsx).
 import { useState } from 'preact/hooks';
 import { api } from './api.js';
 import { money, t } from './i18n.js';
 import { Page, Problem, useLoad } from './load.jsx';
 import { Status, Table } from './table.jsx';
+import { EnrolCodes } from './enrol.jsx';
 
 export function Overview() {
   const load = useLoad(['/v1/admin/overview']);
@@ -95,6 +97,7 @@ export function Kiosks({ who }) {
                 <button type="button" class="small" aria-label={`${t('acknowledge')} #${a.id}`} onClick={() => setAcking(a)}>{t('acknowledge')}</button>
               ) },
             ]} />
+          <EnrolCodes />
           {acking && <AckDialog alert={acking} operator={who.operator} onCancel={() => setAcking(null)}
             onDone={() => { setAcking(null); setNote(t('acked')); load.reload(); }} />}
         </>
@@ -103,45 +106,5 @@ export function Kiosks({ who }) {
   );
 }
 
-export function Staff() {
-  const [since, setSince] = useState('');
-  const [action, setAction] = useState('');
-  const q = new URLSearchParams();
-  if (since) q.set('since', since);
-  if (action) q.set('action', action);
-  const load = useLoad(['/v1/admin/operators', '/v1/admin/groups', `/v1/admin/reports/audit?${q}`]);
-  return (
-    <Page title={t('staff')} lead={t('staff_lead')} load={load}>
-      {(data) => (
-        <>
-          <Table id="operators" caption={t('operators')} rows={data[0].rows} empty={t('no_rows')} cols={[
-            { key: 'name', label: t('name') },
-            { key: 'group', label: t('group') },
-            { key: 'state', label: t('state'), render: (o) => <Status kind={o.state === 'active' ? 'ok' : 'bad'} word={t(o.state)} /> },
-            { key: 'updated', label: t('updated') },
-          ]} />
-          <Table id="groups" caption={t('groups')} rows={data[1].rows} empty={t('no_rows')} cols={[
-            { key: 'name', label: t('name') },
-            { key: 'perms', label: t('perms') },
-          ]} />
-          <Table id="audit" caption={t('audit')} rows={data[2].rows.slice().reverse()} empty={t('no_rows')}
-            actions={(
-              <>
-                <label class="inline">{t('since')}<input type="date" value={since} onChange={(e) => setSince(e.currentTarget.value)} /></label>
-                <label class="inline">{t('action')}<input id="audit-action" value={action} onChange={(e) => setAction(e.currentTarget.value.trim())} /></label>
-              </>
-            )}
-            cols={[
-              { key: 'at', label: t('at') },
-              { key: 'kiosk', label: t('kiosk') },
-              { key: 'actor', label: t('actor') },
-              { key: 'action', label: t('action') },
-              { key: 'target', label: t('target') },
-              { key: 'reason', label: t('reason') },
-              { key: 'detail', label: t('detail') },
-            ]} />
-        </>
-      )}
-    </Page>
-  );
-}
+// The Staff page and its changes (staff.jsx).
+export { Staff } from './staff.jsx';

@@ -3,9 +3,11 @@
 // headless by playwright-core (no browser of its own). Each case is its own
 // ctest entry:
 //   node console_test.mjs CASE BACKOFFICE CONSOLE_DIR
-// Cases: signin, lockout, permission, csrf, signout, expiry, headers, axe.
+// Cases: signin, lockout, permission, csrf, signout, expiry, headers, axe,
+// staff_changes.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, generateKeyPairSync } from 'node:crypto';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +52,7 @@ function certificates() {
 // (diagnostics only), operators admin and clerk with console passwords.
 function setup() {
   certificates();
+  chmodSync(join(SITE, 'ca.key'), 0o600);
   writeFileSync(join(SITE, 'bo.ini'), `[server]
 listen = 127.0.0.1
 port = 0
@@ -58,6 +61,7 @@ database = ${SITE}/bo.db
 cert = ${SITE}/server.pem
 key = ${SITE}/server.key
 client_ca = ${SITE}/ca.pem
+client_ca_key = ${SITE}/ca.key
 [signing]
 key = ${SITE}/signing.key
 [test]
@@ -267,14 +271,114 @@ const cases = {
       await runAxe(page, `sign-in (${lang})`);
       await signIn(page, 'admin', ADMIN_PW);
       await page.waitForSelector('#who');
-      for (const id of ['overview', 'kiosks', 'staff']) {
+      for (const id of ['overview', 'kiosks', 'staff', 'structure']) {
         await page.click(`#nav-${id}`);
         await page.waitForSelector('.table-block');
         await runAxe(page, `${id} (${lang})`);
       }
+      // the dialogs of the changes to staff, the structure and enrolment
+      for (const [nav, opener, dialog] of [['staff', '#op-add-open', 'op-add'], ['staff', '#group-add-open', 'group-set'],
+        ['staff', 'button[aria-label$=": clerk"] >> nth=1', 'op-password'], ['structure', '#building-add-open', 'building-add'],
+        ['kiosks', '#enrol-issue-open', 'enrol-issue']]) {
+        await page.click(`#nav-${nav}`);
+        await page.click(opener);
+        await page.waitForSelector(`#${dialog}`);
+        await runAxe(page, `the ${dialog} dialog (${lang})`);
+        await page.click(`#${dialog} button.secondary`);
+      }
     }
   },
+
+  // Staff, the structure and an enrolment code changed from the console.
+  async staff_changes() {
+    bo(['org', 'add', 'HQ', 'Head office']);
+    bo(['org', 'add', 'EA', 'Estate A', '--parent', 'HQ']);
+    bo(['org', 'site', 'S1', 'EA']);
+    bo(['customer', 'add', '100000000001', 'Zhang San']);
+    bo(['meter', 'add', '000000000001', '--customer', '100000000001', '--protocol', 'dlt645', '--gateway', '127.0.0.1:1', '--site', 'S1']);
+    const admin = await signedIn('admin', ADMIN_PW);
+    await admin.click('#nav-staff');
+    await admin.waitForSelector('#operators');
+    await change(admin, '#group-add-open', 'group-set', { '#f-group-name': 'desk', '#perm-operators': true, '#perm-diagnostics': true }, '#staff-note');
+    check((await admin.textContent('#groups')).includes('diagnostics,operators'), 'a group made in the console is listed with its permissions');
+    await change(admin, '#op-add-open', 'op-add', { '#f-name': 'dora', '#f-group': 'select:desk', '#f-org': 'select:EA', '#f-pin': '8642' }, '#staff-note >> text=Operator dora added');
+    check((await admin.textContent('#operators')).includes('dora'), 'an operator made in the console is listed');
+    await admin.click('button[aria-label="Console password: dora"]');
+    await admin.fill('#f-password', 'dora password 1');
+    await admin.click('#op-password-confirm');
+    await admin.waitForSelector('#staff-note >> text=Console password of dora set');
+    check(!(await admin.content()).includes('dora password 1'), 'the password is not shown after it is set');
+    check(audit('operator.add').includes('console:admin') && audit('group.set').includes('console:admin') &&
+      audit('console.password').includes('console:admin'), 'the changes are audited with console:admin, the command line\'s actions');
+    check(!audit('console.password').includes('dora password'), 'the audit log does not hold the password');
+    const dora = await signedIn('dora', 'dora password 1');
+    await dora.click('#nav-staff');
+    await dora.waitForSelector('#operators');
+    const seen = await dora.textContent('#operators');
+    check(seen.includes('dora') && !seen.includes('clerk'), 'dora (organisation EA) sees her organisation\'s operators only');
+    const csrf = (await pageFetch(dora, 'GET', '/v1/console/session')).body.csrf;
+    const grant = await pageFetch(dora, 'POST', '/v1/admin/groups', { 'X-CSRF-Token': csrf }, JSON.stringify({ name: 'more', perms: ['settings'] }));
+    check(grant.status === 403 && /settings/.test(grant.body.error.message), `dora may not grant settings, which she lacks: ${grant.status}`);
+    const other = await pageFetch(dora, 'POST', '/v1/admin/operators/clerk/disable', { 'X-CSRF-Token': csrf }, '{}');
+    check(other.status === 404, `dora may not disable an operator outside her organisation: ${other.status}`);
+    await dora.click('#nav-structure');
+    await change(dora, '#org-add-open', 'org-add', { '#f-id': 'EB', '#f-name': 'Estate B' }, '.dialog .problem');
+    check((await dora.textContent('.dialog .problem')).includes('settings'), 'the structure dialog names the permission dora lacks');
+    // the structure from the console, seen on the monitoring page
+    await admin.click('#nav-structure');
+    await admin.waitForSelector('#orgs');
+    await change(admin, '#building-add-open', 'building-add', { '#f-id': 'B1', '#f-name': 'Block 1', '#f-site': 'select:S1' }, '#structure-note');
+    await admin.waitForSelector('#room-add-open');
+    await change(admin, '#room-add-open', 'room-add', { '#f-id': 'R101', '#f-name': '101', '#f-floor': '1' }, '#rooms >> text=R101');
+    await change(admin, '#meter-place-open', 'meter-place', { '#f-room': 'select:R101', '#f-meter': 'select:000000000001' }, '#rooms >> text=000000000001');
+    check(audit('room.meter').includes('console:admin'), 'placing the meter is audited with console:admin');
+    await admin.click('#nav-monitor');
+    await admin.waitForSelector('[data-meter="000000000001"]');
+    check(true, 'the monitoring page shows the meter in room 101');
+    // an enrolment code issued in the console, accepted once
+    await admin.click('#nav-kiosks');
+    await change(admin, '#enrol-issue-open', 'enrol-issue', { '#f-kiosk': 'K2', '#f-site': 'S1' }, '#enrol-code-value');
+    const code = (await admin.textContent('#enrol-code-value')).trim();
+    check((await admin.textContent('#enrol-codes')).includes('K2'), 'the open code is listed with its expiry');
+    const body = enrolment('K2', code);
+    const first = await admin.request.post(`${server.base}/v1/enrol`, { data: body });
+    check(first.status() === 200, `the kiosk enrols with the code: ${first.status()} ${(await first.text()).slice(0, 120)}`);
+    const again = await admin.request.post(`${server.base}/v1/enrol`, { data: { ...enrolment('K2', code) } });
+    check(again.status() === 403, `the code enrols once: ${again.status()}`);
+    check(/K2\s+S1\s+active/.test(bo(['kiosk', 'list'])), 'the back office lists K2 active');
+    check(audit('kiosk.enrol_code').includes('console:admin'), 'issuing the code is audited with console:admin');
+  },
 };
+
+// What a kiosk sends to enrol with code: a certificate request for kiosk,
+// its upload key and the code it shows (sync_kiosk_code: the SHA-256 of its
+// key and the upload key, base32, as XXXX-XXXX-XXXX-XXXX).
+function enrolment(kiosk, code) {
+  openssl(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${kiosk}.key`,
+    '-out', `${kiosk}.csr`, '-subj', `/CN=${kiosk}`]);
+  openssl(['pkey', '-in', `${kiosk}.key`, '-pubout', '-outform', 'DER', '-out', `${kiosk}.spki`]);
+  const upload = generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
+  const h = createHash('sha256').update(readFileSync(join(SITE, `${kiosk}.spki`))).update(upload).digest();
+  const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '', shown = '';
+  for (const b of h.subarray(0, 10)) bits += b.toString(2).padStart(8, '0');
+  for (let i = 0; i < 16; i++) shown += (i && i % 4 === 0 ? '-' : '') + abc[parseInt(bits.slice(i * 5, i * 5 + 5), 2)];
+  return { code, csr: readFileSync(join(SITE, `${kiosk}.csr`), 'utf8'), upload_key: upload.toString('base64'), kiosk_code: shown };
+}
+
+// Opens a dialog with button opener, fills fields {selector: value} (a
+// select when the value starts with 'select:'), confirms; waits for note.
+async function change(page, opener, dialog, fields, note) {
+  await page.click(opener);
+  await page.waitForSelector(`#${dialog}`);
+  for (const [sel, v] of Object.entries(fields)) {
+    if (String(v).startsWith('select:')) await page.selectOption(sel, v.slice(7));
+    else if (v === true) await page.check(sel);
+    else await page.fill(sel, String(v));
+  }
+  await page.click(`#${dialog}-confirm`);
+  if (note) await page.waitForSelector(note);
+}
 
 async function runAxe(page, name) {
   await page.addScriptTag({ content: AXE }).catch(() => page.evaluate(AXE));
