@@ -111,7 +111,7 @@ typedef struct listing {
     "c.account, '', c.mode, " MONEY_CURRENCY ", c.amount FROM charge_applied c LEFT JOIN charge_item i "             \
     "ON i.id = c.item LEFT JOIN account a ON a.id = c.account WHERE c.at >= ?1 AND c.at < ?2 "                        \
     "UNION ALL SELECT closed_at, 'account_refund', id, '', customer, id, '', 'settlement', " MONEY_CURRENCY           \
-    ", -settled FROM account WHERE settlement = 'refund' AND settled <> 0 AND closed_at >= ?1 AND closed_at < ?2) "   \
+    ", -settled FROM account WHERE settlement = 'refund' AND settled <> 0 AND closed_at >= ?1 AND closed_at < ?2) AS m " \
     "ORDER BY at, kind, reference"
 
 /* An account's usage and fees by month (UTC): the energy its meters used

@@ -95,7 +95,7 @@ static kerr_t org_of(void *ctx, const char *op, char org[65], kmsg_t *msg)
 static kerr_t visible(void *ctx, const char *org, bo_org_kind_t kind, bo_rows_t *out, kmsg_t *msg)
 {
     static const char *const sql[] = {
-        [BO_ORG_SITE] = "SELECT site AS id FROM " SITES("?1") " ORDER BY 1",
+        [BO_ORG_SITE] = "SELECT site AS id FROM " SITES("?1") " AS s ORDER BY 1",
         [BO_ORG_KIOSK] = "SELECT id FROM kiosk WHERE site IN " SITES("?1") " ORDER BY 1",
         [BO_ORG_METER] = "SELECT id FROM meter WHERE site IN " SITES("?1") " ORDER BY 1",
         [BO_ORG_ACCOUNT] = "SELECT DISTINCT b.account AS id FROM account_meter b JOIN meter m ON m.id = b.meter "
@@ -117,7 +117,7 @@ static kerr_t orgs(void *ctx, const char *org, bo_rows_t *out, kmsg_t *msg)
 {
     return bo__sq_rows(ctx,
                        "SELECT o.id, o.name, o.parent, coalesce((SELECT group_concat(site, ' ') FROM (SELECT site "
-                       "FROM org_site WHERE org = o.id ORDER BY site)), '') AS sites FROM org o "
+                       "FROM org_site WHERE org = o.id ORDER BY site) AS s), '') AS sites FROM org o "
                        "WHERE ?1 = '' OR o.id IN " ORGS("?1") " ORDER BY o.id",
                        org, NULL, NULL, out, msg);
 }
@@ -144,13 +144,13 @@ static kerr_t placed(void *ctx, const char *building, int64_t day_from, bo_rows_
     return bo__sq_rows(
         ctx,
         "SELECT r.building, r.id AS room, r.name AS room_name, r.floor, coalesce(p.meter, '') AS meter, "
-        "CASE WHEN p.meter IS NULL THEN '' ELSE coalesce((SELECT max(x.energy) FROM reading x WHERE x.meter = p.meter "
+        "CASE WHEN p.meter IS NULL THEN NULL ELSE coalesce((SELECT max(x.energy) FROM reading x WHERE x.meter = p.meter "
         "AND x.at >= CAST(?2 AS BIGINT)) - coalesce((SELECT max(x.energy) FROM reading x WHERE x.meter = p.meter "
         "AND x.at < CAST(?2 AS BIGINT)), (SELECT min(x.energy) FROM reading x WHERE x.meter = p.meter AND x.at >= "
         "CAST(?2 AS BIGINT))), 0) END AS today_use, "
-        "CASE WHEN p.meter IS NULL THEN '' ELSE coalesce((SELECT sum(s.delivered) FROM sale s WHERE s.meter = p.meter "
+        "CASE WHEN p.meter IS NULL THEN NULL ELSE coalesce((SELECT sum(s.delivered) FROM sale s WHERE s.meter = p.meter "
         "AND s.state = 'delivered' AND s.created_at >= CAST(?2 AS BIGINT)), 0) END AS today_money, "
-        "CASE WHEN p.meter IS NULL THEN '' ELSE (SELECT count(*) FROM alert a WHERE a.meter = p.meter AND "
+        "CASE WHEN p.meter IS NULL THEN NULL ELSE (SELECT count(*) FROM alert a WHERE a.meter = p.meter AND "
         "a.acked_at IS NULL AND a.cleared_at IS NULL) END AS alarms, "
         "coalesce((SELECT t.currency FROM meter m JOIN tariff t ON t.id = m.tariff WHERE m.id = p.meter), '') "
         "AS currency, coalesce((SELECT c.name FROM meter m JOIN customer c ON c.id = m.customer WHERE m.id = p.meter), "
