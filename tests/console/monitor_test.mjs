@@ -230,6 +230,7 @@ const cases = {
     check(true, 'and shows its rooms');
 
     // The organisation switcher: uma narrows every page to Estate B, kept in the browser.
+    await runAxe(uma, 'the top bar with the organisation switcher');
     const options = await uma.$$eval('#org-switch option', (o) => o.map((x) => x.value));
     check(options.join() === ',EA,EA2,EB,HQ', `uma's switcher offers all and every organisation: ${options}`);
     await uma.selectOption('#org-switch', 'EB');
