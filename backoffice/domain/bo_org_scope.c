@@ -26,8 +26,9 @@ typedef struct narrowing {
     bo_org_period_t period; /* INCOME */
 } narrowing_t;
 
-/* A row kept by column c holding an id of kind k (and c2 of k2, c3 of k3). */
+/* A row kept by column c holding an id of kind k (or c2 of k2, or c3 of k3). */
 #define COL(c, k) {.how = BY_COLUMN, .by = {[0] = {.column = c, .kind = k}}}
+#define COLS2(c, k, c2, k2) {.how = BY_COLUMN, .by = {[0] = {.column = c, .kind = k}, [1] = {.column = c2, .kind = k2}}}
 #define COLS3(c, k, c2, k2, c3, k3)                                                                              \
     {.how = BY_COLUMN, .by = {[0] = {.column = c, .kind = k}, [1] = {.column = c2, .kind = k2},               \
                               [2] = {.column = c3, .kind = k3}}}
@@ -64,7 +65,7 @@ static const narrowing_t narrowings[] = {
     /* a movement of money: at its sites' kiosks, to its meters, or of its accounts */
     [BO_REPORT_MONEY] = COLS3("site", BO_ORG_SITE, "meter", BO_ORG_METER, "account", BO_ORG_ACCOUNT),
     /* the audit log: what its operators did, and what its kiosks uploaded (docs/console.md, "Scoping") */
-    [BO_REPORT_AUDIT] = COLS3("actor", BO_ORG_ACTOR, "kiosk", BO_ORG_KIOSK, NULL, BO_ORG_SITE),
+    [BO_REPORT_AUDIT] = COLS2("actor", BO_ORG_ACTOR, "kiosk", BO_ORG_KIOSK),
 };
 
 /* The ids seen, sorted, and the column a row's id is in, for each of a
