@@ -52,11 +52,17 @@ kerr_t bo_org_of(bo_store_t *st, const char *op, char org[65], kmsg_t *msg);
 kerr_t bo_org_sees(bo_store_t *st, const char *org, bo_org_kind_t kind, const char *id, bool *yes, kmsg_t *msg);
 
 /* Narrows a listing's rows (bo_report_rows' what, args) to what org's staff
- * see (org "": nothing removed): rows of sites, kiosks, meters, accounts
- * and alerts outside it are dropped, sales are counted again over its own
- * sites; a listing that cannot be narrowed is refused (K_EDENIED). */
+ * see (org "": nothing removed): rows of sites, kiosks, meters, accounts,
+ * alerts, batches, money and the audit log outside it are dropped, sales
+ * and income are counted again over its own sites; a listing that cannot be narrowed is refused (K_EDENIED). */
 kerr_t bo_org_narrow(bo_store_t *st, const char *org, bo_listing_t what, const bo_list_args_t *args, bo_rows_t *rows,
                      kmsg_t *msg);
+
+/* Narrows a session of org ("": the utility's) to want, an organisation
+ * it sees (org itself or one under it; any for the utility's), into out
+ * (which may be org); K_ENOTFOUND for another, out unchanged: a narrowing
+ * never widens what a session sees. */
+kerr_t bo_org_within(bo_store_t *st, const char *org, const char *want, char out[65], kmsg_t *msg);
 
 /* What the monitoring page asks for: a building, as org sees it ("": all),
  * now, the start of today, and whether the residents' names are shown

@@ -21,9 +21,7 @@ static cJSON *rows_of(bo_req_t *q, bo_resp_t *r, bo_listing_t what, const bo_lis
 {
     bo_rows_t rows;
     kmsg_t msg = {{0}};
-    bo_lock(q->s);
-    kerr_t rc = bo_report_rows(&q->s->store, what, args, &rows, &msg);
-    bo_unlock(q->s);
+    kerr_t rc = bo_h_rows(q, what, args, &rows, &msg); /* narrowed to the session's organisation */
     if (rc) {
         bo_resp_kerr(r, rc, &msg);
         return NULL;
@@ -38,9 +36,7 @@ static void answer(bo_req_t *q, bo_resp_t *r, bo_listing_t what, const bo_list_a
 {
     bo_rows_t rows;
     kmsg_t msg = {{0}};
-    bo_lock(q->s);
-    kerr_t rc = bo_report_rows(&q->s->store, what, args, &rows, &msg);
-    bo_unlock(q->s);
+    kerr_t rc = bo_h_rows(q, what, args, &rows, &msg); /* narrowed to the session's organisation */
     if (rc)
         bo_resp_kerr(r, rc, &msg);
     else
@@ -88,7 +84,14 @@ void bo_h_admin_account_usage(bo_req_t *q, bo_resp_t *r)
         bo_resp_error(r, 400, "bad_request", "from and to are dates like 2026-11-01");
         return;
     }
-    answer(q, r, BO_REPORT_ACCOUNT_MONTH, &args);
+    kmsg_t msg = {{0}};
+    bo_lock(q->s);
+    kerr_t rc = bo_h_scope(q, BO_ORG_ACCOUNT, args.id, &msg); /* another organisation's: 404 */
+    bo_unlock(q->s);
+    if (rc)
+        bo_resp_kerr(r, rc, &msg);
+    else
+        answer(q, r, BO_REPORT_ACCOUNT_MONTH, &args);
 }
 
 /* The body's "meters" (an array of distinct meter ids) into m; the count,

@@ -85,7 +85,14 @@ void bo_h_admin_report(bo_req_t *q, bo_resp_t *r)
     }
     if (!time_arg(q, "from", &args.from, r) || !time_arg(q, "to", &args.to, r))
         return;
-    listing(q, r, what, &args, "the report failed");
+    kmsg_t msg = {{0}};
+    bo_lock(q->s);
+    kerr_t rc = meter ? bo_h_scope(q, BO_ORG_METER, meter, &msg) : K_OK; /* another organisation's: 404 */
+    bo_unlock(q->s);
+    if (rc)
+        bo_resp_kerr(r, rc, &msg);
+    else
+        listing(q, r, what, &args, "the report failed");
 }
 
 void bo_h_admin_billing(bo_req_t *q, bo_resp_t *r)
@@ -96,14 +103,19 @@ void bo_h_admin_billing(bo_req_t *q, bo_resp_t *r)
         bo_resp_error(r, 400, "bad_request", "say whose days: one of account, site or meter");
         return;
     }
+    static const bo_org_kind_t kinds[] = {
+        [BO_BILL_BY_METER] = BO_ORG_METER, [BO_BILL_BY_ACCOUNT] = BO_ORG_ACCOUNT, [BO_BILL_BY_SITE] = BO_ORG_SITE};
     bo_rows_t rows;
     kmsg_t msg = {{0}};
     bo_lock(q->s);
-    kerr_t rc = bo_billing_report(&q->s->store, by, id, bo_req_arg(q, "from"),
-                                  bo_req_arg(q, "to"), &rows, &msg);
+    kerr_t rc = bo_h_scope(q, kinds[by], id, &msg); /* another organisation's: 404 */
+    if (rc == K_OK)
+        rc = bo_billing_report(&q->s->store, by, id, bo_req_arg(q, "from"), bo_req_arg(q, "to"), &rows, &msg);
     bo_unlock(q->s);
     if (rc == K_EINVAL)
         bo_resp_error(r, 400, "bad_request", "%s", msg.text);
+    else if (rc == K_ENOTFOUND)
+        bo_resp_kerr(r, rc, &msg);
     else if (rc)
         bo_resp_error(r, 500, "internal", "the billing report failed: %s", msg.text);
     else

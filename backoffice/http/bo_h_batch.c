@@ -52,7 +52,9 @@ static void answer_show(bo_req_t *q, bo_resp_t *r, const char *id)
     cJSON *o = NULL;
     kmsg_t msg = {{0}};
     bo_lock(q->s);
-    kerr_t rc = bo_batch_show(&q->s->store, id, &o, &msg);
+    kerr_t rc = bo_h_scope(q, BO_ORG_BATCH, id, &msg); /* another organisation's: 404 */
+    if (rc == K_OK)
+        rc = bo_batch_show(&q->s->store, id, &o, &msg);
     bo_unlock(q->s);
     if (rc)
         bo_resp_kerr(r, rc, &msg);
@@ -106,7 +108,9 @@ void bo_h_admin_batch_cancel(bo_req_t *q, bo_resp_t *r)
     kerr_t rc = bo_api_why(q, why, sizeof why, &msg);
     if (rc == K_OK) {
         bo_lock(q->s);
-        rc = bo_batch_cancel(&q->s->store, &who, q->arg[0], why, &n, &msg);
+        rc = bo_h_scope(q, BO_ORG_BATCH, q->arg[0], &msg); /* another organisation's: 404 */
+        if (rc == K_OK)
+            rc = bo_batch_cancel(&q->s->store, &who, q->arg[0], why, &n, &msg);
         bo_unlock(q->s);
     }
     if (rc) {

@@ -17,6 +17,7 @@
 
 #define COOKIE "bo_session"
 #define CSRF_HEADER "X-CSRF-Token"
+#define ORG_HEADER "X-Organisation" /* the organisation switcher's choice */
 #define NONE (-1)    /* a signed-in operator may */
 #define REFUSED (-2) /* not offered to the console */
 
@@ -117,6 +118,23 @@ static void session_refused(bo_resp_t *r, kerr_t rc, const kmsg_t *msg)
         bo_resp_kerr(r, rc, msg);
 }
 
+/* Narrows the request to the organisation the header ORG_HEADER names
+ * (the console's switcher), one the session sees; false with a 404 for
+ * another: a narrowing never shows more than the session's own. */
+static bool narrowed(bo_req_t *q, bo_resp_t *r)
+{
+    const char *want = MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND, ORG_HEADER);
+    if (!want || !want[0])
+        return true;
+    kmsg_t msg = {{0}};
+    bo_lock(q->s);
+    kerr_t rc = bo_org_within(&q->s->store, q->org, want, q->org, &msg);
+    bo_unlock(q->s);
+    if (rc)
+        bo_resp_kerr(r, rc, &msg);
+    return rc == K_OK;
+}
+
 bool bo_console_admit(bo_req_t *q, const char *method, const char *pattern, bo_resp_t *r)
 {
     char token[BO_CONSOLE_TOKEN_LEN + 1];
@@ -144,6 +162,8 @@ bool bo_console_admit(bo_req_t *q, const char *method, const char *pattern, bo_r
                       "try again");
         return false;
     }
+    if (!narrowed(q, r))
+        return false;
     int need = need_of(q, method, pattern);
     if (need == REFUSED) {
         bo_resp_error(r, 403, "not_in_console", "%s %s is not offered to the console", method, q->path);

@@ -36,7 +36,7 @@ static bool has_id(const bo_rows_t *rows, int64_t id)
 
 kerr_t bo_h_scope(bo_req_t *q, bo_org_kind_t kind, const char *id, kmsg_t *msg)
 {
-    static const char *const names[] = {"site", "kiosk", "meter", "account", "building", "room"};
+    static const char *const names[] = {"site", "kiosk", "meter", "account", "building", "room", "batch", "operator"};
     bool yes = false;
     kerr_t rc = bo_org_sees(&q->s->store, q->org, kind, id, &yes, msg);
     if (rc == K_OK && !yes)

@@ -21,7 +21,12 @@ typedef enum bo_org_kind {
     BO_ORG_ACCOUNT, /* an account with a meter (bound now or before) on one of its sites */
     BO_ORG_BUILDING,
     BO_ORG_ROOM,
+    BO_ORG_BATCH, /* a batch with meters, every one of them on its sites */
+    BO_ORG_ACTOR, /* "console:NAME" for each operator of it or of an organisation under it */
 } bo_org_kind_t;
+
+/* The periods income is counted by. */
+typedef enum bo_org_period { BO_ORG_BY_DAY, BO_ORG_BY_MONTH, BO_ORG_BY_YEAR } bo_org_period_t;
 
 /* A place in the structure, as stored: an organisation (parent: "" for a
  * headquarters), a building (parent: its site) or a room (parent: its
@@ -68,6 +73,11 @@ typedef struct bo_st_org {
      * "method"), with the columns of the sales reports. */
     kerr_t (*sales)(void *ctx, const char *org, const char *by, int64_t from, int64_t to, bo_rows_t *out,
                     kmsg_t *msg);
+    /* Income org sees between from and to (the sales of its sites' kiosks
+     * and of its meters at another's), by period, site and method, with
+     * the columns of the income report. */
+    kerr_t (*income)(void *ctx, const char *org, bo_org_period_t by, int64_t from, int64_t to, bo_rows_t *out,
+                     kmsg_t *msg);
     /* A room's history: its meters' readings, sales and central commands,
      * newest first, at most limit of each (what: "readings", "sales",
      * "commands"). */

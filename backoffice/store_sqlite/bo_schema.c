@@ -551,21 +551,31 @@ static const char *const v22[] = {
     NULL,
 };
 
+/* Version 23: nothing for SQLite; PostgreSQL gets SQLite's group_concat,
+ * which the organisations' listings use (bo_pg_group_concat). */
+static const char *const v23[] = {NULL};
+
 /* Each migration is a list of SQL texts run in one transaction. */
 static const char *const *const migrations[] = {v1,  v2,  v3,  v4,  v5,  v6,  v7,  v8,  v9,  v10, v11,
-                                                v12, v13, v14, v15, v16, v17, v18, v19, v20, v21, v22};
+                                                v12, v13, v14, v15, v16, v17, v18, v19, v20, v21, v22, v23};
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
 _Static_assert(N_MIGRATIONS == BO_SCHEMA_VERSION, "one migration per schema version");
+
+/* What PostgreSQL runs before migration v's texts: SQLite's functions it lacks. */
+static const char *pg_before(int v)
+{
+    return v == 0 ? bo_pg_functions : v == 22 ? bo_pg_group_concat : NULL;
+}
 
 /* Runs migration v (0-based) and records v + 1 as the schema version. */
 static kerr_t apply(bo_db_t *db, int v, kmsg_t *msg)
 {
     kerr_t rc = K_OK;
     bool pg = bo_db_engine(db) == BO_ENGINE_POSTGRESQL;
-    if (pg && v == 0)
-        rc = bo_db_exec(db, bo_pg_functions, "creating the schema's functions", msg);
+    if (pg && pg_before(v))
+        rc = bo_db_exec(db, pg_before(v), "creating the schema's functions", msg);
     for (const char *const *sql = migrations[v]; rc == K_OK && *sql; sql++)
         rc = pg ? bo_pg_migrate(db, *sql, msg) : bo_db_exec(db, *sql, "migrating the schema", msg);
     if (rc == K_OK && pg)

@@ -27,6 +27,11 @@ const char bo_pg_functions[] =
     "    r := r || CASE WHEN length(s) >= w THEN s ELSE lpad(s, w, pad) END; i := i + 1; p := p + 1;"
     "  END LOOP; RETURN r; END $$;";
 
+const char bo_pg_group_concat[] =
+    "CREATE FUNCTION bo_group_concat_step(acc text, v text, sep text) RETURNS text LANGUAGE sql IMMUTABLE AS $$"
+    "  SELECT CASE WHEN v IS NULL THEN acc WHEN acc IS NULL THEN v ELSE acc || sep || v END $$;"
+    "CREATE AGGREGATE group_concat(text, text) (SFUNC = bo_group_concat_step, STYPE = text);";
+
 const char bo_pg_version_table[] =
     "SELECT pg_advisory_xact_lock(7261543);"
     "CREATE TABLE IF NOT EXISTS bo_schema_version (version BIGINT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL);";

@@ -14,6 +14,10 @@
  * created with the first migration. */
 extern const char bo_pg_functions[];
 
+/* SQLite's group_concat(text, separator), which PostgreSQL lacks (the
+ * organisations' listings), created with the migration to schema 22. */
+extern const char bo_pg_group_concat[];
+
 /* Takes the migration lock and makes sure bo_schema_version exists. */
 extern const char bo_pg_version_table[];
 

@@ -35,6 +35,17 @@ extern const struct bo_st_refund bo__sq_refund; /* bo_sq_refund.c */
     "count_after, issued_at, expires_at, coalesce(sent_at, 0), coalesce(acked_at, 0), coalesce(executed_at, 0), " \
     "updated_at, envelope, not_before, attempt, retry_of"
 
+/* Income by period (fmt: strftime's, UTC as the sales report), site and
+ * method: delivered sales, their amount, and what was refunded of sales
+ * made in the period; from and to bound the span, mine is more of the
+ * WHERE ("" or " AND ..."): the income report and an organisation's. */
+#define BO_SQ_INCOME(fmt, from, to, mine)                                                                         \
+    "SELECT strftime('" fmt "', created_at / 1000, 'unixepoch') AS period, site, method, currency, "                  \
+    "sum(CASE WHEN state = 'delivered' THEN 1 ELSE 0 END) AS sales, "                                               \
+    "sum(CASE WHEN state = 'delivered' THEN delivered ELSE 0 END) AS amount, sum(refunded) AS refunded FROM sale "   \
+    "WHERE created_at >= " from " AND created_at < " to " AND (state = 'delivered' OR refunded > 0)" mine           \
+    " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
+
 /* The row st is on (BO_SQ_CMD_COLS) into c (bo_sq_command.c). */
 void bo__sq_read_cmd(bo_cur_t *st, bo_cmd_rec_t *c);
 

@@ -88,14 +88,7 @@ typedef struct listing {
     "coalesce(e.energy - y.energy, '') AS change FROM e LEFT JOIN e y ON y.period = " prev " "                        \
     "WHERE e.at >= ?2 AND e.at < ?3 ORDER BY e.period"
 
-/* Income by period (fmt: strftime's, UTC as the sales report), site and
- * method: delivered sales, their amount, and what was refunded of sales
- * made in the period. */
-#define INCOME(fmt)                                                                                                   \
-    "SELECT strftime('" fmt "', created_at / 1000, 'unixepoch') AS period, site, method, currency, "                  \
-    "sum(state = 'delivered') AS sales, sum(CASE WHEN state = 'delivered' THEN delivered ELSE 0 END) AS amount, "    \
-    "sum(refunded) AS refunded FROM sale WHERE created_at >= ?1 AND created_at < ?2 "                                 \
-    "AND (state = 'delivered' OR refunded > 0) GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
+#define INCOME(fmt) BO_SQ_INCOME(fmt, "?1", "?2", "")
 
 /* The account a meter was bound to at time t (a column), "" if none. */
 #define ACCOUNT_AT(meter, t)                                                                                          \
@@ -118,7 +111,7 @@ typedef struct listing {
     "c.account, '', c.mode, " MONEY_CURRENCY ", c.amount FROM charge_applied c LEFT JOIN charge_item i "             \
     "ON i.id = c.item LEFT JOIN account a ON a.id = c.account WHERE c.at >= ?1 AND c.at < ?2 "                        \
     "UNION ALL SELECT closed_at, 'account_refund', id, '', customer, id, '', 'settlement', " MONEY_CURRENCY           \
-    ", -settled FROM account WHERE settlement = 'refund' AND settled <> 0 AND closed_at >= ?1 AND closed_at < ?2) "   \
+    ", -settled FROM account WHERE settlement = 'refund' AND settled <> 0 AND closed_at >= ?1 AND closed_at < ?2) AS m " \
     "ORDER BY at, kind, reference"
 
 /* An account's usage and fees by month (UTC): the energy its meters used

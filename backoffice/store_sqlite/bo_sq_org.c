@@ -14,6 +14,9 @@
     "(WITH RECURSIVE t(id) AS (SELECT " p " UNION SELECT o.id FROM org o JOIN t ON o.parent = t.id) "         \
     "SELECT site FROM org_site WHERE org IN (SELECT id FROM t))"
 #define ORGS(p) "(WITH RECURSIVE t(id) AS (SELECT " p " UNION SELECT o.id FROM org o JOIN t ON o.parent = t.id) SELECT id FROM t)"
+/* A sale org ?1 sees: of its sites' kiosks, or of its meters at another's. */
+#define MINE "(site IN " SITES("?1") " OR meter IN (SELECT id FROM meter WHERE site IN " SITES("?1") "))"
+#define SPAN "created_at >= CAST(?2 AS BIGINT) AND created_at < CAST(?3 AS BIGINT)"
 /* The meters placed in room p. */
 #define ROOM_METERS(p) "(SELECT meter FROM room_meter WHERE room = " p ")"
 
@@ -92,7 +95,7 @@ static kerr_t org_of(void *ctx, const char *op, char org[65], kmsg_t *msg)
 static kerr_t visible(void *ctx, const char *org, bo_org_kind_t kind, bo_rows_t *out, kmsg_t *msg)
 {
     static const char *const sql[] = {
-        [BO_ORG_SITE] = "SELECT site AS id FROM " SITES("?1") " ORDER BY 1",
+        [BO_ORG_SITE] = "SELECT site AS id FROM " SITES("?1") " AS s ORDER BY 1",
         [BO_ORG_KIOSK] = "SELECT id FROM kiosk WHERE site IN " SITES("?1") " ORDER BY 1",
         [BO_ORG_METER] = "SELECT id FROM meter WHERE site IN " SITES("?1") " ORDER BY 1",
         [BO_ORG_ACCOUNT] = "SELECT DISTINCT b.account AS id FROM account_meter b JOIN meter m ON m.id = b.meter "
@@ -100,6 +103,10 @@ static kerr_t visible(void *ctx, const char *org, bo_org_kind_t kind, bo_rows_t 
         [BO_ORG_BUILDING] = "SELECT id FROM building WHERE site IN " SITES("?1") " ORDER BY 1",
         [BO_ORG_ROOM] = "SELECT r.id FROM room r JOIN building b ON b.id = r.building WHERE b.site IN " SITES("?1")
                         " ORDER BY 1",
+        [BO_ORG_BATCH] = "SELECT b.id FROM batch b WHERE EXISTS (SELECT 1 FROM meter_command c WHERE c.batch = b.id) "
+                         "AND NOT EXISTS (SELECT 1 FROM meter_command c WHERE c.batch = b.id AND c.meter NOT IN "
+                         "(SELECT id FROM meter WHERE site IN " SITES("?1") ")) ORDER BY 1",
+        [BO_ORG_ACTOR] = "SELECT 'console:' || operator AS id FROM staff_org WHERE org IN " ORGS("?1") " ORDER BY 1",
     };
     if ((unsigned)kind >= sizeof sql / sizeof sql[0])
         return kmsg_set(msg, K_EINVAL, "no such kind of place");
@@ -110,7 +117,7 @@ static kerr_t orgs(void *ctx, const char *org, bo_rows_t *out, kmsg_t *msg)
 {
     return bo__sq_rows(ctx,
                        "SELECT o.id, o.name, o.parent, coalesce((SELECT group_concat(site, ' ') FROM (SELECT site "
-                       "FROM org_site WHERE org = o.id ORDER BY site)), '') AS sites FROM org o "
+                       "FROM org_site WHERE org = o.id ORDER BY site) AS s), '') AS sites FROM org o "
                        "WHERE ?1 = '' OR o.id IN " ORGS("?1") " ORDER BY o.id",
                        org, NULL, NULL, out, msg);
 }
@@ -137,13 +144,13 @@ static kerr_t placed(void *ctx, const char *building, int64_t day_from, bo_rows_
     return bo__sq_rows(
         ctx,
         "SELECT r.building, r.id AS room, r.name AS room_name, r.floor, coalesce(p.meter, '') AS meter, "
-        "CASE WHEN p.meter IS NULL THEN '' ELSE coalesce((SELECT max(x.energy) FROM reading x WHERE x.meter = p.meter "
-        "AND x.at >= CAST(?2 AS INTEGER)) - coalesce((SELECT max(x.energy) FROM reading x WHERE x.meter = p.meter "
-        "AND x.at < CAST(?2 AS INTEGER)), (SELECT min(x.energy) FROM reading x WHERE x.meter = p.meter AND x.at >= "
-        "CAST(?2 AS INTEGER))), 0) END AS today_use, "
-        "CASE WHEN p.meter IS NULL THEN '' ELSE coalesce((SELECT sum(s.delivered) FROM sale s WHERE s.meter = p.meter "
-        "AND s.state = 'delivered' AND s.created_at >= CAST(?2 AS INTEGER)), 0) END AS today_money, "
-        "CASE WHEN p.meter IS NULL THEN '' ELSE (SELECT count(*) FROM alert a WHERE a.meter = p.meter AND "
+        "CASE WHEN p.meter IS NULL THEN NULL ELSE coalesce((SELECT max(x.energy) FROM reading x WHERE x.meter = p.meter "
+        "AND x.at >= CAST(?2 AS BIGINT)) - coalesce((SELECT max(x.energy) FROM reading x WHERE x.meter = p.meter "
+        "AND x.at < CAST(?2 AS BIGINT)), (SELECT min(x.energy) FROM reading x WHERE x.meter = p.meter AND x.at >= "
+        "CAST(?2 AS BIGINT))), 0) END AS today_use, "
+        "CASE WHEN p.meter IS NULL THEN NULL ELSE coalesce((SELECT sum(s.delivered) FROM sale s WHERE s.meter = p.meter "
+        "AND s.state = 'delivered' AND s.created_at >= CAST(?2 AS BIGINT)), 0) END AS today_money, "
+        "CASE WHEN p.meter IS NULL THEN NULL ELSE (SELECT count(*) FROM alert a WHERE a.meter = p.meter AND "
         "a.acked_at IS NULL AND a.cleared_at IS NULL) END AS alarms, "
         "coalesce((SELECT t.currency FROM meter m JOIN tariff t ON t.id = m.tariff WHERE m.id = p.meter), '') "
         "AS currency, coalesce((SELECT c.name FROM meter m JOIN customer c ON c.id = m.customer WHERE m.id = p.meter), "
@@ -159,8 +166,6 @@ static kerr_t sales(void *ctx, const char *org, const char *by, int64_t from, in
     char f[24], t[24];
     snprintf(f, sizeof f, "%lld", (long long)from);
     snprintf(t, sizeof t, "%lld", (long long)to);
-#define SPAN "created_at >= CAST(?2 AS INTEGER) AND created_at < CAST(?3 AS INTEGER)"
-#define MINE "(site IN " SITES("?1") " OR meter IN (SELECT id FROM meter WHERE site IN " SITES("?1") "))"
 #define SCOPED_SALES(col) "SELECT " col ", currency, count(*) AS sales, sum(delivered) AS amount FROM sale " \
                           "WHERE state = 'delivered' AND " SPAN " AND " MINE " GROUP BY 1, 2 ORDER BY 1, 2"
     if (strcmp(by, "site") == 0)
@@ -171,19 +176,36 @@ static kerr_t sales(void *ctx, const char *org, const char *by, int64_t from, in
                        out, msg);
 }
 
+static kerr_t income(void *ctx, const char *org, bo_org_period_t by, int64_t from, int64_t to, bo_rows_t *out,
+                     kmsg_t *msg)
+{
+#define ORG_INCOME(fmt) BO_SQ_INCOME(fmt, "CAST(?2 AS BIGINT)", "CAST(?3 AS BIGINT)", " AND " MINE)
+    static const char *const sql[] = {
+        [BO_ORG_BY_DAY] = ORG_INCOME("%Y-%m-%d"),
+        [BO_ORG_BY_MONTH] = ORG_INCOME("%Y-%m"),
+        [BO_ORG_BY_YEAR] = ORG_INCOME("%Y"),
+    };
+    char f[24], t[24];
+    if ((unsigned)by >= sizeof sql / sizeof sql[0])
+        return kmsg_set(msg, K_EINVAL, "no such period");
+    snprintf(f, sizeof f, "%lld", (long long)from);
+    snprintf(t, sizeof t, "%lld", (long long)to);
+    return bo__sq_rows(ctx, sql[by], org, f, t, out, msg);
+}
+
 /* A room's history, by what: its meters' readings, top-ups, commands. */
 static const struct {
     const char *what, *sql;
 } histories[] = {
     {"readings", "SELECT meter, " AT("at") " AS at, energy, balance, CASE relay_open WHEN 1 THEN 'open' ELSE 'closed' "
                  "END AS relay, kiosk FROM reading WHERE meter IN " ROOM_METERS("?1")
-                 " ORDER BY reading.at DESC LIMIT CAST(?2 AS INTEGER)"},
+                 " ORDER BY reading.at DESC LIMIT CAST(?2 AS BIGINT)"},
     {"sales", "SELECT txn_id AS txn, meter, " AT("created_at") " AS at, method, currency, amount, delivered, refunded, "
               "state, kiosk FROM sale WHERE meter IN " ROOM_METERS("?1")
-              " ORDER BY created_at DESC LIMIT CAST(?2 AS INTEGER)"},
+              " ORDER BY created_at DESC LIMIT CAST(?2 AS BIGINT)"},
     {"commands", "SELECT id, meter, command, params, state, operator, reason, " AT("issued_at") " AS issued, "
                  AT("executed_at") " AS executed, outcome FROM meter_command WHERE meter IN " ROOM_METERS("?1")
-                 " ORDER BY issued_at DESC, id LIMIT CAST(?2 AS INTEGER)"},
+                 " ORDER BY issued_at DESC, id LIMIT CAST(?2 AS BIGINT)"},
 };
 
 static kerr_t history(void *ctx, const char *room, const char *what, int64_t limit, bo_rows_t *out, kmsg_t *msg)
@@ -212,5 +234,6 @@ const bo_st_org_t bo__sq_org = {
     .buildings = buildings,
     .placed = placed,
     .sales = sales,
+    .income = income,
     .history = history,
 };

@@ -1,14 +1,19 @@
 // The console's calls to the back office's JSON API (sync/openapi.yaml):
 // same origin, the session cookie sent by the browser, the CSRF token in a
 // header on every change. A failure becomes an ApiError whose text says
-// what happened and what to do, in the operator's language.
+// what happened and what to do, in the operator's language. The
+// organisation switcher's choice goes with every call (X-Organisation),
+// which the back office takes only within the session's own scope.
 import { t } from './i18n.js';
 
 let csrf = '';
 let onSignedOut = () => {};
+let org = '';
 
 export function setCsrf(token) { csrf = token || ''; }
 export function whenSignedOut(fn) { onSignedOut = fn; }
+// The organisation every call is narrowed to ('' for the session's whole scope).
+export function setOrg(id) { org = id || ''; }
 
 export class ApiError extends Error {
   constructor(status, code, text, permission) {
@@ -33,8 +38,10 @@ function explain(status, e, operator) {
 export let currentOperator = '';
 export function setOperator(name) { currentOperator = name || ''; }
 
-export async function api(method, path, body) {
+// opts.wide: without the switcher's narrowing (the switcher's own list).
+export async function api(method, path, body, opts = {}) {
   const headers = { Accept: 'application/json' };
+  if (org && !opts.wide) headers['X-Organisation'] = org;
   if (method !== 'GET') headers['X-CSRF-Token'] = csrf;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let res;
@@ -59,7 +66,9 @@ export async function api(method, path, body) {
 export async function apiText(path) {
   let res;
   try {
-    res = await fetch(path, { headers: { Accept: 'text/csv' }, credentials: 'same-origin', cache: 'no-store' });
+    const headers = { Accept: 'text/csv' };
+    if (org) headers['X-Organisation'] = org;
+    res = await fetch(path, { headers, credentials: 'same-origin', cache: 'no-store' });
   } catch (err) {
     throw new ApiError(0, 'network', t('err_network'));
   }

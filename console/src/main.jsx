@@ -1,6 +1,7 @@
 // The console's shell: signing in, the navigation rail, the top bar with
-// the language switch, who is signed in and signing out, and the page of
-// the address's hash (#/overview, #/kiosks, #/staff).
+// the language switch, the organisation switcher, who is signed in and
+// signing out, and the page of the address's hash (#/overview, #/kiosks,
+// #/staff).
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, setCsrf, setOperator, whenSignedOut } from './api.js';
@@ -12,6 +13,7 @@ import { Reports } from './reports.jsx';
 import { Batches } from './batches.jsx';
 import { Monitor } from './monitor.jsx';
 import { Structure } from './structure.jsx';
+import { OrgSwitch, restoreOrg } from './orgswitch.jsx';
 
 const pages = [
   { id: 'overview', Page: Overview, icon: 'M3 13h8V3H3zm0 8h8v-6H3zm10 0h8V11h-8zm0-18v6h8V3z' },
@@ -70,6 +72,7 @@ function SignIn({ onIn, message, onSwitch }) {
 function Shell({ who, onOut, onSwitch }) {
   const [page, setPage] = useState(route());
   const [collapsed, setCollapsed] = useState(false);
+  const [org, setOrg] = useState(() => restoreOrg(who.operator));
   useEffect(() => {
     const on = () => setPage(route());
     addEventListener('hashchange', on);
@@ -96,11 +99,12 @@ function Shell({ who, onOut, onSwitch }) {
         <header class="topbar">
           <span class="product">{t('title')}</span>
           <span class="spacer"></span>
+          <OrgSwitch operator={who.operator} org={org} onChange={setOrg} />
           <LangSwitch onSwitch={onSwitch} />
           <span class="who" id="who">{t('signed_in_as')}: <strong>{who.operator}</strong></span>
           <button type="button" id="signout" class="secondary" onClick={signOut}>{t('signout')}</button>
         </header>
-        <main class="content" id="content"><Page who={who} key={page.id} /></main>
+        <main class="content" id="content"><Page who={who} key={`${page.id}:${org}`} /></main>
       </div>
     </div>
   );

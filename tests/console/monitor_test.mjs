@@ -32,14 +32,25 @@ async function signedIn(name, { lang = 'en', width = 1366 } = {}) {
   return page;
 }
 
-// The API through the page's own session (its cookie; the CSRF token for a change).
-async function call(page, method, path, body) {
-  return page.evaluate(async ([m, p, b]) => {
+// The API through the page's own session (its cookie; the CSRF token for a
+// change), narrowed to org (the switcher's header) if given.
+async function call(page, method, path, body, org) {
+  return page.evaluate(async ([m, p, b, o]) => {
     const who = await (await fetch('/v1/console/session')).json();
-    const r = await fetch(p, { method: m, headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': who.csrf },
-      body: b === undefined ? undefined : JSON.stringify(b) });
+    const headers = { 'Content-Type': 'application/json', 'X-CSRF-Token': who.csrf };
+    if (o) headers['X-Organisation'] = o;
+    const r = await fetch(p, { method: m, headers, body: b === undefined ? undefined : JSON.stringify(b) });
     return { status: r.status, body: await r.json().catch(() => null) };
-  }, [method, path, body]);
+  }, [method, path, body, org]);
+}
+
+const sum = (rows, key) => rows.reduce((n, r) => n + Number(r[key]), 0);
+
+// The finance page's income total once shown.
+async function financeIncome(page) {
+  await page.goto(`${page.url().split('#')[0]}#/finance`);
+  await page.waitForSelector('#total-income');
+  return (await page.textContent('#total-income')).trim();
 }
 
 async function runAxe(page, name) {
@@ -139,7 +150,6 @@ const cases = {
     check(trip.status === 404, `a trip of Estate B's meter is refused: ${trip.status}`);
     const batch = await call(ann, 'POST', '/v1/admin/batches', { command: 'relay_trip', site: 'S2', operator: 'ann', reason: 'x' });
     check(batch.status === 404, `a batch over Estate B's site is refused: ${batch.status}`);
-    check((await api('/v1/admin/reports/audit')).status === 403, 'a list that cannot be narrowed (the audit log) is refused to an organisation');
     const add = async (path, body) => (await call(ann, 'POST', path, body)).status;
     check(await add('/v1/admin/buildings', { id: 'B3', name: 'Tower C', site: 'S2' }) === 404, 'ann may not add a building on Estate B\'s site');
     check(await add('/v1/admin/rooms', { id: 'R103', name: '103', building: 'B1', floor: 1 }) === 200, 'ann adds a room to her building');
@@ -161,12 +171,54 @@ const cases = {
     const k = await call(bob, 'GET', '/v1/admin/kiosks');
     check(k.status === 200 && k.body.rows.map((r) => r.id).join() === 'K2', `kiosks: Estate B's K2 only to bob: ${JSON.stringify(k.body.rows.map((r) => r.id))}`);
     const ov = await call(bob, 'GET', '/v1/admin/overview');
-    check(ov.status === 200 && ov.body.sales_today.length === 0 && ov.body.kiosks.total === 1 && ov.body.alerts_open === 1,
-      `bob's overview: his kiosk and alert, no sale of Estate A's: ${JSON.stringify(ov.body)}`);
+    check(ov.status === 200 && ov.body.sales_today.length === 1 && Number(ov.body.sales_today[0].amount) === 900 &&
+      ov.body.kiosks.total === 1 && ov.body.alerts_open === 1,
+      `bob's overview: his kiosk, alert and sale, none of Estate A's: ${JSON.stringify(ov.body)}`);
     const back = await call(bob, 'POST', '/v1/admin/alerts/1/ack', { operator: 'bob', reason: 'cover closed again' });
     check(back.status === 200, `bob acknowledges his own alert: ${back.status}`);
     const bs = await call(bob, 'GET', '/v1/admin/reports/sales?by=method');
-    check(bs.status === 200 && bs.body.rows.length === 0, 'bob\'s sales by method: none');
+    check(bs.status === 200 && bs.body.rows.length === 1 && Number(bs.body.rows[0].amount) === 900,
+      `bob's sales by method: Estate B's 9.00 only: ${JSON.stringify(bs.body.rows)}`);
+
+    // Finance, reports, batches and the audit log: Estate A's only to ann.
+    const income = await api('/v1/admin/reports/income?by=day');
+    check(income.status === 200 && income.body.rows.length > 0 && income.body.rows.every((r) => r.site === 'S1') &&
+      sum(income.body.rows, 'amount') === 700, `ann's income by day: Estate A's 7.00 only: ${JSON.stringify(income.body)}`);
+    const month = await api('/v1/admin/reports/income?by=month');
+    check(sum(month.body.rows, 'amount') === 700, `ann's income by month: 7.00: ${JSON.stringify(month.body.rows)}`);
+    const money = await api('/v1/admin/reports/money');
+    check(money.status === 200 && money.body.rows.length === 1 && money.body.rows[0].meter === '000000000001',
+      `ann's money rows: Estate A's sale only: ${JSON.stringify(money.body)}`);
+    const total = await financeIncome(ann);
+    check(/\b7\.00$/.test(total), `ann's finance page: income 7.00: ${total}`);
+    check((await api('/v1/admin/reports/energy?meter=000000000009&by=day')).status === 404, 'Estate B\'s meter\'s energy report is 404 to ann');
+    const energy = await api('/v1/admin/reports/energy?meter=000000000001&by=day');
+    check(energy.status === 200, `Estate A's meter's energy report: ${energy.status}`);
+    const all = await api('/v1/admin/reports/energy');
+    check(all.status === 200 && all.body.rows.every((r) => r.meter !== '000000000009'), 'the energy report: no meter of Estate B\'s');
+    check((await api('/v1/admin/accounts/AB9/usage')).status === 404, 'Estate B\'s account\'s usage is 404 to ann');
+    const accounts = await api('/v1/admin/accounts');
+    check(accounts.body.rows.every((r) => r.account !== 'AB9'), 'ann\'s accounts: not Estate B\'s');
+    const batches = await api('/v1/admin/batches');
+    const bids = batches.body.rows.map((r) => r.id);
+    check(batches.status === 200 && bids.length === 1 && !bids.includes(ARG), `ann's batches: Estate A's one only: ${bids}`);
+    check((await api(`/v1/admin/batches/${ARG}`)).status === 404, 'Estate B\'s batch is 404 to ann');
+    check((await call(ann, 'POST', `/v1/admin/batches/${ARG}/cancel`, { operator: 'ann', reason: 'x' })).status === 404,
+      'ann may not cancel Estate B\'s batch');
+    check((await api(`/v1/admin/batches/${bids[0]}`)).status === 200, 'Estate A\'s batch is shown to ann');
+    const audit = await api('/v1/admin/reports/audit');
+    const arows = audit.status === 200 ? audit.body.rows : [];
+    check(arows.some((r) => r.actor === 'console:ann' && r.action === 'room.add') &&
+      arows.every((r) => r.actor === 'console:ann' || r.actor === 'console:cara' || r.kiosk === 'K1'),
+      `ann's audit log: what Estate A's operators did and its kiosk sent: ${JSON.stringify(arows.map((r) => [r.kiosk, r.actor, r.action]))}`);
+    check(!arows.some((r) => r.actor === 'console:bob'), 'ann\'s audit log: not bob\'s acknowledgement');
+    // Asking for Estate B while signed in as ann: nothing of Estate B's.
+    for (const p of ['/v1/admin/reports/money', '/v1/admin/batches', '/v1/admin/structure', '/v1/admin/reports/audit']) {
+      const r = await call(ann, 'GET', p, undefined, 'EB');
+      check(r.status === 404 && !JSON.stringify(r.body).includes('TXN-EB-1'), `ann asking for Estate B: ${p} is ${r.status}`);
+    }
+    const own = await call(ann, 'GET', '/v1/admin/reports/money', undefined, 'EA');
+    check(own.status === 200 && own.body.rows.length === 1, 'ann narrowed to her own organisation: the same rows');
 
     const uma = await signedIn('uma');
     const ul = await uma.$$eval('.buildings button', (b) => b.map((x) => x.id));
@@ -176,6 +228,30 @@ const cases = {
     check(us.join() === 'building-B2', `the property switcher narrows uma's buildings to Estate B gate's: ${us}`);
     await uma.waitForSelector('#room-R901');
     check(true, 'and shows its rooms');
+
+    // The organisation switcher: uma narrows every page to Estate B, kept in the browser.
+    await runAxe(uma, 'the top bar with the organisation switcher');
+    const options = await uma.$$eval('#org-switch option', (o) => o.map((x) => x.value));
+    check(options.join() === ',EA,EA2,EB,HQ', `uma's switcher offers all and every organisation: ${options}`);
+    await uma.selectOption('#org-switch', 'EB');
+    await uma.waitForFunction(() => [...document.querySelectorAll('.buildings button')].map((x) => x.id).join() === 'building-B2');
+    check(!(await uma.isVisible('#monitor-site')), 'the monitoring page follows the switcher: Estate B\'s one property');
+    const utotal = await financeIncome(uma);
+    check(/\b9\.00$/.test(utotal), `uma's finance page on Estate B: income 9.00: ${utotal}`);
+    const moves = await uma.textContent('#movements');
+    check(moves.includes('TXN-EB-1') && !moves.includes('000000000001'), `and Estate B's movements only: ${moves}`);
+    await uma.reload();
+    await uma.waitForSelector('#total-income');
+    check(await uma.inputValue('#org-switch') === 'EB' && /\b9\.00$/.test((await uma.textContent('#total-income')).trim()),
+      'a reload keeps the switcher on Estate B');
+    const ub = await call(uma, 'GET', '/v1/admin/batches', undefined, 'EB');
+    check(ub.status === 200 && ub.body.rows.map((r) => r.id).join() === ARG, `uma on Estate B: its batch only: ${JSON.stringify(ub.body.rows.map((r) => r.id))}`);
+    const ui = await call(uma, 'GET', '/v1/admin/reports/income?by=year', undefined, 'EB');
+    check(ui.body.rows.every((r) => r.site === 'S2') && sum(ui.body.rows, 'amount') === 900, `uma on Estate B: its income only: ${JSON.stringify(ui.body.rows)}`);
+    check((await call(uma, 'GET', '/v1/admin/reports/money', undefined, 'NOPE')).status === 404, 'an organisation that is not: 404');
+    await uma.selectOption('#org-switch', '');
+    await uma.waitForFunction(() => /\b16\.00$/.test(document.querySelector('#total-income')?.textContent.trim() || ''));
+    check(true, 'all organisations again: both estates\' income, 16.00');
   },
 
   async axe() {

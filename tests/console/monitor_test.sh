@@ -9,8 +9,10 @@
 #            shows the balance metersim holds
 #   trip     tripping a meter from the console (confirmed, with a reason):
 #            the command's progress to done, metersim's relay open, audited
-#   scope    another organisation's buildings, meters, kiosks, sales
-#            invisible in the page and through the API with that session
+#   scope    another organisation's buildings, meters, kiosks, sales,
+#            income, energy, batches, accounts and audit rows invisible in
+#            the page and through the API with that session; the
+#            organisation switcher narrows the utility's operator to one
 #   axe      axe-core on the monitoring page, a room's panel and a command
 #            dialog in both languages
 # Usage: monitor_test.sh CASE KIOSKCTL METERSIM BACKOFFICE CONSOLE_DIR
@@ -104,7 +106,17 @@ case_scope() {
   bo kiosk add K2 --site S2 --by-hand >/dev/null || fail "kiosk K2"
   bo_sql "insert into alert (kiosk, kiosk_alert, meter, at, kind, severity, evidence, subject)
           values ('K2', 1, '000000000009', 0, 'meter_tamper', 'critical', 'cover open', '000000000009')"
-  browser scope
+  # Estate B's sale of 9.00 at K2, its account, and a batch over each estate
+  local now=$(( $(date +%s) * 1000 )) cur
+  cur=$(bo_sql "select currency from sale where meter = '000000000001' limit 1") && [[ -n $cur ]] || fail "no sale of Estate A's"
+  bo_sql "insert into sale values ('TXN-EB-1', 'K2', 'S2', 'delivered', '000000000009', '100000000009', 'cash',
+          'kiosk', '$cur', 900, 900, 900, 0, 1, 1, $now, $now)"
+  bo account open AB9 --customer 100000000009 --meter 000000000009 >/dev/null || fail "Estate B's account"
+  bo batch create --command relay_trip --site S2 --operator uma --reason "Estate B's run" >/dev/null ||
+    fail "Estate B's batch"
+  bo batch create --command relay_trip --meters 000000000002 --operator uma --reason "Estate A's run" >/dev/null ||
+    fail "Estate A's batch"
+  browser scope "$(bo_sql "select id from batch where reason like 'Estate B%'")"
   [[ $(bo_sql "select count(*) from audit where actor = 'console:ann' and action in ('room.add', 'org.add')") == 2 ]] ||
     fail "the console's changes to the structure are not audited with the operator"
   [[ $(bo_sql "select count(*) from room where id = 'R103'") == 1 && $(bo_sql "select count(*) from org where id = 'EC'") == 0 ]] ||
