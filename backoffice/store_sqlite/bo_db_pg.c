@@ -5,6 +5,7 @@
  * runs under a savepoint so that a uniqueness breach (K_ECONFLICT) undoes
  * that statement alone, as SQLite does. */
 #include <libpq-fe.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,43 @@ kerr_t bo__pg_exec(bo_db_t *db, const char *sql, const char *doing, kmsg_t *msg)
     PGresult *res = PQexec(db->pg, sql);
     kerr_t rc = ok(res) ? K_OK : failed(res, doing, msg);
     PQclear(res);
+    return rc;
+}
+
+/* Waits up to ms for conn's socket to have input: false on a timeout. */
+static bool readable(PGconn *conn, int ms)
+{
+    struct pollfd p = {.fd = PQsocket(conn), .events = POLLIN};
+    return p.fd >= 0 && poll(&p, 1, ms) == 1;
+}
+
+kerr_t bo__pg_ping(bo_db_t *db, int timeout_ms, kmsg_t *msg)
+{
+    if (PQstatus(db->pg) != CONNECTION_OK)
+        return kmsg_set(msg, K_EIO, "the database connection is lost: %s", PQerrorMessage(db->pg));
+    if (!PQsendQuery(db->pg, "SELECT 1"))
+        return kmsg_set(msg, K_EIO, "the database connection is lost: %s", PQerrorMessage(db->pg));
+    bool late = false;
+    while (PQisBusy(db->pg) && !late) {
+        late = !readable(db->pg, timeout_ms);
+        if (!late && !PQconsumeInput(db->pg))
+            break;
+    }
+    if (late) { /* ask the server to give up, then take what it answers */
+        PGcancel *c = PQgetCancel(db->pg);
+        char err[256];
+        if (c)
+            PQcancel(c, err, sizeof err);
+        PQfreeCancel(c);
+    }
+    kerr_t rc = K_OK;
+    for (PGresult *res; (res = PQgetResult(db->pg)) != NULL; PQclear(res))
+        if (rc == K_OK && !ok(res))
+            rc = kmsg_set(msg, K_EIO, "the database did not answer: %s", PQresultErrorMessage(res));
+    if (late)
+        return kmsg_set(msg, K_EIO, "the database did not answer within %d ms", timeout_ms);
+    if (rc == K_OK && PQstatus(db->pg) != CONNECTION_OK)
+        rc = kmsg_set(msg, K_EIO, "the database connection is lost: %s", PQerrorMessage(db->pg));
     return rc;
 }
 

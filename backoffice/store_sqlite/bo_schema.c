@@ -526,9 +526,14 @@ static const char *const v21[] = {
     NULL,
 };
 
+/* Version 22: PostgreSQL's notices of changes to central commands and QR
+ * orders (docs/instances.md, "Long polls"): bo_pg_notify's triggers; no
+ * SQL on SQLite, whose one server wakes its own long polls. */
+static const char *const v22[] = {NULL};
+
 /* Each migration is a list of SQL texts run in one transaction. */
-static const char *const *const migrations[] = {v1,  v2,  v3,  v4,  v5,  v6,  v7,  v8,  v9,  v10,
-                                                v11, v12, v13, v14, v15, v16, v17, v18, v19, v20, v21};
+static const char *const *const migrations[] = {v1,  v2,  v3,  v4,  v5,  v6,  v7,  v8,  v9,  v10,  v11,
+                                                v12, v13, v14, v15, v16, v17, v18, v19, v20, v21, v22};
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -545,6 +550,8 @@ static kerr_t apply(bo_db_t *db, int v, kmsg_t *msg)
         rc = pg ? bo_pg_migrate(db, *sql, msg) : bo_db_exec(db, *sql, "migrating the schema", msg);
     if (rc == K_OK && pg)
         rc = bo_db_exec(db, bo_pg_after, "migrating the schema", msg);
+    if (rc == K_OK && pg && v + 1 == BO_PG_NOTIFY_VERSION)
+        rc = bo_db_exec(db, bo_pg_notify, "migrating the schema", msg);
     char record[96];
     snprintf(record, sizeof record,
              pg ? "INSERT INTO bo_schema_version VALUES (%d, now())" : "PRAGMA user_version = %d", v + 1);
