@@ -264,6 +264,42 @@ static int params_of(params_t *p, const char *types, va_list ap)
     return i;
 }
 
+/* The next result of a pipeline, the NULL after it read too. */
+static PGresult *next_result(PGconn *pg)
+{
+    PGresult *res = PQgetResult(pg);
+    if (res && PQresultStatus(res) != PGRES_PIPELINE_SYNC)
+        while (PQgetResult(pg))
+            ;
+    return res;
+}
+
+/* Runs prepared statement name under a savepoint (SAVEPOINT, the statement,
+ * RELEASE) in one round trip, as a pipeline; the statement's result (NULL
+ * if the connection failed). After a failure the savepoint is still open. */
+static PGresult *guarded(bo_db_t *db, const char *name, int n, const params_t *p)
+{
+    PGconn *pg = db->pg;
+    if (!PQenterPipelineMode(pg))
+        return NULL;
+    bool sent = PQsendQueryParams(pg, "SAVEPOINT bo_write", 0, NULL, NULL, NULL, NULL, 0) &&
+                PQsendQueryPrepared(pg, name, n, p->values, p->lengths, p->formats, 0) &&
+                PQsendQueryParams(pg, "RELEASE SAVEPOINT bo_write", 0, NULL, NULL, NULL, NULL, 0) &&
+                PQpipelineSync(pg);
+    PGresult *res[4] = {NULL};
+    for (int i = 0; sent && i < 4; i++) {
+        res[i] = next_result(pg);
+        if (!res[i] || PQresultStatus(res[i]) == PGRES_PIPELINE_SYNC)
+            break;
+    }
+    PQexitPipelineMode(pg);
+    PGresult *out = ok(res[0]) ? res[1] : res[0]; /* the savepoint's failure, else the statement's result */
+    for (int i = 0; i < 4; i++)
+        if (res[i] != out)
+            PQclear(res[i]);
+    return out;
+}
+
 kerr_t bo__pg_run(bo_db_t *db, bo_cur_t *r, const char *types, va_list ap, const char *doing, kmsg_t *msg)
 {
     params_t p;
@@ -272,13 +308,10 @@ kerr_t bo__pg_run(bo_db_t *db, bo_cur_t *r, const char *types, va_list ap, const
     char name[24];
     snprintf(name, sizeof name, "bo%d", r->n);
     bool guard = db->writing && bo__pg_in_txn(db);
-    if (guard && bo__pg_exec(db, "SAVEPOINT bo_write", doing, msg) != K_OK)
-        return K_EIO;
-    r->res = PQexecPrepared(db->pg, name, n, p.values, p.lengths, p.formats, 0);
-    kerr_t rc = ok(r->res) ? K_OK : failed(r->res, doing, msg);
-    if (guard)
-        bo__pg_exec(db, rc ? "ROLLBACK TO SAVEPOINT bo_write; RELEASE SAVEPOINT bo_write"
-                           : "RELEASE SAVEPOINT bo_write", doing, NULL);
+    r->res = guard ? guarded(db, name, n, &p) : PQexecPrepared(db->pg, name, n, p.values, p.lengths, p.formats, 0);
+    kerr_t rc = r->res && ok(r->res) ? K_OK : failed(r->res, doing, msg);
+    if (guard && rc)
+        bo__pg_exec(db, "ROLLBACK TO SAVEPOINT bo_write; RELEASE SAVEPOINT bo_write", doing, NULL);
     r->row = 0;
     r->rows = rc ? 0 : PQntuples(r->res);
     const char *tuples = rc ? "" : PQcmdTuples(r->res);
