@@ -154,7 +154,7 @@ static sample_t sample(const boh_t *inst, int n, pid_t postmaster, pid_t haproxy
 typedef struct watcher {
     const char *database;
     atomic_bool stop;
-    long samples, active, waiting; /* sums over the samples */
+    long samples, active, waiting, between; /* sums over the samples */
 } watcher_t;
 
 static void *watch(void *arg)
@@ -162,13 +162,15 @@ static void *watch(void *arg)
     watcher_t *w = arg;
     PGconn *c = PQconnectdb(w->database);
     while (PQstatus(c) == CONNECTION_OK && !atomic_load(&w->stop)) {
-        PGresult *r = PQexec(c, "SELECT count(*) FILTER (WHERE state = 'active'), count(*) FILTER (WHERE "
-                                "wait_event = 'advisory') FROM pg_stat_activity WHERE datname = current_database() "
-                                "AND pid <> pg_backend_pid()");
+        PGresult *r = PQexec(c, "SELECT count(*) FILTER (WHERE state = 'active' AND wait_event IS DISTINCT FROM "
+                                "'advisory'), count(*) FILTER (WHERE wait_event = 'advisory'), count(*) FILTER "
+                                "(WHERE state = 'idle in transaction') FROM pg_stat_activity WHERE datname = "
+                                "current_database() AND pid <> pg_backend_pid()");
         if (PQresultStatus(r) == PGRES_TUPLES_OK) {
             w->samples++;
             w->active += atol(PQgetvalue(r, 0, 0));
             w->waiting += atol(PQgetvalue(r, 0, 1));
+            w->between += atol(PQgetvalue(r, 0, 2));
         }
         PQclear(r);
         usleep(20 * 1000);
@@ -227,7 +229,7 @@ static pid_t haproxy_start(const char *cfg, boh_t *front)
 {
     pid_t pid = fork();
     if (pid == 0) {
-        execlp("haproxy", "haproxy", "-q", "-db", "-f", cfg, (char *)NULL);
+        execlp("haproxy", "haproxy", "-db", "-f", cfg, (char *)NULL);
         _exit(127);
     }
     for (int i = 0; i < 200; i++) {
@@ -270,7 +272,7 @@ static double run(const opts_t *o, boh_t *inst, int n, pid_t postmaster, int run
     if (!w || !t || !lat)
         bench_die("instances_bench", "out of memory");
     long before = boh_count(&inst[0], "SELECT count(*) FROM sale");
-    watcher_t wt = {inst[0].database, false, 0, 0, 0};
+    watcher_t wt = {inst[0].database, false, 0, 0, 0, 0};
     pthread_t wth;
     pthread_create(&wth, NULL, watch, &wt);
     sample_t s0 = sample(inst, n, postmaster, hap);
@@ -310,9 +312,10 @@ static double run(const opts_t *o, boh_t *inst, int n, pid_t postmaster, int run
                "kiosks (load) %.0f%%, the rest %.0f%%, idle %.0f%%\n",
                sysconf(_SC_NPROCESSORS_ONLN), pct(inst_t, all), pct(pg, all), pct(hp, all), pct(me, all),
                pct(rest < 0 ? 0 : rest, all), pct(all - busy, all));
-        printf("  database connections (sampled): %.2f running a statement, %.2f waiting for the write lock\n",
-               wt.samples ? (double)wt.active / (double)wt.samples : 0,
-               wt.samples ? (double)wt.waiting / (double)wt.samples : 0);
+        double k = wt.samples ? 1.0 / (double)wt.samples : 0;
+        printf("  the instances' database connections, on average (sampled every 20 ms): %.2f running a statement, "
+               "%.2f in a transaction between statements (the instance working), %.2f waiting for the write lock\n",
+               (double)wt.active * k, (double)wt.between * k, (double)wt.waiting * k);
     }
     kill(hap, SIGTERM);
     waitpid(hap, NULL, 0);
@@ -386,7 +389,7 @@ static int arg_int(const char *v, int min, int max)
 
 int main(int argc, char **argv)
 {
-    opts_t o = {32, 10, 50, {1, 2, 4}, 3, NULL};
+    opts_t o = {16, 10, 50, {1, 2, 4}, 3, NULL};
     for (int i = 1; i + 1 < argc; i += 2) {
         if (strcmp(argv[i], "--backoffice") == 0)
             setenv("BACKOFFICE", argv[i + 1], 1);

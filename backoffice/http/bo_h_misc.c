@@ -6,8 +6,8 @@
 #include "base/kjson.h"
 #include "base/version.h"
 
-#define HEALTH_LOCK_MS 1000 /* how long the probe waits for the store's connection */
-#define HEALTH_DB_MS 1000   /* how long it waits for the database's answer */
+#define HEALTH_LOCK_MS 200 /* how long the probe waits for the store's connection */
+#define HEALTH_DB_MS 1000  /* how long it waits for the database's answer */
 
 /* The database checked on the store's own connection: "ok", or "busy" when
  * requests held the connection all the while (they would fail at once on a
