@@ -4,7 +4,6 @@
  * The server is the real `backoffice serve` process; every row is checked
  * to be stored once, so a figure never counts failures. */
 #include <curl/curl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,65 +15,15 @@ typedef struct opts {
     int kiosks, batches, batch_rows, txns, one_batch;
 } opts_t;
 
-typedef struct worker {
-    boh_t *h;
-    const char *cert;
-    char kiosk[16];
-    unsigned base;
-    int batches, rows;
-    int failed;
-    int64_t *lat_us; /* each batch's round trip */
-} worker_t;
-
-static double now_s(void)
-{
-    return (double)bench_now_us() / 1e6;
-}
-
-static void *upload(void *arg)
-{
-    worker_t *w = arg;
-    char path[64];
-    snprintf(path, sizeof path, "/v1/kiosks/%s/outbox", w->kiosk);
-    for (int i = 0; i < w->batches; i++) {
-        char *b = bench_bo_batch(w->base + (unsigned)(i * w->rows), w->rows);
-        int64_t t0 = bench_now_us();
-        boh_resp_t r = boh_call(w->h, w->cert, "POST", path, b, NULL);
-        w->lat_us[i] = bench_now_us() - t0;
-        if (r.status != 200 || strstr(r.body, "rejected"))
-            w->failed++;
-        boh_free(&r);
-        free(b);
-    }
-    return NULL;
-}
-
 /* Runs n workers at once; returns the seconds taken, -1 on a failure, and
  * each batch's round trip in lat (n * batches entries). */
 static double run(boh_t *h, int n, int batches, int rows, bool tls, int64_t *lat)
 {
-    worker_t *w = calloc((size_t)n, sizeof *w);
-    pthread_t *t = calloc((size_t)n, sizeof *t);
     static unsigned runs; /* each run its own transaction ids and seqs */
-    unsigned run_no = runs++ % 2;
     long before = boh_count(h, "SELECT count(*) FROM sale");
-    double t0 = now_s();
-    for (int i = 0; i < n; i++) {
-        w[i] = (worker_t){h, NULL, "", (run_no * 512u + (unsigned)i + 1u) * 1000000u, batches, rows, 0, NULL};
-        snprintf(w[i].kiosk, sizeof w[i].kiosk, "K%d", i + 1);
-        w[i].cert = tls ? w[i].kiosk : NULL;
-        w[i].lat_us = lat + (size_t)i * (size_t)batches;
-        pthread_create(&t[i], NULL, upload, &w[i]);
-    }
-    int failed = 0;
-    for (int i = 0; i < n; i++) {
-        pthread_join(t[i], NULL);
-        failed += w[i].failed;
-    }
-    double took = now_s() - t0;
+    int failed;
+    double took = bench_bo_run(h, n, batches, rows, tls, runs++ % 2, lat, &failed);
     long stored = boh_count(h, "SELECT count(*) FROM sale") - before;
-    free(w);
-    free(t);
     if (failed || stored != (long)n * batches * rows) {
         fprintf(stderr, "backoffice_bench: %d batches failed; %ld of %d rows stored\n", failed, stored,
                 n * batches * rows);

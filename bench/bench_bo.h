@@ -4,6 +4,7 @@
 #define BENCH_BENCH_BO_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "backoffice/bo_harness.h"
 
@@ -15,5 +16,13 @@ bool bench_bo_kiosks(boh_t *h, int n, bool tls);
 /* A batch (malloc'd JSON) of rows delivered sales numbered from first:
  * seqs first.., transaction ids boh_uuid(first..). NULL if out of memory. */
 char *bench_bo_batch(unsigned first, int rows);
+
+/* Kiosks K1..Kn upload batches batches of rows sales each at once through
+ * h, each as its own thread (over TLS with its certificate if tls), the
+ * numbers of this run (run_no) their own; each batch's round trip into
+ * lat (n * batches entries), the batches not answered 200 with every row
+ * taken counted in *failed (the first of each kiosk said on stderr). The
+ * seconds taken. */
+double bench_bo_run(boh_t *h, int n, int batches, int rows, bool tls, unsigned run_no, int64_t *lat, int *failed);
 
 #endif

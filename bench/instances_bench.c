@@ -8,7 +8,6 @@
  * the machine) and how often the database's connections waited for the
  * write lock. Every row is checked to be stored once.
  * Run by scripts/bench-instances (BO_TEST_PG: the server's state file). */
-#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <dirent.h>
 #include <libpq-fe.h>
@@ -18,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -32,34 +30,6 @@ typedef struct opts {
     int counts[4], ncounts;
     const char *haproxy_cfg;
 } opts_t;
-
-typedef struct worker {
-    boh_t *front;
-    char kiosk[16];
-    unsigned base;
-    int batches, rows, failed;
-    int64_t *lat_us;
-} worker_t;
-
-static void *upload(void *arg)
-{
-    worker_t *w = arg;
-    char path[64];
-    snprintf(path, sizeof path, "/v1/kiosks/%s/outbox", w->kiosk);
-    for (int i = 0; i < w->batches; i++) {
-        char *b = bench_bo_batch(w->base + (unsigned)(i * w->rows), w->rows);
-        int64_t t0 = bench_now_us();
-        boh_resp_t r = boh_call(w->front, w->kiosk, "POST", path, b, NULL);
-        w->lat_us[i] = bench_now_us() - t0;
-        if (r.status != 200 || strstr(r.body, "rejected")) {
-            if (w->failed++ == 0)
-                fprintf(stderr, "instances_bench: %s: %ld %.200s\n", w->kiosk, r.status, r.body);
-        }
-        boh_free(&r);
-        free(b);
-    }
-    return NULL;
-}
 
 /* --- CPU and memory, from /proc ------------------------------------------ */
 
@@ -210,41 +180,6 @@ static bool haproxy_cfg(const opts_t *o, const boh_t *inst, int n, int port, cha
     return ok;
 }
 
-/* A loopback port free now (HAProxy's front cannot take 0). */
-static int free_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof a;
-    int port = fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
-                       getsockname(fd, (struct sockaddr *)&a, &len) == 0
-                   ? ntohs(a.sin_port)
-                   : 0;
-    if (fd >= 0)
-        close(fd);
-    return port;
-}
-
-static pid_t haproxy_start(const char *cfg, boh_t *front)
-{
-    pid_t pid = fork();
-    if (pid == 0) {
-        execlp("haproxy", "haproxy", "-db", "-f", cfg, (char *)NULL);
-        _exit(127);
-    }
-    for (int i = 0; i < 200; i++) {
-        boh_resp_t r = boh_call(front, NULL, "GET", "/v1/health", NULL, NULL);
-        long status = r.status;
-        boh_free(&r);
-        if (status == 200)
-            return pid;
-        usleep(50 * 1000);
-    }
-    kill(pid, SIGTERM);
-    waitpid(pid, NULL, 0);
-    return -1;
-}
-
 /* --- one count of instances --------------------------------------------- */
 
 static double pct(long part, long whole)
@@ -257,38 +192,25 @@ static double pct(long part, long whole)
 static double run(const opts_t *o, boh_t *inst, int n, pid_t postmaster, int run_no)
 {
     boh_t front = inst[0];
-    front.port = free_port();
+    front.port = boh_free_port();
     char cfg[300];
-    pid_t hap = haproxy_cfg(o, inst, n, front.port, cfg, sizeof cfg) ? haproxy_start(cfg, &front) : -1;
+    pid_t hap = haproxy_cfg(o, inst, n, front.port, cfg, sizeof cfg) ? boh_haproxy(&front, cfg, false) : -1;
     if (hap < 0) {
         fprintf(stderr, "instances_bench: HAProxy did not start (%s)\n", cfg);
         return -1;
     }
     usleep(300 * 1000);
     int nb = o->kiosks * o->batches;
-    worker_t *w = calloc((size_t)o->kiosks, sizeof *w);
-    pthread_t *t = calloc((size_t)o->kiosks, sizeof *t);
     int64_t *lat = calloc((size_t)nb, sizeof *lat);
-    if (!w || !t || !lat)
+    if (!lat)
         bench_die("instances_bench", "out of memory");
     long before = boh_count(&inst[0], "SELECT count(*) FROM sale");
     watcher_t wt = {inst[0].database, false, 0, 0, 0, 0};
     pthread_t wth;
     pthread_create(&wth, NULL, watch, &wt);
     sample_t s0 = sample(inst, n, postmaster, hap);
-    int64_t t0 = bench_now_us();
-    for (int i = 0; i < o->kiosks; i++) {
-        w[i] = (worker_t){&front, "", ((unsigned)run_no * 512u + (unsigned)i + 1u) * 1000000u, o->batches, o->rows,
-                          0, lat + (size_t)i * (size_t)o->batches};
-        snprintf(w[i].kiosk, sizeof w[i].kiosk, "K%d", i + 1);
-        pthread_create(&t[i], NULL, upload, &w[i]);
-    }
-    int failed = 0;
-    for (int i = 0; i < o->kiosks; i++) {
-        pthread_join(t[i], NULL);
-        failed += w[i].failed;
-    }
-    double took = (double)(bench_now_us() - t0) / 1e6;
+    int failed;
+    double took = bench_bo_run(&front, o->kiosks, o->batches, o->rows, true, (unsigned)run_no, lat, &failed);
     sample_t s1 = sample(inst, n, postmaster, hap);
     atomic_store(&wt.stop, true);
     pthread_join(wth, NULL);
@@ -319,8 +241,6 @@ static double run(const opts_t *o, boh_t *inst, int n, pid_t postmaster, int run
     }
     kill(hap, SIGTERM);
     waitpid(hap, NULL, 0);
-    free(w);
-    free(t);
     free(lat);
     return rate;
 }

@@ -4,16 +4,13 @@
  * share a count nor skip one; the periodic jobs run on one instance, and
  * on another once it is killed. Registered on PostgreSQL only (SQLite is
  * one process's file). */
-#include <arpa/inet.h>
 #include <cjson/cJSON.h>
-#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -279,18 +276,6 @@ static void multi_jobs_run_on_one_instance(void **state)
     pair_teardown(&p);
 }
 
-/* A loopback port free now (for HAProxy's front, which cannot take 0). */
-static int free_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof a;
-    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
-    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-    close(fd);
-    return ntohs(a.sin_port);
-}
-
 /* Starts HAProxy (packaging/haproxy/backoffice.cfg's settings, plain
  * loopback instead of TLS, quick health checks) in front of p's two
  * instances; *front is a handle whose port is HAProxy's. Its pid. */
@@ -299,7 +284,8 @@ static pid_t haproxy_start(pair_t *p, boh_t *front)
     char cfg[300];
     snprintf(cfg, sizeof cfg, "%s/haproxy.cfg", p->a.dir);
     *front = p->a;
-    front->port = free_port();
+    front->port = boh_free_port();
+    assert_int_not_equal(front->port, 0);
     FILE *f = fopen(cfg, "w");
     assert_non_null(f);
     fprintf(f,
@@ -313,20 +299,9 @@ static pid_t haproxy_start(pair_t *p, boh_t *front)
             "  server bo1 127.0.0.1:%d\n  server bo2 127.0.0.1:%d\n",
             front->port, p->a.port, p->b.port);
     fclose(f);
-    pid_t pid = fork();
-    if (pid == 0) {
-        execlp("haproxy", "haproxy", "-q", "-db", "-f", cfg, (char *)NULL);
-        _exit(127);
-    }
-    for (int i = 0; i < 100; i++) {
-        boh_resp_t r = boh_call(front, NULL, "GET", "/v1/health", NULL, NULL);
-        long status = r.status;
-        boh_free(&r);
-        if (status == 200)
-            return pid;
-        usleep(50 * 1000);
-    }
-    fail_msg("HAProxy did not answer on port %d", front->port);
+    pid_t pid = boh_haproxy(front, cfg, true);
+    if (pid < 0)
+        fail_msg("HAProxy did not answer on port %d", front->port);
     return pid;
 }
 
