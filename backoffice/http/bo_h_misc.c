@@ -34,7 +34,8 @@ void bo_h_health(bo_req_t *q, bo_resp_t *r)
     cJSON *o = cJSON_CreateObject();
     kjson_add_str(o, "status", "ok");
     kjson_add_str(o, "database", db);
-    cJSON_AddNumberToObject(o, "notices", (double)atomic_load(&q->s->http->notices));
+    long heard = q->s->http ? atomic_load(&q->s->http->notices) : 0; /* no HTTP layer: a handler run alone */
+    cJSON_AddNumberToObject(o, "notices", (double)heard);
     kjson_add_str(o, "version", KIOSK_VERSION);
     kjson_add_time(o, "server_time", bo_now(q->s));
     bo_resp_json(r, 200, o);
