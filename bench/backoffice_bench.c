@@ -4,114 +4,26 @@
  * The server is the real `backoffice serve` process; every row is checked
  * to be stored once, so a figure never counts failures. */
 #include <curl/curl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "backoffice/bo_harness.h" /* tests/backoffice: the server as a process */
+#include "bench_bo.h" /* tests/backoffice's harness: the server as a process */
 #include "bench_util.h"
 
 typedef struct opts {
     int kiosks, batches, batch_rows, txns, one_batch;
 } opts_t;
 
-typedef struct worker {
-    boh_t *h;
-    const char *cert;
-    char kiosk[16];
-    unsigned base;
-    int batches, rows;
-    int failed;
-    int64_t *lat_us; /* each batch's round trip */
-} worker_t;
-
-static double now_s(void)
-{
-    return (double)bench_now_us() / 1e6;
-}
-
-/* A batch of rows delivered sales numbered from first. */
-static char *batch(unsigned first, int rows)
-{
-    size_t cap = (size_t)rows * 900 + 32, len = 0;
-    char *b = malloc(cap);
-    if (!b)
-        return NULL;
-    len += (size_t)snprintf(b, cap, "{\"rows\":[");
-    for (int i = 0; i < rows; i++) {
-        char id[37];
-        boh_uuid(id, first + (unsigned)i);
-        boh_txn_t t = {(long long)first + i, 5, 5000, id, "delivered", "000012345678", "cash", "2026-11-21", "null"};
-        len += (size_t)snprintf(b + len, cap - len, "%s", i ? "," : "");
-        len += (size_t)boh_txn_row(b + len, cap - len, &t);
-    }
-    snprintf(b + len, cap - len, "]}");
-    return b;
-}
-
-static void *upload(void *arg)
-{
-    worker_t *w = arg;
-    char path[64];
-    snprintf(path, sizeof path, "/v1/kiosks/%s/outbox", w->kiosk);
-    for (int i = 0; i < w->batches; i++) {
-        char *b = batch(w->base + (unsigned)(i * w->rows), w->rows);
-        int64_t t0 = bench_now_us();
-        boh_resp_t r = boh_call(w->h, w->cert, "POST", path, b, NULL);
-        w->lat_us[i] = bench_now_us() - t0;
-        if (r.status != 200 || strstr(r.body, "rejected"))
-            w->failed++;
-        boh_free(&r);
-        free(b);
-    }
-    return NULL;
-}
-
-/* Kiosks K3..Kn (K1 and K2 come with the harness), with their upload keys
- * and certificates; the meter the sales name on S1, granted to S2 (K2's
- * site) as well. */
-static bool add_kiosks(boh_t *h, int n, bool tls)
-{
-    if (!boh_meter(h, "000012345678", "S1") ||
-        boh_cli(h, NULL, 0, "site grant S2 --from-site S1 --reason 'the benchmark kiosks'") != 0)
-        return false;
-    for (int k = 3; k <= n; k++) {
-        char args[64], name[16];
-        snprintf(args, sizeof args, "kiosk add K%d --site S1 --by-hand", k);
-        snprintf(name, sizeof name, "K%d", k);
-        if (boh_cli(h, NULL, 0, args) != 0 || !boh_kiosk_key(h, name) || (tls && !boh_kiosk_cert(h, name)))
-            return false;
-    }
-    return true;
-}
-
 /* Runs n workers at once; returns the seconds taken, -1 on a failure, and
  * each batch's round trip in lat (n * batches entries). */
 static double run(boh_t *h, int n, int batches, int rows, bool tls, int64_t *lat)
 {
-    worker_t *w = calloc((size_t)n, sizeof *w);
-    pthread_t *t = calloc((size_t)n, sizeof *t);
     static unsigned runs; /* each run its own transaction ids and seqs */
-    unsigned run_no = runs++ % 2;
     long before = boh_count(h, "SELECT count(*) FROM sale");
-    double t0 = now_s();
-    for (int i = 0; i < n; i++) {
-        w[i] = (worker_t){h, NULL, "", (run_no * 512u + (unsigned)i + 1u) * 1000000u, batches, rows, 0, NULL};
-        snprintf(w[i].kiosk, sizeof w[i].kiosk, "K%d", i + 1);
-        w[i].cert = tls ? w[i].kiosk : NULL;
-        w[i].lat_us = lat + (size_t)i * (size_t)batches;
-        pthread_create(&t[i], NULL, upload, &w[i]);
-    }
-    int failed = 0;
-    for (int i = 0; i < n; i++) {
-        pthread_join(t[i], NULL);
-        failed += w[i].failed;
-    }
-    double took = now_s() - t0;
+    int failed;
+    double took = bench_bo_run(h, n, batches, rows, tls, runs++ % 2, lat, &failed);
     long stored = boh_count(h, "SELECT count(*) FROM sale") - before;
-    free(w);
-    free(t);
     if (failed || stored != (long)n * batches * rows) {
         fprintf(stderr, "backoffice_bench: %d batches failed; %ld of %d rows stored\n", failed, stored,
                 n * batches * rows);
@@ -128,7 +40,7 @@ static int bench(const opts_t *o, bool tls)
     char ini[128];
     snprintf(ini, sizeof ini, "[server]\nmax_connections = %d\nmax_connections_per_address = %d\n",
              4 * o->kiosks + 64, 4 * o->kiosks + 64);
-    if (!boh_setup(&h, tls, ini) || !add_kiosks(&h, o->kiosks, tls)) {
+    if (!boh_setup(&h, tls, ini) || !bench_bo_kiosks(&h, o->kiosks, tls)) {
         fprintf(stderr, "backoffice_bench: could not start the back office (see %s)\n", h.dir);
         return 1;
     }

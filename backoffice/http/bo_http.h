@@ -25,6 +25,12 @@ typedef struct bo_http {
     bool closing;              /* the server stops: park nothing more */
     pthread_t waker;
     bool waker_running;
+    void *watch;             /* the store's watch on the database's changes (NULL: none) */
+    pthread_t listener;      /* waits on watch and wakes the waker */
+    bool listener_running;
+    atomic_bool listen_stop;
+    atomic_bool nudged;      /* a notice came: the waker wakes the parked requests at once */
+    atomic_long notices;     /* the database's notices heard (the health probe says) */
 } bo_http_t;
 
 /* libmicrohttpd's access handler: admits a request on its headers, takes
@@ -43,7 +49,8 @@ void bo__http_on_done(void *cls, struct MHD_Connection *conn, void **con_cls, en
  * the server is stopping, and the request must answer now. */
 bool bo__wait_park(bo_http_t *h, bo_parked_t *p);
 
-/* Starts the thread that wakes parked requests. */
+/* Starts the thread that wakes parked requests, and, when the store has a
+ * watch on the database's changes (PostgreSQL), the one that listens. */
 kerr_t bo__wait_start(bo_server_t *s, kmsg_t *msg);
 
 /* Wakes every parked request, parks no more, ends that thread, and gives

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "backoffice/base/bo_clock.h"
 #include "backoffice/http/bo_server.h"
@@ -111,6 +112,25 @@ int64_t bo_now(const bo_server_t *s)
 void bo_lock(bo_server_t *s)
 {
     pthread_mutex_lock(&s->lock);
+}
+
+struct timespec bo_deadline(long ms)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_REALTIME, &t);
+    t.tv_sec += ms / 1000;
+    t.tv_nsec += ms % 1000 * 1000000L;
+    if (t.tv_nsec >= 1000000000L) {
+        t.tv_sec++;
+        t.tv_nsec -= 1000000000L;
+    }
+    return t;
+}
+
+bool bo_lock_within(bo_server_t *s, int ms)
+{
+    struct timespec until = bo_deadline(ms);
+    return pthread_mutex_timedlock(&s->lock, &until) == 0;
 }
 
 void bo_unlock(bo_server_t *s)

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "backoffice/base/bo_config.h"
 #include "backoffice/domain/bo_op.h"
@@ -112,6 +113,12 @@ void bo_resp_kerr(bo_resp_t *r, kerr_t rc, const kmsg_t *msg);
 /* Takes the store for one request, and gives it back. */
 void bo_lock(bo_server_t *s);
 void bo_unlock(bo_server_t *s);
+
+/* Takes the store if it comes free within ms; false if not. */
+bool bo_lock_within(bo_server_t *s, int ms);
+
+/* The wall-clock instant ms from now, as pthread's timed waits take it. */
+struct timespec bo_deadline(long ms);
 
 /* A row of the route table (bo_route.c). */
 typedef struct bo_route bo_route_t;

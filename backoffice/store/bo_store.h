@@ -106,6 +106,18 @@ typedef struct bo_store_ops {
      * one instance holding a session advisory lock, kept until its
      * connection ends (a killed instance's passes to another's next try). */
     kerr_t (*lead)(void *ctx, bool *ours, kmsg_t *msg);
+    /* Checks that the database answers a trivial query on the store's own
+     * connection within timeout_ms (the health probe); K_EIO and why if not. */
+    kerr_t (*ping)(void *ctx, int timeout_ms, kmsg_t *msg);
+    /* Opens a watch, on a connection of its own, for changes to central
+     * commands and QR orders made by any process (PostgreSQL: LISTEN, the
+     * changing transaction NOTIFYing); *w NULL if the engine has none
+     * (SQLite: one server, whose own changes wake its long polls). */
+    kerr_t (*watch_open)(const char *database, void **w, kmsg_t *msg);
+    /* Waits up to timeout_ms for changes: how many notices came (0: none),
+     * -1 if the watch's connection is lost. */
+    int (*watch_wait)(void *w, int timeout_ms);
+    void (*watch_close)(void *w);
     /* Fills out (bo_rows_init is the op's) with the listing's rows. */
     kerr_t (*list)(void *ctx, bo_listing_t what, const bo_list_args_t *args, bo_rows_t *out, kmsg_t *msg);
     /* Copies the whole database as it stood at one instant to a new file

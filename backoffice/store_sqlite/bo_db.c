@@ -125,6 +125,15 @@ void bo_db_rollback(bo_db_t *db)
         bo_db_exec(db, "ROLLBACK", "abandoning", NULL);
 }
 
+kerr_t bo_db_ping(bo_db_t *db, int timeout_ms, kmsg_t *msg)
+{
+    if (PG(db))
+        return bo__pg_ping(db, timeout_ms, msg);
+    int64_t one = 0;
+    kerr_t rc = bo_db_int(db, "SELECT count(*) FROM sqlite_schema", NULL, &one, msg);
+    return rc;
+}
+
 kerr_t bo_db_int(bo_db_t *db, const char *sql, const char *param, int64_t *out, kmsg_t *msg)
 {
     if (PG(db))

@@ -13,7 +13,7 @@
 #include "backoffice/base/bo_rows.h"
 #include "base/err.h"
 
-#define BO_SCHEMA_VERSION 23
+#define BO_SCHEMA_VERSION 24
 
 /* A connection to the back office's database, of either engine. */
 typedef struct bo_db bo_db_t;
@@ -48,6 +48,25 @@ kerr_t bo_db_exec(bo_db_t *db, const char *sql, const char *doing, kmsg_t *msg);
 kerr_t bo_db_begin(bo_db_t *db, kmsg_t *msg);
 kerr_t bo_db_commit(bo_db_t *db, kmsg_t *msg);
 void bo_db_rollback(bo_db_t *db);
+
+/* Checks that the connection answers a trivial query within timeout_ms
+ * (the health probe); K_EIO with the reason if it does not. */
+kerr_t bo_db_ping(bo_db_t *db, int timeout_ms, kmsg_t *msg);
+
+/* A connection of its own that hears the database's notices of changes to
+ * central commands and QR orders, whichever process made them
+ * (PostgreSQL: LISTEN bo_changed; the schema's triggers notify). */
+typedef struct bo_db_watch bo_db_watch_t;
+
+/* Opens a watch on the database named; *out is NULL for an engine that
+ * has none (SQLite: one server, whose own changes wake its polls). */
+kerr_t bo_db_watch_open(const char *database, bo_db_watch_t **out, kmsg_t *msg);
+
+/* Waits up to timeout_ms for notices: how many came (0: none), -1 if the
+ * watch's connection is lost. */
+int bo_db_watch_wait(bo_db_watch_t *w, int timeout_ms);
+
+void bo_db_watch_close(bo_db_watch_t *w);
 
 /* Reads a single integer from sql with one optional text parameter; *out
  * is left as it was if there is no row. */

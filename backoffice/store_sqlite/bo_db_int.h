@@ -55,6 +55,7 @@ int bo__pg_cols(bo_cur_t *r);
 const char *bo__pg_name(bo_cur_t *r, int i);
 bo_cell_t bo__pg_kind(bo_cur_t *r, int i);
 const char *bo__pg_error(bo_db_t *db);
+kerr_t bo__pg_ping(bo_db_t *db, int timeout_ms, kmsg_t *msg);
 
 /* Applies the migrations the database lacks (bo_schema.c). */
 kerr_t bo__db_migrate(bo_db_t *db, kmsg_t *msg);

@@ -5,6 +5,7 @@
  * runs under a savepoint so that a uniqueness breach (K_ECONFLICT) undoes
  * that statement alone, as SQLite does. */
 #include <libpq-fe.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,43 @@ kerr_t bo__pg_exec(bo_db_t *db, const char *sql, const char *doing, kmsg_t *msg)
     PGresult *res = PQexec(db->pg, sql);
     kerr_t rc = ok(res) ? K_OK : failed(res, doing, msg);
     PQclear(res);
+    return rc;
+}
+
+/* Waits up to ms for conn's socket to have input: false on a timeout. */
+static bool readable(PGconn *conn, int ms)
+{
+    struct pollfd p = {.fd = PQsocket(conn), .events = POLLIN};
+    return p.fd >= 0 && poll(&p, 1, ms) == 1;
+}
+
+kerr_t bo__pg_ping(bo_db_t *db, int timeout_ms, kmsg_t *msg)
+{
+    if (PQstatus(db->pg) != CONNECTION_OK)
+        return kmsg_set(msg, K_EIO, "the database connection is lost: %s", PQerrorMessage(db->pg));
+    if (!PQsendQuery(db->pg, "SELECT 1"))
+        return kmsg_set(msg, K_EIO, "the database connection is lost: %s", PQerrorMessage(db->pg));
+    bool late = false;
+    while (PQisBusy(db->pg) && !late) {
+        late = !readable(db->pg, timeout_ms);
+        if (!late && !PQconsumeInput(db->pg))
+            break;
+    }
+    if (late) { /* ask the server to give up, then take what it answers */
+        PGcancel *c = PQgetCancel(db->pg);
+        char err[256];
+        if (c)
+            PQcancel(c, err, sizeof err);
+        PQfreeCancel(c);
+    }
+    kerr_t rc = K_OK;
+    for (PGresult *res; (res = PQgetResult(db->pg)) != NULL; PQclear(res))
+        if (rc == K_OK && !ok(res))
+            rc = kmsg_set(msg, K_EIO, "the database did not answer: %s", PQresultErrorMessage(res));
+    if (late)
+        return kmsg_set(msg, K_EIO, "the database did not answer within %d ms", timeout_ms);
+    if (rc == K_OK && PQstatus(db->pg) != CONNECTION_OK)
+        rc = kmsg_set(msg, K_EIO, "the database connection is lost: %s", PQerrorMessage(db->pg));
     return rc;
 }
 
@@ -226,6 +264,42 @@ static int params_of(params_t *p, const char *types, va_list ap)
     return i;
 }
 
+/* The next result of a pipeline, the NULL after it read too. */
+static PGresult *next_result(PGconn *pg)
+{
+    PGresult *res = PQgetResult(pg);
+    if (res && PQresultStatus(res) != PGRES_PIPELINE_SYNC)
+        while (PQgetResult(pg))
+            ;
+    return res;
+}
+
+/* Runs prepared statement name under a savepoint (SAVEPOINT, the statement,
+ * RELEASE) in one round trip, as a pipeline; the statement's result (NULL
+ * if the connection failed). After a failure the savepoint is still open. */
+static PGresult *guarded(bo_db_t *db, const char *name, int n, const params_t *p)
+{
+    PGconn *pg = db->pg;
+    if (!PQenterPipelineMode(pg))
+        return NULL;
+    bool sent = PQsendQueryParams(pg, "SAVEPOINT bo_write", 0, NULL, NULL, NULL, NULL, 0) &&
+                PQsendQueryPrepared(pg, name, n, p->values, p->lengths, p->formats, 0) &&
+                PQsendQueryParams(pg, "RELEASE SAVEPOINT bo_write", 0, NULL, NULL, NULL, NULL, 0) &&
+                PQpipelineSync(pg);
+    PGresult *res[4] = {NULL};
+    for (int i = 0; sent && i < 4; i++) {
+        res[i] = next_result(pg);
+        if (!res[i] || PQresultStatus(res[i]) == PGRES_PIPELINE_SYNC)
+            break;
+    }
+    PQexitPipelineMode(pg);
+    PGresult *out = ok(res[0]) ? res[1] : res[0]; /* the savepoint's failure, else the statement's result */
+    for (int i = 0; i < 4; i++)
+        if (res[i] != out)
+            PQclear(res[i]);
+    return out;
+}
+
 kerr_t bo__pg_run(bo_db_t *db, bo_cur_t *r, const char *types, va_list ap, const char *doing, kmsg_t *msg)
 {
     params_t p;
@@ -234,13 +308,10 @@ kerr_t bo__pg_run(bo_db_t *db, bo_cur_t *r, const char *types, va_list ap, const
     char name[24];
     snprintf(name, sizeof name, "bo%d", r->n);
     bool guard = db->writing && bo__pg_in_txn(db);
-    if (guard && bo__pg_exec(db, "SAVEPOINT bo_write", doing, msg) != K_OK)
-        return K_EIO;
-    r->res = PQexecPrepared(db->pg, name, n, p.values, p.lengths, p.formats, 0);
-    kerr_t rc = ok(r->res) ? K_OK : failed(r->res, doing, msg);
-    if (guard)
-        bo__pg_exec(db, rc ? "ROLLBACK TO SAVEPOINT bo_write; RELEASE SAVEPOINT bo_write"
-                           : "RELEASE SAVEPOINT bo_write", doing, NULL);
+    r->res = guard ? guarded(db, name, n, &p) : PQexecPrepared(db->pg, name, n, p.values, p.lengths, p.formats, 0);
+    kerr_t rc = r->res && ok(r->res) ? K_OK : failed(r->res, doing, msg);
+    if (guard && rc)
+        bo__pg_exec(db, "ROLLBACK TO SAVEPOINT bo_write; RELEASE SAVEPOINT bo_write", doing, NULL);
     r->row = 0;
     r->rows = rc ? 0 : PQntuples(r->res);
     const char *tuples = rc ? "" : PQcmdTuples(r->res);

@@ -555,9 +555,14 @@ static const char *const v22[] = {
  * which the organisations' listings use (bo_pg_group_concat). */
 static const char *const v23[] = {NULL};
 
+/* Version 24: PostgreSQL's notices of changes to central commands and QR
+ * orders (docs/instances.md, "Long polls"): bo_pg_notify's triggers; no
+ * SQL on SQLite, whose one server wakes its own long polls. */
+static const char *const v24[] = {NULL};
+
 /* Each migration is a list of SQL texts run in one transaction. */
 static const char *const *const migrations[] = {v1,  v2,  v3,  v4,  v5,  v6,  v7,  v8,  v9,  v10, v11,
-                                                v12, v13, v14, v15, v16, v17, v18, v19, v20, v21, v22, v23};
+                                                v12, v13, v14, v15, v16, v17, v18, v19, v20, v21, v22, v23, v24};
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -580,6 +585,8 @@ static kerr_t apply(bo_db_t *db, int v, kmsg_t *msg)
         rc = pg ? bo_pg_migrate(db, *sql, msg) : bo_db_exec(db, *sql, "migrating the schema", msg);
     if (rc == K_OK && pg)
         rc = bo_db_exec(db, bo_pg_after, "migrating the schema", msg);
+    if (rc == K_OK && pg && v + 1 == BO_PG_NOTIFY_VERSION)
+        rc = bo_db_exec(db, bo_pg_notify, "migrating the schema", msg);
     char record[96];
     snprintf(record, sizeof record,
              pg ? "INSERT INTO bo_schema_version VALUES (%d, now())" : "PRAGMA user_version = %d", v + 1);

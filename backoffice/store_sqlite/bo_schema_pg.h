@@ -25,6 +25,12 @@ extern const char bo_pg_version_table[];
  * implicit rowid get it as a column of their own. */
 extern const char bo_pg_after[];
 
+/* The migration (its version) that adds bo_pg_notify: triggers that
+ * NOTIFY bo_changed in the transaction that adds a central command or a
+ * QR order or changes its state (bo_db_watch_*). */
+#define BO_PG_NOTIFY_VERSION 24
+extern const char bo_pg_notify[];
+
 /* Runs one migration text, mapped to PostgreSQL: no STRICT, INTEGER as
  * BIGINT (INTEGER PRIMARY KEY as a BIGINT identity), BLOB as BYTEA,
  * SQLite's clock as now(). */

@@ -38,6 +38,29 @@ static kerr_t lead(void *ctx, bool *ours, kmsg_t *msg)
     return rc;
 }
 
+static kerr_t ping(void *ctx, int timeout_ms, kmsg_t *msg)
+{
+    return bo_db_ping(ctx, timeout_ms, msg);
+}
+
+static kerr_t watch_open(const char *database, void **w, kmsg_t *msg)
+{
+    bo_db_watch_t *got = NULL;
+    kerr_t rc = bo_db_watch_open(database, &got, msg);
+    *w = got;
+    return rc;
+}
+
+static int watch_wait(void *w, int timeout_ms)
+{
+    return bo_db_watch_wait(w, timeout_ms);
+}
+
+static void watch_close(void *w)
+{
+    bo_db_watch_close(w);
+}
+
 static const bo_store_ops_t ops = {
     .engine = "sqlite",
     .close = close_db,
@@ -45,6 +68,10 @@ static const bo_store_ops_t ops = {
     .commit = commit,
     .rollback = rollback,
     .lead = lead,
+    .ping = ping,
+    .watch_open = watch_open,
+    .watch_wait = watch_wait,
+    .watch_close = watch_close,
     .list = bo__sq_list,
     .backup = bo__sq_backup,
     .fleet = &bo__sq_fleet,

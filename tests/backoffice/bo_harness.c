@@ -1,5 +1,6 @@
 #include "bo_harness.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <poll.h>
 #include <signal.h>
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -424,4 +426,43 @@ boh_resp_t boh_call(boh_t *h, const char *cert, const char *method, const char *
     boh_resp_t r = boh_call_headers(h, cert, method, path, b, header, line[0] ? line : NULL);
     free(sent);
     return r;
+}
+
+int boh_free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    int port = fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+                       getsockname(fd, (struct sockaddr *)&a, &len) == 0
+                   ? ntohs(a.sin_port)
+                   : 0;
+    if (fd >= 0)
+        close(fd);
+    return port;
+}
+
+pid_t boh_haproxy(boh_t *front, const char *cfg, bool quiet)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (quiet)
+            execlp("haproxy", "haproxy", "-q", "-db", "-f", cfg, (char *)NULL);
+        else
+            execlp("haproxy", "haproxy", "-db", "-f", cfg, (char *)NULL);
+        _exit(127);
+    }
+    for (int i = 0; pid > 0 && i < 200; i++) {
+        boh_resp_t r = boh_call(front, NULL, "GET", "/v1/health", NULL, NULL);
+        long status = r.status;
+        boh_free(&r);
+        if (status == 200)
+            return pid;
+        usleep(50 * 1000);
+    }
+    if (pid > 0) {
+        kill(pid, SIGTERM);
+        waitpid(pid, NULL, 0);
+    }
+    return -1;
 }

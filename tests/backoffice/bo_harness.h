@@ -108,6 +108,14 @@ typedef struct boh_txn {
 /* Writes the row's JSON into buf; returns its length as snprintf does. */
 int boh_txn_row(char *buf, size_t len, const boh_txn_t *t);
 
+/* A loopback TCP port free now (HAProxy's front cannot take 0); 0 if none. */
+int boh_free_port(void);
+
+/* Starts haproxy -db -f cfg (quiet: -q) and waits (10 s at most) until
+ * GET /v1/health through front (a handle whose port is HAProxy's front)
+ * answers 200. Its pid, or -1 (stopped again) if it never did. */
+pid_t boh_haproxy(boh_t *front, const char *cfg, bool quiet);
+
 /* A fixed UUIDv4 numbered n. */
 void boh_uuid(char out[37], unsigned n);
 

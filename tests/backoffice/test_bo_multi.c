@@ -4,16 +4,13 @@
  * share a count nor skip one; the periodic jobs run on one instance, and
  * on another once it is killed. Registered on PostgreSQL only (SQLite is
  * one process's file). */
-#include <arpa/inet.h>
 #include <cjson/cJSON.h>
-#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -279,18 +276,6 @@ static void multi_jobs_run_on_one_instance(void **state)
     pair_teardown(&p);
 }
 
-/* A loopback port free now (for HAProxy's front, which cannot take 0). */
-static int free_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof a;
-    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
-    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-    close(fd);
-    return ntohs(a.sin_port);
-}
-
 /* Starts HAProxy (packaging/haproxy/backoffice.cfg's settings, plain
  * loopback instead of TLS, quick health checks) in front of p's two
  * instances; *front is a handle whose port is HAProxy's. Its pid. */
@@ -299,7 +284,8 @@ static pid_t haproxy_start(pair_t *p, boh_t *front)
     char cfg[300];
     snprintf(cfg, sizeof cfg, "%s/haproxy.cfg", p->a.dir);
     *front = p->a;
-    front->port = free_port();
+    front->port = boh_free_port();
+    assert_int_not_equal(front->port, 0);
     FILE *f = fopen(cfg, "w");
     assert_non_null(f);
     fprintf(f,
@@ -313,20 +299,9 @@ static pid_t haproxy_start(pair_t *p, boh_t *front)
             "  server bo1 127.0.0.1:%d\n  server bo2 127.0.0.1:%d\n",
             front->port, p->a.port, p->b.port);
     fclose(f);
-    pid_t pid = fork();
-    if (pid == 0) {
-        execlp("haproxy", "haproxy", "-q", "-db", "-f", cfg, (char *)NULL);
-        _exit(127);
-    }
-    for (int i = 0; i < 100; i++) {
-        boh_resp_t r = boh_call(front, NULL, "GET", "/v1/health", NULL, NULL);
-        long status = r.status;
-        boh_free(&r);
-        if (status == 200)
-            return pid;
-        usleep(50 * 1000);
-    }
-    fail_msg("HAProxy did not answer on port %d", front->port);
+    pid_t pid = boh_haproxy(front, cfg, true);
+    if (pid < 0)
+        fail_msg("HAProxy did not answer on port %d", front->port);
     return pid;
 }
 
@@ -475,17 +450,11 @@ static void poll_command(boh_t *front, char id[64])
     boh_free(&r);
 }
 
-static void *issue_later(void *arg)
-{
-    usleep(500 * 1000);
-    boh_resp_t r = boh_call(arg, NULL, "POST", "/v1/admin/commands",
-                            "{\"meter\":\"" METER "\",\"command\":\"relay_trip\",\"operator\":\"ops\","
-                            "\"reason\":\"long poll test\"}",
-                            NULL);
-    long status = r.status;
-    boh_free(&r);
-    return (void *)status;
-}
+typedef struct issuer {
+    boh_t *h;
+    long status;
+    int64_t done_ms; /* when the command's issue was answered */
+} issuer_t;
 
 static int64_t now_ms(void)
 {
@@ -494,24 +463,60 @@ static int64_t now_ms(void)
     return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
+static void *issue_later(void *arg)
+{
+    issuer_t *is = arg;
+    usleep(500 * 1000);
+    boh_resp_t r = boh_call(is->h, NULL, "POST", "/v1/admin/commands",
+                            "{\"meter\":\"" METER "\",\"command\":\"relay_trip\",\"operator\":\"ops\","
+                            "\"reason\":\"long poll test\"}",
+                            NULL);
+    is->done_ms = now_ms();
+    is->status = r.status;
+    boh_free(&r);
+    return NULL;
+}
+
+/* A field of h's GET /v1/health answer as a number (-1: none), its status
+ * in *status. */
+static long health(boh_t *h, const char *field, long *status)
+{
+    boh_resp_t r = boh_call(h, NULL, "GET", "/v1/health", NULL, NULL);
+    cJSON *j = cJSON_Parse(r.body);
+    const cJSON *f = cJSON_GetObjectItem(j, field);
+    long v = cJSON_IsNumber(f) ? (long)f->valuedouble : -1;
+    *status = r.status;
+    cJSON_Delete(j);
+    boh_free(&r);
+    return v;
+}
+
 /* A kiosk's long poll held by one instance is answered when staff issue
- * the command on the other: soon, not at the poll's end. */
+ * the command on the other: at once, woken by the database's notice
+ * (LISTEN/NOTIFY), not by the instance's slow re-read (1 s). */
 static void multi_long_poll_answered_across_instances(void **state)
 {
     (void)state;
     pair_t p;
     pair_setup(&p);
+    long status;
+    long heard = health(&p.b, "notices", &status);
+    assert_int_equal(status, 200);
     pthread_t t;
-    pthread_create(&t, NULL, issue_later, &p.a);
+    issuer_t is = {&p.a, 0, 0};
+    pthread_create(&t, NULL, issue_later, &is);
     int64_t start = now_ms();
     char id[64];
     poll_command(&p.b, id); /* ?wait=5 */
-    int64_t took = now_ms() - start;
-    void *status;
-    pthread_join(t, &status);
-    assert_int_equal((long)status, 200);
+    int64_t answered = now_ms();
+    pthread_join(t, NULL);
+    assert_int_equal(is.status, 200);
+    long took = (long)(answered - start), late = (long)(answered - is.done_ms);
+    print_message("the command reached the poll on the other instance %ld ms after the poll began, %ld ms after "
+                  "it was issued\n", took, late);
     assert_true(took >= 400 && took < 3000);
-    print_message("the command reached the poll on the other instance after %lld ms\n", (long long)took);
+    assert_true(late < 500); /* the re-read alone would take up to 1000 ms */
+    assert_true(health(&p.b, "notices", &status) > heard); /* b heard the database's notice */
     pair_teardown(&p);
 }
 
@@ -550,7 +555,42 @@ static void multi_failover_during_command(void **state)
     pair_teardown(&p);
 }
 
+/* An instance whose database connection is broken answers its health
+ * check 503 with the reason, and HAProxy takes it out of rotation: every
+ * kiosk request through HAProxy is then answered by the other. */
+static void multi_health_checks_database(void **state)
+{
+    (void)state;
+    pair_t p;
+    pair_setup(&p);
+    boh_t front;
+    pid_t hap = haproxy_start(&p, &front);
+    /* b's store connection ends (its watch's, named "bo2 (watch)", is left) */
+    assert_int_equal(boh_count(&p.a, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE "
+                                     "application_name = 'bo2' AND datname = current_database()"),
+                     1);
+    long status;
+    boh_resp_t r = boh_call(&p.b, NULL, "GET", "/v1/health", NULL, NULL);
+    assert_int_equal(r.status, 503);
+    assert_non_null(strstr(r.body, "database_unavailable"));
+    boh_free(&r);
+    health(&p.a, "notices", &status);
+    assert_int_equal(status, 200);
+    usleep(800 * 1000); /* HAProxy's checks every 200 ms, one failure takes it out */
+    for (int i = 0; i < 10; i++) {
+        r = boh_call(&front, "K1", "GET", "/v1/kiosks/K1/commands", NULL, NULL);
+        if (r.status != 200)
+            print_error("request %d through HAProxy: %ld %.200s\n", i, r.status, r.body);
+        assert_int_equal(r.status, 200);
+        boh_free(&r);
+    }
+    kill(hap, SIGTERM);
+    waitpid(hap, NULL, 0);
+    pair_teardown(&p);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(multi_health_checks_database),
     cmocka_unit_test(multi_long_poll_answered_across_instances),
     cmocka_unit_test(multi_failover_during_command),
     cmocka_unit_test(multi_failover_during_ingest),
