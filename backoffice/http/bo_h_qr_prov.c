@@ -141,35 +141,45 @@ void bo__qr_close(bo_server_t *s, const bo_order_t *o)
               s->provider.ops->name, msg.text);
 }
 
-static const char *header(void *arg, const char *name)
+const char *bo__header(void *conn, const char *name)
 {
-    return MHD_lookup_connection_value(arg, MHD_HEADER_KIND, name);
+    return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
 }
 
+/* POST /v1/notify/{wechatpay|alipay}: any open provider's notification,
+ * checked by its signature. A kiosk's order is booked; a phone page's
+ * (its id P...: a notify_url set by hand sends them here too) becomes its
+ * credit, as at /v1/phone/notify/... */
 void bo_h_notify(bo_req_t *q, bo_resp_t *r)
 {
     bo_server_t *s = q->s;
-    const char *want = NULL;
+    const bo_provider_t *p = NULL;
     for (size_t i = 0; i < sizeof notify_paths / sizeof notify_paths[0]; i++)
         if (strcmp(q->path, notify_paths[i].path) == 0)
-            want = notify_paths[i].provider;
-    if (!real(s) || !want || strcmp(want, s->provider.ops->name) != 0) {
+            p = bo_pay_find(&s->pay, notify_paths[i].provider);
+    if (!p) {
         bo_resp_error(r, 404, "not_found", "this server takes no notifications from that provider");
         return;
     }
-    bo_prov_http_t req = {header, q->conn, header(q->conn, "Content-Type"), q->body, q->body_len};
+    bo_prov_http_t req = {bo__header, q->conn, bo__header(q->conn, "Content-Type"), q->body, q->body_len};
     bo_prov_event_t ev;
     kmsg_t msg = {{0}};
-    if (s->provider.ops->notify(s->provider.ctx, &req, &ev, &msg) != K_OK) {
-        LOG_W("qr", "a %s notification refused: %s", want, msg.text);
+    if (p->ops->notify(p->ctx, &req, &ev, &msg) != K_OK) {
+        LOG_W("qr", "a %s notification refused: %s", p->ops->name, msg.text);
         bo_resp_error(r, 401, "FAIL", "%s", msg.text);
         return;
     }
-    if (!ev.is_refund && book_answer(s, ev.trade.out_trade_no, &ev.trade) != K_OK) {
+    char meter[BO_PHONE_METER_MAX + 1];
+    kerr_t rc = K_OK;
+    if (bo_phone_order_meter(ev.trade.out_trade_no, meter, sizeof meter)) /* kiosks' ids are hex: never P... */
+        rc = bo__phone_notified(s, p, &ev);
+    else if (!ev.is_refund)
+        rc = book_answer(s, ev.trade.out_trade_no, &ev.trade);
+    if (rc != K_OK) {
         bo_resp_error(r, 500, "FAIL", "the payment could not be stored: send it again");
         return;
     }
-    r->status = s->provider.ops->ack_status;
-    r->body = strdup(s->provider.ops->ack_body);
+    r->status = p->ops->ack_status;
+    r->body = strdup(p->ops->ack_body);
     r->type = "text/plain; charset=utf-8";
 }
