@@ -14,7 +14,15 @@ ask() { # ask PORT COMMAND: one line to a simulator's control port; the reply in
 }
 tell() { ask "$@" || { echo "simulator: $reply" >&2; exit 1; }; }
 bo() { "$BIN/backoffice" --config "$SITE/bo.ini" "$@"; }
-ctl() { "$BIN/kioskctl" --config "$SITE/kiosk.ini" "$@"; }
+# ctl ARGS: kioskctl; once the kiosk holds operators (the back office's,
+# from its link on), signed in as the demo's operator admin.
+ctl() {
+  if [[ $(sqlite3 "$SITE/ledger.db" 'select count(*) from operator' 2>/dev/null) =~ ^[1-9] ]]; then
+    KIOSK_PIN=$DEMO_ADMIN_PIN "$BIN/kioskctl" --config "$SITE/kiosk.ini" --operator admin "$@"
+  else
+    "$BIN/kioskctl" --config "$SITE/kiosk.ini" "$@"
+  fi
+}
 
 # The site's meters: 1-3 electricity on DL/T 645, 4-5 electricity on Modbus
 # TCP, 6 water on DL/T 645, 7 water on Modbus TCP.

@@ -227,34 +227,3 @@ kerr_t bo__phone_notified(bo_server_t *s, const bo_provider_t *p, const bo_prov_
         LOG_E("phone", "a paid order not credited: %s", msg.text);
     return rc == K_EIO || rc == K_EBUSY ? rc : K_OK;
 }
-
-/* POST /v1/phone/notify/{wechatpay|alipay}: the provider's notification,
- * checked by its signature (401 if it is not the provider's); a payment
- * becomes the order's credit once (500 if it cannot be stored: sent again). */
-void bo_h_phone_notify(bo_req_t *q, bo_resp_t *r)
-{
-    bo_server_t *s = q->s;
-    const bo_provider_t *p = NULL;
-    for (size_t i = 0; i < sizeof phone_provs / sizeof phone_provs[0]; i++)
-        if (strcmp(q->path, phone_provs[i].path) == 0)
-            p = bo_pay_find(&s->pay, phone_provs[i].provider);
-    if (!p) {
-        bo_resp_error(r, 404, "not_found", "this server takes no notifications from that provider");
-        return;
-    }
-    bo_prov_event_t ev;
-    kmsg_t msg = {{0}};
-    const bo_prov_http_t in = {bo__header, q->conn, bo__header(q->conn, "Content-Type"), q->body, q->body_len};
-    if (p->ops->notify(p->ctx, &in, &ev, &msg) != K_OK) {
-        LOG_W("phone", "a %s notification refused: %s", p->ops->name, msg.text);
-        bo_resp_error(r, 401, "FAIL", "%s", msg.text);
-        return;
-    }
-    if (bo__phone_notified(s, p, &ev) != K_OK) {
-        bo_resp_error(r, 500, "FAIL", "the payment could not be stored");
-        return;
-    }
-    r->status = p->ops->ack_status;
-    r->body = strdup(p->ops->ack_body);
-    r->type = "text/plain; charset=utf-8";
-}

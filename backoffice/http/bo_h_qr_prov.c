@@ -13,12 +13,16 @@
 
 #define ASK_EVERY_MS 3000 /* a pending order is asked about at the provider at most this often */
 
-/* The providers' notification paths (the routes of bo_route.c). */
+/* The providers' notification paths (the routes of bo_route.c): the
+ * kiosks' orders' and the phone page's (bo_h_phone_pay.c names those in
+ * its orders). */
 static const struct {
     const char *path, *provider;
 } notify_paths[] = {
     {"/v1/notify/wechatpay", "wechat"},
     {"/v1/notify/alipay", "alipay"},
+    {"/v1/phone/notify/wechatpay", "wechat"},
+    {"/v1/phone/notify/alipay", "alipay"},
 };
 
 static bool real(const bo_server_t *s)
@@ -141,15 +145,16 @@ void bo__qr_close(bo_server_t *s, const bo_order_t *o)
               s->provider.ops->name, msg.text);
 }
 
-const char *bo__header(void *conn, const char *name)
+static const char *header(void *conn, const char *name)
 {
     return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
 }
 
-/* POST /v1/notify/{wechatpay|alipay}: any open provider's notification,
- * checked by its signature. A kiosk's order is booked; a phone page's
- * (its id P...: a notify_url set by hand sends them here too) becomes its
- * credit, as at /v1/phone/notify/... */
+/* POST /v1/notify/{wechatpay|alipay} and /v1/phone/notify/...: an open
+ * provider's notification, checked by its signature (401 if it is not the
+ * provider's). A kiosk's order is booked; a phone page's (its id P...; a
+ * notify_url set by hand sends those to /v1/notify/... too) becomes its
+ * credit, once (500 if it cannot be stored: sent again). */
 void bo_h_notify(bo_req_t *q, bo_resp_t *r)
 {
     bo_server_t *s = q->s;
@@ -161,7 +166,7 @@ void bo_h_notify(bo_req_t *q, bo_resp_t *r)
         bo_resp_error(r, 404, "not_found", "this server takes no notifications from that provider");
         return;
     }
-    bo_prov_http_t req = {bo__header, q->conn, bo__header(q->conn, "Content-Type"), q->body, q->body_len};
+    bo_prov_http_t req = {header, q->conn, header(q->conn, "Content-Type"), q->body, q->body_len};
     bo_prov_event_t ev;
     kmsg_t msg = {{0}};
     if (p->ops->notify(p->ctx, &req, &ev, &msg) != K_OK) {

@@ -268,7 +268,6 @@ void bo_h_phone_find(bo_req_t *q, bo_resp_t *r);
 void bo_h_phone_meter(bo_req_t *q, bo_resp_t *r);
 void bo_h_phone_order_create(bo_req_t *q, bo_resp_t *r);
 void bo_h_phone_order_get(bo_req_t *q, bo_resp_t *r);
-void bo_h_phone_notify(bo_req_t *q, bo_resp_t *r);
 /* The meter a phone request's bearer session names into meter
  * (BO_PHONE_METER_MAX + 1 bytes); false with 401 in r if none or expired. */
 bool bo__phone_session(bo_req_t *q, char *meter, size_t len, bo_resp_t *r);
@@ -282,10 +281,6 @@ const bo_provider_t *bo__phone_provider(const bo_server_t *s, const char *id);
  * could not be stored (answer 500: the provider sends it again); any
  * other failure is logged and K_OK. */
 kerr_t bo__phone_notified(bo_server_t *s, const bo_provider_t *p, const bo_prov_event_t *ev);
-
-/* A request header by name (the providers' bo_prov_http_t get_header; conn
- * is the MHD connection). */
-const char *bo__header(void *conn, const char *name);
 
 /* Whether the request carries a console session cookie (its token into
  * token, len bytes, if not NULL). */
