@@ -102,8 +102,8 @@ static const char help_org[] =
 
 /* The help's part on QR money (docs/payments-qr.md). */
 static const char help_qr[] =
-    "  qr reconcile --day YYYY-MM-DD        compare the provider's bill of that day (China time) with the paid QR\n"
-    "                                       orders; serve does yesterday's after [qr] reconcile_hour (10)\n"
+    "  qr reconcile --day YYYY-MM-DD [--provider P]   compare each provider's bill of that day (China time)\n"
+    "                                       with the paid QR orders; serve does yesterday's after [qr] reconcile_hour\n"
     "  qr differences [--day D] [--open] [--csv] | qr difference resolve ID --reason T --operator N   (PIN)\n"
     "  qr refunds [--state S] [--csv]   refunds of QR payments whose credit could not be delivered\n"
     "  qr refund settle ORDER --reason TEXT --operator NAME   a failed one settled by hand (PIN, audited)\n";

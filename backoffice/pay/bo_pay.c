@@ -51,7 +51,7 @@ static kerr_t open_named(const bo_config_t *cfg, const char *name, bo_provider_t
     for (size_t i = 0; i < sizeof providers / sizeof providers[0]; i++)
         if (strcmp(name, providers[i].name) == 0)
             return providers[i].open(cfg, p, msg);
-    return kmsg_set(msg, K_EINVAL, "[qr] provider = %s: no such provider (sim, wechat, alipay)", name);
+    return kmsg_set(msg, K_EINVAL, "[qr] provider or providers: no such provider as %s (sim, wechat, alipay)", name);
 }
 
 kerr_t bo_pay_open(const bo_config_t *cfg, bo_provider_t *p, kmsg_t *msg)
