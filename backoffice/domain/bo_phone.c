@@ -168,6 +168,18 @@ bool bo_phone_order_meter(const char *id, char *meter, size_t len)
     return bo_phone_meter_ok(meter);
 }
 
+char bo_phone_provider_tag(const char *provider)
+{
+    static const struct {
+        const char *name;
+        char tag;
+    } tags[] = {{"wechat", 'W'}, {"alipay", 'A'}};
+    for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++)
+        if (strcmp(tags[i].name, provider) == 0)
+            return tags[i].tag;
+    return 0;
+}
+
 char bo_phone_order_tag(const char *id)
 {
     char meter[BO_PHONE_METER_MAX + 1];

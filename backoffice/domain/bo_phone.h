@@ -33,6 +33,10 @@ void bo_phone_order_id(const char *meter, char tag, char *id, size_t len);
  * false if id is not an order id of the page's. */
 bool bo_phone_order_meter(const char *id, char *meter, size_t len);
 
+/* The tag the phone page's order ids carry for provider ("wechat": 'W',
+ * "alipay": 'A'); 0 for another name. */
+char bo_phone_provider_tag(const char *provider);
+
 /* The provider's tag order id carries ('A'..'Z'); 0 if id is not the
  * page's, or was made before ids carried one (16 hex digits: the kiosks'
  * provider took it). */

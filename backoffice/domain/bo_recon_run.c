@@ -7,6 +7,7 @@
 
 #include "backoffice/domain/bo_audit.h"
 #include "backoffice/domain/bo_bill_calc.h"
+#include "backoffice/domain/bo_phone.h"
 #include "core/perm.h"
 
 #define CN_OFFSET_MS (8 * 3600 * 1000LL) /* the providers' day: China time */
@@ -159,6 +160,9 @@ static kerr_t compare(run_t *r, const bo_recon_bill_t *b, int64_t from)
     kerr_t rc = K_OK;
     if (r->kiosk_orders)
         rc = r->st->ops->recon->paid_each(r->st->ctx, from, from + DAY_MS, on_paid, r, r->msg);
+    char tag = bo_phone_provider_tag(r->provider);
+    if (rc == K_OK && tag)
+        rc = r->st->ops->recon->phone_paid_each(r->st->ctx, tag, from, from + DAY_MS, on_paid, r, r->msg);
     if (rc == K_OK && r->kiosk_orders)
         rc = r->st->ops->recon->refunded_each(r->st->ctx, from, from + DAY_MS, on_refunded, r, r->msg);
     if (rc == K_OK && r->here.oom)

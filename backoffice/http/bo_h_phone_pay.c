@@ -19,13 +19,12 @@
 #define ASK_EVERY_MS 2000  /* a pending phone order is asked about at the provider at most this often */
 #define ORDER_TTL_MS 900000 /* an H5 order may be paid for 15 minutes */
 
-/* Each provider's phone notification path and the tag its order ids carry. */
+/* Each provider's phone notification path. */
 static const struct {
     const char *provider, *path;
-    char tag;
 } phone_provs[] = {
-    {"wechat", "/v1/phone/notify/wechatpay", 'W'},
-    {"alipay", "/v1/phone/notify/alipay", 'A'},
+    {"wechat", "/v1/phone/notify/wechatpay"},
+    {"alipay", "/v1/phone/notify/alipay"},
 };
 
 /* The table's row for an open provider p (-1 if none). */
@@ -42,9 +41,9 @@ const bo_provider_t *bo__phone_provider(const bo_server_t *s, const char *id)
     char tag = bo_phone_order_tag(id);
     if (!tag)
         return s->pay.n ? &s->pay.p[0] : NULL; /* an id made before ids named their provider */
-    for (size_t i = 0; i < sizeof phone_provs / sizeof phone_provs[0]; i++)
-        if (phone_provs[i].tag == tag)
-            return bo_pay_find(&s->pay, phone_provs[i].provider);
+    for (size_t i = 0; i < s->pay.n; i++)
+        if (bo_phone_provider_tag(s->pay.p[i].ops->name) == tag)
+            return &s->pay.p[i];
     return NULL;
 }
 
@@ -91,7 +90,7 @@ static const bo_provider_t *chosen(const bo_server_t *s, const cJSON *b)
 {
     const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(b, "provider"));
     const bo_provider_t *p = name ? bo_pay_find(&s->pay, name) : s->pay.n ? &s->pay.p[0] : NULL;
-    return p && row_of(p) >= 0 ? p : NULL;
+    return p && row_of(p) >= 0 && bo_phone_provider_tag(p->ops->name) ? p : NULL;
 }
 
 /* POST /v1/phone/orders {"amount", "provider"}: the bearer session's
@@ -119,10 +118,10 @@ void bo_h_phone_order_create(bo_req_t *q, bo_resp_t *r)
         return;
     }
     int row = row_of(p);
-    bo_phone_order_id(meter, phone_provs[row].tag, id, sizeof id);
+    bo_phone_order_id(meter, bo_phone_provider_tag(p->ops->name), id, sizeof id);
     snprintf(notify, sizeof notify, "%s%s", s->base_url, phone_provs[row].path);
     snprintf(ret, sizeof ret, "%s/my/#order=%s", s->base_url, id);
-    snprintf(what, sizeof what, "Prepaid top-up, meter %s", meter);
+    snprintf(what, sizeof what, "Prepaid top-up of meter %s", meter); /* no comma: WeChat Pay's bill is CSV */
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(q->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
         inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr, addr, sizeof addr);

@@ -38,7 +38,7 @@ kerr_t bo__qr_place(bo_server_t *s, bo_order_t *o, kmsg_t *msg)
     for (size_t i = 0; i < sizeof notify_paths / sizeof notify_paths[0]; i++)
         if (strcmp(notify_paths[i].provider, s->provider.ops->name) == 0)
             snprintf(notify, sizeof notify, "%s%s", s->base_url, notify_paths[i].path);
-    snprintf(what, sizeof what, "Prepaid top-up, meter %s", o->meter);
+    snprintf(what, sizeof what, "Prepaid top-up of meter %s", o->meter); /* no comma: WeChat Pay's bill is CSV */
     bo_prov_order_t po = {.kind = BO_PROV_NATIVE, .out_trade_no = o->id, .amount = o->amount,
                           .currency = o->currency, .description = what, .notify_url = notify,
                           .expires_at = o->expires_at};

@@ -46,5 +46,11 @@ PHONE_LINK=$(bo phone-link 000000000001 --days 1) || fail "phone-link"
 export PHONE_LINK
 node "$(dirname "$0")/../console/phone_test.mjs" "$CASE" "http://127.0.0.1:$PORT" "$WX_URL" "$CONTROL" "$SITE" ||
   fail "the browser's checks"
+if [[ $CASE == pay_alipay ]]; then # each provider's bill of the day holds its phone payment, matched here
+  day=$(date -u -d '+8 hours' +%F) # the providers' day: China time
+  expect_status 0 bo qr reconcile --day "$day"
+  contains "$OUT" "wechat $day: 1 bill rows, 0 differences" "WeChat Pay's bill: the phone payment matched"
+  contains "$OUT" "alipay $day: 1 bill rows, 0 differences" "Alipay's bill: the phone payment matched"
+fi
 [[ $failures == 0 ]] || { echo "--- bo.log"; tail -30 "$SITE/bo.log"; echo "--- worker.log"; tail -20 "$SITE/worker.log"; } >&2
 finish
