@@ -102,8 +102,8 @@ static const char help_org[] =
 
 /* The help's part on QR money (docs/payments-qr.md). */
 static const char help_qr[] =
-    "  qr reconcile --day YYYY-MM-DD        compare the provider's bill of that day (China time) with the paid QR\n"
-    "                                       orders; serve does yesterday's after [qr] reconcile_hour (10)\n"
+    "  qr reconcile --day YYYY-MM-DD [--provider P]   compare each provider's bill of that day (China time)\n"
+    "                                       with the paid QR orders; serve does yesterday's after [qr] reconcile_hour\n"
     "  qr differences [--day D] [--open] [--csv] | qr difference resolve ID --reason T --operator N   (PIN)\n"
     "  qr refunds [--state S] [--csv]   refunds of QR payments whose credit could not be delivered\n"
     "  qr refund settle ORDER --reason TEXT --operator NAME   a failed one settled by hand (PIN, audited)\n";
@@ -281,11 +281,17 @@ static void notices_stop(notice_worker_t *w)
     bo_outbox_close(&w->o);
 }
 
+static const bo_provider_t *phone_provider(void *arg, const char *order)
+{
+    return bo__phone_provider(arg, order);
+}
+
 /* The QR refunds' worker (bo_qr_refund.h), with a real provider only: the
- * lock is taken around the store, never across the provider's calls. */
+ * lock is taken around the store, never across the provider's calls; a
+ * phone payment is given back by the provider that took it. */
 static void refund_check(bo_server_t *s)
 {
-    bo_refund_env_t env = {&s->store, &s->provider, worker_lock, worker_unlock, s};
+    bo_refund_env_t env = {&s->store, &s->provider, worker_lock, worker_unlock, s, phone_provider};
     bo_refund_stats_t st;
     kmsg_t msg = {{0}};
     if (!s->provider.ops || !leads(s))

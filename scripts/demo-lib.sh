@@ -14,7 +14,15 @@ ask() { # ask PORT COMMAND: one line to a simulator's control port; the reply in
 }
 tell() { ask "$@" || { echo "simulator: $reply" >&2; exit 1; }; }
 bo() { "$BIN/backoffice" --config "$SITE/bo.ini" "$@"; }
-ctl() { "$BIN/kioskctl" --config "$SITE/kiosk.ini" "$@"; }
+# ctl ARGS: kioskctl; once the kiosk holds operators (the back office's,
+# from its link on), signed in as the demo's operator admin.
+ctl() {
+  if [[ $(sqlite3 "$SITE/ledger.db" 'select count(*) from operator' 2>/dev/null) =~ ^[1-9] ]]; then
+    KIOSK_PIN=$DEMO_ADMIN_PIN "$BIN/kioskctl" --config "$SITE/kiosk.ini" --operator admin "$@"
+  else
+    "$BIN/kioskctl" --config "$SITE/kiosk.ini" "$@"
+  fi
+}
 
 # The site's meters: 1-3 electricity on DL/T 645, 4-5 electricity on Modbus
 # TCP, 6 water on DL/T 645, 7 water on Modbus TCP.
@@ -61,12 +69,16 @@ demo_smscsim() {
   tell "$SMSC" "auto-receipt on"
 }
 
-# demo_wxpaysim: with DEMO_QR=wechat, WeChat Pay played by wxpaysim (keys
-# made in $SITE/wechatpay, its address in $WX); the back office's [qr]
-# provider and [wechatpay] settings for it in $SITE/wechat.ini (empty otherwise).
+# demo_qr_has NAME: whether DEMO_QR (a provider, or a list of them:
+# wechat,alipay) names provider NAME.
+demo_qr_has() { [[ ,${DEMO_QR:-}, == *,$1,* ]]; }
+
+# demo_wxpaysim: with DEMO_QR naming wechat, WeChat Pay played by wxpaysim
+# (keys made in $SITE/wechatpay, its address in $WX); the back office's
+# [wechatpay] settings for it in $SITE/wechat.ini (empty otherwise).
 demo_wxpaysim() {
   : >"$SITE/wechat.ini"
-  [[ ${DEMO_QR:-} == wechat ]] || return 0
+  demo_qr_has wechat || return 0
   local k=$SITE/wechatpay id=PUB_KEY_ID_0119000001092026120700000000000001
   bash "$ROOT/sim/wxpaysim/make-keys.sh" "$k" >/dev/null
   start "$BIN/wxpaysim" --ports-file "$SITE/wx.ports" --merchant-cert "$k/merchant_cert.pem" \
@@ -75,19 +87,19 @@ demo_wxpaysim() {
   wait_file "$SITE/wx.ports"
   WX=http://127.0.0.1:$(port wx.ports http)
   {
-    printf '[qr]\nprovider = wechat\n[wechatpay]\nmchid = 1900000109\nappid = wxd678efh567hg6787\n'
+    printf '[wechatpay]\nmchid = 1900000109\nappid = wxd678efh567hg6787\n'
     printf 'key_file = %s\ncert_serial = %s\nplatform_key_file = %s\nplatform_key_id = %s\n' "$k/merchant_key.pem" \
       "$(awk '$1 == "merchant" {print $2}' "$k/serials")" "$k/platform_pub.pem" "$id"
     printf 'apiv3_key_file = %s\nbase_url = %s\n' "$k/apiv3.key" "$WX"
   } >"$SITE/wechat.ini"
 }
 
-# demo_alipaysim: with DEMO_QR=alipay, Alipay played by alipaysim (keys
-# made in $SITE/alipay by sim/alipaysim/make-keys.sh, its control port in
-# $ALI); the back office's [qr] provider and [alipay] settings for it
-# appended to $SITE/wechat.ini (the providers' settings).
+# demo_alipaysim: with DEMO_QR naming alipay, Alipay played by alipaysim
+# (keys made in $SITE/alipay by sim/alipaysim/make-keys.sh, its control
+# port in $ALI); the back office's [alipay] settings for it appended to
+# $SITE/wechat.ini (the providers' settings).
 demo_alipaysim() {
-  [[ ${DEMO_QR:-} == alipay ]] || return 0
+  demo_qr_has alipay || return 0
   local k=$SITE/alipay
   bash "$ROOT/sim/alipaysim/make-keys.sh" "$k"
   start "$BIN/alipaysim" --ports-file "$SITE/ali.ports" --app-id 2021000000000001 \
@@ -96,19 +108,19 @@ demo_alipaysim() {
   until grep -q control "$SITE/ali.ports"; do sleep 0.05; done
   ALI=$(port ali.ports control)
   {
-    printf '[qr]\nprovider = alipay\n[alipay]\napp_id = 2021000000000001\n'
+    printf '[alipay]\napp_id = 2021000000000001\n'
     printf 'private_key_file = %s\nalipay_public_key_file = %s\ngateway = http://127.0.0.1:%s/gateway.do\n' \
       "$k/app_private.pem" "$k/alipay_public.pem" "$(port ali.ports http)"
   } >>"$SITE/wechat.ini"
 }
 
-# demo_phone_pay ID: a resident's phone pays QR order ID: at wxpaysim with
-# DEMO_QR=wechat, at alipaysim with DEMO_QR=alipay, else on the back
-# office's simulated page.
+# demo_phone_pay ID: a resident's phone pays the kiosk's QR order ID at
+# the provider that takes the kiosks' orders (DEMO_QR's first): at
+# wxpaysim, at alipaysim, else on the back office's simulated page.
 demo_phone_pay() {
-  if [[ ${DEMO_QR:-} == wechat ]]; then
+  if [[ ${DEMO_QR:-} == wechat* ]]; then
     curl -s -o /dev/null -X POST "$WX/sim/orders/$1/pay"
-  elif [[ ${DEMO_QR:-} == alipay ]]; then
+  elif [[ ${DEMO_QR:-} == alipay* ]]; then
     tell "$ALI" "pay $1"
   else
     curl -s -o /dev/null -X POST "$BO/v1/sim/qr-orders/$1/pay"
@@ -121,7 +133,9 @@ demo_phone_pay() {
 # heartbeat every 10 s for the demo, SMS notices to smscsim (started here)
 # with a resident's contact on meter 3; serving, its address in $BO. With
 # DEMO_QR=wechat, QR money moves through WeChat Pay played by wxpaysim;
-# with DEMO_QR=alipay, through Alipay played by alipaysim.
+# with DEMO_QR=alipay, through Alipay played by alipaysim; with
+# DEMO_QR=wechat,alipay both are opened (the kiosk's orders go to the
+# first) and the resident's phone page offers both.
 demo_backoffice() {
   demo_smscsim
   demo_wxpaysim
@@ -136,6 +150,7 @@ plain_http = true
 key = $SITE/signing.key
 [qr]
 simulate = true
+${DEMO_QR:+providers = ${DEMO_QR//,/, }}
 [notices]
 sms = true
 [sms]
@@ -174,6 +189,58 @@ demo_console_hint() {
 The web console: ${BO/127.0.0.1/localhost}/console/  (operator admin, password $DEMO_CONSOLE_PASSWORD;
   li, password $DEMO_CONSOLE_PASSWORD too, lacks the permission operators: the Staff page says so)
 TXT
+}
+
+# The resident of meter 1 on the phone page: the meter number and the
+# last 4 digits of its customer number (100000000001).
+DEMO_PHONE_METER=000000000001
+DEMO_PHONE_DIGITS=0001
+
+# demo_phone_hint: where the resident's phone page is, and what finds a meter.
+demo_phone_hint() {
+  echo "The resident's phone page: ${BO/127.0.0.1/localhost}/my/  (meter $DEMO_PHONE_METER, customer digits $DEMO_PHONE_DIGITS)"
+  if [[ -n ${DEMO_QR:-} ]]; then
+    echo "  pay from it, or: scripts/demo-ctl phone-pay METER AMOUNT_FEN [${DEMO_QR//,/|}]"
+  else
+    echo "  paying from it needs a provider: DEMO_QR=wechat,alipay ./scripts/demo"
+  fi
+}
+
+# jget JSON PATH: a JSON value (sqlite3's json_extract).
+jget() { sqlite3 :memory: "select json_extract('${1//\'/\'\'}', '$2')"; }
+
+# demo_phone_topup METER AMOUNT PROVIDER [DIGITS]: a resident pays AMOUNT
+# fen for METER from the phone page, through its API as the page does
+# (find, order), pays at PROVIDER's simulator (wechat: wxpaysim's H5 page
+# scanned; alipay: alipaysim's wap page opened, then paid by its control),
+# and watches the order until the credit is on the meter (the site's
+# kiosk's worker runs it). Prints each stage; false if it never gets there.
+demo_phone_topup() {
+  local m=$1 amount=$2 prov=$3 digits=${4:-} a token order url state="" last=""
+  [[ -n $digits ]] || digits=$(awk -F, -v m="$m" '$1 == m { print substr($2, length($2) - 3) }' "$SITE/meters.csv")
+  a=$(curl -s -X POST -H 'Content-Type: application/json' -d "{\"meter\":\"$m\",\"digits\":\"$digits\"}" \
+    "$BO/v1/phone/session")
+  token=$(jget "$a" '$.token')
+  [[ -n $token ]] || { echo "  the phone page did not find meter $m: $a" >&2; return 1; }
+  a=$(curl -s -X POST -H 'Content-Type: application/json' -H "Authorization: Bearer $token" \
+    -d "{\"amount\":$amount,\"provider\":\"$prov\"}" "$BO/v1/phone/orders")
+  order=$(jget "$a" '$.order') url=$(jget "$a" '$.pay_url')
+  [[ -n $order ]] || { echo "  no order: $a" >&2; return 1; }
+  echo "  order $order at $prov: the phone opens ${url:0:60}..."
+  if [[ $prov == wechat ]]; then
+    curl -s -o /dev/null -X POST --data-binary "$url" "$WX/sim/scan" || return 1
+  else
+    curl -s -o /dev/null "$url" && tell "$ALI" "pay $order"
+  fi
+  for _ in $(seq 600); do
+    a=$(curl -s -H "Authorization: Bearer $token" "$BO/v1/phone/orders/$order")
+    state=$(jget "$a" '$.state')
+    [[ $state != "$last" ]] && echo "  the page shows: $state" && last=$state
+    [[ $state == done ]] && { printf '  on the meter: balance %s\n' "$(jget "$a" '$.balance')"; return 0; }
+    [[ $state == failed || $state == closed ]] && return 1
+    sleep 0.1
+  done
+  return 1
 }
 
 # sms_count: how many messages smscsim holds.

@@ -177,6 +177,8 @@ static bool apply(bo_config_t *c, const char *section, const char *name, const c
         return bo_wx_config_key(&c->wechat, name, v, known);
     if (KEY("qr", "provider"))
         return copy(c->qr_provider, sizeof c->qr_provider, v);
+    if (KEY("qr", "providers"))
+        return copy(c->qr_providers, sizeof c->qr_providers, v);
     if (KEY("server", "listen"))
         return copy(c->listen, sizeof c->listen, v);
     if (KEY("server", "port"))
@@ -360,11 +362,48 @@ kerr_t bo_config_check(const bo_config_t *c, kmsg_t *msg)
     kerr_t rc = check_notices(&c->notices, msg);
     if (rc == K_OK && c->notices.sms)
         rc = bo_sms_config_check(&c->sms, msg);
-    if (rc == K_OK && strcmp(c->qr_provider, "wechat") == 0)
-        rc = bo_wx_config_check(&c->wechat, msg);
+    char names[BO_QR_PROVIDERS_MAX][16];
+    size_t n = 0;
+    if (rc == K_OK)
+        rc = bo_config_qr_names(c, names, &n, msg);
+    for (size_t i = 0; rc == K_OK && i < n; i++)
+        if (strcmp(names[i], "wechat") == 0)
+            rc = bo_wx_config_check(&c->wechat, msg);
     if (rc == K_OK && c->notices.email && !c->email.url[0])
         rc = kmsg_set(msg, K_EINVAL, "[notices] email = true needs [email] server_url, the SMTP server");
     return rc;
+}
+
+/* Appends name to names unless it is there; false when full. */
+static bool add_name(char names[BO_QR_PROVIDERS_MAX][16], size_t *n, const char *name)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp(names[i], name) == 0)
+            return true;
+    if (*n == BO_QR_PROVIDERS_MAX || strlen(name) >= sizeof names[0])
+        return false;
+    snprintf(names[(*n)++], sizeof names[0], "%s", name);
+    return true;
+}
+
+kerr_t bo_config_qr_names(const bo_config_t *c, char names[BO_QR_PROVIDERS_MAX][16], size_t *n, kmsg_t *msg)
+{
+    char list[sizeof c->qr_providers], *save = NULL;
+    bool kiosk_real = strcmp(c->qr_provider, "sim") != 0, listed = !kiosk_real;
+    *n = 0;
+    if (kiosk_real)
+        add_name(names, n, c->qr_provider);
+    snprintf(list, sizeof list, "%s", c->qr_providers);
+    for (char *t = strtok_r(list, ", \t", &save); t; t = strtok_r(NULL, ", \t", &save)) {
+        listed = listed || strcmp(t, c->qr_provider) == 0;
+        if (strcmp(t, "sim") == 0 || !add_name(names, n, t))
+            return kmsg_set(msg, K_EINVAL, "[qr] providers = %s: at most %d real providers (wechat, alipay)",
+                            c->qr_providers, BO_QR_PROVIDERS_MAX);
+    }
+    if (c->qr_providers[0] && !listed)
+        return kmsg_set(msg, K_EINVAL, "[qr] provider = %s is not among [qr] providers = %s", c->qr_provider,
+                        c->qr_providers);
+    return K_OK;
 }
 
 bool bo_config_loopback(const char *host)

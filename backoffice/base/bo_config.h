@@ -56,6 +56,7 @@ typedef struct bo_config {
     bool qr_simulate;     /* the simulated payment provider's pages */
     int64_t qr_ttl_s;
     char qr_provider[16]; /* [qr] provider: sim (no real money, the default), wechat, alipay */
+    char qr_providers[64]; /* [qr] providers: the providers opened, "wechat, alipay" ("": provider alone) */
     int64_t qr_reconcile_hour; /* [qr] reconcile_hour: serve reconciles yesterday after this hour, China time */
     int64_t command_expiry_s; /* a central command not run within this long expires ([commands] expiry_seconds) */
     int64_t lease_s;      /* a count lease not renewed for this long ends */
@@ -109,5 +110,14 @@ bool bo_config_levels_parse(const char *text, int64_t out[3]);
 
 /* True if host names the loopback interface (127.0.0.0/8, ::1, localhost). */
 bool bo_config_loopback(const char *host);
+
+#define BO_QR_PROVIDERS_MAX 2
+
+/* The real QR money providers the back office opens, into names: the
+ * kiosk's first ([qr] provider when it is not sim, else the first of [qr]
+ * providers), then the rest of [qr] providers in their order; *n 0 when
+ * there is none (sim). K_EINVAL when providers lists more than
+ * BO_QR_PROVIDERS_MAX or sim, or leaves out a real [qr] provider. */
+kerr_t bo_config_qr_names(const bo_config_t *c, char names[BO_QR_PROVIDERS_MAX][16], size_t *n, kmsg_t *msg);
 
 #endif

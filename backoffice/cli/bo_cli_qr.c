@@ -12,7 +12,7 @@
 
 static int usage(void)
 {
-    return bo_cli_usage("qr reconcile --day YYYY-MM-DD | qr differences [--day D] [--open] [--csv] | "
+    return bo_cli_usage("qr reconcile --day YYYY-MM-DD [--provider wechat|alipay] | qr differences [--day D] [--open] [--csv] | "
                         "qr difference resolve ID --reason TEXT --operator NAME | "
                         "qr refunds [--state pending|processing|succeeded|failed|settled|review] [--csv] | "
                         "qr refund settle ORDER --reason TEXT --operator NAME (permission void)   "
@@ -24,24 +24,32 @@ bool bo_cli_qr_verb(const bo_args_t *a)
     return a->npos >= 1 && strcmp(a->pos[0], "qr") == 0;
 }
 
+/* Reconciles the day's bill of each open provider, or of --provider's. */
 static int reconcile(const bo_config_t *cfg, bo_store_t *st, const bo_args_t *a, FILE *out)
 {
-    bo_provider_t p;
+    bo_pay_set_t set;
     bo_recon_stats_t s;
     kmsg_t msg = {{0}};
-    if (!bo_arg(a, "day"))
+    const char *day = bo_arg(a, "day"), *only = bo_arg(a, "provider");
+    if (!day)
         return usage();
-    kerr_t rc = bo_pay_open(cfg, &p, &msg);
-    if (rc == K_OK && !bo_pay_real(&p))
-        rc = kmsg_set(&msg, K_EINVAL, "[qr] provider is %s: no provider's bill to reconcile", cfg->qr_provider);
+    kerr_t rc = bo_pay_open_all(cfg, &set, &msg);
+    if (rc == K_OK && (set.n == 0 || (only && !bo_pay_find(&set, only))))
+        rc = kmsg_set(&msg, K_EINVAL, "[qr] provider%s: no bill of %s to reconcile", set.n ? "s" : " is sim",
+                      only ? only : "a provider");
     if (rc)
         return bo_cli_outcome_args(rc, &msg, NULL);
     bo_who_t who = bo_cli_login();
-    rc = bo_recon_day(st, &who, &p, bo_arg(a, "day"), &s, &msg);
-    if (rc == K_OK)
-        fprintf(out, "%s %s: %zu bill rows, %zu differences, %zu new\n", p.ops->name, bo_arg(a, "day"), s.rows,
-                s.found, s.added);
-    bo_pay_close(&p);
+    for (size_t i = 0; rc == K_OK && i < set.n; i++) {
+        const bo_provider_t *p = &set.p[i];
+        if (only && strcmp(only, p->ops->name) != 0)
+            continue;
+        rc = bo_recon_day(st, &who, p, i == 0, day, &s, &msg);
+        if (rc == K_OK)
+            fprintf(out, "%s %s: %zu bill rows, %zu differences, %zu new\n", p->ops->name, day, s.rows, s.found,
+                    s.added);
+    }
+    bo_pay_close_all(&set);
     return bo_cli_outcome_args(rc, &msg, NULL);
 }
 

@@ -141,25 +141,49 @@ void bo_phone_clear(bo_phone_throttle_t *t, const char *key)
         t->slot[i] = (bo_phone_slot_t){0};
 }
 
-void bo_phone_order_id(const char *meter, char *id, size_t len)
+void bo_phone_order_id(const char *meter, char tag, char *id, size_t len)
 {
     uint8_t rnd[8];
     char hex[17];
     randombytes_buf(rnd, sizeof rnd);
     sodium_bin2hex(hex, sizeof hex, rnd, sizeof rnd);
-    snprintf(id, len, "P%s_%s", meter, hex);
+    snprintf(id, len, "P%s_%c%.15s", meter, tag, hex);
+}
+
+/* The provider's tag at the start of an id's random part, 0 if none. */
+static char tag_at(const char *tail)
+{
+    return tail[0] >= 'A' && tail[0] <= 'Z' ? tail[0] : 0;
 }
 
 bool bo_phone_order_meter(const char *id, char *meter, size_t len)
 {
     const char *u = strchr(id, '_');
-    size_t n = u ? (size_t)(u - id) - 1 : 0;
+    size_t n = u ? (size_t)(u - id) - 1 : 0, tagged = u && tag_at(u + 1) ? 1 : 0;
     if (id[0] != 'P' || !u || n == 0 || n > BO_PHONE_METER_MAX || n >= len || strlen(u + 1) != 16 ||
-        strspn(u + 1, "0123456789abcdef") != 16)
+        strspn(u + 1 + tagged, "0123456789abcdef") != 16 - tagged)
         return false;
     memcpy(meter, id + 1, n);
     meter[n] = '\0';
     return bo_phone_meter_ok(meter);
+}
+
+char bo_phone_provider_tag(const char *provider)
+{
+    static const struct {
+        const char *name;
+        char tag;
+    } tags[] = {{"wechat", 'W'}, {"alipay", 'A'}};
+    for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++)
+        if (strcmp(tags[i].name, provider) == 0)
+            return tags[i].tag;
+    return 0;
+}
+
+char bo_phone_order_tag(const char *id)
+{
+    char meter[BO_PHONE_METER_MAX + 1];
+    return bo_phone_order_meter(id, meter, sizeof meter) ? tag_at(strchr(id, '_') + 1) : 0;
 }
 
 bool bo_phone_ask_due(bo_phone_asked_t *t, size_t n, const char *id, int64_t now, int64_t every_ms)

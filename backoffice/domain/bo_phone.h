@@ -17,19 +17,30 @@
 #define BO_PHONE_DIGITS 4       /* how many of the customer number's last digits the resident gives */
 #define BO_PHONE_SESSION_MS (15 * 60 * 1000)
 #define BO_PHONE_SLOTS 256      /* throttle entries (client addresses and meters together) */
-#define BO_PHONE_ORDER_MAX 33   /* an order id with its NUL: "P", the meter, "_", 16 hex digits */
+#define BO_PHONE_ORDER_MAX 33   /* an order id with its NUL: "P", the meter, "_", a tag, 15 hex digits */
 
 /* The amounts the page offers (fen); an order for any other is refused. */
 extern const int64_t bo_phone_amounts[4];
 
 /* Writes a fresh order id for meter into id (BO_PHONE_ORDER_MAX bytes):
- * the meter is in it, so a payment notified after a restart still finds
- * its meter, and the provider's out_trade_no is that id. */
-void bo_phone_order_id(const char *meter, char *id, size_t len);
+ * "P", the meter, "_", tag (an upper-case letter naming the provider that
+ * takes the order) and 15 random hex digits. The meter and the provider
+ * are in it, so a payment notified or asked about after a restart still
+ * finds both; the provider's out_trade_no is that id. */
+void bo_phone_order_id(const char *meter, char tag, char *id, size_t len);
 
 /* The meter order id names into meter (BO_PHONE_METER_MAX + 1 bytes);
  * false if id is not an order id of the page's. */
 bool bo_phone_order_meter(const char *id, char *meter, size_t len);
+
+/* The tag the phone page's order ids carry for provider ("wechat": 'W',
+ * "alipay": 'A'); 0 for another name. */
+char bo_phone_provider_tag(const char *provider);
+
+/* The provider's tag order id carries ('A'..'Z'); 0 if id is not the
+ * page's, or was made before ids carried one (16 hex digits: the kiosks'
+ * provider took it). */
+char bo_phone_order_tag(const char *id);
 
 /* What a token lets its bearer do. */
 typedef enum bo_phone_kind {

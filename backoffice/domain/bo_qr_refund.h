@@ -69,13 +69,15 @@ const char *bo_phone_refund_stage(const bo_refund_rec_t *r);
 kerr_t bo_qr_refund_notice(bo_store_t *st, const bo_refund_rec_t *r, int64_t now, kmsg_t *msg);
 
 /* What the worker needs: the store, taken through lock/unlock (never held
- * across a provider call), and the provider. */
+ * across a provider call), the kiosks' provider, and (if not NULL) the
+ * provider that took a phone order (NULL when it is not open). */
 typedef struct bo_refund_env {
     bo_store_t *st;
     const bo_provider_t *prov;
     void (*lock)(void *arg);
     void (*unlock)(void *arg);
     void *arg;
+    const bo_provider_t *(*phone_prov)(void *arg, const char *order);
 } bo_refund_env_t;
 
 typedef struct bo_refund_stats {

@@ -72,10 +72,15 @@ static bool next(bo_refund_rec_t *r, kerr_t rc, const bo_prov_refund_t *pr, cons
     return r->attempts >= ALERT_AFTER && alert_once(r);
 }
 
-/* Asks the provider about r: the refund itself, or its outcome. */
-static kerr_t ask(const bo_provider_t *p, const bo_refund_rec_t *r, bo_prov_refund_t *pr, kmsg_t *msg)
+/* Asks the provider that took r's payment about r: the refund itself, or
+ * its outcome. */
+static kerr_t ask(const bo_refund_env_t *env, const bo_refund_rec_t *r, bo_prov_refund_t *pr, kmsg_t *msg)
 {
+    bool phone = strcmp(r->source, "phone") == 0 && env->phone_prov;
+    const bo_provider_t *p = phone ? env->phone_prov(env->arg, r->order) : env->prov;
     memset(pr, 0, sizeof *pr);
+    if (!p)
+        return kmsg_set(msg, K_EIO, "the provider that took order %s is not open here", r->order);
     if (strcmp(r->state, "pending") == 0)
         return p->ops->refund(p->ctx, r->order, r->out_refund_no, r->amount, r->total, pr, msg);
     return p->ops->refund_query(p->ctx, r->order, r->out_refund_no, pr, msg);
@@ -136,7 +141,7 @@ kerr_t bo_qr_refund_pass(const bo_refund_env_t *env, int64_t now, bo_refund_stat
         kmsg_t why = {{0}};
         char was[16];
         snprintf(was, sizeof was, "%s", r->state);
-        kerr_t arc = ask(env->prov, r, &pr, &why);
+        kerr_t arc = ask(env, r, &pr, &why);
         bool alert = next(r, arc, &pr, why.text, now);
         LOG_I("qr", "refund %s of order %s (%s): %s%s%s", r->out_refund_no, r->order, was, r->state,
               r->last_error[0] ? ": " : "", r->last_error);

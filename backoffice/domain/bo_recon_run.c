@@ -7,6 +7,7 @@
 
 #include "backoffice/domain/bo_audit.h"
 #include "backoffice/domain/bo_bill_calc.h"
+#include "backoffice/domain/bo_phone.h"
 #include "core/perm.h"
 
 #define CN_OFFSET_MS (8 * 3600 * 1000LL) /* the providers' day: China time */
@@ -60,6 +61,7 @@ typedef struct run {
     bo_store_t *st;
     const bo_who_t *who;
     const char *provider, *day;
+    bool kiosk_orders;    /* the provider takes the kiosks' orders: they are its side */
     bo_recon_bill_t here; /* its paid orders and its refunds that succeeded */
     bo_recon_stats_t *stats;
     kerr_t rc;
@@ -155,8 +157,13 @@ static kerr_t compare(run_t *r, const bo_recon_bill_t *b, int64_t from)
 {
     bo_recon_side_t bill = {b->paid, b->n_paid, b->refunds, b->n_refunds};
     size_t n = 0;
-    kerr_t rc = r->st->ops->recon->paid_each(r->st->ctx, from, from + DAY_MS, on_paid, r, r->msg);
-    if (rc == K_OK)
+    kerr_t rc = K_OK;
+    if (r->kiosk_orders)
+        rc = r->st->ops->recon->paid_each(r->st->ctx, from, from + DAY_MS, on_paid, r, r->msg);
+    char tag = bo_phone_provider_tag(r->provider);
+    if (rc == K_OK && tag)
+        rc = r->st->ops->recon->phone_paid_each(r->st->ctx, tag, from, from + DAY_MS, on_paid, r, r->msg);
+    if (rc == K_OK && r->kiosk_orders)
         rc = r->st->ops->recon->refunded_each(r->st->ctx, from, from + DAY_MS, on_refunded, r, r->msg);
     if (rc == K_OK && r->here.oom)
         rc = kmsg_set(r->msg, K_EIO, "out of memory reading the orders paid on %s", r->day);
@@ -168,7 +175,7 @@ static kerr_t compare(run_t *r, const bo_recon_bill_t *b, int64_t from)
     return rc ? rc : r->rc;
 }
 
-kerr_t bo_recon_apply(bo_store_t *st, const bo_who_t *who, const char *provider, const char *day,
+kerr_t bo_recon_apply(bo_store_t *st, const bo_who_t *who, const char *provider, bool kiosk_orders, const char *day,
                       const bo_recon_bill_t *b, bo_recon_stats_t *stats, kmsg_t *msg)
 {
     int64_t from;
@@ -177,7 +184,7 @@ kerr_t bo_recon_apply(bo_store_t *st, const bo_who_t *who, const char *provider,
     if (!day_start(day, &from))
         return kmsg_set(msg, K_EINVAL, "'%s' is not a day (YYYY-MM-DD)", day ? day : "");
     stats->rows = b->n_paid + b->n_refunds;
-    run_t r = {st, who, provider, day, {0}, stats, K_OK, msg};
+    run_t r = {st, who, provider, day, kiosk_orders, {0}, stats, K_OK, msg};
     char job[64], detail[160];
     bool added;
     kerr_t rc = bo_op_begin(&op, st, who, msg);
@@ -192,7 +199,7 @@ kerr_t bo_recon_apply(bo_store_t *st, const bo_who_t *who, const char *provider,
     return bo_op_end(&op, rc, "qr.reconcile", day, NULL, detail, NULL, NULL);
 }
 
-kerr_t bo_recon_day(bo_store_t *st, const bo_who_t *who, const bo_provider_t *p, const char *day,
+kerr_t bo_recon_day(bo_store_t *st, const bo_who_t *who, const bo_provider_t *p, bool kiosk_orders, const char *day,
                     bo_recon_stats_t *stats, kmsg_t *msg)
 {
     bo_recon_bill_t b;
@@ -202,7 +209,7 @@ kerr_t bo_recon_day(bo_store_t *st, const bo_who_t *who, const bo_provider_t *p,
         return kmsg_set(msg, K_EINVAL, "'%s' is not a day (YYYY-MM-DD)", day ? day : "");
     kerr_t rc = bo_recon_fetch(p, day, &b, msg);
     if (rc == K_OK)
-        rc = bo_recon_apply(st, who, p->ops->name, day, &b, stats, msg);
+        rc = bo_recon_apply(st, who, p->ops->name, kiosk_orders, day, &b, stats, msg);
     bo_recon_bill_free(&b);
     return rc;
 }

@@ -36,15 +36,17 @@ kerr_t bo_recon_fetch(const bo_provider_t *p, const char *day, bo_recon_bill_t *
 void bo_recon_bill_free(bo_recon_bill_t *b);
 
 /* Compares bill b of day with the orders paid that day and records the
- * differences of provider (its name) in one transaction, with a staff
+ * differences of provider (its name) in one transaction (the kiosks' QR
+ * orders and their refunds are the back office's side only when
+ * kiosk_orders: the provider that takes them, [qr] provider), with a staff
  * alert `qr_difference` for each new one and the run recorded (job
  * qr_reconcile:PROVIDER, period day) and audited (`qr.reconcile`).
  * Running a day again adds nothing already recorded. K_EINVAL: not a day. */
-kerr_t bo_recon_apply(bo_store_t *st, const bo_who_t *who, const char *provider, const char *day,
+kerr_t bo_recon_apply(bo_store_t *st, const bo_who_t *who, const char *provider, bool kiosk_orders, const char *day,
                       const bo_recon_bill_t *b, bo_recon_stats_t *stats, kmsg_t *msg);
 
 /* Fetches and applies day's run with provider p (the command line's). */
-kerr_t bo_recon_day(bo_store_t *st, const bo_who_t *who, const bo_provider_t *p, const char *day,
+kerr_t bo_recon_day(bo_store_t *st, const bo_who_t *who, const bo_provider_t *p, bool kiosk_orders, const char *day,
                     bo_recon_stats_t *stats, kmsg_t *msg);
 
 /* The day whose run is due at now for provider: yesterday (China time)

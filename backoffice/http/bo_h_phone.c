@@ -226,8 +226,8 @@ void bo_h_phone_meter(bo_req_t *q, bo_resp_t *r)
     cJSON_Delete(usage);
     cJSON_AddItemToObject(o, "topups", topups);
     cJSON *p = cJSON_AddArrayToObject(o, "providers"), *a = cJSON_AddArrayToObject(o, "amounts");
-    if (s->provider.ops)
-        cJSON_AddItemToArray(p, cJSON_CreateString(s->provider.ops->name));
+    for (size_t i = 0; i < s->pay.n; i++)
+        cJSON_AddItemToArray(p, cJSON_CreateString(s->pay.p[i].ops->name));
     for (size_t i = 0; i < sizeof bo_phone_amounts / sizeof bo_phone_amounts[0]; i++)
         cJSON_AddItemToArray(a, cJSON_CreateNumber((double)bo_phone_amounts[i]));
     bo_resp_json(r, 200, o);

@@ -13,12 +13,16 @@
 
 #define ASK_EVERY_MS 3000 /* a pending order is asked about at the provider at most this often */
 
-/* The providers' notification paths (the routes of bo_route.c). */
+/* The providers' notification paths (the routes of bo_route.c): the
+ * kiosks' orders' and the phone page's (bo_h_phone_pay.c names those in
+ * its orders). */
 static const struct {
     const char *path, *provider;
 } notify_paths[] = {
     {"/v1/notify/wechatpay", "wechat"},
     {"/v1/notify/alipay", "alipay"},
+    {"/v1/phone/notify/wechatpay", "wechat"},
+    {"/v1/phone/notify/alipay", "alipay"},
 };
 
 static bool real(const bo_server_t *s)
@@ -34,7 +38,7 @@ kerr_t bo__qr_place(bo_server_t *s, bo_order_t *o, kmsg_t *msg)
     for (size_t i = 0; i < sizeof notify_paths / sizeof notify_paths[0]; i++)
         if (strcmp(notify_paths[i].provider, s->provider.ops->name) == 0)
             snprintf(notify, sizeof notify, "%s%s", s->base_url, notify_paths[i].path);
-    snprintf(what, sizeof what, "Prepaid top-up, meter %s", o->meter);
+    snprintf(what, sizeof what, "Prepaid top-up of meter %s", o->meter); /* no comma: WeChat Pay's bill is CSV */
     bo_prov_order_t po = {.kind = BO_PROV_NATIVE, .out_trade_no = o->id, .amount = o->amount,
                           .currency = o->currency, .description = what, .notify_url = notify,
                           .expires_at = o->expires_at};
@@ -141,35 +145,46 @@ void bo__qr_close(bo_server_t *s, const bo_order_t *o)
               s->provider.ops->name, msg.text);
 }
 
-static const char *header(void *arg, const char *name)
+static const char *header(void *conn, const char *name)
 {
-    return MHD_lookup_connection_value(arg, MHD_HEADER_KIND, name);
+    return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
 }
 
+/* POST /v1/notify/{wechatpay|alipay} and /v1/phone/notify/...: an open
+ * provider's notification, checked by its signature (401 if it is not the
+ * provider's). A kiosk's order is booked; a phone page's (its id P...; a
+ * notify_url set by hand sends those to /v1/notify/... too) becomes its
+ * credit, once (500 if it cannot be stored: sent again). */
 void bo_h_notify(bo_req_t *q, bo_resp_t *r)
 {
     bo_server_t *s = q->s;
-    const char *want = NULL;
+    const bo_provider_t *p = NULL;
     for (size_t i = 0; i < sizeof notify_paths / sizeof notify_paths[0]; i++)
         if (strcmp(q->path, notify_paths[i].path) == 0)
-            want = notify_paths[i].provider;
-    if (!real(s) || !want || strcmp(want, s->provider.ops->name) != 0) {
+            p = bo_pay_find(&s->pay, notify_paths[i].provider);
+    if (!p) {
         bo_resp_error(r, 404, "not_found", "this server takes no notifications from that provider");
         return;
     }
     bo_prov_http_t req = {header, q->conn, header(q->conn, "Content-Type"), q->body, q->body_len};
     bo_prov_event_t ev;
     kmsg_t msg = {{0}};
-    if (s->provider.ops->notify(s->provider.ctx, &req, &ev, &msg) != K_OK) {
-        LOG_W("qr", "a %s notification refused: %s", want, msg.text);
+    if (p->ops->notify(p->ctx, &req, &ev, &msg) != K_OK) {
+        LOG_W("qr", "a %s notification refused: %s", p->ops->name, msg.text);
         bo_resp_error(r, 401, "FAIL", "%s", msg.text);
         return;
     }
-    if (!ev.is_refund && book_answer(s, ev.trade.out_trade_no, &ev.trade) != K_OK) {
+    char meter[BO_PHONE_METER_MAX + 1];
+    kerr_t rc = K_OK;
+    if (bo_phone_order_meter(ev.trade.out_trade_no, meter, sizeof meter)) /* kiosks' ids are hex: never P... */
+        rc = bo__phone_notified(s, p, &ev);
+    else if (!ev.is_refund)
+        rc = book_answer(s, ev.trade.out_trade_no, &ev.trade);
+    if (rc != K_OK) {
         bo_resp_error(r, 500, "FAIL", "the payment could not be stored: send it again");
         return;
     }
-    r->status = s->provider.ops->ack_status;
-    r->body = strdup(s->provider.ops->ack_body);
+    r->status = p->ops->ack_status;
+    r->body = strdup(p->ops->ack_body);
     r->type = "text/plain; charset=utf-8";
 }

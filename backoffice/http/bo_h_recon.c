@@ -28,15 +28,15 @@ void bo_h_admin_qr_differences(bo_req_t *q, bo_resp_t *r)
     bo_resp_json(r, 200, o);
 }
 
-void bo_recon_check(bo_server_t *s, int ready_hour)
+/* Reconciles yesterday's bill of provider p once it is due (kiosk_orders:
+ * p takes the kiosks' orders). */
+static void check_one(bo_server_t *s, const bo_provider_t *p, bool kiosk_orders, int ready_hour)
 {
     char day[11];
     bool due = false;
     kmsg_t msg = {{0}};
-    if (!s->provider.ops)
-        return;
     bo_lock(s);
-    kerr_t rc = bo_recon_due(&s->store, s->provider.ops->name, bo_now(s), ready_hour, day, &due, &msg);
+    kerr_t rc = bo_recon_due(&s->store, p->ops->name, bo_now(s), ready_hour, day, &due, &msg);
     bo_unlock(s);
     if (rc || !due) {
         if (rc)
@@ -45,17 +45,23 @@ void bo_recon_check(bo_server_t *s, int ready_hour)
     }
     bo_recon_bill_t b;
     bo_recon_stats_t st = {0};
-    rc = bo_recon_fetch(&s->provider, day, &b, &msg); /* no lock: it waits for the provider */
+    rc = bo_recon_fetch(p, day, &b, &msg); /* no lock: it waits for the provider */
     bo_who_t who = {"backoffice:reconcile", bo_now(s)};
     if (rc == K_OK) {
         bo_lock(s);
-        rc = bo_recon_apply(&s->store, &who, s->provider.ops->name, day, &b, &st, &msg);
+        rc = bo_recon_apply(&s->store, &who, p->ops->name, kiosk_orders, day, &b, &st, &msg);
         bo_unlock(s);
     }
     bo_recon_bill_free(&b);
     if (rc)
-        LOG_W("qr", "reconciling %s's bill of %s (tried again next time): %s", s->provider.ops->name, day, msg.text);
+        LOG_W("qr", "reconciling %s's bill of %s (tried again next time): %s", p->ops->name, day, msg.text);
     else
-        LOG_I("qr", "reconciled %s's bill of %s: %zu rows, %zu differences, %zu new", s->provider.ops->name, day,
-              st.rows, st.found, st.added);
+        LOG_I("qr", "reconciled %s's bill of %s: %zu rows, %zu differences, %zu new", p->ops->name, day, st.rows,
+              st.found, st.added);
+}
+
+void bo_recon_check(bo_server_t *s, int ready_hour)
+{
+    for (size_t i = 0; i < s->pay.n; i++)
+        check_one(s, &s->pay.p[i], i == 0, ready_hour);
 }

@@ -117,8 +117,8 @@ static const bo_route_t routes[] = {
     {"GET", "/v1/phone/meter", bo_h_phone_meter, 0, BODY_NONE, 0},
     {"POST", "/v1/phone/orders", bo_h_phone_order_create, 0, BODY_JSON, FORM},
     {"GET", "/v1/phone/orders/*", bo_h_phone_order_get, 0, BODY_NONE, 0},
-    {"POST", "/v1/phone/notify/wechatpay", bo_h_phone_notify, 0, BODY_JSON, SMALL},
-    {"POST", "/v1/phone/notify/alipay", bo_h_phone_notify, 0, BODY_FORM, SMALL},
+    {"POST", "/v1/phone/notify/wechatpay", bo_h_notify, 0, BODY_JSON, SMALL},
+    {"POST", "/v1/phone/notify/alipay", bo_h_notify, 0, BODY_FORM, SMALL},
     /* The QR money providers' notifications, checked by their signatures
      * (bo_h_qr_prov.c): WeChat Pay's JSON, Alipay's form. */
     {"POST", "/v1/notify/wechatpay", bo_h_notify, 0, BODY_JSON, SMALL},

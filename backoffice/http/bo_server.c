@@ -69,7 +69,9 @@ kerr_t bo_server_start(bo_server_t *s, const bo_config_t *cfg, bo_store_open_fn 
     if (rc == K_OK)
         rc = bo_key_load(cfg->signing_key, &s->key, msg);
     if (rc == K_OK)
-        rc = bo_pay_open(cfg, &s->provider, msg);
+        rc = bo_pay_open_all(cfg, &s->pay, msg);
+    if (rc == K_OK && s->pay.n)
+        s->provider = s->pay.p[0]; /* a copy: closed through s->pay */
     if (rc == K_OK)
         rc = open(cfg->database, &s->store, msg);
     if (rc == K_OK)
@@ -91,7 +93,8 @@ void bo_server_stop(bo_server_t *s)
     pthread_cond_broadcast(&s->changed);
     bo_unlock(s);
     bo__http_stop(s);
-    bo_pay_close(&s->provider);
+    bo_pay_close_all(&s->pay);
+    s->provider = (bo_provider_t){0};
     if (s->store.ops)
         s->store.ops->close(s->store.ctx);
     s->store = (bo_store_t){0};

@@ -16,6 +16,7 @@
 #include "backoffice/domain/bo_phone.h"
 #include "backoffice/domain/bo_qr.h"
 #include "backoffice/domain/bo_sign.h"
+#include "backoffice/pay/bo_pay.h"
 #include "backoffice/pay/bo_provider.h"
 #include "backoffice/store/bo_store.h"
 #include "base/err.h"
@@ -48,7 +49,8 @@ typedef struct bo_server {
     bo_fault_t fault;
     char *tls_cert, *tls_key, *tls_ca; /* PEM text handed to libmicrohttpd */
     struct bo_http *http;
-    bo_provider_t provider;  /* [qr] provider: the real QR money provider (ops NULL: the simulated one) */
+    bo_pay_set_t pay;        /* the real QR money providers opened ([qr] provider, [qr] providers) */
+    bo_provider_t provider;  /* pay.p[0], the kiosks' QR orders' provider (ops NULL: the simulated one) */
     struct {                 /* when each pending order was last asked about at the provider */
         char id[33];
         int64_t at;
@@ -285,7 +287,6 @@ void bo_h_phone_find(bo_req_t *q, bo_resp_t *r);
 void bo_h_phone_meter(bo_req_t *q, bo_resp_t *r);
 void bo_h_phone_order_create(bo_req_t *q, bo_resp_t *r);
 void bo_h_phone_order_get(bo_req_t *q, bo_resp_t *r);
-void bo_h_phone_notify(bo_req_t *q, bo_resp_t *r);
 /* The meter a phone request's bearer session names into meter
  * (BO_PHONE_METER_MAX + 1 bytes); false with 401 in r if none or expired. */
 bool bo__phone_session(bo_req_t *q, char *meter, size_t len, bo_resp_t *r);
@@ -294,6 +295,15 @@ bool bo__phone_session(bo_req_t *q, char *meter, size_t len, bo_resp_t *r);
  * refund (bo_phone_refund_stage: refunded, refunding, checking); stage
  * when it has none yet (bo_h_qr_refund.c). Takes the lock. */
 const char *bo__phone_refund_stage(bo_server_t *s, const char *order, const char *stage);
+/* The open provider that took phone order id (its id's tag; an id
+ * without one: the kiosks' provider), NULL if none is open. */
+const bo_provider_t *bo__phone_provider(const bo_server_t *s, const char *id);
+
+/* Books a verified notification ev from provider p about a phone order:
+ * a payment becomes the order's credit, once. K_EIO or K_EBUSY when it
+ * could not be stored (answer 500: the provider sends it again); any
+ * other failure is logged and K_OK. */
+kerr_t bo__phone_notified(bo_server_t *s, const bo_provider_t *p, const bo_prov_event_t *ev);
 
 /* Whether the request carries a console session cookie (its token into
  * token, len bytes, if not NULL). */

@@ -22,7 +22,7 @@ typedef struct bo_alipay_cfg {
     char alipay_public_key_file[512]; /* alipay_public_key_file: Alipay's public key (PEM or bare base64) */
     char gateway[512];                /* gateway: https://openapi.alipay.com/gateway.do by default */
     char ca_file[512];                /* ca_file: the CAs to trust for the gateway; "": the system's */
-    char notify_url[512];             /* notify_url: used when an order names none */
+    char notify_url[512];             /* notify_url: set by hand (behind a proxy), used for every order */
     int64_t timeout_s;                /* timeout_seconds: one call (1..120, 15) */
 } bo_alipay_cfg_t;
 

@@ -95,7 +95,8 @@ kerr_t ap_create(void *ctx, const bo_prov_order_t *o, bo_prov_answer_t *a, kmsg_
     kerr_t rc = order_biz(o, &biz, msg);
     if (rc != K_OK)
         return rc;
-    const char *notify = o->notify_url && o->notify_url[0] ? o->notify_url : c->cfg.notify_url;
+    /* [alipay] notify_url set by hand (behind a proxy) wins, as the contract says */
+    const char *notify = c->cfg.notify_url[0] || !o->notify_url ? c->cfg.notify_url : o->notify_url;
     snprintf(a->out_trade_no, sizeof a->out_trade_no, "%s", o->out_trade_no);
     a->amount = o->amount;
     a->state = BO_PROV_PENDING;

@@ -42,15 +42,50 @@ static const struct {
     {"alipay", open_alipay},
 };
 
-kerr_t bo_pay_open(const bo_config_t *cfg, bo_provider_t *p, kmsg_t *msg)
+/* Opens the provider called name into p. */
+static kerr_t open_named(const bo_config_t *cfg, const char *name, bo_provider_t *p, kmsg_t *msg)
 {
     *p = (bo_provider_t){0};
-    if (strcmp(cfg->qr_provider, "sim") == 0)
+    if (strcmp(name, "sim") == 0)
         return K_OK;
     for (size_t i = 0; i < sizeof providers / sizeof providers[0]; i++)
-        if (strcmp(cfg->qr_provider, providers[i].name) == 0)
+        if (strcmp(name, providers[i].name) == 0)
             return providers[i].open(cfg, p, msg);
-    return kmsg_set(msg, K_EINVAL, "[qr] provider = %s: no such provider (sim, wechat, alipay)", cfg->qr_provider);
+    return kmsg_set(msg, K_EINVAL, "[qr] provider or providers: no such provider as %s (sim, wechat, alipay)", name);
+}
+
+kerr_t bo_pay_open(const bo_config_t *cfg, bo_provider_t *p, kmsg_t *msg)
+{
+    return open_named(cfg, cfg->qr_provider, p, msg);
+}
+
+kerr_t bo_pay_open_all(const bo_config_t *cfg, bo_pay_set_t *set, kmsg_t *msg)
+{
+    char names[BO_QR_PROVIDERS_MAX][16];
+    size_t n;
+    *set = (bo_pay_set_t){0};
+    kerr_t rc = bo_config_qr_names(cfg, names, &n, msg);
+    for (size_t i = 0; rc == K_OK && i < n; i++)
+        if ((rc = open_named(cfg, names[i], &set->p[i], msg)) == K_OK)
+            set->n = i + 1;
+    if (rc)
+        bo_pay_close_all(set);
+    return rc;
+}
+
+void bo_pay_close_all(bo_pay_set_t *set)
+{
+    for (size_t i = 0; i < set->n; i++)
+        bo_pay_close(&set->p[i]);
+    set->n = 0;
+}
+
+const bo_provider_t *bo_pay_find(const bo_pay_set_t *set, const char *name)
+{
+    for (size_t i = 0; i < set->n; i++)
+        if (strcmp(set->p[i].ops->name, name) == 0)
+            return &set->p[i];
+    return NULL;
 }
 
 void bo_pay_close(bo_provider_t *p)

@@ -22,6 +22,25 @@ static kerr_t paid_each(void *ctx, int64_t from, int64_t to, bo_recon_paid_cb fn
                 from, to, fn, arg, msg);
 }
 
+/* A phone order's id is P<meter>_<tag><15 hex digits>: its tag is the 16th
+ * character from the end; its credit command has the order's id. */
+static kerr_t phone_paid_each(void *ctx, char tag, int64_t from, int64_t to, bo_recon_paid_cb fn, void *arg,
+                              kmsg_t *msg)
+{
+    bo_cur_t *st;
+    bool more;
+    const char t[2] = {tag, '\0'};
+    kerr_t rc = bo_db_first(ctx, &st, &more, msg,
+                            "SELECT id, '', CAST(json_extract(params, '$.amount') AS INTEGER) FROM meter_command "
+                            "WHERE command = 'credit' AND operator = 'phone' AND id LIKE 'P%' "
+                            "AND substr(id, length(id) - 15, 1) = ? AND issued_at >= ? AND issued_at < ? ORDER BY id",
+                            "tii", t, from, to);
+    for (; rc == K_OK && more; more = bo_db_next(ctx, st, &rc, msg))
+        fn(arg, bo_db_col(st, 0), bo_db_col(st, 1), bo_cur_int(st, 2));
+    bo_db_end(st);
+    return rc;
+}
+
 static kerr_t refunded_each(void *ctx, int64_t from, int64_t to, bo_recon_paid_cb fn, void *arg, kmsg_t *msg)
 {
     return each(ctx,
@@ -74,6 +93,7 @@ static kerr_t list(void *ctx, const char *day, bool open_only, bo_rows_t *out, k
 
 const bo_st_recon_t bo__sq_recon = {
     .paid_each = paid_each,
+    .phone_paid_each = phone_paid_each,
     .refunded_each = refunded_each,
     .add = add,
     .state = state,

@@ -133,14 +133,30 @@ case_qr_wechat() {
   grep -q "TRANSACTION.SUCCESS" <(curl -s "$WX/sim/deliveries") || fail "no notification was sent"
 }
 
-# The demo with DEMO_QR=alipay: the back office places QR orders with
-# Alipay played by alipaysim (alipay.trade.precreate); the kiosk shows
-# Alipay's code, the phone pays it there, the signed form notification
-# books it and the credit is delivered.
+# The demo with DEMO_QR=alipay,wechat: the back office opens both and
+# places the kiosk's QR orders with Alipay played by alipaysim
+# (alipay.trade.precreate); the kiosk shows Alipay's code, the phone pays
+# it there, the signed form notification books it and the credit is
+# delivered. Then the resident pays from the phone page by each provider
+# (demo_phone_topup, as scripts/demo-ctl phone-pay): each credit reaches
+# the meter through the kiosk's worker, once.
 case_qr_alipay() {
-  qr_sale alipay 'https://qr.alipay.com/'
+  qr_sale alipay,wechat 'https://qr.alipay.com/'
   ask "$ALI" "state $ID"
   [[ $reply == "ok TRADE_SUCCESS total=2000 "* ]] || fail "Alipay's trade: $reply"
+  demo_collector
+  tell "$METERS" "state $DEMO_PHONE_METER"
+  local before=$(json "${reply#ok }" '$.balance') out
+  for prov in alipay wechat; do
+    out=$(DEMO_QR=alipay,wechat demo_phone_topup "$DEMO_PHONE_METER" 2000 "$prov" 2>&1) ||
+      fail "the phone page's top-up by $prov: $out worker: $(tail -3 "$SITE/worker.log")"
+    contains "$out" "the page shows: done" "the phone page's top-up by $prov"
+  done
+  [[ $(bo_sql "select group_concat(substr(id, 15, 1) || ' ' || json_extract(params, '$.amount') || ' ' || state, ', ') from
+        (select * from meter_command where command = 'credit' order by issued_at)") == "A 2000 done, W 2000 done" ]] ||
+    fail "the phone's credits: $(bo_sql 'select id, params, state from meter_command')"
+  tell "$METERS" "state $DEMO_PHONE_METER"
+  [[ $(json "${reply#ok }" '$.balance') == $((before + 4000)) ]] || fail "meter 1's balance: $before -> $reply"
 }
 
 "case_$CASE"

@@ -2,7 +2,8 @@
 // driven by playwright-core (docs/phone.md). tests/phone/phone_test.sh
 // starts metersim, the kiosk's worker, wxpaysim and the back office, then:
 //   node phone_test.mjs CASE BASE_URL WX_URL METERSIM_CONTROL_PORT SITE
-// Cases: pay_wechat, brute_force, link, axe. PHONE_LINK: `backoffice phone-link`'s for meter 1.
+// Cases: pay_wechat, pay_alipay, brute_force, link, axe. PHONE_LINK: `backoffice phone-link`'s for
+// meter 1; ALI_URL, ALI_CTL (pay_alipay): alipaysim's gateway and control port.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { connect } from 'node:net';
@@ -13,6 +14,7 @@ const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const CHROMIUM = process.env.CONSOLE_CHROMIUM || '/usr/bin/chromium';
 const [, , CASE, BASE, WX, CONTROL, SITE] = process.argv;
+const { ALI_URL = '', ALI_CTL = '' } = process.env;
 const METER = '000000000001';
 const DIGITS = '0001'; // customer 100000000001
 
@@ -23,16 +25,19 @@ function check(ok, what) {
 }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-// One line to metersim's control port; its answer's JSON.
-function metersim(line) {
+// One line to a simulator's control port; its answer's first line.
+function control(port, line) {
   return new Promise((resolve, reject) => {
-    const s = connect(Number(CONTROL), '127.0.0.1');
+    const s = connect(Number(port), '127.0.0.1');
     let buf = '';
-    s.on('data', (d) => { buf += d; if (buf.includes('\n')) { s.end(); resolve(JSON.parse(buf.slice(3))); } });
+    s.on('data', (d) => { buf += d; if (buf.includes('\n')) { s.end(); resolve(buf.split('\n')[0]); } });
     s.on('error', reject);
     s.write(`${line}\n`);
   });
 }
+
+// One line to metersim's control port; its answer's JSON.
+const metersim = async (line) => JSON.parse((await control(CONTROL, line)).slice(3));
 
 async function newPage(browser, lang = 'en') {
   const ctx = await browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, locale: lang === 'zh' ? 'zh-CN' : 'en-US' });
@@ -121,6 +126,53 @@ const cases = {
     check(forged.status === 401, `a forged notification is refused: ${forged.status}`);
     const odd = await post('/v1/phone/orders', { amount: 1234 }, { Authorization: `Bearer ${token}` });
     check(odd.status === 400, `an amount not offered: ${odd.status}`);
+  },
+
+  // Both providers offered; CNY 20 through Alipay's wap page (alipaysim's gateway), paid by the
+  // buyer (its control) while the page is away: the notification, sent to the notify_url set by
+  // hand (the kiosks' /v1/notify/alipay), queues the credit with no page polling.
+  async pay_alipay(browser) {
+    const page = await newPage(browser, 'zh');
+    await page.goto(`${BASE}/my/`);
+    await find(page, METER, DIGITS);
+    await page.waitForSelector('#balance');
+    const labels = await page.$$eval('button[id^="pay-"]', (bs) => bs.map((b) => `${b.id}:${b.textContent}`));
+    check(labels.join(' ') === 'pay-wechat:微信支付 pay-alipay:支付宝', `both providers offered: ${labels.join(' ')}`);
+    const sim = await metersim(`state ${METER}`);
+    await page.click('.amount[data-amount="2000"]');
+    const [req] = await Promise.all([page.waitForRequest((r) => r.url().startsWith(ALI_URL)), page.click('#pay-alipay')]);
+    await page.waitForURL((u) => u.href.startsWith(ALI_URL));
+    const wap = new URL(req.url()).searchParams;
+    const order = JSON.parse(wap.get('biz_content') || '{}').out_trade_no || '';
+    check(wap.get('method') === 'alipay.trade.wap.pay' && /^P000000000001_A[0-9a-f]{15}$/.test(order),
+      `the browser went to Alipay's wap page for order ${order}`);
+    check(wap.get('notify_url') === `${BASE}/v1/notify/alipay`, `the notify_url set by hand: ${wap.get('notify_url')}`);
+    const paid = await control(ALI_CTL, `pay ${order}`);
+    check(paid.startsWith('ok'), `paid at alipaysim: ${paid}`);
+    let after = sim;
+    for (let i = 0; i < 150 && after.balance === sim.balance; i++) { await sleep(100); after = await metersim(`state ${METER}`); }
+    check(after.balance === sim.balance + 2000, `credited with the page away: ${sim.balance} -> ${after.balance}`);
+    check(after.journal.length === sim.journal.length + 1, `one credit in metersim's journal (${after.journal.length})`);
+    check((await control(ALI_CTL, `state ${order}`)).includes('notified=1'), 'the notification was answered success once');
+    await page.goto(`${BASE}/my/#order=${order}`);
+    let state = '';
+    for (let i = 0; i < 100 && state !== '已到账电表'; i++) { await sleep(100); state = await page.textContent('#order-state').catch(() => ''); }
+    check(state === '已到账电表', `the page shows the credit on the meter: ${state}`);
+    const shown = await page.textContent('#order-result');
+    check(shown.includes(`¥${(after.balance / 100).toFixed(2)}`), `the new balance shown: ${shown}`);
+    const again = await metersim(`state ${METER}`);
+    check(again.journal.length === after.journal.length, 'the page\'s polls credit nothing more');
+    const token = await page.evaluate(() => sessionStorage.getItem('phone.token'));
+    const other = await post('/v1/phone/orders', { amount: 2000, provider: 'unionpay' }, { Authorization: `Bearer ${token}` });
+    check(other.status === 400, `a provider not offered: ${other.status}`);
+    // and WeChat Pay's notification of a phone order, sent to the kiosks' /v1/notify/wechatpay, credits it
+    const wx = await (await post('/v1/phone/orders', { amount: 2000, provider: 'wechat' }, { Authorization: `Bearer ${token}` })).json();
+    check(wx.provider === 'wechat' && /^P000000000001_W[0-9a-f]{15}$/.test(wx.order), `a WeChat Pay order beside: ${wx.order}`);
+    check((await fetch(`${WX}/sim/scan`, { method: 'POST', body: wx.pay_url })).status === 200, 'paid at wxpaysim');
+    let last = again;
+    for (let i = 0; i < 150 && last.journal.length === again.journal.length; i++) { await sleep(100); last = await metersim(`state ${METER}`); }
+    check(last.balance === again.balance + 2000 && last.journal.length === again.journal.length + 1,
+      `credited once by WeChat Pay's notification, no page polling: ${again.balance} -> ${last.balance}`);
   },
 
   async brute_force(browser) {

@@ -56,12 +56,23 @@ static void orders(void **state)
 {
     (void)state;
     char id[BO_PHONE_ORDER_MAX], id2[BO_PHONE_ORDER_MAX], m[BO_PHONE_METER_MAX + 1];
-    bo_phone_order_id("00000000000123", id, sizeof id);
-    bo_phone_order_id("00000000000123", id2, sizeof id2);
+    bo_phone_order_id("00000000000123", 'W', id, sizeof id);
+    bo_phone_order_id("00000000000123", 'W', id2, sizeof id2);
     assert_int_equal(strlen(id), 32);
     assert_string_not_equal(id, id2);
     assert_true(bo_phone_order_meter(id, m, sizeof m));
     assert_string_equal(m, "00000000000123");
+    assert_int_equal(bo_phone_order_tag(id), 'W');
+    bo_phone_order_id("7", 'A', id, sizeof id);
+    assert_int_equal(bo_phone_order_tag(id), 'A');
+    assert_true(bo_phone_order_meter(id, m, sizeof m));
+    assert_string_equal(m, "7");
+    /* an id made before ids carried the provider: the kiosks' provider's */
+    assert_true(bo_phone_order_meter("P000000000001_0123456789abcdef", m, sizeof m));
+    assert_int_equal(bo_phone_order_tag("P000000000001_0123456789abcdef"), 0);
+    assert_false(bo_phone_order_meter("P000000000001_W0123456789abcdef", m, sizeof m));
+    assert_false(bo_phone_order_meter("P000000000001_w123456789abcdef", m, sizeof m));
+    assert_int_equal(bo_phone_order_tag("Q000000000001_W123456789abcdef"), 0);
     assert_false(bo_phone_order_meter("Q000000000001_0123456789abcdef", m, sizeof m));
     assert_false(bo_phone_order_meter("P000000000001_0123456789abcdeg", m, sizeof m));
     assert_false(bo_phone_order_meter("P_0123456789abcdef", m, sizeof m));
