@@ -10,7 +10,7 @@
 #include "backoffice/domain/bo_report.h"
 #include "backoffice/http/bo_server.h"
 
-/* Answers the rows as {"rows": [...]}, or 404 when one was asked for and
+/* Answers the rows (bo_h_answer_rows), or 404 when one was asked for and
  * none came. */
 static void rows_answer(bo_req_t *q, bo_resp_t *r, bo_listing_t what, const bo_list_args_t *args, bool one)
 {
@@ -30,10 +30,7 @@ static void rows_answer(bo_req_t *q, bo_resp_t *r, bo_listing_t what, const bo_l
         bo_resp_error(r, 404, "not_found", "no meter %s is registered", args->id);
         return;
     }
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddItemToObject(o, "rows", bo_rows_json(&rows));
-    bo_rows_free(&rows);
-    bo_resp_json(r, 200, o);
+    bo_h_answer_rows(q, r, &rows);
 }
 
 void bo_h_admin_meters(bo_req_t *q, bo_resp_t *r)

@@ -61,9 +61,10 @@ typedef struct listing {
     TIME("r.at") " AS last_read, coalesce(r.energy, '') AS energy, "                                               \
     "coalesce(r.flags, '') AS flags, coalesce(r.kiosk, '') AS kiosk, coalesce(r.source, '') AS source, "             \
     "coalesce(z.at_text, '') AS frozen_at, coalesce(z.energy, '') AS frozen_energy "                                  \
-    "FROM meter m LEFT JOIN (SELECT *, row_number() OVER (PARTITION BY meter ORDER BY at DESC) AS rn "                \
-    "FROM frozen) z ON z.meter = m.id AND z.rn = 1 LEFT JOIN (SELECT *, row_number() OVER (PARTITION BY meter ORDER BY at DESC, kiosk) AS rn "          \
-    "FROM reading) r ON r.meter = m.id AND r.rn = 1 WHERE " where " ORDER BY m.id"
+    "FROM meter m LEFT JOIN frozen z ON z.meter = m.id AND z.at = (SELECT max(y.at) FROM frozen y "                   \
+    "WHERE y.meter = m.id) LEFT JOIN reading r ON r.meter = m.id AND r.at = (SELECT max(x.at) FROM reading x "        \
+    "WHERE x.meter = m.id) AND r.kiosk = (SELECT min(x.kiosk) FROM reading x WHERE x.meter = m.id AND x.at = r.at) " \
+    "WHERE " where " ORDER BY m.id"
 
 /* A meter's energy per period (fmt: strftime's, in UTC): the rise of each
  * register between the last reading before the period and the period's
@@ -346,6 +347,12 @@ kerr_t bo__sq_list(void *ctx, bo_listing_t what, const bo_list_args_t *args, bo_
         return kmsg_set(msg, K_EINVAL, "no listing %d", (int)what);
     kerr_t rc = run(ctx, listings[what].sql, listings[what].binds, args, &st, &row, msg);
     return rc ? rc : fill_all(ctx, st, row, out, msg);
+}
+
+kerr_t bo__sq_fill(void *ctx, bo_cur_t *st, bool row, bo_rows_t *out, kmsg_t *msg)
+{
+    memset(out, 0, sizeof *out);
+    return fill_all(ctx, st, row, out, msg);
 }
 
 kerr_t bo__sq_rows(void *ctx, const char *sql, const char *p1, const char *p2, const char *p3, bo_rows_t *out,

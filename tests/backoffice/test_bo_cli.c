@@ -126,6 +126,27 @@ static void cli_admin_api_reports(void **state)
     }
     cJSON_Delete(o);
     boh_free(&r);
+    /* a page of it: the second and third rows, with the total */
+    r = boh_call(&h, NULL, "GET", "/v1/admin/reports/sales?by=method&limit=2&offset=1", NULL, NULL);
+    assert_int_equal(r.status, 200);
+    o = cJSON_Parse(r.body);
+    rows = cJSON_GetObjectItem(o, "rows");
+    assert_int_equal(cJSON_GetArraySize(rows), 2);
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(rows, 0), "method")->valuestring, "cash");
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(rows, 1), "method")->valuestring, "qr");
+    assert_int_equal(cJSON_GetObjectItem(o, "total")->valueint, 3);
+    assert_int_equal(cJSON_GetObjectItem(o, "offset")->valueint, 1);
+    assert_int_equal(cJSON_GetObjectItem(o, "limit")->valueint, 2);
+    cJSON_Delete(o);
+    boh_free(&r);
+    static const char *const bad_pages[] = {"limit=0", "limit=1001", "offset=-1", "limit=2x"};
+    for (size_t i = 0; i < sizeof bad_pages / sizeof bad_pages[0]; i++) {
+        char path[96];
+        snprintf(path, sizeof path, "/v1/admin/reports/sales?by=method&%s", bad_pages[i]);
+        r = boh_call(&h, NULL, "GET", path, NULL, NULL);
+        assert_int_equal(r.status, 400);
+        boh_free(&r);
+    }
     r = boh_call(&h, NULL, "GET", "/v1/admin/reports/weather", NULL, NULL);
     assert_int_equal(r.status, 404);
     boh_free(&r);
