@@ -4,12 +4,13 @@
 # The caller defines bo (the back office's command line on its config) and
 # sets DB (the SQLite file that config names).
 #
-# console_store METERS FLOORS PASSWORD: site S1 (Jade Garden) with kiosk
-# K1, building B1 with METERS rooms over FLOORS floors, a meter in each
-# (customer, account, two readings: yesterday and ten minutes ago; one in
-# 25 tripped, one in 9 below 20.00, one in 40 offline), a week of daily
+# console_store METERS FLOORS PASSWORD: site S1 (Jade Garden) with kiosks
+# K1 (a heartbeat) and K2 (none yet), building B1 with METERS rooms over FLOORS floors, a meter in each
+# (customer, account, two readings with their time-of-use registers:
+# yesterday and ten minutes ago; one in
+# 25 tripped, one in 9 below 20.00, one in 40 offline), a month of daily
 # readings for the first ten meters, sales (a top-up for one meter in
-# five), alerts, central commands, a batch, notices and audit rows;
+# five, over three days), alerts, central commands, a batch, notices and audit rows;
 # operator admin (every permission) with the console password PASSWORD.
 console_store() {
   local meters=$1 floors=$2 pw=$3 per now w=2
@@ -17,7 +18,7 @@ console_store() {
   ((per < 100)) || w=3
   now=$(date +%s%3N)
   {
-    bo keygen && bo site add S1 "Jade Garden" && bo kiosk add K1 --site S1 --by-hand && bo tariff set home CNY "single 0.5283" &&
+    bo keygen && bo site add S1 "Jade Garden" && bo kiosk add K1 --site S1 --by-hand && bo kiosk add K2 --site S1 --by-hand && bo tariff set home CNY "single 0.5283" &&
       bo settings set K1 scan_minutes 15 && bo building add B1 "Building 1" --site S1 &&
       bo group set admins --perms all && BACKOFFICE_NEW_PIN=739164 bo operator add admin --group admins &&
       BACKOFFICE_NEW_PASSWORD=$pw bo operator password admin &&
@@ -45,13 +46,16 @@ INSERT INTO reading (kiosk, meter, at, energy, balance, purchase_count, relay_op
     1000000 + i * 37 + 2000 + i % 13 * 700, CASE WHEN i % 9 = 4 THEN 500 + i % 7 * 200 ELSE 9000 + i % 50 * 400 END,
     2, i % 25 = 3, 0, 'scan' FROM v;
 INSERT INTO reading (kiosk, meter, at, energy, balance, purchase_count, relay_open, flags, source)
-  SELECT 'K1', meter, $now - (d + 2) * 86400000, 1000000 + i * 37 - d * (4000 + i * 300), 20000, 1, 0, 0, 'scan'
+  SELECT 'K1', meter, $now - (d + 2) * 86400000, 1000000 + i * 37 - d * (4000 + i * 300) - d * d * 37 % 1500,
+    20000, 1, 0, 0, 'scan'
   FROM v, (WITH RECURSIVE c(d) AS (SELECT 0 UNION ALL SELECT d + 1 FROM c WHERE d < 30) SELECT d FROM c) WHERE i <= 10;
+UPDATE reading SET sharp = energy / 10, peak = energy * 3 / 10, flat = energy * 4 / 10,
+  valley = energy - energy / 10 - energy * 3 / 10 - energy * 4 / 10;
 INSERT INTO sale (txn_id, kiosk, site, state, meter, customer, method, channel, currency, amount, paid, delivered,
     refunded, purchase_count, event_seq, created_at, updated_at)
   SELECT printf('T%06d', i), 'K1', 'S1', 'delivered', meter, customer, substr('cash   card   qr     counter', i % 4 * 7 + 1, 7),
     'remote', 'CNY', 5000 + i % 4 * 5000, 5000 + i % 4 * 5000, 5000 + i % 4 * 5000, 0, 2, 3,
-    $now - i % 7 * 86400000 - i * 1000, $now - i % 7 * 86400000 - i * 1000 FROM v WHERE i % 5 = 1;
+    $now - i % 3 * 86400000 - i * 60000, $now - i % 3 * 86400000 - i * 60000 FROM v WHERE i % 5 = 1;
 UPDATE sale SET method = trim(method);
 INSERT INTO alert (kiosk, kiosk_alert, meter, at, kind, severity, evidence, subject)
   SELECT 'K1', i, meter, $now - i * 60000, CASE WHEN i % 2 THEN 'meter_tamper' ELSE 'meter_silent' END,
