@@ -4,9 +4,13 @@
 //           drawn, to a room's panel open after a click, and the filter's
 //           answer; Debian's chromium driven by playwright-core
 //  api      the API's list endpoints, a page of each (limit, offsets
-//           spread over the list) with a console session's cookie: p50, p99
+//           spread over the list) with a console session's cookie: p50, p99,
+//           and the server's CPU per request (BENCH_SERVER_PID: its process;
+//           the figure that does not change with the machine's other load)
 //   node console_bench.mjs monitor|api BASE OPERATOR PASSWORD [RUNS]
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import { loadavg } from 'node:os';
 import { launch, newPage, signIn } from './browser.mjs';
 
 const [, , PART, BASE, OPERATOR, PW, RUNS] = process.argv;
@@ -60,6 +64,7 @@ async function monitor() {
     const xs = runs.map((r) => r[k]);
     console.log(`  ${what.padEnd(52)} median ${ms(pct(xs, 50))}, worst ${ms(Math.max(...xs))}`);
   }
+  console.log(`the machine's load average meanwhile: ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 }
 
 // A GET with the cookie on a kept-alive connection: [status, total, ms].
@@ -78,6 +83,14 @@ function get(agent, cookie, path) {
     });
     req.on('error', reject);
   });
+}
+
+// The server's CPU time so far, in ms (0 when its process is not known).
+function serverCpu() {
+  const pid = process.env.BENCH_SERVER_PID;
+  if (!pid) return 0;
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10; // utime, stime in ticks of 10 ms
 }
 
 async function session() {
@@ -104,18 +117,21 @@ async function api() {
     const path = `/v1/admin/${list}${list.includes('?') ? '&' : '?'}limit=${limit}`;
     const [status, total] = await get(agent, cookie, path);
     if (status !== 200) throw new Error(`${path}: ${status}`);
-    const times = [];
+    const times = [], cpu0 = serverCpu();
     for (let i = 0; i < n; i++) {
       const offset = total > limit ? Math.floor((i * 7919) % (total - limit + 1)) : 0;
       const [s, , t] = await get(agent, cookie, `${path}&offset=${offset}`);
       if (s !== 200) throw new Error(`${path}&offset=${offset}: ${s}`);
       times.push(t);
     }
-    console.log(`  ${list.padEnd(40)} ${String(total).padStart(6)} rows  p50 ${pct(times, 50).toFixed(1).padStart(6)} ms  p99 ${pct(times, 99).toFixed(1).padStart(6)} ms`);
+    const cpu = (serverCpu() - cpu0) / n;
+    console.log(`  ${list.padEnd(40)} ${String(total).padStart(6)} rows  p50 ${pct(times, 50).toFixed(1).padStart(6)} ms  p99 ${pct(times, 99).toFixed(1).padStart(6)} ms  CPU ${cpu.toFixed(1).padStart(5)} ms`);
   }
-  const whole = [];
+  const whole = [], cpu0 = serverCpu();
   for (let i = 0; i < 20; i++) whole.push((await get(agent, cookie, '/v1/admin/monitor?building=B1'))[2]);
-  console.log(`  ${'monitor?building=B1, whole (the page\'s)'.padEnd(40)}         p50 ${pct(whole, 50).toFixed(1).padStart(6)} ms  p99 ${pct(whole, 99).toFixed(1).padStart(6)} ms (20 requests)`);
+  const cpu = (serverCpu() - cpu0) / 20;
+  console.log(`  ${'monitor?building=B1 whole (the page\'s)'.padEnd(40)}  20 requests p50 ${pct(whole, 50).toFixed(1).padStart(6)} ms  p99 ${pct(whole, 99).toFixed(1).padStart(6)} ms  CPU ${cpu.toFixed(1).padStart(5)} ms`);
+  console.log(`the machine's load average meanwhile: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (${process.env.BENCH_CORES || '?'} cores)`);
   agent.destroy();
 }
 

@@ -4,7 +4,8 @@
 // started with tests/console/store.sh's data.
 //   node screenshots.mjs BASE OPERATOR PASSWORD OUT_DIR   (writes NAME-LANG.png and pages.tsv)
 //   node screenshots.mjs --pages                          (the page table: name, address, title)
-import { writeFileSync } from 'node:fs';
+//   node screenshots.mjs --check MAIN_JSX                 (every row a page the console has; a ctest entry)
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launch, newPage, signIn } from './browser.mjs';
 
@@ -83,8 +84,22 @@ async function shoot(browser, base, operator, pw, out) {
   writeFileSync(join(out, 'pages.tsv'), `${lines.join('\n')}\n`);
 }
 
+// Whether every row names a page of the console's (main.jsx's pages), once.
+function checkTable(mainJsx) {
+  const ids = [...readFileSync(mainJsx, 'utf8').matchAll(/\{ id: '([\w-]+)'/g)].map((m) => m[1]);
+  const bad = PAGES.filter((p) => !p.signedOut && !ids.includes(p.hash.replace(/^#\//, '').split('?')[0]));
+  const names = PAGES.map((p) => p.name);
+  for (const p of bad) console.log(`FAIL: ${p.name}: ${p.hash} is not a page of the console's (${ids.join(', ')})`);
+  if (new Set(names).size !== names.length) console.log(`FAIL: a name twice: ${names.join(', ')}`);
+  const ok = ids.length > 0 && bad.length === 0 && new Set(names).size === names.length;
+  console.log(`${ok ? 'ok' : 'FAIL'}: ${PAGES.length} pages in the table, each one of the console's ${ids.length}`);
+  return ok;
+}
+
 try {
-  if (process.argv[2] === '--pages') {
+  if (process.argv[2] === '--check') {
+    if (!checkTable(process.argv[3])) process.exit(1);
+  } else if (process.argv[2] === '--pages') {
     for (const p of PAGES) console.log([p.name, p.hash, p.title].join('\t'));
   } else {
     const [, , base, operator, pw, out] = process.argv;
