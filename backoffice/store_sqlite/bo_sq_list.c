@@ -16,7 +16,7 @@
     "(SELECT max(x.attempt) FROM meter_command x WHERE x.batch = c.batch AND x.meter = c.meter)"
 #define BATCH_COUNT(state) "coalesce(sum(CASE WHEN l.state = '" state "' THEN 1 ELSE 0 END), 0) AS " state
 
-typedef enum binds { NONE, ID, RANGE, AUDIT, FILTER, ID_NOW, ID_RANGE, OPEN } binds_t;
+typedef enum binds { NONE, ID, RANGE, AUDIT, FILTER, ID_NOW, ID_RANGE, OPEN, ID_NOW_PAGE } binds_t;
 
 typedef struct listing {
     const char *sql;
@@ -149,6 +149,11 @@ static const listing_t listings[] = {
     [BO_LIST_KIOSKS] = {KIOSKS, NONE},
     [BO_LIST_CUSTOMERS] = {"SELECT id, name FROM customer ORDER BY id", NONE},
     [BO_LIST_METERS] = {METER_STATE("(?1 = '' OR m.site = ?1)"), ID_NOW},
+    /* a page of them: the page's meters picked first, then their states */
+    [BO_LIST_METERS_PAGE] = {METER_STATE("m.id IN (SELECT x.id FROM meter x WHERE ?1 = '' OR x.site = ?1 "
+                                         "ORDER BY x.id LIMIT ?3 OFFSET ?4)"),
+                             ID_NOW_PAGE},
+    [BO_LIST_METERS_COUNT] = {"SELECT count(*) AS n FROM meter m WHERE ?1 = '' OR m.site = ?1", ID},
     [BO_LIST_CARDS] = {"SELECT c.serial, c.meter, c.customer, c.type, c.generation, c.state, c.kiosk, "
                        "coalesce(b.reason, '') AS blocked FROM card c LEFT JOIN blocked_card b ON b.serial = c.serial "
                        "UNION ALL SELECT b.serial, '', '', '', '', '', '', b.reason FROM blocked_card b "
@@ -303,6 +308,8 @@ static kerr_t run(bo_db_t *db, const char *sql, binds_t binds, const bo_list_arg
         return bo_db_first(db, st, row, msg, sql, "ii", a->from, a->to);
     if (binds == ID_NOW)
         return bo_db_first(db, st, row, msg, sql, "ti", id, a->from);
+    if (binds == ID_NOW_PAGE)
+        return bo_db_first(db, st, row, msg, sql, "tiii", id, a->from, a->limit, a->offset);
     if (binds == ID_RANGE)
         return bo_db_first(db, st, row, msg, sql, "tii", id, a->from, a->to);
     if (binds == OPEN)
