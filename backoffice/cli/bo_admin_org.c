@@ -87,8 +87,9 @@ static int room(bo_store_t *st, const bo_args_t *a, FILE *out, const bo_who_t *w
     }
     if (bo_cli_is(a, "room", "list", 3)) {
         bo_rows_t r;
-        bo_monitor_ask_t ask = {"", a->pos[2], who->now, day_start(who->now), true};
-        kerr_t rc = bo_monitor_rows(st, &ask, &r, msg);
+        int64_t total;
+        bo_monitor_ask_t ask = {"", a->pos[2], who->now, day_start(who->now), true, 0, 0};
+        kerr_t rc = bo_monitor_rows(st, &ask, &r, &total, msg);
         return bo_cli_rows_done(rc, &r, msg, bo_arg(a, "csv") != NULL, out);
     }
     return bo_cli_usage(USAGE);

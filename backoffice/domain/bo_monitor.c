@@ -2,6 +2,7 @@
  * building's rooms with their meters' latest state, today's use, money and
  * alarms; a room's history. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "backoffice/domain/bo_org.h"
@@ -109,16 +110,67 @@ static kerr_t seen(bo_store_t *st, const char *org, bo_org_kind_t kind, const ch
     return rc;
 }
 
-kerr_t bo_monitor_rows(bo_store_t *st, const bo_monitor_ask_t *ask, bo_rows_t *out, kmsg_t *msg)
+static int by_text(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Appends one's rows to out (started with one's columns if it is not). */
+static bool append(bo_rows_t *out, const bo_rows_t *one)
+{
+    const char *texts[64];
+    bo_cell_t kinds[64];
+    bool ok = one->ncols <= 64 && (out->names || bo_rows_init(out, one->ncols));
+    for (int i = 0; ok && !out->nrows && i < one->ncols; i++)
+        ok = bo_rows_name(out, i, one->names[i]);
+    for (int r = 0; ok && r < one->nrows; r++) {
+        for (int c = 0; c < one->ncols; c++) {
+            texts[c] = cell(one, r, c);
+            kinds[c] = kind_of(one, r, c);
+        }
+        ok = bo_rows_add(out, texts, kinds);
+    }
+    return ok;
+}
+
+/* The latest state of the meters in placed (a page of them), sorted by
+ * meter as the meters' listing is: each one's own row. */
+static kerr_t page_meters(bo_store_t *st, const bo_rows_t *placed, int64_t now, bo_rows_t *out, kmsg_t *msg)
+{
+    int pm = bo_rows_col(placed, "meter"), n = 0;
+    const char **ids = calloc((size_t)placed->nrows + 1, sizeof *ids);
+    kerr_t rc = ids ? K_OK : kmsg_set(msg, K_EIO, "out of memory");
+    for (int r = 0; ids && r < placed->nrows; r++)
+        if (cell(placed, r, pm)[0])
+            ids[n++] = cell(placed, r, pm);
+    if (ids)
+        qsort(ids, (size_t)n, sizeof *ids, by_text);
+    for (int i = 0; rc == K_OK && i < n; i++) {
+        bo_rows_t one;
+        rc = bo_report_rows(st, BO_LIST_METER_ONE, &(bo_list_args_t){.id = ids[i], .from = now}, &one, msg);
+        if (rc != K_OK)
+            break;
+        if (!append(out, &one))
+            rc = kmsg_set(msg, K_EIO, "out of memory");
+        bo_rows_free(&one);
+    }
+    free(ids);
+    return rc;
+}
+
+kerr_t bo_monitor_rows(bo_store_t *st, const bo_monitor_ask_t *ask, bo_rows_t *out, int64_t *total, kmsg_t *msg)
 {
     char site[65];
     bo_rows_t meters = {0}, placed = {0};
+    bo_place_page_t page = {ask->building, ask->day_from, ask->offset, ask->limit};
     memset(out, 0, sizeof *out);
     kerr_t rc = seen(st, ask->org, BO_ORG_BUILDING, ask->building, site, msg);
     if (rc == K_OK)
+        rc = st->ops->org->placed(st->ctx, &page, &placed, total, msg);
+    if (rc == K_OK && ask->limit > 0) /* a page: its meters one by one */
+        rc = page_meters(st, &placed, ask->now, &meters, msg);
+    else if (rc == K_OK) /* the whole building: the site's meters in one listing */
         rc = bo_report_rows(st, BO_LIST_METERS, &(bo_list_args_t){.id = site, .from = ask->now}, &meters, msg);
-    if (rc == K_OK)
-        rc = st->ops->org->placed(st->ctx, ask->building, ask->day_from, &placed, msg);
     if (rc == K_OK)
         rc = join(&placed, &meters, ask->names, out, msg);
     bo_rows_free(&meters);

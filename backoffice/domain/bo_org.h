@@ -71,6 +71,7 @@ typedef struct bo_monitor_ask {
     const char *org, *building;
     int64_t now, day_from;
     bool names;
+    int64_t offset, limit; /* the rows asked for (limit 0: every row) */
 } bo_monitor_ask_t;
 
 /* The monitoring page's rows for the building (docs/console.md,
@@ -79,8 +80,9 @@ typedef struct bo_monitor_ask {
  * last_read, energy), today's use and money since day_from, its open
  * alarms, the currency of its tariff, the resident's name (masked: "张**");
  * a room without meters once with the meter's columns empty. K_ENOTFOUND
- * if there is no such building, or org does not see it. */
-kerr_t bo_monitor_rows(bo_store_t *st, const bo_monitor_ask_t *ask, bo_rows_t *out, kmsg_t *msg);
+ * if there is no such building, or org does not see it. Only the rows
+ * ask's offset and limit say; total: how many rows the building has. */
+kerr_t bo_monitor_rows(bo_store_t *st, const bo_monitor_ask_t *ask, bo_rows_t *out, int64_t *total, kmsg_t *msg);
 
 /* A room's history that org sees: what is "readings", "sales" or
  * "commands" of its meters, newest first, at most limit rows; K_ENOTFOUND

@@ -1,6 +1,7 @@
 /* Staff's read-only JSON API: the reports and the fleet, the same rows the
  * command line prints (bo_report.h), as JSON {"rows": [...]} or, with
- * format=csv, CSV. */
+ * format=csv, CSV; every listing paged on request (?limit=&offset=). */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,9 +10,41 @@
 #include "backoffice/domain/bo_billing.h"
 #include "backoffice/domain/bo_report.h"
 #include "backoffice/http/bo_server.h"
+#include "base/kjson.h"
 
-/* Answers the rows as JSON or CSV; frees them. */
-void bo_h_answer_rows(bo_req_t *q, bo_resp_t *r, bo_rows_t *rows)
+#define PAGE_DEFAULT 100
+#define PAGE_MAX 1000
+
+static bool page_number(const char *v, int64_t lo, int64_t hi, int64_t *out)
+{
+    char *end;
+    long long n = v ? strtoll(v, &end, 10) : 0;
+    if (!v)
+        return true;
+    if (!*v || *end || n < lo || n > hi)
+        return false;
+    *out = n;
+    return true;
+}
+
+bool bo_h_page(bo_req_t *q, bo_resp_t *r, bo_page_t *p)
+{
+    const char *l = bo_req_arg(q, "limit"), *o = bo_req_arg(q, "offset");
+    *p = (bo_page_t){.asked = l || o, .offset = 0, .limit = PAGE_DEFAULT};
+    if (page_number(l, 1, PAGE_MAX, &p->limit) && page_number(o, 0, INT32_MAX, &p->offset))
+        return true;
+    bo_resp_error(r, 400, "bad_request", "a page is limit=1..%d and offset=0 or more", PAGE_MAX);
+    return false;
+}
+
+static bool in_page(const bo_rows_t *r, int row, void *arg)
+{
+    (void)r;
+    const bo_page_t *p = arg;
+    return row >= p->offset && row - p->offset < p->limit;
+}
+
+void bo_h_answer_page(bo_req_t *q, bo_resp_t *r, bo_rows_t *rows, const bo_page_t *page, int64_t total)
 {
     const char *format = bo_req_arg(q, "format");
     if (format && strcmp(format, "csv") == 0) {
@@ -35,8 +68,27 @@ void bo_h_answer_rows(bo_req_t *q, bo_resp_t *r, bo_rows_t *rows)
     }
     cJSON *o = cJSON_CreateObject();
     cJSON_AddItemToObject(o, "rows", bo_rows_json(rows));
+    if (page->asked && total >= 0)
+        kjson_add_int(o, "total", total);
+    if (page->asked) {
+        kjson_add_int(o, "offset", page->offset);
+        kjson_add_int(o, "limit", page->limit);
+    }
     bo_rows_free(rows);
     bo_resp_json(r, 200, o);
+}
+
+void bo_h_answer_rows(bo_req_t *q, bo_resp_t *r, bo_rows_t *rows)
+{
+    bo_page_t page;
+    if (!bo_h_page(q, r, &page)) {
+        bo_rows_free(rows);
+        return;
+    }
+    int64_t total = rows->nrows;
+    if (page.asked)
+        bo_rows_keep(rows, in_page, &page);
+    bo_h_answer_page(q, r, rows, &page, total);
 }
 
 static bool time_arg(bo_req_t *q, const char *name, int64_t *out, bo_resp_t *r)

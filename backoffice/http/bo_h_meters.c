@@ -10,7 +10,7 @@
 #include "backoffice/domain/bo_report.h"
 #include "backoffice/http/bo_server.h"
 
-/* Answers the rows as {"rows": [...]}, or 404 when one was asked for and
+/* Answers the rows (bo_h_answer_rows), or 404 when one was asked for and
  * none came. */
 static void rows_answer(bo_req_t *q, bo_resp_t *r, bo_listing_t what, const bo_list_args_t *args, bool one)
 {
@@ -30,17 +30,44 @@ static void rows_answer(bo_req_t *q, bo_resp_t *r, bo_listing_t what, const bo_l
         bo_resp_error(r, 404, "not_found", "no meter %s is registered", args->id);
         return;
     }
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddItemToObject(o, "rows", bo_rows_json(&rows));
-    bo_rows_free(&rows);
-    bo_resp_json(r, 200, o);
+    bo_h_answer_rows(q, r, &rows);
+}
+
+/* A page of the meters for a session that sees them all: the store picks
+ * the page's meters before their states, and counts them all. */
+static void meters_page(bo_req_t *q, bo_resp_t *r, bo_list_args_t *args, const bo_page_t *page)
+{
+    bo_rows_t rows, count;
+    kmsg_t msg = {{0}};
+    args->offset = page->offset;
+    args->limit = page->limit;
+    bo_lock(q->s);
+    kerr_t rc = bo_report_rows(&q->s->store, BO_LIST_METERS_COUNT, args, &count, &msg);
+    if (rc == K_OK) {
+        int64_t total = count.nrows == 1 ? strtoll(count.cells[0], NULL, 10) : 0;
+        bo_rows_free(&count);
+        rc = bo_report_rows(&q->s->store, BO_LIST_METERS_PAGE, args, &rows, &msg);
+        bo_unlock(q->s);
+        if (rc == K_OK) {
+            bo_h_answer_page(q, r, &rows, page, total);
+            return;
+        }
+    } else
+        bo_unlock(q->s);
+    bo_resp_error(r, 500, "internal", "listing failed: %s", msg.text);
 }
 
 void bo_h_admin_meters(bo_req_t *q, bo_resp_t *r)
 {
     const char *site = bo_req_arg(q, "site");
     bo_list_args_t args = {.id = site ? site : "", .from = bo_now(q->s)};
-    rows_answer(q, r, BO_LIST_METERS, &args, false);
+    bo_page_t page;
+    if (!bo_h_page(q, r, &page))
+        return;
+    if (page.asked && !q->org[0])
+        meters_page(q, r, &args, &page);
+    else
+        rows_answer(q, r, BO_LIST_METERS, &args, false);
 }
 
 void bo_h_admin_meter(bo_req_t *q, bo_resp_t *r)

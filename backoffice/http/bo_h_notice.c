@@ -80,8 +80,5 @@ void bo_h_admin_notices(bo_req_t *q, bo_resp_t *r)
         bo_resp_kerr(r, rc, &msg);
         return;
     }
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddItemToObject(o, "rows", bo_rows_json(&rows));
-    bo_rows_free(&rows);
-    bo_resp_json(r, 200, o);
+    bo_h_answer_rows(q, r, &rows);
 }

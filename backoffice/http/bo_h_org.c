@@ -96,47 +96,65 @@ void bo_h_admin_structure(bo_req_t *q, bo_resp_t *r)
     bo_rows_free(&buildings);
 }
 
-/* GET /v1/admin/monitor?building=B[&format=csv]: the building's rooms with
- * their meters (bo_monitor_rows), today being the sites' local day. */
+/* GET /v1/admin/monitor?building=B[&limit=&offset=][&format=csv]: the
+ * building's rooms with their meters (bo_monitor_rows), today being the
+ * sites' local day; a page is made by the store, not cut from every row. */
 void bo_h_admin_monitor(bo_req_t *q, bo_resp_t *r)
 {
     const char *b = bo_req_arg(q, "building");
     bo_rows_t rows;
+    bo_page_t page;
+    int64_t total = 0;
     kmsg_t msg = {{0}};
     if (!b || !b[0]) {
         bo_resp_error(r, 400, "bad_request", "say which building: ?building=ID (see /v1/admin/structure)");
         return;
     }
+    if (!bo_h_page(q, r, &page))
+        return;
     /* the residents' names whole for the staff API and an operator with contacts, else masked */
     bo_monitor_ask_t ask = {q->org, b, bo_now(q->s), day_from(q),
-                            !q->console_op[0] || perm_allows(q->console_perms, PERM_CONTACTS)};
+                            !q->console_op[0] || perm_allows(q->console_perms, PERM_CONTACTS),
+                            page.offset, page.asked ? page.limit : 0};
     bo_lock(q->s);
-    kerr_t rc = bo_monitor_rows(&q->s->store, &ask, &rows, &msg);
+    kerr_t rc = bo_monitor_rows(&q->s->store, &ask, &rows, &total, &msg);
     bo_unlock(q->s);
     if (rc)
         bo_resp_kerr(r, rc, &msg);
     else
-        bo_h_answer_rows(q, r, &rows);
+        bo_h_answer_page(q, r, &rows, &page, total);
 }
 
-/* GET /v1/admin/rooms/{id}/history?what=readings|sales|commands[&limit=N]:
- * the room's meters' latest readings, top-ups or central commands. */
+static bool history_page(const bo_rows_t *r, int row, void *arg)
+{
+    (void)r;
+    return row >= *(const int64_t *)arg;
+}
+
+/* GET /v1/admin/rooms/{id}/history?what=readings|sales|commands
+ * [&limit=N][&offset=M]: the room's meters' latest readings, top-ups or
+ * central commands, newest first (50 unless a limit is given; not counted). */
 void bo_h_admin_room_history(bo_req_t *q, bo_resp_t *r)
 {
-    const char *what = bo_req_arg(q, "what"), *lim = bo_req_arg(q, "limit");
-    int64_t limit = lim ? atoll(lim) : 50;
+    const char *what = bo_req_arg(q, "what");
     bo_rows_t rows;
+    bo_page_t page;
     kmsg_t msg = {{0}};
-    if (!what || (strcmp(what, "readings") && strcmp(what, "sales") && strcmp(what, "commands")) || limit < 1 ||
-        limit > 1000) {
-        bo_resp_error(r, 400, "bad_request", "say what=readings, sales or commands, and limit 1..1000 if any");
+    if (!what || (strcmp(what, "readings") && strcmp(what, "sales") && strcmp(what, "commands"))) {
+        bo_resp_error(r, 400, "bad_request", "say what=readings, sales or commands");
         return;
     }
+    if (!bo_h_page(q, r, &page))
+        return;
+    if (!bo_req_arg(q, "limit"))
+        page.limit = 50;
     bo_lock(q->s);
-    kerr_t rc = bo_monitor_history(&q->s->store, q->org, q->arg[0], what, limit, &rows, &msg);
+    kerr_t rc = bo_monitor_history(&q->s->store, q->org, q->arg[0], what, page.offset + page.limit, &rows, &msg);
     bo_unlock(q->s);
-    if (rc)
+    if (rc) {
         bo_resp_kerr(r, rc, &msg);
-    else
-        bo_h_answer_rows(q, r, &rows);
+        return;
+    }
+    bo_rows_keep(&rows, history_page, &page.offset);
+    bo_h_answer_page(q, r, &rows, &page, -1);
 }

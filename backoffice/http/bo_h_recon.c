@@ -22,10 +22,7 @@ void bo_h_admin_qr_differences(bo_req_t *q, bo_resp_t *r)
         bo_resp_error(r, 500, "internal", "listing failed: %s", msg.text);
         return;
     }
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddItemToObject(o, "rows", bo_rows_json(&rows));
-    bo_rows_free(&rows);
-    bo_resp_json(r, 200, o);
+    bo_h_answer_rows(q, r, &rows);
 }
 
 /* Reconciles yesterday's bill of provider p once it is due (kiosk_orders:

@@ -172,8 +172,21 @@ void bo_h_admin_kiosks(bo_req_t *q, bo_resp_t *r);
 /* GET /v1/admin/billing?account=|site=|meter=&from=&to=[&format=csv]:
  * daily billing's report (docs/billing.md). */
 void bo_h_admin_billing(bo_req_t *q, bo_resp_t *r);
-/* Answers with rows (freed here): JSON, or CSV with ?format=csv
- * (bo_h_admin.c). */
+/* A page of a listing: ?limit=N (1..1000, default 100) rows from
+ * ?offset=M (0 or more); asked is whether either was given. */
+typedef struct bo_page {
+    bool asked;
+    int64_t offset, limit;
+} bo_page_t;
+/* Reads the page asked for into p; false, having answered 400, if it is
+ * not one (bo_h_admin.c). */
+bool bo_h_page(bo_req_t *q, bo_resp_t *r, bo_page_t *p);
+/* Answers rows that are the page asked for already (freed here) as JSON,
+ * with the listing's total (unless it is -1: not counted), offset and
+ * limit when a page was asked, or as CSV with ?format=csv. */
+void bo_h_answer_page(bo_req_t *q, bo_resp_t *r, bo_rows_t *rows, const bo_page_t *page, int64_t total);
+/* Answers with rows (freed here): the page asked for, if any, as
+ * bo_h_answer_page does; 400 for a page that is not one. */
 void bo_h_answer_rows(bo_req_t *q, bo_resp_t *r, bo_rows_t *rows);
 /* GET /v1/admin/bills?account=|site=|state=, /v1/admin/bills/{id} (its
  * lines and total), /v1/admin/arrears?site= (docs/billing.md,

@@ -75,6 +75,8 @@ typedef enum bo_listing {
     BO_REPORT_MONEY,         /* args.from, args.to: every recharge, refund and charge, oldest first */
     BO_REPORT_ACCOUNT_MONTH, /* args.id: an account, args.from, args.to: its usage and fees by month */
     BO_LIST_METER_TOPUPS, /* args.id: the meter; its last 10 sales that put credit on it, newest first */
+    BO_LIST_METERS_PAGE,  /* as BO_LIST_METERS, only the meters args.offset .. args.offset + args.limit - 1 */
+    BO_LIST_METERS_COUNT, /* args.id: a site ("": every site); one row, n: how many meters BO_LIST_METERS lists */
 } bo_listing_t;
 
 /* A listing's parameters (those it does not use are ignored). */
@@ -83,6 +85,7 @@ typedef struct bo_list_args {
     const char *kiosk, *action;
     int64_t from, to;
     bool open_only;
+    int64_t offset, limit; /* a page, for the listings that take one */
 } bo_list_args_t;
 
 /* What an online backup wrote (the backup op). */

@@ -37,6 +37,13 @@ typedef struct bo_place_rec {
     int64_t at;
 } bo_place_rec_t;
 
+/* A page of a building's placed meters (the placed op): from row offset,
+ * limit rows (0: every row), today starting at day_from. */
+typedef struct bo_place_page {
+    const char *building;
+    int64_t day_from, offset, limit;
+} bo_place_page_t;
+
 typedef struct bo_st_org {
     /* Adds an organisation, a building or a room; K_ECONFLICT if the id is taken. */
     kerr_t (*org_add)(void *ctx, const bo_place_rec_t *r, kmsg_t *msg);
@@ -65,10 +72,12 @@ typedef struct bo_st_org {
      * rooms with their floors (id: the building). */
     kerr_t (*orgs)(void *ctx, const char *org, bo_rows_t *out, kmsg_t *msg);
     kerr_t (*buildings)(void *ctx, const char *org, bo_rows_t *out, kmsg_t *msg);
-    /* The meters placed in a building's rooms ("": every building's), with
+    /* The meters placed in a building's rooms ("": every building's), a
+     * row per room and meter (a room without one: once, meter ""), with
      * today's use and money since day_from, the meter's open alerts, its
-     * tariff's currency and its customer's name. */
-    kerr_t (*placed)(void *ctx, const char *building, int64_t day_from, bo_rows_t *out, kmsg_t *msg);
+     * tariff's currency and its customer's name: the page q asks for, and
+     * in total how many rows there are in all. */
+    kerr_t (*placed)(void *ctx, const bo_place_page_t *q, bo_rows_t *out, int64_t *total, kmsg_t *msg);
     /* Sales org sees between from and to, grouped by by ("day", "site" or
      * "method"), with the columns of the sales reports. */
     kerr_t (*sales)(void *ctx, const char *org, const char *by, int64_t from, int64_t to, bo_rows_t *out,

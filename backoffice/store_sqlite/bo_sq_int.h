@@ -60,4 +60,8 @@ kerr_t bo__sq_backup(void *ctx, const char *path, bo_backup_info_t *out, kmsg_t 
 kerr_t bo__sq_rows(void *ctx, const char *sql, const char *p1, const char *p2, const char *p3, bo_rows_t *out,
                    kmsg_t *msg);
 
+/* Every row of st (bo_db_first's, on its first row if row) into out, then
+ * st ended (bo_sq_list.c). */
+kerr_t bo__sq_fill(void *ctx, bo_cur_t *st, bool row, bo_rows_t *out, kmsg_t *msg);
+
 #endif

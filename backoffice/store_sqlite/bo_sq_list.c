@@ -16,7 +16,7 @@
     "(SELECT max(x.attempt) FROM meter_command x WHERE x.batch = c.batch AND x.meter = c.meter)"
 #define BATCH_COUNT(state) "coalesce(sum(CASE WHEN l.state = '" state "' THEN 1 ELSE 0 END), 0) AS " state
 
-typedef enum binds { NONE, ID, RANGE, AUDIT, FILTER, ID_NOW, ID_RANGE, OPEN } binds_t;
+typedef enum binds { NONE, ID, RANGE, AUDIT, FILTER, ID_NOW, ID_RANGE, OPEN, ID_NOW_PAGE } binds_t;
 
 typedef struct listing {
     const char *sql;
@@ -61,9 +61,10 @@ typedef struct listing {
     TIME("r.at") " AS last_read, coalesce(r.energy, '') AS energy, "                                               \
     "coalesce(r.flags, '') AS flags, coalesce(r.kiosk, '') AS kiosk, coalesce(r.source, '') AS source, "             \
     "coalesce(z.at_text, '') AS frozen_at, coalesce(z.energy, '') AS frozen_energy "                                  \
-    "FROM meter m LEFT JOIN (SELECT *, row_number() OVER (PARTITION BY meter ORDER BY at DESC) AS rn "                \
-    "FROM frozen) z ON z.meter = m.id AND z.rn = 1 LEFT JOIN (SELECT *, row_number() OVER (PARTITION BY meter ORDER BY at DESC, kiosk) AS rn "          \
-    "FROM reading) r ON r.meter = m.id AND r.rn = 1 WHERE " where " ORDER BY m.id"
+    "FROM meter m LEFT JOIN frozen z ON z.meter = m.id AND z.at = (SELECT max(y.at) FROM frozen y "                   \
+    "WHERE y.meter = m.id) LEFT JOIN reading r ON r.meter = m.id AND r.at = (SELECT max(x.at) FROM reading x "        \
+    "WHERE x.meter = m.id) AND r.kiosk = (SELECT min(x.kiosk) FROM reading x WHERE x.meter = m.id AND x.at = r.at) " \
+    "WHERE " where " ORDER BY m.id"
 
 /* A meter's energy per period (fmt: strftime's, in UTC): the rise of each
  * register between the last reading before the period and the period's
@@ -141,6 +142,11 @@ static const listing_t listings[] = {
     [BO_LIST_KIOSKS] = {KIOSKS, NONE},
     [BO_LIST_CUSTOMERS] = {"SELECT id, name FROM customer ORDER BY id", NONE},
     [BO_LIST_METERS] = {METER_STATE("(?1 = '' OR m.site = ?1)"), ID_NOW},
+    /* a page of them: the page's meters picked first, then their states */
+    [BO_LIST_METERS_PAGE] = {METER_STATE("m.id IN (SELECT x.id FROM meter x WHERE ?1 = '' OR x.site = ?1 "
+                                         "ORDER BY x.id LIMIT ?3 OFFSET ?4)"),
+                             ID_NOW_PAGE},
+    [BO_LIST_METERS_COUNT] = {"SELECT count(*) AS n FROM meter m WHERE ?1 = '' OR m.site = ?1", ID},
     [BO_LIST_CARDS] = {"SELECT c.serial, c.meter, c.customer, c.type, c.generation, c.state, c.kiosk, "
                        "coalesce(b.reason, '') AS blocked FROM card c LEFT JOIN blocked_card b ON b.serial = c.serial "
                        "UNION ALL SELECT b.serial, '', '', '', '', '', '', b.reason FROM blocked_card b "
@@ -296,6 +302,8 @@ static kerr_t run(bo_db_t *db, const char *sql, binds_t binds, const bo_list_arg
         return bo_db_first(db, st, row, msg, sql, "ii", a->from, a->to);
     if (binds == ID_NOW)
         return bo_db_first(db, st, row, msg, sql, "ti", id, a->from);
+    if (binds == ID_NOW_PAGE)
+        return bo_db_first(db, st, row, msg, sql, "tiii", id, a->from, a->limit, a->offset);
     if (binds == ID_RANGE)
         return bo_db_first(db, st, row, msg, sql, "tii", id, a->from, a->to);
     if (binds == OPEN)
@@ -340,6 +348,12 @@ kerr_t bo__sq_list(void *ctx, bo_listing_t what, const bo_list_args_t *args, bo_
         return kmsg_set(msg, K_EINVAL, "no listing %d", (int)what);
     kerr_t rc = run(ctx, listings[what].sql, listings[what].binds, args, &st, &row, msg);
     return rc ? rc : fill_all(ctx, st, row, out, msg);
+}
+
+kerr_t bo__sq_fill(void *ctx, bo_cur_t *st, bool row, bo_rows_t *out, kmsg_t *msg)
+{
+    memset(out, 0, sizeof *out);
+    return fill_all(ctx, st, row, out, msg);
 }
 
 kerr_t bo__sq_rows(void *ctx, const char *sql, const char *p1, const char *p2, const char *p3, bo_rows_t *out,

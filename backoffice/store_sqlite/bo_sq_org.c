@@ -135,29 +135,41 @@ static kerr_t buildings(void *ctx, const char *org, bo_rows_t *out, kmsg_t *msg)
                        org, NULL, NULL, out, msg);
 }
 
-/* Today's use: the rise of the meter's register since the last reading
- * before the day began (its first of the day if it has none before). */
-static kerr_t placed(void *ctx, const char *building, int64_t day_from, bo_rows_t *out, kmsg_t *msg)
+/* The rooms of building ("": every building's) with their meters, one row
+ * per room and meter, in the order shown. */
+#define PLACES                                                                                                    \
+    "FROM room r LEFT JOIN room_meter p ON p.room = r.id WHERE ?1 = '' OR r.building = ?1"
+
+/* A page of those rows; today's use is the rise of the meter's register
+ * since the last reading before the day began (its first of the day if it
+ * has none before). */
+static kerr_t placed(void *ctx, const bo_place_page_t *q, bo_rows_t *out, int64_t *total, kmsg_t *msg)
 {
-    char day[24];
-    snprintf(day, sizeof day, "%lld", (long long)day_from);
-    return bo__sq_rows(
-        ctx,
-        "SELECT r.building, r.id AS room, r.name AS room_name, r.floor, coalesce(p.meter, '') AS meter, "
-        "CASE WHEN p.meter IS NULL THEN NULL ELSE coalesce((SELECT max(x.energy) FROM reading x WHERE x.meter = p.meter "
-        "AND x.at >= CAST(?2 AS BIGINT)) - coalesce((SELECT max(x.energy) FROM reading x WHERE x.meter = p.meter "
-        "AND x.at < CAST(?2 AS BIGINT)), (SELECT min(x.energy) FROM reading x WHERE x.meter = p.meter AND x.at >= "
-        "CAST(?2 AS BIGINT))), 0) END AS today_use, "
-        "CASE WHEN p.meter IS NULL THEN NULL ELSE coalesce((SELECT sum(s.delivered) FROM sale s WHERE s.meter = p.meter "
-        "AND s.state = 'delivered' AND s.created_at >= CAST(?2 AS BIGINT)), 0) END AS today_money, "
-        "CASE WHEN p.meter IS NULL THEN NULL ELSE (SELECT count(*) FROM alert a WHERE a.meter = p.meter AND "
-        "a.acked_at IS NULL AND a.cleared_at IS NULL) END AS alarms, "
-        "coalesce((SELECT t.currency FROM meter m JOIN tariff t ON t.id = m.tariff WHERE m.id = p.meter), '') "
-        "AS currency, coalesce((SELECT c.name FROM meter m JOIN customer c ON c.id = m.customer WHERE m.id = p.meter), "
-        "'') AS resident "
-        "FROM room r LEFT JOIN room_meter p ON p.room = r.id WHERE ?1 = '' OR r.building = ?1 "
-        "ORDER BY r.building, r.floor, r.id, p.meter",
-        building, day, NULL, out, msg);
+    bo_cur_t *st;
+    bool row = false, found = false;
+    memset(out, 0, sizeof *out);
+    kerr_t rc = bo_db_get_int(ctx, total, &found, msg, "SELECT count(*) " PLACES, "t", q->building);
+    if (rc == K_OK)
+        rc = bo_db_first(
+            ctx, &st, &row, msg,
+            "WITH pr AS (SELECT r.building, r.id, r.name, r.floor, p.meter " PLACES " "
+            "ORDER BY r.building, r.floor, r.id, p.meter LIMIT CAST(?3 AS BIGINT) OFFSET CAST(?4 AS BIGINT)) "
+            "SELECT r.building, r.id AS room, r.name AS room_name, r.floor, coalesce(r.meter, '') AS meter, "
+            "CASE WHEN r.meter IS NULL THEN NULL ELSE coalesce("
+            "(SELECT max(x.energy) FROM reading x WHERE x.meter = r.meter AND x.at >= CAST(?2 AS BIGINT)) - coalesce("
+            "(SELECT max(x.energy) FROM reading x WHERE x.meter = r.meter AND x.at < CAST(?2 AS BIGINT)), "
+            "(SELECT min(x.energy) FROM reading x WHERE x.meter = r.meter AND x.at >= CAST(?2 AS BIGINT))), 0) END "
+            "AS today_use, "
+            "CASE WHEN r.meter IS NULL THEN NULL ELSE coalesce((SELECT sum(s.delivered) FROM sale s "
+            "WHERE s.meter = r.meter AND s.state = 'delivered' AND s.created_at >= CAST(?2 AS BIGINT)), 0) END "
+            "AS today_money, "
+            "CASE WHEN r.meter IS NULL THEN NULL ELSE (SELECT count(*) FROM alert a WHERE a.meter = r.meter "
+            "AND a.acked_at IS NULL AND a.cleared_at IS NULL) END AS alarms, "
+            "coalesce((SELECT t.currency FROM meter m JOIN tariff t ON t.id = m.tariff WHERE m.id = r.meter), '') "
+            "AS currency, coalesce((SELECT c.name FROM meter m JOIN customer c ON c.id = m.customer WHERE m.id = "
+            "r.meter), '') AS resident FROM pr r ORDER BY r.building, r.floor, r.id, r.meter",
+            "tiii", q->building, q->day_from, q->limit > 0 ? q->limit : INT64_MAX / 2, q->offset);
+    return rc ? rc : bo__sq_fill(ctx, st, row, out, msg);
 }
 
 static kerr_t sales(void *ctx, const char *org, const char *by, int64_t from, int64_t to, bo_rows_t *out,

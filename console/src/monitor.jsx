@@ -4,7 +4,7 @@
 // offline, with alarms), a search, tiles sorted by room or balance. A room
 // opens its side panel (room.jsx). Only the session's organisation's
 // buildings come from the API (docs/console.md, "Organisations").
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { t, money } from './i18n.js';
 import { useLoad, Page, Problem, Loading } from './load.jsx';
 import { Status } from './table.jsx';
@@ -56,6 +56,39 @@ function Tile({ room, level, onOpen, selected }) {
   );
 }
 
+// Tiles drawn at first, and more each time the end of them comes near the
+// screen: a building of 10,000 rooms draws what can be seen, not 10,000
+// tiles (docs/console.md, "Measured").
+const STEP = 240;
+
+// The first `budget` rooms of floors (in their order), and how many there are in all.
+function firstRooms(floors, budget) {
+  const shown = [];
+  let left = budget, all = 0;
+  for (const [floor, rooms] of floors) {
+    all += rooms.length;
+    if (left > 0) shown.push([floor, rooms.slice(0, left)]);
+    left -= rooms.length;
+  }
+  return { shown, all, drawn: Math.min(budget, all) };
+}
+
+// A budget of tiles that grows by STEP while the element it returns a ref
+// for is near the screen; back to STEP when `reset` changes.
+function useGrowing(reset) {
+  const [budget, setBudget] = useState(STEP);
+  const end = useRef(null);
+  useEffect(() => setBudget(STEP), [reset]);
+  useEffect(() => {
+    if (!end.current) return undefined;
+    const seen = new IntersectionObserver((e) => { if (e.some((x) => x.isIntersecting)) setBudget((b) => b + STEP); },
+      { rootMargin: '400px' });
+    seen.observe(end.current);
+    return () => seen.disconnect();
+  });
+  return [budget, end];
+}
+
 // The rows (one per room and meter) as floors, highest first, of rooms.
 function floorsOf(rows, keep, sort, query) {
   const rooms = new Map();
@@ -90,6 +123,8 @@ function Building({ building }) {
   }, [load.reload]);
   const rows = (load.data && load.data[0].rows) || [];
   const floors = useMemo(() => floorsOf(rows, (m) => FILTERS[filter](m, levelMinor), sort, query), [rows, filter, levelMinor, sort, query]);
+  const [budget, end] = useGrowing(`${filter} ${levelMinor} ${sort} ${query}`);
+  const { shown, all, drawn } = firstRooms(floors, budget);
   return (
     <section class="building" aria-labelledby="building-title">
       <div class="table-bar filters">
@@ -109,12 +144,13 @@ function Building({ building }) {
       {load.data && rows.length === 0 && <p class="empty">{t('no_rooms')}</p>}
       {load.data && rows.length > 0 && floors.length === 0 && <p class="empty">{t('no_rows')}</p>}
       <div class="floors">
-        {floors.map(([floor, rooms]) => (
+        {shown.map(([floor, rooms]) => (
           <div class="floor" role="group" aria-label={t('floor', floor)}>
             <h3 class="floor-name">{t('floor', floor)}</h3>
             <ul class="tiles">{rooms.map((room) => <Tile room={room} level={levelMinor} selected={open && open.id === room.id} onOpen={setOpen} />)}</ul>
           </div>
         ))}
+        {drawn < all && <p class="hint" ref={end} role="status">{t('tiles_more', drawn, all)}</p>}
       </div>
       {open && <RoomPanel room={open} onClose={() => setOpen(null)} onChanged={load.reload} />}
     </section>

@@ -126,6 +126,27 @@ static void cli_admin_api_reports(void **state)
     }
     cJSON_Delete(o);
     boh_free(&r);
+    /* a page of it: the second and third rows, with the total */
+    r = boh_call(&h, NULL, "GET", "/v1/admin/reports/sales?by=method&limit=2&offset=1", NULL, NULL);
+    assert_int_equal(r.status, 200);
+    o = cJSON_Parse(r.body);
+    rows = cJSON_GetObjectItem(o, "rows");
+    assert_int_equal(cJSON_GetArraySize(rows), 2);
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(rows, 0), "method")->valuestring, "cash");
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(rows, 1), "method")->valuestring, "qr");
+    assert_int_equal(cJSON_GetObjectItem(o, "total")->valueint, 3);
+    assert_int_equal(cJSON_GetObjectItem(o, "offset")->valueint, 1);
+    assert_int_equal(cJSON_GetObjectItem(o, "limit")->valueint, 2);
+    cJSON_Delete(o);
+    boh_free(&r);
+    static const char *const bad_pages[] = {"limit=0", "limit=1001", "offset=-1", "limit=2x"};
+    for (size_t i = 0; i < sizeof bad_pages / sizeof bad_pages[0]; i++) {
+        char path[96];
+        snprintf(path, sizeof path, "/v1/admin/reports/sales?by=method&%s", bad_pages[i]);
+        r = boh_call(&h, NULL, "GET", path, NULL, NULL);
+        assert_int_equal(r.status, 400);
+        boh_free(&r);
+    }
     r = boh_call(&h, NULL, "GET", "/v1/admin/reports/weather", NULL, NULL);
     assert_int_equal(r.status, 404);
     boh_free(&r);
@@ -165,6 +186,39 @@ static void cli_report_energy(void **state)
                                 "000012345678,2026-11,%lld,2\r\n", oct, nov);
     assert_int_equal(boh_cli(&h, out, sizeof out, "report energy --csv"), 0);
     assert_string_equal(out, want);
+    /* a page of the meters is the same rows as the whole list's, with the latest reading */
+    assert_true(boh_meter(&h, "000012345670", "S1") && boh_meter(&h, "000012345679", "S1"));
+    boh_resp_t whole = boh_call(&h, NULL, "GET", "/v1/admin/meters", NULL, NULL);
+    r = boh_call(&h, NULL, "GET", "/v1/admin/meters?limit=2&offset=1", NULL, NULL);
+    assert_int_equal(whole.status, 200);
+    assert_int_equal(r.status, 200);
+    cJSON *all = cJSON_Parse(whole.body), *page = cJSON_Parse(r.body);
+    const cJSON *rows = cJSON_GetObjectItem(page, "rows");
+    assert_int_equal(cJSON_GetArraySize(rows), 2);
+    assert_int_equal(cJSON_GetObjectItem(page, "total")->valueint, 3);
+    const cJSON *every = cJSON_GetObjectItem(all, "rows");
+    for (int i = 0; i < 2; i++)
+        assert_true(cJSON_Compare(cJSON_GetArrayItem(rows, i), cJSON_GetArrayItem(every, i + 1), true));
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(rows, 0), "meter")->valuestring, "000012345678");
+    assert_int_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(rows, 0), "energy")->valueint, 2400);
+    cJSON_Delete(all);
+    cJSON_Delete(page);
+    boh_free(&whole);
+    boh_free(&r);
+    /* the monitoring rows: a room with that meter, one without; a page of them */
+    assert_int_equal(boh_cli(&h, NULL, 0, "building add B1 Block --site S1"), 0);
+    assert_int_equal(boh_cli(&h, NULL, 0, "room add R1 101 --building B1 --floor 1"), 0);
+    assert_int_equal(boh_cli(&h, NULL, 0, "room add R2 102 --building B1 --floor 1"), 0);
+    assert_int_equal(boh_cli(&h, NULL, 0, "room meter R1 000012345678"), 0);
+    assert_int_equal(boh_cli(&h, out, sizeof out, "room list B1 --csv"), 0);
+    assert_non_null(strstr(out, "\r\n1,R1,101,000012345678,C0,electricity,100,relay closed,"));
+    assert_non_null(strstr(out, "\r\n1,R2,102,,"));
+    r = boh_call(&h, NULL, "GET", "/v1/admin/monitor?building=B1&limit=1&offset=1", NULL, NULL);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"room\":\"R2\""));
+    assert_null(strstr(r.body, "\"room\":\"R1\""));
+    assert_non_null(strstr(r.body, "\"total\":2"));
+    boh_free(&r);
     boh_teardown(&h);
 }
 

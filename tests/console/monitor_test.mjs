@@ -77,6 +77,10 @@ const cases = {
     check(masked.includes('C**') && !masked.includes('Customer 1'), `without it the name is masked: ${masked}`);
     const rows = (await call(cara, 'GET', '/v1/admin/monitor?building=B1')).body.rows;
     check(rows.every((r) => !r.resident.includes('Customer')), 'and the API gives it masked');
+    const paged = (await call(cara, 'GET', '/v1/admin/monitor?building=B1&limit=1&offset=1')).body;
+    check(paged.total === rows.length && paged.rows.length === 1 && JSON.stringify(paged.rows[0]) === JSON.stringify(rows[1]),
+      `a page of the rows (limit 1, offset 1) is the second row, with the total: ${JSON.stringify(paged)}`);
+    check((await call(cara, 'GET', '/v1/admin/monitor?building=B1&limit=5000')).status === 400, 'a page beyond 1000 rows is refused');
     await cara.context().close();
     const floors = await page.$$eval('.floor-name', (h) => h.map((x) => x.textContent));
     check(floors.join('|') === 'Floor 2|Floor 1', `floors as rows, highest first: ${floors}`);
@@ -228,6 +232,17 @@ const cases = {
     check(us.join() === 'building-B2', `the property switcher narrows uma's buildings to Estate B gate's: ${us}`);
     await uma.waitForSelector('#room-R901');
     check(true, 'and shows its rooms');
+    // Tower B's 300 more rooms (floors 1-3): tiles drawn as they come near the screen
+    const drawn = async () => uma.$$eval('.tile', (t) => t.length);
+    const first = await drawn();
+    check(first === 240 && (await uma.textContent('.floors > .hint')).includes('240 of 301'),
+      `of 301 rooms 240 are drawn at first, the rest said: ${first}`);
+    await uma.locator('.floors > .hint').scrollIntoViewIfNeeded();
+    await uma.waitForFunction(() => document.querySelectorAll('.tile').length === 301);
+    check(!(await uma.isVisible('.floors > .hint')), 'scrolled down, every room is drawn');
+    await uma.fill('#monitor-search', 'RX0299');
+    check((await uma.$$eval('.tile', (t) => t.map((x) => x.id))).join() === 'room-RX0299', 'the search finds a room not drawn before');
+    await uma.fill('#monitor-search', '');
 
     // The organisation switcher: uma narrows every page to Estate B, kept in the browser.
     await runAxe(uma, 'the top bar with the organisation switcher');

@@ -104,6 +104,10 @@ case_scope() {
   expect_status 0 ctl sync now
   # Estate B's kiosk and an alert of its meter
   bo kiosk add K2 --site S2 --by-hand >/dev/null || fail "kiosk K2"
+  # 300 more rooms in Tower B, below floor 9 (the monitoring page draws them as they come near the screen)
+  bo_sql "insert into room (id, building, floor, name, created_at) select printf('RX%04d', i), 'B2', 1 + i / 100,
+          printf('X%d', i), 0 from (with recursive c(i) as (select 0 union all select i + 1 from c where i < 299)
+          select i from c) as n"
   bo_sql "insert into alert (kiosk, kiosk_alert, meter, at, kind, severity, evidence, subject)
           values ('K2', 1, '000000000009', 0, 'meter_tamper', 'critical', 'cover open', '000000000009')"
   # Estate B's sale of 9.00 at K2, its account, and a batch over each estate
