@@ -234,8 +234,8 @@ bool bo_auth_admin(bo_req_t *q, bo_resp_t *r);
 const char *bo_req_arg(const bo_req_t *q, const char *name);
 
 /* The web console (docs/console.md): its files (bo_h_console_files.c),
- * signing in and out, who is signed in (bo_h_console.c), the overview and
- * the staff lists (bo_h_overview.c). */
+ * signing in and out, who is signed in (bo_h_console.c), the overview
+ * (bo_h_overview.c), the staff lists (bo_h_staff_admin.c). */
 void bo_h_console_file(bo_req_t *q, bo_resp_t *r);
 void bo_h_console_sign_in(bo_req_t *q, bo_resp_t *r);
 void bo_h_console_me(bo_req_t *q, bo_resp_t *r);
