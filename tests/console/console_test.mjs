@@ -264,6 +264,7 @@ const cases = {
   },
 
   async axe() {
+    bo(['org', 'add', 'HQ', 'Head office']); // so that a site may be given to it
     for (const lang of ['en', 'zh']) {
       const page = await newPage(lang);
       await page.goto(`${server.base}/console/`);
@@ -279,7 +280,7 @@ const cases = {
       // the dialogs of the changes to staff, the structure and enrolment
       for (const [nav, opener, dialog] of [['staff', '#op-add-open', 'op-add'], ['staff', '#group-add-open', 'group-set'],
         ['staff', 'button[aria-label$=": clerk"] >> nth=1', 'op-password'], ['structure', '#building-add-open', 'building-add'],
-        ['kiosks', '#enrol-issue-open', 'enrol-issue']]) {
+        ['structure', '#site-org-open', 'site-org'], ['kiosks', '#enrol-issue-open', 'enrol-issue']]) {
         await page.click(`#nav-${nav}`);
         await page.click(opener);
         await page.waitForSelector(`#${dialog}`);
