@@ -148,14 +148,8 @@ static const char *reason_of(const cJSON *b)
  * account as it is now, or the refusal. */
 static void outcome(bo_req_t *q, bo_resp_t *r, kerr_t rc, const kmsg_t *msg, const char *account)
 {
-    if (rc) {
-        bo_resp_kerr(r, rc, msg);
-        return;
-    }
-    if (!account) {
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "state", "done");
-        bo_resp_json(r, 200, o);
+    if (rc || !account) {
+        bo_resp_done(r, rc, msg);
         return;
     }
     q->arg[0] = account;

@@ -55,6 +55,7 @@ static const route_perm_t perms[] = {
     {"POST", "/v1/admin/rooms", PERM_SETTINGS},
     {"POST", "/v1/admin/rooms/*/meters", PERM_SETTINGS},
     {"POST", "/v1/admin/buildings/*/kiosks", PERM_SETTINGS},
+    {"POST", "/v1/admin/sites/*/org", PERM_SETTINGS},
     {"POST", "/v1/admin/operators", PERM_OPERATORS}, /* staff changes (bo_h_staff_admin.c) */
     {"POST", "/v1/admin/operators/*/group", PERM_OPERATORS},
     {"POST", "/v1/admin/operators/*/disable", PERM_OPERATORS},

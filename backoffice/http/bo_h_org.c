@@ -72,28 +72,33 @@ static int64_t day_from(const bo_req_t *q)
     return (now + off) / DAY_MS * DAY_MS - off;
 }
 
-/* GET /v1/admin/structure: {"organisation", "orgs": [...], "buildings": [...]}
- * as the session's organisation sees them ("organisation": "" for the
- * utility's staff, who see all). */
+/* GET /v1/admin/structure: {"organisation", "orgs": [...], "buildings":
+ * [...], "sites": [{id, name}]} as the session's organisation sees them
+ * ("organisation": "" for the utility's staff, who see all). */
 void bo_h_admin_structure(bo_req_t *q, bo_resp_t *r)
 {
-    bo_rows_t orgs = {0}, buildings = {0};
+    bo_rows_t orgs = {0}, buildings = {0}, sites = {0};
+    bo_list_args_t none = {0};
     kmsg_t msg = {{0}};
     bo_lock(q->s);
     kerr_t rc = q->s->store.ops->org->orgs(q->s->store.ctx, q->org, &orgs, &msg);
     if (rc == K_OK)
         rc = q->s->store.ops->org->buildings(q->s->store.ctx, q->org, &buildings, &msg);
     bo_unlock(q->s);
+    if (rc == K_OK)
+        rc = bo_h_rows(q, BO_LIST_SITES, &none, &sites, &msg);
     if (rc == K_OK) {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "organisation", q->org);
         cJSON_AddItemToObject(o, "orgs", bo_rows_json(&orgs));
         cJSON_AddItemToObject(o, "buildings", bo_rows_json(&buildings));
+        cJSON_AddItemToObject(o, "sites", bo_rows_json(&sites));
         bo_resp_json(r, 200, o);
     } else
         bo_resp_kerr(r, rc, &msg);
     bo_rows_free(&orgs);
     bo_rows_free(&buildings);
+    bo_rows_free(&sites);
 }
 
 /* GET /v1/admin/monitor?building=B[&limit=&offset=][&format=csv]: the

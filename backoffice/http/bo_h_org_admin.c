@@ -1,9 +1,10 @@
 /* Changes to an organisation's structure over HTTP (sync/openapi.yaml;
- * docs/console.md, "Organisations"): organisations, buildings, rooms and
- * the meters in them, as the command line makes them, each audited with
- * the caller. A console session of an organisation changes only what it
- * sees: organisations under its own, buildings on its sites, rooms in its
- * buildings, its meters. */
+ * docs/console.md, "Organisations"): organisations, a site's organisation,
+ * buildings, rooms and the meters in them, as the command line makes
+ * them, each audited with the caller. A console session of an
+ * organisation changes only what it sees: organisations under its own,
+ * its sites (given to its own or one under it), buildings on its sites,
+ * rooms in its buildings, its meters. */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,14 +14,16 @@
 #include "backoffice/http/bo_server.h"
 
 /* K_OK if the session's organisation sees organisation org (it, or one
- * under it), else K_ENOTFOUND; a session of none sees every one. */
-static kerr_t org_seen(bo_req_t *q, const char *org, kmsg_t *msg)
+ * under it), else K_ENOTFOUND; a session of none sees every one. field
+ * names org in the body, for the error of an org not given. */
+static kerr_t org_seen(bo_req_t *q, const char *org, const char *field, kmsg_t *msg)
 {
     bo_rows_t orgs;
     if (!q->org[0])
         return K_OK;
     if (!org || !org[0])
-        return kmsg_set(msg, K_EINVAL, "an organisation's staff add organisations under their own: give 'parent'");
+        return kmsg_set(msg, K_EINVAL, "an organisation's staff give their own organisation or one under it: give '%s'",
+                        field);
     kerr_t rc = q->s->store.ops->org->orgs(q->s->store.ctx, q->org, &orgs, msg);
     bool mine = false;
     for (int i = 0, c = bo_rows_col(&orgs, "id"); rc == K_OK && c >= 0 && i < orgs.nrows; i++)
@@ -32,10 +35,26 @@ static kerr_t org_seen(bo_req_t *q, const char *org, kmsg_t *msg)
 }
 
 /* What a change is: its place, the check of its parent, the change. */
-typedef enum change_kind { ADD_ORG, ADD_BUILDING, ADD_ROOM, PLACE_METER, PLACE_KIOSK } change_kind_t;
+typedef enum change_kind { ADD_ORG, ADD_BUILDING, ADD_ROOM, PLACE_METER, PLACE_KIOSK, SITE_ORG } change_kind_t;
 
-static kerr_t run(bo_req_t *q, change_kind_t kind, const cJSON *b, const bo_who_t *who, kmsg_t *msg)
+/* The site q->arg[0] given to the body's "org": a site the session sees,
+ * to its own organisation or one under it. */
+static kerr_t site_org(bo_req_t *q, const cJSON *b, const bo_who_t *who, kmsg_t *msg)
 {
+    const char *org = bo_json_str_ref(b, "org");
+    if (!org || !bo_id_valid(org, 64))
+        return kmsg_set(msg, K_EINVAL, "give 'org': the organisation the site is to belong to");
+    kerr_t rc = bo_h_scope(q, BO_ORG_SITE, q->arg[0], msg);
+    if (rc == K_OK)
+        rc = org_seen(q, org, "org", msg);
+    return rc ? rc : bo_org_site(&q->s->store, who, q->arg[0], org, msg);
+}
+
+static kerr_t run(bo_req_t *q, const cJSON *b, const bo_who_t *who, void *arg, kmsg_t *msg)
+{
+    change_kind_t kind = *(const change_kind_t *)arg;
+    if (kind == SITE_ORG)
+        return site_org(q, b, who, msg);
     bo_place_t p = {bo_json_str_ref(b, "id"), bo_json_str_ref(b, "name"), NULL, bo_json_int_or(b, "floor", 0)};
     const char *meter = bo_json_str_ref(b, "meter");
     if (kind == PLACE_METER) {
@@ -59,7 +78,7 @@ static kerr_t run(bo_req_t *q, change_kind_t kind, const cJSON *b, const bo_who_
         return kmsg_set(msg, K_EINVAL, "give 'id' (letters, digits, '.', '_', '-') and 'name'");
     if (kind == ADD_ORG) {
         p.parent = bo_json_str_ref(b, "parent");
-        kerr_t rc = org_seen(q, p.parent, msg);
+        kerr_t rc = org_seen(q, p.parent, "parent", msg);
         return rc ? rc : bo_org_add(&q->s->store, who, &p, msg);
     }
     p.parent = bo_json_str_ref(b, kind == ADD_BUILDING ? "site" : "building");
@@ -73,21 +92,8 @@ static kerr_t run(bo_req_t *q, change_kind_t kind, const cJSON *b, const bo_who_
 
 static void change(bo_req_t *q, bo_resp_t *r, change_kind_t kind)
 {
-    cJSON *b = cJSON_ParseWithLength(q->body, q->body_len);
-    char actor[96];
-    bo_who_t who = bo_api_who(q, actor, sizeof actor);
-    kmsg_t msg = {{0}};
-    bo_lock(q->s);
-    kerr_t rc = run(q, kind, b, &who, &msg);
-    bo_unlock(q->s);
-    cJSON_Delete(b);
-    if (rc) {
-        bo_resp_kerr(r, rc, &msg);
-        return;
-    }
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "state", "done");
-    bo_resp_json(r, 200, o);
+    static const bo_h_change_ops_t ops = {NULL, run};
+    bo_h_change(q, r, &ops, &kind);
 }
 
 /* POST /v1/admin/orgs {"id", "name", "parent"}. */
@@ -118,4 +124,11 @@ void bo_h_admin_room_meter(bo_req_t *q, bo_resp_t *r)
 void bo_h_admin_building_kiosk(bo_req_t *q, bo_resp_t *r)
 {
     change(q, r, PLACE_KIOSK);
+}
+
+/* POST /v1/admin/sites/{id}/org {"org"}: the site belongs to the
+ * organisation from now on. */
+void bo_h_admin_site_org(bo_req_t *q, bo_resp_t *r)
+{
+    change(q, r, SITE_ORG);
 }

@@ -57,8 +57,9 @@ static kerr_t perms_text(const cJSON *b, char *out, size_t len, kmsg_t *msg)
 
 /* Reads the body into s (the secret hashed, outside the lock); K_EINVAL
  * saying what is missing. */
-static kerr_t parse(const bo_req_t *q, const cJSON *b, staff_req_t *s, kmsg_t *msg)
+static kerr_t parse(bo_req_t *q, const cJSON *b, void *arg, kmsg_t *msg)
 {
+    staff_req_t *s = arg;
     const char *secret = bo_json_str_ref(b, s->kind == OP_ADD ? "pin" : "password");
     if (s->kind == OP_ADD || s->kind == GROUP_SET)
         s->name = bo_json_str_ref(b, "name");
@@ -97,8 +98,10 @@ static kerr_t add(bo_store_t *st, const bo_who_t *who, const staff_req_t *s, kms
 }
 
 /* Checks and makes the change (the caller holds the lock). */
-static kerr_t run(bo_req_t *q, const staff_req_t *s, const bo_who_t *who, kmsg_t *msg)
+static kerr_t run(bo_req_t *q, const cJSON *b, const bo_who_t *who, void *arg, kmsg_t *msg)
 {
+    const staff_req_t *s = arg;
+    (void)b;
     bo_store_t *st = &q->s->store;
     bo_staff_actor_t a = actor_of(q);
     perm_set_t set = 0;
@@ -134,28 +137,14 @@ static kerr_t run(bo_req_t *q, const staff_req_t *s, const bo_who_t *who, kmsg_t
     return kmsg_set(msg, K_EINVAL, "no such change");
 }
 
+static const bo_h_change_ops_t staff_ops = {parse, run};
+
+/* Makes a change of kind; the hashed secret is wiped after. */
 static void change(bo_req_t *q, bo_resp_t *r, staff_change_t kind)
 {
-    cJSON *b = cJSON_ParseWithLength(q->body, q->body_len);
     staff_req_t s = {.kind = kind};
-    char actor[96];
-    bo_who_t who = bo_api_who(q, actor, sizeof actor);
-    kmsg_t msg = {{0}};
-    kerr_t rc = parse(q, b, &s, &msg);
-    if (rc == K_OK) {
-        bo_lock(q->s);
-        rc = run(q, &s, &who, &msg);
-        bo_unlock(q->s);
-    }
+    bo_h_change(q, r, &staff_ops, &s);
     sodium_memzero(s.hash, sizeof s.hash);
-    cJSON_Delete(b);
-    if (rc) {
-        bo_resp_kerr(r, rc, &msg);
-        return;
-    }
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "state", "done");
-    bo_resp_json(r, 200, o);
 }
 
 /* POST /v1/admin/operators {"name", "group", "pin", "org"}. */

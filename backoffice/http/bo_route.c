@@ -109,6 +109,7 @@ static const bo_route_t routes[] = {
     {"POST", "/v1/admin/rooms", bo_h_admin_room_add, NEEDS_ADMIN, BODY_JSON, SMALL},
     {"POST", "/v1/admin/rooms/*/meters", bo_h_admin_room_meter, NEEDS_ADMIN, BODY_JSON, SMALL},
     {"POST", "/v1/admin/buildings/*/kiosks", bo_h_admin_building_kiosk, NEEDS_ADMIN, BODY_JSON, SMALL},
+    {"POST", "/v1/admin/sites/*/org", bo_h_admin_site_org, NEEDS_ADMIN, BODY_JSON, SMALL},
     {"POST", "/v1/enrol", bo_h_enrol, 0, BODY_JSON, SMALL},
     /* the resident's phone page (docs/phone.md): public, its session a bearer token */
     {"GET", "/my", bo_h_phone_file, 0, BODY_NONE, 0},

@@ -214,6 +214,22 @@ void bo_h_admin_batch_cancel(bo_req_t *q, bo_resp_t *r);
  * or "api:loopback" over plain HTTP (bo_h_command.c). */
 bo_who_t bo_api_who(bo_req_t *q, char *actor, size_t len);
 
+/* A change made over HTTP (bo_h_change.c): prepare (NULL: none) reads the
+ * body outside the store's lock (a secret hashed there), run makes the
+ * change under it with who, the caller, as the audit's actor. */
+typedef struct bo_h_change_ops {
+    kerr_t (*prepare)(bo_req_t *q, const struct cJSON *body, void *arg, kmsg_t *msg);
+    kerr_t (*run)(bo_req_t *q, const struct cJSON *body, const bo_who_t *who, void *arg, kmsg_t *msg);
+} bo_h_change_ops_t;
+
+/* Runs a change with arg (the body parsed, ops->prepare, then ops->run
+ * under the lock) and answers as bo_resp_done does. */
+void bo_h_change(bo_req_t *q, bo_resp_t *r, const bo_h_change_ops_t *ops, void *arg);
+
+/* Answers a change's outcome: 200 {"state": "done"}, or rc's error with
+ * msg (bo_resp_kerr). */
+void bo_resp_done(bo_resp_t *r, kerr_t rc, const kmsg_t *msg);
+
 /* A staff cancel's body {"operator", "reason"} as the reason audited,
  * "REASON (operator OP)", into why; K_EINVAL when either is missing. */
 kerr_t bo_api_why(bo_req_t *q, char *why, size_t len, kmsg_t *msg);
@@ -240,8 +256,8 @@ bool bo_auth_admin(bo_req_t *q, bo_resp_t *r);
 const char *bo_req_arg(const bo_req_t *q, const char *name);
 
 /* The web console (docs/console.md): its files (bo_h_console_files.c),
- * signing in and out, who is signed in (bo_h_console.c), the overview and
- * the staff lists (bo_h_overview.c). */
+ * signing in and out, who is signed in (bo_h_console.c), the overview
+ * (bo_h_overview.c), the staff lists (bo_h_staff_admin.c). */
 void bo_h_console_file(bo_req_t *q, bo_resp_t *r);
 void bo_h_console_sign_in(bo_req_t *q, bo_resp_t *r);
 void bo_h_console_me(bo_req_t *q, bo_resp_t *r);
@@ -257,6 +273,7 @@ void bo_h_admin_building_add(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_room_add(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_room_meter(bo_req_t *q, bo_resp_t *r);
 void bo_h_admin_building_kiosk(bo_req_t *q, bo_resp_t *r);
+void bo_h_admin_site_org(bo_req_t *q, bo_resp_t *r);
 /* Staff and enrolment codes changed from the console (bo_h_staff_admin.c,
  * bo_h_enrol_codes.c). */
 void bo_h_admin_operator_add(bo_req_t *q, bo_resp_t *r);

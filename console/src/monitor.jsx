@@ -109,10 +109,19 @@ function floorsOf(rows, keep, sort, query) {
   return [...floors.entries()].sort((a, b) => b[0] - a[0]);
 }
 
+// The filter and alarm level the address asks for (#/monitor?filter=cut,
+// #/monitor?filter=low&level=20.00: the overview's links), else all and 20.
+function fromAddress() {
+  const p = new URLSearchParams(location.hash.split('?')[1] || '');
+  const filter = FILTERS[p.get('filter')] ? p.get('filter') : 'all';
+  const level = /^\d+(\.\d{1,2})?$/.test(p.get('level') || '') ? p.get('level') : '20';
+  return { filter, level };
+}
+
 function Building({ building }) {
   const load = useLoad([`/v1/admin/monitor?building=${encodeURIComponent(building.id)}`]);
-  const [filter, setFilter] = useState('all');
-  const [level, setLevel] = useState('20');
+  const [filter, setFilter] = useState(() => fromAddress().filter);
+  const [level, setLevel] = useState(() => fromAddress().level);
   const [sort, setSort] = useState('room');
   const [query, setQuery] = useState('');
   const [open, setOpen] = useState(null);
@@ -132,7 +141,7 @@ function Building({ building }) {
         <label class="inline">{t('show')}<select id="monitor-filter" value={filter} onChange={(e) => setFilter(e.currentTarget.value)}>
           {['all', 'low', 'cut', 'offline', 'alarm'].map((f) => <option value={f}>{t(f === 'all' ? 'all' : `f_${f}`)}</option>)}
         </select></label>
-        <label class="inline">{t('alarm_level')}<input class="short" type="number" min="0" step="0.01" value={level} onInput={(e) => setLevel(e.currentTarget.value)} /></label>
+        <label class="inline">{t('alarm_level')}<input id="monitor-level" class="short" type="number" min="0" step="0.01" value={level} onInput={(e) => setLevel(e.currentTarget.value)} /></label>
         <label class="inline">{t('sort_tiles')}<select id="monitor-sort" value={sort} onChange={(e) => setSort(e.currentTarget.value)}>
           <option value="room">{t('by_room')}</option><option value="balance">{t('by_balance')}</option>
         </select></label>

@@ -17,6 +17,9 @@ export function Overview() {
             <li class="card"><span class="card-label">{t('kiosks_online')}</span><span class="card-value" id="kiosks-online">{o.kiosks.online}</span></li>
             <li class="card"><span class="card-label">{t('kiosks_offline')}</span><span class="card-value" id="kiosks-offline">{o.kiosks.offline}</span></li>
             <li class="card"><span class="card-label">{t('alerts_open')}</span><span class="card-value" id="alerts-open">{o.alerts_open}</span></li>
+            <li class="card"><a class="card-link" id="meters-cut-off-link" href="#/monitor?filter=cut"><span class="card-label">{t('meters_cut_off')}</span><span class="card-value" id="meters-cut-off">{o.meters_cut_off}</span></a></li>
+            <li class="card"><a class="card-link" id="meters-below-alarm-link" href={`#/monitor?filter=low&level=${(o.alarm_level / 100).toFixed(2)}`}>
+              <span class="card-label" id="meters-below-alarm-label">{t('meters_below_alarm', money(o.alarm_level))}</span><span class="card-value" id="meters-below-alarm">{o.meters_below_alarm}</span></a></li>
           </ul>
           <Table id="sales-today" caption={t('sales_today')} rows={o.sales_today} empty={t('no_sales')} cols={[
             { key: 'method', label: t('method') },

@@ -2,10 +2,13 @@
 // its history (readings, top-ups, central commands), and the actions on a
 // meter through the site collector's central commands, each confirmed in
 // a dialog naming what will happen, with a reason (audited), then its
-// progress as the kiosk reports it (queued -> sent -> done / failed).
-import { useEffect, useState } from 'preact/hooks';
+// progress as the kiosk reports it (queued -> sent -> done / failed). The
+// readings' balances also as a line chart (uPlot) above their table, which
+// stays the chart's text for screen readers.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import uPlot from 'uplot';
 import { api, currentOperator } from './api.js';
-import { t, money } from './i18n.js';
+import { getLang, t, money } from './i18n.js';
 import { useLoad, Problem } from './load.jsx';
 import { Table, Status } from './table.jsx';
 import { supplyStatus, energyText } from './monitor.jsx';
@@ -91,6 +94,34 @@ function CommandDialog({ meter, room, command, onClose }) {
   );
 }
 
+const LINES = ['#0b5cad', '#b3261e', '#1e7b34', '#e08a00'];
+
+// The readings (newest first) as each meter's balance over time: one line
+// per meter, in yuan; hidden from screen readers (the table is its text).
+function BalanceChart({ rows }) {
+  const el = useRef(null);
+  const read = rows.filter((r) => r.balance !== '' && !Number.isNaN(Date.parse(r.at))).reverse();
+  const meters = [...new Set(read.map((r) => r.meter))];
+  useEffect(() => {
+    if (!el.current || read.length === 0) return undefined;
+    const xs = [...new Set(read.map((r) => Date.parse(r.at) / 1000))].sort((a, b) => a - b);
+    const ys = meters.map((m) => xs.map((x) => {
+      const r = read.find((v) => v.meter === m && Date.parse(v.at) / 1000 === x);
+      return r ? Number(r.balance) / 100 : null;
+    }));
+    const opts = {
+      width: Math.min(el.current.clientWidth || 480, 520), height: 180,
+      scales: { x: { time: true } }, axes: [{}, { size: 60 }],
+      series: [{}, ...meters.map((m, i) => ({ label: m, stroke: LINES[i % LINES.length], width: 2, spanGaps: true, points: { show: true },
+        value: (u, v) => (v == null ? '—' : v.toFixed(2)) }))],
+    };
+    const plot = new uPlot(opts, [xs, ...ys], el.current);
+    return () => plot.destroy();
+  }, [rows, getLang()]);
+  if (read.length === 0) return null;
+  return <figure class="chart" id="balance-chart"><div ref={el} aria-hidden="true"></div><figcaption>{t('balance_chart')}</figcaption></figure>;
+}
+
 // One tab of the history: its own load, so a tab never shows another's rows.
 function HistoryTab({ room, tab }) {
   const load = useLoad([`/v1/admin/rooms/${encodeURIComponent(room.id)}/history?what=${tab}&limit=100`]);
@@ -107,6 +138,7 @@ function HistoryTab({ room, tab }) {
   return (
     <>
       {load.error && <Problem error={load.error} retry={load.reload} />}
+      {load.data && tab === 'readings' && <BalanceChart rows={load.data[0].rows} />}
       {load.data && <Table id={`history-${tab}-table`} caption={t(tab === 'sales' ? 'topups' : tab)} rows={load.data[0].rows} empty={t('no_history')} cols={cols[tab]} />}
     </>
   );

@@ -1,7 +1,8 @@
 // The Structure page (permission settings for its changes): the
 // organisations and buildings the session sees, a building's rooms by
-// floor with their meters; organisations, buildings and rooms added,
-// meters placed in rooms and kiosks in buildings, each audited.
+// floor with their meters; organisations, buildings and rooms added, a
+// site given to an organisation, meters placed in rooms and kiosks in
+// buildings, each audited.
 import { useState } from 'preact/hooks';
 import { api } from './api.js';
 import { t } from './i18n.js';
@@ -26,15 +27,15 @@ function Pick({ form, set, name, label, options }) {
 // The dialog of one change: what it is, its fields, its call.
 function StructureDialog({ dialog, structure, meters, kiosks, onDone, onCancel }) {
   const { kind, building } = dialog;
-  const sites = [...new Set(structure.orgs.flatMap((o) => (o.sites || '').split(' ')).concat(kiosks.map((k) => k.site), meters.map((m) => m.site)).filter(Boolean))].sort();
+  const sites = [...new Set((structure.sites || []).map((s) => s.id).concat(kiosks.map((k) => k.site), meters.map((m) => m.site)).filter(Boolean))].sort();
   const first = (list) => (list[0] ? list[0].value : '');
-  const orgOptions = (structure.organisation ? [] : [{ value: '', label: t('org_none_parent') }])
-    .concat(structure.orgs.map((o) => ({ value: o.id, label: `${o.id} · ${o.name}` })));
+  const orgList = structure.orgs.map((o) => ({ value: o.id, label: `${o.id} · ${o.name}` }));
+  const orgOptions = (structure.organisation ? [] : [{ value: '', label: t('org_none_parent') }]).concat(orgList);
   const siteOptions = sites.map((s) => ({ value: s, label: s }));
   const meterOptions = building ? meters.filter((m) => m.site === building.site).map((m) => ({ value: m.meter, label: m.meter })) : [];
   const kioskOptions = building ? kiosks.filter((k) => k.site === building.site).map((k) => ({ value: k.id, label: k.id })) : [];
   const roomOptions = (dialog.rooms || []).map((r) => ({ value: r.room, label: `${r.room} · ${r.room_name}` }));
-  const [form, setForm] = useState({ id: '', name: '', parent: first(orgOptions), site: first(siteOptions), floor: '1',
+  const [form, setForm] = useState({ id: '', name: '', parent: first(orgOptions), org: first(orgList), site: first(siteOptions), floor: '1',
     room: first(roomOptions), meter: first(meterOptions), kiosk: first(kioskOptions) });
   const common = { needs: t('needs_settings'), onCancel, onDone };
   const idName = (
@@ -49,6 +50,16 @@ function StructureDialog({ dialog, structure, meters, kiosks, onDone, onCancel }
         run={() => api('POST', '/v1/admin/orgs', { id: form.id.trim(), name: form.name.trim(), parent: form.parent })}>
         {idName}
         <Pick form={form} set={setForm} name="parent" label={t('parent')} options={orgOptions} />
+      </ChangeDialog>
+    );
+  }
+  if (kind === 'site') {
+    return (
+      <ChangeDialog id="site-org" title={t('site_org')} {...common}
+        run={() => api('POST', `/v1/admin/sites/${enc(form.site)}/org`, { org: form.org })}>
+        <p class="hint">{t('site_org_hint')}</p>
+        <Pick form={form} set={setForm} name="site" label={t('site')} options={siteOptions} />
+        <Pick form={form} set={setForm} name="org" label={t('site_org_to')} options={orgList} />
       </ChangeDialog>
     );
   }
@@ -133,7 +144,12 @@ export function Structure() {
           <>
             {note && <p class="note" role="status" id="structure-note">{note}</p>}
             <Table id="orgs" caption={t('orgs')} rows={structure.orgs} empty={t('no_orgs')}
-              actions={<button type="button" id="org-add-open" onClick={() => setDialog({ kind: 'org' })}>{t('org_add')}</button>}
+              actions={(
+                <>
+                  <button type="button" id="org-add-open" onClick={() => setDialog({ kind: 'org' })}>{t('org_add')}</button>
+                  <button type="button" id="site-org-open" disabled={!structure.orgs.length} onClick={() => setDialog({ kind: 'site' })}>{t('site_org')}</button>
+                </>
+              )}
               cols={[
                 { key: 'id', label: t('id') },
                 { key: 'name', label: t('name') },

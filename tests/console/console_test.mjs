@@ -264,6 +264,7 @@ const cases = {
   },
 
   async axe() {
+    bo(['org', 'add', 'HQ', 'Head office']); // so that a site may be given to it
     for (const lang of ['en', 'zh']) {
       const page = await newPage(lang);
       await page.goto(`${server.base}/console/`);
@@ -279,7 +280,7 @@ const cases = {
       // the dialogs of the changes to staff, the structure and enrolment
       for (const [nav, opener, dialog] of [['staff', '#op-add-open', 'op-add'], ['staff', '#group-add-open', 'group-set'],
         ['staff', 'button[aria-label$=": clerk"] >> nth=1', 'op-password'], ['structure', '#building-add-open', 'building-add'],
-        ['kiosks', '#enrol-issue-open', 'enrol-issue']]) {
+        ['structure', '#site-org-open', 'site-org'], ['kiosks', '#enrol-issue-open', 'enrol-issue']]) {
         await page.click(`#nav-${nav}`);
         await page.click(opener);
         await page.waitForSelector(`#${dialog}`);
@@ -335,6 +336,24 @@ const cases = {
     await admin.click('#nav-monitor');
     await admin.waitForSelector('[data-meter="000000000001"]');
     check(true, 'the monitoring page shows the meter in room 101');
+    // a site given to an organisation from the Structure page; an estate's operator gives only hers, within hers
+    bo(['org', 'add', 'EA1', 'Estate A annex', '--parent', 'EA']);
+    bo(['org', 'add', 'EB', 'Estate B', '--parent', 'HQ']);
+    for (const [site, name] of [['S2', 'Estate B gate'], ['S3', 'New gate']]) bo(['site', 'add', site, name]);
+    bo(['org', 'site', 'S2', 'EB']);
+    await admin.click('#nav-structure');
+    await change(admin, '#site-org-open', 'site-org', { '#f-site': 'select:S3', '#f-org': 'select:EA' }, '#structure-note');
+    const siteAudit = (who) => audit('org.site').split('\n').filter((l) => l.includes(`console:${who}`) && l.includes('S3')).length;
+    check(siteAudit('admin') === 1, `giving S3 to EA is audited org.site with console:admin: ${audit('org.site')}`);
+    bo(['group', 'set', 'desk', '--perms', 'operators,diagnostics,settings']);
+    const give = (site, org) => pageFetch(dora, 'POST', `/v1/admin/sites/${site}/org`, { 'X-CSRF-Token': csrf }, JSON.stringify({ org }));
+    const mine = await give('S3', 'EA1');
+    const theirs = await give('S2', 'EA');
+    const away = await give('S1', 'EB');
+    check(mine.status === 200 && theirs.status === 404 && away.status === 404,
+      `dora gives her site S3 to EA1 under EA (${mine.status}), not EB's S2 to EA (${theirs.status}), nor S1 to EB (${away.status})`);
+    const sites = (await pageFetch(dora, 'GET', '/v1/admin/structure')).body.sites.map((x) => x.id).join();
+    check(sites === 'S1,S3' && siteAudit('dora') === 1, `dora now sees S1 and S3 (${sites}); audited with console:dora`);
     // an enrolment code issued in the console, accepted once
     await admin.click('#nav-kiosks');
     await change(admin, '#enrol-issue-open', 'enrol-issue', { '#f-kiosk': 'K2', '#f-site': 'S1' }, '#enrol-code-value');

@@ -9,7 +9,7 @@ import { chromium } from 'playwright-core';
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const CHROMIUM = process.env.CONSOLE_CHROMIUM || '/usr/bin/chromium';
-const [, , CASE, BASE, PW, ARG] = process.argv;
+const [, , CASE, BASE, PW, ARG, ...MORE] = process.argv;
 let failures = 0;
 let browser;
 
@@ -61,6 +61,19 @@ async function runAxe(page, name) {
   check(bad.length === 0, `axe: no serious or critical violations on ${name}`);
 }
 
+// The overview's meters cut off and below the alarm level, as the page
+// shows them; then its card's link followed to the monitoring page.
+async function overviewMeters(page, card) {
+  await page.goto(`${BASE}/console/#/overview`);
+  await page.waitForSelector('#meters-cut-off');
+  const counts = { cut: Number(await page.textContent('#meters-cut-off')), low: Number(await page.textContent('#meters-below-alarm')),
+    label: await page.textContent('#meters-below-alarm-label') };
+  await page.click(`#${card}-link`);
+  await page.waitForSelector('#monitor-filter');
+  await page.waitForSelector('.tile');
+  return counts;
+}
+
 const yuan = (minor) => `${Math.floor(minor / 100).toLocaleString('en')}.${String(minor % 100).padStart(2, '0')}`;
 
 const cases = {
@@ -89,6 +102,9 @@ const cases = {
     check((await page.textContent('#balance-000000000001')).includes(yuan(Number(ARG))), 'the room panel shows the balance');
     await page.waitForSelector('#history-readings-table');
     check((await page.textContent('#history-readings-table')).includes('000000000001'), 'the room history lists the readings');
+    await page.waitForSelector('#balance-chart canvas');
+    check(await page.getAttribute('#balance-chart > div', 'aria-hidden') === 'true' && (await page.textContent('#balance-chart figcaption')).includes('Balance'),
+      'the readings\' balances drawn as a chart, hidden from screen readers, the table its text');
     await page.click('#history-sales');
     await page.waitForSelector('#history-sales-table');
     check((await page.textContent('#history-sales-table')).includes('50.00'), 'the room history lists the top-up of 50.00');
@@ -98,6 +114,14 @@ const cases = {
     await page.selectOption('#monitor-filter', 'all');
     await page.fill('#monitor-search', '000000000003');
     check(await page.isVisible('#room-R201') && !(await page.isVisible('#room-R101')), 'the search finds a meter\'s room');
+    // MORE: the site's first alarm level and how many of its meters read below it (the store's count)
+    const [level, low] = MORE.map(Number);
+    const ov = await overviewMeters(page, 'meters-below-alarm');
+    check(ov.cut === 0 && ov.low === low && low >= 1, `the overview: no meter cut off, ${low} below the site's level: ${JSON.stringify(ov)}`);
+    check(ov.label.includes(yuan(level)), `the overview names the level ${yuan(level)}: ${ov.label}`);
+    check(await page.inputValue('#monitor-filter') === 'low' && await page.inputValue('#monitor-level') === (level / 100).toFixed(2),
+      'its link opens the monitoring page filtered below that level');
+    check(await page.isVisible('#room-R101'), 'room 101 (below the level) is shown');
   },
 
   // Tripping meter 1 from room 101's panel: confirmed with a reason, its progress shown until done.
@@ -131,6 +155,12 @@ const cases = {
     await page.selectOption('#monitor-filter', 'cut');
     const shown = await page.$$eval('.tile', (t) => t.map((x) => x.id));
     check(shown.join() === 'room-R101', `the cut-off filter shows room 101 alone: ${shown}`);
+    const ov = await overviewMeters(page, 'meters-cut-off');
+    check(ov.cut === 1 && ov.low === Number(ARG) && ov.low >= 1,
+      `the overview: one meter cut off, ${ARG} below the default level 20.00: ${JSON.stringify(ov)}`);
+    const linked = await page.$$eval('.tile', (t) => t.map((x) => x.id));
+    check(await page.inputValue('#monitor-filter') === 'cut' && linked.join() === 'room-R101',
+      `its cut-off card opens the monitoring page on the cut-off meters: ${linked}`);
   },
 
   // Another organisation's data: not in the page, refused through the API with the session.

@@ -6,9 +6,11 @@
 # building B2) under one headquarters; chromium driven by
 # monitor_test.mjs signs in as their staff. Cases:
 #   balance  a sale at the kiosk, its reading uploaded: the room's tile
-#            shows the balance metersim holds
+#            shows the balance metersim holds, the panel its balance chart;
+#            the overview counts the meters below the site's alarm level
 #   trip     tripping a meter from the console (confirmed, with a reason):
-#            the command's progress to done, metersim's relay open, audited
+#            the command's progress to done, metersim's relay open, audited;
+#            the overview counts it cut off
 #   scope    another organisation's buildings, meters, kiosks, sales,
 #            income, energy, batches, accounts and audit rows invisible in
 #            the page and through the API with that session; the
@@ -70,6 +72,11 @@ read_uploaded() { # read_uploaded N BALANCE: the back office has a reading of me
   return 1
 }
 
+low_count() { # low_count LEVEL: site S1's meters whose latest reading's balance is below LEVEL
+  bo_sql "select count(*) from meter m where m.site = 'S1' and (select r.balance from reading r
+    where r.meter = m.id order by r.at desc limit 1) < $1"
+}
+
 case_balance() {
   expect_status 0 ctl sale --meter 000000000001 --amount 5000 --pay counter
   local bal
@@ -78,7 +85,9 @@ case_balance() {
   worker
   read_uploaded 1 "$bal" || fail "no reading of meter 1 with balance $bal at the back office: $(bo meter show 000000000001)"
   stop_worker
-  browser balance "$bal"
+  local level=$((bal + 100))
+  bo notices levels --site S1 "$level,1000,500" --operator ann >/dev/null || fail "the site's notice levels"
+  browser balance "$bal" "$level" "$(low_count "$level")"
 }
 
 case_trip() {
@@ -92,7 +101,7 @@ case_trip() {
     [[ $(bo_sql "select relay_open from reading where meter = '000000000001' order by at desc limit 1") == 1 ]] && break
     sleep 0.2
   done
-  browser tripped
+  browser tripped "$(low_count 2000)"
   [[ $(bo_sql "select count(*) from audit where action = 'command.issue' and target = '000000000001'
         and actor = 'console:ann' and reason like 'arrears%'") == 1 ]] ||
     fail "the trip is not audited once with the operator: $(bo_sql "select * from audit where action = 'command.issue'")"
