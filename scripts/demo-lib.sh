@@ -53,8 +53,10 @@ demo_metersim() {
   } >"$SITE/meters.csv"
 }
 
-# The resident who gets SMS notices: account A3 on meter 3, a Chinese contact.
-DEMO_NOTICE_METER=000000000003
+# The resident who gets SMS notices: account A5 on meter 5, a Chinese
+# contact (meter 3 is the meter card's: credit on a card the resident has
+# not yet put into the meter leaves the meter's count behind the kiosk's).
+DEMO_NOTICE_METER=000000000005
 DEMO_MOBILE=8613812345678
 DEMO_PIN=482915 # li's: changes contacts at the back office and reads meters at the kiosk
 DEMO_ADMIN_PIN=739164 # admin's, the web console's demo operator
@@ -131,7 +133,7 @@ demo_phone_pay() {
 # HTTP on loopback, QR orders paid by its simulated provider), the site's
 # meters registered with their kind and tariff, a scan every minute and a
 # heartbeat every 10 s for the demo, SMS notices to smscsim (started here)
-# with a resident's contact on meter 3; serving, its address in $BO. With
+# with a resident's contact on meter 5; serving, its address in $BO. With
 # DEMO_QR=wechat, QR money moves through WeChat Pay played by wxpaysim;
 # with DEMO_QR=alipay, through Alipay played by alipaysim; with
 # DEMO_QR=wechat,alipay both are opened (the kiosk's orders go to the
@@ -176,7 +178,7 @@ INI
     bo group set admins --perms all && BACKOFFICE_NEW_PIN=$DEMO_ADMIN_PIN bo operator add admin --group admins &&
       BACKOFFICE_NEW_PASSWORD=$DEMO_CONSOLE_PASSWORD bo operator password admin &&
       BACKOFFICE_NEW_PASSWORD=$DEMO_CONSOLE_PASSWORD bo operator password li
-    bo account open A3 --customer 100000000003 --meter "$DEMO_NOTICE_METER"
+    bo account open A5 --customer 100000000005 --meter "$DEMO_NOTICE_METER"
   } >/dev/null
   start "$BIN/backoffice" --config "$SITE/bo.ini" serve >"$SITE/bo.port" 2>"$SITE/backoffice.log"
   wait_file "$SITE/bo.port"
@@ -266,10 +268,11 @@ sms_await() {
 # read_upload METER BALANCE: metersim's meter at BALANCE, read by the kiosk, uploaded.
 read_upload() {
   tell "$METERS" "set $1 balance $2"
-  KIOSK_PIN=$DEMO_PIN ctl --operator li meter read "$1" >/dev/null 2>>"$SITE/notices.log" && ctl sync now >/dev/null
+  KIOSK_PIN=$DEMO_PIN "$BIN/kioskctl" --config "$SITE/kiosk.ini" --operator li meter read "$1" >/dev/null \
+    2>>"$SITE/notices.log" && ctl sync now >/dev/null
 }
 
-# demo_notices: the resident of meter 3 (account A3) gives a mobile number
+# demo_notices: the resident of meter 5 (account A5) gives a mobile number
 # for notices in Chinese at any hour (entered by an operator who may change
 # contacts); the meter's balance falls from 30.00 below 20.00: the kiosk
 # reads it and uploads the reading, the back office sends a low-balance
@@ -277,8 +280,8 @@ read_upload() {
 # happens; fails if a message did not arrive.
 demo_notices() {
   local m=$DEMO_NOTICE_METER n
-  echo "Notices: the resident of meter $m (account A3) gives a mobile number; the back office sends SMS over SMPP to smscsim."
-  bo contact set A3 --mobile "$DEMO_MOBILE" --lang zh_CN --wants low,credit --quiet none --operator li >/dev/null ||
+  echo "Notices: the resident of meter $m (account A5) gives a mobile number; the back office sends SMS over SMPP to smscsim."
+  bo contact set A5 --mobile "$DEMO_MOBILE" --lang zh_CN --wants low,credit --quiet none --operator li >/dev/null ||
     return 1
   read_upload "$m" 3000
   n=$(sms_count)
@@ -289,7 +292,7 @@ demo_notices() {
   ctl sale --meter "$m" --amount 5000 --pay counter >/dev/null && ctl sync now >/dev/null
   sms_await $((n + 2)) | grep 已到账 || { echo "no credit-arrived SMS" >&2; return 1; }
   echo "  the notices, as the back office holds them (the number masked):"
-  bo notices list --account A3 --csv | cut -d, -f2,5,6,7,9,14 | sed 's/^/    /'
+  bo notices list --account A5 --csv | cut -d, -f2,5,6,7,9,14 | sed 's/^/    /'
 }
 
 # demo_sync_ini: kiosk.ini's lines that make it kiosk K1 of the back office.
