@@ -5,7 +5,8 @@
 # signed with the kiosk's upload key by the openssl command line (every row
 # accepted, the second answer the same as the first), then the back
 # office's reports and counts. The meters are registered on the kiosk's
-# site: a kiosk acts only for those.
+# site: a kiosk acts only for those. With BO_TEST_PG the back office's
+# database is one of its own on the test PostgreSQL server (bo_lib.sh).
 # Usage: real_outbox.sh KIOSKCTL BACKOFFICE
 set -eu
 ctl=$1 bo=$2
@@ -13,10 +14,14 @@ dir=$(mktemp -d "${TMPDIR:-/tmp}/bo-real-XXXXXX")
 pid=
 cleanup() {
   if [[ -n $pid ]]; then kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; fi
+  bo_db_drop
   rm -rf "$dir"
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/../cli/bo_lib.sh"
+SITE=$dir
+bo_db_make
 
 kiosk() { "$ctl" --config "$dir/kiosk.ini" "$@" >>"$dir/kiosk.log" 2>&1; }
 printf '[ledger]\npath = %s/ledger.db\n[gateway]\nprotocol = fake\nfake_dir = %s\n' "$dir" "$dir" >"$dir/kiosk.ini"
@@ -26,8 +31,8 @@ kiosk sale --meter 000000000001 --amount 500 --pay counter || fail "kioskctl sal
 kiosk sale --meter 000000000002 --amount 800 --pay counter || fail "kioskctl sale: $(tail -3 "$dir/kiosk.log")"
 kiosk meter read 000000000002 || fail "kioskctl meter read: $(tail -3 "$dir/kiosk.log")"
 
-printf '[server]\nport = 0\nplain_http = true\ndatabase = %s/bo.db\n[signing]\nkey = %s/signing.key\n' \
-  "$dir" "$dir" >"$dir/bo.ini"
+printf '[server]\nport = 0\nplain_http = true\ndatabase = %s\n[signing]\nkey = %s/signing.key\n' \
+  "$BO_DB" "$dir" >"$dir/bo.ini"
 b() { "$bo" --config "$dir/bo.ini" "$@" 2>>"$dir/bo.log"; }
 "$ctl" --config "$dir/kiosk.ini" identity --json >"$dir/identity.json" || fail "kioskctl identity"
 key=$(sqlite3 :memory: "select json_extract(readfile('$dir/identity.json'), '\$.upload_key')")
@@ -68,7 +73,7 @@ accepted=$(grep -o '"status":"accepted"' <<<"$first" | wc -l)
 
 report=$(b report sales --by method --csv | tr -d '\r')
 [[ $report == *"counter,CNY,2,1300"* ]] || fail "report: $report"
-[[ $(sqlite3 "$dir/bo.db" "SELECT count(*) FROM sale") == 2 ]] || fail "sales stored: $(sqlite3 "$dir/bo.db" "SELECT count(*) FROM sale")"
+[[ $(bo_sql "SELECT count(*) FROM sale") == 2 ]] || fail "sales stored: $(bo_sql "SELECT count(*) FROM sale")"
 want=$(sqlite3 "$dir/ledger.db" "SELECT max(purchase_count) FROM txn WHERE meter = '000000000002'")
 counts=$(b count list --csv | tr -d '\r')
 [[ $counts == *"000000000002,$want"* ]] || fail "count list: $counts (the kiosk's count is $want)"

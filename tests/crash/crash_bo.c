@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backoffice/store_sqlite/bo_db.h"
 #include "crash_util.h"
 #include "provisioning/identity.h"
 
@@ -82,6 +83,11 @@ static const crash_bo_check_t synced[] = {
      "FROM k.txn t LEFT JOIN sale s ON s.txn_id = t.id WHERE s.txn_id IS NULL OR s.state != t.state "
      "OR s.paid != t.paid OR s.delivered != t.delivered OR s.refunded != t.refunded"},
     {"a sale the kiosk does not have", "SELECT txn_id, state FROM sale WHERE txn_id NOT IN (SELECT id FROM k.txn)"},
+};
+
+/* SQLite's own check of the back office's file. Skipped on PostgreSQL:
+ * it has no such check to ask, and main is then a copy in memory. */
+static const crash_bo_check_t integrity[] = {
     {"the back office's database", "SELECT * FROM pragma_integrity_check WHERE integrity_check != 'ok'"},
 };
 
@@ -110,17 +116,98 @@ static void hold_report(boh_t *h, sqlite3 *db, const char *label)
         crash_fail("%s: the back office's sales report says\n%s  the ledger says\n%s", label, csv, want);
 }
 
-/* The back office's database with the ledger attached as k (NULL, with a
- * failure, if they cannot be read). */
+/* The back office's tables the checks read when it is on PostgreSQL, each
+ * copied whole (read through libpq) into a SQLite database in memory. */
+static const char *const pg_tables[][2] = {
+    {"ingest_row", "SELECT * FROM ingest_row"},
+    {"txn_event_seen", "SELECT * FROM txn_event_seen"},
+    {"sale", "SELECT * FROM sale"},
+};
+
+/* Inserts st's row into the prepared ins: NULL, integer or text, as read. */
+static bool copy_row(bo_cur_t *st, sqlite3_stmt *ins, int cols)
+{
+    sqlite3_reset(ins);
+    for (int i = 0; i < cols; i++) {
+        if (bo_cur_null(st, i))
+            sqlite3_bind_null(ins, i + 1);
+        else if (bo_cur_kind(st, i) == BO_CELL_INT)
+            sqlite3_bind_int64(ins, i + 1, bo_cur_int(st, i));
+        else
+            sqlite3_bind_text(ins, i + 1, bo_db_col(st, i), -1, SQLITE_TRANSIENT);
+    }
+    return sqlite3_step(ins) == SQLITE_DONE;
+}
+
+/* Table t (pg_tables) of src as a table of the same name and columns in
+ * dst (its columns untyped: the values keep the types they were read
+ * with); false with the reason in why. */
+static bool copy_table(bo_db_t *src, sqlite3 *dst, const char *const t[2], char *why, size_t len)
+{
+    bo_cur_t *st;
+    bool row;
+    kmsg_t msg = {""};
+    if (bo_db_first(src, &st, &row, &msg, t[1], "") != K_OK) {
+        snprintf(why, len, "%s", msg.text);
+        return false;
+    }
+    int cols = bo_cur_cols(st);
+    char create[1024], insert[1024];
+    int c = snprintf(create, sizeof create, "CREATE TABLE %s(", t[0]);
+    int q = snprintf(insert, sizeof insert, "INSERT INTO %s VALUES (", t[0]);
+    for (int i = 0; i < cols; i++) {
+        c += snprintf(create + c, sizeof create - (size_t)c, "%s\"%s\"", i ? ", " : "", bo_cur_name(st, i));
+        q += snprintf(insert + q, sizeof insert - (size_t)q, "%s?", i ? ", " : "");
+    }
+    snprintf(create + c, sizeof create - (size_t)c, ")");
+    snprintf(insert + q, sizeof insert - (size_t)q, ")");
+    sqlite3_stmt *ins = NULL;
+    kerr_t rc = K_OK;
+    bool ok = sqlite3_exec(dst, create, NULL, NULL, NULL) == SQLITE_OK &&
+              sqlite3_prepare_v2(dst, insert, -1, &ins, NULL) == SQLITE_OK;
+    for (; ok && row; row = bo_db_next(src, st, &rc, &msg))
+        ok = copy_row(st, ins, cols);
+    bo_db_end(st);
+    sqlite3_finalize(ins);
+    snprintf(why, len, "%s: %s", t[0], rc != K_OK ? msg.text : sqlite3_errmsg(dst));
+    return ok && rc == K_OK;
+}
+
+/* The back office's tables (pg_tables) on PostgreSQL, read into main, an
+ * in-memory SQLite database of db's; false with the reason in why. */
+static bool copy_pg(boh_t *h, sqlite3 *db, char *why, size_t len)
+{
+    bo_db_t *src;
+    kmsg_t msg = {""};
+    if (bo_db_open(h->database, &src, &msg) != K_OK) {
+        snprintf(why, len, "%s", msg.text);
+        return false;
+    }
+    bool ok = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+    for (size_t i = 0; ok && i < sizeof pg_tables / sizeof pg_tables[0]; i++)
+        ok = copy_table(src, db, pg_tables[i], why, len);
+    bo_db_close(src);
+    return ok && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
+}
+
+static bool on_pg(const boh_t *h)
+{
+    return bo_db_engine_of(h->database) == BO_ENGINE_POSTGRESQL;
+}
+
+/* The back office's database (SQLite: its file; PostgreSQL: its tables
+ * the checks read, copied into memory) with the ledger attached as k
+ * (NULL, with a failure, if they cannot be read). */
 static sqlite3 *open_both(boh_t *h, const char *ledger_path, const char *label)
 {
-    char bo[300], attach[800];
-    snprintf(bo, sizeof bo, "%s/bo.db", h->dir);
+    char attach[800], why[300] = "";
     snprintf(attach, sizeof attach, "ATTACH 'file:%s?mode=ro' AS k", ledger_path);
     sqlite3 *db;
-    if (sqlite3_open_v2(bo, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK ||
-        sqlite3_exec(db, attach, NULL, NULL, NULL) != SQLITE_OK) {
-        crash_fail("%s: cannot read the back office's and the kiosk's files: %s", label, sqlite3_errmsg(db));
+    int flags = on_pg(h) ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY : SQLITE_OPEN_READONLY;
+    if (sqlite3_open_v2(on_pg(h) ? ":memory:" : h->database, &db, flags | SQLITE_OPEN_URI, NULL) != SQLITE_OK ||
+        sqlite3_exec(db, attach, NULL, NULL, NULL) != SQLITE_OK || (on_pg(h) && !copy_pg(h, db, why, sizeof why))) {
+        crash_fail("%s: cannot read the back office's database and the kiosk's file: %s %s", label,
+                   sqlite3_errmsg(db), why);
         sqlite3_close(db);
         return NULL;
     }
@@ -138,6 +225,8 @@ void crash_bo_checks(boh_t *h, const char *ledger_path, const crash_bo_check_t *
 void crash_bo_hold(boh_t *h, const char *ledger_path, const char *label)
 {
     crash_bo_checks(h, ledger_path, synced, sizeof synced / sizeof synced[0], label);
+    if (!on_pg(h))
+        crash_bo_checks(h, ledger_path, integrity, 1, label);
     sqlite3 *db = open_both(h, ledger_path, label);
     if (db)
         hold_report(h, db, label);

@@ -19,7 +19,8 @@ void crash_bo_kill(boh_t *h);
 
 /* A check of the back office's database (main) with a kiosk's ledger
  * attached read-only as k: every row sql returns is a failure, named by
- * what and the row's columns. */
+ * what and the row's columns. On PostgreSQL main is a copy in memory of
+ * the back office's tables ingest_row, txn_event_seen and sale. */
 typedef struct crash_bo_check {
     const char *what, *sql;
 } crash_bo_check_t;
@@ -32,7 +33,8 @@ void crash_bo_checks(boh_t *h, const char *ledger_path, const crash_bo_check_t *
  * that left no outbox row unsent: every outbox row answered once and none
  * rejected, every event seen once, every transaction stored once with the
  * ledger's state and money, and its sales report (delivered sales by
- * method) equal to the ledger's. Failures go to crash_fail. */
+ * method) equal to the ledger's; on SQLite, the file's integrity check
+ * clean. Failures go to crash_fail. */
 void crash_bo_hold(boh_t *h, const char *ledger_path, const char *label);
 
 #endif

@@ -3,7 +3,8 @@
 # the reference back office through a kiosk (kioskctl) reading metersim's
 # meters, its outbox handing the notices to an SMSC over SMPP (smscsim, or
 # the npm smpp package's SMSC of tests/smsc) and to aiosmtpd over SMTP with
-# STARTTLS; the notices checked where they arrive.
+# STARTTLS; the notices checked where they arrive. With BO_TEST_PG the
+# back office's database is on the test PostgreSQL server (bo_lib.sh).
 # Usage: notices_e2e_test.sh CASE KIOSKCTL METERSIM BACKOFFICE SMSCSIM [NODE SMSC_JS]
 CASE=$1 CTL=$2 SIM=$3 BO=$4 SMSCSIM=$5 NODE=${6:-} SMSC_JS=${7:-}
 HERE=$(dirname "$0")
@@ -19,7 +20,12 @@ wait_for() { # wait_for SECONDS CONDITION...: true once the condition holds
   for _ in $(seq "$n"); do "$@" && return 0; sleep 0.1; done
   return 1
 }
-stop_all() { kill $SMSC_PID $SMTP_PID ${SIM_PID:-} ${BO_PID:-} 2>/dev/null; wait 2>/dev/null; rm -rf "$SITE"; }
+stop_all() {
+  kill $SMSC_PID $SMTP_PID ${SIM_PID:-} ${BO_PID:-} 2>/dev/null
+  wait 2>/dev/null
+  bo_db_drop
+  rm -rf "$SITE"
+}
 
 # smscsim on SMSC_PORT (any free port the first time), receipts on.
 start_smscsim() {
@@ -161,7 +167,7 @@ case_levels_and_credit() {
   [[ $(jq -r --arg t "$en" 'select(.text == $t and .to == "8613900001111") | .parts' <<<"$sms") == 2 ]] ||
     fail "the English SMS, two parts joined, to the number in international digits: $sms"
   [[ $(rows "channel = 'sms' and state = 'delivered' and report = 'DELIVRD'") == 5 ]] ||
-    fail "the receipts: $(bo_sql 'select key, state, report from notice_outbox where channel = "sms"')"
+    fail "the receipts: $(bo_sql "select key, state, report from notice_outbox where channel = 'sms'")"
   [[ $(rows "channel = 'email' and state = 'sent'") == 4 ]] || fail "the e-mails' rows"
   if grep -q "13812345678\|chen@example.com\|13900001111" "$SITE/bo.log"; then fail "a contact in clear in the log"; fi
 }
