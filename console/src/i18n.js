@@ -24,7 +24,7 @@ const texts = {
     operators: 'Operators', groups: 'Permission groups', group: 'Group', name: 'Name', perms: 'Permissions',
     updated: 'Updated', audit: 'Audit log', actor: 'Actor', action: 'Action', target: 'Target', detail: 'Detail',
     since: 'Since', search: 'Search', filter: 'Filter', no_rows: 'Nothing matches.',
-    rows: (n) => `${n.toLocaleString('en')} rows`, page: (p, n) => `Page ${p} of ${n}`, prev: 'Previous', next: 'Next',
+    rows: (n) => `${n.toLocaleString('en')} ${n === 1 ? 'row' : 'rows'}`, page: (p, n) => `Page ${p} of ${n}`, prev: 'Previous', next: 'Next',
     csv: 'Export CSV', sort_by: 'Sort by', loading: 'Loading…', retry: 'Retry',
     online: 'online', offline: 'offline', active: 'active', disabled: 'disabled', open: 'open',
     acknowledged: 'acknowledged', cleared: 'cleared',

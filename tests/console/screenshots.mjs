@@ -51,6 +51,7 @@ export const PAGES = [
   },
   { name: 'kiosks', hash: '#/kiosks', title: 'Kiosks', ready: '#fleet tbody tr' },
   { name: 'staff', hash: '#/staff', title: 'Staff: operators, groups, the audit log', ready: '#audit tbody tr' },
+  { name: 'structure', hash: '#/structure', title: 'Structure: organisations, buildings, rooms', ready: '#buildings tbody tr' },
 ];
 
 const LANGS = [['en', 'English'], ['zh', '中文']];
