@@ -18,12 +18,24 @@ static const char *const col_names[COL_N] = {"交易时间", "微信订单号", 
 
 #define MAX_FIELDS 40
 
-/* Cuts line (modified) at its commas, dropping each field's backtick. */
+/* The comma that ends the field at p: in a row (its fields each start
+ * with a backtick) one followed by a backtick, so that a comma inside a
+ * field (a product's name) stays in it; in the header line any comma. */
+static char *field_end(char *p, bool row)
+{
+    char *comma = strchr(p, ',');
+    while (row && comma && comma[1] != '`')
+        comma = strchr(comma + 1, ',');
+    return comma;
+}
+
+/* Cuts line (modified) into its fields, dropping each field's backtick. */
 static int split(char *line, char **f)
 {
     int n = 0;
+    bool row = line[0] == '`';
     for (char *p = line; n < MAX_FIELDS;) {
-        char *comma = strchr(p, ',');
+        char *comma = field_end(p, row);
         if (comma)
             *comma = '\0';
         f[n++] = *p == '`' ? p + 1 : p;

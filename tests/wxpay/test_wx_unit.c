@@ -26,7 +26,7 @@ static const char bill[] =
     "货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,"
     "商户数据包,手续费,费率,订单金额,申请退款金额,费率备注\r\n"
     "`2026-12-06 09:15:02,`wx8888,`1900000109,`0,`,`4200001234202612061234567890,`a1b2,`oUp,`NATIVE,`SUCCESS,"
-    "`OTHERS,`CNY,`45.60,`0.00,`0,`0,`0.00,`0.00,`,`,`Top-up,`,`0.27000,`0.60%,`45.60,`0.00,`\r\n"
+    "`OTHERS,`CNY,`45.60,`0.00,`0,`0,`0.00,`0.00,`,`,`Top-up, meter 1,2,`,`0.27000,`0.60%,`45.60,`0.00,`\r\n"
     "`2026-12-06 23:59:59,`wx8888,`1900000109,`0,`,`4200001234202612061234567891,`c3d4,`oUp,`NATIVE,`REFUND,"
     "`OTHERS,`CNY,`0.00,`0.00,`50300,`r1,`0.5,`0.00,`ORIGINAL,`SUCCESS,`Top-up,`,`0.00000,`0.60%,`1.00,`0.50,`\r\n"
     "总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额\r\n"
@@ -44,7 +44,7 @@ static void bill_read(void **state)
     assert_int_equal(rs.r[0].amount, 4560);
     assert_false(rs.r[0].refund);
     assert_int_equal(rs.r[0].at, 1796519702000LL); /* 2026-12-06T01:15:02Z */
-    assert_string_equal(rs.r[1].out_trade_no, "c3d4");
+    assert_string_equal(rs.r[1].out_trade_no, "c3d4"); /* the first row's product name held commas */
     assert_int_equal(rs.r[1].amount, -50);
     assert_true(rs.r[1].refund);
 }
