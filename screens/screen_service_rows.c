@@ -16,7 +16,7 @@ static const char *action_words(const char *action)
         const char *action, *words;
     } table[] = {
         {"login", N_("signed in")},           {"logout", N_("signed out")},
-        {"login_refused", N_("sign-in refused")}, {"cash_collect", N_("collected the cash")},
+        {"login_refused", N_("sign-in refused")}, {"cash_collect", N_("emptied the cash box")},
         {"card_issue", N_("issued a card")},  {"card_replace", N_("replaced a card")},
         {"card_void", N_("voided a card")},   {"card_read", N_("read a card")},
         {"meter_read", N_("read a meter")},   {"meter_scan", N_("read every meter")},
@@ -32,15 +32,17 @@ static const char *action_words(const char *action)
     return action;
 }
 
-/* An audit row's target: data (a meter, a card), or one of the few that
- * are words ("cash box"), translated. */
-static const char *target_words(const char *target)
+/* An audit row in words: "alice replaced a card 4B50...", "alice emptied
+ * the cash box", "alice signed in" (a target that is the actor, or that
+ * the action's words name, is not said again). */
+static void audit_words(const svc_row_t *r, char *out, size_t len)
 {
-    static const char *const words[] = {N_("cash box")};
-    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-        if (strcmp(words[i], target) == 0)
-            return _(words[i]);
-    return target;
+    const char *words = action_words(r->word);
+    bool named = strcmp(r->word, "cash_collect") == 0; /* its target is always the cash box */
+    if (named || !r->extra[0] || strcmp(r->extra, r->value) == 0)
+        snprintf(out, len, "%s %s", r->value, words);
+    else
+        snprintf(out, len, "%s %s %s", r->value, words, r->extra);
 }
 
 /* A reason as the engine words it ("count_mismatch: ..."): its code in
@@ -140,7 +142,7 @@ void screen__svc_value(const sctx_t *c, const svc_row_t *r, char *out, size_t le
     case SVV_ATTEMPT:
         snprintf(out, len, _("count %lld, %s, %s"), (long long)r->n, result_words(r->value), applied_words(r->m));
         return;
-    case SVV_AUDIT: snprintf(out, len, "%s %s %s", r->value, action_words(r->word), target_words(r->extra)); return;
+    case SVV_AUDIT: audit_words(r, out, len); return;
     case SVV_METER: snprintf(out, len, "%s (%s)", r->value, _(r->word)); return;
     }
     snprintf(out, len, "%s", r->value);
