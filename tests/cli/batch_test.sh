@@ -63,7 +63,7 @@ case_fifty() { # 50 meters, 4 of them offline: 46 done, 4 failed after 1 + 2 ret
   [[ $(json "$show" '$.batch.done') == 46 ]] || fail "the batch row's counts: $show"
   for m in "${off[@]}"; do
     [[ $(bo_sql "select group_concat(attempt || ':' || state, ' ') from (select attempt, state from meter_command
-          where batch = '$ID' and meter = '$(meter "$m")' order by attempt)") =~ ^1:(failed|unknown)\ 2:(failed|unknown)\ 3:(failed|unknown)$ ]] ||
+          where batch = '$ID' and meter = '$(meter "$m")' order by attempt) a") =~ ^1:(failed|unknown)\ 2:(failed|unknown)\ 3:(failed|unknown)$ ]] ||
       fail "meter $m's attempts: $(bo_sql "select attempt, state, outcome from meter_command where meter = '$(meter "$m")'")"
     [[ $(relay "$m") == closed ]] || fail "offline meter $m's relay changed"
   done
