@@ -8,27 +8,42 @@
 
 #define N_(s) (s)
 
-/* What an audit row's action was ("cash_collect"), in words; an action
- * with no words here is shown as it is stored. */
-static const char *action_words(const char *action)
+/* What an audit row's action was ("cash_collect"), in words, and whether
+ * those words name its target already; an action with no words here is
+ * shown as it is stored. */
+static const char *action_words(const char *action, bool *names_target)
 {
     static const struct {
         const char *action, *words;
+        bool names_target;
     } table[] = {
-        {"login", N_("signed in")},           {"logout", N_("signed out")},
-        {"login_refused", N_("sign-in refused")}, {"cash_collect", N_("emptied the cash box")},
-        {"card_issue", N_("issued a card")},  {"card_replace", N_("replaced a card")},
-        {"card_void", N_("voided a card")},   {"card_read", N_("read a card")},
-        {"meter_read", N_("read a meter")},   {"meter_scan", N_("read every meter")},
-        {"relay_trip", N_("cut the supply")}, {"relay_close", N_("restored the supply")},
-        {"txn_resume", N_("resumed a sale")}, {"txn_confirm", N_("confirmed a sale")},
-        {"txn_void", N_("voided a sale")},    {"txn_zero", N_("closed a sale as not credited")},
-        {"receipt_print", N_("printed a receipt")}, {"park", N_("parked a sale")},
-        {"document_applied", N_("applied a document")}, {"identity_mismatch", N_("found another meter")},
+        {"login", N_("signed in"), false},
+        {"logout", N_("signed out"), false},
+        {"login_refused", N_("sign-in refused"), false},
+        {"cash_collect", N_("emptied the cash box"), true},
+        {"card_issue", N_("issued a card"), false},
+        {"card_replace", N_("replaced a card"), false},
+        {"card_void", N_("voided a card"), false},
+        {"card_read", N_("read a card"), false},
+        {"meter_read", N_("read a meter"), false},
+        {"meter_scan", N_("read every meter"), false},
+        {"relay_trip", N_("cut the supply"), false},
+        {"relay_close", N_("restored the supply"), false},
+        {"txn_resume", N_("resumed a sale"), false},
+        {"txn_confirm", N_("confirmed a sale"), false},
+        {"txn_void", N_("voided a sale"), false},
+        {"txn_zero", N_("closed a sale as not credited"), false},
+        {"receipt_print", N_("printed a receipt"), false},
+        {"park", N_("parked a sale"), false},
+        {"document_applied", N_("applied a document"), false},
+        {"identity_mismatch", N_("found another meter"), false},
     };
+    *names_target = false;
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
-        if (strcmp(table[i].action, action) == 0)
+        if (strcmp(table[i].action, action) == 0) {
+            *names_target = table[i].names_target;
             return _(table[i].words);
+        }
     return action;
 }
 
@@ -37,8 +52,8 @@ static const char *action_words(const char *action)
  * the action's words name, is not said again). */
 static void audit_words(const svc_row_t *r, char *out, size_t len)
 {
-    const char *words = action_words(r->word);
-    bool named = strcmp(r->word, "cash_collect") == 0; /* its target is always the cash box */
+    bool named;
+    const char *words = action_words(r->word, &named);
     if (named || !r->extra[0] || strcmp(r->extra, r->value) == 0)
         snprintf(out, len, "%s %s", r->value, words);
     else

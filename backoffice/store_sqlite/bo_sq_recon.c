@@ -2,16 +2,23 @@
  * table qr_difference (bo_schema.c, version 21) and the paid QR orders. */
 #include "backoffice/store_sqlite/bo_sq_int.h"
 
+/* Calls fn for each row (id, reference, amount) of st, opened with rc
+ * (more: it has a first row), and ends it. */
+static kerr_t rows(void *ctx, bo_cur_t *st, bool more, kerr_t rc, bo_recon_paid_cb fn, void *arg, kmsg_t *msg)
+{
+    for (; rc == K_OK && more; more = bo_db_next(ctx, st, &rc, msg))
+        fn(arg, bo_db_col(st, 0), bo_db_col(st, 1), bo_cur_int(st, 2));
+    bo_db_end(st);
+    return rc;
+}
+
 /* Calls fn for each row (id, reference, amount) of sql over [from, to). */
 static kerr_t each(void *ctx, const char *sql, int64_t from, int64_t to, bo_recon_paid_cb fn, void *arg, kmsg_t *msg)
 {
     bo_cur_t *st;
     bool more;
     kerr_t rc = bo_db_first(ctx, &st, &more, msg, sql, "ii", from, to);
-    for (; rc == K_OK && more; more = bo_db_next(ctx, st, &rc, msg))
-        fn(arg, bo_db_col(st, 0), bo_db_col(st, 1), bo_cur_int(st, 2));
-    bo_db_end(st);
-    return rc;
+    return rows(ctx, st, more, rc, fn, arg, msg);
 }
 
 static kerr_t paid_each(void *ctx, int64_t from, int64_t to, bo_recon_paid_cb fn, void *arg, kmsg_t *msg)
@@ -35,10 +42,7 @@ static kerr_t phone_paid_each(void *ctx, char tag, int64_t from, int64_t to, bo_
                             "WHERE command = 'credit' AND operator = 'phone' AND id LIKE 'P%' "
                             "AND substr(id, length(id) - 15, 1) = ? AND issued_at >= ? AND issued_at < ? ORDER BY id",
                             "tii", t, from, to);
-    for (; rc == K_OK && more; more = bo_db_next(ctx, st, &rc, msg))
-        fn(arg, bo_db_col(st, 0), bo_db_col(st, 1), bo_cur_int(st, 2));
-    bo_db_end(st);
-    return rc;
+    return rows(ctx, st, more, rc, fn, arg, msg);
 }
 
 static kerr_t refunded_each(void *ctx, int64_t from, int64_t to, bo_recon_paid_cb fn, void *arg, kmsg_t *msg)
