@@ -7,13 +7,20 @@
 #include "bench/bench_bo.h"
 #include "bench/bench_util.h"
 
-#define BENCH_METER "000012345678"
+/* Kiosk k's meter. */
+static void meter_of(int kiosk, char meter[13])
+{
+    snprintf(meter, 13, "00001234%04d", kiosk % 10000);
+}
 
 bool bench_bo_kiosks(boh_t *h, int n, bool tls)
 {
-    if (!boh_meter(h, BENCH_METER, "S1") ||
-        boh_cli(h, NULL, 0, "site grant S2 --from-site S1 --reason 'the benchmark kiosks'") != 0)
+    char meter[13];
+    if (boh_cli(h, NULL, 0, "site grant S2 --from-site S1 --reason 'the benchmark kiosks'") != 0)
         return false;
+    for (int k = 1; k <= n; k++)
+        if (meter_of(k, meter), !boh_meter(h, meter, "S1"))
+            return false;
     for (int k = 3; k <= n; k++) {
         char args[64], name[16];
         snprintf(args, sizeof args, "kiosk add K%d --site S1 --by-hand", k);
@@ -24,8 +31,10 @@ bool bench_bo_kiosks(boh_t *h, int n, bool tls)
     return true;
 }
 
-char *bench_bo_batch(unsigned first, int rows)
+char *bench_bo_batch(unsigned first, int rows, int kiosk)
 {
+    char meter[13];
+    meter_of(kiosk, meter);
     size_t cap = (size_t)rows * 900 + 32, len = 0;
     char *b = malloc(cap);
     if (!b)
@@ -34,7 +43,7 @@ char *bench_bo_batch(unsigned first, int rows)
     for (int i = 0; i < rows; i++) {
         char id[37];
         boh_uuid(id, first + (unsigned)i);
-        boh_txn_t t = {(long long)first + i, 5, 5000, id, "delivered", BENCH_METER, "cash", "2026-11-21", "null"};
+        boh_txn_t t = {(long long)first + i, 5, 5000, id, "delivered", meter, "cash", "2026-11-21", "null"};
         len += (size_t)snprintf(b + len, cap - len, "%s", i ? "," : "");
         len += (size_t)boh_txn_row(b + len, cap - len, &t);
     }
@@ -47,7 +56,7 @@ typedef struct worker {
     const char *cert;
     char kiosk[16];
     unsigned base;
-    int batches, rows, failed;
+    int no, batches, rows, failed; /* no: the kiosk's number */
     int64_t *lat_us; /* each batch's round trip */
 } worker_t;
 
@@ -57,7 +66,7 @@ static void *upload(void *arg)
     char path[64];
     snprintf(path, sizeof path, "/v1/kiosks/%s/outbox", w->kiosk);
     for (int i = 0; i < w->batches; i++) {
-        char *b = bench_bo_batch(w->base + (unsigned)(i * w->rows), w->rows);
+        char *b = bench_bo_batch(w->base + (unsigned)(i * w->rows), w->rows, w->no);
         int64_t t0 = bench_now_us();
         boh_resp_t r = boh_call(w->h, w->cert, "POST", path, b, NULL);
         w->lat_us[i] = bench_now_us() - t0;
@@ -77,7 +86,7 @@ double bench_bo_run(boh_t *h, int n, int batches, int rows, bool tls, unsigned r
         bench_die("bench", "out of memory");
     int64_t t0 = bench_now_us();
     for (int i = 0; i < n; i++) {
-        w[i] = (worker_t){h, NULL, "", (run_no * 512u + (unsigned)i + 1u) * 1000000u, batches, rows, 0,
+        w[i] = (worker_t){h, NULL, "", (run_no * 512u + (unsigned)i + 1u) * 1000000u, i + 1, batches, rows, 0,
                           lat + (size_t)i * (size_t)batches};
         snprintf(w[i].kiosk, sizeof w[i].kiosk, "K%d", i + 1);
         w[i].cert = tls ? w[i].kiosk : NULL;

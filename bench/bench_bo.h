@@ -9,13 +9,14 @@
 #include "backoffice/bo_harness.h"
 
 /* Kiosks K3..Kn (K1 and K2 come with the harness), each with its upload
- * key and, if tls, its client certificate; the meter the sales name on S1,
- * granted to S2 (K2's site) as well. */
+ * key and, if tls, its client certificate; a meter for each kiosk on S1,
+ * whose meters S2 (K2's site) is granted as well. */
 bool bench_bo_kiosks(boh_t *h, int n, bool tls);
 
-/* A batch (malloc'd JSON) of rows delivered sales numbered from first:
- * seqs first.., transaction ids boh_uuid(first..). NULL if out of memory. */
-char *bench_bo_batch(unsigned first, int rows);
+/* A batch (malloc'd JSON) of rows delivered sales of kiosk Kkiosk's meter
+ * numbered from first: seqs first.., transaction ids boh_uuid(first..).
+ * NULL if out of memory. */
+char *bench_bo_batch(unsigned first, int rows, int kiosk);
 
 /* Kiosks K1..Kn upload batches batches of rows sales each at once through
  * h, each as its own thread (over TLS with its certificate if tls), the

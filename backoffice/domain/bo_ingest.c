@@ -5,6 +5,7 @@
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "backoffice/domain/bo_ingest_int.h"
@@ -113,13 +114,53 @@ static kerr_t one_row(batch_ctx_t *c, const bo_row_t *row, const kmsg_t *retired
     return remember(c, row, dig, a, msg);
 }
 
-kerr_t bo_ingest_batch(bo_store_t *st, const bo_upload_t *u, bo_answer_t *out, kmsg_t *msg)
+/* The keys a batch of sales is stored under beside other batches
+ * (docs/instances.md): its kiosk's, and each sale's meter's and
+ * transaction's (a row that does not decode touches neither). */
+typedef struct batch_keys {
+    char (*text)[80];
+    const char **at;
+    size_t n;
+} batch_keys_t;
+
+static void key_add(batch_keys_t *k, const char *kind, const char *name)
+{
+    snprintf(k->text[k->n], sizeof k->text[k->n], "%s:%s", kind, name);
+    k->at[k->n] = k->text[k->n];
+    k->n++;
+}
+
+/* Fills k for a batch of sales only; k->n stays 0 (the whole write lock)
+ * for a batch with a row of another topic, or out of memory. */
+static void keys_of(const bo_upload_t *u, batch_keys_t *k)
+{
+    const bo_batch_t *b = u->batch;
+    for (int i = 0; i < b->n; i++)
+        if (strcmp(b->rows[i].topic, "txn") != 0)
+            return;
+    k->text = calloc((size_t)b->n * 2 + 1, sizeof *k->text);
+    k->at = calloc((size_t)b->n * 2 + 1, sizeof *k->at);
+    if (!k->text || !k->at || b->n == 0)
+        return;
+    key_add(k, "kiosk", u->kiosk);
+    for (int i = 0; i < b->n; i++) {
+        bo_txn_t t;
+        kmsg_t why;
+        if (bo_decode_txn(b->rows[i].payload, &t, &why) != K_OK)
+            continue;
+        key_add(k, "meter", t.meter);
+        key_add(k, "txn", t.id);
+    }
+}
+
+/* The batch as one transaction: keyed by keys when there are some. */
+static kerr_t store_batch(bo_store_t *st, const bo_upload_t *u, const batch_keys_t *k, bo_answer_t *out, kmsg_t *msg)
 {
     batch_ctx_t c = {st, u, 0};
     const bo_batch_t *b = u->batch;
     bool retired = false;
     kmsg_t why = {{0}};
-    kerr_t rc = st->ops->begin(st->ctx, msg);
+    kerr_t rc = k->n ? st->ops->begin_keyed(st->ctx, k->at, k->n, msg) : st->ops->begin(st->ctx, msg);
     if (rc == K_OK && b->n > 0)
         rc = bo__ledger_admit(st, u->kiosk, &b->ledger, u->now, &retired, &why, msg);
     for (int i = 0; rc == K_OK && i < b->n; i++)
@@ -128,6 +169,22 @@ kerr_t bo_ingest_batch(bo_store_t *st, const bo_upload_t *u, bo_answer_t *out, k
         rc = st->ops->commit(st->ctx, msg);
     if (rc)
         st->ops->rollback(st->ctx);
+    return rc;
+}
+
+kerr_t bo_ingest_batch(bo_store_t *st, const bo_upload_t *u, bo_answer_t *out, kmsg_t *msg)
+{
+    batch_keys_t k = {0};
+    keys_of(u, &k);
+    kerr_t rc = store_batch(st, u, &k, out, msg);
+    if (rc != K_OK && k.n) { /* a write needed the whole lock (or a failure, met again) */
+        LOG_D("backoffice", "kiosk %s: the batch is stored again under the whole write lock: %s", u->kiosk,
+              msg->text);
+        k.n = 0;
+        rc = store_batch(st, u, &k, out, msg);
+    }
+    free(k.text);
+    free(k.at);
     return rc;
 }
 

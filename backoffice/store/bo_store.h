@@ -100,6 +100,14 @@ typedef struct bo_store_ops {
     void (*close)(void *ctx);
     /* Starts a write transaction (one writer at a time: it waits for others). */
     kerr_t (*begin)(void *ctx, kmsg_t *msg);
+    /* Starts a write transaction that may run beside other keyed ones
+     * (PostgreSQL; SQLite: begin): keys name all the transaction touches
+     * that another keyed one could (its kiosk, meters, sales), and those
+     * with a key in common wait for each other. Only the ops said to be
+     * keyed write in it; any other write fails K_EBUSY, as does then the
+     * commit, and the caller does the work again after begin
+     * (docs/instances.md). */
+    kerr_t (*begin_keyed)(void *ctx, const char *const *keys, size_t n, kmsg_t *msg);
     kerr_t (*commit)(void *ctx, kmsg_t *msg);
     /* Abandons the transaction, if one is open; never fails. */
     void (*rollback)(void *ctx);

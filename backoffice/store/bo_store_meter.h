@@ -93,7 +93,7 @@ typedef struct bo_st_meters {
     /* Ends meter's live binding (final_reading < 0: none known). */
     kerr_t (*unbind)(void *ctx, const char *meter, int64_t at, int64_t final_reading, const char *why, kmsg_t *msg);
     /* Ends the zero first purchase of meter's live binding if it was bound
-     * at or before created_at; *changed if it did. */
+     * at or before created_at; *changed if it did. Keyed (the meter's). */
     kerr_t (*first_zero_end)(void *ctx, const char *meter, int64_t created_at, bool *changed, kmsg_t *msg);
     kerr_t (*scope_get)(void *ctx, const char *kiosk, const char *meter, bo_scope_rec_t *s, kmsg_t *msg);
     /* The live grant of (site, from_site, meter): its id, 0 if none. */
@@ -115,13 +115,13 @@ typedef struct bo_lease {
 typedef struct bo_st_counts {
     /* The highest count known to be used on meter (0 if none). */
     kerr_t (*highest)(void *ctx, const char *meter, int64_t *out, kmsg_t *msg);
-    /* Raises the highest count to count if it is higher. */
+    /* Raises the highest count to count if it is higher. Keyed (the meter's). */
     kerr_t (*seen)(void *ctx, const char *meter, int64_t count, int64_t at, kmsg_t *msg);
     kerr_t (*lease_get)(void *ctx, const char *meter, bo_lease_t *l, kmsg_t *msg);
     /* Stores l as the meter's lease and records that its count went to
      * its sale (one sale per count: the latest). */
     kerr_t (*lease_put)(void *ctx, const char *meter, const bo_lease_t *l, int64_t at, kmsg_t *msg);
-    kerr_t (*lease_drop)(void *ctx, const char *meter, bool *changed, kmsg_t *msg);
+    kerr_t (*lease_drop)(void *ctx, const char *meter, bool *changed, kmsg_t *msg); /* keyed (the meter's) */
     /* The sale count `count` of meter was last given to ("" if never). */
     kerr_t (*given_to)(void *ctx, const char *meter, int64_t count, char kiosk[65], char txn[37], kmsg_t *msg);
     /* How many leases kiosk holds that have not ended at `at`, on meters

@@ -85,7 +85,8 @@ typedef struct bo_st_notice {
     kerr_t (*levels_put)(void *ctx, const char *scope, const bo_nlevels_t *lv, int64_t at, kmsg_t *msg);
     kerr_t (*state_get)(void *ctx, const char *meter, bo_nstate_t *s, kmsg_t *msg); /* unknown: known false */
     kerr_t (*state_put)(void *ctx, const char *meter, const bo_nstate_t *s, kmsg_t *msg);
-    /* Adds n unless a row of its key and channel is there: *added says. */
+    /* Adds n unless a row of its key and channel is there: *added says.
+     * Keyed (of any keys: the database settles two at once). */
     kerr_t (*enqueue)(void *ctx, const bo_out_new_t *n, bool *added, kmsg_t *msg);
     /* Calls fn for up to max rows of channel queued and due at now, oldest
      * first. */

@@ -39,6 +39,8 @@ typedef struct bo_ledger_rec {
     char replaced_by[37];
 } bo_ledger_rec_t;
 
+/* Keyed (bo_store.h, begin_keyed): answer_put, batch_put and ledger_add
+ * (the kiosk's key), event_seen and sale_put (the transaction's). */
 typedef struct bo_st_upload {
     kerr_t (*answer_get)(void *ctx, const bo_row_key_t *k, bo_answer_rec_t *a, bool *found, kmsg_t *msg);
     kerr_t (*answer_put)(void *ctx, const bo_row_key_t *k, const char *topic, const bo_answer_rec_t *a, int64_t at,

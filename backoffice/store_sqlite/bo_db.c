@@ -87,7 +87,7 @@ static kerr_t translate(bo_db_t *db, int src, const char *doing, kmsg_t *msg)
     return kmsg_set(msg, code, "database error while %s: %s", doing, sqlite3_errmsg(db->lite));
 }
 
-kerr_t bo_db_exec(bo_db_t *db, const char *sql, const char *doing, kmsg_t *msg)
+static kerr_t exec(bo_db_t *db, const char *sql, const char *doing, kmsg_t *msg)
 {
     if (PG(db))
         return bo__pg_exec(db, sql, doing, msg);
@@ -105,24 +105,99 @@ kerr_t bo_db_exec(bo_db_t *db, const char *sql, const char *doing, kmsg_t *msg)
  * first (held until it ends, released by the server if the instance dies),
  * so that they run one at a time as SQLite's BEGIN IMMEDIATE does: the
  * back office's read-then-write sequences stay correct whichever instance
- * runs them, and rows get their identity values in commit order. The
- * number is the one migrations use plus one (docs/instances.md). */
+ * runs them, and rows get their identity values in commit order. Keyed
+ * transactions take it shared, so that they run beside each other but
+ * never beside one of those. The number is the one migrations use plus
+ * one (docs/instances.md). */
 #define PG_WRITE_LOCK "SELECT pg_advisory_xact_lock(7261544)"
+#define PG_WRITE_LOCK_SHARED "SELECT pg_advisory_xact_lock_shared(7261544)"
+
+/* A write a keyed transaction may not make: refused, and the transaction
+ * can no longer commit (whatever the caller does with the refusal). */
+static kerr_t refuse(bo_db_t *db, const char *doing, kmsg_t *msg)
+{
+    db->refused = true;
+    return kmsg_set(msg, K_EBUSY, "%s needs the whole write lock", doing);
+}
+
+kerr_t bo_db_exec(bo_db_t *db, const char *sql, const char *doing, kmsg_t *msg)
+{
+    return db->keyed ? refuse(db, doing, msg) : exec(db, sql, doing, msg);
+}
 
 kerr_t bo_db_begin(bo_db_t *db, kmsg_t *msg)
 {
-    return bo_db_exec(db, PG(db) ? "BEGIN; " PG_WRITE_LOCK : "BEGIN IMMEDIATE", "starting", msg);
+    db->keyed = db->refused = false;
+    return exec(db, PG(db) ? "BEGIN; " PG_WRITE_LOCK : "BEGIN IMMEDIATE", "starting", msg);
+}
+
+/* FNV-1a of the key's text, taken as PostgreSQL's two-part advisory key:
+ * a space apart from the one-number locks above. */
+uint64_t bo_db_key_number(const char *key)
+{
+    uint64_t h = 14695981039346656037ULL;
+    for (; *key; key++)
+        h = (h ^ (uint8_t)*key) * 1099511628211ULL;
+    return h;
+}
+
+static int by_number(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* "BEGIN; " the shared write lock, then each key's lock in ascending
+ * order (once each); NULL if out of memory. */
+static char *keyed_begin_sql(const char *const *keys, size_t n)
+{
+    static const char head[] = "BEGIN; " PG_WRITE_LOCK_SHARED ";";
+    uint64_t *k = malloc((n ? n : 1) * sizeof *k);
+    size_t cap = sizeof head + n * 56, len;
+    char *sql = k ? malloc(cap) : NULL;
+    if (!sql) {
+        free(k);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        k[i] = bo_db_key_number(keys[i]);
+    qsort(k, n, sizeof *k, by_number);
+    len = (size_t)snprintf(sql, cap, "%s", head);
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || k[i] != k[i - 1])
+            len += (size_t)snprintf(sql + len, cap - len, " SELECT pg_advisory_xact_lock(%d, %d);",
+                                    (int32_t)(uint32_t)(k[i] >> 32), (int32_t)(uint32_t)k[i]);
+    free(k);
+    return sql;
+}
+
+kerr_t bo_db_begin_keyed(bo_db_t *db, const char *const *keys, size_t n, kmsg_t *msg)
+{
+    if (!PG(db))
+        return bo_db_begin(db, msg);
+    char *sql = keyed_begin_sql(keys, n);
+    kerr_t rc = sql ? exec(db, sql, "starting", msg) : kmsg_set(msg, K_EIO, "out of memory starting a transaction");
+    free(sql);
+    db->keyed = rc == K_OK;
+    db->refused = false;
+    return rc;
 }
 
 kerr_t bo_db_commit(bo_db_t *db, kmsg_t *msg)
 {
-    return bo_db_exec(db, "COMMIT", "committing", msg);
+    if (db->refused) {
+        bo_db_rollback(db);
+        return kmsg_set(msg, K_EBUSY, "the transaction needs the whole write lock");
+    }
+    db->keyed = false;
+    return exec(db, "COMMIT", "committing", msg);
 }
 
 void bo_db_rollback(bo_db_t *db)
 {
+    db->keyed = db->refused = false;
     if (PG(db) ? bo__pg_in_txn(db) : !sqlite3_get_autocommit(db->lite))
-        bo_db_exec(db, "ROLLBACK", "abandoning", NULL);
+        exec(db, "ROLLBACK", "abandoning", NULL);
 }
 
 kerr_t bo_db_ping(bo_db_t *db, int timeout_ms, kmsg_t *msg)
@@ -234,9 +309,12 @@ static kerr_t run(bo_db_t *db, bo_cur_t *st, bool *row, const char *doing, kmsg_
     return translate(db, src, doing, msg);
 }
 
-kerr_t bo_db_write(bo_db_t *db, bool *changed, kmsg_t *msg, const char *doing, const char *sql, const char *types,
-                   ...)
+/* bo_db_write's body; keyed: the write may run in a keyed transaction. */
+static kerr_t write_v(bo_db_t *db, bool keyed, bool *changed, kmsg_t *msg, const char *doing, const char *sql,
+                      const char *types, va_list ap)
 {
+    if (db->keyed && !keyed)
+        return refuse(db, doing, msg);
     bo_cur_t *st;
     kerr_t rc = kept(db, sql, &st, msg);
     if (rc)
@@ -244,13 +322,10 @@ kerr_t bo_db_write(bo_db_t *db, bool *changed, kmsg_t *msg, const char *doing, c
     bool alone = PG(db) && !bo__pg_in_txn(db); /* a write outside a transaction: one of its own */
     if (alone && (rc = bo_db_begin(db, msg)) != K_OK)
         return rc;
-    va_list ap;
-    va_start(ap, types);
     bool row;
     db->writing = true;
     rc = run(db, st, &row, doing, msg, types, ap);
     db->writing = false;
-    va_end(ap);
     if (alone && rc == K_OK)
         rc = bo_db_commit(db, msg);
     else if (alone)
@@ -262,6 +337,26 @@ kerr_t bo_db_write(bo_db_t *db, bool *changed, kmsg_t *msg, const char *doing, c
     if (changed)
         *changed = rc == K_OK && db->changes > 0;
     bo_db_end(st);
+    return rc;
+}
+
+kerr_t bo_db_write(bo_db_t *db, bool *changed, kmsg_t *msg, const char *doing, const char *sql, const char *types,
+                   ...)
+{
+    va_list ap;
+    va_start(ap, types);
+    kerr_t rc = write_v(db, false, changed, msg, doing, sql, types, ap);
+    va_end(ap);
+    return rc;
+}
+
+kerr_t bo_db_write_keyed(bo_db_t *db, bool *changed, kmsg_t *msg, const char *doing, const char *sql,
+                         const char *types, ...)
+{
+    va_list ap;
+    va_start(ap, types);
+    kerr_t rc = write_v(db, true, changed, msg, doing, sql, types, ap);
+    va_end(ap);
     return rc;
 }
 

@@ -49,6 +49,22 @@ kerr_t bo_db_begin(bo_db_t *db, kmsg_t *msg);
 kerr_t bo_db_commit(bo_db_t *db, kmsg_t *msg);
 void bo_db_rollback(bo_db_t *db);
 
+/* Starts a write transaction that may run beside other keyed ones
+ * (docs/instances.md): on PostgreSQL it takes the write lock shared, then
+ * a lock for each of the n keys (texts naming what the work touches: a
+ * kiosk, a meter, a transaction), all in one order, so that keyed
+ * transactions with a key in common run one after the other and none
+ * waits for another in a circle. Only bo_db_write_keyed writes in it: any
+ * other write fails K_EBUSY and so does the commit, whatever the caller did
+ * with the write's failure; the caller then does the work again under
+ * bo_db_begin. SQLite: bo_db_begin. */
+kerr_t bo_db_begin_keyed(bo_db_t *db, const char *const *keys, size_t n, kmsg_t *msg);
+
+/* The number of a key's lock: on PostgreSQL bo_db_begin_keyed takes
+ * pg_advisory_xact_lock(its high 32 bits, its low 32 bits), each as a
+ * signed int4. */
+uint64_t bo_db_key_number(const char *key);
+
 /* Checks that the connection answers a trivial query within timeout_ms
  * (the health probe); K_EIO with the reason if it does not. */
 kerr_t bo_db_ping(bo_db_t *db, int timeout_ms, kmsg_t *msg);
@@ -89,6 +105,13 @@ int bo_db_version(bo_db_t *db);
  * message naming doing. */
 kerr_t bo_db_write(bo_db_t *db, bool *changed, kmsg_t *msg, const char *doing, const char *sql, const char *types,
                    ...);
+
+/* bo_db_write for a write that stays correct in a keyed transaction: one
+ * that touches only rows of the transaction's keys (or adds rows no other
+ * keyed transaction can add), having read only such rows or rows that
+ * only bo_db_begin's transactions change. */
+kerr_t bo_db_write_keyed(bo_db_t *db, bool *changed, kmsg_t *msg, const char *doing, const char *sql,
+                         const char *types, ...);
 
 /* How many rows the last bo_db_write changed. */
 int64_t bo_db_changes(bo_db_t *db);

@@ -28,6 +28,8 @@ struct bo_db {
     struct pg_conn *pg;
     int64_t changes;
     bool writing; /* a bo_db_write is running (PostgreSQL: under a savepoint) */
+    bool keyed;   /* in a bo_db_begin_keyed transaction: only keyed writes */
+    bool refused; /* ... and one was refused: it cannot commit */
     int statements;
     bo_cur_t kept[BO_DB_KEPT]; /* open addressing on the SQL text's address */
 };

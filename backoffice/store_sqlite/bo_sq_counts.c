@@ -12,7 +12,7 @@ static kerr_t highest(void *ctx, const char *meter, int64_t *out, kmsg_t *msg)
 
 static kerr_t seen(void *ctx, const char *meter, int64_t count, int64_t at, kmsg_t *msg)
 {
-    return bo_db_write(ctx, NULL, msg, "recording a meter's count",
+    return bo_db_write_keyed(ctx, NULL, msg, "recording a meter's count",
                        "INSERT INTO meter_count VALUES (?1, ?2, ?3) ON CONFLICT (meter) DO UPDATE "
                        "SET highest = ?2, updated_at = ?3 WHERE ?2 > meter_count.highest",
                        "tii", meter, count, at);
@@ -54,7 +54,7 @@ static kerr_t lease_put(void *ctx, const char *meter, const bo_lease_t *l, int64
 
 static kerr_t lease_drop(void *ctx, const char *meter, bool *changed, kmsg_t *msg)
 {
-    return bo_db_write(ctx, changed, msg, "ending a count lease", "DELETE FROM count_lease WHERE meter = ?", "t",
+    return bo_db_write_keyed(ctx, changed, msg, "ending a count lease", "DELETE FROM count_lease WHERE meter = ?", "t",
                        meter);
 }
 

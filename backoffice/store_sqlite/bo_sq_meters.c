@@ -220,7 +220,7 @@ static kerr_t unbind(void *ctx, const char *meter, int64_t at, int64_t final_rea
 
 static kerr_t first_zero_end(void *ctx, const char *meter, int64_t created_at, bool *changed, kmsg_t *msg)
 {
-    return bo_db_write(ctx, changed, msg, "ending a meter's zero first purchase",
+    return bo_db_write_keyed(ctx, changed, msg, "ending a meter's zero first purchase",
                        "UPDATE account_meter SET first_zero_ok = 0 WHERE meter = ? AND unbound_at IS NULL "
                        "AND first_zero_ok = 1 AND bound_at <= ?",
                        "ti", meter, created_at);

@@ -91,7 +91,7 @@ static kerr_t state_put(void *ctx, const char *meter, const bo_nstate_t *s, kmsg
 
 static kerr_t enqueue(void *ctx, const bo_out_new_t *n, bool *added, kmsg_t *msg)
 {
-    return bo_db_write(ctx, added, msg, "queueing a notice",
+    return bo_db_write_keyed(ctx, added, msg, "queueing a notice",
                        "INSERT INTO notice_outbox (key, channel, account, meter, kind, lang, recipient, shown, "
                        "subject, text, json, created_at, next_try_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                        "ON CONFLICT (key, channel) DO NOTHING",

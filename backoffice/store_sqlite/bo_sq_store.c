@@ -17,6 +17,11 @@ static kerr_t begin(void *ctx, kmsg_t *msg)
     return bo_db_begin(ctx, msg);
 }
 
+static kerr_t begin_keyed(void *ctx, const char *const *keys, size_t n, kmsg_t *msg)
+{
+    return bo_db_begin_keyed(ctx, keys, n, msg);
+}
+
 static kerr_t commit(void *ctx, kmsg_t *msg)
 {
     return bo_db_commit(ctx, msg);
@@ -65,6 +70,7 @@ static const bo_store_ops_t ops = {
     .engine = "sqlite",
     .close = close_db,
     .begin = begin,
+    .begin_keyed = begin_keyed,
     .commit = commit,
     .rollback = rollback,
     .lead = lead,

@@ -24,7 +24,7 @@ static kerr_t answer_get(void *ctx, const bo_row_key_t *k, bo_answer_rec_t *a, b
 static kerr_t answer_put(void *ctx, const bo_row_key_t *k, const char *topic, const bo_answer_rec_t *a, int64_t at,
                          int64_t batch, kmsg_t *msg)
 {
-    return bo_db_write(ctx, NULL, msg, "remembering the answer",
+    return bo_db_write_keyed(ctx, NULL, msg, "remembering the answer",
                        "INSERT INTO ingest_row (kiosk, ledger, seq, topic, digest, status, reason, received_at, batch) "
                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        "ttittttii", k->kiosk, k->ledger, k->seq, topic, a->digest, a->status, a->reason, at, batch);
@@ -32,7 +32,7 @@ static kerr_t answer_put(void *ctx, const bo_row_key_t *k, const char *topic, co
 
 static kerr_t batch_put(void *ctx, const bo_batch_rec_t *b, int64_t *id, kmsg_t *msg)
 {
-    kerr_t rc = bo_db_write(ctx, NULL, msg, "keeping the signed upload",
+    kerr_t rc = bo_db_write_keyed(ctx, NULL, msg, "keeping the signed upload",
                             "INSERT INTO ingest_batch (kiosk, ledger, received_at, signature, body) "
                             "VALUES (?, ?, ?, ?, ?)",
                             "ttitb", b->kiosk, b->ledger, b->at, b->signature, (const void *)b->body, (int)b->body_len);
@@ -89,7 +89,7 @@ static kerr_t ledger_get(void *ctx, const char *kiosk, const char *id, bo_ledger
 
 static kerr_t ledger_add(void *ctx, const char *kiosk, const bo_ledger_t *l, int64_t first_seen, kmsg_t *msg)
 {
-    return bo_db_write(ctx, NULL, msg, "recording the kiosk's ledger",
+    return bo_db_write_keyed(ctx, NULL, msg, "recording the kiosk's ledger",
                        "INSERT INTO kiosk_ledger (kiosk, id, created_at, first_seen) VALUES (?, ?, ?, ?)", "ttii",
                        kiosk, l->id, l->created_at, first_seen);
 }
@@ -124,7 +124,7 @@ static kerr_t unnamed_adopt(void *ctx, const char *kiosk, const char *ledger, km
 
 static kerr_t event_seen(void *ctx, const char *kiosk, const bo_txn_t *t, int64_t seq, int64_t at, kmsg_t *msg)
 {
-    return bo_db_write(ctx, NULL, msg, "storing a row", "INSERT INTO txn_event_seen VALUES (?, ?, ?, ?, ?)", "ttiii",
+    return bo_db_write_keyed(ctx, NULL, msg, "storing a row", "INSERT INTO txn_event_seen VALUES (?, ?, ?, ?, ?)", "ttiii",
                        kiosk, t->id, t->event_seq, seq, at);
 }
 
@@ -135,7 +135,7 @@ static kerr_t sale_owner(void *ctx, const char *txn, char owner[65], kmsg_t *msg
 
 static kerr_t sale_put(void *ctx, const char *kiosk, const bo_txn_t *t, kmsg_t *msg)
 {
-    return bo_db_write(
+    return bo_db_write_keyed(
         ctx, NULL, msg, "storing a sale",
         "INSERT INTO sale VALUES (?1, ?2, (SELECT site FROM kiosk WHERE id = ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
         "?10, ?11, ?12, ?13, ?14, ?15, ?16) ON CONFLICT (txn_id) DO UPDATE SET state = ?3, paid = ?10, "

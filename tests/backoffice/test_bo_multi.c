@@ -16,6 +16,7 @@
 
 #include <libpq-fe.h>
 
+#include "backoffice/store_sqlite/bo_db.h"
 #include "bo_harness.h"
 #include "ktest.h"
 
@@ -589,6 +590,111 @@ static void multi_health_checks_database(void **state)
     pair_teardown(&p);
 }
 
+/* --- batches of sales side by side ------------------------------------- */
+
+#define OTHER_METER "000012345679"
+
+typedef struct upload {
+    boh_t *h;
+    const char *kiosk;
+    char body[1200];
+    atomic_bool done;
+    long status;
+    char answer[600];
+} upload_t;
+
+static void *upload_one(void *arg)
+{
+    upload_t *u = arg;
+    char path[64];
+    snprintf(path, sizeof path, "/v1/kiosks/%s/outbox", u->kiosk);
+    boh_resp_t r = boh_call(u->h, u->kiosk, "POST", path, u->body, NULL);
+    u->status = r.status;
+    snprintf(u->answer, sizeof u->answer, "%s", r.body ? r.body : "");
+    boh_free(&r);
+    atomic_store(&u->done, true);
+    return NULL;
+}
+
+/* Starts u's upload in *t: one row, a sale of meter (seq, sale number n)
+ * or, with at, a reading of it. */
+static void upload_start(upload_t *u, pthread_t *t, int seq, unsigned n, const char *meter, const char *at)
+{
+    char id[37], row[1024];
+    boh_uuid(id, n);
+    boh_txn_t sale = {seq, 7, 1000 + n, id, "delivered", meter, "cash", "2026-11-21", "null"};
+    if (at)
+        snprintf(row, sizeof row,
+                 "{\"seq\":%d,\"topic\":\"reading\",\"payload\":{\"meter\":\"%s\",\"at\":\"%s\","
+                 "\"energy\":1200,\"balance\":500,\"purchase_count\":7,\"relay_open\":0,\"flags\":0}}",
+                 seq, meter, at);
+    else
+        boh_txn_row(row, sizeof row, &sale);
+    snprintf(u->body, sizeof u->body, "{\"rows\":[%s]}", row);
+    pthread_create(t, NULL, upload_one, u);
+}
+
+/* Whether u is answered within ms. */
+static bool answered_within(upload_t *u, int ms)
+{
+    for (int i = 0; i < ms / 10 && !atomic_load(&u->done); i++)
+        usleep(10 * 1000);
+    return atomic_load(&u->done);
+}
+
+static void assert_accepted(const upload_t *u)
+{
+    if (u->status != 200 || !strstr(u->answer, "accepted"))
+        print_error("%s: %ld %s\n", u->kiosk, u->status, u->answer);
+    assert_int_equal(u->status, 200);
+    assert_non_null(strstr(u->answer, "accepted"));
+}
+
+/* A batch of sales takes the write lock shared and its meters' locks
+ * (docs/instances.md): while a transaction of the test's own holds the
+ * lock shared and METER's lock, a sale of another meter is stored, one of
+ * METER waits, and so does a reading (the whole lock); all are stored once
+ * the test's transaction ends. */
+static void multi_sales_batches_side_by_side(void **state)
+{
+    (void)state;
+    pair_t p;
+    pair_setup(&p);
+    assert_true(boh_meter(&p.a, OTHER_METER, "S1"));
+    uint64_t k = bo_db_key_number("meter:" METER);
+    char sql[200];
+    snprintf(sql, sizeof sql, "BEGIN; SELECT pg_advisory_xact_lock_shared(7261544); SELECT pg_advisory_xact_lock(%d, %d)",
+             (int32_t)(uint32_t)(k >> 32), (int32_t)(uint32_t)k);
+    PGconn *c = PQconnectdb(p.a.database);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    PGresult *r = PQexec(c, sql);
+    assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+    PQclear(r);
+    upload_t other = {.h = &p.a, .kiosk = "K1"}, same = {.h = &p.b, .kiosk = "K2"};
+    upload_t reading = {.h = &p.a, .kiosk = "K1"};
+    pthread_t t1, t2, t3;
+    upload_start(&same, &t2, 1, 900, METER, NULL);
+    upload_start(&other, &t1, 1, 901, OTHER_METER, NULL);
+    bool beside = answered_within(&other, 20000);
+    pthread_join(t1, NULL); /* answered by now if it was not beside the held locks */
+    upload_start(&reading, &t3, 2, 0, OTHER_METER, "2026-11-21T10:00:00.000Z");
+    bool reading_waited = !answered_within(&reading, 300), same_waited = !atomic_load(&same.done);
+    PQclear(PQexec(c, "COMMIT"));
+    PQfinish(c);
+    pthread_join(t2, NULL);
+    pthread_join(t3, NULL);
+    long sales = boh_count(&p.a, "SELECT count(*) FROM sale"), readings = boh_count(&p.a, "SELECT count(*) FROM reading");
+    pair_teardown(&p);
+    assert_true(beside);
+    assert_true(reading_waited);
+    assert_true(same_waited);
+    assert_accepted(&other);
+    assert_accepted(&same);
+    assert_accepted(&reading);
+    assert_int_equal(sales, 2);
+    assert_int_equal(readings, 1);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(multi_health_checks_database),
     cmocka_unit_test(multi_long_poll_answered_across_instances),
@@ -597,6 +703,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(multi_jobs_run_on_one_instance),
     cmocka_unit_test(multi_same_batch_both_instances),
     cmocka_unit_test(multi_counts_two_instances_never_share),
+    cmocka_unit_test(multi_sales_batches_side_by_side),
 };
 
 KTEST_MAIN(tests)
