@@ -37,15 +37,20 @@ kerr_t bo_db_open(const char *database, bo_db_t **out, kmsg_t *msg)
     return K_OK;
 }
 
-/* The kept statement for sql, prepared on first use. */
+/* The kept statement for sql, prepared on first use (PostgreSQL: and on
+ * the first use on a connection made again). */
 static kerr_t kept(bo_db_t *db, const char *sql, bo_cur_t **st, kmsg_t *msg)
 {
+    kerr_t ready = PG(db) ? bo__pg_ready(db, false, msg) : K_OK;
+    if (ready)
+        return ready;
     size_t h = ((uintptr_t)sql >> 3) % BO_DB_KEPT;
     for (size_t n = 0; n < BO_DB_KEPT; n++, h = (h + 1) % BO_DB_KEPT) {
         bo_cur_t *r = &db->kept[h];
         if (r->sql == sql) {
-            *st = r;
-            return K_OK;
+            kerr_t rc = PG(db) && r->n == 0 ? bo__pg_prepare(db, r, msg) : K_OK;
+            *st = rc ? *st : r;
+            return rc;
         }
         if (r->sql)
             continue;
@@ -111,6 +116,8 @@ kerr_t bo_db_exec(bo_db_t *db, const char *sql, const char *doing, kmsg_t *msg)
 
 kerr_t bo_db_begin(bo_db_t *db, kmsg_t *msg)
 {
+    if (PG(db) && bo__pg_ready(db, true, msg))
+        return K_EIO;
     return bo_db_exec(db, PG(db) ? "BEGIN; " PG_WRITE_LOCK : "BEGIN IMMEDIATE", "starting", msg);
 }
 
@@ -121,7 +128,9 @@ kerr_t bo_db_commit(bo_db_t *db, kmsg_t *msg)
 
 void bo_db_rollback(bo_db_t *db)
 {
-    if (PG(db) ? bo__pg_in_txn(db) : !sqlite3_get_autocommit(db->lite))
+    if (PG(db))
+        bo__pg_rollback(db);
+    else if (!sqlite3_get_autocommit(db->lite))
         bo_db_exec(db, "ROLLBACK", "abandoning", NULL);
 }
 
