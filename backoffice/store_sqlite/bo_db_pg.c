@@ -22,6 +22,7 @@
 #define INT4OID 23
 #define NUMERICOID 1700
 #define RETRY_MS 1000 /* between tries to connect again, and from the loss to the first */
+#define CONNECT_S "2" /* seconds a try to connect waits for the server */
 #define SESSION "SET client_min_messages = warning; SET TIME ZONE 'UTC'"
 
 static void quiet(void *arg, const char *message)
@@ -31,10 +32,13 @@ static void quiet(void *arg, const char *message)
 }
 
 /* A connection to conninfo with the session's settings; NULL with why in
- * msg if not. */
+ * msg if not. A try waits at most CONNECT_S for the server unless conninfo
+ * says otherwise (its settings override the ones before it). */
 static PGconn *session(const char *conninfo, kmsg_t *msg)
 {
-    PGconn *pg = PQconnectdb(conninfo);
+    const char *const keys[] = {"connect_timeout", "dbname", NULL};
+    const char *const values[] = {CONNECT_S, conninfo, NULL};
+    PGconn *pg = PQconnectdbParams(keys, values, 1);
     PGresult *res = NULL;
     if (PQstatus(pg) == CONNECTION_OK) {
         PQsetNoticeProcessor(pg, quiet, NULL);
