@@ -118,25 +118,31 @@ static const char help_notices[] =
     "                                       (PostgreSQL: pg_basebackup and WAL archiving, docs/backup.md)\n"
     "Amounts are minor units (5000 = 50.00). See docs/sync.md.\n";
 
-/* Whether this instance runs the periodic jobs (the store's lead op: on
- * PostgreSQL one instance of all); asked again until it does, then kept
- * for the process's life. */
+/* Whether this instance runs the periodic jobs now (the store's lead op:
+ * on PostgreSQL one instance of all, by a lock its database connection
+ * holds). Asked before each job's pass: cheap while it leads; after the
+ * connection was lost the lead is lost too (another instance may have
+ * taken it meanwhile), said once, and asked for again. */
 static atomic_bool leading;
+static atomic_bool ask_failed; /* the last ask failed: said once until one succeeds */
 
 static bool leads(bo_server_t *s)
 {
-    if (atomic_load(&leading))
-        return true;
     bool ours = false;
     kmsg_t msg = {{0}};
     bo_lock(s);
     kerr_t rc = s->store.ops->lead(s->store.ctx, &ours, &msg);
     bo_unlock(s);
-    if (rc)
+    bool was = atomic_exchange(&leading, ours);
+    if (was && !ours)
+        LOG_W("jobs", "instance %ld lost the lead of the periodic jobs with its database connection; asking again",
+              (long)getpid());
+    if (rc && !atomic_exchange(&ask_failed, true))
         LOG_W("jobs", "could not ask which instance runs the periodic jobs: %s", msg.text);
-    else if (ours)
+    else if (rc == K_OK)
+        atomic_store(&ask_failed, false);
+    if (ours && !was)
         LOG_I("jobs", "instance %ld leads the periodic jobs", (long)getpid());
-    atomic_store(&leading, ours);
     return ours;
 }
 
@@ -235,7 +241,13 @@ static void *notice_loop(void *arg)
     bool recovered = false;
     while (!atomic_load(&w->stop)) {
         bo_outbox_stats_t st = {0};
-        if (!atomic_load(&leading) && (mono_ms() - asked_at < 1000 || (asked_at = mono_ms(), !leads(w->s)))) {
+        if (!atomic_load(&leading) && mono_ms() - asked_at < 1000) {
+            nanosleep(&(struct timespec){0, 20 * 1000000}, NULL);
+            continue;
+        }
+        asked_at = atomic_load(&leading) ? asked_at : mono_ms();
+        if (!leads(w->s)) {
+            recovered = false; /* another instance may lead until this one does again */
             nanosleep(&(struct timespec){0, 20 * 1000000}, NULL);
             continue;
         }

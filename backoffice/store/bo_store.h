@@ -115,7 +115,10 @@ typedef struct bo_store_ops {
      * scheduled runs, batches' retries, the silence check, the notice
      * outbox): always on SQLite (one server per file); on PostgreSQL the
      * one instance holding a session advisory lock, kept until its
-     * connection ends (a killed instance's passes to another's next try). */
+     * connection ends (a killed instance's passes to another's next try).
+     * Asked again before each pass: false once the connection that took
+     * the lock was lost, even if made again (the lock went with it), until
+     * the lock is taken again on the new one. */
     kerr_t (*lead)(void *ctx, bool *ours, kmsg_t *msg);
     /* Checks that the database answers a trivial query on the store's own
      * connection within timeout_ms (the health probe); K_EIO and why if not. */

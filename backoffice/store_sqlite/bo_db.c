@@ -37,15 +37,20 @@ kerr_t bo_db_open(const char *database, bo_db_t **out, kmsg_t *msg)
     return K_OK;
 }
 
-/* The kept statement for sql, prepared on first use. */
+/* The kept statement for sql, prepared on first use (PostgreSQL: and on
+ * the first use on a connection made again). */
 static kerr_t kept(bo_db_t *db, const char *sql, bo_cur_t **st, kmsg_t *msg)
 {
+    kerr_t ready = PG(db) ? bo__pg_ready(db, false, msg) : K_OK;
+    if (ready)
+        return ready;
     size_t h = ((uintptr_t)sql >> 3) % BO_DB_KEPT;
     for (size_t n = 0; n < BO_DB_KEPT; n++, h = (h + 1) % BO_DB_KEPT) {
         bo_cur_t *r = &db->kept[h];
         if (r->sql == sql) {
-            *st = r;
-            return K_OK;
+            kerr_t rc = PG(db) && r->n == 0 ? bo__pg_prepare(db, r, msg) : K_OK;
+            *st = rc ? *st : r;
+            return rc;
         }
         if (r->sql)
             continue;
@@ -128,6 +133,8 @@ kerr_t bo_db_exec(bo_db_t *db, const char *sql, const char *doing, kmsg_t *msg)
 kerr_t bo_db_begin(bo_db_t *db, kmsg_t *msg)
 {
     db->keyed = db->refused = false;
+    if (PG(db) && bo__pg_ready(db, true, msg))
+        return K_EIO;
     return exec(db, PG(db) ? "BEGIN; " PG_WRITE_LOCK : "BEGIN IMMEDIATE", "starting", msg);
 }
 
@@ -175,11 +182,13 @@ kerr_t bo_db_begin_keyed(bo_db_t *db, const char *const *keys, size_t n, kmsg_t 
 {
     if (!PG(db))
         return bo_db_begin(db, msg);
+    db->keyed = db->refused = false;
+    if (bo__pg_ready(db, true, msg))
+        return K_EIO;
     char *sql = keyed_begin_sql(keys, n);
     kerr_t rc = sql ? exec(db, sql, "starting", msg) : kmsg_set(msg, K_EIO, "out of memory starting a transaction");
     free(sql);
     db->keyed = rc == K_OK;
-    db->refused = false;
     return rc;
 }
 
@@ -196,7 +205,9 @@ kerr_t bo_db_commit(bo_db_t *db, kmsg_t *msg)
 void bo_db_rollback(bo_db_t *db)
 {
     db->keyed = db->refused = false;
-    if (PG(db) ? bo__pg_in_txn(db) : !sqlite3_get_autocommit(db->lite))
+    if (PG(db))
+        bo__pg_rollback(db);
+    else if (!sqlite3_get_autocommit(db->lite))
         exec(db, "ROLLBACK", "abandoning", NULL);
 }
 

@@ -66,8 +66,16 @@ kerr_t bo_db_begin_keyed(bo_db_t *db, const char *const *keys, size_t n, kmsg_t 
 uint64_t bo_db_key_number(const char *key);
 
 /* Checks that the connection answers a trivial query within timeout_ms
- * (the health probe); K_EIO with the reason if it does not. */
+ * (the health probe); K_EIO with the reason if it does not. PostgreSQL:
+ * like a transaction's start or a statement outside one, it first makes a
+ * lost connection again (at most once a second; docs/storage.md). */
 kerr_t bo_db_ping(bo_db_t *db, int timeout_ms, kmsg_t *msg);
+
+/* Which connection the database is on: 1 once opened, one more each time
+ * a lost PostgreSQL connection is made again (what the session held, its
+ * advisory locks and prepared statements, went with the one before); 0
+ * while it is known to be lost. SQLite: always 1. */
+unsigned bo_db_connection(bo_db_t *db);
 
 /* A connection of its own that hears the database's notices of changes to
  * central commands and QR orders, whichever process made them

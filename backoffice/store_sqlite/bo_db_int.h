@@ -19,7 +19,8 @@ struct bo_cur {
     const char *sql;          /* the literal this statement was prepared from */
     sqlite3_stmt *st;         /* SQLite */
     struct pg_result *res;    /* PostgreSQL: the result of the last run */
-    int row, rows, params, n; /* PostgreSQL: the current row, rows, parameters, statement number */
+    int row, rows, params, n; /* PostgreSQL: the current row, rows, parameters, statement number (0: not
+                               * prepared on the current connection) */
 };
 
 struct bo_db {
@@ -32,11 +33,31 @@ struct bo_db {
     bool refused; /* ... and one was refused: it cannot commit */
     int statements;
     bo_cur_t kept[BO_DB_KEPT]; /* open addressing on the SQL text's address */
+    /* PostgreSQL: making a lost connection again (bo__pg_ready) */
+    char *conninfo;     /* what it was opened with, to connect again */
+    unsigned conn;      /* connections made: 1 once opened, one more each time again */
+    bool open;          /* a transaction was open before the last statement */
+    int64_t lost_at;    /* when the loss was seen (monotonic ms), 0: not lost */
+    int64_t tried_at;   /* the last try to connect again */
+    int tries;          /* tries since the loss */
+    unsigned led;       /* the store's lead (bo_sq_store.c): the connection holding its lock, 0: none */
 };
 
 /* Connects db to the PostgreSQL database at uri. */
 kerr_t bo__pg_connect(bo_db_t *db, const char *uri, kmsg_t *msg);
 void bo__pg_close(bo_db_t *db);
+
+/* Whether the next statement may run: K_OK if the connection is up or was
+ * made again now. A lost connection is made again (the same conninfo, the
+ * session set up as at the start, every kept statement to be prepared
+ * again) at most once a second, the first try a second after the loss is
+ * seen; never under the transaction it broke (K_EIO until that is
+ * abandoned) unless starting says a new one begins. */
+kerr_t bo__pg_ready(bo_db_t *db, bool starting, kmsg_t *msg);
+
+/* Abandons the transaction, if one is open; a lost connection's is
+ * abandoned already, and the next statement may connect again. */
+void bo__pg_rollback(bo_db_t *db);
 kerr_t bo__pg_exec(bo_db_t *db, const char *sql, const char *doing, kmsg_t *msg);
 bool bo__pg_in_txn(bo_db_t *db);
 kerr_t bo__pg_text(bo_db_t *db, const char *sql, char *out, size_t len, bool *found, kmsg_t *msg);

@@ -3,7 +3,8 @@
  * ?N placeholders numbered $N, parameters sent as text (PostgreSQL infers
  * their types) or, for 's' and 'b', as bytes. A write inside a transaction
  * runs under a savepoint so that a uniqueness breach (K_ECONFLICT) undoes
- * that statement alone, as SQLite does. */
+ * that statement alone, as SQLite does. A lost connection is made again
+ * (bo__pg_ready, docs/storage.md). */
 #include <libpq-fe.h>
 #include <poll.h>
 #include <stdio.h>
@@ -11,6 +12,8 @@
 #include <string.h>
 
 #include "backoffice/store_sqlite/bo_db_int.h"
+#include "base/clock.h"
+#include "base/log.h"
 
 #define MAX_PARAMS 32
 #define BOOLOID 16
@@ -18,6 +21,9 @@
 #define INT2OID 21
 #define INT4OID 23
 #define NUMERICOID 1700
+#define RETRY_MS 1000 /* between tries to connect again, and from the loss to the first */
+#define CONNECT_S "2" /* seconds a try to connect waits for the server */
+#define SESSION "SET client_min_messages = warning; SET TIME ZONE 'UTC'"
 
 static void quiet(void *arg, const char *message)
 {
@@ -25,19 +31,103 @@ static void quiet(void *arg, const char *message)
     (void)message;
 }
 
+/* A connection to conninfo with the session's settings; NULL with why in
+ * msg if not. A try waits at most CONNECT_S for the server unless conninfo
+ * says otherwise (its settings override the ones before it). */
+static PGconn *session(const char *conninfo, kmsg_t *msg)
+{
+    const char *const keys[] = {"connect_timeout", "dbname", NULL};
+    const char *const values[] = {CONNECT_S, conninfo, NULL};
+    PGconn *pg = PQconnectdbParams(keys, values, 1);
+    PGresult *res = NULL;
+    if (PQstatus(pg) == CONNECTION_OK) {
+        PQsetNoticeProcessor(pg, quiet, NULL);
+        res = PQexec(pg, SESSION);
+    }
+    if (res && PQresultStatus(res) == PGRES_COMMAND_OK) {
+        PQclear(res);
+        return pg;
+    }
+    kmsg_set(msg, K_EIO, "cannot connect to the database: %s", PQerrorMessage(pg));
+    PQclear(res);
+    PQfinish(pg);
+    return NULL;
+}
+
 kerr_t bo__pg_connect(bo_db_t *db, const char *uri, kmsg_t *msg)
 {
-    db->pg = PQconnectdb(uri);
-    if (PQstatus(db->pg) != CONNECTION_OK)
-        return kmsg_set(msg, K_EIO, "cannot connect to the database: %s", PQerrorMessage(db->pg));
-    PQsetNoticeProcessor(db->pg, quiet, NULL);
-    return bo__pg_exec(db, "SET client_min_messages = warning; SET TIME ZONE 'UTC'", "setting up the database",
-                       msg);
+    db->conninfo = strdup(uri);
+    if (!db->conninfo)
+        return kmsg_set(msg, K_EIO, "out of memory opening the database");
+    db->pg = session(uri, msg);
+    db->conn = db->pg ? 1 : 0;
+    return db->pg ? K_OK : K_EIO;
 }
 
 void bo__pg_close(bo_db_t *db)
 {
     PQfinish(db->pg);
+    free(db->conninfo);
+}
+
+/* One try to connect again: the new connection replaces the lost one and
+ * every kept statement is to be prepared again on it (they were the old
+ * session's, as its advisory locks were). Said once per loss if it fails,
+ * and when it succeeds. */
+static kerr_t reconnect(bo_db_t *db, int64_t now, kmsg_t *msg)
+{
+    kmsg_t why = {{0}};
+    db->tried_at = now;
+    PGconn *fresh = session(db->conninfo, &why);
+    if (!fresh) {
+        if (db->tries++ == 0)
+            LOG_W("store", "%s (trying again once a second, said once)", why.text);
+        return kmsg_set(msg, K_EIO, "the database connection is lost; %s", why.text);
+    }
+    PQfinish(db->pg);
+    db->pg = fresh;
+    db->conn++;
+    for (int i = 0; i < BO_DB_KEPT; i++)
+        db->kept[i].n = 0;
+    LOG_I("store", "connected to the database again after %lld ms (%d tries failed)", (long long)(now - db->lost_at),
+          db->tries);
+    db->lost_at = 0;
+    db->tries = 0;
+    return K_OK;
+}
+
+kerr_t bo__pg_ready(bo_db_t *db, bool starting, kmsg_t *msg)
+{
+    if (PQstatus(db->pg) == CONNECTION_OK) {
+        PGTransactionStatusType t = PQtransactionStatus(db->pg);
+        db->open = t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
+        return K_OK;
+    }
+    int64_t now = kclock_mono(NULL);
+    if (!db->lost_at) {
+        db->lost_at = db->tried_at = now;
+        LOG_W("store", "the database connection is lost: %s", PQerrorMessage(db->pg));
+    }
+    db->open = db->open && !starting;
+    if (db->open)
+        return kmsg_set(msg, K_EIO, "the database connection was lost during the transaction");
+    if (now - db->tried_at < RETRY_MS)
+        return kmsg_set(msg, K_EIO, "the database connection is lost: %s", PQerrorMessage(db->pg));
+    return reconnect(db, now, msg);
+}
+
+unsigned bo_db_connection(bo_db_t *db)
+{
+    if (db->engine != BO_ENGINE_POSTGRESQL)
+        return 1;
+    return PQstatus(db->pg) == CONNECTION_OK ? db->conn : 0;
+}
+
+void bo__pg_rollback(bo_db_t *db)
+{
+    if (PQstatus(db->pg) == CONNECTION_OK && bo__pg_in_txn(db))
+        bo__pg_exec(db, "ROLLBACK", "abandoning", NULL);
+    db->open = false;
 }
 
 const char *bo__pg_error(bo_db_t *db)
@@ -66,6 +156,9 @@ static bool ok(PGresult *res)
 
 kerr_t bo__pg_exec(bo_db_t *db, const char *sql, const char *doing, kmsg_t *msg)
 {
+    kerr_t ready = bo__pg_ready(db, false, msg);
+    if (ready)
+        return ready;
     PGresult *res = PQexec(db->pg, sql);
     kerr_t rc = ok(res) ? K_OK : failed(res, doing, msg);
     PQclear(res);
@@ -81,6 +174,9 @@ static bool readable(PGconn *conn, int ms)
 
 kerr_t bo__pg_ping(bo_db_t *db, int timeout_ms, kmsg_t *msg)
 {
+    kerr_t ready = bo__pg_ready(db, false, msg);
+    if (ready)
+        return ready;
     if (PQstatus(db->pg) != CONNECTION_OK)
         return kmsg_set(msg, K_EIO, "the database connection is lost: %s", PQerrorMessage(db->pg));
     if (!PQsendQuery(db->pg, "SELECT 1"))
@@ -112,6 +208,11 @@ kerr_t bo__pg_ping(bo_db_t *db, int timeout_ms, kmsg_t *msg)
 
 kerr_t bo__pg_text(bo_db_t *db, const char *sql, char *out, size_t len, bool *found, kmsg_t *msg)
 {
+    *found = false;
+    snprintf(out, len, "%s", "");
+    kerr_t ready = bo__pg_ready(db, false, msg);
+    if (ready)
+        return ready;
     PGresult *res = PQexec(db->pg, sql);
     kerr_t rc = ok(res) ? K_OK : failed(res, "reading a value", msg);
     *found = rc == K_OK && PQntuples(res) > 0;
@@ -202,6 +303,9 @@ static char *numbered(const char *sql, int *params)
 
 kerr_t bo__pg_int(bo_db_t *db, const char *sql, const char *param, int64_t *out, kmsg_t *msg)
 {
+    kerr_t ready = bo__pg_ready(db, false, msg);
+    if (ready)
+        return ready;
     int params;
     char *text = numbered(sql, &params);
     if (!text)
@@ -227,8 +331,10 @@ kerr_t bo__pg_prepare(bo_db_t *db, bo_cur_t *r, kmsg_t *msg)
     snprintf(name, sizeof name, "bo%d", r->n);
     PGresult *res = PQprepare(db->pg, name, sql, 0, NULL);
     kerr_t rc = ok(res) ? K_OK : failed(res, "preparing a query", msg);
-    if (rc)
+    if (rc) {
+        r->n = 0;
         rc = kmsg_set(msg, K_EIO, "database error preparing %.200s: %s", sql, PQresultErrorMessage(res));
+    }
     PQclear(res);
     free(sql);
     return rc;

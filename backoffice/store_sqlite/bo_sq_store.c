@@ -32,14 +32,19 @@ static void rollback(void *ctx)
     bo_db_rollback(ctx);
 }
 
-/* Not a transaction's lock: a session's, taken once (docs/instances.md). */
+/* Not a transaction's lock: a session's, taken once per connection
+ * (docs/instances.md); held while the connection that took it is the one
+ * in use and known alive, asked again on a connection made again. */
 static kerr_t lead(void *ctx, bool *ours, kmsg_t *msg)
 {
-    int64_t got = 1;
-    kerr_t rc = K_OK;
-    if (bo_db_engine(ctx) == BO_ENGINE_POSTGRESQL)
-        rc = bo_db_get_int(ctx, &got, NULL, msg, "SELECT pg_try_advisory_lock(7261545)", "");
+    bo_db_t *db = ctx;
+    *ours = true;
+    if (bo_db_engine(db) != BO_ENGINE_POSTGRESQL || (db->led && db->led == bo_db_connection(db)))
+        return K_OK;
+    int64_t got = 0;
+    kerr_t rc = bo_db_get_int(db, &got, NULL, msg, "SELECT pg_try_advisory_lock(7261545)", "");
     *ours = rc == K_OK && got == 1;
+    db->led = *ours ? bo_db_connection(db) : 0;
     return rc;
 }
 

@@ -257,21 +257,137 @@ static int wait_leaders(const boh_t *h, int n, long pid[4])
     return got;
 }
 
+static int64_t now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* A field of h's GET /v1/health answer as a number (-1: none), its status
+ * in *status. */
+static long health(boh_t *h, const char *field, long *status)
+{
+    boh_resp_t r = boh_call(h, NULL, "GET", "/v1/health", NULL, NULL);
+    cJSON *j = cJSON_Parse(r.body);
+    const cJSON *f = cJSON_GetObjectItem(j, field);
+    long v = cJSON_IsNumber(f) ? (long)f->valuedouble : -1;
+    *status = r.status;
+    cJSON_Delete(j);
+    boh_free(&r);
+    return v;
+}
+
+/* Waits (up to 5 s) until h answers its health check 200: how long it
+ * took in ms, -1 if it never did. */
+static long wait_healthy(boh_t *h)
+{
+    int64_t start = now_ms();
+    long status = 0;
+    for (int i = 0; i < 100; i++) {
+        health(h, "notices", &status);
+        if (status == 200)
+            return (long)(now_ms() - start);
+        usleep(50 * 1000);
+    }
+    return -1;
+}
+
+/* How many lines of the instances' log contain text. */
+static int said(const boh_t *h, const char *text)
+{
+    char path[300], line[512];
+    snprintf(path, sizeof path, "%s/serve.log", h->dir);
+    FILE *f = fopen(path, "r");
+    int n = 0;
+    while (f && fgets(line, sizeof line, f))
+        n += strstr(line, text) != NULL;
+    if (f)
+        fclose(f);
+    return n;
+}
+
+static int64_t wall_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_REALTIME, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+#define SILENT "SELECT count(*) FROM alert WHERE kind = 'kiosk_silent' AND subject = 'K1'"
+
+/* Ends the store connection of led (the lead, holding the jobs' lock)
+ * with c, the test's own connection, queued for that lock first: c takes
+ * it as it goes, before the other instance can ask. */
+static void take_the_lead(boh_t *led, PGconn *c)
+{
+    assert_int_equal(PQsendQuery(c, "SELECT pg_advisory_lock(7261545)"), 1);
+    char q[400];
+    snprintf(q, sizeof q, "SELECT count(*) FROM pg_stat_activity WHERE pid = %d AND wait_event = 'advisory'",
+             PQbackendPID(c));
+    for (int i = 0; i < 200 && boh_count(led, q) != 1; i++)
+        usleep(10 * 1000);
+    assert_int_equal(boh_count(led, q), 1);
+    snprintf(q, sizeof q,
+             "SELECT count(pg_terminate_backend(a.pid)) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+             "WHERE l.locktype = 'advisory' AND l.objid = 7261545 AND l.granted AND a.datname = current_database() "
+             "AND a.application_name = '%s'",
+             strstr(led->ini, "b.ini") ? "bo2" : "");
+    assert_int_equal(boh_count(led, q), 1);
+    PGresult *r = PQgetResult(c); /* the lock, once the lead's connection is gone */
+    assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+    PQclear(r);
+    while ((r = PQgetResult(c)) != NULL)
+        PQclear(r);
+}
+
+/* The lead's store connection ends while the test holds the jobs' lock:
+ * the lead connects again, says it lost the lead, and runs no job (a
+ * silent kiosk is not reported) until the lock is free; then one instance
+ * leads and reports it once. */
+static boh_t *lead_lost_with_connection(pair_t *p, boh_t *led)
+{
+    PGconn *c = PQconnectdb(p->a.database);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    take_the_lead(led, c);
+    assert_true(wait_healthy(led) >= 0); /* connected again */
+    char q[300];
+    snprintf(q, sizeof q,
+             "INSERT INTO kiosk_health VALUES ('K1', %lld, 'test', 0, '', '') ON CONFLICT (kiosk) DO UPDATE SET "
+             "at = excluded.at",
+             (long long)(wall_ms() - 3600 * 1000));
+    assert_true(boh_sql(&p->a, q)); /* silent for an hour */
+    usleep(1500 * 1000); /* each instance's silence check (every second) ran by now */
+    assert_int_equal(boh_count(&p->a, SILENT), 0);
+    assert_int_equal(said(&p->a, "lost the lead of the periodic jobs"), 1);
+    long pid[4];
+    assert_int_equal(leaders(&p->a, pid), 1);
+    PQfinish(c);
+    assert_int_equal(wait_leaders(&p->a, 2, pid), 2);
+    for (int i = 0; i < 50 && boh_count(&p->a, SILENT) == 0; i++)
+        usleep(100 * 1000);
+    assert_int_equal(boh_count(&p->a, SILENT), 1);
+    assert_int_equal(boh_count(&p->a, JOB_LOCKS), 1);
+    assert_true(pid[1] == p->a.pid || pid[1] == p->b.pid);
+    return pid[1] == p->a.pid ? &p->a : &p->b;
+}
+
 static void multi_jobs_run_on_one_instance(void **state)
 {
     (void)state;
     pair_t p;
-    pair_setup_ini(&p, "[commands]\nbatch_check_seconds = 1\n");
+    pair_setup_ini(&p, "[commands]\nbatch_check_seconds = 1\n[alerts]\ncheck_seconds = 1\n");
     long pid[4];
     assert_int_equal(wait_leaders(&p.a, 1, pid), 1);
     sleep(2); /* both instances have run their checks twice by now */
     assert_int_equal(leaders(&p.a, pid), 1);
     assert_int_equal(boh_count(&p.a, JOB_LOCKS), 1);
     assert_true(pid[0] == p.a.pid || pid[0] == p.b.pid);
-    boh_t *led = pid[0] == p.a.pid ? &p.a : &p.b, *other = led == &p.a ? &p.b : &p.a;
+    boh_t *led = lead_lost_with_connection(&p, pid[0] == p.a.pid ? &p.a : &p.b);
+    boh_t *other = led == &p.a ? &p.b : &p.a;
     kill(led->pid, SIGKILL); /* its connection ends, and its lock with it */
-    assert_int_equal(wait_leaders(&p.a, 2, pid), 2);
-    assert_int_equal(pid[1], other->pid);
+    assert_int_equal(wait_leaders(&p.a, 3, pid), 3);
+    assert_int_equal(pid[2], other->pid);
     assert_int_equal(boh_count(&p.a, JOB_LOCKS), 1);
     assert_int_equal(boh_stop(led), 128 + SIGKILL);
     pair_teardown(&p);
@@ -457,13 +573,6 @@ typedef struct issuer {
     int64_t done_ms; /* when the command's issue was answered */
 } issuer_t;
 
-static int64_t now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 static void *issue_later(void *arg)
 {
     issuer_t *is = arg;
@@ -476,20 +585,6 @@ static void *issue_later(void *arg)
     is->status = r.status;
     boh_free(&r);
     return NULL;
-}
-
-/* A field of h's GET /v1/health answer as a number (-1: none), its status
- * in *status. */
-static long health(boh_t *h, const char *field, long *status)
-{
-    boh_resp_t r = boh_call(h, NULL, "GET", "/v1/health", NULL, NULL);
-    cJSON *j = cJSON_Parse(r.body);
-    const cJSON *f = cJSON_GetObjectItem(j, field);
-    long v = cJSON_IsNumber(f) ? (long)f->valuedouble : -1;
-    *status = r.status;
-    cJSON_Delete(j);
-    boh_free(&r);
-    return v;
 }
 
 /* A kiosk's long poll held by one instance is answered when staff issue
@@ -556,9 +651,28 @@ static void multi_failover_during_command(void **state)
     pair_teardown(&p);
 }
 
+/* Sends round n's batch (batch_of) to h as K1: every row stored. */
+static void store_batch(boh_t *h, unsigned n)
+{
+    char body[ROWS * 1024 + 64];
+    batch_of(n, body, sizeof body);
+    boh_resp_t r = boh_call(h, "K1", "POST", "/v1/kiosks/K1/outbox", body, NULL);
+    if (r.status != 200)
+        print_error("batch %u: %ld %.300s\n", n, r.status, r.body);
+    assert_int_equal(r.status, 200);
+    assert_null(strstr(r.body, "\"rejected\""));
+    boh_free(&r);
+}
+
+/* b's store connection (named bo2; its watch's, "bo2 (watch)", is not). */
+#define B_STORE "FROM pg_stat_activity WHERE application_name = 'bo2' AND datname = current_database()"
+
 /* An instance whose database connection is broken answers its health
  * check 503 with the reason, and HAProxy takes it out of rotation: every
- * kiosk request through HAProxy is then answered by the other. */
+ * kiosk request through HAProxy is then answered by the other. The
+ * instance connects again by itself (its first try a second after it saw
+ * the loss), under the same name, and stores batches again: its kept
+ * statements prepared again on the new connection. */
 static void multi_health_checks_database(void **state)
 {
     (void)state;
@@ -566,10 +680,8 @@ static void multi_health_checks_database(void **state)
     pair_setup(&p);
     boh_t front;
     pid_t hap = haproxy_start(&p, &front);
-    /* b's store connection ends (its watch's, named "bo2 (watch)", is left) */
-    assert_int_equal(boh_count(&p.a, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE "
-                                     "application_name = 'bo2' AND datname = current_database()"),
-                     1);
+    store_batch(&p.b, 0); /* b's ingest statements prepared on its first connection */
+    assert_int_equal(boh_count(&p.a, "SELECT count(pg_terminate_backend(pid)) " B_STORE), 1);
     long status;
     boh_resp_t r = boh_call(&p.b, NULL, "GET", "/v1/health", NULL, NULL);
     assert_int_equal(r.status, 503);
@@ -585,6 +697,18 @@ static void multi_health_checks_database(void **state)
         assert_int_equal(r.status, 200);
         boh_free(&r);
     }
+    long back = wait_healthy(&p.b);
+    print_message("b connected again: its health check answered 200 %ld ms after HAProxy's requests\n", back);
+    assert_true(back >= 0);
+    assert_int_equal(boh_count(&p.a, "SELECT count(*) " B_STORE), 1); /* its name kept */
+    store_batch(&p.b, 1);
+    store_batch(&p.b, 0); /* the first again: stored once */
+    assert_int_equal(boh_count(&p.a, "SELECT count(*) FROM ingest_row"), 2 * ROWS);
+    long long total = 0;
+    for (unsigned k = 1; k <= 2 * ROWS; k++)
+        total += 1000 + k;
+    assert_int_equal(boh_count(&p.a, "SELECT sum(amount) FROM sale WHERE kiosk = 'K1' AND state = 'delivered'"),
+                     total);
     kill(hap, SIGTERM);
     waitpid(hap, NULL, 0);
     pair_teardown(&p);
