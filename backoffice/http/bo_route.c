@@ -265,8 +265,12 @@ bool bo_auth_kiosk(bo_req_t *q, const char *path_kiosk, bo_resp_t *r)
     bo_kiosk_rec_t k = {0};
     bool found = false;
     bo_lock(q->s);
-    bo_kiosk_get(&q->s->store, q->kiosk, &k, &found, &msg);
+    kerr_t rc = bo_kiosk_get(&q->s->store, q->kiosk, &k, &found, &msg);
     bo_unlock(q->s);
+    if (rc) { /* not an answer about the kiosk: it tries again (another instance, later) */
+        bo_resp_error(r, 503, "database_unavailable", "could not look the kiosk up: %s", msg.text);
+        return false;
+    }
     const char *state = k.state, *pinned = k.fingerprint;
     /* an enrolled kiosk is its enrolled certificate; one made by hand has none pinned */
     if (strcmp(state, "active") == 0 && pinned[0] && !q->s->cfg.plain_http && !bo__tls_peer_is(q->conn, pinned)) {

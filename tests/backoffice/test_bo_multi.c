@@ -687,6 +687,11 @@ static void multi_health_checks_database(void **state)
     assert_int_equal(r.status, 503);
     assert_non_null(strstr(r.body, "database_unavailable"));
     boh_free(&r);
+    /* a kiosk's request meanwhile: the database is out of reach, the kiosk not refused (it would stop) */
+    r = boh_call(&p.b, "K1", "GET", "/v1/kiosks/K1/commands", NULL, NULL);
+    print_message("a kiosk's request to b while its connection is lost: %ld %.120s\n", r.status, r.body);
+    assert_true(r.status == 200 || (r.status == 503 && strstr(r.body, "database_unavailable")));
+    boh_free(&r);
     health(&p.a, "notices", &status);
     assert_int_equal(status, 200);
     usleep(800 * 1000); /* HAProxy's checks every 200 ms, one failure takes it out */
