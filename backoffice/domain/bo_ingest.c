@@ -84,11 +84,14 @@ static kerr_t ingest(batch_ctx_t *c, const bo_row_t *row, bo_row_status_t *statu
 }
 
 /* Answers one row: the stored answer, a conflict, the refusal of a
- * retired ledger (retired: its reason), or a fresh ingest. */
-static kerr_t one_row(batch_ctx_t *c, const bo_row_t *row, const kmsg_t *retired, bo_answer_t *a, kmsg_t *msg)
+ * retired ledger (retired: its reason), or a fresh ingest; *refused says
+ * whether it was rejected afresh (logged once the batch commits). */
+static kerr_t one_row(batch_ctx_t *c, const bo_row_t *row, const kmsg_t *retired, bo_answer_t *a, bool *refused,
+                      kmsg_t *msg)
 {
     char dig[33], old[33] = "";
     bool found;
+    *refused = false;
     if (!digest(row, dig))
         return kmsg_set(msg, K_EIO, "out of memory reading row %lld", (long long)row->seq);
     kerr_t rc = stored_answer(c, row, old, a, &found, msg);
@@ -107,9 +110,7 @@ static kerr_t one_row(batch_ctx_t *c, const bo_row_t *row, const kmsg_t *retired
         a->reason = *retired;
     else if ((rc = ingest(c, row, &status, &a->reason, msg)) != K_OK)
         return rc;
-    if (status == BO_REJECTED)
-        LOG_W("backoffice", "kiosk %s: outbox row %lld (%s) rejected: %s", c->u->kiosk, (long long)row->seq,
-              row->topic, a->reason.text);
+    *refused = status == BO_REJECTED;
     snprintf(a->status, sizeof a->status, "%s", bo_row_status_name(status));
     return remember(c, row, dig, a, msg);
 }
@@ -154,17 +155,18 @@ static void keys_of(const bo_upload_t *u, batch_keys_t *k)
 }
 
 /* The batch as one transaction: keyed by keys when there are some. */
-static kerr_t store_batch(bo_store_t *st, const bo_upload_t *u, const batch_keys_t *k, bo_answer_t *out, kmsg_t *msg)
+static kerr_t store_batch(bo_store_t *st, const bo_upload_t *u, const batch_keys_t *k, bo_answer_t *out,
+                          bool *refused, kmsg_t *msg)
 {
-    batch_ctx_t c = {st, u, 0};
     const bo_batch_t *b = u->batch;
     bool retired = false;
     kmsg_t why = {{0}};
     kerr_t rc = k->n ? st->ops->begin_keyed(st->ctx, k->at, k->n, msg) : st->ops->begin(st->ctx, msg);
     if (rc == K_OK && b->n > 0)
         rc = bo__ledger_admit(st, u->kiosk, &b->ledger, u->now, &retired, &why, msg);
+    batch_ctx_t c = {st, u, 0};
     for (int i = 0; rc == K_OK && i < b->n; i++)
-        rc = one_row(&c, &b->rows[i], retired ? &why : NULL, &out[i], msg);
+        rc = one_row(&c, &b->rows[i], retired ? &why : NULL, &out[i], &refused[i], msg);
     if (rc == K_OK)
         rc = st->ops->commit(st->ctx, msg);
     if (rc)
@@ -174,15 +176,24 @@ static kerr_t store_batch(bo_store_t *st, const bo_upload_t *u, const batch_keys
 
 kerr_t bo_ingest_batch(bo_store_t *st, const bo_upload_t *u, bo_answer_t *out, kmsg_t *msg)
 {
+    const bo_batch_t *b = u->batch;
+    bool *refused = calloc((size_t)b->n + 1, sizeof *refused);
     batch_keys_t k = {0};
+    if (!refused)
+        return kmsg_set(msg, K_EIO, "out of memory storing a batch");
     keys_of(u, &k);
-    kerr_t rc = store_batch(st, u, &k, out, msg);
+    kerr_t rc = store_batch(st, u, &k, out, refused, msg);
     if (rc != K_OK && k.n) { /* a write needed the whole lock (or a failure, met again) */
         LOG_D("backoffice", "kiosk %s: the batch is stored again under the whole write lock: %s", u->kiosk,
               msg->text);
         k.n = 0;
-        rc = store_batch(st, u, &k, out, msg);
+        rc = store_batch(st, u, &k, out, refused, msg);
     }
+    for (int i = 0; rc == K_OK && i < b->n; i++)
+        if (refused[i])
+            LOG_W("backoffice", "kiosk %s: outbox row %lld (%s) rejected: %s", u->kiosk, (long long)b->rows[i].seq,
+                  b->rows[i].topic, out[i].reason.text);
+    free(refused);
     free(k.text);
     free(k.at);
     return rc;

@@ -154,39 +154,46 @@ static int by_number(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* The most key locks a keyed transaction takes: PostgreSQL's lock table
+ * holds max_locks_per_transaction (64 by default) times its connections
+ * in all, shared by every session; a transaction with more keys takes the
+ * write lock exclusive instead (docs/instances.md). */
+#define KEYS_MAX 256
+
 /* "BEGIN; " the shared write lock, then each key's lock in ascending
- * order (once each); NULL if out of memory. */
+ * order (once each); NULL if out of memory or more than KEYS_MAX keys. */
 static char *keyed_begin_sql(const char *const *keys, size_t n)
 {
     static const char head[] = "BEGIN; " PG_WRITE_LOCK_SHARED ";";
     uint64_t *k = malloc((n ? n : 1) * sizeof *k);
-    size_t cap = sizeof head + n * 56, len;
+    size_t cap = sizeof head + n * 56, len, distinct = 0;
     char *sql = k ? malloc(cap) : NULL;
-    if (!sql) {
-        free(k);
-        return NULL;
-    }
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; sql && i < n; i++)
         k[i] = bo_db_key_number(keys[i]);
-    qsort(k, n, sizeof *k, by_number);
-    len = (size_t)snprintf(sql, cap, "%s", head);
-    for (size_t i = 0; i < n; i++)
-        if (i == 0 || k[i] != k[i - 1])
+    if (sql)
+        qsort(k, n, sizeof *k, by_number);
+    len = sql ? (size_t)snprintf(sql, cap, "%s", head) : 0;
+    for (size_t i = 0; sql && i < n && distinct <= KEYS_MAX; i++)
+        if (i == 0 || k[i] != k[i - 1]) {
+            distinct++;
             len += (size_t)snprintf(sql + len, cap - len, " SELECT pg_advisory_xact_lock(%d, %d);",
                                     (int32_t)(uint32_t)(k[i] >> 32), (int32_t)(uint32_t)k[i]);
+        }
     free(k);
+    if (distinct > KEYS_MAX) {
+        free(sql);
+        return NULL;
+    }
     return sql;
 }
 
 kerr_t bo_db_begin_keyed(bo_db_t *db, const char *const *keys, size_t n, kmsg_t *msg)
 {
-    if (!PG(db))
+    char *sql = PG(db) ? keyed_begin_sql(keys, n) : NULL;
+    if (!sql) /* SQLite, too many keys, or out of memory: the whole lock */
         return bo_db_begin(db, msg);
     db->keyed = db->refused = false;
-    if (bo__pg_ready(db, true, msg))
-        return K_EIO;
-    char *sql = keyed_begin_sql(keys, n);
-    kerr_t rc = sql ? exec(db, sql, "starting", msg) : kmsg_set(msg, K_EIO, "out of memory starting a transaction");
+    kerr_t rc = bo__pg_ready(db, true, msg) ? K_EIO : exec(db, sql, "starting", msg);
     free(sql);
     db->keyed = rc == K_OK;
     return rc;

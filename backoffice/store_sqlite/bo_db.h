@@ -57,7 +57,8 @@ void bo_db_rollback(bo_db_t *db);
  * waits for another in a circle. Only bo_db_write_keyed writes in it: any
  * other write fails K_EBUSY and so does the commit, whatever the caller did
  * with the write's failure; the caller then does the work again under
- * bo_db_begin. SQLite: bo_db_begin. */
+ * bo_db_begin. SQLite, or more than 256 distinct keys (PostgreSQL's lock
+ * table is shared by all sessions): bo_db_begin. */
 kerr_t bo_db_begin_keyed(bo_db_t *db, const char *const *keys, size_t n, kmsg_t *msg);
 
 /* The number of a key's lock: on PostgreSQL bo_db_begin_keyed takes

@@ -726,7 +726,7 @@ static void multi_health_checks_database(void **state)
 typedef struct upload {
     boh_t *h;
     const char *kiosk;
-    char body[1200];
+    char *body; /* freed once sent */
     atomic_bool done;
     long status;
     char answer[600];
@@ -738,6 +738,7 @@ static void *upload_one(void *arg)
     char path[64];
     snprintf(path, sizeof path, "/v1/kiosks/%s/outbox", u->kiosk);
     boh_resp_t r = boh_call(u->h, u->kiosk, "POST", path, u->body, NULL);
+    free(u->body);
     u->status = r.status;
     snprintf(u->answer, sizeof u->answer, "%s", r.body ? r.body : "");
     boh_free(&r);
@@ -745,21 +746,25 @@ static void *upload_one(void *arg)
     return NULL;
 }
 
-/* Starts u's upload in *t: one row, a sale of meter (seq, sale number n)
- * or, with at, a reading of it. */
-static void upload_start(upload_t *u, pthread_t *t, int seq, unsigned n, const char *meter, const char *at)
+/* Starts u's upload in *t: rows sales of meter (seqs from seq, sale
+ * numbers from n) or, with at, one reading of it. */
+static void upload_start(upload_t *u, pthread_t *t, int seq, unsigned n, int rows, const char *meter, const char *at)
 {
-    char id[37], row[1024];
-    boh_uuid(id, n);
-    boh_txn_t sale = {seq, 7, 1000 + n, id, "delivered", meter, "cash", "2026-11-21", "null"};
-    if (at)
-        snprintf(row, sizeof row,
-                 "{\"seq\":%d,\"topic\":\"reading\",\"payload\":{\"meter\":\"%s\",\"at\":\"%s\","
-                 "\"energy\":1200,\"balance\":500,\"purchase_count\":7,\"relay_open\":0,\"flags\":0}}",
-                 seq, meter, at);
-    else
-        boh_txn_row(row, sizeof row, &sale);
-    snprintf(u->body, sizeof u->body, "{\"rows\":[%s]}", row);
+    size_t cap = (size_t)rows * 1024 + 64, len = (size_t)snprintf(u->body = malloc(cap), cap, "{\"rows\":[");
+    for (int i = 0; i < rows; i++) {
+        char id[37], row[1024];
+        boh_uuid(id, n + (unsigned)i);
+        boh_txn_t sale = {seq + i, 7, 1000 + n, id, "delivered", meter, "cash", "2026-11-21", "null"};
+        if (at)
+            snprintf(row, sizeof row,
+                     "{\"seq\":%d,\"topic\":\"reading\",\"payload\":{\"meter\":\"%s\",\"at\":\"%s\","
+                     "\"energy\":1200,\"balance\":500,\"purchase_count\":7,\"relay_open\":0,\"flags\":0}}",
+                     seq, meter, at);
+        else
+            boh_txn_row(row, sizeof row, &sale);
+        len += (size_t)snprintf(u->body + len, cap - len, "%s%s", i ? "," : "", row);
+    }
+    snprintf(u->body + len, cap - len, "]}");
     pthread_create(t, NULL, upload_one, u);
 }
 
@@ -782,7 +787,8 @@ static void assert_accepted(const upload_t *u)
 /* A batch of sales takes the write lock shared and its meters' locks
  * (docs/instances.md): while a transaction of the test's own holds the
  * lock shared and METER's lock, a sale of another meter is stored, one of
- * METER waits, and so does a reading (the whole lock); all are stored once
+ * METER waits, and so do a reading and a batch of more sales than a
+ * keyed transaction takes keys for (the whole lock); all are stored once
  * the test's transaction ends. */
 static void multi_sales_batches_side_by_side(void **state)
 {
@@ -800,27 +806,32 @@ static void multi_sales_batches_side_by_side(void **state)
     assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
     PQclear(r);
     upload_t other = {.h = &p.a, .kiosk = "K1"}, same = {.h = &p.b, .kiosk = "K2"};
-    upload_t reading = {.h = &p.a, .kiosk = "K1"};
-    pthread_t t1, t2, t3;
-    upload_start(&same, &t2, 1, 900, METER, NULL);
-    upload_start(&other, &t1, 1, 901, OTHER_METER, NULL);
+    upload_t reading = {.h = &p.a, .kiosk = "K1"}, many = {.h = &p.a, .kiosk = "K1"};
+    pthread_t t1, t2, t3, t4;
+    upload_start(&same, &t2, 1, 900, 1, METER, NULL);
+    upload_start(&other, &t1, 1, 901, 1, OTHER_METER, NULL);
     bool beside = answered_within(&other, 20000);
     pthread_join(t1, NULL); /* answered by now if it was not beside the held locks */
-    upload_start(&reading, &t3, 2, 0, OTHER_METER, "2026-11-21T10:00:00.000Z");
+    upload_start(&many, &t4, 2, 1000, 260, OTHER_METER, NULL); /* 262 keys: K1, a meter, 260 sales */
+    bool many_waited = !answered_within(&many, 300);
+    upload_start(&reading, &t3, 262, 0, 1, OTHER_METER, "2026-11-21T10:00:00.000Z");
     bool reading_waited = !answered_within(&reading, 300), same_waited = !atomic_load(&same.done);
     PQclear(PQexec(c, "COMMIT"));
     PQfinish(c);
     pthread_join(t2, NULL);
     pthread_join(t3, NULL);
+    pthread_join(t4, NULL);
     long sales = boh_count(&p.a, "SELECT count(*) FROM sale"), readings = boh_count(&p.a, "SELECT count(*) FROM reading");
     pair_teardown(&p);
     assert_true(beside);
     assert_true(reading_waited);
     assert_true(same_waited);
+    assert_true(many_waited);
     assert_accepted(&other);
     assert_accepted(&same);
     assert_accepted(&reading);
-    assert_int_equal(sales, 2);
+    assert_accepted(&many);
+    assert_int_equal(sales, 262);
     assert_int_equal(readings, 1);
 }
 
