@@ -101,7 +101,7 @@ long boh_count(boh_t *h, const char *sql);
 /* A transaction's outbox row (topic txn) as the kiosk's ledger writes it. */
 typedef struct boh_txn {
     long long seq, event_seq, amount;
-    const char *id, *state, *meter, *method, *day; /* day: "2026-11-21" */
+    const char *id, *state, *meter, *method, *day; /* day: "2026-11-21" (its 09:30 UTC), or a UTC time */
     const char *count_text;                        /* "7" or "null" */
 } boh_txn_t;
 
