@@ -398,6 +398,15 @@ int boh_txn_row(char *buf, size_t len, const boh_txn_t *t)
                     strcmp(t->state, "delivered") == 0 ? t->amount : 0LL, t->count_text, at, upd, t->event_seq);
 }
 
+boh_resp_t boh_post_txn(boh_t *h, const char *kiosk, const boh_txn_t *t)
+{
+    char row[2048], body[2200], path[96];
+    boh_txn_row(row, sizeof row, t);
+    snprintf(body, sizeof body, "{\"rows\":[%s]}", row);
+    snprintf(path, sizeof path, "/v1/kiosks/%s/outbox", kiosk);
+    return boh_call(h, kiosk, "POST", path, body, NULL);
+}
+
 void boh_uuid(char out[37], unsigned n)
 {
     snprintf(out, 37, "6f1c2a4e-3b1d-4c8a-9e2f-%012x", n);

@@ -108,6 +108,9 @@ typedef struct boh_txn {
 /* Writes the row's JSON into buf; returns its length as snprintf does. */
 int boh_txn_row(char *buf, size_t len, const boh_txn_t *t);
 
+/* Uploads t alone as kiosk's outbox (POST /v1/kiosks/KIOSK/outbox). */
+boh_resp_t boh_post_txn(boh_t *h, const char *kiosk, const boh_txn_t *t);
+
 /* A loopback TCP port free now (HAProxy's front cannot take 0); 0 if none. */
 int boh_free_port(void);
 

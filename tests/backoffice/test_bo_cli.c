@@ -81,12 +81,10 @@ static void check_report(boh_t *h, int by, const char *const *keys, int nkeys)
  * n-th of these (its seqs after upload_sales's). */
 static void upload_sale_at(boh_t *h, unsigned n, const char *at, long long amount)
 {
-    char id[37], row[2048], body[2100];
+    char id[37];
     boh_uuid(id, 100 + n);
     boh_txn_t t = {100 + n, 5, amount, id, "delivered", "000012345678", "cash", at, "null"};
-    boh_txn_row(row, sizeof row, &t);
-    snprintf(body, sizeof body, "{\"rows\":[%s]}", row);
-    boh_resp_t r = boh_call(h, "K1", "POST", "/v1/kiosks/K1/outbox", body, NULL);
+    boh_resp_t r = boh_post_txn(h, "K1", &t);
     assert_int_equal(r.status, 200);
     assert_null(strstr(r.body, "rejected"));
     boh_free(&r);
