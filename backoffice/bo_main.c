@@ -390,7 +390,7 @@ static int with_store(const bo_config_t *cfg, const bo_args_t *a)
         fprintf(stderr, "backoffice: %s\n", msg.text);
         return BO_EXIT_FAIL;
     }
-    int rc = strcmp(a->pos[0], "report") == 0 ? bo_report(&st, a, stdout)
+    int rc = strcmp(a->pos[0], "report") == 0 ? bo_report(cfg, &st, a, stdout)
              : bo_cli_command_verb(a)          ? bo_cli_command(cfg, &st, a, stdout)
              : bo_cli_batch_verb(a)            ? bo_cli_batch(cfg, &st, a, stdout)
              : bo_cli_billing_verb(a)          ? bo_cli_billing(&st, a, stdout)

@@ -30,7 +30,7 @@ typedef struct bo_notices_cfg {
     int64_t levels[3];         /* the default low-balance levels, minor units, highest first */
     int64_t rearm_margin;      /* how far above a level a top-up re-arms it */
     int quiet_from, quiet_to;  /* new contacts' quiet hours, minutes after local midnight */
-    int64_t utc_offset_min;    /* the sites' local time (quiet hours) */
+    int64_t utc_offset_min;    /* the sites' local time (quiet hours, the reports' local days) */
     int64_t retry_min_s, retry_max_s; /* the backoff between tries */
     int64_t give_up_s;         /* a notice not handed over this long after it was made is given up */
 } bo_notices_cfg_t;

@@ -134,8 +134,10 @@ int bo_admin_staff(bo_store_t *st, const bo_args_t *a, FILE *out);
 /* `kiosk add|enrol-code|upload-key ...` (bo_enrol_cli.c). */
 int bo_admin_enrol(bo_store_t *st, const bo_args_t *a, FILE *out);
 
-/* `report sales|energy|rejected|alerts|quarantine|audit ...` (bo_report.c). */
-int bo_report(bo_store_t *st, const bo_args_t *a, FILE *out);
+/* `report sales|income|money|energy|rejected|alerts|quarantine|audit ...`
+ * (bo_report.c); sales, income and money by the sites' local days (cfg's
+ * [notices] utc_offset_minutes). */
+int bo_report(const bo_config_t *cfg, bo_store_t *st, const bo_args_t *a, FILE *out);
 
 /* Whether the verb is a central command's (`meter command`, `meter
  * commands`, `command ...`: bo_cli_command.c). */

@@ -146,11 +146,13 @@ kerr_t bo_org_narrow(bo_store_t *st, const char *org, bo_listing_t what, const b
         return by_column(st, org, n, rows, msg);
     if (n->how == SALES) {
         bo_rows_free(rows);
-        return st->ops->org->sales(st->ctx, org, n->by[0].column, args->from, args->to, rows, msg);
+        return st->ops->org->sales(st->ctx, org, n->by[0].column, args->from, args->to, args->utc_offset_ms, rows,
+                                     msg);
     }
     if (n->how == INCOME) {
         bo_rows_free(rows);
-        return st->ops->org->income(st->ctx, org, n->period, args->from, args->to, rows, msg);
+        return st->ops->org->income(st->ctx, org, n->period, args->from, args->to, args->utc_offset_ms, rows,
+                                      msg);
     }
     bool yes = false;
     kerr_t rc = bo_org_sees(st, org, n->by[0].kind, args->id, &yes, msg);

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "backoffice/base/bo_json.h"
+
 bool bo_report_find(const char *what, const char *by, bo_listing_t *out)
 {
     static const struct {
@@ -36,6 +38,26 @@ bool bo_report_meter_energy(const char *by, bo_listing_t *out)
         *out = BO_REPORT_METER_YEAR;
     else
         return false;
+    return true;
+}
+
+bool bo_report_local(bo_listing_t what)
+{
+    static const bo_listing_t local[] = {BO_REPORT_SALES_DAY,    BO_REPORT_SALES_SITE,    BO_REPORT_SALES_METHOD,
+                                         BO_REPORT_INCOME_DAY,   BO_REPORT_INCOME_MONTH,  BO_REPORT_INCOME_YEAR,
+                                         BO_REPORT_MONEY};
+    for (size_t i = 0; i < sizeof local / sizeof local[0]; i++)
+        if (local[i] == what)
+            return true;
+    return false;
+}
+
+bool bo_report_day_parse(const char *text, int64_t utc_offset_ms, int64_t *ms)
+{
+    if (!bo_time_parse(text, ms))
+        return false;
+    if (strlen(text) == 10) /* YYYY-MM-DD: the day's local midnight */
+        *ms -= utc_offset_ms;
     return true;
 }
 

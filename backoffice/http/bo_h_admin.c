@@ -91,10 +91,13 @@ void bo_h_answer_rows(bo_req_t *q, bo_resp_t *r, bo_rows_t *rows)
     bo_h_answer_page(q, r, rows, &page, total);
 }
 
-static bool time_arg(bo_req_t *q, const char *name, int64_t *out, bo_resp_t *r)
+/* Query argument name as a time into *out (left as it is if not given): a
+ * date alone is its midnight on a clock utc_offset_ms ahead of UTC
+ * (bo_report_day_parse; 0: UTC). */
+static bool time_arg(bo_req_t *q, const char *name, int64_t utc_offset_ms, int64_t *out, bo_resp_t *r)
 {
     const char *v = bo_req_arg(q, name);
-    if (!v || bo_time_parse(v, out))
+    if (!v || bo_report_day_parse(v, utc_offset_ms, out))
         return true;
     bo_resp_error(r, 400, "bad_request", "%s=%s is not a date like 2026-11-01", name, v);
     return false;
@@ -119,7 +122,7 @@ void bo_h_admin_report(bo_req_t *q, bo_resp_t *r)
     bo_list_args_t args = {.from = 0, .to = INT64_MAX};
     bo_listing_t what;
     if (strcmp(q->arg[0], "audit") == 0) {
-        if (!time_arg(q, "since", &args.from, r))
+        if (!time_arg(q, "since", 0, &args.from, r))
             return;
         args.kiosk = bo_req_arg(q, "kiosk");
         args.action = bo_req_arg(q, "action");
@@ -135,7 +138,9 @@ void bo_h_admin_report(bo_req_t *q, bo_resp_t *r)
                       q->arg[0], bo_req_arg(q, "by") ? bo_req_arg(q, "by") : "day");
         return;
     }
-    if (!time_arg(q, "from", &args.from, r) || !time_arg(q, "to", &args.to, r))
+    if (bo_report_local(what)) /* the sites' local days ([notices] utc_offset_minutes) */
+        args.utc_offset_ms = q->s->cfg.notices.utc_offset_min * 60000;
+    if (!time_arg(q, "from", args.utc_offset_ms, &args.from, r) || !time_arg(q, "to", args.utc_offset_ms, &args.to, r))
         return;
     kmsg_t msg = {{0}};
     bo_lock(q->s);

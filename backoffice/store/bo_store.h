@@ -84,6 +84,7 @@ typedef struct bo_list_args {
     const char *id;
     const char *kiosk, *action;
     int64_t from, to;
+    int64_t utc_offset_ms; /* the sales and income reports: their days, months and years are UTC + this */
     bool open_only;
     int64_t offset, limit; /* a page, for the listings that take one */
 } bo_list_args_t;

@@ -79,14 +79,15 @@ typedef struct bo_st_org {
      * in total how many rows there are in all. */
     kerr_t (*placed)(void *ctx, const bo_place_page_t *q, bo_rows_t *out, int64_t *total, kmsg_t *msg);
     /* Sales org sees between from and to, grouped by by ("day", "site" or
-     * "method"), with the columns of the sales reports. */
-    kerr_t (*sales)(void *ctx, const char *org, const char *by, int64_t from, int64_t to, bo_rows_t *out,
-                    kmsg_t *msg);
+     * "method"; days are UTC + utc_offset_ms), with the columns of the
+     * sales reports. */
+    kerr_t (*sales)(void *ctx, const char *org, const char *by, int64_t from, int64_t to, int64_t utc_offset_ms,
+                    bo_rows_t *out, kmsg_t *msg);
     /* Income org sees between from and to (the sales of its sites' kiosks
-     * and of its meters at another's), by period, site and method, with
-     * the columns of the income report. */
-    kerr_t (*income)(void *ctx, const char *org, bo_org_period_t by, int64_t from, int64_t to, bo_rows_t *out,
-                     kmsg_t *msg);
+     * and of its meters at another's), by period (UTC + utc_offset_ms),
+     * site and method, with the columns of the income report. */
+    kerr_t (*income)(void *ctx, const char *org, bo_org_period_t by, int64_t from, int64_t to, int64_t utc_offset_ms,
+                     bo_rows_t *out, kmsg_t *msg);
     /* A room's history: its meters' readings, sales and central commands,
      * newest first, at most limit of each (what: "readings", "sales",
      * "commands"). */

@@ -35,12 +35,13 @@ extern const struct bo_st_refund bo__sq_refund; /* bo_sq_refund.c */
     "count_after, issued_at, expires_at, coalesce(sent_at, 0), coalesce(acked_at, 0), coalesce(executed_at, 0), " \
     "updated_at, envelope, not_before, attempt, retry_of"
 
-/* Income by period (fmt: strftime's, UTC as the sales report), site and
- * method: delivered sales, their amount, and what was refunded of sales
- * made in the period; from and to bound the span, mine is more of the
- * WHERE ("" or " AND ..."): the income report and an organisation's. */
-#define BO_SQ_INCOME(fmt, from, to, mine)                                                                         \
-    "SELECT strftime('" fmt "', created_at / 1000, 'unixepoch') AS period, site, method, currency, "                  \
+/* Income by period (fmt: strftime's, of the local time: UTC + offset ms,
+ * as the sales report by day), site and method: delivered sales, their
+ * amount, and what was refunded of sales made in the period; from and to
+ * bound the span, mine is more of the WHERE ("" or " AND ..."): the income
+ * report and an organisation's. */
+#define BO_SQ_INCOME(fmt, from, to, offset, mine)                                                                 \
+    "SELECT strftime('" fmt "', (created_at + " offset ") / 1000, 'unixepoch') AS period, site, method, currency, "    \
     "sum(CASE WHEN state = 'delivered' THEN 1 ELSE 0 END) AS sales, "                                               \
     "sum(CASE WHEN state = 'delivered' THEN delivered ELSE 0 END) AS amount, sum(refunded) AS refunded FROM sale "   \
     "WHERE created_at >= " from " AND created_at < " to " AND (state = 'delivered' OR refunded > 0)" mine           \

@@ -16,7 +16,7 @@
     "(SELECT max(x.attempt) FROM meter_command x WHERE x.batch = c.batch AND x.meter = c.meter)"
 #define BATCH_COUNT(state) "coalesce(sum(CASE WHEN l.state = '" state "' THEN 1 ELSE 0 END), 0) AS " state
 
-typedef enum binds { NONE, ID, RANGE, AUDIT, FILTER, ID_NOW, ID_RANGE, OPEN, ID_NOW_PAGE } binds_t;
+typedef enum binds { NONE, ID, RANGE, LOCAL_RANGE, AUDIT, FILTER, ID_NOW, ID_RANGE, OPEN, ID_NOW_PAGE } binds_t;
 
 typedef struct listing {
     const char *sql;
@@ -89,7 +89,7 @@ typedef struct listing {
     "coalesce(e.energy - y.energy, '') AS change FROM e LEFT JOIN e y ON y.period = " prev " "                        \
     "WHERE e.at >= ?2 AND e.at < ?3 ORDER BY e.period"
 
-#define INCOME(fmt) BO_SQ_INCOME(fmt, "?1", "?2", "")
+#define INCOME(fmt) BO_SQ_INCOME(fmt, "?1", "?2", "?3", "")
 
 /* The account a meter was bound to at time t (a column), "" if none. */
 #define ACCOUNT_AT(meter, t)                                                                                          \
@@ -202,10 +202,11 @@ static const listing_t listings[] = {
                            "coalesce((SELECT s.org FROM staff_org s WHERE s.operator = staff_operator.name), '') AS org "
                            "FROM staff_operator ORDER BY name",
                            NONE},
-    [BO_REPORT_SALES_DAY] = {"SELECT strftime('%Y-%m-%d', created_at / 1000, 'unixepoch') AS day, currency, "
+    /* By the local day (UTC + ?3 ms): the day starts at 00:00 on the sites' clocks. */
+    [BO_REPORT_SALES_DAY] = {"SELECT strftime('%Y-%m-%d', (created_at + ?3) / 1000, 'unixepoch') AS day, currency, "
                              "count(*) AS sales, sum(delivered) AS amount FROM sale WHERE state = 'delivered' "
                              "AND created_at >= ?1 AND created_at < ?2 GROUP BY 1, 2 ORDER BY 1, 2",
-                             RANGE},
+                             LOCAL_RANGE},
     [BO_REPORT_SALES_SITE] = {SALES("site"), RANGE},
     [BO_REPORT_SALES_METHOD] = {SALES("method"), RANGE},
     /* Energy between two consecutive readings of a meter is counted in the
@@ -284,9 +285,9 @@ static const listing_t listings[] = {
     [BO_LIST_BATCH_COUNTS] = {"SELECT state, count(*) AS meters FROM (" BATCH_LATEST("?1") ") AS l GROUP BY state "
                               "ORDER BY state",
                               ID},
-    [BO_REPORT_INCOME_DAY] = {INCOME("%Y-%m-%d"), RANGE},
-    [BO_REPORT_INCOME_MONTH] = {INCOME("%Y-%m"), RANGE},
-    [BO_REPORT_INCOME_YEAR] = {INCOME("%Y"), RANGE},
+    [BO_REPORT_INCOME_DAY] = {INCOME("%Y-%m-%d"), LOCAL_RANGE},
+    [BO_REPORT_INCOME_MONTH] = {INCOME("%Y-%m"), LOCAL_RANGE},
+    [BO_REPORT_INCOME_YEAR] = {INCOME("%Y"), LOCAL_RANGE},
     [BO_REPORT_MONEY] = {MONEY, RANGE},
     [BO_REPORT_ACCOUNT_MONTH] = {ACCOUNT_MONTH, ID_RANGE},
 };
@@ -300,6 +301,8 @@ static kerr_t run(bo_db_t *db, const char *sql, binds_t binds, const bo_list_arg
         return bo_db_first(db, st, row, msg, sql, "t", id);
     if (binds == RANGE)
         return bo_db_first(db, st, row, msg, sql, "ii", a->from, a->to);
+    if (binds == LOCAL_RANGE)
+        return bo_db_first(db, st, row, msg, sql, "iii", a->from, a->to, a->utc_offset_ms);
     if (binds == ID_NOW)
         return bo_db_first(db, st, row, msg, sql, "ti", id, a->from);
     if (binds == ID_NOW_PAGE)

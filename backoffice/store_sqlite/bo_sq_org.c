@@ -172,37 +172,43 @@ static kerr_t placed(void *ctx, const bo_place_page_t *q, bo_rows_t *out, int64_
     return rc ? rc : bo__sq_fill(ctx, st, row, out, msg);
 }
 
-static kerr_t sales(void *ctx, const char *org, const char *by, int64_t from, int64_t to, bo_rows_t *out,
-                    kmsg_t *msg)
+/* The rows of sql over org's span: ?1 org, ?2 from, ?3 to, ?4 the local
+ * time's offset from UTC (ms). */
+static kerr_t span_rows(void *ctx, const char *sql, const char *org, int64_t from, int64_t to, int64_t utc_offset_ms,
+                        bo_rows_t *out, kmsg_t *msg)
 {
-    char f[24], t[24];
-    snprintf(f, sizeof f, "%lld", (long long)from);
-    snprintf(t, sizeof t, "%lld", (long long)to);
-#define SCOPED_SALES(col) "SELECT " col ", currency, count(*) AS sales, sum(delivered) AS amount FROM sale " \
-                          "WHERE state = 'delivered' AND " SPAN " AND " MINE " GROUP BY 1, 2 ORDER BY 1, 2"
-    if (strcmp(by, "site") == 0)
-        return bo__sq_rows(ctx, SCOPED_SALES("site"), org, f, t, out, msg);
-    if (strcmp(by, "method") == 0)
-        return bo__sq_rows(ctx, SCOPED_SALES("method"), org, f, t, out, msg);
-    return bo__sq_rows(ctx, SCOPED_SALES("strftime('%Y-%m-%d', created_at / 1000, 'unixepoch') AS day"), org, f, t,
-                       out, msg);
+    bo_cur_t *st;
+    bool row;
+    memset(out, 0, sizeof *out);
+    kerr_t rc = bo_db_first(ctx, &st, &row, msg, sql, "tiii", org, from, to, utc_offset_ms);
+    return rc ? rc : bo__sq_fill(ctx, st, row, out, msg);
 }
 
-static kerr_t income(void *ctx, const char *org, bo_org_period_t by, int64_t from, int64_t to, bo_rows_t *out,
-                     kmsg_t *msg)
+static kerr_t sales(void *ctx, const char *org, const char *by, int64_t from, int64_t to, int64_t utc_offset_ms,
+                    bo_rows_t *out, kmsg_t *msg)
 {
-#define ORG_INCOME(fmt) BO_SQ_INCOME(fmt, "CAST(?2 AS BIGINT)", "CAST(?3 AS BIGINT)", " AND " MINE)
+#define SCOPED_SALES(col) "SELECT " col ", currency, count(*) AS sales, sum(delivered) AS amount FROM sale " \
+                          "WHERE state = 'delivered' AND " SPAN " AND " MINE " GROUP BY 1, 2 ORDER BY 1, 2"
+    const char *sql = strcmp(by, "site") == 0     ? SCOPED_SALES("site")
+                      : strcmp(by, "method") == 0 ? SCOPED_SALES("method")
+                                                  : SCOPED_SALES("strftime('%Y-%m-%d', (created_at + CAST(?4 AS BIGINT)) "
+                                                                 "/ 1000, 'unixepoch') AS day");
+    return span_rows(ctx, sql, org, from, to, utc_offset_ms, out, msg);
+}
+
+static kerr_t income(void *ctx, const char *org, bo_org_period_t by, int64_t from, int64_t to, int64_t utc_offset_ms,
+                     bo_rows_t *out, kmsg_t *msg)
+{
+#define ORG_INCOME(fmt) \
+    BO_SQ_INCOME(fmt, "CAST(?2 AS BIGINT)", "CAST(?3 AS BIGINT)", "CAST(?4 AS BIGINT)", " AND " MINE)
     static const char *const sql[] = {
         [BO_ORG_BY_DAY] = ORG_INCOME("%Y-%m-%d"),
         [BO_ORG_BY_MONTH] = ORG_INCOME("%Y-%m"),
         [BO_ORG_BY_YEAR] = ORG_INCOME("%Y"),
     };
-    char f[24], t[24];
     if ((unsigned)by >= sizeof sql / sizeof sql[0])
         return kmsg_set(msg, K_EINVAL, "no such period");
-    snprintf(f, sizeof f, "%lld", (long long)from);
-    snprintf(t, sizeof t, "%lld", (long long)to);
-    return bo__sq_rows(ctx, sql[by], org, f, t, out, msg);
+    return span_rows(ctx, sql[by], org, from, to, utc_offset_ms, out, msg);
 }
 
 /* A room's history, by what: its meters' readings, top-ups, commands. */

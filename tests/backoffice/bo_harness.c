@@ -379,16 +379,32 @@ bool boh_sql_text(boh_t *h, const char *sql, char *out, size_t len)
 
 int boh_txn_row(char *buf, size_t len, const boh_txn_t *t)
 {
+    char at[32], upd[32];
+    if (strlen(t->day) > 10) { /* a time: "2026-11-30T23:30:00.000Z" */
+        snprintf(at, sizeof at, "%s", t->day);
+        snprintf(upd, sizeof upd, "%s", t->day);
+    } else {
+        snprintf(at, sizeof at, "%sT09:30:00.000Z", t->day);
+        snprintf(upd, sizeof upd, "%sT09:30:05.000Z", t->day);
+    }
     return snprintf(buf, len,
                     "{\"seq\":%lld,\"topic\":\"txn\",\"payload\":{\"id\":\"%s\",\"state\":\"%s\","
                     "\"amount\":%lld,\"currency\":\"CNY\",\"meter\":\"%s\",\"customer\":\"\","
                     "\"method\":\"%s\",\"channel\":\"remote\",\"card\":\"\",\"paid\":%lld,"
                     "\"delivered\":%lld,\"refunded\":0,\"purchase_count\":%s,\"reason\":\"\","
-                    "\"created_at\":\"%sT09:30:00.000Z\",\"updated_at\":\"%sT09:30:05.000Z\","
+                    "\"created_at\":\"%s\",\"updated_at\":\"%s\","
                     "\"event_seq\":%lld,\"event\":\"applied\",\"from\":\"delivering\"}}",
                     t->seq, t->id, t->state, t->amount, t->meter, t->method, t->amount,
-                    strcmp(t->state, "delivered") == 0 ? t->amount : 0LL, t->count_text, t->day, t->day,
-                    t->event_seq);
+                    strcmp(t->state, "delivered") == 0 ? t->amount : 0LL, t->count_text, at, upd, t->event_seq);
+}
+
+boh_resp_t boh_post_txn(boh_t *h, const char *kiosk, const boh_txn_t *t)
+{
+    char row[2048], body[2200], path[96];
+    boh_txn_row(row, sizeof row, t);
+    snprintf(body, sizeof body, "{\"rows\":[%s]}", row);
+    snprintf(path, sizeof path, "/v1/kiosks/%s/outbox", kiosk);
+    return boh_call(h, kiosk, "POST", path, body, NULL);
 }
 
 void boh_uuid(char out[37], unsigned n)

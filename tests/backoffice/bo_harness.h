@@ -101,12 +101,15 @@ long boh_count(boh_t *h, const char *sql);
 /* A transaction's outbox row (topic txn) as the kiosk's ledger writes it. */
 typedef struct boh_txn {
     long long seq, event_seq, amount;
-    const char *id, *state, *meter, *method, *day; /* day: "2026-11-21" */
+    const char *id, *state, *meter, *method, *day; /* day: "2026-11-21" (its 09:30 UTC), or a UTC time */
     const char *count_text;                        /* "7" or "null" */
 } boh_txn_t;
 
 /* Writes the row's JSON into buf; returns its length as snprintf does. */
 int boh_txn_row(char *buf, size_t len, const boh_txn_t *t);
+
+/* Uploads t alone as kiosk's outbox (POST /v1/kiosks/KIOSK/outbox). */
+boh_resp_t boh_post_txn(boh_t *h, const char *kiosk, const boh_txn_t *t);
 
 /* A loopback TCP port free now (HAProxy's front cannot take 0); 0 if none. */
 int boh_free_port(void);

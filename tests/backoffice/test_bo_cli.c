@@ -77,6 +77,58 @@ static void check_report(boh_t *h, int by, const char *const *keys, int nkeys)
     assert_string_equal(out, want);
 }
 
+/* Uploads a delivered cash sale of amount made at `at` (UTC) by K1, the
+ * n-th of these (its seqs after upload_sales's). */
+static void upload_sale_at(boh_t *h, unsigned n, const char *at, long long amount)
+{
+    char id[37];
+    boh_uuid(id, 100 + n);
+    boh_txn_t t = {100 + n, 5, amount, id, "delivered", "000012345678", "cash", at, "null"};
+    boh_resp_t r = boh_post_txn(h, "K1", &t);
+    assert_int_equal(r.status, 200);
+    assert_null(strstr(r.body, "rejected"));
+    boh_free(&r);
+}
+
+/* The CLI's (args) and the API's (path, as CSV) report are want. */
+static void expect_report(boh_t *h, const char *args, const char *path, const char *want)
+{
+    char out[2048];
+    assert_int_equal(boh_cli(h, out, sizeof out, args), 0);
+    assert_string_equal(out, want);
+    boh_resp_t r = boh_call(h, NULL, "GET", path, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, want);
+    boh_free(&r);
+}
+
+/* Sales, income and their day filters go by the sites' local day ([notices]
+ * utc_offset_minutes, 480 here): a sale at 23:30 UTC on 30 November is
+ * 07:30 on 1 December there, one at 15:59 UTC still 23:59 on the 30th. The
+ * command line and the API (CSV) agree. */
+static void check_local_days(boh_t *h)
+{
+    upload_sale_at(h, 1, "2026-11-30T23:30:00.000Z", 700);
+    upload_sale_at(h, 2, "2026-11-30T15:59:00.000Z", 300);
+    expect_report(h, "report sales --by day --csv --from 2026-11-25",
+                  "/v1/admin/reports/sales?by=day&from=2026-11-25&format=csv",
+                  "day,currency,sales,amount\r\n2026-11-30,CNY,1,300\r\n2026-12-01,CNY,1,700\r\n");
+    expect_report(h, "report income --by month --csv --from 2026-11-25",
+                  "/v1/admin/reports/income?by=month&from=2026-11-25&format=csv",
+                  "period,site,method,currency,sales,amount,refunded\r\n2026-11,S1,cash,CNY,1,300,0\r\n"
+                  "2026-12,S1,cash,CNY,1,700,0\r\n");
+    expect_report(h, "report income --by day --csv --from 2026-12-01",
+                  "/v1/admin/reports/income?by=day&from=2026-12-01&format=csv",
+                  "period,site,method,currency,sales,amount,refunded\r\n2026-12-01,S1,cash,CNY,1,700,0\r\n");
+    expect_report(h, "report sales --by method --csv --from 2026-11-25 --to 2026-12-01",
+                  "/v1/admin/reports/sales?by=method&from=2026-11-25&to=2026-12-01&format=csv",
+                  "method,currency,sales,amount\r\ncash,CNY,1,300\r\n");
+    /* a full UTC time bounds at that instant */
+    expect_report(h, "report sales --by day --csv --from 2026-11-30T16:00:00Z",
+                  "/v1/admin/reports/sales?by=day&from=2026-11-30T16:00:00Z&format=csv",
+                  "day,currency,sales,amount\r\n2026-12-01,CNY,1,700\r\n");
+}
+
 static void cli_report_sales(void **state)
 {
     (void)state;
@@ -92,6 +144,7 @@ static void cli_report_sales(void **state)
     assert_int_equal(boh_cli(&h, out, sizeof out, "report sales --by day --from 2026-11-21"), 0);
     assert_null(strstr(out, "2026-11-20"));
     assert_non_null(strstr(out, "2026-11-21"));
+    check_local_days(&h);
     boh_teardown(&h);
 }
 

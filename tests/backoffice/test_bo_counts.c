@@ -138,13 +138,11 @@ static void counts_two_kiosks_never_share(void **state)
 /* A row of the kiosk's outbox for sale n, delivered with count. */
 static void upload_delivered(boh_t *h, unsigned n, long count)
 {
-    char id[37], c[16], row[2048], body[2200];
+    char id[37], c[16];
     boh_uuid(id, n);
     snprintf(c, sizeof c, "%ld", count);
     boh_txn_t t = {1, 7, 5000, id, "delivered", METER, "cash", "2026-11-21", c};
-    boh_txn_row(row, sizeof row, &t);
-    snprintf(body, sizeof body, "{\"rows\":[%s]}", row);
-    boh_resp_t r = boh_call(h, "K1", "POST", "/v1/kiosks/K1/outbox", body, NULL);
+    boh_resp_t r = boh_post_txn(h, "K1", &t);
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.body, "accepted"));
     boh_free(&r);
