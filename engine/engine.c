@@ -117,7 +117,8 @@ static kerr_t do_open_sale(engine_t *e, const sale_req_t *req, bool zero_first, 
                           .channel = req->channel,
                           .card = req->card,
                           .currency = cfg->currency_code,
-                          .amount = req->amount};
+                          .amount = req->amount,
+                          .due = req->due};
     if ((rc = ledger_create(e->ledger, &n, msg)))
         return rc;
     LOG_I("engine", "txn %.8s: opened for meter %s, %lld", id, req->meter, (long long)req->amount);

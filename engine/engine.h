@@ -91,6 +91,7 @@ typedef struct sale_req {
     sale_channel_t channel;
     const char *card;     /* channel card: the card's serial (16 hex digits) */
     int64_t amount;       /* minor units asked for */
+    const receipt_bills_t *due; /* channel bill: what the office said was owed, kept for the receipts; NULL: not asked */
 } sale_req_t;
 
 /* ---- one writer at a time (engine_lock.c; docs/ledger.md, "One writer") ----
@@ -492,9 +493,13 @@ kerr_t engine_sale_open(engine_t *e, const sale_req_t *req, const engine_mcard_t
  * engine_sale_pay then takes the money (cash stops at the amount: no
  * change is given; less is kept as what was paid) and engine_sale_deliver
  * settles it: paid -> delivered with its bill_payment outbox row in the
- * same commit. Recovery settles one left paid (docs/billing.md). */
+ * same commit. Recovery settles one left paid (docs/billing.md). due, if
+ * known, is what the back office said the account owed: it is kept with
+ * the sale in the commit that opens it, and every receipt of the sale
+ * (the first and any reprint) names the bills paid and what is still
+ * owed from it. */
 kerr_t engine_bill_open(engine_t *e, const char *account, sale_method_t method, int64_t amount,
-                        char id[UUID_STR_LEN], kmsg_t *msg);
+                        const receipt_bills_t *due, char id[UUID_STR_LEN], kmsg_t *msg);
 
 /* The resident's side of a payment; every member may be NULL. */
 typedef struct engine_watch {
@@ -572,12 +577,6 @@ kerr_t engine_printer_ready(printer_t *p, printer_status_t *st, kmsg_t *msg);
 /* Prints the receipt of txn_id (a copy if one was printed before) after
  * checking the printer, and records it in the audit log as actor's. */
 kerr_t engine_print_receipt(engine_t *e, printer_t *p, const char *txn_id, const char *actor, kmsg_t *msg);
-
-/* As engine_print_receipt, for a bill payment whose front end asked the
- * back office what the account owed before taking the money: the receipt
- * also gives the bills the payment pays and what is still owed after it. */
-kerr_t engine_print_bill_receipt(engine_t *e, printer_t *p, const char *txn_id, const receipt_bills_t *bills,
-                                 const char *actor, kmsg_t *msg);
 
 /* A staff operation: a blank card in the reader becomes a meter's card. */
 typedef struct engine_mcard_issue {

@@ -9,6 +9,8 @@
 
 #include "engine/engine_int.h"
 
+#define ENGINE_RECEIPT_BILLS 16 /* the most bills a receipt names: more than the session keeps */
+
 void engine__line(builder_t *b, printer_style_t style, const char *text)
 {
     if (b->rc == K_OK)
@@ -188,10 +190,16 @@ kerr_t engine_receipt_paper(const receipt_t *r, const currency_t *cur, printer_d
     return b.rc;
 }
 
-/* The receipt of txn_id; a bill payment's with what the back office said
- * it owed before (bills, NULL: not known). */
-static kerr_t receipt_of(engine_t *e, const char *txn_id, bool copy, const receipt_bills_t *bills, receipt_t *r,
-                         kmsg_t *msg)
+/* A bill payment's side as the ledger kept it when the payment opened
+ * (not known if it was opened without asking the back office). */
+static kerr_t bills_of(engine_t *e, const ledger_txn_t *t, receipt_bill_t bill[], receipt_bills_t *out, kmsg_t *msg)
+{
+    out->account = t->meter;
+    return ledger_bill_due(e->ledger, t->id, bill, ENGINE_RECEIPT_BILLS, out, msg);
+}
+
+/* The receipt of txn_id, from what the ledger holds of it. */
+static kerr_t receipt_of(engine_t *e, const char *txn_id, bool copy, receipt_t *r, kmsg_t *msg)
 {
     ledger_txn_t t;
     kerr_t rc = ledger_get(e->ledger, txn_id, &t, msg);
@@ -207,8 +215,10 @@ static kerr_t receipt_of(engine_t *e, const char *txn_id, bool copy, const recei
     engine_meter_profile_t prof;
     kmsg_t why;
     bool bill = t.channel == CHANNEL_BILL;
-    receipt_bills_t unknown = {.account = t.meter}, given = bills ? *bills : unknown;
-    given.account = t.meter; /* the ledger's, whatever the caller holds */
+    receipt_bill_t kept[ENGINE_RECEIPT_BILLS];
+    receipt_bills_t bills = {0};
+    if (bill && (rc = bills_of(e, &t, kept, &bills, msg)) != K_OK)
+        return rc;
     if (bill || engine_meter_profile(e, t.meter, t.created_at, &prof, &why) != K_OK)
         prof = (engine_meter_profile_t){0}; /* the receipt without a tariff line rather than none */
     receipt_facts_t f = {.site = e->cfg->site_name[0] ? e->cfg->site_name : e->cfg->site_id, .kiosk = e->cfg->kiosk_id[0] ? e->cfg->kiosk_id : e->cfg->site_id,
@@ -216,7 +226,7 @@ static kerr_t receipt_of(engine_t *e, const char *txn_id, bool copy, const recei
                          .on_card = t.channel == CHANNEL_CARD, .method = t.method, .masked_pan = auth.masked_pan,
                          .paid = t.paid, .zero_first = zero_first, .refunded = t.refunded, .purchase_count = t.purchase_count,
                          .state = t.state, .txn = t.id, .copy = copy, .kind = prof.kind,
-                         .tariff = prof.has_tariff ? &prof.tariff : NULL, .bills = bill ? &given : NULL};
+                         .tariff = prof.has_tariff ? &prof.tariff : NULL, .bills = bill ? &bills : NULL};
     if (bill)
         f.meter = f.customer = NULL;
     receipt_build(&f, r);
@@ -225,20 +235,14 @@ static kerr_t receipt_of(engine_t *e, const char *txn_id, bool copy, const recei
 
 kerr_t engine_receipt_of(engine_t *e, const char *txn_id, bool copy, receipt_t *r, kmsg_t *msg)
 {
-    return receipt_of(e, txn_id, copy, NULL, r, msg);
-}
-
-static kerr_t receipt_doc(engine_t *e, const char *txn_id, bool copy, const receipt_bills_t *bills,
-                          printer_doc_t *doc, kmsg_t *msg)
-{
-    receipt_t r;
-    kerr_t rc = receipt_of(e, txn_id, copy, bills, &r, msg);
-    return rc ? rc : engine_receipt_paper(&r, e->cfg->currency, doc, msg);
+    return receipt_of(e, txn_id, copy, r, msg);
 }
 
 kerr_t engine_receipt_doc(engine_t *e, const char *txn_id, bool copy, printer_doc_t *doc, kmsg_t *msg)
 {
-    return receipt_doc(e, txn_id, copy, NULL, doc, msg);
+    receipt_t r;
+    kerr_t rc = receipt_of(e, txn_id, copy, &r, msg);
+    return rc ? rc : engine_receipt_paper(&r, e->cfg->currency, doc, msg);
 }
 
 kerr_t engine_printer_ready(printer_t *p, printer_status_t *st, kmsg_t *msg)
@@ -257,8 +261,7 @@ kerr_t engine_printer_ready(printer_t *p, printer_status_t *st, kmsg_t *msg)
     return K_OK;
 }
 
-static kerr_t print(engine_t *e, printer_t *p, const char *txn_id, const receipt_bills_t *bills, const char *actor,
-                    kmsg_t *msg)
+kerr_t engine_print_receipt(engine_t *e, printer_t *p, const char *txn_id, const char *actor, kmsg_t *msg)
 {
     printer_status_t st;
     bool copy = false;
@@ -268,7 +271,7 @@ static kerr_t print(engine_t *e, printer_t *p, const char *txn_id, const receipt
     printer_doc_t doc;
     printer_doc_init(&doc);
     if (rc == K_OK)
-        rc = receipt_doc(e, txn_id, copy, bills, &doc, msg);
+        rc = engine_receipt_doc(e, txn_id, copy, &doc, msg);
     if (rc == K_OK && p->ops->print(p->ctx, &doc, msg) != PRINTER_OK) {
         kmsg_prefix(msg, "printing the receipt: ");
         rc = K_EDEVICE;
@@ -277,15 +280,4 @@ static kerr_t print(engine_t *e, printer_t *p, const char *txn_id, const receipt
     if (rc == K_OK)
         rc = ledger_audit(e->ledger, actor, "receipt_print", txn_id, copy ? "reprint" : "receipt", "", msg);
     return rc;
-}
-
-kerr_t engine_print_receipt(engine_t *e, printer_t *p, const char *txn_id, const char *actor, kmsg_t *msg)
-{
-    return print(e, p, txn_id, NULL, actor, msg);
-}
-
-kerr_t engine_print_bill_receipt(engine_t *e, printer_t *p, const char *txn_id, const receipt_bills_t *bills,
-                                 const char *actor, kmsg_t *msg)
-{
-    return print(e, p, txn_id, bills, actor, msg);
 }

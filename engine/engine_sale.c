@@ -76,9 +76,9 @@ kerr_t engine_sale_open(engine_t *e, const sale_req_t *req, const engine_mcard_t
 }
 
 static kerr_t do_bill_open(engine_t *e, const char *account, sale_method_t method, int64_t amount,
-                           char id[UUID_STR_LEN], kmsg_t *msg)
+                           const receipt_bills_t *due, char id[UUID_STR_LEN], kmsg_t *msg)
 {
-    sale_req_t r = {.meter = account, .method = method, .channel = CHANNEL_BILL, .amount = amount};
+    sale_req_t r = {.meter = account, .method = method, .channel = CHANNEL_BILL, .amount = amount, .due = due};
     kerr_t rc = device_ready(e, method, msg);
     if (rc == K_OK && method != METHOD_CASH && method != METHOD_CARD)
         rc = kmsg_set(msg, K_EINVAL, "a bill is paid at the kiosk in cash or by card");
@@ -92,9 +92,9 @@ static kerr_t do_bill_open(engine_t *e, const char *account, sale_method_t metho
 }
 
 kerr_t engine_bill_open(engine_t *e, const char *account, sale_method_t method, int64_t amount,
-                        char id[UUID_STR_LEN], kmsg_t *msg)
+                        const receipt_bills_t *due, char id[UUID_STR_LEN], kmsg_t *msg)
 {
-    ENGINE_LOCKED(e, "open bill payment", msg, do_bill_open(e, account, method, amount, id, msg));
+    ENGINE_LOCKED(e, "open bill payment", msg, do_bill_open(e, account, method, amount, due, id, msg));
 }
 
 static bool cancelled(const engine_watch_t *w)

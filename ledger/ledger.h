@@ -16,13 +16,14 @@
 #include "base/clock.h"
 #include "base/err.h"
 #include "base/uuid.h"
+#include "core/receipt.h"
 #include "core/sale.h"
 #include "core/scan.h"
 #include "core/txn.h"
 
 typedef struct ledger ledger_t;
 
-#define LEDGER_SCHEMA_VERSION 15
+#define LEDGER_SCHEMA_VERSION 16
 
 typedef enum ledger_open_mode {
     LEDGER_CREATE,   /* create the file if missing, migrate it forward */
@@ -63,6 +64,7 @@ typedef struct ledger_new_txn {
     sale_channel_t channel;
     const char *card; /* channel card: the card's serial in hex; NULL or "" otherwise */
     int64_t amount;
+    const receipt_bills_t *due; /* channel bill: what the office said was owed (kept if known); NULL: not asked */
 } ledger_new_txn_t;
 
 /* One accepted payment: a bank note, a card approval, a QR order, staff cash. */
@@ -502,6 +504,14 @@ kerr_t ledger_card_latest(ledger_t *l, const char *txn_id, ledger_card_auth_t *o
 
 /* The approved authorisation that paid txn_id; *found false if none. */
 kerr_t ledger_card_paid(ledger_t *l, const char *txn_id, ledger_card_auth_t *out, bool *found, kmsg_t *msg);
+
+/* What the back office said was owed when the bill payment txn_id opened
+ * (ledger_create's due, kept in the same commit): out->known, out->owed
+ * and up to max of its bills, oldest first, into bill[] (out->bill points
+ * there). Not kept (a top-up, or a payment opened without the answer):
+ * K_OK with out->known false. */
+kerr_t ledger_bill_due(ledger_t *l, const char *txn_id, receipt_bill_t bill[], int max, receipt_bills_t *out,
+                       kmsg_t *msg);
 
 /* The counter last booked from the bill acceptor with this serial. */
 kerr_t ledger_cash_counter(ledger_t *l, const char *serial, int64_t *counter, bool *found, kmsg_t *msg);

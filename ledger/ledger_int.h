@@ -110,6 +110,11 @@ struct ledger_command_change;
 kerr_t ledger__command_move(ledger_t *l, const char *id, mcmd_event_t ev, const struct ledger_command_change *ch,
                             struct ledger_command *c, kmsg_t *msg);
 
+/* Keeps what the back office said was owed when bill payment txn_id
+ * opened (ledger_bill.c), inside the caller's transaction; nothing when
+ * due is NULL or not known. */
+kerr_t ledger__bill_due_put(ledger_t *l, const char *txn_id, const receipt_bills_t *due, kmsg_t *msg);
+
 /* Inserts an alert and its outbox row (inside the caller's transaction). */
 kerr_t ledger__insert_alert(ledger_t *l, const ledger_alert_t *a, kmsg_t *msg);
 

@@ -446,9 +446,29 @@ static const char *const v15[] = {
     NULL,
 };
 
+/* Version 16: what the back office said a post-paid account owed when a
+ * bill payment opened (docs/billing.md), kept with the sale so that its
+ * receipt, first or reprinted, names the bills paid and what is still
+ * owed (ledger_bill.c): the sum owed, and each open bill oldest first. */
+static const char *const v16[] = {
+    "CREATE TABLE bill_due ("
+    "  txn_id TEXT PRIMARY KEY NOT NULL REFERENCES txn(id),"
+    "  owed INTEGER NOT NULL CHECK (owed >= 0)"
+    ") STRICT;",
+    "CREATE TABLE bill_due_item ("
+    "  txn_id TEXT NOT NULL REFERENCES bill_due(txn_id),"
+    "  n INTEGER NOT NULL CHECK (n >= 0),"
+    "  from_day TEXT NOT NULL,"
+    "  to_day TEXT NOT NULL,"
+    "  due INTEGER NOT NULL,"
+    "  PRIMARY KEY (txn_id, n)"
+    ") STRICT;",
+    NULL,
+};
+
 /* Each migration is a list of statements run in one transaction. */
-static const char *const *const migrations[] = {v1,  v2,  v3,  v4,  v5,  v6,  v7, v8,
-                                                v9, v10, v11, v12, v13, v14, v15};
+static const char *const *const migrations[] = {v1,  v2,  v3,  v4,  v5,  v6,  v7,  v8,
+                                                v9, v10, v11, v12, v13, v14, v15, v16};
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -109,6 +109,8 @@ kerr_t ledger_create(ledger_t *l, const ledger_new_txn_t *n, kmsg_t *msg)
     }
     if (rc == K_OK)
         rc = append_event(l, &t, EV_OPEN, TXN_NONE, "", msg);
+    if (rc == K_OK && t.channel == CHANNEL_BILL)
+        rc = ledger__bill_due_put(l, t.id, n->due, msg); /* the receipt's bills, kept before any money */
     if (rc == K_OK)
         return ledger__commit(l, msg);
     ledger__rollback(l);

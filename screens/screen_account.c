@@ -32,7 +32,8 @@ static int warnings(sctx_t *c, SDL_Rect box)
     const char *w[4];
     int n = 0, used = 0;
     if (a->offline)
-        w[n++] = _("The meter does not answer now. A top-up is sent as soon as it does.");
+        w[n++] = a->kind == METER_WATER ? _("The water meter does not answer now. A top-up is sent as soon as it does.")
+                                        : _("The meter does not answer now. A top-up is sent as soon as it does.");
     bool owes = !a->balance_known || a->balance <= 0; /* a cut a top-up lifts; else staff switched it off */
     if (a->relay_open && a->kind == METER_WATER)
         w[n++] = owes ? _("Valve closed until a top-up.") : _("The valve is closed, not for the balance: ask the site's staff.");
@@ -101,12 +102,14 @@ void screen__account(sctx_t *c)
     widget_action_bar(c, &area, &back, &go);
     chart(c, &area);
     char masked[16], meter[40], balance[40], last[96], tariff[160], money[40], when[40];
+    bool water = a->kind == METER_WATER;
     session_mask(a->customer, masked);
     text_grouped(a->meter, meter);
     if (a->balance_known)
         text_money(c, a->balance, balance);
     else /* a card meter's balance is on the meter, not something gone wrong */
-        snprintf(balance, sizeof balance, "%s", a->on_card ? _("shown on your meter") : _("not known now"));
+        snprintf(balance, sizeof balance, "%s",
+                 !a->on_card ? _("not known now") : water ? _("shown on your water meter") : _("shown on your meter"));
     if (a->has_last) {
         text_money(c, a->last_amount, money);
         text_when(a->last_at_ms, when);
@@ -118,8 +121,8 @@ void screen__account(sctx_t *c)
     tariff_text(c, tariff, sizeof tariff);
     SDL_Rect in = widget_card(c, area);
     balance_line(c, &in, balance);
-    const char *labels[] = {a->kind == METER_WATER ? _("Water meter") : _("Meter"), _("Customer"), _("Last top-up"),
-                            _("Tariff")};
+    const char *labels[] = {water ? _("Water meter") : _("Meter"), _("Customer"), _("Last top-up"),
+                            water ? _("Water tariff") : _("Tariff")};
     const char *values[] = {meter, masked[0] ? masked : "-", last, tariff};
     for (int i = 0; i < 4; i++) {
         int h = widget_pair(c, in, labels[i], values[i], COL_TEXT);

@@ -30,8 +30,11 @@ void screen__delivering(sctx_t *c)
     char money[40], meter[40], line[200];
     text_money(c, c->v->paid, money);
     text_grouped(c->v->account.meter, meter);
+    bool water = c->v->account.kind == METER_WATER;
     if (c->v->account.on_card)
-        snprintf(line, sizeof line, _("Writing %s onto your card"), money);
+        snprintf(line, sizeof line, water ? _("Writing %s onto your water card") : _("Writing %s onto your card"), money);
+    else if (water)
+        snprintf(line, sizeof line, _("Sending %s to water meter %s"), money, meter);
     else
         snprintf(line, sizeof line, _("Sending %s to meter %s"), money, meter);
     widget_question(c, &area, line);

@@ -42,12 +42,18 @@ static bool cash_words(const sctx_t *c, int64_t due, char *out, size_t len)
                  paid);
         return false;
     }
+    bool water = v->account.kind == METER_WATER;
     if (v->asking_stop) {
         snprintf(out, len,
-                 v->account.on_card ? _("%s is already in and cannot be given back: it will be written onto your "
-                                        "card. Stop and credit %s?")
-                                    : _("%s is already in and cannot be given back: it will be credited to your "
-                                        "meter. Stop and credit %s?"),
+                 v->account.on_card
+                     ? water ? _("%s is already in and cannot be given back: it will be written onto your water "
+                                 "card. Stop and credit %s?")
+                             : _("%s is already in and cannot be given back: it will be written onto your "
+                                 "card. Stop and credit %s?")
+                 : water ? _("%s is already in and cannot be given back: it will be credited to your water "
+                             "meter. Stop and credit %s?")
+                         : _("%s is already in and cannot be given back: it will be credited to your "
+                             "meter. Stop and credit %s?"),
                  paid, paid);
         return false;
     }
@@ -58,6 +64,8 @@ static bool cash_words(const sctx_t *c, int64_t due, char *out, size_t len)
     text_money(c, due, left);
     if (v->paid > 0 && v->paying_bill)
         snprintf(out, len, _("%s is in and pays your bill. Add notes up to %s, or tap Done."), paid, left);
+    else if (v->paid > 0 && water)
+        snprintf(out, len, _("%s is in and goes to your water meter. Add notes up to %s, or tap Done."), paid, left);
     else if (v->paid > 0)
         snprintf(out, len, _("%s is in and goes to your meter. Add notes up to %s, or tap Done."), paid, left);
     else

@@ -18,23 +18,41 @@ static const char *payment(const session_view_t *v)
 
 static const char *result(const session_view_t *v)
 {
-    bool card = v->account.on_card;
+    bool card = v->account.on_card, water = v->account.kind == METER_WATER;
     if (v->paying_bill && v->outcome == OUT_DELIVERED)
         return _("Done. Your bill payment is recorded.");
     if (v->zero_first && v->outcome == OUT_DELIVERED)
-        return _("Your account is opened. Insert the card into your meter before your next purchase.");
+        return water ? _("Your account is opened. Insert the card into your water meter before your next purchase.")
+                     : _("Your account is opened. Insert the card into your meter before your next purchase.");
     switch (v->outcome) {
     case OUT_DELIVERED:
-        return card ? _("Done. Take the card out and insert it into your meter.")
-                    : _("Done. The credit is on your meter.");
+        if (card)
+            return water ? _("Done. Take the card out and insert it into your water meter.")
+                         : _("Done. Take the card out and insert it into your meter.");
+        return _("Done. The credit is on your meter.");
     case OUT_PENDING:
-        return card ? _("Your payment is safe. Insert the same card again to finish.")
-                    : _("Your payment is safe. The credit is sent as soon as the meter answers.");
+        if (card)
+            return _("Your payment is safe. Insert the same card again to finish.");
+        return water ? _("Your payment is safe. The credit is sent as soon as the water meter answers.")
+                     : _("Your payment is safe. The credit is sent as soon as the meter answers.");
     case OUT_PARKED: return _("Your payment is recorded. Please contact the staff.");
     case OUT_NONE:
     case OUT_REFUSED: break;
     }
     return _("Nothing was charged.");
+}
+
+/* While the credit goes to the meter, or onto its card. */
+static const char *delivering(const session_view_t *v)
+{
+    bool water = v->account.kind == METER_WATER;
+    if (v->paying_bill)
+        return _("Recording your payment. Please wait.");
+    if (v->account.on_card)
+        return water ? _("Keep your water card in the reader while the credit is written.")
+                     : _("Keep your card in the reader while the credit is written.");
+    return water ? _("Sending the credit to your water meter. Please wait.")
+                 : _("Sending the credit to your meter. Please wait.");
 }
 
 static const char *instruction(const session_view_t *v)
@@ -48,11 +66,7 @@ static const char *instruction(const session_view_t *v)
     case SCR_PAYMENT: return payment(v);
     case SCR_BILL_ACCOUNT: return _("Type your account number. It is on your bill.");
     case SCR_BILL: return _("Check your bills, then tap Pay.");
-    case SCR_DELIVERING:
-        if (v->paying_bill)
-            return _("Recording your payment. Please wait.");
-        return v->account.on_card ? _("Keep your card in the reader while the credit is written.")
-                                  : _("Sending the credit to your meter. Please wait.");
+    case SCR_DELIVERING: return delivering(v);
     case SCR_RESULT: return result(v);
     case SCR_OUT_OF_SERVICE: return _("This kiosk cannot take payments now.");
     case SCR_COUNT:

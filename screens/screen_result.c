@@ -64,7 +64,9 @@ static void opened(sctx_t *c, SDL_Rect *area)
     case OUT_DELIVERED:
         say(c, area, _("Your account is opened on the card. Nothing was charged."), COL_GOOD);
         say(c, area,
-            _("Insert the card into your meter now: the meter must take it before your next purchase."),
+            c->v->account.kind == METER_WATER
+                ? _("Insert the card into your water meter now: the meter must take it before your next purchase.")
+                : _("Insert the card into your meter now: the meter must take it before your next purchase."),
             COL_ACCENT);
         break;
     case OUT_PENDING:
@@ -124,6 +126,33 @@ static void bill_paid(sctx_t *c, SDL_Rect *area)
     }
 }
 
+/* The credit written onto the meter card, in the words of its meter's kind. */
+static void card_done(sctx_t *c, SDL_Rect *area, const char *money)
+{
+    bool water = c->v->account.kind == METER_WATER;
+    char line[200];
+    snprintf(line, sizeof line, water ? _("%s is on your water card.") : _("%s is on your card."), money);
+    say(c, area, line, COL_GOOD);
+    say(c, area,
+        water ? _("Take the card out and insert it into your water meter: the meter takes the credit from it.")
+              : _("Take the card out and insert it into your meter: the meter takes the credit from it."),
+        COL_ACCENT);
+}
+
+/* Why the credit is not there yet, in the words of the meter's kind. */
+static const char *pending_text(const session_view_t *v)
+{
+    bool water = v->account.kind == METER_WATER;
+    if (v->account.on_card)
+        return water ? _("The water card was taken out before the credit was written. Insert the same card again to "
+                         "finish.")
+                     : _("The card was taken out before the credit was written. Insert the same card again to finish.");
+    return water ? _("The water meter does not answer now. The kiosk sends the credit by itself as soon as it does; "
+                     "you need do nothing more.")
+                 : _("The meter does not answer now. The kiosk sends the credit by itself as soon as it does; you "
+                     "need do nothing more.");
+}
+
 static void outcome(sctx_t *c, SDL_Rect *area)
 {
     const session_view_t *v = c->v;
@@ -141,10 +170,7 @@ static void outcome(sctx_t *c, SDL_Rect *area)
     switch (v->outcome) {
     case OUT_DELIVERED:
         if (v->account.on_card) {
-            snprintf(line, sizeof line, _("%s is on your card."), money);
-            say(c, area, line, COL_GOOD);
-            say(c, area, _("Take the card out and insert it into your meter: the meter takes the credit from it."),
-                COL_ACCENT);
+            card_done(c, area, money);
             break;
         }
         if (v->account.kind == METER_WATER)
@@ -163,12 +189,7 @@ static void outcome(sctx_t *c, SDL_Rect *area)
     case OUT_PENDING:
         snprintf(line, sizeof line, _("Your payment of %s is safe."), money);
         say(c, area, line, COL_ACCENT);
-        say(c, area,
-            v->account.on_card
-                ? _("The card was taken out before the credit was written. Insert the same card again to finish.")
-                : _("The meter does not answer now. The kiosk sends the credit by itself as soon as it does; you "
-                    "need do nothing more."),
-            COL_TEXT);
+        say(c, area, pending_text(v), COL_TEXT);
         break;
     case OUT_PARKED: parked(c, area, money); break;
     case OUT_NONE:

@@ -55,8 +55,9 @@ void text_reference(const char *txn, char out[16])
     receipt_reference(txn, out);
 }
 
-static const char *verdict_text(session_card_verdict_t v)
+static const char *verdict_text(session_card_verdict_t v, meter_kind_t kind)
 {
+    bool water = kind == METER_WATER;
     switch (v) {
     case CARDV_OK: return "";
     case CARDV_UNREADABLE: return _("The card could not be read. Take it out and insert it again.");
@@ -64,8 +65,12 @@ static const char *verdict_text(session_card_verdict_t v)
     case CARDV_BLOCKED: return _("This card is blocked. Please ask the staff.");
     case CARDV_UNKNOWN_METER: return _("This card's meter is not served by this kiosk.");
     case CARDV_REPLACED: return _("This card was replaced by a newer card. Please use the new card.");
-    case CARDV_NOT_TAKEN: return _("Insert the card into your meter first: it still holds the last purchase.");
-    case CARDV_PENDING: return _("A purchase for this meter waits for another card. Please use that card.");
+    case CARDV_NOT_TAKEN:
+        return water ? _("Insert the card into your water meter first: it still holds the last purchase.")
+                     : _("Insert the card into your meter first: it still holds the last purchase.");
+    case CARDV_PENDING:
+        return water ? _("A purchase for this water meter waits for another card. Please use that card.")
+                     : _("A purchase for this meter waits for another card. Please use that card.");
     }
     return "";
 }
@@ -93,7 +98,7 @@ const char *text_message(const session_view_t *v)
     case MSG_METER_DIGITS: return _("Please type all 12 digits of the meter number.");
     case MSG_AMOUNT_LOW: return _("The amount is below the smallest top-up.");
     case MSG_AMOUNT_HIGH: return _("The amount is above the largest top-up.");
-    case MSG_CARD_REFUSED: return verdict_text(v->verdict);
+    case MSG_CARD_REFUSED: return verdict_text(v->verdict, v->account.kind);
     case MSG_NOT_PAID: return _("The payment did not go through. Nothing was charged.");
     case MSG_SALE_FAILED: return _("The top-up could not be started. Please try again.");
     case MSG_DEVICE_DOWN: return _("This way to pay is not available now.");

@@ -35,7 +35,10 @@ void widget_chart(sctx_t *c, SDL_Rect box, const char *title, const int64_t *mil
     SDL_Rect head = layout_top(c, &box, line);
     widget_text(c, head, title, FONT_SMALL, COL_DIM, ALIGN_LEFT);
     if (!has_data || box.h < 3 * line) {
-        widget_text(c, box, _("Not enough readings of this meter yet for a chart."), FONT_SMALL, COL_DIM, ALIGN_LEFT);
+        widget_text(c, box,
+                    c->v->account.kind == METER_WATER ? _("Not enough readings of this water meter yet for a chart.")
+                                                      : _("Not enough readings of this meter yet for a chart."),
+                    FONT_SMALL, COL_DIM, ALIGN_LEFT);
         return;
     }
     SDL_Rect foot = layout_bottom(c, &box, line);

@@ -292,7 +292,7 @@ static int pay_bill(ctl_site_t *s, const char *account, sale_method_t method, in
 {
     char id[UUID_STR_LEN];
     kmsg_t msg;
-    kerr_t rc = engine_bill_open(&s->engine, account, method, amount, id, &msg);
+    kerr_t rc = engine_bill_open(&s->engine, account, method, amount, NULL, id, &msg);
     return pay_and_deliver(s, rc, id, method, timeout_s, "bill payment", print_bill, &msg);
 }
 

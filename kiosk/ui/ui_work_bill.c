@@ -76,16 +76,16 @@ kerr_t ui_work_open_bill(ui_work_t *w, const session_cmd_t *cmd, char txn[37], s
         *why = REASON_FAILED;
         return kmsg_set(msg, K_ESTATE, "account %s: what it owes was not asked first", cmd->account);
     }
-    kerr_t rc = engine_bill_open(&w->site->base.engine, cmd->account, cmd->method, cmd->amount, txn, msg);
+    receipt_bills_t due = {.account = cmd->account, .known = true, .owed = w->due.owed, .n = w->due.n,
+                           .bill = w->due.bill}; /* kept with the sale: every receipt of it names the bills */
+    kerr_t rc = engine_bill_open(&w->site->base.engine, cmd->account, cmd->method, cmd->amount, &due, txn, msg);
     *why = session_reason_of(CMD_OPEN_SALE, rc);
     return rc;
 }
 
 bool ui_work_print_bill(ui_work_t *w, const session_cmd_t *cmd, kmsg_t *msg)
 {
-    receipt_bills_t b = {.account = cmd->account, .known = strcmp(w->due.account, cmd->account) == 0,
-                         .owed = w->due.owed, .n = w->due.n, .bill = w->due.bill};
-    return engine_print_bill_receipt(&w->site->base.engine, &w->site->printer, cmd->txn, &b, "kiosk", msg) == K_OK;
+    return engine_print_receipt(&w->site->base.engine, &w->site->printer, cmd->txn, "kiosk", msg) == K_OK;
 }
 
 void ui_work_bill_close(ui_work_t *w)

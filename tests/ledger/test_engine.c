@@ -556,7 +556,7 @@ static void bill_payment_needs_an_account_and_money(void **state)
     req.meter = "A1";
     req.amount = 0;
     assert_int_equal(engine_open_sale(&eng, &req, id, &msg), K_EINVAL);
-    assert_int_equal(engine_bill_open(&eng, "A1", METHOD_CASH, 3000, id, &msg), K_ENOTFOUND); /* no acceptor */
+    assert_int_equal(engine_bill_open(&eng, "A1", METHOD_CASH, 3000, NULL, id, &msg), K_ENOTFOUND); /* no acceptor */
     ledger_is_sound();
 }
 

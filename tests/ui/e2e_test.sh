@@ -167,7 +167,7 @@ case_water_remote() { # a water meter: m³ and valve wording on the screens, m3 
   expect_status 0 ctl ledger verify
 }
 
-case_meter_card() { # staff issued the card; the resident inserts it, pays in notes; the credit is on the card
+case_meter_card() { # staff issued the card; the resident inserts it, pays in notes; the credit is on the card; then a water meter's card
   start_cards
   "$CARDSIM" make-blank 4B50000000000071 "$SITE/card.json" >/dev/null || fail "make-blank"
   card_into_reader card.json
@@ -181,6 +181,22 @@ case_meter_card() { # staff issued the card; the resident inserts it, pays in no
   purse=$(sqlite3 :memory: "select json_extract(readfile('$SITE/card.json'), '\$.ef_purse')")
   [[ ${purse:0:14} == 0100000BB80001 ]] || fail "the card's purse is not 30.00 with count 1 (purpose 01): $purse"
   contains "$(receipt 1)" "4B50000000000071" "the card sale's receipt"
+  # A water meter's card: the same flow in Chinese, in the water meter's words
+  control "$METERS" "set 000000000003 kind water"
+  sed -i '1s/$/,kind,tariff/; 2,3s/$/,electricity,/; 4s/$/,water,/' "$SITE/meters.csv"
+  "$CARDSIM" make-blank 4B50000000000072 "$SITE/water.json" >/dev/null || fail "make-blank (water)"
+  card_into_reader water.json
+  printf '[ui]\ntariff_water = single 4.10\n' >>"$SITE/kiosk.ini"
+  expect_status 0 ctl card issue --meter 000000000003 --customer 100000000003 --reason "e2e water"
+  control "$CARDS" remove
+  sleep 1
+  run_kiosk water_card
+  [[ $(sale meter) == 000000000003 && $(sale state) == delivered && $(sale card) == 4B50000000000072 ]] ||
+    fail "the ledger's water card sale: $(sale 'meter, state, card')"
+  local paper
+  paper=$(receipt 2)
+  contains "$paper" "水卡" "the water card sale's receipt"
+  [[ $paper != *电卡* && $paper != *kWh* ]] || fail "the water card sale's receipt names electricity: $paper"
   expect_status 0 ctl ledger verify
 }
 
@@ -346,6 +362,12 @@ case_bill_cash() { # the account's two bills paid in notes; the receipt; recorde
   [[ $paper != *"表号 Meter"* ]] || fail "a bill payment's receipt names a meter: $paper"
   control "$METERS" "state 000000000001"
   [[ $(json "${REPLY#ok }" '$.purchase_count') == 0 ]] || fail "a bill payment went to the meter: $REPLY"
+  expect_status 0 ctl receipt print "${id:0:8}" # the reprint: the same lines, from what the ledger kept
+  paper=$(receipt 2)
+  contains "$paper" "缴费凭证(副本) BILL PAYMENT (COPY)" "the reprint's title"
+  contains "$paper" "2026-09..2026-10 (2)" "the bills the reprint says are paid"
+  contains "$paper" "尚欠 Still owed" "what the reprint says is still owed"
+  contains "$paper" "$id" "the transaction on the reprint"
   expect_status 0 ctl ledger verify
   bill_uploaded "$id" 7000 "1,2"
 }
