@@ -203,7 +203,10 @@ static void billing_check(bo_server_t *s)
     if (src)
         LOG_W("billing", "%d scheduled runs failed (tried again next time): %s", sc.failed, smsg.text);
     if (sc.jobs)
-        LOG_I("billing", "scheduled runs: %d jobs, %lld charges", sc.jobs, (long long)sc.charges);
+        LOG_I("billing", "scheduled runs: %d jobs (%d late, for periods missed), %lld charges", sc.jobs, sc.late,
+              (long long)sc.charges);
+    if (sc.waiting)
+        LOG_I("billing", "%d jobs have missed periods left for the next check", sc.waiting);
 }
 
 static int64_t mono_ms(void)

@@ -59,12 +59,15 @@ typedef struct apply {
     bo_charge_item_t items[MAX_ITEMS];
     bo_post_account_t accounts[MAX_ACCOUNTS];
     int n_items, n_accounts;
+    int64_t made_before; /* items created and accounts opened at or after it are left out */
     bool overflow;
 } apply_t;
 
 static void on_item(void *arg, const bo_charge_item_t *c)
 {
     apply_t *ap = arg;
+    if (c->created_at >= ap->made_before)
+        return;
     if (ap->n_items == MAX_ITEMS)
         ap->overflow = true;
     else
@@ -74,6 +77,8 @@ static void on_item(void *arg, const bo_charge_item_t *c)
 static void on_account(void *arg, const bo_post_account_t *a)
 {
     apply_t *ap = arg;
+    if (a->opened_at >= ap->made_before)
+        return;
     if (ap->n_accounts == MAX_ACCOUNTS)
         ap->overflow = true;
     else
@@ -127,12 +132,19 @@ static kerr_t apply_one(bo_store_t *st, const bo_who_t *who, const bo_charge_ite
 kerr_t bo_charge_apply(bo_store_t *st, const bo_who_t *who, const char *site, const char *period,
                        bo_charge_stats_t *stats, kmsg_t *msg)
 {
+    return bo_charge_apply_made(st, who, site, period, INT64_MAX, stats, msg);
+}
+
+kerr_t bo_charge_apply_made(bo_store_t *st, const bo_who_t *who, const char *site, const char *period,
+                            int64_t made_before, bo_charge_stats_t *stats, kmsg_t *msg)
+{
     char from[11], to[11];
     memset(stats, 0, sizeof *stats);
     if (!site || !site[0] || !bo_period_month(period, from, to))
         return kmsg_set(msg, K_EINVAL, "charges are applied for a site and a month: --site S --period YYYY-MM");
     static apply_t ap; /* the command line's one thread and the server's lock hold it alone */
     memset(&ap, 0, sizeof ap);
+    ap.made_before = made_before;
     bo_op_t op;
     kerr_t rc = bo_op_begin(&op, st, who, msg);
     if (rc == K_OK)

@@ -29,6 +29,13 @@ kerr_t bo_charge_add(bo_store_t *st, const bo_who_t *who, const bo_charge_item_t
 kerr_t bo_charge_apply(bo_store_t *st, const bo_who_t *who, const char *site, const char *period,
                        bo_charge_stats_t *stats, kmsg_t *msg);
 
+/* bo_charge_apply with only the items created and the accounts opened
+ * before made_before (ms): a scheduled run late for a past month charges
+ * no item made, and no account opened, after that month ended
+ * (bo_schedule.h). */
+kerr_t bo_charge_apply_made(bo_store_t *st, const bo_who_t *who, const char *site, const char *period,
+                            int64_t made_before, bo_charge_stats_t *stats, kmsg_t *msg);
+
 /* One charge of amount on account a for (item, period), inside the
  * caller's transaction: deducted from a prepaid account's carried balance
  * (which may go below 0: the account then owes it) or recorded for a

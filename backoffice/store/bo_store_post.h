@@ -14,10 +14,11 @@
 #include "backoffice/base/bo_rows.h"
 #include "base/err.h"
 
-/* An account as billing sees it (site: its meters' site, "" if none). */
+/* An account as billing sees it (site: its meters' site, "" if none;
+ * opened_at: ms). */
 typedef struct bo_post_account {
     char id[65], state[16], payment[16], site[65];
-    int64_t area, balance;
+    int64_t area, balance, opened_at;
 } bo_post_account_t;
 
 /* One meter's use in a period, summed from its bill_day rows. */
@@ -42,10 +43,10 @@ typedef struct bo_bill_line {
 } bo_bill_line_t;
 
 /* A charge item of a site (basis fixed: rate is the amount; area: minor
- * units per m2; every: month or once). */
+ * units per m2; every: month or once; created_at: ms, as read back). */
 typedef struct bo_charge_item {
     char id[33], site[65], name[65], basis[8], every[8];
-    int64_t rate;
+    int64_t rate, created_at;
 } bo_charge_item_t;
 
 /* A charge applied to an account for a period. */

@@ -10,13 +10,20 @@
 
 #include "base/err.h"
 
-typedef void (*bo_sched_id_cb)(void *arg, const char *id);
+/* An id with a time (ms): a job's and when it was created, or a period
+ * and when it ran. */
+typedef void (*bo_sched_id_cb)(void *arg, const char *id, int64_t at);
 
 typedef struct bo_st_sched {
-    /* Calls fn for each site that has charge items, by id. */
+    /* Calls fn for each site that has charge items, by id, with when its
+     * first item was created. */
     kerr_t (*charge_sites_each)(void *ctx, bo_sched_id_cb fn, void *arg, kmsg_t *msg);
-    /* Calls fn for each apportionment group, by id. */
+    /* Calls fn for each apportionment group, by id, with when it was
+     * created. */
     kerr_t (*groups_each)(void *ctx, bo_sched_id_cb fn, void *arg, kmsg_t *msg);
+    /* Calls fn for each period from `from` on that job ran for, oldest
+     * first, with when it ran. */
+    kerr_t (*runs_each)(void *ctx, const char *job, const char *from, bo_sched_id_cb fn, void *arg, kmsg_t *msg);
     /* Whether job ran for period. */
     kerr_t (*done)(void *ctx, const char *job, const char *period, bool *found, kmsg_t *msg);
     /* Records that job ran for period; *added false if it was recorded

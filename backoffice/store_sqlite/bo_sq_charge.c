@@ -20,7 +20,8 @@ static kerr_t items_each(void *ctx, const char *site, bo_charge_item_cb fn, void
     bool more;
     bo_charge_item_t c;
     kerr_t rc = bo_db_first(ctx, &st, &more, msg,
-                            "SELECT id, site, name, basis, every, rate FROM charge_item WHERE site = ? ORDER BY id",
+                            "SELECT id, site, name, basis, every, rate, created_at FROM charge_item WHERE site = ? "
+                            "ORDER BY id",
                             "t", site);
     for (; rc == K_OK && more; more = bo_db_next(ctx, st, &rc, msg)) {
         bo_db_copy(st, 0, c.id, sizeof c.id);
@@ -29,6 +30,7 @@ static kerr_t items_each(void *ctx, const char *site, bo_charge_item_cb fn, void
         bo_db_copy(st, 3, c.basis, sizeof c.basis);
         bo_db_copy(st, 4, c.every, sizeof c.every);
         c.rate = bo_cur_int(st, 5);
+        c.created_at = bo_cur_int(st, 6);
         fn(arg, &c);
     }
     bo_db_end(st);

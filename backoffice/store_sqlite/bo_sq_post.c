@@ -9,7 +9,7 @@
 /* An account with its payment flag, area, balance and its meters' site. */
 #define ACCOUNT_COLS                                                                                         \
     "SELECT a.id, a.state, a.payment, coalesce((SELECT min(m.site) FROM account_meter b JOIN meter m ON "   \
-    "m.id = b.meter WHERE b.account = a.id), ''), a.area, a.balance FROM account a "
+    "m.id = b.meter WHERE b.account = a.id), ''), a.area, a.balance, a.opened_at FROM account a "
 
 static void account_of(bo_cur_t *st, bo_post_account_t *a)
 {
@@ -19,6 +19,7 @@ static void account_of(bo_cur_t *st, bo_post_account_t *a)
     bo_db_copy(st, 3, a->site, sizeof a->site);
     a->area = bo_cur_int(st, 4);
     a->balance = bo_cur_int(st, 5);
+    a->opened_at = bo_cur_int(st, 6);
 }
 
 static kerr_t account_get(void *ctx, const char *id, bo_post_account_t *a, bool *found, kmsg_t *msg)
