@@ -8,6 +8,7 @@
 #include "backoffice/domain/bo_qr_state.h"
 #include "backoffice/domain/bo_scope.h"
 #include "base/kjson.h"
+#include "base/log.h"
 
 static kerr_t set_state(bo_qr_ctx_t *q, bo_order_t *o, const char *to, kmsg_t *msg)
 {
@@ -115,6 +116,7 @@ kerr_t bo_qr_create(bo_qr_ctx_t *q, const char *kiosk, const bo_qr_new_t *n, bo_
     snprintf(o->txn, sizeof o->txn, "%s", n->txn);
     snprintf(o->meter, sizeof o->meter, "%s", n->meter);
     snprintf(o->currency, sizeof o->currency, "%s", n->currency);
+    snprintf(o->provider, sizeof o->provider, "%s", q->provider ? q->provider : "sim");
     rc = q->st->ops->qr->order_add(q->st->ctx, o, msg);
     char id[sizeof o->id];
     snprintf(id, sizeof id, "%s", o->id);
@@ -130,11 +132,39 @@ kerr_t bo_qr_placed(bo_qr_ctx_t *q, const char *id, const char *ref, bo_order_t 
     return q->st->ops->qr->order_set(q->st->ctx, o, msg);
 }
 
-kerr_t bo_qr_provider_paid(bo_qr_ctx_t *q, const char *id, int64_t amount, bo_order_t *o, kmsg_t *msg)
+const char *bo_qr_order_provider(const bo_qr_ctx_t *q, const bo_order_t *o)
+{
+    return o->provider[0] ? o->provider : q->provider ? q->provider : "sim";
+}
+
+kerr_t bo_qr_provider_paid(bo_qr_ctx_t *q, const char *id, const char *provider, int64_t amount, bo_order_t *o,
+                           kmsg_t *msg)
 {
     kerr_t rc = bo_qr_load(q, id, o, msg);
+    if (rc == K_OK && strcmp(bo_qr_order_provider(q, o), provider) != 0)
+        return kmsg_set(msg, K_ECONFLICT, "%s says order %s was paid, but the order is %s's: not booked", provider,
+                        id, bo_qr_order_provider(q, o));
     if (rc == K_OK && amount != o->amount)
         return kmsg_set(msg, K_ECONFLICT, "the provider says order %s was paid %lld, not %lld: not booked", id,
                         (long long)amount, (long long)o->amount);
     return rc ? rc : bo_qr_event(q, id, "pay", o, msg);
+}
+
+kerr_t bo_qr_provider_missing(bo_qr_ctx_t *q, const bo_order_t *o, kmsg_t *msg)
+{
+    const char *name = bo_qr_order_provider(q, o);
+    char evidence[400];
+    bool open = false;
+    kerr_t rc = q->st->ops->log->alert_open(q->st->ctx, "qr_provider_missing", o->id, "", &open, msg);
+    if (rc || open)
+        return rc;
+    snprintf(evidence, sizeof evidence,
+             "QR order %s (%lld, kiosk %s, meter %s) was placed with %s, which is no longer in [qr] provider or "
+             "providers: it is left %s and nothing is asked of another provider; configure %s again ([qr] "
+             "providers and its section) and restart the back office",
+             o->id, (long long)o->amount, o->kiosk, o->meter, name, o->state, name);
+    rc = q->st->ops->log->alert_about(q->st->ctx, q->now, "qr_provider_missing", o->id, evidence, msg);
+    if (rc == K_OK)
+        LOG_W("qr", "alert qr_provider_missing: %s", evidence);
+    return rc ? K_EIO : K_OK;
 }
