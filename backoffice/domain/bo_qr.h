@@ -52,8 +52,9 @@ const char *bo_qr_order_provider(const bo_qr_ctx_t *q, const bo_order_t *o);
 /* Books the payment provider (its name) reported for order id (its
  * notification or its answer to a query): paid, or paid_late with a notice
  * for the kiosk; once, however often it is reported. K_ECONFLICT if the
- * provider's amount is not the order's, or if the order is another
- * provider's (nothing booked). */
+ * provider's amount is not the order's; K_EDENIED, with the staff alert
+ * qr_provider_mismatch (once while open), if the order is another
+ * provider's (nothing booked either way). */
 kerr_t bo_qr_provider_paid(bo_qr_ctx_t *q, const char *id, const char *provider, int64_t amount, bo_order_t *o,
                            kmsg_t *msg);
 

@@ -99,8 +99,9 @@ static bool due(bo_server_t *s, const char *id, int64_t now)
 }
 
 /* Books what provider p answered about order id if it was paid; the
- * store's failure (K_EIO, K_EBUSY) is returned, anything else logged (an
- * order another provider took is not booked). A trade already refunded is
+ * store's failure (K_EIO, K_EBUSY) and an order another provider took
+ * (K_EDENIED: not booked, staff alerted) are returned, anything else
+ * logged. A trade already refunded is
  * not booked: its money went back to the payer (Alipay's cancel of a paid
  * trade), so no credit may come of it. */
 static kerr_t book_answer(bo_server_t *s, const bo_provider_t *p, const char *id, const bo_prov_answer_t *a)
@@ -118,7 +119,7 @@ static kerr_t book_answer(bo_server_t *s, const bo_provider_t *p, const char *id
         LOG_E("qr", "booking the payment of order %s: %s", id, msg.text);
     else
         LOG_I("qr", "order %s paid at %s (%s): %s", id, p->ops->name, a->trade_no, o.state);
-    return rc == K_EIO || rc == K_EBUSY ? rc : K_OK;
+    return rc == K_EIO || rc == K_EBUSY || rc == K_EDENIED ? rc : K_OK;
 }
 
 /* Asks provider p about order id, booking a payment it reports; true
@@ -179,9 +180,11 @@ static const char *header(void *conn, const char *name)
 
 /* POST /v1/notify/{wechatpay|alipay} and /v1/phone/notify/...: an open
  * provider's notification, checked by its signature (401 if it is not the
- * provider's). A kiosk's order is booked; a phone page's (its id P...; a
- * notify_url set by hand sends those to /v1/notify/... too) becomes its
- * credit, once (500 if it cannot be stored: sent again). */
+ * provider's). A kiosk's order is booked if it is that provider's (else
+ * 500 and a staff alert: sent again, booked once staff fix [qr]); a phone
+ * page's (its id P...; a notify_url set by hand sends those to
+ * /v1/notify/... too) becomes its credit, once (500 if it cannot be
+ * stored: sent again). */
 void bo_h_notify(bo_req_t *q, bo_resp_t *r)
 {
     bo_server_t *s = q->s;
@@ -207,6 +210,10 @@ void bo_h_notify(bo_req_t *q, bo_resp_t *r)
         rc = bo__phone_notified(s, p, &ev);
     else if (!ev.is_refund)
         rc = book_answer(s, p, ev.trade.out_trade_no, &ev.trade);
+    if (rc == K_EDENIED) { /* another provider's order: not acknowledged, sent again once staff fixed [qr] */
+        bo_resp_error(r, 500, "FAIL", "that order is another provider's here: send it again later");
+        return;
+    }
     if (rc != K_OK) {
         bo_resp_error(r, 500, "FAIL", "the payment could not be stored: send it again");
         return;

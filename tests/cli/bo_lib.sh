@@ -126,6 +126,7 @@ setup_bo() {
 }
 
 serve_bo() { # the back office on the port it had (any free port the first time)
+  : >"$SITE/bo.port" # emptied now: a restart must not read the port its last start wrote
   "$BO" --config "$SITE/bo.ini" --set "server.port=${PORT:-0}" serve >"$SITE/bo.port" 2>>"$SITE/bo.log" &
   BO_PID=$!
   # it starts in a tenth of a second; a loaded machine has taken over five

@@ -9,7 +9,9 @@
 # and a cancel that finds the trade paid. An order stays WeChat Pay's
 # when staff put Alipay (alipaysim) first in [qr] providers while it is
 # pending (lost_notification, refund_restart), and is left pending with a
-# staff alert when WeChat Pay is no longer configured at all (expired).
+# staff alert when WeChat Pay is no longer configured at all (expired); an
+# order from before orders recorded their provider counts as the kiosks'
+# provider's now (paid_late).
 # Usage: qr_wechat_test.sh CASE KIOSKCTL BACKOFFICE WXPAYSIM ALIPAYSIM
 CASE=$1 CTL=$2 BO=$3 WXPAYSIM=$4 ALIPAYSIM=$5
 . "$(dirname "$0")/lib.sh"
@@ -128,9 +130,34 @@ case_cancelled() {
 # The kiosk gave up (the order expired at the back office) but the phone
 # still paid at WeChat Pay: the notification books it as paid_late with a
 # notice, and the kiosk's next sync books the sale once.
+# Then an order made before orders recorded their provider ('': taken as
+# the kiosks' provider now) while staff put Alipay first: WeChat Pay's
+# notification of its late payment is not booked (the order counts as
+# Alipay's) nor acknowledged (sent again), and staff are alerted.
 case_paid_late() {
   setup
   sale_paid_late
+  start_sale 5000
+  [[ $(bo_post /v1/test/clock '{"advance_ms": 61000}') == 200 ]] || fail "moving the clock"
+  end_sale 1
+  bo_sql "update qr_order set provider = '' where id = '$ORDER'"
+  stop_bo
+  alipay_first
+  serve_bo
+  scan
+  local alert=""
+  for _ in $(seq 100); do
+    alert=$(bo_sql "select evidence from alert where kind = 'qr_provider_mismatch' and subject = '$ORDER'")
+    [[ -n $alert ]] && break
+    sleep 0.1
+  done
+  contains "$alert" "wechat reports QR order $ORDER" "the staff alert"
+  contains "$alert" "put wechat first" "the staff alert"
+  wx_sim GET /sim/deliveries >/dev/null
+  ! jq -e '[.[] | select(.status == 204)] | length > 1' <<<"$WX_ANSWER" >/dev/null ||
+    fail "the notification of another provider's order was acknowledged: $WX_ANSWER"
+  [[ $(order_state "$ORDER") == expired ]] || fail "the order is $(order_state "$ORDER"), not left expired"
+  [[ $(bo_sql "select count(*) from notice where kind = 'qr_paid_late'") == 1 ]] || fail "a second notice"
 }
 
 case_duplicated_notification() {
