@@ -56,6 +56,16 @@ set_providers() {
 alipay_first() { set_providers $'provider = alipay\nproviders = alipay, wechat'; }
 # alipay_trade_calls: how many trade calls (query, close, refund...) alipaysim took.
 alipay_trade_calls() { grep -c 'alipay\.trade\.' "$SITE/alipaysim.log"; }
+# order_alert KIND: the evidence of staff alert KIND about ORDER, once raised (15 s at most).
+order_alert() {
+  local alert=""
+  for _ in $(seq 150); do
+    alert=$(bo_sql "select evidence from alert where kind = '$1' and subject = '$ORDER'")
+    [[ -n $alert ]] && break
+    sleep 0.1
+  done
+  echo "$alert"
+}
 recorded_wechat() {
   [[ $(bo_sql "select provider from qr_order where id = '$ORDER'") == wechat ]] ||
     fail "order $ORDER records provider '$(bo_sql "select provider from qr_order where id = '$ORDER'")'"
@@ -99,12 +109,8 @@ case_expired() {
   stop_bo
   set_providers 'provider = alipay'
   serve_bo
-  local alert=""
-  for _ in $(seq 150); do
-    alert=$(bo_sql "select evidence from alert where kind = 'qr_provider_missing' and subject = '$ORDER'")
-    [[ -n $alert ]] && break
-    sleep 0.1
-  done
+  local alert
+  alert=$(order_alert qr_provider_missing)
   contains "$alert" "placed with wechat" "the staff alert"
   contains "$alert" "configure wechat again" "the staff alert"
   [[ $(order_state "$ORDER") == pending ]] || fail "the order is $(order_state "$ORDER") with its provider gone"
@@ -145,12 +151,8 @@ case_paid_late() {
   alipay_first
   serve_bo
   scan
-  local alert=""
-  for _ in $(seq 100); do
-    alert=$(bo_sql "select evidence from alert where kind = 'qr_provider_mismatch' and subject = '$ORDER'")
-    [[ -n $alert ]] && break
-    sleep 0.1
-  done
+  local alert
+  alert=$(order_alert qr_provider_mismatch)
   contains "$alert" "wechat reports QR order $ORDER" "the staff alert"
   contains "$alert" "put wechat first" "the staff alert"
   wx_sim GET /sim/deliveries >/dev/null
