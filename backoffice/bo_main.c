@@ -301,12 +301,18 @@ static const bo_provider_t *phone_provider(void *arg, const char *order)
     return bo__phone_provider(arg, order);
 }
 
+static const bo_provider_t *named_provider(void *arg, const char *name)
+{
+    const bo_server_t *s = arg;
+    return bo_pay_find(&s->pay, name);
+}
+
 /* The QR refunds' worker (bo_qr_refund.h), with a real provider only: the
  * lock is taken around the store, never across the provider's calls; a
- * phone payment is given back by the provider that took it. */
+ * payment is given back by the provider that took it. */
 static void refund_check(bo_server_t *s)
 {
-    bo_refund_env_t env = {&s->store, &s->provider, worker_lock, worker_unlock, s, phone_provider};
+    bo_refund_env_t env = {&s->store, &s->provider, worker_lock, worker_unlock, s, phone_provider, named_provider};
     bo_refund_stats_t st;
     kmsg_t msg = {{0}};
     if (!s->provider.ops || !leads(s))

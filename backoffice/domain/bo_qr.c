@@ -8,6 +8,7 @@
 #include "backoffice/domain/bo_qr_state.h"
 #include "backoffice/domain/bo_scope.h"
 #include "base/kjson.h"
+#include "base/log.h"
 
 static kerr_t set_state(bo_qr_ctx_t *q, bo_order_t *o, const char *to, kmsg_t *msg)
 {
@@ -115,6 +116,7 @@ kerr_t bo_qr_create(bo_qr_ctx_t *q, const char *kiosk, const bo_qr_new_t *n, bo_
     snprintf(o->txn, sizeof o->txn, "%s", n->txn);
     snprintf(o->meter, sizeof o->meter, "%s", n->meter);
     snprintf(o->currency, sizeof o->currency, "%s", n->currency);
+    snprintf(o->provider, sizeof o->provider, "%s", q->provider ? q->provider : "sim");
     rc = q->st->ops->qr->order_add(q->st->ctx, o, msg);
     char id[sizeof o->id];
     snprintf(id, sizeof id, "%s", o->id);
@@ -130,11 +132,60 @@ kerr_t bo_qr_placed(bo_qr_ctx_t *q, const char *id, const char *ref, bo_order_t 
     return q->st->ops->qr->order_set(q->st->ctx, o, msg);
 }
 
-kerr_t bo_qr_provider_paid(bo_qr_ctx_t *q, const char *id, int64_t amount, bo_order_t *o, kmsg_t *msg)
+/* Raises the staff alert kind about order o (evidence: text) unless one is
+ * open already. */
+static kerr_t alert_once(bo_qr_ctx_t *q, const bo_order_t *o, const char *kind, const char *text, kmsg_t *msg)
+{
+    bool open = false;
+    kerr_t rc = q->st->ops->log->alert_open(q->st->ctx, kind, o->id, "", &open, msg);
+    if (rc == K_OK && !open && (rc = q->st->ops->log->alert_about(q->st->ctx, q->now, kind, o->id, text, msg)) == K_OK)
+        LOG_W("qr", "alert %s: %s", kind, text);
+    return rc ? K_EIO : K_OK;
+}
+
+/* provider reported order o paid, but o is another provider's: nothing
+ * booked, staff alerted; K_EDENIED (K_EIO if the alert failed). */
+static kerr_t provider_mismatch(bo_qr_ctx_t *q, const bo_order_t *o, const char *provider, kmsg_t *msg)
+{
+    const char *own = bo_qr_order_provider(q, o);
+    char text[400];
+    snprintf(text, sizeof text,
+             "%s reports QR order %s (%lld, kiosk %s) paid, but the order is %s's%s: not booked; if the money is "
+             "at %s, put %s first in [qr] providers and restart the back office (its next notification is then "
+             "booked), or book it by hand",
+             provider, o->id, (long long)o->amount, o->kiosk, own,
+             o->provider[0] ? "" : " (made before orders recorded their provider: the kiosks' provider now)", provider,
+             provider);
+    kerr_t rc = alert_once(q, o, "qr_provider_mismatch", text, msg);
+    return rc ? rc : kmsg_set(msg, K_EDENIED, "%s says order %s was paid, but the order is %s's: not booked",
+                              provider, o->id, own);
+}
+
+const char *bo_qr_order_provider(const bo_qr_ctx_t *q, const bo_order_t *o)
+{
+    return o->provider[0] ? o->provider : q->provider ? q->provider : "sim";
+}
+
+kerr_t bo_qr_provider_paid(bo_qr_ctx_t *q, const char *id, const char *provider, int64_t amount, bo_order_t *o,
+                           kmsg_t *msg)
 {
     kerr_t rc = bo_qr_load(q, id, o, msg);
+    if (rc == K_OK && strcmp(bo_qr_order_provider(q, o), provider) != 0)
+        return provider_mismatch(q, o, provider, msg);
     if (rc == K_OK && amount != o->amount)
         return kmsg_set(msg, K_ECONFLICT, "the provider says order %s was paid %lld, not %lld: not booked", id,
                         (long long)amount, (long long)o->amount);
     return rc ? rc : bo_qr_event(q, id, "pay", o, msg);
+}
+
+kerr_t bo_qr_provider_missing(bo_qr_ctx_t *q, const bo_order_t *o, kmsg_t *msg)
+{
+    const char *name = bo_qr_order_provider(q, o);
+    char text[400];
+    snprintf(text, sizeof text,
+             "QR order %s (%lld, kiosk %s, meter %s) was placed with %s, which is no longer in [qr] provider or "
+             "providers: it is left %s and nothing is asked of another provider; configure %s again ([qr] "
+             "providers and its section) and restart the back office",
+             o->id, (long long)o->amount, o->kiosk, o->meter, name, o->state, name);
+    return alert_once(q, o, "qr_provider_missing", text, msg);
 }

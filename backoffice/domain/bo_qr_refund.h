@@ -69,8 +69,12 @@ const char *bo_phone_refund_stage(const bo_refund_rec_t *r);
 kerr_t bo_qr_refund_notice(bo_store_t *st, const bo_refund_rec_t *r, int64_t now, kmsg_t *msg);
 
 /* What the worker needs: the store, taken through lock/unlock (never held
- * across a provider call), the kiosks' provider, and (if not NULL) the
- * provider that took a phone order (NULL when it is not open). */
+ * across a provider call), the kiosks' provider now, (if not NULL) the
+ * provider that took a phone order, and (if not NULL) the open provider
+ * of a name (NULL when it is not open). A kiosk sale's refund goes to the
+ * provider that took its order (the kiosks' provider now for an order
+ * that does not say); one whose provider is not open is left pending with
+ * a staff alert, never asked of another. */
 typedef struct bo_refund_env {
     bo_store_t *st;
     const bo_provider_t *prov;
@@ -78,6 +82,7 @@ typedef struct bo_refund_env {
     void (*unlock)(void *arg);
     void *arg;
     const bo_provider_t *(*phone_prov)(void *arg, const char *order);
+    const bo_provider_t *(*named)(void *arg, const char *name);
 } bo_refund_env_t;
 
 typedef struct bo_refund_stats {

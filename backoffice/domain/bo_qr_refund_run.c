@@ -72,15 +72,31 @@ static bool next(bo_refund_rec_t *r, kerr_t rc, const bo_prov_refund_t *pr, cons
     return r->attempts >= ALERT_AFTER && alert_once(r);
 }
 
+/* The provider that took kiosk sale r's order: its own, else the kiosks'
+ * provider now; NULL if it is not open here (*name: its name). */
+static const bo_provider_t *kiosk_prov(const bo_refund_env_t *env, const bo_refund_rec_t *r, const char **name)
+{
+    const char *kiosks = env->prov && env->prov->ops ? env->prov->ops->name : "sim";
+    *name = r->provider[0] ? r->provider : kiosks;
+    if (strcmp(*name, kiosks) == 0)
+        return env->prov;
+    return env->named ? env->named(env->arg, *name) : NULL;
+}
+
 /* Asks the provider that took r's payment about r: the refund itself, or
- * its outcome. */
-static kerr_t ask(const bo_refund_env_t *env, const bo_refund_rec_t *r, bo_prov_refund_t *pr, kmsg_t *msg)
+ * its outcome. *missing is set when that provider is not open here (K_EIO:
+ * r stays pending). */
+static kerr_t ask(const bo_refund_env_t *env, const bo_refund_rec_t *r, bo_prov_refund_t *pr, bool *missing,
+                  kmsg_t *msg)
 {
     bool phone = strcmp(r->source, "phone") == 0 && env->phone_prov;
-    const bo_provider_t *p = phone ? env->phone_prov(env->arg, r->order) : env->prov;
+    const char *name = "the phone page's provider";
+    const bo_provider_t *p = phone ? env->phone_prov(env->arg, r->order) : kiosk_prov(env, r, &name);
     memset(pr, 0, sizeof *pr);
-    if (!p)
-        return kmsg_set(msg, K_EIO, "the provider that took order %s is not open here", r->order);
+    *missing = !p || !p->ops;
+    if (*missing)
+        return kmsg_set(msg, K_EIO, "order %s was paid through %s, which is not configured here now: configure it "
+                        "again ([qr] providers and its section) and restart the back office", r->order, name);
     if (strcmp(r->state, "pending") == 0)
         return p->ops->refund(p->ctx, r->order, r->out_refund_no, r->amount, r->total, pr, msg);
     return p->ops->refund_query(p->ctx, r->order, r->out_refund_no, pr, msg);
@@ -141,8 +157,9 @@ kerr_t bo_qr_refund_pass(const bo_refund_env_t *env, int64_t now, bo_refund_stat
         kmsg_t why = {{0}};
         char was[16];
         snprintf(was, sizeof was, "%s", r->state);
-        kerr_t arc = ask(env, r, &pr, &why);
-        bool alert = next(r, arc, &pr, why.text, now);
+        bool missing;
+        kerr_t arc = ask(env, r, &pr, &missing, &why);
+        bool alert = next(r, arc, &pr, why.text, now) || (missing && alert_once(r));
         LOG_I("qr", "refund %s of order %s (%s): %s%s%s", r->out_refund_no, r->order, was, r->state,
               r->last_error[0] ? ": " : "", r->last_error);
         env->lock(env->arg);

@@ -61,7 +61,7 @@ typedef struct run {
     bo_store_t *st;
     const bo_who_t *who;
     const char *provider, *day;
-    bool kiosk_orders;    /* the provider takes the kiosks' orders: they are its side */
+    bool kiosk_orders;    /* the provider takes the kiosks' orders: those that do not say whose they are are its */
     bo_recon_bill_t here; /* its paid orders and its refunds that succeeded */
     bo_recon_stats_t *stats;
     kerr_t rc;
@@ -158,13 +158,14 @@ static kerr_t compare(run_t *r, const bo_recon_bill_t *b, int64_t from)
     bo_recon_side_t bill = {b->paid, b->n_paid, b->refunds, b->n_refunds};
     size_t n = 0;
     kerr_t rc = K_OK;
-    if (r->kiosk_orders)
-        rc = r->st->ops->recon->paid_each(r->st->ctx, from, from + DAY_MS, on_paid, r, r->msg);
+    rc = r->st->ops->recon->paid_each(r->st->ctx, r->provider, r->kiosk_orders, from, from + DAY_MS, on_paid, r,
+                                      r->msg);
     char tag = bo_phone_provider_tag(r->provider);
     if (rc == K_OK && tag)
         rc = r->st->ops->recon->phone_paid_each(r->st->ctx, tag, from, from + DAY_MS, on_paid, r, r->msg);
-    if (rc == K_OK && r->kiosk_orders)
-        rc = r->st->ops->recon->refunded_each(r->st->ctx, from, from + DAY_MS, on_refunded, r, r->msg);
+    if (rc == K_OK)
+        rc = r->st->ops->recon->refunded_each(r->st->ctx, r->provider, r->kiosk_orders, from, from + DAY_MS,
+                                              on_refunded, r, r->msg);
     if (rc == K_OK && r->here.oom)
         rc = kmsg_set(r->msg, K_EIO, "out of memory reading the orders paid on %s", r->day);
     bo_recon_side_t here = {r->here.paid, r->here.n_paid, r->here.refunds, r->here.n_refunds};

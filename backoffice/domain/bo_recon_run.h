@@ -36,9 +36,10 @@ kerr_t bo_recon_fetch(const bo_provider_t *p, const char *day, bo_recon_bill_t *
 void bo_recon_bill_free(bo_recon_bill_t *b);
 
 /* Compares bill b of day with the orders paid that day and records the
- * differences of provider (its name) in one transaction (the kiosks' QR
- * orders and their refunds are the back office's side only when
- * kiosk_orders: the provider that takes them, [qr] provider), with a staff
+ * differences of provider (its name) in one transaction (the back office's
+ * side: the kiosks' QR orders that provider took and their refunds, and,
+ * when kiosk_orders (the provider that takes the kiosks' orders now, [qr]
+ * provider), those whose order does not say which took it), with a staff
  * alert `qr_difference` for each new one and the run recorded (job
  * qr_reconcile:PROVIDER, period day) and audited (`qr.reconcile`).
  * Running a day again adds nothing already recorded. K_EINVAL: not a day. */

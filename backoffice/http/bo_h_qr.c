@@ -11,7 +11,8 @@
 
 bo_qr_ctx_t bo__qr_ctx(bo_server_t *s)
 {
-    return (bo_qr_ctx_t){&s->store, bo_now(s), s->base_url, s->cfg.qr_ttl_s, false};
+    const char *kiosks = s->provider.ops ? s->provider.ops->name : "sim";
+    return (bo_qr_ctx_t){&s->store, bo_now(s), s->base_url, s->cfg.qr_ttl_s, false, kiosks};
 }
 
 void bo__qr_done(bo_server_t *s, const bo_qr_ctx_t *c)
@@ -97,8 +98,12 @@ void bo_h_qr_cancel(bo_req_t *q, bo_resp_t *r)
     kerr_t rc = own_order(q, &c, &o, &msg);
     bo__qr_done(q->s, &c);
     bo_unlock(q->s);
-    if (rc == K_OK)
-        bo__qr_close(q->s, &o); /* the provider's trade first: a payment it had taken is booked, the cancel refused */
+    if (rc == K_OK) /* the provider's trade first: a payment it had taken is booked, the cancel refused */
+        rc = bo__qr_close(q->s, &o, &msg);
+    if (rc == K_EIO) { /* its provider is not configured here: left pending */
+        bo_resp_error(r, 503, "provider_unavailable", "%s: ask again", msg.text);
+        return;
+    }
     bo_lock(q->s);
     c = bo__qr_ctx(q->s);
     if (rc == K_OK)

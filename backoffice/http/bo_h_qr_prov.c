@@ -25,27 +25,46 @@ static const struct {
     {"/v1/phone/notify/alipay", "alipay"},
 };
 
-static bool real(const bo_server_t *s)
+/* The provider that took order o (bo_qr_order_provider) into *p: NULL for
+ * the simulated one. K_EIO, with a staff alert, if that provider is not
+ * open here: the order is never asked of another. */
+static kerr_t provider_of(bo_server_t *s, const bo_order_t *o, const bo_provider_t **p, kmsg_t *msg)
 {
-    return s->provider.ops != NULL;
+    bo_lock(s);
+    bo_qr_ctx_t c = bo__qr_ctx(s);
+    const char *name = bo_qr_order_provider(&c, o);
+    *p = strcmp(name, "sim") == 0 ? NULL : bo_pay_find(&s->pay, name);
+    kerr_t rc = K_OK;
+    if (strcmp(name, "sim") != 0 && !*p) {
+        kmsg_t why = {{0}};
+        if (bo_qr_provider_missing(&c, o, &why) != K_OK)
+            LOG_E("qr", "alerting staff about order %s: %s", o->id, why.text);
+        rc = kmsg_set(msg, K_EIO, "order %s was placed with %s, which is not configured here now", o->id, name);
+    }
+    bo_unlock(s);
+    return rc;
 }
 
 kerr_t bo__qr_place(bo_server_t *s, bo_order_t *o, kmsg_t *msg)
 {
-    if (!real(s) || o->provider_ref[0] || strcmp(o->state, "pending") != 0)
+    const bo_provider_t *p;
+    if (o->provider_ref[0] || strcmp(o->state, "pending") != 0)
         return K_OK;
+    kerr_t rc = provider_of(s, o, &p, msg);
+    if (rc || !p)
+        return rc;
     char notify[400] = "", what[96];
     for (size_t i = 0; i < sizeof notify_paths / sizeof notify_paths[0]; i++)
-        if (strcmp(notify_paths[i].provider, s->provider.ops->name) == 0)
+        if (strcmp(notify_paths[i].provider, p->ops->name) == 0)
             snprintf(notify, sizeof notify, "%s%s", s->base_url, notify_paths[i].path);
     snprintf(what, sizeof what, "Prepaid top-up of meter %s", o->meter); /* no comma: WeChat Pay's bill is CSV */
     bo_prov_order_t po = {.kind = BO_PROV_NATIVE, .out_trade_no = o->id, .amount = o->amount,
                           .currency = o->currency, .description = what, .notify_url = notify,
                           .expires_at = o->expires_at};
     bo_prov_answer_t a;
-    kerr_t rc = s->provider.ops->create(s->provider.ctx, &po, &a, msg);
+    rc = p->ops->create(p->ctx, &po, &a, msg);
     if (rc) {
-        LOG_W("qr", "placing order %s with %s: %s", o->id, s->provider.ops->name, msg->text);
+        LOG_W("qr", "placing order %s with %s: %s", o->id, p->ops->name, msg->text);
         return rc;
     }
     char id[sizeof o->id];
@@ -79,11 +98,13 @@ static bool due(bo_server_t *s, const char *id, int64_t now)
     return false;
 }
 
-/* Books what the provider answered about order id if it was paid; the
- * store's failure (K_EIO, K_EBUSY) is returned, anything else logged. A
- * trade already refunded is not booked: its money went back to the payer
- * (Alipay's cancel of a paid trade), so no credit may come of it. */
-static kerr_t book_answer(bo_server_t *s, const char *id, const bo_prov_answer_t *a)
+/* Books what provider p answered about order id if it was paid; the
+ * store's failure (K_EIO, K_EBUSY) and an order another provider took
+ * (K_EDENIED: not booked, staff alerted) are returned, anything else
+ * logged. A trade already refunded is
+ * not booked: its money went back to the payer (Alipay's cancel of a paid
+ * trade), so no credit may come of it. */
+static kerr_t book_answer(bo_server_t *s, const bo_provider_t *p, const char *id, const bo_prov_answer_t *a)
 {
     if (a->state != BO_PROV_PAID)
         return K_OK;
@@ -91,58 +112,65 @@ static kerr_t book_answer(bo_server_t *s, const char *id, const bo_prov_answer_t
     kmsg_t msg = {{0}};
     bo_lock(s);
     bo_qr_ctx_t c = bo__qr_ctx(s);
-    kerr_t rc = bo_qr_provider_paid(&c, id, a->amount, &o, &msg);
+    kerr_t rc = bo_qr_provider_paid(&c, id, p->ops->name, a->amount, &o, &msg);
     bo__qr_done(s, &c);
     bo_unlock(s);
     if (rc)
         LOG_E("qr", "booking the payment of order %s: %s", id, msg.text);
     else
-        LOG_I("qr", "order %s paid at %s (%s): %s", id, s->provider.ops->name, a->trade_no, o.state);
-    return rc == K_EIO || rc == K_EBUSY ? rc : K_OK;
+        LOG_I("qr", "order %s paid at %s (%s): %s", id, p->ops->name, a->trade_no, o.state);
+    return rc == K_EIO || rc == K_EBUSY || rc == K_EDENIED ? rc : K_OK;
 }
 
-/* Asks the provider about order id, booking a payment it reports; true
+/* Asks provider p about order id, booking a payment it reports; true
  * if it reports one. */
-static bool ask(bo_server_t *s, const char *id)
+static bool ask(bo_server_t *s, const bo_provider_t *p, const char *id)
 {
     bo_prov_answer_t a;
     kmsg_t msg = {{0}};
-    if (s->provider.ops->query(s->provider.ctx, id, &a, &msg) != K_OK) {
-        LOG_W("qr", "asking %s about order %s: %s", s->provider.ops->name, id, msg.text);
+    if (p->ops->query(p->ctx, id, &a, &msg) != K_OK) {
+        LOG_W("qr", "asking %s about order %s: %s", p->ops->name, id, msg.text);
         return false;
     }
-    (void)book_answer(s, id, &a); /* a store failure: asked again at the next poll */
+    (void)book_answer(s, p, id, &a); /* a store failure: asked again at the next poll */
     return a.state == BO_PROV_PAID;
 }
 
 void bo__qr_ask(bo_server_t *s, const bo_order_t *o)
 {
-    if (!real(s) || strcmp(o->state, "pending") != 0 || !o->provider_ref[0])
+    const bo_provider_t *p;
+    kmsg_t msg = {{0}};
+    if (strcmp(o->state, "pending") != 0 || !o->provider_ref[0])
         return;
     bo_lock(s);
     bool now = due(s, o->id, bo_now(s));
     bo_unlock(s);
-    if (now)
-        ask(s, o->id);
+    if (now && provider_of(s, o, &p, &msg) == K_OK && p)
+        ask(s, p, o->id);
 }
 
-void bo__qr_close(bo_server_t *s, const bo_order_t *o)
+kerr_t bo__qr_close(bo_server_t *s, const bo_order_t *o, kmsg_t *msg)
 {
-    kmsg_t msg = {{0}};
-    if (!real(s) || strcmp(o->state, "pending") != 0 || !o->provider_ref[0])
-        return;
+    const bo_provider_t *p;
+    if (strcmp(o->state, "pending") != 0 || !o->provider_ref[0])
+        return K_OK;
+    kerr_t rc = provider_of(s, o, &p, msg);
+    if (rc || !p)
+        return rc;
     /* Asked first: a payment whose notification has not come yet is booked
      * and the cancel refused (Alipay's cancel would refund a paid trade). */
-    if (ask(s, o->id))
-        return;
-    kerr_t rc = s->provider.ops->cancel(s->provider.ctx, o->id, &msg);
+    if (ask(s, p, o->id))
+        return K_OK;
+    kmsg_t why = {{0}};
+    rc = p->ops->cancel(p->ctx, o->id, &why);
     if (rc == K_EDENIED) /* paid meanwhile, most likely: book it, and the cancel is refused */
-        (void)ask(s, o->id);
+        (void)ask(s, p, o->id);
     else if (rc == K_ESTATE) /* paid meanwhile, and the cancel gave the money back */
-        LOG_W("qr", "order %s: %s", o->id, msg.text);
+        LOG_W("qr", "order %s: %s", o->id, why.text);
     else if (rc)
-        LOG_W("qr", "closing order %s at %s: %s (a payment would come as a late one)", o->id,
-              s->provider.ops->name, msg.text);
+        LOG_W("qr", "closing order %s at %s: %s (a payment would come as a late one)", o->id, p->ops->name,
+              why.text);
+    return K_OK;
 }
 
 static const char *header(void *conn, const char *name)
@@ -152,9 +180,11 @@ static const char *header(void *conn, const char *name)
 
 /* POST /v1/notify/{wechatpay|alipay} and /v1/phone/notify/...: an open
  * provider's notification, checked by its signature (401 if it is not the
- * provider's). A kiosk's order is booked; a phone page's (its id P...; a
- * notify_url set by hand sends those to /v1/notify/... too) becomes its
- * credit, once (500 if it cannot be stored: sent again). */
+ * provider's). A kiosk's order is booked if it is that provider's (else
+ * 500 and a staff alert: sent again, booked once staff fix [qr]); a phone
+ * page's (its id P...; a notify_url set by hand sends those to
+ * /v1/notify/... too) becomes its credit, once (500 if it cannot be
+ * stored: sent again). */
 void bo_h_notify(bo_req_t *q, bo_resp_t *r)
 {
     bo_server_t *s = q->s;
@@ -179,7 +209,11 @@ void bo_h_notify(bo_req_t *q, bo_resp_t *r)
     if (bo_phone_order_meter(ev.trade.out_trade_no, meter, sizeof meter)) /* kiosks' ids are hex: never P... */
         rc = bo__phone_notified(s, p, &ev);
     else if (!ev.is_refund)
-        rc = book_answer(s, ev.trade.out_trade_no, &ev.trade);
+        rc = book_answer(s, p, ev.trade.out_trade_no, &ev.trade);
+    if (rc == K_EDENIED) { /* another provider's order: not acknowledged, sent again once staff fixed [qr] */
+        bo_resp_error(r, 500, "FAIL", "that order is another provider's here: send it again later");
+        return;
+    }
     if (rc != K_OK) {
         bo_resp_error(r, 500, "FAIL", "the payment could not be stored: send it again");
         return;

@@ -359,15 +359,18 @@ bool bo__tls_peer_is(struct MHD_Connection *conn, const char *fingerprint);
  * the lock). */
 bo_qr_ctx_t bo__qr_ctx(bo_server_t *s);
 void bo__qr_done(bo_server_t *s, const bo_qr_ctx_t *c);
-/* With a real QR money provider (bo_h_qr_prov.c; no lock held): places
- * pending order o with it, keeping its code_url on the order (o then as
- * stored); asks it about pending order o if no answer came for a while,
- * booking a payment it reports; closes pending order o's trade, booking a
- * payment the refusal reveals. Nothing when the provider is the simulated
- * one. */
+/* With a real QR money provider (bo_h_qr_prov.c; no lock held), always
+ * the one that took order o (its recorded provider): places pending order
+ * o with it, keeping its code_url on the order (o then as stored); asks it
+ * about pending order o if no answer came for a while, booking a payment
+ * it reports; closes pending order o's trade, booking a payment the
+ * refusal reveals. Nothing when o's provider is the simulated one. When
+ * o's provider is not open here (no longer configured) nothing is asked of
+ * any provider: staff are alerted (qr_provider_missing) and place and
+ * close answer K_EIO (the order stays pending). */
 kerr_t bo__qr_place(bo_server_t *s, bo_order_t *o, kmsg_t *msg);
 void bo__qr_ask(bo_server_t *s, const bo_order_t *o);
-void bo__qr_close(bo_server_t *s, const bo_order_t *o);
+kerr_t bo__qr_close(bo_server_t *s, const bo_order_t *o, kmsg_t *msg);
 /* Forgets de-duplication records older than the configured days, and
  * notes when (bo_h_outbox.c; the caller holds the lock). */
 kerr_t bo__purge(bo_server_t *s, kmsg_t *msg);

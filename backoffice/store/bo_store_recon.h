@@ -21,16 +21,22 @@ typedef struct bo_recon_rec {
 } bo_recon_rec_t;
 
 typedef struct bo_st_recon {
-    /* Calls fn for each QR order paid with paid_at in [from, to). */
-    kerr_t (*paid_each)(void *ctx, int64_t from, int64_t to, bo_recon_paid_cb fn, void *arg, kmsg_t *msg);
+    /* Calls fn for each kiosk QR order provider took (with unrecorded,
+     * those that do not say which: the kiosks' provider's) paid with
+     * paid_at in [from, to). */
+    kerr_t (*paid_each)(void *ctx, const char *provider, bool unrecorded, int64_t from, int64_t to,
+                        bo_recon_paid_cb fn, void *arg, kmsg_t *msg);
     /* Calls fn for each payment from the phone page (docs/phone.md) whose
      * order id carries tag, credited (its command issued) in [from, to):
      * the order, "", the amount. */
     kerr_t (*phone_paid_each)(void *ctx, char tag, int64_t from, int64_t to, bo_recon_paid_cb fn, void *arg,
                               kmsg_t *msg);
-    /* Calls fn for each QR refund that succeeded (its record last changed)
-     * in [from, to): the order, the provider's refund id, the amount. */
-    kerr_t (*refunded_each)(void *ctx, int64_t from, int64_t to, bo_recon_paid_cb fn, void *arg, kmsg_t *msg);
+    /* Calls fn for each QR refund of an order provider took (with
+     * unrecorded, also those whose order does not say, phone orders' among
+     * them) that succeeded (its record last changed) in [from, to): the
+     * order, the provider's refund id, the amount. */
+    kerr_t (*refunded_each)(void *ctx, const char *provider, bool unrecorded, int64_t from, int64_t to,
+                            bo_recon_paid_cb fn, void *arg, kmsg_t *msg);
     /* Records d, once per provider, day, kind and order: *added false if
      * it was recorded before (the row left as it was). */
     kerr_t (*add)(void *ctx, const bo_recon_rec_t *d, bool *added, kmsg_t *msg);

@@ -23,6 +23,7 @@ typedef struct bo_refund_rec {
     int64_t amount, total; /* minor units: what is given back, and the order's whole amount */
     int64_t attempts, next_at, created_at, updated_at;
     bool alerted; /* staff were alerted about it */
+    char provider[16]; /* read only: the provider that took a kiosk's order ("": unrecorded, or a phone order) */
 } bo_refund_rec_t;
 
 /* A phone page's credit command that ended without reaching the meter

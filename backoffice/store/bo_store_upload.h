@@ -115,6 +115,8 @@ typedef struct bo_order {
     char id[33], kiosk[65], txn[37], meter[33], currency[4], state[16], gave_up[16];
     int64_t amount, created_at, expires_at, paid_at;
     char provider_ref[1024]; /* the provider's code_url for it ("": the simulated provider, or not placed yet) */
+    char provider[16];       /* the provider that took it (wechat, alipay, sim); "": made before the back office
+                                recorded it (schema version 25), taken as the kiosks' provider now */
 } bo_order_t;
 
 typedef void (*bo_notice_cb)(void *arg, int64_t id, const char *kind, const char *body, int64_t created_at);
@@ -122,7 +124,7 @@ typedef void (*bo_notice_cb)(void *arg, int64_t id, const char *kind, const char
 typedef struct bo_st_qr {
     kerr_t (*order_get)(void *ctx, const char *id, bo_order_t *o, bool *found, kmsg_t *msg);
     kerr_t (*order_of_txn)(void *ctx, const char *kiosk, const char *txn, bo_order_t *o, bool *found, kmsg_t *msg);
-    /* Adds o, pending. */
+    /* Adds o, pending, with its provider. */
     kerr_t (*order_add)(void *ctx, const bo_order_t *o, kmsg_t *msg);
     /* Stores o's state, gave_up, paid_at (0: none) and provider_ref. */
     kerr_t (*order_set)(void *ctx, const bo_order_t *o, kmsg_t *msg);

@@ -13,7 +13,7 @@
 #include "backoffice/base/bo_rows.h"
 #include "base/err.h"
 
-#define BO_SCHEMA_VERSION 24
+#define BO_SCHEMA_VERSION 25
 
 /* A connection to the back office's database, of either engine. */
 typedef struct bo_db bo_db_t;

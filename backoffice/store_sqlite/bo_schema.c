@@ -560,9 +560,21 @@ static const char *const v23[] = {NULL};
  * SQL on SQLite, whose one server wakes its own long polls. */
 static const char *const v24[] = {NULL};
 
+/* Version 25: which provider took each kiosk QR order (wechat, alipay;
+ * sim for the simulated one), so that its later calls (query, close,
+ * refund, the notification's match, reconciliation) go to that provider
+ * whatever [qr] says now. The orders made before are '': the provider the
+ * deployment used then is not known here, so '' is taken as the kiosks'
+ * provider now (docs/payments-qr.md, "Which provider"). */
+static const char *const v25[] = {
+    "ALTER TABLE qr_order ADD COLUMN provider TEXT NOT NULL DEFAULT '';",
+    NULL,
+};
+
 /* Each migration is a list of SQL texts run in one transaction. */
 static const char *const *const migrations[] = {v1,  v2,  v3,  v4,  v5,  v6,  v7,  v8,  v9,  v10, v11,
-                                                v12, v13, v14, v15, v16, v17, v18, v19, v20, v21, v22, v23, v24};
+                                                v12, v13, v14, v15, v16, v17, v18, v19, v20, v21, v22, v23, v24,
+                                                v25};
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -6,7 +6,7 @@
 
 #include "backoffice/store_sqlite/bo_sq_int.h"
 
-#define COLS "id, kiosk, txn_id, meter, currency, state, gave_up, amount, created_at, expires_at, paid_at, provider_ref"
+#define COLS "id, kiosk, txn_id, meter, currency, state, gave_up, amount, created_at, expires_at, paid_at, provider_ref, provider"
 
 static void read_order(bo_cur_t *st, bo_order_t *o)
 {
@@ -20,6 +20,7 @@ static void read_order(bo_cur_t *st, bo_order_t *o)
     o->expires_at = bo_cur_int(st, 9);
     o->paid_at = bo_cur_int(st, 10);
     bo_db_copy(st, 11, o->provider_ref, sizeof o->provider_ref);
+    bo_db_copy(st, 12, o->provider, sizeof o->provider);
 }
 
 static kerr_t order_get(void *ctx, const char *id, bo_order_t *o, bool *found, kmsg_t *msg)
@@ -47,9 +48,9 @@ static kerr_t order_add(void *ctx, const bo_order_t *o, kmsg_t *msg)
 {
     return bo_db_write(ctx, NULL, msg, "creating a QR order",
                        "INSERT INTO qr_order(id, kiosk, txn_id, meter, amount, currency, state, created_at, "
-                       "expires_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
-                       "ttttitii", o->id, o->kiosk, o->txn, o->meter, o->amount, o->currency, o->created_at,
-                       o->expires_at);
+                       "expires_at, provider) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)",
+                       "ttttitiit", o->id, o->kiosk, o->txn, o->meter, o->amount, o->currency, o->created_at,
+                       o->expires_at, o->provider);
 }
 
 static kerr_t order_set(void *ctx, const bo_order_t *o, kmsg_t *msg)

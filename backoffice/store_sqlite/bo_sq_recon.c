@@ -12,21 +12,24 @@ static kerr_t rows(void *ctx, bo_cur_t *st, bool more, kerr_t rc, bo_recon_paid_
     return rc;
 }
 
-/* Calls fn for each row (id, reference, amount) of sql over [from, to). */
-static kerr_t each(void *ctx, const char *sql, int64_t from, int64_t to, bo_recon_paid_cb fn, void *arg, kmsg_t *msg)
+/* Calls fn for each row (id, reference, amount) of sql over provider,
+ * unrecorded (1 or 0), [from, to). */
+static kerr_t each(void *ctx, const char *sql, const char *provider, bool unrecorded, int64_t from, int64_t to,
+                   bo_recon_paid_cb fn, void *arg, kmsg_t *msg)
 {
     bo_cur_t *st;
     bool more;
-    kerr_t rc = bo_db_first(ctx, &st, &more, msg, sql, "ii", from, to);
+    kerr_t rc = bo_db_first(ctx, &st, &more, msg, sql, "tiii", provider, (int64_t)unrecorded, from, to);
     return rows(ctx, st, more, rc, fn, arg, msg);
 }
 
-static kerr_t paid_each(void *ctx, int64_t from, int64_t to, bo_recon_paid_cb fn, void *arg, kmsg_t *msg)
+static kerr_t paid_each(void *ctx, const char *provider, bool unrecorded, int64_t from, int64_t to,
+                        bo_recon_paid_cb fn, void *arg, kmsg_t *msg)
 {
     return each(ctx,
-                "SELECT id, provider_ref, amount FROM qr_order WHERE state IN ('paid', 'paid_late') "
-                "AND paid_at >= ? AND paid_at < ? ORDER BY id",
-                from, to, fn, arg, msg);
+                "SELECT id, provider_ref, amount FROM qr_order WHERE (provider = ? OR (provider = '' AND ? = 1)) "
+                "AND state IN ('paid', 'paid_late') AND paid_at >= ? AND paid_at < ? ORDER BY id",
+                provider, unrecorded, from, to, fn, arg, msg);
 }
 
 /* A phone order's id is P<meter>_<tag><15 hex digits>: its tag is the 16th
@@ -45,12 +48,15 @@ static kerr_t phone_paid_each(void *ctx, char tag, int64_t from, int64_t to, bo_
     return rows(ctx, st, more, rc, fn, arg, msg);
 }
 
-static kerr_t refunded_each(void *ctx, int64_t from, int64_t to, bo_recon_paid_cb fn, void *arg, kmsg_t *msg)
+static kerr_t refunded_each(void *ctx, const char *provider, bool unrecorded, int64_t from, int64_t to,
+                            bo_recon_paid_cb fn, void *arg, kmsg_t *msg)
 {
     return each(ctx,
-                "SELECT order_id, refund_ref, amount FROM qr_refund WHERE state = 'succeeded' "
-                "AND updated_at >= ? AND updated_at < ? ORDER BY order_id",
-                from, to, fn, arg, msg);
+                "SELECT order_id, refund_ref, amount FROM qr_refund r WHERE "
+                "(coalesce((SELECT o.provider FROM qr_order o WHERE o.id = r.order_id), '') = ? OR "
+                "(coalesce((SELECT o.provider FROM qr_order o WHERE o.id = r.order_id), '') = '' AND ? = 1)) "
+                "AND state = 'succeeded' AND updated_at >= ? AND updated_at < ? ORDER BY order_id",
+                provider, unrecorded, from, to, fn, arg, msg);
 }
 
 static kerr_t add(void *ctx, const bo_recon_rec_t *d, bool *added, kmsg_t *msg)

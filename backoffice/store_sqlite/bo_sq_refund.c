@@ -7,7 +7,8 @@
 
 #define COLS                                                                                                       \
     "order_id, out_refund_no, kiosk, txn_id, meter, state, refund_ref, last_error, settled_by, reason, amount, " \
-    "total, attempts, next_at, created_at, updated_at, alerted, source"
+    "total, attempts, next_at, created_at, updated_at, alerted, source, "                                      \
+    "coalesce((SELECT o.provider FROM qr_order o WHERE o.id = qr_refund.order_id), '')"
 
 static void read_refund(bo_cur_t *st, bo_refund_rec_t *r)
 {
@@ -23,6 +24,7 @@ static void read_refund(bo_cur_t *st, bo_refund_rec_t *r)
         *nums[i] = bo_cur_int(st, 10 + i);
     r->alerted = bo_cur_int(st, 16) != 0;
     bo_db_copy(st, 17, r->source, sizeof r->source);
+    bo_db_copy(st, 18, r->provider, sizeof r->provider);
 }
 
 static kerr_t add(void *ctx, const bo_refund_rec_t *r, bool *fresh, kmsg_t *msg)

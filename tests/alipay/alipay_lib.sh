@@ -4,14 +4,15 @@
 # control port. Needs ALIPAYSIM (the simulator) and DIR (a scratch folder).
 ALI_APP_ID=2021000000000001
 
-# start_alipaysim: keys in $DIR/alikeys, the simulator started; sets
-# ALI_URL (its gateway) and ALI_CTL (its control port).
+# start_alipaysim: keys in $DIR/alikeys, the simulator started (logging
+# at ALI_LOG_LEVEL if set: info logs each call); sets ALI_URL (its
+# gateway) and ALI_CTL (its control port).
 start_alipaysim() {
   ALI_KEYS=$DIR/alikeys
   bash "$(dirname "${BASH_SOURCE[0]}")/../../sim/alipaysim/make-keys.sh" "$ALI_KEYS"
   rm -f "$DIR/ali.ports"
   "$ALIPAYSIM" --ports-file "$DIR/ali.ports" --app-id "$ALI_APP_ID" --app-public-key "$ALI_KEYS/app_public.pem" \
-    --alipay-private-key "$ALI_KEYS/alipay_private.pem" --notify-retry-ms 100 2>>"$DIR/alipaysim.log" &
+    --alipay-private-key "$ALI_KEYS/alipay_private.pem" --notify-retry-ms 100 ${ALI_LOG_LEVEL:+--log-level "$ALI_LOG_LEVEL"} 2>>"$DIR/alipaysim.log" &
   ALI_PID=$!
   for _ in $(seq 100); do grep -q control "$DIR/ali.ports" 2>/dev/null && break; sleep 0.05; done
   ALI_URL="http://127.0.0.1:$(awk '$1 == "http" {print $2}' "$DIR/ali.ports")/gateway.do"

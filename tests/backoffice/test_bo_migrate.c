@@ -50,7 +50,9 @@ static const char downgrade[] =
     /* schema 5's: scope, leases, quarantine */
     "DROP TABLE quarantine; DROP TABLE site_grant; DROP INDEX meter_site; ALTER TABLE meter DROP COLUMN site;"
     "DROP INDEX count_lease_kiosk; ALTER TABLE count_lease DROP COLUMN granted_at;"
-    "ALTER TABLE count_lease RENAME COLUMN ends_at TO stale_at; PRAGMA user_version = 4;";
+    "ALTER TABLE count_lease RENAME COLUMN ends_at TO stale_at;"
+    /* schema 25's: the provider of each QR order */
+    "ALTER TABLE qr_order DROP COLUMN provider; PRAGMA user_version = 4;";
 
 /* A schema-4 file at dir/bo.db holding sql's rows. */
 static void make_v4(const char *dir, const char *sql, char path[300])
@@ -113,7 +115,7 @@ static void migration_gives_meters_their_kiosks_site(void **state)
 
 /* Schema 14 on a schema-13 file: a contact that wanted every family
  * (the five of schema 12) wants bills too; one that chose some keeps its
- * choice. */
+ * choice. And schema 25: a QR order made before has provider ''. */
 static void migration_all_takes_bills(void **state)
 {
     (void)state;
@@ -127,8 +129,11 @@ static void migration_all_takes_bills(void **state)
                                 "INSERT INTO customer VALUES ('C1', 'Chen');"
                                 "INSERT INTO account(id, customer, opened_at) VALUES ('A1', 'C1', 0), ('A2', 'C1', 0);"
                                 "INSERT INTO contact(account, wants, updated_at) VALUES ('A1', 31, 0), ('A2', 17, 0);"
+                                "INSERT INTO qr_order(id, kiosk, txn_id, meter, amount, currency, state, created_at,"
+                                "  expires_at) VALUES ('o1', 'K1', 't1', 'M1', 100, 'CNY', 'pending', 0, 1);"
                                 "DROP TABLE writeoff_bill; DROP TABLE writeoff; DROP TABLE schedule_run; "
-                                "DROP TABLE tariff_version; PRAGMA user_version = 13;",
+                                "DROP TABLE tariff_version; ALTER TABLE qr_order DROP COLUMN provider; "
+                                "PRAGMA user_version = 13;",
                                 "going back to schema 13", &msg),
                      K_OK);
     bo_db_close(db);
@@ -136,6 +141,8 @@ static void migration_all_takes_bills(void **state)
     assert_int_equal(bo_db_version(db), BO_SCHEMA_VERSION);
     assert_int_equal(number(db, "SELECT wants FROM contact WHERE account = 'A1'"), 63);
     assert_int_equal(number(db, "SELECT wants FROM contact WHERE account = 'A2'"), 17);
+    /* schema 25: an order made before does not say which provider took it */
+    assert_int_equal(number(db, "SELECT count(*) FROM qr_order WHERE id = 'o1' AND provider = ''"), 1);
     bo_db_close(db);
     tmpdir_remove(dir);
 }

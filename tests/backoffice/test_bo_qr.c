@@ -110,6 +110,8 @@ static void qr_paid(void **state)
     setup(&h);
     payer_t p = {&h, create(&h, 1, 60)};
     assert_non_null(strstr(p.o.url, "/pay/"));
+    /* the order records the provider that took it: the simulated one */
+    assert_int_equal(boh_count(&h, "SELECT count(*) FROM qr_order WHERE provider = 'sim'"), 1);
     pthread_t t;
     pthread_create(&t, NULL, pay_later, &p);
     double t0 = now_s();

@@ -162,7 +162,7 @@ static bo_refund_rec_t stored(fixture_t *f)
 
 static bo_refund_stats_t pass_as(fixture_t *f, int64_t at, bool phone)
 {
-    bo_refund_env_t env = {&f->st, phone ? &f->other : &f->prov, lock, unlock, f, phone_prov};
+    bo_refund_env_t env = {&f->st, phone ? &f->other : &f->prov, lock, unlock, f, phone_prov, NULL};
     bo_refund_stats_t s;
     kmsg_t msg = {{0}};
     assert_int_equal(bo_qr_refund_pass(&env, at, &s, &msg), K_OK);

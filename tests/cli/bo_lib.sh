@@ -126,9 +126,10 @@ setup_bo() {
 }
 
 serve_bo() { # the back office on the port it had (any free port the first time)
+  : >"$SITE/bo.port" # emptied now: a restart must not read the port its last start wrote
   "$BO" --config "$SITE/bo.ini" --set "server.port=${PORT:-0}" serve >"$SITE/bo.port" 2>>"$SITE/bo.log" &
   BO_PID=$!
-  # it starts in a tenth of a second; a loaded machine has taken over five
+  # it starts in a tenth of a second; give a loaded machine its time
   for _ in $(seq 400); do [[ -s $SITE/bo.port ]] || ! kill -0 "$BO_PID" 2>/dev/null && break; sleep 0.05; done
   PORT=$(grep -o '[0-9]*' "$SITE/bo.port" | head -1)
   [[ -n $PORT ]] || {

@@ -201,7 +201,8 @@ qr_refund_fails_first() {
 
 # qr_refund_restart: the back office stops hard while its refund request
 # is at the provider (the answer held back: refund_in_flight), then
-# starts again: the refund is asked again by the same number, and made once.
+# starts again (after BEFORE_RESTART, a command, if set: a change of
+# bo.ini): the refund is asked again by the same number, and made once.
 qr_refund_restart() {
   undeliverable_sale
   refund_in_flight
@@ -210,6 +211,7 @@ qr_refund_restart() {
   kill -KILL "$BO_PID"
   wait "$BO_PID" 2>/dev/null
   [[ $(refund_state) == pending ]] || fail "the refund is $(refund_state) before its answer came"
+  ${BEFORE_RESTART:-}
   serve_bo
   refunded_once
 }

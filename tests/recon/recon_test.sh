@@ -4,7 +4,8 @@
 #   PROVIDER wechat (wxpaysim) or alipay (alipaysim)
 #   CASE differences: a clean day reports nothing; then a trade paid at the
 #        provider unknown here, an order paid here missing from the bill,
-#        an amount differing and a refund differing are each found once,
+#        an amount differing and a refund differing are each found once
+#        (an order the other provider took is not this bill's business),
 #        a second run adds nothing, a difference is resolved (PIN,
 #        permission, audited) and leaves the open list
 #   CASE serve: `backoffice serve` reconciles yesterday once on its own
@@ -52,12 +53,17 @@ $SECTION
 INI
 bo() { "$BO" --config "$DIR/bo.ini" "$@"; }
 tool() { "$TOOL" "$DIR/bo.ini" "$@" >/dev/null || fail "recon_tool $*"; }
-# paid_here ID AMOUNT [MS]: the back office holds order ID as paid (at MS, default now).
+# paid_here ID AMOUNT [MS [PROVIDER]]: the back office holds order ID as
+# paid (at MS, default now) by PROVIDER (default '': an order from before
+# orders recorded theirs, the kiosks' provider's).
 paid_here() {
   local at=${3:-$(($(date +%s) * 1000))}
   sqlite3 "$DIR/bo.db" "INSERT INTO qr_order(id, kiosk, txn_id, meter, amount, currency, state, created_at,
-    expires_at, paid_at, provider_ref) VALUES ('$1', 'K1', 'T-$1', 'M1', $2, 'CNY', 'paid', $at, $at + 60000, $at, 'ref')"
+    expires_at, paid_at, provider_ref, provider) VALUES ('$1', 'K1', 'T-$1', 'M1', $2, 'CNY', 'paid', $at, $at + 60000,
+    $at, 'ref', '${4:-}')"
 }
+NOW_MS=$(($(date +%s) * 1000))
+OTHER=$([[ $PROVIDER == wechat ]] && echo alipay || echo wechat)
 # trade ID AMOUNT: placed and paid at the provider.
 trade() { tool create "$1" "$2"; pay "$1"; }
 DAY=$(date -u -d '+8 hours' +%F) # the provider's day: China time
@@ -69,8 +75,9 @@ differences() {
   check "a clean day lists nothing" "$(bo qr differences --day "$DAY" --csv | tail -n +2)" ""
 
   trade RC-UNK1 500                         # paid at the provider, unknown here
-  trade RC-AMT1 800; paid_here RC-AMT1 700    # amounts differ
+  trade RC-AMT1 800; paid_here RC-AMT1 700 "$NOW_MS" "$PROVIDER" # amounts differ (the order says whose)
   paid_here RC-MISS1 900                    # paid here, not in the bill
+  paid_here RC-OTH1 300 "$NOW_MS" "$OTHER"  # the other provider's order: not in this bill, no difference
   trade RC-REF1 600; paid_here RC-REF1 600    # refunded at the provider, not here
   tool refund RC-REF1 RF-0001 200 600
   if [[ $PROVIDER == wechat ]]; then sleep 1.2; tool refund-query RC-REF1 RF-0001; fi
