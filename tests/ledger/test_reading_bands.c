@@ -123,6 +123,7 @@ static void migration_keeps_readings(void **state)
                          "CREATE INDEX meter_reading_meter ON meter_reading(meter, at);"
                          "DROP TABLE central_refund; DROP TABLE meter_frozen;"
                          "DROP TABLE ledger_identity; DROP TABLE meter_command; DROP INDEX payment_central_command;"
+                         "DROP TABLE bill_due_item; DROP TABLE bill_due;"
                          "PRAGMA user_version = 9;"),
                      SQLITE_OK);
     l = open_ledger();
