@@ -76,9 +76,10 @@ case_credit() { # a central credit: a sale of method central, once, in the repor
   [[ -n $txn ]] || fail "the command names no sale"
   [[ $(bo_sql "select balance_after || '/' || count_after from meter_command where id = '$ID'") == 2500/1 ]] ||
     fail "balance and count after: $(bo_sql "select * from meter_command")"
-  for _ in $(seq 100); do [[ -n $(bo_sql "select 1 from sale where txn_id = '$txn' and state = 'delivered'") ]] && break; sleep 0.05; done
+  # the worker's next upload brings it (every 200 ms; a loaded machine has taken over 5 s)
+  for _ in $(seq 300); do [[ -n $(bo_sql "select 1 from sale where txn_id = '$txn' and state = 'delivered'") ]] && break; sleep 0.05; done
   [[ $(bo_sql "select method || ' ' || delivered from sale where txn_id = '$txn'") == "central 2500" ]] ||
-    fail "the sale at the back office: $(bo_sql 'select * from sale')"
+    fail "the sale at the back office: $(bo_sql 'select * from sale'); the worker: $(tail -5 "$SITE/worker.log")"
   expect_status 0 bo report sales --by method
   contains "$OUT" "central" "the sales report by method"
   [[ $(kiosk_sql "select count(*) from payment where method = 'central' and ref = '$ID'") == 1 ]] ||
